@@ -1,0 +1,182 @@
+/**
+ * Every setting of the project, read once from the environment (and `.env` via dotenv) and validated.
+ * Modules receive the parts they need as arguments; nothing else reads `process.env`.
+ * Each variable is documented in `.env.example`.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export type RetrievalMode = 'hybrid' | 'dense' | 'lexical';
+export const RETRIEVAL_MODES: readonly RetrievalMode[] = ['hybrid', 'dense', 'lexical'];
+
+export interface EmbeddingConfig {
+  /** transformers.js model id: a folder under `modelsDir` or, with remote models allowed, a hub id. */
+  modelId: string;
+  modelsDir: string;
+  allowRemoteModels: boolean;
+  quantized: boolean;
+  batchSize: number;
+  /** Overrides of the model's profile; undefined means "take it from the model / its profile". */
+  pooling?: 'mean' | 'cls';
+  queryPrefix?: string;
+  passagePrefix?: string;
+  maxTokens?: number;
+}
+
+export interface ChunkingConfig {
+  /** Upper bound of tokens per chunk; undefined means the model's own limit. */
+  maxTokens?: number;
+  overlapSentences: number;
+}
+
+export interface HnswConfig {
+  m: number;
+  efConstruction: number;
+  efSearch: number;
+}
+
+export interface RetrievalConfig {
+  mode: RetrievalMode;
+  /** Passages shown for a question unless the caller asks for another number. */
+  passages: number;
+  /** Evidence score under which a question is answered with "the coverage doesn't say". */
+  minEvidenceScore: number;
+  maxQuestionChars: number;
+}
+
+export interface DiscordConfig {
+  token?: string;
+  clientId?: string;
+  guildId?: string;
+  /** Questions a member may ask per window before being asked to wait. */
+  askRateLimit: number;
+  askRateWindowSeconds: number;
+  feedbackLog: string;
+}
+
+export interface Config {
+  corpusDir: string;
+  embeddingsDir: string;
+  embedding: EmbeddingConfig;
+  chunking: ChunkingConfig;
+  hnsw: HnswConfig;
+  retrieval: RetrievalConfig;
+  discord: DiscordConfig;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+/** Prefixes are kept verbatim (a trailing space matters), but an empty value means "none set". */
+function rawText(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function integer(env: Env, name: string, fallback: number | undefined, min: number, max: number): number | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}").`);
+  }
+  return value;
+}
+
+function decimal(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a number from ${min} to ${max} (got "${raw}").`);
+  }
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = text(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false (got "${raw}").`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')} (got "${raw}").`);
+  }
+  return raw as T;
+}
+
+function directory(env: Env, name: string, fallback: string): string {
+  return path.resolve(PROJECT_ROOT, text(env, name) ?? fallback);
+}
+
+function snowflake(env: Env, name: string): string | undefined {
+  const raw = text(env, name);
+  if (raw !== undefined && !/^\d{17,20}$/.test(raw)) {
+    throw new ConfigError(`${name} must be a Discord id (17 to 20 digits; got "${raw}").`);
+  }
+  return raw;
+}
+
+/** Builds the configuration from an environment; throws ConfigError naming the variable at fault. */
+export function configFromEnv(env: Env): Config {
+  return {
+    corpusDir: directory(env, 'CORPUS_DIR', 'articles'),
+    embeddingsDir: directory(env, 'EMBEDDINGS_DIR', 'embeddings'),
+    embedding: {
+      modelId: text(env, 'EMBEDDING_MODEL') ?? 'local/universal-sentence-encoder-lite',
+      modelsDir: directory(env, 'MODELS_DIR', 'models'),
+      allowRemoteModels: boolean(env, 'ALLOW_REMOTE_MODELS', false),
+      quantized: boolean(env, 'EMBEDDING_QUANTIZED', true),
+      batchSize: integer(env, 'EMBEDDING_BATCH_SIZE', 32, 1, 1024)!,
+      pooling: text(env, 'EMBEDDING_POOLING') === undefined ? undefined : oneOf(env, 'EMBEDDING_POOLING', ['mean', 'cls'] as const, 'mean'),
+      queryPrefix: rawText(env, 'EMBEDDING_QUERY_PREFIX'),
+      passagePrefix: rawText(env, 'EMBEDDING_PASSAGE_PREFIX'),
+      maxTokens: integer(env, 'EMBEDDING_MAX_TOKENS', undefined, 16, 8192),
+    },
+    chunking: {
+      maxTokens: integer(env, 'CHUNK_MAX_TOKENS', undefined, 16, 8192),
+      overlapSentences: integer(env, 'CHUNK_OVERLAP_SENTENCES', 1, 0, 5)!,
+    },
+    hnsw: {
+      m: integer(env, 'HNSW_M', 16, 4, 128)!,
+      efConstruction: integer(env, 'HNSW_EF_CONSTRUCTION', 200, 10, 2000)!,
+      efSearch: integer(env, 'HNSW_EF_SEARCH', 100, 10, 5000)!,
+    },
+    retrieval: {
+      mode: oneOf(env, 'RETRIEVAL_MODE', RETRIEVAL_MODES, 'hybrid'),
+      passages: integer(env, 'ANSWER_PASSAGES', 3, 1, 10)!,
+      minEvidenceScore: decimal(env, 'ANSWER_MIN_SCORE', 0.5, 0, 1),
+      maxQuestionChars: integer(env, 'MAX_QUESTION_CHARS', 500, 20, 4000)!,
+    },
+    discord: {
+      token: text(env, 'DISCORD_TOKEN'),
+      clientId: snowflake(env, 'DISCORD_CLIENT_ID'),
+      guildId: snowflake(env, 'DISCORD_GUILD_ID'),
+      askRateLimit: integer(env, 'ASK_RATE_LIMIT', 5, 1, 1000)!,
+      askRateWindowSeconds: integer(env, 'ASK_RATE_WINDOW_SECONDS', 60, 1, 86400)!,
+      feedbackLog: directory(env, 'FEEDBACK_LOG', 'data/feedback.jsonl'),
+    },
+  };
+}
+
+/** Loads `.env` (if present) into the environment once, then reads the configuration from it. */
+export async function loadConfig(): Promise<Config> {
+  const dotenv = await import('dotenv');
+  dotenv.config({ path: path.join(PROJECT_ROOT, '.env'), quiet: true });
+  return configFromEnv(process.env);
+}

@@ -1,0 +1,111 @@
+/**
+ * One parser per file format, all producing ArticleDrafts:
+ * - `.txt`: a scraped news page (see news-text.ts);
+ * - `.md`/`.markdown`: front matter (title, url, published, author, outlet, standfirst, id) over a Markdown body;
+ * - `.jsonl`: one article per line, taken as given (no furniture removal), e.g. BEIR corpora.
+ */
+import matter from 'gray-matter';
+import { parseNewsParagraphs } from './news-text.js';
+import { collapseWhitespace, joinArticleText, splitParagraphs } from './paragraphs.js';
+import type { ArticleDraft, CorpusProblem } from './types.js';
+
+export interface ParseResult {
+  articles: ArticleDraft[];
+  problems: CorpusProblem[];
+}
+
+export const SUPPORTED_EXTENSIONS = ['.txt', '.md', '.markdown', '.jsonl'] as const;
+
+export function parsePlainText(content: string, source: string): ParseResult {
+  return { articles: parseNewsParagraphs(splitParagraphs(content), source), problems: [] };
+}
+
+function stringField(data: Record<string, unknown>, ...names: string[]): string | undefined {
+  for (const name of names) {
+    const value = data[name];
+    if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
+    if (typeof value === 'string' && value.trim()) return collapseWhitespace(value);
+    if (typeof value === 'number') return String(value);
+  }
+  return undefined;
+}
+
+/** Markdown inline syntax reduced to its readable text, so quotes read as prose. */
+function markdownToText(paragraph: string): string {
+  return paragraph
+    .replace(/^#{1,6}\s+/, '')
+    .replace(/^>\s?/, '')
+    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+    .replace(/(\*\*|__)(.+?)\1/g, '$2')
+    .replace(/(^|[\s(])[*_](\S(?:.*?\S)?)[*_](?=[\s).,;:!?]|$)/g, '$1$2')
+    .trim();
+}
+
+export function parseMarkdown(content: string, source: string): ParseResult {
+  let parsed: matter.GrayMatterFile<string>;
+  try {
+    parsed = matter(content);
+  } catch (error) {
+    return { articles: [], problems: [{ source, reason: `its front matter is not valid YAML (${(error as Error).message.split('\n')[0]})` }] };
+  }
+  const data = parsed.data as Record<string, unknown>;
+  const rawParagraphs = splitParagraphs(parsed.content);
+  let title = stringField(data, 'title', 'headline');
+  // A leading "# Heading" is the title when the front matter has none.
+  if (!title && rawParagraphs[0]?.startsWith('# ')) title = markdownToText(rawParagraphs.shift()!);
+  const paragraphs = rawParagraphs.map(markdownToText).filter(Boolean);
+  const articles = parseNewsParagraphs(paragraphs, source, {
+    title,
+    standfirst: stringField(data, 'standfirst', 'description', 'summary'),
+    author: stringField(data, 'author', 'byline'),
+    outlet: stringField(data, 'outlet', 'publication', 'source'),
+    url: stringField(data, 'url', 'link'),
+    published: stringField(data, 'published', 'date'),
+  });
+  const id = stringField(data, 'id', 'slug');
+  if (id && articles.length === 1) articles[0]!.id = id;
+  return { articles, problems: [] };
+}
+
+export function parseJsonLines(content: string, source: string): ParseResult {
+  const articles: ArticleDraft[] = [];
+  const problems: CorpusProblem[] = [];
+  content.split('\n').forEach((line, index) => {
+    if (!line.trim()) return;
+    const where = `${source}:${index + 1}`;
+    let record: unknown;
+    try {
+      record = JSON.parse(line);
+    } catch {
+      problems.push({ source: where, reason: 'this line is not valid JSON' });
+      return;
+    }
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+      problems.push({ source: where, reason: 'this line is not a JSON object' });
+      return;
+    }
+    const data = record as Record<string, unknown>;
+    const rawText = data.text ?? data.body ?? data.content;
+    const body = typeof rawText === 'string' ? splitParagraphs(rawText) : [];
+    const standfirst = stringField(data, 'standfirst', 'description', 'summary');
+    if (body.length === 0 && !standfirst) {
+      problems.push({ source: where, reason: 'the article has no text (expected a "text" field)' });
+      return;
+    }
+    const firstWords = collapseWhitespace((standfirst ?? body[0]!).split(/(?<=[.!?])\s/)[0]!).slice(0, 100);
+    articles.push({
+      id: stringField(data, 'id', '_id'),
+      title: stringField(data, 'title', 'headline') ?? firstWords,
+      standfirst,
+      author: stringField(data, 'author', 'byline'),
+      outlet: stringField(data, 'outlet', 'publication', 'source'),
+      url: stringField(data, 'url', 'link') ?? stringField((data.metadata ?? {}) as Record<string, unknown>, 'url'),
+      published: stringField(data, 'published', 'date'),
+      text: joinArticleText(standfirst, body),
+      captions: [],
+      source: where,
+    });
+  });
+  return { articles, problems };
+}

@@ -1,0 +1,31 @@
+/** An article as the rest of the pipeline sees it, whatever file format it came from. */
+export interface Article {
+  /** Stable, readable id (a slug of the title unless the source gives one). */
+  id: string;
+  title: string;
+  standfirst?: string;
+  author?: string;
+  outlet?: string;
+  url?: string;
+  published?: string;
+  /** The readable text: standfirst then body paragraphs, separated by blank lines. Quotes are substrings of it. */
+  text: string;
+  /** Photo captions, kept apart from the body text. */
+  captions: string[];
+  /** Where it came from: the file relative to the corpus folder, with `#n` for the n-th story of a file. */
+  source: string;
+}
+
+/** What a format parser produces: an article without its id, which is assigned corpus-wide. */
+export type ArticleDraft = Omit<Article, 'id'> & { id?: string };
+
+/** A file (or a line of one) that could not be read, with a reason a maintainer can act on. */
+export interface CorpusProblem {
+  source: string;
+  reason: string;
+}
+
+export interface Corpus {
+  articles: Article[];
+  problems: CorpusProblem[];
+}

@@ -1,0 +1,38 @@
+/**
+ * What an embedding model needs that its files do not say: pooling, the prefixes it was trained with,
+ * and the sequence length it was trained at when that is shorter than its tokenizer allows. Dimension
+ * and tokenizer limits are read from the model itself (see embedder.ts). Any model not listed works with
+ * the defaults (mean pooling, no prefixes), and every field can be overridden in configuration.
+ */
+export interface ModelProfile {
+  pooling: 'mean' | 'cls';
+  queryPrefix: string;
+  passagePrefix: string;
+  /** Trained sequence length, when shorter than the tokenizer's model_max_length. */
+  maxTokens?: number;
+}
+
+const DEFAULT_PROFILE: ModelProfile = { pooling: 'mean', queryPrefix: '', passagePrefix: '' };
+
+const BGE_QUERY_INSTRUCTION = 'Represent this sentence for searching relevant passages: ';
+
+const KNOWN_PROFILES: Record<string, Partial<ModelProfile>> = {
+  // Every position of its last_hidden_state holds the sentence embedding, so mean pooling returns it.
+  'local/universal-sentence-encoder-lite': { pooling: 'mean' },
+  'Xenova/all-MiniLM-L6-v2': { pooling: 'mean', maxTokens: 256 },
+  'Xenova/all-MiniLM-L12-v2': { pooling: 'mean', maxTokens: 256 },
+  'Xenova/multi-qa-MiniLM-L6-cos-v1': { pooling: 'mean', maxTokens: 512 },
+  'Xenova/paraphrase-multilingual-MiniLM-L12-v2': { pooling: 'mean', maxTokens: 128 },
+  'Xenova/bge-small-en-v1.5': { pooling: 'cls', queryPrefix: BGE_QUERY_INSTRUCTION },
+  'Xenova/bge-base-en-v1.5': { pooling: 'cls', queryPrefix: BGE_QUERY_INSTRUCTION },
+  'Xenova/e5-small-v2': { pooling: 'mean', queryPrefix: 'query: ', passagePrefix: 'passage: ' },
+  'Xenova/e5-base-v2': { pooling: 'mean', queryPrefix: 'query: ', passagePrefix: 'passage: ' },
+  'Xenova/gte-small': { pooling: 'mean' },
+  'Supabase/gte-small': { pooling: 'mean' },
+  'nomic-ai/nomic-embed-text-v1.5': { pooling: 'mean', queryPrefix: 'search_query: ', passagePrefix: 'search_document: ' },
+};
+
+export function profileFor(modelId: string, overrides: Partial<ModelProfile> = {}): ModelProfile {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
+  return { ...DEFAULT_PROFILE, ...KNOWN_PROFILES[modelId], ...defined };
+}
