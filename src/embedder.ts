@@ -12,6 +12,7 @@ import { profileFor, type ModelProfile } from './model-profiles.js';
 
 export interface Embedder {
   readonly modelId: string;
+  readonly quantized: boolean;
   readonly dimension: number;
   /** Tokens the model reads; anything longer would be truncated. */
   readonly maxTokens: number;
@@ -92,6 +93,7 @@ export async function loadEmbedder(config: EmbeddingConfig): Promise<Embedder> {
 
   return {
     modelId: config.modelId,
+    quantized: config.quantized,
     dimension,
     maxTokens,
     profile,

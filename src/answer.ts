@@ -1,0 +1,160 @@
+/**
+ * Ranked chunks → the answer: the best distinct passages, the sentences in each that best answer the
+ * question (exact substrings of the article), a short reply with [n] citations, and the sources. When no
+ * passage holds real evidence, the answer says the coverage doesn't say, and quotes nothing.
+ */
+import type { Article } from './corpus/types.js';
+import { LexicalIndex } from './index/lexical-index.js';
+import type { ChunkRecord, IndexSnapshot } from './index/store.js';
+import type { RetrievedChunk } from './retrieve.js';
+
+export interface Passage {
+  rank: number;
+  articleId: string;
+  title: string;
+  /** The sentences that best answer the question: an exact substring of the article text. */
+  quote: string;
+  /** The whole chunk the quote was taken from. */
+  text: string;
+  /** Evidence score of the quote, 0 to 1. */
+  score: number;
+  /** Character offsets of the quote in the article text. */
+  quoteStart: number;
+  quoteEnd: number;
+}
+
+export interface Source {
+  articleId: string;
+  title: string;
+  outlet?: string;
+  author?: string;
+  url?: string;
+  published?: string;
+}
+
+export interface Answer {
+  question: string;
+  found: boolean;
+  answer: string;
+  passages: Passage[];
+  sources: Source[];
+}
+
+export interface AnswerOptions {
+  passages: number;
+  /** Evidence score under which a passage does not count as an answer. */
+  minEvidenceScore: number;
+}
+
+export const NOT_FOUND_ANSWER = "The coverage doesn't say: none of the articles answers that question.";
+
+/** Weight of meaning (sentence-vector similarity) against words (IDF-weighted term coverage). */
+const DENSE_WEIGHT = 0.5;
+/** A neighbouring sentence joins the quote when it scores at least this share of the best one. */
+const NEIGHBOUR_SHARE = 0.85;
+const MAX_QUOTE_SENTENCES = 2;
+
+function dot(a: Float32Array, b: Float32Array, offset: number): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[offset + i]!;
+  return sum;
+}
+
+/** Share of the question's information (IDF mass of its terms) that a text contains. */
+export function termCoverage(index: IndexSnapshot, questionTerms: string[], text: string): number {
+  if (questionTerms.length === 0) return 0;
+  const present = new Set(LexicalIndex.terms(text));
+  let total = 0;
+  let covered = 0;
+  for (const term of new Set(questionTerms)) {
+    const weight = index.lexical.idf(term);
+    total += weight;
+    if (present.has(term)) covered += weight;
+  }
+  return covered / total;
+}
+
+interface ScoredQuote {
+  start: number;
+  end: number;
+  score: number;
+}
+
+/** Scores each sentence of a chunk; the best (with a strong neighbour) becomes the quote. */
+function selectQuote(index: IndexSnapshot, chunk: ChunkRecord, article: Article, questionTerms: string[], queryVector: Float32Array): ScoredQuote {
+  const dimension = index.manifest.model.dimension;
+  const scored = Array.from({ length: chunk.sentenceCount }, (_, i) => {
+    const id = chunk.firstSentence + i;
+    const sentence = index.sentences[id]!;
+    const meaning = Math.max(0, dot(queryVector, index.sentenceVectors, id * dimension));
+    const words = termCoverage(index, questionTerms, article.text.slice(sentence.start, sentence.end));
+    return { start: sentence.start, end: sentence.end, score: DENSE_WEIGHT * meaning + (1 - DENSE_WEIGHT) * words };
+  });
+  let best = 0;
+  scored.forEach((s, i) => {
+    if (s.score > scored[best]!.score) best = i;
+  });
+  let first = best;
+  let last = best;
+  while (last - first + 1 < MAX_QUOTE_SENTENCES) {
+    const before = scored[first - 1];
+    const after = scored[last + 1];
+    const pick = (after?.score ?? -1) >= (before?.score ?? -1) ? after : before;
+    if (!pick || pick.score < NEIGHBOUR_SHARE * scored[best]!.score) break;
+    if (pick === after) last++;
+    else first--;
+  }
+  return { start: scored[first]!.start, end: scored[last]!.end, score: scored[best]!.score };
+}
+
+function overlaps(a: ChunkRecord, b: ChunkRecord): boolean {
+  return a.articleId === b.articleId && a.start < b.end && b.start < a.end;
+}
+
+/** Ends a quote's citation inside its sentence: `… the train [1].` */
+function cite(quote: string, n: number): string {
+  const match = /([.!?…]["”’)]*)$/.exec(quote);
+  return match ? `${quote.slice(0, match.index)} [${n}]${match[1]}` : `${quote} [${n}]`;
+}
+
+export function buildAnswer(
+  index: IndexSnapshot,
+  question: string,
+  queryVector: Float32Array,
+  retrieved: RetrievedChunk[],
+  options: AnswerOptions,
+): Answer {
+  const questionTerms = LexicalIndex.terms(question);
+  const chosen: { chunk: ChunkRecord; article: Article; quote: ScoredQuote }[] = [];
+  for (const hit of retrieved) {
+    if (chosen.length >= options.passages) break;
+    const chunk = index.chunks[hit.label]!;
+    if (chosen.some((c) => overlaps(c.chunk, chunk))) continue;
+    const article = index.articles.get(chunk.articleId)!;
+    const quote = selectQuote(index, chunk, article, questionTerms, queryVector);
+    if (quote.score >= options.minEvidenceScore) chosen.push({ chunk, article, quote });
+  }
+  if (chosen.length === 0) return { question, found: false, answer: NOT_FOUND_ANSWER, passages: [], sources: [] };
+
+  const passages: Passage[] = chosen.map(({ chunk, article, quote }, i) => ({
+    rank: i + 1,
+    articleId: article.id,
+    title: article.title,
+    quote: article.text.slice(quote.start, quote.end),
+    text: article.text.slice(chunk.start, chunk.end),
+    score: Number(quote.score.toFixed(4)),
+    quoteStart: quote.start,
+    quoteEnd: quote.end,
+  }));
+  const sources = [...new Map(chosen.map(({ article }) => [article.id, article])).values()].map((a) => ({
+    articleId: a.id,
+    title: a.title,
+    outlet: a.outlet,
+    author: a.author,
+    url: a.url,
+    published: a.published,
+  }));
+  const distinctQuotes = passages.filter((p, i) => passages.findIndex((q) => q.quote === p.quote) === i);
+  const answer = distinctQuotes.map((p) => cite(p.quote, p.rank)).join(' ');
+  return { question, found: true, answer, passages, sources };
+}

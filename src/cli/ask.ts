@@ -1,0 +1,96 @@
+/**
+ * `npm run ask -- "question"`: answers from the command line, no Discord needed. `--json` prints the answer
+ * object; with no question, reads one per line from standard input and writes JSON Lines. Builds the index
+ * first on a fresh clone.
+ */
+import readline from 'node:readline';
+import { parseArgs } from 'node:util';
+import type { Answer } from '../answer.js';
+import { loadConfig } from '../config.js';
+import { openPipeline, QuestionError, type Pipeline } from '../pipeline.js';
+import { exitWithError } from './errors.js';
+import { embedProgressBar, formatBuildReport } from './progress.js';
+
+const USAGE = `Usage: npm run ask -- [--json] [--k N] "your question"
+       npm run ask -- [--k N] < questions.txt      (one question per line, JSON Lines out)
+
+Options:
+  --json    print the answer object as JSON
+  --k N     number of passages to quote (1-10)`;
+
+export function formatAnswer(answer: Answer): string {
+  const lines = [`Q: ${answer.question}`, '', answer.answer];
+  if (answer.found) {
+    lines.push('', 'Quotes:');
+    for (const passage of answer.passages) {
+      const source = answer.sources.find((s) => s.articleId === passage.articleId)!;
+      const by = [source.outlet, source.author].filter(Boolean).join(', ');
+      lines.push(`[${passage.rank}] “${passage.quote}”`, `    — ${passage.title}${by ? ` (${by})` : ''}  [${passage.articleId}]`);
+    }
+    lines.push('', 'Sources:');
+    for (const source of answer.sources) {
+      lines.push(`  - ${source.title}${source.outlet ? ` — ${source.outlet}` : ''}${source.url ? ` <${source.url}>` : ''}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+function parsePassages(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const k = Number(raw);
+  if (!Number.isInteger(k) || k < 1 || k > 10) throw new QuestionError(`--k must be a whole number from 1 to 10 (got "${raw}").`);
+  return k;
+}
+
+async function answerStdin(pipeline: Pipeline, passages: number | undefined): Promise<boolean> {
+  let ok = true;
+  for await (const line of readline.createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+    if (!line.trim()) continue;
+    try {
+      console.log(JSON.stringify(await pipeline.ask(line, { passages })));
+    } catch (error) {
+      if (!(error instanceof QuestionError)) throw error;
+      ok = false;
+      console.log(JSON.stringify({ question: line, error: error.message }));
+    }
+  }
+  return ok;
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, k: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const passages = parsePassages(values.k);
+  const question = positionals.join(' ');
+  if (positionals.length > 0 && !question.trim()) throw new QuestionError('Please ask a question: it was empty.');
+  if (positionals.length === 0 && process.stdin.isTTY) {
+    console.error(USAGE);
+    process.exit(1);
+  }
+
+  const config = await loadConfig();
+  const bar = embedProgressBar();
+  const pipeline = await openPipeline(config, {
+    buildIfMissing: true,
+    onBuildStart: () => console.error('No index yet: building it from the corpus first (this happens once).'),
+    onBuildProgress: bar.update,
+    onBuildDone: (report) => {
+      bar.stop();
+      console.error(formatBuildReport(report));
+    },
+  });
+  if (positionals.length === 0) {
+    if (!(await answerStdin(pipeline, passages))) process.exitCode = 1;
+    return;
+  }
+  const answer = await pipeline.ask(question, { passages });
+  console.log(values.json ? JSON.stringify(answer, null, 2) : formatAnswer(answer));
+}
+
+main().catch(exitWithError);

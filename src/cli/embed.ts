@@ -1,0 +1,60 @@
+/**
+ * `npm run embed`: (re)builds the index from the corpus folder. Only new or changed articles are embedded;
+ * deleted ones are removed. Ctrl-C leaves the live index as it was.
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.js';
+import { loadCorpus } from '../corpus/load.js';
+import { loadEmbedder } from '../embedder.js';
+import { buildIndex } from '../index/build.js';
+import { exitWithError } from './errors.js';
+import { embedProgressBar, formatBuildReport } from './progress.js';
+
+const USAGE = `Usage: npm run embed [-- --skip-invalid]
+
+Reads the articles in CORPUS_DIR (.txt, .md with front matter, .jsonl), embeds new or changed ones
+and writes the index to EMBEDDINGS_DIR. Unreadable files stop the run unless --skip-invalid is given.`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { 'skip-invalid': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const config = await loadConfig();
+  const corpus = await loadCorpus(config.corpusDir);
+  for (const problem of corpus.problems) console.error(`${values['skip-invalid'] ? 'Skipped' : 'Cannot read'} ${problem.source}: ${problem.reason}`);
+  if (corpus.problems.length > 0 && !values['skip-invalid']) {
+    console.error('The index was not changed. Fix or remove these files, or run `npm run embed -- --skip-invalid` to index the rest.');
+    process.exit(1);
+  }
+  console.error(`Corpus: ${corpus.articles.length} articles in ${config.corpusDir}. Model: ${config.embedding.modelId}.`);
+  const embedder = await loadEmbedder(config.embedding);
+
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  process.once('SIGTERM', () => controller.abort());
+  const bar = embedProgressBar();
+  try {
+    const report = await buildIndex({
+      articles: corpus.articles,
+      embedder,
+      dir: config.embeddingsDir,
+      chunking: config.chunking,
+      hnsw: config.hnsw,
+      onProgress: bar.update,
+      signal: controller.signal,
+    });
+    bar.stop();
+    console.log(formatBuildReport(report));
+  } catch (error) {
+    bar.stop();
+    if (controller.signal.aborted) {
+      console.error('Interrupted: the index was not changed.');
+      process.exit(130);
+    }
+    throw error;
+  }
+}
+
+main().catch(exitWithError);

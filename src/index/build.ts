@@ -1,0 +1,235 @@
+/**
+ * Builds the index from articles: chunk, embed, index, write. Re-runs are incremental: an article whose
+ * content hash is unchanged keeps its chunks and vectors from the live index, so only new or changed
+ * articles are embedded, and deleted ones disappear. A live index built with another model or other
+ * chunking settings (or a damaged one) is rebuilt from scratch, and the report says why.
+ */
+import { chunkArticle } from '../chunking.js';
+import type { ChunkingConfig } from '../config.js';
+import type { Article } from '../corpus/types.js';
+import type { Embedder } from '../embedder.js';
+import { LexicalIndex } from './lexical-index.js';
+import {
+  articleHash,
+  IndexError,
+  IndexMissingError,
+  loadIndex,
+  lockIndex,
+  modelMismatch,
+  writeIndex,
+  type ChunkingSignature,
+  type ChunkRecord,
+  type IndexSnapshot,
+  type ModelSignature,
+  type SentenceRecord,
+} from './store.js';
+import { buildHnswIndex, type HnswParams } from './vector-index.js';
+
+export interface BuildProgress {
+  embedded: number;
+  toEmbed: number;
+}
+
+export interface BuildOptions {
+  articles: Article[];
+  embedder: Embedder;
+  dir: string;
+  chunking: ChunkingConfig;
+  hnsw: HnswParams;
+  onProgress?: (progress: BuildProgress) => void;
+  /** Aborting stops the build before the live index is touched. */
+  signal?: AbortSignal;
+}
+
+export interface BuildReport {
+  version: string;
+  articles: number;
+  chunks: number;
+  sentences: number;
+  added: string[];
+  changed: string[];
+  removed: string[];
+  unchanged: number;
+  /** Chunks and sentences whose vectors were computed in this run (the rest were reused). */
+  embeddedTexts: number;
+  seconds: number;
+  /** Why the previous index could not be reused, when it could not. */
+  fullRebuildReason?: string;
+}
+
+export function modelSignature(embedder: Embedder): ModelSignature {
+  return {
+    id: embedder.modelId,
+    dimension: embedder.dimension,
+    maxTokens: embedder.maxTokens,
+    pooling: embedder.profile.pooling,
+    queryPrefix: embedder.profile.queryPrefix,
+    passagePrefix: embedder.profile.passagePrefix,
+    quantized: embedder.quantized,
+  };
+}
+
+export function chunkingSignature(embedder: Embedder, chunking: ChunkingConfig): ChunkingSignature {
+  return { maxTokens: Math.min(chunking.maxTokens ?? embedder.maxTokens, embedder.maxTokens), overlapSentences: chunking.overlapSentences };
+}
+
+/** The live index if it can be reused by this build, else the reason it cannot. */
+async function reusableIndex(options: BuildOptions, model: ModelSignature, chunking: ChunkingSignature) {
+  let previous: IndexSnapshot;
+  try {
+    previous = await loadIndex(options.dir, options.hnsw);
+  } catch (error) {
+    if (error instanceof IndexMissingError) return {};
+    if (error instanceof IndexError) return { reason: `the previous index could not be used: ${error.message}` };
+    throw error;
+  }
+  const mismatch = modelMismatch(previous.manifest, model);
+  if (mismatch) return { reason: `the previous index cannot be reused: ${mismatch}` };
+  const built = previous.manifest.chunking;
+  if (built.maxTokens !== chunking.maxTokens || built.overlapSentences !== chunking.overlapSentences) {
+    return { reason: 'the previous index was chunked with other settings' };
+  }
+  return { previous };
+}
+
+interface ArticlePlan {
+  article: Article;
+  hash: string;
+  chunks: { start: number; end: number; sentences: { start: number; end: number }[] }[];
+  /** Vectors reused from the previous index, absent for articles to embed. */
+  reused?: { chunkVectors: Float32Array[]; sentenceVectors: Float32Array[] };
+}
+
+function reusedPlan(article: Article, hash: string, previous: IndexSnapshot): ArticlePlan {
+  const dimension = previous.manifest.model.dimension;
+  const labels = previous.chunks.flatMap((chunk, label) => (chunk.articleId === article.id ? [label] : []));
+  const sentenceIds = previous.sentences.flatMap((sentence, id) => (sentence.articleId === article.id ? [id] : []));
+  return {
+    article,
+    hash,
+    chunks: labels.map((label) => {
+      const chunk = previous.chunks[label]!;
+      const ids = Array.from({ length: chunk.sentenceCount }, (_, i) => chunk.firstSentence + i);
+      return { start: chunk.start, end: chunk.end, sentences: ids.map((id) => previous.sentences[id]!) };
+    }),
+    reused: {
+      chunkVectors: labels.map((label) => previous.dense.vector(label)),
+      sentenceVectors: sentenceIds.map((id) => previous.sentenceVectors.slice(id * dimension, (id + 1) * dimension)),
+    },
+  };
+}
+
+export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
+  const started = performance.now();
+  const { embedder } = options;
+  const model = modelSignature(embedder);
+  const chunking = chunkingSignature(embedder, options.chunking);
+  const release = await lockIndex(options.dir);
+  try {
+    const { previous, reason } = await reusableIndex(options, model, chunking);
+    const previousHashes = previous?.manifest.articles ?? {};
+    const added: string[] = [];
+    const changed: string[] = [];
+
+    const plans: ArticlePlan[] = options.articles.map((article) => {
+      const hash = articleHash(article);
+      if (previous && previousHashes[article.id] === hash) return reusedPlan(article, hash, previous);
+      (article.id in previousHashes ? changed : added).push(article.id);
+      const chunks = chunkArticle(article, { maxTokens: chunking.maxTokens, overlapSentences: chunking.overlapSentences, countTokens: embedder.countPassageTokens });
+      return { article, hash, chunks };
+    });
+    const current = new Set(options.articles.map((a) => a.id));
+    const removed = Object.keys(previousHashes).filter((id) => !current.has(id));
+
+    // Everything to embed in one stream: each new article's chunks, then its sentences.
+    const texts: string[] = [];
+    for (const plan of plans.filter((p) => !p.reused)) {
+      const sentences = uniqueSentences(plan.chunks);
+      texts.push(...plan.chunks.map((c) => plan.article.text.slice(c.start, c.end)));
+      texts.push(...sentences.map((s) => plan.article.text.slice(s.start, s.end)));
+    }
+    options.onProgress?.({ embedded: 0, toEmbed: texts.length });
+    const vectors = await embedder.embedPassages(texts, (embedded) => {
+      options.signal?.throwIfAborted();
+      options.onProgress?.({ embedded, toEmbed: texts.length });
+    });
+
+    const chunkRecords: ChunkRecord[] = [];
+    const sentenceRecords: SentenceRecord[] = [];
+    const chunkVectors: Float32Array[] = [];
+    const sentenceVectorList: Float32Array[] = [];
+    let next = 0;
+    for (const plan of plans) {
+      const sentences = uniqueSentences(plan.chunks);
+      const firstSentence = sentenceRecords.length;
+      const position = new Map(sentences.map((s, i) => [s.start, firstSentence + i]));
+      sentenceRecords.push(...sentences.map((s) => ({ articleId: plan.article.id, start: s.start, end: s.end })));
+      for (const chunk of plan.chunks) {
+        const first = position.get(chunk.sentences[0]!.start)!;
+        chunkRecords.push({ articleId: plan.article.id, start: chunk.start, end: chunk.end, firstSentence: first, sentenceCount: chunk.sentences.length });
+      }
+      if (plan.reused) {
+        chunkVectors.push(...plan.reused.chunkVectors);
+        sentenceVectorList.push(...plan.reused.sentenceVectors);
+      } else {
+        chunkVectors.push(...vectors.slice(next, next + plan.chunks.length));
+        next += plan.chunks.length;
+        sentenceVectorList.push(...vectors.slice(next, next + sentences.length));
+        next += sentences.length;
+      }
+    }
+    options.signal?.throwIfAborted();
+
+    const sentenceVectors = new Float32Array(sentenceVectorList.length * model.dimension);
+    sentenceVectorList.forEach((vector, i) => sentenceVectors.set(vector, i * model.dimension));
+    const articleById = new Map(options.articles.map((a) => [a.id, a]));
+    const dense = buildHnswIndex(chunkVectors, model.dimension, options.hnsw);
+    const lexical = LexicalIndex.build(
+      chunkRecords.map((chunk, label) => {
+        const article = articleById.get(chunk.articleId)!;
+        return { label, title: article.title, text: article.text.slice(chunk.start, chunk.end) };
+      }),
+    );
+    const version = await writeIndex(
+      options.dir,
+      {
+        manifest: {
+          model,
+          chunking,
+          hnsw: { space: 'cosine', m: options.hnsw.m, efConstruction: options.hnsw.efConstruction },
+          counts: { articles: options.articles.length, chunks: chunkRecords.length, sentences: sentenceRecords.length },
+          articles: Object.fromEntries(plans.map((p) => [p.article.id, p.hash])),
+        },
+        articles: options.articles,
+        chunks: chunkRecords,
+        sentences: sentenceRecords,
+        sentenceVectors,
+        dense,
+        lexical,
+      },
+      options.signal,
+    );
+    return {
+      version,
+      articles: options.articles.length,
+      chunks: chunkRecords.length,
+      sentences: sentenceRecords.length,
+      added,
+      changed,
+      removed,
+      unchanged: plans.filter((p) => p.reused).length,
+      embeddedTexts: texts.length,
+      seconds: (performance.now() - started) / 1000,
+      fullRebuildReason: reason,
+    };
+  } finally {
+    await release();
+  }
+}
+
+/** The distinct sentences of an article's chunks (chunks overlap), in order. */
+function uniqueSentences(chunks: ArticlePlan['chunks']): { start: number; end: number }[] {
+  const seen = new Map<number, { start: number; end: number }>();
+  for (const chunk of chunks) for (const sentence of chunk.sentences) seen.set(sentence.start, sentence);
+  return [...seen.values()].sort((a, b) => a.start - b.start);
+}

@@ -1,0 +1,105 @@
+/**
+ * BM25 search over chunks with MiniSearch, English stemming and stop words. Also keeps document
+ * frequencies, so callers can tell how much of a question's information a passage covers.
+ */
+import MiniSearch, { type Options, type SearchResult } from 'minisearch';
+import { stemmer } from 'stemmer';
+
+export interface LexicalDocument {
+  label: number;
+  title: string;
+  text: string;
+}
+
+export interface LexicalHit {
+  label: number;
+  score: number;
+}
+
+export interface Bm25Params {
+  k: number;
+  b: number;
+  d: number;
+}
+
+/** Anserini's BM25 defaults for BEIR (k1 0.9, b 0.4), without BM25+'s floor. */
+export const DEFAULT_BM25: Bm25Params = { k: 0.9, b: 0.4, d: 0 };
+const TITLE_BOOST = 0.5;
+
+const STOP_WORDS = new Set(
+  `a about above after again against all am an and any are as at be because been before being below between both but by
+  can could did do does doing down during each few for from further had has have having he her here hers herself him
+  himself his how i if in into is it its itself just me more most my myself no nor not now of off on once only or other
+  our ours ourselves out over own same she should so some such than that the their theirs them themselves then there
+  these they this those through to too under until up very was we were what when where which while who whom why will
+  with would you your yours yourself yourselves s t said says say tell told`.split(/\s+/),
+);
+
+/** Lower-cased, possessive-free, stemmed term; null for stop words. */
+export function normalizeTerm(term: string): string | null {
+  const word = term.toLowerCase().replace(/['’]s$/, '').replace(/['’]/g, '');
+  if (word.length === 0 || STOP_WORDS.has(word)) return null;
+  return stemmer(word);
+}
+
+const MINISEARCH_OPTIONS: Options<LexicalDocument> = {
+  idField: 'label',
+  fields: ['title', 'text'],
+  storeFields: [],
+  processTerm: (term) => normalizeTerm(term),
+};
+
+export class LexicalIndex {
+  private constructor(
+    private readonly search: MiniSearch<LexicalDocument>,
+    /** Document frequency of every normalized term in the chunk texts. */
+    private readonly documentFrequency: Map<string, number>,
+    private readonly bm25: Bm25Params,
+  ) {}
+
+  static build(documents: LexicalDocument[], bm25: Bm25Params = DEFAULT_BM25): LexicalIndex {
+    const search = new MiniSearch<LexicalDocument>(MINISEARCH_OPTIONS);
+    search.addAll(documents);
+    const documentFrequency = new Map<string, number>();
+    for (const document of documents) {
+      for (const term of new Set(LexicalIndex.terms(document.text))) {
+        documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+      }
+    }
+    return new LexicalIndex(search, documentFrequency, bm25);
+  }
+
+  static fromJSON(json: string, bm25: Bm25Params = DEFAULT_BM25): LexicalIndex {
+    const { minisearch, documentFrequency } = JSON.parse(json) as { minisearch: unknown; documentFrequency: [string, number][] };
+    return new LexicalIndex(MiniSearch.loadJS(minisearch as never, MINISEARCH_OPTIONS), new Map(documentFrequency), bm25);
+  }
+
+  toJSON(): string {
+    return JSON.stringify({ minisearch: this.search.toJSON(), documentFrequency: [...this.documentFrequency] });
+  }
+
+  /** The normalized terms of a text, in order, stop words removed. */
+  static terms(text: string): string[] {
+    return (text.match(/[\p{L}\p{N}'’]+/gu) ?? []).map(normalizeTerm).filter((t): t is string => t !== null);
+  }
+
+  get size(): number {
+    return this.search.documentCount;
+  }
+
+  /** Inverse document frequency of a normalized term (BM25's, floored at a small positive value). */
+  idf(term: string): number {
+    const n = this.size;
+    const df = this.documentFrequency.get(term) ?? 0;
+    return Math.max(0.01, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
+  }
+
+  query(text: string, k: number): LexicalHit[] {
+    const results: SearchResult[] = this.search.search(text, {
+      combineWith: 'OR',
+      boost: { title: TITLE_BOOST, text: 1 },
+      bm25: this.bm25,
+    });
+    return results.slice(0, k).map((result) => ({ label: Number(result.id), score: result.score }));
+  }
+}
