@@ -16,7 +16,7 @@ export interface Passage {
   quote: string;
   /** The whole chunk the quote was taken from. */
   text: string;
-  /** Evidence score of the quote, 0 to 1. */
+  /** Evidence score of the passage, 0 to 1: the quote's meaning and the passage's share of the question's words. */
   score: number;
   /** Character offsets of the quote in the article text. */
   quoteStart: number;
@@ -53,6 +53,10 @@ const DENSE_WEIGHT = 0.5;
 /** A neighbouring sentence joins the quote when it scores at least this share of the best one. */
 const NEIGHBOUR_SHARE = 0.85;
 const MAX_QUOTE_SENTENCES = 2;
+/** Candidates weighed for each passage shown. */
+const CANDIDATES_PER_PASSAGE = 3;
+/** Passages shown must hold at least this share of the best passage's evidence. */
+const RELATIVE_EVIDENCE = 0.6;
 
 function dot(a: Float32Array, b: Float32Array, offset: number): number {
   let sum = 0;
@@ -77,7 +81,10 @@ export function termCoverage(index: IndexSnapshot, questionTerms: string[], text
 interface ScoredQuote {
   start: number;
   end: number;
+  /** Combined sentence score of the best sentence. */
   score: number;
+  /** Its similarity in meaning to the question. */
+  meaning: number;
 }
 
 /** Scores each sentence of a chunk; the best (with a strong neighbour) becomes the quote. */
@@ -88,7 +95,7 @@ function selectQuote(index: IndexSnapshot, chunk: ChunkRecord, article: Article,
     const sentence = index.sentences[id]!;
     const meaning = Math.max(0, dot(queryVector, index.sentenceVectors, id * dimension));
     const words = termCoverage(index, questionTerms, article.text.slice(sentence.start, sentence.end));
-    return { start: sentence.start, end: sentence.end, score: DENSE_WEIGHT * meaning + (1 - DENSE_WEIGHT) * words };
+    return { start: sentence.start, end: sentence.end, meaning, score: DENSE_WEIGHT * meaning + (1 - DENSE_WEIGHT) * words };
   });
   let best = 0;
   scored.forEach((s, i) => {
@@ -101,10 +108,12 @@ function selectQuote(index: IndexSnapshot, chunk: ChunkRecord, article: Article,
     const after = scored[last + 1];
     const pick = (after?.score ?? -1) >= (before?.score ?? -1) ? after : before;
     if (!pick || pick.score < NEIGHBOUR_SHARE * scored[best]!.score) break;
+    // A quote stays within one paragraph.
+    if (article.text.slice(Math.min(pick.end, scored[first]!.start), Math.max(pick.start, scored[last]!.end)).includes('\n')) break;
     if (pick === after) last++;
     else first--;
   }
-  return { start: scored[first]!.start, end: scored[last]!.end, score: scored[best]!.score };
+  return { start: scored[first]!.start, end: scored[last]!.end, score: scored[best]!.score, meaning: scored[best]!.meaning };
 }
 
 function overlaps(a: ChunkRecord, b: ChunkRecord): boolean {
@@ -125,24 +134,30 @@ export function buildAnswer(
   options: AnswerOptions,
 ): Answer {
   const questionTerms = LexicalIndex.terms(question);
-  const chosen: { chunk: ChunkRecord; article: Article; quote: ScoredQuote }[] = [];
+  // Distinct candidates, a few more than will be shown, each with its best quote and evidence score.
+  const candidates: { chunk: ChunkRecord; article: Article; quote: ScoredQuote; evidence: number }[] = [];
   for (const hit of retrieved) {
-    if (chosen.length >= options.passages) break;
+    if (candidates.length >= options.passages * CANDIDATES_PER_PASSAGE) break;
     const chunk = index.chunks[hit.label]!;
-    if (chosen.some((c) => overlaps(c.chunk, chunk))) continue;
+    if (candidates.some((c) => overlaps(c.chunk, chunk))) continue;
     const article = index.articles.get(chunk.articleId)!;
     const quote = selectQuote(index, chunk, article, questionTerms, queryVector);
-    if (quote.score >= options.minEvidenceScore) chosen.push({ chunk, article, quote });
+    const context = `${article.title}\n${article.text.slice(chunk.start, chunk.end)}`;
+    const evidence = DENSE_WEIGHT * quote.meaning + (1 - DENSE_WEIGHT) * termCoverage(index, questionTerms, context);
+    candidates.push({ chunk, article, quote, evidence });
   }
-  if (chosen.length === 0) return { question, found: false, answer: NOT_FOUND_ANSWER, passages: [], sources: [] };
+  candidates.sort((a, b) => b.evidence - a.evidence);
+  const best = candidates[0]?.evidence ?? 0;
+  if (best < options.minEvidenceScore) return { question, found: false, answer: NOT_FOUND_ANSWER, passages: [], sources: [] };
+  const chosen = candidates.filter((c) => c.evidence >= best * RELATIVE_EVIDENCE).slice(0, options.passages);
 
-  const passages: Passage[] = chosen.map(({ chunk, article, quote }, i) => ({
+  const passages: Passage[] = chosen.map(({ chunk, article, quote, evidence }, i) => ({
     rank: i + 1,
     articleId: article.id,
     title: article.title,
     quote: article.text.slice(quote.start, quote.end),
     text: article.text.slice(chunk.start, chunk.end),
-    score: Number(quote.score.toFixed(4)),
+    score: Number(evidence.toFixed(4)),
     quoteStart: quote.start,
     quoteEnd: quote.end,
   }));

@@ -15,10 +15,11 @@ export class CorpusError extends Error {
   override name = 'CorpusError';
 }
 
-/** Lists the article files under a folder, sorted, skipping hidden files and READMEs. */
+/** Lists the article files under a folder (or the one file given), sorted, skipping hidden files and READMEs. */
 export async function listArticleFiles(dir: string): Promise<string[]> {
   let entries;
   try {
+    if ((await fs.stat(dir)).isFile()) return [dir];
     entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
   } catch (error) {
     throw new CorpusError(`Cannot read the corpus folder ${dir}: ${(error as NodeJS.ErrnoException).code ?? error}. Set CORPUS_DIR to a folder of articles.`);
@@ -99,7 +100,7 @@ export function parseFiles(files: { source: string; bytes: Uint8Array }[]): Corp
 export async function loadCorpus(dir: string): Promise<Corpus> {
   const files = await listArticleFiles(dir);
   const contents = await Promise.all(
-    files.map(async (file) => ({ source: path.relative(dir, file), bytes: new Uint8Array(await fs.readFile(file)) })),
+    files.map(async (file) => ({ source: path.relative(dir, file) || path.basename(file), bytes: new Uint8Array(await fs.readFile(file)) })),
   );
   const corpus = parseFiles(contents);
   if (corpus.articles.length === 0 && corpus.problems.length === 0) {

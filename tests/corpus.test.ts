@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { loadCorpus, parseFiles, slugForTitle } from '../src/corpus/load.js';
+import { ARTICLES_DIR } from './helpers.js';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+const FURNITURE = ['READ MORE', 'Source link', 'Related Articles', 'Back to top button', 'Sorting by', '×', 'Remote video URL', 'Continue reading...', 'Telegram channel', 'is a contributor to'];
+
+describe('the shipped corpus', async () => {
+  const { articles, problems } = await loadCorpus(ARTICLES_DIR);
+  const bySource = (source: string) => articles.filter((a) => a.source.startsWith(source));
+
+  it('reads every file without problems, with unique ids', () => {
+    expect(problems).toEqual([]);
+    expect(new Set(articles.map((a) => a.id)).size).toBe(articles.length);
+  });
+
+  it('finds the title, standfirst, author and outlet of the Irish Times pieces', () => {
+    const [article] = bySource('000_');
+    expect(article!.title).toBe('North Korean dictator Kim Jong-un expected to discuss arms sales on Russia trip');
+    expect(article!.standfirst).toMatch(/^Heavy fighting continues in eastern Ukraine/);
+    expect(article!.author).toBe('Daniel McLaughlin');
+    expect(article!.outlet).toBe('The Irish Times');
+    expect(article!.id).toBe('north-korean-dictator-kim-jong-un-expected-to-discuss-arms-sales-on-russia-trip');
+  });
+
+  it('drops furniture and the repeated author box from the text', () => {
+    for (const article of articles) {
+      for (const paragraph of article.text.split('\n\n')) {
+        for (const junk of FURNITURE) expect(paragraph, `${article.id}: "${paragraph}"`).not.toContain(junk);
+        expect(paragraph).not.toBe('Daniel McLaughlin');
+      }
+    }
+    expect(bySource('002_')[0]!.title).toMatch(/^North Korea’s Kim Jong-un set to meet Putin/);
+  });
+
+  it('keeps photo captions apart from the body and credits the agency', () => {
+    const [article] = bySource('003_');
+    expect(article!.captions).toHaveLength(2);
+    expect(article!.captions[0]).toMatch(/PHOTO: REUTERS$/);
+    expect(article!.text).not.toContain('PHOTO:');
+    expect(article!.text.endsWith('conducting underground nuclear tests.')).toBe(true);
+    expect(article!.outlet).toBe('The Straits Times');
+    expect(article!.author).toBe('Reuters');
+  });
+
+  it('splits the listing page into one article per story', () => {
+    const stories = bySource('004_');
+    expect(stories).toHaveLength(20);
+    expect(stories.map((s) => s.title)).toContain('Funeral of Yevgeny Prigozhin held in ‘closed format’ in St Petersburg');
+    for (const story of stories) {
+      expect(story.outlet).toBe('The Guardian');
+      expect(story.standfirst).toBeTruthy();
+      expect(story.text.length).toBeGreaterThan(200);
+    }
+  });
+});
+
+describe('other formats', () => {
+  it('reads Markdown with front matter', () => {
+    const md = `---\ntitle: Grain deal talks resume\nurl: https://example.com/grain\npublished: 2023-09-05\nauthor: Jane Doe\noutlet: Example News\n---\n\nTurkey said talks on the **grain deal** would resume next week.\n\nREAD MORE\n\nOfficials in [Ankara](https://example.com) were hopeful.\n`;
+    const { articles, problems } = parseFiles([{ source: 'grain.md', bytes: bytes(md) }]);
+    expect(problems).toEqual([]);
+    expect(articles).toHaveLength(1);
+    expect(articles[0]).toMatchObject({ id: 'grain-deal-talks-resume', title: 'Grain deal talks resume', url: 'https://example.com/grain', published: '2023-09-05', author: 'Jane Doe', outlet: 'Example News' });
+    expect(articles[0]!.text).toBe('Turkey said talks on the grain deal would resume next week.\n\nOfficials in Ankara were hopeful.');
+  });
+
+  it('reads JSON Lines, one article per line, and reports the bad lines', () => {
+    const jsonl = [
+      JSON.stringify({ _id: 'doc-1', title: 'First', text: 'One paragraph.\n\nAnother one.' }),
+      '{not json',
+      JSON.stringify({ title: 'No id here', text: 'Text.', url: 'https://example.com/2' }),
+      JSON.stringify({ title: 'Empty' }),
+    ].join('\n');
+    const { articles, problems } = parseFiles([{ source: 'feed.jsonl', bytes: bytes(jsonl) }]);
+    expect(articles.map((a) => a.id)).toEqual(['doc-1', 'no-id-here']);
+    expect(articles[0]!.text).toBe('One paragraph.\n\nAnother one.');
+    expect(problems.map((p) => p.source)).toEqual(['feed.jsonl:2', 'feed.jsonl:4']);
+  });
+
+  it('refuses empty, binary and non-UTF-8 files with a reason', () => {
+    const { articles, problems } = parseFiles([
+      { source: 'empty.txt', bytes: bytes('') },
+      { source: 'blank.txt', bytes: bytes('  \n\n ') },
+      { source: 'image.txt', bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]) },
+      { source: 'latin1.txt', bytes: new Uint8Array([0x43, 0x61, 0x66, 0xe9, 0x20, 0x6e, 0x65, 0x77, 0x73]) },
+    ]);
+    expect(articles).toEqual([]);
+    expect(problems.map((p) => p.reason)).toEqual([
+      'the file is empty',
+      'the file holds only white space',
+      'the file is binary, not text',
+      'the file is not valid UTF-8 text (re-save it as UTF-8)',
+    ]);
+  });
+
+  it('gives readable, stable, unique slugs', () => {
+    expect(slugForTitle('No sign of Black Sea grain breakthrough after Erdoğan-Putin talks')).toBe('no-sign-of-black-sea-grain-breakthrough-after-erdogan-putin-talks');
+    expect(slugForTitle('Kim Jong-un offers Putin ‘full support’ in Russia’s ‘sacred fight’ with west')).toBe('kim-jong-un-offers-putin-full-support-in-russias-sacred-fight-with-west');
+    const twice = parseFiles([
+      { source: 'a.txt', bytes: bytes('Same title\n\nBody one.') },
+      { source: 'b.txt', bytes: bytes('Same title\n\nBody two.') },
+    ]);
+    expect(twice.articles.map((a) => a.id)).toEqual(['same-title', 'same-title-2']);
+  });
+});

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { configFromEnv } from '../src/config.js';
+import { loadEmbedder, ModelError } from '../src/embedder.js';
+import { sharedEmbedder, tempDir } from './helpers.js';
+
+const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * b[i]!, 0);
+
+describe('the shipped embedding model', async () => {
+  const embedder = await sharedEmbedder();
+
+  it('reads its dimension and token limit from the model', () => {
+    expect(embedder.dimension).toBe(512);
+    expect(embedder.maxTokens).toBe(128);
+  });
+
+  it('puts paraphrases closer than unrelated sentences', async () => {
+    const [train, arrival, grain] = await embedder.embedPassages([
+      'Kim Jong-un travelled to Russia by armoured train',
+      'The North Korean leader arrived in Vladivostok on his private train',
+      'Grain prices rose in developing countries',
+    ]);
+    expect(cosine(train!, arrival!)).toBeGreaterThan(cosine(train!, grain!) + 0.3);
+    expect(cosine(train!, train!)).toBeCloseTo(1, 4);
+  });
+
+  it('embeds a question like a passage, in batches that keep the input order', async () => {
+    const texts = Array.from({ length: 70 }, (_, i) => `Sentence number ${i} about ${i % 2 ? 'missiles' : 'grain'}.`);
+    const vectors = await embedder.embedPassages(texts);
+    expect(vectors).toHaveLength(70);
+    const query = await embedder.embedQuery(texts[41]!);
+    // Dynamic int8 quantization depends a little on the batch, so "same" means nearest and above 0.99.
+    const scores = vectors.map((v) => cosine(query, v));
+    expect(scores.indexOf(Math.max(...scores))).toBe(41);
+    expect(scores[41]).toBeGreaterThan(0.99);
+  });
+});
+
+describe('a wrong model configuration', () => {
+  it('names the missing files when the models folder is wrong', async () => {
+    const config = configFromEnv({ MODELS_DIR: tempDir() });
+    await expect(loadEmbedder(config.embedding)).rejects.toThrow(ModelError);
+    await expect(loadEmbedder(config.embedding)).rejects.toThrow(/is not complete in .*missing config\.json.*ALLOW_REMOTE_MODELS/);
+  });
+
+  it('refuses a hub model id offline without trying to download', async () => {
+    const config = configFromEnv({ EMBEDDING_MODEL: 'Xenova/all-MiniLM-L6-v2' });
+    await expect(loadEmbedder(config.embedding)).rejects.toThrow(/Xenova\/all-MiniLM-L6-v2.*not complete/);
+  });
+});

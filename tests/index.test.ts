@@ -1,0 +1,137 @@
+import { existsSync, promises as fs, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { configFromEnv } from '../src/config.js';
+import { currentVersion, IndexError, IndexMissingError, loadIndex, readCurrentManifest } from '../src/index/store.js';
+import { buildHnswIndex, loadHnswIndex } from '../src/index/vector-index.js';
+import { openPipeline } from '../src/pipeline.js';
+import { buildInto, shippedArticles, tempDir, testConfig } from './helpers.js';
+
+function randomUnitVectors(n: number, dimension: number, seed = 1): Float32Array[] {
+  let state = seed;
+  const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+  return Array.from({ length: n }, () => {
+    const v = Float32Array.from({ length: dimension }, random);
+    const norm = Math.hypot(...v);
+    return v.map((x) => x / norm);
+  });
+}
+
+describe('the HNSW vector index', () => {
+  it('gives the same results after a save and a load', async () => {
+    const vectors = randomUnitVectors(500, 64);
+    const params = { m: 16, efConstruction: 200, efSearch: 100 };
+    const built = buildHnswIndex(vectors, 64, params);
+    const file = path.join(tempDir(), 'dense.hnsw');
+    await built.save(file);
+    const loaded = await loadHnswIndex(file, 64, params);
+    for (const query of vectors.slice(0, 20)) expect(loaded.search(query, 10)).toEqual(built.search(query, 10));
+    expect(built.search(vectors[7]!, 1)[0]!.label).toBe(7);
+    expect(loaded.size).toBe(500);
+  });
+});
+
+describe('the index on disk', async () => {
+  const articles = await shippedArticles();
+
+  it('is built, loaded and verified, with a manifest describing it', async () => {
+    const config = testConfig();
+    const report = await buildInto(config, articles);
+    expect(report).toMatchObject({ articles: articles.length, added: expect.any(Array), changed: [], removed: [], unchanged: 0 });
+    expect(report.chunks).toBeGreaterThan(articles.length);
+    const index = await loadIndex(config.embeddingsDir, config.hnsw);
+    expect(index.chunks).toHaveLength(report.chunks);
+    expect(index.manifest.model).toMatchObject({ id: 'local/universal-sentence-encoder-lite', dimension: 512, maxTokens: 128 });
+    expect(index.manifest.hnsw).toEqual({ space: 'cosine', m: 16, efConstruction: 200 });
+    expect(Object.keys(index.manifest.articles)).toHaveLength(articles.length);
+    expect(Object.keys(index.manifest.files).sort()).toEqual(['articles.json', 'chunks.json', 'dense.hnsw', 'lexical.json', 'sentences.f32']);
+  });
+
+  it('re-embeds only a changed article, and drops a deleted one', async () => {
+    const config = testConfig();
+    await buildInto(config, articles);
+    const before = await loadIndex(config.embeddingsDir, config.hnsw);
+
+    const edited = articles.map((a, i) => (i === 1 ? { ...a, text: `${a.text}\n\nA correction was appended to this article on Friday.` } : a));
+    const removedId = edited.at(-1)!.id;
+    const report = await buildInto(config, edited.slice(0, -1));
+    expect(report.changed).toEqual([articles[1]!.id]);
+    expect(report.removed).toEqual([removedId]);
+    expect(report.added).toEqual([]);
+    expect(report.unchanged).toBe(articles.length - 2);
+    const after = await loadIndex(config.embeddingsDir, config.hnsw);
+    const changedChunks = after.chunks.filter((c) => c.articleId === articles[1]!.id).length;
+    const changedSentences = after.sentences.filter((s) => s.articleId === articles[1]!.id).length;
+    expect(report.embeddedTexts).toBe(changedChunks + changedSentences);
+    expect(after.chunks.some((c) => c.articleId === removedId)).toBe(false);
+    expect(after.articles.has(removedId)).toBe(false);
+
+    // Reused vectors are the same vectors: an unchanged chunk still finds itself.
+    const unchanged = after.chunks.findIndex((c) => c.articleId === articles[0]!.id);
+    const oldLabel = before.chunks.findIndex((c) => c.articleId === articles[0]!.id);
+    expect(after.dense.search(before.dense.vector(oldLabel), 1)[0]).toMatchObject({ label: unchanged });
+
+    const again = await buildInto(config, edited.slice(0, -1));
+    expect(again.embeddedTexts).toBe(0);
+  });
+
+  it('leaves the live index untouched when a build is interrupted', async () => {
+    const config = testConfig();
+    await buildInto(config, articles);
+    const version = await currentVersion(config.embeddingsDir);
+    const controller = new AbortController();
+    controller.abort();
+    const changed = articles.map((a) => ({ ...a, text: a.text + '\n\nUpdated.' }));
+    await expect(buildInto(config, changed, controller.signal)).rejects.toThrow();
+    expect(await currentVersion(config.embeddingsDir)).toBe(version);
+    expect(readdirSync(config.embeddingsDir).filter((n) => n.startsWith('.staging'))).toEqual([]);
+    const index = await loadIndex(config.embeddingsDir, config.hnsw);
+    expect(index.articles.get(articles[0]!.id)!.text).toBe(articles[0]!.text);
+  });
+
+  it('refuses a missing, truncated or mismatched index with a clear message', async () => {
+    const missing = testConfig();
+    await expect(loadIndex(missing.embeddingsDir, missing.hnsw)).rejects.toThrow(IndexMissingError);
+    await expect(loadIndex(missing.embeddingsDir, missing.hnsw)).rejects.toThrow(/No index has been built .* Run `npm run embed`/);
+
+    const config = testConfig();
+    await buildInto(config, articles.slice(0, 3));
+    const folder = path.join(config.embeddingsDir, (await currentVersion(config.embeddingsDir))!);
+    const hnswFile = path.join(folder, 'dense.hnsw');
+    const original = await fs.readFile(hnswFile);
+    await fs.writeFile(hnswFile, original.subarray(0, original.length - 100));
+    await expect(loadIndex(config.embeddingsDir, config.hnsw)).rejects.toThrow(/dense\.hnsw .* is damaged.*npm run embed/);
+    await fs.writeFile(hnswFile, original);
+
+    await fs.writeFile(path.join(folder, 'manifest.json'), '{"formatVersion": 1, "trunc');
+    await expect(loadIndex(config.embeddingsDir, config.hnsw)).rejects.toThrow(/manifest .* cannot be read/);
+  });
+
+  it('is refused by a pipeline configured with another model, and rebuilt by the next embed run', async () => {
+    const config = testConfig();
+    await buildInto(config, articles.slice(0, 2));
+    const manifestFile = path.join(config.embeddingsDir, (await currentVersion(config.embeddingsDir))!, 'manifest.json');
+    const manifest = JSON.parse(await fs.readFile(manifestFile, 'utf8'));
+    manifest.model.id = 'Xenova/all-MiniLM-L6-v2';
+    await fs.writeFile(manifestFile, JSON.stringify(manifest));
+    await expect(openPipeline(config)).rejects.toThrow(IndexError);
+    await expect(openPipeline(config)).rejects.toThrow(/built with the model "Xenova\/all-MiniLM-L6-v2".*npm run embed/);
+
+    const report = await buildInto(config, articles.slice(0, 2));
+    expect(report.fullRebuildReason).toMatch(/all-MiniLM-L6-v2/);
+    expect((await readCurrentManifest(config.embeddingsDir))!.model.id).toBe('local/universal-sentence-encoder-lite');
+  });
+
+  it('builds the index on first use when asked to, and keeps old versions bounded', async () => {
+    const config = configFromEnv({ EMBEDDINGS_DIR: tempDir() });
+    const pipeline = await openPipeline(config, { buildIfMissing: true });
+    expect(pipeline.index.articles.size).toBe(articles.length);
+    expect(await pipeline.reload()).toBe(false);
+    await buildInto(config, articles.slice(0, 5));
+    await buildInto(config, articles.slice(0, 4));
+    expect(await pipeline.reload()).toBe(true);
+    expect(pipeline.index.articles.size).toBe(4);
+    expect(readdirSync(config.embeddingsDir).filter((n) => n.startsWith('v-')).length).toBeLessThanOrEqual(2);
+    expect(existsSync(path.join(config.embeddingsDir, '.lock'))).toBe(false);
+  });
+});
