@@ -49,7 +49,7 @@ export interface AnswerOptions {
 export const NOT_FOUND_ANSWER = "The coverage doesn't say: none of the articles answers that question.";
 
 /** Weight of meaning (sentence-vector similarity) against words (IDF-weighted term coverage). */
-const DENSE_WEIGHT = 0.5;
+const DENSE_WEIGHT = 0.65;
 /** A neighbouring sentence joins the quote when it scores at least this share of the best one. */
 const NEIGHBOUR_SHARE = 0.85;
 const MAX_QUOTE_SENTENCES = 2;
@@ -57,6 +57,22 @@ const MAX_QUOTE_SENTENCES = 2;
 const CANDIDATES_PER_PASSAGE = 3;
 /** Passages shown must hold at least this share of the best passage's evidence. */
 const RELATIVE_EVIDENCE = 0.6;
+
+/** Evidence kept by a sentence that lacks the kind of answer the question asks for. */
+const WRONG_TYPE_FACTOR = 0.6;
+const NUMBER = /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?|half|several|few)\b/i;
+const TIME =
+  /\d|\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|today|yesterday|tomorrow|week|month|year|ago|earlier|later|last|next|since|until|before|after)\b/i;
+
+/**
+ * The kind of answer a question asks for, when it is easy to tell: "how many/much" wants a quantity,
+ * "when/what year" a time. A quote without one does not answer such a question, however related it is.
+ */
+export function expectedAnswerType(question: string): RegExp | undefined {
+  if (/^\s*how (many|much|long|far|old)\b/i.test(question)) return NUMBER;
+  if (/^\s*(when|what (year|date|day|month|time))\b/i.test(question)) return TIME;
+  return undefined;
+}
 
 function dot(a: Float32Array, b: Float32Array, offset: number): number {
   let sum = 0;
@@ -85,17 +101,28 @@ interface ScoredQuote {
   score: number;
   /** Its similarity in meaning to the question. */
   meaning: number;
+  /** 1 when the quote holds the kind of answer the question asks for (or any will do), else a penalty. */
+  typeFactor: number;
 }
 
 /** Scores each sentence of a chunk; the best (with a strong neighbour) becomes the quote. */
-function selectQuote(index: IndexSnapshot, chunk: ChunkRecord, article: Article, questionTerms: string[], queryVector: Float32Array): ScoredQuote {
+function selectQuote(
+  index: IndexSnapshot,
+  chunk: ChunkRecord,
+  article: Article,
+  questionTerms: string[],
+  queryVector: Float32Array,
+  answerType: RegExp | undefined,
+): ScoredQuote {
   const dimension = index.manifest.model.dimension;
   const scored = Array.from({ length: chunk.sentenceCount }, (_, i) => {
     const id = chunk.firstSentence + i;
     const sentence = index.sentences[id]!;
     const meaning = Math.max(0, dot(queryVector, index.sentenceVectors, id * dimension));
-    const words = termCoverage(index, questionTerms, article.text.slice(sentence.start, sentence.end));
-    return { start: sentence.start, end: sentence.end, meaning, score: DENSE_WEIGHT * meaning + (1 - DENSE_WEIGHT) * words };
+    const text = article.text.slice(sentence.start, sentence.end);
+    const words = termCoverage(index, questionTerms, text);
+    const typeFactor = answerType && !answerType.test(text) ? WRONG_TYPE_FACTOR : 1;
+    return { start: sentence.start, end: sentence.end, meaning, typeFactor, score: typeFactor * (DENSE_WEIGHT * meaning + (1 - DENSE_WEIGHT) * words) };
   });
   let best = 0;
   scored.forEach((s, i) => {
@@ -113,7 +140,8 @@ function selectQuote(index: IndexSnapshot, chunk: ChunkRecord, article: Article,
     if (pick === after) last++;
     else first--;
   }
-  return { start: scored[first]!.start, end: scored[last]!.end, score: scored[best]!.score, meaning: scored[best]!.meaning };
+  const quoteHasType = scored.slice(first, last + 1).some((sentence) => sentence.typeFactor === 1);
+  return { start: scored[first]!.start, end: scored[last]!.end, score: scored[best]!.score, meaning: scored[best]!.meaning, typeFactor: quoteHasType ? 1 : WRONG_TYPE_FACTOR };
 }
 
 function overlaps(a: ChunkRecord, b: ChunkRecord): boolean {
@@ -134,6 +162,7 @@ export function buildAnswer(
   options: AnswerOptions,
 ): Answer {
   const questionTerms = LexicalIndex.terms(question);
+  const answerType = expectedAnswerType(question);
   // Distinct candidates, a few more than will be shown, each with its best quote and evidence score.
   const candidates: { chunk: ChunkRecord; article: Article; quote: ScoredQuote; evidence: number }[] = [];
   for (const hit of retrieved) {
@@ -141,9 +170,9 @@ export function buildAnswer(
     const chunk = index.chunks[hit.label]!;
     if (candidates.some((c) => overlaps(c.chunk, chunk))) continue;
     const article = index.articles.get(chunk.articleId)!;
-    const quote = selectQuote(index, chunk, article, questionTerms, queryVector);
+    const quote = selectQuote(index, chunk, article, questionTerms, queryVector, answerType);
     const context = `${article.title}\n${article.text.slice(chunk.start, chunk.end)}`;
-    const evidence = DENSE_WEIGHT * quote.meaning + (1 - DENSE_WEIGHT) * termCoverage(index, questionTerms, context);
+    const evidence = quote.typeFactor * (DENSE_WEIGHT * quote.meaning + (1 - DENSE_WEIGHT) * termCoverage(index, questionTerms, context));
     candidates.push({ chunk, article, quote, evidence });
   }
   candidates.sort((a, b) => b.evidence - a.evidence);

@@ -25,7 +25,8 @@ async function readJsonLines<T>(file: string): Promise<T[]> {
   return (await fs.readFile(file, 'utf8'))
     .split('\n')
     .filter((line) => line.trim())
-    .map((line) => JSON.parse(line) as T);
+    // Some published files were written by Python with bare NaN values, which JSON does not allow.
+    .map((line) => JSON.parse(line.replace(/:\s*NaN\b/g, ': null')) as T);
 }
 
 async function readQrels(file: string): Promise<Map<string, Judgments>> {
