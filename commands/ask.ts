@@ -1,0 +1,194 @@
+/**
+ * /ask question:<text> [passages:1-10] [private:true|false]
+ * Answers from the coverage with exact quotes and their sources. The interaction is acknowledged (deferred)
+ * before any model work, so Discord's 3-second deadline is met however long the answer takes.
+ */
+import {
+  ButtonStyle,
+  ComponentType,
+  MessageFlags,
+  SlashCommandBuilder,
+  time,
+  TimestampStyles,
+  type APIActionRowComponent,
+  type APIComponentInMessageActionRow,
+  type ChatInputCommandInteraction,
+  type MessageComponentInteraction,
+} from 'discord.js';
+import type { Answer } from '../src/answer.js';
+import type { BotContext } from '../src/bot/context.js';
+import { answerEmbed, articleLabel, LIMITS, trimText } from '../src/bot/embeds.js';
+import { hashUserId, type Vote } from '../src/bot/feedback.js';
+import { expiredComponents, NO_MENTIONS, notice } from '../src/bot/replies.js';
+import { showArticle } from '../src/bot/source-pages.js';
+import type { IndexSnapshot } from '../src/index/store.js';
+import { QuestionError, validateQuestion } from '../src/pipeline.js';
+
+export const data = new SlashCommandBuilder()
+  .setName('ask')
+  .setDescription('Ask a question about the news coverage; the answer quotes the articles.')
+  .addStringOption((o) => o.setName('question').setDescription('Your question').setRequired(true).setMaxLength(4000))
+  .addIntegerOption((o) => o.setName('passages').setDescription('How many passages to quote (1-10)').setMinValue(1).setMaxValue(10))
+  .addBooleanOption((o) => o.setName('private').setDescription('Only you see the answer'));
+
+const OPEN_ID = 'ask:open';
+const VOTE_PREFIX = 'ask:vote';
+
+export const ANSWER_BUTTONS_EXPIRED = 'The buttons under this answer have expired. Ask again with `/ask` to rate a new answer.';
+
+/** Rate limits apply per member of a server (per user in direct messages). */
+function memberKey(interaction: { guildId: string | null; user: { id: string } }): string {
+  return `${interaction.guildId ?? 'dm'}:${interaction.user.id}`;
+}
+
+/** Where each passage's quote lies in the index: the chunk label, for the feedback log. */
+function chunkLabels(snapshot: IndexSnapshot, answer: Answer): (number | undefined)[] {
+  return answer.passages.map((p) => {
+    const label = snapshot.chunks.findIndex((c) => c.articleId === p.articleId && c.start <= p.quoteStart && p.quoteEnd <= c.end);
+    return label >= 0 ? label : undefined;
+  });
+}
+
+export function answerComponents(answer: Answer, sessionId: string): APIActionRowComponent<APIComponentInMessageActionRow>[] {
+  const rows: APIActionRowComponent<APIComponentInMessageActionRow>[] = [];
+  const sources = answer.sources.filter((s) => s.articleId.length <= LIMITS.selectValue).slice(0, LIMITS.selectOptions);
+  if (sources.length > 0) {
+    rows.push({
+      type: ComponentType.ActionRow,
+      components: [
+        {
+          type: ComponentType.StringSelect,
+          custom_id: OPEN_ID,
+          placeholder: 'Open a cited article…',
+          options: sources.map((s) => ({
+            label: articleLabel({ title: s.title }, LIMITS.selectLabel),
+            value: s.articleId,
+            ...(s.outlet ? { description: trimText(s.outlet, LIMITS.selectDescription) } : {}),
+          })),
+        },
+      ],
+    });
+  }
+  rows.push({
+    type: ComponentType.ActionRow,
+    components: [
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: `${VOTE_PREFIX}:${sessionId}:up`, label: 'Helpful', emoji: { name: '👍' } },
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: `${VOTE_PREFIX}:${sessionId}:down`, label: 'Not helpful', emoji: { name: '👎' } },
+    ],
+  });
+  return rows;
+}
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const isPrivate = interaction.options.getBoolean('private') ?? false;
+  const passages = interaction.options.getInteger('passages') ?? ctx.config.retrieval.passages;
+  let question: string;
+  try {
+    question = validateQuestion(interaction.options.getString('question', true), ctx.config.retrieval.maxQuestionChars);
+  } catch (error) {
+    if (!(error instanceof QuestionError)) throw error;
+    await interaction.reply(notice(`${error.message} Shorter, focused questions also get better answers.`));
+    return;
+  }
+  const limit = ctx.askLimiter.take(memberKey(interaction));
+  if (!limit.allowed) {
+    const again = new Date(Date.now() + limit.retryAfterMs);
+    await interaction.reply(
+      notice(
+        `You're asking faster than I can keep up with: ${ctx.askLimiter.limit} questions per ${ctx.config.discord.askRateWindowSeconds} seconds. ` +
+          `You can ask again ${time(again, TimestampStyles.RelativeTime)}.`,
+      ),
+    );
+    return;
+  }
+
+  // Acknowledge first: everything after this may take longer than Discord's 3 seconds.
+  await interaction.deferReply(isPrivate ? { flags: MessageFlags.Ephemeral } : {});
+
+  // `ask` takes the snapshot synchronously when called, so this is the index the answer comes from.
+  const snapshot = ctx.pipeline.index;
+  let answer: Answer;
+  try {
+    answer = await ctx.pipeline.ask(question, { passages });
+  } catch (error) {
+    if (!(error instanceof QuestionError)) throw error;
+    await interaction.editReply({ content: error.message, allowedMentions: NO_MENTIONS });
+    return;
+  }
+  const session = ctx.answers.create(
+    {
+      answer,
+      passages,
+      private: isPrivate,
+      indexVersion: snapshot.version,
+      model: snapshot.manifest.model.id,
+      chunks: chunkLabels(snapshot, answer),
+      votes: new Map(),
+    },
+    () => interaction.editReply({ components: [], allowedMentions: NO_MENTIONS }),
+  );
+  await interaction.editReply({
+    content: '',
+    embeds: [answerEmbed(answer)],
+    components: answerComponents(answer, session.id),
+    allowedMentions: NO_MENTIONS,
+  });
+}
+
+async function vote(interaction: MessageComponentInteraction, ctx: BotContext): Promise<void> {
+  const [, , sessionId, choice] = interaction.customId.split(':');
+  const session = ctx.answers.get(sessionId ?? '');
+  if (!session) {
+    await expiredComponents(interaction, ANSWER_BUTTONS_EXPIRED);
+    return;
+  }
+  const value: Vote = choice === 'down' ? 'down' : 'up';
+  const userHash = hashUserId(interaction.user.id);
+  const state = session.data;
+  if (state.votes.get(userHash) === value) {
+    await interaction.reply(notice('Your vote on this answer is already recorded. Thank you!'));
+    return;
+  }
+  state.votes.set(userHash, value);
+  await ctx.feedback.append({
+    timestamp: new Date().toISOString(),
+    vote: value,
+    question: state.answer.question,
+    found: state.answer.found,
+    answer: state.answer.answer,
+    citations: state.answer.passages.map((p, i) => ({
+      rank: p.rank,
+      articleId: p.articleId,
+      chunk: state.chunks[i],
+      quoteStart: p.quoteStart,
+      quoteEnd: p.quoteEnd,
+      score: p.score,
+    })),
+    articleIds: state.answer.sources.map((s) => s.articleId),
+    settings: {
+      passages: state.passages,
+      retrievalMode: ctx.config.retrieval.mode,
+      indexVersion: state.indexVersion,
+      model: state.model,
+      private: state.private,
+    },
+    userHash,
+  });
+  await interaction.reply(notice(value === 'up' ? 'Thanks! Glad it helped. 👍' : 'Thanks for telling me. This helps improve the answers. 👎'));
+}
+
+async function openArticle(interaction: MessageComponentInteraction, ctx: BotContext): Promise<void> {
+  if (!interaction.isStringSelectMenu()) return;
+  const article = ctx.pipeline.index.articles.get(interaction.values[0] ?? '');
+  if (!article) {
+    await interaction.reply(notice('That article is no longer in the coverage (the index was rebuilt). Try `/source` to find it.'));
+    return;
+  }
+  await showArticle(interaction, article, ctx, { ephemeral: true });
+}
+
+export async function component(interaction: MessageComponentInteraction, ctx: BotContext): Promise<void> {
+  if (interaction.customId === OPEN_ID) await openArticle(interaction, ctx);
+  else if (interaction.customId.startsWith(`${VOTE_PREFIX}:`)) await vote(interaction, ctx);
+  else await interaction.reply(notice("I don't recognise that button any more. Try the command again."));
+}

@@ -1,0 +1,38 @@
+/**
+ * /source article:<autocomplete>
+ * Shows an article of the coverage: title, outlet, author, date, link and its text, page by page.
+ */
+import { MessageFlags, SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
+import type { BotContext } from '../src/bot/context.js';
+import { NO_MENTIONS, notice } from '../src/bot/replies.js';
+import { PAGE_PREFIX, showArticle, turnPage } from '../src/bot/source-pages.js';
+import { findArticle, titleSearchFor } from '../src/bot/title-search.js';
+
+export const data = new SlashCommandBuilder()
+  .setName('source')
+  .setDescription('Read an article of the coverage.')
+  .addStringOption((o) => o.setName('article').setDescription('Start typing a title').setRequired(true).setAutocomplete(true))
+  .addBooleanOption((o) => o.setName('private').setDescription('Only you see the article'));
+
+export async function autocomplete(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void> {
+  const focused = interaction.options.getFocused(true);
+  const choices = focused.name === 'article' ? titleSearchFor(ctx.pipeline.index).choices(String(focused.value)) : [];
+  await interaction.respond(choices);
+}
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const input = interaction.options.getString('article', true);
+  const article = findArticle(ctx.pipeline.index, input);
+  if (!article) {
+    await interaction.reply(
+      notice(`I can't find an article called “${input.slice(0, 200)}” in the coverage. Start typing a title and pick one from the list.`),
+    );
+    return;
+  }
+  await showArticle(interaction, article, ctx, { ephemeral: interaction.options.getBoolean('private') ?? false });
+}
+
+export async function component(interaction: MessageComponentInteraction, ctx: BotContext): Promise<void> {
+  if (interaction.isButton() && interaction.customId.startsWith(`${PAGE_PREFIX}:`)) await turnPage(interaction, ctx);
+  else await interaction.reply({ content: "I don't recognise that button any more.", flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+}

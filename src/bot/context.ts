@@ -1,0 +1,69 @@
+/**
+ * Everything a command handler needs, passed in rather than read from globals, so tests can give the
+ * handlers a pipeline built on a temporary index, a fake clock and an in-memory feedback log.
+ */
+import type { Answer } from '../answer.js';
+import type { Config } from '../config.js';
+import type { Article } from '../corpus/types.js';
+import type { Pipeline } from '../pipeline.js';
+import { FeedbackLog, type FeedbackSink, type Vote } from './feedback.js';
+import { consoleLogger, type Logger } from './log.js';
+import { RateLimiter } from './rate-limit.js';
+import { SessionStore } from './sessions.js';
+
+/** What the 👍/👎 buttons under an answer need to write a feedback line. */
+export interface AnswerSession {
+  answer: Answer;
+  passages: number;
+  private: boolean;
+  indexVersion: string;
+  model: string;
+  /** Chunk label of each passage in that index version. */
+  chunks: (number | undefined)[];
+  /** Votes already recorded, by hashed user id. */
+  votes: Map<string, Vote>;
+}
+
+/** An article shown page by page to one member. */
+export interface PageSession {
+  ownerId: string;
+  article: Article;
+  pages: string[];
+  page: number;
+}
+
+export interface BotContext {
+  pipeline: Pipeline;
+  config: Config;
+  askLimiter: RateLimiter;
+  feedback: FeedbackSink;
+  answers: SessionStore<AnswerSession>;
+  pages: SessionStore<PageSession>;
+  logger: Logger;
+}
+
+/** Buttons under an answer stay for this long (within the 15 minutes an interaction token lives). */
+export const ANSWER_BUTTONS_TTL_MS = 10 * 60_000;
+/** Page buttons of an article stay for this long. */
+export const PAGE_BUTTONS_TTL_MS = 5 * 60_000;
+
+export interface ContextOptions {
+  now?: () => number;
+  logger?: Logger;
+  feedback?: FeedbackSink;
+}
+
+export function createContext(pipeline: Pipeline, config: Config, options: ContextOptions = {}): BotContext {
+  const now = options.now ?? Date.now;
+  const logger = options.logger ?? consoleLogger;
+  const onError = (error: unknown) => logger.warn('Could not remove expired buttons', { error });
+  return {
+    pipeline,
+    config,
+    askLimiter: new RateLimiter(config.discord.askRateLimit, config.discord.askRateWindowSeconds * 1000, now),
+    feedback: options.feedback ?? new FeedbackLog(config.discord.feedbackLog),
+    answers: new SessionStore<AnswerSession>({ ttlMs: ANSWER_BUTTONS_TTL_MS, now, onError }),
+    pages: new SessionStore<PageSession>({ ttlMs: PAGE_BUTTONS_TTL_MS, now, onError }),
+    logger,
+  };
+}

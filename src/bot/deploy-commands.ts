@@ -1,0 +1,76 @@
+/**
+ * `npm run deploy-commands`: registers the slash commands of `commands/` with Discord. With DISCORD_GUILD_ID
+ * they are registered in that server and appear at once; without it they are global (all servers, and
+ * Discord may take up to an hour to show changes).
+ */
+import { DiscordAPIError, REST, Routes } from 'discord.js';
+import { commands } from '../../commands/index.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { redact, registerSecret } from './log.js';
+
+export class DeployError extends Error {
+  override name = 'DeployError';
+}
+
+export interface DeployOptions {
+  token?: string;
+  clientId?: string;
+  guildId?: string;
+  /** The REST client to use (tests point it at a fake API). */
+  rest?: REST;
+}
+
+export interface DeployResult {
+  names: string[];
+  scope: 'guild' | 'global';
+}
+
+export async function deployCommands(options: DeployOptions): Promise<DeployResult> {
+  if (!options.token) throw new DeployError('DISCORD_TOKEN is not set. Put your bot token in .env; see docs/DISCORD.md.');
+  if (!options.clientId) {
+    throw new DeployError('DISCORD_CLIENT_ID is not set. Copy the Application ID from the Developer Portal → General Information into .env.');
+  }
+  const token = options.token.replace(/^(Bot|Bearer)\s+/i, '');
+  registerSecret(token);
+  const rest = (options.rest ?? new REST()).setToken(token);
+  const body = commands.map((c) => c.data.toJSON());
+  const route = options.guildId ? Routes.applicationGuildCommands(options.clientId, options.guildId) : Routes.applicationCommands(options.clientId);
+  try {
+    await rest.put(route, { body });
+  } catch (error) {
+    if (error instanceof DiscordAPIError) {
+      if (error.status === 401) throw new DeployError('Discord refused DISCORD_TOKEN (invalid or reset). Copy a fresh token from the Developer Portal → Bot.');
+      if (error.code === 50001 || error.status === 403) {
+        throw new DeployError(
+          `The bot cannot register commands in server ${options.guildId}: invite it there with the bot and applications.commands scopes (see docs/DISCORD.md), or check DISCORD_GUILD_ID.`,
+        );
+      }
+      if (error.status === 404 || error.code === 10002) {
+        throw new DeployError('Discord does not know this application: DISCORD_CLIENT_ID must be the Application ID of the bot whose token you use.');
+      }
+    }
+    throw error;
+  }
+  return { names: body.map((c) => c.name), scope: options.guildId ? 'guild' : 'global' };
+}
+
+async function main(): Promise<void> {
+  const config = await loadConfig();
+  const { token, clientId, guildId } = config.discord;
+  const result = await deployCommands({ token, clientId, guildId });
+  const list = result.names.map((n) => `/${n}`).join(', ');
+  console.log(
+    result.scope === 'guild'
+      ? `Registered ${list} in server ${guildId}; they are available now.`
+      : `Registered ${list} globally; Discord may take up to an hour to show them in every server.`,
+  );
+}
+
+const isScript = process.argv[1] !== undefined && /deploy-commands\.[cm]?[jt]s$/.test(process.argv[1]);
+if (isScript) {
+  main().catch((error: unknown) => {
+    if (error instanceof DeployError || error instanceof ConfigError) console.error(`Error: ${error.message}`);
+    else console.error(`Could not register the commands: ${redact(error instanceof Error ? error.message : String(error))}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,156 @@
+/**
+ * `npm start`: the Discord bot. Loads the configuration and the index (it never builds one: run
+ * `npm run embed` first), warms the model up, logs in, and answers /ask and /source. A new index written by
+ * `npm run embed` is picked up while running; questions in flight keep the index they started with.
+ * SIGINT/SIGTERM stop taking interactions, finish those in flight, and log out.
+ */
+import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits } from 'discord.js';
+import { commands } from '../../commands/index.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { CorpusError } from '../corpus/load.js';
+import { ModelError } from '../embedder.js';
+import { IndexError, IndexMissingError } from '../index/store.js';
+import { openPipeline, type Pipeline } from '../pipeline.js';
+import { createContext, type BotContext } from './context.js';
+import { consoleLogger, describeError, redact, registerSecret } from './log.js';
+import { Router } from './router.js';
+import { titleSearchFor } from './title-search.js';
+
+const RELOAD_EVERY_MS = 5_000;
+const SWEEP_EVERY_MS = 30_000;
+/** On shutdown, removing the buttons of live messages may take this long at most. */
+const SHUTDOWN_CLEANUP_MS = 5_000;
+
+const log = consoleLogger;
+
+class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+/** A bot token is three dot-separated base64url parts; anything else was pasted wrong. */
+export function checkToken(token: string | undefined): string {
+  if (!token) {
+    throw new StartupError(
+      'DISCORD_TOKEN is not set. Put your bot token in .env (Developer Portal → your application → Bot → Reset Token); see docs/DISCORD.md.',
+    );
+  }
+  const bare = token.replace(/^(Bot|Bearer)\s+/i, '');
+  if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(bare)) {
+    throw new StartupError(
+      'DISCORD_TOKEN does not look like a bot token (three parts separated by dots). Copy it again from the Developer Portal → Bot → Reset Token. (Not the client secret or the application id.)',
+    );
+  }
+  return bare;
+}
+
+async function openIndex(config: Config): Promise<Pipeline> {
+  try {
+    return await openPipeline(config);
+  } catch (error) {
+    if (error instanceof IndexMissingError) {
+      throw new StartupError(`There is no index in ${config.embeddingsDir} yet. Run \`npm run embed\` first, then \`npm start\` again.`);
+    }
+    throw error;
+  }
+}
+
+function loginFailure(error: unknown): StartupError {
+  const code = (error as { code?: unknown }).code;
+  if (code === DiscordjsErrorCodes.TokenInvalid || (error as { status?: number }).status === 401) {
+    return new StartupError('Discord refused DISCORD_TOKEN (invalid or reset). Copy a fresh token from the Developer Portal → Bot → Reset Token into .env.');
+  }
+  if (code === DiscordjsErrorCodes.DisallowedIntents) {
+    return new StartupError('Discord refused the gateway intents. The bot only needs the Guilds intent; check the application in the Developer Portal.');
+  }
+  return new StartupError(`Could not connect to Discord: ${redact(error instanceof Error ? error.message : String(error))}`);
+}
+
+function describeIndex(pipeline: Pipeline): string {
+  const { manifest, version } = pipeline.index;
+  return `${manifest.counts.articles} articles, ${manifest.counts.chunks} chunks, model ${manifest.model.id}, index ${version}`;
+}
+
+/** Polls for a new index; a failed reload keeps the index in use and says why. */
+function watchIndex(pipeline: Pipeline): NodeJS.Timeout {
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    pipeline
+      .reload()
+      .then((changed) => {
+        if (changed) {
+          titleSearchFor(pipeline.index);
+          log.info(`Loaded the new index: ${describeIndex(pipeline)}`);
+        }
+      })
+      .catch((error) => log.warn('A new index was found but cannot be loaded; still using the previous one', { error: redact(String((error as Error).message ?? error)) }))
+      .finally(() => {
+        busy = false;
+      });
+  }, RELOAD_EVERY_MS);
+  timer.unref();
+  return timer;
+}
+
+function handleSignals(client: Client, router: Router, ctx: BotContext, timers: NodeJS.Timeout[]): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      log.warn(`${signal} again: exiting now.`);
+      process.exit(1);
+    }
+    stopping = true;
+    timers.forEach(clearInterval);
+    log.info(`${signal}: no new interactions; finishing ${router.pending} in flight.`);
+    await router.stop();
+    const cleanup = Promise.allSettled([ctx.answers.endAll(), ctx.pages.endAll()]);
+    await Promise.race([cleanup, new Promise((resolve) => setTimeout(resolve, SHUTDOWN_CLEANUP_MS).unref())]);
+    await client.destroy();
+    log.info('Logged out. Bye.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+async function main(): Promise<void> {
+  const config = await loadConfig();
+  const token = checkToken(config.discord.token);
+  registerSecret(token);
+
+  log.info('Loading the model and the index…');
+  const pipeline = await openIndex(config);
+  await pipeline.ask('What does the coverage say?', { passages: 1 }); // warm-up: the first inference is the slow one
+  titleSearchFor(pipeline.index);
+
+  const ctx = createContext(pipeline, config, { logger: log });
+  const client = new Client({ intents: [GatewayIntentBits.Guilds], allowedMentions: { parse: [] } });
+  const router = new Router(commands, ctx);
+  router.attach(client);
+  client.on(Events.Error, (error) => log.error('Discord client error', { error }));
+  client.on(Events.Warn, (message) => log.warn(message));
+  client.once(Events.ClientReady, (ready) => {
+    log.info(`Ready as ${ready.user.tag} in ${ready.guilds.cache.size} server(s): ${describeIndex(pipeline)}.`);
+  });
+
+  const sweeper = setInterval(() => void Promise.all([ctx.answers.sweep(), ctx.pages.sweep()]), SWEEP_EVERY_MS);
+  sweeper.unref();
+  handleSignals(client, router, ctx, [watchIndex(pipeline), sweeper]);
+
+  try {
+    await client.login(token);
+  } catch (error) {
+    throw loginFailure(error);
+  }
+}
+
+process.on('unhandledRejection', (error) => log.error('Unhandled rejection', { error }));
+
+const EXPECTED = [StartupError, ConfigError, CorpusError, ModelError, IndexError];
+
+main().catch((error: unknown) => {
+  if (EXPECTED.some((kind) => error instanceof kind)) console.error(`Error: ${redact((error as Error).message)}`);
+  else console.error(`Unexpected error: ${describeError(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,108 @@
+/**
+ * Routes interactions to the command modules: slash commands to `execute`, autocomplete to `autocomplete`,
+ * buttons and select menus to `component` by the prefix of their custom id. A failing handler is logged
+ * with its context and answered with an ephemeral apology; the bot keeps serving. `stop` refuses new
+ * interactions and waits for those in flight, for a clean shutdown.
+ */
+import { Events, type Client, type Interaction } from 'discord.js';
+import type { Command } from './command.js';
+import type { BotContext } from './context.js';
+import { notice, replyWithError } from './replies.js';
+
+export const SHUTTING_DOWN = 'The bot is restarting. Please try again in a minute.';
+
+export class Router {
+  private readonly byName: Map<string, Command>;
+  private readonly inFlight = new Set<Promise<void>>();
+  private accepting = true;
+
+  constructor(
+    commands: readonly Command[],
+    private readonly ctx: BotContext,
+  ) {
+    this.byName = new Map(commands.map((c) => [c.data.name, c]));
+  }
+
+  /** Starts handling the client's interactions. */
+  attach(client: Client): void {
+    client.on(Events.InteractionCreate, (interaction) => {
+      void this.handle(interaction);
+    });
+  }
+
+  get pending(): number {
+    return this.inFlight.size;
+  }
+
+  /** Handles one interaction; never rejects. */
+  handle(interaction: Interaction): Promise<void> {
+    const task = this.accepting ? this.dispatch(interaction) : this.refuse(interaction);
+    this.inFlight.add(task);
+    void task.finally(() => this.inFlight.delete(task));
+    return task;
+  }
+
+  /** Resolves when no interaction is being handled. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Stops taking new interactions and waits for those in flight. */
+  async stop(): Promise<void> {
+    this.accepting = false;
+    await this.idle();
+  }
+
+  private commandFor(interaction: Interaction): Command | undefined {
+    if (interaction.isChatInputCommand() || interaction.isAutocomplete()) return this.byName.get(interaction.commandName);
+    if (interaction.isMessageComponent()) return this.byName.get(interaction.customId.split(':')[0] ?? '');
+    return undefined;
+  }
+
+  private async dispatch(interaction: Interaction): Promise<void> {
+    const command = this.commandFor(interaction);
+    try {
+      if (interaction.isChatInputCommand()) {
+        if (!command) throw new Error(`No handler for /${interaction.commandName}`);
+        await command.execute(interaction, this.ctx);
+      } else if (interaction.isAutocomplete()) {
+        if (command?.autocomplete) await command.autocomplete(interaction, this.ctx);
+        else await interaction.respond([]);
+      } else if (interaction.isMessageComponent()) {
+        if (command?.component) await command.component(interaction, this.ctx);
+        else await interaction.reply(notice("I don't recognise that button any more. Try the command again."));
+      }
+    } catch (error) {
+      await this.fail(interaction, error);
+    }
+  }
+
+  private async fail(interaction: Interaction, error: unknown): Promise<void> {
+    this.ctx.logger.error('Interaction handler failed', {
+      command: interaction.isCommand() || interaction.isAutocomplete() ? interaction.commandName : undefined,
+      customId: interaction.isMessageComponent() ? interaction.customId : undefined,
+      userId: interaction.user.id,
+      guildId: interaction.guildId ?? 'dm',
+      error,
+    });
+    try {
+      if (interaction.isAutocomplete()) {
+        if (!interaction.responded) await interaction.respond([]);
+      } else if (interaction.isRepliable()) {
+        await replyWithError(interaction);
+      }
+    } catch (replyError) {
+      // The interaction may have expired or Discord may be unreachable; nothing more can be told to the user.
+      this.ctx.logger.warn('Could not tell the member about the failure', { userId: interaction.user.id, error: replyError });
+    }
+  }
+
+  private async refuse(interaction: Interaction): Promise<void> {
+    try {
+      if (interaction.isAutocomplete()) await interaction.respond([]);
+      else if (interaction.isRepliable()) await interaction.reply(notice(SHUTTING_DOWN));
+    } catch {
+      // Shutting down: a refusal that cannot be delivered is not worth more.
+    }
+  }
+}

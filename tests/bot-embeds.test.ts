@@ -1,0 +1,146 @@
+/** Pure formatting: trimming, pages, and every Discord limit on answers and articles. No model, no network. */
+import { describe, expect, it } from 'vitest';
+import type { Answer } from '../src/answer.js';
+import { articleEmbed, articleLabel, articlePages, answerEmbed, blockQuote, embedProblems, embedTotal, LIMITS, splitPages, trimText } from '../src/bot/embeds.js';
+import type { Article } from '../src/corpus/types.js';
+
+const words = (n: number, word = 'lorem') => Array.from({ length: n }, (_, i) => `${word}${i}`).join(' ');
+
+describe('trimText', () => {
+  it('keeps short text as it is', () => {
+    expect(trimText('Hello world.', 20)).toBe('Hello world.');
+  });
+
+  it('cuts at a sentence end when one is close', () => {
+    const text = 'The first sentence is here. The second one is rather longer and goes on.';
+    const out = trimText(text, 40);
+    expect(out).toBe('The first sentence is here. …');
+    expect(out.length).toBeLessThanOrEqual(40);
+  });
+
+  it('never cuts inside a word', () => {
+    const text = words(500);
+    for (const max of [10, 37, 100, 1023, 4096]) {
+      const out = trimText(text, max);
+      expect(out.length).toBeLessThanOrEqual(max);
+      const kept = out.replace(/…$/, '').trimEnd();
+      expect(text.startsWith(kept)).toBe(true);
+      // The next character in the original is a space: the cut fell between words.
+      expect(text[kept.length]).toBe(' ');
+    }
+  });
+
+  it('only cuts a single word that is longer than the room', () => {
+    expect(trimText('x'.repeat(50), 10)).toHaveLength(10);
+  });
+});
+
+describe('splitPages', () => {
+  it('covers the whole text in pages within the size, at paragraph, sentence or word boundaries', () => {
+    const paragraphs = Array.from({ length: 30 }, (_, i) => `Paragraph ${i}. ${words(40 + (i % 7) * 60, `w${i}x`)}.`);
+    paragraphs.push(`A giant paragraph. ${words(1500, 'giant')}.`);
+    const text = paragraphs.join('\n\n');
+    const pages = splitPages(text, 1000);
+    expect(pages.length).toBeGreaterThan(5);
+    for (const page of pages) expect(page.length).toBeLessThanOrEqual(1000);
+    const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
+    expect(squash(pages.join(' '))).toBe(squash(text));
+  });
+});
+
+describe('answerEmbed', () => {
+  const longSentence = (n: number) => `${words(n, 'evidence')}.`;
+  function answer(passages: number, quoteWords: number, title = 'A title'): Answer {
+    const ps = Array.from({ length: passages }, (_, i) => ({
+      rank: i + 1,
+      articleId: `article-${i}`,
+      title: `${title} ${i}`,
+      quote: `${longSentence(quoteWords)} ${longSentence(quoteWords)}`,
+      text: '',
+      score: 0.9,
+      quoteStart: 0,
+      quoteEnd: 10,
+    }));
+    return {
+      question: `Why ${words(80)}?`,
+      found: true,
+      answer: ps.map((p) => `${p.quote} [${p.rank}]`).join(' '),
+      passages: ps,
+      sources: ps.map((p) => ({ articleId: p.articleId, title: p.title, outlet: 'The *Daily* Example', url: `https://example.com/${p.articleId}` })),
+    };
+  }
+
+  it('fits every limit for ten very long passages, keeping [n] markers and sources', () => {
+    const embed = answerEmbed(answer(10, 400, 'T'.repeat(300)));
+    expect(embedProblems(embed)).toEqual([]);
+    expect(embedTotal(embed)).toBeLessThanOrEqual(LIMITS.embedTotal);
+    expect(embed.description).toContain('[1]');
+    for (const field of embed.fields ?? []) {
+      expect(field.value.startsWith('> ')).toBe(true);
+      expect(field.value).toContain('[read the article](https://example.com/');
+      expect(field.value).toContain('The \\*Daily\\* Example'); // markdown is escaped
+    }
+  });
+
+  it('keeps a short answer whole', () => {
+    const embed = answerEmbed(answer(2, 10));
+    expect(embedProblems(embed)).toEqual([]);
+    expect(embed.fields).toHaveLength(2);
+    expect(embed.description).not.toContain('…');
+  });
+
+  it('drops passages only when shortening is not enough, and says so', () => {
+    const a = answer(10, 5);
+    for (const s of a.sources) s.url = `https://example.com/${'x'.repeat(480)}`;
+    for (const p of a.passages) p.title = 'T'.repeat(300);
+    const embed = answerEmbed(a);
+    expect(embedProblems(embed)).toEqual([]);
+  });
+
+  it('politely says when the coverage does not answer, pointing to /source', () => {
+    const embed = answerEmbed({ question: 'Who won the 1966 World Cup?', found: false, answer: '', passages: [], sources: [] });
+    expect(embed.description).toMatch(/couldn't find that in the coverage/);
+    expect(embed.description).toContain('/source');
+  });
+});
+
+describe('articles', () => {
+  const article: Article = {
+    id: 'long-read',
+    title: 'A long read '.repeat(40),
+    outlet: 'Outlet',
+    author: 'Writer',
+    url: 'https://example.com/long',
+    text: Array.from({ length: 60 }, (_, i) => `Paragraph ${i} says *this* and _that_. ${words(60, `p${i}w`)}.`).join('\n\n'),
+    captions: [],
+    source: 'x.md',
+  };
+
+  it('pages fit Discord limits and show metadata', () => {
+    const pages = articlePages(article);
+    expect(pages.length).toBeGreaterThan(1);
+    pages.forEach((_, i) => {
+      const embed = articleEmbed(article, pages, i);
+      expect(embedProblems(embed)).toEqual([]);
+      expect(embed.footer?.text).toContain(`Page ${i + 1} of ${pages.length}`);
+      expect(embed.url).toBe('https://example.com/long');
+    });
+  });
+
+  it('labels fit 100 characters', () => {
+    expect(articleLabel(article).length).toBeLessThanOrEqual(100);
+    expect(articleLabel({ title: 'Short', outlet: 'Paper' })).toBe('Short · Paper');
+  });
+
+  it('block-quotes every line', () => {
+    expect(blockQuote('a\n\nb')).toBe('> a\n>\n> b');
+  });
+});
+
+describe('escapeText', () => {
+  it('escapes markdown so text shows as written', async () => {
+    const { escapeText } = await import('../src/bot/embeds.js');
+    expect(escapeText('a *b* _c_ ~~d~~ `e` ||f|| [g](h)')).toBe('a \\*b\\* \\_c\\_ \\~\\~d\\~\\~ \\`e\\` \\|\\|f\\|\\| \\[g\\](h)');
+    expect(escapeText('> quote\n# head\n- item\n12. item')).toBe('\\> quote\n\\# head\n\\- item\n12\\. item');
+  });
+});
