@@ -140,7 +140,7 @@ describe('articles', () => {
 describe('escapeText', () => {
   it('escapes markdown so text shows as written', async () => {
     const { escapeText } = await import('../src/bot/embeds.js');
-    expect(escapeText('a *b* _c_ ~~d~~ `e` ||f|| [g](h)')).toBe('a \\*b\\* \\_c\\_ \\~\\~d\\~\\~ \\`e\\` \\|\\|f\\|\\| \\[g\\](h)');
+    expect(escapeText('a *b* _c_ ~~d~~ `e` ||f|| [g](h) [1]')).toBe('a \\*b\\* \\_c\\_ \\~\\~d\\~\\~ \\`e\\` \\|\\|f\\|\\| [g]\\(h) [1]');
     expect(escapeText('> quote\n# head\n- item\n12. item')).toBe('\\> quote\n\\# head\n\\- item\n12\\. item');
   });
 });

@@ -69,13 +69,14 @@ export function trimText(text: string, max: number): string {
 }
 
 /**
- * Escapes Discord markdown so that quoted text shows exactly as written: emphasis, code, strike, spoiler
- * and link characters anywhere, and quote / heading / list markers at the start of a line. Linear in the
+ * Escapes Discord markdown so that quoted text shows exactly as written: emphasis, code, strike and spoiler
+ * characters anywhere, masked links, and quote / heading / list markers at the start of a line. Linear in the
  * text length (discord.js's escapeMarkdown is quadratic on long lines).
  */
 export function escapeText(text: string): string {
   return text
-    .replace(/[\\*_~`|[\]]/g, '\\$&')
+    .replace(/[\\*_~`|]/g, '\\$&')
+    .replace(/\]\(/g, ']\\(') // "[text](url)" would become a link
     .replace(/^([ \t]*)(>|#{1,3}(?=\s)|-(?=\s))/gm, '$1\\$2')
     .replace(/^([ \t]*\d+)\.(?=\s)/gm, '$1\\.');
 }

@@ -1,0 +1,335 @@
+/**
+ * /ask end to end through discord.js's own interaction objects and REST layer, against a fake Discord API,
+ * with the real model and a real index built in a temporary folder.
+ */
+import { readFile } from 'node:fs/promises';
+import { InteractionResponseType, type Client } from 'discord.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commands } from '../commands/index.js';
+import { createContext, type BotContext } from '../src/bot/context.js';
+import { COLORS, embedProblems, embedTotal, LIMITS } from '../src/bot/embeds.js';
+import { hashUserId } from '../src/bot/feedback.js';
+import { Router, SHUTTING_DOWN } from '../src/bot/router.js';
+import { SOMETHING_WENT_WRONG } from '../src/bot/replies.js';
+import type { Pipeline } from '../src/pipeline.js';
+import type { Article } from '../src/corpus/types.js';
+import {
+  asMessage,
+  buildTestIndex,
+  chatInput,
+  deliver,
+  embedsOf,
+  EPHEMERAL,
+  FAKE_BOT_TOKEN,
+  FakeDiscord,
+  fakeClient,
+  GUILD_ID,
+  instrumentModel,
+  longArticle,
+  memoryLogger,
+  messageBody,
+  selectPick,
+  buttonClick,
+  timeline,
+  type RecordedRequest,
+  type TestIndex,
+} from './bot-helpers.js';
+
+let index: TestIndex;
+let api: FakeDiscord;
+let client: Client;
+let clock = Date.now();
+const logger = memoryLogger();
+let ctx: BotContext;
+let router: Router;
+let userSeq = 0;
+/** A fresh member per test, so the per-member rate limit never leaks between tests. */
+const newUser = () => String(710000000000000000n + BigInt(++userSeq));
+
+const LONG = longArticle();
+
+beforeAll(async () => {
+  index = await buildTestIndex([LONG]);
+  instrumentModel(index.pipeline);
+  api = new FakeDiscord();
+  client = fakeClient(await api.start());
+  ctx = createContext(index.pipeline, index.config, { now: () => clock, logger });
+  router = new Router(commands, ctx);
+  router.attach(client);
+}, 120_000);
+
+afterAll(async () => {
+  await client?.destroy();
+  await api?.stop();
+  await index?.cleanup();
+});
+
+/** Delivers one interaction and waits until the bot has finished with it. */
+async function run(raw: any, r: Router = router, c: Client = client): Promise<RecordedRequest[]> {
+  deliver(c, raw);
+  await r.idle();
+  return api.forInteraction(raw);
+}
+
+function callbackOf(requests: RecordedRequest[]): RecordedRequest {
+  const callback = requests.find((r) => r.path.endsWith('/callback'));
+  expect(callback).toBeDefined();
+  return callback!;
+}
+
+function originalEdit(requests: RecordedRequest[]): RecordedRequest {
+  const edit = requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original')).at(-1);
+  expect(edit).toBeDefined();
+  return edit!;
+}
+
+/** Every Discord limit a message body must respect. */
+function expectValidMessage(body: any): void {
+  expect(body.allowed_mentions).toEqual({ parse: [] });
+  expect((body.content ?? '').length).toBeLessThanOrEqual(LIMITS.content);
+  const embeds = body.embeds ?? [];
+  expect(embeds.length).toBeLessThanOrEqual(LIMITS.embedsPerMessage);
+  expect(embeds.reduce((sum: number, e: any) => sum + embedTotal(e), 0)).toBeLessThanOrEqual(LIMITS.embedTotal);
+  for (const embed of embeds) expect(embedProblems(embed)).toEqual([]);
+  for (const row of body.components ?? []) {
+    for (const component of row.components) {
+      expect(component.custom_id.length).toBeLessThanOrEqual(LIMITS.customId);
+      for (const option of component.options ?? []) {
+        expect(option.label.length).toBeLessThanOrEqual(LIMITS.selectLabel);
+        expect(option.value.length).toBeLessThanOrEqual(LIMITS.selectValue);
+      }
+      expect((component.options ?? []).length).toBeLessThanOrEqual(LIMITS.selectOptions);
+    }
+  }
+}
+
+describe('/ask', () => {
+  it('acknowledges (deferred) before any model work, then edits in the answer', async () => {
+    const raw = chatInput('ask', { question: 'What will Kim Jong-un discuss with Putin?' }, newUser());
+    timeline.length = 0;
+    const requests = await run(raw);
+    const deferAt = timeline.findIndex((e) => e.startsWith(`POST /interactions/${raw.id}/`) && e.endsWith(`type=${InteractionResponseType.DeferredChannelMessageWithSource}`));
+    const modelAt = timeline.findIndex((e) => e.startsWith('embedQuery What will Kim'));
+    const editAt = timeline.findIndex((e, i) => i > modelAt && e.startsWith('PATCH /webhooks/'));
+    expect(deferAt).toBeGreaterThanOrEqual(0);
+    expect(modelAt).toBeGreaterThan(deferAt);
+    expect(editAt).toBeGreaterThan(modelAt);
+
+    expect(callbackOf(requests).body.data.flags).toBe(0); // public
+    const body = messageBody(originalEdit(requests));
+    expectValidMessage(body);
+    const [embed] = body.embeds;
+    expect(embed.description).toMatch(/\[1\]/);
+    expect(embed.fields[0].value.startsWith('> ')).toBe(true);
+    expect(embed.fields[0].value).toMatch(/— \*/);
+    const ids = body.components.flatMap((row: any) => row.components.map((c: any) => c.custom_id));
+    expect(ids).toContain('ask:open');
+    expect(ids.some((id: string) => id.endsWith(':up'))).toBe(true);
+  });
+
+  it('keeps every payload within Discord limits for a very long answer', async () => {
+    const raw = chatInput('ask', { question: 'What did the lighthouse keepers on Vellamo island record?', passages: 10 }, newUser());
+    const body = messageBody(originalEdit(await run(raw)));
+    expectValidMessage(body);
+    const [embed] = body.embeds;
+    expect(embed.fields.length).toBeGreaterThanOrEqual(5);
+    expect(embed.fields.some((f: any) => f.value.includes('https://example.com/vellamo'))).toBe(true);
+    expect(embed.description).toMatch(/\[1\]/);
+  });
+
+  it('answers privately (ephemeral deferral) when asked to', async () => {
+    const requests = await run(chatInput('ask', { question: 'Where did Kim and Putin meet?', private: true }, newUser()));
+    expect(callbackOf(requests).body.data.flags).toBe(EPHEMERAL);
+    expectValidMessage(messageBody(originalEdit(requests)));
+  });
+
+  it('says politely when the coverage does not answer, with a hint to /source', async () => {
+    const body = messageBody(originalEdit(await run(chatInput('ask', { question: 'What is the recipe for banana bread?' }, newUser()))));
+    expectValidMessage(body);
+    expect(body.embeds[0].description).toMatch(/couldn't find that in the coverage/);
+    expect(body.embeds[0].description).toContain('/source');
+  });
+
+  it('refuses an over-long question politely and privately, without touching the model', async () => {
+    timeline.length = 0;
+    const requests = await run(chatInput('ask', { question: `Why ${'really '.repeat(120)}?` }, newUser()));
+    const callback = callbackOf(requests);
+    expect(callback.body.type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    expect(callback.body.data.flags).toBe(EPHEMERAL);
+    expect(callback.body.data.content).toMatch(/please keep it under 500/);
+    expect(timeline.some((e) => e.startsWith('embedQuery'))).toBe(false);
+  });
+
+  it('records 👍/👎 feedback as JSON Lines without the raw user id', async () => {
+    const asker = newUser();
+    const answer = originalEdit(await run(chatInput('ask', { question: 'What will Kim discuss with Putin?', passages: 2 }, asker)));
+    const up = messageBody(answer).components.flatMap((r: any) => r.components).find((c: any) => c.custom_id?.endsWith(':up'));
+    const voter = newUser();
+    const vote = callbackOf(await run(buttonClick(up.custom_id, asMessage(answer), voter)));
+    expect(vote.body.data.flags).toBe(EPHEMERAL);
+    expect(vote.body.data.content).toMatch(/Thanks/);
+    const again = callbackOf(await run(buttonClick(up.custom_id, asMessage(answer), voter)));
+    expect(again.body.data.content).toMatch(/already recorded/);
+
+    const lines = (await readFile(index.config.discord.feedbackLog, 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain(voter);
+    const entry = JSON.parse(lines[0]!);
+    expect(entry).toMatchObject({ vote: 'up', question: 'What will Kim discuss with Putin?', found: true, userHash: hashUserId(voter) });
+    expect(entry.settings).toMatchObject({ passages: 2, retrievalMode: index.config.retrieval.mode, indexVersion: index.pipeline.index.version });
+    expect(entry.citations.length).toBeGreaterThan(0);
+    expect(typeof entry.citations[0].chunk).toBe('number');
+    expect(entry.articleIds.length).toBeGreaterThan(0);
+    expect(Date.parse(entry.timestamp)).not.toBeNaN();
+  });
+
+  it('opens a cited article from the select menu, privately', async () => {
+    const answer = originalEdit(await run(chatInput('ask', { question: 'What did the lighthouse keepers on Vellamo island record?' }, newUser())));
+    const select = messageBody(answer).components[0].components[0];
+    expect(select.options.map((o: any) => o.value)).toContain(LONG.id);
+    const opener = newUser();
+    const callback = callbackOf(await run(selectPick('ask:open', [LONG.id], asMessage(answer), opener)));
+    expect(callback.body.type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    expect(callback.body.data.flags).toBe(EPHEMERAL);
+    expectValidMessage(callback.body.data);
+    expect(callback.body.data.embeds[0].title).toBe(LONG.title);
+    expect(callback.body.data.components[0].components.map((b: any) => b.label)).toEqual(['Previous', 'Next']);
+  });
+
+  it('rate-limits each member and lets them ask again once the window has passed', async () => {
+    const member = newUser();
+    const limit = index.config.discord.askRateLimit;
+    for (let i = 0; i < limit; i++) {
+      expect(callbackOf(await run(chatInput('ask', { question: `Who is Prigozhin? (${i})` }, member))).body.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+    }
+    timeline.length = 0;
+    const refused = callbackOf(await run(chatInput('ask', { question: 'Who is Prigozhin?' }, member)));
+    expect(refused.body.type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    expect(refused.body.data.flags).toBe(EPHEMERAL);
+    expect(refused.body.data.content).toMatch(/faster than I can keep up/);
+    expect(timeline.some((e) => e.startsWith('embedQuery'))).toBe(false);
+    // Another member is not affected.
+    expect(callbackOf(await run(chatInput('ask', { question: 'Who is Prigozhin?' }, newUser()))).body.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+    clock += index.config.discord.askRateWindowSeconds * 1000 + 1;
+    expect(callbackOf(await run(chatInput('ask', { question: 'Who is Prigozhin?' }, member))).body.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+  });
+
+  it('removes the buttons under an answer when they expire, and answers late clicks politely', async () => {
+    const answer = originalEdit(await run(chatInput('ask', { question: 'Who is Prigozhin?' }, newUser())));
+    const down = messageBody(answer).components.flatMap((r: any) => r.components).find((c: any) => c.custom_id?.endsWith(':down'));
+    const before = api.requests.length;
+    clock += 11 * 60_000;
+    await ctx.answers.sweep();
+    const removal = api.requests.slice(before).find((r) => r.method === 'PATCH' && r.path.endsWith('/@original'));
+    expect(removal?.body.components).toEqual([]);
+    const late = await run(buttonClick(down.custom_id, asMessage(answer), newUser()));
+    expect(callbackOf(late).body.type).toBe(InteractionResponseType.UpdateMessage);
+    expect(callbackOf(late).body.data.components).toEqual([]);
+    const followUp = late.find((r) => r.method === 'POST' && r.path.startsWith('/webhooks/'));
+    expect(followUp?.body.flags).toBe(EPHEMERAL);
+    expect(followUp?.body.content).toMatch(/expired/);
+  });
+});
+
+describe('robustness', () => {
+  function failing(pipeline: Pipeline, what: 'ask' | 'index'): Pipeline {
+    return {
+      embedder: pipeline.embedder,
+      get index() {
+        if (what === 'index') throw new Error('the index went away');
+        return pipeline.index;
+      },
+      ask: async () => {
+        throw new Error('the model crashed');
+      },
+      reload: () => pipeline.reload(),
+    };
+  }
+
+  it('turns a thrown error into an ephemeral apology, logs its context without secrets, and keeps serving', async () => {
+    const log = memoryLogger();
+    const broken = new Router(commands, createContext(failing(index.pipeline, 'ask'), index.config, { logger: log }));
+    const brokenClient = fakeClient(client.options.rest!.api!);
+    broken.attach(brokenClient);
+
+    // Failing after a private deferral: the deferred (ephemeral) message becomes the apology.
+    const user = newUser();
+    const privateAsk = chatInput('ask', { question: 'Who is Prigozhin?', private: true }, user);
+    const requests = await run(privateAsk, broken, brokenClient);
+    expect(callbackOf(requests).body.data.flags).toBe(EPHEMERAL);
+    const apology = messageBody(originalEdit(requests));
+    expect(apology.embeds[0].description).toBe(SOMETHING_WENT_WRONG);
+    expect(apology.embeds[0].color).toBe(COLORS.error);
+    expect(apology.allowed_mentions).toEqual({ parse: [] });
+
+    const [entry] = log.lines.filter((l) => l.level === 'error');
+    expect(entry?.meta).toMatchObject({ command: 'ask', userId: user, guildId: GUILD_ID });
+    expect(JSON.stringify(entry)).not.toContain(FAKE_BOT_TOKEN);
+    expect(String((entry?.meta?.error as Error).message)).toBe('the model crashed');
+
+    // Failing before any reply: an ephemeral reply.
+    const brokenIndex = new Router(commands, createContext(failing(index.pipeline, 'index'), index.config, { logger: log }));
+    const otherClient = fakeClient(client.options.rest!.api!);
+    brokenIndex.attach(otherClient);
+    const reply = callbackOf(await run(chatInput('source', { article: LONG.id }, newUser()), brokenIndex, otherClient));
+    expect(reply.body.type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    expect(reply.body.data.flags).toBe(EPHEMERAL);
+    expect(reply.body.data.embeds[0].description).toBe(SOMETHING_WENT_WRONG);
+    await brokenClient.destroy();
+    await otherClient.destroy();
+
+    // The real bot still answers the next question.
+    const next = messageBody(originalEdit(await run(chatInput('ask', { question: 'Who is Prigozhin?' }, newUser()))));
+    expect(next.embeds[0].color).not.toBe(COLORS.error);
+  });
+
+  it('finishes questions in flight on shutdown and refuses new ones', async () => {
+    const draining = new Router(commands, ctx);
+    const drainingClient = fakeClient(client.options.rest!.api!);
+    draining.attach(drainingClient);
+    const inFlight = [1, 2, 3].map((i) => chatInput('ask', { question: `What did Lula say about Putin? (${i})` }, newUser()));
+    inFlight.forEach((raw) => deliver(drainingClient, raw));
+    const stopped = draining.stop();
+    const late = chatInput('ask', { question: 'Who is Prigozhin?' }, newUser());
+    deliver(drainingClient, late);
+    await stopped;
+    await draining.idle();
+    for (const raw of inFlight) expect(messageBody(originalEdit(api.forInteraction(raw))).embeds).toHaveLength(1);
+    const refusal = callbackOf(api.forInteraction(late));
+    expect(refusal.body.data.flags).toBe(EPHEMERAL);
+    expect(refusal.body.data.content).toBe(SHUTTING_DOWN);
+    await drainingClient.destroy();
+  });
+
+  it('loses no question while a new index is built into the same folder and swapped in', async () => {
+    const fresh: Article = {
+      id: 'oyster-festival-opens-in-galway',
+      title: 'Oyster festival opens in Galway',
+      outlet: 'The Test Gazette',
+      text: 'The Galway oyster festival opened on Friday with a shucking contest won by a fisherman from Clarenbridge. Organisers said forty thousand visitors were expected over the weekend.',
+      captions: [],
+      source: 'test/oysters.md',
+    };
+    const oldVersion = index.pipeline.index.version;
+    const burst = Array.from({ length: 12 }, (_, i) =>
+      chatInput('ask', { question: i % 2 ? 'What will Kim discuss with Putin?' : 'How did Prigozhin die?' }, newUser()),
+    );
+    burst.forEach((raw) => deliver(client, raw));
+    const swap = index.rebuild([fresh]).then(() => index.pipeline.reload());
+    const [, changed] = await Promise.all([router.idle(), swap]);
+    await router.idle();
+    expect(changed).toBe(true);
+    expect(index.pipeline.index.version).not.toBe(oldVersion);
+    for (const raw of burst) {
+      const requests = api.forInteraction(raw);
+      expect(callbackOf(requests).body.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+      const body = messageBody(originalEdit(requests));
+      expect(body.embeds).toHaveLength(1);
+      expect(body.embeds[0].color).not.toBe(COLORS.error); // an answer, or "the coverage doesn't say" 
+    }
+    const after = messageBody(originalEdit(await run(chatInput('ask', { question: 'Who won the shucking contest at the Galway oyster festival?' }, newUser()))));
+    expect(after.components[0].components[0].options.map((o: any) => o.value)).toContain(fresh.id);
+    // The Kim questions of the burst were answered with quotes, whichever index served them.
+    expect(embedsOf(originalEdit(api.forInteraction(burst[1]!)))[0]?.fields?.length).toBeGreaterThan(0);
+  }, 60_000);
+});

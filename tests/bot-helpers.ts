@@ -1,0 +1,329 @@
+/**
+ * Test kit for the bot: a fake Discord HTTP API on 127.0.0.1 that records every request discord.js makes,
+ * a discord.js Client pointed at it (never logged in), raw interaction payloads as Discord sends them, and
+ * a real pipeline on a real index built in a temporary folder.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  Client,
+  ComponentType,
+  InteractionType,
+  type APIEmbed,
+  type Interaction,
+} from 'discord.js';
+import { configFromEnv, type Config } from '../src/config.js';
+import type { Article } from '../src/corpus/types.js';
+import { loadCorpus } from '../src/corpus/load.js';
+import { loadEmbedder, type Embedder } from '../src/embedder.js';
+import { buildIndex } from '../src/index/build.js';
+import { openPipeline, type Pipeline } from '../src/pipeline.js';
+import type { Logger } from '../src/bot/log.js';
+
+export const APP_ID = '100000000000000001';
+export const GUILD_ID = '200000000000000002';
+export const CHANNEL_ID = '300000000000000003';
+export const FAKE_BOT_TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAx.FAKE00.not-a-real-token-0123456789';
+
+/** One ordered log shared by the fake API and the instrumented pipeline, to prove what happened first. */
+export const timeline: string[] = [];
+
+export interface RecordedRequest {
+  seq: number;
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: any;
+  headers: http.IncomingHttpHeaders;
+}
+
+let messageCounter = 0;
+
+function fakeMessage(body: any, interactionToken?: string): any {
+  return {
+    id: String(900000000000000000n + BigInt(++messageCounter)),
+    channel_id: CHANNEL_ID,
+    author: { id: APP_ID, username: 'coverage-bot', discriminator: '0000', avatar: null, bot: true, global_name: null },
+    content: body?.content ?? '',
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    attachments: [],
+    embeds: body?.embeds ?? [],
+    components: body?.components ?? [],
+    pinned: false,
+    type: 0,
+    flags: body?.flags ?? 0,
+    webhook_id: APP_ID,
+    application_id: APP_ID,
+    ...(interactionToken ? {} : {}),
+  };
+}
+
+/** A small Discord API: records every request and answers like Discord does for interactions. */
+export class FakeDiscord {
+  readonly requests: RecordedRequest[] = [];
+  private server?: http.Server;
+  private seq = 0;
+  /** When set, the next callback for this interaction id fails with this status (to simulate Discord errors). */
+  failCallbacks = new Map<string, number>();
+
+  async start(): Promise<string> {
+    this.server = http.createServer((req, res) => {
+      let raw = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk) => (raw += chunk));
+      req.on('end', () => this.respond(req, raw, res));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  private respond(req: http.IncomingMessage, raw: string, res: http.ServerResponse): void {
+    const url = new URL(req.url!, 'http://127.0.0.1');
+    const route = decodeURIComponent(url.pathname).replace(/^\/api\/v\d+/, '');
+    let body: any = raw;
+    try {
+      body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      // multipart or text: keep it raw
+    }
+    const record: RecordedRequest = { seq: ++this.seq, method: req.method!, path: route, query: url.searchParams, body, headers: req.headers };
+    this.requests.push(record);
+    timeline.push(`${req.method} ${route.replace(/\/[\w.-]{30,}/g, '/{token}')}${body?.type !== undefined ? ` type=${body.type}` : ''}`);
+    const json = (status: number, data: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(data));
+    };
+    const callback = /^\/interactions\/(\d+)\/[^/]+\/callback$/.exec(route);
+    if (callback) {
+      const status = this.failCallbacks.get(callback[1]!);
+      if (status) return json(status, { message: 'Unknown interaction', code: 10062 });
+      res.writeHead(204).end();
+      return;
+    }
+    if (req.method === 'PATCH' && /^\/webhooks\/\d+\/[^/]+\/messages\/[@\w]+$/.test(route)) return json(200, fakeMessage(body));
+    if (req.method === 'POST' && /^\/webhooks\/\d+\/[^/]+$/.test(route)) return json(200, fakeMessage(body));
+    if (req.method === 'DELETE') {
+      res.writeHead(204).end();
+      return;
+    }
+    if (req.method === 'PUT' && /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(route)) {
+      return json(200, (body as any[]).map((c, i) => ({ ...c, id: String(i + 1), application_id: APP_ID, version: '1' })));
+    }
+    json(404, { message: 'Not found in the fake API', code: 0 });
+  }
+
+  /** Requests made for one interaction (its callback and its webhook messages). */
+  forInteraction(raw: { id: string; token: string }): RecordedRequest[] {
+    return this.requests.filter((r) => r.path.includes(`/interactions/${raw.id}/`) || r.path.includes(`/webhooks/${APP_ID}/${raw.token}`));
+  }
+}
+
+/** A discord.js client that never logs in; its REST calls go to the fake API. */
+export function fakeClient(api: string): Client {
+  const client = new Client({ intents: [], rest: { api, retries: 0, timeout: 10_000 }, allowedMentions: { parse: [] } });
+  client.token = FAKE_BOT_TOKEN;
+  client.rest.setToken(FAKE_BOT_TOKEN);
+  return client;
+}
+
+let interactionCounter = 0;
+
+function base(userId: string) {
+  const n = ++interactionCounter;
+  return {
+    id: String(500000000000000000n + BigInt(n)),
+    application_id: APP_ID,
+    token: `interaction-token-${n}-${'x'.repeat(40)}`,
+    version: 1,
+    guild_id: GUILD_ID,
+    channel_id: CHANNEL_ID,
+    member: {
+      user: { id: userId, username: `user${userId.slice(-4)}`, discriminator: '0', avatar: null, global_name: null },
+      roles: [],
+      permissions: '0',
+      joined_at: '2024-01-01T00:00:00.000Z',
+      deaf: false,
+      mute: false,
+      flags: 0,
+    },
+    app_permissions: '0',
+    locale: 'en-US',
+    guild_locale: 'en-US',
+    entitlements: [],
+    authorizing_integration_owners: { '0': GUILD_ID },
+    context: 0,
+    attachment_size_limit: 8_388_608,
+  };
+}
+
+type OptionValue = string | number | boolean;
+
+function options(values: Record<string, OptionValue>, focused?: string) {
+  return Object.entries(values).map(([name, value]) => ({
+    name,
+    value,
+    type:
+      typeof value === 'boolean'
+        ? ApplicationCommandOptionType.Boolean
+        : typeof value === 'number'
+          ? ApplicationCommandOptionType.Integer
+          : ApplicationCommandOptionType.String,
+    ...(focused === name ? { focused: true } : {}),
+  }));
+}
+
+export function chatInput(name: string, values: Record<string, OptionValue>, userId = '700000000000000001') {
+  return {
+    ...base(userId),
+    type: InteractionType.ApplicationCommand,
+    data: { id: '600000000000000001', name, type: ApplicationCommandType.ChatInput, options: options(values) },
+  };
+}
+
+export function autocomplete(name: string, values: Record<string, OptionValue>, focused: string, userId = '700000000000000001') {
+  return {
+    ...base(userId),
+    type: InteractionType.ApplicationCommandAutocomplete,
+    data: { id: '600000000000000001', name, type: ApplicationCommandType.ChatInput, options: options(values, focused) },
+  };
+}
+
+/** A click on a component of a message the bot sent (the message as the fake API returned it). */
+export function buttonClick(customId: string, message: any, userId = '700000000000000001') {
+  return { ...base(userId), type: InteractionType.MessageComponent, message, data: { custom_id: customId, component_type: ComponentType.Button } };
+}
+
+export function selectPick(customId: string, values: string[], message: any, userId = '700000000000000001') {
+  return {
+    ...base(userId),
+    type: InteractionType.MessageComponent,
+    message,
+    data: { custom_id: customId, component_type: ComponentType.StringSelect, values },
+  };
+}
+
+/** Delivers a raw payload the way the gateway does: through the client's InteractionCreate action. */
+export function deliver(client: Client, raw: unknown): void {
+  (client as unknown as { actions: { InteractionCreate: { handle(data: unknown): void } } }).actions.InteractionCreate.handle(raw);
+}
+
+/** Builds an interaction object directly, for handlers called without the router. */
+export function captureNext(client: Client): Promise<Interaction> {
+  return new Promise((resolve) => client.once('interactionCreate', resolve));
+}
+
+/** The message body a reply sent: the interaction callback's `data` or a webhook message body. */
+export function messageBody(request: RecordedRequest): any {
+  return request.path.endsWith('/callback') ? request.body?.data : request.body;
+}
+
+/** A message as the fake API would return it after this request (for building clicks on it). */
+export function asMessage(request: RecordedRequest): any {
+  return fakeMessage(messageBody(request));
+}
+
+export function embedsOf(request: RecordedRequest): APIEmbed[] {
+  return messageBody(request)?.embeds ?? [];
+}
+
+export const EPHEMERAL = 1 << 6;
+
+export interface TestIndex {
+  dir: string;
+  config: Config;
+  embedder: Embedder;
+  articles: Article[];
+  pipeline: Pipeline;
+  /** Rebuilds the index in the same folder with these extra articles (an incremental build). */
+  rebuild(extra: Article[]): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+/** The real corpus plus `extra` articles, embedded with the real model into a temporary folder. */
+export async function buildTestIndex(extra: Article[] = [], env: Record<string, string> = {}): Promise<TestIndex> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'coverage-bot-test-'));
+  const config = configFromEnv({ EMBEDDINGS_DIR: path.join(dir, 'embeddings'), FEEDBACK_LOG: path.join(dir, 'feedback.jsonl'), ...env });
+  const corpus = await loadCorpus(config.corpusDir);
+  const embedder = await loadEmbedder(config.embedding);
+  const articles = [...corpus.articles, ...extra];
+  const build = (list: Article[]) =>
+    buildIndex({ articles: list, embedder, dir: config.embeddingsDir, chunking: config.chunking, hnsw: config.hnsw });
+  await build(articles);
+  const pipeline = await openPipeline(config);
+  return {
+    dir,
+    config,
+    embedder,
+    articles,
+    pipeline,
+    rebuild: async (more) => {
+      await build([...articles, ...more]);
+    },
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Records every call to the pipeline's model, in the shared timeline. */
+export function instrumentModel(pipeline: Pipeline): void {
+  const embedder = pipeline.embedder as { embedQuery: Embedder['embedQuery'] };
+  const original = embedder.embedQuery.bind(embedder);
+  embedder.embedQuery = async (text) => {
+    timeline.push(`embedQuery ${text.slice(0, 40)}`);
+    return original(text);
+  };
+}
+
+export interface CapturedLog {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  meta?: Record<string, unknown>;
+}
+
+export function memoryLogger(): Logger & { lines: CapturedLog[] } {
+  const lines: CapturedLog[] = [];
+  return {
+    lines,
+    info: (message, meta) => lines.push({ level: 'info', message, meta }),
+    warn: (message, meta) => lines.push({ level: 'warn', message, meta }),
+    error: (message, meta) => lines.push({ level: 'error', message, meta }),
+  };
+}
+
+const words = ['harbour', 'signal', 'winter', 'ledger', 'tide', 'beacon', 'storm', 'cargo', 'northern', 'channel', 'fog', 'supply', 'keeper', 'season', 'route'];
+
+/** A very long article with long sentences about the Vellamo lighthouse keepers, for limits and paging. */
+export function longArticle(): Article {
+  const paragraphs = Array.from({ length: 8 }, (_, p) =>
+    Array.from({ length: 3 }, (_, s) => {
+      const filler = Array.from({ length: 50 }, (_, w) => words[(p * 7 + s * 3 + w) % words.length]).join(' ');
+      return `In entry ${p * 3 + s + 1}, the lighthouse keepers on Vellamo island recorded that the ${filler}, according to the keepers' logbook.`;
+    }).join(' '),
+  );
+  const text = paragraphs.join('\n\n');
+  return {
+    id: 'the-lighthouse-keepers-of-vellamo-island-a-very-long-logbook',
+    title: 'The lighthouse keepers of Vellamo island: a very long logbook',
+    outlet: 'The Test Gazette',
+    author: 'A. Tester',
+    url: 'https://example.com/vellamo',
+    published: '2024-02-03',
+    text,
+    captions: [],
+    source: 'test/vellamo.md',
+  };
+}
