@@ -40,7 +40,9 @@ function table(header: string[], rows: string[][]): string {
 
 /** Builds (or reuses from the cache) the index of a corpus with the project's pipeline. */
 async function cachedIndex(config: Config, embedder: Embedder, name: string, corpusPath: string): Promise<IndexSnapshot> {
-  const key = cacheKey({ model: modelSignature(embedder), chunking: chunkingSignature(embedder, config.chunking), hnsw: config.hnsw });
+  // efSearch is a query-time setting, so it does not key the cache.
+  const { m, efConstruction } = config.hnsw;
+  const key = cacheKey({ model: modelSignature(embedder), chunking: chunkingSignature(embedder, config.chunking), hnsw: { m, efConstruction } });
   const dir = path.join(PROJECT_ROOT, '.cache', 'eval', `${name}-${key}`);
   const corpus = await loadCorpus(corpusPath);
   const bar = embedProgressBar();

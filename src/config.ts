@@ -142,7 +142,7 @@ export function configFromEnv(env: Env): Config {
       modelsDir: directory(env, 'MODELS_DIR', 'models'),
       allowRemoteModels: boolean(env, 'ALLOW_REMOTE_MODELS', false),
       quantized: boolean(env, 'EMBEDDING_QUANTIZED', true),
-      batchSize: integer(env, 'EMBEDDING_BATCH_SIZE', 32, 1, 1024)!,
+      batchSize: integer(env, 'EMBEDDING_BATCH_SIZE', 64, 1, 1024)!,
       pooling: text(env, 'EMBEDDING_POOLING') === undefined ? undefined : oneOf(env, 'EMBEDDING_POOLING', ['mean', 'cls'] as const, 'mean'),
       queryPrefix: rawText(env, 'EMBEDDING_QUERY_PREFIX'),
       passagePrefix: rawText(env, 'EMBEDDING_PASSAGE_PREFIX'),
@@ -155,7 +155,7 @@ export function configFromEnv(env: Env): Config {
     hnsw: {
       m: integer(env, 'HNSW_M', 16, 4, 128)!,
       efConstruction: integer(env, 'HNSW_EF_CONSTRUCTION', 200, 10, 2000)!,
-      efSearch: integer(env, 'HNSW_EF_SEARCH', 100, 10, 5000)!,
+      efSearch: integer(env, 'HNSW_EF_SEARCH', 200, 10, 5000)!,
     },
     retrieval: {
       mode: oneOf(env, 'RETRIEVAL_MODE', RETRIEVAL_MODES, 'hybrid'),

@@ -17,7 +17,7 @@ const DEFAULT_PROFILE: ModelProfile = { pooling: 'mean', queryPrefix: '', passag
 const BGE_QUERY_INSTRUCTION = 'Represent this sentence for searching relevant passages: ';
 
 const KNOWN_PROFILES: Record<string, Partial<ModelProfile>> = {
-  // Every position of its last_hidden_state holds the sentence embedding, so mean pooling returns it.
+  // Every position of its last_hidden_state carries the sentence embedding (up to int8 noise), so mean pooling gives it.
   'local/universal-sentence-encoder-lite': { pooling: 'mean' },
   'Xenova/all-MiniLM-L6-v2': { pooling: 'mean', maxTokens: 256 },
   'Xenova/all-MiniLM-L12-v2': { pooling: 'mean', maxTokens: 256 },
