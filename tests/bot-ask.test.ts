@@ -33,6 +33,8 @@ import {
   timeline,
   type RecordedRequest,
   type TestIndex,
+  callbackOf,
+  runInteraction,
 } from './bot-helpers.js';
 
 let index: TestIndex;
@@ -65,17 +67,7 @@ afterAll(async () => {
 });
 
 /** Delivers one interaction and waits until the bot has finished with it. */
-async function run(raw: any, r: Router = router, c: Client = client): Promise<RecordedRequest[]> {
-  deliver(c, raw);
-  await r.idle();
-  return api.forInteraction(raw);
-}
-
-function callbackOf(requests: RecordedRequest[]): RecordedRequest {
-  const callback = requests.find((r) => r.path.endsWith('/callback'));
-  expect(callback).toBeDefined();
-  return callback!;
-}
+const run = (raw: any, r: Router = router, c: Client = client) => runInteraction(api, r, c, raw);
 
 function originalEdit(requests: RecordedRequest[]): RecordedRequest {
   const edit = requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original')).at(-1);

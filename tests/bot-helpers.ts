@@ -17,6 +17,8 @@ import {
   type APIEmbed,
   type Interaction,
 } from 'discord.js';
+import { expect } from 'vitest';
+import type { Router } from '../src/bot/router.js';
 import { configFromEnv, type Config } from '../src/config.js';
 import type { Article } from '../src/corpus/types.js';
 import { loadCorpus } from '../src/corpus/load.js';
@@ -326,4 +328,18 @@ export function longArticle(): Article {
     captions: [],
     source: 'test/vellamo.md',
   };
+}
+
+/** Delivers one interaction and waits until the bot has finished with it; returns what it sent. */
+export async function runInteraction(api: FakeDiscord, router: Router, client: Client, raw: any): Promise<RecordedRequest[]> {
+  deliver(client, raw);
+  await router.idle();
+  return api.forInteraction(raw);
+}
+
+/** The interaction callback among the requests an interaction caused. */
+export function callbackOf(requests: RecordedRequest[]): RecordedRequest {
+  const callback = requests.find((r) => r.path.endsWith('/callback'));
+  expect(callback).toBeDefined();
+  return callback!;
 }

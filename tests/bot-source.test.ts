@@ -17,7 +17,6 @@ import {
   buildTestIndex,
   buttonClick,
   chatInput,
-  deliver,
   EPHEMERAL,
   FAKE_BOT_TOKEN,
   FakeDiscord,
@@ -26,8 +25,9 @@ import {
   longArticle,
   memoryLogger,
   messageBody,
-  type RecordedRequest,
   type TestIndex,
+  callbackOf,
+  runInteraction,
 } from './bot-helpers.js';
 
 let index: TestIndex;
@@ -57,17 +57,7 @@ afterAll(async () => {
   await index?.cleanup();
 });
 
-async function run(raw: any): Promise<RecordedRequest[]> {
-  deliver(client, raw);
-  await router.idle();
-  return api.forInteraction(raw);
-}
-
-function callbackOf(requests: RecordedRequest[]): RecordedRequest {
-  const callback = requests.find((r) => r.path.endsWith('/callback'));
-  expect(callback).toBeDefined();
-  return callback!;
-}
+const run = (raw: any) => runInteraction(api, router, client, raw);
 
 describe('/source autocomplete', () => {
   async function choices(typed: string): Promise<{ name: string; value: string }[]> {
