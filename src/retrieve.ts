@@ -21,10 +21,11 @@ export interface RetrieveOptions {
 /** The constant of reciprocal rank fusion (Cormack et al., 2009). */
 const RRF_K = 60;
 /**
- * Weight of the dense list in the fusion, the lexical list counting 1: the shipped model is a weaker
- * retriever than BM25 on news (see `npm run eval`), so its votes count for less.
+ * Weight of the dense list in the fusion, the lexical list counting 1: the shipped model is a much weaker
+ * retriever than BM25, so its votes count for less. Measured with `npm run eval` (weight 1 / 0.5 / 0.25):
+ * NQ-UTD nDCG@10 0.776 / 0.800 / 0.808, SciFact 0.580 (at 0.5) / 0.611 (at 0.25), question-set hit@3 equal.
  */
-export const DENSE_FUSION_WEIGHT = 0.5;
+export const DENSE_FUSION_WEIGHT = 0.25;
 /** Each list is searched deeper than the limit, so fusion can bring up what one list ranks lower. */
 const FUSION_DEPTH = 2;
 
