@@ -100,10 +100,27 @@ interface ArticlePlan {
   reused?: { chunkVectors: Float32Array[]; sentenceVectors: Float32Array[] };
 }
 
-function reusedPlan(article: Article, hash: string, previous: IndexSnapshot): ArticlePlan {
+/** Positions of records per article id, grouped once rather than searched for every article. */
+function positionsByArticle(records: { articleId: string }[]): Map<string, number[]> {
+  const positions = new Map<string, number[]>();
+  records.forEach((record, position) => {
+    const list = positions.get(record.articleId);
+    if (list) list.push(position);
+    else positions.set(record.articleId, [position]);
+  });
+  return positions;
+}
+
+interface PreviousIndex {
+  snapshot: IndexSnapshot;
+  chunkLabels: Map<string, number[]>;
+  sentenceIds: Map<string, number[]>;
+}
+
+function reusedPlan(article: Article, hash: string, { snapshot: previous, chunkLabels, sentenceIds: sentenceIdsByArticle }: PreviousIndex): ArticlePlan {
   const dimension = previous.manifest.model.dimension;
-  const labels = previous.chunks.flatMap((chunk, label) => (chunk.articleId === article.id ? [label] : []));
-  const sentenceIds = previous.sentences.flatMap((sentence, id) => (sentence.articleId === article.id ? [id] : []));
+  const labels = chunkLabels.get(article.id) ?? [];
+  const sentenceIds = sentenceIdsByArticle.get(article.id) ?? [];
   return {
     article,
     hash,
@@ -131,9 +148,14 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     const added: string[] = [];
     const changed: string[] = [];
 
+    const reusable: PreviousIndex | undefined = previous && {
+      snapshot: previous,
+      chunkLabels: positionsByArticle(previous.chunks),
+      sentenceIds: positionsByArticle(previous.sentences),
+    };
     const plans: ArticlePlan[] = options.articles.map((article) => {
       const hash = articleHash(article);
-      if (previous && previousHashes[article.id] === hash) return reusedPlan(article, hash, previous);
+      if (reusable && previousHashes[article.id] === hash) return reusedPlan(article, hash, reusable);
       (article.id in previousHashes ? changed : added).push(article.id);
       const chunks = chunkArticle(article, { maxTokens: chunking.maxTokens, overlapSentences: chunking.overlapSentences, countTokens: embedder.countPassageTokens });
       return { article, hash, chunks };
