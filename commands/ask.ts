@@ -21,7 +21,6 @@ import { answerEmbed, articleLabel, LIMITS, trimText } from '../src/bot/embeds.j
 import { hashUserId, type Vote } from '../src/bot/feedback.js';
 import { expiredComponents, NO_MENTIONS, notice } from '../src/bot/replies.js';
 import { showArticle } from '../src/bot/source-pages.js';
-import type { IndexSnapshot } from '../src/index/store.js';
 import { QuestionError, validateQuestion } from '../src/pipeline.js';
 
 export const data = new SlashCommandBuilder()
@@ -39,14 +38,6 @@ export const ANSWER_BUTTONS_EXPIRED = 'The buttons under this answer have expire
 /** Rate limits apply per member of a server (per user in direct messages). */
 function memberKey(interaction: { guildId: string | null; user: { id: string } }): string {
   return `${interaction.guildId ?? 'dm'}:${interaction.user.id}`;
-}
-
-/** Where each passage's quote lies in the index: the chunk label, for the feedback log. */
-function chunkLabels(snapshot: IndexSnapshot, answer: Answer): (number | undefined)[] {
-  return answer.passages.map((p) => {
-    const label = snapshot.chunks.findIndex((c) => c.articleId === p.articleId && c.start <= p.quoteStart && p.quoteEnd <= c.end);
-    return label >= 0 ? label : undefined;
-  });
 }
 
 export function answerComponents(answer: Answer, sessionId: string): APIActionRowComponent<APIComponentInMessageActionRow>[] {
@@ -122,7 +113,6 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       private: isPrivate,
       indexVersion: snapshot.version,
       model: snapshot.manifest.model.id,
-      chunks: chunkLabels(snapshot, answer),
       votes: new Map(),
     },
     () => interaction.editReply({ components: [], allowedMentions: NO_MENTIONS }),
@@ -159,7 +149,7 @@ async function vote(interaction: MessageComponentInteraction, ctx: BotContext): 
     citations: state.answer.passages.map((p, i) => ({
       rank: p.rank,
       articleId: p.articleId,
-      chunk: state.chunks[i],
+      chunk: p.chunk,
       quoteStart: p.quoteStart,
       quoteEnd: p.quoteEnd,
       score: p.score,

@@ -14,8 +14,10 @@ export interface Passage {
   title: string;
   /** The sentences that best answer the question: an exact substring of the article text. */
   quote: string;
-  /** The whole chunk the quote was taken from. */
+  /** The whole chunk the quote was taken from, */
   text: string;
+  /** and its label in the index the answer came from. */
+  chunk: number;
   /** Evidence score of the passage, 0 to 1: the quote's meaning and the passage's share of the question's words. */
   score: number;
   /** Character offsets of the quote in the article text. */
@@ -144,10 +146,6 @@ function selectQuote(
   return { start: scored[first]!.start, end: scored[last]!.end, score: scored[best]!.score, meaning: scored[best]!.meaning, typeFactor: quoteHasType ? 1 : WRONG_TYPE_FACTOR };
 }
 
-function overlaps(a: ChunkRecord, b: ChunkRecord): boolean {
-  return a.articleId === b.articleId && a.start < b.end && b.start < a.end;
-}
-
 /** Ends a quote's citation inside its sentence: `… the train [1].` */
 function cite(quote: string, n: number): string {
   const match = /([.!?…]["”’)]*)$/.exec(quote);
@@ -164,28 +162,30 @@ export function buildAnswer(
   const questionTerms = LexicalIndex.terms(question);
   const answerType = expectedAnswerType(question);
   // Distinct candidates, a few more than will be shown, each with its best quote and evidence score.
-  const candidates: { chunk: ChunkRecord; article: Article; quote: ScoredQuote; evidence: number }[] = [];
+  const candidates: { label: number; chunk: ChunkRecord; article: Article; quote: ScoredQuote; evidence: number }[] = [];
   for (const hit of retrieved) {
     if (candidates.length >= options.passages * CANDIDATES_PER_PASSAGE) break;
     const chunk = index.chunks[hit.label]!;
-    if (candidates.some((c) => overlaps(c.chunk, chunk))) continue;
     const article = index.articles.get(chunk.articleId)!;
     const quote = selectQuote(index, chunk, article, questionTerms, queryVector, answerType);
+    // Neighbouring chunks share a sentence: a chunk is a duplicate only when its quote is already shown.
+    if (candidates.some((c) => c.article === article && c.quote.start < quote.end && quote.start < c.quote.end)) continue;
     const context = `${article.title}\n${article.text.slice(chunk.start, chunk.end)}`;
     const evidence = quote.typeFactor * (DENSE_WEIGHT * quote.meaning + (1 - DENSE_WEIGHT) * termCoverage(index, questionTerms, context));
-    candidates.push({ chunk, article, quote, evidence });
+    candidates.push({ label: hit.label, chunk, article, quote, evidence });
   }
   candidates.sort((a, b) => b.evidence - a.evidence);
   const best = candidates[0]?.evidence ?? 0;
   if (best < options.minEvidenceScore) return { question, found: false, answer: NOT_FOUND_ANSWER, passages: [], sources: [] };
   const chosen = candidates.filter((c) => c.evidence >= best * RELATIVE_EVIDENCE).slice(0, options.passages);
 
-  const passages: Passage[] = chosen.map(({ chunk, article, quote, evidence }, i) => ({
+  const passages: Passage[] = chosen.map(({ label, chunk, article, quote, evidence }, i) => ({
     rank: i + 1,
     articleId: article.id,
     title: article.title,
     quote: article.text.slice(quote.start, quote.end),
     text: article.text.slice(chunk.start, chunk.end),
+    chunk: label,
     score: Number(evidence.toFixed(4)),
     quoteStart: quote.start,
     quoteEnd: quote.end,

@@ -44,13 +44,10 @@ describe('answers about the shipped coverage', () => {
     expect(answer.passages.map((p) => p.rank)).toEqual(answer.passages.map((_, i) => i + 1));
   });
 
-  it('never returns two overlapping passages', async () => {
+  it('never quotes the same sentence twice', async () => {
     const answer = await pipeline.ask('What did Kremlin spokesman Dmitry Peskov say?', { passages: 10 });
-    const ranges = answer.passages.map((p) => {
-      const text = pipeline.index.articles.get(p.articleId)!.text;
-      const start = text.indexOf(p.text);
-      return { id: p.articleId, start, end: start + p.text.length };
-    });
+    expect(answer.passages.length).toBeGreaterThan(1);
+    const ranges = answer.passages.map((p) => ({ id: p.articleId, start: p.quoteStart, end: p.quoteEnd }));
     for (const [i, a] of ranges.entries()) {
       for (const b of ranges.slice(i + 1)) expect(a.id === b.id && a.start < b.end && b.start < a.end).toBe(false);
     }

@@ -57,6 +57,7 @@ describe('answerEmbed', () => {
       title: `${title} ${i}`,
       quote: `${longSentence(quoteWords)} ${longSentence(quoteWords)}`,
       text: '',
+      chunk: i,
       score: 0.9,
       quoteStart: 0,
       quoteEnd: 10,

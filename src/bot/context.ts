@@ -18,8 +18,6 @@ export interface AnswerSession {
   private: boolean;
   indexVersion: string;
   model: string;
-  /** Chunk label of each passage in that index version. */
-  chunks: (number | undefined)[];
   /** Votes already recorded, by hashed user id. */
   votes: Map<string, Vote>;
 }

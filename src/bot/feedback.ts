@@ -11,8 +11,8 @@ export type Vote = 'up' | 'down';
 export interface FeedbackCitation {
   rank: number;
   articleId: string;
-  /** Label of the index chunk the quote comes from (in the index version below), when known. */
-  chunk?: number;
+  /** Label of the index chunk the quote comes from, in the index version below. */
+  chunk: number;
   quoteStart: number;
   quoteEnd: number;
   score: number;
