@@ -15,7 +15,7 @@ import { loadCorpus } from '../src/corpus/load.js';
 import { loadEmbedder, type Embedder } from '../src/embedder.js';
 import { cacheKey, loadDataset, type Dataset } from '../src/eval/datasets.js';
 import { documentsFromChunks, mean, mrrAt, ndcgAt, recallAt } from '../src/eval/metrics.js';
-import { locateEvidence, readQuestionSet, scoreAt, type CollectedAnswers } from '../src/eval/question-set.js';
+import { locateEvidence, readQuestionSet, scoreAt, type CollectedAnswers, type QuestionSet } from '../src/eval/question-set.js';
 import { buildIndex, chunkingSignature, modelSignature } from '../src/index/build.js';
 import { loadIndex, type IndexSnapshot } from '../src/index/store.js';
 import { retrieve } from '../src/retrieve.js';
@@ -80,8 +80,7 @@ async function evaluateDataset(config: Config, embedder: Embedder, dataset: Data
   return { rows, queries: queries.length, chunks: index.chunks.length, documents: index.articles.size };
 }
 
-async function collectAnswers(config: Config, embedder: Embedder, index: IndexSnapshot, mode: RetrievalMode, extraNegatives: string[]): Promise<CollectedAnswers> {
-  const set = readQuestionSet(path.join(PROJECT_ROOT, 'eval', 'questions.json'));
+async function collectAnswers(embedder: Embedder, index: IndexSnapshot, set: QuestionSet, mode: RetrievalMode, extraNegatives: string[]): Promise<CollectedAnswers> {
   const ask = async (question: string): Promise<Answer> => {
     const vector = await embedder.embedQuery(question);
     const retrieved = retrieve(index, question, vector, { mode, limit: 20 });
@@ -92,7 +91,7 @@ async function collectAnswers(config: Config, embedder: Embedder, index: IndexSn
     answerable.push({ question, answer: await ask(question.question), spans: locateEvidence(question.evidence, index.articles.values()) });
   }
   const offTopic = [];
-  for (const question of set.offTopic) offTopic.push(await ask(question.question));
+  for (const question of set.offTopic) offTopic.push({ question, answer: await ask(question.question) });
   const extra = [];
   for (const question of extraNegatives) extra.push(await ask(question));
   return { answerable, offTopic, extraNegatives: extra };
@@ -113,19 +112,27 @@ async function main(): Promise<void> {
   // The shipped coverage and its question set.
   const index = await cachedIndex(config, embedder, 'coverage', config.corpusDir);
   const extraNegatives = values.negatives ? (await loadDataset(values.negatives, path.join(PROJECT_ROOT, '.cache', 'eval'))).queries.filter((_, i) => i % 35 === 0).map((q) => q.text) : [];
-  const rows: string[][] = [];
-  const sweeps: string[] = [];
-  for (const mode of modes) {
-    const collected = await collectAnswers(config, embedder, index, mode, extraNegatives);
-    const at = scoreAt(collected, index.articles, config.retrieval.minEvidenceScore);
-    rows.push([mode, pct(at.hitAt1), pct(at.hitAt3), pct(scoreAt(collected, index.articles, 0).hitAt3), pct(at.answered), pct(at.refusedOffTopic), at.refusedExtra === undefined ? '-' : pct(at.refusedExtra), at.misses.join(' ')]);
-    const sweepRows = THRESHOLDS.map((t) => scoreAt(collected, index.articles, t)).map((s) => [num(s.threshold), pct(s.hitAt3), pct(s.answered), pct(s.refusedOffTopic), s.refusedExtra === undefined ? '-' : pct(s.refusedExtra)]);
-    sweeps.push(`Threshold sweep, ${mode}:\n` + table(['threshold', 'hit@3', 'answered', 'off-topic refused', 'SQuAD refused'], sweepRows));
+  // The tuning set calibrates the threshold and the weights; the held-out set, written separately and never
+  // tuned on, shows how far that tuning carries to new questions.
+  for (const [name, file, sweep] of [
+    ['tuning', 'questions.json', true],
+    ['held-out', 'questions-holdout.json', false],
+  ] as const) {
+    const set = readQuestionSet(path.join(PROJECT_ROOT, 'eval', file));
+    const rows: string[][] = [];
+    const sweeps: string[] = [];
+    for (const mode of modes) {
+      const collected = await collectAnswers(embedder, index, set, mode, extraNegatives);
+      const at = scoreAt(collected, index.articles, config.retrieval.minEvidenceScore);
+      rows.push([mode, pct(at.hitAt1), pct(at.hitAt3), pct(scoreAt(collected, index.articles, 0).hitAt3), pct(at.answered), pct(at.refusedOffTopic), at.refusedExtra === undefined ? '-' : pct(at.refusedExtra), at.misses.join(' '), at.unrefused.join(' ')]);
+      if (!sweep) continue;
+      const sweepRows = THRESHOLDS.map((t) => scoreAt(collected, index.articles, t)).map((s) => [num(s.threshold), pct(s.hitAt3), pct(s.answered), pct(s.refusedOffTopic), s.refusedExtra === undefined ? '-' : pct(s.refusedExtra)]);
+      sweeps.push(`Threshold sweep, ${name} set, ${mode}:\n` + table(['threshold', 'hit@3', 'answered', 'off-topic refused', 'SQuAD refused'], sweepRows));
+    }
+    console.log(`\n${name} question set (eval/${file}): ${set.answerable.length} answerable, ${set.offTopic.length} off-topic${extraNegatives.length ? `, ${extraNegatives.length} SQuAD questions as extra off-corpus negatives` : ''}; evidence threshold ${config.retrieval.minEvidenceScore}.`);
+    console.log(table(['mode', 'hit@1', 'hit@3', 'hit@3 (no threshold)', 'answered', 'off-topic refused', 'SQuAD refused', 'misses at 3', 'off-topic answered'], rows));
+    if (sweeps.length) console.log('\n' + sweeps.join('\n\n'));
   }
-  const set = readQuestionSet(path.join(PROJECT_ROOT, 'eval', 'questions.json'));
-  console.log(`Question set: ${set.answerable.length} answerable, ${set.offTopic.length} off-topic${extraNegatives.length ? `, ${extraNegatives.length} SQuAD questions as extra off-corpus negatives` : ''}; evidence threshold ${config.retrieval.minEvidenceScore}.`);
-  console.log(table(['mode', 'hit@1', 'hit@3', 'hit@3 (no threshold)', 'answered', 'off-topic refused', 'SQuAD refused', 'misses at 3'], rows));
-  console.log('\n' + sweeps.join('\n\n'));
 
   for (const dir of positionals) {
     const dataset = await loadDataset(dir, path.join(PROJECT_ROOT, '.cache', 'eval'));

@@ -63,11 +63,13 @@ export interface QuestionSetScores {
   /** Extra off-corpus questions (e.g. SQuAD) refused, when given. */
   refusedExtra?: number;
   misses: string[];
+  /** Off-topic questions answered anyway. */
+  unrefused: string[];
 }
 
 export interface CollectedAnswers {
   answerable: { question: AnswerableQuestion; answer: Answer; spans: ReturnType<typeof locateEvidence> }[];
-  offTopic: Answer[];
+  offTopic: { question: { id: string }; answer: Answer }[];
   extraNegatives: Answer[];
 }
 
@@ -80,10 +82,11 @@ export function scoreAt(collected: CollectedAnswers, articles: Map<string, Artic
     hitAt1: share(ranks.filter((r) => r === 1).length, ranks.length),
     hitAt3: share(ranks.filter((r) => r !== undefined && r <= 3).length, ranks.length),
     answered: share(collected.answerable.filter(({ answer }) => topScore(answer) >= threshold).length, ranks.length),
-    refusedOffTopic: share(collected.offTopic.filter((a) => topScore(a) < threshold).length, collected.offTopic.length),
+    refusedOffTopic: share(collected.offTopic.filter(({ answer }) => topScore(answer) < threshold).length, collected.offTopic.length),
     refusedExtra: collected.extraNegatives.length
       ? share(collected.extraNegatives.filter((a) => topScore(a) < threshold).length, collected.extraNegatives.length)
       : undefined,
     misses: collected.answerable.filter((_, i) => ranks[i] === undefined || ranks[i]! > 3).map(({ question }) => question.id),
+    unrefused: collected.offTopic.filter(({ answer }) => topScore(answer) >= threshold).map(({ question }) => question.id),
   };
 }
