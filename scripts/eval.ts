@@ -116,7 +116,7 @@ async function main(): Promise<void> {
   // tuned on, shows how far that tuning carries to new questions.
   for (const [name, file, sweep] of [
     ['tuning', 'questions.json', true],
-    ['held-out', 'questions-holdout.json', false],
+    ['held-out', 'questions-holdout.json', true],
   ] as const) {
     const set = readQuestionSet(path.join(PROJECT_ROOT, 'eval', file));
     const rows: string[][] = [];

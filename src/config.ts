@@ -160,7 +160,7 @@ export function configFromEnv(env: Env): Config {
     retrieval: {
       mode: oneOf(env, 'RETRIEVAL_MODE', RETRIEVAL_MODES, 'hybrid'),
       passages: integer(env, 'ANSWER_PASSAGES', 3, 1, 10)!,
-      minEvidenceScore: decimal(env, 'ANSWER_MIN_SCORE', 0.45, 0, 1),
+      minEvidenceScore: decimal(env, 'ANSWER_MIN_SCORE', 0.4, 0, 1),
       maxQuestionChars: integer(env, 'MAX_QUESTION_CHARS', 500, 20, 4000)!,
     },
     discord: {
