@@ -25,8 +25,8 @@ import { loadCorpus, parseFiles } from '../src/corpus/load.js';
 import { collapseWhitespace } from '../src/corpus/paragraphs.js';
 import type { Article } from '../src/corpus/types.js';
 import { loadEmbedder, type Embedder } from '../src/embedder.js';
-import { buildIndex, chunkingSignature } from '../src/index/build.js';
-import { currentVersion, loadIndex, type IndexSnapshot } from '../src/index/store.js';
+import { buildIndex, chunkingSignature, modelSignature } from '../src/index/build.js';
+import { currentVersion, loadIndex, modelMismatch, type IndexSnapshot } from '../src/index/store.js';
 import { buildHnswIndex, loadHnswIndex, type HnswParams, type VectorIndex } from '../src/index/vector-index.js';
 import { openPipeline } from '../src/pipeline.js';
 
@@ -325,17 +325,18 @@ async function saveBuildRecord(name: string, record: BuildRecord): Promise<void>
   await fs.writeFile(BUILD_RECORDS, JSON.stringify(records, null, 2));
 }
 
-/** The cached index in `dir` if it holds exactly these articles. */
-async function cachedIndex(dir: string, articleCount: number, config: Config): Promise<IndexSnapshot | undefined> {
+/** The cached index in `dir` if it holds exactly these articles, embedded the way `embedder` would. */
+async function cachedIndex(dir: string, articleCount: number, embedder: Embedder, config: Config): Promise<IndexSnapshot | undefined> {
   if (!(await currentVersion(dir).catch(() => undefined))) return undefined;
   const index = await loadIndex(dir, config.hnsw).catch(() => undefined);
-  return index?.manifest.counts.articles === articleCount ? index : undefined;
+  if (!index || modelMismatch(index.manifest, modelSignature(embedder))) return undefined;
+  return index.manifest.counts.articles === articleCount ? index : undefined;
 }
 
 /** Builds (or reuses) the index of `articles` in .cache/bench/<name>; `seed` is a larger index to derive it from. */
 async function ensureIndex(name: string, articles: Article[], embedder: Embedder, config: Config, seed?: string): Promise<{ dir: string; record?: BuildRecord; cached: boolean }> {
   const dir = path.join(CACHE_DIR, name);
-  if (await cachedIndex(dir, articles.length, config)) {
+  if (await cachedIndex(dir, articles.length, embedder, config)) {
     return { dir, record: (await readBuildRecords())[name], cached: true };
   }
   let how = 'from scratch';

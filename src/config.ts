@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { POOLINGS, type Pooling } from './model-profiles.js';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -19,7 +20,7 @@ export interface EmbeddingConfig {
   quantized: boolean;
   batchSize: number;
   /** Overrides of the model's profile; undefined means "take it from the model / its profile". */
-  pooling?: 'mean' | 'cls';
+  pooling?: Pooling;
   queryPrefix?: string;
   passagePrefix?: string;
   maxTokens?: number;
@@ -143,7 +144,7 @@ export function configFromEnv(env: Env): Config {
       allowRemoteModels: boolean(env, 'ALLOW_REMOTE_MODELS', false),
       quantized: boolean(env, 'EMBEDDING_QUANTIZED', true),
       batchSize: integer(env, 'EMBEDDING_BATCH_SIZE', 64, 1, 1024)!,
-      pooling: text(env, 'EMBEDDING_POOLING') === undefined ? undefined : oneOf(env, 'EMBEDDING_POOLING', ['mean', 'cls'] as const, 'mean'),
+      pooling: text(env, 'EMBEDDING_POOLING') === undefined ? undefined : oneOf(env, 'EMBEDDING_POOLING', POOLINGS, 'mean'),
       queryPrefix: rawText(env, 'EMBEDDING_QUERY_PREFIX'),
       passagePrefix: rawText(env, 'EMBEDDING_PASSAGE_PREFIX'),
       maxTokens: integer(env, 'EMBEDDING_MAX_TOKENS', undefined, 16, 8192),

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { env, pipeline, type FeatureExtractionPipeline } from '@xenova/transformers';
+import { env, pipeline, type FeatureExtractionPipeline, type Tensor } from '@xenova/transformers';
 import type { EmbeddingConfig } from './config.js';
 import { collapseWhitespace } from './corpus/paragraphs.js';
 import { profileFor, type ModelProfile } from './model-profiles.js';
@@ -76,8 +76,17 @@ export async function loadEmbedder(config: EmbeddingConfig): Promise<Embedder> {
   });
   const maxTokens = tokenLimit(extractor, profile, config.maxTokens);
 
+  async function pooled(texts: string[]): Promise<Tensor> {
+    if (profile.pooling !== 'sentence_embedding') return extractor(texts, { pooling: profile.pooling, normalize: true });
+    const outputs = (await extractor.model(extractor.tokenizer(texts, { padding: true, truncation: true }))) as Record<string, Tensor | undefined>;
+    if (!outputs.sentence_embedding) {
+      throw new ModelError(`The model has no sentence_embedding output (it gives ${Object.keys(outputs).join(', ')}); set EMBEDDING_POOLING to mean or cls.`);
+    }
+    return outputs.sentence_embedding.normalize(2, -1);
+  }
+
   async function embedBatch(texts: string[]): Promise<Float32Array[]> {
-    const output = await extractor(texts, { pooling: profile.pooling, normalize: true });
+    const output = await pooled(texts);
     const [rows, dimension] = output.dims as [number, number];
     const data = output.data as Float32Array;
     return Array.from({ length: rows }, (_, row) => data.slice(row * dimension, (row + 1) * dimension));

@@ -4,8 +4,15 @@
  * and tokenizer limits are read from the model itself (see embedder.ts). Any model not listed works with
  * the defaults (mean pooling, no prefixes), and every field can be overridden in configuration.
  */
+/**
+ * How token states become one vector: their mean, the first ([CLS]) token's, or the model's own pooled
+ * `sentence_embedding` output, for models whose ONNX graph pools (and then nothing is pooled in JavaScript).
+ */
+export const POOLINGS = ['mean', 'cls', 'sentence_embedding'] as const;
+export type Pooling = (typeof POOLINGS)[number];
+
 export interface ModelProfile {
-  pooling: 'mean' | 'cls';
+  pooling: Pooling;
   queryPrefix: string;
   passagePrefix: string;
   /** Trained sequence length, when shorter than the tokenizer's model_max_length. */
@@ -17,8 +24,9 @@ const DEFAULT_PROFILE: ModelProfile = { pooling: 'mean', queryPrefix: '', passag
 const BGE_QUERY_INSTRUCTION = 'Represent this sentence for searching relevant passages: ';
 
 const KNOWN_PROFILES: Record<string, Partial<ModelProfile>> = {
-  // Every position of its last_hidden_state carries the sentence embedding (up to int8 noise), so mean pooling gives it.
-  'local/universal-sentence-encoder-lite': { pooling: 'mean' },
+  // Its graph pools: every position of last_hidden_state repeats the sentence embedding, so mean pooling
+  // gives the same vector, at twice the cost (measured: 52-64 → 112-114 texts/s on this machine).
+  'local/universal-sentence-encoder-lite': { pooling: 'sentence_embedding' },
   'Xenova/all-MiniLM-L6-v2': { pooling: 'mean', maxTokens: 256 },
   'Xenova/all-MiniLM-L12-v2': { pooling: 'mean', maxTokens: 256 },
   'Xenova/multi-qa-MiniLM-L6-cos-v1': { pooling: 'mean', maxTokens: 512 },

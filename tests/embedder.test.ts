@@ -33,6 +33,14 @@ describe('the shipped embedding model', async () => {
     expect(scores.indexOf(Math.max(...scores))).toBe(41);
     expect(scores[41]).toBeGreaterThan(0.99);
   });
+
+  it("reads the model's own pooled output, which is the mean of its token states", async () => {
+    expect(embedder.profile.pooling).toBe('sentence_embedding');
+    const meanPooled = await loadEmbedder(configFromEnv({ EMBEDDING_POOLING: 'mean' }).embedding);
+    const texts = ['Prigozhin died in a plane crash two months after his mutiny.', 'Grain prices rose in developing countries.'];
+    const [own, mean] = [await embedder.embedPassages(texts), await meanPooled.embedPassages(texts)];
+    texts.forEach((_, i) => expect(cosine(own[i]!, mean[i]!)).toBeCloseTo(1, 5));
+  });
 });
 
 describe('a wrong model configuration', () => {
