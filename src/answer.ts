@@ -62,17 +62,24 @@ const RELATIVE_EVIDENCE = 0.6;
 
 /** Evidence kept by a sentence that lacks the kind of answer the question asks for. */
 const WRONG_TYPE_FACTOR = 0.6;
-const NUMBER = /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?|half|several|few)\b/i;
+const NUMBER =
+  /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(thir|four|fif|six|seven|eigh|nine)teen|(twen|thir|for|fif|six|seven|eigh|nine)ty|dozens?|hundreds?|thousands?|millions?|billions?|half|several|few)\b/i;
 const TIME =
   /\d|\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|today|yesterday|tomorrow|week|month|year|ago|earlier|later|last|next|since|until|before|after)\b/i;
+
+/** A year is a time, not a quantity: "in 2017" does not say how many. */
+const YEAR = /\b(1[89]|20)\d\d\b/g;
+
+/** Whether a text holds the kind of answer a question asks for. */
+export type AnswerType = (text: string) => boolean;
 
 /**
  * The kind of answer a question asks for, when it is easy to tell: "how many/much" wants a quantity,
  * "when/what year" a time. A quote without one does not answer such a question, however related it is.
  */
-export function expectedAnswerType(question: string): RegExp | undefined {
-  if (/^\s*how (many|much|long|far|old)\b/i.test(question)) return NUMBER;
-  if (/^\s*(when|what (year|date|day|month|time))\b/i.test(question)) return TIME;
+export function expectedAnswerType(question: string): AnswerType | undefined {
+  if (/^\s*how (many|much|long|far|old)\b/i.test(question)) return (text) => NUMBER.test(text.replace(YEAR, ''));
+  if (/^\s*(when|what (year|date|day|month|time))\b/i.test(question)) return (text) => TIME.test(text);
   return undefined;
 }
 
@@ -114,7 +121,7 @@ function selectQuote(
   article: Article,
   questionTerms: string[],
   queryVector: Float32Array,
-  answerType: RegExp | undefined,
+  answerType: AnswerType | undefined,
 ): ScoredQuote {
   const dimension = index.manifest.model.dimension;
   const scored = Array.from({ length: chunk.sentenceCount }, (_, i) => {
@@ -123,7 +130,7 @@ function selectQuote(
     const meaning = Math.max(0, dot(queryVector, index.sentenceVectors, id * dimension));
     const text = article.text.slice(sentence.start, sentence.end);
     const words = termCoverage(index, questionTerms, text);
-    const typeFactor = answerType && !answerType.test(text) ? WRONG_TYPE_FACTOR : 1;
+    const typeFactor = answerType && !answerType(text) ? WRONG_TYPE_FACTOR : 1;
     return { start: sentence.start, end: sentence.end, meaning, typeFactor, score: typeFactor * (DENSE_WEIGHT * meaning + (1 - DENSE_WEIGHT) * words) };
   });
   let best = 0;
