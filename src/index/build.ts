@@ -211,6 +211,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
         const article = articleById.get(chunk.articleId)!;
         return { label, title: article.title, text: article.text.slice(chunk.start, chunk.end) };
       }),
+      options.articles,
     );
     const version = await writeIndex(
       options.dir,

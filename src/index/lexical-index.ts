@@ -1,6 +1,7 @@
 /**
- * BM25 search over chunks with MiniSearch, English stemming and stop words. Also keeps document
- * frequencies, so callers can tell how much of a question's information a passage covers.
+ * BM25 search with MiniSearch, English stemming and stop words, at two levels: chunks, and whole articles
+ * (evidence spread over an article counts there). Also keeps the chunks' document frequencies, so callers
+ * can tell how much of a question's information a passage covers.
  */
 import MiniSearch, { type Options, type SearchResult } from 'minisearch';
 import { stemmer } from 'stemmer';
@@ -11,8 +12,19 @@ export interface LexicalDocument {
   text: string;
 }
 
+export interface ArticleDocument {
+  id: string;
+  title: string;
+  text: string;
+}
+
 export interface LexicalHit {
   label: number;
+  score: number;
+}
+
+export interface ArticleHit {
+  articleId: string;
   score: number;
 }
 
@@ -42,40 +54,47 @@ export function normalizeTerm(term: string): string | null {
   return stemmer(word);
 }
 
-const MINISEARCH_OPTIONS: Options<LexicalDocument> = {
-  idField: 'label',
-  fields: ['title', 'text'],
-  storeFields: [],
-  processTerm: (term) => normalizeTerm(term),
-};
+function searchOptions<T>(idField: keyof T & string): Options<T> {
+  return { idField, fields: ['title', 'text'], storeFields: [], processTerm: (term) => normalizeTerm(term) };
+}
+const CHUNK_OPTIONS = searchOptions<LexicalDocument>('label');
+const ARTICLE_OPTIONS = searchOptions<ArticleDocument>('id');
 
 export class LexicalIndex {
   private constructor(
-    private readonly search: MiniSearch<LexicalDocument>,
+    private readonly chunks: MiniSearch<LexicalDocument>,
+    private readonly articles: MiniSearch<ArticleDocument>,
     /** Document frequency of every normalized term in the chunk texts. */
     private readonly documentFrequency: Map<string, number>,
     private readonly bm25: Bm25Params,
   ) {}
 
-  static build(documents: LexicalDocument[], bm25: Bm25Params = DEFAULT_BM25): LexicalIndex {
-    const search = new MiniSearch<LexicalDocument>(MINISEARCH_OPTIONS);
-    search.addAll(documents);
+  static build(chunks: LexicalDocument[], articles: ArticleDocument[], bm25: Bm25Params = DEFAULT_BM25): LexicalIndex {
+    const chunkSearch = new MiniSearch<LexicalDocument>(CHUNK_OPTIONS);
+    chunkSearch.addAll(chunks);
+    const articleSearch = new MiniSearch<ArticleDocument>(ARTICLE_OPTIONS);
+    articleSearch.addAll(articles);
     const documentFrequency = new Map<string, number>();
-    for (const document of documents) {
-      for (const term of new Set(LexicalIndex.terms(document.text))) {
+    for (const chunk of chunks) {
+      for (const term of new Set(LexicalIndex.terms(chunk.text))) {
         documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
       }
     }
-    return new LexicalIndex(search, documentFrequency, bm25);
+    return new LexicalIndex(chunkSearch, articleSearch, documentFrequency, bm25);
   }
 
   static fromJSON(json: string, bm25: Bm25Params = DEFAULT_BM25): LexicalIndex {
-    const { minisearch, documentFrequency } = JSON.parse(json) as { minisearch: unknown; documentFrequency: [string, number][] };
-    return new LexicalIndex(MiniSearch.loadJS(minisearch as never, MINISEARCH_OPTIONS), new Map(documentFrequency), bm25);
+    const stored = JSON.parse(json) as { chunks: unknown; articles: unknown; documentFrequency: [string, number][] };
+    return new LexicalIndex(
+      MiniSearch.loadJS(stored.chunks as never, CHUNK_OPTIONS),
+      MiniSearch.loadJS(stored.articles as never, ARTICLE_OPTIONS),
+      new Map(stored.documentFrequency),
+      bm25,
+    );
   }
 
   toJSON(): string {
-    return JSON.stringify({ minisearch: this.search.toJSON(), documentFrequency: [...this.documentFrequency] });
+    return JSON.stringify({ chunks: this.chunks.toJSON(), articles: this.articles.toJSON(), documentFrequency: [...this.documentFrequency] });
   }
 
   /** The normalized terms of a text, in order, stop words removed. */
@@ -83,8 +102,14 @@ export class LexicalIndex {
     return (text.match(/[\p{L}\p{N}'’]+/gu) ?? []).map(normalizeTerm).filter((t): t is string => t !== null);
   }
 
+  /** Chunks indexed. */
   get size(): number {
-    return this.search.documentCount;
+    return this.chunks.documentCount;
+  }
+
+  /** Articles indexed. */
+  get articleCount(): number {
+    return this.articles.documentCount;
   }
 
   /** Inverse document frequency of a normalized term (BM25's, floored at a small positive value). */
@@ -94,12 +119,17 @@ export class LexicalIndex {
     return Math.max(0.01, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
   }
 
+  private search<T>(index: MiniSearch<T>, text: string, k: number): SearchResult[] {
+    return index.search(text, { combineWith: 'OR', boost: { title: TITLE_BOOST, text: 1 }, bm25: this.bm25 }).slice(0, k);
+  }
+
+  /** The k chunks that best match a text. */
   query(text: string, k: number): LexicalHit[] {
-    const results: SearchResult[] = this.search.search(text, {
-      combineWith: 'OR',
-      boost: { title: TITLE_BOOST, text: 1 },
-      bm25: this.bm25,
-    });
-    return results.slice(0, k).map((result) => ({ label: Number(result.id), score: result.score }));
+    return this.search(this.chunks, text, k).map((result) => ({ label: Number(result.id), score: result.score }));
+  }
+
+  /** The k whole articles that best match a text. */
+  queryArticles(text: string, k: number): ArticleHit[] {
+    return this.search(this.articles, text, k).map((result) => ({ articleId: String(result.id), score: result.score }));
   }
 }

@@ -17,7 +17,8 @@ import type { Span } from '../sentences.js';
 import { LexicalIndex } from './lexical-index.js';
 import { loadHnswIndex, type HnswParams, type VectorIndex } from './vector-index.js';
 
-export const FORMAT_VERSION = 1;
+/** 2: lexical.json holds an article-level BM25 index beside the chunk-level one. */
+export const FORMAT_VERSION = 2;
 const POINTER = 'CURRENT';
 const LOCK = '.lock';
 const VERSIONS_KEPT = 2;
@@ -270,6 +271,7 @@ export async function loadIndex(dir: string, hnsw: Pick<HnswParams, 'efSearch'>)
   if (
     dense.size !== chunks.length ||
     lexical.size !== chunks.length ||
+    lexical.articleCount !== articles.length ||
     sentenceVectors.length !== sentences.length * manifest.model.dimension ||
     articles.length !== manifest.counts.articles
   ) {

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { LexicalIndex } from '../src/index/lexical-index.js';
+import { loadIndex } from '../src/index/store.js';
+import { reciprocalRankFusion, retrieve } from '../src/retrieve.js';
+import { RETRIEVAL_MODES } from '../src/config.js';
+import { buildInto, sharedEmbedder, testConfig } from './helpers.js';
+
+describe('BM25 at two levels', () => {
+  const chunks = [
+    { label: 0, title: 'Grain talks', text: 'Erdogan met Putin in Sochi.' },
+    { label: 1, title: 'Grain talks', text: 'The Black Sea grain deal lapsed in July.' },
+    { label: 2, title: 'Summit', text: 'Putin hosted Kim at Vostochny.' },
+  ];
+  const articles = [
+    { id: 'grain-talks', title: 'Grain talks', text: `${chunks[0]!.text} ${chunks[1]!.text}` },
+    { id: 'summit', title: 'Summit', text: chunks[2]!.text },
+  ];
+  const index = LexicalIndex.build(chunks, articles);
+
+  it('ranks a whole article by words spread over its chunks', () => {
+    // No chunk holds both "Sochi" and "grain"; the article does.
+    expect(index.queryArticles('Sochi grain', 5).map((hit) => hit.articleId)).toEqual(['grain-talks']);
+    expect(index.query('Sochi grain', 5).map((hit) => hit.label).sort()).toEqual([0, 1]);
+  });
+
+  it('survives a save and a load', () => {
+    const loaded = LexicalIndex.fromJSON(index.toJSON());
+    expect(loaded.query('Putin', 5)).toEqual(index.query('Putin', 5));
+    expect(loaded.queryArticles('Putin Kim', 5)).toEqual(index.queryArticles('Putin Kim', 5));
+    expect([loaded.size, loaded.articleCount]).toEqual([3, 2]);
+  });
+});
+
+describe('reciprocal rank fusion', () => {
+  it('adds weight / (60 + rank) from each list', () => {
+    const fused = reciprocalRankFusion(
+      [
+        [{ label: 1, score: 0 }, { label: 2, score: 0 }],
+        [{ label: 2, score: 0 }, { label: 3, score: 0 }],
+      ],
+      [1, 0.5],
+    );
+    expect(fused.map((hit) => hit.label)).toEqual([2, 1, 3]);
+    expect(fused[0]!.score).toBeCloseTo(1 / 62 + 0.5 / 61, 10);
+  });
+});
+
+describe('retrieval over the shipped coverage', async () => {
+  const config = testConfig();
+  await buildInto(config);
+  const index = await loadIndex(config.embeddingsDir, config.hnsw);
+  const embedder = await sharedEmbedder();
+  const question = 'Which aircraft factory did Kim Jong-un visit?';
+  const vector = await embedder.embedQuery(question);
+
+  it.each(RETRIEVAL_MODES)('returns distinct chunks, best first, within the limit (%s)', (mode) => {
+    const hits = retrieve(index, question, vector, { mode, limit: 7 });
+    expect(hits).toHaveLength(7);
+    expect(new Set(hits.map((hit) => hit.label)).size).toBe(7);
+    for (const [i, hit] of hits.entries()) if (i > 0) expect(hit.score).toBeLessThanOrEqual(hits[i - 1]!.score);
+    const top = index.chunks[hits[0]!.label]!;
+    expect(index.articles.get(top.articleId)!.text.slice(top.start, top.end)).toMatch(/Komsomolsk|aviation|aircraft/);
+  });
+});
