@@ -37,6 +37,12 @@ export interface Bm25Params {
 /** Anserini's BM25 defaults for BEIR (k1 0.9, b 0.4), without BM25+'s floor. */
 export const DEFAULT_BM25: Bm25Params = { k: 0.9, b: 0.4, d: 0 };
 const TITLE_BOOST = 0.5;
+/**
+ * Query terms in more than `share` of the chunks (and more than `minDocuments` of them) are left out of the
+ * search. Measured on SciFact (27k chunks), BM25 over chunks: all terms nDCG@10 0.642 at 45 ms a query,
+ * leaving out terms in over 10 % of chunks 0.640 at 19 ms (fused with the article list: 0.666 → 0.664).
+ */
+const COMMON_TERM = { share: 0.1, minDocuments: 1000 };
 
 const STOP_WORDS = new Set(
   `a about above after again against all am an and any are as at be because been before being below between both but by
@@ -54,8 +60,12 @@ export function normalizeTerm(term: string): string | null {
   return stemmer(word);
 }
 
+/** Words: letters and digits, with apostrophes inside (possessives are dropped by normalizeTerm). */
+const WORD = /[\p{L}\p{N}'’]+/gu;
+const words = (text: string): string[] => text.match(WORD) ?? [];
+
 function searchOptions<T>(idField: keyof T & string): Options<T> {
-  return { idField, fields: ['title', 'text'], storeFields: [], processTerm: (term) => normalizeTerm(term) };
+  return { idField, fields: ['title', 'text'], storeFields: [], tokenize: words, processTerm: (term) => normalizeTerm(term) };
 }
 const CHUNK_OPTIONS = searchOptions<LexicalDocument>('label');
 const ARTICLE_OPTIONS = searchOptions<ArticleDocument>('id');
@@ -99,7 +109,7 @@ export class LexicalIndex {
 
   /** The normalized terms of a text, in order, stop words removed. */
   static terms(text: string): string[] {
-    return (text.match(/[\p{L}\p{N}'’]+/gu) ?? []).map(normalizeTerm).filter((t): t is string => t !== null);
+    return words(text).map(normalizeTerm).filter((t): t is string => t !== null);
   }
 
   /** Chunks indexed. */
@@ -119,8 +129,21 @@ export class LexicalIndex {
     return Math.max(0.01, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
   }
 
+  /**
+   * Whether a query term is worth searching: one found in a large share of a large collection says little
+   * about relevance and costs the most (every chunk holding it is scored). Small collections keep every term.
+   */
+  private informative(term: string): boolean {
+    const df = this.documentFrequency.get(term) ?? 0;
+    return df <= Math.max(COMMON_TERM.minDocuments, COMMON_TERM.share * this.size);
+  }
+
   private search<T>(index: MiniSearch<T>, text: string, k: number): SearchResult[] {
-    return index.search(text, { combineWith: 'OR', boost: { title: TITLE_BOOST, text: 1 }, bm25: this.bm25 }).slice(0, k);
+    const terms = LexicalIndex.terms(text);
+    const kept = terms.filter((term) => this.informative(term));
+    // Terms are already normalized here, so MiniSearch must not process them again.
+    const query = (kept.length > 0 ? kept : terms).join(' ');
+    return index.search(query, { combineWith: 'OR', boost: { title: TITLE_BOOST, text: 1 }, bm25: this.bm25, processTerm: (term) => term }).slice(0, k);
   }
 
   /** The k chunks that best match a text. */
