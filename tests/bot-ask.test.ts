@@ -15,7 +15,6 @@ import type { Pipeline } from '../src/pipeline.js';
 import type { Article } from '../src/corpus/types.js';
 import {
   asMessage,
-  buildTestIndex,
   chatInput,
   deliver,
   embedsOf,
@@ -35,6 +34,9 @@ import {
   type TestIndex,
   callbackOf,
   runInteraction,
+  startBot,
+  stopBot,
+  type RunningBot,
 } from './bot-helpers.js';
 
 let index: TestIndex;
@@ -50,21 +52,14 @@ const newUser = () => String(710000000000000000n + BigInt(++userSeq));
 
 const LONG = longArticle();
 
+let bot: RunningBot | undefined;
 beforeAll(async () => {
-  index = await buildTestIndex([LONG]);
+  bot = await startBot({ now: () => clock, logger });
+  ({ index, api, client, ctx, router } = bot);
   instrumentModel(index.pipeline);
-  api = new FakeDiscord();
-  client = fakeClient(await api.start());
-  ctx = createContext(index.pipeline, index.config, { now: () => clock, logger });
-  router = new Router(commands, ctx);
-  router.attach(client);
 }, 120_000);
 
-afterAll(async () => {
-  await client?.destroy();
-  await api?.stop();
-  await index?.cleanup();
-});
+afterAll(() => stopBot(bot));
 
 /** Delivers one interaction and waits until the bot has finished with it. */
 const run = (raw: any, r: Router = router, c: Client = client) => runInteraction(api, r, c, raw);

@@ -18,7 +18,9 @@ import {
   type Interaction,
 } from 'discord.js';
 import { expect } from 'vitest';
-import type { Router } from '../src/bot/router.js';
+import { commands } from '../commands/index.js';
+import { createContext, type BotContext } from '../src/bot/context.js';
+import { Router } from '../src/bot/router.js';
 import { configFromEnv, type Config } from '../src/config.js';
 import type { Article } from '../src/corpus/types.js';
 import { loadCorpus } from '../src/corpus/load.js';
@@ -328,6 +330,33 @@ export function longArticle(): Article {
     captions: [],
     source: 'test/vellamo.md',
   };
+}
+
+export interface RunningBot {
+  index: TestIndex;
+  api: FakeDiscord;
+  apiUrl: string;
+  client: Client;
+  ctx: BotContext;
+  router: Router;
+}
+
+/** The real index (with the long test article), a fake Discord API, and a client routed to the commands. */
+export async function startBot(options: { now: () => number; logger: Logger }): Promise<RunningBot> {
+  const index = await buildTestIndex([longArticle()]);
+  const api = new FakeDiscord();
+  const apiUrl = await api.start();
+  const client = fakeClient(apiUrl);
+  const ctx = createContext(index.pipeline, index.config, options);
+  const router = new Router(commands, ctx);
+  router.attach(client);
+  return { index, api, apiUrl, client, ctx, router };
+}
+
+export async function stopBot(bot: RunningBot | undefined): Promise<void> {
+  await bot?.client.destroy();
+  await bot?.api.stop();
+  await bot?.index.cleanup();
 }
 
 /** Delivers one interaction and waits until the bot has finished with it; returns what it sent. */

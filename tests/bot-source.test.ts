@@ -5,7 +5,7 @@
 import { InteractionResponseType, REST, type Client } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../commands/index.js';
-import { createContext, PAGE_BUTTONS_TTL_MS, type BotContext } from '../src/bot/context.js';
+import { PAGE_BUTTONS_TTL_MS, type BotContext } from '../src/bot/context.js';
 import { deployCommands, DeployError } from '../src/bot/deploy-commands.js';
 import { embedProblems, LIMITS } from '../src/bot/embeds.js';
 import { Router } from '../src/bot/router.js';
@@ -14,13 +14,11 @@ import {
   APP_ID,
   asMessage,
   autocomplete,
-  buildTestIndex,
   buttonClick,
   chatInput,
   EPHEMERAL,
   FAKE_BOT_TOKEN,
   FakeDiscord,
-  fakeClient,
   GUILD_ID,
   longArticle,
   memoryLogger,
@@ -28,6 +26,9 @@ import {
   type TestIndex,
   callbackOf,
   runInteraction,
+  startBot,
+  stopBot,
+  type RunningBot,
 } from './bot-helpers.js';
 
 let index: TestIndex;
@@ -41,21 +42,13 @@ const LONG = longArticle();
 const OWNER = '720000000000000001';
 const OTHER = '720000000000000002';
 
+let bot: RunningBot | undefined;
 beforeAll(async () => {
-  index = await buildTestIndex([LONG]);
-  api = new FakeDiscord();
-  apiUrl = await api.start();
-  client = fakeClient(apiUrl);
-  ctx = createContext(index.pipeline, index.config, { now: () => clock, logger: memoryLogger() });
-  router = new Router(commands, ctx);
-  router.attach(client);
+  bot = await startBot({ now: () => clock, logger: memoryLogger() });
+  ({ index, api, apiUrl, client, ctx, router } = bot);
 }, 120_000);
 
-afterAll(async () => {
-  await client?.destroy();
-  await api?.stop();
-  await index?.cleanup();
-});
+afterAll(() => stopBot(bot));
 
 const run = (raw: any) => runInteraction(api, router, client, raw);
 
