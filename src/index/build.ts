@@ -96,6 +96,8 @@ interface ArticlePlan {
   article: Article;
   hash: string;
   chunks: { start: number; end: number; sentences: { start: number; end: number }[] }[];
+  /** The distinct sentences of the chunks (which overlap), in order. */
+  sentences: { start: number; end: number }[];
   /** Vectors reused from the previous index, absent for articles to embed. */
   reused?: { chunkVectors: Float32Array[]; sentenceVectors: Float32Array[] };
 }
@@ -121,14 +123,17 @@ function reusedPlan(article: Article, hash: string, { snapshot: previous, chunkL
   const dimension = previous.manifest.model.dimension;
   const labels = chunkLabels.get(article.id) ?? [];
   const sentenceIds = sentenceIdsByArticle.get(article.id) ?? [];
+  const chunks = labels.map((label) => {
+    const chunk = previous.chunks[label]!;
+    const ids = Array.from({ length: chunk.sentenceCount }, (_, i) => chunk.firstSentence + i);
+    return { start: chunk.start, end: chunk.end, sentences: ids.map((id) => previous.sentences[id]!) };
+  });
   return {
     article,
     hash,
-    chunks: labels.map((label) => {
-      const chunk = previous.chunks[label]!;
-      const ids = Array.from({ length: chunk.sentenceCount }, (_, i) => chunk.firstSentence + i);
-      return { start: chunk.start, end: chunk.end, sentences: ids.map((id) => previous.sentences[id]!) };
-    }),
+    chunks,
+    // The sentence vectors below belong to exactly these records.
+    sentences: sentenceIds.map((id) => previous.sentences[id]!),
     reused: {
       chunkVectors: labels.map((label) => previous.dense.vector(label)),
       sentenceVectors: sentenceIds.map((id) => previous.sentenceVectors.slice(id * dimension, (id + 1) * dimension)),
@@ -158,7 +163,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       if (reusable && previousHashes[article.id] === hash) return reusedPlan(article, hash, reusable);
       (article.id in previousHashes ? changed : added).push(article.id);
       const chunks = chunkArticle(article, { maxTokens: chunking.maxTokens, overlapSentences: chunking.overlapSentences, countTokens: embedder.countPassageTokens });
-      return { article, hash, chunks };
+      return { article, hash, chunks, sentences: uniqueSentences(chunks) };
     });
     const current = new Set(options.articles.map((a) => a.id));
     const removed = Object.keys(previousHashes).filter((id) => !current.has(id));
@@ -166,9 +171,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     // Everything to embed in one stream: each new article's chunks, then its sentences.
     const texts: string[] = [];
     for (const plan of plans.filter((p) => !p.reused)) {
-      const sentences = uniqueSentences(plan.chunks);
       texts.push(...plan.chunks.map((c) => plan.article.text.slice(c.start, c.end)));
-      texts.push(...sentences.map((s) => plan.article.text.slice(s.start, s.end)));
+      texts.push(...plan.sentences.map((s) => plan.article.text.slice(s.start, s.end)));
     }
     options.onProgress?.({ embedded: 0, toEmbed: texts.length });
     const vectors = await embedder.embedPassages(texts, (embedded) => {
@@ -182,7 +186,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     const sentenceVectorList: Float32Array[] = [];
     let next = 0;
     for (const plan of plans) {
-      const sentences = uniqueSentences(plan.chunks);
+      const { sentences } = plan;
       const firstSentence = sentenceRecords.length;
       const position = new Map(sentences.map((s, i) => [s.start, firstSentence + i]));
       sentenceRecords.push(...sentences.map((s) => ({ articleId: plan.article.id, start: s.start, end: s.end })));
@@ -251,7 +255,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
 }
 
 /** The distinct sentences of an article's chunks (chunks overlap), in order. */
-function uniqueSentences(chunks: ArticlePlan['chunks']): { start: number; end: number }[] {
+function uniqueSentences(chunks: ArticlePlan['chunks']): ArticlePlan['sentences'] {
   const seen = new Map<number, { start: number; end: number }>();
   for (const chunk of chunks) for (const sentence of chunk.sentences) seen.set(sentence.start, sentence);
   return [...seen.values()].sort((a, b) => a.start - b.start);
