@@ -25,7 +25,9 @@ export function formatAnswer(answer: Answer): string {
     for (const passage of answer.passages) {
       const source = answer.sources.find((s) => s.articleId === passage.articleId)!;
       const by = [source.outlet, source.author].filter(Boolean).join(', ');
-      lines.push(`[${passage.rank}] “${passage.quote}”`, `    — ${passage.title}${by ? ` (${by})` : ''}  [${passage.articleId}]`);
+      // A quote that opens with a quotation mark is shown as it is, not wrapped in a second pair.
+      const quote = /^["“‘']/.test(passage.quote) ? passage.quote : `“${passage.quote}”`;
+      lines.push(`[${passage.rank}] ${quote}`, `    — ${passage.title}${by ? ` (${by})` : ''}  [${passage.articleId}]`);
     }
     lines.push('', 'Sources:');
     for (const source of answer.sources) {
