@@ -27,7 +27,26 @@ describe('BM25 at two levels', () => {
     const loaded = LexicalIndex.fromJSON(index.toJSON());
     expect(loaded.query('Putin', 5)).toEqual(index.query('Putin', 5));
     expect(loaded.queryArticles('Putin Kim', 5)).toEqual(index.queryArticles('Putin Kim', 5));
-    expect([loaded.size, loaded.articleCount]).toEqual([3, 2]);
+    expect([loaded.chunkCount, loaded.articleCount]).toEqual([3, 2]);
+  });
+});
+
+describe('common terms in a large collection', () => {
+  // "putin" and "russia" are in 1,100 of 1,200 chunks; "sochi" in one.
+  const chunks = Array.from({ length: 1200 }, (_, label) => ({
+    label,
+    title: 'Report',
+    text: `${label < 1100 ? 'Putin spoke about Russia' : 'Rain fell'}${label === 5 ? ' in Sochi' : ''}, entry ${label}.`,
+  }));
+  const index = LexicalIndex.build(chunks, []);
+
+  it('are left out next to a rarer term', () => {
+    expect(index.query('Putin Sochi', 5).map((hit) => hit.label)).toEqual([5]);
+  });
+
+  it('are still searched when nothing else that occurs would remain', () => {
+    expect(index.query('Putin Russia', 5)).toHaveLength(5);
+    expect(index.query('Putin Russia xyzzy', 5)).toHaveLength(5);
   });
 });
 

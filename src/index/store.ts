@@ -270,7 +270,7 @@ export async function loadIndex(dir: string, hnsw: Pick<HnswParams, 'efSearch'>)
 
   if (
     dense.size !== chunks.length ||
-    lexical.size !== chunks.length ||
+    lexical.chunkCount !== chunks.length ||
     lexical.articleCount !== articles.length ||
     sentenceVectors.length !== sentences.length * manifest.model.dimension ||
     articles.length !== manifest.counts.articles
