@@ -14,9 +14,9 @@ export interface Passage {
   title: string;
   /** The sentences that best answer the question: an exact substring of the article text. */
   quote: string;
-  /** The whole chunk the quote was taken from, */
+  /** The whole chunk the quote was taken from. */
   text: string;
-  /** and its label in the index the answer came from. */
+  /** The label of that chunk in the index the answer came from. */
   chunk: number;
   /** Evidence score of the passage, 0 to 1: the quote's meaning and the passage's share of the question's words. */
   score: number;
@@ -67,8 +67,8 @@ const NUMBER =
 const TIME =
   /\d|\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|today|yesterday|tomorrow|week|month|year|ago|earlier|later|last|next|since|until|before|after)\b/i;
 
-/** A year is a time, not a quantity: "in 2017" does not say how many. */
-const YEAR = /\b(1[89]|20)\d\d\b/g;
+/** A year, told by the word before it: "in 2017" says when, not how many ("2000 troops" stays a number). */
+const YEAR = /\b(in|since|by|until|from|of|to|before|after|as|during|early|late|mid|January|February|March|April|May|June|July|August|September|October|November|December)[\s-]+(1[89]|20)\d\d\b/gi;
 
 /** Whether a text holds the kind of answer a question asks for. */
 export type AnswerType = (text: string) => boolean;
@@ -78,7 +78,8 @@ export type AnswerType = (text: string) => boolean;
  * "when/what year" a time. A quote without one does not answer such a question, however related it is.
  */
 export function expectedAnswerType(question: string): AnswerType | undefined {
-  if (/^\s*how (many|much|long|far|old)\b/i.test(question)) return (text) => NUMBER.test(text.replace(YEAR, ''));
+  if (/^\s*how (many|much)\b/i.test(question)) return (text) => NUMBER.test(text.replace(YEAR, ''));
+  if (/^\s*how (long|far|old)\b/i.test(question)) return (text) => NUMBER.test(text);
   if (/^\s*(when|what (year|date|day|month|time))\b/i.test(question)) return (text) => TIME.test(text);
   return undefined;
 }
@@ -175,15 +176,18 @@ export function buildAnswer(
     const chunk = index.chunks[hit.label]!;
     const article = index.articles.get(chunk.articleId)!;
     const quote = selectQuote(index, chunk, article, questionTerms, queryVector, answerType);
-    // Neighbouring chunks share a sentence: a chunk is a duplicate only when its quote is already shown.
-    if (candidates.some((c) => c.article === article && c.quote.start < quote.end && quote.start < c.quote.end)) continue;
     const context = `${article.title}\n${article.text.slice(chunk.start, chunk.end)}`;
     const evidence = quote.typeFactor * (DENSE_WEIGHT * quote.meaning + (1 - DENSE_WEIGHT) * termCoverage(index, questionTerms, context));
-    candidates.push({ label: hit.label, chunk, article, quote, evidence });
+    const candidate = { label: hit.label, chunk, article, quote, evidence };
+    // Neighbouring chunks share a sentence, so two may pick the same quote: it stays once, with the
+    // better-scored of the two chunks.
+    const same = candidates.findIndex((c) => c.article === article && c.quote.start < quote.end && quote.start < c.quote.end);
+    if (same < 0) candidates.push(candidate);
+    else if (evidence > candidates[same]!.evidence) candidates[same] = candidate;
   }
   candidates.sort((a, b) => b.evidence - a.evidence);
   const best = candidates[0]?.evidence ?? 0;
-  if (best < options.minEvidenceScore) return { question, found: false, answer: NOT_FOUND_ANSWER, passages: [], sources: [] };
+  if (candidates.length === 0 || best < options.minEvidenceScore) return { question, found: false, answer: NOT_FOUND_ANSWER, passages: [], sources: [] };
   const chosen = candidates.filter((c) => c.evidence >= best * RELATIVE_EVIDENCE).slice(0, options.passages);
 
   const passages: Passage[] = chosen.map(({ label, chunk, article, quote, evidence }, i) => ({

@@ -81,7 +81,7 @@ export async function openPipeline(config: Config, options: OpenOptions = {}): P
       const snapshot = index;
       const passages = askOptions.passages ?? config.retrieval.passages;
       const queryVector = await embedder.embedQuery(text);
-      // Retrieve beyond the passages shown: overlapping chunks and weak evidence are dropped after.
+      // Retrieve beyond the passages shown: repeated quotes and weak evidence are dropped after.
       const retrieved = retrieve(snapshot, text, queryVector, { mode: config.retrieval.mode, limit: Math.max(passages * 4, 20) });
       return buildAnswer(snapshot, text, queryVector, retrieved, { passages, minEvidenceScore: config.retrieval.minEvidenceScore });
     },

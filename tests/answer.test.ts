@@ -79,6 +79,13 @@ describe('the kind of answer a question asks for', () => {
     expect(quantity('Russia had voted in 2017 to approve UN sanctions.')).toBe(false);
     expect(quantity('Some 300,000 conscripts were called up in 2022.')).toBe(true);
     expect(quantity('It has spent more than eighteen months at war.')).toBe(true);
+    expect(quantity('As late as 2017, Russia had voted with China.')).toBe(false);
+    expect(expectedAnswerType('How many troops did it send?')!('It sent 2000 troops.')).toBe(true);
+  });
+
+  it('takes a year as an answer to "how long" and "how old"', () => {
+    expect(expectedAnswerType('How long has the war gone on?')!('It has gone on since 2014.')).toBe(true);
+    expect(expectedAnswerType('How old is the statue?')!('It was erected in 1958.')).toBe(true);
   });
 
   it('wants a time for "when", and accepts no type for open questions', () => {
