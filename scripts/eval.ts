@@ -80,21 +80,24 @@ async function evaluateDataset(config: Config, embedder: Embedder, dataset: Data
   return { rows, queries: queries.length, chunks: index.chunks.length, documents: index.articles.size };
 }
 
-async function collectAnswers(embedder: Embedder, index: IndexSnapshot, set: QuestionSet, mode: RetrievalMode, extraNegatives: string[]): Promise<CollectedAnswers> {
-  const ask = async (question: string): Promise<Answer> => {
+type Ask = (question: string) => Promise<Answer>;
+
+function asker(embedder: Embedder, index: IndexSnapshot, mode: RetrievalMode): Ask {
+  return async (question) => {
     const vector = await embedder.embedQuery(question);
     const retrieved = retrieve(index, question, vector, { mode, limit: 20 });
     return buildAnswer(index, question, vector, retrieved, { passages: 3, minEvidenceScore: 0 });
   };
+}
+
+async function collectAnswers(ask: Ask, index: IndexSnapshot, set: QuestionSet, extraNegatives: Answer[]): Promise<CollectedAnswers> {
   const answerable = [];
   for (const question of set.answerable) {
     answerable.push({ question, answer: await ask(question.question), spans: locateEvidence(question.evidence, index.articles.values()) });
   }
   const offTopic = [];
   for (const question of set.offTopic) offTopic.push({ question, answer: await ask(question.question) });
-  const extra = [];
-  for (const question of extraNegatives) extra.push(await ask(question));
-  return { answerable, offTopic, extraNegatives: extra };
+  return { answerable, offTopic, extraNegatives };
 }
 
 async function main(): Promise<void> {
@@ -109,29 +112,31 @@ async function main(): Promise<void> {
   const chunking = chunkingSignature(embedder, config.chunking);
   console.log(`Model ${embedder.modelId} (${embedder.dimension}-d, ${embedder.maxTokens} tokens); chunks ≤ ${chunking.maxTokens} tokens, overlap ${chunking.overlapSentences} sentence; HNSW M=${config.hnsw.m} efC=${config.hnsw.efConstruction} ef=${config.hnsw.efSearch}.\n`);
 
-  // The shipped coverage and its question set.
+  // The shipped coverage and its two question sets.
   const index = await cachedIndex(config, embedder, 'coverage', config.corpusDir);
-  const extraNegatives = values.negatives ? (await loadDataset(values.negatives, path.join(PROJECT_ROOT, '.cache', 'eval'))).queries.filter((_, i) => i % 35 === 0).map((q) => q.text) : [];
-  // The tuning set calibrates the threshold and the weights; the held-out set, written separately and never
-  // tuned on, shows how far that tuning carries to new questions.
-  for (const [name, file, sweep] of [
-    ['tuning', 'questions.json', true],
-    ['held-out', 'questions-holdout.json', true],
-  ] as const) {
-    const set = readQuestionSet(path.join(PROJECT_ROOT, 'eval', file));
-    const rows: string[][] = [];
-    const sweeps: string[] = [];
-    for (const mode of modes) {
-      const collected = await collectAnswers(embedder, index, set, mode, extraNegatives);
+  const negatives = values.negatives ? (await loadDataset(values.negatives, path.join(PROJECT_ROOT, '.cache', 'eval'))).queries.filter((_, i) => i % 35 === 0).map((q) => q.text) : [];
+  // The tuning set calibrates the threshold and the weights; the held-out set, written separately, shows
+  // how far that tuning carries to new questions (docs/EVALUATION.md says what it was consulted for).
+  const sets = [
+    { name: 'tuning', file: 'questions.json' },
+    { name: 'held-out', file: 'questions-holdout.json' },
+  ].map((s) => ({ ...s, set: readQuestionSet(path.join(PROJECT_ROOT, 'eval', s.file)), rows: [] as string[][], sweeps: [] as string[] }));
+  for (const mode of modes) {
+    const ask = asker(embedder, index, mode);
+    const negativeAnswers: Answer[] = [];
+    for (const question of negatives) negativeAnswers.push(await ask(question));
+    for (const { name, set, rows, sweeps } of sets) {
+      const collected = await collectAnswers(ask, index, set, negativeAnswers);
       const at = scoreAt(collected, index.articles, config.retrieval.minEvidenceScore);
-      rows.push([mode, pct(at.hitAt1), pct(at.hitAt3), pct(scoreAt(collected, index.articles, 0).hitAt3), pct(at.answered), pct(at.refusedOffTopic), at.refusedExtra === undefined ? '-' : pct(at.refusedExtra), at.misses.join(' '), at.unrefused.join(' ')]);
-      if (!sweep) continue;
+      rows.push([mode, pct(at.hitAt1), pct(at.hitAt3), pct(at.quoteHitAt3), pct(scoreAt(collected, index.articles, 0).hitAt3), pct(at.answered), pct(at.refusedOffTopic), at.refusedExtra === undefined ? '-' : pct(at.refusedExtra), at.misses.join(' '), at.unrefused.join(' ')]);
       const sweepRows = THRESHOLDS.map((t) => scoreAt(collected, index.articles, t)).map((s) => [num(s.threshold), pct(s.hitAt3), pct(s.answered), pct(s.refusedOffTopic), s.refusedExtra === undefined ? '-' : pct(s.refusedExtra)]);
       sweeps.push(`Threshold sweep, ${name} set, ${mode}:\n` + table(['threshold', 'hit@3', 'answered', 'off-topic refused', 'SQuAD refused'], sweepRows));
     }
-    console.log(`\n${name} question set (eval/${file}): ${set.answerable.length} answerable, ${set.offTopic.length} off-topic${extraNegatives.length ? `, ${extraNegatives.length} SQuAD questions as extra off-corpus negatives` : ''}; evidence threshold ${config.retrieval.minEvidenceScore}.`);
-    console.log(table(['mode', 'hit@1', 'hit@3', 'hit@3 (no threshold)', 'answered', 'off-topic refused', 'SQuAD refused', 'misses at 3', 'off-topic answered'], rows));
-    if (sweeps.length) console.log('\n' + sweeps.join('\n\n'));
+  }
+  for (const { name, file, set, rows, sweeps } of sets) {
+    console.log(`\n${name} question set (eval/${file}): ${set.answerable.length} answerable, ${set.offTopic.length} off-topic${negatives.length ? `, ${negatives.length} SQuAD questions as extra off-corpus negatives` : ''}; evidence threshold ${config.retrieval.minEvidenceScore}.`);
+    console.log(table(['mode', 'hit@1', 'hit@3', 'quote hit@3', 'hit@3 (no threshold)', 'answered', 'off-topic refused', 'SQuAD refused', 'misses at 3', 'off-topic answered'], rows));
+    console.log('\n' + sweeps.join('\n\n'));
   }
 
   for (const dir of positionals) {

@@ -40,14 +40,20 @@ export function locateEvidence(evidence: string[], articles: Iterable<Article>):
   return spans;
 }
 
-/** Rank (1-based) of the first passage, at or above the threshold, whose chunk holds at least half of an evidence span. */
-export function hitRank(answer: Answer, spans: ReturnType<typeof locateEvidence>, articles: Map<string, Article>, threshold: number): number | undefined {
+/**
+ * Rank (1-based) of the first passage, at or above the threshold, that holds at least half of an evidence
+ * span: in its chunk (the passage), or in its quote (what a user reads first).
+ */
+export function hitRank(answer: Answer, spans: ReturnType<typeof locateEvidence>, articles: Map<string, Article>, threshold: number, within: 'chunk' | 'quote' = 'chunk'): number | undefined {
   if (topScore(answer) < threshold) return undefined;
   const passages = answer.passages.filter((p) => p.score >= topScore(answer) * 0.6);
   for (const [i, passage] of passages.entries()) {
-    const text = articles.get(passage.articleId)!.text;
-    const start = text.indexOf(passage.text, Math.max(0, passage.quoteStart - passage.text.length));
-    const end = start + passage.text.length;
+    let start = passage.quoteStart;
+    let end = passage.quoteEnd;
+    if (within === 'chunk') {
+      start = articles.get(passage.articleId)!.text.indexOf(passage.text, Math.max(0, passage.quoteStart - passage.text.length));
+      end = start + passage.text.length;
+    }
     if (spans.some((s) => s.articleId === passage.articleId && Math.min(end, s.end) - Math.max(start, s.start) >= (s.end - s.start) / 2)) return i + 1;
   }
   return undefined;
@@ -57,6 +63,8 @@ export interface QuestionSetScores {
   threshold: number;
   hitAt1: number;
   hitAt3: number;
+  /** Hit at 3 counted on the quotes alone. */
+  quoteHitAt3: number;
   /** Answerable questions answered (found) at this threshold. */
   answered: number;
   refusedOffTopic: number;
@@ -76,11 +84,13 @@ export interface CollectedAnswers {
 
 export function scoreAt(collected: CollectedAnswers, articles: Map<string, Article>, threshold: number): QuestionSetScores {
   const ranks = collected.answerable.map(({ answer, spans }) => hitRank(answer, spans, articles, threshold));
+  const quoteRanks = collected.answerable.map(({ answer, spans }) => hitRank(answer, spans, articles, threshold, 'quote'));
   const share = (n: number, total: number) => (total === 0 ? 0 : n / total);
   return {
     threshold,
     hitAt1: share(ranks.filter((r) => r === 1).length, ranks.length),
     hitAt3: share(ranks.filter((r) => r !== undefined && r <= 3).length, ranks.length),
+    quoteHitAt3: share(quoteRanks.filter((r) => r !== undefined && r <= 3).length, ranks.length),
     answered: share(collected.answerable.filter(({ answer }) => topScore(answer) >= threshold).length, ranks.length),
     refusedOffTopic: share(collected.offTopic.filter(({ answer }) => topScore(answer) < threshold).length, collected.offTopic.length),
     refusedExtra: collected.extraNegatives.length
