@@ -325,11 +325,13 @@ async function saveBuildRecord(name: string, record: BuildRecord): Promise<void>
   await fs.writeFile(BUILD_RECORDS, JSON.stringify(records, null, 2));
 }
 
-/** The cached index in `dir` if it holds exactly these articles, embedded the way `embedder` would. */
+/** The cached index in `dir` if it holds exactly these articles, embedded and chunked as configured. */
 async function cachedIndex(dir: string, articleCount: number, embedder: Embedder, config: Config): Promise<IndexSnapshot | undefined> {
   if (!(await currentVersion(dir).catch(() => undefined))) return undefined;
   const index = await loadIndex(dir, config.hnsw).catch(() => undefined);
   if (!index || modelMismatch(index.manifest, modelSignature(embedder))) return undefined;
+  const chunking = chunkingSignature(embedder, config.chunking);
+  if (index.manifest.chunking.maxTokens !== chunking.maxTokens || index.manifest.chunking.overlapSentences !== chunking.overlapSentences) return undefined;
   return index.manifest.counts.articles === articleCount ? index : undefined;
 }
 
@@ -345,7 +347,7 @@ async function ensureIndex(name: string, articles: Article[], embedder: Embedder
     // buildIndex is incremental: seeded with a copy of a larger index it reuses the vectors of the articles
     // they share and only drops the rest, so a subset costs no embedding.
     await fs.cp(seed, dir, { recursive: true, filter: (source) => !path.basename(source).startsWith('.') });
-    how = `incremental, from the cached ${path.basename(seed)} index (no embedding)`;
+    how = `incremental, from the cached ${path.basename(seed)} index`;
   }
   log(`building ${name} (${articles.length} articles, ${how})`);
   let shown = 0;
@@ -359,6 +361,8 @@ async function ensureIndex(name: string, articles: Article[], embedder: Embedder
       if (embedded - shown >= 2000 || (embedded === toEmbed && toEmbed > 0)) log(`  ${name}: embedded ${(shown = embedded)} / ${toEmbed}`);
     },
   });
+  // A seed built another way cannot be reused, and then everything is embedded: say so.
+  if (report.fullRebuildReason) how = `from scratch (${report.fullRebuildReason})`;
   const record: BuildRecord = { seconds: report.seconds, chunks: report.chunks, sentences: report.sentences, embeddedTexts: report.embeddedTexts, builtAt: new Date().toISOString(), how };
   await saveBuildRecord(name, record);
   return { dir, record, cached: false };
@@ -422,7 +426,8 @@ async function benchSize(name: string, dir: string, build: BuildRecord | undefin
     const vector = await timed(() => pipeline.embedder.embedQuery(question));
     embedQuery.push(vector.ms);
     dense.push((await timed(() => pipeline.index.dense.search(vector.value, PIPELINE_DEPTH))).ms);
-    lexical.push((await timed(() => pipeline.index.lexical.query(question, PIPELINE_DEPTH))).ms);
+    // Both BM25 searches a question makes: over chunks and over whole articles.
+    lexical.push((await timed(() => [pipeline.index.lexical.query(question, PIPELINE_DEPTH), pipeline.index.lexical.queryArticles(question, PIPELINE_DEPTH)])).ms);
   }
   const { counts } = pipeline.index.manifest;
   log(`  ${name}: ${counts.chunks} chunks, ask p50 ${ms(percentile(ask, 50))} ms, p95 ${ms(percentile(ask, 95))} ms`);

@@ -354,9 +354,13 @@ export async function startBot(options: { now: () => number; logger: Logger }): 
 }
 
 export async function stopBot(bot: RunningBot | undefined): Promise<void> {
-  await bot?.client.destroy();
-  await bot?.api.stop();
-  await bot?.index.cleanup();
+  if (!bot) return;
+  try {
+    await bot.client.destroy();
+    await bot.api.stop();
+  } finally {
+    await bot.index.cleanup();
+  }
 }
 
 /** Delivers one interaction and waits until the bot has finished with it; returns what it sent. */
