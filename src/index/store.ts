@@ -61,11 +61,8 @@ export interface ChunkRecord extends Span {
   sentenceCount: number;
 }
 
-/** Everything a question needs, loaded once and shared; replaced whole when a new build lands. */
-export interface IndexSnapshot {
-  version: string;
-  manifest: IndexManifest;
-  articles: Map<string, Article>;
+/** The searchable parts of an index, the same in a build being written and in a loaded index. */
+interface SearchParts {
   chunks: ChunkRecord[];
   sentences: SentenceRecord[];
   /** Unit vectors of the sentences, `dimension` floats each, for quote selection. */
@@ -74,15 +71,17 @@ export interface IndexSnapshot {
   lexical: LexicalIndex;
 }
 
+/** Everything a question needs, loaded once and shared; replaced whole when a new build lands. */
+export interface IndexSnapshot extends SearchParts {
+  version: string;
+  manifest: IndexManifest;
+  articles: Map<string, Article>;
+}
+
 /** The parts of a build, before they are written. */
-export interface IndexContents {
+export interface IndexContents extends SearchParts {
   manifest: Omit<IndexManifest, 'files' | 'builtAt' | 'formatVersion'>;
   articles: Article[];
-  chunks: ChunkRecord[];
-  sentences: SentenceRecord[];
-  sentenceVectors: Float32Array;
-  dense: VectorIndex;
-  lexical: LexicalIndex;
 }
 
 export class IndexError extends Error {
