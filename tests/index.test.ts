@@ -44,7 +44,7 @@ describe('the index on disk', async () => {
     expect(index.manifest.model).toMatchObject({ id: 'local/universal-sentence-encoder-lite', dimension: 512, maxTokens: 128 });
     expect(index.manifest.hnsw).toEqual({ space: 'cosine', m: 16, efConstruction: 200 });
     expect(Object.keys(index.manifest.articles)).toHaveLength(articles.length);
-    expect(Object.keys(index.manifest.files).sort()).toEqual(['articles.json', 'chunks.json', 'dense.hnsw', 'lexical.json', 'sentences.f32']);
+    expect(Object.keys(index.manifest.files).sort()).toEqual(['annotations.json', 'articles.json', 'chunks.json', 'dense.hnsw', 'lexical.json', 'sentences.f32']);
   });
 
   it('re-embeds only a changed article, and drops a deleted one', async () => {
@@ -103,8 +103,24 @@ describe('the index on disk', async () => {
     await expect(loadIndex(config.embeddingsDir, config.hnsw)).rejects.toThrow(/dense\.hnsw .* is damaged.*npm run embed/);
     await fs.writeFile(hnswFile, original);
 
-    await fs.writeFile(path.join(folder, 'manifest.json'), '{"formatVersion": 1, "trunc');
+    // An index built before the reader existed (format 2: no annotations) is refused until re-embedded.
+    const manifestFile = path.join(folder, 'manifest.json');
+    const manifest = JSON.parse(await fs.readFile(manifestFile, 'utf8'));
+    await fs.writeFile(manifestFile, JSON.stringify({ ...manifest, formatVersion: 2 }));
+    await expect(loadIndex(config.embeddingsDir, config.hnsw)).rejects.toThrow(/has format 2; this version reads format 3\. Run `npm run embed`/);
+
+    await fs.writeFile(manifestFile, '{"formatVersion": 1, "trunc');
     await expect(loadIndex(config.embeddingsDir, config.hnsw)).rejects.toThrow(/manifest .* cannot be read/);
+  });
+
+  it('keeps the annotations of unchanged articles and annotates only new ones', async () => {
+    const config = testConfig();
+    await buildInto(config, articles.slice(0, 2));
+    const first = await loadIndex(config.embeddingsDir, config.hnsw);
+    await buildInto(config, articles.slice(0, 3));
+    const second = await loadIndex(config.embeddingsDir, config.hnsw);
+    expect(second.annotations).toHaveLength(second.sentences.length);
+    expect(second.annotations.slice(0, first.annotations.length)).toEqual(first.annotations);
   });
 
   it('is refused by a pipeline configured with another model, and rebuilt by the next embed run', async () => {

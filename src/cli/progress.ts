@@ -26,6 +26,6 @@ export function formatBuildReport(report: BuildReport): string {
     `This run: ${report.added.length} new, ${report.changed.length} changed, ${report.removed.length} removed, ${report.unchanged} unchanged articles; ` +
       `${report.embeddedTexts} chunks and sentences embedded in ${report.seconds.toFixed(1)} s${rate}.`,
   ];
-  if (report.fullRebuildReason) lines.unshift(`Rebuilt from scratch: ${report.fullRebuildReason}.`);
+  if (report.fullRebuildReason) lines.unshift(`Rebuilt from scratch: ${report.fullRebuildReason.replace(/\.$/, '')}.`);
   return lines.join('\n');
 }

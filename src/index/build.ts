@@ -8,6 +8,7 @@ import { chunkArticle } from '../chunking.js';
 import type { ChunkingConfig } from '../config.js';
 import type { Article } from '../corpus/types.js';
 import type { Embedder } from '../embedder.js';
+import { annotate, ANNOTATOR, type SentenceAnnotation } from '../reader/annotate.js';
 import { LexicalIndex } from './lexical-index.js';
 import {
   articleHash,
@@ -89,6 +90,7 @@ async function reusableIndex(options: BuildOptions, model: ModelSignature, chunk
   if (built.maxTokens !== chunking.maxTokens || built.overlapSentences !== chunking.overlapSentences) {
     return { reason: 'the previous index was chunked with other settings' };
   }
+  if (previous.manifest.annotator !== ANNOTATOR) return { reason: 'the previous index was annotated by another tagger' };
   return { previous };
 }
 
@@ -98,8 +100,8 @@ interface ArticlePlan {
   chunks: { start: number; end: number; sentences: { start: number; end: number }[] }[];
   /** The distinct sentences of the chunks (which overlap), in order. */
   sentences: { start: number; end: number }[];
-  /** Vectors reused from the previous index, absent for articles to embed. */
-  reused?: { chunkVectors: Float32Array[]; sentenceVectors: Float32Array[] };
+  /** Vectors and annotations reused from the previous index, absent for articles to embed. */
+  reused?: { chunkVectors: Float32Array[]; sentenceVectors: Float32Array[]; annotations: SentenceAnnotation[] };
 }
 
 /** Positions of records per article id, grouped once rather than searched for every article. */
@@ -137,6 +139,7 @@ function reusedPlan(article: Article, hash: string, { snapshot: previous, chunkL
     reused: {
       chunkVectors: labels.map((label) => previous.dense.vector(label)),
       sentenceVectors: sentenceIds.map((id) => previous.sentenceVectors.slice(id * dimension, (id + 1) * dimension)),
+      annotations: sentenceIds.map((id) => previous.annotations[id]!),
     },
   };
 }
@@ -184,6 +187,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     const sentenceRecords: SentenceRecord[] = [];
     const chunkVectors: Float32Array[] = [];
     const sentenceVectorList: Float32Array[] = [];
+    const annotations: SentenceAnnotation[] = [];
     let next = 0;
     for (const plan of plans) {
       const { sentences } = plan;
@@ -197,7 +201,9 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       if (plan.reused) {
         chunkVectors.push(...plan.reused.chunkVectors);
         sentenceVectorList.push(...plan.reused.sentenceVectors);
+        for (const annotation of plan.reused.annotations) annotations.push(annotation);
       } else {
+        for (const s of sentences) annotations.push(annotate(plan.article.text.slice(s.start, s.end)));
         chunkVectors.push(...vectors.slice(next, next + plan.chunks.length));
         next += plan.chunks.length;
         sentenceVectorList.push(...vectors.slice(next, next + sentences.length));
@@ -225,12 +231,14 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
           chunking,
           hnsw: { space: 'cosine', m: options.hnsw.m, efConstruction: options.hnsw.efConstruction },
           counts: { articles: options.articles.length, chunks: chunkRecords.length, sentences: sentenceRecords.length },
+          annotator: ANNOTATOR,
           articles: Object.fromEntries(plans.map((p) => [p.article.id, p.hash])),
         },
         articles: options.articles,
         chunks: chunkRecords,
         sentences: sentenceRecords,
         sentenceVectors,
+        annotations,
         dense,
         lexical,
       },

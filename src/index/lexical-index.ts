@@ -5,6 +5,7 @@
  */
 import MiniSearch, { type Options, type SearchResult } from 'minisearch';
 import { stemmer } from 'stemmer';
+import { Vocabulary } from './spelling.js';
 
 export interface ChunkDocument {
   label: number;
@@ -75,8 +76,10 @@ export class LexicalIndex {
     private readonly chunks: MiniSearch<ChunkDocument>,
     private readonly articles: MiniSearch<ArticleDocument>,
     /** Document frequency of every normalized term in the chunk texts. */
-    private readonly documentFrequency: Map<string, number>,
+    private readonly chunkDocumentFrequency: Map<string, number>,
     private readonly bm25: Bm25Params,
+    /** Every word of the chunks and titles, for reading misspelt questions (src/index/spelling.ts). */
+    readonly vocabulary: Vocabulary,
   ) {}
 
   static build(chunks: ChunkDocument[], articles: ArticleDocument[], bm25: Bm25Params = DEFAULT_BM25): LexicalIndex {
@@ -90,21 +93,24 @@ export class LexicalIndex {
         documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
       }
     }
-    return new LexicalIndex(chunkSearch, articleSearch, documentFrequency, bm25);
+    const vocabulary = Vocabulary.of([...chunks.map((c) => c.text), ...articles.map((a) => a.title)]);
+    return new LexicalIndex(chunkSearch, articleSearch, documentFrequency, bm25, vocabulary);
   }
 
   static fromJSON(json: string, bm25: Bm25Params = DEFAULT_BM25): LexicalIndex {
-    const stored = JSON.parse(json) as { chunks: unknown; articles: unknown; documentFrequency: [string, number][] };
+    const stored = JSON.parse(json) as { chunks: unknown; articles: unknown; documentFrequency: [string, number][]; vocabulary: [string, number, number][] };
+    if (!Array.isArray(stored.documentFrequency) || !Array.isArray(stored.vocabulary)) throw new Error('lexical.json lacks its term tables');
     return new LexicalIndex(
       MiniSearch.loadJS(stored.chunks as never, CHUNK_OPTIONS),
       MiniSearch.loadJS(stored.articles as never, ARTICLE_OPTIONS),
       new Map(stored.documentFrequency),
       bm25,
+      Vocabulary.fromJSON(stored.vocabulary),
     );
   }
 
   toJSON(): string {
-    return JSON.stringify({ chunks: this.chunks.toJSON(), articles: this.articles.toJSON(), documentFrequency: [...this.documentFrequency] });
+    return JSON.stringify({ chunks: this.chunks.toJSON(), articles: this.articles.toJSON(), documentFrequency: [...this.chunkDocumentFrequency], vocabulary: this.vocabulary.toJSON() });
   }
 
   /** The normalized terms of a text, in order, stop words removed. */
@@ -120,10 +126,15 @@ export class LexicalIndex {
     return this.articles.documentCount;
   }
 
+  /** How many chunks hold a normalized term. */
+  documentFrequency(term: string): number {
+    return this.chunkDocumentFrequency.get(term) ?? 0;
+  }
+
   /** Inverse document frequency of a normalized term (BM25's, floored at a small positive value). */
   idf(term: string): number {
     const n = this.chunkCount;
-    const df = this.documentFrequency.get(term) ?? 0;
+    const df = this.documentFrequency(term);
     return Math.max(0.01, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
   }
 
@@ -135,7 +146,7 @@ export class LexicalIndex {
   private searchTerms(text: string): string[] {
     const terms = LexicalIndex.terms(text);
     const limit = Math.max(COMMON_TERM.minDocuments, COMMON_TERM.share * this.chunkCount);
-    const frequency = (term: string) => this.documentFrequency.get(term) ?? 0;
+    const frequency = (term: string) => this.documentFrequency(term);
     const kept = terms.filter((term) => frequency(term) <= limit);
     return kept.some((term) => frequency(term) > 0) ? kept : terms;
   }

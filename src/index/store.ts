@@ -6,19 +6,24 @@
  * index is refused with a clear message instead of giving wrong answers.
  *
  *   embeddings/CURRENT            name of the live version folder
- *   embeddings/v-<time>/          manifest.json, articles.json, chunks.json, dense.hnsw, sentences.f32, lexical.json
+ *   embeddings/v-<time>/          manifest.json, articles.json, chunks.json, dense.hnsw, sentences.f32, lexical.json,
+ *                                 annotations.json (the reader's tokens, tags and entities of every sentence)
  *   embeddings/.staging-<pid>-…   a build in progress (removed on the next run if it was interrupted)
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Article } from '../corpus/types.js';
+import type { SentenceAnnotation } from '../reader/annotate.js';
 import type { Span } from '../sentences.js';
 import { LexicalIndex } from './lexical-index.js';
 import { loadHnswIndex, type HnswParams, type VectorIndex } from './vector-index.js';
 
-/** 2: lexical.json holds an article-level BM25 index beside the chunk-level one. */
-export const FORMAT_VERSION = 2;
+/**
+ * 2: lexical.json holds an article-level BM25 index beside the chunk-level one.
+ * 3: annotations.json holds the reader's linguistic annotations of every sentence.
+ */
+export const FORMAT_VERSION = 3;
 const POINTER = 'CURRENT';
 const LOCK = '.lock';
 const VERSIONS_KEPT = 2;
@@ -45,6 +50,8 @@ export interface IndexManifest {
   chunking: ChunkingSignature;
   hnsw: { space: 'cosine'; m: number; efConstruction: number };
   counts: { articles: number; chunks: number; sentences: number };
+  /** The tagger that made annotations.json: another one means a rebuild. */
+  annotator: string;
   /** Content hash of each article's embedded text, to re-embed only what changed. */
   articles: Record<string, string>;
   files: Record<string, { bytes: number; sha256: string }>;
@@ -67,6 +74,8 @@ interface SearchParts {
   sentences: SentenceRecord[];
   /** Unit vectors of the sentences, `dimension` floats each, for quote selection. */
   sentenceVectors: Float32Array;
+  /** Linguistic annotations of the sentences, aligned with `sentences`. */
+  annotations: SentenceAnnotation[];
   dense: VectorIndex;
   lexical: LexicalIndex;
 }
@@ -136,6 +145,7 @@ export async function writeIndex(dir: string, contents: IndexContents, signal?: 
       'chunks.json': JSON.stringify({ chunks: contents.chunks, sentences: contents.sentences }),
       'sentences.f32': new Uint8Array(contents.sentenceVectors.buffer, contents.sentenceVectors.byteOffset, contents.sentenceVectors.byteLength),
       'lexical.json': contents.lexical.toJSON(),
+      'annotations.json': JSON.stringify(contents.annotations),
     };
     for (const [name, data] of Object.entries(files)) {
       signal?.throwIfAborted();
@@ -265,18 +275,26 @@ export async function loadIndex(dir: string, hnsw: Pick<HnswParams, 'efSearch'>)
     efConstruction: manifest.hnsw.efConstruction,
     efSearch: hnsw.efSearch,
   });
-  const lexical = LexicalIndex.fromJSON(await fs.readFile(path.join(folder, 'lexical.json'), 'utf8'));
+  let lexical: LexicalIndex;
+  let annotations: SentenceAnnotation[];
+  try {
+    lexical = LexicalIndex.fromJSON(await fs.readFile(path.join(folder, 'lexical.json'), 'utf8'));
+    annotations = JSON.parse(await fs.readFile(path.join(folder, 'annotations.json'), 'utf8')) as SentenceAnnotation[];
+  } catch (error) {
+    throw new IndexError(`The index in ${folder} cannot be read (${(error as Error).message}). ${REBUILD_HINT}`);
+  }
 
   if (
     dense.size !== chunks.length ||
     lexical.chunkCount !== chunks.length ||
     lexical.articleCount !== articles.length ||
     sentenceVectors.length !== sentences.length * manifest.model.dimension ||
+    annotations.length !== sentences.length ||
     articles.length !== manifest.counts.articles
   ) {
     throw new IndexError(`The index in ${folder} is inconsistent (its parts disagree on counts). ${REBUILD_HINT}`);
   }
-  return { version, manifest, articles: new Map(articles.map((a) => [a.id, a])), chunks, sentences, sentenceVectors, dense, lexical };
+  return { version, manifest, articles: new Map(articles.map((a) => [a.id, a])), chunks, sentences, sentenceVectors, annotations, dense, lexical };
 }
 
 /** Says why an index built with one model cannot serve another, or undefined when it can. */

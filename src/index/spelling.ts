@@ -1,0 +1,118 @@
+/**
+ * Misspelt names, read as meant: a word the coverage never uses is matched against the names and rare
+ * words it does use (MiniSearch's fuzzy search over the index's own vocabulary: one edit for words up to
+ * seven letters, two beyond), "prigozin" → "prigozhin", "vladivostock" → "vladivostok". Only a word the
+ * coverage does not know is ever changed, and only into a name (a word the coverage nearly always
+ * capitalises) or a rare long word: an ordinary English word the coverage happens not to use ("boil",
+ * "router") has no close name, and an inflection of a known word ("Ukrainians", "thinks") is left alone.
+ * (Apostrophe-less possessives, "kims train", need nothing here: the stemmer already reads "kims" as "kim".)
+ */
+import MiniSearch from 'minisearch';
+
+/** Words shorter than this are never corrected: too many short words are one edit apart. */
+const MIN_LENGTH = 5;
+/** A word that is not a name is a correction target only when this long and this rare in the coverage. */
+const RARE_WORD = { minLength: 7, maxCount: 3 };
+const INFLECTION = /(?:'s|’s|s|es|ed|d|ing|er|est|ly)$/;
+const WORD = /[\p{L}][\p{L}'’-]*/gu;
+
+export interface Correction {
+  from: string;
+  to: string;
+}
+
+/** A word of the coverage: how often it occurs, and how often capitalised (names nearly always are). */
+type WordCount = [count: number, capitalised: number];
+
+export class Vocabulary {
+  private search: MiniSearch<{ id: number; word: string }> | undefined;
+  private readonly words: string[];
+  private readonly counts: Map<string, number>;
+
+  constructor(private readonly entries: Map<string, WordCount>) {
+    this.words = [...entries.keys()];
+    this.counts = new Map([...entries].map(([word, [count]]) => [word, count]));
+  }
+
+  /** The vocabulary of texts: their lower-cased words, counted. */
+  static of(texts: Iterable<string>): Vocabulary {
+    const entries = new Map<string, WordCount>();
+    for (const text of texts) {
+      for (const word of text.match(WORD) ?? []) {
+        const lower = word.toLowerCase();
+        const entry = entries.get(lower) ?? [0, 0];
+        entry[0]++;
+        if (word[0] !== lower[0]) entry[1]++;
+        entries.set(lower, entry);
+      }
+    }
+    return new Vocabulary(entries);
+  }
+
+  static fromJSON(entries: [string, number, number][]): Vocabulary {
+    return new Vocabulary(new Map(entries.map(([word, count, capitalised]) => [word, [count, capitalised]])));
+  }
+
+  /** A word an unknown one may be corrected into: a name (capitalised four times in five) or a rare long word. */
+  private isTarget(word: string): boolean {
+    const [count, capitalised] = this.entries.get(word)!;
+    if (word.length < MIN_LENGTH - 1) return false;
+    return capitalised >= 0.8 * count || (word.length >= RARE_WORD.minLength && count <= RARE_WORD.maxCount);
+  }
+
+  /** "Ukrainians", "thinks", "changed": a regular inflection of a word the coverage uses. */
+  private isInflection(word: string): boolean {
+    for (let match = INFLECTION.exec(word); match; match = null) {
+      const stem = word.slice(0, match.index);
+      if (this.counts.has(stem) || this.counts.has(`${stem}e`) || this.counts.has(stem.replace(/i$/, 'y'))) return true;
+    }
+    return false;
+  }
+
+  has(word: string): boolean {
+    return this.counts.has(word.toLowerCase());
+  }
+
+  /** The known word closest to an unknown one, or undefined when none is close enough. */
+  closest(word: string): string | undefined {
+    // Built on first use: most questions have no unknown word.
+    this.search ??= (() => {
+      // Each word is one term, hyphens and all ("jong-un").
+      const search = new MiniSearch<{ id: number; word: string }>({ fields: ['word'], idField: 'id', tokenize: (t) => [t], processTerm: (t) => t });
+      search.addAll(this.words.flatMap((word, id) => (this.isTarget(word) ? [{ id, word }] : [])));
+      return search;
+    })();
+    const lower = word.toLowerCase();
+    const distance = lower.length <= 7 ? 1 : 2;
+    const hits = this.search.search(lower, { fuzzy: distance, prefix: false, tokenize: (t) => [t] });
+    let best: { word: string; score: number; count: number } | undefined;
+    for (const hit of hits) {
+      const candidate = this.words[Number(hit.id)]!;
+      const count = this.counts.get(candidate)!;
+      // A closer match scores higher; among equally close ones, the commoner word wins.
+      if (!best || hit.score > best.score + 1e-9 || (Math.abs(hit.score - best.score) <= 1e-9 && count > best.count)) best = { word: candidate, score: hit.score, count };
+    }
+    return best?.word;
+  }
+
+  /** The question with unknown words corrected, and the corrections made. */
+  correct(question: string): { text: string; corrections: Correction[] } {
+    const corrections: Correction[] = [];
+    const text = question.replace(WORD, (word) => {
+      const lower = word.toLowerCase();
+      if (lower.length < MIN_LENGTH || this.counts.has(lower) || this.isInflection(lower)) return word;
+      const closest = this.closest(lower);
+      // "change" is not a misspelling of "changes": an inflection of the word itself is no correction.
+      if (!closest || (closest.startsWith(lower) && INFLECTION.test(closest.slice(lower.length - 1)))) return word;
+      // The user's capitalisation is kept: "Prigozin" → "Prigozhin", "prigozin" → "prigozhin".
+      const fixed = word[0] !== lower[0] ? closest[0]!.toUpperCase() + closest.slice(1) : closest;
+      corrections.push({ from: word, to: fixed });
+      return fixed;
+    });
+    return { text, corrections };
+  }
+
+  toJSON(): [string, number, number][] {
+    return [...this.entries].map(([word, [count, capitalised]]) => [word, count, capitalised]);
+  }
+}
