@@ -42,9 +42,14 @@ export interface RetrievalConfig {
   mode: RetrievalMode;
   /** Passages shown for a question unless the caller asks for another number. */
   passages: number;
-  /** Evidence score under which a question is answered with "the coverage doesn't say". */
-  minEvidenceScore: number;
   maxQuestionChars: number;
+}
+
+export interface ReaderConfig {
+  /** The trained reader model (models/reader/reader.json, rebuilt by `npm run train-reader`). */
+  modelFile: string;
+  /** Confidence under which a question is answered with "the coverage doesn't say"; undefined: the model's calibrated one. */
+  threshold?: number;
 }
 
 export interface DiscordConfig {
@@ -64,6 +69,7 @@ export interface Config {
   chunking: ChunkingConfig;
   hnsw: HnswConfig;
   retrieval: RetrievalConfig;
+  reader: ReaderConfig;
   discord: DiscordConfig;
 }
 
@@ -161,8 +167,11 @@ export function configFromEnv(env: Env): Config {
     retrieval: {
       mode: oneOf(env, 'RETRIEVAL_MODE', RETRIEVAL_MODES, 'hybrid'),
       passages: integer(env, 'ANSWER_PASSAGES', 3, 1, 10)!,
-      minEvidenceScore: decimal(env, 'ANSWER_MIN_SCORE', 0.4, 0, 1),
       maxQuestionChars: integer(env, 'MAX_QUESTION_CHARS', 500, 20, 4000)!,
+    },
+    reader: {
+      modelFile: path.resolve(PROJECT_ROOT, text(env, 'READER_MODEL') ?? 'models/reader/reader.json'),
+      threshold: text(env, 'READER_THRESHOLD') === undefined ? undefined : decimal(env, 'READER_THRESHOLD', 0, 0, 1),
     },
     discord: {
       token: text(env, 'DISCORD_TOKEN'),

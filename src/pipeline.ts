@@ -4,12 +4,17 @@
  * picks up a new index written by the embed script without disturbing questions in flight.
  */
 import { buildAnswer, type Answer } from './answer.js';
-import type { Config } from './config.js';
+import type { Config, RetrievalMode } from './config.js';
 import { loadCorpus } from './corpus/load.js';
 import { loadEmbedder, type Embedder } from './embedder.js';
 import { buildIndex, modelSignature, type BuildProgress, type BuildReport } from './index/build.js';
 import { currentVersion, IndexError, IndexMissingError, loadIndex, modelMismatch, type IndexSnapshot } from './index/store.js';
+import { loadReader, type Reader } from './reader/reader.js';
 import { retrieve } from './retrieve.js';
+
+/** Chunks retrieved for a question: the reader weighs the sentences of the first READ_CHUNKS of them. */
+export const RETRIEVE_LIMIT = 20;
+const WARM_UP_QUESTION = 'What happened, and who said what about it?';
 
 export class QuestionError extends Error {
   override name = 'QuestionError';
@@ -32,11 +37,39 @@ export interface AskOptions {
 
 export interface Pipeline {
   readonly embedder: Embedder;
+  readonly reader: Reader;
   /** The index in use now; a reload replaces it, and a question keeps the one it started with. */
   readonly index: IndexSnapshot;
   ask(question: string, options?: AskOptions): Promise<Answer>;
   /** Loads the index again if the embed script wrote a new one; true when it changed. */
   reload(): Promise<boolean>;
+}
+
+export interface AnswerParts {
+  index: IndexSnapshot;
+  embedder: Embedder;
+  reader: Reader;
+}
+
+export interface AnswerQuestionOptions {
+  mode: RetrievalMode;
+  passages: number;
+  /** Quote the best sentences even when the reader is not confident (evaluation sweeps its threshold). */
+  answerAll?: boolean;
+}
+
+/**
+ * A valid question → its answer: misspelt words read as the coverage spells them, the question embedded,
+ * chunks retrieved, their sentences read, the answer built. The one path of the CLI, the bot, the
+ * evaluation and the benchmark.
+ */
+export async function answerQuestion({ index, embedder, reader }: AnswerParts, question: string, options: AnswerQuestionOptions): Promise<Answer> {
+  const { text, corrections } = index.lexical.vocabulary.correct(question);
+  const queryVector = await embedder.embedQuery(text);
+  const retrieved = retrieve(index, text, queryVector, { mode: options.mode, limit: RETRIEVE_LIMIT });
+  const reading = reader.read(index, text, queryVector, retrieved);
+  const answer = buildAnswer(index, question, reading, { passages: options.passages, answerAll: options.answerAll });
+  return corrections.length > 0 ? { ...answer, readAs: text } : answer;
 }
 
 export interface OpenOptions {
@@ -54,6 +87,7 @@ function checkCompatible(index: IndexSnapshot, embedder: Embedder, dir: string):
 
 export async function openPipeline(config: Config, options: OpenOptions = {}): Promise<Pipeline> {
   const embedder = await loadEmbedder(config.embedding);
+  const reader = loadReader(config.reader.modelFile, config.reader.threshold);
   let index: IndexSnapshot;
   try {
     index = await loadIndex(config.embeddingsDir, config.hnsw);
@@ -70,9 +104,13 @@ export async function openPipeline(config: Config, options: OpenOptions = {}): P
     index = await loadIndex(config.embeddingsDir, config.hnsw);
   }
   checkCompatible(index, embedder, config.embeddingsDir);
+  // One question read at start: a reader model that does not fit this version fails now, with its message,
+  // rather than at a user's first question (and the first real question is not the one paying for warm-up).
+  await answerQuestion({ index, embedder, reader }, WARM_UP_QUESTION, { mode: config.retrieval.mode, passages: 1 });
 
   return {
     embedder,
+    reader,
     get index() {
       return index;
     },
@@ -80,10 +118,7 @@ export async function openPipeline(config: Config, options: OpenOptions = {}): P
       const text = validateQuestion(question, config.retrieval.maxQuestionChars);
       const snapshot = index;
       const passages = askOptions.passages ?? config.retrieval.passages;
-      const queryVector = await embedder.embedQuery(text);
-      // Retrieve beyond the passages shown: repeated quotes and weak evidence are dropped after.
-      const retrieved = retrieve(snapshot, text, queryVector, { mode: config.retrieval.mode, limit: Math.max(passages * 4, 20) });
-      return buildAnswer(snapshot, text, queryVector, retrieved, { passages, minEvidenceScore: config.retrieval.minEvidenceScore });
+      return answerQuestion({ index: snapshot, embedder, reader }, text, { mode: config.retrieval.mode, passages });
     },
     async reload() {
       if ((await currentVersion(config.embeddingsDir)) === index.version) return false;

@@ -17,6 +17,8 @@ export interface RetrieveOptions {
   mode: RetrievalMode;
   /** How many chunks to return. */
   limit: number;
+  /** Leaves one article out of every list before fusion (training asks questions with their article withheld). */
+  excludeArticle?: string;
 }
 
 /** The constant of reciprocal rank fusion (Cormack et al., 2009). */
@@ -38,9 +40,10 @@ const FUSION_DEPTH = 2;
 
 export function retrieve(index: IndexSnapshot, question: string, queryVector: Float32Array, options: RetrieveOptions): RetrievedChunk[] {
   const depth = options.mode === 'dense' ? options.limit : Math.max(options.limit * FUSION_DEPTH, 50);
-  const dense = options.mode === 'lexical' ? [] : index.dense.search(queryVector, depth).map((h) => ({ label: h.label, score: h.similarity }));
-  if (options.mode === 'dense') return dense;
-  const lexical = index.lexical.query(question, depth);
+  const kept = (hits: RetrievedChunk[]) => (options.excludeArticle === undefined ? hits : hits.filter((h) => index.chunks[h.label]!.articleId !== options.excludeArticle));
+  const dense = options.mode === 'lexical' ? [] : kept(index.dense.search(queryVector, depth).map((h) => ({ label: h.label, score: h.similarity })));
+  if (options.mode === 'dense') return dense.slice(0, options.limit);
+  const lexical = kept(index.lexical.query(question, depth));
   const byArticle = rankByArticle(index, question, [lexical, dense], depth);
   const fused =
     options.mode === 'lexical'

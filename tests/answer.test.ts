@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectedAnswerType } from '../src/answer.js';
 import { PROJECT_ROOT } from '../src/config.js';
 import { locateEvidence, readQuestionSet } from '../src/eval/question-set.js';
 import { openPipeline, QuestionError } from '../src/pipeline.js';
@@ -70,28 +69,5 @@ describe('answers about the shipped coverage', () => {
   ])('refuses the bad question %#', async (question, message) => {
     await expect(pipeline.ask(question)).rejects.toThrow(QuestionError);
     await expect(pipeline.ask(question)).rejects.toThrow(message);
-  });
-});
-
-describe('the kind of answer a question asks for', () => {
-  it('wants a quantity for "how many", and a year is not one', () => {
-    const quantity = expectedAnswerType('How many nuclear weapons does North Korea have?')!;
-    expect(quantity('Russia had voted in 2017 to approve UN sanctions.')).toBe(false);
-    expect(quantity('Some 300,000 conscripts were called up in 2022.')).toBe(true);
-    expect(quantity('It has spent more than eighteen months at war.')).toBe(true);
-    expect(quantity('As late as 2017, Russia had voted with China.')).toBe(false);
-    expect(expectedAnswerType('How many troops did it send?')!('It sent 2000 troops.')).toBe(true);
-  });
-
-  it('takes a year as an answer to "how long" and "how old"', () => {
-    expect(expectedAnswerType('How long has the war gone on?')!('It has gone on since 2014.')).toBe(true);
-    expect(expectedAnswerType('How old is the statue?')!('It was erected in 1958.')).toBe(true);
-  });
-
-  it('wants a time for "when", and accepts no type for open questions', () => {
-    const time = expectedAnswerType('When did Russia last back UN sanctions?')!;
-    expect(time('As late as 2017, Russia had voted with China.')).toBe(true);
-    expect(time('Russia voted with China.')).toBe(false);
-    expect(expectedAnswerType('Why did Kim travel by train?')).toBeUndefined();
   });
 });

@@ -222,6 +222,7 @@ describe('robustness', () => {
   function failing(pipeline: Pipeline, what: 'ask' | 'index'): Pipeline {
     return {
       embedder: pipeline.embedder,
+      reader: pipeline.reader,
       get index() {
         if (what === 'index') throw new Error('the index went away');
         return pipeline.index;

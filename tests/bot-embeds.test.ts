@@ -65,6 +65,8 @@ describe('answerEmbed', () => {
     return {
       question: `Why ${words(80)}?`,
       found: true,
+      confidence: 0.9,
+      shortAnswer: null,
       answer: ps.map((p) => `${p.quote} [${p.rank}]`).join(' '),
       passages: ps,
       sources: ps.map((p) => ({ articleId: p.articleId, title: p.title, outlet: 'The *Daily* Example', url: `https://example.com/${p.articleId}` })),
@@ -83,6 +85,15 @@ describe('answerEmbed', () => {
     }
   });
 
+  it('shows the short answer in bold above the quotes, escaped, within the limits', () => {
+    const a = answer(10, 400, 'T'.repeat(300));
+    a.shortAnswer = { text: 'Vostochny *cosmodrome*', articleId: 'article-0', start: 0, end: 22, confidence: 0.8 };
+    const embed = answerEmbed(a);
+    expect(embedProblems(embed)).toEqual([]);
+    expect(embed.description!.startsWith('**Vostochny \\*cosmodrome\\***\n\n')).toBe(true);
+    expect(embed.description).toContain('[1]');
+  });
+
   it('keeps a short answer whole', () => {
     const embed = answerEmbed(answer(2, 10));
     expect(embedProblems(embed)).toEqual([]);
@@ -99,7 +110,7 @@ describe('answerEmbed', () => {
   });
 
   it('politely says when the coverage does not answer, pointing to /source', () => {
-    const embed = answerEmbed({ question: 'Who won the 1966 World Cup?', found: false, answer: '', passages: [], sources: [] });
+    const embed = answerEmbed({ question: 'Who won the 1966 World Cup?', found: false, confidence: 0.01, shortAnswer: null, answer: '', passages: [], sources: [] });
     expect(embed.description).toMatch(/couldn't find that in the coverage/);
     expect(embed.description).toContain('/source');
   });

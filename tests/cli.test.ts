@@ -27,7 +27,7 @@ describe('npm run ask / npm run embed', () => {
     expect(stderr).toMatch(/No index yet: building it/);
     expect(stderr).toMatch(/24 articles, \d+ chunks/);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^Q: Where did Kim and Putin meet\?/);
+    expect(stdout).toMatch(/^Q: Where did Kim and Putin meet\?\n\nA: \S/);
     expect(stdout).toMatch(/Quotes:\n\[1\] “/);
     expect(stdout).toMatch(/Sources:\n  - /);
   });
@@ -36,7 +36,8 @@ describe('npm run ask / npm run embed', () => {
     const { code, stdout } = run('ask', ['--json', '--k', '2', 'Who is Yevgeny Prigozhin?'], { EMBEDDINGS_DIR: embeddings });
     expect(code).toBe(0);
     const answer = JSON.parse(stdout);
-    expect(Object.keys(answer)).toEqual(['question', 'found', 'answer', 'passages', 'sources']);
+    expect(Object.keys(answer)).toEqual(['question', 'found', 'confidence', 'shortAnswer', 'answer', 'passages', 'sources']);
+    expect(Object.keys(answer.shortAnswer)).toEqual(['text', 'articleId', 'start', 'end', 'confidence']);
     expect(answer.passages.length).toBeLessThanOrEqual(2);
     expect(Object.keys(answer.passages[0])).toEqual(expect.arrayContaining(['rank', 'articleId', 'title', 'quote', 'text', 'score']));
   });

@@ -40,7 +40,7 @@ describe('question-set hits', () => {
     const quoteStart = text.indexOf(quote);
     return { rank: 1, articleId: 'summit', title: 'Summit', quote, text, chunk: 0, score, quoteStart, quoteEnd: quoteStart + quote.length };
   };
-  const answer = (...passages: ReturnType<typeof passage>[]): Answer => ({ question: 'q', found: true, answer: '', passages, sources: [] });
+  const answer = (...passages: ReturnType<typeof passage>[]): Answer => ({ question: 'q', found: true, confidence: passages[0]?.score ?? 0, shortAnswer: null, answer: '', passages, sources: [] });
 
   it('counts a passage whose chunk holds the evidence, and on quotes only when the quote does', () => {
     const wrongQuote = answer(passage('They talked for hours.', 0.5));

@@ -157,6 +157,8 @@ function sourceLine(source: Source | undefined, passage: Passage): string {
 
 const MIN_QUOTE_CHARS = 80;
 const MIN_ANSWER_CHARS = 200;
+/** Longest short answer shown in bold above the quotes (a short answer is a name, a number, a phrase). */
+const SHORT_ANSWER_CHARS = 200;
 
 /** Shortest share of a cited sentence kept when the answer must shrink. */
 const MIN_CITED_CHARS = 60;
@@ -213,7 +215,8 @@ interface QuoteField {
 }
 
 /**
- * The answer as one embed: the question as title, the short answer with [n] markers as description, one
+ * The answer as one embed: the question as title, the short answer in bold over the quotes with [n]
+ * markers as description, one
  * field per passage (its quote as a block quote and its source). When the whole is over Discord's 6000
  * characters, the longest text (answer or a quote) is shortened first, and passages are dropped from the
  * end only if that is not enough (the footer then says so).
@@ -231,7 +234,10 @@ export function answerEmbed(answer: Answer): APIEmbed {
       passage,
     ),
   }));
-  const answerNeed = Math.min(escapeText(answer.answer).length, LIMITS.description);
+  // The short answer, in bold, opens the description.
+  const lead = answer.shortAnswer ? `**${escapeText(trimText(answer.shortAnswer.text, SHORT_ANSWER_CHARS))}**\n\n` : '';
+  const describe = (max: number) => lead + fitAnswer(answer.answer, max - lead.length);
+  const answerNeed = Math.min(lead.length + escapeText(answer.answer).length, LIMITS.description);
   const quoteRender = (q: string) => blockQuote(escapeText(q));
   const quoteNeeds = fields.map((f) => quoteRender(trimText(f.quote, 2 * LIMITS.fieldValue)).length);
   const footer = (dropped: number) =>
@@ -259,7 +265,7 @@ export function answerEmbed(answer: Answer): APIEmbed {
     const budget = (i: number) => Math.max(floors[i]!, Math.min(caps[i]!, lo));
     const embed: APIEmbed = {
       title,
-      description: fitAnswer(answer.answer, budget(0)),
+      description: describe(budget(0)),
       color: COLORS.answer,
       fields: live.map((f, i) => ({ name: f.name, value: `${fitRendered(f.quote, budget(i + 1), quoteRender)}\n${f.line}` })),
       footer: { text: footer(dropped) },
@@ -268,7 +274,7 @@ export function answerEmbed(answer: Answer): APIEmbed {
   }
   return {
     title,
-    description: fitAnswer(answer.answer, Math.min(LIMITS.description, LIMITS.embedTotal - title.length - footer(fields.length).length)),
+    description: describe(Math.min(LIMITS.description, LIMITS.embedTotal - title.length - footer(fields.length).length)),
     color: COLORS.answer,
     footer: { text: footer(fields.length) },
   };

@@ -19,7 +19,9 @@ Options:
   --k N     number of passages to quote (1-10)`;
 
 export function formatAnswer(answer: Answer): string {
-  const lines = [`Q: ${answer.question}`, '', answer.answer];
+  const lines = [`Q: ${answer.question}`, ...(answer.readAs ? [`   (read as: ${answer.readAs})`] : []), ''];
+  if (answer.found && answer.shortAnswer) lines.push(`A: ${answer.shortAnswer.text}`, '');
+  lines.push(answer.answer);
   if (answer.found) {
     lines.push('', 'Quotes:');
     for (const passage of answer.passages) {

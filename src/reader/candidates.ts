@@ -1,0 +1,105 @@
+/**
+ * Candidate short answers inside a sentence: the entities the tagger found (dates, amounts, numbers, ...),
+ * noun phrases (runs of adjectives, nouns, proper nouns and numbers, joined across hyphens and
+ * possessives), the proper names inside them, phrases joined by a preposition or "and" ("the University of
+ * Chicago", "P and PSPACE"), numbers, adjective phrases ("very rare") and single verbs. Spans are token
+ * ranges of an annotated sentence.
+ */
+import type { Annotated, EntityType, Token } from './annotate.js';
+
+export const CANDIDATE_KINDS = ['DATE', 'TIME', 'DURATION', 'MONEY', 'PERCENT', 'CARDINAL', 'ORDINAL', 'PROPER', 'NOUN_PHRASE', 'ADJECTIVE', 'VERB'] as const;
+export type CandidateKind = (typeof CANDIDATE_KINDS)[number];
+
+export interface Candidate {
+  /** First and last token index (inclusive). */
+  first: number;
+  last: number;
+  kind: CandidateKind;
+}
+
+const PHRASE_POS = new Set(['ADJ', 'NOUN', 'PROPN', 'NUM']);
+const HEAD_POS = new Set(['NOUN', 'PROPN', 'NUM']);
+
+/** Tokens written together with no space: "Jong-un", "Komsomolsk-na-Amur". */
+const joined = (a: Token, b: Token) => a.end === b.start;
+const isHyphen = (t: Token) => /^[-‐‑–]$/.test(t.text);
+const isPossessive = (t: Token) => t.pos === 'PART' && /^['’]s?$/.test(t.text);
+
+/** Maximal noun-phrase runs, as [first, last] token ranges. */
+function phraseRuns(tokens: Token[]): [number, number][] {
+  const runs: [number, number][] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    if (!PHRASE_POS.has(tokens[i]!.pos)) {
+      i++;
+      continue;
+    }
+    let last = i;
+    for (;;) {
+      const next = tokens[last + 1];
+      if (next && PHRASE_POS.has(next.pos)) last++;
+      else if (next && (isHyphen(next) || isPossessive(next)) && tokens[last + 2] && PHRASE_POS.has(tokens[last + 2]!.pos) && (isPossessive(next) || joined(tokens[last]!, next))) last += 2;
+      else break;
+    }
+    // A phrase ends on a noun, proper noun or number: trailing adjectives are dropped.
+    let end = last;
+    while (end > i && !HEAD_POS.has(tokens[end]!.pos)) end--;
+    if (HEAD_POS.has(tokens[end]!.pos)) runs.push([i, end]);
+    i = last + 1;
+  }
+  return runs;
+}
+
+function properRuns(tokens: Token[], first: number, last: number): [number, number][] {
+  const runs: [number, number][] = [];
+  let start = -1;
+  for (let i = first; i <= last + 1; i++) {
+    const token = tokens[i];
+    const proper = i <= last && token && (token.pos === 'PROPN' || ((isHyphen(token) || isPossessive(token)) && start >= 0 && tokens[i + 1]?.pos === 'PROPN'));
+    if (proper && start < 0) start = i;
+    if (!proper && start >= 0) {
+      runs.push([start, i - 1]);
+      start = -1;
+    }
+  }
+  return runs;
+}
+
+export function candidates(sentence: Annotated): Candidate[] {
+  const { tokens, entities } = sentence;
+  const found = new Map<string, Candidate>();
+  const add = (first: number, last: number, kind: CandidateKind) => {
+    const key = `${first}:${last}`;
+    if (!found.has(key) && first <= last) found.set(key, { first, last, kind });
+  };
+  for (const entity of entities) add(entity.first, entity.last, entity.type as EntityType);
+  const runs = phraseRuns(tokens);
+  for (const [first, last] of runs) {
+    const allProper = tokens.slice(first, last + 1).every((t) => t.pos === 'PROPN' || isHyphen(t) || isPossessive(t));
+    add(first, last, allProper ? 'PROPER' : 'NOUN_PHRASE');
+    for (const [a, b] of properRuns(tokens, first, last)) add(a, b, 'PROPER');
+    // Without leading adjectives or numbers: "three armoured trains" → "armoured trains" → "trains".
+    let head = first;
+    while (head < last && (tokens[head]!.pos === 'ADJ' || tokens[head]!.pos === 'NUM')) head++;
+    if (head > first) add(head, last, 'NOUN_PHRASE');
+  }
+  // Two phrases joined by a preposition or "and": "the University of Chicago", "increase in the land".
+  for (let r = 0; r + 1 < runs.length; r++) {
+    const [a, b] = runs[r]!;
+    const [c, d] = runs[r + 1]!;
+    const between = tokens.slice(b + 1, c);
+    const link = between[0];
+    if (!link || between.length > 2 || (between.length === 2 && between[1]!.pos !== 'DET')) continue;
+    if (link.pos === 'ADP' || link.pos === 'CCONJ') add(a, d, tokens[a]!.pos === 'PROPN' && tokens[d]!.pos === 'PROPN' ? 'PROPER' : 'NOUN_PHRASE');
+  }
+  tokens.forEach((token, i) => {
+    if (token.pos === 'NUM') add(i, i, 'CARDINAL');
+    else if (token.pos === 'VERB') add(i, i, 'VERB');
+    else if (token.pos === 'ADJ' || (token.pos === 'ADV' && tokens[i + 1]?.pos === 'ADJ')) {
+      let last = i;
+      while (tokens[last + 1]?.pos === 'ADJ') last++;
+      if (i === 0 || tokens[i - 1]!.pos !== 'ADV' || token.pos === 'ADV') add(i, last, 'ADJECTIVE');
+    }
+  });
+  return [...found.values()].sort((x, y) => x.first - y.first || x.last - y.last);
+}

@@ -1,0 +1,131 @@
+/**
+ * The trained reader model file: three gradient-boosted tree ensembles (answer sentence, answer span,
+ * answerability), trained by `npm run train-reader` (scripts/train_reader.py, XGBoost) and stored as plain
+ * JSON, evaluated here with no native dependency. Each ensemble lists the feature names it was trained on;
+ * when the code computes other features (a model older or newer than the code), reading stops with a
+ * clear error, so a stale model can never be read wrong.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { UserFacingError } from '../errors.js';
+
+export const READER_FORMAT = 'coverage-bot-reader/1';
+const REBUILD = 'Rebuild it with `npm run train-reader` (needs ../shared/eval), or restore it with `git checkout models/reader`.';
+
+export class ReaderModelError extends UserFacingError {
+  override name = 'ReaderModelError';
+}
+
+/** One tree as parallel arrays; a node with feature -1 is a leaf holding `value`. */
+interface Tree {
+  feature: number[];
+  threshold: number[];
+  yes: number[];
+  no: number[];
+  value: number[];
+}
+
+interface EnsembleFile {
+  features: string[];
+  baseMargin: number;
+  trees: Tree[];
+}
+
+export interface ReaderModelFile {
+  format: string;
+  /** Where the training data came from, and its licence. */
+  provenance: string;
+  models: { sentence: EnsembleFile; span: EnsembleFile; answer: EnsembleFile };
+  /** Answerability probability at or above which a question counts as answered. */
+  threshold: number;
+}
+
+/** A binary classifier: features by name → probability. */
+/** A tree in typed arrays: thresholds as float32, exactly as XGBoost compares them. */
+interface PackedTree {
+  feature: Int32Array;
+  threshold: Float32Array;
+  yes: Int32Array;
+  no: Int32Array;
+  value: Float64Array;
+}
+
+export class Ensemble {
+  private checked = false;
+  private readonly trees: PackedTree[];
+
+  constructor(
+    private readonly name: string,
+    private readonly file: EnsembleFile,
+    private readonly path: string,
+  ) {
+    this.trees = file.trees.map((t) => ({
+      feature: Int32Array.from(t.feature),
+      threshold: Float32Array.from(t.threshold),
+      yes: Int32Array.from(t.yes),
+      no: Int32Array.from(t.no),
+      value: Float64Array.from(t.value),
+    }));
+  }
+
+  get features(): readonly string[] {
+    return this.file.features;
+  }
+
+  /** Probability of the positive class for one row of named features, exactly those it was trained on. */
+  predict(row: Record<string, number>): number {
+    if (!this.checked) {
+      if (Object.keys(row).join(',') !== this.file.features.join(',')) {
+        throw new ReaderModelError(`The reader model ${this.path} was trained on other ${this.name} features than this version computes. ${REBUILD}`);
+      }
+      this.checked = true;
+    }
+    const x = Float32Array.from(this.file.features, (name) => row[name]!);
+    let margin = this.file.baseMargin;
+    for (const tree of this.trees) {
+      let node = 0;
+      while (tree.feature[node]! >= 0) node = x[tree.feature[node]!]! < tree.threshold[node]! ? tree.yes[node]! : tree.no[node]!;
+      margin += tree.value[node]!;
+    }
+    return 1 / (1 + Math.exp(-margin));
+  }
+}
+
+export interface ReaderModel {
+  sentence: Ensemble;
+  span: Ensemble;
+  answer: Ensemble;
+  threshold: number;
+  file: string;
+}
+
+function checkEnsemble(name: string, ensemble: EnsembleFile | undefined, file: string): EnsembleFile {
+  const valid =
+    ensemble &&
+    Array.isArray(ensemble.features) &&
+    typeof ensemble.baseMargin === 'number' &&
+    Array.isArray(ensemble.trees) &&
+    ensemble.trees.every((t) => ['feature', 'threshold', 'yes', 'no', 'value'].every((k) => Array.isArray((t as unknown as Record<string, unknown>)[k])));
+  if (!valid) throw new ReaderModelError(`The reader model ${file} is damaged (its ${name} model is incomplete). ${REBUILD}`);
+  return ensemble;
+}
+
+export function loadReaderModel(file: string): ReaderModel {
+  let parsed: ReaderModelFile;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8')) as ReaderModelFile;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'is missing' : code ? `cannot be read (${code})` : 'is not valid JSON';
+    throw new ReaderModelError(`The reader model ${path.relative(process.cwd(), file) || file} ${why}. ${REBUILD}`);
+  }
+  if (parsed?.format !== READER_FORMAT) throw new ReaderModelError(`The reader model ${file} is not a ${READER_FORMAT} file. ${REBUILD}`);
+  if (typeof parsed.threshold !== 'number') throw new ReaderModelError(`The reader model ${file} has no answerability threshold. ${REBUILD}`);
+  return {
+    sentence: new Ensemble('sentence', checkEnsemble('sentence', parsed.models?.sentence, file), file),
+    span: new Ensemble('span', checkEnsemble('span', parsed.models?.span, file), file),
+    answer: new Ensemble('answer', checkEnsemble('answer', parsed.models?.answer, file), file),
+    threshold: parsed.threshold,
+    file,
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * The reading stage, between retrieval and the answer: every sentence of the retrieved passages is scored
+ * by a trained model as the one that answers the question; inside the best sentence, the candidate
+ * answers (entities, numbers, noun phrases) are scored for the short answer; a third model says how sure
+ * the reader is that the coverage answers the question at all, which decides whether it is answered.
+ *
+ * `Reader` is the small interface the rest of the pipeline sees; a different reader (a neural one, say)
+ * can replace this one by implementing it.
+ */
+import type { IndexSnapshot } from '../index/store.js';
+import type { RetrievedChunk } from '../retrieve.js';
+import { answerFeatures, sentenceFeatures, sentenceView, spanFeatures, withSpanScores, type CandidateSentence, type ReadingContext } from './features.js';
+import { loadReaderModel, type ReaderModel } from './model.js';
+import { analyseQuestion } from './question.js';
+
+/** Retrieved chunks whose sentences the reader weighs. */
+export const READ_CHUNKS = 10;
+
+export interface ShortAnswer {
+  /** An exact substring of the article. */
+  text: string;
+  articleId: string;
+  /** Character offsets in the article text. */
+  start: number;
+  end: number;
+  /** The span model's probability that this is the answer. */
+  confidence: number;
+}
+
+export interface SentenceReading {
+  /** Position in the index's sentence table. */
+  sentence: number;
+  /** The retrieved chunk it came from. */
+  chunk: number;
+  /** Probability that the sentence holds the answer. */
+  score: number;
+}
+
+export interface Reading {
+  /** Candidate sentences, best first. */
+  sentences: SentenceReading[];
+  /** The answer span inside the best sentence, when it has a candidate. */
+  shortAnswer: ShortAnswer | null;
+  /** Calibrated probability that the best sentence answers the question. */
+  confidence: number;
+  /** Whether the confidence reaches the model's threshold. */
+  answerable: boolean;
+}
+
+export interface Reader {
+  /** Confidence at or above which a question counts as answered. */
+  readonly threshold: number;
+  /** Reads the sentences of the first retrieved chunks. */
+  read(index: IndexSnapshot, question: string, queryVector: Float32Array, retrieved: RetrievedChunk[]): Reading;
+  /** Reads the given sentences (the evaluation's "paragraph given" setting). */
+  readSentences(index: IndexSnapshot, question: string, queryVector: Float32Array, sentences: CandidateSentence[]): Reading;
+}
+
+/** The sentences of the first retrieved chunks, each with the best-ranked chunk it appears in. */
+export function candidateSentences(index: IndexSnapshot, retrieved: RetrievedChunk[], maxChunks = READ_CHUNKS): CandidateSentence[] {
+  const seen = new Map<number, CandidateSentence>();
+  const articleRank = new Map<string, number>();
+  retrieved.slice(0, maxChunks).forEach(({ label }, rank) => {
+    const chunk = index.chunks[label]!;
+    if (!articleRank.has(chunk.articleId)) articleRank.set(chunk.articleId, articleRank.size);
+    for (let id = chunk.firstSentence; id < chunk.firstSentence + chunk.sentenceCount; id++) {
+      if (!seen.has(id)) seen.set(id, { id, chunk: label, chunkRank: rank, articleRank: articleRank.get(chunk.articleId)! });
+    }
+  });
+  return [...seen.values()];
+}
+
+export function readingContext(index: IndexSnapshot, question: string, queryVector: Float32Array, sentences: CandidateSentence[]): ReadingContext {
+  return { index, question: analyseQuestion(question), queryVector, sentences: sentences.map((c) => sentenceView(index, c)) };
+}
+
+/** Positions sorted by score, best first (the earlier position first on ties). */
+export function ranking(scores: number[]): number[] {
+  return scores.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]! || a - b);
+}
+
+export interface Scorers {
+  sentence(rows: Record<string, number>[]): number[];
+  span(rows: Record<string, number>[]): number[];
+  answer(row: Record<string, number>): number;
+}
+
+export interface ReadTrace {
+  sentenceRows: Record<string, number>[];
+  spanRows: Record<string, number>[];
+  answerRow: Record<string, number>;
+}
+
+/**
+ * Reads a context with the given scorers: the trained models when answering, a training run's
+ * out-of-fold scores when building the next stage's data (the trace then holds every row).
+ */
+export function readContext(context: ReadingContext, scorers: Scorers, trace?: Partial<ReadTrace>): Omit<Reading, 'answerable'> {
+  if (context.sentences.length === 0) return { sentences: [], shortAnswer: null, confidence: 0 };
+  const rows = sentenceFeatures(context);
+  const scores = scorers.sentence(rows);
+  const order = ranking(scores);
+  const best = context.sentences[order[0]!]!;
+  const spanRows = spanFeatures(context, best, scores[order[0]!]!, 0);
+  const spanScores = spanRows.length > 0 ? scorers.span(spanRows) : [];
+  const answerRow = withSpanScores(answerFeatures(context, order, scores, rows), spanScores);
+  const confidence = scorers.answer(answerRow);
+  if (trace) Object.assign(trace, { sentenceRows: rows, spanRows, answerRow });
+
+  let shortAnswer: ShortAnswer | null = null;
+  if (spanScores.length > 0) {
+    const top = ranking(spanScores)[0]!;
+    const candidate = best.candidates[top]!;
+    const tokens = best.annotated.tokens;
+    const start = best.start + tokens[candidate.first]!.start;
+    const end = best.start + tokens[candidate.last]!.end;
+    shortAnswer = { text: best.article.text.slice(start, end), articleId: best.article.id, start, end, confidence: spanScores[top]! };
+  }
+  return {
+    sentences: order.map((i) => ({ sentence: context.sentences[i]!.id, chunk: context.sentences[i]!.chunk, score: scores[i]! })),
+    shortAnswer,
+    confidence,
+  };
+}
+
+/**
+ * The trained reader, its model loaded from a file (checked against the features this code computes on
+ * first use); `threshold` overrides the model's calibrated answerability threshold.
+ */
+export function loadReader(modelFile: string, threshold?: number): Reader {
+  const model: ReaderModel = loadReaderModel(modelFile);
+  const minConfidence = threshold ?? model.threshold;
+  const scorers: Scorers = {
+    sentence: (rows) => rows.map((row) => model.sentence.predict(row)),
+    span: (rows) => rows.map((row) => model.span.predict(row)),
+    answer: (row) => model.answer.predict(row),
+  };
+  const reader: Reader = {
+    threshold: minConfidence,
+    read(index, question, queryVector, retrieved) {
+      return reader.readSentences(index, question, queryVector, candidateSentences(index, retrieved));
+    },
+    readSentences(index, question, queryVector, sentences) {
+      const reading = readContext(readingContext(index, question, queryVector, sentences), scorers);
+      return { ...reading, answerable: reading.confidence >= minConfidence };
+    },
+  };
+  return reader;
+}

@@ -1,0 +1,144 @@
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../src/config.js';
+import { readQuestionSet } from '../src/eval/question-set.js';
+import { Vocabulary } from '../src/index/spelling.js';
+import { analyse } from '../src/reader/annotate.js';
+import { candidates } from '../src/reader/candidates.js';
+import { Ensemble, loadReaderModel, ReaderModelError } from '../src/reader/model.js';
+import { analyseQuestion } from '../src/reader/question.js';
+import { loadReader } from '../src/reader/reader.js';
+import { openPipeline } from '../src/pipeline.js';
+import { buildInto, tempDir, testConfig } from './helpers.js';
+
+const config = testConfig();
+await buildInto(config);
+const pipeline = await openPipeline(config);
+const index = pipeline.index;
+const textOf = (sentence: string, first: number, last: number, tokens: { start: number; end: number }[]) => sentence.slice(tokens[first]!.start, tokens[last]!.end);
+
+describe('annotations made at embed time', () => {
+  it('are stored for every sentence, with token offsets into the sentence', () => {
+    expect(index.annotations).toHaveLength(index.sentences.length);
+    for (const [id, record] of index.sentences.entries()) {
+      const text = index.articles.get(record.articleId)!.text.slice(record.start, record.end);
+      const a = index.annotations[id]!;
+      for (let i = 0; i < a.t.length; i += 3) expect(a.t[i + 1]!).toBeLessThanOrEqual(text.length);
+    }
+  });
+
+  it('find dates, numbers, names and noun phrases as candidate answers', () => {
+    const sentence = 'North Korean dictator Kim Jong-un toured an aviation factory on Friday in Komsomolsk-na-Amur, about 150km from the border, and watched an Su-35 fighter jet.';
+    const annotated = analyse(sentence);
+    const found = candidates(annotated).map((c) => `${c.kind}:${textOf(sentence, c.first, c.last, annotated.tokens)}`);
+    expect(found).toEqual(expect.arrayContaining(['DATE:Friday', 'PROPER:Kim Jong-un', 'PROPER:Komsomolsk-na-Amur', 'NOUN_PHRASE:aviation factory']));
+    expect(found.some((f) => f.endsWith(':150km') || f.endsWith(':150'))).toBe(true);
+  });
+});
+
+describe('question analysis', () => {
+  it.each([
+    ['How many troops did Russia send?', 'howMany'],
+    ['how much did the deal cost', 'howMuch'],
+    ['When did Kim arrive?', 'when'],
+    ['What year was the cosmodrome built?', 'when'],
+    ['Where did they meet?', 'where'],
+    ['which city did Kim visit first', 'where'],
+    ['Who accompanied Kim?', 'who'],
+    ['Why did Kim travel by train?', 'why'],
+    ['Which brigade took Andriivka?', 'which'],
+  ])('"%s" asks a %s question', (question, type) => {
+    expect(analyseQuestion(question).type).toBe(type);
+  });
+});
+
+describe('casual questions', () => {
+  const vocabulary = Vocabulary.of(['Kim Jong-un arrived in Vladivostok.', 'Kim met Putin. Prigozhin died. Kim said the train was slow.', 'Shoigu met the commanders.']);
+
+  it('corrects a misspelt name, or a rare long word, to the closest word of the coverage', () => {
+    expect(vocabulary.correct('where is vladivostock').text).toBe('where is vladivostok');
+    expect(vocabulary.correct('How did Prigozin die?')).toEqual({ text: 'How did Prigozhin die?', corrections: [{ from: 'Prigozin', to: 'Prigozhin' }] });
+    expect(vocabulary.correct('which comanders').text).toBe('which commanders');
+  });
+
+  it('never changes a known word, an ordinary word the coverage lacks, or an inflection', () => {
+    for (const question of ['Where did Kim meet Putin?', 'kims train', 'How long should I boil an egg?', 'Did the trains arrive?', 'What do Ukrainians think?', 'Did Shoigu change his mind?']) {
+      expect(vocabulary.correct(question)).toEqual({ text: question, corrections: [] });
+    }
+  });
+
+  it('reads a misspelt question as meant, and says how it read it', async () => {
+    const answer = await pipeline.ask('how far is vladivostock from north korea');
+    expect(answer.readAs).toBe('how far is vladivostok from north korea');
+    expect(answer.found).toBe(true);
+    expect(answer.passages[0]!.quote).toMatch(/150km/);
+  });
+});
+
+describe('the reader in the pipeline', () => {
+  it('puts the answer in the first quote and singles out the short answer as an exact substring', async () => {
+    const answer = await pipeline.ask('Where did Kim Jong-un and Putin meet?');
+    expect(answer.found).toBe(true);
+    expect(answer.passages[0]!.quote).toMatch(/Vostochny|space base|cosmodrome/);
+    const short = answer.shortAnswer!;
+    const article = index.articles.get(short.articleId)!;
+    expect(article.text.slice(short.start, short.end)).toBe(short.text);
+    expect(short.start).toBeGreaterThanOrEqual(answer.passages[0]!.quoteStart);
+    expect(short.end).toBeLessThanOrEqual(answer.passages[0]!.quoteEnd);
+    expect(short.confidence).toBeGreaterThan(0);
+    expect(answer.confidence).toBeGreaterThanOrEqual(pipeline.reader.threshold);
+  });
+
+  it('refuses most near misses of the tuning set: covered topics, facts the coverage lacks', async () => {
+    const nearMisses = readQuestionSet(path.join(PROJECT_ROOT, 'eval', 'questions.json')).offTopic.filter((q) => q.kind === 'near-miss');
+    let refused = 0;
+    for (const q of nearMisses) if (!(await pipeline.ask(q.question)).found) refused++;
+    // `npm run eval` reports the exact share, and the held-out set's.
+    expect(refused / nearMisses.length).toBeGreaterThanOrEqual(0.6);
+  });
+
+  it('answers with no short answer and no quote when it refuses', async () => {
+    const answer = await pipeline.ask('Who is Kim Jong-un’s wife?');
+    expect(answer).toMatchObject({ found: false, shortAnswer: null, passages: [] });
+  });
+});
+
+describe('the reader model file', () => {
+  const shipped = path.join(PROJECT_ROOT, 'models', 'reader', 'reader.json');
+
+  it('scores a tree ensemble the way XGBoost does (x < threshold goes to "yes")', () => {
+    const tree = { feature: [0, -1, -1], threshold: [0.5, 0, 0], yes: [1, 0, 0], no: [2, 0, 0], value: [0, -1, 2] };
+    const ensemble = new Ensemble('test', { features: ['a'], baseMargin: 0, trees: [tree, tree] }, 'test.json');
+    expect(ensemble.predict({ a: 0.25 })).toBeCloseTo(1 / (1 + Math.exp(2)), 10);
+    expect(ensemble.predict({ a: 0.5 })).toBeCloseTo(1 / (1 + Math.exp(-4)), 10);
+  });
+
+  it('ships with its provenance and a calibrated threshold', () => {
+    const model = loadReaderModel(shipped);
+    expect(model.threshold).toBeGreaterThan(0);
+    expect(model.threshold).toBeLessThan(1);
+    expect(JSON.parse(readFileSync(shipped, 'utf8')).provenance).toMatch(/SQuAD.*CC BY-SA 4\.0/s);
+  });
+
+  it('names the file and the command that rebuilds it when it is missing or damaged', () => {
+    const dir = tempDir();
+    expect(() => loadReader(path.join(dir, 'reader.json'))).toThrow(ReaderModelError);
+    expect(() => loadReader(path.join(dir, 'reader.json'))).toThrow(/reader\.json is missing.*npm run train-reader/);
+    writeFileSync(path.join(dir, 'broken.json'), '{"format": "coverage-bot-reader/1", "models": ');
+    expect(() => loadReader(path.join(dir, 'broken.json'))).toThrow(/broken\.json is not valid JSON.*npm run train-reader/);
+  });
+
+  it('refuses to read with a model trained on other features', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'reader.json');
+    copyFileSync(shipped, file);
+    const model = JSON.parse(readFileSync(file, 'utf8'));
+    model.models.sentence.features = model.models.sentence.features.map((f: string, i: number) => (i === 0 ? 'somethingElse' : f));
+    writeFileSync(file, JSON.stringify(model));
+    const reader = loadReader(file);
+    expect(() => reader.read(index, 'Where did Kim meet Putin?', new Float32Array(index.manifest.model.dimension), [{ label: 0, score: 1 }])).toThrow(/trained on other sentence features.*npm run train-reader/);
+    // The pipeline reads one question as it opens, so the bot and the CLI fail at start, not at a user's question.
+    await expect(openPipeline(testConfig({ EMBEDDINGS_DIR: config.embeddingsDir, READER_MODEL: file }))).rejects.toThrow(ReaderModelError);
+  });
+});
