@@ -28,7 +28,10 @@ import { loadEmbedder, type Embedder } from '../src/embedder.js';
 import { buildIndex, chunkingSignature, modelSignature } from '../src/index/build.js';
 import { currentVersion, loadIndex, modelMismatch, type IndexSnapshot } from '../src/index/store.js';
 import { buildHnswIndex, loadHnswIndex, type HnswParams, type VectorIndex } from '../src/index/vector-index.js';
-import { openPipeline } from '../src/pipeline.js';
+import { openPipeline, RETRIEVE_LIMIT } from '../src/pipeline.js';
+import { annotate } from '../src/reader/annotate.js';
+import { splitSentences } from '../src/sentences.js';
+import { retrieve } from '../src/retrieve.js';
 
 // ---------------------------------------------------------------------------------------------- settings
 
@@ -287,6 +290,10 @@ async function benchEmbedding(config: Config, embedder: Embedder, articles: Arti
     }
   }
   const rows = PLAN.batchSizes.map((b) => best.get(b)!);
+  // The reader's annotations, made at embed time for every sentence of the same chunks (best of the reps).
+  const sentences = texts.flatMap((text) => splitSentences(text).map((s) => text.slice(s.start, s.end)));
+  let annotateMs = Infinity;
+  for (let rep = 0; rep < PLAN.embedReps; rep++) annotateMs = Math.min(annotateMs, (await timed(() => sentences.forEach((s) => annotate(s)))).ms);
   // The smallest batch within 3 % of the best: larger batches only add padding waste and latency.
   const fastest = Math.max(...rows.map((row) => row.project));
   const recommended = rows.find((row) => row.project >= fastest * 0.97)!;
@@ -296,6 +303,7 @@ async function benchEmbedding(config: Config, embedder: Embedder, articles: Arti
     inputNames: session.inputNames,
     rows,
     recommended: recommended.batchSize,
+    annotation: { sentences: sentences.length, ms: annotateMs, embedMs: (texts.length / best.get(config.embedding.batchSize)!.project) * 1000 },
   };
 }
 
@@ -404,6 +412,8 @@ interface SizeResult {
   embedQuery: Percentiles;
   dense: Percentiles;
   lexical: Percentiles;
+  /** The reading stage alone: every sentence of the retrieved chunks scored, the short answer, the verdict. */
+  read: Percentiles;
   questions: number;
   rssKb: number;
 }
@@ -422,8 +432,11 @@ async function benchSize(name: string, dir: string, build: BuildRecord | undefin
   const embedQuery: number[] = [];
   const dense: number[] = [];
   const lexical: number[] = [];
+  const read: number[] = [];
   for (const question of questions) {
     const vector = await timed(() => pipeline.embedder.embedQuery(question));
+    const retrieved = retrieve(pipeline.index, question, vector.value, { mode: config.retrieval.mode, limit: RETRIEVE_LIMIT });
+    read.push((await timed(() => pipeline.reader.read(pipeline.index, question, vector.value, retrieved))).ms);
     embedQuery.push(vector.ms);
     dense.push((await timed(() => pipeline.index.dense.search(vector.value, PIPELINE_DEPTH))).ms);
     // Both BM25 searches a question makes: over chunks and over whole articles.
@@ -442,6 +455,7 @@ async function benchSize(name: string, dir: string, build: BuildRecord | undefin
     embedQuery: percentiles(embedQuery),
     dense: percentiles(dense),
     lexical: percentiles(lexical),
+    read: percentiles(read),
     questions: questions.length,
     rssKb: peakRssKb(),
   };
@@ -624,6 +638,8 @@ function render(r: Results): string {
     '',
     '## 1. Embedding throughput',
     '',
+    `**The reader's annotations** (src/reader/annotate.ts, made by \`npm run embed\` for every sentence): the ${e.annotation.sentences} sentences of these chunks annotated in ${ms(e.annotation.ms)} ms (${(e.annotation.sentences / (e.annotation.ms / 1000)).toFixed(0)} sentences/s), ${((e.annotation.ms / e.annotation.embedMs) * 100).toFixed(1)} % of the time it takes to embed the chunks alone at the configured batch size; a build also embeds every sentence, so the share of a whole build is smaller still.`,
+    '',
     `${e.chunks} real chunks from ${r.embeddingSource} (${e.tokens.min}-${e.tokens.max} tokens, mean ${e.tokens.mean.toFixed(0)}), embedded through \`Embedder.embedPassages\` ("project": tokenize + ONNX + pooling + normalise + copy) and, as the ceiling, the same tokenized batches (same order, padding and prefix) through a bare \`onnxruntime-node\` InferenceSession on the same model file (inputs: ${e.inputNames.join(', ')}). "Tokenizer" is the transformers.js tokenizer alone on the same batches.`,
     '',
     table(
@@ -644,8 +660,8 @@ function render(r: Results): string {
     `Each index is built with \`buildIndex\` into \`.cache/bench/<name>\` and reused by later runs. Questions: the shipped eval questions for the shipped corpus, SciFact queries for the SciFact indexes; ${WARMUP_QUESTIONS} warm-up questions first, then ${largest.questions} timed ones through \`Pipeline.ask\` (embed + hybrid retrieval + answer with quotes; no Discord). The part columns time each step alone on the same questions (dense and BM25 at the pipeline's depth of ${PIPELINE_DEPTH}). All times in ms, p50 / p95 / p99.`,
     '',
     table(
-      ['index', 'chunks', 'sentences', 'ask', 'embed query', 'dense search', 'BM25', 'load (loadIndex)', 'peak RSS so far'],
-      r.sizes.map((s) => [s.name, s.chunks, s.sentences, fmt(s.ask), fmt(s.embedQuery), fmt(s.dense), fmt(s.lexical), `${ms(s.loadMs)} ms`, mb(s.rssKb)]),
+      ['index', 'chunks', 'sentences', 'ask', 'embed query', 'dense search', 'BM25', 'reader', 'load (loadIndex)', 'peak RSS so far'],
+      r.sizes.map((s) => [s.name, s.chunks, s.sentences, fmt(s.ask), fmt(s.embedQuery), fmt(s.dense), fmt(s.lexical), fmt(s.read), `${ms(s.loadMs)} ms`, mb(s.rssKb)]),
     ),
     '',
     `**Estimate at ${r.synthetic.count.toLocaleString('en')} chunks** (no real corpus that large here): p95 ≈ ${ms(estimate100k)} ms = ask p95 at ${largest.chunks} chunks (${ms(largest.ask.p95)}) − its dense p95 (${ms(largest.dense.p95)}) + synthetic dense p95 at depth ${PIPELINE_DEPTH} (${ms(synthDefault?.latencyAtDepth.p95 ?? NaN)}) + BM25 p50 (${ms(largest.lexical.p50)}) × ${(scale - 1).toFixed(1)} for the larger corpus. An estimate, not a measurement.`,
@@ -738,7 +754,7 @@ function printSummary(r: Results): void {
   console.log('\nEmbedding throughput (chunks/s)');
   console.table(r.embedding.rows.map((row) => ({ batch: row.batchSize, project: +row.project.toFixed(1), ceiling: +row.ceiling.toFixed(1), '%': +((row.project / row.ceiling) * 100).toFixed(0), tokenizer: +row.tokenizer.toFixed(0) })));
   console.log('Warm latency, ms (p50 / p95 / p99)');
-  console.table(r.sizes.map((s) => ({ index: s.name, chunks: s.chunks, ask: fmt(s.ask), embed: fmt(s.embedQuery), dense: fmt(s.dense), bm25: fmt(s.lexical), 'load ms': +s.loadMs.toFixed(0), 'build s': s.build ? +s.build.seconds.toFixed(1) : '?' })));
+  console.table(r.sizes.map((s) => ({ index: s.name, chunks: s.chunks, ask: fmt(s.ask), embed: fmt(s.embedQuery), dense: fmt(s.dense), bm25: fmt(s.lexical), reader: fmt(s.read), 'load ms': +s.loadMs.toFixed(0), 'build s': s.build ? +s.build.seconds.toFixed(1) : '?' })));
   if (r.recall) {
     console.log(`recall@10, real vectors (${r.recall.name})`);
     console.table(r.recall.rows.map((row) => ({ efSearch: row.efSearch, recall: +row.recall.toFixed(4), 'ms p50/p95/p99': fmt(row.latency) })));

@@ -16,18 +16,26 @@ export interface AnswerableQuestion {
   story: string | null;
 }
 
+export interface OffTopicQuestion {
+  id: string;
+  question: string;
+  /** A near miss asks about covered people or events for a fact the coverage lacks; off-topic is unrelated. */
+  kind: 'near-miss' | 'off-topic';
+}
+
 export interface QuestionSet {
   answerable: AnswerableQuestion[];
-  offTopic: { id: string; question: string }[];
+  offTopic: OffTopicQuestion[];
 }
 
 export function readQuestionSet(file: string): QuestionSet {
   return JSON.parse(readFileSync(file, 'utf8')) as QuestionSet;
 }
 
-/** Where each evidence string stands in the corpus (it may stand in several articles). */
-const topScore = (answer: Answer) => Math.max(0, ...answer.passages.map((p) => p.score));
+/** Whether an answer collected with every question answered would be given at a confidence threshold. */
+const answeredAt = (answer: Answer, threshold: number) => answer.found && answer.confidence >= threshold;
 
+/** Where each evidence string stands in the corpus (it may stand in several articles). */
 export function locateEvidence(evidence: string[], articles: Iterable<Article>): { articleId: string; start: number; end: number }[] {
   const spans: { articleId: string; start: number; end: number }[] = [];
   for (const article of articles) {
@@ -45,9 +53,8 @@ export function locateEvidence(evidence: string[], articles: Iterable<Article>):
  * span: in its chunk (the passage), or in its quote (what a user reads first).
  */
 export function hitRank(answer: Answer, spans: ReturnType<typeof locateEvidence>, articles: Map<string, Article>, threshold: number, within: 'chunk' | 'quote' = 'chunk'): number | undefined {
-  if (topScore(answer) < threshold) return undefined;
-  const passages = answer.passages.filter((p) => p.score >= topScore(answer) * 0.6);
-  for (const [i, passage] of passages.entries()) {
+  if (!answeredAt(answer, threshold)) return undefined;
+  for (const [i, passage] of answer.passages.entries()) {
     let start = passage.quoteStart;
     let end = passage.quoteEnd;
     if (within === 'chunk') {
@@ -63,40 +70,48 @@ export interface QuestionSetScores {
   threshold: number;
   hitAt1: number;
   hitAt3: number;
-  /** Hit at 3 counted on the quotes alone. */
+  /** Hits counted on the quotes alone: the first quote, and any of the first three. */
+  quoteHitAt1: number;
   quoteHitAt3: number;
   /** Answerable questions answered (found) at this threshold. */
   answered: number;
+  refusedNearMiss: number;
   refusedOffTopic: number;
   /** Extra off-corpus questions (e.g. SQuAD) refused, when given. */
   refusedExtra?: number;
   misses: string[];
-  /** Off-topic questions answered anyway. */
+  /** Near misses and off-topic questions answered anyway. */
   unrefused: string[];
 }
 
 export interface CollectedAnswers {
   answerable: { question: AnswerableQuestion; answer: Answer; spans: ReturnType<typeof locateEvidence> }[];
-  offTopic: { question: { id: string }; answer: Answer }[];
+  offTopic: { question: OffTopicQuestion; answer: Answer }[];
   extraNegatives: Answer[];
 }
-
 
 export function scoreAt(collected: CollectedAnswers, articles: Map<string, Article>, threshold: number): QuestionSetScores {
   const ranks = collected.answerable.map(({ answer, spans }) => hitRank(answer, spans, articles, threshold));
   const quoteRanks = collected.answerable.map(({ answer, spans }) => hitRank(answer, spans, articles, threshold, 'quote'));
   const share = (n: number, total: number) => (total === 0 ? 0 : n / total);
+  const within = (list: (number | undefined)[], k: number) => share(list.filter((r) => r !== undefined && r <= k).length, list.length);
+  const refused = (kind: OffTopicQuestion['kind']) => {
+    const asked = collected.offTopic.filter(({ question }) => question.kind === kind);
+    return share(asked.filter(({ answer }) => !answeredAt(answer, threshold)).length, asked.length);
+  };
   return {
     threshold,
-    hitAt1: share(ranks.filter((r) => r === 1).length, ranks.length),
-    hitAt3: share(ranks.filter((r) => r !== undefined && r <= 3).length, ranks.length),
-    quoteHitAt3: share(quoteRanks.filter((r) => r !== undefined && r <= 3).length, ranks.length),
-    answered: share(collected.answerable.filter(({ answer }) => topScore(answer) >= threshold).length, ranks.length),
-    refusedOffTopic: share(collected.offTopic.filter(({ answer }) => topScore(answer) < threshold).length, collected.offTopic.length),
+    hitAt1: within(ranks, 1),
+    hitAt3: within(ranks, 3),
+    quoteHitAt1: within(quoteRanks, 1),
+    quoteHitAt3: within(quoteRanks, 3),
+    answered: share(collected.answerable.filter(({ answer }) => answeredAt(answer, threshold)).length, ranks.length),
+    refusedNearMiss: refused('near-miss'),
+    refusedOffTopic: refused('off-topic'),
     refusedExtra: collected.extraNegatives.length
-      ? share(collected.extraNegatives.filter((a) => topScore(a) < threshold).length, collected.extraNegatives.length)
+      ? share(collected.extraNegatives.filter((a) => !answeredAt(a, threshold)).length, collected.extraNegatives.length)
       : undefined,
     misses: collected.answerable.filter((_, i) => ranks[i] === undefined || ranks[i]! > 3).map(({ question }) => question.id),
-    unrefused: collected.offTopic.filter(({ answer }) => topScore(answer) >= threshold).map(({ question }) => question.id),
+    unrefused: collected.offTopic.filter(({ answer }) => answeredAt(answer, threshold)).map(({ question }) => question.id),
   };
 }

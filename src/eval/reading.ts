@@ -1,0 +1,123 @@
+/**
+ * The reader on SQuAD's test articles (src/eval/squad.ts TEST_ARTICLES, never trained or tuned on), in the
+ * two settings the evaluation reports:
+ *  - paragraph given (the SQuAD setting): the reader weighs the sentences of the question's own
+ *    paragraph; EM/F1 with the official normalisation, answer-sentence accuracy, and for SQuAD 2.0 the
+ *    scores with abstention (HasAns F1, NoAns accuracy, overall EM/F1);
+ *  - open corpus: the test articles indexed as a corpus, every question asked through the whole pipeline
+ *    (retrieval, reader, answer): gold answer in the first quote, short-answer EM/F1, answered share of
+ *    answerable questions, refused share of unanswerable ones.
+ */
+import type { Answer } from '../answer.js';
+import type { RetrievalMode } from '../config.js';
+import type { Embedder } from '../embedder.js';
+import type { IndexSnapshot } from '../index/store.js';
+import { answerQuestion } from '../pipeline.js';
+import type { CandidateSentence } from '../reader/features.js';
+import type { Reader } from '../reader/reader.js';
+import type { IndexedQuestion } from './cached-index.js';
+import { bestOverGold, exactMatch, f1Score, squadScores, type SquadScores } from './squad.js';
+
+export interface ParagraphScores {
+  questions: number;
+  /** The first sentence holds a gold answer (answerable questions). */
+  sentenceAccuracy: number;
+  /** Scores when the reader always answers (SQuAD 1.1 style, answerable questions only). */
+  alwaysAnswer: { exact: number; f1: number };
+  /** Scores with abstention at the reader's threshold (SQuAD 2.0 style). */
+  withAbstention: SquadScores;
+}
+
+/** The sentences of a question's own paragraph, as the reader's candidates. */
+function paragraphSentences(index: IndexSnapshot, question: IndexedQuestion): CandidateSentence[] {
+  const out: CandidateSentence[] = [];
+  index.sentences.forEach((s, id) => {
+    if (s.articleId !== question.articleId || s.start < question.paragraphStart || s.end > question.paragraphEnd) return;
+    const chunk = index.chunks.findIndex((c) => c.articleId === s.articleId && c.firstSentence <= id && id < c.firstSentence + c.sentenceCount);
+    out.push({ id, chunk, chunkRank: 0, articleRank: 0 });
+  });
+  return out;
+}
+
+const holdsGold = (index: IndexSnapshot, sentence: number, q: IndexedQuestion) => {
+  const s = index.sentences[sentence]!;
+  return s.articleId === q.articleId && q.documentAnswers.some((a) => a.start >= s.start && a.start < s.end);
+};
+
+const golds = (q: IndexedQuestion) => q.documentAnswers.map((a) => a.text);
+
+export async function paragraphGiven(reader: Reader, embedder: Embedder, index: IndexSnapshot, questions: IndexedQuestion[]): Promise<ParagraphScores> {
+  const rows: { prediction: string; golds: string[]; impossible: boolean }[] = [];
+  const always: { exact: number; f1: number }[] = [];
+  const sentenceHits: boolean[] = [];
+  for (const q of questions) {
+    const vector = await embedder.embedQuery(q.question);
+    const reading = reader.readSentences(index, q.question, vector, paragraphSentences(index, q));
+    // With no candidate span in it, the best sentence itself is the answer given (never '', which would
+    // count as a refusal).
+    const best = reading.sentences[0];
+    const sentence = best ? index.articles.get(index.sentences[best.sentence]!.articleId)!.text.slice(index.sentences[best.sentence]!.start, index.sentences[best.sentence]!.end) : '';
+    const span = reading.shortAnswer?.text ?? sentence;
+    if (!q.impossible) {
+      always.push({ exact: bestOverGold(exactMatch, span, golds(q)), f1: bestOverGold(f1Score, span, golds(q)) });
+      sentenceHits.push(reading.sentences.length > 0 && holdsGold(index, reading.sentences[0]!.sentence, q));
+    }
+    rows.push({ prediction: reading.answerable ? span : '', golds: golds(q), impossible: q.impossible });
+  }
+  const mean = (xs: number[]) => (xs.length === 0 ? 0 : (100 * xs.reduce((a, b) => a + b, 0)) / xs.length);
+  return {
+    questions: questions.length,
+    sentenceAccuracy: mean(sentenceHits.map(Number)),
+    alwaysAnswer: { exact: mean(always.map((a) => a.exact)), f1: mean(always.map((a) => a.f1)) },
+    withAbstention: squadScores(rows),
+  };
+}
+
+export interface OpenCorpusRun {
+  question: IndexedQuestion;
+  answer: Answer;
+}
+
+/** Every question through the pipeline's own path, collected with no threshold applied. */
+export async function askAll(reader: Reader, embedder: Embedder, index: IndexSnapshot, questions: IndexedQuestion[], mode: RetrievalMode = 'hybrid'): Promise<OpenCorpusRun[]> {
+  const runs: OpenCorpusRun[] = [];
+  for (const question of questions) {
+    runs.push({ question, answer: await answerQuestion({ index, embedder, reader }, question.question, { mode, passages: 3, answerAll: true }) });
+  }
+  return runs;
+}
+
+export interface OpenCorpusScores {
+  threshold: number;
+  /** Answerable questions whose first quote holds a gold answer (whatever the threshold). */
+  goldInFirstQuote: number;
+  goldInQuotes: number;
+  /** Short answers against the gold, over the answerable questions; a refusal scores 0. */
+  shortExact: number;
+  shortF1: number;
+  answerableAnswered: number;
+  unanswerableRefused: number;
+  /** All questions, SQuAD 2.0 style (a refusal is right on an unanswerable question). */
+  overall: SquadScores;
+}
+
+export function scoreOpenCorpus(runs: OpenCorpusRun[], threshold: number): OpenCorpusScores {
+  const answerable = runs.filter((r) => !r.question.impossible);
+  const impossible = runs.filter((r) => r.question.impossible);
+  const answered = (r: OpenCorpusRun) => r.answer.found && r.answer.confidence >= threshold;
+  const inQuote = (r: OpenCorpusRun, n: number) =>
+    r.answer.passages.slice(0, n).some((p) => p.articleId === r.question.articleId && r.question.documentAnswers.some((a) => a.start >= p.quoteStart && a.end <= p.quoteEnd));
+  const prediction = (r: OpenCorpusRun) => (answered(r) ? (r.answer.shortAnswer?.text ?? r.answer.passages[0]!.quote) : '');
+  const pct = (n: number, total: number) => (total === 0 ? 0 : (100 * n) / total);
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  return {
+    threshold,
+    goldInFirstQuote: pct(answerable.filter((r) => inQuote(r, 1)).length, answerable.length),
+    goldInQuotes: pct(answerable.filter((r) => inQuote(r, 3)).length, answerable.length),
+    shortExact: pct(sum(answerable.map((r) => bestOverGold(exactMatch, prediction(r), golds(r.question)))), answerable.length),
+    shortF1: pct(sum(answerable.map((r) => bestOverGold(f1Score, prediction(r), golds(r.question)))), answerable.length),
+    answerableAnswered: pct(answerable.filter(answered).length, answerable.length),
+    unanswerableRefused: pct(impossible.filter((r) => !answered(r)).length, impossible.length),
+    overall: squadScores(runs.map((r) => ({ prediction: prediction(r), golds: golds(r.question), impossible: r.question.impossible }))),
+  };
+}
