@@ -14,7 +14,6 @@ import {
   IndexError,
   IndexMissingError,
   loadIndex,
-  lockIndex,
   modelMismatch,
   writeIndex,
   type ChunkingSignature,
@@ -23,6 +22,7 @@ import {
   type ModelSignature,
   type SentenceRecord,
 } from './store.js';
+import { lockIndex } from './lock.js';
 import { buildHnswIndex, type HnswParams } from './vector-index.js';
 
 export interface BuildProgress {
@@ -146,7 +146,9 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const { embedder } = options;
   const model = modelSignature(embedder);
   const chunking = chunkingSignature(embedder, options.chunking);
-  const release = await lockIndex(options.dir);
+  const lock = await lockIndex(options.dir);
+  // Losing the lock (taken over after a stall) stops the build like Ctrl-C does.
+  options = { ...options, signal: options.signal ? AbortSignal.any([options.signal, lock.signal]) : lock.signal };
   try {
     const { previous, reason } = await reusableIndex(options, model, chunking);
     const previousHashes = previous?.manifest.articles ?? {};
@@ -250,7 +252,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       fullRebuildReason: reason,
     };
   } finally {
-    await release();
+    await lock.release();
   }
 }
 
