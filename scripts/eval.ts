@@ -8,7 +8,6 @@
  * Usage: npm run eval -- [DATASET_DIR ...] [--modes hybrid,dense,lexical] [--max-queries N] [--negatives SQUAD_DIR]
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { buildAnswer, type Answer } from '../src/answer.js';
 import { loadConfig, PROJECT_ROOT, RETRIEVAL_MODES, type Config, type RetrievalMode } from '../src/config.js';
 import { loadCorpus } from '../src/corpus/load.js';
@@ -19,7 +18,9 @@ import { locateEvidence, readQuestionSet, scoreAt, type CollectedAnswers, type Q
 import { buildIndex, chunkingSignature, modelSignature } from '../src/index/build.js';
 import { loadIndex, type IndexSnapshot } from '../src/index/store.js';
 import { retrieve } from '../src/retrieve.js';
+import { ArgumentError, parseCommandLine } from '../src/cli/args.js';
 import { embedProgressBar, formatBuildReport } from '../src/cli/progress.js';
+import { exitWithError } from '../src/errors.js';
 
 const REFERENCE_NDCG10: Record<string, Record<string, number>> = {
   'BM25 (BEIR paper)': { scifact: 0.665, nfcorpus: 0.325 },
@@ -27,6 +28,7 @@ const REFERENCE_NDCG10: Record<string, Record<string, number>> = {
   'bge-small-en-v1.5': { scifact: 0.713, nfcorpus: 0.343 },
   'BM25 + bge-base, RRF (Anserini)': { scifact: 0.742, nfcorpus: 0.373 },
 };
+const USAGE = 'Usage: npm run eval -- [DATASET_DIR ...] [--modes hybrid,dense,lexical] [--max-queries N] [--negatives SQUAD_DIR]';
 const THRESHOLDS = [0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6];
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`.padStart(6);
@@ -101,12 +103,22 @@ async function collectAnswers(ask: Ask, index: IndexSnapshot, set: QuestionSet, 
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: { modes: { type: 'string' }, 'max-queries': { type: 'string' }, negatives: { type: 'string' } },
-  });
+  const { values, positionals } = parseCommandLine(
+    {
+      allowPositionals: true,
+      options: { modes: { type: 'string' }, 'max-queries': { type: 'string' }, negatives: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    },
+    'npm run eval',
+  );
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
   const modes = (values.modes?.split(',') ?? [...RETRIEVAL_MODES]) as RetrievalMode[];
+  const badMode = modes.find((mode) => !RETRIEVAL_MODES.includes(mode));
+  if (badMode !== undefined) throw new ArgumentError(`--modes takes a comma-separated list of ${RETRIEVAL_MODES.join(', ')} (got "${badMode}").`);
   const maxQueries = Number(values['max-queries'] ?? Infinity);
+  if (!(maxQueries >= 1)) throw new ArgumentError(`--max-queries must be a positive number (got "${values['max-queries']}").`);
   const config = await loadConfig();
   const embedder = await loadEmbedder(config.embedding);
   const chunking = chunkingSignature(embedder, config.chunking);
@@ -147,7 +159,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+main().catch((error: unknown) => exitWithError(error));

@@ -7,11 +7,12 @@ import { buildAnswer, type Answer } from './answer.js';
 import type { Config } from './config.js';
 import { loadCorpus } from './corpus/load.js';
 import { loadEmbedder, type Embedder } from './embedder.js';
+import { UserFacingError } from './errors.js';
 import { buildIndex, modelSignature, type BuildProgress, type BuildReport } from './index/build.js';
 import { currentVersion, IndexError, IndexMissingError, loadIndex, modelMismatch, type IndexSnapshot } from './index/store.js';
 import { retrieve } from './retrieve.js';
 
-export class QuestionError extends Error {
+export class QuestionError extends UserFacingError {
   override name = 'QuestionError';
 }
 

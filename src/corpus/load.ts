@@ -5,13 +5,14 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import slugify from '@sindresorhus/slugify';
+import { UserFacingError } from '../errors.js';
 import { parseJsonLines, parseMarkdown, parsePlainText, SUPPORTED_EXTENSIONS, type ParseResult } from './formats.js';
 import type { Article, ArticleDraft, Corpus, CorpusProblem } from './types.js';
 
 const MAX_SLUG_LENGTH = 80;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-export class CorpusError extends Error {
+export class CorpusError extends UserFacingError {
   override name = 'CorpusError';
 }
 

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Article } from '../corpus/types.js';
+import { UserFacingError } from '../errors.js';
 import type { Span } from '../sentences.js';
 import { LexicalIndex } from './lexical-index.js';
 import { loadHnswIndex, type HnswParams, type VectorIndex } from './vector-index.js';
@@ -84,7 +85,7 @@ export interface IndexContents extends SearchParts {
   articles: Article[];
 }
 
-export class IndexError extends Error {
+export class IndexError extends UserFacingError {
   override name = 'IndexError';
 }
 
