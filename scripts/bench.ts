@@ -784,7 +784,7 @@ async function main(): Promise<void> {
   const hasScifact = existsSync(path.join(scifactDir, 'corpus.jsonl'));
   if (!hasScifact) log(`no SciFact corpus in ${DATA_DIR}: only the shipped corpus and synthetic vectors will be measured (pass --data DIR)`);
   const scifact = hasScifact ? readJsonl(path.join(scifactDir, 'corpus.jsonl')) : [];
-  const shipped = await loadCorpus(config.corpusDir);
+  const shipped = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes });
 
   phase('embedding');
   const embedding = await benchEmbedding(config, embedder, hasScifact ? scifact : shipped.articles);

@@ -46,7 +46,7 @@ async function cachedIndex(config: Config, embedder: Embedder, name: string, cor
   const { m, efConstruction } = config.hnsw;
   const key = cacheKey({ model: modelSignature(embedder), chunking: chunkingSignature(embedder, config.chunking), hnsw: { m, efConstruction } });
   const dir = path.join(PROJECT_ROOT, '.cache', 'eval', `${name}-${key}`);
-  const corpus = await loadCorpus(corpusPath);
+  const corpus = await loadCorpus(corpusPath, { maxArticleBytes: config.maxArticleBytes });
   const bar = embedProgressBar();
   const started = performance.now();
   const report = await buildIndex({ articles: corpus.articles, embedder, dir, chunking: config.chunking, hnsw: config.hnsw, onProgress: bar.update });

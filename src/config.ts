@@ -60,6 +60,8 @@ export interface DiscordConfig {
 
 export interface Config {
   corpusDir: string;
+  /** Largest article accepted, in bytes (a .txt/.md file, or one line of a .jsonl file). */
+  maxArticleBytes: number;
   embeddingsDir: string;
   embedding: EmbeddingConfig;
   chunking: ChunkingConfig;
@@ -138,6 +140,7 @@ function snowflake(env: Env, name: string): string | undefined {
 export function configFromEnv(env: Env): Config {
   return {
     corpusDir: directory(env, 'CORPUS_DIR', 'articles'),
+    maxArticleBytes: integer(env, 'MAX_ARTICLE_BYTES', 2 * 1024 * 1024, 1024, 1024 * 1024 * 1024)!,
     embeddingsDir: directory(env, 'EMBEDDINGS_DIR', 'embeddings'),
     embedding: {
       modelId: text(env, 'EMBEDDING_MODEL') ?? 'local/universal-sentence-encoder-lite',

@@ -61,7 +61,7 @@ export async function openPipeline(config: Config, options: OpenOptions = {}): P
   } catch (error) {
     if (!(error instanceof IndexMissingError) || !options.buildIfMissing) throw error;
     options.onBuildStart?.();
-    const corpus = await loadCorpus(config.corpusDir);
+    const corpus = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes });
     if (corpus.problems.length > 0) {
       const list = corpus.problems.map((p) => `  ${p.source}: ${p.reason}`).join('\n');
       throw new IndexError(`Some article files cannot be read, so no index was built:\n${list}\nFix or remove them, or run \`npm run embed -- --skip-invalid\`.`);

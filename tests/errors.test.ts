@@ -83,6 +83,13 @@ describe('file-system failures while embedding', () => {
     expectOneLineError(result, /^Error: Cannot create the folder .*\/file\/embeddings: a part of that path is a regular file, not a folder/m);
   });
 
+  it('says so when CORPUS_DIR lies below a regular file', async () => {
+    const file = path.join(tempDir(), 'file');
+    await fs.writeFile(file, 'x');
+    const result = runScript('src/cli/embed.ts', [], { CORPUS_DIR: path.join(file, 'articles'), EMBEDDINGS_DIR: tempDir() });
+    expectOneLineError(result, /^Error: Cannot read the corpus folder .*: a part of that path is a regular file/m);
+  });
+
   it.runIf(canDropPrivileges)('says so when EMBEDDINGS_DIR cannot be written (EACCES)', async () => {
     const parent = tempDir();
     await fs.chmod(parent, 0o555);

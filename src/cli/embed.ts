@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     return;
   }
   const config = await loadConfig();
-  const corpus = await loadCorpus(config.corpusDir);
+  const corpus = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes });
   for (const problem of corpus.problems) {
     console.error(sanitizeForTerminal(`${values['skip-invalid'] ? 'Skipped' : 'Cannot read'} ${problem.source}: ${problem.reason}`, { keepNewlines: false }));
   }
@@ -50,6 +50,8 @@ async function main(): Promise<void> {
     });
     bar.stop();
     console.log(formatBuildReport(report));
+    // Repeated after the summary, where they are seen.
+    for (const warning of corpus.warnings) console.log(sanitizeForTerminal(`Warning: ${warning.message}.`, { keepNewlines: false }));
   } catch (error) {
     bar.stop();
     if (controller.signal.aborted) {

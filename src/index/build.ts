@@ -170,11 +170,12 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     const current = new Set(options.articles.map((a) => a.id));
     const removed = Object.keys(previousHashes).filter((id) => !current.has(id));
 
-    // Everything to embed in one stream: each new article's chunks, then its sentences.
+    // Everything to embed in one stream: each new article's chunks, then its sentences. (Plain loops here and
+    // below: push(...array) passes every element on the stack and overflows it for a very long article.)
     const texts: string[] = [];
     for (const plan of plans.filter((p) => !p.reused)) {
-      texts.push(...plan.chunks.map((c) => plan.article.text.slice(c.start, c.end)));
-      texts.push(...plan.sentences.map((s) => plan.article.text.slice(s.start, s.end)));
+      for (const c of plan.chunks) texts.push(plan.article.text.slice(c.start, c.end));
+      for (const s of plan.sentences) texts.push(plan.article.text.slice(s.start, s.end));
     }
     options.onProgress?.({ embedded: 0, toEmbed: texts.length });
     const vectors = await embedder.embedPassages(texts, (embedded) => {
@@ -191,19 +192,17 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       const { sentences } = plan;
       const firstSentence = sentenceRecords.length;
       const position = new Map(sentences.map((s, i) => [s.start, firstSentence + i]));
-      sentenceRecords.push(...sentences.map((s) => ({ articleId: plan.article.id, start: s.start, end: s.end })));
+      for (const s of sentences) sentenceRecords.push({ articleId: plan.article.id, start: s.start, end: s.end });
       for (const chunk of plan.chunks) {
         const first = position.get(chunk.sentences[0]!.start)!;
         chunkRecords.push({ articleId: plan.article.id, start: chunk.start, end: chunk.end, firstSentence: first, sentenceCount: chunk.sentences.length });
       }
       if (plan.reused) {
-        chunkVectors.push(...plan.reused.chunkVectors);
-        sentenceVectorList.push(...plan.reused.sentenceVectors);
+        for (const vector of plan.reused.chunkVectors) chunkVectors.push(vector);
+        for (const vector of plan.reused.sentenceVectors) sentenceVectorList.push(vector);
       } else {
-        chunkVectors.push(...vectors.slice(next, next + plan.chunks.length));
-        next += plan.chunks.length;
-        sentenceVectorList.push(...vectors.slice(next, next + sentences.length));
-        next += sentences.length;
+        for (let i = 0; i < plan.chunks.length; i++) chunkVectors.push(vectors[next++]!);
+        for (let i = 0; i < sentences.length; i++) sentenceVectorList.push(vectors[next++]!);
       }
     }
     options.signal?.throwIfAborted();
