@@ -56,6 +56,8 @@ export interface DiscordConfig {
   askRateLimit: number;
   askRateWindowSeconds: number;
   feedbackLog: string;
+  /** Secret key of the voter pseudonyms in the feedback log; undefined: a random one kept beside the log. */
+  feedbackSalt?: string;
 }
 
 export interface Config {
@@ -136,6 +138,15 @@ function snowflake(env: Env, name: string): string | undefined {
   return raw;
 }
 
+/** A secret: kept verbatim, at least `minLength` characters, and never echoed in the error. */
+function secret(env: Env, name: string, minLength: number): string | undefined {
+  const raw = text(env, name);
+  if (raw !== undefined && raw.length < minLength) {
+    throw new ConfigError(`${name} must be at least ${minLength} characters long (a random string, e.g. from \`openssl rand -hex 32\`).`);
+  }
+  return raw;
+}
+
 /** Builds the configuration from an environment; throws ConfigError naming the variable at fault. */
 export function configFromEnv(env: Env): Config {
   return {
@@ -175,6 +186,7 @@ export function configFromEnv(env: Env): Config {
       askRateLimit: integer(env, 'ASK_RATE_LIMIT', 5, 1, 1000)!,
       askRateWindowSeconds: integer(env, 'ASK_RATE_WINDOW_SECONDS', 60, 1, 86400)!,
       feedbackLog: directory(env, 'FEEDBACK_LOG', 'data/feedback.jsonl'),
+      feedbackSalt: secret(env, 'FEEDBACK_SALT', 16),
     },
   };
 }
