@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ArgumentError, parseCommandLine } from '../src/cli/args.js';
 import { ConfigError } from '../src/config.js';
 import { CorpusError } from '../src/corpus/load.js';
 import { ModelError } from '../src/embedder.js';
@@ -63,11 +64,19 @@ describe('one kind of expected error', () => {
 });
 
 describe('argument errors', () => {
+  it('turns every parseArgs complaint into one ArgumentError line', () => {
+    const options = { k: { type: 'string' }, json: { type: 'boolean' } } as const;
+    expect(() => parseCommandLine({ args: ['--k'], options }, 'npm run ask')).toThrow(
+      new ArgumentError("Option '--k <value>' argument missing. Run `npm run ask -- --help` for the options."),
+    );
+    expect(() => parseCommandLine({ args: ['stray'], options }, 'npm run embed')).toThrow(/^Unexpected argument 'stray'\. Run `npm run embed -- --help`/);
+    expect(() => parseCommandLine({ args: ['--json=yes'], options }, 'npm run ask')).toThrow(ArgumentError);
+    expect(parseCommandLine({ args: ['--k', '3'], options }, 'npm run ask').values).toEqual({ k: '3' });
+  });
+
   it.each([
     ['src/cli/ask.ts', ['--bogus', 'Where?'], /^Error: Unknown option '--bogus'\. Run `npm run ask -- --help` for the options\.$/m],
     ['src/cli/embed.ts', ['--no-such-flag'], /^Error: Unknown option '--no-such-flag'\. Run `npm run embed -- --help`/m],
-    ['src/cli/ask.ts', ['--k'], /^Error: Option '--k <value>' argument missing/m],
-    ['src/cli/embed.ts', ['stray'], /^Error: Unexpected argument 'stray'/m],
     ['scripts/eval.ts', ['--modes', 'magic'], /^Error: --modes takes a comma-separated list of hybrid, dense, lexical \(got "magic"\)/m],
     ['scripts/bench.ts', ['--fast'], /^Error: Unknown option '--fast'/m],
   ])('%s %j is one line and exit code 1', (script, args, message) => {
