@@ -120,6 +120,16 @@ describe('file-system failures while embedding', () => {
     });
     expectOneLineError(result, /^Error: Cannot create the folder .*\/embeddings: the file system is read-only/m);
   });
+
+
+  it.runIf(canMountReadOnly)('says so when the disk fills up while the index is written (ENOSPC)', async () => {
+    const small = tempDir();
+    // A 12 KB file system in the child's own mount table: the manifest fits, the vectors do not.
+    const result = runScript('src/cli/embed.ts', [], { CORPUS_DIR: await smallCorpus(), EMBEDDINGS_DIR: path.join(small, 'embeddings') }, {
+      prefix: ['unshare', '-m', 'sh', '-c', `mount -t tmpfs -o size=12k tmpfs '${small}' && exec "$@"`, 'sh'],
+    });
+    expectOneLineError(result, /^Error: No space left on the disk while trying to write .*\/embeddings\/\.staging-[^/]+\/\S+\. Free some space/m);
+  });
 });
 
 describe('the bot entry points', () => {

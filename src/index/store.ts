@@ -110,6 +110,10 @@ async function writeFlushed(file: string, data: string | Uint8Array): Promise<vo
   try {
     await handle.writeFile(data);
     await handle.sync();
+  } catch (error) {
+    // Writes through a handle do not say which file failed (e.g. ENOSPC); the message should.
+    (error as NodeJS.ErrnoException).path ??= file;
+    throw error;
   } finally {
     await handle.close();
   }
