@@ -17,8 +17,14 @@ const LOCK_DIR = '.embed.lock';
 const OWNER_FILE = '.embed.lock.json';
 /** Left by versions that locked with a pid file. */
 const LEGACY_LOCK = '.lock';
-export const STALE_MS = 15_000;
-const UPDATE_MS = 3_000;
+/**
+ * A build blocks its event loop for long stretches (chunking, the native HNSW build), during which the lock
+ * is not refreshed; a minute keeps such a build's lock from looking abandoned, and a killed run's lock expires
+ * a minute after its last refresh. (A build that still blocks for longer can have its lock taken over: it then
+ * stops, leaving the live index alone.)
+ */
+export const STALE_MS = 60_000;
+const UPDATE_MS = 5_000;
 
 export interface LockOwner {
   pid: number;
