@@ -18,7 +18,7 @@ import {
 import type { Answer } from '../src/answer.js';
 import type { BotContext } from '../src/bot/context.js';
 import { answerEmbed, articleLabel, LIMITS, trimText } from '../src/bot/embeds.js';
-import { hashUserId, type Vote } from '../src/bot/feedback.js';
+import type { Vote } from '../src/bot/feedback.js';
 import { expiredComponents, NO_MENTIONS, notice } from '../src/bot/replies.js';
 import { showArticle } from '../src/bot/source-pages.js';
 import { QuestionError, validateQuestion } from '../src/pipeline.js';
@@ -133,7 +133,7 @@ async function vote(interaction: MessageComponentInteraction, ctx: BotContext): 
     return;
   }
   const value: Vote = choice === 'down' ? 'down' : 'up';
-  const userHash = hashUserId(interaction.user.id);
+  const userHash = await ctx.feedback.hashUser(interaction.user.id);
   const state = session.data;
   if (state.votes.get(userHash) === value) {
     await interaction.reply(notice('Your vote on this answer is already recorded. Thank you!'));
@@ -143,9 +143,9 @@ async function vote(interaction: MessageComponentInteraction, ctx: BotContext): 
   await ctx.feedback.append({
     timestamp: new Date().toISOString(),
     vote: value,
-    question: state.answer.question,
+    // A private answer was for the asker's eyes only: its text stays out of the log.
+    ...(state.private ? {} : { question: state.answer.question, answer: state.answer.answer }),
     found: state.answer.found,
-    answer: state.answer.answer,
     citations: state.answer.passages.map((p, i) => ({
       rank: p.rank,
       articleId: p.articleId,

@@ -16,11 +16,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { AutoTokenizer } from '@xenova/transformers';
 import ort from 'onnxruntime-node';
 import { chunkArticle } from '../src/chunking.js';
+import { parseCommandLine } from '../src/cli/args.js';
 import { loadConfig, PROJECT_ROOT, type Config } from '../src/config.js';
+import { exitWithError } from '../src/errors.js';
 import { loadCorpus, parseFiles } from '../src/corpus/load.js';
 import { collapseWhitespace } from '../src/corpus/paragraphs.js';
 import type { Article } from '../src/corpus/types.js';
@@ -35,13 +36,28 @@ import { retrieve } from '../src/retrieve.js';
 
 // ---------------------------------------------------------------------------------------------- settings
 
-const { values: flags } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    data: { type: 'string', default: path.join(PROJECT_ROOT, '..', 'shared', 'eval') },
-    out: { type: 'string' },
-  },
-});
+const USAGE = 'Usage: npm run bench [-- --quick] [--data DIR] [--out FILE]';
+const flags = (() => {
+  try {
+    return parseCommandLine(
+      {
+        options: {
+          quick: { type: 'boolean', default: false },
+          data: { type: 'string', default: path.join(PROJECT_ROOT, '..', 'shared', 'eval') },
+          out: { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      },
+      'npm run bench',
+    ).values;
+  } catch (error) {
+    return exitWithError(error);
+  }
+})();
+if (flags.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const QUICK = flags.quick!;
 const DATA_DIR = path.resolve(flags.data!);
 const CACHE_DIR = path.join(PROJECT_ROOT, '.cache', 'bench');
@@ -784,7 +800,7 @@ async function main(): Promise<void> {
   const hasScifact = existsSync(path.join(scifactDir, 'corpus.jsonl'));
   if (!hasScifact) log(`no SciFact corpus in ${DATA_DIR}: only the shipped corpus and synthetic vectors will be measured (pass --data DIR)`);
   const scifact = hasScifact ? readJsonl(path.join(scifactDir, 'corpus.jsonl')) : [];
-  const shipped = await loadCorpus(config.corpusDir);
+  const shipped = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes });
 
   phase('embedding');
   const embedding = await benchEmbedding(config, embedder, hasScifact ? scifact : shipped.articles);
@@ -854,7 +870,4 @@ async function main(): Promise<void> {
   log(`wrote ${path.relative(PROJECT_ROOT, OUT_FILE)} in ${(results.seconds / 60).toFixed(1)} min`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main().catch((error: unknown) => exitWithError(error));

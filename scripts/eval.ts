@@ -11,7 +11,6 @@
  * Usage: npm run eval -- [DATASET_DIR ...] [--modes hybrid,dense,lexical] [--max-queries N] [--negatives SQUAD_DIR]
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Answer } from '../src/answer.js';
 import { loadConfig, PROJECT_ROOT, RETRIEVAL_MODES, type Config, type RetrievalMode } from '../src/config.js';
 import { loadCorpus } from '../src/corpus/load.js';
@@ -28,6 +27,8 @@ import { answerQuestion } from '../src/pipeline.js';
 import { loadReader, type Reader } from '../src/reader/reader.js';
 import { retrieve } from '../src/retrieve.js';
 import { existsSync } from 'node:fs';
+import { ArgumentError, parseCommandLine } from '../src/cli/args.js';
+import { exitWithError } from '../src/errors.js';
 
 const REFERENCE_NDCG10: Record<string, Record<string, number>> = {
   'BM25 (BEIR paper)': { scifact: 0.665, nfcorpus: 0.325 },
@@ -35,7 +36,8 @@ const REFERENCE_NDCG10: Record<string, Record<string, number>> = {
   'bge-small-en-v1.5': { scifact: 0.713, nfcorpus: 0.343 },
   'BM25 + bge-base, RRF (Anserini)': { scifact: 0.742, nfcorpus: 0.373 },
 };
-const THRESHOLDS = [0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7];
+const USAGE = 'Usage: npm run eval -- [DATASET_DIR ...] [--modes hybrid,dense,lexical] [--max-queries N] [--negatives SQUAD_DIR] [--shared DIR]';
+const THRESHOLDS = [0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7];
 /** Published SQuAD dev scores (whole dev sets; ours are on the 10 test articles). */
 const SQUAD_REFERENCES = [
   ['SQuAD 1.1 paper: logistic regression (dev)', 'EM 40.4 / F1 51.0'],
@@ -120,12 +122,22 @@ async function evaluateReading(config: Config, embedder: Embedder, reader: Reade
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: { modes: { type: 'string' }, 'max-queries': { type: 'string' }, negatives: { type: 'string' }, shared: { type: 'string' } },
-  });
+  const { values, positionals } = parseCommandLine(
+    {
+      allowPositionals: true,
+      options: { modes: { type: 'string' }, 'max-queries': { type: 'string' }, negatives: { type: 'string' }, shared: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    },
+    'npm run eval',
+  );
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
   const modes = (values.modes?.split(',') ?? [...RETRIEVAL_MODES]) as RetrievalMode[];
+  const badMode = modes.find((mode) => !RETRIEVAL_MODES.includes(mode));
+  if (badMode !== undefined) throw new ArgumentError(`--modes takes a comma-separated list of ${RETRIEVAL_MODES.join(', ')} (got "${badMode}").`);
   const maxQueries = Number(values['max-queries'] ?? Infinity);
+  if (!(maxQueries >= 1)) throw new ArgumentError(`--max-queries must be a positive number (got "${values['max-queries']}").`);
   const config = await loadConfig();
   const embedder = await loadEmbedder(config.embedding);
   const reader = loadReader(config.reader.modelFile, config.reader.threshold);
@@ -172,7 +184,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+main().catch((error: unknown) => exitWithError(error));

@@ -57,9 +57,6 @@ export interface AnswerOptions {
 
 export const NOT_FOUND_ANSWER = "The coverage doesn't say: none of the articles answers that question.";
 
-/** Further quotes are shown only when the reader rates them at least this share of the first. */
-const RELATIVE_SCORE = 0.2;
-
 /** Ends a quote's citation inside its sentence: `… the train [1].` */
 function cite(quote: string, n: number): string {
   const match = /([.!?…]["”’)]*)$/.exec(quote);
@@ -71,12 +68,14 @@ export function buildAnswer(index: IndexSnapshot, question: string, reading: Rea
   if (reading.sentences.length === 0 || (!reading.answerable && !options.answerAll)) {
     return { question, found: false, confidence, shortAnswer: null, answer: NOT_FOUND_ANSWER, passages: [], sources: [] };
   }
-  // The best sentences, one per chunk, as long as they score near the first.
+  // The best sentences, one per chunk. (Dropping those the reader rates far below the first was measured:
+  // keeping only those at a fifth of the first's score cost the tuning set 4 points of hit@3 and 12 of quote
+  // hit@3, since the reader's scores on news are less sure than on SQuAD.)
   const chosen: { sentence: number; chunk: number; score: number; article: Article }[] = [];
   const chunks = new Set<number>();
   for (const read of reading.sentences) {
     if (chosen.length >= options.passages) break;
-    if (chunks.has(read.chunk) || read.score < RELATIVE_SCORE * reading.sentences[0]!.score) continue;
+    if (chunks.has(read.chunk)) continue;
     chunks.add(read.chunk);
     chosen.push({ ...read, article: index.articles.get(index.sentences[read.sentence]!.articleId)! });
   }

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { env, pipeline, type FeatureExtractionPipeline, type Tensor } from '@xenova/transformers';
 import type { EmbeddingConfig } from './config.js';
+import { UserFacingError } from './errors.js';
 import { collapseWhitespace } from './corpus/paragraphs.js';
 import { profileFor, type ModelProfile } from './model-profiles.js';
 
@@ -23,7 +24,7 @@ export interface Embedder {
   embedQuery(text: string): Promise<Float32Array>;
 }
 
-export class ModelError extends Error {
+export class ModelError extends UserFacingError {
   override name = 'ModelError';
 }
 

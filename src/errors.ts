@@ -1,7 +1,87 @@
 /**
- * The one base class of the errors a user can act on (a bad setting, a missing file, a question too long):
- * every entry point prints their message on one line and exits 1, and prints anything else as a bug.
+ * The one error path of every entry point (CLI ask and embed, eval, bench, deploy-commands, the bot).
+ * An expected failure is a `UserFacingError`: its message says what went wrong and how to fix it, and it is
+ * printed as one `Error: …` line. File-system failures a user can act on (disk full, no permission, a file
+ * where a folder should be, a read-only disk, too many open files) are turned into such messages here, in
+ * one place. Anything else is a bug: one line says so, then its stack. Every failure exits with code 1.
  */
+import { sanitizeForTerminal } from './terminal.js';
+
+/** An error whose message is meant for the user: cause and fix, one line, no stack trace. */
 export class UserFacingError extends Error {
   override name = 'UserFacingError';
+}
+
+type FsError = NodeJS.ErrnoException & { dest?: string };
+
+/** What each file-system error code means for the user, and what to do about it. */
+const FS_MESSAGES: Record<string, (target: string, action: string) => string> = {
+  ENOSPC: (target, action) => `No space left on the disk while trying to ${action} ${target}. Free some space (or point the setting at another disk) and run again.`,
+  EDQUOT: (target, action) => `The disk quota is exhausted while trying to ${action} ${target}. Free some space and run again.`,
+  EACCES: (target, action) => `Permission denied: cannot ${action} ${target}. Check the permissions of that path, or point the setting at a folder you can write to.`,
+  EPERM: (target, action) => `Operation not permitted: cannot ${action} ${target}. Check the permissions of that path, or point the setting at a folder you can write to.`,
+  ENOTDIR: (target, action) => `Cannot ${action} ${target}: a part of that path is a regular file, not a folder. Point the setting (CORPUS_DIR, EMBEDDINGS_DIR, MODELS_DIR, FEEDBACK_LOG) at a folder.`,
+  EISDIR: (target, action) => `Cannot ${action} ${target}: it is a folder, and a file was expected there. Check the setting that names it.`,
+  EROFS: (target, action) => `Cannot ${action} ${target}: the file system is read-only. Point the setting (e.g. EMBEDDINGS_DIR) at a writable folder.`,
+  EMFILE: (target, action) => `Too many open files while trying to ${action} ${target}. Raise the limit (ulimit -n) or close other programs, and run again.`,
+  ENFILE: (target, action) => `The system has too many open files while trying to ${action} ${target}. Close other programs and run again.`,
+  ENAMETOOLONG: (target, action) => `Cannot ${action} ${target}: the path is too long. Use a shorter folder path.`,
+  ELOOP: (target, action) => `Cannot ${action} ${target}: too many levels of symbolic links. Check the links in that path.`,
+};
+
+const ACTIONS: Record<string, string> = {
+  open: 'open',
+  read: 'read',
+  write: 'write',
+  mkdir: 'create the folder',
+  mkdtemp: 'create a folder in',
+  rename: 'rename',
+  unlink: 'remove',
+  rmdir: 'remove',
+  rm: 'remove',
+  scandir: 'list the folder',
+  opendir: 'list the folder',
+  stat: 'read',
+  lstat: 'read',
+  copyfile: 'copy',
+  fsync: 'write',
+  utime: 'update',
+  chmod: 'change the permissions of',
+};
+
+/** A user-facing message for a file-system error a user can act on, or undefined for anything else. */
+export function fsErrorMessage(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { code, path: target, syscall } = error as FsError;
+  const message = code ? FS_MESSAGES[code] : undefined;
+  if (!message) return undefined;
+  const action = (syscall && ACTIONS[syscall]) ?? syscall ?? 'use';
+  return message(target ?? 'a file', action);
+}
+
+/** The error as a UserFacingError when it is one or can be turned into one (file-system errors), else undefined. */
+export function asUserFacing(error: unknown): UserFacingError | undefined {
+  if (error instanceof UserFacingError) return error;
+  const message = fsErrorMessage(error);
+  return message === undefined ? undefined : new UserFacingError(message, { cause: error });
+}
+
+export interface ExitOptions {
+  /** Masks secrets (the bot token) in what is printed. */
+  redact?: (text: string) => string;
+}
+
+/** The lines printed for a failure: `Error: …` for an expected one, a bug notice and the stack otherwise. */
+export function describeFailure(error: unknown, options: ExitOptions = {}): string {
+  const redact = options.redact ?? ((text: string) => text);
+  const expected = asUserFacing(error);
+  if (expected) return `Error: ${sanitizeForTerminal(redact(expected.message))}`;
+  const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+  return `Unexpected error: this is a bug in coverage-bot; please report it with the details below.\n${sanitizeForTerminal(redact(detail), { keepNewlines: true })}`;
+}
+
+/** Ends the process after a failure: one clear line for expected errors, the stack for bugs; exit code 1. */
+export function exitWithError(error: unknown, options: ExitOptions = {}): never {
+  console.error(describeFailure(error, options));
+  process.exit(1);
 }

@@ -7,6 +7,7 @@ import { buildAnswer, type Answer } from './answer.js';
 import type { Config, RetrievalMode } from './config.js';
 import { loadCorpus } from './corpus/load.js';
 import { loadEmbedder, type Embedder } from './embedder.js';
+import { UserFacingError } from './errors.js';
 import { buildIndex, modelSignature, type BuildProgress, type BuildReport } from './index/build.js';
 import { currentVersion, IndexError, IndexMissingError, loadIndex, modelMismatch, type IndexSnapshot } from './index/store.js';
 import { loadReader, type Reader } from './reader/reader.js';
@@ -16,7 +17,7 @@ import { retrieve } from './retrieve.js';
 export const RETRIEVE_LIMIT = 20;
 const WARM_UP_QUESTION = 'What happened, and who said what about it?';
 
-export class QuestionError extends Error {
+export class QuestionError extends UserFacingError {
   override name = 'QuestionError';
 }
 
@@ -94,7 +95,7 @@ export async function openPipeline(config: Config, options: OpenOptions = {}): P
   } catch (error) {
     if (!(error instanceof IndexMissingError) || !options.buildIfMissing) throw error;
     options.onBuildStart?.();
-    const corpus = await loadCorpus(config.corpusDir);
+    const corpus = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes });
     if (corpus.problems.length > 0) {
       const list = corpus.problems.map((p) => `  ${p.source}: ${p.reason}`).join('\n');
       throw new IndexError(`Some article files cannot be read, so no index was built:\n${list}\nFix or remove them, or run \`npm run embed -- --skip-invalid\`.`);

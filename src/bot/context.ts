@@ -59,7 +59,7 @@ export function createContext(pipeline: Pipeline, config: Config, options: Conte
     pipeline,
     config,
     askLimiter: new RateLimiter(config.discord.askRateLimit, config.discord.askRateWindowSeconds * 1000, now),
-    feedback: options.feedback ?? new FeedbackLog(config.discord.feedbackLog),
+    feedback: options.feedback ?? new FeedbackLog(config.discord.feedbackLog, config.discord.feedbackSalt),
     answers: new SessionStore<AnswerSession>({ ttlMs: ANSWER_BUTTONS_TTL_MS, now, onError }),
     pages: new SessionStore<PageSession>({ ttlMs: PAGE_BUTTONS_TTL_MS, now, onError }),
     logger,

@@ -5,10 +5,11 @@
  */
 import { DiscordAPIError, REST, Routes } from 'discord.js';
 import { commands } from '../../commands/index.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfig } from '../config.js';
+import { exitWithError, UserFacingError } from '../errors.js';
 import { redact, registerSecret } from './log.js';
 
-export class DeployError extends Error {
+export class DeployError extends UserFacingError {
   override name = 'DeployError';
 }
 
@@ -23,6 +24,24 @@ export interface DeployOptions {
 export interface DeployResult {
   names: string[];
   scope: 'guild' | 'global';
+}
+
+const NETWORK_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET']);
+
+/** fetch wraps the socket error in `cause`; the code sits on one or the other. */
+function networkCode(error: unknown): string | undefined {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return e.code;
+  }
+  return undefined;
+}
+
+function isNetworkError(error: unknown): boolean {
+  return networkCode(error) !== undefined || (error instanceof Error && error.name === 'AbortError');
+}
+
+function networkReason(error: unknown): string {
+  return networkCode(error) ?? (error instanceof Error ? error.message : String(error));
 }
 
 export async function deployCommands(options: DeployOptions): Promise<DeployResult> {
@@ -48,6 +67,10 @@ export async function deployCommands(options: DeployOptions): Promise<DeployResu
       if (error.status === 404 || error.code === 10002) {
         throw new DeployError('Discord does not know this application: DISCORD_CLIENT_ID must be the Application ID of the bot whose token you use.');
       }
+      throw new DeployError(`Discord refused the commands (${error.status}): ${redact(error.message)}`, { cause: error });
+    }
+    if (isNetworkError(error)) {
+      throw new DeployError(`Could not reach Discord (${redact(networkReason(error))}). Check the internet connection, then run \`npm run deploy-commands\` again.`, { cause: error });
     }
     throw error;
   }
@@ -68,9 +91,5 @@ async function main(): Promise<void> {
 
 const isScript = process.argv[1] !== undefined && /deploy-commands\.[cm]?[jt]s$/.test(process.argv[1]);
 if (isScript) {
-  main().catch((error: unknown) => {
-    if (error instanceof DeployError || error instanceof ConfigError) console.error(`Error: ${error.message}`);
-    else console.error(`Could not register the commands: ${redact(error instanceof Error ? error.message : String(error))}`);
-    process.exit(1);
-  });
+  main().catch((error: unknown) => exitWithError(error, { redact }));
 }

@@ -70,16 +70,21 @@ export function trimText(text: string, max: number): string {
 
 /**
  * Escapes Discord markdown so that quoted text shows exactly as written: emphasis, code, strike and spoiler
- * characters anywhere, masked links, and quote / heading / list markers at the start of a line. Linear in the
- * text length (discord.js's escapeMarkdown is quadratic on long lines).
+ * characters anywhere, masked links, mentions, channel and command links, custom emoji and timestamps
+ * (`<@id>`, `<#id>`, `</cmd:id>`, `<:e:id>`, `<t:…>`), and quote / heading / subtext / list markers at the
+ * start of a line. Linear in the text length (discord.js's escapeMarkdown is quadratic on long lines).
  */
 export function escapeText(text: string): string {
   return text
     .replace(/[\\*_~`|]/g, '\\$&')
     .replace(/\]\(/g, ']\\(') // "[text](url)" would become a link
-    .replace(/^([ \t]*)(>|#{1,3}(?=\s)|-(?=\s))/gm, '$1\\$2')
+    .replace(/<(?=[@#/:]|a:|t:)/g, '\\<') // "<@id>" would show as a member, "<t:…>" as a date
+    .replace(/^([ \t]*)(>|#{1,3}(?=\s)|-#(?=\s)|-(?=\s))/gm, '$1\\$2')
     .replace(/^([ \t]*\d+)\.(?=\s)/gm, '$1\\.');
 }
+
+/** How the answer shows a citation marker: bold, so that a "[2]" inside quoted article text cannot pass for one. */
+export const renderMarker = (marker: string) => marker.replace(/\[(\d+)\]/, '**[$1]**');
 
 /** Prefixes every line with "> " so a multi-paragraph quote stays one block quote. */
 export function blockQuote(text: string): string {
@@ -163,21 +168,49 @@ const SHORT_ANSWER_CHARS = 200;
 /** Shortest share of a cited sentence kept when the answer must shrink. */
 const MIN_CITED_CHARS = 60;
 
+const MARKER = /\[\d+\][.!?…,;:]?["”’)]*(?=\s|$)/g;
+
 /**
- * Fits the short answer ("quote [1]. quote [2]. …") in `max` characters, markdown-escaped. Each cited
- * piece is shortened on its own so that every [n] marker stays; pieces are dropped from the end only
- * when even short ones cannot all fit.
+ * Where the citation markers of an answer are: right after each quoted passage, found by locating the quote
+ * in the answer text, so that a "[2]" inside a quote is text, not a marker. When the quotes cannot be found
+ * (an answer worded otherwise), every "[n]" naming a passage counts.
  */
-export function fitAnswer(text: string, max: number): string {
-  const whole = escapeText(text);
-  if (whole.length <= max) return whole;
+export function markerPositions(answer: Pick<Answer, 'answer' | 'passages'>): { index: number; text: string }[] {
+  const text = answer.answer;
+  const ranks = new Set(answer.passages.map((p) => p.rank));
+  const all = [...text.matchAll(MARKER)].filter((m) => ranks.has(Number(/\d+/.exec(m[0])![0])));
+  const found: { index: number; text: string }[] = [];
+  let cursor = 0;
+  for (const passage of answer.passages) {
+    const body = passage.quote.replace(/[.!?…]["”’)]*$/, '');
+    const at = body ? text.indexOf(body, cursor) : -1;
+    if (at < 0) continue;
+    const marker = all.find((m) => m.index >= at + body.length && m[0].startsWith(`[${passage.rank}]`));
+    if (!marker) continue;
+    found.push({ index: marker.index, text: marker[0] });
+    cursor = marker.index + marker[0].length;
+  }
+  return found.length > 0 ? found : all.map((m) => ({ index: m.index, text: m[0] }));
+}
+
+/**
+ * Fits the short answer ("quote [1]. quote [2]. …") in `max` characters, markdown-escaped, with the
+ * markers in bold. Each cited piece is shortened on its own so that every [n] marker stays; pieces are
+ * dropped from the end only when even short ones cannot all fit. `markers` (from markerPositions) says
+ * which "[n]" are citations; by default every "[n]" is.
+ */
+export function fitAnswer(text: string, max: number, markers: { index: number; text: string }[] = [...text.matchAll(MARKER)].map((m) => ({ index: m.index, text: m[0] }))): string {
   const pieces: { body: string; marker: string }[] = [];
   let from = 0;
-  for (const m of text.matchAll(/\[\d+\][.!?…]?["”’)]*(?=\s|$)/g)) {
-    pieces.push({ body: text.slice(from, m.index).trim(), marker: ` ${m[0]}` });
-    from = m.index + m[0].length;
+  for (const m of markers) {
+    pieces.push({ body: text.slice(from, m.index).trim(), marker: ` ${renderMarker(m.text)}` });
+    from = m.index + m.text.length;
   }
+  const tail = text.slice(from).trim();
   if (pieces.length === 0) return fitRendered(text, max, escapeText);
+  if (tail) pieces[pieces.length - 1]!.marker += ` ${escapeText(tail)}`;
+  const whole = pieces.map((p) => escapeText(p.body) + p.marker).join(' ');
+  if (whole.length <= max) return whole;
   const needs = pieces.map((p) => escapeText(p.body).length + p.marker.length);
   for (let count = pieces.length; count > 0; count--) {
     const share = Math.floor((max - (count - 1)) / count);
@@ -227,17 +260,18 @@ export function answerEmbed(answer: Answer): APIEmbed {
     return { title, description: NOT_FOUND_MESSAGE, color: COLORS.notFound };
   }
   const fields: QuoteField[] = answer.passages.slice(0, LIMITS.fields).map((passage) => ({
-    name: trimText(`[${passage.rank}] ${passage.title}`, 200),
+    name: `[${passage.rank}] ${fitRendered(passage.title, 200 - `[${passage.rank}] `.length, escapeText)}`,
     quote: passage.quote,
     line: sourceLine(
       answer.sources.find((s) => s.articleId === passage.articleId),
       passage,
     ),
   }));
+  const markers = markerPositions(answer);
   // The short answer, in bold, opens the description.
   const lead = answer.shortAnswer ? `**${escapeText(trimText(answer.shortAnswer.text, SHORT_ANSWER_CHARS))}**\n\n` : '';
-  const describe = (max: number) => lead + fitAnswer(answer.answer, max - lead.length);
-  const answerNeed = Math.min(lead.length + escapeText(answer.answer).length, LIMITS.description);
+  const describe = (max: number) => lead + fitAnswer(answer.answer, max - lead.length, markers);
+  const answerNeed = Math.min(lead.length + fitAnswer(answer.answer, Infinity, markers).length, LIMITS.description);
   const quoteRender = (q: string) => blockQuote(escapeText(q));
   const quoteNeeds = fields.map((f) => quoteRender(trimText(f.quote, 2 * LIMITS.fieldValue)).length);
   const footer = (dropped: number) =>

@@ -1,10 +1,13 @@
 /**
- * 👍/👎 feedback on answers, appended as JSON Lines to the configured file. Users are recorded only as a
- * truncated one-way hash of their id, so votes can be counted per user without storing who voted.
+ * 👍/👎 feedback on answers, appended as JSON Lines to the configured file. Nobody holding the log alone
+ * can tell who voted: a voter is recorded as an HMAC of their id keyed with a secret salt (FEEDBACK_SALT, or
+ * a random salt generated once into `<log>.salt`, readable by the owner only). A vote on a private
+ * (ephemeral) answer does not record the question or the answer text, only which passages were cited.
  */
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { ensureDir } from '../files.js';
 
 export type Vote = 'up' | 'down';
 
@@ -21,35 +24,77 @@ export interface FeedbackCitation {
 export interface FeedbackEntry {
   timestamp: string;
   vote: Vote;
-  question: string;
+  /** Absent for a private answer. */
+  question?: string;
   found: boolean;
-  answer: string;
+  /** Absent for a private answer. */
+  answer?: string;
   citations: FeedbackCitation[];
   articleIds: string[];
   settings: { passages: number; retrievalMode: string; indexVersion: string; model: string; private: boolean };
-  /** sha256 of the user id, truncated: the same user gets the same value, but the id cannot be read back. */
+  /** HMAC-SHA256 of the user id with the secret salt, truncated: stable per user, unreadable without the salt. */
   userHash: string;
 }
 
-export function hashUserId(userId: string): string {
-  return createHash('sha256').update(`coverage-bot-feedback:${userId}`).digest('hex').slice(0, 16);
+/** The voter's id as the log records it. */
+export function hashUserId(userId: string, salt: string): string {
+  return createHmac('sha256', salt).update(`coverage-bot-feedback:${userId}`).digest('hex').slice(0, 32);
+}
+
+/** Where the generated salt is kept: beside the log. */
+export function saltFileFor(logFile: string): string {
+  return `${logFile}.salt`;
+}
+
+/** The configured salt, or the one stored beside the log (created once, mode 0600, if there is none). */
+export async function loadSalt(logFile: string, configured?: string): Promise<string> {
+  if (configured) return configured;
+  const file = saltFileFor(logFile);
+  await ensureDir(path.dirname(file));
+  try {
+    await fs.writeFile(file, `${randomBytes(32).toString('hex')}\n`, { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const salt = (await fs.readFile(file, 'utf8')).trim();
+  if (salt.length < 16) throw new Error(`The feedback salt in ${file} is damaged (too short); delete it to get a new one.`);
+  return salt;
 }
 
 export interface FeedbackSink {
+  /** The pseudonym a user's votes are recorded under. */
+  hashUser(userId: string): Promise<string>;
   append(entry: FeedbackEntry): Promise<void>;
+}
+
+/** A private answer's entry keeps no text: its question and answer are dropped here, whoever builds the entry. */
+export function withoutPrivateText(entry: FeedbackEntry): FeedbackEntry {
+  if (!entry.settings.private) return entry;
+  const { question: _question, answer: _answer, ...rest } = entry;
+  return rest;
 }
 
 /** Appends entries one at a time (so lines never interleave), creating the folder when needed. */
 export class FeedbackLog implements FeedbackSink {
   private queue: Promise<void> = Promise.resolve();
+  private salt?: Promise<string>;
 
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    private readonly configuredSalt?: string,
+  ) {}
+
+  async hashUser(userId: string): Promise<string> {
+    this.salt ??= loadSalt(this.file, this.configuredSalt);
+    this.salt.catch(() => (this.salt = undefined)); // try again on the next vote
+    return hashUserId(userId, await this.salt);
+  }
 
   append(entry: FeedbackEntry): Promise<void> {
-    const line = `${JSON.stringify(entry)}\n`;
+    const line = `${JSON.stringify(withoutPrivateText(entry))}\n`;
     const write = this.queue.then(async () => {
-      await fs.mkdir(path.dirname(this.file), { recursive: true });
-      await fs.appendFile(this.file, line, 'utf8');
+      await ensureDir(path.dirname(this.file));
+      await fs.appendFile(this.file, line, { encoding: 'utf8', mode: 0o600 });
     });
     this.queue = write.catch(() => undefined);
     return write;

@@ -6,13 +6,12 @@
  */
 import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits } from 'discord.js';
 import { commands } from '../../commands/index.js';
-import { ConfigError, loadConfig, type Config } from '../config.js';
-import { CorpusError } from '../corpus/load.js';
-import { ModelError } from '../embedder.js';
-import { IndexError, IndexMissingError } from '../index/store.js';
+import { loadConfig, type Config } from '../config.js';
+import { exitWithError, UserFacingError } from '../errors.js';
+import { IndexMissingError } from '../index/store.js';
 import { openPipeline, type Pipeline } from '../pipeline.js';
 import { createContext, type BotContext } from './context.js';
-import { consoleLogger, describeError, redact, registerSecret } from './log.js';
+import { consoleLogger, redact, registerSecret } from './log.js';
 import { Router } from './router.js';
 import { titleSearchFor } from './title-search.js';
 
@@ -23,7 +22,7 @@ const SHUTDOWN_CLEANUP_MS = 5_000;
 
 const log = consoleLogger;
 
-class StartupError extends Error {
+class StartupError extends UserFacingError {
   override name = 'StartupError';
 }
 
@@ -147,10 +146,4 @@ async function main(): Promise<void> {
 
 process.on('unhandledRejection', (error) => log.error('Unhandled rejection', { error }));
 
-const EXPECTED = [StartupError, ConfigError, CorpusError, ModelError, IndexError];
-
-main().catch((error: unknown) => {
-  if (EXPECTED.some((kind) => error instanceof kind)) console.error(`Error: ${redact((error as Error).message)}`);
-  else console.error(`Unexpected error: ${describeError(error)}`);
-  process.exit(1);
-});
+main().catch((error: unknown) => exitWithError(error, { redact }));

@@ -1,6 +1,7 @@
 /**
- * Finds articles by title for /source autocomplete: whole-title prefix, word prefix and fuzzy word
- * matches (MiniSearch), plus article-id matches. One search index per index snapshot, built on first use.
+ * Finds articles by title for /source autocomplete: whole-title prefix (binary search over the sorted
+ * titles), article-id prefix, and word prefix and fuzzy word matches (MiniSearch). One search structure per
+ * index snapshot, built on first use (the bot builds it when an index is loaded).
  */
 import MiniSearch from 'minisearch';
 import type { Article } from '../corpus/types.js';
@@ -23,15 +24,44 @@ export function fold(text: string): string {
     .trim();
 }
 
+/** The first index in `sorted` whose key is ≥ `key` (binary search). */
+function lowerBound<T>(sorted: T[], key: string, keyOf: (item: T) => string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keyOf(sorted[mid]!) < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Built once per index snapshot; a keystroke then costs a few binary searches and one MiniSearch query,
+ * never a pass over every title, so autocomplete stays fast on an archive of any size.
+ */
 export class TitleSearch {
   private readonly search: MiniSearch<{ id: string; title: string; idWords: string }>;
+  /** A–Z by title, for the choices shown before anything is typed. */
   private readonly articles: Article[];
+  private readonly byId: Map<string, Article>;
+  /** Folded titles, sorted, for whole-title prefix matches. */
+  private readonly byFoldedTitle: { key: string; article: Article }[];
+  /** Ids, sorted, for id prefix matches. */
+  private readonly ids: Article[];
+  private readonly exactTitles = new Map<string, Article>();
 
   constructor(articles: Iterable<Article>) {
+    const all = [...articles];
+    for (const article of all) {
+      const key = fold(article.title);
+      if (key && !this.exactTitles.has(key)) this.exactTitles.set(key, article);
+    }
     // Only ids Discord can carry as a choice value can be offered.
-    this.articles = [...articles]
-      .filter((a) => a.id.length <= LIMITS.choiceValue)
-      .sort((a, b) => a.title.localeCompare(b.title));
+    this.articles = all.filter((a) => a.id.length <= LIMITS.choiceValue).sort((a, b) => a.title.localeCompare(b.title));
+    this.byId = new Map(this.articles.map((a) => [a.id, a]));
+    this.byFoldedTitle = this.articles.map((article) => ({ key: fold(article.title), article })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    this.ids = [...this.articles].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     this.search = new MiniSearch({
       fields: ['title', 'idWords'],
       processTerm: (term) => fold(term) || null,
@@ -41,26 +71,38 @@ export class TitleSearch {
     this.search.addAll(this.articles.map((a) => ({ id: a.id, title: a.title, idWords: a.id.replace(/[-_]+/g, ' ') })));
   }
 
-  /** Up to `limit` (≤ 25) choices for what the user typed so far; all titles A–Z when nothing is typed. */
+  /** Up to `limit` (≤ 25) choices for what the user typed so far; the first titles A–Z when nothing is typed. */
   choices(query: string, limit: number = LIMITS.choices): ArticleChoice[] {
     const max = Math.min(limit, LIMITS.choices);
     const folded = fold(query);
-    const byId = new Map(this.articles.map((a) => [a.id, a]));
     const ranked: Article[] = [];
+    const seen = new Set<string>();
     const add = (article: Article | undefined) => {
-      if (article && !ranked.includes(article)) ranked.push(article);
+      if (article && ranked.length < max && !seen.has(article.id)) {
+        seen.add(article.id);
+        ranked.push(article);
+      }
     };
     if (!folded) {
       this.articles.slice(0, max).forEach(add);
     } else {
       const raw = query.trim();
-      add(byId.get(raw));
+      add(this.byId.get(raw));
       // Whole-title prefix matches first, then id prefix matches, then ranked word matches.
-      for (const a of this.articles) if (fold(a.title).startsWith(folded)) add(a);
-      for (const a of this.articles) if (a.id.startsWith(raw.toLowerCase())) add(a);
-      for (const hit of this.search.search(folded)) add(byId.get(hit.id as string));
+      for (let i = lowerBound(this.byFoldedTitle, folded, (e) => e.key); ranked.length < max && this.byFoldedTitle[i]?.key.startsWith(folded); i++) {
+        add(this.byFoldedTitle[i]!.article);
+      }
+      const idPrefix = raw.toLowerCase();
+      for (let i = lowerBound(this.ids, idPrefix, (a) => a.id); ranked.length < max && this.ids[i]?.id.startsWith(idPrefix); i++) add(this.ids[i]);
+      if (ranked.length < max) for (const hit of this.search.search(folded)) add(this.byId.get(hit.id as string));
     }
-    return ranked.slice(0, max).map((a) => ({ name: articleLabel(a, LIMITS.choiceName), value: a.id }));
+    return ranked.map((a) => ({ name: articleLabel(a, LIMITS.choiceName), value: a.id }));
+  }
+
+  /** The article whose title, folded, is exactly this (the first one, when titles repeat). */
+  byTitle(input: string): Article | undefined {
+    const folded = fold(input);
+    return folded ? this.exactTitles.get(folded) : undefined;
   }
 }
 
@@ -79,10 +121,5 @@ export function titleSearchFor(snapshot: IndexSnapshot): TitleSearch {
 /** Resolves what the user submitted (normally an id picked from autocomplete; else an exact title). */
 export function findArticle(snapshot: IndexSnapshot, input: string): Article | undefined {
   const raw = input.trim();
-  const exact = snapshot.articles.get(raw);
-  if (exact) return exact;
-  const folded = fold(raw);
-  if (!folded) return undefined;
-  for (const article of snapshot.articles.values()) if (fold(article.title) === folded) return article;
-  return undefined;
+  return snapshot.articles.get(raw) ?? titleSearchFor(snapshot).byTitle(raw);
 }

@@ -4,11 +4,12 @@
  * first on a fresh clone.
  */
 import readline from 'node:readline';
-import { parseArgs } from 'node:util';
 import type { Answer } from '../answer.js';
 import { loadConfig } from '../config.js';
 import { openPipeline, QuestionError, type Pipeline } from '../pipeline.js';
-import { exitWithError } from './errors.js';
+import { exitWithError } from '../errors.js';
+import { sanitizeForTerminal, terminalJson } from '../terminal.js';
+import { parseCommandLine } from './args.js';
 import { embedProgressBar, formatBuildReport } from './progress.js';
 
 const USAGE = `Usage: npm run ask -- [--json] [--k N] "your question"
@@ -18,22 +19,26 @@ Options:
   --json    print the answer object as JSON
   --k N     number of passages to quote (1-10)`;
 
+/** Text from the question or the articles, safe to print: no escape sequences, no control characters, one line. */
+const clean = (text: string) => sanitizeForTerminal(text, { keepNewlines: false });
+
+/** The readable answer. Everything in it that came from outside is cleaned for the terminal. */
 export function formatAnswer(answer: Answer): string {
-  const lines = [`Q: ${answer.question}`, ...(answer.readAs ? [`   (read as: ${answer.readAs})`] : []), ''];
-  if (answer.found && answer.shortAnswer) lines.push(`A: ${answer.shortAnswer.text}`, '');
-  lines.push(answer.answer);
+  const lines = [`Q: ${clean(answer.question)}`, ...(answer.readAs ? [`   (read as: ${clean(answer.readAs)})`] : []), ''];
+  if (answer.found && answer.shortAnswer) lines.push(`A: ${clean(answer.shortAnswer.text)}`, '');
+  lines.push(clean(answer.answer));
   if (answer.found) {
     lines.push('', 'Quotes:');
     for (const passage of answer.passages) {
       const source = answer.sources.find((s) => s.articleId === passage.articleId)!;
-      const by = [source.outlet, source.author].filter(Boolean).join(', ');
+      const by = [source.outlet, source.author].filter(Boolean).map((part) => clean(part!)).join(', ');
       // A quote that opens with a quotation mark is shown as it is, not wrapped in a second pair.
-      const quote = /^["“‘']/.test(passage.quote) ? passage.quote : `“${passage.quote}”`;
-      lines.push(`[${passage.rank}] ${quote}`, `    — ${passage.title}${by ? ` (${by})` : ''}  [${passage.articleId}]`);
+      const quote = /^["“‘']/.test(passage.quote) ? clean(passage.quote) : `“${clean(passage.quote)}”`;
+      lines.push(`[${passage.rank}] ${quote}`, `    — ${clean(passage.title)}${by ? ` (${by})` : ''}  [${clean(passage.articleId)}]`);
     }
     lines.push('', 'Sources:');
     for (const source of answer.sources) {
-      lines.push(`  - ${source.title}${source.outlet ? ` — ${source.outlet}` : ''}${source.url ? ` <${source.url}>` : ''}`);
+      lines.push(`  - ${clean(source.title)}${source.outlet ? ` — ${clean(source.outlet)}` : ''}${source.url ? ` <${clean(source.url)}>` : ''}`);
     }
   }
   return lines.join('\n');
@@ -51,21 +56,24 @@ async function answerStdin(pipeline: Pipeline, passages: number | undefined): Pr
   for await (const line of readline.createInterface({ input: process.stdin, crlfDelay: Infinity })) {
     if (!line.trim()) continue;
     try {
-      console.log(JSON.stringify(await pipeline.ask(line, { passages })));
+      console.log(terminalJson(await pipeline.ask(line, { passages })));
     } catch (error) {
       if (!(error instanceof QuestionError)) throw error;
       ok = false;
-      console.log(JSON.stringify({ question: line, error: error.message }));
+      console.log(terminalJson({ question: line, error: error.message }));
     }
   }
   return ok;
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: { json: { type: 'boolean' }, k: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
+  const { values, positionals } = parseCommandLine(
+    {
+      allowPositionals: true,
+      options: { json: { type: 'boolean' }, k: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    },
+    'npm run ask',
+  );
   if (values.help) {
     console.log(USAGE);
     return;
@@ -94,7 +102,7 @@ async function main(): Promise<void> {
     return;
   }
   const answer = await pipeline.ask(question, { passages });
-  console.log(values.json ? JSON.stringify(answer, null, 2) : formatAnswer(answer));
+  console.log(values.json ? terminalJson(answer, 2) : formatAnswer(answer));
 }
 
-main().catch(exitWithError);
+main().catch((error: unknown) => exitWithError(error));

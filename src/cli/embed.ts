@@ -2,12 +2,13 @@
  * `npm run embed`: (re)builds the index from the corpus folder. Only new or changed articles are embedded;
  * deleted ones are removed. Ctrl-C leaves the live index as it was.
  */
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { loadCorpus } from '../corpus/load.js';
 import { loadEmbedder } from '../embedder.js';
 import { buildIndex } from '../index/build.js';
-import { exitWithError } from './errors.js';
+import { exitWithError } from '../errors.js';
+import { sanitizeForTerminal } from '../terminal.js';
+import { parseCommandLine } from './args.js';
 import { embedProgressBar, formatBuildReport } from './progress.js';
 
 const USAGE = `Usage: npm run embed [-- --skip-invalid]
@@ -16,14 +17,16 @@ Reads the articles in CORPUS_DIR (.txt, .md with front matter, .jsonl), embeds n
 and writes the index to EMBEDDINGS_DIR. Unreadable files stop the run unless --skip-invalid is given.`;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'skip-invalid': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseCommandLine({ options: { 'skip-invalid': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }, 'npm run embed');
   if (values.help) {
     console.log(USAGE);
     return;
   }
   const config = await loadConfig();
-  const corpus = await loadCorpus(config.corpusDir);
-  for (const problem of corpus.problems) console.error(`${values['skip-invalid'] ? 'Skipped' : 'Cannot read'} ${problem.source}: ${problem.reason}`);
+  const corpus = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes });
+  for (const problem of corpus.problems) {
+    console.error(sanitizeForTerminal(`${values['skip-invalid'] ? 'Skipped' : 'Cannot read'} ${problem.source}: ${problem.reason}`, { keepNewlines: false }));
+  }
   if (corpus.problems.length > 0 && !values['skip-invalid']) {
     console.error('The index was not changed. Fix or remove these files, or run `npm run embed -- --skip-invalid` to index the rest.');
     process.exit(1);
@@ -47,6 +50,8 @@ async function main(): Promise<void> {
     });
     bar.stop();
     console.log(formatBuildReport(report));
+    // Repeated after the summary, where they are seen.
+    for (const warning of corpus.warnings) console.log(sanitizeForTerminal(`Warning: ${warning.message}.`, { keepNewlines: false }));
   } catch (error) {
     bar.stop();
     if (controller.signal.aborted) {
@@ -57,4 +62,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch(exitWithError);
+main().catch((error: unknown) => exitWithError(error));

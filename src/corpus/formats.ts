@@ -14,6 +14,13 @@ export interface ParseResult {
   problems: CorpusProblem[];
 }
 
+const megabytes = (bytes: number) => `${(bytes / 1_048_576).toFixed(bytes < 10_485_760 ? 1 : 0)} MB`;
+
+/** The reason given for an article over the MAX_ARTICLE_BYTES limit. */
+export function tooLarge(what: string, bytes: number, max: number): string {
+  return `${what} is ${megabytes(bytes)}, over the limit of ${megabytes(max)} per article (MAX_ARTICLE_BYTES=${max}); split it, or raise MAX_ARTICLE_BYTES`;
+}
+
 export const SUPPORTED_EXTENSIONS = ['.txt', '.md', '.markdown', '.jsonl'] as const;
 
 export function parsePlainText(content: string, source: string): ParseResult {
@@ -68,12 +75,19 @@ export function parseMarkdown(content: string, source: string): ParseResult {
   return { articles, problems: [] };
 }
 
-export function parseJsonLines(content: string, source: string): ParseResult {
+/** `maxLineBytes`: a longer line (one article) is refused with a problem instead of being parsed. */
+export function parseJsonLines(content: string, source: string, maxLineBytes = Infinity): ParseResult {
   const articles: ArticleDraft[] = [];
   const problems: CorpusProblem[] = [];
   content.split('\n').forEach((line, index) => {
     if (!line.trim()) return;
     const where = `${source}:${index + 1}`;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit, so most lines need no byte count.
+    const bytes = line.length * 3 > maxLineBytes ? Buffer.byteLength(line) : 0;
+    if (bytes > maxLineBytes) {
+      problems.push({ source: where, reason: tooLarge('this line', bytes, maxLineBytes) });
+      return;
+    }
     let record: unknown;
     try {
       record = JSON.parse(line);

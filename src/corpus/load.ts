@@ -1,34 +1,57 @@
 /**
- * Reads a corpus folder into articles. Every file is checked first (empty, binary, not UTF-8), and each
- * article gets a stable id: the slug of its title (or the id its source gives), made unique corpus-wide.
+ * Reads a corpus folder into articles. Every file is checked first (empty, binary, not UTF-8, over the
+ * MAX_ARTICLE_BYTES limit), and each article gets a stable id: the slug of its title (or the id its source
+ * gives), made unique corpus-wide; a clash, like a skipped symbolic link, is reported as a warning.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import slugify from '@sindresorhus/slugify';
-import { parseJsonLines, parseMarkdown, parsePlainText, SUPPORTED_EXTENSIONS, type ParseResult } from './formats.js';
-import type { Article, ArticleDraft, Corpus, CorpusProblem } from './types.js';
+import pLimit from 'p-limit';
+import { fsErrorMessage, UserFacingError } from '../errors.js';
+import { parseJsonLines, parseMarkdown, parsePlainText, SUPPORTED_EXTENSIONS, tooLarge, type ParseResult } from './formats.js';
+import type { Article, ArticleDraft, Corpus, CorpusProblem, CorpusWarning } from './types.js';
 
 const MAX_SLUG_LENGTH = 80;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-export class CorpusError extends Error {
+export class CorpusError extends UserFacingError {
   override name = 'CorpusError';
 }
 
-/** Lists the article files under a folder (or the one file given), sorted, skipping hidden files and READMEs. */
-export async function listArticleFiles(dir: string): Promise<string[]> {
+export interface ArticleFiles {
+  files: string[];
+  /** Symbolic links met in the folder: not followed, and reported. */
+  links: string[];
+}
+
+function folderError(dir: string, error: unknown): CorpusError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason =
+    code === 'ENOENT' ? 'it does not exist' : code === 'ENOTDIR' ? 'a part of that path is a regular file, not a folder' : (fsErrorMessage(error) ?? code ?? String(error));
+  return new CorpusError(`Cannot read the corpus folder ${dir}: ${reason}. Set CORPUS_DIR to a folder of articles.`, { cause: error });
+}
+
+/**
+ * Lists the article files under a folder (or the one file given), sorted, skipping hidden files and READMEs.
+ * Symbolic links are not followed (a link could lead outside the corpus, or loop); they are listed apart.
+ */
+export async function listArticleFiles(dir: string): Promise<ArticleFiles> {
   let entries;
   try {
-    if ((await fs.stat(dir)).isFile()) return [dir];
+    if ((await fs.stat(dir)).isFile()) return { files: [dir], links: [] };
     entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
   } catch (error) {
-    throw new CorpusError(`Cannot read the corpus folder ${dir}: ${(error as NodeJS.ErrnoException).code ?? error}. Set CORPUS_DIR to a folder of articles.`);
+    throw folderError(dir, error);
   }
-  return entries
-    .filter((entry) => entry.isFile() && !entry.name.startsWith('.') && !/^readme/i.test(entry.name))
-    .map((entry) => path.join(entry.parentPath, entry.name))
-    .filter((file) => (SUPPORTED_EXTENSIONS as readonly string[]).includes(path.extname(file).toLowerCase()))
-    .sort();
+  const wanted = (name: string) =>
+    !name.startsWith('.') && !/^readme/i.test(name) && (SUPPORTED_EXTENSIONS as readonly string[]).includes(path.extname(name).toLowerCase());
+  const files: string[] = [];
+  const links: string[] = [];
+  for (const entry of entries) {
+    if (entry.isFile() && wanted(entry.name)) files.push(path.join(entry.parentPath, entry.name));
+    else if (entry.isSymbolicLink() && !entry.name.startsWith('.')) links.push(path.join(entry.parentPath, entry.name));
+  }
+  return { files: files.sort(), links: links.sort() };
 }
 
 /** Decodes a file's bytes, or says in plain words why it is not an article file. */
@@ -46,10 +69,10 @@ export function decodeArticleFile(bytes: Uint8Array): { text: string } | { reaso
   return { text };
 }
 
-function parseByExtension(text: string, source: string): ParseResult {
+function parseByExtension(text: string, source: string, maxArticleBytes: number): ParseResult {
   switch (path.extname(source).toLowerCase()) {
     case '.jsonl':
-      return parseJsonLines(text, source);
+      return parseJsonLines(text, source, maxArticleBytes);
     case '.md':
     case '.markdown':
       return parseMarkdown(text, source);
@@ -65,44 +88,100 @@ export function slugForTitle(title: string): string {
   return cut.slice(0, cut.lastIndexOf('-') > 20 ? cut.lastIndexOf('-') : MAX_SLUG_LENGTH);
 }
 
-/** Gives every draft an id, unique across the corpus, in the (sorted) order the drafts come. */
-export function assignIds(drafts: ArticleDraft[]): Article[] {
-  const used = new Set<string>();
+/** Gives every draft an id, unique across the corpus, in the (sorted) order the drafts come; a clash is reported. */
+export function assignIds(drafts: ArticleDraft[], warnings: CorpusWarning[] = []): Article[] {
+  const owner = new Map<string, string>();
   return drafts.map((draft) => {
     const base = draft.id ?? slugForTitle(draft.title);
     let id = base;
-    for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
-    used.add(id);
+    for (let n = 2; owner.has(id); n++) id = `${base}-${n}`;
+    if (id !== base) {
+      warnings.push({ source: draft.source, message: `${owner.get(base)} and ${draft.source} give the same article id "${base}"; the article of ${draft.source} is indexed as "${id}"` });
+    }
+    owner.set(id, draft.source);
     return { ...draft, id };
   });
 }
 
-/** Parses one set of in-memory files; exported so formats can be tested without a folder. */
-export function parseFiles(files: { source: string; bytes: Uint8Array }[]): Corpus {
-  const drafts: ArticleDraft[] = [];
-  const problems: CorpusProblem[] = [];
-  for (const { source, bytes } of files) {
-    const decoded = decodeArticleFile(bytes);
-    if ('reason' in decoded) {
-      problems.push({ source, reason: decoded.reason });
-      continue;
-    }
-    const result = parseByExtension(decoded.text, source);
-    if (result.articles.length === 0 && result.problems.length === 0) {
-      problems.push({ source, reason: 'no article could be found in it (no title and text)' });
-    }
-    drafts.push(...result.articles);
-    problems.push(...result.problems);
-  }
-  return { articles: assignIds(drafts), problems };
+export interface CorpusOptions {
+  /** Largest article accepted, in bytes (a .txt or .md file, or one line of a .jsonl file). */
+  maxArticleBytes?: number;
 }
 
-export async function loadCorpus(dir: string): Promise<Corpus> {
-  const files = await listArticleFiles(dir);
-  const contents = await Promise.all(
-    files.map(async (file) => ({ source: path.relative(dir, file) || path.basename(file), bytes: new Uint8Array(await fs.readFile(file)) })),
+/** Default of MAX_ARTICLE_BYTES: well above the longest real news article (a few hundred KB at most). */
+export const DEFAULT_MAX_ARTICLE_BYTES = 2 * 1024 * 1024;
+/** Files read at once: enough to keep the disk busy, far below any descriptor limit. */
+const READ_CONCURRENCY = 16;
+
+interface FileResult {
+  drafts: ArticleDraft[];
+  problems: CorpusProblem[];
+}
+
+/** Parses one file's bytes into drafts and problems. */
+function parseFile(source: string, bytes: Uint8Array, maxArticleBytes: number): FileResult {
+  const decoded = decodeArticleFile(bytes);
+  if ('reason' in decoded) return { drafts: [], problems: [{ source, reason: decoded.reason }] };
+  const result = parseByExtension(decoded.text, source, maxArticleBytes);
+  const problems = result.problems;
+  if (result.articles.length === 0 && problems.length === 0) problems.push({ source, reason: 'no article could be found in it (no title and text)' });
+  return { drafts: result.articles, problems };
+}
+
+/** Joins per-file results in file order (loops, not push(...spread), so no size overflows the stack). */
+function joinResults(results: Iterable<FileResult>, warnings: CorpusWarning[]): Corpus {
+  const drafts: ArticleDraft[] = [];
+  const problems: CorpusProblem[] = [];
+  for (const result of results) {
+    for (const draft of result.drafts) drafts.push(draft);
+    for (const problem of result.problems) problems.push(problem);
+  }
+  return { articles: assignIds(drafts, warnings), problems, warnings };
+}
+
+const isJsonLines = (file: string) => path.extname(file).toLowerCase() === '.jsonl';
+
+/** A .txt or .md file is one article (or a few): over the limit, it is refused whole. A .jsonl file's limit is per line. */
+function oversized(source: string, bytes: number, max: number): FileResult | undefined {
+  if (isJsonLines(source) || bytes <= max) return undefined;
+  return { drafts: [], problems: [{ source, reason: tooLarge('the file', bytes, max) }] };
+}
+
+/** Parses one set of in-memory files; exported so formats can be tested without a folder. */
+export function parseFiles(files: { source: string; bytes: Uint8Array }[], options: CorpusOptions = {}): Corpus {
+  const max = options.maxArticleBytes ?? DEFAULT_MAX_ARTICLE_BYTES;
+  return joinResults(
+    files.map(({ source, bytes }) => oversized(source, bytes.length, max) ?? parseFile(source, bytes, max)),
+    [],
   );
-  const corpus = parseFiles(contents);
+}
+
+/** Reads and parses one file; a file that cannot be read, or is too large, becomes a problem. */
+async function readArticleFile(file: string, source: string, maxArticleBytes: number): Promise<FileResult> {
+  try {
+    // Checked before reading, so a huge file is never loaded.
+    const refused = oversized(source, (await fs.stat(file)).size, maxArticleBytes);
+    if (refused) return refused;
+    return parseFile(source, new Uint8Array(await fs.readFile(file)), maxArticleBytes);
+  } catch (error) {
+    return { drafts: [], problems: [{ source, reason: `it cannot be read (${fsErrorMessage(error) ?? (error as NodeJS.ErrnoException).code ?? String(error)})` }] };
+  }
+}
+
+/**
+ * Reads a corpus folder: a few files at a time (p-limit), each parsed as soon as it is read and its bytes
+ * dropped, so neither open descriptors nor memory grow with the number of files.
+ */
+export async function loadCorpus(dir: string, options: CorpusOptions = {}): Promise<Corpus> {
+  const maxArticleBytes = options.maxArticleBytes ?? DEFAULT_MAX_ARTICLE_BYTES;
+  const { files, links } = await listArticleFiles(dir);
+  const limit = pLimit(READ_CONCURRENCY);
+  const results = await Promise.all(files.map((file) => limit(() => readArticleFile(file, path.relative(dir, file) || path.basename(file), maxArticleBytes))));
+  const warnings: CorpusWarning[] = links.map((link) => ({
+    source: path.relative(dir, link),
+    message: `${path.relative(dir, link)} is a symbolic link; links are not followed, so it was skipped (copy the file into the corpus folder to index it)`,
+  }));
+  const corpus = joinResults(results, warnings);
   if (corpus.articles.length === 0 && corpus.problems.length === 0) {
     throw new CorpusError(`The corpus folder ${dir} holds no articles (.txt, .md or .jsonl files).`);
   }

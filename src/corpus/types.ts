@@ -25,7 +25,14 @@ export interface CorpusProblem {
   reason: string;
 }
 
+/** Something that did not stop the load but that the user should know (a renamed id, a skipped link). */
+export interface CorpusWarning {
+  source: string;
+  message: string;
+}
+
 export interface Corpus {
   articles: Article[];
   problems: CorpusProblem[];
+  warnings: CorpusWarning[];
 }

@@ -22,7 +22,7 @@ export async function cachedIndex(config: Config, embedder: Embedder, name: stri
   const { m, efConstruction } = config.hnsw;
   const key = cacheKey({ model: modelSignature(embedder), chunking: chunkingSignature(embedder, config.chunking), hnsw: { m, efConstruction } });
   const dir = path.join(EVAL_CACHE, `${name}-${key}`);
-  const corpus = await loadCorpus(corpusPath);
+  const corpus = await loadCorpus(corpusPath, { maxArticleBytes: config.maxArticleBytes });
   const bar = embedProgressBar();
   const started = performance.now();
   const report = await buildIndex({ articles: corpus.articles, embedder, dir, chunking: config.chunking, hnsw: config.hnsw, onProgress: bar.update });

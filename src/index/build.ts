@@ -15,7 +15,6 @@ import {
   IndexError,
   IndexMissingError,
   loadIndex,
-  lockIndex,
   modelMismatch,
   writeIndex,
   type ChunkingSignature,
@@ -24,6 +23,7 @@ import {
   type ModelSignature,
   type SentenceRecord,
 } from './store.js';
+import { lockIndex } from './lock.js';
 import { buildHnswIndex, type HnswParams } from './vector-index.js';
 
 export interface BuildProgress {
@@ -149,7 +149,9 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const { embedder } = options;
   const model = modelSignature(embedder);
   const chunking = chunkingSignature(embedder, options.chunking);
-  const release = await lockIndex(options.dir);
+  const lock = await lockIndex(options.dir);
+  // Losing the lock (taken over after a stall) stops the build like Ctrl-C does.
+  options = { ...options, signal: options.signal ? AbortSignal.any([options.signal, lock.signal]) : lock.signal };
   try {
     const { previous, reason } = await reusableIndex(options, model, chunking);
     const previousHashes = previous?.manifest.articles ?? {};
@@ -171,11 +173,12 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     const current = new Set(options.articles.map((a) => a.id));
     const removed = Object.keys(previousHashes).filter((id) => !current.has(id));
 
-    // Everything to embed in one stream: each new article's chunks, then its sentences.
+    // Everything to embed in one stream: each new article's chunks, then its sentences. (Plain loops here and
+    // below: push(...array) passes every element on the stack and overflows it for a very long article.)
     const texts: string[] = [];
     for (const plan of plans.filter((p) => !p.reused)) {
-      texts.push(...plan.chunks.map((c) => plan.article.text.slice(c.start, c.end)));
-      texts.push(...plan.sentences.map((s) => plan.article.text.slice(s.start, s.end)));
+      for (const c of plan.chunks) texts.push(plan.article.text.slice(c.start, c.end));
+      for (const s of plan.sentences) texts.push(plan.article.text.slice(s.start, s.end));
     }
     options.onProgress?.({ embedded: 0, toEmbed: texts.length });
     const vectors = await embedder.embedPassages(texts, (embedded) => {
@@ -193,21 +196,19 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       const { sentences } = plan;
       const firstSentence = sentenceRecords.length;
       const position = new Map(sentences.map((s, i) => [s.start, firstSentence + i]));
-      sentenceRecords.push(...sentences.map((s) => ({ articleId: plan.article.id, start: s.start, end: s.end })));
+      for (const s of sentences) sentenceRecords.push({ articleId: plan.article.id, start: s.start, end: s.end });
       for (const chunk of plan.chunks) {
         const first = position.get(chunk.sentences[0]!.start)!;
         chunkRecords.push({ articleId: plan.article.id, start: chunk.start, end: chunk.end, firstSentence: first, sentenceCount: chunk.sentences.length });
       }
       if (plan.reused) {
-        chunkVectors.push(...plan.reused.chunkVectors);
-        sentenceVectorList.push(...plan.reused.sentenceVectors);
+        for (const vector of plan.reused.chunkVectors) chunkVectors.push(vector);
+        for (const vector of plan.reused.sentenceVectors) sentenceVectorList.push(vector);
         for (const annotation of plan.reused.annotations) annotations.push(annotation);
       } else {
         for (const s of sentences) annotations.push(annotate(plan.article.text.slice(s.start, s.end)));
-        chunkVectors.push(...vectors.slice(next, next + plan.chunks.length));
-        next += plan.chunks.length;
-        sentenceVectorList.push(...vectors.slice(next, next + sentences.length));
-        next += sentences.length;
+        for (let i = 0; i < plan.chunks.length; i++) chunkVectors.push(vectors[next++]!);
+        for (let i = 0; i < sentences.length; i++) sentenceVectorList.push(vectors[next++]!);
       }
     }
     options.signal?.throwIfAborted();
@@ -258,7 +259,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       fullRebuildReason: reason,
     };
   } finally {
-    await release();
+    await lock.release();
   }
 }
 

@@ -9,11 +9,13 @@
  *   embeddings/v-<time>/          manifest.json, articles.json, chunks.json, dense.hnsw, sentences.f32, lexical.json,
  *                                 annotations.json (the reader's tokens, tags and entities of every sentence)
  *   embeddings/.staging-<pid>-…   a build in progress (removed on the next run if it was interrupted)
+ *   embeddings/.embed.lock        the embed lock (see lock.ts)
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Article } from '../corpus/types.js';
+import { UserFacingError } from '../errors.js';
 import type { SentenceAnnotation } from '../reader/annotate.js';
 import type { Span } from '../sentences.js';
 import { LexicalIndex } from './lexical-index.js';
@@ -25,7 +27,6 @@ import { loadHnswIndex, type HnswParams, type VectorIndex } from './vector-index
  */
 export const FORMAT_VERSION = 3;
 const POINTER = 'CURRENT';
-const LOCK = '.lock';
 const VERSIONS_KEPT = 2;
 
 export interface ModelSignature {
@@ -93,7 +94,7 @@ export interface IndexContents extends SearchParts {
   articles: Article[];
 }
 
-export class IndexError extends Error {
+export class IndexError extends UserFacingError {
   override name = 'IndexError';
 }
 
@@ -118,6 +119,10 @@ async function writeFlushed(file: string, data: string | Uint8Array): Promise<vo
   try {
     await handle.writeFile(data);
     await handle.sync();
+  } catch (error) {
+    // Writes through a handle do not say which file failed (e.g. ENOSPC); the message should.
+    (error as NodeJS.ErrnoException).path ??= file;
+    throw error;
   } finally {
     await handle.close();
   }
@@ -182,42 +187,6 @@ async function removeOldVersions(dir: string, live: string): Promise<void> {
   for (const old of versions.slice(0, Math.max(0, versions.length - (VERSIONS_KEPT - 1)))) {
     await fs.rm(path.join(dir, old), { recursive: true, force: true });
   }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Takes the build lock, so two embed runs never write at once, and clears what an interrupted run left.
- * Returns the release function.
- */
-export async function lockIndex(dir: string): Promise<() => Promise<void>> {
-  await fs.mkdir(dir, { recursive: true });
-  const lockFile = path.join(dir, LOCK);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await fs.writeFile(lockFile, String(process.pid), { flag: 'wx' });
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(await fs.readFile(lockFile, 'utf8').catch(() => 'NaN'));
-      if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
-        throw new IndexError(`Another embed run (process ${holder}) is updating the index in ${dir}. Wait for it to finish.`);
-      }
-      await fs.rm(lockFile, { force: true });
-      if (attempt === 1) throw new IndexError(`Could not take the index lock ${lockFile}.`);
-    }
-  }
-  for (const name of await fs.readdir(dir)) {
-    if (name.startsWith('.staging-') || name.endsWith('.tmp')) await fs.rm(path.join(dir, name), { recursive: true, force: true });
-  }
-  return () => fs.rm(lockFile, { force: true });
 }
 
 async function readManifest(folder: string): Promise<IndexManifest> {

@@ -37,8 +37,11 @@ function phraseRuns(tokens: Token[]): [number, number][] {
     let last = i;
     for (;;) {
       const next = tokens[last + 1];
+      const after = tokens[last + 2];
       if (next && PHRASE_POS.has(next.pos)) last++;
-      else if (next && (isHyphen(next) || isPossessive(next)) && tokens[last + 2] && PHRASE_POS.has(tokens[last + 2]!.pos) && (isPossessive(next) || joined(tokens[last]!, next))) last += 2;
+      // A hyphenated compound is one word, whatever its parts are tagged: "Jong-un", "Komsomolsk-na-Amur".
+      else if (next && after && isHyphen(next) && joined(tokens[last]!, next) && joined(next, after)) last += 2;
+      else if (next && after && isPossessive(next) && PHRASE_POS.has(after.pos)) last += 2;
       else break;
     }
     // A phrase ends on a noun, proper noun or number: trailing adjectives are dropped.
@@ -55,7 +58,9 @@ function properRuns(tokens: Token[], first: number, last: number): [number, numb
   let start = -1;
   for (let i = first; i <= last + 1; i++) {
     const token = tokens[i];
-    const proper = i <= last && token && (token.pos === 'PROPN' || ((isHyphen(token) || isPossessive(token)) && start >= 0 && tokens[i + 1]?.pos === 'PROPN'));
+    const previous = tokens[i - 1];
+    const inCompound = start >= 0 && previous && token && joined(previous, token) && (isHyphen(token) || isHyphen(previous));
+    const proper = i <= last && token && (token.pos === 'PROPN' || inCompound || (isPossessive(token) && start >= 0 && tokens[i + 1]?.pos === 'PROPN'));
     if (proper && start < 0) start = i;
     if (!proper && start >= 0) {
       runs.push([start, i - 1]);
@@ -75,7 +80,9 @@ export function candidates(sentence: Annotated): Candidate[] {
   for (const entity of entities) add(entity.first, entity.last, entity.type as EntityType);
   const runs = phraseRuns(tokens);
   for (const [first, last] of runs) {
-    const allProper = tokens.slice(first, last + 1).every((t) => t.pos === 'PROPN' || isHyphen(t) || isPossessive(t));
+    // Proper when every word is a proper noun, counting the inner parts of a hyphenated one ("-na-").
+    const compoundPart = (k: number) => k > first && k < last && joined(tokens[k - 1]!, tokens[k]!) && joined(tokens[k]!, tokens[k + 1]!);
+    const allProper = tokens.slice(first, last + 1).every((t, k) => t.pos === 'PROPN' || isHyphen(t) || isPossessive(t) || compoundPart(first + k));
     add(first, last, allProper ? 'PROPER' : 'NOUN_PHRASE');
     for (const [a, b] of properRuns(tokens, first, last)) add(a, b, 'PROPER');
     // Without leading adjectives or numbers: "three armoured trains" → "armoured trains" → "trains".

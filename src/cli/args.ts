@@ -1,0 +1,25 @@
+/**
+ * Command-line options for every script, parsed with node:util's parseArgs. A wrong option (unknown, missing
+ * its value, a stray argument) is a user's mistake, so it becomes a one-line UserFacingError with the usage
+ * hint instead of parseArgs's stack trace.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UserFacingError } from '../errors.js';
+
+export class ArgumentError extends UserFacingError {
+  override name = 'ArgumentError';
+}
+
+export function parseCommandLine<T extends ParseArgsConfig>(config: T, command: string): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
+      // parseArgs adds advice on positionals starting with "-" after the first sentence; the usage covers it.
+      const reason = (error as Error).message.split('\n')[0]!.replace(/\.(\s.*)?$/, '');
+      throw new ArgumentError(`${reason}. Run \`${command} -- --help\` for the options.`, { cause: error });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The embed lock: one build at a time writes an index folder. It is an exclusive lock taken with
+ * proper-lockfile (an atomic `mkdir` of `<dir>/.embed.lock`, whose mtime the holder refreshes every few
+ * seconds). A lock whose holder stopped refreshing it (killed, crashed, machine off) is stale after
+ * `STALE_MS` and is taken over; a holder that finds its lock taken over is told so through `signal`, and its
+ * build stops before touching the live index. Who holds the lock (pid, start time) is written beside it, for
+ * the message the next run prints.
+ */
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import lockfile from 'proper-lockfile';
+import { ensureDir } from '../files.js';
+import { IndexError } from './store.js';
+
+const LOCK_DIR = '.embed.lock';
+const OWNER_FILE = '.embed.lock.json';
+/** Left by versions that locked with a pid file. */
+const LEGACY_LOCK = '.lock';
+/**
+ * A build blocks its event loop for long stretches (chunking, the native HNSW build), during which the lock
+ * is not refreshed; a minute keeps such a build's lock from looking abandoned, and a killed run's lock expires
+ * a minute after its last refresh. (A build that still blocks for longer can have its lock taken over: it then
+ * stops, leaving the live index alone.)
+ */
+export const STALE_MS = 60_000;
+const UPDATE_MS = 5_000;
+
+export interface LockOwner {
+  pid: number;
+  host: string;
+  startedAt: string;
+}
+
+export interface IndexLock {
+  /** Aborted (with an IndexError) if another process takes the lock over, e.g. after this one stalled. */
+  signal: AbortSignal;
+  release(): Promise<void>;
+}
+
+/** The holder's record; it is written just after the lock is taken, so a run that loses a close race waits for it briefly. */
+async function readOwner(dir: string): Promise<LockOwner | undefined> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    try {
+      return JSON.parse(await fs.readFile(path.join(dir, OWNER_FILE), 'utf8')) as LockOwner;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  return undefined;
+}
+
+function describeOwner(owner: LockOwner | undefined): string {
+  if (!owner) return 'pid unknown, started just now';
+  const host = owner.host === os.hostname() ? '' : ` on ${owner.host}`;
+  return `pid ${owner.pid}${host}, started at ${owner.startedAt}`;
+}
+
+/**
+ * Takes the embed lock of an index folder (creating the folder), and clears what an interrupted run left
+ * (staging folders, temporary files). Throws IndexError when another embed holds it.
+ */
+export async function lockIndex(dir: string): Promise<IndexLock> {
+  await ensureDir(dir);
+  const controller = new AbortController();
+  let releaseLock: () => Promise<void>;
+  try {
+    releaseLock = await lockfile.lock(dir, {
+      lockfilePath: path.join(dir, LOCK_DIR),
+      realpath: false,
+      stale: STALE_MS,
+      update: UPDATE_MS,
+      retries: 0,
+      onCompromised: (error) =>
+        controller.abort(new IndexError(`The embed lock on ${dir} was lost (${error.message}): another embed took it over, so this one stopped. Run it again when that one has finished.`)),
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+    throw new IndexError(
+      `another embed is running (${describeOwner(await readOwner(dir))}) and writing the index in ${dir}. Wait for it to finish, then run again. ` +
+        `(A run that was killed leaves a lock that expires ${STALE_MS / 1000} s later.)`,
+    );
+  }
+  const owner: LockOwner = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString() };
+  const ownerTmp = path.join(dir, `${OWNER_FILE}.${process.pid}.tmp`);
+  await fs.writeFile(ownerTmp, JSON.stringify(owner));
+  await fs.rename(ownerTmp, path.join(dir, OWNER_FILE));
+  for (const name of await fs.readdir(dir)) {
+    if (name.startsWith('.staging-') || name.endsWith('.tmp') || name === LEGACY_LOCK) await fs.rm(path.join(dir, name), { recursive: true, force: true });
+  }
+  return {
+    signal: controller.signal,
+    async release() {
+      await fs.rm(path.join(dir, OWNER_FILE), { force: true });
+      // A lock that was taken over is not ours to remove.
+      if (!controller.signal.aborted) await releaseLock();
+    },
+  };
+}

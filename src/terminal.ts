@@ -1,0 +1,30 @@
+/**
+ * Text bound for a terminal, made harmless: terminal escape sequences (colours, cursor moves, window titles,
+ * hyperlinks, …) are removed with strip-ansi, then every remaining control character (C0, DEL, C1) and the
+ * bidirectional overrides that can make text read differently from what it is. Article text, titles, file
+ * names and questions come from outside, so the CLI passes everything it prints through here.
+ */
+import stripAnsi from 'strip-ansi';
+
+// C0 controls but tab and newline, DEL, C1 controls; bidi embeddings, overrides and isolates.
+const CONTROL_KEEPING_NEWLINES = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+const CONTROL = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+
+export interface SanitizeOptions {
+  /** Keep line breaks (multi-line output); otherwise they become spaces, for one-line fields. */
+  keepNewlines?: boolean;
+}
+
+export function sanitizeForTerminal(text: string, options: SanitizeOptions = { keepNewlines: true }): string {
+  const stripped = stripAnsi(text).replace(/\r\n?/g, '\n');
+  if (options.keepNewlines) return stripped.replace(CONTROL_KEEPING_NEWLINES, '');
+  return stripped.replace(/\n/g, ' ').replace(CONTROL, '');
+}
+
+// JSON.stringify escapes C0 controls itself; these it leaves raw.
+const JSON_UNSAFE = /[\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+
+/** JSON for a terminal: the same value, with DEL, C1 controls and bidi overrides written as \u escapes. */
+export function terminalJson(value: unknown, space?: number): string {
+  return JSON.stringify(value, null, space).replace(JSON_UNSAFE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

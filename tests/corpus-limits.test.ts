@@ -1,0 +1,99 @@
+/** The corpus at scale and at the edges: thousands of files under a low descriptor limit, huge articles, id clashes, links. */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { configFromEnv } from '../src/config.js';
+import { DEFAULT_MAX_ARTICLE_BYTES, loadCorpus, parseFiles } from '../src/corpus/load.js';
+import { runScript, tempDir } from './helpers.js';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+async function writeArticles(dir: string, count: number): Promise<void> {
+  for (let start = 0; start < count; start += 200) {
+    await Promise.all(
+      Array.from({ length: Math.min(200, count - start) }, (_, i) =>
+        fs.writeFile(path.join(dir, `a${start + i}.md`), `---\ntitle: Report number ${start + i}\n---\n\nTalks went on for ${start + i} hours.\n`),
+      ),
+    );
+  }
+}
+
+describe('many files', () => {
+  it('loads 2,000 files under `ulimit -n 64` (files are read a few at a time)', async () => {
+    const dir = tempDir('coverage-bot-many-');
+    await writeArticles(dir, 2000);
+    const result = runScript('tests/fixtures/load-corpus.ts', [dir], {}, { prefix: ['sh', '-c', 'ulimit -n 64 && exec "$@"', 'sh'] });
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({ articles: 2000, problems: [], warnings: 0 });
+  });
+});
+
+describe('huge articles', () => {
+  it('has a documented default limit, and MAX_ARTICLE_BYTES changes it', () => {
+    expect(configFromEnv({}).maxArticleBytes).toBe(DEFAULT_MAX_ARTICLE_BYTES);
+    expect(configFromEnv({ MAX_ARTICLE_BYTES: '65536' }).maxArticleBytes).toBe(65536);
+    expect(() => configFromEnv({ MAX_ARTICLE_BYTES: '2MB' })).toThrow(/MAX_ARTICLE_BYTES must be a whole number/);
+  });
+
+  it('refuses a file over the limit, naming it, and a JSON Lines line over it, keeping the other lines', () => {
+    const big = 'A sentence about the talks. '.repeat(50_000); // 1.4 MB
+    const { articles, problems } = parseFiles(
+      [
+        { source: 'huge.txt', bytes: bytes(`Huge\n\n${big}`) },
+        { source: 'feed.jsonl', bytes: bytes([JSON.stringify({ title: 'Small', text: 'Fine.' }), JSON.stringify({ title: 'Big', text: big })].join('\n')) },
+      ],
+      { maxArticleBytes: 1_000_000 },
+    );
+    expect(articles.map((a) => a.title)).toEqual(['Small']);
+    expect(problems).toEqual([
+      { source: 'huge.txt', reason: 'the file is 1.3 MB, over the limit of 1.0 MB per article (MAX_ARTICLE_BYTES=1000000); split it, or raise MAX_ARTICLE_BYTES' },
+      { source: 'feed.jsonl:2', reason: expect.stringMatching(/^this line is 1.3 MB, over the limit/) },
+    ]);
+  });
+
+  it('`npm run embed` stops on a 30 MB article with one line naming it, and indexes the rest with --skip-invalid', async () => {
+    const corpus = tempDir('coverage-bot-huge-');
+    const embeddings = tempDir();
+    await fs.writeFile(path.join(corpus, 'ok.md'), '---\ntitle: Grain talks resume\n---\n\nTurkey said talks on the grain deal would resume next week.\n');
+    const paragraph = 'The delegation travelled by armoured train to the cosmodrome, where officials met for hours. '.repeat(20);
+    await fs.writeFile(path.join(corpus, 'huge.txt'), `A very long article\n\n${`${paragraph}\n\n`.repeat(Math.ceil((30 * 1024 * 1024) / (paragraph.length + 2)))}`);
+    const refused = runScript('src/cli/embed.ts', [], { CORPUS_DIR: corpus, EMBEDDINGS_DIR: embeddings });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^Cannot read huge\.txt: the file is 30 MB, over the limit of 2\.0 MB per article \(MAX_ARTICLE_BYTES=2097152\)/m);
+    expect(refused.stderr).not.toMatch(/RangeError|\n\s+at /);
+    const skipped = runScript('src/cli/embed.ts', ['--skip-invalid'], { CORPUS_DIR: corpus, EMBEDDINGS_DIR: embeddings });
+    expect(skipped.stderr).toMatch(/^Skipped huge\.txt: the file is 30 MB/m);
+    expect(skipped.code).toBe(0);
+    expect(skipped.stdout).toMatch(/: 1 articles, \d+ chunks/);
+  });
+});
+
+describe('surprises are reported', () => {
+  it('names both files when two give the same article id', () => {
+    const { articles, warnings } = parseFiles([
+      { source: 'a.txt', bytes: bytes('Same title\n\nBody one.') },
+      { source: 'b/c.md', bytes: bytes('---\ntitle: Same title\n---\n\nBody two.') },
+    ]);
+    expect(articles.map((a) => a.id)).toEqual(['same-title', 'same-title-2']);
+    expect(warnings).toEqual([{ source: 'b/c.md', message: 'a.txt and b/c.md give the same article id "same-title"; the article of b/c.md is indexed as "same-title-2"' }]);
+  });
+
+  it('reports symbolic links, which are not followed, and the embed summary repeats every warning', async () => {
+    const corpus = tempDir('coverage-bot-links-');
+    const outside = tempDir();
+    await fs.writeFile(path.join(corpus, 'one.md'), '---\ntitle: Grain talks resume\n---\n\nTurkey said talks would resume.\n');
+    await fs.writeFile(path.join(corpus, 'two.md'), '---\ntitle: Grain talks resume\n---\n\nAnkara was hopeful.\n');
+    await fs.writeFile(path.join(outside, 'secret.md'), '---\ntitle: Not for the corpus\n---\n\nPrivate.\n');
+    await fs.symlink(path.join(outside, 'secret.md'), path.join(corpus, 'link.md'));
+    const { articles, warnings } = await loadCorpus(corpus);
+    expect(articles.map((a) => a.title)).toEqual(['Grain talks resume', 'Grain talks resume']);
+    expect(warnings.map((w) => w.message)).toEqual([
+      'link.md is a symbolic link; links are not followed, so it was skipped (copy the file into the corpus folder to index it)',
+      'one.md and two.md give the same article id "grain-talks-resume"; the article of two.md is indexed as "grain-talks-resume-2"',
+    ]);
+    const { code, stdout } = runScript('src/cli/embed.ts', [], { CORPUS_DIR: corpus, EMBEDDINGS_DIR: tempDir() });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Warning: link\.md is a symbolic link; links are not followed/m);
+    expect(stdout).toMatch(/^Warning: one\.md and two\.md give the same article id "grain-talks-resume"/m);
+  });
+});

@@ -1,0 +1,139 @@
+/** Every entry point fails the same way: one `Error:` line for what a user can fix, a bug notice and the stack otherwise. */
+import { spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ArgumentError, parseCommandLine } from '../src/cli/args.js';
+import { ConfigError } from '../src/config.js';
+import { CorpusError } from '../src/corpus/load.js';
+import { ModelError } from '../src/embedder.js';
+import { describeFailure, fsErrorMessage, UserFacingError } from '../src/errors.js';
+import { IndexError } from '../src/index/store.js';
+import { QuestionError } from '../src/pipeline.js';
+import { runScript, tempDir } from './helpers.js';
+
+const STACK = /\n\s+at /;
+
+/** A small corpus, so that runs reaching the index write stay short. */
+async function smallCorpus(): Promise<string> {
+  const dir = tempDir('coverage-bot-corpus-');
+  await fs.writeFile(path.join(dir, 'one.md'), '---\ntitle: Grain talks resume\n---\n\nTurkey said talks on the grain deal would resume next week.\n');
+  return dir;
+}
+
+function expectOneLineError(result: { code: number | null; stderr: string }, message: RegExp): void {
+  expect(result.code).toBe(1);
+  expect(result.stderr).toMatch(message);
+  expect(result.stderr).not.toMatch(STACK);
+  expect(result.stderr.trim().split('\n').filter((line) => line.startsWith('Error:'))).toHaveLength(1);
+}
+
+const canDropPrivileges = process.getuid?.() === 0 && spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'true']).status === 0;
+const canMountReadOnly = spawnSync('unshare', ['-m', 'sh', '-c', 'mount --bind -o ro /tmp /tmp']).status === 0;
+
+describe('one kind of expected error', () => {
+  it('is the base of every error a user can act on', () => {
+    for (const kind of [ConfigError, CorpusError, ModelError, IndexError, QuestionError]) expect(new kind('x')).toBeInstanceOf(UserFacingError);
+  });
+
+  it('prints expected errors as one line, and anything else as a bug with its stack', () => {
+    expect(describeFailure(new QuestionError('Please ask a question: it was empty.'))).toBe('Error: Please ask a question: it was empty.');
+    const bug = describeFailure(new TypeError('undefined is not a function'));
+    expect(bug).toMatch(/^Unexpected error: this is a bug in coverage-bot; please report it/);
+    expect(bug).toMatch(/TypeError: undefined is not a function/);
+    expect(bug).toMatch(STACK);
+  });
+
+  it('turns real file-system errors into messages with the path, and leaves others alone', async () => {
+    const full = await fs.writeFile('/dev/full', 'x').catch((error: unknown) => error);
+    expect(fsErrorMessage(full)).toMatch(/^No space left on the disk while trying to write a file\. Free some space/);
+    expect(describeFailure(full)).toMatch(/^Error: No space left/);
+    const file = path.join(tempDir(), 'file');
+    await fs.writeFile(file, 'x');
+    const notDir = await fs.mkdir(path.join(file, 'sub'), { recursive: true }).catch((error: unknown) => error);
+    expect(fsErrorMessage(notDir)).toMatch(/is a regular file, not a folder/);
+    const readOnly = Object.assign(new Error('EROFS: read-only file system'), { code: 'EROFS', syscall: 'mkdir', path: '/mnt/ro/embeddings' });
+    expect(fsErrorMessage(readOnly)).toBe('Cannot create the folder /mnt/ro/embeddings: the file system is read-only. Point the setting (e.g. EMBEDDINGS_DIR) at a writable folder.');
+    const missing = await fs.readFile(path.join(tempDir(), 'nothing')).catch((error: unknown) => error);
+    expect(fsErrorMessage(missing)).toBeUndefined(); // not something the user caused: still reported as a bug
+  });
+
+  it('strips terminal escapes from the message it prints', () => {
+    expect(describeFailure(new CorpusError('Cannot read \u001b[2J\u001b]0;pwned\u0007evil.txt'))).toBe('Error: Cannot read evil.txt');
+  });
+});
+
+describe('argument errors', () => {
+  it('turns every parseArgs complaint into one ArgumentError line', () => {
+    const options = { k: { type: 'string' }, json: { type: 'boolean' } } as const;
+    expect(() => parseCommandLine({ args: ['--k'], options }, 'npm run ask')).toThrow(
+      new ArgumentError("Option '--k <value>' argument missing. Run `npm run ask -- --help` for the options."),
+    );
+    expect(() => parseCommandLine({ args: ['stray'], options }, 'npm run embed')).toThrow(/^Unexpected argument 'stray'\. Run `npm run embed -- --help`/);
+    expect(() => parseCommandLine({ args: ['--json=yes'], options }, 'npm run ask')).toThrow(ArgumentError);
+    expect(parseCommandLine({ args: ['--k', '3'], options }, 'npm run ask').values).toEqual({ k: '3' });
+  });
+
+  it.each([
+    ['src/cli/ask.ts', ['--bogus', 'Where?'], /^Error: Unknown option '--bogus'\. Run `npm run ask -- --help` for the options\.$/m],
+    ['src/cli/embed.ts', ['--no-such-flag'], /^Error: Unknown option '--no-such-flag'\. Run `npm run embed -- --help`/m],
+    ['scripts/eval.ts', ['--modes', 'magic'], /^Error: --modes takes a comma-separated list of hybrid, dense, lexical \(got "magic"\)/m],
+    ['scripts/bench.ts', ['--fast'], /^Error: Unknown option '--fast'/m],
+  ])('%s %j is one line and exit code 1', (script, args, message) => {
+    expectOneLineError(runScript(script, args, { EMBEDDINGS_DIR: tempDir() }), message);
+  });
+});
+
+describe('file-system failures while embedding', () => {
+  it('says so when EMBEDDINGS_DIR lies below a regular file (ENOTDIR)', async () => {
+    const file = path.join(tempDir(), 'file');
+    await fs.writeFile(file, 'x');
+    const result = runScript('src/cli/embed.ts', [], { CORPUS_DIR: await smallCorpus(), EMBEDDINGS_DIR: path.join(file, 'embeddings') });
+    expectOneLineError(result, /^Error: Cannot create the folder .*\/file\/embeddings: a part of that path is a regular file, not a folder/m);
+  });
+
+  it('says so when CORPUS_DIR lies below a regular file', async () => {
+    const file = path.join(tempDir(), 'file');
+    await fs.writeFile(file, 'x');
+    const result = runScript('src/cli/embed.ts', [], { CORPUS_DIR: path.join(file, 'articles'), EMBEDDINGS_DIR: tempDir() });
+    expectOneLineError(result, /^Error: Cannot read the corpus folder .*: a part of that path is a regular file/m);
+  });
+
+  it.runIf(canDropPrivileges)('says so when EMBEDDINGS_DIR cannot be written (EACCES)', async () => {
+    const parent = tempDir();
+    await fs.chmod(parent, 0o555);
+    const corpus = await smallCorpus();
+    await fs.chmod(corpus, 0o755);
+    const scratch = tempDir(); // tsx's own temporary files, writable by the unprivileged user
+    await fs.chmod(scratch, 0o777);
+    const result = runScript('src/cli/embed.ts', [], { CORPUS_DIR: corpus, EMBEDDINGS_DIR: path.join(parent, 'embeddings'), HOME: scratch, TMPDIR: scratch }, {
+      prefix: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'],
+    });
+    expectOneLineError(result, /^Error: Permission denied: cannot create the folder .*\/embeddings/m);
+  });
+
+  it.runIf(canMountReadOnly)('says so when EMBEDDINGS_DIR is on a read-only file system (EROFS)', async () => {
+    const readOnly = tempDir();
+    // `unshare -m` gives the child its own mount table, so the read-only mount never leaks out.
+    const result = runScript('src/cli/embed.ts', [], { CORPUS_DIR: await smallCorpus(), EMBEDDINGS_DIR: path.join(readOnly, 'embeddings') }, {
+      prefix: ['unshare', '-m', 'sh', '-c', `mount --bind -o ro '${readOnly}' '${readOnly}' && exec "$@"`, 'sh'],
+    });
+    expectOneLineError(result, /^Error: Cannot create the folder .*\/embeddings: the file system is read-only/m);
+  });
+
+
+  it.runIf(canMountReadOnly)('says so when the disk fills up while the index is written (ENOSPC)', async () => {
+    const small = tempDir();
+    // A 12 KB file system in the child's own mount table: the manifest fits, the vectors do not.
+    const result = runScript('src/cli/embed.ts', [], { CORPUS_DIR: await smallCorpus(), EMBEDDINGS_DIR: path.join(small, 'embeddings') }, {
+      prefix: ['unshare', '-m', 'sh', '-c', `mount -t tmpfs -o size=12k tmpfs '${small}' && exec "$@"`, 'sh'],
+    });
+    expectOneLineError(result, /^Error: No space left on the disk while trying to write .*\/embeddings\/\.staging-[^/]+\/\S+\. Free some space/m);
+  });
+});
+
+describe('the bot entry points', () => {
+  it('deploy-commands without a token is one line and exit code 1', () => {
+    expectOneLineError(runScript('src/bot/deploy-commands.ts', [], { DISCORD_TOKEN: '', DISCORD_CLIENT_ID: '' }), /^Error: DISCORD_TOKEN is not set/m);
+  });
+});
