@@ -12,6 +12,9 @@ import { UserFacingError } from '../errors.js';
 export const READER_FORMAT = 'coverage-bot-reader/1';
 const REBUILD = 'Rebuild it with `npm run train-reader` (needs ../shared/eval), or restore it with `git checkout models/reader`.';
 
+/** The model file as a user would name it: relative to the working folder when it is inside it. */
+const shown = (file: string) => (file.startsWith(process.cwd() + path.sep) ? path.relative(process.cwd(), file) : file);
+
 export class ReaderModelError extends UserFacingError {
   override name = 'ReaderModelError';
 }
@@ -76,7 +79,7 @@ export class Ensemble {
   predict(row: Record<string, number>): number {
     if (!this.checked) {
       if (Object.keys(row).join(',') !== this.file.features.join(',')) {
-        throw new ReaderModelError(`The reader model ${this.path} was trained on other ${this.name} features than this version computes. ${REBUILD}`);
+        throw new ReaderModelError(`The reader model ${shown(this.path)} was trained on other ${this.name} features than this version computes. ${REBUILD}`);
       }
       this.checked = true;
     }
@@ -106,7 +109,7 @@ function checkEnsemble(name: string, ensemble: EnsembleFile | undefined, file: s
     typeof ensemble.baseMargin === 'number' &&
     Array.isArray(ensemble.trees) &&
     ensemble.trees.every((t) => ['feature', 'threshold', 'yes', 'no', 'value'].every((k) => Array.isArray((t as unknown as Record<string, unknown>)[k])));
-  if (!valid) throw new ReaderModelError(`The reader model ${file} is damaged (its ${name} model is incomplete). ${REBUILD}`);
+  if (!valid) throw new ReaderModelError(`The reader model ${shown(file)} is damaged (its ${name} model is incomplete). ${REBUILD}`);
   return ensemble;
 }
 
@@ -117,10 +120,10 @@ export function loadReaderModel(file: string): ReaderModel {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'is missing' : code ? `cannot be read (${code})` : 'is not valid JSON';
-    throw new ReaderModelError(`The reader model ${path.relative(process.cwd(), file) || file} ${why}. ${REBUILD}`);
+    throw new ReaderModelError(`The reader model ${shown(file)} ${why}. ${REBUILD}`);
   }
-  if (parsed?.format !== READER_FORMAT) throw new ReaderModelError(`The reader model ${file} is not a ${READER_FORMAT} file. ${REBUILD}`);
-  if (typeof parsed.threshold !== 'number') throw new ReaderModelError(`The reader model ${file} has no answerability threshold. ${REBUILD}`);
+  if (parsed?.format !== READER_FORMAT) throw new ReaderModelError(`The reader model ${shown(file)} is not a ${READER_FORMAT} file. ${REBUILD}`);
+  if (typeof parsed.threshold !== 'number') throw new ReaderModelError(`The reader model ${shown(file)} has no answerability threshold. ${REBUILD}`);
   return {
     sentence: new Ensemble('sentence', checkEnsemble('sentence', parsed.models?.sentence, file), file),
     span: new Ensemble('span', checkEnsemble('span', parsed.models?.span, file), file),
