@@ -46,7 +46,8 @@ const holdsGold = (index: IndexSnapshot, sentence: number, q: IndexedQuestion) =
 
 const golds = (q: IndexedQuestion) => q.documentAnswers.map((a) => a.text);
 
-export async function paragraphGiven(reader: Reader, embedder: Embedder, index: IndexSnapshot, questions: IndexedQuestion[]): Promise<ParagraphScores> {
+/** `threshold`: the confidence at which the reader abstains in the SQuAD 2.0 scores. */
+export async function paragraphGiven(reader: Reader, embedder: Embedder, index: IndexSnapshot, questions: IndexedQuestion[], threshold: number): Promise<ParagraphScores> {
   const rows: { prediction: string; golds: string[]; impossible: boolean }[] = [];
   const always: { exact: number; f1: number }[] = [];
   const sentenceHits: boolean[] = [];
@@ -62,7 +63,7 @@ export async function paragraphGiven(reader: Reader, embedder: Embedder, index: 
       always.push({ exact: bestOverGold(exactMatch, span, golds(q)), f1: bestOverGold(f1Score, span, golds(q)) });
       sentenceHits.push(reading.sentences.length > 0 && holdsGold(index, reading.sentences[0]!.sentence, q));
     }
-    rows.push({ prediction: reading.answerable ? span : '', golds: golds(q), impossible: q.impossible });
+    rows.push({ prediction: reading.sentences.length > 0 && reading.confidence >= threshold ? span : '', golds: golds(q), impossible: q.impossible });
   }
   const mean = (xs: number[]) => (xs.length === 0 ? 0 : (100 * xs.reduce((a, b) => a + b, 0)) / xs.length);
   return {
