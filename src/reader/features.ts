@@ -63,6 +63,16 @@ const cap = (x: number, max: number) => Math.min(x, max);
 const wordStem = (token: string) => (/[\p{L}\p{N}]/u.test(token) ? normalizeTerm(token) : null);
 const oneHot = <T extends string>(prefix: string, values: readonly T[], value: T) => Object.fromEntries(values.map((v) => [`${prefix}_${v}`, v === value ? 1 : 0]));
 
+/**
+ * One feature row from parts, in their order. (Object spread of these wide rows took most of the reader's
+ * time: V8 copies them on a slow path; assigning key by key is several times faster.)
+ */
+function row(...parts: Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of parts) for (const key in part) out[key] = part[key]!;
+  return out;
+}
+
 export function sentenceView(index: IndexSnapshot, candidate: CandidateSentence): SentenceView {
   const record = index.sentences[candidate.id]!;
   const article = index.articles.get(record.articleId)!;
@@ -226,8 +236,8 @@ export function sentenceFeatures(context: ReadingContext): Record<string, number
       chunkCosine.set(view.chunk, sum / chunk.sentenceCount);
       chunkCoverage.set(view.chunk, coverage(index, terms, cachedStems(index, `c${view.chunk}`, () => `${view.article.title}\n${view.article.text.slice(chunk.start, chunk.end)}`)));
     }
-    const lemmas = new Set(view.annotated.tokens.map((t) => t.lemma));
-    const sentencePrefixes = prefixes(view.annotated.tokens.map((t) => t.text));
+    const lemmas = cached(index, `l${view.id}`, () => new Set(view.annotated.tokens.map((t) => t.lemma)));
+    const sentencePrefixes = cached(index, `p${view.id}`, () => prefixes(view.annotated.tokens.map((t) => t.text)));
     const fresh = view.candidates.filter((c) => namedByQuestion(view, c, question) < 0.5);
     const missing = [...termSet].filter((t) => !present.has(t)).map((t) => index.lexical.idf(t));
     const maxIdf = Math.max(1e-6, ...[...termSet].map((t) => index.lexical.idf(t)));
@@ -262,18 +272,23 @@ export function sentenceFeatures(context: ReadingContext): Record<string, number
   const best = (key: keyof (typeof raw)[number]) => Math.max(...raw.map((r) => r[key]));
   const rankOf = (key: keyof (typeof raw)[number], value: number) => raw.filter((r) => r[key] > value).length;
   const maxima = { cov: best('cov'), cosine: best('cosine'), covContext: best('covContext'), proximity: best('proximity'), covLemma: best('covLemma'), grams: best('grams') };
-  return raw.map((r) => ({
-    ...r,
-    covRel: r.cov - maxima.cov,
-    covRank: cap(rankOf('cov', r.cov), 20),
-    cosineRel: r.cosine - maxima.cosine,
-    cosineRank: cap(rankOf('cosine', r.cosine), 20),
-    covContextRel: r.covContext - maxima.covContext,
-    proximityRel: r.proximity - maxima.proximity,
-    covLemmaRel: r.covLemma - maxima.covLemma,
-    gramsRel: r.grams - maxima.grams,
-    ...oneHot('q', QUESTION_TYPES, question.type),
-  }));
+  const questionType = oneHot('q', QUESTION_TYPES, question.type);
+  return raw.map((r) =>
+    row(
+      r,
+      {
+        covRel: r.cov - maxima.cov,
+        covRank: cap(rankOf('cov', r.cov), 20),
+        cosineRel: r.cosine - maxima.cosine,
+        cosineRank: cap(rankOf('cosine', r.cosine), 20),
+        covContextRel: r.covContext - maxima.covContext,
+        proximityRel: r.proximity - maxima.proximity,
+        covLemmaRel: r.covLemma - maxima.covLemma,
+        gramsRel: r.grams - maxima.grams,
+      },
+      questionType,
+    ),
+  );
 }
 
 /** Features of each candidate answer of a sentence; `sentenceScore` is the reader's score of the sentence. */
@@ -285,15 +300,15 @@ export function spanFeatures(context: ReadingContext, view: SentenceView, senten
   const expected = EXPECTED_KINDS[question.type] ?? [];
   const lastContent = tokens.map((t) => t.pos !== 'PUNCT').lastIndexOf(true);
   const focusAt = question.focus === undefined ? [] : view.stems.map((s, i) => (s === question.focus ? i : -1)).filter((i) => i >= 0);
+  const questionType = oneHot('q', QUESTION_TYPES, question.type);
+  const kinds = new Map(CANDIDATE_KINDS.map((kind) => [kind, oneHot('kind', CANDIDATE_KINDS, kind)]));
   return view.candidates.map((c) => {
     const previous = tokens[c.first - 1];
     const next = tokens[c.last + 1];
     const distance = matched.length === 0 ? 50 : Math.min(...matched.map((i) => (i < c.first ? c.first - i : i > c.last ? i - c.last : 0)));
     const span = tokens.slice(c.first, c.last + 1);
     const nested = view.candidates.some((o) => o !== c && o.first <= c.first && o.last >= c.last);
-    return {
-      ...oneHot('kind', CANDIDATE_KINDS, c.kind),
-      ...oneHot('q', QUESTION_TYPES, question.type),
+    return row(kinds.get(c.kind)!, questionType, {
       expectedKind: expected.length === 0 ? -1 : expected.includes(c.kind) ? 1 : 0,
       named: namedByQuestion(view, c, question),
       length: cap(c.last - c.first + 1, 20),
@@ -321,7 +336,7 @@ export function spanFeatures(context: ReadingContext, view: SentenceView, senten
       candidates: cap(view.candidates.length, 60),
       sentenceScore,
       sentenceRank: cap(sentenceRank, 10),
-    };
+    });
   });
 }
 
@@ -367,5 +382,5 @@ export function answerFeatures(context: ReadingContext, order: number[], scores:
 /** The answer features with the span model's best two scores (0 when the sentence has no candidate). */
 export function withSpanScores(features: Record<string, number>, spanScores: number[]): Record<string, number> {
   const sorted = [...spanScores].sort((a, b) => b - a);
-  return { ...features, spanTop: sorted[0] ?? 0, spanSecond: sorted[1] ?? 0 };
+  return row(features, { spanTop: sorted[0] ?? 0, spanSecond: sorted[1] ?? 0 });
 }

@@ -44,8 +44,9 @@ export interface ReaderModelFile {
 }
 
 /** A binary classifier: features by name → probability. */
-/** A tree in typed arrays: thresholds as float32, exactly as XGBoost compares them. */
-interface PackedTree {
+/** Every tree of an ensemble in one set of typed arrays (node indices absolute), thresholds as float32. */
+interface PackedForest {
+  roots: Int32Array;
   feature: Int32Array;
   threshold: Float32Array;
   yes: Int32Array;
@@ -53,22 +54,44 @@ interface PackedTree {
   value: Float64Array;
 }
 
+function pack(trees: Tree[]): PackedForest {
+  const size = trees.reduce((sum, t) => sum + t.feature.length, 0);
+  const forest: PackedForest = {
+    roots: new Int32Array(trees.length),
+    feature: new Int32Array(size),
+    threshold: new Float32Array(size),
+    yes: new Int32Array(size),
+    no: new Int32Array(size),
+    value: new Float64Array(size),
+  };
+  let offset = 0;
+  trees.forEach((tree, t) => {
+    forest.roots[t] = offset;
+    for (let i = 0; i < tree.feature.length; i++) {
+      forest.feature[offset + i] = tree.feature[i]!;
+      forest.threshold[offset + i] = tree.threshold[i]!;
+      forest.yes[offset + i] = offset + tree.yes[i]!;
+      forest.no[offset + i] = offset + tree.no[i]!;
+      forest.value[offset + i] = tree.value[i]!;
+    }
+    offset += tree.feature.length;
+  });
+  return forest;
+}
+
 export class Ensemble {
   private checked = false;
-  private readonly trees: PackedTree[];
+  private readonly forest: PackedForest;
+  /** The row being scored, as float32 (XGBoost's precision), reused from one row to the next. */
+  private readonly buffer: Float32Array;
 
   constructor(
     private readonly name: string,
     private readonly file: EnsembleFile,
     private readonly path: string,
   ) {
-    this.trees = file.trees.map((t) => ({
-      feature: Int32Array.from(t.feature),
-      threshold: Float32Array.from(t.threshold),
-      yes: Int32Array.from(t.yes),
-      no: Int32Array.from(t.no),
-      value: Float64Array.from(t.value),
-    }));
+    this.buffer = new Float32Array(file.features.length);
+    this.forest = pack(file.trees);
   }
 
   get features(): readonly string[] {
@@ -83,12 +106,17 @@ export class Ensemble {
       }
       this.checked = true;
     }
-    const x = Float32Array.from(this.file.features, (name) => row[name]!);
+    // The features were checked to come in the trained order, so the row's values are read in order.
+    const x = this.buffer;
+    let i = 0;
+    for (const key in row) x[i++] = row[key]!;
+    if (i !== x.length) throw new ReaderModelError(`A ${this.name} feature row has ${i} features; the model ${shown(this.path)} takes ${x.length}.`);
     let margin = this.file.baseMargin;
-    for (const tree of this.trees) {
-      let node = 0;
-      while (tree.feature[node]! >= 0) node = x[tree.feature[node]!]! < tree.threshold[node]! ? tree.yes[node]! : tree.no[node]!;
-      margin += tree.value[node]!;
+    const { roots, feature, threshold, yes, no, value } = this.forest;
+    for (let t = 0; t < roots.length; t++) {
+      let node = roots[t]!;
+      while (feature[node]! >= 0) node = x[feature[node]!]! < threshold[node]! ? yes[node]! : no[node]!;
+      margin += value[node]!;
     }
     return 1 / (1 + Math.exp(-margin));
   }
