@@ -38,7 +38,7 @@ const REFERENCE_NDCG10: Record<string, Record<string, number>> = {
   'BM25 + bge-base, RRF (Anserini)': { scifact: 0.742, nfcorpus: 0.373 },
 };
 const USAGE = 'Usage: npm run eval -- [DATASET_DIR ...] [--modes hybrid,dense,lexical] [--max-queries N] [--negatives SQUAD_DIR] [--shared DIR]';
-const THRESHOLDS = [0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7];
+const THRESHOLDS = [0, 0.02, 0.025, 0.03, 0.035, 0.04, 0.06, 0.08, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7];
 /** Published SQuAD dev scores (whole dev sets; ours are on the 10 test articles). */
 const SQUAD_REFERENCES = [
   ['SQuAD 1.1 paper: logistic regression (dev)', 'EM 40.4 / F1 51.0'],

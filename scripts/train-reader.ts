@@ -6,8 +6,9 @@
  * The training questions are asked as a user would ask the bot: the training articles are indexed as a
  * corpus with the project's own pipeline, each question is embedded and retrieved, and the reader's
  * features (src/reader/features.ts, the same code that answers) are computed on what retrieval returns.
- * A third of the answerable questions are asked a second time with their own article withheld, which
- * teaches the reader the commonest near miss of a news archive: related coverage, but not the fact.
+ * A third of the answerable questions are asked a second time with their own article withheld, and another
+ * third with only the sentence that answers withheld: the near misses of a news archive, related coverage
+ * (even the very article and paragraph) but not the fact.
  *
  *  1. sentence rows (answerable questions whose answer sentence was retrieved) → scripts/train_reader.py
  *     trains the sentence model, one per fold of articles and one on all;
@@ -44,8 +45,8 @@ const MODEL_FILE = path.join(PROJECT_ROOT, 'models', 'reader', 'reader.json');
 
 interface Instance {
   question: IndexedQuestion;
-  /** The question's own article is withheld from retrieval. */
-  withheld: boolean;
+  /** What is withheld from the reader: the question's own article, or only the sentence that answers it. */
+  withheld: false | 'article' | 'sentence';
   fold: number;
   vector: Float32Array;
 }
@@ -92,9 +93,17 @@ function withoutArticle(index: IndexSnapshot, articleId: string): IndexSnapshot 
 
 function context(index: IndexSnapshot, instance: Instance) {
   const { question } = instance;
-  const seen = instance.withheld ? withoutArticle(index, question.articleId) : index;
-  const retrieved = retrieve(seen, question.question, instance.vector, { mode: 'hybrid', limit: RETRIEVE_LIMIT, excludeArticle: instance.withheld ? question.articleId : undefined });
-  return readingContext(seen, question.question, instance.vector, candidateSentences(seen, retrieved));
+  const article = instance.withheld === 'article';
+  const seen = article ? withoutArticle(index, question.articleId) : index;
+  const retrieved = retrieve(seen, question.question, instance.vector, { mode: 'hybrid', limit: RETRIEVE_LIMIT, excludeArticle: article ? question.articleId : undefined });
+  let sentences = candidateSentences(seen, retrieved);
+  if (instance.withheld === 'sentence') {
+    sentences = sentences.filter(({ id }) => {
+      const record = index.sentences[id]!;
+      return !holdsAnswer({ ...record, article: { id: record.articleId } }, question);
+    });
+  }
+  return readingContext(seen, question.question, instance.vector, sentences);
 }
 
 async function main(): Promise<void> {
@@ -116,7 +125,8 @@ async function main(): Promise<void> {
     const fold = foldOf.get(question.articleId)!;
     instances.push({ question, withheld: false, fold, vector });
     const draw = createHash('sha256').update(question.id).digest().readUInt32BE(0) / 2 ** 32;
-    if (!question.impossible && draw < WITHHELD_SHARE) instances.push({ question, withheld: true, fold, vector });
+    if (!question.impossible && draw < WITHHELD_SHARE) instances.push({ question, withheld: 'article', fold, vector });
+    else if (!question.impossible && draw < 2 * WITHHELD_SHARE) instances.push({ question, withheld: 'sentence', fold, vector });
   }
 
   // 1. Sentence rows.
@@ -156,7 +166,7 @@ async function main(): Promise<void> {
         spans.add(row, { ...meta, label: spanLabel(gold, gold.candidates[i]!.first, gold.candidates[i]!.last, q), extra: 1 }),
       );
     }
-    answers.add(trace.answerRow, { ...meta, label: topRight ? 1 : 0, impossible: q.impossible ? 1 : 0, withheld: instance.withheld ? 1 : 0 });
+    answers.add(trace.answerRow, { ...meta, label: topRight ? 1 : 0, impossible: q.impossible ? 1 : 0, withheld: instance.withheld === 'article' ? 1 : instance.withheld === 'sentence' ? 2 : 0 });
   });
   await spans.close();
   await answers.close();

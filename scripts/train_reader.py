@@ -175,6 +175,7 @@ def stage_final(work, model_file):
             "answerableAnswered": float(answered[answerable].mean()),
             "impossibleRefused": float((~answered[ameta["impossible"] == 1]).mean()),
             "withheldRefused": float((~answered[ameta["withheld"] == 1]).mean()),
+            "sentenceWithheldRefused": float((~answered[ameta["withheld"] == 2]).mean()) if (ameta["withheld"] == 2).any() else None,
         })
     # The highest threshold (in steps of 0.01) that still answers ANSWERED_SHARE of the answerable questions.
     grid = np.round(np.arange(0.01, 0.991, 0.01), 2)
@@ -189,7 +190,8 @@ def stage_final(work, model_file):
             "rows": int(len(y)),
             "positives": int(y.sum()),
             "impossible": int(ameta["impossible"].sum()),
-            "withheld": int(ameta["withheld"].sum()),
+            "withheld": int((ameta["withheld"] == 1).sum()),
+            "sentenceWithheld": int((ameta["withheld"] == 2).sum()),
             "aucOutOfFold": float(auc(y, answer_oof)),
             "aucAnswerableVsImpossible": float(auc(answerable[(answerable) | (ameta["impossible"] == 1)].astype(int), answer_oof[(answerable) | (ameta["impossible"] == 1)])),
         },
@@ -226,9 +228,9 @@ def stage_final(work, model_file):
     with open(os.path.join(work, "parity.json"), "w") as f:
         json.dump(parity, f)
     print(json.dumps({k: v for k, v in report.items() if k not in ("curve", "params")}, indent=1), file=sys.stderr)
-    print("threshold  answered  precision  answerable-answered  impossible-refused  withheld-refused", file=sys.stderr)
+    print("threshold  answered  precision  answerable-answered  impossible-refused  withheld-refused  sentence-withheld-refused", file=sys.stderr)
     for c in curve:
-        print(f"{c['threshold']:9.2f}  {c['answered']:8.3f}  {c['precision']:9.3f}  {c['answerableAnswered']:19.3f}  {c['impossibleRefused']:18.3f}  {c['withheldRefused']:16.3f}", file=sys.stderr)
+        print(f"{c['threshold']:9.2f}  {c['answered']:8.3f}  {c['precision']:9.3f}  {c['answerableAnswered']:19.3f}  {c['impossibleRefused']:18.3f}  {c['withheldRefused']:16.3f}  {c['sentenceWithheldRefused'] or 0:25.3f}", file=sys.stderr)
 
 
 if __name__ == "__main__":
