@@ -28,12 +28,14 @@ import { parseArgs } from 'node:util';
 import { loadConfig, PROJECT_ROOT } from '../src/config.js';
 import { loadEmbedder, type Embedder } from '../src/embedder.js';
 import { modelSignature } from '../src/index/build.js';
-import { squadIndex, type IndexedQuestion } from '../src/eval/cached-index.js';
+import { holdsAnswer, squadIndex, type IndexedQuestion } from '../src/eval/cached-index.js';
 import { f1Score, loadSquadSplit } from '../src/eval/squad.js';
 import type { IndexSnapshot } from '../src/index/store.js';
 import { Ensemble } from '../src/reader/model.js';
 import { candidateSentences, readContext, readingContext, type ReadTrace } from '../src/reader/reader.js';
-import { sentenceFeatures, spanFeatures, type SentenceView } from '../src/reader/features.js';
+import { spanFeatures } from '../src/reader/answer-features.js';
+import type { SentenceView } from '../src/reader/context.js';
+import { sentenceFeatures } from '../src/reader/sentence-features.js';
 import { LexicalIndex } from '../src/index/lexical-index.js';
 import { RETRIEVE_LIMIT } from '../src/pipeline.js';
 import { retrieve } from '../src/retrieve.js';
@@ -50,9 +52,6 @@ interface Instance {
   fold: number;
   vector: Float32Array;
 }
-
-const holdsAnswer = (view: { start: number; end: number; article: { id: string } }, q: IndexedQuestion) =>
-  view.article.id === q.articleId && q.documentAnswers.some((a) => a.start >= view.start && a.start < view.end);
 
 function spanLabel(view: SentenceView, first: number, last: number, q: IndexedQuestion): number {
   if (q.impossible || view.article.id !== q.articleId) return 0;
@@ -98,10 +97,7 @@ function context(index: IndexSnapshot, instance: Instance) {
   const retrieved = retrieve(seen, question.question, instance.vector, { mode: 'hybrid', limit: RETRIEVE_LIMIT, excludeArticle: article ? question.articleId : undefined });
   let sentences = candidateSentences(seen, retrieved);
   if (instance.withheld === 'sentence') {
-    sentences = sentences.filter(({ id }) => {
-      const record = index.sentences[id]!;
-      return !holdsAnswer({ ...record, article: { id: record.articleId } }, question);
-    });
+    sentences = sentences.filter(({ id }) => !holdsAnswer(index, id, question));
   }
   return readingContext(seen, question.question, instance.vector, sentences);
 }
@@ -134,7 +130,7 @@ async function main(): Promise<void> {
   instances.forEach((instance, n) => {
     if (instance.withheld || instance.question.impossible) return;
     const ctx = context(index, instance);
-    const labels = ctx.sentences.map((view) => (holdsAnswer(view, instance.question) ? 1 : 0));
+    const labels = ctx.sentences.map((view) => (holdsAnswer(index, view.id, instance.question) ? 1 : 0));
     if (!labels.includes(1)) return;
     sentenceFeatures(ctx).forEach((row, i) => sentences.add(row, { label: labels[i]!, fold: instance.fold, instance: n }));
   });
@@ -155,11 +151,11 @@ async function main(): Promise<void> {
     if (!trace.answerRow) return;
     const q = instance.question;
     const top = ctx.sentences.find((v) => v.id === reading.sentences[0]!.sentence)!;
-    const topRight = !instance.withheld && !q.impossible && holdsAnswer(top, q);
+    const topRight = !instance.withheld && !q.impossible && holdsAnswer(index, top.id, q);
     const meta = { fold: instance.fold, instance: n };
     trace.spanRows!.forEach((row, i) => spans.add(row, { ...meta, label: spanLabel(top, top.candidates[i]!.first, top.candidates[i]!.last, q), extra: 0 }));
     // The answer sentence's candidates teach the span model too, when it was not ranked first.
-    const gold = ctx.sentences.find((v) => holdsAnswer(v, q));
+    const gold = ctx.sentences.find((v) => holdsAnswer(index, v.id, q));
     if (!instance.withheld && !q.impossible && gold && gold !== top) {
       const rank = reading.sentences.findIndex((s) => s.sentence === gold.id);
       spanFeatures(ctx, gold, reading.sentences[rank]!.score, rank).forEach((row, i) =>

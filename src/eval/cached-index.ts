@@ -35,6 +35,12 @@ export async function cachedIndex(config: Config, embedder: Embedder, name: stri
 
 export type IndexedQuestion = DocumentQuestion & { articleId: string };
 
+/** Whether a sentence of the index holds one of a question's gold answers (where the answer starts). */
+export function holdsAnswer(index: IndexSnapshot, sentence: number, question: IndexedQuestion): boolean {
+  const s = index.sentences[sentence]!;
+  return s.articleId === question.articleId && question.documentAnswers.some((a) => a.start >= s.start && a.start < s.end);
+}
+
 /** SQuAD articles as an indexed corpus, with their questions located in it. */
 export async function squadIndex(config: Config, embedder: Embedder, name: string, articles: SquadArticle[]): Promise<{ index: IndexSnapshot; questions: IndexedQuestion[] }> {
   const converted = articles.map(articleAsDocument);

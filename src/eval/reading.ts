@@ -13,9 +13,9 @@ import type { RetrievalMode } from '../config.js';
 import type { Embedder } from '../embedder.js';
 import type { IndexSnapshot } from '../index/store.js';
 import { answerQuestion } from '../pipeline.js';
-import type { CandidateSentence } from '../reader/features.js';
+import type { CandidateSentence } from '../reader/context.js';
 import type { Reader } from '../reader/reader.js';
-import type { IndexedQuestion } from './cached-index.js';
+import { holdsAnswer, type IndexedQuestion } from './cached-index.js';
 import { bestOverGold, exactMatch, f1Score, squadScores, type SquadScores } from './squad.js';
 
 export interface ParagraphScores {
@@ -39,11 +39,6 @@ function paragraphSentences(index: IndexSnapshot, question: IndexedQuestion): Ca
   return out;
 }
 
-const holdsGold = (index: IndexSnapshot, sentence: number, q: IndexedQuestion) => {
-  const s = index.sentences[sentence]!;
-  return s.articleId === q.articleId && q.documentAnswers.some((a) => a.start >= s.start && a.start < s.end);
-};
-
 const golds = (q: IndexedQuestion) => q.documentAnswers.map((a) => a.text);
 
 /** `threshold`: the confidence at which the reader abstains in the SQuAD 2.0 scores. */
@@ -61,7 +56,7 @@ export async function paragraphGiven(reader: Reader, embedder: Embedder, index: 
     const span = reading.shortAnswer?.text ?? sentence;
     if (!q.impossible) {
       always.push({ exact: bestOverGold(exactMatch, span, golds(q)), f1: bestOverGold(f1Score, span, golds(q)) });
-      sentenceHits.push(reading.sentences.length > 0 && holdsGold(index, reading.sentences[0]!.sentence, q));
+      sentenceHits.push(reading.sentences.length > 0 && holdsAnswer(index, reading.sentences[0]!.sentence, q));
     }
     rows.push({ prediction: reading.sentences.length > 0 && reading.confidence >= threshold ? span : '', golds: golds(q), impossible: q.impossible });
   }

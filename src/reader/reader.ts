@@ -9,7 +9,9 @@
  */
 import type { IndexSnapshot } from '../index/store.js';
 import type { RetrievedChunk } from '../retrieve.js';
-import { answerFeatures, sentenceFeatures, sentenceView, spanFeatures, withSpanScores, type CandidateSentence, type ReadingContext } from './features.js';
+import { answerFeatures, spanFeatures, withSpanScores } from './answer-features.js';
+import { sentenceView, type CandidateSentence, type ReadingContext } from './context.js';
+import { sentenceFeatures } from './sentence-features.js';
 import { loadReaderModel, type ReaderModel } from './model.js';
 import { analyseQuestion } from './question.js';
 

@@ -1,0 +1,155 @@
+/**
+ * Sentence features: how well each candidate sentence matches the question (IDF-weighted stem, lemma,
+ * prefix and character-4-gram overlap, question bigrams, proximity of the matched words, the USE-lite
+ * cosine of sentence and passage), each also relative to the best of the candidates; whether the sentence
+ * holds the kind of answer the question asks for; where its passage ranked in retrieval.
+ */
+import type { IndexSnapshot } from '../index/store.js';
+import { cached, cachedStems, cap, dot, EXPECTED_KINDS, namedByQuestion, neighbourStems, oneHot, presentStems, row, wordStem, type ReadingContext, type SentenceView } from './context.js';
+import { QUESTION_TYPES } from './question.js';
+
+/** IDF-weighted share of the question's terms found in a set of terms. */
+function coverage(index: IndexSnapshot, terms: string[], present: Set<string>): number {
+  let total = 0;
+  let covered = 0;
+  for (const term of new Set(terms)) {
+    const weight = index.lexical.idf(term);
+    total += weight;
+    if (present.has(term)) covered += weight;
+  }
+  return total === 0 ? 0 : covered / total;
+}
+
+
+/** Smallest token window holding one occurrence of every matched question term, against their number. */
+function proximity(view: SentenceView, terms: Set<string>): number {
+  const positions = view.stems.map((s, i) => (s !== null && terms.has(s) ? i : -1)).filter((i) => i >= 0);
+  const distinct = new Set(positions.map((i) => view.stems[i]!)).size;
+  if (distinct <= 1) return distinct;
+  let best = Infinity;
+  const counts = new Map<string, number>();
+  let left = 0;
+  for (let right = 0; right < positions.length; right++) {
+    const term = view.stems[positions[right]!]!;
+    counts.set(term, (counts.get(term) ?? 0) + 1);
+    while (counts.size === distinct) {
+      best = Math.min(best, positions[right]! - positions[left]! + 1);
+      const leftTerm = view.stems[positions[left]!]!;
+      const n = counts.get(leftTerm)! - 1;
+      if (n === 0) counts.delete(leftTerm);
+      else counts.set(leftTerm, n);
+      left++;
+    }
+  }
+  return distinct / best;
+}
+
+function bigramShare(view: SentenceView, terms: string[]): number {
+  if (terms.length < 2) return 0;
+  const content = view.stems.filter((s): s is string => s !== null);
+  const pairs = new Set<string>();
+  for (let i = 0; i + 1 < content.length; i++) {
+    pairs.add(`${content[i]} ${content[i + 1]}`);
+    if (i + 2 < content.length) pairs.add(`${content[i]} ${content[i + 2]}`);
+  }
+  let found = 0;
+  for (let i = 0; i + 1 < terms.length; i++) if (pairs.has(`${terms[i]} ${terms[i + 1]}`)) found++;
+  return found / (terms.length - 1);
+}
+
+/** Character 4-grams of a text's words (lower-cased, letters and digits): catches inflections and compounds. */
+function charGrams(text: string): Set<string> {
+  const grams = new Set<string>();
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    const padded = ` ${word} `;
+    for (let i = 0; i + 4 <= padded.length; i++) grams.add(padded.slice(i, i + 4));
+  }
+  return grams;
+}
+
+function gramCosine(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  let shared = 0;
+  for (const gram of a) if (b.has(gram)) shared++;
+  return shared / Math.sqrt(a.size * b.size);
+}
+
+const prefixes = (words: Iterable<string>) => new Set([...words].map((w) => w.toLowerCase().slice(0, 5)));
+
+/** Features of every candidate sentence, in the order given. */
+export function sentenceFeatures(context: ReadingContext): Record<string, number>[] {
+  const { index, question, queryVector } = context;
+  const dimension = index.manifest.model.dimension;
+  const terms = question.terms;
+  const termSet = new Set(terms);
+  const contentWords = question.annotated.tokens.filter((t) => wordStem(t.text) !== null).map((t) => t.text);
+  const questionPrefixes = prefixes(contentWords);
+  const expected = EXPECTED_KINDS[question.type] ?? [];
+  const questionGrams = charGrams(contentWords.join(' '));
+  const chunkCosine = new Map<number, number>();
+  const chunkCoverage = new Map<number, number>();
+  const raw = context.sentences.map((view) => {
+    const present = presentStems(view);
+    if (!chunkCosine.has(view.chunk)) {
+      const chunk = index.chunks[view.chunk]!;
+      // The passage's closeness in meaning: the mean cosine of its sentences (their vectors are in memory).
+      let sum = 0;
+      for (let id = chunk.firstSentence; id < chunk.firstSentence + chunk.sentenceCount; id++) sum += dot(queryVector, index.sentenceVectors, id * dimension);
+      chunkCosine.set(view.chunk, sum / chunk.sentenceCount);
+      chunkCoverage.set(view.chunk, coverage(index, terms, cachedStems(index, `c${view.chunk}`, () => `${view.article.title}\n${view.article.text.slice(chunk.start, chunk.end)}`)));
+    }
+    const lemmas = cached(index, `l${view.id}`, () => new Set(view.annotated.tokens.map((t) => t.lemma)));
+    const sentencePrefixes = cached(index, `p${view.id}`, () => prefixes(view.annotated.tokens.map((t) => t.text)));
+    const fresh = view.candidates.filter((c) => namedByQuestion(view, c, question) < 0.5);
+    const missing = [...termSet].filter((t) => !present.has(t)).map((t) => index.lexical.idf(t));
+    const maxIdf = Math.max(1e-6, ...[...termSet].map((t) => index.lexical.idf(t)));
+    return {
+      cov: coverage(index, terms, present),
+      covLemma: question.lemmas.size === 0 ? 0 : [...question.lemmas].filter((l) => lemmas.has(l)).length / question.lemmas.size,
+      covPrefix: questionPrefixes.size === 0 ? 0 : [...questionPrefixes].filter((p) => sentencePrefixes.has(p)).length / questionPrefixes.size,
+      covContext: coverage(index, terms, neighbourStems(index, view)),
+      covTitle: coverage(index, terms, cachedStems(index, `t${view.article.id}`, () => view.article.title)),
+      covChunk: chunkCoverage.get(view.chunk)!,
+      matched: [...termSet].filter((t) => present.has(t)).length,
+      maxMissingIdf: missing.length === 0 ? 0 : Math.max(...missing) / maxIdf,
+      bigrams: bigramShare(view, terms),
+      grams: gramCosine(questionGrams, cached(index, `g${view.id}`, () => charGrams(view.text))),
+      proximity: proximity(view, termSet),
+      cosine: dot(queryVector, index.sentenceVectors, view.id * dimension),
+      chunkCosine: chunkCosine.get(view.chunk)!,
+      chunkRank: cap(view.chunkRank, 30),
+      articleRank: cap(view.articleRank, 30),
+      tokens: cap(view.annotated.tokens.length, 100),
+      firstInArticle: view.id === 0 || index.sentences[view.id - 1]!.articleId !== view.article.id ? 1 : 0,
+      freshCandidates: cap(fresh.length, 30),
+      expectedKind: expected.length === 0 ? -1 : fresh.some((c) => expected.includes(c.kind)) ? 1 : 0,
+      hasDate: fresh.some((c) => c.kind === 'DATE') ? 1 : 0,
+      hasNumber: fresh.some((c) => c.kind === 'CARDINAL') ? 1 : 0,
+      hasMoney: fresh.some((c) => c.kind === 'MONEY' || c.kind === 'PERCENT') ? 1 : 0,
+      freshProper: cap(fresh.filter((c) => c.kind === 'PROPER').length, 10),
+      focus: question.focus === undefined ? -1 : present.has(question.focus) ? 1 : 0,
+    };
+  });
+  // Relative to the other candidates: the best sentence of a passage is what matters, not an absolute level.
+  const best = (key: keyof (typeof raw)[number]) => Math.max(...raw.map((r) => r[key]));
+  const rankOf = (key: keyof (typeof raw)[number], value: number) => raw.filter((r) => r[key] > value).length;
+  const maxima = { cov: best('cov'), cosine: best('cosine'), covContext: best('covContext'), proximity: best('proximity'), covLemma: best('covLemma'), grams: best('grams') };
+  const questionType = oneHot('q', QUESTION_TYPES, question.type);
+  return raw.map((r) =>
+    row(
+      r,
+      {
+        covRel: r.cov - maxima.cov,
+        covRank: cap(rankOf('cov', r.cov), 20),
+        cosineRel: r.cosine - maxima.cosine,
+        cosineRank: cap(rankOf('cosine', r.cosine), 20),
+        covContextRel: r.covContext - maxima.covContext,
+        proximityRel: r.proximity - maxima.proximity,
+        covLemmaRel: r.covLemma - maxima.covLemma,
+        gramsRel: r.grams - maxima.grams,
+      },
+      questionType,
+    ),
+  );
+}
+
