@@ -5,7 +5,7 @@
  *
  * The training questions are asked as a user would ask the bot: the training articles are indexed as a
  * corpus with the project's own pipeline, each question is embedded and retrieved, and the reader's
- * features (src/reader/features.ts, the same code that answers) are computed on what retrieval returns.
+ * features (src/reader/sentence-features.ts and answer-features.ts, the same code that answers) are computed on what retrieval returns.
  * A third of the answerable questions are asked a second time with their own article withheld, and another
  * third with only the sentence that answers withheld: the near misses of a news archive, related coverage
  * (even the very article and paragraph) but not the fact.
