@@ -19,7 +19,7 @@ SEED = 0
 THREADS = 2
 FOLDS = 5
 #: Answerable training questions the threshold must still answer (the rest may be refused).
-ANSWERED_SHARE = 0.9
+ANSWERED_SHARE = 0.85
 PARAMS = {
     "sentence": dict(max_depth=6, learning_rate=0.1, n_estimators=200, subsample=0.8, colsample_bytree=0.8, min_child_weight=5),
     "span": dict(max_depth=6, learning_rate=0.1, n_estimators=200, subsample=0.8, colsample_bytree=0.8, min_child_weight=5),

@@ -4,12 +4,12 @@
  * its neighbouring tags. Answer: the question as a whole, for deciding whether the coverage answers it.
  */
 import { CANDIDATE_KINDS } from './candidates.js';
-import { cachedStems, cap, EXPECTED_KINDS, namedByQuestion, oneHot, row, type ReadingContext, type SentenceView } from './context.js';
+import { cachedStems, cap, EXPECTED_KINDS, namedByQuestion, neighbourStems, oneHot, row, wordStem, type ReadingContext, type SentenceView } from './context.js';
 import { QUESTION_TYPES } from './question.js';
 
 /** Features of each candidate answer of a sentence; `sentenceScore` is the reader's score of the sentence. */
 export function spanFeatures(context: ReadingContext, view: SentenceView, sentenceScore: number, sentenceRank: number): Record<string, number>[] {
-  const { question } = context;
+  const { question, index } = context;
   const tokens = view.annotated.tokens;
   const termSet = new Set(question.terms);
   const matched = view.stems.map((s, i) => (s !== null && termSet.has(s) ? i : -1)).filter((i) => i >= 0);
@@ -18,15 +18,31 @@ export function spanFeatures(context: ReadingContext, view: SentenceView, senten
   const focusAt = question.focus === undefined ? [] : view.stems.map((s, i) => (s === question.focus ? i : -1)).filter((i) => i >= 0);
   const questionType = oneHot('q', QUESTION_TYPES, question.type);
   const kinds = new Map(CANDIDATE_KINDS.map((kind) => [kind, oneHot('kind', CANDIDATE_KINDS, kind)]));
-  return view.candidates.map((c) => {
+  // IDF of the question term at each token (0 elsewhere), against the question's total.
+  const totalIdf = [...termSet].reduce((sum, t) => sum + index.lexical.idf(t), 0) || 1;
+  const weight = view.stems.map((s) => (s !== null && termSet.has(s) ? index.lexical.idf(s) / totalIdf : 0));
+  const window = (from: number, to: number) => {
+    let sum = 0;
+    for (let i = Math.max(0, from); i <= Math.min(tokens.length - 1, to); i++) sum += weight[i]!;
+    return sum;
+  };
+  const distances = view.candidates.map((c) => (matched.length === 0 ? 50 : Math.min(...matched.map((i) => (i < c.first ? c.first - i : i > c.last ? i - c.last : 0)))));
+  const named = view.candidates.map((c) => namedByQuestion(view, c, question));
+  const fits = view.candidates.map((c) => expected.includes(c.kind));
+  // The nearest candidate not named by the question, overall and of the expected kind.
+  const fresh = distances.filter((_, k) => named[k]! < 0.5);
+  const nearest = fresh.length === 0 ? 50 : Math.min(...fresh);
+  const freshFitting = distances.filter((_, k) => named[k]! < 0.5 && fits[k]);
+  const nearestFitting = freshFitting.length === 0 ? 50 : Math.min(...freshFitting);
+  return view.candidates.map((c, k) => {
     const previous = tokens[c.first - 1];
     const next = tokens[c.last + 1];
-    const distance = matched.length === 0 ? 50 : Math.min(...matched.map((i) => (i < c.first ? c.first - i : i > c.last ? i - c.last : 0)));
+    const distance = distances[k]!;
     const span = tokens.slice(c.first, c.last + 1);
     const nested = view.candidates.some((o) => o !== c && o.first <= c.first && o.last >= c.last);
     return row(kinds.get(c.kind)!, questionType, {
       expectedKind: expected.length === 0 ? -1 : expected.includes(c.kind) ? 1 : 0,
-      named: namedByQuestion(view, c, question),
+      named: named[k]!,
       length: cap(c.last - c.first + 1, 20),
       capitalised: span.filter((t) => /^\p{Lu}/u.test(t.text)).length / span.length,
       distance: cap(distance, 50),
@@ -52,6 +68,21 @@ export function spanFeatures(context: ReadingContext, view: SentenceView, senten
       candidates: cap(view.candidates.length, 60),
       sentenceScore,
       sentenceRank: cap(sentenceRank, 10),
+      // The question's words around the span: "was born in ___", "___ , the capital of".
+      leftWindow: window(c.first - 3, c.first - 1),
+      rightWindow: window(c.last + 1, c.last + 3),
+      wideWindow: window(c.first - 8, c.last + 8),
+      previousMatched: weight[c.first - 1] ? 1 : 0,
+      nextMatched: weight[c.last + 1] ? 1 : 0,
+      // Relative to the other candidates: is this the nearest fresh candidate (of the kind asked for)?
+      distanceOverNearest: cap(distance - nearest, 50),
+      distanceOverNearestFitting: fits[k] ? cap(distance - nearestFitting, 50) : -1,
+      sameKindFresh: cap(view.candidates.filter((o, j) => o.kind === c.kind && named[j]! < 0.5).length, 20),
+      year: c.first === c.last && /^(1\d{3}|20\d{2})$/.test(tokens[c.first]!.text) ? 1 : 0,
+      digits: span.some((t) => /\d/.test(t.text)) ? 1 : 0,
+      previousComma: previous?.text === ',' ? 1 : 0,
+      previousParen: previous?.text === '(' ? 1 : 0,
+      nextComma: next?.text === ',' ? 1 : 0,
     });
   });
 }
@@ -70,6 +101,16 @@ export function answerFeatures(context: ReadingContext, order: number[], scores:
   const articleStems = cachedStems(index, `a${view.article.id}`, () => `${view.article.title}\n${view.article.text}`);
   const missingInArticle = terms.filter((t) => !articleStems.has(t)).reduce((sum, t) => sum + index.lexical.idf(t), 0);
   const s = order.map((i) => scores[i]!);
+  // What the question states that the best sentence (with its neighbours) does not: SQuAD 2.0's
+  // unanswerable questions swap a name or a number, or add a negation; a near miss asks for a fact
+  // next to the ones covered.
+  const around = neighbourStems(index, view);
+  const contextIdf = (keep: (t: string) => boolean) => terms.filter((t) => keep(t) && !around.has(t)).reduce((sum, t) => sum + index.lexical.idf(t), 0);
+  const qTokens = question.annotated.tokens;
+  const names = new Set(qTokens.filter((t) => t.pos === 'PROPN').map((t) => wordStem(t.text)).filter((t): t is string => t !== null));
+  const numbers = qTokens.filter((t) => t.pos === 'NUM' || /\d/.test(t.text)).map((t) => wordStem(t.text)).filter((t): t is string => t !== null);
+  const missing = terms.filter((t) => !around.has(t)).map((t) => index.lexical.idf(t));
+  const topTokens = view.annotated.tokens;
   return {
     top: s[0] ?? 0,
     second: s[1] ?? 0,
@@ -91,9 +132,22 @@ export function answerFeatures(context: ReadingContext, order: number[], scores:
     missingInArticle: missingInArticle / totalIdf,
     terms: cap(terms.length, 20),
     candidates: cap(features.length, 100),
+    topCovLemma: top.covLemma!,
+    topBigrams: top.bigrams!,
+    topGrams: top.grams!,
+    missingInContext: contextIdf(() => true) / totalIdf,
+    maxMissingInContext: cap(missing.length === 0 ? 0 : Math.max(...missing), 20),
+    namesMissing: contextIdf((t) => names.has(t)) / totalIdf,
+    numbersMissing: cap(numbers.filter((t) => !around.has(t)).length, 5),
+    questionNegated: qTokens.some((t) => NEGATION.test(t.text)) ? 1 : 0,
+    topNegated: topTokens.some((t) => NEGATION.test(t.text)) ? 1 : 0,
+    questionSuperlative: qTokens.some((t) => SUPERLATIVE.test(t.text)) ? 1 : 0,
     ...oneHot('q', QUESTION_TYPES, question.type),
   };
 }
+
+const NEGATION = /^(not|n't|no|never|none|nobody|nothing|neither|nor|without|cannot)$/i;
+const SUPERLATIVE = /^(most|least|first|last|only|\w{3,}est)$/i;
 
 /** The answer features with the span model's best two scores (0 when the sentence has no candidate). */
 export function withSpanScores(features: Record<string, number>, spanScores: number[]): Record<string, number> {

@@ -101,6 +101,8 @@ export function sentenceFeatures(context: ReadingContext): Record<string, number
     const lemmas = cached(index, `l${view.id}`, () => new Set(view.annotated.tokens.map((t) => t.lemma)));
     const sentencePrefixes = cached(index, `p${view.id}`, () => prefixes(view.annotated.tokens.map((t) => t.text)));
     const fresh = view.candidates.filter((c) => namedByQuestion(view, c, question) < 0.5);
+    const matchedAt = view.stems.map((s, i) => (s !== null && termSet.has(s) ? i : -1)).filter((i) => i >= 0);
+    const fitting = fresh.filter((c) => expected.includes(c.kind));
     const missing = [...termSet].filter((t) => !present.has(t)).map((t) => index.lexical.idf(t));
     const maxIdf = Math.max(1e-6, ...[...termSet].map((t) => index.lexical.idf(t)));
     return {
@@ -128,6 +130,8 @@ export function sentenceFeatures(context: ReadingContext): Record<string, number
       hasMoney: fresh.some((c) => c.kind === 'MONEY' || c.kind === 'PERCENT') ? 1 : 0,
       freshProper: cap(fresh.filter((c) => c.kind === 'PROPER').length, 10),
       focus: question.focus === undefined ? -1 : present.has(question.focus) ? 1 : 0,
+      // How close the nearest fresh candidate of the kind asked for is to the question's words.
+      expectedNear: fitting.length === 0 || matchedAt.length === 0 ? 30 : cap(Math.min(...fitting.map((c) => Math.min(...matchedAt.map((i) => (i < c.first ? c.first - i : i > c.last ? i - c.last : 0))))), 30),
     };
   });
   // Relative to the other candidates: the best sentence of a passage is what matters, not an absolute level.
