@@ -33,7 +33,7 @@ import { f1Score, loadSquadSplit } from '../src/eval/squad.js';
 import type { IndexSnapshot } from '../src/index/store.js';
 import { Ensemble } from '../src/reader/model.js';
 import { candidateSentences, readContext, readingContext, type ReadTrace } from '../src/reader/reader.js';
-import { spanFeatures } from '../src/reader/answer-features.js';
+import { spanFeatures, TOP_SPAN_FEATURES } from '../src/reader/answer-features.js';
 import type { SentenceView } from '../src/reader/context.js';
 import { sentenceFeatures } from '../src/reader/sentence-features.js';
 import { LexicalIndex } from '../src/index/lexical-index.js';
@@ -166,6 +166,7 @@ async function main(): Promise<void> {
   });
   await spans.close();
   await answers.close();
+  await fs.writeFile(path.join(work, 'top-span-features.json'), JSON.stringify(TOP_SPAN_FEATURES));
   console.error(`${spans.count} span rows, ${answers.count} answer rows.`);
   python('final', work);
 

@@ -130,16 +130,18 @@ def stage_sentence(work):
 
 
 def span_scores_by_instance(instance, extra, scores):
-    top, second = {}, {}
+    """Per question: the best span score, the second, and the row of the best span (the first on ties, as in Node)."""
+    top, second, best_row = {}, {}, {}
     for i in np.where(extra == 0)[0]:
         q = int(instance[i])
         s = scores[i]
         if s > top.get(q, -1):
             second[q] = top.get(q, 0.0)
             top[q] = s
+            best_row[q] = i
         elif s > second.get(q, 0.0):
             second[q] = s
-    return top, second
+    return top, second, best_row
 
 
 def stage_final(work, model_file):
@@ -147,7 +149,11 @@ def stage_final(work, model_file):
     span_names, sx, smeta = read(work, "spans")
     span_oof, _ = out_of_fold("span", sx, smeta["label"], smeta["fold"], span_names)
     span_model = fit("span", sx, smeta["label"], span_names)
-    top, second = span_scores_by_instance(smeta["instance"], smeta["extra"], span_oof)
+    top, second, best_row = span_scores_by_instance(smeta["instance"], smeta["extra"], span_oof)
+    # The best span's own features (src/reader/answer-features.ts TOP_SPAN_FEATURES), for the span the
+    # out-of-fold scores pick.
+    with open(os.path.join(work, "top-span-features.json")) as f:
+        top_span_features = {name: span_names.index(column) for name, column in json.load(f).items()}
 
     answer_names, ax, ameta = read(work, "answers")
     # Short-answer F1 (out of fold) of the best span of the best sentence, over the answerable questions
@@ -160,6 +166,9 @@ def stage_final(work, model_file):
     for i, q in enumerate(ameta["instance"]):
         ax[i, column["spanTop"]] = np.float32(top.get(int(q), 0.0))
         ax[i, column["spanSecond"]] = np.float32(second.get(int(q), 0.0))
+        if int(q) in best_row:
+            for name, span_column in top_span_features.items():
+                ax[i, column[name]] = sx[best_row[int(q)], span_column]
     y = ameta["label"]
     answer_oof, _ = out_of_fold("answer", ax, y, ameta["fold"], answer_names)
     answer_model = fit("answer", ax, y, answer_names)

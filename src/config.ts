@@ -60,7 +60,7 @@ export interface ReaderConfig {
  * 75 % of them: casual questions about news score lower than SQuAD's, and the confidence separates near
  * misses from answerable news questions only weakly (docs/EVALUATION.md).
  */
-export const DEFAULT_READER_THRESHOLD = 0.02;
+export const DEFAULT_READER_THRESHOLD = 0.035;
 
 export interface DiscordConfig {
   token?: string;

@@ -149,8 +149,25 @@ export function answerFeatures(context: ReadingContext, order: number[], scores:
 const NEGATION = /^(not|n't|no|never|none|nobody|nothing|neither|nor|without|cannot)$/i;
 const SUPERLATIVE = /^(most|least|first|last|only|\w{3,}est)$/i;
 
-/** The answer features with the span model's best two scores (0 when the sentence has no candidate). */
-export function withSpanScores(features: Record<string, number>, spanScores: number[]): Record<string, number> {
-  const sorted = [...spanScores].sort((a, b) => b - a);
-  return row(features, { spanTop: sorted[0] ?? 0, spanSecond: sorted[1] ?? 0 });
+/** Features of the best span that the answer model also weighs: a short answer of the wrong kind, or one the question names, is a near miss's mark. */
+export const TOP_SPAN_FEATURES = { spanTopExpected: 'expectedKind', spanTopNamed: 'named', spanTopDistance: 'distance' } as const;
+
+/**
+ * The answer features with the span model's best two scores, and features of the best span
+ * (TOP_SPAN_FEATURES); 0 (-1 for the kind) when the sentence has no candidate. Training overwrites these
+ * columns with out-of-fold scores and the span they pick (scripts/train_reader.py).
+ */
+export function withSpanScores(features: Record<string, number>, spanScores: number[], spanRows: Record<string, number>[]): Record<string, number> {
+  let top = -1;
+  let second = -1;
+  spanScores.forEach((score, i) => {
+    if (top < 0 || score > spanScores[top]!) {
+      second = top;
+      top = i;
+    } else if (second < 0 || score > spanScores[second]!) second = i;
+  });
+  const best = top >= 0 ? spanRows[top]! : undefined;
+  const extra: Record<string, number> = { spanTop: best ? spanScores[top]! : 0, spanSecond: second >= 0 ? spanScores[second]! : 0 };
+  for (const [name, column] of Object.entries(TOP_SPAN_FEATURES)) extra[name] = best ? best[column]! : column === 'expectedKind' ? -1 : 0;
+  return row(features, extra);
 }

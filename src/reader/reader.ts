@@ -105,7 +105,7 @@ export function readContext(context: ReadingContext, scorers: Scorers, trace?: P
   const best = context.sentences[order[0]!]!;
   const spanRows = spanFeatures(context, best, scores[order[0]!]!, 0);
   const spanScores = spanRows.length > 0 ? scorers.span(spanRows) : [];
-  const answerRow = withSpanScores(answerFeatures(context, order, scores, rows), spanScores);
+  const answerRow = withSpanScores(answerFeatures(context, order, scores, rows), spanScores, spanRows);
   const confidence = scorers.answer(answerRow);
   if (trace) Object.assign(trace, { sentenceRows: rows, spanRows, answerRow });
 
