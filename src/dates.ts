@@ -59,6 +59,11 @@ export function formatDate(published: string | undefined): string | undefined {
   return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
 }
 
+/** "from 2023-09-01 until 2023-09-30" (either part may be absent), for showing a period. */
+export function periodWords(period: { since?: string; until?: string }): string {
+  return [period.since && `from ${period.since}`, period.until && `until ${period.until}`].filter(Boolean).join(' ');
+}
+
 /** `YYYY-MM-DD` of a time, for showing a period. */
 export const isoDay = (time: number) => new Date(time).toISOString().slice(0, 10);
 
