@@ -6,7 +6,7 @@
 import { buildAnswer, type Answer, type AnswerPeriod } from './answer.js';
 import type { Config, RetrievalMode } from './config.js';
 import { loadCorpus } from './corpus/load.js';
-import { inPeriod, isoDay, timePhrase, type Period } from './dates.js';
+import { inPeriod, isoDay, timePhrase, withoutTimePhrase, type Period } from './dates.js';
 import { loadEmbedder, type Embedder } from './embedder.js';
 import { UserFacingError } from './errors.js';
 import { buildIndex, modelSignature, type BuildProgress, type BuildReport } from './index/build.js';
@@ -83,9 +83,11 @@ function describePeriod(period: Period): AnswerPeriod {
  * evaluation and the benchmark.
  */
 export async function answerQuestion({ index, embedder, reader }: AnswerParts, question: string, options: AnswerQuestionOptions): Promise<Answer> {
-  const { text, corrections } = index.lexical.vocabulary.correct(question);
-  const queryVector = await embedder.embedQuery(text);
   const { period } = options;
+  // A time phrase has become the period: the rest of the question is what is searched for.
+  const searched = period ? withoutTimePhrase(question, period) : question;
+  const { text, corrections } = index.lexical.vocabulary.correct(searched);
+  const queryVector = await embedder.embedQuery(text);
   const keepArticle = period && ((id: string) => inPeriod(index.articles.get(id)?.published, period));
   const retrieved = retrieve(index, text, queryVector, { mode: options.mode, limit: RETRIEVE_LIMIT, keepArticle });
   const reading = reader.read(index, text, queryVector, retrieved);
