@@ -105,7 +105,8 @@ function meta(document: DomDocument, ...keys: string[]): string | undefined {
   return undefined;
 }
 
-function absoluteUrl(href: string | null | undefined, base: string | undefined): string | undefined {
+/** An http(s) link made absolute against `base`, or undefined when it is missing or not a web address. */
+export function absoluteUrl(href: string | null | undefined, base: string | undefined): string | undefined {
   if (!href?.trim()) return undefined;
   try {
     const url = new URL(href.trim(), base);

@@ -4,6 +4,7 @@
  * page cannot be fetched. A feed that is not valid XML, or not RSS or Atom, is one failure with the reason.
  */
 import Parser from 'rss-parser';
+import { absoluteUrl } from '../corpus/html.js';
 
 /** A feed that is not valid XML, or not RSS or Atom. */
 export class FeedError extends Error {
@@ -28,17 +29,6 @@ export interface ParsedFeed {
 
 type RawItem = Parser.Item & { author?: string; 'content:encoded'?: string; summary?: string; id?: string };
 
-
-function absolute(href: string | undefined, base: string): string | undefined {
-  if (!href?.trim()) return undefined;
-  try {
-    const url = new URL(href.trim(), base);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Parses a feed's XML; throws a FeedError whose message is the reason when it is not a feed. */
 export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFeed> {
   let feed: Parser.Output<RawItem>;
@@ -54,7 +44,7 @@ export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFee
     items: feed.items.map((item) => {
       const guid = typeof item.guid === 'string' && /^https?:/.test(item.guid) ? item.guid : undefined;
       return {
-        link: absolute(item.link ?? guid, feedUrl),
+        link: absoluteUrl(item.link ?? guid, feedUrl),
         title: item.title?.trim() || undefined,
         date: item.isoDate,
         author: (item.creator ?? item.author)?.trim() || undefined,
