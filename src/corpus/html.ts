@@ -6,8 +6,8 @@
  * the article text), so quotes are exact substrings of the stored text. Used by the corpus loader for
  * `.html` files and by the web ingestion for fetched pages.
  */
+import { createRequire } from 'node:module';
 import { Readability } from '@mozilla/readability';
-import { parseHTML } from 'linkedom';
 import { normalizeDate } from '../dates.js';
 import { parseNewsParagraphs, type NewsMetadata } from './news-text.js';
 import { collapseWhitespace } from './paragraphs.js';
@@ -49,6 +49,12 @@ export interface HtmlArticle extends ArticleDraft {
 }
 
 type Json = Record<string, unknown>;
+
+// linkedom takes most of a second to load: it is loaded on the first page read, not by every command that
+// reads a corpus without web pages.
+const requireLazily = createRequire(import.meta.url);
+let linkedom: typeof import('linkedom') | undefined;
+const parseHTML = (html: string) => (linkedom ??= requireLazily('linkedom') as typeof import('linkedom')).parseHTML(html);
 
 /** The little of the DOM used here (the project compiles without the DOM library; linkedom provides it). */
 interface DomNode {
