@@ -12,7 +12,7 @@ import { buildAnswer } from '../src/answer.js';
 import { answerEmbed } from '../src/bot/embeds.js';
 import { memoryLogger } from './bot-helpers.js';
 import { FeedRefresher } from '../src/bot/refresh.js';
-import { PROJECT_ROOT, type Config } from '../src/config.js';
+import { configFromEnv, PROJECT_ROOT, type Config } from '../src/config.js';
 import { parseHtmlArticle } from '../src/corpus/html.js';
 import { loadCorpus } from '../src/corpus/load.js';
 import { periodFromBounds, timePhrase, withoutTimePhrase } from '../src/dates.js';
@@ -115,7 +115,7 @@ describe('feeds and pages from the web', () => {
     expect(summary).toMatch(/^Web: 4 feeds \(0 unchanged, 2 failed\); articles: 4 new, 0 updated, 1 unchanged, 6 failed; \d+ requests\./);
     for (const line of [
       `failed ${base}/feeds/broken.xml: not a valid RSS or Atom feed`,
-      `/feed.xml: robots.txt could not be read (the connection was refused)`,
+      `failed ${sources.feeds[3]}: the connection was refused`,
       `failed ${base}/feeds/world.rss (item "An item that lost its link"): the item has no link to its page`,
       `failed ${base}/world/missing-story: HTTP 404 Not Found`,
       `failed ${base}/files/report.pdf: not an HTML page (content type application/pdf)`,
@@ -310,6 +310,13 @@ describe('the command line', () => {
     expect(stdout).toBe('');
     expect(stderr.trim()).toBe('Error: --since must be a date (2023-09-13), a month (2023-09), a year (2023) or a period before now such as 7d, 2w, 3m or 1y (got "last tuesday").');
     expect(await fs.readdir(embeddings)).toEqual([]);
+  });
+
+  it('reads FEEDS as a comma-separated list of web addresses, and names a bad one', () => {
+    expect(configFromEnv({ FEEDS: ' https://example.com/rss.xml, https://example.org/atom ' }).ingest.feeds).toEqual(['https://example.com/rss.xml', 'https://example.org/atom']);
+    expect(configFromEnv({}).ingest).toMatchObject({ feeds: [], refreshMinutes: 60, fetch: { timeoutMs: 15_000, concurrencyPerHost: 2 } });
+    expect(() => configFromEnv({ FEEDS: 'https://example.com/rss.xml,example.org/atom' })).toThrow('FEEDS must be http:// or https:// addresses (got "example.org/atom").');
+    expect(() => configFromEnv({ FETCH_TIMEOUT_MS: 'soon' })).toThrow(/FETCH_TIMEOUT_MS must be a whole number/);
   });
 
   it('refuses a --feed that is not a web address', async () => {

@@ -210,7 +210,8 @@ export class PoliteFetcher {
     } catch (error) {
       const failure = error as FetchError;
       if (/^HTTP 4\d\d/.test(failure.message) && !failure.retryable) return undefined;
-      return `robots.txt could not be read (${failure.message}), so the site was not fetched`;
+      // A site that cannot be reached at all is reported as such; a server error on robots.txt keeps it out.
+      return failure.message.startsWith('HTTP ') ? `robots.txt could not be read (${failure.message}), so the site was not fetched` : failure.message;
     }
   }
 }
