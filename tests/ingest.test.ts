@@ -16,6 +16,7 @@ import { configFromEnv, PROJECT_ROOT, type Config } from '../src/config.js';
 import { parseHtmlArticle } from '../src/corpus/html.js';
 import { loadCorpus } from '../src/corpus/load.js';
 import { periodFromBounds, timePhrase, withoutTimePhrase } from '../src/dates.js';
+import { PoliteFetcher } from '../src/ingest/fetch.js';
 import { formatIngestReport, ingest, type IngestReport, type IngestSources } from '../src/ingest/ingest.js';
 import { openPipeline, type Pipeline } from '../src/pipeline.js';
 import { buildInto, tempDir, testConfig, TSX } from './helpers.js';
@@ -98,15 +99,69 @@ describe('HTML articles', () => {
   });
 });
 
+describe('the polite HTTP client', () => {
+  const settings = webConfig(tempDir(), { FETCH_RETRIES: '2', FETCH_CONCURRENCY_PER_HOST: '2' }).ingest.fetch;
+
+  it('retries a server error with back-off, and gives up after FETCH_RETRIES', async () => {
+    let calls = 0;
+    site.handle('/flaky', (_req, res) => {
+      calls++;
+      if (calls < 3) res.writeHead(503, { 'content-type': 'text/html' }).end('busy');
+      else res.writeHead(200, { 'content-type': 'text/html' }).end(site.fixture('grain-deal.html'));
+    });
+    const page = await new PoliteFetcher(settings).get(`${base}/flaky`, 'html');
+    expect('body' in page && page.body).toContain('grain corridor');
+    expect(calls).toBe(3);
+    let down = 0;
+    site.handle('/down', (_req, res) => void (down++, res.writeHead(500).end()));
+    await expect(new PoliteFetcher(settings).get(`${base}/down`, 'html')).rejects.toThrow('HTTP 500 Internal Server Error');
+    expect(down).toBe(3);
+    let missing = 0;
+    site.handle('/gone', (_req, res) => void (missing++, res.writeHead(410).end()));
+    await expect(new PoliteFetcher(settings).get(`${base}/gone`, 'html')).rejects.toThrow('HTTP 410 Gone');
+    expect(missing).toBe(1); // a client error is not retried
+  });
+
+  it('stops reading a streamed response at FETCH_MAX_BYTES', async () => {
+    site.handle('/stream', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      const write = (n: number): void => {
+        if (n === 0 || res.destroyed) return void res.end();
+        res.write(`<p>${'x'.repeat(10_000)}</p>`, () => write(n - 1));
+      };
+      write(50);
+    });
+    await expect(new PoliteFetcher(settings).get(`${base}/stream`, 'html')).rejects.toThrow('larger than FETCH_MAX_BYTES (over 100000 bytes');
+  });
+
+  it('keeps at most FETCH_CONCURRENCY_PER_HOST requests in flight to one site', async () => {
+    let inFlight = 0;
+    let most = 0;
+    site.handle('/queue', (_req, res) => {
+      most = Math.max(most, ++inFlight);
+      setTimeout(() => {
+        inFlight--;
+        res.writeHead(200, { 'content-type': 'text/html' }).end('<p>ok</p>');
+      }, 20);
+    });
+    const fetcher = new PoliteFetcher(settings);
+    await Promise.all(Array.from({ length: 8 }, () => fetcher.get(`${base}/queue`, 'html')));
+    expect(most).toBe(2);
+  });
+});
+
 describe('feeds and pages from the web', () => {
   const corpus = tempDir();
   const config = webConfig(corpus);
   let sources: IngestSources;
   let first: IngestReport;
+  let firstRequests: typeof site.requests;
 
   beforeAll(async () => {
     sources = { feeds: [`${base}/feeds/world.rss`, `${base}/feeds/europe.atom`, `${base}/feeds/broken.xml`, `${await closedPort()}/feed.xml`], urls: [] };
+    const before = site.requests.length;
     first = await ingest(sources, { corpusDir: corpus, fetch: config.ingest.fetch });
+    firstRequests = site.requests.slice(before);
   });
 
   it('reads RSS and Atom, saves each article, and names every failure with its reason', () => {
@@ -127,9 +182,9 @@ describe('feeds and pages from the web', () => {
       expect(summary).toContain(line);
     }
     // Polite: our User-Agent on every request, robots.txt read once, the disallowed page never asked for.
-    expect(site.requests.every((r) => r.userAgent === USER_AGENT)).toBe(true);
-    expect(site.requests.filter((r) => r.path === '/robots.txt')).toHaveLength(1);
-    expect(site.requests.some((r) => r.path === '/private/memo')).toBe(false);
+    expect(firstRequests.every((r) => r.userAgent === USER_AGENT)).toBe(true);
+    expect(firstRequests.filter((r) => r.path === '/robots.txt')).toHaveLength(1);
+    expect(firstRequests.some((r) => r.path === '/private/memo')).toBe(false);
   });
 
   it('writes Markdown with front matter under web/<host>/, and nothing half-written', async () => {

@@ -48,6 +48,13 @@ export class NewsSite {
     ['/private/memo', { file: 'kim-train.html' }],
   ]);
 
+  private readonly handlers = new Map<string, http.RequestListener>();
+
+  /** Answers `route` with a handler of its own (a flaky server, a slow one, a stream). */
+  handle(route: string, handler: http.RequestListener): void {
+    this.handlers.set(route, handler);
+  }
+
   /** Serves `body` at `route` from now on (to change a page or a feed between runs). */
   set(route: string, body: string, type = 'text/html; charset=utf-8'): void {
     this.routes.set(route, { body, type });
@@ -78,6 +85,8 @@ export class NewsSite {
     const url = new URL(req.url!, this.base);
     const conditional = Boolean(req.headers['if-none-match'] || req.headers['if-modified-since']);
     this.requests.push({ path: url.pathname, userAgent: req.headers['user-agent'], conditional });
+    const handler = this.handlers.get(url.pathname);
+    if (handler) return void handler(req, res);
     const route = this.routes.get(url.pathname);
     if (!route) {
       res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body><h1>Not found</h1></body></html>');
