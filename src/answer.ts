@@ -123,11 +123,20 @@ export function buildAnswer(index: IndexSnapshot, question: string, reading: Rea
   return { question, found: true, confidence, shortAnswer, answer, passages, sources };
 }
 
-/** " (Published: [1] RIA Novosti, 13 Sep 2023; [2] 12 Sep 2023.)" for the dated passages, else nothing. */
+/**
+ * " (Published: [1] RIA Novosti, 13 Sep 2023; [2, 3] TASS, 12 Sep 2023.)" for the dated passages (those of
+ * one outlet and day together), else nothing.
+ */
 function whenPublished(passages: Passage[]): string {
-  const dated = passages.filter((p) => formatDate(p.published));
-  if (dated.length === 0) return '';
-  return ` (Published: ${dated.map((p) => `[${p.rank}] ${[p.outlet, formatDate(p.published)].filter(Boolean).join(', ')}`).join('; ')}.)`;
+  const groups = new Map<string, number[]>();
+  for (const passage of passages) {
+    const day = formatDate(passage.published);
+    if (!day) continue;
+    const label = [passage.outlet, day].filter(Boolean).join(', ');
+    groups.set(label, [...(groups.get(label) ?? []), passage.rank]);
+  }
+  if (groups.size === 0) return '';
+  return ` (Published: ${[...groups].map(([label, ranks]) => `[${ranks.join(', ')}] ${label}`).join('; ')}.)`;
 }
 
 type Chosen = { sentence: number; chunk: number; score: number; article: Article };

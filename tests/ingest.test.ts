@@ -275,7 +275,7 @@ describe('answers from fetched coverage', () => {
     expect(passage).toMatchObject({ outlet: 'Northern Herald', published: '2023-09-13T08:15:00+03:00' });
     const source = answer.sources.find((s) => s.articleId === KIM)!;
     expect(source).toMatchObject({ url: `${base}/world/2023/09/13/kim-arrives-by-armoured-train`, published: '2023-09-13T08:15:00+03:00' });
-    expect(answer.answer).toContain(`[${passage.rank}] Northern Herald, 13 Sep 2023`);
+    expect(answer.answer).toMatch(new RegExp(`\\(Published: .*\\[([\\d, ]+, )?${passage.rank}(, [\\d, ]+)?\\] Northern Herald, 13 Sep 2023`));
     const embed = answerEmbed(answer);
     expect(embed.fields!.some((f) => f.value.includes('Northern Herald, 13 Sep 2023') && f.value.includes(`(${source.url})`))).toBe(true);
     expect(answer).not.toHaveProperty('period');
@@ -324,6 +324,11 @@ describe('answers from fetched coverage', () => {
     const answer = buildAnswer(index, 'What happened?', reading, { passages: 2 });
     expect(answer.passages.map((p) => p.articleId)).toEqual([SEOUL, KIM]);
     expect(answer.answer).toMatch(/\(Published: \[1\] Northern Herald – World, 14 Sep 2023; \[2\] Northern Herald, 13 Sep 2023\.\)$/);
+    // Passages of one outlet and day share one date.
+    const kimChunks = index.chunks.flatMap((c, label) => (c.articleId === KIM ? [{ label, sentence: c.firstSentence }] : [])).slice(0, 2);
+    expect(kimChunks).toHaveLength(2);
+    const same = buildAnswer(index, 'What happened?', { ...reading, sentences: kimChunks.map((c) => ({ sentence: c.sentence, chunk: c.label, score: 0.5 })) }, { passages: 2 });
+    expect(same.answer).toMatch(/ \(Published: \[1, 2\] Northern Herald, 13 Sep 2023\.\)$/);
   });
 
   it('refreshes the feeds on schedule in the bot, one refresh at a time, and loads the new index', async () => {
