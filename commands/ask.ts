@@ -1,5 +1,5 @@
 /**
- * /ask question:<text> [passages:1-10] [private:true|false]
+ * /ask question:<text> [passages:1-10] [private:true|false] [since:<date>] [until:<date>]
  * Answers from the coverage with exact quotes and their sources. The interaction is acknowledged (deferred)
  * before any model work, so Discord's 3-second deadline is met however long the answer takes.
  */
@@ -21,6 +21,7 @@ import { answerEmbed, articleLabel, LIMITS, trimText } from '../src/bot/embeds.j
 import type { Vote } from '../src/bot/feedback.js';
 import { expiredComponents, NO_MENTIONS, notice } from '../src/bot/replies.js';
 import { showArticle } from '../src/bot/source-pages.js';
+import { DateError, periodFromBounds, type Period } from '../src/dates.js';
 import { QuestionError, validateQuestion } from '../src/pipeline.js';
 
 export const data = new SlashCommandBuilder()
@@ -28,7 +29,9 @@ export const data = new SlashCommandBuilder()
   .setDescription('Ask a question about the news coverage; the answer quotes the articles.')
   .addStringOption((o) => o.setName('question').setDescription('Your question').setRequired(true).setMaxLength(4000))
   .addIntegerOption((o) => o.setName('passages').setDescription('How many passages to quote (1-10)').setMinValue(1).setMaxValue(10))
-  .addBooleanOption((o) => o.setName('private').setDescription('Only you see the answer'));
+  .addBooleanOption((o) => o.setName('private').setDescription('Only you see the answer'))
+  .addStringOption((o) => o.setName('since').setDescription('Only articles published since: 2023-09-13, 2023-09, 2023, or 7d, 2w, 3m, 1y ago').setMaxLength(40))
+  .addStringOption((o) => o.setName('until').setDescription('Only articles published until: 2023-09-30, 2023-09, 2023, or 7d ago').setMaxLength(40));
 
 const OPEN_ID = 'ask:open';
 const VOTE_PREFIX = 'ask:vote';
@@ -74,9 +77,18 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const isPrivate = interaction.options.getBoolean('private') ?? false;
   const passages = interaction.options.getInteger('passages') ?? ctx.config.retrieval.passages;
   let question: string;
+  let period: Period | undefined;
   try {
     question = validateQuestion(interaction.options.getString('question', true), ctx.config.retrieval.maxQuestionChars);
+    period = periodFromBounds(
+      { since: interaction.options.getString('since') ?? undefined, until: interaction.options.getString('until') ?? undefined },
+      { since: '`since`', until: '`until`' },
+    );
   } catch (error) {
+    if (error instanceof DateError) {
+      await interaction.reply(notice(error.message));
+      return;
+    }
     if (!(error instanceof QuestionError)) throw error;
     await interaction.reply(notice(`${error.message} Shorter, focused questions also get better answers.`));
     return;
@@ -100,7 +112,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const snapshot = ctx.pipeline.index;
   let answer: Answer;
   try {
-    answer = await ctx.pipeline.ask(question, { passages });
+    answer = await ctx.pipeline.ask(question, { passages, period });
   } catch (error) {
     if (!(error instanceof QuestionError)) throw error;
     await interaction.editReply({ content: error.message, allowedMentions: NO_MENTIONS });

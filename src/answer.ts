@@ -4,6 +4,7 @@
  * the coverage answers the question, the answer says the coverage doesn't say, and quotes nothing.
  */
 import type { Article } from './corpus/types.js';
+import { formatDate, publishedTime } from './dates.js';
 import type { IndexSnapshot } from './index/store.js';
 import type { Reading, ShortAnswer } from './reader/reader.js';
 
@@ -24,6 +25,17 @@ export interface Passage {
   /** Character offsets of the quote in the article text. */
   quoteStart: number;
   quoteEnd: number;
+  /** The article's outlet and publication date (`YYYY-MM-DD` or ISO date-time), when known. */
+  outlet?: string;
+  published?: string;
+}
+
+/** The publication period an answer was limited to: from --since/--until, or read from the question. */
+export interface AnswerPeriod {
+  since?: string;
+  until?: string;
+  /** The time phrase of the question it was read from ("last month"), when it came from the question. */
+  phrase?: string;
 }
 
 export interface Source {
@@ -47,6 +59,8 @@ export interface Answer {
   answer: string;
   passages: Passage[];
   sources: Source[];
+  /** Present when only articles published in a period were searched. */
+  period?: AnswerPeriod;
 }
 
 export interface AnswerOptions {
@@ -79,6 +93,7 @@ export function buildAnswer(index: IndexSnapshot, question: string, reading: Rea
     chunks.add(read.chunk);
     chosen.push({ ...read, article: index.articles.get(index.sentences[read.sentence]!.articleId)! });
   }
+  const shortAnswer = newerFirst(chosen, reading.shortAnswer, index);
   const passages: Passage[] = chosen.map(({ sentence, chunk, score, article }, i) => {
     const { start, end } = index.sentences[sentence]!;
     const record = index.chunks[chunk]!;
@@ -92,6 +107,8 @@ export function buildAnswer(index: IndexSnapshot, question: string, reading: Rea
       score: Number(score.toFixed(4)),
       quoteStart: start,
       quoteEnd: end,
+      ...(article.outlet ? { outlet: article.outlet } : {}),
+      ...(article.published ? { published: article.published } : {}),
     };
   });
   const sources = [...new Map(chosen.map(({ article }) => [article.id, article])).values()].map((a) => ({
@@ -102,6 +119,44 @@ export function buildAnswer(index: IndexSnapshot, question: string, reading: Rea
     url: a.url,
     published: a.published,
   }));
-  const answer = passages.map((p) => cite(p.quote, p.rank)).join(' ');
-  return { question, found: true, confidence, shortAnswer: reading.shortAnswer, answer, passages, sources };
+  const answer = passages.map((p) => cite(p.quote, p.rank)).join(' ') + whenPublished(passages);
+  return { question, found: true, confidence, shortAnswer, answer, passages, sources };
+}
+
+/**
+ * " (Published: [1] RIA Novosti, 13 Sep 2023; [2, 3] TASS, 12 Sep 2023.)" for the dated passages (those of
+ * one outlet and day together), else nothing.
+ */
+function whenPublished(passages: Passage[]): string {
+  const groups = new Map<string, number[]>();
+  for (const passage of passages) {
+    const day = formatDate(passage.published);
+    if (!day) continue;
+    const label = [passage.outlet, day].filter(Boolean).join(', ');
+    groups.set(label, [...(groups.get(label) ?? []), passage.rank]);
+  }
+  if (groups.size === 0) return '';
+  return ` (Published: ${[...groups].map(([label, ranks]) => `[${ranks.join(', ')}] ${label}`).join('; ')}.)`;
+}
+
+type Chosen = { sentence: number; chunk: number; score: number; article: Article };
+
+/**
+ * Of passages the reader rates equally (to the 4 decimals shown), the newer comes first; undated ones after
+ * dated ones. Sorts `chosen` in place and returns the short answer, moved into the new first quote when the
+ * first changed (a syndicated sentence carries the same answer); when it cannot be moved, the first stays.
+ */
+function newerFirst(chosen: Chosen[], shortAnswer: ShortAnswer | null, index: IndexSnapshot): ShortAnswer | null {
+  const first = chosen[0];
+  const rounded = (score: number) => Number(score.toFixed(4));
+  const time = (c: Chosen) => publishedTime(c.article.published) ?? -Infinity;
+  chosen.sort((a, b) => rounded(b.score) - rounded(a.score) || time(b) - time(a));
+  if (!shortAnswer || chosen[0] === first) return shortAnswer;
+  const lead = chosen[0]!;
+  const { start } = index.sentences[lead.sentence]!;
+  const at = lead.article.text.slice(start, index.sentences[lead.sentence]!.end).indexOf(shortAnswer.text);
+  if (at >= 0) return { ...shortAnswer, articleId: lead.article.id, start: start + at, end: start + at + shortAnswer.text.length };
+  chosen.splice(chosen.indexOf(first!), 1);
+  chosen.unshift(first!);
+  return shortAnswer;
 }

@@ -74,6 +74,31 @@ export interface DiscordConfig {
   feedbackSalt?: string;
 }
 
+export interface FetchConfig {
+  /** Sent with every request; name the bot and a contact address. */
+  userAgent: string;
+  timeoutMs: number;
+  /** Largest response read, in bytes. */
+  maxBytes: number;
+  /** Requests in flight at once to one host. */
+  concurrencyPerHost: number;
+  /** Further tries after a server error (5xx, 429) or a network failure. */
+  retries: number;
+  /** Pause before the first retry; it doubles with each further one. */
+  retryDelayMs: number;
+}
+
+export interface IngestConfig {
+  /** Feeds (RSS 2.0 or Atom) read by `npm run embed` and refreshed by the bot. */
+  feeds: string[];
+  /** Minutes between the bot's refreshes of the feeds; 0: never. */
+  refreshMinutes: number;
+  fetch: FetchConfig;
+}
+
+/** Default User-Agent: says what is fetching; operators should add a contact address (FETCH_USER_AGENT). */
+export const DEFAULT_USER_AGENT = 'coverage-bot/0.1 (news question-answering bot; +https://github.com/coverage-bot)';
+
 export interface Config {
   corpusDir: string;
   /** Largest article accepted, in bytes (a .txt/.md file, or one line of a .jsonl file). */
@@ -84,6 +109,7 @@ export interface Config {
   hnsw: HnswConfig;
   retrieval: RetrievalConfig;
   reader: ReaderConfig;
+  ingest: IngestConfig;
   discord: DiscordConfig;
 }
 
@@ -162,6 +188,28 @@ function secret(env: Env, name: string, minLength: number): string | undefined {
   return raw;
 }
 
+/** An http(s) address, as written by a user (a setting or an option); `what` names it in the error. */
+export function webAddress(raw: string, what: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ConfigError(`${what} must be http:// or https:// addresses (got "${raw.trim()}").`);
+  }
+  return url.href;
+}
+
+function addresses(env: Env, name: string): string[] {
+  return (text(env, name) ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => webAddress(item, name));
+}
+
 /** Builds the configuration from an environment; throws ConfigError naming the variable at fault. */
 export function configFromEnv(env: Env): Config {
   return {
@@ -196,6 +244,18 @@ export function configFromEnv(env: Env): Config {
     reader: {
       modelFile: path.resolve(PROJECT_ROOT, text(env, 'READER_MODEL') ?? 'models/reader/reader.json'),
       threshold: decimal(env, 'READER_THRESHOLD', DEFAULT_READER_THRESHOLD, 0, 1),
+    },
+    ingest: {
+      feeds: addresses(env, 'FEEDS'),
+      refreshMinutes: integer(env, 'FEED_REFRESH_MINUTES', 60, 0, 10080)!,
+      fetch: {
+        userAgent: text(env, 'FETCH_USER_AGENT') ?? DEFAULT_USER_AGENT,
+        timeoutMs: integer(env, 'FETCH_TIMEOUT_MS', 15_000, 50, 300_000)!,
+        maxBytes: integer(env, 'FETCH_MAX_BYTES', 5 * 1024 * 1024, 1024, 1024 * 1024 * 1024)!,
+        concurrencyPerHost: integer(env, 'FETCH_CONCURRENCY_PER_HOST', 2, 1, 16)!,
+        retries: integer(env, 'FETCH_RETRIES', 2, 0, 10)!,
+        retryDelayMs: integer(env, 'FETCH_RETRY_DELAY_MS', 1000, 0, 60_000)!,
+      },
     },
     discord: {
       token: text(env, 'DISCORD_TOKEN'),

@@ -1,4 +1,4 @@
-/** File-system helpers shared by the index store, its lock and the feedback log. */
+/** File-system helpers shared by the index store, its lock, the feedback log and the web ingestion. */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
@@ -25,5 +25,27 @@ async function exists(file: string): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Writes a file whole or not at all: the content goes to a hidden temporary file beside it (skipped by the
+ * corpus loader), flushed, then renamed over the target, which is atomic on one file system.
+ */
+export async function writeFileAtomic(file: string, content: string): Promise<void> {
+  await ensureDir(path.dirname(file));
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}-${Math.random().toString(36).slice(2, 8)}.tmp`);
+  try {
+    const handle = await fs.open(temporary, 'w');
+    try {
+      await handle.writeFile(content);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temporary, file);
+  } catch (error) {
+    await fs.rm(temporary, { force: true });
+    throw error;
   }
 }

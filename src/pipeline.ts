@@ -3,9 +3,10 @@
  * the benchmark: the model and the index are loaded once; `ask` embeds, retrieves and answers; `reload`
  * picks up a new index written by the embed script without disturbing questions in flight.
  */
-import { buildAnswer, type Answer } from './answer.js';
+import { buildAnswer, type Answer, type AnswerPeriod } from './answer.js';
 import type { Config, RetrievalMode } from './config.js';
 import { loadCorpus } from './corpus/load.js';
+import { inPeriod, isoDay, timePhrase, withoutTimePhrase, type Period } from './dates.js';
 import { loadEmbedder, type Embedder } from './embedder.js';
 import { UserFacingError } from './errors.js';
 import { buildIndex, modelSignature, type BuildProgress, type BuildReport } from './index/build.js';
@@ -34,6 +35,13 @@ export function validateQuestion(question: string, maxChars: number): string {
 export interface AskOptions {
   /** Passages to quote (default: the configured number). */
   passages?: number;
+  /**
+   * Only articles published in this period (from --since/--until or the bot's options). Without it, a
+   * plain time phrase in the question ("last month", "in September 2023") sets one (dates.ts).
+   */
+  period?: Period;
+  /** "Now" for relative periods, in milliseconds (tests fix it). */
+  now?: number;
 }
 
 export interface Pipeline {
@@ -57,6 +65,16 @@ export interface AnswerQuestionOptions {
   passages: number;
   /** Quote the best sentences even when the reader is not confident (evaluation sweeps its threshold). */
   answerAll?: boolean;
+  /** Only articles published in this period are searched. */
+  period?: Period;
+}
+
+function describePeriod(period: Period): AnswerPeriod {
+  return {
+    ...(period.since !== undefined ? { since: isoDay(period.since) } : {}),
+    ...(period.until !== undefined ? { until: isoDay(period.until) } : {}),
+    ...(period.phrase ? { phrase: period.phrase } : {}),
+  };
 }
 
 /**
@@ -65,12 +83,16 @@ export interface AnswerQuestionOptions {
  * evaluation and the benchmark.
  */
 export async function answerQuestion({ index, embedder, reader }: AnswerParts, question: string, options: AnswerQuestionOptions): Promise<Answer> {
-  const { text, corrections } = index.lexical.vocabulary.correct(question);
+  const { period } = options;
+  // A time phrase has become the period: the rest of the question is what is searched for.
+  const searched = period ? withoutTimePhrase(question, period) : question;
+  const { text, corrections } = index.lexical.vocabulary.correct(searched);
   const queryVector = await embedder.embedQuery(text);
-  const retrieved = retrieve(index, text, queryVector, { mode: options.mode, limit: RETRIEVE_LIMIT });
+  const keepArticle = period && ((id: string) => inPeriod(index.articles.get(id)?.published, period));
+  const retrieved = retrieve(index, text, queryVector, { mode: options.mode, limit: RETRIEVE_LIMIT, keepArticle });
   const reading = reader.read(index, text, queryVector, retrieved);
   const answer = buildAnswer(index, question, reading, { passages: options.passages, answerAll: options.answerAll });
-  return corrections.length > 0 ? { ...answer, readAs: text } : answer;
+  return { ...answer, ...(corrections.length > 0 ? { readAs: text } : {}), ...(period ? { period: describePeriod(period) } : {}) };
 }
 
 export interface OpenOptions {
@@ -119,7 +141,8 @@ export async function openPipeline(config: Config, options: OpenOptions = {}): P
       const text = validateQuestion(question, config.retrieval.maxQuestionChars);
       const snapshot = index;
       const passages = askOptions.passages ?? config.retrieval.passages;
-      return answerQuestion({ index: snapshot, embedder, reader }, text, { mode: config.retrieval.mode, passages });
+      const period = askOptions.period ?? timePhrase(text, askOptions.now);
+      return answerQuestion({ index: snapshot, embedder, reader }, text, { mode: config.retrieval.mode, passages, period });
     },
     async reload() {
       if ((await currentVersion(config.embeddingsDir)) === index.version) return false;

@@ -19,7 +19,12 @@ export interface RetrieveOptions {
   limit: number;
   /** Leaves one article out of every list before fusion (training asks questions with their article withheld). */
   excludeArticle?: string;
+  /** Keeps only the chunks of the articles it accepts (a period of publication). */
+  keepArticle?: (articleId: string) => boolean;
 }
+
+/** With a filter, every list is searched this much deeper, so enough chunks pass it. */
+const FILTERED_DEPTH = 5;
 
 /** The constant of reciprocal rank fusion (Cormack et al., 2009). */
 const RRF_K = 60;
@@ -39,8 +44,10 @@ export const ARTICLE_FUSION_WEIGHT = 1;
 const FUSION_DEPTH = 2;
 
 export function retrieve(index: IndexSnapshot, question: string, queryVector: Float32Array, options: RetrieveOptions): RetrievedChunk[] {
-  const depth = options.mode === 'dense' ? options.limit : Math.max(options.limit * FUSION_DEPTH, 50);
-  const kept = (hits: RetrievedChunk[]) => (options.excludeArticle === undefined ? hits : hits.filter((h) => index.chunks[h.label]!.articleId !== options.excludeArticle));
+  const { excludeArticle, keepArticle } = options;
+  const depth = (options.mode === 'dense' ? options.limit : Math.max(options.limit * FUSION_DEPTH, 50)) * (keepArticle ? FILTERED_DEPTH : 1);
+  const accepted = (articleId: string) => articleId !== excludeArticle && (keepArticle?.(articleId) ?? true);
+  const kept = (hits: RetrievedChunk[]) => (excludeArticle === undefined && !keepArticle ? hits : hits.filter((h) => accepted(index.chunks[h.label]!.articleId)));
   const dense = options.mode === 'lexical' ? [] : kept(index.dense.search(queryVector, depth).map((h) => ({ label: h.label, score: h.similarity })));
   if (options.mode === 'dense') return dense.slice(0, options.limit);
   const lexical = kept(index.lexical.query(question, depth));

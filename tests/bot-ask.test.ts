@@ -125,6 +125,35 @@ describe('/ask', () => {
     expect(embed.description).toMatch(/\[1\]/);
   });
 
+  it('shows when each quoted article was published', async () => {
+    const body = messageBody(originalEdit(await run(chatInput('ask', { question: 'What did the lighthouse keepers on Vellamo island record?' }, newUser()))));
+    expectValidMessage(body);
+    expect(body.embeds[0].fields.some((f: any) => f.value.includes('The Test Gazette, 3 Feb 2024'))).toBe(true);
+    expect(body.embeds[0].description).toContain('The Test Gazette, 3 Feb 2024');
+  });
+
+  it('searches only the period given by since and until', async () => {
+    const question = 'What did the lighthouse keepers on Vellamo island record?';
+    const inside = messageBody(originalEdit(await run(chatInput('ask', { question, since: '2024-02', until: '2024-02-29' }, newUser()))));
+    expectValidMessage(inside);
+    expect(inside.components[0].components[0].options.map((o: any) => o.value)).toEqual([LONG.id]);
+    // The shipped coverage has no dates, and the test article is from February 2024: nothing is left after it.
+    const after = messageBody(originalEdit(await run(chatInput('ask', { question, since: '2024-03-01' }, newUser()))));
+    expectValidMessage(after);
+    expect(after.embeds[0].description).toMatch(/couldn't find that in the coverage[\s\S]*Only articles published from 2024-03-01 were searched/);
+  });
+
+  it('refuses a since or until it cannot read, politely and privately, without touching the model', async () => {
+    timeline.length = 0;
+    const callback = callbackOf(await run(chatInput('ask', { question: 'Who is Prigozhin?', since: 'the other day' }, newUser())));
+    expect(callback.body.type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    expect(callback.body.data.flags).toBe(EPHEMERAL);
+    expect(callback.body.data.content).toMatch(/^`since` must be a date \(2023-09-13\)/);
+    expect(timeline.some((e) => e.startsWith('embedQuery'))).toBe(false);
+    const reversed = callbackOf(await run(chatInput('ask', { question: 'Who is Prigozhin?', since: '2024-03', until: '2024-01' }, newUser())));
+    expect(reversed.body.data.content).toMatch(/is after `until`/);
+  });
+
   it('answers privately (ephemeral deferral) when asked to', async () => {
     const requests = await run(chatInput('ask', { question: 'Where did Kim and Putin meet?', private: true }, newUser()));
     expect(callbackOf(requests).body.data.flags).toBe(EPHEMERAL);

@@ -109,6 +109,23 @@ describe('answerEmbed', () => {
     expect(embedProblems(embed)).toEqual([]);
   });
 
+  it('shows each quote\'s outlet and publication date, and keeps the limits with long outlets and dates', () => {
+    const a = answer(10, 400, 'T'.repeat(300));
+    a.sources.forEach((s, i) => Object.assign(s, { outlet: `${'Very Long Outlet Name '.repeat(10)}${i}`, published: `2023-09-${String(10 + i).padStart(2, '0')}T08:15:00+03:00` }));
+    const embed = answerEmbed(a);
+    expect(embedProblems(embed)).toEqual([]);
+    expect(embed.fields![0]!.value).toMatch(/Very Long Outlet Name[^\n]*…, 10 Sep 2023 · \[read the article\]/);
+    const short = answer(2, 10);
+    short.sources[0]!.outlet = 'RIA Novosti';
+    short.sources[0]!.published = '2023-09-13';
+    expect(answerEmbed(short).fields![0]!.value).toContain(' · RIA Novosti, 13 Sep 2023 · [read the article](https://example.com/article-0)');
+  });
+
+  it('says which period was searched when nothing in it answers', () => {
+    const embed = answerEmbed({ question: 'Who won?', found: false, confidence: 0.01, shortAnswer: null, answer: '', passages: [], sources: [], period: { since: '2023-09-01', until: '2023-09-30' } });
+    expect(embed.description).toMatch(/Only articles published from 2023-09-01 until 2023-09-30 were searched\.$/);
+  });
+
   it('politely says when the coverage does not answer, pointing to /source', () => {
     const embed = answerEmbed({ question: 'Who won the 1966 World Cup?', found: false, confidence: 0.01, shortAnswer: null, answer: '', passages: [], sources: [] });
     expect(embed.description).toMatch(/couldn't find that in the coverage/);

@@ -175,7 +175,8 @@ describe('deploy-commands', () => {
     expect(put.headers.authorization).toBe(`Bot ${FAKE_BOT_TOKEN}`);
     expect(put.body.map((c: any) => c.name)).toEqual(commands.map((c) => c.data.name));
     const ask = put.body.find((c: any) => c.name === 'ask');
-    expect(ask.options.map((o: any) => o.name)).toEqual(['question', 'passages', 'private']);
+    expect(ask.options.map((o: any) => o.name)).toEqual(['question', 'passages', 'private', 'since', 'until']);
+    expect(ask.options[3]).toMatchObject({ type: 3, required: false, max_length: 40 });
     expect(ask.options[1]).toMatchObject({ min_value: 1, max_value: 10 });
     expect(put.body.find((c: any) => c.name === 'source').options[0].autocomplete).toBe(true);
 

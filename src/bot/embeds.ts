@@ -6,6 +6,7 @@
 import { type APIEmbed, type APIEmbedField } from 'discord.js';
 import type { Answer, Passage, Source } from '../answer.js';
 import type { Article } from '../corpus/types.js';
+import { formatDate, periodWords } from '../dates.js';
 
 /** Discord's documented limits (characters unless said otherwise). */
 export const LIMITS = {
@@ -154,7 +155,9 @@ export const NOT_FOUND_MESSAGE =
 
 function sourceLine(source: Source | undefined, passage: Passage): string {
   const parts = [`— *${escapeText(trimText(source?.title ?? passage.title, 120))}*`];
-  if (source?.outlet) parts.push(escapeText(trimText(source.outlet, 80)));
+  // "RIA Novosti, 13 Sep 2023": who published the quote, and when.
+  const from = [source?.outlet && trimText(source.outlet, 80), formatDate(source?.published ?? passage.published)].filter(Boolean).join(', ');
+  if (from) parts.push(escapeText(from));
   const url = safeUrl(source?.url);
   if (url) parts.push(`[read the article](${url})`);
   return parts.join(' · ');
@@ -257,7 +260,9 @@ interface QuoteField {
 export function answerEmbed(answer: Answer): APIEmbed {
   const title = trimText(answer.question, LIMITS.title);
   if (!answer.found) {
-    return { title, description: NOT_FOUND_MESSAGE, color: COLORS.notFound };
+    const period = answer.period && periodWords(answer.period);
+    const searched = period ? `\n\nOnly articles published ${period} were searched.` : '';
+    return { title, description: NOT_FOUND_MESSAGE + searched, color: COLORS.notFound };
   }
   const fields: QuoteField[] = answer.passages.slice(0, LIMITS.fields).map((passage) => ({
     name: `[${passage.rank}] ${fitRendered(passage.title, 200 - `[${passage.rank}] `.length, escapeText)}`,
@@ -367,7 +372,7 @@ function articleFields(article: Article): APIEmbedField[] {
   const fields: APIEmbedField[] = [];
   if (article.outlet) fields.push({ name: 'Outlet', value: escapeText(trimText(article.outlet, 200)), inline: true });
   if (article.author) fields.push({ name: 'Author', value: escapeText(trimText(article.author, 200)), inline: true });
-  if (article.published) fields.push({ name: 'Published', value: escapeText(trimText(article.published, 100)), inline: true });
+  if (article.published) fields.push({ name: 'Published', value: escapeText(trimText(formatDate(article.published) ?? article.published, 100)), inline: true });
   return fields;
 }
 

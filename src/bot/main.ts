@@ -1,7 +1,8 @@
 /**
  * `npm start`: the Discord bot. Loads the configuration and the index (it never builds one: run
  * `npm run embed` first), warms the model up, logs in, and answers /ask and /source. A new index written by
- * `npm run embed` is picked up while running; questions in flight keep the index they started with.
+ * `npm run embed` is picked up while running; questions in flight keep the index they started with. With
+ * FEEDS set, the feeds are read and the index refreshed every FEED_REFRESH_MINUTES (refresh.ts).
  * SIGINT/SIGTERM stop taking interactions, finish those in flight, and log out.
  */
 import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits } from 'discord.js';
@@ -11,6 +12,7 @@ import { exitWithError, UserFacingError } from '../errors.js';
 import { IndexMissingError } from '../index/store.js';
 import { openPipeline, type Pipeline } from '../pipeline.js';
 import { createContext, type BotContext } from './context.js';
+import { FeedRefresher } from './refresh.js';
 import { consoleLogger, redact, registerSecret } from './log.js';
 import { Router } from './router.js';
 import { titleSearchFor } from './title-search.js';
@@ -136,6 +138,8 @@ async function main(): Promise<void> {
   const sweeper = setInterval(() => void Promise.all([ctx.answers.sweep(), ctx.pages.sweep()]), SWEEP_EVERY_MS);
   sweeper.unref();
   handleSignals(client, router, ctx, [watchIndex(pipeline), sweeper]);
+  const refresher = new FeedRefresher({ config, pipeline, logger: log, onReloaded: () => titleSearchFor(pipeline.index) });
+  refresher.start();
 
   try {
     await client.login(token);

@@ -6,39 +6,45 @@
 import readline from 'node:readline';
 import type { Answer } from '../answer.js';
 import { loadConfig } from '../config.js';
+import { formatDate, periodFromBounds, periodWords, type Period } from '../dates.js';
 import { openPipeline, QuestionError, type Pipeline } from '../pipeline.js';
 import { exitWithError } from '../errors.js';
 import { sanitizeForTerminal, terminalJson } from '../terminal.js';
 import { parseCommandLine } from './args.js';
 import { embedProgressBar, formatBuildReport } from './progress.js';
 
-const USAGE = `Usage: npm run ask -- [--json] [--k N] "your question"
+const USAGE = `Usage: npm run ask -- [--json] [--k N] [--since WHEN] [--until WHEN] "your question"
        npm run ask -- [--k N] < questions.txt      (one question per line, JSON Lines out)
 
 Options:
-  --json    print the answer object as JSON
-  --k N     number of passages to quote (1-10)`;
+  --json          print the answer object as JSON
+  --k N           number of passages to quote (1-10)
+  --since WHEN    only articles published from then on: 2023-09-13, 2023-09, 2023, or 7d, 2w, 3m, 1y ago
+  --until WHEN    only articles published until then (same forms; a day, month or year counts whole)`;
 
 /** Text from the question or the articles, safe to print: no escape sequences, no control characters, one line. */
 const clean = (text: string) => sanitizeForTerminal(text, { keepNewlines: false });
 
 /** The readable answer. Everything in it that came from outside is cleaned for the terminal. */
 export function formatAnswer(answer: Answer): string {
-  const lines = [`Q: ${clean(answer.question)}`, ...(answer.readAs ? [`   (read as: ${clean(answer.readAs)})`] : []), ''];
+  const lines = [`Q: ${clean(answer.question)}`, ...(answer.readAs ? [`   (read as: ${clean(answer.readAs)})`] : [])];
+  if (answer.period) lines.push(`   (articles published ${periodWords(answer.period)}${answer.period.phrase ? `, read from "${clean(answer.period.phrase)}"` : ''})`);
+  lines.push('');
   if (answer.found && answer.shortAnswer) lines.push(`A: ${clean(answer.shortAnswer.text)}`, '');
   lines.push(clean(answer.answer));
   if (answer.found) {
     lines.push('', 'Quotes:');
     for (const passage of answer.passages) {
       const source = answer.sources.find((s) => s.articleId === passage.articleId)!;
-      const by = [source.outlet, source.author].filter(Boolean).map((part) => clean(part!)).join(', ');
+      const by = [source.outlet, formatDate(source.published), source.author].filter(Boolean).map((part) => clean(part!)).join(', ');
       // A quote that opens with a quotation mark is shown as it is, not wrapped in a second pair.
       const quote = /^["“‘']/.test(passage.quote) ? clean(passage.quote) : `“${clean(passage.quote)}”`;
       lines.push(`[${passage.rank}] ${quote}`, `    — ${clean(passage.title)}${by ? ` (${by})` : ''}  [${clean(passage.articleId)}]`);
     }
     lines.push('', 'Sources:');
     for (const source of answer.sources) {
-      lines.push(`  - ${clean(source.title)}${source.outlet ? ` — ${clean(source.outlet)}` : ''}${source.url ? ` <${clean(source.url)}>` : ''}`);
+      const from = [source.outlet, formatDate(source.published)].filter(Boolean).map((part) => clean(part!)).join(', ');
+      lines.push(`  - ${clean(source.title)}${from ? ` — ${from}` : ''}${source.url ? ` <${clean(source.url)}>` : ''}`);
     }
   }
   return lines.join('\n');
@@ -51,12 +57,12 @@ function parsePassages(raw: string | undefined): number | undefined {
   return k;
 }
 
-async function answerStdin(pipeline: Pipeline, passages: number | undefined): Promise<boolean> {
+async function answerStdin(pipeline: Pipeline, passages: number | undefined, period: Period | undefined): Promise<boolean> {
   let ok = true;
   for await (const line of readline.createInterface({ input: process.stdin, crlfDelay: Infinity })) {
     if (!line.trim()) continue;
     try {
-      console.log(terminalJson(await pipeline.ask(line, { passages })));
+      console.log(terminalJson(await pipeline.ask(line, { passages, period })));
     } catch (error) {
       if (!(error instanceof QuestionError)) throw error;
       ok = false;
@@ -70,7 +76,7 @@ async function main(): Promise<void> {
   const { values, positionals } = parseCommandLine(
     {
       allowPositionals: true,
-      options: { json: { type: 'boolean' }, k: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { json: { type: 'boolean' }, k: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     },
     'npm run ask',
   );
@@ -79,6 +85,7 @@ async function main(): Promise<void> {
     return;
   }
   const passages = parsePassages(values.k);
+  const period = periodFromBounds({ since: values.since, until: values.until }, { since: '--since', until: '--until' });
   const question = positionals.join(' ');
   if (positionals.length > 0 && !question.trim()) throw new QuestionError('Please ask a question: it was empty.');
   if (positionals.length === 0 && process.stdin.isTTY) {
@@ -98,10 +105,10 @@ async function main(): Promise<void> {
     },
   });
   if (positionals.length === 0) {
-    if (!(await answerStdin(pipeline, passages))) process.exitCode = 1;
+    if (!(await answerStdin(pipeline, passages, period))) process.exitCode = 1;
     return;
   }
-  const answer = await pipeline.ask(question, { passages });
+  const answer = await pipeline.ask(question, { passages, period });
   console.log(values.json ? terminalJson(answer, 2) : formatAnswer(answer));
 }
 

@@ -2,27 +2,51 @@
  * `npm run embed`: (re)builds the index from the corpus folder. Only new or changed articles are embedded;
  * deleted ones are removed. Ctrl-C leaves the live index as it was.
  */
-import { loadConfig } from '../config.js';
+import { loadConfig, webAddress } from '../config.js';
+import { formatIngestReport, ingest } from '../ingest/ingest.js';
 import { loadCorpus } from '../corpus/load.js';
 import { loadEmbedder } from '../embedder.js';
 import { buildIndex } from '../index/build.js';
 import { exitWithError } from '../errors.js';
 import { sanitizeForTerminal } from '../terminal.js';
 import { parseCommandLine } from './args.js';
-import { embedProgressBar, formatBuildReport } from './progress.js';
+import { embedProgressBar, fetchProgressBar, formatBuildReport } from './progress.js';
 
-const USAGE = `Usage: npm run embed [-- --skip-invalid]
+const USAGE = `Usage: npm run embed [-- --skip-invalid] [--feed URL]... [--url URL]...
 
-Reads the articles in CORPUS_DIR (.txt, .md with front matter, .jsonl), embeds new or changed ones
-and writes the index to EMBEDDINGS_DIR. Unreadable files stop the run unless --skip-invalid is given.`;
+Reads the articles in CORPUS_DIR (.txt, .md with front matter, .jsonl, .html), embeds new or changed ones
+and writes the index to EMBEDDINGS_DIR. Unreadable files stop the run unless --skip-invalid is given.
+
+Options:
+  --feed URL   read an RSS or Atom feed first, and save its new or changed articles into CORPUS_DIR/web/
+               (repeatable; added to the feeds of FEEDS)
+  --url URL    fetch one article page first and save it the same way (repeatable)`;
 
 async function main(): Promise<void> {
-  const { values } = parseCommandLine({ options: { 'skip-invalid': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }, 'npm run embed');
+  const { values } = parseCommandLine(
+    {
+      options: {
+        'skip-invalid': { type: 'boolean' },
+        feed: { type: 'string', multiple: true },
+        url: { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
+    },
+    'npm run embed',
+  );
   if (values.help) {
     console.log(USAGE);
     return;
   }
+  const feeds = (values.feed ?? []).map((url) => webAddress(url, '--feed'));
+  const urls = (values.url ?? []).map((url) => webAddress(url, '--url'));
   const config = await loadConfig();
+  const sources = { feeds: [...new Set([...config.ingest.feeds, ...feeds])], urls };
+  if (sources.feeds.length + sources.urls.length > 0) {
+    const bar = fetchProgressBar();
+    const report = await ingest(sources, { corpusDir: config.corpusDir, fetch: config.ingest.fetch, onProgress: bar.update }).finally(bar.stop);
+    console.log(sanitizeForTerminal(formatIngestReport(report), { keepNewlines: true }));
+  }
   const corpus = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes });
   for (const problem of corpus.problems) {
     console.error(sanitizeForTerminal(`${values['skip-invalid'] ? 'Skipped' : 'Cannot read'} ${problem.source}: ${problem.reason}`, { keepNewlines: false }));

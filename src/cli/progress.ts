@@ -1,23 +1,32 @@
-/** The embed progress bar and summary, shared by `npm run embed` and `npm run ask` on a fresh clone. */
+/** The progress bars and the embed summary, shared by `npm run embed` and `npm run ask` on a fresh clone. */
 import cliProgress from 'cli-progress';
 import type { BuildProgress, BuildReport } from '../index/build.js';
 
-export function embedProgressBar(): { update: (progress: BuildProgress) => void; stop: () => void } {
+/** A bar on standard error, started by its first update: `label |███| done/total unit | %`. */
+function countingBar(label: string, unit: string): { update: (done: number, total: number) => void; stop: () => void } {
   const bar = new cliProgress.SingleBar(
-    { format: 'Embedding |{bar}| {value}/{total} texts | {percentage}% | ETA {eta_formatted}', hideCursor: true, stream: process.stderr },
+    { format: `${label} |{bar}| {value}/{total} ${unit} | {percentage}% | ETA {eta_formatted}`, hideCursor: true, stream: process.stderr },
     cliProgress.Presets.shades_classic,
   );
   let started = false;
   return {
-    update({ embedded, toEmbed }) {
+    update(done, total) {
       if (!started) {
-        bar.start(toEmbed, embedded);
+        bar.start(total, done);
         started = true;
-      } else bar.update(embedded);
+      } else bar.update(done);
     },
     stop: () => started && bar.stop(),
   };
 }
+
+export function embedProgressBar(): { update: (progress: BuildProgress) => void; stop: () => void } {
+  const bar = countingBar('Embedding', 'texts');
+  return { update: ({ embedded, toEmbed }) => bar.update(embedded, toEmbed), stop: bar.stop };
+}
+
+/** Pages fetched from the web, one step per article of the feeds and --url. */
+export const fetchProgressBar = () => countingBar('Fetching', 'pages');
 
 export function formatBuildReport(report: BuildReport): string {
   const rate = report.embeddedTexts > 0 ? ` (${(report.embeddedTexts / report.seconds).toFixed(1)} texts/s)` : '';

@@ -2,9 +2,12 @@
  * One parser per file format, all producing ArticleDrafts:
  * - `.txt`: a scraped news page (see news-text.ts);
  * - `.md`/`.markdown`: front matter (title, url, published, author, outlet, standfirst, id) over a Markdown body;
- * - `.jsonl`: one article per line, taken as given (no furniture removal), e.g. BEIR corpora.
+ * - `.jsonl`: one article per line, taken as given (no furniture removal), e.g. BEIR corpora;
+ * - `.html`/`.htm`: a saved web page, read by html.ts (Readability).
  */
 import matter from 'gray-matter';
+import { normalizeDate } from '../dates.js';
+import { parseHtmlArticle } from './html.js';
 import { parseNewsParagraphs } from './news-text.js';
 import { collapseWhitespace, joinArticleText, splitParagraphs } from './paragraphs.js';
 import type { ArticleDraft, CorpusProblem } from './types.js';
@@ -21,7 +24,7 @@ export function tooLarge(what: string, bytes: number, max: number): string {
   return `${what} is ${megabytes(bytes)}, over the limit of ${megabytes(max)} per article (MAX_ARTICLE_BYTES=${max}); split it, or raise MAX_ARTICLE_BYTES`;
 }
 
-export const SUPPORTED_EXTENSIONS = ['.txt', '.md', '.markdown', '.jsonl'] as const;
+export const SUPPORTED_EXTENSIONS = ['.txt', '.md', '.markdown', '.jsonl', '.html', '.htm'] as const;
 
 export function parsePlainText(content: string, source: string): ParseResult {
   return { articles: parseNewsParagraphs(splitParagraphs(content), source), problems: [] };
@@ -30,11 +33,20 @@ export function parsePlainText(content: string, source: string): ParseResult {
 function stringField(data: Record<string, unknown>, ...names: string[]): string | undefined {
   for (const name of names) {
     const value = data[name];
-    if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
+    if (value instanceof Date && !Number.isNaN(value.getTime())) {
+      // YAML reads an unquoted date-time as a Date: keep its time, and a plain day as a day.
+      return value.getTime() % 86_400_000 === 0 ? value.toISOString().slice(0, 10) : value.toISOString();
+    }
     if (typeof value === 'string' && value.trim()) return collapseWhitespace(value);
     if (typeof value === 'number') return String(value);
   }
   return undefined;
+}
+
+/** A date field: normalised (dates.ts) when it can be read, else kept as written. */
+function dateField(data: Record<string, unknown>, ...names: string[]): string | undefined {
+  const raw = stringField(data, ...names);
+  return normalizeDate(raw) ?? raw;
 }
 
 /** Markdown inline syntax reduced to its readable text, so quotes read as prose. */
@@ -68,7 +80,8 @@ export function parseMarkdown(content: string, source: string): ParseResult {
     author: stringField(data, 'author', 'byline'),
     outlet: stringField(data, 'outlet', 'publication', 'source'),
     url: stringField(data, 'url', 'link'),
-    published: stringField(data, 'published', 'date'),
+    published: dateField(data, 'published', 'date'),
+    modified: dateField(data, 'modified', 'updated'),
   });
   const id = stringField(data, 'id', 'slug');
   if (id && articles.length === 1) articles[0]!.id = id;
@@ -115,11 +128,18 @@ export function parseJsonLines(content: string, source: string, maxLineBytes = I
       author: stringField(data, 'author', 'byline'),
       outlet: stringField(data, 'outlet', 'publication', 'source'),
       url: stringField(data, 'url', 'link') ?? stringField((data.metadata ?? {}) as Record<string, unknown>, 'url'),
-      published: stringField(data, 'published', 'date'),
+      published: dateField(data, 'published', 'date'),
       text: joinArticleText(standfirst, body),
       captions: [],
       source: where,
     });
   });
   return { articles, problems };
+}
+
+/** A saved web page: one article, or a problem when the page holds no article text. */
+export function parseHtml(content: string, source: string): ParseResult {
+  const article = parseHtmlArticle(content, source);
+  if (!article) return { articles: [], problems: [{ source, reason: 'no article text could be found in the page' }] };
+  return { articles: [article], problems: [] };
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import slugify from '@sindresorhus/slugify';
 import pLimit from 'p-limit';
 import { fsErrorMessage, UserFacingError } from '../errors.js';
-import { parseJsonLines, parseMarkdown, parsePlainText, SUPPORTED_EXTENSIONS, tooLarge, type ParseResult } from './formats.js';
+import { parseHtml, parseJsonLines, parseMarkdown, parsePlainText, SUPPORTED_EXTENSIONS, tooLarge, type ParseResult } from './formats.js';
 import type { Article, ArticleDraft, Corpus, CorpusProblem, CorpusWarning } from './types.js';
 
 const MAX_SLUG_LENGTH = 80;
@@ -76,6 +76,9 @@ function parseByExtension(text: string, source: string, maxArticleBytes: number)
     case '.md':
     case '.markdown':
       return parseMarkdown(text, source);
+    case '.html':
+    case '.htm':
+      return parseHtml(text, source);
     default:
       return parsePlainText(text, source);
   }
@@ -183,7 +186,7 @@ export async function loadCorpus(dir: string, options: CorpusOptions = {}): Prom
   }));
   const corpus = joinResults(results, warnings);
   if (corpus.articles.length === 0 && corpus.problems.length === 0) {
-    throw new CorpusError(`The corpus folder ${dir} holds no articles (.txt, .md or .jsonl files).`);
+    throw new CorpusError(`The corpus folder ${dir} holds no articles (.txt, .md, .jsonl or .html files).`);
   }
   return corpus;
 }

@@ -62,6 +62,7 @@ export interface NewsMetadata {
   outlet?: string;
   url?: string;
   published?: string;
+  modified?: string;
 }
 
 /**
@@ -154,6 +155,7 @@ function storyToArticle(paragraphs: string[], source: string, metadata: NewsMeta
       outlet: metadata.outlet,
       url: metadata.url,
       published: metadata.published,
+      ...(metadata.modified ? { modified: metadata.modified } : {}),
       text: joinArticleText(standfirst, body),
       captions,
       source,

@@ -7,7 +7,10 @@ export interface Article {
   author?: string;
   outlet?: string;
   url?: string;
+  /** When it was published: `YYYY-MM-DD`, or an ISO 8601 date-time with the outlet's offset. */
   published?: string;
+  /** When the outlet last changed it (same forms as `published`), when it says. */
+  modified?: string;
   /** The readable text: standfirst then body paragraphs, separated by blank lines. Quotes are substrings of it. */
   text: string;
   /** Photo captions, kept apart from the body text. */

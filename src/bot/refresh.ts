@@ -1,0 +1,87 @@
+/**
+ * The bot keeps its coverage current: with FEEDS set, every FEED_REFRESH_MINUTES it reads the feeds
+ * (src/ingest), and when articles were added or changed it re-embeds the corpus through the same
+ * incremental, atomic build as `npm run embed` and loads the new index; questions in flight keep the index
+ * they started with. Never two refreshes at once: a refresh due while one runs is skipped (an in-process
+ * guard), and the embed lock keeps a refresh and a manual `npm run embed` apart (the later one waits for
+ * the next round).
+ */
+import type { Config } from '../config.js';
+import { loadCorpus } from '../corpus/load.js';
+import { IndexError } from '../index/store.js';
+import { buildIndex, type BuildReport } from '../index/build.js';
+import { formatIngestReport, ingest, type IngestReport } from '../ingest/ingest.js';
+import type { Pipeline } from '../pipeline.js';
+import type { Logger } from './log.js';
+
+export interface RefreshResult {
+  ingest: IngestReport;
+  /** The build, when articles were added or changed. */
+  build?: BuildReport;
+}
+
+export interface RefresherOptions {
+  config: Config;
+  pipeline: Pipeline;
+  logger: Logger;
+  /** Called after a new index is loaded (the bot rebuilds its title search). */
+  onReloaded?: () => void;
+}
+
+export class FeedRefresher {
+  private running: Promise<RefreshResult | undefined> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: RefresherOptions) {}
+
+  /** Whether a refresh is under way. */
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** One refresh now; undefined when one was already running (it is not queued) or the embed lock was busy. */
+  refresh(): Promise<RefreshResult | undefined> {
+    if (this.running) {
+      this.options.logger.info('A feed refresh is still running; this one is skipped.');
+      return Promise.resolve(undefined);
+    }
+    this.running = this.run().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  /** Refreshes now and then every FEED_REFRESH_MINUTES; does nothing without feeds or with 0 minutes. */
+  start(): void {
+    const { feeds, refreshMinutes } = this.options.config.ingest;
+    if (feeds.length === 0 || refreshMinutes === 0) return;
+    const tick = () => void this.refresh().catch((error) => this.options.logger.error('The feed refresh failed', { error }));
+    this.timer = setInterval(tick, refreshMinutes * 60_000);
+    this.timer.unref();
+    tick();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private async run(): Promise<RefreshResult | undefined> {
+    const { config, pipeline, logger } = this.options;
+    const report = await ingest({ feeds: config.ingest.feeds, urls: [] }, { corpusDir: config.corpusDir, fetch: config.ingest.fetch });
+    logger.info(formatIngestReport(report));
+    if (!report.articles.some((a) => a.kind === 'new' || a.kind === 'updated')) return { ingest: report };
+    const corpus = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes });
+    for (const problem of corpus.problems) logger.warn(`Skipped ${problem.source}: ${problem.reason}`);
+    let build: BuildReport;
+    try {
+      build = await buildIndex({ articles: corpus.articles, embedder: pipeline.embedder, dir: config.embeddingsDir, chunking: config.chunking, hnsw: config.hnsw });
+    } catch (error) {
+      if (!(error instanceof IndexError)) throw error;
+      logger.warn(`The index was not rebuilt after the feed refresh: ${error.message}`);
+      return undefined;
+    }
+    if (await pipeline.reload()) this.options.onReloaded?.();
+    logger.info(`Feeds refreshed: ${build.added.length} new and ${build.changed.length} changed articles embedded; index ${build.version}.`);
+    return { ingest: report, build };
+  }
+}

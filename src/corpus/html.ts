@@ -1,0 +1,215 @@
+/**
+ * A news web page (HTML) → an article: the main text found by @mozilla/readability on a linkedom document,
+ * without navigation, adverts, cookie banners, "related stories" or newsletter boxes, and the metadata the
+ * page declares (title, byline, outlet from `og:site_name`, canonical URL, publication and modification
+ * dates from `article:*_time` meta tags, JSON-LD or `<time>`). Paragraphs stay paragraphs (blank lines in
+ * the article text), so quotes are exact substrings of the stored text. Used by the corpus loader for
+ * `.html` files and by the web ingestion for fetched pages.
+ */
+import { createRequire } from 'node:module';
+import { Readability } from '@mozilla/readability';
+import { normalizeDate } from '../dates.js';
+import { parseNewsParagraphs, type NewsMetadata } from './news-text.js';
+import { collapseWhitespace } from './paragraphs.js';
+import type { ArticleDraft } from './types.js';
+
+/** Page parts that are never the article, removed before Readability looks for the main text. */
+const CHROME_SELECTORS = [
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'iframe',
+  'form',
+  'nav',
+  'aside',
+  'footer',
+  'body > header',
+  '[role="navigation"]',
+  '[role="complementary"]',
+  '[role="banner"]',
+  '[aria-hidden="true"]',
+  '[hidden]',
+];
+/** Class or id words of boxes that are not the article (cookie banners, adverts, newsletter plugs, related links). */
+const CHROME_NAMES =
+  /(^|[\s_-])(cookies?|consent|gdpr|advert\w*|ads?|ad-slot|sponsor\w*|promo\w*|newsletter\w*|subscribe|subscription|signup|related|byline|dateline|meta|recommended|more-stories|read-more|share|social|paywall|outbrain|taboola)([\s_-]|$)/i;
+/** Block elements: each one is a paragraph of its own in the article text. */
+const BLOCKS = new Set(['P', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'LI', 'BLOCKQUOTE', 'PRE', 'DD', 'DT', 'DIV', 'SECTION', 'ARTICLE', 'TABLE', 'TR', 'UL', 'OL', 'DL', 'FIGURE', 'HEADER', 'MAIN', 'TD', 'TH']);
+/**
+ * Less text than this is not an article (a search page, an error page, a teaser). Readability's own
+ * threshold is 500 characters; short news briefs are shorter than that.
+ */
+export const MIN_ARTICLE_CHARS = 200;
+const ARTICLE_TYPES = /^(NewsArticle|Article|ReportageNewsArticle|AnalysisNewsArticle|BlogPosting|OpinionNewsArticle|LiveBlogPosting|WebPage)$/;
+
+export interface HtmlArticle extends ArticleDraft {
+  /** When the page says it was last changed (ISO 8601), if it says. */
+  modified?: string;
+}
+
+type Json = Record<string, unknown>;
+
+// linkedom takes most of a second to load: it is loaded on the first page read, not by every command that
+// reads a corpus without web pages.
+const requireLazily = createRequire(import.meta.url);
+let linkedom: typeof import('linkedom') | undefined;
+const parseHTML = (html: string) => (linkedom ??= requireLazily('linkedom') as typeof import('linkedom')).parseHTML(html);
+
+/** The little of the DOM used here (the project compiles without the DOM library; linkedom provides it). */
+interface DomNode {
+  nodeType: number;
+  textContent: string | null;
+  childNodes: Iterable<DomNode>;
+}
+interface DomElement extends DomNode {
+  tagName: string;
+  getAttribute(name: string): string | null;
+  remove(): void;
+  querySelector(selectors: string): DomElement | null;
+}
+interface DomDocument {
+  querySelector(selectors: string): DomElement | null;
+  querySelectorAll(selectors: string): Iterable<DomElement>;
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+}
+
+/** The first JSON-LD object describing the article (plain, in an array or in a `@graph`). */
+function jsonLdArticle(document: DomDocument): Json | undefined {
+  for (const script of document.querySelectorAll('script[type="application/ld+json"]')) {
+    let data: unknown;
+    try {
+      data = JSON.parse(script.textContent ?? '');
+    } catch {
+      continue;
+    }
+    const candidates = asArray(data).flatMap((item) => [item, ...asArray((item as Json)?.['@graph'])]);
+    const found = candidates.find((item) => asArray((item as Json)?.['@type']).some((type) => typeof type === 'string' && ARTICLE_TYPES.test(type)));
+    if (found) return found as Json;
+  }
+  return undefined;
+}
+
+/** A JSON-LD value that may be a string, an object with a name, or a list of either. */
+function jsonLdName(value: unknown): string | undefined {
+  const names = asArray(value)
+    .map((item) => (typeof item === 'string' ? item : typeof (item as Json)?.name === 'string' ? ((item as Json).name as string) : undefined))
+    .filter((name): name is string => Boolean(name?.trim()));
+  return names.length > 0 ? collapseWhitespace(names.join(', ')) : undefined;
+}
+
+const jsonLdString = (value: unknown) => (typeof value === 'string' && value.trim() ? collapseWhitespace(value) : undefined);
+
+function meta(document: DomDocument, ...keys: string[]): string | undefined {
+  for (const key of keys) {
+    const content = document.querySelector(`meta[property="${key}"], meta[name="${key}"], meta[itemprop="${key}"]`)?.getAttribute('content');
+    if (content?.trim()) return collapseWhitespace(content);
+  }
+  return undefined;
+}
+
+/** An http(s) link made absolute against `base`, or undefined when it is missing or not a web address. */
+export function absoluteUrl(href: string | null | undefined, base: string | undefined): string | undefined {
+  if (!href?.trim()) return undefined;
+  try {
+    const url = new URL(href.trim(), base);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the page declares about itself, read before Readability changes the document. */
+function pageMetadata(document: DomDocument, baseUrl: string | undefined): NewsMetadata & { modified?: string } {
+  const ld = jsonLdArticle(document);
+  const time = document.querySelector('article time[datetime], time[itemprop="datePublished"], time[pubdate], time[datetime]');
+  const byline = meta(document, 'author', 'article:author', 'byl') ?? jsonLdName(ld?.author);
+  return {
+    title: meta(document, 'og:title', 'twitter:title') ?? jsonLdString(ld?.headline),
+    author: byline?.replace(/^By\s+/i, ''),
+    outlet: meta(document, 'og:site_name', 'application-name') ?? jsonLdName(ld?.publisher),
+    url:
+      absoluteUrl(document.querySelector('link[rel="canonical"]')?.getAttribute('href'), baseUrl) ??
+      absoluteUrl(meta(document, 'og:url'), baseUrl) ??
+      baseUrl,
+    published: normalizeDate(meta(document, 'article:published_time', 'datePublished', 'pubdate') ?? jsonLdString(ld?.datePublished) ?? time?.getAttribute('datetime')),
+    modified: normalizeDate(meta(document, 'article:modified_time', 'og:updated_time', 'dateModified') ?? jsonLdString(ld?.dateModified)),
+  };
+}
+
+function removeChrome(document: DomDocument): void {
+  for (const element of document.querySelectorAll(CHROME_SELECTORS.join(','))) element.remove();
+  for (const element of document.querySelectorAll('[class], [id]')) {
+    if (element.tagName === 'BODY' || element.tagName === 'HTML' || element.tagName === 'ARTICLE' || element.tagName === 'MAIN') continue;
+    if (!CHROME_NAMES.test(`${element.getAttribute('class') ?? ''} ${element.getAttribute('id') ?? ''}`)) continue;
+    // A wrapper that holds the article itself is layout, whatever its name.
+    if (!element.querySelector('article, [itemprop="articleBody"], h1')) element.remove();
+  }
+}
+
+/** The readable paragraphs (and figure captions apart) of the main-content node Readability returns. */
+function paragraphsOf(root: DomNode): { paragraphs: string[]; captions: string[] } {
+  const paragraphs: string[] = [];
+  const captions: string[] = [];
+  let inline = '';
+  const flush = () => {
+    const text = collapseWhitespace(inline);
+    if (text) paragraphs.push(text);
+    inline = '';
+  };
+  const walk = (node: DomNode) => {
+    if (node.nodeType === 3) {
+      inline += node.textContent ?? '';
+      return;
+    }
+    if (node.nodeType !== 1) return;
+    const tag = (node as DomElement).tagName.toUpperCase();
+    if (tag === 'BR') {
+      inline += ' ';
+      return;
+    }
+    if (tag === 'FIGCAPTION') {
+      const caption = collapseWhitespace(node.textContent ?? '');
+      if (caption) captions.push(caption);
+      return;
+    }
+    if (!BLOCKS.has(tag)) {
+      for (const child of node.childNodes) walk(child);
+      return;
+    }
+    flush();
+    for (const child of node.childNodes) walk(child);
+    flush();
+  };
+  walk(root);
+  flush();
+  return { paragraphs, captions };
+}
+
+/**
+ * Reads one HTML page. `baseUrl` (the address it was fetched from) resolves a relative canonical link and
+ * is the article's url when the page names none. Returns undefined when no article text can be found.
+ */
+export function parseHtmlArticle(html: string, source: string, baseUrl?: string): HtmlArticle | undefined {
+  const { document } = parseHTML(html) as unknown as { document: DomDocument };
+  const metadata = pageMetadata(document, baseUrl);
+  removeChrome(document);
+  const parsed = new Readability<DomNode>(document, { serializer: (node) => node as DomNode, charThreshold: 200 }).parse();
+  if (!parsed?.content) return undefined;
+  const { paragraphs, captions } = paragraphsOf(parsed.content);
+  const title = metadata.title ?? (parsed.title ? collapseWhitespace(parsed.title) : undefined);
+  // The headline repeated at the top of the text is the title, not a paragraph.
+  if (title && paragraphs[0] === title) paragraphs.shift();
+  const [article] = parseNewsParagraphs(paragraphs, source, {
+    ...metadata,
+    title,
+    author: metadata.author ?? (parsed.byline ? collapseWhitespace(parsed.byline).replace(/^By\s+/i, '') : undefined),
+    outlet: metadata.outlet ?? (parsed.siteName ? collapseWhitespace(parsed.siteName) : undefined),
+    published: metadata.published ?? normalizeDate(parsed.publishedTime),
+  });
+  if (!article || article.text.length < MIN_ARTICLE_CHARS) return undefined;
+  return { ...article, captions: [...article.captions, ...captions], ...(metadata.modified ? { modified: metadata.modified } : {}) };
+}

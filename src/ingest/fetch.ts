@@ -1,0 +1,217 @@
+/**
+ * A polite HTTP client for outlets' websites: a real User-Agent, robots.txt respected (robots-parser), a
+ * few requests at a time per host (p-limit), a timeout and a size limit on every response, content-type
+ * checks, conditional requests (ETag / Last-Modified), and retries with exponential back-off on server
+ * errors (5xx, 429) and network failures. Every failure is a FetchError whose reason reads well in a summary.
+ */
+import pLimit, { type LimitFunction } from 'p-limit';
+import robotsParserModule from 'robots-parser';
+import type { FetchConfig } from '../config.js';
+
+export class FetchError extends Error {
+  override name = 'FetchError';
+  constructor(
+    readonly url: string,
+    reason: string,
+    /** Worth trying again (a server error, a network failure, a timeout). */
+    readonly retryable = false,
+    /** How long the server asked us to wait (Retry-After), when it did. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(reason);
+  }
+}
+
+/** What a response must be: an HTML page, a feed (any XML), or anything (robots.txt). */
+export type Expect = 'html' | 'feed' | 'text';
+
+const ACCEPT: Record<Expect, string> = {
+  html: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1',
+  feed: 'application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.1',
+  text: 'text/plain,*/*;q=0.1',
+};
+const ACCEPTED_TYPES: Record<Expect, RegExp> = {
+  html: /^(text\/html|application\/xhtml\+xml)$/,
+  // Feeds are often served as text/plain or text/html by misconfigured servers; the parser decides.
+  feed: /(xml|rss|atom|^text\/(plain|html)$)/,
+  text: /./,
+};
+const EXPECTED_NAMES: Record<Expect, string> = { html: 'an HTML page', feed: 'a feed', text: 'text' };
+
+export interface Validators {
+  etag?: string;
+  lastModified?: string;
+}
+
+export interface Fetched extends Validators {
+  /** The address the body came from, after redirects. */
+  url: string;
+  body: string;
+}
+
+/** A 304: the copy fetched before is still current. */
+export interface NotModified {
+  url: string;
+  notModified: true;
+}
+
+export type FetchResult = Fetched | NotModified;
+
+/** Longest wait a Retry-After header can impose. */
+const MAX_RETRY_AFTER_MS = 60_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function networkReason(error: unknown, timeoutMs: number): string {
+  const e = error as Error & { cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${timeoutMs} ms (FETCH_TIMEOUT_MS)`;
+  const code = e.cause?.code;
+  if (code === 'ECONNREFUSED') return 'the connection was refused';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the host name could not be resolved';
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'the connection was closed by the server';
+  return `network error (${code ?? e.cause?.message ?? e.message})`;
+}
+
+/** Reads a body up to `maxBytes`, refusing a larger one without reading it all. */
+async function readLimited(response: Response, url: string, maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('content-length'));
+  const tooBig = (size: string) => new FetchError(url, `larger than FETCH_MAX_BYTES (${size}, limit ${maxBytes} bytes)`);
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    throw tooBig(`${declared} bytes`);
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of response.body ?? []) {
+    total += chunk.length;
+    if (total > maxBytes) {
+      await response.body?.cancel().catch(() => undefined);
+      throw tooBig(`over ${maxBytes} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+function decode(bytes: Uint8Array, contentType: string): string {
+  const charset = /charset=["']?([\w-]+)/i.exec(contentType)?.[1];
+  try {
+    return new TextDecoder(charset ?? 'utf-8').decode(bytes).replace(/^\uFEFF/, '');
+  } catch {
+    return new TextDecoder('utf-8').decode(bytes);
+  }
+}
+
+// robots-parser is CommonJS whose typings declare an ES default export: at run time the import is the function.
+const robotsParser = robotsParserModule as unknown as typeof robotsParserModule.default;
+type Robots = ReturnType<typeof robotsParser>;
+
+export class PoliteFetcher {
+  /** Requests sent (robots.txt included), for the summary and the tests. */
+  requests = 0;
+  private readonly hosts = new Map<string, LimitFunction>();
+  private readonly robots = new Map<string, Promise<Robots | string | undefined>>();
+
+  constructor(private readonly settings: FetchConfig) {}
+
+  /**
+   * GETs a URL as `expect` says, with the validators of an earlier copy when given (a 304 then says it is
+   * unchanged). Throws FetchError with the reason when the page cannot be had.
+   */
+  async get(url: string, expect: Expect, validators: Validators = {}): Promise<FetchResult> {
+    const refusal = await this.robotsRefusal(url);
+    if (refusal) throw new FetchError(url, refusal);
+    return this.retrying(url, expect, validators);
+  }
+
+  /** Under the host's concurrency limit, tried again after a growing pause while the failure is retryable. */
+  private async retrying(url: string, expect: Expect, validators: Validators): Promise<FetchResult> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.limitFor(url)(() => this.once(url, expect, validators));
+      } catch (error) {
+        const failure = error instanceof FetchError ? error : new FetchError(url, String(error));
+        if (!failure.retryable || attempt >= this.settings.retries) throw failure;
+        await sleep(failure.retryAfterMs ?? this.settings.retryDelayMs * 2 ** attempt);
+      }
+    }
+  }
+
+  private limitFor(url: string): LimitFunction {
+    const host = new URL(url).host;
+    let limit = this.hosts.get(host);
+    if (!limit) this.hosts.set(host, (limit = pLimit(this.settings.concurrencyPerHost)));
+    return limit;
+  }
+
+  private async once(url: string, expect: Expect, validators: Validators): Promise<FetchResult> {
+    this.requests++;
+    const signal = AbortSignal.timeout(this.settings.timeoutMs);
+    const headers: Record<string, string> = { 'user-agent': this.settings.userAgent, accept: ACCEPT[expect] };
+    if (validators.etag) headers['if-none-match'] = validators.etag;
+    if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
+    let response: Response;
+    try {
+      response = await fetch(url, { headers, redirect: 'follow', signal });
+    } catch (error) {
+      throw new FetchError(url, networkReason(error, this.settings.timeoutMs), true);
+    }
+    if (response.status === 304) {
+      await response.body?.cancel();
+      return { url: response.url || url, notModified: true };
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      const retryable = response.status >= 500 || response.status === 429;
+      const retryAfter = Number(response.headers.get('retry-after'));
+      const wait = retryable && retryAfter > 0 ? Math.min(retryAfter * 1000, MAX_RETRY_AFTER_MS) : undefined;
+      throw new FetchError(url, `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`, retryable, wait);
+    }
+    const contentType = response.headers.get('content-type') ?? '';
+    const mime = contentType.split(';')[0]!.trim().toLowerCase();
+    if (mime && !ACCEPTED_TYPES[expect].test(mime)) {
+      await response.body?.cancel();
+      throw new FetchError(url, `not ${EXPECTED_NAMES[expect]} (content type ${mime})`);
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = await readLimited(response, url, this.settings.maxBytes);
+    } catch (error) {
+      if (error instanceof FetchError) throw error;
+      throw new FetchError(url, networkReason(error, this.settings.timeoutMs), true);
+    }
+    return {
+      url: response.url || url,
+      body: decode(bytes, contentType),
+      etag: response.headers.get('etag') ?? undefined,
+      lastModified: response.headers.get('last-modified') ?? undefined,
+    };
+  }
+
+  /**
+   * Why robots.txt forbids this URL to our User-Agent, or undefined when it may be fetched. Read once per
+   * host and run. No robots.txt (4xx) allows everything; one that cannot be read (5xx, network) forbids
+   * the host for this run, as RFC 9309 asks.
+   */
+  private async robotsRefusal(url: string): Promise<string | undefined> {
+    const { origin } = new URL(url);
+    let rules = this.robots.get(origin);
+    if (!rules) this.robots.set(origin, (rules = this.readRobots(`${origin}/robots.txt`)));
+    const robots = await rules;
+    if (typeof robots === 'string') return robots;
+    if (robots && robots.isAllowed(url, this.settings.userAgent) === false) return 'refused by the site\'s robots.txt';
+    return undefined;
+  }
+
+  private async readRobots(robotsUrl: string): Promise<Robots | string | undefined> {
+    try {
+      const result = await this.retrying(robotsUrl, 'text', {});
+      return 'body' in result ? robotsParser(robotsUrl, result.body) : undefined;
+    } catch (error) {
+      const failure = error as FetchError;
+      if (/^HTTP 4\d\d/.test(failure.message) && !failure.retryable) return undefined;
+      // A site that cannot be reached at all is reported as such; a server error on robots.txt keeps it out.
+      return failure.message.startsWith('HTTP ') ? `robots.txt could not be read (${failure.message}), so the site was not fetched` : failure.message;
+    }
+  }
+}

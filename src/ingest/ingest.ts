@@ -1,0 +1,211 @@
+/**
+ * Feeds and pages from the web → Markdown articles in the corpus folder. Each feed is read (a conditional
+ * request: an unchanged feed costs one 304), each item's page fetched and its article extracted (html.ts),
+ * falling back to the feed's own text when the page cannot be had, and saved (save.ts). An item already
+ * saved is not fetched again unless its feed gives it a new date, and then with its validators; an
+ * article whose canonical URL is already saved under another address is skipped. One failure (a feed, an
+ * item, a page) is one line of the report, with its address and reason; the rest goes on. The index is
+ * not touched here: the embed that follows picks the files up like any other.
+ */
+import type { FetchConfig } from '../config.js';
+import { parseHtmlArticle, type HtmlArticle } from '../corpus/html.js';
+import { FeedError, parseFeed, type FeedItem } from './feeds.js';
+import { FetchError, PoliteFetcher, type Validators } from './fetch.js';
+import { articleMarkdown, saveIfChanged, webFilePath } from './save.js';
+import { loadState, saveState, type FetchState } from './state.js';
+
+export interface IngestSources {
+  feeds: string[];
+  /** Single pages (`--url`). */
+  urls: string[];
+}
+
+export type OutcomeKind = 'new' | 'updated' | 'unchanged' | 'failed';
+
+export interface Outcome {
+  /** The address of the page, of the feed, or of the feed and the item's title (an item with no link). */
+  url: string;
+  kind: OutcomeKind;
+  /** Why it failed, or how it was saved when not from its page. */
+  reason?: string;
+  /** The Markdown file, relative to the corpus folder. */
+  file?: string;
+}
+
+export interface FeedOutcome {
+  url: string;
+  /** Items the feed listed (0 when it was unchanged since the last run). */
+  items: number;
+  unchanged: boolean;
+  reason?: string;
+}
+
+export interface IngestReport {
+  feeds: FeedOutcome[];
+  articles: Outcome[];
+  /** HTTP requests sent, robots.txt included. */
+  requests: number;
+}
+
+export interface IngestOptions {
+  corpusDir: string;
+  fetch: FetchConfig;
+  onProgress?: (done: number, total: number) => void;
+}
+
+interface Task {
+  link: string;
+  item?: FeedItem;
+  feedTitle?: string;
+  /** Asked for by address (`--url`): always asked again, conditionally. */
+  explicit: boolean;
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The article in a feed item's own HTML, for when its page cannot be fetched. */
+function articleFromFeed(task: Task): HtmlArticle | undefined {
+  if (!task.item?.html) return undefined;
+  const page = `<html><head><title>${escapeHtml(task.item.title ?? '')}</title></head><body><article>${task.item.html}</article></body></html>`;
+  const article = parseHtmlArticle(page, task.link, task.link);
+  return article && { ...article, url: task.link };
+}
+
+class Ingestion {
+  readonly fetcher: PoliteFetcher;
+  /** Files given out in this run, by canonical URL, so two articles never share one. */
+  private readonly claimed = new Map<string, string>();
+
+  constructor(
+    private readonly options: IngestOptions,
+    private readonly state: FetchState,
+  ) {
+    this.fetcher = new PoliteFetcher(options.fetch);
+  }
+
+  async readFeed(url: string): Promise<{ outcome: FeedOutcome; tasks: Task[]; failures: Outcome[] }> {
+    const known = this.state.addresses[url];
+    try {
+      const result = await this.fetcher.get(url, 'feed', known);
+      if ('notModified' in result) return { outcome: { url, items: 0, unchanged: true }, tasks: [], failures: [] };
+      const feed = await parseFeed(result.body, result.url);
+      this.state.addresses[url] = { etag: result.etag, lastModified: result.lastModified };
+      const tasks: Task[] = [];
+      const failures: Outcome[] = [];
+      for (const item of feed.items) {
+        if (item.link) tasks.push({ link: item.link, item, feedTitle: feed.title, explicit: false });
+        else failures.push({ url: `${url} (item "${item.title ?? 'untitled'}")`, kind: 'failed', reason: 'the item has no link to its page' });
+      }
+      return { outcome: { url, items: feed.items.length, unchanged: false }, tasks, failures };
+    } catch (error) {
+      if (!(error instanceof FetchError) && !(error instanceof FeedError)) throw error;
+      return { outcome: { url, items: 0, unchanged: false, reason: error.message }, tasks: [], failures: [] };
+    }
+  }
+
+  /** Whether an item is already saved and its feed gives it no new date: then it is not fetched at all. */
+  private alreadySaved(task: Task): boolean {
+    if (task.explicit) return false;
+    const known = this.state.addresses[task.link];
+    const canonical = this.state.canonical[task.link] ?? (known?.canonical ? this.state.canonical[known.canonical] : undefined);
+    return canonical !== undefined && (!task.item?.date || !known || task.item.date === known.itemDate);
+  }
+
+  async fetchArticle(task: Task): Promise<Outcome> {
+    const { link } = task;
+    if (this.alreadySaved(task)) return { url: link, kind: 'unchanged' };
+    const known = this.state.addresses[link];
+    let article: HtmlArticle | undefined;
+    let validators: Validators = {};
+    let failure: string | undefined;
+    try {
+      const result = await this.fetcher.get(link, 'html', known?.canonical ? known : {});
+      if ('notModified' in result) {
+        this.remember(link, { ...known, itemDate: task.item?.date });
+        return { url: link, kind: 'unchanged' };
+      }
+      validators = { etag: result.etag, lastModified: result.lastModified };
+      article = parseHtmlArticle(result.body, link, result.url);
+      if (!article) failure = 'no article text could be found on the page';
+    } catch (error) {
+      if (!(error instanceof FetchError)) throw error;
+      failure = error.message;
+    }
+    let reason: string | undefined;
+    if (!article) {
+      article = articleFromFeed(task);
+      if (!article) return { url: link, kind: 'failed', reason: failure };
+      reason = `saved from the feed's own text: ${failure}`;
+    }
+    return { ...(await this.save(task, article, validators)), ...(reason ? { reason } : {}) };
+  }
+
+  private async save(task: Task, found: HtmlArticle, validators: Validators): Promise<Outcome> {
+    const article: HtmlArticle = {
+      ...found,
+      url: found.url ?? task.link,
+      published: found.published ?? task.item?.date,
+      author: found.author ?? task.item?.author,
+      outlet: found.outlet ?? task.feedTitle,
+    };
+    const canonical = article.url!;
+    const owner = this.state.canonical[canonical];
+    const mine = this.state.addresses[task.link]?.canonical === canonical || task.link === canonical;
+    this.remember(task.link, { ...validators, itemDate: task.item?.date, canonical });
+    if (owner && !mine) return { url: task.link, kind: 'unchanged', reason: `already saved from ${canonical}`, file: owner };
+    let file = owner ?? webFilePath(canonical, article.title);
+    const holder = this.claimed.get(file);
+    if (holder !== undefined && holder !== canonical) file = file.replace(/\.md$/, `-${this.claimed.size}.md`);
+    this.claimed.set(file, canonical);
+    // Claimed before the write, so another address of the same article, read meanwhile, is skipped.
+    this.state.canonical[canonical] = file;
+    const kind = await saveIfChanged(this.options.corpusDir, file, articleMarkdown(article));
+    return { url: task.link, kind, file };
+  }
+
+  private remember(link: string, entry: FetchState['addresses'][string]): void {
+    this.state.addresses[link] = Object.fromEntries(Object.entries(entry).filter(([, value]) => value !== undefined));
+  }
+}
+
+/**
+ * Reads the feeds and pages, saves what is new or changed into `<corpusDir>/web/`, and reports every
+ * feed and article. Throws only on what is not the web's fault (a full disk, a bug).
+ */
+export async function ingest(sources: IngestSources, options: IngestOptions): Promise<IngestReport> {
+  const state = await loadState(options.corpusDir);
+  const run = new Ingestion(options, state);
+  const feeds = await Promise.all(sources.feeds.map((url) => run.readFeed(url)));
+  const tasks = new Map<string, Task>();
+  for (const url of sources.urls) tasks.set(url, { link: url, explicit: true });
+  for (const feed of feeds) for (const task of feed.tasks) if (!tasks.has(task.link)) tasks.set(task.link, task);
+
+  const articles: Outcome[] = feeds.flatMap((feed) => feed.failures);
+  let done = 0;
+  options.onProgress?.(0, tasks.size);
+  await Promise.all(
+    [...tasks.values()].map(async (task) => {
+      articles.push(await run.fetchArticle(task));
+      options.onProgress?.(++done, tasks.size);
+    }),
+  );
+  await saveState(options.corpusDir, state);
+  return { feeds: feeds.map((feed) => feed.outcome), articles, requests: run.fetcher.requests };
+}
+
+/** The summary printed after a run: counts, then one line per failure (address and reason) and per fallback. */
+export function formatIngestReport(report: IngestReport): string {
+  const count = (kind: OutcomeKind) => report.articles.filter((a) => a.kind === kind).length;
+  const feedsFailed = report.feeds.filter((f) => f.reason).length;
+  const feedsUnchanged = report.feeds.filter((f) => f.unchanged).length;
+  const feedPart = report.feeds.length > 0 ? `${report.feeds.length} feed${report.feeds.length === 1 ? '' : 's'} (${feedsUnchanged} unchanged, ${feedsFailed} failed); ` : '';
+  const lines = [
+    `Web: ${feedPart}articles: ${count('new')} new, ${count('updated')} updated, ${count('unchanged')} unchanged, ${count('failed')} failed; ${report.requests} requests.`,
+  ];
+  for (const feed of report.feeds) if (feed.reason) lines.push(`  failed ${feed.url}: ${feed.reason}`);
+  for (const article of report.articles) {
+    if (article.kind === 'failed') lines.push(`  failed ${article.url}: ${article.reason}`);
+    else if (article.reason && article.kind !== 'unchanged') lines.push(`  ${article.kind} ${article.url}: ${article.reason}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,49 @@
+/**
+ * A fetched article → a Markdown file with front matter in `<CORPUS_DIR>/web/<host>/<slug>.md`, the format
+ * the corpus loader already reads, so the coverage stays inspectable and versionable. Written atomically
+ * (files.ts), and only when its content changed.
+ */
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { slugForTitle } from '../corpus/load.js';
+import type { HtmlArticle } from '../corpus/html.js';
+import { writeFileAtomic } from '../files.js';
+import { WEB_FOLDER } from './state.js';
+
+const FRONT_MATTER_FIELDS = ['title', 'url', 'published', 'modified', 'author', 'outlet'] as const;
+
+/** The Markdown file of an article: front matter (JSON strings are valid YAML, so any text is safe), then its paragraphs. */
+export function articleMarkdown(article: HtmlArticle): string {
+  const lines = ['---'];
+  for (const field of FRONT_MATTER_FIELDS) {
+    const value = article[field];
+    if (value) lines.push(`${field}: ${JSON.stringify(value)}`);
+  }
+  lines.push('---', '', article.text, '');
+  return lines.join('\n');
+}
+
+/** The file for a URL, relative to the corpus folder: the host, then the slug of the URL's last path segment (or of the title). */
+export function webFilePath(url: string, title: string): string {
+  const parsed = new URL(url);
+  const segment = parsed.pathname
+    .split('/')
+    .filter(Boolean)
+    .at(-1)
+    ?.replace(/\.(s?html?|php|aspx?)$/i, '');
+  const slug = slugForTitle(segment && /[a-z]/i.test(segment) ? decodeURIComponent(segment) : title);
+  const host = parsed.hostname.replace(/[^\w.-]/g, '_');
+  // Addresses that differ only in their query string get files of their own.
+  const suffix = parsed.search ? `-${createHash('sha256').update(parsed.search).digest('hex').slice(0, 6)}` : '';
+  return path.join(WEB_FOLDER, host, `${slug}${suffix}.md`);
+}
+
+/** Writes the file unless it already holds exactly this content: `new`, `updated` or `unchanged`. */
+export async function saveIfChanged(corpusDir: string, file: string, content: string): Promise<'new' | 'updated' | 'unchanged'> {
+  const target = path.join(corpusDir, file);
+  const current = await fs.readFile(target, 'utf8').catch(() => undefined);
+  if (current === content) return 'unchanged';
+  await writeFileAtomic(target, content);
+  return current === undefined ? 'new' : 'updated';
+}

@@ -1,0 +1,387 @@
+/**
+ * Live coverage end to end on real parts: HTML extraction, feeds and pages fetched from a news site served
+ * on 127.0.0.1 (tests/web-server.ts), the saved Markdown, incremental refreshes, and answers quoting the
+ * fetched articles with their dates through the real pipeline on a small index.
+ */
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildAnswer } from '../src/answer.js';
+import { answerEmbed } from '../src/bot/embeds.js';
+import { memoryLogger } from './bot-helpers.js';
+import { FeedRefresher } from '../src/bot/refresh.js';
+import { configFromEnv, PROJECT_ROOT, type Config } from '../src/config.js';
+import { parseHtmlArticle } from '../src/corpus/html.js';
+import { loadCorpus } from '../src/corpus/load.js';
+import { periodFromBounds, timePhrase, withoutTimePhrase } from '../src/dates.js';
+import { PoliteFetcher } from '../src/ingest/fetch.js';
+import { formatIngestReport, ingest, type IngestReport, type IngestSources } from '../src/ingest/ingest.js';
+import { openPipeline, type Pipeline } from '../src/pipeline.js';
+import { buildInto, tempDir, testConfig, TSX } from './helpers.js';
+import { closedPort, NewsSite } from './web-server.js';
+
+const site = new NewsSite();
+let base = '';
+const NOW = Date.parse('2023-09-20T12:00:00Z');
+const USER_AGENT = 'coverage-bot-test/1.0 (+mailto:newsdesk@example.com)';
+const KIM = 'kim-jong-un-arrives-in-russia-by-armoured-train';
+const PRIGOZHIN = 'prigozhin-buried-in-private-ceremony-in-st-petersburg';
+const SEOUL = 'seoul-summons-russian-ambassador-over-kim-visit';
+
+/** Settings for a corpus folder: small timeout, size limit and back-off, so the failures come fast. */
+function webConfig(corpusDir: string, env: Record<string, string> = {}): Config {
+  return testConfig({
+    CORPUS_DIR: corpusDir,
+    FETCH_TIMEOUT_MS: '400',
+    FETCH_RETRIES: '1',
+    FETCH_RETRY_DELAY_MS: '10',
+    FETCH_MAX_BYTES: '100000',
+    FETCH_USER_AGENT: USER_AGENT,
+    ...env,
+  });
+}
+
+const run = (sources: Partial<IngestSources>, config: Config) =>
+  ingest({ feeds: [], urls: [], ...sources }, { corpusDir: config.corpusDir, fetch: config.ingest.fetch });
+
+const kinds = (report: IngestReport) => Object.fromEntries(['new', 'updated', 'unchanged', 'failed'].map((k) => [k, report.articles.filter((a) => a.kind === k).length]));
+
+/** Every file under a folder, relative to it. */
+async function filesUnder(dir: string): Promise<string[]> {
+  return (await fs.readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
+}
+
+beforeAll(async () => {
+  base = await site.start();
+});
+afterAll(() => site.stop());
+
+describe('HTML articles', () => {
+  it('keeps the main text of a news page, paragraph by paragraph, without its furniture', () => {
+    const article = parseHtmlArticle(site.fixture('kim-train.html'), 'kim.html', `${base}/world/kim`)!;
+    const paragraphs = article.text.split('\n\n');
+    expect(paragraphs).toHaveLength(5);
+    expect(paragraphs[0]).toBe(
+      'North Korean leader Kim Jong-un crossed into Russia on Tuesday aboard his armoured green train, beginning a rare trip abroad that Western officials fear could lead to an arms deal.',
+    );
+    expect(paragraphs[4]).toMatch(/^Analysts in Seoul said/);
+    for (const furniture of ['cookie', 'Advertisement', 'Related stories', 'Putin hosts economic forum', 'Morning Briefing', 'inbox', 'More from World', 'Privacy', '©', 'Sport', 'By Olga']) {
+      expect(article.text).not.toContain(furniture);
+    }
+    expect(article.captions).toEqual(['The armoured train at the Khasan border station. Photograph: Northern Herald']);
+    expect(article).toMatchObject({
+      title: 'Kim Jong-un arrives in Russia by armoured train',
+      author: 'Olga Petrova',
+      outlet: 'Northern Herald',
+      url: `${base}/world/2023/09/13/kim-arrives-by-armoured-train`,
+      published: '2023-09-13T08:15:00+03:00',
+      modified: '2023-09-13T11:40:00+03:00',
+    });
+  });
+
+  it('reads the headline, byline, publisher and dates from JSON-LD when the page has no meta tags', () => {
+    const article = parseHtmlArticle(site.fixture('prigozhin-funeral.html'), 'p.html', `${base}/europe/prigozhin-funeral`)!;
+    expect(article).toMatchObject({ title: 'Prigozhin buried in private ceremony in St Petersburg', author: 'Mark Lind', outlet: 'Baltic Wire', published: '2023-08-29T17:05:00Z', modified: '2023-08-30T09:00:00Z' });
+    expect(article.text).not.toMatch(/cookies|Most read|Read more|Share on/);
+    expect(article.text.split('\n\n')).toHaveLength(4);
+  });
+
+  it('loads .html and .htm files from the corpus folder and names a page with no article', async () => {
+    const dir = tempDir();
+    await fs.writeFile(path.join(dir, 'kim.html'), site.fixture('kim-train.html'));
+    await fs.writeFile(path.join(dir, 'search.htm'), site.fixture('no-article.html'));
+    const { articles, problems } = await loadCorpus(dir);
+    expect(articles.map((a) => a.id)).toEqual([KIM]);
+    expect(articles[0]!.published).toBe('2023-09-13T08:15:00+03:00');
+    expect(problems).toEqual([{ source: 'search.htm', reason: 'no article text could be found in the page' }]);
+  });
+});
+
+describe('the polite HTTP client', () => {
+  const settings = webConfig(tempDir(), { FETCH_RETRIES: '2', FETCH_CONCURRENCY_PER_HOST: '2' }).ingest.fetch;
+
+  it('retries a server error with back-off, and gives up after FETCH_RETRIES', async () => {
+    let calls = 0;
+    site.handle('/flaky', (_req, res) => {
+      calls++;
+      if (calls < 3) res.writeHead(503, { 'content-type': 'text/html' }).end('busy');
+      else res.writeHead(200, { 'content-type': 'text/html' }).end(site.fixture('grain-deal.html'));
+    });
+    const page = await new PoliteFetcher(settings).get(`${base}/flaky`, 'html');
+    expect('body' in page && page.body).toContain('grain corridor');
+    expect(calls).toBe(3);
+    let down = 0;
+    site.handle('/down', (_req, res) => void (down++, res.writeHead(500).end()));
+    await expect(new PoliteFetcher(settings).get(`${base}/down`, 'html')).rejects.toThrow('HTTP 500 Internal Server Error');
+    expect(down).toBe(3);
+    let missing = 0;
+    site.handle('/gone', (_req, res) => void (missing++, res.writeHead(410).end()));
+    await expect(new PoliteFetcher(settings).get(`${base}/gone`, 'html')).rejects.toThrow('HTTP 410 Gone');
+    expect(missing).toBe(1); // a client error is not retried
+  });
+
+  it('stops reading a streamed response at FETCH_MAX_BYTES', async () => {
+    site.handle('/stream', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      const write = (n: number): void => {
+        if (n === 0 || res.destroyed) return void res.end();
+        res.write(`<p>${'x'.repeat(10_000)}</p>`, () => write(n - 1));
+      };
+      write(50);
+    });
+    await expect(new PoliteFetcher(settings).get(`${base}/stream`, 'html')).rejects.toThrow('larger than FETCH_MAX_BYTES (over 100000 bytes');
+  });
+
+  it('keeps at most FETCH_CONCURRENCY_PER_HOST requests in flight to one site', async () => {
+    let inFlight = 0;
+    let most = 0;
+    site.handle('/queue', (_req, res) => {
+      most = Math.max(most, ++inFlight);
+      setTimeout(() => {
+        inFlight--;
+        res.writeHead(200, { 'content-type': 'text/html' }).end('<p>ok</p>');
+      }, 20);
+    });
+    const fetcher = new PoliteFetcher(settings);
+    await Promise.all(Array.from({ length: 8 }, () => fetcher.get(`${base}/queue`, 'html')));
+    expect(most).toBe(2);
+  });
+});
+
+describe('feeds and pages from the web', () => {
+  const corpus = tempDir();
+  const config = webConfig(corpus);
+  let sources: IngestSources;
+  let first: IngestReport;
+  let firstRequests: typeof site.requests;
+
+  beforeAll(async () => {
+    sources = { feeds: [`${base}/feeds/world.rss`, `${base}/feeds/europe.atom`, `${base}/feeds/broken.xml`, `${await closedPort()}/feed.xml`], urls: [] };
+    const before = site.requests.length;
+    first = await ingest(sources, { corpusDir: corpus, fetch: config.ingest.fetch });
+    firstRequests = site.requests.slice(before);
+  });
+
+  it('reads RSS and Atom, saves each article, and names every failure with its reason', () => {
+    expect(kinds(first)).toEqual({ new: 4, updated: 0, unchanged: 1, failed: 6 });
+    const summary = formatIngestReport(first);
+    expect(summary).toMatch(/^Web: 4 feeds \(0 unchanged, 2 failed\); articles: 4 new, 0 updated, 1 unchanged, 6 failed; \d+ requests\./);
+    for (const line of [
+      `failed ${base}/feeds/broken.xml: not a valid RSS or Atom feed`,
+      `failed ${sources.feeds[3]}: the connection was refused`,
+      `failed ${base}/feeds/world.rss (item "An item that lost its link"): the item has no link to its page`,
+      `failed ${base}/world/missing-story: HTTP 404 Not Found`,
+      `failed ${base}/files/report.pdf: not an HTML page (content type application/pdf)`,
+      `failed ${base}/world/huge: larger than FETCH_MAX_BYTES`,
+      `failed ${base}/world/search: no article text could be found on the page`,
+      `failed ${base}/private/memo: refused by the site's robots.txt`,
+      `new ${base}/world/slow-seoul: saved from the feed's own text: no answer within 400 ms (FETCH_TIMEOUT_MS)`,
+    ]) {
+      expect(summary).toContain(line);
+    }
+    // Polite: our User-Agent on every request, robots.txt read once, the disallowed page never asked for.
+    expect(firstRequests.every((r) => r.userAgent === USER_AGENT)).toBe(true);
+    expect(firstRequests.filter((r) => r.path === '/robots.txt')).toHaveLength(1);
+    expect(firstRequests.some((r) => r.path === '/private/memo')).toBe(false);
+  });
+
+  it('writes Markdown with front matter under web/<host>/, and nothing half-written', async () => {
+    expect(await filesUnder(corpus)).toEqual([
+      'web/.fetch-state.json',
+      'web/127.0.0.1/grain-deal.md',
+      'web/127.0.0.1/kim-arrives-by-armoured-train.md',
+      'web/127.0.0.1/prigozhin-funeral.md',
+      'web/127.0.0.1/slow-seoul.md',
+    ]);
+    const markdown = await fs.readFile(path.join(corpus, 'web/127.0.0.1/kim-arrives-by-armoured-train.md'), 'utf8');
+    expect(markdown.split('\n').slice(0, 9)).toEqual([
+      '---',
+      'title: "Kim Jong-un arrives in Russia by armoured train"',
+      `url: "${base}/world/2023/09/13/kim-arrives-by-armoured-train"`,
+      'published: "2023-09-13T08:15:00+03:00"',
+      'modified: "2023-09-13T11:40:00+03:00"',
+      'author: "Olga Petrova"',
+      'outlet: "Northern Herald"',
+      '---',
+      '',
+    ]);
+    // The redirect was followed: the article's address is where it ended up.
+    expect(await fs.readFile(path.join(corpus, 'web/127.0.0.1/grain-deal.md'), 'utf8')).toContain(`url: "${base}/economy/grain-deal"`);
+    // The feed's own text, its date and author stand in for the page that never answered.
+    const seoul = await fs.readFile(path.join(corpus, 'web/127.0.0.1/slow-seoul.md'), 'utf8');
+    expect(seoul).toContain('published: "2023-09-14T07:30:00.000Z"');
+    expect(seoul).toContain('author: "Min-ji Park"');
+    const { articles, problems } = await loadCorpus(corpus);
+    expect(problems).toEqual([]);
+    expect(articles.map((a) => a.id).sort()).toEqual(['erdogan-and-putin-fail-to-revive-black-sea-grain-deal', KIM, PRIGOZHIN, SEOUL]);
+    const kim = articles.find((a) => a.id === KIM)!;
+    expect(kim.text).toBe(parseHtmlArticle(site.fixture('kim-train.html'), 'k', base)!.text);
+  });
+
+  it('fetches no page again on the next run: feeds answer 304, known articles are skipped', async () => {
+    const before = site.requests.length;
+    const again = await run(sources, config);
+    const requests = site.requests.slice(before);
+    expect(requests.filter((r) => !r.path.startsWith('/feeds/') && r.path !== '/robots.txt')).toEqual([]);
+    expect(requests.filter((r) => r.path === '/feeds/world.rss' || r.path === '/feeds/europe.atom').every((r) => r.conditional)).toBe(true);
+    expect(kinds(again)).toEqual({ new: 0, updated: 0, unchanged: 0, failed: 0 });
+    expect(again.feeds.filter((f) => f.unchanged).map((f) => f.url)).toEqual([`${base}/feeds/world.rss`, `${base}/feeds/europe.atom`]);
+  });
+
+  it('fetches an item again, conditionally, when its feed gives it a new date, and saves the change', async () => {
+    site.set('/feeds/europe.atom', site.fixture('europe.atom').replace('<published>2023-08-29T17:05:00Z', '<published>2023-08-29T18:00:00Z'), 'application/atom+xml');
+    const before = site.requests.length;
+    const unchanged = await run(sources, config);
+    expect(kinds(unchanged)).toMatchObject({ updated: 0, unchanged: 2 });
+    expect(site.requests.slice(before).find((r) => r.path === '/europe/prigozhin-funeral')?.conditional).toBe(true);
+
+    site.set('/feeds/europe.atom', site.fixture('europe.atom').replace('<published>2023-08-29T17:05:00Z', '<published>2023-08-29T19:00:00Z'), 'application/atom+xml');
+    site.set('/europe/prigozhin-funeral', site.fixture('prigozhin-funeral.html').replace('Police and national guard', 'Riot police and national guard'));
+    const updated = await run(sources, config);
+    expect(updated.articles.find((a) => a.kind === 'updated')?.file).toBe(path.join('web', '127.0.0.1', 'prigozhin-funeral.md'));
+    expect(await fs.readFile(path.join(corpus, 'web/127.0.0.1/prigozhin-funeral.md'), 'utf8')).toContain('Riot police and national guard');
+  });
+
+  it('fetches one page with --url, following its redirect', async () => {
+    const other = webConfig(tempDir());
+    const report = await run({ urls: [`${base}/old/grain`] }, other);
+    expect(kinds(report)).toMatchObject({ new: 1, failed: 0 });
+    expect(report.articles[0]!.file).toBe(path.join('web', '127.0.0.1', 'grain-deal.md'));
+    // Asked again by address: a conditional request, and nothing rewritten.
+    const before = site.requests.length;
+    expect(kinds(await run({ urls: [`${base}/old/grain`] }, other))).toMatchObject({ unchanged: 1 });
+    expect(site.requests.slice(before).filter((r) => r.path === '/old/grain').every((r) => r.conditional)).toBe(true);
+  });
+});
+
+describe('answers from fetched coverage', () => {
+  const corpus = tempDir();
+  const config = webConfig(corpus, { FEEDS: '' });
+  let pipeline: Pipeline;
+
+  beforeAll(async () => {
+    await run({ feeds: [`${base}/feeds/world.rss`, `${base}/feeds/europe.atom`] }, config);
+    await buildInto(config, (await loadCorpus(corpus)).articles);
+    pipeline = await openPipeline(config);
+  }, 120_000);
+
+  it('quotes the fetched article with its outlet, address and date', async () => {
+    const answer = await pipeline.ask('How did Kim Jong-un travel to Russia?', { now: NOW });
+    expect(answer.found).toBe(true);
+    const passage = answer.passages.find((p) => p.articleId === KIM)!;
+    expect(passage.quote).toMatch(/armoured green train/);
+    expect(passage).toMatchObject({ outlet: 'Northern Herald', published: '2023-09-13T08:15:00+03:00' });
+    const source = answer.sources.find((s) => s.articleId === KIM)!;
+    expect(source).toMatchObject({ url: `${base}/world/2023/09/13/kim-arrives-by-armoured-train`, published: '2023-09-13T08:15:00+03:00' });
+    expect(answer.answer).toMatch(new RegExp(`\\(Published: .*\\[([\\d, ]+, )?${passage.rank}(, [\\d, ]+)?\\] Northern Herald, 13 Sep 2023`));
+    const embed = answerEmbed(answer);
+    expect(embed.fields!.some((f) => f.value.includes('Northern Herald, 13 Sep 2023') && f.value.includes(`(${source.url})`))).toBe(true);
+    expect(answer).not.toHaveProperty('period');
+  });
+
+  it('searches only the articles published between --since and --until', async () => {
+    const question = 'Where was Yevgeny Prigozhin buried?';
+    const august = await pipeline.ask(question, { period: periodFromBounds({ until: '2023-08' }, { since: '--since', until: '--until' }, NOW), now: NOW });
+    expect(august.period).toEqual({ until: '2023-08-31' });
+    expect(august.passages.length).toBeGreaterThan(0);
+    expect(august.passages.every((p) => p.articleId === PRIGOZHIN)).toBe(true);
+    const later = await pipeline.ask(question, { period: periodFromBounds({ since: '2023-09-10' }, { since: '--since', until: '--until' }, NOW), now: NOW });
+    expect(later.period).toEqual({ since: '2023-09-10' });
+    expect(later.passages.map((p) => p.articleId)).not.toContain(PRIGOZHIN);
+    expect(later.passages.every((p) => p.articleId === KIM || p.articleId === SEOUL)).toBe(true);
+  });
+
+  it('reads a plain time phrase in the question as the period to search', async () => {
+    expect(timePhrase('What happened this week?', NOW)).toMatchObject({ since: Date.parse('2023-09-18'), phrase: 'this week' });
+    expect(timePhrase('Who met on Monday?', NOW)).toBeUndefined();
+    expect(withoutTimePhrase('Where was Prigozhin buried in August 2023?', timePhrase('Where was Prigozhin buried in August 2023?', NOW)!)).toBe('Where was Prigozhin buried?');
+    const answer = await pipeline.ask('What did the Kremlin say in August 2023?', { now: NOW });
+    expect(answer.period).toEqual({ since: '2023-08-01', until: '2023-08-31', phrase: 'August 2023' });
+    expect(answer.passages.length).toBeGreaterThan(0);
+    expect(answer.passages.every((p) => p.articleId === PRIGOZHIN)).toBe(true);
+    const lastWeek = await pipeline.ask('What did South Korea do last week?', { now: NOW });
+    expect(lastWeek.period).toMatchObject({ since: '2023-09-11', until: '2023-09-17', phrase: 'last week' });
+    expect(lastWeek.passages.length).toBeGreaterThan(0);
+    expect(lastWeek.passages.every((p) => p.articleId === KIM || p.articleId === SEOUL)).toBe(true);
+  });
+
+  it('puts the newer of two equally good passages first', () => {
+    const index = pipeline.index;
+    const firstSentenceOf = (id: string) => index.sentences.findIndex((s) => s.articleId === id);
+    const chunkOf = (id: string) => index.chunks.findIndex((c) => c.articleId === id);
+    const [kim, seoul] = [firstSentenceOf(KIM), firstSentenceOf(SEOUL)];
+    const reading = {
+      sentences: [
+        { sentence: kim, chunk: chunkOf(KIM), score: 0.5 },
+        { sentence: seoul, chunk: chunkOf(SEOUL), score: 0.5 },
+      ],
+      shortAnswer: null,
+      confidence: 0.5,
+      answerable: true,
+    };
+    const answer = buildAnswer(index, 'What happened?', reading, { passages: 2 });
+    expect(answer.passages.map((p) => p.articleId)).toEqual([SEOUL, KIM]);
+    expect(answer.answer).toMatch(/\(Published: \[1\] Northern Herald – World, 14 Sep 2023; \[2\] Northern Herald, 13 Sep 2023\.\)$/);
+    // Passages of one outlet and day share one date.
+    const kimChunks = index.chunks.flatMap((c, label) => (c.articleId === KIM ? [{ label, sentence: c.firstSentence }] : [])).slice(0, 2);
+    expect(kimChunks).toHaveLength(2);
+    const same = buildAnswer(index, 'What happened?', { ...reading, sentences: kimChunks.map((c) => ({ sentence: c.sentence, chunk: c.label, score: 0.5 })) }, { passages: 2 });
+    expect(same.answer).toMatch(/ \(Published: \[1, 2\] Northern Herald, 13 Sep 2023\.\)$/);
+  });
+
+  it('refreshes the feeds on schedule in the bot, one refresh at a time, and loads the new index', async () => {
+    const page = site.fixture('grain-deal.html').replaceAll('Black Sea grain deal', 'Baltic ferry strike').replace('Turkish President Recep Tayyip Erdogan met', 'Ferry workers in Tallinn walked out as their union met');
+    site.set('/world/ferry-strike', page);
+    site.set('/feeds/world.rss', site.fixture('world.rss').replace('<item>', `<item><title>Ferry strike</title><link>${base}/world/ferry-strike</link><pubDate>Tue, 19 Sep 2023 08:00:00 GMT</pubDate></item><item>`), 'application/rss+xml');
+    const logger = memoryLogger();
+    const refresher = new FeedRefresher({ config: { ...config, ingest: { ...config.ingest, feeds: [`${base}/feeds/world.rss`] } }, pipeline, logger });
+    const [result, skipped] = await Promise.all([refresher.refresh(), refresher.refresh()]);
+    expect(skipped).toBeUndefined();
+    expect(logger.lines.some((l) => /still running; this one is skipped/.test(l.message))).toBe(true);
+    expect(result!.build!.added).toEqual(['erdogan-and-putin-fail-to-revive-baltic-ferry-strike']);
+    expect(pipeline.index.articles.has('erdogan-and-putin-fail-to-revive-baltic-ferry-strike')).toBe(true);
+    expect(refresher.busy).toBe(false);
+  });
+});
+
+describe('the command line', () => {
+  const exec = promisify(execFile);
+  const script = (name: string, args: string[], env: Record<string, string>) =>
+    exec(TSX, [path.join(PROJECT_ROOT, 'src', 'cli', `${name}.ts`), ...args], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 120_000 }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+    );
+
+  it('npm run embed -- --feed fetches, saves and embeds the feed', async () => {
+    const corpus = tempDir();
+    const embeddings = tempDir();
+    const { code, stdout } = await script('embed', ['--feed', `${base}/feeds/europe.atom`], { CORPUS_DIR: corpus, EMBEDDINGS_DIR: embeddings, FETCH_USER_AGENT: USER_AGENT });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Web: 1 feed \(0 unchanged, 0 failed\); articles: 2 new, 0 updated, 0 unchanged, 0 failed; \d+ requests\./m);
+    expect(stdout).toMatch(/Index v-\S+: 2 articles/);
+  });
+
+  it('refuses a bad --since with one line and exit code 1, changing nothing', async () => {
+    const embeddings = tempDir();
+    const { code, stderr, stdout } = await script('ask', ['--since', 'last tuesday', 'Who is Prigozhin?'], { EMBEDDINGS_DIR: embeddings });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim()).toBe('Error: --since must be a date (2023-09-13), a month (2023-09), a year (2023) or a period before now such as 7d, 2w, 3m or 1y (got "last tuesday").');
+    expect(await fs.readdir(embeddings)).toEqual([]);
+  });
+
+  it('reads FEEDS as a comma-separated list of web addresses, and names a bad one', () => {
+    expect(configFromEnv({ FEEDS: ' https://example.com/rss.xml, https://example.org/atom ' }).ingest.feeds).toEqual(['https://example.com/rss.xml', 'https://example.org/atom']);
+    expect(configFromEnv({}).ingest).toMatchObject({ feeds: [], refreshMinutes: 60, fetch: { timeoutMs: 15_000, concurrencyPerHost: 2 } });
+    expect(() => configFromEnv({ FEEDS: 'https://example.com/rss.xml,example.org/atom' })).toThrow('FEEDS must be http:// or https:// addresses (got "example.org/atom").');
+    expect(() => configFromEnv({ FETCH_TIMEOUT_MS: 'soon' })).toThrow(/FETCH_TIMEOUT_MS must be a whole number/);
+  });
+
+  it('refuses a --feed that is not a web address', async () => {
+    const { code, stderr } = await script('embed', ['--feed', 'ftp://example.com/feed'], { CORPUS_DIR: tempDir(), EMBEDDINGS_DIR: tempDir() });
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe('Error: --feed must be http:// or https:// addresses (got "ftp://example.com/feed").');
+  });
+});
