@@ -65,8 +65,25 @@ export interface AnswerQuestionOptions {
   passages: number;
   /** Quote the best sentences even when the reader is not confident (evaluation sweeps its threshold). */
   answerAll?: boolean;
-  /** Only articles published in this period are searched. */
+  /**
+   * Only articles published in this period are searched. Without it, a plain time phrase in the question
+   * ("last month", "in September 2023") sets one when the coverage has dated articles (dates.ts).
+   */
   period?: Period;
+  /** "Now" for relative periods, in milliseconds (tests fix it). */
+  now?: number;
+}
+
+/** Whether any article of an index has a publication date, worked out once per index. */
+const dated = new WeakMap<IndexSnapshot, boolean>();
+function hasDates(index: IndexSnapshot): boolean {
+  let known = dated.get(index);
+  if (known === undefined) {
+    known = false;
+    for (const article of index.articles.values()) if (article.published) known = true;
+    dated.set(index, known);
+  }
+  return known;
 }
 
 function describePeriod(period: Period): AnswerPeriod {
@@ -83,7 +100,9 @@ function describePeriod(period: Period): AnswerPeriod {
  * evaluation and the benchmark.
  */
 export async function answerQuestion({ index, embedder, reader }: AnswerParts, question: string, options: AnswerQuestionOptions): Promise<Answer> {
-  const { period } = options;
+  // A time phrase is a period only over dated coverage: over undated articles (SQuAD, the shipped .txt
+  // pages) it would filter nothing and only take words out of the question.
+  const period = options.period ?? (hasDates(index) ? timePhrase(question, options.now) : undefined);
   // A time phrase has become the period: the rest of the question is what is searched for.
   const searched = period ? withoutTimePhrase(question, period) : question;
   const { text, corrections } = index.lexical.vocabulary.correct(searched);
@@ -141,8 +160,7 @@ export async function openPipeline(config: Config, options: OpenOptions = {}): P
       const text = validateQuestion(question, config.retrieval.maxQuestionChars);
       const snapshot = index;
       const passages = askOptions.passages ?? config.retrieval.passages;
-      const period = askOptions.period ?? timePhrase(text, askOptions.now);
-      return answerQuestion({ index: snapshot, embedder, reader }, text, { mode: config.retrieval.mode, passages, period });
+      return answerQuestion({ index: snapshot, embedder, reader }, text, { mode: config.retrieval.mode, passages, period: askOptions.period, now: askOptions.now });
     },
     async reload() {
       if ((await currentVersion(config.embeddingsDir)) === index.version) return false;

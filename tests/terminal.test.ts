@@ -34,7 +34,9 @@ describe('npm run ask', () => {
       text: `Turkey said talks on the grain deal would resume ${ESC}[5mnext week${ESC}[0m in Ankara.`,
     };
     await fs.writeFile(path.join(corpus, 'evil.jsonl'), JSON.stringify(article));
-    const env = { CORPUS_DIR: corpus, EMBEDDINGS_DIR: tempDir() };
+    // The escape codes inside the answer break its words for the reader, which is then unsure; this test is
+    // about what reaches the terminal, so it quotes whatever the reader ranks first.
+    const env = { CORPUS_DIR: corpus, EMBEDDINGS_DIR: tempDir(), READER_THRESHOLD: '0' };
     const text = runScript('src/cli/ask.ts', [`When will the grain deal talks resume? ${ESC}[2J\u009b1m`], env);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^Q: When will the grain deal talks resume\? ?$/m);
