@@ -103,6 +103,9 @@ export async function answerQuestion({ index, embedder, reader }: AnswerParts, q
   // A time phrase is a period only over dated coverage: over undated articles (SQuAD, the shipped .txt
   // pages) it would filter nothing and only take words out of the question.
   const period = options.period ?? (hasDates(index) ? timePhrase(question, options.now) : undefined);
+  if (period?.strict && !hasDates(index)) {
+    throw new QuestionError('No article in the coverage has a publication date, so a period (since/until) would leave them all out; ask without one.');
+  }
   // A time phrase has become the period: the rest of the question is what is searched for.
   const searched = period ? withoutTimePhrase(question, period) : question;
   const { text, corrections } = index.lexical.vocabulary.correct(searched);

@@ -59,6 +59,13 @@ describe('npm run ask / npm run embed', () => {
     expect(long.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('refuses a period over coverage that has no publication dates, in one line, instead of answering nothing', () => {
+    const { code, stdout, stderr } = run('ask', ['--since', '2023-09-01', 'Where did Kim and Putin meet?'], { EMBEDDINGS_DIR: embeddings });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Error: No article in the coverage has a publication date/)]);
+  });
+
   it('says clearly when the models folder is wrong', () => {
     const { code, stderr } = run('ask', ['Where is Vostochny?'], { EMBEDDINGS_DIR: embeddings, MODELS_DIR: tempDir() });
     expect(code).toBe(1);
