@@ -1,29 +1,17 @@
-import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
 import { currentVersion } from '../src/index/store.js';
-import { tempDir } from './helpers.js';
+import { runScript, tempDir } from './helpers.js';
 
-const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
-
-function run(script: 'ask' | 'embed', args: string[], env: Record<string, string>, input?: string) {
-  const result = spawnSync(TSX, [path.join(PROJECT_ROOT, 'src', 'cli', `${script}.ts`), ...args], {
-    cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    input,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const run = (script: 'ask' | 'embed', args: string[], env: Record<string, string>, input?: string) => runScript(`src/cli/${script}.ts`, args, env, { input });
 
 describe('npm run ask / npm run embed', () => {
   const embeddings = tempDir();
 
-  it('builds the index on first use, then answers with quotes and sources', () => {
-    const { code, stdout, stderr } = run('ask', ['Where did Kim and Putin meet?'], { EMBEDDINGS_DIR: embeddings });
+  it('builds the index on first use, then answers with quotes and sources', async () => {
+    const { code, stdout, stderr } = await run('ask', ['Where did Kim and Putin meet?'], { EMBEDDINGS_DIR: embeddings });
     expect(stderr).toMatch(/No index yet: building it/);
     expect(stderr).toMatch(/24 articles, \d+ chunks/);
     expect(code).toBe(0);
@@ -32,8 +20,8 @@ describe('npm run ask / npm run embed', () => {
     expect(stdout).toMatch(/Sources:\n  - /);
   });
 
-  it('prints the answer object with --json and honours --k', () => {
-    const { code, stdout } = run('ask', ['--json', '--k', '2', 'Who is Yevgeny Prigozhin?'], { EMBEDDINGS_DIR: embeddings });
+  it('prints the answer object with --json and honours --k', async () => {
+    const { code, stdout } = await run('ask', ['--json', '--k', '2', 'Who is Yevgeny Prigozhin?'], { EMBEDDINGS_DIR: embeddings });
     expect(code).toBe(0);
     const answer = JSON.parse(stdout);
     expect(Object.keys(answer)).toEqual(['question', 'found', 'confidence', 'shortAnswer', 'answer', 'passages', 'sources']);
@@ -42,32 +30,32 @@ describe('npm run ask / npm run embed', () => {
     expect(Object.keys(answer.passages[0])).toEqual(expect.arrayContaining(['rank', 'articleId', 'title', 'quote', 'text', 'score']));
   });
 
-  it('answers one question per line from standard input as JSON Lines', () => {
-    const { code, stdout } = run('ask', [], { EMBEDDINGS_DIR: embeddings }, 'Where did Kim and Putin meet?\nWhat is the capital of Australia?\n');
+  it('answers one question per line from standard input as JSON Lines', async () => {
+    const { code, stdout } = await run('ask', [], { EMBEDDINGS_DIR: embeddings }, 'Where did Kim and Putin meet?\nWhat is the capital of Australia?\n');
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n').map((line) => JSON.parse(line));
     expect(lines.map((a) => a.found)).toEqual([true, false]);
   });
 
-  it('refuses empty and over-long questions with a message and exit code 1', () => {
-    const empty = run('ask', ['   '], { EMBEDDINGS_DIR: embeddings });
+  it('refuses empty and over-long questions with a message and exit code 1', async () => {
+    const empty = await run('ask', ['   '], { EMBEDDINGS_DIR: embeddings });
     expect(empty.code).toBe(1);
     expect(empty.stderr).toMatch(/Error: Please ask a question/);
-    const long = run('ask', ['x'.repeat(600)], { EMBEDDINGS_DIR: embeddings });
+    const long = await run('ask', ['x'.repeat(600)], { EMBEDDINGS_DIR: embeddings });
     expect(long.code).toBe(1);
     expect(long.stderr).toMatch(/please keep it under 500/);
     expect(long.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('refuses a period over coverage that has no publication dates, in one line, instead of answering nothing', () => {
-    const { code, stdout, stderr } = run('ask', ['--since', '2023-09-01', 'Where did Kim and Putin meet?'], { EMBEDDINGS_DIR: embeddings });
+  it('refuses a period over coverage that has no publication dates, in one line, instead of answering nothing', async () => {
+    const { code, stdout, stderr } = await run('ask', ['--since', '2023-09-01', 'Where did Kim and Putin meet?'], { EMBEDDINGS_DIR: embeddings });
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Error: No article in the coverage has a publication date/)]);
   });
 
-  it('says clearly when the models folder is wrong', () => {
-    const { code, stderr } = run('ask', ['Where is Vostochny?'], { EMBEDDINGS_DIR: embeddings, MODELS_DIR: tempDir() });
+  it('says clearly when the models folder is wrong', async () => {
+    const { code, stderr } = await run('ask', ['Where is Vostochny?'], { EMBEDDINGS_DIR: embeddings, MODELS_DIR: tempDir() });
     expect(code).toBe(1);
     expect(stderr).toMatch(/Error: The embedding model "local\/universal-sentence-encoder-lite" is not complete/);
   });
@@ -77,19 +65,19 @@ describe('npm run ask / npm run embed', () => {
     await fs.cp(path.join(PROJECT_ROOT, 'articles'), corpus, { recursive: true });
     const before = await currentVersion(embeddings);
     await fs.writeFile(path.join(corpus, 'broken.txt'), Buffer.from([0xff, 0xfe, 0x00, 0x41]));
-    const refused = run('embed', [], { EMBEDDINGS_DIR: embeddings, CORPUS_DIR: corpus });
+    const refused = await run('embed', [], { EMBEDDINGS_DIR: embeddings, CORPUS_DIR: corpus });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/Cannot read broken\.txt: the file is binary/);
     expect(refused.stderr).toMatch(/The index was not changed/);
     expect(await currentVersion(embeddings)).toBe(before);
 
-    const skipped = run('embed', ['--skip-invalid'], { EMBEDDINGS_DIR: embeddings, CORPUS_DIR: corpus });
+    const skipped = await run('embed', ['--skip-invalid'], { EMBEDDINGS_DIR: embeddings, CORPUS_DIR: corpus });
     expect(skipped.code).toBe(0);
     expect(skipped.stdout).toMatch(/0 new, 0 changed, 0 removed, 24 unchanged articles; 0 chunks and sentences embedded/);
   });
 
-  it('reports a bad setting by name', () => {
-    const { code, stderr } = run('ask', ['Where?'], { EMBEDDINGS_DIR: embeddings, RETRIEVAL_MODE: 'magic' });
+  it('reports a bad setting by name', async () => {
+    const { code, stderr } = await run('ask', ['Where?'], { EMBEDDINGS_DIR: embeddings, RETRIEVAL_MODE: 'magic' });
     expect(code).toBe(1);
     expect(stderr).toMatch(/RETRIEVAL_MODE must be one of hybrid, dense, lexical/);
   });

@@ -22,7 +22,7 @@ describe('many files', () => {
   it('loads 2,000 files under `ulimit -n 64` (files are read a few at a time)', async () => {
     const dir = tempDir('coverage-bot-many-');
     await writeArticles(dir, 2000);
-    const result = runScript('tests/fixtures/load-corpus.ts', [dir], {}, { prefix: ['sh', '-c', 'ulimit -n 64 && exec "$@"', 'sh'] });
+    const result = await runScript('tests/fixtures/load-corpus.ts', [dir], {}, { prefix: ['sh', '-c', 'ulimit -n 64 && exec "$@"', 'sh'] });
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout)).toEqual({ articles: 2000, problems: [], warnings: 0 });
   });
@@ -57,11 +57,11 @@ describe('huge articles', () => {
     await fs.writeFile(path.join(corpus, 'ok.md'), '---\ntitle: Grain talks resume\n---\n\nTurkey said talks on the grain deal would resume next week.\n');
     const paragraph = 'The delegation travelled by armoured train to the cosmodrome, where officials met for hours. '.repeat(20);
     await fs.writeFile(path.join(corpus, 'huge.txt'), `A very long article\n\n${`${paragraph}\n\n`.repeat(Math.ceil((30 * 1024 * 1024) / (paragraph.length + 2)))}`);
-    const refused = runScript('src/cli/embed.ts', [], { CORPUS_DIR: corpus, EMBEDDINGS_DIR: embeddings });
+    const refused = await runScript('src/cli/embed.ts', [], { CORPUS_DIR: corpus, EMBEDDINGS_DIR: embeddings });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^Cannot read huge\.txt: the file is 30 MB, over the limit of 2\.0 MB per article \(MAX_ARTICLE_BYTES=2097152\)/m);
     expect(refused.stderr).not.toMatch(/RangeError|\n\s+at /);
-    const skipped = runScript('src/cli/embed.ts', ['--skip-invalid'], { CORPUS_DIR: corpus, EMBEDDINGS_DIR: embeddings });
+    const skipped = await runScript('src/cli/embed.ts', ['--skip-invalid'], { CORPUS_DIR: corpus, EMBEDDINGS_DIR: embeddings });
     expect(skipped.stderr).toMatch(/^Skipped huge\.txt: the file is 30 MB/m);
     expect(skipped.code).toBe(0);
     expect(skipped.stdout).toMatch(/: 1 articles, \d+ chunks/);
@@ -91,7 +91,7 @@ describe('surprises are reported', () => {
       'link.md is a symbolic link; links are not followed, so it was skipped (copy the file into the corpus folder to index it)',
       'one.md and two.md give the same article id "grain-talks-resume"; the article of two.md is indexed as "grain-talks-resume-2"',
     ]);
-    const { code, stdout } = runScript('src/cli/embed.ts', [], { CORPUS_DIR: corpus, EMBEDDINGS_DIR: tempDir() });
+    const { code, stdout } = await runScript('src/cli/embed.ts', [], { CORPUS_DIR: corpus, EMBEDDINGS_DIR: tempDir() });
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Warning: link\.md is a symbolic link; links are not followed/m);
     expect(stdout).toMatch(/^Warning: one\.md and two\.md give the same article id "grain-talks-resume"/m);

@@ -79,8 +79,8 @@ describe('argument errors', () => {
     ['src/cli/embed.ts', ['--no-such-flag'], /^Error: Unknown option '--no-such-flag'\. Run `npm run embed -- --help`/m],
     ['scripts/eval.ts', ['--modes', 'magic'], /^Error: --modes takes a comma-separated list of hybrid, dense, lexical \(got "magic"\)/m],
     ['scripts/bench.ts', ['--fast'], /^Error: Unknown option '--fast'/m],
-  ])('%s %j is one line and exit code 1', (script, args, message) => {
-    expectOneLineError(runScript(script, args, { EMBEDDINGS_DIR: tempDir() }), message);
+  ])('%s %j is one line and exit code 1', async (script, args, message) => {
+    expectOneLineError(await runScript(script, args, { EMBEDDINGS_DIR: tempDir() }), message);
   });
 });
 
@@ -88,14 +88,14 @@ describe('file-system failures while embedding', () => {
   it('says so when EMBEDDINGS_DIR lies below a regular file (ENOTDIR)', async () => {
     const file = path.join(tempDir(), 'file');
     await fs.writeFile(file, 'x');
-    const result = runScript('src/cli/embed.ts', [], { CORPUS_DIR: await smallCorpus(), EMBEDDINGS_DIR: path.join(file, 'embeddings') });
+    const result = await runScript('src/cli/embed.ts', [], { CORPUS_DIR: await smallCorpus(), EMBEDDINGS_DIR: path.join(file, 'embeddings') });
     expectOneLineError(result, /^Error: Cannot create the folder .*\/file\/embeddings: a part of that path is a regular file, not a folder/m);
   });
 
   it('says so when CORPUS_DIR lies below a regular file', async () => {
     const file = path.join(tempDir(), 'file');
     await fs.writeFile(file, 'x');
-    const result = runScript('src/cli/embed.ts', [], { CORPUS_DIR: path.join(file, 'articles'), EMBEDDINGS_DIR: tempDir() });
+    const result = await runScript('src/cli/embed.ts', [], { CORPUS_DIR: path.join(file, 'articles'), EMBEDDINGS_DIR: tempDir() });
     expectOneLineError(result, /^Error: Cannot read the corpus folder .*: a part of that path is a regular file/m);
   });
 
@@ -106,7 +106,7 @@ describe('file-system failures while embedding', () => {
     await fs.chmod(corpus, 0o755);
     const scratch = tempDir(); // tsx's own temporary files, writable by the unprivileged user
     await fs.chmod(scratch, 0o777);
-    const result = runScript('src/cli/embed.ts', [], { CORPUS_DIR: corpus, EMBEDDINGS_DIR: path.join(parent, 'embeddings'), HOME: scratch, TMPDIR: scratch }, {
+    const result = await runScript('src/cli/embed.ts', [], { CORPUS_DIR: corpus, EMBEDDINGS_DIR: path.join(parent, 'embeddings'), HOME: scratch, TMPDIR: scratch }, {
       prefix: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'],
     });
     expectOneLineError(result, /^Error: Permission denied: cannot create the folder .*\/embeddings/m);
@@ -115,7 +115,7 @@ describe('file-system failures while embedding', () => {
   it.runIf(canMountReadOnly)('says so when EMBEDDINGS_DIR is on a read-only file system (EROFS)', async () => {
     const readOnly = tempDir();
     // `unshare -m` gives the child its own mount table, so the read-only mount never leaks out.
-    const result = runScript('src/cli/embed.ts', [], { CORPUS_DIR: await smallCorpus(), EMBEDDINGS_DIR: path.join(readOnly, 'embeddings') }, {
+    const result = await runScript('src/cli/embed.ts', [], { CORPUS_DIR: await smallCorpus(), EMBEDDINGS_DIR: path.join(readOnly, 'embeddings') }, {
       prefix: ['unshare', '-m', 'sh', '-c', `mount --bind -o ro '${readOnly}' '${readOnly}' && exec "$@"`, 'sh'],
     });
     expectOneLineError(result, /^Error: Cannot create the folder .*\/embeddings: the file system is read-only/m);
@@ -125,7 +125,7 @@ describe('file-system failures while embedding', () => {
   it.runIf(canMountReadOnly)('says so when the disk fills up while the index is written (ENOSPC)', async () => {
     const small = tempDir();
     // A 12 KB file system in the child's own mount table: the manifest fits, the vectors do not.
-    const result = runScript('src/cli/embed.ts', [], { CORPUS_DIR: await smallCorpus(), EMBEDDINGS_DIR: path.join(small, 'embeddings') }, {
+    const result = await runScript('src/cli/embed.ts', [], { CORPUS_DIR: await smallCorpus(), EMBEDDINGS_DIR: path.join(small, 'embeddings') }, {
       prefix: ['unshare', '-m', 'sh', '-c', `mount -t tmpfs -o size=12k tmpfs '${small}' && exec "$@"`, 'sh'],
     });
     expectOneLineError(result, /^Error: No space left on the disk while trying to write .*\/embeddings\/\.staging-[^/]+\/\S+\. Free some space/m);
@@ -133,7 +133,7 @@ describe('file-system failures while embedding', () => {
 });
 
 describe('the bot entry points', () => {
-  it('deploy-commands without a token is one line and exit code 1', () => {
-    expectOneLineError(runScript('src/bot/deploy-commands.ts', [], { DISCORD_TOKEN: '', DISCORD_CLIENT_ID: '' }), /^Error: DISCORD_TOKEN is not set/m);
+  it('deploy-commands without a token is one line and exit code 1', async () => {
+    expectOneLineError(await runScript('src/bot/deploy-commands.ts', [], { DISCORD_TOKEN: '', DISCORD_CLIENT_ID: '' }), /^Error: DISCORD_TOKEN is not set/m);
   });
 });

@@ -1,5 +1,5 @@
 /** Shared set-up for the suites: the real shipped model, the real corpus, indexes in temporary folders. */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,15 +61,19 @@ export interface RunResult {
 /**
  * Runs a project script (e.g. `src/cli/embed.ts`) in a child process with a clean environment plus `env`.
  * `prefix` goes before the command: `setpriv …`, or `sh -c 'ulimit -n 64 && exec "$@"' sh`.
+ * Asynchronous, so the test worker stays responsive to vitest while the script runs (a worker blocked in
+ * a long synchronous spawn misses vitest's 60-second RPC deadline on a busy machine).
  */
-export function runScript(script: string, args: string[], env: Record<string, string> = {}, options: { input?: string; prefix?: string[] } = {}): RunResult {
+export function runScript(script: string, args: string[], env: Record<string, string> = {}, options: { input?: string; prefix?: string[] } = {}): Promise<RunResult> {
   const [file, ...argv] = [...(options.prefix ?? []), TSX, path.join(PROJECT_ROOT, script), ...args];
-  const result = spawnSync(file!, argv, {
-    cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    input: options.input,
-    encoding: 'utf8',
-    timeout: 120_000,
+  return new Promise((resolve, reject) => {
+    const child = spawn(file!, argv, { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 120_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.input);
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

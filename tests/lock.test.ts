@@ -75,7 +75,7 @@ describe('the embed lock', () => {
     await fs.writeFile(path.join(corpus, 'a.md'), '---\ntitle: Grain talks\n---\n\nTalks resume next week.\n');
     const lock = await lockIndex(embeddings);
     try {
-      const { code, stderr } = runScript('src/cli/embed.ts', [], { CORPUS_DIR: corpus, EMBEDDINGS_DIR: embeddings });
+      const { code, stderr } = await runScript('src/cli/embed.ts', [], { CORPUS_DIR: corpus, EMBEDDINGS_DIR: embeddings });
       expect(code).toBe(1);
       expect(stderr).toMatch(new RegExp(`^Error: another embed is running \\(pid ${process.pid}, started at [\\d-]+T[\\d:.]+Z\\)`, 'm'));
       expect(stderr).not.toMatch(/\n\s+at /);

@@ -37,13 +37,13 @@ describe('npm run ask', () => {
     // The escape codes inside the answer break its words for the reader, which is then unsure; this test is
     // about what reaches the terminal, so it quotes whatever the reader ranks first.
     const env = { CORPUS_DIR: corpus, EMBEDDINGS_DIR: tempDir(), READER_THRESHOLD: '0' };
-    const text = runScript('src/cli/ask.ts', [`When will the grain deal talks resume? ${ESC}[2J\u009b1m`], env);
+    const text = await runScript('src/cli/ask.ts', [`When will the grain deal talks resume? ${ESC}[2J\u009b1m`], env);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^Q: When will the grain deal talks resume\? ?$/m);
     expect(text.stdout).toMatch(/Grain talks resume/);
     expect(text.stdout).toMatch(/next week/);
     expect(text.stdout).not.toMatch(UNSAFE);
-    const json = runScript('src/cli/ask.ts', ['--json', 'When will the grain deal talks resume?'], env);
+    const json = await runScript('src/cli/ask.ts', ['--json', 'When will the grain deal talks resume?'], env);
     expect(json.code).toBe(0);
     expect(json.stdout).not.toMatch(UNSAFE);
   });
