@@ -244,6 +244,14 @@ describe('feeds and pages from the web', () => {
     expect(await fs.readFile(path.join(corpus, 'web/127.0.0.1/prigozhin-funeral.md'), 'utf8')).toContain('Riot police and national guard');
   });
 
+  it('saves a page whose address is not UTF-8 percent-encoding (a Latin-1 é) instead of stopping the run', async () => {
+    site.set('/world/caf%E9-talks', site.fixture('grain-deal.html'));
+    const other = webConfig(tempDir());
+    const report = await run({ urls: [`${base}/world/caf%E9-talks`, `${base}/world/missing-story`] }, other);
+    expect(kinds(report)).toMatchObject({ new: 1, failed: 1 });
+    expect(report.articles.find((a) => a.kind === 'new')!.file).toMatch(/^web[/\\]127\.0\.0\.1[/\\]caf[^/\\]*talks\.md$/);
+  });
+
   it('fetches one page with --url, following its redirect', async () => {
     const other = webConfig(tempDir());
     const report = await run({ urls: [`${base}/old/grain`] }, other);
