@@ -17,6 +17,7 @@ import { parseHtmlArticle } from '../src/corpus/html.js';
 import { loadCorpus } from '../src/corpus/load.js';
 import { periodFromBounds, timePhrase, withoutTimePhrase } from '../src/dates.js';
 import { PoliteFetcher } from '../src/ingest/fetch.js';
+import { webFilePath } from '../src/ingest/save.js';
 import { formatIngestReport, ingest, type IngestReport, type IngestSources } from '../src/ingest/ingest.js';
 import { openPipeline, type Pipeline } from '../src/pipeline.js';
 import { buildInto, tempDir, testConfig, TSX } from './helpers.js';
@@ -250,6 +251,15 @@ describe('feeds and pages from the web', () => {
     const report = await run({ urls: [`${base}/world/caf%E9-talks`, `${base}/world/missing-story`] }, other);
     expect(kinds(report)).toMatchObject({ new: 1, failed: 1 });
     expect(report.articles.find((a) => a.kind === 'new')!.file).toMatch(/^web[/\\]127\.0\.0\.1[/\\]caf[^/\\]*talks\.md$/);
+  });
+
+  it('keeps every saved file in a host folder of web/, whatever address a hostile feed gives', () => {
+    for (const link of ['http://../kim', 'http://./kim', 'http://.../kim', 'https://a.example/..%2F..%2Fkim', 'https://a.example/%2e%2e', 'http://[::1]/kim']) {
+      const file = webFilePath(link, 'Kim');
+      expect(path.dirname(path.dirname(file)), link).toBe('web');
+      expect(path.basename(path.dirname(file)), link).not.toMatch(/^\.+$/);
+      expect(path.basename(file), link).toMatch(/^[\w-]+\.md$/);
+    }
   });
 
   it('fetches one page with --url, following its redirect', async () => {

@@ -42,7 +42,8 @@ export function webFilePath(url: string, title: string): string {
     .at(-1)
     ?.replace(/\.(s?html?|php|aspx?)$/i, '');
   const slug = slugForTitle(segment && /[a-z]/i.test(segment) ? decodeSegment(segment) : title);
-  const host = parsed.hostname.replace(/[^\w.-]/g, '_');
+  // A host of dots only ("..", which URL accepts) would name web/ itself or the corpus folder above it.
+  const host = parsed.hostname.replace(/[^\w.-]/g, '_').replace(/^\.+$/, (dots) => '_'.repeat(dots.length));
   // Addresses that differ only in their query string get files of their own.
   const suffix = parsed.search ? `-${createHash('sha256').update(parsed.search).digest('hex').slice(0, 6)}` : '';
   return path.join(WEB_FOLDER, host, `${slug}${suffix}.md`);
