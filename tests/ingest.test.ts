@@ -262,6 +262,23 @@ describe('feeds and pages from the web', () => {
     }
   });
 
+  it('never saves a second article over the file of one saved in an earlier run', async () => {
+    const story = (topic: string) => site.fixture('grain-deal.html').replaceAll('Black Sea grain deal', topic);
+    site.set('/news/story', story('Baltic ferry strike'));
+    site.set('/sport/story', story('Tallinn marathon'));
+    const other = webConfig(tempDir());
+    const first = await run({ urls: [`${base}/news/story`] }, other);
+    const second = await run({ urls: [`${base}/sport/story`] }, other);
+    expect(first.articles.map((a) => a.kind)).toEqual(['new']);
+    expect(second.articles.map((a) => a.kind)).toEqual(['new']);
+    expect(second.articles[0]!.file).not.toBe(first.articles[0]!.file);
+    expect(await fs.readFile(path.join(other.corpusDir, first.articles[0]!.file!), 'utf8')).toContain('Baltic ferry strike');
+    expect(await fs.readFile(path.join(other.corpusDir, second.articles[0]!.file!), 'utf8')).toContain('Tallinn marathon');
+    // Asked again, each address finds its own file.
+    const again = await run({ urls: [`${base}/news/story`, `${base}/sport/story`] }, other);
+    expect(again.articles.map((a) => a.kind)).toEqual(['unchanged', 'unchanged']);
+  });
+
   it('fetches one page with --url, following its redirect', async () => {
     const other = webConfig(tempDir());
     const report = await run({ urls: [`${base}/old/grain`] }, other);

@@ -73,14 +73,15 @@ function articleFromFeed(task: Task): HtmlArticle | undefined {
 
 class Ingestion {
   readonly fetcher: PoliteFetcher;
-  /** Files given out in this run, by canonical URL, so two articles never share one. */
-  private readonly claimed = new Map<string, string>();
+  /** Files given out, in earlier runs (the state) and in this one, so two articles never share one. */
+  private readonly files: Set<string>;
 
   constructor(
     private readonly options: IngestOptions,
     private readonly state: FetchState,
   ) {
     this.fetcher = new PoliteFetcher(options.fetch);
+    this.files = new Set(Object.values(state.canonical));
   }
 
   async readFeed(url: string): Promise<{ outcome: FeedOutcome; tasks: Task[]; failures: Outcome[] }> {
@@ -153,10 +154,13 @@ class Ingestion {
     const mine = this.state.addresses[task.link]?.canonical === canonical || task.link === canonical;
     this.remember(task.link, { ...validators, itemDate: task.item?.date, canonical });
     if (owner && !mine) return { url: task.link, kind: 'unchanged', reason: `already saved from ${canonical}`, file: owner };
-    let file = owner ?? webFilePath(canonical, article.title);
-    const holder = this.claimed.get(file);
-    if (holder !== undefined && holder !== canonical) file = file.replace(/\.md$/, `-${this.claimed.size}.md`);
-    this.claimed.set(file, canonical);
+    let file = owner;
+    if (file === undefined) {
+      const wanted = webFilePath(canonical, article.title);
+      file = wanted;
+      for (let n = 2; this.files.has(file); n++) file = wanted.replace(/\.md$/, `-${n}.md`);
+      this.files.add(file);
+    }
     // Claimed before the write, so another address of the same article, read meanwhile, is skipped.
     this.state.canonical[canonical] = file;
     const kind = await saveIfChanged(this.options.corpusDir, file, articleMarkdown(article));
