@@ -15,6 +15,7 @@ import { FeedRefresher } from '../src/bot/refresh.js';
 import { configFromEnv, PROJECT_ROOT, type Config } from '../src/config.js';
 import { parseHtmlArticle } from '../src/corpus/html.js';
 import { loadCorpus } from '../src/corpus/load.js';
+import { lockIndex } from '../src/index/lock.js';
 import { periodFromBounds, timePhrase, withoutTimePhrase } from '../src/dates.js';
 import { PoliteFetcher } from '../src/ingest/fetch.js';
 import { webFilePath } from '../src/ingest/save.js';
@@ -378,6 +379,28 @@ describe('answers from fetched coverage', () => {
     expect(result!.build!.added).toEqual(['erdogan-and-putin-fail-to-revive-baltic-ferry-strike']);
     expect(pipeline.index.articles.has('erdogan-and-putin-fail-to-revive-baltic-ferry-strike')).toBe(true);
     expect(refresher.busy).toBe(false);
+  });
+
+  it('embeds on the next round what a refresh fetched while another embed held the lock', async () => {
+    const page = site.fixture('grain-deal.html').replaceAll('Black Sea grain deal', 'Narva port closure').replace('Turkish President Recep Tayyip Erdogan met', 'Estonian border guards closed the Narva crossing as officials met');
+    site.set('/world/port-closure', page);
+    site.set('/feeds/world.rss', site.fixture('world.rss').replace('<item>', `<item><title>Port closure</title><link>${base}/world/port-closure</link><pubDate>Tue, 19 Sep 2023 10:00:00 GMT</pubDate></item><item>`), 'application/rss+xml');
+    const logger = memoryLogger();
+    const refresher = new FeedRefresher({ config: { ...config, ingest: { ...config.ingest, feeds: [`${base}/feeds/world.rss`] } }, pipeline, logger });
+    const lock = await lockIndex(config.embeddingsDir);
+    try {
+      expect(await refresher.refresh()).toBeUndefined();
+    } finally {
+      await lock.release();
+    }
+    expect(logger.lines.some((l) => /another embed is running/.test(l.message))).toBe(true);
+    const id = 'erdogan-and-putin-fail-to-revive-narva-port-closure';
+    expect(pipeline.index.articles.has(id)).toBe(false);
+    // The feed is unchanged now (a 304), but the article saved last round is still to be embedded.
+    const next = await refresher.refresh();
+    expect(next!.ingest.articles).toEqual([]);
+    expect(next!.build!.added).toEqual([id]);
+    expect(pipeline.index.articles.has(id)).toBe(true);
   });
 });
 
