@@ -280,6 +280,23 @@ describe('feeds and pages from the web', () => {
     expect(again.articles.map((a) => a.kind)).toEqual(['unchanged', 'unchanged']);
   });
 
+  it('reads a feed again in full while one of its pages failed for a passing reason, and fetches that page again', async () => {
+    let calls = 0;
+    site.handle('/world/busy-story', (_req, res) => {
+      if (++calls <= 2) return void res.writeHead(503, { 'content-type': 'text/html' }).end('busy');
+      res.writeHead(200, { 'content-type': 'text/html' }).end(site.fixture('grain-deal.html'));
+    });
+    site.set('/feeds/busy.rss', `<?xml version="1.0"?><rss version="2.0"><channel><title>Busy</title><item><title>Busy</title><link>${base}/world/busy-story</link></item></channel></rss>`, 'application/rss+xml');
+    const other = webConfig(tempDir());
+    const first = await run({ feeds: [`${base}/feeds/busy.rss`] }, other);
+    expect(first.articles.map((a) => [a.kind, a.reason])).toEqual([['failed', 'HTTP 503 Service Unavailable']]);
+    const second = await run({ feeds: [`${base}/feeds/busy.rss`] }, other);
+    expect(second.feeds[0]!.unchanged).toBe(false);
+    expect(second.articles.map((a) => a.kind)).toEqual(['new']);
+    // Once nothing failed, the feed's validators are kept: the next run is a 304.
+    expect((await run({ feeds: [`${base}/feeds/busy.rss`] }, other)).feeds[0]!.unchanged).toBe(true);
+  });
+
   it('fetches one page with --url, following its redirect', async () => {
     const other = webConfig(tempDir());
     const report = await run({ urls: [`${base}/old/grain`] }, other);

@@ -57,6 +57,8 @@ interface Task {
   link: string;
   item?: FeedItem;
   feedTitle?: string;
+  /** The feed that listed it. */
+  feed?: string;
   /** Asked for by address (`--url`): always asked again, conditionally. */
   explicit: boolean;
 }
@@ -75,6 +77,8 @@ class Ingestion {
   readonly fetcher: PoliteFetcher;
   /** Files given out, in earlier runs (the state) and in this one, so two articles never share one. */
   private readonly files: Set<string>;
+  /** Feeds with a page that failed for a passing reason (a server error, a timeout): read in full next run. */
+  readonly reread = new Set<string>();
 
   constructor(
     private readonly options: IngestOptions,
@@ -94,7 +98,7 @@ class Ingestion {
       const tasks: Task[] = [];
       const failures: Outcome[] = [];
       for (const item of feed.items) {
-        if (item.link) tasks.push({ link: item.link, item, feedTitle: feed.title, explicit: false });
+        if (item.link) tasks.push({ link: item.link, item, feedTitle: feed.title, feed: url, explicit: false });
         else failures.push({ url: `${url} (item "${item.title ?? 'untitled'}")`, kind: 'failed', reason: 'the item has no link to its page' });
       }
       return { outcome: { url, items: feed.items.length, unchanged: false }, tasks, failures };
@@ -119,6 +123,7 @@ class Ingestion {
     let article: HtmlArticle | undefined;
     let validators: Validators = {};
     let failure: string | undefined;
+    let passing = false;
     try {
       const result = await this.fetcher.get(link, 'html', known?.canonical ? known : {});
       if ('notModified' in result) {
@@ -131,11 +136,16 @@ class Ingestion {
     } catch (error) {
       if (!(error instanceof FetchError)) throw error;
       failure = error.message;
+      passing = error.retryable;
     }
     let reason: string | undefined;
     if (!article) {
       article = articleFromFeed(task);
-      if (!article) return { url: link, kind: 'failed', reason: failure };
+      if (!article) {
+        // Else the feed's next 304 would hide the item until the feed changes.
+        if (passing && task.feed) this.reread.add(task.feed);
+        return { url: link, kind: 'failed', reason: failure };
+      }
       reason = `saved from the feed's own text: ${failure}`;
     }
     return { ...(await this.save(task, article, validators)), ...(reason ? { reason } : {}) };
@@ -193,6 +203,7 @@ export async function ingest(sources: IngestSources, options: IngestOptions): Pr
       options.onProgress?.(++done, tasks.size);
     }),
   );
+  for (const feed of run.reread) delete state.addresses[feed];
   await saveState(options.corpusDir, state);
   return { feeds: feeds.map((feed) => feed.outcome), articles, requests: run.fetcher.requests };
 }
