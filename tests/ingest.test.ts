@@ -15,8 +15,10 @@ import { FeedRefresher } from '../src/bot/refresh.js';
 import { configFromEnv, PROJECT_ROOT, type Config } from '../src/config.js';
 import { parseHtmlArticle } from '../src/corpus/html.js';
 import { loadCorpus } from '../src/corpus/load.js';
+import { lockIndex } from '../src/index/lock.js';
 import { periodFromBounds, timePhrase, withoutTimePhrase } from '../src/dates.js';
 import { PoliteFetcher } from '../src/ingest/fetch.js';
+import { webFilePath } from '../src/ingest/save.js';
 import { formatIngestReport, ingest, type IngestReport, type IngestSources } from '../src/ingest/ingest.js';
 import { openPipeline, type Pipeline } from '../src/pipeline.js';
 import { buildInto, tempDir, testConfig, TSX } from './helpers.js';
@@ -244,6 +246,57 @@ describe('feeds and pages from the web', () => {
     expect(await fs.readFile(path.join(corpus, 'web/127.0.0.1/prigozhin-funeral.md'), 'utf8')).toContain('Riot police and national guard');
   });
 
+  it('saves a page whose address is not UTF-8 percent-encoding (a Latin-1 é) instead of stopping the run', async () => {
+    site.set('/world/caf%E9-talks', site.fixture('grain-deal.html'));
+    const other = webConfig(tempDir());
+    const report = await run({ urls: [`${base}/world/caf%E9-talks`, `${base}/world/missing-story`] }, other);
+    expect(kinds(report)).toMatchObject({ new: 1, failed: 1 });
+    expect(report.articles.find((a) => a.kind === 'new')!.file).toMatch(/^web[/\\]127\.0\.0\.1[/\\]caf[^/\\]*talks\.md$/);
+  });
+
+  it('keeps every saved file in a host folder of web/, whatever address a hostile feed gives', () => {
+    for (const link of ['http://../kim', 'http://./kim', 'http://.../kim', 'https://a.example/..%2F..%2Fkim', 'https://a.example/%2e%2e', 'http://[::1]/kim']) {
+      const file = webFilePath(link, 'Kim');
+      expect(path.dirname(path.dirname(file)), link).toBe('web');
+      expect(path.basename(path.dirname(file)), link).not.toMatch(/^\.+$/);
+      expect(path.basename(file), link).toMatch(/^[\w-]+\.md$/);
+    }
+  });
+
+  it('never saves a second article over the file of one saved in an earlier run', async () => {
+    const story = (topic: string) => site.fixture('grain-deal.html').replaceAll('Black Sea grain deal', topic);
+    site.set('/news/story', story('Baltic ferry strike'));
+    site.set('/sport/story', story('Tallinn marathon'));
+    const other = webConfig(tempDir());
+    const first = await run({ urls: [`${base}/news/story`] }, other);
+    const second = await run({ urls: [`${base}/sport/story`] }, other);
+    expect(first.articles.map((a) => a.kind)).toEqual(['new']);
+    expect(second.articles.map((a) => a.kind)).toEqual(['new']);
+    expect(second.articles[0]!.file).not.toBe(first.articles[0]!.file);
+    expect(await fs.readFile(path.join(other.corpusDir, first.articles[0]!.file!), 'utf8')).toContain('Baltic ferry strike');
+    expect(await fs.readFile(path.join(other.corpusDir, second.articles[0]!.file!), 'utf8')).toContain('Tallinn marathon');
+    // Asked again, each address finds its own file.
+    const again = await run({ urls: [`${base}/news/story`, `${base}/sport/story`] }, other);
+    expect(again.articles.map((a) => a.kind)).toEqual(['unchanged', 'unchanged']);
+  });
+
+  it('reads a feed again in full while one of its pages failed for a passing reason, and fetches that page again', async () => {
+    let calls = 0;
+    site.handle('/world/busy-story', (_req, res) => {
+      if (++calls <= 2) return void res.writeHead(503, { 'content-type': 'text/html' }).end('busy');
+      res.writeHead(200, { 'content-type': 'text/html' }).end(site.fixture('grain-deal.html'));
+    });
+    site.set('/feeds/busy.rss', `<?xml version="1.0"?><rss version="2.0"><channel><title>Busy</title><item><title>Busy</title><link>${base}/world/busy-story</link></item></channel></rss>`, 'application/rss+xml');
+    const other = webConfig(tempDir());
+    const first = await run({ feeds: [`${base}/feeds/busy.rss`] }, other);
+    expect(first.articles.map((a) => [a.kind, a.reason])).toEqual([['failed', 'HTTP 503 Service Unavailable']]);
+    const second = await run({ feeds: [`${base}/feeds/busy.rss`] }, other);
+    expect(second.feeds[0]!.unchanged).toBe(false);
+    expect(second.articles.map((a) => a.kind)).toEqual(['new']);
+    // Once nothing failed, the feed's validators are kept: the next run is a 304.
+    expect((await run({ feeds: [`${base}/feeds/busy.rss`] }, other)).feeds[0]!.unchanged).toBe(true);
+  });
+
   it('fetches one page with --url, following its redirect', async () => {
     const other = webConfig(tempDir());
     const report = await run({ urls: [`${base}/old/grain`] }, other);
@@ -343,6 +396,28 @@ describe('answers from fetched coverage', () => {
     expect(result!.build!.added).toEqual(['erdogan-and-putin-fail-to-revive-baltic-ferry-strike']);
     expect(pipeline.index.articles.has('erdogan-and-putin-fail-to-revive-baltic-ferry-strike')).toBe(true);
     expect(refresher.busy).toBe(false);
+  });
+
+  it('embeds on the next round what a refresh fetched while another embed held the lock', async () => {
+    const page = site.fixture('grain-deal.html').replaceAll('Black Sea grain deal', 'Narva port closure').replace('Turkish President Recep Tayyip Erdogan met', 'Estonian border guards closed the Narva crossing as officials met');
+    site.set('/world/port-closure', page);
+    site.set('/feeds/world.rss', site.fixture('world.rss').replace('<item>', `<item><title>Port closure</title><link>${base}/world/port-closure</link><pubDate>Tue, 19 Sep 2023 10:00:00 GMT</pubDate></item><item>`), 'application/rss+xml');
+    const logger = memoryLogger();
+    const refresher = new FeedRefresher({ config: { ...config, ingest: { ...config.ingest, feeds: [`${base}/feeds/world.rss`] } }, pipeline, logger });
+    const lock = await lockIndex(config.embeddingsDir);
+    try {
+      expect(await refresher.refresh()).toBeUndefined();
+    } finally {
+      await lock.release();
+    }
+    expect(logger.lines.some((l) => /another embed is running/.test(l.message))).toBe(true);
+    const id = 'erdogan-and-putin-fail-to-revive-narva-port-closure';
+    expect(pipeline.index.articles.has(id)).toBe(false);
+    // The feed is unchanged now (a 304), but the article saved last round is still to be embedded.
+    const next = await refresher.refresh();
+    expect(next!.ingest.articles).toEqual([]);
+    expect(next!.build!.added).toEqual([id]);
+    expect(pipeline.index.articles.has(id)).toBe(true);
   });
 });
 

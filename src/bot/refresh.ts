@@ -3,8 +3,8 @@
  * (src/ingest), and when articles were added or changed it re-embeds the corpus through the same
  * incremental, atomic build as `npm run embed` and loads the new index; questions in flight keep the index
  * they started with. Never two refreshes at once: a refresh due while one runs is skipped (an in-process
- * guard), and the embed lock keeps a refresh and a manual `npm run embed` apart (the later one waits for
- * the next round).
+ * guard), and the embed lock keeps a refresh and a manual `npm run embed` apart (a refresh that finds the
+ * lock taken embeds what it saved at the next round, even when the feeds have nothing new by then).
  */
 import type { Config } from '../config.js';
 import { loadCorpus } from '../corpus/load.js';
@@ -31,6 +31,8 @@ export interface RefresherOptions {
 export class FeedRefresher {
   private running: Promise<RefreshResult | undefined> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Articles were saved but not embedded yet (the build failed or the embed lock was busy): build next round. */
+  private unbuilt = false;
 
   constructor(private readonly options: RefresherOptions) {}
 
@@ -69,7 +71,8 @@ export class FeedRefresher {
     const { config, pipeline, logger } = this.options;
     const report = await ingest({ feeds: config.ingest.feeds, urls: [] }, { corpusDir: config.corpusDir, fetch: config.ingest.fetch });
     logger.info(formatIngestReport(report));
-    if (!report.articles.some((a) => a.kind === 'new' || a.kind === 'updated')) return { ingest: report };
+    if (report.articles.some((a) => a.kind === 'new' || a.kind === 'updated')) this.unbuilt = true;
+    if (!this.unbuilt) return { ingest: report };
     const corpus = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes });
     for (const problem of corpus.problems) logger.warn(`Skipped ${problem.source}: ${problem.reason}`);
     let build: BuildReport;
@@ -80,6 +83,7 @@ export class FeedRefresher {
       logger.warn(`The index was not rebuilt after the feed refresh: ${error.message}`);
       return undefined;
     }
+    this.unbuilt = false;
     if (await pipeline.reload()) this.options.onReloaded?.();
     logger.info(`Feeds refreshed: ${build.added.length} new and ${build.changed.length} changed articles embedded; index ${build.version}.`);
     return { ingest: report, build };

@@ -57,6 +57,8 @@ interface Task {
   link: string;
   item?: FeedItem;
   feedTitle?: string;
+  /** The feed that listed it. */
+  feed?: string;
   /** Asked for by address (`--url`): always asked again, conditionally. */
   explicit: boolean;
 }
@@ -73,14 +75,17 @@ function articleFromFeed(task: Task): HtmlArticle | undefined {
 
 class Ingestion {
   readonly fetcher: PoliteFetcher;
-  /** Files given out in this run, by canonical URL, so two articles never share one. */
-  private readonly claimed = new Map<string, string>();
+  /** Files given out, in earlier runs (the state) and in this one, so two articles never share one. */
+  private readonly files: Set<string>;
+  /** Feeds with a page that failed for a passing reason (a server error, a timeout): read in full next run. */
+  readonly reread = new Set<string>();
 
   constructor(
     private readonly options: IngestOptions,
     private readonly state: FetchState,
   ) {
     this.fetcher = new PoliteFetcher(options.fetch);
+    this.files = new Set(Object.values(state.canonical));
   }
 
   async readFeed(url: string): Promise<{ outcome: FeedOutcome; tasks: Task[]; failures: Outcome[] }> {
@@ -93,7 +98,7 @@ class Ingestion {
       const tasks: Task[] = [];
       const failures: Outcome[] = [];
       for (const item of feed.items) {
-        if (item.link) tasks.push({ link: item.link, item, feedTitle: feed.title, explicit: false });
+        if (item.link) tasks.push({ link: item.link, item, feedTitle: feed.title, feed: url, explicit: false });
         else failures.push({ url: `${url} (item "${item.title ?? 'untitled'}")`, kind: 'failed', reason: 'the item has no link to its page' });
       }
       return { outcome: { url, items: feed.items.length, unchanged: false }, tasks, failures };
@@ -118,6 +123,7 @@ class Ingestion {
     let article: HtmlArticle | undefined;
     let validators: Validators = {};
     let failure: string | undefined;
+    let passing = false;
     try {
       const result = await this.fetcher.get(link, 'html', known?.canonical ? known : {});
       if ('notModified' in result) {
@@ -130,11 +136,16 @@ class Ingestion {
     } catch (error) {
       if (!(error instanceof FetchError)) throw error;
       failure = error.message;
+      passing = error.retryable;
     }
     let reason: string | undefined;
     if (!article) {
       article = articleFromFeed(task);
-      if (!article) return { url: link, kind: 'failed', reason: failure };
+      if (!article) {
+        // Else the feed's next 304 would hide the item until the feed changes.
+        if (passing && task.feed) this.reread.add(task.feed);
+        return { url: link, kind: 'failed', reason: failure };
+      }
       reason = `saved from the feed's own text: ${failure}`;
     }
     return { ...(await this.save(task, article, validators)), ...(reason ? { reason } : {}) };
@@ -153,10 +164,13 @@ class Ingestion {
     const mine = this.state.addresses[task.link]?.canonical === canonical || task.link === canonical;
     this.remember(task.link, { ...validators, itemDate: task.item?.date, canonical });
     if (owner && !mine) return { url: task.link, kind: 'unchanged', reason: `already saved from ${canonical}`, file: owner };
-    let file = owner ?? webFilePath(canonical, article.title);
-    const holder = this.claimed.get(file);
-    if (holder !== undefined && holder !== canonical) file = file.replace(/\.md$/, `-${this.claimed.size}.md`);
-    this.claimed.set(file, canonical);
+    let file = owner;
+    if (file === undefined) {
+      const wanted = webFilePath(canonical, article.title);
+      file = wanted;
+      for (let n = 2; this.files.has(file); n++) file = wanted.replace(/\.md$/, `-${n}.md`);
+      this.files.add(file);
+    }
     // Claimed before the write, so another address of the same article, read meanwhile, is skipped.
     this.state.canonical[canonical] = file;
     const kind = await saveIfChanged(this.options.corpusDir, file, articleMarkdown(article));
@@ -189,6 +203,7 @@ export async function ingest(sources: IngestSources, options: IngestOptions): Pr
       options.onProgress?.(++done, tasks.size);
     }),
   );
+  for (const feed of run.reread) delete state.addresses[feed];
   await saveState(options.corpusDir, state);
   return { feeds: feeds.map((feed) => feed.outcome), articles, requests: run.fetcher.requests };
 }

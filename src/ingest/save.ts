@@ -24,6 +24,15 @@ export function articleMarkdown(article: HtmlArticle): string {
   return lines.join('\n');
 }
 
+/** A path segment's text; one that is not UTF-8 percent-encoding (`caf%E9`, Latin-1) is taken as written. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** The file for a URL, relative to the corpus folder: the host, then the slug of the URL's last path segment (or of the title). */
 export function webFilePath(url: string, title: string): string {
   const parsed = new URL(url);
@@ -32,8 +41,9 @@ export function webFilePath(url: string, title: string): string {
     .filter(Boolean)
     .at(-1)
     ?.replace(/\.(s?html?|php|aspx?)$/i, '');
-  const slug = slugForTitle(segment && /[a-z]/i.test(segment) ? decodeURIComponent(segment) : title);
-  const host = parsed.hostname.replace(/[^\w.-]/g, '_');
+  const slug = slugForTitle(segment && /[a-z]/i.test(segment) ? decodeSegment(segment) : title);
+  // A host of dots only ("..", which URL accepts) would name web/ itself or the corpus folder above it.
+  const host = parsed.hostname.replace(/[^\w.-]/g, '_').replace(/^\.+$/, (dots) => '_'.repeat(dots.length));
   // Addresses that differ only in their query string get files of their own.
   const suffix = parsed.search ? `-${createHash('sha256').update(parsed.search).digest('hex').slice(0, 6)}` : '';
   return path.join(WEB_FOLDER, host, `${slug}${suffix}.md`);
