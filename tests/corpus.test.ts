@@ -1,3 +1,4 @@
+import { articleMarkdown } from '../src/ingest/save.js';
 import { describe, expect, it } from 'vitest';
 import { loadCorpus, parseFiles, slugForTitle } from '../src/corpus/load.js';
 import { ARTICLES_DIR } from './helpers.js';
@@ -63,6 +64,18 @@ describe('other formats', () => {
     expect(articles).toHaveLength(1);
     expect(articles[0]).toMatchObject({ id: 'grain-deal-talks-resume', title: 'Grain deal talks resume', url: 'https://example.com/grain', published: '2023-09-05', author: 'Jane Doe', outlet: 'Example News' });
     expect(articles[0]!.text).toBe('Turkey said talks on the grain deal would resume next week.\n\nOfficials in Ankara were hopeful.');
+  });
+
+  it('takes the body of a saved web page as written (body: plain), so quotes match the page', () => {
+    const page = { title: 'Talks on *Monday*', url: 'https://example.com/talks', text: 'Talks resume on *Monday*, officials said.\n\n> Nothing is agreed yet, [the ministry](said) added.', captions: [], source: 'talks' };
+    const md = articleMarkdown(page as Parameters<typeof articleMarkdown>[0]);
+    expect(md).toMatch(/^body: plain$/m);
+    const { articles, problems } = parseFiles([{ source: 'talks.md', bytes: bytes(md) }]);
+    expect(problems).toEqual([]);
+    expect(articles[0]!.text).toBe(page.text);
+    // Without the flag the same body is read as Markdown.
+    const { articles: markdown } = parseFiles([{ source: 'talks.md', bytes: bytes(md.replace('body: plain\n', '')) }]);
+    expect(markdown[0]!.text).toBe('Talks resume on Monday, officials said.\n\nNothing is agreed yet, the ministry added.');
   });
 
   it('reads JSON Lines, one article per line, and reports the bad lines', () => {

@@ -198,7 +198,7 @@ describe('feeds and pages from the web', () => {
       'web/127.0.0.1/slow-seoul.md',
     ]);
     const markdown = await fs.readFile(path.join(corpus, 'web/127.0.0.1/kim-arrives-by-armoured-train.md'), 'utf8');
-    expect(markdown.split('\n').slice(0, 9)).toEqual([
+    expect(markdown.split('\n').slice(0, 10)).toEqual([
       '---',
       'title: "Kim Jong-un arrives in Russia by armoured train"',
       `url: "${base}/world/2023/09/13/kim-arrives-by-armoured-train"`,
@@ -206,6 +206,7 @@ describe('feeds and pages from the web', () => {
       'modified: "2023-09-13T11:40:00+03:00"',
       'author: "Olga Petrova"',
       'outlet: "Northern Herald"',
+      'body: plain',
       '---',
       '',
     ]);

@@ -1,7 +1,8 @@
 /**
  * One parser per file format, all producing ArticleDrafts:
  * - `.txt`: a scraped news page (see news-text.ts);
- * - `.md`/`.markdown`: front matter (title, url, published, author, outlet, standfirst, id) over a Markdown body;
+ * - `.md`/`.markdown`: front matter (title, url, published, author, outlet, standfirst, id) over a Markdown body
+ *   (or, with `body: plain`, a body of plain text taken as written);
  * - `.jsonl`: one article per line, taken as given (no furniture removal), e.g. BEIR corpora;
  * - `.html`/`.htm`: a saved web page, read by html.ts (Readability).
  */
@@ -73,7 +74,8 @@ export function parseMarkdown(content: string, source: string): ParseResult {
   let title = stringField(data, 'title', 'headline');
   // A leading "# Heading" is the title when the front matter has none.
   if (!title && rawParagraphs[0]?.startsWith('# ')) title = markdownToText(rawParagraphs.shift()!);
-  const paragraphs = rawParagraphs.map(markdownToText).filter(Boolean);
+  // `body: plain` (web pages saved by src/ingest): the body is text as it was published, not Markdown.
+  const paragraphs = data.body === 'plain' ? rawParagraphs : rawParagraphs.map(markdownToText).filter(Boolean);
   const articles = parseNewsParagraphs(paragraphs, source, {
     title,
     standfirst: stringField(data, 'standfirst', 'description', 'summary'),

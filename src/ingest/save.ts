@@ -20,7 +20,8 @@ export function articleMarkdown(article: HtmlArticle): string {
     const value = article[field];
     if (value) lines.push(`${field}: ${JSON.stringify(value)}`);
   }
-  lines.push('---', '', article.text, '');
+  // The body is the page's text as extracted, not Markdown: loading it must not strip `*` or `[...](...)`.
+  lines.push('body: plain', '---', '', article.text, '');
   return lines.join('\n');
 }
 
