@@ -16,7 +16,9 @@ import {
   type MessageComponentInteraction,
 } from 'discord.js';
 import type { Answer } from '../src/answer.js';
+import type { Command } from '../src/bot/command.js';
 import type { BotContext } from '../src/bot/context.js';
+import { encode, type CustomIdOf } from '../src/bot/custom-ids.js';
 import { answerEmbed, articleLabel, LIMITS, trimText } from '../src/bot/embeds.js';
 import type { Vote } from '../src/bot/feedback.js';
 import { expiredComponents, NO_MENTIONS, notice } from '../src/bot/replies.js';
@@ -32,9 +34,6 @@ export const data = new SlashCommandBuilder()
   .addBooleanOption((o) => o.setName('private').setDescription('Only you see the answer'))
   .addStringOption((o) => o.setName('since').setDescription('Only articles published since: 2023-09-13, 2023-09, 2023, or 7d, 2w, 3m, 1y ago').setMaxLength(40))
   .addStringOption((o) => o.setName('until').setDescription('Only articles published until: 2023-09-30, 2023-09, 2023, or 7d ago').setMaxLength(40));
-
-const OPEN_ID = 'ask:open';
-const VOTE_PREFIX = 'ask:vote';
 
 export const ANSWER_BUTTONS_EXPIRED = 'The buttons under this answer have expired. Ask again with `/ask` to rate a new answer.';
 
@@ -52,7 +51,7 @@ export function answerComponents(answer: Answer, sessionId: string): APIActionRo
       components: [
         {
           type: ComponentType.StringSelect,
-          custom_id: OPEN_ID,
+          custom_id: encode({ kind: 'open' }),
           placeholder: 'Open a cited article…',
           options: sources.map((s) => ({
             label: articleLabel({ title: s.title }, LIMITS.selectLabel),
@@ -66,8 +65,8 @@ export function answerComponents(answer: Answer, sessionId: string): APIActionRo
   rows.push({
     type: ComponentType.ActionRow,
     components: [
-      { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: `${VOTE_PREFIX}:${sessionId}:up`, label: 'Helpful', emoji: { name: '👍' } },
-      { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: `${VOTE_PREFIX}:${sessionId}:down`, label: 'Not helpful', emoji: { name: '👎' } },
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: encode({ kind: 'vote', session: sessionId, choice: 'up' }), label: 'Helpful', emoji: { name: '👍' } },
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: encode({ kind: 'vote', session: sessionId, choice: 'down' }), label: 'Not helpful', emoji: { name: '👎' } },
     ],
   });
   return rows;
@@ -137,14 +136,13 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   });
 }
 
-async function vote(interaction: MessageComponentInteraction, ctx: BotContext): Promise<void> {
-  const [, , sessionId, choice] = interaction.customId.split(':');
-  const session = ctx.answers.get(sessionId ?? '');
+async function vote(interaction: MessageComponentInteraction, id: CustomIdOf<'vote'>, ctx: BotContext): Promise<void> {
+  const session = ctx.answers.get(id.session);
   if (!session) {
     await expiredComponents(interaction, ANSWER_BUTTONS_EXPIRED);
     return;
   }
-  const value: Vote = choice === 'down' ? 'down' : 'up';
+  const value: Vote = id.choice;
   const userHash = await ctx.feedback.hashUser(interaction.user.id);
   const state = session.data;
   if (state.votes.get(userHash) === value) {
@@ -189,8 +187,7 @@ async function openArticle(interaction: MessageComponentInteraction, ctx: BotCon
   await showArticle(interaction, article, ctx, { ephemeral: true });
 }
 
-export async function component(interaction: MessageComponentInteraction, ctx: BotContext): Promise<void> {
-  if (interaction.customId === OPEN_ID) await openArticle(interaction, ctx);
-  else if (interaction.customId.startsWith(`${VOTE_PREFIX}:`)) await vote(interaction, ctx);
-  else await interaction.reply(notice("I don't recognise that button any more. Try the command again."));
-}
+export const components: Command['components'] = {
+  open: (interaction, _id, ctx) => openArticle(interaction, ctx),
+  vote,
+};
