@@ -19,7 +19,7 @@ import type { Answer } from '../src/answer.js';
 import type { Command } from '../src/bot/command.js';
 import type { BotContext } from '../src/bot/context.js';
 import { encode, type CustomIdOf } from '../src/bot/custom-ids.js';
-import { answerEmbed, articleLabel, LIMITS, trimText } from '../src/bot/embeds.js';
+import { answerEmbed, articleLabel, contentText, LIMITS, trimText } from '../src/bot/format/index.js';
 import type { Vote } from '../src/bot/feedback.js';
 import { expiredComponents, NO_MENTIONS, notice } from '../src/bot/replies.js';
 import { showArticle } from '../src/bot/source-pages.js';
@@ -114,7 +114,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     answer = await ctx.pipeline.ask(question, { passages, period });
   } catch (error) {
     if (!(error instanceof QuestionError)) throw error;
-    await interaction.editReply({ content: error.message, allowedMentions: NO_MENTIONS });
+    await interaction.editReply({ content: contentText(error.message), allowedMentions: NO_MENTIONS });
     return;
   }
   const session = ctx.answers.create(

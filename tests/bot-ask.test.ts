@@ -8,7 +8,7 @@ import { InteractionResponseType, type Client } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../commands/index.js';
 import { createContext, type BotContext } from '../src/bot/context.js';
-import { COLORS, embedProblems, embedTotal, LIMITS } from '../src/bot/embeds.js';
+import { COLORS, embedProblems, embedTotal, LIMITS } from '../src/bot/format/index.js';
 import { hashUserId, saltFileFor } from '../src/bot/feedback.js';
 import { Router, SHUTTING_DOWN, UNKNOWN_COMPONENT } from '../src/bot/router.js';
 import { SOMETHING_WENT_WRONG } from '../src/bot/replies.js';

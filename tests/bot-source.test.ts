@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../commands/index.js';
 import { PAGE_BUTTONS_TTL_MS, type BotContext } from '../src/bot/context.js';
 import { deployCommands, DeployError } from '../src/bot/deploy-commands.js';
-import { embedProblems, LIMITS } from '../src/bot/embeds.js';
+import { embedProblems, LIMITS } from '../src/bot/format/index.js';
 import { Router } from '../src/bot/router.js';
 import { NOT_YOUR_PAGES } from '../src/bot/source-pages.js';
 import {

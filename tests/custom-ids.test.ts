@@ -1,7 +1,7 @@
 /** The custom id codec: every kind round-trips, anything else is refused, and Discord's 100 characters hold. */
 import { describe, expect, it } from 'vitest';
 import { CustomIdError, decode, encode, type CustomId } from '../src/bot/custom-ids.js';
-import { LIMITS } from '../src/bot/embeds.js';
+import { LIMITS } from '../src/bot/format/index.js';
 
 const SESSION = 'AbC-_9xyZ012'; // what SessionStore makes: 6 random bytes as base64url
 

@@ -8,7 +8,7 @@
  * A new kind of component is one more member of `CustomId` and one more line in `encode`/`decode`; the
  * compiler then points at every place that must handle it.
  */
-import { LIMITS } from './embeds.js';
+import { LIMITS } from './format/limits.js';
 
 export type CustomId =
   /** The "Open a cited article…" select menu under an answer. */

@@ -16,7 +16,7 @@ import {
 import type { Article } from '../corpus/types.js';
 import type { BotContext } from './context.js';
 import { encode, type CustomIdOf } from './custom-ids.js';
-import { articleEmbed, articlePages } from './embeds.js';
+import { articleEmbed, articlePages } from './format/index.js';
 import { expiredComponents, NO_MENTIONS, notice } from './replies.js';
 
 export function pageButtons(sessionId: string, page: number, pageCount: number): APIActionRowComponent<APIButtonComponent> {
