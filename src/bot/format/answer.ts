@@ -79,25 +79,12 @@ export function fitAnswer(text: string, max: number, markers: { index: number; t
     const share = Math.floor((max - (count - 1)) / count);
     if (share < MIN_CITED_CHARS && count > 1) continue;
     const kept = pieces.slice(0, count);
-    // Short pieces give their unused share to the long ones.
-    let spare = 0;
-    const budgets = kept.map((_, i) => {
-      const need = needs[i]!;
-      if (need <= share) {
-        spare += share - need;
-        return need;
-      }
-      return share;
-    });
-    const long = budgets.filter((b, i) => b === share && needs[i]! > share).length;
-    const bonus = long > 0 ? Math.floor(spare / long) : 0;
-    const out = kept
-      .map((p, i) => {
-        const need = needs[i]!;
-        const budget = need <= budgets[i]! ? need : budgets[i]! + bonus;
-        return fitText(p.body, Math.max(1, budget - p.marker.length), escapeText) + p.marker;
-      })
-      .join(' ');
+    // Short pieces keep all they need; the long ones share the rest under one ceiling.
+    const budgets = shareBudget(
+      kept.map((_, i) => ({ cap: needs[i]!, floor: 0 })),
+      max - (count - 1),
+    )!;
+    const out = kept.map((p, i) => fitText(p.body, Math.max(1, budgets[i]! - p.marker.length), escapeText) + p.marker).join(' ');
     if (out.length <= max) return out;
   }
   return fitText(text, max, escapeText);
