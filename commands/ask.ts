@@ -23,7 +23,8 @@ import { answerEmbed, articleLabel, contentText, LIMITS, trimText } from '../src
 import type { Vote } from '../src/bot/feedback.js';
 import { expiredComponents, NO_MENTIONS, notice } from '../src/bot/replies.js';
 import { showArticle } from '../src/bot/source-pages.js';
-import { DateError, periodFromBounds, type Period } from '../src/dates.js';
+import { periodFromBounds, type Period } from '../src/dates.js';
+import { UserFacingError } from '../src/errors.js';
 import { QuestionError, validateQuestion } from '../src/pipeline.js';
 
 export const data = new SlashCommandBuilder()
@@ -84,12 +85,10 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       { since: '`since`', until: '`until`' },
     );
   } catch (error) {
-    if (error instanceof DateError) {
-      await interaction.reply(notice(error.message));
-      return;
-    }
-    if (!(error instanceof QuestionError)) throw error;
-    await interaction.reply(notice(`${error.message} Shorter, focused questions also get better answers.`));
+    // Expected failures are told from bugs in one way only (src/errors.ts); anything else reaches the router.
+    if (!(error instanceof UserFacingError)) throw error;
+    const advice = error instanceof QuestionError ? ' Shorter, focused questions also get better answers.' : '';
+    await interaction.reply(notice(`${error.message}${advice}`));
     return;
   }
   const limit = ctx.askLimiter.take(memberKey(interaction));
@@ -113,6 +112,8 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   try {
     answer = await ctx.pipeline.ask(question, { passages, period });
   } catch (error) {
+    // Only the member's own question is theirs to fix; other expected failures (no index, the model) are the
+    // operator's, whose messages name folders and commands: the router logs them and apologises.
     if (!(error instanceof QuestionError)) throw error;
     await interaction.editReply({ content: contentText(error.message), allowedMentions: NO_MENTIONS });
     return;
