@@ -1,9 +1,9 @@
 /**
  * Routes interactions to the command modules: slash commands to `execute`, autocomplete to `autocomplete`,
  * buttons and select menus to the `components` handler of the kind their custom id decodes to
- * (custom-ids.ts); an id that does not decode, or that no command handles, gets a polite ephemeral reply. A failing handler is logged
- * with its context and answered with an ephemeral apology; the bot keeps serving. `stop` refuses new
- * interactions and waits for those in flight, for a clean shutdown.
+ * (custom-ids.ts); an id that does not decode, or that no command handles, gets a polite ephemeral reply.
+ * A failing handler is logged with its context and answered with an ephemeral apology; the bot keeps
+ * serving. `stop` refuses new interactions and waits for those in flight, for a clean shutdown.
  */
 import { Events, type Client, type Interaction } from 'discord.js';
 import type { Command, ComponentHandler } from './command.js';
