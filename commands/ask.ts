@@ -16,12 +16,15 @@ import {
   type MessageComponentInteraction,
 } from 'discord.js';
 import type { Answer } from '../src/answer.js';
+import type { Command } from '../src/bot/command.js';
 import type { BotContext } from '../src/bot/context.js';
-import { answerEmbed, articleLabel, LIMITS, trimText } from '../src/bot/embeds.js';
+import { encode, type CustomIdOf } from '../src/bot/custom-ids.js';
+import { answerEmbed, articleLabel, contentText, LIMITS, trimText } from '../src/bot/format/index.js';
 import type { Vote } from '../src/bot/feedback.js';
 import { expiredComponents, NO_MENTIONS, notice } from '../src/bot/replies.js';
 import { showArticle } from '../src/bot/source-pages.js';
-import { DateError, periodFromBounds, type Period } from '../src/dates.js';
+import { periodFromBounds, type Period } from '../src/dates.js';
+import { UserFacingError } from '../src/errors.js';
 import { QuestionError, validateQuestion } from '../src/pipeline.js';
 
 export const data = new SlashCommandBuilder()
@@ -32,9 +35,6 @@ export const data = new SlashCommandBuilder()
   .addBooleanOption((o) => o.setName('private').setDescription('Only you see the answer'))
   .addStringOption((o) => o.setName('since').setDescription('Only articles published since: 2023-09-13, 2023-09, 2023, or 7d, 2w, 3m, 1y ago').setMaxLength(40))
   .addStringOption((o) => o.setName('until').setDescription('Only articles published until: 2023-09-30, 2023-09, 2023, or 7d ago').setMaxLength(40));
-
-const OPEN_ID = 'ask:open';
-const VOTE_PREFIX = 'ask:vote';
 
 export const ANSWER_BUTTONS_EXPIRED = 'The buttons under this answer have expired. Ask again with `/ask` to rate a new answer.';
 
@@ -52,7 +52,7 @@ export function answerComponents(answer: Answer, sessionId: string): APIActionRo
       components: [
         {
           type: ComponentType.StringSelect,
-          custom_id: OPEN_ID,
+          custom_id: encode({ kind: 'open' }),
           placeholder: 'Open a cited article…',
           options: sources.map((s) => ({
             label: articleLabel({ title: s.title }, LIMITS.selectLabel),
@@ -66,8 +66,8 @@ export function answerComponents(answer: Answer, sessionId: string): APIActionRo
   rows.push({
     type: ComponentType.ActionRow,
     components: [
-      { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: `${VOTE_PREFIX}:${sessionId}:up`, label: 'Helpful', emoji: { name: '👍' } },
-      { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: `${VOTE_PREFIX}:${sessionId}:down`, label: 'Not helpful', emoji: { name: '👎' } },
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: encode({ kind: 'vote', session: sessionId, choice: 'up' }), label: 'Helpful', emoji: { name: '👍' } },
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: encode({ kind: 'vote', session: sessionId, choice: 'down' }), label: 'Not helpful', emoji: { name: '👎' } },
     ],
   });
   return rows;
@@ -85,12 +85,10 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       { since: '`since`', until: '`until`' },
     );
   } catch (error) {
-    if (error instanceof DateError) {
-      await interaction.reply(notice(error.message));
-      return;
-    }
-    if (!(error instanceof QuestionError)) throw error;
-    await interaction.reply(notice(`${error.message} Shorter, focused questions also get better answers.`));
+    // Expected failures are told from bugs in one way only (src/errors.ts); anything else reaches the router.
+    if (!(error instanceof UserFacingError)) throw error;
+    const advice = error instanceof QuestionError ? ' Shorter, focused questions also get better answers.' : '';
+    await interaction.reply(notice(`${error.message}${advice}`));
     return;
   }
   const limit = ctx.askLimiter.take(memberKey(interaction));
@@ -114,8 +112,10 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   try {
     answer = await ctx.pipeline.ask(question, { passages, period });
   } catch (error) {
+    // Only the member's own question is theirs to fix; other expected failures (no index, the model) are the
+    // operator's, whose messages name folders and commands: the router logs them and apologises.
     if (!(error instanceof QuestionError)) throw error;
-    await interaction.editReply({ content: error.message, allowedMentions: NO_MENTIONS });
+    await interaction.editReply({ content: contentText(error.message), allowedMentions: NO_MENTIONS });
     return;
   }
   const session = ctx.answers.create(
@@ -137,14 +137,13 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   });
 }
 
-async function vote(interaction: MessageComponentInteraction, ctx: BotContext): Promise<void> {
-  const [, , sessionId, choice] = interaction.customId.split(':');
-  const session = ctx.answers.get(sessionId ?? '');
+async function vote(interaction: MessageComponentInteraction, id: CustomIdOf<'vote'>, ctx: BotContext): Promise<void> {
+  const session = ctx.answers.get(id.session);
   if (!session) {
     await expiredComponents(interaction, ANSWER_BUTTONS_EXPIRED);
     return;
   }
-  const value: Vote = choice === 'down' ? 'down' : 'up';
+  const value: Vote = id.choice;
   const userHash = await ctx.feedback.hashUser(interaction.user.id);
   const state = session.data;
   if (state.votes.get(userHash) === value) {
@@ -189,8 +188,7 @@ async function openArticle(interaction: MessageComponentInteraction, ctx: BotCon
   await showArticle(interaction, article, ctx, { ephemeral: true });
 }
 
-export async function component(interaction: MessageComponentInteraction, ctx: BotContext): Promise<void> {
-  if (interaction.customId === OPEN_ID) await openArticle(interaction, ctx);
-  else if (interaction.customId.startsWith(`${VOTE_PREFIX}:`)) await vote(interaction, ctx);
-  else await interaction.reply(notice("I don't recognise that button any more. Try the command again."));
-}
+export const components: Command['components'] = {
+  open: (interaction, _id, ctx) => openArticle(interaction, ctx),
+  vote,
+};

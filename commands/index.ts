@@ -1,6 +1,7 @@
 /**
- * Every slash command of the bot, read by both the router (src/bot/router.ts) and the registration script
- * (src/bot/deploy-commands.ts), so what is registered is exactly what is handled.
+ * Every slash command of the bot, handed by both entry files (start.ts: the bot and its router;
+ * deploy.ts: the registration with Discord) to src/bot/, so what is registered is exactly what is handled.
+ * The other files of this folder are command modules; start.ts and deploy.ts are the only entry points.
  */
 import type { Command } from '../src/bot/command.js';
 import * as ask from './ask.js';

@@ -2,10 +2,11 @@
  * /source article:<autocomplete>
  * Shows an article of the coverage: title, outlet, author, date, link and its text, page by page.
  */
-import { MessageFlags, SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
+import { SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import type { Command } from '../src/bot/command.js';
 import type { BotContext } from '../src/bot/context.js';
-import { NO_MENTIONS, notice } from '../src/bot/replies.js';
-import { PAGE_PREFIX, showArticle, turnPage } from '../src/bot/source-pages.js';
+import { notice } from '../src/bot/replies.js';
+import { showArticle, turnPage } from '../src/bot/source-pages.js';
 import { findArticle, titleSearchFor } from '../src/bot/title-search.js';
 
 export const data = new SlashCommandBuilder()
@@ -32,7 +33,9 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   await showArticle(interaction, article, ctx, { ephemeral: interaction.options.getBoolean('private') ?? false });
 }
 
-export async function component(interaction: MessageComponentInteraction, ctx: BotContext): Promise<void> {
-  if (interaction.isButton() && interaction.customId.startsWith(`${PAGE_PREFIX}:`)) await turnPage(interaction, ctx);
-  else await interaction.reply({ content: "I don't recognise that button any more.", flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
-}
+export const components: Command['components'] = {
+  page: async (interaction, id, ctx) => {
+    if (interaction.isButton()) await turnPage(interaction, id, ctx);
+    else await interaction.reply(notice("I don't recognise that button any more."));
+  },
+};

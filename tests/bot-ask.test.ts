@@ -8,9 +8,9 @@ import { InteractionResponseType, type Client } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../commands/index.js';
 import { createContext, type BotContext } from '../src/bot/context.js';
-import { COLORS, embedProblems, embedTotal, LIMITS } from '../src/bot/embeds.js';
+import { COLORS, embedProblems, embedTotal, LIMITS } from '../src/bot/format/index.js';
 import { hashUserId, saltFileFor } from '../src/bot/feedback.js';
-import { Router, SHUTTING_DOWN } from '../src/bot/router.js';
+import { Router, SHUTTING_DOWN, UNKNOWN_COMPONENT } from '../src/bot/router.js';
 import { SOMETHING_WENT_WRONG } from '../src/bot/replies.js';
 import type { Pipeline } from '../src/pipeline.js';
 import type { Article } from '../src/corpus/types.js';
@@ -250,6 +250,17 @@ describe('/ask', () => {
     clock += index.config.discord.askRateWindowSeconds * 1000 + 1;
     expect(callbackOf(await run(chatInput('ask', { question: 'Who is Prigozhin?' }, member))).body.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
   });
+
+  it.each(['ask:vote', 'ask:vote:abc:sideways', 'source:page:abc', 'nobody:knows:this', ''])(
+    'answers a click on a component id it does not know (%j) with a polite ephemeral notice',
+    async (customId) => {
+      const answer = originalEdit(await run(chatInput('ask', { question: 'Who is Prigozhin?' }, newUser())));
+      const reply = callbackOf(await run(buttonClick(customId, asMessage(answer), newUser())));
+      expect(reply.body.type).toBe(InteractionResponseType.ChannelMessageWithSource);
+      expect(reply.body.data.flags).toBe(EPHEMERAL);
+      expect(reply.body.data.content).toBe(UNKNOWN_COMPONENT);
+    },
+  );
 
   it('removes the buttons under an answer when they expire, and answers late clicks politely', async () => {
     const answer = originalEdit(await run(chatInput('ask', { question: 'Who is Prigozhin?' }, newUser())));

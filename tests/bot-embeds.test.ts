@@ -1,7 +1,7 @@
 /** Pure formatting: trimming, pages, and every Discord limit on answers and articles. No model, no network. */
 import { describe, expect, it } from 'vitest';
 import type { Answer } from '../src/answer.js';
-import { articleEmbed, articleLabel, articlePages, answerEmbed, blockQuote, embedProblems, embedTotal, LIMITS, splitPages, trimText } from '../src/bot/embeds.js';
+import { articleEmbed, articleLabel, articlePages, answerEmbed, blockQuote, embedProblems, embedTotal, LIMITS, splitPages, trimText } from '../src/bot/format/index.js';
 import type { Article } from '../src/corpus/types.js';
 
 const words = (n: number, word = 'lorem') => Array.from({ length: n }, (_, i) => `${word}${i}`).join(' ');
@@ -168,7 +168,7 @@ describe('articles', () => {
 
 describe('escapeText', () => {
   it('escapes markdown so text shows as written', async () => {
-    const { escapeText } = await import('../src/bot/embeds.js');
+    const { escapeText } = await import('../src/bot/format/index.js');
     expect(escapeText('a *b* _c_ ~~d~~ `e` ||f|| [g](h) [1]')).toBe('a \\*b\\* \\_c\\_ \\~\\~d\\~\\~ \\`e\\` \\|\\|f\\|\\| [g]\\(h) [1]');
     expect(escapeText('> quote\n# head\n- item\n12. item')).toBe('\\> quote\n\\# head\n\\- item\n12\\. item');
   });

@@ -12,7 +12,7 @@ const dirs: string[] = [];
 
 async function start(env: Record<string, string>): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/bot/main.ts'], {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'commands/start.ts'], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, ...env },
       timeout: 60_000,

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../commands/index.js';
 import { PAGE_BUTTONS_TTL_MS, type BotContext } from '../src/bot/context.js';
 import { deployCommands, DeployError } from '../src/bot/deploy-commands.js';
-import { embedProblems, LIMITS } from '../src/bot/embeds.js';
+import { embedProblems, LIMITS } from '../src/bot/format/index.js';
 import { Router } from '../src/bot/router.js';
 import { NOT_YOUR_PAGES } from '../src/bot/source-pages.js';
 import {
@@ -168,7 +168,7 @@ describe('/source', () => {
 describe('deploy-commands', () => {
   it('registers exactly the commands the router handles, per guild or globally', async () => {
     const rest = () => new REST({ api: apiUrl, retries: 0 });
-    const guild = await deployCommands({ token: FAKE_BOT_TOKEN, clientId: APP_ID, guildId: GUILD_ID, rest: rest() });
+    const guild = await deployCommands(commands, { token: FAKE_BOT_TOKEN, clientId: APP_ID, guildId: GUILD_ID, rest: rest() });
     expect(guild).toEqual({ names: ['ask', 'source'], scope: 'guild' });
     const put = api.requests.filter((r) => r.method === 'PUT').at(-1)!;
     expect(put.path).toBe(`/applications/${APP_ID}/guilds/${GUILD_ID}/commands`);
@@ -180,13 +180,13 @@ describe('deploy-commands', () => {
     expect(ask.options[1]).toMatchObject({ min_value: 1, max_value: 10 });
     expect(put.body.find((c: any) => c.name === 'source').options[0].autocomplete).toBe(true);
 
-    expect((await deployCommands({ token: FAKE_BOT_TOKEN, clientId: APP_ID, rest: rest() })).scope).toBe('global');
+    expect((await deployCommands(commands, { token: FAKE_BOT_TOKEN, clientId: APP_ID, rest: rest() })).scope).toBe('global');
     expect(api.requests.filter((r) => r.method === 'PUT').at(-1)!.path).toBe(`/applications/${APP_ID}/commands`);
   });
 
   it('says clearly what is missing', async () => {
-    await expect(deployCommands({ clientId: APP_ID })).rejects.toThrow(DeployError);
-    await expect(deployCommands({ clientId: APP_ID })).rejects.toThrow(/DISCORD_TOKEN is not set/);
-    await expect(deployCommands({ token: FAKE_BOT_TOKEN })).rejects.toThrow(/DISCORD_CLIENT_ID is not set/);
+    await expect(deployCommands(commands, { clientId: APP_ID })).rejects.toThrow(DeployError);
+    await expect(deployCommands(commands, { clientId: APP_ID })).rejects.toThrow(/DISCORD_TOKEN is not set/);
+    await expect(deployCommands(commands, { token: FAKE_BOT_TOKEN })).rejects.toThrow(/DISCORD_CLIENT_ID is not set/);
   });
 });

@@ -134,6 +134,6 @@ describe('file-system failures while embedding', () => {
 
 describe('the bot entry points', () => {
   it('deploy-commands without a token is one line and exit code 1', async () => {
-    expectOneLineError(await runScript('src/bot/deploy-commands.ts', [], { DISCORD_TOKEN: '', DISCORD_CLIENT_ID: '' }), /^Error: DISCORD_TOKEN is not set/m);
+    expectOneLineError(await runScript('commands/deploy.ts', [], { DISCORD_TOKEN: '', DISCORD_CLIENT_ID: '' }), /^Error: DISCORD_TOKEN is not set/m);
   });
 });

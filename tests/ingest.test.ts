@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAnswer } from '../src/answer.js';
-import { answerEmbed } from '../src/bot/embeds.js';
+import { answerEmbed } from '../src/bot/format/index.js';
 import { memoryLogger } from './bot-helpers.js';
 import { FeedRefresher } from '../src/bot/refresh.js';
 import { configFromEnv, PROJECT_ROOT, type Config } from '../src/config.js';

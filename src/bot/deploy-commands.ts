@@ -1,11 +1,12 @@
 /**
- * `npm run deploy-commands`: registers the slash commands of `commands/` with Discord. With DISCORD_GUILD_ID
+ * `npm run deploy-commands` (entry file `commands/deploy.ts`): registers the slash commands it is given with
+ * Discord. With DISCORD_GUILD_ID
  * they are registered in that server and appear at once; without it they are global (all servers, and
  * Discord may take up to an hour to show changes).
  */
 import { DiscordAPIError, REST, Routes } from 'discord.js';
-import { commands } from '../../commands/index.js';
 import { loadConfig } from '../config.js';
+import type { Command } from './command.js';
 import { exitWithError, UserFacingError } from '../errors.js';
 import { redact, registerSecret } from './log.js';
 
@@ -44,7 +45,7 @@ function networkReason(error: unknown): string {
   return networkCode(error) ?? (error instanceof Error ? error.message : String(error));
 }
 
-export async function deployCommands(options: DeployOptions): Promise<DeployResult> {
+export async function deployCommands(commands: readonly Command[], options: DeployOptions): Promise<DeployResult> {
   if (!options.token) throw new DeployError('DISCORD_TOKEN is not set. Put your bot token in .env; see docs/DISCORD.md.');
   if (!options.clientId) {
     throw new DeployError('DISCORD_CLIENT_ID is not set. Copy the Application ID from the Developer Portal → General Information into .env.');
@@ -77,10 +78,10 @@ export async function deployCommands(options: DeployOptions): Promise<DeployResu
   return { names: body.map((c) => c.name), scope: options.guildId ? 'guild' : 'global' };
 }
 
-async function main(): Promise<void> {
+async function deployFromConfig(commands: readonly Command[]): Promise<void> {
   const config = await loadConfig();
   const { token, clientId, guildId } = config.discord;
-  const result = await deployCommands({ token, clientId, guildId });
+  const result = await deployCommands(commands, { token, clientId, guildId });
   const list = result.names.map((n) => `/${n}`).join(', ');
   console.log(
     result.scope === 'guild'
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
   );
 }
 
-const isScript = process.argv[1] !== undefined && /deploy-commands\.[cm]?[jt]s$/.test(process.argv[1]);
-if (isScript) {
-  main().catch((error: unknown) => exitWithError(error, { redact }));
+/** The entry point's whole job: register the commands from .env, and on failure print one line and exit 1. */
+export function runDeploy(commands: readonly Command[]): void {
+  deployFromConfig(commands).catch((error: unknown) => exitWithError(error, { redact }));
 }

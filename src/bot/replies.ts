@@ -1,6 +1,6 @@
 /** Reply helpers shared by the handlers: no reply ever pings anyone, and errors answer in the right way. */
 import { MessageFlags, type InteractionReplyOptions, type MessageComponentInteraction, type RepliableInteraction } from 'discord.js';
-import { errorEmbed } from './embeds.js';
+import { contentText, errorEmbed } from './format/index.js';
 
 export const NO_MENTIONS = { parse: [] as [] };
 
@@ -13,7 +13,7 @@ export function errorReply(message: string): InteractionReplyOptions & { flags: 
 
 /** A polite message only the member who acted can see. */
 export function notice(message: string): InteractionReplyOptions & { flags: MessageFlags.Ephemeral } {
-  return { content: message, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS };
+  return { content: contentText(message), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS };
 }
 
 /**

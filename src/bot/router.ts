@@ -1,18 +1,22 @@
 /**
  * Routes interactions to the command modules: slash commands to `execute`, autocomplete to `autocomplete`,
- * buttons and select menus to `component` by the prefix of their custom id. A failing handler is logged
- * with its context and answered with an ephemeral apology; the bot keeps serving. `stop` refuses new
- * interactions and waits for those in flight, for a clean shutdown.
+ * buttons and select menus to the `components` handler of the kind their custom id decodes to
+ * (custom-ids.ts); an id that does not decode, or that no command handles, gets a polite ephemeral reply.
+ * A failing handler is logged with its context and answered with an ephemeral apology; the bot keeps
+ * serving. `stop` refuses new interactions and waits for those in flight, for a clean shutdown.
  */
 import { Events, type Client, type Interaction } from 'discord.js';
-import type { Command } from './command.js';
+import type { Command, ComponentHandler } from './command.js';
 import type { BotContext } from './context.js';
+import { decode, type CustomId, type CustomIdKind } from './custom-ids.js';
 import { notice, replyWithError } from './replies.js';
 
 export const SHUTTING_DOWN = 'The bot is restarting. Please try again in a minute.';
+export const UNKNOWN_COMPONENT = "I don't recognise that button any more. Try the command again.";
 
 export class Router {
   private readonly byName: Map<string, Command>;
+  private readonly byKind = new Map<CustomIdKind, ComponentHandler<CustomIdKind>>();
   private readonly inFlight = new Set<Promise<void>>();
   private accepting = true;
 
@@ -21,6 +25,12 @@ export class Router {
     private readonly ctx: BotContext,
   ) {
     this.byName = new Map(commands.map((c) => [c.data.name, c]));
+    for (const command of commands) {
+      for (const [kind, handler] of Object.entries(command.components ?? {}) as [CustomIdKind, ComponentHandler<CustomIdKind>][]) {
+        if (this.byKind.has(kind)) throw new Error(`Two commands handle the component kind "${kind}"`);
+        this.byKind.set(kind, handler);
+      }
+    }
   }
 
   /** Starts handling the client's interactions. */
@@ -53,14 +63,8 @@ export class Router {
     await this.idle();
   }
 
-  private commandFor(interaction: Interaction): Command | undefined {
-    if (interaction.isChatInputCommand() || interaction.isAutocomplete()) return this.byName.get(interaction.commandName);
-    if (interaction.isMessageComponent()) return this.byName.get(interaction.customId.split(':')[0] ?? '');
-    return undefined;
-  }
-
   private async dispatch(interaction: Interaction): Promise<void> {
-    const command = this.commandFor(interaction);
+    const command = interaction.isChatInputCommand() || interaction.isAutocomplete() ? this.byName.get(interaction.commandName) : undefined;
     try {
       if (interaction.isChatInputCommand()) {
         if (!command) throw new Error(`No handler for /${interaction.commandName}`);
@@ -69,8 +73,11 @@ export class Router {
         if (command?.autocomplete) await command.autocomplete(interaction, this.ctx);
         else await interaction.respond([]);
       } else if (interaction.isMessageComponent()) {
-        if (command?.component) await command.component(interaction, this.ctx);
-        else await interaction.reply(notice("I don't recognise that button any more. Try the command again."));
+        // Decoded in one place; the handler acts on the typed id.
+        const id: CustomId | undefined = decode(interaction.customId);
+        const handler = id && this.byKind.get(id.kind);
+        if (id && handler) await handler(interaction, id, this.ctx);
+        else await interaction.reply(notice(UNKNOWN_COMPONENT));
       }
     } catch (error) {
       await this.fail(interaction, error);

@@ -15,18 +15,16 @@ import {
 } from 'discord.js';
 import type { Article } from '../corpus/types.js';
 import type { BotContext } from './context.js';
-import { articleEmbed, articlePages } from './embeds.js';
+import { encode, type CustomIdOf } from './custom-ids.js';
+import { articleEmbed, articlePages } from './format/index.js';
 import { expiredComponents, NO_MENTIONS, notice } from './replies.js';
-
-/** Custom ids: `source:page:<session id>:prev|next`. */
-export const PAGE_PREFIX = 'source:page';
 
 export function pageButtons(sessionId: string, page: number, pageCount: number): APIActionRowComponent<APIButtonComponent> {
   return {
     type: ComponentType.ActionRow,
     components: [
-      { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: `${PAGE_PREFIX}:${sessionId}:prev`, label: 'Previous', emoji: { name: '◀️' }, disabled: page <= 0 },
-      { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: `${PAGE_PREFIX}:${sessionId}:next`, label: 'Next', emoji: { name: '▶️' }, disabled: page >= pageCount - 1 },
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: encode({ kind: 'page', session: sessionId, direction: 'prev' }), label: 'Previous', emoji: { name: '◀️' }, disabled: page <= 0 },
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: encode({ kind: 'page', session: sessionId, direction: 'next' }), label: 'Next', emoji: { name: '▶️' }, disabled: page >= pageCount - 1 },
     ],
   };
 }
@@ -59,9 +57,8 @@ export async function showArticle(
 }
 
 /** Handles a Previous/Next click. */
-export async function turnPage(interaction: ButtonInteraction, ctx: BotContext): Promise<void> {
-  const [, , sessionId, direction] = interaction.customId.split(':');
-  const session = ctx.pages.get(sessionId ?? '');
+export async function turnPage(interaction: ButtonInteraction, id: CustomIdOf<'page'>, ctx: BotContext): Promise<void> {
+  const session = ctx.pages.get(id.session);
   if (!session) {
     await expiredComponents(interaction, PAGES_EXPIRED);
     return;
@@ -71,7 +68,7 @@ export async function turnPage(interaction: ButtonInteraction, ctx: BotContext):
     await interaction.reply(notice(NOT_YOUR_PAGES));
     return;
   }
-  const step = direction === 'prev' ? -1 : direction === 'next' ? 1 : 0;
+  const step = id.direction === 'prev' ? -1 : 1;
   state.page = Math.min(state.pages.length - 1, Math.max(0, state.page + step));
   await interaction.update({
     embeds: [articleEmbed(state.article, state.pages, state.page)],

@@ -6,7 +6,7 @@
 import MiniSearch from 'minisearch';
 import type { Article } from '../corpus/types.js';
 import type { IndexSnapshot } from '../index/store.js';
-import { articleLabel, LIMITS } from './embeds.js';
+import { articleLabel, LIMITS } from './format/index.js';
 
 export interface ArticleChoice {
   name: string;

@@ -1,16 +1,17 @@
 /**
- * `npm start`: the Discord bot. Loads the configuration and the index (it never builds one: run
+ * The Discord bot, started by `npm start` through the entry file `commands/start.ts`, which hands it the
+ * command list (src/ never imports commands/: imports point one way). Loads the configuration and the index (it never builds one: run
  * `npm run embed` first), warms the model up, logs in, and answers /ask and /source. A new index written by
  * `npm run embed` is picked up while running; questions in flight keep the index they started with. With
  * FEEDS set, the feeds are read and the index refreshed every FEED_REFRESH_MINUTES (refresh.ts).
  * SIGINT/SIGTERM stop taking interactions, finish those in flight, and log out.
  */
 import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits } from 'discord.js';
-import { commands } from '../../commands/index.js';
 import { loadConfig, type Config } from '../config.js';
 import { exitWithError, UserFacingError } from '../errors.js';
 import { IndexMissingError } from '../index/store.js';
 import { openPipeline, type Pipeline } from '../pipeline.js';
+import type { Command } from './command.js';
 import { createContext, type BotContext } from './context.js';
 import { FeedRefresher } from './refresh.js';
 import { consoleLogger, redact, registerSecret } from './log.js';
@@ -115,7 +116,8 @@ function handleSignals(client: Client, router: Router, ctx: BotContext, timers: 
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-async function main(): Promise<void> {
+/** Loads everything, logs in and serves `commands` until SIGINT/SIGTERM. */
+export async function startBot(commands: readonly Command[]): Promise<void> {
   const config = await loadConfig();
   const token = checkToken(config.discord.token);
   registerSecret(token);
@@ -148,6 +150,8 @@ async function main(): Promise<void> {
   }
 }
 
-process.on('unhandledRejection', (error) => log.error('Unhandled rejection', { error }));
-
-main().catch((error: unknown) => exitWithError(error, { redact }));
+/** The entry point's whole job: start the bot, and on failure print one line (or a bug's stack) and exit 1. */
+export function runBot(commands: readonly Command[]): void {
+  process.on('unhandledRejection', (error) => log.error('Unhandled rejection', { error }));
+  startBot(commands).catch((error: unknown) => exitWithError(error, { redact }));
+}

@@ -1,0 +1,100 @@
+/**
+ * Articles for /source and "open a cited article": the text split into pages one embed shows, each page as
+ * an embed with title, link, outlet, author and date; and the label of an article in menus.
+ */
+import type { APIEmbed, APIEmbedField } from 'discord.js';
+import type { Article } from '../../corpus/types.js';
+import { formatDate } from '../../dates.js';
+import { fitEmbed } from './budget.js';
+import { COLORS, LIMITS } from './limits.js';
+import { escapeText, safeUrl, trimText } from './text.js';
+
+/** Splits text into pages of at most `size` characters: at paragraphs, else sentences, else words. */
+export function splitPages(text: string, size: number): string[] {
+  const pages: string[] = [];
+  let current = '';
+  const push = (piece: string, separator: string) => {
+    if (!current) current = piece;
+    else if (current.length + separator.length + piece.length <= size) current += separator + piece;
+    else {
+      pages.push(current);
+      current = piece;
+    }
+  };
+  for (const paragraph of text.split(/\n{2,}/).map((p) => p.trim()).filter(Boolean)) {
+    if (paragraph.length <= size) {
+      push(paragraph, '\n\n');
+      continue;
+    }
+    // A paragraph longer than a page: carry on sentence by sentence, then word by word.
+    let separator = '\n\n';
+    let rest = paragraph;
+    while (rest.length > 0) {
+      const room = current ? size - current.length - separator.length : size;
+      let piece: string;
+      if (rest.length <= room) piece = rest;
+      else if (room < Math.min(200, size / 4)) {
+        if (current) pages.push(current);
+        current = '';
+        continue;
+      } else {
+        const cut = trimText(rest, room + 2); // the cut point, without keeping the ellipsis
+        piece = cut.replace(/ ?…$/, '');
+        if (!piece || !rest.startsWith(piece)) piece = rest.slice(0, room);
+      }
+      if (current) current += separator + piece;
+      else current = piece;
+      rest = rest.slice(piece.length).trimStart();
+      separator = ' ';
+      if (rest.length > 0) {
+        pages.push(current);
+        current = '';
+      }
+    }
+  }
+  if (current) pages.push(current);
+  return pages.length > 0 ? pages : [''];
+}
+
+function articleFields(article: Article): APIEmbedField[] {
+  const fields: APIEmbedField[] = [];
+  if (article.outlet) fields.push({ name: 'Outlet', value: escapeText(trimText(article.outlet, 200)), inline: true });
+  if (article.author) fields.push({ name: 'Author', value: escapeText(trimText(article.author, 200)), inline: true });
+  if (article.published) fields.push({ name: 'Published', value: escapeText(trimText(formatDate(article.published) ?? article.published, 100)), inline: true });
+  return fields;
+}
+
+function articleFooter(article: Article, page: number, pageCount: number): string {
+  const id = trimText(article.id, 120);
+  return pageCount > 1 ? `Page ${page + 1} of ${pageCount} · ${id}` : id;
+}
+
+/** The article text split into the pages one embed shows, markdown-escaped. */
+export function articlePages(article: Article): string[] {
+  const overhead =
+    trimText(article.title, LIMITS.title).length +
+    articleFields(article).reduce((sum, f) => sum + f.name.length + f.value.length, 0) +
+    articleFooter(article, 998, 999).length;
+  const size = Math.min(LIMITS.description, LIMITS.embedTotal - overhead);
+  return splitPages(escapeText(article.text), size);
+}
+
+/** One page of an article as an embed: title (linked when the article has a url), outlet, author, date. */
+export function articleEmbed(article: Article, pages: string[], page: number): APIEmbed {
+  const url = safeUrl(article.url);
+  return fitEmbed({
+    title: trimText(article.title, LIMITS.title),
+    ...(url ? { url } : {}),
+    description: pages[page] || '*(this article has no text)*',
+    color: COLORS.article,
+    fields: articleFields(article),
+    footer: { text: articleFooter(article, page, pages.length) },
+  });
+}
+
+/** Autocomplete / select-menu label for an article: its title, with the outlet when it fits. */
+export function articleLabel(article: Pick<Article, 'title' | 'outlet'>, max: number = LIMITS.choiceName): string {
+  const title = article.title.replace(/\s+/g, ' ').trim() || 'Untitled';
+  const withOutlet = article.outlet ? `${title} · ${article.outlet.replace(/\s+/g, ' ').trim()}` : title;
+  return withOutlet.length <= max ? withOutlet : trimText(title, max);
+}

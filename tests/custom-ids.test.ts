@@ -1,0 +1,65 @@
+/** The custom id codec: every kind round-trips, anything else is refused, and Discord's 100 characters hold. */
+import { describe, expect, it } from 'vitest';
+import { CustomIdError, decode, encode, type CustomId } from '../src/bot/custom-ids.js';
+import { LIMITS } from '../src/bot/format/index.js';
+
+const SESSION = 'AbC-_9xyZ012'; // what SessionStore makes: 6 random bytes as base64url
+
+const every: CustomId[] = [
+  { kind: 'open' },
+  { kind: 'vote', session: SESSION, choice: 'up' },
+  { kind: 'vote', session: SESSION, choice: 'down' },
+  { kind: 'page', session: SESSION, direction: 'prev' },
+  { kind: 'page', session: SESSION, direction: 'next' },
+];
+
+describe('custom ids', () => {
+  it.each(every)('round-trips %o', (id) => {
+    const text = encode(id);
+    expect(text.length).toBeLessThanOrEqual(LIMITS.customId);
+    expect(decode(text)).toEqual(id);
+  });
+
+  it('keeps the wire format of the buttons already out there', () => {
+    expect(encode({ kind: 'open' })).toBe('ask:open');
+    expect(encode({ kind: 'vote', session: SESSION, choice: 'up' })).toBe(`ask:vote:${SESSION}:up`);
+    expect(encode({ kind: 'page', session: SESSION, direction: 'next' })).toBe(`source:page:${SESSION}:next`);
+  });
+
+  it.each([
+    '',
+    'ask',
+    'ask:',
+    'ask:open:extra',
+    'ask:vote',
+    `ask:vote:${SESSION}`,
+    `ask:vote:${SESSION}:sideways`,
+    `ask:vote::up`,
+    `ask:vote:${SESSION}:up:more`,
+    `ask:vote:has space:up`,
+    `ask:vote:a:b:up`,
+    `source:page:${SESSION}:up`,
+    `source:vote:${SESSION}:up`,
+    `ask:page:${SESSION}:next`,
+    `other:page:${SESSION}:next`,
+    `ASK:OPEN`,
+    `ask:vote:${'a'.repeat(100)}:up`,
+  ])('refuses %j', (text) => {
+    expect(decode(text)).toBeUndefined();
+  });
+
+  it('refuses to encode a session id that is not one, or an id over 100 characters', () => {
+    expect(() => encode({ kind: 'vote', session: 'a:b', choice: 'up' })).toThrow(CustomIdError);
+    expect(() => encode({ kind: 'vote', session: '', choice: 'up' })).toThrow(CustomIdError);
+    expect(() => encode({ kind: 'page', session: 'x'.repeat(65), direction: 'next' })).toThrow(CustomIdError);
+    // The longest session id allowed still fits with room to spare.
+    const longest = encode({ kind: 'page', session: 'x'.repeat(64), direction: 'prev' });
+    expect(longest.length).toBeLessThanOrEqual(LIMITS.customId);
+  });
+
+  it('never decodes more than 100 characters', () => {
+    const text = `ask:vote:${'a'.repeat(LIMITS.customId - 'ask:vote::up'.length + 1)}:up`;
+    expect(text.length).toBe(LIMITS.customId + 1);
+    expect(decode(text)).toBeUndefined();
+  });
+});
