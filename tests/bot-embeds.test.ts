@@ -156,6 +156,26 @@ describe('articles', () => {
     });
   });
 
+  it('a page cut inside a paragraph never starts with live markdown ("- ", "> ", "# ", "1. " shown as written)', () => {
+    const escaped: Record<string, string> = { '-': '\\- ', '>': '\\> ', '#': '\\# ', '1.': '1\\. ' };
+    for (const marker of Object.keys(escaped)) {
+      let cutBefore = 0;
+      for (let n = 780; n < 900; n++) {
+        for (let len = 1; len <= 12; len++) {
+          const text = Array.from({ length: 2000 }, (_, i) => (i === n ? marker : i === n - 1 ? 'y'.repeat(len) : `w${i}`)).join(' ');
+          const a = { ...article, text };
+          const pages = articlePages(a);
+          for (const [i, page] of pages.entries()) {
+            if (i > 0 && page.startsWith(escaped[marker]!)) cutBefore++;
+            expect(page.startsWith(`${marker} `)).toBe(false);
+            expect(embedProblems(articleEmbed(a, pages, i))).toEqual([]);
+          }
+        }
+      }
+      expect(cutBefore).toBeGreaterThan(0); // the case was met
+    }
+  });
+
   it('labels fit 100 characters', () => {
     expect(articleLabel(article).length).toBeLessThanOrEqual(100);
     expect(articleLabel({ title: 'Short', outlet: 'Paper' })).toBe('Short · Paper');

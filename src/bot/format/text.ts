@@ -53,6 +53,15 @@ export function escapeText(text: string): string {
     .replace(/^([ \t]*\d+)\.(?=\s)/gm, '$1\\.');
 }
 
+/**
+ * Escapes a quote, heading, subtext or list marker at the very start of already escaped text that was cut
+ * out of a longer line (a page of an article): there it starts a line, where escapeText did not look.
+ * Adds at most one character.
+ */
+export function escapeLineStart(text: string): string {
+  return text.replace(/^([ \t]*)(>|#{1,3}(?=\s)|-#(?=\s)|-(?=\s))/, '$1\\$2').replace(/^([ \t]*\d+)\.(?=\s)/, '$1\\.');
+}
+
 /** How the answer shows a citation marker: bold, so that a "[2]" inside quoted article text cannot pass for one. */
 export const renderMarker = (marker: string) => marker.replace(/\[(\d+)\]/, '**[$1]**');
 
