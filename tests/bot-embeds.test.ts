@@ -30,6 +30,18 @@ describe('trimText', () => {
     }
   });
 
+  it('never cuts an emoji in half (no lone surrogate) when it must cut inside a word', () => {
+    const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+    for (let max = 2; max <= 12; max++) {
+      for (const text of ['😀'.repeat(50), `a${'😀'.repeat(50)}`]) {
+        const out = trimText(text, max);
+        expect(out.length).toBeLessThanOrEqual(max);
+        expect(out).not.toMatch(lone);
+        expect(out.endsWith('…')).toBe(true);
+      }
+    }
+  });
+
   it('only cuts a single word that is longer than the room', () => {
     expect(trimText('x'.repeat(50), 10)).toHaveLength(10);
   });

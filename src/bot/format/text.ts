@@ -35,7 +35,9 @@ export function trimText(text: string, max: number): string {
   }
   const kept = wordCut > 0 ? text.slice(0, wordCut).trimEnd() : '';
   if (kept) return `${kept}${ELLIPSIS}`;
-  return `${text.slice(0, max - 1)}${ELLIPSIS}`;
+  // Never between the two halves of an emoji or another character outside the BMP (a lone surrogate).
+  const end = /[\uD800-\uDBFF]/.test(text[max - 2] ?? '') ? max - 2 : max - 1;
+  return `${text.slice(0, end)}${ELLIPSIS}`;
 }
 
 /**
