@@ -30,6 +30,18 @@ describe('trimText', () => {
     }
   });
 
+  it('never cuts an emoji in half (no lone surrogate) when it must cut inside a word', () => {
+    const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+    for (let max = 2; max <= 12; max++) {
+      for (const text of ['😀'.repeat(50), `a${'😀'.repeat(50)}`]) {
+        const out = trimText(text, max);
+        expect(out.length).toBeLessThanOrEqual(max);
+        expect(out).not.toMatch(lone);
+        expect(out.endsWith('…')).toBe(true);
+      }
+    }
+  });
+
   it('only cuts a single word that is longer than the room', () => {
     expect(trimText('x'.repeat(50), 10)).toHaveLength(10);
   });
@@ -154,6 +166,26 @@ describe('articles', () => {
       expect(embed.footer?.text).toContain(`Page ${i + 1} of ${pages.length}`);
       expect(embed.url).toBe('https://example.com/long');
     });
+  });
+
+  it('a page cut inside a paragraph never starts with live markdown ("- ", "> ", "# ", "1. " shown as written)', () => {
+    const escaped: Record<string, string> = { '-': '\\- ', '>': '\\> ', '#': '\\# ', '1.': '1\\. ' };
+    for (const marker of Object.keys(escaped)) {
+      let cutBefore = 0;
+      for (let n = 780; n < 900; n++) {
+        for (let len = 1; len <= 12; len++) {
+          const text = Array.from({ length: 2000 }, (_, i) => (i === n ? marker : i === n - 1 ? 'y'.repeat(len) : `w${i}`)).join(' ');
+          const a = { ...article, text };
+          const pages = articlePages(a);
+          for (const [i, page] of pages.entries()) {
+            if (i > 0 && page.startsWith(escaped[marker]!)) cutBefore++;
+            expect(page.startsWith(`${marker} `)).toBe(false);
+            expect(embedProblems(articleEmbed(a, pages, i))).toEqual([]);
+          }
+        }
+      }
+      expect(cutBefore).toBeGreaterThan(0); // the case was met
+    }
   });
 
   it('labels fit 100 characters', () => {

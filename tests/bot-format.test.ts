@@ -147,3 +147,22 @@ describe('answerEmbed beyond 25 passages', () => {
     expect(embedProblems(over)).toEqual([]);
   });
 });
+
+describe('answer embed with a long short answer (review)', () => {
+  const words = (n: number, word: string) => Array.from({ length: n }, (_, i) => `${word}${i}`).join(' ');
+  it('25 long passages under a 200-character bold short answer still fit, without throwing, and keep the answer', () => {
+    const ps = Array.from({ length: 25 }, (_, i) => ({ rank: i + 1, articleId: `a${i}`, title: `T ${i}`, quote: `${words(300, 'ev')}.`, text: '', chunk: i, score: 0.9, quoteStart: 0, quoteEnd: 10 }));
+    const a: Answer = {
+      question: 'Why?',
+      found: true,
+      confidence: 0.9,
+      shortAnswer: { text: 'x_'.repeat(100), articleId: 'a0', start: 0, end: 1, confidence: 0.8 },
+      answer: ps.map((p) => `${p.quote} [${p.rank}]`).join(' '),
+      passages: ps,
+      sources: ps.map((p) => ({ articleId: p.articleId, title: p.title, url: `https://example.com/${p.articleId}` })),
+    } as Answer;
+    const embed = answerEmbed(a);
+    expect(embedProblems(embed)).toEqual([]);
+    expect(embed.description).toContain('**[1]**');
+  });
+});

@@ -74,6 +74,7 @@ export function fitAnswer(text: string, max: number, markers: { index: number; t
   if (tail) pieces[pieces.length - 1]!.marker += ` ${escapeText(tail)}`;
   const whole = pieces.map((p) => escapeText(p.body) + p.marker).join(' ');
   if (whole.length <= max) return whole;
+  if (max <= 0) return '';
   const needs = pieces.map((p) => escapeText(p.body).length + p.marker.length);
   for (let count = pieces.length; count > 0; count--) {
     const share = Math.floor((max - (count - 1)) / count);
@@ -83,7 +84,8 @@ export function fitAnswer(text: string, max: number, markers: { index: number; t
     const budgets = shareBudget(
       kept.map((_, i) => ({ cap: needs[i]!, floor: 0 })),
       max - (count - 1),
-    )!;
+    );
+    if (!budgets) continue;
     const out = kept.map((p, i) => fitText(p.body, Math.max(1, budgets[i]! - p.marker.length), escapeText) + p.marker).join(' ');
     if (out.length <= max) return out;
   }
@@ -143,7 +145,8 @@ function renderAnswer(answer: Answer): APIEmbed {
     const fixed = title.length + footer(dropped + beyond).length + live.reduce((sum, f) => sum + f.name.length + f.line.length + 1, 0);
     const budgets = shareBudget(
       [
-        { cap: answerNeed, floor: MIN_ANSWER_CHARS },
+        // The bold short answer comes on top of the answer's own share, never out of it.
+        { cap: answerNeed, floor: lead.length + MIN_ANSWER_CHARS },
         ...live.map((f, i) => ({ cap: Math.min(quoteNeeds[i]!, LIMITS.fieldValue - f.line.length - 1), floor: MIN_QUOTE_CHARS })),
       ],
       LIMITS.embedTotal - fixed,

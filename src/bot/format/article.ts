@@ -7,7 +7,7 @@ import type { Article } from '../../corpus/types.js';
 import { formatDate } from '../../dates.js';
 import { fitEmbed } from './budget.js';
 import { COLORS, LIMITS } from './limits.js';
-import { escapeText, safeUrl, trimText } from './text.js';
+import { escapeLineStart, escapeText, safeUrl, trimText } from './text.js';
 
 /** Splits text into pages of at most `size` characters: at paragraphs, else sentences, else words. */
 export function splitPages(text: string, size: number): string[] {
@@ -76,7 +76,9 @@ export function articlePages(article: Article): string[] {
     articleFields(article).reduce((sum, f) => sum + f.name.length + f.value.length, 0) +
     articleFooter(article, 998, 999).length;
   const size = Math.min(LIMITS.description, LIMITS.embedTotal - overhead);
-  return splitPages(escapeText(article.text), size);
+  // A page that begins inside a paragraph begins a line of the embed: a "- ", "> ", "# " or "1. " there
+  // would become markdown, so it is escaped too (one character, kept free in the page size).
+  return splitPages(escapeText(article.text), size - 1).map(escapeLineStart);
 }
 
 /** One page of an article as an embed: title (linked when the article has a url), outlet, author, date. */

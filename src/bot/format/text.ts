@@ -35,7 +35,9 @@ export function trimText(text: string, max: number): string {
   }
   const kept = wordCut > 0 ? text.slice(0, wordCut).trimEnd() : '';
   if (kept) return `${kept}${ELLIPSIS}`;
-  return `${text.slice(0, max - 1)}${ELLIPSIS}`;
+  // Never between the two halves of an emoji or another character outside the BMP (a lone surrogate).
+  const end = /[\uD800-\uDBFF]/.test(text[max - 2] ?? '') ? max - 2 : max - 1;
+  return `${text.slice(0, end)}${ELLIPSIS}`;
 }
 
 /**
@@ -51,6 +53,15 @@ export function escapeText(text: string): string {
     .replace(/<(?=[@#/:]|a:|t:)/g, '\\<') // "<@id>" would show as a member, "<t:…>" as a date
     .replace(/^([ \t]*)(>|#{1,3}(?=\s)|-#(?=\s)|-(?=\s))/gm, '$1\\$2')
     .replace(/^([ \t]*\d+)\.(?=\s)/gm, '$1\\.');
+}
+
+/**
+ * Escapes a quote, heading, subtext or list marker at the very start of already escaped text that was cut
+ * out of a longer line (a page of an article): there it starts a line, where escapeText did not look.
+ * Adds at most one character.
+ */
+export function escapeLineStart(text: string): string {
+  return text.replace(/^([ \t]*)(>|#{1,3}(?=\s)|-#(?=\s)|-(?=\s))/, '$1\\$2').replace(/^([ \t]*\d+)\.(?=\s)/, '$1\\.');
 }
 
 /** How the answer shows a citation marker: bold, so that a "[2]" inside quoted article text cannot pass for one. */
