@@ -15,10 +15,10 @@ import {
   type ChatInputCommandInteraction,
   type MessageComponentInteraction,
 } from 'discord.js';
-import type { Answer } from '../src/answer.js';
+import type { Answer, Source } from '../src/answer.js';
 import type { Command } from '../src/bot/command.js';
 import type { BotContext } from '../src/bot/context.js';
-import { encode, type CustomIdOf } from '../src/bot/custom-ids.js';
+import { decodeArticleChoice, encode, encodeArticleChoice, type CustomIdOf } from '../src/bot/custom-ids.js';
 import { answerEmbed, articleLabel, contentText, LIMITS, trimText } from '../src/bot/format/index.js';
 import type { Vote } from '../src/bot/feedback.js';
 import { expiredComponents, NO_MENTIONS, notice } from '../src/bot/replies.js';
@@ -45,7 +45,11 @@ function memberKey(interaction: { guildId: string | null; user: { id: string } }
 
 export function answerComponents(answer: Answer, sessionId: string): APIActionRowComponent<APIComponentInMessageActionRow>[] {
   const rows: APIActionRowComponent<APIComponentInMessageActionRow>[] = [];
-  const sources = answer.sources.filter((s) => s.articleId.length <= LIMITS.selectValue).slice(0, LIMITS.selectOptions);
+  // Each cited article opens at its first quote; one whose value would not fit the menu is left out.
+  const sources = answer.sources
+    .map((s) => ({ source: s, value: encodeArticleChoice({ articleId: s.articleId, at: answer.passages.find((p) => p.articleId === s.articleId)?.quoteStart }) }))
+    .filter((s): s is { source: Source; value: string } => s.value !== undefined)
+    .slice(0, LIMITS.selectOptions);
   if (sources.length > 0) {
     rows.push({
       type: ComponentType.ActionRow,
@@ -54,9 +58,9 @@ export function answerComponents(answer: Answer, sessionId: string): APIActionRo
           type: ComponentType.StringSelect,
           custom_id: encode({ kind: 'open' }),
           placeholder: 'Open a cited article…',
-          options: sources.map((s) => ({
+          options: sources.map(({ source: s, value }) => ({
             label: articleLabel({ title: s.title }, LIMITS.selectLabel),
-            value: s.articleId,
+            value,
             ...(s.outlet ? { description: trimText(s.outlet, LIMITS.selectDescription) } : {}),
           })),
         },
@@ -180,12 +184,14 @@ async function vote(interaction: MessageComponentInteraction, id: CustomIdOf<'vo
 
 async function openArticle(interaction: MessageComponentInteraction, ctx: BotContext): Promise<void> {
   if (!interaction.isStringSelectMenu()) return;
-  const article = ctx.pipeline.index.articles.get(interaction.values[0] ?? '');
+  const { articles } = ctx.pipeline.index;
+  const choice = decodeArticleChoice(interaction.values[0] ?? '', (id) => articles.has(id));
+  const article = articles.get(choice.articleId);
   if (!article) {
     await interaction.reply(notice('That article is no longer in the coverage (the index was rebuilt). Try `/source` to find it.'));
     return;
   }
-  await showArticle(interaction, article, ctx, { ephemeral: true });
+  await showArticle(interaction, article, ctx, { ephemeral: true, at: choice.at });
 }
 
 export const components: Command['components'] = {

@@ -1,6 +1,6 @@
 /** The custom id codec: every kind round-trips, anything else is refused, and Discord's 100 characters hold. */
 import { describe, expect, it } from 'vitest';
-import { CustomIdError, decode, encode, type CustomId } from '../src/bot/custom-ids.js';
+import { CustomIdError, decode, decodeArticleChoice, encode, encodeArticleChoice, type CustomId } from '../src/bot/custom-ids.js';
 import { LIMITS } from '../src/bot/format/index.js';
 
 const SESSION = 'AbC-_9xyZ012'; // what SessionStore makes: 6 random bytes as base64url
@@ -61,5 +61,25 @@ describe('custom ids', () => {
     const text = `ask:vote:${'a'.repeat(LIMITS.customId - 'ask:vote::up'.length + 1)}:up`;
     expect(text.length).toBe(LIMITS.customId + 1);
     expect(decode(text)).toBeUndefined();
+  });
+});
+
+describe('the options of the "Open a cited article" menu', () => {
+  const known = (ids: string[]) => (id: string) => ids.includes(id);
+
+  it('carry the article and where its quote starts, and read back', () => {
+    const value = encodeArticleChoice({ articleId: 'kim-arrives', at: 1234 })!;
+    expect(value).toBe('1234@kim-arrives');
+    expect(decodeArticleChoice(value, known(['kim-arrives']))).toEqual({ articleId: 'kim-arrives', at: 1234 });
+  });
+
+  it('read a value of an earlier version (the article id alone), and an id that looks like an offset', () => {
+    expect(decodeArticleChoice('kim-arrives', known(['kim-arrives']))).toEqual({ articleId: 'kim-arrives' });
+    expect(decodeArticleChoice('12@odd-id', known(['12@odd-id']))).toEqual({ articleId: '12@odd-id' });
+  });
+
+  it('are left out when they would not fit in 100 characters', () => {
+    expect(encodeArticleChoice({ articleId: 'x'.repeat(95), at: 123456 })).toBeUndefined();
+    expect(encodeArticleChoice({ articleId: 'x'.repeat(100) })).toBe('x'.repeat(100));
   });
 });

@@ -62,3 +62,26 @@ export function decode(customId: string): CustomId | undefined {
   if (scope === 'source' && what === 'page' && (last === 'prev' || last === 'next')) return { kind: 'page', session: sessionId!, direction: last };
   return undefined;
 }
+
+/**
+ * An option of the "Open a cited article…" menu: the article, and where its quote starts (a character
+ * offset in the article text), so the article opens at the page holding the quote. Written `<offset>@<id>`;
+ * a value without the offset (menus sent by earlier versions) is the article id alone.
+ */
+export interface ArticleChoice {
+  articleId: string;
+  at?: number;
+}
+
+/** The option value, or undefined when it would not fit Discord's 100 characters. */
+export function encodeArticleChoice(choice: ArticleChoice): string | undefined {
+  const value = choice.at === undefined ? choice.articleId : `${choice.at}@${choice.articleId}`;
+  return value.length <= LIMITS.selectValue ? value : undefined;
+}
+
+/** Reads an option value; `known` tells whether a whole value is an article id (checked first). */
+export function decodeArticleChoice(value: string, known: (articleId: string) => boolean): ArticleChoice {
+  if (known(value)) return { articleId: value };
+  const match = /^(\d{1,9})@(.+)$/.exec(value);
+  return match ? { articleId: match[2]!, at: Number(match[1]) } : { articleId: value };
+}

@@ -16,7 +16,7 @@ import {
 import type { Article } from '../corpus/types.js';
 import type { BotContext } from './context.js';
 import { encode, type CustomIdOf } from './custom-ids.js';
-import { articleEmbed, articlePages } from './format/index.js';
+import { articleEmbed, articlePages, pageAt } from './format/index.js';
 import { expiredComponents, NO_MENTIONS, notice } from './replies.js';
 
 export function pageButtons(sessionId: string, page: number, pageCount: number): APIActionRowComponent<APIButtonComponent> {
@@ -37,20 +37,22 @@ export async function showArticle(
   interaction: ChatInputCommandInteraction | StringSelectMenuInteraction,
   article: Article,
   ctx: BotContext,
-  options: { ephemeral: boolean },
+  options: { ephemeral: boolean; at?: number },
 ): Promise<void> {
   const pages = articlePages(article);
+  // Opened from a cited quote: at the page that shows it.
+  const page = options.at === undefined ? 0 : pageAt(article, pages, options.at);
   const flags = options.ephemeral ? MessageFlags.Ephemeral : undefined;
   if (pages.length === 1) {
     await interaction.reply({ embeds: [articleEmbed(article, pages, 0)], flags, allowedMentions: NO_MENTIONS });
     return;
   }
-  const session = ctx.pages.create({ ownerId: interaction.user.id, article, pages, page: 0 }, () =>
+  const session = ctx.pages.create({ ownerId: interaction.user.id, article, pages, page }, () =>
     interaction.editReply({ components: [], allowedMentions: NO_MENTIONS }),
   );
   await interaction.reply({
-    embeds: [articleEmbed(article, pages, 0)],
-    components: [pageButtons(session.id, 0, pages.length)],
+    embeds: [articleEmbed(article, pages, page)],
+    components: [pageButtons(session.id, page, pages.length)],
     flags,
     allowedMentions: NO_MENTIONS,
   });

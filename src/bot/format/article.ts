@@ -81,6 +81,22 @@ export function articlePages(article: Article): string[] {
   return splitPages(escapeText(article.text), size - 1).map(escapeLineStart);
 }
 
+/**
+ * The page (of `articlePages`) that shows the text at `offset` in the article: found by the escaped words
+ * that start there, so it survives the pages' trimmed whitespace; the first page when they cannot be found.
+ */
+export function pageAt(article: Article, pages: string[], offset: number): number {
+  const words = (text: string) => text.replace(/\s+/g, ' ').trim();
+  const flat = pages.map(words);
+  for (const length of [80, 40, 20]) {
+    const probe = words(escapeText(article.text.slice(offset, offset + length)));
+    if (probe.length < 8) break;
+    const page = flat.findIndex((p) => p.includes(probe));
+    if (page >= 0) return page;
+  }
+  return 0;
+}
+
 /** One page of an article as an embed: title (linked when the article has a url), outlet, author, date. */
 export function articleEmbed(article: Article, pages: string[], page: number): APIEmbed {
   const url = safeUrl(article.url);
