@@ -28,6 +28,21 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
+/** Writes a file and flushes it to disk before returning. */
+export async function writeFlushed(file: string, data: string | Uint8Array): Promise<void> {
+  const handle = await fs.open(file, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } catch (error) {
+    // Writes through a handle do not say which file failed (e.g. ENOSPC); the message should.
+    (error as NodeJS.ErrnoException).path ??= file;
+    throw error;
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * Writes a file whole or not at all: the content goes to a hidden temporary file beside it (skipped by the
  * corpus loader), flushed, then renamed over the target, which is atomic on one file system.
@@ -36,13 +51,7 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
   await ensureDir(path.dirname(file));
   const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}-${Math.random().toString(36).slice(2, 8)}.tmp`);
   try {
-    const handle = await fs.open(temporary, 'w');
-    try {
-      await handle.writeFile(content);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeFlushed(temporary, content);
     await fs.rename(temporary, file);
   } catch (error) {
     await fs.rm(temporary, { force: true });

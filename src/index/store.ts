@@ -16,6 +16,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Article } from '../corpus/types.js';
 import { UserFacingError } from '../errors.js';
+import { writeFileAtomic, writeFlushed } from '../files.js';
 import type { SentenceAnnotation } from '../reader/annotate.js';
 import type { Span } from '../sentences.js';
 import { LexicalIndex } from './lexical-index.js';
@@ -114,20 +115,6 @@ async function sha256File(file: string): Promise<{ bytes: number; sha256: string
   return { bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') };
 }
 
-async function writeFlushed(file: string, data: string | Uint8Array): Promise<void> {
-  const handle = await fs.open(file, 'w');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } catch (error) {
-    // Writes through a handle do not say which file failed (e.g. ENOSPC); the message should.
-    (error as NodeJS.ErrnoException).path ??= file;
-    throw error;
-  } finally {
-    await handle.close();
-  }
-}
-
 /** The name of the live version folder, or undefined when no index was ever built. */
 export async function currentVersion(dir: string): Promise<string | undefined> {
   try {
@@ -170,9 +157,7 @@ export async function writeIndex(dir: string, contents: IndexContents, signal?: 
 
     const version = `v-${manifest.builtAt.replace(/[:.]/g, '-')}-${process.pid}`;
     await fs.rename(staging, path.join(dir, version));
-    const pointerTmp = path.join(dir, `${POINTER}.${process.pid}.tmp`);
-    await writeFlushed(pointerTmp, version + '\n');
-    await fs.rename(pointerTmp, path.join(dir, POINTER));
+    await writeFileAtomic(path.join(dir, POINTER), version + '\n');
     await removeOldVersions(dir, version);
     return version;
   } catch (error) {
