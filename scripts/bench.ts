@@ -28,11 +28,14 @@ import type { Article } from '../src/corpus/types.js';
 import { loadEmbedder, type Embedder } from '../src/embedder.js';
 import { buildIndex, chunkingSignature, modelSignature } from '../src/index/build.js';
 import { currentVersion, loadIndex, modelMismatch, type IndexSnapshot } from '../src/index/store.js';
-import { buildHnswIndex, loadHnswIndex, type HnswParams, type VectorIndex } from '../src/index/vector-index.js';
+import { loadHnswIndex } from '../src/index/vector-index.js';
 import { openPipeline, RETRIEVE_LIMIT } from '../src/pipeline.js';
 import { annotate } from '../src/reader/annotate.js';
 import { splitSentences } from '../src/sentences.js';
 import { retrieve } from '../src/retrieve.js';
+import { log, median, ms, packageVersion, peakRssKb, percentile, percentiles, timed } from './bench/measure.js';
+import { printSummary, render, type BuildRecord, type ColdStart, type EmbeddingResult, type RecallRow, type Results, type SizeResult, type ThroughputRow } from './bench/report.js';
+import { benchSynthetic, exactKthSimilarity, recallAtK, searchLatencies } from './bench/vectors.js';
 
 // ---------------------------------------------------------------------------------------------- settings
 
@@ -80,121 +83,8 @@ const CHUNK_TOKENS = { min: 60, max: 128 };
 /** Depth the hybrid retriever asks the dense index for (retrieve.ts: max(limit * 2, 50) with limit 20). */
 const PIPELINE_DEPTH = 50;
 const WARMUP_QUESTIONS = 10;
-
-// ----------------------------------------------------------------------------------------------- helpers
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-interface Percentiles {
-  p50: number;
-  p95: number;
-  p99: number;
-}
-
-function percentiles(values: number[]): Percentiles {
-  return { p50: percentile(values, 50), p95: percentile(values, 95), p99: percentile(values, 99) };
-}
-
-function median(values: number[]): number {
-  return percentile(values, 50);
-}
-
-const ms = (n: number) => (Number.isFinite(n) ? (n >= 100 ? n.toFixed(0) : n.toFixed(n >= 10 ? 1 : 2)) : '–');
-const fmt = (p: Percentiles) => `${ms(p.p50)} / ${ms(p.p95)} / ${ms(p.p99)}`;
-const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
-
-function log(message: string): void {
-  console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
-}
-
-async function timed<T>(fn: () => Promise<T> | T): Promise<{ value: T; ms: number }> {
-  const start = performance.now();
-  const value = await fn();
-  return { value, ms: performance.now() - start };
-}
-
-/** Peak RSS of this process so far (resourceUsage reports kilobytes). */
-const peakRssKb = () => process.resourceUsage().maxRSS;
-
-function packageVersion(name: string): string {
-  try {
-    return (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'not installed';
-  }
-}
-
-/** A seeded generator, so the synthetic vectors are the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Random unit vectors, uniform on the sphere (normalised Gaussians). */
-function randomUnitVectors(count: number, dimension: number, seed: number): Float32Array[] {
-  const random = mulberry32(seed);
-  const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  return Array.from({ length: count }, () => {
-    const v = Float32Array.from({ length: dimension }, gaussian);
-    const norm = Math.hypot(...v);
-    return v.map((x) => x / norm);
-  });
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
-  return sum;
-}
-
-/** Exact top-k by cosine (all vectors are unit length): returns the k-th best similarity per query. */
-function exactKthSimilarity(data: Float32Array[], queries: Float32Array[], k: number): number[] {
-  return queries.map((query) => {
-    const best = new Float64Array(k).fill(-Infinity); // ascending: best[0] is the k-th best so far
-    for (const vector of data) {
-      const s = dot(query, vector);
-      if (s <= best[0]!) continue;
-      let i = 0;
-      while (i + 1 < k && best[i + 1]! < s) {
-        best[i] = best[i + 1]!;
-        i++;
-      }
-      best[i] = s;
-    }
-    return best[0]!;
-  });
-}
-
-/**
- * recall@k against exact search. A hit counts when its true similarity reaches the exact k-th best, so
- * ties (duplicate passages give identical vectors) are not counted as misses.
- */
-function recallAtK(index: VectorIndex, data: Float32Array[], queries: Float32Array[], kth: number[], k: number): number {
-  let found = 0;
-  queries.forEach((query, q) => {
-    for (const hit of index.search(query, k)) if (dot(query, data[hit.label]!) >= kth[q]! - 1e-6) found++;
-  });
-  return found / (queries.length * k);
-}
-
-function searchLatencies(index: VectorIndex, queries: Float32Array[], k: number): number[] {
-  for (const query of queries.slice(0, 10)) index.search(query, k); // warm caches
-  return queries.map((query) => {
-    const start = performance.now();
-    index.search(query, k);
-    return performance.now() - start;
-  });
-}
+/** How this run is made, for the report. */
+const RUN = { quick: QUICK, coldRuns: PLAN.coldRuns, pipelineDepth: PIPELINE_DEPTH, warmupQuestions: WARMUP_QUESTIONS, embedReps: PLAN.embedReps };
 
 // ------------------------------------------------------------------------------------------------ corpora
 
@@ -230,13 +120,6 @@ function shippedQuestions(count: number): string[] {
 
 // ------------------------------------------------------------------------------------------- 1. embedding
 
-interface ThroughputRow {
-  batchSize: number;
-  project: number;
-  ceiling: number;
-  tokenizer: number;
-}
-
 /** Real passages of 60-128 tokens, as the index would hold them. */
 function sampleChunks(articles: Article[], embedder: Embedder, config: Config, count: number): string[] {
   const budget = chunkingSignature(embedder, config.chunking);
@@ -254,7 +137,7 @@ function sampleChunks(articles: Article[], embedder: Embedder, config: Config, c
 
 type TokenizerOutput = Record<string, { data: BigInt64Array; dims: number[] }>;
 
-async function benchEmbedding(config: Config, embedder: Embedder, articles: Article[]) {
+async function benchEmbedding(config: Config, embedder: Embedder, articles: Article[]): Promise<EmbeddingResult> {
   const texts = sampleChunks(articles, embedder, config, PLAN.embedChunks);
   const tokenCounts = texts.map(embedder.countPassageTokens);
   log(`embedding: ${texts.length} chunks, ${Math.min(...tokenCounts)}-${Math.max(...tokenCounts)} tokens`);
@@ -324,16 +207,6 @@ async function benchEmbedding(config: Config, embedder: Embedder, articles: Arti
 }
 
 // ------------------------------------------------------------------------------------------ 2. indexes
-
-interface BuildRecord {
-  seconds: number;
-  chunks: number;
-  sentences: number;
-  embeddedTexts: number;
-  builtAt: string;
-  /** How it was built: from scratch, or incrementally from a larger cached index (no embedding). */
-  how: string;
-}
 
 async function readBuildRecords(): Promise<Record<string, BuildRecord>> {
   try {
@@ -417,25 +290,6 @@ function chunkCounts(articles: Article[], embedder: Embedder, config: Config, up
   return counts;
 }
 
-interface SizeResult {
-  name: string;
-  chunks: number;
-  sentences: number;
-  build?: BuildRecord;
-  buildCached: boolean;
-  loadMs: number;
-  ask: Percentiles;
-  embedQuery: Percentiles;
-  dense: Percentiles;
-  lexical: Percentiles;
-  /** The reading stage alone: every sentence of the retrieved chunks scored, the short answer, the verdict. */
-  read: Percentiles;
-  /** The same questions read again: their sentences' tags, stems and n-grams are cached by then. */
-  readAgain: Percentiles;
-  questions: number;
-  rssKb: number;
-}
-
 async function benchSize(name: string, dir: string, build: BuildRecord | undefined, cached: boolean, questions: string[], config: Config): Promise<SizeResult> {
   const sizeConfig: Config = { ...config, embeddingsDir: dir };
   const loads: number[] = [];
@@ -486,12 +340,6 @@ async function benchSize(name: string, dir: string, build: BuildRecord | undefin
   };
 }
 
-interface RecallRow {
-  efSearch: number;
-  recall: number;
-  latency: Percentiles;
-}
-
 /** recall@10 of the live HNSW index of `dir` against exact search over its own (real) vectors. */
 async function realRecall(dir: string, questions: string[], embedder: Embedder, config: Config): Promise<{ chunks: number; rows: RecallRow[] }> {
   const snapshot = await loadIndex(dir, config.hnsw);
@@ -510,61 +358,7 @@ async function realRecall(dir: string, questions: string[], embedder: Embedder, 
 
 // ------------------------------------------------------------------------------------------ 3. synthetic
 
-interface SweepRow {
-  m: number;
-  efConstruction: number;
-  buildSeconds: number;
-  efSearch: number;
-  recall: number;
-  latency: Percentiles;
-  latencyAtDepth: Percentiles;
-}
-
-async function benchSynthetic(count: number, dimension: number, queryCount: number, builds: { m: number; efConstruction: number }[], efSearches: number[]) {
-  log(`synthetic: ${count} x ${dimension}-d random unit vectors`);
-  const data = randomUnitVectors(count, dimension, 1);
-  const queries = randomUnitVectors(queryCount, dimension, 2);
-  const exact = await timed(() => exactKthSimilarity(data, queries, 10));
-  const exactLatency = exact.ms / queries.length;
-  const rows: SweepRow[] = [];
-  const file = path.join(CACHE_DIR, `synthetic-${process.pid}.hnsw`);
-  try {
-    for (const { m, efConstruction } of builds) {
-      {
-        const params: HnswParams = { m, efConstruction, efSearch: 100 };
-        const built = await timed(() => buildHnswIndex(data, dimension, params));
-        await built.value.save(file);
-        // VectorIndex fixes efSearch when loaded, so each efSearch gets its own load of the same graph.
-        for (const efSearch of efSearches) {
-          const index = await loadHnswIndex(file, dimension, { ...params, efSearch });
-          rows.push({
-            m,
-            efConstruction,
-            buildSeconds: built.ms / 1000,
-            efSearch,
-            recall: recallAtK(index, data, queries, exact.value, 10),
-            latency: percentiles(searchLatencies(index, queries, 10)),
-            latencyAtDepth: percentiles(searchLatencies(index, queries, PIPELINE_DEPTH)),
-          });
-        }
-        log(`  M ${m}, efC ${efConstruction}: built in ${(built.ms / 1000).toFixed(1)} s; recall@10 ${rows.slice(-efSearches.length).map((r) => r.recall.toFixed(3)).join(' / ')}`);
-      }
-    }
-  } finally {
-    await fs.rm(file, { force: true });
-  }
-  return { count, dimension, queries: queryCount, exactLatencyMs: exactLatency, rows, rssKb: peakRssKb() };
-}
-
 // ----------------------------------------------------------------------------------------- 4. cold start
-
-interface ColdStart {
-  name: string;
-  firstAnswerMs: number;
-  exitMs: number;
-  childPeakRssKb?: number;
-  runs: number;
-}
 
 /** One `npx tsx src/cli/ask.ts --json` process: time from spawn to the answer on stdout, and to exit. */
 function coldRun(dir: string, question: string): Promise<{ firstAnswerMs: number; exitMs: number; peakRssKb?: number }> {
@@ -613,186 +407,6 @@ async function benchColdStart(name: string, dir: string, question: string): Prom
 }
 
 // ------------------------------------------------------------------------------------------------ report
-
-interface Results {
-  machine: Record<string, string>;
-  config: Config;
-  embedding: Awaited<ReturnType<typeof benchEmbedding>>;
-  embeddingSource: string;
-  sizes: SizeResult[];
-  recall?: { name: string; chunks: number; rows: RecallRow[] };
-  sweep: Awaited<ReturnType<typeof benchSynthetic>>;
-  synthetic: Awaited<ReturnType<typeof benchSynthetic>>;
-  cold: ColdStart[];
-  loadAverages: string[];
-  seconds: number;
-}
-
-function table(header: string[], rows: (string | number)[][]): string {
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-}
-
-function render(r: Results): string {
-  const { config } = r;
-  const e = r.embedding;
-  const defaultRow = e.rows.find((row) => row.batchSize === config.embedding.batchSize);
-  const largest = r.sizes[r.sizes.length - 1]!;
-  const syntheticDefaults = r.synthetic.rows.filter((row) => row.m === config.hnsw.m && row.efConstruction === config.hnsw.efConstruction);
-  const synthDefault = syntheticDefaults.find((row) => row.efSearch === config.hnsw.efSearch);
-  const realDefault = r.recall?.rows.find((row) => row.efSearch === config.hnsw.efSearch);
-  // At 100k chunks only the dense part is measured; the rest of a question is taken from the largest real
-  // index, plus BM25's typical (p50) cost grown linearly with the chunk count (its posting lists grow with
-  // the corpus). Scaling its p95 would mostly scale scheduling noise.
-  const scale = r.synthetic.count / largest.chunks;
-  const estimate100k = synthDefault
-    ? largest.ask.p95 - largest.dense.p95 + synthDefault.latencyAtDepth.p95 + (scale - 1) * largest.lexical.p50
-    : NaN;
-
-  const lines: string[] = [
-    '# Benchmarks',
-    '',
-    `Generated by \`npm run bench${QUICK ? ' -- --quick' : ''}\` (scripts/bench.ts) on ${r.machine.date}, in ${(r.seconds / 60).toFixed(1)} min. Re-run it to refresh; the figures below are from one machine and one run.`,
-    '',
-    '## Machine',
-    '',
-    table(['', ''], Object.entries(r.machine).map(([k, v]) => [k, v])),
-    '',
-    `Load average (1 min) at each phase: ${r.loadAverages.join(', ')}. The bench's own work counts in these; anything else running on the 2 cores makes the figures noisy, since one busy neighbour process can halve the speed of the ONNX runtime, which uses both cores. Repeated runs on this machine differ by up to ±15 % in throughput. Throughputs are the best of ${PLAN.embedReps} interleaved repetitions for that reason.`,
-    '',
-    `Configuration used (from the environment / .env, as the bot would run): model \`${config.embedding.modelId}\` (${config.embedding.quantized ? 'quantized' : 'fp32'}), EMBEDDING_BATCH_SIZE ${config.embedding.batchSize}, HNSW_M ${config.hnsw.m}, HNSW_EF_CONSTRUCTION ${config.hnsw.efConstruction}, HNSW_EF_SEARCH ${config.hnsw.efSearch}, RETRIEVAL_MODE ${config.retrieval.mode}, ANSWER_PASSAGES ${config.retrieval.passages}.`,
-    '',
-    '## 1. Embedding throughput',
-    '',
-    `**The reader's annotations** (src/reader/annotate.ts, made by \`npm run embed\` for every sentence): the ${e.annotation.sentences} sentences of these chunks annotated in ${ms(e.annotation.ms)} ms (${(e.annotation.sentences / (e.annotation.ms / 1000)).toFixed(0)} sentences/s), ${((e.annotation.ms / e.annotation.embedMs) * 100).toFixed(1)} % of the time it takes to embed the chunks alone at the configured batch size; a build also embeds every sentence, so the share of a whole build is smaller still.`,
-    '',
-    `${e.chunks} real chunks from ${r.embeddingSource} (${e.tokens.min}-${e.tokens.max} tokens, mean ${e.tokens.mean.toFixed(0)}), embedded through \`Embedder.embedPassages\` ("project": tokenize + ONNX + pooling + normalise + copy) and, as the ceiling, the same tokenized batches (same order, padding and prefix) through a bare \`onnxruntime-node\` InferenceSession on the same model file (inputs: ${e.inputNames.join(', ')}). "Tokenizer" is the transformers.js tokenizer alone on the same batches.`,
-    '',
-    table(
-      ['batch size', 'project chunks/s', 'ceiling chunks/s', 'project / ceiling', 'tokenizer chunks/s'],
-      e.rows.map((row) => [
-        row.batchSize === config.embedding.batchSize ? `**${row.batchSize}** (config)` : row.batchSize,
-        row.project.toFixed(1),
-        row.ceiling.toFixed(1),
-        `${((row.project / row.ceiling) * 100).toFixed(0)} %`,
-        row.tokenizer.toFixed(0),
-      ]),
-    ),
-    '',
-    `Recommended EMBEDDING_BATCH_SIZE: **${e.recommended}** (the smallest batch within 3 % of the best project throughput${defaultRow ? `; the configured ${config.embedding.batchSize} gives ${defaultRow.project.toFixed(1)} chunks/s` : ''}).`,
-    '',
-    '## 2. Warm question latency (Pipeline.ask)',
-    '',
-    `Each index is built with \`buildIndex\` into \`.cache/bench/<name>\` and reused by later runs. Questions: the shipped eval questions for the shipped corpus, SciFact queries for the SciFact indexes; ${WARMUP_QUESTIONS} warm-up questions first, then ${largest.questions} timed ones through \`Pipeline.ask\` (embed + hybrid retrieval + answer with quotes; no Discord). The part columns time each step alone on the same questions (dense and BM25 at the pipeline's depth of ${PIPELINE_DEPTH}; the reader on the chunks the pipeline retrieves, first when each question's sentences are read for the first time, then again with their tags, stems and n-grams cached). All times in ms, p50 / p95 / p99.`,
-    '',
-    table(
-      ['index', 'chunks', 'sentences', 'ask', 'embed query', 'dense search', 'BM25', 'reader', 'reader, read again', 'load (loadIndex)', 'peak RSS so far'],
-      r.sizes.map((s) => [s.name, s.chunks, s.sentences, fmt(s.ask), fmt(s.embedQuery), fmt(s.dense), fmt(s.lexical), fmt(s.read), fmt(s.readAgain), `${ms(s.loadMs)} ms`, mb(s.rssKb)]),
-    ),
-    '',
-    `**Estimate at ${r.synthetic.count.toLocaleString('en')} chunks** (no real corpus that large here): p95 ≈ ${ms(estimate100k)} ms = ask p95 at ${largest.chunks} chunks (${ms(largest.ask.p95)}) − its dense p95 (${ms(largest.dense.p95)}) + synthetic dense p95 at depth ${PIPELINE_DEPTH} (${ms(synthDefault?.latencyAtDepth.p95 ?? NaN)}) + BM25 p50 (${ms(largest.lexical.p50)}) × ${(scale - 1).toFixed(1)} for the larger corpus. An estimate, not a measurement.`,
-    '',
-    '### Index build',
-    '',
-    table(
-      ['index', 'chunks', 'texts embedded', 'build time', 'how', 'built'],
-      r.sizes.map((s) => [s.name, s.chunks, s.build?.embeddedTexts ?? '?', s.build ? `${s.build.seconds.toFixed(1)} s` : '?', s.build?.how ?? 'unknown (cache made elsewhere)', s.buildCached ? `cached (${s.build?.builtAt.slice(0, 16) ?? '?'})` : 'this run']),
-    ),
-    '',
-    'A build embeds every chunk and every distinct sentence (sentence vectors pick the quotes), so it embeds about 2.5× as many texts as there are chunks; embedding is nearly all of the build time.',
-    '',
-  ];
-
-  if (r.recall) {
-    lines.push(
-      `### recall@10 on real vectors (${r.recall.name}, ${r.recall.chunks} chunks)`,
-      '',
-      `The live index (M ${config.hnsw.m}, efConstruction ${config.hnsw.efConstruction}) against exact brute-force cosine search over its own vectors, for ${largest.questions} embedded SciFact queries; search latency at k = 10.`,
-      '',
-      table(['efSearch', 'recall@10', 'search ms p50 / p95 / p99'], r.recall.rows.map((row) => [row.efSearch === config.hnsw.efSearch ? `**${row.efSearch}** (config)` : row.efSearch, row.recall.toFixed(4), fmt(row.latency)])),
-      '',
-    );
-  }
-
-  const s = r.synthetic;
-  const sweepTable = (rows: SweepRow[]) =>
-    table(
-      ['M', 'efConstruction', 'build s', 'efSearch', 'recall@10', 'ms p50 / p95 / p99 (k=10)', `ms p50 / p95 / p99 (k=${PIPELINE_DEPTH})`],
-      rows.map((row) => {
-        const isDefault = row.m === config.hnsw.m && row.efConstruction === config.hnsw.efConstruction && row.efSearch === config.hnsw.efSearch;
-        const cell = (v: string | number) => (isDefault ? `**${v}**` : String(v));
-        return [cell(row.m), cell(row.efConstruction), cell(row.buildSeconds.toFixed(1)), cell(row.efSearch), cell(row.recall.toFixed(3)), cell(fmt(row.latency)), cell(fmt(row.latencyAtDepth))];
-      }),
-    );
-  lines.push(
-    `## 3. HNSW sweep — synthetic vectors (index part only)`,
-    '',
-    `**Synthetic vectors (index part only)**: random unit vectors × ${s.dimension}-d (uniform on the sphere, seeded), ${s.queries} random unit queries, built with the project's \`buildHnswIndex\` (cosine, one thread). recall@10 is against exact brute-force search. Uniform random vectors are the worst case for HNSW: with no structure, all neighbours are almost equally far (cosine ≈ 0 ± 0.05), so recall here is a lower bound; real embeddings (section 2) are far easier. Latency is measured at k = 10 and at the pipeline's depth k = ${PIPELINE_DEPTH} (hnswlib searches with max(efSearch, k), so with hybrid retrieval an efSearch below ${PIPELINE_DEPTH} changes nothing).`,
-    '',
-    `### Defaults at ${s.count.toLocaleString('en')} vectors`,
-    '',
-    `Exact search: ${ms(s.exactLatencyMs)} ms per query (plain JS loop).`,
-    '',
-    sweepTable(s.rows),
-    '',
-    `### M × efConstruction grid at ${r.sweep.count.toLocaleString('en')} vectors`,
-    '',
-    `Six 100k builds of random 512-d vectors do not fit a 30-minute run on 2 cores (one takes minutes), so the grid runs at ${r.sweep.count.toLocaleString('en')} vectors; the trends (recall and build time rising with M and efConstruction) carry over, the absolute recall drops with size.`,
-    '',
-    sweepTable(r.sweep.rows),
-    '',
-    `Peak RSS after the sweep: ${mb(s.rssKb)}.`,
-    '',
-    '## 4. Cold start',
-    '',
-    `\`npx tsx src/cli/ask.ts --json "question"\` spawned against an existing index: time from spawn to the answer on stdout, and to process exit (median of ${PLAN.coldRuns}). Includes npx, tsx compilation, model load, index load and verification (sha256 of every file).`,
-    '',
-    table(
-      ['index', 'first answer', 'exit', 'child peak RSS'],
-      r.cold.map((c) => [c.name, `${ms(c.firstAnswerMs)} ms`, `${ms(c.exitMs)} ms`, c.childPeakRssKb ? mb(c.childPeakRssKb) : '–']),
-    ),
-    '',
-    `Peak RSS of the bench process (process.resourceUsage().maxRSS): ${mb(peakRssKb())}.`,
-    '',
-    '## Targets',
-    '',
-    table(
-      ['target', 'measured', 'met?'],
-      [
-        [
-          `recall@10 ≥ 0.99 at the defaults (M ${config.hnsw.m}, efC ${config.hnsw.efConstruction}, efSearch ${config.hnsw.efSearch})`,
-          `real vectors (${r.recall?.chunks ?? '?'} chunks): ${realDefault?.recall.toFixed(4) ?? '–'}; synthetic worst case (${s.count.toLocaleString('en')}): ${synthDefault?.recall.toFixed(3) ?? '–'}`,
-          realDefault ? (realDefault.recall >= 0.99 ? 'yes on real vectors' : 'no') + (synthDefault && synthDefault.recall < 0.99 ? '; not on random vectors' : '') : '–',
-        ],
-        [
-          `warm p95 < 20 ms at ${s.count.toLocaleString('en')} chunks`,
-          `dense search alone p95 ${ms(synthDefault?.latencyAtDepth.p95 ?? NaN)} ms (synthetic, k=${PIPELINE_DEPTH}); whole question ≈ ${ms(estimate100k)} ms (estimate); measured ask p95 ${ms(largest.ask.p95)} ms at ${largest.chunks} real chunks`,
-          estimate100k < 20 ? 'yes (estimate)' : synthDefault && synthDefault.latencyAtDepth.p95 < 20 ? 'index part yes; whole question no' : 'no',
-        ],
-      ],
-    ),
-    '',
-  );
-  return lines.join('\n');
-}
-
-function printSummary(r: Results): void {
-  console.log('\nEmbedding throughput (chunks/s)');
-  console.table(r.embedding.rows.map((row) => ({ batch: row.batchSize, project: +row.project.toFixed(1), ceiling: +row.ceiling.toFixed(1), '%': +((row.project / row.ceiling) * 100).toFixed(0), tokenizer: +row.tokenizer.toFixed(0) })));
-  console.log('Warm latency, ms (p50 / p95 / p99)');
-  console.table(r.sizes.map((s) => ({ index: s.name, chunks: s.chunks, ask: fmt(s.ask), embed: fmt(s.embedQuery), dense: fmt(s.dense), bm25: fmt(s.lexical), reader: fmt(s.read), 'reader again': fmt(s.readAgain), 'load ms': +s.loadMs.toFixed(0), 'build s': s.build ? +s.build.seconds.toFixed(1) : '?' })));
-  if (r.recall) {
-    console.log(`recall@10, real vectors (${r.recall.name})`);
-    console.table(r.recall.rows.map((row) => ({ efSearch: row.efSearch, recall: +row.recall.toFixed(4), 'ms p50/p95/p99': fmt(row.latency) })));
-  }
-  for (const run of [r.synthetic, r.sweep]) {
-    console.log(`HNSW, synthetic vectors (index part only), ${run.count} x ${run.dimension}-d`);
-    console.table(run.rows.map((row) => ({ M: row.m, efC: row.efConstruction, 'build s': +row.buildSeconds.toFixed(1), ef: row.efSearch, recall: +row.recall.toFixed(3), 'k=10 ms': fmt(row.latency), [`k=${PIPELINE_DEPTH} ms`]: fmt(row.latencyAtDepth) })));
-  }
-  console.log('Cold start');
-  console.table(r.cold.map((c) => ({ index: c.name, 'first answer ms': +c.firstAnswerMs.toFixed(0), 'exit ms': +c.exitMs.toFixed(0), 'peak RSS MB': c.childPeakRssKb ? +(c.childPeakRssKb / 1024).toFixed(0) : '–' })));
-}
-
-// -------------------------------------------------------------------------------------------------- main
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -854,9 +468,9 @@ async function main(): Promise<void> {
 
   phase('synthetic sweep');
   const grid = SWEEP.m.flatMap((m) => SWEEP.efConstruction.map((efConstruction) => ({ m, efConstruction })));
-  const sweep = await benchSynthetic(PLAN.sweep, embedder.dimension, PLAN.questions, grid, SWEEP.efSearch);
+  const sweep = await benchSynthetic(PLAN.sweep, embedder.dimension, PLAN.questions, grid, SWEEP.efSearch, PIPELINE_DEPTH, CACHE_DIR);
   phase('synthetic at full size');
-  const synthetic = await benchSynthetic(PLAN.synthetic, embedder.dimension, PLAN.questions, [config.hnsw], LARGE_EF_SEARCH);
+  const synthetic = await benchSynthetic(PLAN.synthetic, embedder.dimension, PLAN.questions, [config.hnsw], LARGE_EF_SEARCH, PIPELINE_DEPTH, CACHE_DIR);
 
   phase('cold start');
   const cold: ColdStart[] = [];
@@ -873,9 +487,9 @@ async function main(): Promise<void> {
     ...Object.fromEntries(['@xenova/transformers', 'onnxruntime-node', 'hnswlib-node', 'minisearch', 'tsx'].map((name) => [name, packageVersion(name)])),
   };
   const results: Results = { machine, config, embedding, embeddingSource, sizes, recall, sweep, synthetic, cold, loadAverages, seconds: (performance.now() - started) / 1000 };
-  printSummary(results);
+  printSummary(results, RUN);
   await fs.mkdir(path.dirname(OUT_FILE), { recursive: true });
-  await fs.writeFile(OUT_FILE, render(results));
+  await fs.writeFile(OUT_FILE, render(results, RUN));
   log(`wrote ${path.relative(PROJECT_ROOT, OUT_FILE)} in ${(results.seconds / 60).toFixed(1)} min`);
 }
 
