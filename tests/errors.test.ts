@@ -10,7 +10,7 @@ import { ModelError } from '../src/embedder.js';
 import { describeFailure, fsErrorMessage, UserFacingError } from '../src/errors.js';
 import { IndexError } from '../src/index/store.js';
 import { QuestionError } from '../src/pipeline.js';
-import { runScript, tempDir } from './helpers.js';
+import { runScript, tempDir, TSX } from './helpers.js';
 
 const STACK = /\n\s+at /;
 
@@ -28,7 +28,10 @@ function expectOneLineError(result: { code: number | null; stderr: string }, mes
   expect(result.stderr.trim().split('\n').filter((line) => line.startsWith('Error:'))).toHaveLength(1);
 }
 
-const canDropPrivileges = process.getuid?.() === 0 && spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'true']).status === 0;
+// Root can become an unprivileged user who can still run the project (a clone inside a 0700 folder, such as
+// one made by mktemp -d, is out of that user's reach: the test then cannot run, rather than fail).
+const canDropPrivileges =
+  process.getuid?.() === 0 && spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'test', '-x', TSX]).status === 0;
 const canMountReadOnly = spawnSync('unshare', ['-m', 'sh', '-c', 'mount --bind -o ro /tmp /tmp']).status === 0;
 
 describe('one kind of expected error', () => {
