@@ -72,6 +72,12 @@ export interface DiscordConfig {
   feedbackLog: string;
   /** Secret key of the voter pseudonyms in the feedback log; undefined: a random one kept beside the log. */
   feedbackSalt?: string;
+  /**
+   * Ask Discord for the Message Content privileged intent (enable it in the Developer Portal first): needed to
+   * read follow-ups in threads and questions in channels set to `auto`; without it the bot reads only
+   * messages that mention it.
+   */
+  messageContent: boolean;
 }
 
 export interface FetchConfig {
@@ -265,6 +271,7 @@ export function configFromEnv(env: Env): Config {
       askRateWindowSeconds: integer(env, 'ASK_RATE_WINDOW_SECONDS', 60, 1, 86400)!,
       feedbackLog: directory(env, 'FEEDBACK_LOG', 'data/feedback.jsonl'),
       feedbackSalt: secret(env, 'FEEDBACK_SALT', 16),
+      messageContent: boolean(env, 'DISCORD_MESSAGE_CONTENT', false),
     },
   };
 }

@@ -376,3 +376,42 @@ export function callbackOf(requests: RecordedRequest[]): RecordedRequest {
   expect(callback).toBeDefined();
   return callback!;
 }
+
+let gatewayMessageCounter = 0;
+
+/** The guild and text channel of the tests, put in the client's cache as the gateway's GUILD_CREATE would. */
+export function cacheGuildChannel(client: Client, channelId = CHANNEL_ID): void {
+  const guilds = (client.guilds as unknown as { _add(data: unknown): any });
+  const guild = client.guilds.cache.get(GUILD_ID) ?? guilds._add({ id: GUILD_ID, name: 'Newsroom', owner_id: '700000000000000009', roles: [], emojis: [], channels: [], members: [], features: [] });
+  (client.channels as unknown as { _add(data: unknown, guild: unknown): unknown })._add({ id: channelId, type: 0, guild_id: GUILD_ID, name: 'news', position: 0, permission_overwrites: [] }, guild);
+}
+
+/** A MESSAGE_CREATE payload as the gateway sends it: a member posting `content` in a channel of the test guild. */
+export function gatewayMessage(content: string, options: { userId?: string; channelId?: string; bot?: boolean; mentions?: string[] } = {}) {
+  const userId = options.userId ?? '700000000000000001';
+  return {
+    id: String(800000000000000000n + BigInt(++gatewayMessageCounter)),
+    channel_id: options.channelId ?? CHANNEL_ID,
+    guild_id: GUILD_ID,
+    author: { id: userId, username: `user${userId.slice(-4)}`, discriminator: '0', avatar: null, global_name: null, ...(options.bot ? { bot: true } : {}) },
+    member: { roles: [], joined_at: '2024-01-01T00:00:00.000Z', deaf: false, mute: false, flags: 0 },
+    content,
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: (options.mentions ?? []).map((id) => ({ id, username: 'mentioned', discriminator: '0', avatar: null, global_name: null })),
+    mention_roles: [],
+    attachments: [],
+    embeds: [],
+    components: [],
+    pinned: false,
+    type: 0,
+    flags: 0,
+  };
+}
+
+/** Delivers a MESSAGE_CREATE payload the way the gateway does (the channel must be cached: cacheGuildChannel). */
+export function deliverMessage(client: Client, raw: unknown): void {
+  (client as unknown as { actions: { MessageCreate: { handle(data: unknown): void } } }).actions.MessageCreate.handle(raw);
+}

@@ -2,13 +2,16 @@
  * Routes interactions to the command modules: slash commands to `execute`, autocomplete to `autocomplete`,
  * buttons and select menus to the `components` handler of the kind their custom id decodes to
  * (custom-ids.ts); an id that does not decode, or that no command handles, gets a polite ephemeral reply.
+ * Messages members post go to the message handlers in order, until one takes them (message-handler.ts);
+ * the bot's own messages, other bots', webhooks' and system messages are never offered.
  * A failing handler is logged with its context and answered with an ephemeral apology; the bot keeps
- * serving. `stop` refuses new interactions and waits for those in flight, for a clean shutdown.
+ * serving. `stop` refuses new interactions and messages and waits for those in flight, for a clean shutdown.
  */
-import { Events, type Client, type Interaction } from 'discord.js';
+import { Events, type Client, type Interaction, type Message } from 'discord.js';
 import type { Command, ComponentHandler } from './command.js';
 import type { BotContext } from './context.js';
 import { decode, type CustomId, type CustomIdKind } from './custom-ids.js';
+import type { MessageHandler } from './message-handler.js';
 import { notice, replyWithError } from './replies.js';
 
 export const SHUTTING_DOWN = 'The bot is restarting. Please try again in a minute.';
@@ -23,6 +26,7 @@ export class Router {
   constructor(
     commands: readonly Command[],
     private readonly ctx: BotContext,
+    private readonly messageHandlers: readonly MessageHandler[] = [],
   ) {
     this.byName = new Map(commands.map((c) => [c.data.name, c]));
     for (const command of commands) {
@@ -38,6 +42,15 @@ export class Router {
     client.on(Events.InteractionCreate, (interaction) => {
       void this.handle(interaction);
     });
+    client.on(Events.MessageCreate, (message) => {
+      void this.handleMessage(message);
+    });
+  }
+
+  /** Offers one message to the message handlers; never rejects. Resolves when it has been handled. */
+  handleMessage(message: Message): Promise<void> {
+    if (!this.accepting || !fromMember(message) || this.messageHandlers.length === 0) return Promise.resolve();
+    return this.track(this.offer(message));
   }
 
   get pending(): number {
@@ -46,10 +59,32 @@ export class Router {
 
   /** Handles one interaction; never rejects. */
   handle(interaction: Interaction): Promise<void> {
-    const task = this.accepting ? this.dispatch(interaction) : this.refuse(interaction);
+    return this.track(this.accepting ? this.dispatch(interaction) : this.refuse(interaction));
+  }
+
+  private track(task: Promise<void>): Promise<void> {
     this.inFlight.add(task);
     void task.finally(() => this.inFlight.delete(task));
     return task;
+  }
+
+  private async offer(message: Message): Promise<void> {
+    for (const handler of this.messageHandlers) {
+      try {
+        if (await handler.handle(message, this.ctx)) return;
+      } catch (error) {
+        // Never the message's text in the log: only where it was and who posted it.
+        this.ctx.logger.error('Message handler failed', {
+          handler: handler.name,
+          messageId: message.id,
+          channelId: message.channelId,
+          guildId: message.guildId ?? 'dm',
+          userId: message.author.id,
+          error,
+        });
+        return;
+      }
+    }
   }
 
   /** Resolves when no interaction is being handled. */
@@ -112,4 +147,9 @@ export class Router {
       // Shutting down: a refusal that cannot be delivered is not worth more.
     }
   }
+}
+
+/** A message a person posted: not the bot's own, another bot's, a webhook's or a system message. */
+function fromMember(message: Message): boolean {
+  return !message.author.bot && !message.webhookId && !message.system && message.author.id !== message.client.user?.id;
 }

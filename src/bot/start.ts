@@ -12,6 +12,7 @@ import { exitWithError, UserFacingError } from '../errors.js';
 import { IndexMissingError } from '../index/store.js';
 import { openPipeline, type Pipeline } from '../pipeline.js';
 import type { Command } from './command.js';
+import type { MessageHandler } from './message-handler.js';
 import { createContext, type BotContext } from './context.js';
 import { FeedRefresher } from './refresh.js';
 import { consoleLogger, redact, registerSecret } from './log.js';
@@ -62,9 +63,18 @@ function loginFailure(error: unknown): StartupError {
     return new StartupError('Discord refused DISCORD_TOKEN (invalid or reset). Copy a fresh token from the Developer Portal → Bot → Reset Token into .env.');
   }
   if (code === DiscordjsErrorCodes.DisallowedIntents) {
-    return new StartupError('Discord refused the gateway intents. The bot only needs the Guilds intent; check the application in the Developer Portal.');
+    return new StartupError(
+      'Discord refused the gateway intents: DISCORD_MESSAGE_CONTENT=true needs the Message Content intent turned on in the Developer Portal → Bot → Privileged Gateway Intents (or set it to false).',
+    );
   }
   return new StartupError(`Could not connect to Discord: ${redact(error instanceof Error ? error.message : String(error))}`);
+}
+
+/** Guilds for the commands, guild messages for follow-ups and channel modes, message content when granted. */
+export function intentsFor(config: Config): GatewayIntentBits[] {
+  const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages];
+  if (config.discord.messageContent) intents.push(GatewayIntentBits.MessageContent);
+  return intents;
 }
 
 function describeIndex(pipeline: Pipeline): string {
@@ -117,7 +127,7 @@ function handleSignals(client: Client, router: Router, ctx: BotContext, timers: 
 }
 
 /** Loads everything, logs in and serves `commands` until SIGINT/SIGTERM. */
-export async function startBot(commands: readonly Command[]): Promise<void> {
+export async function startBot(commands: readonly Command[], messageHandlers: readonly MessageHandler[] = []): Promise<void> {
   const config = await loadConfig();
   const token = checkToken(config.discord.token);
   registerSecret(token);
@@ -128,8 +138,8 @@ export async function startBot(commands: readonly Command[]): Promise<void> {
   titleSearchFor(pipeline.index);
 
   const ctx = createContext(pipeline, config, { logger: log });
-  const client = new Client({ intents: [GatewayIntentBits.Guilds], allowedMentions: { parse: [] } });
-  const router = new Router(commands, ctx);
+  const client = new Client({ intents: intentsFor(config), allowedMentions: { parse: [] } });
+  const router = new Router(commands, ctx, messageHandlers);
   router.attach(client);
   client.on(Events.Error, (error) => log.error('Discord client error', { error }));
   client.on(Events.Warn, (message) => log.warn(message));
@@ -151,7 +161,7 @@ export async function startBot(commands: readonly Command[]): Promise<void> {
 }
 
 /** The entry point's whole job: start the bot, and on failure print one line (or a bug's stack) and exit 1. */
-export function runBot(commands: readonly Command[]): void {
+export function runBot(commands: readonly Command[], messageHandlers: readonly MessageHandler[] = []): void {
   process.on('unhandledRejection', (error) => log.error('Unhandled rejection', { error }));
-  startBot(commands).catch((error: unknown) => exitWithError(error, { redact }));
+  startBot(commands, messageHandlers).catch((error: unknown) => exitWithError(error, { redact }));
 }
