@@ -3,23 +3,13 @@
  * Answers from the coverage with exact quotes and their sources. The interaction is acknowledged (deferred)
  * before any model work, so Discord's 3-second deadline is met however long the answer takes.
  */
-import {
-  ButtonStyle,
-  ComponentType,
-  MessageFlags,
-  SlashCommandBuilder,
-  time,
-  TimestampStyles,
-  type APIActionRowComponent,
-  type APIComponentInMessageActionRow,
-  type ChatInputCommandInteraction,
-  type MessageComponentInteraction,
-} from 'discord.js';
-import type { Answer, Source } from '../src/answer.js';
+import { MessageFlags, SlashCommandBuilder, time, TimestampStyles, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
+import type { Answer } from '../src/answer.js';
+import { answerMessage, startAnswerSession } from '../src/bot/answer-message.js';
 import type { Command } from '../src/bot/command.js';
 import type { BotContext } from '../src/bot/context.js';
-import { decodeArticleChoice, encode, encodeArticleChoice, type CustomIdOf } from '../src/bot/custom-ids.js';
-import { answerEmbed, articleLabel, contentText, LIMITS, trimText } from '../src/bot/format/index.js';
+import { decodeArticleChoice, type CustomIdOf } from '../src/bot/custom-ids.js';
+import { contentText } from '../src/bot/format/index.js';
 import type { Vote } from '../src/bot/feedback.js';
 import { expiredComponents, NO_MENTIONS, notice } from '../src/bot/replies.js';
 import { showArticle } from '../src/bot/source-pages.js';
@@ -41,40 +31,6 @@ export const ANSWER_BUTTONS_EXPIRED = 'The buttons under this answer have expire
 /** Rate limits apply per member of a server (per user in direct messages). */
 function memberKey(interaction: { guildId: string | null; user: { id: string } }): string {
   return `${interaction.guildId ?? 'dm'}:${interaction.user.id}`;
-}
-
-export function answerComponents(answer: Answer, sessionId: string): APIActionRowComponent<APIComponentInMessageActionRow>[] {
-  const rows: APIActionRowComponent<APIComponentInMessageActionRow>[] = [];
-  // Each cited article opens at its first quote; one whose value would not fit the menu is left out.
-  const sources = answer.sources
-    .map((s) => ({ source: s, value: encodeArticleChoice({ articleId: s.articleId, at: answer.passages.find((p) => p.articleId === s.articleId)?.quoteStart }) }))
-    .filter((s): s is { source: Source; value: string } => s.value !== undefined)
-    .slice(0, LIMITS.selectOptions);
-  if (sources.length > 0) {
-    rows.push({
-      type: ComponentType.ActionRow,
-      components: [
-        {
-          type: ComponentType.StringSelect,
-          custom_id: encode({ kind: 'open' }),
-          placeholder: 'Open a cited article…',
-          options: sources.map(({ source: s, value }) => ({
-            label: articleLabel({ title: s.title }, LIMITS.selectLabel),
-            value,
-            ...(s.outlet ? { description: trimText(s.outlet, LIMITS.selectDescription) } : {}),
-          })),
-        },
-      ],
-    });
-  }
-  rows.push({
-    type: ComponentType.ActionRow,
-    components: [
-      { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: encode({ kind: 'vote', session: sessionId, choice: 'up' }), label: 'Helpful', emoji: { name: '👍' } },
-      { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: encode({ kind: 'vote', session: sessionId, choice: 'down' }), label: 'Not helpful', emoji: { name: '👎' } },
-    ],
-  });
-  return rows;
 }
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
@@ -122,23 +78,10 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     await interaction.editReply({ content: contentText(error.message), allowedMentions: NO_MENTIONS });
     return;
   }
-  const session = ctx.answers.create(
-    {
-      answer,
-      passages,
-      private: isPrivate,
-      indexVersion: snapshot.version,
-      model: snapshot.manifest.model.id,
-      votes: new Map(),
-    },
-    () => interaction.editReply({ components: [], allowedMentions: NO_MENTIONS }),
+  const session = startAnswerSession(ctx, { answer, passages, private: isPrivate, snapshot }, () =>
+    interaction.editReply({ components: [], allowedMentions: NO_MENTIONS }),
   );
-  await interaction.editReply({
-    content: '',
-    embeds: [answerEmbed(answer)],
-    components: answerComponents(answer, session.id),
-    allowedMentions: NO_MENTIONS,
-  });
+  await interaction.editReply(answerMessage(answer, session.id));
 }
 
 async function vote(interaction: MessageComponentInteraction, id: CustomIdOf<'vote'>, ctx: BotContext): Promise<void> {

@@ -1,0 +1,78 @@
+/**
+ * An answer as a Discord message, the same wherever it is asked (the /ask command, a follow-up, a channel
+ * mode): the answer embed, the "Open a cited article…" menu and the 👍/👎 buttons, whose session holds what
+ * the buttons' custom ids cannot.
+ */
+import {
+  ButtonStyle,
+  ComponentType,
+  type APIActionRowComponent,
+  type APIComponentInMessageActionRow,
+  type APIEmbed,
+} from 'discord.js';
+import type { Answer, Source } from '../answer.js';
+import type { IndexSnapshot } from '../index/store.js';
+import type { AnswerSession, BotContext } from './context.js';
+import { encode, encodeArticleChoice } from './custom-ids.js';
+import { answerEmbed, articleLabel, LIMITS, trimText } from './format/index.js';
+import { NO_MENTIONS } from './replies.js';
+import type { Session } from './sessions.js';
+
+export interface AnswerMessage {
+  content: string;
+  embeds: APIEmbed[];
+  components: APIActionRowComponent<APIComponentInMessageActionRow>[];
+  allowedMentions: typeof NO_MENTIONS;
+}
+
+/** Remembers an answer for its buttons; `removeButtons` runs when the session expires. */
+export function startAnswerSession(
+  ctx: BotContext,
+  { answer, passages, private: isPrivate, snapshot }: { answer: Answer; passages: number; private: boolean; snapshot: IndexSnapshot },
+  removeButtons: () => Promise<unknown>,
+): Session<AnswerSession> {
+  return ctx.answers.create(
+    { answer, passages, private: isPrivate, indexVersion: snapshot.version, model: snapshot.manifest.model.id, votes: new Map() },
+    removeButtons,
+  );
+}
+
+/** The whole message of an answer whose buttons belong to session `sessionId`. */
+export function answerMessage(answer: Answer, sessionId: string): AnswerMessage {
+  return { content: '', embeds: [answerEmbed(answer)], components: answerComponents(answer, sessionId), allowedMentions: NO_MENTIONS };
+}
+
+export function answerComponents(answer: Answer, sessionId: string): APIActionRowComponent<APIComponentInMessageActionRow>[] {
+  const rows: APIActionRowComponent<APIComponentInMessageActionRow>[] = [];
+  // Each cited article opens at its first quote; one whose value would not fit the menu is left out.
+  const sources = answer.sources
+    .map((s) => ({ source: s, value: encodeArticleChoice({ articleId: s.articleId, at: answer.passages.find((p) => p.articleId === s.articleId)?.quoteStart }) }))
+    .filter((s): s is { source: Source; value: string } => s.value !== undefined)
+    .slice(0, LIMITS.selectOptions);
+  if (sources.length > 0) {
+    rows.push({
+      type: ComponentType.ActionRow,
+      components: [
+        {
+          type: ComponentType.StringSelect,
+          custom_id: encode({ kind: 'open' }),
+          placeholder: 'Open a cited article…',
+          options: sources.map(({ source: s, value }) => ({
+            label: articleLabel({ title: s.title }, LIMITS.selectLabel),
+            value,
+            ...(s.outlet ? { description: trimText(s.outlet, LIMITS.selectDescription) } : {}),
+          })),
+        },
+      ],
+    });
+  }
+  rows.push({
+    type: ComponentType.ActionRow,
+    components: [
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: encode({ kind: 'vote', session: sessionId, choice: 'up' }), label: 'Helpful', emoji: { name: '👍' } },
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: encode({ kind: 'vote', session: sessionId, choice: 'down' }), label: 'Not helpful', emoji: { name: '👎' } },
+    ],
+  });
+  return rows;
+}
+
