@@ -92,6 +92,8 @@ export interface DiscordConfig {
    * Discord recommends more than one shard.
    */
   shards?: number | 'auto';
+  /** This process is one shard started by the sharding manager (discord.js sets SHARDING_MANAGER). */
+  inShard: boolean;
 }
 
 export interface FetchConfig {
@@ -313,6 +315,7 @@ export function configFromEnv(env: Env): Config {
       channelSettingsFile: directory(env, 'CHANNEL_SETTINGS_FILE', 'data/channel-settings.json'),
       questionLog: directory(env, 'QUESTION_LOG', 'data/questions.jsonl'),
       shards: shards(env),
+      inShard: text(env, 'SHARDING_MANAGER') !== undefined,
     },
   };
 }
