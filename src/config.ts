@@ -92,6 +92,11 @@ export interface DiscordConfig {
    * Discord recommends more than one shard.
    */
   shards?: number | 'auto';
+  /**
+   * Base address of Discord's REST API: undefined is Discord itself. Set it to a REST proxy shared by the
+   * shards (which then share one rate limit), or to a fake API in tests.
+   */
+  apiUrl?: string;
   /** This process is one shard started by the sharding manager (discord.js sets SHARDING_MANAGER). */
   inShard: boolean;
 }
@@ -315,6 +320,7 @@ export function configFromEnv(env: Env): Config {
       channelSettingsFile: directory(env, 'CHANNEL_SETTINGS_FILE', 'data/channel-settings.json'),
       questionLog: directory(env, 'QUESTION_LOG', 'data/questions.jsonl'),
       shards: shards(env),
+      apiUrl: text(env, 'DISCORD_API_URL') === undefined ? undefined : webAddress(text(env, 'DISCORD_API_URL')!, 'DISCORD_API_URL').replace(/\/$/, ''),
       inShard: text(env, 'SHARDING_MANAGER') !== undefined,
     },
   };

@@ -3,7 +3,9 @@
  * REST API, and two shards logged in to a fake gateway on 127.0.0.1, each answering the interaction
  * dispatched to it through the fake REST API, from the same index.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import path from 'node:path';
 import { Client, Events, GatewayIntentBits, REST } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { commands } from '../commands/index.js';
@@ -11,9 +13,16 @@ import { createContext } from '../src/bot/context.js';
 import type { QuestionEntry } from '../src/bot/question-log.js';
 import { Router } from '../src/bot/router.js';
 import { planShards, recommendedShardCount } from '../src/bot/shards.js';
-import { configFromEnv, ConfigError } from '../src/config.js';
+import { configFromEnv, ConfigError, PROJECT_ROOT } from '../src/config.js';
 import { buildTestIndex, chatInput, FAKE_BOT_TOKEN, FakeDiscord, memoryLogger, type TestIndex } from './bot-helpers.js';
 import { FakeGateway } from './fake-gateway.js';
+import { TSX } from './helpers.js';
+
+let index: TestIndex;
+beforeAll(async () => {
+  index = await buildTestIndex();
+}, 120_000);
+afterAll(() => index?.cleanup());
 
 describe('when to shard', () => {
   const logger = memoryLogger();
@@ -42,7 +51,6 @@ describe('when to shard', () => {
 });
 
 describe('two shards', () => {
-  let index: TestIndex;
   const api = new FakeDiscord();
   const gateway = new FakeGateway();
   const clients: Client[] = [];
@@ -50,7 +58,6 @@ describe('two shards', () => {
   const answered: [number, string | undefined][] = [];
 
   beforeAll(async () => {
-    index = await buildTestIndex();
     const apiUrl = await api.start();
     api.gateway = { url: await gateway.start(), shards: 2 };
     expect(await recommendedShardCount(new REST({ api: apiUrl, retries: 0 }).setToken(FAKE_BOT_TOKEN))).toBe(2);
@@ -75,7 +82,6 @@ describe('two shards', () => {
     await Promise.all(clients.map((c) => c.destroy()));
     await gateway.stop();
     await api.stop();
-    await index?.cleanup();
   });
 
   it('identify as shard 0 and shard 1 of 2', () => {
@@ -103,4 +109,57 @@ describe('two shards', () => {
       expect(edit.body.embeds[0].fields.length).toBeGreaterThan(0);
     }
   });
+});
+
+describe('npm start with a sharding manager', () => {
+  const api = new FakeDiscord();
+  const gateway = new FakeGateway();
+  let manager: ChildProcess | undefined;
+  let output = '';
+
+  afterAll(async () => {
+    if (manager && manager.exitCode === null) manager.kill('SIGKILL');
+    await gateway.stop();
+    await api.stop();
+  });
+
+  it('starts the two shards Discord recommends, each answers, and all stop on SIGTERM', async () => {
+    const apiUrl = await api.start();
+    api.gateway = { url: await gateway.start(), shards: 2 };
+    const { config } = index;
+    manager = spawn(TSX, [path.join(PROJECT_ROOT, 'commands/start.ts')], {
+      cwd: PROJECT_ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DISCORD_TOKEN: FAKE_BOT_TOKEN,
+        DISCORD_API_URL: apiUrl,
+        EMBEDDINGS_DIR: config.embeddingsDir,
+        FEEDBACK_LOG: config.discord.feedbackLog,
+        QUESTION_LOG: config.discord.questionLog,
+        CHANNEL_SETTINGS_FILE: config.discord.channelSettingsFile,
+      },
+    });
+    manager.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    manager.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    await vi.waitFor(() => expect(output).toContain('All 2 shards are ready.'), { timeout: 150_000, interval: 200 });
+    expect(gateway.identified).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
+
+    const raws = ['What will Kim discuss with Putin?', 'Who is Prigozhin?'].map((question, i) => chatInput('ask', { question }, `75000000000000000${i}`));
+    raws.forEach((raw, shard) => gateway.dispatch(shard, 'INTERACTION_CREATE', raw));
+    for (const raw of raws) {
+      await vi.waitFor(() => expect(api.forInteraction(raw).some((r) => r.method === 'PATCH')).toBe(true), { timeout: 60_000, interval: 100 });
+      expect(api.forInteraction(raw).find((r) => r.method === 'PATCH')!.body.embeds[0].fields.length).toBeGreaterThan(0);
+    }
+
+    const exited = once(manager, 'exit');
+    manager.kill('SIGTERM');
+    const [code] = await exited;
+    expect(code).toBe(0);
+    expect(output.match(/Logged out\. Bye\./g)).toHaveLength(2);
+    expect(output).not.toMatch(/Unexpected error|Unhandled/);
+  }, 240_000);
 });

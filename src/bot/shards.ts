@@ -30,9 +30,9 @@ export async function recommendedShardCount(rest: REST): Promise<number> {
   return gateway.shards;
 }
 
-/** A REST client for `token` with discord.js's defaults (the real API). */
-export function restFor(token: string): REST {
-  return new REST({ retries: 1, timeout: 15_000 }).setToken(token);
+/** A REST client for `token`, on Discord's API unless `api` names another (a proxy). */
+export function restFor(token: string, api?: string): REST {
+  return new REST({ retries: 1, timeout: 15_000, ...(api ? { api } : {}) }).setToken(token);
 }
 
 /**

@@ -145,7 +145,11 @@ export async function startBot(commands: readonly Command[], messageHandlers: re
   titleSearchFor(pipeline.index);
 
   const ctx = createContext(pipeline, config, { logger: log });
-  const client = new Client({ intents: intentsFor(config), allowedMentions: { parse: [] } });
+  const client = new Client({
+    intents: intentsFor(config),
+    allowedMentions: { parse: [] },
+    ...(config.discord.apiUrl ? { rest: { api: config.discord.apiUrl } } : {}),
+  });
   const router = new Router(commands, ctx, messageHandlers);
   router.attach(client);
   client.on(Events.Error, (error) => log.error('Discord client error', { error }));
@@ -176,7 +180,7 @@ async function launch(commands: readonly Command[], messageHandlers: readonly Me
   if (config.discord.inShard) return startBot(commands, messageHandlers);
   const token = checkToken(config.discord.token);
   registerSecret(token);
-  const plan = await planShards(config.discord.shards, () => recommendedShardCount(restFor(token)), log);
+  const plan = await planShards(config.discord.shards, () => recommendedShardCount(restFor(token, config.discord.apiUrl)), log);
   if (!plan.sharded) return startBot(commands, messageHandlers);
   log.info(`Sharding: ${plan.totalShards === 'auto' ? "Discord's recommended number of" : plan.totalShards} shards, one process each.`);
   const manager = await runShardingManager({ file: process.argv[1]!, token, totalShards: plan.totalShards, log });
