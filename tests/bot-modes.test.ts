@@ -226,3 +226,27 @@ describe('slash-only mode', () => {
     expect(await post(`<@${APP_ID}> ${CONFIDENT}`, { channelId: QUIET_CH, mentions: [APP_ID] })).toEqual([]);
   });
 });
+
+describe('the channel settings file', () => {
+  it('keeps the changes another process (a shard) made to the file', async () => {
+    const file = bot.index.config.discord.channelSettingsFile;
+    const mine = new JsonChannelSettings(file);
+    const otherShard = new JsonChannelSettings(file);
+    expect(await mine.mode('200000000000000099', '300000000000000099')).toBe('slash-only'); // read and cached
+    await otherShard.setMode('200000000000000098', '300000000000000098', 'auto');
+    await mine.setMode('200000000000000099', '300000000000000099', 'mention');
+    const fresh = new JsonChannelSettings(file);
+    expect(await fresh.mode('200000000000000098', '300000000000000098')).toBe('auto');
+    expect(await fresh.mode('200000000000000099', '300000000000000099')).toBe('mention');
+    expect(await fresh.mode(GUILD_ID, CHANNEL_ID)).toBe('auto');
+  });
+
+  it('refuses to read a damaged file rather than overwrite it', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const file = `${bot.index.config.discord.channelSettingsFile}.damaged.json`;
+    await writeFile(file, '{"200000000000000002": {"30000');
+    const store = new JsonChannelSettings(file);
+    await expect(store.setMode(GUILD_ID, CHANNEL_ID, 'auto')).rejects.toThrow(/is not valid JSON/);
+    expect(await readFile(file, 'utf8')).toBe('{"200000000000000002": {"30000');
+  });
+});

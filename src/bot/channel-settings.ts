@@ -28,8 +28,10 @@ type Stored = Record<string, Record<string, ChannelMode>>;
 
 /**
  * The settings as one JSON file `{ "<guild id>": { "<channel id>": "<mode>" } }`, read once and rewritten
- * whole (atomically) on each change; changes are applied one at a time. A damaged file is not overwritten:
- * reading it fails with its path, so nothing an admin set is lost silently.
+ * whole (atomically) on each change; changes are applied one at a time, each on the file as it is on disk
+ * then, so shards sharing the file keep each other's changes (a server's settings are changed and read only
+ * by the shard that serves it). A damaged file is not overwritten: reading it fails with its path, so
+ * nothing an admin set is lost silently.
  */
 export class JsonChannelSettings implements ChannelSettingsStore {
   private data?: Promise<Stored>;
@@ -43,7 +45,7 @@ export class JsonChannelSettings implements ChannelSettingsStore {
 
   setMode(guildId: string, channelId: string, mode: ChannelMode): Promise<void> {
     const change = this.queue.then(async () => {
-      const current = await this.load();
+      const current = await readSettings(this.file);
       const next: Stored = { ...current, [guildId]: { ...current[guildId] } };
       if (mode === DEFAULT_CHANNEL_MODE) delete next[guildId]![channelId];
       else next[guildId]![channelId] = mode;
