@@ -3,18 +3,14 @@
  * admins (Manage Server), only to the admin who asked (ephemeral): questions answered and refused, 👎
  * answers with their quotes, and the most common unanswered topics.
  */
-import { InteractionContextType, MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
-import { ADMIN_PERMISSION, allowAdmin } from '../src/bot/admin.js';
+import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
+import { adminCommand, allowAdmin } from '../src/bot/admin.js';
 import type { BotContext } from '../src/bot/context.js';
 import { reportEmbed } from '../src/bot/format/index.js';
 import { NO_MENTIONS } from '../src/bot/replies.js';
 import { DEFAULT_REPORT_DAYS, MAX_REPORT_DAYS, quotesFrom, reportFromLogs } from '../src/report/report.js';
 
-export const data = new SlashCommandBuilder()
-  .setName('coverage-report')
-  .setDescription('What was asked, refused and disliked lately, and which topics the coverage lacks (server admins)')
-  .setDefaultMemberPermissions(ADMIN_PERMISSION)
-  .setContexts(InteractionContextType.Guild)
+export const data = adminCommand('coverage-report', 'What was asked, refused and disliked lately, and which topics the coverage lacks (server admins)')
   .addIntegerOption((o) =>
     o.setName('days').setDescription(`The last how many days (default ${DEFAULT_REPORT_DAYS})`).setMinValue(1).setMaxValue(MAX_REPORT_DAYS),
   );

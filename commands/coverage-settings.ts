@@ -3,17 +3,13 @@
  * How the bot answers in a channel, for server admins (Manage Server): only /ask (the default), also when
  * mentioned, or every new message (every new forum post) when the reader is confident. Replies are ephemeral.
  */
-import { ChannelType, InteractionContextType, SlashCommandBuilder, channelMention, type ChatInputCommandInteraction } from 'discord.js';
-import { ADMIN_PERMISSION, allowAdmin } from '../src/bot/admin.js';
+import { ChannelType, channelMention, type ChatInputCommandInteraction } from 'discord.js';
+import { adminCommand, allowAdmin } from '../src/bot/admin.js';
 import { CHANNEL_MODES, DEFAULT_CHANNEL_MODE, isChannelMode, type ChannelMode } from '../src/bot/channel-settings.js';
 import type { BotContext } from '../src/bot/context.js';
 import { notice } from '../src/bot/replies.js';
 
-export const data = new SlashCommandBuilder()
-  .setName('coverage-settings')
-  .setDescription('How the bot answers in a channel (server admins)')
-  .setDefaultMemberPermissions(ADMIN_PERMISSION)
-  .setContexts(InteractionContextType.Guild)
+export const data = adminCommand('coverage-settings', 'How the bot answers in a channel (server admins)')
   .addSubcommand((s) =>
     s
       .setName('set')

@@ -168,10 +168,11 @@ describe('auto mode', () => {
     expect(await post(CONFIDENT, { channelId: FORUM_POST })).toEqual([]);
   });
 
-  it('skips a member over the rate limit silently', async () => {
+  it('skips a member over the rate limit silently, on a budget apart from /ask', async () => {
     const userId = newUser();
-    for (let i = 0; i < bot.ctx.askLimiter.limit; i++) bot.ctx.askLimiter.take(`${GUILD_ID}:${userId}`);
+    for (let i = 0; i < bot.ctx.askLimiter.limit; i++) await post(OFF_TOPIC, { userId });
     expect(await post(CONFIDENT, { userId })).toEqual([]);
+    expect(bot.ctx.askLimiter.take(`${GUILD_ID}:${userId}`).allowed).toBe(true);
   });
 });
 

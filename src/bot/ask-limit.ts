@@ -5,9 +5,17 @@
 import { time, TimestampStyles } from 'discord.js';
 import type { BotContext } from './context.js';
 
-/** Takes one question from the member's budget; `refusal` is the line to tell them when it is spent. */
-export function takeQuestion(ctx: BotContext, member: { guildId: string | null; userId: string }): { allowed: true } | { allowed: false; refusal: string } {
-  const limit = ctx.askLimiter.take(`${member.guildId ?? 'dm'}:${member.userId}`);
+/**
+ * Takes one question from the member's budget; `refusal` is the line to tell them when it is spent. Messages
+ * read in `auto` channels have a budget of their own (`budget: 'auto'`), so chatting there never keeps a
+ * member from asking with /ask.
+ */
+export function takeQuestion(
+  ctx: BotContext,
+  member: { guildId: string | null; userId: string },
+  budget: 'ask' | 'auto' = 'ask',
+): { allowed: true } | { allowed: false; refusal: string } {
+  const limit = ctx.askLimiter.take(`${budget === 'auto' ? 'auto:' : ''}${member.guildId ?? 'dm'}:${member.userId}`);
   if (limit.allowed) return { allowed: true };
   const again = new Date(Date.now() + limit.retryAfterMs);
   return {

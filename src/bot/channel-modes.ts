@@ -97,7 +97,7 @@ async function answerIfConfident(message: Message<true>, ctx: BotContext): Promi
   const text = message.content.trim();
   // Empty: an image, a sticker, or no Message Content intent. Too long: not a question for the bot.
   if (!text || text.length > ctx.config.retrieval.maxQuestionChars) return;
-  if (!takeQuestion(ctx, { guildId: message.guildId, userId: message.author.id }).allowed) return;
+  if (!takeQuestion(ctx, { guildId: message.guildId, userId: message.author.id }, 'auto').allowed) return;
   const snapshot = ctx.pipeline.index;
   let answer: Answer;
   try {
