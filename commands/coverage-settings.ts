@@ -33,12 +33,12 @@ export const data = adminCommand('coverage-settings', 'How the bot answers in a 
 const DESCRIPTIONS: Record<ChannelMode, string> = {
   'slash-only': 'I answer only `/ask` there.',
   mention: 'I answer `/ask` and messages that mention me there.',
-  auto: "I answer every new message there (every new post in a forum) when I'm confident of the answer, and stay silent otherwise. Mentioning me always gets an answer.",
+  auto: "I answer every new message there (every new post in a forum) when I'm confident of the answer, and stay silent otherwise.",
 };
 
 /** Shown when `auto` is set or listed while the bot cannot read messages. */
 export const NO_MESSAGE_CONTENT =
-  '⚠️ The bot runs without the **Message Content** intent, so it cannot read messages that do not mention it: in `auto` channels it will stay silent except when mentioned. ' +
+  '⚠️ The bot runs without the **Message Content** intent, so it cannot read messages that do not mention it: in `auto` channels it will answer only messages that mention it (when confident) and stay silent on the rest. ' +
   'Its operator can turn the intent on (Developer Portal → Bot → Privileged Gateway Intents, and DISCORD_MESSAGE_CONTENT=true; see docs/DISCORD.md).';
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {

@@ -152,15 +152,24 @@ describe('auto mode', () => {
     expect(await post(CONFIDENT, { bot: true })).toEqual([]);
     expect(await post('')).toEqual([]); // an image alone, or no Message Content intent
     expect(await post(`${CONFIDENT} ${'and more '.repeat(440)}`)).toEqual([]);
+    expect(await post(`<@${APP_ID}>`, { mentions: [APP_ID] })).toEqual([]);
+    expect(await post(`<@${APP_ID}> ${OFF_TOPIC}`, { mentions: [APP_ID] })).toEqual([]);
     expect(await post(CONFIDENT, { channelId: THREAD_IN_AUTO })).toEqual([]);
     // The unsure and off-topic questions are counted, without their text.
     const silent = (await questionLog()).slice(logged);
     expect(silent.map((e) => [e.via, e.outcome])).toEqual([
       ['auto', 'silent'],
       ['auto', 'silent'],
+      ['auto', 'silent'],
     ]);
     expect(JSON.stringify(silent)).not.toContain('Kim');
     expect(JSON.stringify(silent)).not.toContain('banana');
+  });
+
+  it('reads a mention in the question as nothing more', async () => {
+    const sent = replyTo(await post(`<@${APP_ID}> ${CONFIDENT}`, { mentions: [APP_ID] }), CHANNEL_ID).body;
+    expect(JSON.stringify(sent.embeds)).toContain('Kim Jong-un will reportedly travel to Russia');
+    expect((await questionLog()).at(-1)).toMatchObject({ via: 'auto', outcome: 'answered', question: CONFIDENT });
   });
 
   it('answers a new forum post (its starter message), not the messages inside it', async () => {

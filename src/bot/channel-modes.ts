@@ -1,14 +1,14 @@
 /**
  * Answers messages in the channels an admin set to `mention` or `auto` (/coverage-settings;
  * channel-settings.ts), as a message handler (message-handler.ts):
- * - a message that mentions the bot, in a `mention` or `auto` channel (or a thread of one), is a question:
- *   the mention is removed and the rest answered, found or not; a question that cannot be asked (empty,
- *   too long, too fast) gets one polite line;
+ * - in a `mention` channel (or a thread of one), a message that mentions the bot is a question: the mention
+ *   is removed and the rest answered, found or not; a question that cannot be asked (empty, too long, too
+ *   fast) gets one polite line;
  * - in an `auto` channel, every new top-level message, and every new post of a forum (its thread's starter
- *   message), is read as a question and answered only when the reader is confident (found, and confidence
- *   at least AUTO_ANSWER_THRESHOLD). Otherwise the bot stays silent: it never argues, never says it cannot
- *   answer, never answers inside other threads. Without the Message Content intent such messages arrive
- *   empty, and the bot stays silent.
+ *   message), is read as a question (a mention removed) and answered only when the reader is confident
+ *   (found, and confidence at least AUTO_ANSWER_THRESHOLD). Otherwise the bot stays silent: it never argues,
+ *   never says it cannot answer, never answers inside threads. Without the Message Content intent only
+ *   messages that mention the bot carry their text; the others arrive empty, and the bot stays silent.
  * Answers are replies that ping nobody. A channel where the bot may not post (403) is logged without the
  * member's text, and nothing else happens.
  */
@@ -55,12 +55,16 @@ async function handle(message: Message, ctx: BotContext): Promise<boolean> {
   if (mode === 'slash-only') return false;
   const botId = message.client.user?.id;
   // Only a mention written in the message: a reply to the bot's answer also "mentions" it, but is no question.
-  if (botId && mentionPattern(botId).test(message.content)) {
-    await answerMention(message, ctx, message.content.replace(mentionPattern(botId), ' ').trim());
+  const mention = botId ? mentionPattern(botId) : undefined;
+  const mentioned = mention !== undefined && mention.test(message.content);
+  const text = mention ? message.content.replace(mention, ' ').trim() : message.content.trim();
+  if (mode === 'mention') {
+    if (!mentioned) return false;
+    await answerMention(message, ctx, text);
     return true;
   }
-  if (mode !== 'auto' || !place.newTopic) return false;
-  await answerIfConfident(message, ctx);
+  if (!place.newTopic) return false;
+  await answerIfConfident(message, ctx, text);
   return true;
 }
 
@@ -93,9 +97,8 @@ async function answerMention(message: Message<true>, ctx: BotContext, text: stri
   await recordQuestion(ctx, { answer, via: 'mention', userId: message.author.id, private: false });
 }
 
-async function answerIfConfident(message: Message<true>, ctx: BotContext): Promise<void> {
-  const text = message.content.trim();
-  // Empty: an image, a sticker, or no Message Content intent. Too long: not a question for the bot.
+async function answerIfConfident(message: Message<true>, ctx: BotContext, text: string): Promise<void> {
+  // Empty: an image, a sticker, a bare mention, or no Message Content intent. Too long: not a question for the bot.
   if (!text || text.length > ctx.config.retrieval.maxQuestionChars) return;
   if (!takeQuestion(ctx, { guildId: message.guildId, userId: message.author.id }, 'auto').allowed) return;
   const snapshot = ctx.pipeline.index;
