@@ -3,15 +3,17 @@
  * Answers from the coverage with exact quotes and their sources. The interaction is acknowledged (deferred)
  * before any model work, so Discord's 3-second deadline is met however long the answer takes.
  */
-import { MessageFlags, SlashCommandBuilder, time, TimestampStyles, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
+import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
 import type { Answer } from '../src/answer.js';
 import { answerMessage, startAnswerSession } from '../src/bot/answer-message.js';
+import { takeQuestion } from '../src/bot/ask-limit.js';
 import type { Command } from '../src/bot/command.js';
 import type { BotContext } from '../src/bot/context.js';
 import { decodeArticleChoice, type CustomIdOf } from '../src/bot/custom-ids.js';
 import { contentText } from '../src/bot/format/index.js';
 import type { Vote } from '../src/bot/feedback.js';
 import { expiredComponents, NO_MENTIONS, notice } from '../src/bot/replies.js';
+import { recordQuestion } from '../src/bot/question-log.js';
 import { showArticle } from '../src/bot/source-pages.js';
 import { periodFromBounds, type Period } from '../src/dates.js';
 import { UserFacingError } from '../src/errors.js';
@@ -27,11 +29,6 @@ export const data = new SlashCommandBuilder()
   .addStringOption((o) => o.setName('until').setDescription('Only articles published until: 2023-09-30, 2023-09, 2023, or 7d ago').setMaxLength(40));
 
 export const ANSWER_BUTTONS_EXPIRED = 'The buttons under this answer have expired. Ask again with `/ask` to rate a new answer.';
-
-/** Rate limits apply per member of a server (per user in direct messages). */
-function memberKey(interaction: { guildId: string | null; user: { id: string } }): string {
-  return `${interaction.guildId ?? 'dm'}:${interaction.user.id}`;
-}
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const isPrivate = interaction.options.getBoolean('private') ?? false;
@@ -51,15 +48,9 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     await interaction.reply(notice(`${error.message}${advice}`));
     return;
   }
-  const limit = ctx.askLimiter.take(memberKey(interaction));
+  const limit = takeQuestion(ctx, { guildId: interaction.guildId, userId: interaction.user.id });
   if (!limit.allowed) {
-    const again = new Date(Date.now() + limit.retryAfterMs);
-    await interaction.reply(
-      notice(
-        `You're asking faster than I can keep up with: ${ctx.askLimiter.limit} questions per ${ctx.config.discord.askRateWindowSeconds} seconds. ` +
-          `You can ask again ${time(again, TimestampStyles.RelativeTime)}.`,
-      ),
-    );
+    await interaction.reply(notice(limit.refusal));
     return;
   }
 
@@ -82,6 +73,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     interaction.editReply({ components: [], allowedMentions: NO_MENTIONS }),
   );
   await interaction.editReply(answerMessage(answer, session.id));
+  await recordQuestion(ctx, { answer, via: 'ask', userId: interaction.user.id, private: isPrivate });
 }
 
 async function vote(interaction: MessageComponentInteraction, id: CustomIdOf<'vote'>, ctx: BotContext): Promise<void> {

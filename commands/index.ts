@@ -5,6 +5,8 @@
  */
 import type { Command } from '../src/bot/command.js';
 import * as ask from './ask.js';
+import * as coverageReport from './coverage-report.js';
+import * as coverageSettings from './coverage-settings.js';
 import * as source from './source.js';
 
-export const commands: readonly Command[] = [ask, source];
+export const commands: readonly Command[] = [ask, source, coverageSettings, coverageReport];

@@ -78,6 +78,27 @@ export interface DiscordConfig {
    * messages that mention it.
    */
   messageContent: boolean;
+  /**
+   * The reader confidence an answer needs before the bot posts it unasked in a channel set to `auto`: stricter
+   * than `reader.threshold`, since a wrong answer nobody asked for is worse than silence.
+   */
+  autoThreshold: number;
+  /** Channel modes set with /coverage-settings (a JSON file). */
+  channelSettingsFile: string;
+  /** JSON Lines log of the questions the bot answered or refused, for `npm run report` and /coverage-report. */
+  questionLog: string;
+  /**
+   * Shards for `npm start`: a number, or 'auto' (Discord's recommendation); undefined: one process, unless
+   * Discord recommends more than one shard.
+   */
+  shards?: number | 'auto';
+  /**
+   * Base address of Discord's REST API: undefined is Discord itself. Set it to a REST proxy shared by the
+   * shards (which then share one rate limit), or to a fake API in tests.
+   */
+  apiUrl?: string;
+  /** This process is one shard started by the sharding manager (discord.js sets SHARDING_MANAGER). */
+  inShard: boolean;
 }
 
 export interface FetchConfig {
@@ -216,8 +237,31 @@ function addresses(env: Env, name: string): string[] {
     .map((item) => webAddress(item, name));
 }
 
+/**
+ * The auto mode's default confidence: the SQuAD-calibrated threshold of the reader model file. On the news
+ * tuning set it still answers 76.5 % of the answerable questions, and refuses two thirds of the held-out
+ * near misses that 0.035 answers (docs/EVALUATION.md).
+ */
+export const DEFAULT_AUTO_THRESHOLD = 0.15;
+
+/** A shard count (1-1000) or 'auto'. Inside a shard process discord.js sets SHARDS to the shard's id: not ours. */
+function shards(env: Env): number | 'auto' | undefined {
+  if (text(env, 'SHARDING_MANAGER') !== undefined) return undefined;
+  if (text(env, 'SHARDS')?.toLowerCase() === 'auto') return 'auto';
+  return integer(env, 'SHARDS', undefined, 1, 1000);
+}
+
+function autoThreshold(env: Env, readerThreshold: number): number {
+  const value = decimal(env, 'AUTO_ANSWER_THRESHOLD', Math.max(DEFAULT_AUTO_THRESHOLD, readerThreshold), 0, 1);
+  if (value < readerThreshold) {
+    throw new ConfigError(`AUTO_ANSWER_THRESHOLD (${value}) must not be below READER_THRESHOLD (${readerThreshold}): auto mode is the stricter one.`);
+  }
+  return value;
+}
+
 /** Builds the configuration from an environment; throws ConfigError naming the variable at fault. */
 export function configFromEnv(env: Env): Config {
+  const readerThreshold = decimal(env, 'READER_THRESHOLD', DEFAULT_READER_THRESHOLD, 0, 1);
   return {
     corpusDir: directory(env, 'CORPUS_DIR', 'articles'),
     maxArticleBytes: integer(env, 'MAX_ARTICLE_BYTES', 2 * 1024 * 1024, 1024, 1024 * 1024 * 1024)!,
@@ -249,7 +293,7 @@ export function configFromEnv(env: Env): Config {
     },
     reader: {
       modelFile: path.resolve(PROJECT_ROOT, text(env, 'READER_MODEL') ?? 'models/reader/reader.json'),
-      threshold: decimal(env, 'READER_THRESHOLD', DEFAULT_READER_THRESHOLD, 0, 1),
+      threshold: readerThreshold,
     },
     ingest: {
       feeds: addresses(env, 'FEEDS'),
@@ -272,6 +316,12 @@ export function configFromEnv(env: Env): Config {
       feedbackLog: directory(env, 'FEEDBACK_LOG', 'data/feedback.jsonl'),
       feedbackSalt: secret(env, 'FEEDBACK_SALT', 16),
       messageContent: boolean(env, 'DISCORD_MESSAGE_CONTENT', false),
+      autoThreshold: autoThreshold(env, readerThreshold),
+      channelSettingsFile: directory(env, 'CHANNEL_SETTINGS_FILE', 'data/channel-settings.json'),
+      questionLog: directory(env, 'QUESTION_LOG', 'data/questions.jsonl'),
+      shards: shards(env),
+      apiUrl: text(env, 'DISCORD_API_URL') === undefined ? undefined : webAddress(text(env, 'DISCORD_API_URL')!, 'DISCORD_API_URL').replace(/\/$/, ''),
+      inShard: text(env, 'SHARDING_MANAGER') !== undefined,
     },
   };
 }

@@ -58,3 +58,45 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
     throw error;
   }
 }
+
+/**
+ * A JSON Lines file that values are appended to one at a time (so lines never interleave), created with its
+ * folder when needed, readable by its owner only.
+ */
+export class JsonLinesFile<T> {
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(readonly file: string) {}
+
+  append(value: T): Promise<void> {
+    const line = `${JSON.stringify(value)}\n`;
+    const write = this.queue.then(async () => {
+      await ensureDir(path.dirname(this.file));
+      await fs.appendFile(this.file, line, { encoding: 'utf8', mode: 0o600 });
+    });
+    this.queue = write.catch(() => undefined);
+    return write;
+  }
+
+  /** Every value in the file (none when it does not exist yet); a damaged line is skipped and counted. */
+  async readAll(): Promise<{ values: T[]; damaged: number }> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { values: [], damaged: 0 };
+      throw error;
+    }
+    const values: T[] = [];
+    let damaged = 0;
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        values.push(JSON.parse(line) as T);
+      } catch {
+        damaged++;
+      }
+    }
+    return { values, damaged };
+  }
+}

@@ -11,7 +11,9 @@ import path from 'node:path';
 import {
   ApplicationCommandOptionType,
   ApplicationCommandType,
+  ChannelType,
   Client,
+  ClientUser,
   ComponentType,
   InteractionType,
   type APIEmbed,
@@ -28,6 +30,7 @@ import { loadEmbedder, type Embedder } from '../src/embedder.js';
 import { buildIndex } from '../src/index/build.js';
 import { openPipeline, type Pipeline } from '../src/pipeline.js';
 import type { Logger } from '../src/bot/log.js';
+import type { MessageHandler } from '../src/bot/message-handler.js';
 
 export const APP_ID = '100000000000000001';
 export const GUILD_ID = '200000000000000002';
@@ -79,6 +82,10 @@ export class FakeDiscord {
   private seq = 0;
   /** When set, the next callback for this interaction id fails with this status (to simulate Discord errors). */
   failCallbacks = new Map<string, number>();
+  /** Channels where posting fails with this status (403: the bot lost its permissions there). */
+  failChannels = new Map<string, number>();
+  /** What GET /gateway/bot answers (the gateway's address and the recommended shard count). */
+  gateway = { url: 'wss://gateway.invalid', shards: 1 };
 
   async start(): Promise<string> {
     this.server = http.createServer((req, res) => {
@@ -121,6 +128,15 @@ export class FakeDiscord {
     }
     if (req.method === 'PATCH' && /^\/webhooks\/\d+\/[^/]+\/messages\/[@\w]+$/.test(route)) return json(200, fakeMessage(body));
     if (req.method === 'POST' && /^\/webhooks\/\d+\/[^/]+$/.test(route)) return json(200, fakeMessage(body));
+    const channelMessage = /^\/channels\/(\d+)\/messages(?:\/(\d+))?$/.exec(route);
+    if (channelMessage && (req.method === 'POST' || req.method === 'PATCH')) {
+      const status = this.failChannels.get(channelMessage[1]!);
+      if (status) return json(status, { message: 'Missing Permissions', code: 50013 });
+      return json(200, { ...fakeMessage(body), channel_id: channelMessage[1], webhook_id: undefined, ...(channelMessage[2] ? { id: channelMessage[2] } : {}) });
+    }
+    if (req.method === 'GET' && route === '/gateway/bot') {
+      return json(200, { ...this.gateway, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 16 } });
+    }
     if (req.method === 'DELETE') {
       res.writeHead(204).end();
       return;
@@ -156,6 +172,7 @@ function base(userId: string) {
     version: 1,
     guild_id: GUILD_ID,
     channel_id: CHANNEL_ID,
+    channel: { id: CHANNEL_ID, type: 0 },
     member: {
       user: { id: userId, username: `user${userId.slice(-4)}`, discriminator: '0', avatar: null, global_name: null },
       roles: [],
@@ -261,7 +278,13 @@ export interface TestIndex {
 /** The real corpus plus `extra` articles, embedded with the real model into a temporary folder. */
 export async function buildTestIndex(extra: Article[] = [], env: Record<string, string> = {}): Promise<TestIndex> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'coverage-bot-test-'));
-  const config = configFromEnv({ EMBEDDINGS_DIR: path.join(dir, 'embeddings'), FEEDBACK_LOG: path.join(dir, 'feedback.jsonl'), ...env });
+  const config = configFromEnv({
+    EMBEDDINGS_DIR: path.join(dir, 'embeddings'),
+    FEEDBACK_LOG: path.join(dir, 'feedback.jsonl'),
+    QUESTION_LOG: path.join(dir, 'questions.jsonl'),
+    CHANNEL_SETTINGS_FILE: path.join(dir, 'channel-settings.json'),
+    ...env,
+  });
   const corpus = await loadCorpus(config.corpusDir);
   const embedder = await loadEmbedder(config.embedding);
   const articles = [...corpus.articles, ...extra];
@@ -342,13 +365,13 @@ export interface RunningBot {
 }
 
 /** The real index (with the long test article), a fake Discord API, and a client routed to the commands. */
-export async function startBot(options: { now: () => number; logger: Logger }): Promise<RunningBot> {
-  const index = await buildTestIndex([longArticle()]);
+export async function startBot(options: { now: () => number; logger: Logger; messageHandlers?: MessageHandler[]; env?: Record<string, string> }): Promise<RunningBot> {
+  const index = await buildTestIndex([longArticle()], options.env);
   const api = new FakeDiscord();
   const apiUrl = await api.start();
   const client = fakeClient(apiUrl);
   const ctx = createContext(index.pipeline, index.config, options);
-  const router = new Router(commands, ctx);
+  const router = new Router(commands, ctx, options.messageHandlers);
   router.attach(client);
   return { index, api, apiUrl, client, ctx, router };
 }
@@ -379,18 +402,39 @@ export function callbackOf(requests: RecordedRequest[]): RecordedRequest {
 
 let gatewayMessageCounter = 0;
 
-/** The guild and text channel of the tests, put in the client's cache as the gateway's GUILD_CREATE would. */
-export function cacheGuildChannel(client: Client, channelId = CHANNEL_ID): void {
+/** The guild and a channel of the tests (a text channel unless `type` says otherwise), cached as GUILD_CREATE would. */
+export function cacheGuildChannel(client: Client, channelId = CHANNEL_ID, type: ChannelType = ChannelType.GuildText): void {
   const guilds = (client.guilds as unknown as { _add(data: unknown): any });
   const guild = client.guilds.cache.get(GUILD_ID) ?? guilds._add({ id: GUILD_ID, name: 'Newsroom', owner_id: '700000000000000009', roles: [], emojis: [], channels: [], members: [], features: [] });
-  (client.channels as unknown as { _add(data: unknown, guild: unknown): unknown })._add({ id: channelId, type: 0, guild_id: GUILD_ID, name: 'news', position: 0, permission_overwrites: [] }, guild);
+  (client.channels as unknown as { _add(data: unknown, guild: unknown): unknown })._add({ id: channelId, type, guild_id: GUILD_ID, name: 'news', position: 0, permission_overwrites: [] }, guild);
+}
+
+/** A thread of `parentId` (a forum post when the parent is a forum), cached as THREAD_CREATE would. */
+export function cacheThread(client: Client, threadId: string, parentId: string): void {
+  const guild = client.guilds.cache.get(GUILD_ID);
+  (client.channels as unknown as { _add(data: unknown, guild: unknown): unknown })._add(
+    { id: threadId, type: ChannelType.PublicThread, guild_id: GUILD_ID, parent_id: parentId, name: 'a post', owner_id: '700000000000000001', thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false } },
+    guild,
+  );
+}
+
+/** The client's own user, as READY would set it (a client of the kit never logs in). */
+export function setBotUser(client: Client): void {
+  (client as unknown as { user: ClientUser }).user = new (ClientUser as unknown as new (c: Client, data: unknown) => ClientUser)(client, {
+    id: APP_ID,
+    username: 'coverage-bot',
+    discriminator: '0000',
+    avatar: null,
+    bot: true,
+    global_name: null,
+  });
 }
 
 /** A MESSAGE_CREATE payload as the gateway sends it: a member posting `content` in a channel of the test guild. */
-export function gatewayMessage(content: string, options: { userId?: string; channelId?: string; bot?: boolean; mentions?: string[] } = {}) {
+export function gatewayMessage(content: string, options: { userId?: string; channelId?: string; bot?: boolean; mentions?: string[]; id?: string } = {}) {
   const userId = options.userId ?? '700000000000000001';
   return {
-    id: String(800000000000000000n + BigInt(++gatewayMessageCounter)),
+    id: options.id ?? String(800000000000000000n + BigInt(++gatewayMessageCounter)),
     channel_id: options.channelId ?? CHANNEL_ID,
     guild_id: GUILD_ID,
     author: { id: userId, username: `user${userId.slice(-4)}`, discriminator: '0', avatar: null, global_name: null, ...(options.bot ? { bot: true } : {}) },

@@ -169,7 +169,7 @@ describe('deploy-commands', () => {
   it('registers exactly the commands the router handles, per guild or globally', async () => {
     const rest = () => new REST({ api: apiUrl, retries: 0 });
     const guild = await deployCommands(commands, { token: FAKE_BOT_TOKEN, clientId: APP_ID, guildId: GUILD_ID, rest: rest() });
-    expect(guild).toEqual({ names: ['ask', 'source'], scope: 'guild' });
+    expect(guild).toEqual({ names: ['ask', 'source', 'coverage-settings', 'coverage-report'], scope: 'guild' });
     const put = api.requests.filter((r) => r.method === 'PUT').at(-1)!;
     expect(put.path).toBe(`/applications/${APP_ID}/guilds/${GUILD_ID}/commands`);
     expect(put.headers.authorization).toBe(`Bot ${FAKE_BOT_TOKEN}`);

@@ -6,8 +6,10 @@ import type { Answer } from '../answer.js';
 import type { Config } from '../config.js';
 import type { Article } from '../corpus/types.js';
 import type { Pipeline } from '../pipeline.js';
+import { JsonChannelSettings, type ChannelSettingsStore } from './channel-settings.js';
 import { FeedbackLog, type FeedbackSink, type Vote } from './feedback.js';
 import { consoleLogger, type Logger } from './log.js';
+import { QuestionLog, type QuestionSink } from './question-log.js';
 import { RateLimiter } from './rate-limit.js';
 import { SessionStore } from './sessions.js';
 
@@ -35,6 +37,10 @@ export interface BotContext {
   config: Config;
   askLimiter: RateLimiter;
   feedback: FeedbackSink;
+  /** Questions answered or refused, for the maintainers' report (question-log.ts). */
+  questions: QuestionSink;
+  /** Each channel's mode: slash-only, mention or auto (channel-settings.ts). */
+  channelSettings: ChannelSettingsStore;
   answers: SessionStore<AnswerSession>;
   pages: SessionStore<PageSession>;
   logger: Logger;
@@ -49,6 +55,8 @@ export interface ContextOptions {
   now?: () => number;
   logger?: Logger;
   feedback?: FeedbackSink;
+  questions?: QuestionSink;
+  channelSettings?: ChannelSettingsStore;
 }
 
 export function createContext(pipeline: Pipeline, config: Config, options: ContextOptions = {}): BotContext {
@@ -60,6 +68,8 @@ export function createContext(pipeline: Pipeline, config: Config, options: Conte
     config,
     askLimiter: new RateLimiter(config.discord.askRateLimit, config.discord.askRateWindowSeconds * 1000, now),
     feedback: options.feedback ?? new FeedbackLog(config.discord.feedbackLog, config.discord.feedbackSalt),
+    questions: options.questions ?? new QuestionLog(config.discord.questionLog),
+    channelSettings: options.channelSettings ?? new JsonChannelSettings(config.discord.channelSettingsFile),
     answers: new SessionStore<AnswerSession>({ ttlMs: ANSWER_BUTTONS_TTL_MS, now, onError }),
     pages: new SessionStore<PageSession>({ ttlMs: PAGE_BUTTONS_TTL_MS, now, onError }),
     logger,

@@ -7,7 +7,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { ensureDir } from '../files.js';
+import { ensureDir, JsonLinesFile } from '../files.js';
 
 export type Vote = 'up' | 'down';
 
@@ -76,13 +76,15 @@ export function withoutPrivateText(entry: FeedbackEntry): FeedbackEntry {
 
 /** Appends entries one at a time (so lines never interleave), creating the folder when needed. */
 export class FeedbackLog implements FeedbackSink {
-  private queue: Promise<void> = Promise.resolve();
+  private readonly lines: JsonLinesFile<FeedbackEntry>;
   private salt?: Promise<string>;
 
   constructor(
     readonly file: string,
     private readonly configuredSalt?: string,
-  ) {}
+  ) {
+    this.lines = new JsonLinesFile(file);
+  }
 
   async hashUser(userId: string): Promise<string> {
     this.salt ??= loadSalt(this.file, this.configuredSalt);
@@ -91,12 +93,6 @@ export class FeedbackLog implements FeedbackSink {
   }
 
   append(entry: FeedbackEntry): Promise<void> {
-    const line = `${JSON.stringify(withoutPrivateText(entry))}\n`;
-    const write = this.queue.then(async () => {
-      await ensureDir(path.dirname(this.file));
-      await fs.appendFile(this.file, line, { encoding: 'utf8', mode: 0o600 });
-    });
-    this.queue = write.catch(() => undefined);
-    return write;
+    return this.lines.append(withoutPrivateText(entry));
   }
 }

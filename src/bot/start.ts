@@ -4,7 +4,9 @@
  * `npm run embed` first), warms the model up, logs in, and answers /ask and /source. A new index written by
  * `npm run embed` is picked up while running; questions in flight keep the index they started with. With
  * FEEDS set, the feeds are read and the index refreshed every FEED_REFRESH_MINUTES (refresh.ts).
- * SIGINT/SIGTERM stop taking interactions, finish those in flight, and log out.
+ * SIGINT/SIGTERM stop taking interactions, finish those in flight, and log out. With SHARDS set, or when
+ * Discord recommends more than one shard, `runBot` starts a sharding manager instead, whose shard processes
+ * run this same entry file and each start one bot (shards.ts).
  */
 import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits } from 'discord.js';
 import { loadConfig, type Config } from '../config.js';
@@ -17,6 +19,7 @@ import { createContext, type BotContext } from './context.js';
 import { FeedRefresher } from './refresh.js';
 import { consoleLogger, redact, registerSecret } from './log.js';
 import { Router } from './router.js';
+import { planShards, recommendedShardCount, restFor, runShardingManager, stopShards, STOP_MESSAGE } from './shards.js';
 import { titleSearchFor } from './title-search.js';
 
 const RELOAD_EVERY_MS = 5_000;
@@ -108,6 +111,7 @@ function watchIndex(pipeline: Pipeline): NodeJS.Timeout {
 function handleSignals(client: Client, router: Router, ctx: BotContext, timers: NodeJS.Timeout[]): void {
   let stopping = false;
   const stop = async (signal: string) => {
+    if (stopping && signal === 'the sharding manager') return; // the terminal's signal reached the shard first
     if (stopping) {
       log.warn(`${signal} again: exiting now.`);
       process.exit(1);
@@ -124,6 +128,9 @@ function handleSignals(client: Client, router: Router, ctx: BotContext, timers: 
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('message', (message: { type?: unknown } | null) => {
+    if (message?.type === STOP_MESSAGE.type) void stop('the sharding manager');
+  });
 }
 
 /** Loads everything, logs in and serves `commands` until SIGINT/SIGTERM. */
@@ -138,7 +145,11 @@ export async function startBot(commands: readonly Command[], messageHandlers: re
   titleSearchFor(pipeline.index);
 
   const ctx = createContext(pipeline, config, { logger: log });
-  const client = new Client({ intents: intentsFor(config), allowedMentions: { parse: [] } });
+  const client = new Client({
+    intents: intentsFor(config),
+    allowedMentions: { parse: [] },
+    ...(config.discord.apiUrl ? { rest: { api: config.discord.apiUrl } } : {}),
+  });
   const router = new Router(commands, ctx, messageHandlers);
   router.attach(client);
   client.on(Events.Error, (error) => log.error('Discord client error', { error }));
@@ -160,8 +171,29 @@ export async function startBot(commands: readonly Command[], messageHandlers: re
   }
 }
 
+/**
+ * One bot in this process, or a sharding manager whose shards run the entry file that `npm start` ran
+ * (process.argv[1], commands/start.ts), each one bot.
+ */
+async function launch(commands: readonly Command[], messageHandlers: readonly MessageHandler[]): Promise<void> {
+  const config = await loadConfig();
+  if (config.discord.inShard) return startBot(commands, messageHandlers);
+  const token = checkToken(config.discord.token);
+  registerSecret(token);
+  const plan = await planShards(config.discord.shards, () => recommendedShardCount(restFor(token, config.discord.apiUrl)), log);
+  if (!plan.sharded) return startBot(commands, messageHandlers);
+  log.info(`Sharding: ${plan.totalShards === 'auto' ? "Discord's recommended number of" : plan.totalShards} shards, one process each.`);
+  const manager = await runShardingManager({ file: process.argv[1]!, token, totalShards: plan.totalShards, log });
+  const stop = (signal: string) => {
+    log.info(`${signal}: stopping the shards…`);
+    void stopShards(manager).then(() => process.exit(0));
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
 /** The entry point's whole job: start the bot, and on failure print one line (or a bug's stack) and exit 1. */
 export function runBot(commands: readonly Command[], messageHandlers: readonly MessageHandler[] = []): void {
   process.on('unhandledRejection', (error) => log.error('Unhandled rejection', { error }));
-  startBot(commands, messageHandlers).catch((error: unknown) => exitWithError(error, { redact }));
+  launch(commands, messageHandlers).catch((error: unknown) => exitWithError(error, { redact }));
 }

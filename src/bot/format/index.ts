@@ -8,3 +8,4 @@ export * from './budget.js';
 export * from './limits.js';
 export * from './reply.js';
 export * from './text.js';
+export * from './report.js';

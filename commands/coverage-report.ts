@@ -1,0 +1,33 @@
+/**
+ * /coverage-report [days:1-365]: the maintainers' view of the last days (src/report/report.ts), for server
+ * admins (Manage Server), only to the admin who asked (ephemeral): questions answered and refused, 👎
+ * answers with their quotes, and the most common unanswered topics.
+ */
+import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
+import { adminCommand, allowAdmin } from '../src/bot/admin.js';
+import type { BotContext } from '../src/bot/context.js';
+import { reportEmbed } from '../src/bot/format/index.js';
+import { NO_MENTIONS } from '../src/bot/replies.js';
+import { DEFAULT_REPORT_DAYS, MAX_REPORT_DAYS, quotesFrom, reportFromLogs } from '../src/report/report.js';
+
+export const data = adminCommand('coverage-report', 'What was asked, refused and disliked lately, and which topics the coverage lacks (server admins)')
+  .addIntegerOption((o) =>
+    o.setName('days').setDescription(`The last how many days (default ${DEFAULT_REPORT_DAYS})`).setMinValue(1).setMaxValue(MAX_REPORT_DAYS),
+  );
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  if (!(await allowAdmin(interaction))) return;
+  // Reading the logs and embedding the refused questions may take more than Discord's 3 seconds.
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const { pipeline, config } = ctx;
+  const report = await reportFromLogs(
+    { questionLog: config.discord.questionLog, feedbackLog: config.discord.feedbackLog },
+    {
+      days: interaction.options.getInteger('days') ?? DEFAULT_REPORT_DAYS,
+      now: new Date(),
+      embed: (text) => pipeline.embedder.embedQuery(text),
+      quoteOf: quotesFrom(pipeline.index.articles),
+    },
+  );
+  await interaction.editReply({ embeds: [reportEmbed(report)], allowedMentions: NO_MENTIONS });
+}

@@ -1,0 +1,142 @@
+/**
+ * Answers messages in the channels an admin set to `mention` or `auto` (/coverage-settings;
+ * channel-settings.ts), as a message handler (message-handler.ts):
+ * - in a `mention` channel (or a thread of one), a message that mentions the bot is a question: the mention
+ *   is removed and the rest answered, found or not; a question that cannot be asked (empty, too long, too
+ *   fast) gets one polite line;
+ * - in an `auto` channel, every new top-level message, and every new post of a forum (its thread's starter
+ *   message), is read as a question (a mention removed) and answered only when the reader is confident
+ *   (found, and confidence at least AUTO_ANSWER_THRESHOLD). Otherwise the bot stays silent: it never argues,
+ *   never says it cannot answer, never answers inside threads. Without the Message Content intent only
+ *   messages that mention the bot carry their text; the others arrive empty, and the bot stays silent.
+ * Answers are replies that ping nobody. A channel where the bot may not post (403) is logged without the
+ * member's text, and nothing else happens.
+ */
+import { ChannelType, DiscordAPIError, type Message, type MessageReplyOptions } from 'discord.js';
+import type { Answer } from '../answer.js';
+import { QuestionError, validateQuestion } from '../pipeline.js';
+import { answerMessage, startAnswerSession } from './answer-message.js';
+import { takeQuestion } from './ask-limit.js';
+import type { BotContext } from './context.js';
+import type { MessageHandler } from './message-handler.js';
+import { recordQuestion } from './question-log.js';
+import { NO_MENTIONS } from './replies.js';
+import { contentText } from './format/index.js';
+
+export const EMPTY_MENTION = 'Ask me a question after the mention, for example: “@coverage-bot what did Kim say in Vladivostok?”';
+const REPLY_MENTIONS = { ...NO_MENTIONS, repliedUser: false };
+
+/** Where a message was posted, as far as the modes are concerned. */
+interface Place {
+  /** The channel whose mode applies: the channel itself, or the parent of a thread. */
+  channelId: string;
+  /** A channel's own message or a forum post's starter message (never a message inside a thread). */
+  newTopic: boolean;
+}
+
+function placeOf(message: Message<true>): Place | undefined {
+  const channel = message.channel;
+  if (!channel.isThread()) return { channelId: channel.id, newTopic: true };
+  if (!channel.parentId) return undefined;
+  const forum = channel.parent?.type === ChannelType.GuildForum || channel.parent?.type === ChannelType.GuildMedia;
+  // A forum post is a thread whose starter message has the thread's id.
+  return { channelId: channel.parentId, newTopic: forum && message.id === channel.id };
+}
+
+function mentionPattern(botId: string): RegExp {
+  return new RegExp(`<@!?${botId}>`, 'g');
+}
+
+async function handle(message: Message, ctx: BotContext): Promise<boolean> {
+  if (!message.inGuild()) return false;
+  const place = placeOf(message);
+  if (!place) return false;
+  const mode = await ctx.channelSettings.mode(message.guildId, place.channelId);
+  if (mode === 'slash-only') return false;
+  const botId = message.client.user?.id;
+  // Only a mention written in the message: a reply to the bot's answer also "mentions" it, but is no question.
+  const mention = botId ? mentionPattern(botId) : undefined;
+  const mentioned = mention !== undefined && mention.test(message.content);
+  const text = mention ? message.content.replace(mention, ' ').trim() : message.content.trim();
+  if (mode === 'mention') {
+    if (!mentioned) return false;
+    await answerMention(message, ctx, text);
+    return true;
+  }
+  if (!place.newTopic) return false;
+  await answerIfConfident(message, ctx, text);
+  return true;
+}
+
+async function answerMention(message: Message<true>, ctx: BotContext, text: string): Promise<void> {
+  let question: string;
+  try {
+    if (!text) throw new QuestionError(EMPTY_MENTION);
+    question = validateQuestion(text, ctx.config.retrieval.maxQuestionChars);
+  } catch (error) {
+    if (!(error instanceof QuestionError)) throw error;
+    const advice = error.message === EMPTY_MENTION ? '' : ' Shorter, focused questions also get better answers.';
+    await send(message, ctx, { content: contentText(`${error.message}${advice}`) });
+    return;
+  }
+  const limit = takeQuestion(ctx, { guildId: message.guildId, userId: message.author.id });
+  if (!limit.allowed) {
+    await send(message, ctx, { content: contentText(limit.refusal) });
+    return;
+  }
+  const snapshot = ctx.pipeline.index;
+  let answer: Answer;
+  try {
+    answer = await ctx.pipeline.ask(question, { passages: ctx.config.retrieval.passages });
+  } catch (error) {
+    if (!(error instanceof QuestionError)) throw error;
+    await send(message, ctx, { content: contentText(error.message) });
+    return;
+  }
+  await reply(message, ctx, answer, snapshot);
+  await recordQuestion(ctx, { answer, via: 'mention', userId: message.author.id, private: false });
+}
+
+async function answerIfConfident(message: Message<true>, ctx: BotContext, text: string): Promise<void> {
+  // Empty: an image, a sticker, a bare mention, or no Message Content intent. Too long: not a question for the bot.
+  if (!text || text.length > ctx.config.retrieval.maxQuestionChars) return;
+  if (!takeQuestion(ctx, { guildId: message.guildId, userId: message.author.id }, 'auto').allowed) return;
+  const snapshot = ctx.pipeline.index;
+  let answer: Answer;
+  try {
+    answer = await ctx.pipeline.ask(validateQuestion(text, ctx.config.retrieval.maxQuestionChars), { passages: ctx.config.retrieval.passages });
+  } catch (error) {
+    if (error instanceof QuestionError) return;
+    throw error;
+  }
+  const confident = answer.found && answer.confidence >= ctx.config.discord.autoThreshold;
+  if (confident) await reply(message, ctx, answer, snapshot);
+  await recordQuestion(ctx, { answer, via: 'auto', userId: message.author.id, private: false, outcome: confident ? 'answered' : 'silent' });
+}
+
+/** Replies with the answer and its buttons (the session removes them when it expires). */
+async function reply(message: Message<true>, ctx: BotContext, answer: Answer, snapshot: BotContext['pipeline']['index']): Promise<void> {
+  let sent: Message | undefined;
+  const session = startAnswerSession(ctx, { answer, passages: ctx.config.retrieval.passages, private: false, snapshot }, async () =>
+    sent?.edit({ components: [], allowedMentions: NO_MENTIONS }),
+  );
+  sent = await send(message, ctx, answerMessage(answer, session.id));
+}
+
+/** A reply that pings nobody; undefined when the bot may not post there (logged without the member's text). */
+async function send(message: Message<true>, ctx: BotContext, payload: MessageReplyOptions): Promise<Message | undefined> {
+  try {
+    return await message.reply({ ...payload, allowedMentions: REPLY_MENTIONS });
+  } catch (error) {
+    if (!(error instanceof DiscordAPIError) || error.status !== 403) throw error;
+    ctx.logger.warn('Cannot answer in this channel: the bot lacks permission there', {
+      guildId: message.guildId,
+      channelId: message.channelId,
+      messageId: message.id,
+      code: error.code,
+    });
+    return undefined;
+  }
+}
+
+export const channelModes: MessageHandler = { name: 'channel-modes', handle };

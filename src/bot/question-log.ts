@@ -1,0 +1,80 @@
+/**
+ * The log of the questions the bot answered or refused (JSON Lines, QUESTION_LOG), read by the maintainers'
+ * report. Each line: when, how the question came (`/ask`, a mention, a channel in `auto` mode), whether it
+ * was answered, the reader's confidence, the articles cited and the asker's pseudonym (the feedback log's).
+ * The question's text is kept only when the answer was public: a private (ephemeral) question is counted,
+ * its text is never written. In `auto` mode a message the bot stayed silent on is counted without its text:
+ * it may not have been a question for the bot at all.
+ */
+import type { Answer } from '../answer.js';
+import { JsonLinesFile } from '../files.js';
+import type { BotContext } from './context.js';
+
+export type QuestionVia = 'ask' | 'mention' | 'auto';
+/** `silent`: a message in an `auto` channel the reader was not confident enough to answer. */
+export type QuestionOutcome = 'answered' | 'refused' | 'silent';
+
+export interface QuestionEntry {
+  timestamp: string;
+  via: QuestionVia;
+  outcome: QuestionOutcome;
+  found: boolean;
+  confidence: number;
+  articleIds: string[];
+  private: boolean;
+  userHash: string;
+  /** Absent for a private question, and for a message the bot stayed silent on. */
+  question?: string;
+}
+
+export interface QuestionSink {
+  append(entry: QuestionEntry): Promise<void>;
+}
+
+/** Whatever builds it, an entry that must not keep text keeps none. */
+export function withoutPrivateQuestion(entry: QuestionEntry): QuestionEntry {
+  if (!entry.private && entry.outcome !== 'silent') return entry;
+  const { question: _question, ...rest } = entry;
+  return rest;
+}
+
+export class QuestionLog implements QuestionSink {
+  private readonly lines: JsonLinesFile<QuestionEntry>;
+
+  constructor(readonly file: string) {
+    this.lines = new JsonLinesFile(file);
+  }
+
+  append(entry: QuestionEntry): Promise<void> {
+    return this.lines.append(withoutPrivateQuestion(entry));
+  }
+
+  async readAll(): Promise<QuestionEntry[]> {
+    return (await this.lines.readAll()).values;
+  }
+}
+
+/**
+ * Records one question; a failure to write is logged (without the question) and never fails the answer.
+ * `outcome` defaults to answered or refused from the answer.
+ */
+export async function recordQuestion(
+  ctx: BotContext,
+  { answer, via, userId, private: isPrivate, outcome }: { answer: Answer; via: QuestionVia; userId: string; private: boolean; outcome?: QuestionOutcome },
+): Promise<void> {
+  try {
+    await ctx.questions.append({
+      timestamp: new Date().toISOString(),
+      via,
+      outcome: outcome ?? (answer.found ? 'answered' : 'refused'),
+      found: answer.found,
+      confidence: Number(answer.confidence.toFixed(4)),
+      articleIds: answer.sources.map((s) => s.articleId),
+      private: isPrivate,
+      userHash: await ctx.feedback.hashUser(userId),
+      question: answer.question,
+    });
+  } catch (error) {
+    ctx.logger.warn('Could not write to the question log', { via, error: error instanceof Error ? error.message : String(error) });
+  }
+}

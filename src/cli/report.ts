@@ -1,0 +1,64 @@
+/**
+ * `npm run report [-- --days N] [--json]`: the maintainers' view of the last N days (default 7), from the
+ * question log (QUESTION_LOG) and the feedback log (FEEDBACK_LOG): questions answered and refused, 👎 answers
+ * with their quotes (read from the current index, when there is one), and the most common unanswered topics.
+ */
+import type { FeedbackCitation } from '../bot/feedback.js';
+import { loadConfig } from '../config.js';
+import { loadEmbedder } from '../embedder.js';
+import { exitWithError } from '../errors.js';
+import { IndexMissingError, loadIndex } from '../index/store.js';
+import { parseDays, quotesFrom, reportFromLogs, reportSummary, type Report } from '../report/report.js';
+import { sanitizeForTerminal, terminalJson } from '../terminal.js';
+import { parseCommandLine } from './args.js';
+
+const USAGE = `Usage: npm run report -- [--days N] [--json]
+
+Options:
+  --days N   the last N days (1-365, default 7)
+  --json     print the report as JSON`;
+
+const clean = (text: string) => sanitizeForTerminal(text, { keepNewlines: false });
+
+export function formatReport(report: Report): string {
+  const lines = [`Coverage report: ${report.since.slice(0, 10)} to ${report.until.slice(0, 10)} (${report.days} days)`, '', ...reportSummary(report), ''];
+  lines.push('Most common unanswered topics:');
+  if (report.unanswered.length === 0) lines.push('  none: every public question was answered (or none was asked)');
+  for (const [i, topic] of report.unanswered.entries()) {
+    lines.push(`  ${i + 1}. ${clean(topic.label)} (${topic.count})`, ...topic.examples.map((e) => `       - ${clean(e)}`));
+  }
+  lines.push('', `Answers voted 👎 (${report.downvoted.length} public):`);
+  for (const answer of report.downvoted) {
+    lines.push(`  ${answer.timestamp.slice(0, 16).replace('T', ' ')}  ${clean(answer.question)}`);
+    lines.push(...(answer.quotes.length ? answer.quotes.map((q) => `       “${clean(q)}”`) : ['       (the quoted articles are no longer in the index)']));
+  }
+  return lines.join('\n');
+}
+
+/** The quotes of the current index, or none when no index was built yet. */
+async function quoteSource(config: Awaited<ReturnType<typeof loadConfig>>): Promise<((c: FeedbackCitation) => string | undefined) | undefined> {
+  try {
+    return quotesFrom((await loadIndex(config.embeddingsDir, config.hnsw)).articles);
+  } catch (error) {
+    if (error instanceof IndexMissingError) return undefined;
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseCommandLine({ options: { days: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }, 'npm run report');
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const days = parseDays(values.days);
+  const config = await loadConfig();
+  const embedder = await loadEmbedder(config.embedding);
+  const report = await reportFromLogs(
+    { questionLog: config.discord.questionLog, feedbackLog: config.discord.feedbackLog },
+    { days, now: new Date(), embed: (text) => embedder.embedQuery(text), quoteOf: await quoteSource(config) },
+  );
+  console.log(values.json ? terminalJson(report, 2) : formatReport(report));
+}
+
+main().catch((error: unknown) => exitWithError(error));

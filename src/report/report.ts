@@ -1,0 +1,121 @@
+/**
+ * The maintainers' view of the last N days (`npm run report`, /coverage-report): questions answered and
+ * refused, the 👎 answers with their quotes, and the most common topics of the questions the coverage could
+ * not answer, so maintainers know which coverage to add. Read from the question log (question-log.ts) and
+ * the feedback log (feedback.ts). Private questions and private answers are counted; no text of theirs is
+ * stored, so none is shown.
+ */
+import type { FeedbackCitation, FeedbackEntry } from '../bot/feedback.js';
+import type { Article } from '../corpus/types.js';
+import { JsonLinesFile } from '../files.js';
+import type { QuestionEntry } from '../bot/question-log.js';
+import { UserFacingError } from '../errors.js';
+import { clusterTopics, type Topic } from './topics.js';
+
+export const MAX_REPORT_DAYS = 365;
+export const DEFAULT_REPORT_DAYS = 7;
+const DAY_MS = 86_400_000;
+
+export class ReportError extends UserFacingError {
+  override name = 'ReportError';
+}
+
+/** A number of days from a command line or an option: a whole number from 1 to 365. */
+export function parseDays(raw: string | number | undefined, what = '--days'): number {
+  if (raw === undefined) return DEFAULT_REPORT_DAYS;
+  const days = Number(raw);
+  if (!Number.isInteger(days) || days < 1 || days > MAX_REPORT_DAYS) {
+    throw new ReportError(`${what} must be a whole number of days from 1 to ${MAX_REPORT_DAYS} (got "${String(raw).slice(0, 40)}").`);
+  }
+  return days;
+}
+
+export interface DownvotedAnswer {
+  timestamp: string;
+  question: string;
+  /** The quoted sentences, when the articles are still in the index. */
+  quotes: string[];
+}
+
+export interface Report {
+  days: number;
+  since: string;
+  until: string;
+  questions: { total: number; answered: number; refused: number; private: number; silent: number };
+  votes: { up: number; down: number; privateDown: number };
+  /** Public 👎 answers, most recent first. */
+  downvoted: DownvotedAnswer[];
+  /** Topics of the public questions the coverage could not answer, largest first. */
+  unanswered: Topic[];
+}
+
+/** The counts of a report, one line each; shared by the CLI and /coverage-report. */
+export function reportSummary(report: Report): string[] {
+  const { questions: q, votes: v } = report;
+  return [
+    `Questions: ${q.total} (${q.answered} answered, ${q.refused} refused; ${q.private} private, counted without their text)`,
+    ...(q.silent ? [`Messages in auto channels left unanswered (not confident): ${q.silent}`] : []),
+    `Votes: ${v.up} 👍, ${v.down} 👎${v.privateDown ? ` (${v.privateDown} on private answers, without text)` : ''}`,
+  ];
+}
+
+export interface ReportInput {
+  questions: QuestionEntry[];
+  feedback: FeedbackEntry[];
+  days: number;
+  now: Date;
+  embed: (text: string) => Promise<Float32Array>;
+  /** The quoted sentence of a citation, from the current index; undefined when the article is gone. */
+  quoteOf?: (citation: FeedbackCitation) => string | undefined;
+}
+
+export async function buildReport({ questions, feedback, days, now, embed, quoteOf }: ReportInput): Promise<Report> {
+  const since = new Date(now.getTime() - days * DAY_MS);
+  const within = (e: { timestamp: string }) => {
+    const t = Date.parse(e.timestamp);
+    return t >= since.getTime() && t <= now.getTime();
+  };
+  const asked = questions.filter(within);
+  const votes = feedback.filter(within);
+  const down = votes.filter((v) => v.vote === 'down');
+  const refusedTexts = asked.filter((q) => q.outcome === 'refused' && !q.private && q.question).map((q) => q.question!);
+  return {
+    days,
+    since: since.toISOString(),
+    until: now.toISOString(),
+    questions: {
+      total: asked.filter((q) => q.outcome !== 'silent').length,
+      answered: asked.filter((q) => q.outcome === 'answered').length,
+      refused: asked.filter((q) => q.outcome === 'refused').length,
+      private: asked.filter((q) => q.private).length,
+      silent: asked.filter((q) => q.outcome === 'silent').length,
+    },
+    votes: { up: votes.length - down.length, down: down.length, privateDown: down.filter((v) => v.settings.private).length },
+    downvoted: down
+      .filter((v) => !v.settings.private && v.question)
+      .reverse()
+      .map((v) => ({
+        timestamp: v.timestamp,
+        question: v.question!,
+        quotes: v.citations.map((c) => quoteOf?.(c)).filter((q): q is string => q !== undefined),
+      })),
+    unanswered: await clusterTopics(refusedTexts, embed),
+  };
+}
+
+/** The quote of a citation, read from the articles of an index. */
+export function quotesFrom(articles: ReadonlyMap<string, Article>): (citation: FeedbackCitation) => string | undefined {
+  return (c) => articles.get(c.articleId)?.text.slice(c.quoteStart, c.quoteEnd) || undefined;
+}
+
+/** The report of the last `days` days from the question log and the feedback log (files that may not exist yet). */
+export async function reportFromLogs(
+  files: { questionLog: string; feedbackLog: string },
+  input: Omit<ReportInput, 'questions' | 'feedback'>,
+): Promise<Report> {
+  const [questions, feedback] = await Promise.all([
+    new JsonLinesFile<QuestionEntry>(files.questionLog).readAll(),
+    new JsonLinesFile<FeedbackEntry>(files.feedbackLog).readAll(),
+  ]);
+  return buildReport({ ...input, questions: questions.values, feedback: feedback.values });
+}

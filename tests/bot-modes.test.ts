@@ -1,0 +1,262 @@
+/**
+ * Channel modes end to end: /coverage-settings through discord.js's interaction objects, and messages as the
+ * gateway delivers them, answered by the real pipeline on a real index through the fake Discord API.
+ */
+import { readFile } from 'node:fs/promises';
+import { ApplicationCommandOptionType, ChannelType, PermissionFlagsBits } from 'discord.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NO_MESSAGE_CONTENT } from '../commands/coverage-settings.js';
+import { ADMINS_ONLY } from '../src/bot/admin.js';
+import { channelModes, EMPTY_MENTION } from '../src/bot/channel-modes.js';
+import { JsonChannelSettings } from '../src/bot/channel-settings.js';
+import type { QuestionEntry } from '../src/bot/question-log.js';
+import {
+  APP_ID,
+  cacheGuildChannel,
+  cacheThread,
+  callbackOf,
+  CHANNEL_ID,
+  chatInput,
+  deliverMessage,
+  EPHEMERAL,
+  GUILD_ID,
+  gatewayMessage,
+  memoryLogger,
+  runInteraction,
+  setBotUser,
+  startBot,
+  stopBot,
+  type RecordedRequest,
+  type RunningBot,
+} from './bot-helpers.js';
+
+const CONFIDENT = 'What will Kim discuss with Putin?'; // found, confidence ≈ 0.30
+const UNSURE = 'Where did Kim and Putin meet?'; // found, confidence ≈ 0.13: answered by /ask, not in auto
+const OFF_TOPIC = 'What is the recipe for banana bread?';
+
+const MENTION_CH = '300000000000000011';
+const FORUM_CH = '300000000000000012';
+const QUIET_CH = '300000000000000013';
+const THREAD_IN_AUTO = '300000000000000014';
+const FORUM_POST = '300000000000000015';
+const LOCKED_CH = '300000000000000016';
+
+const logger = memoryLogger();
+let bot: RunningBot;
+let userSeq = 0;
+const newUser = () => String(720000000000000000n + BigInt(++userSeq));
+
+beforeAll(async () => {
+  bot = await startBot({ now: Date.now, logger, messageHandlers: [channelModes] });
+  setBotUser(bot.client);
+  cacheGuildChannel(bot.client);
+  for (const id of [MENTION_CH, QUIET_CH, LOCKED_CH]) cacheGuildChannel(bot.client, id);
+  cacheGuildChannel(bot.client, FORUM_CH, ChannelType.GuildForum);
+  cacheThread(bot.client, THREAD_IN_AUTO, CHANNEL_ID);
+  cacheThread(bot.client, FORUM_POST, FORUM_CH);
+}, 120_000);
+
+afterAll(() => stopBot(bot));
+
+function settings(sub: 'set' | 'show', values: Record<string, string>, { admin = true, userId = newUser() } = {}) {
+  const raw = chatInput('coverage-settings', {}, userId);
+  raw.data.options = [
+    {
+      name: sub,
+      type: ApplicationCommandOptionType.Subcommand,
+      options: Object.entries(values).map(([name, value]) => ({ name, value, type: ApplicationCommandOptionType.String })),
+    },
+  ] as any;
+  raw.member.permissions = admin ? String(PermissionFlagsBits.ManageGuild) : String(PermissionFlagsBits.SendMessages);
+  return raw;
+}
+
+/** Delivers a message and returns the requests the bot made because of it. */
+async function post(content: string, options: Parameters<typeof gatewayMessage>[1] = {}): Promise<RecordedRequest[]> {
+  const before = bot.api.requests.length;
+  deliverMessage(bot.client, gatewayMessage(content, { userId: newUser(), ...options }));
+  await bot.router.idle();
+  return bot.api.requests.slice(before);
+}
+
+async function questionLog(): Promise<QuestionEntry[]> {
+  const text = await readFile(bot.index.config.discord.questionLog, 'utf8').catch(() => '');
+  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+function replyTo(requests: RecordedRequest[], channelId: string): RecordedRequest {
+  expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual([`POST /channels/${channelId}/messages`]);
+  return requests[0]!;
+}
+
+describe('/coverage-settings', () => {
+  it('refuses a member without Manage Server, and changes nothing', async () => {
+    const requests = await runInteraction(bot.api, bot.router, bot.client, settings('set', { mode: 'auto' }, { admin: false }));
+    const body = callbackOf(requests).body.data;
+    expect(body.content).toBe(ADMINS_ONLY);
+    expect(body.flags & EPHEMERAL).toBe(EPHEMERAL);
+    expect(await bot.ctx.channelSettings.mode(GUILD_ID, CHANNEL_ID)).toBe('slash-only');
+  });
+
+  it('is registered for Manage Server only, in servers', async () => {
+    const { data } = await import('../commands/coverage-settings.js');
+    expect(data.toJSON().default_member_permissions).toBe(String(PermissionFlagsBits.ManageGuild));
+  });
+
+  it('sets a mode for this channel, warns that auto needs Message Content, and keeps it across a restart', async () => {
+    const requests = await runInteraction(bot.api, bot.router, bot.client, settings('set', { mode: 'auto' }));
+    const body = callbackOf(requests).body.data;
+    expect(body.flags & EPHEMERAL).toBe(EPHEMERAL);
+    expect(body.content).toContain(`<#${CHANNEL_ID}> is now \`auto\``);
+    expect(body.content).toContain(NO_MESSAGE_CONTENT);
+    expect(body.allowed_mentions).toEqual({ parse: [] });
+
+    await runInteraction(bot.api, bot.router, bot.client, settings('set', { mode: 'mention' }));
+    await runInteraction(bot.api, bot.router, bot.client, settings('set', { mode: 'auto' }));
+    const restarted = new JsonChannelSettings(bot.index.config.discord.channelSettingsFile);
+    expect(await restarted.mode(GUILD_ID, CHANNEL_ID)).toBe('auto');
+    expect(await restarted.mode(GUILD_ID, QUIET_CH)).toBe('slash-only');
+  });
+
+  it('shows the mode of every channel', async () => {
+    await bot.ctx.channelSettings.setMode(GUILD_ID, MENTION_CH, 'mention');
+    await bot.ctx.channelSettings.setMode(GUILD_ID, FORUM_CH, 'auto');
+    await bot.ctx.channelSettings.setMode(GUILD_ID, LOCKED_CH, 'mention');
+    const body = callbackOf(await runInteraction(bot.api, bot.router, bot.client, settings('show', {}))).body.data;
+    expect(body.content).toContain(`<#${CHANNEL_ID}>: \`auto\``);
+    expect(body.content).toContain(`<#${MENTION_CH}>: \`mention\``);
+    expect(body.content).toContain('Every other channel: `slash-only`');
+  });
+});
+
+describe('auto mode', () => {
+  it('answers a confident question with a reply that pings nobody, and logs it with its text', async () => {
+    const message = gatewayMessage(CONFIDENT, { userId: newUser() });
+    const before = bot.api.requests.length;
+    deliverMessage(bot.client, message);
+    await bot.router.idle();
+    const sent = replyTo(bot.api.requests.slice(before), CHANNEL_ID).body;
+    expect(sent.message_reference).toMatchObject({ message_id: message.id });
+    expect(sent.allowed_mentions).toEqual({ parse: [], replied_user: false });
+    expect(JSON.stringify(sent.embeds)).toContain('Kim Jong-un will reportedly travel to Russia');
+    expect(JSON.stringify(sent.components)).toContain('ask:vote:');
+    const entry = (await questionLog()).at(-1)!;
+    expect(entry).toMatchObject({ via: 'auto', outcome: 'answered', found: true, private: false, question: CONFIDENT });
+    expect(entry.confidence).toBeGreaterThanOrEqual(bot.index.config.discord.autoThreshold);
+  });
+
+  it('stays silent on an unconfident question, an off-topic one, a bot, an image, a long message and inside a thread', async () => {
+    const logged = (await questionLog()).length;
+    expect(await post(UNSURE)).toEqual([]);
+    expect(await post(OFF_TOPIC)).toEqual([]);
+    expect(await post(CONFIDENT, { bot: true })).toEqual([]);
+    expect(await post('')).toEqual([]); // an image alone, or no Message Content intent
+    expect(await post(`${CONFIDENT} ${'and more '.repeat(440)}`)).toEqual([]);
+    expect(await post(`<@${APP_ID}>`, { mentions: [APP_ID] })).toEqual([]);
+    expect(await post(`<@${APP_ID}> ${OFF_TOPIC}`, { mentions: [APP_ID] })).toEqual([]);
+    expect(await post(CONFIDENT, { channelId: THREAD_IN_AUTO })).toEqual([]);
+    // The unsure and off-topic questions are counted, without their text.
+    const silent = (await questionLog()).slice(logged);
+    expect(silent.map((e) => [e.via, e.outcome])).toEqual([
+      ['auto', 'silent'],
+      ['auto', 'silent'],
+      ['auto', 'silent'],
+    ]);
+    expect(JSON.stringify(silent)).not.toContain('Kim');
+    expect(JSON.stringify(silent)).not.toContain('banana');
+  });
+
+  it('reads a mention in the question as nothing more', async () => {
+    const sent = replyTo(await post(`<@${APP_ID}> ${CONFIDENT}`, { mentions: [APP_ID] }), CHANNEL_ID).body;
+    expect(JSON.stringify(sent.embeds)).toContain('Kim Jong-un will reportedly travel to Russia');
+    expect((await questionLog()).at(-1)).toMatchObject({ via: 'auto', outcome: 'answered', question: CONFIDENT });
+  });
+
+  it('answers a new forum post (its starter message), not the messages inside it', async () => {
+    replyTo(await post(CONFIDENT, { channelId: FORUM_POST, id: FORUM_POST }), FORUM_POST);
+    expect(await post(CONFIDENT, { channelId: FORUM_POST })).toEqual([]);
+  });
+
+  it('skips a member over the rate limit silently, on a budget apart from /ask', async () => {
+    const userId = newUser();
+    for (let i = 0; i < bot.ctx.askLimiter.limit; i++) await post(OFF_TOPIC, { userId });
+    expect(await post(CONFIDENT, { userId })).toEqual([]);
+    expect(bot.ctx.askLimiter.take(`${GUILD_ID}:${userId}`).allowed).toBe(true);
+  });
+});
+
+describe('mention mode', () => {
+  const mention = (text: string) => `<@${APP_ID}> ${text}`;
+
+  it('answers a mention without the mention in the question, found or not', async () => {
+    const sent = replyTo(await post(mention(CONFIDENT), { channelId: MENTION_CH, mentions: [APP_ID] }), MENTION_CH).body;
+    expect(JSON.stringify(sent.embeds)).toContain('Kim Jong-un will reportedly travel to Russia');
+    expect((await questionLog()).at(-1)).toMatchObject({ via: 'mention', outcome: 'answered', question: CONFIDENT });
+
+    const refused = replyTo(await post(mention(OFF_TOPIC), { channelId: MENTION_CH, mentions: [APP_ID] }), MENTION_CH).body;
+    expect(JSON.stringify(refused.embeds)).toContain("I couldn't find that in the coverage");
+    expect((await questionLog()).at(-1)).toMatchObject({ via: 'mention', outcome: 'refused', found: false, question: OFF_TOPIC });
+  });
+
+  it('ignores messages without a mention there', async () => {
+    expect(await post(CONFIDENT, { channelId: MENTION_CH })).toEqual([]);
+  });
+
+  it('answers a bare mention, a long message and a member over the limit with one polite line', async () => {
+    const bare = replyTo(await post(`<@${APP_ID}>`, { channelId: MENTION_CH, mentions: [APP_ID] }), MENTION_CH).body;
+    expect(bare.content).toBe(EMPTY_MENTION);
+    expect(bare.allowed_mentions).toEqual({ parse: [], replied_user: false });
+
+    const long = replyTo(await post(mention('why '.repeat(1000)), { channelId: MENTION_CH, mentions: [APP_ID] }), MENTION_CH).body;
+    expect(long.content).toMatch(/characters long; please keep it under 500/);
+    expect(long.embeds ?? []).toEqual([]);
+
+    const userId = newUser();
+    for (let i = 0; i < bot.ctx.askLimiter.limit; i++) bot.ctx.askLimiter.take(`${GUILD_ID}:${userId}`);
+    const limited = replyTo(await post(mention(CONFIDENT), { channelId: MENTION_CH, mentions: [APP_ID], userId }), MENTION_CH).body;
+    expect(limited.content).toMatch(/faster than I can keep up/);
+  });
+
+  it('logs a channel where the bot may not post, without the text, and keeps serving', async () => {
+    bot.api.failChannels.set(LOCKED_CH, 403);
+    const secret = 'What will Kim discuss with Putin in secret?';
+    const requests = await post(mention(secret), { channelId: LOCKED_CH, mentions: [APP_ID] });
+    expect(requests.map((r) => r.method)).toEqual(['POST']);
+    const line = logger.lines.find((l) => l.message.startsWith('Cannot answer in this channel'));
+    expect(line?.meta).toMatchObject({ channelId: LOCKED_CH, code: 50013 });
+    expect(JSON.stringify(logger.lines)).not.toContain('in secret');
+    expect(logger.lines.filter((l) => l.message === 'Message handler failed')).toEqual([]);
+    replyTo(await post(mention(CONFIDENT), { channelId: MENTION_CH, mentions: [APP_ID] }), MENTION_CH);
+  });
+});
+
+describe('slash-only mode', () => {
+  it('ignores messages, mentions included', async () => {
+    expect(await post(CONFIDENT, { channelId: QUIET_CH })).toEqual([]);
+    expect(await post(`<@${APP_ID}> ${CONFIDENT}`, { channelId: QUIET_CH, mentions: [APP_ID] })).toEqual([]);
+  });
+});
+
+describe('the channel settings file', () => {
+  it('keeps the changes another process (a shard) made to the file', async () => {
+    const file = bot.index.config.discord.channelSettingsFile;
+    const mine = new JsonChannelSettings(file);
+    const otherShard = new JsonChannelSettings(file);
+    expect(await mine.mode('200000000000000099', '300000000000000099')).toBe('slash-only'); // read and cached
+    await otherShard.setMode('200000000000000098', '300000000000000098', 'auto');
+    await mine.setMode('200000000000000099', '300000000000000099', 'mention');
+    const fresh = new JsonChannelSettings(file);
+    expect(await fresh.mode('200000000000000098', '300000000000000098')).toBe('auto');
+    expect(await fresh.mode('200000000000000099', '300000000000000099')).toBe('mention');
+    expect(await fresh.mode(GUILD_ID, CHANNEL_ID)).toBe('auto');
+  });
+
+  it('refuses to read a damaged file rather than overwrite it', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const file = `${bot.index.config.discord.channelSettingsFile}.damaged.json`;
+    await writeFile(file, '{"200000000000000002": {"30000');
+    const store = new JsonChannelSettings(file);
+    await expect(store.setMode(GUILD_ID, CHANNEL_ID, 'auto')).rejects.toThrow(/is not valid JSON/);
+    expect(await readFile(file, 'utf8')).toBe('{"200000000000000002": {"30000');
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * The question log written by /ask, and /coverage-report, through discord.js's interaction objects against
+ * the fake Discord API, with the real pipeline on a real index.
+ */
+import { readFile } from 'node:fs/promises';
+import { PermissionFlagsBits } from 'discord.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMINS_ONLY } from '../src/bot/admin.js';
+import { embedProblems } from '../src/bot/format/index.js';
+import type { QuestionEntry } from '../src/bot/question-log.js';
+import {
+  asMessage,
+  buttonClick,
+  callbackOf,
+  chatInput,
+  EPHEMERAL,
+  memoryLogger,
+  runInteraction,
+  startBot,
+  stopBot,
+  type RecordedRequest,
+  type RunningBot,
+} from './bot-helpers.js';
+
+const logger = memoryLogger();
+let bot: RunningBot;
+let userSeq = 0;
+const newUser = () => String(730000000000000000n + BigInt(++userSeq));
+
+beforeAll(async () => {
+  bot = await startBot({ now: Date.now, logger });
+}, 120_000);
+afterAll(() => stopBot(bot));
+
+const run = (raw: any) => runInteraction(bot.api, bot.router, bot.client, raw);
+
+function lastEdit(requests: RecordedRequest[]): RecordedRequest {
+  const edit = requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original')).at(-1);
+  expect(edit).toBeDefined();
+  return edit!;
+}
+
+async function questionLog(): Promise<QuestionEntry[]> {
+  const text = await readFile(bot.index.config.discord.questionLog, 'utf8');
+  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+function report(days: number | undefined, admin: boolean) {
+  const raw = chatInput('coverage-report', days === undefined ? {} : { days }, newUser());
+  raw.member.permissions = admin ? String(PermissionFlagsBits.ManageGuild) : '0';
+  return raw;
+}
+
+describe('the question log of /ask', () => {
+  it('keeps a public question with its text, and a private one and its 👎 without', async () => {
+    await run(chatInput('ask', { question: 'What will Kim discuss with Putin?' }, newUser()));
+    const secret = 'What is the recipe for the minister’s secret banana bread?';
+    const privateAnswer = lastEdit(await run(chatInput('ask', { question: secret, private: true }, newUser())));
+    const down = asMessage(privateAnswer).components.at(-1).components[1].custom_id;
+    await run(buttonClick(down, asMessage(privateAnswer), newUser()));
+
+    const [publicEntry, privateEntry] = (await questionLog()).slice(-2);
+    expect(publicEntry).toMatchObject({ via: 'ask', outcome: 'answered', found: true, private: false, question: 'What will Kim discuss with Putin?' });
+    expect(publicEntry!.articleIds.length).toBeGreaterThan(0);
+    expect(publicEntry!.userHash).toMatch(/^[0-9a-f]{32}$/);
+    expect(privateEntry).toMatchObject({ via: 'ask', outcome: 'refused', found: false, private: true });
+    expect(privateEntry!.question).toBeUndefined();
+    const files = (await readFile(bot.index.config.discord.questionLog, 'utf8')) + (await readFile(bot.index.config.discord.feedbackLog, 'utf8'));
+    expect(files).not.toContain('banana');
+  });
+});
+
+describe('/coverage-report', () => {
+  it('refuses a member without Manage Server', async () => {
+    const body = callbackOf(await run(report(7, false))).body.data;
+    expect(body.content).toBe(ADMINS_ONLY);
+    expect(body.flags & EPHEMERAL).toBe(EPHEMERAL);
+  });
+
+  it('shows an admin the last days privately, in one embed within the limits', async () => {
+    await run(chatInput('ask', { question: 'Who won the shucking contest at the Galway oyster festival?' }, newUser()));
+    const requests = await run(report(3, true));
+    expect(callbackOf(requests).body.data.flags & EPHEMERAL).toBe(EPHEMERAL);
+    const [embed] = lastEdit(requests).body.embeds;
+    expect(embedProblems(embed)).toEqual([]);
+    expect(embed.title).toBe('Coverage report: the last 3 days');
+    expect(embed.description).toContain('Questions: 3 (1 answered, 2 refused; 1 private');
+    expect(embed.description).toMatch(/shucking|oyster|galway/i);
+    expect(embed.description).not.toContain('banana');
+    expect(embed.description).toContain('1 👎 (1 on private answers, without text)');
+  });
+});

@@ -1,0 +1,182 @@
+/**
+ * The maintainers' report: counts, 👎 answers with their quotes, unanswered topics clustered with the real
+ * sentence encoder; private questions counted without their text; the CLI's output and its bad input.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { FeedbackEntry } from '../src/bot/feedback.js';
+import { embedProblems, reportEmbed } from '../src/bot/format/index.js';
+import type { QuestionEntry } from '../src/bot/question-log.js';
+import { QuestionLog } from '../src/bot/question-log.js';
+import type { Embedder } from '../src/embedder.js';
+import { buildReport, parseDays, ReportError, type Report } from '../src/report/report.js';
+import { averageLinkage, labelOf } from '../src/report/topics.js';
+import { runScript, sharedEmbedder, tempDir } from './helpers.js';
+
+const NOW = new Date('2026-11-30T12:00:00Z');
+const PRIVATE_TEXT = 'my secret question about the minister';
+const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOString();
+
+function asked(question: string, outcome: QuestionEntry['outcome'], options: Partial<QuestionEntry> = {}): QuestionEntry {
+  return {
+    timestamp: hoursAgo(5),
+    via: 'ask',
+    outcome,
+    found: outcome === 'answered',
+    confidence: outcome === 'answered' ? 0.3 : 0.01,
+    articleIds: [],
+    private: false,
+    userHash: 'u1',
+    question,
+    ...options,
+  };
+}
+
+const QUESTIONS: QuestionEntry[] = [
+  asked('How do I bake banana bread?', 'refused'),
+  asked('What is the recipe for banana bread?', 'refused'),
+  asked('banana bread recipe with walnuts?', 'refused', { via: 'mention' }),
+  asked('What will the weather be in Tokyo tomorrow?', 'refused'),
+  asked('Is it going to rain in Tokyo this week?', 'refused'),
+  asked('What did the Pope say at Easter?', 'refused'),
+  asked('What will Kim discuss with Putin?', 'answered'),
+  asked(PRIVATE_TEXT, 'refused', { private: true }),
+  asked('What is the banana bread recipe?', 'refused', { timestamp: hoursAgo(24 * 10) }), // outside 7 days
+  asked('ignored chatter', 'silent', { via: 'auto' }),
+];
+
+function vote(vote: 'up' | 'down', options: { question?: string; private?: boolean; timestamp?: string } = {}): FeedbackEntry {
+  return {
+    timestamp: options.timestamp ?? hoursAgo(2),
+    vote,
+    ...(options.question ? { question: options.question, answer: 'an answer' } : {}),
+    found: true,
+    citations: [{ rank: 1, articleId: 'kim-article', chunk: 3, quoteStart: 0, quoteEnd: 20, score: 0.4 }],
+    articleIds: ['kim-article'],
+    settings: { passages: 3, retrievalMode: 'hybrid', indexVersion: 'v1', model: 'm', private: options.private ?? false },
+    userHash: 'u2',
+  };
+}
+
+const FEEDBACK: FeedbackEntry[] = [
+  vote('up', { question: 'What will Kim discuss with Putin?' }),
+  vote('down', { question: 'Where did Kim and Putin meet?' }),
+  vote('down', { private: true }),
+  vote('down', { question: 'An old one', timestamp: hoursAgo(24 * 30) }),
+];
+
+let embedder: Embedder;
+let report: Report;
+
+beforeAll(async () => {
+  embedder = await sharedEmbedder();
+  report = await buildReport({
+    questions: QUESTIONS,
+    feedback: FEEDBACK,
+    days: 7,
+    now: NOW,
+    embed: (text) => embedder.embedQuery(text),
+    quoteOf: (c) => (c.articleId === 'kim-article' ? 'Kim Jong-un will reportedly travel to Russia.' : undefined),
+  });
+}, 120_000);
+
+describe('the report', () => {
+  it('counts the last days questions, a private one without its text', () => {
+    expect(report.questions).toEqual({ total: 8, answered: 1, refused: 7, private: 1, silent: 1 });
+    expect(JSON.stringify(report)).not.toContain('secret question');
+  });
+
+  it('lists the public 👎 answers with their quotes, and counts the private one', () => {
+    expect(report.votes).toEqual({ up: 1, down: 2, privateDown: 1 });
+    expect(report.downvoted).toEqual([{ timestamp: hoursAgo(2), question: 'Where did Kim and Putin meet?', quotes: ['Kim Jong-un will reportedly travel to Russia.'] }]);
+  });
+
+  it('clusters the unanswered questions into topics labelled by their terms, largest first', () => {
+    expect(report.unanswered.map((t) => [t.label, t.count])).toEqual([
+      ['banana · bread · recipe', 3],
+      [expect.stringContaining('tokyo'), 2],
+      [expect.stringContaining('pope'), 1],
+    ]);
+    expect(report.unanswered[0]!.examples).toHaveLength(3);
+  });
+
+  it('fits one embed within Discord limits, however many and long the 👎 answers', () => {
+    const long = 'A very long quoted sentence about the talks, the train and the cosmodrome. '.repeat(40);
+    const big: Report = {
+      ...report,
+      downvoted: Array.from({ length: 30 }, (_, i) => ({ timestamp: hoursAgo(i), question: `Question ${i} ${'why '.repeat(100)}`, quotes: [long, long, `*${long}*`] })),
+    };
+    const embed = reportEmbed(big);
+    expect(embedProblems(embed)).toEqual([]);
+    expect(embed.fields!.length).toBe(8);
+    expect(embed.footer!.text).toContain('22 more');
+    expect(embed.description).toContain('**banana · bread · recipe**: 3 questions');
+  });
+});
+
+describe('clustering', () => {
+  it('merges by average linkage only while the average similarity reaches the threshold', () => {
+    // 0 and 1 are close; 2 is close to 1 but far from 0: average linkage keeps it apart at 0.6.
+    const sim = [
+      [1, 0.9, 0.2],
+      [0.9, 1, 0.7],
+      [0.2, 0.7, 1],
+    ];
+    expect(averageLinkage(sim, [1, 1, 1], 0.6)).toEqual([[0, 1], [2]]);
+    expect(averageLinkage(sim, [1, 1, 1], 0.4)).toEqual([[0, 1, 2]]);
+  });
+
+  it('labels by the terms most questions share, as written', () => {
+    expect(labelOf(['Who is Prigozhin?', "What was Prigozhin's plan?", 'Where is Prigozhin now?'], 1)).toBe('prigozhin');
+  });
+});
+
+describe('days', () => {
+  it('accepts 1 to 365 and refuses anything else in one line', () => {
+    expect(parseDays(undefined)).toBe(7);
+    expect(parseDays('30')).toBe(30);
+    for (const bad of ['0', '366', 'abc', '2.5']) expect(() => parseDays(bad)).toThrow(ReportError);
+  });
+});
+
+describe('the question log', () => {
+  it('never writes the text of a private question, nor of a message the bot stayed silent on', async () => {
+    const file = path.join(tempDir(), 'questions.jsonl');
+    const log = new QuestionLog(file);
+    await log.append(asked(PRIVATE_TEXT, 'refused', { private: true }));
+    await log.append(asked('chatter in an auto channel', 'silent', { via: 'auto' }));
+    await log.append(asked('a public question', 'refused'));
+    const text = await fs.readFile(file, 'utf8');
+    expect(text).not.toContain('secret');
+    expect(text).not.toContain('chatter');
+    expect((await log.readAll()).map((e) => e.question)).toEqual([undefined, undefined, 'a public question']);
+  });
+});
+
+describe('npm run report', () => {
+  it('prints the report of the logs', async () => {
+    const dir = tempDir();
+    const recent = (e: { timestamp: string }) => ({ ...e, timestamp: new Date(Date.now() - 3_600_000).toISOString() });
+    await fs.writeFile(path.join(dir, 'q.jsonl'), QUESTIONS.map((q) => JSON.stringify(recent(q))).join('\n') + '\n');
+    await fs.writeFile(path.join(dir, 'f.jsonl'), FEEDBACK.map((f) => JSON.stringify(recent(f))).join('\n') + '\n');
+    const result = await runScript('src/cli/report.ts', ['--days', '3'], {
+      QUESTION_LOG: path.join(dir, 'q.jsonl'),
+      FEEDBACK_LOG: path.join(dir, 'f.jsonl'),
+      EMBEDDINGS_DIR: path.join(dir, 'no-index'),
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Questions: 9 (1 answered, 8 refused; 1 private');
+    expect(result.stdout).toMatch(/1\. banana · bread · recipe \(4\)/);
+    expect(result.stdout).toContain('Where did Kim and Putin meet?');
+    expect(result.stdout).toContain('(the quoted articles are no longer in the index)');
+    expect(result.stdout).not.toContain('secret question');
+  }, 120_000);
+
+  it('says what is wrong with --days in one line, exit 1', async () => {
+    const result = await runScript('src/cli/report.ts', ['--days', 'lots']);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe('Error: --days must be a whole number of days from 1 to 365 (got "lots").');
+  }, 60_000);
+});
