@@ -81,3 +81,25 @@ describe('retrieval over the shipped coverage', async () => {
     expect(index.articles.get(top.articleId)!.text.slice(top.start, top.end)).toMatch(/Komsomolsk|aviation|aircraft/);
   });
 });
+
+describe('boosting the articles a conversation cited', async () => {
+  const config = testConfig();
+  await buildInto(config);
+  const index = await loadIndex(config.embeddingsDir, config.hnsw);
+  const embedder = await sharedEmbedder();
+  const question = 'What did they discuss?';
+  const vector = await embedder.embedQuery(question);
+  const articlesOf = (hits: { label: number }[]) => hits.map((h) => index.chunks[h.label]!.articleId);
+
+  it('ranks the boosted article higher, brings in nothing new, and ignores ids the index lacks', () => {
+    const plain = retrieve(index, question, vector, { mode: 'hybrid', limit: 20 });
+    // The article the plain ranking places lowest among those it found.
+    const target = articlesOf(plain).at(-1)!;
+    const boosted = retrieve(index, question, vector, { mode: 'hybrid', limit: 20, boostArticles: new Set([target, 'an-article-that-left-the-index']) });
+    const firstAt = (hits: { label: number }[]) => articlesOf(hits).indexOf(target);
+    expect(firstAt(boosted)).toBeGreaterThanOrEqual(0);
+    expect(firstAt(boosted)).toBeLessThan(firstAt(plain));
+    const none = retrieve(index, question, vector, { mode: 'hybrid', limit: 20, boostArticles: new Set(['an-article-that-left-the-index']) });
+    expect(none).toEqual(plain);
+  });
+});
