@@ -3,12 +3,12 @@
  * Answers from the coverage with exact quotes and their sources. The interaction is acknowledged (deferred)
  * before any model work, so Discord's 3-second deadline is met however long the answer takes.
  */
-import { MessageFlags, SlashCommandBuilder, time, TimestampStyles, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
-import type { Answer } from '../src/answer.js';
-import { answerMessage, startAnswerSession } from '../src/bot/answer-message.js';
+import { SlashCommandBuilder, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
+import { answerInteraction } from '../src/bot/answering.js';
 import type { Command } from '../src/bot/command.js';
 import type { BotContext } from '../src/bot/context.js';
 import { decodeArticleChoice, type CustomIdOf } from '../src/bot/custom-ids.js';
+import { openFollowUp } from '../src/bot/follow-up-button.js';
 import { contentText } from '../src/bot/format/index.js';
 import type { Vote } from '../src/bot/feedback.js';
 import { expiredComponents, NO_MENTIONS, notice } from '../src/bot/replies.js';
@@ -28,11 +28,6 @@ export const data = new SlashCommandBuilder()
 
 export const ANSWER_BUTTONS_EXPIRED = 'The buttons under this answer have expired. Ask again with `/ask` to rate a new answer.';
 
-/** Rate limits apply per member of a server (per user in direct messages). */
-function memberKey(interaction: { guildId: string | null; user: { id: string } }): string {
-  return `${interaction.guildId ?? 'dm'}:${interaction.user.id}`;
-}
-
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const isPrivate = interaction.options.getBoolean('private') ?? false;
   const passages = interaction.options.getInteger('passages') ?? ctx.config.retrieval.passages;
@@ -51,37 +46,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     await interaction.reply(notice(`${error.message}${advice}`));
     return;
   }
-  const limit = ctx.askLimiter.take(memberKey(interaction));
-  if (!limit.allowed) {
-    const again = new Date(Date.now() + limit.retryAfterMs);
-    await interaction.reply(
-      notice(
-        `You're asking faster than I can keep up with: ${ctx.askLimiter.limit} questions per ${ctx.config.discord.askRateWindowSeconds} seconds. ` +
-          `You can ask again ${time(again, TimestampStyles.RelativeTime)}.`,
-      ),
-    );
-    return;
-  }
-
-  // Acknowledge first: everything after this may take longer than Discord's 3 seconds.
-  await interaction.deferReply(isPrivate ? { flags: MessageFlags.Ephemeral } : {});
-
-  // `ask` takes the snapshot synchronously when called, so this is the index the answer comes from.
-  const snapshot = ctx.pipeline.index;
-  let answer: Answer;
-  try {
-    answer = await ctx.pipeline.ask(question, { passages, period });
-  } catch (error) {
-    // Only the member's own question is theirs to fix; other expected failures (no index, the model) are the
-    // operator's, whose messages name folders and commands: the router logs them and apologises.
-    if (!(error instanceof QuestionError)) throw error;
-    await interaction.editReply({ content: contentText(error.message), allowedMentions: NO_MENTIONS });
-    return;
-  }
-  const session = startAnswerSession(ctx, { answer, passages, private: isPrivate, snapshot }, () =>
-    interaction.editReply({ components: [], allowedMentions: NO_MENTIONS }),
-  );
-  await interaction.editReply(answerMessage(answer, session.id));
+  await answerInteraction(interaction, ctx, { question, passages, private: isPrivate, period });
 }
 
 async function vote(interaction: MessageComponentInteraction, id: CustomIdOf<'vote'>, ctx: BotContext): Promise<void> {
@@ -140,4 +105,6 @@ async function openArticle(interaction: MessageComponentInteraction, ctx: BotCon
 export const components: Command['components'] = {
   open: (interaction, _id, ctx) => openArticle(interaction, ctx),
   vote,
+  // Under every public answer (also those of "Ask the coverage" and of follow-ups' channel modes).
+  followUp: openFollowUp,
 };

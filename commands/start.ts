@@ -3,7 +3,9 @@
  * where the entry point imports the commands folder) so that src/ never imports commands/; all the work is
  * in src/bot/start.ts.
  */
+import { followUps } from '../src/bot/follow-up-messages.js';
 import { runBot } from '../src/bot/start.js';
 import { commands } from './index.js';
 
-runBot(commands);
+// Message handlers, in the order they are offered a message: follow-ups in conversations first.
+runBot(commands, [followUps]);

@@ -78,6 +78,10 @@ export interface DiscordConfig {
    * messages that mention it.
    */
   messageContent: boolean;
+  /** Earlier turns a follow-up is read with (the conversation keeps no more). */
+  conversationTurns: number;
+  /** A conversation (a thread or a reply chain of follow-ups) ends after this many minutes without one. */
+  conversationMinutes: number;
 }
 
 export interface FetchConfig {
@@ -272,6 +276,8 @@ export function configFromEnv(env: Env): Config {
       feedbackLog: directory(env, 'FEEDBACK_LOG', 'data/feedback.jsonl'),
       feedbackSalt: secret(env, 'FEEDBACK_SALT', 16),
       messageContent: boolean(env, 'DISCORD_MESSAGE_CONTENT', false),
+      conversationTurns: integer(env, 'CONVERSATION_TURNS', 5, 1, 20)!,
+      conversationMinutes: integer(env, 'CONVERSATION_MINUTES', 60, 1, 10_080)!,
     },
   };
 }

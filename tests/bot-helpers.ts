@@ -20,6 +20,7 @@ import {
 import { expect } from 'vitest';
 import { commands } from '../commands/index.js';
 import { createContext, type BotContext } from '../src/bot/context.js';
+import { followUps } from '../src/bot/follow-up-messages.js';
 import { Router } from '../src/bot/router.js';
 import { configFromEnv, type Config } from '../src/config.js';
 import type { Article } from '../src/corpus/types.js';
@@ -48,10 +49,10 @@ export interface RecordedRequest {
 
 let messageCounter = 0;
 
-function fakeMessage(body: any, interactionToken?: string): any {
+function fakeMessage(body: any, interactionToken?: string, channelId = CHANNEL_ID): any {
   return {
     id: String(900000000000000000n + BigInt(++messageCounter)),
-    channel_id: CHANNEL_ID,
+    channel_id: channelId,
     author: { id: APP_ID, username: 'coverage-bot', discriminator: '0000', avatar: null, bot: true, global_name: null },
     content: body?.content ?? '',
     timestamp: new Date().toISOString(),
@@ -72,13 +73,49 @@ function fakeMessage(body: any, interactionToken?: string): any {
   };
 }
 
-/** A small Discord API: records every request and answers like Discord does for interactions. */
+/** Discord's error bodies for the failures the tests ask for. */
+export const UNKNOWN_CHANNEL = { status: 404, code: 10003, message: 'Unknown Channel' };
+export const MISSING_PERMISSIONS = { status: 403, code: 50013, message: 'Missing Permissions' };
+export const MISSING_ACCESS = { status: 403, code: 50001, message: 'Missing Access' };
+
+export interface FailRule {
+  method: string;
+  path: RegExp;
+  error: { status: number; code: number; message: string };
+}
+
+/** A thread channel as Discord returns it (type 11: a public thread), started on message `id` in `parentId`. */
+export function threadChannel(id: string, parentId = CHANNEL_ID, name = 'thread'): any {
+  return {
+    id,
+    type: 11,
+    guild_id: GUILD_ID,
+    parent_id: parentId,
+    name,
+    owner_id: APP_ID,
+    flags: 0,
+    rate_limit_per_user: 0,
+    message_count: 0,
+    member_count: 1,
+    thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false },
+  };
+}
+
+/** A message the bot posted in a channel (not through an interaction): no webhook id; a reply keeps its reference. */
+function channelMessage(body: any, channelId: string): any {
+  const { webhook_id: _webhook, application_id: _application, ...message } = fakeMessage(body, undefined, channelId);
+  return { ...message, ...(body?.message_reference ? { message_reference: body.message_reference, type: 19 } : {}) };
+}
+
+/** A small Discord API: records every request and answers like Discord does for interactions and channels. */
 export class FakeDiscord {
   readonly requests: RecordedRequest[] = [];
   private server?: http.Server;
   private seq = 0;
   /** When set, the next callback for this interaction id fails with this status (to simulate Discord errors). */
   failCallbacks = new Map<string, number>();
+  /** Requests matching a rule fail with its error, as Discord fails them (a deleted thread, lost permissions). */
+  failures: FailRule[] = [];
 
   async start(): Promise<string> {
     this.server = http.createServer((req, res) => {
@@ -119,8 +156,18 @@ export class FakeDiscord {
       res.writeHead(204).end();
       return;
     }
+    const failure = this.failures.find((f) => f.method === req.method && f.path.test(route));
+    if (failure) return json(failure.error.status, { message: failure.error.message, code: failure.error.code });
     if (req.method === 'PATCH' && /^\/webhooks\/\d+\/[^/]+\/messages\/[@\w]+$/.test(route)) return json(200, fakeMessage(body));
     if (req.method === 'POST' && /^\/webhooks\/\d+\/[^/]+$/.test(route)) return json(200, fakeMessage(body));
+    const channel = /^\/channels\/(\d+)\/(typing|messages(?:\/(\d+)(\/threads)?)?)$/.exec(route);
+    if (channel) {
+      const [, channelId, what, messageId, threads] = channel;
+      if (req.method === 'POST' && what === 'typing') return void res.writeHead(204).end();
+      if (req.method === 'POST' && threads) return json(201, threadChannel(messageId!, channelId, body?.name));
+      if (req.method === 'POST' && !messageId) return json(200, channelMessage(body, channelId!));
+      if (req.method === 'PATCH' && messageId) return json(200, { ...channelMessage(body, channelId!), id: messageId });
+    }
     if (req.method === 'DELETE') {
       res.writeHead(204).end();
       return;
@@ -253,8 +300,8 @@ export interface TestIndex {
   embedder: Embedder;
   articles: Article[];
   pipeline: Pipeline;
-  /** Rebuilds the index in the same folder with these extra articles (an incremental build). */
-  rebuild(extra: Article[]): Promise<void>;
+  /** Rebuilds the index in the same folder with these extra articles, without those of `drop` (an incremental build). */
+  rebuild(extra: Article[], drop?: string[]): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -275,8 +322,8 @@ export async function buildTestIndex(extra: Article[] = [], env: Record<string, 
     embedder,
     articles,
     pipeline,
-    rebuild: async (more) => {
-      await build([...articles, ...more]);
+    rebuild: async (more, drop = []) => {
+      await build([...articles.filter((a) => !drop.includes(a.id)), ...more]);
     },
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
@@ -348,7 +395,7 @@ export async function startBot(options: { now: () => number; logger: Logger }): 
   const apiUrl = await api.start();
   const client = fakeClient(apiUrl);
   const ctx = createContext(index.pipeline, index.config, options);
-  const router = new Router(commands, ctx);
+  const router = new Router(commands, ctx, [followUps]);
   router.attach(client);
   return { index, api, apiUrl, client, ctx, router };
 }
@@ -387,7 +434,10 @@ export function cacheGuildChannel(client: Client, channelId = CHANNEL_ID): void 
 }
 
 /** A MESSAGE_CREATE payload as the gateway sends it: a member posting `content` in a channel of the test guild. */
-export function gatewayMessage(content: string, options: { userId?: string; channelId?: string; bot?: boolean; mentions?: string[] } = {}) {
+export function gatewayMessage(
+  content: string,
+  options: { userId?: string; channelId?: string; bot?: boolean; mentions?: string[]; replyTo?: string; attachments?: number } = {},
+) {
   const userId = options.userId ?? '700000000000000001';
   return {
     id: String(800000000000000000n + BigInt(++gatewayMessageCounter)),
@@ -402,11 +452,18 @@ export function gatewayMessage(content: string, options: { userId?: string; chan
     mention_everyone: false,
     mentions: (options.mentions ?? []).map((id) => ({ id, username: 'mentioned', discriminator: '0', avatar: null, global_name: null })),
     mention_roles: [],
-    attachments: [],
+    attachments: Array.from({ length: options.attachments ?? 0 }, (_, i) => ({
+      id: String(810000000000000000n + BigInt(gatewayMessageCounter * 10 + i)),
+      filename: `photo-${i}.png`,
+      size: 1024,
+      url: 'https://cdn.example.com/photo.png',
+      proxy_url: 'https://media.example.com/photo.png',
+      content_type: 'image/png',
+    })),
     embeds: [],
     components: [],
     pinned: false,
-    type: 0,
+    ...(options.replyTo ? { type: 19, message_reference: { message_id: options.replyTo, channel_id: options.channelId ?? CHANNEL_ID, guild_id: GUILD_ID } } : { type: 0 }),
     flags: 0,
   };
 }
@@ -414,4 +471,13 @@ export function gatewayMessage(content: string, options: { userId?: string; chan
 /** Delivers a MESSAGE_CREATE payload the way the gateway does (the channel must be cached: cacheGuildChannel). */
 export function deliverMessage(client: Client, raw: unknown): void {
   (client as unknown as { actions: { MessageCreate: { handle(data: unknown): void } } }).actions.MessageCreate.handle(raw);
+}
+
+/** A right-click on `message` → Apps → the message command `name`, as Discord sends it (the message resolved). */
+export function messageMenu(name: string, message: any, userId = '700000000000000001') {
+  return {
+    ...base(userId),
+    type: InteractionType.ApplicationCommand,
+    data: { id: '600000000000000002', name, type: ApplicationCommandType.Message, target_id: message.id, resolved: { messages: { [message.id]: message } } },
+  };
 }

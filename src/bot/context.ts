@@ -6,6 +6,7 @@ import type { Answer } from '../answer.js';
 import type { Config } from '../config.js';
 import type { Article } from '../corpus/types.js';
 import type { Pipeline } from '../pipeline.js';
+import { ConversationStore } from './conversations.js';
 import { FeedbackLog, type FeedbackSink, type Vote } from './feedback.js';
 import { consoleLogger, type Logger } from './log.js';
 import { RateLimiter } from './rate-limit.js';
@@ -37,6 +38,8 @@ export interface BotContext {
   feedback: FeedbackSink;
   answers: SessionStore<AnswerSession>;
   pages: SessionStore<PageSession>;
+  /** Follow-up conversations in threads and reply chains (conversations.ts). */
+  conversations: ConversationStore;
   logger: Logger;
 }
 
@@ -62,6 +65,7 @@ export function createContext(pipeline: Pipeline, config: Config, options: Conte
     feedback: options.feedback ?? new FeedbackLog(config.discord.feedbackLog, config.discord.feedbackSalt),
     answers: new SessionStore<AnswerSession>({ ttlMs: ANSWER_BUTTONS_TTL_MS, now, onError }),
     pages: new SessionStore<PageSession>({ ttlMs: PAGE_BUTTONS_TTL_MS, now, onError }),
+    conversations: new ConversationStore({ maxTurns: config.discord.conversationTurns, ttlMs: config.discord.conversationMinutes * 60_000, now }),
     logger,
   };
 }

@@ -6,7 +6,7 @@
  * FEEDS set, the feeds are read and the index refreshed every FEED_REFRESH_MINUTES (refresh.ts).
  * SIGINT/SIGTERM stop taking interactions, finish those in flight, and log out.
  */
-import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits } from 'discord.js';
+import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits, Partials } from 'discord.js';
 import { loadConfig, type Config } from '../config.js';
 import { exitWithError, UserFacingError } from '../errors.js';
 import { IndexMissingError } from '../index/store.js';
@@ -70,9 +70,12 @@ function loginFailure(error: unknown): StartupError {
   return new StartupError(`Could not connect to Discord: ${redact(error instanceof Error ? error.message : String(error))}`);
 }
 
-/** Guilds for the commands, guild messages for follow-ups and channel modes, message content when granted. */
+/**
+ * Guilds for the commands, guild messages for follow-ups and channel modes, direct messages for follow-ups
+ * in a DM's reply chain (their text needs no privileged intent), message content when granted.
+ */
 export function intentsFor(config: Config): GatewayIntentBits[] {
-  const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages];
+  const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages];
   if (config.discord.messageContent) intents.push(GatewayIntentBits.MessageContent);
   return intents;
 }
@@ -138,7 +141,8 @@ export async function startBot(commands: readonly Command[], messageHandlers: re
   titleSearchFor(pipeline.index);
 
   const ctx = createContext(pipeline, config, { logger: log });
-  const client = new Client({ intents: intentsFor(config), allowedMentions: { parse: [] } });
+  // A DM channel is not cached until used: without the Channel partial its messages would be dropped.
+  const client = new Client({ intents: intentsFor(config), partials: [Partials.Channel], allowedMentions: { parse: [] } });
   const router = new Router(commands, ctx, messageHandlers);
   router.attach(client);
   client.on(Events.Error, (error) => log.error('Discord client error', { error }));
@@ -147,7 +151,10 @@ export async function startBot(commands: readonly Command[], messageHandlers: re
     log.info(`Ready as ${ready.user.tag} in ${ready.guilds.cache.size} server(s): ${describeIndex(pipeline)}.`);
   });
 
-  const sweeper = setInterval(() => void Promise.all([ctx.answers.sweep(), ctx.pages.sweep()]), SWEEP_EVERY_MS);
+  const sweeper = setInterval(() => {
+    ctx.conversations.sweep();
+    void Promise.all([ctx.answers.sweep(), ctx.pages.sweep()]);
+  }, SWEEP_EVERY_MS);
   sweeper.unref();
   handleSignals(client, router, ctx, [watchIndex(pipeline), sweeper]);
   const refresher = new FeedRefresher({ config, pipeline, logger: log, onReloaded: () => titleSearchFor(pipeline.index) });
