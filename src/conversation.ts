@@ -144,6 +144,8 @@ export function readFollowUp(history: readonly Turn[], question: string): Follow
 export interface FollowUpAnswer {
   answer: Answer;
   reading: FollowUpReading;
+  /** The earlier turns as they were read: without the cited articles that left the index. */
+  history: Turn[];
   /** The turn to add to the conversation. */
   turn: Turn;
 }
@@ -162,5 +164,5 @@ export async function askFollowUp(pipeline: Pipeline, history: readonly Turn[], 
   const query = reading.query.length > maxChars ? reading.query.slice(0, maxChars) : reading.query;
   const answer = await pipeline.ask(query, { ...options, boostArticles: reading.boostArticles });
   const shown: Answer = { ...answer, question: asked, ...(query !== asked ? { readAs: query } : {}) };
-  return { answer: shown, reading: { ...reading, query }, turn: turnOf(asked, query, shown) };
+  return { answer: shown, reading: { ...reading, query }, history: live, turn: turnOf(asked, query, shown) };
 }

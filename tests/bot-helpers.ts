@@ -45,6 +45,8 @@ export interface RecordedRequest {
   query: URLSearchParams;
   body: any;
   headers: http.IncomingHttpHeaders;
+  /** What the fake API answered (JSON responses only). */
+  response?: any;
 }
 
 let messageCounter = 0;
@@ -146,6 +148,7 @@ export class FakeDiscord {
     this.requests.push(record);
     timeline.push(`${req.method} ${route.replace(/\/[\w.-]{30,}/g, '/{token}')}${body?.type !== undefined ? ` type=${body.type}` : ''}`);
     const json = (status: number, data: unknown) => {
+      record.response = data;
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(data));
     };
@@ -203,6 +206,8 @@ function base(userId: string) {
     version: 1,
     guild_id: GUILD_ID,
     channel_id: CHANNEL_ID,
+    // Discord sends the channel as a partial object too; discord.js reads the interaction's channel id from it.
+    channel: { id: CHANNEL_ID, type: 0, guild_id: GUILD_ID, name: 'news' },
     member: {
       user: { id: userId, username: `user${userId.slice(-4)}`, discriminator: '0', avatar: null, global_name: null },
       roles: [],

@@ -28,7 +28,7 @@ const THREAD_NAME_CHARS = 100;
 
 /** How to ask in a conversation, given whether the bot can read messages that do not mention it. */
 export function howToAsk(ctx: BotContext, botId: string | undefined): string {
-  const me = botId ? `<@${botId}>` : 'me';
+  const me = botId ? `<@${botId}>` : '@coverage-bot';
   return ctx.config.discord.messageContent
     ? 'Write your follow-up as a message here and I will read it with the earlier questions.'
     : `Mention ${me} in each follow-up (for example: ${me} how long did that take him?): I can only read messages that mention me.`;

@@ -96,6 +96,8 @@ async function answer(message: Message, conversation: Conversation, ctx: BotCont
     await reply(message, `${error.message} Shorter, focused questions also get better answers.`);
     return;
   }
+  // An index swap may have taken some cited articles away: the conversation forgets them.
+  conversation.turns = result.history;
   ctx.conversations.touch(conversation);
   const passages = ctx.config.retrieval.passages;
   let sent: Message | undefined;
