@@ -20,6 +20,7 @@ import {
   asMessage,
   buttonClick,
   cacheGuildChannel,
+  cacheThread,
   callbackOf,
   APP_ID,
   CHANNEL_ID,
@@ -269,6 +270,28 @@ describe('a reply chain where a thread cannot be opened', () => {
     expect((await post('When did he visit?', { replyTo: '900000000000999999', userId: user })).sent).toEqual([]);
   });
 
+  it('continues in replies under an answer given inside a thread (no thread in a thread), and in direct messages', async () => {
+    const user = newUser();
+    const threadId = '300000000000000077';
+    cacheThread(client, threadId);
+    const { message } = await ask(SHOIGU, user);
+    const inThread = { ...message, channel_id: threadId };
+    const click = { ...buttonClick(followUpButton(message).custom_id, inThread, user), app_permissions: THREAD_PERMISSIONS, channel_id: threadId, channel: { id: threadId, type: 11, guild_id: GUILD_ID, parent_id: CHANNEL_ID } };
+    const sent = await run(click);
+    expect(sent.some((r) => r.path.includes('/threads'))).toBe(false);
+    expect(lastEdit(sent).body.content).toMatch(/^Threads cannot be opened in this kind of channel, so let's continue in replies/);
+    // In that thread, a reply to the answer is a follow-up; other messages there are not.
+    const answered = await post(WHAT_DID_HE_SAY, { channelId: threadId, replyTo: message.id, userId: user });
+    expect(messagesPosted(answered.sent, threadId)[0]!.body.content).toBe(`Following up on: “${SHOIGU}”`);
+    expect((await post(WHAT_DID_HE_SAY, { channelId: threadId, userId: user })).sent).toEqual([]);
+
+    // A direct message with the bot: no guild, no member, a DM channel.
+    const { message: dmAnswer } = await ask(KIM, user);
+    const { guild_id: _guild, member, ...dm } = buttonClick(followUpButton(dmAnswer).custom_id, dmAnswer, user) as any;
+    const dmSent = await run({ ...dm, user: member.user, context: 1, channel: { id: '300000000000000055', type: 1 }, channel_id: '300000000000000055' });
+    expect(lastEdit(dmSent).body.content).toMatch(/^Threads cannot be opened in direct messages, so let's continue in replies/);
+  });
+
   it('falls back to replies when Discord refuses the thread (Missing Permissions), and logs it', async () => {
     const user = newUser();
     const { message } = await ask(KIM, user);
@@ -296,6 +319,18 @@ describe('bad input in a conversation', () => {
     const botId = APP_ID;
     const mention = messagesPosted((await post(`<@${botId}>`, { channelId: thread, userId: user, mentions: [botId] })).sent, thread);
     expect(mention).toHaveLength(1);
+  });
+
+  it('applies the asker\'s rate limit to follow-ups', async () => {
+    const user = newUser();
+    const thread = await openThread(SHOIGU, user); // one question of the allowance
+    const replies: string[] = [];
+    for (let i = 0; i < ctx.askLimiter.limit; i++) {
+      const [reply] = messagesPosted((await post(WHAT_DID_HE_SAY, { channelId: thread, userId: user })).sent, thread);
+      replies.push(reply!.body.content);
+    }
+    expect(replies.slice(0, -1).every((c) => c.startsWith('Following up on'))).toBe(true);
+    expect(replies.at(-1)).toMatch(/faster than I can keep up/);
   });
 
   it('refuses a 4,000-character follow-up politely, without logging it', async () => {

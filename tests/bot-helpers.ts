@@ -438,6 +438,13 @@ export function cacheGuildChannel(client: Client, channelId = CHANNEL_ID): void 
   (client.channels as unknown as { _add(data: unknown, guild: unknown): unknown })._add({ id: channelId, type: 0, guild_id: GUILD_ID, name: 'news', position: 0, permission_overwrites: [] }, guild);
 }
 
+/** A public thread (type 11) of the test guild in `parentId`, cached as the gateway's THREAD_CREATE would. */
+export function cacheThread(client: Client, threadId: string, parentId = CHANNEL_ID): void {
+  cacheGuildChannel(client, parentId);
+  const guild = client.guilds.cache.get(GUILD_ID);
+  (client.channels as unknown as { _add(data: unknown, guild: unknown): unknown })._add({ ...threadChannel(threadId, parentId), owner_id: '700000000000000009' }, guild);
+}
+
 /** A MESSAGE_CREATE payload as the gateway sends it: a member posting `content` in a channel of the test guild. */
 export function gatewayMessage(
   content: string,

@@ -13,7 +13,7 @@ import { QuestionError } from '../pipeline.js';
 import { answerMessage, startAnswerSession } from './answer-message.js';
 import { overLimit } from './answering.js';
 import type { BotContext } from './context.js';
-import type { Conversation } from './conversations.js';
+import type { Conversation, Lookup } from './conversations.js';
 import { discordProblem, problemMeta } from './discord-errors.js';
 import { contentText, trimText } from './format/index.js';
 import { howToAsk } from './follow-up-button.js';
@@ -38,13 +38,17 @@ function reply(message: Message, body: Pick<MessageReplyOptions, 'content' | 'em
 export const followUps: MessageHandler = {
   name: 'follow-ups',
   async handle(message, ctx) {
+    // A thread's conversation, else a reply chain's (an answer in a thread or a forum post cannot get a thread).
     const replyTo = message.reference?.messageId;
-    let where: { thread: string } | { reply: string };
-    if (message.channel.isThread()) where = { thread: message.channelId };
-    else if (replyTo) where = { reply: replyTo };
-    else return false;
-    const found = ctx.conversations.lookup(where);
-    if (!found) return false;
+    const inThread = message.channel.isThread() ? { thread: message.channelId } : undefined;
+    let where: { thread: string } | { reply: string } | undefined;
+    let found: Lookup;
+    for (const candidate of [inThread, replyTo ? { reply: replyTo } : undefined]) {
+      found = candidate && ctx.conversations.lookup(candidate);
+      where = candidate;
+      if (found) break;
+    }
+    if (!where || !found) return false;
     try {
       if (found.state === 'expired') {
         ctx.conversations.forgetExpired('thread' in where ? where.thread : where.reply);
