@@ -233,6 +233,34 @@ describe('Follow up in a thread', () => {
   });
 });
 
+describe('a conversation started again', () => {
+  it('reopens the thread an answer already has when its conversation ended (Discord: thread already created)', async () => {
+    const user = newUser();
+    const { message } = await ask(SHOIGU, user);
+    await clickFollowUp(message, user);
+    ctx.conversations.end(message.id, { remember: false }); // as after a restart
+    api.failures.push({ method: 'POST', path: /\/threads$/, error: { status: 400, code: 160004, message: 'A thread has already been created for this message' } });
+    try {
+      const sent = await clickFollowUp(message, user);
+      expect(lastEdit(sent).body.content).toBe(`Ask your follow-ups in this answer's thread: <#${message.id}>.`);
+    } finally {
+      api.failures = [];
+    }
+    const reply = messagesPosted((await post(WHAT_DID_HE_SAY, { channelId: message.id, userId: user })).sent, message.id)[0]!;
+    expect(reply.body.content).toBe(`Following up on: “${SHOIGU}”`);
+  });
+
+  it('reads "what about X?" as the earlier question about X', async () => {
+    const user = newUser();
+    const thread = await openThread('What did Putin say about Kim?', user);
+    const reply = messagesPosted((await post('What about Shoigu?', { channelId: thread, userId: user })).sent, thread)[0]!;
+    expect(reply.body.content).toBe('Following up on: “What did Putin say about Kim?”');
+    expect(reply.body.embeds[0].title).toBe('What about Shoigu?');
+    // Shoigu's own words are among the quotes: the question was read as "What did Shoigu say about Kim?".
+    expect(JSON.stringify(reply.body.embeds[0].fields)).toMatch(/old Russian saying/);
+  });
+});
+
 describe('private answers', () => {
   it('get no Follow up, and a Follow up forged for one opens nothing', async () => {
     const user = newUser();

@@ -11,7 +11,6 @@ const FORBIDDEN = new Set<number | string>([
   RESTJSONErrorCodes.MissingAccess,
   RESTJSONErrorCodes.MissingPermissions,
   RESTJSONErrorCodes.CannotExecuteActionOnThisChannelType,
-  RESTJSONErrorCodes.ThreadAlreadyCreatedForMessage,
 ]);
 
 /** What kind of expected failure this is, or undefined for anything else (a bug, an outage). */

@@ -8,6 +8,8 @@
 import {
   ChannelType,
   channelMention,
+  DiscordAPIError,
+  RESTJSONErrorCodes,
   MessageFlags,
   PermissionFlagsBits,
   ThreadAutoArchiveDuration,
@@ -60,6 +62,12 @@ export async function openFollowUp(interaction: MessageComponentInteraction, id:
     await interaction.editReply({ content: `I opened a thread for your follow-ups: ${channelMention(opened.thread.id)}.`, allowedMentions: NO_MENTIONS });
     return;
   }
+  if ('existing' in opened) {
+    // The answer's thread outlived its conversation (expired, or the bot restarted): it starts again there.
+    ctx.conversations.start(opened.existing, 'thread', opened.existing, first);
+    await interaction.editReply({ content: `Ask your follow-ups in this answer's thread: ${channelMention(opened.existing)}.`, allowedMentions: NO_MENTIONS });
+    return;
+  }
   ctx.conversations.start(message.id, 'replies', message.channelId, first);
   await interaction.editReply({
     content: `${opened.reason} so let's continue in replies: reply to the answer with your follow-up and I'll read it with the earlier question. ${howToAsk(ctx, interaction.client.user?.id)}`,
@@ -67,8 +75,12 @@ export async function openFollowUp(interaction: MessageComponentInteraction, id:
   });
 }
 
-/** A thread on the answer, or why there cannot be one here. */
-async function openThread(interaction: MessageComponentInteraction, question: string, ctx: BotContext): Promise<{ thread: AnyThreadChannel } | { reason: string }> {
+/** A thread on the answer (new, or the id of the one it already has), or why there cannot be one here. */
+async function openThread(
+  interaction: MessageComponentInteraction,
+  question: string,
+  ctx: BotContext,
+): Promise<{ thread: AnyThreadChannel } | { existing: string } | { reason: string }> {
   const channel = interaction.channel;
   if (!interaction.inGuild() || !channel) return { reason: 'Threads cannot be opened in direct messages,' };
   if (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement) return { reason: 'Threads cannot be opened in this kind of channel,' };
@@ -86,6 +98,8 @@ async function openThread(interaction: MessageComponentInteraction, question: st
     });
     return { thread };
   } catch (error) {
+    // A thread opened on a message has the message's id.
+    if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.ThreadAlreadyCreatedForMessage) return { existing: interaction.message.id };
     if (!discordProblem(error)) throw error;
     ctx.logger.warn('Discord refused a follow-up thread; using replies', { ...meta, ...problemMeta(error) });
     return { reason: "I couldn't open a thread here (missing permission)," };
