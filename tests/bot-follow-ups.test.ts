@@ -5,7 +5,7 @@
  * answers, expire, survive an index swap; and every bad input gets a polite line and a log line without the
  * member's text.
  */
-import { ClientUser, PermissionFlagsBits, type Client } from 'discord.js';
+import { ClientUser, GatewayIntentBits, PermissionFlagsBits, type Client } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_TEXT } from '../commands/ask-message.js';
 import { FOLLOW_UP_LABEL } from '../src/bot/answer-message.js';
@@ -15,6 +15,7 @@ import { PRIVATE_FOLLOW_UP } from '../src/bot/follow-up-button.js';
 import { CONVERSATION_EXPIRED } from '../src/bot/follow-up-messages.js';
 import { embedTotal, LIMITS } from '../src/bot/format/index.js';
 import type { Router } from '../src/bot/router.js';
+import { intentsFor } from '../src/bot/start.js';
 import type { Article } from '../src/corpus/types.js';
 import {
   asMessage,
@@ -230,6 +231,15 @@ describe('Follow up in a thread', () => {
       await post(q, { channelId: thread, userId: newUser() });
     }
     expect(ctx.conversations.find(thread)!.turns).toHaveLength(ctx.config.discord.conversationTurns);
+  });
+});
+
+describe('gateway intents', () => {
+  it('reads direct messages (for reply chains there) always, and message content only when granted', () => {
+    const without = intentsFor(ctx.config);
+    expect(without).toContain(GatewayIntentBits.DirectMessages);
+    expect(without).not.toContain(GatewayIntentBits.MessageContent);
+    expect(intentsFor({ ...ctx.config, discord: { ...ctx.config.discord, messageContent: true } })).toContain(GatewayIntentBits.MessageContent);
   });
 });
 

@@ -9,6 +9,7 @@ import {
   ChannelType,
   channelMention,
   DiscordAPIError,
+  escapeMarkdown,
   RESTJSONErrorCodes,
   MessageFlags,
   PermissionFlagsBits,
@@ -58,7 +59,14 @@ export async function openFollowUp(interaction: MessageComponentInteraction, id:
   const opened = await openThread(interaction, answer.question, ctx);
   if ('thread' in opened) {
     ctx.conversations.start(opened.thread.id, 'thread', opened.thread.id, first);
-    await opened.thread.send({ content: `Follow-ups on “${trimText(answer.question, 300)}”. ${howToAsk(ctx, interaction.client.user?.id)}`, allowedMentions: NO_MENTIONS });
+    try {
+      const intro = `Follow-ups on “${escapeMarkdown(trimText(answer.question, 300))}”. ${howToAsk(ctx, interaction.client.user?.id)}`;
+      await opened.thread.send({ content: intro, allowedMentions: NO_MENTIONS });
+    } catch (error) {
+      // The thread is open; only its first line could not be posted (removed at once, or no permission there).
+      if (!discordProblem(error)) throw error;
+      ctx.logger.warn('Could not post the first line of a follow-up thread', { threadId: opened.thread.id, ...problemMeta(error) });
+    }
     await interaction.editReply({ content: `I opened a thread for your follow-ups: ${channelMention(opened.thread.id)}.`, allowedMentions: NO_MENTIONS });
     return;
   }
