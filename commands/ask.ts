@@ -3,13 +3,12 @@
  * Answers from the coverage with exact quotes and their sources. The interaction is acknowledged (deferred)
  * before any model work, so Discord's 3-second deadline is met however long the answer takes.
  */
-import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
-import type { Answer } from '../src/answer.js';
-import { answerMessage, startAnswerSession } from '../src/bot/answer-message.js';
-import { takeQuestion } from '../src/bot/ask-limit.js';
+import { SlashCommandBuilder, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
+import { answerInteraction } from '../src/bot/answering.js';
 import type { Command } from '../src/bot/command.js';
 import type { BotContext } from '../src/bot/context.js';
 import { decodeArticleChoice, type CustomIdOf } from '../src/bot/custom-ids.js';
+import { openFollowUp } from '../src/bot/follow-up-button.js';
 import { contentText } from '../src/bot/format/index.js';
 import type { Vote } from '../src/bot/feedback.js';
 import { expiredComponents, NO_MENTIONS, notice } from '../src/bot/replies.js';
@@ -48,32 +47,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     await interaction.reply(notice(`${error.message}${advice}`));
     return;
   }
-  const limit = takeQuestion(ctx, { guildId: interaction.guildId, userId: interaction.user.id });
-  if (!limit.allowed) {
-    await interaction.reply(notice(limit.refusal));
-    return;
-  }
-
-  // Acknowledge first: everything after this may take longer than Discord's 3 seconds.
-  await interaction.deferReply(isPrivate ? { flags: MessageFlags.Ephemeral } : {});
-
-  // `ask` takes the snapshot synchronously when called, so this is the index the answer comes from.
-  const snapshot = ctx.pipeline.index;
-  let answer: Answer;
-  try {
-    answer = await ctx.pipeline.ask(question, { passages, period });
-  } catch (error) {
-    // Only the member's own question is theirs to fix; other expected failures (no index, the model) are the
-    // operator's, whose messages name folders and commands: the router logs them and apologises.
-    if (!(error instanceof QuestionError)) throw error;
-    await interaction.editReply({ content: contentText(error.message), allowedMentions: NO_MENTIONS });
-    return;
-  }
-  const session = startAnswerSession(ctx, { answer, passages, private: isPrivate, snapshot }, () =>
-    interaction.editReply({ components: [], allowedMentions: NO_MENTIONS }),
-  );
-  await interaction.editReply(answerMessage(answer, session.id));
-  await recordQuestion(ctx, { answer, via: 'ask', userId: interaction.user.id, private: isPrivate });
+  await answerInteraction(interaction, ctx, { question, passages, private: isPrivate, period, via: 'ask' });
 }
 
 async function vote(interaction: MessageComponentInteraction, id: CustomIdOf<'vote'>, ctx: BotContext): Promise<void> {
@@ -132,4 +106,6 @@ async function openArticle(interaction: MessageComponentInteraction, ctx: BotCon
 export const components: Command['components'] = {
   open: (interaction, _id, ctx) => openArticle(interaction, ctx),
   vote,
+  // Under every public answer (also those of "Ask the coverage" and of follow-ups' channel modes).
+  followUp: openFollowUp,
 };

@@ -99,6 +99,10 @@ export interface DiscordConfig {
   apiUrl?: string;
   /** This process is one shard started by the sharding manager (discord.js sets SHARDING_MANAGER). */
   inShard: boolean;
+  /** Earlier turns a follow-up is read with (the conversation keeps no more). */
+  conversationTurns: number;
+  /** A conversation (a thread or a reply chain of follow-ups) ends after this many minutes without one. */
+  conversationMinutes: number;
 }
 
 export interface FetchConfig {
@@ -322,6 +326,8 @@ export function configFromEnv(env: Env): Config {
       shards: shards(env),
       apiUrl: text(env, 'DISCORD_API_URL') === undefined ? undefined : webAddress(text(env, 'DISCORD_API_URL')!, 'DISCORD_API_URL').replace(/\/$/, ''),
       inShard: text(env, 'SHARDING_MANAGER') !== undefined,
+      conversationTurns: integer(env, 'CONVERSATION_TURNS', 5, 1, 20)!,
+      conversationMinutes: integer(env, 'CONVERSATION_MINUTES', 60, 1, 10_080)!,
     },
   };
 }

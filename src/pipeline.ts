@@ -42,6 +42,8 @@ export interface AskOptions {
   period?: Period;
   /** "Now" for relative periods, in milliseconds (tests fix it). */
   now?: number;
+  /** Articles to favour in retrieval: those a conversation already cited (a follow-up question). */
+  boostArticles?: readonly string[];
 }
 
 export interface Pipeline {
@@ -72,6 +74,8 @@ export interface AnswerQuestionOptions {
   period?: Period;
   /** "Now" for relative periods, in milliseconds (tests fix it). */
   now?: number;
+  /** Articles to favour in retrieval (retrieve.ts `boostArticles`). */
+  boostArticles?: readonly string[];
 }
 
 /** Whether any article of an index has a publication date, worked out once per index. */
@@ -111,7 +115,8 @@ export async function answerQuestion({ index, embedder, reader }: AnswerParts, q
   const { text, corrections } = index.lexical.vocabulary.correct(searched);
   const queryVector = await embedder.embedQuery(text);
   const keepArticle = period && ((id: string) => inPeriod(index.articles.get(id)?.published, period));
-  const retrieved = retrieve(index, text, queryVector, { mode: options.mode, limit: RETRIEVE_LIMIT, keepArticle });
+  const boostArticles = options.boostArticles && new Set(options.boostArticles);
+  const retrieved = retrieve(index, text, queryVector, { mode: options.mode, limit: RETRIEVE_LIMIT, keepArticle, boostArticles });
   const reading = reader.read(index, text, queryVector, retrieved);
   const answer = buildAnswer(index, question, reading, { passages: options.passages, answerAll: options.answerAll });
   return { ...answer, ...(corrections.length > 0 ? { readAs: text } : {}), ...(period ? { period: describePeriod(period) } : {}) };
@@ -163,7 +168,13 @@ export async function openPipeline(config: Config, options: OpenOptions = {}): P
       const text = validateQuestion(question, config.retrieval.maxQuestionChars);
       const snapshot = index;
       const passages = askOptions.passages ?? config.retrieval.passages;
-      return answerQuestion({ index: snapshot, embedder, reader }, text, { mode: config.retrieval.mode, passages, period: askOptions.period, now: askOptions.now });
+      return answerQuestion({ index: snapshot, embedder, reader }, text, {
+        mode: config.retrieval.mode,
+        passages,
+        period: askOptions.period,
+        now: askOptions.now,
+        boostArticles: askOptions.boostArticles,
+      });
     },
     async reload() {
       if ((await currentVersion(config.embeddingsDir)) === index.version) return false;

@@ -21,6 +21,11 @@ export interface RetrieveOptions {
   excludeArticle?: string;
   /** Keeps only the chunks of the articles it accepts (a period of publication). */
   keepArticle?: (articleId: string) => boolean;
+  /**
+   * Articles to favour (those a conversation already cited): their chunks found by the other lists are
+   * ranked once more, in one more fused list. An id the index no longer has is simply never matched.
+   */
+  boostArticles?: ReadonlySet<string>;
 }
 
 /** With a filter, every list is searched this much deeper, so enough chunks pass it. */
@@ -40,6 +45,8 @@ export const DENSE_FUSION_WEIGHT = 0.25;
  * BM25 alone 0.659), NQ-UTD 0.808 → 0.812 / 0.812.
  */
 export const ARTICLE_FUSION_WEIGHT = 1;
+/** Weight of the list of boosted articles' chunks (a follow-up's earlier citations), chunk-level BM25 counting 1. */
+export const BOOST_FUSION_WEIGHT = 0.5;
 /** Each list is searched deeper than the limit, so fusion can bring up what one list ranks lower. */
 const FUSION_DEPTH = 2;
 
@@ -52,11 +59,13 @@ export function retrieve(index: IndexSnapshot, question: string, queryVector: Fl
   if (options.mode === 'dense') return dense.slice(0, options.limit);
   const lexical = kept(index.lexical.query(question, depth));
   const byArticle = rankByArticle(index, question, [lexical, dense], depth);
-  const fused =
-    options.mode === 'lexical'
-      ? reciprocalRankFusion([lexical, byArticle], [1, ARTICLE_FUSION_WEIGHT])
-      : reciprocalRankFusion([dense, lexical, byArticle], [DENSE_FUSION_WEIGHT, 1, ARTICLE_FUSION_WEIGHT]);
-  return fused.slice(0, options.limit);
+  const lists = options.mode === 'lexical' ? [lexical, byArticle] : [dense, lexical, byArticle];
+  const weights = options.mode === 'lexical' ? [1, ARTICLE_FUSION_WEIGHT] : [DENSE_FUSION_WEIGHT, 1, ARTICLE_FUSION_WEIGHT];
+  if (options.boostArticles && options.boostArticles.size > 0) {
+    lists.push(boosted(index, lists, options.boostArticles));
+    weights.push(BOOST_FUSION_WEIGHT);
+  }
+  return reciprocalRankFusion(lists, weights).slice(0, options.limit);
 }
 
 /** Weighted reciprocal rank fusion: each list adds weight / (k + rank) to the items it ranks. */
@@ -66,6 +75,17 @@ export function reciprocalRankFusion(rankings: RetrievedChunk[][], weights: numb
     ranking.forEach((hit, rank) => fused.set(hit.label, (fused.get(hit.label) ?? 0) + weights[list]! / (RRF_K + rank + 1)));
   });
   return [...fused].map(([label, score]) => ({ label, score })).sort((a, b) => b.score - a.score || a.label - b.label);
+}
+
+/** The chunks of the boosted articles among those the lists found, by their best rank in them. */
+function boosted(index: IndexSnapshot, lists: RetrievedChunk[][], articles: ReadonlySet<string>): RetrievedChunk[] {
+  const best = new Map<number, number>();
+  for (const list of lists) {
+    list.forEach(({ label }, rank) => {
+      if (articles.has(index.chunks[label]!.articleId)) best.set(label, Math.min(rank, best.get(label) ?? Infinity));
+    });
+  }
+  return [...best].sort((a, b) => a[1] - b[1] || a[0] - b[0]).map(([label, rank]) => ({ label, score: -rank }));
 }
 
 /**

@@ -22,6 +22,8 @@ import {
 import { expect } from 'vitest';
 import { commands } from '../commands/index.js';
 import { createContext, type BotContext } from '../src/bot/context.js';
+import { channelModes } from '../src/bot/channel-modes.js';
+import { followUps } from '../src/bot/follow-up-messages.js';
 import { Router } from '../src/bot/router.js';
 import { configFromEnv, type Config } from '../src/config.js';
 import type { Article } from '../src/corpus/types.js';
@@ -47,14 +49,16 @@ export interface RecordedRequest {
   query: URLSearchParams;
   body: any;
   headers: http.IncomingHttpHeaders;
+  /** What the fake API answered (JSON responses only). */
+  response?: any;
 }
 
 let messageCounter = 0;
 
-function fakeMessage(body: any, interactionToken?: string): any {
+function fakeMessage(body: any, interactionToken?: string, channelId = CHANNEL_ID): any {
   return {
     id: String(900000000000000000n + BigInt(++messageCounter)),
-    channel_id: CHANNEL_ID,
+    channel_id: channelId,
     author: { id: APP_ID, username: 'coverage-bot', discriminator: '0000', avatar: null, bot: true, global_name: null },
     content: body?.content ?? '',
     timestamp: new Date().toISOString(),
@@ -75,7 +79,41 @@ function fakeMessage(body: any, interactionToken?: string): any {
   };
 }
 
-/** A small Discord API: records every request and answers like Discord does for interactions. */
+/** Discord's error bodies for the failures the tests ask for. */
+export const UNKNOWN_CHANNEL = { status: 404, code: 10003, message: 'Unknown Channel' };
+export const MISSING_PERMISSIONS = { status: 403, code: 50013, message: 'Missing Permissions' };
+export const MISSING_ACCESS = { status: 403, code: 50001, message: 'Missing Access' };
+
+export interface FailRule {
+  method: string;
+  path: RegExp;
+  error: { status: number; code: number; message: string };
+}
+
+/** A thread channel as Discord returns it (type 11: a public thread), started on message `id` in `parentId`. */
+export function threadChannel(id: string, parentId = CHANNEL_ID, name = 'thread'): any {
+  return {
+    id,
+    type: 11,
+    guild_id: GUILD_ID,
+    parent_id: parentId,
+    name,
+    owner_id: APP_ID,
+    flags: 0,
+    rate_limit_per_user: 0,
+    message_count: 0,
+    member_count: 1,
+    thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false },
+  };
+}
+
+/** A message the bot posted in a channel (not through an interaction): no webhook id; a reply keeps its reference. */
+function channelMessage(body: any, channelId: string): any {
+  const { webhook_id: _webhook, application_id: _application, ...message } = fakeMessage(body, undefined, channelId);
+  return { ...message, ...(body?.message_reference ? { message_reference: body.message_reference, type: 19 } : {}) };
+}
+
+/** A small Discord API: records every request and answers like Discord does for interactions and channels. */
 export class FakeDiscord {
   readonly requests: RecordedRequest[] = [];
   private server?: http.Server;
@@ -86,6 +124,8 @@ export class FakeDiscord {
   failChannels = new Map<string, number>();
   /** What GET /gateway/bot answers (the gateway's address and the recommended shard count). */
   gateway = { url: 'wss://gateway.invalid', shards: 1 };
+  /** Requests matching a rule fail with its error, as Discord fails them (a deleted thread, lost permissions). */
+  failures: FailRule[] = [];
 
   async start(): Promise<string> {
     this.server = http.createServer((req, res) => {
@@ -116,6 +156,7 @@ export class FakeDiscord {
     this.requests.push(record);
     timeline.push(`${req.method} ${route.replace(/\/[\w.-]{30,}/g, '/{token}')}${body?.type !== undefined ? ` type=${body.type}` : ''}`);
     const json = (status: number, data: unknown) => {
+      record.response = data;
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(data));
     };
@@ -126,13 +167,19 @@ export class FakeDiscord {
       res.writeHead(204).end();
       return;
     }
+    const failure = this.failures.find((f) => f.method === req.method && f.path.test(route));
+    if (failure) return json(failure.error.status, { message: failure.error.message, code: failure.error.code });
     if (req.method === 'PATCH' && /^\/webhooks\/\d+\/[^/]+\/messages\/[@\w]+$/.test(route)) return json(200, fakeMessage(body));
     if (req.method === 'POST' && /^\/webhooks\/\d+\/[^/]+$/.test(route)) return json(200, fakeMessage(body));
-    const channelMessage = /^\/channels\/(\d+)\/messages(?:\/(\d+))?$/.exec(route);
-    if (channelMessage && (req.method === 'POST' || req.method === 'PATCH')) {
-      const status = this.failChannels.get(channelMessage[1]!);
-      if (status) return json(status, { message: 'Missing Permissions', code: 50013 });
-      return json(200, { ...fakeMessage(body), channel_id: channelMessage[1], webhook_id: undefined, ...(channelMessage[2] ? { id: channelMessage[2] } : {}) });
+    const channel = /^\/channels\/(\d+)\/(typing|messages(?:\/(\d+)(\/threads)?)?)$/.exec(route);
+    if (channel) {
+      const [, channelId, what, messageId, threads] = channel;
+      if (req.method === 'POST' && what === 'typing') return void res.writeHead(204).end();
+      const status = this.failChannels.get(channelId!);
+      if (status && (req.method === 'POST' || req.method === 'PATCH')) return json(status, { message: 'Missing Permissions', code: 50013 });
+      if (req.method === 'POST' && threads) return json(201, threadChannel(messageId!, channelId, body?.name));
+      if (req.method === 'POST' && !messageId) return json(200, channelMessage(body, channelId!));
+      if (req.method === 'PATCH' && messageId) return json(200, { ...channelMessage(body, channelId!), id: messageId });
     }
     if (req.method === 'GET' && route === '/gateway/bot') {
       return json(200, { ...this.gateway, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 16 } });
@@ -172,7 +219,8 @@ function base(userId: string) {
     version: 1,
     guild_id: GUILD_ID,
     channel_id: CHANNEL_ID,
-    channel: { id: CHANNEL_ID, type: 0 },
+    // Discord sends the channel as a partial object too; discord.js reads the interaction's channel id from it.
+    channel: { id: CHANNEL_ID, type: 0, guild_id: GUILD_ID, name: 'news' },
     member: {
       user: { id: userId, username: `user${userId.slice(-4)}`, discriminator: '0', avatar: null, global_name: null },
       roles: [],
@@ -270,8 +318,8 @@ export interface TestIndex {
   embedder: Embedder;
   articles: Article[];
   pipeline: Pipeline;
-  /** Rebuilds the index in the same folder with these extra articles (an incremental build). */
-  rebuild(extra: Article[]): Promise<void>;
+  /** Rebuilds the index in the same folder with these extra articles, without those of `drop` (an incremental build). */
+  rebuild(extra: Article[], drop?: string[]): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -298,8 +346,8 @@ export async function buildTestIndex(extra: Article[] = [], env: Record<string, 
     embedder,
     articles,
     pipeline,
-    rebuild: async (more) => {
-      await build([...articles, ...more]);
+    rebuild: async (more, drop = []) => {
+      await build([...articles.filter((a) => !drop.includes(a.id)), ...more]);
     },
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
@@ -371,7 +419,8 @@ export async function startBot(options: { now: () => number; logger: Logger; mes
   const apiUrl = await api.start();
   const client = fakeClient(apiUrl);
   const ctx = createContext(index.pipeline, index.config, options);
-  const router = new Router(commands, ctx, options.messageHandlers);
+  // The production order of message handlers (commands/start.ts) unless a test gives its own.
+  const router = new Router(commands, ctx, options.messageHandlers ?? [followUps, channelModes]);
   router.attach(client);
   return { index, api, apiUrl, client, ctx, router };
 }
@@ -409,15 +458,6 @@ export function cacheGuildChannel(client: Client, channelId = CHANNEL_ID, type: 
   (client.channels as unknown as { _add(data: unknown, guild: unknown): unknown })._add({ id: channelId, type, guild_id: GUILD_ID, name: 'news', position: 0, permission_overwrites: [] }, guild);
 }
 
-/** A thread of `parentId` (a forum post when the parent is a forum), cached as THREAD_CREATE would. */
-export function cacheThread(client: Client, threadId: string, parentId: string): void {
-  const guild = client.guilds.cache.get(GUILD_ID);
-  (client.channels as unknown as { _add(data: unknown, guild: unknown): unknown })._add(
-    { id: threadId, type: ChannelType.PublicThread, guild_id: GUILD_ID, parent_id: parentId, name: 'a post', owner_id: '700000000000000001', thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false } },
-    guild,
-  );
-}
-
 /** The client's own user, as READY would set it (a client of the kit never logs in). */
 export function setBotUser(client: Client): void {
   (client as unknown as { user: ClientUser }).user = new (ClientUser as unknown as new (c: Client, data: unknown) => ClientUser)(client, {
@@ -430,8 +470,21 @@ export function setBotUser(client: Client): void {
   });
 }
 
+/**
+ * A public thread (type 11) of the test guild in `parentId` (a forum post when the parent is a forum), cached as
+ * the gateway's THREAD_CREATE would; the parent is cached as a text channel unless it already is.
+ */
+export function cacheThread(client: Client, threadId: string, parentId = CHANNEL_ID): void {
+  if (!client.channels.cache.has(parentId)) cacheGuildChannel(client, parentId);
+  const guild = client.guilds.cache.get(GUILD_ID);
+  (client.channels as unknown as { _add(data: unknown, guild: unknown): unknown })._add({ ...threadChannel(threadId, parentId), owner_id: '700000000000000009' }, guild);
+}
+
 /** A MESSAGE_CREATE payload as the gateway sends it: a member posting `content` in a channel of the test guild. */
-export function gatewayMessage(content: string, options: { userId?: string; channelId?: string; bot?: boolean; mentions?: string[]; id?: string } = {}) {
+export function gatewayMessage(
+  content: string,
+  options: { userId?: string; channelId?: string; bot?: boolean; mentions?: string[]; id?: string; replyTo?: string; attachments?: number } = {},
+) {
   const userId = options.userId ?? '700000000000000001';
   return {
     id: options.id ?? String(800000000000000000n + BigInt(++gatewayMessageCounter)),
@@ -446,11 +499,18 @@ export function gatewayMessage(content: string, options: { userId?: string; chan
     mention_everyone: false,
     mentions: (options.mentions ?? []).map((id) => ({ id, username: 'mentioned', discriminator: '0', avatar: null, global_name: null })),
     mention_roles: [],
-    attachments: [],
+    attachments: Array.from({ length: options.attachments ?? 0 }, (_, i) => ({
+      id: String(810000000000000000n + BigInt(gatewayMessageCounter * 10 + i)),
+      filename: `photo-${i}.png`,
+      size: 1024,
+      url: 'https://cdn.example.com/photo.png',
+      proxy_url: 'https://media.example.com/photo.png',
+      content_type: 'image/png',
+    })),
     embeds: [],
     components: [],
     pinned: false,
-    type: 0,
+    ...(options.replyTo ? { type: 19, message_reference: { message_id: options.replyTo, channel_id: options.channelId ?? CHANNEL_ID, guild_id: GUILD_ID } } : { type: 0 }),
     flags: 0,
   };
 }
@@ -458,4 +518,13 @@ export function gatewayMessage(content: string, options: { userId?: string; chan
 /** Delivers a MESSAGE_CREATE payload the way the gateway does (the channel must be cached: cacheGuildChannel). */
 export function deliverMessage(client: Client, raw: unknown): void {
   (client as unknown as { actions: { MessageCreate: { handle(data: unknown): void } } }).actions.MessageCreate.handle(raw);
+}
+
+/** A right-click on `message` → Apps → the message command `name`, as Discord sends it (the message resolved). */
+export function messageMenu(name: string, message: any, userId = '700000000000000001') {
+  return {
+    ...base(userId),
+    type: InteractionType.ApplicationCommand,
+    data: { id: '600000000000000002', name, type: ApplicationCommandType.Message, target_id: message.id, resolved: { messages: { [message.id]: message } } },
+  };
 }

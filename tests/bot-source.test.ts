@@ -169,7 +169,11 @@ describe('deploy-commands', () => {
   it('registers exactly the commands the router handles, per guild or globally', async () => {
     const rest = () => new REST({ api: apiUrl, retries: 0 });
     const guild = await deployCommands(commands, { token: FAKE_BOT_TOKEN, clientId: APP_ID, guildId: GUILD_ID, rest: rest() });
-    expect(guild).toEqual({ names: ['ask', 'source', 'coverage-settings', 'coverage-report'], scope: 'guild' });
+    expect(guild).toEqual({
+      names: ['ask', 'source', 'Ask the coverage', 'coverage-settings', 'coverage-report'],
+      labels: ['/ask', '/source', '“Ask the coverage” (message menu)', '/coverage-settings', '/coverage-report'],
+      scope: 'guild',
+    });
     const put = api.requests.filter((r) => r.method === 'PUT').at(-1)!;
     expect(put.path).toBe(`/applications/${APP_ID}/guilds/${GUILD_ID}/commands`);
     expect(put.headers.authorization).toBe(`Bot ${FAKE_BOT_TOKEN}`);
@@ -179,6 +183,11 @@ describe('deploy-commands', () => {
     expect(ask.options[3]).toMatchObject({ type: 3, required: false, max_length: 40 });
     expect(ask.options[1]).toMatchObject({ min_value: 1, max_value: 10 });
     expect(put.body.find((c: any) => c.name === 'source').options[0].autocomplete).toBe(true);
+    // The message context-menu command: type 3 (Message), no description or options, as Discord requires.
+    const menu = put.body.find((c: any) => c.name === 'Ask the coverage');
+    expect(menu).toMatchObject({ type: 3 });
+    expect(menu.description ?? '').toBe('');
+    expect(menu.options).toBeUndefined();
 
     expect((await deployCommands(commands, { token: FAKE_BOT_TOKEN, clientId: APP_ID, rest: rest() })).scope).toBe('global');
     expect(api.requests.filter((r) => r.method === 'PUT').at(-1)!.path).toBe(`/applications/${APP_ID}/commands`);

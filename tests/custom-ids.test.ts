@@ -11,6 +11,7 @@ const every: CustomId[] = [
   { kind: 'vote', session: SESSION, choice: 'down' },
   { kind: 'page', session: SESSION, direction: 'prev' },
   { kind: 'page', session: SESSION, direction: 'next' },
+  { kind: 'followUp', session: SESSION },
 ];
 
 describe('custom ids', () => {
@@ -24,6 +25,7 @@ describe('custom ids', () => {
     expect(encode({ kind: 'open' })).toBe('ask:open');
     expect(encode({ kind: 'vote', session: SESSION, choice: 'up' })).toBe(`ask:vote:${SESSION}:up`);
     expect(encode({ kind: 'page', session: SESSION, direction: 'next' })).toBe(`source:page:${SESSION}:next`);
+    expect(encode({ kind: 'followUp', session: SESSION })).toBe(`ask:follow:${SESSION}`);
   });
 
   it.each([
@@ -43,6 +45,11 @@ describe('custom ids', () => {
     `ask:page:${SESSION}:next`,
     `other:page:${SESSION}:next`,
     `ASK:OPEN`,
+    'ask:follow',
+    'ask:follow:',
+    `ask:follow:${SESSION}:up`,
+    `source:follow:${SESSION}`,
+    'ask:follow:has space',
     `ask:vote:${'a'.repeat(100)}:up`,
   ])('refuses %j', (text) => {
     expect(decode(text)).toBeUndefined();

@@ -80,4 +80,19 @@ describe('retrieval over the shipped coverage', async () => {
     const top = index.chunks[hits[0]!.label]!;
     expect(index.articles.get(top.articleId)!.text.slice(top.start, top.end)).toMatch(/Komsomolsk|aviation|aircraft/);
   });
+
+  it('ranks a boosted article (one a conversation cited) higher, and ignores ids the index lacks', async () => {
+    const articlesOf = (hits: { label: number }[]) => hits.map((h) => index.chunks[h.label]!.articleId);
+    const followUp = 'What did they discuss?';
+    const followUpVector = await embedder.embedQuery(followUp);
+    const plain = retrieve(index, followUp, followUpVector, { mode: 'hybrid', limit: 20 });
+    // The article the plain ranking reaches last.
+    const target = [...new Set(articlesOf(plain))].at(-1)!;
+    const boosted = retrieve(index, followUp, followUpVector, { mode: 'hybrid', limit: 20, boostArticles: new Set([target, 'an-article-that-left-the-index']) });
+    const firstAt = (hits: { label: number }[]) => articlesOf(hits).indexOf(target);
+    expect(firstAt(boosted)).toBeGreaterThanOrEqual(0);
+    expect(firstAt(boosted)).toBeLessThan(firstAt(plain));
+    const none = retrieve(index, followUp, followUpVector, { mode: 'hybrid', limit: 20, boostArticles: new Set(['an-article-that-left-the-index']) });
+    expect(none).toEqual(plain);
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * An answer as a Discord message, the same wherever it is asked (the /ask command, a follow-up, a channel
- * mode): the answer embed, the "Open a cited article…" menu and the 👍/👎 buttons, whose session holds what
- * the buttons' custom ids cannot.
+ * mode): the answer embed, the "Open a cited article…" menu, the 👍/👎 buttons and "Follow up" (public
+ * answers outside a conversation), whose session holds what the buttons' custom ids cannot.
  */
 import {
   ButtonStyle,
@@ -14,9 +14,11 @@ import type { Answer, Source } from '../answer.js';
 import type { IndexSnapshot } from '../index/store.js';
 import type { AnswerSession, BotContext } from './context.js';
 import { encode, encodeArticleChoice } from './custom-ids.js';
-import { answerEmbed, articleLabel, LIMITS, trimText } from './format/index.js';
+import { answerEmbed, articleLabel, contentText, LIMITS, trimText } from './format/index.js';
 import { NO_MENTIONS } from './replies.js';
 import type { Session } from './sessions.js';
+
+export const FOLLOW_UP_LABEL = 'Follow up';
 
 export interface AnswerMessage {
   content: string;
@@ -37,12 +39,27 @@ export function startAnswerSession(
   );
 }
 
-/** The whole message of an answer whose buttons belong to session `sessionId`. */
-export function answerMessage(answer: Answer, sessionId: string): AnswerMessage {
-  return { content: '', embeds: [answerEmbed(answer)], components: answerComponents(answer, sessionId), allowedMentions: NO_MENTIONS };
+export interface AnswerMessageOptions {
+  /**
+   * Offer "Follow up" (default): not under a private answer (a conversation is public) nor under an answer
+   * already in a conversation (its thread or reply chain is where follow-ups go).
+   */
+  followUp?: boolean;
+  /** A line above the answer: the earlier question a follow-up builds on, the message a question came from. */
+  intro?: string;
 }
 
-export function answerComponents(answer: Answer, sessionId: string): APIActionRowComponent<APIComponentInMessageActionRow>[] {
+/** The whole message of an answer whose buttons belong to session `sessionId`. */
+export function answerMessage(answer: Answer, sessionId: string, options: AnswerMessageOptions = {}): AnswerMessage {
+  return {
+    content: options.intro ? contentText(options.intro) : '',
+    embeds: [answerEmbed(answer)],
+    components: answerComponents(answer, sessionId, options),
+    allowedMentions: NO_MENTIONS,
+  };
+}
+
+export function answerComponents(answer: Answer, sessionId: string, { followUp = true }: AnswerMessageOptions = {}): APIActionRowComponent<APIComponentInMessageActionRow>[] {
   const rows: APIActionRowComponent<APIComponentInMessageActionRow>[] = [];
   // Each cited article opens at its first quote; one whose value would not fit the menu is left out.
   const sources = answer.sources
@@ -71,6 +88,9 @@ export function answerComponents(answer: Answer, sessionId: string): APIActionRo
     components: [
       { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: encode({ kind: 'vote', session: sessionId, choice: 'up' }), label: 'Helpful', emoji: { name: '👍' } },
       { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: encode({ kind: 'vote', session: sessionId, choice: 'down' }), label: 'Not helpful', emoji: { name: '👎' } },
+      ...(followUp
+        ? [{ type: ComponentType.Button as const, style: ButtonStyle.Primary as const, custom_id: encode({ kind: 'followUp', session: sessionId }), label: FOLLOW_UP_LABEL, emoji: { name: '💬' } }]
+        : []),
     ],
   });
   return rows;

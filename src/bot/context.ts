@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import type { Article } from '../corpus/types.js';
 import type { Pipeline } from '../pipeline.js';
 import { JsonChannelSettings, type ChannelSettingsStore } from './channel-settings.js';
+import { ConversationStore } from './conversations.js';
 import { FeedbackLog, type FeedbackSink, type Vote } from './feedback.js';
 import { consoleLogger, type Logger } from './log.js';
 import { QuestionLog, type QuestionSink } from './question-log.js';
@@ -43,6 +44,8 @@ export interface BotContext {
   channelSettings: ChannelSettingsStore;
   answers: SessionStore<AnswerSession>;
   pages: SessionStore<PageSession>;
+  /** Follow-up conversations in threads and reply chains (conversations.ts). */
+  conversations: ConversationStore;
   logger: Logger;
 }
 
@@ -72,6 +75,7 @@ export function createContext(pipeline: Pipeline, config: Config, options: Conte
     channelSettings: options.channelSettings ?? new JsonChannelSettings(config.discord.channelSettingsFile),
     answers: new SessionStore<AnswerSession>({ ttlMs: ANSWER_BUTTONS_TTL_MS, now, onError }),
     pages: new SessionStore<PageSession>({ ttlMs: PAGE_BUTTONS_TTL_MS, now, onError }),
+    conversations: new ConversationStore({ maxTurns: config.discord.conversationTurns, ttlMs: config.discord.conversationMinutes * 60_000, now }),
     logger,
   };
 }

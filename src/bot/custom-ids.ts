@@ -2,7 +2,7 @@
  * The one codec for the custom ids of every button and select menu the bot sends. A handler never builds
  * or splits a custom id string: it receives the decoded id (as Sapphire's interaction handlers `parse` the
  * id once, then `run` on the parsed data). The wire format is unchanged from the first versions of the bot
- * (`ask:open`, `ask:vote:<session>:up|down`, `source:page:<session>:prev|next`), so buttons on messages
+ * (`ask:open`, `ask:vote:<session>:up|down`, `source:page:<session>:prev|next`; later `ask:follow:<session>`), so buttons on messages
  * sent before an upgrade still decode.
  *
  * A new kind of component is one more member of `CustomId` and one more line in `encode`/`decode`; the
@@ -16,7 +16,9 @@ export type CustomId =
   /** 👍/👎 under an answer; `session` is the answer's session id. */
   | { kind: 'vote'; session: string; choice: 'up' | 'down' }
   /** Previous/Next under a paged article; `session` is the page session id. */
-  | { kind: 'page'; session: string; direction: 'prev' | 'next' };
+  | { kind: 'page'; session: string; direction: 'prev' | 'next' }
+  /** "Follow up" under a public answer: opens a conversation on it; `session` is the answer's session id. */
+  | { kind: 'followUp'; session: string };
 
 export type CustomIdKind = CustomId['kind'];
 export type CustomIdOf<K extends CustomIdKind> = Extract<CustomId, { kind: K }>;
@@ -41,6 +43,9 @@ export function encode(id: CustomId): string {
     case 'page':
       text = `source:page:${session(id.session)}:${id.direction}`;
       break;
+    case 'followUp':
+      text = `ask:follow:${session(id.session)}`;
+      break;
   }
   if (text.length > LIMITS.customId) throw new CustomIdError(`custom id is ${text.length} characters, over Discord's ${LIMITS.customId}: ${text.slice(0, 120)}`);
   return text;
@@ -57,6 +62,7 @@ export function decode(customId: string): CustomId | undefined {
   const parts = customId.split(':');
   const [scope, what, sessionId, last] = parts;
   if (parts.length === 2 && scope === 'ask' && what === 'open') return { kind: 'open' };
+  if (parts.length === 3 && scope === 'ask' && what === 'follow' && SESSION.test(sessionId ?? '')) return { kind: 'followUp', session: sessionId! };
   if (parts.length !== 4 || !SESSION.test(sessionId ?? '')) return undefined;
   if (scope === 'ask' && what === 'vote' && (last === 'up' || last === 'down')) return { kind: 'vote', session: sessionId!, choice: last };
   if (scope === 'source' && what === 'page' && (last === 'prev' || last === 'next')) return { kind: 'page', session: sessionId!, direction: last };

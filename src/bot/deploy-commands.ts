@@ -1,12 +1,13 @@
 /**
- * `npm run deploy-commands` (entry file `commands/deploy.ts`): registers the slash commands it is given with
+ * `npm run deploy-commands` (entry file `commands/deploy.ts`): registers the commands it is given (slash
+ * commands and message context-menu commands) with
  * Discord. With DISCORD_GUILD_ID
  * they are registered in that server and appear at once; without it they are global (all servers, and
  * Discord may take up to an hour to show changes).
  */
 import { DiscordAPIError, REST, Routes } from 'discord.js';
 import { loadConfig } from '../config.js';
-import type { Command } from './command.js';
+import { commandLabel, type Command } from './command.js';
 import { exitWithError, UserFacingError } from '../errors.js';
 import { redact, registerSecret } from './log.js';
 
@@ -24,6 +25,8 @@ export interface DeployOptions {
 
 export interface DeployResult {
   names: string[];
+  /** How each command is shown to people (`/ask`, “Ask the coverage” (message menu)). */
+  labels: string[];
   scope: 'guild' | 'global';
 }
 
@@ -75,14 +78,14 @@ export async function deployCommands(commands: readonly Command[], options: Depl
     }
     throw error;
   }
-  return { names: body.map((c) => c.name), scope: options.guildId ? 'guild' : 'global' };
+  return { names: body.map((c) => c.name), labels: commands.map(commandLabel), scope: options.guildId ? 'guild' : 'global' };
 }
 
 async function deployFromConfig(commands: readonly Command[]): Promise<void> {
   const config = await loadConfig();
   const { token, clientId, guildId } = config.discord;
   const result = await deployCommands(commands, { token, clientId, guildId });
-  const list = result.names.map((n) => `/${n}`).join(', ');
+  const list = result.labels.join(', ');
   console.log(
     result.scope === 'guild'
       ? `Registered ${list} in server ${guildId}; they are available now.`

@@ -1,6 +1,7 @@
 /**
  * The log of the questions the bot answered or refused (JSON Lines, QUESTION_LOG), read by the maintainers'
- * report. Each line: when, how the question came (`/ask`, a mention, a channel in `auto` mode), whether it
+ * report. Each line: when, how the question came (`/ask`, "Ask the coverage" on a message, a follow-up in a
+ * conversation, a mention, a channel in `auto` mode), whether it
  * was answered, the reader's confidence, the articles cited and the asker's pseudonym (the feedback log's).
  * The question's text is kept only when the answer was public: a private (ephemeral) question is counted,
  * its text is never written. In `auto` mode a message the bot stayed silent on is counted without its text:
@@ -10,7 +11,7 @@ import type { Answer } from '../answer.js';
 import { JsonLinesFile } from '../files.js';
 import type { BotContext } from './context.js';
 
-export type QuestionVia = 'ask' | 'mention' | 'auto';
+export type QuestionVia = 'ask' | 'menu' | 'follow-up' | 'mention' | 'auto';
 /** `silent`: a message in an `auto` channel the reader was not confident enough to answer. */
 export type QuestionOutcome = 'answered' | 'refused' | 'silent';
 

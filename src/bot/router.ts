@@ -1,5 +1,6 @@
 /**
- * Routes interactions to the command modules: slash commands to `execute`, autocomplete to `autocomplete`,
+ * Routes interactions to the command modules: slash commands and message context-menu commands to their
+ * `execute`, autocomplete to `autocomplete`,
  * buttons and select menus to the `components` handler of the kind their custom id decodes to
  * (custom-ids.ts); an id that does not decode, or that no command handles, gets a polite ephemeral reply.
  * Messages members post go to the message handlers in order, until one takes them (message-handler.ts);
@@ -8,7 +9,7 @@
  * serving. `stop` refuses new interactions and messages and waits for those in flight, for a clean shutdown.
  */
 import { Events, type Client, type Interaction, type Message } from 'discord.js';
-import type { Command, ComponentHandler } from './command.js';
+import { isMessageCommand, type ChatInputCommand, type Command, type ComponentHandler, type MessageCommand } from './command.js';
 import type { BotContext } from './context.js';
 import { decode, type CustomId, type CustomIdKind } from './custom-ids.js';
 import type { MessageHandler } from './message-handler.js';
@@ -18,7 +19,9 @@ export const SHUTTING_DOWN = 'The bot is restarting. Please try again in a minut
 export const UNKNOWN_COMPONENT = "I don't recognise that button any more. Try the command again.";
 
 export class Router {
-  private readonly byName: Map<string, Command>;
+  private readonly byName: Map<string, ChatInputCommand>;
+  /** Message context-menu commands, by name (Discord keeps their names apart from slash commands'). */
+  private readonly messageCommands: Map<string, MessageCommand>;
   private readonly byKind = new Map<CustomIdKind, ComponentHandler<CustomIdKind>>();
   private readonly inFlight = new Set<Promise<void>>();
   private accepting = true;
@@ -28,7 +31,8 @@ export class Router {
     private readonly ctx: BotContext,
     private readonly messageHandlers: readonly MessageHandler[] = [],
   ) {
-    this.byName = new Map(commands.map((c) => [c.data.name, c]));
+    this.byName = new Map(commands.filter((c): c is ChatInputCommand => !isMessageCommand(c)).map((c) => [c.data.name, c]));
+    this.messageCommands = new Map(commands.filter(isMessageCommand).map((c) => [c.data.name, c]));
     for (const command of commands) {
       for (const [kind, handler] of Object.entries(command.components ?? {}) as [CustomIdKind, ComponentHandler<CustomIdKind>][]) {
         if (this.byKind.has(kind)) throw new Error(`Two commands handle the component kind "${kind}"`);
@@ -104,6 +108,10 @@ export class Router {
       if (interaction.isChatInputCommand()) {
         if (!command) throw new Error(`No handler for /${interaction.commandName}`);
         await command.execute(interaction, this.ctx);
+      } else if (interaction.isMessageContextMenuCommand()) {
+        const menu = this.messageCommands.get(interaction.commandName);
+        if (!menu) throw new Error(`No handler for the message command "${interaction.commandName}"`);
+        await menu.execute(interaction, this.ctx);
       } else if (interaction.isAutocomplete()) {
         if (command?.autocomplete) await command.autocomplete(interaction, this.ctx);
         else await interaction.respond([]);

@@ -8,7 +8,7 @@
  * Discord recommends more than one shard, `runBot` starts a sharding manager instead, whose shard processes
  * run this same entry file and each start one bot (shards.ts).
  */
-import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits } from 'discord.js';
+import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits, Partials } from 'discord.js';
 import { loadConfig, type Config } from '../config.js';
 import { exitWithError, UserFacingError } from '../errors.js';
 import { IndexMissingError } from '../index/store.js';
@@ -73,9 +73,12 @@ function loginFailure(error: unknown): StartupError {
   return new StartupError(`Could not connect to Discord: ${redact(error instanceof Error ? error.message : String(error))}`);
 }
 
-/** Guilds for the commands, guild messages for follow-ups and channel modes, message content when granted. */
+/**
+ * Guilds for the commands, guild messages for follow-ups and channel modes, direct messages for follow-ups
+ * in a DM's reply chain (their text needs no privileged intent), message content when granted.
+ */
 export function intentsFor(config: Config): GatewayIntentBits[] {
-  const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages];
+  const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages];
   if (config.discord.messageContent) intents.push(GatewayIntentBits.MessageContent);
   return intents;
 }
@@ -145,8 +148,10 @@ export async function startBot(commands: readonly Command[], messageHandlers: re
   titleSearchFor(pipeline.index);
 
   const ctx = createContext(pipeline, config, { logger: log });
+  // A DM channel is not cached until used: without the Channel partial its messages would be dropped.
   const client = new Client({
     intents: intentsFor(config),
+    partials: [Partials.Channel],
     allowedMentions: { parse: [] },
     ...(config.discord.apiUrl ? { rest: { api: config.discord.apiUrl } } : {}),
   });
@@ -158,7 +163,10 @@ export async function startBot(commands: readonly Command[], messageHandlers: re
     log.info(`Ready as ${ready.user.tag} in ${ready.guilds.cache.size} server(s): ${describeIndex(pipeline)}.`);
   });
 
-  const sweeper = setInterval(() => void Promise.all([ctx.answers.sweep(), ctx.pages.sweep()]), SWEEP_EVERY_MS);
+  const sweeper = setInterval(() => {
+    ctx.conversations.sweep();
+    void Promise.all([ctx.answers.sweep(), ctx.pages.sweep()]);
+  }, SWEEP_EVERY_MS);
   sweeper.unref();
   handleSignals(client, router, ctx, [watchIndex(pipeline), sweeper]);
   const refresher = new FeedRefresher({ config, pipeline, logger: log, onReloaded: () => titleSearchFor(pipeline.index) });

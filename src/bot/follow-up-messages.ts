@@ -1,0 +1,117 @@
+/**
+ * Follow-up questions: every member message in a conversation's thread, or a reply to one of the bot's
+ * answers in a reply chain (follow-up-button.ts opens them). The message handler takes only those and
+ * returns false for everything else. A follow-up is read with the conversation so far (src/conversation.ts),
+ * answered with the same answer message as /ask under a "Following up on: …" line, and added to the
+ * conversation. A message without readable text gets, once, a line on how to ask; a follow-up in an expired
+ * conversation is told how to start again; a thread deleted or a permission removed mid-answer ends in a log
+ * line. The member's text never reaches the log.
+ */
+import { escapeMarkdown, type Message, type MessageReplyOptions } from 'discord.js';
+import { askFollowUp, type FollowUpAnswer } from '../conversation.js';
+import { QuestionError } from '../pipeline.js';
+import { answerMessage, startAnswerSession } from './answer-message.js';
+import { takeQuestion } from './ask-limit.js';
+import { recordQuestion } from './question-log.js';
+import type { BotContext } from './context.js';
+import type { Conversation, Lookup } from './conversations.js';
+import { discordProblem, problemMeta } from './discord-errors.js';
+import { contentText, trimText } from './format/index.js';
+import { howToAsk } from './follow-up-button.js';
+import type { MessageHandler } from './message-handler.js';
+import { questionText } from './question-text.js';
+import { NO_MENTIONS } from './replies.js';
+
+export const CONVERSATION_EXPIRED = 'This conversation has expired after a quiet spell. Ask again with `/ask` (or "Ask the coverage" on a message), then press Follow up to start a new one.';
+/** The earlier question is quoted in the "Following up on" line up to this many characters. */
+const EARLIER_QUESTION_CHARS = 300;
+
+function logMeta(message: Message) {
+  return { messageId: message.id, channelId: message.channelId, guildId: message.guildId ?? 'dm', userId: message.author.id };
+}
+
+/** Replies without pinging anyone, the member included; still posted if their message was deleted meanwhile. */
+function reply(message: Message, body: Pick<MessageReplyOptions, 'content' | 'embeds' | 'components'> | string): Promise<Message> {
+  const options = typeof body === 'string' ? { content: contentText(body) } : body;
+  return message.reply({ ...options, allowedMentions: { ...NO_MENTIONS, repliedUser: false }, failIfNotExists: false });
+}
+
+export const followUps: MessageHandler = {
+  name: 'follow-ups',
+  async handle(message, ctx) {
+    // A thread's conversation, else a reply chain's (an answer in a thread or a forum post cannot get a thread).
+    const replyTo = message.reference?.messageId;
+    const inThread = message.channel.isThread() ? { thread: message.channelId } : undefined;
+    let where: { thread: string } | { reply: string } | undefined;
+    let found: Lookup;
+    for (const candidate of [inThread, replyTo ? { reply: replyTo } : undefined]) {
+      found = candidate && ctx.conversations.lookup(candidate);
+      where = candidate;
+      if (found) break;
+    }
+    if (!where || !found) return false;
+    try {
+      if (found.state === 'expired') {
+        ctx.conversations.forgetExpired('thread' in where ? where.thread : where.reply);
+        ctx.logger.info('Follow-up in an expired conversation', logMeta(message));
+        await reply(message, CONVERSATION_EXPIRED);
+      } else {
+        await answer(message, found.conversation, ctx);
+      }
+    } catch (error) {
+      const problem = discordProblem(error);
+      if (!problem) throw error;
+      // Nowhere left to say so: the thread is gone or the bot may not post there. The log says which.
+      ctx.logger.warn(problem === 'gone' ? 'A follow-up could not be answered: its channel or message is gone' : 'A follow-up could not be answered: missing permissions', {
+        ...logMeta(message),
+        ...problemMeta(error),
+      });
+      if (problem === 'gone' && found.state === 'live') ctx.conversations.end(found.conversation.id, { remember: false });
+    }
+    return true;
+  },
+};
+
+async function answer(message: Message, conversation: Conversation, ctx: BotContext): Promise<void> {
+  const text = questionText(message);
+  if (!text) {
+    const mentioned = message.client.user ? message.mentions.users.has(message.client.user.id) : false;
+    ctx.logger.info('Follow-up without readable text', { ...logMeta(message), attachments: message.attachments.size, mentioned, messageContentIntent: ctx.config.discord.messageContent });
+    // Said once per conversation (every message reads as empty without the intent), and whenever they mention the bot.
+    if (mentioned || !conversation.hinted) {
+      conversation.hinted = true;
+      await reply(message, `I couldn't find a question in words in that message. ${howToAsk(ctx, message.client.user?.id)}`);
+    }
+    return;
+  }
+  const limit = takeQuestion(ctx, { guildId: message.guildId, userId: message.author.id });
+  if (!limit.allowed) {
+    await reply(message, limit.refusal);
+    return;
+  }
+  // The acknowledgement of a message: "coverage-bot is typing…" while the model reads.
+  if ('sendTyping' in message.channel) await message.channel.sendTyping();
+  const snapshot = ctx.pipeline.index;
+  let result: FollowUpAnswer;
+  try {
+    result = await askFollowUp(ctx.pipeline, conversation.turns, text, ctx.config.retrieval.maxQuestionChars);
+  } catch (error) {
+    if (!(error instanceof QuestionError)) throw error;
+    ctx.logger.info('Follow-up refused', { ...logMeta(message), length: text.length });
+    await reply(message, `${error.message} Shorter, focused questions also get better answers.`);
+    return;
+  }
+  // An index swap may have taken some cited articles away: the conversation forgets them.
+  conversation.turns = result.history;
+  ctx.conversations.touch(conversation);
+  const passages = ctx.config.retrieval.passages;
+  let sent: Message | undefined;
+  const session = startAnswerSession(ctx, { answer: result.answer, passages, private: false, snapshot }, async () => {
+    await sent?.edit({ components: [], allowedMentions: NO_MENTIONS });
+  });
+  const earlier = result.reading.buildsOn;
+  const intro = earlier ? `Following up on: “${escapeMarkdown(trimText(earlier.question, EARLIER_QUESTION_CHARS))}”` : undefined;
+  sent = await reply(message, answerMessage(result.answer, session.id, { followUp: false, intro }));
+  ctx.conversations.add(conversation, result.turn, sent.id);
+  await recordQuestion(ctx, { answer: result.answer, via: 'follow-up', userId: message.author.id, private: false });
+}

@@ -1,0 +1,168 @@
+/**
+ * Follow-up questions read with the conversation so far, without Discord: a conversation is a few turns
+ * (each a question, the question as it was searched, the names in it and the articles its answer cited),
+ * and `readFollowUp` turns a follow-up that leans on them ("How long did that take him?", "What about
+ * Shoigu?", "What did they discuss there?") into a question the retriever and the reader can answer alone:
+ * pronouns are replaced by the names of the turn it builds on (people for he/him, places for there), an
+ * elliptical "what about X?" becomes the earlier question about X, and the earlier question's key words are
+ * added when the follow-up points back at it ("that", "it"). Names and pronouns come from compromise's
+ * tagger. The articles cited earlier are returned to be boosted in retrieval (pipeline `boostArticles`).
+ */
+import nlp from 'compromise';
+import type { Answer } from './answer.js';
+import { validateQuestion, type AskOptions, type Pipeline } from './pipeline.js';
+
+export interface Turn {
+  /** The question as the member asked it. */
+  question: string;
+  /** The question as it was searched, with the history resolved (the same as `question` for a first one). */
+  resolved: string;
+  names: Names;
+  /** Articles the answer cited (cited articles only: a "the coverage doesn't say" answer cites none). */
+  articleIds: string[];
+}
+
+export interface Names {
+  people: string[];
+  places: string[];
+  /** Organisations and other proper names compromise does not place among people or places. */
+  others: string[];
+}
+
+export interface FollowUpReading {
+  /** What to search for: the follow-up itself, or with the history resolved. */
+  query: string;
+  /** The earlier turn it builds on, when it leans on one. */
+  buildsOn?: Turn;
+  /** Articles cited earlier in the conversation, most recent first, to favour in retrieval. */
+  boostArticles: string[];
+}
+
+/** Third-person pronouns and the deictic words that point back at an earlier question. */
+const PERSON = /^(he|him|she|her)$/i;
+const POSSESSIVE = /^(his|hers)$/i;
+const GROUP = /^(they|them|their|theirs)$/i;
+const BACK_REFERENCE = '(that|this|it|its|those|these|then|there|he|him|his|she|her|hers|they|them|their|theirs)';
+/** "what about X?", "how about X?", "and X?": the earlier question, about X. */
+const ELLIPSIS = /^\s*(?:(?:and\s+)?(?:what|how)\s+about|and)\s+(.+?)[\s?.!]*$/i;
+
+const clean = (text: string) => text.replace(/^[\s"'“”‘’(]+|[\s"'“”‘’?.!,;:)]+$/g, '').replace(/['’]s$/i, '');
+const unique = (items: string[]) => [...new Map(items.filter(Boolean).map((i) => [i.toLowerCase(), i])).values()];
+
+/** Names that say no more than a longer one kept ("Kim Jong-" beside "Kim Jong Un", "Putin" beside "Vladimir Putin" stays). */
+function longest(names: string[]): string[] {
+  const key = (n: string) => n.toLowerCase().replace(/[-\s]+/g, ' ').trim();
+  return unique(names).filter((n) => !names.some((other) => other !== n && key(other).startsWith(key(n))));
+}
+
+/** People, places and other proper names in a text, as compromise tags them. */
+export function namesIn(text: string): Names {
+  const doc = nlp(text);
+  const people = longest(doc.people().out('array').map(clean));
+  const places = longest(doc.places().out('array').map(clean));
+  const known = [...people, ...places].map((n) => n.toLowerCase());
+  const proper = [...doc.organizations().out('array'), ...doc.match('#ProperNoun+').out('array')].map(clean);
+  const others = longest(proper).filter((n) => !known.some((k) => k.includes(n.toLowerCase()) || n.toLowerCase().includes(k)));
+  return { people, places, others };
+}
+
+/** The key words of a question: its names, nouns and verbs, without pronouns and question words. */
+function keyWords(text: string): string[] {
+  const doc = nlp(text);
+  doc.remove('#Pronoun').remove('#QuestionWord').remove('(did|does|do|is|was|were|are|be|been|has|have|had)');
+  return unique(doc.match('(#Noun|#Verb|#Adjective)').out('array').map(clean)).filter((w) => w.length > 1);
+}
+
+/** One turn of a conversation; the names of the question come before those of the short answer. */
+export function turnOf(question: string, resolved: string, answer: Answer): Turn {
+  const asked = namesIn(resolved);
+  const answered = answer.found && answer.shortAnswer ? namesIn(answer.shortAnswer.text) : { people: [], places: [], others: [] };
+  const names: Names = {
+    people: longest([...asked.people, ...answered.people]),
+    places: longest([...asked.places, ...answered.places]),
+    others: longest([...asked.others, ...answered.others]),
+  };
+  return { question, resolved, names, articleIds: answer.found ? answer.sources.map((s) => s.articleId) : [] };
+}
+
+/** The turn a follow-up builds on: the latest that named someone or something, else the latest. */
+function antecedent(history: readonly Turn[]): Turn | undefined {
+  const named = [...history].reverse().find((t) => t.names.people.length + t.names.places.length + t.names.others.length > 0);
+  return named ?? history.at(-1);
+}
+
+function allNames(names: Names): string[] {
+  return [...names.people, ...names.places, ...names.others];
+}
+
+/** Replaces the pronouns of a follow-up that the earlier turn's names resolve. */
+function resolvePronouns(question: string, names: Names): string {
+  const person = names.people[0];
+  const group = names.people.length > 1 ? names.people.slice(0, 2).join(' and ') : (names.places[0] ?? names.others[0]);
+  const place = names.places[0];
+  return question.replace(/\b[A-Za-z]+\b/g, (word) => {
+    if (person && PERSON.test(word)) return person;
+    if (person && POSSESSIVE.test(word)) return `${person}'s`;
+    if (group && GROUP.test(word)) return word.toLowerCase().startsWith('their') ? `${group}'s` : group;
+    if (place && /^there$/i.test(word)) return `in ${place}`;
+    return word;
+  });
+}
+
+/** "What about Shoigu?" after "What did Putin say about the talks?" → "What did Shoigu say about the talks?". */
+function resolveEllipsis(subject: string, earlier: Turn): string {
+  const own = namesIn(subject);
+  const kind = own.places.length > 0 ? earlier.names.places : own.people.length > 0 || own.others.length === 0 ? earlier.names.people : earlier.names.others;
+  const replaced = kind.find((name) => earlier.resolved.includes(name));
+  if (replaced) return earlier.resolved.replace(replaced, subject);
+  return `${earlier.resolved.replace(/[?.!\s]+$/, '')}: ${subject}?`;
+}
+
+/**
+ * A follow-up with its history: alone when it names what it asks about and points back at nothing,
+ * else resolved from the turn it builds on, with that turn's key words the follow-up lacks.
+ */
+export function readFollowUp(history: readonly Turn[], question: string): FollowUpReading {
+  const earlier = antecedent(history);
+  const boostArticles = unique([...history].reverse().flatMap((t) => t.articleIds));
+  if (!earlier) return { query: question, boostArticles: [] };
+  const ellipsis = ELLIPSIS.exec(question);
+  if (ellipsis) return { query: resolveEllipsis(clean(ellipsis[1]!), earlier), buildsOn: earlier, boostArticles };
+
+  const doc = nlp(question);
+  const pointsBack = doc.has('#Pronoun') || doc.has(BACK_REFERENCE);
+  const own = allNames(namesIn(question));
+  if (!pointsBack && own.length > 0) return { query: question, boostArticles: [] };
+
+  const resolved = resolvePronouns(question, earlier.names);
+  const present = resolved.toLowerCase();
+  const missing = unique([...allNames(earlier.names), ...keyWords(earlier.resolved)]).filter((w) => !present.includes(w.toLowerCase()));
+  const query = missing.length > 0 ? `${resolved.replace(/\s+$/, '')} (${missing.join(', ')})` : resolved;
+  return { query, buildsOn: earlier, boostArticles };
+}
+
+export interface FollowUpAnswer {
+  answer: Answer;
+  reading: FollowUpReading;
+  /** The earlier turns as they were read: without the cited articles that left the index. */
+  history: Turn[];
+  /** The turn to add to the conversation. */
+  turn: Turn;
+}
+
+/**
+ * Asks a follow-up with its history: validated as the member wrote it (so a too-long one gets the usual
+ * message), searched as resolved (cut to the question limit: the member's own words come first), with the
+ * earlier citations still in the index favoured. The answer shows the question as asked, `readAs` the search.
+ */
+export async function askFollowUp(pipeline: Pipeline, history: readonly Turn[], question: string, maxChars: number, options: AskOptions = {}): Promise<FollowUpAnswer> {
+  const asked = validateQuestion(question, maxChars);
+  const articles = pipeline.index.articles;
+  // Articles that left the index (a rebuild while the conversation was quiet) are dropped, not searched for.
+  const live = history.map((t) => ({ ...t, articleIds: t.articleIds.filter((id) => articles.has(id)) }));
+  const reading = readFollowUp(live, asked);
+  const query = reading.query.length > maxChars ? reading.query.slice(0, maxChars) : reading.query;
+  const answer = await pipeline.ask(query, { ...options, boostArticles: reading.boostArticles });
+  const shown: Answer = { ...answer, question: asked, ...(query !== asked ? { readAs: query } : {}) };
+  return { answer: shown, reading: { ...reading, query }, history: live, turn: turnOf(asked, query, shown) };
+}

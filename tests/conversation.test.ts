@@ -1,0 +1,60 @@
+/**
+ * Follow-ups read with the conversation so far (src/conversation.ts), without Discord and without the
+ * model: pronouns and ellipsis resolved from the turn they build on, earlier citations to boost, and a
+ * question that stands alone left as it is.
+ */
+import { describe, expect, it } from 'vitest';
+import { namesIn, readFollowUp, type Turn } from '../src/conversation.js';
+
+function turn(question: string, articleIds: string[] = []): Turn {
+  return { question, resolved: question, names: namesIn(question), articleIds };
+}
+
+describe('reading a follow-up with its history', () => {
+  it('finds people and places with compromise, keeping the longest form of a name', () => {
+    const names = namesIn('When did Russian defence minister Sergei Shoigu visit Pyongyang?');
+    expect(names.people).toEqual(['Sergei Shoigu']);
+    expect(names.places).toEqual(['Pyongyang']);
+    expect(namesIn('How did Kim Jong Un travel to Russia?').people).toEqual(['Kim Jong Un']);
+  });
+
+  it('replaces he/him with the person the earlier question named and adds its key words', () => {
+    const history = [turn('How did Kim Jong Un travel to Russia?', ['a', 'b'])];
+    const reading = readFollowUp(history, 'How long did that take him?');
+    expect(reading.query).toMatch(/^How long did that take Kim Jong Un\?/);
+    expect(reading.query).toContain('travel');
+    expect(reading.query).toContain('Russia');
+    expect(reading.buildsOn).toBe(history[0]);
+    expect(reading.boostArticles).toEqual(['a', 'b']);
+  });
+
+  it('reads "what about X?" as the earlier question about X', () => {
+    const history = [turn('What did Putin say about the talks?', ['a'])];
+    const reading = readFollowUp(history, 'What about Shoigu?');
+    expect(reading.query).toBe('What did Shoigu say about the talks?');
+    expect(reading.buildsOn?.question).toBe('What did Putin say about the talks?');
+  });
+
+  it('resolves "they" and "there" to the people and the place named earlier', () => {
+    const history = [turn('Did Putin and Kim Jong Un meet at the Vostochny cosmodrome?')];
+    const names = history[0]!.names;
+    const reading = readFollowUp(history, 'What did they discuss there?');
+    expect(reading.query).toContain(`${names.people[0]} and ${names.people[1]}`);
+    expect(reading.query).not.toMatch(/\bthey\b/);
+  });
+
+  it('builds on the latest turn that named someone, and boosts every earlier citation, latest first', () => {
+    const history = [turn('When did Sergei Shoigu visit Pyongyang?', ['old']), turn('and then what?', ['new', 'old'])];
+    const reading = readFollowUp(history, 'What did he say?');
+    expect(reading.query).toMatch(/^What did Sergei Shoigu say\?/);
+    expect(reading.buildsOn).toBe(history[0]);
+    expect(reading.boostArticles).toEqual(['new', 'old']);
+  });
+
+  it('leaves a question that names its subject and points back at nothing alone, with no boost', () => {
+    const history = [turn('When did Sergei Shoigu visit Pyongyang?', ['a'])];
+    const reading = readFollowUp(history, 'Where did Vladimir Putin give a speech in September?');
+    expect(reading).toEqual({ query: 'Where did Vladimir Putin give a speech in September?', boostArticles: [] });
+    expect(readFollowUp([], 'How long did that take him?')).toEqual({ query: 'How long did that take him?', boostArticles: [] });
+  });
+});

@@ -1,0 +1,58 @@
+/** The conversation store: bounded turns and conversations, expiry after a quiet spell, and expiry markers. */
+import { describe, expect, it } from 'vitest';
+import { ConversationStore } from '../src/bot/conversations.js';
+import type { Turn } from '../src/conversation.js';
+
+const turn = (question: string): Turn => ({ question, resolved: question, names: { people: [], places: [], others: [] }, articleIds: [] });
+
+function store(options: { maxConversations?: number } = {}) {
+  let clock = 0;
+  const conversations = new ConversationStore({ maxTurns: 3, ttlMs: 1000, now: () => clock, ...options });
+  return { conversations, advance: (ms: number) => (clock += ms) };
+}
+
+describe('conversation store', () => {
+  it('keeps the last turns and expires a conversation after a quiet spell, from its last follow-up', () => {
+    const { conversations, advance } = store();
+    const c = conversations.start('t1', 'thread', 't1', turn('first'));
+    for (const q of ['2', '3', '4']) conversations.add(c, turn(q));
+    expect(c.turns.map((t) => t.question)).toEqual(['2', '3', '4']);
+    advance(900);
+    conversations.add(c, turn('5'));
+    advance(900);
+    expect(conversations.lookup({ thread: 't1' })).toMatchObject({ state: 'live' });
+    advance(100);
+    expect(conversations.lookup({ thread: 't1' })).toEqual({ state: 'expired' });
+    conversations.forgetExpired('t1');
+    expect(conversations.lookup({ thread: 't1' })).toBeUndefined();
+  });
+
+  it('never mistakes a thread for a reply chain, and follows a reply chain through the bot messages it keeps', () => {
+    const { conversations, advance } = store();
+    const chain = conversations.start('m1', 'replies', 'c1', turn('first'));
+    expect(conversations.lookup({ thread: 'm1' })).toBeUndefined();
+    for (const id of ['m2', 'm3', 'm4', 'm5']) conversations.add(chain, turn(id), id);
+    // The oldest bot messages beyond the turns kept are no longer followed.
+    expect(conversations.lookup({ reply: 'm1' })).toBeUndefined();
+    expect(conversations.lookup({ reply: 'm5' })).toMatchObject({ state: 'live', conversation: chain });
+    advance(1000);
+    conversations.sweep();
+    expect(conversations.size).toBe(0);
+    expect(conversations.lookup({ reply: 'm5' })).toEqual({ state: 'expired' });
+  });
+
+  it('ends the least recently used conversation beyond the cap; an ended thread (deleted) leaves no marker', () => {
+    const { conversations } = store({ maxConversations: 2 });
+    const a = conversations.start('a', 'thread', 'a', turn('a'));
+    conversations.start('b', 'thread', 'b', turn('b'));
+    conversations.touch(a);
+    conversations.start('c', 'thread', 'c', turn('c'));
+    expect(conversations.size).toBe(2);
+    expect(conversations.lookup({ thread: 'b' })).toEqual({ state: 'expired' });
+    expect(conversations.lookup({ thread: 'a' })).toMatchObject({ state: 'live' });
+    conversations.end('c', { remember: false });
+    expect(conversations.lookup({ thread: 'c' })).toBeUndefined();
+    // Starting again on the same answer returns the live conversation.
+    expect(conversations.start('a', 'thread', 'a', turn('again'))).toBe(a);
+  });
+});
