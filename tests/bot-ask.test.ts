@@ -308,6 +308,7 @@ describe('robustness', () => {
         throw new Error('the model crashed');
       },
       reload: () => pipeline.reload(),
+      close: () => pipeline.close(),
     };
   }
 
