@@ -50,6 +50,8 @@ export interface Pipeline {
   readonly reader: Reader;
   /** The coverage version in use now; a reload replaces it, and a question keeps the one it started with. */
   readonly index: Coverage;
+  /** Where the coverage lives (the index folder, or the database), and where a rebuild writes. */
+  readonly store: CoverageStore;
   ask(question: string, options?: AskOptions): Promise<Answer>;
   /** Loads the index again if the embed script wrote a new one; true when it changed. */
   reload(): Promise<boolean>;
@@ -179,6 +181,7 @@ async function openWith(store: CoverageStore, config: Config, embedder: Embedder
   return {
     embedder,
     reader,
+    store,
     get index() {
       return index;
     },

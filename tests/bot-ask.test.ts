@@ -308,6 +308,7 @@ describe('robustness', () => {
         throw new Error('the model crashed');
       },
       reload: () => pipeline.reload(),
+      store: pipeline.store,
       close: () => pipeline.close(),
     };
   }

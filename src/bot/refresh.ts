@@ -77,7 +77,7 @@ export class FeedRefresher {
     for (const problem of corpus.problems) logger.warn(`Skipped ${problem.source}: ${problem.reason}`);
     let build: BuildReport;
     try {
-      build = await buildIndex({ articles: corpus.articles, embedder: pipeline.embedder, dir: config.embeddingsDir, chunking: config.chunking, hnsw: config.hnsw });
+      build = await buildIndex({ articles: corpus.articles, embedder: pipeline.embedder, dir: config.embeddingsDir, target: pipeline.store.target, chunking: config.chunking, hnsw: config.hnsw });
     } catch (error) {
       if (!(error instanceof IndexError)) throw error;
       logger.warn(`The index was not rebuilt after the feed refresh: ${error.message}`);

@@ -2,6 +2,7 @@
  * `npm run embed`: (re)builds the index from the corpus folder. Only new or changed articles are embedded;
  * deleted ones are removed. Ctrl-C leaves the live index as it was.
  */
+import { openCoverageStore } from '../coverage-store.js';
 import { loadConfig, webAddress } from '../config.js';
 import { formatIngestReport, ingest } from '../ingest/ingest.js';
 import { loadCorpus } from '../corpus/load.js';
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
   console.error(`Corpus: ${corpus.articles.length} articles in ${config.corpusDir}. Model: ${config.embedding.modelId}.`);
   const embedder = await loadEmbedder(config.embedding);
 
+  const store = await openCoverageStore(config);
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   process.once('SIGTERM', () => controller.abort());
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
       articles: corpus.articles,
       embedder,
       dir: config.embeddingsDir,
+      target: store.target,
       chunking: config.chunking,
       hnsw: config.hnsw,
       onProgress: bar.update,
@@ -83,6 +86,8 @@ async function main(): Promise<void> {
       process.exit(130);
     }
     throw error;
+  } finally {
+    await store.close();
   }
 }
 

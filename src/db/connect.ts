@@ -76,13 +76,18 @@ export function databaseFailure(error: unknown, url: string): DatabaseError | un
 
 /** A pool for DATABASE_URL; idle connections do not keep the process alive. */
 export function createPool(url: string, efSearch: number): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, allowExitOnIdle: true });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: POOL_SIZE,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    allowExitOnIdle: true,
+    // Version filters drop candidates after the HNSW scan: iterative scans keep searching until enough pass.
+    onConnect: async (client: pg.ClientBase) => {
+      await client.query(`SET hnsw.ef_search = ${Math.trunc(efSearch)}; SET hnsw.iterative_scan = strict_order`);
+    },
+  });
   // An idle connection that breaks (server restart) is dropped by the pool; its error must not crash the process.
   pool.on('error', () => {});
-  pool.on('connect', (client) => {
-    // Version filters drop candidates after the HNSW scan: iterative scans keep searching until enough pass.
-    client.query(`SET hnsw.ef_search = ${Math.trunc(efSearch)}; SET hnsw.iterative_scan = strict_order`).catch(() => {});
-  });
   return pool;
 }
 
