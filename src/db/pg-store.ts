@@ -22,12 +22,26 @@ interface Hit {
   score: number;
 }
 
-/** BM25 by pg_textsearch: text and title scored apart and summed with the title's weight, as MiniSearch does. */
-const bm25 = (table: 'chunks' | 'articles', key: string) => `
-  SELECT ${key}, score FROM (
-    SELECT ${key}, -((terms <@> to_bm25query($1, '${table}_text_bm25')) + ${TITLE_BOOST} * (title_terms <@> to_bm25query($1, '${table}_title_bm25'))) AS score
-    FROM ${table} WHERE version_id = $2
-  ) scored WHERE score > 0 ORDER BY score DESC, ${key.split(',')[0]} LIMIT $3`;
+/**
+ * BM25 by pg_textsearch over one field, through the version's own index (an ordered index scan: scoring
+ * rows one by one instead would cost far more). Text and title are ranked apart and summed below with the
+ * title's weight, as MiniSearch does (a chunk outside one field's list counts 0 there).
+ */
+const bm25 = (table: 'chunks' | 'articles', key: string, field: 'terms' | 'title_terms') => `
+  SELECT ${key}, -(${field} <@> to_bm25query($1, $4)) AS score FROM ${table}
+  WHERE version_id = $2 ORDER BY ${field} <@> to_bm25query($1, $4) LIMIT $3`;
+const bm25Index = (table: string, field: string, versionId: string) => `${table}_${field}_bm25_v${versionId}`;
+
+/** Sums a field's BM25 list and the title's, weighted, into one ranking (ties: the smaller key first). */
+function sumFields<K extends string | number>(text: { key: K; score: number }[], title: { key: K; score: number }[], limit: number) {
+  const scores = new Map<K, number>();
+  for (const hit of text) if (hit.score > 0) scores.set(hit.key, hit.score);
+  for (const hit of title) if (hit.score > 0) scores.set(hit.key, (scores.get(hit.key) ?? 0) + TITLE_BOOST * hit.score);
+  return [...scores]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .slice(0, limit)
+    .map(([key, score]) => ({ key, score }));
+}
 
 /** The fallback: built-in full-text search, title terms weighted B (0.5) against the text's A (1). */
 const fulltext = (table: 'chunks' | 'articles', key: string) => `
@@ -62,16 +76,34 @@ async function openVersion(pool: pg.Pool, url: string, live: LiveVersion, useBm2
   const terms = TermTable.fromJSON(JSON.parse(live.terms), live.manifest.counts.chunks);
   const dimension = live.manifest.model.dimension;
   const cacheKey = {};
-  const lexicalSql = useBm25 ? { chunks: bm25('chunks', 'label, article_id'), articles: bm25('articles', 'id') } : { chunks: fulltext('chunks', 'label, article_id'), articles: fulltext('articles', 'id') };
 
   async function lexical(searched: string[], depth: number): Promise<{ chunks: Hit[]; articles: ArticleHit[] }> {
     if (searched.length === 0) return { chunks: [], articles: [] };
-    const query = useBm25 ? searched.join(' ') : searched.join(' | ');
-    const [chunks, found] = await Promise.all([
-      pool.query<Hit>(lexicalSql.chunks, [query, live.id, depth]),
-      pool.query<{ id: string; score: number }>(lexicalSql.articles, [query, live.id, depth]),
-    ]);
-    return { chunks: chunks.rows, articles: found.rows.map((r) => ({ articleId: r.id, score: r.score })) };
+    if (!useBm25) {
+      const query = searched.join(' | ');
+      const [chunks, found] = await Promise.all([
+        pool.query<Hit>(fulltext('chunks', 'label, article_id'), [query, live.id, depth]),
+        pool.query<{ id: string; score: number }>(fulltext('articles', 'id'), [query, live.id, depth]),
+      ]);
+      return { chunks: chunks.rows, articles: found.rows.map((r) => ({ articleId: r.id, score: r.score })) };
+    }
+    const query = searched.join(' ');
+    const [chunkText, chunkTitle, articleText, articleTitle] = await Promise.all(
+      (
+        [
+          ['chunks', 'label, article_id', 'terms'],
+          ['chunks', 'label, article_id', 'title_terms'],
+          ['articles', 'id', 'terms'],
+          ['articles', 'id', 'title_terms'],
+        ] as const
+      ).map(([table, key, field]) => pool.query(bm25(table, key, field), [query, live.id, depth, bm25Index(table, field, live.id)])),
+    );
+    const articleOf = new Map<number, string>();
+    const chunkHits = (rows: Hit[]) => rows.map((r) => (articleOf.set(r.label, r.article_id), { key: r.label, score: Number(r.score) }));
+    const articleHits = (rows: { id: string; score: number }[]) => rows.map((r) => ({ key: r.id, score: Number(r.score) }));
+    const chunks = sumFields(chunkHits(chunkText!.rows), chunkHits(chunkTitle!.rows), depth).map((h) => ({ label: h.key, article_id: articleOf.get(h.key)!, score: h.score }));
+    const found = sumFields(articleHits(articleText!.rows), articleHits(articleTitle!.rows), depth).map((h) => ({ articleId: h.key, score: h.score }));
+    return { chunks, articles: found };
   }
 
   async function view(retrieved: RetrievedChunk[]): Promise<ReadingIndex> {
@@ -144,7 +176,7 @@ export async function openPostgresStore(url: string, hnsw: Pick<HnswConfig, 'efS
     target: {
       lock: () => userFacing(url, () => lockDatabase(pool, location)),
       previous: () => userFacing(url, async () => readPrevious(pool, await live())),
-      write: (contents, signal) => userFacing(url, () => writeVersion(pool, contents, signal)),
+      write: (contents, signal) => userFacing(url, () => writeVersion(pool, contents, { bm25: useBm25, signal })),
     },
     close: () => pool.end(),
   };

@@ -32,7 +32,8 @@ async function insertColumns(client: pg.ClientBase, sql: string, versionId: stri
 }
 
 /** Writes a build as a new version and makes it live, in one transaction; returns its name. */
-export async function writeVersion(pool: pg.Pool, contents: IndexContents, signal?: AbortSignal): Promise<string> {
+export async function writeVersion(pool: pg.Pool, contents: IndexContents, options: { bm25: boolean; signal?: AbortSignal }): Promise<string> {
+  const { signal } = options;
   const { dimension } = contents.manifest.model;
   if (dimension !== STORED_DIMENSION) {
     throw new IndexError(`The database stores ${STORED_DIMENSION}-d vectors and the model gives ${dimension}-d: use the shipped model with DATABASE_URL, or the local index (unset DATABASE_URL).`);
@@ -99,10 +100,14 @@ export async function writeVersion(pool: pg.Pool, contents: IndexContents, signa
       ],
       signal,
     );
+    // The version's BM25 indexes (migrations/003_bm25.sql), built before it goes live.
+    if (options.bm25) await client.query('SELECT coverage_bm25_create($1)', [versionId]);
     signal?.throwIfAborted();
     await client.query('INSERT INTO coverage_current (version_id) VALUES ($1) ON CONFLICT (singleton) DO UPDATE SET version_id = EXCLUDED.version_id', [versionId]);
     // The previous version stays for questions still reading it; older ones go (with their rows).
-    await client.query('DELETE FROM coverage_versions WHERE id <> $1 AND id IS DISTINCT FROM $2', [versionId, previous ?? null]);
+    const old = 'FROM coverage_versions WHERE id <> $1 AND id IS DISTINCT FROM $2';
+    if (options.bm25) await client.query(`SELECT coverage_bm25_drop(id) ${old}`, [versionId, previous ?? null]);
+    await client.query(`DELETE ${old}`, [versionId, previous ?? null]);
     await client.query('COMMIT');
     return name;
   } catch (error) {
