@@ -13,8 +13,8 @@ export class DatabaseError extends UserFacingError {
 /** How long a connection attempt may take before it counts as failed. */
 export const CONNECT_TIMEOUT_MS = 5_000;
 /**
- * Connections per process. A few questions and a build's writes run side by side; `npm run db:dev` serves
- * up to DEV_MAX_CONNECTIONS at once (PGlite runs one query at a time and queues the rest).
+ * Connections per process: a question's searches run side by side, and a build holds one for its lock.
+ * (`npm run db:dev` serves any number, running one exchange at a time.)
  */
 export const POOL_SIZE = 4;
 

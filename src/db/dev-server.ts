@@ -1,21 +1,18 @@
 /**
  * A Postgres for development and tests, with nothing to install: PGlite (Postgres compiled to WebAssembly)
- * with pgvector and pg_textsearch, served over the wire protocol on 127.0.0.1 by pglite-socket, so the app
- * talks to it through the standard `pg` driver exactly as to a real server.
+ * with pgvector and pg_textsearch, served over the wire protocol on 127.0.0.1, so the app talks to it
+ * through the standard `pg` driver exactly as to a real server. The wire protocol is served by
+ * dev-socket.ts rather than @electric-sql/pglite-socket 0.2.17, whose multiplexer interleaves the messages
+ * of concurrent clients and answered a question's query with another query's rows (docs/SCALING.md).
  */
 import { PGlite } from '@electric-sql/pglite';
 import { pg_textsearch } from '@electric-sql/pglite-pg_textsearch';
 import { vector } from '@electric-sql/pglite-pgvector';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { serveDatabase, type SocketServer } from './dev-socket.js';
 
 export const DEV_HOST = '127.0.0.1';
 export const DEV_PORT = 54329;
 export const DEV_DATA_DIR = 'data/pgdev';
-/**
- * Connections served at once (PGlite runs one query at a time and queues the others; a transaction holds
- * the queue until it ends). Room for a few bot processes and an embed, each with POOL_SIZE connections.
- */
-export const DEV_MAX_CONNECTIONS = 32;
 
 export interface DevDatabaseOptions {
   /** Data folder; undefined keeps the database in memory (tests). */
@@ -38,14 +35,14 @@ export async function startDevDatabase(options: DevDatabaseOptions = {}): Promis
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     extensions: { ...(wanted.vector ? { vector } : {}), ...(wanted.pg_textsearch ? { pg_textsearch } : {}) },
   });
-  const server = new PGLiteSocketServer({ db, host: DEV_HOST, port: options.port ?? DEV_PORT, maxConnections: DEV_MAX_CONNECTIONS });
+  let server: SocketServer;
   try {
-    await server.start();
+    server = await serveDatabase(db, DEV_HOST, options.port ?? DEV_PORT);
   } catch (error) {
     await db.close();
     throw error;
   }
-  const port = Number(server.getServerConn().split(':').pop());
+  const { port } = server;
   let stopped: Promise<void> | undefined;
   return {
     url: `postgres://postgres@${DEV_HOST}:${port}/postgres`,
