@@ -7,6 +7,7 @@
 import { promises as fs } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Answer } from '../src/answer.js';
+import { FeedbackTable, withoutPrivateText, type FeedbackEntry } from '../src/bot/feedback.js';
 import type { Config } from '../src/config.js';
 import { openCoverageStore } from '../src/coverage-store.js';
 import { startDevDatabase, type DevDatabase } from '../src/db/dev-server.js';
@@ -115,4 +116,30 @@ describe('the postgres store', () => {
     await build(config, articles);
     expect(await pipeline!.reload()).toBe(true);
   }, 120_000);
+});
+
+describe('votes with DATABASE_URL', () => {
+  it('go to the feedback table, under one pseudonym per voter for every bot process, private text dropped', async () => {
+    const { pipeline } = backends.postgres;
+    const sql = pipeline!.store.sql!;
+    const [first, second] = [new FeedbackTable(sql), new FeedbackTable(sql)];
+    const userHash = await first.hashUser('123456789012345678');
+    expect(await second.hashUser('123456789012345678')).toBe(userHash);
+    expect(userHash).not.toBe(await first.hashUser('876543210987654321'));
+    const entry: FeedbackEntry = {
+      timestamp: '2026-11-30T02:00:00.000Z',
+      vote: 'down',
+      question: 'Where did they meet?',
+      found: true,
+      answer: 'In Russia.',
+      citations: [],
+      articleIds: [articles[0]!.id],
+      settings: { passages: 3, retrievalMode: 'hybrid', indexVersion: pipeline!.index.version, model: 'm', private: true },
+      userHash,
+    };
+    await second.append(entry);
+    const { rows } = await sql.query<{ vote: string; user_hash: string; index_version: string; entry: FeedbackEntry }>('SELECT vote, user_hash, index_version, entry FROM feedback');
+    expect(rows).toEqual([{ vote: 'down', user_hash: userHash, index_version: pipeline!.index.version, entry: withoutPrivateText(entry) }]);
+    expect(rows[0]!.entry).not.toHaveProperty('question');
+  });
 });

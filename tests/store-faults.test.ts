@@ -71,6 +71,34 @@ describe('a database that cannot be used', () => {
   }, 60_000);
 });
 
+describe('without pg_textsearch', () => {
+  it('ranks lexically with the built-in full-text search, and still answers from the coverage', async () => {
+    const server = await startDevDatabase({ port: 0, extensions: { pg_textsearch: false } });
+    try {
+      const config = testConfig({ DATABASE_URL: server.url });
+      await build(config, (await shippedArticles()).slice(0, 8));
+      const pipeline = await openPipeline(config);
+      try {
+        expect(pipeline.store.lexical).toBe('fulltext');
+        const vector = await pipeline.embedder.embedQuery('Vostochny cosmodrome');
+        const { retrieved, view } = await pipeline.index.search('Vostochny cosmodrome', vector, { mode: 'lexical', limit: 5 });
+        expect(retrieved.length).toBeGreaterThan(0);
+        for (const { label } of retrieved) {
+          const chunk = view.chunks[label]!;
+          expect(view.articles.get(chunk.articleId)!.text.slice(chunk.start, chunk.end)).toMatch(/Vostochny|cosmodrome/i);
+        }
+        const answer = await pipeline.ask('Where did Kim Jong-un and Putin meet?');
+        expect(answer.found).toBe(true);
+        expect(answer.passages.map((p) => p.quote).join(' ')).toMatch(/Vostochny|cosmodrome|space/);
+      } finally {
+        await pipeline.close();
+      }
+    } finally {
+      await server.stop();
+    }
+  }, 120_000);
+});
+
 describe('the schema', () => {
   let server: DevDatabase;
   beforeAll(async () => {

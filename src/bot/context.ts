@@ -6,7 +6,7 @@ import type { Answer } from '../answer.js';
 import type { Config } from '../config.js';
 import type { Article } from '../corpus/types.js';
 import type { Pipeline } from '../pipeline.js';
-import { FeedbackLog, type FeedbackSink, type Vote } from './feedback.js';
+import { FeedbackLog, FeedbackTable, type FeedbackSink, type Vote } from './feedback.js';
 import { consoleLogger, type Logger } from './log.js';
 import { RateLimiter } from './rate-limit.js';
 import { SessionStore } from './sessions.js';
@@ -59,7 +59,9 @@ export function createContext(pipeline: Pipeline, config: Config, options: Conte
     pipeline,
     config,
     askLimiter: new RateLimiter(config.discord.askRateLimit, config.discord.askRateWindowSeconds * 1000, now),
-    feedback: options.feedback ?? new FeedbackLog(config.discord.feedbackLog, config.discord.feedbackSalt),
+    feedback:
+      options.feedback ??
+      (pipeline.store.sql ? new FeedbackTable(pipeline.store.sql, config.discord.feedbackSalt) : new FeedbackLog(config.discord.feedbackLog, config.discord.feedbackSalt)),
     answers: new SessionStore<AnswerSession>({ ttlMs: ANSWER_BUTTONS_TTL_MS, now, onError }),
     pages: new SessionStore<PageSession>({ ttlMs: PAGE_BUTTONS_TTL_MS, now, onError }),
     logger,

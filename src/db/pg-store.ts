@@ -178,6 +178,7 @@ export async function openPostgresStore(url: string, hnsw: Pick<HnswConfig, 'efS
       previous: () => userFacing(url, async () => readPrevious(pool, await live())),
       write: (contents, signal) => userFacing(url, () => writeVersion(pool, contents, { bm25: useBm25, signal })),
     },
+    sql: pool,
     close: () => pool.end(),
   };
 }

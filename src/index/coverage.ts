@@ -48,6 +48,11 @@ export interface BuildTarget {
   write(contents: IndexContents, signal?: AbortSignal): Promise<string>;
 }
 
+/** The one call made of a database's connections outside the store (a `pg` pool has it). */
+export interface SqlRunner {
+  query<R extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
+}
+
 export interface CoverageStore {
   readonly backend: Backend;
   /** Where the coverage lives, for messages: a folder, or a database without its password. */
@@ -59,6 +64,8 @@ export interface CoverageStore {
   /** Opens the live version; throws IndexMissingError when nothing was built yet. */
   open(): Promise<Coverage>;
   readonly target: BuildTarget;
+  /** The database's connections, for what else is kept there (the bot's votes); absent for the local index. */
+  readonly sql?: SqlRunner;
   close(): Promise<void>;
 }
 
