@@ -9,8 +9,8 @@ import { loadCorpus } from './corpus/load.js';
 import { inPeriod, isoDay, timePhrase, withoutTimePhrase, type Period } from './dates.js';
 import { loadEmbedder, type Embedder } from './embedder.js';
 import { UserFacingError } from './errors.js';
-import { buildIndex, modelSignature, type BuildProgress, type BuildReport } from './index/build.js';
-import { openCoverageStore } from './coverage-store.js';
+import { modelSignature, type BuildProgress, type BuildReport } from './index/build.js';
+import { buildCoverage, openCoverageStore } from './coverage-store.js';
 import { asCoverage, type Coverage, type CoverageStore } from './index/coverage.js';
 import { IndexError, IndexMissingError, modelMismatch, type IndexSnapshot } from './index/store.js';
 import { loadReader, type Reader } from './reader/reader.js';
@@ -161,15 +161,7 @@ async function openWith(store: CoverageStore, config: Config, embedder: Embedder
       const list = corpus.problems.map((p) => `  ${p.source}: ${p.reason}`).join('\n');
       throw new IndexError(`Some article files cannot be read, so no index was built:\n${list}\nFix or remove them, or run \`npm run embed -- --skip-invalid\`.`);
     }
-    const report = await buildIndex({
-      articles: corpus.articles,
-      embedder,
-      dir: config.embeddingsDir,
-      target: store.target,
-      chunking: config.chunking,
-      hnsw: config.hnsw,
-      onProgress: options.onBuildProgress,
-    });
+    const report = await buildCoverage(store, config, corpus.articles, embedder, { onProgress: options.onBuildProgress });
     options.onBuildDone?.(report);
     index = await store.open();
   }

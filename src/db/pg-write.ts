@@ -101,12 +101,12 @@ export async function writeVersion(pool: pg.Pool, contents: IndexContents, optio
       signal,
     );
     // The version's BM25 indexes (migrations/003_bm25.sql), built before it goes live.
-    if (options.bm25) await client.query('SELECT coverage_bm25_create($1)', [versionId]);
+    if (options.bm25) await client.query('SELECT coverage_bm25($1, true)', [versionId]);
     signal?.throwIfAborted();
     await client.query('INSERT INTO coverage_current (version_id) VALUES ($1) ON CONFLICT (singleton) DO UPDATE SET version_id = EXCLUDED.version_id', [versionId]);
     // The previous version stays for questions still reading it; older ones go (with their rows).
     const old = 'FROM coverage_versions WHERE id <> $1 AND id IS DISTINCT FROM $2';
-    if (options.bm25) await client.query(`SELECT coverage_bm25_drop(id) ${old}`, [versionId, previous ?? null]);
+    if (options.bm25) await client.query(`SELECT coverage_bm25(id, false) ${old}`, [versionId, previous ?? null]);
     await client.query(`DELETE ${old}`, [versionId, previous ?? null]);
     await client.query('COMMIT');
     return name;
