@@ -15,7 +15,7 @@ import { migrate, readMigrations } from '../src/db/migrate.js';
 import type { Article } from '../src/corpus/types.js';
 import { buildIndex } from '../src/index/build.js';
 import { answerQuestion, openPipeline } from '../src/pipeline.js';
-import { runScript, sharedEmbedder, shippedArticles, testConfig } from './helpers.js';
+import { runScript, sharedEmbedder, shippedArticles, tempDir, testConfig } from './helpers.js';
 
 async function build(config: Config, articles: Article[]) {
   const store = await openCoverageStore(config);
@@ -124,6 +124,44 @@ describe('the schema', () => {
       await pool.end();
     }
   }, 60_000);
+});
+
+describe('a connection lost during an embed', () => {
+  it('leaves the previous coverage serving, and the next run picks up from it', async () => {
+    const dataDir = tempDir('coverage-bot-pgdata-');
+    const articles = await shippedArticles();
+    let server = await startDevDatabase({ port: 0, dataDir });
+    try {
+      await build(testConfig({ DATABASE_URL: server.url }), articles.slice(0, 3));
+      const store = await openCoverageStore(testConfig({ DATABASE_URL: server.url }));
+      const before = await store.currentVersion();
+      let stopping: Promise<void> | undefined;
+      const config = testConfig({ DATABASE_URL: server.url });
+      const running = buildIndex({
+        articles: articles.slice(0, 8),
+        embedder: await sharedEmbedder(),
+        dir: config.embeddingsDir,
+        target: store.target,
+        chunking: config.chunking,
+        hnsw: config.hnsw,
+        // The server goes away while the new articles are being embedded.
+        onProgress: ({ embedded }) => void (embedded > 0 && (stopping ??= server.stop())),
+      });
+      await expect(running).rejects.toThrow(/^(The connection to the database postgres on .* was lost during the embed|Cannot connect to the database postgres on .*|The database postgres on .* closed the connection)/);
+      await stopping;
+      await store.close().catch(() => {});
+
+      server = await startDevDatabase({ port: 0, dataDir });
+      const again = testConfig({ DATABASE_URL: server.url });
+      const reopened = await openCoverageStore(again);
+      expect(await reopened.currentVersion()).toBe(before);
+      expect([...(await reopened.open()).articles.keys()]).toEqual(articles.slice(0, 3).map((a) => a.id));
+      await reopened.close();
+      expect(await build(again, articles.slice(0, 8))).toMatchObject({ unchanged: 3, added: articles.slice(3, 8).map((a) => a.id) });
+    } finally {
+      await server.stop();
+    }
+  }, 180_000);
 });
 
 describe('embeds and questions at once', () => {

@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { DatabaseError, describeDatabase } from './connect.js';
+import { DatabaseError, describeDatabase, holdConnection } from './connect.js';
 
 const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 /** Keeps two processes starting at once from applying the same migration twice. */
@@ -54,7 +54,7 @@ async function ensureExtension(client: pg.ClientBase, name: string): Promise<boo
 /** Brings the schema up to date; throws DatabaseError when pgvector is missing or the schema is newer than this code. */
 export async function migrate(pool: pg.Pool, url: string, migrations?: Migration[]): Promise<SchemaState> {
   const all = migrations ?? (await readMigrations());
-  const client = await pool.connect();
+  const client = await holdConnection(pool);
   try {
     if (!(await ensureExtension(client, 'vector'))) {
       throw new DatabaseError(

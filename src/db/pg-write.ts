@@ -8,6 +8,7 @@ import type pg from 'pg';
 import type { Article } from '../corpus/types.js';
 import type { PreviousCoverage } from '../index/coverage.js';
 import { LexicalIndex } from '../index/lexical-index.js';
+import { holdConnection } from './connect.js';
 import { FORMAT_VERSION, IndexError, type ChunkRecord, type IndexContents, type IndexManifest, type SentenceRecord } from '../index/store.js';
 import type { SentenceAnnotation } from '../reader/annotate.js';
 
@@ -45,7 +46,7 @@ export async function writeVersion(pool: pg.Pool, contents: IndexContents, optio
   const chunkText = (c: ChunkRecord) => articles.get(c.articleId)!.text.slice(c.start, c.end);
   const { chunks, sentences, sentenceVectors, annotations } = contents;
 
-  const client = await pool.connect();
+  const client = await holdConnection(pool);
   try {
     await client.query('BEGIN');
     const previous = (await client.query<{ version_id: string }>('SELECT version_id FROM coverage_current')).rows[0]?.version_id;
