@@ -70,8 +70,10 @@ interface SentenceRow {
 }
 
 /** Opens the live version: its articles and term tables in memory, the rest searched where it is. */
-async function openVersion(pool: pg.Pool, url: string, live: LiveVersion, useBm25: boolean): Promise<Coverage> {
+async function openVersion(pool: pg.Pool, url: string, live: LiveVersion, bm25Available: boolean): Promise<Coverage> {
   const articleList = await readArticles(pool, live.id);
+  // A version written before pg_textsearch was installed has no BM25 indexes: it is searched by ts_rank.
+  const useBm25 = bm25Available && (await pool.query('SELECT to_regclass($1) IS NOT NULL AS found', [bm25Index('chunks', 'terms', live.id)])).rows[0].found === true;
   const articles = new Map(articleList.map((a) => [a.id, a]));
   const terms = TermTable.fromJSON(JSON.parse(live.terms), live.manifest.counts.chunks);
   const dimension = live.manifest.model.dimension;
@@ -134,20 +136,20 @@ async function openVersion(pool: pg.Pool, url: string, live: LiveVersion, useBm2
   };
 
   async function search(question: string, queryVector: Float32Array, options: RetrieveOptions): Promise<Retrieval> {
-      const depth = searchDepth(options);
-      const [dense, found] = await Promise.all([
-        options.mode === 'lexical' ? { rows: [] as Hit[] } : pool.query<Hit>(DENSE, [vectorLiteral(queryVector), live.id, depth]),
-        options.mode === 'dense' ? { chunks: [], articles: [] } : lexical(terms.searchTerms(question), depth),
-      ]);
-      const articleOf = new Map<number, string>();
-      for (const hit of [...dense.rows, ...found.chunks]) articleOf.set(hit.label, hit.article_id);
-      const lists: SearchLists = {
-        dense: dense.rows.map((h) => ({ label: h.label, score: Number(h.score) })),
-        lexical: found.chunks.map((h) => ({ label: h.label, score: Number(h.score) })),
-        articles: found.articles,
-      };
-      const retrieved = fuseLists(lists, (label) => articleOf.get(label)!, options);
-      return { retrieved, view: await view(retrieved) };
+    const depth = searchDepth(options);
+    const [dense, found] = await Promise.all([
+      options.mode === 'lexical' ? { rows: [] as Hit[] } : pool.query<Hit>(DENSE, [vectorLiteral(queryVector), live.id, depth]),
+      options.mode === 'dense' ? { chunks: [], articles: [] } : lexical(terms.searchTerms(question), depth),
+    ]);
+    const articleOf = new Map<number, string>();
+    for (const hit of [...dense.rows, ...found.chunks]) articleOf.set(hit.label, hit.article_id);
+    const lists: SearchLists = {
+      dense: dense.rows.map((h) => ({ label: h.label, score: Number(h.score) })),
+      lexical: found.chunks.map((h) => ({ label: h.label, score: Number(h.score) })),
+      articles: found.articles,
+    };
+    const retrieved = fuseLists(lists, (label) => articleOf.get(label)!, options);
+    return { retrieved, view: await view(retrieved) };
   }
 }
 
