@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../src/config.js';
 import { openCoverageStore } from '../src/coverage-store.js';
 import { databaseFailure } from '../src/db/connect.js';
+import { describeFailure } from '../src/errors.js';
 import { startDevDatabase, type DevDatabase } from '../src/db/dev-server.js';
 import { migrate, readMigrations } from '../src/db/migrate.js';
 import type { Article } from '../src/corpus/types.js';
@@ -57,6 +58,20 @@ describe('a database that cannot be used', () => {
     expect(refused?.message).toBe('The database news on db.example:5433 refused the password of user bot. Correct the password in DATABASE_URL.');
     expect(databaseFailure(Object.assign(new Error('database "news" does not exist'), { code: '3D000' }), url)?.message).toMatch(/does not exist\. Create it \(CREATE DATABASE news\)/);
     expect(databaseFailure(new Error('syntax error'), url)).toBeUndefined();
+  });
+
+  it('an unexpected failure prints its stack without the DATABASE_URL password', () => {
+    const saved = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = 'postgres://bot:s3cret-pw@db.example:5433/news';
+    try {
+      const printed = describeFailure(new Error('startup failed for postgres://bot:s3cret-pw@db.example:5433/news'));
+      expect(printed).toMatch(/^Unexpected error: this is a bug/);
+      expect(printed).toContain('postgres://bot:***@db.example:5433/news');
+      expect(printed).not.toContain('s3cret-pw');
+    } finally {
+      if (saved === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = saved;
+    }
   });
 
   it('without pgvector: says so and how to install it', async () => {

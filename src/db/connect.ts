@@ -18,34 +18,11 @@ export const CONNECT_TIMEOUT_MS = 5_000;
  */
 export const POOL_SIZE = 4;
 
-/** The address without its password, for messages and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'DATABASE_URL (unreadable)';
-  }
-}
-
 /** "database coverage on 127.0.0.1:5432", for messages. */
 export function describeDatabase(url: string): string {
   const parsed = new URL(url);
   const name = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || parsed.username || 'postgres';
   return `database ${name} on ${parsed.hostname}:${parsed.port || 5432}`;
-}
-
-/** Masks the password of `url` wherever it appears in a text. */
-export function redactIn(text: string, url: string): string {
-  const password = (() => {
-    try {
-      return decodeURIComponent(new URL(url).password);
-    } catch {
-      return '';
-    }
-  })();
-  return password ? text.split(password).join('***') : text;
 }
 
 /** A user-facing error for a connection or server failure the user can fix, or undefined for anything else. */
