@@ -22,8 +22,10 @@ import { locateEvidence, readQuestionSet, scoreAt, type CollectedAnswers, type Q
 import { askAll, paragraphGiven, scoreOpenCorpus } from '../src/eval/reading.js';
 import { loadSquadSplit } from '../src/eval/squad.js';
 import { chunkingSignature } from '../src/index/build.js';
-import type { IndexSnapshot } from '../src/index/store.js';
 import { answerQuestion } from '../src/pipeline.js';
+import { buildCoverage, openCoverageStore } from '../src/coverage-store.js';
+import { localCoverage, type Coverage } from '../src/index/coverage.js';
+import { embedProgressBar, formatBuildReport } from '../src/cli/progress.js';
 import { loadReaderModel } from '../src/reader/model.js';
 import { loadReader, type Reader } from '../src/reader/reader.js';
 import { retrieve } from '../src/retrieve.js';
@@ -82,11 +84,27 @@ async function evaluateDataset(config: Config, embedder: Embedder, dataset: Data
 
 type Ask = (question: string) => Promise<Answer>;
 
-function asker(embedder: Embedder, reader: Reader, index: IndexSnapshot, mode: RetrievalMode): Ask {
+async function coverageUnderTest(config: Config, embedder: Embedder): Promise<{ index: Coverage; close: () => Promise<void> }> {
+  if (!config.databaseUrl) return { index: localCoverage(await cachedIndex(config, embedder, 'coverage', config.corpusDir)), close: async () => {} };
+  const store = await openCoverageStore(config);
+  try {
+    const corpus = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes });
+    const bar = embedProgressBar();
+    const report = await buildCoverage(store, config, corpus.articles, embedder, { onProgress: bar.update }).finally(bar.stop);
+    console.error(formatBuildReport(report));
+    console.log(`The question sets are asked of the coverage in the ${store.location} (BM25: ${store.lexical}); SQuAD and BEIR datasets use local indexes.`);
+    return { index: await store.open(), close: () => store.close() };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+function asker(embedder: Embedder, reader: Reader, index: Coverage, mode: RetrievalMode): Ask {
   return (question) => answerQuestion({ index, embedder, reader }, question, { mode, passages: 3, answerAll: true });
 }
 
-async function collectAnswers(ask: Ask, index: IndexSnapshot, set: QuestionSet, extraNegatives: Answer[]): Promise<CollectedAnswers> {
+async function collectAnswers(ask: Ask, index: Coverage, set: QuestionSet, extraNegatives: Answer[]): Promise<CollectedAnswers> {
   const answerable = [];
   for (const question of set.answerable) {
     answerable.push({ question, answer: await ask(question.question), spans: locateEvidence(question.evidence, index.articles.values()) });
@@ -148,8 +166,9 @@ async function main(): Promise<void> {
   const chunking = chunkingSignature(embedder, config.chunking);
   console.log(`Model ${embedder.modelId} (${embedder.dimension}-d, ${embedder.maxTokens} tokens); chunks ≤ ${chunking.maxTokens} tokens, overlap ${chunking.overlapSentences} sentence; HNSW M=${config.hnsw.m} efC=${config.hnsw.efConstruction} ef=${config.hnsw.efSearch}; reader threshold ${threshold}.\n`);
 
-  // The shipped coverage and its two question sets.
-  const index = await cachedIndex(config, embedder, 'coverage', config.corpusDir);
+  // The shipped coverage and its two question sets: from the database with DATABASE_URL (embedded there first,
+  // as \`npm run embed\` would), else from a cached local index.
+  const { index, close } = await coverageUnderTest(config, embedder);
   const negatives = values.negatives ? (await loadDataset(values.negatives, EVAL_CACHE)).queries.filter((_, i) => i % 35 === 0).map((q) => q.text) : [];
   // The tuning set may be looked at to tune; the held-out set, written separately, shows how far that
   // tuning carries to new questions (docs/EVALUATION.md says what it was consulted for).
@@ -176,6 +195,8 @@ async function main(): Promise<void> {
     console.log(table(['mode', 'hit@1', 'hit@3', 'quote hit@1', 'quote hit@3', 'hit@3 (no threshold)', 'quote hit@1 (no threshold)', 'answered', 'near misses refused', 'off-topic refused', 'SQuAD refused', 'misses at 3', 'refusals missed'], rows));
     console.log('\n' + sweeps.join('\n\n'));
   }
+
+  await close();
 
   await evaluateReading(config, embedder, reader, threshold, path.resolve(values.shared ?? path.join(PROJECT_ROOT, '..', 'shared', 'eval')));
 

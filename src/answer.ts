@@ -5,7 +5,7 @@
  */
 import type { Article } from './corpus/types.js';
 import { formatDate, publishedTime } from './dates.js';
-import type { IndexSnapshot } from './index/store.js';
+import type { ReadingIndex } from './index/store.js';
 import type { Reading, ShortAnswer } from './reader/reader.js';
 
 export type { ShortAnswer } from './reader/reader.js';
@@ -77,7 +77,7 @@ function cite(quote: string, n: number): string {
   return match ? `${quote.slice(0, match.index)} [${n}]${match[1]}` : `${quote} [${n}]`;
 }
 
-export function buildAnswer(index: IndexSnapshot, question: string, reading: Reading, options: AnswerOptions): Answer {
+export function buildAnswer(index: ReadingIndex, question: string, reading: Reading, options: AnswerOptions): Answer {
   const { confidence } = reading;
   if (reading.sentences.length === 0 || (!reading.answerable && !options.answerAll)) {
     return { question, found: false, confidence, shortAnswer: null, answer: NOT_FOUND_ANSWER, passages: [], sources: [] };
@@ -146,7 +146,7 @@ type Chosen = { sentence: number; chunk: number; score: number; article: Article
  * dated ones. Sorts `chosen` in place and returns the short answer, moved into the new first quote when the
  * first changed (a syndicated sentence carries the same answer); when it cannot be moved, the first stays.
  */
-function newerFirst(chosen: Chosen[], shortAnswer: ShortAnswer | null, index: IndexSnapshot): ShortAnswer | null {
+function newerFirst(chosen: Chosen[], shortAnswer: ShortAnswer | null, index: ReadingIndex): ShortAnswer | null {
   const first = chosen[0];
   const rounded = (score: number) => Number(score.toFixed(4));
   const time = (c: Chosen) => publishedTime(c.article.published) ?? -Infinity;

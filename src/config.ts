@@ -135,6 +135,8 @@ export interface Config {
   /** Largest article accepted, in bytes (a .txt/.md file, or one line of a .jsonl file). */
   maxArticleBytes: number;
   embeddingsDir: string;
+  /** postgres:// address of the database holding the coverage instead of EMBEDDINGS_DIR (docs/SCALING.md). */
+  databaseUrl?: string;
   embedding: EmbeddingConfig;
   chunking: ChunkingConfig;
   hnsw: HnswConfig;
@@ -233,6 +235,22 @@ export function webAddress(raw: string, what: string): string {
   return url.href;
 }
 
+/** A postgres:// or postgresql:// address; the message never shows its password. */
+function databaseAddress(env: Env, name: string): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a postgres:// address such as postgres://user:password@127.0.0.1:5432/coverage (it cannot be read as one).`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(`${name} must start with postgres:// or postgresql:// (got ${url.protocol}//…).`);
+  }
+  return raw;
+}
+
 function addresses(env: Env, name: string): string[] {
   return (text(env, name) ?? '')
     .split(',')
@@ -270,6 +288,7 @@ export function configFromEnv(env: Env): Config {
     corpusDir: directory(env, 'CORPUS_DIR', 'articles'),
     maxArticleBytes: integer(env, 'MAX_ARTICLE_BYTES', 2 * 1024 * 1024, 1024, 1024 * 1024 * 1024)!,
     embeddingsDir: directory(env, 'EMBEDDINGS_DIR', 'embeddings'),
+    databaseUrl: databaseAddress(env, 'DATABASE_URL'),
     embedding: {
       modelId: text(env, 'EMBEDDING_MODEL') ?? 'local/universal-sentence-encoder-lite',
       modelsDir: directory(env, 'MODELS_DIR', 'models'),

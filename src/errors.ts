@@ -71,9 +71,24 @@ export interface ExitOptions {
   redact?: (text: string) => string;
 }
 
+/** The password of a postgres:// address (DATABASE_URL), or undefined. */
+export function urlPassword(url: string | undefined): string | undefined {
+  try {
+    return url ? decodeURIComponent(new URL(url).password) || undefined : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Masks the DATABASE_URL password wherever a failure's text might carry it. */
+function withoutDatabasePassword(text: string): string {
+  const password = urlPassword(process.env.DATABASE_URL);
+  return password ? text.split(password).join('***') : text;
+}
+
 /** The lines printed for a failure: `Error: …` for an expected one, a bug notice and the stack otherwise. */
 export function describeFailure(error: unknown, options: ExitOptions = {}): string {
-  const redact = options.redact ?? ((text: string) => text);
+  const redact = (text: string) => withoutDatabasePassword(options.redact ? options.redact(text) : text);
   const expected = asUserFacing(error);
   if (expected) return `Error: ${sanitizeForTerminal(redact(expected.message))}`;
   const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);

@@ -9,10 +9,11 @@ import { loadCorpus } from './corpus/load.js';
 import { inPeriod, isoDay, timePhrase, withoutTimePhrase, type Period } from './dates.js';
 import { loadEmbedder, type Embedder } from './embedder.js';
 import { UserFacingError } from './errors.js';
-import { buildIndex, modelSignature, type BuildProgress, type BuildReport } from './index/build.js';
-import { currentVersion, IndexError, IndexMissingError, loadIndex, modelMismatch, type IndexSnapshot } from './index/store.js';
+import { modelSignature, type BuildProgress, type BuildReport } from './index/build.js';
+import { buildCoverage, openCoverageStore } from './coverage-store.js';
+import { asCoverage, type Coverage, type CoverageStore } from './index/coverage.js';
+import { IndexError, IndexMissingError, modelMismatch, type IndexSnapshot } from './index/store.js';
 import { loadReader, type Reader } from './reader/reader.js';
-import { retrieve } from './retrieve.js';
 
 /** Chunks retrieved for a question: the reader weighs the sentences of the first READ_CHUNKS of them. */
 export const RETRIEVE_LIMIT = 20;
@@ -49,15 +50,19 @@ export interface AskOptions {
 export interface Pipeline {
   readonly embedder: Embedder;
   readonly reader: Reader;
-  /** The index in use now; a reload replaces it, and a question keeps the one it started with. */
-  readonly index: IndexSnapshot;
+  /** The coverage version in use now; a reload replaces it, and a question keeps the one it started with. */
+  readonly index: Coverage;
+  /** Where the coverage lives (the index folder, or the database), and where a rebuild writes. */
+  readonly store: CoverageStore;
   ask(question: string, options?: AskOptions): Promise<Answer>;
   /** Loads the index again if the embed script wrote a new one; true when it changed. */
   reload(): Promise<boolean>;
+  /** Closes the database connections (nothing to do for the local index). */
+  close(): Promise<void>;
 }
 
 export interface AnswerParts {
-  index: IndexSnapshot;
+  index: Coverage | IndexSnapshot;
   embedder: Embedder;
   reader: Reader;
 }
@@ -79,8 +84,8 @@ export interface AnswerQuestionOptions {
 }
 
 /** Whether any article of an index has a publication date, worked out once per index. */
-const dated = new WeakMap<IndexSnapshot, boolean>();
-function hasDates(index: IndexSnapshot): boolean {
+const dated = new WeakMap<Coverage, boolean>();
+function hasDates(index: Coverage): boolean {
   let known = dated.get(index);
   if (known === undefined) {
     known = false;
@@ -103,7 +108,9 @@ function describePeriod(period: Period): AnswerPeriod {
  * chunks retrieved, their sentences read, the answer built. The one path of the CLI, the bot, the
  * evaluation and the benchmark.
  */
-export async function answerQuestion({ index, embedder, reader }: AnswerParts, question: string, options: AnswerQuestionOptions): Promise<Answer> {
+export async function answerQuestion(parts: AnswerParts, question: string, options: AnswerQuestionOptions): Promise<Answer> {
+  const { embedder, reader } = parts;
+  const index = asCoverage(parts.index);
   // A time phrase is a period only over dated coverage: over undated articles (SQuAD, the shipped .txt
   // pages) it would filter nothing and only take words out of the question.
   const period = options.period ?? (hasDates(index) ? timePhrase(question, options.now) : undefined);
@@ -112,13 +119,13 @@ export async function answerQuestion({ index, embedder, reader }: AnswerParts, q
   }
   // A time phrase has become the period: the rest of the question is what is searched for.
   const searched = period ? withoutTimePhrase(question, period) : question;
-  const { text, corrections } = index.lexical.vocabulary.correct(searched);
+  const { text, corrections } = index.terms.vocabulary.correct(searched);
   const queryVector = await embedder.embedQuery(text);
   const keepArticle = period && ((id: string) => inPeriod(index.articles.get(id)?.published, period));
   const boostArticles = options.boostArticles && new Set(options.boostArticles);
-  const retrieved = retrieve(index, text, queryVector, { mode: options.mode, limit: RETRIEVE_LIMIT, keepArticle, boostArticles });
-  const reading = reader.read(index, text, queryVector, retrieved);
-  const answer = buildAnswer(index, question, reading, { passages: options.passages, answerAll: options.answerAll });
+  const { retrieved, view } = await index.search(text, queryVector, { mode: options.mode, limit: RETRIEVE_LIMIT, keepArticle, boostArticles });
+  const reading = reader.read(view, text, queryVector, retrieved);
+  const answer = buildAnswer(view, question, reading, { passages: options.passages, answerAll: options.answerAll });
   return { ...answer, ...(corrections.length > 0 ? { readAs: text } : {}), ...(period ? { period: describePeriod(period) } : {}) };
 }
 
@@ -130,17 +137,27 @@ export interface OpenOptions {
   onBuildDone?: (report: BuildReport) => void;
 }
 
-function checkCompatible(index: IndexSnapshot, embedder: Embedder, dir: string): void {
+function checkCompatible(index: Coverage, embedder: Embedder, location: string): void {
   const mismatch = modelMismatch(index.manifest, modelSignature(embedder));
-  if (mismatch) throw new IndexError(`The index in ${dir} cannot be used: ${mismatch}. Run \`npm run embed\` to rebuild it.`);
+  if (mismatch) throw new IndexError(`The index in ${location} cannot be used: ${mismatch}. Run \`npm run embed\` to rebuild it.`);
 }
 
 export async function openPipeline(config: Config, options: OpenOptions = {}): Promise<Pipeline> {
   const embedder = await loadEmbedder(config.embedding);
   const reader = loadReader(config.reader.modelFile, config.reader.threshold);
-  let index: IndexSnapshot;
+  const store = await openCoverageStore(config);
   try {
-    index = await loadIndex(config.embeddingsDir, config.hnsw);
+    return await openWith(store, config, embedder, reader, options);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+async function openWith(store: CoverageStore, config: Config, embedder: Embedder, reader: Reader, options: OpenOptions): Promise<Pipeline> {
+  let index: Coverage;
+  try {
+    index = await store.open();
   } catch (error) {
     if (!(error instanceof IndexMissingError) || !options.buildIfMissing) throw error;
     options.onBuildStart?.();
@@ -149,11 +166,11 @@ export async function openPipeline(config: Config, options: OpenOptions = {}): P
       const list = corpus.problems.map((p) => `  ${p.source}: ${p.reason}`).join('\n');
       throw new IndexError(`Some article files cannot be read, so no index was built:\n${list}\nFix or remove them, or run \`npm run embed -- --skip-invalid\`.`);
     }
-    const report = await buildIndex({ articles: corpus.articles, embedder, dir: config.embeddingsDir, chunking: config.chunking, hnsw: config.hnsw, onProgress: options.onBuildProgress });
+    const report = await buildCoverage(store, config, corpus.articles, embedder, { onProgress: options.onBuildProgress });
     options.onBuildDone?.(report);
-    index = await loadIndex(config.embeddingsDir, config.hnsw);
+    index = await store.open();
   }
-  checkCompatible(index, embedder, config.embeddingsDir);
+  checkCompatible(index, embedder, store.location);
   // One question read at start: a reader model that does not fit this version fails now, with its message,
   // rather than at a user's first question (and the first real question is not the one paying for warm-up).
   await answerQuestion({ index, embedder, reader }, WARM_UP_QUESTION, { mode: config.retrieval.mode, passages: 1 });
@@ -161,6 +178,7 @@ export async function openPipeline(config: Config, options: OpenOptions = {}): P
   return {
     embedder,
     reader,
+    store,
     get index() {
       return index;
     },
@@ -177,11 +195,12 @@ export async function openPipeline(config: Config, options: OpenOptions = {}): P
       });
     },
     async reload() {
-      if ((await currentVersion(config.embeddingsDir)) === index.version) return false;
-      const next = await loadIndex(config.embeddingsDir, config.hnsw);
-      checkCompatible(next, embedder, config.embeddingsDir);
+      if ((await store.currentVersion()) === index.version) return false;
+      const next = await store.open();
+      checkCompatible(next, embedder, store.location);
       index = next;
       return true;
     },
+    close: () => store.close(),
   };
 }

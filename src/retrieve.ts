@@ -4,6 +4,7 @@
  * by how well their whole article matches, since the evidence for a question may be spread over an article.
  */
 import type { RetrievalMode } from './config.js';
+import type { ArticleHit } from './index/lexical-index.js';
 import type { IndexSnapshot } from './index/store.js';
 
 export interface RetrievedChunk {
@@ -50,22 +51,46 @@ export const BOOST_FUSION_WEIGHT = 0.5;
 /** Each list is searched deeper than the limit, so fusion can bring up what one list ranks lower. */
 const FUSION_DEPTH = 2;
 
-export function retrieve(index: IndexSnapshot, question: string, queryVector: Float32Array, options: RetrieveOptions): RetrievedChunk[] {
+/** The three ranked lists fusion combines, as a backend's searches return them (each `depth` deep). */
+export interface SearchLists {
+  dense: RetrievedChunk[];
+  lexical: RetrievedChunk[];
+  articles: ArticleHit[];
+}
+
+/** How deep each list is searched for a question. */
+export function searchDepth(options: Pick<RetrieveOptions, 'mode' | 'limit' | 'keepArticle'>): number {
+  return (options.mode === 'dense' ? options.limit : Math.max(options.limit * FUSION_DEPTH, 50)) * (options.keepArticle ? FILTERED_DEPTH : 1);
+}
+
+/** The local index's lists: its HNSW and MiniSearch indexes, searched in this process. */
+export function localLists(index: IndexSnapshot, question: string, queryVector: Float32Array, mode: RetrievalMode, depth: number): SearchLists {
+  const dense = mode === 'lexical' ? [] : index.dense.search(queryVector, depth).map((h) => ({ label: h.label, score: h.similarity }));
+  if (mode === 'dense') return { dense, lexical: [], articles: [] };
+  return { dense, lexical: index.lexical.query(question, depth), articles: index.lexical.queryArticles(question, depth) };
+}
+
+/** Filters and fuses a backend's lists into the ranked chunks of a question; `articleOf` names a listed chunk's article. */
+export function fuseLists(lists: SearchLists, articleOf: (label: number) => string, options: RetrieveOptions): RetrievedChunk[] {
   const { excludeArticle, keepArticle } = options;
-  const depth = (options.mode === 'dense' ? options.limit : Math.max(options.limit * FUSION_DEPTH, 50)) * (keepArticle ? FILTERED_DEPTH : 1);
   const accepted = (articleId: string) => articleId !== excludeArticle && (keepArticle?.(articleId) ?? true);
-  const kept = (hits: RetrievedChunk[]) => (excludeArticle === undefined && !keepArticle ? hits : hits.filter((h) => accepted(index.chunks[h.label]!.articleId)));
-  const dense = options.mode === 'lexical' ? [] : kept(index.dense.search(queryVector, depth).map((h) => ({ label: h.label, score: h.similarity })));
+  const kept = (hits: RetrievedChunk[]) => (excludeArticle === undefined && !keepArticle ? hits : hits.filter((h) => accepted(articleOf(h.label))));
+  const dense = kept(lists.dense);
   if (options.mode === 'dense') return dense.slice(0, options.limit);
-  const lexical = kept(index.lexical.query(question, depth));
-  const byArticle = rankByArticle(index, question, [lexical, dense], depth);
-  const lists = options.mode === 'lexical' ? [lexical, byArticle] : [dense, lexical, byArticle];
+  const lexical = kept(lists.lexical);
+  const byArticle = rankByArticle(lists.articles, articleOf, [lexical, dense]);
+  const ranked = options.mode === 'lexical' ? [lexical, byArticle] : [dense, lexical, byArticle];
   const weights = options.mode === 'lexical' ? [1, ARTICLE_FUSION_WEIGHT] : [DENSE_FUSION_WEIGHT, 1, ARTICLE_FUSION_WEIGHT];
   if (options.boostArticles && options.boostArticles.size > 0) {
-    lists.push(boosted(index, lists, options.boostArticles));
+    ranked.push(boosted(articleOf, ranked, options.boostArticles));
     weights.push(BOOST_FUSION_WEIGHT);
   }
-  return reciprocalRankFusion(lists, weights).slice(0, options.limit);
+  return reciprocalRankFusion(ranked, weights).slice(0, options.limit);
+}
+
+export function retrieve(index: IndexSnapshot, question: string, queryVector: Float32Array, options: RetrieveOptions): RetrievedChunk[] {
+  const lists = localLists(index, question, queryVector, options.mode, searchDepth(options));
+  return fuseLists(lists, (label) => index.chunks[label]!.articleId, options);
 }
 
 /** Weighted reciprocal rank fusion: each list adds weight / (k + rank) to the items it ranks. */
@@ -78,11 +103,11 @@ export function reciprocalRankFusion(rankings: RetrievedChunk[][], weights: numb
 }
 
 /** The chunks of the boosted articles among those the lists found, by their best rank in them. */
-function boosted(index: IndexSnapshot, lists: RetrievedChunk[][], articles: ReadonlySet<string>): RetrievedChunk[] {
+function boosted(articleOf: (label: number) => string, lists: RetrievedChunk[][], articles: ReadonlySet<string>): RetrievedChunk[] {
   const best = new Map<number, number>();
   for (const list of lists) {
     list.forEach(({ label }, rank) => {
-      if (articles.has(index.chunks[label]!.articleId)) best.set(label, Math.min(rank, best.get(label) ?? Infinity));
+      if (articles.has(articleOf(label))) best.set(label, Math.min(rank, best.get(label) ?? Infinity));
     });
   }
   return [...best].sort((a, b) => a[1] - b[1] || a[0] - b[0]).map(([label, rank]) => ({ label, score: -rank }));
@@ -92,13 +117,13 @@ function boosted(index: IndexSnapshot, lists: RetrievedChunk[][], articles: Read
  * The chunks the other lists found, re-ranked by their article's BM25 rank (it brings in no new chunk);
  * within an article, by their best rank in the other lists.
  */
-function rankByArticle(index: IndexSnapshot, question: string, lists: RetrievedChunk[][], depth: number): RetrievedChunk[] {
-  const articleRank = new Map(index.lexical.queryArticles(question, depth).map((hit, rank) => [hit.articleId, rank]));
+function rankByArticle(articles: ArticleHit[], articleOf: (label: number) => string, lists: RetrievedChunk[][]): RetrievedChunk[] {
+  const articleRank = new Map(articles.map((hit, rank) => [hit.articleId, rank]));
   const bestRank = new Map<number, number>();
   for (const list of lists) list.forEach(({ label }, rank) => bestRank.set(label, Math.min(rank, bestRank.get(label) ?? Infinity)));
   const ranked: { label: number; articleRank: number; bestRank: number }[] = [];
   for (const [label, best] of bestRank) {
-    const rank = articleRank.get(index.chunks[label]!.articleId);
+    const rank = articleRank.get(articleOf(label));
     if (rank !== undefined) ranked.push({ label, articleRank: rank, bestRank: best });
   }
   return ranked

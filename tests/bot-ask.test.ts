@@ -308,6 +308,8 @@ describe('robustness', () => {
         throw new Error('the model crashed');
       },
       reload: () => pipeline.reload(),
+      store: pipeline.store,
+      close: () => pipeline.close(),
     };
   }
 

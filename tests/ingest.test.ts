@@ -362,7 +362,7 @@ describe('answers from fetched coverage', () => {
   });
 
   it('puts the newer of two equally good passages first', () => {
-    const index = pipeline.index;
+    const index = pipeline.index.snapshot!;
     const firstSentenceOf = (id: string) => index.sentences.findIndex((s) => s.articleId === id);
     const chunkOf = (id: string) => index.chunks.findIndex((c) => c.articleId === id);
     const [kim, seoul] = [firstSentenceOf(KIM), firstSentenceOf(SEOUL)];

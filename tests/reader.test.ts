@@ -15,7 +15,7 @@ import { buildInto, tempDir, testConfig } from './helpers.js';
 const config = testConfig();
 await buildInto(config);
 const pipeline = await openPipeline(config);
-const index = pipeline.index;
+const index = pipeline.index.snapshot!;
 const textOf = (sentence: string, first: number, last: number, tokens: { start: number; end: number }[]) => sentence.slice(tokens[first]!.start, tokens[last]!.end);
 
 describe('annotations made at embed time', () => {

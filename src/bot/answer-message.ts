@@ -11,7 +11,7 @@ import {
   type APIEmbed,
 } from 'discord.js';
 import type { Answer, Source } from '../answer.js';
-import type { IndexSnapshot } from '../index/store.js';
+import type { Coverage } from '../index/coverage.js';
 import type { AnswerSession, BotContext } from './context.js';
 import { encode, encodeArticleChoice } from './custom-ids.js';
 import { answerEmbed, articleLabel, contentText, LIMITS, trimText } from './format/index.js';
@@ -30,7 +30,7 @@ export interface AnswerMessage {
 /** Remembers an answer for its buttons; `removeButtons` runs when the session expires. */
 export function startAnswerSession(
   ctx: BotContext,
-  { answer, passages, private: isPrivate, snapshot }: { answer: Answer; passages: number; private: boolean; snapshot: IndexSnapshot },
+  { answer, passages, private: isPrivate, snapshot }: { answer: Answer; passages: number; private: boolean; snapshot: Pick<Coverage, 'version' | 'manifest'> },
   removeButtons: () => Promise<unknown>,
 ): Session<AnswerSession> {
   return ctx.answers.create(

@@ -8,7 +8,7 @@ import type { Article } from '../corpus/types.js';
 import type { Pipeline } from '../pipeline.js';
 import { JsonChannelSettings, type ChannelSettingsStore } from './channel-settings.js';
 import { ConversationStore } from './conversations.js';
-import { FeedbackLog, type FeedbackSink, type Vote } from './feedback.js';
+import { FeedbackLog, FeedbackTable, type FeedbackSink, type Vote } from './feedback.js';
 import { consoleLogger, type Logger } from './log.js';
 import { QuestionLog, type QuestionSink } from './question-log.js';
 import { RateLimiter } from './rate-limit.js';
@@ -70,7 +70,9 @@ export function createContext(pipeline: Pipeline, config: Config, options: Conte
     pipeline,
     config,
     askLimiter: new RateLimiter(config.discord.askRateLimit, config.discord.askRateWindowSeconds * 1000, now),
-    feedback: options.feedback ?? new FeedbackLog(config.discord.feedbackLog, config.discord.feedbackSalt),
+    feedback:
+      options.feedback ??
+      (pipeline.store.sql ? new FeedbackTable(pipeline.store.sql, config.discord.feedbackSalt) : new FeedbackLog(config.discord.feedbackLog, config.discord.feedbackSalt)),
     questions: options.questions ?? new QuestionLog(config.discord.questionLog),
     channelSettings: options.channelSettings ?? new JsonChannelSettings(config.discord.channelSettingsFile),
     answers: new SessionStore<AnswerSession>({ ttlMs: ANSWER_BUTTONS_TTL_MS, now, onError }),

@@ -1,5 +1,6 @@
 /**
- * 👍/👎 feedback on answers, appended as JSON Lines to the configured file. Nobody holding the log alone
+ * 👍/👎 feedback on answers, appended as JSON Lines to the configured file, or with DATABASE_URL to the
+ * database's feedback table (every bot process writes there, with one shared salt). Nobody holding the log alone
  * can tell who voted: a voter is recorded as an HMAC of their id keyed with a secret salt (FEEDBACK_SALT, or
  * a random salt generated once into `<log>.salt`, readable by the owner only). A vote on a private
  * (ephemeral) answer does not record the question or the answer text, only which passages were cited.
@@ -8,6 +9,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ensureDir, JsonLinesFile } from '../files.js';
+import type { SqlRunner } from '../index/coverage.js';
 
 export type Vote = 'up' | 'down';
 
@@ -94,5 +96,42 @@ export class FeedbackLog implements FeedbackSink {
 
   append(entry: FeedbackEntry): Promise<void> {
     return this.lines.append(withoutPrivateText(entry));
+  }
+}
+
+/**
+ * Votes in the database's feedback table (src/db/migrations/002_feedback.sql). The salt is FEEDBACK_SALT,
+ * or one generated once into the bot_secrets table, so every bot process gives a voter the same pseudonym.
+ */
+export class FeedbackTable implements FeedbackSink {
+  private salt?: Promise<string>;
+
+  constructor(
+    private readonly db: SqlRunner,
+    private readonly configuredSalt?: string,
+  ) {}
+
+  private async loadSalt(): Promise<string> {
+    if (this.configuredSalt) return this.configuredSalt;
+    await this.db.query("INSERT INTO bot_secrets (name, value) VALUES ('feedback_salt', $1) ON CONFLICT (name) DO NOTHING", [randomBytes(32).toString('hex')]);
+    const { rows } = await this.db.query<{ value: string }>("SELECT value FROM bot_secrets WHERE name = 'feedback_salt'");
+    return rows[0]!.value;
+  }
+
+  async hashUser(userId: string): Promise<string> {
+    this.salt ??= this.loadSalt();
+    this.salt.catch(() => (this.salt = undefined)); // try again on the next vote
+    return hashUserId(userId, await this.salt);
+  }
+
+  async append(entry: FeedbackEntry): Promise<void> {
+    const kept = withoutPrivateText(entry);
+    await this.db.query('INSERT INTO feedback (created_at, vote, user_hash, index_version, entry) VALUES ($1, $2, $3, $4, $5)', [
+      kept.timestamp,
+      kept.vote,
+      kept.userHash,
+      kept.settings.indexVersion,
+      JSON.stringify(kept),
+    ]);
   }
 }

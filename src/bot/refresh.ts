@@ -9,7 +9,8 @@
 import type { Config } from '../config.js';
 import { loadCorpus } from '../corpus/load.js';
 import { IndexError } from '../index/store.js';
-import { buildIndex, type BuildReport } from '../index/build.js';
+import { buildCoverage } from '../coverage-store.js';
+import type { BuildReport } from '../index/build.js';
 import { formatIngestReport, ingest, type IngestReport } from '../ingest/ingest.js';
 import type { Pipeline } from '../pipeline.js';
 import type { Logger } from './log.js';
@@ -77,7 +78,7 @@ export class FeedRefresher {
     for (const problem of corpus.problems) logger.warn(`Skipped ${problem.source}: ${problem.reason}`);
     let build: BuildReport;
     try {
-      build = await buildIndex({ articles: corpus.articles, embedder: pipeline.embedder, dir: config.embeddingsDir, chunking: config.chunking, hnsw: config.hnsw });
+      build = await buildCoverage(pipeline.store, config, corpus.articles, pipeline.embedder);
     } catch (error) {
       if (!(error instanceof IndexError)) throw error;
       logger.warn(`The index was not rebuilt after the feed refresh: ${error.message}`);

@@ -5,7 +5,7 @@
  */
 import MiniSearch from 'minisearch';
 import type { Article } from '../corpus/types.js';
-import type { IndexSnapshot } from '../index/store.js';
+import type { Coverage } from '../index/coverage.js';
 import { articleLabel, LIMITS } from './format/index.js';
 
 export interface ArticleChoice {
@@ -106,10 +106,10 @@ export class TitleSearch {
   }
 }
 
-const cache = new WeakMap<IndexSnapshot, TitleSearch>();
+const cache = new WeakMap<Coverage, TitleSearch>();
 
 /** The title search for a snapshot, built once and dropped with the snapshot. */
-export function titleSearchFor(snapshot: IndexSnapshot): TitleSearch {
+export function titleSearchFor(snapshot: Coverage): TitleSearch {
   let search = cache.get(snapshot);
   if (!search) {
     search = new TitleSearch(snapshot.articles.values());
@@ -119,7 +119,7 @@ export function titleSearchFor(snapshot: IndexSnapshot): TitleSearch {
 }
 
 /** Resolves what the user submitted (normally an id picked from autocomplete; else an exact title). */
-export function findArticle(snapshot: IndexSnapshot, input: string): Article | undefined {
+export function findArticle(snapshot: Coverage, input: string): Article | undefined {
   const raw = input.trim();
   return snapshot.articles.get(raw) ?? titleSearchFor(snapshot).byTitle(raw);
 }

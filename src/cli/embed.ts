@@ -2,11 +2,11 @@
  * `npm run embed`: (re)builds the index from the corpus folder. Only new or changed articles are embedded;
  * deleted ones are removed. Ctrl-C leaves the live index as it was.
  */
+import { buildCoverage, openCoverageStore } from '../coverage-store.js';
 import { loadConfig, webAddress } from '../config.js';
 import { formatIngestReport, ingest } from '../ingest/ingest.js';
 import { loadCorpus } from '../corpus/load.js';
 import { loadEmbedder } from '../embedder.js';
-import { buildIndex } from '../index/build.js';
 import { exitWithError } from '../errors.js';
 import { sanitizeForTerminal } from '../terminal.js';
 import { parseCommandLine } from './args.js';
@@ -58,20 +58,13 @@ async function main(): Promise<void> {
   console.error(`Corpus: ${corpus.articles.length} articles in ${config.corpusDir}. Model: ${config.embedding.modelId}.`);
   const embedder = await loadEmbedder(config.embedding);
 
+  const store = await openCoverageStore(config);
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   process.once('SIGTERM', () => controller.abort());
   const bar = embedProgressBar();
   try {
-    const report = await buildIndex({
-      articles: corpus.articles,
-      embedder,
-      dir: config.embeddingsDir,
-      chunking: config.chunking,
-      hnsw: config.hnsw,
-      onProgress: bar.update,
-      signal: controller.signal,
-    });
+    const report = await buildCoverage(store, config, corpus.articles, embedder, { onProgress: bar.update, signal: controller.signal });
     bar.stop();
     console.log(formatBuildReport(report));
     // Repeated after the summary, where they are seen.
@@ -83,6 +76,8 @@ async function main(): Promise<void> {
       process.exit(130);
     }
     throw error;
+  } finally {
+    await store.close();
   }
 }
 

@@ -52,7 +52,7 @@ export function locateEvidence(evidence: string[], articles: Iterable<Article>):
  * Rank (1-based) of the first passage, at or above the threshold, that holds at least half of an evidence
  * span: in its chunk (the passage), or in its quote (what a user reads first).
  */
-export function hitRank(answer: Answer, spans: ReturnType<typeof locateEvidence>, articles: Map<string, Article>, threshold: number, within: 'chunk' | 'quote' = 'chunk'): number | undefined {
+export function hitRank(answer: Answer, spans: ReturnType<typeof locateEvidence>, articles: ReadonlyMap<string, Article>, threshold: number, within: 'chunk' | 'quote' = 'chunk'): number | undefined {
   if (!answeredAt(answer, threshold)) return undefined;
   for (const [i, passage] of answer.passages.entries()) {
     let start = passage.quoteStart;
@@ -90,7 +90,7 @@ export interface CollectedAnswers {
   extraNegatives: Answer[];
 }
 
-export function scoreAt(collected: CollectedAnswers, articles: Map<string, Article>, threshold: number): QuestionSetScores {
+export function scoreAt(collected: CollectedAnswers, articles: ReadonlyMap<string, Article>, threshold: number): QuestionSetScores {
   const ranks = collected.answerable.map(({ answer, spans }) => hitRank(answer, spans, articles, threshold));
   const quoteRanks = collected.answerable.map(({ answer, spans }) => hitRank(answer, spans, articles, threshold, 'quote'));
   const share = (n: number, total: number) => (total === 0 ? 0 : n / total);

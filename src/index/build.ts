@@ -10,20 +10,8 @@ import type { Article } from '../corpus/types.js';
 import type { Embedder } from '../embedder.js';
 import { annotate, ANNOTATOR, type SentenceAnnotation } from '../reader/annotate.js';
 import { LexicalIndex } from './lexical-index.js';
-import {
-  articleHash,
-  IndexError,
-  IndexMissingError,
-  loadIndex,
-  modelMismatch,
-  writeIndex,
-  type ChunkingSignature,
-  type ChunkRecord,
-  type IndexSnapshot,
-  type ModelSignature,
-  type SentenceRecord,
-} from './store.js';
-import { lockIndex } from './lock.js';
+import { localStore, type BuildTarget, type PreviousCoverage } from './coverage.js';
+import { articleHash, IndexError, IndexMissingError, modelMismatch, type ChunkingSignature, type ChunkRecord, type ModelSignature, type SentenceRecord } from './store.js';
 import { buildHnswIndex, type HnswParams } from './vector-index.js';
 
 export interface BuildProgress {
@@ -37,6 +25,8 @@ export interface BuildOptions {
   dir: string;
   chunking: ChunkingConfig;
   hnsw: HnswParams;
+  /** Where the build goes: the index folder `dir` unless given (the database, with DATABASE_URL). */
+  target?: BuildTarget;
   onProgress?: (progress: BuildProgress) => void;
   /** Aborting stops the build before the live index is touched. */
   signal?: AbortSignal;
@@ -75,10 +65,10 @@ export function chunkingSignature(embedder: Embedder, chunking: ChunkingConfig):
 }
 
 /** The live index if it can be reused by this build, else the reason it cannot. */
-async function reusableIndex(options: BuildOptions, model: ModelSignature, chunking: ChunkingSignature) {
-  let previous: IndexSnapshot;
+async function reusableIndex(target: BuildTarget, model: ModelSignature, chunking: ChunkingSignature) {
+  let previous: PreviousCoverage;
   try {
-    previous = await loadIndex(options.dir, options.hnsw);
+    previous = await target.previous();
   } catch (error) {
     if (error instanceof IndexMissingError) return {};
     if (error instanceof IndexError) return { reason: `the previous index could not be used: ${error.message}` };
@@ -116,7 +106,7 @@ function positionsByArticle(records: { articleId: string }[]): Map<string, numbe
 }
 
 interface PreviousIndex {
-  snapshot: IndexSnapshot;
+  snapshot: PreviousCoverage;
   chunkLabels: Map<string, number[]>;
   sentenceIds: Map<string, number[]>;
 }
@@ -137,7 +127,7 @@ function reusedPlan(article: Article, hash: string, { snapshot: previous, chunkL
     // The sentence vectors below belong to exactly these records.
     sentences: sentenceIds.map((id) => previous.sentences[id]!),
     reused: {
-      chunkVectors: labels.map((label) => previous.dense.vector(label)),
+      chunkVectors: labels.map((label) => previous.chunkVector(label)),
       sentenceVectors: sentenceIds.map((id) => previous.sentenceVectors.slice(id * dimension, (id + 1) * dimension)),
       annotations: sentenceIds.map((id) => previous.annotations[id]!),
     },
@@ -149,11 +139,12 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const { embedder } = options;
   const model = modelSignature(embedder);
   const chunking = chunkingSignature(embedder, options.chunking);
-  const lock = await lockIndex(options.dir);
+  const target = options.target ?? localStore(options.dir, options.hnsw).target;
+  const lock = await target.lock();
   // Losing the lock (taken over after a stall) stops the build like Ctrl-C does.
   options = { ...options, signal: options.signal ? AbortSignal.any([options.signal, lock.signal]) : lock.signal };
   try {
-    const { previous, reason } = await reusableIndex(options, model, chunking);
+    const { previous, reason } = await reusableIndex(target, model, chunking);
     const previousHashes = previous?.manifest.articles ?? {};
     const added: string[] = [];
     const changed: string[] = [];
@@ -224,8 +215,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       }),
       options.articles,
     );
-    const version = await writeIndex(
-      options.dir,
+    const version = await target.write(
       {
         manifest: {
           model,

@@ -37,7 +37,8 @@ export interface Bm25Params {
 
 /** Anserini's BM25 defaults for BEIR (k1 0.9, b 0.4), without BM25+'s floor. */
 export const DEFAULT_BM25: Bm25Params = { k: 0.9, b: 0.4, d: 0 };
-const TITLE_BOOST = 0.5;
+/** Weight of the title field against the text's 1 (both backends). */
+export const TITLE_BOOST = 0.5;
 /**
  * Query terms in more than `share` of the chunks (and more than `minDocuments` of them) are left out of the
  * search. Measured on SciFact (27k chunks), BM25 over chunks: all terms nDCG@10 0.642 at 45 ms a query,
@@ -71,22 +72,26 @@ function searchOptions<T>(idField: keyof T & string): Options<T> {
 const CHUNK_OPTIONS = searchOptions<ChunkDocument>('label');
 const ARTICLE_OPTIONS = searchOptions<ArticleDocument>('id');
 
-export class LexicalIndex {
-  private constructor(
-    private readonly chunks: MiniSearch<ChunkDocument>,
-    private readonly articles: MiniSearch<ArticleDocument>,
+/** What reading needs of the coverage's terms: their chunk frequencies, and the vocabulary for spelling. */
+export interface TermStatistics {
+  readonly vocabulary: Vocabulary;
+  /** How many chunks hold a normalized term. */
+  documentFrequency(term: string): number;
+  /** Inverse document frequency of a normalized term (BM25's, floored at a small positive value). */
+  idf(term: string): number;
+}
+
+/** The chunks' document frequencies and the vocabulary: all a backend that searches elsewhere keeps in memory. */
+export class TermTable implements TermStatistics {
+  constructor(
     /** Document frequency of every normalized term in the chunk texts. */
     private readonly chunkDocumentFrequency: Map<string, number>,
-    private readonly bm25: Bm25Params,
+    readonly chunkCount: number,
     /** Every word of the chunks and titles, for reading misspelt questions (src/index/spelling.ts). */
     readonly vocabulary: Vocabulary,
   ) {}
 
-  static build(chunks: ChunkDocument[], articles: ArticleDocument[], bm25: Bm25Params = DEFAULT_BM25): LexicalIndex {
-    const chunkSearch = new MiniSearch<ChunkDocument>(CHUNK_OPTIONS);
-    chunkSearch.addAll(chunks);
-    const articleSearch = new MiniSearch<ArticleDocument>(ARTICLE_OPTIONS);
-    articleSearch.addAll(articles);
+  static build(chunks: { text: string }[], articles: { title: string }[]): TermTable {
     const documentFrequency = new Map<string, number>();
     for (const chunk of chunks) {
       for (const term of new Set(LexicalIndex.terms(chunk.text))) {
@@ -94,44 +99,22 @@ export class LexicalIndex {
       }
     }
     const vocabulary = Vocabulary.of([...chunks.map((c) => c.text), ...articles.map((a) => a.title)]);
-    return new LexicalIndex(chunkSearch, articleSearch, documentFrequency, bm25, vocabulary);
+    return new TermTable(documentFrequency, chunks.length, vocabulary);
   }
 
-  static fromJSON(json: string, bm25: Bm25Params = DEFAULT_BM25): LexicalIndex {
-    const stored = JSON.parse(json) as { chunks: unknown; articles: unknown; documentFrequency: [string, number][]; vocabulary: [string, number, number][] };
-    if (!Array.isArray(stored.documentFrequency) || !Array.isArray(stored.vocabulary)) throw new Error('lexical.json lacks its term tables');
-    return new LexicalIndex(
-      MiniSearch.loadJS(stored.chunks as never, CHUNK_OPTIONS),
-      MiniSearch.loadJS(stored.articles as never, ARTICLE_OPTIONS),
-      new Map(stored.documentFrequency),
-      bm25,
-      Vocabulary.fromJSON(stored.vocabulary),
-    );
+  static fromJSON(stored: { documentFrequency: [string, number][]; vocabulary: [string, number, number][] }, chunkCount: number): TermTable {
+    if (!Array.isArray(stored.documentFrequency) || !Array.isArray(stored.vocabulary)) throw new Error('the term tables are missing');
+    return new TermTable(new Map(stored.documentFrequency), chunkCount, Vocabulary.fromJSON(stored.vocabulary));
   }
 
-  toJSON(): string {
-    return JSON.stringify({ chunks: this.chunks.toJSON(), articles: this.articles.toJSON(), documentFrequency: [...this.chunkDocumentFrequency], vocabulary: this.vocabulary.toJSON() });
+  toJSON(): { documentFrequency: [string, number][]; vocabulary: [string, number, number][] } {
+    return { documentFrequency: [...this.chunkDocumentFrequency], vocabulary: this.vocabulary.toJSON() };
   }
 
-  /** The normalized terms of a text, in order, stop words removed. */
-  static terms(text: string): string[] {
-    return words(text).map(normalizeTerm).filter((t): t is string => t !== null);
-  }
-
-  get chunkCount(): number {
-    return this.chunks.documentCount;
-  }
-
-  get articleCount(): number {
-    return this.articles.documentCount;
-  }
-
-  /** How many chunks hold a normalized term. */
   documentFrequency(term: string): number {
     return this.chunkDocumentFrequency.get(term) ?? 0;
   }
 
-  /** Inverse document frequency of a normalized term (BM25's, floored at a small positive value). */
   idf(term: string): number {
     const n = this.chunkCount;
     const df = this.documentFrequency(term);
@@ -143,17 +126,70 @@ export class LexicalIndex {
    * and costs the most (every chunk holding it is scored), so common terms are left out, as long as a term
    * that does occur in the chunks remains to search. Chunk frequencies decide for the article query too.
    */
-  private searchTerms(text: string): string[] {
+  searchTerms(text: string): string[] {
     const terms = LexicalIndex.terms(text);
     const limit = Math.max(COMMON_TERM.minDocuments, COMMON_TERM.share * this.chunkCount);
     const frequency = (term: string) => this.documentFrequency(term);
     const kept = terms.filter((term) => frequency(term) <= limit);
     return kept.some((term) => frequency(term) > 0) ? kept : terms;
   }
+}
+
+export class LexicalIndex implements TermStatistics {
+  private constructor(
+    private readonly chunks: MiniSearch<ChunkDocument>,
+    private readonly articles: MiniSearch<ArticleDocument>,
+    readonly terms: TermTable,
+    private readonly bm25: Bm25Params,
+  ) {}
+
+  static build(chunks: ChunkDocument[], articles: ArticleDocument[], bm25: Bm25Params = DEFAULT_BM25): LexicalIndex {
+    const chunkSearch = new MiniSearch<ChunkDocument>(CHUNK_OPTIONS);
+    chunkSearch.addAll(chunks);
+    const articleSearch = new MiniSearch<ArticleDocument>(ARTICLE_OPTIONS);
+    articleSearch.addAll(articles);
+    return new LexicalIndex(chunkSearch, articleSearch, TermTable.build(chunks, articles), bm25);
+  }
+
+  static fromJSON(json: string, bm25: Bm25Params = DEFAULT_BM25): LexicalIndex {
+    const stored = JSON.parse(json) as { chunks: unknown; articles: unknown; documentFrequency: [string, number][]; vocabulary: [string, number, number][] };
+    if (!Array.isArray(stored.documentFrequency) || !Array.isArray(stored.vocabulary)) throw new Error('lexical.json lacks its term tables');
+    const chunks = MiniSearch.loadJS(stored.chunks as never, CHUNK_OPTIONS);
+    return new LexicalIndex(chunks, MiniSearch.loadJS(stored.articles as never, ARTICLE_OPTIONS), TermTable.fromJSON(stored, chunks.documentCount), bm25);
+  }
+
+  toJSON(): string {
+    return JSON.stringify({ chunks: this.chunks.toJSON(), articles: this.articles.toJSON(), ...this.terms.toJSON() });
+  }
+
+  /** The normalized terms of a text, in order, stop words removed. */
+  static terms(text: string): string[] {
+    return words(text).map(normalizeTerm).filter((t): t is string => t !== null);
+  }
+
+  get vocabulary(): Vocabulary {
+    return this.terms.vocabulary;
+  }
+
+  get chunkCount(): number {
+    return this.chunks.documentCount;
+  }
+
+  get articleCount(): number {
+    return this.articles.documentCount;
+  }
+
+  documentFrequency(term: string): number {
+    return this.terms.documentFrequency(term);
+  }
+
+  idf(term: string): number {
+    return this.terms.idf(term);
+  }
 
   private search<T>(index: MiniSearch<T>, text: string, k: number): SearchResult[] {
     // Terms are already normalized here, so MiniSearch must not process them again.
-    const query = this.searchTerms(text).join(' ');
+    const query = this.terms.searchTerms(text).join(' ');
     return index.search(query, { combineWith: 'OR', boost: { title: TITLE_BOOST, text: 1 }, bm25: this.bm25, processTerm: (term) => term }).slice(0, k);
   }
 

@@ -19,7 +19,7 @@ import { UserFacingError } from '../errors.js';
 import { writeFileAtomic, writeFlushed } from '../files.js';
 import type { SentenceAnnotation } from '../reader/annotate.js';
 import type { Span } from '../sentences.js';
-import { LexicalIndex } from './lexical-index.js';
+import { LexicalIndex, type TermStatistics } from './lexical-index.js';
 import { loadHnswIndex, type HnswParams, type VectorIndex } from './vector-index.js';
 
 /**
@@ -87,6 +87,31 @@ export interface IndexSnapshot extends SearchParts {
   version: string;
   manifest: IndexManifest;
   articles: Map<string, Article>;
+}
+
+/**
+ * What reading a question needs, from either backend: the local index holds every record; a database
+ * backend's view of one question holds only the retrieved chunks' (arrays indexed by label and id may then
+ * be sparse, and the sentence vectors packed, found through `vectorOffset`).
+ */
+export interface ReadingIndex {
+  version: string;
+  manifest: IndexManifest;
+  articles: ReadonlyMap<string, Article>;
+  chunks: readonly ChunkRecord[];
+  sentences: readonly SentenceRecord[];
+  annotations: readonly SentenceAnnotation[];
+  sentenceVectors: Float32Array;
+  /** Where a sentence's vector starts in `sentenceVectors`; without it, at id × dimension. */
+  vectorOffset?: (id: number) => number;
+  lexical: TermStatistics;
+  /** What reading caches (stems of sentences and articles) is kept per this object: one per version. */
+  cacheKey?: object;
+}
+
+/** Where a sentence's vector starts in an index's `sentenceVectors`. */
+export function sentenceVectorOffset(index: ReadingIndex, id: number): number {
+  return index.vectorOffset ? index.vectorOffset(id) : id * index.manifest.model.dimension;
 }
 
 /** The parts of a build, before they are written. */

@@ -7,7 +7,7 @@
  */
 import type { Article } from '../corpus/types.js';
 import { LexicalIndex, normalizeTerm } from '../index/lexical-index.js';
-import type { IndexSnapshot } from '../index/store.js';
+import type { ReadingIndex } from '../index/store.js';
 import { decode, type Annotated } from './annotate.js';
 import { candidates, type Candidate, type CandidateKind } from './candidates.js';
 import type { QuestionAnalysis, QuestionType } from './question.js';
@@ -36,7 +36,7 @@ export interface SentenceView extends CandidateSentence {
 }
 
 export interface ReadingContext {
-  index: IndexSnapshot;
+  index: ReadingIndex;
   question: QuestionAnalysis;
   queryVector: Float32Array;
   sentences: SentenceView[];
@@ -68,7 +68,7 @@ export function row(...parts: Record<string, number>[]): Record<string, number> 
   return out;
 }
 
-export function sentenceView(index: IndexSnapshot, candidate: CandidateSentence): SentenceView {
+export function sentenceView(index: ReadingIndex, candidate: CandidateSentence): SentenceView {
   const record = index.sentences[candidate.id]!;
   const article = index.articles.get(record.articleId)!;
   const text = article.text.slice(record.start, record.end);
@@ -105,13 +105,14 @@ export function namedByQuestion(view: SentenceView, candidate: Candidate, questi
  * articles), kept while the index is in use, the least recently used dropped past CACHE_SIZE entries:
  * reading would otherwise decode and stem the same sentences and long articles again for every question.
  */
-const caches = new WeakMap<IndexSnapshot, Map<string, unknown>>();
+const caches = new WeakMap<object, Map<string, unknown>>();
 const CACHE_SIZE = 20_000;
 
 /** Least recently used goes first: a Map keeps insertion order, and a hit is moved to the end. */
-export function cached<T>(index: IndexSnapshot, key: string, make: () => T): T {
-  let cache = caches.get(index);
-  if (!cache) caches.set(index, (cache = new Map()));
+export function cached<T>(index: ReadingIndex, key: string, make: () => T): T {
+  const owner = index.cacheKey ?? index;
+  let cache = caches.get(owner);
+  if (!cache) caches.set(owner, (cache = new Map()));
   if (cache.has(key)) {
     const value = cache.get(key) as T;
     cache.delete(key);
@@ -124,14 +125,14 @@ export function cached<T>(index: IndexSnapshot, key: string, make: () => T): T {
   return value;
 }
 
-export const cachedStems = (index: IndexSnapshot, key: string, text: () => string): Set<string> => cached(index, key, () => textStems(text()));
+export const cachedStems = (index: ReadingIndex, key: string, text: () => string): Set<string> => cached(index, key, () => textStems(text()));
 
-const sentenceStems = (index: IndexSnapshot, id: number) => {
+const sentenceStems = (index: ReadingIndex, id: number) => {
   const record = index.sentences[id]!;
   return cachedStems(index, `s${id}`, () => index.articles.get(record.articleId)!.text.slice(record.start, record.end));
 };
 
-export function neighbourStems(index: IndexSnapshot, view: SentenceView): Set<string> {
+export function neighbourStems(index: ReadingIndex, view: SentenceView): Set<string> {
   const stems = new Set(presentStems(view));
   for (const id of [view.id - 1, view.id + 1]) {
     const record = index.sentences[id];

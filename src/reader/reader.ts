@@ -7,7 +7,7 @@
  * `Reader` is the small interface the rest of the pipeline sees; a different reader (a neural one, say)
  * can replace this one by implementing it.
  */
-import type { IndexSnapshot } from '../index/store.js';
+import type { ReadingIndex } from '../index/store.js';
 import type { RetrievedChunk } from '../retrieve.js';
 import { answerFeatures, spanFeatures, withSpanScores } from './answer-features.js';
 import { sentenceView, type CandidateSentence, type ReadingContext } from './context.js';
@@ -53,13 +53,13 @@ export interface Reader {
   /** Confidence at or above which a question counts as answered. */
   readonly threshold: number;
   /** Reads the sentences of the first retrieved chunks. */
-  read(index: IndexSnapshot, question: string, queryVector: Float32Array, retrieved: RetrievedChunk[]): Reading;
+  read(index: ReadingIndex, question: string, queryVector: Float32Array, retrieved: RetrievedChunk[]): Reading;
   /** Reads the given sentences (the evaluation's "paragraph given" setting). */
-  readSentences(index: IndexSnapshot, question: string, queryVector: Float32Array, sentences: CandidateSentence[]): Reading;
+  readSentences(index: ReadingIndex, question: string, queryVector: Float32Array, sentences: CandidateSentence[]): Reading;
 }
 
 /** The sentences of the first retrieved chunks, each with the best-ranked chunk it appears in. */
-export function candidateSentences(index: IndexSnapshot, retrieved: RetrievedChunk[], maxChunks = READ_CHUNKS): CandidateSentence[] {
+export function candidateSentences(index: ReadingIndex, retrieved: RetrievedChunk[], maxChunks = READ_CHUNKS): CandidateSentence[] {
   const seen = new Map<number, CandidateSentence>();
   const articleRank = new Map<string, number>();
   retrieved.slice(0, maxChunks).forEach(({ label }, rank) => {
@@ -72,7 +72,7 @@ export function candidateSentences(index: IndexSnapshot, retrieved: RetrievedChu
   return [...seen.values()];
 }
 
-export function readingContext(index: IndexSnapshot, question: string, queryVector: Float32Array, sentences: CandidateSentence[]): ReadingContext {
+export function readingContext(index: ReadingIndex, question: string, queryVector: Float32Array, sentences: CandidateSentence[]): ReadingContext {
   return { index, question: analyseQuestion(question), queryVector, sentences: sentences.map((c) => sentenceView(index, c)) };
 }
 

@@ -4,12 +4,12 @@
  * cosine of sentence and passage), each also relative to the best of the candidates; whether the sentence
  * holds the kind of answer the question asks for; where its passage ranked in retrieval.
  */
-import type { IndexSnapshot } from '../index/store.js';
+import { sentenceVectorOffset, type ReadingIndex } from '../index/store.js';
 import { cached, cachedStems, cap, dot, EXPECTED_KINDS, namedByQuestion, neighbourStems, oneHot, presentStems, row, wordStem, type ReadingContext, type SentenceView } from './context.js';
 import { QUESTION_TYPES } from './question.js';
 
 /** IDF-weighted share of the question's terms found in a set of terms. */
-function coverage(index: IndexSnapshot, terms: string[], present: Set<string>): number {
+function coverage(index: ReadingIndex, terms: string[], present: Set<string>): number {
   let total = 0;
   let covered = 0;
   for (const term of new Set(terms)) {
@@ -79,7 +79,6 @@ const prefixes = (words: Iterable<string>) => new Set([...words].map((w) => w.to
 /** Features of every candidate sentence, in the order given. */
 export function sentenceFeatures(context: ReadingContext): Record<string, number>[] {
   const { index, question, queryVector } = context;
-  const dimension = index.manifest.model.dimension;
   const terms = question.terms;
   const termSet = new Set(terms);
   const contentWords = question.annotated.tokens.filter((t) => wordStem(t.text) !== null).map((t) => t.text);
@@ -94,7 +93,7 @@ export function sentenceFeatures(context: ReadingContext): Record<string, number
       const chunk = index.chunks[view.chunk]!;
       // The passage's closeness in meaning: the mean cosine of its sentences (their vectors are in memory).
       let sum = 0;
-      for (let id = chunk.firstSentence; id < chunk.firstSentence + chunk.sentenceCount; id++) sum += dot(queryVector, index.sentenceVectors, id * dimension);
+      for (let id = chunk.firstSentence; id < chunk.firstSentence + chunk.sentenceCount; id++) sum += dot(queryVector, index.sentenceVectors, sentenceVectorOffset(index, id));
       chunkCosine.set(view.chunk, sum / chunk.sentenceCount);
       chunkCoverage.set(view.chunk, coverage(index, terms, cachedStems(index, `c${view.chunk}`, () => `${view.article.title}\n${view.article.text.slice(chunk.start, chunk.end)}`)));
     }
@@ -117,7 +116,7 @@ export function sentenceFeatures(context: ReadingContext): Record<string, number
       bigrams: bigramShare(view, terms),
       grams: gramCosine(questionGrams, cached(index, `g${view.id}`, () => charGrams(view.text))),
       proximity: proximity(view, termSet),
-      cosine: dot(queryVector, index.sentenceVectors, view.id * dimension),
+      cosine: dot(queryVector, index.sentenceVectors, sentenceVectorOffset(index, view.id)),
       chunkCosine: chunkCosine.get(view.chunk)!,
       chunkRank: cap(view.chunkRank, 30),
       articleRank: cap(view.articleRank, 30),

@@ -1,0 +1,56 @@
+/**
+ * `npm run db:dev`: a local Postgres for the Postgres backend, nothing to install. Prints the DATABASE_URL
+ * to put in .env on one line, and serves until Ctrl-C; the data stays in the folder (default data/pgdev).
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import lockfile from 'proper-lockfile';
+import { PROJECT_ROOT } from '../config.js';
+import { DEV_DATA_DIR, DEV_PORT, startDevDatabase } from '../db/dev-server.js';
+import { exitWithError, UserFacingError } from '../errors.js';
+import { parseCommandLine } from './args.js';
+
+const USAGE = `Usage: npm run db:dev -- [--dir FOLDER] [--port N]
+
+Options:
+  --dir FOLDER   where the data is kept (default ${DEV_DATA_DIR}, or PGDEV_DIR)
+  --port N       port on 127.0.0.1 (default ${DEV_PORT}; 0 picks a free one)`;
+
+async function main(): Promise<void> {
+  const { values } = parseCommandLine({ options: { dir: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }, 'npm run db:dev');
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const dataDir = path.resolve(PROJECT_ROOT, values.dir ?? process.env.PGDEV_DIR ?? DEV_DATA_DIR);
+  const port = values.port === undefined ? DEV_PORT : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserFacingError(`--port must be a port number from 0 to 65535 (got "${values.port}").`);
+  await fs.mkdir(dataDir, { recursive: true });
+  let unlock: () => Promise<void>;
+  try {
+    unlock = await lockfile.lock(dataDir, { lockfilePath: `${dataDir}.lock`, retries: 0, realpath: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+    throw new UserFacingError(`Another \`npm run db:dev\` is serving ${dataDir}. Use that one, or stop it first.`);
+  }
+  let server;
+  try {
+    server = await startDevDatabase({ dataDir, port });
+  } catch (error) {
+    await unlock();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UserFacingError(`Port ${port} on 127.0.0.1 is in use. Choose another with \`npm run db:dev -- --port N\`.`);
+    throw error;
+  }
+  console.error(`PGlite (Postgres with pgvector and pg_textsearch) serving ${dataDir}. Put this line in .env, then run \`npm run embed\`; Ctrl-C stops it.`);
+  console.log(`DATABASE_URL=${server.url}`);
+  const stop = async (signal: string) => {
+    console.error(`${signal}: stopping; the data stays in ${dataDir}.`);
+    await server.stop();
+    await unlock();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => exitWithError(error));

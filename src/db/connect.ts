@@ -1,0 +1,88 @@
+/**
+ * Connections to the database of DATABASE_URL (the standard `pg` driver's pool), and what its failures mean
+ * for the user: an unreachable server, a wrong password or a missing database become one line naming the
+ * cause and the fix. The password never appears in a message.
+ */
+import pg from 'pg';
+import { UserFacingError } from '../errors.js';
+
+export class DatabaseError extends UserFacingError {
+  override name = 'DatabaseError';
+}
+
+/** How long a connection attempt may take before it counts as failed. */
+export const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * Connections per process: a question's searches run side by side, and a build holds one for its lock.
+ * (`npm run db:dev` serves any number, running one exchange at a time.)
+ */
+export const POOL_SIZE = 4;
+
+/** "database coverage on 127.0.0.1:5432", for messages. */
+export function describeDatabase(url: string): string {
+  const parsed = new URL(url);
+  const name = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || parsed.username || 'postgres';
+  return `database ${name} on ${parsed.hostname}:${parsed.port || 5432}`;
+}
+
+/** A user-facing error for a connection or server failure the user can fix, or undefined for anything else. */
+export function databaseFailure(error: unknown, url: string): DatabaseError | undefined {
+  if (error instanceof DatabaseError) return error;
+  if (!(error instanceof Error)) return undefined;
+  const { code } = error as { code?: string };
+  const where = describeDatabase(url);
+  const user = new URL(url).username || 'postgres';
+  const fix = 'Start it (`npm run db:dev` starts a local one) or correct DATABASE_URL.';
+  const messages: Record<string, string> = {
+    ECONNREFUSED: `Cannot connect to the ${where}: the connection was refused (no server listening there). ${fix}`,
+    ENOTFOUND: `Cannot connect to the ${where}: the host name is unknown. Correct DATABASE_URL.`,
+    EAI_AGAIN: `Cannot connect to the ${where}: the host name cannot be resolved right now. Check the network and DATABASE_URL.`,
+    ETIMEDOUT: `Cannot connect to the ${where}: no answer within ${CONNECT_TIMEOUT_MS / 1000} s. ${fix}`,
+    ECONNRESET: `The ${where} closed the connection. Check that the server is running and accepts connections, then try again.`,
+    '28P01': `The ${where} refused the password of user ${user}. Correct the password in DATABASE_URL.`,
+    '28000': `The ${where} refused user ${user} (no such role, or not allowed from this host). Correct DATABASE_URL or the server's pg_hba.conf.`,
+    '3D000': `The ${where} does not exist. Create it (CREATE DATABASE ${where.split(' ')[1]}) or correct DATABASE_URL.`,
+    '53300': `The ${where} has no free connection (too many clients). Try again, or raise the server's max_connections.`,
+    '57P03': `The ${where} is starting up or shutting down. Try again in a moment.`,
+  };
+  if (code && messages[code]) return new DatabaseError(messages[code], { cause: error });
+  if (/timeout/i.test(error.message) && /connect/i.test(error.message)) return new DatabaseError(messages.ETIMEDOUT!, { cause: error });
+  if (/Connection terminated|Too many connections/i.test(error.message)) return new DatabaseError(messages.ECONNRESET!, { cause: error });
+  return undefined;
+}
+
+/** A pool for DATABASE_URL; idle connections do not keep the process alive. */
+export function createPool(url: string, efSearch: number): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: POOL_SIZE,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    allowExitOnIdle: true,
+    // Version filters drop candidates after the HNSW scan: iterative scans keep searching until enough pass.
+    // BM25 ranks in the order of a version's index (an index scan); without enable_sort off, the planner
+    // prefers a small table's primary key plus a sort, which scores every row (many times slower).
+    onConnect: async (client: pg.ClientBase) => {
+      await client.query(`SET hnsw.ef_search = ${Math.trunc(efSearch)}; SET hnsw.iterative_scan = strict_order; SET enable_sort = off`);
+    },
+  });
+  // An idle connection that breaks (server restart) is dropped by the pool; its error must not crash the process.
+  pool.on('error', () => {});
+  return pool;
+}
+
+/** A connection of the pool, held for a while (a transaction): its failures reach the caller through its queries. */
+export async function holdConnection(pool: pg.Pool): Promise<pg.PoolClient> {
+  const client = await pool.connect();
+  // Without a listener, a connection that breaks while held emits an 'error' that ends the process.
+  client.on('error', () => {});
+  return client;
+}
+
+/** Runs a database call, turning failures the user can fix into one-line errors. */
+export async function userFacing<T>(url: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw databaseFailure(error, url) ?? error;
+  }
+}

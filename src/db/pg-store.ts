@@ -1,0 +1,186 @@
+/**
+ * The coverage in Postgres (DATABASE_URL): the store behind the same interface as the local index. A
+ * version's articles, term frequencies and vocabulary are kept in memory (the bot's titles and pages, the
+ * spelling, the reader's idf); chunks are searched by the database (pgvector HNSW, cosine; BM25 by
+ * pg_textsearch, or ts_rank without it), and only the retrieved chunks' records are fetched for reading.
+ */
+import type pg from 'pg';
+import type { HnswConfig } from '../config.js';
+import type { Coverage, CoverageStore, Retrieval } from '../index/coverage.js';
+import { TermTable, TITLE_BOOST, type ArticleHit } from '../index/lexical-index.js';
+import { IndexMissingError, type ChunkRecord, type ReadingIndex, type SentenceRecord } from '../index/store.js';
+import type { SentenceAnnotation } from '../reader/annotate.js';
+import { fuseLists, searchDepth, type RetrievedChunk, type RetrieveOptions, type SearchLists } from '../retrieve.js';
+import { createPool, describeDatabase, userFacing } from './connect.js';
+import { lockDatabase } from './lock.js';
+import { migrate } from './migrate.js';
+import { bytesVector, liveVersion, readArticles, readPrevious, vectorLiteral, writeVersion, type LiveVersion } from './pg-write.js';
+
+interface Hit {
+  label: number;
+  article_id: string;
+  score: number;
+}
+
+/**
+ * BM25 by pg_textsearch over one field, through the version's own index (an ordered index scan: scoring
+ * rows one by one instead would cost far more). Text and title are ranked apart and summed below with the
+ * title's weight, as MiniSearch does (a chunk outside one field's list counts 0 there).
+ */
+const bm25 = (table: 'chunks' | 'articles', key: string, field: 'terms' | 'title_terms') => `
+  SELECT ${key}, -(${field} <@> to_bm25query($1, $4)) AS score FROM ${table}
+  WHERE version_id = $2 ORDER BY ${field} <@> to_bm25query($1, $4) LIMIT $3`;
+const bm25Index = (table: string, field: string, versionId: string) => `${table}_${field}_bm25_v${versionId}`;
+
+/** Sums a field's BM25 list and the title's, weighted, into one ranking (ties: the smaller key first). */
+function sumFields<K extends string | number>(text: { key: K; score: number }[], title: { key: K; score: number }[], limit: number) {
+  const scores = new Map<K, number>();
+  for (const hit of text) if (hit.score > 0) scores.set(hit.key, hit.score);
+  for (const hit of title) if (hit.score > 0) scores.set(hit.key, (scores.get(hit.key) ?? 0) + TITLE_BOOST * hit.score);
+  return [...scores]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .slice(0, limit)
+    .map(([key, score]) => ({ key, score }));
+}
+
+/** The fallback: built-in full-text search, title terms weighted B (0.5) against the text's A (1). */
+const fulltext = (table: 'chunks' | 'articles', key: string) => `
+  SELECT ${key}, ts_rank('{0.1, 0.2, ${TITLE_BOOST}, 1}', tsv, query) AS score
+  FROM ${table}, to_tsquery('simple', $1) query
+  WHERE version_id = $2 AND tsv @@ query ORDER BY score DESC, ${key.split(',')[0]} LIMIT $3`;
+
+const DENSE = `
+  SELECT label, article_id, 1 - (embedding <=> $1::vector) AS score FROM chunks
+  WHERE version_id = $2 ORDER BY embedding <=> $1::vector LIMIT $3`;
+
+/** The retrieved chunks, and their sentences with one more on each side (the reader looks at neighbours). */
+const VIEW_CHUNKS = 'SELECT label, article_id, start_offset, end_offset, first_sentence, sentence_count FROM chunks WHERE version_id = $1 AND label = ANY($2::int[])';
+const VIEW_SENTENCES = `
+  SELECT DISTINCT ON (s.id) s.id, s.article_id, s.start_offset, s.end_offset, s.annotation, s.embedding
+  FROM chunks c JOIN sentences s ON s.version_id = c.version_id AND s.id BETWEEN c.first_sentence - 1 AND c.first_sentence + c.sentence_count
+  WHERE c.version_id = $1 AND c.label = ANY($2::int[]) ORDER BY s.id`;
+
+interface SentenceRow {
+  id: number;
+  article_id: string;
+  start_offset: number;
+  end_offset: number;
+  annotation: SentenceAnnotation;
+  embedding: Buffer;
+}
+
+/** Opens the live version: its articles and term tables in memory, the rest searched where it is. */
+async function openVersion(pool: pg.Pool, url: string, live: LiveVersion, bm25Available: boolean): Promise<Coverage> {
+  const articleList = await readArticles(pool, live.id);
+  // A version written before pg_textsearch was installed has no BM25 indexes: it is searched by ts_rank.
+  const useBm25 = bm25Available && (await pool.query('SELECT to_regclass($1) IS NOT NULL AS found', [bm25Index('chunks', 'terms', live.id)])).rows[0].found === true;
+  const articles = new Map(articleList.map((a) => [a.id, a]));
+  const terms = TermTable.fromJSON(JSON.parse(live.terms), live.manifest.counts.chunks);
+  const dimension = live.manifest.model.dimension;
+  const cacheKey = {};
+
+  async function lexical(searched: string[], depth: number): Promise<{ chunks: Hit[]; articles: ArticleHit[] }> {
+    if (searched.length === 0) return { chunks: [], articles: [] };
+    if (!useBm25) {
+      const query = searched.join(' | ');
+      const [chunks, found] = await Promise.all([
+        pool.query<Hit>(fulltext('chunks', 'label, article_id'), [query, live.id, depth]),
+        pool.query<{ id: string; score: number }>(fulltext('articles', 'id'), [query, live.id, depth]),
+      ]);
+      return { chunks: chunks.rows, articles: found.rows.map((r) => ({ articleId: r.id, score: r.score })) };
+    }
+    const query = searched.join(' ');
+    const [chunkText, chunkTitle, articleText, articleTitle] = await Promise.all(
+      (
+        [
+          ['chunks', 'label, article_id', 'terms'],
+          ['chunks', 'label, article_id', 'title_terms'],
+          ['articles', 'id', 'terms'],
+          ['articles', 'id', 'title_terms'],
+        ] as const
+      ).map(([table, key, field]) => pool.query(bm25(table, key, field), [query, live.id, depth, bm25Index(table, field, live.id)])),
+    );
+    const articleOf = new Map<number, string>();
+    const chunkHits = (rows: Hit[]) => rows.map((r) => (articleOf.set(r.label, r.article_id), { key: r.label, score: Number(r.score) }));
+    const articleHits = (rows: { id: string; score: number }[]) => rows.map((r) => ({ key: r.id, score: Number(r.score) }));
+    const chunks = sumFields(chunkHits(chunkText!.rows), chunkHits(chunkTitle!.rows), depth).map((h) => ({ label: h.key, article_id: articleOf.get(h.key)!, score: h.score }));
+    const found = sumFields(articleHits(articleText!.rows), articleHits(articleTitle!.rows), depth).map((h) => ({ articleId: h.key, score: h.score }));
+    return { chunks, articles: found };
+  }
+
+  async function view(retrieved: RetrievedChunk[]): Promise<ReadingIndex> {
+    const labels = retrieved.map((r) => r.label);
+    const [chunkRows, sentenceRows] = await Promise.all([pool.query(VIEW_CHUNKS, [live.id, labels]), pool.query<SentenceRow>(VIEW_SENTENCES, [live.id, labels])]);
+    const chunks: ChunkRecord[] = [];
+    for (const r of chunkRows.rows) chunks[r.label] = { articleId: r.article_id, start: r.start_offset, end: r.end_offset, firstSentence: r.first_sentence, sentenceCount: r.sentence_count };
+    const sentences: SentenceRecord[] = [];
+    const annotations: SentenceAnnotation[] = [];
+    const slots = new Map<number, number>();
+    const sentenceVectors = new Float32Array(sentenceRows.rows.length * dimension);
+    sentenceRows.rows.forEach((r, slot) => {
+      sentences[r.id] = { articleId: r.article_id, start: r.start_offset, end: r.end_offset };
+      annotations[r.id] = r.annotation;
+      slots.set(r.id, slot);
+      sentenceVectors.set(bytesVector(r.embedding), slot * dimension);
+    });
+    return { version: live.name, manifest: live.manifest, articles, chunks, sentences, annotations, sentenceVectors, vectorOffset: (id) => slots.get(id)! * dimension, lexical: terms, cacheKey };
+  }
+
+  return {
+    backend: 'postgres',
+    version: live.name,
+    manifest: live.manifest,
+    articles,
+    terms,
+    search: (question, queryVector, options) => userFacing(url, () => search(question, queryVector, options)),
+  };
+
+  async function search(question: string, queryVector: Float32Array, options: RetrieveOptions): Promise<Retrieval> {
+    const depth = searchDepth(options);
+    const [dense, found] = await Promise.all([
+      options.mode === 'lexical' ? { rows: [] as Hit[] } : pool.query<Hit>(DENSE, [vectorLiteral(queryVector), live.id, depth]),
+      options.mode === 'dense' ? { chunks: [], articles: [] } : lexical(terms.searchTerms(question), depth),
+    ]);
+    const articleOf = new Map<number, string>();
+    for (const hit of [...dense.rows, ...found.chunks]) articleOf.set(hit.label, hit.article_id);
+    const lists: SearchLists = {
+      dense: dense.rows.map((h) => ({ label: h.label, score: Number(h.score) })),
+      lexical: found.chunks.map((h) => ({ label: h.label, score: Number(h.score) })),
+      articles: found.articles,
+    };
+    const retrieved = fuseLists(lists, (label) => articleOf.get(label)!, options);
+    return { retrieved, view: await view(retrieved) };
+  }
+}
+
+/** Connects to DATABASE_URL and brings its schema up to date; throws a one-line DatabaseError when it cannot. */
+export async function openPostgresStore(url: string, hnsw: Pick<HnswConfig, 'efSearch'>): Promise<CoverageStore> {
+  const pool = createPool(url, hnsw.efSearch);
+  const location = describeDatabase(url);
+  let useBm25: boolean;
+  try {
+    useBm25 = (await userFacing(url, () => migrate(pool, url))).bm25;
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw error;
+  }
+  const live = async () => {
+    const version = await liveVersion(pool);
+    if (!version) throw new IndexMissingError(`No coverage has been embedded in the ${location} yet. Run \`npm run embed\` to build it.`);
+    return version;
+  };
+  return {
+    backend: 'postgres',
+    location,
+    lexical: useBm25 ? 'bm25' : 'fulltext',
+    currentVersion: () => userFacing(url, async () => (await liveVersion(pool))?.name),
+    open: () => userFacing(url, async () => openVersion(pool, url, await live(), useBm25)),
+    target: {
+      lock: () => userFacing(url, () => lockDatabase(pool, location)),
+      previous: () => userFacing(url, async () => readPrevious(pool, await live())),
+      write: (contents, signal) => userFacing(url, () => writeVersion(pool, contents, { bm25: useBm25, signal })),
+    },
+    sql: pool,
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * A build written to Postgres: every row of the new version inserted, the live pointer switched to it and
+ * the versions before the previous one deleted, all in one transaction, so a question sees the old coverage
+ * or the new one, never a mix, and a build that fails or loses its connection leaves the old one serving.
+ * Also reads the live version back whole, for an incremental build to reuse what did not change.
+ */
+import type pg from 'pg';
+import type { Article } from '../corpus/types.js';
+import type { PreviousCoverage } from '../index/coverage.js';
+import { LexicalIndex } from '../index/lexical-index.js';
+import { holdConnection } from './connect.js';
+import { FORMAT_VERSION, IndexError, type ChunkRecord, type IndexContents, type IndexManifest, type SentenceRecord } from '../index/store.js';
+import type { SentenceAnnotation } from '../reader/annotate.js';
+
+/** The width of the `vector` column (migrations/001_coverage.sql): the shipped model's. */
+export const STORED_DIMENSION = 512;
+/** Rows per INSERT (each column passed as one array parameter). */
+const BATCH_ROWS = 2_000;
+
+export const vectorLiteral = (vector: Float32Array): string => `[${Array.from(vector).join(',')}]`;
+export const parseVector = (text: string): Float32Array => Float32Array.from(JSON.parse(text) as number[]);
+const vectorBytes = (vector: Float32Array): Buffer => Buffer.from(vector.buffer.slice(vector.byteOffset, vector.byteOffset + vector.byteLength));
+export const bytesVector = (bytes: Buffer): Float32Array => new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+const termText = (text: string): string => LexicalIndex.terms(text).join(' ');
+
+/** Inserts rows in batches, one array parameter per column. */
+async function insertColumns(client: pg.ClientBase, sql: string, versionId: string, count: number, columns: ((i: number) => unknown)[], signal?: AbortSignal): Promise<void> {
+  for (let from = 0; from < count; from += BATCH_ROWS) {
+    signal?.throwIfAborted();
+    const rows = Array.from({ length: Math.min(BATCH_ROWS, count - from) }, (_, i) => from + i);
+    await client.query(sql, [versionId, ...columns.map((column) => rows.map(column))]);
+  }
+}
+
+/** Writes a build as a new version and makes it live, in one transaction; returns its name. */
+export async function writeVersion(pool: pg.Pool, contents: IndexContents, options: { bm25: boolean; signal?: AbortSignal }): Promise<string> {
+  const { signal } = options;
+  const { dimension } = contents.manifest.model;
+  if (dimension !== STORED_DIMENSION) {
+    throw new IndexError(`The database stores ${STORED_DIMENSION}-d vectors and the model gives ${dimension}-d: use the shipped model with DATABASE_URL, or the local index (unset DATABASE_URL).`);
+  }
+  const builtAt = new Date().toISOString();
+  const manifest: IndexManifest = { formatVersion: FORMAT_VERSION, builtAt, ...contents.manifest, files: {} };
+  const name = `v-${builtAt.replace(/[:.]/g, '-')}-${process.pid}`;
+  const articles = new Map(contents.articles.map((a) => [a.id, a]));
+  const chunkText = (c: ChunkRecord) => articles.get(c.articleId)!.text.slice(c.start, c.end);
+  const { chunks, sentences, sentenceVectors, annotations } = contents;
+
+  const client = await holdConnection(pool);
+  try {
+    await client.query('BEGIN');
+    const previous = (await client.query<{ version_id: string }>('SELECT version_id FROM coverage_current')).rows[0]?.version_id;
+    const { rows } = await client.query<{ id: string }>('INSERT INTO coverage_versions (name, manifest, terms) VALUES ($1, $2, $3) RETURNING id', [
+      name,
+      JSON.stringify(manifest),
+      JSON.stringify(contents.lexical.terms.toJSON()),
+    ]);
+    const versionId = rows[0]!.id;
+    const list = contents.articles;
+    await insertColumns(
+      client,
+      `INSERT INTO articles (version_id, id, position, doc, terms, title_terms)
+       SELECT $1, * FROM unnest($2::text[], $3::int[], $4::json[], $5::text[], $6::text[])`,
+      versionId,
+      list.length,
+      [(i) => list[i]!.id, (i) => i, (i) => JSON.stringify(list[i]), (i) => termText(list[i]!.text), (i) => termText(list[i]!.title)],
+      signal,
+    );
+    await insertColumns(
+      client,
+      `INSERT INTO chunks (version_id, label, article_id, start_offset, end_offset, first_sentence, sentence_count, terms, title_terms, embedding)
+       SELECT $1, * FROM unnest($2::int[], $3::text[], $4::int[], $5::int[], $6::int[], $7::int[], $8::text[], $9::text[], $10::vector[])`,
+      versionId,
+      chunks.length,
+      [
+        (i) => i,
+        (i) => chunks[i]!.articleId,
+        (i) => chunks[i]!.start,
+        (i) => chunks[i]!.end,
+        (i) => chunks[i]!.firstSentence,
+        (i) => chunks[i]!.sentenceCount,
+        (i) => termText(chunkText(chunks[i]!)),
+        (i) => termText(articles.get(chunks[i]!.articleId)!.title),
+        (i) => vectorLiteral(contents.dense.vector(i)),
+      ],
+      signal,
+    );
+    await insertColumns(
+      client,
+      `INSERT INTO sentences (version_id, id, article_id, start_offset, end_offset, annotation, embedding)
+       SELECT $1, * FROM unnest($2::int[], $3::text[], $4::int[], $5::int[], $6::json[], $7::bytea[])`,
+      versionId,
+      sentences.length,
+      [
+        (i) => i,
+        (i) => sentences[i]!.articleId,
+        (i) => sentences[i]!.start,
+        (i) => sentences[i]!.end,
+        (i) => JSON.stringify(annotations[i]),
+        (i) => vectorBytes(sentenceVectors.subarray(i * dimension, (i + 1) * dimension)),
+      ],
+      signal,
+    );
+    // The version's BM25 indexes (migrations/003_bm25.sql), built before it goes live.
+    if (options.bm25) await client.query('SELECT coverage_bm25($1, true)', [versionId]);
+    signal?.throwIfAborted();
+    await client.query('INSERT INTO coverage_current (version_id) VALUES ($1) ON CONFLICT (singleton) DO UPDATE SET version_id = EXCLUDED.version_id', [versionId]);
+    // The previous version stays for questions still reading it; older ones go (with their rows).
+    const old = 'FROM coverage_versions WHERE id <> $1 AND id IS DISTINCT FROM $2';
+    if (options.bm25) await client.query(`SELECT coverage_bm25(id, false) ${old}`, [versionId, previous ?? null]);
+    await client.query(`DELETE ${old}`, [versionId, previous ?? null]);
+    await client.query('COMMIT');
+    return name;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export interface LiveVersion {
+  id: string;
+  name: string;
+  manifest: IndexManifest;
+  terms: string;
+}
+
+/** The live version's row, or undefined when nothing was built yet. */
+export async function liveVersion(client: pg.Pool | pg.ClientBase): Promise<LiveVersion | undefined> {
+  const { rows } = await client.query<LiveVersion>('SELECT v.id, v.name, v.manifest, v.terms FROM coverage_current c JOIN coverage_versions v ON v.id = c.version_id');
+  return rows[0];
+}
+
+export async function readArticles(client: pg.Pool, versionId: string): Promise<Article[]> {
+  const { rows } = await client.query<{ doc: Article }>('SELECT doc FROM articles WHERE version_id = $1 ORDER BY position', [versionId]);
+  return rows.map((r) => r.doc);
+}
+
+/** The live version whole (records, vectors, annotations), for a build to reuse what did not change. */
+export async function readPrevious(pool: pg.Pool, version: LiveVersion): Promise<PreviousCoverage> {
+  const dimension = version.manifest.model.dimension;
+  const [chunkRows, sentenceRows] = await Promise.all([
+    pool.query<{ article_id: string; start_offset: number; end_offset: number; first_sentence: number; sentence_count: number; embedding: string }>(
+      'SELECT article_id, start_offset, end_offset, first_sentence, sentence_count, embedding::text AS embedding FROM chunks WHERE version_id = $1 ORDER BY label',
+      [version.id],
+    ),
+    pool.query<{ article_id: string; start_offset: number; end_offset: number; annotation: SentenceAnnotation; embedding: Buffer }>(
+      'SELECT article_id, start_offset, end_offset, annotation, embedding FROM sentences WHERE version_id = $1 ORDER BY id',
+      [version.id],
+    ),
+  ]);
+  const chunks: ChunkRecord[] = chunkRows.rows.map((r) => ({ articleId: r.article_id, start: r.start_offset, end: r.end_offset, firstSentence: r.first_sentence, sentenceCount: r.sentence_count }));
+  const sentences: SentenceRecord[] = sentenceRows.rows.map((r) => ({ articleId: r.article_id, start: r.start_offset, end: r.end_offset }));
+  const sentenceVectors = new Float32Array(sentences.length * dimension);
+  sentenceRows.rows.forEach((r, i) => sentenceVectors.set(bytesVector(r.embedding), i * dimension));
+  const chunkVectors = chunkRows.rows.map((r) => r.embedding);
+  return {
+    manifest: version.manifest,
+    chunks,
+    sentences,
+    sentenceVectors,
+    annotations: sentenceRows.rows.map((r) => r.annotation),
+    chunkVector: (label) => parseVector(chunkVectors[label]!),
+  };
+}

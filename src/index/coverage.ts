@@ -1,0 +1,125 @@
+/**
+ * The one interface between a question and the coverage it is asked of, with two implementations: the local
+ * index (files in EMBEDDINGS_DIR, searched in memory, see store.ts) and Postgres (DATABASE_URL, searched by
+ * the database, see src/db/). A `Coverage` is one version, fixed for the questions that use it; a
+ * `CoverageStore` says which version is live, opens it, and is where a build writes the next one.
+ */
+import type { Article } from '../corpus/types.js';
+import type { HnswConfig } from '../config.js';
+import { UserFacingError } from '../errors.js';
+import { localLists, fuseLists, searchDepth, type RetrievedChunk, type RetrieveOptions } from '../retrieve.js';
+import { lockIndex, type IndexLock } from './lock.js';
+import type { TermStatistics } from './lexical-index.js';
+import { currentVersion, loadIndex, writeIndex, type IndexContents, type IndexManifest, type IndexSnapshot, type ReadingIndex } from './store.js';
+
+export type Backend = 'local' | 'postgres';
+
+export interface Retrieval {
+  retrieved: RetrievedChunk[];
+  /** The records reading the retrieved chunks needs (the whole index, for the local backend). */
+  view: ReadingIndex;
+}
+
+export interface Coverage {
+  readonly backend: Backend;
+  readonly version: string;
+  readonly manifest: IndexManifest;
+  /** Every article of this version, by id (the bot's titles and article pages, the period filter). */
+  readonly articles: ReadonlyMap<string, Article>;
+  /** Term frequencies and the vocabulary (spelling). */
+  readonly terms: TermStatistics;
+  /** Ranks chunks for a question (hybrid, dense or lexical) and fetches what reading them needs. */
+  search(question: string, queryVector: Float32Array, options: RetrieveOptions): Promise<Retrieval>;
+  /** The in-memory index, for the local backend only (the benchmark's stage timings, the evaluation). */
+  readonly snapshot?: IndexSnapshot;
+}
+
+/** What a re-embed reuses of the live version: records, vectors and annotations of unchanged articles. */
+export type PreviousCoverage = Pick<IndexSnapshot, 'manifest' | 'chunks' | 'sentences' | 'sentenceVectors' | 'annotations'> & {
+  chunkVector(label: number): Float32Array;
+};
+
+/** Where a build writes: the lock that keeps a second embed out, the version it starts from, the write. */
+export interface BuildTarget {
+  lock(): Promise<IndexLock>;
+  /** The live version; throws IndexMissingError when there is none, IndexError when it cannot be read. */
+  previous(): Promise<PreviousCoverage>;
+  /** Writes a build and makes it the live version at once (atomically); returns its name. */
+  write(contents: IndexContents, signal?: AbortSignal): Promise<string>;
+}
+
+/** The one call made of a database's connections outside the store (a `pg` pool has it). */
+export interface SqlRunner {
+  query<R extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
+}
+
+export interface CoverageStore {
+  readonly backend: Backend;
+  /** Where the coverage lives, for messages: a folder, or a database without its password. */
+  readonly location: string;
+  /** How lexical search ranks: MiniSearch's BM25 in memory, pg_textsearch's BM25, or Postgres's ts_rank. */
+  readonly lexical: 'minisearch' | 'bm25' | 'fulltext';
+  /** The live version's name, or undefined when nothing was built yet (cheap: the bot polls it). */
+  currentVersion(): Promise<string | undefined>;
+  /** Opens the live version; throws IndexMissingError when nothing was built yet. */
+  open(): Promise<Coverage>;
+  readonly target: BuildTarget;
+  /** The database's connections, for what else is kept there (the bot's votes); absent for the local index. */
+  readonly sql?: SqlRunner;
+  close(): Promise<void>;
+}
+
+const wrapped = new WeakMap<IndexSnapshot, Coverage>();
+
+/** The local index as a Coverage: everything is in memory, so a search is synchronous inside. */
+export function localCoverage(snapshot: IndexSnapshot): Coverage {
+  let coverage = wrapped.get(snapshot);
+  if (!coverage) {
+    const articleOf = (label: number) => snapshot.chunks[label]!.articleId;
+    coverage = {
+      backend: 'local',
+      version: snapshot.version,
+      manifest: snapshot.manifest,
+      articles: snapshot.articles,
+      terms: snapshot.lexical,
+      snapshot,
+      search: async (question, queryVector, options) => ({
+        retrieved: fuseLists(localLists(snapshot, question, queryVector, options.mode, searchDepth(options)), articleOf, options),
+        view: snapshot,
+      }),
+    };
+    wrapped.set(snapshot, coverage);
+  }
+  return coverage;
+}
+
+/** A Coverage as given, or the local index wrapped as one. */
+export function asCoverage(index: Coverage | IndexSnapshot): Coverage {
+  return 'search' in index ? index : localCoverage(index);
+}
+
+/** The local index behind a coverage, for tools that time its in-memory parts; refuses another backend. */
+export function requireSnapshot(coverage: Coverage, what: string): IndexSnapshot {
+  if (!coverage.snapshot) throw new UserFacingError(`${what} needs the local index; unset DATABASE_URL to use it.`);
+  return coverage.snapshot;
+}
+
+/** The index in a folder (EMBEDDINGS_DIR): the default, needing no server. */
+export function localStore(dir: string, hnsw: Pick<HnswConfig, 'efSearch'>): CoverageStore {
+  return {
+    backend: 'local',
+    location: dir,
+    lexical: 'minisearch',
+    currentVersion: () => currentVersion(dir),
+    open: async () => localCoverage(await loadIndex(dir, hnsw)),
+    target: {
+      lock: () => lockIndex(dir),
+      previous: async () => {
+        const snapshot = await loadIndex(dir, hnsw);
+        return { ...snapshot, chunkVector: (label) => snapshot.dense.vector(label) };
+      },
+      write: (contents, signal) => writeIndex(dir, contents, signal),
+    },
+    close: async () => {},
+  };
+}

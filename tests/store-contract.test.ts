@@ -1,0 +1,145 @@
+/**
+ * One contract, two stores: the local index in a temporary folder, and Postgres (PGlite with pgvector and
+ * pg_textsearch, in memory, served on 127.0.0.1 by pglite-socket and reached through the real `pg` driver).
+ * The same corpus (the shipped articles, the shipped model) is embedded into both and asked the same
+ * questions; the answers must quote the same sentences.
+ */
+import { promises as fs } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Answer } from '../src/answer.js';
+import { FeedbackTable, withoutPrivateText, type FeedbackEntry } from '../src/bot/feedback.js';
+import type { Config } from '../src/config.js';
+import { openCoverageStore } from '../src/coverage-store.js';
+import { startDevDatabase, type DevDatabase } from '../src/db/dev-server.js';
+import type { Article } from '../src/corpus/types.js';
+import { buildIndex } from '../src/index/build.js';
+import type { CoverageStore } from '../src/index/coverage.js';
+import { openPipeline, type Pipeline } from '../src/pipeline.js';
+import { sharedEmbedder, shippedArticles, testConfig } from './helpers.js';
+
+/** Questions of the coverage question set (eval/questions.json), answerable and not. */
+const QUESTIONS = [
+  'Where did Kim Jong-un and Putin meet?',
+  'What did Kamala Harris say about a possible Russia–North Korea arms deal?',
+  'how far is vladivostok from north korea?',
+  'What kind of missiles is Kuleba asking Germany to send?',
+  "Which party won Russia's local and regional elections?",
+  'Under what condition would Putin rejoin the grain deal?',
+  'What factory did Kim tour on Friday, and where?',
+  'What is the capital of Australia?',
+];
+
+async function build(config: Config, articles: Article[], store?: CoverageStore) {
+  const target = store ?? (await openCoverageStore(config));
+  try {
+    return await buildIndex({ articles, embedder: await sharedEmbedder(), dir: config.embeddingsDir, target: target.target, chunking: config.chunking, hnsw: config.hnsw });
+  } finally {
+    if (!store) await target.close();
+  }
+}
+
+/** What must agree between backends: whether it answered, and the sentences it quoted, from which articles. */
+const quoted = (answer: Answer) => ({ found: answer.found, readAs: answer.readAs, quotes: answer.passages.map((p) => [p.articleId, p.quote]) });
+
+let database: DevDatabase;
+let articles: Article[];
+const backends: Record<'local' | 'postgres', { config: Config; pipeline?: Pipeline }> = {
+  local: { config: testConfig() },
+  postgres: { config: testConfig() },
+};
+
+beforeAll(async () => {
+  database = await startDevDatabase({ port: 0 });
+  backends.postgres.config = testConfig({ DATABASE_URL: database.url });
+  articles = await shippedArticles();
+  for (const backend of Object.values(backends)) {
+    await build(backend.config, articles);
+    backend.pipeline = await openPipeline(backend.config);
+  }
+}, 240_000);
+
+afterAll(async () => {
+  await backends.postgres.pipeline?.close();
+  await database?.stop();
+});
+
+describe.each(['local', 'postgres'] as const)('the %s store', (name) => {
+  const backend = () => backends[name];
+
+  it('holds the whole corpus, in corpus order, under the live version', async () => {
+    const { pipeline } = backend();
+    expect([...pipeline!.index.articles.keys()]).toEqual(articles.map((a) => a.id));
+    expect(pipeline!.index.backend).toBe(name);
+    expect(await pipeline!.store.currentVersion()).toBe(pipeline!.index.version);
+    expect(pipeline!.index.manifest.counts).toEqual(backends.local.pipeline!.index.manifest.counts);
+  });
+
+  it('quotes the same sentences as the local index for the same questions', async () => {
+    for (const question of QUESTIONS) {
+      const answer = await backend().pipeline!.ask(question);
+      expect(quoted(answer), question).toEqual(quoted(await backends.local.pipeline!.ask(question)));
+    }
+  }, 60_000);
+
+  it('reads a misspelt name as the coverage spells it, and quotes the same first sentence', async () => {
+    const question = 'when did putin get to vladivostock';
+    const [answer, local] = [await backend().pipeline!.ask(question), await backends.local.pipeline!.ask(question)];
+    expect(answer.readAs).toBe('when did putin get to vladivostok');
+    expect(answer.passages[0]!.quote).toBe(local.passages[0]!.quote);
+  });
+
+  it('ranks the same chunks by meaning alone (dense retrieval)', async () => {
+    const { pipeline } = backend();
+    const vector = await pipeline!.embedder.embedQuery('North Korean weapons for the war in Ukraine');
+    const dense = await pipeline!.index.search('North Korean weapons for the war in Ukraine', vector, { mode: 'dense', limit: 10 });
+    const local = await backends.local.pipeline!.index.search('North Korean weapons for the war in Ukraine', vector, { mode: 'dense', limit: 10 });
+    expect(dense.retrieved.map((r) => r.label)).toEqual(local.retrieved.map((r) => r.label));
+    dense.retrieved.forEach((r, i) => expect(r.score).toBeCloseTo(local.retrieved[i]!.score, 4));
+  });
+});
+
+describe('the postgres store', () => {
+  it('writes nothing in EMBEDDINGS_DIR', async () => {
+    await expect(fs.readdir(backends.postgres.config.embeddingsDir)).resolves.toEqual([]);
+  });
+
+  it('re-embeds only a changed article, and the pipeline reloads the new version', async () => {
+    const { config, pipeline } = backends.postgres;
+    const before = pipeline!.index.version;
+    const changed = articles.map((a, i) => (i === 3 ? { ...a, text: `${a.text}\n\nThe summit ended with a toast to the Vostochny spaceport.` } : a));
+    const report = await build(config, changed);
+    expect(report).toMatchObject({ changed: [articles[3]!.id], added: [], removed: [], unchanged: articles.length - 1 });
+    expect(report.embeddedTexts).toBeLessThan(60);
+    expect(await pipeline!.reload()).toBe(true);
+    expect(pipeline!.index.version).not.toBe(before);
+    expect(pipeline!.index.articles.get(articles[3]!.id)!.text).toContain('toast to the Vostochny spaceport');
+    await build(config, articles);
+    expect(await pipeline!.reload()).toBe(true);
+  }, 120_000);
+});
+
+describe('votes with DATABASE_URL', () => {
+  it('go to the feedback table, under one pseudonym per voter for every bot process, private text dropped', async () => {
+    const { pipeline } = backends.postgres;
+    const sql = pipeline!.store.sql!;
+    const [first, second] = [new FeedbackTable(sql), new FeedbackTable(sql)];
+    const userHash = await first.hashUser('123456789012345678');
+    expect(await second.hashUser('123456789012345678')).toBe(userHash);
+    expect(userHash).not.toBe(await first.hashUser('876543210987654321'));
+    const entry: FeedbackEntry = {
+      timestamp: '2026-11-30T02:00:00.000Z',
+      vote: 'down',
+      question: 'Where did they meet?',
+      found: true,
+      answer: 'In Russia.',
+      citations: [],
+      articleIds: [articles[0]!.id],
+      settings: { passages: 3, retrievalMode: 'hybrid', indexVersion: pipeline!.index.version, model: 'm', private: true },
+      userHash,
+    };
+    await second.append(entry);
+    const { rows } = await sql.query<{ vote: string; user_hash: string; index_version: string; entry: FeedbackEntry }>('SELECT vote, user_hash, index_version, entry FROM feedback');
+    expect(rows).toEqual([{ vote: 'down', user_hash: userHash, index_version: pipeline!.index.version, entry: withoutPrivateText(entry) }]);
+    expect(rows[0]!.entry).not.toHaveProperty('question');
+  });
+});

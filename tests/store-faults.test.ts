@@ -1,0 +1,236 @@
+/**
+ * The Postgres store when things go wrong: no server, no pgvector, no pg_textsearch, an older or a newer
+ * schema, a second embed, a question asked while an embed writes. Real PGlite servers on 127.0.0.1 (random
+ * ports), the real `pg` driver, the shipped model.
+ */
+import { promises as fs } from 'node:fs';
+import net from 'node:net';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '../src/config.js';
+import { openCoverageStore } from '../src/coverage-store.js';
+import { databaseFailure } from '../src/db/connect.js';
+import { describeFailure } from '../src/errors.js';
+import { startDevDatabase, type DevDatabase } from '../src/db/dev-server.js';
+import { migrate, readMigrations } from '../src/db/migrate.js';
+import type { Article } from '../src/corpus/types.js';
+import { buildIndex } from '../src/index/build.js';
+import { answerQuestion, openPipeline } from '../src/pipeline.js';
+import { runScript, sharedEmbedder, shippedArticles, tempDir, testConfig } from './helpers.js';
+
+async function build(config: Config, articles: Article[]) {
+  const store = await openCoverageStore(config);
+  try {
+    return await buildIndex({ articles, embedder: await sharedEmbedder(), dir: config.embeddingsDir, target: store.target, chunking: config.chunking, hnsw: config.hnsw });
+  } finally {
+    await store.close();
+  }
+}
+
+/** A port on 127.0.0.1 where nothing listens. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('a database that cannot be used', () => {
+  it('unreachable: one line naming the cause and the fix, no password, exit 1, nothing written', async () => {
+    const port = await closedPort();
+    const embeddings = testConfig().embeddingsDir;
+    const result = await runScript('src/cli/ask.ts', ['Where did Kim and Putin meet?'], {
+      DATABASE_URL: `postgres://bot:s3cret-pw@127.0.0.1:${port}/coverage`,
+      EMBEDDINGS_DIR: embeddings,
+    });
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^Error: Cannot connect to the database coverage on 127\\.0\\.0\\.1:${port}: the connection was refused .*npm run db:dev.*DATABASE_URL`));
+    expect(result.stdout + result.stderr).not.toContain('s3cret-pw');
+    await expect(fs.readdir(embeddings)).resolves.toEqual([]);
+  }, 60_000);
+
+  it('a refused password or a missing database: the cause and the fix, without the password', () => {
+    const url = 'postgres://bot:s3cret-pw@db.example:5433/news';
+    const refused = databaseFailure(Object.assign(new Error('password authentication failed for user "bot"'), { code: '28P01' }), url);
+    expect(refused?.message).toBe('The database news on db.example:5433 refused the password of user bot. Correct the password in DATABASE_URL.');
+    expect(databaseFailure(Object.assign(new Error('database "news" does not exist'), { code: '3D000' }), url)?.message).toMatch(/does not exist\. Create it \(CREATE DATABASE news\)/);
+    expect(databaseFailure(new Error('syntax error'), url)).toBeUndefined();
+  });
+
+  it('an unexpected failure prints its stack without the DATABASE_URL password', () => {
+    const saved = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = 'postgres://bot:s3cret-pw@db.example:5433/news';
+    try {
+      const printed = describeFailure(new Error('startup failed for postgres://bot:s3cret-pw@db.example:5433/news'));
+      expect(printed).toMatch(/^Unexpected error: this is a bug/);
+      expect(printed).toContain('postgres://bot:***@db.example:5433/news');
+      expect(printed).not.toContain('s3cret-pw');
+    } finally {
+      if (saved === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = saved;
+    }
+  });
+
+  it('without pgvector: says so and how to install it', async () => {
+    const server = await startDevDatabase({ port: 0, extensions: { vector: false } });
+    try {
+      await expect(openCoverageStore(testConfig({ DATABASE_URL: server.url }))).rejects.toThrow(
+        new RegExp(`^pgvector is not installed in the database postgres on 127\\.0\\.0\\.1:${server.port}: .*CREATE EXTENSION vector`),
+      );
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
+});
+
+describe('without pg_textsearch', () => {
+  it('ranks lexically with the built-in full-text search, and still answers from the coverage', async () => {
+    const server = await startDevDatabase({ port: 0, extensions: { pg_textsearch: false } });
+    try {
+      const config = testConfig({ DATABASE_URL: server.url });
+      await build(config, (await shippedArticles()).slice(0, 8));
+      const pipeline = await openPipeline(config);
+      try {
+        expect(pipeline.store.lexical).toBe('fulltext');
+        const vector = await pipeline.embedder.embedQuery('Vostochny cosmodrome');
+        const { retrieved, view } = await pipeline.index.search('Vostochny cosmodrome', vector, { mode: 'lexical', limit: 5 });
+        expect(retrieved.length).toBeGreaterThan(0);
+        for (const { label } of retrieved) {
+          const chunk = view.chunks[label]!;
+          expect(view.articles.get(chunk.articleId)!.text.slice(chunk.start, chunk.end)).toMatch(/Vostochny|cosmodrome/i);
+        }
+        const answer = await pipeline.ask('Where did Kim Jong-un and Putin meet?');
+        expect(answer.found).toBe(true);
+        expect(answer.passages.map((p) => p.quote).join(' ')).toMatch(/Vostochny|cosmodrome|space/);
+      } finally {
+        await pipeline.close();
+      }
+    } finally {
+      await server.stop();
+    }
+  }, 120_000);
+});
+
+describe('the schema', () => {
+  let server: DevDatabase;
+  beforeAll(async () => {
+    server = await startDevDatabase({ port: 0 });
+  });
+  afterAll(() => server?.stop());
+
+  it('brings an older schema up to date, and running the migrations again changes nothing', async () => {
+    const pool = new pg.Pool({ connectionString: server.url, max: 1 });
+    try {
+      const all = await readMigrations();
+      expect(await migrate(pool, server.url, all.slice(0, 1))).toMatchObject({ applied: [1], bm25: false });
+      await expect(pool.query('SELECT 1 FROM feedback')).rejects.toThrow(/does not exist/);
+      const store = await openCoverageStore(testConfig({ DATABASE_URL: server.url }));
+      expect(store.lexical).toBe('bm25');
+      await store.close();
+      expect((await pool.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version)).toEqual(all.map((m) => m.version));
+      expect(await migrate(pool, server.url)).toEqual({ applied: all.map((m) => m.version), bm25: true });
+      await pool.query('INSERT INTO schema_migrations (version, name) VALUES (999, $1)', ['999_from_the_future']);
+      await expect(openCoverageStore(testConfig({ DATABASE_URL: server.url }))).rejects.toThrow(/has schema version 999, newer than this coverage-bot knows \(\d+\)\. Update coverage-bot/);
+      await pool.query('DELETE FROM schema_migrations WHERE version = 999');
+    } finally {
+      await pool.end();
+    }
+  }, 60_000);
+});
+
+describe('a connection lost during an embed', () => {
+  it('leaves the previous coverage serving, and the next run picks up from it', async () => {
+    const dataDir = tempDir('coverage-bot-pgdata-');
+    const articles = await shippedArticles();
+    let server = await startDevDatabase({ port: 0, dataDir });
+    try {
+      await build(testConfig({ DATABASE_URL: server.url }), articles.slice(0, 3));
+      const store = await openCoverageStore(testConfig({ DATABASE_URL: server.url }));
+      const before = await store.currentVersion();
+      let stopping: Promise<void> | undefined;
+      const config = testConfig({ DATABASE_URL: server.url });
+      const running = buildIndex({
+        articles: articles.slice(0, 8),
+        embedder: await sharedEmbedder(),
+        dir: config.embeddingsDir,
+        target: store.target,
+        chunking: config.chunking,
+        hnsw: config.hnsw,
+        // The server goes away while the new articles are being embedded.
+        onProgress: ({ embedded }) => void (embedded > 0 && (stopping ??= server.stop())),
+      });
+      await expect(running).rejects.toThrow(/^(The connection to the database postgres on .* was lost during the embed|Cannot connect to the database postgres on .*|The database postgres on .* closed the connection)/);
+      await stopping;
+      await store.close().catch(() => {});
+
+      server = await startDevDatabase({ port: 0, dataDir });
+      const again = testConfig({ DATABASE_URL: server.url });
+      const reopened = await openCoverageStore(again);
+      expect(await reopened.currentVersion()).toBe(before);
+      expect([...(await reopened.open()).articles.keys()]).toEqual(articles.slice(0, 3).map((a) => a.id));
+      await reopened.close();
+      expect(await build(again, articles.slice(0, 8))).toMatchObject({ unchanged: 3, added: articles.slice(3, 8).map((a) => a.id) });
+    } finally {
+      await server.stop();
+    }
+  }, 180_000);
+});
+
+describe('embeds and questions at once', () => {
+  let server: DevDatabase;
+  let config: Config;
+  let articles: Article[];
+  beforeAll(async () => {
+    server = await startDevDatabase({ port: 0 });
+    config = testConfig({ DATABASE_URL: server.url });
+    articles = await shippedArticles();
+  }, 60_000);
+  afterAll(() => server?.stop());
+
+  it('refuses a second embed while one holds the lock, naming the holder', async () => {
+    const holder = await openCoverageStore(config);
+    const lock = await holder.target.lock();
+    try {
+      await expect(build(config, articles.slice(0, 2))).rejects.toThrow(new RegExp(`another embed is running \\(pid ${process.pid}, started at .*\\) and writing the coverage in the database postgres`));
+    } finally {
+      await lock.release();
+      await holder.close();
+    }
+  }, 60_000);
+
+  it('a question asked during an embed sees the old coverage or the new one, never a mix', async () => {
+    const before = articles.slice(0, 12);
+    const after = articles.slice(12);
+    await build(config, before);
+    const pipeline = await openPipeline(config);
+    try {
+      const oldIds = new Set(before.map((a) => a.id));
+      const newIds = new Set(after.map((a) => a.id));
+      const origin = (ids: string[]) => (ids.every((id) => oldIds.has(id)) ? 'old' : ids.every((id) => newIds.has(id)) ? 'new' : 'mixed');
+      const oldCoverage = pipeline.index;
+      let done = false;
+      const embedding = build(config, after).finally(() => (done = true));
+      const seen: string[] = [];
+      while (!done) {
+        await pipeline.reload();
+        const answer = await pipeline.ask('What did Russia and North Korea agree about weapons?', { passages: 3 });
+        seen.push(`${origin(answer.passages.map((p) => p.articleId))}@${pipeline.index.version}`);
+      }
+      await embedding;
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.filter((s) => s.startsWith('mixed'))).toEqual([]);
+      // A question that started on the old version still reads it after the switch (it is kept until the next build).
+      const late = await answerQuestion({ index: oldCoverage, embedder: pipeline.embedder, reader: pipeline.reader }, 'What did Russia and North Korea agree about weapons?', { mode: 'hybrid', passages: 3 });
+      expect(origin(late.passages.map((p) => p.articleId))).toBe('old');
+      await pipeline.reload();
+      expect(pipeline.index.version).not.toBe(oldCoverage.version);
+      const answer = await pipeline.ask('What did Russia and North Korea agree about weapons?');
+      expect(origin(answer.passages.map((p) => p.articleId))).toBe('new');
+    } finally {
+      await pipeline.close();
+    }
+  }, 180_000);
+});
