@@ -73,7 +73,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     interaction.editReply({ components: [], allowedMentions: NO_MENTIONS }),
   );
   await interaction.editReply(answerMessage(answer, session.id));
-  await recordQuestion(ctx, { answer, via: 'ask', userId: interaction.user.id, private: isPrivate });
+  await recordQuestion(ctx, { answer, via: 'ask', userId: interaction.user.id, guildId: interaction.guildId, private: isPrivate });
 }
 
 async function vote(interaction: MessageComponentInteraction, id: CustomIdOf<'vote'>, ctx: BotContext): Promise<void> {
@@ -113,6 +113,7 @@ async function vote(interaction: MessageComponentInteraction, id: CustomIdOf<'vo
       private: state.private,
     },
     userHash,
+    guildId: interaction.guildId,
   });
   await interaction.reply(notice(value === 'up' ? 'Thanks! Glad it helped. 👍' : 'Thanks for telling me. This helps improve the answers. 👎'));
 }

@@ -94,7 +94,7 @@ async function answerMention(message: Message<true>, ctx: BotContext, text: stri
     return;
   }
   await reply(message, ctx, answer, snapshot);
-  await recordQuestion(ctx, { answer, via: 'mention', userId: message.author.id, private: false });
+  await recordQuestion(ctx, { answer, via: 'mention', userId: message.author.id, guildId: message.guildId, private: false });
 }
 
 async function answerIfConfident(message: Message<true>, ctx: BotContext, text: string): Promise<void> {
@@ -111,7 +111,7 @@ async function answerIfConfident(message: Message<true>, ctx: BotContext, text: 
   }
   const confident = answer.found && answer.confidence >= ctx.config.discord.autoThreshold;
   if (confident) await reply(message, ctx, answer, snapshot);
-  await recordQuestion(ctx, { answer, via: 'auto', userId: message.author.id, private: false, outcome: confident ? 'answered' : 'silent' });
+  await recordQuestion(ctx, { answer, via: 'auto', userId: message.author.id, guildId: message.guildId, private: false, outcome: confident ? 'answered' : 'silent' });
 }
 
 /** Replies with the answer and its buttons (the session removes them when it expires). */

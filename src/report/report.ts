@@ -65,15 +65,20 @@ export interface ReportInput {
   days: number;
   now: Date;
   embed: (text: string) => Promise<Float32Array>;
+  /**
+   * Only this server's questions and votes (/coverage-report: a server's admins never see another server's
+   * questions, nor direct messages); undefined: all of them (`npm run report`, for the bot's maintainers).
+   */
+  guildId?: string;
   /** The quoted sentence of a citation, from the current index; undefined when the article is gone. */
   quoteOf?: (citation: FeedbackCitation) => string | undefined;
 }
 
-export async function buildReport({ questions, feedback, days, now, embed, quoteOf }: ReportInput): Promise<Report> {
+export async function buildReport({ questions, feedback, days, now, embed, guildId, quoteOf }: ReportInput): Promise<Report> {
   const since = new Date(now.getTime() - days * DAY_MS);
-  const within = (e: { timestamp: string }) => {
+  const within = (e: { timestamp: string; guildId?: string | null }) => {
     const t = Date.parse(e.timestamp);
-    return t >= since.getTime() && t <= now.getTime();
+    return t >= since.getTime() && t <= now.getTime() && (guildId === undefined || e.guildId === guildId);
   };
   const asked = questions.filter(within);
   const votes = feedback.filter(within);
