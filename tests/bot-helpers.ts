@@ -131,7 +131,7 @@ export class FakeDiscord {
     const channelMessage = /^\/channels\/(\d+)\/messages(?:\/(\d+))?$/.exec(route);
     if (channelMessage && (req.method === 'POST' || req.method === 'PATCH')) {
       const status = this.failChannels.get(channelMessage[1]!);
-      if (status) return json(status, { message: 'Missing Permissions', code: 50013 });
+      if (status) return json(status, status === 404 ? { message: 'Unknown Channel', code: 10003 } : { message: 'Missing Permissions', code: 50013 });
       return json(200, { ...fakeMessage(body), channel_id: channelMessage[1], webhook_id: undefined, ...(channelMessage[2] ? { id: channelMessage[2] } : {}) });
     }
     if (req.method === 'GET' && route === '/gateway/bot') {

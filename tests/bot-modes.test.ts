@@ -230,6 +230,22 @@ describe('mention mode', () => {
   });
 });
 
+describe('a channel or thread deleted while answering', () => {
+  it('is logged without the text, as expected, and the bot keeps serving', async () => {
+    const GONE_CH = '300000000000000017';
+    cacheGuildChannel(bot.client, GONE_CH);
+    await bot.ctx.channelSettings.setMode(GUILD_ID, GONE_CH, 'mention');
+    bot.api.failChannels.set(GONE_CH, 404);
+    const secret = 'What will Kim discuss with Putin, asked just before the thread went?';
+    const requests = await post(`<@${APP_ID}> ${secret}`, { channelId: GONE_CH, mentions: [APP_ID] });
+    expect(requests.map((r) => r.method)).toEqual(['POST']);
+    expect(logger.lines.filter((l) => l.message === 'Message handler failed')).toEqual([]);
+    const line = logger.lines.find((l) => l.message.startsWith('Cannot answer in this channel') && l.meta?.channelId === GONE_CH);
+    expect(line?.meta).toMatchObject({ code: 10003 });
+    expect(JSON.stringify(logger.lines)).not.toContain('just before');
+  });
+});
+
 describe('slash-only mode', () => {
   it('ignores messages, mentions included', async () => {
     expect(await post(CONFIDENT, { channelId: QUIET_CH })).toEqual([]);

@@ -9,10 +9,10 @@
  *   (found, and confidence at least AUTO_ANSWER_THRESHOLD). Otherwise the bot stays silent: it never argues,
  *   never says it cannot answer, never answers inside threads. Without the Message Content intent only
  *   messages that mention the bot carry their text; the others arrive empty, and the bot stays silent.
- * Answers are replies that ping nobody. A channel where the bot may not post (403) is logged without the
- * member's text, and nothing else happens.
+ * Answers are replies that ping nobody. A channel where the bot may not post (403), or a channel, thread or
+ * message deleted while answering, is logged without the member's text, and nothing else happens.
  */
-import { ChannelType, DiscordAPIError, type Message, type MessageReplyOptions } from 'discord.js';
+import { ChannelType, DiscordAPIError, RESTJSONErrorCodes, type Message, type MessageReplyOptions } from 'discord.js';
 import type { Answer } from '../answer.js';
 import { QuestionError, validateQuestion } from '../pipeline.js';
 import { answerMessage, startAnswerSession } from './answer-message.js';
@@ -123,13 +123,20 @@ async function reply(message: Message<true>, ctx: BotContext, answer: Answer, sn
   sent = await send(message, ctx, answerMessage(answer, session.id));
 }
 
-/** A reply that pings nobody; undefined when the bot may not post there (logged without the member's text). */
+/** Discord's codes for a channel, thread or message gone (deleted, or the thread archived/locked) meanwhile. */
+const GONE_CODES = new Set<number | string>([RESTJSONErrorCodes.UnknownChannel, RESTJSONErrorCodes.UnknownMessage, RESTJSONErrorCodes.InvalidActionOnArchivedThread, RESTJSONErrorCodes.ThreadLocked]);
+
+/**
+ * A reply that pings nobody; undefined when the bot may not post there, or the channel, thread or message is
+ * gone (deleted while answering): logged without the member's text.
+ */
 async function send(message: Message<true>, ctx: BotContext, payload: MessageReplyOptions): Promise<Message | undefined> {
   try {
     return await message.reply({ ...payload, allowedMentions: REPLY_MENTIONS });
   } catch (error) {
-    if (!(error instanceof DiscordAPIError) || error.status !== 403) throw error;
-    ctx.logger.warn('Cannot answer in this channel: the bot lacks permission there', {
+    if (!(error instanceof DiscordAPIError) || (error.status !== 403 && error.status !== 404 && !GONE_CODES.has(error.code))) throw error;
+    const why = error.status === 403 ? 'the bot lacks permission there' : 'the channel, thread or message is gone';
+    ctx.logger.warn(`Cannot answer in this channel: ${why}`, {
       guildId: message.guildId,
       channelId: message.channelId,
       messageId: message.id,
