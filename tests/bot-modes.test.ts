@@ -267,6 +267,14 @@ describe('the channel settings file', () => {
     expect(await fresh.mode(GUILD_ID, CHANNEL_ID)).toBe('auto');
   });
 
+  it('keeps both changes when two processes (shards) change it at the same moment', async () => {
+    const file = `${bot.index.config.discord.channelSettingsFile}.concurrent.json`;
+    const shards = Array.from({ length: 4 }, () => new JsonChannelSettings(file));
+    await Promise.all(shards.map((s, i) => s.setMode(`20000000000000009${i}`, '300000000000000090', 'mention')));
+    const fresh = new JsonChannelSettings(file);
+    for (let i = 0; i < shards.length; i++) expect(await fresh.mode(`20000000000000009${i}`, '300000000000000090')).toBe('mention');
+  });
+
   it('refuses to read a damaged file rather than overwrite it', async () => {
     const { writeFile } = await import('node:fs/promises');
     const file = `${bot.index.config.discord.channelSettingsFile}.damaged.json`;
