@@ -163,3 +163,50 @@ describe('npm start with a sharding manager', () => {
     expect(output).not.toMatch(/Unexpected error|Unhandled/);
   }, 240_000);
 });
+
+describe('a shard whose manager is gone', () => {
+  const api = new FakeDiscord();
+  const gateway = new FakeGateway();
+  let shard: ChildProcess | undefined;
+  let output = '';
+
+  afterAll(async () => {
+    if (shard && shard.exitCode === null) shard.kill('SIGKILL');
+    await gateway.stop();
+    await api.stop();
+  });
+
+  it('stops (finishing its work, logging out) when the IPC channel to its manager closes: never left running unmanaged', async () => {
+    const apiUrl = await api.start();
+    api.gateway = { url: await gateway.start(), shards: 1 };
+    const { config } = index;
+    // As ShardingManager starts a shard: node with the TypeScript loader, an IPC channel, discord.js's variables.
+    shard = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'commands/start.ts')], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        SHARDING_MANAGER: 'true',
+        SHARDING_MANAGER_MODE: 'process',
+        SHARDS: '0',
+        SHARD_COUNT: '1',
+        DISCORD_TOKEN: FAKE_BOT_TOKEN,
+        DISCORD_API_URL: apiUrl,
+        EMBEDDINGS_DIR: config.embeddingsDir,
+        FEEDBACK_LOG: config.discord.feedbackLog,
+        QUESTION_LOG: config.discord.questionLog,
+        CHANNEL_SETTINGS_FILE: config.discord.channelSettingsFile,
+      },
+    });
+    shard.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    shard.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    await vi.waitFor(() => expect(output).toContain('Ready as'), { timeout: 150_000, interval: 200 });
+    const exited = once(shard, 'exit');
+    shard.disconnect(); // what the shard sees when its manager dies, however it dies
+    const [code] = await Promise.race([exited, new Promise<[string]>((resolve) => setTimeout(() => resolve(['still running']), 30_000))]);
+    expect(code).toBe(0);
+    expect(output).toContain('Logged out. Bye.');
+    expect(output).not.toContain(FAKE_BOT_TOKEN);
+  }, 240_000);
+});

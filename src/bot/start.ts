@@ -111,7 +111,7 @@ function watchIndex(pipeline: Pipeline): NodeJS.Timeout {
 function handleSignals(client: Client, router: Router, ctx: BotContext, timers: NodeJS.Timeout[]): void {
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping && signal === 'the sharding manager') return; // the terminal's signal reached the shard first
+    if (stopping && !signal.startsWith('SIG')) return; // the terminal's signal reached the shard first
     if (stopping) {
       log.warn(`${signal} again: exiting now.`);
       process.exit(1);
@@ -131,6 +131,9 @@ function handleSignals(client: Client, router: Router, ctx: BotContext, timers: 
   process.on('message', (message: { type?: unknown } | null) => {
     if (message?.type === STOP_MESSAGE.type) void stop('the sharding manager');
   });
+  // A shard whose manager is gone (killed, crashed, stopped before every shard was ready) stops too, rather
+  // than run on unmanaged, answering with no one to stop or restart it.
+  if (process.send) process.once('disconnect', () => void stop('the sharding manager is gone'));
 }
 
 /** Loads everything, logs in and serves `commands` until SIGINT/SIGTERM. */
