@@ -275,6 +275,24 @@ describe('the channel settings file', () => {
     for (let i = 0; i < shards.length; i++) expect(await fresh.mode(`20000000000000009${i}`, '300000000000000090')).toBe('mention');
   });
 
+  it('when damaged, leaves messages to /ask with one warning, not an error per message', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const file = `${bot.index.config.discord.channelSettingsFile}.damaged-running.json`;
+    await writeFile(file, '{"200000000000000002": {"30000');
+    const working = bot.ctx.channelSettings;
+    bot.ctx.channelSettings = new JsonChannelSettings(file);
+    const before = logger.lines.length;
+    try {
+      for (let i = 0; i < 3; i++) expect(await post(`<@${APP_ID}> ${CONFIDENT}`, { channelId: MENTION_CH, mentions: [APP_ID] })).toEqual([]);
+    } finally {
+      bot.ctx.channelSettings = working;
+    }
+    const lines = logger.lines.slice(before);
+    expect(lines.filter((l) => l.level === 'error')).toEqual([]);
+    expect(lines.filter((l) => /channel settings/i.test(l.message))).toHaveLength(1);
+    expect(JSON.stringify(lines)).not.toContain('discuss');
+  });
+
   it('refuses to read a damaged file rather than overwrite it', async () => {
     const { writeFile } = await import('node:fs/promises');
     const file = `${bot.index.config.discord.channelSettingsFile}.damaged.json`;

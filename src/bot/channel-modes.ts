@@ -17,6 +17,7 @@ import type { Answer } from '../answer.js';
 import { QuestionError, validateQuestion } from '../pipeline.js';
 import { answerMessage, startAnswerSession } from './answer-message.js';
 import { takeQuestion } from './ask-limit.js';
+import { DEFAULT_CHANNEL_MODE, type ChannelMode } from './channel-settings.js';
 import type { BotContext } from './context.js';
 import type { MessageHandler } from './message-handler.js';
 import { recordQuestion } from './question-log.js';
@@ -47,11 +48,31 @@ function mentionPattern(botId: string): RegExp {
   return new RegExp(`<@!?${botId}>`, 'g');
 }
 
+/** How often an unreadable settings file is logged at most (it is read again on each message). */
+const SETTINGS_WARNING_EVERY_MS = 10 * 60_000;
+const settingsWarned = new WeakMap<BotContext, number>();
+
+/** The channel's mode; an unreadable settings file (damaged) leaves every channel to /ask, with a warning now and then. */
+async function modeOf(ctx: BotContext, guildId: string, channelId: string): Promise<ChannelMode> {
+  try {
+    return await ctx.channelSettings.mode(guildId, channelId);
+  } catch (error) {
+    const now = Date.now();
+    if (now - (settingsWarned.get(ctx) ?? -Infinity) >= SETTINGS_WARNING_EVERY_MS) {
+      settingsWarned.set(ctx, now);
+      ctx.logger.warn('Cannot read the channel settings: every channel is slash-only until the file is fixed', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+    return DEFAULT_CHANNEL_MODE;
+  }
+}
+
 async function handle(message: Message, ctx: BotContext): Promise<boolean> {
   if (!message.inGuild()) return false;
   const place = placeOf(message);
   if (!place) return false;
-  const mode = await ctx.channelSettings.mode(message.guildId, place.channelId);
+  const mode = await modeOf(ctx, message.guildId, place.channelId);
   if (mode === 'slash-only') return false;
   const botId = message.client.user?.id;
   // Only a mention written in the message: a reply to the bot's answer also "mentions" it, but is no question.
