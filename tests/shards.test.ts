@@ -210,3 +210,32 @@ describe('a shard whose manager is gone', () => {
     expect(output).not.toContain(FAKE_BOT_TOKEN);
   }, 240_000);
 });
+
+describe('the sharding manager stopped while its shards start', () => {
+  it('stops the shards already started and exits 0 on SIGTERM', async () => {
+    const manager = spawn(TSX, [path.join(PROJECT_ROOT, 'tests/fixtures/shard-manager.ts')], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    let output = '';
+    manager.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    manager.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    try {
+      await vi.waitFor(() => expect(output).toMatch(/shard 0 pid \d+/), { timeout: 60_000, interval: 100 });
+      const pid = Number(/shard 0 pid (\d+)/.exec(output)![1]);
+      const exited = once(manager, 'exit');
+      manager.kill('SIGTERM');
+      const [code] = await exited;
+      expect(code).toBe(0);
+      const alive = () => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      await vi.waitFor(() => expect(alive()).toBe(false), { timeout: 10_000, interval: 100 });
+      expect(output).toContain('SIGTERM: stopping the shards');
+    } finally {
+      if (manager.exitCode === null) manager.kill('SIGKILL');
+    }
+  }, 120_000);
+});

@@ -19,7 +19,7 @@ import { createContext, type BotContext } from './context.js';
 import { FeedRefresher } from './refresh.js';
 import { consoleLogger, redact, registerSecret } from './log.js';
 import { Router } from './router.js';
-import { planShards, recommendedShardCount, restFor, runShardingManager, stopShards, STOP_MESSAGE } from './shards.js';
+import { planShards, recommendedShardCount, restFor, runShardingManager, STOP_MESSAGE } from './shards.js';
 import { titleSearchFor } from './title-search.js';
 
 const RELOAD_EVERY_MS = 5_000;
@@ -186,13 +186,7 @@ async function launch(commands: readonly Command[], messageHandlers: readonly Me
   const plan = await planShards(config.discord.shards, () => recommendedShardCount(restFor(token, config.discord.apiUrl)), log);
   if (!plan.sharded) return startBot(commands, messageHandlers);
   log.info(`Sharding: ${plan.totalShards === 'auto' ? "Discord's recommended number of" : plan.totalShards} shards, one process each.`);
-  const manager = await runShardingManager({ file: process.argv[1]!, token, totalShards: plan.totalShards, log });
-  const stop = (signal: string) => {
-    log.info(`${signal}: stopping the shards…`);
-    void stopShards(manager).then(() => process.exit(0));
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  await runShardingManager({ file: process.argv[1]!, token, totalShards: plan.totalShards, log }); // SIGINT/SIGTERM stop the shards
 }
 
 /** The entry point's whole job: start the bot, and on failure print one line (or a bug's stack) and exit 1. */
