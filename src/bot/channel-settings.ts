@@ -83,7 +83,8 @@ async function withSettingsLock(file: string, change: () => Promise<void>): Prom
     lockfilePath: `${file}.lock`,
     realpath: false,
     stale: 10_000,
-    retries: { retries: 50, minTimeout: 10, maxTimeout: 200, randomize: true },
+    // At most about 1.5 s of waiting, so /coverage-settings still replies within Discord's 3 seconds.
+    retries: { retries: 8, minTimeout: 10, maxTimeout: 150, randomize: true },
   });
   try {
     await change();
