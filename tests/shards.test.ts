@@ -111,35 +111,39 @@ describe('two shards', () => {
   });
 });
 
+/** What `npm start` is given in these tests: the fake Discord API and the test index. */
+function botEnv(apiUrl: string): NodeJS.ProcessEnv {
+  const { config } = index;
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DISCORD_TOKEN: FAKE_BOT_TOKEN,
+    DISCORD_API_URL: apiUrl,
+    EMBEDDINGS_DIR: config.embeddingsDir,
+    FEEDBACK_LOG: config.discord.feedbackLog,
+    QUESTION_LOG: config.discord.questionLog,
+    CHANNEL_SETTINGS_FILE: config.discord.channelSettingsFile,
+  };
+}
+
 describe('npm start with a sharding manager', () => {
   const api = new FakeDiscord();
   const gateway = new FakeGateway();
   let manager: ChildProcess | undefined;
+  let shard: ChildProcess | undefined;
+  let apiUrl = '';
   let output = '';
 
   afterAll(async () => {
-    if (manager && manager.exitCode === null) manager.kill('SIGKILL');
+    for (const child of [manager, shard]) if (child && child.exitCode === null) child.kill('SIGKILL');
     await gateway.stop();
     await api.stop();
   });
 
   it('starts the two shards Discord recommends, each answers, and all stop on SIGTERM', async () => {
-    const apiUrl = await api.start();
+    apiUrl = await api.start();
     api.gateway = { url: await gateway.start(), shards: 2 };
-    const { config } = index;
-    manager = spawn(TSX, [path.join(PROJECT_ROOT, 'commands/start.ts')], {
-      cwd: PROJECT_ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        DISCORD_TOKEN: FAKE_BOT_TOKEN,
-        DISCORD_API_URL: apiUrl,
-        EMBEDDINGS_DIR: config.embeddingsDir,
-        FEEDBACK_LOG: config.discord.feedbackLog,
-        QUESTION_LOG: config.discord.questionLog,
-        CHANNEL_SETTINGS_FILE: config.discord.channelSettingsFile,
-      },
-    });
+    manager = spawn(TSX, [path.join(PROJECT_ROOT, 'commands/start.ts')], { cwd: PROJECT_ROOT, env: botEnv(apiUrl) });
     manager.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     manager.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     await vi.waitFor(() => expect(output).toContain('All 2 shards are ready.'), { timeout: 150_000, interval: 200 });
@@ -162,42 +166,14 @@ describe('npm start with a sharding manager', () => {
     expect(output.match(/Logged out\. Bye\./g)).toHaveLength(2);
     expect(output).not.toMatch(/Unexpected error|Unhandled/);
   }, 240_000);
-});
 
-describe('a shard whose manager is gone', () => {
-  const api = new FakeDiscord();
-  const gateway = new FakeGateway();
-  let shard: ChildProcess | undefined;
-  let output = '';
-
-  afterAll(async () => {
-    if (shard && shard.exitCode === null) shard.kill('SIGKILL');
-    await gateway.stop();
-    await api.stop();
-  });
-
-  it('stops (finishing its work, logging out) when the IPC channel to its manager closes: never left running unmanaged', async () => {
-    const apiUrl = await api.start();
-    api.gateway = { url: await gateway.start(), shards: 1 };
-    const { config } = index;
+  it('has each shard stop (finishing its work, logging out) when the IPC channel to its manager closes: never left running unmanaged', async () => {
+    output = '';
     // As ShardingManager starts a shard: node with the TypeScript loader, an IPC channel, discord.js's variables.
     shard = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'commands/start.ts')], {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        SHARDING_MANAGER: 'true',
-        SHARDING_MANAGER_MODE: 'process',
-        SHARDS: '0',
-        SHARD_COUNT: '1',
-        DISCORD_TOKEN: FAKE_BOT_TOKEN,
-        DISCORD_API_URL: apiUrl,
-        EMBEDDINGS_DIR: config.embeddingsDir,
-        FEEDBACK_LOG: config.discord.feedbackLog,
-        QUESTION_LOG: config.discord.questionLog,
-        CHANNEL_SETTINGS_FILE: config.discord.channelSettingsFile,
-      },
+      env: { ...botEnv(apiUrl), SHARDING_MANAGER: 'true', SHARDING_MANAGER_MODE: 'process', SHARDS: '0', SHARD_COUNT: '1' },
     });
     shard.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     shard.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
