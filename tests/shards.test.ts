@@ -30,7 +30,13 @@ describe('when to shard', () => {
 
   it('shards as SHARDS says, without asking Discord', async () => {
     expect(await planShards(3, never, logger)).toEqual({ sharded: true, totalShards: 3 });
-    expect(await planShards('auto', never, logger)).toEqual({ sharded: true, totalShards: 'auto' });
+  });
+
+  it("asks for SHARDS=auto's count through DISCORD_API_URL (not discord.js, which asks Discord itself), and says when it cannot", async () => {
+    expect(await planShards('auto', async () => 3, logger)).toEqual({ sharded: true, totalShards: 3 });
+    await expect(planShards('auto', () => Promise.reject(new Error('503: Service Unavailable')), logger)).rejects.toThrow(
+      /SHARDS=auto: could not ask Discord for the recommended shard count \(503: Service Unavailable\)/,
+    );
   });
 
   it("otherwise follows Discord's recommendation, and runs one process when it cannot be had", async () => {

@@ -145,7 +145,12 @@ async function reply(message: Message<true>, ctx: BotContext, answer: Answer, sn
 }
 
 /** Discord's codes for a channel, thread or message gone (deleted, or the thread archived/locked) meanwhile. */
-const GONE_CODES = new Set<number | string>([RESTJSONErrorCodes.UnknownChannel, RESTJSONErrorCodes.UnknownMessage, RESTJSONErrorCodes.InvalidActionOnArchivedThread, RESTJSONErrorCodes.ThreadLocked]);
+const GONE_CODES = new Set<number | string>([
+  RESTJSONErrorCodes.UnknownChannel,
+  RESTJSONErrorCodes.UnknownMessage,
+  RESTJSONErrorCodes.InvalidActionOnArchivedThread,
+  RESTJSONErrorCodes.ThreadLocked,
+]);
 
 /**
  * A reply that pings nobody; undefined when the bot may not post there, or the channel, thread or message is

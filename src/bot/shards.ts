@@ -11,7 +11,7 @@ import { REST, Routes, ShardingManager, type RESTGetAPIGatewayBotResult } from '
 import { UserFacingError } from '../errors.js';
 import type { Logger } from './log.js';
 
-export type ShardPlan = { sharded: false } | { sharded: true; totalShards: number | 'auto' };
+export type ShardPlan = { sharded: false } | { sharded: true; totalShards: number };
 
 /** What the manager sends a shard to stop it (the shard's own signal handler does the rest). */
 export const STOP_MESSAGE = { type: 'coverage-bot:stop' } as const;
@@ -38,10 +38,22 @@ export function restFor(token: string, api?: string): REST {
 
 /**
  * One process unless SHARDS is set or Discord recommends more than one shard. When Discord cannot be asked,
- * one process: logging in then says what is wrong (a bad token, no network).
+ * one process: logging in then says what is wrong (a bad token, no network). SHARDS=auto asks here, through
+ * DISCORD_API_URL (discord.js's own 'auto' would ask discord.com directly), and fails when it cannot.
  */
 export async function planShards(setting: number | 'auto' | undefined, recommended: () => Promise<number>, log: Logger): Promise<ShardPlan> {
-  if (setting !== undefined) return { sharded: true, totalShards: setting };
+  if (typeof setting === 'number') return { sharded: true, totalShards: setting };
+  if (setting === 'auto') {
+    try {
+      return { sharded: true, totalShards: await recommended() };
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      throw new ShardingError(
+        `SHARDS=auto: could not ask Discord for the recommended shard count (${why}). Set SHARDS to a number, or check DISCORD_TOKEN and the network.`,
+        { cause: error },
+      );
+    }
+  }
   let count: number;
   try {
     count = await recommended();

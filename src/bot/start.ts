@@ -185,7 +185,7 @@ async function launch(commands: readonly Command[], messageHandlers: readonly Me
   registerSecret(token);
   const plan = await planShards(config.discord.shards, () => recommendedShardCount(restFor(token, config.discord.apiUrl)), log);
   if (!plan.sharded) return startBot(commands, messageHandlers);
-  log.info(`Sharding: ${plan.totalShards === 'auto' ? "Discord's recommended number of" : plan.totalShards} shards, one process each.`);
+  log.info(`Sharding: ${plan.totalShards} shards, one process each.`);
   await runShardingManager({ file: process.argv[1]!, token, totalShards: plan.totalShards, log }); // SIGINT/SIGTERM stop the shards
 }
 
