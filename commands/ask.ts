@@ -87,6 +87,7 @@ async function vote(interaction: MessageComponentInteraction, id: CustomIdOf<'vo
       private: state.private,
     },
     userHash,
+    guildId: interaction.guildId,
   });
   await interaction.reply(notice(value === 'up' ? 'Thanks! Glad it helped. 👍' : 'Thanks for telling me. This helps improve the answers. 👎'));
 }

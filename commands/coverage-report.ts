@@ -16,7 +16,7 @@ export const data = adminCommand('coverage-report', 'What was asked, refused and
   );
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
-  if (!(await allowAdmin(interaction))) return;
+  if (!(await allowAdmin(interaction)) || !interaction.inGuild()) return;
   // Reading the logs and embedding the refused questions may take more than Discord's 3 seconds.
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const { pipeline, config } = ctx;
@@ -25,6 +25,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     {
       days: interaction.options.getInteger('days') ?? DEFAULT_REPORT_DAYS,
       now: new Date(),
+      guildId: interaction.guildId,
       embed: (text) => pipeline.embedder.embedQuery(text),
       quoteOf: quotesFrom(pipeline.index.articles),
     },

@@ -176,7 +176,7 @@ export class FakeDiscord {
       const [, channelId, what, messageId, threads] = channel;
       if (req.method === 'POST' && what === 'typing') return void res.writeHead(204).end();
       const status = this.failChannels.get(channelId!);
-      if (status && (req.method === 'POST' || req.method === 'PATCH')) return json(status, { message: 'Missing Permissions', code: 50013 });
+      if (status && (req.method === 'POST' || req.method === 'PATCH')) return json(status, status === 404 ? { message: 'Unknown Channel', code: 10003 } : { message: 'Missing Permissions', code: 50013 });
       if (req.method === 'POST' && threads) return json(201, threadChannel(messageId!, channelId, body?.name));
       if (req.method === 'POST' && !messageId) return json(200, channelMessage(body, channelId!));
       if (req.method === 'PATCH' && messageId) return json(200, { ...channelMessage(body, channelId!), id: messageId });

@@ -230,6 +230,22 @@ describe('mention mode', () => {
   });
 });
 
+describe('a channel or thread deleted while answering', () => {
+  it('is logged without the text, as expected, and the bot keeps serving', async () => {
+    const GONE_CH = '300000000000000017';
+    cacheGuildChannel(bot.client, GONE_CH);
+    await bot.ctx.channelSettings.setMode(GUILD_ID, GONE_CH, 'mention');
+    bot.api.failChannels.set(GONE_CH, 404);
+    const secret = 'What will Kim discuss with Putin, asked just before the thread went?';
+    const requests = await post(`<@${APP_ID}> ${secret}`, { channelId: GONE_CH, mentions: [APP_ID] });
+    expect(requests.map((r) => r.method)).toEqual(['POST']);
+    expect(logger.lines.filter((l) => l.message === 'Message handler failed')).toEqual([]);
+    const line = logger.lines.find((l) => l.message.startsWith('Cannot answer in this channel') && l.meta?.channelId === GONE_CH);
+    expect(line?.meta).toMatchObject({ code: 10003 });
+    expect(JSON.stringify(logger.lines)).not.toContain('just before');
+  });
+});
+
 describe('slash-only mode', () => {
   it('ignores messages, mentions included', async () => {
     expect(await post(CONFIDENT, { channelId: QUIET_CH })).toEqual([]);
@@ -249,6 +265,32 @@ describe('the channel settings file', () => {
     expect(await fresh.mode('200000000000000098', '300000000000000098')).toBe('auto');
     expect(await fresh.mode('200000000000000099', '300000000000000099')).toBe('mention');
     expect(await fresh.mode(GUILD_ID, CHANNEL_ID)).toBe('auto');
+  });
+
+  it('keeps both changes when two processes (shards) change it at the same moment', async () => {
+    const file = `${bot.index.config.discord.channelSettingsFile}.concurrent.json`;
+    const shards = Array.from({ length: 4 }, () => new JsonChannelSettings(file));
+    await Promise.all(shards.map((s, i) => s.setMode(`20000000000000009${i}`, '300000000000000090', 'mention')));
+    const fresh = new JsonChannelSettings(file);
+    for (let i = 0; i < shards.length; i++) expect(await fresh.mode(`20000000000000009${i}`, '300000000000000090')).toBe('mention');
+  });
+
+  it('when damaged, leaves messages to /ask with one warning, not an error per message', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const file = `${bot.index.config.discord.channelSettingsFile}.damaged-running.json`;
+    await writeFile(file, '{"200000000000000002": {"30000');
+    const working = bot.ctx.channelSettings;
+    bot.ctx.channelSettings = new JsonChannelSettings(file);
+    const before = logger.lines.length;
+    try {
+      for (let i = 0; i < 3; i++) expect(await post(`<@${APP_ID}> ${CONFIDENT}`, { channelId: MENTION_CH, mentions: [APP_ID] })).toEqual([]);
+    } finally {
+      bot.ctx.channelSettings = working;
+    }
+    const lines = logger.lines.slice(before);
+    expect(lines.filter((l) => l.level === 'error')).toEqual([]);
+    expect(lines.filter((l) => /channel settings/i.test(l.message))).toHaveLength(1);
+    expect(JSON.stringify(lines)).not.toContain('discuss');
   });
 
   it('refuses to read a damaged file rather than overwrite it', async () => {

@@ -90,3 +90,20 @@ describe('/coverage-report', () => {
     expect(embed.description).toContain('1 👎 (1 on private answers, without text)');
   });
 });
+
+describe('/coverage-report across servers', () => {
+  it("shows a server's admins only that server's questions and votes, never another server's", async () => {
+    const other = chatInput('ask', { question: 'What will the zeppelin carry to Putin?' }, newUser());
+    other.guild_id = '200000000000000777';
+    const answer = lastEdit(await run(other));
+    const down = asMessage(answer).components.at(-1).components[1].custom_id;
+    const click = buttonClick(down, asMessage(answer), newUser());
+    click.guild_id = '200000000000000777';
+    await run(click);
+    expect((await questionLog()).at(-1)).toMatchObject({ guildId: '200000000000000777' });
+
+    const [embed] = lastEdit(await run(report(3, true))).body.embeds;
+    expect(JSON.stringify(embed)).not.toMatch(/zeppelin/i);
+    expect(embed.description).toContain('Questions: 3 (1 answered, 2 refused; 1 private');
+  });
+});

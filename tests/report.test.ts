@@ -10,7 +10,7 @@ import { embedProblems, reportEmbed } from '../src/bot/format/index.js';
 import type { QuestionEntry } from '../src/bot/question-log.js';
 import { QuestionLog } from '../src/bot/question-log.js';
 import type { Embedder } from '../src/embedder.js';
-import { buildReport, parseDays, ReportError, type Report } from '../src/report/report.js';
+import { buildReport, parseDays, ReportError, reportFromLogs, type Report } from '../src/report/report.js';
 import { averageLinkage, labelOf } from '../src/report/topics.js';
 import { runScript, sharedEmbedder, tempDir } from './helpers.js';
 
@@ -151,6 +151,24 @@ describe('the question log', () => {
     expect(text).not.toContain('secret');
     expect(text).not.toContain('chatter');
     expect((await log.readAll()).map((e) => e.question)).toEqual([undefined, undefined, 'a public question']);
+  });
+});
+
+describe('damaged log lines', () => {
+  it('are skipped, whatever JSON they hold, and the rest is reported', async () => {
+    const dir = tempDir();
+    const good = asked('What will Kim discuss with Putin?', 'answered');
+    const questionLines = ['null', '42', '"text"', '[]', JSON.stringify({ ...asked('x', 'refused'), question: 12 }), '{"timestamp": "', JSON.stringify(good)];
+    const feedbackLines = ['null', JSON.stringify({ timestamp: hoursAgo(1), vote: 'down' }), JSON.stringify({ ...vote('down', { question: 'q' }), citations: null }), JSON.stringify(vote('down', { question: 'Where did Kim and Putin meet?' }))];
+    await fs.writeFile(path.join(dir, 'q.jsonl'), questionLines.join('\n') + '\n');
+    await fs.writeFile(path.join(dir, 'f.jsonl'), feedbackLines.join('\n') + '\n');
+    const damaged = await reportFromLogs(
+      { questionLog: path.join(dir, 'q.jsonl'), feedbackLog: path.join(dir, 'f.jsonl') },
+      { days: 7, now: NOW, embed: (text) => embedder.embedQuery(text) },
+    );
+    expect(damaged.questions).toEqual({ total: 1, answered: 1, refused: 0, private: 0, silent: 0 });
+    expect(damaged.votes).toEqual({ up: 0, down: 1, privateDown: 0 });
+    expect(damaged.downvoted.map((d) => d.question)).toEqual(['Where did Kim and Putin meet?']);
   });
 });
 

@@ -30,7 +30,13 @@ describe('when to shard', () => {
 
   it('shards as SHARDS says, without asking Discord', async () => {
     expect(await planShards(3, never, logger)).toEqual({ sharded: true, totalShards: 3 });
-    expect(await planShards('auto', never, logger)).toEqual({ sharded: true, totalShards: 'auto' });
+  });
+
+  it("asks for SHARDS=auto's count through DISCORD_API_URL (not discord.js, which asks Discord itself), and says when it cannot", async () => {
+    expect(await planShards('auto', async () => 3, logger)).toEqual({ sharded: true, totalShards: 3 });
+    await expect(planShards('auto', () => Promise.reject(new Error('503: Service Unavailable')), logger)).rejects.toThrow(
+      /SHARDS=auto: could not ask Discord for the recommended shard count \(503: Service Unavailable\)/,
+    );
   });
 
   it("otherwise follows Discord's recommendation, and runs one process when it cannot be had", async () => {
@@ -111,35 +117,39 @@ describe('two shards', () => {
   });
 });
 
+/** What `npm start` is given in these tests: the fake Discord API and the test index. */
+function botEnv(apiUrl: string): NodeJS.ProcessEnv {
+  const { config } = index;
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DISCORD_TOKEN: FAKE_BOT_TOKEN,
+    DISCORD_API_URL: apiUrl,
+    EMBEDDINGS_DIR: config.embeddingsDir,
+    FEEDBACK_LOG: config.discord.feedbackLog,
+    QUESTION_LOG: config.discord.questionLog,
+    CHANNEL_SETTINGS_FILE: config.discord.channelSettingsFile,
+  };
+}
+
 describe('npm start with a sharding manager', () => {
   const api = new FakeDiscord();
   const gateway = new FakeGateway();
   let manager: ChildProcess | undefined;
+  let shard: ChildProcess | undefined;
+  let apiUrl = '';
   let output = '';
 
   afterAll(async () => {
-    if (manager && manager.exitCode === null) manager.kill('SIGKILL');
+    for (const child of [manager, shard]) if (child && child.exitCode === null) child.kill('SIGKILL');
     await gateway.stop();
     await api.stop();
   });
 
   it('starts the two shards Discord recommends, each answers, and all stop on SIGTERM', async () => {
-    const apiUrl = await api.start();
+    apiUrl = await api.start();
     api.gateway = { url: await gateway.start(), shards: 2 };
-    const { config } = index;
-    manager = spawn(TSX, [path.join(PROJECT_ROOT, 'commands/start.ts')], {
-      cwd: PROJECT_ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        DISCORD_TOKEN: FAKE_BOT_TOKEN,
-        DISCORD_API_URL: apiUrl,
-        EMBEDDINGS_DIR: config.embeddingsDir,
-        FEEDBACK_LOG: config.discord.feedbackLog,
-        QUESTION_LOG: config.discord.questionLog,
-        CHANNEL_SETTINGS_FILE: config.discord.channelSettingsFile,
-      },
-    });
+    manager = spawn(TSX, [path.join(PROJECT_ROOT, 'commands/start.ts')], { cwd: PROJECT_ROOT, env: botEnv(apiUrl) });
     manager.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     manager.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     await vi.waitFor(() => expect(output).toContain('All 2 shards are ready.'), { timeout: 150_000, interval: 200 });
@@ -162,4 +172,52 @@ describe('npm start with a sharding manager', () => {
     expect(output.match(/Logged out\. Bye\./g)).toHaveLength(2);
     expect(output).not.toMatch(/Unexpected error|Unhandled/);
   }, 240_000);
+
+  it('has each shard stop (finishing its work, logging out) when the IPC channel to its manager closes: never left running unmanaged', async () => {
+    output = '';
+    // As ShardingManager starts a shard: node with the TypeScript loader, an IPC channel, discord.js's variables.
+    shard = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'commands/start.ts')], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: { ...botEnv(apiUrl), SHARDING_MANAGER: 'true', SHARDING_MANAGER_MODE: 'process', SHARDS: '0', SHARD_COUNT: '1' },
+    });
+    shard.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    shard.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    await vi.waitFor(() => expect(output).toContain('Ready as'), { timeout: 150_000, interval: 200 });
+    const exited = once(shard, 'exit');
+    shard.disconnect(); // what the shard sees when its manager dies, however it dies
+    const [code] = await Promise.race([exited, new Promise<[string]>((resolve) => setTimeout(() => resolve(['still running']), 30_000))]);
+    expect(code).toBe(0);
+    expect(output).toContain('Logged out. Bye.');
+    expect(output).not.toContain(FAKE_BOT_TOKEN);
+  }, 240_000);
+});
+
+describe('the sharding manager stopped while its shards start', () => {
+  it('stops the shards already started and exits 0 on SIGTERM', async () => {
+    const manager = spawn(TSX, [path.join(PROJECT_ROOT, 'tests/fixtures/shard-manager.ts')], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    let output = '';
+    manager.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    manager.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    try {
+      await vi.waitFor(() => expect(output).toMatch(/shard 0 pid \d+/), { timeout: 60_000, interval: 100 });
+      const pid = Number(/shard 0 pid (\d+)/.exec(output)![1]);
+      const exited = once(manager, 'exit');
+      manager.kill('SIGTERM');
+      const [code] = await exited;
+      expect(code).toBe(0);
+      const alive = () => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      await vi.waitFor(() => expect(alive()).toBe(false), { timeout: 10_000, interval: 100 });
+      expect(output).toContain('SIGTERM: stopping the shards');
+    } finally {
+      if (manager.exitCode === null) manager.kill('SIGKILL');
+    }
+  }, 120_000);
 });

@@ -9,14 +9,15 @@
  *   (found, and confidence at least AUTO_ANSWER_THRESHOLD). Otherwise the bot stays silent: it never argues,
  *   never says it cannot answer, never answers inside threads. Without the Message Content intent only
  *   messages that mention the bot carry their text; the others arrive empty, and the bot stays silent.
- * Answers are replies that ping nobody. A channel where the bot may not post (403) is logged without the
- * member's text, and nothing else happens.
+ * Answers are replies that ping nobody. A channel where the bot may not post (403), or a channel, thread or
+ * message deleted while answering, is logged without the member's text, and nothing else happens.
  */
-import { ChannelType, DiscordAPIError, type Message, type MessageReplyOptions } from 'discord.js';
+import { ChannelType, DiscordAPIError, RESTJSONErrorCodes, type Message, type MessageReplyOptions } from 'discord.js';
 import type { Answer } from '../answer.js';
 import { QuestionError, validateQuestion } from '../pipeline.js';
 import { answerMessage, startAnswerSession } from './answer-message.js';
 import { takeQuestion } from './ask-limit.js';
+import { DEFAULT_CHANNEL_MODE, type ChannelMode } from './channel-settings.js';
 import type { BotContext } from './context.js';
 import type { MessageHandler } from './message-handler.js';
 import { recordQuestion } from './question-log.js';
@@ -47,11 +48,31 @@ function mentionPattern(botId: string): RegExp {
   return new RegExp(`<@!?${botId}>`, 'g');
 }
 
+/** How often an unreadable settings file is logged at most (it is read again on each message). */
+const SETTINGS_WARNING_EVERY_MS = 10 * 60_000;
+const settingsWarned = new WeakMap<BotContext, number>();
+
+/** The channel's mode; an unreadable settings file (damaged) leaves every channel to /ask, with a warning now and then. */
+async function modeOf(ctx: BotContext, guildId: string, channelId: string): Promise<ChannelMode> {
+  try {
+    return await ctx.channelSettings.mode(guildId, channelId);
+  } catch (error) {
+    const now = Date.now();
+    if (now - (settingsWarned.get(ctx) ?? -Infinity) >= SETTINGS_WARNING_EVERY_MS) {
+      settingsWarned.set(ctx, now);
+      ctx.logger.warn('Cannot read the channel settings: every channel is slash-only until the file is fixed', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+    return DEFAULT_CHANNEL_MODE;
+  }
+}
+
 async function handle(message: Message, ctx: BotContext): Promise<boolean> {
   if (!message.inGuild()) return false;
   const place = placeOf(message);
   if (!place) return false;
-  const mode = await ctx.channelSettings.mode(message.guildId, place.channelId);
+  const mode = await modeOf(ctx, message.guildId, place.channelId);
   if (mode === 'slash-only') return false;
   const botId = message.client.user?.id;
   // Only a mention written in the message: a reply to the bot's answer also "mentions" it, but is no question.
@@ -94,7 +115,7 @@ async function answerMention(message: Message<true>, ctx: BotContext, text: stri
     return;
   }
   await reply(message, ctx, answer, snapshot);
-  await recordQuestion(ctx, { answer, via: 'mention', userId: message.author.id, private: false });
+  await recordQuestion(ctx, { answer, via: 'mention', userId: message.author.id, guildId: message.guildId, private: false });
 }
 
 async function answerIfConfident(message: Message<true>, ctx: BotContext, text: string): Promise<void> {
@@ -111,7 +132,7 @@ async function answerIfConfident(message: Message<true>, ctx: BotContext, text: 
   }
   const confident = answer.found && answer.confidence >= ctx.config.discord.autoThreshold;
   if (confident) await reply(message, ctx, answer, snapshot);
-  await recordQuestion(ctx, { answer, via: 'auto', userId: message.author.id, private: false, outcome: confident ? 'answered' : 'silent' });
+  await recordQuestion(ctx, { answer, via: 'auto', userId: message.author.id, guildId: message.guildId, private: false, outcome: confident ? 'answered' : 'silent' });
 }
 
 /** Replies with the answer and its buttons (the session removes them when it expires). */
@@ -123,13 +144,25 @@ async function reply(message: Message<true>, ctx: BotContext, answer: Answer, sn
   sent = await send(message, ctx, answerMessage(answer, session.id));
 }
 
-/** A reply that pings nobody; undefined when the bot may not post there (logged without the member's text). */
+/** Discord's codes for a channel, thread or message gone (deleted, or the thread archived/locked) meanwhile. */
+const GONE_CODES = new Set<number | string>([
+  RESTJSONErrorCodes.UnknownChannel,
+  RESTJSONErrorCodes.UnknownMessage,
+  RESTJSONErrorCodes.InvalidActionOnArchivedThread,
+  RESTJSONErrorCodes.ThreadLocked,
+]);
+
+/**
+ * A reply that pings nobody; undefined when the bot may not post there, or the channel, thread or message is
+ * gone (deleted while answering): logged without the member's text.
+ */
 async function send(message: Message<true>, ctx: BotContext, payload: MessageReplyOptions): Promise<Message | undefined> {
   try {
     return await message.reply({ ...payload, allowedMentions: REPLY_MENTIONS });
   } catch (error) {
-    if (!(error instanceof DiscordAPIError) || error.status !== 403) throw error;
-    ctx.logger.warn('Cannot answer in this channel: the bot lacks permission there', {
+    if (!(error instanceof DiscordAPIError) || (error.status !== 403 && error.status !== 404 && !GONE_CODES.has(error.code))) throw error;
+    const why = error.status === 403 ? 'the bot lacks permission there' : 'the channel, thread or message is gone';
+    ctx.logger.warn(`Cannot answer in this channel: ${why}`, {
       guildId: message.guildId,
       channelId: message.channelId,
       messageId: message.id,

@@ -6,7 +6,9 @@
  * Kept behind `ChannelSettingsStore` so that a database can replace the JSON file (`JsonChannelSettings`).
  */
 import { promises as fs } from 'node:fs';
-import { writeFileAtomic } from '../files.js';
+import path from 'node:path';
+import lockfile from 'proper-lockfile';
+import { ensureDir, writeFileAtomic } from '../files.js';
 
 export const CHANNEL_MODES = ['slash-only', 'mention', 'auto'] as const;
 export type ChannelMode = (typeof CHANNEL_MODES)[number];
@@ -29,7 +31,7 @@ type Stored = Record<string, Record<string, ChannelMode>>;
 /**
  * The settings as one JSON file `{ "<guild id>": { "<channel id>": "<mode>" } }`, read once and rewritten
  * whole (atomically) on each change; changes are applied one at a time, each on the file as it is on disk
- * then, so shards sharing the file keep each other's changes (a server's settings are changed and read only
+ * then and under a lock file, so shards sharing the file keep each other's changes (a server's settings are changed and read only
  * by the shard that serves it). A damaged file is not overwritten: reading it fails with its path, so
  * nothing an admin set is lost silently.
  */
@@ -44,15 +46,17 @@ export class JsonChannelSettings implements ChannelSettingsStore {
   }
 
   setMode(guildId: string, channelId: string, mode: ChannelMode): Promise<void> {
-    const change = this.queue.then(async () => {
-      const current = await readSettings(this.file);
-      const next: Stored = { ...current, [guildId]: { ...current[guildId] } };
-      if (mode === DEFAULT_CHANNEL_MODE) delete next[guildId]![channelId];
-      else next[guildId]![channelId] = mode;
-      if (Object.keys(next[guildId]!).length === 0) delete next[guildId];
-      await writeFileAtomic(this.file, `${JSON.stringify(next, null, 2)}\n`);
-      this.data = Promise.resolve(next);
-    });
+    const change = this.queue.then(() =>
+      withSettingsLock(this.file, async () => {
+        const current = await readSettings(this.file);
+        const next: Stored = { ...current, [guildId]: { ...current[guildId] } };
+        if (mode === DEFAULT_CHANNEL_MODE) delete next[guildId]![channelId];
+        else next[guildId]![channelId] = mode;
+        if (Object.keys(next[guildId]!).length === 0) delete next[guildId];
+        await writeFileAtomic(this.file, `${JSON.stringify(next, null, 2)}\n`);
+        this.data = Promise.resolve(next);
+      }),
+    );
     this.queue = change.catch(() => undefined);
     return change;
   }
@@ -65,6 +69,27 @@ export class JsonChannelSettings implements ChannelSettingsStore {
     this.data ??= readSettings(this.file);
     this.data.catch(() => (this.data = undefined)); // read again next time
     return this.data;
+  }
+}
+
+/**
+ * Runs a read-modify-write of the file while holding `<file>.lock` (proper-lockfile, as the embed lock), so
+ * that two processes (shards) changing it at the same moment do not lose one change. A lock left by a killed
+ * process is stale after a few seconds.
+ */
+async function withSettingsLock(file: string, change: () => Promise<void>): Promise<void> {
+  await ensureDir(path.dirname(file));
+  const release = await lockfile.lock(file, {
+    lockfilePath: `${file}.lock`,
+    realpath: false,
+    stale: 10_000,
+    // At most about 1.5 s of waiting, so /coverage-settings still replies within Discord's 3 seconds.
+    retries: { retries: 8, minTimeout: 10, maxTimeout: 150, randomize: true },
+  });
+  try {
+    await change();
+  } finally {
+    await release();
   }
 }
 

@@ -36,6 +36,8 @@ export interface FeedbackEntry {
   settings: { passages: number; retrievalMode: string; indexVersion: string; model: string; private: boolean };
   /** HMAC-SHA256 of the user id with the secret salt, truncated: stable per user, unreadable without the salt. */
   userHash: string;
+  /** The server of the answer; null in direct messages; absent in entries written before it was kept. */
+  guildId?: string | null;
 }
 
 /** The voter's id as the log records it. */

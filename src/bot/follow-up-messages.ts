@@ -113,5 +113,5 @@ async function answer(message: Message, conversation: Conversation, ctx: BotCont
   const intro = earlier ? `Following up on: “${escapeMarkdown(trimText(earlier.question, EARLIER_QUESTION_CHARS))}”` : undefined;
   sent = await reply(message, answerMessage(result.answer, session.id, { followUp: false, intro }));
   ctx.conversations.add(conversation, result.turn, sent.id);
-  await recordQuestion(ctx, { answer: result.answer, via: 'follow-up', userId: message.author.id, private: false });
+  await recordQuestion(ctx, { answer: result.answer, via: 'follow-up', userId: message.author.id, guildId: message.guildId, private: false });
 }

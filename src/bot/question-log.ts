@@ -24,6 +24,8 @@ export interface QuestionEntry {
   articleIds: string[];
   private: boolean;
   userHash: string;
+  /** The server it was asked in; null in direct messages (/coverage-report shows a server only its own). */
+  guildId?: string | null;
   /** Absent for a private question, and for a message the bot stayed silent on. */
   question?: string;
 }
@@ -61,7 +63,14 @@ export class QuestionLog implements QuestionSink {
  */
 export async function recordQuestion(
   ctx: BotContext,
-  { answer, via, userId, private: isPrivate, outcome }: { answer: Answer; via: QuestionVia; userId: string; private: boolean; outcome?: QuestionOutcome },
+  {
+    answer,
+    via,
+    userId,
+    guildId,
+    private: isPrivate,
+    outcome,
+  }: { answer: Answer; via: QuestionVia; userId: string; guildId: string | null; private: boolean; outcome?: QuestionOutcome },
 ): Promise<void> {
   try {
     await ctx.questions.append({
@@ -73,6 +82,7 @@ export async function recordQuestion(
       articleIds: answer.sources.map((s) => s.articleId),
       private: isPrivate,
       userHash: await ctx.feedback.hashUser(userId),
+      guildId,
       question: answer.question,
     });
   } catch (error) {

@@ -19,7 +19,7 @@ import { createContext, type BotContext } from './context.js';
 import { FeedRefresher } from './refresh.js';
 import { consoleLogger, redact, registerSecret } from './log.js';
 import { Router } from './router.js';
-import { planShards, recommendedShardCount, restFor, runShardingManager, stopShards, STOP_MESSAGE } from './shards.js';
+import { planShards, recommendedShardCount, restFor, runShardingManager, STOP_MESSAGE } from './shards.js';
 import { titleSearchFor } from './title-search.js';
 
 const RELOAD_EVERY_MS = 5_000;
@@ -114,7 +114,7 @@ function watchIndex(pipeline: Pipeline): NodeJS.Timeout {
 function handleSignals(client: Client, router: Router, ctx: BotContext, timers: NodeJS.Timeout[]): void {
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping && signal === 'the sharding manager') return; // the terminal's signal reached the shard first
+    if (stopping && !signal.startsWith('SIG')) return; // the terminal's signal reached the shard first
     if (stopping) {
       log.warn(`${signal} again: exiting now.`);
       process.exit(1);
@@ -134,6 +134,9 @@ function handleSignals(client: Client, router: Router, ctx: BotContext, timers: 
   process.on('message', (message: { type?: unknown } | null) => {
     if (message?.type === STOP_MESSAGE.type) void stop('the sharding manager');
   });
+  // A shard whose manager is gone (killed, crashed, stopped before every shard was ready) stops too, rather
+  // than run on unmanaged, answering with no one to stop or restart it.
+  if (process.send) process.once('disconnect', () => void stop('the sharding manager is gone'));
 }
 
 /** Loads everything, logs in and serves `commands` until SIGINT/SIGTERM. */
@@ -191,14 +194,8 @@ async function launch(commands: readonly Command[], messageHandlers: readonly Me
   registerSecret(token);
   const plan = await planShards(config.discord.shards, () => recommendedShardCount(restFor(token, config.discord.apiUrl)), log);
   if (!plan.sharded) return startBot(commands, messageHandlers);
-  log.info(`Sharding: ${plan.totalShards === 'auto' ? "Discord's recommended number of" : plan.totalShards} shards, one process each.`);
-  const manager = await runShardingManager({ file: process.argv[1]!, token, totalShards: plan.totalShards, log });
-  const stop = (signal: string) => {
-    log.info(`${signal}: stopping the shards…`);
-    void stopShards(manager).then(() => process.exit(0));
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  log.info(`Sharding: ${plan.totalShards} shards, one process each.`);
+  await runShardingManager({ file: process.argv[1]!, token, totalShards: plan.totalShards, log }); // SIGINT/SIGTERM stop the shards
 }
 
 /** The entry point's whole job: start the bot, and on failure print one line (or a bug's stack) and exit 1. */

@@ -65,15 +65,20 @@ export interface ReportInput {
   days: number;
   now: Date;
   embed: (text: string) => Promise<Float32Array>;
+  /**
+   * Only this server's questions and votes (/coverage-report: a server's admins never see another server's
+   * questions, nor direct messages); undefined: all of them (`npm run report`, for the bot's maintainers).
+   */
+  guildId?: string;
   /** The quoted sentence of a citation, from the current index; undefined when the article is gone. */
   quoteOf?: (citation: FeedbackCitation) => string | undefined;
 }
 
-export async function buildReport({ questions, feedback, days, now, embed, quoteOf }: ReportInput): Promise<Report> {
+export async function buildReport({ questions, feedback, days, now, embed, guildId, quoteOf }: ReportInput): Promise<Report> {
   const since = new Date(now.getTime() - days * DAY_MS);
-  const within = (e: { timestamp: string }) => {
+  const within = (e: { timestamp: string; guildId?: string | null }) => {
     const t = Date.parse(e.timestamp);
-    return t >= since.getTime() && t <= now.getTime();
+    return t >= since.getTime() && t <= now.getTime() && (guildId === undefined || e.guildId === guildId);
   };
   const asked = questions.filter(within);
   const votes = feedback.filter(within);
@@ -108,14 +113,38 @@ export function quotesFrom(articles: ReadonlyMap<string, Article>): (citation: F
   return (c) => articles.get(c.articleId)?.text.slice(c.quoteStart, c.quoteEnd) || undefined;
 }
 
-/** The report of the last `days` days from the question log and the feedback log (files that may not exist yet). */
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const optionalText = (v: unknown) => v === undefined || typeof v === 'string';
+
+/** A line of the question log that the report can read (a damaged line may hold any JSON). */
+function isQuestionEntry(v: unknown): v is QuestionEntry {
+  return isRecord(v) && typeof v.timestamp === 'string' && typeof v.outcome === 'string' && optionalText(v.question);
+}
+
+/** A line of the feedback log that the report can read. */
+function isFeedbackEntry(v: unknown): v is FeedbackEntry {
+  return (
+    isRecord(v) &&
+    typeof v.timestamp === 'string' &&
+    (v.vote === 'up' || v.vote === 'down') &&
+    optionalText(v.question) &&
+    Array.isArray(v.citations) &&
+    v.citations.every(isRecord) &&
+    isRecord(v.settings)
+  );
+}
+
+/**
+ * The report of the last `days` days from the question log and the feedback log (files that may not exist
+ * yet); a line that is not an entry (damaged, or from another program) is skipped.
+ */
 export async function reportFromLogs(
   files: { questionLog: string; feedbackLog: string },
   input: Omit<ReportInput, 'questions' | 'feedback'>,
 ): Promise<Report> {
   const [questions, feedback] = await Promise.all([
-    new JsonLinesFile<QuestionEntry>(files.questionLog).readAll(),
-    new JsonLinesFile<FeedbackEntry>(files.feedbackLog).readAll(),
+    new JsonLinesFile<unknown>(files.questionLog).readAll(),
+    new JsonLinesFile<unknown>(files.feedbackLog).readAll(),
   ]);
-  return buildReport({ ...input, questions: questions.values, feedback: feedback.values });
+  return buildReport({ ...input, questions: questions.values.filter(isQuestionEntry), feedback: feedback.values.filter(isFeedbackEntry) });
 }
