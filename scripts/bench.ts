@@ -1,10 +1,12 @@
 /**
- * `npm run bench [-- --quick] [--data DIR]`: measures the pipeline on this machine and writes
- * docs/BENCHMARKS.md.
+ * `npm run bench [-- --quick] [--data DIR] [--json]`: measures the pipeline on this machine and writes
+ * docs/BENCHMARKS.md and the chart docs/bench-scaling.svg; `--json` also prints one JSON object on stdout
+ * (an `ask` array of {backend, chunks, p50Ms, p95Ms} rows among others).
  *
  *   1. embedding throughput through Embedder.embedPassages against a bare onnxruntime session (the ceiling);
- *   2. warm question latency through Pipeline.ask at ~100, ~1k, ~10k and all-SciFact chunks, plus recall@10
- *      of the HNSW index against exact search on the real vectors;
+ *   2. warm question latency through Pipeline.ask at ~100, ~1k, ~10k and all-SciFact chunks, and at 100k
+ *      chunks of every public set with random passage vectors (scripts/bench/scale.ts), plus recall@10 of
+ *      the HNSW index against exact search on the real vectors;
  *   3. an HNSW parameter sweep on synthetic random unit vectors (index part only);
  *   4. index build and load times, peak RSS, and the cold start of the ask CLI.
  *
@@ -35,12 +37,14 @@ import { annotate } from '../src/reader/annotate.js';
 import { splitSentences } from '../src/sentences.js';
 import { retrieve } from '../src/retrieve.js';
 import { log, median, ms, packageVersion, peakRssKb, percentile, percentiles, timed } from './bench/measure.js';
-import { printSummary, render, type BuildRecord, type ColdStart, type EmbeddingResult, type RecallRow, type Results, type SizeResult, type ThroughputRow } from './bench/report.js';
+import { latencyChart } from './bench/chart.js';
+import { publicArticles, randomPassageEmbedder, scaleCorpus } from './bench/scale.js';
+import { jsonSummary, printSummary, render, type BuildRecord, type ColdStart, type EmbeddingResult, type RecallRow, type Results, type SizeResult, type ThroughputRow } from './bench/report.js';
 import { benchSynthetic, exactKthSimilarity, recallAtK, searchLatencies } from './bench/vectors.js';
 
 // ---------------------------------------------------------------------------------------------- settings
 
-const USAGE = 'Usage: npm run bench [-- --quick] [--data DIR] [--out FILE]';
+const USAGE = 'Usage: npm run bench [-- --quick] [--data DIR] [--out FILE] [--json]';
 const flags = (() => {
   try {
     return parseCommandLine(
@@ -49,6 +53,7 @@ const flags = (() => {
           quick: { type: 'boolean', default: false },
           data: { type: 'string', default: path.join(PROJECT_ROOT, '..', 'shared', 'eval') },
           out: { type: 'string' },
+          json: { type: 'boolean', default: false },
           help: { type: 'boolean', short: 'h' },
         },
       },
@@ -70,8 +75,8 @@ const BUILD_RECORDS = path.join(CACHE_DIR, 'builds.json');
 const OUT_FILE = path.resolve(flags.out ?? (QUICK ? path.join(CACHE_DIR, 'BENCHMARKS.quick.md') : path.join(PROJECT_ROOT, 'docs', 'BENCHMARKS.md')));
 
 const PLAN = QUICK
-  ? { embedChunks: 128, batchSizes: [8, 32, 128], embedReps: 1, subsetTargets: [1000], fullScifact: false, questions: 50, synthetic: 10_000, sweep: 5_000, coldRuns: 1 }
-  : { embedChunks: 256, batchSizes: [8, 16, 32, 64, 128], embedReps: 2, subsetTargets: [1000, 10_000], fullScifact: true, questions: 200, synthetic: 100_000, sweep: 20_000, coldRuns: 3 };
+  ? { embedChunks: 128, batchSizes: [8, 32, 128], embedReps: 1, subsetTargets: [1000], fullScifact: false, scale: false, questions: 50, synthetic: 10_000, sweep: 5_000, coldRuns: 1 }
+  : { embedChunks: 256, batchSizes: [8, 16, 32, 64, 128], embedReps: 2, subsetTargets: [1000, 10_000], fullScifact: true, scale: true, questions: 200, synthetic: 100_000, sweep: 20_000, coldRuns: 3 };
 /**
  * The full M × efConstruction grid runs at PLAN.sweep vectors: on 2 cores one 100k × 512-d build of random
  * vectors takes minutes, and six of them would not fit the 30-minute budget. At PLAN.synthetic only the
@@ -291,7 +296,7 @@ function chunkCounts(articles: Article[], embedder: Embedder, config: Config, up
   return counts;
 }
 
-async function benchSize(name: string, dir: string, build: BuildRecord | undefined, cached: boolean, questions: string[], config: Config): Promise<SizeResult> {
+async function benchSize(name: string, dir: string, build: BuildRecord | undefined, cached: boolean, questions: string[], config: Config, randomVectors = false): Promise<SizeResult> {
   // The local index of this size (the database backend is timed by its own rows).
   const sizeConfig: Config = { ...config, embeddingsDir: dir, databaseUrl: undefined };
   const loads: number[] = [];
@@ -327,6 +332,8 @@ async function benchSize(name: string, dir: string, build: BuildRecord | undefin
   log(`  ${name}: ${counts.chunks} chunks, ask p50 ${ms(percentile(ask, 50))} ms, p95 ${ms(percentile(ask, 95))} ms`);
   return {
     name,
+    backend: 'local',
+    randomVectors,
     chunks: counts.chunks,
     sentences: counts.sentences,
     build,
@@ -467,6 +474,15 @@ async function main(): Promise<void> {
     phase('recall on real vectors');
     recall = { name: largestName, ...(await realRecall(largestDir, questions, embedder, config)) };
     coldTargets.push({ name: largestName, dir: largestDir, question: questions[0]! });
+
+    if (PLAN.scale) {
+      phase('scale index (100k chunks, random passage vectors)');
+      const budget = { ...chunkingSignature(embedder, config.chunking), countTokens: embedder.countPassageTokens };
+      const corpus = scaleCorpus(publicArticles(DATA_DIR), (article) => chunkArticle(article, budget).length);
+      const built = await ensureIndex('scale-100k', corpus, randomPassageEmbedder(embedder), config);
+      sizes.push(await benchSize('scale-100k', built.dir, built.record, built.cached, questions, config, true));
+      coldTargets.push({ name: 'scale-100k', dir: built.dir, question: questions[0]! });
+    }
   }
 
   phase('synthetic sweep');
@@ -490,10 +506,13 @@ async function main(): Promise<void> {
     ...Object.fromEntries(['@xenova/transformers', 'onnxruntime-node', 'hnswlib-node', 'minisearch', 'tsx'].map((name) => [name, packageVersion(name)])),
   };
   const results: Results = { machine, config, embedding, embeddingSource, sizes, recall, sweep, synthetic, cold, loadAverages, seconds: (performance.now() - started) / 1000 };
-  printSummary(results, RUN);
+  if (flags.json) console.log(JSON.stringify(jsonSummary(results)));
+  else printSummary(results, RUN);
   await fs.mkdir(path.dirname(OUT_FILE), { recursive: true });
   await fs.writeFile(OUT_FILE, render(results, RUN));
-  log(`wrote ${path.relative(PROJECT_ROOT, OUT_FILE)} in ${(results.seconds / 60).toFixed(1)} min`);
+  const chart = latencyChart(sizes);
+  if (chart) await fs.writeFile(path.join(path.dirname(OUT_FILE), 'bench-scaling.svg'), chart);
+  log(`wrote ${path.relative(PROJECT_ROOT, OUT_FILE)}${chart ? ' and bench-scaling.svg' : ''} in ${(results.seconds / 60).toFixed(1)} min`);
 }
 
 main().catch((error: unknown) => exitWithError(error));

@@ -41,10 +41,12 @@ export const DEFAULT_BM25: Bm25Params = { k: 0.9, b: 0.4, d: 0 };
 export const TITLE_BOOST = 0.5;
 /**
  * Query terms in more than `share` of the chunks (and more than `minDocuments` of them) are left out of the
- * search. Measured on SciFact (27k chunks), BM25 over chunks: all terms nDCG@10 0.642 at 45 ms a query,
- * leaving out terms in over 10 % of chunks 0.640 at 19 ms.
+ * search: they say little about relevance and cost the most (every chunk holding them is scored). Measured
+ * with scripts/experiments/term-selection.ts (chunk BM25 → documents, nDCG@10; CPU ms per question, both
+ * searches): share 0.1 → 0.03 gives SciFact 0.640 → 0.651, NFCorpus 0.316 → 0.321, NQ-UTD 0.808 → 0.808
+ * (its 1.6k chunks stay under minDocuments), and at 100k chunks p50 / p95 109 / 288 → 35 / 102 ms.
  */
-const COMMON_TERM = { share: 0.1, minDocuments: 1000 };
+export const COMMON_TERM = { share: 0.03, minDocuments: 1000 };
 
 const STOP_WORDS = new Set(
   `a about above after again against all am an and any are as at be because been before being below between both but by
@@ -126,9 +128,9 @@ export class TermTable implements TermStatistics {
    * and costs the most (every chunk holding it is scored), so common terms are left out, as long as a term
    * that does occur in the chunks remains to search. Chunk frequencies decide for the article query too.
    */
-  searchTerms(text: string): string[] {
+  searchTerms(text: string, commonTermShare = COMMON_TERM.share): string[] {
     const terms = LexicalIndex.terms(text);
-    const limit = Math.max(COMMON_TERM.minDocuments, COMMON_TERM.share * this.chunkCount);
+    const limit = Math.max(COMMON_TERM.minDocuments, commonTermShare * this.chunkCount);
     const frequency = (term: string) => this.documentFrequency(term);
     const kept = terms.filter((term) => frequency(term) <= limit);
     return kept.some((term) => frequency(term) > 0) ? kept : terms;
@@ -141,14 +143,16 @@ export class LexicalIndex implements TermStatistics {
     private readonly articles: MiniSearch<ArticleDocument>,
     readonly terms: TermTable,
     private readonly bm25: Bm25Params,
+    /** The share of chunks above which a query term is left out (COMMON_TERM; experiments compare others). */
+    private readonly commonTermShare = COMMON_TERM.share,
   ) {}
 
-  static build(chunks: ChunkDocument[], articles: ArticleDocument[], bm25: Bm25Params = DEFAULT_BM25): LexicalIndex {
+  static build(chunks: ChunkDocument[], articles: ArticleDocument[], bm25: Bm25Params = DEFAULT_BM25, commonTermShare = COMMON_TERM.share): LexicalIndex {
     const chunkSearch = new MiniSearch<ChunkDocument>(CHUNK_OPTIONS);
     chunkSearch.addAll(chunks);
     const articleSearch = new MiniSearch<ArticleDocument>(ARTICLE_OPTIONS);
     articleSearch.addAll(articles);
-    return new LexicalIndex(chunkSearch, articleSearch, TermTable.build(chunks, articles), bm25);
+    return new LexicalIndex(chunkSearch, articleSearch, TermTable.build(chunks, articles), bm25, commonTermShare);
   }
 
   static fromJSON(json: string, bm25: Bm25Params = DEFAULT_BM25): LexicalIndex {
@@ -189,7 +193,7 @@ export class LexicalIndex implements TermStatistics {
 
   private search<T>(index: MiniSearch<T>, text: string, k: number): SearchResult[] {
     // Terms are already normalized here, so MiniSearch must not process them again.
-    const query = this.terms.searchTerms(text).join(' ');
+    const query = this.terms.searchTerms(text, this.commonTermShare).join(' ');
     return index.search(query, { combineWith: 'OR', boost: { title: TITLE_BOOST, text: 1 }, bm25: this.bm25, processTerm: (term) => term }).slice(0, k);
   }
 

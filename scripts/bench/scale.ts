@@ -1,0 +1,99 @@
+/**
+ * The benchmark's largest index: about 100,000 chunks of real text from every public set in the data folder
+ * (SciFact, NFCorpus, NQ-UTD, the SQuAD paragraphs), repeated under new article ids once the sets run out.
+ * Embedding that many chunks and their sentences with the shipped model would take hours on two cores, so
+ * this index is built with deterministic random unit vectors in place of the model's (same model signature,
+ * so the pipeline opens it); questions are still embedded by the real model. Lexical search, annotations,
+ * the reader and the answer work on the real text; only the dense ranking is meaningless (timing is not).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseFiles } from '../../src/corpus/load.js';
+import type { Article } from '../../src/corpus/types.js';
+import type { Embedder } from '../../src/embedder.js';
+
+/** Chunks in the scale index. */
+export const SCALE_CHUNKS = 100_000;
+
+function jsonlArticles(file: string): Article[] {
+  return parseFiles([{ source: path.basename(file), bytes: new Uint8Array(readFileSync(file)) }]).articles;
+}
+
+interface SquadFile {
+  data: { title: string; paragraphs: { context: string }[] }[];
+}
+
+function squadArticles(file: string, prefix: string): Article[] {
+  const squad = JSON.parse(readFileSync(file, 'utf8')) as SquadFile;
+  return squad.data.flatMap((article, a) =>
+    article.paragraphs.map((paragraph, p) => ({
+      id: `${prefix}-${a}-${p}`,
+      title: article.title.replace(/_/g, ' '),
+      text: paragraph.context,
+      captions: [],
+      source: path.basename(file),
+    })),
+  );
+}
+
+/** Every public set's documents, in a fixed order. */
+export function publicArticles(dataDir: string): Article[] {
+  const sets: Article[][] = [];
+  for (const name of ['scifact', 'nfcorpus']) {
+    const file = path.join(dataDir, name, 'corpus.jsonl');
+    if (existsSync(file)) sets.push(jsonlArticles(file).map((a) => ({ ...a, id: `${name}-${a.id}` })));
+  }
+  const nq = path.join(dataDir, 'nq-utd', 'corpus', 'human.jsonl');
+  if (existsSync(nq)) sets.push(jsonlArticles(nq).map((a) => ({ ...a, id: `nq-${a.id}` })));
+  const squad1 = path.join(dataDir, 'squad-v1.1', 'dev-v1.1.json');
+  if (existsSync(squad1)) sets.push(squadArticles(squad1, 'squad'));
+  return sets.flat();
+}
+
+/** Articles whose chunks add up to `target`, repeating the sets under new ids (`copy2-…`) when they run out. */
+export function scaleCorpus(articles: Article[], chunksOf: (article: Article) => number, target = SCALE_CHUNKS): Article[] {
+  if (articles.length === 0) return [];
+  const picked: Article[] = [];
+  let total = 0;
+  for (let copy = 1; total < target; copy++) {
+    for (const article of articles) {
+      if (total >= target) break;
+      picked.push(copy === 1 ? article : { ...article, id: `copy${copy}-${article.id}` });
+      total += chunksOf(article);
+    }
+  }
+  return picked;
+}
+
+/** A small, fast, seeded generator (mulberry32), so the random vectors are the same on every run. */
+function generator(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The real embedder, except that passages get random unit vectors (see the top of this file). */
+export function randomPassageEmbedder(embedder: Embedder, seed = 42): Embedder {
+  const next = generator(seed);
+  const dimension = embedder.dimension;
+  return {
+    ...embedder,
+    async embedPassages(texts, onProgress) {
+      const vectors = texts.map(() => {
+        const v = new Float32Array(dimension);
+        let norm = 0;
+        for (let i = 0; i < dimension; i++) norm += (v[i] = next() - 0.5) ** 2;
+        const scale = 1 / Math.sqrt(norm);
+        for (let i = 0; i < dimension; i++) v[i]! *= scale;
+        return v;
+      });
+      onProgress?.(texts.length);
+      return vectors;
+    },
+  };
+}

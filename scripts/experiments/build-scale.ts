@@ -1,0 +1,16 @@
+// Builds only the bench's scale index (.cache/bench/scale-100k), as `npm run bench` would.
+import path from 'node:path';
+import { chunkArticle } from '../../src/chunking.js';
+import { loadConfig, PROJECT_ROOT } from '../../src/config.js';
+import { loadEmbedder } from '../../src/embedder.js';
+import { buildIndex, chunkingSignature } from '../../src/index/build.js';
+import { publicArticles, randomPassageEmbedder, scaleCorpus } from '../bench/scale.js';
+
+const config = await loadConfig();
+const embedder = await loadEmbedder(config.embedding);
+const budget = { ...chunkingSignature(embedder, config.chunking), countTokens: embedder.countPassageTokens };
+const t0 = performance.now();
+const corpus = scaleCorpus(publicArticles(path.join(PROJECT_ROOT, '..', 'shared', 'eval')), (a) => chunkArticle(a, budget).length);
+console.log(`${corpus.length} articles in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+const report = await buildIndex({ articles: corpus, embedder: randomPassageEmbedder(embedder), dir: path.join(PROJECT_ROOT, '.cache', 'bench', 'scale-100k'), chunking: config.chunking, hnsw: config.hnsw });
+console.log(JSON.stringify(report));
