@@ -21,7 +21,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const { pipeline, config } = ctx;
   const report = await reportFromLogs(
-    { questionLog: config.discord.questionLog, feedbackLog: config.discord.feedbackLog },
+    { questionLog: config.discord.questionLog, feedback: ctx.feedback },
     {
       days: interaction.options.getInteger('days') ?? DEFAULT_REPORT_DAYS,
       now: new Date(),

@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { FeedbackEntry } from '../src/bot/feedback.js';
+import { FeedbackLog, type FeedbackEntry } from '../src/bot/feedback.js';
 import { embedProblems, reportEmbed } from '../src/bot/format/index.js';
 import type { QuestionEntry } from '../src/bot/question-log.js';
 import { QuestionLog } from '../src/bot/question-log.js';
@@ -163,7 +163,7 @@ describe('damaged log lines', () => {
     await fs.writeFile(path.join(dir, 'q.jsonl'), questionLines.join('\n') + '\n');
     await fs.writeFile(path.join(dir, 'f.jsonl'), feedbackLines.join('\n') + '\n');
     const damaged = await reportFromLogs(
-      { questionLog: path.join(dir, 'q.jsonl'), feedbackLog: path.join(dir, 'f.jsonl') },
+      { questionLog: path.join(dir, 'q.jsonl'), feedback: new FeedbackLog(path.join(dir, 'f.jsonl')) },
       { days: 7, now: NOW, embed: (text) => embedder.embedQuery(text) },
     );
     expect(damaged.questions).toEqual({ total: 1, answered: 1, refused: 0, private: 0, silent: 0 });

@@ -4,10 +4,13 @@
  * The same corpus (the shipped articles, the shipped model) is embedded into both and asked the same
  * questions; the answers must quote the same sentences.
  */
+import os from 'node:os';
+import path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Answer } from '../src/answer.js';
 import { FeedbackTable, withoutPrivateText, type FeedbackEntry } from '../src/bot/feedback.js';
+import { reportFromLogs } from '../src/report/report.js';
 import type { Config } from '../src/config.js';
 import { openCoverageStore } from '../src/coverage-store.js';
 import { startDevDatabase, type DevDatabase } from '../src/db/dev-server.js';
@@ -141,5 +144,15 @@ describe('votes with DATABASE_URL', () => {
     const { rows } = await sql.query<{ vote: string; user_hash: string; index_version: string; entry: FeedbackEntry }>('SELECT vote, user_hash, index_version, entry FROM feedback');
     expect(rows).toEqual([{ vote: 'down', user_hash: userHash, index_version: pipeline!.index.version, entry: withoutPrivateText(entry) }]);
     expect(rows[0]!.entry).not.toHaveProperty('question');
+    // The maintainers' report reads the votes where the bot wrote them.
+    expect(await first.readAll()).toEqual([withoutPrivateText(entry)]);
+    const public_ = { ...entry, timestamp: new Date().toISOString(), settings: { ...entry.settings, private: false } };
+    await first.append(public_);
+    const report = await reportFromLogs(
+      { questionLog: path.join(os.tmpdir(), 'no-such-question-log.jsonl'), feedback: first },
+      { days: 7, now: new Date(), embed: async () => new Float32Array(512) },
+    );
+    expect(report.votes).toEqual({ up: 0, down: 2, privateDown: 1 });
+    expect(report.downvoted.map((d) => d.question)).toEqual(['Where did they meet?']);
   });
 });

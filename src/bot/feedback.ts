@@ -69,6 +69,8 @@ export interface FeedbackSink {
   /** The pseudonym a user's votes are recorded under. */
   hashUser(userId: string): Promise<string>;
   append(entry: FeedbackEntry): Promise<void>;
+  /** Every vote recorded, oldest first, as stored (the report checks each one's shape). */
+  readAll(): Promise<unknown[]>;
 }
 
 /** A private answer's entry keeps no text: its question and answer are dropped here, whoever builds the entry. */
@@ -98,6 +100,10 @@ export class FeedbackLog implements FeedbackSink {
 
   append(entry: FeedbackEntry): Promise<void> {
     return this.lines.append(withoutPrivateText(entry));
+  }
+
+  async readAll(): Promise<unknown[]> {
+    return (await this.lines.readAll()).values;
   }
 }
 
@@ -135,5 +141,10 @@ export class FeedbackTable implements FeedbackSink {
       kept.settings.indexVersion,
       JSON.stringify(kept),
     ]);
+  }
+
+  async readAll(): Promise<unknown[]> {
+    const { rows } = await this.db.query<{ entry: unknown }>('SELECT entry FROM feedback ORDER BY created_at, id');
+    return rows.map((row) => row.entry);
   }
 }

@@ -1,13 +1,15 @@
 /**
  * `npm run report [-- --days N] [--json]`: the maintainers' view of the last N days (default 7), from the
- * question log (QUESTION_LOG) and the feedback log (FEEDBACK_LOG): questions answered and refused, 👎 answers
+ * question log (QUESTION_LOG) and the votes (FEEDBACK_LOG, or the database with DATABASE_URL): questions answered and refused, 👎 answers
  * with their quotes (read from the current index, when there is one), and the most common unanswered topics.
  */
-import type { FeedbackCitation } from '../bot/feedback.js';
+import { FeedbackLog, FeedbackTable, type FeedbackCitation } from '../bot/feedback.js';
 import { loadConfig } from '../config.js';
 import { loadEmbedder } from '../embedder.js';
 import { exitWithError } from '../errors.js';
-import { IndexMissingError, loadIndex } from '../index/store.js';
+import { openCoverageStore } from '../coverage-store.js';
+import type { CoverageStore } from '../index/coverage.js';
+import { IndexMissingError } from '../index/store.js';
 import { parseDays, quotesFrom, reportFromLogs, reportSummary, type Report } from '../report/report.js';
 import { sanitizeForTerminal, terminalJson } from '../terminal.js';
 import { parseCommandLine } from './args.js';
@@ -35,10 +37,10 @@ export function formatReport(report: Report): string {
   return lines.join('\n');
 }
 
-/** The quotes of the current index, or none when no index was built yet. */
-async function quoteSource(config: Awaited<ReturnType<typeof loadConfig>>): Promise<((c: FeedbackCitation) => string | undefined) | undefined> {
+/** The quotes of the current coverage, or none when nothing was embedded yet. */
+async function quoteSource(store: CoverageStore): Promise<((c: FeedbackCitation) => string | undefined) | undefined> {
   try {
-    return quotesFrom((await loadIndex(config.embeddingsDir, config.hnsw)).articles);
+    return quotesFrom((await store.open()).articles);
   } catch (error) {
     if (error instanceof IndexMissingError) return undefined;
     throw error;
@@ -54,11 +56,18 @@ async function main(): Promise<void> {
   const days = parseDays(values.days);
   const config = await loadConfig();
   const embedder = await loadEmbedder(config.embedding);
-  const report = await reportFromLogs(
-    { questionLog: config.discord.questionLog, feedbackLog: config.discord.feedbackLog },
-    { days, now: new Date(), embed: (text) => embedder.embedQuery(text), quoteOf: await quoteSource(config) },
-  );
-  console.log(values.json ? terminalJson(report, 2) : formatReport(report));
+  // Votes are where the bot writes them: the database's table with DATABASE_URL, else the feedback log.
+  const store = await openCoverageStore(config);
+  try {
+    const feedback = store.sql ? new FeedbackTable(store.sql, config.discord.feedbackSalt) : new FeedbackLog(config.discord.feedbackLog, config.discord.feedbackSalt);
+    const report = await reportFromLogs(
+      { questionLog: config.discord.questionLog, feedback },
+      { days, now: new Date(), embed: (text) => embedder.embedQuery(text), quoteOf: await quoteSource(store) },
+    );
+    console.log(values.json ? terminalJson(report, 2) : formatReport(report));
+  } finally {
+    await store.close();
+  }
 }
 
 main().catch((error: unknown) => exitWithError(error));

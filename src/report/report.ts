@@ -5,7 +5,7 @@
  * the feedback log (feedback.ts). Private questions and private answers are counted; no text of theirs is
  * stored, so none is shown.
  */
-import type { FeedbackCitation, FeedbackEntry } from '../bot/feedback.js';
+import type { FeedbackCitation, FeedbackEntry, FeedbackSink } from '../bot/feedback.js';
 import type { Article } from '../corpus/types.js';
 import { JsonLinesFile } from '../files.js';
 import type { QuestionEntry } from '../bot/question-log.js';
@@ -135,16 +135,14 @@ function isFeedbackEntry(v: unknown): v is FeedbackEntry {
 }
 
 /**
- * The report of the last `days` days from the question log and the feedback log (files that may not exist
- * yet); a line that is not an entry (damaged, or from another program) is skipped.
+ * The report of the last `days` days from the question log (a file that may not exist yet) and the votes,
+ * wherever they are kept (the feedback log, or the database's table with DATABASE_URL); an entry that is not
+ * one (damaged, or from another program) is skipped.
  */
 export async function reportFromLogs(
-  files: { questionLog: string; feedbackLog: string },
+  sources: { questionLog: string; feedback: Pick<FeedbackSink, 'readAll'> },
   input: Omit<ReportInput, 'questions' | 'feedback'>,
 ): Promise<Report> {
-  const [questions, feedback] = await Promise.all([
-    new JsonLinesFile<unknown>(files.questionLog).readAll(),
-    new JsonLinesFile<unknown>(files.feedbackLog).readAll(),
-  ]);
-  return buildReport({ ...input, questions: questions.values.filter(isQuestionEntry), feedback: feedback.values.filter(isFeedbackEntry) });
+  const [questions, feedback] = await Promise.all([new JsonLinesFile<unknown>(sources.questionLog).readAll(), sources.feedback.readAll()]);
+  return buildReport({ ...input, questions: questions.values.filter(isQuestionEntry), feedback: feedback.filter(isFeedbackEntry) });
 }
