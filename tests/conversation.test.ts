@@ -57,4 +57,27 @@ describe('reading a follow-up with its history', () => {
     expect(reading).toEqual({ query: 'Where did Vladimir Putin give a speech in September?', boostArticles: [] });
     expect(readFollowUp([], 'How long did that take him?')).toEqual({ query: 'How long did that take him?', boostArticles: [] });
   });
+
+  it('leaves a full question alone: its own pronouns, a clause "that", "we", and "and how…?" are not read as pointing back', () => {
+    const history = [turn('When did Russian defence minister Sergei Shoigu visit Pyongyang?', ['a'])];
+    for (const question of [
+      'What did Vladimir Putin say about his trip?',
+      'Did Vladimir Putin say that the talks failed?',
+      'What did Kim Jong Un say about the deal that Putin signed?',
+      'What do we know about Vladimir Putin and Xi Jinping?',
+      'And how did Putin react?',
+    ]) {
+      expect(readFollowUp(history, question), question).toEqual({ query: question, boostArticles: [] });
+    }
+    // "And" before a question of its own is not an ellipsis: its pronoun is resolved in place.
+    expect(readFollowUp(history, 'And what did he say?').query).toMatch(/^And what did Sergei Shoigu say\?/);
+  });
+
+  it('never makes garbage: existential "there", words inside other words, "$" patterns in the member\'s words', () => {
+    const history = [turn('When did Russian defence minister Sergei Shoigu visit Pyongyang?', ['a'])];
+    expect(readFollowUp(history, 'Was there any agreement?').query).toMatch(/^Was there any agreement\?/);
+    expect(readFollowUp(history, 'Who was there?').query).toMatch(/^Who was in Pyongyang\?/);
+    expect(readFollowUp(history, 'what did that cost, la mühe?').query).toMatch(/^what did that cost, la mühe\?/);
+    expect(readFollowUp(history, "What about $' and $&?").query).toBe("When did Russian defence minister $' and $& visit Pyongyang?");
+  });
 });
