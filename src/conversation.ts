@@ -190,10 +190,13 @@ export function readFollowUp(history: readonly Turn[], question: string): Follow
 export interface FollowUpAnswer {
   answer: Answer;
   reading: FollowUpReading;
-  /** The earlier turns as they were read: without the cited articles that left the index. */
-  history: Turn[];
   /** The turn to add to the conversation. */
   turn: Turn;
+}
+
+/** Turns without the cited articles an index no longer has (they left in a rebuild). */
+export function liveTurns(turns: readonly Turn[], articles: ReadonlyMap<string, unknown>): Turn[] {
+  return turns.map((t) => ({ ...t, articleIds: t.articleIds.filter((id) => articles.has(id)) }));
 }
 
 /**
@@ -203,12 +206,11 @@ export interface FollowUpAnswer {
  */
 export async function askFollowUp(pipeline: Pipeline, history: readonly Turn[], question: string, maxChars: number, options: AskOptions = {}): Promise<FollowUpAnswer> {
   const asked = validateQuestion(question, maxChars);
-  const articles = pipeline.index.articles;
   // Articles that left the index (a rebuild while the conversation was quiet) are dropped, not searched for.
-  const live = history.map((t) => ({ ...t, articleIds: t.articleIds.filter((id) => articles.has(id)) }));
+  const live = liveTurns(history, pipeline.index.articles);
   const reading = readFollowUp(live, asked);
   const query = reading.query.length > maxChars ? reading.query.slice(0, maxChars) : reading.query;
   const answer = await pipeline.ask(query, { ...options, boostArticles: reading.boostArticles });
   const shown: Answer = { ...answer, question: asked, ...(query !== asked ? { readAs: query } : {}) };
-  return { answer: shown, reading: { ...reading, query }, history: live, turn: turnOf(asked, query, shown) };
+  return { answer: shown, reading: { ...reading, query }, turn: turnOf(asked, query, shown) };
 }

@@ -6,7 +6,7 @@
  * member's text.
  */
 import { ClientUser, GatewayIntentBits, PermissionFlagsBits, type Client } from 'discord.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { NO_TEXT } from '../commands/ask-message.js';
 import { FOLLOW_UP_LABEL } from '../src/bot/answer-message.js';
 import type { BotContext } from '../src/bot/context.js';
@@ -232,6 +232,30 @@ describe('Follow up in a thread', () => {
     }
     expect(ctx.conversations.find(thread)!.turns).toHaveLength(ctx.config.discord.conversationTurns);
   });
+});
+
+describe('follow-ups at the same time', () => {
+  it('keeps both turns of two follow-ups answered at once in one thread', async () => {
+    const thread = await openThread(SHOIGU, newUser());
+    const conversation = ctx.conversations.find(thread)!;
+    // The second follow-up has read the conversation when the first one adds its turn: it is searched only then.
+    const ask = ctx.pipeline.ask;
+    ctx.pipeline.ask = async (question, options) => {
+      if (question.startsWith('Where did')) await vi.waitFor(() => expect(conversation.turns).toHaveLength(2), { timeout: 60_000 });
+      return ask.call(ctx.pipeline, question, options);
+    };
+    try {
+      const before = mark();
+      deliverMessage(client, gatewayMessage(WHAT_DID_HE_SAY, { channelId: thread, userId: newUser() }));
+      deliverMessage(client, gatewayMessage('Where did he go?', { channelId: thread, userId: newUser() }));
+      await router.idle();
+      expect(messagesPosted(since(before), thread)).toHaveLength(2);
+    } finally {
+      ctx.pipeline.ask = ask;
+    }
+    expect(conversation.turns.map((t) => t.question)).toEqual([SHOIGU, WHAT_DID_HE_SAY, 'Where did he go?']);
+  });
+
 });
 
 describe('gateway intents', () => {

@@ -8,7 +8,7 @@
  * line. The member's text never reaches the log.
  */
 import { escapeMarkdown, type Message, type MessageReplyOptions } from 'discord.js';
-import { askFollowUp, type FollowUpAnswer } from '../conversation.js';
+import { askFollowUp, liveTurns, type FollowUpAnswer } from '../conversation.js';
 import { QuestionError } from '../pipeline.js';
 import { answerMessage, startAnswerSession } from './answer-message.js';
 import { takeQuestion } from './ask-limit.js';
@@ -101,8 +101,9 @@ async function answer(message: Message, conversation: Conversation, ctx: BotCont
     await reply(message, `${error.message} Shorter, focused questions also get better answers.`);
     return;
   }
-  // An index swap may have taken some cited articles away: the conversation forgets them.
-  conversation.turns = result.history;
+  // An index swap may have taken some cited articles away: the conversation forgets them. Its turns as they
+  // are now, not as this follow-up read them: another follow-up may have added one meanwhile.
+  conversation.turns = liveTurns(conversation.turns, snapshot.articles);
   ctx.conversations.touch(conversation);
   const passages = ctx.config.retrieval.passages;
   let sent: Message | undefined;
