@@ -234,7 +234,7 @@ describe('Follow up in a thread', () => {
   });
 });
 
-describe('follow-ups at the same time', () => {
+describe('follow-ups at the same time, and messages from elsewhere', () => {
   it('keeps both turns of two follow-ups answered at once in one thread', async () => {
     const thread = await openThread(SHOIGU, newUser());
     const conversation = ctx.conversations.find(thread)!;
@@ -256,6 +256,18 @@ describe('follow-ups at the same time', () => {
     expect(conversation.turns.map((t) => t.question)).toEqual([SHOIGU, WHAT_DID_HE_SAY, 'Where did he go?']);
   });
 
+  it('takes no forwarded answer (elsewhere, even in another server) for a reply in its chain', async () => {
+    const user = newUser();
+    const { message } = await ask(SHOIGU, user);
+    await clickFollowUp(message, user, String(PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages));
+    const elsewhere = '300000000000000098';
+    cacheGuildChannel(client, elsewhere);
+    const before = mark();
+    const forward = { ...gatewayMessage('', { channelId: elsewhere, userId: user }), type: 0, message_reference: { type: 1, message_id: message.id, channel_id: CHANNEL_ID, guild_id: GUILD_ID } };
+    deliverMessage(client, forward);
+    await router.idle();
+    expect(since(before)).toEqual([]);
+  });
 });
 
 describe('gateway intents', () => {

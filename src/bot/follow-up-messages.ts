@@ -7,7 +7,7 @@
  * conversation is told how to start again; a thread deleted or a permission removed mid-answer ends in a log
  * line. The member's text never reaches the log.
  */
-import { escapeMarkdown, type Message, type MessageReplyOptions } from 'discord.js';
+import { escapeMarkdown, MessageReferenceType, type Message, type MessageReplyOptions } from 'discord.js';
 import { askFollowUp, liveTurns, type FollowUpAnswer } from '../conversation.js';
 import { QuestionError } from '../pipeline.js';
 import { answerMessage, startAnswerSession } from './answer-message.js';
@@ -40,7 +40,9 @@ export const followUps: MessageHandler = {
   name: 'follow-ups',
   async handle(message, ctx) {
     // A thread's conversation, else a reply chain's (an answer in a thread or a forum post cannot get a thread).
-    const replyTo = message.reference?.messageId;
+    // Only a reply, in the answer's own channel: a forward also references the answer, from anywhere (another server too).
+    const reference = message.reference;
+    const replyTo = reference && (reference.type ?? MessageReferenceType.Default) === MessageReferenceType.Default && reference.channelId === message.channelId ? reference.messageId : undefined;
     const inThread = message.channel.isThread() ? { thread: message.channelId } : undefined;
     let where: { thread: string } | { reply: string } | undefined;
     let found: Lookup;
