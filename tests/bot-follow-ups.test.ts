@@ -296,6 +296,18 @@ describe('a conversation started again', () => {
     expect(reply.body.content).toBe(`Following up on: “${SHOIGU}”`);
   });
 
+  it('ends the conversation of a deleted thread: Follow up opens a new thread instead of pointing at the gone one', async () => {
+    const user = newUser();
+    const { message } = await ask(SHOIGU, user);
+    await clickFollowUp(message, user);
+    cacheThread(client, message.id);
+    (client as any).actions.ThreadDelete.handle({ id: message.id, guild_id: GUILD_ID, parent_id: CHANNEL_ID, type: 11 });
+    expect(ctx.conversations.find(message.id)).toBeUndefined();
+    const sent = await clickFollowUp(message, user);
+    expect(sent.some((r) => r.method === 'POST' && r.path === `/channels/${CHANNEL_ID}/messages/${message.id}/threads`)).toBe(true);
+    expect(lastEdit(sent).body.content).toBe(`I opened a thread for your follow-ups: <#${message.id}>.`);
+  });
+
   it('reads "what about X?" as the earlier question about X', async () => {
     const user = newUser();
     const thread = await openThread('What did Putin say about Kim?', user);
