@@ -155,27 +155,34 @@ function resolvePronouns(question: string, names: Names, own: Names): string {
   });
 }
 
-/** "What about Shoigu?" after "What did Putin say about the talks?" → "What did Shoigu say about the talks?". */
-function resolveEllipsis(subject: string, earlier: Turn): string {
+/**
+ * "What about Shoigu?" after "What did Putin say about the talks?" → "What did Shoigu say about the talks?": a
+ * name takes the place of an earlier name of its kind. Anything else ("and the talks?", "and in 2022?") is
+ * added to the earlier question, which gives way when the whole would pass `maxChars`: the member's words stay.
+ */
+function resolveEllipsis(subject: string, earlier: Turn, maxChars: number): string {
   const own = namesIn(subject);
-  const kind = own.places.length > 0 ? earlier.names.places : own.people.length > 0 || own.others.length === 0 ? earlier.names.people : earlier.names.others;
+  // A name compromise does not know ("Lavrov", "Xi") is most often a person's.
+  const named = own.people.length > 0 || (own.others.length === 0 && /^\p{Lu}/u.test(subject));
+  const kind = own.places.length > 0 ? earlier.names.places : named ? earlier.names.people : own.others.length > 0 ? earlier.names.others : [];
   const replaced = kind.find((name) => earlier.resolved.includes(name));
   // A function, so "$&" or "$'" in the member's words are not replacement patterns.
   if (replaced) return earlier.resolved.replace(replaced, () => subject);
-  return `${earlier.resolved.replace(/[?.!\s]+$/, '')}: ${subject}?`;
+  const head = earlier.resolved.replace(/[?.!\s]+$/, '');
+  return `${head.slice(0, Math.max(0, maxChars - subject.length - 3))}: ${subject}?`;
 }
 
 /**
  * A follow-up with its history: alone when it names what it asks about and points back at nothing,
  * else resolved from the turn it builds on, with that turn's key words the follow-up lacks.
  */
-export function readFollowUp(history: readonly Turn[], question: string): FollowUpReading {
+export function readFollowUp(history: readonly Turn[], question: string, maxChars = Number.POSITIVE_INFINITY): FollowUpReading {
   const earlier = antecedent(history);
   const boostArticles = unique([...history].reverse().flatMap((t) => t.articleIds));
   if (!earlier) return { query: question, boostArticles: [] };
   const ellipsis = ELLIPSIS.exec(question);
   // Only a name or a thing is an ellipsis ("and Shoigu?"): "and how did Putin react?" is a question of its own.
-  if (ellipsis && !nlp(ellipsis[1]!).has('(#Verb|#QuestionWord|#Pronoun)')) return { query: resolveEllipsis(clean(ellipsis[1]!), earlier), buildsOn: earlier, boostArticles };
+  if (ellipsis && !nlp(ellipsis[1]!).has('(#Verb|#QuestionWord|#Pronoun)')) return { query: resolveEllipsis(clean(ellipsis[1]!), earlier, maxChars), buildsOn: earlier, boostArticles };
 
   const own = namesIn(question);
   if (!pointsBack(question, own) && allNames(own).length > 0) return { query: question, boostArticles: [] };
@@ -208,7 +215,7 @@ export async function askFollowUp(pipeline: Pipeline, history: readonly Turn[], 
   const asked = validateQuestion(question, maxChars);
   // Articles that left the index (a rebuild while the conversation was quiet) are dropped, not searched for.
   const live = liveTurns(history, pipeline.index.articles);
-  const reading = readFollowUp(live, asked);
+  const reading = readFollowUp(live, asked, maxChars);
   const query = reading.query.length > maxChars ? reading.query.slice(0, maxChars) : reading.query;
   const answer = await pipeline.ask(query, { ...options, boostArticles: reading.boostArticles });
   const shown: Answer = { ...answer, question: asked, ...(query !== asked ? { readAs: query } : {}) };

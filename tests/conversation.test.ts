@@ -78,6 +78,16 @@ describe('reading a follow-up with its history', () => {
     expect(readFollowUp(history, 'Was there any agreement?').query).toMatch(/^Was there any agreement\?/);
     expect(readFollowUp(history, 'Who was there?').query).toMatch(/^Who was in Pyongyang\?/);
     expect(readFollowUp(history, 'what did that cost, la mühe?').query).toMatch(/^what did that cost, la mühe\?/);
-    expect(readFollowUp(history, "What about $' and $&?").query).toBe("When did Russian defence minister $' and $& visit Pyongyang?");
+    expect(readFollowUp(history, "What about Lavrov $' and $&?").query).toBe("When did Russian defence minister Lavrov $' and $& visit Pyongyang?");
+  });
+
+  it('puts only a name in the place of an earlier name; anything else is added, and survives the question limit', () => {
+    const history = [turn('When did Russian defence minister Sergei Shoigu visit Pyongyang?', ['a'])];
+    expect(readFollowUp(history, 'And the talks?').query).toBe('When did Russian defence minister Sergei Shoigu visit Pyongyang: the talks?');
+    expect(readFollowUp(history, 'and in 2022?').query).toBe('When did Russian defence minister Sergei Shoigu visit Pyongyang: in 2022?');
+    expect(readFollowUp(history, 'What about Lavrov?').query).toBe('When did Russian defence minister Lavrov visit Pyongyang?');
+    const cut = readFollowUp(history, 'And the talks?', 40).query;
+    expect(cut.length).toBeLessThanOrEqual(40);
+    expect(cut).toMatch(/: the talks\?$/);
   });
 });
