@@ -82,7 +82,8 @@ function pointsBack(question: string, own: Names): boolean {
   for (const [word] of question.matchAll(WORD)) {
     if ((PERSON.test(word) || POSSESSIVE.test(word)) && !mine.person) return true;
     if (GROUP.test(word) && !mine.group) return true;
-    if (DEICTIC.test(word)) return true;
+    // "Is it true that Putin…?": an "it" that a clause of the question's own names explains points nowhere.
+    if (DEICTIC.test(word) && !(/^it$/i.test(word) && allNames(own).length > 0 && uses.that.some(Boolean))) return true;
     if (/^there$/i.test(word) && !(uses.there[there++] ?? true) && !mine.place) return true;
     if (/^that$/i.test(word) && !(uses.that[that++] ?? true)) return true;
   }

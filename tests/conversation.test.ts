@@ -66,6 +66,7 @@ describe('reading a follow-up with its history', () => {
       'What did Kim Jong Un say about the deal that Putin signed?',
       'What do we know about Vladimir Putin and Xi Jinping?',
       'And how did Putin react?',
+      'Is it true that Vladimir Putin visited Beijing?',
     ]) {
       expect(readFollowUp(history, question), question).toEqual({ query: question, boostArticles: [] });
     }
