@@ -419,6 +419,15 @@ describe('bad input in a conversation', () => {
     expect(replies.at(-1)).toMatch(/faster than I can keep up/);
   });
 
+  it('counts no refused (too long) follow-up against the asker\'s rate limit', async () => {
+    const user = newUser();
+    const thread = await openThread(SHOIGU, newUser());
+    const long = 'Why '.repeat(1000);
+    for (let i = 0; i < ctx.askLimiter.limit; i++) await post(long, { channelId: thread, userId: user });
+    const [reply] = messagesPosted((await post(WHAT_DID_HE_SAY, { channelId: thread, userId: user })).sent, thread);
+    expect(reply!.body.content).toBe(`Following up on: “${SHOIGU}”`);
+  });
+
   it('refuses a 4,000-character follow-up politely, without logging it', async () => {
     const user = newUser();
     const thread = await openThread(SHOIGU, user);

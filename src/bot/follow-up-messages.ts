@@ -9,7 +9,7 @@
  */
 import { escapeMarkdown, MessageReferenceType, type Message, type MessageReplyOptions } from 'discord.js';
 import { askFollowUp, liveTurns, type FollowUpAnswer } from '../conversation.js';
-import { QuestionError } from '../pipeline.js';
+import { QuestionError, validateQuestion } from '../pipeline.js';
 import { answerMessage, startAnswerSession } from './answer-message.js';
 import { takeQuestion } from './ask-limit.js';
 import { recordQuestion } from './question-log.js';
@@ -86,6 +86,12 @@ async function answer(message: Message, conversation: Conversation, ctx: BotCont
     }
     return;
   }
+  // Refused before the rate limit, as /ask and "Ask the coverage" are: a question not asked costs nothing.
+  try {
+    validateQuestion(text, ctx.config.retrieval.maxQuestionChars);
+  } catch (error) {
+    return refuse(message, text, error, ctx);
+  }
   const limit = takeQuestion(ctx, { guildId: message.guildId, userId: message.author.id });
   if (!limit.allowed) {
     await reply(message, limit.refusal);
@@ -98,10 +104,7 @@ async function answer(message: Message, conversation: Conversation, ctx: BotCont
   try {
     result = await askFollowUp(ctx.pipeline, conversation.turns, text, ctx.config.retrieval.maxQuestionChars);
   } catch (error) {
-    if (!(error instanceof QuestionError)) throw error;
-    ctx.logger.info('Follow-up refused', { ...logMeta(message), length: text.length });
-    await reply(message, `${error.message} Shorter, focused questions also get better answers.`);
-    return;
+    return refuse(message, text, error, ctx);
   }
   // An index swap may have taken some cited articles away: the conversation forgets them. Its turns as they
   // are now, not as this follow-up read them: another follow-up may have added one meanwhile.
@@ -117,4 +120,11 @@ async function answer(message: Message, conversation: Conversation, ctx: BotCont
   sent = await reply(message, answerMessage(result.answer, session.id, { followUp: false, intro }));
   ctx.conversations.add(conversation, result.turn, sent.id);
   await recordQuestion(ctx, { answer: result.answer, via: 'follow-up', userId: message.author.id, guildId: message.guildId, private: false });
+}
+
+/** A follow-up the member has to change (too long): a polite reply, and a log line with its length only. */
+async function refuse(message: Message, text: string, error: unknown, ctx: BotContext): Promise<void> {
+  if (!(error instanceof QuestionError)) throw error;
+  ctx.logger.info('Follow-up refused', { ...logMeta(message), length: text.length });
+  await reply(message, `${error.message} Shorter, focused questions also get better answers.`);
 }
