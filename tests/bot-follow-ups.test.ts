@@ -492,7 +492,7 @@ describe('"Ask the coverage" on a message', () => {
   });
 
   it('answers a message with no text (only an image or a mention) with a polite private line', async () => {
-    for (const target of [memberMessage('', { attachments: gatewayMessage('', { attachments: 1 }).attachments }), memberMessage('<@700000000000000005>')]) {
+    for (const target of [memberMessage('', { attachments: gatewayMessage('', { attachments: 1 }).attachments }), memberMessage('<@700000000000000005>'), memberMessage('👍 <:pepe:123456789012345678> ?!')]) {
       const sent = await run(messageMenu('Ask the coverage', target, newUser()));
       expect(sent.filter((r) => !r.path.endsWith('/callback'))).toEqual([]);
       expect(callbackOf(sent).body).toMatchObject({ type: 4, data: { content: NO_TEXT, flags: EPHEMERAL } });
