@@ -42,9 +42,53 @@ export interface FollowUpReading {
 const PERSON = /^(he|him|she|her)$/i;
 const POSSESSIVE = /^(his|hers)$/i;
 const GROUP = /^(they|them|their|theirs)$/i;
-const BACK_REFERENCE = '(that|this|it|its|those|these|then|there|he|him|his|she|her|hers|they|them|their|theirs)';
+const DEICTIC = /^(it|its|this|these|those|then)$/i;
 /** "what about X?", "how about X?", "and X?": the earlier question, about X. */
 const ELLIPSIS = /^\s*(?:(?:and\s+)?(?:what|how)\s+about|and)\s+(.+?)[\s?.!]*$/i;
+/** A whole word, in any script: "he" is not a word of "Mühe". */
+const WORD = /(?<![\p{L}\p{M}\p{N}_])\p{L}[\p{L}\p{M}]*(?![\p{L}\p{M}\p{N}_])/gu;
+
+/** How a follow-up uses "there" and "that", in order: compromise tells "is there a deal?" from "who was there?". */
+interface Uses {
+  /** Per "there": whether it is existential ("is there", "there was"), not a place. */
+  there: boolean[];
+  /** Per "that": whether it opens a clause ("say that the talks…", "the deal that Putin signed") rather than pointing back. */
+  that: boolean[];
+}
+
+function usesIn(question: string): Uses {
+  const terms = (nlp(question).terms().json() as { terms: { normal: string; tags: string[] }[] }[]).map((t) => t.terms[0]!).filter((t) => t.normal !== '');
+  const uses: Uses = { there: [], that: [] };
+  terms.forEach((term, i) => {
+    const word = term.normal.replace(/['’]s$/, '');
+    const next = terms[i + 1]?.tags ?? [];
+    if (word === 'there') uses.there.push(term.tags.includes('There'));
+    if (word === 'that') uses.that.push(['Determiner', 'Pronoun', 'ProperNoun', 'Person', 'Place'].some((tag) => next.includes(tag)));
+  });
+  return uses;
+}
+
+/** Which pronouns of a follow-up its own names already resolve ("What did Putin say about his trip?"). */
+function ownReferents(own: Names) {
+  return { person: own.people.length > 0, group: own.people.length > 1 || own.others.length > 0, place: own.places.length > 0 };
+}
+
+/** Whether a follow-up points back at the conversation: a pronoun or deictic word its own names do not resolve. */
+function pointsBack(question: string, own: Names): boolean {
+  const uses = usesIn(question);
+  const mine = ownReferents(own);
+  let there = 0;
+  let that = 0;
+  for (const [word] of question.matchAll(WORD)) {
+    if ((PERSON.test(word) || POSSESSIVE.test(word)) && !mine.person) return true;
+    if (GROUP.test(word) && !mine.group) return true;
+    // "Is it true that Putin…?": an "it" that a clause of the question's own names explains points nowhere.
+    if (DEICTIC.test(word) && !(/^it$/i.test(word) && allNames(own).length > 0 && uses.that.some(Boolean))) return true;
+    if (/^there$/i.test(word) && !(uses.there[there++] ?? true) && !mine.place) return true;
+    if (/^that$/i.test(word) && !(uses.that[that++] ?? true)) return true;
+  }
+  return false;
+}
 
 const clean = (text: string) => text.replace(/^[\s"'“”‘’(]+|[\s"'“”‘’?.!,;:)]+$/g, '').replace(/['’]s$/i, '');
 const unique = (items: string[]) => [...new Map(items.filter(Boolean).map((i) => [i.toLowerCase(), i])).values()];
@@ -95,46 +139,56 @@ function allNames(names: Names): string[] {
   return [...names.people, ...names.places, ...names.others];
 }
 
-/** Replaces the pronouns of a follow-up that the earlier turn's names resolve. */
-function resolvePronouns(question: string, names: Names): string {
-  const person = names.people[0];
-  const group = names.people.length > 1 ? names.people.slice(0, 2).join(' and ') : (names.places[0] ?? names.others[0]);
-  const place = names.places[0];
-  return question.replace(/\b[A-Za-z]+\b/g, (word) => {
+/** Replaces the pronouns of a follow-up that the earlier turn's names resolve (and its own names do not). */
+function resolvePronouns(question: string, names: Names, own: Names): string {
+  const mine = ownReferents(own);
+  const person = mine.person ? undefined : names.people[0];
+  const group = mine.group ? undefined : names.people.length > 1 ? names.people.slice(0, 2).join(' and ') : (names.places[0] ?? names.others[0]);
+  const place = mine.place ? undefined : names.places[0];
+  const existential = usesIn(question).there;
+  let there = 0;
+  return question.replace(WORD, (word) => {
     if (person && PERSON.test(word)) return person;
     if (person && POSSESSIVE.test(word)) return `${person}'s`;
     if (group && GROUP.test(word)) return word.toLowerCase().startsWith('their') ? `${group}'s` : group;
-    if (place && /^there$/i.test(word)) return `in ${place}`;
+    if (/^there$/i.test(word) && !(existential[there++] ?? true) && place) return `in ${place}`;
     return word;
   });
 }
 
-/** "What about Shoigu?" after "What did Putin say about the talks?" → "What did Shoigu say about the talks?". */
-function resolveEllipsis(subject: string, earlier: Turn): string {
+/**
+ * "What about Shoigu?" after "What did Putin say about the talks?" → "What did Shoigu say about the talks?": a
+ * name takes the place of an earlier name of its kind. Anything else ("and the talks?", "and in 2022?") is
+ * added to the earlier question, which gives way when the whole would pass `maxChars`: the member's words stay.
+ */
+function resolveEllipsis(subject: string, earlier: Turn, maxChars: number): string {
   const own = namesIn(subject);
-  const kind = own.places.length > 0 ? earlier.names.places : own.people.length > 0 || own.others.length === 0 ? earlier.names.people : earlier.names.others;
+  // A name compromise does not know ("Lavrov", "Xi") is most often a person's.
+  const named = own.people.length > 0 || (own.others.length === 0 && /^\p{Lu}/u.test(subject));
+  const kind = own.places.length > 0 ? earlier.names.places : named ? earlier.names.people : own.others.length > 0 ? earlier.names.others : [];
   const replaced = kind.find((name) => earlier.resolved.includes(name));
-  if (replaced) return earlier.resolved.replace(replaced, subject);
-  return `${earlier.resolved.replace(/[?.!\s]+$/, '')}: ${subject}?`;
+  // A function, so "$&" or "$'" in the member's words are not replacement patterns.
+  if (replaced) return earlier.resolved.replace(replaced, () => subject);
+  const head = earlier.resolved.replace(/[?.!\s]+$/, '');
+  return `${head.slice(0, Math.max(0, maxChars - subject.length - 3))}: ${subject}?`;
 }
 
 /**
  * A follow-up with its history: alone when it names what it asks about and points back at nothing,
  * else resolved from the turn it builds on, with that turn's key words the follow-up lacks.
  */
-export function readFollowUp(history: readonly Turn[], question: string): FollowUpReading {
+export function readFollowUp(history: readonly Turn[], question: string, maxChars = Number.POSITIVE_INFINITY): FollowUpReading {
   const earlier = antecedent(history);
   const boostArticles = unique([...history].reverse().flatMap((t) => t.articleIds));
   if (!earlier) return { query: question, boostArticles: [] };
   const ellipsis = ELLIPSIS.exec(question);
-  if (ellipsis) return { query: resolveEllipsis(clean(ellipsis[1]!), earlier), buildsOn: earlier, boostArticles };
+  // Only a name or a thing is an ellipsis ("and Shoigu?"): "and how did Putin react?" is a question of its own.
+  if (ellipsis && !nlp(ellipsis[1]!).has('(#Verb|#QuestionWord|#Pronoun)')) return { query: resolveEllipsis(clean(ellipsis[1]!), earlier, maxChars), buildsOn: earlier, boostArticles };
 
-  const doc = nlp(question);
-  const pointsBack = doc.has('#Pronoun') || doc.has(BACK_REFERENCE);
-  const own = allNames(namesIn(question));
-  if (!pointsBack && own.length > 0) return { query: question, boostArticles: [] };
+  const own = namesIn(question);
+  if (!pointsBack(question, own) && allNames(own).length > 0) return { query: question, boostArticles: [] };
 
-  const resolved = resolvePronouns(question, earlier.names);
+  const resolved = resolvePronouns(question, earlier.names, own);
   const present = resolved.toLowerCase();
   const missing = unique([...allNames(earlier.names), ...keyWords(earlier.resolved)]).filter((w) => !present.includes(w.toLowerCase()));
   const query = missing.length > 0 ? `${resolved.replace(/\s+$/, '')} (${missing.join(', ')})` : resolved;
@@ -144,10 +198,13 @@ export function readFollowUp(history: readonly Turn[], question: string): Follow
 export interface FollowUpAnswer {
   answer: Answer;
   reading: FollowUpReading;
-  /** The earlier turns as they were read: without the cited articles that left the index. */
-  history: Turn[];
   /** The turn to add to the conversation. */
   turn: Turn;
+}
+
+/** Turns without the cited articles an index no longer has (they left in a rebuild). */
+export function liveTurns(turns: readonly Turn[], articles: ReadonlyMap<string, unknown>): Turn[] {
+  return turns.map((t) => ({ ...t, articleIds: t.articleIds.filter((id) => articles.has(id)) }));
 }
 
 /**
@@ -157,12 +214,11 @@ export interface FollowUpAnswer {
  */
 export async function askFollowUp(pipeline: Pipeline, history: readonly Turn[], question: string, maxChars: number, options: AskOptions = {}): Promise<FollowUpAnswer> {
   const asked = validateQuestion(question, maxChars);
-  const articles = pipeline.index.articles;
   // Articles that left the index (a rebuild while the conversation was quiet) are dropped, not searched for.
-  const live = history.map((t) => ({ ...t, articleIds: t.articleIds.filter((id) => articles.has(id)) }));
-  const reading = readFollowUp(live, asked);
+  const live = liveTurns(history, pipeline.index.articles);
+  const reading = readFollowUp(live, asked, maxChars);
   const query = reading.query.length > maxChars ? reading.query.slice(0, maxChars) : reading.query;
   const answer = await pipeline.ask(query, { ...options, boostArticles: reading.boostArticles });
   const shown: Answer = { ...answer, question: asked, ...(query !== asked ? { readAs: query } : {}) };
-  return { answer: shown, reading: { ...reading, query }, history: live, turn: turnOf(asked, query, shown) };
+  return { answer: shown, reading: { ...reading, query }, turn: turnOf(asked, query, shown) };
 }

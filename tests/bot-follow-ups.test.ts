@@ -6,7 +6,7 @@
  * member's text.
  */
 import { ClientUser, GatewayIntentBits, PermissionFlagsBits, type Client } from 'discord.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { NO_TEXT } from '../commands/ask-message.js';
 import { FOLLOW_UP_LABEL } from '../src/bot/answer-message.js';
 import type { BotContext } from '../src/bot/context.js';
@@ -234,6 +234,42 @@ describe('Follow up in a thread', () => {
   });
 });
 
+describe('follow-ups at the same time, and messages from elsewhere', () => {
+  it('keeps both turns of two follow-ups answered at once in one thread', async () => {
+    const thread = await openThread(SHOIGU, newUser());
+    const conversation = ctx.conversations.find(thread)!;
+    // The second follow-up has read the conversation when the first one adds its turn: it is searched only then.
+    const ask = ctx.pipeline.ask;
+    ctx.pipeline.ask = async (question, options) => {
+      if (question.startsWith('Where did')) await vi.waitFor(() => expect(conversation.turns).toHaveLength(2), { timeout: 60_000 });
+      return ask.call(ctx.pipeline, question, options);
+    };
+    try {
+      const before = mark();
+      deliverMessage(client, gatewayMessage(WHAT_DID_HE_SAY, { channelId: thread, userId: newUser() }));
+      deliverMessage(client, gatewayMessage('Where did he go?', { channelId: thread, userId: newUser() }));
+      await router.idle();
+      expect(messagesPosted(since(before), thread)).toHaveLength(2);
+    } finally {
+      ctx.pipeline.ask = ask;
+    }
+    expect(conversation.turns.map((t) => t.question)).toEqual([SHOIGU, WHAT_DID_HE_SAY, 'Where did he go?']);
+  });
+
+  it('takes no forwarded answer (elsewhere, even in another server) for a reply in its chain', async () => {
+    const user = newUser();
+    const { message } = await ask(SHOIGU, user);
+    await clickFollowUp(message, user, String(PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages));
+    const elsewhere = '300000000000000098';
+    cacheGuildChannel(client, elsewhere);
+    const before = mark();
+    const forward = { ...gatewayMessage('', { channelId: elsewhere, userId: user }), type: 0, message_reference: { type: 1, message_id: message.id, channel_id: CHANNEL_ID, guild_id: GUILD_ID } };
+    deliverMessage(client, forward);
+    await router.idle();
+    expect(since(before)).toEqual([]);
+  });
+});
+
 describe('gateway intents', () => {
   it('reads direct messages (for reply chains there) always, and message content only when granted', () => {
     const without = intentsFor(ctx.config);
@@ -258,6 +294,18 @@ describe('a conversation started again', () => {
     }
     const reply = messagesPosted((await post(WHAT_DID_HE_SAY, { channelId: message.id, userId: user })).sent, message.id)[0]!;
     expect(reply.body.content).toBe(`Following up on: “${SHOIGU}”`);
+  });
+
+  it('ends the conversation of a deleted thread: Follow up opens a new thread instead of pointing at the gone one', async () => {
+    const user = newUser();
+    const { message } = await ask(SHOIGU, user);
+    await clickFollowUp(message, user);
+    cacheThread(client, message.id);
+    (client as any).actions.ThreadDelete.handle({ id: message.id, guild_id: GUILD_ID, parent_id: CHANNEL_ID, type: 11 });
+    expect(ctx.conversations.find(message.id)).toBeUndefined();
+    const sent = await clickFollowUp(message, user);
+    expect(sent.some((r) => r.method === 'POST' && r.path === `/channels/${CHANNEL_ID}/messages/${message.id}/threads`)).toBe(true);
+    expect(lastEdit(sent).body.content).toBe(`I opened a thread for your follow-ups: <#${message.id}>.`);
   });
 
   it('reads "what about X?" as the earlier question about X', async () => {
@@ -371,6 +419,15 @@ describe('bad input in a conversation', () => {
     expect(replies.at(-1)).toMatch(/faster than I can keep up/);
   });
 
+  it('counts no refused (too long) follow-up against the asker\'s rate limit', async () => {
+    const user = newUser();
+    const thread = await openThread(SHOIGU, newUser());
+    const long = 'Why '.repeat(1000);
+    for (let i = 0; i < ctx.askLimiter.limit; i++) await post(long, { channelId: thread, userId: user });
+    const [reply] = messagesPosted((await post(WHAT_DID_HE_SAY, { channelId: thread, userId: user })).sent, thread);
+    expect(reply!.body.content).toBe(`Following up on: “${SHOIGU}”`);
+  });
+
   it('refuses a 4,000-character follow-up politely, without logging it', async () => {
     const user = newUser();
     const thread = await openThread(SHOIGU, user);
@@ -435,7 +492,7 @@ describe('"Ask the coverage" on a message', () => {
   });
 
   it('answers a message with no text (only an image or a mention) with a polite private line', async () => {
-    for (const target of [memberMessage('', { attachments: gatewayMessage('', { attachments: 1 }).attachments }), memberMessage('<@700000000000000005>')]) {
+    for (const target of [memberMessage('', { attachments: gatewayMessage('', { attachments: 1 }).attachments }), memberMessage('<@700000000000000005>'), memberMessage('👍 <:pepe:123456789012345678> ?!')]) {
       const sent = await run(messageMenu('Ask the coverage', target, newUser()));
       expect(sent.filter((r) => !r.path.endsWith('/callback'))).toEqual([]);
       expect(callbackOf(sent).body).toMatchObject({ type: 4, data: { content: NO_TEXT, flags: EPHEMERAL } });

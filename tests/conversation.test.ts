@@ -57,4 +57,38 @@ describe('reading a follow-up with its history', () => {
     expect(reading).toEqual({ query: 'Where did Vladimir Putin give a speech in September?', boostArticles: [] });
     expect(readFollowUp([], 'How long did that take him?')).toEqual({ query: 'How long did that take him?', boostArticles: [] });
   });
+
+  it('leaves a full question alone: its own pronouns, a clause "that", "we", and "and how…?" are not read as pointing back', () => {
+    const history = [turn('When did Russian defence minister Sergei Shoigu visit Pyongyang?', ['a'])];
+    for (const question of [
+      'What did Vladimir Putin say about his trip?',
+      'Did Vladimir Putin say that the talks failed?',
+      'What did Kim Jong Un say about the deal that Putin signed?',
+      'What do we know about Vladimir Putin and Xi Jinping?',
+      'And how did Putin react?',
+      'Is it true that Vladimir Putin visited Beijing?',
+    ]) {
+      expect(readFollowUp(history, question), question).toEqual({ query: question, boostArticles: [] });
+    }
+    // "And" before a question of its own is not an ellipsis: its pronoun is resolved in place.
+    expect(readFollowUp(history, 'And what did he say?').query).toMatch(/^And what did Sergei Shoigu say\?/);
+  });
+
+  it('never makes garbage: existential "there", words inside other words, "$" patterns in the member\'s words', () => {
+    const history = [turn('When did Russian defence minister Sergei Shoigu visit Pyongyang?', ['a'])];
+    expect(readFollowUp(history, 'Was there any agreement?').query).toMatch(/^Was there any agreement\?/);
+    expect(readFollowUp(history, 'Who was there?').query).toMatch(/^Who was in Pyongyang\?/);
+    expect(readFollowUp(history, 'what did that cost, la mühe?').query).toMatch(/^what did that cost, la mühe\?/);
+    expect(readFollowUp(history, "What about Lavrov $' and $&?").query).toBe("When did Russian defence minister Lavrov $' and $& visit Pyongyang?");
+  });
+
+  it('puts only a name in the place of an earlier name; anything else is added, and survives the question limit', () => {
+    const history = [turn('When did Russian defence minister Sergei Shoigu visit Pyongyang?', ['a'])];
+    expect(readFollowUp(history, 'And the talks?').query).toBe('When did Russian defence minister Sergei Shoigu visit Pyongyang: the talks?');
+    expect(readFollowUp(history, 'and in 2022?').query).toBe('When did Russian defence minister Sergei Shoigu visit Pyongyang: in 2022?');
+    expect(readFollowUp(history, 'What about Lavrov?').query).toBe('When did Russian defence minister Lavrov visit Pyongyang?');
+    const cut = readFollowUp(history, 'And the talks?', 40).query;
+    expect(cut.length).toBeLessThanOrEqual(40);
+    expect(cut).toMatch(/: the talks\?$/);
+  });
 });

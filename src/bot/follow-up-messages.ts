@@ -7,9 +7,9 @@
  * conversation is told how to start again; a thread deleted or a permission removed mid-answer ends in a log
  * line. The member's text never reaches the log.
  */
-import { escapeMarkdown, type Message, type MessageReplyOptions } from 'discord.js';
-import { askFollowUp, type FollowUpAnswer } from '../conversation.js';
-import { QuestionError } from '../pipeline.js';
+import { escapeMarkdown, MessageReferenceType, type Message, type MessageReplyOptions } from 'discord.js';
+import { askFollowUp, liveTurns, type FollowUpAnswer } from '../conversation.js';
+import { QuestionError, validateQuestion } from '../pipeline.js';
 import { answerMessage, startAnswerSession } from './answer-message.js';
 import { takeQuestion } from './ask-limit.js';
 import { recordQuestion } from './question-log.js';
@@ -40,7 +40,9 @@ export const followUps: MessageHandler = {
   name: 'follow-ups',
   async handle(message, ctx) {
     // A thread's conversation, else a reply chain's (an answer in a thread or a forum post cannot get a thread).
-    const replyTo = message.reference?.messageId;
+    // Only a reply, in the answer's own channel: a forward also references the answer, from anywhere (another server too).
+    const reference = message.reference;
+    const replyTo = reference && (reference.type ?? MessageReferenceType.Default) === MessageReferenceType.Default && reference.channelId === message.channelId ? reference.messageId : undefined;
     const inThread = message.channel.isThread() ? { thread: message.channelId } : undefined;
     let where: { thread: string } | { reply: string } | undefined;
     let found: Lookup;
@@ -84,6 +86,12 @@ async function answer(message: Message, conversation: Conversation, ctx: BotCont
     }
     return;
   }
+  // Refused before the rate limit, as /ask and "Ask the coverage" are: a question not asked costs nothing.
+  try {
+    validateQuestion(text, ctx.config.retrieval.maxQuestionChars);
+  } catch (error) {
+    return refuse(message, text, error, ctx);
+  }
   const limit = takeQuestion(ctx, { guildId: message.guildId, userId: message.author.id });
   if (!limit.allowed) {
     await reply(message, limit.refusal);
@@ -96,13 +104,11 @@ async function answer(message: Message, conversation: Conversation, ctx: BotCont
   try {
     result = await askFollowUp(ctx.pipeline, conversation.turns, text, ctx.config.retrieval.maxQuestionChars);
   } catch (error) {
-    if (!(error instanceof QuestionError)) throw error;
-    ctx.logger.info('Follow-up refused', { ...logMeta(message), length: text.length });
-    await reply(message, `${error.message} Shorter, focused questions also get better answers.`);
-    return;
+    return refuse(message, text, error, ctx);
   }
-  // An index swap may have taken some cited articles away: the conversation forgets them.
-  conversation.turns = result.history;
+  // An index swap may have taken some cited articles away: the conversation forgets them. Its turns as they
+  // are now, not as this follow-up read them: another follow-up may have added one meanwhile.
+  conversation.turns = liveTurns(conversation.turns, snapshot.articles);
   ctx.conversations.touch(conversation);
   const passages = ctx.config.retrieval.passages;
   let sent: Message | undefined;
@@ -114,4 +120,11 @@ async function answer(message: Message, conversation: Conversation, ctx: BotCont
   sent = await reply(message, answerMessage(result.answer, session.id, { followUp: false, intro }));
   ctx.conversations.add(conversation, result.turn, sent.id);
   await recordQuestion(ctx, { answer: result.answer, via: 'follow-up', userId: message.author.id, guildId: message.guildId, private: false });
+}
+
+/** A follow-up the member has to change (too long): a polite reply, and a log line with its length only. */
+async function refuse(message: Message, text: string, error: unknown, ctx: BotContext): Promise<void> {
+  if (!(error instanceof QuestionError)) throw error;
+  ctx.logger.info('Follow-up refused', { ...logMeta(message), length: text.length });
+  await reply(message, `${error.message} Shorter, focused questions also get better answers.`);
 }

@@ -4,7 +4,8 @@
  * buttons and select menus to the `components` handler of the kind their custom id decodes to
  * (custom-ids.ts); an id that does not decode, or that no command handles, gets a polite ephemeral reply.
  * Messages members post go to the message handlers in order, until one takes them (message-handler.ts);
- * the bot's own messages, other bots', webhooks' and system messages are never offered.
+ * the bot's own messages, other bots', webhooks' and system messages are never offered. A deleted thread
+ * ends its conversation (conversations.ts).
  * A failing handler is logged with its context and answered with an ephemeral apology; the bot keeps
  * serving. `stop` refuses new interactions and messages and waits for those in flight, for a clean shutdown.
  */
@@ -49,6 +50,8 @@ export class Router {
     client.on(Events.MessageCreate, (message) => {
       void this.handleMessage(message);
     });
+    // A deleted thread takes its conversation with it: "Follow up" on the answer opens a new one.
+    client.on(Events.ThreadDelete, (thread) => this.ctx.conversations.end(thread.id, { remember: false }));
   }
 
   /** Offers one message to the message handlers; never rejects. Resolves when it has been handled. */
