@@ -73,10 +73,13 @@ export function createPool(url: string, efSearch: number): pg.Pool {
 /** A connection of the pool, held for a while (a transaction): its failures reach the caller through its queries. */
 export async function holdConnection(pool: pg.Pool): Promise<pg.PoolClient> {
   const client = await pool.connect();
-  // Without a listener, a connection that breaks while held emits an 'error' that ends the process.
-  client.on('error', () => {});
+  // Without a listener, a connection that breaks while held emits an 'error' that ends the process. One
+  // listener per connection: the pool hands the same connections out again and again.
+  if (!client.listeners('error').includes(ignoreError)) client.on('error', ignoreError);
   return client;
 }
+
+const ignoreError = (): void => {};
 
 /** Runs a database call, turning failures the user can fix into one-line errors. */
 export async function userFacing<T>(url: string, run: () => Promise<T>): Promise<T> {
