@@ -98,4 +98,49 @@ describe('the db:dev server', () => {
     expect(old.data.toString()).toMatch(/^E.*unsupported frontend protocol 2\.0/s);
     await stillServes();
   }, 30_000);
+
+  it('a client gone inside a transaction: its work is undone and the others go on', async () => {
+    const setup = new pg.Client({ connectionString: url });
+    await setup.connect();
+    await setup.query('CREATE TABLE IF NOT EXISTS gone (n int)');
+    const leaver = new pg.Client({ connectionString: url });
+    leaver.on('error', () => {});
+    await leaver.connect();
+    await leaver.query('BEGIN');
+    await leaver.query('INSERT INTO gone VALUES (1)');
+    (leaver as unknown as { connection: { stream: net.Socket } }).connection.stream.destroy();
+    const other = new pg.Client({ connectionString: url, query_timeout: 5_000 });
+    await other.connect();
+    try {
+      expect((await other.query('SELECT count(*)::int AS n FROM gone')).rows).toEqual([{ n: 0 }]);
+    } finally {
+      await other.end();
+      await setup.end();
+    }
+  }, 30_000);
+
+  it('reads a query that arrives a byte at a time', async () => {
+    const sql = Buffer.from('SELECT 7 AS seven\0');
+    const query = Buffer.concat([Buffer.from('Q'), Buffer.alloc(4), sql]);
+    query.writeInt32BE(4 + sql.length, 1);
+    const bytes = [...Buffer.concat([startup(), query])].map((b) => Buffer.from([b]));
+    const { data } = await new Promise<{ data: Buffer }>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk) => {
+        chunks.push(chunk);
+        if (Buffer.concat(chunks).includes(Buffer.from('SELECT 1\0'))) {
+          socket.destroy();
+          resolve({ data: Buffer.concat(chunks) });
+        }
+      });
+      socket.on('connect', async () => {
+        for (const b of bytes) {
+          socket.write(b);
+          await new Promise((r) => setImmediate(r));
+        }
+      });
+    });
+    expect(data.includes(Buffer.from('seven'))).toBe(true);
+  }, 30_000);
 });

@@ -134,8 +134,9 @@ export async function serveDatabase(db: PGlite, host: string, port: number): Pro
     connections.delete(connection);
     for (let i = queue.length - 1; i >= 0; i--) if (queue[i]!.connection === connection) queue.splice(i, 1);
     if (owner === connection) {
-      // A client gone mid-transaction: its work is undone, and the others go on.
-      await db.runExclusive(() => db.exec('ROLLBACK')).catch(() => {});
+      // A client gone mid-transaction: its work is undone, and the others go on. (exec takes PGlite's query
+      // lock itself: inside runExclusive, which holds that lock, it would wait forever.)
+      await db.exec('ROLLBACK').catch(() => {});
       owner = undefined;
     }
     void drain();
