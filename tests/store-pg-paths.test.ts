@@ -2,13 +2,17 @@
  * The Postgres store's connections on their less travelled paths: the embed lock given back however taking
  * it ends, and connections of the pool that do not collect a listener per use. PGlite on 127.0.0.1, `pg`.
  */
+import net from 'node:net';
+import { once } from 'node:events';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCoverageStore } from '../src/coverage-store.js';
 import { startDevDatabase, type DevDatabase } from '../src/db/dev-server.js';
 import { EMBED_LOCK_KEY } from '../src/db/lock.js';
+import { openPostgresStore } from '../src/db/pg-store.js';
+import { buildIndex } from '../src/index/build.js';
 import type { CoverageStore } from '../src/index/coverage.js';
-import { testConfig } from './helpers.js';
+import { sharedEmbedder, shippedArticles, testConfig } from './helpers.js';
 
 let server: DevDatabase;
 let store: CoverageStore;
@@ -59,4 +63,34 @@ describe('connections of the pool', () => {
       for (const client of clients) client.release();
     }
   });
+});
+
+describe('a question on a connection that goes silent', () => {
+  it('ends in a polite error to try again, instead of waiting without end', async () => {
+    const config = testConfig({ DATABASE_URL: server.url });
+    await buildIndex({ articles: (await shippedArticles()).slice(0, 2), embedder: await sharedEmbedder(), dir: config.embeddingsDir, target: store.target, chunking: config.chunking, hnsw: config.hnsw });
+    // A proxy that stops passing bytes on, as a network that drops a connection without a word does.
+    let silent = false;
+    const proxy = net.createServer((socket) => {
+      const upstream = net.connect(server.port, '127.0.0.1');
+      socket.on('data', (data) => void (silent || upstream.write(data)));
+      upstream.on('data', (data) => void (silent || socket.write(data)));
+      for (const s of [socket, upstream]) s.on('error', () => {});
+      socket.on('close', () => upstream.destroy());
+      upstream.on('close', () => socket.destroy());
+    });
+    proxy.listen(0, '127.0.0.1');
+    await once(proxy, 'listening');
+    const url = `postgres://postgres@127.0.0.1:${(proxy.address() as net.AddressInfo).port}/postgres`;
+    const silenced = await openPostgresStore(url, { efSearch: 40 }, { questionTimeoutMs: 1_000 });
+    try {
+      const coverage = await silenced.open();
+      silent = true;
+      const vector = new Float32Array(512).fill(1 / Math.sqrt(512));
+      await expect(coverage.search('Putin', vector, { mode: 'dense', limit: 5 })).rejects.toThrow(/^The database postgres on 127\.0\.0\.1:\d+ did not answer in time\. .*try again/);
+    } finally {
+      await Promise.race([silenced.close(), new Promise((resolve) => setTimeout(resolve, 1_000))]);
+      proxy.close();
+    }
+  }, 60_000);
 });

@@ -13,6 +13,11 @@ export class DatabaseError extends UserFacingError {
 /** How long a connection attempt may take before it counts as failed. */
 export const CONNECT_TIMEOUT_MS = 5_000;
 /**
+ * How long one of a question's queries may take: a connection that goes silent (a network that drops it
+ * without a word, a server that hangs) answers the question with an error to try again, not with no end.
+ */
+export const QUESTION_TIMEOUT_MS = 30_000;
+/**
  * Connections per process: a question's searches run side by side, and a build holds one for its lock.
  * (`npm run db:dev` serves any number, running one exchange at a time.)
  */
@@ -46,6 +51,9 @@ export function databaseFailure(error: unknown, url: string): DatabaseError | un
     '57P03': `The ${where} is starting up or shutting down. Try again in a moment.`,
   };
   if (code && messages[code]) return new DatabaseError(messages[code], { cause: error });
+  if (error.message === 'Query read timeout') {
+    return new DatabaseError(`The ${where} did not answer in time. Check that the server is running and reachable, then try again.`, { cause: error });
+  }
   if (/timeout/i.test(error.message) && /connect/i.test(error.message)) return new DatabaseError(messages.ETIMEDOUT!, { cause: error });
   if (/Connection terminated|Too many connections/i.test(error.message)) return new DatabaseError(messages.ECONNRESET!, { cause: error });
   return undefined;
