@@ -57,6 +57,8 @@ describe('a database that cannot be used', () => {
     const refused = databaseFailure(Object.assign(new Error('password authentication failed for user "bot"'), { code: '28P01' }), url);
     expect(refused?.message).toBe('The database news on db.example:5433 refused the password of user bot. Correct the password in DATABASE_URL.');
     expect(databaseFailure(Object.assign(new Error('database "news" does not exist'), { code: '3D000' }), url)?.message).toMatch(/does not exist\. Create it \(CREATE DATABASE news\)/);
+    const denied = databaseFailure(Object.assign(new Error('permission denied for schema public'), { code: '42501' }), url);
+    expect(denied?.message).toMatch(/^User bot lacks a privilege in the database news on db\.example:5433 \(permission denied for schema public\)\. .*GRANT CREATE ON SCHEMA public TO bot/);
     expect(databaseFailure(new Error('syntax error'), url)).toBeUndefined();
   });
 

@@ -49,6 +49,8 @@ export function databaseFailure(error: unknown, url: string): DatabaseError | un
     '3D000': `The ${where} does not exist. Create it (CREATE DATABASE ${where.split(' ')[1]}) or correct DATABASE_URL.`,
     '53300': `The ${where} has no free connection (too many clients). Try again, or raise the server's max_connections.`,
     '57P03': `The ${where} is starting up or shutting down. Try again in a moment.`,
+    // PostgreSQL 15 and later let only the database owner create tables in schema public.
+    '42501': `User ${user} lacks a privilege in the ${where} (${error.message}). Use the database owner in DATABASE_URL, or grant it (e.g. GRANT CREATE ON SCHEMA public TO ${user}; as the owner).`,
   };
   if (code && messages[code]) return new DatabaseError(messages[code], { cause: error });
   if (error.message === 'Query read timeout') {
