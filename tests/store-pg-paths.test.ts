@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCoverageStore } from '../src/coverage-store.js';
 import { startDevDatabase, type DevDatabase } from '../src/db/dev-server.js';
 import { EMBED_LOCK_KEY } from '../src/db/lock.js';
+import { migrate } from '../src/db/migrate.js';
 import { openPostgresStore } from '../src/db/pg-store.js';
 import { buildIndex } from '../src/index/build.js';
 import type { CoverageStore } from '../src/index/coverage.js';
@@ -93,4 +94,26 @@ describe('a question on a connection that goes silent', () => {
       proxy.close();
     }
   }, 60_000);
+});
+
+describe('migrations started by two processes at once', () => {
+  it('a CREATE EXTENSION that collides with the other process creating it is not "pgvector is not installed"', async () => {
+    // The collision needs two server sessions, which PGlite does not have: a connection that plays it.
+    let created = false;
+    const client = {
+      on() {},
+      listeners: () => [],
+      release() {},
+      async query(sql: string) {
+        if (/^CREATE EXTENSION/.test(sql)) {
+          created = true; // the other process won
+          throw Object.assign(new Error('duplicate key value violates unique constraint "pg_extension_name_index"'), { code: '23505' });
+        }
+        if (/FROM pg_extension/.test(sql)) return { rows: created ? [{}] : [], rowCount: created ? 1 : 0 };
+        return { rows: [], rowCount: 0 };
+      },
+    };
+    const fake = { connect: async () => client } as unknown as pg.Pool;
+    await expect(migrate(fake, 'postgres://bot@db.example/news', [])).resolves.toMatchObject({ applied: [] });
+  });
 });
