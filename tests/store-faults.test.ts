@@ -70,6 +70,11 @@ describe('a database that cannot be used', () => {
       expect(printed).toMatch(/^Unexpected error: this is a bug/);
       expect(printed).toContain('postgres://bot:***@db.example:5433/news');
       expect(printed).not.toContain('s3cret-pw');
+      // A password with characters that must be percent-encoded in the address, printed as written there.
+      process.env.DATABASE_URL = 'postgres://bot:s3cret%40pw%2F1@db.example:5433/news';
+      const encoded = describeFailure(new Error('startup failed for postgres://bot:s3cret%40pw%2F1@db.example:5433/news (s3cret@pw/1)'));
+      expect(encoded).toContain('postgres://bot:***@db.example:5433/news (***)');
+      expect(encoded).not.toMatch(/s3cret/);
     } finally {
       if (saved === undefined) delete process.env.DATABASE_URL;
       else process.env.DATABASE_URL = saved;
