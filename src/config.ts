@@ -281,6 +281,13 @@ function autoThreshold(env: Env, readerThreshold: number): number {
   return value;
 }
 
+/** Where `npm run db:dev` keeps its database (PGDEV_DIR, from the environment or `.env`; its --dir wins). */
+export async function loadDevDatabaseDir(): Promise<string> {
+  const dotenv = await import('dotenv');
+  dotenv.config({ path: path.join(PROJECT_ROOT, '.env'), quiet: true });
+  return directory(process.env, 'PGDEV_DIR', 'data/pgdev');
+}
+
 /** Builds the configuration from an environment; throws ConfigError naming the variable at fault. */
 export function configFromEnv(env: Env): Config {
   const readerThreshold = decimal(env, 'READER_THRESHOLD', DEFAULT_READER_THRESHOLD, 0, 1);

@@ -71,19 +71,25 @@ export interface ExitOptions {
   redact?: (text: string) => string;
 }
 
-/** The password of a postgres:// address (DATABASE_URL), or undefined. */
-export function urlPassword(url: string | undefined): string | undefined {
+/** The password of an address as written there (percent-encoded) and as sent (decoded): what to mask. */
+export function urlPasswordForms(url: string | undefined): string[] {
+  let raw: string;
   try {
-    return url ? decodeURIComponent(new URL(url).password) || undefined : undefined;
+    raw = url ? new URL(url).password : '';
   } catch {
-    return undefined;
+    return [];
+  }
+  if (!raw) return [];
+  try {
+    return [raw, decodeURIComponent(raw)];
+  } catch {
+    return [raw]; // a lone % is kept as it is
   }
 }
 
 /** Masks the DATABASE_URL password wherever a failure's text might carry it. */
 function withoutDatabasePassword(text: string): string {
-  const password = urlPassword(process.env.DATABASE_URL);
-  return password ? text.split(password).join('***') : text;
+  return urlPasswordForms(process.env.DATABASE_URL).reduce((masked, form) => masked.split(form).join('***'), text);
 }
 
 /** The lines printed for a failure: `Error: …` for an expected one, a bug notice and the stack otherwise. */

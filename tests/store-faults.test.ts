@@ -57,6 +57,8 @@ describe('a database that cannot be used', () => {
     const refused = databaseFailure(Object.assign(new Error('password authentication failed for user "bot"'), { code: '28P01' }), url);
     expect(refused?.message).toBe('The database news on db.example:5433 refused the password of user bot. Correct the password in DATABASE_URL.');
     expect(databaseFailure(Object.assign(new Error('database "news" does not exist'), { code: '3D000' }), url)?.message).toMatch(/does not exist\. Create it \(CREATE DATABASE news\)/);
+    const denied = databaseFailure(Object.assign(new Error('permission denied for schema public'), { code: '42501' }), url);
+    expect(denied?.message).toMatch(/^User bot lacks a privilege in the database news on db\.example:5433 \(permission denied for schema public\)\. .*GRANT CREATE ON SCHEMA public TO bot/);
     expect(databaseFailure(new Error('syntax error'), url)).toBeUndefined();
   });
 
@@ -68,6 +70,11 @@ describe('a database that cannot be used', () => {
       expect(printed).toMatch(/^Unexpected error: this is a bug/);
       expect(printed).toContain('postgres://bot:***@db.example:5433/news');
       expect(printed).not.toContain('s3cret-pw');
+      // A password with characters that must be percent-encoded in the address, printed as written there.
+      process.env.DATABASE_URL = 'postgres://bot:s3cret%40pw%2F1@db.example:5433/news';
+      const encoded = describeFailure(new Error('startup failed for postgres://bot:s3cret%40pw%2F1@db.example:5433/news (s3cret@pw/1)'));
+      expect(encoded).toContain('postgres://bot:***@db.example:5433/news (***)');
+      expect(encoded).not.toMatch(/s3cret/);
     } finally {
       if (saved === undefined) delete process.env.DATABASE_URL;
       else process.env.DATABASE_URL = saved;

@@ -52,4 +52,17 @@ describe('structure', () => {
     }
     expect(offending).toEqual([]);
   });
+
+  it('settings are read in src/config.ts only (errors.ts masks the DATABASE_URL password), each documented in .env.example', async () => {
+    const readers: string[] = [];
+    for (const file of await sourceFiles(SRC)) {
+      const relative = path.relative(PROJECT_ROOT, file);
+      if (relative !== path.join('src', 'config.ts') && relative !== path.join('src', 'errors.ts') && /process\.env\b/.test(await readFile(file, 'utf8'))) readers.push(relative);
+    }
+    expect(readers).toEqual([]);
+    const example = await readFile(path.join(PROJECT_ROOT, '.env.example'), 'utf8');
+    const db = ['DATABASE_URL', 'PGDEV_DIR'];
+    const config = await readFile(path.join(SRC, 'config.ts'), 'utf8');
+    expect(db.filter((name) => !config.includes(`'${name}'`) || !new RegExp(`^#? ?${name}=`, 'm').test(example))).toEqual([]);
+  });
 });

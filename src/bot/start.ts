@@ -10,7 +10,7 @@
  */
 import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits, Partials } from 'discord.js';
 import { loadConfig, type Config } from '../config.js';
-import { exitWithError, urlPassword, UserFacingError } from '../errors.js';
+import { exitWithError, urlPasswordForms, UserFacingError } from '../errors.js';
 import { IndexMissingError } from '../index/store.js';
 import { openPipeline, type Pipeline } from '../pipeline.js';
 import type { Command } from './command.js';
@@ -144,7 +144,7 @@ export async function startBot(commands: readonly Command[], messageHandlers: re
   const config = await loadConfig();
   const token = checkToken(config.discord.token);
   registerSecret(token);
-  registerSecret(urlPassword(config.databaseUrl));
+  for (const form of urlPasswordForms(config.databaseUrl)) registerSecret(form);
 
   log.info('Loading the model and the index…');
   const pipeline = await openIndex(config);

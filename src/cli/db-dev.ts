@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import { PROJECT_ROOT } from '../config.js';
+import { loadDevDatabaseDir, PROJECT_ROOT } from '../config.js';
 import { DEV_DATA_DIR, DEV_PORT, startDevDatabase } from '../db/dev-server.js';
 import { exitWithError, UserFacingError } from '../errors.js';
 import { parseCommandLine } from './args.js';
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const dataDir = path.resolve(PROJECT_ROOT, values.dir ?? process.env.PGDEV_DIR ?? DEV_DATA_DIR);
+  const dataDir = values.dir === undefined ? await loadDevDatabaseDir() : path.resolve(PROJECT_ROOT, values.dir);
   const port = values.port === undefined ? DEV_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserFacingError(`--port must be a port number from 0 to 65535 (got "${values.port}").`);
   await fs.mkdir(dataDir, { recursive: true });

@@ -13,6 +13,11 @@ export class DatabaseError extends UserFacingError {
 /** How long a connection attempt may take before it counts as failed. */
 export const CONNECT_TIMEOUT_MS = 5_000;
 /**
+ * How long one of a question's queries may take: a connection that goes silent (a network that drops it
+ * without a word, a server that hangs) answers the question with an error to try again, not with no end.
+ */
+export const QUESTION_TIMEOUT_MS = 30_000;
+/**
  * Connections per process: a question's searches run side by side, and a build holds one for its lock.
  * (`npm run db:dev` serves any number, running one exchange at a time.)
  */
@@ -44,8 +49,13 @@ export function databaseFailure(error: unknown, url: string): DatabaseError | un
     '3D000': `The ${where} does not exist. Create it (CREATE DATABASE ${where.split(' ')[1]}) or correct DATABASE_URL.`,
     '53300': `The ${where} has no free connection (too many clients). Try again, or raise the server's max_connections.`,
     '57P03': `The ${where} is starting up or shutting down. Try again in a moment.`,
+    // PostgreSQL 15 and later let only the database owner create tables in schema public.
+    '42501': `User ${user} lacks a privilege in the ${where} (${error.message}). Use the database owner in DATABASE_URL, or grant it (e.g. GRANT CREATE ON SCHEMA public TO ${user}; as the owner).`,
   };
   if (code && messages[code]) return new DatabaseError(messages[code], { cause: error });
+  if (error.message === 'Query read timeout') {
+    return new DatabaseError(`The ${where} did not answer in time. Check that the server is running and reachable, then try again.`, { cause: error });
+  }
   if (/timeout/i.test(error.message) && /connect/i.test(error.message)) return new DatabaseError(messages.ETIMEDOUT!, { cause: error });
   if (/Connection terminated|Too many connections/i.test(error.message)) return new DatabaseError(messages.ECONNRESET!, { cause: error });
   return undefined;
@@ -73,10 +83,13 @@ export function createPool(url: string, efSearch: number): pg.Pool {
 /** A connection of the pool, held for a while (a transaction): its failures reach the caller through its queries. */
 export async function holdConnection(pool: pg.Pool): Promise<pg.PoolClient> {
   const client = await pool.connect();
-  // Without a listener, a connection that breaks while held emits an 'error' that ends the process.
-  client.on('error', () => {});
+  // Without a listener, a connection that breaks while held emits an 'error' that ends the process. One
+  // listener per connection: the pool hands the same connections out again and again.
+  if (!client.listeners('error').includes(ignoreError)) client.on('error', ignoreError);
   return client;
 }
+
+const ignoreError = (): void => {};
 
 /** Runs a database call, turning failures the user can fix into one-line errors. */
 export async function userFacing<T>(url: string, run: () => Promise<T>): Promise<T> {

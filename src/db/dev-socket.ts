@@ -12,9 +12,21 @@ import type { PGlite } from '@electric-sql/pglite';
 
 const SSL_REQUEST = 80877103;
 const CANCEL_REQUEST = 80877102;
+const GSSENC_REQUEST = 80877104;
 const PROTOCOL_3 = 196608;
+/** Postgres refuses a longer startup packet (MAX_STARTUP_PACKET_LENGTH). */
+const MAX_STARTUP = 10_000;
 /** Messages that end an exchange: Sync, simple Query, Flush, and the startup packet (no type byte). */
 const EXCHANGE_END = new Set(['S', 'Q', 'H']);
+
+/** A FATAL ErrorResponse (SQLSTATE 08P01, protocol violation) with `message`. */
+function protocolError(message: string): Buffer {
+  const fields = Buffer.from(`SFATAL\0VFATAL\0C08P01\0M${message}\0\0`);
+  const head = Buffer.alloc(5);
+  head.write('E', 0);
+  head.writeInt32BE(4 + fields.length, 1);
+  return Buffer.concat([head, fields]);
+}
 
 interface Exchange {
   connection: Connection;
@@ -31,14 +43,22 @@ class Connection {
     private readonly submit: (exchange: Exchange) => void,
   ) {}
 
+  /** Answers a malformed message with an error and closes the connection (it cannot be read further). */
+  private refuse(message: string): void {
+    this.buffer = Buffer.alloc(0);
+    this.pending = [];
+    this.socket.end(protocolError(message));
+  }
+
   receive(chunk: Buffer): void {
+    if (this.socket.writableEnded) return;
     this.buffer = Buffer.concat([this.buffer, chunk]);
     for (;;) {
       if (!this.started) {
         if (this.buffer.length < 8) return;
         const length = this.buffer.readInt32BE(0);
         const code = this.buffer.readInt32BE(4);
-        if (code === SSL_REQUEST) {
+        if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
           this.buffer = this.buffer.subarray(8);
           this.socket.write('N');
           continue;
@@ -47,7 +67,9 @@ class Connection {
           this.socket.end();
           return;
         }
-        if (code !== PROTOCOL_3 || this.buffer.length < length) return;
+        if (code !== PROTOCOL_3) return this.refuse(`unsupported frontend protocol ${code >> 16}.${code & 0xffff}: this server speaks 3.0`);
+        if (length < 8 || length > MAX_STARTUP) return this.refuse(`invalid length of startup packet: ${length}`);
+        if (this.buffer.length < length) return;
         this.started = true;
         this.submit({ connection: this, data: this.buffer.subarray(0, length) });
         this.buffer = this.buffer.subarray(length);
@@ -55,6 +77,8 @@ class Connection {
       }
       if (this.buffer.length < 5) return;
       const length = 1 + this.buffer.readInt32BE(1);
+      // A length below its own 4 bytes would never advance the buffer.
+      if (length < 5) return this.refuse(`invalid message length ${length - 1}`);
       if (this.buffer.length < length) return;
       const type = String.fromCharCode(this.buffer[0]!);
       const message = this.buffer.subarray(0, length);
@@ -110,8 +134,9 @@ export async function serveDatabase(db: PGlite, host: string, port: number): Pro
     connections.delete(connection);
     for (let i = queue.length - 1; i >= 0; i--) if (queue[i]!.connection === connection) queue.splice(i, 1);
     if (owner === connection) {
-      // A client gone mid-transaction: its work is undone, and the others go on.
-      await db.runExclusive(() => db.exec('ROLLBACK')).catch(() => {});
+      // A client gone mid-transaction: its work is undone, and the others go on. (exec takes PGlite's query
+      // lock itself: inside runExclusive, which holds that lock, it would wait forever.)
+      await db.exec('ROLLBACK').catch(() => {});
       owner = undefined;
     }
     void drain();

@@ -39,22 +39,28 @@ export async function lockDatabase(pool: pg.Pool, where: string): Promise<IndexL
   const lost = (error: Error) => controller.abort(new IndexError(`The connection to the ${where} was lost during the embed (${error.message}); the coverage was not changed. Run it again.`));
   // A held connection that breaks reports it here (an unhandled 'error' event would end the process).
   client.on('error', lost);
+  /** Back to the pool without this lock's listener (the pool reuses the connection). */
+  const giveBack = (error?: Error) => {
+    client.off('error', lost);
+    client.release(error);
+  };
+  let locked = false;
   try {
     const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [EMBED_LOCK_KEY]);
-    if (!rows[0]!.locked) throw busy(where, (await client.query<Holder>('SELECT pid, host, started_at FROM embed_lock')).rows[0]);
+    locked = rows[0]!.locked;
+    if (!locked) throw busy(where, (await client.query<Holder>('SELECT pid, host, started_at FROM embed_lock')).rows[0]);
     const shared = (await client.query<{ version: string }>('SELECT version()')).rows[0]!.version.includes('PGlite');
     const claimed = await client.query(
       `UPDATE embed_lock SET holder = $1, pid = $2, host = $3, started_at = now(), heartbeat = now(), server_started = pg_postmaster_start_time()
        WHERE NOT $5 OR holder IS NULL OR heartbeat < now() - make_interval(secs => $4) OR server_started IS DISTINCT FROM pg_postmaster_start_time()`,
       [token, process.pid, os.hostname(), STALE_MS / 1000, shared],
     );
-    if (claimed.rowCount === 0) {
-      const holder = (await client.query<Holder>('SELECT pid, host, started_at FROM embed_lock')).rows[0];
-      await client.query('SELECT pg_advisory_unlock($1)', [EMBED_LOCK_KEY]);
-      throw busy(where, holder);
-    }
+    if (claimed.rowCount === 0) throw busy(where, (await client.query<Holder>('SELECT pid, host, started_at FROM embed_lock')).rows[0]);
   } catch (error) {
-    client.release();
+    // However taking it failed, a granted advisory lock is given back: a pooled connection would keep it.
+    // If that fails too, the connection is closed instead, which frees it on a real server.
+    const unlocked = !locked || (await client.query('SELECT pg_advisory_unlock($1)', [EMBED_LOCK_KEY]).then(() => true, () => false));
+    giveBack(unlocked ? undefined : (error as Error));
     throw error;
   }
   const timer = setInterval(() => {
@@ -73,9 +79,9 @@ export async function lockDatabase(pool: pg.Pool, where: string): Promise<IndexL
       try {
         await client.query('UPDATE embed_lock SET holder = NULL WHERE holder = $1', [token]);
         await client.query('SELECT pg_advisory_unlock($1)', [EMBED_LOCK_KEY]);
-        client.release();
+        giveBack();
       } catch (error) {
-        client.release(error as Error);
+        giveBack(error as Error);
       }
     },
   };

@@ -47,7 +47,9 @@ async function ensureExtension(client: pg.ClientBase, name: string): Promise<boo
     await client.query(`CREATE EXTENSION IF NOT EXISTS ${name}`);
     return true;
   } catch {
-    return false;
+    // Another process starting at the same moment may have created it (the two creations collide), and a
+    // connection lost here must say so rather than "not installed": look again.
+    return ((await client.query('SELECT 1 FROM pg_extension WHERE extname = $1', [name])).rowCount ?? 0) > 0;
   }
 }
 

@@ -11,7 +11,7 @@ import { TermTable, TITLE_BOOST, type ArticleHit } from '../index/lexical-index.
 import { IndexMissingError, type ChunkRecord, type ReadingIndex, type SentenceRecord } from '../index/store.js';
 import type { SentenceAnnotation } from '../reader/annotate.js';
 import { fuseLists, searchDepth, type RetrievedChunk, type RetrieveOptions, type SearchLists } from '../retrieve.js';
-import { createPool, describeDatabase, userFacing } from './connect.js';
+import { createPool, describeDatabase, QUESTION_TIMEOUT_MS, userFacing } from './connect.js';
 import { lockDatabase } from './lock.js';
 import { migrate } from './migrate.js';
 import { bytesVector, liveVersion, readArticles, readPrevious, vectorLiteral, writeVersion, type LiveVersion } from './pg-write.js';
@@ -70,7 +70,9 @@ interface SentenceRow {
 }
 
 /** Opens the live version: its articles and term tables in memory, the rest searched where it is. */
-async function openVersion(pool: pg.Pool, url: string, live: LiveVersion, bm25Available: boolean): Promise<Coverage> {
+async function openVersion(pool: pg.Pool, url: string, live: LiveVersion, bm25Available: boolean, timeoutMs: number): Promise<Coverage> {
+  /** A query of a question, given up after `timeoutMs` (the connection is then dropped by the pool). */
+  const ask = <R extends pg.QueryResultRow = any>(text: string, values: unknown[]) => pool.query<R>({ text, query_timeout: timeoutMs } as pg.QueryConfig, values);
   const articleList = await readArticles(pool, live.id);
   // A version written before pg_textsearch was installed has no BM25 indexes: it is searched by ts_rank.
   const useBm25 = bm25Available && (await pool.query('SELECT to_regclass($1) IS NOT NULL AS found', [bm25Index('chunks', 'terms', live.id)])).rows[0].found === true;
@@ -84,8 +86,8 @@ async function openVersion(pool: pg.Pool, url: string, live: LiveVersion, bm25Av
     if (!useBm25) {
       const query = searched.join(' | ');
       const [chunks, found] = await Promise.all([
-        pool.query<Hit>(fulltext('chunks', 'label, article_id'), [query, live.id, depth]),
-        pool.query<{ id: string; score: number }>(fulltext('articles', 'id'), [query, live.id, depth]),
+        ask<Hit>(fulltext('chunks', 'label, article_id'), [query, live.id, depth]),
+        ask<{ id: string; score: number }>(fulltext('articles', 'id'), [query, live.id, depth]),
       ]);
       return { chunks: chunks.rows, articles: found.rows.map((r) => ({ articleId: r.id, score: r.score })) };
     }
@@ -98,7 +100,7 @@ async function openVersion(pool: pg.Pool, url: string, live: LiveVersion, bm25Av
           ['articles', 'id', 'terms'],
           ['articles', 'id', 'title_terms'],
         ] as const
-      ).map(([table, key, field]) => pool.query(bm25(table, key, field), [query, live.id, depth, bm25Index(table, field, live.id)])),
+      ).map(([table, key, field]) => ask(bm25(table, key, field), [query, live.id, depth, bm25Index(table, field, live.id)])),
     );
     const articleOf = new Map<number, string>();
     const chunkHits = (rows: Hit[]) => rows.map((r) => (articleOf.set(r.label, r.article_id), { key: r.label, score: Number(r.score) }));
@@ -110,7 +112,7 @@ async function openVersion(pool: pg.Pool, url: string, live: LiveVersion, bm25Av
 
   async function view(retrieved: RetrievedChunk[]): Promise<ReadingIndex> {
     const labels = retrieved.map((r) => r.label);
-    const [chunkRows, sentenceRows] = await Promise.all([pool.query(VIEW_CHUNKS, [live.id, labels]), pool.query<SentenceRow>(VIEW_SENTENCES, [live.id, labels])]);
+    const [chunkRows, sentenceRows] = await Promise.all([ask(VIEW_CHUNKS, [live.id, labels]), ask<SentenceRow>(VIEW_SENTENCES, [live.id, labels])]);
     const chunks: ChunkRecord[] = [];
     for (const r of chunkRows.rows) chunks[r.label] = { articleId: r.article_id, start: r.start_offset, end: r.end_offset, firstSentence: r.first_sentence, sentenceCount: r.sentence_count };
     const sentences: SentenceRecord[] = [];
@@ -138,7 +140,7 @@ async function openVersion(pool: pg.Pool, url: string, live: LiveVersion, bm25Av
   async function search(question: string, queryVector: Float32Array, options: RetrieveOptions): Promise<Retrieval> {
     const depth = searchDepth(options);
     const [dense, found] = await Promise.all([
-      options.mode === 'lexical' ? { rows: [] as Hit[] } : pool.query<Hit>(DENSE, [vectorLiteral(queryVector), live.id, depth]),
+      options.mode === 'lexical' ? { rows: [] as Hit[] } : ask<Hit>(DENSE, [vectorLiteral(queryVector), live.id, depth]),
       options.mode === 'dense' ? { chunks: [], articles: [] } : lexical(terms.searchTerms(question), depth),
     ]);
     const articleOf = new Map<number, string>();
@@ -154,7 +156,7 @@ async function openVersion(pool: pg.Pool, url: string, live: LiveVersion, bm25Av
 }
 
 /** Connects to DATABASE_URL and brings its schema up to date; throws a one-line DatabaseError when it cannot. */
-export async function openPostgresStore(url: string, hnsw: Pick<HnswConfig, 'efSearch'>): Promise<CoverageStore> {
+export async function openPostgresStore(url: string, hnsw: Pick<HnswConfig, 'efSearch'>, options: { questionTimeoutMs?: number } = {}): Promise<CoverageStore> {
   const pool = createPool(url, hnsw.efSearch);
   const location = describeDatabase(url);
   let useBm25: boolean;
@@ -174,7 +176,7 @@ export async function openPostgresStore(url: string, hnsw: Pick<HnswConfig, 'efS
     location,
     lexical: useBm25 ? 'bm25' : 'fulltext',
     currentVersion: () => userFacing(url, async () => (await liveVersion(pool))?.name),
-    open: () => userFacing(url, async () => openVersion(pool, url, await live(), useBm25)),
+    open: () => userFacing(url, async () => openVersion(pool, url, await live(), useBm25, options.questionTimeoutMs ?? QUESTION_TIMEOUT_MS)),
     target: {
       lock: () => userFacing(url, () => lockDatabase(pool, location)),
       previous: () => userFacing(url, async () => readPrevious(pool, await live())),
