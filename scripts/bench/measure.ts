@@ -39,6 +39,22 @@ export async function timed<T>(fn: () => Promise<T> | T): Promise<{ value: T; ms
   return { value, ms: performance.now() - start };
 }
 
+/**
+ * CPU time (user + system, ms) of both BM25 searches a question makes, per question: neighbours on a shared
+ * machine disturb it less than wall time.
+ */
+export function lexicalCpuTimes(engine: { query(text: string, k: number): unknown; queryArticles(text: string, k: number): unknown }, questions: string[], k = 50): Percentiles {
+  const times: number[] = [];
+  for (const q of questions) {
+    const start = process.cpuUsage();
+    engine.query(q, k);
+    engine.queryArticles(q, k);
+    const used = process.cpuUsage(start);
+    times.push((used.user + used.system) / 1000);
+  }
+  return percentiles(times);
+}
+
 /** Peak RSS of this process so far (resourceUsage reports kilobytes). */
 export const peakRssKb = () => process.resourceUsage().maxRSS;
 

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { parseFiles } from '../../src/corpus/load.js';
 import type { Article } from '../../src/corpus/types.js';
 import type { Embedder } from '../../src/embedder.js';
+import { mulberry32 } from './vectors.js';
 
 /** Chunks in the scale index. */
 export const SCALE_CHUNKS = 100_000;
@@ -65,21 +66,9 @@ export function scaleCorpus(articles: Article[], chunksOf: (article: Article) =>
   return picked;
 }
 
-/** A small, fast, seeded generator (mulberry32), so the random vectors are the same on every run. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The real embedder, except that passages get random unit vectors (see the top of this file). */
 export function randomPassageEmbedder(embedder: Embedder, seed = 42): Embedder {
-  const next = generator(seed);
+  const next = mulberry32(seed);
   const dimension = embedder.dimension;
   return {
     ...embedder,

@@ -16,7 +16,7 @@ import { loadDataset } from '../../src/eval/datasets.js';
 import { mean, ndcgAt } from '../../src/eval/metrics.js';
 import { Fts5Lexical } from './fts5-lexical.js';
 import { LexicalIndex, type ChunkDocument } from '../../src/index/lexical-index.js';
-import { percentile } from '../bench/measure.js';
+import { lexicalCpuTimes } from '../bench/measure.js';
 
 const DATA = path.resolve(process.argv.includes('--data') ? process.argv[process.argv.indexOf('--data') + 1]! : path.join(PROJECT_ROOT, '..', 'shared', 'eval'));
 const config = await loadConfig();
@@ -41,18 +41,7 @@ interface Engine {
   queryArticles(text: string, k: number): unknown[];
 }
 
-/** Both searches a question makes, timed in CPU time (user + system), which neighbours on the cores disturb less than wall time. */
-function timeQueries(engine: Engine, questions: string[]): { p50: number; p95: number } {
-  const times: number[] = [];
-  for (const q of questions) {
-    const t = process.cpuUsage();
-    engine.query(q, 50);
-    engine.queryArticles(q, 50);
-    const d = process.cpuUsage(t);
-    times.push((d.user + d.system) / 1000);
-  }
-  return { p50: percentile(times, 50), p95: percentile(times, 95) };
-}
+const timeQueries = (engine: Engine, questions: string[]) => lexicalCpuTimes(engine, questions);
 
 const rows: string[] = [];
 const allArticles: Article[] = [];

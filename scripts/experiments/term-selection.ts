@@ -12,23 +12,16 @@ import { loadDataset } from '../../src/eval/datasets.js';
 import { mean, ndcgAt } from '../../src/eval/metrics.js';
 import { chunkingSignature } from '../../src/index/build.js';
 import { DEFAULT_BM25, LexicalIndex, type ChunkDocument } from '../../src/index/lexical-index.js';
-import { percentile } from '../bench/measure.js';
+import { lexicalCpuTimes } from '../bench/measure.js';
 
 const DATA = path.join(PROJECT_ROOT, '..', 'shared', 'eval');
 const config = await loadConfig();
 const embedder = await loadEmbedder(config.embedding);
 const budget = { ...chunkingSignature(embedder, config.chunking), countTokens: embedder.countPassageTokens };
 const SHARES = [0.1, 0.03];
-function cpuTimes(index: LexicalIndex, questions: string[]) {
-  const times: number[] = [];
-  for (const q of questions) {
-    const t = process.cpuUsage();
-    index.query(q, 50);
-    index.queryArticles(q, 50);
-    const d = process.cpuUsage(t);
-    times.push((d.user + d.system) / 1000);
-  }
-  return `${percentile(times, 50).toFixed(1)} / ${percentile(times, 95).toFixed(1)}`;
+function cpuTimes(index: LexicalIndex, questions: string[]): string {
+  const { p50, p95 } = lexicalCpuTimes(index, questions);
+  return `${p50.toFixed(1)} / ${p95.toFixed(1)}`;
 }
 const rows: string[] = [];
 const every: Article[] = [];
