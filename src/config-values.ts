@@ -1,0 +1,124 @@
+/**
+ * Reading one setting from the environment: each reader trims, checks the value against what the setting
+ * accepts, and throws a ConfigError naming the variable and what it expected. config.ts decides which
+ * variables there are.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserFacingError } from './errors.js';
+
+/** The project folder: relative paths in settings are read from here. */
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export class ConfigError extends UserFacingError {
+  override name = 'ConfigError';
+}
+
+export type Env = Record<string, string | undefined>;
+
+export function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+/** Prefixes are kept verbatim (a trailing space matters), but an empty value means "none set". */
+export function rawText(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+export function integer(env: Env, name: string, fallback: number | undefined, min: number, max: number): number | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}").`);
+  }
+  return value;
+}
+
+export function decimal(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a number from ${min} to ${max} (got "${raw}").`);
+  }
+  return value;
+}
+
+export function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = text(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false (got "${raw}").`);
+}
+
+export function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')} (got "${raw}").`);
+  }
+  return raw as T;
+}
+
+export function directory(env: Env, name: string, fallback: string): string {
+  return path.resolve(PROJECT_ROOT, text(env, name) ?? fallback);
+}
+
+export function snowflake(env: Env, name: string): string | undefined {
+  const raw = text(env, name);
+  if (raw !== undefined && !/^\d{17,20}$/.test(raw)) {
+    throw new ConfigError(`${name} must be a Discord id (17 to 20 digits; got "${raw}").`);
+  }
+  return raw;
+}
+
+/** A secret: kept verbatim, at least `minLength` characters, and never echoed in the error. */
+export function secret(env: Env, name: string, minLength: number): string | undefined {
+  const raw = text(env, name);
+  if (raw !== undefined && raw.length < minLength) {
+    throw new ConfigError(`${name} must be at least ${minLength} characters long (a random string, e.g. from \`openssl rand -hex 32\`).`);
+  }
+  return raw;
+}
+
+/** An http(s) address, as written by a user (a setting or an option); `what` names it in the error. */
+export function webAddress(raw: string, what: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ConfigError(`${what} must be http:// or https:// addresses (got "${raw.trim()}").`);
+  }
+  return url.href;
+}
+
+/** A postgres:// or postgresql:// address; the message never shows its password. */
+export function databaseAddress(env: Env, name: string): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a postgres:// address such as postgres://user:password@127.0.0.1:5432/coverage (it cannot be read as one).`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(`${name} must start with postgres:// or postgresql:// (got ${url.protocol}//…).`);
+  }
+  return raw;
+}
+
+export function addresses(env: Env, name: string): string[] {
+  return (text(env, name) ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => webAddress(item, name));
+}
