@@ -13,33 +13,31 @@
  * Indexes are built with the project's buildIndex into .cache/bench/<name> and reused when present, so
  * only the first run pays for embedding the BEIR corpus.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AutoTokenizer } from '@xenova/transformers';
-import ort from 'onnxruntime-node';
 import { chunkArticle } from '../src/chunking.js';
 import { parseCommandLine } from '../src/cli/args.js';
 import { loadConfig, PROJECT_ROOT, type Config } from '../src/config.js';
 import { exitWithError } from '../src/errors.js';
 import { loadCorpus, parseFiles } from '../src/corpus/load.js';
-import { collapseWhitespace } from '../src/corpus/paragraphs.js';
 import type { Article } from '../src/corpus/types.js';
 import { loadEmbedder, type Embedder } from '../src/embedder.js';
-import { buildIndex, chunkingSignature, modelSignature } from '../src/index/build.js';
+import { chunkingSignature } from '../src/index/build.js';
 import { requireSnapshot } from '../src/index/coverage.js';
-import { currentVersion, loadIndex, modelMismatch, type IndexSnapshot } from '../src/index/store.js';
+import { currentVersion, loadIndex } from '../src/index/store.js';
 import { loadHnswIndex } from '../src/index/vector-index.js';
 import { openPipeline, RETRIEVE_LIMIT } from '../src/pipeline.js';
-import { annotate } from '../src/reader/annotate.js';
-import { splitSentences } from '../src/sentences.js';
 import { retrieve } from '../src/retrieve.js';
 import { log, median, ms, packageVersion, peakRssKb, percentile, percentiles, timed } from './bench/measure.js';
 import { latencyChart } from './bench/chart.js';
+import { benchColdStart } from './bench/cold-start.js';
+import { benchEmbedding } from './bench/embedding.js';
+import { CACHE_DIR, chunkCounts, ensureIndex, prefixWithChunks } from './bench/indexes.js';
 import { publicArticles, randomPassageEmbedder, scaleCorpus } from './bench/scale.js';
-import { jsonSummary, printSummary, render, type BuildRecord, type ColdStart, type EmbeddingResult, type RecallRow, type Results, type SizeResult, type ThroughputRow } from './bench/report.js';
+import { jsonSummary, printSummary, render } from './bench/report.js';
+import type { BuildRecord, ColdStart, RecallRow, Results, SizeResult } from './bench/results.js';
 import { benchSynthetic, exactKthSimilarity, recallAtK, searchLatencies } from './bench/vectors.js';
 
 // ---------------------------------------------------------------------------------------------- settings
@@ -69,8 +67,6 @@ if (flags.help) {
 }
 const QUICK = flags.quick!;
 const DATA_DIR = path.resolve(flags.data!);
-const CACHE_DIR = path.join(PROJECT_ROOT, '.cache', 'bench');
-const BUILD_RECORDS = path.join(CACHE_DIR, 'builds.json');
 // A smoke run must not overwrite the committed figures.
 const OUT_FILE = path.resolve(flags.out ?? (QUICK ? path.join(CACHE_DIR, 'BENCHMARKS.quick.md') : path.join(PROJECT_ROOT, 'docs', 'BENCHMARKS.md')));
 
@@ -84,8 +80,6 @@ const PLAN = QUICK
  */
 const SWEEP = { m: [8, 16, 32], efConstruction: [100, 200], efSearch: [10, 50, 100, 200] };
 const LARGE_EF_SEARCH = [10, 50, 100, 200, 400, 800];
-/** Chunks taken for the throughput test: real passages of a realistic length. */
-const CHUNK_TOKENS = { min: 60, max: 128 };
 /** Depth the hybrid retriever asks the dense index for (retrieve.ts: max(limit * 2, 50) with limit 20). */
 const PIPELINE_DEPTH = 50;
 const WARMUP_QUESTIONS = 10;
@@ -124,177 +118,8 @@ function shippedQuestions(count: number): string[] {
   return Array.from({ length: count }, (_, i) => found[i % found.length]!);
 }
 
-// ------------------------------------------------------------------------------------------- 1. embedding
+// ------------------------------------------------------------------------------------ 2. question latency
 
-/** Real passages of 60-128 tokens, as the index would hold them. */
-function sampleChunks(articles: Article[], embedder: Embedder, config: Config, count: number): string[] {
-  const budget = chunkingSignature(embedder, config.chunking);
-  const texts: string[] = [];
-  for (const article of articles) {
-    for (const chunk of chunkArticle(article, { ...budget, countTokens: embedder.countPassageTokens })) {
-      const text = article.text.slice(chunk.start, chunk.end);
-      const tokens = embedder.countPassageTokens(text);
-      if (tokens >= CHUNK_TOKENS.min && tokens <= CHUNK_TOKENS.max) texts.push(text);
-    }
-    if (texts.length >= count) break;
-  }
-  return texts.slice(0, count);
-}
-
-type TokenizerOutput = Record<string, { data: BigInt64Array; dims: number[] }>;
-
-async function benchEmbedding(config: Config, embedder: Embedder, articles: Article[]): Promise<EmbeddingResult> {
-  const texts = sampleChunks(articles, embedder, config, PLAN.embedChunks);
-  const tokenCounts = texts.map(embedder.countPassageTokens);
-  log(`embedding: ${texts.length} chunks, ${Math.min(...tokenCounts)}-${Math.max(...tokenCounts)} tokens`);
-
-  // The ceiling: the same model file in a bare session, created as transformers.js creates it (CPU provider,
-  // default threads), fed the very batches embedPassages builds (same order, prefix, padding).
-  const modelFile = path.join(config.embedding.modelsDir, config.embedding.modelId, 'onnx', config.embedding.quantized ? 'model_quantized.onnx' : 'model.onnx');
-  const session = await ort.InferenceSession.create(await fs.readFile(modelFile), { executionProviders: ['cpu'] });
-  const tokenizer = await AutoTokenizer.from_pretrained(config.embedding.modelId, { quantized: config.embedding.quantized });
-  const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
-  const prepared = order.map((i) => embedder.profile.passagePrefix + collapseWhitespace(texts[i]!));
-
-  const embedders = new Map<number, Embedder>();
-  for (const batchSize of PLAN.batchSizes) embedders.set(batchSize, await loadEmbedder({ ...config.embedding, batchSize }));
-
-  const best = new Map<number, ThroughputRow>();
-  // Repetitions interleave project and ceiling, and the best of each is kept: the CPU is shared, so the
-  // fastest run is the one least disturbed.
-  for (let rep = 0; rep < PLAN.embedReps; rep++) {
-    for (const batchSize of PLAN.batchSizes) {
-      const project = await timed(() => embedders.get(batchSize)!.embedPassages(texts));
-
-      const batches: TokenizerOutput[] = [];
-      const tokenize = await timed(() => {
-        for (let i = 0; i < prepared.length; i += batchSize) {
-          batches.push(tokenizer(prepared.slice(i, i + batchSize), { padding: true, truncation: true }) as unknown as TokenizerOutput);
-        }
-      });
-      let ceilingMs = 0;
-      for (const batch of batches) {
-        const feeds: Record<string, ort.Tensor> = {};
-        for (const name of session.inputNames) {
-          const source = batch[name] ?? { data: new BigInt64Array(batch.input_ids!.data.length), dims: batch.input_ids!.dims }; // token_type_ids: zeros
-          feeds[name] = new ort.Tensor('int64', source.data, source.dims);
-        }
-        const run = await timed(() => session.run(feeds));
-        ceilingMs += run.ms;
-      }
-
-      const row = { batchSize, project: texts.length / (project.ms / 1000), ceiling: texts.length / (ceilingMs / 1000), tokenizer: texts.length / (tokenize.ms / 1000) };
-      const previous = best.get(batchSize);
-      best.set(batchSize, {
-        batchSize,
-        project: Math.max(row.project, previous?.project ?? 0),
-        ceiling: Math.max(row.ceiling, previous?.ceiling ?? 0),
-        tokenizer: Math.max(row.tokenizer, previous?.tokenizer ?? 0),
-      });
-      log(`  batch ${batchSize}: project ${row.project.toFixed(1)}/s, ceiling ${row.ceiling.toFixed(1)}/s, tokenizer ${row.tokenizer.toFixed(0)}/s`);
-    }
-  }
-  const rows = PLAN.batchSizes.map((b) => best.get(b)!);
-  // The reader's annotations, made at embed time for every sentence of the same chunks (best of the reps).
-  const sentences = texts.flatMap((text) => splitSentences(text).map((s) => text.slice(s.start, s.end)));
-  let annotateMs = Infinity;
-  for (let rep = 0; rep < PLAN.embedReps; rep++) annotateMs = Math.min(annotateMs, (await timed(() => sentences.forEach((s) => annotate(s)))).ms);
-  // The smallest batch within 3 % of the best: larger batches only add padding waste and latency.
-  const fastest = Math.max(...rows.map((row) => row.project));
-  const recommended = rows.find((row) => row.project >= fastest * 0.97)!;
-  return {
-    chunks: texts.length,
-    tokens: { min: Math.min(...tokenCounts), max: Math.max(...tokenCounts), mean: tokenCounts.reduce((a, b) => a + b, 0) / tokenCounts.length },
-    inputNames: session.inputNames,
-    rows,
-    recommended: recommended.batchSize,
-    annotation: { sentences: sentences.length, ms: annotateMs, embedMs: (texts.length / best.get(config.embedding.batchSize)!.project) * 1000 },
-  };
-}
-
-// ------------------------------------------------------------------------------------------ 2. indexes
-
-async function readBuildRecords(): Promise<Record<string, BuildRecord>> {
-  try {
-    return JSON.parse(await fs.readFile(BUILD_RECORDS, 'utf8')) as Record<string, BuildRecord>;
-  } catch {
-    return {};
-  }
-}
-
-async function saveBuildRecord(name: string, record: BuildRecord): Promise<void> {
-  const records = await readBuildRecords();
-  records[name] = record;
-  await fs.writeFile(BUILD_RECORDS, JSON.stringify(records, null, 2));
-}
-
-/** The cached index in `dir` if it holds exactly these articles, embedded and chunked as configured. */
-async function cachedIndex(dir: string, articleCount: number, embedder: Embedder, config: Config): Promise<IndexSnapshot | undefined> {
-  if (!(await currentVersion(dir).catch(() => undefined))) return undefined;
-  const index = await loadIndex(dir, config.hnsw).catch(() => undefined);
-  if (!index || modelMismatch(index.manifest, modelSignature(embedder))) return undefined;
-  const chunking = chunkingSignature(embedder, config.chunking);
-  if (index.manifest.chunking.maxTokens !== chunking.maxTokens || index.manifest.chunking.overlapSentences !== chunking.overlapSentences) return undefined;
-  return index.manifest.counts.articles === articleCount ? index : undefined;
-}
-
-/** Builds (or reuses) the index of `articles` in .cache/bench/<name>; `seed` is a larger index to derive it from. */
-async function ensureIndex(name: string, articles: Article[], embedder: Embedder, config: Config, seed?: string): Promise<{ dir: string; record?: BuildRecord; cached: boolean }> {
-  const dir = path.join(CACHE_DIR, name);
-  if (await cachedIndex(dir, articles.length, embedder, config)) {
-    return { dir, record: (await readBuildRecords())[name], cached: true };
-  }
-  let how = 'from scratch';
-  await fs.rm(dir, { recursive: true, force: true });
-  if (seed) {
-    // buildIndex is incremental: seeded with a copy of a larger index it reuses the vectors of the articles
-    // they share and only drops the rest, so a subset costs no embedding.
-    await fs.cp(seed, dir, { recursive: true, filter: (source) => !path.basename(source).startsWith('.') });
-    how = `incremental, from the cached ${path.basename(seed)} index`;
-  }
-  log(`building ${name} (${articles.length} articles, ${how})`);
-  let shown = 0;
-  const report = await buildIndex({
-    articles,
-    embedder,
-    dir,
-    chunking: config.chunking,
-    hnsw: config.hnsw,
-    onProgress: ({ embedded, toEmbed }) => {
-      if (embedded - shown >= 2000 || (embedded === toEmbed && toEmbed > 0)) log(`  ${name}: embedded ${(shown = embedded)} / ${toEmbed}`);
-    },
-  });
-  // A seed built another way cannot be reused, and then everything is embedded: say so.
-  if (report.fullRebuildReason) how = `from scratch (${report.fullRebuildReason})`;
-  const record: BuildRecord = { seconds: report.seconds, chunks: report.chunks, sentences: report.sentences, embeddedTexts: report.embeddedTexts, builtAt: new Date().toISOString(), how };
-  await saveBuildRecord(name, record);
-  return { dir, record, cached: false };
-}
-
-/** The first articles of a corpus whose chunks add up to about `target`. */
-function prefixWithChunks(articles: Article[], chunksPerArticle: Map<string, number>, target: number): Article[] {
-  let total = 0;
-  const picked: Article[] = [];
-  for (const article of articles) {
-    if (total >= target) break;
-    picked.push(article);
-    total += chunksPerArticle.get(article.id) ?? 0;
-  }
-  return picked;
-}
-
-function chunkCounts(articles: Article[], embedder: Embedder, config: Config, upTo: number): Map<string, number> {
-  const budget = chunkingSignature(embedder, config.chunking);
-  const counts = new Map<string, number>();
-  let total = 0;
-  for (const article of articles) {
-    if (total >= upTo) break;
-    const n = chunkArticle(article, { ...budget, countTokens: embedder.countPassageTokens }).length;
-    counts.set(article.id, n);
-    total += n;
-  }
-  return counts;
-}
 
 async function benchSize(name: string, dir: string, build: BuildRecord | undefined, cached: boolean, questions: string[], config: Config, randomVectors = false): Promise<SizeResult> {
   // The local index of this size (the database backend is timed by its own rows).
@@ -366,56 +191,6 @@ async function realRecall(dir: string, questions: string[], embedder: Embedder, 
   return { chunks: data.length, rows };
 }
 
-// ------------------------------------------------------------------------------------------ 3. synthetic
-
-// ----------------------------------------------------------------------------------------- 4. cold start
-
-/** One `npx tsx src/cli/ask.ts --json` process: time from spawn to the answer on stdout, and to exit. */
-function coldRun(dir: string, question: string): Promise<{ firstAnswerMs: number; exitMs: number; peakRssKb?: number }> {
-  const command = ['npx', 'tsx', 'src/cli/ask.ts', '--json', question];
-  // GNU time reports the peak RSS of the process tree it waits for (npx → tsx → node).
-  const useTime = existsSync('/usr/bin/time');
-  const [program, ...args] = useTime ? ['/usr/bin/time', '-f', 'BENCH_PEAK_RSS_KB=%M', ...command] : command;
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    let firstAnswerMs = NaN;
-    let stdout = '';
-    let stderr = '';
-    const child = spawn(program!, args, { cwd: PROJECT_ROOT, env: { ...process.env, EMBEDDINGS_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (data: Buffer) => {
-      if (Number.isNaN(firstAnswerMs)) firstAnswerMs = performance.now() - start;
-      stdout += data.toString();
-    });
-    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const exitMs = performance.now() - start;
-      if (code !== 0) return reject(new Error(`ask CLI exited with ${code}: ${stderr.slice(-500)}`));
-      try {
-        JSON.parse(stdout);
-      } catch {
-        return reject(new Error(`ask CLI printed no JSON answer: ${stdout.slice(0, 200)}`));
-      }
-      const rss = /BENCH_PEAK_RSS_KB=(\d+)/.exec(stderr);
-      resolve({ firstAnswerMs, exitMs, peakRssKb: rss ? Number(rss[1]) : undefined });
-    });
-  });
-}
-
-async function benchColdStart(name: string, dir: string, question: string): Promise<ColdStart> {
-  const runs = [];
-  for (let i = 0; i < PLAN.coldRuns; i++) runs.push(await coldRun(dir, question));
-  const result = {
-    name,
-    firstAnswerMs: median(runs.map((r) => r.firstAnswerMs)),
-    exitMs: median(runs.map((r) => r.exitMs)),
-    childPeakRssKb: runs[0]!.peakRssKb === undefined ? undefined : Math.max(...runs.map((r) => r.peakRssKb ?? 0)),
-    runs: runs.length,
-  };
-  log(`  cold start ${name}: first answer ${ms(result.firstAnswerMs)} ms`);
-  return result;
-}
-
 // ------------------------------------------------------------------------------------------------ report
 
 async function main(): Promise<void> {
@@ -436,7 +211,7 @@ async function main(): Promise<void> {
   const shipped = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes });
 
   phase('embedding');
-  const embedding = await benchEmbedding(config, embedder, hasScifact ? scifact : shipped.articles);
+  const embedding = await benchEmbedding(config, embedder, hasScifact ? scifact : shipped.articles, PLAN);
   const embeddingSource = hasScifact ? 'SciFact (BEIR)' : 'the shipped articles';
 
   phase('indexes');
@@ -493,7 +268,7 @@ async function main(): Promise<void> {
 
   phase('cold start');
   const cold: ColdStart[] = [];
-  for (const target of coldTargets) cold.push(await benchColdStart(target.name, target.dir, target.question));
+  for (const target of coldTargets) cold.push(await benchColdStart(target.name, target.dir, target.question, PLAN.coldRuns));
   phase('done');
 
   const machine = {

@@ -2,7 +2,7 @@
  * How question latency grows with the index: p95 of each stage against the number of chunks, one line per
  * backend and stage, drawn as a small SVG (log scale of chunks on x, milliseconds on y).
  */
-import type { SizeResult } from './report.js';
+import type { SizeResult } from './results.js';
 
 const WIDTH = 720;
 const HEIGHT = 420;

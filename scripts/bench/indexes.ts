@@ -1,0 +1,99 @@
+/**
+ * The bench's indexes, built with the project's buildIndex into .cache/bench/<name> and reused by later runs
+ * (with a record of how each was built), and the subsets of a corpus that hold about a number of chunks.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { chunkArticle } from '../../src/chunking.js';
+import { PROJECT_ROOT, type Config } from '../../src/config.js';
+import type { Article } from '../../src/corpus/types.js';
+import type { Embedder } from '../../src/embedder.js';
+import { buildIndex, chunkingSignature, modelSignature } from '../../src/index/build.js';
+import { currentVersion, loadIndex, modelMismatch, type IndexSnapshot } from '../../src/index/store.js';
+import { log } from './measure.js';
+import type { BuildRecord } from './results.js';
+
+export const CACHE_DIR = path.join(PROJECT_ROOT, '.cache', 'bench');
+const BUILD_RECORDS = path.join(CACHE_DIR, 'builds.json');
+
+async function readBuildRecords(): Promise<Record<string, BuildRecord>> {
+  try {
+    return JSON.parse(await fs.readFile(BUILD_RECORDS, 'utf8')) as Record<string, BuildRecord>;
+  } catch {
+    return {};
+  }
+}
+
+async function saveBuildRecord(name: string, record: BuildRecord): Promise<void> {
+  const records = await readBuildRecords();
+  records[name] = record;
+  await fs.writeFile(BUILD_RECORDS, JSON.stringify(records, null, 2));
+}
+
+/** The cached index in `dir` if it holds exactly these articles, embedded and chunked as configured. */
+async function cachedIndex(dir: string, articleCount: number, embedder: Embedder, config: Config): Promise<IndexSnapshot | undefined> {
+  if (!(await currentVersion(dir).catch(() => undefined))) return undefined;
+  const index = await loadIndex(dir, config.hnsw).catch(() => undefined);
+  if (!index || modelMismatch(index.manifest, modelSignature(embedder))) return undefined;
+  const chunking = chunkingSignature(embedder, config.chunking);
+  if (index.manifest.chunking.maxTokens !== chunking.maxTokens || index.manifest.chunking.overlapSentences !== chunking.overlapSentences) return undefined;
+  return index.manifest.counts.articles === articleCount ? index : undefined;
+}
+
+/** Builds (or reuses) the index of `articles` in .cache/bench/<name>; `seed` is a larger index to derive it from. */
+export async function ensureIndex(name: string, articles: Article[], embedder: Embedder, config: Config, seed?: string): Promise<{ dir: string; record?: BuildRecord; cached: boolean }> {
+  const dir = path.join(CACHE_DIR, name);
+  if (await cachedIndex(dir, articles.length, embedder, config)) {
+    return { dir, record: (await readBuildRecords())[name], cached: true };
+  }
+  let how = 'from scratch';
+  await fs.rm(dir, { recursive: true, force: true });
+  if (seed) {
+    // buildIndex is incremental: seeded with a copy of a larger index it reuses the vectors of the articles
+    // they share and only drops the rest, so a subset costs no embedding.
+    await fs.cp(seed, dir, { recursive: true, filter: (source) => !path.basename(source).startsWith('.') });
+    how = `incremental, from the cached ${path.basename(seed)} index`;
+  }
+  log(`building ${name} (${articles.length} articles, ${how})`);
+  let shown = 0;
+  const report = await buildIndex({
+    articles,
+    embedder,
+    dir,
+    chunking: config.chunking,
+    hnsw: config.hnsw,
+    onProgress: ({ embedded, toEmbed }) => {
+      if (embedded - shown >= 2000 || (embedded === toEmbed && toEmbed > 0)) log(`  ${name}: embedded ${(shown = embedded)} / ${toEmbed}`);
+    },
+  });
+  // A seed built another way cannot be reused, and then everything is embedded: say so.
+  if (report.fullRebuildReason) how = `from scratch (${report.fullRebuildReason})`;
+  const record: BuildRecord = { seconds: report.seconds, chunks: report.chunks, sentences: report.sentences, embeddedTexts: report.embeddedTexts, builtAt: new Date().toISOString(), how };
+  await saveBuildRecord(name, record);
+  return { dir, record, cached: false };
+}
+
+/** The first articles of a corpus whose chunks add up to about `target`. */
+export function prefixWithChunks(articles: Article[], chunksPerArticle: Map<string, number>, target: number): Article[] {
+  let total = 0;
+  const picked: Article[] = [];
+  for (const article of articles) {
+    if (total >= target) break;
+    picked.push(article);
+    total += chunksPerArticle.get(article.id) ?? 0;
+  }
+  return picked;
+}
+
+export function chunkCounts(articles: Article[], embedder: Embedder, config: Config, upTo: number): Map<string, number> {
+  const budget = chunkingSignature(embedder, config.chunking);
+  const counts = new Map<string, number>();
+  let total = 0;
+  for (const article of articles) {
+    if (total >= upTo) break;
+    const n = chunkArticle(article, { ...budget, countTokens: embedder.countPassageTokens }).length;
+    counts.set(article.id, n);
+    total += n;
+  }
+  return counts;
+}
