@@ -15,7 +15,7 @@ import type { Answer } from '../src/answer.js';
 import { loadConfig, PROJECT_ROOT, RETRIEVAL_MODES, type Config, type RetrievalMode } from '../src/config.js';
 import { loadCorpus } from '../src/corpus/load.js';
 import { loadEmbedder, type Embedder } from '../src/embedder.js';
-import { cachedIndex, EVAL_CACHE, squadIndex } from '../src/eval/cached-index.js';
+import { cachedIndex, cachedIndexDir, EVAL_CACHE, squadIndex } from '../src/eval/cached-index.js';
 import { loadDataset, type Dataset } from '../src/eval/datasets.js';
 import { documentsFromChunks, mean, mrrAt, ndcgAt, recallAt } from '../src/eval/metrics.js';
 import { locateEvidence, readQuestionSet, scoreAt, type CollectedAnswers, type QuestionSet } from '../src/eval/question-set.js';
@@ -24,7 +24,7 @@ import { loadSquadSplit } from '../src/eval/squad.js';
 import { chunkingSignature } from '../src/index/build.js';
 import { answerQuestion } from '../src/pipeline.js';
 import { buildCoverage, openCoverageStore } from '../src/coverage-store.js';
-import { localCoverage, type Coverage } from '../src/index/coverage.js';
+import { localStore, type Coverage } from '../src/index/coverage.js';
 import { embedProgressBar, formatBuildReport } from '../src/cli/progress.js';
 import { loadReaderModel } from '../src/reader/model.js';
 import { loadReader, type Reader } from '../src/reader/reader.js';
@@ -85,7 +85,8 @@ async function evaluateDataset(config: Config, embedder: Embedder, dataset: Data
 type Ask = (question: string) => Promise<Answer>;
 
 async function coverageUnderTest(config: Config, embedder: Embedder): Promise<{ index: Coverage; close: () => Promise<void> }> {
-  if (!config.databaseUrl) return { index: localCoverage(await cachedIndex(config, embedder, 'coverage', config.corpusDir)), close: async () => {} };
+  // The local coverage is served as the bot serves it: lean, read per question from its SQLite file.
+  if (!config.databaseUrl) return { index: await localStore(await cachedIndexDir(config, embedder, 'coverage', config.corpusDir), config.hnsw).open(), close: async () => {} };
   const store = await openCoverageStore(config);
   try {
     const corpus = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes });

@@ -2,7 +2,8 @@ import { existsSync, promises as fs, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configFromEnv } from '../src/config.js';
-import { currentVersion, IndexError, IndexMissingError, loadIndex, readCurrentManifest } from '../src/index/store.js';
+import { currentVersion, IndexError, IndexMissingError, readCurrentManifest } from '../src/index/store.js';
+import { loadIndex } from '../src/index/local-version.js';
 import { buildHnswIndex, loadHnswIndex } from '../src/index/vector-index.js';
 import { openPipeline } from '../src/pipeline.js';
 import { buildInto, shippedArticles, tempDir, testConfig } from './helpers.js';
@@ -44,7 +45,10 @@ describe('the index on disk', async () => {
     expect(index.manifest.model).toMatchObject({ id: 'local/universal-sentence-encoder-lite', dimension: 512, maxTokens: 128 });
     expect(index.manifest.hnsw).toEqual({ space: 'cosine', m: 16, efConstruction: 200 });
     expect(Object.keys(index.manifest.articles)).toHaveLength(articles.length);
-    expect(Object.keys(index.manifest.files).sort()).toEqual(['annotations.json', 'articles.json', 'chunks.json', 'dense.hnsw', 'lexical.json', 'sentences.f32']);
+    expect(Object.keys(index.manifest.files).sort()).toEqual(['coverage.sqlite', 'dense.hnsw']);
+    expect(index.annotations).toHaveLength(index.sentences.length);
+    expect(index.sentenceVectors).toHaveLength(index.sentences.length * 512);
+    expect(index.lexical.chunkCount).toBe(report.chunks);
   });
 
   it('re-embeds only a changed article, and drops a deleted one', async () => {
@@ -103,11 +107,24 @@ describe('the index on disk', async () => {
     await expect(loadIndex(config.embeddingsDir, config.hnsw)).rejects.toThrow(/dense\.hnsw .* is damaged.*npm run embed/);
     await fs.writeFile(hnswFile, original);
 
-    // An index built before the reader existed (format 2: no annotations) is refused until re-embedded.
+    // One changed byte in the SQLite file is caught by its checksum, before anything reads it.
+    const sqliteFile = path.join(folder, 'coverage.sqlite');
+    const database = await fs.readFile(sqliteFile);
+    const flipped = Buffer.from(database);
+    flipped[flipped.length - 10]! ^= 0xff;
+    await fs.writeFile(sqliteFile, flipped);
+    await expect(loadIndex(config.embeddingsDir, config.hnsw)).rejects.toThrow(/coverage\.sqlite .* is damaged.*npm run embed/);
+    await fs.rm(sqliteFile);
+    await expect(loadIndex(config.embeddingsDir, config.hnsw)).rejects.toThrow(/is missing coverage\.sqlite.*npm run embed/);
+    await fs.writeFile(sqliteFile, database);
+    expect((await loadIndex(config.embeddingsDir, config.hnsw)).chunks.length).toBeGreaterThan(0);
+
+    // An index of the JSON files (format 3, before SQLite) is refused until re-embedded.
     const manifestFile = path.join(folder, 'manifest.json');
     const manifest = JSON.parse(await fs.readFile(manifestFile, 'utf8'));
-    await fs.writeFile(manifestFile, JSON.stringify({ ...manifest, formatVersion: 2 }));
-    await expect(loadIndex(config.embeddingsDir, config.hnsw)).rejects.toThrow(/has format 2; this version reads format 3\. Run `npm run embed`/);
+    await fs.writeFile(manifestFile, JSON.stringify({ ...manifest, formatVersion: 3 }));
+    await expect(loadIndex(config.embeddingsDir, config.hnsw)).rejects.toThrow(/has format 3; this version reads format 4\. Run `npm run embed`/);
+    await expect(openPipeline(config)).rejects.toThrow(/has format 3; this version reads format 4\. Run `npm run embed`/);
 
     await fs.writeFile(manifestFile, '{"formatVersion": 1, "trunc');
     await expect(loadIndex(config.embeddingsDir, config.hnsw)).rejects.toThrow(/manifest .* cannot be read/);

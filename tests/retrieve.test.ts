@@ -1,21 +1,51 @@
 import { describe, expect, it } from 'vitest';
-import { LexicalIndex } from '../src/index/lexical-index.js';
-import { loadIndex } from '../src/index/store.js';
+import path from 'node:path';
+import type { Article } from '../src/corpus/types.js';
+import { TermTable } from '../src/index/lexical-index.js';
+import { COVERAGE_FILE, CoverageFile, writeCoverageFile } from '../src/index/sqlite-file.js';
+import { sentenceVectorOffset, type ChunkRecord, type SentenceRecord } from '../src/index/store.js';
+import { localStore } from '../src/index/coverage.js';
+import type { SentenceAnnotation } from '../src/reader/annotate.js';
+import { loadIndex } from '../src/index/local-version.js';
 import { reciprocalRankFusion, retrieve } from '../src/retrieve.js';
 import { RETRIEVAL_MODES } from '../src/config.js';
-import { buildInto, sharedEmbedder, testConfig } from './helpers.js';
+import { buildInto, sharedEmbedder, tempDir, testConfig } from './helpers.js';
 
-describe('BM25 at two levels', () => {
-  const chunks = [
-    { label: 0, title: 'Grain talks', text: 'Erdogan met Putin in Sochi.' },
-    { label: 1, title: 'Grain talks', text: 'The Black Sea grain deal lapsed in July.' },
-    { label: 2, title: 'Summit', text: 'Putin hosted Kim at Vostochny.' },
-  ];
-  const articles = [
-    { id: 'grain-talks', title: 'Grain talks', text: `${chunks[0]!.text} ${chunks[1]!.text}` },
-    { id: 'summit', title: 'Summit', text: chunks[2]!.text },
-  ];
-  const index = LexicalIndex.build(chunks, articles);
+/**
+ * The shipped lexical index: FTS5 in a version's SQLite file on disk, queried with the terms TermTable picks.
+ * Each article is given as its chunks' texts (joined by a space), one sentence a chunk.
+ */
+async function lexicalFile(articles: { id: string; title: string; chunks: string[] }[]) {
+  const chunks: ChunkRecord[] = [];
+  const sentences: SentenceRecord[] = [];
+  const stored = articles.map(({ id, title, chunks: texts }) => {
+    let start = 0;
+    for (const text of texts) {
+      sentences.push({ articleId: id, start, end: start + text.length });
+      chunks.push({ articleId: id, start, end: start + text.length, firstSentence: chunks.length, sentenceCount: 1 });
+      start += text.length + 1;
+    }
+    return { id, title, text: texts.join(' ') } as unknown as Article;
+  });
+  const terms = TermTable.build(chunks.map((c) => ({ text: stored.find((a) => a.id === c.articleId)!.text.slice(c.start, c.end) })), stored);
+  const file = path.join(tempDir(), COVERAGE_FILE);
+  const annotations = sentences.map(() => ({}) as SentenceAnnotation);
+  await writeCoverageFile(file, { articles: stored, chunks, sentences, sentenceVectors: new Float32Array(sentences.length), annotations, terms }, 1);
+  const open = () => CoverageFile.open(file);
+  let db = open();
+  return {
+    query: (text: string, k: number) => db.searchChunks(terms.searchTerms(text), k),
+    queryArticles: (text: string, k: number) => db.searchArticles(terms.searchTerms(text), k).map((r) => ({ articleId: stored[r.position]!.id, score: r.score })),
+    reopen: () => (db.close(), (db = open())),
+    counts: () => db.counts(),
+  };
+}
+
+describe('BM25 at two levels (FTS5 in the SQLite file)', async () => {
+  const index = await lexicalFile([
+    { id: 'grain-talks', title: 'Grain talks', chunks: ['Erdogan met Putin in Sochi.', 'The Black Sea grain deal lapsed in July.'] },
+    { id: 'summit', title: 'Summit', chunks: ['Putin hosted Kim at Vostochny.'] },
+  ]);
 
   it('ranks a whole article by words spread over its chunks', () => {
     // No chunk holds both "Sochi" and "grain"; the article does.
@@ -23,22 +53,32 @@ describe('BM25 at two levels', () => {
     expect(index.query('Sochi grain', 5).map((hit) => hit.label).sort()).toEqual([0, 1]);
   });
 
-  it('survives a save and a load', () => {
-    const loaded = LexicalIndex.fromJSON(index.toJSON());
-    expect(loaded.query('Putin', 5)).toEqual(index.query('Putin', 5));
-    expect(loaded.queryArticles('Putin Kim', 5)).toEqual(index.queryArticles('Putin Kim', 5));
-    expect([loaded.chunkCount, loaded.articleCount]).toEqual([3, 2]);
+  it('scores by BM25 (positive, rarer terms higher), title terms counting too', () => {
+    const hits = index.query('Kim Putin', 5);
+    expect(hits[0]).toMatchObject({ label: 2 });
+    expect(hits.every((hit) => hit.score > 0)).toBe(true);
+    expect(hits.map((hit) => hit.score)).toEqual([...hits.map((hit) => hit.score)].sort((a, b) => b - a));
+    expect(index.query('summit', 5).map((hit) => hit.label)).toEqual([2]);
+    expect(index.query('the of in', 5)).toEqual([]);
+  });
+
+  it('reads the same after the file is closed and opened again', () => {
+    const before = [index.query('Putin', 5), index.queryArticles('Putin Kim', 5)];
+    index.reopen();
+    expect([index.query('Putin', 5), index.queryArticles('Putin Kim', 5)]).toEqual(before);
+    expect(index.counts()).toMatchObject({ chunks: 3, chunkTerms: 3, articles: 2, articleTerms: 2, sentences: 3 });
   });
 });
 
-describe('common terms in a large collection', () => {
+describe('common terms in a large collection', async () => {
   // "putin" and "russia" are in 1,100 of 1,200 chunks; "sochi" in one.
-  const chunks = Array.from({ length: 1200 }, (_, label) => ({
-    label,
-    title: 'Report',
-    text: `${label < 1100 ? 'Putin spoke about Russia' : 'Rain fell'}${label === 5 ? ' in Sochi' : ''}, entry ${label}.`,
-  }));
-  const index = LexicalIndex.build(chunks, []);
+  const index = await lexicalFile(
+    Array.from({ length: 1200 }, (_, label) => ({
+      id: `report-${label}`,
+      title: 'Report',
+      chunks: [`${label < 1100 ? 'Putin spoke about Russia' : 'Rain fell'}${label === 5 ? ' in Sochi' : ''}, entry ${label}.`],
+    })),
+  );
 
   it('are left out next to a rarer term', () => {
     expect(index.query('Putin Sochi', 5).map((hit) => hit.label)).toEqual([5]);
@@ -94,5 +134,30 @@ describe('retrieval over the shipped coverage', async () => {
     expect(firstAt(boosted)).toBeLessThan(firstAt(plain));
     const none = retrieve(index, followUp, followUpVector, { mode: 'hybrid', limit: 20, boostArticles: new Set(['an-article-that-left-the-index']) });
     expect(none).toEqual(plain);
+  });
+
+  it('ranks the same chunks served lean (read per question from the SQLite file) as loaded whole, and reads them the same', async () => {
+    const coverage = await localStore(config.embeddingsDir, config.hnsw).open();
+    const other = index.chunks[0]!.articleId;
+    const dimension = index.manifest.model.dimension;
+    for (const mode of RETRIEVAL_MODES) {
+      for (const options of [{ mode, limit: 7 }, { mode, limit: 7, excludeArticle: other }, { mode, limit: 7, keepArticle: (id: string) => id !== other }]) {
+        const { retrieved, view } = await coverage.search(question, vector, options);
+        expect(retrieved).toEqual(retrieve(index, question, vector, options));
+        for (const { label } of retrieved) {
+          const chunk = index.chunks[label]!;
+          expect(view.chunks[label]).toEqual(chunk);
+          // The chunk's sentences and one more on each side, with their annotations and vectors.
+          for (let id = Math.max(0, chunk.firstSentence - 1); id <= Math.min(index.sentences.length - 1, chunk.firstSentence + chunk.sentenceCount); id++) {
+            expect(view.sentences[id]).toEqual(index.sentences[id]);
+            expect(view.annotations[id]).toEqual(index.annotations[id]);
+            const offset = sentenceVectorOffset(view, id);
+            expect(view.sentenceVectors.subarray(offset, offset + dimension)).toEqual(index.sentenceVectors.subarray(id * dimension, (id + 1) * dimension));
+          }
+        }
+      }
+    }
+    expect(coverage.articles).toEqual(index.articles);
+    expect(coverage.terms.idf('putin')).toBe(index.lexical.idf('putin'));
   });
 });

@@ -9,7 +9,8 @@ import { PROJECT_ROOT, type Config } from '../../src/config.js';
 import type { Article } from '../../src/corpus/types.js';
 import type { Embedder } from '../../src/embedder.js';
 import { buildIndex, chunkingSignature, modelSignature } from '../../src/index/build.js';
-import { currentVersion, loadIndex, modelMismatch, type IndexSnapshot } from '../../src/index/store.js';
+import { currentVersion, modelMismatch, type IndexSnapshot } from '../../src/index/store.js';
+import { loadIndex } from '../../src/index/local-version.js';
 import { log } from './measure.js';
 import type { BuildRecord } from './results.js';
 

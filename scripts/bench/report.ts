@@ -65,7 +65,7 @@ export function render(r: Results, how: RunInfo): string {
     `Each index is built with \`buildIndex\` into \`.cache/bench/<name>\` and reused by later runs. Questions: the shipped eval questions for the shipped corpus, SciFact queries for the SciFact indexes; ${how.warmupQuestions} warm-up questions first, then ${largest.questions} timed ones through \`Pipeline.ask\` (embed + hybrid retrieval + answer with quotes; no Discord). The part columns time each step alone on the same questions (dense and BM25 at the pipeline's depth of ${how.pipelineDepth}; the reader on the chunks the pipeline retrieves, first when each question's sentences are read for the first time, then again with their tags, stems and n-grams cached). All times in ms, p50 / p95 / p99.`,
     '',
     table(
-      ['index', 'chunks', 'sentences', 'ask', 'embed query', 'dense search', 'BM25', 'reader', 'reader, read again', 'load (loadIndex)', 'peak RSS so far'],
+      ['index', 'chunks', 'sentences', 'ask', 'embed query', 'dense search', 'BM25', 'reader', 'reader, read again', 'load (open)', 'peak RSS so far'],
       r.sizes.map((s) => [s.name, s.chunks, s.sentences, fmt(s.ask), fmt(s.embedQuery), fmt(s.dense), fmt(s.lexical), fmt(s.read), fmt(s.readAgain), `${ms(s.loadMs)} ms`, mb(s.rssKb)]),
     ),
     '',

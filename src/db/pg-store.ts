@@ -6,21 +6,15 @@
  */
 import type pg from 'pg';
 import type { HnswConfig } from '../config.js';
-import type { Coverage, CoverageStore, Retrieval } from '../index/coverage.js';
+import type { Coverage, CoverageStore } from '../index/coverage.js';
+import { leanCoverage, type ChunkHit } from '../index/lean-coverage.js';
 import { TermTable, TITLE_BOOST, type ArticleHit } from '../index/lexical-index.js';
-import { IndexMissingError, type ChunkRecord, type ReadingIndex, type SentenceRecord } from '../index/store.js';
-import type { SentenceAnnotation } from '../reader/annotate.js';
-import { fuseLists, searchDepth, type RetrievedChunk, type RetrieveOptions, type SearchLists } from '../retrieve.js';
+import type { ChunkRow, SentenceRow } from '../index/sqlite-file.js';
+import { IndexMissingError } from '../index/store.js';
 import { createPool, describeDatabase, QUESTION_TIMEOUT_MS, userFacing } from './connect.js';
 import { lockDatabase } from './lock.js';
 import { migrate } from './migrate.js';
-import { bytesVector, liveVersion, readArticles, readPrevious, vectorLiteral, writeVersion, type LiveVersion } from './pg-write.js';
-
-interface Hit {
-  label: number;
-  article_id: string;
-  score: number;
-}
+import { liveVersion, readArticles, readPrevious, vectorLiteral, writeVersion, type LiveVersion } from './pg-write.js';
 
 /**
  * BM25 by pg_textsearch over one field, through the version's own index (an ordered index scan: scoring
@@ -60,15 +54,6 @@ const VIEW_SENTENCES = `
   FROM chunks c JOIN sentences s ON s.version_id = c.version_id AND s.id BETWEEN c.first_sentence - 1 AND c.first_sentence + c.sentence_count
   WHERE c.version_id = $1 AND c.label = ANY($2::int[]) ORDER BY s.id`;
 
-interface SentenceRow {
-  id: number;
-  article_id: string;
-  start_offset: number;
-  end_offset: number;
-  annotation: SentenceAnnotation;
-  embedding: Buffer;
-}
-
 /** Opens the live version: its articles and term tables in memory, the rest searched where it is. */
 async function openVersion(pool: pg.Pool, url: string, live: LiveVersion, bm25Available: boolean, timeoutMs: number): Promise<Coverage> {
   /** A query of a question, given up after `timeoutMs` (the connection is then dropped by the pool). */
@@ -78,15 +63,13 @@ async function openVersion(pool: pg.Pool, url: string, live: LiveVersion, bm25Av
   const useBm25 = bm25Available && (await pool.query('SELECT to_regclass($1) IS NOT NULL AS found', [bm25Index('chunks', 'terms', live.id)])).rows[0].found === true;
   const articles = new Map(articleList.map((a) => [a.id, a]));
   const terms = TermTable.fromJSON(JSON.parse(live.terms), live.manifest.counts.chunks);
-  const dimension = live.manifest.model.dimension;
-  const cacheKey = {};
 
-  async function lexical(searched: string[], depth: number): Promise<{ chunks: Hit[]; articles: ArticleHit[] }> {
+  async function lexical(searched: string[], depth: number): Promise<{ chunks: ChunkHit[]; articles: ArticleHit[] }> {
     if (searched.length === 0) return { chunks: [], articles: [] };
     if (!useBm25) {
       const query = searched.join(' | ');
       const [chunks, found] = await Promise.all([
-        ask<Hit>(fulltext('chunks', 'label, article_id'), [query, live.id, depth]),
+        ask<ChunkHit>(fulltext('chunks', 'label, article_id'), [query, live.id, depth]),
         ask<{ id: string; score: number }>(fulltext('articles', 'id'), [query, live.id, depth]),
       ]);
       return { chunks: chunks.rows, articles: found.rows.map((r) => ({ articleId: r.id, score: r.score })) };
@@ -103,56 +86,25 @@ async function openVersion(pool: pg.Pool, url: string, live: LiveVersion, bm25Av
       ).map(([table, key, field]) => ask(bm25(table, key, field), [query, live.id, depth, bm25Index(table, field, live.id)])),
     );
     const articleOf = new Map<number, string>();
-    const chunkHits = (rows: Hit[]) => rows.map((r) => (articleOf.set(r.label, r.article_id), { key: r.label, score: Number(r.score) }));
+    const chunkHits = (rows: ChunkHit[]) => rows.map((r) => (articleOf.set(r.label, r.article_id), { key: r.label, score: Number(r.score) }));
     const articleHits = (rows: { id: string; score: number }[]) => rows.map((r) => ({ key: r.id, score: Number(r.score) }));
     const chunks = sumFields(chunkHits(chunkText!.rows), chunkHits(chunkTitle!.rows), depth).map((h) => ({ label: h.key, article_id: articleOf.get(h.key)!, score: h.score }));
     const found = sumFields(articleHits(articleText!.rows), articleHits(articleTitle!.rows), depth).map((h) => ({ articleId: h.key, score: h.score }));
     return { chunks, articles: found };
   }
 
-  async function view(retrieved: RetrievedChunk[]): Promise<ReadingIndex> {
-    const labels = retrieved.map((r) => r.label);
-    const [chunkRows, sentenceRows] = await Promise.all([ask(VIEW_CHUNKS, [live.id, labels]), ask<SentenceRow>(VIEW_SENTENCES, [live.id, labels])]);
-    const chunks: ChunkRecord[] = [];
-    for (const r of chunkRows.rows) chunks[r.label] = { articleId: r.article_id, start: r.start_offset, end: r.end_offset, firstSentence: r.first_sentence, sentenceCount: r.sentence_count };
-    const sentences: SentenceRecord[] = [];
-    const annotations: SentenceAnnotation[] = [];
-    const slots = new Map<number, number>();
-    const sentenceVectors = new Float32Array(sentenceRows.rows.length * dimension);
-    sentenceRows.rows.forEach((r, slot) => {
-      sentences[r.id] = { articleId: r.article_id, start: r.start_offset, end: r.end_offset };
-      annotations[r.id] = r.annotation;
-      slots.set(r.id, slot);
-      sentenceVectors.set(bytesVector(r.embedding), slot * dimension);
-    });
-    return { version: live.name, manifest: live.manifest, articles, chunks, sentences, annotations, sentenceVectors, vectorOffset: (id) => slots.get(id)! * dimension, lexical: terms, cacheKey };
-  }
-
-  return {
-    backend: 'postgres',
-    version: live.name,
-    manifest: live.manifest,
-    articles,
-    terms,
-    search: (question, queryVector, options) => userFacing(url, () => search(question, queryVector, options)),
-  };
-
-  async function search(question: string, queryVector: Float32Array, options: RetrieveOptions): Promise<Retrieval> {
-    const depth = searchDepth(options);
-    const [dense, found] = await Promise.all([
-      options.mode === 'lexical' ? { rows: [] as Hit[] } : ask<Hit>(DENSE, [vectorLiteral(queryVector), live.id, depth]),
-      options.mode === 'dense' ? { chunks: [], articles: [] } : lexical(terms.searchTerms(question), depth),
-    ]);
-    const articleOf = new Map<number, string>();
-    for (const hit of [...dense.rows, ...found.chunks]) articleOf.set(hit.label, hit.article_id);
-    const lists: SearchLists = {
-      dense: dense.rows.map((h) => ({ label: h.label, score: Number(h.score) })),
-      lexical: found.chunks.map((h) => ({ label: h.label, score: Number(h.score) })),
-      articles: found.articles,
-    };
-    const retrieved = fuseLists(lists, (label) => articleOf.get(label)!, options);
-    return { retrieved, view: await view(retrieved) };
-  }
+  const coverage = leanCoverage(
+    { backend: 'postgres', version: live.name, manifest: live.manifest, articles, terms },
+    {
+      dense: async (queryVector, depth) => (await ask<ChunkHit>(DENSE, [vectorLiteral(queryVector), live.id, depth])).rows,
+      lexical,
+      rows: async (labels) => {
+        const [chunks, sentences] = await Promise.all([ask<ChunkRow>(VIEW_CHUNKS, [live.id, labels]), ask<SentenceRow>(VIEW_SENTENCES, [live.id, labels])]);
+        return { chunks: chunks.rows, sentences: sentences.rows };
+      },
+    },
+  );
+  return { ...coverage, search: (question, queryVector, options) => userFacing(url, () => coverage.search(question, queryVector, options)) };
 }
 
 /** Connects to DATABASE_URL and brings its schema up to date; throws a one-line DatabaseError when it cannot. */

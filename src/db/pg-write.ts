@@ -7,10 +7,10 @@
 import type pg from 'pg';
 import type { Article } from '../corpus/types.js';
 import type { PreviousCoverage } from '../index/coverage.js';
-import { LexicalIndex } from '../index/lexical-index.js';
 import { holdConnection } from './connect.js';
 import { FORMAT_VERSION, IndexError, type ChunkRecord, type IndexContents, type IndexManifest, type SentenceRecord } from '../index/store.js';
 import type { SentenceAnnotation } from '../reader/annotate.js';
+import { bytesVector, termText, vectorBytes } from '../index/sqlite-file.js';
 
 /** The width of the `vector` column (migrations/001_coverage.sql): the shipped model's. */
 export const STORED_DIMENSION = 512;
@@ -19,9 +19,6 @@ const BATCH_ROWS = 2_000;
 
 export const vectorLiteral = (vector: Float32Array): string => `[${Array.from(vector).join(',')}]`;
 export const parseVector = (text: string): Float32Array => Float32Array.from(JSON.parse(text) as number[]);
-const vectorBytes = (vector: Float32Array): Buffer => Buffer.from(vector.buffer.slice(vector.byteOffset, vector.byteOffset + vector.byteLength));
-export const bytesVector = (bytes: Buffer): Float32Array => new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-const termText = (text: string): string => LexicalIndex.terms(text).join(' ');
 
 /** Inserts rows in batches, one array parameter per column. */
 async function insertColumns(client: pg.ClientBase, sql: string, versionId: string, count: number, columns: ((i: number) => unknown)[], signal?: AbortSignal): Promise<void> {
@@ -53,7 +50,7 @@ export async function writeVersion(pool: pg.Pool, contents: IndexContents, optio
     const { rows } = await client.query<{ id: string }>('INSERT INTO coverage_versions (name, manifest, terms) VALUES ($1, $2, $3) RETURNING id', [
       name,
       JSON.stringify(manifest),
-      JSON.stringify(contents.lexical.terms.toJSON()),
+      JSON.stringify(contents.terms.toJSON()),
     ]);
     const versionId = rows[0]!.id;
     const list = contents.articles;

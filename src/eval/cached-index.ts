@@ -11,14 +11,15 @@ import { PROJECT_ROOT, type Config } from '../config.js';
 import { loadCorpus } from '../corpus/load.js';
 import type { Embedder } from '../embedder.js';
 import { buildIndex, chunkingSignature, modelSignature } from '../index/build.js';
-import { loadIndex, type IndexSnapshot } from '../index/store.js';
+import { type IndexSnapshot } from '../index/store.js';
+import { loadIndex } from '../index/local-version.js';
 import { cacheKey } from './datasets.js';
 import { articleAsDocument, type DocumentQuestion, type SquadArticle } from './squad.js';
 
 export const EVAL_CACHE = path.join(PROJECT_ROOT, '.cache', 'eval');
 
-/** Builds (or brings up to date from the cache) the index of a corpus file or folder. */
-export async function cachedIndex(config: Config, embedder: Embedder, name: string, corpusPath: string): Promise<IndexSnapshot> {
+/** Builds (or brings up to date from the cache) the index of a corpus file or folder; returns its folder. */
+export async function cachedIndexDir(config: Config, embedder: Embedder, name: string, corpusPath: string): Promise<string> {
   const { m, efConstruction } = config.hnsw;
   const key = cacheKey({ model: modelSignature(embedder), chunking: chunkingSignature(embedder, config.chunking), hnsw: { m, efConstruction } });
   const dir = path.join(EVAL_CACHE, `${name}-${key}`);
@@ -28,9 +29,13 @@ export async function cachedIndex(config: Config, embedder: Embedder, name: stri
   const report = await buildIndex({ articles: corpus.articles, embedder, dir, chunking: config.chunking, hnsw: config.hnsw, onProgress: bar.update });
   bar.stop();
   if (report.embeddedTexts > 0) console.error(formatBuildReport(report));
-  const index = await loadIndex(dir, config.hnsw);
-  console.error(`${name}: index ready in ${((performance.now() - started) / 1000).toFixed(1)} s (${index.chunks.length} chunks).`);
-  return index;
+  console.error(`${name}: index ready in ${((performance.now() - started) / 1000).toFixed(1)} s (${report.chunks} chunks).`);
+  return dir;
+}
+
+/** The cached index of a corpus, loaded whole into memory. */
+export async function cachedIndex(config: Config, embedder: Embedder, name: string, corpusPath: string): Promise<IndexSnapshot> {
+  return loadIndex(await cachedIndexDir(config, embedder, name, corpusPath), config.hnsw);
 }
 
 export type IndexedQuestion = DocumentQuestion & { articleId: string };

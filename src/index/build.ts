@@ -9,7 +9,7 @@ import type { ChunkingConfig } from '../config.js';
 import type { Article } from '../corpus/types.js';
 import type { Embedder } from '../embedder.js';
 import { annotate, ANNOTATOR, type SentenceAnnotation } from '../reader/annotate.js';
-import { LexicalIndex } from './lexical-index.js';
+import { TermTable } from './lexical-index.js';
 import { localStore, type BuildTarget, type PreviousCoverage } from './coverage.js';
 import { articleHash, IndexError, IndexMissingError, modelMismatch, type ChunkingSignature, type ChunkRecord, type ModelSignature, type SentenceRecord } from './store.js';
 import { buildHnswIndex, type HnswParams } from './vector-index.js';
@@ -208,11 +208,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     sentenceVectorList.forEach((vector, i) => sentenceVectors.set(vector, i * model.dimension));
     const articleById = new Map(options.articles.map((a) => [a.id, a]));
     const dense = buildHnswIndex(chunkVectors, model.dimension, options.hnsw);
-    const lexical = LexicalIndex.build(
-      chunkRecords.map((chunk, label) => {
-        const article = articleById.get(chunk.articleId)!;
-        return { label, title: article.title, text: article.text.slice(chunk.start, chunk.end) };
-      }),
+    const terms = TermTable.build(
+      chunkRecords.map((chunk) => ({ text: articleById.get(chunk.articleId)!.text.slice(chunk.start, chunk.end) })),
       options.articles,
     );
     const version = await target.write(
@@ -231,7 +228,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
         sentenceVectors,
         annotations,
         dense,
-        lexical,
+        terms,
       },
       options.signal,
     );

@@ -10,7 +10,8 @@ import { UserFacingError } from '../errors.js';
 import { localLists, fuseLists, searchDepth, type RetrievedChunk, type RetrieveOptions } from '../retrieve.js';
 import { lockIndex, type IndexLock } from './lock.js';
 import type { TermStatistics } from './lexical-index.js';
-import { currentVersion, loadIndex, writeIndex, type IndexContents, type IndexManifest, type IndexSnapshot, type ReadingIndex } from './store.js';
+import { localVersionCoverage, openLocalVersion, previousOf } from './local-version.js';
+import { currentVersion, writeIndex, type IndexContents, type IndexManifest, type IndexSnapshot, type ReadingIndex } from './store.js';
 
 export type Backend = 'local' | 'postgres';
 
@@ -30,7 +31,7 @@ export interface Coverage {
   readonly terms: TermStatistics;
   /** Ranks chunks for a question (hybrid, dense or lexical) and fetches what reading them needs. */
   search(question: string, queryVector: Float32Array, options: RetrieveOptions): Promise<Retrieval>;
-  /** The in-memory index, for the local backend only (the benchmark's stage timings, the evaluation). */
+  /** The version loaded whole into memory, for the local backend only (the benchmark's stage timings, the evaluation); loaded when first read. */
   readonly snapshot?: IndexSnapshot;
 }
 
@@ -57,8 +58,8 @@ export interface CoverageStore {
   readonly backend: Backend;
   /** Where the coverage lives, for messages: a folder, or a database without its password. */
   readonly location: string;
-  /** How lexical search ranks: MiniSearch's BM25 in memory, pg_textsearch's BM25, or Postgres's ts_rank. */
-  readonly lexical: 'minisearch' | 'bm25' | 'fulltext';
+  /** How lexical search ranks: SQLite FTS5's BM25 (local), pg_textsearch's BM25, or Postgres's ts_rank. */
+  readonly lexical: 'fts5' | 'bm25' | 'fulltext';
   /** The live version's name, or undefined when nothing was built yet (cheap: the bot polls it). */
   currentVersion(): Promise<string | undefined>;
   /** Opens the live version; throws IndexMissingError when nothing was built yet. */
@@ -71,7 +72,7 @@ export interface CoverageStore {
 
 const wrapped = new WeakMap<IndexSnapshot, Coverage>();
 
-/** The local index as a Coverage: everything is in memory, so a search is synchronous inside. */
+/** A local index loaded whole (an IndexSnapshot) as a Coverage, for the in-memory tools: a search is synchronous inside. */
 export function localCoverage(snapshot: IndexSnapshot): Coverage {
   let coverage = wrapped.get(snapshot);
   if (!coverage) {
@@ -104,20 +105,20 @@ export function requireSnapshot(coverage: Coverage, what: string): IndexSnapshot
   return coverage.snapshot;
 }
 
-/** The index in a folder (EMBEDDINGS_DIR): the default, needing no server. */
+/**
+ * The index in a folder (EMBEDDINGS_DIR): the default, needing no server. A version is one SQLite file and
+ * an HNSW index; serving keeps the articles, term tables and HNSW in memory and reads the rest per question.
+ */
 export function localStore(dir: string, hnsw: Pick<HnswConfig, 'efSearch'>): CoverageStore {
   return {
     backend: 'local',
     location: dir,
-    lexical: 'minisearch',
+    lexical: 'fts5',
     currentVersion: () => currentVersion(dir),
-    open: async () => localCoverage(await loadIndex(dir, hnsw)),
+    open: async () => localVersionCoverage(await openLocalVersion(dir, hnsw)),
     target: {
       lock: () => lockIndex(dir),
-      previous: async () => {
-        const snapshot = await loadIndex(dir, hnsw);
-        return { ...snapshot, chunkVector: (label) => snapshot.dense.vector(label) };
-      },
+      previous: async () => previousOf(await openLocalVersion(dir, hnsw)),
       write: (contents, signal) => writeIndex(dir, contents, signal),
     },
     close: async () => {},

@@ -1,7 +1,9 @@
 /**
- * BM25 search with MiniSearch, English stemming and stop words, at two levels: chunks, and whole articles
- * (evidence spread over an article counts there). Also keeps the chunks' document frequencies, so callers
- * can tell how much of a question's information a passage covers.
+ * The project's terms (English stemming, stop words) and what is kept of them in memory: the chunks'
+ * document frequencies and the vocabulary (TermTable), so callers can tell how much of a question's
+ * information a passage covers, and which query terms BM25 searches. The shipped BM25 index, at two levels
+ * (chunks, and whole articles: evidence spread over an article counts there), is FTS5 in each version's
+ * SQLite file (sqlite-file.ts); the MiniSearch index here is the one it replaced, kept for the experiments.
  */
 import MiniSearch, { type Options, type SearchResult } from 'minisearch';
 import { stemmer } from 'stemmer';
@@ -137,7 +139,19 @@ export class TermTable implements TermStatistics {
   }
 }
 
-export class LexicalIndex implements TermStatistics {
+/** A lexical index as the in-memory tools use it: the shipped one is FTS5 in the version's SQLite file (sqlite-lexical.ts). */
+export interface LexicalSearch extends TermStatistics {
+  readonly terms: TermTable;
+  readonly chunkCount: number;
+  readonly articleCount: number;
+  /** The k chunks that best match a text. */
+  query(text: string, k: number): LexicalHit[];
+  /** The k whole articles that best match a text. */
+  queryArticles(text: string, k: number): ArticleHit[];
+}
+
+/** BM25 with MiniSearch in memory: the index before FTS5, kept for the experiments that compare engines. */
+export class LexicalIndex implements LexicalSearch {
   private constructor(
     private readonly chunks: MiniSearch<ChunkDocument>,
     private readonly articles: MiniSearch<ArticleDocument>,

@@ -6,27 +6,30 @@
  * index is refused with a clear message instead of giving wrong answers.
  *
  *   embeddings/CURRENT            name of the live version folder
- *   embeddings/v-<time>/          manifest.json, articles.json, chunks.json, dense.hnsw, sentences.f32, lexical.json,
- *                                 annotations.json (the reader's tokens, tags and entities of every sentence)
+ *   embeddings/v-<time>/          manifest.json, coverage.sqlite (articles, chunks, sentences with their vectors and
+ *                                 the reader's annotations, term tables, the FTS5 lexical index: sqlite-file.ts),
+ *                                 dense.hnsw (the chunks' vectors, searched in memory)
  *   embeddings/.staging-<pid>-…   a build in progress (removed on the next run if it was interrupted)
  *   embeddings/.embed.lock        the embed lock (see lock.ts)
  */
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Article } from '../corpus/types.js';
 import { UserFacingError } from '../errors.js';
 import { writeFileAtomic, writeFlushed } from '../files.js';
 import type { SentenceAnnotation } from '../reader/annotate.js';
 import type { Span } from '../sentences.js';
-import { LexicalIndex, type TermStatistics } from './lexical-index.js';
-import { loadHnswIndex, type HnswParams, type VectorIndex } from './vector-index.js';
+import type { LexicalSearch, TermStatistics, TermTable } from './lexical-index.js';
+import { COVERAGE_FILE, writeCoverageFile } from './sqlite-file.js';
+import type { VectorIndex } from './vector-index.js';
 
 /**
  * 2: lexical.json holds an article-level BM25 index beside the chunk-level one.
  * 3: annotations.json holds the reader's linguistic annotations of every sentence.
+ * 4: one SQLite file (coverage.sqlite) holds all but the HNSW index; BM25 by FTS5.
  */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 const POINTER = 'CURRENT';
 const VERSIONS_KEPT = 2;
 
@@ -52,7 +55,7 @@ export interface IndexManifest {
   chunking: ChunkingSignature;
   hnsw: { space: 'cosine'; m: number; efConstruction: number };
   counts: { articles: number; chunks: number; sentences: number };
-  /** The tagger that made annotations.json: another one means a rebuild. */
+  /** The tagger that made the sentences' annotations: another one means a rebuild. */
   annotator: string;
   /** Content hash of each article's embedded text, to re-embed only what changed. */
   articles: Record<string, string>;
@@ -70,8 +73,8 @@ export interface ChunkRecord extends Span {
   sentenceCount: number;
 }
 
-/** The searchable parts of an index, the same in a build being written and in a loaded index. */
-interface SearchParts {
+/** The records of an index, the same in a build being written and in a loaded index. */
+interface IndexRecords {
   chunks: ChunkRecord[];
   sentences: SentenceRecord[];
   /** Unit vectors of the sentences, `dimension` floats each, for quote selection. */
@@ -79,11 +82,14 @@ interface SearchParts {
   /** Linguistic annotations of the sentences, aligned with `sentences`. */
   annotations: SentenceAnnotation[];
   dense: VectorIndex;
-  lexical: LexicalIndex;
 }
 
-/** Everything a question needs, loaded once and shared; replaced whole when a new build lands. */
-export interface IndexSnapshot extends SearchParts {
+/**
+ * A version loaded whole into memory (what the evaluation, the benchmark's stage timings and the reader's
+ * training use; serving reads per question instead: local-version.ts). BM25 still runs in the SQLite file.
+ */
+export interface IndexSnapshot extends IndexRecords {
+  lexical: LexicalSearch;
   version: string;
   manifest: IndexManifest;
   articles: Map<string, Article>;
@@ -115,9 +121,11 @@ export function sentenceVectorOffset(index: ReadingIndex, id: number): number {
 }
 
 /** The parts of a build, before they are written. */
-export interface IndexContents extends SearchParts {
+export interface IndexContents extends IndexRecords {
   manifest: Omit<IndexManifest, 'files' | 'builtAt' | 'formatVersion'>;
   articles: Article[];
+  /** The chunks' term frequencies and the vocabulary (the lexical index itself is built in the SQLite file). */
+  terms: TermTable;
 }
 
 export class IndexError extends UserFacingError {
@@ -129,15 +137,21 @@ export class IndexMissingError extends IndexError {
   override name = 'IndexMissingError';
 }
 
-const REBUILD_HINT = 'Run `npm run embed` to rebuild it.';
+export const REBUILD_HINT = 'Run `npm run embed` to rebuild it.';
 
 export function articleHash(article: Pick<Article, 'title' | 'text'>): string {
   return createHash('sha256').update(JSON.stringify([article.title, article.text])).digest('hex').slice(0, 16);
 }
 
+/** Size and checksum of a file, read as a stream (a version's SQLite file may hold gigabytes). */
 async function sha256File(file: string): Promise<{ bytes: number; sha256: string }> {
-  const data = await fs.readFile(file);
-  return { bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') };
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    bytes += (chunk as Buffer).length;
+    hash.update(chunk as Buffer);
+  }
+  return { bytes, sha256: hash.digest('hex') };
 }
 
 /** The name of the live version folder, or undefined when no index was ever built. */
@@ -157,18 +171,10 @@ export async function writeIndex(dir: string, contents: IndexContents, signal?: 
   await fs.mkdir(dir, { recursive: true });
   const staging = await fs.mkdtemp(path.join(dir, `.staging-${process.pid}-`));
   try {
-    const files: Record<string, string | Uint8Array> = {
-      'articles.json': JSON.stringify(contents.articles),
-      'chunks.json': JSON.stringify({ chunks: contents.chunks, sentences: contents.sentences }),
-      'sentences.f32': new Uint8Array(contents.sentenceVectors.buffer, contents.sentenceVectors.byteOffset, contents.sentenceVectors.byteLength),
-      'lexical.json': contents.lexical.toJSON(),
-      'annotations.json': JSON.stringify(contents.annotations),
-    };
-    for (const [name, data] of Object.entries(files)) {
-      signal?.throwIfAborted();
-      await writeFlushed(path.join(staging, name), data);
-    }
+    await writeCoverageFile(path.join(staging, COVERAGE_FILE), contents, contents.manifest.model.dimension, signal);
+    await flush(path.join(staging, COVERAGE_FILE));
     await contents.dense.save(path.join(staging, 'dense.hnsw'));
+    await flush(path.join(staging, 'dense.hnsw'));
     signal?.throwIfAborted();
 
     const manifest: IndexManifest = {
@@ -177,7 +183,7 @@ export async function writeIndex(dir: string, contents: IndexContents, signal?: 
       ...contents.manifest,
       files: {},
     };
-    for (const name of [...Object.keys(files), 'dense.hnsw']) manifest.files[name] = await sha256File(path.join(staging, name));
+    for (const name of [COVERAGE_FILE, 'dense.hnsw']) manifest.files[name] = await sha256File(path.join(staging, name));
     await writeFlushed(path.join(staging, 'manifest.json'), JSON.stringify(manifest, null, 2));
 
     const version = `v-${manifest.builtAt.replace(/[:.]/g, '-')}-${process.pid}`;
@@ -188,6 +194,16 @@ export async function writeIndex(dir: string, contents: IndexContents, signal?: 
   } catch (error) {
     await fs.rm(staging, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/** Flushes a file written by a library to disk. */
+async function flush(file: string): Promise<void> {
+  const handle = await fs.open(file, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 
@@ -234,46 +250,14 @@ export async function readCurrentManifest(dir: string): Promise<IndexManifest | 
   return version ? readManifest(path.join(dir, version)) : undefined;
 }
 
-/** Loads and verifies the live index. */
-export async function loadIndex(dir: string, hnsw: Pick<HnswParams, 'efSearch'>): Promise<IndexSnapshot> {
+/** The live version's folder and manifest, its files checked against the manifest; IndexMissingError when none. */
+export async function verifiedVersion(dir: string): Promise<{ version: string; folder: string; manifest: IndexManifest }> {
   const version = await currentVersion(dir);
   if (!version) throw new IndexMissingError(`No index has been built in ${dir} yet. Run \`npm run embed\` to build it.`);
   const folder = path.join(dir, version);
   const manifest = await readManifest(folder);
   await verifyFiles(folder, manifest);
-
-  const articles = JSON.parse(await fs.readFile(path.join(folder, 'articles.json'), 'utf8')) as Article[];
-  const { chunks, sentences } = JSON.parse(await fs.readFile(path.join(folder, 'chunks.json'), 'utf8')) as {
-    chunks: ChunkRecord[];
-    sentences: SentenceRecord[];
-  };
-  const vectorBytes = await fs.readFile(path.join(folder, 'sentences.f32'));
-  const sentenceVectors = new Float32Array(vectorBytes.buffer.slice(vectorBytes.byteOffset, vectorBytes.byteOffset + vectorBytes.byteLength));
-  const dense = await loadHnswIndex(path.join(folder, 'dense.hnsw'), manifest.model.dimension, {
-    m: manifest.hnsw.m,
-    efConstruction: manifest.hnsw.efConstruction,
-    efSearch: hnsw.efSearch,
-  });
-  let lexical: LexicalIndex;
-  let annotations: SentenceAnnotation[];
-  try {
-    lexical = LexicalIndex.fromJSON(await fs.readFile(path.join(folder, 'lexical.json'), 'utf8'));
-    annotations = JSON.parse(await fs.readFile(path.join(folder, 'annotations.json'), 'utf8')) as SentenceAnnotation[];
-  } catch (error) {
-    throw new IndexError(`The index in ${folder} cannot be read (${(error as Error).message}). ${REBUILD_HINT}`);
-  }
-
-  if (
-    dense.size !== chunks.length ||
-    lexical.chunkCount !== chunks.length ||
-    lexical.articleCount !== articles.length ||
-    sentenceVectors.length !== sentences.length * manifest.model.dimension ||
-    annotations.length !== sentences.length ||
-    articles.length !== manifest.counts.articles
-  ) {
-    throw new IndexError(`The index in ${folder} is inconsistent (its parts disagree on counts). ${REBUILD_HINT}`);
-  }
-  return { version, manifest, articles: new Map(articles.map((a) => [a.id, a])), chunks, sentences, sentenceVectors, annotations, dense, lexical };
+  return { version, folder, manifest };
 }
 
 /** Says why an index built with one model cannot serve another, or undefined when it can. */

@@ -1,0 +1,95 @@
+/**
+ * A version served the lean way, by both backends (the local SQLite file and Postgres): its articles and term
+ * statistics are kept in memory; chunks are ranked where they are stored (dense, BM25 over chunks and whole
+ * articles), the lists fused here, and only the retrieved chunks' records, their sentences (with one more on
+ * each side: the reader looks at neighbours), the sentences' vectors and annotations are read per question into
+ * a small `ReadingIndex` view.
+ */
+import type { Article } from '../corpus/types.js';
+import type { SentenceAnnotation } from '../reader/annotate.js';
+import { fuseLists, searchDepth, type RetrievedChunk, type SearchLists } from '../retrieve.js';
+import type { Backend, Coverage, Retrieval } from './coverage.js';
+import type { ArticleHit, TermTable } from './lexical-index.js';
+import { bytesVector, type ChunkRow, type SentenceRow } from './sqlite-file.js';
+import type { ChunkRecord, IndexManifest, ReadingIndex, SentenceRecord } from './store.js';
+
+/** A chunk a search found, with its article (fusion filters and groups by article). */
+export interface ChunkHit {
+  label: number;
+  article_id: string;
+  score: number;
+}
+
+type Maybe<T> = T | Promise<T>;
+
+/** What a backend does for a question: its searches and the rows of the chunks retrieved. */
+export interface VersionSearch {
+  dense(queryVector: Float32Array, depth: number): Maybe<ChunkHit[]>;
+  /** BM25 for the question's searched terms (TermTable.searchTerms), over chunks and over whole articles. */
+  lexical(searched: string[], depth: number): Maybe<{ chunks: ChunkHit[]; articles: ArticleHit[] }>;
+  rows(labels: number[]): Maybe<{ chunks: ChunkRow[]; sentences: SentenceRow[] }>;
+}
+
+/** What a version keeps in memory. */
+export interface VersionInMemory {
+  backend: Backend;
+  version: string;
+  manifest: IndexManifest;
+  articles: ReadonlyMap<string, Article>;
+  terms: TermTable;
+}
+
+/** The sentences a view of some chunks reads: each chunk's, with one more on each side. */
+export function viewSentenceIds(chunks: readonly ChunkRow[]): number[] {
+  const ids = new Set<number>();
+  for (const c of chunks) for (let id = Math.max(0, c.first_sentence - 1); id <= c.first_sentence + c.sentence_count; id++) ids.add(id);
+  return [...ids].sort((a, b) => a - b);
+}
+
+/** A Coverage over a backend's searches, with its articles and term statistics in memory. */
+export function leanCoverage(version: VersionInMemory, backend: VersionSearch): Coverage {
+  const { manifest, terms } = version;
+  const dimension = manifest.model.dimension;
+  /** What reading caches is kept per version. */
+  const cacheKey = {};
+
+  function view(rows: { chunks: ChunkRow[]; sentences: SentenceRow[] }): ReadingIndex {
+    const chunks: ChunkRecord[] = [];
+    for (const r of rows.chunks) chunks[r.label] = { articleId: r.article_id, start: r.start_offset, end: r.end_offset, firstSentence: r.first_sentence, sentenceCount: r.sentence_count };
+    const sentences: SentenceRecord[] = [];
+    const annotations: SentenceAnnotation[] = [];
+    const slots = new Map<number, number>();
+    const sentenceVectors = new Float32Array(rows.sentences.length * dimension);
+    rows.sentences.forEach((r, slot) => {
+      sentences[r.id] = { articleId: r.article_id, start: r.start_offset, end: r.end_offset };
+      annotations[r.id] = r.annotation;
+      slots.set(r.id, slot);
+      sentenceVectors.set(bytesVector(r.embedding), slot * dimension);
+    });
+    return { version: version.version, manifest, articles: version.articles, chunks, sentences, annotations, sentenceVectors, vectorOffset: (id) => slots.get(id)! * dimension, lexical: terms, cacheKey };
+  }
+
+  return {
+    backend: version.backend,
+    version: version.version,
+    manifest,
+    articles: version.articles,
+    terms,
+    async search(question, queryVector, options): Promise<Retrieval> {
+      const depth = searchDepth(options);
+      const [dense, found] = await Promise.all([
+        options.mode === 'lexical' ? [] : backend.dense(queryVector, depth),
+        options.mode === 'dense' ? { chunks: [], articles: [] } : backend.lexical(terms.searchTerms(question), depth),
+      ]);
+      const articleOf = new Map<number, string>();
+      for (const hit of [...dense, ...found.chunks]) articleOf.set(hit.label, hit.article_id);
+      const lists: SearchLists = {
+        dense: dense.map((h) => ({ label: h.label, score: Number(h.score) })),
+        lexical: found.chunks.map((h) => ({ label: h.label, score: Number(h.score) })),
+        articles: found.articles,
+      };
+      const retrieved: RetrievedChunk[] = fuseLists(lists, (label) => articleOf.get(label)!, options);
+      return { retrieved, view: view(await backend.rows(retrieved.map((r) => r.label))) };
+    },
+  };
+}

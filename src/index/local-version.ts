@@ -1,0 +1,138 @@
+/**
+ * The live local version opened from its folder: the manifest and files verified, the SQLite file opened
+ * read-only, the HNSW index, the articles and the term tables loaded. Served lean (`localVersionCoverage`: per
+ * question, BM25 in the file and the retrieved chunks' rows read from it), or loaded whole into an
+ * IndexSnapshot for the tools that work in memory (`loadIndex`: the evaluation, the benchmark's stages).
+ */
+import path from 'node:path';
+import type { Article } from '../corpus/types.js';
+import type { Coverage, PreviousCoverage } from './coverage.js';
+import { leanCoverage, viewSentenceIds } from './lean-coverage.js';
+import type { ArticleHit, LexicalHit, LexicalSearch, TermTable } from './lexical-index.js';
+import { COVERAGE_FILE, CoverageFile } from './sqlite-file.js';
+import { IndexError, REBUILD_HINT, verifiedVersion, type IndexManifest, type IndexSnapshot } from './store.js';
+import { loadHnswIndex, type HnswParams, type VectorIndex } from './vector-index.js';
+
+export interface LocalVersion {
+  version: string;
+  manifest: IndexManifest;
+  file: CoverageFile;
+  dense: VectorIndex;
+  /** The articles in their stored order (the file names them by position). */
+  articleIds: string[];
+  articles: Map<string, Article>;
+  terms: TermTable;
+  /** The article position of every chunk, by label. */
+  chunkArticles: Int32Array;
+}
+
+/** Opens the live version of an index folder; IndexMissingError when none was built, IndexError when it cannot be read. */
+export async function openLocalVersion(dir: string, hnsw: Pick<HnswParams, 'efSearch'>): Promise<LocalVersion> {
+  const { version, folder, manifest } = await verifiedVersion(dir);
+  const dense = await loadHnswIndex(path.join(folder, 'dense.hnsw'), manifest.model.dimension, {
+    m: manifest.hnsw.m,
+    efConstruction: manifest.hnsw.efConstruction,
+    efSearch: hnsw.efSearch,
+  });
+  let file: CoverageFile | undefined;
+  try {
+    file = CoverageFile.open(path.join(folder, COVERAGE_FILE));
+    const counts = file.counts();
+    const list = file.articles();
+    const chunkArticles = file.chunkArticles();
+    const { chunks, articles, sentences } = manifest.counts;
+    if (
+      dense.size !== chunks ||
+      counts.chunks !== chunks ||
+      counts.chunkTerms !== chunks ||
+      counts.articles !== articles ||
+      counts.articleTerms !== articles ||
+      counts.sentences !== sentences ||
+      list.length !== articles
+    ) {
+      throw new IndexError(`The index in ${folder} is inconsistent (its parts disagree on counts). ${REBUILD_HINT}`);
+    }
+    const terms = file.terms(chunks);
+    return { version, manifest, file, dense, articleIds: list.map((a) => a.id), articles: new Map(list.map((a) => [a.id, a])), terms, chunkArticles };
+  } catch (error) {
+    file?.close();
+    if (error instanceof IndexError) throw error;
+    throw new IndexError(`The index in ${folder} cannot be read (${(error as Error).message}). ${REBUILD_HINT}`);
+  }
+}
+
+/** BM25 over whole articles for some normalized terms. */
+function searchArticles(local: LocalVersion, searched: string[], k: number): ArticleHit[] {
+  return local.file.searchArticles(searched, k).map((r) => ({ articleId: local.articleIds[r.position]!, score: r.score }));
+}
+
+/** BM25 in the version's SQLite file (FTS5), with the query terms TermTable.searchTerms picks. */
+class SqliteLexical implements LexicalSearch {
+  constructor(
+    private readonly local: LocalVersion,
+    readonly terms: TermTable = local.terms,
+  ) {}
+
+  get vocabulary() {
+    return this.terms.vocabulary;
+  }
+  get chunkCount(): number {
+    return this.local.manifest.counts.chunks;
+  }
+  get articleCount(): number {
+    return this.local.manifest.counts.articles;
+  }
+  documentFrequency(term: string): number {
+    return this.terms.documentFrequency(term);
+  }
+  idf(term: string): number {
+    return this.terms.idf(term);
+  }
+
+  query(text: string, k: number): LexicalHit[] {
+    return this.local.file.searchChunks(this.terms.searchTerms(text), k);
+  }
+
+  queryArticles(text: string, k: number): ArticleHit[] {
+    return searchArticles(this.local, this.terms.searchTerms(text), k);
+  }
+}
+
+/** Every record of a version read into memory (the sentence vectors and annotations too). */
+export function snapshotOf(local: LocalVersion): IndexSnapshot {
+  const records = local.file.readAll(local.articleIds, local.manifest.model.dimension);
+  return { version: local.version, manifest: local.manifest, articles: local.articles, ...records, dense: local.dense, lexical: new SqliteLexical(local) };
+}
+
+/** Loads and verifies the live index whole. */
+export async function loadIndex(dir: string, hnsw: Pick<HnswParams, 'efSearch'>): Promise<IndexSnapshot> {
+  return snapshotOf(await openLocalVersion(dir, hnsw));
+}
+
+/** What a re-embed reuses of the live version (the file is closed once read). */
+export function previousOf(local: LocalVersion): PreviousCoverage {
+  try {
+    const records = local.file.readAll(local.articleIds, local.manifest.model.dimension);
+    return { manifest: local.manifest, ...records, chunkVector: (label) => local.dense.vector(label) };
+  } finally {
+    local.file.close();
+  }
+}
+
+/** The version served lean; its `snapshot` (everything in memory) is loaded only when a tool asks for it. */
+export function localVersionCoverage(local: LocalVersion): Coverage {
+  const articleOf = (label: number) => local.articleIds[local.chunkArticles[label]!]!;
+  const coverage = leanCoverage(
+    { backend: 'local', version: local.version, manifest: local.manifest, articles: local.articles, terms: local.terms },
+    {
+      dense: (vector, depth) => local.dense.search(vector, depth).map((h) => ({ label: h.label, article_id: articleOf(h.label), score: h.similarity })),
+      lexical: (searched, depth) => ({
+        chunks: local.file.searchChunks(searched, depth).map((h) => ({ ...h, article_id: articleOf(h.label) })),
+        articles: searchArticles(local, searched, depth),
+      }),
+      rows: (labels) => local.file.viewRows(labels, viewSentenceIds, local.articleIds),
+    },
+  );
+  let snapshot: IndexSnapshot | undefined;
+  return Object.defineProperty(coverage, 'snapshot', { get: () => (snapshot ??= snapshotOf(local)), enumerable: false });
+}
