@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import type { Article } from '../src/corpus/types.js';
-import { TermTable } from '../src/index/lexical-index.js';
+import { LexicalIndex, TermTable } from '../src/index/lexical-index.js';
+import { readFileSync } from 'node:fs';
+import { PROJECT_ROOT } from '../src/config.js';
 import { COVERAGE_FILE, CoverageFile, writeCoverageFile } from '../src/index/sqlite-file.js';
 import { sentenceVectorOffset, type ChunkRecord, type SentenceRecord } from '../src/index/store.js';
 import { localStore } from '../src/index/coverage.js';
@@ -134,6 +136,27 @@ describe('retrieval over the shipped coverage', async () => {
     expect(firstAt(boosted)).toBeLessThan(firstAt(plain));
     const none = retrieve(index, followUp, followUpVector, { mode: 'hybrid', limit: 20, boostArticles: new Set(['an-article-that-left-the-index']) });
     expect(none).toEqual(plain);
+  });
+
+  it('scores BM25 from the FTS5 postings exactly as the MiniSearch index did, over every question of the question set', () => {
+    const set = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'eval', 'questions.json'), 'utf8')) as { answerable: { question: string }[]; offTopic: { question: string }[] };
+    const texts = (label: number) => {
+      const chunk = index.chunks[label]!;
+      const article = index.articles.get(chunk.articleId)!;
+      return { label, title: article.title, text: article.text.slice(chunk.start, chunk.end) };
+    };
+    const minisearch = LexicalIndex.build(index.chunks.map((_, label) => texts(label)), [...index.articles.values()]);
+    const questions = [...set.answerable, ...set.offTopic].map((q) => q.question);
+    expect(questions.length).toBeGreaterThan(100);
+    for (const q of questions) {
+      for (const [ours, theirs] of [
+        [index.lexical.query(q, 50), minisearch.query(q, 50)],
+        [index.lexical.queryArticles(q, 50), minisearch.queryArticles(q, 50)],
+      ] as const) {
+        expect(ours.map((hit) => ('label' in hit ? hit.label : hit.articleId)), q).toEqual(theirs.map((hit) => ('label' in hit ? hit.label : hit.articleId)));
+        ours.forEach((hit, i) => expect(hit.score).toBeCloseTo(theirs[i]!.score, 9));
+      }
+    }
   });
 
   it('ranks the same chunks served lean (read per question from the SQLite file) as loaded whole, and reads them the same', async () => {

@@ -2,15 +2,16 @@
  * One version of the local coverage in one SQLite file (`coverage.sqlite` in the version folder, through
  * better-sqlite3): the articles, chunks and sentences, the sentences' vectors (BLOBs) and annotations, the term
  * tables, and the lexical index: FTS5 over the project's own stemmed terms (each text is stored as its
- * normalized terms joined by spaces, so FTS5 only splits on spaces and ranks by BM25), chunks and whole
- * articles, title and text, as the MiniSearch index did. A build writes the file once in its staging folder;
- * afterwards it is only ever opened read-only.
+ * normalized terms joined by spaces, so FTS5 only splits on spaces), chunks and whole articles, title and
+ * text, as the MiniSearch index had them, with each field's length; BM25 is scored from its postings by
+ * bm25.ts. A build writes the file once in its staging folder; afterwards it is only ever opened read-only.
  */
 import Database from 'better-sqlite3';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import type { Article } from '../corpus/types.js';
 import type { SentenceAnnotation } from '../reader/annotate.js';
-import { LexicalIndex, TermTable, TITLE_BOOST } from './lexical-index.js';
+import { Bm25Table, fieldLength } from './bm25.js';
+import { LexicalIndex, TermTable } from './lexical-index.js';
 import type { ChunkRecord, SentenceRecord } from './store.js';
 
 export const COVERAGE_FILE = 'coverage.sqlite';
@@ -29,8 +30,12 @@ const SCHEMA = `
                           annotation TEXT NOT NULL, embedding BLOB NOT NULL);
   CREATE VIRTUAL TABLE chunk_terms USING ${FTS};
   CREATE VIRTUAL TABLE article_terms USING ${FTS};
-  INSERT INTO chunk_terms (chunk_terms, rank) VALUES ('rank', 'bm25(${TITLE_BOOST}, 1.0)');
-  INSERT INTO article_terms (article_terms, rank) VALUES ('rank', 'bm25(${TITLE_BOOST}, 1.0)');`;
+  CREATE TABLE chunk_lengths (label INTEGER PRIMARY KEY, title INTEGER NOT NULL, text INTEGER NOT NULL);
+  CREATE TABLE article_lengths (position INTEGER PRIMARY KEY, title INTEGER NOT NULL, text INTEGER NOT NULL);`;
+/** The postings of the FTS5 tables, for a connection (read-only ones too: the temp schema is its own). */
+const POSTINGS = `
+  CREATE VIRTUAL TABLE temp.chunk_postings USING fts5vocab(main, 'chunk_terms', 'instance');
+  CREATE VIRTUAL TABLE temp.article_postings USING fts5vocab(main, 'article_terms', 'instance');`;
 
 /** What a build writes into the file. */
 export interface CoverageFileContents {
@@ -77,8 +82,24 @@ async function insertAll(db: Database.Database, count: number, insert: (i: numbe
   }
 }
 
+/** A SQLite error while writing as the file-system error it stands for, so that the user is told what to do (errors.ts). */
+function asFileError(error: unknown, file: string): unknown {
+  const code = (error as { code?: unknown }).code;
+  const errno = code === 'SQLITE_FULL' ? 'ENOSPC' : code === 'SQLITE_READONLY' || code === 'SQLITE_PERM' ? 'EACCES' : undefined;
+  if (!errno) return error;
+  return Object.assign(new Error(`${errno}: ${(error as Error).message}, write '${file}'`, { cause: error }), { code: errno, syscall: 'write', path: file });
+}
+
 /** Writes a version's file (a new file: the staging folder's). */
 export async function writeCoverageFile(file: string, contents: CoverageFileContents, dimension: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await writeTables(file, contents, dimension, signal);
+  } catch (error) {
+    throw asFileError(error, file);
+  }
+}
+
+async function writeTables(file: string, contents: CoverageFileContents, dimension: number, signal?: AbortSignal): Promise<void> {
   const db = new Database(file);
   try {
     db.pragma('journal_mode = OFF');
@@ -91,19 +112,24 @@ export async function writeCoverageFile(file: string, contents: CoverageFileCont
 
     const article = db.prepare('INSERT INTO articles (position, id, doc) VALUES (?, ?, ?)');
     const articleTerms = db.prepare('INSERT INTO article_terms (rowid, title, text) VALUES (?, ?, ?)');
+    const articleLengths = db.prepare('INSERT INTO article_lengths VALUES (?, ?, ?)');
     await insertAll(db, articles.length, (i) => {
       const a = articles[i]!;
       article.run(i, a.id, JSON.stringify(a));
       articleTerms.run(i, termText(a.title), termText(a.text));
+      articleLengths.run(i, fieldLength(a.title), fieldLength(a.text));
     }, signal);
 
     const chunk = db.prepare('INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?)');
     const chunkTerms = db.prepare('INSERT INTO chunk_terms (rowid, title, text) VALUES (?, ?, ?)');
+    const chunkLengths = db.prepare('INSERT INTO chunk_lengths VALUES (?, ?, ?)');
     await insertAll(db, chunks.length, (label) => {
       const c = chunks[label]!;
       const a = articles[positionOf(c.articleId)]!;
+      const text = a.text.slice(c.start, c.end);
       chunk.run(label, positionOf(c.articleId), c.start, c.end, c.firstSentence, c.sentenceCount);
-      chunkTerms.run(label, termText(a.title), termText(a.text.slice(c.start, c.end)));
+      chunkTerms.run(label, termText(a.title), termText(text));
+      chunkLengths.run(label, fieldLength(a.title), fieldLength(text));
     }, signal);
 
     const sentence = db.prepare('INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?)');
@@ -121,15 +147,19 @@ export async function writeCoverageFile(file: string, contents: CoverageFileCont
 
 /** A version's file opened read-only: what a question reads of it, and what the in-memory tools load whole. */
 export class CoverageFile {
-  private readonly chunkSearch: Database.Statement<[string, number], { label: number; score: number }>;
-  private readonly articleSearch: Database.Statement<[string, number], { position: number; score: number }>;
+  private readonly chunkSearch: Bm25Table;
+  private readonly articleSearch: Bm25Table;
   private readonly chunkRows: Database.Statement<[string], { label: number; article: number; start_offset: number; end_offset: number; first_sentence: number; sentence_count: number }>;
   private readonly sentenceRows: Database.Statement<[string], { id: number; article: number; start_offset: number; end_offset: number; annotation: string; embedding: Buffer }>;
 
   constructor(private readonly db: Database.Database) {
-    const search = (table: string, key: string) => `SELECT rowid AS ${key}, -rank AS score FROM ${table} WHERE ${table} MATCH ? ORDER BY rank LIMIT ?`;
-    this.chunkSearch = db.prepare(search('chunk_terms', 'label'));
-    this.articleSearch = db.prepare(search('article_terms', 'position'));
+    db.exec(POSTINGS);
+    const lengths = (table: string) => {
+      const rows = db.prepare(`SELECT title, text FROM ${table} ORDER BY rowid`).raw().all() as number[][];
+      return [Int32Array.from(rows, (r) => r[0]!), Int32Array.from(rows, (r) => r[1]!)];
+    };
+    this.chunkSearch = new Bm25Table(db, 'temp.chunk_postings', lengths('chunk_lengths'));
+    this.articleSearch = new Bm25Table(db, 'temp.article_postings', lengths('article_lengths'));
     const listed = 'IN (SELECT value FROM json_each(?))';
     this.chunkRows = db.prepare(`SELECT * FROM chunks WHERE label ${listed}`);
     this.sentenceRows = db.prepare(`SELECT * FROM sentences WHERE id ${listed} ORDER BY id`);
@@ -152,7 +182,10 @@ export class CoverageFile {
   }
 
   articles(): Article[] {
-    return this.db.prepare<[], { doc: string }>('SELECT doc FROM articles ORDER BY position').all().map((r) => JSON.parse(r.doc) as Article);
+    // Row by row: reading every row first would hold the whole table's text twice.
+    const list: Article[] = [];
+    for (const r of this.db.prepare<[], { doc: string }>('SELECT doc FROM articles ORDER BY position').iterate()) list.push(JSON.parse(r.doc) as Article);
+    return list;
   }
 
   terms(chunkCount: number): TermTable {
@@ -167,18 +200,25 @@ export class CoverageFile {
     return Int32Array.from(rows, (r) => r[0]!);
   }
 
+  /** How many rows each table holds (the lexical tables' counts: the fewer of the terms' and the lengths'). */
   counts(): { articles: number; chunks: number; sentences: number; chunkTerms: number; articleTerms: number } {
     const count = (table: string) => (this.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-    return { articles: count('articles'), chunks: count('chunks'), sentences: count('sentences'), chunkTerms: count('chunk_terms'), articleTerms: count('article_terms') };
+    return {
+      articles: count('articles'),
+      chunks: count('chunks'),
+      sentences: count('sentences'),
+      chunkTerms: Math.min(count('chunk_terms'), count('chunk_lengths')),
+      articleTerms: Math.min(count('article_terms'), count('article_lengths')),
+    };
   }
 
-  /** BM25 over the chunks (rowid = label) or the articles (rowid = position) for normalized terms, best first. */
+  /** BM25 over the chunks or over whole articles (by position) for normalized terms, best first. */
   searchChunks(terms: string[], k: number): { label: number; score: number }[] {
-    return terms.length === 0 ? [] : this.chunkSearch.all(matchAny(terms), k);
+    return this.chunkSearch.search(terms, k).map((hit) => ({ label: hit.id, score: hit.score }));
   }
 
   searchArticles(terms: string[], k: number): { position: number; score: number }[] {
-    return terms.length === 0 ? [] : this.articleSearch.all(matchAny(terms), k);
+    return this.articleSearch.search(terms, k).map((hit) => ({ position: hit.id, score: hit.score }));
   }
 
   /** The rows of some chunks and sentences, sentences by id; `articleIds` names the articles by position. */
@@ -210,6 +250,3 @@ export class CoverageFile {
     return { chunks, sentences, annotations, sentenceVectors };
   }
 }
-
-/** An FTS5 query matching any of the terms (repeated terms count again, as in MiniSearch's OR query). */
-const matchAny = (terms: string[]): string => terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ');
