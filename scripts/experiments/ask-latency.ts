@@ -33,6 +33,7 @@ for (const q of questions) {
   await record('read', () => pipeline.reader.read(view, q, vector, retrieved));
 }
 const rssServing = process.memoryUsage().rss;
+const heapServing = process.memoryUsage().heapUsed;
 // Opening the version again, as a reload does (after the RSS above, which is one version's).
 const t0 = performance.now(); const c0 = cpu();
 await localStore(dir, config.hnsw).open();
@@ -45,7 +46,7 @@ for (const q of questions) {
   await record('BM25 both', () => [local.file.searchChunks(searched, 50), local.file.searchArticles(searched, 50)]);
 }
 const { counts } = pipeline.index.manifest;
-console.log(`${dir}: ${counts.chunks} chunks, ${counts.sentences} sentences; open (lean) ${load.wall.toFixed(0)} ms wall, ${load.cpu.toFixed(0)} ms CPU; RSS ${mb(rssServing)} MB serving (after ${questions.length + 10} questions)`);
+console.log(`${dir}: ${counts.chunks} chunks, ${counts.sentences} sentences; open (lean) ${load.wall.toFixed(0)} ms wall, ${load.cpu.toFixed(0)} ms CPU; RSS ${mb(rssServing)} MB serving (after ${questions.length + 10} questions; heap ${mb(heapServing)} MB)`);
 console.log('| stage | wall p50 | wall p95 | CPU p50 | CPU p95 |\n|---|---|---|---|---|');
 for (const [name, r] of Object.entries(rows)) {
   const w = percentiles(r.wall); const c = percentiles(r.cpu);

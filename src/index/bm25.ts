@@ -25,9 +25,15 @@ export interface Bm25Hit {
   score: number;
 }
 
+/**
+ * A posting packed in one number (no array a row: a question reads thousands of postings, and arrays for each
+ * kept the garbage collector busy): ((row id × 2 + field) × TF_LIMIT + term frequency), exact below 2^53.
+ */
+const TF_LIMIT = 2 ** 21;
+
 /** One FTS5 table searched by BM25; `lengths[field][id]` are the rows' field lengths (fieldLength). */
 export class Bm25Table {
-  private readonly postings: Database.Statement<[string], [number, string, number]>;
+  private readonly postings: Database.Statement<[string], number>;
   private readonly averages: number[];
 
   constructor(
@@ -35,7 +41,10 @@ export class Bm25Table {
     vocabulary: string,
     private readonly lengths: readonly Int32Array[],
   ) {
-    this.postings = db.prepare<[string], [number, string, number]>(`SELECT doc, col, count(*) FROM ${vocabulary} WHERE term = ? GROUP BY doc, col ORDER BY doc, col`).raw();
+    const field = `(col = '${FIELDS[1].name}')`;
+    this.postings = db
+      .prepare<[string], number>(`SELECT (doc * 2 + ${field}) * ${TF_LIMIT} + min(count(*), ${TF_LIMIT - 1}) FROM ${vocabulary} WHERE term = ? GROUP BY doc, col ORDER BY doc, col`)
+      .pluck();
     this.averages = lengths.map((field) => (field.length === 0 ? 0 : field.reduce((sum, n) => sum + n, 0) / field.length));
   }
 
@@ -44,16 +53,21 @@ export class Bm25Table {
     const { k: k1, b } = DEFAULT_BM25;
     const count = this.lengths[0]!.length;
     const found = new Map<number, { score: number; matched: Set<string> }>();
-    const cache = new Map<string, [number, string, number][]>();
+    const cache = new Map<string, number[]>();
     for (const term of terms) {
-      let rows = cache.get(term);
-      if (!rows) cache.set(term, (rows = this.postings.all(term)));
-      FIELDS.forEach(({ name, boost }, field) => {
-        const inField = rows.filter((row) => row[1] === name);
-        const idf = Math.log(1 + (count - inField.length + 0.5) / (inField.length + 0.5));
+      let postings = cache.get(term);
+      if (!postings) cache.set(term, (postings = this.postings.all(term)));
+      const rows = [0, 0];
+      for (const posting of postings) rows[Math.floor(posting / TF_LIMIT) % 2]!++;
+      FIELDS.forEach(({ boost }, field) => {
+        const idf = Math.log(1 + (count - rows[field]! + 0.5) / (rows[field]! + 0.5));
         const lengths = this.lengths[field]!;
         const average = this.averages[field]!;
-        for (const [id, , frequency] of inField) {
+        for (const posting of postings) {
+          const frequency = posting % TF_LIMIT;
+          const key = (posting - frequency) / TF_LIMIT;
+          if (key % 2 !== field) continue;
+          const id = (key - field) / 2;
           // Operations in MiniSearch's order, so that equal scores stay equal and the order of ties is its.
           const score = boost * (idf * ((frequency * (k1 + 1)) / (frequency + k1 * (1 - b + (b * lengths[id]!) / average))));
           const hit = found.get(id);
