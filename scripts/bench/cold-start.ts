@@ -8,10 +8,10 @@ import { PROJECT_ROOT } from '../../src/config.js';
 import { log, median, ms } from './measure.js';
 import type { ColdStart } from './results.js';
 
-/** One `npx tsx src/cli/ask.ts --json` process: time from spawn to the answer on stdout, and to exit. */
+/** One `node --import tsx src/cli/ask.ts --json` process (what `npm run ask` runs): time from spawn to the answer on stdout, and to exit. */
 function coldRun(dir: string, question: string): Promise<{ firstAnswerMs: number; exitMs: number; peakRssKb?: number }> {
-  const command = ['npx', 'tsx', 'src/cli/ask.ts', '--json', question];
-  // GNU time reports the peak RSS of the process tree it waits for (npx → tsx → node).
+  const command = [process.execPath, '--import', 'tsx', 'src/cli/ask.ts', '--json', question];
+  // GNU time reports the peak RSS of the process it waits for.
   const useTime = existsSync('/usr/bin/time');
   const [program, ...args] = useTime ? ['/usr/bin/time', '-f', 'BENCH_PEAK_RSS_KB=%M', ...command] : command;
   return new Promise((resolve, reject) => {
