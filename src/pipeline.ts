@@ -135,6 +135,11 @@ export interface OpenOptions {
   onBuildStart?: () => void;
   onBuildProgress?: (progress: BuildProgress) => void;
   onBuildDone?: (report: BuildReport) => void;
+  /**
+   * Read one question before returning (default): a reader model that does not fit the index fails at
+   * start, and the first real question does not pay for warming up. A one-question CLI run skips it.
+   */
+  warmUp?: boolean;
 }
 
 function checkCompatible(index: Coverage, embedder: Embedder, location: string): void {
@@ -143,21 +148,26 @@ function checkCompatible(index: Coverage, embedder: Embedder, location: string):
 }
 
 export async function openPipeline(config: Config, options: OpenOptions = {}): Promise<Pipeline> {
-  const embedder = await loadEmbedder(config.embedding);
-  const reader = loadReader(config.reader.modelFile, config.reader.threshold);
   const store = await openCoverageStore(config);
+  // The index opens (its files checksummed on a worker thread, the HNSW graph read off the main thread)
+  // while the models load on this one; a model's or the reader's error is still reported before the index's.
+  const opening = store.open();
+  opening.catch(() => {});
   try {
-    return await openWith(store, config, embedder, reader, options);
+    const embedder = await loadEmbedder(config.embedding);
+    const reader = loadReader(config.reader.modelFile, config.reader.threshold);
+    return await openWith(store, config, embedder, reader, options, opening);
   } catch (error) {
+    await opening.catch(() => {});
     await store.close();
     throw error;
   }
 }
 
-async function openWith(store: CoverageStore, config: Config, embedder: Embedder, reader: Reader, options: OpenOptions): Promise<Pipeline> {
+async function openWith(store: CoverageStore, config: Config, embedder: Embedder, reader: Reader, options: OpenOptions, opening: Promise<Coverage>): Promise<Pipeline> {
   let index: Coverage;
   try {
-    index = await store.open();
+    index = await opening;
   } catch (error) {
     if (!(error instanceof IndexMissingError) || !options.buildIfMissing) throw error;
     options.onBuildStart?.();
@@ -173,7 +183,7 @@ async function openWith(store: CoverageStore, config: Config, embedder: Embedder
   checkCompatible(index, embedder, store.location);
   // One question read at start: a reader model that does not fit this version fails now, with its message,
   // rather than at a user's first question (and the first real question is not the one paying for warm-up).
-  await answerQuestion({ index, embedder, reader }, WARM_UP_QUESTION, { mode: config.retrieval.mode, passages: 1 });
+  if (options.warmUp !== false) await answerQuestion({ index, embedder, reader }, WARM_UP_QUESTION, { mode: config.retrieval.mode, passages: 1 });
 
   return {
     embedder,

@@ -97,6 +97,7 @@ async function main(): Promise<void> {
   const bar = embedProgressBar();
   const pipeline = await openPipeline(config, {
     buildIfMissing: true,
+    warmUp: positionals.length === 0,
     onBuildStart: () => console.error('No index yet: building it from the corpus first (this happens once).'),
     onBuildProgress: bar.update,
     onBuildDone: (report) => {

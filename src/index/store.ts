@@ -15,6 +15,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { Article } from '../corpus/types.js';
 import { UserFacingError } from '../errors.js';
 import { writeFileAtomic, writeFlushed } from '../files.js';
@@ -143,17 +144,6 @@ export function articleHash(article: Pick<Article, 'title' | 'text'>): string {
   return createHash('sha256').update(JSON.stringify([article.title, article.text])).digest('hex').slice(0, 16);
 }
 
-/** Size and checksum of a file, read as a stream (a version's SQLite file may hold gigabytes). */
-async function sha256File(file: string): Promise<{ bytes: number; sha256: string }> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
-    bytes += (chunk as Buffer).length;
-    hash.update(chunk as Buffer);
-  }
-  return { bytes, sha256: hash.digest('hex') };
-}
-
 /** The name of the live version folder, or undefined when no index was ever built. */
 export async function currentVersion(dir: string): Promise<string | undefined> {
   try {
@@ -183,7 +173,12 @@ export async function writeIndex(dir: string, contents: IndexContents, signal?: 
       ...contents.manifest,
       files: {},
     };
-    for (const name of [COVERAGE_FILE, 'dense.hnsw']) manifest.files[name] = await sha256File(path.join(staging, name));
+    const names = [COVERAGE_FILE, 'dense.hnsw'];
+    const sums = await sha256Files(names.map((name) => path.join(staging, name)));
+    names.forEach((name, i) => {
+      if (!sums[i]) throw new Error(`${name} was not written to ${staging}.`);
+      manifest.files[name] = sums[i];
+    });
     await writeFlushed(path.join(staging, 'manifest.json'), JSON.stringify(manifest, null, 2));
 
     const version = `v-${manifest.builtAt.replace(/[:.]/g, '-')}-${process.pid}`;
@@ -228,20 +223,54 @@ async function readManifest(folder: string): Promise<IndexManifest> {
   return manifest;
 }
 
-async function verifyFiles(folder: string, manifest: IndexManifest): Promise<void> {
-  for (const [name, expected] of Object.entries(manifest.files)) {
-    let actual: { bytes: number; sha256: string };
+/**
+ * Sizes and checksums of files, computed on a worker thread: opening a version hashes hundreds of megabytes,
+ * which then overlaps with loading the models on the main thread (a cold start's largest costs).
+ */
+const HASH_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const { createReadStream } = require('node:fs');
+(async () => {
+  const results = [];
+  for (const file of workerData) {
     try {
-      actual = await sha256File(path.join(folder, name));
+      const hash = createHash('sha256');
+      let bytes = 0;
+      for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+        bytes += chunk.length;
+        hash.update(chunk);
+      }
+      results.push({ bytes, sha256: hash.digest('hex') });
     } catch {
-      throw new IndexError(`The index in ${folder} is missing ${name}. ${REBUILD_HINT}`);
-    }
-    if (actual.bytes !== expected.bytes || actual.sha256 !== expected.sha256) {
-      throw new IndexError(
-        `The index file ${name} in ${folder} is damaged (${actual.bytes} bytes, expected ${expected.bytes}, or its checksum differs). ${REBUILD_HINT}`,
-      );
+      results.push(undefined);
     }
   }
+  parentPort.postMessage(results);
+})();
+`;
+
+function sha256Files(files: string[]): Promise<({ bytes: number; sha256: string } | undefined)[]> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(HASH_WORKER, { eval: true, workerData: files });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`The checksum worker stopped (exit code ${code}) before it answered.`)));
+  });
+}
+
+async function verifyFiles(folder: string, manifest: IndexManifest): Promise<void> {
+  const files = Object.entries(manifest.files);
+  const actual = await sha256Files(files.map(([name]) => path.join(folder, name)));
+  files.forEach(([name, expected], i) => {
+    const found = actual[i];
+    if (!found) throw new IndexError(`The index in ${folder} is missing ${name}. ${REBUILD_HINT}`);
+    if (found.bytes !== expected.bytes || found.sha256 !== expected.sha256) {
+      throw new IndexError(
+        `The index file ${name} in ${folder} is damaged (${found.bytes} bytes, expected ${expected.bytes}, or its checksum differs). ${REBUILD_HINT}`,
+      );
+    }
+  });
 }
 
 /** The live index's manifest, without loading the rest (for compatibility checks). */
