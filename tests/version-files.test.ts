@@ -66,6 +66,9 @@ describe.runIf(process.platform === 'linux')('the SQLite files of a serving proc
     expect(openFilesUnder(dir)).toHaveLength(1);
     expect((await pipeline.ask(question)).passages.length).toBeGreaterThan(0);
 
+    // Served read-only: no journal or WAL file beside it.
+    expect(readdirSync(path.join(dir, pipeline.index.version)).sort()).toEqual(['coverage.sqlite', 'dense.hnsw', 'manifest.json']);
+
     await pipeline.close();
     expect(openFilesUnder(dir)).toEqual([]);
   });
