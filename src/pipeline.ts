@@ -57,7 +57,7 @@ export interface Pipeline {
   ask(question: string, options?: AskOptions): Promise<Answer>;
   /** Loads the index again if the embed script wrote a new one; true when it changed. */
   reload(): Promise<boolean>;
-  /** Closes the database connections (nothing to do for the local index). */
+  /** Closes the database connections, or the local version's SQLite file once the questions in flight are answered. */
   close(): Promise<void>;
 }
 
@@ -142,6 +142,47 @@ export interface OpenOptions {
   warmUp?: boolean;
 }
 
+/**
+ * The version in use and the questions reading each version: a version a reload replaced (or the pipeline's
+ * last one, once closed) is closed when its last question is answered, so that no SQLite file stays open,
+ * nor a deleted version's disk space held, until the garbage collector happens to run.
+ */
+function versionsInUse(first: Coverage) {
+  let current = first;
+  let closed = false;
+  const reading = new Map<Coverage, number>();
+  const closeIfDone = (coverage: Coverage) => {
+    if ((coverage !== current || closed) && !reading.has(coverage)) coverage.close?.();
+  };
+  return {
+    get current() {
+      return current;
+    },
+    /** Runs a question on the version in use now, which stays open until it is done. */
+    async read<T>(question: (coverage: Coverage) => Promise<T>): Promise<T> {
+      const coverage = current;
+      reading.set(coverage, (reading.get(coverage) ?? 0) + 1);
+      try {
+        return await question(coverage);
+      } finally {
+        const left = reading.get(coverage)! - 1;
+        if (left > 0) reading.set(coverage, left);
+        else reading.delete(coverage);
+        closeIfDone(coverage);
+      }
+    },
+    replace(next: Coverage): void {
+      const old = current;
+      current = next;
+      if (old !== next) closeIfDone(old);
+    },
+    close(): void {
+      closed = true;
+      closeIfDone(current);
+    },
+  };
+}
+
 function checkCompatible(index: Coverage, embedder: Embedder, location: string): void {
   const mismatch = modelMismatch(index.manifest, modelSignature(embedder));
   if (mismatch) throw new IndexError(`The index in ${location} cannot be used: ${mismatch}. Run \`npm run embed\` to rebuild it.`);
@@ -158,7 +199,8 @@ export async function openPipeline(config: Config, options: OpenOptions = {}): P
     const reader = loadReader(config.reader.modelFile, config.reader.threshold);
     return await openWith(store, config, embedder, reader, options, opening);
   } catch (error) {
-    await opening.catch(() => {});
+    // A version opened for nothing (the model failed to load) is closed with the store.
+    await opening.then((coverage) => coverage.close?.(), () => {});
     await store.close();
     throw error;
   }
@@ -180,37 +222,52 @@ async function openWith(store: CoverageStore, config: Config, embedder: Embedder
     options.onBuildDone?.(report);
     index = await store.open();
   }
-  checkCompatible(index, embedder, store.location);
-  // One question read at start: a reader model that does not fit this version fails now, with its message,
-  // rather than at a user's first question (and the first real question is not the one paying for warm-up).
-  if (options.warmUp !== false) await answerQuestion({ index, embedder, reader }, WARM_UP_QUESTION, { mode: config.retrieval.mode, passages: 1 });
+  try {
+    checkCompatible(index, embedder, store.location);
+    // One question read at start: a reader model that does not fit this version fails now, with its message,
+    // rather than at a user's first question (and the first real question is not the one paying for warm-up).
+    if (options.warmUp !== false) await answerQuestion({ index, embedder, reader }, WARM_UP_QUESTION, { mode: config.retrieval.mode, passages: 1 });
+  } catch (error) {
+    index.close?.();
+    throw error;
+  }
+  const versions = versionsInUse(index);
 
   return {
     embedder,
     reader,
     store,
     get index() {
-      return index;
+      return versions.current;
     },
     async ask(question, askOptions = {}) {
       const text = validateQuestion(question, config.retrieval.maxQuestionChars);
-      const snapshot = index;
       const passages = askOptions.passages ?? config.retrieval.passages;
-      return answerQuestion({ index: snapshot, embedder, reader }, text, {
-        mode: config.retrieval.mode,
-        passages,
-        period: askOptions.period,
-        now: askOptions.now,
-        boostArticles: askOptions.boostArticles,
-      });
+      return versions.read((snapshot) =>
+        answerQuestion({ index: snapshot, embedder, reader }, text, {
+          mode: config.retrieval.mode,
+          passages,
+          period: askOptions.period,
+          now: askOptions.now,
+          boostArticles: askOptions.boostArticles,
+        }),
+      );
     },
     async reload() {
-      if ((await store.currentVersion()) === index.version) return false;
+      if ((await store.currentVersion()) === versions.current.version) return false;
       const next = await store.open();
-      checkCompatible(next, embedder, store.location);
-      index = next;
+      try {
+        checkCompatible(next, embedder, store.location);
+      } catch (error) {
+        next.close?.();
+        throw error;
+      }
+      versions.replace(next);
       return true;
     },
-    close: () => store.close(),
+    close: async () => {
+      versions.close();
+      await store.close();
+    },
   };
 }

@@ -92,6 +92,34 @@ describe('common terms in a large collection', async () => {
   });
 });
 
+describe('terms outside ASCII', async () => {
+  // FTS5's unicode61 tokenizer folds case again, and its folding is not lower-casing: a Greek final sigma
+  // becomes σ, the micro sign μ, a long s s. The terms stored must be the terms searched, as in MiniSearch.
+  const articles = [
+    { id: 'athens', title: 'Μητσοτάκης στην Αθήνα', chunks: ['Ο Μητσοτάκης μίλησε για τους μισθούς.', 'Each dose held 5 µg of the drug.'] },
+    { id: 'rain', title: 'Weather', chunks: ['Rain fell in Sochi on Tuesday.'] },
+  ];
+  const index = await lexicalFile(articles);
+  const minisearch = LexicalIndex.build(
+    articles.flatMap((a, i) => a.chunks.map((text, j) => ({ label: i * 2 + j, title: a.title, text }))),
+    articles.map((a) => ({ id: a.id, title: a.title, text: a.chunks.join(' ') })),
+  );
+
+  it('are found as MiniSearch found them: a word ending in a final sigma, a unit written with the micro sign', () => {
+    for (const question of ['Τι είπε ο Μητσοτάκης;', 'How many µg in each dose?', 'μισθούς Sochi']) {
+      for (const [ours, theirs] of [
+        [index.query(question, 5), minisearch.query(question, 5)],
+        [index.queryArticles(question, 5), minisearch.queryArticles(question, 5)],
+      ] as const) {
+        expect(ours.map((hit) => ('label' in hit ? hit.label : hit.articleId)), question).toEqual(theirs.map((hit) => ('label' in hit ? hit.label : hit.articleId)));
+        ours.forEach((hit, i) => expect(hit.score).toBeCloseTo(theirs[i]!.score, 9));
+      }
+    }
+    expect(index.query('Μητσοτάκης', 5).map((hit) => hit.label).sort()).toEqual([0, 1]);
+    expect(index.query('µg', 5).map((hit) => hit.label)).toEqual([1]);
+  });
+});
+
 describe('reciprocal rank fusion', () => {
   it('adds weight / (60 + rank) from each list', () => {
     const fused = reciprocalRankFusion(

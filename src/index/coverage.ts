@@ -33,6 +33,8 @@ export interface Coverage {
   search(question: string, queryVector: Float32Array, options: RetrieveOptions): Promise<Retrieval>;
   /** The version loaded whole into memory, for the local backend only (the benchmark's stage timings, the evaluation); loaded when first read. */
   readonly snapshot?: IndexSnapshot;
+  /** Releases what the version holds open (the local SQLite file); only once no question reads it any more. */
+  close?(): void;
 }
 
 /** What a re-embed reuses of the live version: records, vectors and annotations of unchanged articles. */

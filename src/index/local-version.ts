@@ -134,5 +134,6 @@ export function localVersionCoverage(local: LocalVersion): Coverage {
     },
   );
   let snapshot: IndexSnapshot | undefined;
+  coverage.close = () => local.file.close();
   return Object.defineProperty(coverage, 'snapshot', { get: () => (snapshot ??= snapshotOf(local)), enumerable: false });
 }

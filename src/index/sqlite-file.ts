@@ -19,8 +19,13 @@ export const COVERAGE_FILE = 'coverage.sqlite';
 /** Rows per write transaction; between two, the event loop runs (the embed lock's heartbeat, Ctrl-C). */
 const BATCH_ROWS = 2_000;
 
-/** unicode61 keeps letters and digits together: the stored terms are exactly LexicalIndex.terms(). */
-const FTS = `fts5(title, text, tokenize = 'unicode61 remove_diacritics 0')`;
+/**
+ * The stored texts are terms joined by spaces, already lower-cased: the ascii tokenizer splits them on the
+ * spaces and leaves every other character as it is, so the stored terms are exactly LexicalIndex.terms().
+ * (unicode61 folds case again, and its folding is not lower-casing: a final sigma became σ, the micro sign μ,
+ * and those terms were never found.)
+ */
+const FTS = `fts5(title, text, tokenize = 'ascii')`;
 const SCHEMA = `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   CREATE TABLE articles (position INTEGER PRIMARY KEY, id TEXT NOT NULL, doc TEXT NOT NULL);

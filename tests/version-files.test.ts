@@ -1,0 +1,75 @@
+/** The local version's SQLite file as a serving process holds it: opened read-only, closed when replaced. */
+import { promises as fs, readdirSync, readlinkSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { currentVersion } from '../src/index/store.js';
+import { openPipeline } from '../src/pipeline.js';
+import { buildInto, shippedArticles, testConfig } from './helpers.js';
+
+/** The files of a folder this process holds open (Linux), deleted ones marked " (deleted)". */
+function openFilesUnder(dir: string): string[] {
+  const links: string[] = [];
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      links.push(readlinkSync(`/proc/self/fd/${fd}`));
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return links.filter((link) => link.startsWith(dir + path.sep)).sort();
+}
+
+describe.runIf(process.platform === 'linux')('the SQLite files of a serving process', async () => {
+  const articles = (await shippedArticles()).slice(0, 2);
+  const question = `What does the article "${articles[0]!.title}" say?`;
+
+  it('closes a version replaced by a reload once its questions are answered, a refused one at once, and the last one with the pipeline', async () => {
+    const config = testConfig();
+    const dir = config.embeddingsDir;
+    const live = async () => path.join(dir, (await currentVersion(dir))!, 'coverage.sqlite');
+    await buildInto(config, articles);
+    const pipeline = await openPipeline(config);
+    expect(openFilesUnder(dir)).toEqual([await live()]);
+    const first = await live();
+
+    // A question held at its embedding while three new versions are swapped in (the first one's folder is
+    // deleted meanwhile): it is still answered, from the version it started on.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const embedQuery = pipeline.embedder.embedQuery.bind(pipeline.embedder);
+    vi.spyOn(pipeline.embedder, 'embedQuery').mockImplementationOnce(async (text) => {
+      await held;
+      return embedQuery(text);
+    });
+    const inFlight = pipeline.ask(question);
+    const startedOn = pipeline.index.version;
+    for (let i = 0; i < 3; i++) {
+      await buildInto(config, articles);
+      expect(await pipeline.reload()).toBe(true);
+    }
+    expect(openFilesUnder(dir)).toEqual([`${first} (deleted)`, await live()]);
+    release();
+    const answer = await inFlight;
+    expect(answer.passages.length).toBeGreaterThan(0);
+    expect(startedOn).not.toBe(pipeline.index.version);
+    // Only the live version's file is open now: no handle per reload, no deleted file's space held.
+    expect(openFilesUnder(dir)).toEqual([await live()]);
+    expect((await pipeline.ask(question)).passages.length).toBeGreaterThan(0);
+
+    // A new version the pipeline refuses (another model) leaves no file open behind it.
+    await buildInto(config, articles);
+    const manifestFile = path.join(dir, (await currentVersion(dir))!, 'manifest.json');
+    const manifest = JSON.parse(await fs.readFile(manifestFile, 'utf8'));
+    await fs.writeFile(manifestFile, JSON.stringify({ ...manifest, model: { ...manifest.model, id: 'Xenova/all-MiniLM-L6-v2' } }));
+    await expect(pipeline.reload()).rejects.toThrow(/all-MiniLM-L6-v2.*npm run embed/);
+    await expect(pipeline.reload()).rejects.toThrow(/all-MiniLM-L6-v2/);
+    expect(openFilesUnder(dir)).toHaveLength(1);
+    expect((await pipeline.ask(question)).passages.length).toBeGreaterThan(0);
+
+    // Served read-only: no journal or WAL file beside it.
+    expect(readdirSync(path.join(dir, pipeline.index.version)).sort()).toEqual(['coverage.sqlite', 'dense.hnsw', 'manifest.json']);
+
+    await pipeline.close();
+    expect(openFilesUnder(dir)).toEqual([]);
+  });
+});
