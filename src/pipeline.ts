@@ -17,6 +17,8 @@ import { loadReader, type Reader } from './reader/reader.js';
 
 /** Chunks retrieved for a question: the reader weighs the sentences of the first READ_CHUNKS of them. */
 export const RETRIEVE_LIMIT = 20;
+/** How long a new version the pipeline refused (another model, damaged files) is left before it is tried again. */
+export const REFUSED_RETRY_MS = 5 * 60_000;
 const WARM_UP_QUESTION = 'What happened, and who said what about it?';
 
 export class QuestionError extends UserFacingError {
@@ -232,6 +234,7 @@ async function openWith(store: CoverageStore, config: Config, embedder: Embedder
     throw error;
   }
   const versions = versionsInUse(index);
+  let refused: { version: string | undefined; until: number } | undefined;
 
   return {
     embedder,
@@ -254,14 +257,20 @@ async function openWith(store: CoverageStore, config: Config, embedder: Embedder
       );
     },
     async reload() {
-      if ((await store.currentVersion()) === versions.current.version) return false;
-      const next = await store.open();
+      const live = await store.currentVersion();
+      if (live === versions.current.version) return false;
+      // A version refused once is not opened (its files hashed, its graph read) again at every poll.
+      if (refused && refused.version === live && Date.now() < refused.until) return false;
+      let next: Coverage | undefined;
       try {
+        next = await store.open();
         checkCompatible(next, embedder, store.location);
       } catch (error) {
-        next.close?.();
+        next?.close?.();
+        refused = { version: live, until: Date.now() + REFUSED_RETRY_MS };
         throw error;
       }
+      refused = undefined;
       versions.replace(next);
       return true;
     },

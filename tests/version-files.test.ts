@@ -3,7 +3,7 @@ import { promises as fs, readdirSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { currentVersion } from '../src/index/store.js';
-import { openPipeline } from '../src/pipeline.js';
+import { openPipeline, REFUSED_RETRY_MS } from '../src/pipeline.js';
 import { buildInto, shippedArticles, testConfig } from './helpers.js';
 
 /** The files of a folder this process holds open (Linux), deleted ones marked " (deleted)". */
@@ -62,7 +62,14 @@ describe.runIf(process.platform === 'linux')('the SQLite files of a serving proc
     const manifest = JSON.parse(await fs.readFile(manifestFile, 'utf8'));
     await fs.writeFile(manifestFile, JSON.stringify({ ...manifest, model: { ...manifest.model, id: 'Xenova/all-MiniLM-L6-v2' } }));
     await expect(pipeline.reload()).rejects.toThrow(/all-MiniLM-L6-v2.*npm run embed/);
+    // Refused once, it is not opened again at the next poll (nor warned about again).
+    expect(await pipeline.reload()).toBe(false);
+    expect(openFilesUnder(dir)).toHaveLength(1);
+    // ...until REFUSED_RETRY_MS have passed: then it is tried (and refused) again.
+    const now = Date.now();
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(now + REFUSED_RETRY_MS + 1);
     await expect(pipeline.reload()).rejects.toThrow(/all-MiniLM-L6-v2/);
+    clock.mockRestore();
     expect(openFilesUnder(dir)).toHaveLength(1);
     expect((await pipeline.ask(question)).passages.length).toBeGreaterThan(0);
 

@@ -139,7 +139,7 @@ export class TermTable implements TermStatistics {
   }
 }
 
-/** A lexical index as the in-memory tools use it: the shipped one is FTS5 in the version's SQLite file (sqlite-lexical.ts). */
+/** A lexical index as the in-memory tools use it: the shipped one is FTS5 in the version's SQLite file (SqliteLexical in local-version.ts). */
 export interface LexicalSearch extends TermStatistics {
   readonly terms: TermTable;
   readonly chunkCount: number;
