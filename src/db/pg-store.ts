@@ -9,7 +9,7 @@ import type { HnswConfig } from '../config.js';
 import type { Coverage, CoverageStore } from '../index/coverage.js';
 import { leanCoverage, type ChunkHit } from '../index/lean-coverage.js';
 import { TermTable, TITLE_BOOST, type ArticleHit } from '../index/lexical-index.js';
-import type { ChunkRow, SentenceRow } from '../index/sqlite-file.js';
+import type { ChunkRow, SentenceRow } from '../index/rows.js';
 import { IndexMissingError } from '../index/store.js';
 import { createPool, describeDatabase, QUESTION_TIMEOUT_MS, userFacing } from './connect.js';
 import { lockDatabase } from './lock.js';

@@ -10,7 +10,7 @@ import type { PreviousCoverage } from '../index/coverage.js';
 import { holdConnection } from './connect.js';
 import { FORMAT_VERSION, IndexError, type ChunkRecord, type IndexContents, type IndexManifest, type SentenceRecord } from '../index/store.js';
 import type { SentenceAnnotation } from '../reader/annotate.js';
-import { bytesVector, termText, vectorBytes } from '../index/sqlite-file.js';
+import { bytesVector, termText, vectorBytes } from '../index/rows.js';
 
 /** The width of the `vector` column (migrations/001_coverage.sql): the shipped model's. */
 export const STORED_DIMENSION = 512;

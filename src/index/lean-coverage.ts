@@ -10,7 +10,7 @@ import type { SentenceAnnotation } from '../reader/annotate.js';
 import { fuseLists, searchDepth, type RetrievedChunk, type SearchLists } from '../retrieve.js';
 import type { Backend, Coverage, Retrieval } from './coverage.js';
 import type { ArticleHit, TermTable } from './lexical-index.js';
-import { bytesVector, type ChunkRow, type SentenceRow } from './sqlite-file.js';
+import { bytesVector, type ChunkRow, type SentenceRow } from './rows.js';
 import type { ChunkRecord, IndexManifest, ReadingIndex, SentenceRecord } from './store.js';
 
 /** A chunk a search found, with its article (fusion filters and groups by article). */

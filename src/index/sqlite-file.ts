@@ -11,7 +11,8 @@ import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import type { Article } from '../corpus/types.js';
 import type { SentenceAnnotation } from '../reader/annotate.js';
 import { Bm25Table, fieldLength } from './bm25.js';
-import { LexicalIndex, TermTable } from './lexical-index.js';
+import { TermTable } from './lexical-index.js';
+import { bytesVector, termText, vectorBytes, type ChunkRow, type SentenceRow } from './rows.js';
 import type { ChunkRecord, SentenceRecord } from './store.js';
 
 export const COVERAGE_FILE = 'coverage.sqlite';
@@ -51,29 +52,6 @@ export interface CoverageFileContents {
   annotations: readonly SentenceAnnotation[];
   terms: TermTable;
 }
-
-/** A chunk and a sentence as a view of one question reads them (the same rows as the Postgres tables'). */
-export interface ChunkRow {
-  label: number;
-  article_id: string;
-  start_offset: number;
-  end_offset: number;
-  first_sentence: number;
-  sentence_count: number;
-}
-export interface SentenceRow {
-  id: number;
-  article_id: string;
-  start_offset: number;
-  end_offset: number;
-  annotation: SentenceAnnotation;
-  embedding: Uint8Array;
-}
-
-/** A text as the lexical indexes store it: its normalized terms, joined by spaces. */
-export const termText = (text: string): string => LexicalIndex.terms(text).join(' ');
-export const vectorBytes = (vector: Float32Array): Buffer => Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
-export const bytesVector = (bytes: Uint8Array): Float32Array => new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 
 /** Runs `insert` for rows 0..count-1 in batched transactions, yielding to the event loop between batches. */
 async function insertAll(db: Database.Database, count: number, insert: (i: number) => void, signal?: AbortSignal): Promise<void> {
