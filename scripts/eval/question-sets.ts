@@ -1,0 +1,86 @@
+import path from 'node:path';
+import type { Answer } from '../../src/answer.js';
+import { PROJECT_ROOT, type Config, type RetrievalMode } from '../../src/config.js';
+import { loadCorpus } from '../../src/corpus/load.js';
+import type { Embedder } from '../../src/embedder.js';
+import { cachedIndexDir, EVAL_CACHE } from '../../src/eval/cached-index.js';
+import { loadDataset } from '../../src/eval/datasets.js';
+import { locateEvidence, readQuestionSet, scoreAt, type CollectedAnswers, type QuestionSet } from '../../src/eval/question-set.js';
+import { answerQuestion } from '../../src/pipeline.js';
+import { buildCoverage, openCoverageStore } from '../../src/coverage-store.js';
+import { localStore, type Coverage } from '../../src/index/coverage.js';
+import { embedProgressBar, formatBuildReport } from '../../src/cli/progress.js';
+import type { Reader } from '../../src/reader/reader.js';
+import { num, pct, table, THRESHOLDS } from './tables.js';
+
+type Ask = (question: string) => Promise<Answer>;
+
+async function coverageUnderTest(config: Config, embedder: Embedder): Promise<{ index: Coverage; close: () => Promise<void> }> {
+  // The local coverage is served as the bot serves it: lean, read per question from its SQLite file.
+  if (!config.databaseUrl) return { index: await localStore(await cachedIndexDir(config, embedder, 'coverage', config.corpusDir), config.hnsw).open(), close: async () => {} };
+  const store = await openCoverageStore(config);
+  try {
+    const corpus = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes });
+    const bar = embedProgressBar();
+    const report = await buildCoverage(store, config, corpus.articles, embedder, { onProgress: bar.update }).finally(bar.stop);
+    console.error(formatBuildReport(report));
+    console.log(`The question sets are asked of the coverage in the ${store.location} (BM25: ${store.lexical}); SQuAD and BEIR datasets use local indexes.`);
+    return { index: await store.open(), close: () => store.close() };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+function asker(embedder: Embedder, reader: Reader, index: Coverage, mode: RetrievalMode): Ask {
+  return (question) => answerQuestion({ index, embedder, reader }, question, { mode, passages: 3, answerAll: true });
+}
+
+async function collectAnswers(ask: Ask, index: Coverage, set: QuestionSet, extraNegatives: Answer[]): Promise<CollectedAnswers> {
+  const answerable = [];
+  for (const question of set.answerable) {
+    answerable.push({ question, answer: await ask(question.question), spans: locateEvidence(question.evidence, index.articles.values()) });
+  }
+  const offTopic = [];
+  for (const question of set.offTopic) offTopic.push({ question, answer: await ask(question.question) });
+  return { answerable, offTopic, extraNegatives };
+}
+
+/**
+ * The shipped coverage's two question sets, asked through the whole pipeline per retrieval mode: passage and
+ * quote hits, answered share, near misses and off-topic questions refused, and a sweep of the reader's threshold.
+ */
+export async function evaluateQuestionSets(config: Config, embedder: Embedder, reader: Reader, modes: RetrievalMode[], negativesDir: string | undefined): Promise<void> {
+  const threshold = reader.threshold;
+  // The shipped coverage and its two question sets: from the database with DATABASE_URL (embedded there first,
+  // as `npm run embed` would), else from a cached local index.
+  const { index, close } = await coverageUnderTest(config, embedder);
+  const negatives = negativesDir ? (await loadDataset(negativesDir, EVAL_CACHE)).queries.filter((_, i) => i % 35 === 0).map((q) => q.text) : [];
+  // The tuning set may be looked at to tune; the held-out set, written separately, shows how far that
+  // tuning carries to new questions (docs/EVALUATION.md says what it was consulted for).
+  const sets = [
+    { name: 'tuning', file: 'questions.json' },
+    { name: 'held-out', file: 'questions-holdout.json' },
+  ].map((s) => ({ ...s, set: readQuestionSet(path.join(PROJECT_ROOT, 'eval', s.file)), rows: [] as string[][], sweeps: [] as string[] }));
+  for (const mode of modes) {
+    const ask = asker(embedder, reader, index, mode);
+    const negativeAnswers: Answer[] = [];
+    for (const question of negatives) negativeAnswers.push(await ask(question));
+    for (const { name, set, rows, sweeps } of sets) {
+      const collected = await collectAnswers(ask, index, set, negativeAnswers);
+      const at = scoreAt(collected, index.articles, threshold);
+      const all = scoreAt(collected, index.articles, 0);
+      rows.push([mode, pct(at.hitAt1), pct(at.hitAt3), pct(at.quoteHitAt1), pct(at.quoteHitAt3), pct(all.hitAt3), pct(all.quoteHitAt1), pct(at.answered), pct(at.refusedNearMiss), pct(at.refusedOffTopic), at.refusedExtra === undefined ? '-' : pct(at.refusedExtra), at.misses.join(' '), at.unrefused.join(' ')]);
+      const sweepRows = [...new Set([threshold, ...THRESHOLDS])].sort((a, b) => a - b).map((t) => scoreAt(collected, index.articles, t)).map((s) => [s.threshold === threshold ? `**${num(s.threshold)}**` : num(s.threshold), pct(s.quoteHitAt1), pct(s.hitAt3), pct(s.answered), pct(s.refusedNearMiss), pct(s.refusedOffTopic), s.refusedExtra === undefined ? '-' : pct(s.refusedExtra)]);
+      sweeps.push(`Threshold sweep, ${name} set, ${mode}:\n` + table(['threshold', 'quote hit@1', 'hit@3', 'answered', 'near misses refused', 'off-topic refused', 'SQuAD refused'], sweepRows));
+    }
+  }
+  for (const { name, file, set, rows, sweeps } of sets) {
+    const nearMisses = set.offTopic.filter((q) => q.kind === 'near-miss').length;
+    console.log(`\n${name} question set (eval/${file}): ${set.answerable.length} answerable, ${nearMisses} near misses, ${set.offTopic.length - nearMisses} off-topic${negatives.length ? `, ${negatives.length} SQuAD questions as extra off-corpus negatives` : ''}; reader threshold ${threshold}.`);
+    console.log(table(['mode', 'hit@1', 'hit@3', 'quote hit@1', 'quote hit@3', 'hit@3 (no threshold)', 'quote hit@1 (no threshold)', 'answered', 'near misses refused', 'off-topic refused', 'SQuAD refused', 'misses at 3', 'refusals missed'], rows));
+    console.log('\n' + sweeps.join('\n\n'));
+  }
+
+  await close();
+}

@@ -1,0 +1,11 @@
+/** How `npm run eval` prints: markdown tables, percentages, scores, and the reader thresholds swept. */
+export const THRESHOLDS = [0, 0.02, 0.025, 0.03, 0.035, 0.04, 0.06, 0.08, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7];
+export const pct = (x: number) => `${(100 * x).toFixed(1)}%`.padStart(6);
+export const num = (x: number) => x.toFixed(3);
+
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
+  return [line(header), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...rows.map(line)].join('\n');
+}
+
