@@ -13,33 +13,30 @@
  * Indexes are built with the project's buildIndex into .cache/bench/<name> and reused when present, so
  * only the first run pays for embedding the BEIR corpus.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chunkArticle } from '../src/chunking.js';
 import { parseCommandLine } from '../src/cli/args.js';
-import { loadConfig, PROJECT_ROOT, type Config } from '../src/config.js';
+import { loadConfig, PROJECT_ROOT } from '../src/config.js';
 import { exitWithError } from '../src/errors.js';
-import { loadCorpus, parseFiles } from '../src/corpus/load.js';
-import type { Article } from '../src/corpus/types.js';
-import { loadEmbedder, type Embedder } from '../src/embedder.js';
+import { loadCorpus } from '../src/corpus/load.js';
+import { loadEmbedder } from '../src/embedder.js';
 import { chunkingSignature } from '../src/index/build.js';
-import { localStore, requireSnapshot } from '../src/index/coverage.js';
 import { currentVersion } from '../src/index/store.js';
 import { loadIndex } from '../src/index/local-version.js';
-import { loadHnswIndex } from '../src/index/vector-index.js';
-import { openPipeline, RETRIEVE_LIMIT } from '../src/pipeline.js';
-import { retrieve } from '../src/retrieve.js';
-import { log, median, ms, packageVersion, peakRssKb, percentile, percentiles, timed } from './bench/measure.js';
+import { log, packageVersion } from './bench/measure.js';
 import { latencyChart } from './bench/chart.js';
 import { benchColdStart } from './bench/cold-start.js';
 import { benchEmbedding } from './bench/embedding.js';
 import { CACHE_DIR, chunkCounts, ensureIndex, prefixWithChunks } from './bench/indexes.js';
 import { publicArticles, randomPassageEmbedder, scaleCorpus } from './bench/scale.js';
 import { jsonSummary, printSummary, render } from './bench/report.js';
-import type { BuildRecord, ColdStart, RecallRow, Results, SizeResult } from './bench/results.js';
-import { benchSynthetic, exactKthSimilarity, recallAtK, searchLatencies } from './bench/vectors.js';
+import { readJsonl, readQueries, shippedQuestions } from './bench/questions.js';
+import { benchSize, PIPELINE_DEPTH, realRecall, SWEEP, WARMUP_QUESTIONS } from './bench/sizes.js';
+import type { ColdStart, Results, SizeResult } from './bench/results.js';
+import { benchSynthetic } from './bench/vectors.js';
 
 // ---------------------------------------------------------------------------------------------- settings
 
@@ -74,125 +71,11 @@ const OUT_FILE = path.resolve(flags.out ?? (QUICK ? path.join(CACHE_DIR, 'BENCHM
 const PLAN = QUICK
   ? { embedChunks: 128, batchSizes: [8, 32, 128], embedReps: 1, subsetTargets: [1000], fullScifact: false, scale: false, questions: 50, synthetic: 10_000, sweep: 5_000, coldRuns: 1 }
   : { embedChunks: 256, batchSizes: [8, 16, 32, 64, 128], embedReps: 2, subsetTargets: [1000, 10_000], fullScifact: true, scale: true, questions: 200, synthetic: 100_000, sweep: 20_000, coldRuns: 3 };
-/**
- * The full M × efConstruction grid runs at PLAN.sweep vectors: on 2 cores one 100k × 512-d build of random
- * vectors takes minutes, and six of them would not fit the 30-minute budget. At PLAN.synthetic only the
- * configured defaults are built, with a wider efSearch range.
- */
-const SWEEP = { m: [8, 16, 32], efConstruction: [100, 200], efSearch: [10, 50, 100, 200] };
 const LARGE_EF_SEARCH = [10, 50, 100, 200, 400, 800];
-/** Depth the hybrid retriever asks the dense index for (retrieve.ts: max(limit * 2, 50) with limit 20). */
-const PIPELINE_DEPTH = 50;
-const WARMUP_QUESTIONS = 10;
 /** How this run is made, for the report. */
 const RUN = { quick: QUICK, coldRuns: PLAN.coldRuns, pipelineDepth: PIPELINE_DEPTH, warmupQuestions: WARMUP_QUESTIONS, embedReps: PLAN.embedReps };
 
 // ------------------------------------------------------------------------------------------------ corpora
-
-function readJsonl(file: string): Article[] {
-  // parseFiles, not loadCorpus: a BEIR folder also holds queries.jsonl, which loadCorpus would read as articles.
-  const corpus = parseFiles([{ source: path.basename(file), bytes: new Uint8Array(readFileSync(file)) }]);
-  return corpus.articles;
-}
-
-function readQueries(file: string, count: number): string[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim())
-    .map((line) => (JSON.parse(line) as { text: string }).text)
-    .slice(0, count);
-}
-
-/** The shipped evaluation questions (every string field named "question"), repeated up to `count`. */
-function shippedQuestions(count: number): string[] {
-  const found: string[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      for (const [key, value] of Object.entries(node)) {
-        if (key === 'question' && typeof value === 'string') found.push(value);
-        else walk(value);
-      }
-    }
-  };
-  walk(JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'eval', 'questions.json'), 'utf8')));
-  return Array.from({ length: count }, (_, i) => found[i % found.length]!);
-}
-
-// ------------------------------------------------------------------------------------ 2. question latency
-
-
-async function benchSize(name: string, dir: string, build: BuildRecord | undefined, cached: boolean, questions: string[], config: Config, randomVectors = false): Promise<SizeResult> {
-  // The local index of this size (the database backend is timed by its own rows).
-  const sizeConfig: Config = { ...config, embeddingsDir: dir, databaseUrl: undefined };
-  // Opening a version as the bot does: articles, term tables and HNSW in memory, the rest read per question.
-  const loads: number[] = [];
-  for (let i = 0; i < 3; i++) loads.push((await timed(() => localStore(dir, config.hnsw).open())).ms);
-
-  const pipeline = await openPipeline(sizeConfig);
-  for (const question of questions.slice(0, WARMUP_QUESTIONS)) await pipeline.ask(question);
-  const ask: number[] = [];
-  for (const question of questions) ask.push((await timed(() => pipeline.ask(question))).ms);
-  // The stages below use the version loaded whole (BM25 still runs in its SQLite file).
-  const index = requireSnapshot(pipeline.index, 'The benchmark');
-
-  // The parts of a question, timed apart: the query embedding, and each retriever at the pipeline's depth.
-  const embedQuery: number[] = [];
-  const dense: number[] = [];
-  const lexical: number[] = [];
-  const read: number[] = [];
-  for (const question of questions) {
-    const vector = await timed(() => pipeline.embedder.embedQuery(question));
-    const retrieved = retrieve(index, question, vector.value, { mode: config.retrieval.mode, limit: RETRIEVE_LIMIT });
-    read.push((await timed(() => pipeline.reader.read(index, question, vector.value, retrieved))).ms);
-    embedQuery.push(vector.ms);
-    dense.push((await timed(() => index.dense.search(vector.value, PIPELINE_DEPTH))).ms);
-    // Both BM25 searches a question makes: over chunks and over whole articles.
-    lexical.push((await timed(() => [index.lexical.query(question, PIPELINE_DEPTH), index.lexical.queryArticles(question, PIPELINE_DEPTH)])).ms);
-  }
-  const readAgain: number[] = [];
-  for (const question of questions) {
-    const vector = await pipeline.embedder.embedQuery(question);
-    const retrieved = retrieve(index, question, vector, { mode: config.retrieval.mode, limit: RETRIEVE_LIMIT });
-    readAgain.push((await timed(() => pipeline.reader.read(index, question, vector, retrieved))).ms);
-  }
-  const { counts } = pipeline.index.manifest;
-  log(`  ${name}: ${counts.chunks} chunks, ask p50 ${ms(percentile(ask, 50))} ms, p95 ${ms(percentile(ask, 95))} ms`);
-  return {
-    name,
-    backend: 'local',
-    randomVectors,
-    chunks: counts.chunks,
-    sentences: counts.sentences,
-    build,
-    buildCached: cached,
-    loadMs: median(loads),
-    ask: percentiles(ask),
-    embedQuery: percentiles(embedQuery),
-    dense: percentiles(dense),
-    lexical: percentiles(lexical),
-    read: percentiles(read),
-    readAgain: percentiles(readAgain),
-    questions: questions.length,
-    rssKb: peakRssKb(),
-  };
-}
-
-/** recall@10 of the live HNSW index of `dir` against exact search over its own (real) vectors. */
-async function realRecall(dir: string, questions: string[], embedder: Embedder, config: Config): Promise<{ chunks: number; rows: RecallRow[] }> {
-  const snapshot = await loadIndex(dir, config.hnsw);
-  const data = Array.from({ length: snapshot.dense.size }, (_, label) => snapshot.dense.vector(label));
-  const queries: Float32Array[] = [];
-  for (const question of questions) queries.push(await embedder.embedQuery(question));
-  const kth = exactKthSimilarity(data, queries, 10);
-  const file = path.join(dir, snapshot.version, 'dense.hnsw');
-  const rows: RecallRow[] = [];
-  for (const efSearch of SWEEP.efSearch) {
-    const index = await loadHnswIndex(file, snapshot.manifest.model.dimension, { ...config.hnsw, efSearch });
-    rows.push({ efSearch, recall: recallAtK(index, data, queries, kth, 10), latency: percentiles(searchLatencies(index, queries, 10)) });
-  }
-  return { chunks: data.length, rows };
-}
 
 // ------------------------------------------------------------------------------------------------ report
 

@@ -1,0 +1,97 @@
+/**
+ * One index size: how long a whole answer takes through the pipeline (served lean, as the bot serves it), and
+ * each stage apart; and the recall of an index's HNSW graph against exact search over its real vectors.
+ */
+import path from 'node:path';
+import type { Config } from '../../src/config.js';
+import type { Embedder } from '../../src/embedder.js';
+import { localStore, requireSnapshot } from '../../src/index/coverage.js';
+import { loadIndex } from '../../src/index/local-version.js';
+import { loadHnswIndex } from '../../src/index/vector-index.js';
+import { openPipeline, RETRIEVE_LIMIT } from '../../src/pipeline.js';
+import { retrieve } from '../../src/retrieve.js';
+import { log, median, ms, peakRssKb, percentile, percentiles, timed } from './measure.js';
+import type { BuildRecord, RecallRow, SizeResult } from './results.js';
+import { exactKthSimilarity, recallAtK, searchLatencies } from './vectors.js';
+
+/**
+ * The full M × efConstruction grid runs at PLAN.sweep vectors: on 2 cores one 100k × 512-d build of random
+ * vectors takes minutes, and six of them would not fit the 30-minute budget. At PLAN.synthetic only the
+ * configured defaults are built, with a wider efSearch range.
+ */
+export const SWEEP = { m: [8, 16, 32], efConstruction: [100, 200], efSearch: [10, 50, 100, 200] };
+/** Depth the hybrid retriever asks the dense index for (retrieve.ts: max(limit * 2, 50) with limit 20). */
+export const PIPELINE_DEPTH = 50;
+export const WARMUP_QUESTIONS = 10;
+
+export async function benchSize(name: string, dir: string, build: BuildRecord | undefined, cached: boolean, questions: string[], config: Config, randomVectors = false): Promise<SizeResult> {
+  // The local index of this size (the database backend is timed by its own rows).
+  const sizeConfig: Config = { ...config, embeddingsDir: dir, databaseUrl: undefined };
+  // Opening a version as the bot does: articles, term tables and HNSW in memory, the rest read per question.
+  const loads: number[] = [];
+  for (let i = 0; i < 3; i++) loads.push((await timed(() => localStore(dir, config.hnsw).open())).ms);
+
+  const pipeline = await openPipeline(sizeConfig);
+  for (const question of questions.slice(0, WARMUP_QUESTIONS)) await pipeline.ask(question);
+  const ask: number[] = [];
+  for (const question of questions) ask.push((await timed(() => pipeline.ask(question))).ms);
+  // The stages below use the version loaded whole (BM25 still runs in its SQLite file).
+  const index = requireSnapshot(pipeline.index, 'The benchmark');
+
+  // The parts of a question, timed apart: the query embedding, and each retriever at the pipeline's depth.
+  const embedQuery: number[] = [];
+  const dense: number[] = [];
+  const lexical: number[] = [];
+  const read: number[] = [];
+  for (const question of questions) {
+    const vector = await timed(() => pipeline.embedder.embedQuery(question));
+    const retrieved = retrieve(index, question, vector.value, { mode: config.retrieval.mode, limit: RETRIEVE_LIMIT });
+    read.push((await timed(() => pipeline.reader.read(index, question, vector.value, retrieved))).ms);
+    embedQuery.push(vector.ms);
+    dense.push((await timed(() => index.dense.search(vector.value, PIPELINE_DEPTH))).ms);
+    // Both BM25 searches a question makes: over chunks and over whole articles.
+    lexical.push((await timed(() => [index.lexical.query(question, PIPELINE_DEPTH), index.lexical.queryArticles(question, PIPELINE_DEPTH)])).ms);
+  }
+  const readAgain: number[] = [];
+  for (const question of questions) {
+    const vector = await pipeline.embedder.embedQuery(question);
+    const retrieved = retrieve(index, question, vector, { mode: config.retrieval.mode, limit: RETRIEVE_LIMIT });
+    readAgain.push((await timed(() => pipeline.reader.read(index, question, vector, retrieved))).ms);
+  }
+  const { counts } = pipeline.index.manifest;
+  log(`  ${name}: ${counts.chunks} chunks, ask p50 ${ms(percentile(ask, 50))} ms, p95 ${ms(percentile(ask, 95))} ms`);
+  return {
+    name,
+    backend: 'local',
+    randomVectors,
+    chunks: counts.chunks,
+    sentences: counts.sentences,
+    build,
+    buildCached: cached,
+    loadMs: median(loads),
+    ask: percentiles(ask),
+    embedQuery: percentiles(embedQuery),
+    dense: percentiles(dense),
+    lexical: percentiles(lexical),
+    read: percentiles(read),
+    readAgain: percentiles(readAgain),
+    questions: questions.length,
+    rssKb: peakRssKb(),
+  };
+}
+
+/** recall@10 of the live HNSW index of `dir` against exact search over its own (real) vectors. */
+export async function realRecall(dir: string, questions: string[], embedder: Embedder, config: Config): Promise<{ chunks: number; rows: RecallRow[] }> {
+  const snapshot = await loadIndex(dir, config.hnsw);
+  const data = Array.from({ length: snapshot.dense.size }, (_, label) => snapshot.dense.vector(label));
+  const queries: Float32Array[] = [];
+  for (const question of questions) queries.push(await embedder.embedQuery(question));
+  const kth = exactKthSimilarity(data, queries, 10);
+  const file = path.join(dir, snapshot.version, 'dense.hnsw');
+  const rows: RecallRow[] = [];
+  for (const efSearch of SWEEP.efSearch) {
+    const index = await loadHnswIndex(file, snapshot.manifest.model.dimension, { ...config.hnsw, efSearch });
+    rows.push({ efSearch, recall: recallAtK(index, data, queries, kth, 10), latency: percentiles(searchLatencies(index, queries, 10)) });
+  }
+  return { chunks: data.length, rows };
+}
