@@ -2,7 +2,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
 import { locateEvidence, readQuestionSet } from '../src/eval/question-set.js';
-import { openPipeline, QuestionError } from '../src/pipeline.js';
+import { buildAnswer, QUOTE_MAX_CHARS, QUOTE_NEIGHBOUR_SHARE } from '../src/answer.js';
+import { openPipeline, QuestionError, RETRIEVE_LIMIT } from '../src/pipeline.js';
 import { buildInto, testConfig } from './helpers.js';
 
 const config = testConfig();
@@ -51,6 +52,36 @@ describe('answers about the shipped coverage', () => {
     for (const [i, a] of ranges.entries()) {
       for (const b of ranges.slice(i + 1)) expect(a.id === b.id && a.start < b.end && b.start < a.end).toBe(false);
     }
+  });
+
+  it('quotes the next sentence too when the reader rates it nearly as high, as for a fact stated after its subject', async () => {
+    const answer = await pipeline.ask("How many of Kim's trips abroad were to China?");
+    expect(answer.passages[0]!.quote).toMatch(/seven trips[\s\S]*Four of those trips were to the North’s main political ally, China\./);
+    const article = pipeline.index.articles.get(answer.passages[0]!.articleId)!;
+    expect(article.text.slice(answer.passages[0]!.quoteStart, answer.passages[0]!.quoteEnd)).toBe(answer.passages[0]!.quote);
+  });
+
+  it('takes a neighbour into the quote only at its share of the score, within its chunk and the length limit', async () => {
+    const question = "How many of Kim's trips abroad were to China?";
+    const vector = await pipeline.embedder.embedQuery(question);
+    const { view, retrieved } = await pipeline.index.search(question, vector, { mode: 'hybrid', limit: RETRIEVE_LIMIT });
+    // A chunk of the real index whose first two sentences fit in one quote, and one whose do not.
+    const pairs = retrieved.map((r) => view.chunks[r.label]!).filter((c) => c.sentenceCount >= 2).map((c) => ({ chunk: c, first: c.firstSentence, length: view.sentences[c.firstSentence + 1]!.end - view.sentences[c.firstSentence]!.start }));
+    const fits = pairs.find((p) => p.length <= QUOTE_MAX_CHARS)!;
+    const label = view.chunks.indexOf(fits.chunk);
+    const quoteWith = (neighbourScore: number) => {
+      const reading = { sentences: [{ sentence: fits.first, chunk: label, score: 0.8 }, { sentence: fits.first + 1, chunk: label, score: neighbourScore }], shortAnswer: null, confidence: 0.9, answerable: true };
+      const passage = buildAnswer(view, question, reading, { passages: 3 }).passages[0]!;
+      return [passage.quoteStart, passage.quoteEnd];
+    };
+    const one = view.sentences[fits.first]!;
+    expect(quoteWith(0.8 * QUOTE_NEIGHBOUR_SHARE - 0.01)).toEqual([one.start, one.end]);
+    expect(quoteWith(0.8 * QUOTE_NEIGHBOUR_SHARE)).toEqual([one.start, view.sentences[fits.first + 1]!.end]);
+    // Two sentences over the limit: the chosen sentence alone, however high its neighbour.
+    const long = { ...view, sentences: view.sentences.map((s, id) => (id === fits.first ? { ...s, start: s.end - QUOTE_MAX_CHARS } : s)) };
+    const reading = { sentences: [{ sentence: fits.first, chunk: label, score: 0.8 }, { sentence: fits.first + 1, chunk: label, score: 0.8 }], shortAnswer: null, confidence: 0.9, answerable: true };
+    const passage = buildAnswer(long, question, reading, { passages: 3 }).passages[0]!;
+    expect(passage.quoteEnd).toBe(one.end);
   });
 
   it.each(['What is the capital of Australia?', 'How do I bake sourdough bread?', 'Who won the Premier League last season?'])(
