@@ -11,7 +11,7 @@ import { buildCoverage, openCoverageStore } from '../../src/coverage-store.js';
 import { localStore, type Coverage } from '../../src/index/coverage.js';
 import { embedProgressBar, formatBuildReport } from '../../src/cli/progress.js';
 import type { Reader } from '../../src/reader/reader.js';
-import { num, pct, table, THRESHOLDS } from './tables.js';
+import { firstQuoteChars, num, pct, table, THRESHOLDS } from './tables.js';
 
 type Ask = (question: string) => Promise<Answer>;
 
@@ -70,7 +70,7 @@ export async function evaluateQuestionSets(config: Config, embedder: Embedder, r
       const collected = await collectAnswers(ask, index, set, negativeAnswers);
       const at = scoreAt(collected, index.articles, threshold);
       const all = scoreAt(collected, index.articles, 0);
-      rows.push([mode, pct(at.hitAt1), pct(at.hitAt3), pct(at.quoteHitAt1), pct(at.quoteHitAt3), pct(all.hitAt3), pct(all.quoteHitAt1), pct(at.answered), pct(at.refusedNearMiss), pct(at.refusedOffTopic), at.refusedExtra === undefined ? '-' : pct(at.refusedExtra), at.misses.join(' '), at.unrefused.join(' ')]);
+      rows.push([mode, pct(at.hitAt1), pct(at.hitAt3), pct(at.quoteHitAt1), pct(at.quoteHitAt3), pct(all.hitAt3), pct(all.quoteHitAt1), firstQuoteChars(collected.answerable.map((a) => a.answer)), pct(at.answered), pct(at.refusedNearMiss), pct(at.refusedOffTopic), at.refusedExtra === undefined ? '-' : pct(at.refusedExtra), at.misses.join(' '), at.unrefused.join(' ')]);
       const sweepRows = [...new Set([threshold, ...THRESHOLDS])].sort((a, b) => a - b).map((t) => scoreAt(collected, index.articles, t)).map((s) => [s.threshold === threshold ? `**${num(s.threshold)}**` : num(s.threshold), pct(s.quoteHitAt1), pct(s.hitAt3), pct(s.answered), pct(s.refusedNearMiss), pct(s.refusedOffTopic), s.refusedExtra === undefined ? '-' : pct(s.refusedExtra)]);
       sweeps.push(`Threshold sweep, ${name} set, ${mode}:\n` + table(['threshold', 'quote hit@1', 'hit@3', 'answered', 'near misses refused', 'off-topic refused', 'SQuAD refused'], sweepRows));
     }
@@ -78,7 +78,7 @@ export async function evaluateQuestionSets(config: Config, embedder: Embedder, r
   for (const { name, file, set, rows, sweeps } of sets) {
     const nearMisses = set.offTopic.filter((q) => q.kind === 'near-miss').length;
     console.log(`\n${name} question set (eval/${file}): ${set.answerable.length} answerable, ${nearMisses} near misses, ${set.offTopic.length - nearMisses} off-topic${negatives.length ? `, ${negatives.length} SQuAD questions as extra off-corpus negatives` : ''}; reader threshold ${threshold}.`);
-    console.log(table(['mode', 'hit@1', 'hit@3', 'quote hit@1', 'quote hit@3', 'hit@3 (no threshold)', 'quote hit@1 (no threshold)', 'answered', 'near misses refused', 'off-topic refused', 'SQuAD refused', 'misses at 3', 'refusals missed'], rows));
+    console.log(table(['mode', 'hit@1', 'hit@3', 'quote hit@1', 'quote hit@3', 'hit@3 (no threshold)', 'quote hit@1 (no threshold)', 'first quote chars', 'answered', 'near misses refused', 'off-topic refused', 'SQuAD refused', 'misses at 3', 'refusals missed'], rows));
     console.log('\n' + sweeps.join('\n\n'));
   }
 

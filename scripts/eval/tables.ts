@@ -1,7 +1,13 @@
 /** How `npm run eval` prints: markdown tables, percentages, scores, and the reader thresholds swept. */
+import type { Answer } from '../../src/answer.js';
 export const THRESHOLDS = [0, 0.02, 0.025, 0.03, 0.035, 0.04, 0.06, 0.08, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7];
 export const pct = (x: number) => `${(100 * x).toFixed(1)}%`.padStart(6);
 export const num = (x: number) => x.toFixed(3);
+/** The mean length of the answers' first quotes, in characters (answers without a quote left out). */
+export function firstQuoteChars(answers: Answer[]): string {
+  const lengths = answers.flatMap((a) => (a.passages[0] ? [a.passages[0].quote.length] : []));
+  return lengths.length === 0 ? '-' : (lengths.reduce((x, y) => x + y, 0) / lengths.length).toFixed(0);
+}
 
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
