@@ -88,7 +88,7 @@ export const QUOTE_NEIGHBOUR_SHARE = 0.25;
 /** A quote with its neighbour stays within this many characters (one sentence alone is never cut). */
 export const QUOTE_MAX_CHARS = 450;
 
-/** The quote's offsets: the chosen sentence, with the neighbour of its chunk the reader rates nearly as high. */
+/** The quote's offsets: the chosen sentence, with the neighbour of its chunk the reader rates at least a quarter as high. */
 function quoteSpan(index: ReadingIndex, sentence: number, chunk: number, score: number, scores: ReadonlyMap<number, number>, quoted: Set<number>): { start: number; end: number } {
   const { start, end } = index.sentences[sentence]!;
   const { firstSentence, sentenceCount } = index.chunks[chunk]!;
