@@ -14,13 +14,17 @@ export interface Passage {
   rank: number;
   articleId: string;
   title: string;
-  /** The sentence that best answers the question from this passage: an exact substring of the article. */
+  /**
+   * The sentence that best answers the question from this passage, with the neighbouring sentence of its chunk
+   * when the reader rates that one high enough (`QUOTE_NEIGHBOUR_SHARE`): an exact substring of the article,
+   * which may span a paragraph break.
+   */
   quote: string;
   /** The whole chunk the quote was taken from. */
   text: string;
   /** The label of that chunk in the index the answer came from. */
   chunk: number;
-  /** The reader's probability that the quote holds the answer, 0 to 1. */
+  /** The reader's probability that the quote's chosen sentence holds the answer, 0 to 1. */
   score: number;
   /** Character offsets of the quote in the article text. */
   quoteStart: number;
@@ -81,15 +85,20 @@ function cite(quote: string, n: number): string {
  * A quote takes in a neighbouring sentence of its chunk when the reader rates that one at least this share of
  * the chosen sentence's score: news often names the subject in one sentence and gives the fact in the next
  * ("… just seven trips away from his country." "Four of those trips were to … China."). Chosen on the tuning
- * set (docs/EVALUATION.md): first quotes holding the evidence 68.4 → 72.4 %, their mean length 183 → 210
- * characters; at a tenth, one question more for 16 characters more.
+ * set (docs/EVALUATION.md): first quotes holding the evidence 68.4 → 71.4 % (every question answered), their
+ * mean length 183 → 205 characters; at a tenth, one question more for 16 characters more.
  */
 export const QUOTE_NEIGHBOUR_SHARE = 0.25;
 /** A quote with its neighbour stays within this many characters (one sentence alone is never cut). */
 export const QUOTE_MAX_CHARS = 450;
+/** How a sentence ends; a neighbour that does not (a headline, standfirst, crosshead or caption) is never taken in. */
+export const SENTENCE_END = /[.!?…]["”’)\]]*$/;
 
-/** The quote's offsets: the chosen sentence, with the neighbour of its chunk the reader rates at least a quarter as high. */
-function quoteSpan(index: ReadingIndex, sentence: number, chunk: number, score: number, scores: ReadonlyMap<number, number>, quoted: Set<number>): { start: number; end: number } {
+/**
+ * The quote's offsets: the chosen sentence, with the neighbour of its chunk the reader rates at least a quarter
+ * as high, when that neighbour is a sentence (headlines and crossheads beside a paragraph are not).
+ */
+function quoteSpan(index: ReadingIndex, text: string, sentence: number, chunk: number, score: number, scores: ReadonlyMap<number, number>, quoted: Set<number>): { start: number; end: number } {
   const { start, end } = index.sentences[sentence]!;
   const { firstSentence, sentenceCount } = index.chunks[chunk]!;
   const neighbours = [sentence + 1, sentence - 1]
@@ -100,7 +109,7 @@ function quoteSpan(index: ReadingIndex, sentence: number, chunk: number, score: 
   for (const { id } of neighbours) {
     const s = index.sentences[id]!;
     const span = { start: Math.min(start, s.start), end: Math.max(end, s.end) };
-    if (span.end - span.start > QUOTE_MAX_CHARS) continue;
+    if (span.end - span.start > QUOTE_MAX_CHARS || !SENTENCE_END.test(text.slice(s.start, s.end))) continue;
     quoted.add(id);
     return span;
   }
@@ -128,7 +137,7 @@ export function buildAnswer(index: ReadingIndex, question: string, reading: Read
   // No sentence is quoted twice: a neighbour another passage quotes (chunks overlap) is not taken in.
   const quoted = new Set(chosen.map((c) => c.sentence));
   const passages: Passage[] = chosen.map(({ sentence, chunk, score, article }, i) => {
-    const { start, end } = quoteSpan(index, sentence, chunk, score, scores, quoted);
+    const { start, end } = quoteSpan(index, article.text, sentence, chunk, score, scores, quoted);
     const record = index.chunks[chunk]!;
     return {
       rank: i + 1,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
 import { locateEvidence, readQuestionSet } from '../src/eval/question-set.js';
-import { buildAnswer, QUOTE_MAX_CHARS, QUOTE_NEIGHBOUR_SHARE } from '../src/answer.js';
+import { buildAnswer, QUOTE_MAX_CHARS, QUOTE_NEIGHBOUR_SHARE, SENTENCE_END } from '../src/answer.js';
 import { openPipeline, QuestionError, RETRIEVE_LIMIT } from '../src/pipeline.js';
 import { buildInto, testConfig } from './helpers.js';
 
@@ -82,6 +82,35 @@ describe('answers about the shipped coverage', () => {
     const reading = { sentences: [{ sentence: fits.first, chunk: label, score: 0.8 }, { sentence: fits.first + 1, chunk: label, score: 0.8 }], shortAnswer: null, confidence: 0.9, answerable: true };
     const passage = buildAnswer(long, question, reading, { passages: 3 }).passages[0]!;
     expect(passage.quoteEnd).toBe(one.end);
+  });
+
+  it('takes a neighbour only from its own chunk, on either side, and never a headline or crosshead', async () => {
+    const question = "How many of Kim's trips abroad were to China?";
+    const index = pipeline.index.snapshot!;
+    const text = (id: number) => index.articles.get(index.sentences[id]!.articleId)!.text.slice(index.sentences[id]!.start, index.sentences[id]!.end);
+    const length = (from: number, to: number) => index.sentences[to]!.end - index.sentences[from]!.start;
+    const ends = (id: number) => SENTENCE_END.test(text(id));
+    const quoteOf = (chunk: number, sentences: [number, number][]) => {
+      const reading = { sentences: sentences.map(([sentence, score]) => ({ sentence, chunk, score })), shortAnswer: null, confidence: 0.9, answerable: true };
+      const passage = buildAnswer(index, question, reading, { passages: 1 }).passages[0]!;
+      return [passage.quoteStart, passage.quoteEnd];
+    };
+    // The last sentence of a chunk, whose article goes on in the next chunk: the sentence after it is not the chunk's.
+    const edge = index.chunks
+      .map((chunk, label) => ({ label, chunk, last: chunk.firstSentence + chunk.sentenceCount - 1 }))
+      .find(({ chunk, last }) => chunk.sentenceCount >= 2 && index.sentences[last + 1]?.articleId === chunk.articleId && ends(last - 1) && ends(last + 1) && length(last - 1, last) <= QUOTE_MAX_CHARS && length(last, last + 1) <= QUOTE_MAX_CHARS)!;
+    const last = index.sentences[edge.last]!;
+    expect(quoteOf(edge.label, [[edge.last, 0.8], [edge.last + 1, 0.8]])).toEqual([last.start, last.end]);
+    // The sentence before it, in the chunk, comes in.
+    expect(quoteOf(edge.label, [[edge.last, 0.8], [edge.last - 1, 0.5], [edge.last + 1, 0.8]])).toEqual([index.sentences[edge.last - 1]!.start, last.end]);
+    // A headline or crosshead beside the chosen sentence stays out, however high the reader rates it.
+    const heading = index.chunks
+      .map((chunk, label) => ({ label, chunk }))
+      .flatMap(({ label, chunk }) => Array.from({ length: chunk.sentenceCount - 1 }, (_, i) => ({ label, sentence: chunk.firstSentence + i, next: chunk.firstSentence + i + 1 })))
+      .find(({ sentence, next }) => ends(sentence) && !ends(next) && length(sentence, next) <= QUOTE_MAX_CHARS)!;
+    expect(text(heading.next)).not.toMatch(/[.!?]$/);
+    const chosen = index.sentences[heading.sentence]!;
+    expect(quoteOf(heading.label, [[heading.sentence, 0.8], [heading.next, 0.8]])).toEqual([chosen.start, chosen.end]);
   });
 
   it.each(['What is the capital of Australia?', 'How do I bake sourdough bread?', 'Who won the Premier League last season?'])(
