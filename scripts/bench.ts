@@ -20,14 +20,14 @@ import path from 'node:path';
 import { chunkArticle } from '../src/chunking.js';
 import { parseCommandLine } from '../src/cli/args.js';
 import { loadConfig, PROJECT_ROOT } from '../src/config.js';
-import { exitWithError } from '../src/errors.js';
+import { exitWithError, UserFacingError } from '../src/errors.js';
 import { loadCorpus } from '../src/corpus/load.js';
 import { loadEmbedder } from '../src/embedder.js';
 import { chunkingSignature } from '../src/index/build.js';
 import { currentVersion } from '../src/index/store.js';
 import { loadIndex } from '../src/index/local-version.js';
 import { log, packageVersion } from './bench/measure.js';
-import { latencyChart } from './bench/chart.js';
+import { chartPoints, latencyChart } from './bench/chart.js';
 import { benchColdStart } from './bench/cold-start.js';
 import { benchEmbedding } from './bench/embedding.js';
 import { CACHE_DIR, chunkCounts, ensureIndex, prefixWithChunks } from './bench/indexes.js';
@@ -35,12 +35,14 @@ import { publicArticles, randomPassageEmbedder, scaleCorpus } from './bench/scal
 import { jsonSummary, printSummary, render } from './bench/report.js';
 import { readJsonl, readQueries, shippedQuestions } from './bench/questions.js';
 import { benchSize, PIPELINE_DEPTH, realRecall, SWEEP, WARMUP_QUESTIONS } from './bench/sizes.js';
-import type { ColdStart, Results, SizeResult } from './bench/results.js';
+import { PG_LOAD_BUDGET_MINUTES } from './bench/pg-load.js';
+import { benchPostgres, type PostgresTarget } from './bench/pg-size.js';
+import type { BuildRecord, ColdStart, Results, SizeResult } from './bench/results.js';
 import { benchSynthetic } from './bench/vectors.js';
 
 // ---------------------------------------------------------------------------------------------- settings
 
-const USAGE = 'Usage: npm run bench [-- --quick] [--data DIR] [--out FILE] [--json]';
+const USAGE = 'Usage: npm run bench [-- --quick] [--data DIR] [--out FILE] [--json] [--pg-budget MINUTES]';
 const flags = (() => {
   try {
     return parseCommandLine(
@@ -50,6 +52,7 @@ const flags = (() => {
           data: { type: 'string', default: path.join(PROJECT_ROOT, '..', 'shared', 'eval') },
           out: { type: 'string' },
           json: { type: 'boolean', default: false },
+          'pg-budget': { type: 'string', default: String(PG_LOAD_BUDGET_MINUTES) },
           help: { type: 'boolean', short: 'h' },
         },
       },
@@ -64,6 +67,8 @@ if (flags.help) {
   process.exit(0);
 }
 const QUICK = flags.quick!;
+const PG_BUDGET = Number(flags['pg-budget']);
+if (!(PG_BUDGET > 0)) exitWithError(new UserFacingError(`--pg-budget takes a number of minutes above 0, not "${flags['pg-budget']}".`));
 const DATA_DIR = path.resolve(flags.data!);
 // A smoke run must not overwrite the committed figures.
 const OUT_FILE = path.resolve(flags.out ?? (QUICK ? path.join(CACHE_DIR, 'BENCHMARKS.quick.md') : path.join(PROJECT_ROOT, 'docs', 'BENCHMARKS.md')));
@@ -73,7 +78,7 @@ const PLAN = QUICK
   : { embedChunks: 256, batchSizes: [8, 16, 32, 64, 128], embedReps: 2, subsetTargets: [1000, 10_000], fullScifact: true, scale: true, questions: 200, synthetic: 100_000, sweep: 20_000, coldRuns: 3 };
 const LARGE_EF_SEARCH = [10, 50, 100, 200, 400, 800];
 /** How this run is made, for the report. */
-const RUN = { quick: QUICK, coldRuns: PLAN.coldRuns, pipelineDepth: PIPELINE_DEPTH, warmupQuestions: WARMUP_QUESTIONS, embedReps: PLAN.embedReps };
+const RUN = { quick: QUICK, coldRuns: PLAN.coldRuns, pipelineDepth: PIPELINE_DEPTH, warmupQuestions: WARMUP_QUESTIONS, embedReps: PLAN.embedReps, pgBudgetMinutes: PG_BUDGET };
 
 // ------------------------------------------------------------------------------------------------ corpora
 
@@ -102,10 +107,17 @@ async function main(): Promise<void> {
 
   phase('indexes');
   const sizes: SizeResult[] = [];
+  // Every size measured locally is measured on Postgres too, with the same questions (phase below).
+  const postgresTargets: PostgresTarget[] = [];
+  const measure = async (name: string, built: { dir: string; record?: BuildRecord; cached: boolean }, questions: string[], randomVectors = false) => {
+    const size = await benchSize(name, built.dir, built.record, built.cached, questions, config, randomVectors);
+    sizes.push(size);
+    postgresTargets.push({ size, dir: built.dir, questions });
+  };
   // The shipped corpus is rebuilt every run: it is small, and gives a fresh from-scratch build time.
   await fs.rm(path.join(CACHE_DIR, 'shipped'), { recursive: true, force: true });
   const shippedBuild = await ensureIndex('shipped', shipped.articles, embedder, config);
-  sizes.push(await benchSize('shipped', shippedBuild.dir, shippedBuild.record, false, shippedQuestions(PLAN.questions), config));
+  await measure('shipped', { ...shippedBuild, cached: false }, shippedQuestions(PLAN.questions));
 
   let recall: Results['recall'];
   const coldTargets: { name: string; dir: string; question: string }[] = [{ name: 'shipped', dir: shippedBuild.dir, question: shippedQuestions(1)[0]! }];
@@ -125,11 +137,11 @@ async function main(): Promise<void> {
     for (const target of PLAN.subsetTargets) {
       const name = `scifact-${target >= 1000 ? `${target / 1000}k` : target}`;
       const built = await ensureIndex(name, prefixWithChunks(scifact, perArticle, target), embedder, config, seed);
-      sizes.push(await benchSize(name, built.dir, built.record, built.cached, questions, config));
+      await measure(name, built, questions);
       [largestDir, largestName] = [built.dir, name];
     }
     if (full) {
-      sizes.push(await benchSize('scifact', full.dir, full.record, full.cached, questions, config));
+      await measure('scifact', full, questions);
       [largestDir, largestName] = [full.dir, 'scifact'];
     }
     phase('recall on real vectors');
@@ -141,10 +153,13 @@ async function main(): Promise<void> {
       const budget = { ...chunkingSignature(embedder, config.chunking), countTokens: embedder.countPassageTokens };
       const corpus = scaleCorpus(publicArticles(DATA_DIR), (article) => chunkArticle(article, budget).length);
       const built = await ensureIndex('scale-100k', corpus, randomPassageEmbedder(embedder), config);
-      sizes.push(await benchSize('scale-100k', built.dir, built.record, built.cached, questions, config, true));
+      await measure('scale-100k', built, questions, true);
       coldTargets.push({ name: 'scale-100k', dir: built.dir, question: questions[0]! });
     }
   }
+
+  phase('postgres backend (PGlite)');
+  const postgres = await benchPostgres(postgresTargets, config, { cacheDir: CACHE_DIR, budgetMinutes: PG_BUDGET });
 
   phase('synthetic sweep');
   const grid = SWEEP.m.flatMap((m) => SWEEP.efConstruction.map((efConstruction) => ({ m, efConstruction })));
@@ -166,12 +181,13 @@ async function main(): Promise<void> {
     Node: process.version,
     ...Object.fromEntries(['@xenova/transformers', 'onnxruntime-node', 'hnswlib-node', 'better-sqlite3', 'minisearch', 'tsx'].map((name) => [name, packageVersion(name)])),
   };
-  const results: Results = { machine, config, embedding, embeddingSource, sizes, recall, sweep, synthetic, cold, loadAverages, seconds: (performance.now() - started) / 1000 };
+  const results: Results = { machine, config, embedding, embeddingSource, sizes, postgres, recall, sweep, synthetic, cold, loadAverages, seconds: (performance.now() - started) / 1000 };
   if (flags.json) console.log(JSON.stringify(jsonSummary(results)));
   else printSummary(results, RUN);
   await fs.mkdir(path.dirname(OUT_FILE), { recursive: true });
   await fs.writeFile(OUT_FILE, render(results, RUN));
-  const chart = latencyChart(sizes);
+  const notMeasured = postgres.filter((s) => 'notMeasured' in s).map((s) => `postgres: not measured at ${s.chunks.toLocaleString('en')}`);
+  const chart = latencyChart(chartPoints(sizes, postgres), notMeasured.length > 0 ? [...notMeasured, 'chunks (see BENCHMARKS.md)'] : []);
   if (chart) await fs.writeFile(path.join(path.dirname(OUT_FILE), 'bench-scaling.svg'), chart);
   log(`wrote ${path.relative(PROJECT_ROOT, OUT_FILE)}${chart ? ' and bench-scaling.svg' : ''} in ${(results.seconds / 60).toFixed(1)} min`);
 }

@@ -17,19 +17,23 @@ import type { BuildRecord } from './results.js';
 export const CACHE_DIR = path.join(PROJECT_ROOT, '.cache', 'bench');
 const BUILD_RECORDS = path.join(CACHE_DIR, 'builds.json');
 
-async function readBuildRecords(): Promise<Record<string, BuildRecord>> {
+/** A cache's records by name (how each cached build was made), from a JSON file; none when it is missing. */
+export async function readRecords<T>(file: string): Promise<Record<string, T>> {
   try {
-    return JSON.parse(await fs.readFile(BUILD_RECORDS, 'utf8')) as Record<string, BuildRecord>;
+    return JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, T>;
   } catch {
     return {};
   }
 }
 
-async function saveBuildRecord(name: string, record: BuildRecord): Promise<void> {
-  const records = await readBuildRecords();
+export async function saveRecord<T>(file: string, name: string, record: T): Promise<void> {
+  const records = await readRecords<T>(file);
   records[name] = record;
-  await fs.writeFile(BUILD_RECORDS, JSON.stringify(records, null, 2));
+  await fs.writeFile(file, JSON.stringify(records, null, 2));
 }
+
+const readBuildRecords = () => readRecords<BuildRecord>(BUILD_RECORDS);
+const saveBuildRecord = (name: string, record: BuildRecord) => saveRecord(BUILD_RECORDS, name, record);
 
 /** The cached index in `dir` if it holds exactly these articles, embedded and chunked as configured. */
 async function cachedIndex(dir: string, articleCount: number, embedder: Embedder, config: Config): Promise<IndexSnapshot | undefined> {

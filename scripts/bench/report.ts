@@ -2,13 +2,10 @@
  * The benchmark's report: docs/BENCHMARKS.md rendered from the results (results.ts), the JSON summary of
  * `--json`, and the summary printed at the end of a run.
  */
-import { fmt, mb, ms, peakRssKb } from './measure.js';
+import { fmt, mb, ms, peakRssKb, table } from './measure.js';
+import { postgresJson, postgresSection, printPostgres } from './report-postgres.js';
 import type { Results, RunInfo, SizeResult } from './results.js';
 import type { SweepRow } from './vectors.js';
-
-export function table(header: string[], rows: (string | number)[][]): string {
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-}
 
 export function render(r: Results, how: RunInfo): string {
   const { config } = r;
@@ -62,11 +59,11 @@ export function render(r: Results, how: RunInfo): string {
     '',
     '## 2. Warm question latency (Pipeline.ask)',
     '',
-    `Each index is built with \`buildIndex\` into \`.cache/bench/<name>\` and reused by later runs. Questions: the shipped eval questions for the shipped corpus, SciFact queries for the SciFact indexes; ${how.warmupQuestions} warm-up questions first, then ${largest.questions} timed ones through \`Pipeline.ask\` (embed + hybrid retrieval + answer with quotes; no Discord). The part columns time each step alone on the same questions (dense and BM25 at the pipeline's depth of ${how.pipelineDepth}; the reader on the chunks the pipeline retrieves, first when each question's sentences are read for the first time, then again with their tags, stems and n-grams cached). All times in ms, p50 / p95 / p99.`,
+    `Each index is built with \`buildIndex\` into \`.cache/bench/<name>\` and reused by later runs. Questions: the shipped eval questions for the shipped corpus, SciFact queries for the SciFact indexes; ${how.warmupQuestions} warm-up questions first, then ${largest.questions} timed ones through \`Pipeline.ask\` (embed + hybrid retrieval + answer with quotes; no Discord), in wall time and in CPU time (user + system of the bench's process, which neighbours on a shared machine disturb less). The part columns time each step alone on the same questions (dense and BM25 at the pipeline's depth of ${how.pipelineDepth}; the reader on the chunks the pipeline retrieves, first when each question's sentences are read for the first time, then again with their tags, stems and n-grams cached). All times in ms, p50 / p95 / p99.`,
     '',
     table(
-      ['index', 'chunks', 'sentences', 'ask', 'embed query', 'dense search', 'BM25', 'reader', 'reader, read again', 'load (open)', 'peak RSS so far'],
-      r.sizes.map((s) => [s.name, s.chunks, s.sentences, fmt(s.ask), fmt(s.embedQuery), fmt(s.dense), fmt(s.lexical), fmt(s.read), fmt(s.readAgain), `${ms(s.loadMs)} ms`, mb(s.rssKb)]),
+      ['index', 'chunks', 'sentences', 'ask', 'ask (CPU)', 'embed query', 'dense search', 'BM25', 'reader', 'reader, read again', 'load (open)', 'peak RSS so far'],
+      r.sizes.map((s) => [s.name, s.chunks, s.sentences, fmt(s.ask), fmt(s.askCpu), fmt(s.embedQuery), fmt(s.dense), fmt(s.lexical), fmt(s.read), fmt(s.readAgain), `${ms(s.loadMs)} ms`, mb(s.rssKb)]),
     ),
     '',
     measured100k
@@ -82,6 +79,7 @@ export function render(r: Results, how: RunInfo): string {
     '',
     'A build embeds every chunk and every distinct sentence (sentence vectors pick the quotes), so it embeds about 2.5× as many texts as there are chunks; embedding is nearly all of the build time.',
     '',
+    ...postgresSection(r, how),
   ];
 
   if (r.recall) {
@@ -184,11 +182,13 @@ export function jsonSummary(r: Results): object {
     randomVectors: s.randomVectors,
     p50Ms: s.ask.p50,
     p95Ms: s.ask.p95,
+    cpuP50Ms: s.askCpu.p50,
+    cpuP95Ms: s.askCpu.p95,
     stages: { embedQueryP95Ms: s.embedQuery.p95, denseP95Ms: s.dense.p95, lexicalP95Ms: s.lexical.p95, readP95Ms: s.read.p95 },
   });
   return {
     machine: r.machine,
-    ask: r.sizes.map(row),
+    ask: [...r.sizes.map(row), ...postgresJson(r.postgres)],
     cold: r.cold.map((c) => ({ index: c.name, firstAnswerMs: c.firstAnswerMs, exitMs: c.exitMs, peakRssMb: c.childPeakRssKb ? c.childPeakRssKb / 1024 : null })),
     embedding: r.embedding.rows,
     seconds: r.seconds,
@@ -199,7 +199,8 @@ export function printSummary(r: Results, how: RunInfo): void {
   console.log('\nEmbedding throughput (chunks/s)');
   console.table(r.embedding.rows.map((row) => ({ batch: row.batchSize, project: +row.project.toFixed(1), ceiling: +row.ceiling.toFixed(1), '%': +((row.project / row.ceiling) * 100).toFixed(0), tokenizer: +row.tokenizer.toFixed(0) })));
   console.log('Warm latency, ms (p50 / p95 / p99)');
-  console.table(r.sizes.map((s) => ({ index: s.name, chunks: s.chunks, ask: fmt(s.ask), embed: fmt(s.embedQuery), dense: fmt(s.dense), bm25: fmt(s.lexical), reader: fmt(s.read), 'reader again': fmt(s.readAgain), 'load ms': +s.loadMs.toFixed(0), 'build s': s.build ? +s.build.seconds.toFixed(1) : '?' })));
+  console.table(r.sizes.map((s) => ({ index: s.name, chunks: s.chunks, ask: fmt(s.ask), 'ask CPU': fmt(s.askCpu), embed: fmt(s.embedQuery), dense: fmt(s.dense), bm25: fmt(s.lexical), reader: fmt(s.read), 'reader again': fmt(s.readAgain), 'load ms': +s.loadMs.toFixed(0), 'build s': s.build ? +s.build.seconds.toFixed(1) : '?' })));
+  printPostgres(r.postgres);
   if (r.recall) {
     console.log(`recall@10, real vectors (${r.recall.name})`);
     console.table(r.recall.rows.map((row) => ({ efSearch: row.efSearch, recall: +row.recall.toFixed(4), 'ms p50/p95/p99': fmt(row.latency) })));

@@ -32,8 +32,8 @@ export interface BuildRecord {
 
 export interface SizeResult {
   name: string;
-  /** Where the coverage is stored: `local` (files in EMBEDDINGS_DIR). */
-  backend: string;
+  /** Where the coverage is stored: `local` (files in EMBEDDINGS_DIR); Postgres rows are PostgresResult. */
+  backend: 'local';
   /** Built with random passage vectors (the scale index, scripts/bench/scale.ts): dense ranking meaningless, timing not. */
   randomVectors: boolean;
   chunks: number;
@@ -42,6 +42,8 @@ export interface SizeResult {
   buildCached: boolean;
   loadMs: number;
   ask: Percentiles;
+  /** CPU time (user + system) of the same answers. */
+  askCpu: Percentiles;
   embedQuery: Percentiles;
   dense: Percentiles;
   lexical: Percentiles;
@@ -52,6 +54,57 @@ export interface SizeResult {
   questions: number;
   rssKb: number;
 }
+
+/** A local index copied into a PGlite data folder (scripts/bench/pg-load.ts), as recorded in the cache. */
+export interface PostgresLoad {
+  /** The local version it was copied from: another one means loading again. */
+  source: string;
+  builtAt: string;
+  chunks: number;
+  sentences: number;
+  /** Wall and CPU time of the loading process (it serves PGlite too, so the database's work counts). */
+  seconds: number;
+  cpuSeconds: number;
+  peakRssMb: number;
+}
+
+/** A load that did not fit, recorded so that a rerun does not try again within the same budget. */
+export interface PostgresLoadFailure {
+  source: string;
+  builtAt: string;
+  budgetMinutes: number;
+  /** What was measured: the time or memory it ran out of, and the loader's last words. */
+  reason: string;
+}
+
+interface PostgresSize {
+  name: string;
+  backend: 'postgres';
+  randomVectors: boolean;
+  chunks: number;
+  sentences: number;
+}
+
+/**
+ * The same index served by Postgres (PGlite in this process, on 127.0.0.1, through the `pg` driver): a whole
+ * answer through the pipeline, and its parts; or why that size was not measured.
+ */
+export type PostgresResult =
+  | (PostgresSize & {
+      load: PostgresLoad;
+      loadCached: boolean;
+      /** Opening the live version (articles and term tables read from the database), median of 3. */
+      openMs: number;
+      ask: Percentiles;
+      askCpu: Percentiles;
+      embedQuery: Percentiles;
+      /** The store's whole search: dense and BM25 queries, fusion, the retrieved chunks' rows fetched. */
+      search: Percentiles;
+      read: Percentiles;
+      questions: number;
+      rssKb: number;
+    })
+  | (PostgresSize & { notMeasured: string });
 
 export interface RecallRow {
   efSearch: number;
@@ -73,6 +126,7 @@ export interface Results {
   embedding: EmbeddingResult;
   embeddingSource: string;
   sizes: SizeResult[];
+  postgres: PostgresResult[];
   recall?: { name: string; chunks: number; rows: RecallRow[] };
   sweep: SyntheticResult;
   synthetic: SyntheticResult;
@@ -88,4 +142,6 @@ export interface RunInfo {
   pipelineDepth: number;
   warmupQuestions: number;
   embedReps: number;
+  /** Minutes loading one index into PGlite may take (`--pg-budget`). */
+  pgBudgetMinutes: number;
 }

@@ -1,0 +1,98 @@
+/**
+ * One index size served by Postgres: the PGlite data folder pg-load.ts filled, started in this process on
+ * 127.0.0.1 and reached through the `pg` driver with its DATABASE_URL, exactly as the bot connects; a whole
+ * answer through the same pipeline and questions as the local rows, then its parts (the query embedding,
+ * the store's search, the reader on what it fetched).
+ */
+import type { Config } from '../../src/config.js';
+import { openCoverageStore } from '../../src/coverage-store.js';
+import { startDevDatabase } from '../../src/db/dev-server.js';
+import { openPipeline, RETRIEVE_LIMIT } from '../../src/pipeline.js';
+import { log, median, ms, peakRssKb, percentiles, timed } from './measure.js';
+import { ensurePostgres } from './pg-load.js';
+import type { PostgresLoad, PostgresResult, SizeResult } from './results.js';
+import { timeAnswers } from './sizes.js';
+
+export async function benchPostgresSize(size: PostgresTarget['size'], dataDir: string, load: PostgresLoad, cached: boolean, questions: string[], config: Config): Promise<PostgresResult> {
+  const { name } = size;
+  const db = await startDevDatabase({ dataDir, port: 0 });
+  try {
+    const sizeConfig: Config = { ...config, databaseUrl: db.url };
+    const store = await openCoverageStore(sizeConfig);
+    const opens: number[] = [];
+    try {
+      for (let i = 0; i < 3; i++) opens.push((await timed(() => store.open())).ms);
+    } finally {
+      await store.close();
+    }
+    const pipeline = await openPipeline(sizeConfig);
+    try {
+      const { counts } = pipeline.index.manifest;
+      if (counts.chunks !== load.chunks) throw new Error(`${dataDir} holds ${counts.chunks} chunks, its record ${load.chunks}: delete it to load it again.`);
+      const { ask, askCpu } = await timeAnswers(pipeline, questions);
+      const embedQuery: number[] = [];
+      const search: number[] = [];
+      const read: number[] = [];
+      for (const question of questions) {
+        const vector = await timed(() => pipeline.embedder.embedQuery(question));
+        const found = await timed(() => pipeline.index.search(question, vector.value, { mode: config.retrieval.mode, limit: RETRIEVE_LIMIT }));
+        const { retrieved, view } = found.value;
+        read.push((await timed(() => pipeline.reader.read(view, question, vector.value, retrieved))).ms);
+        embedQuery.push(vector.ms);
+        search.push(found.ms);
+      }
+      log(`  postgres ${name}: ${counts.chunks} chunks, ask p50 ${ms(ask.p50)} ms, p95 ${ms(ask.p95)} ms (CPU ${ms(askCpu.p50)} / ${ms(askCpu.p95)} ms)`);
+      return {
+        name,
+        backend: 'postgres',
+        randomVectors: size.randomVectors,
+        chunks: counts.chunks,
+        sentences: counts.sentences,
+        load,
+        loadCached: cached,
+        openMs: median(opens),
+        ask,
+        askCpu,
+        embedQuery: percentiles(embedQuery),
+        search: percentiles(search),
+        read: percentiles(read),
+        questions: questions.length,
+        rssKb: peakRssKb(),
+      };
+    } finally {
+      await pipeline.close();
+    }
+  } finally {
+    await db.stop();
+  }
+}
+
+/** An index the local rows measured, to measure again on Postgres. */
+export interface PostgresTarget {
+  size: Pick<SizeResult, 'name' | 'chunks' | 'sentences' | 'randomVectors'>;
+  dir: string;
+  questions: string[];
+}
+
+/**
+ * Every target loaded (or taken from the cache) and measured on Postgres; a size that cannot be loaded
+ * within the budget, or whose database fails to answer, is a row saying why rather than the end of the run.
+ */
+export async function benchPostgres(targets: PostgresTarget[], config: Config, options: { cacheDir: string; budgetMinutes: number }): Promise<PostgresResult[]> {
+  const rows: PostgresResult[] = [];
+  for (const { size, dir, questions } of targets) {
+    const row = { name: size.name, backend: 'postgres' as const, randomVectors: size.randomVectors, chunks: size.chunks, sentences: size.sentences };
+    const outcome = await ensurePostgres(size.name, dir, options);
+    if ('notMeasured' in outcome) {
+      rows.push({ ...row, notMeasured: outcome.notMeasured });
+      continue;
+    }
+    try {
+      rows.push(await benchPostgresSize(size, outcome.dataDir, outcome.load, outcome.cached, questions, config));
+    } catch (error) {
+      log(`  postgres ${size.name}: answering failed: ${(error as Error).stack ?? String(error)}`);
+      rows.push({ ...row, notMeasured: `answering failed: ${(error as Error).message}` });
+    }
+  }
+  return rows;
+}
