@@ -119,7 +119,9 @@ export async function serveDatabase(db: PGlite, host: string, port: number): Pro
         const [{ connection, data }] = queue.splice(index, 1) as [Exchange];
         if (connection.socket.destroyed) continue;
         try {
-          await db.runExclusive(() => db.execProtocolRawStream(data, { onRawData: (bytes) => void (connection.socket.writable && connection.socket.write(bytes)) }));
+          // PGlite's bytes are a view of its memory, reused for what follows: copied, since the socket may
+          // queue them (a large result) rather than send them at once.
+          await db.runExclusive(() => db.execProtocolRawStream(data, { onRawData: (bytes) => void (connection.socket.writable && connection.socket.write(Buffer.from(bytes))) }));
         } catch {
           connection.socket.destroy();
         }
