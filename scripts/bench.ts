@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--data DIR] [--json]`: measures the pipeline on this machine and writes
+ * `npm run bench [-- --quick] [--data DIR] [--json] [--pg-budget MINUTES]`: measures the pipeline on this machine and writes
  * docs/BENCHMARKS.md and the chart docs/bench-scaling.svg; `--json` also prints one JSON object on stdout
  * (an `ask` array of {backend, chunks, p50Ms, p95Ms} rows among others).
  *
@@ -8,7 +8,10 @@
  *      chunks of every public set with random passage vectors (scripts/bench/scale.ts), plus recall@10 of
  *      the HNSW index against exact search on the real vectors;
  *   3. an HNSW parameter sweep on synthetic random unit vectors (index part only);
- *   4. index build and load times, peak RSS, and the cold start of the ask CLI.
+ *   4. index build and load times, peak RSS, and the cold start of the ask CLI;
+ *   5. the same question latency on the Postgres backend: each index copied into a PGlite database served on
+ *      127.0.0.1 (scripts/bench/pg-load.ts, pg-size.ts), a size whose load does not fit `--pg-budget` minutes
+ *      reported as not measured.
  *
  * Indexes are built with the project's buildIndex into .cache/bench/<name> and reused when present, so
  * only the first run pays for embedding the BEIR corpus.
