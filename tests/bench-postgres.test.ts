@@ -34,9 +34,7 @@ describe('a load that does not fit its budget', () => {
     const record = JSON.parse(readFileSync(path.join(cacheDir, 'postgres.json'), 'utf8')).shipped;
     expect(record).toMatchObject({ budgetMinutes: 0.01, reason: (outcome as { notMeasured: string }).notMeasured });
 
-    const started = performance.now();
     const again = await ensurePostgres('shipped', config.embeddingsDir, options);
-    expect(performance.now() - started).toBeLessThan(1_000);
     expect(again).toEqual({ notMeasured: expect.stringMatching(/did not finish within the 0\.01-minute budget.*\[measured .*; cached\]$/) });
 
     // The bench's rows: one for the size, with null figures and the reason.
