@@ -1,3 +1,5 @@
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import { existsSync, promises as fs, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -123,11 +125,42 @@ describe('the index on disk', async () => {
     const manifestFile = path.join(folder, 'manifest.json');
     const manifest = JSON.parse(await fs.readFile(manifestFile, 'utf8'));
     await fs.writeFile(manifestFile, JSON.stringify({ ...manifest, formatVersion: 3 }));
-    await expect(loadIndex(config.embeddingsDir, config.hnsw)).rejects.toThrow(/has format 3; this version reads format 4\. Run `npm run embed`/);
-    await expect(openPipeline(config)).rejects.toThrow(/has format 3; this version reads format 4\. Run `npm run embed`/);
+    await expect(loadIndex(config.embeddingsDir, config.hnsw)).rejects.toThrow(/has format 3; this version reads format 5\. Run `npm run embed`/);
+    await expect(openPipeline(config)).rejects.toThrow(/has format 3; this version reads format 5\. Run `npm run embed`/);
 
     await fs.writeFile(manifestFile, '{"formatVersion": 1, "trunc');
     await expect(loadIndex(config.embeddingsDir, config.hnsw)).rejects.toThrow(/manifest .* cannot be read/);
+  });
+
+  it('refuses to serve an index of format 4, whose re-embed reuses every vector and annotation', async () => {
+    const config = testConfig();
+    await buildInto(config, articles.slice(0, 3));
+    const before = await loadIndex(config.embeddingsDir, config.hnsw);
+    const question = 'Which fighter jets did Kim Jong-un inspect?';
+    const hits = before.lexical.query(question, 5);
+    expect(hits.length).toBeGreaterThan(0);
+    // Format 4 kept its terms in FTS5 tables, not in postings tables: a re-embed must not need those.
+    const folder = path.join(config.embeddingsDir, (await currentVersion(config.embeddingsDir))!);
+    const sqliteFile = path.join(folder, 'coverage.sqlite');
+    const db = new Database(sqliteFile);
+    db.exec('DROP TABLE chunk_postings; DROP TABLE article_postings; VACUUM');
+    db.close();
+    const bytes = await fs.readFile(sqliteFile);
+    const manifestFile = path.join(folder, 'manifest.json');
+    const manifest = JSON.parse(await fs.readFile(manifestFile, 'utf8'));
+    manifest.formatVersion = 4;
+    manifest.files['coverage.sqlite'] = { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+    await fs.writeFile(manifestFile, JSON.stringify(manifest));
+    await expect(openPipeline(config)).rejects.toThrow(/has format 4; this version reads format 5\. Run `npm run embed`/);
+
+    const report = await buildInto(config, articles.slice(0, 3));
+    expect(report.fullRebuildReason).toBeUndefined();
+    expect(report.embeddedTexts).toBe(0);
+    expect((await readCurrentManifest(config.embeddingsDir))!.formatVersion).toBe(5);
+    const after = await loadIndex(config.embeddingsDir, config.hnsw);
+    expect(after.annotations).toEqual(before.annotations);
+    expect(after.sentenceVectors).toEqual(before.sentenceVectors);
+    expect(after.lexical.query(question, 5)).toEqual(hits);
   });
 
   it('keeps the annotations of unchanged articles and annotates only new ones', async () => {

@@ -14,7 +14,7 @@ import { RETRIEVAL_MODES } from '../src/config.js';
 import { buildInto, sharedEmbedder, tempDir, testConfig } from './helpers.js';
 
 /**
- * The shipped lexical index: FTS5 in a version's SQLite file on disk, queried with the terms TermTable picks.
+ * The shipped lexical index: the postings in a version's SQLite file on disk, queried with the terms TermTable picks.
  * Each article is given as its chunks' texts (joined by a space), one sentence a chunk.
  */
 async function lexicalFile(articles: { id: string; title: string; chunks: string[] }[]) {
@@ -43,7 +43,7 @@ async function lexicalFile(articles: { id: string; title: string; chunks: string
   };
 }
 
-describe('BM25 at two levels (FTS5 in the SQLite file)', async () => {
+describe('BM25 at two levels (postings in the SQLite file)', async () => {
   const index = await lexicalFile([
     { id: 'grain-talks', title: 'Grain talks', chunks: ['Erdogan met Putin in Sochi.', 'The Black Sea grain deal lapsed in July.'] },
     { id: 'summit', title: 'Summit', chunks: ['Putin hosted Kim at Vostochny.'] },
@@ -93,8 +93,8 @@ describe('common terms in a large collection', async () => {
 });
 
 describe('terms outside ASCII', async () => {
-  // FTS5's unicode61 tokenizer folds case again, and its folding is not lower-casing: a Greek final sigma
-  // becomes σ, the micro sign μ, a long s s. The terms stored must be the terms searched, as in MiniSearch.
+  // Case folding is not lower-casing (FTS5's unicode61 tokenizer, in format 4, turned a Greek final sigma into
+  // σ, the micro sign into μ, a long s into s): the terms stored must be the terms searched, as in MiniSearch.
   const articles = [
     { id: 'athens', title: 'Μητσοτάκης στην Αθήνα', chunks: ['Ο Μητσοτάκης μίλησε για τους μισθούς.', 'Each dose held 5 µg of the drug.'] },
     { id: 'rain', title: 'Weather', chunks: ['Rain fell in Sochi on Tuesday.'] },
@@ -166,7 +166,7 @@ describe('retrieval over the shipped coverage', async () => {
     expect(none).toEqual(plain);
   });
 
-  it('scores BM25 from the FTS5 postings exactly as the MiniSearch index did, over every question of the question set', () => {
+  it('scores BM25 from the stored postings exactly as the MiniSearch index did, over every question of the question set', () => {
     const set = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'eval', 'questions.json'), 'utf8')) as { answerable: { question: string }[]; offTopic: { question: string }[] };
     const texts = (label: number) => {
       const chunk = index.chunks[label]!;

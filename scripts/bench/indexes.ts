@@ -52,12 +52,15 @@ export async function ensureIndex(name: string, articles: Article[], embedder: E
     return { dir, record: (await readBuildRecords())[name], cached: true };
   }
   let how = 'from scratch';
-  await fs.rm(dir, { recursive: true, force: true });
   if (seed) {
+    await fs.rm(dir, { recursive: true, force: true });
     // buildIndex is incremental: seeded with a copy of a larger index it reuses the vectors of the articles
     // they share and only drops the rest, so a subset costs no embedding.
     await fs.cp(seed, dir, { recursive: true, filter: (source) => !path.basename(source).startsWith('.') });
     how = `incremental, from the cached ${path.basename(seed)} index`;
+  } else if (await currentVersion(dir).catch(() => undefined)) {
+    // The index an earlier run left (of an older format, say) is kept: buildIndex reuses what it can of it.
+    how = 'incremental, from the index an earlier run left';
   }
   log(`building ${name} (${articles.length} articles, ${how})`);
   let shown = 0;

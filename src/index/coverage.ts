@@ -11,7 +11,7 @@ import { localLists, fuseLists, searchDepth, type RetrievedChunk, type RetrieveO
 import { lockIndex, type IndexLock } from './lock.js';
 import type { TermStatistics } from './lexical-index.js';
 import { localVersionCoverage, openLocalVersion, previousOf } from './local-version.js';
-import { currentVersion, writeIndex, type IndexContents, type IndexManifest, type IndexSnapshot, type ReadingIndex } from './store.js';
+import { currentVersion, REUSABLE_FORMATS, writeIndex, type IndexContents, type IndexManifest, type IndexSnapshot, type ReadingIndex } from './store.js';
 
 export type Backend = 'local' | 'postgres';
 
@@ -60,8 +60,8 @@ export interface CoverageStore {
   readonly backend: Backend;
   /** Where the coverage lives, for messages: a folder, or a database without its password. */
   readonly location: string;
-  /** How lexical search ranks: SQLite FTS5's BM25 (local), pg_textsearch's BM25, or Postgres's ts_rank. */
-  readonly lexical: 'fts5' | 'bm25' | 'fulltext';
+  /** How lexical search ranks: the project's BM25 over the SQLite file's postings (local), pg_textsearch's BM25, or Postgres's ts_rank. */
+  readonly lexical: 'sqlite' | 'bm25' | 'fulltext';
   /** The live version's name, or undefined when nothing was built yet (cheap: the bot polls it). */
   currentVersion(): Promise<string | undefined>;
   /** Opens the live version; throws IndexMissingError when nothing was built yet. */
@@ -115,12 +115,12 @@ export function localStore(dir: string, hnsw: Pick<HnswConfig, 'efSearch'>): Cov
   return {
     backend: 'local',
     location: dir,
-    lexical: 'fts5',
+    lexical: 'sqlite',
     currentVersion: () => currentVersion(dir),
     open: async () => localVersionCoverage(await openLocalVersion(dir, hnsw)),
     target: {
       lock: () => lockIndex(dir),
-      previous: async () => previousOf(await openLocalVersion(dir, hnsw)),
+      previous: async () => previousOf(await openLocalVersion(dir, hnsw, REUSABLE_FORMATS)),
       write: (contents, signal) => writeIndex(dir, contents, signal),
     },
     close: async () => {},

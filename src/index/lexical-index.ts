@@ -2,7 +2,7 @@
  * The project's terms (English stemming, stop words) and what is kept of them in memory: the chunks'
  * document frequencies and the vocabulary (TermTable), so callers can tell how much of a question's
  * information a passage covers, and which query terms BM25 searches. The shipped BM25 index, at two levels
- * (chunks, and whole articles: evidence spread over an article counts there), is FTS5 in each version's
+ * (chunks, and whole articles: evidence spread over an article counts there), is postings tables in each version's
  * SQLite file (sqlite-file.ts); the MiniSearch index here is the one it replaced, kept for the experiments.
  */
 import MiniSearch, { type Options, type SearchResult } from 'minisearch';
@@ -139,7 +139,7 @@ export class TermTable implements TermStatistics {
   }
 }
 
-/** A lexical index as the in-memory tools use it: the shipped one is FTS5 in the version's SQLite file (SqliteLexical in local-version.ts). */
+/** A lexical index as the in-memory tools use it: the shipped one is in the version's SQLite file (SqliteLexical in local-version.ts). */
 export interface LexicalSearch extends TermStatistics {
   readonly terms: TermTable;
   readonly chunkCount: number;
@@ -150,7 +150,7 @@ export interface LexicalSearch extends TermStatistics {
   queryArticles(text: string, k: number): ArticleHit[];
 }
 
-/** BM25 with MiniSearch in memory: the index before FTS5, kept for the experiments that compare engines. */
+/** BM25 with MiniSearch in memory: the index before SQLite, kept for the experiments that compare engines. */
 export class LexicalIndex implements LexicalSearch {
   private constructor(
     private readonly chunks: MiniSearch<ChunkDocument>,

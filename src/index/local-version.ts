@@ -26,9 +26,12 @@ export interface LocalVersion {
   chunkArticles: Int32Array;
 }
 
-/** Opens the live version of an index folder; IndexMissingError when none was built, IndexError when it cannot be read. */
-export async function openLocalVersion(dir: string, hnsw: Pick<HnswParams, 'efSearch'>): Promise<LocalVersion> {
-  const { version, folder, manifest } = await verifiedVersion(dir);
+/**
+ * Opens the live version of an index folder; IndexMissingError when none was built, IndexError when it cannot
+ * be read. `formats` are the index formats accepted (a re-embed reuses older ones: REUSABLE_FORMATS).
+ */
+export async function openLocalVersion(dir: string, hnsw: Pick<HnswParams, 'efSearch'>, formats?: readonly number[]): Promise<LocalVersion> {
+  const { version, folder, manifest } = await verifiedVersion(dir, formats);
   const dense = await loadHnswIndex(path.join(folder, 'dense.hnsw'), manifest.model.dimension, {
     m: manifest.hnsw.m,
     efConstruction: manifest.hnsw.efConstruction,
@@ -66,7 +69,7 @@ function searchArticles(local: LocalVersion, searched: string[], k: number): Art
   return local.file.searchArticles(searched, k).map((r) => ({ articleId: local.articleIds[r.position]!, score: r.score }));
 }
 
-/** BM25 in the version's SQLite file (FTS5), with the query terms TermTable.searchTerms picks. */
+/** BM25 in the version's SQLite file (its postings tables), with the query terms TermTable.searchTerms picks. */
 class SqliteLexical implements LexicalSearch {
   constructor(
     private readonly local: LocalVersion,

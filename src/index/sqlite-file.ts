@@ -1,18 +1,17 @@
 /**
  * One version of the local coverage in one SQLite file (`coverage.sqlite` in the version folder, through
  * better-sqlite3): the articles, chunks and sentences, the sentences' vectors (BLOBs) and annotations, the term
- * tables, and the lexical index: FTS5 over the project's own stemmed terms (each text is stored as its
- * normalized terms joined by spaces, so FTS5 only splits on spaces), chunks and whole articles, title and
- * text, as the MiniSearch index had them, with each field's length; BM25 is scored from its postings by
+ * tables, and the lexical index: the postings of the project's own stemmed terms, chunks and whole articles,
+ * title and text, as the MiniSearch index had them, with each field's length; BM25 is scored from them by
  * bm25.ts. A build writes the file once in its staging folder; afterwards it is only ever opened read-only.
  */
 import Database from 'better-sqlite3';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import type { Article } from '../corpus/types.js';
 import type { SentenceAnnotation } from '../reader/annotate.js';
-import { Bm25Table, fieldLength } from './bm25.js';
-import { TermTable } from './lexical-index.js';
-import { bytesVector, termText, vectorBytes, type ChunkRow, type SentenceRow } from './rows.js';
+import { Bm25Table, fieldLength, PostingsBuilder } from './bm25.js';
+import { LexicalIndex, TermTable } from './lexical-index.js';
+import { bytesVector, vectorBytes, type ChunkRow, type SentenceRow } from './rows.js';
 import type { ChunkRecord, SentenceRecord } from './store.js';
 
 export const COVERAGE_FILE = 'coverage.sqlite';
@@ -20,13 +19,6 @@ export const COVERAGE_FILE = 'coverage.sqlite';
 /** Rows per write transaction; between two, the event loop runs (the embed lock's heartbeat, Ctrl-C). */
 const BATCH_ROWS = 2_000;
 
-/**
- * The stored texts are terms joined by spaces, already lower-cased: the ascii tokenizer splits them on the
- * spaces and leaves every other character as it is, so the stored terms are exactly LexicalIndex.terms().
- * (unicode61 folds case again, and its folding is not lower-casing: a final sigma became σ, the micro sign μ,
- * and those terms were never found.)
- */
-const FTS = `fts5(title, text, tokenize = 'ascii')`;
 const SCHEMA = `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   CREATE TABLE articles (position INTEGER PRIMARY KEY, id TEXT NOT NULL, doc TEXT NOT NULL);
@@ -34,14 +26,10 @@ const SCHEMA = `
                        first_sentence INTEGER NOT NULL, sentence_count INTEGER NOT NULL);
   CREATE TABLE sentences (id INTEGER PRIMARY KEY, article INTEGER NOT NULL, start_offset INTEGER NOT NULL, end_offset INTEGER NOT NULL,
                           annotation TEXT NOT NULL, embedding BLOB NOT NULL);
-  CREATE VIRTUAL TABLE chunk_terms USING ${FTS};
-  CREATE VIRTUAL TABLE article_terms USING ${FTS};
+  CREATE TABLE chunk_postings (term TEXT PRIMARY KEY, postings BLOB NOT NULL);
+  CREATE TABLE article_postings (term TEXT PRIMARY KEY, postings BLOB NOT NULL);
   CREATE TABLE chunk_lengths (label INTEGER PRIMARY KEY, title INTEGER NOT NULL, text INTEGER NOT NULL);
   CREATE TABLE article_lengths (position INTEGER PRIMARY KEY, title INTEGER NOT NULL, text INTEGER NOT NULL);`;
-/** The postings of the FTS5 tables, for a connection (read-only ones too: the temp schema is its own). */
-const POSTINGS = `
-  CREATE VIRTUAL TABLE temp.chunk_postings USING fts5vocab(main, 'chunk_terms', 'instance');
-  CREATE VIRTUAL TABLE temp.article_postings USING fts5vocab(main, 'article_terms', 'instance');`;
 
 /** What a build writes into the file. */
 export interface CoverageFileContents {
@@ -94,26 +82,34 @@ async function writeTables(file: string, contents: CoverageFileContents, dimensi
     db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('terms', JSON.stringify(contents.terms.toJSON()));
 
     const article = db.prepare('INSERT INTO articles (position, id, doc) VALUES (?, ?, ?)');
-    const articleTerms = db.prepare('INSERT INTO article_terms (rowid, title, text) VALUES (?, ?, ?)');
     const articleLengths = db.prepare('INSERT INTO article_lengths VALUES (?, ?, ?)');
+    const articlePostings = new PostingsBuilder();
+    const titleTerms = articles.map((a) => LexicalIndex.terms(a.title));
     await insertAll(db, articles.length, (i) => {
       const a = articles[i]!;
       article.run(i, a.id, JSON.stringify(a));
-      articleTerms.run(i, termText(a.title), termText(a.text));
+      articlePostings.add(i, 0, titleTerms[i]!);
+      articlePostings.add(i, 1, LexicalIndex.terms(a.text));
       articleLengths.run(i, fieldLength(a.title), fieldLength(a.text));
     }, signal);
 
     const chunk = db.prepare('INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?)');
-    const chunkTerms = db.prepare('INSERT INTO chunk_terms (rowid, title, text) VALUES (?, ?, ?)');
     const chunkLengths = db.prepare('INSERT INTO chunk_lengths VALUES (?, ?, ?)');
+    const chunkPostings = new PostingsBuilder();
     await insertAll(db, chunks.length, (label) => {
       const c = chunks[label]!;
       const a = articles[positionOf(c.articleId)]!;
       const text = a.text.slice(c.start, c.end);
       chunk.run(label, positionOf(c.articleId), c.start, c.end, c.firstSentence, c.sentenceCount);
-      chunkTerms.run(label, termText(a.title), termText(text));
+      chunkPostings.add(label, 0, titleTerms[positionOf(c.articleId)]!);
+      chunkPostings.add(label, 1, LexicalIndex.terms(text));
       chunkLengths.run(label, fieldLength(a.title), fieldLength(text));
     }, signal);
+    for (const [table, postings] of [['article_postings', articlePostings], ['chunk_postings', chunkPostings]] as const) {
+      const insert = db.prepare(`INSERT INTO ${table} (term, postings) VALUES (?, ?)`);
+      const terms = postings.terms();
+      await insertAll(db, terms.length, (i) => insert.run(terms[i]!, postings.packed(terms[i]!)), signal);
+    }
 
     const sentence = db.prepare('INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?)');
     await insertAll(db, sentences.length, (id) => {
@@ -122,7 +118,6 @@ async function writeTables(file: string, contents: CoverageFileContents, dimensi
       sentence.run(id, positionOf(s.articleId), s.start, s.end, JSON.stringify(annotations[id]), vectorBytes(vector));
     }, signal);
     signal?.throwIfAborted();
-    db.exec(`INSERT INTO chunk_terms (chunk_terms) VALUES ('optimize'); INSERT INTO article_terms (article_terms) VALUES ('optimize');`);
   } finally {
     db.close();
   }
@@ -136,13 +131,12 @@ export class CoverageFile {
   private readonly sentenceRows: Database.Statement<[string], { id: number; article: number; start_offset: number; end_offset: number; annotation: string; embedding: Buffer }>;
 
   constructor(private readonly db: Database.Database) {
-    db.exec(POSTINGS);
     const lengths = (table: string) => {
       const rows = db.prepare(`SELECT title, text FROM ${table} ORDER BY rowid`).raw().all() as number[][];
       return [Int32Array.from(rows, (r) => r[0]!), Int32Array.from(rows, (r) => r[1]!)];
     };
-    this.chunkSearch = new Bm25Table(db, 'temp.chunk_postings', lengths('chunk_lengths'));
-    this.articleSearch = new Bm25Table(db, 'temp.article_postings', lengths('article_lengths'));
+    this.chunkSearch = new Bm25Table(db, 'chunk_postings', lengths('chunk_lengths'));
+    this.articleSearch = new Bm25Table(db, 'article_postings', lengths('article_lengths'));
     const listed = 'IN (SELECT value FROM json_each(?))';
     this.chunkRows = db.prepare(`SELECT * FROM chunks WHERE label ${listed}`);
     this.sentenceRows = db.prepare(`SELECT * FROM sentences WHERE id ${listed} ORDER BY id`);
@@ -152,7 +146,7 @@ export class CoverageFile {
   static open(file: string): CoverageFile {
     const db = new Database(file, { readonly: true, fileMustExist: true });
     try {
-      db.prepare('SELECT count(*) FROM chunk_terms WHERE rowid = 0').get();
+      db.prepare('SELECT count(*) FROM chunk_lengths WHERE label = 0').get();
       return new CoverageFile(db);
     } catch (error) {
       db.close();
@@ -183,15 +177,19 @@ export class CoverageFile {
     return Int32Array.from(rows, (r) => r[0]!);
   }
 
-  /** How many rows each table holds (the lexical tables' counts: the fewer of the terms' and the lengths'). */
+  /**
+   * How many rows each table holds (the lexical tables' counts: the rows with field lengths). Rows are
+   * numbered from 0 without gaps, so the highest number tells: count(*) reads every page of a table, and the
+   * sentences' vectors make that table hundreds of megabytes at 100k chunks (a second of every start).
+   */
   counts(): { articles: number; chunks: number; sentences: number; chunkTerms: number; articleTerms: number } {
-    const count = (table: string) => (this.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    const count = (table: string) => (this.db.prepare(`SELECT coalesce(max(rowid) + 1, 0) AS n FROM ${table}`).get() as { n: number }).n;
     return {
       articles: count('articles'),
       chunks: count('chunks'),
       sentences: count('sentences'),
-      chunkTerms: Math.min(count('chunk_terms'), count('chunk_lengths')),
-      articleTerms: Math.min(count('article_terms'), count('article_lengths')),
+      chunkTerms: count('chunk_lengths'),
+      articleTerms: count('article_lengths'),
     };
   }
 

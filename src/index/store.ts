@@ -29,8 +29,14 @@ import type { VectorIndex } from './vector-index.js';
  * 2: lexical.json holds an article-level BM25 index beside the chunk-level one.
  * 3: annotations.json holds the reader's linguistic annotations of every sentence.
  * 4: one SQLite file (coverage.sqlite) holds all but the HNSW index; BM25 by FTS5.
+ * 5: BM25 reads packed postings tables in that file, in place of FTS5's (src/index/bm25.ts).
  */
-export const FORMAT_VERSION = 4;
+export const FORMAT_VERSION = 5;
+/**
+ * Formats whose versions a re-embed can still reuse (their vectors and annotations, as incremental builds
+ * do), though this version no longer serves them: moving to format 5 costs no embedding.
+ */
+export const REUSABLE_FORMATS: readonly number[] = [4, FORMAT_VERSION];
 const POINTER = 'CURRENT';
 const VERSIONS_KEPT = 2;
 
@@ -210,14 +216,14 @@ async function removeOldVersions(dir: string, live: string): Promise<void> {
   }
 }
 
-async function readManifest(folder: string): Promise<IndexManifest> {
+async function readManifest(folder: string, formats: readonly number[] = [FORMAT_VERSION]): Promise<IndexManifest> {
   let manifest: IndexManifest;
   try {
     manifest = JSON.parse(await fs.readFile(path.join(folder, 'manifest.json'), 'utf8')) as IndexManifest;
   } catch (error) {
     throw new IndexError(`The index manifest in ${folder} cannot be read (${(error as Error).message}). ${REBUILD_HINT}`);
   }
-  if (manifest.formatVersion !== FORMAT_VERSION) {
+  if (!formats.includes(manifest.formatVersion)) {
     throw new IndexError(`The index in ${folder} has format ${manifest.formatVersion}; this version reads format ${FORMAT_VERSION}. ${REBUILD_HINT}`);
   }
   return manifest;
@@ -280,11 +286,11 @@ export async function readCurrentManifest(dir: string): Promise<IndexManifest | 
 }
 
 /** The live version's folder and manifest, its files checked against the manifest; IndexMissingError when none. */
-export async function verifiedVersion(dir: string): Promise<{ version: string; folder: string; manifest: IndexManifest }> {
+export async function verifiedVersion(dir: string, formats?: readonly number[]): Promise<{ version: string; folder: string; manifest: IndexManifest }> {
   const version = await currentVersion(dir);
   if (!version) throw new IndexMissingError(`No index has been built in ${dir} yet. Run \`npm run embed\` to build it.`);
   const folder = path.join(dir, version);
-  const manifest = await readManifest(folder);
+  const manifest = await readManifest(folder, formats);
   await verifyFiles(folder, manifest);
   return { version, folder, manifest };
 }
