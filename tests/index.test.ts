@@ -139,18 +139,28 @@ describe('the index on disk', async () => {
     const question = 'Which fighter jets did Kim Jong-un inspect?';
     const hits = before.lexical.query(question, 5);
     expect(hits.length).toBeGreaterThan(0);
-    // Format 4 kept its terms in FTS5 tables, not in postings tables: a re-embed must not need those.
+    // Format 4 kept its terms in FTS5 tables (as below), not in postings tables: a re-embed must not need those.
     const folder = path.join(config.embeddingsDir, (await currentVersion(config.embeddingsDir))!);
     const sqliteFile = path.join(folder, 'coverage.sqlite');
-    const db = new Database(sqliteFile);
-    db.exec('DROP TABLE chunk_postings; DROP TABLE article_postings; VACUUM');
-    db.close();
-    const bytes = await fs.readFile(sqliteFile);
     const manifestFile = path.join(folder, 'manifest.json');
     const manifest = JSON.parse(await fs.readFile(manifestFile, 'utf8'));
-    manifest.formatVersion = 4;
-    manifest.files['coverage.sqlite'] = { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
-    await fs.writeFile(manifestFile, JSON.stringify(manifest));
+    const rewrite = async (sql: string, formatVersion: number) => {
+      const db = new Database(sqliteFile);
+      db.exec(sql);
+      db.close();
+      const bytes = await fs.readFile(sqliteFile);
+      manifest.formatVersion = formatVersion;
+      manifest.files['coverage.sqlite'] = { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+      await fs.writeFile(manifestFile, JSON.stringify(manifest));
+    };
+    // A format-5 file without its postings is refused when opened, not at its first question.
+    await rewrite('ALTER TABLE chunk_postings RENAME TO chunk_postings_gone', 5);
+    await expect(openPipeline(config)).rejects.toThrow(/cannot be read \(no such table: chunk_postings\)\. Run `npm run embed`/);
+    await rewrite(
+      `DROP TABLE chunk_postings_gone; DROP TABLE article_postings;
+       CREATE VIRTUAL TABLE chunk_terms USING fts5(title, text, tokenize = 'ascii'); CREATE VIRTUAL TABLE article_terms USING fts5(title, text, tokenize = 'ascii'); VACUUM`,
+      4,
+    );
     await expect(openPipeline(config)).rejects.toThrow(/has format 4; this version reads format 5\. Run `npm run embed`/);
 
     const report = await buildInto(config, articles.slice(0, 3));

@@ -61,6 +61,8 @@ export async function ensureIndex(name: string, articles: Article[], embedder: E
   } else if (await currentVersion(dir).catch(() => undefined)) {
     // The index an earlier run left (of an older format, say) is kept: buildIndex reuses what it can of it.
     how = 'incremental, from the index an earlier run left';
+  } else {
+    await fs.rm(dir, { recursive: true, force: true });
   }
   log(`building ${name} (${articles.length} articles, ${how})`);
   let shown = 0;

@@ -10,8 +10,8 @@ import { UserFacingError } from '../errors.js';
 import { localLists, fuseLists, searchDepth, type RetrievedChunk, type RetrieveOptions } from '../retrieve.js';
 import { lockIndex, type IndexLock } from './lock.js';
 import type { TermStatistics } from './lexical-index.js';
-import { localVersionCoverage, openLocalVersion, previousOf } from './local-version.js';
-import { currentVersion, REUSABLE_FORMATS, writeIndex, type IndexContents, type IndexManifest, type IndexSnapshot, type ReadingIndex } from './store.js';
+import { localVersionCoverage, openLocalVersion, openPrevious } from './local-version.js';
+import { currentVersion, writeIndex, type IndexContents, type IndexManifest, type IndexSnapshot, type ReadingIndex } from './store.js';
 
 export type Backend = 'local' | 'postgres';
 
@@ -60,7 +60,7 @@ export interface CoverageStore {
   readonly backend: Backend;
   /** Where the coverage lives, for messages: a folder, or a database without its password. */
   readonly location: string;
-  /** How lexical search ranks: the project's BM25 over the SQLite file's postings (local), pg_textsearch's BM25, or Postgres's ts_rank. */
+  /** Where lexical search runs and how it ranks: the project's BM25 over the SQLite file's postings ('sqlite', local), pg_textsearch's BM25, or Postgres's ts_rank. */
   readonly lexical: 'sqlite' | 'bm25' | 'fulltext';
   /** The live version's name, or undefined when nothing was built yet (cheap: the bot polls it). */
   currentVersion(): Promise<string | undefined>;
@@ -120,7 +120,7 @@ export function localStore(dir: string, hnsw: Pick<HnswConfig, 'efSearch'>): Cov
     open: async () => localVersionCoverage(await openLocalVersion(dir, hnsw)),
     target: {
       lock: () => lockIndex(dir),
-      previous: async () => previousOf(await openLocalVersion(dir, hnsw, REUSABLE_FORMATS)),
+      previous: () => openPrevious(dir, hnsw),
       write: (contents, signal) => writeIndex(dir, contents, signal),
     },
     close: async () => {},

@@ -10,7 +10,7 @@ import type { Coverage, PreviousCoverage } from './coverage.js';
 import { leanCoverage, viewSentenceIds } from './lean-coverage.js';
 import type { ArticleHit, LexicalHit, LexicalSearch, TermTable } from './lexical-index.js';
 import { COVERAGE_FILE, CoverageFile } from './sqlite-file.js';
-import { IndexError, REBUILD_HINT, verifiedVersion, type IndexManifest, type IndexSnapshot } from './store.js';
+import { FORMAT_VERSION, IndexError, REBUILD_HINT, REUSABLE_FORMATS, verifiedVersion, type IndexManifest, type IndexSnapshot } from './store.js';
 import { loadHnswIndex, type HnswParams, type VectorIndex } from './vector-index.js';
 
 export interface LocalVersion {
@@ -26,11 +26,20 @@ export interface LocalVersion {
   chunkArticles: Int32Array;
 }
 
+/** Opens the live version of an index folder; IndexMissingError when none was built, IndexError when it cannot be read. */
+export function openLocalVersion(dir: string, hnsw: Pick<HnswParams, 'efSearch'>): Promise<LocalVersion> {
+  return openVersion(dir, hnsw, [FORMAT_VERSION]);
+}
+
 /**
- * Opens the live version of an index folder; IndexMissingError when none was built, IndexError when it cannot
- * be read. `formats` are the index formats accepted (a re-embed reuses older ones: REUSABLE_FORMATS).
+ * What a re-embed reuses of the live version, which may be of an older format (REUSABLE_FORMATS): its records
+ * are read and the file closed; it is never searched.
  */
-export async function openLocalVersion(dir: string, hnsw: Pick<HnswParams, 'efSearch'>, formats?: readonly number[]): Promise<LocalVersion> {
+export async function openPrevious(dir: string, hnsw: Pick<HnswParams, 'efSearch'>): Promise<PreviousCoverage> {
+  return previousOf(await openVersion(dir, hnsw, REUSABLE_FORMATS));
+}
+
+async function openVersion(dir: string, hnsw: Pick<HnswParams, 'efSearch'>, formats: readonly number[]): Promise<LocalVersion> {
   const { version, folder, manifest } = await verifiedVersion(dir, formats);
   const dense = await loadHnswIndex(path.join(folder, 'dense.hnsw'), manifest.model.dimension, {
     m: manifest.hnsw.m,
@@ -39,7 +48,7 @@ export async function openLocalVersion(dir: string, hnsw: Pick<HnswParams, 'efSe
   });
   let file: CoverageFile | undefined;
   try {
-    file = CoverageFile.open(path.join(folder, COVERAGE_FILE));
+    file = CoverageFile.open(path.join(folder, COVERAGE_FILE), { searchable: manifest.formatVersion === FORMAT_VERSION });
     const counts = file.counts();
     const list = file.articles();
     const chunkArticles = file.chunkArticles();
@@ -47,9 +56,9 @@ export async function openLocalVersion(dir: string, hnsw: Pick<HnswParams, 'efSe
     if (
       dense.size !== chunks ||
       counts.chunks !== chunks ||
-      counts.chunkTerms !== chunks ||
+      counts.chunkLengths !== chunks ||
       counts.articles !== articles ||
-      counts.articleTerms !== articles ||
+      counts.articleLengths !== articles ||
       counts.sentences !== sentences ||
       list.length !== articles
     ) {
@@ -112,7 +121,7 @@ export async function loadIndex(dir: string, hnsw: Pick<HnswParams, 'efSearch'>)
   return snapshotOf(await openLocalVersion(dir, hnsw));
 }
 
-/** What a re-embed reuses of the live version (the file is closed once read). */
+/** What a re-embed reuses of a version (the file is closed once read). */
 export function previousOf(local: LocalVersion): PreviousCoverage {
   try {
     const records = local.file.readAll(local.articleIds, local.manifest.model.dimension);

@@ -9,7 +9,8 @@ import Database from 'better-sqlite3';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import type { Article } from '../corpus/types.js';
 import type { SentenceAnnotation } from '../reader/annotate.js';
-import { Bm25Table, fieldLength, PostingsBuilder } from './bm25.js';
+import { Bm25Table } from './bm25.js';
+import { fieldLength, PostingsBuilder } from './postings.js';
 import { LexicalIndex, TermTable } from './lexical-index.js';
 import { bytesVector, vectorBytes, type ChunkRow, type SentenceRow } from './rows.js';
 import type { ChunkRecord, SentenceRecord } from './store.js';
@@ -98,10 +99,11 @@ async function writeTables(file: string, contents: CoverageFileContents, dimensi
     const chunkPostings = new PostingsBuilder();
     await insertAll(db, chunks.length, (label) => {
       const c = chunks[label]!;
-      const a = articles[positionOf(c.articleId)]!;
+      const at = positionOf(c.articleId);
+      const a = articles[at]!;
       const text = a.text.slice(c.start, c.end);
-      chunk.run(label, positionOf(c.articleId), c.start, c.end, c.firstSentence, c.sentenceCount);
-      chunkPostings.add(label, 0, titleTerms[positionOf(c.articleId)]!);
+      chunk.run(label, at, c.start, c.end, c.firstSentence, c.sentenceCount);
+      chunkPostings.add(label, 0, titleTerms[at]!);
       chunkPostings.add(label, 1, LexicalIndex.terms(text));
       chunkLengths.run(label, fieldLength(a.title), fieldLength(text));
     }, signal);
@@ -125,29 +127,34 @@ async function writeTables(file: string, contents: CoverageFileContents, dimensi
 
 /** A version's file opened read-only: what a question reads of it, and what the in-memory tools load whole. */
 export class CoverageFile {
-  private readonly chunkSearch: Bm25Table;
-  private readonly articleSearch: Bm25Table;
+  /** BM25 over the postings tables; absent when the file was opened only to read its records (an older format's). */
+  private readonly search?: { chunks: Bm25Table; articles: Bm25Table };
   private readonly chunkRows: Database.Statement<[string], { label: number; article: number; start_offset: number; end_offset: number; first_sentence: number; sentence_count: number }>;
   private readonly sentenceRows: Database.Statement<[string], { id: number; article: number; start_offset: number; end_offset: number; annotation: string; embedding: Buffer }>;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    searchable: boolean,
+  ) {
     const lengths = (table: string) => {
       const rows = db.prepare(`SELECT title, text FROM ${table} ORDER BY rowid`).raw().all() as number[][];
       return [Int32Array.from(rows, (r) => r[0]!), Int32Array.from(rows, (r) => r[1]!)];
     };
-    this.chunkSearch = new Bm25Table(db, 'chunk_postings', lengths('chunk_lengths'));
-    this.articleSearch = new Bm25Table(db, 'article_postings', lengths('article_lengths'));
+    if (searchable) this.search = { chunks: new Bm25Table(db, 'chunk_postings', lengths('chunk_lengths')), articles: new Bm25Table(db, 'article_postings', lengths('article_lengths')) };
     const listed = 'IN (SELECT value FROM json_each(?))';
     this.chunkRows = db.prepare(`SELECT * FROM chunks WHERE label ${listed}`);
     this.sentenceRows = db.prepare(`SELECT * FROM sentences WHERE id ${listed} ORDER BY id`);
   }
 
-  /** Opens a file read-only; throws the driver's error when it is not a coverage file. */
-  static open(file: string): CoverageFile {
+  /**
+   * Opens a file read-only; throws the driver's error when it is not a coverage file (or lacks the postings
+   * tables, when it is to be searched). A re-embed reads the records of an older format's file, unsearched.
+   */
+  static open(file: string, { searchable = true } = {}): CoverageFile {
     const db = new Database(file, { readonly: true, fileMustExist: true });
     try {
       db.prepare('SELECT count(*) FROM chunk_lengths WHERE label = 0').get();
-      return new CoverageFile(db);
+      return new CoverageFile(db, searchable);
     } catch (error) {
       db.close();
       throw error;
@@ -182,24 +189,29 @@ export class CoverageFile {
    * numbered from 0 without gaps, so the highest number tells: count(*) reads every page of a table, and the
    * sentences' vectors make that table hundreds of megabytes at 100k chunks (a second of every start).
    */
-  counts(): { articles: number; chunks: number; sentences: number; chunkTerms: number; articleTerms: number } {
+  counts(): { articles: number; chunks: number; sentences: number; chunkLengths: number; articleLengths: number } {
     const count = (table: string) => (this.db.prepare(`SELECT coalesce(max(rowid) + 1, 0) AS n FROM ${table}`).get() as { n: number }).n;
     return {
       articles: count('articles'),
       chunks: count('chunks'),
       sentences: count('sentences'),
-      chunkTerms: count('chunk_lengths'),
-      articleTerms: count('article_lengths'),
+      chunkLengths: count('chunk_lengths'),
+      articleLengths: count('article_lengths'),
     };
   }
 
   /** BM25 over the chunks or over whole articles (by position) for normalized terms, best first. */
   searchChunks(terms: string[], k: number): { label: number; score: number }[] {
-    return this.chunkSearch.search(terms, k).map((hit) => ({ label: hit.id, score: hit.score }));
+    return this.searchable().chunks.search(terms, k).map((hit) => ({ label: hit.id, score: hit.score }));
   }
 
   searchArticles(terms: string[], k: number): { position: number; score: number }[] {
-    return this.articleSearch.search(terms, k).map((hit) => ({ position: hit.id, score: hit.score }));
+    return this.searchable().articles.search(terms, k).map((hit) => ({ position: hit.id, score: hit.score }));
+  }
+
+  private searchable(): { chunks: Bm25Table; articles: Bm25Table } {
+    if (!this.search) throw new Error('This coverage file was opened to read its records, not to be searched.');
+    return this.search;
   }
 
   /** The rows of some chunks and sentences, sentences by id; `articleIds` names the articles by position. */

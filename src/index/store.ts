@@ -7,7 +7,7 @@
  *
  *   embeddings/CURRENT            name of the live version folder
  *   embeddings/v-<time>/          manifest.json, coverage.sqlite (articles, chunks, sentences with their vectors and
- *                                 the reader's annotations, term tables, the FTS5 lexical index: sqlite-file.ts),
+ *                                 the reader's annotations, term tables, the lexical index's postings: sqlite-file.ts),
  *                                 dense.hnsw (the chunks' vectors, searched in memory)
  *   embeddings/.staging-<pid>-…   a build in progress (removed on the next run if it was interrupted)
  *   embeddings/.embed.lock        the embed lock (see lock.ts)
