@@ -29,6 +29,8 @@ export interface Passage {
   /** Character offsets of the quote in the article text. */
   quoteStart: number;
   quoteEnd: number;
+  /** Offset of the sentence the reader chose, inside the quote (after quoteStart when the sentence before was taken in). */
+  sentenceStart: number;
   /** The article's outlet and publication date (`YYYY-MM-DD` or ISO date-time), when known. */
   outlet?: string;
   published?: string;
@@ -149,6 +151,7 @@ export function buildAnswer(index: ReadingIndex, question: string, reading: Read
       score: Number(score.toFixed(4)),
       quoteStart: start,
       quoteEnd: end,
+      sentenceStart: index.sentences[sentence]!.start,
       ...(article.outlet ? { outlet: article.outlet } : {}),
       ...(article.published ? { published: article.published } : {}),
     };

@@ -101,8 +101,12 @@ describe('answers about the shipped coverage', () => {
       .find(({ chunk, last }) => chunk.sentenceCount >= 2 && index.sentences[last + 1]?.articleId === chunk.articleId && ends(last - 1) && ends(last + 1) && length(last - 1, last) <= QUOTE_MAX_CHARS && length(last, last + 1) <= QUOTE_MAX_CHARS)!;
     const last = index.sentences[edge.last]!;
     expect(quoteOf(edge.label, [[edge.last, 0.8], [edge.last + 1, 0.8]])).toEqual([last.start, last.end]);
-    // The sentence before it, in the chunk, comes in.
+    // The sentence before it, in the chunk, comes in; the passage still says where the chosen sentence starts.
     expect(quoteOf(edge.label, [[edge.last, 0.8], [edge.last - 1, 0.5], [edge.last + 1, 0.8]])).toEqual([index.sentences[edge.last - 1]!.start, last.end]);
+    const reading = { sentences: [{ sentence: edge.last, chunk: edge.label, score: 0.8 }, { sentence: edge.last - 1, chunk: edge.label, score: 0.5 }], shortAnswer: null, confidence: 0.9, answerable: true };
+    const withBefore = buildAnswer(index, question, reading, { passages: 1 }).passages[0]!;
+    expect(withBefore.sentenceStart).toBe(last.start);
+    expect(withBefore.sentenceStart).toBeGreaterThan(withBefore.quoteStart);
     // A headline or crosshead beside the chosen sentence stays out, however high the reader rates it.
     const heading = index.chunks
       .map((chunk, label) => ({ label, chunk }))

@@ -72,6 +72,7 @@ describe('answerEmbed', () => {
       chunk: i,
       score: 0.9,
       quoteStart: 0,
+      sentenceStart: 0,
       quoteEnd: 10,
     }));
     return {
@@ -214,8 +215,8 @@ describe('text from the articles cannot pass for the bot’s own links or citati
     shortAnswer: null,
     answer: 'The envoy said the deal [2] was [read the article](https://evil.example) done [1]. Talks <@123456789012345678> resume <t:1700000000:R> [2].',
     passages: [
-      { rank: 1, articleId: 'a', title: '[3] Fake *bold* [x](https://evil.example)', quote: 'The envoy said the deal [2] was [read the article](https://evil.example) done.', text: '', chunk: 0, score: 0.9, quoteStart: 0, quoteEnd: 1 },
-      { rank: 2, articleId: 'b', title: 'Plain', quote: 'Talks <@123456789012345678> resume <t:1700000000:R>.', text: '', chunk: 1, score: 0.8, quoteStart: 0, quoteEnd: 1 },
+      { rank: 1, articleId: 'a', title: '[3] Fake *bold* [x](https://evil.example)', quote: 'The envoy said the deal [2] was [read the article](https://evil.example) done.', text: '', chunk: 0, score: 0.9, quoteStart: 0, quoteEnd: 1, sentenceStart: 0 },
+      { rank: 2, articleId: 'b', title: 'Plain', quote: 'Talks <@123456789012345678> resume <t:1700000000:R>.', text: '', chunk: 1, score: 0.8, quoteStart: 0, quoteEnd: 1, sentenceStart: 0 },
     ],
     sources: [
       { articleId: 'a', title: 'Title with [link](https://evil.example)', outlet: '-# tiny' },

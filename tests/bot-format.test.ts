@@ -124,6 +124,7 @@ describe('answerEmbed beyond 25 passages', () => {
       chunk: i,
       score: 0.9,
       quoteStart: 0,
+      sentenceStart: 0,
       quoteEnd: 8,
     }));
     return {
@@ -151,7 +152,7 @@ describe('answerEmbed beyond 25 passages', () => {
 describe('answer embed with a long short answer (review)', () => {
   const words = (n: number, word: string) => Array.from({ length: n }, (_, i) => `${word}${i}`).join(' ');
   it('25 long passages under a 200-character bold short answer still fit, without throwing, and keep the answer', () => {
-    const ps = Array.from({ length: 25 }, (_, i) => ({ rank: i + 1, articleId: `a${i}`, title: `T ${i}`, quote: `${words(300, 'ev')}.`, text: '', chunk: i, score: 0.9, quoteStart: 0, quoteEnd: 10 }));
+    const ps = Array.from({ length: 25 }, (_, i) => ({ rank: i + 1, articleId: `a${i}`, title: `T ${i}`, quote: `${words(300, 'ev')}.`, text: '', chunk: i, score: 0.9, quoteStart: 0, quoteEnd: 10, sentenceStart: 0 }));
     const a: Answer = {
       question: 'Why?',
       found: true,

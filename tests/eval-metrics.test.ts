@@ -38,7 +38,7 @@ describe('question-set hits', () => {
   const spans = locateEvidence(['He met Putin at Vostochny'], [article]);
   const passage = (quote: string, score: number) => {
     const quoteStart = text.indexOf(quote);
-    return { rank: 1, articleId: 'summit', title: 'Summit', quote, text, chunk: 0, score, quoteStart, quoteEnd: quoteStart + quote.length };
+    return { rank: 1, articleId: 'summit', title: 'Summit', quote, text, chunk: 0, score, quoteStart, quoteEnd: quoteStart + quote.length, sentenceStart: quoteStart };
   };
   const answer = (...passages: ReturnType<typeof passage>[]): Answer => ({ question: 'q', found: true, confidence: passages[0]?.score ?? 0, shortAnswer: null, answer: '', passages, sources: [] });
 

@@ -61,9 +61,10 @@ export function answerMessage(answer: Answer, sessionId: string, options: Answer
 
 export function answerComponents(answer: Answer, sessionId: string, { followUp = true }: AnswerMessageOptions = {}): APIActionRowComponent<APIComponentInMessageActionRow>[] {
   const rows: APIActionRowComponent<APIComponentInMessageActionRow>[] = [];
-  // Each cited article opens at its first quote; one whose value would not fit the menu is left out.
+  // Each cited article opens at the sentence its first quote was chosen for (a quote that took in the sentence
+  // before may begin a page earlier); one whose value would not fit the menu is left out.
   const sources = answer.sources
-    .map((s) => ({ source: s, value: encodeArticleChoice({ articleId: s.articleId, at: answer.passages.find((p) => p.articleId === s.articleId)?.quoteStart }) }))
+    .map((s) => ({ source: s, value: encodeArticleChoice({ articleId: s.articleId, at: answer.passages.find((p) => p.articleId === s.articleId)?.sentenceStart }) }))
     .filter((s): s is { source: Source; value: string } => s.value !== undefined)
     .slice(0, LIMITS.selectOptions);
   if (sources.length > 0) {
