@@ -24,10 +24,15 @@ export interface Bm25Hit {
 export class Bm25Table {
   private readonly statement: Database.Statement<[string], Buffer>;
   private readonly averages: number[];
-  /** Per row, reused by every search and cleared after it: the score, the distinct terms matched, the last term counted. */
+  /**
+   * Per row, reused by every search and cleared after it: the score, the distinct terms matched, and the
+   * current query term's score with the number of that term (its title and text scores add up first, then
+   * join the total, as MiniSearch sums them: the same additions in the same order give the same bits).
+   */
   private readonly scores: Float64Array;
   private readonly matched: Uint16Array;
-  private readonly lastTerm: Int32Array;
+  private readonly termScores: Float64Array;
+  private readonly termAt: Int32Array;
 
   constructor(
     db: Database.Database,
@@ -35,11 +40,13 @@ export class Bm25Table {
     private readonly lengths: readonly Int32Array[],
   ) {
     this.statement = db.prepare<[string], Buffer>(`SELECT postings FROM ${table} WHERE term = ?`).pluck();
-    this.averages = lengths.map((field) => (field.length === 0 ? 0 : field.reduce((sum, n) => sum + n, 0) / field.length));
+    // Averaged row by row, as MiniSearch keeps its running average: the same bits as its.
+    this.averages = lengths.map((field) => field.reduce((average, n, i) => (average * i + n) / (i + 1), 0));
     const rows = lengths[0]!.length;
     this.scores = new Float64Array(rows);
     this.matched = new Uint16Array(rows);
-    this.lastTerm = new Int32Array(rows).fill(-1);
+    this.termScores = new Float64Array(rows);
+    this.termAt = new Int32Array(rows).fill(-1);
   }
 
   private postings(term: string): Uint32Array | undefined {
@@ -51,52 +58,59 @@ export class Bm25Table {
   search(terms: readonly string[], k: number): Bm25Hit[] {
     const { k: k1, b } = DEFAULT_BM25;
     const count = this.lengths[0]!.length;
-    const { scores, matched, lastTerm } = this;
-    const distinct = new Map<string, number>();
+    const { scores, matched, termScores, termAt } = this;
+    const seen = new Set<string>();
     const cache = new Map<string, Uint32Array | undefined>();
     /** Rows in the order they were first scored: MiniSearch's order, which decides ties. */
     const order: number[] = [];
     try {
-      for (const term of terms) {
+      terms.forEach((term, at) => {
         // A repeated term adds its score again, but counts once among the terms matched.
-        const repeat = distinct.has(term);
-        if (!repeat) distinct.set(term, distinct.size);
-        const termIndex = distinct.get(term)!;
+        const repeat = seen.has(term);
+        seen.add(term);
         if (!cache.has(term)) cache.set(term, this.postings(term));
         const postings = cache.get(term);
-        if (!postings) continue;
-        let at = 0;
+        if (!postings) return;
+        /** The rows this term scores, title matches first, each once. */
+        const scored: number[] = [];
+        let offset = 0;
         for (let field = 0; field < FIELDS.length; field++) {
           const { boost } = FIELDS[field]!;
-          const rows = postings[at]!;
-          const ids = at + 1;
+          const rows = postings[offset]!;
+          const ids = offset + 1;
           const frequencies = ids + rows;
-          at = frequencies + rows;
+          offset = frequencies + rows;
           const idf = Math.log(1 + (count - rows + 0.5) / (rows + 0.5));
           const lengths = this.lengths[field]!;
           const average = this.averages[field]!;
           for (let i = 0; i < rows; i++) {
             const id = postings[ids + i]!;
             const frequency = postings[frequencies + i]!;
-            // Operations in MiniSearch's order, so that equal scores stay equal and the order of ties is its.
+            // Operations in MiniSearch's order (calcBM25Score, then the field's boost), so that scores are its to the bit.
             const score = boost * (idf * ((frequency * (k1 + 1)) / (frequency + k1 * (1 - b + (b * lengths[id]!) / average))));
-            if (matched[id] === 0) {
-              order.push(id);
-              scores[id] = score;
-            } else scores[id] = scores[id]! + score;
-            if (!repeat && lastTerm[id] !== termIndex) {
-              lastTerm[id] = termIndex;
-              matched[id] = matched[id]! + 1;
+            if (termAt[id] === at) termScores[id] = termScores[id]! + score;
+            else {
+              termAt[id] = at;
+              termScores[id] = score;
+              scored.push(id);
             }
           }
         }
-      }
+        for (const id of scored) {
+          if (matched[id] === 0) {
+            order.push(id);
+            scores[id] = termScores[id]!;
+          } else scores[id] = scores[id]! + termScores[id]!;
+          if (!repeat) matched[id] = matched[id]! + 1;
+        }
+      });
       return best(order, Float64Array.from(order, (id) => scores[id]! * matched[id]!), k);
     } finally {
       for (const id of order) {
         scores[id] = 0;
         matched[id] = 0;
-        lastTerm[id] = -1;
+        termScores[id] = 0;
+        termAt[id] = -1;
       }
     }
   }

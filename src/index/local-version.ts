@@ -28,7 +28,7 @@ export interface LocalVersion {
 
 /** Opens the live version of an index folder; IndexMissingError when none was built, IndexError when it cannot be read. */
 export function openLocalVersion(dir: string, hnsw: Pick<HnswParams, 'efSearch'>): Promise<LocalVersion> {
-  return openVersion(dir, hnsw, [FORMAT_VERSION]);
+  return openVersion(dir, hnsw, [FORMAT_VERSION], true);
 }
 
 /**
@@ -36,10 +36,10 @@ export function openLocalVersion(dir: string, hnsw: Pick<HnswParams, 'efSearch'>
  * are read and the file closed; it is never searched.
  */
 export async function openPrevious(dir: string, hnsw: Pick<HnswParams, 'efSearch'>): Promise<PreviousCoverage> {
-  return previousOf(await openVersion(dir, hnsw, REUSABLE_FORMATS));
+  return previousOf(await openVersion(dir, hnsw, REUSABLE_FORMATS, false));
 }
 
-async function openVersion(dir: string, hnsw: Pick<HnswParams, 'efSearch'>, formats: readonly number[]): Promise<LocalVersion> {
+async function openVersion(dir: string, hnsw: Pick<HnswParams, 'efSearch'>, formats: readonly number[], searchable: boolean): Promise<LocalVersion> {
   const { version, folder, manifest } = await verifiedVersion(dir, formats);
   const dense = await loadHnswIndex(path.join(folder, 'dense.hnsw'), manifest.model.dimension, {
     m: manifest.hnsw.m,
@@ -48,7 +48,7 @@ async function openVersion(dir: string, hnsw: Pick<HnswParams, 'efSearch'>, form
   });
   let file: CoverageFile | undefined;
   try {
-    file = CoverageFile.open(path.join(folder, COVERAGE_FILE), { searchable: manifest.formatVersion === FORMAT_VERSION });
+    file = CoverageFile.open(path.join(folder, COVERAGE_FILE), { searchable });
     const counts = file.counts();
     const list = file.articles();
     const chunkArticles = file.chunkArticles();
