@@ -7,6 +7,7 @@ accuracy@1 and answerable-vs-impossible AUC out of fold, and writes the out-of-f
 """
 import json, sys, numpy as np, torch, time
 from sklearn.metrics import roc_auc_score
+from head_examples import examples
 torch.manual_seed(0); np.random.seed(0); torch.set_num_threads(2)
 WORK=sys.argv[1]
 D=512; L=44
@@ -35,19 +36,6 @@ def tensors(ex):
         if lab is None: tgt[b,L]=1
         else: tgt[b,:len(i)]=torch.from_numpy(np.array(lab,dtype=np.float32))
     return Q[qs],ids,mask,tgt
-def examples(rs, train):
-    ex=[]
-    for r in rs:
-        ids=r['ids']
-        if not ids: continue
-        lab=np.array(r['labels'])
-        if r['impossible']: ex.append((r['q'],ids,None)); continue
-        if lab.sum()==0: continue
-        ex.append((r['q'],ids,lab))
-        if train and np.random.rand()<0.33:
-            keep=[i for i,l in zip(ids,lab) if not l]
-            if keep: ex.append((r['q'],keep,None))
-    return ex
 def run(train_rows, test_rows):
     m=Head(); opt=torch.optim.Adam(m.parameters(),lr=1e-3,weight_decay=1e-5)
     ex=examples(train_rows,True)

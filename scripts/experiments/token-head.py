@@ -11,6 +11,7 @@ the rows and folds of neural-head.py. Prints sentence accuracy@1 and answerable-
 """
 import json, os, sys, time, pickle, numpy as np, torch
 from sklearn.metrics import roc_auc_score
+from head_examples import examples
 if sys.argv[1] == 'graph':
     import onnx
     from onnx import helper, TensorProto
@@ -95,19 +96,6 @@ class Head(torch.nn.Module):
         u = u.masked_fill(~sm, -1e4).max(2).values
         sc = (cover + u).masked_fill(~km, -1e4)
         return torch.cat([sc, s.null(qpool)], 1)
-def examples(rs, train):
-    ex = []
-    for r in rs:
-        ids = r['ids']
-        if not ids: continue
-        lab = np.array(r['labels'])
-        if r['impossible']: ex.append((r['q'], ids, None)); continue
-        if lab.sum() == 0: continue
-        ex.append((r['q'], ids, lab))
-        if train and np.random.rand() < 0.33:
-            keep = [i for i, l in zip(ids, lab) if not l]
-            if keep: ex.append((r['q'], keep, None))
-    return ex
 def run(train_rows, test_rows):
     m = Head(); opt = torch.optim.Adam(m.parameters(), lr=1e-3, weight_decay=1e-5)
     ex = examples(train_rows, True); t = time.time()
