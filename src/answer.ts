@@ -3,6 +3,7 @@
  * the short answer, a reply with [n] citations, and the sources. When the reader is not confident that
  * the coverage answers the question, the answer says the coverage doesn't say, and quotes nothing.
  */
+import { SENTENCE_END } from './corpus/news-text.js';
 import type { Article } from './corpus/types.js';
 import { formatDate, publishedTime } from './dates.js';
 import type { ReadingIndex } from './index/store.js';
@@ -93,12 +94,10 @@ function cite(quote: string, n: number): string {
 export const QUOTE_NEIGHBOUR_SHARE = 0.25;
 /** A quote with its neighbour stays within this many characters (one sentence alone is never cut). */
 export const QUOTE_MAX_CHARS = 450;
-/** How a sentence ends; a neighbour that does not (a headline, standfirst, crosshead or caption) is never taken in. */
-export const SENTENCE_END = /[.!?…]["”’)\]]*$/;
 
 /**
  * The quote's offsets: the chosen sentence, with the neighbour of its chunk the reader rates at least a quarter
- * as high, when that neighbour is a sentence (headlines and crossheads beside a paragraph are not).
+ * as high, when that neighbour ends like a sentence (SENTENCE_END: headlines and crossheads beside a paragraph do not).
  */
 function quoteSpan(index: ReadingIndex, text: string, sentence: number, chunk: number, score: number, scores: ReadonlyMap<number, number>, quoted: Set<number>): { start: number; end: number } {
   const { start, end } = index.sentences[sentence]!;

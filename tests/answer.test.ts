@@ -2,7 +2,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
 import { locateEvidence, readQuestionSet } from '../src/eval/question-set.js';
-import { buildAnswer, QUOTE_MAX_CHARS, QUOTE_NEIGHBOUR_SHARE, SENTENCE_END } from '../src/answer.js';
+import { buildAnswer, QUOTE_MAX_CHARS, QUOTE_NEIGHBOUR_SHARE } from '../src/answer.js';
+import { SENTENCE_END } from '../src/corpus/news-text.js';
 import { openPipeline, QuestionError, RETRIEVE_LIMIT } from '../src/pipeline.js';
 import { buildInto, testConfig } from './helpers.js';
 

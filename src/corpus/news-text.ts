@@ -45,7 +45,8 @@ const AGENCY_NAMES: Record<string, string> = {
   XINHUA: 'Xinhua',
 };
 const STANDFIRST_MAX_WORDS = 45;
-const SENTENCE_END = /[.!?…]["”’)\]]*$/;
+/** How a sentence ends (closing quotes and brackets after the stop); a headline, standfirst or crosshead does not. */
+export const SENTENCE_END = /[.!?…]["”’)\]]*$/;
 
 function wordCount(text: string): number {
   return text.split(' ').length;
