@@ -59,11 +59,22 @@ const STOP_WORDS = new Set(
   with would you your yours yourself yourselves s t said says say tell told`.split(/\s+/),
 );
 
+/**
+ * Terms already normalised, by the word as written: stemming is the costliest step of reading a text's
+ * terms, and a coverage's words repeat. Cleared when full, so memory stays bounded whatever the coverage.
+ */
+const normalized = new Map<string, string | null>();
+const NORMALIZED_MAX = 200_000;
+
 /** Lower-cased, possessive-free, stemmed term; null for stop words. */
 export function normalizeTerm(term: string): string | null {
+  const known = normalized.get(term);
+  if (known !== undefined) return known;
   const word = term.toLowerCase().replace(/['’]s$/, '').replace(/['’]/g, '');
-  if (word.length === 0 || STOP_WORDS.has(word)) return null;
-  return stemmer(word);
+  const result = word.length === 0 || STOP_WORDS.has(word) ? null : stemmer(word);
+  if (normalized.size >= NORMALIZED_MAX) normalized.clear();
+  normalized.set(term, result);
+  return result;
 }
 
 /** Words: letters and digits, with apostrophes inside (possessives are dropped by normalizeTerm). */
