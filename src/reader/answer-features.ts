@@ -4,7 +4,7 @@
  * its neighbouring tags. Answer: the question as a whole, for deciding whether the coverage answers it.
  */
 import { CANDIDATE_KINDS } from './candidates.js';
-import { cachedStems, cap, EXPECTED_KINDS, namedByQuestion, neighbourStems, oneHot, row, wordStem, type ReadingContext, type SentenceView } from './context.js';
+import { cachedStems, cap, EXPECTED_KINDS, namedByQuestion, oneHot, row, wordStem, type ReadingContext, type SentenceView } from './context.js';
 import { QUESTION_TYPES } from './question.js';
 
 /** Features of each candidate answer of a sentence; `sentenceScore` is the reader's score of the sentence. */
@@ -104,7 +104,7 @@ export function answerFeatures(context: ReadingContext, order: number[], scores:
   // What the question states that the best sentence (with its neighbours) does not: SQuAD 2.0's
   // unanswerable questions swap a name or a number, or add a negation; a near miss asks for a fact
   // next to the ones covered.
-  const around = neighbourStems(index, view);
+  const around = view.around;
   const contextIdf = (keep: (t: string) => boolean) => terms.filter((t) => keep(t) && !around.has(t)).reduce((sum, t) => sum + index.lexical.idf(t), 0);
   const qTokens = question.annotated.tokens;
   const names = new Set(qTokens.filter((t) => t.pos === 'PROPN').map((t) => wordStem(t.text)).filter((t): t is string => t !== null));

@@ -23,16 +23,31 @@ export interface CandidateSentence {
   articleRank: number;
 }
 
-/** A candidate sentence with what the features need of it, worked out once. */
-export interface SentenceView extends CandidateSentence {
+/** What the features need of a stored sentence, whatever the question: worked out once per index. */
+export interface SentenceParts {
+  annotated: Annotated;
+  /** Normalised term of each token (null for stop words and punctuation). */
+  stems: (string | null)[];
+  /** Each token's text, lower-cased. */
+  lower: string[];
+  candidates: Candidate[];
+  /** The distinct stems of `stems`. */
+  present: Set<string>;
+  /** The sentence's stems and those of the sentences either side of it in its article. */
+  around: Set<string>;
+  /** Lower-cased lemmas, and the first five letters of each word. */
+  lemmas: Set<string>;
+  prefixes: Set<string>;
+  /** Content stems next to each other or one apart, as "a b" (sentence-features.ts). */
+  pairs: Set<string>;
+}
+
+/** A candidate sentence with what the features need of it. */
+export interface SentenceView extends CandidateSentence, SentenceParts {
   article: Article;
   start: number;
   end: number;
   text: string;
-  annotated: Annotated;
-  /** Normalised term of each token (null for stop words and punctuation). */
-  stems: (string | null)[];
-  candidates: Candidate[];
 }
 
 export interface ReadingContext {
@@ -56,13 +71,22 @@ export const EXPECTED_KINDS: Partial<Record<QuestionType, CandidateKind[]>> = {
 export const cap = (x: number, max: number) => Math.min(x, max);
 /** A token's term as the lexical index has it; null for stop words and for punctuation and symbols. */
 export const wordStem = (token: string) => (/[\p{L}\p{N}]/u.test(token) ? normalizeTerm(token) : null);
-export const oneHot = <T extends string>(prefix: string, values: readonly T[], value: T) => Object.fromEntries(values.map((v) => [`${prefix}_${v}`, v === value ? 1 : 0]));
+const oneHots = new WeakMap<readonly string[], Map<string, Readonly<Record<string, number>>>>();
+/** `{prefix_value: 1, prefix_other: 0, ...}`: made once for each list, prefix and value (rows only read it). */
+export function oneHot<T extends string>(prefix: string, values: readonly T[], value: T): Readonly<Record<string, number>> {
+  let made = oneHots.get(values);
+  if (!made) oneHots.set(values, (made = new Map()));
+  const key = `${prefix}\u0000${value}`;
+  let features = made.get(key);
+  if (!features) made.set(key, (features = Object.freeze(Object.fromEntries(values.map((v) => [`${prefix}_${v}`, v === value ? 1 : 0])))));
+  return features;
+}
 
 /**
  * One feature row from parts, in their order. (Object spread of these wide rows took most of the reader's
  * time: V8 copies them on a slow path; assigning key by key is several times faster.)
  */
-export function row(...parts: Record<string, number>[]): Record<string, number> {
+export function row(...parts: Readonly<Record<string, number>>[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const part of parts) for (const key in part) out[key] = part[key]!;
   return out;
@@ -72,12 +96,60 @@ export function sentenceView(index: ReadingIndex, candidate: CandidateSentence):
   const record = index.sentences[candidate.id]!;
   const article = index.articles.get(record.articleId)!;
   const text = article.text.slice(record.start, record.end);
-  const parts = cached(index, `v${candidate.id}`, () => {
-    const annotated = decode(text, index.annotations[candidate.id]!);
-    return { annotated, stems: annotated.tokens.map((t) => wordStem(t.text)), candidates: candidates(annotated) };
-  });
-  return { ...candidate, article, start: record.start, end: record.end, text, ...parts };
+  const p = cached(index, `v${candidate.id}`, () => sentenceParts(index, candidate.id, text));
+  // Written out, not spread: V8 spreads objects this wide on a slow path, and this runs for every candidate.
+  return {
+    id: candidate.id,
+    chunk: candidate.chunk,
+    chunkRank: candidate.chunkRank,
+    articleRank: candidate.articleRank,
+    article,
+    start: record.start,
+    end: record.end,
+    text,
+    annotated: p.annotated,
+    stems: p.stems,
+    lower: p.lower,
+    candidates: p.candidates,
+    present: p.present,
+    around: p.around,
+    lemmas: p.lemmas,
+    prefixes: p.prefixes,
+    pairs: p.pairs,
+  };
 }
+
+function sentenceParts(index: ReadingIndex, id: number, text: string): SentenceParts {
+  const annotated = decode(text, index.annotations[id]!);
+  const stems = annotated.tokens.map((t) => wordStem(t.text));
+  const present = new Set(stems.filter((s): s is string => s !== null));
+  const around = new Set(present);
+  const articleId = index.sentences[id]!.articleId;
+  for (const other of [id - 1, id + 1]) {
+    const record = index.sentences[other];
+    if (record && record.articleId === articleId) for (const stem of sentenceStems(index, other)) around.add(stem);
+  }
+  const content = stems.filter((s): s is string => s !== null);
+  const pairs = new Set<string>();
+  for (let i = 0; i + 1 < content.length; i++) {
+    pairs.add(`${content[i]} ${content[i + 1]}`);
+    if (i + 2 < content.length) pairs.add(`${content[i]} ${content[i + 2]}`);
+  }
+  return {
+    annotated,
+    stems,
+    lower: annotated.tokens.map((t) => t.text.toLowerCase()),
+    candidates: candidates(annotated),
+    present,
+    around,
+    lemmas: new Set(annotated.tokens.map((t) => t.lemma)),
+    prefixes: prefixes(annotated.tokens.map((t) => t.text)),
+    pairs,
+  };
+}
+
+/** The first five letters of each word, lower-cased. */
+export const prefixes = (words: Iterable<string>) => new Set([...words].map((w) => w.toLowerCase().slice(0, 5)));
 
 export function dot(a: Float32Array, b: Float32Array, offset = 0): number {
   let sum = 0;
@@ -86,7 +158,6 @@ export function dot(a: Float32Array, b: Float32Array, offset = 0): number {
 }
 
 
-export const presentStems = (view: SentenceView) => new Set(view.stems.filter((s): s is string => s !== null));
 /** Whether a candidate's words are all named by the question already. */
 export function namedByQuestion(view: SentenceView, candidate: Candidate, question: QuestionAnalysis): number {
   let content = 0;
@@ -95,7 +166,7 @@ export function namedByQuestion(view: SentenceView, candidate: Candidate, questi
     const stem = view.stems[i];
     if (!stem) continue;
     content++;
-    if (question.terms.includes(stem) || question.words.has(view.annotated.tokens[i]!.text.toLowerCase())) named++;
+    if (question.terms.includes(stem) || question.words.has(view.lower[i]!)) named++;
   }
   return content === 0 ? 1 : named / content;
 }
@@ -104,6 +175,8 @@ export function namedByQuestion(view: SentenceView, candidate: Candidate, questi
  * What reading works out of an index's texts (decoded annotations, stems of sentences, chunks and
  * articles), kept while the index is in use, the least recently used dropped past CACHE_SIZE entries:
  * reading would otherwise decode and stem the same sentences and long articles again for every question.
+ * What is cheap to work out again (a sentence's character 4-grams) is not kept: whatever is kept survives
+ * the young generation's collections, and copying it there cost more than making it again.
  */
 const caches = new WeakMap<object, Map<string, unknown>>();
 const CACHE_SIZE = 20_000;
@@ -131,15 +204,6 @@ const sentenceStems = (index: ReadingIndex, id: number) => {
   const record = index.sentences[id]!;
   return cachedStems(index, `s${id}`, () => index.articles.get(record.articleId)!.text.slice(record.start, record.end));
 };
-
-export function neighbourStems(index: ReadingIndex, view: SentenceView): Set<string> {
-  const stems = new Set(presentStems(view));
-  for (const id of [view.id - 1, view.id + 1]) {
-    const record = index.sentences[id];
-    if (record && record.articleId === view.article.id) for (const stem of sentenceStems(index, id)) stems.add(stem);
-  }
-  return stems;
-}
 
 /** The distinct terms of a text, as the lexical index has them. */
 export const textStems = (text: string) => new Set(LexicalIndex.terms(text));

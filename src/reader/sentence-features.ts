@@ -4,22 +4,9 @@
  * cosine of sentence and passage), each also relative to the best of the candidates; whether the sentence
  * holds the kind of answer the question asks for; where its passage ranked in retrieval.
  */
-import { sentenceVectorOffset, type ReadingIndex } from '../index/store.js';
-import { cached, cachedStems, cap, dot, EXPECTED_KINDS, namedByQuestion, neighbourStems, oneHot, presentStems, row, wordStem, type ReadingContext, type SentenceView } from './context.js';
+import { sentenceVectorOffset } from '../index/store.js';
+import { cachedStems, cap, dot, EXPECTED_KINDS, namedByQuestion, oneHot, prefixes, row, wordStem, type ReadingContext, type SentenceView } from './context.js';
 import { QUESTION_TYPES } from './question.js';
-
-/** IDF-weighted share of the question's terms found in a set of terms. */
-function coverage(index: ReadingIndex, terms: string[], present: Set<string>): number {
-  let total = 0;
-  let covered = 0;
-  for (const term of new Set(terms)) {
-    const weight = index.lexical.idf(term);
-    total += weight;
-    if (present.has(term)) covered += weight;
-  }
-  return total === 0 ? 0 : covered / total;
-}
-
 
 /** Smallest token window holding one occurrence of every matched question term, against their number. */
 function proximity(view: SentenceView, terms: Set<string>): number {
@@ -44,19 +31,6 @@ function proximity(view: SentenceView, terms: Set<string>): number {
   return distinct / best;
 }
 
-function bigramShare(view: SentenceView, terms: string[]): number {
-  if (terms.length < 2) return 0;
-  const content = view.stems.filter((s): s is string => s !== null);
-  const pairs = new Set<string>();
-  for (let i = 0; i + 1 < content.length; i++) {
-    pairs.add(`${content[i]} ${content[i + 1]}`);
-    if (i + 2 < content.length) pairs.add(`${content[i]} ${content[i + 2]}`);
-  }
-  let found = 0;
-  for (let i = 0; i + 1 < terms.length; i++) if (pairs.has(`${terms[i]} ${terms[i + 1]}`)) found++;
-  return found / (terms.length - 1);
-}
-
 /** Character 4-grams of a text's words (lower-cased, letters and digits): catches inflections and compounds. */
 function charGrams(text: string): Set<string> {
   const grams = new Set<string>();
@@ -74,47 +48,57 @@ function gramCosine(a: Set<string>, b: Set<string>): number {
   return shared / Math.sqrt(a.size * b.size);
 }
 
-const prefixes = (words: Iterable<string>) => new Set([...words].map((w) => w.toLowerCase().slice(0, 5)));
-
 /** Features of every candidate sentence, in the order given. */
 export function sentenceFeatures(context: ReadingContext): Record<string, number>[] {
   const { index, question, queryVector } = context;
   const terms = question.terms;
   const termSet = new Set(terms);
+  // The question's distinct terms and their IDF weights, in order (the sums below add up in this order).
+  const distinct = [...termSet];
+  const weights = distinct.map((t) => index.lexical.idf(t));
+  const totalWeight = weights.reduce((sum, w) => sum + w, 0);
+  /** IDF-weighted share of the question's terms found in a set of terms. */
+  const coverage = (present: Set<string>) => {
+    let covered = 0;
+    for (let i = 0; i < distinct.length; i++) if (present.has(distinct[i]!)) covered += weights[i]!;
+    return totalWeight === 0 ? 0 : covered / totalWeight;
+  };
+  const maxIdf = Math.max(1e-6, ...weights);
   const contentWords = question.annotated.tokens.filter((t) => wordStem(t.text) !== null).map((t) => t.text);
-  const questionPrefixes = prefixes(contentWords);
+  const questionPrefixes = [...prefixes(contentWords)];
+  const questionLemmas = [...question.lemmas];
+  // The question's consecutive terms, as the sentences' pairs are written.
+  const questionPairs = terms.slice(1).map((term, i) => `${terms[i]} ${term}`);
   const expected = EXPECTED_KINDS[question.type] ?? [];
   const questionGrams = charGrams(contentWords.join(' '));
   const chunkCosine = new Map<number, number>();
   const chunkCoverage = new Map<number, number>();
   const raw = context.sentences.map((view) => {
-    const present = presentStems(view);
+    const present = view.present;
     if (!chunkCosine.has(view.chunk)) {
       const chunk = index.chunks[view.chunk]!;
       // The passage's closeness in meaning: the mean cosine of its sentences (their vectors are in memory).
       let sum = 0;
       for (let id = chunk.firstSentence; id < chunk.firstSentence + chunk.sentenceCount; id++) sum += dot(queryVector, index.sentenceVectors, sentenceVectorOffset(index, id));
       chunkCosine.set(view.chunk, sum / chunk.sentenceCount);
-      chunkCoverage.set(view.chunk, coverage(index, terms, cachedStems(index, `c${view.chunk}`, () => `${view.article.title}\n${view.article.text.slice(chunk.start, chunk.end)}`)));
+      chunkCoverage.set(view.chunk, coverage(cachedStems(index, `c${view.chunk}`, () => `${view.article.title}\n${view.article.text.slice(chunk.start, chunk.end)}`)));
     }
-    const lemmas = cached(index, `l${view.id}`, () => new Set(view.annotated.tokens.map((t) => t.lemma)));
-    const sentencePrefixes = cached(index, `p${view.id}`, () => prefixes(view.annotated.tokens.map((t) => t.text)));
     const fresh = view.candidates.filter((c) => namedByQuestion(view, c, question) < 0.5);
     const matchedAt = view.stems.map((s, i) => (s !== null && termSet.has(s) ? i : -1)).filter((i) => i >= 0);
     const fitting = fresh.filter((c) => expected.includes(c.kind));
-    const missing = [...termSet].filter((t) => !present.has(t)).map((t) => index.lexical.idf(t));
-    const maxIdf = Math.max(1e-6, ...[...termSet].map((t) => index.lexical.idf(t)));
+    const missing = weights.filter((_, i) => !present.has(distinct[i]!));
     return {
-      cov: coverage(index, terms, present),
-      covLemma: question.lemmas.size === 0 ? 0 : [...question.lemmas].filter((l) => lemmas.has(l)).length / question.lemmas.size,
-      covPrefix: questionPrefixes.size === 0 ? 0 : [...questionPrefixes].filter((p) => sentencePrefixes.has(p)).length / questionPrefixes.size,
-      covContext: coverage(index, terms, neighbourStems(index, view)),
-      covTitle: coverage(index, terms, cachedStems(index, `t${view.article.id}`, () => view.article.title)),
+      cov: coverage(present),
+      covLemma: questionLemmas.length === 0 ? 0 : questionLemmas.filter((l) => view.lemmas.has(l)).length / questionLemmas.length,
+      covPrefix: questionPrefixes.length === 0 ? 0 : questionPrefixes.filter((p) => view.prefixes.has(p)).length / questionPrefixes.length,
+      covContext: coverage(view.around),
+      covTitle: coverage(cachedStems(index, `t${view.article.id}`, () => view.article.title)),
       covChunk: chunkCoverage.get(view.chunk)!,
-      matched: [...termSet].filter((t) => present.has(t)).length,
+      matched: distinct.filter((t) => present.has(t)).length,
       maxMissingIdf: missing.length === 0 ? 0 : Math.max(...missing) / maxIdf,
-      bigrams: bigramShare(view, terms),
-      grams: gramCosine(questionGrams, cached(index, `g${view.id}`, () => charGrams(view.text))),
+      // Share of the question's consecutive terms found next to each other (or one apart) in the sentence.
+      bigrams: terms.length < 2 ? 0 : questionPairs.filter((pair) => view.pairs.has(pair)).length / (terms.length - 1),
+      grams: gramCosine(questionGrams, charGrams(view.text)),
       proximity: proximity(view, termSet),
       cosine: dot(queryVector, index.sentenceVectors, sentenceVectorOffset(index, view.id)),
       chunkCosine: chunkCosine.get(view.chunk)!,
@@ -155,4 +139,5 @@ export function sentenceFeatures(context: ReadingContext): Record<string, number
     ),
   );
 }
+
 
