@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chunkArticle, type ChunkingOptions } from '../src/chunking.js';
+import { LexicalIndex } from '../src/index/lexical-index.js';
 import { splitSentences } from '../src/sentences.js';
 import { sharedEmbedder, shippedArticles } from './helpers.js';
 
@@ -43,6 +44,18 @@ describe('chunking the shipped corpus with the model’s tokenizer', async () =>
         expect(starts.has(chunk.start) && ends.has(chunk.end), `${article.id} ${chunk.start}-${chunk.end}`).toBe(true);
         expect(chunk.sentences[0]!.start).toBe(chunk.start);
         expect(chunk.sentences.at(-1)!.end).toBe(chunk.end);
+      }
+    }
+  });
+
+  it('never cuts inside a word, so a chunk has exactly the terms of its sentences (the reader counts them so)', () => {
+    const long = Array.from({ length: 120 }, (_, i) => `word${i}`).join(' ') + '.';
+    const cases = [...chunked, { article: { id: 'long', text: long }, chunks: chunkArticle({ id: 'long', text: long }, options) }];
+    for (const { article, chunks } of cases) {
+      for (const chunk of chunks) {
+        const whole = new Set(LexicalIndex.terms(article.text.slice(chunk.start, chunk.end)));
+        const parts = new Set(chunk.sentences.flatMap((s) => LexicalIndex.terms(article.text.slice(s.start, s.end))));
+        expect([...parts].sort(), `${article.id} ${chunk.start}-${chunk.end}`).toEqual([...whole].sort());
       }
     }
   });

@@ -200,7 +200,8 @@ export function cached<T>(index: ReadingIndex, key: string, make: () => T): T {
 
 export const cachedStems = (index: ReadingIndex, key: string, text: () => string): Set<string> => cached(index, key, () => textStems(text()));
 
-const sentenceStems = (index: ReadingIndex, id: number) => {
+/** The terms of a sentence's own text, as the lexical index has them. */
+export const sentenceStems = (index: ReadingIndex, id: number) => {
   const record = index.sentences[id]!;
   return cachedStems(index, `s${id}`, () => index.articles.get(record.articleId)!.text.slice(record.start, record.end));
 };

@@ -5,7 +5,7 @@
  * holds the kind of answer the question asks for; where its passage ranked in retrieval.
  */
 import { sentenceVectorOffset } from '../index/store.js';
-import { cachedStems, cap, dot, EXPECTED_KINDS, namedByQuestion, oneHot, prefixes, row, wordStem, type ReadingContext, type SentenceView } from './context.js';
+import { cachedStems, cap, dot, EXPECTED_KINDS, namedByQuestion, oneHot, prefixes, row, sentenceStems, wordStem, type ReadingContext, type SentenceView } from './context.js';
 import { QUESTION_TYPES } from './question.js';
 
 /** Smallest token window holding one occurrence of every matched question term, against their number. */
@@ -58,9 +58,9 @@ export function sentenceFeatures(context: ReadingContext): Record<string, number
   const weights = distinct.map((t) => index.lexical.idf(t));
   const totalWeight = weights.reduce((sum, w) => sum + w, 0);
   /** IDF-weighted share of the question's terms found in a set of terms. */
-  const coverage = (present: Set<string>) => {
+  const coverage = (...present: Set<string>[]) => {
     let covered = 0;
-    for (let i = 0; i < distinct.length; i++) if (present.has(distinct[i]!)) covered += weights[i]!;
+    for (let i = 0; i < distinct.length; i++) if (present.some((terms) => terms.has(distinct[i]!))) covered += weights[i]!;
     return totalWeight === 0 ? 0 : covered / totalWeight;
   };
   const maxIdf = Math.max(1e-6, ...weights);
@@ -71,6 +71,7 @@ export function sentenceFeatures(context: ReadingContext): Record<string, number
   const questionPairs = terms.slice(1).map((term, i) => `${terms[i]} ${term}`);
   const expected = EXPECTED_KINDS[question.type] ?? [];
   const questionGrams = charGrams(contentWords.join(' '));
+  const titleStems = (articleId: string, title: string) => cachedStems(index, `t${articleId}`, () => title);
   const chunkCosine = new Map<number, number>();
   const chunkCoverage = new Map<number, number>();
   const raw = context.sentences.map((view) => {
@@ -81,7 +82,9 @@ export function sentenceFeatures(context: ReadingContext): Record<string, number
       let sum = 0;
       for (let id = chunk.firstSentence; id < chunk.firstSentence + chunk.sentenceCount; id++) sum += dot(queryVector, index.sentenceVectors, sentenceVectorOffset(index, id));
       chunkCosine.set(view.chunk, sum / chunk.sentenceCount);
-      chunkCoverage.set(view.chunk, coverage(cachedStems(index, `c${view.chunk}`, () => `${view.article.title}\n${view.article.text.slice(chunk.start, chunk.end)}`)));
+      // A chunk is whole sentences, so its terms are its title's and its sentences' (no word spans two).
+      const sentences = Array.from({ length: chunk.sentenceCount }, (_, k) => sentenceStems(index, chunk.firstSentence + k));
+      chunkCoverage.set(view.chunk, coverage(titleStems(view.article.id, view.article.title), ...sentences));
     }
     const fresh = view.candidates.filter((c) => namedByQuestion(view, c, question) < 0.5);
     const matchedAt = view.stems.map((s, i) => (s !== null && termSet.has(s) ? i : -1)).filter((i) => i >= 0);
@@ -92,7 +95,7 @@ export function sentenceFeatures(context: ReadingContext): Record<string, number
       covLemma: questionLemmas.length === 0 ? 0 : questionLemmas.filter((l) => view.lemmas.has(l)).length / questionLemmas.length,
       covPrefix: questionPrefixes.length === 0 ? 0 : questionPrefixes.filter((p) => view.prefixes.has(p)).length / questionPrefixes.length,
       covContext: coverage(view.around),
-      covTitle: coverage(cachedStems(index, `t${view.article.id}`, () => view.article.title)),
+      covTitle: coverage(titleStems(view.article.id, view.article.title)),
       covChunk: chunkCoverage.get(view.chunk)!,
       matched: distinct.filter((t) => present.has(t)).length,
       maxMissingIdf: missing.length === 0 ? 0 : Math.max(...missing) / maxIdf,
