@@ -8,7 +8,10 @@
  *  - Each BEIR-style dataset folder given as an argument: nDCG@10, Recall@10/100, MRR@10 per mode, with
  *    published reference rows. Indexes are built with the project's own pipeline and cached in .cache/eval.
  *
- * Usage: npm run eval -- [DATASET_DIR ...] [--modes hybrid,dense,lexical] [--max-queries N] [--negatives SQUAD_DIR]
+ *    With --backends local,postgres, each dataset is also served by the Postgres backend (its local index
+ *    copied into a PGlite folder in .cache/eval/postgres), and the nDCG@10 of each mode is compared.
+ *
+ * Usage: npm run eval -- [DATASET_DIR ...] [--modes hybrid,dense,lexical] [--backends local,postgres] [--max-queries N] [--negatives SQUAD_DIR]
  */
 import path from 'node:path';
 import { loadConfig, PROJECT_ROOT, RETRIEVAL_MODES, type RetrievalMode } from '../src/config.js';
@@ -19,17 +22,18 @@ import { chunkingSignature } from '../src/index/build.js';
 import { loadReader } from '../src/reader/reader.js';
 import { ArgumentError, parseCommandLine } from '../src/cli/args.js';
 import { exitWithError } from '../src/errors.js';
+import type { Backend } from '../src/index/coverage.js';
 import { evaluateQuestionSets } from './eval/question-sets.js';
-import { evaluateDataset } from './eval/retrieval.js';
+import { BACKENDS, evaluateDataset } from './eval/retrieval.js';
 import { evaluateReading } from './eval/squad-reading.js';
 import { table } from './eval/tables.js';
 
-const USAGE = 'Usage: npm run eval -- [DATASET_DIR ...] [--modes hybrid,dense,lexical] [--max-queries N] [--negatives SQUAD_DIR] [--shared DIR]';
+const USAGE = 'Usage: npm run eval -- [DATASET_DIR ...] [--modes hybrid,dense,lexical] [--backends local,postgres] [--max-queries N] [--negatives SQUAD_DIR] [--shared DIR]';
 async function main(): Promise<void> {
   const { values, positionals } = parseCommandLine(
     {
       allowPositionals: true,
-      options: { modes: { type: 'string' }, 'max-queries': { type: 'string' }, negatives: { type: 'string' }, shared: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { modes: { type: 'string' }, backends: { type: 'string' }, 'max-queries': { type: 'string' }, negatives: { type: 'string' }, shared: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     },
     'npm run eval',
   );
@@ -40,6 +44,9 @@ async function main(): Promise<void> {
   const modes = (values.modes?.split(',') ?? [...RETRIEVAL_MODES]) as RetrievalMode[];
   const badMode = modes.find((mode) => !RETRIEVAL_MODES.includes(mode));
   if (badMode !== undefined) throw new ArgumentError(`--modes takes a comma-separated list of ${RETRIEVAL_MODES.join(', ')} (got "${badMode}").`);
+  const backends = (values.backends?.split(',') ?? ['local']) as Backend[];
+  const badBackend = backends.find((backend) => !BACKENDS.includes(backend));
+  if (badBackend !== undefined) throw new ArgumentError(`--backends takes a comma-separated list of ${BACKENDS.join(', ')} (got "${badBackend}").`);
   const maxQueries = Number(values['max-queries'] ?? Infinity);
   if (!(maxQueries >= 1)) throw new ArgumentError(`--max-queries must be a positive number (got "${values['max-queries']}").`);
   const config = await loadConfig();
@@ -54,9 +61,12 @@ async function main(): Promise<void> {
 
   for (const dir of positionals) {
     const dataset = await loadDataset(dir, EVAL_CACHE);
-    const result = await evaluateDataset(config, embedder, dataset, modes, maxQueries);
+    const result = await evaluateDataset(config, embedder, dataset, modes, maxQueries, backends);
     console.log(`\n${dataset.name}: ${result.queries} queries, ${result.documents} documents, ${result.chunks} chunks (document score = best chunk).`);
-    console.log(table(['dataset', 'mode', 'nDCG@10', 'R@10', 'R@100', 'MRR@10', 'latency/query'], result.rows));
+    console.log(table(['dataset', 'backend', 'mode', 'nDCG@10', 'R@10', 'R@100', 'MRR@10', 'latency/query'], result.rows));
+    for (const { mode, difference } of result.parity) {
+      console.log(`${dataset.name} ${mode}: nDCG@10 on ${backends[1]} ${difference >= 0 ? '+' : '−'}${Math.abs(difference).toFixed(4)} against ${backends[0]} (${Math.abs(difference) <= 0.01 ? 'within' : 'outside'} 0.01).`);
+    }
   }
 }
 

@@ -35,7 +35,7 @@ export function table(header: string[], rows: (string | number)[][]): string {
 }
 
 export function log(message: string): void {
-  console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+  console.error(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 }
 
 /** CPU time of this process so far (user + system of every thread, ms). */

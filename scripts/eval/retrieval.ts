@@ -1,11 +1,23 @@
-/** A BEIR-style dataset: nDCG@10, Recall@10/100 and MRR@10 per retrieval mode, with published reference rows. */
+/**
+ * A BEIR-style dataset: nDCG@10, Recall@10/100 and MRR@10 per retrieval mode, with published reference rows;
+ * with `--backends local,postgres`, the same questions asked of the same coverage served by each backend.
+ * The Postgres coverage is the local index copied into a PGlite data folder (the bench's loader: nothing is
+ * embedded again), served over the wire protocol and reached through the `pg` driver, as the bot reaches a
+ * database; a dataset is never written into the user's own DATABASE_URL.
+ */
+import path from 'node:path';
 import type { Config, RetrievalMode } from '../../src/config.js';
+import { openCoverageStore } from '../../src/coverage-store.js';
+import { startDevDatabase } from '../../src/db/dev-server.js';
 import type { Embedder } from '../../src/embedder.js';
-import { cachedIndex } from '../../src/eval/cached-index.js';
+import { cachedIndexDir, EVAL_CACHE } from '../../src/eval/cached-index.js';
 import type { Dataset } from '../../src/eval/datasets.js';
 import { documentsFromChunks, mean, mrrAt, ndcgAt, recallAt } from '../../src/eval/metrics.js';
-import { retrieve } from '../../src/retrieve.js';
+import { localStore, type Backend, type Coverage } from '../../src/index/coverage.js';
+import { ensurePostgres, PG_LOAD_BUDGET_MINUTES } from '../bench/pg-load.js';
 import { num } from './tables.js';
+
+export const BACKENDS: readonly Backend[] = ['local', 'postgres'];
 
 const REFERENCE_NDCG10: Record<string, Record<string, number>> = {
   'BM25 (BEIR paper)': { scifact: 0.665, nfcorpus: 0.325 },
@@ -13,28 +25,69 @@ const REFERENCE_NDCG10: Record<string, Record<string, number>> = {
   'bge-small-en-v1.5': { scifact: 0.713, nfcorpus: 0.343 },
   'BM25 + bge-base, RRF (Anserini)': { scifact: 0.742, nfcorpus: 0.373 },
 };
-export async function evaluateDataset(config: Config, embedder: Embedder, dataset: Dataset, modes: RetrievalMode[], maxQueries: number) {
-  const index = await cachedIndex(config, embedder, dataset.name, dataset.corpusFile);
+
+/** Chunks retrieved per question: enough distinct documents for Recall@100. */
+const DEPTH = 400;
+
+/** The dataset's coverage served by a backend, and how to let it go. */
+async function servedBy(backend: Backend, name: string, indexDir: string, config: Config, cacheDir: string): Promise<{ coverage: Coverage; close: () => Promise<void> }> {
+  if (backend === 'local') {
+    const coverage = await localStore(indexDir, config.hnsw).open();
+    return { coverage, close: async () => coverage.close?.() };
+  }
+  const loaded = await ensurePostgres(name, indexDir, { cacheDir: path.join(cacheDir, 'postgres'), budgetMinutes: PG_LOAD_BUDGET_MINUTES * 4 });
+  if ('notMeasured' in loaded) throw new Error(`${name} could not be loaded into PGlite: ${loaded.notMeasured}`);
+  const db = await startDevDatabase({ dataDir: loaded.dataDir, port: 0 });
+  try {
+    const store = await openCoverageStore({ ...config, databaseUrl: db.url });
+    const coverage = await store.open();
+    return { coverage, close: () => store.close().finally(() => db.stop()) };
+  } catch (error) {
+    await db.stop();
+    throw error;
+  }
+}
+
+/** `cacheDir` keeps the dataset's index, and its PGlite copy under `postgres/` (the tests give a folder of their own). */
+export async function evaluateDataset(config: Config, embedder: Embedder, dataset: Dataset, modes: RetrievalMode[], maxQueries: number, backends: readonly Backend[] = ['local'], cacheDir = EVAL_CACHE) {
+  const indexDir = await cachedIndexDir(config, embedder, dataset.name, dataset.corpusFile, cacheDir);
   const queries = dataset.queries.slice(0, maxQueries);
   const started = performance.now();
   const vectors: Float32Array[] = [];
   for (const query of queries) vectors.push(await embedder.embedQuery(query.text));
   const embedMs = (performance.now() - started) / queries.length;
   const rows: string[][] = [];
-  for (const mode of modes) {
-    const t0 = performance.now();
-    const metrics = queries.map((query, i) => {
-      const chunks = retrieve(index, query.text, vectors[i]!, { mode, limit: 400 });
-      const ranked = documentsFromChunks(chunks.map((c) => index.chunks[c.label]!.articleId));
-      const judgments = dataset.qrels.get(query.id)!;
-      return [ndcgAt(ranked, judgments, 10), recallAt(ranked, judgments, 10), recallAt(ranked, judgments, 100), mrrAt(ranked, judgments, 10)];
-    });
-    const searchMs = (performance.now() - t0) / queries.length;
-    rows.push([dataset.name, mode, ...[0, 1, 2, 3].map((m) => num(mean(metrics.map((r) => r[m]!)))), `${(embedMs + searchMs).toFixed(1)} ms`]);
+  const ndcg = new Map<string, number>();
+  let counts = { chunks: 0, documents: 0 };
+  for (const backend of backends) {
+    const { coverage, close } = await servedBy(backend, dataset.name, indexDir, config, cacheDir);
+    try {
+      counts = { chunks: coverage.manifest.counts.chunks, documents: coverage.articles.size };
+      for (const mode of modes) {
+        const t0 = performance.now();
+        const metrics: number[][] = [];
+        for (const [i, query] of queries.entries()) {
+          const { retrieved, view } = await coverage.search(query.text, vectors[i]!, { mode, limit: DEPTH });
+          const ranked = documentsFromChunks(retrieved.map((c) => view.chunks[c.label]!.articleId));
+          const judgments = dataset.qrels.get(query.id)!;
+          metrics.push([ndcgAt(ranked, judgments, 10), recallAt(ranked, judgments, 10), recallAt(ranked, judgments, 100), mrrAt(ranked, judgments, 10)]);
+        }
+        const searchMs = (performance.now() - t0) / queries.length;
+        const scores = [0, 1, 2, 3].map((m) => mean(metrics.map((r) => r[m]!)));
+        ndcg.set(`${backend} ${mode}`, scores[0]!);
+        rows.push([dataset.name, backend, mode, ...scores.map(num), `${(embedMs + searchMs).toFixed(1)} ms`]);
+      }
+    } finally {
+      await close();
+    }
   }
   for (const [system, scores] of Object.entries(REFERENCE_NDCG10)) {
-    if (scores[dataset.name] !== undefined) rows.push([dataset.name, `ref: ${system}`, num(scores[dataset.name]!), '', '', '', '']);
+    if (scores[dataset.name] !== undefined) rows.push([dataset.name, '', `ref: ${system}`, num(scores[dataset.name]!), '', '', '', '']);
   }
-  return { rows, queries: queries.length, chunks: index.chunks.length, documents: index.articles.size };
+  // Backend parity: each mode's nDCG@10 on Postgres less the local one (the issue allows 0.01).
+  const parity =
+    backends.length < 2
+      ? []
+      : modes.map((mode) => ({ mode, difference: ndcg.get(`${backends[1]} ${mode}`)! - ndcg.get(`${backends[0]} ${mode}`)! }));
+  return { rows, parity, queries: queries.length, ...counts };
 }
-

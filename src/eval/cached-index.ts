@@ -19,10 +19,10 @@ import { articleAsDocument, type DocumentQuestion, type SquadArticle } from './s
 export const EVAL_CACHE = path.join(PROJECT_ROOT, '.cache', 'eval');
 
 /** Builds (or brings up to date from the cache) the index of a corpus file or folder; returns its folder. */
-export async function cachedIndexDir(config: Config, embedder: Embedder, name: string, corpusPath: string): Promise<string> {
+export async function cachedIndexDir(config: Config, embedder: Embedder, name: string, corpusPath: string, cacheDir = EVAL_CACHE): Promise<string> {
   const { m, efConstruction } = config.hnsw;
   const key = cacheKey({ model: modelSignature(embedder), chunking: chunkingSignature(embedder, config.chunking), hnsw: { m, efConstruction } });
-  const dir = path.join(EVAL_CACHE, `${name}-${key}`);
+  const dir = path.join(cacheDir, `${name}-${key}`);
   const corpus = await loadCorpus(corpusPath, { maxArticleBytes: config.maxArticleBytes });
   const bar = embedProgressBar();
   const started = performance.now();
