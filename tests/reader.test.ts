@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
 import { readQuestionSet } from '../src/eval/question-set.js';
 import { Vocabulary } from '../src/index/spelling.js';
-import { analyse } from '../src/reader/annotate.js';
+import winkNLP from 'wink-nlp';
+import model from 'wink-eng-lite-web-model';
+import { analyse, annotate, annotateWith, ANNOTATION_STEPS } from '../src/reader/annotate.js';
 import { candidates } from '../src/reader/candidates.js';
 import { Ensemble, loadReaderModel, ReaderModelError } from '../src/reader/model.js';
 import { analyseQuestion } from '../src/reader/question.js';
@@ -26,6 +28,15 @@ describe('annotations made at embed time', () => {
       const a = index.annotations[id]!;
       for (let i = 0; i < a.t.length; i += 3) expect(a.t[i + 1]!).toBeLessThanOrEqual(text.length);
     }
+  });
+
+  it('are what wink-nlp\'s full pipeline gives, though only its tagging and entity steps run', () => {
+    const full = winkNLP(model);
+    const questions = readQuestionSet(path.join(PROJECT_ROOT, 'eval', 'questions.json')).answerable.map((q) => q.question);
+    const sentences = index.sentences.map((r) => index.articles.get(r.articleId)!.text.slice(r.start, r.end));
+    expect(ANNOTATION_STEPS).toEqual(['ner', 'pos']);
+    for (const text of [...sentences, ...questions]) expect(annotate(text), text).toEqual(annotateWith(full, text));
+    for (const [id, text] of sentences.entries()) expect(index.annotations[id]).toEqual(annotate(text));
   });
 
   it('find dates, numbers, names and noun phrases as candidate answers', () => {
