@@ -10,7 +10,6 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { evaluateDataset } from '../scripts/eval/retrieval.js';
 import { PROJECT_ROOT } from '../src/config.js';
-import { EVAL_CACHE } from '../src/eval/cached-index.js';
 import { loadDataset } from '../src/eval/datasets.js';
 import { locateEvidence, readQuestionSet } from '../src/eval/question-set.js';
 import { sharedEmbedder, shippedArticles, tempDir, testConfig } from './helpers.js';
@@ -38,13 +37,11 @@ it('gives the same hybrid nDCG@10 on both backends, within the 0.01 the issue al
   const hybrid = Number(result.rows.find((r) => r[1] === 'local' && r[2] === 'hybrid')![3]);
   expect(hybrid).toBeGreaterThan(0.5);
   expect(result.parity.map((p) => p.mode)).toEqual(['hybrid', 'dense', 'lexical']);
-  // The issue asks hybrid nDCG@10 within 0.01; each list alone may differ a little more (the local BM25 is
-  // MiniSearch's, which also weighs how many of the question's terms a chunk holds; pg_textsearch does not).
+  // The issue asks hybrid nDCG@10 within 0.01; BM25 alone may differ a little more (the local BM25 scores as
+  // MiniSearch does, which also weighs how many of the question's terms a chunk holds; pg_textsearch does not).
   const difference = new Map(result.parity.map((p) => [p.mode, Math.abs(p.difference)]));
   expect([...difference.keys()]).toEqual(['hybrid', 'dense', 'lexical']);
   expect(difference.get('hybrid')).toBeLessThanOrEqual(0.01);
   expect(difference.get('dense')).toBeLessThanOrEqual(0.01);
   expect(difference.get('lexical')).toBeLessThanOrEqual(0.03);
-  // Nothing went to the project's own cache.
-  expect(cacheDir.startsWith(EVAL_CACHE)).toBe(false);
 }, 240_000);

@@ -1,6 +1,6 @@
 /**
- * The bench's Postgres databases: each local index copied into a PGlite data folder in
- * <cache>/postgres-<name> by a loader process of its own (pg-loader.ts), within a time budget, and reused
+ * The bench's Postgres databases (and `npm run eval -- --backends local,postgres`'s): each local index copied
+ * into a PGlite data folder in <cache>/postgres-<name> by a loader process of its own (pg-loader.ts), within a time budget, and reused
  * while the local version it came from is live. A load that runs over the budget is stopped, and one that
  * runs out of memory ends only its process; either way the size is "not measured", with what was measured
  * (time, CPU, memory, the loader's last words), and that outcome is recorded too, so that a rerun does not

@@ -34,7 +34,7 @@ export async function cachedIndexDir(config: Config, embedder: Embedder, name: s
 }
 
 /** The cached index of a corpus, loaded whole into memory. */
-export async function cachedIndex(config: Config, embedder: Embedder, name: string, corpusPath: string): Promise<IndexSnapshot> {
+async function cachedIndex(config: Config, embedder: Embedder, name: string, corpusPath: string): Promise<IndexSnapshot> {
   return loadIndex(await cachedIndexDir(config, embedder, name, corpusPath), config.hnsw);
 }
 

@@ -65,15 +65,20 @@ const STOP_WORDS = new Set(
  */
 const normalized = new Map<string, string | null>();
 const NORMALIZED_MAX = 200_000;
+/**
+ * V8 keeps a string of 13 characters or more cut from a text as a pointer into that text: such a word (or
+ * stem) is copied before it is kept, or the memo would keep whole articles of a replaced coverage alive.
+ */
+const own = (text: string) => (text.length < 13 ? text : Buffer.from(text).toString());
 
 /** Lower-cased, possessive-free, stemmed term; null for stop words. */
 export function normalizeTerm(term: string): string | null {
   const known = normalized.get(term);
   if (known !== undefined) return known;
   const word = term.toLowerCase().replace(/['’]s$/, '').replace(/['’]/g, '');
-  const result = word.length === 0 || STOP_WORDS.has(word) ? null : stemmer(word);
+  const result = word.length === 0 || STOP_WORDS.has(word) ? null : own(stemmer(word));
   if (normalized.size >= NORMALIZED_MAX) normalized.clear();
-  normalized.set(term, result);
+  normalized.set(own(term), result);
   return result;
 }
 

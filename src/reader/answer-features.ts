@@ -4,7 +4,7 @@
  * its neighbouring tags. Answer: the question as a whole, for deciding whether the coverage answers it.
  */
 import { CANDIDATE_KINDS } from './candidates.js';
-import { cachedStems, cap, EXPECTED_KINDS, namedByQuestion, oneHot, row, wordStem, type ReadingContext, type SentenceView } from './context.js';
+import { aroundStems, cachedStems, cap, EXPECTED_KINDS, holds, namedByQuestion, oneHot, row, wordStem, type ReadingContext, type SentenceView } from './context.js';
 import { QUESTION_TYPES } from './question.js';
 
 /** Features of each candidate answer of a sentence; `sentenceScore` is the reader's score of the sentence. */
@@ -104,12 +104,12 @@ export function answerFeatures(context: ReadingContext, order: number[], scores:
   // What the question states that the best sentence (with its neighbours) does not: SQuAD 2.0's
   // unanswerable questions swap a name or a number, or add a negation; a near miss asks for a fact
   // next to the ones covered.
-  const around = view.around;
-  const contextIdf = (keep: (t: string) => boolean) => terms.filter((t) => keep(t) && !around.has(t)).reduce((sum, t) => sum + index.lexical.idf(t), 0);
+  const around = aroundStems(index, view);
+  const contextIdf = (keep: (t: string) => boolean) => terms.filter((t) => keep(t) && !holds(around, t)).reduce((sum, t) => sum + index.lexical.idf(t), 0);
   const qTokens = question.annotated.tokens;
   const names = new Set(qTokens.filter((t) => t.pos === 'PROPN').map((t) => wordStem(t.text)).filter((t): t is string => t !== null));
   const numbers = qTokens.filter((t) => t.pos === 'NUM' || /\d/.test(t.text)).map((t) => wordStem(t.text)).filter((t): t is string => t !== null);
-  const missing = terms.filter((t) => !around.has(t)).map((t) => index.lexical.idf(t));
+  const missing = terms.filter((t) => !holds(around, t)).map((t) => index.lexical.idf(t));
   const topTokens = view.annotated.tokens;
   return {
     top: s[0] ?? 0,
@@ -138,7 +138,7 @@ export function answerFeatures(context: ReadingContext, order: number[], scores:
     missingInContext: contextIdf(() => true) / totalIdf,
     maxMissingInContext: cap(missing.length === 0 ? 0 : Math.max(...missing), 20),
     namesMissing: contextIdf((t) => names.has(t)) / totalIdf,
-    numbersMissing: cap(numbers.filter((t) => !around.has(t)).length, 5),
+    numbersMissing: cap(numbers.filter((t) => !holds(around, t)).length, 5),
     questionNegated: qTokens.some((t) => NEGATION.test(t.text)) ? 1 : 0,
     topNegated: topTokens.some((t) => NEGATION.test(t.text)) ? 1 : 0,
     questionSuperlative: qTokens.some((t) => SUPERLATIVE.test(t.text)) ? 1 : 0,

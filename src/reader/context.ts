@@ -33,10 +33,9 @@ export interface SentenceParts {
   candidates: Candidate[];
   /** The distinct stems of `stems`. */
   present: Set<string>;
-  /** The sentence's stems and those of the sentences either side of it in its article. */
-  around: Set<string>;
-  /** Lower-cased lemmas, and the first five letters of each word. */
+  /** Lower-cased lemmas. */
   lemmas: Set<string>;
+  /** The first five letters of each word, lower-cased. */
   prefixes: Set<string>;
   /** Content stems next to each other or one apart, as "a b" (sentence-features.ts). */
   pairs: Set<string>;
@@ -112,7 +111,6 @@ export function sentenceView(index: ReadingIndex, candidate: CandidateSentence):
     lower: p.lower,
     candidates: p.candidates,
     present: p.present,
-    around: p.around,
     lemmas: p.lemmas,
     prefixes: p.prefixes,
     pairs: p.pairs,
@@ -122,31 +120,41 @@ export function sentenceView(index: ReadingIndex, candidate: CandidateSentence):
 function sentenceParts(index: ReadingIndex, id: number, text: string): SentenceParts {
   const annotated = decode(text, index.annotations[id]!);
   const stems = annotated.tokens.map((t) => wordStem(t.text));
-  const present = new Set(stems.filter((s): s is string => s !== null));
-  const around = new Set(present);
-  const articleId = index.sentences[id]!.articleId;
-  for (const other of [id - 1, id + 1]) {
-    const record = index.sentences[other];
-    if (record && record.articleId === articleId) for (const stem of sentenceStems(index, other)) around.add(stem);
-  }
   const content = stems.filter((s): s is string => s !== null);
   const pairs = new Set<string>();
   for (let i = 0; i + 1 < content.length; i++) {
-    pairs.add(`${content[i]} ${content[i + 1]}`);
-    if (i + 2 < content.length) pairs.add(`${content[i]} ${content[i + 2]}`);
+    pairs.add(pairKey(content[i]!, content[i + 1]!));
+    if (i + 2 < content.length) pairs.add(pairKey(content[i]!, content[i + 2]!));
   }
   return {
     annotated,
     stems,
     lower: annotated.tokens.map((t) => t.text.toLowerCase()),
     candidates: candidates(annotated),
-    present,
-    around,
+    present: new Set(content),
     lemmas: new Set(annotated.tokens.map((t) => t.lemma)),
     prefixes: prefixes(annotated.tokens.map((t) => t.text)),
     pairs,
   };
 }
+
+/** Two stems as a sentence's `pairs` holds them. */
+export const pairKey = (a: string, b: string) => `${a} ${b}`;
+
+/**
+ * The terms around a sentence: its own stems, and the terms of the sentences either side of it in its
+ * article (a lean view holds those neighbours: see viewSentenceIds). A term is around when one set holds it.
+ */
+export function aroundStems(index: ReadingIndex, view: SentenceView): Set<string>[] {
+  const sets = [view.present];
+  for (const id of [view.id - 1, view.id + 1]) {
+    const record = index.sentences[id];
+    if (record && record.articleId === view.article.id) sets.push(sentenceStems(index, id));
+  }
+  return sets;
+}
+
+export const holds = (sets: readonly Set<string>[], term: string) => sets.some((set) => set.has(term));
 
 /** The first five letters of each word, lower-cased. */
 export const prefixes = (words: Iterable<string>) => new Set([...words].map((w) => w.toLowerCase().slice(0, 5)));
@@ -172,14 +180,16 @@ export function namedByQuestion(view: SentenceView, candidate: Candidate, questi
 }
 
 /**
- * What reading works out of an index's texts (decoded annotations, stems of sentences, chunks and
+ * What reading works out of an index's texts (a sentence's parts, and the terms of sentences, titles and
  * articles), kept while the index is in use, the least recently used dropped past CACHE_SIZE entries:
  * reading would otherwise decode and stem the same sentences and long articles again for every question.
- * What is cheap to work out again (a sentence's character 4-grams) is not kept: whatever is kept survives
- * the young generation's collections, and copying it there cost more than making it again.
+ * A read sentence takes about two entries (its parts, its own terms), so 10,000 entries keep the sentences
+ * of about 200 questions. What is cheap to work out again (a sentence's character 4-grams) is not kept:
+ * whatever is kept survives the young generation's collections, and copying it there cost more than
+ * making it again.
  */
 const caches = new WeakMap<object, Map<string, unknown>>();
-const CACHE_SIZE = 20_000;
+const CACHE_SIZE = 10_000;
 
 /** Least recently used goes first: a Map keeps insertion order, and a hit is moved to the end. */
 export function cached<T>(index: ReadingIndex, key: string, make: () => T): T {

@@ -5,7 +5,7 @@
  * holds the kind of answer the question asks for; where its passage ranked in retrieval.
  */
 import { sentenceVectorOffset } from '../index/store.js';
-import { cachedStems, cap, dot, EXPECTED_KINDS, namedByQuestion, oneHot, prefixes, row, sentenceStems, wordStem, type ReadingContext, type SentenceView } from './context.js';
+import { aroundStems, cachedStems, cap, dot, EXPECTED_KINDS, holds, namedByQuestion, oneHot, pairKey, prefixes, row, sentenceStems, wordStem, type ReadingContext, type SentenceView } from './context.js';
 import { QUESTION_TYPES } from './question.js';
 
 /** Smallest token window holding one occurrence of every matched question term, against their number. */
@@ -60,7 +60,7 @@ export function sentenceFeatures(context: ReadingContext): Record<string, number
   /** IDF-weighted share of the question's terms found in a set of terms. */
   const coverage = (...present: Set<string>[]) => {
     let covered = 0;
-    for (let i = 0; i < distinct.length; i++) if (present.some((terms) => terms.has(distinct[i]!))) covered += weights[i]!;
+    for (let i = 0; i < distinct.length; i++) if (holds(present, distinct[i]!)) covered += weights[i]!;
     return totalWeight === 0 ? 0 : covered / totalWeight;
   };
   const maxIdf = Math.max(1e-6, ...weights);
@@ -68,7 +68,7 @@ export function sentenceFeatures(context: ReadingContext): Record<string, number
   const questionPrefixes = [...prefixes(contentWords)];
   const questionLemmas = [...question.lemmas];
   // The question's consecutive terms, as the sentences' pairs are written.
-  const questionPairs = terms.slice(1).map((term, i) => `${terms[i]} ${term}`);
+  const questionPairs = terms.slice(1).map((term, i) => pairKey(terms[i]!, term));
   const expected = EXPECTED_KINDS[question.type] ?? [];
   const questionGrams = charGrams(contentWords.join(' '));
   const titleStems = (articleId: string, title: string) => cachedStems(index, `t${articleId}`, () => title);
@@ -94,7 +94,7 @@ export function sentenceFeatures(context: ReadingContext): Record<string, number
       cov: coverage(present),
       covLemma: questionLemmas.length === 0 ? 0 : questionLemmas.filter((l) => view.lemmas.has(l)).length / questionLemmas.length,
       covPrefix: questionPrefixes.length === 0 ? 0 : questionPrefixes.filter((p) => view.prefixes.has(p)).length / questionPrefixes.length,
-      covContext: coverage(view.around),
+      covContext: coverage(...aroundStems(index, view)),
       covTitle: coverage(titleStems(view.article.id, view.article.title)),
       covChunk: chunkCoverage.get(view.chunk)!,
       matched: distinct.filter((t) => present.has(t)).length,
@@ -142,5 +142,3 @@ export function sentenceFeatures(context: ReadingContext): Record<string, number
     ),
   );
 }
-
-
