@@ -5,11 +5,12 @@
  * The dataset is the shipped corpus with the tuning set's answerable questions, each judged relevant to the
  * articles that hold its evidence.
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { evaluateDataset } from '../scripts/eval/retrieval.js';
 import { PROJECT_ROOT } from '../src/config.js';
+import { EVAL_CACHE } from '../src/eval/cached-index.js';
 import { loadDataset } from '../src/eval/datasets.js';
 import { locateEvidence, readQuestionSet } from '../src/eval/question-set.js';
 import { sharedEmbedder, shippedArticles, tempDir, testConfig } from './helpers.js';
@@ -44,4 +45,8 @@ it('gives the same hybrid nDCG@10 on both backends, within the 0.01 the issue al
   expect(difference.get('hybrid')).toBeLessThanOrEqual(0.01);
   expect(difference.get('dense')).toBeLessThanOrEqual(0.01);
   expect(difference.get('lexical')).toBeLessThanOrEqual(0.03);
+  // The index and its PGlite copy went to the given folder, not to the project's own cache.
+  expect(readdirSync(cacheDir).some((name) => name.startsWith('shipped-news-'))).toBe(true);
+  expect(existsSync(path.join(cacheDir, 'postgres', 'postgres-shipped-news'))).toBe(true);
+  expect(existsSync(EVAL_CACHE) && readdirSync(EVAL_CACHE).some((name) => name.startsWith('shipped-news'))).toBe(false);
 }, 240_000);

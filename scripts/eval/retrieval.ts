@@ -47,7 +47,7 @@ async function servedBy(backend: Backend, indexDir: string, pgDataDir: string | 
   try {
     return { coverage: await store.open(), close };
   } catch (error) {
-    await close();
+    await close().catch(() => {}); // the error that matters is the open's
     throw error;
   }
 }
