@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { configFromEnv } from '../src/config.js';
 import { currentVersion, IndexError, IndexMissingError, readCurrentManifest } from '../src/index/store.js';
 import { loadIndex } from '../src/index/local-version.js';
-import { buildHnswIndex, loadHnswIndex } from '../src/index/vector-index.js';
+import { buildHnswIndex, loadHnswIndex, updateHnswIndex } from '../src/index/vector-index.js';
 import { openPipeline } from '../src/pipeline.js';
 import { buildInto, shippedArticles, tempDir, testConfig } from './helpers.js';
 
@@ -31,6 +31,43 @@ describe('the HNSW vector index', () => {
     for (const query of vectors.slice(0, 20)) expect(loaded.search(query, 10)).toEqual(built.search(query, 10));
     expect(built.search(vectors[7]!, 1)[0]!.label).toBe(7);
     expect(loaded.size).toBe(500);
+  });
+
+  it('is updated in place: kept points move to their new positions, new ones take the deleted ones\' places', async () => {
+    const vectors = randomUnitVectors(630, 32, 2);
+    const params = { m: 16, efConstruction: 200, efSearch: 100 };
+    const file = path.join(tempDir(), 'dense.hnsw');
+    expect(await buildHnswIndex(vectors.slice(0, 500), 32, params).save(file)).toEqual([file]);
+    // The next set: every fifth old vector dropped, the rest in reverse order, then 130 new ones.
+    const kept = Array.from({ length: 500 }, (_, i) => 499 - i).filter((i) => i % 5 !== 0);
+    const next = [...kept.map((i) => vectors[i]!), ...vectors.slice(500)];
+    const origins = Int32Array.from([...kept, ...Array.from({ length: 130 }, () => -1)]);
+    const added = (position: number) => next[position]!;
+
+    // Loaded for searching only, a graph is never changed.
+    expect(updateHnswIndex(await loadHnswIndex(file, 32, params), origins, added)).toBeUndefined();
+    const updated = updateHnswIndex(await loadHnswIndex(file, 32, params, { updatable: true }), origins, added)!;
+    expect(updated.size).toBe(next.length);
+    const files = await updated.save(file.replace('dense', 'updated'));
+    expect(files.map((f) => path.basename(f))).toEqual(['updated.hnsw', 'updated.hnsw.labels']);
+    const reloaded = await loadHnswIndex(files[0]!, 32, params);
+    for (const index of [updated, reloaded]) {
+      expect(index.size).toBe(next.length);
+      next.forEach((vector, position) => {
+        expect(index.search(vector, 1)[0]!.label).toBe(position);
+        const stored = index.vector(position);
+        expect(stored.reduce((sum, x, i) => sum + x * vector[i]!, 0)).toBeCloseTo(1, 5);
+      });
+      // A dropped vector is no longer there: its nearest point is another one.
+      const hits = index.search(vectors[5]!, next.length);
+      expect(hits).toHaveLength(next.length);
+      expect(hits[0]!.similarity).toBeLessThan(0.99);
+      expect(new Set(hits.map((h) => h.label)).size).toBe(next.length);
+    }
+
+    // Far more deleted than added: built afresh instead (undefined), the graph left as it was.
+    const shrunk = Int32Array.from({ length: 300 }, (_, i) => i);
+    expect(updateHnswIndex(await loadHnswIndex(file, 32, params, { updatable: true }), shrunk, added)).toBeUndefined();
   });
 });
 
@@ -76,9 +113,28 @@ describe('the index on disk', async () => {
     const unchanged = after.chunks.findIndex((c) => c.articleId === articles[0]!.id);
     const oldLabel = before.chunks.findIndex((c) => c.articleId === articles[0]!.id);
     expect(after.dense.search(before.dense.vector(oldLabel), 1)[0]).toMatchObject({ label: unchanged });
+    // The previous graph was updated, not built again: every chunk of the new version finds itself first,
+    // the changed article's new chunks included, and the removed article's are gone.
+    expect(report.vectorIndex).toBe('updated');
+    expect(Object.keys(after.manifest.files).sort()).toEqual(['coverage.sqlite', 'dense.hnsw', 'dense.hnsw.labels']);
+    expect(after.dense.size).toBe(after.chunks.length);
+    after.chunks.forEach((_, label) => expect(after.dense.search(after.dense.vector(label), 1)[0]!.label).toBe(label));
+    const removedVector = before.dense.vector(before.chunks.findIndex((c) => c.articleId === removedId));
+    expect(after.dense.search(removedVector, 1)[0]!.similarity).toBeLessThan(0.999);
 
+    // The same articles again: nothing to write, the live version stays.
+    const live = await currentVersion(config.embeddingsDir);
+    const folders = readdirSync(config.embeddingsDir).sort();
     const again = await buildInto(config, edited.slice(0, -1));
-    expect(again.embeddedTexts).toBe(0);
+    expect(again).toMatchObject({ embeddedTexts: 0, vectorIndex: 'unchanged', version: live, chunks: after.chunks.length, changed: [], added: [], removed: [] });
+    expect(readdirSync(config.embeddingsDir).sort()).toEqual(folders);
+
+    // An article's details alone (its address) change: a new version, nothing embedded, the graph kept.
+    const moved = edited.slice(0, -1).map((a, i) => (i === 0 ? { ...a, url: 'https://example.org/moved' } : a));
+    const detail = await buildInto(config, moved);
+    expect(detail).toMatchObject({ embeddedTexts: 0, vectorIndex: 'updated', changed: [], unchanged: moved.length });
+    expect(detail.version).not.toBe(live);
+    expect((await loadIndex(config.embeddingsDir, config.hnsw)).articles.get(articles[0]!.id)!.url).toBe('https://example.org/moved');
   });
 
   it('leaves the live index untouched when a build is interrupted', async () => {
@@ -125,8 +181,8 @@ describe('the index on disk', async () => {
     const manifestFile = path.join(folder, 'manifest.json');
     const manifest = JSON.parse(await fs.readFile(manifestFile, 'utf8'));
     await fs.writeFile(manifestFile, JSON.stringify({ ...manifest, formatVersion: 3 }));
-    await expect(loadIndex(config.embeddingsDir, config.hnsw)).rejects.toThrow(/has format 3; this version reads format 5\. Run `npm run embed`/);
-    await expect(openPipeline(config)).rejects.toThrow(/has format 3; this version reads format 5\. Run `npm run embed`/);
+    await expect(loadIndex(config.embeddingsDir, config.hnsw)).rejects.toThrow(/has format 3; this version reads formats 5 and 6\. Run `npm run embed`/);
+    await expect(openPipeline(config)).rejects.toThrow(/has format 3; this version reads formats 5 and 6\. Run `npm run embed`/);
 
     await fs.writeFile(manifestFile, '{"formatVersion": 1, "trunc');
     await expect(loadIndex(config.embeddingsDir, config.hnsw)).rejects.toThrow(/manifest .* cannot be read/);
@@ -161,12 +217,12 @@ describe('the index on disk', async () => {
        CREATE VIRTUAL TABLE chunk_terms USING fts5(title, text, tokenize = 'ascii'); CREATE VIRTUAL TABLE article_terms USING fts5(title, text, tokenize = 'ascii'); VACUUM`,
       4,
     );
-    await expect(openPipeline(config)).rejects.toThrow(/has format 4; this version reads format 5\. Run `npm run embed`/);
+    await expect(openPipeline(config)).rejects.toThrow(/has format 4; this version reads formats 5 and 6\. Run `npm run embed`/);
 
     const report = await buildInto(config, articles.slice(0, 3));
     expect(report.fullRebuildReason).toBeUndefined();
     expect(report.embeddedTexts).toBe(0);
-    expect((await readCurrentManifest(config.embeddingsDir))!.formatVersion).toBe(5);
+    expect((await readCurrentManifest(config.embeddingsDir))!.formatVersion).toBe(6);
     const after = await loadIndex(config.embeddingsDir, config.hnsw);
     expect(after.annotations).toEqual(before.annotations);
     expect(after.sentenceVectors).toEqual(before.sentenceVectors);

@@ -118,6 +118,10 @@ describe('the postgres store', () => {
     expect(pipeline!.index.articles.get(articles[3]!.id)!.text).toContain('toast to the Vostochny spaceport');
     await build(config, articles);
     expect(await pipeline!.reload()).toBe(true);
+    // The same articles again: nothing is written, the live version stays.
+    const live = pipeline!.index.version;
+    expect(await build(config, articles)).toMatchObject({ vectorIndex: 'unchanged', version: live, embeddedTexts: 0 });
+    expect(await pipeline!.reload()).toBe(false);
   }, 120_000);
 });
 

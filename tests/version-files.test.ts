@@ -44,7 +44,8 @@ describe.runIf(process.platform === 'linux')('the SQLite files of a serving proc
     const inFlight = pipeline.ask(question);
     const startedOn = pipeline.index.version;
     for (let i = 0; i < 3; i++) {
-      await buildInto(config, articles);
+      // Each build changes the coverage (the same articles again would write nothing).
+      await buildInto(config, i % 2 ? articles : articles.slice(0, -1));
       expect(await pipeline.reload()).toBe(true);
     }
     expect(openFilesUnder(dir)).toEqual([`${first} (deleted)`, await live()]);
@@ -74,7 +75,9 @@ describe.runIf(process.platform === 'linux')('the SQLite files of a serving proc
     expect((await pipeline.ask(question)).passages.length).toBeGreaterThan(0);
 
     // Served read-only: no journal or WAL file beside it.
-    expect(readdirSync(path.join(dir, pipeline.index.version)).sort()).toEqual(['coverage.sqlite', 'dense.hnsw', 'manifest.json']);
+    const files = readdirSync(path.join(dir, pipeline.index.version));
+    expect(files).toContain('coverage.sqlite');
+    expect(files.filter((name) => /-(journal|wal|shm)$/.test(name))).toEqual([]);
 
     await pipeline.close();
     expect(openFilesUnder(dir)).toEqual([]);

@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     sentences: previous.sentences,
     sentenceVectors: previous.sentenceVectors,
     annotations: previous.annotations,
-    dense: local.dense,
+    chunkVector: (label) => local.dense.vector(label),
     terms: local.terms,
   };
 

@@ -29,11 +29,15 @@ export function embedProgressBar(): { update: (progress: BuildProgress) => void;
 export const fetchProgressBar = () => countingBar('Fetching', 'pages');
 
 export function formatBuildReport(report: BuildReport): string {
+  if (report.vectorIndex === 'unchanged') {
+    return `Index ${report.version} is up to date: ${report.articles} articles, ${report.chunks} chunks, ${report.sentences} sentences; nothing changed, nothing written (${report.seconds.toFixed(1)} s).`;
+  }
   const rate = report.embeddedTexts > 0 ? ` (${(report.embeddedTexts / report.seconds).toFixed(1)} texts/s)` : '';
   const lines = [
     `Index ${report.version}: ${report.articles} articles, ${report.chunks} chunks, ${report.sentences} sentences.`,
     `This run: ${report.added.length} new, ${report.changed.length} changed, ${report.removed.length} removed, ${report.unchanged} unchanged articles; ` +
-      `${report.embeddedTexts} chunks and sentences embedded in ${report.seconds.toFixed(1)} s${rate}.`,
+      `${report.embeddedTexts} chunks and sentences embedded in ${report.seconds.toFixed(1)} s${rate}` +
+      (report.vectorIndex === 'updated' ? '; the vector index was updated in place.' : '.'),
   ];
   if (report.fullRebuildReason) lines.unshift(`Rebuilt from scratch: ${report.fullRebuildReason.replace(/\.$/, '')}.`);
   return lines.join('\n');

@@ -8,7 +8,7 @@ import type pg from 'pg';
 import type { Article } from '../corpus/types.js';
 import type { PreviousCoverage } from '../index/coverage.js';
 import { holdConnection } from './connect.js';
-import { FORMAT_VERSION, IndexError, type ChunkRecord, type IndexContents, type IndexManifest, type SentenceRecord } from '../index/store.js';
+import { FORMAT_VERSION, IndexError, type ChunkRecord, type IndexContents, type IndexManifest, type SentenceRecord, type WrittenVersion } from '../index/store.js';
 import type { SentenceAnnotation } from '../reader/annotate.js';
 import { bytesVector, termText, vectorBytes } from '../index/rows.js';
 
@@ -29,8 +29,8 @@ async function insertColumns(client: pg.ClientBase, sql: string, versionId: stri
   }
 }
 
-/** Writes a build as a new version and makes it live, in one transaction; returns its name. */
-export async function writeVersion(pool: pg.Pool, contents: IndexContents, options: { bm25: boolean; signal?: AbortSignal }): Promise<string> {
+/** Writes a build as a new version and makes it live, in one transaction (pgvector builds its own HNSW index). */
+export async function writeVersion(pool: pg.Pool, contents: IndexContents, options: { bm25: boolean; signal?: AbortSignal }): Promise<WrittenVersion> {
   const { signal } = options;
   const { dimension } = contents.manifest.model;
   if (dimension !== STORED_DIMENSION) {
@@ -78,7 +78,7 @@ export async function writeVersion(pool: pg.Pool, contents: IndexContents, optio
         (i) => chunks[i]!.sentenceCount,
         (i) => termText(chunkText(chunks[i]!)),
         (i) => termText(articles.get(chunks[i]!.articleId)!.title),
-        (i) => vectorLiteral(contents.dense.vector(i)),
+        (i) => vectorLiteral(contents.chunkVector(i)),
       ],
       signal,
     );
@@ -107,7 +107,7 @@ export async function writeVersion(pool: pg.Pool, contents: IndexContents, optio
     if (options.bm25) await client.query(`SELECT coverage_bm25(id, false) ${old}`, [versionId, previous ?? null]);
     await client.query(`DELETE ${old}`, [versionId, previous ?? null]);
     await client.query('COMMIT');
-    return name;
+    return { version: name, vectorIndexUpdated: false };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
     throw error;
@@ -137,7 +137,8 @@ export async function readArticles(client: pg.Pool, versionId: string): Promise<
 /** The live version whole (records, vectors, annotations), for a build to reuse what did not change. */
 export async function readPrevious(pool: pg.Pool, version: LiveVersion): Promise<PreviousCoverage> {
   const dimension = version.manifest.model.dimension;
-  const [chunkRows, sentenceRows] = await Promise.all([
+  const [articles, chunkRows, sentenceRows] = await Promise.all([
+    readArticles(pool, version.id),
     pool.query<{ article_id: string; start_offset: number; end_offset: number; first_sentence: number; sentence_count: number; embedding: string }>(
       'SELECT article_id, start_offset, end_offset, first_sentence, sentence_count, embedding::text AS embedding FROM chunks WHERE version_id = $1 ORDER BY label',
       [version.id],
@@ -153,7 +154,9 @@ export async function readPrevious(pool: pg.Pool, version: LiveVersion): Promise
   sentenceRows.rows.forEach((r, i) => sentenceVectors.set(bytesVector(r.embedding), i * dimension));
   const chunkVectors = chunkRows.rows.map((r) => r.embedding);
   return {
+    version: version.name,
     manifest: version.manifest,
+    articles: new Map(articles.map((a) => [a.id, a])),
     chunks,
     sentences,
     sentenceVectors,

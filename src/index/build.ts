@@ -11,8 +11,8 @@ import type { Embedder } from '../embedder.js';
 import { annotate, ANNOTATOR, type SentenceAnnotation } from '../reader/annotate.js';
 import { TermTable } from './lexical-index.js';
 import { localStore, type BuildTarget, type PreviousCoverage } from './coverage.js';
-import { articleHash, IndexError, IndexMissingError, modelMismatch, type ChunkingSignature, type ChunkRecord, type ModelSignature, type SentenceRecord } from './store.js';
-import { buildHnswIndex, type HnswParams } from './vector-index.js';
+import { articleHash, IndexError, IndexMissingError, modelMismatch, SERVABLE_FORMATS, type ChunkingSignature, type ChunkRecord, type ModelSignature, type SentenceRecord } from './store.js';
+import type { HnswParams } from './vector-index.js';
 
 export interface BuildProgress {
   embedded: number;
@@ -43,6 +43,12 @@ export interface BuildReport {
   unchanged: number;
   /** Chunks and sentences whose vectors were computed in this run (the rest were reused). */
   embeddedTexts: number;
+  /**
+   * How the chunks' vector index was made: a new graph, the previous version's graph updated in place (local
+   * index, few articles changed), or none because nothing was written (`version` is then the live one, which
+   * already holds exactly these articles). A database builds its own.
+   */
+  vectorIndex: 'built' | 'updated' | 'unchanged';
   seconds: number;
   /** Why the previous index could not be reused, when it could not. */
   fullRebuildReason?: string;
@@ -91,7 +97,7 @@ interface ArticlePlan {
   /** The distinct sentences of the chunks (which overlap), in order. */
   sentences: { start: number; end: number }[];
   /** Vectors and annotations reused from the previous index, absent for articles to embed. */
-  reused?: { chunkVectors: Float32Array[]; sentenceVectors: Float32Array[]; annotations: SentenceAnnotation[] };
+  reused?: { chunkLabels: number[]; sentenceVectors: Float32Array[]; annotations: SentenceAnnotation[] };
 }
 
 /** Positions of records per article id, grouped once rather than searched for every article. */
@@ -127,7 +133,7 @@ function reusedPlan(article: Article, hash: string, { snapshot: previous, chunkL
     // The sentence vectors below belong to exactly these records.
     sentences: sentenceIds.map((id) => previous.sentences[id]!),
     reused: {
-      chunkVectors: labels.map((label) => previous.chunkVector(label)),
+      chunkLabels: labels,
       sentenceVectors: sentenceIds.map((id) => previous.sentenceVectors.slice(id * dimension, (id + 1) * dimension)),
       annotations: sentenceIds.map((id) => previous.annotations[id]!),
     },
@@ -163,6 +169,22 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     });
     const current = new Set(options.articles.map((a) => a.id));
     const removed = Object.keys(previousHashes).filter((id) => !current.has(id));
+    if (previous && unchangedVersion(previous, options)) {
+      const { counts } = previous.manifest;
+      return {
+        version: previous.version,
+        articles: counts.articles,
+        chunks: counts.chunks,
+        sentences: counts.sentences,
+        added,
+        changed,
+        removed,
+        unchanged: plans.length,
+        embeddedTexts: 0,
+        vectorIndex: 'unchanged',
+        seconds: (performance.now() - started) / 1000,
+      };
+    }
 
     // Everything to embed in one stream: each new article's chunks, then its sentences. (Plain loops here and
     // below: push(...array) passes every element on the stack and overflows it for a very long article.)
@@ -179,7 +201,9 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
 
     const chunkRecords: ChunkRecord[] = [];
     const sentenceRecords: SentenceRecord[] = [];
-    const chunkVectors: Float32Array[] = [];
+    // Each chunk's label in the previous version when its vector is reused (−1: new), else its new vector.
+    const origins: number[] = [];
+    const newChunkVectors = new Map<number, Float32Array>();
     const sentenceVectorList: Float32Array[] = [];
     const annotations: SentenceAnnotation[] = [];
     let next = 0;
@@ -193,12 +217,15 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
         chunkRecords.push({ articleId: plan.article.id, start: chunk.start, end: chunk.end, firstSentence: first, sentenceCount: chunk.sentences.length });
       }
       if (plan.reused) {
-        for (const vector of plan.reused.chunkVectors) chunkVectors.push(vector);
+        for (const label of plan.reused.chunkLabels) origins.push(label);
         for (const vector of plan.reused.sentenceVectors) sentenceVectorList.push(vector);
         for (const annotation of plan.reused.annotations) annotations.push(annotation);
       } else {
         for (const s of sentences) annotations.push(annotate(plan.article.text.slice(s.start, s.end)));
-        for (let i = 0; i < plan.chunks.length; i++) chunkVectors.push(vectors[next++]!);
+        for (let i = 0; i < plan.chunks.length; i++) {
+          newChunkVectors.set(origins.length, vectors[next++]!);
+          origins.push(-1);
+        }
         for (let i = 0; i < sentences.length; i++) sentenceVectorList.push(vectors[next++]!);
       }
     }
@@ -207,12 +234,13 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     const sentenceVectors = new Float32Array(sentenceVectorList.length * model.dimension);
     sentenceVectorList.forEach((vector, i) => sentenceVectors.set(vector, i * model.dimension));
     const articleById = new Map(options.articles.map((a) => [a.id, a]));
-    const dense = buildHnswIndex(chunkVectors, model.dimension, options.hnsw);
+    const chunkVector = (label: number) => newChunkVectors.get(label) ?? previous!.chunkVector(origins[label]!);
+    const sameGraph = previous?.dense && previous.manifest.hnsw.m === options.hnsw.m && previous.manifest.hnsw.efConstruction === options.hnsw.efConstruction;
     const terms = TermTable.build(
       chunkRecords.map((chunk) => ({ text: articleById.get(chunk.articleId)!.text.slice(chunk.start, chunk.end) })),
       options.articles,
     );
-    const version = await target.write(
+    const written = await target.write(
       {
         manifest: {
           model,
@@ -227,13 +255,14 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
         sentences: sentenceRecords,
         sentenceVectors,
         annotations,
-        dense,
+        chunkVector,
+        previousDense: sameGraph ? { index: previous.dense!, origins: Int32Array.from(origins) } : undefined,
         terms,
       },
       options.signal,
     );
     return {
-      version,
+      version: written.version,
       articles: options.articles.length,
       chunks: chunkRecords.length,
       sentences: sentenceRecords.length,
@@ -242,12 +271,31 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       removed,
       unchanged: plans.filter((p) => p.reused).length,
       embeddedTexts: texts.length,
+      vectorIndex: written.vectorIndexUpdated ? 'updated' : 'built',
       seconds: (performance.now() - started) / 1000,
       fullRebuildReason: reason,
     };
   } finally {
     await lock.release();
   }
+}
+
+/**
+ * Whether the live version holds exactly these articles (every field, in this order), built as this build
+ * would build it: then there is nothing to write.
+ */
+function unchangedVersion(previous: PreviousCoverage, options: BuildOptions): boolean {
+  if (!SERVABLE_FORMATS.includes(previous.manifest.formatVersion)) return false;
+  const { hnsw } = previous.manifest;
+  if (hnsw.m !== options.hnsw.m || hnsw.efConstruction !== options.hnsw.efConstruction) return false;
+  if (previous.articles.size !== options.articles.length) return false;
+  const stored = previous.articles.values();
+  // Field by field, whatever order the keys were written in (a stored article was read back from JSON).
+  const canonical = (article: Article) => JSON.stringify(article, Object.keys(article).sort());
+  return options.articles.every((article) => {
+    const before = stored.next().value;
+    return before !== undefined && canonical(before) === canonical(article);
+  });
 }
 
 /** The distinct sentences of an article's chunks (chunks overlap), in order. */

@@ -11,7 +11,8 @@ import { localLists, fuseLists, searchDepth, type RetrievedChunk, type RetrieveO
 import { lockIndex, type IndexLock } from './lock.js';
 import type { TermStatistics } from './lexical-index.js';
 import { localVersionCoverage, openLocalVersion, openPrevious } from './local-version.js';
-import { currentVersion, writeIndex, type IndexContents, type IndexManifest, type IndexSnapshot, type ReadingIndex } from './store.js';
+import { currentVersion, writeIndex, type IndexContents, type IndexManifest, type IndexSnapshot, type ReadingIndex, type WrittenVersion } from './store.js';
+import type { VectorIndex } from './vector-index.js';
 
 export type Backend = 'local' | 'postgres';
 
@@ -38,8 +39,10 @@ export interface Coverage {
 }
 
 /** What a re-embed reuses of the live version: records, vectors and annotations of unchanged articles. */
-export type PreviousCoverage = Pick<IndexSnapshot, 'manifest' | 'chunks' | 'sentences' | 'sentenceVectors' | 'annotations'> & {
+export type PreviousCoverage = Pick<IndexSnapshot, 'version' | 'manifest' | 'articles' | 'chunks' | 'sentences' | 'sentenceVectors' | 'annotations'> & {
   chunkVector(label: number): Float32Array;
+  /** The local version's vector index, loaded to be updated in place by the next write (which then owns it). */
+  dense?: VectorIndex;
 };
 
 /** Where a build writes: the lock that keeps a second embed out, the version it starts from, the write. */
@@ -48,7 +51,7 @@ export interface BuildTarget {
   /** The live version; throws IndexMissingError when there is none, IndexError when it cannot be read. */
   previous(): Promise<PreviousCoverage>;
   /** Writes a build and makes it the live version at once (atomically); returns its name. */
-  write(contents: IndexContents, signal?: AbortSignal): Promise<string>;
+  write(contents: IndexContents, signal?: AbortSignal): Promise<WrittenVersion>;
 }
 
 /** The one call made of a database's connections outside the store (a `pg` pool has it). */

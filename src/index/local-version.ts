@@ -10,7 +10,7 @@ import type { Coverage, PreviousCoverage } from './coverage.js';
 import { leanCoverage, viewSentenceIds } from './lean-coverage.js';
 import type { ArticleHit, LexicalHit, LexicalSearch, TermTable } from './lexical-index.js';
 import { COVERAGE_FILE, CoverageFile } from './sqlite-file.js';
-import { FORMAT_VERSION, IndexError, REBUILD_HINT, REUSABLE_FORMATS, verifiedVersion, type IndexManifest, type IndexSnapshot } from './store.js';
+import { IndexError, REBUILD_HINT, REUSABLE_FORMATS, SERVABLE_FORMATS, verifiedVersion, type IndexManifest, type IndexSnapshot } from './store.js';
 import { loadHnswIndex, type HnswParams, type VectorIndex } from './vector-index.js';
 
 export interface LocalVersion {
@@ -28,7 +28,7 @@ export interface LocalVersion {
 
 /** Opens the live version of an index folder; IndexMissingError when none was built, IndexError when it cannot be read. */
 export function openLocalVersion(dir: string, hnsw: Pick<HnswParams, 'efSearch'>): Promise<LocalVersion> {
-  return openVersion(dir, hnsw, [FORMAT_VERSION], true);
+  return openVersion(dir, hnsw, SERVABLE_FORMATS, true);
 }
 
 /**
@@ -41,11 +41,13 @@ export async function openPrevious(dir: string, hnsw: Pick<HnswParams, 'efSearch
 
 async function openVersion(dir: string, hnsw: Pick<HnswParams, 'efSearch'>, formats: readonly number[], searchable: boolean): Promise<LocalVersion> {
   const { version, folder, manifest } = await verifiedVersion(dir, formats);
-  const dense = await loadHnswIndex(path.join(folder, 'dense.hnsw'), manifest.model.dimension, {
-    m: manifest.hnsw.m,
-    efConstruction: manifest.hnsw.efConstruction,
-    efSearch: hnsw.efSearch,
-  });
+  // A version opened for a re-embed (not searchable) has its graph loaded to be updated in place.
+  const dense = await loadHnswIndex(
+    path.join(folder, 'dense.hnsw'),
+    manifest.model.dimension,
+    { m: manifest.hnsw.m, efConstruction: manifest.hnsw.efConstruction, efSearch: hnsw.efSearch },
+    { updatable: !searchable },
+  );
   let file: CoverageFile | undefined;
   try {
     file = CoverageFile.open(path.join(folder, COVERAGE_FILE), { searchable });
@@ -125,7 +127,7 @@ export async function loadIndex(dir: string, hnsw: Pick<HnswParams, 'efSearch'>)
 export function previousOf(local: LocalVersion): PreviousCoverage {
   try {
     const records = local.file.readAll(local.articleIds, local.manifest.model.dimension);
-    return { manifest: local.manifest, ...records, chunkVector: (label) => local.dense.vector(label) };
+    return { version: local.version, manifest: local.manifest, articles: local.articles, ...records, chunkVector: (label) => local.dense.vector(label), dense: local.dense };
   } finally {
     local.file.close();
   }

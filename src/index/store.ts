@@ -8,7 +8,8 @@
  *   embeddings/CURRENT            name of the live version folder
  *   embeddings/v-<time>/          manifest.json, coverage.sqlite (articles, chunks, sentences with their vectors and
  *                                 the reader's annotations, term tables, the lexical index's postings: sqlite-file.ts),
- *                                 dense.hnsw (the chunks' vectors, searched in memory)
+ *                                 dense.hnsw (the chunks' vectors, searched in memory; dense.hnsw.labels
+ *                                 when a re-embed updated the previous version's graph in place)
  *   embeddings/.staging-<pid>-…   a build in progress (removed on the next run if it was interrupted)
  *   embeddings/.embed.lock        the embed lock (see lock.ts)
  */
@@ -23,20 +24,24 @@ import type { SentenceAnnotation } from '../reader/annotate.js';
 import type { Span } from '../sentences.js';
 import type { LexicalSearch, TermStatistics, TermTable } from './lexical-index.js';
 import { COVERAGE_FILE, writeCoverageFile } from './sqlite-file.js';
-import type { VectorIndex } from './vector-index.js';
+import { buildHnswIndex, updateHnswIndex, type VectorIndex } from './vector-index.js';
 
 /**
  * 2: lexical.json holds an article-level BM25 index beside the chunk-level one.
  * 3: annotations.json holds the reader's linguistic annotations of every sentence.
  * 4: one SQLite file (coverage.sqlite) holds all but the HNSW index; BM25 by FTS5.
  * 5: BM25 reads packed postings tables in that file, in place of FTS5's (src/index/bm25.ts).
+ * 6: the HNSW index may be one updated in place by a re-embed, with a map from chunk to hnswlib label beside it
+ *    (dense.hnsw.labels, see vector-index.ts). A format 5 version is a format 6 one without that map.
  */
-export const FORMAT_VERSION = 5;
+export const FORMAT_VERSION = 6;
+/** Formats a version can be served from. */
+export const SERVABLE_FORMATS: readonly number[] = [5, FORMAT_VERSION];
 /**
  * Formats whose versions a re-embed can still reuse (their vectors and annotations, as incremental builds
  * do), though this version no longer serves them: moving to format 5 costs no embedding.
  */
-export const REUSABLE_FORMATS: readonly number[] = [4, FORMAT_VERSION];
+export const REUSABLE_FORMATS: readonly number[] = [4, ...SERVABLE_FORMATS];
 const POINTER = 'CURRENT';
 const VERSIONS_KEPT = 2;
 
@@ -88,7 +93,6 @@ interface IndexRecords {
   sentenceVectors: Float32Array;
   /** Linguistic annotations of the sentences, aligned with `sentences`. */
   annotations: SentenceAnnotation[];
-  dense: VectorIndex;
 }
 
 /**
@@ -96,6 +100,7 @@ interface IndexRecords {
  * training use; serving reads per question instead: local-version.ts). BM25 still runs in the SQLite file.
  */
 export interface IndexSnapshot extends IndexRecords {
+  dense: VectorIndex;
   lexical: LexicalSearch;
   version: string;
   manifest: IndexManifest;
@@ -131,8 +136,23 @@ export function sentenceVectorOffset(index: ReadingIndex, id: number): number {
 export interface IndexContents extends IndexRecords {
   manifest: Omit<IndexManifest, 'files' | 'builtAt' | 'formatVersion'>;
   articles: Article[];
+  /** The unit vector of a chunk, by label (read when needed: a graph updated in place needs only the new ones). */
+  chunkVector(label: number): Float32Array;
+  /**
+   * The live version's vector index, loaded to be updated (the local store's), with the label there of each
+   * chunk whose vector is unchanged (−1 for the others): the local write then updates that graph in place
+   * rather than building one (vector-index.ts says when it builds afresh all the same).
+   */
+  previousDense?: { index: VectorIndex; origins: Int32Array };
   /** The chunks' term frequencies and the vocabulary (the lexical index itself is built in the SQLite file). */
   terms: TermTable;
+}
+
+/** What a write made live. */
+export interface WrittenVersion {
+  version: string;
+  /** Whether the previous version's vector graph was updated rather than a new one built (the local store). */
+  vectorIndexUpdated: boolean;
 }
 
 export class IndexError extends UserFacingError {
@@ -163,14 +183,16 @@ export async function currentVersion(dir: string): Promise<string | undefined> {
 }
 
 /** Writes a build into a staging folder, then makes it the live version atomically. */
-export async function writeIndex(dir: string, contents: IndexContents, signal?: AbortSignal): Promise<string> {
+export async function writeIndex(dir: string, contents: IndexContents, signal?: AbortSignal): Promise<WrittenVersion> {
   await fs.mkdir(dir, { recursive: true });
   const staging = await fs.mkdtemp(path.join(dir, `.staging-${process.pid}-`));
   try {
     await writeCoverageFile(path.join(staging, COVERAGE_FILE), contents, contents.manifest.model.dimension, signal);
     await flush(path.join(staging, COVERAGE_FILE));
-    await contents.dense.save(path.join(staging, 'dense.hnsw'));
-    await flush(path.join(staging, 'dense.hnsw'));
+    const { index: dense, updated } = denseIndex(contents);
+    signal?.throwIfAborted();
+    const denseFiles = (await dense.save(path.join(staging, 'dense.hnsw'))).map((file) => path.basename(file));
+    for (const name of denseFiles) await flush(path.join(staging, name));
     signal?.throwIfAborted();
 
     const manifest: IndexManifest = {
@@ -179,7 +201,7 @@ export async function writeIndex(dir: string, contents: IndexContents, signal?: 
       ...contents.manifest,
       files: {},
     };
-    const names = [COVERAGE_FILE, 'dense.hnsw'];
+    const names = [COVERAGE_FILE, ...denseFiles];
     const sums = await sha256Files(names.map((name) => path.join(staging, name)));
     names.forEach((name, i) => {
       if (!sums[i]) throw new Error(`${name} was not written to ${staging}.`);
@@ -191,11 +213,22 @@ export async function writeIndex(dir: string, contents: IndexContents, signal?: 
     await fs.rename(staging, path.join(dir, version));
     await writeFileAtomic(path.join(dir, POINTER), version + '\n');
     await removeOldVersions(dir, version);
-    return version;
+    return { version, vectorIndexUpdated: updated };
   } catch (error) {
     await fs.rm(staging, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** The HNSW index of a build: the previous version's graph updated in place when that is worth it, else a new one. */
+function denseIndex(contents: IndexContents): { index: VectorIndex; updated: boolean } {
+  const { dimension } = contents.manifest.model;
+  const previous = contents.previousDense;
+  const updated = previous && updateHnswIndex(previous.index, previous.origins, (label) => contents.chunkVector(label));
+  if (updated) return { index: updated, updated: true };
+  const vectors = Array.from({ length: contents.chunks.length }, (_, label) => contents.chunkVector(label));
+  // efSearch only matters for searching, and this index is only saved.
+  return { index: buildHnswIndex(vectors, dimension, { ...contents.manifest.hnsw, efSearch: contents.manifest.hnsw.efConstruction }), updated: false };
 }
 
 /** Flushes a file written by a library to disk. */
@@ -216,7 +249,12 @@ async function removeOldVersions(dir: string, live: string): Promise<void> {
   }
 }
 
-async function readManifest(folder: string, formats: readonly number[] = [FORMAT_VERSION]): Promise<IndexManifest> {
+/** "format 6", "formats 5 and 6". */
+function formatList(formats: readonly number[]): string {
+  return formats.length === 1 ? `format ${formats[0]}` : `formats ${formats.slice(0, -1).join(', ')} and ${formats.at(-1)}`;
+}
+
+async function readManifest(folder: string, formats: readonly number[] = SERVABLE_FORMATS): Promise<IndexManifest> {
   let manifest: IndexManifest;
   try {
     manifest = JSON.parse(await fs.readFile(path.join(folder, 'manifest.json'), 'utf8')) as IndexManifest;
@@ -224,7 +262,7 @@ async function readManifest(folder: string, formats: readonly number[] = [FORMAT
     throw new IndexError(`The index manifest in ${folder} cannot be read (${(error as Error).message}). ${REBUILD_HINT}`);
   }
   if (!formats.includes(manifest.formatVersion)) {
-    throw new IndexError(`The index in ${folder} has format ${manifest.formatVersion}; this version reads format ${FORMAT_VERSION}. ${REBUILD_HINT}`);
+    throw new IndexError(`The index in ${folder} has format ${manifest.formatVersion}; this version reads ${formatList(formats)}. ${REBUILD_HINT}`);
   }
   return manifest;
 }

@@ -1,7 +1,13 @@
 /**
  * Nearest-neighbour search over vectors. The only module that knows hnswlib-node; a VectorIndex can be
  * swapped for another store by implementing the same interface.
+ *
+ * Labels are the positions of the vectors (a chunk's position in its version). An index built afresh stores
+ * them as hnswlib's own labels; an index updated in place (`updateHnswIndex`: a re-embed that changed a few
+ * articles) keeps its graph, in which the unchanged points keep the labels they had, so it carries a map from
+ * position to hnswlib label, saved beside the graph (`<file>.labels`).
  */
+import { promises as fs } from 'node:fs';
 import hnswlib from 'hnswlib-node';
 
 export interface VectorHit {
@@ -16,7 +22,8 @@ export interface VectorIndex {
   search(query: Float32Array, k: number): VectorHit[];
   /** The stored (unit-length) vector of a label. */
   vector(label: number): Float32Array;
-  save(file: string): Promise<void>;
+  /** Writes the index to `file` (and its label map beside it, when it has one); returns the files written. */
+  save(file: string): Promise<string[]>;
 }
 
 export interface HnswParams {
@@ -27,11 +34,35 @@ export interface HnswParams {
 }
 
 const RANDOM_SEED = 100;
+const LABELS_SUFFIX = '.labels';
+/**
+ * An update leaving more than this share of the graph's points deleted (more removed than added), or adding
+ * more than UPDATE_MAX_ADDED of it, builds afresh instead: deleted points still cost memory and search time,
+ * and a graph mostly made of replacements is no faster to make than a new one.
+ */
+const UPDATE_MAX_STALE = 0.1;
+const UPDATE_MAX_ADDED = 0.5;
 
 class HnswVectorIndex implements VectorIndex {
-  constructor(private readonly index: hnswlib.HierarchicalNSW, readonly dimension: number) {}
+  /** hnswlib's label of each position, and the position of each hnswlib label; absent when they are equal. */
+  private readonly toPosition?: Map<number, number>;
+
+  constructor(
+    private readonly index: hnswlib.HierarchicalNSW,
+    readonly dimension: number,
+    /** Whether deleted points may be replaced (set when the file was read). */
+    readonly updatable: boolean,
+    private readonly labels?: Int32Array,
+  ) {
+    if (labels) this.toPosition = new Map(Array.from(labels, (label, position) => [label, position]));
+  }
 
   get size(): number {
+    return this.labels ? this.labels.length : this.index.getCurrentCount();
+  }
+
+  /** Points in the graph, deleted ones included. */
+  get points(): number {
     return this.index.getCurrentCount();
   }
 
@@ -39,15 +70,46 @@ class HnswVectorIndex implements VectorIndex {
     const n = Math.min(k, this.size);
     if (n === 0) return [];
     const { neighbors, distances } = this.index.searchKnn(Array.from(query), n);
-    return neighbors.map((label, i) => ({ label, similarity: 1 - distances[i]! }));
+    return neighbors.map((label, i) => ({ label: this.toPosition ? this.toPosition.get(label)! : label, similarity: 1 - distances[i]! }));
   }
 
   vector(label: number): Float32Array {
-    return Float32Array.from(this.index.getPoint(label));
+    return Float32Array.from(this.index.getPoint(this.labels ? this.labels[label]! : label));
   }
 
-  async save(file: string): Promise<void> {
+  async save(file: string): Promise<string[]> {
     await this.index.writeIndex(file);
+    if (!this.labels) return [file];
+    await fs.writeFile(file + LABELS_SUFFIX, new Uint8Array(this.labels.buffer, this.labels.byteOffset, this.labels.byteLength));
+    return [file, file + LABELS_SUFFIX];
+  }
+
+  /** See updateHnswIndex. The graph is changed in place: this object must not be used afterwards. */
+  update(origins: Int32Array, added: (position: number) => Float32Array): VectorIndex | undefined {
+    const addedCount = origins.reduce((n, origin) => n + (origin < 0 ? 1 : 0), 0);
+    const kept = origins.length - addedCount;
+    const deleted = this.points - kept;
+    if (!this.updatable || addedCount > UPDATE_MAX_ADDED * origins.length || deleted - addedCount > UPDATE_MAX_STALE * origins.length) return undefined;
+
+    const labelOf = (position: number) => (this.labels ? this.labels[position]! : position);
+    const keep = new Set<number>();
+    for (const origin of origins) if (origin >= 0) keep.add(origin);
+    for (let position = 0; position < this.size; position++) if (!keep.has(position)) this.index.markDelete(labelOf(position));
+    // Labels of deleted points stay taken until a new point replaces them: new points get labels above all.
+    let next = this.index.getIdsList().reduce((max, label) => Math.max(max, label), -1) + 1;
+    const needed = this.points + Math.max(0, addedCount - deleted);
+    if (needed > this.index.getMaxElements()) this.index.resizeIndex(needed);
+    const labels = new Int32Array(origins.length);
+    origins.forEach((origin, position) => {
+      if (origin >= 0) labels[position] = labelOf(origin);
+      else {
+        labels[position] = next++;
+        this.index.addPoint(Array.from(added(position)), labels[position]!, true);
+      }
+    });
+    // Without a map, a graph's size is its count of points: so only one with no deleted points can drop it.
+    const identity = this.index.getCurrentCount() === labels.length && labels.every((label, position) => label === position);
+    return new HnswVectorIndex(this.index, this.dimension, this.updatable, identity ? undefined : labels);
   }
 }
 
@@ -57,12 +119,35 @@ export function buildHnswIndex(vectors: Float32Array[], dimension: number, param
   index.initIndex(Math.max(1, vectors.length), params.m, params.efConstruction, RANDOM_SEED);
   vectors.forEach((vector, label) => index.addPoint(Array.from(vector), label));
   index.setEf(params.efSearch);
-  return new HnswVectorIndex(index, dimension);
+  return new HnswVectorIndex(index, dimension, false);
 }
 
-export async function loadHnswIndex(file: string, dimension: number, params: HnswParams): Promise<VectorIndex> {
+/**
+ * Reads an index written by `save`. `updatable` lets `updateHnswIndex` put new points in the places of deleted
+ * ones (hnswlib fixes that when the file is read).
+ */
+export async function loadHnswIndex(file: string, dimension: number, params: HnswParams, options: { updatable?: boolean } = {}): Promise<VectorIndex> {
   const index = new hnswlib.HierarchicalNSW('cosine', dimension);
-  await index.readIndex(file);
+  await index.readIndex(file, options.updatable ?? false);
   index.setEf(params.efSearch);
-  return new HnswVectorIndex(index, dimension);
+  let labels: Int32Array | undefined;
+  try {
+    const bytes = await fs.readFile(file + LABELS_SUFFIX);
+    labels = new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return new HnswVectorIndex(index, dimension, options.updatable ?? false, labels);
+}
+
+/**
+ * The index of a new set of vectors, most of them in `previous` already (a re-embed that changed a few
+ * articles), made by changing `previous`'s graph rather than building one: `origins[i]` is the label in
+ * `previous` of the i-th vector when it is unchanged, else −1, and `added(i)` gives that vector. Points left
+ * out are marked deleted and new ones take their places (hnswlib links each in as it would a new point).
+ * `previous` (loaded `updatable`) is changed in place and must not be used again. Returns undefined, leaving
+ * `previous` untouched, when building afresh is the better choice (see UPDATE_MAX_STALE).
+ */
+export function updateHnswIndex(previous: VectorIndex, origins: Int32Array, added: (position: number) => Float32Array): VectorIndex | undefined {
+  return previous instanceof HnswVectorIndex ? previous.update(origins, added) : undefined;
 }
