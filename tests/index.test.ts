@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { configFromEnv } from '../src/config.js';
 import { currentVersion, IndexError, IndexMissingError, readCurrentManifest } from '../src/index/store.js';
 import { loadIndex } from '../src/index/local-version.js';
-import { buildHnswIndex, loadHnswIndex, updateHnswIndex } from '../src/index/vector-index.js';
+import { buildHnswIndex, loadHnswIndex, updateHnswIndex, type VectorIndex } from '../src/index/vector-index.js';
 import { openPipeline } from '../src/pipeline.js';
 import { buildInto, shippedArticles, tempDir, testConfig } from './helpers.js';
 
@@ -34,40 +34,55 @@ describe('the HNSW vector index', () => {
   });
 
   it('is updated in place: kept points move to their new positions, new ones take the deleted ones\' places', async () => {
-    const vectors = randomUnitVectors(630, 32, 2);
+    const vectors = randomUnitVectors(700, 32, 2);
     const params = { m: 16, efConstruction: 200, efSearch: 100 };
-    const file = path.join(tempDir(), 'dense.hnsw');
+    const dir = tempDir();
+    const file = path.join(dir, 'dense.hnsw');
     expect(await buildHnswIndex(vectors.slice(0, 500), 32, params).save(file)).toEqual([file]);
-    // The next set: every fifth old vector dropped, the rest in reverse order, then 130 new ones.
-    const kept = Array.from({ length: 500 }, (_, i) => 499 - i).filter((i) => i % 5 !== 0);
-    const next = [...kept.map((i) => vectors[i]!), ...vectors.slice(500)];
-    const origins = Int32Array.from([...kept, ...Array.from({ length: 130 }, () => -1)]);
-    const added = (position: number) => next[position]!;
-
-    // Loaded for searching only, a graph is never changed.
-    expect(updateHnswIndex(await loadHnswIndex(file, 32, params), origins, added)).toBeUndefined();
-    const updated = updateHnswIndex(await loadHnswIndex(file, 32, params, { updatable: true }), origins, added)!;
-    expect(updated.size).toBe(next.length);
-    const files = await updated.save(file.replace('dense', 'updated'));
-    expect(files.map((f) => path.basename(f))).toEqual(['updated.hnsw', 'updated.hnsw.labels']);
-    const reloaded = await loadHnswIndex(files[0]!, 32, params);
-    for (const index of [updated, reloaded]) {
-      expect(index.size).toBe(next.length);
-      next.forEach((vector, position) => {
+    const expectServes = (index: VectorIndex, set: Float32Array[], dropped: Float32Array[]) => {
+      expect(index.size).toBe(set.length);
+      set.forEach((vector, position) => {
         expect(index.search(vector, 1)[0]!.label).toBe(position);
-        const stored = index.vector(position);
-        expect(stored.reduce((sum, x, i) => sum + x * vector[i]!, 0)).toBeCloseTo(1, 5);
+        expect(index.vector(position).reduce((sum, x, i) => sum + x * vector[i]!, 0)).toBeCloseTo(1, 5);
       });
+      const hits = index.search(set[0]!, set.length + 10);
+      expect(hits).toHaveLength(set.length);
+      expect(new Set(hits.map((h) => h.label)).size).toBe(set.length);
       // A dropped vector is no longer there: its nearest point is another one.
-      const hits = index.search(vectors[5]!, next.length);
-      expect(hits).toHaveLength(next.length);
-      expect(hits[0]!.similarity).toBeLessThan(0.99);
-      expect(new Set(hits.map((h) => h.label)).size).toBe(next.length);
-    }
+      for (const vector of dropped) expect(index.search(vector, 1)[0]!.similarity).toBeLessThan(0.99);
+    };
 
-    // Far more deleted than added: built afresh instead (undefined), the graph left as it was.
+    // First update: every tenth old vector dropped, the rest in reverse order, then 40 new ones (10 fewer than dropped).
+    const kept = Array.from({ length: 500 }, (_, i) => 499 - i).filter((i) => i % 10 !== 0);
+    const first = [...kept.map((i) => vectors[i]!), ...vectors.slice(500, 540)];
+    const origins = Int32Array.from([...kept, ...Array.from({ length: 40 }, () => -1)]);
+    // Loaded for searching only, a graph is never changed.
+    expect(updateHnswIndex(await loadHnswIndex(file, 32, params), origins, (p) => first[p]!)).toBeUndefined();
+    const update = updateHnswIndex(await loadHnswIndex(file, 32, params, { updatable: true }), origins, (p) => first[p]!)!;
+    expect(update.addedInPlace).toBe(40);
+    const firstFile = path.join(dir, 'first.hnsw');
+    expect((await update.index.save(firstFile)).map((f) => path.basename(f))).toEqual(['first.hnsw', 'first.hnsw.labels']);
+    const dropped = vectors.filter((_, i) => i < 500 && i % 10 === 0);
+    expectServes(update.index, first, dropped);
+    expectServes(await loadHnswIndex(firstFile, 32, params, { labels: true }), first, dropped);
+
+    // Second update, of the reloaded graph (its map, 10 deleted points not replaced): 20 dropped, 60 added, so
+    // the graph grows past its capacity and new labels pass every old one, deleted ones included.
+    const second = [...first.slice(20), ...vectors.slice(540, 600)];
+    const origins2 = Int32Array.from([...Array.from({ length: first.length - 20 }, (_, i) => i + 20), ...Array.from({ length: 60 }, () => -1)]);
+    const again = updateHnswIndex(await loadHnswIndex(firstFile, 32, params, { updatable: true, labels: true }), origins2, (p) => second[p]!, update.addedInPlace)!;
+    expect(again.addedInPlace).toBe(100);
+    const secondFile = path.join(dir, 'second.hnsw');
+    await again.index.save(secondFile);
+    expectServes(await loadHnswIndex(secondFile, 32, params, { labels: true }), second, [...dropped, ...first.slice(0, 20)]);
+
+    // Far more deleted than added, or too much put in place since the last fresh build: built afresh instead
+    // (undefined), the graph left as it was.
     const shrunk = Int32Array.from({ length: 300 }, (_, i) => i);
-    expect(updateHnswIndex(await loadHnswIndex(file, 32, params, { updatable: true }), shrunk, added)).toBeUndefined();
+    const untouched = await loadHnswIndex(file, 32, params, { updatable: true });
+    expect(updateHnswIndex(untouched, shrunk, () => vectors[0]!)).toBeUndefined();
+    expect(updateHnswIndex(untouched, origins, (p) => first[p]!, 250)).toBeUndefined();
+    expectServes(untouched, vectors.slice(0, 500), []);
   });
 });
 
@@ -82,7 +97,7 @@ describe('the index on disk', async () => {
     const index = await loadIndex(config.embeddingsDir, config.hnsw);
     expect(index.chunks).toHaveLength(report.chunks);
     expect(index.manifest.model).toMatchObject({ id: 'local/universal-sentence-encoder-lite', dimension: 512, maxTokens: 128 });
-    expect(index.manifest.hnsw).toEqual({ space: 'cosine', m: 16, efConstruction: 200 });
+    expect(index.manifest.hnsw).toEqual({ space: 'cosine', m: 16, efConstruction: 200, addedInPlace: 0 });
     expect(Object.keys(index.manifest.articles)).toHaveLength(articles.length);
     expect(Object.keys(index.manifest.files).sort()).toEqual(['coverage.sqlite', 'dense.hnsw']);
     expect(index.annotations).toHaveLength(index.sentences.length);

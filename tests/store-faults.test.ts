@@ -95,10 +95,12 @@ describe('a database that cannot be used', () => {
 
 describe('without pg_textsearch', () => {
   it('ranks lexically with the built-in full-text search, and still answers from the coverage', async () => {
-    const server = await startDevDatabase({ port: 0, extensions: { pg_textsearch: false } });
+    const dataDir = tempDir();
+    let server = await startDevDatabase({ port: 0, dataDir, extensions: { pg_textsearch: false } });
+    const articles = (await shippedArticles()).slice(0, 8);
     try {
       const config = testConfig({ DATABASE_URL: server.url });
-      await build(config, (await shippedArticles()).slice(0, 8));
+      await build(config, articles);
       const pipeline = await openPipeline(config);
       try {
         expect(pipeline.store.lexical).toBe('fulltext');
@@ -115,10 +117,24 @@ describe('without pg_textsearch', () => {
       } finally {
         await pipeline.close();
       }
+
+      // pg_textsearch installed later: the same articles are written again, with the BM25 indexes, though
+      // nothing changed in them.
+      await server.stop();
+      server = await startDevDatabase({ port: 0, dataDir });
+      const withBm25 = testConfig({ DATABASE_URL: server.url });
+      expect(await build(withBm25, articles)).toMatchObject({ vectorIndex: 'built', embeddedTexts: 0 });
+      const upgraded = await openPipeline(withBm25);
+      try {
+        expect(upgraded.store.lexical).toBe('bm25');
+      } finally {
+        await upgraded.close();
+      }
+      expect(await build(withBm25, articles)).toMatchObject({ vectorIndex: 'unchanged' });
     } finally {
       await server.stop();
     }
-  }, 120_000);
+  }, 180_000);
 });
 
 describe('the schema', () => {

@@ -6,8 +6,7 @@ import path from 'node:path';
 import type { Config } from '../../src/config.js';
 import type { Embedder } from '../../src/embedder.js';
 import { localStore, requireSnapshot } from '../../src/index/coverage.js';
-import { loadIndex } from '../../src/index/local-version.js';
-import { loadHnswIndex } from '../../src/index/vector-index.js';
+import { loadDense, loadIndex } from '../../src/index/local-version.js';
 import { openPipeline, RETRIEVE_LIMIT, type Pipeline } from '../../src/pipeline.js';
 import { retrieve } from '../../src/retrieve.js';
 import { log, median, ms, peakRssKb, percentiles, timed, type Percentiles } from './measure.js';
@@ -99,10 +98,9 @@ export async function realRecall(dir: string, questions: string[], embedder: Emb
   const queries: Float32Array[] = [];
   for (const question of questions) queries.push(await embedder.embedQuery(question));
   const kth = exactKthSimilarity(data, queries, 10);
-  const file = path.join(dir, snapshot.version, 'dense.hnsw');
   const rows: RecallRow[] = [];
   for (const efSearch of SWEEP.efSearch) {
-    const index = await loadHnswIndex(file, snapshot.manifest.model.dimension, { ...config.hnsw, efSearch });
+    const index = await loadDense(path.join(dir, snapshot.version), snapshot.manifest, { efSearch });
     rows.push({ efSearch, recall: recallAtK(index, data, queries, kth, 10), latency: percentiles(searchLatencies(index, queries, 10)) });
   }
   return { chunks: data.length, rows };

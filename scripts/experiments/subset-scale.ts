@@ -28,6 +28,7 @@ const store = localStore(newDir!, config.hnsw).target;
 const embedder = randomPassageEmbedder(await loadEmbedder(config.embedding));
 const report = await buildIndex({
   articles, embedder, dir: newDir!, chunking: config.chunking, hnsw: config.hnsw,
-  target: { ...store, previous: async () => ({ ...scale, chunkVector: (label) => scale.dense.vector(label) }) },
+  // Another folder's version: never kept as it is (stale), always written into this one.
+  target: { ...store, previous: async () => ({ ...scale, chunkVector: (label) => scale.dense.vector(label), stale: true }) },
 });
 console.log(JSON.stringify(report));

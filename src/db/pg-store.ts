@@ -26,6 +26,10 @@ const bm25 = (table: 'chunks' | 'articles', key: string, field: 'terms' | 'title
   WHERE version_id = $2 ORDER BY ${field} <@> to_bm25query($1, $4) LIMIT $3`;
 const bm25Index = (table: string, field: string, versionId: string) => `${table}_${field}_bm25_v${versionId}`;
 
+async function hasBm25Indexes(pool: pg.Pool, versionId: string): Promise<boolean> {
+  return (await pool.query('SELECT to_regclass($1) IS NOT NULL AS found', [bm25Index('chunks', 'terms', versionId)])).rows[0].found === true;
+}
+
 /** Sums a field's BM25 list and the title's, weighted, into one ranking (ties: the smaller key first). */
 function sumFields<K extends string | number>(text: { key: K; score: number }[], title: { key: K; score: number }[], limit: number) {
   const scores = new Map<K, number>();
@@ -60,7 +64,7 @@ async function openVersion(pool: pg.Pool, url: string, live: LiveVersion, bm25Av
   const ask = <R extends pg.QueryResultRow = any>(text: string, values: unknown[]) => pool.query<R>({ text, query_timeout: timeoutMs } as pg.QueryConfig, values);
   const articleList = await readArticles(pool, live.id);
   // A version written before pg_textsearch was installed has no BM25 indexes: it is searched by ts_rank.
-  const useBm25 = bm25Available && (await pool.query('SELECT to_regclass($1) IS NOT NULL AS found', [bm25Index('chunks', 'terms', live.id)])).rows[0].found === true;
+  const useBm25 = bm25Available && (await hasBm25Indexes(pool, live.id));
   const articles = new Map(articleList.map((a) => [a.id, a]));
   const terms = TermTable.fromJSON(JSON.parse(live.terms), live.manifest.counts.chunks);
 
@@ -131,7 +135,12 @@ export async function openPostgresStore(url: string, hnsw: Pick<HnswConfig, 'efS
     open: () => userFacing(url, async () => openVersion(pool, url, await live(), useBm25, options.questionTimeoutMs ?? QUESTION_TIMEOUT_MS)),
     target: {
       lock: () => userFacing(url, () => lockDatabase(pool, location)),
-      previous: () => userFacing(url, async () => readPrevious(pool, await live())),
+      previous: () =>
+        userFacing(url, async () => {
+          const version = await live();
+          // A version written before pg_textsearch was installed lacks the BM25 indexes a write now builds.
+          return { ...(await readPrevious(pool, version)), stale: useBm25 && !(await hasBm25Indexes(pool, version.id)) };
+        }),
       write: (contents, signal) => userFacing(url, () => writeVersion(pool, contents, { bm25: useBm25, signal })),
     },
     sql: pool,

@@ -11,7 +11,7 @@ import type { Embedder } from '../embedder.js';
 import { annotate, ANNOTATOR, type SentenceAnnotation } from '../reader/annotate.js';
 import { TermTable } from './lexical-index.js';
 import { localStore, type BuildTarget, type PreviousCoverage } from './coverage.js';
-import { articleHash, IndexError, IndexMissingError, modelMismatch, SERVABLE_FORMATS, type ChunkingSignature, type ChunkRecord, type ModelSignature, type SentenceRecord } from './store.js';
+import { articleHash, IndexError, IndexMissingError, modelMismatch, SERVABLE_FORMATS, type ChunkingSignature, type ChunkRecord, type IndexManifest, type ModelSignature, type SentenceRecord } from './store.js';
 import type { HnswParams } from './vector-index.js';
 
 export interface BuildProgress {
@@ -169,7 +169,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     });
     const current = new Set(options.articles.map((a) => a.id));
     const removed = Object.keys(previousHashes).filter((id) => !current.has(id));
-    if (previous && unchangedVersion(previous, options)) {
+    if (previous && added.length + changed.length + removed.length === 0 && unchangedVersion(previous, options)) {
       const { counts } = previous.manifest;
       return {
         version: previous.version,
@@ -235,7 +235,6 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     sentenceVectorList.forEach((vector, i) => sentenceVectors.set(vector, i * model.dimension));
     const articleById = new Map(options.articles.map((a) => [a.id, a]));
     const chunkVector = (label: number) => newChunkVectors.get(label) ?? previous!.chunkVector(origins[label]!);
-    const sameGraph = previous?.dense && previous.manifest.hnsw.m === options.hnsw.m && previous.manifest.hnsw.efConstruction === options.hnsw.efConstruction;
     const terms = TermTable.build(
       chunkRecords.map((chunk) => ({ text: articleById.get(chunk.articleId)!.text.slice(chunk.start, chunk.end) })),
       options.articles,
@@ -256,7 +255,10 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
         sentenceVectors,
         annotations,
         chunkVector,
-        previousDense: sameGraph ? { index: previous.dense!, origins: Int32Array.from(origins) } : undefined,
+        previousDense:
+          previous?.dense && sameGraphSettings(previous.manifest, options.hnsw)
+            ? { index: previous.dense, origins: Int32Array.from(origins), addedInPlace: previous.manifest.hnsw.addedInPlace ?? 0 }
+            : undefined,
         terms,
       },
       options.signal,
@@ -285,9 +287,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
  * would build it: then there is nothing to write.
  */
 function unchangedVersion(previous: PreviousCoverage, options: BuildOptions): boolean {
-  if (!SERVABLE_FORMATS.includes(previous.manifest.formatVersion)) return false;
-  const { hnsw } = previous.manifest;
-  if (hnsw.m !== options.hnsw.m || hnsw.efConstruction !== options.hnsw.efConstruction) return false;
+  if (previous.stale || !SERVABLE_FORMATS.includes(previous.manifest.formatVersion) || !sameGraphSettings(previous.manifest, options.hnsw)) return false;
   if (previous.articles.size !== options.articles.length) return false;
   const stored = previous.articles.values();
   // Field by field, whatever order the keys were written in (a stored article was read back from JSON).
@@ -296,6 +296,11 @@ function unchangedVersion(previous: PreviousCoverage, options: BuildOptions): bo
     const before = stored.next().value;
     return before !== undefined && canonical(before) === canonical(article);
   });
+}
+
+/** Whether a version's HNSW graph was built with the settings a build now uses. */
+function sameGraphSettings(manifest: IndexManifest, hnsw: HnswParams): boolean {
+  return manifest.hnsw.m === hnsw.m && manifest.hnsw.efConstruction === hnsw.efConstruction;
 }
 
 /** The distinct sentences of an article's chunks (chunks overlap), in order. */

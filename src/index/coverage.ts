@@ -43,6 +43,8 @@ export type PreviousCoverage = Pick<IndexSnapshot, 'version' | 'manifest' | 'art
   chunkVector(label: number): Float32Array;
   /** The local version's vector index, loaded to be updated in place by the next write (which then owns it). */
   dense?: VectorIndex;
+  /** Set when the target would not keep this version as it is even if nothing changed (it lacks what a write now makes). */
+  stale?: boolean;
 };
 
 /** Where a build writes: the lock that keeps a second embed out, the version it starts from, the write. */
@@ -50,7 +52,7 @@ export interface BuildTarget {
   lock(): Promise<IndexLock>;
   /** The live version; throws IndexMissingError when there is none, IndexError when it cannot be read. */
   previous(): Promise<PreviousCoverage>;
-  /** Writes a build and makes it the live version at once (atomically); returns its name. */
+  /** Writes a build and makes it the live version at once (atomically); returns its name and how its vector index was made. */
   write(contents: IndexContents, signal?: AbortSignal): Promise<WrittenVersion>;
 }
 

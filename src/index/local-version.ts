@@ -11,7 +11,7 @@ import { leanCoverage, viewSentenceIds } from './lean-coverage.js';
 import type { ArticleHit, LexicalHit, LexicalSearch, TermTable } from './lexical-index.js';
 import { COVERAGE_FILE, CoverageFile } from './sqlite-file.js';
 import { IndexError, REBUILD_HINT, REUSABLE_FORMATS, SERVABLE_FORMATS, verifiedVersion, type IndexManifest, type IndexSnapshot } from './store.js';
-import { loadHnswIndex, type HnswParams, type VectorIndex } from './vector-index.js';
+import { labelsFile, loadHnswIndex, type HnswParams, type VectorIndex } from './vector-index.js';
 
 export interface LocalVersion {
   version: string;
@@ -41,15 +41,9 @@ export async function openPrevious(dir: string, hnsw: Pick<HnswParams, 'efSearch
 
 async function openVersion(dir: string, hnsw: Pick<HnswParams, 'efSearch'>, formats: readonly number[], searchable: boolean): Promise<LocalVersion> {
   const { version, folder, manifest } = await verifiedVersion(dir, formats);
-  // A version opened for a re-embed (not searchable) has its graph loaded to be updated in place.
-  const dense = await loadHnswIndex(
-    path.join(folder, 'dense.hnsw'),
-    manifest.model.dimension,
-    { m: manifest.hnsw.m, efConstruction: manifest.hnsw.efConstruction, efSearch: hnsw.efSearch },
-    { updatable: !searchable },
-  );
   let file: CoverageFile | undefined;
   try {
+    const dense = await loadDense(folder, manifest, hnsw, !searchable);
     file = CoverageFile.open(path.join(folder, COVERAGE_FILE), { searchable });
     const counts = file.counts();
     const list = file.articles();
@@ -73,6 +67,18 @@ async function openVersion(dir: string, hnsw: Pick<HnswParams, 'efSearch'>, form
     if (error instanceof IndexError) throw error;
     throw new IndexError(`The index in ${folder} cannot be read (${(error as Error).message}). ${REBUILD_HINT}`);
   }
+}
+
+/**
+ * A version's HNSW index, with its label map when the manifest lists one; loaded `updatable` for a re-embed,
+ * which may update the graph in place.
+ */
+export function loadDense(folder: string, manifest: IndexManifest, hnsw: Pick<HnswParams, 'efSearch'>, updatable = false): Promise<VectorIndex> {
+  const file = path.join(folder, 'dense.hnsw');
+  return loadHnswIndex(file, manifest.model.dimension, { m: manifest.hnsw.m, efConstruction: manifest.hnsw.efConstruction, efSearch: hnsw.efSearch }, {
+    updatable,
+    labels: path.basename(labelsFile(file)) in manifest.files,
+  });
 }
 
 /** BM25 over whole articles for some normalized terms. */

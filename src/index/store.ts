@@ -39,7 +39,7 @@ export const FORMAT_VERSION = 6;
 export const SERVABLE_FORMATS: readonly number[] = [5, FORMAT_VERSION];
 /**
  * Formats whose versions a re-embed can still reuse (their vectors and annotations, as incremental builds
- * do), though this version no longer serves them: moving to format 5 costs no embedding.
+ * do), though this version may no longer serve them: moving from format 4 costs no embedding.
  */
 export const REUSABLE_FORMATS: readonly number[] = [4, ...SERVABLE_FORMATS];
 const POINTER = 'CURRENT';
@@ -65,7 +65,13 @@ export interface IndexManifest {
   builtAt: string;
   model: ModelSignature;
   chunking: ChunkingSignature;
-  hnsw: { space: 'cosine'; m: number; efConstruction: number };
+  hnsw: {
+    space: 'cosine';
+    m: number;
+    efConstruction: number;
+    /** Points put into the graph in place since it was last built afresh (vector-index.ts caps them). */
+    addedInPlace?: number;
+  };
   counts: { articles: number; chunks: number; sentences: number };
   /** The tagger that made the sentences' annotations: another one means a rebuild. */
   annotator: string;
@@ -143,7 +149,7 @@ export interface IndexContents extends IndexRecords {
    * chunk whose vector is unchanged (−1 for the others): the local write then updates that graph in place
    * rather than building one (vector-index.ts says when it builds afresh all the same).
    */
-  previousDense?: { index: VectorIndex; origins: Int32Array };
+  previousDense?: { index: VectorIndex; origins: Int32Array; addedInPlace: number };
   /** The chunks' term frequencies and the vocabulary (the lexical index itself is built in the SQLite file). */
   terms: TermTable;
 }
@@ -189,7 +195,7 @@ export async function writeIndex(dir: string, contents: IndexContents, signal?: 
   try {
     await writeCoverageFile(path.join(staging, COVERAGE_FILE), contents, contents.manifest.model.dimension, signal);
     await flush(path.join(staging, COVERAGE_FILE));
-    const { index: dense, updated } = denseIndex(contents);
+    const { index: dense, updated, addedInPlace } = denseIndex(contents);
     signal?.throwIfAborted();
     const denseFiles = (await dense.save(path.join(staging, 'dense.hnsw'))).map((file) => path.basename(file));
     for (const name of denseFiles) await flush(path.join(staging, name));
@@ -199,6 +205,7 @@ export async function writeIndex(dir: string, contents: IndexContents, signal?: 
       formatVersion: FORMAT_VERSION,
       builtAt: new Date().toISOString(),
       ...contents.manifest,
+      hnsw: { ...contents.manifest.hnsw, addedInPlace },
       files: {},
     };
     const names = [COVERAGE_FILE, ...denseFiles];
@@ -221,14 +228,14 @@ export async function writeIndex(dir: string, contents: IndexContents, signal?: 
 }
 
 /** The HNSW index of a build: the previous version's graph updated in place when that is worth it, else a new one. */
-function denseIndex(contents: IndexContents): { index: VectorIndex; updated: boolean } {
+function denseIndex(contents: IndexContents): { index: VectorIndex; updated: boolean; addedInPlace: number } {
   const { dimension } = contents.manifest.model;
   const previous = contents.previousDense;
-  const updated = previous && updateHnswIndex(previous.index, previous.origins, (label) => contents.chunkVector(label));
-  if (updated) return { index: updated, updated: true };
+  const update = previous && updateHnswIndex(previous.index, previous.origins, (label) => contents.chunkVector(label), previous.addedInPlace);
+  if (update) return { index: update.index, updated: true, addedInPlace: update.addedInPlace };
   const vectors = Array.from({ length: contents.chunks.length }, (_, label) => contents.chunkVector(label));
   // efSearch only matters for searching, and this index is only saved.
-  return { index: buildHnswIndex(vectors, dimension, { ...contents.manifest.hnsw, efSearch: contents.manifest.hnsw.efConstruction }), updated: false };
+  return { index: buildHnswIndex(vectors, dimension, { ...contents.manifest.hnsw, efSearch: contents.manifest.hnsw.efConstruction }), updated: false, addedInPlace: 0 };
 }
 
 /** Flushes a file written by a library to disk. */

@@ -36,9 +36,10 @@ export interface HnswParams {
 const RANDOM_SEED = 100;
 const LABELS_SUFFIX = '.labels';
 /**
- * An update leaving more than this share of the graph's points deleted (more removed than added), or adding
- * more than UPDATE_MAX_ADDED of it, builds afresh instead: deleted points still cost memory and search time,
- * and a graph mostly made of replacements is no faster to make than a new one.
+ * An update leaving deleted points (more removed than added) above this share of the new size, or bringing
+ * the points put in place since the graph was last built afresh above UPDATE_MAX_ADDED of it, builds afresh
+ * instead: deleted points still cost memory and search time, a graph mostly made of replacements is no faster
+ * to make than a new one, and its search quality was measured after updates of up to 20 % (docs/SCALING.md).
  */
 const UPDATE_MAX_STALE = 0.1;
 const UPDATE_MAX_ADDED = 0.5;
@@ -80,16 +81,16 @@ class HnswVectorIndex implements VectorIndex {
   async save(file: string): Promise<string[]> {
     await this.index.writeIndex(file);
     if (!this.labels) return [file];
-    await fs.writeFile(file + LABELS_SUFFIX, new Uint8Array(this.labels.buffer, this.labels.byteOffset, this.labels.byteLength));
-    return [file, file + LABELS_SUFFIX];
+    await fs.writeFile(labelsFile(file), new Uint8Array(this.labels.buffer, this.labels.byteOffset, this.labels.byteLength));
+    return [file, labelsFile(file)];
   }
 
-  /** See updateHnswIndex. The graph is changed in place: this object must not be used afterwards. */
-  update(origins: Int32Array, added: (position: number) => Float32Array): VectorIndex | undefined {
+  /** See updateHnswIndex. The graph is changed in place: afterwards only the kept labels of this object may be read. */
+  update(origins: Int32Array, added: (position: number) => Float32Array, addedBefore: number): InPlaceUpdate | undefined {
     const addedCount = origins.reduce((n, origin) => n + (origin < 0 ? 1 : 0), 0);
     const kept = origins.length - addedCount;
     const deleted = this.points - kept;
-    if (!this.updatable || addedCount > UPDATE_MAX_ADDED * origins.length || deleted - addedCount > UPDATE_MAX_STALE * origins.length) return undefined;
+    if (!this.updatable || addedBefore + addedCount > UPDATE_MAX_ADDED * origins.length || deleted - addedCount > UPDATE_MAX_STALE * origins.length) return undefined;
 
     const labelOf = (position: number) => (this.labels ? this.labels[position]! : position);
     const keep = new Set<number>();
@@ -109,7 +110,7 @@ class HnswVectorIndex implements VectorIndex {
     });
     // Without a map, a graph's size is its count of points: so only one with no deleted points can drop it.
     const identity = this.index.getCurrentCount() === labels.length && labels.every((label, position) => label === position);
-    return new HnswVectorIndex(this.index, this.dimension, this.updatable, identity ? undefined : labels);
+    return { index: new HnswVectorIndex(this.index, this.dimension, this.updatable, identity ? undefined : labels), addedInPlace: addedBefore + addedCount };
   }
 }
 
@@ -123,21 +124,31 @@ export function buildHnswIndex(vectors: Float32Array[], dimension: number, param
 }
 
 /**
- * Reads an index written by `save`. `updatable` lets `updateHnswIndex` put new points in the places of deleted
- * ones (hnswlib fixes that when the file is read).
+ * Reads an index written by `save`, with its label map when `labels` says save wrote one. `updatable` lets
+ * `updateHnswIndex` put new points in the places of deleted ones (hnswlib fixes that when the file is read).
  */
-export async function loadHnswIndex(file: string, dimension: number, params: HnswParams, options: { updatable?: boolean } = {}): Promise<VectorIndex> {
+export async function loadHnswIndex(file: string, dimension: number, params: HnswParams, options: { updatable?: boolean; labels?: boolean } = {}): Promise<VectorIndex> {
   const index = new hnswlib.HierarchicalNSW('cosine', dimension);
   await index.readIndex(file, options.updatable ?? false);
   index.setEf(params.efSearch);
   let labels: Int32Array | undefined;
-  try {
-    const bytes = await fs.readFile(file + LABELS_SUFFIX);
+  if (options.labels) {
+    const bytes = await fs.readFile(labelsFile(file));
+    if (bytes.byteLength % 4 !== 0) throw new Error(`${labelsFile(file)} is not a list of 32-bit labels.`);
     labels = new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   return new HnswVectorIndex(index, dimension, options.updatable ?? false, labels);
+}
+
+/** The file holding the label map of the index saved in `file`, when `save` wrote one. */
+export function labelsFile(file: string): string {
+  return file + LABELS_SUFFIX;
+}
+
+export interface InPlaceUpdate {
+  index: VectorIndex;
+  /** Points put in place since the graph was last built afresh, these included. */
+  addedInPlace: number;
 }
 
 /**
@@ -145,9 +156,10 @@ export async function loadHnswIndex(file: string, dimension: number, params: Hns
  * articles), made by changing `previous`'s graph rather than building one: `origins[i]` is the label in
  * `previous` of the i-th vector when it is unchanged, else −1, and `added(i)` gives that vector. Points left
  * out are marked deleted and new ones take their places (hnswlib links each in as it would a new point).
- * `previous` (loaded `updatable`) is changed in place and must not be used again. Returns undefined, leaving
- * `previous` untouched, when building afresh is the better choice (see UPDATE_MAX_STALE).
+ * `addedBefore` counts the points already put in place since `previous` was last built afresh.
+ * `previous` (loaded `updatable`) is changed in place: afterwards only its kept labels may be read. Returns
+ * undefined, leaving `previous` untouched, when building afresh is the better choice (see UPDATE_MAX_STALE).
  */
-export function updateHnswIndex(previous: VectorIndex, origins: Int32Array, added: (position: number) => Float32Array): VectorIndex | undefined {
-  return previous instanceof HnswVectorIndex ? previous.update(origins, added) : undefined;
+export function updateHnswIndex(previous: VectorIndex, origins: Int32Array, added: (position: number) => Float32Array, addedBefore = 0): InPlaceUpdate | undefined {
+  return previous instanceof HnswVectorIndex ? previous.update(origins, added, addedBefore) : undefined;
 }
