@@ -25,7 +25,8 @@ import { parseCommandLine } from '../src/cli/args.js';
 import { loadConfig, PROJECT_ROOT } from '../src/config.js';
 import { exitWithError, UserFacingError } from '../src/errors.js';
 import { loadCorpus } from '../src/corpus/load.js';
-import { loadEmbedder } from '../src/embedder.js';
+import type { Article } from '../src/corpus/types.js';
+import { loadEmbedder, type Embedder } from '../src/embedder.js';
 import { chunkingSignature } from '../src/index/build.js';
 import { currentVersion } from '../src/index/store.js';
 import { loadIndex } from '../src/index/local-version.js';
@@ -41,7 +42,8 @@ import { readJsonl, readQueries, shippedQuestions } from './bench/questions.js';
 import { benchSize, PIPELINE_DEPTH, realRecall, SWEEP, WARMUP_QUESTIONS } from './bench/sizes.js';
 import { PG_LOAD_BUDGET_MINUTES } from './bench/pg-load.js';
 import { benchPostgres, type PostgresTarget } from './bench/pg-size.js';
-import type { BuildRecord, ColdStart, Results, SizeResult } from './bench/results.js';
+import { benchReembed } from './bench/reembed.js';
+import type { BuildRecord, ColdStart, ReembedRow, Results, SizeResult } from './bench/results.js';
 import { benchSynthetic } from './bench/vectors.js';
 
 // ---------------------------------------------------------------------------------------------- settings
@@ -124,6 +126,7 @@ async function main(): Promise<void> {
   await measure('shipped', { ...shippedBuild, cached: false }, shippedQuestions(PLAN.questions));
 
   let recall: Results['recall'];
+  const reembedTargets: { name: string; dir: string; articles: Article[]; embedder: Embedder }[] = [];
   const coldTargets: { name: string; dir: string; question: string }[] = [{ name: 'shipped', dir: shippedBuild.dir, question: shippedQuestions(1)[0]! }];
   if (hasScifact) {
     const questions = readQueries(path.join(scifactDir, 'queries.jsonl'), PLAN.questions);
@@ -151,6 +154,7 @@ async function main(): Promise<void> {
     phase('recall on real vectors');
     recall = { name: largestName, ...(await realRecall(largestDir, questions, embedder, config)) };
     coldTargets.push({ name: largestName, dir: largestDir, question: questions[0]! });
+    if (full) reembedTargets.push({ name: 'scifact', dir: full.dir, articles: scifact, embedder });
 
     if (PLAN.scale) {
       phase('scale index (100k chunks, random passage vectors)');
@@ -159,6 +163,7 @@ async function main(): Promise<void> {
       const built = await ensureIndex('scale-100k', corpus, randomPassageEmbedder(embedder), config);
       await measure('scale-100k', built, questions, true);
       coldTargets.push({ name: 'scale-100k', dir: built.dir, question: questions[0]! });
+      reembedTargets.push({ name: 'scale-100k', dir: built.dir, articles: corpus, embedder: randomPassageEmbedder(embedder) });
     }
   }
 
@@ -174,6 +179,10 @@ async function main(): Promise<void> {
   phase('cold start');
   const cold: ColdStart[] = [];
   for (const target of coldTargets) cold.push(await benchColdStart(target.name, target.dir, target.question, PLAN.coldRuns));
+
+  phase('re-embed');
+  const reembed: ReembedRow[] = [];
+  for (const target of reembedTargets) reembed.push(...(await benchReembed(target.name, target.dir, target.articles, target.embedder, config, path.join(CACHE_DIR, '.reembed'))));
   phase('done');
 
   const machine = {
@@ -185,7 +194,7 @@ async function main(): Promise<void> {
     Node: process.version,
     ...Object.fromEntries(['@xenova/transformers', 'onnxruntime-node', 'hnswlib-node', 'better-sqlite3', 'minisearch', 'tsx'].map((name) => [name, packageVersion(name)])),
   };
-  const results: Results = { machine, config, embedding, embeddingSource, sizes, postgres, recall, sweep, synthetic, cold, loadAverages, seconds: (performance.now() - started) / 1000 };
+  const results: Results = { machine, config, embedding, embeddingSource, sizes, postgres, recall, sweep, synthetic, cold, reembed, loadAverages, seconds: (performance.now() - started) / 1000 };
   if (flags.json) console.log(JSON.stringify(jsonSummary(results)));
   else printSummary(results, RUN);
   await fs.mkdir(path.dirname(OUT_FILE), { recursive: true });

@@ -120,6 +120,17 @@ export interface ColdStart {
   runs: number;
 }
 
+/** One re-embed of a copy of a cached index (scripts/bench/reembed.ts). */
+export interface ReembedRow {
+  name: string;
+  change: 'nothing changed' | 'one article added';
+  chunks: number;
+  embeddedTexts: number;
+  vectorIndex: 'built' | 'updated' | 'unchanged';
+  ms: number;
+  cpuMs: number;
+}
+
 export interface Results {
   machine: Record<string, string>;
   config: Config;
@@ -131,6 +142,7 @@ export interface Results {
   sweep: SyntheticResult;
   synthetic: SyntheticResult;
   cold: ColdStart[];
+  reembed: ReembedRow[];
   loadAverages: string[];
   seconds: number;
 }

@@ -20,6 +20,7 @@ export function jsonSummary(r: Results): object {
     machine: r.machine,
     ask: [...r.sizes.map(row), ...postgresJson(r.postgres)],
     cold: r.cold.map((c) => ({ index: c.name, firstAnswerMs: c.firstAnswerMs, exitMs: c.exitMs, peakRssMb: c.childPeakRssKb ? c.childPeakRssKb / 1024 : null })),
+    reembed: r.reembed.map((e) => ({ index: e.name, chunks: e.chunks, change: e.change, embeddedTexts: e.embeddedTexts, vectorIndex: e.vectorIndex, seconds: e.ms / 1000, cpuSeconds: e.cpuMs / 1000 })),
     embedding: r.embedding.rows,
     seconds: r.seconds,
   };
@@ -41,6 +42,7 @@ export function printSummary(r: Results, how: RunInfo): void {
   }
   console.log('Cold start');
   console.table(r.cold.map((c) => ({ index: c.name, 'first answer ms': +c.firstAnswerMs.toFixed(0), 'exit ms': +c.exitMs.toFixed(0), 'peak RSS MB': c.childPeakRssKb ? +(c.childPeakRssKb / 1024).toFixed(0) : '–' })));
+  if (r.reembed.length) console.table(r.reembed.map((e) => ({ index: e.name, change: e.change, 'texts embedded': e.embeddedTexts, 'vector index': e.vectorIndex, 'wall s': +(e.ms / 1000).toFixed(1), 'CPU s': +(e.cpuMs / 1000).toFixed(1) })));
 }
 
 // -------------------------------------------------------------------------------------------------- main
