@@ -4,6 +4,7 @@
  */
 import { fmt, mb, ms, peakRssKb, table } from './measure.js';
 import { postgresSection } from './report-postgres.js';
+import { reembedSection } from './report-reembed.js';
 import type { Results, RunInfo, SizeResult } from './results.js';
 import type { SweepRow } from './vectors.js';
 
@@ -131,17 +132,7 @@ export function render(r: Results, how: RunInfo): string {
       r.cold.map((c) => [c.name, `${ms(c.firstAnswerMs)} ms`, `${ms(c.exitMs)} ms`, c.childPeakRssKb ? mb(c.childPeakRssKb) : '–']),
     ),
     '',
-    '## 5. Re-embedding',
-    '',
-    'The live version of a cached index copied to a scratch folder, then `npm run embed`\'s build run on it twice: with the same articles (nothing to write), then with one article more (its texts embedded; the local vector graph updated in place rather than built again, docs/SCALING.md). The scale index embeds with random vectors, as it was built.',
-    '',
-    r.reembed.length
-      ? table(
-          ['index', 'chunks', 'change', 'texts embedded', 'vector index', 'wall', 'CPU'],
-          r.reembed.map((e) => [e.name, e.chunks.toLocaleString('en'), e.change, e.embeddedTexts, e.vectorIndex, `${(e.ms / 1000).toFixed(1)} s`, `${(e.cpuMs / 1000).toFixed(1)} s`]),
-        )
-      : 'Not measured in this run (no full SciFact index or scale index).',
-    '',
+    ...reembedSection(r),
     `Peak RSS of the bench process (process.resourceUsage().maxRSS): ${mb(peakRssKb())}.`,
     '',
     '## Targets',

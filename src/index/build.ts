@@ -10,8 +10,9 @@ import type { Article } from '../corpus/types.js';
 import type { Embedder } from '../embedder.js';
 import { annotate, ANNOTATOR, type SentenceAnnotation } from '../reader/annotate.js';
 import { TermTable } from './lexical-index.js';
-import { localStore, type BuildTarget, type PreviousCoverage } from './coverage.js';
-import { articleHash, IndexError, IndexMissingError, modelMismatch, SERVABLE_FORMATS, type ChunkingSignature, type ChunkRecord, type IndexManifest, type ModelSignature, type SentenceRecord } from './store.js';
+import { localStore, type BuildTarget } from './coverage.js';
+import { positionsByArticle, reusableIndex, reusedPlan, sameGraphSettings, unchangedVersion, type ArticlePlan, type PreviousIndex } from './reuse.js';
+import { articleHash, type ChunkingSignature, type ChunkRecord, type ModelSignature, type SentenceRecord } from './store.js';
 import type { HnswParams } from './vector-index.js';
 
 export interface BuildProgress {
@@ -70,76 +71,6 @@ export function chunkingSignature(embedder: Embedder, chunking: ChunkingConfig):
   return { maxTokens: Math.min(chunking.maxTokens ?? embedder.maxTokens, embedder.maxTokens), overlapSentences: chunking.overlapSentences };
 }
 
-/** The live index if it can be reused by this build, else the reason it cannot. */
-async function reusableIndex(target: BuildTarget, model: ModelSignature, chunking: ChunkingSignature) {
-  let previous: PreviousCoverage;
-  try {
-    previous = await target.previous();
-  } catch (error) {
-    if (error instanceof IndexMissingError) return {};
-    if (error instanceof IndexError) return { reason: `the previous index could not be used: ${error.message}` };
-    throw error;
-  }
-  const mismatch = modelMismatch(previous.manifest, model);
-  if (mismatch) return { reason: `the previous index cannot be reused: ${mismatch}` };
-  const built = previous.manifest.chunking;
-  if (built.maxTokens !== chunking.maxTokens || built.overlapSentences !== chunking.overlapSentences) {
-    return { reason: 'the previous index was chunked with other settings' };
-  }
-  if (previous.manifest.annotator !== ANNOTATOR) return { reason: 'the previous index was annotated by another tagger' };
-  return { previous };
-}
-
-interface ArticlePlan {
-  article: Article;
-  hash: string;
-  chunks: { start: number; end: number; sentences: { start: number; end: number }[] }[];
-  /** The distinct sentences of the chunks (which overlap), in order. */
-  sentences: { start: number; end: number }[];
-  /** Vectors and annotations reused from the previous index, absent for articles to embed. */
-  reused?: { chunkLabels: number[]; sentenceVectors: Float32Array[]; annotations: SentenceAnnotation[] };
-}
-
-/** Positions of records per article id, grouped once rather than searched for every article. */
-function positionsByArticle(records: { articleId: string }[]): Map<string, number[]> {
-  const positions = new Map<string, number[]>();
-  records.forEach((record, position) => {
-    const list = positions.get(record.articleId);
-    if (list) list.push(position);
-    else positions.set(record.articleId, [position]);
-  });
-  return positions;
-}
-
-interface PreviousIndex {
-  snapshot: PreviousCoverage;
-  chunkLabels: Map<string, number[]>;
-  sentenceIds: Map<string, number[]>;
-}
-
-function reusedPlan(article: Article, hash: string, { snapshot: previous, chunkLabels, sentenceIds: sentenceIdsByArticle }: PreviousIndex): ArticlePlan {
-  const dimension = previous.manifest.model.dimension;
-  const labels = chunkLabels.get(article.id) ?? [];
-  const sentenceIds = sentenceIdsByArticle.get(article.id) ?? [];
-  const chunks = labels.map((label) => {
-    const chunk = previous.chunks[label]!;
-    const ids = Array.from({ length: chunk.sentenceCount }, (_, i) => chunk.firstSentence + i);
-    return { start: chunk.start, end: chunk.end, sentences: ids.map((id) => previous.sentences[id]!) };
-  });
-  return {
-    article,
-    hash,
-    chunks,
-    // The sentence vectors below belong to exactly these records.
-    sentences: sentenceIds.map((id) => previous.sentences[id]!),
-    reused: {
-      chunkLabels: labels,
-      sentenceVectors: sentenceIds.map((id) => previous.sentenceVectors.slice(id * dimension, (id + 1) * dimension)),
-      annotations: sentenceIds.map((id) => previous.annotations[id]!),
-    },
-  };
-}
-
 export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const started = performance.now();
   const { embedder } = options;
@@ -169,7 +100,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     });
     const current = new Set(options.articles.map((a) => a.id));
     const removed = Object.keys(previousHashes).filter((id) => !current.has(id));
-    if (previous && added.length + changed.length + removed.length === 0 && unchangedVersion(previous, options)) {
+    if (previous && added.length + changed.length + removed.length === 0 && unchangedVersion(previous, options.articles, options.hnsw)) {
       const { counts } = previous.manifest;
       return {
         version: previous.version,
@@ -280,27 +211,6 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   } finally {
     await lock.release();
   }
-}
-
-/**
- * Whether the live version holds exactly these articles (every field, in this order), built as this build
- * would build it: then there is nothing to write.
- */
-function unchangedVersion(previous: PreviousCoverage, options: BuildOptions): boolean {
-  if (previous.stale || !SERVABLE_FORMATS.includes(previous.manifest.formatVersion) || !sameGraphSettings(previous.manifest, options.hnsw)) return false;
-  if (previous.articles.size !== options.articles.length) return false;
-  const stored = previous.articles.values();
-  // Field by field, whatever order the keys were written in (a stored article was read back from JSON).
-  const canonical = (article: Article) => JSON.stringify(article, Object.keys(article).sort());
-  return options.articles.every((article) => {
-    const before = stored.next().value;
-    return before !== undefined && canonical(before) === canonical(article);
-  });
-}
-
-/** Whether a version's HNSW graph was built with the settings a build now uses. */
-function sameGraphSettings(manifest: IndexManifest, hnsw: HnswParams): boolean {
-  return manifest.hnsw.m === hnsw.m && manifest.hnsw.efConstruction === hnsw.efConstruction;
 }
 
 /** The distinct sentences of an article's chunks (chunks overlap), in order. */

@@ -14,17 +14,17 @@
  *   embeddings/.embed.lock        the embed lock (see lock.ts)
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { Article } from '../corpus/types.js';
 import { UserFacingError } from '../errors.js';
 import { writeFileAtomic, writeFlushed } from '../files.js';
 import type { SentenceAnnotation } from '../reader/annotate.js';
 import type { Span } from '../sentences.js';
 import type { LexicalSearch, TermStatistics, TermTable } from './lexical-index.js';
+import { sha256Files } from './checksums.js';
 import { COVERAGE_FILE, writeCoverageFile } from './sqlite-file.js';
-import { buildHnswIndex, updateHnswIndex, type VectorIndex } from './vector-index.js';
+import { buildOrUpdateHnswIndex, type VectorIndex } from './vector-index.js';
 
 /**
  * 2: lexical.json holds an article-level BM25 index beside the chunk-level one.
@@ -195,7 +195,7 @@ export async function writeIndex(dir: string, contents: IndexContents, signal?: 
   try {
     await writeCoverageFile(path.join(staging, COVERAGE_FILE), contents, contents.manifest.model.dimension, signal);
     await flush(path.join(staging, COVERAGE_FILE));
-    const { index: dense, updated, addedInPlace } = denseIndex(contents);
+    const { index: dense, updated, addedInPlace } = buildOrUpdateHnswIndex(contents.chunks.length, (label) => contents.chunkVector(label), contents.manifest.model.dimension, contents.manifest.hnsw, contents.previousDense);
     signal?.throwIfAborted();
     const denseFiles = (await dense.save(path.join(staging, 'dense.hnsw'))).map((file) => path.basename(file));
     for (const name of denseFiles) await flush(path.join(staging, name));
@@ -225,17 +225,6 @@ export async function writeIndex(dir: string, contents: IndexContents, signal?: 
     await fs.rm(staging, { recursive: true, force: true });
     throw error;
   }
-}
-
-/** The HNSW index of a build: the previous version's graph updated in place when that is worth it, else a new one. */
-function denseIndex(contents: IndexContents): { index: VectorIndex; updated: boolean; addedInPlace: number } {
-  const { dimension } = contents.manifest.model;
-  const previous = contents.previousDense;
-  const update = previous && updateHnswIndex(previous.index, previous.origins, (label) => contents.chunkVector(label), previous.addedInPlace);
-  if (update) return { index: update.index, updated: true, addedInPlace: update.addedInPlace };
-  const vectors = Array.from({ length: contents.chunks.length }, (_, label) => contents.chunkVector(label));
-  // efSearch only matters for searching, and this index is only saved.
-  return { index: buildHnswIndex(vectors, dimension, { ...contents.manifest.hnsw, efSearch: contents.manifest.hnsw.efConstruction }), updated: false, addedInPlace: 0 };
 }
 
 /** Flushes a file written by a library to disk. */
@@ -272,42 +261,6 @@ async function readManifest(folder: string, formats: readonly number[] = SERVABL
     throw new IndexError(`The index in ${folder} has format ${manifest.formatVersion}; this version reads ${formatList(formats)}. ${REBUILD_HINT}`);
   }
   return manifest;
-}
-
-/**
- * Sizes and checksums of files, computed on a worker thread: opening a version hashes hundreds of megabytes,
- * which then overlaps with loading the models on the main thread (a cold start's largest costs).
- */
-const HASH_WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-const { createReadStream } = require('node:fs');
-(async () => {
-  const results = [];
-  for (const file of workerData) {
-    try {
-      const hash = createHash('sha256');
-      let bytes = 0;
-      for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
-        bytes += chunk.length;
-        hash.update(chunk);
-      }
-      results.push({ bytes, sha256: hash.digest('hex') });
-    } catch {
-      results.push(undefined);
-    }
-  }
-  parentPort.postMessage(results);
-})();
-`;
-
-function sha256Files(files: string[]): Promise<({ bytes: number; sha256: string } | undefined)[]> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(HASH_WORKER, { eval: true, workerData: files });
-    worker.once('message', resolve);
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`The checksum worker stopped (exit code ${code}) before it answered.`)));
-  });
 }
 
 async function verifyFiles(folder: string, manifest: IndexManifest): Promise<void> {

@@ -163,3 +163,21 @@ export interface InPlaceUpdate {
 export function updateHnswIndex(previous: VectorIndex, origins: Int32Array, added: (position: number) => Float32Array, addedBefore = 0): InPlaceUpdate | undefined {
   return previous instanceof HnswVectorIndex ? previous.update(origins, added, addedBefore) : undefined;
 }
+
+/**
+ * The index of `count` vectors: `previous`'s graph updated in place when that is worth it (see
+ * updateHnswIndex; `origins` as there), else a new one. The graph settings are a build's (efSearch does not
+ * matter for an index that is only saved).
+ */
+export function buildOrUpdateHnswIndex(
+  count: number,
+  vector: (label: number) => Float32Array,
+  dimension: number,
+  params: Pick<HnswParams, 'm' | 'efConstruction'>,
+  previous?: { index: VectorIndex; origins: Int32Array; addedInPlace: number },
+): InPlaceUpdate & { updated: boolean } {
+  const update = previous && updateHnswIndex(previous.index, previous.origins, vector, previous.addedInPlace);
+  if (update) return { ...update, updated: true };
+  const vectors = Array.from({ length: count }, (_, label) => vector(label));
+  return { index: buildHnswIndex(vectors, dimension, { ...params, efSearch: params.efConstruction }), updated: false, addedInPlace: 0 };
+}
