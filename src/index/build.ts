@@ -82,6 +82,23 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   options = { ...options, signal: options.signal ? AbortSignal.any([options.signal, lock.signal]) : lock.signal };
   try {
     const { previous, reason } = await reusableIndex(target, model, chunking);
+    // Decided before planning: the plans copy every reused vector, for nothing when nothing is written.
+    if (previous && unchangedVersion(previous, options.articles, options.hnsw)) {
+      const { counts } = previous.manifest;
+      return {
+        version: previous.version,
+        articles: counts.articles,
+        chunks: counts.chunks,
+        sentences: counts.sentences,
+        added: [],
+        changed: [],
+        removed: [],
+        unchanged: options.articles.length,
+        embeddedTexts: 0,
+        vectorIndex: 'unchanged',
+        seconds: (performance.now() - started) / 1000,
+      };
+    }
     const previousHashes = previous?.manifest.articles ?? {};
     const added: string[] = [];
     const changed: string[] = [];
@@ -100,22 +117,6 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     });
     const current = new Set(options.articles.map((a) => a.id));
     const removed = Object.keys(previousHashes).filter((id) => !current.has(id));
-    if (previous && added.length + changed.length + removed.length === 0 && unchangedVersion(previous, options.articles, options.hnsw)) {
-      const { counts } = previous.manifest;
-      return {
-        version: previous.version,
-        articles: counts.articles,
-        chunks: counts.chunks,
-        sentences: counts.sentences,
-        added,
-        changed,
-        removed,
-        unchanged: plans.length,
-        embeddedTexts: 0,
-        vectorIndex: 'unchanged',
-        seconds: (performance.now() - started) / 1000,
-      };
-    }
 
     // Everything to embed in one stream: each new article's chunks, then its sentences. (Plain loops here and
     // below: push(...array) passes every element on the stack and overflows it for a very long article.)

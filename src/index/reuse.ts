@@ -5,7 +5,7 @@
 import type { Article } from '../corpus/types.js';
 import { ANNOTATOR, type SentenceAnnotation } from '../reader/annotate.js';
 import type { BuildTarget, PreviousCoverage } from './coverage.js';
-import { IndexError, IndexMissingError, modelMismatch, SERVABLE_FORMATS, type ChunkingSignature, type IndexManifest, type ModelSignature } from './store.js';
+import { articleHash, IndexError, IndexMissingError, modelMismatch, SERVABLE_FORMATS, type ChunkingSignature, type IndexManifest, type ModelSignature } from './store.js';
 import type { HnswParams } from './vector-index.js';
 
 /** The live index if it can be reused by this build, else the reason it cannot. */
@@ -79,12 +79,12 @@ export function reusedPlan(article: Article, hash: string, { snapshot: previous,
 }
 
 /**
- * Whether the live version holds exactly these articles (every field, in this order), built as this build
- * would build it: then there is nothing to write.
+ * Whether the live version holds exactly these articles (every field, in this order, each under the content
+ * hash this build gives it), built as this build would build it: then there is nothing to write.
  */
 export function unchangedVersion(previous: PreviousCoverage, articles: Article[], hnsw: HnswParams): boolean {
   if (previous.stale || !SERVABLE_FORMATS.includes(previous.manifest.formatVersion) || !sameGraphSettings(previous.manifest, hnsw)) return false;
-  if (previous.articles.size !== articles.length) return false;
+  if (previous.articles.size !== articles.length || articles.some((a) => previous.manifest.articles[a.id] !== articleHash(a))) return false;
   const stored = previous.articles.values();
   // Field by field, whatever order the keys were written in (a stored article was read back from JSON).
   const canonical = (article: Article) => JSON.stringify(article, Object.keys(article).sort());
