@@ -4,6 +4,7 @@
  * picks up a new index written by the embed script without disturbing questions in flight.
  */
 import { buildAnswer, type Answer, type AnswerPeriod } from './answer.js';
+import { withoutChatOpening } from './chat-opening.js';
 import type { Config, RetrievalMode } from './config.js';
 import { loadCorpus } from './corpus/load.js';
 import { inPeriod, isoDay, timePhrase, withoutTimePhrase, type Period } from './dates.js';
@@ -13,6 +14,7 @@ import { modelSignature, type BuildProgress, type BuildReport } from './index/bu
 import { buildCoverage, openCoverageStore } from './coverage-store.js';
 import { asCoverage, type Coverage, type CoverageStore } from './index/coverage.js';
 import { IndexError, IndexMissingError, modelMismatch, type IndexSnapshot } from './index/store.js';
+import type { Correction, Vocabulary } from './index/spelling.js';
 import { loadReader, type Reader } from './reader/reader.js';
 
 /** Chunks retrieved for a question: the reader weighs the sentences of the first READ_CHUNKS of them. */
@@ -119,9 +121,9 @@ export async function answerQuestion(parts: AnswerParts, question: string, optio
   if (period?.strict && !hasDates(index)) {
     throw new QuestionError('No article in the coverage has a publication date, so a period (since/until) would leave them all out; ask without one.');
   }
-  // A time phrase has become the period: the rest of the question is what is searched for.
-  const searched = period ? withoutTimePhrase(question, period) : question;
-  const { text, corrections } = index.terms.vocabulary.correct(searched);
+  // A time phrase has become the period: the rest of the question is what is searched for (and read, as the
+  // words the coverage knows: misspelt names corrected), without its chat opening ("hey", "can you tell me").
+  const { text, corrections } = searchedText(index.terms.vocabulary, period ? withoutTimePhrase(question, period) : question);
   const queryVector = await embedder.embedQuery(text);
   const keepArticle = period && ((id: string) => inPeriod(index.articles.get(id)?.published, period));
   const boostArticles = options.boostArticles && new Set(options.boostArticles);
@@ -129,6 +131,11 @@ export async function answerQuestion(parts: AnswerParts, question: string, optio
   const reading = reader.read(view, text, queryVector, retrieved);
   const answer = buildAnswer(view, question, reading, { passages: options.passages, answerAll: options.answerAll });
   return { ...answer, ...(corrections.length > 0 ? { readAs: text } : {}), ...(period ? { period: describePeriod(period) } : {}) };
+}
+
+/** What is searched for and read of a question: without its chat opening, misspelt words as the coverage spells them. */
+export function searchedText(vocabulary: Vocabulary, question: string): { text: string; corrections: Correction[] } {
+  return vocabulary.correct(withoutChatOpening(question));
 }
 
 export interface OpenOptions {

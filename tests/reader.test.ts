@@ -2,6 +2,8 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
+import { withoutChatOpening } from '../src/chat-opening.js';
+import { askedCasually, casualize } from '../src/eval/casual.js';
 import { readQuestionSet } from '../src/eval/question-set.js';
 import { Vocabulary } from '../src/index/spelling.js';
 import winkNLP from 'wink-nlp';
@@ -86,6 +88,44 @@ describe('casual questions', () => {
     const { question: _, ...wellSpelt } = await pipeline.ask('where was prigozhin funeral held');
     expect(rest).toEqual(wellSpelt);
     expect(misspelt.passages[0]!.quote).toMatch(/cemetery/);
+  });
+});
+
+describe('chat questions', () => {
+  it('reads a question past its chat opening and closing, as the same question asked plainly', async () => {
+    const chatty = await pipeline.ask('hey, can you tell me where prigozhins funeral was held please?');
+    const { question, ...rest } = chatty;
+    const { question: _, ...plain } = await pipeline.ask('where prigozhins funeral was held?');
+    expect(rest).toEqual(plain);
+    expect(chatty.passages[0]!.quote).toMatch(/cemetery/);
+  });
+
+  it('takes out only a whole opening, and never the whole question', () => {
+    expect(withoutChatOpening('Quick question: so who is Kyrylo Budanov, thanks')).toBe('who is Kyrylo Budanov');
+    expect(withoutChatOpening('Do you know Kim’s wife’s name?')).toBe('Kim’s wife’s name?');
+    expect(withoutChatOpening('Well-known critics of Putin?')).toBe('Well-known critics of Putin?');
+    expect(withoutChatOpening('Hillary Clinton said what?')).toBe('Hillary Clinton said what?');
+    expect(withoutChatOpening('hey there')).toBe('hey there');
+    expect(withoutChatOpening('So?')).toBe('So?');
+  });
+
+  it('reads "whos" and "whats" typed without the apostrophe as who and what questions', () => {
+    expect(analyseQuestion('whos kyrylo budanov again').type).toBe('who');
+    expect(analyseQuestion('wheres vostochny').type).toBe('where');
+    expect(analyseQuestion('whats the name of kims train').type).toBe('whatName');
+  });
+
+  it('types a question casually the same way on every run, for training and the casual tuning set', () => {
+    const questions = readQuestionSet(path.join(PROJECT_ROOT, 'eval', 'questions.json')).answerable;
+    const typed = questions.map((q) => casualize(q.question, `casual/${q.id}`));
+    expect(questions.map((q) => casualize(q.question, `casual/${q.id}`))).toEqual(typed);
+    const changed = typed.filter((t, i) => t !== questions[i]!.question);
+    expect(changed.length).toBeGreaterThan(questions.length * 0.7);
+    expect(typed.filter((t) => t === t.toLowerCase()).length).toBeGreaterThan(questions.length * 0.5);
+    expect(typed.some((t) => /^(hey|so|ok so|quick question,|do you know|can you tell me|um) /.test(t))).toBe(true);
+    expect(typed.filter((t, i) => /[’']s\b/.test(questions[i]!.question) && !/[’']/.test(t)).length).toBeGreaterThan(3);
+    expect(questions.filter((q) => askedCasually(q.id)).length).toBeGreaterThan(questions.length * 0.3);
+    expect(questions.filter((q) => askedCasually(q.id)).length).toBeLessThan(questions.length * 0.7);
   });
 });
 

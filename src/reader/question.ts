@@ -28,7 +28,11 @@ const TIME_NOUN = /^(year|date|day|month|century|decade|time|period|era|season|a
 const PLACE_NOUN = /^(country|countries|city|cities|place|region|state|town|village|location|area|continent|province|port|river|island|site)$/;
 
 function classify(lower: string): { type: QuestionType; focusWord?: string } {
-  const q = lower.replace(/^(so|and|but|hey|hi|ok|okay|please|pls|um|uh|well)[, ]+/g, '').trim();
+  // Fillers out, and contractions typed without their apostrophe read whole ("whos" → "who is").
+  const q = lower
+    .replace(/^(so|and|but|hey|hi|ok|okay|please|pls|um|uh|well)[, ]+/g, '')
+    .replace(/\b(who|what|where|when|why|how)s\b/g, '$1 is')
+    .trim();
   let m: RegExpExecArray | null;
   if (/\bhow many\b/.test(q)) return { type: 'howMany' };
   if (/\bhow much\b/.test(q)) return { type: 'howMuch' };
