@@ -10,10 +10,10 @@
 import type { ReadingIndex } from '../index/store.js';
 import type { RetrievedChunk } from '../retrieve.js';
 import { answerFeatures, spanFeatures, withSpanScores } from './answer-features.js';
-import { sentenceView, type CandidateSentence, type ReadingContext } from './context.js';
+import { EXPECTED_KINDS, namedByQuestion, sentenceView, type CandidateSentence, type ReadingContext, type SentenceView } from './context.js';
 import { sentenceFeatures } from './sentence-features.js';
 import { loadReaderModel, type ReaderModel } from './model.js';
-import { analyseQuestion } from './question.js';
+import { analyseQuestion, type QuestionAnalysis, type QuestionType } from './question.js';
 
 /** Retrieved chunks whose sentences the reader weighs. */
 export const READ_CHUNKS = 10;
@@ -43,7 +43,7 @@ export interface Reading {
   sentences: SentenceReading[];
   /** The answer span inside the best sentence, when it has a candidate. */
   shortAnswer: ShortAnswer | null;
-  /** Calibrated probability that the best sentence answers the question. */
+  /** Calibrated probability that the best sentence answers the question (0 when it lacks the count asked for: COUNTED). */
   confidence: number;
   /** Whether the confidence reaches the model's threshold. */
   answerable: boolean;
@@ -74,6 +74,23 @@ export function candidateSentences(index: ReadingIndex, retrieved: RetrievedChun
 
 export function readingContext(index: ReadingIndex, question: string, queryVector: Float32Array, sentences: CandidateSentence[]): ReadingContext {
   return { index, question: analyseQuestion(question), queryVector, sentences: sentences.map((c) => sentenceView(index, c)) };
+}
+
+/**
+ * Questions asking for a count or a measure ("how many", "how far", "how long"): when the sentence the
+ * reader chose holds no number of the kind asked for (one the question does not name already), the coverage
+ * does not say, whatever the answerability model's confidence. On the SQuAD training split (in sample), the
+ * chosen sentence of 4 % of these questions answered right lacks one, against 20 % of the unanswerable ones;
+ * for the other types the kind of answer is too loosely tagged (a person, a place, a date, an amount:
+ * 11-19 % of the right answers lack one) to refuse on it.
+ */
+export const COUNTED: ReadonlySet<QuestionType> = new Set(['howMany', 'howMeasure']);
+
+/** Whether a sentence lacks the count or measure the question asks for (false for the other question types). */
+export function lacksCount(question: QuestionAnalysis, view: SentenceView): boolean {
+  if (!COUNTED.has(question.type)) return false;
+  const expected = EXPECTED_KINDS[question.type]!;
+  return !view.candidates.some((c) => expected.includes(c.kind) && namedByQuestion(view, c, question) < 0.5);
 }
 
 /** Positions sorted by score, best first (the earlier position first on ties). */
@@ -143,7 +160,10 @@ export function loadReader(modelFile: string, threshold?: number): Reader {
       return reader.readSentences(index, question, queryVector, candidateSentences(index, retrieved));
     },
     readSentences(index, question, queryVector, sentences) {
-      const reading = readContext(readingContext(index, question, queryVector, sentences), scorers);
+      const context = readingContext(index, question, queryVector, sentences);
+      const reading = readContext(context, scorers);
+      const best = context.sentences.find((view) => view.id === reading.sentences[0]?.sentence);
+      if (best && lacksCount(context.question, best)) return { ...reading, confidence: 0, answerable: false };
       return { ...reading, answerable: reading.confidence >= minConfidence };
     },
   };
