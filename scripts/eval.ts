@@ -5,6 +5,7 @@
  *    and plainly off-topic questions refused, per retrieval mode, and a sweep of the reader's threshold.
  *  - The reader on SQuAD's 10 test articles (from --shared, ../shared/eval by default; skipped when absent):
  *    paragraph given (SQuAD 1.1 and 2.0 scores) and open corpus (every 2.0 question through the pipeline).
+ *  - The reader on news: NQ-UTD's 80 questions with their published answers, answerable and as near misses.
  *  - Each BEIR-style dataset folder given as an argument: nDCG@10, Recall@10/100, MRR@10 per mode, with
  *    published reference rows. Indexes are built with the project's own pipeline and cached in .cache/eval.
  *
@@ -25,6 +26,7 @@ import { exitWithError } from '../src/errors.js';
 import type { Backend } from '../src/index/coverage.js';
 import { evaluateQuestionSets } from './eval/question-sets.js';
 import { BACKENDS, evaluateDataset } from './eval/retrieval.js';
+import { evaluateNewsReading } from './eval/news-reading.js';
 import { evaluateReading } from './eval/squad-reading.js';
 import { table } from './eval/tables.js';
 
@@ -57,7 +59,9 @@ async function main(): Promise<void> {
 
   await evaluateQuestionSets(config, embedder, reader, modes, values.negatives);
 
-  await evaluateReading(config, embedder, reader, reader.threshold, path.resolve(values.shared ?? path.join(PROJECT_ROOT, '..', 'shared', 'eval')));
+  const shared = path.resolve(values.shared ?? path.join(PROJECT_ROOT, '..', 'shared', 'eval'));
+  await evaluateReading(config, embedder, reader, reader.threshold, shared);
+  await evaluateNewsReading(config, embedder, reader, shared);
 
   for (const dir of positionals) {
     const dataset = await loadDataset(dir, EVAL_CACHE);

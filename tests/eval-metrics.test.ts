@@ -3,6 +3,10 @@ import { documentsFromChunks, mrrAt, ndcgAt, recallAt } from '../src/eval/metric
 import type { Answer } from '../src/answer.js';
 import type { Article } from '../src/corpus/types.js';
 import { hitRank, locateEvidence } from '../src/eval/question-set.js';
+import { holdsAnswerForm, readNewsQuestions, scoreNews, withheldCorpus } from '../src/eval/news-reading.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { tempDir } from './helpers.js';
 
 describe('evaluation metrics', () => {
   const judgments = new Map([
@@ -51,5 +55,56 @@ describe('question-set hits', () => {
 
   it('counts nothing under the threshold', () => {
     expect(hitRank(answer(passage('He met Putin at Vostochny.', 0.3)), spans, articles, 0.4)).toBeUndefined();
+  });
+});
+
+describe('news reading (NQ-UTD) scores', () => {
+  const passage = (id: string, text: string) => JSON.stringify({ _id: id, title: '', text });
+
+  it('reads each question with its published answer, its forms and the passages judged relevant', async () => {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, 'qrels'));
+    // As published: Python's bare NaN in a field, numbers as answers, a query with no relevant passage.
+    writeFileSync(
+      path.join(dir, 'queries.jsonl'),
+      [
+        '{"_id": "q1", "text": "How many titles has she won?", "metadata": {"answer": "Seven", "Gemini": NaN}}',
+        '{"_id": "q2", "text": "How much did sales rise?", "metadata": {"answer": 0.687}}',
+        '{"_id": "q3", "text": "Who won?", "metadata": {"answer": "Nobody"}}',
+      ].join('\n'),
+    );
+    writeFileSync(path.join(dir, 'qrels', 'test.tsv'), 'query-id\tcorpus-id\tscore\nq1\td1\t2\nq1\td2\t0\nq2\td3\t1\nq3\td4\t0\n');
+    const qrels = new Map([
+      ['q1', new Map([['d1', 2], ['d2', 0]])],
+      ['q2', new Map([['d3', 1]])],
+      ['q3', new Map([['d4', 0]])],
+    ]);
+    const questions = await readNewsQuestions(dir, qrels);
+    expect(questions.map((q) => q.id)).toEqual(['q1', 'q2']);
+    expect(questions[0]!.answers).toEqual(['Seven', '7']);
+    expect(questions[1]!.answers).toEqual(['0.687', '68.7']);
+    expect([...questions[0]!.relevant]).toEqual(['d1']);
+
+    // The near misses' corpus keeps the same topic's passages that neither were judged relevant nor hold an answer.
+    const corpus = [passage('d1', 'She has won seven titles.'), passage('d2', 'She won 7 of them at home.'), passage('d3', 'Sales rose 68.7%.'), passage('d4', 'She plays on clay.')];
+    expect(withheldCorpus(corpus, questions).map((l) => JSON.parse(l)._id)).toEqual(['d4']);
+    expect(holdsAnswerForm('Sales rose 68.7% in December', questions[1]!.answers)).toBe(true);
+    expect(holdsAnswerForm('Sales rose 687 units', ['68.7'])).toBe(true); // as SQuAD normalises: punctuation goes
+    expect(holdsAnswerForm('She won seventeen', questions[0]!.answers)).toBe(false);
+  });
+
+  it('counts quotes, short answers, refusals and near misses at a threshold', () => {
+    const question = { id: 'q1', text: 'How many titles?', answers: ['Seven', '7'], relevant: new Set(['d1']) };
+    const answer = (articleId: string, quote: string, confidence: number, short?: string): Answer =>
+      ({ question: '', found: true, confidence, shortAnswer: short ? { text: short, articleId, start: 0, end: short.length, confidence } : null, answer: '', passages: [{ rank: 1, articleId, title: '', quote, text: quote, chunk: 0, score: confidence, quoteStart: 0, quoteEnd: quote.length, sentenceStart: 0 }], sources: [] }) as Answer;
+    const runs = [
+      { question, answer: answer('d1', 'She has won seven titles.', 0.5, 'seven'), nearMiss: answer('d4', 'She plays on clay.', 0.01), findable: true },
+      { question, answer: answer('d2', 'She lost.', 0.04), nearMiss: answer('d4', 'She plays on clay.', 0.3), findable: true },
+    ];
+    const low = scoreNews(runs, 0.035);
+    expect(low).toMatchObject({ firstPassageRelevant: 0.5, answerInFirstQuote: 0.5, answerInQuotes: 0.5, shortExact: 0.5, answered: 1, nearMissesRefused: 0.5 });
+    const high = scoreNews(runs, 0.1);
+    expect(high).toMatchObject({ answered: 0.5, nearMissesRefused: 0.5, answerInFirstQuote: 0.5 });
+    expect(scoreNews(runs, 0.6)).toMatchObject({ answered: 0, nearMissesRefused: 1, answerInFirstQuote: 0, shortF1: 0 });
   });
 });

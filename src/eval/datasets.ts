@@ -21,7 +21,7 @@ export interface Dataset {
   qrels: Map<string, Judgments>;
 }
 
-async function readJsonLines<T>(file: string): Promise<T[]> {
+export async function readJsonLines<T>(file: string): Promise<T[]> {
   return (await fs.readFile(file, 'utf8'))
     .split('\n')
     .filter((line) => line.trim())
