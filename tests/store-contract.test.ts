@@ -14,6 +14,8 @@ import { reportFromLogs } from '../src/report/report.js';
 import type { Config } from '../src/config.js';
 import { openCoverageStore } from '../src/coverage-store.js';
 import { startDevDatabase, type DevDatabase } from '../src/db/dev-server.js';
+import { DENSE } from '../src/db/pg-store.js';
+import pg from 'pg';
 import type { Article } from '../src/corpus/types.js';
 import { buildIndex } from '../src/index/build.js';
 import type { CoverageStore } from '../src/index/coverage.js';
@@ -123,6 +125,26 @@ describe('the postgres store', () => {
     expect(await build(config, articles)).toMatchObject({ vectorIndex: 'unchanged', version: live, embeddedTexts: 0 });
     expect(await pipeline!.reload()).toBe(false);
   }, 120_000);
+});
+
+describe('the postgres vector index', () => {
+  it('is one HNSW index per version kept, which dense search uses, and goes with its version', async () => {
+    const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+    try {
+      const versions = (await pool.query<{ id: string }>('SELECT id FROM coverage_versions ORDER BY id')).rows.map((r) => r.id);
+      // After the re-embeds above, the live version and the one before it are kept (the older ones deleted).
+      expect(versions).toHaveLength(2);
+      const indexes = (await pool.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE tablename = 'chunks' AND indexdef LIKE '%hnsw%' ORDER BY indexname")).rows;
+      expect(indexes.map((r) => r.indexname).sort()).toEqual(versions.map((id) => `chunks_embedding_v${id}`).sort());
+      const live = (await pool.query<{ version_id: string }>('SELECT version_id FROM coverage_current')).rows[0]!.version_id;
+      const vector = `[${new Array(512).fill(0).map((_, i) => (i === 0 ? 1 : 0)).join(',')}]`;
+      await pool.query('SET enable_sort = off');
+      const plan = (await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${DENSE}`, [vector, live, 10])).rows.map((r) => r['QUERY PLAN']).join('\n');
+      expect(plan).toContain(`Index Scan using chunks_embedding_v${live}`);
+    } finally {
+      await pool.end();
+    }
+  });
 });
 
 describe('votes with DATABASE_URL', () => {

@@ -47,7 +47,8 @@ const fulltext = (table: 'chunks' | 'articles', key: string) => `
   FROM ${table}, to_tsquery('simple', $1) query
   WHERE version_id = $2 AND tsv @@ query ORDER BY score DESC, ${key.split(',')[0]} LIMIT $3`;
 
-const DENSE = `
+/** Dense search in one version, through that version's own HNSW index (migrations/005_vectors_per_version.sql). */
+export const DENSE = `
   SELECT label, article_id, 1 - (embedding <=> $1::vector) AS score FROM chunks
   WHERE version_id = $2 ORDER BY embedding <=> $1::vector LIMIT $3`;
 

@@ -29,7 +29,16 @@ async function insertColumns(client: pg.ClientBase, sql: string, versionId: stri
   }
 }
 
-/** Writes a build as a new version and makes it live, in one transaction (pgvector builds its own HNSW index). */
+/**
+ * Memory for pgvector to build a version's HNSW graph in (about 3 kB a 512-d chunk, vectors and links): a graph
+ * that does not fit is built on disk, several times slower. Set for the embed's own transaction only.
+ */
+export const buildMemoryMb = (chunks: number) => Math.min(2048, Math.max(64, Math.ceil((chunks * 3) / 1024)));
+
+/**
+ * Writes a build as a new version and makes it live, in one transaction. pgvector builds the version's own
+ * HNSW index once its chunks are in (migrations/005_vectors_per_version.sql).
+ */
 export async function writeVersion(pool: pg.Pool, contents: IndexContents, options: { bm25: boolean; signal?: AbortSignal }): Promise<WrittenVersion> {
   const { signal } = options;
   const { dimension } = contents.manifest.model;
@@ -98,12 +107,16 @@ export async function writeVersion(pool: pg.Pool, contents: IndexContents, optio
       ],
       signal,
     );
-    // The version's BM25 indexes (migrations/003_bm25.sql), built before it goes live.
+    // The version's vector index, then its BM25 indexes (migrations/003_bm25.sql), built before it goes live.
+    await client.query(`SET LOCAL maintenance_work_mem = '${buildMemoryMb(chunks.length)}MB'`);
+    await client.query('SELECT coverage_vectors($1, true)', [versionId]);
+    signal?.throwIfAborted();
     if (options.bm25) await client.query('SELECT coverage_bm25($1, true)', [versionId]);
     signal?.throwIfAborted();
     await client.query('INSERT INTO coverage_current (version_id) VALUES ($1) ON CONFLICT (singleton) DO UPDATE SET version_id = EXCLUDED.version_id', [versionId]);
     // The previous version stays for questions still reading it; older ones go (with their rows).
     const old = 'FROM coverage_versions WHERE id <> $1 AND id IS DISTINCT FROM $2';
+    await client.query(`SELECT coverage_vectors(id, false) ${old}`, [versionId, previous ?? null]);
     if (options.bm25) await client.query(`SELECT coverage_bm25(id, false) ${old}`, [versionId, previous ?? null]);
     await client.query(`DELETE ${old}`, [versionId, previous ?? null]);
     await client.query('COMMIT');
