@@ -68,7 +68,8 @@ export function createPool(url: string, efSearch: number): pg.Pool {
     max: POOL_SIZE,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     allowExitOnIdle: true,
-    // Version filters drop candidates after the HNSW scan: iterative scans keep searching until enough pass.
+    // Each version has its own HNSW index (migration 005), so the version filter drops nothing after the scan;
+    // iterative scans stay on for a graph that returns too few rows at this ef_search (pgvector 0.8).
     // BM25 ranks in the order of a version's index (an index scan); without enable_sort off, the planner
     // prefers a small table's primary key plus a sort, which scores every row (many times slower).
     onConnect: async (client: pg.ClientBase) => {
