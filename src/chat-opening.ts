@@ -17,15 +17,20 @@ const OPENING = new RegExp(
     ")(?![\\p{L}\\p{N}'’-])[\\s,:;.!]*",
   'iu',
 );
-const CLOSING = /[\s,;]+(?:please|pls|thanks|thank you|thx|ty)[\s.!]*(?=[?]*$)/iu;
+const CLOSING = /[\s,;]+(?:please|pls|thanks|thank you|thx)[\s.!]*(?=[?]*$)/iu;
+/** Contractions typed without their apostrophe ("whos kims wife"), read whole. */
+const CONTRACTION = /\b(who|what|where|when|why|how)s\b/giu;
 
-/** The question without its chat opening and closing; unchanged when nothing would be left. */
+/**
+ * The question without its chat opening and closing, its apostrophe-less contractions read whole; unchanged
+ * when less than two words would be left.
+ */
 export function withoutChatOpening(question: string): string {
   let text = question.trim();
   for (let previous = ''; previous !== text; ) {
     previous = text;
     text = text.replace(OPENING, '');
   }
-  text = text.replace(CLOSING, '');
+  text = text.replace(CLOSING, '').replace(CONTRACTION, '$1 is');
   return /[\p{L}\p{N}]{2,}/u.test(text) && text.split(/\s+/).length >= 2 ? text : question.trim();
 }

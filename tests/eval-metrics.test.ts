@@ -4,7 +4,7 @@ import type { Answer } from '../src/answer.js';
 import type { Article } from '../src/corpus/types.js';
 import { hitRank, locateEvidence } from '../src/eval/question-set.js';
 import { holdsAnswerForm, readNewsQuestions, scoreNews, withheldCorpus } from '../src/eval/news-reading.js';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from './helpers.js';
 
@@ -63,7 +63,6 @@ describe('news reading (NQ-UTD) scores', () => {
 
   it('reads each question with its published answer, its forms and the passages judged relevant', async () => {
     const dir = tempDir();
-    mkdirSync(path.join(dir, 'qrels'));
     // As published: Python's bare NaN in a field, numbers as answers, a query with no relevant passage.
     writeFileSync(
       path.join(dir, 'queries.jsonl'),
@@ -73,7 +72,6 @@ describe('news reading (NQ-UTD) scores', () => {
         '{"_id": "q3", "text": "Who won?", "metadata": {"answer": "Nobody"}}',
       ].join('\n'),
     );
-    writeFileSync(path.join(dir, 'qrels', 'test.tsv'), 'query-id\tcorpus-id\tscore\nq1\td1\t2\nq1\td2\t0\nq2\td3\t1\nq3\td4\t0\n');
     const qrels = new Map([
       ['q1', new Map([['d1', 2], ['d2', 0]])],
       ['q2', new Map([['d3', 1]])],

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
 import { withoutChatOpening } from '../src/chat-opening.js';
-import { askedCasually, casualize } from '../src/eval/casual.js';
+import { casualize } from '../src/eval/casual.js';
 import { readQuestionSet } from '../src/eval/question-set.js';
 import { Vocabulary } from '../src/index/spelling.js';
 import winkNLP from 'wink-nlp';
@@ -104,7 +104,8 @@ describe('chat questions', () => {
     expect(withoutChatOpening('Quick question: so who is Kyrylo Budanov, thanks')).toBe('who is Kyrylo Budanov');
     expect(withoutChatOpening('Do you know Kim’s wife’s name?')).toBe('Kim’s wife’s name?');
     expect(withoutChatOpening('Well-known critics of Putin?')).toBe('Well-known critics of Putin?');
-    expect(withoutChatOpening('Hillary Clinton said what?')).toBe('Hillary Clinton said what?');
+    expect(withoutChatOpening('Who is Ty?')).toBe('Who is Ty?');
+    expect(withoutChatOpening('whos kyrylo budanov again thx')).toBe('who is kyrylo budanov again');
     expect(withoutChatOpening('hey there')).toBe('hey there');
     expect(withoutChatOpening('So?')).toBe('So?');
   });
@@ -115,17 +116,20 @@ describe('chat questions', () => {
     expect(analyseQuestion('whats the name of kims train').type).toBe('whatName');
   });
 
-  it('types a question casually the same way on every run, for training and the casual tuning set', () => {
+  it('types a question casually the same way on every run (the casual tuning set of npm run eval)', () => {
     const questions = readQuestionSet(path.join(PROJECT_ROOT, 'eval', 'questions.json')).answerable;
     const typed = questions.map((q) => casualize(q.question, `casual/${q.id}`));
-    expect(questions.map((q) => casualize(q.question, `casual/${q.id}`))).toEqual(typed);
+    // Pinned: the changes are drawn from a hash of the key, never from a random generator.
+    expect(typed.slice(0, 3)).toEqual([
+      'Where did Kim Jong-un and Putin meet',
+      'um what did kamala harris say about a possible russia–north korea arms deal?',
+      'so how far is vladivostok from north korea?',
+    ]);
     const changed = typed.filter((t, i) => t !== questions[i]!.question);
     expect(changed.length).toBeGreaterThan(questions.length * 0.7);
     expect(typed.filter((t) => t === t.toLowerCase()).length).toBeGreaterThan(questions.length * 0.5);
     expect(typed.some((t) => /^(hey|so|ok so|quick question,|do you know|can you tell me|um) /.test(t))).toBe(true);
     expect(typed.filter((t, i) => /[’']s\b/.test(questions[i]!.question) && !/[’']/.test(t)).length).toBeGreaterThan(3);
-    expect(questions.filter((q) => askedCasually(q.id)).length).toBeGreaterThan(questions.length * 0.3);
-    expect(questions.filter((q) => askedCasually(q.id)).length).toBeLessThan(questions.length * 0.7);
   });
 });
 

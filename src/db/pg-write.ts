@@ -34,10 +34,33 @@ async function insertColumns(client: pg.ClientBase, sql: string, versionId: stri
 }
 
 /**
- * Memory for pgvector to build a version's HNSW graph in (about 3 kB a 512-d chunk, vectors and links): a graph
- * that does not fit is built on disk, several times slower. Set for the embed's own transaction only.
+ * Memory for pgvector to build a version's HNSW graph in (about 3 kB a 512-d chunk, vectors and links, so 4 kB
+ * and 16 MB more for headroom): a graph that does not fit is built on disk, several times slower. Set for the
+ * embed's own transaction only; at most 2047 MB (the largest a 32-bit server, PGlite's, accepts).
  */
-export const buildMemoryMb = (chunks: number) => Math.min(2048, Math.max(64, Math.ceil((chunks * 3) / 1024)));
+export const buildMemoryMb = (chunks: number) => Math.min(2047, Math.max(64, 16 + Math.ceil((chunks * 4) / 1024)));
+
+/** Postgres's "out of shared memory" class (53100: could not resize shared memory segment). */
+const SHARED_MEMORY_FULL = '53100';
+
+/**
+ * Builds a version's HNSW index. A parallel build takes `maintenance_work_mem` of shared memory, more than a
+ * container's default /dev/shm (64 MB in Docker) holds past about 20k chunks: then it is built again by one
+ * process, in the server's own memory.
+ */
+async function buildVectorIndex(client: pg.ClientBase, versionId: string, chunks: number): Promise<void> {
+  await client.query(`SET LOCAL maintenance_work_mem = '${buildMemoryMb(chunks)}MB'`);
+  await client.query('SAVEPOINT vector_index');
+  try {
+    await client.query('SELECT coverage_vectors($1, true)', [versionId]);
+  } catch (error) {
+    if ((error as { code?: string }).code !== SHARED_MEMORY_FULL) throw error;
+    await client.query('ROLLBACK TO SAVEPOINT vector_index');
+    await client.query('SET LOCAL max_parallel_maintenance_workers = 0');
+    await client.query('SELECT coverage_vectors($1, true)', [versionId]);
+  }
+  await client.query('RELEASE SAVEPOINT vector_index');
+}
 
 /**
  * Writes a build as a new version and makes it live, in one transaction. pgvector builds the version's own
@@ -112,17 +135,18 @@ export async function writeVersion(pool: pg.Pool, contents: IndexContents, optio
       signal,
     );
     // The version's vector index, then its BM25 indexes (migrations/003_bm25.sql), built before it goes live.
-    await client.query(`SET LOCAL maintenance_work_mem = '${buildMemoryMb(chunks.length)}MB'`);
-    await client.query('SELECT coverage_vectors($1, true)', [versionId]);
+    await buildVectorIndex(client, versionId, chunks.length);
     signal?.throwIfAborted();
     if (options.bm25) await client.query('SELECT coverage_bm25($1, true)', [versionId]);
     signal?.throwIfAborted();
     await client.query('INSERT INTO coverage_current (version_id) VALUES ($1) ON CONFLICT (singleton) DO UPDATE SET version_id = EXCLUDED.version_id', [versionId]);
-    // The previous version stays for questions still reading it; older ones go (with their rows).
-    const old = 'FROM coverage_versions WHERE id <> $1 AND id IS DISTINCT FROM $2';
-    await client.query(`SELECT coverage_vectors(id, false) ${old}`, [versionId, previous ?? null]);
-    if (options.bm25) await client.query(`SELECT coverage_bm25(id, false) ${old}`, [versionId, previous ?? null]);
-    await client.query(`DELETE ${old}`, [versionId, previous ?? null]);
+    // The previous version stays for questions still reading it; older ones go (with their rows), then their
+    // indexes: dropping an index locks its table until the commit, so it comes last, after the long delete.
+    const old = (await client.query<{ id: string }>('DELETE FROM coverage_versions WHERE id <> $1 AND id IS DISTINCT FROM $2 RETURNING id', [versionId, previous ?? null])).rows.map((r) => r.id);
+    if (old.length > 0) {
+      await client.query('SELECT coverage_vectors(id, false) FROM unnest($1::bigint[]) AS id', [old]);
+      if (options.bm25) await client.query('SELECT coverage_bm25(id, false) FROM unnest($1::bigint[]) AS id', [old]);
+    }
     await client.query('COMMIT');
     return { version: name, vectorIndexUpdated: false };
   } catch (error) {

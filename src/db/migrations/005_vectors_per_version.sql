@@ -15,6 +15,8 @@ BEGIN
   END IF;
 END $$;
 
--- The versions already written get theirs, then the index over every version goes.
+-- The versions already written (the live one and the one before it) get theirs, built in memory (512 MB at
+-- most, for this migration's transaction only; about 3 kB a chunk is needed), then the index over every version goes.
+SET LOCAL maintenance_work_mem = '512MB';
 SELECT coverage_vectors(id, true) FROM coverage_versions;
 DROP INDEX IF EXISTS chunks_embedding;
