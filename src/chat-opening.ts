@@ -18,8 +18,8 @@ const OPENING = new RegExp(
   'iu',
 );
 const CLOSING = /[\s,;]+(?:please|pls|thanks|thank you|thx)[\s.!]*(?=[?]*$)/iu;
-/** Contractions typed without their apostrophe ("whos kims wife"), read whole. */
-const CONTRACTION = /\b(who|what|where|when|why|how)s\b/giu;
+/** Contractions typed without their apostrophe ("whos kims wife"), read whole: "who is kims wife". */
+export const withContractionsWhole = (text: string) => text.replace(/\b(who|what|where|when|why|how)s\b/giu, '$1 is');
 
 /**
  * The question without its chat opening and closing, its apostrophe-less contractions read whole; unchanged
@@ -31,6 +31,6 @@ export function withoutChatOpening(question: string): string {
     previous = text;
     text = text.replace(OPENING, '');
   }
-  text = text.replace(CLOSING, '').replace(CONTRACTION, '$1 is');
+  text = withContractionsWhole(text.replace(CLOSING, ''));
   return /[\p{L}\p{N}]{2,}/u.test(text) && text.split(/\s+/).length >= 2 ? text : question.trim();
 }

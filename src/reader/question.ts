@@ -3,6 +3,7 @@
  * *country*", "what *year*"), its content words (stemmed, as the lexical index has them, and lemmatised),
  * and the proper names it mentions. Computed once per question.
  */
+import { withContractionsWhole } from '../chat-opening.js';
 import { LexicalIndex, normalizeTerm } from '../index/lexical-index.js';
 import { analyse, type Annotated } from './annotate.js';
 
@@ -29,9 +30,8 @@ const PLACE_NOUN = /^(country|countries|city|cities|place|region|state|town|vill
 
 function classify(lower: string): { type: QuestionType; focusWord?: string } {
   // Fillers out, and contractions typed without their apostrophe read whole ("whos" → "who is").
-  const q = lower
+  const q = withContractionsWhole(lower)
     .replace(/^(so|and|but|hey|hi|ok|okay|please|pls|um|uh|well)[, ]+/g, '')
-    .replace(/\b(who|what|where|when|why|how)s\b/g, '$1 is')
     .trim();
   let m: RegExpExecArray | null;
   if (/\bhow many\b/.test(q)) return { type: 'howMany' };
