@@ -39,6 +39,10 @@ export interface SentenceParts {
   prefixes: Set<string>;
   /** Content stems next to each other or one apart, as "a b" (sentence-features.ts). */
   pairs: Set<string>;
+  /** The sentence's words as `charGrams` reads them, joined by spaces and padded with one: each of their 4-grams is a substring. */
+  gramText: string;
+  /** How many distinct 4-grams `charGrams` finds in the sentence. */
+  gramCount: number;
 }
 
 /** A candidate sentence with what the features need of it. */
@@ -114,6 +118,8 @@ export function sentenceView(index: ReadingIndex, candidate: CandidateSentence):
     lemmas: p.lemmas,
     prefixes: p.prefixes,
     pairs: p.pairs,
+    gramText: p.gramText,
+    gramCount: p.gramCount,
   };
 }
 
@@ -126,6 +132,7 @@ function sentenceParts(index: ReadingIndex, id: number, text: string): SentenceP
     pairs.add(pairKey(content[i]!, content[i + 1]!));
     if (i + 2 < content.length) pairs.add(pairKey(content[i]!, content[i + 2]!));
   }
+  const words = gramWords(text);
   return {
     annotated,
     stems,
@@ -135,7 +142,22 @@ function sentenceParts(index: ReadingIndex, id: number, text: string): SentenceP
     lemmas: new Set(annotated.tokens.map((t) => t.lemma)),
     prefixes: prefixes(annotated.tokens.map((t) => t.text)),
     pairs,
+    gramText: ` ${words.join(' ')} `,
+    gramCount: charGrams(words).size,
   };
+}
+
+/** A text's words for character 4-grams: lower-cased, letters and digits. */
+export const gramWords = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+
+/** Character 4-grams of words, each padded with a space either side: catches inflections and compounds. */
+export function charGrams(words: readonly string[]): Set<string> {
+  const grams = new Set<string>();
+  for (const word of words) {
+    const padded = ` ${word} `;
+    for (let i = 0; i + 4 <= padded.length; i++) grams.add(padded.slice(i, i + 4));
+  }
+  return grams;
 }
 
 /** Two stems as a sentence's `pairs` holds them. */
@@ -184,7 +206,8 @@ export function namedByQuestion(view: SentenceView, candidate: Candidate, questi
  * articles), kept while the index is in use, the least recently used dropped past CACHE_SIZE entries:
  * reading would otherwise decode and stem the same sentences and long articles again for every question.
  * A read sentence takes about two entries (its parts, its own terms), so 10,000 entries keep the sentences
- * of about 200 questions. What is cheap to work out again (a sentence's character 4-grams) is not kept:
+ * of about 200 questions. What is cheap to work out again (a sentence's character 4-grams: their count and
+ * the words they are cut from are kept instead) is not kept:
  * whatever is kept survives the young generation's collections, and copying it there cost more than
  * making it again.
  */

@@ -106,11 +106,11 @@ export class Ensemble {
       }
       this.checked = true;
     }
-    // The features were checked to come in the trained order, so the row's values are read in order.
+    // Read by name, not with for…in: rows this wide are dictionary objects, whose keys for…in would collect
+    // and sort anew for every row. (The first row was checked to hold exactly these keys.)
     const x = this.buffer;
-    let i = 0;
-    for (const key in row) x[i++] = row[key]!;
-    if (i !== x.length) throw new ReaderModelError(`A ${this.name} feature row has ${i} features; the model ${shown(this.path)} takes ${x.length}.`);
+    const names = this.file.features;
+    for (let i = 0; i < names.length; i++) x[i] = row[names[i]!]!;
     let margin = this.file.baseMargin;
     const { roots, feature, threshold, yes, no, value } = this.forest;
     for (let t = 0; t < roots.length; t++) {

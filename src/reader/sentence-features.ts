@@ -5,7 +5,7 @@
  * holds the kind of answer the question asks for; where its passage ranked in retrieval.
  */
 import { sentenceVectorOffset } from '../index/store.js';
-import { aroundStems, cachedStems, cap, dot, EXPECTED_KINDS, holds, namedByQuestion, oneHot, pairKey, prefixes, row, sentenceStems, wordStem, type ReadingContext, type SentenceView } from './context.js';
+import { aroundStems, cachedStems, cap, charGrams, dot, gramWords, EXPECTED_KINDS, holds, namedByQuestion, oneHot, pairKey, prefixes, row, sentenceStems, wordStem, type ReadingContext, type SentenceView } from './context.js';
 import { QUESTION_TYPES } from './question.js';
 
 /** Smallest token window holding one occurrence of every matched question term, against their number. */
@@ -31,21 +31,15 @@ function proximity(view: SentenceView, terms: Set<string>): number {
   return distinct / best;
 }
 
-/** Character 4-grams of a text's words (lower-cased, letters and digits): catches inflections and compounds. */
-function charGrams(text: string): Set<string> {
-  const grams = new Set<string>();
-  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
-    const padded = ` ${word} `;
-    for (let i = 0; i + 4 <= padded.length; i++) grams.add(padded.slice(i, i + 4));
-  }
-  return grams;
-}
-
-function gramCosine(a: Set<string>, b: Set<string>): number {
-  if (a.size === 0 || b.size === 0) return 0;
+/**
+ * Cosine of the question's character 4-grams and the sentence's. A gram never holds a space inside, so the
+ * sentence holds one exactly when its padded words (`gramText`) do: nothing is cut or kept per question.
+ */
+function gramCosine(question: Set<string>, view: SentenceView): number {
+  if (question.size === 0 || view.gramCount === 0) return 0;
   let shared = 0;
-  for (const gram of a) if (b.has(gram)) shared++;
-  return shared / Math.sqrt(a.size * b.size);
+  for (const gram of question) if (view.gramText.includes(gram)) shared++;
+  return shared / Math.sqrt(question.size * view.gramCount);
 }
 
 /** Features of every candidate sentence, in the order given. */
@@ -70,7 +64,7 @@ export function sentenceFeatures(context: ReadingContext): Record<string, number
   // The question's consecutive terms, as the sentences' pairs are written.
   const questionPairs = terms.slice(1).map((term, i) => pairKey(terms[i]!, term));
   const expected = EXPECTED_KINDS[question.type] ?? [];
-  const questionGrams = charGrams(contentWords.join(' '));
+  const questionGrams = charGrams(gramWords(contentWords.join(' ')));
   const titleStems = (articleId: string, title: string) => cachedStems(index, `t${articleId}`, () => title);
   const chunkCosine = new Map<number, number>();
   const chunkCoverage = new Map<number, number>();
@@ -101,7 +95,7 @@ export function sentenceFeatures(context: ReadingContext): Record<string, number
       maxMissingIdf: missing.length === 0 ? 0 : Math.max(...missing) / maxIdf,
       // Share of the question's consecutive terms found next to each other (or one apart) in the sentence.
       bigrams: terms.length < 2 ? 0 : questionPairs.filter((pair) => view.pairs.has(pair)).length / (terms.length - 1),
-      grams: gramCosine(questionGrams, charGrams(view.text)),
+      grams: gramCosine(questionGrams, view),
       proximity: proximity(view, termSet),
       cosine: dot(queryVector, index.sentenceVectors, sentenceVectorOffset(index, view.id)),
       chunkCosine: chunkCosine.get(view.chunk)!,
