@@ -12,7 +12,8 @@ import { analyse, annotate, annotateWith, ANNOTATION_STEPS } from '../src/reader
 import { candidates } from '../src/reader/candidates.js';
 import { Ensemble, loadReaderModel, ReaderModelError } from '../src/reader/model.js';
 import { analyseQuestion } from '../src/reader/question.js';
-import { loadReader } from '../src/reader/reader.js';
+import { lacksCount, loadReader } from '../src/reader/reader.js';
+import { charGrams, gramWords, sentenceView } from '../src/reader/context.js';
 import { openPipeline } from '../src/pipeline.js';
 import { buildInto, tempDir, testConfig } from './helpers.js';
 
@@ -61,6 +62,13 @@ describe('question analysis', () => {
     ['Who accompanied Kim?', 'who'],
     ['Why did Kim travel by train?', 'why'],
     ['Which brigade took Andriivka?', 'which'],
+    // The leading question word decides; a later one opens a clause of the question.
+    ['Where was Kamala Harris when she warned Russia off an arms deal?', 'where'],
+    ["What's the name of the Russian minister who met Kim at Khasan?", 'whatName'],
+    ['Who was the leader when the Franks entered the valley?', 'who'],
+    ['What kind of plane was Prigozhin flying on when he died?', 'whatNoun'],
+    ['In what year did the war end?', 'when'],
+    ['Did Russia and North Korea sign a deal?', 'yesNo'],
   ])('"%s" asks a %s question', (question, type) => {
     expect(analyseQuestion(question).type).toBe(type);
   });
@@ -156,6 +164,35 @@ describe('the reader in the pipeline', () => {
     const commanders = await pipeline.ask('How many Wagner commanders did Putin meet after the mutiny?');
     expect(commanders.found).toBe(true);
     expect(commanders.shortAnswer!.text).toMatch(/35/);
+  });
+
+  it('tells a sentence that lacks the count asked for, not counting a number the question names', () => {
+    const viewOf = (fragment: string) => {
+      const id = index.sentences.findIndex((r) => index.articles.get(r.articleId)!.text.slice(r.start, r.end).includes(fragment));
+      expect(id, fragment).toBeGreaterThanOrEqual(0);
+      return sentenceView(index, { id, chunk: 0, chunkRank: 0, articleRank: 0 });
+    };
+    const commanders = viewOf('35 Wagner commanders were summoned');
+    const rigs = viewOf('retook control of several offshore gas drilling rigs');
+    expect(lacksCount(analyseQuestion('How many Wagner commanders did Putin meet?'), commanders)).toBe(false);
+    expect(lacksCount(analyseQuestion('How many gas rigs did Ukraine retake?'), rigs)).toBe(true);
+    // The only number there is the one the question gives: it is not an answer.
+    expect(lacksCount(analyseQuestion('How many of the 35 Wagner commanders stayed?'), commanders)).toBe(true);
+    // Only counts and measures are checked; a "who" question is left to the model.
+    expect(lacksCount(analyseQuestion('Who retook the gas rigs?'), commanders)).toBe(false);
+  });
+
+  it('keeps of a sentence what its character 4-grams need: its padded words hold exactly those grams', () => {
+    for (const [id, record] of index.sentences.entries()) {
+      const view = sentenceView(index, { id, chunk: 0, chunkRank: 0, articleRank: 0 });
+      const grams = charGrams(gramWords(index.articles.get(record.articleId)!.text.slice(record.start, record.end)));
+      expect(view.gramCount).toBe(grams.size);
+      // The 4-character pieces of the padded words with no space inside are exactly the grams (a question's
+      // gram holds no space inside either, so it is found there exactly when the sentence has it).
+      const pieces = new Set<string>();
+      for (let i = 0; i + 4 <= view.gramText.length; i++) if (!view.gramText.slice(i + 1, i + 3).includes(' ')) pieces.add(view.gramText.slice(i, i + 4));
+      expect(pieces).toEqual(grams);
+    }
   });
 
   it('refuses every plainly off-topic question of the tuning set', async () => {
