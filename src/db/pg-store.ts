@@ -19,10 +19,14 @@ import { liveVersion, readArticles, readPrevious, vectorLiteral, writeVersion, t
 /**
  * BM25 by pg_textsearch over one field, through the version's own index (an ordered index scan: scoring
  * rows one by one instead would cost far more). Text and title are ranked apart and summed below with the
- * title's weight, as MiniSearch does (a chunk outside one field's list counts 0 there).
+ * title's weight, as MiniSearch does (a chunk outside one field's list counts 0 there). Each row also says how
+ * many of the distinct searched terms ($5) it holds, in either field: the local BM25 multiplies by that number
+ * (MiniSearch's, src/index/bm25.ts), and so does `sumFields`.
  */
 const bm25 = (table: 'chunks' | 'articles', key: string, field: 'terms' | 'title_terms') => `
-  SELECT ${key}, -(${field} <@> to_bm25query($1, $4)) AS score FROM ${table}
+  SELECT ${key}, -(${field} <@> to_bm25query($1, $4)) AS score,
+    (SELECT count(*) FROM unnest($5::text[]) term WHERE position(' ' || term || ' ' IN ' ' || terms || ' ' || title_terms || ' ') > 0)::int AS matched
+  FROM ${table}
   WHERE version_id = $2 ORDER BY ${field} <@> to_bm25query($1, $4) LIMIT $3`;
 const bm25Index = (table: string, field: string, versionId: string) => `${table}_${field}_bm25_v${versionId}`;
 
@@ -30,12 +34,24 @@ async function hasBm25Indexes(pool: pg.Pool, versionId: string): Promise<boolean
   return (await pool.query('SELECT to_regclass($1) IS NOT NULL AS found', [bm25Index('chunks', 'terms', versionId)])).rows[0].found === true;
 }
 
-/** Sums a field's BM25 list and the title's, weighted, into one ranking (ties: the smaller key first). */
-function sumFields<K extends string | number>(text: { key: K; score: number }[], title: { key: K; score: number }[], limit: number) {
+interface FieldHit<K> {
+  key: K;
+  score: number;
+  /** Distinct searched terms the row holds, in either field. */
+  matched: number;
+}
+
+/**
+ * Sums a field's BM25 list and the title's, weighted, times the number of searched terms the row holds, into one
+ * ranking (ties: the smaller key first).
+ */
+function sumFields<K extends string | number>(text: FieldHit<K>[], title: FieldHit<K>[], limit: number) {
   const scores = new Map<K, number>();
-  for (const hit of text) if (hit.score > 0) scores.set(hit.key, hit.score);
-  for (const hit of title) if (hit.score > 0) scores.set(hit.key, (scores.get(hit.key) ?? 0) + TITLE_BOOST * hit.score);
+  const matched = new Map<K, number>();
+  for (const hit of text) if (hit.score > 0) (scores.set(hit.key, hit.score), matched.set(hit.key, hit.matched));
+  for (const hit of title) if (hit.score > 0) (scores.set(hit.key, (scores.get(hit.key) ?? 0) + TITLE_BOOST * hit.score), matched.set(hit.key, hit.matched));
   return [...scores]
+    .map(([key, score]) => [key, score * matched.get(key)!] as const)
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .slice(0, limit)
     .map(([key, score]) => ({ key, score }));
@@ -88,11 +104,11 @@ async function openVersion(pool: pg.Pool, url: string, live: LiveVersion, bm25Av
           ['articles', 'id', 'terms'],
           ['articles', 'id', 'title_terms'],
         ] as const
-      ).map(([table, key, field]) => ask(bm25(table, key, field), [query, live.id, depth, bm25Index(table, field, live.id)])),
+      ).map(([table, key, field]) => ask(bm25(table, key, field), [query, live.id, depth, bm25Index(table, field, live.id), [...new Set(searched)]])),
     );
     const articleOf = new Map<number, string>();
-    const chunkHits = (rows: ChunkHit[]) => rows.map((r) => (articleOf.set(r.label, r.article_id), { key: r.label, score: Number(r.score) }));
-    const articleHits = (rows: { id: string; score: number }[]) => rows.map((r) => ({ key: r.id, score: Number(r.score) }));
+    const chunkHits = (rows: (ChunkHit & { matched: number })[]) => rows.map((r) => (articleOf.set(r.label, r.article_id), { key: r.label, score: Number(r.score), matched: r.matched }));
+    const articleHits = (rows: { id: string; score: number; matched: number }[]) => rows.map((r) => ({ key: r.id, score: Number(r.score), matched: r.matched }));
     const chunks = sumFields(chunkHits(chunkText!.rows), chunkHits(chunkTitle!.rows), depth).map((h) => ({ label: h.key, article_id: articleOf.get(h.key)!, score: h.score }));
     const found = sumFields(articleHits(articleText!.rows), articleHits(articleTitle!.rows), depth).map((h) => ({ articleId: h.key, score: h.score }));
     return { chunks, articles: found };
