@@ -53,6 +53,20 @@ async function ensureExtension(client: pg.ClientBase, name: string): Promise<boo
   }
 }
 
+/**
+ * Every version kept has an HNSW index of its own (migration 005). One written by an older coverage-bot whose
+ * embed was still running while that migration replaced the index over every version has none, and its dense
+ * search would read every row: each start builds what is missing (in memory, as the migration does), so the
+ * next start heals it. Nothing is built when every version has its index.
+ */
+async function buildMissingVectorIndexes(client: pg.ClientBase): Promise<void> {
+  if (!(await client.query("SELECT 1 WHERE to_regprocedure('coverage_vectors(bigint, boolean)') IS NOT NULL")).rowCount) return;
+  const missing = await client.query<{ id: string }>("SELECT id FROM coverage_versions WHERE to_regclass(format('chunks_embedding_v%s', id)) IS NULL");
+  if (missing.rows.length === 0) return;
+  await client.query("SET LOCAL maintenance_work_mem = '512MB'");
+  for (const { id } of missing.rows) await client.query('SELECT coverage_vectors($1, true)', [id]);
+}
+
 /** Brings the schema up to date; throws DatabaseError when pgvector is missing or the schema is newer than this code. */
 export async function migrate(pool: pg.Pool, url: string, migrations?: Migration[]): Promise<SchemaState> {
   const all = migrations ?? (await readMigrations());
@@ -84,6 +98,7 @@ export async function migrate(pool: pg.Pool, url: string, migrations?: Migration
         await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
         applied.add(migration.version);
       }
+      await buildMissingVectorIndexes(client);
       await client.query('COMMIT');
       const bm25 = all.some((m) => m.requires === 'pg_textsearch' && applied.has(m.version));
       return { bm25, applied: [...applied].sort((a, b) => a - b) };
