@@ -64,7 +64,18 @@ async function buildMissingVectorIndexes(client: pg.ClientBase): Promise<void> {
   const missing = await client.query<{ id: string }>("SELECT id FROM coverage_versions WHERE to_regclass(format('chunks_embedding_v%s', id)) IS NULL");
   if (missing.rows.length === 0) return;
   await client.query("SET LOCAL maintenance_work_mem = '512MB'");
-  for (const { id } of missing.rows) await client.query('SELECT coverage_vectors($1, true)', [id]);
+  for (const { id } of missing.rows) {
+    // A build that fails here (too little shared memory, a role that does not own the table) must not stop
+    // the bot from starting: that version is searched without its index until its next write or start.
+    await client.query('SAVEPOINT vector_index');
+    try {
+      await client.query('SELECT coverage_vectors($1, true)', [id]);
+      await client.query('RELEASE SAVEPOINT vector_index');
+    } catch (error) {
+      await client.query('ROLLBACK TO SAVEPOINT vector_index');
+      console.warn(`The HNSW index of coverage version ${id} is missing and could not be built (${(error as Error).message}); its dense search reads every row until it is.`);
+    }
+  }
 }
 
 /** Brings the schema up to date; throws DatabaseError when pgvector is missing or the schema is newer than this code. */

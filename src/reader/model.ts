@@ -110,7 +110,11 @@ export class Ensemble {
     // and sort anew for every row. (The first row was checked to hold exactly these keys.)
     const x = this.buffer;
     const names = this.file.features;
-    for (let i = 0; i < names.length; i++) x[i] = row[names[i]!]!;
+    for (let i = 0; i < names.length; i++) {
+      const value = row[names[i]!];
+      if (value === undefined) throw new ReaderModelError(`A ${this.name} feature row lacks "${names[i]}", which the model ${shown(this.path)} takes.`);
+      x[i] = value;
+    }
     let margin = this.file.baseMargin;
     const { roots, feature, threshold, yes, no, value } = this.forest;
     for (let t = 0; t < roots.length; t++) {
