@@ -69,12 +69,12 @@ describe.each(['local', 'postgres'] as const)('the %s store', (name) => {
     expect(pipeline!.index.manifest.counts).toEqual(backends.local.pipeline!.index.manifest.counts);
   });
 
-  it('answers the questions as the local index does: the same verdict and first quote for nearly all, the same quotes for most', async () => {
+  // The local store is the reference: asked of itself, it would agree by construction.
+  it.skipIf(name === 'local')('answers the questions as the local index does: the same verdict and first quote for nearly all, the same quotes for most', async () => {
     // Both BM25s score the same stemmed terms with the same k1, b, field weights and term count, but
     // pg_textsearch's statistics differ slightly from the local index's (docs/SCALING.md), so a near tie
     // between two passages can fall the other way. Measured over these 143 questions: the same verdict for
     // 141, the same first quote for 140, every quote the same for 118 (103 before the term count was applied).
-    if (name === 'local') return; // the local store is the reference
     const set = readQuestionSet(path.join(PROJECT_ROOT, 'eval', 'questions.json'));
     const questions = [...set.answerable, ...set.offTopic].map((q) => q.question);
     const same = { found: 0, first: 0, all: 0 };

@@ -25,7 +25,8 @@ import { liveVersion, readArticles, readPrevious, vectorLiteral, writeVersion, t
  */
 const bm25 = (table: 'chunks' | 'articles', key: string, field: 'terms' | 'title_terms') => `
   SELECT ${key}, -(${field} <@> to_bm25query($1, $4)) AS score,
-    (SELECT count(*) FROM unnest($5::text[]) term WHERE position(' ' || term || ' ' IN ' ' || terms || ' ' || title_terms || ' ') > 0)::int AS matched
+    (SELECT count(*) FROM (SELECT ' ' || terms || ' ' || title_terms || ' ' AS words) row_terms, unnest($5::text[]) term
+      WHERE position(' ' || term || ' ' IN row_terms.words) > 0)::int AS matched
   FROM ${table}
   WHERE version_id = $2 ORDER BY ${field} <@> to_bm25query($1, $4) LIMIT $3`;
 const bm25Index = (table: string, field: string, versionId: string) => `${table}_${field}_bm25_v${versionId}`;
@@ -96,6 +97,7 @@ async function openVersion(pool: pg.Pool, url: string, live: LiveVersion, bm25Av
       return { chunks: chunks.rows, articles: found.rows.map((r) => ({ articleId: r.id, score: r.score })) };
     }
     const query = searched.join(' ');
+    const distinct = [...new Set(searched)];
     const [chunkText, chunkTitle, articleText, articleTitle] = await Promise.all(
       (
         [
@@ -104,7 +106,7 @@ async function openVersion(pool: pg.Pool, url: string, live: LiveVersion, bm25Av
           ['articles', 'id', 'terms'],
           ['articles', 'id', 'title_terms'],
         ] as const
-      ).map(([table, key, field]) => ask(bm25(table, key, field), [query, live.id, depth, bm25Index(table, field, live.id), [...new Set(searched)]])),
+      ).map(([table, key, field]) => ask(bm25(table, key, field), [query, live.id, depth, bm25Index(table, field, live.id), distinct])),
     );
     const articleOf = new Map<number, string>();
     const chunkHits = (rows: (ChunkHit & { matched: number })[]) => rows.map((r) => (articleOf.set(r.label, r.article_id), { key: r.label, score: Number(r.score), matched: r.matched }));

@@ -206,10 +206,9 @@ export function namedByQuestion(view: SentenceView, candidate: Candidate, questi
  * articles), kept while the index is in use, the least recently used dropped past CACHE_SIZE entries:
  * reading would otherwise decode and stem the same sentences and long articles again for every question.
  * A read sentence takes about two entries (its parts, its own terms), so 10,000 entries keep the sentences
- * of about 200 questions. What is cheap to work out again (a sentence's character 4-grams: their count and
- * the words they are cut from are kept instead) is not kept:
- * whatever is kept survives the young generation's collections, and copying it there cost more than
- * making it again.
+ * of about 200 questions. A sentence's character 4-grams are not kept (only their count and the padded words
+ * they are cut from): whatever is kept survives the young generation's collections, and copying a set of them
+ * there cost more than making it again.
  */
 const caches = new WeakMap<object, Map<string, unknown>>();
 const CACHE_SIZE = 10_000;

@@ -28,7 +28,7 @@ const CONTENT_POS = new Set(['NOUN', 'PROPN', 'VERB', 'ADJ', 'NUM', 'ADV']);
 const TIME_NOUN = /^(year|date|day|month|century|decade|time|period|era|season|age)s?$/;
 const PLACE_NOUN = /^(country|countries|city|cities|place|region|state|town|village|location|area|continent|province|port|river|island|site)$/;
 
-/** Verbs that follow "what"/"which" without naming what is asked for ("what is …", "which of …"). */
+/** Words after "what"/"which" that do not name what is asked for ("what is …", "which of …", "what the …"). */
 const NOT_A_FOCUS = /^(is|was|are|were|do|does|did|has|have|had|can|could|will|would|should|of|the|a|an)$/;
 
 /**
