@@ -39,7 +39,9 @@ import { sentenceFeatures } from '../src/reader/sentence-features.js';
 import { LexicalIndex } from '../src/index/lexical-index.js';
 import { RETRIEVE_LIMIT } from '../src/pipeline.js';
 import { retrieve } from '../src/retrieve.js';
+import { Synonyms } from '../src/reader/synonyms.js';
 import { RowWriter } from './training-rows.js';
+import { buildSynonymTable } from './wordnet-table.js';
 
 export const FOLDS = 5;
 const WITHHELD_SHARE = 1 / 3;
@@ -90,7 +92,7 @@ function withoutArticle(index: IndexSnapshot, articleId: string): IndexSnapshot 
   return view;
 }
 
-function context(index: IndexSnapshot, instance: Instance) {
+function context(index: IndexSnapshot, instance: Instance, synonyms: Synonyms) {
   const { question } = instance;
   const article = instance.withheld === 'article';
   const seen = article ? withoutArticle(index, question.articleId) : index;
@@ -99,7 +101,7 @@ function context(index: IndexSnapshot, instance: Instance) {
   if (instance.withheld === 'sentence') {
     sentences = sentences.filter(({ id }) => !holdsAnswer(index, id, question));
   }
-  return readingContext(seen, question.question, instance.vector, sentences);
+  return readingContext(seen, question.question, instance.vector, sentences, synonyms);
 }
 
 async function main(): Promise<void> {
@@ -108,6 +110,10 @@ async function main(): Promise<void> {
   const work = path.resolve(values.work ?? path.join(PROJECT_ROOT, '.cache', 'reader'));
   await fs.mkdir(work, { recursive: true });
   const started = performance.now();
+  // The synonym table goes into the model file with the models trained on its matches (train_reader.py).
+  const table = buildSynonymTable();
+  await fs.writeFile(path.join(work, 'synonyms.json'), JSON.stringify(table));
+  const synonyms = new Synonyms(table);
   const { train } = await loadSquadSplit(shared);
   const config = await loadConfig();
   const embedder = await loadEmbedder(config.embedding);
@@ -129,7 +135,7 @@ async function main(): Promise<void> {
   const sentences = new RowWriter(path.join(work, 'sentences'));
   instances.forEach((instance, n) => {
     if (instance.withheld || instance.question.impossible) return;
-    const ctx = context(index, instance);
+    const ctx = context(index, instance, synonyms);
     const labels = ctx.sentences.map((view) => (holdsAnswer(index, view.id, instance.question) ? 1 : 0));
     if (!labels.includes(1)) return;
     sentenceFeatures(ctx).forEach((row, i) => sentences.add(row, { label: labels[i]!, fold: instance.fold, instance: n }));
@@ -144,7 +150,7 @@ async function main(): Promise<void> {
   const spans = new RowWriter(path.join(work, 'spans'));
   const answers = new RowWriter(path.join(work, 'answers'));
   instances.forEach((instance, n) => {
-    const ctx = context(index, instance);
+    const ctx = context(index, instance, synonyms);
     const model = ensembles[instance.fold]!;
     const trace: Partial<ReadTrace> = {};
     const reading = readContext(ctx, { sentence: (rows) => rows.map((r) => model.predict(r)), span: (rows) => rows.map(() => 0), answer: () => 0 }, trace);

@@ -28,7 +28,8 @@ PARAMS = {
 PROVENANCE = (
     "Trained by `npm run train-reader` on SQuAD 2.0 dev (its 25 articles before the last 10) and the 13 SQuAD 1.1 dev "
     "articles that 2.0 lacks (Rajpurkar et al. 2016, 2018; CC BY-SA 4.0; ../shared/eval/SOURCES.md). The last 10 "
-    "SQuAD 2.0 dev articles are the test split and were never read. Sentence vectors: the shipped USE-lite model."
+    "SQuAD 2.0 dev articles are the test split and were never read. Sentence vectors: the shipped USE-lite model. "
+    "Synonyms: WordNet 3.1 (Princeton University; its notice is in synonyms.source)."
 )
 
 
@@ -210,9 +211,11 @@ def stage_final(work, model_file):
         "params": PARAMS,
     }
     model = {
-        "format": "coverage-bot-reader/1",
+        "format": "coverage-bot-reader/2",
         "provenance": PROVENANCE,
         "threshold": threshold,
+        # The WordNet table the features were computed with (scripts/wordnet-table.ts), written by the Node side.
+        "synonyms": json.load(open(os.path.join(work, "synonyms.json"))),
         "models": {
             "sentence": json.load(open(os.path.join(work, "sentence-full.json"))),
             "span": export(span_model, span_names),

@@ -12,7 +12,10 @@ import { analyse, annotate, annotateWith, ANNOTATION_STEPS } from '../src/reader
 import { candidates } from '../src/reader/candidates.js';
 import { Ensemble, loadReaderModel, ReaderModelError } from '../src/reader/model.js';
 import { analyseQuestion } from '../src/reader/question.js';
-import { lacksCount, loadReader } from '../src/reader/reader.js';
+import { lacksCount, loadReader, readingContext } from '../src/reader/reader.js';
+import { sentenceFeatures, termGroups } from '../src/reader/sentence-features.js';
+import { saysRelated, saysSynonym } from '../src/reader/synonyms.js';
+import { buildSynonymTable } from '../scripts/wordnet-table.js';
 import { charGrams, gramWords, sentenceView } from '../src/reader/context.js';
 import { openPipeline } from '../src/pipeline.js';
 import { buildInto, tempDir, testConfig } from './helpers.js';
@@ -222,14 +225,48 @@ describe('the reader model file', () => {
     const model = loadReaderModel(shipped);
     expect(model.threshold).toBeGreaterThan(0);
     expect(model.threshold).toBeLessThan(1);
-    expect(JSON.parse(readFileSync(shipped, 'utf8')).provenance).toMatch(/SQuAD.*CC BY-SA 4\.0/s);
+    const file = JSON.parse(readFileSync(shipped, 'utf8'));
+    expect(file.provenance).toMatch(/SQuAD.*CC BY-SA 4\.0/s);
+    expect(file.synonyms.source).toMatch(/WordNet.*Copyright 2006 by Princeton University/s);
+  });
+
+  it('ships the synonym table its features were trained with, as WordNet gives it today', () => {
+    const { synonyms } = loadReaderModel(shipped);
+    const [film, movie, plane, jet, monday, tuesday] = ['film', 'movie', 'plane', 'jet', 'monday', 'tuesday'].map((w) => synonyms.groups([w]));
+    expect(saysSynonym(film!, movie!)).toBe(true);
+    // A jet is a kind of plane: related, not a synonym; two days of the week are neither.
+    expect([saysSynonym(plane!, jet!), saysRelated(plane!, jet!), saysRelated(jet!, plane!)]).toEqual([false, true, true]);
+    expect(saysRelated(monday!, tuesday!)).toBe(false);
+    expect(synonyms.groups(['vladivostok', 'the']).senses.size).toBe(0);
+    // The table is rebuilt from WordNet by npm run train-reader: the shipped one is that build.
+    expect(JSON.parse(readFileSync(shipped, 'utf8')).synonyms).toEqual(buildSynonymTable());
+  });
+
+  it('counts a question word the sentence says in other words, and no other', () => {
+    const { synonyms } = loadReaderModel(shipped);
+    const textOf = (id: number) => index.articles.get(index.sentences[id]!.articleId)!.text.slice(index.sentences[id]!.start, index.sentences[id]!.end);
+    const exercises = index.sentences.findIndex((_, id) => /joint exercises/.test(textOf(id)));
+    expect(exercises).toBeGreaterThanOrEqual(0);
+    const context = readingContext(index, 'Are Russia and North Korea planning joint military drills?', new Float32Array(index.manifest.model.dimension), [{ id: exercises, chunk: 0, chunkRank: 0, articleRank: 0 }], synonyms);
+    const [row] = sentenceFeatures(context);
+    // "drills" is not in the sentence, "exercises" is: a synonym, so it counts only in the synonym coverage.
+    expect(row!.covSynonym!).toBeGreaterThan(row!.cov!);
+    expect(row!.covRelated!).toBeGreaterThanOrEqual(row!.covSynonym!);
+    const drills = termGroups(context.question, synonyms, ['drill'])[0]!;
+    expect(saysSynonym(drills, synonyms.groups(['exercise']))).toBe(true);
+    // Every sentence: a word the sentence holds counts in all three; a synonym adds, it never takes away.
+    const all = readingContext(index, 'Where did Kim Jong-un and Putin meet?', new Float32Array(index.manifest.model.dimension), index.sentences.map((_, id) => ({ id, chunk: 0, chunkRank: 0, articleRank: 0 })), synonyms);
+    for (const r of sentenceFeatures(all)) {
+      expect(r.covSynonym!).toBeGreaterThanOrEqual(r.cov!);
+      expect(r.covRelated!).toBeGreaterThanOrEqual(r.covSynonym!);
+    }
   });
 
   it('names the file and the command that rebuilds it when it is missing or damaged', () => {
     const dir = tempDir();
     expect(() => loadReader(path.join(dir, 'reader.json'))).toThrow(ReaderModelError);
     expect(() => loadReader(path.join(dir, 'reader.json'))).toThrow(/reader\.json is missing.*npm run train-reader/);
-    writeFileSync(path.join(dir, 'broken.json'), '{"format": "coverage-bot-reader/1", "models": ');
+    writeFileSync(path.join(dir, 'broken.json'), '{"format": "coverage-bot-reader/2", "models": ');
     expect(() => loadReader(path.join(dir, 'broken.json'))).toThrow(/broken\.json is not valid JSON.*npm run train-reader/);
   });
 

@@ -21,7 +21,7 @@ const reader: Reader = {
   read(view, question, vector, retrieved) { return reader.readSentences(view, question, vector, candidateSentences(view, retrieved)); },
   readSentences(view, question, vector, sentences) {
     trace = {};
-    const r = readContext(readingContext(view, question, vector, sentences), { sentence: (rows) => rows.map((x) => model.sentence.predict(x)), span: (rows) => rows.map((x) => model.span.predict(x)), answer: (x) => model.answer.predict(x) }, trace);
+    const r = readContext(readingContext(view, question, vector, sentences, model.synonyms), { sentence: (rows) => rows.map((x) => model.sentence.predict(x)), span: (rows) => rows.map((x) => model.span.predict(x)), answer: (x) => model.answer.predict(x) }, trace);
     return { ...r, answerable: true };
   },
 };

@@ -12,6 +12,7 @@ import { cachedIndexDir } from '../../src/eval/cached-index.js';
 import { locateEvidence, readQuestionSet } from '../../src/eval/question-set.js';
 import { loadIndex } from '../../src/index/local-version.js';
 import { RETRIEVE_LIMIT } from '../../src/pipeline.js';
+import { loadReaderModel } from '../../src/reader/model.js';
 import { candidateSentences, readingContext } from '../../src/reader/reader.js';
 import { sentenceFeatures } from '../../src/reader/sentence-features.js';
 import { retrieve } from '../../src/retrieve.js';
@@ -21,10 +22,11 @@ const work = path.resolve(process.argv[2] ?? path.join(PROJECT_ROOT, '.cache', '
 const config = await loadConfig();
 const embedder = await loadEmbedder(config.embedding);
 const index = await loadIndex(await cachedIndexDir(config, embedder, 'coverage', config.corpusDir), config.hnsw);
+const { synonyms } = loadReaderModel(config.reader.modelFile);
 const rows = new RowWriter(path.join(work, 'news'));
 for (const [n, q] of readQuestionSet(path.join(PROJECT_ROOT, 'eval', 'questions.json')).answerable.entries()) {
   const vector = await embedder.embedQuery(q.question);
-  const context = readingContext(index, q.question, vector, candidateSentences(index, retrieve(index, q.question, vector, { mode: 'hybrid', limit: RETRIEVE_LIMIT })));
+  const context = readingContext(index, q.question, vector, candidateSentences(index, retrieve(index, q.question, vector, { mode: 'hybrid', limit: RETRIEVE_LIMIT })), synonyms);
   const evidence = locateEvidence(q.evidence, index.articles.values());
   const label = (id: number) => {
     const s = index.sentences[id]!;

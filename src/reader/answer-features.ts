@@ -133,6 +133,8 @@ export function answerFeatures(context: ReadingContext, order: number[], scores:
     terms: cap(terms.length, 20),
     candidates: cap(features.length, 100),
     topCovLemma: top.covLemma!,
+    topCovSynonym: top.covSynonym!,
+    topCovRelated: top.covRelated!,
     topBigrams: top.bigrams!,
     topGrams: top.grams!,
     missingInContext: contextIdf(() => true) / totalIdf,

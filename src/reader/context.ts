@@ -11,6 +11,7 @@ import type { ReadingIndex } from '../index/store.js';
 import { decode, type Annotated } from './annotate.js';
 import { candidates, type Candidate, type CandidateKind } from './candidates.js';
 import type { QuestionAnalysis, QuestionType } from './question.js';
+import type { Synonyms, WordGroups } from './synonyms.js';
 
 /** A sentence the reader weighs: a sentence of a retrieved chunk. */
 export interface CandidateSentence {
@@ -58,6 +59,8 @@ export interface ReadingContext {
   question: QuestionAnalysis;
   queryVector: Float32Array;
   sentences: SentenceView[];
+  /** The reader model's synonym table. */
+  synonyms: Synonyms;
 }
 
 export const EXPECTED_KINDS: Partial<Record<QuestionType, CandidateKind[]>> = {
@@ -237,6 +240,10 @@ export const sentenceStems = (index: ReadingIndex, id: number) => {
   const record = index.sentences[id]!;
   return cachedStems(index, `s${id}`, () => index.articles.get(record.articleId)!.text.slice(record.start, record.end));
 };
+
+/** The WordNet groups of a sentence's words and lemmas, for the synonym features. */
+export const sentenceGroups = (index: ReadingIndex, synonyms: Synonyms, view: SentenceView): WordGroups =>
+  cached(index, `w${synonyms.id}:${view.id}`, () => synonyms.addGroups(view.lemmas, synonyms.groups(view.lower)));
 
 /** The distinct terms of a text, as the lexical index has them. */
 export const textStems = (text: string) => new Set(LexicalIndex.terms(text));

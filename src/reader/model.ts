@@ -1,15 +1,17 @@
 /**
  * The trained reader model file: three gradient-boosted tree ensembles (answer sentence, answer span,
  * answerability), trained by `npm run train-reader` (scripts/train_reader.py, XGBoost) and stored as plain
- * JSON, evaluated here with no native dependency. Each ensemble lists the feature names it was trained on;
+ * JSON, evaluated here with no native dependency, with the WordNet synonym table its features were computed
+ * with (src/reader/synonyms.ts). Each ensemble lists the feature names it was trained on;
  * when the code computes other features (a model older or newer than the code), reading stops with a
  * clear error, so a stale model can never be read wrong.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserFacingError } from '../errors.js';
+import { Synonyms, type SynonymTableFile } from './synonyms.js';
 
-export const READER_FORMAT = 'coverage-bot-reader/1';
+export const READER_FORMAT = 'coverage-bot-reader/2';
 const REBUILD = 'Rebuild it with `npm run train-reader` (needs ../shared/eval), or restore it with `git checkout models/reader`.';
 
 /** The model file as a user would name it: relative to the working folder when it is inside it. */
@@ -41,6 +43,8 @@ export interface ReaderModelFile {
   models: { sentence: EnsembleFile; span: EnsembleFile; answer: EnsembleFile };
   /** Answerability probability at or above which a question counts as answered. */
   threshold: number;
+  /** The WordNet synonym table the sentence features were computed with (src/reader/synonyms.ts). */
+  synonyms: SynonymTableFile;
 }
 
 /** A binary classifier: features by name → probability. */
@@ -131,6 +135,7 @@ export interface ReaderModel {
   span: Ensemble;
   answer: Ensemble;
   threshold: number;
+  synonyms: Synonyms;
   file: string;
 }
 
@@ -156,11 +161,13 @@ export function loadReaderModel(file: string): ReaderModel {
   }
   if (parsed?.format !== READER_FORMAT) throw new ReaderModelError(`The reader model ${shown(file)} is not a ${READER_FORMAT} file. ${REBUILD}`);
   if (typeof parsed.threshold !== 'number') throw new ReaderModelError(`The reader model ${shown(file)} has no answerability threshold. ${REBUILD}`);
+  if (typeof parsed.synonyms?.words !== 'string') throw new ReaderModelError(`The reader model ${shown(file)} is damaged (its synonym table is missing). ${REBUILD}`);
   return {
     sentence: new Ensemble('sentence', checkEnsemble('sentence', parsed.models?.sentence, file), file),
     span: new Ensemble('span', checkEnsemble('span', parsed.models?.span, file), file),
     answer: new Ensemble('answer', checkEnsemble('answer', parsed.models?.answer, file), file),
     threshold: parsed.threshold,
+    synonyms: new Synonyms(parsed.synonyms),
     file,
   };
 }

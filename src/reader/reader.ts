@@ -14,6 +14,7 @@ import { EXPECTED_KINDS, namedByQuestion, sentenceView, type CandidateSentence, 
 import { sentenceFeatures } from './sentence-features.js';
 import { loadReaderModel, type ReaderModel } from './model.js';
 import { analyseQuestion, type QuestionAnalysis, type QuestionType } from './question.js';
+import type { Synonyms } from './synonyms.js';
 
 /** Retrieved chunks whose sentences the reader weighs. */
 export const READ_CHUNKS = 10;
@@ -72,8 +73,8 @@ export function candidateSentences(index: ReadingIndex, retrieved: RetrievedChun
   return [...seen.values()];
 }
 
-export function readingContext(index: ReadingIndex, question: string, queryVector: Float32Array, sentences: CandidateSentence[]): ReadingContext {
-  return { index, question: analyseQuestion(question), queryVector, sentences: sentences.map((c) => sentenceView(index, c)) };
+export function readingContext(index: ReadingIndex, question: string, queryVector: Float32Array, sentences: CandidateSentence[], synonyms: Synonyms): ReadingContext {
+  return { index, question: analyseQuestion(question), queryVector, sentences: sentences.map((c) => sentenceView(index, c)), synonyms };
 }
 
 /**
@@ -160,7 +161,7 @@ export function loadReader(modelFile: string, threshold?: number): Reader {
       return reader.readSentences(index, question, queryVector, candidateSentences(index, retrieved));
     },
     readSentences(index, question, queryVector, sentences) {
-      const context = readingContext(index, question, queryVector, sentences);
+      const context = readingContext(index, question, queryVector, sentences, model.synonyms);
       const reading = readContext(context, scorers);
       const best = context.sentences.find((view) => view.id === reading.sentences[0]?.sentence);
       if (best && lacksCount(context.question, best)) return { ...reading, confidence: 0, answerable: false };

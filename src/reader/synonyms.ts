@@ -1,0 +1,104 @@
+/**
+ * Which words of a question a sentence says in other words: WordNet's synonyms (two words sharing one of
+ * their three most frequent senses: "drill" and "exercise", "film" and "movie") and the direct hypernym of a
+ * word's first sense ("jet" is a kind of "plane", "missile" of "weapon"). The table is made from WordNet 3.1
+ * by `npm run train-reader` (scripts/wordnet-table.ts) and stored in the reader model file, since the model
+ * was trained on the matches it gives.
+ *
+ * Table text: one line per word, `word synonymGroups|hypernymGroups`, groups as comma-separated integers
+ * (a group is one WordNet sense; two words match when a group of one is a group of the other).
+ */
+
+export interface SynonymTableFile {
+  /** Where the table came from, and WordNet's licence notice, which must go with every copy. */
+  source: string;
+  /** Lines of `word s1,s2|h1,h2`, sorted by word. */
+  words: string;
+}
+
+/** The groups a sentence's or a question's words fall in: their senses, and their first senses' hypernyms. */
+export interface WordGroups {
+  senses: Set<number>;
+  hypernyms: Set<number>;
+}
+
+let nextId = 0;
+
+export class Synonyms {
+  /** Distinguishes tables in caches (a process holds one model, tests may hold two). */
+  readonly id = nextId++;
+  private offsets: Map<string, number> | undefined;
+  private data: Int32Array = new Int32Array(0);
+
+  constructor(private readonly file: SynonymTableFile) {}
+
+  /** Parsed on first use (about 40 ms): the table is only needed once a question is read. */
+  private table(): Map<string, number> {
+    if (this.offsets) return this.offsets;
+    const offsets = new Map<string, number>();
+    const text = this.file.words;
+    const data = new Int32Array(text.length);
+    let size = 0;
+    let at = 0;
+    while (at < text.length) {
+      let end = text.indexOf('\n', at);
+      if (end < 0) end = text.length;
+      const space = text.indexOf(' ', at);
+      if (space > at && space < end) {
+        const start = size;
+        offsets.set(text.slice(at, space), start);
+        size += 2;
+        // Numbers until '|' are senses, after it hypernyms.
+        let hypernyms = false;
+        let value = -1;
+        for (let i = space + 1; i <= end; i++) {
+          const c = i < end ? text.charCodeAt(i) : 44;
+          if (c >= 48 && c <= 57) value = (value < 0 ? 0 : value * 10) + c - 48;
+          else {
+            if (value >= 0) {
+              data[size++] = value;
+              data[start + (hypernyms ? 1 : 0)]!++;
+              value = -1;
+            }
+            if (c === 124) hypernyms = true;
+          }
+        }
+      }
+      at = end + 1;
+    }
+    this.data = data.slice(0, size);
+    return (this.offsets = offsets);
+  }
+
+  /** Adds the groups of each word (lower-cased words and lemmas) to `into`. */
+  addGroups(words: Iterable<string>, into: WordGroups): WordGroups {
+    const table = this.table();
+    const data = this.data;
+    for (const word of words) {
+      const at = table.get(word);
+      if (at === undefined) continue;
+      const senses = data[at]!;
+      const hypernyms = data[at + 1]!;
+      for (let i = 0; i < senses; i++) into.senses.add(data[at + 2 + i]!);
+      for (let i = 0; i < hypernyms; i++) into.hypernyms.add(data[at + 2 + senses + i]!);
+    }
+    return into;
+  }
+
+  groups(words: Iterable<string>): WordGroups {
+    return this.addGroups(words, { senses: new Set(), hypernyms: new Set() });
+  }
+}
+
+const intersects = (a: Set<number>, b: Set<number>) => {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const x of small) if (large.has(x)) return true;
+  return false;
+};
+
+/** Whether the sentence has a synonym of the question word. */
+export const saysSynonym = (word: WordGroups, sentence: WordGroups) => intersects(word.senses, sentence.senses);
+
+/** Whether the sentence has a synonym, a kind of (a jet for a plane) or a hypernym of (a plane for a jet) the question word. */
+export const saysRelated = (word: WordGroups, sentence: WordGroups) =>
+  intersects(word.senses, sentence.senses) || intersects(word.senses, sentence.hypernyms) || intersects(word.hypernyms, sentence.senses);
