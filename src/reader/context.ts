@@ -208,13 +208,13 @@ export function namedByQuestion(view: SentenceView, candidate: Candidate, questi
  * What reading works out of an index's texts (a sentence's parts, and the terms of sentences, titles and
  * articles), kept while the index is in use, the least recently used dropped past CACHE_SIZE entries:
  * reading would otherwise decode and stem the same sentences and long articles again for every question.
- * A read sentence takes about two entries (its parts, its own terms), so 10,000 entries keep the sentences
- * of about 200 questions. A sentence's character 4-grams are not kept (only their count and the padded words
+ * A read sentence takes about three entries (its parts, its own terms, its WordNet groups), so 15,000
+ * entries keep the sentences of about 200 questions. A sentence's character 4-grams are not kept (only their count and the padded words
  * they are cut from): whatever is kept survives the young generation's collections, and copying a set of them
  * there cost more than making it again.
  */
 const caches = new WeakMap<object, Map<string, unknown>>();
-const CACHE_SIZE = 10_000;
+const CACHE_SIZE = 15_000;
 
 /** Least recently used goes first: a Map keeps insertion order, and a hit is moved to the end. */
 export function cached<T>(index: ReadingIndex, key: string, make: () => T): T {
@@ -241,9 +241,30 @@ export const sentenceStems = (index: ReadingIndex, id: number) => {
   return cachedStems(index, `s${id}`, () => index.articles.get(record.articleId)!.text.slice(record.start, record.end));
 };
 
-/** The WordNet groups of a sentence's words and lemmas, for the synonym features. */
+/**
+ * The words WordNet is asked about for some tokens: each content word (a stop word such as "said" would
+ * match "state", "did" would match "make") lower-cased and as its lemma, and the parts of a hyphenated one,
+ * each with the term the lexical index gives it.
+ */
+export function contentWords(tokens: readonly { text: string; lemma: string }[]): { term: string; word: string }[] {
+  const words: { term: string; word: string }[] = [];
+  for (const token of tokens) {
+    const lower = token.text.toLowerCase();
+    const term = wordStem(token.text);
+    if (term !== null) words.push({ term, word: lower }, { term, word: token.lemma });
+    if (lower.includes('-')) {
+      for (const part of lower.split('-')) {
+        const partTerm = wordStem(part);
+        if (partTerm !== null) words.push({ term: partTerm, word: part });
+      }
+    }
+  }
+  return words;
+}
+
+/** The WordNet groups of a sentence's content words, for the synonym features. */
 export const sentenceGroups = (index: ReadingIndex, synonyms: Synonyms, view: SentenceView): WordGroups =>
-  cached(index, `w${synonyms.id}:${view.id}`, () => synonyms.addGroups(view.lemmas, synonyms.groups(view.lower)));
+  cached(index, `w${synonyms.id}:${view.id}`, () => synonyms.groups(contentWords(view.annotated.tokens).map((w) => w.word)));
 
 /** The distinct terms of a text, as the lexical index has them. */
 export const textStems = (text: string) => new Set(LexicalIndex.terms(text));

@@ -6,7 +6,7 @@
  * passage ranked in retrieval.
  */
 import { sentenceVectorOffset } from '../index/store.js';
-import { aroundStems, cachedStems, cap, charGrams, dot, gramWords, EXPECTED_KINDS, holds, namedByQuestion, oneHot, pairKey, prefixes, row, sentenceGroups, sentenceStems, wordStem, type ReadingContext, type SentenceView } from './context.js';
+import { aroundStems, cachedStems, cap, charGrams, contentWords, dot, gramWords, EXPECTED_KINDS, holds, namedByQuestion, oneHot, pairKey, prefixes, row, sentenceGroups, sentenceStems, wordStem, type ReadingContext, type SentenceView } from './context.js';
 import { QUESTION_TYPES, type QuestionAnalysis } from './question.js';
 import { saysRelated, saysSynonym, type Synonyms, type WordGroups } from './synonyms.js';
 
@@ -47,7 +47,7 @@ function gramCosine(question: Set<string>, view: SentenceView): number {
 /** The WordNet groups of each of the question's distinct terms: of the words and lemmas that gave it. */
 export function termGroups(question: QuestionAnalysis, synonyms: Synonyms, terms: readonly string[]): WordGroups[] {
   const words = new Map<string, string[]>(terms.map((t) => [t, []]));
-  for (const token of question.annotated.tokens) words.get(wordStem(token.text) ?? '')?.push(token.text.toLowerCase(), token.lemma);
+  for (const { term, word } of contentWords(question.annotated.tokens)) words.get(term)?.push(word);
   return terms.map((t) => synonyms.groups(words.get(t)!));
 }
 

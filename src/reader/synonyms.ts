@@ -1,7 +1,7 @@
 /**
  * Which words of a question a sentence says in other words: WordNet's synonyms (two words sharing one of
- * their three most frequent senses: "drill" and "exercise", "film" and "movie") and the direct hypernym of a
- * word's first sense ("jet" is a kind of "plane", "missile" of "weapon"). The table is made from WordNet 3.1
+ * their three most frequent senses: "drill" and "exercise", "film" and "movie") and the direct hypernyms of a
+ * word's most frequent sense in each part of speech ("jet" is a kind of "plane", "missile" of "weapon"). The table is made from WordNet 3.1
  * by `npm run train-reader` (scripts/wordnet-table.ts) and stored in the reader model file, since the model
  * was trained on the matches it gives.
  *
@@ -32,7 +32,7 @@ export class Synonyms {
 
   constructor(private readonly file: SynonymTableFile) {}
 
-  /** Parsed on first use (about 40 ms): the table is only needed once a question is read. */
+  /** Parsed on first use (about 30 ms): the table is only needed once a question is read. */
   private table(): Map<string, number> {
     if (this.offsets) return this.offsets;
     const offsets = new Map<string, number>();
