@@ -41,7 +41,7 @@ import { RETRIEVE_LIMIT } from '../src/pipeline.js';
 import { retrieve } from '../src/retrieve.js';
 import { Synonyms } from '../src/reader/synonyms.js';
 import { RowWriter } from './training-rows.js';
-import { buildSynonymTable, WORDNET_LICENCE_FILE } from './wordnet-table.js';
+import { buildSynonymTable } from './wordnet-table.js';
 
 export const FOLDS = 5;
 const WITHHELD_SHARE = 1 / 3;
@@ -113,7 +113,6 @@ async function main(): Promise<void> {
   // The synonym table goes into the model file with the models trained on its matches (train_reader.py).
   const table = buildSynonymTable();
   await fs.writeFile(path.join(work, 'synonyms.json'), JSON.stringify(table));
-  await fs.writeFile(WORDNET_LICENCE_FILE, `${table.source}\n`);
   const synonyms = new Synonyms(table);
   const { train } = await loadSquadSplit(shared);
   const config = await loadConfig();
@@ -176,6 +175,8 @@ async function main(): Promise<void> {
   await fs.writeFile(path.join(work, 'top-span-features.json'), JSON.stringify(TOP_SPAN_FEATURES));
   console.error(`${spans.count} span rows, ${answers.count} answer rows.`);
   python('final', work);
+  // WordNet's licence goes beside the model file that now holds the table made from it.
+  await fs.writeFile(path.join(path.dirname(MODEL_FILE), 'WORDNET-LICENSE'), `${table.source}\n`);
 
   // The model file must score in Node exactly as in Python, for each of its three models.
   const check = JSON.parse(await fs.readFile(path.join(work, 'parity.json'), 'utf8')) as Record<string, { rows: Record<string, number>[]; predictions: number[] }>;

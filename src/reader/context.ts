@@ -251,7 +251,8 @@ export function contentWords(tokens: readonly { text: string; lemma: string }[])
   for (const token of tokens) {
     const lower = token.text.toLowerCase();
     const term = wordStem(token.text);
-    if (term !== null) words.push({ term, word: lower }, { term, word: token.lemma });
+    // A lemma that is a stop word ("won't" → "will") is not asked about either.
+    if (term !== null) words.push({ term, word: lower }, ...(wordStem(token.lemma) !== null ? [{ term, word: token.lemma }] : []));
     if (lower.includes('-')) {
       for (const part of lower.split('-')) {
         const partTerm = wordStem(part);

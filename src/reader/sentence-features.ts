@@ -75,13 +75,13 @@ export function sentenceFeatures(context: ReadingContext): Record<string, number
     for (let i = 0; i < distinct.length; i++) if (view.present.has(distinct[i]!) || says(groups[i]!, sentence)) covered += weights[i]!;
     return totalWeight === 0 ? 0 : covered / totalWeight;
   };
-  const contentWords = question.annotated.tokens.filter((t) => wordStem(t.text) !== null).map((t) => t.text);
-  const questionPrefixes = [...prefixes(contentWords)];
+  const questionWords = question.annotated.tokens.filter((t) => wordStem(t.text) !== null).map((t) => t.text);
+  const questionPrefixes = [...prefixes(questionWords)];
   const questionLemmas = [...question.lemmas];
   // The question's consecutive terms, as the sentences' pairs are written.
   const questionPairs = terms.slice(1).map((term, i) => pairKey(terms[i]!, term));
   const expected = EXPECTED_KINDS[question.type] ?? [];
-  const questionGrams = charGrams(gramWords(contentWords.join(' ')));
+  const questionGrams = charGrams(gramWords(questionWords.join(' ')));
   const titleStems = (articleId: string, title: string) => cachedStems(index, `t${articleId}`, () => title);
   const chunkCosine = new Map<number, number>();
   const chunkCoverage = new Map<number, number>();
