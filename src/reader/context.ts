@@ -209,9 +209,9 @@ export function namedByQuestion(view: SentenceView, candidate: Candidate, questi
  * articles), kept while the index is in use, the least recently used dropped past CACHE_SIZE entries:
  * reading would otherwise decode and stem the same sentences and long articles again for every question.
  * A read sentence takes about three entries (its parts, its own terms, its WordNet groups), so 15,000
- * entries keep the sentences of about 200 questions. A sentence's character 4-grams are not kept (only their count and the padded words
- * they are cut from): whatever is kept survives the young generation's collections, and copying a set of them
- * there cost more than making it again.
+ * entries keep the sentences of about 200 questions. A sentence's character 4-grams are not kept (only their
+ * count and the padded words they are cut from): whatever is kept survives the young generation's
+ * collections, and copying a set of them there cost more than making it again.
  */
 const caches = new WeakMap<object, Map<string, unknown>>();
 const CACHE_SIZE = 15_000;
@@ -251,8 +251,11 @@ export function contentWords(tokens: readonly { text: string; lemma: string }[])
   for (const token of tokens) {
     const lower = token.text.toLowerCase();
     const term = wordStem(token.text);
-    // A lemma that is a stop word ("won't" → "will") is not asked about either.
-    if (term !== null) words.push({ term, word: lower }, ...(wordStem(token.lemma) !== null ? [{ term, word: token.lemma }] : []));
+    if (term !== null) {
+      words.push({ term, word: lower });
+      // A lemma that is a stop word ("won't" → "will") is not asked about either.
+      if (wordStem(token.lemma) !== null) words.push({ term, word: token.lemma });
+    }
     if (lower.includes('-')) {
       for (const part of lower.split('-')) {
         const partTerm = wordStem(part);

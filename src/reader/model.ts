@@ -2,9 +2,9 @@
  * The trained reader model file: three gradient-boosted tree ensembles (answer sentence, answer span,
  * answerability), trained by `npm run train-reader` (scripts/train_reader.py, XGBoost) and stored as plain
  * JSON, evaluated here with no native dependency, with the WordNet synonym table its features were computed
- * with (src/reader/synonyms.ts). Each ensemble lists the feature names it was trained on;
- * when the code computes other features (a model older or newer than the code), reading stops with a
- * clear error, so a stale model can never be read wrong.
+ * with (src/reader/synonyms.ts). Each ensemble lists the feature names it was trained on; when the code
+ * computes other features (a model older or newer than the code), reading stops with a clear error, so a
+ * stale model can never be read wrong.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
