@@ -5,8 +5,9 @@
  *
  * For every single word of WordNet's noun, verb, adjective and adverb indexes: its three most frequent
  * senses in each part of speech (the index lists them by frequency), and the direct hypernyms of its most
- * frequent sense in each part of speech. A sense no other word shares, and that is no word's hypernym, can match nothing and is left
- * out; so is a word left with no group. Senses are numbered in the order they are first met.
+ * frequent sense in each part of speech. A sense no other word shares, and that is no word's hypernym, can
+ * match nothing and is left out; so is a word left with no group. Senses are numbered in the order they are
+ * first met.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

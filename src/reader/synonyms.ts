@@ -70,31 +70,29 @@ export class Synonyms {
     return (this.offsets = offsets);
   }
 
-  /** Adds the groups of each word (lower-cased words and lemmas) to `into`. */
-  addGroups(words: Iterable<string>, into: WordGroups): WordGroups {
+  /** The groups of some words (lower-cased words and lemmas). */
+  groups(words: Iterable<string>): WordGroups {
     const table = this.table();
     const data = this.data;
+    const groups: WordGroups = { senses: new Set(), hypernyms: new Set() };
     for (const word of words) {
       const at = table.get(word);
       if (at === undefined) continue;
       const senses = data[at]!;
       const hypernyms = data[at + 1]!;
-      for (let i = 0; i < senses; i++) into.senses.add(data[at + 2 + i]!);
-      for (let i = 0; i < hypernyms; i++) into.hypernyms.add(data[at + 2 + senses + i]!);
+      for (let i = 0; i < senses; i++) groups.senses.add(data[at + 2 + i]!);
+      for (let i = 0; i < hypernyms; i++) groups.hypernyms.add(data[at + 2 + senses + i]!);
     }
-    return into;
-  }
-
-  groups(words: Iterable<string>): WordGroups {
-    return this.addGroups(words, { senses: new Set(), hypernyms: new Set() });
+    return groups;
   }
 }
 
-const intersects = (a: Set<number>, b: Set<number>) => {
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  for (const x of small) if (large.has(x)) return true;
+/** Whether two sets share a member (the smaller is walked; called for every question term and sentence read). */
+function intersects(a: Set<number>, b: Set<number>): boolean {
+  if (a.size > b.size) return intersects(b, a);
+  for (const x of a) if (b.has(x)) return true;
   return false;
-};
+}
 
 /** Whether the sentence has a synonym of the question word. */
 export const saysSynonym = (word: WordGroups, sentence: WordGroups) => intersects(word.senses, sentence.senses);
