@@ -33,6 +33,9 @@ export class Bm25Table {
   private readonly matched: Uint16Array;
   private readonly termScores: Float64Array;
   private readonly termAt: Int32Array;
+  /** The rows the current term scores, then the rows scored so far in their order: lists reused by every search. */
+  private readonly scored: Int32Array;
+  private readonly order: Int32Array;
 
   constructor(
     db: Database.Database,
@@ -47,6 +50,8 @@ export class Bm25Table {
     this.matched = new Uint16Array(rows);
     this.termScores = new Float64Array(rows);
     this.termAt = new Int32Array(rows).fill(-1);
+    this.scored = new Int32Array(rows);
+    this.order = new Int32Array(rows);
   }
 
   private postings(term: string): Uint32Array | undefined {
@@ -58,11 +63,11 @@ export class Bm25Table {
   search(terms: readonly string[], k: number): Bm25Hit[] {
     const { k: k1, b } = DEFAULT_BM25;
     const count = this.lengths[0]!.length;
-    const { scores, matched, termScores, termAt } = this;
+    const { scores, matched, termScores, termAt, scored, order } = this;
     const seen = new Set<string>();
     const cache = new Map<string, Uint32Array | undefined>();
-    /** Rows in the order they were first scored: MiniSearch's order, which decides ties. */
-    const order: number[] = [];
+    /** Rows in the order they were first scored (`order` up to `found`): MiniSearch's order, which decides ties. */
+    let found = 0;
     try {
       terms.forEach((term, at) => {
         // A repeated term adds its score again, but counts once among the terms matched.
@@ -71,8 +76,8 @@ export class Bm25Table {
         if (!cache.has(term)) cache.set(term, this.postings(term));
         const postings = cache.get(term);
         if (!postings) return;
-        /** The rows this term scores, title matches first, each once. */
-        const scored: number[] = [];
+        /** The rows this term scores (`scored` up to `scoring`), title matches first, each once. */
+        let scoring = 0;
         let offset = 0;
         for (let field = 0; field < FIELDS.length; field++) {
           const { boost } = FIELDS[field]!;
@@ -92,21 +97,26 @@ export class Bm25Table {
             else {
               termAt[id] = at;
               termScores[id] = score;
-              scored.push(id);
+              scored[scoring++] = id;
             }
           }
         }
-        for (const id of scored) {
+        for (let i = 0; i < scoring; i++) {
+          const id = scored[i]!;
           if (matched[id] === 0) {
-            order.push(id);
+            order[found++] = id;
             scores[id] = termScores[id]!;
           } else scores[id] = scores[id]! + termScores[id]!;
           if (!repeat) matched[id] = matched[id]! + 1;
         }
       });
-      return best(order, Float64Array.from(order, (id) => scores[id]! * matched[id]!), k);
+      // Filled in a loop: Float64Array.from with a mapping function goes through the iterator protocol, slowly.
+      const totals = new Float64Array(found);
+      for (let i = 0; i < found; i++) totals[i] = scores[order[i]!]! * matched[order[i]!]!;
+      return best(order.subarray(0, found), totals, k);
     } finally {
-      for (const id of order) {
+      for (let i = 0; i < found; i++) {
+        const id = order[i]!;
         scores[id] = 0;
         matched[id] = 0;
         termScores[id] = 0;
@@ -120,7 +130,7 @@ export class Bm25Table {
  * The k best rows by score (`scores[i]` is `rows[i]`'s), best first; equal scores keep the rows' order, as
  * a stable sort would. A heap of the k best so far, its root the worst of them: no sort of every row.
  */
-function best(rows: readonly number[], scores: Float64Array, k: number): Bm25Hit[] {
+function best(rows: Int32Array, scores: Float64Array, k: number): Bm25Hit[] {
   /** Whether position a ranks below position b: a lower score, or an equal one found later. */
   const below = (a: number, b: number) => scores[a]! < scores[b]! || (scores[a] === scores[b] && a > b);
   const heap: number[] = [];
