@@ -16,7 +16,7 @@ import { lacksCount, loadReader, readingContext } from '../src/reader/reader.js'
 import { sentenceFeatures, termGroups } from '../src/reader/sentence-features.js';
 import { saysRelated, saysSynonym } from '../src/reader/synonyms.js';
 import { buildSynonymTable } from '../scripts/wordnet-table.js';
-import { charGrams, contentWords, gramWords, sentenceGroups, sentenceView } from '../src/reader/context.js';
+import { charGrams, contentWords, gramCount, gramSet, gramsOf, gramWords, sharedGrams, sentenceGroups, sentenceView } from '../src/reader/context.js';
 import { openPipeline } from '../src/pipeline.js';
 import { buildInto, tempDir, testConfig } from './helpers.js';
 
@@ -185,17 +185,19 @@ describe('the reader in the pipeline', () => {
     expect(lacksCount(analyseQuestion('Who retook the gas rigs?'), commanders)).toBe(false);
   });
 
-  it('keeps of a sentence what its character 4-grams need: its padded words hold exactly those grams', () => {
+  it('keeps of a sentence exactly its character 4-grams, packed, and counts the grams two texts share', () => {
     for (const [id, record] of index.sentences.entries()) {
       const view = sentenceView(index, { id, chunk: 0, chunkRank: 0, articleRank: 0 });
       const grams = charGrams(gramWords(index.articles.get(record.articleId)!.text.slice(record.start, record.end)));
-      expect(view.gramCount).toBe(grams.size);
-      // The 4-character pieces of the padded words with no space inside are exactly the grams (a question's
-      // gram holds no space inside either, so it is found there exactly when the sentence has it).
-      const pieces = new Set<string>();
-      for (let i = 0; i + 4 <= view.gramText.length; i++) if (!view.gramText.slice(i + 1, i + 3).includes(' ')) pieces.add(view.gramText.slice(i, i + 4));
-      expect(pieces).toEqual(grams);
+      expect(gramCount(view.grams)).toBe(grams.size);
+      expect(new Set(gramsOf(view.grams))).toEqual(grams);
     }
+    // ASCII grams are packed as numbers, others kept as text; both are counted when shared.
+    const question = gramSet(gramWords('Was Erdoğan in Sochi?'));
+    const sentence = gramSet(gramWords('Erdoğan met Putin in Sochi'));
+    const expected = [...charGrams(gramWords('Was Erdoğan in Sochi?'))].filter((g) => charGrams(gramWords('Erdoğan met Putin in Sochi')).has(g));
+    expect(question.other.length).toBeGreaterThan(0);
+    expect(sharedGrams(question, sentence)).toBe(expected.length);
   });
 
   it('refuses every plainly off-topic question of the tuning set', async () => {
@@ -239,7 +241,7 @@ describe('the reader model file', () => {
     // A jet is a kind of plane: related, not a synonym; two days of the week are neither.
     expect([saysSynonym(plane!, jet!), saysRelated(plane!, jet!), saysRelated(jet!, plane!)]).toEqual([false, true, true]);
     expect(saysRelated(monday!, tuesday!)).toBe(false);
-    expect(synonyms.groups(['vladivostok', 'the']).senses.size).toBe(0);
+    expect(synonyms.groups(['vladivostok', 'the']).senses.length).toBe(0);
     // The table is rebuilt from WordNet by npm run train-reader: the shipped one is that build.
     expect(JSON.parse(readFileSync(shipped, 'utf8')).synonyms).toEqual(buildSynonymTable());
   });

@@ -72,9 +72,9 @@ function properRuns(tokens: Token[], first: number, last: number): [number, numb
 
 export function candidates(sentence: Annotated): Candidate[] {
   const { tokens, entities } = sentence;
-  const found = new Map<string, Candidate>();
+  const found = new Map<number, Candidate>();
   const add = (first: number, last: number, kind: CandidateKind) => {
-    const key = `${first}:${last}`;
+    const key = first * 65_536 + last;
     if (!found.has(key) && first <= last) found.set(key, { first, last, kind });
   };
   for (const entity of entities) add(entity.first, entity.last, entity.type as EntityType);

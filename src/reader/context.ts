@@ -38,12 +38,10 @@ export interface SentenceParts {
   lemmas: Set<string>;
   /** The first five letters of each word, lower-cased. */
   prefixes: Set<string>;
-  /** Content stems next to each other or one apart, as "a b" (sentence-features.ts). */
-  pairs: Set<string>;
-  /** The sentence's words as `charGrams` reads them, joined by spaces and padded with one: each of their 4-grams is a substring. */
-  gramText: string;
-  /** How many distinct 4-grams `charGrams` finds in the sentence. */
-  gramCount: number;
+  /** The content stems (`stems` without the nulls), in order: `holdsPair` looks for two near each other. */
+  content: string[];
+  /** The sentence's distinct character 4-grams (`charGrams`), packed. */
+  grams: GramSet;
 }
 
 /** A candidate sentence with what the features need of it. */
@@ -120,9 +118,8 @@ export function sentenceView(index: ReadingIndex, candidate: CandidateSentence):
     present: p.present,
     lemmas: p.lemmas,
     prefixes: p.prefixes,
-    pairs: p.pairs,
-    gramText: p.gramText,
-    gramCount: p.gramCount,
+    content: p.content,
+    grams: p.grams,
   };
 }
 
@@ -130,11 +127,6 @@ function sentenceParts(index: ReadingIndex, id: number, text: string): SentenceP
   const annotated = decode(text, index.annotations[id]!);
   const stems = annotated.tokens.map((t) => wordStem(t.text));
   const content = stems.filter((s): s is string => s !== null);
-  const pairs = new Set<string>();
-  for (let i = 0; i + 1 < content.length; i++) {
-    pairs.add(pairKey(content[i]!, content[i + 1]!));
-    if (i + 2 < content.length) pairs.add(pairKey(content[i]!, content[i + 2]!));
-  }
   const words = gramWords(text);
   return {
     annotated,
@@ -144,9 +136,8 @@ function sentenceParts(index: ReadingIndex, id: number, text: string): SentenceP
     present: new Set(content),
     lemmas: new Set(annotated.tokens.map((t) => t.lemma)),
     prefixes: prefixes(annotated.tokens.map((t) => t.text)),
-    pairs,
-    gramText: ` ${words.join(' ')} `,
-    gramCount: charGrams(words).size,
+    content,
+    grams: gramSet(words),
   };
 }
 
@@ -163,8 +154,80 @@ export function charGrams(words: readonly string[]): Set<string> {
   return grams;
 }
 
-/** Two stems as a sentence's `pairs` holds them. */
-export const pairKey = (a: string, b: string) => `${a} ${b}`;
+/**
+ * A set of character 4-grams packed for keeping and comparing: a gram of four ASCII characters (nearly all of
+ * them) as a 28-bit number, 7 bits a character, in a sorted typed array; any other as its text, sorted.
+ * Kept for every sentence read, so it is small and few objects (whatever is kept survives the young
+ * generation's collections, and a Set of strings cost more to copy there than to make again).
+ */
+export interface GramSet {
+  ascii: Int32Array;
+  other: string[];
+}
+
+/** The ASCII grams of the words being packed, reused (grown when a text needs more). */
+let packing = new Int32Array(1024);
+
+/** The distinct 4-grams of words, each padded with a space either side, as `charGrams` finds them. */
+export function gramSet(words: readonly string[]): GramSet {
+  let n = 0;
+  const other = new Set<string>();
+  for (const word of words) {
+    const padded = ` ${word} `;
+    if (n + padded.length > packing.length) {
+      const grown = new Int32Array(2 * (n + padded.length));
+      grown.set(packing.subarray(0, n));
+      packing = grown;
+    }
+    for (let i = 0; i + 4 <= padded.length; i++) {
+      const a = padded.charCodeAt(i);
+      const b = padded.charCodeAt(i + 1);
+      const c = padded.charCodeAt(i + 2);
+      const d = padded.charCodeAt(i + 3);
+      if ((a | b | c | d) < 128) packing[n++] = (a << 21) | (b << 14) | (c << 7) | d;
+      else other.add(padded.slice(i, i + 4));
+    }
+  }
+  const sorted = packing.subarray(0, n).sort();
+  let distinct = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i]!;
+  return { ascii: sorted.slice(0, distinct), other: other.size === 0 ? [] : [...other].sort() };
+}
+
+export const gramCount = (set: GramSet) => set.ascii.length + set.other.length;
+
+/** How many grams two sets share (a walk along both sorted lists). */
+export function sharedGrams(x: GramSet, y: GramSet): number {
+  let shared = 0;
+  for (let i = 0, j = 0; i < x.ascii.length && j < y.ascii.length; ) {
+    if (x.ascii[i] === y.ascii[j]) {
+      shared++;
+      i++;
+      j++;
+    } else if (x.ascii[i]! < y.ascii[j]!) i++;
+    else j++;
+  }
+  for (let i = 0, j = 0; i < x.other.length && j < y.other.length; ) {
+    if (x.other[i] === y.other[j]) {
+      shared++;
+      i++;
+      j++;
+    } else if (x.other[i]! < y.other[j]!) i++;
+    else j++;
+  }
+  return shared;
+}
+
+/** The grams of a set as text (for tests and checks). */
+export const gramsOf = (set: GramSet): string[] => [...Array.from(set.ascii, (n) => String.fromCharCode(n >> 21, (n >> 14) & 127, (n >> 7) & 127, n & 127)), ...set.other];
+
+/** Whether stem `b` follows stem `a` in a sentence's content stems, next to it or one apart. */
+export function holdsPair(content: readonly string[], a: string, b: string): boolean {
+  for (let i = 0; i + 1 < content.length; i++) {
+    if (content[i] === a && (content[i + 1] === b || content[i + 2] === b)) return true;
+  }
+  return false;
+}
 
 /**
  * The terms around a sentence: its own stems, and the terms of the sentences either side of it in its

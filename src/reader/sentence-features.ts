@@ -6,7 +6,7 @@
  * passage ranked in retrieval.
  */
 import { sentenceVectorOffset } from '../index/store.js';
-import { aroundStems, cachedStems, cap, charGrams, contentWords, dot, gramWords, EXPECTED_KINDS, holds, namedByQuestion, oneHot, pairKey, prefixes, row, sentenceGroups, sentenceStems, wordStem, type ReadingContext, type SentenceView } from './context.js';
+import { aroundStems, cachedStems, cap, contentWords, dot, gramCount, gramSet, gramWords, sharedGrams, EXPECTED_KINDS, holds, holdsPair, namedByQuestion, oneHot, prefixes, row, sentenceGroups, sentenceStems, wordStem, type GramSet, type ReadingContext, type SentenceView } from './context.js';
 import { QUESTION_TYPES, type QuestionAnalysis } from './question.js';
 import { saysRelated, saysSynonym, type Synonyms, type WordGroups } from './synonyms.js';
 
@@ -33,15 +33,12 @@ function proximity(view: SentenceView, terms: Set<string>): number {
   return distinct / best;
 }
 
-/**
- * Cosine of the question's character 4-grams and the sentence's. A gram never holds a space inside, so the
- * sentence holds one exactly when its padded words (`gramText`) do: nothing is cut or kept per question.
- */
-function gramCosine(question: Set<string>, view: SentenceView): number {
-  if (question.size === 0 || view.gramCount === 0) return 0;
-  let shared = 0;
-  for (const gram of question) if (view.gramText.includes(gram)) shared++;
-  return shared / Math.sqrt(question.size * view.gramCount);
+/** Cosine of the question's character 4-grams and the sentence's. */
+function gramCosine(question: GramSet, view: SentenceView): number {
+  const questionCount = gramCount(question);
+  const sentenceCount = gramCount(view.grams);
+  if (questionCount === 0 || sentenceCount === 0) return 0;
+  return sharedGrams(question, view.grams) / Math.sqrt(questionCount * sentenceCount);
 }
 
 /** The WordNet groups of each of the question's distinct terms: of the words and lemmas that gave it. */
@@ -78,10 +75,10 @@ export function sentenceFeatures(context: ReadingContext): Record<string, number
   const questionWords = question.annotated.tokens.filter((t) => wordStem(t.text) !== null).map((t) => t.text);
   const questionPrefixes = [...prefixes(questionWords)];
   const questionLemmas = [...question.lemmas];
-  // The question's consecutive terms, as the sentences' pairs are written.
-  const questionPairs = terms.slice(1).map((term, i) => pairKey(terms[i]!, term));
+  // The question's consecutive terms.
+  const questionPairs = terms.slice(1).map((term, i) => [terms[i]!, term] as const);
   const expected = EXPECTED_KINDS[question.type] ?? [];
-  const questionGrams = charGrams(gramWords(questionWords.join(' ')));
+  const questionGrams = gramSet(gramWords(questionWords.join(' ')));
   const titleStems = (articleId: string, title: string) => cachedStems(index, `t${articleId}`, () => title);
   const chunkCosine = new Map<number, number>();
   const chunkCoverage = new Map<number, number>();
@@ -113,7 +110,7 @@ export function sentenceFeatures(context: ReadingContext): Record<string, number
       matched: distinct.filter((t) => present.has(t)).length,
       maxMissingIdf: missing.length === 0 ? 0 : Math.max(...missing) / maxIdf,
       // Share of the question's consecutive terms found next to each other (or one apart) in the sentence.
-      bigrams: terms.length < 2 ? 0 : questionPairs.filter((pair) => view.pairs.has(pair)).length / (terms.length - 1),
+      bigrams: terms.length < 2 ? 0 : questionPairs.filter(([a, b]) => holdsPair(view.content, a, b)).length / (terms.length - 1),
       grams: gramCosine(questionGrams, view),
       proximity: proximity(view, termSet),
       cosine: dot(queryVector, index.sentenceVectors, sentenceVectorOffset(index, view.id)),

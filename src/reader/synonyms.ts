@@ -16,10 +16,22 @@ export interface SynonymTableFile {
   words: string;
 }
 
-/** The groups a sentence's or a question's words fall in: their senses, and their first senses' hypernyms. */
+/**
+ * The groups a sentence's or a question's words fall in: their senses, and their first senses' hypernyms,
+ * each sorted and distinct. (Kept for every sentence read: a typed array is one small object to keep, where a
+ * Set was a hash table.)
+ */
 export interface WordGroups {
-  senses: Set<number>;
-  hypernyms: Set<number>;
+  senses: Int32Array;
+  hypernyms: Int32Array;
+}
+
+/** The distinct values of some, sorted (the list is sorted in place). */
+function distinctSorted(values: Int32Array): Int32Array {
+  values.sort();
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (i === 0 || values[i] !== values[i - 1]) values[n++] = values[i]!;
+  return values.slice(0, n);
 }
 
 let nextId = 0;
@@ -74,23 +86,36 @@ export class Synonyms {
   groups(words: Iterable<string>): WordGroups {
     const table = this.table();
     const data = this.data;
-    const groups: WordGroups = { senses: new Set(), hypernyms: new Set() };
+    const found: number[] = [];
+    let senseCount = 0;
+    let hypernymCount = 0;
     for (const word of words) {
       const at = table.get(word);
       if (at === undefined) continue;
-      const senses = data[at]!;
-      const hypernyms = data[at + 1]!;
-      for (let i = 0; i < senses; i++) groups.senses.add(data[at + 2 + i]!);
-      for (let i = 0; i < hypernyms; i++) groups.hypernyms.add(data[at + 2 + senses + i]!);
+      found.push(at);
+      senseCount += data[at]!;
+      hypernymCount += data[at + 1]!;
     }
-    return groups;
+    const senses = new Int32Array(senseCount);
+    const hypernyms = new Int32Array(hypernymCount);
+    let s = 0;
+    let h = 0;
+    for (const at of found) {
+      const end = at + 2 + data[at]!;
+      for (let i = at + 2; i < end; i++) senses[s++] = data[i]!;
+      for (let i = end; i < end + data[at + 1]!; i++) hypernyms[h++] = data[i]!;
+    }
+    return { senses: distinctSorted(senses), hypernyms: distinctSorted(hypernyms) };
   }
 }
 
-/** Whether two sets share a member (the smaller is walked; called for every question term and sentence read). */
-function intersects(a: Set<number>, b: Set<number>): boolean {
-  if (a.size > b.size) return intersects(b, a);
-  for (const x of a) if (b.has(x)) return true;
+/** Whether two sorted lists share a member (a walk along both; called for every question term and sentence read). */
+function intersects(a: Int32Array, b: Int32Array): boolean {
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i] === b[j]) return true;
+    if (a[i]! < b[j]!) i++;
+    else j++;
+  }
   return false;
 }
 
