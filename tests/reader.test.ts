@@ -16,7 +16,8 @@ import { lacksCount, loadReader, readingContext } from '../src/reader/reader.js'
 import { sentenceFeatures, termGroups } from '../src/reader/sentence-features.js';
 import { saysRelated, saysSynonym } from '../src/reader/synonyms.js';
 import { buildSynonymTable } from '../scripts/wordnet-table.js';
-import { charGrams, contentWords, gramCount, gramSet, gramsOf, gramWords, sharedGrams, sentenceGroups, sentenceView } from '../src/reader/context.js';
+import { contentWords, sentenceGroups, sentenceView } from '../src/reader/context.js';
+import { charGrams, gramCount, gramSet, gramsOf, gramWords, sharedGrams } from '../src/reader/grams.js';
 import { openPipeline } from '../src/pipeline.js';
 import { buildInto, tempDir, testConfig } from './helpers.js';
 

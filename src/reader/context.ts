@@ -11,6 +11,7 @@ import type { ReadingIndex } from '../index/store.js';
 import { decode, type Annotated } from './annotate.js';
 import { candidates, type Candidate, type CandidateKind } from './candidates.js';
 import type { QuestionAnalysis, QuestionType } from './question.js';
+import { gramSet, gramWords, type GramSet } from './grams.js';
 import type { Synonyms, WordGroups } from './synonyms.js';
 
 /** A sentence the reader weighs: a sentence of a retrieved chunk. */
@@ -141,86 +142,6 @@ function sentenceParts(index: ReadingIndex, id: number, text: string): SentenceP
   };
 }
 
-/** A text's words for character 4-grams: lower-cased, letters and digits. */
-export const gramWords = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-
-/** Character 4-grams of words, each padded with a space either side: catches inflections and compounds. */
-export function charGrams(words: readonly string[]): Set<string> {
-  const grams = new Set<string>();
-  for (const word of words) {
-    const padded = ` ${word} `;
-    for (let i = 0; i + 4 <= padded.length; i++) grams.add(padded.slice(i, i + 4));
-  }
-  return grams;
-}
-
-/**
- * A set of character 4-grams packed for keeping and comparing: a gram of four ASCII characters (nearly all of
- * them) as a 28-bit number, 7 bits a character, in a sorted typed array; any other as its text, sorted.
- * Kept for every sentence read, so it is small and few objects (whatever is kept survives the young
- * generation's collections, and a Set of strings cost more to copy there than to make again).
- */
-export interface GramSet {
-  ascii: Int32Array;
-  other: string[];
-}
-
-/** The ASCII grams of the words being packed, reused (grown when a text needs more). */
-let packing = new Int32Array(1024);
-
-/** The distinct 4-grams of words, each padded with a space either side, as `charGrams` finds them. */
-export function gramSet(words: readonly string[]): GramSet {
-  let n = 0;
-  const other = new Set<string>();
-  for (const word of words) {
-    const padded = ` ${word} `;
-    if (n + padded.length > packing.length) {
-      const grown = new Int32Array(2 * (n + padded.length));
-      grown.set(packing.subarray(0, n));
-      packing = grown;
-    }
-    for (let i = 0; i + 4 <= padded.length; i++) {
-      const a = padded.charCodeAt(i);
-      const b = padded.charCodeAt(i + 1);
-      const c = padded.charCodeAt(i + 2);
-      const d = padded.charCodeAt(i + 3);
-      if ((a | b | c | d) < 128) packing[n++] = (a << 21) | (b << 14) | (c << 7) | d;
-      else other.add(padded.slice(i, i + 4));
-    }
-  }
-  const sorted = packing.subarray(0, n).sort();
-  let distinct = 0;
-  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i]!;
-  return { ascii: sorted.slice(0, distinct), other: other.size === 0 ? [] : [...other].sort() };
-}
-
-export const gramCount = (set: GramSet) => set.ascii.length + set.other.length;
-
-/** How many grams two sets share (a walk along both sorted lists). */
-export function sharedGrams(x: GramSet, y: GramSet): number {
-  let shared = 0;
-  for (let i = 0, j = 0; i < x.ascii.length && j < y.ascii.length; ) {
-    if (x.ascii[i] === y.ascii[j]) {
-      shared++;
-      i++;
-      j++;
-    } else if (x.ascii[i]! < y.ascii[j]!) i++;
-    else j++;
-  }
-  for (let i = 0, j = 0; i < x.other.length && j < y.other.length; ) {
-    if (x.other[i] === y.other[j]) {
-      shared++;
-      i++;
-      j++;
-    } else if (x.other[i]! < y.other[j]!) i++;
-    else j++;
-  }
-  return shared;
-}
-
-/** The grams of a set as text (for tests and checks). */
-export const gramsOf = (set: GramSet): string[] => [...Array.from(set.ascii, (n) => String.fromCharCode(n >> 21, (n >> 14) & 127, (n >> 7) & 127, n & 127)), ...set.other];
-
 /** Whether stem `b` follows stem `a` in a sentence's content stems, next to it or one apart. */
 export function holdsPair(content: readonly string[], a: string, b: string): boolean {
   for (let i = 0; i + 1 < content.length; i++) {
@@ -271,10 +192,12 @@ export function namedByQuestion(view: SentenceView, candidate: Candidate, questi
  * What reading works out of an index's texts (a sentence's parts, and the terms of sentences, titles and
  * articles), kept while the index is in use, the least recently used dropped past CACHE_SIZE entries:
  * reading would otherwise decode and stem the same sentences and long articles again for every question.
- * A read sentence takes about three entries (its parts, its own terms, its WordNet groups), so 15,000
- * entries keep the sentences of about 200 questions. A sentence's character 4-grams are not kept (only their
- * count and the padded words they are cut from): whatever is kept survives the young generation's
- * collections, and copying a set of them there cost more than making it again.
+ * A read sentence takes about three entries (its parts, its own terms, its WordNet groups), and the
+ * sentences just outside its chunks and its articles' titles and texts take more: 15,000 entries keep
+ * what about 180 questions read (the bench's 200 SciFact questions at 27k chunks go round it: their second
+ * reading finds little kept). Whatever is kept survives the young generation's collections, where it is
+ * copied, so it is kept packed where it can be: a sentence's character 4-grams and WordNet groups as
+ * sorted typed arrays (grams.ts, synonyms.ts), not Sets.
  */
 const caches = new WeakMap<object, Map<string, unknown>>();
 const CACHE_SIZE = 15_000;

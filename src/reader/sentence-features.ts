@@ -6,7 +6,8 @@
  * passage ranked in retrieval.
  */
 import { sentenceVectorOffset } from '../index/store.js';
-import { aroundStems, cachedStems, cap, contentWords, dot, gramCount, gramSet, gramWords, sharedGrams, EXPECTED_KINDS, holds, holdsPair, namedByQuestion, oneHot, prefixes, row, sentenceGroups, sentenceStems, wordStem, type GramSet, type ReadingContext, type SentenceView } from './context.js';
+import { aroundStems, cachedStems, cap, contentWords, dot, EXPECTED_KINDS, holds, holdsPair, namedByQuestion, oneHot, prefixes, row, sentenceGroups, sentenceStems, wordStem, type ReadingContext, type SentenceView } from './context.js';
+import { gramCount, gramSet, gramWords, sharedGrams, type GramSet } from './grams.js';
 import { QUESTION_TYPES, type QuestionAnalysis } from './question.js';
 import { saysRelated, saysSynonym, type Synonyms, type WordGroups } from './synonyms.js';
 
