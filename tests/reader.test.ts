@@ -199,6 +199,9 @@ describe('the reader in the pipeline', () => {
     const expected = [...charGrams(gramWords('Was Erdoğan in Sochi?'))].filter((g) => charGrams(gramWords('Erdoğan met Putin in Sochi')).has(g));
     expect(question.other.length).toBeGreaterThan(0);
     expect(sharedGrams(question, sentence)).toBe(expected.length);
+    // A text longer than the packing buffer (1,024 grams) grows it, and packs the same grams.
+    const long = gramWords([...index.articles.values()].map((a) => a.text).join(' '));
+    expect(new Set(gramsOf(gramSet(long)))).toEqual(charGrams(long));
   });
 
   it('refuses every plainly off-topic question of the tuning set', async () => {

@@ -193,11 +193,11 @@ export function namedByQuestion(view: SentenceView, candidate: Candidate, questi
  * articles), kept while the index is in use, the least recently used dropped past CACHE_SIZE entries:
  * reading would otherwise decode and stem the same sentences and long articles again for every question.
  * A read sentence takes about three entries (its parts, its own terms, its WordNet groups), and the
- * sentences just outside its chunks and its articles' titles and texts take more: 15,000 entries keep
- * what about 180 questions read (the bench's 200 SciFact questions at 27k chunks go round it: their second
- * reading finds little kept). Whatever is kept survives the young generation's collections, where it is
- * copied, so it is kept packed where it can be: a sentence's character 4-grams and WordNet groups as
- * sorted typed arrays (grams.ts, synonyms.ts), not Sets.
+ * sentences just outside its chunks and its articles' titles and texts take more: about 53 entries a
+ * question (SciFact questions at 27k chunks), so 15,000 entries keep what about 280 questions read.
+ * Whatever is kept survives the young generation's collections, where it is copied, so it is kept packed
+ * where it can be: a sentence's character 4-grams and WordNet groups as sorted typed arrays (grams.ts,
+ * synonyms.ts), not Sets.
  */
 const caches = new WeakMap<object, Map<string, unknown>>();
 const CACHE_SIZE = 15_000;
