@@ -201,6 +201,7 @@ describe('the reader in the pipeline', () => {
     expect(sharedGrams(question, sentence)).toBe(expected.length);
     // A text longer than the packing buffer (1,024 grams) grows it, and packs the same grams.
     const long = gramWords([...index.articles.values()].map((a) => a.text).join(' '));
+    expect(long.join(' ').length).toBeGreaterThan(1024);
     expect(new Set(gramsOf(gramSet(long)))).toEqual(charGrams(long));
   });
 
@@ -246,6 +247,12 @@ describe('the reader model file', () => {
     expect([saysSynonym(plane!, jet!), saysRelated(plane!, jet!), saysRelated(jet!, plane!)]).toEqual([false, true, true]);
     expect(saysRelated(monday!, tuesday!)).toBe(false);
     expect(synonyms.groups(['vladivostok', 'the']).senses.length).toBe(0);
+    // Groups of several words: joined, sorted, each group once (film and movie share a sense).
+    const both = synonyms.groups(['film', 'movie']);
+    expect(both.senses.length).toBe(new Set([...film!.senses, ...movie!.senses]).size);
+    expect([...both.senses]).toEqual([...new Set([...film!.senses, ...movie!.senses])].sort((x, y) => x - y));
+    expect(saysRelated(synonyms.groups(['monday', 'jet']), synonyms.groups(['tuesday', 'plane']))).toBe(true);
+    expect(saysRelated(synonyms.groups(['monday', 'film']), synonyms.groups(['tuesday', 'plane']))).toBe(false);
     // The table is rebuilt from WordNet by npm run train-reader: the shipped one is that build.
     expect(JSON.parse(readFileSync(shipped, 'utf8')).synonyms).toEqual(buildSynonymTable());
   });

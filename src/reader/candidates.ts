@@ -74,6 +74,7 @@ export function candidates(sentence: Annotated): Candidate[] {
   const { tokens, entities } = sentence;
   const found = new Map<number, Candidate>();
   const add = (first: number, last: number, kind: CandidateKind) => {
+    // One number per span: a sentence has far fewer than 65,536 tokens (chunking cuts longer ones).
     const key = first * 65_536 + last;
     if (!found.has(key) && first <= last) found.set(key, { first, last, kind });
   };

@@ -10,8 +10,8 @@ import { LexicalIndex, normalizeTerm } from '../index/lexical-index.js';
 import type { ReadingIndex } from '../index/store.js';
 import { decode, type Annotated } from './annotate.js';
 import { candidates, type Candidate, type CandidateKind } from './candidates.js';
-import type { QuestionAnalysis, QuestionType } from './question.js';
 import { gramSet, gramWords, type GramSet } from './grams.js';
+import type { QuestionAnalysis, QuestionType } from './question.js';
 import type { Synonyms, WordGroups } from './synonyms.js';
 
 /** A sentence the reader weighs: a sentence of a retrieved chunk. */
@@ -39,7 +39,7 @@ export interface SentenceParts {
   lemmas: Set<string>;
   /** The first five letters of each word, lower-cased. */
   prefixes: Set<string>;
-  /** The content stems (`stems` without the nulls), in order: `holdsPair` looks for two near each other. */
+  /** The content stems (`stems` without the nulls), in order (sentence-features.ts looks for the question's word pairs in them). */
   content: string[];
   /** The sentence's distinct character 4-grams (`charGrams`), packed. */
   grams: GramSet;
@@ -142,14 +142,6 @@ function sentenceParts(index: ReadingIndex, id: number, text: string): SentenceP
   };
 }
 
-/** Whether stem `b` follows stem `a` in a sentence's content stems, next to it or one apart. */
-export function holdsPair(content: readonly string[], a: string, b: string): boolean {
-  for (let i = 0; i + 1 < content.length; i++) {
-    if (content[i] === a && (content[i + 1] === b || content[i + 2] === b)) return true;
-  }
-  return false;
-}
-
 /**
  * The terms around a sentence: its own stems, and the terms of the sentences either side of it in its
  * article (a lean view holds those neighbours: see viewSentenceIds). A term is around when one set holds it.
@@ -196,8 +188,8 @@ export function namedByQuestion(view: SentenceView, candidate: Candidate, questi
  * sentences just outside its chunks and its articles' titles and texts take more: about 53 entries a
  * question (SciFact questions at 27k chunks), so 15,000 entries keep what about 280 questions read.
  * Whatever is kept survives the young generation's collections, where it is copied, so it is kept packed
- * where it can be: a sentence's character 4-grams and WordNet groups as sorted typed arrays (grams.ts,
- * synonyms.ts), not Sets.
+ * where it can be: a sentence's WordNet groups as sorted typed arrays, its character 4-grams as one of the
+ * ASCII grams and a sorted list of the few others (synonyms.ts, grams.ts), not Sets.
  */
 const caches = new WeakMap<object, Map<string, unknown>>();
 const CACHE_SIZE = 15_000;

@@ -31,7 +31,10 @@ export interface GramSet {
   other: string[];
 }
 
-/** The ASCII grams of the words being packed, reused (grown when a text needs more). */
+/**
+ * The ASCII grams of the words being packed, reused (grown when a text needs more, never shrunk: the texts
+ * packed are sentences and questions, a few hundred grams).
+ */
 let packing = new Int32Array(1024);
 
 /** The distinct 4-grams of words, each padded with a space either side, as `charGrams` finds them. */

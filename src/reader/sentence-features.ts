@@ -6,7 +6,7 @@
  * passage ranked in retrieval.
  */
 import { sentenceVectorOffset } from '../index/store.js';
-import { aroundStems, cachedStems, cap, contentWords, dot, EXPECTED_KINDS, holds, holdsPair, namedByQuestion, oneHot, prefixes, row, sentenceGroups, sentenceStems, wordStem, type ReadingContext, type SentenceView } from './context.js';
+import { aroundStems, cachedStems, cap, contentWords, dot, EXPECTED_KINDS, holds, namedByQuestion, oneHot, prefixes, row, sentenceGroups, sentenceStems, wordStem, type ReadingContext, type SentenceView } from './context.js';
 import { gramCount, gramSet, gramWords, sharedGrams, type GramSet } from './grams.js';
 import { QUESTION_TYPES, type QuestionAnalysis } from './question.js';
 import { saysRelated, saysSynonym, type Synonyms, type WordGroups } from './synonyms.js';
@@ -32,6 +32,14 @@ function proximity(view: SentenceView, terms: Set<string>): number {
     }
   }
   return distinct / best;
+}
+
+/** Whether stem `b` follows stem `a` in a sentence's content stems, next to it or one apart. */
+function holdsPair(content: readonly string[], a: string, b: string): boolean {
+  for (let i = 0; i + 1 < content.length; i++) {
+    if (content[i] === a && (content[i + 1] === b || content[i + 2] === b)) return true;
+  }
+  return false;
 }
 
 /** Cosine of the question's character 4-grams and the sentence's. */
