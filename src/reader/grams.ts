@@ -3,6 +3,7 @@
  * question's grams against each candidate sentence's, as a cosine (sentence-features.ts). A sentence's grams
  * are kept with what reading keeps of it (context.ts), packed.
  */
+import { distinctSorted, sharedCount } from './sorted.js';
 
 /** A text's words for character 4-grams: lower-cased, letters and digits. */
 export const gramWords = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
@@ -57,35 +58,13 @@ export function gramSet(words: readonly string[]): GramSet {
       else other.add(padded.slice(i, i + 4));
     }
   }
-  const sorted = packing.subarray(0, n).sort();
-  let distinct = 0;
-  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i]!;
-  return { ascii: sorted.slice(0, distinct), other: other.size === 0 ? [] : [...other].sort() };
+  return { ascii: distinctSorted(packing.subarray(0, n)), other: other.size === 0 ? [] : [...other].sort() };
 }
 
 export const gramCount = (set: GramSet) => set.ascii.length + set.other.length;
 
-/** How many grams two sets share (a walk along both sorted lists). */
-export function sharedGrams(x: GramSet, y: GramSet): number {
-  let shared = 0;
-  for (let i = 0, j = 0; i < x.ascii.length && j < y.ascii.length; ) {
-    if (x.ascii[i] === y.ascii[j]) {
-      shared++;
-      i++;
-      j++;
-    } else if (x.ascii[i]! < y.ascii[j]!) i++;
-    else j++;
-  }
-  for (let i = 0, j = 0; i < x.other.length && j < y.other.length; ) {
-    if (x.other[i] === y.other[j]) {
-      shared++;
-      i++;
-      j++;
-    } else if (x.other[i]! < y.other[j]!) i++;
-    else j++;
-  }
-  return shared;
-}
+/** How many grams two sets share. */
+export const sharedGrams = (x: GramSet, y: GramSet): number => sharedCount(x.ascii, y.ascii) + sharedCount(x.other, y.other);
 
 /** The grams of a set as text (for tests and checks). */
 export const gramsOf = (set: GramSet): string[] => [...Array.from(set.ascii, (n) => String.fromCharCode(n >> 21, (n >> 14) & 127, (n >> 7) & 127, n & 127)), ...set.other];

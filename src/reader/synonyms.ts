@@ -8,6 +8,7 @@
  * Table text: one line per word, `word synonymGroups|hypernymGroups`, groups as comma-separated integers
  * (a group is one WordNet sense; two words match when a group of one is a group of the other).
  */
+import { distinctSorted, intersects } from './sorted.js';
 
 export interface SynonymTableFile {
   /** Where the table came from, and WordNet's licence notice, which must go with every copy. */
@@ -24,14 +25,6 @@ export interface SynonymTableFile {
 export interface WordGroups {
   senses: Int32Array;
   hypernyms: Int32Array;
-}
-
-/** The distinct values of some, sorted (the list is sorted in place). */
-function distinctSorted(values: Int32Array): Int32Array {
-  values.sort();
-  let n = 0;
-  for (let i = 0; i < values.length; i++) if (i === 0 || values[i] !== values[i - 1]) values[n++] = values[i]!;
-  return values.slice(0, n);
 }
 
 let nextId = 0;
@@ -107,16 +100,6 @@ export class Synonyms {
     }
     return { senses: distinctSorted(senses), hypernyms: distinctSorted(hypernyms) };
   }
-}
-
-/** Whether two sorted lists share a member (a walk along both; called for every question term and sentence read). */
-function intersects(a: Int32Array, b: Int32Array): boolean {
-  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
-    if (a[i] === b[j]) return true;
-    if (a[i]! < b[j]!) i++;
-    else j++;
-  }
-  return false;
 }
 
 /** Whether the sentence has a synonym of the question word. */
