@@ -224,11 +224,13 @@ export const sentenceStems = (index: ReadingIndex, id: number) => {
  * match "state", "did" would match "make") lower-cased and as its lemma, and the parts of a hyphenated one,
  * each with the term the lexical index gives it.
  */
-export function contentWords(tokens: readonly { text: string; lemma: string }[]): { term: string; word: string }[] {
+export function contentWords(tokens: readonly { text: string; lemma: string }[], stems?: readonly (string | null)[]): { term: string; word: string }[] {
   const words: { term: string; word: string }[] = [];
-  for (const token of tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
     const lower = token.text.toLowerCase();
-    const term = wordStem(token.text);
+    // A sentence's parts hold its tokens' terms already (`stems`); a question's are worked out here.
+    const term = stems ? stems[i]! : wordStem(token.text);
     if (term !== null) {
       words.push({ term, word: lower });
       // A lemma that is a stop word ("won't" → "will") is not asked about either.
@@ -246,7 +248,7 @@ export function contentWords(tokens: readonly { text: string; lemma: string }[])
 
 /** The WordNet groups of a sentence's content words, for the synonym features. */
 export const sentenceGroups = (index: ReadingIndex, synonyms: Synonyms, view: SentenceView): WordGroups =>
-  cached(index, `w${synonyms.id}:${view.id}`, () => synonyms.groups(contentWords(view.annotated.tokens).map((w) => w.word)));
+  cached(index, `w${synonyms.id}:${view.id}`, () => synonyms.groups(contentWords(view.annotated.tokens, view.stems).map((w) => w.word)));
 
 /** The distinct terms of a text, as the lexical index has them. */
 export const textStems = (text: string) => new Set(LexicalIndex.terms(text));
