@@ -59,6 +59,12 @@ export interface Answer {
   /** The question as it was read, when misspelt words were corrected ("vladivostock" → "vladivostok"). */
   readAs?: string;
   found: boolean;
+  /**
+   * Whether the reader is sure of the answer (its confidence reaches the sure threshold). A found answer it
+   * is not sure of opens with UNSURE_LEAD: its quotes are the closest the coverage comes, and the CLI and the
+   * bot do not put its short answer in front (`shownShortAnswer`).
+   */
+  sure: boolean;
   /** The reader's calibrated confidence that the first quote answers the question, 0 to 1. */
   confidence: number;
   /** The answer itself, inside the first quote, when the reader could single it out. */
@@ -77,6 +83,24 @@ export interface AnswerOptions {
 }
 
 export const NOT_FOUND_ANSWER = "The coverage doesn't say: none of the articles answers that question.";
+/** Opens an answer the reader is not sure of. */
+export const UNSURE_LEAD = 'Not sure the coverage answers this; the closest it comes:';
+
+/**
+ * The span model's confidence from which a short answer is put in front of the quotes (the CLI's "A:", the bot's
+ * bold line): the lowest at which the short answers of the SQuAD training split are exactly right half the time,
+ * out of fold (8,534 answerable questions asked through the pipeline, the best span of the sentence read first:
+ * 50.1 % right, F1 0.63, for 45 % of them; all of them, 31.9 %, F1 0.43;
+ * scripts/experiments/short-answer-calibration.py). News reads worse (NQ-UTD's, docs/EVALUATION.md). Under it
+ * the short answer stays in the answer object, and is not shown.
+ */
+export const SHORT_ANSWER_SHOWN = 0.23;
+
+/** The short answer to put in front of the quotes: that of a sure answer, when the reader is sure enough of the span too. */
+export function shownShortAnswer(answer: Answer): ShortAnswer | null {
+  const short = answer.shortAnswer;
+  return answer.found && answer.sure && short && short.confidence >= SHORT_ANSWER_SHOWN ? short : null;
+}
 
 /** Ends a quote's citation inside its sentence: `… the train [1].` */
 function cite(quote: string, n: number): string {
@@ -120,7 +144,7 @@ function quoteSpan(index: ReadingIndex, text: string, sentence: number, chunk: n
 export function buildAnswer(index: ReadingIndex, question: string, reading: Reading, options: AnswerOptions): Answer {
   const { confidence } = reading;
   if (reading.sentences.length === 0 || (!reading.answerable && !options.answerAll)) {
-    return { question, found: false, confidence, shortAnswer: null, answer: NOT_FOUND_ANSWER, passages: [], sources: [] };
+    return { question, found: false, sure: false, confidence, shortAnswer: null, answer: NOT_FOUND_ANSWER, passages: [], sources: [] };
   }
   // The best sentences, one per chunk. (Dropping those the reader rates far below the first was measured:
   // keeping only those at a fifth of the first's score cost the tuning set 4 points of hit@3 and 12 of quote
@@ -163,8 +187,9 @@ export function buildAnswer(index: ReadingIndex, question: string, reading: Read
     url: a.url,
     published: a.published,
   }));
-  const answer = passages.map((p) => cite(p.quote, p.rank)).join(' ') + whenPublished(passages);
-  return { question, found: true, confidence, shortAnswer, answer, passages, sources };
+  const sure = reading.answerable && reading.sure;
+  const answer = (sure ? '' : `${UNSURE_LEAD} `) + passages.map((p) => cite(p.quote, p.rank)).join(' ') + whenPublished(passages);
+  return { question, found: true, sure, confidence, shortAnswer, answer, passages, sources };
 }
 
 /**

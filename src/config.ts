@@ -67,6 +67,12 @@ export interface ReaderConfig {
   modelFile: string;
   /** Reader confidence under which a question is answered with "the coverage doesn't say". */
   threshold: number;
+  /**
+   * Reader confidence from which an answer is given as sure; under it (and at `threshold` or above) the quotes
+   * are given as the closest the coverage comes, without the short answer in front. Undefined: the threshold
+   * calibrated on SQuAD at training time, stored in the model file (0.15 for the shipped model).
+   */
+  sureThreshold?: number;
 }
 
 /**
@@ -185,6 +191,15 @@ function autoThreshold(env: Env, readerThreshold: number): number {
   return value;
 }
 
+function sureThreshold(env: Env, readerThreshold: number): number | undefined {
+  if (text(env, 'READER_SURE_THRESHOLD') === undefined) return undefined;
+  const value = decimal(env, 'READER_SURE_THRESHOLD', readerThreshold, 0, 1);
+  if (value < readerThreshold) {
+    throw new ConfigError(`READER_SURE_THRESHOLD (${value}) must not be below READER_THRESHOLD (${readerThreshold}): a sure answer is an answer first.`);
+  }
+  return value;
+}
+
 /** Where `npm run db:dev` keeps its database (PGDEV_DIR, from the environment or `.env`; its --dir wins). */
 export async function loadDevDatabaseDir(): Promise<string> {
   const dotenv = await import('dotenv');
@@ -228,6 +243,7 @@ export function configFromEnv(env: Env): Config {
     reader: {
       modelFile: path.resolve(PROJECT_ROOT, text(env, 'READER_MODEL') ?? 'models/reader/reader.json'),
       threshold: readerThreshold,
+      sureThreshold: sureThreshold(env, readerThreshold),
     },
     ingest: {
       feeds: addresses(env, 'FEEDS'),

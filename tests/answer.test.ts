@@ -2,9 +2,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
 import { locateEvidence, readQuestionSet } from '../src/eval/question-set.js';
-import { buildAnswer, QUOTE_MAX_CHARS, QUOTE_NEIGHBOUR_SHARE } from '../src/answer.js';
+import { readFileSync } from 'node:fs';
+import { buildAnswer, QUOTE_MAX_CHARS, QUOTE_NEIGHBOUR_SHARE, SHORT_ANSWER_SHOWN, shownShortAnswer, UNSURE_LEAD } from '../src/answer.js';
+import { configFromEnv } from '../src/config.js';
+import { loadReader } from '../src/reader/reader.js';
 import { SENTENCE_END } from '../src/corpus/news-text.js';
-import { openPipeline, QuestionError, RETRIEVE_LIMIT } from '../src/pipeline.js';
+import { answerQuestion, openPipeline, QuestionError, RETRIEVE_LIMIT } from '../src/pipeline.js';
 import { buildInto, testConfig } from './helpers.js';
 
 const config = testConfig();
@@ -46,6 +49,50 @@ describe('answers about the shipped coverage', () => {
     expect(answer.passages.map((p) => p.rank)).toEqual(answer.passages.map((_, i) => i + 1));
   });
 
+  it('says when it is not sure: between the threshold and the sure threshold, its doubt opens the quotes', async () => {
+    // The model file's SQuAD-calibrated threshold is the sure threshold unless READER_SURE_THRESHOLD sets one.
+    const calibrated = (JSON.parse(readFileSync(config.reader.modelFile, 'utf8')) as { threshold: number }).threshold;
+    expect(pipeline.reader.sureThreshold).toBe(calibrated);
+    expect(pipeline.reader.sureThreshold).toBeGreaterThan(pipeline.reader.threshold);
+    // A question the coverage only comes near: the reader's best sentence is about the shells North Korea could offer, not about why they might not help.
+    const near = await pipeline.ask('Why might North Korean artillery rounds not help Russia much?');
+    expect(near.found).toBe(true);
+    expect(near.confidence).toBeGreaterThanOrEqual(pipeline.reader.threshold);
+    expect(near.confidence).toBeLessThan(pipeline.reader.sureThreshold);
+    expect(near.sure).toBe(false);
+    expect(near.answer.startsWith(`${UNSURE_LEAD} `)).toBe(true);
+    expect(near.answer).toContain(`${near.passages[0]!.quote.slice(0, 40)}`);
+    const sure = await pipeline.ask("Where was Yevgeny Prigozhin's funeral held?");
+    expect(sure.confidence).toBeGreaterThanOrEqual(pipeline.reader.sureThreshold);
+    expect(sure.sure).toBe(true);
+    expect(sure.answer).not.toContain(UNSURE_LEAD);
+    // A short answer is put in front only when the reader is sure of the answer and of the span inside it.
+    const factory = await pipeline.ask('What factory did Kim tour on Friday, and where?');
+    expect(shownShortAnswer(factory)?.text).toMatch(/aviation factory/);
+    const span = factory.shortAnswer!;
+    expect(shownShortAnswer({ ...factory, shortAnswer: { ...span, confidence: SHORT_ANSWER_SHOWN } })).not.toBeNull();
+    expect(shownShortAnswer({ ...factory, shortAnswer: { ...span, confidence: SHORT_ANSWER_SHOWN - 0.01 } })).toBeNull();
+    expect(shownShortAnswer({ ...factory, sure: false })).toBeNull();
+    expect(near.shortAnswer).not.toBeNull();
+    expect(shownShortAnswer(near)).toBeNull();
+    // Refused questions are never sure; a sure threshold at the threshold makes every answer sure.
+    expect((await pipeline.ask('What is the capital of Australia?')).sure).toBe(false);
+    const lenient = loadReader(config.reader.modelFile, config.reader.threshold, config.reader.threshold);
+    const again = await answerQuestion({ index: pipeline.index, embedder: pipeline.embedder, reader: lenient }, near.question, { mode: 'hybrid', passages: 3 });
+    expect([again.sure, again.confidence]).toEqual([true, near.confidence]);
+    expect(again.answer).toBe(near.answer.slice(UNSURE_LEAD.length + 1));
+    // Never under the threshold, whatever it is set to.
+    expect(loadReader(config.reader.modelFile, 0.5, 0.2).sureThreshold).toBe(0.5);
+  });
+
+  it('reads READER_SURE_THRESHOLD, refusing one under READER_THRESHOLD in one line', () => {
+    expect(configFromEnv({}).reader.sureThreshold).toBeUndefined();
+    expect(configFromEnv({ READER_SURE_THRESHOLD: '' }).reader.sureThreshold).toBeUndefined();
+    expect(configFromEnv({ READER_SURE_THRESHOLD: '0.3' }).reader.sureThreshold).toBe(0.3);
+    expect(() => configFromEnv({ READER_THRESHOLD: '0.2', READER_SURE_THRESHOLD: '0.1' })).toThrow(/^READER_SURE_THRESHOLD \(0\.1\) must not be below READER_THRESHOLD \(0\.2\)/);
+    expect(() => configFromEnv({ READER_SURE_THRESHOLD: 'high' })).toThrow(/READER_SURE_THRESHOLD/);
+  });
+
   it('never quotes the same sentence twice', async () => {
     const answer = await pipeline.ask('What did Kremlin spokesman Dmitry Peskov say?', { passages: 10 });
     expect(answer.passages.length).toBeGreaterThan(1);
@@ -71,7 +118,7 @@ describe('answers about the shipped coverage', () => {
     const fits = pairs.find((p) => p.length <= QUOTE_MAX_CHARS)!;
     const label = view.chunks.indexOf(fits.chunk);
     const quoteWith = (neighbourScore: number) => {
-      const reading = { sentences: [{ sentence: fits.first, chunk: label, score: 0.8 }, { sentence: fits.first + 1, chunk: label, score: neighbourScore }], shortAnswer: null, confidence: 0.9, answerable: true };
+      const reading = { sentences: [{ sentence: fits.first, chunk: label, score: 0.8 }, { sentence: fits.first + 1, chunk: label, score: neighbourScore }], shortAnswer: null, confidence: 0.9, answerable: true, sure: true };
       const passage = buildAnswer(view, question, reading, { passages: 3 }).passages[0]!;
       return [passage.quoteStart, passage.quoteEnd];
     };
@@ -80,7 +127,7 @@ describe('answers about the shipped coverage', () => {
     expect(quoteWith(0.8 * QUOTE_NEIGHBOUR_SHARE)).toEqual([one.start, view.sentences[fits.first + 1]!.end]);
     // Two sentences over the limit: the chosen sentence alone, however high its neighbour.
     const long = { ...view, sentences: view.sentences.map((s, id) => (id === fits.first ? { ...s, start: s.end - QUOTE_MAX_CHARS } : s)) };
-    const reading = { sentences: [{ sentence: fits.first, chunk: label, score: 0.8 }, { sentence: fits.first + 1, chunk: label, score: 0.8 }], shortAnswer: null, confidence: 0.9, answerable: true };
+    const reading = { sentences: [{ sentence: fits.first, chunk: label, score: 0.8 }, { sentence: fits.first + 1, chunk: label, score: 0.8 }], shortAnswer: null, confidence: 0.9, answerable: true, sure: true };
     const passage = buildAnswer(long, question, reading, { passages: 3 }).passages[0]!;
     expect(passage.quoteEnd).toBe(one.end);
   });
@@ -92,7 +139,7 @@ describe('answers about the shipped coverage', () => {
     const length = (from: number, to: number) => index.sentences[to]!.end - index.sentences[from]!.start;
     const ends = (id: number) => SENTENCE_END.test(text(id));
     const quoteOf = (chunk: number, sentences: [number, number][]) => {
-      const reading = { sentences: sentences.map(([sentence, score]) => ({ sentence, chunk, score })), shortAnswer: null, confidence: 0.9, answerable: true };
+      const reading = { sentences: sentences.map(([sentence, score]) => ({ sentence, chunk, score })), shortAnswer: null, confidence: 0.9, answerable: true, sure: true };
       const passage = buildAnswer(index, question, reading, { passages: 1 }).passages[0]!;
       return [passage.quoteStart, passage.quoteEnd];
     };
@@ -104,7 +151,7 @@ describe('answers about the shipped coverage', () => {
     expect(quoteOf(edge.label, [[edge.last, 0.8], [edge.last + 1, 0.8]])).toEqual([last.start, last.end]);
     // The sentence before it, in the chunk, comes in; the passage still says where the chosen sentence starts.
     expect(quoteOf(edge.label, [[edge.last, 0.8], [edge.last - 1, 0.5], [edge.last + 1, 0.8]])).toEqual([index.sentences[edge.last - 1]!.start, last.end]);
-    const reading = { sentences: [{ sentence: edge.last, chunk: edge.label, score: 0.8 }, { sentence: edge.last - 1, chunk: edge.label, score: 0.5 }], shortAnswer: null, confidence: 0.9, answerable: true };
+    const reading = { sentences: [{ sentence: edge.last, chunk: edge.label, score: 0.8 }, { sentence: edge.last - 1, chunk: edge.label, score: 0.5 }], shortAnswer: null, confidence: 0.9, answerable: true, sure: true };
     const withBefore = buildAnswer(index, question, reading, { passages: 1 }).passages[0]!;
     expect(withBefore.sentenceStart).toBe(last.start);
     expect(withBefore.sentenceStart).toBeGreaterThan(withBefore.quoteStart);

@@ -167,6 +167,25 @@ describe('/ask', () => {
     expect(body.embeds[0].description).toContain('/source');
   });
 
+  it('shows an answer it is not sure of in the colour of a doubt, its doubt first and no short answer in bold', async () => {
+    // The reader's best sentence is about the shells North Korea could offer, not about why they might not help.
+    const question = 'Why might North Korean artillery rounds not help Russia much?';
+    const body = messageBody(originalEdit(await run(chatInput('ask', { question }, newUser()))));
+    expectValidMessage(body);
+    const [embed] = body.embeds;
+    expect(embed.color).toBe(COLORS.unsure);
+    expect(embed.description).toMatch(/^Not sure the coverage answers this; the closest it comes: \S/);
+    // Only the [n] markers are bold: no short answer.
+    expect(embed.description.replaceAll(/\*\*\[\d\]\*\*/g, '')).not.toContain('**');
+    expect(embed.fields[0].value.startsWith('> ')).toBe(true);
+    const log = (await readFile(ctx.config.discord.questionLog, 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    expect(log.at(-1)).toMatchObject({ outcome: 'answered', found: true, sure: false });
+    // A sure answer keeps the answer's colour and opens with its short answer in bold.
+    const sure = messageBody(originalEdit(await run(chatInput('ask', { question: 'What factory did Kim tour on Friday, and where?' }, newUser()))));
+    expect(sure.embeds[0].color).toBe(COLORS.answer);
+    expect(sure.embeds[0].description).toMatch(/^\*\*\S[^*]*\*\*\n\n/);
+  });
+
   it('refuses an over-long question politely and privately, without touching the model', async () => {
     timeline.length = 0;
     const requests = await run(chatInput('ask', { question: `Why ${'really '.repeat(120)}?` }, newUser()));

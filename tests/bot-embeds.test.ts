@@ -1,7 +1,7 @@
 /** Pure formatting: trimming, pages, and every Discord limit on answers and articles. No model, no network. */
 import { describe, expect, it } from 'vitest';
-import type { Answer } from '../src/answer.js';
-import { articleEmbed, articleLabel, articlePages, answerEmbed, blockQuote, embedProblems, embedTotal, LIMITS, splitPages, trimText } from '../src/bot/format/index.js';
+import { SHORT_ANSWER_SHOWN, type Answer } from '../src/answer.js';
+import { articleEmbed, articleLabel, articlePages, answerEmbed, blockQuote, COLORS, embedProblems, embedTotal, LIMITS, splitPages, trimText } from '../src/bot/format/index.js';
 import type { Article } from '../src/corpus/types.js';
 
 const words = (n: number, word = 'lorem') => Array.from({ length: n }, (_, i) => `${word}${i}`).join(' ');
@@ -78,6 +78,7 @@ describe('answerEmbed', () => {
     return {
       question: `Why ${words(80)}?`,
       found: true,
+      sure: true,
       confidence: 0.9,
       shortAnswer: null,
       answer: ps.map((p) => `${p.quote} [${p.rank}]`).join(' '),
@@ -105,6 +106,17 @@ describe('answerEmbed', () => {
     expect(embedProblems(embed)).toEqual([]);
     expect(embed.description!.startsWith('**Vostochny \\*cosmodrome\\***\n\n')).toBe(true);
     expect(embed.description).toContain('[1]');
+  });
+
+  it('shows no short answer in bold when the reader is not sure of the answer, or of the span', () => {
+    const a = answer(2, 10);
+    a.shortAnswer = { text: 'Vostochny', articleId: 'article-0', start: 0, end: 9, confidence: SHORT_ANSWER_SHOWN };
+    expect(answerEmbed(a).description!.startsWith('**Vostochny**\n\n')).toBe(true);
+    expect(answerEmbed({ ...a, shortAnswer: { ...a.shortAnswer, confidence: SHORT_ANSWER_SHOWN - 0.01 } }).description).not.toContain('Vostochny');
+    const unsure = answerEmbed({ ...a, sure: false });
+    expect(unsure.description).not.toContain('Vostochny');
+    expect(unsure.color).toBe(COLORS.unsure);
+    expect(answerEmbed(a).color).toBe(COLORS.answer);
   });
 
   it('keeps a short answer whole', () => {
@@ -135,12 +147,12 @@ describe('answerEmbed', () => {
   });
 
   it('says which period was searched when nothing in it answers', () => {
-    const embed = answerEmbed({ question: 'Who won?', found: false, confidence: 0.01, shortAnswer: null, answer: '', passages: [], sources: [], period: { since: '2023-09-01', until: '2023-09-30' } });
+    const embed = answerEmbed({ question: 'Who won?', found: false, sure: false, confidence: 0.01, shortAnswer: null, answer: '', passages: [], sources: [], period: { since: '2023-09-01', until: '2023-09-30' } });
     expect(embed.description).toMatch(/Only articles published from 2023-09-01 until 2023-09-30 were searched\.$/);
   });
 
   it('politely says when the coverage does not answer, pointing to /source', () => {
-    const embed = answerEmbed({ question: 'Who won the 1966 World Cup?', found: false, confidence: 0.01, shortAnswer: null, answer: '', passages: [], sources: [] });
+    const embed = answerEmbed({ question: 'Who won the 1966 World Cup?', found: false, sure: false, confidence: 0.01, shortAnswer: null, answer: '', passages: [], sources: [] });
     expect(embed.description).toMatch(/couldn't find that in the coverage/);
     expect(embed.description).toContain('/source');
   });
@@ -211,6 +223,7 @@ describe('text from the articles cannot pass for the bot’s own links or citati
   const spoofed: Answer = {
     question: 'What did the envoy say?',
     found: true,
+    sure: true,
     confidence: 0.9,
     shortAnswer: null,
     answer: 'The envoy said the deal [2] was [read the article](https://evil.example) done [1]. Talks <@123456789012345678> resume <t:1700000000:R> [2].',

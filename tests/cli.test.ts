@@ -11,11 +11,13 @@ describe('npm run ask / npm run embed', () => {
   const embeddings = tempDir();
 
   it('builds the index on first use, then answers with quotes and sources', async () => {
-    const { code, stdout, stderr } = await run('ask', ['Where did Kim and Putin meet?'], { EMBEDDINGS_DIR: embeddings });
+    const { code, stdout, stderr } = await run('ask', ['What factory did Kim tour on Friday, and where?'], { EMBEDDINGS_DIR: embeddings });
     expect(stderr).toMatch(/No index yet: building it/);
     expect(stderr).toMatch(/24 articles, \d+ chunks/);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^Q: Where did Kim and Putin meet\?\n\nA: \S/);
+    // A question the reader is sure of: its short answer first.
+    expect(stdout).toMatch(/^Q: What factory did Kim tour on Friday, and where\?\n\nA: \S/);
+    expect(stdout).not.toContain('Not sure');
     expect(stdout).toMatch(/Quotes:\n\[1\] “/);
     expect(stdout).toMatch(/Sources:\n  - /);
   });
@@ -24,10 +26,18 @@ describe('npm run ask / npm run embed', () => {
     const { code, stdout } = await run('ask', ['--json', '--k', '2', 'Who is Yevgeny Prigozhin?'], { EMBEDDINGS_DIR: embeddings });
     expect(code).toBe(0);
     const answer = JSON.parse(stdout);
-    expect(Object.keys(answer)).toEqual(['question', 'found', 'confidence', 'shortAnswer', 'answer', 'passages', 'sources']);
+    expect(Object.keys(answer)).toEqual(['question', 'found', 'sure', 'confidence', 'shortAnswer', 'answer', 'passages', 'sources']);
     expect(Object.keys(answer.shortAnswer)).toEqual(['text', 'articleId', 'start', 'end', 'confidence']);
     expect(answer.passages.length).toBeLessThanOrEqual(2);
     expect(Object.keys(answer.passages[0])).toEqual(expect.arrayContaining(['rank', 'articleId', 'title', 'quote', 'text', 'score']));
+  });
+
+  it('puts its doubt, not a short answer, in front of an answer it is not sure of', async () => {
+    const unsure = await run('ask', ['Why might North Korean artillery rounds not help Russia much?'], { EMBEDDINGS_DIR: embeddings });
+    expect(unsure.code).toBe(0);
+    expect(unsure.stdout).toMatch(/^Q: .*\n\nNot sure the coverage answers this; the closest it comes: \S/);
+    expect(unsure.stdout).not.toMatch(/^A: /m);
+    expect(unsure.stdout).toMatch(/Quotes:\n\[1\] /);
   });
 
   it('answers one question per line from standard input as JSON Lines', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { documentsFromChunks, mrrAt, ndcgAt, recallAt } from '../src/eval/metrics.js';
-import type { Answer } from '../src/answer.js';
+import { SHORT_ANSWER_SHOWN, type Answer } from '../src/answer.js';
+import { shownShortAnswers } from '../src/eval/squad.js';
 import type { Article } from '../src/corpus/types.js';
 import { hitRank, locateEvidence } from '../src/eval/question-set.js';
 import { holdsAnswerForm, readNewsQuestions, scoreNews, withheldCorpus } from '../src/eval/news-reading.js';
@@ -44,7 +45,7 @@ describe('question-set hits', () => {
     const quoteStart = text.indexOf(quote);
     return { rank: 1, articleId: 'summit', title: 'Summit', quote, text, chunk: 0, score, quoteStart, quoteEnd: quoteStart + quote.length, sentenceStart: quoteStart };
   };
-  const answer = (...passages: ReturnType<typeof passage>[]): Answer => ({ question: 'q', found: true, confidence: passages[0]?.score ?? 0, shortAnswer: null, answer: '', passages, sources: [] });
+  const answer = (...passages: ReturnType<typeof passage>[]): Answer => ({ question: 'q', found: true, sure: true, confidence: passages[0]?.score ?? 0, shortAnswer: null, answer: '', passages, sources: [] });
 
   it('counts a passage whose chunk holds the evidence, and on quotes only when the quote does', () => {
     const wrongQuote = answer(passage('They talked for hours.', 0.5));
@@ -94,7 +95,7 @@ describe('news reading (NQ-UTD) scores', () => {
   it('counts quotes, short answers, refusals and near misses at a threshold', () => {
     const question = { id: 'q1', text: 'How many titles?', answers: ['Seven', '7'], relevant: new Set(['d1']) };
     const answer = (articleId: string, quote: string, confidence: number, short?: string): Answer =>
-      ({ question: '', found: true, confidence, shortAnswer: short ? { text: short, articleId, start: 0, end: short.length, confidence } : null, answer: '', passages: [{ rank: 1, articleId, title: '', quote, text: quote, chunk: 0, score: confidence, quoteStart: 0, quoteEnd: quote.length, sentenceStart: 0 }], sources: [] }) as Answer;
+      ({ question: '', found: true, sure: true, confidence, shortAnswer: short ? { text: short, articleId, start: 0, end: short.length, confidence } : null, answer: '', passages: [{ rank: 1, articleId, title: '', quote, text: quote, chunk: 0, score: confidence, quoteStart: 0, quoteEnd: quote.length, sentenceStart: 0 }], sources: [] }) as Answer;
     const runs = [
       { question, answer: answer('d1', 'She has won seven titles.', 0.5, 'seven'), nearMiss: answer('d4', 'She plays on clay.', 0.01), findable: true },
       { question, answer: answer('d2', 'She lost.', 0.04), nearMiss: answer('d4', 'She plays on clay.', 0.3), findable: true },
@@ -104,5 +105,23 @@ describe('news reading (NQ-UTD) scores', () => {
     const high = scoreNews(runs, 0.1);
     expect(high).toMatchObject({ answered: 0.5, nearMissesRefused: 0.5, answerInFirstQuote: 0.5 });
     expect(scoreNews(runs, 0.6)).toMatchObject({ answered: 0, nearMissesRefused: 1, answerInFirstQuote: 0, shortF1: 0 });
+  });
+});
+
+describe('short answers shown', () => {
+  it('counts only those a user sees, and scores them against the gold', () => {
+    const answer = (text: string, confidence: number, sure = true): Answer => ({
+      question: 'q', found: true, sure, confidence: 0.5, shortAnswer: { text, articleId: 'a', start: 0, end: text.length, confidence }, answer: '', passages: [], sources: [],
+    });
+    const runs = [
+      { answer: answer('the Eiffel Tower', 0.9), golds: ['Eiffel Tower'] },
+      { answer: answer('Paris France', SHORT_ANSWER_SHOWN), golds: ['Paris'] },
+      { answer: answer('London', SHORT_ANSWER_SHOWN - 0.01), golds: ['London'] },
+      { answer: answer('Berlin', 0.9, false), golds: ['Berlin'] },
+    ];
+    const shown = shownShortAnswers(runs);
+    expect(shown.share).toBe(50);
+    expect(shown.exact).toBe(50);
+    expect(shown.f1).toBeCloseTo((100 + (100 * 2) / 3) / 2, 6);
   });
 });

@@ -374,6 +374,7 @@ describe('answers from fetched coverage', () => {
       shortAnswer: null,
       confidence: 0.5,
       answerable: true,
+      sure: true,
     };
     const answer = buildAnswer(index, 'What happened?', reading, { passages: 2 });
     expect(answer.passages.map((p) => p.articleId)).toEqual([SEOUL, KIM]);

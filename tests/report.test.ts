@@ -10,7 +10,7 @@ import { embedProblems, reportEmbed } from '../src/bot/format/index.js';
 import type { QuestionEntry } from '../src/bot/question-log.js';
 import { QuestionLog } from '../src/bot/question-log.js';
 import type { Embedder } from '../src/embedder.js';
-import { buildReport, parseDays, ReportError, reportFromLogs, type Report } from '../src/report/report.js';
+import { buildReport, parseDays, ReportError, reportFromLogs, reportSummary, type Report } from '../src/report/report.js';
 import { averageLinkage, labelOf } from '../src/report/topics.js';
 import { runScript, sharedEmbedder, tempDir } from './helpers.js';
 
@@ -40,7 +40,9 @@ const QUESTIONS: QuestionEntry[] = [
   asked('What will the weather be in Tokyo tomorrow?', 'refused'),
   asked('Is it going to rain in Tokyo this week?', 'refused'),
   asked('What did the Pope say at Easter?', 'refused'),
-  asked('What will Kim discuss with Putin?', 'answered'),
+  asked('What will Kim discuss with Putin?', 'answered', { sure: true }),
+  // Answered without the reader being sure (a line written before `sure` was recorded has none: counted sure).
+  asked('Why might the shells not help Russia much?', 'answered', { sure: false }),
   asked(PRIVATE_TEXT, 'refused', { private: true }),
   asked('What is the banana bread recipe?', 'refused', { timestamp: hoursAgo(24 * 10) }), // outside 7 days
   asked('ignored chatter', 'silent', { via: 'auto' }),
@@ -83,7 +85,8 @@ beforeAll(async () => {
 
 describe('the report', () => {
   it('counts the last days questions, a private one without its text', () => {
-    expect(report.questions).toEqual({ total: 8, answered: 1, refused: 7, private: 1, silent: 1 });
+    expect(report.questions).toEqual({ total: 9, answered: 2, refused: 7, private: 1, silent: 1, unsure: 1 });
+    expect(reportSummary(report)[0]).toBe('Questions: 9 (2 answered, 1 of them not sure, 7 refused; 1 private, counted without their text)');
     expect(JSON.stringify(report)).not.toContain('secret question');
   });
 
@@ -166,7 +169,7 @@ describe('damaged log lines', () => {
       { questionLog: path.join(dir, 'q.jsonl'), feedback: new FeedbackLog(path.join(dir, 'f.jsonl')) },
       { days: 7, now: NOW, embed: (text) => embedder.embedQuery(text) },
     );
-    expect(damaged.questions).toEqual({ total: 1, answered: 1, refused: 0, private: 0, silent: 0 });
+    expect(damaged.questions).toEqual({ total: 1, answered: 1, refused: 0, private: 0, silent: 0, unsure: 0 });
     expect(damaged.votes).toEqual({ up: 0, down: 1, privateDown: 0 });
     expect(damaged.downvoted.map((d) => d.question)).toEqual(['Where did Kim and Putin meet?']);
   });
@@ -185,7 +188,7 @@ describe('npm run report', () => {
     });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Questions: 9 (1 answered, 8 refused; 1 private');
+    expect(result.stdout).toContain('Questions: 10 (2 answered, 1 of them not sure, 8 refused; 1 private');
     expect(result.stdout).toMatch(/1\. banana · bread · recipe \(4\)/);
     expect(result.stdout).toContain('Where did Kim and Putin meet?');
     expect(result.stdout).toContain('(the quoted articles are no longer in the index)');

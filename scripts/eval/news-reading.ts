@@ -1,11 +1,13 @@
 /** The reader on NQ-UTD's news questions (src/eval/news-reading.ts): answerable, and as near misses. */
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
+import { SHORT_ANSWER_SHOWN } from '../../src/answer.js';
 import type { Config } from '../../src/config.js';
 import type { Embedder } from '../../src/embedder.js';
 import { cachedIndexDir, EVAL_CACHE } from '../../src/eval/cached-index.js';
 import { loadDataset } from '../../src/eval/datasets.js';
 import { holdsAnswerForm, readNewsQuestions, scoreNews, withheldCorpus, type NewsRun } from '../../src/eval/news-reading.js';
+import { shownShortAnswers } from '../../src/eval/squad.js';
 import { localStore } from '../../src/index/coverage.js';
 import { answerQuestion } from '../../src/pipeline.js';
 import type { Reader } from '../../src/reader/reader.js';
@@ -53,4 +55,6 @@ export async function evaluateNewsReading(config: Config, embedder: Embedder, re
     s.threshold === reader.threshold ? `**${num(s.threshold)}**` : num(s.threshold), pct(s.firstPassageRelevant), pct(s.answerInFirstQuote), pct(s.answerInQuotes), (100 * s.shortExact).toFixed(1), (100 * s.shortF1).toFixed(1), pct(s.answered), pct(s.nearMissesRefused),
   ]);
   console.log(table(['threshold', 'first passage relevant', 'answer in first quote', 'answer in quotes', 'short EM', 'short F1', 'answered', 'near misses refused'], rows));
+  const shown = shownShortAnswers(runs.map((r) => ({ answer: r.answer, golds: r.question.answers })));
+  console.log(`Short answers shown in front of the quotes (answers sure from ${num(reader.sureThreshold)}, spans from ${SHORT_ANSWER_SHOWN}): ${shown.share.toFixed(1)} % of the questions, EM ${shown.exact.toFixed(1)} / F1 ${shown.f1.toFixed(1)} of those shown.`);
 }

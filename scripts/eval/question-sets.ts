@@ -6,7 +6,7 @@ import type { Embedder } from '../../src/embedder.js';
 import { cachedIndexDir, EVAL_CACHE } from '../../src/eval/cached-index.js';
 import { loadDataset } from '../../src/eval/datasets.js';
 import { casualize } from '../../src/eval/casual.js';
-import { locateEvidence, readQuestionSet, scoreAt, type CollectedAnswers, type QuestionSet } from '../../src/eval/question-set.js';
+import { locateEvidence, readQuestionSet, scoreAt, type CollectedAnswers, type QuestionSet, type QuestionSetScores } from '../../src/eval/question-set.js';
 import { answerQuestion } from '../../src/pipeline.js';
 import { buildCoverage, openCoverageStore } from '../../src/coverage-store.js';
 import { localStore, type Coverage } from '../../src/index/coverage.js';
@@ -43,6 +43,27 @@ async function coverageUnderTest(config: Config, embedder: Embedder): Promise<{ 
 
 function asker(embedder: Embedder, reader: Reader, index: Coverage, mode: RetrievalMode): Ask {
   return (question) => answerQuestion({ index, embedder, reader }, question, { mode, passages: 3, answerAll: true });
+}
+
+/**
+ * The share of each kind of question the reader answers sure (at its sure threshold or above), answers not
+ * sure, and refuses; and how often the first quote holds the evidence among the answerable questions of each.
+ */
+function bandTable(collected: CollectedAnswers, articles: Coverage['articles'], threshold: number, sureThreshold: number): string {
+  const sure = scoreAt(collected, articles, sureThreshold);
+  const answered = scoreAt(collected, articles, threshold);
+  const all = scoreAt(collected, articles, 0);
+  const precision = (hits: number, share: number) => (share === 0 ? '-' : pct(hits / share));
+  const band = (name: string, high: QuestionSetScores | undefined, low: QuestionSetScores) => {
+    const at = (s: QuestionSetScores | undefined, key: 'answered' | 'quoteHitAt1') => (s ? s[key] : 0);
+    const given = (s: QuestionSetScores | undefined, key: 'refusedNearMiss' | 'refusedOffTopic') => (s ? 1 - s[key] : 0);
+    const share = at(low, 'answered') - at(high, 'answered');
+    return [name, pct(share), precision(at(low, 'quoteHitAt1') - at(high, 'quoteHitAt1'), share), pct(given(low, 'refusedNearMiss') - given(high, 'refusedNearMiss')), pct(given(low, 'refusedOffTopic') - given(high, 'refusedOffTopic'))];
+  };
+  return table(
+    ['answer', 'answerable questions', 'first quote holds the evidence', 'near misses', 'off-topic'],
+    [band('sure', undefined, sure), band('not sure', sure, answered), band("the coverage doesn't say", answered, all)],
+  );
 }
 
 async function collectAnswers(ask: Ask, index: Coverage, set: QuestionSet, extraNegatives: Answer[]): Promise<CollectedAnswers> {
@@ -86,6 +107,7 @@ export async function evaluateQuestionSets(config: Config, embedder: Embedder, r
       rows.push([mode, pct(at.hitAt1), pct(at.hitAt3), pct(at.quoteHitAt1), pct(at.quoteHitAt3), pct(all.hitAt3), pct(all.quoteHitAt1), firstQuoteChars(collected.answerable.map((a) => a.answer)), pct(at.answered), pct(at.refusedNearMiss), pct(at.refusedOffTopic), at.refusedExtra === undefined ? '-' : pct(at.refusedExtra), at.misses.join(' '), at.unrefused.join(' ')]);
       const sweepRows = [...new Set([threshold, ...THRESHOLDS])].sort((a, b) => a - b).map((t) => scoreAt(collected, index.articles, t)).map((s) => [s.threshold === threshold ? `**${num(s.threshold)}**` : num(s.threshold), pct(s.quoteHitAt1), pct(s.hitAt3), pct(s.answered), pct(s.refusedNearMiss), pct(s.refusedOffTopic), s.refusedExtra === undefined ? '-' : pct(s.refusedExtra)]);
       sweeps.push(`Threshold sweep, ${name} set, ${mode}:\n` + table(['threshold', 'quote hit@1', 'hit@3', 'answered', 'near misses refused', 'off-topic refused', 'SQuAD refused'], sweepRows));
+      sweeps.push(`Answers by how sure the reader is, ${name} set, ${mode} (sure from ${num(reader.sureThreshold)}, answered from ${num(threshold)}):\n` + bandTable(collected, index.articles, threshold, reader.sureThreshold));
     }
   }
   for (const { name, file, set, rows, sweeps } of sets) {

@@ -1,11 +1,12 @@
 /** The reader on SQuAD's 10 test articles: paragraph given (SQuAD 1.1 and 2.0 scores), then open corpus. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { SHORT_ANSWER_SHOWN } from '../../src/answer.js';
 import type { Config } from '../../src/config.js';
 import type { Embedder } from '../../src/embedder.js';
 import { squadIndex } from '../../src/eval/cached-index.js';
 import { askAll, paragraphGiven, scoreOpenCorpus } from '../../src/eval/reading.js';
-import { loadSquadSplit } from '../../src/eval/squad.js';
+import { loadSquadSplit, shownShortAnswers } from '../../src/eval/squad.js';
 import { loadReaderModel } from '../../src/reader/model.js';
 import type { Reader } from '../../src/reader/reader.js';
 import { firstQuoteChars, num, pct, table, THRESHOLDS } from './tables.js';
@@ -43,5 +44,7 @@ export async function evaluateReading(config: Config, embedder: Embedder, reader
     s.threshold === squadThreshold ? `**${num(s.threshold)}**` : num(s.threshold), `${s.goldInFirstQuote.toFixed(1)}%`, `${s.goldInQuotes.toFixed(1)}%`, s.shortExact.toFixed(1), s.shortF1.toFixed(1), `${s.answerableAnswered.toFixed(1)}%`, `${s.unanswerableRefused.toFixed(1)}%`, s.overall.exact.toFixed(1), s.overall.f1.toFixed(1),
   ]);
   console.log(table(['threshold', 'gold in first quote', 'gold in quotes', 'short EM', 'short F1', 'answerable answered', 'unanswerable refused', 'overall EM', 'overall F1'], rows));
+  const shown = shownShortAnswers(runs.filter((r) => !r.question.impossible).map((r) => ({ answer: r.answer, golds: r.question.documentAnswers.map((a) => a.text) })));
+  console.log(`Short answers shown in front of the quotes (answers sure from ${num(reader.sureThreshold)}, spans from ${SHORT_ANSWER_SHOWN}): ${shown.share.toFixed(1)} % of the answerable questions, EM ${shown.exact.toFixed(1)} / F1 ${shown.f1.toFixed(1)} of those shown.`);
 }
 

@@ -1,8 +1,8 @@
 /**
  * The log of the questions the bot answered or refused (JSON Lines, QUESTION_LOG), read by the maintainers'
  * report. Each line: when, how the question came (`/ask`, "Ask the coverage" on a message, a follow-up in a
- * conversation, a mention, a channel in `auto` mode), whether it
- * was answered, the reader's confidence, the articles cited and the asker's pseudonym (the feedback log's).
+ * conversation, a mention, a channel in `auto` mode), whether it was answered, whether the reader was sure of
+ * it, its confidence, the articles cited and the asker's pseudonym (the feedback log's).
  * The question's text is kept only when the answer was public: a private (ephemeral) question is counted,
  * its text is never written. In `auto` mode a message the bot stayed silent on is counted without its text:
  * it may not have been a question for the bot at all.
@@ -20,6 +20,8 @@ export interface QuestionEntry {
   via: QuestionVia;
   outcome: QuestionOutcome;
   found: boolean;
+  /** Whether the reader was sure of the answer (absent in lines written before it was recorded). */
+  sure?: boolean;
   confidence: number;
   articleIds: string[];
   private: boolean;
@@ -78,6 +80,7 @@ export async function recordQuestion(
       via,
       outcome: outcome ?? (answer.found ? 'answered' : 'refused'),
       found: answer.found,
+      sure: answer.sure,
       confidence: Number(answer.confidence.toFixed(4)),
       articleIds: answer.sources.map((s) => s.articleId),
       private: isPrivate,

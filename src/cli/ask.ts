@@ -4,7 +4,7 @@
  * first on a fresh clone.
  */
 import readline from 'node:readline';
-import type { Answer } from '../answer.js';
+import { shownShortAnswer, type Answer } from '../answer.js';
 import { loadConfig } from '../config.js';
 import { formatDate, periodFromBounds, periodWords, type Period } from '../dates.js';
 import { openPipeline, QuestionError, type Pipeline } from '../pipeline.js';
@@ -30,7 +30,10 @@ export function formatAnswer(answer: Answer): string {
   const lines = [`Q: ${clean(answer.question)}`, ...(answer.readAs ? [`   (read as: ${clean(answer.readAs)})`] : [])];
   if (answer.period) lines.push(`   (articles published ${periodWords(answer.period)}${answer.period.phrase ? `, read from "${clean(answer.period.phrase)}"` : ''})`);
   lines.push('');
-  if (answer.found && answer.shortAnswer) lines.push(`A: ${clean(answer.shortAnswer.text)}`, '');
+  // The short answer first when it is shown (a sure answer, a span the reader is sure of); an answer the reader
+  // is not sure of opens with its doubt instead (the answer's UNSURE_LEAD).
+  const short = shownShortAnswer(answer);
+  if (short) lines.push(`A: ${clean(short.text)}`, '');
   lines.push(clean(answer.answer));
   if (answer.found) {
     lines.push('', 'Quotes:');

@@ -6,6 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { shownShortAnswer, type Answer } from '../answer.js';
 
 /** The fixed test split: the last 10 articles of SQuAD 2.0 dev, in file order. */
 export const TEST_ARTICLES: readonly string[] = Object.freeze([
@@ -246,6 +247,16 @@ export function f1Score(prediction: string, gold: string): number {
 export function bestOverGold(metric: (prediction: string, gold: string) => number, prediction: string, golds: string[]): number {
   const usable = golds.filter((g) => normalizeAnswer(g) !== '');
   return Math.max(...(usable.length > 0 ? usable : ['']).map((g) => metric(prediction, g)));
+}
+
+/** The short answers a user is shown (`shownShortAnswer`) among answers to answerable questions: their share, and their EM and F1 (0-100) against the gold. */
+export function shownShortAnswers(runs: readonly { answer: Answer; golds: string[] }[]): { share: number; exact: number; f1: number } {
+  const shown = runs.flatMap(({ answer, golds }) => {
+    const short = shownShortAnswer(answer);
+    return short ? [{ text: short.text, golds }] : [];
+  });
+  const mean = (metric: (prediction: string, gold: string) => number) => (shown.length === 0 ? 0 : (100 * shown.reduce((sum, s) => sum + bestOverGold(metric, s.text, s.golds), 0)) / shown.length);
+  return { share: runs.length === 0 ? 0 : (100 * shown.length) / runs.length, exact: mean(exactMatch), f1: mean(f1Score) };
 }
 
 export interface SquadRow {

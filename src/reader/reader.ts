@@ -46,13 +46,17 @@ export interface Reading {
   shortAnswer: ShortAnswer | null;
   /** Calibrated probability that the best sentence answers the question (0 when it lacks the count asked for: COUNTED). */
   confidence: number;
-  /** Whether the confidence reaches the model's threshold. */
+  /** Whether the confidence reaches the reader's threshold. */
   answerable: boolean;
+  /** Whether it reaches the reader's sure threshold too: under it, the best sentences are the closest the coverage comes. */
+  sure: boolean;
 }
 
 export interface Reader {
   /** Confidence at or above which a question counts as answered. */
   readonly threshold: number;
+  /** Confidence at or above which an answer is given as sure (at least `threshold`). */
+  readonly sureThreshold: number;
   /** Reads the sentences of the first retrieved chunks. */
   read(index: ReadingIndex, question: string, queryVector: Float32Array, retrieved: RetrievedChunk[]): Reading;
   /** Reads the given sentences (the evaluation's "paragraph given" setting). */
@@ -115,7 +119,7 @@ export interface ReadTrace {
  * Reads a context with the given scorers: the trained models when answering, a training run's
  * out-of-fold scores when building the next stage's data (the trace then holds every row).
  */
-export function readContext(context: ReadingContext, scorers: Scorers, trace?: Partial<ReadTrace>): Omit<Reading, 'answerable'> {
+export function readContext(context: ReadingContext, scorers: Scorers, trace?: Partial<ReadTrace>): Omit<Reading, 'answerable' | 'sure'> {
   if (context.sentences.length === 0) return { sentences: [], shortAnswer: null, confidence: 0 };
   const rows = sentenceFeatures(context);
   const scores = scorers.sentence(rows);
@@ -145,11 +149,14 @@ export function readContext(context: ReadingContext, scorers: Scorers, trace?: P
 
 /**
  * The trained reader, its model loaded from a file (checked against the features this code computes on
- * first use); `threshold` overrides the model's calibrated answerability threshold.
+ * first use). `threshold` overrides the model's calibrated answerability threshold as the one under which the
+ * coverage doesn't say; `sureThreshold` (by default that calibrated threshold, never under `threshold`) is the
+ * one from which an answer is sure.
  */
-export function loadReader(modelFile: string, threshold?: number): Reader {
+export function loadReader(modelFile: string, threshold?: number, sureThreshold?: number): Reader {
   const model: ReaderModel = loadReaderModel(modelFile);
   const minConfidence = threshold ?? model.threshold;
+  const sureConfidence = Math.max(sureThreshold ?? model.threshold, minConfidence);
   const scorers: Scorers = {
     sentence: (rows) => rows.map((row) => model.sentence.predict(row)),
     span: (rows) => rows.map((row) => model.span.predict(row)),
@@ -157,6 +164,7 @@ export function loadReader(modelFile: string, threshold?: number): Reader {
   };
   const reader: Reader = {
     threshold: minConfidence,
+    sureThreshold: sureConfidence,
     read(index, question, queryVector, retrieved) {
       return reader.readSentences(index, question, queryVector, candidateSentences(index, retrieved));
     },
@@ -164,8 +172,8 @@ export function loadReader(modelFile: string, threshold?: number): Reader {
       const context = readingContext(index, question, queryVector, sentences, model.synonyms);
       const reading = readContext(context, scorers);
       const best = context.sentences.find((view) => view.id === reading.sentences[0]?.sentence);
-      if (best && lacksCount(context.question, best)) return { ...reading, confidence: 0, answerable: false };
-      return { ...reading, answerable: reading.confidence >= minConfidence };
+      if (best && lacksCount(context.question, best)) return { ...reading, confidence: 0, answerable: false, sure: false };
+      return { ...reading, answerable: reading.confidence >= minConfidence, sure: reading.confidence >= sureConfidence };
     },
   };
   return reader;

@@ -41,7 +41,15 @@ export interface Report {
   days: number;
   since: string;
   until: string;
-  questions: { total: number; answered: number; refused: number; private: number; silent: number };
+  questions: {
+    total: number;
+    answered: number;
+    /** Of the answered, those the reader was not sure of (`Answer.sure`; lines written before it was logged count as sure). */
+    unsure: number;
+    refused: number;
+    private: number;
+    silent: number;
+  };
   votes: { up: number; down: number; privateDown: number };
   /** Public 👎 answers, most recent first. */
   downvoted: DownvotedAnswer[];
@@ -53,7 +61,7 @@ export interface Report {
 export function reportSummary(report: Report): string[] {
   const { questions: q, votes: v } = report;
   return [
-    `Questions: ${q.total} (${q.answered} answered, ${q.refused} refused; ${q.private} private, counted without their text)`,
+    `Questions: ${q.total} (${q.answered} answered${q.unsure ? `, ${q.unsure} of them not sure` : ''}, ${q.refused} refused; ${q.private} private, counted without their text)`,
     ...(q.silent ? [`Messages in auto channels left unanswered (not confident): ${q.silent}`] : []),
     `Votes: ${v.up} 👍, ${v.down} 👎${v.privateDown ? ` (${v.privateDown} on private answers, without text)` : ''}`,
   ];
@@ -91,6 +99,7 @@ export async function buildReport({ questions, feedback, days, now, embed, guild
     questions: {
       total: asked.filter((q) => q.outcome !== 'silent').length,
       answered: asked.filter((q) => q.outcome === 'answered').length,
+      unsure: asked.filter((q) => q.outcome === 'answered' && q.sure === false).length,
       refused: asked.filter((q) => q.outcome === 'refused').length,
       private: asked.filter((q) => q.private).length,
       silent: asked.filter((q) => q.outcome === 'silent').length,

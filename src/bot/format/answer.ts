@@ -1,10 +1,10 @@
 /**
- * An answer as one embed: the question as title, the short answer and the answer with its [n] markers as
- * description, one field per quoted passage with its source. The 6,000 characters are shared out with
- * `shareBudget` and each piece fitted with `fitText` (budget.ts).
+ * An answer as one embed: the question as title, the short answer (when shown) and the answer with its [n]
+ * markers as description, one field per quoted passage with its source. The 6,000 characters are shared out
+ * with `shareBudget` and each piece fitted with `fitText` (budget.ts).
  */
 import type { APIEmbed } from 'discord.js';
-import type { Answer, Passage, Source } from '../../answer.js';
+import { shownShortAnswer, type Answer, type Passage, type Source } from '../../answer.js';
 import { formatDate, periodWords } from '../../dates.js';
 import { fitEmbed, fitText, shareBudget } from './budget.js';
 import { COLORS, embedTotal, LIMITS } from './limits.js';
@@ -100,11 +100,11 @@ interface QuoteField {
 }
 
 /**
- * The answer as one embed: the question as title, the short answer in bold over the quotes with [n]
- * markers as description, one
- * field per passage (its quote as a block quote and its source). When the whole is over Discord's 6000
- * characters, the longest text (answer or a quote) is shortened first, and passages are dropped from the
- * end only if that is not enough (the footer then says so).
+ * The answer as one embed: the question as title, the short answer in bold (`shownShortAnswer`) over the quotes
+ * with [n] markers as description, one field per passage (its quote as a block quote and its source); amber
+ * when the reader is not sure of the answer. When the whole is over Discord's 6000 characters, the longest
+ * text (answer or a quote) is shortened first, and passages are dropped from the end only if that is not
+ * enough (the footer then says so).
  */
 export function answerEmbed(answer: Answer): APIEmbed {
   return fitEmbed(renderAnswer(answer));
@@ -128,8 +128,11 @@ function renderAnswer(answer: Answer): APIEmbed {
     ),
   }));
   const markers = markerPositions(answer);
-  // The short answer, in bold, opens the description.
-  const lead = answer.shortAnswer ? `**${escapeText(trimText(answer.shortAnswer.text, SHORT_ANSWER_CHARS))}**\n\n` : '';
+  // The short answer, in bold, opens the description when it is shown (a sure answer, a span the reader is sure
+  // of); an answer the reader is not sure of opens with its doubt (the answer's UNSURE_LEAD), in amber.
+  const short = shownShortAnswer(answer);
+  const lead = short ? `**${escapeText(trimText(short.text, SHORT_ANSWER_CHARS))}**\n\n` : '';
+  const color = answer.sure ? COLORS.answer : COLORS.unsure;
   const describe = (max: number) => lead + fitAnswer(answer.answer, max - lead.length, markers);
   const answerNeed = Math.min(lead.length + fitAnswer(answer.answer, Infinity, markers).length, LIMITS.description);
   const quoteRender = (q: string) => blockQuote(escapeText(q));
@@ -156,7 +159,7 @@ function renderAnswer(answer: Answer): APIEmbed {
     const embed: APIEmbed = {
       title,
       description: describe(budget(0)),
-      color: COLORS.answer,
+      color,
       fields: live.map((f, i) => ({ name: f.name, value: `${fitText(f.quote, budget(i + 1), quoteRender)}\n${f.line}` })),
       footer: { text: footer(dropped + beyond) },
     };
@@ -165,7 +168,7 @@ function renderAnswer(answer: Answer): APIEmbed {
   return {
     title,
     description: describe(Math.min(LIMITS.description, LIMITS.embedTotal - title.length - footer(fields.length + beyond).length)),
-    color: COLORS.answer,
+    color,
     footer: { text: footer(fields.length + beyond) },
   };
 }

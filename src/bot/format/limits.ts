@@ -25,7 +25,7 @@ export const LIMITS = {
   url: 2048,
 } as const;
 
-export const COLORS = { answer: 0x2f6fb0, notFound: 0x99aab5, article: 0x4f7942, error: 0xc0392b } as const;
+export const COLORS = { answer: 0x2f6fb0, unsure: 0xc9a227, notFound: 0x99aab5, article: 0x4f7942, error: 0xc0392b } as const;
 
 /** The characters Discord counts toward an embed's 6000 total. */
 export function embedTotal(embed: APIEmbed): number {
