@@ -9,7 +9,7 @@
  * tagger. The articles cited earlier are returned to be boosted in retrieval (pipeline `boostArticles`).
  */
 import nlp from 'compromise';
-import type { Answer } from './answer.js';
+import { shownShortAnswer, type Answer } from './answer.js';
 import { validateQuestion, type AskOptions, type Pipeline } from './pipeline.js';
 
 export interface Turn {
@@ -117,10 +117,14 @@ function keyWords(text: string): string[] {
   return unique(doc.match('(#Noun|#Verb|#Adjective)').out('array').map(clean)).filter((w) => w.length > 1);
 }
 
-/** One turn of a conversation; the names of the question come before those of the short answer. */
+/**
+ * One turn of a conversation; the names of the question come before those of the short answer, when the asker
+ * was shown one (`shownShortAnswer`: a follow-up's "he" means someone they read, not a span the reader doubted).
+ */
 export function turnOf(question: string, resolved: string, answer: Answer): Turn {
   const asked = namesIn(resolved);
-  const answered = answer.found && answer.shortAnswer ? namesIn(answer.shortAnswer.text) : { people: [], places: [], others: [] };
+  const short = shownShortAnswer(answer);
+  const answered = short ? namesIn(short.text) : { people: [], places: [], others: [] };
   const names: Names = {
     people: longest([...asked.people, ...answered.people]),
     places: longest([...asked.places, ...answered.places]),

@@ -4,7 +4,8 @@
  * question that stands alone left as it is.
  */
 import { describe, expect, it } from 'vitest';
-import { namesIn, readFollowUp, type Turn } from '../src/conversation.js';
+import { SHORT_ANSWER_SHOWN, type Answer } from '../src/answer.js';
+import { namesIn, readFollowUp, turnOf, type Turn } from '../src/conversation.js';
 
 function turn(question: string, articleIds: string[] = []): Turn {
   return { question, resolved: question, names: namesIn(question), articleIds };
@@ -90,5 +91,15 @@ describe('reading a follow-up with its history', () => {
     const cut = readFollowUp(history, 'And the talks?', 40).query;
     expect(cut.length).toBeLessThanOrEqual(40);
     expect(cut).toMatch(/: the talks\?$/);
+  });
+
+  it('takes the names of a short answer the asker was shown, not of one the reader doubted', () => {
+    const answer = (sure: boolean, confidence: number): Answer => ({
+      question: 'Who met Kim?', found: true, sure, confidence: 0.5, answer: '', passages: [], sources: [],
+      shortAnswer: { text: 'Sergei Shoigu', articleId: 'a', start: 0, end: 13, confidence },
+    });
+    expect(turnOf('Who met Kim?', 'Who met Kim?', answer(true, SHORT_ANSWER_SHOWN)).names.people).toEqual(['Kim', 'Sergei Shoigu']);
+    expect(turnOf('Who met Kim?', 'Who met Kim?', answer(false, 0.9)).names.people).toEqual(['Kim']);
+    expect(turnOf('Who met Kim?', 'Who met Kim?', answer(true, SHORT_ANSWER_SHOWN - 0.01)).names.people).toEqual(['Kim']);
   });
 });
