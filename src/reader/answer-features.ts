@@ -4,7 +4,7 @@
  * its neighbouring tags. Answer: the question as a whole, for deciding whether the coverage answers it.
  */
 import { CANDIDATE_KINDS } from './candidates.js';
-import { aroundStems, cachedStems, cap, EXPECTED_KINDS, holds, namedByQuestion, oneHot, row, wordStem, type ReadingContext, type SentenceView } from './context.js';
+import { aroundStems, cachedStems, cap, contentWords, EXPECTED_KINDS, holds, namedByQuestion, oneHot, row, wordStem, type ReadingContext, type SentenceView } from './context.js';
 import { QUESTION_TYPES } from './question.js';
 
 /** Features of each candidate answer of a sentence; `sentenceScore` is the reader's score of the sentence. */
@@ -144,8 +144,27 @@ export function answerFeatures(context: ReadingContext, order: number[], scores:
     questionNegated: qTokens.some((t) => NEGATION.test(t.text)) ? 1 : 0,
     topNegated: topTokens.some((t) => NEGATION.test(t.text)) ? 1 : 0,
     questionSuperlative: qTokens.some((t) => SUPERLATIVE.test(t.text)) ? 1 : 0,
+    antonymSwap: antonymSwap(context, view, around, totalIdf),
     ...oneHot('q', QUESTION_TYPES, question.type),
   };
+}
+
+/**
+ * IDF-weighted share of the question's terms that the best sentence says the opposite of and that neither it
+ * nor its neighbours hold themselves: "decrease" asked where "increased" is written, "smallest" where
+ * "largest" (WordNet's direct antonyms, of the words and their lemmas). SQuAD 2.0 writes a fifth of its
+ * unanswerable questions by such a swap.
+ */
+function antonymSwap(context: ReadingContext, view: SentenceView, around: Set<string>[], totalIdf: number): number {
+  const written = new Set([...view.lemmas, ...view.lower]);
+  const swapped = new Set<string>();
+  for (const { term, word } of contentWords(context.question.annotated.tokens)) {
+    if (swapped.has(term) || holds(around, term)) continue;
+    if (context.synonyms.antonyms(word).some((opposite) => written.has(opposite))) swapped.add(term);
+  }
+  let idf = 0;
+  for (const term of swapped) idf += context.index.lexical.idf(term);
+  return idf / totalIdf;
 }
 
 const NEGATION = /^(not|n't|no|never|none|nobody|nothing|neither|nor|without|cannot)$/i;

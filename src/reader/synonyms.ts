@@ -6,7 +6,9 @@
  * was trained on the matches it gives.
  *
  * Table text: one line per word, `word synonymGroups|hypernymGroups`, groups as comma-separated integers
- * (a group is one WordNet sense; two words match when a group of one is a group of the other).
+ * (a group is one WordNet sense; two words match when a group of one is a group of the other); and apart, each
+ * word's direct antonyms, which the answerability model counts (SQuAD 2.0 writes unanswerable questions by
+ * swapping a word for its antonym).
  */
 import { distinctSorted, intersects } from './sorted.js';
 
@@ -15,6 +17,8 @@ export interface SynonymTableFile {
   source: string;
   /** Lines of `word s1,s2|h1,h2`, sorted by word. */
   words: string;
+  /** Lines of `word antonym1,antonym2`: WordNet's direct antonyms ("increase" / "decrease"), sorted by word. */
+  antonyms?: string;
 }
 
 /**
@@ -35,7 +39,21 @@ export class Synonyms {
   private offsets: Map<string, number> | undefined;
   private data: Int32Array = new Int32Array(0);
 
+  private antonymTable: Map<string, readonly string[]> | undefined;
+
   constructor(private readonly file: SynonymTableFile) {}
+
+  /** The direct antonyms of a word (lower-cased word or lemma); none for a table without them. */
+  antonyms(word: string): readonly string[] {
+    if (!this.antonymTable) {
+      this.antonymTable = new Map();
+      for (const line of (this.file.antonyms ?? '').split('\n')) {
+        const space = line.indexOf(' ');
+        if (space > 0) this.antonymTable.set(line.slice(0, space), line.slice(space + 1).split(','));
+      }
+    }
+    return this.antonymTable.get(word) ?? [];
+  }
 
   /** Parsed on first use (about 30 ms): the table is only needed once a question is read. */
   private table(): Map<string, number> {
