@@ -103,9 +103,10 @@ export interface DiscordConfig {
   messageContent: boolean;
   /**
    * The reader confidence an answer needs before the bot posts it unasked in a channel set to `auto`: stricter
-   * than `reader.threshold`, since a wrong answer nobody asked for is worse than silence.
+   * than `reader.threshold`, since a wrong answer nobody asked for is worse than silence. Undefined: the answer
+   * must be one the reader is sure of (`Answer.sure`, the reader's sure threshold).
    */
-  autoThreshold: number;
+  autoThreshold?: number;
   /** Channel modes set with /coverage-settings (a JSON file). */
   channelSettingsFile: string;
   /** JSON Lines log of the questions the bot answered or refused, for `npm run report` and /coverage-report. */
@@ -169,13 +170,6 @@ export interface Config {
   discord: DiscordConfig;
 }
 
-/**
- * The auto mode's default confidence: the SQuAD-calibrated threshold of the reader model file. On the news
- * tuning set it answers 69 % of the answerable questions, and refuses 56 % of the near misses where 0.035
- * refuses 44 % (docs/EVALUATION.md).
- */
-export const DEFAULT_AUTO_THRESHOLD = 0.15;
-
 /** A shard count (1-1000) or 'auto'. Inside a shard process discord.js sets SHARDS to the shard's id: not ours. */
 function shards(env: Env): number | 'auto' | undefined {
   if (text(env, 'SHARDING_MANAGER') !== undefined) return undefined;
@@ -183,8 +177,9 @@ function shards(env: Env): number | 'auto' | undefined {
   return integer(env, 'SHARDS', undefined, 1, 1000);
 }
 
-function autoThreshold(env: Env, readerThreshold: number): number {
-  const value = decimal(env, 'AUTO_ANSWER_THRESHOLD', Math.max(DEFAULT_AUTO_THRESHOLD, readerThreshold), 0, 1);
+function autoThreshold(env: Env, readerThreshold: number): number | undefined {
+  if (text(env, 'AUTO_ANSWER_THRESHOLD') === undefined) return undefined;
+  const value = decimal(env, 'AUTO_ANSWER_THRESHOLD', readerThreshold, 0, 1);
   if (value < readerThreshold) {
     throw new ConfigError(`AUTO_ANSWER_THRESHOLD (${value}) must not be below READER_THRESHOLD (${readerThreshold}): auto mode is the stricter one.`);
   }

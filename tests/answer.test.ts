@@ -85,12 +85,16 @@ describe('answers about the shipped coverage', () => {
     expect(loadReader(config.reader.modelFile, 0.5, 0.2).sureThreshold).toBe(0.5);
   });
 
-  it('reads READER_SURE_THRESHOLD, refusing one under READER_THRESHOLD in one line', () => {
+  it('reads READER_SURE_THRESHOLD and AUTO_ANSWER_THRESHOLD, refusing one under READER_THRESHOLD in one line', () => {
     expect(configFromEnv({}).reader.sureThreshold).toBeUndefined();
     expect(configFromEnv({ READER_SURE_THRESHOLD: '' }).reader.sureThreshold).toBeUndefined();
     expect(configFromEnv({ READER_SURE_THRESHOLD: '0.3' }).reader.sureThreshold).toBe(0.3);
     expect(() => configFromEnv({ READER_THRESHOLD: '0.2', READER_SURE_THRESHOLD: '0.1' })).toThrow(/^READER_SURE_THRESHOLD \(0\.1\) must not be below READER_THRESHOLD \(0\.2\)/);
     expect(() => configFromEnv({ READER_SURE_THRESHOLD: 'high' })).toThrow(/READER_SURE_THRESHOLD/);
+    // Auto mode answers what the reader is sure of, unless AUTO_ANSWER_THRESHOLD (never under READER_THRESHOLD) says otherwise.
+    expect(configFromEnv({}).discord.autoThreshold).toBeUndefined();
+    expect(configFromEnv({ AUTO_ANSWER_THRESHOLD: '0.3' }).discord.autoThreshold).toBe(0.3);
+    expect(() => configFromEnv({ AUTO_ANSWER_THRESHOLD: '0.01' })).toThrow(/^AUTO_ANSWER_THRESHOLD \(0\.01\) must not be below READER_THRESHOLD \(0\.035\)/);
   });
 
   it('never quotes the same sentence twice', async () => {

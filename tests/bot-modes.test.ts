@@ -141,8 +141,10 @@ describe('auto mode', () => {
     expect(JSON.stringify(sent.embeds)).toContain('Kim Jong-un will reportedly travel to Russia');
     expect(JSON.stringify(sent.components)).toContain('ask:vote:');
     const entry = (await questionLog()).at(-1)!;
-    expect(entry).toMatchObject({ via: 'auto', outcome: 'answered', found: true, private: false, question: CONFIDENT });
-    expect(entry.confidence).toBeGreaterThanOrEqual(bot.index.config.discord.autoThreshold);
+    expect(entry).toMatchObject({ via: 'auto', outcome: 'answered', found: true, sure: true, private: false, question: CONFIDENT });
+    // With no AUTO_ANSWER_THRESHOLD, auto mode answers what the reader is sure of.
+    expect(bot.index.config.discord.autoThreshold).toBeUndefined();
+    expect(entry.confidence).toBeGreaterThanOrEqual(bot.index.pipeline.reader.sureThreshold);
   });
 
   it('stays silent on an unconfident question, an off-topic one, a bot, an image, a long message and inside a thread', async () => {

@@ -5,8 +5,8 @@
  *   is removed and the rest answered, found or not; a question that cannot be asked (empty, too long, too
  *   fast) gets one polite line;
  * - in an `auto` channel, every new top-level message, and every new post of a forum (its thread's starter
- *   message), is read as a question (a mention removed) and answered only when the reader is confident
- *   (found, and confidence at least AUTO_ANSWER_THRESHOLD). Otherwise the bot stays silent: it never argues,
+ *   message), is read as a question (a mention removed) and answered only when the reader is sure of the
+ *   answer (or, with AUTO_ANSWER_THRESHOLD set, its confidence reaches that). Otherwise the bot stays silent: it never argues,
  *   never says it cannot answer, never answers inside threads. Without the Message Content intent only
  *   messages that mention the bot carry their text; the others arrive empty, and the bot stays silent.
  * Answers are replies that ping nobody. A channel where the bot may not post (403), or a channel, thread or
@@ -130,7 +130,9 @@ async function answerIfConfident(message: Message<true>, ctx: BotContext, text: 
     if (error instanceof QuestionError) return;
     throw error;
   }
-  const confident = answer.found && answer.confidence >= ctx.config.discord.autoThreshold;
+  // Only an answer the reader is sure of, unless AUTO_ANSWER_THRESHOLD sets the confidence it needs.
+  const threshold = ctx.config.discord.autoThreshold;
+  const confident = answer.found && (threshold === undefined ? answer.sure : answer.confidence >= threshold);
   if (confident) await reply(message, ctx, answer, snapshot);
   await recordQuestion(ctx, { answer, via: 'auto', userId: message.author.id, guildId: message.guildId, private: false, outcome: confident ? 'answered' : 'silent' });
 }
