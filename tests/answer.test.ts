@@ -121,14 +121,27 @@ describe('answers about the shipped coverage', () => {
     const pairs = retrieved.map((r) => view.chunks[r.label]!).filter((c) => c.sentenceCount >= 2).map((c) => ({ chunk: c, first: c.firstSentence, length: view.sentences[c.firstSentence + 1]!.end - view.sentences[c.firstSentence]!.start }));
     const fits = pairs.find((p) => p.length <= QUOTE_MAX_CHARS)!;
     const label = view.chunks.indexOf(fits.chunk);
-    const quoteWith = (neighbourScore: number) => {
-      const reading = { sentences: [{ sentence: fits.first, chunk: label, score: 0.8 }, { sentence: fits.first + 1, chunk: label, score: neighbourScore }], shortAnswer: null, confidence: 0.9, answerable: true, sure: true };
-      const passage = buildAnswer(view, question, reading, { passages: 3 }).passages[0]!;
+    const one = view.sentences[fits.first]!;
+    const article = view.articles.get(fits.chunk.articleId)!;
+    // A short answer the reader would show, in the chosen sentence: the neighbour's share of the score decides.
+    const singledOut = { text: article.text.slice(one.start, one.start + 4), articleId: article.id, start: one.start, end: one.start + 4, confidence: SHORT_ANSWER_SHOWN };
+    const quoteWith = (neighbourScore: number, shortAnswer: typeof singledOut | null = singledOut, first = true) => {
+      const sentences = [{ sentence: fits.first, chunk: label, score: 0.8 }, { sentence: fits.first + 1, chunk: label, score: neighbourScore }];
+      // As the second passage, behind a better one from another chunk.
+      const other = pairs.find((p) => p.chunk !== fits.chunk)!;
+      if (!first) sentences.unshift({ sentence: other.first, chunk: view.chunks.indexOf(other.chunk), score: 0.95 });
+      const reading = { sentences, shortAnswer, confidence: 0.9, answerable: true, sure: true };
+      const passage = buildAnswer(view, question, reading, { passages: 3 }).passages[first ? 0 : 1]!;
       return [passage.quoteStart, passage.quoteEnd];
     };
-    const one = view.sentences[fits.first]!;
     expect(quoteWith(0.8 * QUOTE_NEIGHBOUR_SHARE - 0.01)).toEqual([one.start, one.end]);
     expect(quoteWith(0.8 * QUOTE_NEIGHBOUR_SHARE)).toEqual([one.start, view.sentences[fits.first + 1]!.end]);
+    // No answer singled out in the first quote's sentence (none, or one the reader would not show): the next
+    // sentence comes in whatever its score; not so in a later quote, nor with a short answer the reader would show.
+    expect(quoteWith(0, null)).toEqual([one.start, view.sentences[fits.first + 1]!.end]);
+    expect(quoteWith(0, { ...singledOut, confidence: SHORT_ANSWER_SHOWN - 0.01 })).toEqual([one.start, view.sentences[fits.first + 1]!.end]);
+    expect(quoteWith(0, null, false)).toEqual([one.start, one.end]);
+    expect(quoteWith(0)).toEqual([one.start, one.end]);
     // Two sentences over the limit: the chosen sentence alone, however high its neighbour.
     const long = { ...view, sentences: view.sentences.map((s, id) => (id === fits.first ? { ...s, start: s.end - QUOTE_MAX_CHARS } : s)) };
     const reading = { sentences: [{ sentence: fits.first, chunk: label, score: 0.8 }, { sentence: fits.first + 1, chunk: label, score: 0.8 }], shortAnswer: null, confidence: 0.9, answerable: true, sure: true };
