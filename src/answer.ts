@@ -124,8 +124,8 @@ export const QUOTE_MAX_CHARS = 450;
  * Whether the first quote's sentence holds no answer the reader would show (no short answer, or one scored under
  * SHORT_ANSWER_SHOWN): a sentence that restates the question, with the fact in the next one ("… when asked if
  * there is anything he cannot forgive." "“Betrayal,” he says."). The first quote then takes in the sentence
- * after it too. Measured against taking it in always (docs/EVALUATION.md): the same first quotes gained on the
- * news sets, nine tenths of the gain on SQuAD's, for half the characters added.
+ * after it too. Measured against taking it in always (docs/EVALUATION.md): as many first quotes gained on the
+ * news sets, nine tenths as many on SQuAD's, for half the characters added.
  */
 export const answerNotSingledOut = (shortAnswer: ShortAnswer | null) => !shortAnswer || shortAnswer.confidence < SHORT_ANSWER_SHOWN;
 
