@@ -177,21 +177,11 @@ function shards(env: Env): number | 'auto' | undefined {
   return integer(env, 'SHARDS', undefined, 1, 1000);
 }
 
-function autoThreshold(env: Env, readerThreshold: number): number | undefined {
-  if (text(env, 'AUTO_ANSWER_THRESHOLD') === undefined) return undefined;
-  const value = decimal(env, 'AUTO_ANSWER_THRESHOLD', readerThreshold, 0, 1);
-  if (value < readerThreshold) {
-    throw new ConfigError(`AUTO_ANSWER_THRESHOLD (${value}) must not be below READER_THRESHOLD (${readerThreshold}): auto mode is the stricter one.`);
-  }
-  return value;
-}
-
-function sureThreshold(env: Env, readerThreshold: number): number | undefined {
-  if (text(env, 'READER_SURE_THRESHOLD') === undefined) return undefined;
-  const value = decimal(env, 'READER_SURE_THRESHOLD', readerThreshold, 0, 1);
-  if (value < readerThreshold) {
-    throw new ConfigError(`READER_SURE_THRESHOLD (${value}) must not be below READER_THRESHOLD (${readerThreshold}): a sure answer is an answer first.`);
-  }
+/** An optional reader confidence that must not be below READER_THRESHOLD (`why` says why, in the error). */
+function atLeastReaderThreshold(env: Env, name: string, readerThreshold: number, why: string): number | undefined {
+  if (text(env, name) === undefined) return undefined;
+  const value = decimal(env, name, readerThreshold, 0, 1);
+  if (value < readerThreshold) throw new ConfigError(`${name} (${value}) must not be below READER_THRESHOLD (${readerThreshold}): ${why}.`);
   return value;
 }
 
@@ -238,7 +228,7 @@ export function configFromEnv(env: Env): Config {
     reader: {
       modelFile: path.resolve(PROJECT_ROOT, text(env, 'READER_MODEL') ?? 'models/reader/reader.json'),
       threshold: readerThreshold,
-      sureThreshold: sureThreshold(env, readerThreshold),
+      sureThreshold: atLeastReaderThreshold(env, 'READER_SURE_THRESHOLD', readerThreshold, 'a sure answer is an answer first'),
     },
     ingest: {
       feeds: addresses(env, 'FEEDS'),
@@ -261,7 +251,7 @@ export function configFromEnv(env: Env): Config {
       feedbackLog: directory(env, 'FEEDBACK_LOG', 'data/feedback.jsonl'),
       feedbackSalt: secret(env, 'FEEDBACK_SALT', 16),
       messageContent: boolean(env, 'DISCORD_MESSAGE_CONTENT', false),
-      autoThreshold: autoThreshold(env, readerThreshold),
+      autoThreshold: atLeastReaderThreshold(env, 'AUTO_ANSWER_THRESHOLD', readerThreshold, 'auto mode is the stricter one'),
       channelSettingsFile: directory(env, 'CHANNEL_SETTINGS_FILE', 'data/channel-settings.json'),
       questionLog: directory(env, 'QUESTION_LOG', 'data/questions.jsonl'),
       shards: shards(env),

@@ -1,7 +1,6 @@
 /** The reader on NQ-UTD's news questions (src/eval/news-reading.ts): answerable, and as near misses. */
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { SHORT_ANSWER_SHOWN } from '../../src/answer.js';
 import type { Config } from '../../src/config.js';
 import type { Embedder } from '../../src/embedder.js';
 import { cachedIndexDir, EVAL_CACHE } from '../../src/eval/cached-index.js';
@@ -11,7 +10,7 @@ import { shownShortAnswers } from '../../src/eval/squad.js';
 import { localStore } from '../../src/index/coverage.js';
 import { answerQuestion } from '../../src/pipeline.js';
 import type { Reader } from '../../src/reader/reader.js';
-import { num, pct, table, THRESHOLDS } from './tables.js';
+import { num, pct, shownShortAnswersLine, table, THRESHOLDS } from './tables.js';
 
 export async function evaluateNewsReading(config: Config, embedder: Embedder, reader: Reader, shared: string): Promise<void> {
   const dir = path.join(shared, 'nq-utd');
@@ -56,5 +55,5 @@ export async function evaluateNewsReading(config: Config, embedder: Embedder, re
   ]);
   console.log(table(['threshold', 'first passage relevant', 'answer in first quote', 'answer in quotes', 'short EM', 'short F1', 'answered', 'near misses refused'], rows));
   const shown = shownShortAnswers(runs.map((r) => ({ answer: r.answer, golds: r.question.answers })));
-  console.log(`Short answers shown in front of the quotes (answers sure from ${num(reader.sureThreshold)}, spans from ${SHORT_ANSWER_SHOWN}): ${shown.share.toFixed(1)} % of the questions, EM ${shown.exact.toFixed(1)} / F1 ${shown.f1.toFixed(1)} of those shown.`);
+  console.log(shownShortAnswersLine(shown, reader.sureThreshold, 'the questions'));
 }

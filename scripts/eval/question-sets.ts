@@ -6,7 +6,7 @@ import type { Embedder } from '../../src/embedder.js';
 import { cachedIndexDir, EVAL_CACHE } from '../../src/eval/cached-index.js';
 import { loadDataset } from '../../src/eval/datasets.js';
 import { casualize } from '../../src/eval/casual.js';
-import { locateEvidence, readQuestionSet, scoreAt, type CollectedAnswers, type QuestionSet, type QuestionSetScores } from '../../src/eval/question-set.js';
+import { hitRank, locateEvidence, readQuestionSet, scoreAt, type CollectedAnswers, type QuestionSet } from '../../src/eval/question-set.js';
 import { answerQuestion } from '../../src/pipeline.js';
 import { buildCoverage, openCoverageStore } from '../../src/coverage-store.js';
 import { localStore, type Coverage } from '../../src/index/coverage.js';
@@ -50,19 +50,17 @@ function asker(embedder: Embedder, reader: Reader, index: Coverage, mode: Retrie
  * sure, and refuses; and how often the first quote holds the evidence among the answerable questions of each.
  */
 function bandTable(collected: CollectedAnswers, articles: Coverage['articles'], threshold: number, sureThreshold: number): string {
-  const sure = scoreAt(collected, articles, sureThreshold);
-  const answered = scoreAt(collected, articles, threshold);
-  const all = scoreAt(collected, articles, 0);
-  const precision = (hits: number, share: number) => (share === 0 ? '-' : pct(hits / share));
-  const band = (name: string, high: QuestionSetScores | undefined, low: QuestionSetScores) => {
-    const at = (s: QuestionSetScores | undefined, key: 'answered' | 'quoteHitAt1') => (s ? s[key] : 0);
-    const given = (s: QuestionSetScores | undefined, key: 'refusedNearMiss' | 'refusedOffTopic') => (s ? 1 - s[key] : 0);
-    const share = at(low, 'answered') - at(high, 'answered');
-    return [name, pct(share), precision(at(low, 'quoteHitAt1') - at(high, 'quoteHitAt1'), share), pct(given(low, 'refusedNearMiss') - given(high, 'refusedNearMiss')), pct(given(low, 'refusedOffTopic') - given(high, 'refusedOffTopic'))];
-  };
+  const bands = ['sure', 'not sure', "the coverage doesn't say"];
+  const bandOf = (answer: Answer) => (!answer.found || answer.confidence < threshold ? 2 : answer.confidence >= sureThreshold ? 0 : 1);
+  const share = (list: Answer[], band: number) => (list.length === 0 ? 0 : list.filter((a) => bandOf(a) === band).length / list.length);
+  const offTopic = (kind: string) => collected.offTopic.filter(({ question }) => question.kind === kind).map(({ answer }) => answer);
   return table(
     ['answer', 'answerable questions', 'first quote holds the evidence', 'near misses', 'off-topic'],
-    [band('sure', undefined, sure), band('not sure', sure, answered), band("the coverage doesn't say", answered, all)],
+    bands.map((name, band) => {
+      const inBand = collected.answerable.filter(({ answer }) => bandOf(answer) === band);
+      const hits = inBand.filter(({ answer, spans }) => hitRank(answer, spans, articles, 0, 'quote') === 1).length;
+      return [name, pct(inBand.length / collected.answerable.length), inBand.length === 0 ? '-' : pct(hits / inBand.length), pct(share(offTopic('near-miss'), band)), pct(share(offTopic('off-topic'), band))];
+    }),
   );
 }
 

@@ -1,7 +1,6 @@
 /** The reader on SQuAD's 10 test articles: paragraph given (SQuAD 1.1 and 2.0 scores), then open corpus. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { SHORT_ANSWER_SHOWN } from '../../src/answer.js';
 import type { Config } from '../../src/config.js';
 import type { Embedder } from '../../src/embedder.js';
 import { squadIndex } from '../../src/eval/cached-index.js';
@@ -9,7 +8,7 @@ import { askAll, paragraphGiven, scoreOpenCorpus } from '../../src/eval/reading.
 import { loadSquadSplit, shownShortAnswers } from '../../src/eval/squad.js';
 import { loadReaderModel } from '../../src/reader/model.js';
 import type { Reader } from '../../src/reader/reader.js';
-import { firstQuoteChars, num, pct, table, THRESHOLDS } from './tables.js';
+import { firstQuoteChars, num, pct, shownShortAnswersLine, table, THRESHOLDS } from './tables.js';
 
 /** Published SQuAD dev scores (whole dev sets; ours are on the 10 test articles). */
 const SQUAD_REFERENCES = [
@@ -45,6 +44,6 @@ export async function evaluateReading(config: Config, embedder: Embedder, reader
   ]);
   console.log(table(['threshold', 'gold in first quote', 'gold in quotes', 'short EM', 'short F1', 'answerable answered', 'unanswerable refused', 'overall EM', 'overall F1'], rows));
   const shown = shownShortAnswers(runs.filter((r) => !r.question.impossible).map((r) => ({ answer: r.answer, golds: r.question.documentAnswers.map((a) => a.text) })));
-  console.log(`Short answers shown in front of the quotes (answers sure from ${num(reader.sureThreshold)}, spans from ${SHORT_ANSWER_SHOWN}): ${shown.share.toFixed(1)} % of the answerable questions, EM ${shown.exact.toFixed(1)} / F1 ${shown.f1.toFixed(1)} of those shown.`);
+  console.log(shownShortAnswersLine(shown, reader.sureThreshold, 'the answerable questions'));
 }
 
