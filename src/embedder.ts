@@ -1,11 +1,12 @@
 /**
  * Text → vectors with transformers.js. The only module that knows the library. Loads the model from the
  * project's models folder (remote downloads off unless configured), reads the dimension and token limit
- * from the model, and embeds in batches.
+ * from the model, and embeds in batches; questions go through a session of their own (QUERY_THREADS).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { env, pipeline, type FeatureExtractionPipeline, type Tensor } from '@xenova/transformers';
+import { env, FeatureExtractionPipeline, pipeline, type PreTrainedModel, type Tensor } from '@xenova/transformers';
+import ort from 'onnxruntime-node';
 import type { EmbeddingConfig } from './config.js';
 import { UserFacingError } from './errors.js';
 import { collapseWhitespace } from './corpus/paragraphs.js';
@@ -29,11 +30,23 @@ export class ModelError extends UserFacingError {
 }
 
 const MODEL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
+/** The model's weights in a model folder, as transformers.js names them. */
+const weightsFile = (folder: string, config: EmbeddingConfig) => path.join(folder, 'onnx', config.quantized ? 'model_quantized.onnx' : 'model.onnx');
+
+/**
+ * Threads ONNX Runtime embeds a question on. Its default, a thread per core, pays off for batches of passages
+ * (on 2 cores, one thread embeds about 35 % fewer passages a second), but after every run its worker thread spins
+ * for tens of milliseconds, holding the second core while the rest of the answer runs. Measured at 27k chunks
+ * (scripts/experiments/query-threads.ts, 800 SciFact questions, the two ways alternating): with a question
+ * embedded on one thread a whole answer takes half the CPU time (p50 39 → 21 ms, p95 63 → 43) and its wall
+ * p95 falls from 32 to 28 ms (p50 the same), though the embedding alone is a little slower (4.5 → 5.3 ms p50).
+ */
+export const QUERY_THREADS = 1;
 
 /** Says plainly what is missing from a local model folder, before transformers.js fails obscurely. */
 function checkLocalModel(config: EmbeddingConfig): void {
   const folder = path.join(config.modelsDir, config.modelId);
-  const weights = path.join(folder, 'onnx', config.quantized ? 'model_quantized.onnx' : 'model.onnx');
+  const weights = weightsFile(folder, config);
   const missing = [...MODEL_FILES.map((file) => path.join(folder, file)), weights].filter((file) => !existsSync(file));
   if (missing.length === 0) return;
   const hint = config.allowRemoteModels
@@ -64,9 +77,9 @@ export async function loadEmbedder(config: EmbeddingConfig): Promise<Embedder> {
   env.allowRemoteModels = config.allowRemoteModels;
   env.cacheDir = path.join(config.modelsDir, '.cache');
 
-  let extractor: FeatureExtractionPipeline;
+  let passages: FeatureExtractionPipeline;
   try {
-    extractor = (await pipeline('feature-extraction', config.modelId, { quantized: config.quantized })) as FeatureExtractionPipeline;
+    passages = (await pipeline('feature-extraction', config.modelId, { quantized: config.quantized })) as FeatureExtractionPipeline;
   } catch (error) {
     throw new ModelError(`Could not load the embedding model "${config.modelId}" from ${config.modelsDir}: ${(error as Error).message}`);
   }
@@ -75,9 +88,15 @@ export async function loadEmbedder(config: EmbeddingConfig): Promise<Embedder> {
     queryPrefix: config.queryPrefix,
     passagePrefix: config.passagePrefix,
   });
-  const maxTokens = tokenLimit(extractor, profile, config.maxTokens);
+  const maxTokens = tokenLimit(passages, profile, config.maxTokens);
+  let questions: FeatureExtractionPipeline;
+  try {
+    questions = await questionPipeline(passages, config);
+  } catch (error) {
+    throw new ModelError(`Could not open the embedding model "${config.modelId}" for questions: ${(error as Error).message}`);
+  }
 
-  async function pooled(texts: string[]): Promise<Tensor> {
+  async function pooled(texts: string[], extractor: FeatureExtractionPipeline): Promise<Tensor> {
     if (profile.pooling !== 'sentence_embedding') return extractor(texts, { pooling: profile.pooling, normalize: true });
     const outputs = (await extractor.model(extractor.tokenizer(texts, { padding: true, truncation: true }))) as Record<string, Tensor | undefined>;
     if (!outputs.sentence_embedding) {
@@ -86,17 +105,17 @@ export async function loadEmbedder(config: EmbeddingConfig): Promise<Embedder> {
     return outputs.sentence_embedding.normalize(2, -1);
   }
 
-  async function embedBatch(texts: string[]): Promise<Float32Array[]> {
-    const output = await pooled(texts);
+  async function embedBatch(texts: string[], extractor: FeatureExtractionPipeline): Promise<Float32Array[]> {
+    const output = await pooled(texts, extractor);
     const [rows, dimension] = output.dims as [number, number];
     const data = output.data as Float32Array;
     return Array.from({ length: rows }, (_, row) => data.slice(row * dimension, (row + 1) * dimension));
   }
 
-  // One real embedding tells the dimension and warms the model up.
+  // One real embedding tells the dimension and warms the questions' session up.
   let dimension: number;
   try {
-    dimension = (await embedBatch(['warm-up']))[0]!.length;
+    dimension = (await embedBatch(['warm-up'], questions))[0]!.length;
   } catch (error) {
     throw new ModelError(`The embedding model "${config.modelId}" failed on a test sentence: ${(error as Error).message}`);
   }
@@ -108,7 +127,7 @@ export async function loadEmbedder(config: EmbeddingConfig): Promise<Embedder> {
     maxTokens,
     profile,
     countPassageTokens(text) {
-      return extractor.tokenizer.encode(profile.passagePrefix + collapseWhitespace(text)).length;
+      return passages.tokenizer.encode(profile.passagePrefix + collapseWhitespace(text)).length;
     },
     async embedPassages(texts, onProgress) {
       // Similar lengths batched together waste less work on padding.
@@ -116,14 +135,27 @@ export async function loadEmbedder(config: EmbeddingConfig): Promise<Embedder> {
       const vectors = new Array<Float32Array>(texts.length);
       for (let i = 0; i < order.length; i += config.batchSize) {
         const batch = order.slice(i, i + config.batchSize);
-        const embedded = await embedBatch(batch.map((index) => profile.passagePrefix + collapseWhitespace(texts[index]!)));
+        const embedded = await embedBatch(batch.map((index) => profile.passagePrefix + collapseWhitespace(texts[index]!)), passages);
         batch.forEach((index, j) => (vectors[index] = embedded[j]!));
         onProgress?.(Math.min(i + config.batchSize, order.length));
       }
       return vectors;
     },
     async embedQuery(text) {
-      return (await embedBatch([profile.queryPrefix + collapseWhitespace(text)]))[0]!;
+      return (await embedBatch([profile.queryPrefix + collapseWhitespace(text)], questions))[0]!;
     },
   };
+}
+
+/**
+ * The same model and tokenizer as `passages`, run by a session on QUERY_THREADS threads. The session is opened
+ * from the weights file: onnxruntime-node 1.14 ignores the options of a session made from bytes, which is how
+ * transformers.js makes its own. Without the file on disk (a hub model not cached), questions share the passages' session.
+ */
+async function questionPipeline(passages: FeatureExtractionPipeline, config: EmbeddingConfig): Promise<FeatureExtractionPipeline> {
+  const file = [config.modelsDir, env.cacheDir].map((dir) => weightsFile(path.join(dir, config.modelId), config)).find((f) => existsSync(f));
+  if (!file) return passages;
+  const session = await ort.InferenceSession.create(file, { intraOpNumThreads: QUERY_THREADS });
+  const Model = passages.model.constructor as new (config: unknown, session: unknown) => PreTrainedModel;
+  return new FeatureExtractionPipeline({ task: 'feature-extraction', model: new Model(passages.model.config, session), tokenizer: passages.tokenizer });
 }

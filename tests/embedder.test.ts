@@ -34,6 +34,16 @@ describe('the shipped embedding model', async () => {
     expect(scores[41]).toBeGreaterThan(0.99);
   });
 
+  it('embeds a question on its own session (one thread) to the same bits as the same text embedded alone as a passage', async () => {
+    const meanPooled = await loadEmbedder(configFromEnv({ EMBEDDING_POOLING: 'mean' }).embedding);
+    for (const model of [embedder, meanPooled]) {
+      for (const text of ['Where did Kim Jong-un and Putin meet?', 'how far is vladivostok from north korea']) {
+        const [passage] = await model.embedPassages([text]);
+        expect([...(await model.embedQuery(text))]).toEqual([...passage!]);
+      }
+    }
+  });
+
   it("reads the model's own pooled output, which is the mean of its token states", async () => {
     expect(embedder.profile.pooling).toBe('sentence_embedding');
     const meanPooled = await loadEmbedder(configFromEnv({ EMBEDDING_POOLING: 'mean' }).embedding);
