@@ -30,18 +30,21 @@ export class ModelError extends UserFacingError {
 }
 
 const MODEL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
+/** Where transformers.js keeps the files it downloads (a hub model, with ALLOW_REMOTE_MODELS). */
+const cacheDir = (config: EmbeddingConfig) => path.join(config.modelsDir, '.cache');
 /** The model's weights in a model folder, as transformers.js names them. */
 const weightsFile = (folder: string, config: EmbeddingConfig) => path.join(folder, 'onnx', config.quantized ? 'model_quantized.onnx' : 'model.onnx');
 
 /**
  * Threads ONNX Runtime embeds a question on. Its default, a thread per core, pays off for batches of passages
- * (on 2 cores, one thread embeds about 35 % fewer passages a second), but after every run its worker thread spins
- * for tens of milliseconds, holding the second core while the rest of the answer runs. Measured at 27k chunks
- * (scripts/experiments/query-threads.ts, 800 SciFact questions, the two ways alternating): with a question
- * embedded on one thread a whole answer takes half the CPU time (p50 39 → 21 ms, p95 63 → 43) and its wall
- * p95 falls from 32 to 28 ms (p50 the same), though the embedding alone is a little slower (4.5 → 5.3 ms p50).
+ * (on 2 cores one thread embedded a third fewer passages a second at batch 32: 54-67 against 88-100, a harness
+ * not kept), but after every run its worker thread spins for tens of milliseconds, holding the second core while
+ * the rest of the answer runs. Measured at 27k chunks (scripts/experiments/query-threads.ts, 800 SciFact
+ * questions, the two ways alternating; two runs): with a question embedded on one thread a whole answer takes
+ * about half the CPU time (p50 39 → 21-22 ms, p95 65-66 → 47-48) and its wall p95 falls from 34 to 29-30 ms
+ * (p50 the same), though the embedding alone is slower (p50 3.5-4.0 → 4.4-5.1 ms).
  */
-export const QUERY_THREADS = 1;
+const QUERY_THREADS = 1;
 
 /** Says plainly what is missing from a local model folder, before transformers.js fails obscurely. */
 function checkLocalModel(config: EmbeddingConfig): void {
@@ -75,7 +78,7 @@ export async function loadEmbedder(config: EmbeddingConfig): Promise<Embedder> {
   env.localModelPath = config.modelsDir + path.sep;
   env.allowLocalModels = true;
   env.allowRemoteModels = config.allowRemoteModels;
-  env.cacheDir = path.join(config.modelsDir, '.cache');
+  env.cacheDir = cacheDir(config);
 
   let passages: FeatureExtractionPipeline;
   try {
@@ -89,12 +92,7 @@ export async function loadEmbedder(config: EmbeddingConfig): Promise<Embedder> {
     passagePrefix: config.passagePrefix,
   });
   const maxTokens = tokenLimit(passages, profile, config.maxTokens);
-  let questions: FeatureExtractionPipeline;
-  try {
-    questions = await questionPipeline(passages, config);
-  } catch (error) {
-    throw new ModelError(`Could not open the embedding model "${config.modelId}" for questions: ${(error as Error).message}`);
-  }
+  const questions = await questionPipeline(passages, config);
 
   async function pooled(texts: string[], extractor: FeatureExtractionPipeline): Promise<Tensor> {
     if (profile.pooling !== 'sentence_embedding') return extractor(texts, { pooling: profile.pooling, normalize: true });
@@ -150,12 +148,19 @@ export async function loadEmbedder(config: EmbeddingConfig): Promise<Embedder> {
 /**
  * The same model and tokenizer as `passages`, run by a session on QUERY_THREADS threads. The session is opened
  * from the weights file: onnxruntime-node 1.14 ignores the options of a session made from bytes, which is how
- * transformers.js makes its own. Without the file on disk (a hub model not cached), questions share the passages' session.
+ * transformers.js makes its own. The file is looked for where transformers.js found it (its cache first, then
+ * the models folder: `getModelFile`). Questions share the passages' session when there is no such file, or for
+ * a model that generates (its class takes more than one session).
  */
 async function questionPipeline(passages: FeatureExtractionPipeline, config: EmbeddingConfig): Promise<FeatureExtractionPipeline> {
-  const file = [config.modelsDir, env.cacheDir].map((dir) => weightsFile(path.join(dir, config.modelId), config)).find((f) => existsSync(f));
-  if (!file) return passages;
-  const session = await ort.InferenceSession.create(file, { intraOpNumThreads: QUERY_THREADS });
+  const file = [cacheDir(config), config.modelsDir].map((dir) => weightsFile(path.join(dir, config.modelId), config)).find((f) => existsSync(f));
+  if (!file || passages.model.can_generate) return passages;
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(file, { intraOpNumThreads: QUERY_THREADS });
+  } catch (error) {
+    throw new ModelError(`Could not open ${file} for questions: ${(error as Error).message}`);
+  }
   const Model = passages.model.constructor as new (config: unknown, session: unknown) => PreTrainedModel;
   return new FeatureExtractionPipeline({ task: 'feature-extraction', model: new Model(passages.model.config, session), tokenizer: passages.tokenizer });
 }

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { configFromEnv } from '../src/config.js';
-import { loadEmbedder, ModelError } from '../src/embedder.js';
+import { loadEmbedder, ModelError, type Embedder } from '../src/embedder.js';
 import { sharedEmbedder, tempDir } from './helpers.js';
 
 const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * b[i]!, 0);
 
 describe('the shipped embedding model', async () => {
   const embedder = await sharedEmbedder();
+  let meanPooledModel: Promise<Embedder> | undefined;
+  /** The shipped model read with mean pooling over its token states, loaded once. */
+  const meanPooled = () => (meanPooledModel ??= loadEmbedder(configFromEnv({ EMBEDDING_POOLING: 'mean' }).embedding));
 
   it('reads its dimension and token limit from the model', () => {
     expect(embedder.dimension).toBe(512);
@@ -34,21 +37,21 @@ describe('the shipped embedding model', async () => {
     expect(scores[41]).toBeGreaterThan(0.99);
   });
 
-  it('embeds a question on its own session (one thread) to the same bits as the same text embedded alone as a passage', async () => {
-    const meanPooled = await loadEmbedder(configFromEnv({ EMBEDDING_POOLING: 'mean' }).embedding);
-    for (const model of [embedder, meanPooled]) {
+  it('embeds a question (on a session of its own) as it embeds the same text alone as a passage', async () => {
+    for (const model of [embedder, await meanPooled()]) {
       for (const text of ['Where did Kim Jong-un and Putin meet?', 'how far is vladivostok from north korea']) {
         const [passage] = await model.embedPassages([text]);
-        expect([...(await model.embedQuery(text))]).toEqual([...passage!]);
+        const question = await model.embedQuery(text);
+        // The same model on one thread instead of two: the same vector (to the bit on the machines tried).
+        expect(Math.max(...question.map((x, i) => Math.abs(x - passage![i]!)))).toBeLessThan(1e-6);
       }
     }
   });
 
   it("reads the model's own pooled output, which is the mean of its token states", async () => {
     expect(embedder.profile.pooling).toBe('sentence_embedding');
-    const meanPooled = await loadEmbedder(configFromEnv({ EMBEDDING_POOLING: 'mean' }).embedding);
     const texts = ['Prigozhin died in a plane crash two months after his mutiny.', 'Grain prices rose in developing countries.'];
-    const [own, mean] = [await embedder.embedPassages(texts), await meanPooled.embedPassages(texts)];
+    const [own, mean] = [await embedder.embedPassages(texts), await (await meanPooled()).embedPassages(texts)];
     texts.forEach((_, i) => expect(cosine(own[i]!, mean[i]!)).toBeCloseTo(1, 5));
   });
 });
