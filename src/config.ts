@@ -205,7 +205,7 @@ export function configFromEnv(env: Env): Config {
       modelsDir: directory(env, 'MODELS_DIR', 'models'),
       allowRemoteModels: boolean(env, 'ALLOW_REMOTE_MODELS', false),
       quantized: boolean(env, 'EMBEDDING_QUANTIZED', true),
-      batchSize: integer(env, 'EMBEDDING_BATCH_SIZE', 32, 1, 1024)!,
+      batchSize: integer(env, 'EMBEDDING_BATCH_SIZE', 8, 1, 1024)!,
       pooling: text(env, 'EMBEDDING_POOLING') === undefined ? undefined : oneOf(env, 'EMBEDDING_POOLING', POOLINGS, 'mean'),
       queryPrefix: rawText(env, 'EMBEDDING_QUERY_PREFIX'),
       passagePrefix: rawText(env, 'EMBEDDING_PASSAGE_PREFIX'),
