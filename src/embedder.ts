@@ -34,6 +34,8 @@ const MODEL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
 const cacheDir = (config: EmbeddingConfig) => path.join(config.modelsDir, '.cache');
 /** The model's weights in a model folder, as transformers.js names them. */
 const weightsFile = (folder: string, config: EmbeddingConfig) => path.join(folder, 'onnx', config.quantized ? 'model_quantized.onnx' : 'model.onnx');
+/** The configured model's weights in the models folder. */
+export const localWeightsFile = (config: EmbeddingConfig) => weightsFile(path.join(config.modelsDir, config.modelId), config);
 
 /**
  * Threads ONNX Runtime embeds a question on. Its default, a thread per core, pays off for batches of passages
@@ -49,7 +51,7 @@ const QUERY_THREADS = 1;
 /** Says plainly what is missing from a local model folder, before transformers.js fails obscurely. */
 function checkLocalModel(config: EmbeddingConfig): void {
   const folder = path.join(config.modelsDir, config.modelId);
-  const weights = weightsFile(folder, config);
+  const weights = localWeightsFile(config);
   const missing = [...MODEL_FILES.map((file) => path.join(folder, file)), weights].filter((file) => !existsSync(file));
   if (missing.length === 0) return;
   const hint = config.allowRemoteModels

@@ -4,14 +4,13 @@
  * annotations on the same text.
  */
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { AutoTokenizer } from '@xenova/transformers';
 import ort from 'onnxruntime-node';
 import { chunkArticle } from '../../src/chunking.js';
 import type { Config } from '../../src/config.js';
 import { collapseWhitespace } from '../../src/corpus/paragraphs.js';
 import type { Article } from '../../src/corpus/types.js';
-import { loadEmbedder, type Embedder } from '../../src/embedder.js';
+import { loadEmbedder, localWeightsFile, type Embedder } from '../../src/embedder.js';
 import { chunkingSignature } from '../../src/index/build.js';
 import { annotate } from '../../src/reader/annotate.js';
 import { splitSentences } from '../../src/sentences.js';
@@ -51,7 +50,7 @@ export async function benchEmbedding(config: Config, embedder: Embedder, article
 
   // The ceiling: the same model file in a bare session, created as transformers.js creates it (CPU provider,
   // default threads), fed the very batches embedPassages builds (same order, prefix, padding).
-  const modelFile = path.join(config.embedding.modelsDir, config.embedding.modelId, 'onnx', config.embedding.quantized ? 'model_quantized.onnx' : 'model.onnx');
+  const modelFile = localWeightsFile(config.embedding);
   const session = await ort.InferenceSession.create(await fs.readFile(modelFile), { executionProviders: ['cpu'] });
   const tokenizer = await AutoTokenizer.from_pretrained(config.embedding.modelId, { quantized: config.embedding.quantized });
   const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);

@@ -3,11 +3,11 @@
 // Each session in a process of its own, so the counts do not add up. Usage: node --import tsx scripts/experiments/session-options.ts
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import ort from 'onnxruntime-node';
-import { PROJECT_ROOT } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
+import { localWeightsFile } from '../../src/embedder.js';
 
-const file = path.join(PROJECT_ROOT, 'models', 'local', 'universal-sentence-encoder-lite', 'onnx', 'model_quantized.onnx');
+const file = localWeightsFile((await loadConfig()).embedding);
 const threads = () => Number(/Threads:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1]);
 const [from, count] = process.argv.slice(2);
 if (from) {
