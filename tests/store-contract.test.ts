@@ -16,7 +16,7 @@ import { reportFromLogs } from '../src/report/report.js';
 import { PROJECT_ROOT, type Config } from '../src/config.js';
 import { openCoverageStore } from '../src/coverage-store.js';
 import { startDevDatabase, type DevDatabase } from '../src/db/dev-server.js';
-import { DENSE } from '../src/db/pg-store.js';
+import { DENSE, VIEW_CHUNKS, VIEW_SENTENCES } from '../src/db/pg-store.js';
 import pg from 'pg';
 import type { Article } from '../src/corpus/types.js';
 import { buildIndex } from '../src/index/build.js';
@@ -144,6 +144,16 @@ describe('the postgres vector index', () => {
       await pool.query('SET enable_sort = off');
       const plan = (await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${DENSE}`, [vector, live, 10])).rows.map((r) => r['QUERY PLAN']).join('\n');
       expect(plan).toContain(`Index Scan using chunks_embedding_v${live}`);
+      // A retrieved chunk's sentences are read by id, not by filtering every sentence of the version.
+      await pool.query('RESET enable_sort');
+      const labels = [0, 2];
+      const sentencePlan = (await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${VIEW_SENTENCES}`, [live, labels])).rows.map((r) => r['QUERY PLAN']).join('\n');
+      expect(sentencePlan).toMatch(/Index Cond: \(\(version_id = '\d+'::bigint\) AND \(id = ANY \(\(InitPlan 1\)\.col1\)\)\)/);
+      expect(sentencePlan).not.toContain('Join Filter');
+      const chunks = (await pool.query<{ first_sentence: number; sentence_count: number }>(VIEW_CHUNKS, [live, labels])).rows;
+      const expected = [...new Set(chunks.flatMap((c) => Array.from({ length: c.sentence_count + 2 }, (_, i) => c.first_sentence - 1 + i)))].filter((id) => id >= 0).sort((a, b) => a - b);
+      const { count } = (await pool.query<{ count: number }>('SELECT count(*)::int AS count FROM sentences WHERE version_id = $1', [live])).rows[0]!;
+      expect((await pool.query<{ id: number }>(VIEW_SENTENCES, [live, labels])).rows.map((r) => r.id)).toEqual(expected.filter((id) => id < count));
     } finally {
       await pool.end();
     }

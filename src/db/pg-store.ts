@@ -69,12 +69,19 @@ export const DENSE = `
   SELECT label, article_id, 1 - (embedding <=> $1::vector) AS score FROM chunks
   WHERE version_id = $2 ORDER BY embedding <=> $1::vector LIMIT $3`;
 
-/** The retrieved chunks, and their sentences with one more on each side (the reader looks at neighbours). */
-const VIEW_CHUNKS = 'SELECT label, article_id, start_offset, end_offset, first_sentence, sentence_count FROM chunks WHERE version_id = $1 AND label = ANY($2::int[])';
-const VIEW_SENTENCES = `
-  SELECT DISTINCT ON (s.id) s.id, s.article_id, s.start_offset, s.end_offset, s.annotation, s.embedding
-  FROM chunks c JOIN sentences s ON s.version_id = c.version_id AND s.id BETWEEN c.first_sentence - 1 AND c.first_sentence + c.sentence_count
-  WHERE c.version_id = $1 AND c.label = ANY($2::int[]) ORDER BY s.id`;
+/**
+ * The retrieved chunks, and their sentences with one more on each side (the reader looks at neighbours).
+ * The sentences are looked up by id, the ids listed first: written as a join on `id BETWEEN` the chunk's
+ * bounds, the planner read every sentence of the version and filtered the pairs (a nested loop over 173,837
+ * rows at 100k chunks, 0.3-1.3 s a question in PGlite, against 2 ms by id).
+ */
+export const VIEW_CHUNKS = 'SELECT label, article_id, start_offset, end_offset, first_sentence, sentence_count FROM chunks WHERE version_id = $1 AND label = ANY($2::int[])';
+export const VIEW_SENTENCES = `
+  SELECT s.id, s.article_id, s.start_offset, s.end_offset, s.annotation, s.embedding FROM sentences s
+  WHERE s.version_id = $1 AND s.id = ANY(ARRAY(
+    SELECT DISTINCT generate_series(c.first_sentence - 1, c.first_sentence + c.sentence_count)
+    FROM chunks c WHERE c.version_id = $1 AND c.label = ANY($2::int[])))
+  ORDER BY s.id`;
 
 /** Opens the live version: its articles and term tables in memory, the rest searched where it is. */
 async function openVersion(pool: pg.Pool, url: string, live: LiveVersion, bm25Available: boolean, timeoutMs: number): Promise<Coverage> {
