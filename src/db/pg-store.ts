@@ -73,7 +73,9 @@ export const DENSE = `
  * The retrieved chunks, and their sentences with one more on each side (the reader looks at neighbours).
  * The sentences are looked up by id, the ids listed first: written as a join on `id BETWEEN` the chunk's
  * bounds, the planner read every sentence of the version and filtered the pairs (a nested loop over 173,837
- * rows at 100k chunks, 0.3-1.3 s a question in PGlite, against 2 ms by id).
+ * rows at 100k chunks, 0.3-1.3 s a question in PGlite, against 6 ms p50 by id, the rows' annotations and
+ * vectors sent included; docs/SCALING.md). A version's tables are not ANALYZEd after a write, so a planner may
+ * lack their statistics: the query is written so that it needs none.
  */
 export const VIEW_CHUNKS = 'SELECT label, article_id, start_offset, end_offset, first_sentence, sentence_count FROM chunks WHERE version_id = $1 AND label = ANY($2::int[])';
 export const VIEW_SENTENCES = `
