@@ -10,7 +10,8 @@ import { chartPoints, latencyChart } from '../scripts/bench/chart.js';
 import { ensurePostgres } from '../scripts/bench/pg-load.js';
 import { benchPostgres } from '../scripts/bench/pg-size.js';
 import { shippedQuestions } from '../scripts/bench/questions.js';
-import { postgresJson } from '../scripts/bench/report-postgres.js';
+import { ms } from '../scripts/bench/measure.js';
+import { postgresJson, postgresTarget } from '../scripts/bench/report-postgres.js';
 import type { Config } from '../src/config.js';
 import { buildInto, tempDir, testConfig } from './helpers.js';
 
@@ -40,6 +41,8 @@ describe('a load that does not fit its budget', () => {
     // The bench's rows: one for the size, with null figures and the reason.
     const rows = await benchPostgres([{ size, dir: config.embeddingsDir, questions: shippedQuestions(3) }], config, options);
     expect(postgresJson(rows)).toEqual([{ backend: 'postgres', index: 'shipped', chunks: size.chunks, randomVectors: false, p50Ms: null, p95Ms: null, notMeasured: expect.stringMatching(/cached/) }]);
+    // The targets table says the Postgres target was not measured, and why.
+    expect(postgresTarget(rows)).toEqual([[expect.stringMatching(/^Postgres \(PGlite through `db:dev`\): warm p95 < 50 ms at 100,000 chunks$/), expect.stringMatching(/^not measured at \d+ chunks: loading into PGlite did not finish/), 'not measured']]);
   });
 });
 
@@ -58,6 +61,14 @@ describe('a load that fits', () => {
     expect(row.ask.p95).toBeGreaterThanOrEqual(row.ask.p50);
     const [json] = postgresJson([row]);
     expect(json).toMatchObject({ backend: 'postgres', chunks: size.chunks, p50Ms: row.ask.p50, p95Ms: row.ask.p95 });
+
+    // The targets table: the largest size's p95 against the target, judged only at 100,000 chunks.
+    const [, measured, met] = postgresTarget([row])[0]!;
+    expect(measured!.startsWith(`${ms(row.ask.p95)} ms at ${size.chunks} chunks (search ${ms(row.search.p95)}, `)).toBe(true);
+    expect(met).toBe('not measured at 100,000');
+    const at100k = { ...row, chunks: 100_000, ask: { ...row.ask, p95: 170 } };
+    expect(postgresTarget([row, at100k])[0]![2]).toBe('no');
+    expect(postgresTarget([{ ...at100k, ask: { ...row.ask, p95: 42 } }])[0]![2]).toBe('yes');
 
     const [again] = await benchPostgres([{ size, dir: config.embeddingsDir, questions: questions.slice(0, 2) }], config, options);
     expect(again).toMatchObject({ backend: 'postgres', loadCached: true, load: row.load });

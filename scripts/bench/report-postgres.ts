@@ -5,6 +5,9 @@
 import { fmt, mb, ms, table } from './measure.js';
 import type { PostgresResult, Results, RunInfo, SizeResult } from './results.js';
 
+/** Issue 10's target for Postgres at 100,000 chunks, ms p95. */
+export const POSTGRES_P95_TARGET_MS = 50;
+
 const loadCell = (s: Extract<PostgresResult, { load: unknown }>) =>
   `${s.load.seconds.toFixed(1)} s, ${s.load.cpuSeconds.toFixed(1)} s CPU, peak RSS ${s.load.peakRssMb.toFixed(0)} MB (${s.loadCached ? `cached, ${s.load.builtAt.slice(0, 16)}` : 'this run'})`;
 
@@ -27,6 +30,20 @@ export function postgresSection(r: Results, how: RunInfo): string[] {
     ),
     '',
   ];
+}
+
+/**
+ * The issue's Postgres target (p95 under 50 ms at 100,000 chunks through `db:dev`), on the largest size the
+ * run loaded: measured, or why not. No row when the run measured no Postgres size.
+ */
+export function postgresTarget(rows: PostgresResult[]): string[][] {
+  const largest = rows.reduce<PostgresResult | undefined>((best, s) => (!best || s.chunks > best.chunks ? s : best), undefined);
+  if (!largest) return [];
+  const target = `Postgres (PGlite through \`db:dev\`): warm p95 < ${POSTGRES_P95_TARGET_MS} ms at 100,000 chunks`;
+  const at = `${largest.chunks.toLocaleString('en')} chunks`;
+  if ('notMeasured' in largest) return [[target, `not measured at ${at}: ${largest.notMeasured}`, 'not measured']];
+  const measured = `${ms(largest.ask.p95)} ms at ${at} (search ${ms(largest.search.p95)}, reader ${ms(largest.read.p95)}, embed question ${ms(largest.embedQuery.p95)}; PGlite runs the queries one at a time)`;
+  return [[target, measured, largest.chunks < 100_000 ? 'not measured at 100,000' : largest.ask.p95 < POSTGRES_P95_TARGET_MS ? 'yes' : 'no']];
 }
 
 /** The Postgres rows of the JSON `ask` array; a size not measured has null figures and the reason. */

@@ -3,7 +3,7 @@
  * `--json` and the summary printed at the end of a run are in summary.ts.
  */
 import { fmt, mb, ms, peakRssKb, table } from './measure.js';
-import { postgresSection } from './report-postgres.js';
+import { postgresSection, postgresTarget } from './report-postgres.js';
 import { reembedSection } from './report-reembed.js';
 import type { Results, RunInfo, SizeResult } from './results.js';
 import type { SweepRow } from './vectors.js';
@@ -156,6 +156,7 @@ export function render(r: Results, how: RunInfo): string {
               `dense search alone p95 ${ms(synthDefault?.latencyAtDepth.p95 ?? NaN)} ms (synthetic, k=${how.pipelineDepth}); whole question ≈ ${ms(estimate100k)} ms (estimate); measured ask p95 ${ms(largest.ask.p95)} ms at ${largest.chunks} real chunks`,
               estimate100k < 20 ? 'yes (estimate)' : synthDefault && synthDefault.latencyAtDepth.p95 < 20 ? 'index part yes; whole question no' : 'no',
             ],
+        ...postgresTarget(r.postgres),
         ...cold100k(r),
       ],
     ),
