@@ -49,10 +49,15 @@ export interface ChunkingConfig {
   overlapSentences: number;
 }
 
+/** Chunks from which an index's graph holds its vectors projected, by default (HNSW_PROJECT_FROM; vector-index.ts). */
+export const DEFAULT_PROJECT_FROM = 20_000;
+
 export interface HnswConfig {
   m: number;
   efConstruction: number;
   efSearch: number;
+  /** Chunks from which the graph holds projected vectors, the full ones in a file beside it (vector-index.ts). */
+  projectFrom: number;
 }
 
 export interface RetrievalConfig {
@@ -219,6 +224,7 @@ export function configFromEnv(env: Env): Config {
       m: integer(env, 'HNSW_M', 16, 4, 128)!,
       efConstruction: integer(env, 'HNSW_EF_CONSTRUCTION', 200, 10, 2000)!,
       efSearch: integer(env, 'HNSW_EF_SEARCH', 200, 10, 5000)!,
+      projectFrom: integer(env, 'HNSW_PROJECT_FROM', DEFAULT_PROJECT_FROM, 0, 1_000_000_000)!,
     },
     retrieval: {
       mode: oneOf(env, 'RETRIEVAL_MODE', RETRIEVAL_MODES, 'hybrid'),

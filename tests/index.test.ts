@@ -4,9 +4,9 @@ import { existsSync, promises as fs, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configFromEnv } from '../src/config.js';
-import { currentVersion, IndexError, IndexMissingError, readCurrentManifest } from '../src/index/store.js';
+import { currentVersion, FORMAT_VERSION, IndexError, IndexMissingError, readCurrentManifest } from '../src/index/store.js';
 import { loadIndex } from '../src/index/local-version.js';
-import { buildHnswIndex, loadHnswIndex, updateHnswIndex, type VectorIndex } from '../src/index/vector-index.js';
+import { buildHnswIndex, graphOutdated, loadHnswIndex, updateHnswIndex, type VectorIndex } from '../src/index/vector-index.js';
 import { openPipeline } from '../src/pipeline.js';
 import { buildInto, shippedArticles, tempDir, testConfig } from './helpers.js';
 
@@ -19,6 +19,22 @@ function randomUnitVectors(n: number, dimension: number, seed = 1): Float32Array
     return v.map((x) => x / norm);
   });
 }
+
+/** Unit vectors near a low-dimensional subspace, as sentence embeddings are (a random unit vector has no leading directions). */
+function lowRankUnitVectors(n: number, dimension: number, rank: number, seed = 3): Float32Array[] {
+  const basis = randomUnitVectors(rank, dimension, seed);
+  const weights = randomUnitVectors(n, rank, seed + 1);
+  const noise = randomUnitVectors(n, dimension, seed + 2);
+  return weights.map((w, i) => {
+    const v = new Float32Array(dimension);
+    w.forEach((x, r) => basis[r]!.forEach((b, d) => (v[d]! += x * b)));
+    noise[i]!.forEach((x, d) => (v[d]! += 0.15 * x));
+    const norm = Math.hypot(...v);
+    return v.map((x) => x / norm);
+  });
+}
+
+const dotOf = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * b[i]!, 0);
 
 describe('the HNSW vector index', () => {
   it('gives the same results after a save and a load', async () => {
@@ -86,6 +102,79 @@ describe('the HNSW vector index', () => {
   });
 });
 
+describe('a large HNSW index, its graph projected', () => {
+  const dimension = 512;
+  const params = { m: 16, efConstruction: 100, efSearch: 100 };
+  const vectors = lowRankUnitVectors(1200, dimension, 24);
+  const queries = lowRankUnitVectors(40, dimension, 24, 3).map((q, i) => q.map((x, d) => x + 0.05 * vectors[i * 7]![d]!));
+  const exactTop = (set: Float32Array[], query: Float32Array, k: number) =>
+    set.map((v, label) => ({ label, similarity: dotOf(query, v) / Math.hypot(...query) })).sort((a, b) => b.similarity - a.similarity).slice(0, k);
+
+  it('finds what the full vectors rank first, and gives their similarities, after a save and a load', async () => {
+    // Built projected from 0 vectors on (from 20,000 by default).
+    const built = buildHnswIndex(vectors, dimension, { ...params, projectFrom: 0 });
+    const file = path.join(tempDir(), 'dense.hnsw');
+    expect((await built.save(file)).map((f) => path.basename(f))).toEqual(['dense.hnsw', 'dense.hnsw.projection', 'dense.hnsw.vectors']);
+    expect((await fs.stat(`${file}.vectors`)).size).toBe(1200 * dimension * 4);
+    // The graph holds the short vectors: a quarter or less of a graph of full ones.
+    const full = buildHnswIndex(vectors, dimension, params);
+    expect(await full.save(path.join(tempDir(), 'dense.hnsw'))).toHaveLength(1);
+    const fullFile = path.join(tempDir(), 'dense.hnsw');
+    await full.save(fullFile);
+    expect((await fs.stat(file)).size).toBeLessThan((await fs.stat(fullFile)).size / 3);
+
+    const loaded = await loadHnswIndex(file, dimension, params, { projected: true });
+    let found = 0;
+    for (const query of queries) {
+      const exact = exactTop(vectors, query, 10);
+      const hits = loaded.search(query, 10);
+      expect(hits).toEqual(built.search(query, 10));
+      found += hits.filter((h) => exact.some((e) => e.label === h.label)).length;
+      // Similarities are the full vectors' cosines, not the projected ones'.
+      for (const hit of hits) expect(hit.similarity).toBeCloseTo(dotOf(query, vectors[hit.label]!) / Math.hypot(...query), 5);
+    }
+    expect(found / (queries.length * 10)).toBeGreaterThanOrEqual(0.98);
+    // The full vectors are read back exactly.
+    expect(Array.from(loaded.vector(123))).toEqual(Array.from(vectors[123]!));
+    loaded.close?.();
+    // Closed, it opens its file again when asked.
+    expect(loaded.search(vectors[5]!, 1)[0]!.label).toBe(5);
+    loaded.close?.();
+  });
+
+  it('is updated in place, new vectors projected as the old ones were, and keeps its full vectors in their new order', async () => {
+    const file = path.join(tempDir(), 'dense.hnsw');
+    await buildHnswIndex(vectors.slice(0, 1000), dimension, { ...params, projectFrom: 0 }).save(file);
+    const kept = Array.from({ length: 1000 }, (_, i) => 999 - i).filter((i) => i % 10 !== 0);
+    const next = [...kept.map((i) => vectors[i]!), ...vectors.slice(1000, 1080)];
+    const origins = Int32Array.from([...kept, ...Array.from({ length: 80 }, () => -1)]);
+    const previous = await loadHnswIndex(file, dimension, params, { updatable: true, projected: true });
+    const update = updateHnswIndex(previous, origins, (p) => next[p]!)!;
+    expect(update.addedInPlace).toBe(80);
+    const nextFile = path.join(tempDir(), 'next.hnsw');
+    expect((await update.index.save(nextFile)).map((f) => path.basename(f))).toEqual(['next.hnsw', 'next.hnsw.labels', 'next.hnsw.projection', 'next.hnsw.vectors']);
+    previous.close?.();
+    const loaded = await loadHnswIndex(nextFile, dimension, params, { labels: true, projected: true });
+    expect(loaded.size).toBe(next.length);
+    next.forEach((vector, position) => {
+      expect(loaded.search(vector, 1)[0]!.label).toBe(position);
+      expect(Array.from(loaded.vector(position))).toEqual(Array.from(vector));
+    });
+    loaded.close?.();
+  });
+
+  it('is what a build makes of an index of full vectors grown to projectFrom of them', () => {
+    const quick = { m: 8, efConstruction: 20, efSearch: 20 };
+    const unprojected = buildHnswIndex(vectors.slice(0, 300), dimension, quick);
+    expect(graphOutdated(unprojected)).toBe(false);
+    expect(graphOutdated(unprojected, 300)).toBe(true);
+    expect(graphOutdated(unprojected, 301)).toBe(false);
+    expect(graphOutdated(buildHnswIndex(vectors.slice(0, 300), dimension, { ...quick, projectFrom: 300 }), 300)).toBe(false);
+    // Short vectors are never projected.
+    expect(graphOutdated(buildHnswIndex(randomUnitVectors(300, 64), 64, quick), 0)).toBe(false);
+  });
+});
+
 describe('the index on disk', async () => {
   const articles = await shippedArticles();
 
@@ -97,12 +186,54 @@ describe('the index on disk', async () => {
     const index = await loadIndex(config.embeddingsDir, config.hnsw);
     expect(index.chunks).toHaveLength(report.chunks);
     expect(index.manifest.model).toMatchObject({ id: 'local/universal-sentence-encoder-lite', dimension: 512, maxTokens: 128 });
-    expect(index.manifest.hnsw).toEqual({ space: 'cosine', m: 16, efConstruction: 200, addedInPlace: 0 });
+    expect(index.manifest.hnsw).toEqual({ space: 'cosine', m: 16, efConstruction: 200, addedInPlace: 0, projectFrom: 20_000 });
     expect(Object.keys(index.manifest.articles)).toHaveLength(articles.length);
     expect(Object.keys(index.manifest.files).sort()).toEqual(['coverage.sqlite', 'dense.hnsw']);
     expect(index.annotations).toHaveLength(index.sentences.length);
     expect(index.sentenceVectors).toHaveLength(index.sentences.length * 512);
     expect(index.lexical.chunkCount).toBe(report.chunks);
+  });
+
+  it('serves a large index from a projected graph: an embed past HNSW_PROJECT_FROM builds its graph again from the same vectors, then updates it in place', async () => {
+    const config = testConfig();
+    await buildInto(config, articles);
+    const questions = ['Where did Kim Jong-un and Putin meet?', 'What kind of plane was Prigozhin flying on when he died?', 'What did Putin say about the counteroffensive?'];
+    const answers = async (c: typeof config) => {
+      const pipeline = await openPipeline(c, { warmUp: false });
+      try {
+        const found = [];
+        for (const q of questions) found.push((await pipeline.ask(q)).passages.map((p) => [p.articleId, p.quoteStart, p.quoteEnd]));
+        return found;
+      } finally {
+        await pipeline.close();
+      }
+    };
+    const before = await answers(config);
+    expect(before.every((passages) => passages.length > 0)).toBe(true);
+    const chunks = (await loadIndex(config.embeddingsDir, config.hnsw)).chunks.length;
+
+    // The shipped corpus stands in for a large one: projected from 50 chunks on.
+    const projected = testConfig({ EMBEDDINGS_DIR: config.embeddingsDir, HNSW_PROJECT_FROM: '50' });
+    const report = await buildInto(projected, articles);
+    expect(report).toMatchObject({ embeddedTexts: 0, vectorIndex: 'built', unchanged: articles.length });
+    const index = await loadIndex(config.embeddingsDir, config.hnsw);
+    expect(Object.keys(index.manifest.files).sort()).toEqual(['coverage.sqlite', 'dense.hnsw', 'dense.hnsw.projection', 'dense.hnsw.vectors']);
+    expect(index.manifest.hnsw.projectFrom).toBe(50);
+    expect(index.dense.size).toBe(chunks);
+    // The full vectors re-rank what the graph finds: the same answers as the graph of full vectors gave.
+    expect(await answers(projected)).toEqual(before);
+    index.chunks.forEach((_, label) => expect(index.dense.search(index.dense.vector(label), 1)[0]).toMatchObject({ label, similarity: expect.closeTo(1, 5) }));
+
+    // One article changed: the projected graph is updated in place, the new vectors projected as the old.
+    const edited = articles.map((a, i) => (i === 2 ? { ...a, text: `${a.text}\n\nA correction was appended to this article on Friday.` } : a));
+    const update = await buildInto(projected, edited);
+    expect(update).toMatchObject({ changed: [articles[2]!.id], vectorIndex: 'updated' });
+    const after = await loadIndex(config.embeddingsDir, config.hnsw);
+    expect(Object.keys(after.manifest.files).sort()).toEqual(['coverage.sqlite', 'dense.hnsw', 'dense.hnsw.labels', 'dense.hnsw.projection', 'dense.hnsw.vectors']);
+    after.chunks.forEach((_, label) => expect(after.dense.search(after.dense.vector(label), 1)[0]!.label).toBe(label));
+    expect(await buildInto(projected, edited)).toMatchObject({ vectorIndex: 'unchanged' });
+    // Served by a process that keeps the default: a projected graph is not built again for being under it.
+    expect(await buildInto(config, edited)).toMatchObject({ vectorIndex: 'unchanged' });
   });
 
   it('re-embeds only a changed article, and drops a deleted one', async () => {
@@ -196,8 +327,8 @@ describe('the index on disk', async () => {
     const manifestFile = path.join(folder, 'manifest.json');
     const manifest = JSON.parse(await fs.readFile(manifestFile, 'utf8'));
     await fs.writeFile(manifestFile, JSON.stringify({ ...manifest, formatVersion: 3 }));
-    await expect(loadIndex(config.embeddingsDir, config.hnsw)).rejects.toThrow(/has format 3; this version reads formats 5 and 6\. Run `npm run embed`/);
-    await expect(openPipeline(config)).rejects.toThrow(/has format 3; this version reads formats 5 and 6\. Run `npm run embed`/);
+    await expect(loadIndex(config.embeddingsDir, config.hnsw)).rejects.toThrow(/has format 3; this version reads formats 5, 6 and 7\. Run `npm run embed`/);
+    await expect(openPipeline(config)).rejects.toThrow(/has format 3; this version reads formats 5, 6 and 7\. Run `npm run embed`/);
 
     await fs.writeFile(manifestFile, '{"formatVersion": 1, "trunc');
     await expect(loadIndex(config.embeddingsDir, config.hnsw)).rejects.toThrow(/manifest .* cannot be read/);
@@ -232,12 +363,12 @@ describe('the index on disk', async () => {
        CREATE VIRTUAL TABLE chunk_terms USING fts5(title, text, tokenize = 'ascii'); CREATE VIRTUAL TABLE article_terms USING fts5(title, text, tokenize = 'ascii'); VACUUM`,
       4,
     );
-    await expect(openPipeline(config)).rejects.toThrow(/has format 4; this version reads formats 5 and 6\. Run `npm run embed`/);
+    await expect(openPipeline(config)).rejects.toThrow(/has format 4; this version reads formats 5, 6 and 7\. Run `npm run embed`/);
 
     const report = await buildInto(config, articles.slice(0, 3));
     expect(report.fullRebuildReason).toBeUndefined();
     expect(report.embeddedTexts).toBe(0);
-    expect((await readCurrentManifest(config.embeddingsDir))!.formatVersion).toBe(6);
+    expect((await readCurrentManifest(config.embeddingsDir))!.formatVersion).toBe(FORMAT_VERSION);
     const after = await loadIndex(config.embeddingsDir, config.hnsw);
     expect(after.annotations).toEqual(before.annotations);
     expect(after.sentenceVectors).toEqual(before.sentenceVectors);

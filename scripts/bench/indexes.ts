@@ -11,6 +11,7 @@ import type { Embedder } from '../../src/embedder.js';
 import { buildIndex, chunkingSignature, modelSignature } from '../../src/index/build.js';
 import { currentVersion, modelMismatch, type IndexSnapshot } from '../../src/index/store.js';
 import { loadIndex } from '../../src/index/local-version.js';
+import { graphOutdated } from '../../src/index/vector-index.js';
 import { log } from './measure.js';
 import type { BuildRecord } from './results.js';
 
@@ -39,7 +40,8 @@ const saveBuildRecord = (name: string, record: BuildRecord) => saveRecord(BUILD_
 async function cachedIndex(dir: string, articleCount: number, embedder: Embedder, config: Config): Promise<IndexSnapshot | undefined> {
   if (!(await currentVersion(dir).catch(() => undefined))) return undefined;
   const index = await loadIndex(dir, config.hnsw).catch(() => undefined);
-  if (!index || modelMismatch(index.manifest, modelSignature(embedder))) return undefined;
+  // An index whose graph a build now makes otherwise (a large one from before projected graphs) is built again.
+  if (!index || modelMismatch(index.manifest, modelSignature(embedder)) || graphOutdated(index.dense, config.hnsw.projectFrom)) return undefined;
   const chunking = chunkingSignature(embedder, config.chunking);
   if (index.manifest.chunking.maxTokens !== chunking.maxTokens || index.manifest.chunking.overlapSentences !== chunking.overlapSentences) return undefined;
   return index.manifest.counts.articles === articleCount ? index : undefined;

@@ -80,8 +80,11 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const lock = await target.lock();
   // Losing the lock (taken over after a stall) stops the build like Ctrl-C does.
   options = { ...options, signal: options.signal ? AbortSignal.any([options.signal, lock.signal]) : lock.signal };
+  // The previous version's vector index, once read, until the build is done (a large one reads a file).
+  let previousDense: { close?(): void } | undefined;
   try {
     const { previous, reason } = await reusableIndex(target, model, chunking);
+    previousDense = previous?.dense;
     // Decided before planning: the plans copy every reused vector, for nothing when nothing is written.
     if (previous && unchangedVersion(previous, options.articles, options.hnsw)) {
       const { counts } = previous.manifest;
@@ -176,7 +179,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
         manifest: {
           model,
           chunking,
-          hnsw: { space: 'cosine', m: options.hnsw.m, efConstruction: options.hnsw.efConstruction },
+          hnsw: { space: 'cosine', m: options.hnsw.m, efConstruction: options.hnsw.efConstruction, projectFrom: options.hnsw.projectFrom },
           counts: { articles: options.articles.length, chunks: chunkRecords.length, sentences: sentenceRecords.length },
           annotator: ANNOTATOR,
           articles: Object.fromEntries(plans.map((p) => [p.article.id, p.hash])),
@@ -210,6 +213,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       fullRebuildReason: reason,
     };
   } finally {
+    previousDense?.close?.();
     await lock.release();
   }
 }

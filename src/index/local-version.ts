@@ -11,7 +11,7 @@ import { leanCoverage, viewSentenceIds } from './lean-coverage.js';
 import type { ArticleHit, LexicalHit, LexicalSearch, TermTable } from './lexical-index.js';
 import { COVERAGE_FILE, CoverageFile } from './sqlite-file.js';
 import { IndexError, REBUILD_HINT, REUSABLE_FORMATS, SERVABLE_FORMATS, verifiedVersion, type IndexManifest, type IndexSnapshot } from './store.js';
-import { labelsFile, loadHnswIndex, type HnswParams, type VectorIndex } from './vector-index.js';
+import { labelsFile, loadHnswIndex, projectionFile, type HnswParams, type VectorIndex } from './vector-index.js';
 
 export interface LocalVersion {
   version: string;
@@ -78,6 +78,7 @@ export function loadDense(folder: string, manifest: IndexManifest, hnsw: Pick<Hn
   return loadHnswIndex(file, manifest.model.dimension, { m: manifest.hnsw.m, efConstruction: manifest.hnsw.efConstruction, efSearch: hnsw.efSearch }, {
     updatable,
     labels: path.basename(labelsFile(file)) in manifest.files,
+    projected: path.basename(projectionFile(file)) in manifest.files,
   });
 }
 
@@ -154,6 +155,9 @@ export function localVersionCoverage(local: LocalVersion): Coverage {
     },
   );
   let snapshot: IndexSnapshot | undefined;
-  coverage.close = () => local.file.close();
+  coverage.close = () => {
+    local.file.close();
+    local.dense.close?.();
+  };
   return Object.defineProperty(coverage, 'snapshot', { get: () => (snapshot ??= snapshotOf(local)), enumerable: false });
 }

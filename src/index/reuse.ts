@@ -6,7 +6,7 @@ import type { Article } from '../corpus/types.js';
 import { ANNOTATOR, type SentenceAnnotation } from '../reader/annotate.js';
 import type { BuildTarget, PreviousCoverage } from './coverage.js';
 import { articleHash, IndexError, IndexMissingError, modelMismatch, SERVABLE_FORMATS, type ChunkingSignature, type IndexManifest, type ModelSignature } from './store.js';
-import type { HnswParams } from './vector-index.js';
+import { graphOutdated, type HnswParams } from './vector-index.js';
 
 /** The live index if it can be reused by this build, else the reason it cannot. */
 export async function reusableIndex(target: BuildTarget, model: ModelSignature, chunking: ChunkingSignature) {
@@ -84,6 +84,8 @@ export function reusedPlan(article: Article, hash: string, { snapshot: previous,
  */
 export function unchangedVersion(previous: PreviousCoverage, articles: Article[], hnsw: HnswParams): boolean {
   if (previous.stale || !SERVABLE_FORMATS.includes(previous.manifest.formatVersion) || !sameGraphSettings(previous.manifest, hnsw)) return false;
+  // A large graph of full vectors, from before graphs were projected, is built again (its vectors reused).
+  if (previous.dense && graphOutdated(previous.dense, hnsw.projectFrom)) return false;
   if (previous.articles.size !== articles.length || articles.some((a) => previous.manifest.articles[a.id] !== articleHash(a))) return false;
   const stored = previous.articles.values();
   // Field by field, whatever order the keys were written in (a stored article was read back from JSON).

@@ -9,7 +9,9 @@
  *   embeddings/v-<time>/          manifest.json, coverage.sqlite (articles, chunks, sentences with their vectors and
  *                                 the reader's annotations, term tables, the lexical index's postings: sqlite-file.ts),
  *                                 dense.hnsw (the chunks' vectors, searched in memory; dense.hnsw.labels
- *                                 when a re-embed updated the previous version's graph in place)
+ *                                 when a re-embed updated the previous version's graph in place; from
+ *                                 20,000 chunks, the graph holds them projected, with dense.hnsw.projection
+ *                                 and the full vectors in dense.hnsw.vectors: vector-index.ts)
  *   embeddings/.staging-<pid>-…   a build in progress (removed on the next run if it was interrupted)
  *   embeddings/.embed.lock        the embed lock (see lock.ts)
  */
@@ -33,10 +35,13 @@ import { buildOrUpdateHnswIndex, type VectorIndex } from './vector-index.js';
  * 5: BM25 reads packed postings tables in that file, in place of FTS5's (src/index/bm25.ts).
  * 6: the HNSW index may be one updated in place by a re-embed, with a map from chunk to hnswlib label beside it
  *    (dense.hnsw.labels, see vector-index.ts). A format 5 version is a format 6 one without that map.
+ * 7: a large version's graph holds its vectors projected (dense.hnsw.projection), the full ones beside it
+ *    (dense.hnsw.vectors). A format 6 version is a format 7 one whose graph holds the full vectors; a re-embed
+ *    builds a large one's graph again (vector-index.ts, graphOutdated).
  */
-export const FORMAT_VERSION = 6;
+export const FORMAT_VERSION = 7;
 /** Formats a version can be served from. */
-export const SERVABLE_FORMATS: readonly number[] = [5, FORMAT_VERSION];
+export const SERVABLE_FORMATS: readonly number[] = [5, 6, FORMAT_VERSION];
 /**
  * Formats whose versions a re-embed can still reuse (their vectors and annotations, as incremental builds
  * do), though this version may no longer serve them: moving from format 4 costs no embedding.
@@ -71,6 +76,8 @@ export interface IndexManifest {
     efConstruction: number;
     /** Points put into the graph in place since it was last built afresh (vector-index.ts caps them). */
     addedInPlace?: number;
+    /** Chunks from which the build made a projected graph (HNSW_PROJECT_FROM; vector-index.ts). */
+    projectFrom?: number;
   };
   counts: { articles: number; chunks: number; sentences: number };
   /** The tagger that made the sentences' annotations: another one means a rebuild. */

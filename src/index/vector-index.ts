@@ -6,9 +6,17 @@
  * them as hnswlib's own labels; an index updated in place (`updateHnswIndex`: a re-embed that changed a few
  * articles) keeps its graph, in which the unchanged points keep the labels they had, so it carries a map from
  * position to hnswlib label, saved beside the graph (`<file>.labels`).
+ *
+ * A large index (HNSW_PROJECT_FROM vectors or more: DEFAULT_PROJECT_FROM in config.ts) keeps only short vectors in its graph: the full ones projected
+ * onto their leading directions (projection.ts, `<file>.projection`), a quarter or less of the memory. The
+ * full vectors stay in a file (`<file>.vectors`, vector-file.ts) and re-rank the graph's candidates, several
+ * times as many as asked for, so that the results are those of the full vectors (docs/SCALING.md).
  */
 import { promises as fs } from 'node:fs';
 import hnswlib from 'hnswlib-node';
+import { DEFAULT_PROJECT_FROM } from '../config.js';
+import { Projection } from './projection.js';
+import { VectorFile, writeVectorFile } from './vector-file.js';
 
 export interface VectorHit {
   label: number;
@@ -22,8 +30,10 @@ export interface VectorIndex {
   search(query: Float32Array, k: number): VectorHit[];
   /** The stored (unit-length) vector of a label. */
   vector(label: number): Float32Array;
-  /** Writes the index to `file` (and its label map beside it, when it has one); returns the files written. */
+  /** Writes the index to `file` (and its label map, projection and full vectors beside it, when it has them); returns the files written. */
   save(file: string): Promise<string[]>;
+  /** Releases the file of full vectors a loaded large index reads (the others hold nothing to release). */
+  close?(): void;
 }
 
 export interface HnswParams {
@@ -31,10 +41,33 @@ export interface HnswParams {
   efConstruction: number;
   /** Candidate list size at query time; hnswlib searches with max(ef, k). */
   efSearch: number;
+  /** Vectors from which a build makes a projected graph (default DEFAULT_PROJECT_FROM). */
+  projectFrom?: number;
 }
 
 const RANDOM_SEED = 100;
 const LABELS_SUFFIX = '.labels';
+const PROJECTION_SUFFIX = '.projection';
+const VECTORS_SUFFIX = '.vectors';
+/** The dimension of a projected graph's vectors. */
+export const PROJECTED_DIMENSION = 96;
+/** A projected graph is asked for this many times the results wanted, at least POOL_MIN, which the full vectors re-rank. */
+const POOL_FACTOR = 2;
+const POOL_MIN = 100;
+
+/** Full vectors by position: in memory for an index just built, in a file for one loaded. */
+interface FullVectors {
+  read(positions: readonly number[]): Float32Array[];
+  close?(): void;
+}
+
+/** What a projected graph has beside it. */
+interface Projected {
+  projection: Projection;
+  full: FullVectors;
+}
+
+const wantsProjection = (count: number, dimension: number, projectFrom = DEFAULT_PROJECT_FROM) => count >= projectFrom && dimension > PROJECTED_DIMENSION;
 /**
  * An update leaving deleted points (more removed than added) above this share of the new size, or bringing
  * the points put in place since the graph was last built afresh above UPDATE_MAX_ADDED of it, builds afresh
@@ -54,12 +87,17 @@ class HnswVectorIndex implements VectorIndex {
     /** Whether deleted points may be replaced (set when the file was read). */
     readonly updatable: boolean,
     private readonly labels?: Int32Array,
+    private readonly projected?: Projected,
   ) {
     if (labels) this.toPosition = new Map(Array.from(labels, (label, position) => [label, position]));
   }
 
   get size(): number {
     return this.labels ? this.labels.length : this.index.getCurrentCount();
+  }
+
+  get isProjected(): boolean {
+    return this.projected !== undefined;
   }
 
   /** Points in the graph, deleted ones included. */
@@ -70,27 +108,55 @@ class HnswVectorIndex implements VectorIndex {
   search(query: Float32Array, k: number): VectorHit[] {
     const n = Math.min(k, this.size);
     if (n === 0) return [];
-    const { neighbors, distances } = this.index.searchKnn(Array.from(query), n);
-    return neighbors.map((label, i) => ({ label: this.toPosition ? this.toPosition.get(label)! : label, similarity: 1 - distances[i]! }));
+    const position = (label: number) => (this.toPosition ? this.toPosition.get(label)! : label);
+    if (!this.projected) {
+      const { neighbors, distances } = this.index.searchKnn(Array.from(query), n);
+      return neighbors.map((label, i) => ({ label: position(label), similarity: 1 - distances[i]! }));
+    }
+    const pool = Math.min(this.size, Math.max(n * POOL_FACTOR, POOL_MIN));
+    const positions = this.index.searchKnn(Array.from(this.projected.projection.apply(query)), pool).neighbors.map(position);
+    const norm = Math.sqrt(dot(query, query)) || 1;
+    return this.projected.full
+      .read(positions)
+      .map((vector, i) => ({ label: positions[i]!, similarity: dot(query, vector) / (norm * (Math.sqrt(dot(vector, vector)) || 1)) }))
+      .sort((a, b) => b.similarity - a.similarity || a.label - b.label)
+      .slice(0, n);
   }
 
   vector(label: number): Float32Array {
+    if (this.projected) return this.projected.full.read([label])[0]!;
     return Float32Array.from(this.index.getPoint(this.labels ? this.labels[label]! : label));
   }
 
   async save(file: string): Promise<string[]> {
     await this.index.writeIndex(file);
-    if (!this.labels) return [file];
-    await fs.writeFile(labelsFile(file), new Uint8Array(this.labels.buffer, this.labels.byteOffset, this.labels.byteLength));
-    return [file, labelsFile(file)];
+    const files = [file];
+    if (this.labels) {
+      await fs.writeFile(labelsFile(file), new Uint8Array(this.labels.buffer, this.labels.byteOffset, this.labels.byteLength));
+      files.push(labelsFile(file));
+    }
+    if (this.projected) {
+      await this.projected.projection.save(projectionFile(file));
+      await writeVectorFile(vectorsFile(file), this.size, this.dimension, (position) => this.vector(position));
+      files.push(projectionFile(file), vectorsFile(file));
+    }
+    return files;
+  }
+
+  close(): void {
+    this.projected?.full.close?.();
   }
 
   /** See updateHnswIndex. The graph is changed in place: afterwards only the kept labels of this object may be read. */
-  update(origins: Int32Array, added: (position: number) => Float32Array, addedBefore: number): InPlaceUpdate | undefined {
+  update(origins: Int32Array, added: (position: number) => Float32Array, addedBefore: number, projectFrom?: number): InPlaceUpdate | undefined {
     const addedCount = origins.reduce((n, origin) => n + (origin < 0 ? 1 : 0), 0);
     const kept = origins.length - addedCount;
     const deleted = this.points - kept;
     if (!this.updatable || addedBefore + addedCount > UPDATE_MAX_ADDED * origins.length || deleted - addedCount > UPDATE_MAX_STALE * origins.length) return undefined;
+    // A graph of full vectors grown large enough to project is built afresh, projected.
+    if (!this.projected && wantsProjection(origins.length, this.dimension, projectFrom)) return undefined;
+    const projected = this.projected;
+    const graphVector = (vector: Float32Array) => Array.from(projected ? projected.projection.apply(vector) : vector);
 
     const labelOf = (position: number) => (this.labels ? this.labels[position]! : position);
     const keep = new Set<number>();
@@ -105,30 +171,38 @@ class HnswVectorIndex implements VectorIndex {
       if (origin >= 0) labels[position] = labelOf(origin);
       else {
         labels[position] = next++;
-        this.index.addPoint(Array.from(added(position)), labels[position]!, true);
+        this.index.addPoint(graphVector(added(position)), labels[position]!, true);
       }
     });
     // Without a map, a graph's size is its count of points: so only one with no deleted points can drop it.
     const identity = this.index.getCurrentCount() === labels.length && labels.every((label, position) => label === position);
-    return { index: new HnswVectorIndex(this.index, this.dimension, this.updatable, identity ? undefined : labels), addedInPlace: addedBefore + addedCount };
+    // The full vectors of the new positions: the kept ones read from this index's, the new ones given.
+    const full: Projected | undefined = projected && {
+      projection: projected.projection,
+      full: { read: (positions) => positions.map((p) => (origins[p]! >= 0 ? projected.full.read([origins[p]!])[0]! : added(p))) },
+    };
+    return { index: new HnswVectorIndex(this.index, this.dimension, this.updatable, identity ? undefined : labels, full), addedInPlace: addedBefore + addedCount };
   }
 }
 
-/** Builds an index whose labels are the positions of `vectors`. */
+/** Builds an index whose labels are the positions of `vectors`: a projected graph when there are `params.projectFrom` of them or more. */
 export function buildHnswIndex(vectors: Float32Array[], dimension: number, params: HnswParams): VectorIndex {
-  const index = new hnswlib.HierarchicalNSW('cosine', dimension);
+  const projection = wantsProjection(vectors.length, dimension, params.projectFrom) ? Projection.fit(vectors.length, (i) => vectors[i]!, dimension, PROJECTED_DIMENSION) : undefined;
+  const index = new hnswlib.HierarchicalNSW('cosine', projection ? projection.to : dimension);
   index.initIndex(Math.max(1, vectors.length), params.m, params.efConstruction, RANDOM_SEED);
-  vectors.forEach((vector, label) => index.addPoint(Array.from(vector), label));
+  vectors.forEach((vector, label) => index.addPoint(Array.from(projection ? projection.apply(vector) : vector), label));
   index.setEf(params.efSearch);
-  return new HnswVectorIndex(index, dimension, false);
+  return new HnswVectorIndex(index, dimension, false, undefined, projection && { projection, full: { read: (positions) => positions.map((p) => vectors[p]!) } });
 }
 
 /**
  * Reads an index written by `save`, with its label map when `labels` says save wrote one. `updatable` lets
  * `updateHnswIndex` put new points in the places of deleted ones (hnswlib fixes that when the file is read).
  */
-export async function loadHnswIndex(file: string, dimension: number, params: HnswParams, options: { updatable?: boolean; labels?: boolean } = {}): Promise<VectorIndex> {
-  const index = new hnswlib.HierarchicalNSW('cosine', dimension);
+export async function loadHnswIndex(file: string, dimension: number, params: HnswParams, options: { updatable?: boolean; labels?: boolean; projected?: boolean } = {}): Promise<VectorIndex> {
+  const projection = options.projected ? await Projection.load(projectionFile(file)) : undefined;
+  if (projection && projection.from !== dimension) throw new Error(`${projectionFile(file)} projects ${projection.from}-d vectors, not ${dimension}-d ones.`);
+  const index = new hnswlib.HierarchicalNSW('cosine', projection ? projection.to : dimension);
   await index.readIndex(file, options.updatable ?? false);
   index.setEf(params.efSearch);
   let labels: Int32Array | undefined;
@@ -137,12 +211,29 @@ export async function loadHnswIndex(file: string, dimension: number, params: Hns
     if (bytes.byteLength % 4 !== 0) throw new Error(`${labelsFile(file)} is not a list of 32-bit labels.`);
     labels = new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   }
-  return new HnswVectorIndex(index, dimension, options.updatable ?? false, labels);
+  const size = labels ? labels.length : index.getCurrentCount();
+  const projected = projection && { projection, full: await VectorFile.open(vectorsFile(file), size, dimension) };
+  return new HnswVectorIndex(index, dimension, options.updatable ?? false, labels, projected);
+}
+
+/** Whether a build now would make another kind of graph of the same vectors (a projected one: see HnswParams.projectFrom). */
+export function graphOutdated(index: VectorIndex, projectFrom?: number): boolean {
+  return index instanceof HnswVectorIndex && !index.isProjected && wantsProjection(index.size, index.dimension, projectFrom);
 }
 
 /** The file holding the label map of the index saved in `file`, when `save` wrote one. */
 export function labelsFile(file: string): string {
   return file + LABELS_SUFFIX;
+}
+
+/** The files holding the projection and the full vectors of the index saved in `file`, when it is a projected one. */
+export const projectionFile = (file: string) => file + PROJECTION_SUFFIX;
+export const vectorsFile = (file: string) => file + VECTORS_SUFFIX;
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
 }
 
 export interface InPlaceUpdate {
@@ -160,8 +251,8 @@ export interface InPlaceUpdate {
  * `previous` (loaded `updatable`) is changed in place: afterwards only its kept labels may be read. Returns
  * undefined, leaving `previous` untouched, when building afresh is the better choice (see UPDATE_MAX_STALE).
  */
-export function updateHnswIndex(previous: VectorIndex, origins: Int32Array, added: (position: number) => Float32Array, addedBefore = 0): InPlaceUpdate | undefined {
-  return previous instanceof HnswVectorIndex ? previous.update(origins, added, addedBefore) : undefined;
+export function updateHnswIndex(previous: VectorIndex, origins: Int32Array, added: (position: number) => Float32Array, addedBefore = 0, projectFrom?: number): InPlaceUpdate | undefined {
+  return previous instanceof HnswVectorIndex ? previous.update(origins, added, addedBefore, projectFrom) : undefined;
 }
 
 /**
@@ -173,10 +264,10 @@ export function buildOrUpdateHnswIndex(
   count: number,
   vector: (label: number) => Float32Array,
   dimension: number,
-  params: Pick<HnswParams, 'm' | 'efConstruction'>,
+  params: Pick<HnswParams, 'm' | 'efConstruction' | 'projectFrom'>,
   previous?: { index: VectorIndex; origins: Int32Array; addedInPlace: number },
 ): InPlaceUpdate & { updated: boolean } {
-  const update = previous && updateHnswIndex(previous.index, previous.origins, vector, previous.addedInPlace);
+  const update = previous && updateHnswIndex(previous.index, previous.origins, vector, previous.addedInPlace, params.projectFrom);
   if (update) return { ...update, updated: true };
   const vectors = Array.from({ length: count }, (_, label) => vector(label));
   return { index: buildHnswIndex(vectors, dimension, { ...params, efSearch: params.efConstruction }), updated: false, addedInPlace: 0 };
