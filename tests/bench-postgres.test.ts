@@ -72,6 +72,10 @@ describe('a load that fits', () => {
 
     const [again] = await benchPostgres([{ size, dir: config.embeddingsDir, questions: questions.slice(0, 2) }], config, options);
     expect(again).toMatchObject({ backend: 'postgres', loadCached: true, load: row.load });
+    // The local version written again with another vector graph (projected from 50 chunks), the same content: the copy is kept.
+    const rewritten = await buildInto(testConfig({ EMBEDDINGS_DIR: config.embeddingsDir, HNSW_PROJECT_FROM: '50' }));
+    expect(rewritten).toMatchObject({ vectorIndex: 'built', embeddedTexts: 0 });
+    expect(await ensurePostgres('shipped', config.embeddingsDir, options)).toMatchObject({ cached: true, load: row.load });
 
     // The chart draws the Postgres series beside the local one, and names the sizes it could not measure.
     const local = { ...row, backend: 'local' as const, chunks: 104, lexical: row.search, dense: row.search, readAgain: row.read, loadMs: 1, buildCached: true };

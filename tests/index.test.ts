@@ -136,9 +136,11 @@ describe('a large HNSW index, its graph projected', () => {
     expect(found / (queries.length * 10)).toBeGreaterThanOrEqual(0.98);
     // The full vectors are read back exactly.
     expect(Array.from(loaded.vector(123))).toEqual(Array.from(vectors[123]!));
-    loaded.close?.();
-    // Closed, it opens its file again when asked.
+    // Its file is open from the start: a version whose folder a later embed removed is still served.
+    await fs.rm(path.dirname(file), { recursive: true });
     expect(loaded.search(vectors[5]!, 1)[0]!.label).toBe(5);
+    loaded.close?.();
+    expect(() => loaded.search(vectors[5]!, 1)).toThrow(/was closed/);
     loaded.close?.();
   });
 

@@ -1,7 +1,8 @@
 /**
  * The bench's Postgres databases (and `npm run eval -- --backends local,postgres`'s): each local index copied
  * into a PGlite data folder in <cache>/postgres-<name> by a loader process of its own (pg-loader.ts), within a time budget, and reused
- * while the local version it came from is live. A load that runs over the budget is stopped, and one that
+ * while the local index holds the same content (articles, model, chunking, annotations: a version written
+ * again with another vector graph, say, keeps its copy). A load that runs over the budget is stopped, and one that
  * runs out of memory ends only its process; either way the size is "not measured", with what was measured
  * (time, CPU, memory, the loader's last words), and that outcome is recorded too, so that a rerun does not
  * spend the same budget again on the same index (a larger budget tries again).
@@ -11,7 +12,8 @@ import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config.js';
-import { currentVersion } from '../../src/index/store.js';
+import { createHash } from 'node:crypto';
+import { readCurrentManifest } from '../../src/index/store.js';
 import { readRecords, saveRecord } from './indexes.js';
 import { log } from './measure.js';
 import type { PostgresLoad, PostgresLoadFailure } from './results.js';
@@ -32,7 +34,7 @@ export interface LoaderProgress {
 
 export type LoadOutcome = { dataDir: string; load: PostgresLoad; cached: boolean } | { notMeasured: string };
 
-type LoaderRun = { done: Omit<PostgresLoad, 'builtAt'> } | { reason: string };
+type LoaderRun = { done: Omit<PostgresLoad, 'builtAt' | 'source'> } | { reason: string };
 
 /** CPU seconds a running process has used (Linux /proc; undefined elsewhere or once it is gone). */
 function processCpuSeconds(pid: number): number | undefined {
@@ -56,14 +58,14 @@ function runLoader(name: string, indexDir: string, dataDir: string, budgetMs: nu
     let stdout = '';
     let stderr = '';
     let last: LoaderProgress | undefined;
-    let done: Omit<PostgresLoad, 'builtAt'> | undefined;
+    let done: Omit<PostgresLoad, 'builtAt' | 'source'> | undefined;
     let stopped: { cpuSeconds?: number } | undefined;
     child.stdout.setEncoding('utf8').on('data', (text: string) => {
       stdout += text;
       const lines = stdout.split('\n');
       stdout = lines.pop()!;
       for (const line of lines.filter((l) => l.startsWith('{'))) {
-        const message = JSON.parse(line) as { progress?: LoaderProgress; done?: Omit<PostgresLoad, 'builtAt'> };
+        const message = JSON.parse(line) as { progress?: LoaderProgress; done?: Omit<PostgresLoad, 'builtAt' | 'source'> };
         if (message.done) done = message.done;
         if (message.progress) {
           // One line a minute in the bench's log.
@@ -100,8 +102,11 @@ function runLoader(name: string, indexDir: string, dataDir: string, budgetMs: nu
  */
 export async function ensurePostgres(name: string, indexDir: string, options: { cacheDir: string; budgetMinutes: number }): Promise<LoadOutcome> {
   const { cacheDir, budgetMinutes } = options;
-  const source = await currentVersion(indexDir);
-  if (!source) throw new Error(`No local index in ${indexDir} to load into PGlite.`);
+  const manifest = await readCurrentManifest(indexDir);
+  if (!manifest) throw new Error(`No local index in ${indexDir} to load into PGlite.`);
+  // What the database receives: the version's content, not how its vector graph is stored.
+  const { model, chunking, annotator, counts, articles } = manifest;
+  const source = `content-${createHash('sha256').update(JSON.stringify({ model, chunking, annotator, counts, articles })).digest('hex').slice(0, 16)}`;
   const records = path.join(cacheDir, 'postgres.json');
   const dataDir = path.join(cacheDir, `postgres-${name}`);
   const known = (await readRecords<PostgresLoad | PostgresLoadFailure>(records))[name];
@@ -123,7 +128,7 @@ export async function ensurePostgres(name: string, indexDir: string, options: { 
     return { notMeasured: run.reason };
   }
   await fs.rename(staging, dataDir);
-  const load: PostgresLoad = { ...run.done, builtAt };
+  const load: PostgresLoad = { ...run.done, source, builtAt };
   await saveRecord<PostgresLoad>(records, name, load);
   log(`  postgres-${name}: loaded ${load.chunks} chunks in ${load.seconds.toFixed(1)} s (${load.cpuSeconds.toFixed(1)} s CPU, peak RSS ${load.peakRssMb.toFixed(0)} MB)`);
   return { dataDir, load, cached: false };

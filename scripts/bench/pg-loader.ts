@@ -8,7 +8,7 @@
  *   node --import tsx scripts/bench/pg-loader.ts <index folder> <data folder>
  *
  * Prints JSON lines on stdout: `{"progress": …}` every few seconds (what it is doing, its wall and CPU time
- * and RSS so far), then `{"done": …}` (a PostgresLoad without its date).
+ * and RSS so far), then `{"done": …}` (a PostgresLoad without its date and source, which the bench adds).
  */
 import { loadConfig } from '../../src/config.js';
 import { startDevDatabase } from '../../src/db/dev-server.js';
@@ -62,7 +62,6 @@ async function main(): Promise<void> {
     await db.stop();
   }
   const done = {
-    source: local.version,
     chunks: manifest.counts.chunks,
     sentences: manifest.counts.sentences,
     seconds: (performance.now() - writeStarted) / 1000,

@@ -2,6 +2,7 @@
  * The benchmark's report: docs/BENCHMARKS.md rendered from the results (results.ts). The JSON summary of
  * `--json` and the summary printed at the end of a run are in summary.ts.
  */
+import { DEFAULT_PROJECT_FROM } from '../../src/config.js';
 import { fmt, mb, ms, peakRssKb, table } from './measure.js';
 import { postgresSection, postgresTarget } from './report-postgres.js';
 import { reembedSection } from './report-reembed.js';
@@ -107,7 +108,7 @@ export function render(r: Results, how: RunInfo): string {
   lines.push(
     `## 3. HNSW sweep — synthetic vectors (index part only)`,
     '',
-    `**Synthetic vectors (index part only)**: random unit vectors × ${s.dimension}-d (uniform on the sphere, seeded), ${s.queries} random unit queries, built with the project's \`buildHnswIndex\` (cosine, one thread). recall@10 is against exact brute-force search. Uniform random vectors are the worst case for HNSW: with no structure, all neighbours are almost equally far (cosine ≈ 0 ± 0.05), so recall here is a lower bound; real embeddings (section 2) are far easier. Latency is measured at k = 10 and at the pipeline's depth k = ${how.pipelineDepth} (hnswlib searches with max(efSearch, k), so with hybrid retrieval an efSearch below ${how.pipelineDepth} changes nothing).`,
+    `**Synthetic vectors (index part only)**: random unit vectors × ${s.dimension}-d (uniform on the sphere, seeded), ${s.queries} random unit queries, built with the project's \`buildHnswIndex\` (cosine, one thread), the full vectors in the graph at every size (the sweep is of the graph's settings; a graph of projected vectors, which indexes of ${DEFAULT_PROJECT_FROM.toLocaleString('en')} chunks or more hold by default, finds nothing among random vectors, which have no leading directions: docs/SCALING.md). recall@10 is against exact brute-force search. Uniform random vectors are the worst case for HNSW: with no structure, all neighbours are almost equally far (cosine ≈ 0 ± 0.05), so recall here is a lower bound; real embeddings (section 2) are far easier. Latency is measured at k = 10 and at the pipeline's depth k = ${how.pipelineDepth} (hnswlib searches with max(efSearch, k), so with hybrid retrieval an efSearch below ${how.pipelineDepth} changes nothing).`,
     '',
     `### Defaults at ${s.count.toLocaleString('en')} vectors`,
     '',

@@ -57,7 +57,7 @@ export interface SizeResult {
 
 /** A local index copied into a PGlite data folder (scripts/bench/pg-load.ts), as recorded in the cache. */
 export interface PostgresLoad {
-  /** The local version it was copied from: another one means loading again. */
+  /** The content of the local index it was copied from (a hash of its articles, model, chunking and annotations): another means loading again. */
   source: string;
   builtAt: string;
   chunks: number;

@@ -88,6 +88,8 @@ export interface SweepRow {
 /**
  * The HNSW sweep on random unit vectors: build time, recall@10 against exact search and latency (at k = 10
  * and at the pipeline's `depth`) for each M / efConstruction / efSearch; the graph is saved in `scratchDir`.
+ * The graphs hold the full vectors whatever their number: the sweep is of the graph's parameters, and a
+ * projected graph of random vectors (which have no leading directions) finds nothing (docs/SCALING.md).
  */
 export async function benchSynthetic(count: number, dimension: number, queryCount: number, builds: { m: number; efConstruction: number }[], efSearches: number[], depth: number, scratchDir: string) {
   log(`synthetic: ${count} x ${dimension}-d random unit vectors`);
@@ -100,7 +102,7 @@ export async function benchSynthetic(count: number, dimension: number, queryCoun
   try {
     for (const { m, efConstruction } of builds) {
       {
-        const params: HnswParams = { m, efConstruction, efSearch: 100 };
+        const params: HnswParams = { m, efConstruction, efSearch: 100, projectFrom: Infinity };
         const built = await timed(() => buildHnswIndex(data, dimension, params));
         await built.value.save(file);
         // VectorIndex fixes efSearch when loaded, so each efSearch gets its own load of the same graph.

@@ -21,7 +21,13 @@ export async function writeVectorFile(file: string, count: number, dimension: nu
   }
 }
 
-/** The vectors of a file written by writeVectorFile, read on demand; `close` releases the file. */
+/** A file left open by a VectorFile nobody closed is closed when the object is collected. */
+const unclosed = new FinalizationRegistry<number>((fd) => closeSync(fd));
+
+/**
+ * The vectors of a file written by writeVectorFile, read on demand. The file is opened at once and kept open
+ * until `close`, so that a version still being served can be read after a later embed removed its folder.
+ */
 export class VectorFile {
   private fd: number | undefined;
 
@@ -29,7 +35,10 @@ export class VectorFile {
     private readonly file: string,
     readonly count: number,
     readonly dimension: number,
-  ) {}
+  ) {
+    this.fd = openSync(file, 'r');
+    unclosed.register(this, this.fd, this);
+  }
 
   /** Opens a file of `count` vectors of `dimension` numbers, checking its size. */
   static async open(file: string, count: number, dimension: number): Promise<VectorFile> {
@@ -40,7 +49,8 @@ export class VectorFile {
 
   /** The vectors at some positions, in that order. */
   read(positions: readonly number[]): Float32Array[] {
-    const fd = (this.fd ??= openSync(this.file, 'r'));
+    if (this.fd === undefined) throw new Error(`${this.file} was closed.`);
+    const fd = this.fd;
     const bytes = this.dimension * 4;
     return positions.map((position) => {
       if (!(position >= 0 && position < this.count)) throw new RangeError(`No vector at position ${position} of ${this.count}.`);
@@ -57,7 +67,9 @@ export class VectorFile {
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
+    if (this.fd === undefined) return;
+    unclosed.unregister(this);
+    closeSync(this.fd);
     this.fd = undefined;
   }
 }

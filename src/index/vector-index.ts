@@ -7,10 +7,11 @@
  * articles) keeps its graph, in which the unchanged points keep the labels they had, so it carries a map from
  * position to hnswlib label, saved beside the graph (`<file>.labels`).
  *
- * A large index (HNSW_PROJECT_FROM vectors or more: DEFAULT_PROJECT_FROM in config.ts) keeps only short vectors in its graph: the full ones projected
- * onto their leading directions (projection.ts, `<file>.projection`), a quarter or less of the memory. The
- * full vectors stay in a file (`<file>.vectors`, vector-file.ts) and re-rank the graph's candidates, several
- * times as many as asked for, so that the results are those of the full vectors (docs/SCALING.md).
+ * A large index (HNSW_PROJECT_FROM vectors or more, DEFAULT_PROJECT_FROM by default) keeps only short vectors
+ * in its graph: the full ones projected onto their leading directions (projection.ts, `<file>.projection`), a
+ * quarter of the memory. The full vectors stay in a file (`<file>.vectors`, vector-file.ts) and re-rank the
+ * graph's candidates, twice as many as asked for, so that the results are those of the full vectors
+ * (docs/SCALING.md).
  */
 import { promises as fs } from 'node:fs';
 import hnswlib from 'hnswlib-node';
