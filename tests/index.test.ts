@@ -8,6 +8,7 @@ import { currentVersion, FORMAT_VERSION, IndexError, IndexMissingError, readCurr
 import { loadIndex } from '../src/index/local-version.js';
 import { buildHnswIndex, graphOutdated, loadHnswIndex, updateHnswIndex, type VectorIndex } from '../src/index/vector-index.js';
 import { openPipeline } from '../src/pipeline.js';
+import { Projection } from '../src/index/projection.js';
 import { buildInto, shippedArticles, tempDir, testConfig } from './helpers.js';
 
 function randomUnitVectors(n: number, dimension: number, seed = 1): Float32Array[] {
@@ -124,16 +125,23 @@ describe('a large HNSW index, its graph projected', () => {
     expect((await fs.stat(file)).size).toBeLessThan((await fs.stat(fullFile)).size / 3);
 
     const loaded = await loadHnswIndex(file, dimension, params, { projected: true });
+    // Loaded without its projection, the graph (of 96-d vectors) would answer wrongly: refused.
+    await expect(loadHnswIndex(file, dimension, params)).rejects.toThrow(/holds a projected graph/);
+    // At the pipeline's depth of 50: the graph gives 100 candidates, which the full vectors re-rank.
     let found = 0;
+    let sameFirstTen = 0;
     for (const query of queries) {
-      const exact = exactTop(vectors, query, 10);
-      const hits = loaded.search(query, 10);
-      expect(hits).toEqual(built.search(query, 10));
+      const exact = exactTop(vectors, query, 50);
+      const hits = loaded.search(query, 50);
+      expect(hits).toEqual(built.search(query, 50));
       found += hits.filter((h) => exact.some((e) => e.label === h.label)).length;
-      // Similarities are the full vectors' cosines, not the projected ones'.
+      // Ranked by the full vectors' cosines, not the projected ones'.
       for (const hit of hits) expect(hit.similarity).toBeCloseTo(dotOf(query, vectors[hit.label]!) / Math.hypot(...query), 5);
+      for (let i = 1; i < hits.length; i++) expect(hits[i]!.similarity).toBeLessThanOrEqual(hits[i - 1]!.similarity);
+      if (hits.slice(0, 10).every((h, i) => h.label === exact[i]!.label)) sameFirstTen++;
     }
-    expect(found / (queries.length * 10)).toBeGreaterThanOrEqual(0.98);
+    expect(found / (queries.length * 50)).toBeGreaterThanOrEqual(0.97);
+    expect(sameFirstTen / queries.length).toBeGreaterThanOrEqual(0.9);
     // The full vectors are read back exactly.
     expect(Array.from(loaded.vector(123))).toEqual(Array.from(vectors[123]!));
     // Its file is open from the start: a version whose folder a later embed removed is still served.
@@ -142,6 +150,19 @@ describe('a large HNSW index, its graph projected', () => {
     loaded.close?.();
     expect(() => loaded.search(vectors[5]!, 1)).toThrow(/was closed/);
     loaded.close?.();
+  });
+
+  it('projects onto the directions that keep the vectors: orthonormal, nearly all of their energy, far more than any 96 directions', () => {
+    const projection = Projection.fit(vectors.length, (i) => vectors[i]!, dimension, 96);
+    expect(Projection.fit(vectors.length, (i) => vectors[i]!, dimension, 96)).toEqual(projection);
+    // The k-th direction's d-th number is the k-th number of the d-th unit vector projected.
+    const columns = Array.from({ length: dimension }, (_, d) => projection.apply(Float32Array.from({ length: dimension }, (_, j) => (j === d ? 1 : 0))));
+    const directions = Array.from({ length: 96 }, (_, k) => Float32Array.from(columns, (column) => column[k]!));
+    for (let a = 0; a < 96; a += 7) for (let b = 0; b < 96; b += 5) expect(dotOf(directions[a]!, directions[b]!)).toBeCloseTo(a === b ? 1 : 0, 4);
+    const energy = (p: Projection) => vectors.reduce((sum, v) => sum + dotOf(p.apply(v), p.apply(v)), 0) / vectors.length;
+    expect(energy(projection)).toBeGreaterThan(0.95);
+    const random = new Projection(dimension, 96, Float32Array.from(randomUnitVectors(96, dimension, 9).flatMap((v) => Array.from(v))));
+    expect(energy(random)).toBeLessThan(0.4);
   });
 
   it('is updated in place, new vectors projected as the old ones were, and keeps its full vectors in their new order', async () => {

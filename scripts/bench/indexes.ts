@@ -9,7 +9,7 @@ import { PROJECT_ROOT, type Config } from '../../src/config.js';
 import type { Article } from '../../src/corpus/types.js';
 import type { Embedder } from '../../src/embedder.js';
 import { buildIndex, chunkingSignature, modelSignature } from '../../src/index/build.js';
-import { currentVersion, modelMismatch, type IndexSnapshot } from '../../src/index/store.js';
+import { currentVersion, modelMismatch } from '../../src/index/store.js';
 import { loadIndex } from '../../src/index/local-version.js';
 import { graphOutdated } from '../../src/index/vector-index.js';
 import { log } from './measure.js';
@@ -36,21 +36,26 @@ export async function saveRecord<T>(file: string, name: string, record: T): Prom
 const readBuildRecords = () => readRecords<BuildRecord>(BUILD_RECORDS);
 const saveBuildRecord = (name: string, record: BuildRecord) => saveRecord(BUILD_RECORDS, name, record);
 
-/** The cached index in `dir` if it holds exactly these articles, embedded and chunked as configured. */
-async function cachedIndex(dir: string, articleCount: number, embedder: Embedder, config: Config): Promise<IndexSnapshot | undefined> {
-  if (!(await currentVersion(dir).catch(() => undefined))) return undefined;
+/** Whether the cached index in `dir` holds exactly these articles, embedded and chunked as configured. */
+async function isCached(dir: string, articleCount: number, embedder: Embedder, config: Config): Promise<boolean> {
+  if (!(await currentVersion(dir).catch(() => undefined))) return false;
   const index = await loadIndex(dir, config.hnsw).catch(() => undefined);
-  // An index whose graph a build now makes otherwise (a large one from before projected graphs) is built again.
-  if (!index || modelMismatch(index.manifest, modelSignature(embedder)) || graphOutdated(index.dense, config.hnsw.projectFrom)) return undefined;
-  const chunking = chunkingSignature(embedder, config.chunking);
-  if (index.manifest.chunking.maxTokens !== chunking.maxTokens || index.manifest.chunking.overlapSentences !== chunking.overlapSentences) return undefined;
-  return index.manifest.counts.articles === articleCount ? index : undefined;
+  if (!index) return false;
+  try {
+    // An index whose graph a build now makes otherwise (a large one from before projected graphs) is built again.
+    if (modelMismatch(index.manifest, modelSignature(embedder)) || graphOutdated(index.dense, config.hnsw.projectFrom)) return false;
+    const chunking = chunkingSignature(embedder, config.chunking);
+    if (index.manifest.chunking.maxTokens !== chunking.maxTokens || index.manifest.chunking.overlapSentences !== chunking.overlapSentences) return false;
+    return index.manifest.counts.articles === articleCount;
+  } finally {
+    index.dense.close?.();
+  }
 }
 
 /** Builds (or reuses) the index of `articles` in .cache/bench/<name>; `seed` is a larger index to derive it from. */
 export async function ensureIndex(name: string, articles: Article[], embedder: Embedder, config: Config, seed?: string): Promise<{ dir: string; record?: BuildRecord; cached: boolean }> {
   const dir = path.join(CACHE_DIR, name);
-  if (await cachedIndex(dir, articles.length, embedder, config)) {
+  if (await isCached(dir, articles.length, embedder, config)) {
     return { dir, record: (await readBuildRecords())[name], cached: true };
   }
   let how = 'from scratch';

@@ -88,7 +88,7 @@ export function render(r: Results, how: RunInfo): string {
     lines.push(
       `### recall@10 on real vectors (${r.recall.name}, ${r.recall.chunks} chunks)`,
       '',
-      `The live index (M ${config.hnsw.m}, efConstruction ${config.hnsw.efConstruction}) against exact brute-force cosine search over its own vectors, for ${largest.questions} embedded SciFact queries; search latency at k = 10.`,
+      `The live index (M ${config.hnsw.m}, efConstruction ${config.hnsw.efConstruction}) against exact brute-force cosine search over its own vectors, for ${largest.questions} embedded SciFact queries; search latency at k = 10.${r.recall.projected ? ' Its graph holds projected vectors (index format 7, from HNSW_PROJECT_FROM chunks): it is asked for max(2k, 100) candidates, which the full vectors re-rank, so an efSearch under 100 searches as 100.' : ''}`,
       '',
       table(['efSearch', 'recall@10', 'search ms p50 / p95 / p99'], r.recall.rows.map((row) => [row.efSearch === config.hnsw.efSearch ? `**${row.efSearch}** (config)` : row.efSearch, row.recall.toFixed(4), fmt(row.latency)])),
       '',

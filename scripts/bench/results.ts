@@ -138,7 +138,8 @@ export interface Results {
   embeddingSource: string;
   sizes: SizeResult[];
   postgres: PostgresResult[];
-  recall?: { name: string; chunks: number; rows: RecallRow[] };
+  /** `projected`: the index's graph holds projected vectors (vector-index.ts). */
+  recall?: { name: string; chunks: number; rows: RecallRow[]; projected?: boolean };
   sweep: SyntheticResult;
   synthetic: SyntheticResult;
   cold: ColdStart[];

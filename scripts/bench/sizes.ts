@@ -7,6 +7,7 @@ import type { Config } from '../../src/config.js';
 import type { Embedder } from '../../src/embedder.js';
 import { localStore, requireSnapshot } from '../../src/index/coverage.js';
 import { loadDense, loadIndex } from '../../src/index/local-version.js';
+import { projectionFile } from '../../src/index/vector-index.js';
 import { openPipeline, RETRIEVE_LIMIT, type Pipeline } from '../../src/pipeline.js';
 import { retrieve } from '../../src/retrieve.js';
 import { log, median, ms, peakRssKb, percentiles, timed, type Percentiles } from './measure.js';
@@ -92,7 +93,7 @@ export async function benchSize(name: string, dir: string, build: BuildRecord | 
 }
 
 /** recall@10 of the live HNSW index of `dir` against exact search over its own (real) vectors. */
-export async function realRecall(dir: string, questions: string[], embedder: Embedder, config: Config): Promise<{ chunks: number; rows: RecallRow[] }> {
+export async function realRecall(dir: string, questions: string[], embedder: Embedder, config: Config): Promise<{ chunks: number; rows: RecallRow[]; projected: boolean }> {
   const snapshot = await loadIndex(dir, config.hnsw);
   const data = Array.from({ length: snapshot.dense.size }, (_, label) => snapshot.dense.vector(label));
   const queries: Float32Array[] = [];
@@ -102,6 +103,8 @@ export async function realRecall(dir: string, questions: string[], embedder: Emb
   for (const efSearch of SWEEP.efSearch) {
     const index = await loadDense(path.join(dir, snapshot.version), snapshot.manifest, { efSearch });
     rows.push({ efSearch, recall: recallAtK(index, data, queries, kth, 10), latency: percentiles(searchLatencies(index, queries, 10)) });
+    index.close?.();
   }
-  return { chunks: data.length, rows };
+  snapshot.dense.close?.();
+  return { chunks: data.length, rows, projected: path.basename(projectionFile('dense.hnsw')) in snapshot.manifest.files };
 }

@@ -71,5 +71,5 @@ for (const [name, dense] of runs) {
   });
   console.log(`| ${name} | ${(sum / queries.length).toFixed(4)} | ${(found / (queries.length * DEPTH)).toFixed(4)} | ${median(times).toFixed(2)} |`);
 }
-for (const [, dense] of runs) dense.close?.();
+for (const dense of [index.dense, ...runs.map(([, d]) => d)]) dense.close?.();
 rmSync(scratch, { recursive: true, force: true });

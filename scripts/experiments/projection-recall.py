@@ -12,7 +12,7 @@ X = np.fromfile(sys.argv[1], dtype=np.float32).reshape(-1, 512)
 Q = np.fromfile(sys.argv[2], dtype=np.float32).reshape(-1, 512)
 K = 50
 top = np.argsort(-(Q @ X.T), axis=1)[:, :K]
-sample = X[:: max(1, len(X) // 8192)]
+sample = X[:: max(1, -(-len(X) // 8192))]  # every ceil(n / 8192)-th, as projection.ts samples
 
 
 def directions(centred):

@@ -42,8 +42,9 @@ export async function openPrevious(dir: string, hnsw: Pick<HnswParams, 'efSearch
 async function openVersion(dir: string, hnsw: Pick<HnswParams, 'efSearch'>, formats: readonly number[], searchable: boolean): Promise<LocalVersion> {
   const { version, folder, manifest } = await verifiedVersion(dir, formats);
   let file: CoverageFile | undefined;
+  let dense: VectorIndex | undefined;
   try {
-    const dense = await loadDense(folder, manifest, hnsw, !searchable);
+    dense = await loadDense(folder, manifest, hnsw, !searchable);
     file = CoverageFile.open(path.join(folder, COVERAGE_FILE), { searchable });
     const counts = file.counts();
     const list = file.articles();
@@ -64,6 +65,7 @@ async function openVersion(dir: string, hnsw: Pick<HnswParams, 'efSearch'>, form
     return { version, manifest, file, dense, articleIds: list.map((a) => a.id), articles: new Map(list.map((a) => [a.id, a])), terms, chunkArticles };
   } catch (error) {
     file?.close();
+    dense?.close?.();
     if (error instanceof IndexError) throw error;
     throw new IndexError(`The index in ${folder} cannot be read (${(error as Error).message}). ${REBUILD_HINT}`);
   }

@@ -18,14 +18,19 @@ export async function reusableIndex(target: BuildTarget, model: ModelSignature, 
     if (error instanceof IndexError) return { reason: `the previous index could not be used: ${error.message}` };
     throw error;
   }
-  const mismatch = modelMismatch(previous.manifest, model);
-  if (mismatch) return { reason: `the previous index cannot be reused: ${mismatch}` };
-  const built = previous.manifest.chunking;
-  if (built.maxTokens !== chunking.maxTokens || built.overlapSentences !== chunking.overlapSentences) {
-    return { reason: 'the previous index was chunked with other settings' };
-  }
-  if (previous.manifest.annotator !== ANNOTATOR) return { reason: 'the previous index was annotated by another tagger' };
-  return { previous };
+  const reason = unusable(previous.manifest, model, chunking);
+  // Not reused: its vector file (a large local version's) is released now, not when collected.
+  if (reason) previous.dense?.close?.();
+  return reason ? { reason } : { previous };
+}
+
+function unusable(manifest: IndexManifest, model: ModelSignature, chunking: ChunkingSignature): string | undefined {
+  const mismatch = modelMismatch(manifest, model);
+  if (mismatch) return `the previous index cannot be reused: ${mismatch}`;
+  const built = manifest.chunking;
+  if (built.maxTokens !== chunking.maxTokens || built.overlapSentences !== chunking.overlapSentences) return 'the previous index was chunked with other settings';
+  if (manifest.annotator !== ANNOTATOR) return 'the previous index was annotated by another tagger';
+  return undefined;
 }
 
 export interface ArticlePlan {

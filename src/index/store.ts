@@ -10,8 +10,9 @@
  *                                 the reader's annotations, term tables, the lexical index's postings: sqlite-file.ts),
  *                                 dense.hnsw (the chunks' vectors, searched in memory; dense.hnsw.labels
  *                                 when a re-embed updated the previous version's graph in place; from
- *                                 20,000 chunks, the graph holds them projected, with dense.hnsw.projection
- *                                 and the full vectors in dense.hnsw.vectors: vector-index.ts)
+ *                                 HNSW_PROJECT_FROM chunks, 20,000 by default, the graph holds them projected,
+ *                                 with dense.hnsw.projection and the full vectors in dense.hnsw.vectors:
+ *                                 vector-index.ts)
  *   embeddings/.staging-<pid>-…   a build in progress (removed on the next run if it was interrupted)
  *   embeddings/.embed.lock        the embed lock (see lock.ts)
  */

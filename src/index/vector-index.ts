@@ -10,10 +10,11 @@
  * A large index (HNSW_PROJECT_FROM vectors or more, DEFAULT_PROJECT_FROM by default) keeps only short vectors
  * in its graph: the full ones projected onto their leading directions (projection.ts, `<file>.projection`), a
  * quarter of the memory. The full vectors stay in a file (`<file>.vectors`, vector-file.ts) and re-rank the
- * graph's candidates, twice as many as asked for, so that the results are those of the full vectors
- * (docs/SCALING.md).
+ * graph's candidates, twice as many as asked for and at least 100, so that the results are those of the full
+ * vectors (docs/SCALING.md). A projected graph stays projected: only a build afresh (a new index folder) makes
+ * one of full vectors again.
  */
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import hnswlib from 'hnswlib-node';
 import { DEFAULT_PROJECT_FROM } from '../config.js';
 import { Projection } from './projection.js';
@@ -40,7 +41,7 @@ export interface VectorIndex {
 export interface HnswParams {
   m: number;
   efConstruction: number;
-  /** Candidate list size at query time; hnswlib searches with max(ef, k). */
+  /** Candidate list size at query time; hnswlib searches with max(ef, k), and a projected graph with max(ef, 2k, 100). */
   efSearch: number;
   /** Vectors from which a build makes a projected graph (default DEFAULT_PROJECT_FROM). */
   projectFrom?: number;
@@ -201,6 +202,8 @@ export function buildHnswIndex(vectors: Float32Array[], dimension: number, param
  * `updateHnswIndex` put new points in the places of deleted ones (hnswlib fixes that when the file is read).
  */
 export async function loadHnswIndex(file: string, dimension: number, params: HnswParams, options: { updatable?: boolean; labels?: boolean; projected?: boolean } = {}): Promise<VectorIndex> {
+  // hnswlib reads a graph of other vectors' length without a word, and answers wrongly: refuse it here.
+  if (!options.projected && existsSync(projectionFile(file))) throw new Error(`${file} holds a projected graph; load it with its projection.`);
   const projection = options.projected ? await Projection.load(projectionFile(file)) : undefined;
   if (projection && projection.from !== dimension) throw new Error(`${projectionFile(file)} projects ${projection.from}-d vectors, not ${dimension}-d ones.`);
   const index = new hnswlib.HierarchicalNSW('cosine', projection ? projection.to : dimension);
