@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { buildHnswIndex, loadHnswIndex, type HnswParams, type VectorIndex } from '../../src/index/vector-index.js';
 import { log, peakRssKb, percentiles, timed, type Percentiles } from './measure.js';
+import { dot } from '../../src/vector-math.js';
 
 /** A seeded generator, so the synthetic vectors are the same on every run. */
 export function mulberry32(seed: number): () => number {
@@ -28,12 +29,6 @@ export function randomUnitVectors(count: number, dimension: number, seed: number
     const norm = Math.hypot(...v);
     return v.map((x) => x / norm);
   });
-}
-
-export function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
-  return sum;
 }
 
 /** Exact top-k by cosine (all vectors are unit length): returns the k-th best similarity per query. */

@@ -11,6 +11,7 @@ import { loadConfig, PROJECT_ROOT } from '../../src/config.js';
 import { loadEmbedder } from '../../src/embedder.js';
 import { loadIndex } from '../../src/index/local-version.js';
 import { buildHnswIndex, loadHnswIndex, type VectorIndex } from '../../src/index/vector-index.js';
+import { dot } from '../../src/vector-math.js';
 import { median } from '../bench/measure.js';
 import { readJsonl } from '../bench/questions.js';
 
@@ -34,7 +35,6 @@ const queryVectors: Float32Array[] = [];
 for (const q of queries) queryVectors.push(await embedder.embedQuery(q.text));
 if (queriesOut) writeFileSync(queriesOut, Buffer.concat(queryVectors.map((v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength))));
 
-const dot = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * b[i]!, 0);
 const exact = queryVectors.map((q) => new Set(vectors.map((v, label) => ({ label, s: dot(q, v) })).sort((a, b) => b.s - a.s).slice(0, DEPTH).map((h) => h.label)));
 
 function ndcg(labels: number[], relevant: Set<string>): number {

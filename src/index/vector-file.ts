@@ -1,9 +1,26 @@
 /**
  * A large index's full chunk vectors in a flat file (float32, in chunk order), read a few at a time when the
- * projected graph's candidates are re-ranked (vector-index.ts), so they need not be held in memory: the file
+ * projected graph's candidates are re-ranked (rankByFullVectors, for vector-index.ts), so they need not be held in memory: the file
  * sits in the operating system's page cache, shared by every process serving the version, not in each one's heap.
  */
 import { closeSync, openSync, promises as fs, readSync } from 'node:fs';
+import { dot } from '../vector-math.js';
+
+/** Full vectors by position: in memory for an index just built, in a file (VectorFile) for one loaded. */
+export interface FullVectors {
+  read(positions: readonly number[]): Float32Array[];
+  close?(): void;
+}
+
+/** The `n` of some positions whose full vectors are nearest `query` by cosine, nearest first, with their cosines. */
+export function rankByFullVectors(query: Float32Array, positions: readonly number[], full: FullVectors, n: number): { label: number; similarity: number }[] {
+  const norm = Math.sqrt(dot(query, query)) || 1;
+  return full
+    .read(positions)
+    .map((vector, i) => ({ label: positions[i]!, similarity: dot(query, vector) / (norm * (Math.sqrt(dot(vector, vector)) || 1)) }))
+    .sort((a, b) => b.similarity - a.similarity || a.label - b.label)
+    .slice(0, n);
+}
 
 /** Writes `count` vectors of `dimension` numbers, a batch at a time. */
 export async function writeVectorFile(file: string, count: number, dimension: number, vector: (position: number) => Float32Array): Promise<void> {
@@ -25,7 +42,7 @@ export async function writeVectorFile(file: string, count: number, dimension: nu
 const unclosed = new FinalizationRegistry<number>((fd) => closeSync(fd));
 
 /**
- * The vectors of a file written by writeVectorFile, read on demand. The file is opened at once and kept open
+ * The vectors of a file written by writeVectorFile, read on demand (a FullVectors). The file is opened at once and kept open
  * until `close`, so that a version still being served can be read after a later embed removed its folder.
  */
 export class VectorFile {

@@ -18,7 +18,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import hnswlib from 'hnswlib-node';
 import { DEFAULT_PROJECT_FROM } from '../config.js';
 import { Projection } from './projection.js';
-import { VectorFile, writeVectorFile } from './vector-file.js';
+import { rankByFullVectors, VectorFile, writeVectorFile, type FullVectors } from './vector-file.js';
 
 export interface VectorHit {
   label: number;
@@ -56,12 +56,6 @@ export const PROJECTED_DIMENSION = 96;
 /** A projected graph is asked for this many times the results wanted, at least POOL_MIN, which the full vectors re-rank. */
 const POOL_FACTOR = 2;
 const POOL_MIN = 100;
-
-/** Full vectors by position: in memory for an index just built, in a file for one loaded. */
-interface FullVectors {
-  read(positions: readonly number[]): Float32Array[];
-  close?(): void;
-}
 
 /** What a projected graph has beside it. */
 interface Projected {
@@ -117,12 +111,7 @@ class HnswVectorIndex implements VectorIndex {
     }
     const pool = Math.min(this.size, Math.max(n * POOL_FACTOR, POOL_MIN));
     const positions = this.index.searchKnn(Array.from(this.projected.projection.apply(query)), pool).neighbors.map(position);
-    const norm = Math.sqrt(dot(query, query)) || 1;
-    return this.projected.full
-      .read(positions)
-      .map((vector, i) => ({ label: positions[i]!, similarity: dot(query, vector) / (norm * (Math.sqrt(dot(vector, vector)) || 1)) }))
-      .sort((a, b) => b.similarity - a.similarity || a.label - b.label)
-      .slice(0, n);
+    return rankByFullVectors(query, positions, this.projected.full, n);
   }
 
   vector(label: number): Float32Array {
@@ -234,11 +223,6 @@ export function labelsFile(file: string): string {
 export const projectionFile = (file: string) => file + PROJECTION_SUFFIX;
 export const vectorsFile = (file: string) => file + VECTORS_SUFFIX;
 
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
-  return sum;
-}
 
 export interface InPlaceUpdate {
   index: VectorIndex;

@@ -160,11 +160,7 @@ export const holds = (sets: readonly Set<string>[], term: string) => sets.some((
 /** The first five letters of each word, lower-cased. */
 export const prefixes = (words: Iterable<string>) => new Set([...words].map((w) => w.toLowerCase().slice(0, 5)));
 
-export function dot(a: Float32Array, b: Float32Array, offset = 0): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * b[offset + i]!;
-  return sum;
-}
+export { dot } from '../vector-math.js';
 
 
 /** Whether a candidate's words are all named by the question already. */

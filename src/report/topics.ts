@@ -6,6 +6,7 @@
  * package: it is forty lines over vectors the bot already computes, and a few hundred questions at most.
  */
 import { normalizeTerm } from '../index/lexical-index.js';
+import { dot } from '../vector-math.js';
 
 export interface Topic {
   /** The cluster's most frequent key terms, e.g. "banana · bread · recipe". */
@@ -33,12 +34,6 @@ function normalize(vector: Float32Array): Float32Array {
   for (const x of vector) norm += x * x;
   norm = Math.sqrt(norm) || 1;
   return vector.map((x) => x / norm);
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
-  return sum;
 }
 
 /** Groups of item indexes, by average linkage over a similarity matrix, merging while similarity ≥ threshold. */
