@@ -192,7 +192,7 @@ async function main(): Promise<void> {
     memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
     OS: `${os.type()} ${os.release()} ${os.arch()}`,
     Node: process.version,
-    ...Object.fromEntries(['@xenova/transformers', 'onnxruntime-node', 'hnswlib-node', 'better-sqlite3', 'minisearch', 'tsx'].map((name) => [name, packageVersion(name)])),
+    ...Object.fromEntries(['@xenova/transformers', 'onnxruntime-node', 'hnswlib-node', 'better-sqlite3', 'minisearch', 'tsx', 'esbuild'].map((name) => [name, packageVersion(name)])),
   };
   const results: Results = { machine, config, embedding, embeddingSource, sizes, postgres, recall, sweep, synthetic, cold, reembed, loadAverages, seconds: (performance.now() - started) / 1000 };
   if (flags.json) console.log(JSON.stringify(jsonSummary(results)));

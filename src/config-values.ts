@@ -3,12 +3,24 @@
  * accepts, and throws a ConfigError naming the variable and what it expected. config.ts decides which
  * variables there are.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserFacingError } from './errors.js';
 
-/** The project folder: relative paths in settings are read from here. */
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The nearest folder at or above `dir` that holds package.json. */
+function packageRoot(dir: string): string {
+  for (let at = dir; ; at = path.dirname(at)) {
+    if (existsSync(path.join(at, 'package.json'))) return at;
+    if (path.dirname(at) === at) throw new Error(`No package.json above ${dir}`);
+  }
+}
+
+/**
+ * The project folder: relative paths in settings are read from here. Found from this file upwards, so that it
+ * is the same whether this runs from src/ or from a build of it in dist/ (src/launch.mjs).
+ */
+export const PROJECT_ROOT = packageRoot(path.dirname(fileURLToPath(import.meta.url)));
 
 export class ConfigError extends UserFacingError {
   override name = 'ConfigError';

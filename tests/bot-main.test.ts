@@ -6,13 +6,15 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
+import { scriptCommand } from './helpers.js';
 
 const run = promisify(execFile);
 const dirs: string[] = [];
 
 async function start(env: Record<string, string>): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'commands/start.ts'], {
+    const [file, ...args] = scriptCommand('commands/start.ts');
+    const { stdout, stderr } = await run(file!, args, {
       cwd: PROJECT_ROOT,
       env: { ...process.env, ...env },
       timeout: 60_000,

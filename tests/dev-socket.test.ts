@@ -8,15 +8,16 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
-import { tempDir } from './helpers.js';
+import { scriptCommand, tempDir } from './helpers.js';
 
 let child: ChildProcess;
 let url: string;
 let port: number;
 
 beforeAll(async () => {
-  // One process (no tsx wrapper), so that killing it ends the server even when it is stuck.
-  child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli/db-dev.ts'), '--port', '0', '--dir', tempDir('coverage-bot-pgdev-')], {
+  // One process, as `npm run db:dev` runs it, so that killing it ends the server even when it is stuck.
+  const [file, ...args] = scriptCommand('src/cli/db-dev.ts');
+  child = spawn(file!, [...args, '--port', '0', '--dir', tempDir('coverage-bot-pgdev-')], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME },
   });

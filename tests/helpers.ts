@@ -51,6 +51,11 @@ export async function buildInto(config: Config, articles?: Article[], signal?: A
 }
 
 export const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+/** What the npm scripts run an entry point with (src/cli/*.ts, commands/*.ts): its compiled build. */
+export const LAUNCH = path.join(PROJECT_ROOT, 'src', 'launch.mjs');
+/** The command that runs a project script as users run it: entry points through the launcher, test fixtures with tsx. */
+export const scriptCommand = (script: string): string[] =>
+  /^(src\/cli|commands)\//.test(script) ? [process.execPath, LAUNCH, path.join(PROJECT_ROOT, script)] : [TSX, path.join(PROJECT_ROOT, script)];
 
 export interface RunResult {
   code: number | null;
@@ -59,13 +64,14 @@ export interface RunResult {
 }
 
 /**
- * Runs a project script (e.g. `src/cli/embed.ts`) in a child process with a clean environment plus `env`.
+ * Runs a project script (e.g. `src/cli/embed.ts`) in a child process with a clean environment plus `env`,
+ * as the npm scripts run it (scriptCommand).
  * `prefix` goes before the command: `setpriv …`, or `sh -c 'ulimit -n 64 && exec "$@"' sh`.
  * Asynchronous, so the test worker stays responsive to vitest while the script runs (a worker blocked in
  * a long synchronous spawn misses vitest's 60-second RPC deadline on a busy machine).
  */
 export function runScript(script: string, args: string[], env: Record<string, string> = {}, options: { input?: string; prefix?: string[] } = {}): Promise<RunResult> {
-  const [file, ...argv] = [...(options.prefix ?? []), TSX, path.join(PROJECT_ROOT, script), ...args];
+  const [file, ...argv] = [...(options.prefix ?? []), ...scriptCommand(script), ...args];
   return new Promise((resolve, reject) => {
     const child = spawn(file!, argv, { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 120_000 });
     let stdout = '';

@@ -21,7 +21,7 @@ import { PoliteFetcher } from '../src/ingest/fetch.js';
 import { webFilePath } from '../src/ingest/save.js';
 import { formatIngestReport, ingest, type IngestReport, type IngestSources } from '../src/ingest/ingest.js';
 import { openPipeline, type Pipeline } from '../src/pipeline.js';
-import { buildInto, tempDir, testConfig, TSX } from './helpers.js';
+import { buildInto, scriptCommand, tempDir, testConfig } from './helpers.js';
 import { closedPort, NewsSite } from './web-server.js';
 
 const site = new NewsSite();
@@ -426,7 +426,7 @@ describe('answers from fetched coverage', () => {
 describe('the command line', () => {
   const exec = promisify(execFile);
   const script = (name: string, args: string[], env: Record<string, string>) =>
-    exec(TSX, [path.join(PROJECT_ROOT, 'src', 'cli', `${name}.ts`), ...args], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 120_000 }).then(
+    exec(process.execPath, [...scriptCommand(`src/cli/${name}.ts`).slice(1), ...args], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 120_000 }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
     );

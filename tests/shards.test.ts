@@ -16,7 +16,7 @@ import { planShards, recommendedShardCount } from '../src/bot/shards.js';
 import { configFromEnv, ConfigError, PROJECT_ROOT } from '../src/config.js';
 import { buildTestIndex, chatInput, FAKE_BOT_TOKEN, FakeDiscord, memoryLogger, type TestIndex } from './bot-helpers.js';
 import { FakeGateway } from './fake-gateway.js';
-import { TSX } from './helpers.js';
+import { scriptCommand, TSX } from './helpers.js';
 
 let index: TestIndex;
 beforeAll(async () => {
@@ -149,7 +149,8 @@ describe('npm start with a sharding manager', () => {
   it('starts the two shards Discord recommends, each answers, and all stop on SIGTERM', async () => {
     apiUrl = await api.start();
     api.gateway = { url: await gateway.start(), shards: 2 };
-    manager = spawn(TSX, [path.join(PROJECT_ROOT, 'commands/start.ts')], { cwd: PROJECT_ROOT, env: botEnv(apiUrl) });
+    const [file, ...args] = scriptCommand('commands/start.ts'); // what `npm start` runs
+    manager = spawn(file!, args, { cwd: PROJECT_ROOT, env: botEnv(apiUrl) });
     manager.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     manager.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     await vi.waitFor(() => expect(output).toContain('All 2 shards are ready.'), { timeout: 150_000, interval: 200 });

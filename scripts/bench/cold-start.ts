@@ -5,12 +5,14 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { PROJECT_ROOT } from '../../src/config.js';
+// @ts-expect-error: plain JavaScript (it runs before anything is compiled), typed by its JSDoc only
+import { ensureBuild } from '../../src/launch.mjs';
 import { log, median, ms } from './measure.js';
 import type { ColdStart } from './results.js';
 
-/** One `node --import tsx src/cli/ask.ts --json` process (what `npm run ask` runs): time from spawn to the answer on stdout, and to exit. */
+/** One `node src/launch.mjs src/cli/ask.ts --json` process (what `npm run ask` runs): time from spawn to the answer on stdout, and to exit. */
 function coldRun(dir: string, question: string): Promise<{ firstAnswerMs: number; exitMs: number; peakRssKb?: number }> {
-  const command = [process.execPath, '--import', 'tsx', 'src/cli/ask.ts', '--json', question];
+  const command = [process.execPath, 'src/launch.mjs', 'src/cli/ask.ts', '--json', question];
   // GNU time reports the peak RSS of the process it waits for.
   const useTime = existsSync('/usr/bin/time');
   const [program, ...args] = useTime ? ['/usr/bin/time', '-f', 'BENCH_PEAK_RSS_KB=%M', ...command] : command;
@@ -41,6 +43,7 @@ function coldRun(dir: string, question: string): Promise<{ firstAnswerMs: number
 }
 
 export async function benchColdStart(name: string, dir: string, question: string, repeats: number): Promise<ColdStart> {
+  await ensureBuild(PROJECT_ROOT); // made once, as `npm ci` makes it: not part of any run
   const runs = [];
   for (let i = 0; i < repeats; i++) runs.push(await coldRun(dir, question));
   const result = {
