@@ -2,7 +2,9 @@
 import { promises as fs, readdirSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { currentVersion } from '../src/index/store.js';
+import { ArticleTexts, TEXT_CACHE_CHARS } from '../src/index/article-texts.js';
+import { openLocalVersion } from '../src/index/local-version.js';
+import { currentVersion, IndexError } from '../src/index/store.js';
 import { openPipeline, REFUSED_RETRY_MS } from '../src/pipeline.js';
 import { buildInto, shippedArticles, testConfig } from './helpers.js';
 
@@ -81,5 +83,45 @@ describe.runIf(process.platform === 'linux')('the SQLite files of a serving proc
 
     await pipeline.close();
     expect(openFilesUnder(dir)).toEqual([]);
+  });
+
+  it("keeps the articles' texts in the file until asked for: the corpus's texts, whole in JSON, one line once the version is closed", async () => {
+    const config = testConfig();
+    await buildInto(config, articles);
+    const local = await openLocalVersion(config.embeddingsDir, config.hnsw);
+    const served = articles.map((a) => local.articles.get(a.id)!);
+    // The served article holds no text of its own, only a way to read it.
+    expect(served.map((a) => typeof Object.getOwnPropertyDescriptor(a, 'text')?.get)).toEqual(['function', 'function']);
+    expect(served.map((a) => a.text)).toEqual(articles.map((a) => a.text));
+    expect(JSON.parse(JSON.stringify(served))).toEqual(JSON.parse(JSON.stringify(articles)));
+    expect(served.map((a) => ({ ...a }))).toEqual(JSON.parse(JSON.stringify(articles)));
+    local.file.close();
+    local.dense.close?.();
+
+    const closed = await openLocalVersion(config.embeddingsDir, config.hnsw);
+    closed.file.close();
+    closed.dense.close?.();
+    const unread = closed.articles.get(articles[1]!.id)!;
+    expect(unread.title).toBe(articles[1]!.title);
+    expect(() => unread.text).toThrow(new IndexError('This version of the index was closed (a newer one replaced it): please ask again.'));
+  });
+});
+
+describe('article texts read when asked for', () => {
+  it('keeps the texts read last up to its budget, and reads a dropped one again', () => {
+    const reads: number[] = [];
+    const size = Math.floor(TEXT_CACHE_CHARS / 3);
+    const texts = new ArticleTexts((position) => {
+      reads.push(position);
+      return String(position % 10).repeat(size);
+    });
+    for (const position of [0, 1, 0, 2, 3, 3]) texts.text(position);
+    expect(reads).toEqual([0, 1, 2, 3]); // three fit: 0 was dropped when 3 came
+    expect(texts.text(1)).toBe('1'.repeat(size));
+    texts.text(0);
+    expect(reads).toEqual([0, 1, 2, 3, 0]);
+    // A text over the whole budget is still given (and kept alone).
+    const large = new ArticleTexts(() => 'x'.repeat(TEXT_CACHE_CHARS + 1));
+    expect(large.text(7)).toHaveLength(TEXT_CACHE_CHARS + 1);
   });
 });

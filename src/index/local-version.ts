@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Article } from '../corpus/types.js';
 import type { Coverage, PreviousCoverage } from './coverage.js';
 import { leanCoverage, viewSentenceIds } from './lean-coverage.js';
+import { ArticleTexts } from './article-texts.js';
 import type { ArticleHit, LexicalHit, LexicalSearch, TermTable } from './lexical-index.js';
 import { COVERAGE_FILE, CoverageFile } from './sqlite-file.js';
 import { IndexError, REBUILD_HINT, REUSABLE_FORMATS, SERVABLE_FORMATS, verifiedVersion, type IndexManifest, type IndexSnapshot } from './store.js';
@@ -47,7 +48,7 @@ async function openVersion(dir: string, hnsw: Pick<HnswParams, 'efSearch'>, form
     dense = await loadDense(folder, manifest, hnsw, !searchable);
     file = CoverageFile.open(path.join(folder, COVERAGE_FILE), { searchable });
     const counts = file.counts();
-    const list = file.articles();
+    const list = searchable ? articlesReadingTexts(file) : file.articles();
     const chunkArticles = file.chunkArticles();
     const { chunks, articles, sentences } = manifest.counts;
     if (
@@ -69,6 +70,17 @@ async function openVersion(dir: string, hnsw: Pick<HnswParams, 'efSearch'>, form
     if (error instanceof IndexError) throw error;
     throw new IndexError(`The index in ${folder} cannot be read (${(error as Error).message}). ${REBUILD_HINT}`);
   }
+}
+
+/** A served version's articles: their texts stay in the file until asked for (article-texts.ts). */
+function articlesReadingTexts(file: CoverageFile): Article[] {
+  const texts = new ArticleTexts((position) => {
+    const text = file.articleText(position);
+    if (text !== undefined) return text;
+    if (!file.isOpen) throw new IndexError('This version of the index was closed (a newer one replaced it): please ask again.');
+    throw new IndexError(`The index has no text for its article ${position}. ${REBUILD_HINT}`);
+  });
+  return file.articleMetadata().map((metadata, position) => texts.article(metadata, position));
 }
 
 /**
@@ -136,7 +148,9 @@ export async function loadIndex(dir: string, hnsw: Pick<HnswParams, 'efSearch'>)
 export function previousOf(local: LocalVersion): PreviousCoverage {
   try {
     const records = local.file.readAll(local.articleIds, local.manifest.model.dimension);
-    return { version: local.version, manifest: local.manifest, articles: local.articles, ...records, chunkVector: (label) => local.dense.vector(label), dense: local.dense };
+    // Articles whose texts are read when asked for (a served version's) read them now, before the file closes.
+    const articles = new Map([...local.articles].map(([id, article]) => [id, { ...article }]));
+    return { version: local.version, manifest: local.manifest, articles, ...records, chunkVector: (label) => local.dense.vector(label), dense: local.dense };
   } finally {
     local.file.close();
   }

@@ -165,12 +165,32 @@ export class CoverageFile {
     this.db.close();
   }
 
+  get isOpen(): boolean {
+    return this.db.open;
+  }
+
   articles(): Article[] {
     // Row by row: reading every row first would hold the whole table's text twice.
     const list: Article[] = [];
     for (const r of this.db.prepare<[], { doc: string }>('SELECT doc FROM articles ORDER BY position').iterate()) list.push(JSON.parse(r.doc) as Article);
     return list;
   }
+
+  /** The articles in their stored order without their texts (articleText reads one). */
+  articleMetadata(): Omit<Article, 'text'>[] {
+    const list: Omit<Article, 'text'>[] = [];
+    for (const r of this.db.prepare<[], { doc: string }>("SELECT json_remove(doc, '$.text') AS doc FROM articles ORDER BY position").iterate()) list.push(JSON.parse(r.doc));
+    return list;
+  }
+
+  /** The text of the article at a position; undefined when there is none, or the file is closed. */
+  articleText(position: number): string | undefined {
+    if (!this.db.open) return undefined;
+    this.textOf ??= this.db.prepare("SELECT json_extract(doc, '$.text') AS text FROM articles WHERE position = ?");
+    const text = this.textOf.get(position)?.text;
+    return typeof text === 'string' ? text : undefined;
+  }
+  private textOf?: Database.Statement<[number], { text: unknown }>;
 
   terms(chunkCount: number): TermTable {
     const row = this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get('terms');
