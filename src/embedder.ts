@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { env, FeatureExtractionPipeline, pipeline, type PreTrainedModel, type Tensor } from '@xenova/transformers';
+import { AutoConfig, AutoModel, AutoTokenizer, env, FeatureExtractionPipeline, pipeline, PreTrainedModel, type PreTrainedTokenizer, type Tensor } from '@xenova/transformers';
 import ort from 'onnxruntime-node';
 import type { EmbeddingConfig } from './config.js';
 import { UserFacingError } from './errors.js';
@@ -82,19 +82,25 @@ export async function loadEmbedder(config: EmbeddingConfig): Promise<Embedder> {
   env.allowRemoteModels = config.allowRemoteModels;
   env.cacheDir = cacheDir(config);
 
-  let passages: FeatureExtractionPipeline;
-  try {
-    passages = (await pipeline('feature-extraction', config.modelId, { quantized: config.quantized })) as FeatureExtractionPipeline;
-  } catch (error) {
-    throw new ModelError(`Could not load the embedding model "${config.modelId}" from ${config.modelsDir}: ${(error as Error).message}`);
-  }
+  const loadPassages = async (): Promise<FeatureExtractionPipeline> => {
+    try {
+      return (await pipeline('feature-extraction', config.modelId, { quantized: config.quantized })) as FeatureExtractionPipeline;
+    } catch (error) {
+      throw new ModelError(`Could not load the embedding model "${config.modelId}" from ${config.modelsDir}: ${(error as Error).message}`);
+    }
+  };
   const profile = profileFor(config.modelId, {
     pooling: config.pooling,
     queryPrefix: config.queryPrefix,
     passagePrefix: config.passagePrefix,
   });
-  const maxTokens = tokenLimit(passages, profile, config.maxTokens);
-  const questions = await questionPipeline(passages, config);
+  // Questions on a session of their own; the passages' session is loaded when passages are first embedded
+  // (a process that only answers never loads it), unless questions must share it.
+  const own = await questionPipeline(config);
+  let passagesLoading: Promise<FeatureExtractionPipeline> | undefined = own ? undefined : loadPassages();
+  const passagesPipeline = () => (passagesLoading ??= loadPassages());
+  const questions = own ?? (await passagesPipeline());
+  const maxTokens = tokenLimit(questions, profile, config.maxTokens);
 
   async function pooled(texts: string[], extractor: FeatureExtractionPipeline): Promise<Tensor> {
     if (profile.pooling !== 'sentence_embedding') return extractor(texts, { pooling: profile.pooling, normalize: true });
@@ -127,7 +133,7 @@ export async function loadEmbedder(config: EmbeddingConfig): Promise<Embedder> {
     maxTokens,
     profile,
     countPassageTokens(text) {
-      return passages.tokenizer.encode(profile.passagePrefix + collapseWhitespace(text)).length;
+      return questions.tokenizer.encode(profile.passagePrefix + collapseWhitespace(text)).length;
     },
     async embedPassages(texts, onProgress) {
       // Similar lengths batched together waste less work on padding.
@@ -135,7 +141,7 @@ export async function loadEmbedder(config: EmbeddingConfig): Promise<Embedder> {
       const vectors = new Array<Float32Array>(texts.length);
       for (let i = 0; i < order.length; i += config.batchSize) {
         const batch = order.slice(i, i + config.batchSize);
-        const embedded = await embedBatch(batch.map((index) => profile.passagePrefix + collapseWhitespace(texts[index]!)), passages);
+        const embedded = await embedBatch(batch.map((index) => profile.passagePrefix + collapseWhitespace(texts[index]!)), await passagesPipeline());
         batch.forEach((index, j) => (vectors[index] = embedded[j]!));
         onProgress?.(Math.min(i + config.batchSize, order.length));
       }
@@ -148,21 +154,44 @@ export async function loadEmbedder(config: EmbeddingConfig): Promise<Embedder> {
 }
 
 /**
- * The same model and tokenizer as `passages`, run by a session on QUERY_THREADS threads. The session is opened
- * from the weights file: onnxruntime-node 1.14 ignores the options of a session made from bytes, which is how
- * transformers.js makes its own. The file is looked for where transformers.js found it (its cache first, then
- * the models folder: `getModelFile`). Questions share the passages' session when there is no such file, or for
- * a model that generates (its class takes more than one session).
+ * The model and tokenizer the passages' pipeline loads, run by a session of its own on QUERY_THREADS threads,
+ * or undefined when questions must share the passages' session. The session is opened from the weights file:
+ * onnxruntime-node 1.14 ignores the options of a session made from bytes, which is how transformers.js makes
+ * its own. The file is looked for where transformers.js finds it (its cache first, then the models folder:
+ * `getModelFile`), the tokenizer and configuration read by transformers.js, and the model's class is the one
+ * transformers.js's AutoModel picks for the configuration. Questions share the passages' session when there is
+ * no such file (a hub model not downloaded yet), or for a model that generates (its class takes more than one session).
  */
-async function questionPipeline(passages: FeatureExtractionPipeline, config: EmbeddingConfig): Promise<FeatureExtractionPipeline> {
+async function questionPipeline(config: EmbeddingConfig): Promise<FeatureExtractionPipeline | undefined> {
   const file = [cacheDir(config), config.modelsDir].map((dir) => weightsFile(path.join(dir, config.modelId), config)).find((f) => existsSync(f));
-  if (!file || passages.model.can_generate) return passages;
+  if (!file) return undefined;
+  let modelConfig: { model_type?: string };
+  let tokenizer: PreTrainedTokenizer;
+  try {
+    [modelConfig, tokenizer] = await Promise.all([AutoConfig.from_pretrained(config.modelId), AutoTokenizer.from_pretrained(config.modelId, { quantized: config.quantized })]);
+  } catch (error) {
+    throw new ModelError(`Could not load the embedding model "${config.modelId}" from ${config.modelsDir}: ${(error as Error).message}`);
+  }
+  const Model = modelClass(modelConfig);
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(file, { intraOpNumThreads: QUERY_THREADS });
   } catch (error) {
     throw new ModelError(`Could not open ${file} for questions: ${(error as Error).message}`);
   }
-  const Model = passages.model.constructor as new (config: unknown, session: unknown) => PreTrainedModel;
-  return new FeatureExtractionPipeline({ task: 'feature-extraction', model: new Model(passages.model.config, session), tokenizer: passages.tokenizer });
+  const model = new Model(modelConfig, session);
+  if (model.can_generate) return undefined;
+  return new FeatureExtractionPipeline({ task: 'feature-extraction', model, tokenizer });
+}
+
+type ModelClass = new (config: unknown, session: unknown) => PreTrainedModel;
+
+/** The class transformers.js's AutoModel makes for a configuration (its base class for a type it does not know, as AutoModel does). */
+function modelClass(modelConfig: { model_type?: string }): ModelClass {
+  const mappings = (AutoModel as unknown as { MODEL_CLASS_MAPPINGS: Map<string, [string, ModelClass]>[] }).MODEL_CLASS_MAPPINGS;
+  for (const mapping of mappings) {
+    const found = modelConfig.model_type === undefined ? undefined : mapping.get(modelConfig.model_type);
+    if (found) return found[1];
+  }
+  return PreTrainedModel as unknown as ModelClass;
 }
