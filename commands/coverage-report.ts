@@ -27,7 +27,8 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       now: new Date(),
       guildId: interaction.guildId,
       embed: (text) => pipeline.embedder.embedQuery(text),
-      quoteOf: quotesFrom(pipeline.index.articles),
+      // The version live when each quote is read: a refresh may have replaced the one live at the start.
+      quoteOf: (citation) => quotesFrom(pipeline.index.articles)(citation),
     },
   );
   await interaction.editReply({ embeds: [reportEmbed(report)], allowedMentions: NO_MENTIONS });

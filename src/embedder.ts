@@ -62,6 +62,14 @@ function checkLocalModel(config: EmbeddingConfig): void {
   );
 }
 
+/** transformers.js's settings for this configuration: one global `env`, set before each load. */
+function useSettings(config: EmbeddingConfig): void {
+  env.localModelPath = config.modelsDir + path.sep;
+  env.allowLocalModels = true;
+  env.allowRemoteModels = config.allowRemoteModels;
+  env.cacheDir = cacheDir(config);
+}
+
 function isLocal(config: EmbeddingConfig): boolean {
   return existsSync(path.join(config.modelsDir, config.modelId));
 }
@@ -77,12 +85,10 @@ function tokenLimit(extractor: FeatureExtractionPipeline, profile: ModelProfile,
 
 export async function loadEmbedder(config: EmbeddingConfig): Promise<Embedder> {
   if (!config.allowRemoteModels || isLocal(config)) checkLocalModel(config);
-  env.localModelPath = config.modelsDir + path.sep;
-  env.allowLocalModels = true;
-  env.allowRemoteModels = config.allowRemoteModels;
-  env.cacheDir = cacheDir(config);
+  useSettings(config);
 
   const loadPassages = async (): Promise<FeatureExtractionPipeline> => {
+    useSettings(config); // transformers.js reads its settings when it loads, maybe long after: this embedder's again
     try {
       return (await pipeline('feature-extraction', config.modelId, { quantized: config.quantized })) as FeatureExtractionPipeline;
     } catch (error) {
@@ -96,9 +102,16 @@ export async function loadEmbedder(config: EmbeddingConfig): Promise<Embedder> {
   });
   // Questions on a session of their own; the passages' session is loaded when passages are first embedded
   // (a process that only answers never loads it), unless questions must share it.
-  const own = await questionPipeline(config);
-  let passagesLoading: Promise<FeatureExtractionPipeline> | undefined = own ? undefined : loadPassages();
-  const passagesPipeline = () => (passagesLoading ??= loadPassages());
+  let passagesLoading: Promise<FeatureExtractionPipeline> | undefined;
+  // A load that failed is tried again by the next batch of passages (a bot's next feed refresh).
+  const passagesPipeline = () =>
+    (passagesLoading ??= loadPassages().catch((error: unknown) => {
+      passagesLoading = undefined;
+      throw error;
+    }));
+  // A hub model's weights are in the cache only once its pipeline has downloaded them: that pipeline loads first.
+  let own = await questionPipeline(config);
+  if (!own && !(await passagesPipeline()).model.can_generate) own = await questionPipeline(config);
   const questions = own ?? (await passagesPipeline());
   const maxTokens = tokenLimit(questions, profile, config.maxTokens);
 
@@ -173,15 +186,14 @@ async function questionPipeline(config: EmbeddingConfig): Promise<FeatureExtract
     throw new ModelError(`Could not load the embedding model "${config.modelId}" from ${config.modelsDir}: ${(error as Error).message}`);
   }
   const Model = modelClass(modelConfig);
+  if (new Model(modelConfig, null).can_generate) return undefined;
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(file, { intraOpNumThreads: QUERY_THREADS });
   } catch (error) {
     throw new ModelError(`Could not open ${file} for questions: ${(error as Error).message}`);
   }
-  const model = new Model(modelConfig, session);
-  if (model.can_generate) return undefined;
-  return new FeatureExtractionPipeline({ task: 'feature-extraction', model, tokenizer });
+  return new FeatureExtractionPipeline({ task: 'feature-extraction', model: new Model(modelConfig, session), tokenizer });
 }
 
 type ModelClass = new (config: unknown, session: unknown) => PreTrainedModel;

@@ -3,21 +3,22 @@
  * `node src/launch.mjs <entry.ts> [args…]`: what `npm run ask`, `embed`, `report`, `db:dev`, `start` and
  * `deploy-commands` run. It runs the entry point's JavaScript, compiled by esbuild from the TypeScript in
  * src/ and commands/ (type-stripping only, one file for each: `npm test` runs the type check), instead of
- * compiling it while it loads with tsx: a process then holds 30-60 MB less (tsx turns on Node's source maps,
- * and Node then decodes the large inline maps of the packages transformers.js loads) and starts about 0.7 s
- * sooner (docs/SCALING.md). The tools for maintainers (eval, bench, train-reader) and the tests run the
+ * compiling it while it loads with tsx: tsx turns on Node's source maps, and Node then decodes the large inline
+ * maps of the packages transformers.js loads; a cold `ask` peaks 6-17 MB lower and ends 0.2-0.7 s sooner
+ * (docs/SCALING.md). The tools for maintainers (eval, bench, train-reader) and the tests run the
  * TypeScript itself.
  *
  * A build is kept in `dist/<signature>/`, the signature a hash of every source file's path, size and change
  * time (and esbuild's version): a source changed, added or removed makes the next launch build again (about 0.7 s), and
  * a build, once renamed into place whole, is never written again, so processes launched side by side share
  * one safely. `npm ci` builds once (`npm run build`, the `prepare` script), so a checkout its users cannot
- * write runs as installed. The three newest builds are kept: a running process may still import lazily
- * from its own. Each build has `.map` files beside its JavaScript; `NODE_OPTIONS=--enable-source-maps` makes
+ * write runs as installed. A launch marks its build used (its folder's time); a build is removed only when
+ * three newer ones exist and it was not launched for a day, so a running bot can still import lazily from
+ * its own and restart its shards from it. Each build has `.map` files beside its JavaScript; `NODE_OPTIONS=--enable-source-maps` makes
  * a bug's stack name the TypeScript lines (not the default: see above).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, promises as fs, readdirSync, statSync } from 'node:fs';
+import { existsSync, promises as fs, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -26,6 +27,8 @@ export const SOURCE_FOLDERS = ['src', 'commands'];
 /** Where builds go, relative to the project. */
 export const BUILD_FOLDER = 'dist';
 const KEEP_BUILDS = 3;
+/** A build launched this recently is kept whatever its age among the others. */
+const IN_USE_MS = 24 * 3_600_000;
 /** Marks a build written whole. */
 const COMPLETE = '.complete';
 /** Raised when how a build is made changes, so that older builds are not used. */
@@ -63,8 +66,9 @@ export function sourceFiles(root) {
 export function buildSignature(root, files, esbuildVersion) {
   const hash = createHash('sha256').update(`${BUILD_FORMAT} ${esbuildVersion}\n`);
   for (const file of files) {
-    const stat = statSync(path.join(root, file));
-    hash.update(`${file}\0${stat.size}\0${stat.mtimeMs}\n`);
+    // A file removed since the folder was listed (an editor's temporary file) is left out.
+    const stat = statSync(path.join(root, file), { throwIfNoEntry: false });
+    if (stat) hash.update(`${file}\0${stat.size}\0${stat.mtimeMs}\n`);
   }
   return hash.digest('hex').slice(0, 16);
 }
@@ -75,11 +79,20 @@ export function buildSignature(root, files, esbuildVersion) {
  * @returns {Promise<string>}
  */
 export async function ensureBuild(root) {
-  const esbuildVersion = JSON.parse(await fs.readFile(path.join(root, 'node_modules', 'esbuild', 'package.json'), 'utf8')).version;
+  const esbuildVersion = await fs.readFile(path.join(root, 'node_modules', 'esbuild', 'package.json'), 'utf8').then(
+    (text) => JSON.parse(text).version,
+    () => {
+      throw new LaunchError('esbuild is not installed: run `npm ci`.');
+    },
+  );
   const files = sourceFiles(root);
   const builds = path.join(root, BUILD_FOLDER);
   const dir = path.join(builds, buildSignature(root, files, esbuildVersion));
-  if (existsSync(path.join(dir, COMPLETE))) return dir;
+  if (existsSync(path.join(dir, COMPLETE))) {
+    const now = new Date();
+    await fs.utimes(dir, now, now).catch(() => {}); // used now (a folder this user cannot write stays as it was)
+    return dir;
+  }
 
   const { build } = await import('esbuild');
   const scratch = `${dir}.${process.pid}.tmp`;
@@ -92,45 +105,48 @@ export async function ensureBuild(root) {
     if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') throw error;
     throw new LaunchError(`There is no build of the current sources yet, and ${builds} cannot be written (${code}): run \`npm run build\` as a user who can write it.`);
   }
-  const scripts = files.filter((file) => file.endsWith('.ts'));
-  await build({
-    absWorkingDir: root,
-    entryPoints: scripts,
-    outdir: scratch,
-    outbase: '.',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    sourcemap: 'linked',
-    logLevel: 'silent',
-  });
-  for (const file of files.filter((f) => !f.endsWith('.ts'))) {
-    await fs.mkdir(path.dirname(path.join(scratch, file)), { recursive: true });
-    await fs.copyFile(path.join(root, file), path.join(scratch, file));
-  }
-  await fs.writeFile(path.join(scratch, COMPLETE), '');
   try {
+    await build({
+      absWorkingDir: root,
+      entryPoints: files.filter((file) => file.endsWith('.ts')),
+      outdir: scratch,
+      outbase: '.',
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      sourcemap: 'linked',
+      logLevel: 'silent',
+    });
+    for (const file of files.filter((f) => !f.endsWith('.ts'))) {
+      await fs.mkdir(path.dirname(path.join(scratch, file)), { recursive: true });
+      await fs.copyFile(path.join(root, file), path.join(scratch, file));
+    }
+    await fs.writeFile(path.join(scratch, COMPLETE), '');
     await fs.rename(scratch, dir);
   } catch (error) {
-    // Another process launched at the same time put the same build in place first: use it.
     await fs.rm(scratch, { recursive: true, force: true });
+    // Another process launched at the same time put the same build in place first: use it.
     if (!existsSync(path.join(dir, COMPLETE))) throw error;
   }
-  await pruneBuilds(builds);
+  await pruneBuilds(builds, dir);
   return dir;
 }
 
 /**
- * Removes all but the newest KEEP_BUILDS builds (and scratch folders of launches that died an hour ago).
+ * Removes the builds past the KEEP_BUILDS last used that no launch used for IN_USE_MS, never `current`, and
+ * scratch folders of launches that died an hour ago.
  * @param {string} builds
+ * @param {string} current
  */
-async function pruneBuilds(builds) {
+async function pruneBuilds(builds, current) {
   const entries = await Promise.all(
     (await fs.readdir(builds)).map(async (name) => ({ name, mtime: (await fs.stat(path.join(builds, name)).catch(() => null))?.mtimeMs ?? 0 })),
   );
-  const done = entries.filter((e) => !e.name.endsWith('.tmp')).sort((a, b) => b.mtime - a.mtime);
-  const stale = entries.filter((e) => e.name.endsWith('.tmp') && e.mtime < Date.now() - 3_600_000);
-  for (const { name } of [...done.slice(KEEP_BUILDS), ...stale]) await fs.rm(path.join(builds, name), { recursive: true, force: true });
+  const now = Date.now();
+  const done = entries.filter((e) => !e.name.endsWith('.tmp') && path.join(builds, e.name) !== current).sort((a, b) => b.mtime - a.mtime);
+  const unused = done.slice(KEEP_BUILDS - 1).filter((e) => e.mtime < now - IN_USE_MS);
+  const stale = entries.filter((e) => e.name.endsWith('.tmp') && e.mtime < now - 3_600_000);
+  for (const { name } of [...unused, ...stale]) await fs.rm(path.join(builds, name), { recursive: true, force: true });
 }
 
 /** A launch that cannot go on for a reason the user can fix: one line, no stack. */
@@ -154,7 +170,8 @@ export async function launch(root, entry) {
   await import(pathToFileURL(compiled).href);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+// Run as a program (`node src/launch.mjs …`, through a symbolic link too), not imported.
+if (process.argv[1] && realpathSync(path.resolve(process.argv[1])) === realpathSync(fileURLToPath(import.meta.url))) {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   // `--build` (npm run build): only make sure the current build is there.
   const run = process.argv[2] === '--build' ? ensureBuild(root).then((dir) => console.log(`Built ${path.relative(root, dir)}`)) : launch(root, process.argv[2] ?? '');

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import ort from 'onnxruntime-node';
+import { describe, expect, it, vi } from 'vitest';
 import { configFromEnv } from '../src/config.js';
 import { loadEmbedder, ModelError, type Embedder } from '../src/embedder.js';
 import { sharedEmbedder, tempDir } from './helpers.js';
@@ -45,6 +46,20 @@ describe('the shipped embedding model', async () => {
         // The same model on one thread instead of two: the same vector (to the bit on the machines tried).
         expect(Math.max(...question.map((x, i) => Math.abs(x - passage![i]!)))).toBeLessThan(1e-6);
       }
+    }
+  });
+
+  it("opens one ONNX session to answer, and the passages' session only when passages are first embedded", async () => {
+    const create = vi.spyOn(ort.InferenceSession, 'create');
+    try {
+      const model = await loadEmbedder(configFromEnv({}).embedding);
+      await model.embedQuery('Who is Yevgeny Prigozhin?');
+      expect(create).toHaveBeenCalledTimes(1);
+      await model.embedPassages(['Prigozhin led the Wagner group.']);
+      await model.embedPassages(['Kim Jong-un met Vladimir Putin.']);
+      expect(create).toHaveBeenCalledTimes(2);
+    } finally {
+      create.mockRestore();
     }
   });
 

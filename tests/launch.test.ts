@@ -54,19 +54,30 @@ describe('the launcher', () => {
     expect(existsSync(path.join(root, 'dist', build!, 'src', 'greeting.js.map'))).toBe(true);
   });
 
-  it('builds again when a source changes, not when nothing does, and keeps three builds', async () => {
+  it('builds again when a source changes, not when nothing does; keeps three builds, and any launched within a day', async () => {
     const root = await smallProject();
+    const greet = (word: string) => fs.writeFile(path.join(root, 'src', 'greeting.ts'), `export const greeting = (name: string): string => \`${word} \${name}\`;\n`);
+    const daysAgo = (dir: string, days: number) => fs.utimes(dir, new Date(Date.now() - days * 86_400_000), new Date(Date.now() - days * 86_400_000));
     const first = await ensureBuild(root);
+    // Launched again unchanged: the same build, marked as used now.
+    await daysAgo(first, 2);
     expect(await ensureBuild(root)).toBe(first);
+    expect(Date.now() - (await fs.stat(first)).mtimeMs).toBeLessThan(60_000);
 
+    await daysAgo(first, 2); // not launched for two days
+    const made: string[] = [];
     for (const word of ['hi', 'hey', 'howdy']) {
-      await fs.writeFile(path.join(root, 'src', 'greeting.ts'), `export const greeting = (name: string): string => \`${word} \${name}\`;\n`);
-      await ensureBuild(root);
+      await greet(word);
+      made.push(await ensureBuild(root));
     }
     const { stdout } = await exec(process.execPath, [path.join(root, 'src', 'launch.mjs'), 'src/cli/hello.ts', 'Putin'], { cwd: root });
     expect(JSON.parse(stdout).text).toBe('howdy Putin');
-    expect(builds(root)).toHaveLength(3);
-    expect(builds(root)).not.toContain(path.basename(first));
+    expect(builds(root)).toEqual(made.map((dir) => path.basename(dir)).sort()); // the first, unused for two days, went
+
+    // A fourth newer build leaves the others: each was launched within the day (a running bot's may be among them).
+    await greet('hello again');
+    made.push(await ensureBuild(root));
+    expect(builds(root)).toEqual(made.map((dir) => path.basename(dir)).sort());
 
     // A file added or removed is another build too.
     const files = sourceFiles(root) as string[];

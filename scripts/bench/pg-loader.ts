@@ -32,12 +32,13 @@ async function main(): Promise<void> {
 
   const config = await loadConfig();
   const local = await openLocalVersion(indexDir, config.hnsw);
-  // The records a re-embed would reuse (previousOf closes the file), and the version's HNSW index and terms.
+  // The records a re-embed would reuse (previousOf closes the file, the articles' texts read before), and the
+  // version's HNSW index and terms.
   const previous = previousOf(local);
   const { formatVersion: _format, builtAt: _builtAt, files: _files, ...manifest } = previous.manifest;
   const contents: IndexContents = {
     manifest,
-    articles: local.articleIds.map((id) => local.articles.get(id)!),
+    articles: local.articleIds.map((id) => previous.articles.get(id)!),
     chunks: previous.chunks,
     sentences: previous.sentences,
     sentenceVectors: previous.sentenceVectors,
