@@ -88,6 +88,18 @@ describe('casual questions', () => {
     expect(vocabulary.correct('which comanders').text).toBe('which commanders');
   });
 
+  it('takes the fewest edits for the candidate\'s length, then the commoner word, as MiniSearch\'s fuzzy search ranked them', () => {
+    // "embraes" is one edit from both: the longer word is the closer (7/8 against 7/9 of the letters kept).
+    const names = Vocabulary.fromJSON([['embraer', 9, 9], ['embraces', 1, 0]]);
+    expect(names.correct('the embraes jet').text).toBe('the embraces jet');
+    // Equally close: the commoner word.
+    const twins = Vocabulary.fromJSON([['shoigu', 2, 2], ['shoigo', 5, 5]]);
+    expect(twins.correct('what did shoigi say').text).toBe('what did shoigo say');
+    // Two edits allowed past seven letters, one up to seven.
+    expect(vocabulary.correct('where is vladivostokk').text).toBe('where is vladivostok');
+    expect(Vocabulary.fromJSON([['shoigu', 2, 2]]).correct('what did shoyyu say').text).toBe('what did shoyyu say');
+  });
+
   it('never changes a known word, an ordinary word the coverage lacks, or an inflection', () => {
     for (const question of ['Where did Kim meet Putin?', 'kims train', 'How long should I boil an egg?', 'Did the trains arrive?', 'What do Ukrainians think?', 'Did Shoigu change his mind?']) {
       expect(vocabulary.correct(question)).toEqual({ text: question, corrections: [] });
