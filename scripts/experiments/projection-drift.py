@@ -9,7 +9,7 @@
 # With two more arguments, the half added later is another corpus instead: its chunks added to the first
 # corpus's, the queries of both asked (SciFact, then NFCorpus's medical pages or NQ-UTD's news added).
 # Usage: python3 scripts/experiments/projection-drift.py CHUNK_VECTORS QUERY_VECTORS [ADDED_CHUNK_VECTORS ADDED_QUERY_VECTORS]
-# (vector files as projection-recall.py takes them; `.cache/dumpvec.mts`-style dumps of an eval index and its queries)
+# (vector files as projection-recall.py takes them, or as dump-vectors.ts writes them from an eval index and its queries)
 import sys
 import numpy as np
 
