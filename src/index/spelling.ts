@@ -27,15 +27,24 @@ export interface Correction {
 /** A word of the coverage: how often it occurs, and how often capitalised (names nearly always are). */
 type WordCount = [count: number, capitalised: number];
 
+/**
+ * The words of a coverage, counted. Kept compact, for every process holds one (at 100k chunks about 200,000
+ * words): one Map from word to its number, the counts in typed arrays beside the words' list.
+ */
 export class Vocabulary {
   /** The words an unknown one may be corrected into, with their counts: built on first use. */
   private targets: SearchableMap<number> | undefined;
+  private readonly ids: Map<string, number>;
   private readonly words: string[];
-  private readonly counts: Map<string, number>;
+  private readonly totals: Uint32Array;
+  private readonly capitalised: Uint32Array;
 
-  constructor(private readonly entries: Map<string, WordCount>) {
-    this.words = [...entries.keys()];
-    this.counts = new Map([...entries].map(([word, [count]]) => [word, count]));
+  /** The words, how often each occurs, and how often capitalised (names nearly always are). */
+  private constructor(words: string[], totals: Uint32Array, capitalised: Uint32Array) {
+    this.words = words;
+    this.totals = totals;
+    this.capitalised = capitalised;
+    this.ids = new Map(words.map((word, id) => [word, id]));
   }
 
   /** The vocabulary of texts: their lower-cased words, counted. */
@@ -50,31 +59,36 @@ export class Vocabulary {
         entries.set(lower, entry);
       }
     }
-    return new Vocabulary(entries);
+    return Vocabulary.fromJSON([...entries].map(([word, [count, capitalised]]) => [word, count, capitalised]));
   }
 
   static fromJSON(entries: [string, number, number][]): Vocabulary {
-    return new Vocabulary(new Map(entries.map(([word, count, capitalised]) => [word, [count, capitalised]])));
+    return new Vocabulary(
+      entries.map(([word]) => word),
+      Uint32Array.from(entries, ([, count]) => count),
+      Uint32Array.from(entries, ([, , capitalised]) => capitalised),
+    );
   }
 
   /** A word an unknown one may be corrected into: a name (capitalised four times in five) or a rare long word. */
-  private isTarget(word: string): boolean {
-    const [count, capitalised] = this.entries.get(word)!;
+  private isTarget(id: number): boolean {
+    const word = this.words[id]!;
+    const count = this.totals[id]!;
     if (word.length < MIN_LENGTH - 1) return false;
-    return capitalised >= 0.8 * count || (word.length >= RARE_WORD.minLength && count <= RARE_WORD.maxCount);
+    return this.capitalised[id]! >= 0.8 * count || (word.length >= RARE_WORD.minLength && count <= RARE_WORD.maxCount);
   }
 
   /** "Ukrainians", "thinks", "changed": a regular inflection of a word the coverage uses. */
   private isInflection(word: string): boolean {
     for (let match = INFLECTION.exec(word); match; match = null) {
       const stem = word.slice(0, match.index);
-      if (this.counts.has(stem) || this.counts.has(`${stem}e`) || this.counts.has(stem.replace(/i$/, 'y'))) return true;
+      if (this.ids.has(stem) || this.ids.has(`${stem}e`) || this.ids.has(stem.replace(/i$/, 'y'))) return true;
     }
     return false;
   }
 
   has(word: string): boolean {
-    return this.counts.has(word.toLowerCase());
+    return this.ids.has(word.toLowerCase());
   }
 
   /** The known word closest to an unknown one, or undefined when none is close enough. */
@@ -82,7 +96,7 @@ export class Vocabulary {
     // Built on first use: most questions have no unknown word. Each word is one key, hyphens and all ("jong-un").
     this.targets ??= (() => {
       const targets = new SearchableMap<number>();
-      for (const known of this.words) if (this.isTarget(known)) targets.set(known, this.counts.get(known)!);
+      this.words.forEach((known, id) => this.isTarget(id) && targets.set(known, this.totals[id]!));
       return targets;
     })();
     const lower = word.toLowerCase();
@@ -101,7 +115,7 @@ export class Vocabulary {
     const corrections: Correction[] = [];
     const text = question.replace(WORD, (word) => {
       const lower = word.toLowerCase();
-      if (lower.length < MIN_LENGTH || this.counts.has(lower) || this.isInflection(lower)) return word;
+      if (lower.length < MIN_LENGTH || this.ids.has(lower) || this.isInflection(lower)) return word;
       const closest = this.closest(lower);
       // "change" is not a misspelling of "changes": an inflection of the word itself is no correction.
       if (!closest || (closest.startsWith(lower) && INFLECTION.test(closest.slice(lower.length - 1)))) return word;
@@ -114,6 +128,6 @@ export class Vocabulary {
   }
 
   toJSON(): [string, number, number][] {
-    return [...this.entries].map(([word, [count, capitalised]]) => [word, count, capitalised]);
+    return this.words.map((word, id) => [word, this.totals[id]!, this.capitalised[id]!]);
   }
 }
