@@ -9,13 +9,13 @@
  * TypeScript itself.
  *
  * A build is kept in `dist/<signature>/`, the signature a hash of every source file's path, size and change
- * time (and esbuild's version): a source changed, added or removed makes the next launch build again (about 0.7 s), and
- * a build, once renamed into place whole, is never written again, so processes launched side by side share
- * one safely. `npm ci` builds once (`npm run build`, the `prepare` script), so a checkout its users cannot
+ * time (and esbuild's version): a source changed, added or removed makes the next launch build again (about
+ * 0.7 s), and a build, once renamed into place whole, is never written again, so processes launched side by
+ * side share one safely. `npm ci` builds once (`npm run build`, the `prepare` script), so a checkout its users cannot
  * write runs as installed. A launch marks its build used (its folder's time); a build is removed only when
  * three newer ones exist and it was not launched for a day, so a running bot can still import lazily from
- * its own and restart its shards from it. Each build has `.map` files beside its JavaScript; `NODE_OPTIONS=--enable-source-maps` makes
- * a bug's stack name the TypeScript lines (not the default: see above).
+ * its own and restart its shards from it. Each build has `.map` files beside its JavaScript;
+ * `NODE_OPTIONS=--enable-source-maps` makes a bug's stack name the TypeScript lines (not the default: see above).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fs, readdirSync, realpathSync, statSync } from 'node:fs';
@@ -170,8 +170,16 @@ export async function launch(root, entry) {
   await import(pathToFileURL(compiled).href);
 }
 
-// Run as a program (`node src/launch.mjs …`, through a symbolic link too), not imported.
-if (process.argv[1] && realpathSync(path.resolve(process.argv[1])) === realpathSync(fileURLToPath(import.meta.url))) {
+/** Whether this file is the program node was given (`node src/launch.mjs …`, through a symbolic link too), not an import. */
+function isProgram() {
+  try {
+    return process.argv[1] !== undefined && realpathSync(path.resolve(process.argv[1])) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false; // node's argument names no file (`node -e`, a REPL)
+  }
+}
+
+if (isProgram()) {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   // `--build` (npm run build): only make sure the current build is there.
   const run = process.argv[2] === '--build' ? ensureBuild(root).then((dir) => console.log(`Built ${path.relative(root, dir)}`)) : launch(root, process.argv[2] ?? '');

@@ -95,6 +95,14 @@ describe('the launcher', () => {
     expect(builds(root)).toHaveLength(1); // and no scratch folder left
   });
 
+  it('runs through a symbolic link to the launcher', async () => {
+    const root = await smallProject();
+    const link = path.join(tempDir('coverage-bot-launch-link-'), 'launch.mjs');
+    await fs.symlink(path.join(root, 'src', 'launch.mjs'), link);
+    const { stdout } = await exec(process.execPath, [link, 'src/cli/hello.ts', 'Shoigu'], { cwd: root });
+    expect(JSON.parse(stdout).text).toBe('hello Shoigu');
+  });
+
   it('refuses an entry point outside the sources with one line', async () => {
     const root = await smallProject();
     const result = spawnSync(process.execPath, [path.join(root, 'src', 'launch.mjs'), 'package.json'], { cwd: root, encoding: 'utf8' });
