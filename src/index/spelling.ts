@@ -7,7 +7,7 @@
  * to use ("boil", "router") has no close name, and an inflection of a known word ("Ukrainians", "thinks") is
  * left alone. Candidates are ranked as MiniSearch's fuzzy search ranked them when it did this: fewer edits
  * for the word's length first, then the commoner word; the tree alone holds a third of the memory of a
- * MiniSearch index of the same words (10 against 29 MB at 100k chunks).
+ * MiniSearch index of the same words (9 against 29 MB at 100k chunks).
  * (Apostrophe-less possessives, "kims train", need nothing here: the stemmer already reads "kims" as "kim".)
  */
 import SearchableMap from 'minisearch/SearchableMap';
@@ -28,7 +28,7 @@ export interface Correction {
 type WordCount = [count: number, capitalised: number];
 
 /**
- * The words of a coverage, counted. Kept compact, for every process holds one (at 100k chunks about 200,000
+ * The words of a coverage, counted. Kept compact, for every process holds one (at 100k chunks about 71,000
  * words): one Map from word to its number, the counts in typed arrays beside the words' list.
  */
 export class Vocabulary {
