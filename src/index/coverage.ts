@@ -11,7 +11,8 @@ import { localLists, fuseLists, searchDepth, type RetrievedChunk, type RetrieveO
 import { lockIndex, type IndexLock } from './lock.js';
 import type { TermStatistics } from './lexical-index.js';
 import { localVersionCoverage, openLocalVersion, openPrevious } from './local-version.js';
-import { currentVersion, writeIndex, type IndexContents, type IndexManifest, type IndexSnapshot, type ReadingIndex, type WrittenVersion } from './store.js';
+import { currentVersion, type IndexContents, type IndexManifest, type IndexSnapshot, type ReadingIndex, type WrittenVersion } from './store.js';
+import { writeIndex } from './write-version.js';
 import type { VectorIndex } from './vector-index.js';
 
 export type Backend = 'local' | 'postgres';

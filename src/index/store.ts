@@ -3,7 +3,8 @@
  * file is written and flushed does the `CURRENT` pointer move to it (write-then-rename, which is atomic),
  * so a crash or Ctrl-C mid-build never breaks or loses the index in use. The manifest records the model,
  * settings, a content hash per article and a size and sha256 per file, so a truncated or mismatched
- * index is refused with a clear message instead of giving wrong answers.
+ * index is refused with a clear message instead of giving wrong answers. This module holds the format, the
+ * records and reading a version back; write-version.ts writes one.
  *
  *   embeddings/CURRENT            name of the live version folder
  *   embeddings/v-<time>/          manifest.json, coverage.sqlite (articles, chunks, sentences with their vectors and
@@ -21,13 +22,11 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Article } from '../corpus/types.js';
 import { UserFacingError } from '../errors.js';
-import { writeFileAtomic, writeFlushed } from '../files.js';
 import type { SentenceAnnotation } from '../reader/annotate.js';
 import type { Span } from '../sentences.js';
 import type { LexicalSearch, TermStatistics, TermTable } from './lexical-index.js';
 import { sha256Files } from './checksums.js';
-import { COVERAGE_FILE, writeCoverageFile } from './sqlite-file.js';
-import { buildOrUpdateHnswIndex, type VectorIndex } from './vector-index.js';
+import type { VectorIndex } from './vector-index.js';
 
 /**
  * 2: lexical.json holds an article-level BM25 index beside the chunk-level one.
@@ -48,8 +47,8 @@ export const SERVABLE_FORMATS: readonly number[] = [5, 6, FORMAT_VERSION];
  * do), though this version may no longer serve them: moving from format 4 costs no embedding.
  */
 export const REUSABLE_FORMATS: readonly number[] = [4, ...SERVABLE_FORMATS];
-const POINTER = 'CURRENT';
-const VERSIONS_KEPT = 2;
+/** The file naming the live version folder. */
+export const POINTER = 'CURRENT';
 
 export interface ModelSignature {
   id: string;
@@ -193,63 +192,6 @@ export async function currentVersion(dir: string): Promise<string | undefined> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
-  }
-}
-
-/** Writes a build into a staging folder, then makes it the live version atomically. */
-export async function writeIndex(dir: string, contents: IndexContents, signal?: AbortSignal): Promise<WrittenVersion> {
-  await fs.mkdir(dir, { recursive: true });
-  const staging = await fs.mkdtemp(path.join(dir, `.staging-${process.pid}-`));
-  try {
-    await writeCoverageFile(path.join(staging, COVERAGE_FILE), contents, contents.manifest.model.dimension, signal);
-    await flush(path.join(staging, COVERAGE_FILE));
-    const { index: dense, updated, addedInPlace } = buildOrUpdateHnswIndex(contents.chunks.length, (label) => contents.chunkVector(label), contents.manifest.model.dimension, contents.manifest.hnsw, contents.previousDense);
-    signal?.throwIfAborted();
-    const denseFiles = (await dense.save(path.join(staging, 'dense.hnsw'))).map((file) => path.basename(file));
-    for (const name of denseFiles) await flush(path.join(staging, name));
-    signal?.throwIfAborted();
-
-    const manifest: IndexManifest = {
-      formatVersion: FORMAT_VERSION,
-      builtAt: new Date().toISOString(),
-      ...contents.manifest,
-      hnsw: { ...contents.manifest.hnsw, addedInPlace },
-      files: {},
-    };
-    const names = [COVERAGE_FILE, ...denseFiles];
-    const sums = await sha256Files(names.map((name) => path.join(staging, name)));
-    names.forEach((name, i) => {
-      if (!sums[i]) throw new Error(`${name} was not written to ${staging}.`);
-      manifest.files[name] = sums[i];
-    });
-    await writeFlushed(path.join(staging, 'manifest.json'), JSON.stringify(manifest, null, 2));
-
-    const version = `v-${manifest.builtAt.replace(/[:.]/g, '-')}-${process.pid}`;
-    await fs.rename(staging, path.join(dir, version));
-    await writeFileAtomic(path.join(dir, POINTER), version + '\n');
-    await removeOldVersions(dir, version);
-    return { version, vectorIndexUpdated: updated };
-  } catch (error) {
-    await fs.rm(staging, { recursive: true, force: true });
-    throw error;
-  }
-}
-
-/** Flushes a file written by a library to disk. */
-async function flush(file: string): Promise<void> {
-  const handle = await fs.open(file, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Keeps the live version and the one before it (a reader may still be loading it); removes the rest. */
-async function removeOldVersions(dir: string, live: string): Promise<void> {
-  const versions = (await fs.readdir(dir)).filter((name) => name.startsWith('v-') && name !== live).sort();
-  for (const old of versions.slice(0, Math.max(0, versions.length - (VERSIONS_KEPT - 1)))) {
-    await fs.rm(path.join(dir, old), { recursive: true, force: true });
   }
 }
 

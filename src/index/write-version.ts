@@ -1,0 +1,73 @@
+/**
+ * Writing a version of the index (store.ts describes the layout): the build goes to a fresh staging folder,
+ * every file is flushed and checksummed into the manifest, the folder is renamed into place, and only then
+ * does the `CURRENT` pointer move to it (write-then-rename, atomic), so a crash or Ctrl-C mid-build never
+ * breaks or loses the index in use.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { writeFileAtomic, writeFlushed } from '../files.js';
+import { sha256Files } from './checksums.js';
+import { COVERAGE_FILE, writeCoverageFile } from './sqlite-file.js';
+import { FORMAT_VERSION, POINTER, type IndexContents, type IndexManifest, type WrittenVersion } from './store.js';
+import { buildOrUpdateHnswIndex } from './vector-index.js';
+
+/** Versions kept: the live one and the one before it (a reader may still be loading it). */
+const VERSIONS_KEPT = 2;
+
+/** Writes a build into a staging folder, then makes it the live version atomically. */
+export async function writeIndex(dir: string, contents: IndexContents, signal?: AbortSignal): Promise<WrittenVersion> {
+  await fs.mkdir(dir, { recursive: true });
+  const staging = await fs.mkdtemp(path.join(dir, `.staging-${process.pid}-`));
+  try {
+    await writeCoverageFile(path.join(staging, COVERAGE_FILE), contents, contents.manifest.model.dimension, signal);
+    await flush(path.join(staging, COVERAGE_FILE));
+    const { index: dense, updated, addedInPlace } = buildOrUpdateHnswIndex(contents.chunks.length, (label) => contents.chunkVector(label), contents.manifest.model.dimension, contents.manifest.hnsw, contents.previousDense);
+    signal?.throwIfAborted();
+    const denseFiles = (await dense.save(path.join(staging, 'dense.hnsw'))).map((file) => path.basename(file));
+    for (const name of denseFiles) await flush(path.join(staging, name));
+    signal?.throwIfAborted();
+
+    const manifest: IndexManifest = {
+      formatVersion: FORMAT_VERSION,
+      builtAt: new Date().toISOString(),
+      ...contents.manifest,
+      hnsw: { ...contents.manifest.hnsw, addedInPlace },
+      files: {},
+    };
+    const names = [COVERAGE_FILE, ...denseFiles];
+    const sums = await sha256Files(names.map((name) => path.join(staging, name)));
+    names.forEach((name, i) => {
+      if (!sums[i]) throw new Error(`${name} was not written to ${staging}.`);
+      manifest.files[name] = sums[i];
+    });
+    await writeFlushed(path.join(staging, 'manifest.json'), JSON.stringify(manifest, null, 2));
+
+    const version = `v-${manifest.builtAt.replace(/[:.]/g, '-')}-${process.pid}`;
+    await fs.rename(staging, path.join(dir, version));
+    await writeFileAtomic(path.join(dir, POINTER), version + '\n');
+    await removeOldVersions(dir, version);
+    return { version, vectorIndexUpdated: updated };
+  } catch (error) {
+    await fs.rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Flushes a file written by a library to disk. */
+async function flush(file: string): Promise<void> {
+  const handle = await fs.open(file, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Keeps the live version and the one before it (a reader may still be loading it); removes the rest. */
+async function removeOldVersions(dir: string, live: string): Promise<void> {
+  const versions = (await fs.readdir(dir)).filter((name) => name.startsWith('v-') && name !== live).sort();
+  for (const old of versions.slice(0, Math.max(0, versions.length - (VERSIONS_KEPT - 1)))) {
+    await fs.rm(path.join(dir, old), { recursive: true, force: true });
+  }
+}
