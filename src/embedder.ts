@@ -1,16 +1,17 @@
 /**
  * Text → vectors with transformers.js. The only module that knows the library. Loads the model from the
  * project's models folder (remote downloads off unless configured), reads the dimension and token limit
- * from the model, and embeds in batches; questions go through a session of their own (QUERY_THREADS).
+ * from the model, and embeds in batches; questions go through a session of their own (QUERY_THREADS), run
+ * on a worker thread (onnx-thread.ts) so that the main thread searches meanwhile.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { AutoConfig, AutoModel, AutoTokenizer, env, FeatureExtractionPipeline, pipeline, PreTrainedModel, type PreTrainedTokenizer, type Tensor } from '@xenova/transformers';
-import ort from 'onnxruntime-node';
 import type { EmbeddingConfig } from './config.js';
 import { UserFacingError } from './errors.js';
 import { collapseWhitespace } from './corpus/paragraphs.js';
 import { profileFor, type ModelProfile } from './model-profiles.js';
+import { threadSession, type ThreadSession } from './onnx-thread.js';
 
 export interface Embedder {
   readonly modelId: string;
@@ -168,7 +169,7 @@ export async function loadEmbedder(config: EmbeddingConfig): Promise<Embedder> {
 
 /**
  * The model and tokenizer the passages' pipeline loads, run by a session of its own on QUERY_THREADS threads,
- * or undefined when questions must share the passages' session. The session is opened from the weights file:
+ * itself on a worker thread (onnx-thread.ts), or undefined when questions must share the passages' session. The session is opened from the weights file:
  * onnxruntime-node 1.14 ignores the options of a session made from bytes, which is how transformers.js makes
  * its own. The file is looked for where transformers.js finds it (its cache first, then the models folder:
  * `getModelFile`), the tokenizer and configuration read by transformers.js, and the model's class is the one
@@ -187,9 +188,9 @@ async function questionPipeline(config: EmbeddingConfig): Promise<FeatureExtract
   }
   const Model = modelClass(modelConfig);
   if (new Model(modelConfig, null).can_generate) return undefined;
-  let session: ort.InferenceSession;
+  let session: ThreadSession;
   try {
-    session = await ort.InferenceSession.create(file, { intraOpNumThreads: QUERY_THREADS });
+    session = await threadSession(file, { intraOpNumThreads: QUERY_THREADS });
   } catch (error) {
     throw new ModelError(`Could not open ${file} for questions: ${(error as Error).message}`);
   }

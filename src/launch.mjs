@@ -24,6 +24,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The folders compiled, relative to the project. */
 export const SOURCE_FOLDERS = ['src', 'commands'];
+/** This file, relative to the project: run from the checkout, never built. */
+const LAUNCHER = path.join('src', 'launch.mjs');
 /** Where builds go, relative to the project. */
 export const BUILD_FOLDER = 'dist';
 const KEEP_BUILDS = 3;
@@ -36,7 +38,7 @@ const BUILD_FORMAT = 1;
 
 /**
  * Every file of the source folders, relative to `root`, sorted: TypeScript to compile (not declarations),
- * anything else (the SQL migrations) to copy beside it.
+ * anything else (the SQL migrations, a worker thread's plain JavaScript) to copy beside it; not this launcher.
  * @param {string} root
  * @returns {string[]}
  */
@@ -48,7 +50,7 @@ export function sourceFiles(root) {
     for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true })) {
       const rel = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(rel);
-      else if (entry.isFile() && !rel.endsWith('.d.ts') && !rel.endsWith('.mjs')) files.push(rel);
+      else if (entry.isFile() && !rel.endsWith('.d.ts') && rel !== LAUNCHER) files.push(rel);
     }
   };
   for (const folder of SOURCE_FOLDERS) if (existsSync(path.join(root, folder))) walk(folder);

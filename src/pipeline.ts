@@ -124,10 +124,13 @@ export async function answerQuestion(parts: AnswerParts, question: string, optio
   // A time phrase has become the period: the rest of the question is what is searched for (and read, as the
   // words the coverage knows: misspelt names corrected), without its chat opening ("hey", "can you tell me").
   const { text, corrections } = searchedText(index.terms.vocabulary, period ? withoutTimePhrase(question, period) : question);
-  const queryVector = await embedder.embedQuery(text);
+  // Embedded on its own thread while the search starts (BM25 does not need the vector).
+  const embedding = embedder.embedQuery(text);
+  embedding.catch(() => undefined); // a failed search leaves the embedding unawaited: its failure is not a crash
   const keepArticle = period && ((id: string) => inPeriod(index.articles.get(id)?.published, period));
   const boostArticles = options.boostArticles && new Set(options.boostArticles);
-  const { retrieved, view } = await index.search(text, queryVector, { mode: options.mode, limit: RETRIEVE_LIMIT, keepArticle, boostArticles });
+  const { retrieved, view } = await index.search(text, embedding, { mode: options.mode, limit: RETRIEVE_LIMIT, keepArticle, boostArticles });
+  const queryVector = await embedding;
   const reading = reader.read(view, text, queryVector, retrieved);
   const answer = buildAnswer(view, question, reading, { passages: options.passages, answerAll: options.answerAll });
   return { ...answer, ...(corrections.length > 0 ? { readAs: text } : {}), ...(period ? { period: describePeriod(period) } : {}) };

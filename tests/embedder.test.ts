@@ -49,18 +49,36 @@ describe('the shipped embedding model', async () => {
     }
   });
 
-  it("opens one ONNX session to answer, and the passages' session only when passages are first embedded", async () => {
+  it("embeds a question on a thread of its own, and opens the passages' session on this one only when passages are first embedded", async () => {
     const create = vi.spyOn(ort.InferenceSession, 'create');
+    const run = vi.spyOn(ort.InferenceSession.prototype, 'run');
     try {
       const model = await loadEmbedder(configFromEnv({}).embedding);
-      await model.embedQuery('Who is Yevgeny Prigozhin?');
-      expect(create).toHaveBeenCalledTimes(1);
+      // The main thread is free while the question is embedded: a timer queued after it runs before it is done.
+      let timerRan = false;
+      const vector = model.embedQuery('Who is Yevgeny Prigozhin?').then((v) => ({ v, timerRanFirst: timerRan }));
+      setImmediate(() => (timerRan = true));
+      const { v, timerRanFirst } = await vector;
+      expect(v).toHaveLength(512);
+      expect(timerRanFirst).toBe(true);
+      expect(create).toHaveBeenCalledTimes(0);
+      expect(run).toHaveBeenCalledTimes(0);
       await model.embedPassages(['Prigozhin led the Wagner group.']);
       await model.embedPassages(['Kim Jong-un met Vladimir Putin.']);
-      expect(create).toHaveBeenCalledTimes(2);
+      expect(create).toHaveBeenCalledTimes(1);
+      expect(run).toHaveBeenCalledTimes(2);
     } finally {
       create.mockRestore();
+      run.mockRestore();
     }
+  });
+
+  it('answers many questions at once on its thread, each with its own vector', async () => {
+    const texts = ['Who is Yevgeny Prigozhin?', 'Where did Kim Jong-un and Putin meet?', 'What did the grain deal say?', 'How many drones were shot down?'];
+    const one = [];
+    for (const text of texts) one.push(await embedder.embedQuery(text));
+    const together = await Promise.all(texts.map((text) => embedder.embedQuery(text)));
+    together.forEach((v, i) => expect([...v]).toEqual([...one[i]!]));
   });
 
   it("reads the model's own pooled output, which is the mean of its token states", async () => {

@@ -31,8 +31,11 @@ export interface Coverage {
   readonly articles: ReadonlyMap<string, Article>;
   /** Term frequencies and the vocabulary (spelling). */
   readonly terms: TermStatistics;
-  /** Ranks chunks for a question (hybrid, dense or lexical) and fetches what reading them needs. */
-  search(question: string, queryVector: Float32Array, options: RetrieveOptions): Promise<Retrieval>;
+  /**
+   * Ranks chunks for a question (hybrid, dense or lexical) and fetches what reading them needs. The question's
+   * vector may still be on its way: BM25 starts first, and only the dense search waits for it.
+   */
+  search(question: string, queryVector: Float32Array | Promise<Float32Array>, options: RetrieveOptions): Promise<Retrieval>;
   /** The version loaded whole into memory, for the local backend only (the benchmark's stage timings, the evaluation); loaded when first read. */
   readonly snapshot?: IndexSnapshot;
   /** Releases what the version holds open (the local SQLite file); only once no question reads it any more. */
@@ -93,7 +96,7 @@ export function localCoverage(snapshot: IndexSnapshot): Coverage {
       terms: snapshot.lexical,
       snapshot,
       search: async (question, queryVector, options) => ({
-        retrieved: fuseLists(localLists(snapshot, question, queryVector, options.mode, searchDepth(options)), articleOf, options),
+        retrieved: fuseLists(localLists(snapshot, question, await queryVector, options.mode, searchDepth(options)), articleOf, options),
         view: snapshot,
       }),
     };

@@ -77,14 +77,15 @@ export function leanCoverage(version: VersionInMemory, backend: VersionSearch): 
     terms,
     async search(question, queryVector, options): Promise<Retrieval> {
       const depth = searchDepth(options);
-      const [dense, found] = await Promise.all([
-        options.mode === 'lexical' ? [] : backend.dense(queryVector, depth),
-        options.mode === 'dense' ? { chunks: [], articles: [] } : backend.lexical(terms.searchTerms(question), depth),
-      ]);
+      // BM25 first (the local backend runs it here and now, Postgres has it in flight), while the question is
+      // embedded on its own thread; then the dense search, which needs the vector.
+      const lexical = options.mode === 'dense' ? { chunks: [], articles: [] } : backend.lexical(terms.searchTerms(question), depth);
+      const dense = options.mode === 'lexical' ? [] : Promise.resolve(queryVector).then((vector) => backend.dense(vector, depth));
+      const [denseHits, found] = await Promise.all([dense, lexical]);
       const articleOf = new Map<number, string>();
-      for (const hit of [...dense, ...found.chunks]) articleOf.set(hit.label, hit.article_id);
+      for (const hit of [...denseHits, ...found.chunks]) articleOf.set(hit.label, hit.article_id);
       const lists: SearchLists = {
-        dense: dense.map((h) => ({ label: h.label, score: Number(h.score) })),
+        dense: denseHits.map((h) => ({ label: h.label, score: Number(h.score) })),
         lexical: found.chunks.map((h) => ({ label: h.label, score: Number(h.score) })),
         articles: found.articles,
       };

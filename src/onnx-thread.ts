@@ -1,0 +1,117 @@
+/**
+ * An ONNX Runtime session run on a worker thread (onnx-thread-worker.mjs), behind the two members of an
+ * `InferenceSession` that transformers.js's models use (`inputNames`, `run`). onnxruntime-node 1.14 runs a
+ * session on the calling thread, so a question embedded on the main thread held it for the whole embedding;
+ * on a thread of its own, the question's BM25 search runs meanwhile (src/pipeline.ts), and a bot's other
+ * interactions are handled.
+ *
+ * A thread is shared by every session of the same file and options in the process, and does not keep the
+ * process alive while it has nothing to run. If it stops (a crash of the runtime), the requests it held fail
+ * and the next one starts a new thread.
+ */
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import ort from 'onnxruntime-node';
+
+interface WireTensor {
+  type: ort.Tensor.Type;
+  data: ort.Tensor.DataType;
+  dims: readonly number[];
+}
+
+type Reply = { ready: true; inputNames: string[]; outputNames: string[] } | { failed: string } | { id: number; outputs: Record<string, WireTensor> } | { id: number; error: string };
+
+/** What a transformers.js model needs of a session. */
+export interface ThreadSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Record<string, WireTensor>): Promise<Record<string, ort.Tensor>>;
+}
+
+/** The worker's script beside this module, whether this module runs as TypeScript (tsx, vitest) or as the launcher's build. */
+const WORKER_SCRIPT = fileURLToPath(new URL('./onnx-thread-worker.mjs', import.meta.url));
+
+/** The worker's JavaScript holds a request at a time (the session's memory is native, outside these limits). */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 48 };
+
+class OnnxThread implements ThreadSession {
+  private worker: Worker | undefined;
+  private starting: Promise<Worker> | undefined;
+  private readonly pending = new Map<number, { resolve: (outputs: Record<string, ort.Tensor>) => void; reject: (error: Error) => void }>();
+  private nextId = 0;
+  inputNames: readonly string[] = [];
+  outputNames: readonly string[] = [];
+
+  constructor(
+    private readonly file: string,
+    private readonly threads: number,
+  ) {}
+
+  /** Starts the thread and waits until its session is open. */
+  start(): Promise<Worker> {
+    return (this.starting ??= new Promise<Worker>((resolve, reject) => {
+      const worker = new Worker(WORKER_SCRIPT, { workerData: { file: this.file, threads: this.threads }, resourceLimits: WORKER_LIMITS });
+      worker.unref();
+      worker.once('message', (reply: Reply) => {
+        if ('failed' in reply) return reject(new Error(reply.failed));
+        if (!('ready' in reply)) return reject(new Error(`unexpected first message from the ONNX thread`));
+        this.inputNames = reply.inputNames;
+        this.outputNames = reply.outputNames;
+        this.worker = worker;
+        worker.on('message', (message: Reply) => this.settle(message));
+        resolve(worker);
+      });
+      worker.once('error', (error) => this.stopped(worker, error, reject));
+      worker.once('exit', (code) => this.stopped(worker, new Error(`it exited with code ${code}`), reject));
+    }));
+  }
+
+  async run(feeds: Record<string, WireTensor>): Promise<Record<string, ort.Tensor>> {
+    const worker = this.worker ?? (await this.start());
+    const id = this.nextId++;
+    const wire: Record<string, WireTensor> = {};
+    for (const [name, tensor] of Object.entries(feeds)) wire[name] = { type: tensor.type, data: tensor.data, dims: tensor.dims };
+    return new Promise((resolve, reject) => {
+      // Held while it runs something: a process waiting for an embedding is not done.
+      if (this.pending.size === 0) worker.ref();
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, feeds: wire });
+    });
+  }
+
+  private settle(message: Reply): void {
+    if (!('id' in message)) return;
+    const request = this.pending.get(message.id);
+    if (!request) return;
+    this.pending.delete(message.id);
+    if (this.pending.size === 0) this.worker?.unref();
+    if ('error' in message) request.reject(new Error(message.error));
+    else request.resolve(Object.fromEntries(Object.entries(message.outputs).map(([name, t]) => [name, new ort.Tensor(t.type, t.data, t.dims)])));
+  }
+
+  /** The thread is gone: what it held fails, and the next request starts another. */
+  private stopped(worker: Worker, error: Error, rejectStart: (error: Error) => void): void {
+    rejectStart(error);
+    if (this.worker !== undefined && this.worker !== worker) return;
+    this.worker = undefined;
+    this.starting = undefined;
+    const failure = new Error(`The ONNX thread running ${this.file} stopped: ${error.message}`);
+    for (const request of this.pending.values()) request.reject(failure);
+    this.pending.clear();
+  }
+}
+
+const threads = new Map<string, Promise<OnnxThread>>();
+
+/** The session of `file` on a thread of its own, started (and its session open) once per file and options in the process. */
+export function threadSession(file: string, options: { intraOpNumThreads: number }): Promise<ThreadSession> {
+  const key = `${options.intraOpNumThreads}\u0000${file}`;
+  let thread = threads.get(key);
+  if (!thread) {
+    const made = new OnnxThread(file, options.intraOpNumThreads);
+    thread = made.start().then(() => made);
+    threads.set(key, thread);
+    thread.catch(() => threads.delete(key));
+  }
+  return thread;
+}
