@@ -1,7 +1,10 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { describe, expect, it, vi } from 'vitest';
 import { configFromEnv } from '../src/config.js';
-import { loadEmbedder, ModelError, type Embedder } from '../src/embedder.js';
+import { loadEmbedder, localWeightsFile, ModelError, type Embedder } from '../src/embedder.js';
+import { threadSession } from '../src/onnx-thread.js';
 import { sharedEmbedder, tempDir } from './helpers.js';
 
 const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * b[i]!, 0);
@@ -51,16 +54,13 @@ describe('the shipped embedding model', async () => {
 
   it("embeds a question on a thread of its own, and opens the passages' session on this one only when passages are first embedded", async () => {
     const create = vi.spyOn(ort.InferenceSession, 'create');
-    const run = vi.spyOn(ort.InferenceSession.prototype, 'run');
+    // The runtime's session class (its typings declare the factory only).
+    const sessions = ort.InferenceSession as unknown as { prototype: Pick<ort.InferenceSession, 'run'> };
+    const run = vi.spyOn(sessions.prototype, 'run');
     try {
       const model = await loadEmbedder(configFromEnv({}).embedding);
-      // The main thread is free while the question is embedded: a timer queued after it runs before it is done.
-      let timerRan = false;
-      const vector = model.embedQuery('Who is Yevgeny Prigozhin?').then((v) => ({ v, timerRanFirst: timerRan }));
-      setImmediate(() => (timerRan = true));
-      const { v, timerRanFirst } = await vector;
-      expect(v).toHaveLength(512);
-      expect(timerRanFirst).toBe(true);
+      expect(await model.embedQuery('Who is Yevgeny Prigozhin?')).toHaveLength(512);
+      // No session opened or run on this thread for the question.
       expect(create).toHaveBeenCalledTimes(0);
       expect(run).toHaveBeenCalledTimes(0);
       await model.embedPassages(['Prigozhin led the Wagner group.']);
@@ -75,7 +75,7 @@ describe('the shipped embedding model', async () => {
 
   it('answers many questions at once on its thread, each with its own vector', async () => {
     const texts = ['Who is Yevgeny Prigozhin?', 'Where did Kim Jong-un and Putin meet?', 'What did the grain deal say?', 'How many drones were shot down?'];
-    const one = [];
+    const one: Float32Array[] = [];
     for (const text of texts) one.push(await embedder.embedQuery(text));
     const together = await Promise.all(texts.map((text) => embedder.embedQuery(text)));
     together.forEach((v, i) => expect([...v]).toEqual([...one[i]!]));
@@ -86,6 +86,17 @@ describe('the shipped embedding model', async () => {
     const texts = ['Prigozhin died in a plane crash two months after his mutiny.', 'Grain prices rose in developing countries.'];
     const [own, mean] = [await embedder.embedPassages(texts), await (await meanPooled()).embedPassages(texts)];
     texts.forEach((_, i) => expect(cosine(own[i]!, mean[i]!)).toBeCloseTo(1, 5));
+  });
+});
+
+describe('a session on a thread of its own', () => {
+  it('fails with the runtime\'s reason when the file is not a model, and opens the next file given', async () => {
+    const notAModel = path.join(tempDir(), 'model.onnx');
+    writeFileSync(notAModel, 'not a model');
+    await expect(threadSession(notAModel, { intraOpNumThreads: 1 })).rejects.toThrow(/protobuf|parse|model/i);
+    const session = await threadSession(localWeightsFile(configFromEnv({}).embedding), { intraOpNumThreads: 1 });
+    expect(session.inputNames).toEqual(['input_ids', 'attention_mask']);
+    expect(session.outputNames).toContain('sentence_embedding');
   });
 });
 

@@ -47,7 +47,11 @@ export interface SizeResult {
   embedQuery: Percentiles;
   dense: Percentiles;
   lexical: Percentiles;
-  /** The reading stage alone: every sentence of the retrieved chunks scored, the short answer, the verdict. */
+  /**
+   * The reading stage alone: every sentence of the retrieved chunks scored, the short answer, the verdict; on
+   * the view of the retrieved chunks the served version gives (since the ninth session; on the version loaded
+   * whole before), each question read for the first time by a version just opened.
+   */
   read: Percentiles;
   /** The same questions read again: their sentences' tags, stems and n-grams are cached by then. */
   readAgain: Percentiles;
