@@ -1,12 +1,13 @@
-import { writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import ort from 'onnxruntime-node';
 import { describe, expect, it, vi } from 'vitest';
-import { configFromEnv } from '../src/config.js';
-import { loadEmbedder, localWeightsFile, ModelError, type Embedder } from '../src/embedder.js';
-import { threadSession } from '../src/onnx-thread.js';
-import { sharedEmbedder, tempDir } from './helpers.js';
+import { configFromEnv, PROJECT_ROOT } from '../src/config.js';
+import { loadEmbedder, ModelError, type Embedder } from '../src/embedder.js';
+import { sharedEmbedder, tempDir, TSX } from './helpers.js';
 
+const execFileAsync = promisify(execFile);
 const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * b[i]!, 0);
 
 describe('the shipped embedding model', async () => {
@@ -89,14 +90,17 @@ describe('the shipped embedding model', async () => {
   });
 });
 
-describe('a session on a thread of its own', () => {
-  it('fails with the runtime\'s reason when the file is not a model, and opens the next file given', async () => {
-    const notAModel = path.join(tempDir(), 'model.onnx');
-    writeFileSync(notAModel, 'not a model');
-    await expect(threadSession(notAModel, { intraOpNumThreads: 1 })).rejects.toThrow(/protobuf|parse|model/i);
-    const session = await threadSession(localWeightsFile(configFromEnv({}).embedding), { intraOpNumThreads: 1 });
-    expect(session.inputNames).toEqual(['input_ids', 'attention_mask']);
-    expect(session.outputNames).toContain('sentence_embedding');
+describe('a session on a thread of its own (in a process of its own: tests/fixtures/thread-session.ts)', () => {
+  const fixture = (...args: string[]) => execFileAsync(TSX, [path.join(PROJECT_ROOT, 'tests', 'fixtures', 'thread-session.ts'), ...args], { timeout: 60_000 });
+
+  it('lets a process end by itself when idle, and holds it while a request is pending', async () => {
+    expect((await fixture('idle')).stdout.trim()).toBe('open: input_ids, attention_mask');
+    expect((await fixture('run')).stdout.trim().split('\n')).toEqual(['open: input_ids, attention_mask', 'sentence_embedding 1x512']);
+  });
+
+  it("fails with the runtime's reason when the file is not a model, and opens it when asked again once it is one", async () => {
+    const { stdout } = await fixture('bad', path.join(tempDir(), 'weights.onnx'));
+    expect(stdout.trim().split('\n')).toEqual([expect.stringMatching(/^failed: Load model from .*weights\.onnx failed:Protobuf parsing failed/), 'open: input_ids, attention_mask']);
   });
 });
 

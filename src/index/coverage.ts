@@ -33,7 +33,8 @@ export interface Coverage {
   readonly terms: TermStatistics;
   /**
    * Ranks chunks for a question (hybrid, dense or lexical) and fetches what reading them needs. The question's
-   * vector may still be on its way: BM25 starts first, and only the dense search waits for it.
+   * vector may still be on its way: a served version (lean-coverage.ts) starts BM25 first, and only the dense
+   * search waits for it.
    */
   search(question: string, queryVector: Float32Array | Promise<Float32Array>, options: RetrieveOptions): Promise<Retrieval>;
   /** The version loaded whole into memory, for the local backend only (the benchmark's stage timings, the evaluation); loaded when first read. */
