@@ -35,8 +35,11 @@ export interface ThreadSession {
 /** The worker's script beside this module, whether this module runs as TypeScript (tsx, vitest) or as the launcher's build. */
 const WORKER_SCRIPT = fileURLToPath(new URL('./onnx-thread-worker.mjs', import.meta.url));
 
-/** The worker's JavaScript holds a request at a time (the session's memory is native, outside these limits). */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 48 };
+/**
+ * The worker's JavaScript holds a request at a time: a small young generation saves about 7 MB of a cold ask's
+ * peak. Its old generation is left unbounded: a worker over a limit is ended by V8, and a thread must not end.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 2 };
 
 class OnnxThread implements ThreadSession {
   /** The thread, from its start until it stops: the events of one that stopped are not this one's. */
