@@ -1,13 +1,10 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import ort from 'onnxruntime-node';
 import { describe, expect, it, vi } from 'vitest';
-import { configFromEnv, PROJECT_ROOT } from '../src/config.js';
+import { configFromEnv } from '../src/config.js';
 import { loadEmbedder, ModelError, type Embedder } from '../src/embedder.js';
-import { sharedEmbedder, tempDir, TSX } from './helpers.js';
+import { runScript, sharedEmbedder, tempDir } from './helpers.js';
 
-const execFileAsync = promisify(execFile);
 const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * b[i]!, 0);
 
 describe('the shipped embedding model', async () => {
@@ -91,16 +88,23 @@ describe('the shipped embedding model', async () => {
 });
 
 describe('a session on a thread of its own (in a process of its own: tests/fixtures/thread-session.ts)', () => {
-  const fixture = (...args: string[]) => execFileAsync(TSX, [path.join(PROJECT_ROOT, 'tests', 'fixtures', 'thread-session.ts'), ...args], { timeout: 60_000 });
+  /** The fixture's lines; it must end by itself, cleanly (a hung one is killed by runScript's deadline). */
+  const fixture = async (...args: string[]) => {
+    const { code, stdout, stderr } = await runScript('tests/fixtures/thread-session.ts', args);
+    expect(code, stderr).toBe(0);
+    return stdout.trim().split('\n');
+  };
 
   it('lets a process end by itself when idle, and holds it while a request is pending', async () => {
-    expect((await fixture('idle')).stdout.trim()).toBe('open: input_ids, attention_mask');
-    expect((await fixture('run')).stdout.trim().split('\n')).toEqual(['open: input_ids, attention_mask', 'sentence_embedding 1x512']);
+    expect(await fixture('idle')).toEqual(['open: input_ids, attention_mask']);
+    expect(await fixture('run')).toEqual(['open: input_ids, attention_mask', 'sentence_embedding 1x512']);
   });
 
   it("fails with the runtime's reason when the file is not a model, and opens it when asked again once it is one", async () => {
-    const { stdout } = await fixture('bad', path.join(tempDir(), 'weights.onnx'));
-    expect(stdout.trim().split('\n')).toEqual([expect.stringMatching(/^failed: Load model from .*weights\.onnx failed:Protobuf parsing failed/), 'open: input_ids, attention_mask']);
+    expect(await fixture('bad', path.join(tempDir(), 'weights.onnx'))).toEqual([
+      expect.stringMatching(/^failed: Load model from .*weights\.onnx failed:Protobuf parsing failed/),
+      'open: input_ids, attention_mask',
+    ]);
   });
 });
 
