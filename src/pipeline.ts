@@ -129,9 +129,14 @@ export async function answerQuestion(parts: AnswerParts, question: string, optio
   embedding.catch(() => undefined); // a failed search leaves the embedding unawaited: its failure is not a crash
   const keepArticle = period && ((id: string) => inPeriod(index.articles.get(id)?.published, period));
   const boostArticles = options.boostArticles && new Set(options.boostArticles);
-  const { retrieved, view } = await index.search(text, embedding, { mode: options.mode, limit: RETRIEVE_LIMIT, keepArticle, boostArticles });
+  const searching = index.search(text, embedding, { mode: options.mode, limit: RETRIEVE_LIMIT, keepArticle, boostArticles });
+  searching.catch(() => undefined); // awaited below; only so that a throw in between is not also an unhandled rejection
+  // By now BM25 has run (or is in flight to Postgres) and the dense search waits for the vector: the reader
+  // analyses the question in that wait, not after retrieval.
+  const prepared = reader.prepare(text);
+  const { retrieved, view } = await searching;
   const queryVector = await embedding;
-  const reading = reader.read(view, text, queryVector, retrieved);
+  const reading = reader.read(view, prepared, queryVector, retrieved);
   const answer = buildAnswer(view, question, reading, { passages: options.passages, answerAll: options.answerAll });
   return { ...answer, ...(corrections.length > 0 ? { readAs: text } : {}), ...(period ? { period: describePeriod(period) } : {}) };
 }

@@ -85,6 +85,31 @@ describe('answers about the shipped coverage', () => {
     expect(loadReader(config.reader.modelFile, 0.5, 0.2).sureThreshold).toBe(0.5);
   });
 
+  it('analyses the question while it is embedded, and reads it as it would have read the text', async () => {
+    const question = 'How many days did Kim Jong-un spend in Russia?';
+    const events: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const embedder = { ...pipeline.embedder, embedQuery: async (text: string) => (await held, pipeline.embedder.embedQuery(text)) };
+    const reader = {
+      ...pipeline.reader,
+      prepare: (text: string) => (events.push('prepare'), pipeline.reader.prepare(text)),
+      read: ((...args) => (events.push(typeof args[1] === 'string' ? 'read text' : 'read prepared'), pipeline.reader.read(...args))) as typeof pipeline.reader.read,
+    };
+    const answering = answerQuestion({ index: pipeline.index, embedder, reader }, question, { mode: 'hybrid', passages: 3 });
+    await new Promise((resolve) => setImmediate(resolve));
+    // The vector is still being made: the reader has analysed the question already, and read nothing.
+    expect(events).toEqual(['prepare']);
+    release();
+    const answer = await answering;
+    expect(events).toEqual(['prepare', 'read prepared']);
+    // The same answer as the pipeline gives, and the same reading as from the question's text.
+    expect(answer).toEqual(await pipeline.ask(question));
+    const vector = await pipeline.embedder.embedQuery(question);
+    const { retrieved, view } = await pipeline.index.search(question, vector, { mode: 'hybrid', limit: RETRIEVE_LIMIT });
+    expect(pipeline.reader.read(view, pipeline.reader.prepare(question), vector, retrieved)).toEqual(pipeline.reader.read(view, question, vector, retrieved));
+  });
+
   it('reads READER_SURE_THRESHOLD and AUTO_ANSWER_THRESHOLD, refusing one under READER_THRESHOLD in one line', () => {
     expect(configFromEnv({}).reader.sureThreshold).toBeUndefined();
     expect(configFromEnv({ READER_SURE_THRESHOLD: '' }).reader.sureThreshold).toBeUndefined();

@@ -57,7 +57,7 @@ describe('a load that fits', () => {
     expect(row.load).toMatchObject({ chunks: size.chunks, sentences: size.sentences });
     expect(row.load.seconds).toBeGreaterThan(0);
     expect(row.load.cpuSeconds).toBeGreaterThan(0);
-    for (const p of [row.ask, row.askCpu, row.search, row.read, row.embedQuery]) expect(p.p50).toBeGreaterThan(0);
+    for (const p of [row.ask, row.askCpu, row.search, row.prepare, row.read, row.embedQuery]) expect(p.p50).toBeGreaterThan(0);
     expect(row.ask.p95).toBeGreaterThanOrEqual(row.ask.p50);
     const [json] = postgresJson([row]);
     expect(json).toMatchObject({ backend: 'postgres', chunks: size.chunks, p50Ms: row.ask.p50, p95Ms: row.ask.p95 });

@@ -11,7 +11,7 @@ import { openPipeline, RETRIEVE_LIMIT } from '../../src/pipeline.js';
 import { log, median, ms, peakRssKb, percentiles, timed } from './measure.js';
 import { ensurePostgres } from './pg-load.js';
 import type { PostgresLoad, PostgresResult, SizeResult } from './results.js';
-import { timeAnswers } from './sizes.js';
+import { timeAnswers, timeReading } from './sizes.js';
 
 export async function benchPostgresSize(size: PostgresTarget['size'], dataDir: string, load: PostgresLoad, cached: boolean, questions: string[], config: Config): Promise<PostgresResult> {
   const { name } = size;
@@ -32,12 +32,15 @@ export async function benchPostgresSize(size: PostgresTarget['size'], dataDir: s
       const { ask, askCpu } = await timeAnswers(pipeline, questions);
       const embedQuery: number[] = [];
       const search: number[] = [];
+      const prepare: number[] = [];
       const read: number[] = [];
       for (const question of questions) {
         const vector = await timed(() => pipeline.embedder.embedQuery(question));
         const found = await timed(() => pipeline.index.search(question, vector.value, { mode: config.retrieval.mode, limit: RETRIEVE_LIMIT }));
         const { retrieved, view } = found.value;
-        read.push((await timed(() => pipeline.reader.read(view, question, vector.value, retrieved))).ms);
+        const reading = await timeReading(pipeline, view, question, vector.value, retrieved);
+        prepare.push(reading.prepareMs);
+        read.push(reading.readMs);
         embedQuery.push(vector.ms);
         search.push(found.ms);
       }
@@ -55,6 +58,7 @@ export async function benchPostgresSize(size: PostgresTarget['size'], dataDir: s
         askCpu,
         embedQuery: percentiles(embedQuery),
         search: percentiles(search),
+        prepare: percentiles(prepare),
         read: percentiles(read),
         questions: questions.length,
         rssKb: peakRssKb(),

@@ -47,8 +47,10 @@ export interface SizeResult {
   embedQuery: Percentiles;
   dense: Percentiles;
   lexical: Percentiles;
+  /** The reader's analysis of the question (type, terms, tags), which answering does while the question is embedded. */
+  prepare: Percentiles;
   /**
-   * The reading stage alone: every sentence of the retrieved chunks scored, the short answer, the verdict; on
+   * The reading stage after retrieval: every sentence of the retrieved chunks scored, the short answer, the verdict; on
    * the view of the retrieved chunks the served version gives (since the ninth session; on the version loaded
    * whole before), each question read for the first time by a version just opened.
    */
@@ -104,6 +106,8 @@ export type PostgresResult =
       embedQuery: Percentiles;
       /** The store's whole search: dense and BM25 queries, fusion, the retrieved chunks' rows fetched. */
       search: Percentiles;
+      /** As in SizeResult: the question analysed (during its embedding), then the retrieved sentences read. */
+      prepare: Percentiles;
       read: Percentiles;
       questions: number;
       rssKb: number;

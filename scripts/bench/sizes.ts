@@ -7,8 +7,10 @@ import type { Config } from '../../src/config.js';
 import type { Embedder } from '../../src/embedder.js';
 import { localStore, requireSnapshot } from '../../src/index/coverage.js';
 import { loadDense, loadIndex } from '../../src/index/local-version.js';
+import type { ReadingIndex } from '../../src/index/store.js';
 import { projectionFile } from '../../src/index/vector-index.js';
 import { openPipeline, RETRIEVE_LIMIT, type Pipeline } from '../../src/pipeline.js';
+import type { RetrievedChunk } from '../../src/retrieve.js';
 import { log, median, ms, peakRssKb, percentiles, timed, type Percentiles } from './measure.js';
 import type { BuildRecord, RecallRow, SizeResult } from './results.js';
 import { exactKthSimilarity, recallAtK, searchLatencies } from './vectors.js';
@@ -36,6 +38,16 @@ export async function timeAnswers(pipeline: Pipeline, questions: string[]): Prom
   return { ask: percentiles(wall), askCpu: percentiles(cpu) };
 }
 
+/**
+ * The reader's two steps, timed apart: the question analysed (which answering does while the question is
+ * embedded, src/pipeline.ts), then the retrieved sentences read, which is what the reader adds after retrieval.
+ */
+export async function timeReading(pipeline: Pipeline, view: ReadingIndex, question: string, vector: Float32Array, retrieved: RetrievedChunk[]): Promise<{ prepareMs: number; readMs: number }> {
+  const prepared = await timed(() => pipeline.reader.prepare(question));
+  const read = await timed(() => pipeline.reader.read(view, prepared.value, vector, retrieved));
+  return { prepareMs: prepared.ms, readMs: read.ms };
+}
+
 export async function benchSize(name: string, dir: string, build: BuildRecord | undefined, cached: boolean, questions: string[], config: Config, randomVectors = false): Promise<SizeResult> {
   // The local index of this size (the database backend is timed by its own rows).
   const sizeConfig: Config = { ...config, embeddingsDir: dir, databaseUrl: undefined };
@@ -57,11 +69,14 @@ export async function benchSize(name: string, dir: string, build: BuildRecord | 
   const embedQuery: number[] = [];
   const dense: number[] = [];
   const lexical: number[] = [];
+  const prepare: number[] = [];
   const read: number[] = [];
   for (const question of questions) {
     const vector = await timed(() => pipeline.embedder.embedQuery(question));
     const { retrieved, view } = await search(question, vector.value);
-    read.push((await timed(() => pipeline.reader.read(view, question, vector.value, retrieved))).ms);
+    const reading = await timeReading(pipeline, view, question, vector.value, retrieved);
+    prepare.push(reading.prepareMs);
+    read.push(reading.readMs);
     embedQuery.push(vector.ms);
     dense.push((await timed(() => index.dense.search(vector.value, PIPELINE_DEPTH))).ms);
     // Both BM25 searches a question makes: over chunks and over whole articles.
@@ -71,7 +86,7 @@ export async function benchSize(name: string, dir: string, build: BuildRecord | 
   for (const question of questions) {
     const vector = await pipeline.embedder.embedQuery(question);
     const { retrieved, view } = await search(question, vector);
-    readAgain.push((await timed(() => pipeline.reader.read(view, question, vector, retrieved))).ms);
+    readAgain.push((await timeReading(pipeline, view, question, vector, retrieved)).readMs);
   }
   const { counts } = pipeline.index.manifest;
   await pipeline.close();
@@ -90,6 +105,7 @@ export async function benchSize(name: string, dir: string, build: BuildRecord | 
     embedQuery: percentiles(embedQuery),
     dense: percentiles(dense),
     lexical: percentiles(lexical),
+    prepare: percentiles(prepare),
     read: percentiles(read),
     readAgain: percentiles(readAgain),
     questions: questions.length,

@@ -14,7 +14,7 @@ export function jsonSummary(r: Results): object {
     p95Ms: s.ask.p95,
     cpuP50Ms: s.askCpu.p50,
     cpuP95Ms: s.askCpu.p95,
-    stages: { embedQueryP95Ms: s.embedQuery.p95, denseP95Ms: s.dense.p95, lexicalP95Ms: s.lexical.p95, readP95Ms: s.read.p95 },
+    stages: { embedQueryP95Ms: s.embedQuery.p95, denseP95Ms: s.dense.p95, lexicalP95Ms: s.lexical.p95, prepareP95Ms: s.prepare.p95, readP95Ms: s.read.p95 },
   });
   return {
     machine: r.machine,
@@ -30,7 +30,7 @@ export function printSummary(r: Results, how: RunInfo): void {
   console.log('\nEmbedding throughput (chunks/s)');
   console.table(r.embedding.rows.map((row) => ({ batch: row.batchSize, project: +row.project.toFixed(1), ceiling: +row.ceiling.toFixed(1), '%': +((row.project / row.ceiling) * 100).toFixed(0), tokenizer: +row.tokenizer.toFixed(0) })));
   console.log('Warm latency, ms (p50 / p95 / p99)');
-  console.table(r.sizes.map((s) => ({ index: s.name, chunks: s.chunks, ask: fmt(s.ask), 'ask CPU': fmt(s.askCpu), embed: fmt(s.embedQuery), dense: fmt(s.dense), bm25: fmt(s.lexical), reader: fmt(s.read), 'reader again': fmt(s.readAgain), 'load ms': +s.loadMs.toFixed(0), 'build s': s.build ? +s.build.seconds.toFixed(1) : '?' })));
+  console.table(r.sizes.map((s) => ({ index: s.name, chunks: s.chunks, ask: fmt(s.ask), 'ask CPU': fmt(s.askCpu), embed: fmt(s.embedQuery), dense: fmt(s.dense), bm25: fmt(s.lexical), question: fmt(s.prepare), reader: fmt(s.read), 'reader again': fmt(s.readAgain), 'load ms': +s.loadMs.toFixed(0), 'build s': s.build ? +s.build.seconds.toFixed(1) : '?' })));
   printPostgres(r.postgres);
   if (r.recall) {
     console.log(`recall@10, real vectors (${r.recall.name})`);

@@ -8,6 +8,7 @@ import { hitRank, locateEvidence, readQuestionSet } from '../../src/eval/questio
 import { localStore } from '../../src/index/coverage.js';
 import { answerQuestion } from '../../src/pipeline.js';
 import { loadReaderModel } from '../../src/reader/model.js';
+import { analyseQuestion } from '../../src/reader/question.js';
 import { candidateSentences, readContext, readingContext, type Reader, type ReadTrace } from '../../src/reader/reader.js';
 
 const [modelFile, out] = [process.argv[2]!, process.argv[3] ?? '.cache/experiments'];
@@ -19,6 +20,7 @@ let trace: Partial<ReadTrace> = {};
 const reader: Reader = {
   threshold: 0,
   sureThreshold: 0,
+  prepare: analyseQuestion,
   read(view, question, vector, retrieved) { return reader.readSentences(view, question, vector, candidateSentences(view, retrieved)); },
   readSentences(view, question, vector, sentences) {
     trace = {};

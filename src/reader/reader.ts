@@ -52,15 +52,23 @@ export interface Reading {
   sure: boolean;
 }
 
+/**
+ * A question as the reader has analysed it (its type, terms and tags), independent of the coverage: made
+ * while the question is embedded, so that reading the retrieved sentences does not wait for it.
+ */
+export type PreparedQuestion = QuestionAnalysis;
+
 export interface Reader {
   /** Confidence at or above which a question counts as answered. */
   readonly threshold: number;
   /** Confidence at or above which an answer is given as sure (at least `threshold`). */
   readonly sureThreshold: number;
+  /** Analyses a question before its sentences are at hand (it needs neither the coverage nor the vector). */
+  prepare(question: string): PreparedQuestion;
   /** Reads the sentences of the first retrieved chunks. */
-  read(index: ReadingIndex, question: string, queryVector: Float32Array, retrieved: RetrievedChunk[]): Reading;
+  read(index: ReadingIndex, question: string | PreparedQuestion, queryVector: Float32Array, retrieved: RetrievedChunk[]): Reading;
   /** Reads the given sentences (the evaluation's "paragraph given" setting). */
-  readSentences(index: ReadingIndex, question: string, queryVector: Float32Array, sentences: CandidateSentence[]): Reading;
+  readSentences(index: ReadingIndex, question: string | PreparedQuestion, queryVector: Float32Array, sentences: CandidateSentence[]): Reading;
 }
 
 /** The sentences of the first retrieved chunks, each with the best-ranked chunk it appears in. */
@@ -77,8 +85,9 @@ export function candidateSentences(index: ReadingIndex, retrieved: RetrievedChun
   return [...seen.values()];
 }
 
-export function readingContext(index: ReadingIndex, question: string, queryVector: Float32Array, sentences: CandidateSentence[], synonyms: Synonyms): ReadingContext {
-  return { index, question: analyseQuestion(question), queryVector, sentences: sentences.map((c) => sentenceView(index, c)), synonyms };
+export function readingContext(index: ReadingIndex, question: string | QuestionAnalysis, queryVector: Float32Array, sentences: CandidateSentence[], synonyms: Synonyms): ReadingContext {
+  const analysed = typeof question === 'string' ? analyseQuestion(question) : question;
+  return { index, question: analysed, queryVector, sentences: sentences.map((c) => sentenceView(index, c)), synonyms };
 }
 
 /**
@@ -165,6 +174,7 @@ export function loadReader(modelFile: string, threshold?: number, sureThreshold?
   const reader: Reader = {
     threshold: minConfidence,
     sureThreshold: sureConfidence,
+    prepare: analyseQuestion,
     read(index, question, queryVector, retrieved) {
       return reader.readSentences(index, question, queryVector, candidateSentences(index, retrieved));
     },
