@@ -89,6 +89,23 @@ describe.each(['local', 'postgres'] as const)('the %s store', (name) => {
     expect(same.all / questions.length).toBeGreaterThanOrEqual(0.75);
   }, 120_000);
 
+  it("finds nothing to write without reading the live version's records (only its articles)", async () => {
+    const { config, pipeline } = backend();
+    const store = await openCoverageStore(config);
+    let reads = 0;
+    const previous = async () => {
+      const live = await store.target.previous();
+      return { ...live, records: () => (reads++, live.records()) };
+    };
+    try {
+      const report = await build(config, articles, { ...store, target: { ...store.target, previous } });
+      expect(report).toMatchObject({ vectorIndex: 'unchanged', version: pipeline!.index.version, embeddedTexts: 0 });
+      expect(reads).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('reads a misspelt name as the coverage spells it, and quotes the same first sentence', async () => {
     const question = 'when did putin get to vladivostock';
     const [answer, local] = [await backend().pipeline!.ask(question), await backends.local.pipeline!.ask(question)];

@@ -32,17 +32,18 @@ async function main(): Promise<void> {
 
   const config = await loadConfig();
   const local = await openLocalVersion(indexDir, config.hnsw);
-  // The records a re-embed would reuse (previousOf closes the file, the articles' texts read before), and the
-  // version's HNSW index and terms.
+  // The records a re-embed would reuse (reading them closes the file, the articles' texts read before), and
+  // the version's HNSW index and terms.
   const previous = previousOf(local);
+  const records = await previous.records();
   const { formatVersion: _format, builtAt: _builtAt, files: _files, ...manifest } = previous.manifest;
   const contents: IndexContents = {
     manifest,
     articles: local.articleIds.map((id) => previous.articles.get(id)!),
-    chunks: previous.chunks,
-    sentences: previous.sentences,
-    sentenceVectors: previous.sentenceVectors,
-    annotations: previous.annotations,
+    chunks: records.chunks,
+    sentences: records.sentences,
+    sentenceVectors: records.sentenceVectors,
+    annotations: records.annotations,
     chunkVector: (label) => local.dense.vector(label),
     terms: local.terms,
   };

@@ -36,6 +36,6 @@ const report = await buildIndex({
   dir: newDir!,
   chunking: config.chunking,
   hnsw: config.hnsw,
-  target: { ...target, previous: async () => ({ version: path.basename(folder), manifest, articles: new Map(articles.map((a) => [a.id, a])), chunks, sentences, sentenceVectors, annotations, chunkVector: (label) => dense.vector(label) }) },
+  target: { ...target, previous: async () => ({ version: path.basename(folder), manifest, articles: new Map(articles.map((a) => [a.id, a])), records: async () => ({ chunks, sentences, sentenceVectors, annotations, chunkVector: (label: number) => dense.vector(label) }) }) },
 });
 console.log(JSON.stringify(report));

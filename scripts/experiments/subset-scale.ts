@@ -29,6 +29,6 @@ const embedder = randomPassageEmbedder(await loadEmbedder(config.embedding));
 const report = await buildIndex({
   articles, embedder, dir: newDir!, chunking: config.chunking, hnsw: config.hnsw,
   // Another folder's version: never kept as it is (stale), always written into this one.
-  target: { ...store, previous: async () => ({ ...scale, chunkVector: (label) => scale.dense.vector(label), stale: true }) },
+  target: { ...store, previous: async () => ({ ...scale, records: async () => ({ ...scale, chunkVector: (label: number) => scale.dense.vector(label) }), stale: true }) },
 });
 console.log(JSON.stringify(report));

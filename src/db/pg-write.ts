@@ -6,7 +6,7 @@
  */
 import type pg from 'pg';
 import type { Article } from '../corpus/types.js';
-import type { PreviousCoverage } from '../index/coverage.js';
+import type { PreviousCoverage, PreviousRecords } from '../index/coverage.js';
 import { holdConnection } from './connect.js';
 import { FORMAT_VERSION, IndexError, type ChunkRecord, type IndexContents, type IndexManifest, type SentenceRecord, type WrittenVersion } from '../index/store.js';
 import type { SentenceAnnotation } from '../reader/annotate.js';
@@ -175,11 +175,16 @@ export async function readArticles(client: pg.Pool, versionId: string): Promise<
   return rows.map((r) => r.doc);
 }
 
-/** The live version whole (records, vectors, annotations), for a build to reuse what did not change. */
+/** The live version for a build: its articles now, its records (vectors, annotations) when the build reads them. */
 export async function readPrevious(pool: pg.Pool, version: LiveVersion): Promise<PreviousCoverage> {
+  const articles = await readArticles(pool, version.id);
+  return { version: version.name, manifest: version.manifest, articles: new Map(articles.map((a) => [a.id, a])), records: () => readRecords(pool, version) };
+}
+
+/** The live version's records whole, for a build to reuse what did not change. */
+async function readRecords(pool: pg.Pool, version: LiveVersion): Promise<PreviousRecords> {
   const dimension = version.manifest.model.dimension;
-  const [articles, chunkRows, sentenceRows] = await Promise.all([
-    readArticles(pool, version.id),
+  const [chunkRows, sentenceRows] = await Promise.all([
     pool.query<{ article_id: string; start_offset: number; end_offset: number; first_sentence: number; sentence_count: number; embedding: string }>(
       'SELECT article_id, start_offset, end_offset, first_sentence, sentence_count, embedding::text AS embedding FROM chunks WHERE version_id = $1 ORDER BY label',
       [version.id],
@@ -195,9 +200,6 @@ export async function readPrevious(pool: pg.Pool, version: LiveVersion): Promise
   sentenceRows.rows.forEach((r, i) => sentenceVectors.set(bytesVector(r.embedding), i * dimension));
   const chunkVectors = chunkRows.rows.map((r) => r.embedding);
   return {
-    version: version.name,
-    manifest: version.manifest,
-    articles: new Map(articles.map((a) => [a.id, a])),
     chunks,
     sentences,
     sentenceVectors,

@@ -10,7 +10,7 @@ import type { Article } from '../corpus/types.js';
 import type { Embedder } from '../embedder.js';
 import { annotate, ANNOTATOR, type SentenceAnnotation } from '../reader/annotate.js';
 import { TermTable } from './lexical-index.js';
-import { localStore, type BuildTarget } from './coverage.js';
+import { localStore, type BuildTarget, type PreviousCoverage } from './coverage.js';
 import { positionsByArticle, reusableIndex, reusedPlan, sameGraphSettings, unchangedVersion, type ArticlePlan, type PreviousIndex } from './reuse.js';
 import { articleHash, type ChunkingSignature, type ChunkRecord, type ModelSignature, type SentenceRecord } from './store.js';
 import type { HnswParams } from './vector-index.js';
@@ -80,11 +80,12 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const lock = await target.lock();
   // Losing the lock (taken over after a stall) stops the build like Ctrl-C does.
   options = { ...options, signal: options.signal ? AbortSignal.any([options.signal, lock.signal]) : lock.signal };
-  // The previous version's vector index, once read, until the build is done (a large one reads a file).
-  let previousDense: { close?(): void } | undefined;
+  // The previous version, once read, until the build is done: its vector index (a large one reads a file), and
+  // what it holds open for its records.
+  let previousOpen: PreviousCoverage | undefined;
   try {
     const { previous, reason } = await reusableIndex(target, model, chunking);
-    previousDense = previous?.dense;
+    previousOpen = previous;
     // Decided before planning: the plans copy every reused vector, for nothing when nothing is written.
     if (previous && unchangedVersion(previous, options.articles, options.hnsw)) {
       const { counts } = previous.manifest;
@@ -106,10 +107,12 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     const added: string[] = [];
     const changed: string[] = [];
 
-    const reusable: PreviousIndex | undefined = previous && {
-      snapshot: previous,
-      chunkLabels: positionsByArticle(previous.chunks),
-      sentenceIds: positionsByArticle(previous.sentences),
+    const records = await previous?.records();
+    const reusable: PreviousIndex | undefined = previous && records && {
+      records,
+      dimension: previous.manifest.model.dimension,
+      chunkLabels: positionsByArticle(records.chunks),
+      sentenceIds: positionsByArticle(records.sentences),
     };
     const plans: ArticlePlan[] = options.articles.map((article) => {
       const hash = articleHash(article);
@@ -169,7 +172,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     const sentenceVectors = new Float32Array(sentenceVectorList.length * model.dimension);
     sentenceVectorList.forEach((vector, i) => sentenceVectors.set(vector, i * model.dimension));
     const articleById = new Map(options.articles.map((a) => [a.id, a]));
-    const chunkVector = (label: number) => newChunkVectors.get(label) ?? previous!.chunkVector(origins[label]!);
+    const chunkVector = (label: number) => newChunkVectors.get(label) ?? records!.chunkVector(origins[label]!);
     const terms = TermTable.build(
       chunkRecords.map((chunk) => ({ text: articleById.get(chunk.articleId)!.text.slice(chunk.start, chunk.end) })),
       options.articles,
@@ -213,7 +216,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       fullRebuildReason: reason,
     };
   } finally {
-    previousDense?.close?.();
+    previousOpen?.dense?.close?.();
+    previousOpen?.close?.();
     await lock.release();
   }
 }

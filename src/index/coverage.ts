@@ -43,9 +43,21 @@ export interface Coverage {
   close?(): void;
 }
 
-/** What a re-embed reuses of the live version: records, vectors and annotations of unchanged articles. */
-export type PreviousCoverage = Pick<IndexSnapshot, 'version' | 'manifest' | 'articles' | 'chunks' | 'sentences' | 'sentenceVectors' | 'annotations'> & {
+/** The records of the live version a re-embed reuses for its unchanged articles. */
+export type PreviousRecords = Pick<IndexSnapshot, 'chunks' | 'sentences' | 'sentenceVectors' | 'annotations'> & {
   chunkVector(label: number): Float32Array;
+};
+
+/**
+ * What a re-embed reuses of the live version: its manifest and articles, which tell whether anything changed,
+ * and its records, read only when something did (at 100k chunks they are seconds of reading and most of an
+ * embed that finds nothing to write).
+ */
+export type PreviousCoverage = Pick<IndexSnapshot, 'version' | 'manifest' | 'articles'> & {
+  /** The chunks and sentences with their vectors and annotations, read on the first call. */
+  records(): Promise<PreviousRecords>;
+  /** Releases what the version holds open for `records` (the local SQLite file): after the build, read or not. */
+  close?(): void;
   /** The local version's vector index, loaded to be updated in place by the next write (which then owns it). */
   dense?: VectorIndex;
   /** Set when the target would not keep this version as it is even if nothing changed (it lacks what a write now makes). */

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { Article } from '../corpus/types.js';
-import type { Coverage, PreviousCoverage } from './coverage.js';
+import type { Coverage, PreviousCoverage, PreviousRecords } from './coverage.js';
 import { leanCoverage, viewSentenceIds } from './lean-coverage.js';
 import { ArticleTexts } from './article-texts.js';
 import type { ArticleHit, LexicalHit, LexicalSearch, TermTable } from './lexical-index.js';
@@ -144,15 +144,29 @@ export async function loadIndex(dir: string, hnsw: Pick<HnswParams, 'efSearch'>)
   return snapshotOf(await openLocalVersion(dir, hnsw));
 }
 
-/** What a re-embed reuses of a version (the file is closed once read). */
+/**
+ * What a re-embed reuses of a version: the file stays open for its records until they are read (then it is
+ * closed) or `close` is called.
+ */
 export function previousOf(local: LocalVersion): PreviousCoverage {
+  let records: PreviousRecords | undefined;
+  const read = (): PreviousRecords => {
+    if (!records) {
+      try {
+        records = { ...local.file.readAll(local.articleIds, local.manifest.model.dimension), chunkVector: (label) => local.dense.vector(label) };
+      } finally {
+        local.file.close();
+      }
+    }
+    return records;
+  };
   try {
-    const records = local.file.readAll(local.articleIds, local.manifest.model.dimension);
-    // Articles whose texts are read when asked for (a served version's) read them now, before the file closes.
+    // Articles whose texts are read when asked for (a served version's) read them now, while the file is open.
     const articles = new Map([...local.articles].map(([id, article]) => [id, { ...article }]));
-    return { version: local.version, manifest: local.manifest, articles, ...records, chunkVector: (label) => local.dense.vector(label), dense: local.dense };
-  } finally {
+    return { version: local.version, manifest: local.manifest, articles, records: async () => read(), close: () => local.file.close(), dense: local.dense };
+  } catch (error) {
     local.file.close();
+    throw error;
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Article } from '../corpus/types.js';
 import { ANNOTATOR, type SentenceAnnotation } from '../reader/annotate.js';
-import type { BuildTarget, PreviousCoverage } from './coverage.js';
+import type { BuildTarget, PreviousCoverage, PreviousRecords } from './coverage.js';
 import { articleHash, IndexError, IndexMissingError, modelMismatch, SERVABLE_FORMATS, type ChunkingSignature, type IndexManifest, type ModelSignature } from './store.js';
 import { graphOutdated, type HnswParams } from './vector-index.js';
 
@@ -19,8 +19,11 @@ export async function reusableIndex(target: BuildTarget, model: ModelSignature, 
     throw error;
   }
   const reason = unusable(previous.manifest, model, chunking);
-  // Not reused: its vector file (a large local version's) is released now, not when collected.
-  if (reason) previous.dense?.close?.();
+  // Not reused: its files (a large local version's vectors, its SQLite file) are released now, not when collected.
+  if (reason) {
+    previous.dense?.close?.();
+    previous.close?.();
+  }
   return reason ? { reason } : { previous };
 }
 
@@ -55,13 +58,13 @@ export function positionsByArticle(records: { articleId: string }[]): Map<string
 }
 
 export interface PreviousIndex {
-  snapshot: PreviousCoverage;
+  records: PreviousRecords;
+  dimension: number;
   chunkLabels: Map<string, number[]>;
   sentenceIds: Map<string, number[]>;
 }
 
-export function reusedPlan(article: Article, hash: string, { snapshot: previous, chunkLabels, sentenceIds: sentenceIdsByArticle }: PreviousIndex): ArticlePlan {
-  const dimension = previous.manifest.model.dimension;
+export function reusedPlan(article: Article, hash: string, { records: previous, dimension, chunkLabels, sentenceIds: sentenceIdsByArticle }: PreviousIndex): ArticlePlan {
   const labels = chunkLabels.get(article.id) ?? [];
   const sentenceIds = sentenceIdsByArticle.get(article.id) ?? [];
   const chunks = labels.map((label) => {
