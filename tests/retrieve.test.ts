@@ -29,10 +29,12 @@ async function lexicalFile(articles: { id: string; title: string; chunks: string
     }
     return { id, title, text: texts.join(' ') } as unknown as Article;
   });
-  const terms = TermTable.build(chunks.map((c) => ({ text: stored.find((a) => a.id === c.articleId)!.text.slice(c.start, c.end) })), stored);
+  const texts = chunks.map((c) => ({ text: stored.find((a) => a.id === c.articleId)!.text.slice(c.start, c.end) }));
+  const chunkTerms = texts.map((c) => LexicalIndex.terms(c.text));
+  const terms = TermTable.build(texts, stored, chunkTerms);
   const file = path.join(tempDir(), COVERAGE_FILE);
   const annotations = sentences.map(() => ({}) as SentenceAnnotation);
-  await writeCoverageFile(file, { articles: stored, chunks, sentences, sentenceVectors: new Float32Array(sentences.length), annotations, terms }, 1);
+  await writeCoverageFile(file, { articles: stored, chunks, sentences, sentenceVectors: new Float32Array(sentences.length), annotations, terms, chunkTerms }, 1);
   const open = () => CoverageFile.open(file);
   let db = open();
   return {

@@ -14,6 +14,7 @@ import { loadConfig } from '../../src/config.js';
 import { startDevDatabase } from '../../src/db/dev-server.js';
 import { openPostgresStore } from '../../src/db/pg-store.js';
 import { exitWithError } from '../../src/errors.js';
+import { LexicalIndex } from '../../src/index/lexical-index.js';
 import { openLocalVersion, previousOf } from '../../src/index/local-version.js';
 import type { IndexContents } from '../../src/index/store.js';
 import { cpuMs, peakRssKb } from './measure.js';
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
     annotations: records.annotations,
     chunkVector: (label) => local.dense.vector(label),
     terms: local.terms,
+    chunkTerms: records.chunks.map((c) => LexicalIndex.terms(previous.articles.get(c.articleId)!.text.slice(c.start, c.end))),
   };
 
   doing = `writing ${manifest.counts.chunks} chunks and ${manifest.counts.sentences} sentences`;

@@ -6,7 +6,7 @@ import { DEFAULT_PROJECT_FROM } from '../../src/config.js';
 import { fmt, mb, ms, peakRssKb, table } from './measure.js';
 import { postgresSection, postgresTarget } from './report-postgres.js';
 import { reembedSection } from './report-reembed.js';
-import type { Results, RunInfo, SizeResult } from './results.js';
+import type { Results, RunInfo } from './results.js';
 import type { SweepRow } from './vectors.js';
 
 export function render(r: Results, how: RunInfo): string {

@@ -76,7 +76,6 @@ export async function writeVersion(pool: pg.Pool, contents: IndexContents, optio
   const manifest: IndexManifest = { formatVersion: FORMAT_VERSION, builtAt, ...contents.manifest, files: {} };
   const name = `v-${builtAt.replace(/[:.]/g, '-')}-${process.pid}`;
   const articles = new Map(contents.articles.map((a) => [a.id, a]));
-  const chunkText = (c: ChunkRecord) => articles.get(c.articleId)!.text.slice(c.start, c.end);
   const { chunks, sentences, sentenceVectors, annotations } = contents;
 
   const client = await holdConnection(pool);
@@ -112,7 +111,7 @@ export async function writeVersion(pool: pg.Pool, contents: IndexContents, optio
         (i) => chunks[i]!.end,
         (i) => chunks[i]!.firstSentence,
         (i) => chunks[i]!.sentenceCount,
-        (i) => termText(chunkText(chunks[i]!)),
+        (i) => contents.chunkTerms[i]!.join(' '),
         (i) => termText(articles.get(chunks[i]!.articleId)!.title),
         (i) => vectorLiteral(contents.chunkVector(i)),
       ],

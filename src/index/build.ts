@@ -9,7 +9,7 @@ import type { ChunkingConfig } from '../config.js';
 import type { Article } from '../corpus/types.js';
 import type { Embedder } from '../embedder.js';
 import { annotate, ANNOTATOR, type SentenceAnnotation } from '../reader/annotate.js';
-import { TermTable } from './lexical-index.js';
+import { LexicalIndex, TermTable } from './lexical-index.js';
 import { localStore, type BuildTarget, type PreviousCoverage } from './coverage.js';
 import { positionsByArticle, reusableIndex, reusedPlan, sameGraphSettings, unchangedVersion, type ArticlePlan, type PreviousIndex } from './reuse.js';
 import { articleHash, type ChunkingSignature, type ChunkRecord, type ModelSignature, type SentenceRecord } from './store.js';
@@ -173,10 +173,10 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     sentenceVectorList.forEach((vector, i) => sentenceVectors.set(vector, i * model.dimension));
     const articleById = new Map(options.articles.map((a) => [a.id, a]));
     const chunkVector = (label: number) => newChunkVectors.get(label) ?? records!.chunkVector(origins[label]!);
-    const terms = TermTable.build(
-      chunkRecords.map((chunk) => ({ text: articleById.get(chunk.articleId)!.text.slice(chunk.start, chunk.end) })),
-      options.articles,
-    );
+    const chunkTexts = chunkRecords.map((chunk) => ({ text: articleById.get(chunk.articleId)!.text.slice(chunk.start, chunk.end) }));
+    // Each chunk's terms once, for the term table and then the write's lexical index.
+    const chunkTerms = chunkTexts.map((chunk) => LexicalIndex.terms(chunk.text));
+    const terms = TermTable.build(chunkTexts, options.articles, chunkTerms);
     const written = await target.write(
       {
         manifest: {
@@ -198,6 +198,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
             ? { index: previous.dense, origins: Int32Array.from(origins), addedInPlace: previous.manifest.hnsw.addedInPlace ?? 0 }
             : undefined,
         terms,
+        chunkTerms,
       },
       options.signal,
     );

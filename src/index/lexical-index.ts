@@ -115,10 +115,11 @@ export class TermTable implements TermStatistics {
     readonly vocabulary: Vocabulary,
   ) {}
 
-  static build(chunks: { text: string }[], articles: { title: string }[]): TermTable {
+  /** From the chunks' texts and their terms (`LexicalIndex.terms` of each text, when the caller has them already). */
+  static build(chunks: readonly { text: string }[], articles: readonly { title: string }[], chunkTerms: readonly (readonly string[])[] = chunks.map((c) => LexicalIndex.terms(c.text))): TermTable {
     const documentFrequency = new Map<string, number>();
-    for (const chunk of chunks) {
-      for (const term of new Set(LexicalIndex.terms(chunk.text))) {
+    for (const terms of chunkTerms) {
+      for (const term of new Set(terms)) {
         documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
       }
     }

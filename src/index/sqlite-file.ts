@@ -40,6 +40,8 @@ export interface CoverageFileContents {
   sentenceVectors: Float32Array;
   annotations: readonly SentenceAnnotation[];
   terms: TermTable;
+  /** Each chunk's terms, by label (IndexContents.chunkTerms). */
+  chunkTerms: readonly (readonly string[])[];
 }
 
 /** Runs `insert` for rows 0..count-1 in batched transactions, yielding to the event loop between batches. */
@@ -101,11 +103,10 @@ async function writeTables(file: string, contents: CoverageFileContents, dimensi
       const c = chunks[label]!;
       const at = positionOf(c.articleId);
       const a = articles[at]!;
-      const text = a.text.slice(c.start, c.end);
       chunk.run(label, at, c.start, c.end, c.firstSentence, c.sentenceCount);
       chunkPostings.add(label, 0, titleTerms[at]!);
-      chunkPostings.add(label, 1, LexicalIndex.terms(text));
-      chunkLengths.run(label, fieldLength(a.title), fieldLength(text));
+      chunkPostings.add(label, 1, contents.chunkTerms[label]!);
+      chunkLengths.run(label, fieldLength(a.title), fieldLength(a.text.slice(c.start, c.end)));
     }, signal);
     for (const [table, postings] of [['article_postings', articlePostings], ['chunk_postings', chunkPostings]] as const) {
       const insert = db.prepare(`INSERT INTO ${table} (term, postings) VALUES (?, ?)`);

@@ -159,6 +159,11 @@ export interface IndexContents extends IndexRecords {
   previousDense?: { index: VectorIndex; origins: Int32Array; addedInPlace: number };
   /** The chunks' term frequencies and the vocabulary (the lexical index itself is built in the SQLite file). */
   terms: TermTable;
+  /**
+   * Each chunk's terms (`LexicalIndex.terms` of its text), by label: worked out once by the build for the term
+   * table, and used again by the writes for the chunks' lexical index rather than reading every text again.
+   */
+  chunkTerms: readonly (readonly string[])[];
 }
 
 /** What a write made live. */
