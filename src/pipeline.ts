@@ -131,8 +131,10 @@ export async function answerQuestion(parts: AnswerParts, question: string, optio
   const boostArticles = options.boostArticles && new Set(options.boostArticles);
   const searching = index.search(text, embedding, { mode: options.mode, limit: RETRIEVE_LIMIT, keepArticle, boostArticles });
   searching.catch(() => undefined); // awaited below; only so that a throw in between is not also an unhandled rejection
-  // By now BM25 has run (or is in flight to Postgres) and the dense search waits for the vector: the reader
-  // analyses the question in that wait, not after retrieval.
+  // One tick, in which the Postgres pool hands out its connections and BM25's queries are sent (pg-pool does
+  // that on the next tick). By then BM25 has run locally, or is in flight to Postgres, and the dense search
+  // waits for the vector: the reader analyses the question in that wait, not after retrieval.
+  await new Promise<void>((resolve) => process.nextTick(resolve));
   const prepared = reader.prepare(text);
   const { retrieved, view } = await searching;
   const queryVector = await embedding;

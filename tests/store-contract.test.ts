@@ -93,14 +93,17 @@ describe.each(['local', 'postgres'] as const)('the %s store', (name) => {
     const { config, pipeline } = backend();
     const store = await openCoverageStore(config);
     let reads = 0;
+    let closes = 0;
     const previous = async () => {
       const live = await store.target.previous();
-      return { ...live, records: () => (reads++, live.records()) };
+      return { ...live, records: () => (reads++, live.records()), close: () => (closes++, live.close?.()) };
     };
     try {
       const report = await build(config, articles, { ...store, target: { ...store.target, previous } });
       expect(report).toMatchObject({ vectorIndex: 'unchanged', version: pipeline!.index.version, embeddedTexts: 0 });
       expect(reads).toBe(0);
+      // What the live version held open for its records is released all the same.
+      expect(closes).toBe(1);
     } finally {
       await store.close();
     }

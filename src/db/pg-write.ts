@@ -2,7 +2,8 @@
  * A build written to Postgres: every row of the new version inserted, the live pointer switched to it and
  * the versions before the previous one deleted, all in one transaction, so a question sees the old coverage
  * or the new one, never a mix, and a build that fails or loses its connection leaves the old one serving.
- * Also reads the live version back whole, for an incremental build to reuse what did not change.
+ * Also reads the live version back for an incremental build: its articles, to tell what changed, and its
+ * records, to reuse those of the articles that did not.
  */
 import type pg from 'pg';
 import type { Article } from '../corpus/types.js';
@@ -177,7 +178,8 @@ export async function readArticles(client: pg.Pool, versionId: string): Promise<
 /** The live version for a build: its articles now, its records (vectors, annotations) when the build reads them. */
 export async function readPrevious(pool: pg.Pool, version: LiveVersion): Promise<PreviousCoverage> {
   const articles = await readArticles(pool, version.id);
-  return { version: version.name, manifest: version.manifest, articles: new Map(articles.map((a) => [a.id, a])), records: () => readRecords(pool, version) };
+  let records: Promise<PreviousRecords> | undefined;
+  return { version: version.name, manifest: version.manifest, articles: new Map(articles.map((a) => [a.id, a])), records: () => (records ??= readRecords(pool, version)) };
 }
 
 /** The live version's records whole, for a build to reuse what did not change. */
@@ -193,6 +195,11 @@ async function readRecords(pool: pg.Pool, version: LiveVersion): Promise<Previou
       [version.id],
     ),
   ]);
+  const { counts } = version.manifest;
+  if (chunkRows.rows.length !== counts.chunks || sentenceRows.rows.length !== counts.sentences) {
+    // Versions are deleted only by a write, under the embed lock this build holds: not a user's error.
+    throw new Error(`The live version ${version.name} holds ${chunkRows.rows.length} chunks and ${sentenceRows.rows.length} sentences where its manifest counts ${counts.chunks} and ${counts.sentences}.`);
+  }
   const chunks: ChunkRecord[] = chunkRows.rows.map((r) => ({ articleId: r.article_id, start: r.start_offset, end: r.end_offset, firstSentence: r.first_sentence, sentenceCount: r.sentence_count }));
   const sentences: SentenceRecord[] = sentenceRows.rows.map((r) => ({ articleId: r.article_id, start: r.start_offset, end: r.end_offset }));
   const sentenceVectors = new Float32Array(sentences.length * dimension);

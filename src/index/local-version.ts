@@ -33,8 +33,8 @@ export function openLocalVersion(dir: string, hnsw: Pick<HnswParams, 'efSearch'>
 }
 
 /**
- * What a re-embed reuses of the live version, which may be of an older format (REUSABLE_FORMATS): its records
- * are read and the file closed; it is never searched.
+ * What a re-embed reuses of the live version, which may be of an older format (REUSABLE_FORMATS): its articles
+ * now, its records when the build asks for them (previousOf); it is never searched.
  */
 export async function openPrevious(dir: string, hnsw: Pick<HnswParams, 'efSearch'>): Promise<PreviousCoverage> {
   return previousOf(await openVersion(dir, hnsw, REUSABLE_FORMATS, false));

@@ -18,12 +18,20 @@ export async function reusableIndex(target: BuildTarget, model: ModelSignature, 
     if (error instanceof IndexError) return { reason: `the previous index could not be used: ${error.message}` };
     throw error;
   }
-  const reason = unusable(previous.manifest, model, chunking);
-  // Not reused: its files (a large local version's vectors, its SQLite file) are released now, not when collected.
-  if (reason) {
+  // Not reused (or not readable): its files (a large local version's vectors, its SQLite file) are released
+  // now, not when collected.
+  const release = () => {
     previous.dense?.close?.();
     previous.close?.();
+  };
+  let reason: string | undefined;
+  try {
+    reason = unusable(previous.manifest, model, chunking);
+  } catch (error) {
+    release();
+    throw error;
   }
+  if (reason) release();
   return reason ? { reason } : { previous };
 }
 
