@@ -135,7 +135,15 @@ describe('the postgres store', () => {
     const { config, pipeline } = backends.postgres;
     const before = pipeline!.index.version;
     const changed = articles.map((a, i) => (i === 3 ? { ...a, text: `${a.text}\n\nThe summit ended with a toast to the Vostochny spaceport.` } : a));
-    const report = await build(config, changed);
+    // Something changed: the live version's records are read, once, for the unchanged articles.
+    const store = await openCoverageStore(config);
+    let reads = 0;
+    const previous = async () => {
+      const live = await store.target.previous();
+      return { ...live, records: () => (reads++, live.records()) };
+    };
+    const report = await build(config, changed, { ...store, target: { ...store.target, previous } }).finally(() => store.close());
+    expect(reads).toBe(1);
     expect(report).toMatchObject({ changed: [articles[3]!.id], added: [], removed: [], unchanged: articles.length - 1 });
     expect(report.embeddedTexts).toBeLessThan(60);
     expect(await pipeline!.reload()).toBe(true);
