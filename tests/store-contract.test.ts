@@ -33,6 +33,17 @@ async function build(config: Config, articles: Article[], store?: CoverageStore)
   }
 }
 
+/** A store whose builds count how often they read the live version's records and release it. */
+async function countingStore(config: Config) {
+  const store = await openCoverageStore(config);
+  const counts = { reads: 0, closes: 0 };
+  const previous = async () => {
+    const live = await store.target.previous();
+    return { ...live, records: () => (counts.reads++, live.records()), close: () => (counts.closes++, live.close?.()) };
+  };
+  return { store: { ...store, target: { ...store.target, previous } }, counts };
+}
+
 /** What must agree between backends: whether it answered, and the sentences it quoted, from which articles. */
 const quoted = (answer: Answer) => ({ found: answer.found, readAs: answer.readAs, quotes: answer.passages.map((p) => [p.articleId, p.quote]) });
 
@@ -91,19 +102,13 @@ describe.each(['local', 'postgres'] as const)('the %s store', (name) => {
 
   it("finds nothing to write without reading the live version's records (only its articles)", async () => {
     const { config, pipeline } = backend();
-    const store = await openCoverageStore(config);
-    let reads = 0;
-    let closes = 0;
-    const previous = async () => {
-      const live = await store.target.previous();
-      return { ...live, records: () => (reads++, live.records()), close: () => (closes++, live.close?.()) };
-    };
+    const { store, counts } = await countingStore(config);
     try {
-      const report = await build(config, articles, { ...store, target: { ...store.target, previous } });
+      const report = await build(config, articles, store);
       expect(report).toMatchObject({ vectorIndex: 'unchanged', version: pipeline!.index.version, embeddedTexts: 0 });
-      expect(reads).toBe(0);
+      expect(counts.reads).toBe(0);
       // What the live version held open for its records is released all the same.
-      expect(closes).toBe(1);
+      expect(counts.closes).toBe(1);
     } finally {
       await store.close();
     }
@@ -136,14 +141,9 @@ describe('the postgres store', () => {
     const before = pipeline!.index.version;
     const changed = articles.map((a, i) => (i === 3 ? { ...a, text: `${a.text}\n\nThe summit ended with a toast to the Vostochny spaceport.` } : a));
     // Something changed: the live version's records are read, once, for the unchanged articles.
-    const store = await openCoverageStore(config);
-    let reads = 0;
-    const previous = async () => {
-      const live = await store.target.previous();
-      return { ...live, records: () => (reads++, live.records()) };
-    };
-    const report = await build(config, changed, { ...store, target: { ...store.target, previous } }).finally(() => store.close());
-    expect(reads).toBe(1);
+    const { store, counts } = await countingStore(config);
+    const report = await build(config, changed, store).finally(() => store.close());
+    expect(counts).toEqual({ reads: 1, closes: 1 });
     expect(report).toMatchObject({ changed: [articles[3]!.id], added: [], removed: [], unchanged: articles.length - 1 });
     expect(report.embeddedTexts).toBeLessThan(60);
     expect(await pipeline!.reload()).toBe(true);
