@@ -15,10 +15,10 @@ import { buildCoverage, openCoverageStore } from './coverage-store.js';
 import { asCoverage, type Coverage, type CoverageStore } from './index/coverage.js';
 import { IndexError, IndexMissingError, modelMismatch, type IndexSnapshot } from './index/store.js';
 import type { Correction, Vocabulary } from './index/spelling.js';
+import { searchQuestion } from './question-search.js';
 import { loadReader, type Reader } from './reader/reader.js';
 
-/** Chunks retrieved for a question: the reader weighs the sentences of the first READ_CHUNKS of them. */
-export const RETRIEVE_LIMIT = 20;
+export { RETRIEVE_LIMIT } from './question-search.js';
 /** How long a new version the pipeline refused (another model, damaged files) is left before it is tried again. */
 export const REFUSED_RETRY_MS = 5 * 60_000;
 const WARM_UP_QUESTION = 'What happened, and who said what about it?';
@@ -124,21 +124,12 @@ export async function answerQuestion(parts: AnswerParts, question: string, optio
   // A time phrase has become the period: the rest of the question is what is searched for (and read, as the
   // words the coverage knows: misspelt names corrected), without its chat opening ("hey", "can you tell me").
   const { text, corrections } = searchedText(index.terms.vocabulary, period ? withoutTimePhrase(question, period) : question);
-  // Embedded on its own thread while the search starts (BM25 does not need the vector).
-  const embedding = embedder.embedQuery(text);
-  embedding.catch(() => undefined); // a failed search leaves the embedding unawaited: its failure is not a crash
   const keepArticle = period && ((id: string) => inPeriod(index.articles.get(id)?.published, period));
   const boostArticles = options.boostArticles && new Set(options.boostArticles);
-  const searching = index.search(text, embedding, { mode: options.mode, limit: RETRIEVE_LIMIT, keepArticle, boostArticles });
-  searching.catch(() => undefined); // awaited below; only so that a throw in between is not also an unhandled rejection
-  // One tick, in which the Postgres pool hands out its connections and BM25's queries are sent (pg-pool does
-  // that on the next tick). By then BM25 has run locally, or is in flight to Postgres, and the dense search
-  // waits for the vector: the reader analyses the question in that wait, not after retrieval.
-  await new Promise<void>((resolve) => process.nextTick(resolve));
-  const prepared = reader.prepare(text);
-  const { retrieved, view } = await searching;
-  const queryVector = await embedding;
+  const { retrieved, view, prepared, queryVector, readAhead } = await searchQuestion(index, embedder, reader, text, { mode: options.mode, keepArticle, boostArticles });
   const reading = reader.read(view, prepared, queryVector, retrieved);
+  // The read-ahead stops at its next turn of the event loop: no work of a question outlives it.
+  await readAhead?.catch(() => undefined);
   const answer = buildAnswer(view, question, reading, { passages: options.passages, answerAll: options.answerAll });
   return { ...answer, ...(corrections.length > 0 ? { readAs: text } : {}), ...(period ? { period: describePeriod(period) } : {}) };
 }

@@ -5,7 +5,9 @@ import { locateEvidence, readQuestionSet } from '../src/eval/question-set.js';
 import { readFileSync } from 'node:fs';
 import { buildAnswer, QUOTE_MAX_CHARS, QUOTE_NEIGHBOUR_SHARE, SHORT_ANSWER_SHOWN, shownShortAnswer, UNSURE_LEAD } from '../src/answer.js';
 import { configFromEnv } from '../src/config.js';
-import { loadReader } from '../src/reader/reader.js';
+import { loadReaderModel } from '../src/reader/model.js';
+import { readAhead } from '../src/reader/read-ahead.js';
+import { candidateSentences, loadReader } from '../src/reader/reader.js';
 import { SENTENCE_END } from '../src/corpus/news-text.js';
 import { answerQuestion, openPipeline, QuestionError, RETRIEVE_LIMIT } from '../src/pipeline.js';
 import { buildInto, testConfig } from './helpers.js';
@@ -108,6 +110,27 @@ describe('answers about the shipped coverage', () => {
     const vector = await pipeline.embedder.embedQuery(question);
     const { retrieved, view } = await pipeline.index.search(question, vector, { mode: 'hybrid', limit: RETRIEVE_LIMIT });
     expect(pipeline.reader.read(view, pipeline.reader.prepare(question), vector, retrieved)).toEqual(pipeline.reader.read(view, question, vector, retrieved));
+  });
+
+  it('reads ahead in slices, and stops at the first turn after the wait ends', async () => {
+    const question = 'How many days did Kim Jong-un spend in Russia?';
+    const vector = await pipeline.embedder.embedQuery(question);
+    const { view, retrieved } = await pipeline.index.search(question, vector, { mode: 'lexical', limit: RETRIEVE_LIMIT });
+    const sentences = candidateSentences(view, retrieved);
+    const { synonyms } = loadReaderModel(config.reader.modelFile);
+    // A wait over before it starts: nothing is worked out.
+    expect(await readAhead(view, sentences, synonyms, Promise.resolve())).toEqual({ sentences: 0, of: sentences.length, interrupted: true });
+    // A turn of the event loop after every sentence (slices of 0 ms), the wait ending at the first: one sentence.
+    const turn = new Promise((resolve) => setImmediate(resolve));
+    expect(await readAhead(view, sentences, synonyms, turn, 0)).toEqual({ sentences: 1, of: sentences.length, interrupted: true });
+    expect(await readAhead(view, sentences, synonyms, new Promise(() => {}), 0)).toEqual({ sentences: sentences.length, of: sentences.length, interrupted: false });
+  });
+
+  it('answers a question whose embedding fails with that failure, in every mode, and nothing left unhandled', async () => {
+    const embedder = { ...pipeline.embedder, embedQuery: async () => Promise.reject(new Error('the ONNX thread stopped')) };
+    for (const mode of ['hybrid', 'lexical', 'dense'] as const) {
+      await expect(answerQuestion({ index: pipeline.index, embedder, reader: pipeline.reader }, 'Where did Kim and Putin meet?', { mode, passages: 3 })).rejects.toThrow('the ONNX thread stopped');
+    }
   });
 
   it('reads READER_SURE_THRESHOLD and AUTO_ANSWER_THRESHOLD, refusing one under READER_THRESHOLD in one line', () => {

@@ -20,8 +20,10 @@ import { DENSE, VIEW_CHUNKS, VIEW_SENTENCES } from '../src/db/pg-store.js';
 import pg from 'pg';
 import type { Article } from '../src/corpus/types.js';
 import { buildIndex } from '../src/index/build.js';
-import type { CoverageStore } from '../src/index/coverage.js';
-import { openPipeline, type Pipeline } from '../src/pipeline.js';
+import type { CoverageStore, Retrieval } from '../src/index/coverage.js';
+import { openPipeline, RETRIEVE_LIMIT, type Pipeline } from '../src/pipeline.js';
+import type { ReadAhead } from '../src/reader/read-ahead.js';
+import { candidateSentences, READ_CHUNKS } from '../src/reader/reader.js';
 import { sharedEmbedder, shippedArticles, testConfig } from './helpers.js';
 
 async function build(config: Config, articles: Article[], store?: CoverageStore) {
@@ -119,6 +121,32 @@ describe.each(['local', 'postgres'] as const)('the %s store', (name) => {
     const [answer, local] = [await backend().pipeline!.ask(question), await backends.local.pipeline!.ask(question)];
     expect(answer.readAs).toBe('when did putin get to vladivostok');
     expect(answer.passages[0]!.quote).toBe(local.passages[0]!.quote);
+  });
+
+  it("reads BM25's first chunks ahead while the vector is on its way, and then reads as it would have without", async () => {
+    const { pipeline } = backend();
+    const question = 'How many days did Kim Jong-un spend in Russia?';
+    const vector = await pipeline!.embedder.embedQuery(question);
+    let release!: (vector: Float32Array) => void;
+    const held = new Promise<Float32Array>((resolve) => (release = resolve));
+    let early: Retrieval | undefined;
+    let ahead: Promise<ReadAhead> | undefined;
+    const use = (given: Retrieval) => ((early = given), (ahead = pipeline!.reader.readAhead(given.view, given.retrieved, held)));
+    const searching = pipeline!.index.search(question, held, { mode: 'hybrid', limit: RETRIEVE_LIMIT, whileEmbedded: { chunks: READ_CHUNKS, use } });
+    for (let waited = 0; !ahead && waited < 5000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    // BM25's ranking, with the records of its first chunks; every sentence of them worked out while the vector is held.
+    expect(early!.retrieved).toHaveLength(READ_CHUNKS);
+    const sentences = candidateSentences(early!.view, early!.retrieved).length;
+    expect(await ahead).toEqual({ sentences, of: sentences, interrupted: false });
+    release(vector);
+    const searched = await searching;
+    const plain = await pipeline!.index.search(question, vector, { mode: 'hybrid', limit: RETRIEVE_LIMIT });
+    expect(searched.retrieved).toEqual(plain.retrieved);
+    expect(pipeline!.reader.read(searched.view, question, vector, searched.retrieved)).toEqual(pipeline!.reader.read(plain.view, question, vector, plain.retrieved));
+    // The vector at hand: there is no wait to give.
+    let given = false;
+    await pipeline!.index.search(question, vector, { mode: 'hybrid', limit: RETRIEVE_LIMIT, whileEmbedded: { chunks: READ_CHUNKS, use: async () => (given = true) } });
+    expect(given).toBe(false);
   });
 
   it('ranks the same chunks by meaning alone (dense retrieval)', async () => {

@@ -23,6 +23,21 @@ export interface Retrieval {
   view: ReadingIndex;
 }
 
+/**
+ * What a question's search does with the wait for its vector once BM25 has ranked the chunks (the reader
+ * works out the parts of their sentences: src/reader/read-ahead.ts).
+ */
+export interface WhileEmbedded {
+  /** How many of BM25's first chunks (fused as the lexical lists alone rank them) it is given. */
+  chunks: number;
+  /** Called with them and their records only while the vector has not come; it should stop when it comes. */
+  use(early: Retrieval): Promise<unknown>;
+}
+
+export interface SearchOptions extends RetrieveOptions {
+  whileEmbedded?: WhileEmbedded;
+}
+
 export interface Coverage {
   readonly backend: Backend;
   readonly version: string;
@@ -34,9 +49,9 @@ export interface Coverage {
   /**
    * Ranks chunks for a question (hybrid, dense or lexical) and fetches what reading them needs. The question's
    * vector may still be on its way: a served version (lean-coverage.ts) starts BM25 first, and only the dense
-   * search waits for it.
+   * search waits for it, and `whileEmbedded` is given the wait (a version loaded whole ignores it).
    */
-  search(question: string, queryVector: Float32Array | Promise<Float32Array>, options: RetrieveOptions): Promise<Retrieval>;
+  search(question: string, queryVector: Float32Array | Promise<Float32Array>, options: SearchOptions): Promise<Retrieval>;
   /** The version loaded whole into memory, for the local backend only (the benchmark's stage timings, the evaluation); loaded when first read. */
   readonly snapshot?: IndexSnapshot;
   /** Releases what the version holds open (the local SQLite file); only once no question reads it any more. */

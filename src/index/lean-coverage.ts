@@ -46,6 +46,12 @@ export function viewSentenceIds(chunks: readonly ChunkRow[]): number[] {
   return [...ids].sort((a, b) => a - b);
 }
 
+/** Rows read for a view, with more rows (a sentence read twice is kept once). */
+function withRows(read: { chunks: ChunkRow[]; sentences: SentenceRow[] }, more: { chunks: ChunkRow[]; sentences: SentenceRow[] }) {
+  const ids = new Set(read.sentences.map((r) => r.id));
+  return { chunks: [...read.chunks, ...more.chunks], sentences: [...read.sentences, ...more.sentences.filter((r) => !ids.has(r.id))] };
+}
+
 /** A Coverage over a backend's searches, with its articles and term statistics in memory. */
 export function leanCoverage(version: VersionInMemory, backend: VersionSearch): Coverage {
   const { manifest, terms } = version;
@@ -81,6 +87,27 @@ export function leanCoverage(version: VersionInMemory, backend: VersionSearch): 
       // embedded on its own thread; then the dense search, which needs the vector.
       const lexical = options.mode === 'dense' ? { chunks: [], articles: [] } : backend.lexical(terms.searchTerms(question), depth);
       const dense = options.mode === 'lexical' ? [] : Promise.resolve(queryVector).then((vector) => backend.dense(vector, depth));
+      let vectorCame = false;
+      const came = () => (vectorCame = true);
+      Promise.resolve(queryVector).then(came, came);
+      const { whileEmbedded } = options;
+      // The wait for the vector, given to the caller with BM25's ranking and its rows, which the view below
+      // reuses (BM25's first chunks are most of the fused ranking's). A failure here is not the question's:
+      // the rows are then read below, and what `use` works out is worked out by the read.
+      const early =
+        whileEmbedded && options.mode !== 'dense'
+          ? Promise.resolve(lexical)
+              .then(async (found) => {
+                if (vectorCame) return undefined;
+                const lists: SearchLists = { dense: [], lexical: found.chunks.map((h) => ({ label: h.label, score: Number(h.score) })), articles: found.articles };
+                const articleOf = new Map(found.chunks.map((h) => [h.label, h.article_id]));
+                const ranked = fuseLists(lists, (label) => articleOf.get(label)!, { ...options, limit: whileEmbedded.chunks });
+                const rows = await backend.rows(ranked.map((r) => r.label));
+                if (!vectorCame) whileEmbedded.use({ retrieved: ranked, view: view(rows) }).catch(() => undefined);
+                return rows;
+              })
+              .catch(() => undefined)
+          : undefined;
       const [denseHits, found] = await Promise.all([dense, lexical]);
       const articleOf = new Map<number, string>();
       for (const hit of [...denseHits, ...found.chunks]) articleOf.set(hit.label, hit.article_id);
@@ -90,7 +117,12 @@ export function leanCoverage(version: VersionInMemory, backend: VersionSearch): 
         articles: found.articles,
       };
       const retrieved: RetrievedChunk[] = fuseLists(lists, (label) => articleOf.get(label)!, options);
-      return { retrieved, view: view(await backend.rows(retrieved.map((r) => r.label))) };
+      const labels = retrieved.map((r) => r.label);
+      const read = await early;
+      if (!read) return { retrieved, view: view(await backend.rows(labels)) };
+      const have = new Set(read.chunks.map((c) => c.label));
+      const missing = labels.filter((label) => !have.has(label));
+      return { retrieved, view: view(missing.length === 0 ? read : withRows(read, await backend.rows(missing))) };
     },
   };
 }

@@ -4,7 +4,7 @@
  * its neighbouring tags. Answer: the question as a whole, for deciding whether the coverage answers it.
  */
 import { CANDIDATE_KINDS } from './candidates.js';
-import { aroundStems, cachedStems, cap, contentWords, EXPECTED_KINDS, holds, namedByQuestion, oneHot, row, wordStem, type ReadingContext, type SentenceView } from './context.js';
+import { aroundStems, articleStems, cap, contentWords, EXPECTED_KINDS, holds, namedByQuestion, oneHot, row, wordStem, type ReadingContext, type SentenceView } from './context.js';
 import { QUESTION_TYPES } from './question.js';
 
 /** Features of each candidate answer of a sentence; `sentenceScore` is the reader's score of the sentence. */
@@ -98,8 +98,8 @@ export function answerFeatures(context: ReadingContext, order: number[], scores:
   const terms = [...new Set(question.terms)];
   const totalIdf = terms.reduce((sum, t) => sum + index.lexical.idf(t), 0) || 1;
   const unknown = terms.filter((t) => index.lexical.documentFrequency(t) === 0).reduce((sum, t) => sum + index.lexical.idf(t), 0);
-  const articleStems = cachedStems(index, `a${view.article.id}`, () => `${view.article.title}\n${view.article.text}`);
-  const missingInArticle = terms.filter((t) => !articleStems.has(t)).reduce((sum, t) => sum + index.lexical.idf(t), 0);
+  const inArticle = articleStems(index, view.article);
+  const missingInArticle = terms.filter((t) => !inArticle.has(t)).reduce((sum, t) => sum + index.lexical.idf(t), 0);
   const s = order.map((i) => scores[i]!);
   // What the question states that the best sentence (with its neighbours) does not: SQuAD 2.0's
   // unanswerable questions swap a name or a number, or add a negation; a near miss asks for a fact

@@ -209,6 +209,12 @@ export function cached<T>(index: ReadingIndex, key: string, make: () => T): T {
 
 export const cachedStems = (index: ReadingIndex, key: string, text: () => string): Set<string> => cached(index, key, () => textStems(text()));
 
+/** The terms of an article's title, as the lexical index has them. */
+export const titleStems = (index: ReadingIndex, article: Article) => cachedStems(index, `t${article.id}`, () => article.title);
+
+/** The terms of a whole article, its title and text, as the lexical index has them. */
+export const articleStems = (index: ReadingIndex, article: Article) => cachedStems(index, `a${article.id}`, () => `${article.title}\n${article.text}`);
+
 /** The terms of a sentence's own text, as the lexical index has them. */
 export const sentenceStems = (index: ReadingIndex, id: number) => {
   const record = index.sentences[id]!;

@@ -13,6 +13,7 @@ import { answerFeatures, spanFeatures, withSpanScores } from './answer-features.
 import { EXPECTED_KINDS, namedByQuestion, sentenceView, type CandidateSentence, type ReadingContext, type SentenceView } from './context.js';
 import { sentenceFeatures } from './sentence-features.js';
 import { loadReaderModel, type ReaderModel } from './model.js';
+import { readAhead, type ReadAhead } from './read-ahead.js';
 import { analyseQuestion, type QuestionAnalysis, type QuestionType } from './question.js';
 import type { Synonyms } from './synonyms.js';
 
@@ -65,6 +66,11 @@ export interface Reader {
   readonly sureThreshold: number;
   /** Analyses a question before its sentences are at hand (it needs neither the coverage nor the vector). */
   prepare(question: string): PreparedQuestion;
+  /**
+   * Works out, until `until` settles, what reading the sentences of the first retrieved chunks needs whatever
+   * the question (read-ahead.ts): called with BM25's ranking while the question's vector is on its way.
+   */
+  readAhead(index: ReadingIndex, retrieved: RetrievedChunk[], until: Promise<unknown>): Promise<ReadAhead>;
   /** Reads the sentences of the first retrieved chunks. */
   read(index: ReadingIndex, question: string | PreparedQuestion, queryVector: Float32Array, retrieved: RetrievedChunk[]): Reading;
   /** Reads the given sentences (the evaluation's "paragraph given" setting). */
@@ -175,6 +181,9 @@ export function loadReader(modelFile: string, threshold?: number, sureThreshold?
     threshold: minConfidence,
     sureThreshold: sureConfidence,
     prepare: analyseQuestion,
+    readAhead(index, retrieved, until) {
+      return readAhead(index, candidateSentences(index, retrieved), model.synonyms, until);
+    },
     read(index, question, queryVector, retrieved) {
       return reader.readSentences(index, question, queryVector, candidateSentences(index, retrieved));
     },

@@ -6,7 +6,7 @@
  * passage ranked in retrieval.
  */
 import { sentenceVectorOffset } from '../index/store.js';
-import { aroundStems, cachedStems, cap, contentWords, dot, EXPECTED_KINDS, holds, namedByQuestion, oneHot, prefixes, row, sentenceGroups, sentenceStems, wordStem, type ReadingContext, type SentenceView } from './context.js';
+import { aroundStems, cap, contentWords, dot, EXPECTED_KINDS, holds, namedByQuestion, oneHot, prefixes, row, sentenceGroups, sentenceStems, titleStems, wordStem, type ReadingContext, type SentenceView } from './context.js';
 import { gramCount, gramSet, gramWords, sharedGrams, type GramSet } from './grams.js';
 import { QUESTION_TYPES, type QuestionAnalysis } from './question.js';
 import { saysRelated, saysSynonym, type Synonyms, type WordGroups } from './synonyms.js';
@@ -88,7 +88,6 @@ export function sentenceFeatures(context: ReadingContext): Record<string, number
   const questionPairs = terms.slice(1).map((term, i) => [terms[i]!, term] as const);
   const expected = EXPECTED_KINDS[question.type] ?? [];
   const questionGrams = gramSet(gramWords(questionWords.join(' ')));
-  const titleStems = (articleId: string, title: string) => cachedStems(index, `t${articleId}`, () => title);
   const chunkCosine = new Map<number, number>();
   const chunkCoverage = new Map<number, number>();
   const raw = context.sentences.map((view) => {
@@ -101,7 +100,7 @@ export function sentenceFeatures(context: ReadingContext): Record<string, number
       chunkCosine.set(view.chunk, sum / chunk.sentenceCount);
       // A chunk is whole sentences, so its terms are its title's and its sentences' (no word spans two).
       const sentences = Array.from({ length: chunk.sentenceCount }, (_, k) => sentenceStems(index, chunk.firstSentence + k));
-      chunkCoverage.set(view.chunk, coverage(titleStems(view.article.id, view.article.title), ...sentences));
+      chunkCoverage.set(view.chunk, coverage(titleStems(index, view.article), ...sentences));
     }
     const fresh = view.candidates.filter((c) => namedByQuestion(view, c, question) < 0.5);
     const matchedAt = view.stems.map((s, i) => (s !== null && termSet.has(s) ? i : -1)).filter((i) => i >= 0);
@@ -114,7 +113,7 @@ export function sentenceFeatures(context: ReadingContext): Record<string, number
       covLemma: questionLemmas.length === 0 ? 0 : questionLemmas.filter((l) => view.lemmas.has(l)).length / questionLemmas.length,
       covPrefix: questionPrefixes.length === 0 ? 0 : questionPrefixes.filter((p) => view.prefixes.has(p)).length / questionPrefixes.length,
       covContext: coverage(...aroundStems(index, view)),
-      covTitle: coverage(titleStems(view.article.id, view.article.title)),
+      covTitle: coverage(titleStems(index, view.article)),
       covChunk: chunkCoverage.get(view.chunk)!,
       matched: distinct.filter((t) => present.has(t)).length,
       maxMissingIdf: missing.length === 0 ? 0 : Math.max(...missing) / maxIdf,
