@@ -28,6 +28,7 @@ export function median(values: number[]): number {
 export const ms = (n: number) => (Number.isFinite(n) ? (n >= 100 ? n.toFixed(0) : n.toFixed(n >= 10 ? 1 : 2)) : '–');
 export const fmt = (p: Percentiles) => `${ms(p.p50)} / ${ms(p.p95)} / ${ms(p.p99)}`;
 export const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
+export const share = (x: number | undefined) => (x === undefined ? '–' : `${(100 * x).toFixed(0)} %`);
 
 /** A Markdown table. */
 export function table(header: string[], rows: (string | number)[][]): string {

@@ -2,7 +2,7 @@
  * The Postgres rows in the benchmark's report: their section of docs/BENCHMARKS.md, their rows of the JSON
  * `ask` array, and their table in the summary printed at the end of a run.
  */
-import { fmt, mb, ms, table } from './measure.js';
+import { fmt, mb, ms, share, table } from './measure.js';
 import type { PostgresResult, Results, RunInfo, SizeResult } from './results.js';
 
 /** Issue 10's target for Postgres at 100,000 chunks, ms p95. */
@@ -21,11 +21,11 @@ export function postgresSection(r: Results, how: RunInfo): string[] {
     `Each index above is copied into a PGlite database (Postgres 18 in WebAssembly with pgvector and pg_textsearch: the server of \`npm run db:dev\`, \`src/db/dev-server.ts\`) that the bench starts on 127.0.0.1 and reaches through the \`pg\` driver with its DATABASE_URL, as the bot connects. The version is written by the store's own write (\`src/db/pg-write.ts\`: one transaction; pgvector's HNSW index and the BM25 indexes built as \`npm run embed\` builds them) from the local index's vectors, annotations and term tables, so nothing is embedded again; the load runs in a process of its own (\`scripts/bench/pg-loader.ts\`) with a budget of ${how.pgBudgetMinutes} minutes (\`--pg-budget\`), and its data folder is kept in \`.cache/bench/postgres-<name>\` while the local version it came from is live (a load that did not fit is recorded too, and not tried again within the same budget). Then the same ${how.warmupQuestions} warm-up and timed questions as the local rows, through the same \`Pipeline.ask\`. The database runs in the bench's process, one query at a time on one thread: its work counts in the CPU time, and these are PGlite's figures, not a real server's. All times in ms, p50 / p95 / p99; "search" is the store's whole search (the dense and BM25 queries, fusion, and the retrieved chunks' rows fetched).`,
     '',
     table(
-      ['index', 'chunks', 'ask (wall)', 'ask (CPU)', 'local ask (wall)', 'local ask (CPU)', 'embed query', 'search', 'question analysed (while embedded)', 'reader', 'open', 'load into PGlite (wall, CPU of the loader and database)', 'peak RSS so far'],
+      ['index', 'chunks', 'ask (wall)', 'ask (CPU)', 'local ask (wall)', 'local ask (CPU)', 'embed query', 'search', 'question analysed (while embedded)', 'read ahead (while embedded)', 'reader', 'open', 'load into PGlite (wall, CPU of the loader and database)', 'peak RSS so far'],
       r.postgres.map((s) =>
         'notMeasured' in s
-          ? [s.name, s.chunks, `**not measured**: ${s.notMeasured}`, '–', ...localCells(local.get(s.name)), '–', '–', '–', '–', '–', '–', '–']
-          : [s.name, s.chunks, fmt(s.ask), fmt(s.askCpu), ...localCells(local.get(s.name)), fmt(s.embedQuery), fmt(s.search), fmt(s.prepare), fmt(s.read), `${ms(s.openMs)} ms`, loadCell(s), mb(s.rssKb)],
+          ? [s.name, s.chunks, `**not measured**: ${s.notMeasured}`, '–', ...localCells(local.get(s.name)), '–', '–', '–', '–', '–', '–', '–', '–']
+          : [s.name, s.chunks, fmt(s.ask), fmt(s.askCpu), ...localCells(local.get(s.name)), fmt(s.embedQuery), fmt(s.search), fmt(s.prepare), share(s.readAhead), fmt(s.read), `${ms(s.openMs)} ms`, loadCell(s), mb(s.rssKb)],
       ),
     ),
     '',

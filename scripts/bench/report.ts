@@ -3,7 +3,7 @@
  * `--json` and the summary printed at the end of a run are in summary.ts.
  */
 import { DEFAULT_PROJECT_FROM } from '../../src/config.js';
-import { fmt, mb, ms, peakRssKb, table } from './measure.js';
+import { fmt, mb, ms, peakRssKb, share, table } from './measure.js';
 import { postgresSection } from './report-postgres.js';
 import { scaleFigures, targetsSection } from './report-targets.js';
 import { reembedSection } from './report-reembed.js';
@@ -51,11 +51,11 @@ export function render(r: Results, how: RunInfo): string {
     '',
     '## 2. Warm question latency (Pipeline.ask)',
     '',
-    `Each index is built with \`buildIndex\` into \`.cache/bench/<name>\` and reused by later runs. Questions: the shipped eval questions for the shipped corpus, SciFact queries for the SciFact indexes; ${how.warmupQuestions} warm-up questions first, then ${largest.questions} timed ones through \`Pipeline.ask\` (embed + hybrid retrieval + answer with quotes; no Discord), in wall time and in CPU time (user + system of the bench's process, which neighbours on a shared machine disturb less). The part columns time each step alone on the same questions (dense and BM25 at the pipeline's depth of ${how.pipelineDepth}; the reader in its two steps: the question analysed, then the chunks the pipeline retrieves read, in the view of them the served version gives, as when answering: first by a version opened again after the answers above, so each question's sentences are read for the first time, then again with their tags, stems and n-grams cached). The answer's parts overlap: the question is embedded on its own thread while BM25 searches and, after BM25, the reader analyses the question; what the reader adds after retrieval is the "reader" column. All times in ms, p50 / p95 / p99.`,
+    `Each index is built with \`buildIndex\` into \`.cache/bench/<name>\` and reused by later runs. Questions: the shipped eval questions for the shipped corpus, SciFact queries for the SciFact indexes; ${how.warmupQuestions} warm-up questions first, then ${largest.questions} timed ones through \`Pipeline.ask\` (embed + hybrid retrieval + answer with quotes; no Discord), in wall time and in CPU time (user + system of the bench's process, which neighbours on a shared machine disturb less). The part columns time each step alone on the same questions (dense and BM25 at the pipeline's depth of ${how.pipelineDepth}; the reader in its two steps: the question analysed, then the chunks the pipeline retrieves read, in the view of them the served version gives, as when answering: first by a version opened again after the answers above, so each question's sentences are read for the first time, then again with their tags, stems and n-grams cached). The answer's parts overlap: the question is embedded on its own thread while BM25 searches and, after BM25, the reader analyses the question and reads ahead (\`src/reader/read-ahead.ts\`: the question-independent parts of the sentences of BM25's first chunks, until the vector comes; "read ahead" is the mean share of those sentences it worked out), so the reader's columns time its read after a search run as answering runs it; what the reader adds after retrieval is the "reader" column. All times in ms, p50 / p95 / p99.`,
     '',
     table(
-      ['index', 'chunks', 'sentences', 'ask', 'ask (CPU)', 'embed query', 'dense search', 'BM25', 'question analysed (while embedded)', 'reader', 'reader, read again', 'load (open)', 'peak RSS so far'],
-      r.sizes.map((s) => [s.name, s.chunks, s.sentences, fmt(s.ask), fmt(s.askCpu), fmt(s.embedQuery), fmt(s.dense), fmt(s.lexical), fmt(s.prepare), fmt(s.read), fmt(s.readAgain), `${ms(s.loadMs)} ms`, mb(s.rssKb)]),
+      ['index', 'chunks', 'sentences', 'ask', 'ask (CPU)', 'embed query', 'dense search', 'BM25', 'question analysed (while embedded)', 'read ahead (while embedded)', 'reader', 'reader, read again', 'load (open)', 'peak RSS so far'],
+      r.sizes.map((s) => [s.name, s.chunks, s.sentences, fmt(s.ask), fmt(s.askCpu), fmt(s.embedQuery), fmt(s.dense), fmt(s.lexical), fmt(s.prepare), share(s.readAhead), fmt(s.read), fmt(s.readAgain), `${ms(s.loadMs)} ms`, mb(s.rssKb)]),
     ),
     '',
     measured100k

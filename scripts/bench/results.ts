@@ -52,9 +52,12 @@ export interface SizeResult {
   /**
    * The reading stage after retrieval: every sentence of the retrieved chunks scored, the short answer, the verdict; on
    * the view of the retrieved chunks the served version gives (since the ninth session; on the version loaded
-   * whole before), each question read for the first time by a version just opened.
+   * whole before), each question read for the first time by a version just opened; since the eleventh session
+   * after a search that read ahead (src/reader/read-ahead.ts), as answering does.
    */
   read: Percentiles;
+  /** Mean share of the sentences of BM25's first chunks worked out while the question was embedded (read-ahead.ts). */
+  readAhead?: number;
   /** The same questions read again: their sentences' tags, stems and n-grams are cached by then. */
   readAgain: Percentiles;
   questions: number;
@@ -109,6 +112,7 @@ export type PostgresResult =
       /** As in SizeResult: the question analysed (during its embedding), then the retrieved sentences read. */
       prepare: Percentiles;
       read: Percentiles;
+      readAhead?: number;
       questions: number;
       rssKb: number;
     })

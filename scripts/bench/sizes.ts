@@ -7,10 +7,11 @@ import type { Config } from '../../src/config.js';
 import type { Embedder } from '../../src/embedder.js';
 import { localStore, requireSnapshot } from '../../src/index/coverage.js';
 import { loadDense, loadIndex } from '../../src/index/local-version.js';
-import type { ReadingIndex } from '../../src/index/store.js';
 import { projectionFile } from '../../src/index/vector-index.js';
-import { openPipeline, RETRIEVE_LIMIT, type Pipeline } from '../../src/pipeline.js';
-import type { RetrievedChunk } from '../../src/retrieve.js';
+import type { RetrievalMode } from '../../src/config.js';
+import { openPipeline, type Pipeline } from '../../src/pipeline.js';
+import { searchQuestion } from '../../src/question-search.js';
+import { mean } from '../../src/eval/metrics.js';
 import { log, median, ms, peakRssKb, percentiles, timed, type Percentiles } from './measure.js';
 import type { BuildRecord, RecallRow, SizeResult } from './results.js';
 import { exactKthSimilarity, recallAtK, searchLatencies } from './vectors.js';
@@ -21,7 +22,7 @@ import { exactKthSimilarity, recallAtK, searchLatencies } from './vectors.js';
  * configured defaults are built, with a wider efSearch range.
  */
 export const SWEEP = { m: [8, 16, 32], efConstruction: [100, 200], efSearch: [10, 50, 100, 200] };
-/** Depth the hybrid retriever asks the dense index for (retrieve.ts: max(limit * 2, 50) with limit 20). */
+/** Depth the hybrid retriever asks the dense index for (retrieve.ts: max(limit * 2, 50) with limit 10). */
 export const PIPELINE_DEPTH = 50;
 export const WARMUP_QUESTIONS = 10;
 
@@ -39,13 +40,17 @@ export async function timeAnswers(pipeline: Pipeline, questions: string[]): Prom
 }
 
 /**
- * The reader's two steps, timed apart: the question analysed (which answering does while the question is
- * embedded, src/pipeline.ts), then the retrieved sentences read, which is what the reader adds after retrieval.
+ * The reader's parts of a question, as answering runs them: the question's search (src/question-search.ts:
+ * embedded on its own thread while BM25 runs, the question analysed and BM25's first chunks read ahead in
+ * that wait), then the read of the retrieved chunks, which is what the reader adds after retrieval. The
+ * question's analysis is timed alone, and how much of the read-ahead was done before the vector came.
  */
-export async function timeReading(pipeline: Pipeline, view: ReadingIndex, question: string, vector: Float32Array, retrieved: RetrievedChunk[]): Promise<{ prepareMs: number; readMs: number }> {
-  const prepared = await timed(() => pipeline.reader.prepare(question));
-  const read = await timed(() => pipeline.reader.read(view, prepared.value, vector, retrieved));
-  return { prepareMs: prepared.ms, readMs: read.ms };
+export async function timeReading(pipeline: Pipeline, question: string, mode: RetrievalMode): Promise<{ prepareMs: number; readMs: number; readAhead: number }> {
+  const prepareMs = (await timed(() => pipeline.reader.prepare(question))).ms;
+  const { view, prepared, queryVector, retrieved, readAhead } = await searchQuestion(pipeline.index, pipeline.embedder, pipeline.reader, question, { mode });
+  const read = await timed(() => pipeline.reader.read(view, prepared, queryVector, retrieved));
+  const ahead = await readAhead?.catch(() => undefined);
+  return { prepareMs, readMs: read.ms, readAhead: ahead && ahead.of > 0 ? ahead.sentences / ahead.of : 0 };
 }
 
 export async function benchSize(name: string, dir: string, build: BuildRecord | undefined, cached: boolean, questions: string[], config: Config, randomVectors = false): Promise<SizeResult> {
@@ -63,7 +68,6 @@ export async function benchSize(name: string, dir: string, build: BuildRecord | 
   // The retrievers are timed on the version loaded whole (BM25 still runs in its SQLite file); the reader on
   // the view of the retrieved chunks that the served version gives it, as when answering.
   const index = requireSnapshot(pipeline.index, 'The benchmark');
-  const search = (question: string, vector: Float32Array) => pipeline.index.search(question, vector, { mode: config.retrieval.mode, limit: RETRIEVE_LIMIT });
 
   // The parts of a question, timed apart: the query embedding, and each retriever at the pipeline's depth.
   const embedQuery: number[] = [];
@@ -71,23 +75,20 @@ export async function benchSize(name: string, dir: string, build: BuildRecord | 
   const lexical: number[] = [];
   const prepare: number[] = [];
   const read: number[] = [];
+  const readAhead: number[] = [];
   for (const question of questions) {
     const vector = await timed(() => pipeline.embedder.embedQuery(question));
-    const { retrieved, view } = await search(question, vector.value);
-    const reading = await timeReading(pipeline, view, question, vector.value, retrieved);
+    const reading = await timeReading(pipeline, question, config.retrieval.mode);
     prepare.push(reading.prepareMs);
     read.push(reading.readMs);
+    readAhead.push(reading.readAhead);
     embedQuery.push(vector.ms);
     dense.push((await timed(() => index.dense.search(vector.value, PIPELINE_DEPTH))).ms);
     // Both BM25 searches a question makes: over chunks and over whole articles.
     lexical.push((await timed(() => [index.lexical.query(question, PIPELINE_DEPTH), index.lexical.queryArticles(question, PIPELINE_DEPTH)])).ms);
   }
   const readAgain: number[] = [];
-  for (const question of questions) {
-    const vector = await pipeline.embedder.embedQuery(question);
-    const { retrieved, view } = await search(question, vector);
-    readAgain.push((await timeReading(pipeline, view, question, vector, retrieved)).readMs);
-  }
+  for (const question of questions) readAgain.push((await timeReading(pipeline, question, config.retrieval.mode)).readMs);
   const { counts } = pipeline.index.manifest;
   await pipeline.close();
   log(`  ${name}: ${counts.chunks} chunks, ask p50 ${ms(ask.p50)} ms, p95 ${ms(ask.p95)} ms (CPU ${ms(askCpu.p50)} / ${ms(askCpu.p95)} ms)`);
@@ -107,6 +108,7 @@ export async function benchSize(name: string, dir: string, build: BuildRecord | 
     lexical: percentiles(lexical),
     prepare: percentiles(prepare),
     read: percentiles(read),
+    readAhead: mean(readAhead),
     readAgain: percentiles(readAgain),
     questions: questions.length,
     rssKb: peakRssKb(),
