@@ -9,11 +9,11 @@ import { localStore, requireSnapshot } from '../../src/index/coverage.js';
 import { loadDense, loadIndex } from '../../src/index/local-version.js';
 import { projectionFile } from '../../src/index/vector-index.js';
 import type { RetrievalMode } from '../../src/config.js';
-import { openPipeline, type Pipeline } from '../../src/pipeline.js';
-import { searchQuestion } from '../../src/question-search.js';
+import type { Pipeline } from '../../src/pipeline.js';
 import { mean } from '../../src/eval/metrics.js';
 import { log, median, ms, peakRssKb, percentiles, timed, type Percentiles } from './measure.js';
 import type { BuildRecord, RecallRow, SizeResult } from './results.js';
+import { openPipeline, searchQuestion } from './shipped.js';
 import { exactKthSimilarity, recallAtK, searchLatencies } from './vectors.js';
 
 /**
