@@ -10,7 +10,7 @@ import type { SentenceAnnotation } from '../reader/annotate.js';
 import { fuseLists, searchDepth, type RetrievedChunk, type SearchLists } from '../retrieve.js';
 import type { Backend, Coverage, Retrieval } from './coverage.js';
 import type { ArticleHit, TermTable } from './lexical-index.js';
-import { bytesVector, type ChunkRow, type SentenceRow } from './rows.js';
+import type { ChunkRow, SentenceRow } from './rows.js';
 import type { ChunkRecord, IndexManifest, ReadingIndex, SentenceRecord } from './store.js';
 
 /** A chunk a search found, with its article (fusion filters and groups by article). */
@@ -66,11 +66,14 @@ export function leanCoverage(version: VersionInMemory, backend: VersionSearch): 
     const annotations: SentenceAnnotation[] = [];
     const slots = new Map<number, number>();
     const sentenceVectors = new Float32Array(rows.sentences.length * dimension);
+    // A vector's bytes copied in place (the float32 bytes `vectorBytes` stored), not through a Float32Array of their own.
+    const vectorBytes = new Uint8Array(sentenceVectors.buffer);
     rows.sentences.forEach((r, slot) => {
       sentences[r.id] = { articleId: r.article_id, start: r.start_offset, end: r.end_offset };
       annotations[r.id] = r.annotation;
       slots.set(r.id, slot);
-      sentenceVectors.set(bytesVector(r.embedding), slot * dimension);
+      if (r.embedding.byteLength !== dimension * 4) throw new Error(`sentence ${r.id} has a vector of ${r.embedding.byteLength} bytes, not ${dimension * 4}`);
+      vectorBytes.set(r.embedding, slot * dimension * 4);
     });
     return { version: version.version, manifest, articles: version.articles, chunks, sentences, annotations, sentenceVectors, vectorOffset: (id) => slots.get(id)! * dimension, lexical: terms, cacheKey };
   }
