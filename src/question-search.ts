@@ -12,8 +12,8 @@ import { READ_CHUNKS, type PreparedQuestion, type Reader } from './reader/reader
 /**
  * Chunks retrieved for a question: the reader weighs the sentences of all of them. (It was 20, of which the
  * reader read the first 10: the view read the records of ten chunks nobody read, about half the rows read per
- * question. The first ten are the same either way: every list is searched 50 deep for both, and a dense-only
- * search at efSearch 200.)
+ * question. The first ten are the same either way: a hybrid or lexical search's lists are searched 50 deep for
+ * both, and a dense-only search at least 20 deep, retrieve.ts `searchDepth`.)
  */
 export const RETRIEVE_LIMIT = READ_CHUNKS;
 

@@ -58,9 +58,16 @@ export interface SearchLists {
   articles: ArticleHit[];
 }
 
+/**
+ * Depth of a dense-only search, at least: the pipeline's when it retrieved 20 chunks (it retrieves the 10 the
+ * reader reads since the eleventh session). A shallower one ranks other chunks first under a period filter
+ * (fewer pass it) or an efSearch under 20 (hnswlib searches max(efSearch, k) deep).
+ */
+const DENSE_MIN_DEPTH = 20;
+
 /** How deep each list is searched for a question. */
 export function searchDepth(options: Pick<RetrieveOptions, 'mode' | 'limit' | 'keepArticle'>): number {
-  return (options.mode === 'dense' ? options.limit : Math.max(options.limit * FUSION_DEPTH, 50)) * (options.keepArticle ? FILTERED_DEPTH : 1);
+  return (options.mode === 'dense' ? Math.max(options.limit, DENSE_MIN_DEPTH) : Math.max(options.limit * FUSION_DEPTH, 50)) * (options.keepArticle ? FILTERED_DEPTH : 1);
 }
 
 /** The local index's lists: its HNSW and MiniSearch indexes, searched in this process. */

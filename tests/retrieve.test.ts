@@ -153,6 +153,19 @@ describe('retrieval over the shipped coverage', async () => {
     expect(index.articles.get(top.articleId)!.text.slice(top.start, top.end)).toMatch(/Komsomolsk|aviation|aircraft/);
   });
 
+  it.each(RETRIEVAL_MODES)('ranks the same first chunks whether 10 or 20 are asked for, with a period filter too (%s)', (mode) => {
+    // The pipeline asks for the 10 it reads; it asked for 20 until the eleventh session. A period that keeps
+    // only articles the dense ranking puts far down is the case a list searched less deep would miss.
+    const ranked = retrieve(index, question, vector, { mode: 'dense', limit: index.chunks.length });
+    const near = new Set(ranked.slice(0, 40).map((h) => index.chunks[h.label]!.articleId));
+    const keepArticle = (id: string) => !near.has(id);
+    for (const options of [{ mode }, { mode, keepArticle }]) {
+      const ten = retrieve(index, question, vector, { ...options, limit: 10 });
+      expect(ten).toEqual(retrieve(index, question, vector, { ...options, limit: 20 }).slice(0, 10));
+      expect(ten.length).toBeGreaterThan(0);
+    }
+  });
+
   it('ranks a boosted article (one a conversation cited) higher, and ignores ids the index lacks', async () => {
     const articlesOf = (hits: { label: number }[]) => hits.map((h) => index.chunks[h.label]!.articleId);
     const followUp = 'What did they discuss?';

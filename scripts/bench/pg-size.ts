@@ -7,12 +7,11 @@
 import type { Config } from '../../src/config.js';
 import { openCoverageStore } from '../../src/coverage-store.js';
 import { startDevDatabase } from '../../src/db/dev-server.js';
-import { RETRIEVE_LIMIT } from '../../src/pipeline.js';
 import { mean } from '../../src/eval/metrics.js';
 import { log, median, ms, peakRssKb, percentiles, timed } from './measure.js';
 import { ensurePostgres } from './pg-load.js';
 import type { PostgresLoad, PostgresResult, SizeResult } from './results.js';
-import { openPipeline } from './shipped.js';
+import { openPipeline, RETRIEVE_LIMIT } from './shipped.js';
 import { timeAnswers, timeReading } from './sizes.js';
 
 export async function benchPostgresSize(size: PostgresTarget['size'], dataDir: string, load: PostgresLoad, cached: boolean, questions: string[], config: Config): Promise<PostgresResult> {

@@ -17,4 +17,4 @@ const build = (await ensureBuild(PROJECT_ROOT)) as string;
 const load = <T>(module: string) => import(pathToFileURL(path.join(build, module)).href) as Promise<T>;
 
 export const { openPipeline } = await load<typeof import('../../src/pipeline.js')>('src/pipeline.js');
-export const { searchQuestion } = await load<typeof import('../../src/question-search.js')>('src/question-search.js');
+export const { searchQuestion, RETRIEVE_LIMIT } = await load<typeof import('../../src/question-search.js')>('src/question-search.js');

@@ -9,8 +9,7 @@ import { localStore } from '../../src/index/coverage.js';
 import { answerQuestion } from '../../src/pipeline.js';
 import { loadReaderModel } from '../../src/reader/model.js';
 import { analyseQuestion } from '../../src/reader/question.js';
-import { readAhead } from '../../src/reader/read-ahead.js';
-import { candidateSentences, readContext, readingContext, type Reader, type ReadTrace } from '../../src/reader/reader.js';
+import { candidateSentences, loadReader, readContext, readingContext, type Reader, type ReadTrace } from '../../src/reader/reader.js';
 
 const [modelFile, out] = [process.argv[2]!, process.argv[3] ?? '.cache/experiments'];
 const config = await loadConfig();
@@ -22,7 +21,7 @@ const reader: Reader = {
   threshold: 0,
   sureThreshold: 0,
   prepare: analyseQuestion,
-  readAhead: (view, retrieved, until) => readAhead(view, candidateSentences(view, retrieved), model.synonyms, until),
+  readAhead: loadReader(modelFile).readAhead,
   read(view, question, vector, retrieved) { return reader.readSentences(view, question, vector, candidateSentences(view, retrieved)); },
   readSentences(view, question, vector, sentences) {
     trace = {};

@@ -2,7 +2,8 @@
  * The coverage in Postgres (DATABASE_URL): the store behind the same interface as the local index. A
  * version's articles, term frequencies and vocabulary are kept in memory (the bot's titles and pages, the
  * spelling, the reader's idf); chunks are searched by the database (pgvector HNSW, cosine; BM25 by
- * pg_textsearch, or ts_rank without it), and only the retrieved chunks' records are fetched for reading.
+ * pg_textsearch, or ts_rank without it), and only the retrieved chunks' records are fetched for reading (and
+ * BM25's first chunks', when its queries come back before the question's vector: lean-coverage.ts).
  */
 import type pg from 'pg';
 import type { HnswConfig } from '../config.js';

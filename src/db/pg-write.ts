@@ -11,7 +11,7 @@ import type { PreviousCoverage, PreviousRecords } from '../index/coverage.js';
 import { holdConnection } from './connect.js';
 import { FORMAT_VERSION, IndexError, type ChunkRecord, type IndexContents, type IndexManifest, type SentenceRecord, type WrittenVersion } from '../index/store.js';
 import type { SentenceAnnotation } from '../reader/annotate.js';
-import { bytesVector, termText, vectorBytes } from '../index/rows.js';
+import { setVectorBytes, termText, vectorBytes } from '../index/rows.js';
 
 /** The width of the `vector` column (migrations/001_coverage.sql): the shipped model's. */
 export const STORED_DIMENSION = 512;
@@ -203,7 +203,7 @@ async function readRecords(pool: pg.Pool, version: LiveVersion): Promise<Previou
   const chunks: ChunkRecord[] = chunkRows.rows.map((r) => ({ articleId: r.article_id, start: r.start_offset, end: r.end_offset, firstSentence: r.first_sentence, sentenceCount: r.sentence_count }));
   const sentences: SentenceRecord[] = sentenceRows.rows.map((r) => ({ articleId: r.article_id, start: r.start_offset, end: r.end_offset }));
   const sentenceVectors = new Float32Array(sentences.length * dimension);
-  sentenceRows.rows.forEach((r, i) => sentenceVectors.set(bytesVector(r.embedding), i * dimension));
+  sentenceRows.rows.forEach((r, i) => setVectorBytes(sentenceVectors, i, dimension, r.embedding));
   const chunkVectors = chunkRows.rows.map((r) => r.embedding);
   return {
     chunks,

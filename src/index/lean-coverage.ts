@@ -3,14 +3,15 @@
  * statistics are kept in memory; chunks are ranked where they are stored (dense, BM25 over chunks and whole
  * articles), the lists fused here, and only the retrieved chunks' records, their sentences (with one more on
  * each side: the reader looks at neighbours), the sentences' vectors and annotations are read per question into
- * a small `ReadingIndex` view.
+ * a small `ReadingIndex` view (which may hold a few more: those of BM25's first chunks, read while the question
+ * was embedded, that the fused ranking left out).
  */
 import type { Article } from '../corpus/types.js';
 import type { SentenceAnnotation } from '../reader/annotate.js';
-import { fuseLists, searchDepth, type RetrievedChunk, type SearchLists } from '../retrieve.js';
+import { fuseLists, searchDepth, type RetrievedChunk, type RetrieveOptions, type SearchLists } from '../retrieve.js';
 import type { Backend, Coverage, Retrieval } from './coverage.js';
 import type { ArticleHit, TermTable } from './lexical-index.js';
-import type { ChunkRow, SentenceRow } from './rows.js';
+import { setVectorBytes, type ChunkRow, type SentenceRow } from './rows.js';
 import type { ChunkRecord, IndexManifest, ReadingIndex, SentenceRecord } from './store.js';
 
 /** A chunk a search found, with its article (fusion filters and groups by article). */
@@ -52,6 +53,18 @@ function withRows(read: { chunks: ChunkRow[]; sentences: SentenceRow[] }, more: 
   return { chunks: [...read.chunks, ...more.chunks], sentences: [...read.sentences, ...more.sentences.filter((r) => !ids.has(r.id))] };
 }
 
+/** The fused ranking of a backend's hits (the dense list empty while the vector is on its way). */
+function fuse(denseHits: ChunkHit[], found: { chunks: ChunkHit[]; articles: ArticleHit[] }, options: RetrieveOptions): RetrievedChunk[] {
+  const articleOf = new Map<number, string>();
+  for (const hit of [...denseHits, ...found.chunks]) articleOf.set(hit.label, hit.article_id);
+  const lists: SearchLists = {
+    dense: denseHits.map((h) => ({ label: h.label, score: Number(h.score) })),
+    lexical: found.chunks.map((h) => ({ label: h.label, score: Number(h.score) })),
+    articles: found.articles,
+  };
+  return fuseLists(lists, (label) => articleOf.get(label)!, options);
+}
+
 /** A Coverage over a backend's searches, with its articles and term statistics in memory. */
 export function leanCoverage(version: VersionInMemory, backend: VersionSearch): Coverage {
   const { manifest, terms } = version;
@@ -66,14 +79,11 @@ export function leanCoverage(version: VersionInMemory, backend: VersionSearch): 
     const annotations: SentenceAnnotation[] = [];
     const slots = new Map<number, number>();
     const sentenceVectors = new Float32Array(rows.sentences.length * dimension);
-    // A vector's bytes copied in place (the float32 bytes `vectorBytes` stored), not through a Float32Array of their own.
-    const vectorBytes = new Uint8Array(sentenceVectors.buffer);
     rows.sentences.forEach((r, slot) => {
       sentences[r.id] = { articleId: r.article_id, start: r.start_offset, end: r.end_offset };
       annotations[r.id] = r.annotation;
       slots.set(r.id, slot);
-      if (r.embedding.byteLength !== dimension * 4) throw new Error(`sentence ${r.id} has a vector of ${r.embedding.byteLength} bytes, not ${dimension * 4}`);
-      vectorBytes.set(r.embedding, slot * dimension * 4);
+      setVectorBytes(sentenceVectors, slot, dimension, r.embedding);
     });
     return { version: version.version, manifest, articles: version.articles, chunks, sentences, annotations, sentenceVectors, vectorOffset: (id) => slots.get(id)! * dimension, lexical: terms, cacheKey };
   }
@@ -93,39 +103,34 @@ export function leanCoverage(version: VersionInMemory, backend: VersionSearch): 
       let vectorCame = false;
       const came = () => (vectorCame = true);
       Promise.resolve(queryVector).then(came, came);
+      // The wait for the vector, given to the caller with BM25's first chunks and their rows, which the view
+      // below reuses (they are most of the fused ranking's). A failure here is not the question's: the rows
+      // are then read below, and what `use` works out is worked out by the read.
       const { whileEmbedded } = options;
-      // The wait for the vector, given to the caller with BM25's ranking and its rows, which the view below
-      // reuses (BM25's first chunks are most of the fused ranking's). A failure here is not the question's:
-      // the rows are then read below, and what `use` works out is worked out by the read.
+      let earlyLabels: number[] | undefined;
       const early =
         whileEmbedded && options.mode !== 'dense'
           ? Promise.resolve(lexical)
               .then(async (found) => {
                 if (vectorCame) return undefined;
-                const lists: SearchLists = { dense: [], lexical: found.chunks.map((h) => ({ label: h.label, score: Number(h.score) })), articles: found.articles };
-                const articleOf = new Map(found.chunks.map((h) => [h.label, h.article_id]));
-                const ranked = fuseLists(lists, (label) => articleOf.get(label)!, { ...options, limit: whileEmbedded.chunks });
-                const rows = await backend.rows(ranked.map((r) => r.label));
-                if (!vectorCame) whileEmbedded.use({ retrieved: ranked, view: view(rows) }).catch(() => undefined);
+                const ranked = fuse([], found, { ...options, limit: whileEmbedded.chunks });
+                earlyLabels = ranked.map((r) => r.label);
+                const rows = await backend.rows(earlyLabels);
+                if (!vectorCame) Promise.resolve({ retrieved: ranked, view: view(rows) }).then((given) => whileEmbedded.use(given)).catch(() => undefined);
                 return rows;
               })
               .catch(() => undefined)
           : undefined;
       const [denseHits, found] = await Promise.all([dense, lexical]);
-      const articleOf = new Map<number, string>();
-      for (const hit of [...denseHits, ...found.chunks]) articleOf.set(hit.label, hit.article_id);
-      const lists: SearchLists = {
-        dense: denseHits.map((h) => ({ label: h.label, score: Number(h.score) })),
-        lexical: found.chunks.map((h) => ({ label: h.label, score: Number(h.score) })),
-        articles: found.articles,
-      };
-      const retrieved: RetrievedChunk[] = fuseLists(lists, (label) => articleOf.get(label)!, options);
+      const retrieved = fuse(denseHits, found, options);
       const labels = retrieved.map((r) => r.label);
-      const read = await early;
-      if (!read) return { retrieved, view: view(await backend.rows(labels)) };
-      const have = new Set(read.chunks.map((c) => c.label));
+      if (!earlyLabels) return { retrieved, view: view(await backend.rows(labels)) };
+      // The chunks the early rows lack are read meanwhile (with Postgres, while that query may still run).
+      const have = new Set(earlyLabels);
       const missing = labels.filter((label) => !have.has(label));
-      return { retrieved, view: view(missing.length === 0 ? read : withRows(read, await backend.rows(missing))) };
+      const [read, more] = await Promise.all([early, missing.length > 0 ? backend.rows(missing) : undefined]);
+      if (!read) return { retrieved, view: view(await backend.rows(labels)) };
+      return { retrieved, view: view(more ? withRows(read, more) : read) };
     },
   };
 }

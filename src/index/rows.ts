@@ -27,5 +27,9 @@ export interface SentenceRow {
 /** A text as the lexical indexes store it: its normalized terms, joined by spaces. */
 export const termText = (text: string): string => LexicalIndex.terms(text).join(' ');
 export const vectorBytes = (vector: Float32Array): Buffer => Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
-export const bytesVector = (bytes: Uint8Array): Float32Array => new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+/** Copies a stored vector's bytes into slot `slot` of packed vectors of `dimension`, refusing one of another size. */
+export function setVectorBytes(vectors: Float32Array, slot: number, dimension: number, bytes: Uint8Array): void {
+  if (bytes.byteLength !== dimension * 4) throw new Error(`a stored vector has ${bytes.byteLength} bytes, not the ${dimension * 4} of ${dimension} dimensions`);
+  new Uint8Array(vectors.buffer, vectors.byteOffset + slot * dimension * 4, dimension * 4).set(bytes);
+}
 

@@ -12,7 +12,7 @@ import type { SentenceAnnotation } from '../reader/annotate.js';
 import { Bm25Table } from './bm25.js';
 import { fieldLength, PostingsBuilder } from './postings.js';
 import { LexicalIndex, TermTable } from './lexical-index.js';
-import { bytesVector, vectorBytes, type ChunkRow, type SentenceRow } from './rows.js';
+import { setVectorBytes, vectorBytes, type ChunkRow, type SentenceRow } from './rows.js';
 import type { ChunkRecord, SentenceRecord } from './store.js';
 
 export const COVERAGE_FILE = 'coverage.sqlite';
@@ -273,7 +273,7 @@ export class CoverageFile {
       vectors.push(r.embedding);
     }
     const sentenceVectors = new Float32Array(sentences.length * dimension);
-    vectors.forEach((bytes, i) => sentenceVectors.set(bytesVector(bytes), i * dimension));
+    vectors.forEach((bytes, i) => setVectorBytes(sentenceVectors, i, dimension, bytes));
     return { chunks, sentences, annotations, sentenceVectors };
   }
 }

@@ -121,9 +121,10 @@ export interface IndexSnapshot extends IndexRecords {
 }
 
 /**
- * What reading a question needs, from either backend: the local index holds every record; a database
- * backend's view of one question holds only the retrieved chunks' (arrays indexed by label and id may then
- * be sparse, and the sentence vectors packed, found through `vectorOffset`).
+ * What reading a question needs, from either backend: the local index holds every record; a served version's
+ * view of one question holds only the retrieved chunks' (and those of BM25's first chunks, read while the
+ * question was embedded: lean-coverage.ts), so arrays indexed by label and id may be sparse, and the sentence
+ * vectors are packed, found through `vectorOffset`.
  */
 export interface ReadingIndex {
   version: string;
