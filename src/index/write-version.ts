@@ -8,7 +8,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic, writeFlushed } from '../files.js';
 import { sha256Files } from './checksums.js';
-import { COVERAGE_FILE, writeCoverageFile } from './sqlite-file.js';
+import { COVERAGE_FILE } from './sqlite-file.js';
+import { writeCoverageFile } from './sqlite-write.js';
 import { FORMAT_VERSION, POINTER, type IndexContents, type IndexManifest, type WrittenVersion } from './store.js';
 import { buildOrUpdateHnswIndex } from './vector-index.js';
 
