@@ -42,7 +42,7 @@ export function render(r: Results, how: RunInfo): string {
         row.batchSize === config.embedding.batchSize ? `**${row.batchSize}** (config)` : row.batchSize,
         row.project.toFixed(1),
         row.ceiling.toFixed(1),
-        `${((row.project / row.ceiling) * 100).toFixed(0)} %`,
+        share(row.project / row.ceiling),
         row.tokenizer.toFixed(0),
       ]),
     ),
