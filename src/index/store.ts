@@ -8,7 +8,7 @@
  *
  *   embeddings/CURRENT            name of the live version folder
  *   embeddings/v-<time>/          manifest.json, coverage.sqlite (articles, chunks, sentences with their vectors and
- *                                 the reader's annotations, term tables, the lexical index's postings: sqlite-file.ts),
+ *                                 the reader's annotations, term tables, the lexical index's postings: sqlite-write.ts, sqlite-file.ts),
  *                                 dense.hnsw (the chunks' vectors, searched in memory; dense.hnsw.labels
  *                                 when a re-embed updated the previous version's graph in place; from
  *                                 HNSW_PROJECT_FROM chunks, 20,000 by default, the graph holds them projected,
