@@ -98,6 +98,38 @@ describe('casual questions', () => {
     // Two edits allowed past seven letters, one up to seven.
     expect(vocabulary.correct('where is vladivostokk').text).toBe('where is vladivostok');
     expect(Vocabulary.fromJSON([['shoigu', 2, 2]]).correct('what did shoyyu say').text).toBe('what did shoyyu say');
+    // As close and as common: the first in alphabetical order, whatever order the words came in.
+    for (const entries of [[['kadyrov', 3, 3], ['kadirov', 3, 3]], [['kadirov', 3, 3], ['kadyrov', 3, 3]]] as [string, number, number][][]) {
+      expect(Vocabulary.fromJSON(entries).correct('kadarov').text).toBe('kadirov');
+    }
+  });
+
+  it('finds every word within the edits allowed, as an exhaustive Levenshtein search does', () => {
+    // Names made by editing one word in every way one or two edits can (substitutions, insertions, deletions, at
+    // the start, the middle and the end): the index finds exactly those within the allowed distance.
+    const base = 'vostochny';
+    const variants = new Set<string>([base]);
+    for (let i = 0; i <= base.length; i++) {
+      variants.add(base.slice(0, i) + 'x' + base.slice(i));
+      if (i < base.length) variants.add(base.slice(0, i) + base.slice(i + 1));
+      if (i < base.length) variants.add(base.slice(0, i) + 'z' + base.slice(i + 1));
+    }
+    const levenshtein = (a: string, b: string): number => {
+      let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+      for (let i = 1; i <= a.length; i++) {
+        const next = [i];
+        for (let j = 1; j <= b.length; j++) next.push(Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+        row = next;
+      }
+      return row[b.length]!;
+    };
+    const words = [...variants].filter((w) => w !== base);
+    const names = Vocabulary.fromJSON(words.map((w, i) => [w, 2 + i, 2 + i]));
+    for (const query of ['vostochny', 'vostocny', 'vstochnyy', 'vosxtochyn']) {
+      const within = words.filter((w) => levenshtein(query, w) <= 2);
+      const best = within.sort((a, b) => b.length / (b.length + levenshtein(query, b)) - a.length / (a.length + levenshtein(query, a)) || words.indexOf(b) - words.indexOf(a))[0];
+      expect(names.closest(query)).toBe(best);
+    }
   });
 
   it('never changes a known word, an ordinary word the coverage lacks, or an inflection', () => {
