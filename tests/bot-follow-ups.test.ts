@@ -187,6 +187,21 @@ describe('Follow up in a thread', () => {
     expect(JSON.stringify(alone.fields ?? [])).not.toMatch(/Shoigu/);
   });
 
+  it('quotes the earlier question as plain text: no masked link, mention or heading survives into its lines', async () => {
+    const user = newUser();
+    const question = `[Official statement](https://phish.example/x) <@&123456789012345678> ${SHOIGU}`;
+    const { message } = await ask(question, user);
+    const opened = await clickFollowUp(message, user);
+    const intro = messagesPosted(opened, message.id)[0]!.body.content as string;
+    const { sent } = await post(WHAT_DID_HE_SAY, { channelId: message.id, userId: user });
+    const followUp = messagesPosted(sent, message.id)[0]!.body.content as string;
+    for (const line of [intro, followUp]) {
+      expect(line).toContain('[Official statement]\\(https://phish.example/x)');
+      expect(line).toContain('\\<@&123456789012345678>');
+      expect(line).not.toMatch(/\]\(https:/);
+    }
+  });
+
   it('keeps each thread to its own conversation', async () => {
     const user = newUser();
     const shoigu = await openThread(SHOIGU, user);

@@ -9,7 +9,6 @@ import {
   ChannelType,
   channelMention,
   DiscordAPIError,
-  escapeMarkdown,
   RESTJSONErrorCodes,
   MessageFlags,
   PermissionFlagsBits,
@@ -21,7 +20,7 @@ import { turnOf } from '../conversation.js';
 import type { BotContext } from './context.js';
 import type { CustomIdOf } from './custom-ids.js';
 import { discordProblem, problemMeta } from './discord-errors.js';
-import { trimText } from './format/index.js';
+import { escapeText, trimText } from './format/index.js';
 import { NO_MENTIONS, notice } from './replies.js';
 
 export const FOLLOW_UP_EXPIRED = 'This answer can no longer be followed up: its buttons have expired. Ask again with `/ask`, then press Follow up.';
@@ -60,7 +59,7 @@ export async function openFollowUp(interaction: MessageComponentInteraction, id:
   if ('thread' in opened) {
     ctx.conversations.start(opened.thread.id, 'thread', opened.thread.id, first);
     try {
-      const intro = `Follow-ups on “${escapeMarkdown(trimText(answer.question, 300))}”. ${howToAsk(ctx, interaction.client.user?.id)}`;
+      const intro = `Follow-ups on “${escapeText(trimText(answer.question, 300))}”. ${howToAsk(ctx, interaction.client.user?.id)}`;
       await opened.thread.send({ content: intro, allowedMentions: NO_MENTIONS });
     } catch (error) {
       // The thread is open; only its first line could not be posted (removed at once, or no permission there).

@@ -7,7 +7,7 @@
  * conversation is told how to start again; a thread deleted or a permission removed mid-answer ends in a log
  * line. The member's text never reaches the log.
  */
-import { escapeMarkdown, MessageReferenceType, type Message, type MessageReplyOptions } from 'discord.js';
+import { MessageReferenceType, type Message, type MessageReplyOptions } from 'discord.js';
 import { askFollowUp, liveTurns, type FollowUpAnswer } from '../conversation.js';
 import { QuestionError, validateQuestion } from '../pipeline.js';
 import { answerMessage, startAnswerSession } from './answer-message.js';
@@ -16,7 +16,7 @@ import { recordQuestion } from './question-log.js';
 import type { BotContext } from './context.js';
 import type { Conversation, Lookup } from './conversations.js';
 import { discordProblem, problemMeta } from './discord-errors.js';
-import { contentText, trimText } from './format/index.js';
+import { contentText, escapeText, trimText } from './format/index.js';
 import { howToAsk } from './follow-up-button.js';
 import type { MessageHandler } from './message-handler.js';
 import { questionText } from './question-text.js';
@@ -116,7 +116,7 @@ async function answer(message: Message, conversation: Conversation, ctx: BotCont
     await sent?.edit({ components: [], allowedMentions: NO_MENTIONS });
   });
   const earlier = result.reading.buildsOn;
-  const intro = earlier ? `Following up on: “${escapeMarkdown(trimText(earlier.question, EARLIER_QUESTION_CHARS))}”` : undefined;
+  const intro = earlier ? `Following up on: “${escapeText(trimText(earlier.question, EARLIER_QUESTION_CHARS))}”` : undefined;
   sent = await reply(message, answerMessage(result.answer, session.id, { followUp: false, intro }));
   ctx.conversations.add(conversation, result.turn, sent.id);
   await recordQuestion(ctx, { answer: result.answer, via: 'follow-up', userId: message.author.id, guildId: message.guildId, private: false });
