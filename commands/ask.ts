@@ -9,7 +9,7 @@ import type { Command } from '../src/bot/command.js';
 import type { BotContext } from '../src/bot/context.js';
 import { decodeArticleChoice, type CustomIdOf } from '../src/bot/custom-ids.js';
 import { openFollowUp } from '../src/bot/follow-up-button.js';
-import type { Vote } from '../src/bot/feedback.js';
+import type { FeedbackEntry, Vote } from '../src/bot/feedback.js';
 import { expiredComponents, notice } from '../src/bot/replies.js';
 import { showArticle } from '../src/bot/source-pages.js';
 import { periodFromBounds, type Period } from '../src/dates.js';
@@ -61,8 +61,7 @@ async function vote(interaction: MessageComponentInteraction, id: CustomIdOf<'vo
     await interaction.reply(notice('Your vote on this answer is already recorded. Thank you!'));
     return;
   }
-  state.votes.set(userHash, value);
-  await ctx.feedback.append({
+  const record: FeedbackEntry = {
     timestamp: new Date().toISOString(),
     vote: value,
     // A private answer was for the asker's eyes only: its text stays out of the log.
@@ -86,7 +85,17 @@ async function vote(interaction: MessageComponentInteraction, id: CustomIdOf<'vo
     },
     userHash,
     guildId: interaction.guildId,
-  });
+  };
+  // Set before the write, so that a second click meanwhile is not counted twice; taken back if the write fails.
+  const before = state.votes.get(userHash);
+  state.votes.set(userHash, value);
+  try {
+    await ctx.feedback.append(record);
+  } catch (error) {
+    if (before === undefined) state.votes.delete(userHash);
+    else state.votes.set(userHash, before);
+    throw error;
+  }
   await interaction.reply(notice(value === 'up' ? 'Thanks! Glad it helped. 👍' : 'Thanks for telling me. This helps improve the answers. 👎'));
 }
 

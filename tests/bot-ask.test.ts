@@ -3,7 +3,7 @@
  * with the real model and a real index built in a temporary folder.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rmdir, stat } from 'node:fs/promises';
 import { InteractionResponseType, type Client } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../commands/index.js';
@@ -223,6 +223,29 @@ describe('/ask', () => {
     expect(typeof entry.citations[0].chunk).toBe('number');
     expect(entry.articleIds.length).toBeGreaterThan(0);
     expect(Date.parse(entry.timestamp)).not.toBeNaN();
+  });
+
+  it('counts a vote whose write failed as not recorded: the member can vote again', async () => {
+    const answer = originalEdit(await run(chatInput('ask', { question: 'Where did Kim Jong-un arrive by train?' }, newUser())));
+    const up = messageBody(answer).components.flatMap((r: any) => r.components).find((c: any) => c.custom_id?.endsWith(':up'));
+    const voter = newUser();
+    const log = index.config.discord.feedbackLog;
+    const aside = `${log}.aside`;
+    const countVotes = async () => (await readFile(log, 'utf8')).trim().split('\n').filter(Boolean).length;
+    // Another member's vote first: the log exists.
+    expect(callbackOf(await run(buttonClick(up.custom_id, asMessage(answer), newUser()))).body.data.content).toMatch(/Thanks/);
+    const before = await countVotes();
+    // The log cannot be appended to (a folder in its place): the write fails.
+    await rename(log, aside);
+    await mkdir(log);
+    try {
+      expect(callbackOf(await run(buttonClick(up.custom_id, asMessage(answer), voter))).body.data.embeds[0].description).toBe(SOMETHING_WENT_WRONG);
+    } finally {
+      await rmdir(log);
+      await rename(aside, log);
+    }
+    expect(callbackOf(await run(buttonClick(up.custom_id, asMessage(answer), voter))).body.data.content).toMatch(/Thanks/);
+    expect(await countVotes()).toBe(before + 1);
   });
 
   it('records a vote on a private answer without its question or answer text', async () => {
