@@ -208,6 +208,12 @@ describe('mention mode', () => {
     const bare = replyTo(await post(`<@${APP_ID}>`, { channelId: MENTION_CH, mentions: [APP_ID] }), MENTION_CH).body;
     expect(bare.content).toBe(EMPTY_MENTION);
     expect(bare.allowed_mentions).toEqual({ parse: [], replied_user: false });
+    // Other mentions and emoji ask nothing either: no search, nothing logged as a question.
+    const logged = (await questionLog()).length;
+    for (const nothing of [`<@${APP_ID}> <@700000000000000099>`, `<@${APP_ID}> 👍`, `<@${APP_ID}> @everyone <@&123456789012345678>`, `<@${APP_ID}> <:wave:123456789012345678>`]) {
+      expect(replyTo(await post(nothing, { channelId: MENTION_CH, mentions: [APP_ID] }), MENTION_CH).body.content).toBe(EMPTY_MENTION);
+    }
+    expect(await questionLog()).toHaveLength(logged);
 
     const long = replyTo(await post(mention('why '.repeat(1000)), { channelId: MENTION_CH, mentions: [APP_ID] }), MENTION_CH).body;
     expect(long.content).toMatch(/characters long; please keep it under 500/);

@@ -21,6 +21,7 @@ import { DEFAULT_CHANNEL_MODE, type ChannelMode } from './channel-settings.js';
 import type { BotContext } from './context.js';
 import type { MessageHandler } from './message-handler.js';
 import { recordQuestion } from './question-log.js';
+import { questionText } from './question-text.js';
 import { NO_MENTIONS } from './replies.js';
 import { contentText } from './format/index.js';
 
@@ -45,7 +46,7 @@ function placeOf(message: Message<true>): Place | undefined {
 }
 
 function mentionPattern(botId: string): RegExp {
-  return new RegExp(`<@!?${botId}>`, 'g');
+  return new RegExp(`<@!?${botId}>`);
 }
 
 /** How often an unreadable settings file is logged at most (it is read again on each message). */
@@ -78,7 +79,8 @@ async function handle(message: Message, ctx: BotContext): Promise<boolean> {
   // Only a mention written in the message: a reply to the bot's answer also "mentions" it, but is no question.
   const mention = botId ? mentionPattern(botId) : undefined;
   const mentioned = mention !== undefined && mention.test(message.content);
-  const text = mention ? message.content.replace(mention, ' ').trim() : message.content.trim();
+  // The question without mentions (the bot's and any other) and custom emoji, as follow-ups read one.
+  const text = questionText(message);
   if (mode === 'mention') {
     if (!mentioned) return false;
     await answerMention(message, ctx, text);
