@@ -82,6 +82,9 @@ function monthsBefore(time: number, months: number): number {
 }
 
 const RELATIVE = /^(\d{1,4})\s*(d|w|m|y)$/i;
+/** The earliest year a period may name or reach: no news archive goes further back, and Date.UTC misreads years under 100. */
+const EARLIEST_YEAR = 1000;
+const EARLIEST = Date.UTC(EARLIEST_YEAR, 0, 1);
 const UNIT_DAYS: Record<string, number> = { d: 1, w: 7 };
 
 /**
@@ -95,11 +98,14 @@ export function parseDateBound(raw: string, option: string, which: 'since' | 'un
     const count = Number(relative[1]);
     const unit = relative[2]!.toLowerCase();
     const back = unit in UNIT_DAYS ? now - count * UNIT_DAYS[unit]! * DAY_MS : monthsBefore(now, unit === 'm' ? count : count * 12);
+    if (back < EARLIEST) throw new DateError(`${option} reaches back before the year ${EARLIEST_YEAR} (got "${raw}"); give a shorter period or a date.`);
     return which === 'since' ? startOfDay(back) : back;
   }
   const calendar = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(value);
   if (calendar) {
     const [year, month, day] = [Number(calendar[1]), calendar[2] ? Number(calendar[2]) - 1 : undefined, calendar[3] ? Number(calendar[3]) : undefined];
+    // Date.UTC reads the years 0 to 99 as 1900 to 1999: such a year would be taken for another.
+    if (year < EARLIEST_YEAR) throw new DateError(`${option} must be a year from ${EARLIEST_YEAR} on (got "${raw}").`);
     const start = utc(year, month ?? 0, day ?? 1);
     const date = new Date(start);
     const valid = month === undefined || (month <= 11 && (day === undefined || (date.getUTCMonth() === month && date.getUTCDate() === day)));
@@ -109,6 +115,7 @@ export function parseDateBound(raw: string, option: string, which: 'since' | 'un
       return (month !== undefined ? utc(year, month + 1) : utc(year + 1)) - 1;
     }
   } else if (/^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value))) {
+    if (Date.parse(value) < EARLIEST) throw new DateError(`${option} must be a year from ${EARLIEST_YEAR} on (got "${raw}").`);
     return Date.parse(value);
   }
   throw new DateError(

@@ -449,6 +449,16 @@ describe('the command line', () => {
     expect(await fs.readdir(embeddings)).toEqual([]);
   });
 
+  it('refuses a year before 1000 (Date.UTC would read 0023 as 1923) and a period reaching back past it', () => {
+    const names = { since: '--since', until: '--until' };
+    for (const value of ['0023', '0099-02', '0001-01-01', '0999-12-31T00:00:00Z']) {
+      expect(() => periodFromBounds({ since: value }, names, NOW)).toThrow(`--since must be a year from 1000 on (got "${value}").`);
+    }
+    expect(() => periodFromBounds({ until: '9999y' }, names, NOW)).toThrow('--until reaches back before the year 1000 (got "9999y"); give a shorter period or a date.');
+    expect(new Date(periodFromBounds({ since: '1000' }, names, NOW)!.since!).toISOString()).toBe('1000-01-01T00:00:00.000Z');
+    expect(periodFromBounds({ since: '200y' }, names, NOW)!.since).toBeLessThan(Date.UTC(1900, 0, 1));
+  });
+
   it('reads FEEDS as a comma-separated list of web addresses, and names a bad one', () => {
     expect(configFromEnv({ FEEDS: ' https://example.com/rss.xml, https://example.org/atom ' }).ingest.feeds).toEqual(['https://example.com/rss.xml', 'https://example.org/atom']);
     expect(configFromEnv({}).ingest).toMatchObject({ feeds: [], refreshMinutes: 60, fetch: { timeoutMs: 15_000, concurrencyPerHost: 2 } });
