@@ -85,8 +85,12 @@ describe('the options of the "Open a cited article" menu', () => {
     expect(decodeArticleChoice('12@odd-id', known(['12@odd-id']))).toEqual({ articleId: '12@odd-id' });
   });
 
-  it('are left out when they would not fit in 100 characters', () => {
-    expect(encodeArticleChoice({ articleId: 'x'.repeat(95), at: 123456 })).toBeUndefined();
-    expect(encodeArticleChoice({ articleId: 'x'.repeat(100) })).toBe('x'.repeat(100));
+  it('keep the article without its offset when both would not fit in 100 characters, and are left out when the id alone does not', () => {
+    const long = 'x'.repeat(95);
+    expect(encodeArticleChoice({ articleId: long, at: 123456 })).toBe(long);
+    expect(decodeArticleChoice(long, known([long]))).toEqual({ articleId: long });
+    expect(encodeArticleChoice({ articleId: 'x'.repeat(100), at: 12 })).toBe('x'.repeat(100));
+    expect(encodeArticleChoice({ articleId: 'x'.repeat(101), at: 12 })).toBeUndefined();
+    expect(encodeArticleChoice({ articleId: 'x'.repeat(101) })).toBeUndefined();
   });
 });

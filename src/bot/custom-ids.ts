@@ -79,10 +79,14 @@ export interface ArticleChoice {
   at?: number;
 }
 
-/** The option value, or undefined when it would not fit Discord's 100 characters. */
+/**
+ * The option value: with the offset when both fit Discord's 100 characters, else the id alone (the article then
+ * opens at its start), or undefined when even the id does not fit.
+ */
 export function encodeArticleChoice(choice: ArticleChoice): string | undefined {
   const value = choice.at === undefined ? choice.articleId : `${choice.at}@${choice.articleId}`;
-  return value.length <= LIMITS.selectValue ? value : undefined;
+  if (value.length <= LIMITS.selectValue) return value;
+  return choice.articleId.length <= LIMITS.selectValue ? choice.articleId : undefined;
 }
 
 /** Reads an option value; `known` tells whether a whole value is an article id (checked first). */
