@@ -93,9 +93,24 @@ describe('answerEmbed', () => {
     expect(embedTotal(embed)).toBeLessThanOrEqual(LIMITS.embedTotal);
     expect(embed.description).toContain('[1]');
     for (const field of embed.fields ?? []) {
+      // The answer cites every passage it shows.
+      expect(embed.description).toContain(`**${/^\[\d+\]/.exec(field.name)![0]}**`);
       expect(field.value.startsWith('> ')).toBe(true);
       expect(field.value).toContain('[read the article](https://example.com/');
       expect(field.value).toContain('The \\*Daily\\* Example'); // markdown is escaped
+    }
+  });
+
+  it('cites every passage it shows, for ten passages of any length (each shown passage keeps its [n] in the answer)', () => {
+    for (const quoteWords of [20, 30, 40, 60, 100, 400]) {
+      for (const title of ['T', 'T'.repeat(120)]) {
+        const embed = answerEmbed(answer(10, quoteWords, title));
+        expect(embedProblems(embed)).toEqual([]);
+        const shown = (embed.fields ?? []).map((f) => /^\[(\d+)\]/.exec(f.name)![1]);
+        expect(shown.length).toBeGreaterThan(0);
+        for (const rank of shown) expect(embed.description).toContain(`**[${rank}]**`);
+        if (shown.length < 10) expect(embed.footer!.text).toContain(`${10 - shown.length} more passage`);
+      }
     }
   });
 

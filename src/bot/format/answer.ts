@@ -93,6 +93,7 @@ export function fitAnswer(text: string, max: number, markers: { index: number; t
 }
 
 interface QuoteField {
+  rank: number;
   name: string;
   quote: string;
   /** The source line under the quote. */
@@ -120,6 +121,7 @@ function renderAnswer(answer: Answer): APIEmbed {
   // An embed holds 25 fields: passages beyond them are counted as left out.
   const beyond = Math.max(0, answer.passages.length - LIMITS.fields);
   const fields: QuoteField[] = answer.passages.slice(0, LIMITS.fields).map((passage) => ({
+    rank: passage.rank,
     name: `[${passage.rank}] ${fitText(passage.title, 200 - `[${passage.rank}] `.length, escapeText)}`,
     quote: passage.quote,
     line: sourceLine(
@@ -149,16 +151,20 @@ function renderAnswer(answer: Answer): APIEmbed {
     const budgets = shareBudget(
       [
         // The bold short answer comes on top of the answer's own share, never out of it.
-        { cap: answerNeed, floor: lead.length + MIN_ANSWER_CHARS },
+        // Room for a short piece of each passage's sentence and its marker (fitAnswer keeps every marker it can).
+        { cap: answerNeed, floor: lead.length + Math.max(MIN_ANSWER_CHARS, live.length * (MIN_CITED_CHARS + ' **[00]**.'.length + 1)) },
         ...live.map((f, i) => ({ cap: Math.min(quoteNeeds[i]!, LIMITS.fieldValue - f.line.length - 1), floor: MIN_QUOTE_CHARS })),
       ],
       LIMITS.embedTotal - fixed,
     );
     if (!budgets) continue;
     const budget = (i: number) => budgets[i]!;
+    const description = describe(budget(0));
+    // A passage shown whose marker the answer lost is dropped instead: the text cites every passage it shows.
+    if (markers.length > 0 && live.some((f) => !description.includes(renderMarker(`[${f.rank}]`)))) continue;
     const embed: APIEmbed = {
       title,
-      description: describe(budget(0)),
+      description,
       color,
       fields: live.map((f, i) => ({ name: f.name, value: `${fitText(f.quote, budget(i + 1), quoteRender)}\n${f.line}` })),
       footer: { text: footer(dropped + beyond) },
