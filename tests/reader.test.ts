@@ -233,6 +233,13 @@ describe('the reader in the pipeline', () => {
     expect(lacksCount(analyseQuestion('How many of the 35 Wagner commanders stayed?'), commanders)).toBe(true);
     // Only counts and measures are checked; a "who" question is left to the model.
     expect(lacksCount(analyseQuestion('Who retook the gas rigs?'), commanders)).toBe(false);
+    // A day is no distance: "how far" is not answered by a sentence whose only number-like words are a date; "how long" may be.
+    const arrived = viewOf('Mr Putin arrived in the far eastern city of Vladivostok on Monday');
+    const km = viewOf('about 150km from North Korea');
+    expect(analyseQuestion('how far is vladivostok from north korea').measure).toBe('far');
+    expect(lacksCount(analyseQuestion('how far is vladivostok from north korea'), arrived)).toBe(true);
+    expect(lacksCount(analyseQuestion('How far is Vladivostok from North Korea?'), km)).toBe(false);
+    expect(lacksCount(analyseQuestion('How long has Putin been in Vladivostok?'), arrived)).toBe(false);
   });
 
   it('keeps of a sentence exactly its character 4-grams, packed, and counts the grams two texts share', () => {

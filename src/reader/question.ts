@@ -15,6 +15,8 @@ export interface QuestionAnalysis {
   type: QuestionType;
   /** The stemmed focus noun of a "what/which X" question ("which country" → "countri"), if any. */
   focus?: string;
+  /** What a "how far / long / big …" question measures: its word after "how" ("far"). */
+  measure?: string;
   /** Content terms as the lexical index normalises them (stemmed, stop words out), in order. */
   terms: string[];
   /** Lower-cased lemmas of the question's content words. */
@@ -38,7 +40,7 @@ const NOT_A_FOCUS = /^(is|was|are|were|do|does|did|has|have|had|can|could|will|w
  * question word with a fixed priority (when before where before who …) typed 2.6 % of the questions by such
  * a clause.
  */
-function classify(lower: string): { type: QuestionType; focusWord?: string } {
+function classify(lower: string): { type: QuestionType; focusWord?: string; measure?: string } {
   // Fillers out, and contractions typed without their apostrophe read whole ("whos" → "who is").
   const q = withContractionsWhole(lower)
     .replace(/^(so|and|but|hey|hi|ok|okay|please|pls|um|uh|well)[, ]+/g, '')
@@ -53,7 +55,7 @@ function classify(lower: string): { type: QuestionType; focusWord?: string } {
       if (/^how many\b/.test(asked)) return { type: 'howMany' };
       if (/^how much\b/.test(asked)) return { type: 'howMuch' };
       if ((m = /^how (long|old|far|big|large|tall|high|wide|deep|fast|heavy|often|soon)\b/.exec(asked))) {
-        return { type: /long|soon|often|old/.test(m[1]!) && /\bago\b/.test(q) ? 'when' : 'howMeasure' };
+        return /long|soon|often|old/.test(m[1]!) && /\bago\b/.test(q) ? { type: 'when' } : { type: 'howMeasure', measure: m[1]! };
       }
       return { type: 'how' };
     case 'when':
@@ -81,7 +83,7 @@ function classify(lower: string): { type: QuestionType; focusWord?: string } {
 
 export function analyseQuestion(question: string): QuestionAnalysis {
   const annotated = analyse(question);
-  const { type, focusWord } = classify(question.toLowerCase());
+  const { type, focusWord, measure } = classify(question.toLowerCase());
   const lemmas = new Set<string>();
   for (const token of annotated.tokens) {
     if (CONTENT_POS.has(token.pos) && normalizeTerm(token.text) !== null) lemmas.add(token.lemma);
@@ -90,6 +92,7 @@ export function analyseQuestion(question: string): QuestionAnalysis {
     text: question,
     type,
     focus: focusWord ? (normalizeTerm(focusWord) ?? undefined) : undefined,
+    ...(measure ? { measure } : {}),
     terms: LexicalIndex.terms(question),
     lemmas,
     words: new Set(annotated.tokens.map((t) => t.text.toLowerCase())),

@@ -15,6 +15,7 @@ import { sentenceFeatures } from './sentence-features.js';
 import { loadReaderModel, type ReaderModel } from './model.js';
 import { readAhead, type ReadAhead } from './read-ahead.js';
 import { analyseQuestion, type QuestionAnalysis, type QuestionType } from './question.js';
+import type { CandidateKind } from './candidates.js';
 import type { Synonyms } from './synonyms.js';
 
 /** Retrieved chunks whose sentences the reader weighs. */
@@ -106,10 +107,23 @@ export function readingContext(index: ReadingIndex, question: string | QuestionA
  */
 export const COUNTED: ReadonlySet<QuestionType> = new Set(['howMany', 'howMeasure']);
 
+/**
+ * Measures of size, distance, speed or weight: a date never gives one ("how far is Vladivostok from North
+ * Korea?" is not answered by "… arrived in Vladivostok on Monday"), where "how long / old / soon / often" may
+ * be answered by one ("since 2019", "born in 1952").
+ */
+const SIZE_MEASURE = /^(far|big|large|tall|high|wide|deep|fast|heavy)$/;
+
+/** The kinds of candidate that give the count or measure a question asks for. */
+function countKinds(question: QuestionAnalysis): readonly CandidateKind[] {
+  const kinds = EXPECTED_KINDS[question.type]!;
+  return question.measure && SIZE_MEASURE.test(question.measure) ? kinds.filter((kind) => kind !== 'DATE') : kinds;
+}
+
 /** Whether a sentence lacks the count or measure the question asks for (false for the other question types). */
 export function lacksCount(question: QuestionAnalysis, view: SentenceView): boolean {
   if (!COUNTED.has(question.type)) return false;
-  const expected = EXPECTED_KINDS[question.type]!;
+  const expected = countKinds(question);
   return !view.candidates.some((c) => expected.includes(c.kind) && namedByQuestion(view, c, question) < 0.5);
 }
 
