@@ -15,6 +15,7 @@ import { buildCoverage, openCoverageStore } from './coverage-store.js';
 import { asCoverage, type Coverage, type CoverageStore } from './index/coverage.js';
 import { IndexError, IndexMissingError, modelMismatch, type IndexSnapshot } from './index/store.js';
 import type { Correction, Vocabulary } from './index/spelling.js';
+import { plainText } from './plain-text.js';
 import { searchQuestion } from './question-search.js';
 import { loadReader, type Reader } from './reader/reader.js';
 
@@ -29,10 +30,10 @@ export class QuestionError extends UserFacingError {
 
 /** Trims a question and refuses empty or over-long ones with a message fit to show a user. */
 export function validateQuestion(question: string, maxChars: number): string {
-  const trimmed = question.replace(/\s+/g, ' ').trim();
+  const trimmed = plainText(question).replace(/\s+/g, ' ').trim();
   if (!trimmed) throw new QuestionError('Please ask a question: it was empty.');
   if (trimmed.length > maxChars) {
-    throw new QuestionError(`That question is ${trimmed.length} characters long; please keep it under ${maxChars}.`);
+    throw new QuestionError(`That question is ${trimmed.length} characters long; please keep it to ${maxChars} at most.`);
   }
   return trimmed;
 }

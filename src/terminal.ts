@@ -5,10 +5,7 @@
  * names and questions come from outside, so the CLI passes everything it prints through here.
  */
 import stripAnsi from 'strip-ansi';
-
-// C0 controls but tab and newline, DEL, C1 controls; bidi embeddings, overrides and isolates.
-const CONTROL_KEEPING_NEWLINES = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
-const CONTROL = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+import { CONTROL, CONTROL_KEEPING_NEWLINES } from './plain-text.js';
 
 export interface SanitizeOptions {
   /** Keep line breaks (multi-line output); otherwise they become spaces, for one-line fields. */

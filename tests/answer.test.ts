@@ -9,7 +9,7 @@ import { loadReaderModel } from '../src/reader/model.js';
 import { readAhead } from '../src/reader/read-ahead.js';
 import { candidateSentences, loadReader } from '../src/reader/reader.js';
 import { SENTENCE_END } from '../src/corpus/news-text.js';
-import { answerQuestion, openPipeline, QuestionError, RETRIEVE_LIMIT } from '../src/pipeline.js';
+import { answerQuestion, openPipeline, QuestionError, RETRIEVE_LIMIT, validateQuestion } from '../src/pipeline.js';
 import { buildInto, testConfig } from './helpers.js';
 
 const config = testConfig();
@@ -239,10 +239,16 @@ describe('answers about the shipped coverage', () => {
     },
   );
 
+  it('reads a question as plain composed text: escape sequences and controls out, accents composed (NFC)', () => {
+    expect(validateQuestion('Where is \u001b[31mVostochny\u001b[0m?\u0007', 500)).toBe('Where is Vostochny?');
+    expect(validateQuestion('Who runs the cafe\u0301?', 500)).toBe('Who runs the café?');
+    expect(() => validateQuestion('\u001b[2J\u0007', 500)).toThrow(/empty/);
+  });
+
   it.each([
     ['', /empty/],
     ['   \n\t ', /empty/],
-    ['why '.repeat(200), /characters long; please keep it under 500/],
+    ['why '.repeat(200), /characters long; please keep it to 500 at most/],
   ])('refuses the bad question %#', async (question, message) => {
     await expect(pipeline.ask(question)).rejects.toThrow(QuestionError);
     await expect(pipeline.ask(question)).rejects.toThrow(message);

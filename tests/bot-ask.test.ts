@@ -192,7 +192,7 @@ describe('/ask', () => {
     const callback = callbackOf(requests);
     expect(callback.body.type).toBe(InteractionResponseType.ChannelMessageWithSource);
     expect(callback.body.data.flags).toBe(EPHEMERAL);
-    expect(callback.body.data.content).toMatch(/please keep it under 500/);
+    expect(callback.body.data.content).toMatch(/please keep it to 500 at most/);
     expect(timeline.some((e) => e.startsWith('embedQuery'))).toBe(false);
   });
 

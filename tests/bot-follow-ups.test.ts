@@ -449,7 +449,7 @@ describe('bad input in a conversation', () => {
     const long = `${'What did the defence minister say about the long journey and '.repeat(70)}?`.slice(0, 4000);
     const sent = messagesPosted((await post(long, { channelId: thread, userId: user })).sent, thread);
     expect(sent).toHaveLength(1);
-    expect(sent[0]!.body.content).toMatch(/please keep it under \d+/);
+    expect(sent[0]!.body.content).toMatch(/please keep it to \d+ at most/);
     expect(sent[0]!.body.embeds ?? []).toEqual([]);
     expectNoTextLogged(long.slice(0, 60));
   });
@@ -520,7 +520,7 @@ describe('"Ask the coverage" on a message', () => {
     const sent = await run(messageMenu('Ask the coverage', memberMessage(text), newUser()));
     expect(sent).toHaveLength(1);
     expect(callbackOf(sent).body).toMatchObject({ type: 4, data: { flags: EPHEMERAL } });
-    expect(callbackOf(sent).body.data.content).toMatch(/please keep it under \d+/);
+    expect(callbackOf(sent).body.data.content).toMatch(/please keep it to \d+ at most/);
     expectNoTextLogged(text.slice(0, 40));
   });
 });

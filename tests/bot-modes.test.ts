@@ -216,7 +216,7 @@ describe('mention mode', () => {
     expect(await questionLog()).toHaveLength(logged);
 
     const long = replyTo(await post(mention('why '.repeat(1000)), { channelId: MENTION_CH, mentions: [APP_ID] }), MENTION_CH).body;
-    expect(long.content).toMatch(/characters long; please keep it under 500/);
+    expect(long.content).toMatch(/characters long; please keep it to 500 at most/);
     expect(long.embeds ?? []).toEqual([]);
 
     const userId = newUser();

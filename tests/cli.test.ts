@@ -53,7 +53,7 @@ describe('npm run ask / npm run embed', () => {
     expect(empty.stderr).toMatch(/Error: Please ask a question/);
     const long = await run('ask', ['x'.repeat(600)], { EMBEDDINGS_DIR: embeddings });
     expect(long.code).toBe(1);
-    expect(long.stderr).toMatch(/please keep it under 500/);
+    expect(long.stderr).toMatch(/please keep it to 500 at most/);
     expect(long.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -91,6 +91,25 @@ describe('other formats', () => {
     expect(problems.map((p) => p.source)).toEqual(['feed.jsonl:2', 'feed.jsonl:4']);
   });
 
+  it('reads every format as plain composed text: no escape sequence or control character, accents composed (NFC)', () => {
+    const decomposed = 'Cre\u0300me brule\u0301e at the cafe\u0301';
+    const jsonl = JSON.stringify({ id: 'bakery', title: `The ${decomposed}`, text: `It sells \u001b[2J\u001b[31mcinnamon buns\u001b[0m.\r\n\r\nThe ${decomposed} opened in\u0007 May.` });
+    const txt = `The ${decomposed}\n\nIt sells \u001b[31mcinnamon buns\u001b[0m, \u202Eevil\u202C text.`;
+    const { articles, problems } = parseFiles([
+      { source: 'bakery.jsonl', bytes: bytes(jsonl) },
+      { source: 'bakery.txt', bytes: bytes(txt) },
+    ]);
+    expect(problems).toEqual([]);
+    for (const article of articles) {
+      expect(article.title).toBe('The Crème brulée at the café');
+      expect(article.text).toContain('cinnamon buns');
+      expect(article.text).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E]/);
+      expect(article.text).toBe(article.text.normalize('NFC'));
+    }
+    expect(articles[0]!.text).toBe('It sells cinnamon buns.\n\nThe Crème brulée at the café opened in May.');
+    expect(articles[1]!.text).toContain('It sells cinnamon buns, evil text.');
+  });
+
   it('refuses empty, binary and non-UTF-8 files with a reason', () => {
     const { articles, problems } = parseFiles([
       { source: 'empty.txt', bytes: bytes('') },

@@ -9,6 +9,7 @@ import slugify from '@sindresorhus/slugify';
 import pLimit from 'p-limit';
 import { fsErrorMessage, UserFacingError } from '../errors.js';
 import { parseHtml, parseJsonLines, parseMarkdown, parsePlainText, SUPPORTED_EXTENSIONS, tooLarge, type ParseResult } from './formats.js';
+import { plainText } from '../plain-text.js';
 import type { Article, ArticleDraft, Corpus, CorpusProblem, CorpusWarning } from './types.js';
 
 const MAX_SLUG_LENGTH = 80;
@@ -121,11 +122,22 @@ interface FileResult {
   problems: CorpusProblem[];
 }
 
+/** A draft's text fields made plain (plain-text.ts): whatever the format, and whatever its escapes decoded to. */
+function plainDraft(draft: ArticleDraft): ArticleDraft {
+  const plain: ArticleDraft = { ...draft, title: plainText(draft.title), text: plainText(draft.text), captions: draft.captions.map(plainText) };
+  for (const field of ['standfirst', 'author', 'outlet', 'url', 'published', 'modified', 'id'] as const) {
+    const value = draft[field];
+    if (value !== undefined) plain[field] = plainText(value);
+  }
+  return plain;
+}
+
 /** Parses one file's bytes into drafts and problems. */
 function parseFile(source: string, bytes: Uint8Array, maxArticleBytes: number): FileResult {
   const decoded = decodeArticleFile(bytes);
   if ('reason' in decoded) return { drafts: [], problems: [{ source, reason: decoded.reason }] };
-  const result = parseByExtension(decoded.text, source, maxArticleBytes);
+  const parsed = parseByExtension(decoded.text, source, maxArticleBytes);
+  const result = { ...parsed, articles: parsed.articles.map(plainDraft) };
   const problems = result.problems;
   if (result.articles.length === 0 && problems.length === 0) problems.push({ source, reason: 'no article could be found in it (no title and text)' });
   return { drafts: result.articles, problems };

@@ -1,0 +1,17 @@
+/**
+ * Text from outside made plain, once, where it comes in (an article's fields as they are read, a question as
+ * it is asked): terminal escape sequences removed (strip-ansi), then every control character but tab and
+ * newline (C0, DEL, C1) and the bidirectional overrides that make text read otherwise than it is, and the rest
+ * in Unicode's composed form (NFC), so that "café" typed with a combining accent finds "café" written with
+ * the accented letter. What is stored, searched, quoted and shown is this text: quotes stay exact substrings.
+ */
+import stripAnsi from 'strip-ansi';
+
+/** C0 controls but tab and newline, DEL, C1 controls; bidi embeddings, overrides and isolates. */
+export const CONTROL_KEEPING_NEWLINES = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+/** The same, newlines included. */
+export const CONTROL = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+
+export function plainText(text: string): string {
+  return stripAnsi(text).replace(/\r\n?/g, '\n').replace(CONTROL_KEEPING_NEWLINES, '').normalize('NFC');
+}
