@@ -25,3 +25,14 @@ const JSON_UNSAFE = /[\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 export function terminalJson(value: unknown, space?: number): string {
   return JSON.stringify(value, null, space).replace(JSON_UNSAFE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/**
+ * Ends the process quietly when whoever reads its standard output stops reading (`npm run ask < q.txt | head -1`):
+ * Node then reports EPIPE as an unhandled error, with its stack, where a command-line tool just stops.
+ */
+export function endOnClosedOutput(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+}

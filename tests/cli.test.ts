@@ -47,6 +47,16 @@ describe('npm run ask / npm run embed', () => {
     expect(lines.map((a) => a.found)).toEqual([true, false]);
   });
 
+  it('stops quietly when the reader of its output stops reading (| head -1)', async () => {
+    const questions = 'Where did Kim and Putin meet?\n'.repeat(30);
+    // bash's pipefail gives the script's own exit code when it fails; head reads one line and closes the pipe.
+    const prefix = ['bash', '-c', 'set -o pipefail; "$@" | head -1', 'bash'];
+    const { code, stdout, stderr } = await runScript('src/cli/ask.ts', [], { EMBEDDINGS_DIR: embeddings }, { input: questions, prefix });
+    expect(JSON.parse(stdout).found).toBe(true);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
   it('refuses empty and over-long questions with a message and exit code 1', async () => {
     const empty = await run('ask', ['   '], { EMBEDDINGS_DIR: embeddings });
     expect(empty.code).toBe(1);

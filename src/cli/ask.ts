@@ -9,7 +9,7 @@ import { loadConfig } from '../config.js';
 import { formatDate, periodFromBounds, periodWords, type Period } from '../dates.js';
 import { openPipeline, QuestionError, type Pipeline } from '../pipeline.js';
 import { exitWithError } from '../errors.js';
-import { sanitizeForTerminal, terminalJson } from '../terminal.js';
+import { endOnClosedOutput, sanitizeForTerminal, terminalJson } from '../terminal.js';
 import { parseCommandLine } from './args.js';
 import { embedProgressBar, formatBuildReport } from './progress.js';
 
@@ -76,6 +76,7 @@ async function answerStdin(pipeline: Pipeline, passages: number | undefined, per
 }
 
 async function main(): Promise<void> {
+  endOnClosedOutput();
   const { values, positionals } = parseCommandLine(
     {
       allowPositionals: true,

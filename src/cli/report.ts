@@ -11,7 +11,7 @@ import { openCoverageStore } from '../coverage-store.js';
 import type { CoverageStore } from '../index/coverage.js';
 import { IndexMissingError } from '../index/store.js';
 import { parseDays, quotesFrom, reportFromLogs, reportSummary, type Report } from '../report/report.js';
-import { sanitizeForTerminal, terminalJson } from '../terminal.js';
+import { endOnClosedOutput, sanitizeForTerminal, terminalJson } from '../terminal.js';
 import { parseCommandLine } from './args.js';
 
 const USAGE = `Usage: npm run report -- [--days N] [--json]
@@ -48,6 +48,7 @@ async function quoteSource(store: CoverageStore): Promise<((c: FeedbackCitation)
 }
 
 async function main(): Promise<void> {
+  endOnClosedOutput();
   const { values } = parseCommandLine({ options: { days: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }, 'npm run report');
   if (values.help) {
     console.log(USAGE);
