@@ -3,7 +3,7 @@
  * accepts, and throws a ConfigError naming the variable and what it expected. config.ts decides which
  * variables there are.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserFacingError } from './errors.js';
@@ -76,8 +76,20 @@ export function oneOf<T extends string>(env: Env, name: string, allowed: readonl
   return raw as T;
 }
 
+/** A path setting (a folder or a file), resolved from the project's folder. */
 export function directory(env: Env, name: string, fallback: string): string {
   return path.resolve(PROJECT_ROOT, text(env, name) ?? fallback);
+}
+
+/**
+ * A folder setting: refused when the path is there but is not a folder (a file set by mistake as CORPUS_DIR
+ * would have been indexed alone, and every article of the live coverage removed).
+ */
+export function folder(env: Env, name: string, fallback: string): string {
+  const dir = directory(env, name, fallback);
+  const stat = statSync(dir, { throwIfNoEntry: false });
+  if (stat && !stat.isDirectory()) throw new ConfigError(`${name} must be a folder, and ${dir} is not one; set ${name} to a folder.`);
+  return dir;
 }
 
 export function snowflake(env: Env, name: string): string | undefined {

@@ -11,6 +11,7 @@ import {
   databaseAddress,
   decimal,
   directory,
+  folder,
   integer,
   oneOf,
   rawText,
@@ -194,20 +195,20 @@ function atLeastReaderThreshold(env: Env, name: string, readerThreshold: number,
 export async function loadDevDatabaseDir(): Promise<string> {
   const dotenv = await import('dotenv');
   dotenv.config({ path: path.join(PROJECT_ROOT, '.env'), quiet: true });
-  return directory(process.env, 'PGDEV_DIR', 'data/pgdev');
+  return folder(process.env, 'PGDEV_DIR', 'data/pgdev');
 }
 
 /** Builds the configuration from an environment; throws ConfigError naming the variable at fault. */
 export function configFromEnv(env: Env): Config {
   const readerThreshold = decimal(env, 'READER_THRESHOLD', DEFAULT_READER_THRESHOLD, 0, 1);
   return {
-    corpusDir: directory(env, 'CORPUS_DIR', 'articles'),
+    corpusDir: folder(env, 'CORPUS_DIR', 'articles'),
     maxArticleBytes: integer(env, 'MAX_ARTICLE_BYTES', 2 * 1024 * 1024, 1024, 1024 * 1024 * 1024)!,
-    embeddingsDir: directory(env, 'EMBEDDINGS_DIR', 'embeddings'),
+    embeddingsDir: folder(env, 'EMBEDDINGS_DIR', 'embeddings'),
     databaseUrl: databaseAddress(env, 'DATABASE_URL'),
     embedding: {
       modelId: text(env, 'EMBEDDING_MODEL') ?? 'local/universal-sentence-encoder-lite',
-      modelsDir: directory(env, 'MODELS_DIR', 'models'),
+      modelsDir: folder(env, 'MODELS_DIR', 'models'),
       allowRemoteModels: boolean(env, 'ALLOW_REMOTE_MODELS', false),
       quantized: boolean(env, 'EMBEDDING_QUANTIZED', true),
       batchSize: integer(env, 'EMBEDDING_BATCH_SIZE', 8, 1, 1024)!,

@@ -28,6 +28,24 @@ describe('many files', () => {
   });
 });
 
+describe('a corpus folder that is not one', () => {
+  it('refuses a file set as CORPUS_DIR (or EMBEDDINGS_DIR, MODELS_DIR) in one line, and embed changes nothing', async () => {
+    const readme = path.resolve('README.md');
+    for (const name of ['CORPUS_DIR', 'EMBEDDINGS_DIR', 'MODELS_DIR']) {
+      expect(() => configFromEnv({ [name]: readme })).toThrow(`${name} must be a folder, and ${readme} is not one; set ${name} to a folder.`);
+    }
+    expect(() => configFromEnv({ EMBEDDINGS_DIR: '/dev/null' })).toThrow('EMBEDDINGS_DIR must be a folder, and /dev/null is not one');
+    // A folder not made yet is fine (embed makes it).
+    expect(configFromEnv({ EMBEDDINGS_DIR: path.join(tempDir(), 'later') }).embeddingsDir).toMatch(/later$/);
+    const embeddings = tempDir();
+    const { code, stdout, stderr } = await runScript('src/cli/embed.ts', [], { CORPUS_DIR: readme, EMBEDDINGS_DIR: embeddings });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim()).toBe(`Error: CORPUS_DIR must be a folder, and ${readme} is not one; set CORPUS_DIR to a folder.`);
+    expect(await fs.readdir(embeddings)).toEqual([]);
+  });
+});
+
 describe('huge articles', () => {
   it('has a documented default limit, and MAX_ARTICLE_BYTES changes it', () => {
     expect(configFromEnv({}).maxArticleBytes).toBe(DEFAULT_MAX_ARTICLE_BYTES);
