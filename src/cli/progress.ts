@@ -28,13 +28,17 @@ export function embedProgressBar(): { update: (progress: BuildProgress) => void;
 /** Pages fetched from the web, one step per article of the feeds and --url. */
 export const fetchProgressBar = () => countingBar('Fetching', 'pages');
 
+/** "1 article", "2 articles". */
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 export function formatBuildReport(report: BuildReport): string {
+  const size = `${count(report.articles, 'article')}, ${count(report.chunks, 'chunk')}, ${count(report.sentences, 'sentence')}`;
   if (report.vectorIndex === 'unchanged') {
-    return `Index ${report.version} is up to date: ${report.articles} articles, ${report.chunks} chunks, ${report.sentences} sentences; nothing changed, nothing written (${report.seconds.toFixed(1)} s).`;
+    return `Index ${report.version} is up to date: ${size}; nothing changed, nothing written (${report.seconds.toFixed(1)} s).`;
   }
   const rate = report.embeddedTexts > 0 ? ` (${(report.embeddedTexts / report.seconds).toFixed(1)} texts/s)` : '';
   const lines = [
-    `Index ${report.version}: ${report.articles} articles, ${report.chunks} chunks, ${report.sentences} sentences.`,
+    `Index ${report.version}: ${size}.`,
     `This run: ${report.added.length} new, ${report.changed.length} changed, ${report.removed.length} removed, ${report.unchanged} unchanged articles; ` +
       `${report.embeddedTexts} chunks and sentences embedded in ${report.seconds.toFixed(1)} s${rate}` +
       (report.vectorIndex === 'updated' ? '; the vector index was updated in place.' : '.'),

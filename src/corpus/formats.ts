@@ -18,7 +18,8 @@ export interface ParseResult {
   problems: CorpusProblem[];
 }
 
-const megabytes = (bytes: number) => `${(bytes / 1_048_576).toFixed(bytes < 10_485_760 ? 1 : 0)} MB`;
+/** "2.0 MB", "35 MB"; under a megabyte in kB ("9.8 kB"), so that a small limit does not read as 0.0 MB. */
+const megabytes = (bytes: number) => (bytes < 1_048_576 ? `${(bytes / 1024).toFixed(1)} kB` : `${(bytes / 1_048_576).toFixed(bytes < 10_485_760 ? 1 : 0)} MB`);
 
 /** The reason given for an article over the MAX_ARTICLE_BYTES limit. */
 export function tooLarge(what: string, bytes: number, max: number): string {
