@@ -32,16 +32,35 @@ const DAY_MS = 86_400_000;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** A date-time as ISO 8601 writes it (a space for the T accepted), with its offset or none. */
+const ISO_DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/i;
+/** A month named in words: "Wed, 13 Sep 2023 10:00:00 GMT" (RSS), "13 September 2023", "September 13, 2023". */
+const MONTH_NAMED = /\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b/i;
+
+/** Whether `YYYY-MM-DD` is a day of the calendar (not 2023-02-30). */
+function isCalendarDay(day: string): boolean {
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  const time = new Date(0);
+  time.setUTCFullYear(year, month - 1, date);
+  return time.getUTCFullYear() === year && time.getUTCMonth() === month - 1 && time.getUTCDate() === date;
+}
+
 /**
  * A declared date as stored in articles: a plain day stays `YYYY-MM-DD`; an ISO date-time keeps its own
- * offset (so its day is the outlet's day); anything else Date can read becomes ISO in UTC. Unreadable: undefined.
+ * offset (so its day is the outlet's day); a date with its month in words (RSS's RFC 822 dates) or
+ * `YYYY/MM/DD` becomes ISO in UTC. Anything else is unreadable (undefined): Date.parse would read "7" as
+ * July 2001, "2023-02-30" as 2 March and "09/13/2023" by the machine's habits.
  */
 export function normalizeDate(raw: string | null | undefined): string | undefined {
   const value = raw?.trim();
   if (!value) return undefined;
-  if (ISO_DAY.test(value)) return Number.isNaN(Date.parse(value)) ? undefined : value;
+  if (ISO_DAY.test(value)) return isCalendarDay(value) ? value : undefined;
+  const isoDateTime = ISO_DATE_TIME.exec(value);
+  if (isoDateTime ? !isCalendarDay(isoDateTime[1]!) : !(MONTH_NAMED.test(value) && /\b\d{4}\b/.test(value)) && !/^\d{4}\/\d{1,2}\/\d{1,2}$/.test(value)) return undefined;
   const time = Date.parse(value);
   if (Number.isNaN(time)) return undefined;
+  const year = new Date(time).getUTCFullYear();
+  if (year < 1000 || year > 9999) return undefined;
   return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) ? value : new Date(time).toISOString();
 }
 

@@ -1,6 +1,7 @@
 import { articleMarkdown } from '../src/ingest/save.js';
 import { describe, expect, it } from 'vitest';
 import { loadCorpus, parseFiles, slugForTitle } from '../src/corpus/load.js';
+import { normalizeDate } from '../src/dates.js';
 import { ARTICLES_DIR } from './helpers.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -108,6 +109,34 @@ describe('other formats', () => {
     }
     expect(articles[0]!.text).toBe('It sells cinnamon buns.\n\nThe Crème brulée at the café opened in May.');
     expect(articles[1]!.text).toContain('It sells cinnamon buns, evil text.');
+  });
+
+  it('keeps a date only as YYYY-MM-DD or ISO 8601: one that cannot be read is left out, with a warning naming it', () => {
+    const md = '---\ntitle: The lighthouse reopens\npublished: next tuesday-ish\nmodified: 2023-09-14\n---\n\nThe lighthouse at Tarnby reopened to visitors.';
+    const jsonl = JSON.stringify({ id: 'ferry', title: 'Ferry', text: 'The ferry runs hourly.', published: '13/09/2023 10:00 maybe' });
+    const { articles, problems, warnings } = parseFiles([
+      { source: 'lighthouse.md', bytes: bytes(md) },
+      { source: 'ferry.jsonl', bytes: bytes(jsonl) },
+    ]);
+    expect(problems).toEqual([]);
+    expect(articles.map((a) => [a.published, a.modified])).toEqual([
+      [undefined, '2023-09-14'],
+      [undefined, undefined],
+    ]);
+    expect(warnings).toEqual([
+      { source: 'lighthouse.md', message: expect.stringMatching(/^lighthouse\.md: its published date "next tuesday-ish" cannot be read \(write it as 2023-09-13/) },
+      { source: 'ferry.jsonl:1', message: expect.stringMatching(/^ferry\.jsonl:1: its published date "13\/09\/2023 10:00 maybe" cannot be read/) },
+    ]);
+  });
+
+  it('reads a date written as ISO 8601, YYYY/MM/DD or with its month in words, and no other (Date.parse reads "7" as July 2001)', () => {
+    expect(normalizeDate('2023-09-13')).toBe('2023-09-13');
+    expect(normalizeDate('2023-09-13T10:00:00+03:00')).toBe('2023-09-13T10:00:00+03:00');
+    expect(normalizeDate('Wed, 13 Sep 2023 10:00:00 GMT')).toBe('2023-09-13T10:00:00.000Z');
+    expect(normalizeDate('13 September 2023')).toMatch(/^2023-09-1[23]T/);
+    for (const unreadable of ['2023-02-30', '2023-02-30T10:00:00Z', '7', '99999999', '13/09/2023', '09/13/2023', 'Maybe 2023', 'next tuesday-ish']) {
+      expect(normalizeDate(unreadable), unreadable).toBeUndefined();
+    }
   });
 
   it('refuses empty, binary and non-UTF-8 files with a reason', () => {

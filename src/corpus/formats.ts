@@ -11,11 +11,13 @@ import { normalizeDate } from '../dates.js';
 import { parseHtmlArticle } from './html.js';
 import { parseNewsParagraphs } from './news-text.js';
 import { collapseWhitespace, joinArticleText, splitParagraphs } from './paragraphs.js';
-import type { ArticleDraft, CorpusProblem } from './types.js';
+import type { ArticleDraft, CorpusProblem, CorpusWarning } from './types.js';
 
 export interface ParseResult {
   articles: ArticleDraft[];
   problems: CorpusProblem[];
+  /** What was read with a part left out (a date that cannot be read). */
+  warnings?: CorpusWarning[];
 }
 
 /** "2.0 MB", "35 MB"; under a megabyte in kB ("9.8 kB"), so that a small limit does not read as 0.0 MB. */
@@ -45,10 +47,15 @@ function stringField(data: Record<string, unknown>, ...names: string[]): string 
   return undefined;
 }
 
-/** A date field: normalised (dates.ts) when it can be read, else kept as written. */
-function dateField(data: Record<string, unknown>, ...names: string[]): string | undefined {
+/**
+ * A date field, normalised (dates.ts): `YYYY-MM-DD` or an ISO date-time, as the answer object promises. One that
+ * cannot be read is left out (the article is undated, as it was read before) with a warning naming it.
+ */
+function dateField(data: Record<string, unknown>, where: string, warnings: CorpusWarning[], ...names: string[]): string | undefined {
   const raw = stringField(data, ...names);
-  return normalizeDate(raw) ?? raw;
+  const date = normalizeDate(raw);
+  if (raw !== undefined && date === undefined) warnings.push({ source: where, message: `${where}: its ${names[0]} date "${raw}" cannot be read (write it as 2023-09-13 or 2023-09-13T10:00:00Z), so the article is indexed without it` });
+  return date;
 }
 
 /** Markdown inline syntax reduced to its readable text, so quotes read as prose. */
@@ -71,6 +78,7 @@ export function parseMarkdown(content: string, source: string): ParseResult {
     return { articles: [], problems: [{ source, reason: `its front matter is not valid YAML (${(error as Error).message.split('\n')[0]})` }] };
   }
   const data = parsed.data as Record<string, unknown>;
+  const warnings: CorpusWarning[] = [];
   const rawParagraphs = splitParagraphs(parsed.content);
   let title = stringField(data, 'title', 'headline');
   // A leading "# Heading" is the title when the front matter has none.
@@ -83,18 +91,19 @@ export function parseMarkdown(content: string, source: string): ParseResult {
     author: stringField(data, 'author', 'byline'),
     outlet: stringField(data, 'outlet', 'publication', 'source'),
     url: stringField(data, 'url', 'link'),
-    published: dateField(data, 'published', 'date'),
-    modified: dateField(data, 'modified', 'updated'),
+    published: dateField(data, source, warnings, 'published', 'date'),
+    modified: dateField(data, source, warnings, 'modified', 'updated'),
   });
   const id = stringField(data, 'id', 'slug');
   if (id && articles.length === 1) articles[0]!.id = id;
-  return { articles, problems: [] };
+  return { articles, problems: [], warnings };
 }
 
 /** `maxLineBytes`: a longer line (one article) is refused with a problem instead of being parsed. */
 export function parseJsonLines(content: string, source: string, maxLineBytes = Infinity): ParseResult {
   const articles: ArticleDraft[] = [];
   const problems: CorpusProblem[] = [];
+  const warnings: CorpusWarning[] = [];
   content.split('\n').forEach((line, index) => {
     if (!line.trim()) return;
     const where = `${source}:${index + 1}`;
@@ -131,13 +140,13 @@ export function parseJsonLines(content: string, source: string, maxLineBytes = I
       author: stringField(data, 'author', 'byline'),
       outlet: stringField(data, 'outlet', 'publication', 'source'),
       url: stringField(data, 'url', 'link') ?? stringField((data.metadata ?? {}) as Record<string, unknown>, 'url'),
-      published: dateField(data, 'published', 'date'),
+      published: dateField(data, where, warnings, 'published', 'date'),
       text: joinArticleText(standfirst, body),
       captions: [],
       source: where,
     });
   });
-  return { articles, problems };
+  return { articles, problems, warnings };
 }
 
 /** A saved web page: one article, or a problem when the page holds no article text. */

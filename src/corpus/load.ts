@@ -120,6 +120,7 @@ const READ_CONCURRENCY = 16;
 interface FileResult {
   drafts: ArticleDraft[];
   problems: CorpusProblem[];
+  warnings?: CorpusWarning[];
 }
 
 /** A draft's text fields made plain (plain-text.ts): whatever the format, and whatever its escapes decoded to. */
@@ -140,7 +141,7 @@ function parseFile(source: string, bytes: Uint8Array, maxArticleBytes: number): 
   const result = { ...parsed, articles: parsed.articles.map(plainDraft) };
   const problems = result.problems;
   if (result.articles.length === 0 && problems.length === 0) problems.push({ source, reason: 'no article could be found in it (no title and text)' });
-  return { drafts: result.articles, problems };
+  return { drafts: result.articles, problems, warnings: result.warnings };
 }
 
 /** Joins per-file results in file order (loops, not push(...spread), so no size overflows the stack). */
@@ -150,6 +151,7 @@ function joinResults(results: Iterable<FileResult>, warnings: CorpusWarning[]): 
   for (const result of results) {
     for (const draft of result.drafts) drafts.push(draft);
     for (const problem of result.problems) problems.push(problem);
+    for (const warning of result.warnings ?? []) warnings.push(warning);
   }
   return { articles: assignIds(drafts, warnings), problems, warnings };
 }
