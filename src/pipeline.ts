@@ -6,7 +6,7 @@
 import { buildAnswer, type Answer, type AnswerPeriod } from './answer.js';
 import { withoutChatOpening } from './chat-opening.js';
 import type { Config, RetrievalMode } from './config.js';
-import { loadCorpus } from './corpus/load.js';
+import { loadCorpus, unreadableFilesError } from './corpus/load.js';
 import { inPeriod, isoDay, timePhrase, withoutTimePhrase, type Period } from './dates.js';
 import { loadEmbedder, type Embedder } from './embedder.js';
 import { UserFacingError } from './errors.js';
@@ -225,10 +225,7 @@ async function openWith(store: CoverageStore, config: Config, embedder: Embedder
     if (!(error instanceof IndexMissingError) || !options.buildIfMissing) throw error;
     options.onBuildStart?.();
     const corpus = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes });
-    if (corpus.problems.length > 0) {
-      const list = corpus.problems.map((p) => `  ${p.source}: ${p.reason}`).join('\n');
-      throw new IndexError(`Some article files cannot be read, so no index was built:\n${list}\nFix or remove them, or run \`npm run embed -- --skip-invalid\`.`);
-    }
+    if (corpus.problems.length > 0) throw unreadableFilesError(corpus.problems, 'No index was built');
     const report = await buildCoverage(store, config, corpus.articles, embedder, { onProgress: options.onBuildProgress });
     options.onBuildDone?.(report);
     index = await store.open();

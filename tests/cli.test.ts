@@ -87,9 +87,20 @@ describe('npm run ask / npm run embed', () => {
     await fs.writeFile(path.join(corpus, 'broken.txt'), Buffer.from([0xff, 0xfe, 0x00, 0x41]));
     const refused = await run('embed', [], { EMBEDDINGS_DIR: embeddings, CORPUS_DIR: corpus });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/Cannot read broken\.txt: the file is binary/);
-    expect(refused.stderr).toMatch(/The index was not changed/);
+    expect(refused.stderr.trim()).toBe(
+      'Error: Cannot read broken.txt: the file is binary, not text. The index was not changed: fix or remove it, or run `npm run embed -- --skip-invalid` to index the rest.',
+    );
     expect(await currentVersion(embeddings)).toBe(before);
+    // Two files: a line, then the list.
+    await fs.writeFile(path.join(corpus, 'empty.md'), '');
+    const two = await run('embed', [], { EMBEDDINGS_DIR: embeddings, CORPUS_DIR: corpus });
+    expect(two.code).toBe(1);
+    expect(two.stderr.trim().split('\n')).toEqual([
+      'Error: Cannot read 2 article files. The index was not changed: fix or remove them, or run `npm run embed -- --skip-invalid` to index the rest.',
+      '  broken.txt: the file is binary, not text',
+      '  empty.md: the file is empty',
+    ]);
+    await fs.rm(path.join(corpus, 'empty.md'));
 
     const skipped = await run('embed', ['--skip-invalid'], { EMBEDDINGS_DIR: embeddings, CORPUS_DIR: corpus });
     expect(skipped.code).toBe(0);

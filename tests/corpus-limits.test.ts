@@ -77,7 +77,7 @@ describe('huge articles', () => {
     await fs.writeFile(path.join(corpus, 'huge.txt'), `A very long article\n\n${`${paragraph}\n\n`.repeat(Math.ceil((30 * 1024 * 1024) / (paragraph.length + 2)))}`);
     const refused = await runScript('src/cli/embed.ts', [], { CORPUS_DIR: corpus, EMBEDDINGS_DIR: embeddings });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/^Cannot read huge\.txt: the file is 30 MB, over the limit of 2\.0 MB per article \(MAX_ARTICLE_BYTES=2097152\)/m);
+    expect(refused.stderr).toMatch(/^Error: Cannot read huge\.txt: the file is 30 MB, over the limit of 2\.0 MB per article \(MAX_ARTICLE_BYTES=2097152\)/m);
     expect(refused.stderr).not.toMatch(/RangeError|\n\s+at /);
     const skipped = await runScript('src/cli/embed.ts', ['--skip-invalid'], { CORPUS_DIR: corpus, EMBEDDINGS_DIR: embeddings });
     expect(skipped.stderr).toMatch(/^Skipped huge\.txt: the file is 30 MB/m);

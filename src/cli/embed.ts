@@ -5,7 +5,7 @@
 import { buildCoverage, openCoverageStore } from '../coverage-store.js';
 import { loadConfig, webAddress } from '../config.js';
 import { formatIngestReport, ingest } from '../ingest/ingest.js';
-import { loadCorpus } from '../corpus/load.js';
+import { loadCorpus, unreadableFilesError } from '../corpus/load.js';
 import { loadEmbedder } from '../embedder.js';
 import { exitWithError } from '../errors.js';
 import { sanitizeForTerminal } from '../terminal.js';
@@ -48,13 +48,8 @@ async function main(): Promise<void> {
     console.log(sanitizeForTerminal(formatIngestReport(report), { keepNewlines: true }));
   }
   const corpus = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes });
-  for (const problem of corpus.problems) {
-    console.error(sanitizeForTerminal(`${values['skip-invalid'] ? 'Skipped' : 'Cannot read'} ${problem.source}: ${problem.reason}`, { keepNewlines: false }));
-  }
-  if (corpus.problems.length > 0 && !values['skip-invalid']) {
-    console.error('The index was not changed. Fix or remove these files, or run `npm run embed -- --skip-invalid` to index the rest.');
-    process.exit(1);
-  }
+  if (corpus.problems.length > 0 && !values['skip-invalid']) throw unreadableFilesError(corpus.problems, 'The index was not changed');
+  for (const problem of corpus.problems) console.error(sanitizeForTerminal(`Skipped ${problem.source}: ${problem.reason}`, { keepNewlines: false }));
   console.error(`Corpus: ${corpus.articles.length} articles in ${config.corpusDir}. Model: ${config.embedding.modelId}.`);
   const embedder = await loadEmbedder(config.embedding);
 

@@ -19,6 +19,17 @@ export class CorpusError extends UserFacingError {
   override name = 'CorpusError';
 }
 
+/**
+ * The error for article files that cannot be read: one line for one file, a line and the list for more.
+ * `outcome` says what was not done ("The index was not changed").
+ */
+export function unreadableFilesError(problems: readonly CorpusProblem[], outcome: string): CorpusError {
+  const advice = `fix or remove ${problems.length === 1 ? 'it' : 'them'}, or run \`npm run embed -- --skip-invalid\` to index the rest`;
+  if (problems.length === 1) return new CorpusError(`Cannot read ${problems[0]!.source}: ${problems[0]!.reason}. ${outcome}: ${advice}.`);
+  const list = problems.map((p) => `  ${p.source}: ${p.reason}`).join('\n');
+  return new CorpusError(`Cannot read ${problems.length} article files. ${outcome}: ${advice}.\n${list}`);
+}
+
 export interface ArticleFiles {
   files: string[];
   /** Symbolic links met in the folder: not followed, and reported. */
