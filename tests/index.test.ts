@@ -331,7 +331,7 @@ describe('the index on disk', async () => {
     const hnswFile = path.join(folder, 'dense.hnsw');
     const original = await fs.readFile(hnswFile);
     await fs.writeFile(hnswFile, original.subarray(0, original.length - 100));
-    await expect(loadIndex(config.embeddingsDir, config.hnsw)).rejects.toThrow(/dense\.hnsw .* is damaged.*npm run embed/);
+    await expect(loadIndex(config.embeddingsDir, config.hnsw)).rejects.toThrow(/dense\.hnsw .* is damaged \(\d+ bytes where \d+ were written\).*npm run embed/);
     await fs.writeFile(hnswFile, original);
 
     // One changed byte in the SQLite file is caught by its checksum, before anything reads it.
@@ -340,7 +340,7 @@ describe('the index on disk', async () => {
     const flipped = Buffer.from(database);
     flipped[flipped.length - 10]! ^= 0xff;
     await fs.writeFile(sqliteFile, flipped);
-    await expect(loadIndex(config.embeddingsDir, config.hnsw)).rejects.toThrow(/coverage\.sqlite .* is damaged.*npm run embed/);
+    await expect(loadIndex(config.embeddingsDir, config.hnsw)).rejects.toThrow(/coverage\.sqlite .* is damaged \(its bytes differ from those written: the checksum does not match\).*npm run embed/);
     await fs.rm(sqliteFile);
     await expect(loadIndex(config.embeddingsDir, config.hnsw)).rejects.toThrow(/is missing coverage\.sqlite.*npm run embed/);
     await fs.writeFile(sqliteFile, database);

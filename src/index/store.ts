@@ -226,9 +226,8 @@ async function verifyFiles(folder: string, manifest: IndexManifest): Promise<voi
     const found = actual[i];
     if (!found) throw new IndexError(`The index in ${folder} is missing ${name}. ${REBUILD_HINT}`);
     if (found.bytes !== expected.bytes || found.sha256 !== expected.sha256) {
-      throw new IndexError(
-        `The index file ${name} in ${folder} is damaged (${found.bytes} bytes, expected ${expected.bytes}, or its checksum differs). ${REBUILD_HINT}`,
-      );
+      const why = found.bytes !== expected.bytes ? `${found.bytes} bytes where ${expected.bytes} were written` : 'its bytes differ from those written: the checksum does not match';
+      throw new IndexError(`The index file ${name} in ${folder} is damaged (${why}). ${REBUILD_HINT}`);
     }
   });
 }
