@@ -13,6 +13,7 @@ import type { BotContext } from '../src/bot/context.js';
 import { decode, encode } from '../src/bot/custom-ids.js';
 import { PRIVATE_FOLLOW_UP } from '../src/bot/follow-up-button.js';
 import { CONVERSATION_EXPIRED } from '../src/bot/follow-up-messages.js';
+import { SOMETHING_WENT_WRONG } from '../src/bot/replies.js';
 import { embedTotal, LIMITS } from '../src/bot/format/index.js';
 import type { Router } from '../src/bot/router.js';
 import { intentsFor } from '../src/bot/start.js';
@@ -200,6 +201,28 @@ describe('Follow up in a thread', () => {
       expect(line).toContain('\\<@&123456789012345678>');
       expect(line).not.toMatch(/\]\(https:/);
     }
+  });
+
+  it('apologises in the thread for a failure that is not the question\'s, logs it without the text, and answers the next one', async () => {
+    const user = newUser();
+    const thread = await openThread(SHOIGU, user);
+    const ask = ctx.pipeline.ask;
+    ctx.pipeline.ask = async () => {
+      throw new Error('the database is out of reach');
+    };
+    try {
+      const [apology] = messagesPosted((await post(WHAT_DID_HE_SAY, { channelId: thread, userId: user })).sent, thread);
+      expect(apology!.body.content).toBe(SOMETHING_WENT_WRONG);
+      expectValidMessage(apology!.body);
+    } finally {
+      ctx.pipeline.ask = ask;
+    }
+    const failed = logger.lines.filter((l) => l.message === 'Message handler failed');
+    expect(failed.map((l) => String((l.meta?.error as Error).message))).toEqual(['the database is out of reach']);
+    expectNoTextLogged(WHAT_DID_HE_SAY);
+    logger.lines.splice(0, logger.lines.length, ...logger.lines.filter((l) => !failed.includes(l)));
+    const [answer] = messagesPosted((await post(WHAT_DID_HE_SAY, { channelId: thread, userId: user })).sent, thread);
+    expect(answer!.body.embeds[0].title).toBe(WHAT_DID_HE_SAY);
   });
 
   it('keeps each thread to its own conversation', async () => {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_MESSAGE_CONTENT } from '../commands/coverage-settings.js';
 import { ADMINS_ONLY } from '../src/bot/admin.js';
 import { channelModes, EMPTY_MENTION } from '../src/bot/channel-modes.js';
+import { SOMETHING_WENT_WRONG } from '../src/bot/replies.js';
 import { JsonChannelSettings } from '../src/bot/channel-settings.js';
 import type { QuestionEntry } from '../src/bot/question-log.js';
 import {
@@ -234,6 +235,26 @@ describe('mention mode', () => {
     expect(line?.meta).toMatchObject({ channelId: LOCKED_CH, code: 50013 });
     expect(JSON.stringify(logger.lines)).not.toContain('in secret');
     expect(logger.lines.filter((l) => l.message === 'Message handler failed')).toEqual([]);
+    replyTo(await post(mention(CONFIDENT), { channelId: MENTION_CH, mentions: [APP_ID] }), MENTION_CH);
+  });
+
+  it('apologises for a failure that is not the question\'s (the model, the index, the database), and logs it', async () => {
+    const pipeline = bot.ctx.pipeline;
+    const ask = pipeline.ask;
+    pipeline.ask = async () => {
+      throw new Error('the model crashed');
+    };
+    try {
+      const sent = replyTo(await post(mention(CONFIDENT), { channelId: MENTION_CH, mentions: [APP_ID] }), MENTION_CH).body;
+      expect(sent.content).toBe(SOMETHING_WENT_WRONG);
+      expect(sent.allowed_mentions).toEqual({ parse: [], replied_user: false });
+    } finally {
+      pipeline.ask = ask;
+    }
+    const failed = logger.lines.filter((l) => l.message === 'Message handler failed');
+    expect(failed.map((l) => String((l.meta?.error as Error).message))).toEqual(['the model crashed']);
+    expect(JSON.stringify(failed)).not.toContain(CONFIDENT);
+    logger.lines.splice(0, logger.lines.length, ...logger.lines.filter((l) => !failed.includes(l)));
     replyTo(await post(mention(CONFIDENT), { channelId: MENTION_CH, mentions: [APP_ID] }), MENTION_CH);
   });
 });

@@ -22,7 +22,7 @@ import type { BotContext } from './context.js';
 import type { MessageHandler } from './message-handler.js';
 import { recordQuestion } from './question-log.js';
 import { questionText } from './question-text.js';
-import { NO_MENTIONS } from './replies.js';
+import { NO_MENTIONS, SOMETHING_WENT_WRONG } from './replies.js';
 import { contentText } from './format/index.js';
 
 export const EMPTY_MENTION = 'Ask me a question after the mention, for example: “@coverage-bot what did Kim say in Vladivostok?”';
@@ -112,7 +112,12 @@ async function answerMention(message: Message<true>, ctx: BotContext, text: stri
   try {
     answer = await ctx.pipeline.ask(question, { passages: ctx.config.retrieval.passages });
   } catch (error) {
-    if (!(error instanceof QuestionError)) throw error;
+    if (!(error instanceof QuestionError)) {
+      // Not the member's to fix (the index being replaced, the database out of reach, a bug): an apology, as an
+      // interaction gets; the router logs the error.
+      await send(message, ctx, { content: SOMETHING_WENT_WRONG }).catch(() => undefined);
+      throw error;
+    }
     await send(message, ctx, { content: contentText(error.message) });
     return;
   }

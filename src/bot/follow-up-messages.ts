@@ -20,7 +20,7 @@ import { contentText, escapeText, trimText } from './format/index.js';
 import { howToAsk } from './follow-up-button.js';
 import type { MessageHandler } from './message-handler.js';
 import { questionText } from './question-text.js';
-import { NO_MENTIONS } from './replies.js';
+import { NO_MENTIONS, SOMETHING_WENT_WRONG } from './replies.js';
 
 export const CONVERSATION_EXPIRED = 'This conversation has expired after a quiet spell. Ask again with `/ask` (or "Ask the coverage" on a message), then press Follow up to start a new one.';
 /** The earlier question is quoted in the "Following up on" line up to this many characters. */
@@ -124,7 +124,12 @@ async function answer(message: Message, conversation: Conversation, ctx: BotCont
 
 /** A follow-up the member has to change (too long): a polite reply, and a log line with its length only. */
 async function refuse(message: Message, text: string, error: unknown, ctx: BotContext): Promise<void> {
-  if (!(error instanceof QuestionError)) throw error;
+  if (!(error instanceof QuestionError)) {
+    // Not the member's to fix (the index being replaced, the database out of reach, a bug): an apology, as an
+    // interaction gets; the router logs the error.
+    await reply(message, SOMETHING_WENT_WRONG).catch(() => undefined);
+    throw error;
+  }
   ctx.logger.info('Follow-up refused', { ...logMeta(message), length: text.length });
   await reply(message, `${error.message} Shorter, focused questions also get better answers.`);
 }
