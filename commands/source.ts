@@ -5,6 +5,7 @@
 import { SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import type { Command } from '../src/bot/command.js';
 import type { BotContext } from '../src/bot/context.js';
+import { escapeText, trimText } from '../src/bot/format/index.js';
 import { notice } from '../src/bot/replies.js';
 import { showArticle, turnPage } from '../src/bot/source-pages.js';
 import { findArticle, titleSearchFor } from '../src/bot/title-search.js';
@@ -26,7 +27,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const article = findArticle(ctx.pipeline.index, input);
   if (!article) {
     await interaction.reply(
-      notice(`I can't find an article called “${input.slice(0, 200)}” in the coverage. Start typing a title and pick one from the list.`),
+      notice(`I can't find an article called “${escapeText(trimText(input, 200))}” in the coverage. Start typing a title and pick one from the list.`),
     );
     return;
   }

@@ -162,6 +162,11 @@ describe('/source', () => {
     const callback = callbackOf(await run(chatInput('source', { article: 'no-such-article' }, OWNER)));
     expect(callback.body.data.flags).toBe(EPHEMERAL);
     expect(callback.body.data.content).toMatch(/can't find an article/);
+    // What the member typed comes back cut on a character (never half an emoji) and escaped.
+    const typed = `[click](https://phish.example) ${'🦀'.repeat(150)}`;
+    const echoed = callbackOf(await run(chatInput('source', { article: typed }, OWNER))).body.data.content as string;
+    expect(echoed).toContain('[click]\\(https://phish.example)');
+    expect(echoed).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
   });
 });
 
