@@ -132,6 +132,17 @@ describe('casual questions', () => {
     }
   });
 
+  it('reads an American spelling as the British one the coverage uses, and the other way round', () => {
+    const british = Vocabulary.of(['The defence minister travelled to the centre.', 'Its colours were olive green.']);
+    expect(british.correct('What did the Defense minister say?')).toEqual({ text: 'What did the Defence minister say?', corrections: [{ from: 'Defense', to: 'Defence' }] });
+    expect(british.correct('where he traveled, the center').text).toBe('where he travelled, the centre');
+    expect(british.correct('what colors').text).toBe('what colours');
+    const american = Vocabulary.of(['The defense minister traveled to the center.']);
+    expect(american.correct('the defence minister travelled').text).toBe('the defense minister traveled');
+    // Only into a word the coverage uses: "color" stays when neither spelling is there.
+    expect(Vocabulary.of(['Kim met Putin.']).correct('what color is it').text).toBe('what color is it');
+  });
+
   it('never changes a known word, an ordinary word the coverage lacks, or an inflection', () => {
     for (const question of ['Where did Kim meet Putin?', 'kims train', 'How long should I boil an egg?', 'Did the trains arrive?', 'What do Ukrainians think?', 'Did Shoigu change his mind?']) {
       expect(vocabulary.correct(question)).toEqual({ text: question, corrections: [] });

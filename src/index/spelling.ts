@@ -30,6 +30,23 @@ interface PassjoinIndexClass {
   from(words: Iterable<string>, levenshtein: (a: string, b: string) => number, k: number): { search(query: string): Set<string> };
 }
 
+/**
+ * The other spelling of a word spelt one way in American English and another in British English ("defense" /
+ * "defence", "color" / "colour", "traveled" / "travelled", "center" / "centre"): the 1,714 American and 1,738
+ * British spellings listed by the american-british-english-translator package (MIT), read when a first
+ * unknown word is met. News written in one reads as well asked in the other.
+ */
+let otherSpellings: Map<string, string> | undefined;
+function otherSpelling(word: string): string | undefined {
+  otherSpellings ??= (() => {
+    const require = createRequire(import.meta.url);
+    const american = require('american-british-english-translator/data/american_spellings.json') as Record<string, string>;
+    const british = require('american-british-english-translator/data/british_spellings.json') as Record<string, string>;
+    return new Map([...Object.entries(american), ...Object.entries(british)]);
+  })();
+  return otherSpellings.get(word);
+}
+
 /** Words shorter than this are never corrected: too many short words are one edit apart. */
 const MIN_LENGTH = 5;
 /** Edits allowed for a word: one up to seven letters, two beyond. */
@@ -141,8 +158,10 @@ export class Vocabulary {
     const corrections: Correction[] = [];
     const text = question.replace(WORD, (word) => {
       const lower = word.toLowerCase();
-      if (lower.length < MIN_LENGTH || this.ids.has(lower) || this.isInflection(lower)) return word;
-      const closest = this.closest(lower);
+      if (lower.length < 3 || this.ids.has(lower) || this.isInflection(lower)) return word;
+      // The coverage's own spelling of the word first ("defense" asked, "defence" written), else the closest name.
+      const other = otherSpelling(lower);
+      const closest = other !== undefined && this.ids.has(other) ? other : lower.length < MIN_LENGTH ? undefined : this.closest(lower);
       // "change" is not a misspelling of "changes": an inflection of the word itself is no correction.
       if (!closest || (closest.startsWith(lower) && INFLECTION.test(closest.slice(lower.length - 1)))) return word;
       // The user's capitalisation is kept: "Prigozin" → "Prigozhin", "prigozin" → "prigozhin".
