@@ -92,8 +92,11 @@ async function vote(interaction: MessageComponentInteraction, id: CustomIdOf<'vo
   try {
     await ctx.feedback.append(record);
   } catch (error) {
-    if (before === undefined) state.votes.delete(userHash);
-    else state.votes.set(userHash, before);
+    // Only this vote is taken back: one the member made meanwhile, and recorded, stays.
+    if (state.votes.get(userHash) === value) {
+      if (before === undefined) state.votes.delete(userHash);
+      else state.votes.set(userHash, before);
+    }
     throw error;
   }
   await interaction.reply(notice(value === 'up' ? 'Thanks! Glad it helped. 👍' : 'Thanks for telling me. This helps improve the answers. 👎'));

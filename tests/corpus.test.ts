@@ -109,6 +109,10 @@ describe('other formats', () => {
     }
     expect(articles[0]!.text).toBe('It sells cinnamon buns.\n\nThe Crème brulée at the café opened in May.');
     expect(articles[1]!.text).toContain('It sells cinnamon buns, evil text.');
+    // A title of nothing but escapes is no title: the line is refused, not indexed untitled.
+    const blank = parseFiles([{ source: 'blank.jsonl', bytes: bytes(JSON.stringify({ id: 'x', title: '\u001b[2J\u0007', text: 'Text.' })) }]);
+    expect(blank.articles).toEqual([]);
+    expect(blank.problems).toEqual([{ source: 'blank.jsonl', reason: 'an article in it has no title or text once its control characters are taken out' }]);
   });
 
   it('keeps a date only as YYYY-MM-DD or ISO 8601: one that cannot be read is left out, with a warning naming it', () => {
@@ -129,12 +133,25 @@ describe('other formats', () => {
     ]);
   });
 
-  it('reads a date written as ISO 8601, YYYY/MM/DD or with its month in words, and no other (Date.parse reads "7" as July 2001)', () => {
-    expect(normalizeDate('2023-09-13')).toBe('2023-09-13');
-    expect(normalizeDate('2023-09-13T10:00:00+03:00')).toBe('2023-09-13T10:00:00+03:00');
-    expect(normalizeDate('Wed, 13 Sep 2023 10:00:00 GMT')).toBe('2023-09-13T10:00:00.000Z');
-    expect(normalizeDate('13 September 2023')).toMatch(/^2023-09-1[23]T/);
-    for (const unreadable of ['2023-02-30', '2023-02-30T10:00:00Z', '7', '99999999', '13/09/2023', '09/13/2023', 'Maybe 2023', 'next tuesday-ish']) {
+  it('reads a date written with numbers year first, or with its month in words, and no other (Date.parse reads "7" as July 2001)', () => {
+    const read: [string, string][] = [
+      ['2023-09-13', '2023-09-13'],
+      ['2023-9-13', '2023-09-13'],
+      ['2023/09/13', '2023-09-13'],
+      ['2023.09.13', '2023-09-13'],
+      ['2023-09-13T10:00:00+03:00', '2023-09-13T10:00:00+03:00'],
+      ['2023-09-13T10:00:00.000Z', '2023-09-13T10:00:00.000Z'],
+      ['2023-09-13T10:00:00.000+0300', '2023-09-13T10:00:00.000+03:00'],
+      ['2023-09-13 10:00:00 +0300', '2023-09-13T10:00:00+03:00'],
+      ['2023-09-13 10:00:00 UTC', '2023-09-13T10:00:00Z'],
+      ['2023/09/13 10:00', '2023-09-13T10:00:00Z'],
+      ['Wed, 13 Sep 2023 10:00:00 GMT', '2023-09-13T10:00:00.000Z'],
+      // A day without a time is the day written, whatever the machine's time zone.
+      ['13 September 2023', '2023-09-13'],
+      ['September 13, 2023', '2023-09-13'],
+    ];
+    for (const [written, stored] of read) expect(normalizeDate(written), written).toBe(stored);
+    for (const unreadable of ['2023-02-30', '2023-02-30T10:00:00Z', '2023-09-13T25:00', '7', '99999999', '13/09/2023', '09/13/2023', 'Maybe 2023', 'next tuesday-ish', '0999-01-01']) {
       expect(normalizeDate(unreadable), unreadable).toBeUndefined();
     }
   });

@@ -139,6 +139,10 @@ describe('casual questions', () => {
     expect(british.correct('what colors').text).toBe('what colours');
     const american = Vocabulary.of(['The defense minister traveled to the center.']);
     expect(american.correct('the defence minister travelled').text).toBe('the defense minister traveled');
+    // Not an American spelling British English uses too: the computer program, the gas meter.
+    const programme = Vocabulary.of(['The programme and the metre.']);
+    expect(programme.correct('the program and the meter').text).toBe('the program and the meter');
+    expect(Vocabulary.of(['The program and the meter.']).correct('the programme and the metre').text).toBe('the program and the meter');
     // Only into a word the coverage uses: "color" stays when neither spelling is there.
     expect(Vocabulary.of(['Kim met Putin.']).correct('what color is it').text).toBe('what color is it');
   });
@@ -251,6 +255,7 @@ describe('the reader in the pipeline', () => {
     expect(lacksCount(analyseQuestion('how far is vladivostok from north korea'), arrived)).toBe(true);
     expect(lacksCount(analyseQuestion('How far is Vladivostok from North Korea?'), km)).toBe(false);
     expect(lacksCount(analyseQuestion('How long has Putin been in Vladivostok?'), arrived)).toBe(false);
+    expect(lacksCount(analyseQuestion('How far back was Putin in Vladivostok?'), arrived)).toBe(false);
   });
 
   it('keeps of a sentence exactly its character 4-grams, packed, and counts the grams two texts share', () => {

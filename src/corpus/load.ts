@@ -25,8 +25,10 @@ export class CorpusError extends UserFacingError {
  */
 export function unreadableFilesError(problems: readonly CorpusProblem[], outcome: string): CorpusError {
   const advice = `fix or remove ${problems.length === 1 ? 'it' : 'them'}, or run \`npm run embed -- --skip-invalid\` to index the rest`;
-  if (problems.length === 1) return new CorpusError(`Cannot read ${problems[0]!.source}: ${problems[0]!.reason}. ${outcome}: ${advice}.`);
-  const list = problems.map((p) => `  ${p.source}: ${p.reason}`).join('\n');
+  // A file name may hold a line break: each problem stays on its line.
+  const line = (p: CorpusProblem) => `${p.source}: ${p.reason}`.replace(/\s+/g, ' ');
+  if (problems.length === 1) return new CorpusError(`Cannot read ${line(problems[0]!)}. ${outcome}: ${advice}.`);
+  const list = problems.map((p) => `  ${line(p)}`).join('\n');
   return new CorpusError(`Cannot read ${problems.length} article files. ${outcome}: ${advice}.\n${list}`);
 }
 
@@ -149,8 +151,11 @@ function parseFile(source: string, bytes: Uint8Array, maxArticleBytes: number): 
   const decoded = decodeArticleFile(bytes);
   if ('reason' in decoded) return { drafts: [], problems: [{ source, reason: decoded.reason }] };
   const parsed = parseByExtension(decoded.text, source, maxArticleBytes);
-  const result = { ...parsed, articles: parsed.articles.map(plainDraft) };
-  const problems = result.problems;
+  const problems = parsed.problems;
+  // A title or text of nothing but escape sequences and control characters is no article.
+  const plain = parsed.articles.map(plainDraft);
+  const result = { ...parsed, articles: plain.filter((a) => a.title.trim() && a.text.trim()) };
+  if (result.articles.length < plain.length) problems.push({ source, reason: 'an article in it has no title or text once its control characters are taken out' });
   if (result.articles.length === 0 && problems.length === 0) problems.push({ source, reason: 'no article could be found in it (no title and text)' });
   return { drafts: result.articles, problems, warnings: result.warnings };
 }

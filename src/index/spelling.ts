@@ -37,12 +37,18 @@ interface PassjoinIndexClass {
  * unknown word is met. News written in one reads as well asked in the other.
  */
 let otherSpellings: Map<string, string> | undefined;
+/**
+ * American spellings that British English uses too, for another sense or word class: a computer program, a gas
+ * meter, the noun practice, to license, a draft law, to tire, a (metric) ton against a tonne, a disk. They are
+ * not read as the British word.
+ */
+const ALSO_BRITISH = /^(?:tons?|disks?|tires?|drafts?|drafted|drafting|programs?|meters?|practices?|licenses?|licensed|licensing)$/;
 function otherSpelling(word: string): string | undefined {
   otherSpellings ??= (() => {
     const require = createRequire(import.meta.url);
     const american = require('american-british-english-translator/data/american_spellings.json') as Record<string, string>;
     const british = require('american-british-english-translator/data/british_spellings.json') as Record<string, string>;
-    return new Map([...Object.entries(american), ...Object.entries(british)]);
+    return new Map([...Object.entries(american).filter(([us]) => !ALSO_BRITISH.test(us)), ...Object.entries(british)]);
   })();
   return otherSpellings.get(word);
 }

@@ -55,7 +55,9 @@ function classify(lower: string): { type: QuestionType; focusWord?: string; meas
       if (/^how many\b/.test(asked)) return { type: 'howMany' };
       if (/^how much\b/.test(asked)) return { type: 'howMuch' };
       if ((m = /^how (long|old|far|big|large|tall|high|wide|deep|fast|heavy|often|soon)\b/.exec(asked))) {
-        return /long|soon|often|old/.test(m[1]!) && /\bago\b/.test(q) ? { type: 'when' } : { type: 'howMeasure', measure: m[1]! };
+        if (/long|soon|often|old/.test(m[1]!) && /\bago\b/.test(q)) return { type: 'when' };
+        // "How far back …" asks how long ago: a time, not a distance.
+        return { type: 'howMeasure', measure: /^how far back\b/.test(asked) ? 'far back' : m[1]! };
       }
       return { type: 'how' };
     case 'when':
