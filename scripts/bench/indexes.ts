@@ -9,7 +9,7 @@ import { PROJECT_ROOT, type Config } from '../../src/config.js';
 import type { Article } from '../../src/corpus/types.js';
 import type { Embedder } from '../../src/embedder.js';
 import { buildIndex, chunkingSignature, modelSignature } from '../../src/index/build.js';
-import { currentVersion, modelMismatch } from '../../src/index/store.js';
+import { articleHash, currentVersion, modelMismatch } from '../../src/index/store.js';
 import { loadIndex } from '../../src/index/local-version.js';
 import { graphOutdated } from '../../src/index/vector-index.js';
 import { log } from './measure.js';
@@ -36,8 +36,12 @@ export async function saveRecord<T>(file: string, name: string, record: T): Prom
 const readBuildRecords = () => readRecords<BuildRecord>(BUILD_RECORDS);
 const saveBuildRecord = (name: string, record: BuildRecord) => saveRecord(BUILD_RECORDS, name, record);
 
-/** Whether the cached index in `dir` holds exactly these articles, embedded and chunked as configured. */
-async function isCached(dir: string, articleCount: number, embedder: Embedder, config: Config): Promise<boolean> {
+/**
+ * Whether the cached index in `dir` holds exactly these articles (their titles and texts as the corpus is read
+ * now: a change in how articles are read, such as the twelfth session's composed Unicode, makes the cache stale),
+ * embedded and chunked as configured.
+ */
+async function isCached(dir: string, articles: readonly Article[], embedder: Embedder, config: Config): Promise<boolean> {
   if (!(await currentVersion(dir).catch(() => undefined))) return false;
   const index = await loadIndex(dir, config.hnsw).catch(() => undefined);
   if (!index) return false;
@@ -46,7 +50,11 @@ async function isCached(dir: string, articleCount: number, embedder: Embedder, c
     if (modelMismatch(index.manifest, modelSignature(embedder)) || graphOutdated(index.dense, config.hnsw.projectFrom)) return false;
     const chunking = chunkingSignature(embedder, config.chunking);
     if (index.manifest.chunking.maxTokens !== chunking.maxTokens || index.manifest.chunking.overlapSentences !== chunking.overlapSentences) return false;
-    return index.manifest.counts.articles === articleCount;
+    if (index.manifest.counts.articles !== articles.length) return false;
+    return articles.every((article) => {
+      const stored = index.articles.get(article.id);
+      return stored !== undefined && articleHash(stored) === articleHash(article);
+    });
   } finally {
     index.dense.close?.();
   }
@@ -55,7 +63,7 @@ async function isCached(dir: string, articleCount: number, embedder: Embedder, c
 /** Builds (or reuses) the index of `articles` in .cache/bench/<name>; `seed` is a larger index to derive it from. */
 export async function ensureIndex(name: string, articles: Article[], embedder: Embedder, config: Config, seed?: string): Promise<{ dir: string; record?: BuildRecord; cached: boolean }> {
   const dir = path.join(CACHE_DIR, name);
-  if (await isCached(dir, articles.length, embedder, config)) {
+  if (await isCached(dir, articles, embedder, config)) {
     return { dir, record: (await readBuildRecords())[name], cached: true };
   }
   let how = 'from scratch';
