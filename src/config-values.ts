@@ -87,7 +87,13 @@ export function directory(env: Env, name: string, fallback: string): string {
  */
 export function folder(env: Env, name: string, fallback: string): string {
   const dir = directory(env, name, fallback);
-  const stat = statSync(dir, { throwIfNoEntry: false });
+  let stat: ReturnType<typeof statSync>;
+  try {
+    stat = statSync(dir, { throwIfNoEntry: false });
+  } catch {
+    // Unreachable (a file above it, no permission): the step that uses it says why, in its words.
+    return dir;
+  }
   if (stat && !stat.isDirectory()) throw new ConfigError(`${name} must be a folder, and ${dir} is not one; set ${name} to a folder.`);
   return dir;
 }
