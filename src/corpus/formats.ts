@@ -7,7 +7,7 @@
  * - `.html`/`.htm`: a saved web page, read by html.ts (Readability).
  */
 import matter from 'gray-matter';
-import { normalizeDate } from '../dates.js';
+import { normalizeDate } from './declared-date.js';
 import { parseHtmlArticle } from './html.js';
 import { parseNewsParagraphs } from './news-text.js';
 import { collapseWhitespace, joinArticleText, splitParagraphs } from './paragraphs.js';

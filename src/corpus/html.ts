@@ -8,7 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import { Readability } from '@mozilla/readability';
-import { normalizeDate } from '../dates.js';
+import { normalizeDate } from './declared-date.js';
 import { parseNewsParagraphs, type NewsMetadata } from './news-text.js';
 import { collapseWhitespace } from './paragraphs.js';
 import type { ArticleDraft } from './types.js';
