@@ -55,9 +55,14 @@ function checkLocalModel(config: EmbeddingConfig): void {
   const weights = localWeightsFile(config);
   const missing = [...MODEL_FILES.map((file) => path.join(folder, file)), weights].filter((file) => !existsSync(file));
   if (missing.length === 0) return;
-  const hint = config.allowRemoteModels
-    ? ''
-    : ' Put the model files there, point MODELS_DIR at the folder that holds them, or set ALLOW_REMOTE_MODELS=true on a machine with internet to download a hub model.';
+  // Only the weights of the other quantization there: the setting, not the folder, is what to change.
+  const other = weightsFile(folder, { ...config, quantized: !config.quantized });
+  const hint =
+    missing.length === 1 && missing[0] === weights && existsSync(other)
+      ? ` The folder has ${path.relative(folder, other)}: set EMBEDDING_QUANTIZED=${!config.quantized} to use it.`
+      : config.allowRemoteModels
+        ? ''
+        : ' Put the model files there, point MODELS_DIR at the folder that holds them, or set ALLOW_REMOTE_MODELS=true on a machine with internet to download a hub model.';
   throw new ModelError(
     `The embedding model "${config.modelId}" is not complete in ${folder}: missing ${missing.map((f) => path.relative(folder, f)).join(', ')}.${hint}`,
   );

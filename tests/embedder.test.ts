@@ -115,6 +115,13 @@ describe('a wrong model configuration', () => {
     await expect(loadEmbedder(config.embedding)).rejects.toThrow(/is not complete in .*missing config\.json.*ALLOW_REMOTE_MODELS/);
   });
 
+  it('names the setting when only the other quantization\'s weights are there', async () => {
+    const config = configFromEnv({ EMBEDDING_QUANTIZED: 'false' });
+    await expect(loadEmbedder(config.embedding)).rejects.toThrow(
+      /is not complete in .*: missing onnx\/model\.onnx\. The folder has onnx\/model_quantized\.onnx: set EMBEDDING_QUANTIZED=true to use it\.$/,
+    );
+  });
+
   it('refuses a hub model id offline without trying to download', async () => {
     const config = configFromEnv({ EMBEDDING_MODEL: 'Xenova/all-MiniLM-L6-v2' });
     await expect(loadEmbedder(config.embedding)).rejects.toThrow(/Xenova\/all-MiniLM-L6-v2.*not complete/);
