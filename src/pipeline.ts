@@ -32,6 +32,7 @@ export class QuestionError extends UserFacingError {
 export function validateQuestion(question: string, maxChars: number): string {
   const trimmed = plainText(question).replace(/\s+/g, ' ').trim();
   if (!trimmed) throw new QuestionError('Please ask a question: it was empty.');
+  if (!/[\p{L}\p{N}]/u.test(trimmed)) throw new QuestionError('Please ask a question in words: that one has no letters or digits.');
   if (trimmed.length > maxChars) {
     throw new QuestionError(`That question is ${trimmed.length} characters long; please keep it to ${maxChars} at most.`);
   }

@@ -248,6 +248,7 @@ describe('answers about the shipped coverage', () => {
   it.each([
     ['', /empty/],
     ['   \n\t ', /empty/],
+    ['?!', /^Please ask a question in words: that one has no letters or digits\.$/],
     ['why '.repeat(200), /characters long; please keep it to 500 at most/],
   ])('refuses the bad question %#', async (question, message) => {
     await expect(pipeline.ask(question)).rejects.toThrow(QuestionError);
