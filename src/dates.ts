@@ -68,8 +68,11 @@ function monthsBefore(time: number, months: number): number {
 }
 
 const RELATIVE = /^(\d{1,4})\s*(d|w|m|y)$/i;
-/** The earliest year a period may name or reach: no news archive goes further back, and Date.UTC misreads years under 100. */
-const EARLIEST_YEAR = 1000;
+/**
+ * The earliest year a period may name or reach, or an article's date hold: no news archive goes further back,
+ * and Date.UTC misreads years under 100.
+ */
+export const EARLIEST_YEAR = 1000;
 const EARLIEST = Date.UTC(EARLIEST_YEAR, 0, 1);
 const UNIT_DAYS: Record<string, number> = { d: 1, w: 7 };
 

@@ -2,6 +2,7 @@
  * The dates an article declares (front matter, a JSON line, a page's metadata, a feed item), read into the one
  * form articles keep them in: `YYYY-MM-DD`, or an ISO 8601 date-time with the outlet's offset.
  */
+import { EARLIEST_YEAR } from '../dates.js';
 
 /**
  * A day written with numbers, year first (`2023-09-13`, `2023-9-13`, `2023/09/13`, `2023.09.13`), with or without a
@@ -17,7 +18,7 @@ const pad = (n: number | string) => String(n).padStart(2, '0');
 function calendarDay(year: number, month: number, date: number): string | undefined {
   const time = new Date(0);
   time.setUTCFullYear(year, month - 1, date);
-  const valid = year >= 1000 && time.getUTCFullYear() === year && time.getUTCMonth() === month - 1 && time.getUTCDate() === date;
+  const valid = year >= EARLIEST_YEAR && year <= 9999 && time.getUTCFullYear() === year && time.getUTCMonth() === month - 1 && time.getUTCDate() === date;
   return valid ? `${year}-${pad(month)}-${pad(date)}` : undefined;
 }
 
@@ -50,5 +51,6 @@ export function normalizeDate(raw: string | null | undefined): string | undefine
     return calendarDay(local.getFullYear(), local.getMonth() + 1, local.getDate());
   }
   const year = new Date(time).getUTCFullYear();
-  return year >= 1000 && year <= 9999 ? new Date(time).toISOString() : undefined;
+  const iso = new Date(time).toISOString();
+  return calendarDay(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10))) ? iso : undefined;
 }

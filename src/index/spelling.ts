@@ -55,6 +55,8 @@ function otherSpelling(word: string): string | undefined {
 
 /** Words shorter than this are never corrected: too many short words are one edit apart. */
 const MIN_LENGTH = 5;
+/** Words shorter than this are not looked up among the other spellings either ("ax" / "axe" is no question's word). */
+const MIN_SPELLING_LENGTH = 3;
 /** Edits allowed for a word: one up to seven letters, two beyond. */
 const maxEdits = (word: string) => (word.length <= 7 ? 1 : 2);
 const MOST_EDITS = 2;
@@ -164,7 +166,7 @@ export class Vocabulary {
     const corrections: Correction[] = [];
     const text = question.replace(WORD, (word) => {
       const lower = word.toLowerCase();
-      if (lower.length < 3 || this.ids.has(lower) || this.isInflection(lower)) return word;
+      if (lower.length < MIN_SPELLING_LENGTH || this.ids.has(lower) || this.isInflection(lower)) return word;
       // The coverage's own spelling of the word first ("defense" asked, "defence" written), else the closest name.
       const other = otherSpelling(lower);
       const closest = other !== undefined && this.ids.has(other) ? other : lower.length < MIN_LENGTH ? undefined : this.closest(lower);

@@ -152,7 +152,7 @@ function renderAnswer(answer: Answer): APIEmbed {
       [
         // The bold short answer comes on top of the answer's own share, never out of it.
         // Room for a short piece of each passage's sentence and its marker (fitAnswer keeps every marker it can).
-        { cap: answerNeed, floor: lead.length + Math.max(MIN_ANSWER_CHARS, live.length * (MIN_CITED_CHARS + ' **[00]**.'.length + 1)) },
+        { cap: answerNeed, floor: lead.length + Math.max(MIN_ANSWER_CHARS, live.length * (MIN_CITED_CHARS + ` ${renderMarker(`[${LIMITS.fields}]`)}.`.length + 1)) },
         ...live.map((f, i) => ({ cap: Math.min(quoteNeeds[i]!, LIMITS.fieldValue - f.line.length - 1), floor: MIN_QUOTE_CHARS })),
       ],
       LIMITS.embedTotal - fixed,
