@@ -27,12 +27,18 @@ export function terminalJson(value: unknown, space?: number): string {
 }
 
 /**
- * Ends the process quietly when whoever reads its standard output stops reading (`npm run ask < q.txt | head -1`):
- * Node then reports EPIPE as an unhandled error, with its stack, where a command-line tool just stops.
+ * Keeps the process quiet when whoever reads its standard output stops reading (`npm run ask < q.txt | head -1`):
+ * Node would report EPIPE as an unhandled error, with its stack, where a command-line tool just stops.
+ * Returns whether the output was closed, for a loop to stop producing more. The process is not ended here:
+ * `process.exit` while the embedder runs on its native threads aborts Node ("terminate called after throwing
+ * an instance of 'Napi::Error'"), so the caller finishes its step and returns.
  */
-export function endOnClosedOutput(): void {
+export function endOnClosedOutput(): () => boolean {
+  let closed = false;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    process.exit(process.exitCode ?? 0);
+    // After EPIPE, every later write fails too (ERR_STREAM_DESTROYED): nobody is reading them.
+    if (error.code !== 'EPIPE' && !closed) throw error;
+    closed = true;
   });
+  return () => closed;
 }

@@ -60,9 +60,10 @@ function parsePassages(raw: string | undefined): number | undefined {
   return k;
 }
 
-async function answerStdin(pipeline: Pipeline, passages: number | undefined, period: Period | undefined): Promise<boolean> {
+async function answerStdin(pipeline: Pipeline, passages: number | undefined, period: Period | undefined, outputClosed: () => boolean): Promise<boolean> {
   let ok = true;
   for await (const line of readline.createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+    if (outputClosed()) break;
     if (!line.trim()) continue;
     try {
       console.log(terminalJson(await pipeline.ask(line, { passages, period })));
@@ -76,7 +77,7 @@ async function answerStdin(pipeline: Pipeline, passages: number | undefined, per
 }
 
 async function main(): Promise<void> {
-  endOnClosedOutput();
+  const outputClosed = endOnClosedOutput();
   const { values, positionals } = parseCommandLine(
     {
       allowPositionals: true,
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
     },
   });
   if (positionals.length === 0) {
-    if (!(await answerStdin(pipeline, passages, period))) process.exitCode = 1;
+    if (!(await answerStdin(pipeline, passages, period, outputClosed))) process.exitCode = 1;
     return;
   }
   const answer = await pipeline.ask(question, { passages, period });
