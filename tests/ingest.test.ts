@@ -440,6 +440,22 @@ describe('the command line', () => {
     expect(stdout).toMatch(/Index v-\S+: 2 articles/);
   });
 
+  it('npm run embed -- --url indexes what it could, names the page that failed, and exits with code 1', async () => {
+    const corpus = tempDir();
+    const embeddings = tempDir();
+    const { code, stdout, stderr } = await script('embed', ['--feed', `${base}/feeds/europe.atom`, '--url', `${base}/world/missing-story`], {
+      CORPUS_DIR: corpus,
+      EMBEDDINGS_DIR: embeddings,
+      FETCH_USER_AGENT: USER_AGENT,
+      FETCH_RETRIES: '0',
+    });
+    expect(stdout).toMatch(/^Web: 1 feed \(0 unchanged, 0 failed\); articles: 2 new, 0 updated, 0 unchanged, 1 failed; \d+ requests\./m);
+    expect(stdout).toContain(`  failed ${base}/world/missing-story: HTTP 404 Not Found`);
+    expect(stdout).toMatch(/Index v-\S+: 2 articles/);
+    expect(stderr.trim().split('\n').at(-1)).toBe('Error: 1 fetch failed (named above); everything else was indexed.');
+    expect(code).toBe(1);
+  });
+
   it('refuses a bad --since with one line and exit code 1, changing nothing', async () => {
     const embeddings = tempDir();
     const { code, stderr, stdout } = await script('ask', ['--since', 'last tuesday', 'Who is Prigozhin?'], { EMBEDDINGS_DIR: embeddings });

@@ -42,10 +42,12 @@ async function main(): Promise<void> {
   const urls = (values.url ?? []).map((url) => webAddress(url, '--url'));
   const config = await loadConfig();
   const sources = { feeds: [...new Set([...config.ingest.feeds, ...feeds])], urls };
+  let fetchesFailed = 0;
   if (sources.feeds.length + sources.urls.length > 0) {
     const bar = fetchProgressBar();
     const report = await ingest(sources, { corpusDir: config.corpusDir, fetch: config.ingest.fetch, onProgress: bar.update }).finally(bar.stop);
     console.log(sanitizeForTerminal(formatIngestReport(report), { keepNewlines: true }));
+    fetchesFailed = report.feeds.filter((f) => f.reason).length + report.articles.filter((a) => a.kind === 'failed').length;
   }
   const corpus = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes });
   if (corpus.problems.length > 0 && !values['skip-invalid']) throw unreadableFilesError(corpus.problems, 'The index was not changed');
@@ -64,6 +66,11 @@ async function main(): Promise<void> {
     console.log(formatBuildReport(report));
     // Repeated after the summary, where they are seen.
     for (const warning of corpus.warnings) console.log(sanitizeForTerminal(`Warning: ${warning.message}.`, { keepNewlines: false }));
+    if (fetchesFailed > 0) {
+      // The rest is indexed, but a scheduled run must not look like a clean one.
+      console.error(`Error: ${fetchesFailed === 1 ? '1 fetch' : `${fetchesFailed} fetches`} failed (named above); everything else was indexed.`);
+      process.exitCode = 1;
+    }
   } catch (error) {
     bar.stop();
     if (controller.signal.aborted) {
