@@ -18,6 +18,31 @@ const OPENING = new RegExp(
   'iu',
 );
 const CLOSING = /[\s,;]+(?:please|pls|thanks|thank you|thx)[\s.!]*(?=[?]*$)/iu;
+/** What a message says back with no question in it: thanks, an acknowledgement, a goodbye. */
+const ACKNOWLEDGEMENT = new RegExp(
+  '^[\\s,:;.!?]*(?:(?:' +
+    [
+      'thanks?(?: (?:a lot|so much|again|mate))?', 'thank (?:you|u)(?: (?:so much|very much|again))?', 'thx', 'ty', 'tysm', 'cheers', 'ta',
+      'ok(?:ay)?', 'k', 'kk', 'cool', 'great', 'perfect', 'awesome', 'got it', 'makes sense', 'good bot', 'bye', 'see ya', 'lol', 'haha',
+    ].join('|') +
+    ")(?![\\p{L}\\p{N}'’-])[\\s,:;.!?]*)*$",
+  'iu',
+);
+
+/**
+ * Whether a message is chat alone, with no question in it: "hey", "thanks!", "ok cool", "hey thanks",
+ * "please". Such a message is not searched (there is nothing to find) but answered with a line saying so.
+ */
+export function isChatOnly(question: string): boolean {
+  let text = question.trim();
+  if (!/[\p{L}\p{N}]/u.test(text)) return false;
+  for (let previous = ''; previous !== text; ) {
+    previous = text;
+    text = text.replace(OPENING, '');
+  }
+  return ACKNOWLEDGEMENT.test(text);
+}
+
 /** Contractions typed without their apostrophe ("whos kims wife"), read whole: "who is kims wife". */
 export const withContractionsWhole = (text: string) => text.replace(/\b(who|what|where|when|why|how)s\b/giu, '$1 is');
 

@@ -4,7 +4,7 @@
  * picks up a new index written by the embed script without disturbing questions in flight.
  */
 import { buildAnswer, type Answer, type AnswerPeriod } from './answer.js';
-import { withoutChatOpening } from './chat-opening.js';
+import { isChatOnly, withoutChatOpening } from './chat-opening.js';
 import type { Config, RetrievalMode } from './config.js';
 import { loadCorpus, unreadableFilesError } from './corpus/load.js';
 import { inPeriod, isoDay, timePhrase, withoutTimePhrase, type Period } from './dates.js';
@@ -36,6 +36,7 @@ export function validateQuestion(question: string, maxChars: number): string {
   if (trimmed.length > maxChars) {
     throw new QuestionError(`That question is ${trimmed.length} characters long; please keep it to ${maxChars} at most.`);
   }
+  if (isChatOnly(trimmed)) throw new QuestionError("There's no question in that to look up (a greeting or thanks): ask me about the coverage.");
   return trimmed;
 }
 

@@ -250,6 +250,8 @@ describe('answers about the shipped coverage', () => {
     ['   \n\t ', /empty/],
     ['?!', /^Please ask a question in words: that one has no letters or digits\.$/],
     ['why '.repeat(200), /characters long; please keep it to 500 at most/],
+    ['hey thanks!', /^There's no question in that to look up \(a greeting or thanks\): ask me about the coverage\.$/],
+    ['Ok cool, thank you so much', /no question in that to look up/],
   ])('refuses the bad question %#', async (question, message) => {
     await expect(pipeline.ask(question)).rejects.toThrow(QuestionError);
     await expect(pipeline.ask(question)).rejects.toThrow(message);

@@ -445,6 +445,14 @@ describe('bad input in a conversation', () => {
     expect(mention).toHaveLength(1);
   });
 
+  it('lets a thanks or an "ok cool" pass without a reply, a search or a question of the rate limit', async () => {
+    const user = newUser();
+    const thread = await openThread(SHOIGU, user);
+    for (let i = 0; i < ctx.askLimiter.limit; i++) expect((await post(i % 2 ? 'ok cool' : 'thanks!!', { channelId: thread, userId: user })).sent).toEqual([]);
+    const [reply] = messagesPosted((await post(WHAT_DID_HE_SAY, { channelId: thread, userId: user })).sent, thread);
+    expect(reply!.body.content).toBe(`Following up on: “${SHOIGU}”`);
+  });
+
   it('applies the asker\'s rate limit to follow-ups', async () => {
     const user = newUser();
     const thread = await openThread(SHOIGU, user); // one question of the allowance

@@ -2,7 +2,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
-import { withoutChatOpening } from '../src/chat-opening.js';
+import { isChatOnly, withoutChatOpening } from '../src/chat-opening.js';
 import { casualize } from '../src/eval/casual.js';
 import { readQuestionSet } from '../src/eval/question-set.js';
 import { Vocabulary } from '../src/index/spelling.js';
@@ -180,6 +180,15 @@ describe('chat questions', () => {
     expect(withoutChatOpening('whos kyrylo budanov again thx')).toBe('who is kyrylo budanov again');
     expect(withoutChatOpening('hey there')).toBe('hey there');
     expect(withoutChatOpening('So?')).toBe('So?');
+  });
+
+  it('tells chat alone ("hey", "thanks!", "ok cool") from a question, however short', () => {
+    for (const chat of ['hey', 'Hi!', 'hey thanks', 'thanks!!', 'Thank you so much.', 'ok cool', 'got it, thx', 'please', 'so?', 'lol ok']) {
+      expect(isChatOnly(chat), chat).toBe(true);
+    }
+    for (const question of ['Who is Ty?', 'Great Britain?', 'thanks to whom did Kim meet Putin?', 'Prigozhin?', 'hey who is Budanov', 'ok so where did they meet', 'Cheers for Putin?', '?!']) {
+      expect(isChatOnly(question), question).toBe(false);
+    }
   });
 
   it('reads "whos" and "whats" typed without the apostrophe as who and what questions', () => {

@@ -8,6 +8,7 @@
  * line. The member's text never reaches the log.
  */
 import { MessageReferenceType, type Message, type MessageReplyOptions } from 'discord.js';
+import { isChatOnly } from '../chat-opening.js';
 import { askFollowUp, liveTurns, type FollowUpAnswer } from '../conversation.js';
 import { QuestionError, validateQuestion } from '../pipeline.js';
 import { answerMessage, startAnswerSession } from './answer-message.js';
@@ -86,6 +87,8 @@ async function answer(message: Message, conversation: Conversation, ctx: BotCont
     }
     return;
   }
+  // "thanks!", "ok cool": the member acknowledges an answer; a reply saying there is no question would be noise.
+  if (isChatOnly(text)) return;
   // Refused before the rate limit, as /ask and "Ask the coverage" are: a question not asked costs nothing.
   try {
     validateQuestion(text, ctx.config.retrieval.maxQuestionChars);
