@@ -3,7 +3,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configFromEnv } from '../src/config.js';
+import { articleHash, assignIds } from '../src/corpus/ids.js';
 import { DEFAULT_MAX_ARTICLE_BYTES, loadCorpus, parseFiles } from '../src/corpus/load.js';
+import type { ArticleDraft, CorpusWarning, KnownArticle } from '../src/corpus/types.js';
 import { runScript, tempDir } from './helpers.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -94,6 +96,47 @@ describe('surprises are reported', () => {
     ]);
     expect(articles.map((a) => a.id)).toEqual(['same-title', 'same-title-2']);
     expect(warnings).toEqual([{ source: 'b/c.md', message: 'a.txt and b/c.md give the same article id "same-title"; the article of b/c.md is indexed as "same-title-2"' }]);
+  });
+
+  it('keeps an id with the article that held it, whatever the name of a new file giving the same id', () => {
+    const draft = (source: string, body: string) => ({ source, title: 'Grain talks resume', text: `Grain talks resume\n\n${body}`, captions: [] });
+    const [old, copy, later] = [draft('m-talks.md', 'Turkey said talks would resume.'), draft('a-copy.md', 'Turkey said talks would resume.'), draft('b-later.md', 'Ankara was hopeful.')];
+    const known = [{ id: 'grain-talks-resume', source: old.source, hash: articleHash(old) }];
+    const ids = (drafts: ArticleDraft[], known: KnownArticle[]) => {
+      const warnings: CorpusWarning[] = [];
+      return { ids: assignIds(drafts, warnings, known).map((a) => `${a.source} ${a.id}`), warnings: warnings.map((w) => w.message) };
+    };
+    // Before: the file sorting first took the id.
+    expect(ids([copy, later, old], []).ids).toEqual(['a-copy.md grain-talks-resume', 'b-later.md grain-talks-resume-2', 'm-talks.md grain-talks-resume-3']);
+    // The same text in the same file keeps it; the new ones are numbered in their order, and the warning names the holder.
+    expect(ids([copy, later, old], known)).toEqual({
+      ids: ['a-copy.md grain-talks-resume-2', 'b-later.md grain-talks-resume-3', 'm-talks.md grain-talks-resume'],
+      warnings: [
+        'm-talks.md and a-copy.md give the same article id "grain-talks-resume"; the article of a-copy.md is indexed as "grain-talks-resume-2"',
+        'm-talks.md and b-later.md give the same article id "grain-talks-resume"; the article of b-later.md is indexed as "grain-talks-resume-3"',
+      ],
+    });
+    // Edited in its file, or moved to another with its text, it keeps the id too; a numbered id is kept the same way.
+    const edited = draft('m-talks.md', 'Turkey said talks would resume on Monday.');
+    expect(ids([later, edited], known).ids).toEqual(['b-later.md grain-talks-resume-2', 'm-talks.md grain-talks-resume']);
+    const moved = { ...old, source: 'z-archive/talks.md' };
+    expect(ids([later, moved], known).ids).toEqual(['b-later.md grain-talks-resume-2', 'z-archive/talks.md grain-talks-resume']);
+    const numbered = [...known, { id: 'grain-talks-resume-2', source: later.source, hash: articleHash(later) }];
+    expect(ids([copy, later, old], numbered).ids).toEqual(['a-copy.md grain-talks-resume-3', 'b-later.md grain-talks-resume-2', 'm-talks.md grain-talks-resume']);
+    // An id no other file gives is the article's own, whatever it was before.
+    expect(ids([later], known).ids).toEqual(['b-later.md grain-talks-resume']);
+  });
+
+  it('keeps the id of an article across npm run embed when a new file sorting before it gives the same id', async () => {
+    const corpus = tempDir();
+    const embeddings = tempDir();
+    await fs.writeFile(path.join(corpus, 'talks.md'), '---\ntitle: Grain talks resume\n---\n\nTurkey said talks would resume.\n');
+    expect((await runScript('src/cli/embed.ts', [], { CORPUS_DIR: corpus, EMBEDDINGS_DIR: embeddings })).code).toBe(0);
+    await fs.writeFile(path.join(corpus, 'a-new.md'), '---\ntitle: Grain talks resume\n---\n\nAnkara was hopeful.\n');
+    const { code, stdout } = await runScript('src/cli/embed.ts', [], { CORPUS_DIR: corpus, EMBEDDINGS_DIR: embeddings });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/This run: 1 new, 0 changed, 0 removed, 1 unchanged article/);
+    expect(stdout).toMatch(/^Warning: talks\.md and a-new\.md give the same article id "grain-talks-resume"; the article of a-new\.md is indexed as "grain-talks-resume-2"\.$/m);
   });
 
   it('reports symbolic links, which are not followed, and the embed summary repeats every warning', async () => {

@@ -1,6 +1,7 @@
 import { articleMarkdown } from '../src/ingest/save.js';
 import { describe, expect, it } from 'vitest';
-import { loadCorpus, parseFiles, slugForTitle } from '../src/corpus/load.js';
+import { slugForTitle } from '../src/corpus/ids.js';
+import { loadCorpus, parseFiles } from '../src/corpus/load.js';
 import { normalizeDate } from '../src/corpus/declared-date.js';
 import { ARTICLES_DIR } from './helpers.js';
 

@@ -18,6 +18,7 @@ import { openCoverageStore } from '../src/coverage-store.js';
 import { startDevDatabase, type DevDatabase } from '../src/db/dev-server.js';
 import { DENSE, VIEW_CHUNKS, VIEW_SENTENCES } from '../src/db/pg-store.js';
 import pg from 'pg';
+import { articleHash } from '../src/corpus/ids.js';
 import type { Article } from '../src/corpus/types.js';
 import { buildIndex } from '../src/index/build.js';
 import type { CoverageStore, Retrieval } from '../src/index/coverage.js';
@@ -101,6 +102,12 @@ describe.each(['local', 'postgres'] as const)('the %s store', (name) => {
     expect(same.first / questions.length).toBeGreaterThanOrEqual(0.95);
     expect(same.all / questions.length).toBeGreaterThanOrEqual(0.75);
   }, 120_000);
+
+  it("knows the live version's articles by id, file and text hash, for their ids to be kept", async () => {
+    const { pipeline } = backend();
+    const known = await pipeline!.store.knownArticles();
+    expect(known).toEqual(articles.map((a) => ({ id: a.id, source: a.source, hash: articleHash(a) })));
+  });
 
   it("finds nothing to write without reading the live version's records (only its articles)", async () => {
     const { config, pipeline } = backend();

@@ -74,7 +74,7 @@ export class FeedRefresher {
     logger.info(formatIngestReport(report));
     if (report.articles.some((a) => a.kind === 'new' || a.kind === 'updated')) this.unbuilt = true;
     if (!this.unbuilt) return { ingest: report };
-    const corpus = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes });
+    const corpus = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes, known: await pipeline.store.knownArticles() });
     for (const problem of corpus.problems) logger.warn(`Skipped ${problem.source}: ${problem.reason}`);
     let build: BuildReport;
     try {

@@ -3,7 +3,8 @@
  * deleted ones are removed. Ctrl-C leaves the live index as it was.
  */
 import { buildCoverage, openCoverageStore } from '../coverage-store.js';
-import { loadConfig, webAddress } from '../config.js';
+import type { CoverageStore } from '../index/coverage.js';
+import { loadConfig, webAddress, type Config } from '../config.js';
 import { formatIngestReport, ingest } from '../ingest/ingest.js';
 import { loadCorpus, unreadableFilesError } from '../corpus/load.js';
 import { loadEmbedder } from '../embedder.js';
@@ -49,13 +50,22 @@ async function main(): Promise<void> {
     console.log(sanitizeForTerminal(formatIngestReport(report), { keepNewlines: true }));
     fetchesFailed = report.feeds.filter((f) => f.reason).length + report.articles.filter((a) => a.kind === 'failed').length;
   }
-  const corpus = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes });
-  if (corpus.problems.length > 0 && !values['skip-invalid']) throw unreadableFilesError(corpus.problems, 'The index was not changed');
+  const store = await openCoverageStore(config);
+  try {
+    await embedCorpus(store, config, { skipInvalid: values['skip-invalid'] === true, fetchesFailed });
+  } finally {
+    await store.close();
+  }
+}
+
+async function embedCorpus(store: CoverageStore, config: Config, { skipInvalid, fetchesFailed }: { skipInvalid: boolean; fetchesFailed: number }): Promise<void> {
+  // The live version's articles keep their ids where a new file gives the same one (src/corpus/ids.ts).
+  const corpus = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes, known: await store.knownArticles() });
+  if (corpus.problems.length > 0 && !skipInvalid) throw unreadableFilesError(corpus.problems, 'The index was not changed');
   for (const problem of corpus.problems) console.error(sanitizeForTerminal(`Skipped ${problem.source}: ${problem.reason}`, { keepNewlines: false }));
   console.error(`Corpus: ${corpus.articles.length} articles in ${config.corpusDir}. Model: ${config.embedding.modelId}.`);
   const embedder = await loadEmbedder(config.embedding);
 
-  const store = await openCoverageStore(config);
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   process.once('SIGTERM', () => controller.abort());
@@ -78,8 +88,6 @@ async function main(): Promise<void> {
       process.exit(130);
     }
     throw error;
-  } finally {
-    await store.close();
   }
 }
 

@@ -5,14 +5,13 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import slugify from '@sindresorhus/slugify';
 import pLimit from 'p-limit';
 import { fsErrorMessage, UserFacingError } from '../errors.js';
 import { parseHtml, parseJsonLines, parseMarkdown, parsePlainText, SUPPORTED_EXTENSIONS, tooLarge, type ParseResult } from './formats.js';
 import { plainText } from '../plain-text.js';
-import type { Article, ArticleDraft, Corpus, CorpusProblem, CorpusWarning } from './types.js';
+import { assignIds } from './ids.js';
+import type { ArticleDraft, Corpus, CorpusProblem, CorpusWarning, KnownArticle } from './types.js';
 
-const MAX_SLUG_LENGTH = 80;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export class CorpusError extends UserFacingError {
@@ -98,31 +97,11 @@ function parseByExtension(text: string, source: string, maxArticleBytes: number)
   }
 }
 
-export function slugForTitle(title: string): string {
-  const slug = slugify(title, { customReplacements: [['’', ''], ["'", ''], ['&', ' and ']] }) || 'article';
-  if (slug.length <= MAX_SLUG_LENGTH) return slug;
-  const cut = slug.slice(0, MAX_SLUG_LENGTH + 1);
-  return cut.slice(0, cut.lastIndexOf('-') > 20 ? cut.lastIndexOf('-') : MAX_SLUG_LENGTH);
-}
-
-/** Gives every draft an id, unique across the corpus, in the (sorted) order the drafts come; a clash is reported. */
-export function assignIds(drafts: ArticleDraft[], warnings: CorpusWarning[] = []): Article[] {
-  const owner = new Map<string, string>();
-  return drafts.map((draft) => {
-    const base = draft.id ?? slugForTitle(draft.title);
-    let id = base;
-    for (let n = 2; owner.has(id); n++) id = `${base}-${n}`;
-    if (id !== base) {
-      warnings.push({ source: draft.source, message: `${owner.get(base)} and ${draft.source} give the same article id "${base}"; the article of ${draft.source} is indexed as "${id}"` });
-    }
-    owner.set(id, draft.source);
-    return { ...draft, id };
-  });
-}
-
 export interface CorpusOptions {
   /** Largest article accepted, in bytes (a .txt or .md file, or one line of a .jsonl file). */
   maxArticleBytes?: number;
+  /** The live version's articles: where files give the same id, the one that held it keeps it (ids.ts). */
+  known?: readonly KnownArticle[];
 }
 
 /** Default of MAX_ARTICLE_BYTES: well above the longest real news article (a few hundred KB at most). */
@@ -161,7 +140,7 @@ function parseFile(source: string, bytes: Uint8Array, maxArticleBytes: number): 
 }
 
 /** Joins per-file results in file order (loops, not push(...spread), so no size overflows the stack). */
-function joinResults(results: Iterable<FileResult>, warnings: CorpusWarning[]): Corpus {
+function joinResults(results: Iterable<FileResult>, warnings: CorpusWarning[], known?: readonly KnownArticle[]): Corpus {
   const drafts: ArticleDraft[] = [];
   const problems: CorpusProblem[] = [];
   for (const result of results) {
@@ -169,7 +148,7 @@ function joinResults(results: Iterable<FileResult>, warnings: CorpusWarning[]): 
     for (const problem of result.problems) problems.push(problem);
     for (const warning of result.warnings ?? []) warnings.push(warning);
   }
-  return { articles: assignIds(drafts, warnings), problems, warnings };
+  return { articles: assignIds(drafts, warnings, known), problems, warnings };
 }
 
 const isJsonLines = (file: string) => path.extname(file).toLowerCase() === '.jsonl';
@@ -186,6 +165,7 @@ export function parseFiles(files: { source: string; bytes: Uint8Array }[], optio
   return joinResults(
     files.map(({ source, bytes }) => oversized(source, bytes.length, max) ?? parseFile(source, bytes, max)),
     [],
+    options.known,
   );
 }
 
@@ -214,7 +194,7 @@ export async function loadCorpus(dir: string, options: CorpusOptions = {}): Prom
     source: path.relative(dir, link),
     message: `${path.relative(dir, link)} is a symbolic link; links are not followed, so it was skipped (copy the file into the corpus folder to index it)`,
   }));
-  const corpus = joinResults(results, warnings);
+  const corpus = joinResults(results, warnings, options.known);
   if (corpus.articles.length === 0 && corpus.problems.length === 0) {
     throw new CorpusError(`The corpus folder ${dir} holds no articles (.txt, .md, .jsonl or .html files).`);
   }

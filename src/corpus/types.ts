@@ -28,6 +28,14 @@ export interface CorpusProblem {
   reason: string;
 }
 
+/** An article of the live version, as ids are kept from one embed to the next (ids.ts). */
+export interface KnownArticle {
+  id: string;
+  source: string;
+  /** Its articleHash. */
+  hash: string;
+}
+
 /** Something that did not stop the load but that the user should know (a renamed id, a skipped link). */
 export interface CorpusWarning {
   source: string;

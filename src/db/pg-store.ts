@@ -15,7 +15,7 @@ import { IndexMissingError } from '../index/store.js';
 import { createPool, describeDatabase, QUESTION_TIMEOUT_MS, userFacing } from './connect.js';
 import { lockDatabase } from './lock.js';
 import { migrate } from './migrate.js';
-import { liveVersion, readArticles, readPrevious, vectorLiteral, writeVersion, type LiveVersion } from './pg-write.js';
+import { liveVersion, readArticles, readKnownArticles, readPrevious, vectorLiteral, writeVersion, type LiveVersion } from './pg-write.js';
 
 /**
  * BM25 by pg_textsearch over one field, through the version's own index (an ordered index scan: scoring
@@ -162,6 +162,7 @@ export async function openPostgresStore(url: string, hnsw: Pick<HnswConfig, 'efS
     lexical: useBm25 ? 'bm25' : 'fulltext',
     currentVersion: () => userFacing(url, async () => (await liveVersion(pool))?.name),
     open: () => userFacing(url, async () => openVersion(pool, url, await live(), useBm25, options.questionTimeoutMs ?? QUESTION_TIMEOUT_MS)),
+    knownArticles: () => userFacing(url, () => readKnownArticles(pool)),
     target: {
       lock: () => userFacing(url, () => lockDatabase(pool, location)),
       previous: () =>

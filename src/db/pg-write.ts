@@ -6,7 +6,7 @@
  * records, to reuse those of the articles that did not.
  */
 import type pg from 'pg';
-import type { Article } from '../corpus/types.js';
+import type { Article, KnownArticle } from '../corpus/types.js';
 import type { PreviousCoverage, PreviousRecords } from '../index/coverage.js';
 import { holdConnection } from './connect.js';
 import { FORMAT_VERSION, IndexError, type ChunkRecord, type IndexContents, type IndexManifest, type SentenceRecord, type WrittenVersion } from '../index/store.js';
@@ -173,6 +173,14 @@ export async function liveVersion(client: pg.Pool | pg.ClientBase): Promise<Live
 export async function readArticles(client: pg.Pool, versionId: string): Promise<Article[]> {
   const { rows } = await client.query<{ doc: Article }>('SELECT doc FROM articles WHERE version_id = $1 ORDER BY position', [versionId]);
   return rows.map((r) => r.doc);
+}
+
+/** The live version's articles' ids, source files and text hashes (none before a first build). */
+export async function readKnownArticles(client: pg.Pool): Promise<KnownArticle[]> {
+  const version = await liveVersion(client);
+  if (!version) return [];
+  const { rows } = await client.query<{ id: string; source: string }>("SELECT id, doc->>'source' AS source FROM articles WHERE version_id = $1 ORDER BY position", [version.id]);
+  return rows.map((r) => ({ ...r, hash: version.manifest.articles[r.id] ?? '' }));
 }
 
 /** The live version for a build: its articles now, its records (vectors, annotations) when the build reads them. */

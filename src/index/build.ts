@@ -12,7 +12,8 @@ import { annotate, ANNOTATOR, type SentenceAnnotation } from '../reader/annotate
 import { LexicalIndex, TermTable } from './lexical-index.js';
 import { localStore, type BuildTarget, type PreviousCoverage } from './coverage.js';
 import { positionsByArticle, reusableIndex, reusedPlan, sameGraphSettings, unchangedVersion, type ArticlePlan, type PreviousIndex } from './reuse.js';
-import { articleHash, type ChunkingSignature, type ChunkRecord, type ModelSignature, type SentenceRecord } from './store.js';
+import { articleHash } from '../corpus/ids.js';
+import { type ChunkingSignature, type ChunkRecord, type ModelSignature, type SentenceRecord } from './store.js';
 import type { HnswParams } from './vector-index.js';
 
 export interface BuildProgress {

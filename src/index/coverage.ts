@@ -4,13 +4,13 @@
  * the database, see src/db/). A `Coverage` is one version, fixed for the questions that use it; a
  * `CoverageStore` says which version is live, opens it, and is where a build writes the next one.
  */
-import type { Article } from '../corpus/types.js';
+import type { Article, KnownArticle } from '../corpus/types.js';
 import type { HnswConfig } from '../config.js';
 import { UserFacingError } from '../errors.js';
 import { localLists, fuseLists, searchDepth, type RetrievedChunk, type RetrieveOptions } from '../retrieve.js';
 import { lockIndex, type IndexLock } from './lock.js';
 import type { TermStatistics } from './lexical-index.js';
-import { localVersionCoverage, openLocalVersion, openPrevious } from './local-version.js';
+import { knownArticles, localVersionCoverage, openLocalVersion, openPrevious } from './local-version.js';
 import { currentVersion, type IndexContents, type IndexManifest, type IndexSnapshot, type ReadingIndex, type WrittenVersion } from './store.js';
 import { writeIndex } from './write-version.js';
 import type { VectorIndex } from './vector-index.js';
@@ -103,6 +103,8 @@ export interface CoverageStore {
   currentVersion(): Promise<string | undefined>;
   /** Opens the live version; throws IndexMissingError when nothing was built yet. */
   open(): Promise<Coverage>;
+  /** The live version's articles' ids, files and text hashes (none before a first build), for loadCorpus to keep their ids. */
+  knownArticles(): Promise<KnownArticle[]>;
   readonly target: BuildTarget;
   /** The database's connections, for what else is kept there (the bot's votes); absent for the local index. */
   readonly sql?: SqlRunner;
@@ -155,6 +157,7 @@ export function localStore(dir: string, hnsw: Pick<HnswConfig, 'efSearch'>): Cov
     lexical: 'sqlite',
     currentVersion: () => currentVersion(dir),
     open: async () => localVersionCoverage(await openLocalVersion(dir, hnsw)),
+    knownArticles: () => knownArticles(dir),
     target: {
       lock: () => lockIndex(dir),
       previous: () => openPrevious(dir, hnsw),

@@ -5,13 +5,13 @@
  * IndexSnapshot for the tools that work in memory (`loadIndex`: the evaluation, the benchmark's stages).
  */
 import path from 'node:path';
-import type { Article } from '../corpus/types.js';
+import type { Article, KnownArticle } from '../corpus/types.js';
 import type { Coverage, PreviousCoverage, PreviousRecords } from './coverage.js';
 import { leanCoverage, viewSentenceIds } from './lean-coverage.js';
 import { ArticleTexts } from './article-texts.js';
 import type { ArticleHit, LexicalHit, LexicalSearch, TermTable } from './lexical-index.js';
 import { COVERAGE_FILE, CoverageFile } from './sqlite-file.js';
-import { IndexError, REBUILD_HINT, REUSABLE_FORMATS, SERVABLE_FORMATS, verifiedVersion, type IndexManifest, type IndexSnapshot } from './store.js';
+import { currentVersion, IndexError, readManifest, REBUILD_HINT, REUSABLE_FORMATS, SERVABLE_FORMATS, verifiedVersion, type IndexManifest, type IndexSnapshot } from './store.js';
 import { labelsFile, loadHnswIndex, projectionFile, type HnswParams, type VectorIndex } from './vector-index.js';
 
 export interface LocalVersion {
@@ -30,6 +30,28 @@ export interface LocalVersion {
 /** Opens the live version of an index folder; IndexMissingError when none was built, IndexError when it cannot be read. */
 export function openLocalVersion(dir: string, hnsw: Pick<HnswParams, 'efSearch'>): Promise<LocalVersion> {
   return openVersion(dir, hnsw, SERVABLE_FORMATS, true);
+}
+
+/**
+ * The live version's articles (id, source file, text hash), for the next load of the corpus to keep their ids;
+ * none when nothing was built. Read without verifying the files: a damaged version is the build's to report,
+ * and the ids are then given as if it were new.
+ */
+export async function knownArticles(dir: string): Promise<KnownArticle[]> {
+  let file: CoverageFile | undefined;
+  try {
+    const version = await currentVersion(dir);
+    if (!version) return [];
+    const folder = path.join(dir, version);
+    const manifest = await readManifest(folder, REUSABLE_FORMATS);
+    file = CoverageFile.open(path.join(folder, COVERAGE_FILE), { searchable: false });
+    return file.articleSources().map((a) => ({ ...a, hash: manifest.articles[a.id] ?? '' }));
+  } catch (error) {
+    if (error instanceof IndexError || String((error as { code?: unknown }).code).startsWith('SQLITE_')) return [];
+    throw error;
+  } finally {
+    file?.close();
+  }
 }
 
 /**

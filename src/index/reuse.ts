@@ -5,7 +5,8 @@
 import type { Article } from '../corpus/types.js';
 import { ANNOTATOR, type SentenceAnnotation } from '../reader/annotate.js';
 import type { BuildTarget, PreviousCoverage, PreviousRecords } from './coverage.js';
-import { articleHash, IndexError, IndexMissingError, modelMismatch, SERVABLE_FORMATS, type ChunkingSignature, type IndexManifest, type ModelSignature } from './store.js';
+import { articleHash } from '../corpus/ids.js';
+import { IndexError, IndexMissingError, modelMismatch, SERVABLE_FORMATS, type ChunkingSignature, type IndexManifest, type ModelSignature } from './store.js';
 import { graphOutdated, type HnswParams } from './vector-index.js';
 
 /** The live index if it can be reused by this build, else the reason it cannot. */

@@ -67,6 +67,11 @@ export class CoverageFile {
     return list;
   }
 
+  /** Each article's id and source file, without reading its text. */
+  articleSources(): { id: string; source: string }[] {
+    return this.db.prepare<[], { id: string; source: string }>("SELECT id, json_extract(doc, '$.source') AS source FROM articles ORDER BY position").all();
+  }
+
   /** The articles in their stored order without their texts (articleText reads one). */
   articleMetadata(): Omit<Article, 'text'>[] {
     const list: Omit<Article, 'text'>[] = [];

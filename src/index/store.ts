@@ -17,7 +17,6 @@
  *   embeddings/.staging-<pid>-…   a build in progress (removed on the next run if it was interrupted)
  *   embeddings/.embed.lock        the embed lock (see lock.ts)
  */
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Article } from '../corpus/types.js';
@@ -185,10 +184,6 @@ export class IndexMissingError extends IndexError {
 
 export const REBUILD_HINT = 'Run `npm run embed` to rebuild it.';
 
-export function articleHash(article: Pick<Article, 'title' | 'text'>): string {
-  return createHash('sha256').update(JSON.stringify([article.title, article.text])).digest('hex').slice(0, 16);
-}
-
 /** The name of the live version folder, or undefined when no index was ever built. */
 export async function currentVersion(dir: string): Promise<string | undefined> {
   try {
@@ -206,7 +201,7 @@ function formatList(formats: readonly number[]): string {
   return formats.length === 1 ? `format ${formats[0]}` : `formats ${formats.slice(0, -1).join(', ')} and ${formats.at(-1)}`;
 }
 
-async function readManifest(folder: string, formats: readonly number[] = SERVABLE_FORMATS): Promise<IndexManifest> {
+export async function readManifest(folder: string, formats: readonly number[] = SERVABLE_FORMATS): Promise<IndexManifest> {
   let manifest: IndexManifest;
   try {
     manifest = JSON.parse(await fs.readFile(path.join(folder, 'manifest.json'), 'utf8')) as IndexManifest;

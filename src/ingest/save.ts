@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { slugForTitle } from '../corpus/load.js';
+import { slugForTitle } from '../corpus/ids.js';
 import type { HtmlArticle } from '../corpus/html.js';
 import { writeFileAtomic } from '../files.js';
 import { WEB_FOLDER } from './state.js';
