@@ -1,7 +1,7 @@
 /** Pure formatting: trimming, pages, and every Discord limit on answers and articles. No model, no network. */
 import { describe, expect, it } from 'vitest';
 import { SHORT_ANSWER_SHOWN, type Answer } from '../src/answer.js';
-import { articleEmbed, articleLabel, articlePages, answerEmbed, blockQuote, COLORS, embedProblems, embedTotal, LIMITS, splitPages, trimText } from '../src/bot/format/index.js';
+import { articleEmbed, articleLabel, articlePages, answerEmbed, blockQuote, COLORS, embedProblems, embedTotal, escapeText, LIMITS, safeUrl, splitPages, trimText } from '../src/bot/format/index.js';
 import type { Article } from '../src/corpus/types.js';
 
 const words = (n: number, word = 'lorem') => Array.from({ length: n }, (_, i) => `${word}${i}`).join(' ');
@@ -269,6 +269,17 @@ describe('text from the articles cannot pass for the bot’s own links or citati
     expect(first!.value).not.toMatch(/\]\(https:\/\/evil/);
     expect(second!.value).toContain('\\<@123456789012345678>');
     expect(second!.value).toContain('[read the article](https://example.com/b)'); // the bot's own link still works
+  });
+
+  it('keeps an article address with brackets or parentheses one link: it cannot close the link and open another', () => {
+    const url = 'https://news.example/story)_[Official_Kremlin_statement](https://phish.example/login';
+    const embed = answerEmbed({ ...spoofed, sources: [{ ...spoofed.sources[0]!, url }, spoofed.sources[1]!] });
+    const value = embed.fields![0]!.value;
+    expect(value).toContain('[read the article](https://news.example/story%29_%5BOfficial_Kremlin_statement%5D%28https://phish.example/login)');
+    expect(value.match(/\]\(/g)).toHaveLength(1);
+    expect(safeUrl('https://user:secret@example.com/a(b)?q=[1]#x')).toBe('https://example.com/a%28b%29?q=%5B1%5D#x');
+    expect(safeUrl('http://[::1]:8080/news')).toBe('http://[::1]:8080/news');
+    expect(escapeText('see <id:customize> and <id:browse>')).toBe('see \\<id:customize> and \\<id:browse>');
   });
 
   it('still bolds every marker when the answer is worded otherwise than the quotes', () => {

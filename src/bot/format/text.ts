@@ -43,14 +43,14 @@ export function trimText(text: string, max: number): string {
 /**
  * Escapes Discord markdown so that quoted text shows exactly as written: emphasis, code, strike and spoiler
  * characters anywhere, masked links, mentions, channel and command links, custom emoji and timestamps
- * (`<@id>`, `<#id>`, `</cmd:id>`, `<:e:id>`, `<t:…>`), and quote / heading / subtext / list markers at the
+ * (`<@id>`, `<#id>`, `</cmd:id>`, `<:e:id>`, `<t:…>`, `<id:customize>`), and quote / heading / subtext / list markers at the
  * start of a line. Linear in the text length (discord.js's escapeMarkdown is quadratic on long lines).
  */
 export function escapeText(text: string): string {
   return text
     .replace(/[\\*_~`|]/g, '\\$&')
     .replace(/\]\(/g, ']\\(') // "[text](url)" would become a link
-    .replace(/<(?=[@#/:]|a:|t:)/g, '\\<') // "<@id>" would show as a member, "<t:…>" as a date
+    .replace(/<(?=[@#/:]|a:|t:|id:)/g, '\\<') // "<@id>" would show as a member, "<t:…>" as a date, "<id:browse>" as a link
     .replace(/^([ \t]*)(>|#{1,3}(?=\s)|-#(?=\s)|-(?=\s))/gm, '$1\\$2')
     .replace(/^([ \t]*\d+)\.(?=\s)/gm, '$1\\.');
 }
@@ -75,13 +75,20 @@ export function blockQuote(text: string): string {
     .join('\n');
 }
 
-/** Only http(s) links short enough for Discord are shown; anything else is left out. */
+/**
+ * Only http(s) links short enough for Discord are shown; anything else is left out. Brackets and parentheses
+ * in the path, query and fragment are percent-encoded: a link is written into markdown as
+ * `[read the article](url)`, where an article's `)` would end it and let the rest of the address make a link
+ * of its own (`…/story)_[Official statement](https://phish…`). Credentials in the address are dropped.
+ */
 export function safeUrl(url: string | undefined): string | undefined {
   if (!url) return undefined;
   try {
     const parsed = new URL(url);
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
-    return parsed.href.length <= 512 ? parsed.href : undefined;
+    const rest = `${parsed.pathname}${parsed.search}${parsed.hash}`.replace(/[()[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    const href = `${parsed.origin}${rest}`;
+    return href.length <= 512 ? href : undefined;
   } catch {
     return undefined;
   }
