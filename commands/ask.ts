@@ -85,6 +85,7 @@ async function vote(interaction: MessageComponentInteraction, id: CustomIdOf<'vo
     },
     userHash,
     guildId: interaction.guildId,
+    answerId: id.session,
   };
   // Set before the write, so that a second click meanwhile is not counted twice; taken back if the write fails.
   const before = state.votes.get(userHash);

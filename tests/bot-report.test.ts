@@ -107,3 +107,24 @@ describe('/coverage-report across servers', () => {
     expect(embed.description).toContain('Questions: 3 (1 answered, 2 refused; 1 private');
   });
 });
+
+describe('/coverage-report and changed votes', () => {
+  it('counts a member who changes their vote on an answer once, with their last vote', async () => {
+    const guild = '200000000000000888';
+    const ask = chatInput('ask', { question: 'What will Kim discuss with Putin?' }, newUser());
+    ask.guild_id = guild;
+    const answer = asMessage(lastEdit(await run(ask)));
+    const [up, down] = answer.components.at(-1).components.map((c: { custom_id: string }) => c.custom_id);
+    const [fickle, steady] = [newUser(), newUser()];
+    for (const [choice, user] of [[down, fickle], [up, fickle], [down, fickle], [up, fickle], [down, fickle], [up, steady]] as const) {
+      const click = buttonClick(choice, answer, user);
+      click.guild_id = guild;
+      await run(click);
+    }
+    const raw = report(3, true);
+    raw.guild_id = guild;
+    const [embed] = lastEdit(await run(raw)).body.embeds;
+    expect(embed.description).toMatch(/Votes: 1 👍, 1 👎/);
+    expect(embed.fields.filter((f: { name: string }) => f.name.includes('👎'))).toHaveLength(1);
+  });
+});

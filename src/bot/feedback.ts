@@ -38,6 +38,11 @@ export interface FeedbackEntry {
   userHash: string;
   /** The server of the answer; null in direct messages; absent in entries written before it was kept. */
   guildId?: string | null;
+  /**
+   * The answer voted on (its session id): a member's later vote on the same answer replaces this one in the
+   * report (`lastVotes`, src/report/report.ts). Absent in entries written before it was kept, each then counted as a vote.
+   */
+  answerId?: string;
 }
 
 /** The voter's id as the log records it. */

@@ -82,6 +82,14 @@ export interface ReportInput {
   quoteOf?: (citation: FeedbackCitation) => string | undefined;
 }
 
+/** The votes that count: of a member's votes on one answer, the last (entries in the order they were written). */
+export function lastVotes<T extends Pick<FeedbackEntry, 'answerId' | 'userHash'>>(entries: readonly T[]): T[] {
+  const key = (e: T) => `${e.answerId}\u0000${e.userHash}`;
+  const last = new Map<string, number>();
+  entries.forEach((e, i) => e.answerId !== undefined && last.set(key(e), i));
+  return entries.filter((e, i) => e.answerId === undefined || last.get(key(e)) === i);
+}
+
 export async function buildReport({ questions, feedback, days, now, embed, guildId, quoteOf }: ReportInput): Promise<Report> {
   const since = new Date(now.getTime() - days * DAY_MS);
   const within = (e: { timestamp: string; guildId?: string | null }) => {
@@ -89,7 +97,8 @@ export async function buildReport({ questions, feedback, days, now, embed, guild
     return t >= since.getTime() && t <= now.getTime() && (guildId === undefined || e.guildId === guildId);
   };
   const asked = questions.filter(within);
-  const votes = feedback.filter(within);
+  // A member who changed their mind is counted once, with their last vote.
+  const votes = lastVotes(feedback).filter(within);
   const down = votes.filter((v) => v.vote === 'down');
   const refusedTexts = asked.filter((q) => q.outcome === 'refused' && !q.private && q.question).map((q) => q.question!);
   return {
