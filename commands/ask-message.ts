@@ -32,7 +32,7 @@ export async function execute(interaction: MessageContextMenuCommandInteraction,
     question = validateQuestion(text, ctx.config.retrieval.maxQuestionChars);
   } catch (error) {
     if (!(error instanceof QuestionError)) throw error;
-    await interaction.reply(notice(`${error.message} Shorter, focused questions also get better answers; try \`/ask\` with the gist of it.`));
+    await interaction.reply(notice(`${error.message} You can also ask with \`/ask\`, in your own words.`));
     return;
   }
   const passages = ctx.config.retrieval.passages;

@@ -14,7 +14,7 @@ import { expiredComponents, notice } from '../src/bot/replies.js';
 import { showArticle } from '../src/bot/source-pages.js';
 import { periodFromBounds, type Period } from '../src/dates.js';
 import { UserFacingError } from '../src/errors.js';
-import { QuestionError, validateQuestion } from '../src/pipeline.js';
+import { checkPeriod, validateQuestion } from '../src/pipeline.js';
 
 export const data = new SlashCommandBuilder()
   .setName('ask')
@@ -38,11 +38,11 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       { since: interaction.options.getString('since') ?? undefined, until: interaction.options.getString('until') ?? undefined },
       { since: '`since`', until: '`until`' },
     );
+    checkPeriod(ctx.pipeline.index, period);
   } catch (error) {
     // Expected failures are told from bugs in one way only (src/errors.ts); anything else reaches the router.
     if (!(error instanceof UserFacingError)) throw error;
-    const advice = error instanceof QuestionError ? ' Shorter, focused questions also get better answers.' : '';
-    await interaction.reply(notice(`${error.message}${advice}`));
+    await interaction.reply(notice(error.message));
     return;
   }
   await answerInteraction(interaction, ctx, { question, passages, private: isPrivate, period, via: 'ask' });

@@ -34,7 +34,7 @@ export function validateQuestion(question: string, maxChars: number): string {
   if (!trimmed) throw new QuestionError('Please ask a question: it was empty.');
   if (!/[\p{L}\p{N}]/u.test(trimmed)) throw new QuestionError('Please ask a question in words: that one has no letters or digits.');
   if (trimmed.length > maxChars) {
-    throw new QuestionError(`That question is ${trimmed.length} characters long; please keep it to ${maxChars} at most.`);
+    throw new QuestionError(`That question is ${trimmed.length} characters long; please keep it to ${maxChars} at most: shorter, focused questions also get better answers.`);
   }
   if (isChatOnly(trimmed)) throw new QuestionError("There's no question in that to look up (a greeting or thanks): ask me about the coverage.");
   return trimmed;
@@ -111,6 +111,16 @@ function describePeriod(period: Period): AnswerPeriod {
 }
 
 /**
+ * Refuses a period given as since/until over coverage whose articles have no publication date: it would leave
+ * them all out. Checked by the bot before it acknowledges (a refusal is private), and again when answering.
+ */
+export function checkPeriod(index: Coverage, period: Period | undefined): void {
+  if (period?.strict && !hasDates(index)) {
+    throw new QuestionError('No article in the coverage has a publication date, so a period (since/until) would leave them all out; ask without one.');
+  }
+}
+
+/**
  * A valid question → its answer: misspelt words read as the coverage spells them, the question embedded,
  * chunks retrieved, their sentences read, the answer built. The one path of the CLI, the bot, the
  * evaluation and the benchmark.
@@ -121,9 +131,7 @@ export async function answerQuestion(parts: AnswerParts, question: string, optio
   // A time phrase is a period only over dated coverage: over undated articles (SQuAD, the shipped .txt
   // pages) it would filter nothing and only take words out of the question.
   const period = options.period ?? (hasDates(index) ? timePhrase(question, options.now) : undefined);
-  if (period?.strict && !hasDates(index)) {
-    throw new QuestionError('No article in the coverage has a publication date, so a period (since/until) would leave them all out; ask without one.');
-  }
+  checkPeriod(index, period);
   // A time phrase has become the period: the rest of the question is what is searched for (and read, as the
   // words the coverage knows: misspelt names corrected), without its chat opening ("hey", "can you tell me").
   const { text, corrections } = searchedText(index.terms.vocabulary, period ? withoutTimePhrase(question, period) : question);

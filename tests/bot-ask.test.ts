@@ -3,7 +3,8 @@
  * with the real model and a real index built in a temporary folder.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rmdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rmdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { InteractionResponseType, type Client } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../commands/index.js';
@@ -35,10 +36,12 @@ import {
   type TestIndex,
   callbackOf,
   runInteraction,
+  buildTestIndex,
   startBot,
   stopBot,
   type RunningBot,
 } from './bot-helpers.js';
+import { tempDir } from './helpers.js';
 
 let index: TestIndex;
 let api: FakeDiscord;
@@ -152,6 +155,26 @@ describe('/ask', () => {
     expect(timeline.some((e) => e.startsWith('embedQuery'))).toBe(false);
     const reversed = callbackOf(await run(chatInput('ask', { question: 'Who is Prigozhin?', since: '2024-03', until: '2024-01' }, newUser())));
     expect(reversed.body.data.content).toMatch(/is after `until`/);
+  });
+
+  it('refuses since or until over coverage with no publication dates privately, before acknowledging', async () => {
+    const corpus = tempDir();
+    await writeFile(path.join(corpus, 'talks.txt'), 'Grain talks resume\n\nTurkey said talks on the grain deal would resume next week.\n');
+    const undated = await buildTestIndex([], { CORPUS_DIR: corpus });
+    const undatedClient = fakeClient(bot!.apiUrl);
+    try {
+      const undatedRouter = new Router(commands, createContext(undated.pipeline, undated.config, { now: () => clock, logger }), []);
+      undatedRouter.attach(undatedClient);
+      const requests = await run(chatInput('ask', { question: 'When will the grain talks resume?', since: '2023-09' }, newUser()), undatedRouter, undatedClient);
+      const callback = callbackOf(requests);
+      expect(callback.body.type).toBe(InteractionResponseType.ChannelMessageWithSource);
+      expect(callback.body.data.flags).toBe(EPHEMERAL);
+      expect(callback.body.data.content).toMatch(/^No article in the coverage has a publication date, so a period \(since\/until\) would leave them all out/);
+      expect(requests.filter((r) => r.method === 'PATCH')).toEqual([]);
+    } finally {
+      await undatedClient.destroy();
+      await undated.cleanup();
+    }
   });
 
   it('answers privately (ephemeral deferral) when asked to', async () => {

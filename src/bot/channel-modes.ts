@@ -98,8 +98,7 @@ async function answerMention(message: Message<true>, ctx: BotContext, text: stri
     question = validateQuestion(text, ctx.config.retrieval.maxQuestionChars);
   } catch (error) {
     if (!(error instanceof QuestionError)) throw error;
-    const advice = error.message === EMPTY_MENTION ? '' : ' Shorter, focused questions also get better answers.';
-    await send(message, ctx, { content: contentText(`${error.message}${advice}`) });
+    await send(message, ctx, { content: contentText(error.message) });
     return;
   }
   const limit = takeQuestion(ctx, { guildId: message.guildId, userId: message.author.id });

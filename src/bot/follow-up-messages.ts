@@ -134,5 +134,5 @@ async function refuse(message: Message, text: string, error: unknown, ctx: BotCo
     throw error;
   }
   ctx.logger.info('Follow-up refused', { ...logMeta(message), length: text.length });
-  await reply(message, `${error.message} Shorter, focused questions also get better answers.`);
+  await reply(message, error.message);
 }
