@@ -166,7 +166,8 @@ const GONE_CODES = new Set<number | string>([
  */
 async function send(message: Message<true>, ctx: BotContext, payload: MessageReplyOptions): Promise<Message | undefined> {
   try {
-    return await message.reply({ ...payload, allowedMentions: REPLY_MENTIONS });
+    // Posted even when the question was deleted meanwhile (Discord would refuse the reply: 50035), as follow-ups are.
+    return await message.reply({ ...payload, allowedMentions: REPLY_MENTIONS, failIfNotExists: false });
   } catch (error) {
     if (!(error instanceof DiscordAPIError) || (error.status !== 403 && error.status !== 404 && !GONE_CODES.has(error.code))) throw error;
     const why = error.status === 403 ? 'the bot lacks permission there' : 'the channel, thread or message is gone';
