@@ -202,6 +202,20 @@ describe('mention mode', () => {
     expect((await questionLog()).at(-1)).toMatchObject({ via: 'mention', outcome: 'refused', found: false, question: OFF_TOPIC });
   });
 
+  it("answers a mention of the bot's own role, which Discord offers for \"@coverage-bot\", and no other role's", async () => {
+    const guild = bot.client.guilds.cache.get(GUILD_ID)!;
+    const botRole = '400000000000000004';
+    // As GUILD_CREATE caches them: @everyone, the role Discord manages for the bot, and the bot's member holding it.
+    const roles = guild.roles as unknown as { _add(data: unknown): unknown };
+    roles._add({ id: GUILD_ID, name: '@everyone', color: 0, hoist: false, position: 0, permissions: '0', managed: false, mentionable: false });
+    roles._add({ id: botRole, name: 'coverage-bot', color: 0, hoist: false, position: 1, permissions: '0', managed: true, mentionable: false, tags: { bot_id: APP_ID } });
+    (guild.members as unknown as { _add(data: unknown): unknown })._add({ user: { id: APP_ID, username: 'coverage-bot', discriminator: '0000', bot: true }, roles: [botRole], joined_at: new Date().toISOString() });
+    expect(guild.members.me?.roles.botRole?.id).toBe(botRole);
+    const sent = replyTo(await post(`<@&${botRole}> ${CONFIDENT}`, { channelId: MENTION_CH }), MENTION_CH).body;
+    expect(JSON.stringify(sent.embeds)).toContain('Kim Jong-un will reportedly travel to Russia');
+    expect(await post(`<@&400000000000000005> ${CONFIDENT}`, { channelId: MENTION_CH })).toEqual([]);
+  });
+
   it('ignores messages without a mention there', async () => {
     expect(await post(CONFIDENT, { channelId: MENTION_CH })).toEqual([]);
   });

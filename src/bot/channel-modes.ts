@@ -45,8 +45,12 @@ function placeOf(message: Message<true>): Place | undefined {
   return { channelId: channel.parentId, newTopic: forum && message.id === channel.id };
 }
 
-function mentionPattern(botId: string): RegExp {
-  return new RegExp(`<@!?${botId}>`);
+/**
+ * A mention of the bot: of its user, or of the role Discord gives it in the server (typing "@coverage-bot",
+ * members are often offered that role, of the same name).
+ */
+function mentionPattern(botId: string, roleId: string | undefined): RegExp {
+  return new RegExp(`<@!?${botId}>${roleId ? `|<@&${roleId}>` : ''}`);
 }
 
 /** How often an unreadable settings file is logged at most (it is read again on each message). */
@@ -77,7 +81,7 @@ async function handle(message: Message, ctx: BotContext): Promise<boolean> {
   if (mode === 'slash-only') return false;
   const botId = message.client.user?.id;
   // Only a mention written in the message: a reply to the bot's answer also "mentions" it, but is no question.
-  const mention = botId ? mentionPattern(botId) : undefined;
+  const mention = botId ? mentionPattern(botId, message.guild.members.me?.roles.botRole?.id) : undefined;
   const mentioned = mention !== undefined && mention.test(message.content);
   // The question without mentions (the bot's and any other) and custom emoji, as follow-ups read one.
   const text = questionText(message);
