@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAnswer } from '../src/answer.js';
 import { answerEmbed } from '../src/bot/format/index.js';
 import { memoryLogger } from './bot-helpers.js';
-import { FeedRefresher } from '../src/bot/refresh.js';
+import { Client } from 'discord.js';
+import { FeedRefresher, refreshesFeeds } from '../src/bot/refresh.js';
 import { configFromEnv, PROJECT_ROOT, type Config } from '../src/config.js';
 import { parseHtmlArticle } from '../src/corpus/html.js';
 import { loadCorpus } from '../src/corpus/load.js';
@@ -486,5 +487,25 @@ describe('the command line', () => {
     const { code, stderr } = await script('embed', ['--feed', 'ftp://example.com/feed'], { CORPUS_DIR: tempDir(), EMBEDDINGS_DIR: tempDir() });
     expect(code).toBe(1);
     expect(stderr.trim()).toBe('Error: --feed must be http:// or https:// addresses (got "ftp://example.com/feed").');
+  });
+});
+
+describe('the feed refresh with shards', () => {
+  it('runs in one process only: the bot alone, or the shard process holding shard 0', () => {
+    const shardsOf = (value: string) => {
+      // discord.js gives a shard process its shard ids through SHARDS, read when the client is made.
+      const before = process.env.SHARDS;
+      process.env.SHARDS = value;
+      try {
+        return new Client({ intents: [] }).options.shards;
+      } finally {
+        if (before === undefined) delete process.env.SHARDS;
+        else process.env.SHARDS = before;
+      }
+    };
+    expect(refreshesFeeds(true, shardsOf('0'))).toBe(true);
+    expect(refreshesFeeds(true, shardsOf('1'))).toBe(false);
+    expect(refreshesFeeds(true, shardsOf('[2,0]'))).toBe(true);
+    expect(refreshesFeeds(false, new Client({ intents: [] }).options.shards)).toBe(true);
   });
 });

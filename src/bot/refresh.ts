@@ -29,6 +29,16 @@ export interface RefresherOptions {
   onReloaded?: () => void;
 }
 
+/**
+ * Whether this bot process refreshes the feeds: with shards, only the one holding shard 0 (`shards`, as
+ * discord.js's client options give a shard process its ids). The others load the new index as any process
+ * does (start.ts watches it), so outlets are asked once, and the fetch state has one writer.
+ */
+export function refreshesFeeds(inShard: boolean, shards: number | readonly number[] | 'auto' | undefined): boolean {
+  if (!inShard) return true;
+  return Array.isArray(shards) ? shards.includes(0) : shards === 0;
+}
+
 export class FeedRefresher {
   private running: Promise<RefreshResult | undefined> | undefined;
   private timer: NodeJS.Timeout | undefined;

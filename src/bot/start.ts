@@ -16,7 +16,7 @@ import { openPipeline, type Pipeline } from '../pipeline.js';
 import type { Command } from './command.js';
 import type { MessageHandler } from './message-handler.js';
 import { createContext, type BotContext } from './context.js';
-import { FeedRefresher } from './refresh.js';
+import { FeedRefresher, refreshesFeeds } from './refresh.js';
 import { consoleLogger, redact, registerSecret } from './log.js';
 import { Router } from './router.js';
 import { planShards, recommendedShardCount, restFor, runShardingManager, STOP_MESSAGE } from './shards.js';
@@ -173,8 +173,9 @@ export async function startBot(commands: readonly Command[], messageHandlers: re
   }, SWEEP_EVERY_MS);
   sweeper.unref();
   handleSignals(client, router, ctx, [watchIndex(pipeline), sweeper]);
-  const refresher = new FeedRefresher({ config, pipeline, logger: log, onReloaded: () => titleSearchFor(pipeline.index) });
-  refresher.start();
+  if (refreshesFeeds(config.discord.inShard, client.options.shards)) {
+    new FeedRefresher({ config, pipeline, logger: log, onReloaded: () => titleSearchFor(pipeline.index) }).start();
+  }
 
   try {
     await client.login(token);
