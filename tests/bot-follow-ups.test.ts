@@ -51,7 +51,7 @@ const WHAT_DID_HE_SAY = 'What did he say?';
 
 /** What a thread needs to be opened on an answer: Discord sends the bot's permissions with each interaction. */
 const THREAD_PERMISSIONS = String(
-  PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.CreatePublicThreads | PermissionFlagsBits.SendMessagesInThreads,
+  PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.CreatePublicThreads | PermissionFlagsBits.SendMessagesInThreads | PermissionFlagsBits.ReadMessageHistory,
 );
 
 let bot: RunningBot | undefined;
@@ -378,7 +378,7 @@ describe('a reply chain where a thread cannot be opened', () => {
   it('says so politely when the bot may not open threads, and answers replies to the answer', async () => {
     const user = newUser();
     const { message } = await ask(SHOIGU, user);
-    const sent = await clickFollowUp(message, user, String(PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages));
+    const sent = await clickFollowUp(message, user, String(PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ReadMessageHistory));
     expect(sent.some((r) => r.path.includes('/threads'))).toBe(false);
     expect(lastEdit(sent).body.content).toMatch(/^I don't have permission to open threads here, so let's continue in replies/);
 
@@ -392,6 +392,16 @@ describe('a reply chain where a thread cannot be opened', () => {
     const again = await post('When did he visit?', { replyTo: reply.response.id, userId: user });
     expect(messagesPosted(again.sent, CHANNEL_ID)).toHaveLength(1);
     expect((await post('When did he visit?', { replyTo: '900000000000999999', userId: user })).sent).toEqual([]);
+  });
+
+  it('offers no follow-ups where the bot may neither open threads nor see and post in the channel', async () => {
+    const user = newUser();
+    const { message } = await ask(SHOIGU, user);
+    for (const permissions of ['0', String(PermissionFlagsBits.ViewChannel)]) {
+      const sent = await clickFollowUp(message, user, permissions);
+      expect(lastEdit(sent).body.content).toMatch(/^I don't have permission to open threads here, and I may not read and answer messages in this channel either, so follow-ups are not possible here\./);
+    }
+    expect((await post(WHAT_DID_HE_SAY, { replyTo: message.id, userId: user })).sent).toEqual([]);
   });
 
   it('continues in replies under an answer given inside a thread (no thread in a thread), and in direct messages', async () => {

@@ -75,6 +75,13 @@ export async function openFollowUp(interaction: MessageComponentInteraction, id:
     await interaction.editReply({ content: `Ask your follow-ups in this answer's thread: ${channelMention(opened.existing)}.`, allowedMentions: NO_MENTIONS });
     return;
   }
+  // Replies reach the bot only where it may see the channel, and it answers them only where it may post.
+  const cannot = interaction.inGuild() ? interaction.appPermissions.missing([PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.ReadMessageHistory]) : [];
+  if (cannot.length > 0) {
+    ctx.logger.info('No permission to read or answer replies here either; no follow-ups', { guildId: interaction.guildId, channelId: interaction.channelId, missing: cannot.join(',') });
+    await interaction.editReply({ content: `${opened.reason} and I may not read and answer messages in this channel either, so follow-ups are not possible here. Ask again with \`/ask\`, or ask a server admin to let me view the channel, send messages and read its history.`, allowedMentions: NO_MENTIONS });
+    return;
+  }
   ctx.conversations.start(message.id, 'replies', message.channelId, first);
   await interaction.editReply({
     content: `${opened.reason} so let's continue in replies: reply to the answer with your follow-up and I'll read it with the earlier question. ${howToAsk(ctx, interaction.client.user?.id)}`,
