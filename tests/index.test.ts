@@ -423,8 +423,13 @@ describe('the index on disk', async () => {
     expect((await readCurrentManifest(config.embeddingsDir))!.model.id).toBe('local/universal-sentence-encoder-lite');
   });
 
-  it('builds the index on first use when asked to, and keeps old versions bounded', async () => {
+  it('builds the index on first use when asked to, and keeps old versions bounded, never touching files of its user', async () => {
     const config = configFromEnv({ EMBEDDINGS_DIR: tempDir() });
+    // A folder shared with the user's own files (EMBEDDINGS_DIR=data): none of them is the index's to remove.
+    const theirs = ['v-notes.txt', 'v-old-plan', 'draft.tmp', 'notes.tmp'];
+    await fs.writeFile(path.join(config.embeddingsDir, 'v-notes.txt'), 'mine');
+    await fs.mkdir(path.join(config.embeddingsDir, 'v-old-plan'));
+    for (const name of ['draft.tmp', 'notes.tmp']) await fs.writeFile(path.join(config.embeddingsDir, name), 'mine');
     const pipeline = await openPipeline(config, { buildIfMissing: true });
     expect(pipeline.index.articles.size).toBe(articles.length);
     expect(await pipeline.reload()).toBe(false);
@@ -432,7 +437,8 @@ describe('the index on disk', async () => {
     await buildInto(config, articles.slice(0, 4));
     expect(await pipeline.reload()).toBe(true);
     expect(pipeline.index.articles.size).toBe(4);
-    expect(readdirSync(config.embeddingsDir).filter((n) => n.startsWith('v-')).length).toBeLessThanOrEqual(2);
+    expect(readdirSync(config.embeddingsDir).filter((n) => n.startsWith('v-') && !theirs.includes(n)).length).toBeLessThanOrEqual(2);
+    expect(readdirSync(config.embeddingsDir)).toEqual(expect.arrayContaining(theirs));
     expect(existsSync(path.join(config.embeddingsDir, '.lock'))).toBe(false);
   });
 });

@@ -85,8 +85,10 @@ export async function lockIndex(dir: string): Promise<IndexLock> {
   const ownerTmp = path.join(dir, `${OWNER_FILE}.${process.pid}.tmp`);
   await fs.writeFile(ownerTmp, JSON.stringify(owner));
   await fs.rename(ownerTmp, path.join(dir, OWNER_FILE));
+  // What a killed run left: only names this project gives (hidden, as writeFlushed and the staging folder
+  // are), so files of the user's own in a shared EMBEDDINGS_DIR ("notes.tmp") are never touched.
   for (const name of await fs.readdir(dir)) {
-    if (name.startsWith('.staging-') || name.endsWith('.tmp') || name === LEGACY_LOCK) await fs.rm(path.join(dir, name), { recursive: true, force: true });
+    if (name.startsWith('.staging-') || (name.startsWith('.') && name.endsWith('.tmp')) || name === LEGACY_LOCK) await fs.rm(path.join(dir, name), { recursive: true, force: true });
   }
   return {
     signal: controller.signal,

@@ -65,9 +65,16 @@ async function flush(file: string): Promise<void> {
   }
 }
 
-/** Keeps the live version and the one before it (a reader may still be loading it); removes the rest. */
+/** A version folder's name as writeIndex gives it: `v-<build time, ISO with - for : and .>-<pid>`. */
+const VERSION_FOLDER = /^v-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z-\d+$/;
+
+/**
+ * Keeps the live version and the one before it (a reader may still be loading it); removes the rest: only
+ * folders named as versions are, so a user's own `v-notes.txt` in a shared EMBEDDINGS_DIR is left alone.
+ */
 async function removeOldVersions(dir: string, live: string): Promise<void> {
-  const versions = (await fs.readdir(dir)).filter((name) => name.startsWith('v-') && name !== live).sort();
+  const entries = await fs.readdir(dir, { withFileTypes: true });
+  const versions = entries.filter((e) => e.isDirectory() && VERSION_FOLDER.test(e.name) && e.name !== live).map((e) => e.name).sort();
   for (const old of versions.slice(0, Math.max(0, versions.length - (VERSIONS_KEPT - 1)))) {
     await fs.rm(path.join(dir, old), { recursive: true, force: true });
   }
