@@ -88,6 +88,22 @@ describe('huge articles', () => {
   });
 });
 
+describe('every file skipped', () => {
+  it('npm run embed -- --skip-invalid refuses to index nothing, and the live index keeps its articles', async () => {
+    const corpus = tempDir();
+    const embeddings = tempDir();
+    await fs.writeFile(path.join(corpus, 'talks.md'), '---\ntitle: Grain talks resume\n---\n\nTurkey said talks would resume.\n');
+    expect((await runScript('src/cli/embed.ts', [], { CORPUS_DIR: corpus, EMBEDDINGS_DIR: embeddings })).code).toBe(0);
+    const live = await fs.readFile(path.join(embeddings, 'CURRENT'), 'utf8');
+    await fs.writeFile(path.join(corpus, 'talks.md'), '');
+    const skipped = await runScript('src/cli/embed.ts', ['--skip-invalid'], { CORPUS_DIR: corpus, EMBEDDINGS_DIR: embeddings });
+    expect(skipped.code).toBe(1);
+    expect(skipped.stderr).toMatch(/^Skipped talks\.md: /m);
+    expect(skipped.stderr.trim().split('\n').at(-1)).toBe(`Error: Every file in ${corpus} was skipped (1 file, above). The index was not changed.`);
+    expect(await fs.readFile(path.join(embeddings, 'CURRENT'), 'utf8')).toBe(live);
+  });
+});
+
 describe('surprises are reported', () => {
   it('names both files when two give the same article id', () => {
     const { articles, warnings } = parseFiles([

@@ -86,6 +86,11 @@ export class FeedRefresher {
     if (!this.unbuilt) return { ingest: report };
     const corpus = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes, known: await pipeline.store.knownArticles() });
     for (const problem of corpus.problems) logger.warn(`Skipped ${problem.source}: ${problem.reason}`);
+    if (corpus.articles.length === 0) {
+      // Building from no article would take every article out of the live index.
+      logger.warn('The index was not rebuilt after the feed refresh: every file of the corpus was skipped');
+      return { ingest: report };
+    }
     let build: BuildReport;
     try {
       build = await buildCoverage(pipeline.store, config, corpus.articles, pipeline.embedder);

@@ -6,12 +6,12 @@ import { buildCoverage, openCoverageStore } from '../coverage-store.js';
 import type { CoverageStore } from '../index/coverage.js';
 import { loadConfig, webAddress, type Config } from '../config.js';
 import { formatIngestReport, ingest } from '../ingest/ingest.js';
-import { loadCorpus, unreadableFilesError } from '../corpus/load.js';
+import { CorpusError, loadCorpus, unreadableFilesError } from '../corpus/load.js';
 import { loadEmbedder } from '../embedder.js';
 import { exitWithError } from '../errors.js';
 import { sanitizeForTerminal } from '../terminal.js';
 import { parseCommandLine } from './args.js';
-import { embedProgressBar, fetchProgressBar, formatBuildReport } from './progress.js';
+import { count, embedProgressBar, fetchProgressBar, formatBuildReport } from './progress.js';
 
 const USAGE = `Usage: npm run embed [-- --skip-invalid] [--feed URL]... [--url URL]...
 
@@ -63,7 +63,9 @@ async function embedCorpus(store: CoverageStore, config: Config, { skipInvalid, 
   const corpus = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes, known: await store.knownArticles() });
   if (corpus.problems.length > 0 && !skipInvalid) throw unreadableFilesError(corpus.problems, 'The index was not changed');
   for (const problem of corpus.problems) console.error(sanitizeForTerminal(`Skipped ${problem.source}: ${problem.reason}`, { keepNewlines: false }));
-  console.error(`Corpus: ${corpus.articles.length} articles in ${config.corpusDir}. Model: ${config.embedding.modelId}.`);
+  // Skipping every file would embed nothing and remove every article from the live index.
+  if (corpus.articles.length === 0) throw new CorpusError(`Every file in ${config.corpusDir} was skipped (${count(corpus.problems.length, 'file')}, above). The index was not changed.`);
+  console.error(`Corpus: ${count(corpus.articles.length, 'article')} in ${config.corpusDir}. Model: ${config.embedding.modelId}.`);
   const embedder = await loadEmbedder(config.embedding);
 
   const controller = new AbortController();

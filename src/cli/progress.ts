@@ -29,7 +29,7 @@ export function embedProgressBar(): { update: (progress: BuildProgress) => void;
 export const fetchProgressBar = () => countingBar('Fetching', 'pages');
 
 /** "1 article", "2 articles". */
-const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+export const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 export function formatBuildReport(report: BuildReport): string {
   const size = `${count(report.articles, 'article')}, ${count(report.chunks, 'chunk')}, ${count(report.sentences, 'sentence')}`;
