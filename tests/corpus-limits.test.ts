@@ -155,6 +155,18 @@ describe('surprises are reported', () => {
     expect(stdout).toMatch(/^Warning: talks\.md and a-new\.md give the same article id "grain-talks-resume"; the article of a-new\.md is indexed as "grain-talks-resume-2"\.$/m);
   });
 
+  it('reads subfolders, but nothing in a hidden folder (an editor\'s, a tool\'s, the trash)', async () => {
+    const corpus = tempDir();
+    const article = (title: string) => `---\ntitle: ${title}\n---\n\nTurkey said talks would resume.\n`;
+    for (const [folder, title] of [['world/europe', 'Grain talks resume'], ['.obsidian', 'Private workspace note'], ['.Trash-1000/files', 'Deleted draft'], ['world/.drafts', 'Unfinished story']]) {
+      await fs.mkdir(path.join(corpus, folder), { recursive: true });
+      await fs.writeFile(path.join(corpus, folder, 'a.md'), article(title));
+    }
+    const { articles, warnings } = await loadCorpus(corpus);
+    expect(articles.map((a) => a.title)).toEqual(['Grain talks resume']);
+    expect(warnings).toEqual([]);
+  });
+
   it('reports symbolic links, which are not followed, and the embed summary repeats every warning', async () => {
     const corpus = tempDir('coverage-bot-links-');
     const outside = tempDir();

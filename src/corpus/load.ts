@@ -60,7 +60,10 @@ export async function listArticleFiles(dir: string): Promise<ArticleFiles> {
     !name.startsWith('.') && !/^readme/i.test(name) && (SUPPORTED_EXTENSIONS as readonly string[]).includes(path.extname(name).toLowerCase());
   const files: string[] = [];
   const links: string[] = [];
+  // Nothing inside a hidden folder either (.git, .obsidian, .Trash-1000): an editor's or a tool's, not articles.
+  const inHiddenFolder = (entry: { parentPath: string }) => path.relative(dir, entry.parentPath).split(path.sep).some((part) => part.startsWith('.'));
   for (const entry of entries) {
+    if (inHiddenFolder(entry)) continue;
     if (entry.isFile() && wanted(entry.name)) files.push(path.join(entry.parentPath, entry.name));
     else if (entry.isSymbolicLink() && !entry.name.startsWith('.')) links.push(path.join(entry.parentPath, entry.name));
   }
