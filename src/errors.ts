@@ -22,6 +22,7 @@ const FS_MESSAGES: Record<string, (target: string, action: string) => string> = 
   EPERM: (target, action) => `Operation not permitted: cannot ${action} ${target}. Check the permissions of that path, or point the setting at a folder you can write to.`,
   ENOTDIR: (target, action) => `Cannot ${action} ${target}: a part of that path is a regular file, not a folder. Point the setting (CORPUS_DIR, EMBEDDINGS_DIR, MODELS_DIR, FEEDBACK_LOG) at a folder.`,
   EISDIR: (target, action) => `Cannot ${action} ${target}: it is a folder, and a file was expected there. Check the setting that names it.`,
+  EEXIST: (target, action) => `Cannot ${action} ${target}: a file is there where a folder was expected. Point the setting (or the option) at a folder.`,
   EROFS: (target, action) => `Cannot ${action} ${target}: the file system is read-only. Point the setting (e.g. EMBEDDINGS_DIR) at a writable folder.`,
   EMFILE: (target, action) => `Too many open files while trying to ${action} ${target}. Raise the limit (ulimit -n) or close other programs, and run again.`,
   ENFILE: (target, action) => `The system has too many open files while trying to ${action} ${target}. Close other programs and run again.`,

@@ -85,6 +85,8 @@ export class JsonLinesFile<T> {
       text = await fs.readFile(this.file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { values: [], damaged: 0 };
+      // Reading a folder fails with EISDIR and no path: the message names the file set (QUESTION_LOG=/tmp).
+      (error as NodeJS.ErrnoException).path ??= this.file;
       throw error;
     }
     const values: T[] = [];

@@ -158,7 +158,7 @@ describe('surprises are reported', () => {
   it('reads subfolders, but nothing in a hidden folder (an editor\'s, a tool\'s, the trash)', async () => {
     const corpus = tempDir();
     const article = (title: string) => `---\ntitle: ${title}\n---\n\nTurkey said talks would resume.\n`;
-    for (const [folder, title] of [['world/europe', 'Grain talks resume'], ['.obsidian', 'Private workspace note'], ['.Trash-1000/files', 'Deleted draft'], ['world/.drafts', 'Unfinished story']]) {
+    for (const [folder, title] of [['world/europe', 'Grain talks resume'], ['.obsidian', 'Private workspace note'], ['.Trash-1000/files', 'Deleted draft'], ['world/.drafts', 'Unfinished story']] as const) {
       await fs.mkdir(path.join(corpus, folder), { recursive: true });
       await fs.writeFile(path.join(corpus, folder, 'a.md'), article(title));
     }

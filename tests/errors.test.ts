@@ -95,6 +95,19 @@ describe('file-system failures while embedding', () => {
     expectOneLineError(result, /^Error: Cannot create the folder .*\/file\/embeddings: a part of that path is a regular file, not a folder/m);
   });
 
+  it('npm run db:dev refuses a file as --dir, and an empty --port, in one line', async () => {
+    const file = path.join(tempDir(), 'file');
+    await fs.writeFile(file, 'x');
+    expectOneLineError(await runScript('src/cli/db-dev.ts', ['--dir', file]), /^Error: --dir must be a folder, and .*\/file is not one; set --dir to a folder\.$/m);
+    expectOneLineError(await runScript('src/cli/db-dev.ts', ['--port', '', '--dir', tempDir()]), /^Error: --port must be a port number from 0 to 65535 \(got ""\)\.$/m);
+  });
+
+  it('names the file when a log setting names a folder (QUESTION_LOG=/tmp)', async () => {
+    const folder = tempDir();
+    const result = await runScript('src/cli/report.ts', [], { QUESTION_LOG: folder, FEEDBACK_LOG: path.join(tempDir(), 'feedback.jsonl'), EMBEDDINGS_DIR: tempDir() });
+    expectOneLineError(result, new RegExp(`^Error: Cannot read ${folder}: it is a folder, and a file was expected there`, 'm'));
+  });
+
   it('says so when CORPUS_DIR lies below a regular file', async () => {
     const file = path.join(tempDir(), 'file');
     await fs.writeFile(file, 'x');

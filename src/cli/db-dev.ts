@@ -3,9 +3,9 @@
  * to put in .env on one line, and serves until Ctrl-C; the data stays in the folder (default data/pgdev).
  */
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import { loadDevDatabaseDir, PROJECT_ROOT } from '../config.js';
+import { loadDevDatabaseDir } from '../config.js';
+import { folder } from '../config-values.js';
 import { DEV_DATA_DIR, DEV_PORT, startDevDatabase } from '../db/dev-server.js';
 import { exitWithError, UserFacingError } from '../errors.js';
 import { parseCommandLine } from './args.js';
@@ -22,8 +22,9 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const dataDir = values.dir === undefined ? await loadDevDatabaseDir() : path.resolve(PROJECT_ROOT, values.dir);
-  const port = values.port === undefined ? DEV_PORT : Number(values.port);
+  // --dir is checked as PGDEV_DIR is: a file there is refused in one line.
+  const dataDir = values.dir === undefined ? await loadDevDatabaseDir() : folder({ '--dir': values.dir }, '--dir', DEV_DATA_DIR);
+  const port = values.port === undefined ? DEV_PORT : /^\d{1,5}$/.test(values.port) ? Number(values.port) : NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserFacingError(`--port must be a port number from 0 to 65535 (got "${values.port}").`);
   await fs.mkdir(dataDir, { recursive: true });
   let unlock: () => Promise<void>;
