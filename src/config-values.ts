@@ -39,10 +39,13 @@ export function rawText(env: Env, name: string): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
+/** A whole number written in digits, else NaN: Number() also reads "0x3", "1e1", "" and " " as numbers. */
+export const wholeNumber = (raw: string): number => (/^[+-]?\d+$/.test(raw.trim()) ? Number(raw) : NaN);
+
 export function integer(env: Env, name: string, fallback: number | undefined, min: number, max: number): number | undefined {
   const raw = text(env, name);
   if (raw === undefined) return fallback;
-  const value = Number(raw);
+  const value = wholeNumber(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}").`);
   }
@@ -122,6 +125,9 @@ export function webAddress(raw: string, what: string): string {
     url = new URL(raw.trim());
   } catch {
     url = undefined;
+  }
+  if (!url && /^https?:\/\//i.test(raw.trim())) {
+    throw new ConfigError(`${what} must be web addresses, and "${raw.trim()}" is not a valid one (a space, or a character a host name cannot have?).`);
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     throw new ConfigError(`${what} must be http:// or https:// addresses (got "${raw.trim()}").`);

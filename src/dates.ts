@@ -114,8 +114,12 @@ export function parseDateBound(raw: string, option: string, which: 'since' | 'un
 
 /** The period of --since/--until (either may be absent); undefined when neither is given. */
 export function periodFromBounds(bounds: { since?: string; until?: string }, names: { since: string; until: string }, now = Date.now()): Period | undefined {
-  const since = bounds.since?.trim() ? parseDateBound(bounds.since, names.since, 'since', now) : undefined;
-  const until = bounds.until?.trim() ? parseDateBound(bounds.until, names.until, 'until', now) : undefined;
+  for (const side of ['since', 'until'] as const) {
+    // `--since=` or `--since ""` (a variable left empty in a script): said, not read as no bound at all.
+    if (bounds[side] !== undefined && !bounds[side]!.trim()) throw new DateError(`${names[side]} is empty; give a date (2023-09-13), a month, a year or a period such as 7d, or leave it out.`);
+  }
+  const since = bounds.since !== undefined ? parseDateBound(bounds.since, names.since, 'since', now) : undefined;
+  const until = bounds.until !== undefined ? parseDateBound(bounds.until, names.until, 'until', now) : undefined;
   if (since === undefined && until === undefined) return undefined;
   if (since !== undefined && until !== undefined && since > until) {
     throw new DateError(`${names.since} (${bounds.since}) is after ${names.until} (${bounds.until}); give a period that starts before it ends.`);

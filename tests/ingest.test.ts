@@ -13,7 +13,7 @@ import { answerEmbed } from '../src/bot/format/index.js';
 import { memoryLogger } from './bot-helpers.js';
 import { Client } from 'discord.js';
 import { FeedRefresher, refreshesFeeds } from '../src/bot/refresh.js';
-import { configFromEnv, PROJECT_ROOT, type Config } from '../src/config.js';
+import { configFromEnv, PROJECT_ROOT, webAddress, type Config } from '../src/config.js';
 import { parseHtmlArticle } from '../src/corpus/html.js';
 import { loadCorpus } from '../src/corpus/load.js';
 import { lockIndex } from '../src/index/lock.js';
@@ -474,6 +474,16 @@ describe('the command line', () => {
     expect(() => periodFromBounds({ until: '9999y' }, names, NOW)).toThrow('--until reaches back before the year 1000 (got "9999y"); give a shorter period or a date.');
     expect(new Date(periodFromBounds({ since: '1000' }, names, NOW)!.since!).toISOString()).toBe('1000-01-01T00:00:00.000Z');
     expect(periodFromBounds({ since: '200y' }, names, NOW)!.since).toBeLessThan(Date.UTC(1900, 0, 1));
+  });
+
+  it('refuses an empty --since, and numbers or addresses that only look valid, each with its own line', () => {
+    const names = { since: '--since', until: '--until' };
+    expect(() => periodFromBounds({ since: '' }, names, NOW)).toThrow('--since is empty; give a date (2023-09-13), a month, a year or a period such as 7d, or leave it out.');
+    expect(() => periodFromBounds({ until: '  ' }, names, NOW)).toThrow('--until is empty;');
+    for (const value of ['0x3', '1e1', '3.0']) expect(() => configFromEnv({ ANSWER_PASSAGES: value }), value).toThrow(/ANSWER_PASSAGES must be a whole number from/);
+    expect(configFromEnv({ ANSWER_PASSAGES: ' 4 ' }).retrieval.passages).toBe(4);
+    expect(() => webAddress('http://exa mple.com/feed', '--url')).toThrow('--url must be web addresses, and "http://exa mple.com/feed" is not a valid one (a space, or a character a host name cannot have?).');
+    expect(() => webAddress('ftp://example.com/feed', '--url')).toThrow('--url must be http:// or https:// addresses (got "ftp://example.com/feed").');
   });
 
   it('reads FEEDS as a comma-separated list of web addresses, and names a bad one', () => {

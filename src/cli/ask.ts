@@ -6,6 +6,7 @@
 import readline from 'node:readline';
 import { shownShortAnswer, type Answer } from '../answer.js';
 import { loadConfig } from '../config.js';
+import { wholeNumber } from '../config-values.js';
 import { formatDate, periodFromBounds, periodWords, type Period } from '../dates.js';
 import { openPipeline, QuestionError, type Pipeline } from '../pipeline.js';
 import { exitWithError } from '../errors.js';
@@ -55,7 +56,7 @@ export function formatAnswer(answer: Answer): string {
 
 function parsePassages(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
-  const k = Number(raw);
+  const k = wholeNumber(raw);
   if (!Number.isInteger(k) || k < 1 || k > 10) throw new QuestionError(`--k must be a whole number from 1 to 10 (got "${raw}").`);
   return k;
 }

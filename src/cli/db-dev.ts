@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import lockfile from 'proper-lockfile';
 import { loadDevDatabaseDir } from '../config.js';
-import { folder } from '../config-values.js';
+import { folder, wholeNumber } from '../config-values.js';
 import { DEV_DATA_DIR, DEV_PORT, startDevDatabase } from '../db/dev-server.js';
 import { exitWithError, UserFacingError } from '../errors.js';
 import { parseCommandLine } from './args.js';
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   }
   // --dir is checked as PGDEV_DIR is: a file there is refused in one line.
   const dataDir = values.dir === undefined ? await loadDevDatabaseDir() : folder({ '--dir': values.dir }, '--dir', DEV_DATA_DIR);
-  const port = values.port === undefined ? DEV_PORT : /^\d{1,5}$/.test(values.port) ? Number(values.port) : NaN;
+  const port = values.port === undefined ? DEV_PORT : wholeNumber(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserFacingError(`--port must be a port number from 0 to 65535 (got "${values.port}").`);
   await fs.mkdir(dataDir, { recursive: true });
   let unlock: () => Promise<void>;

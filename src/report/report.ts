@@ -9,6 +9,7 @@ import type { FeedbackCitation, FeedbackEntry, FeedbackSink } from '../bot/feedb
 import type { Article } from '../corpus/types.js';
 import { JsonLinesFile } from '../files.js';
 import type { QuestionEntry } from '../bot/question-log.js';
+import { wholeNumber } from '../config-values.js';
 import { UserFacingError } from '../errors.js';
 import { clusterTopics, type Topic } from './topics.js';
 
@@ -23,7 +24,7 @@ export class ReportError extends UserFacingError {
 /** A number of days from a command line or an option: a whole number from 1 to 365. */
 export function parseDays(raw: string | number | undefined, what = '--days'): number {
   if (raw === undefined) return DEFAULT_REPORT_DAYS;
-  const days = Number(raw);
+  const days = typeof raw === 'number' ? raw : wholeNumber(raw);
   if (!Number.isInteger(days) || days < 1 || days > MAX_REPORT_DAYS) {
     throw new ReportError(`${what} must be a whole number of days from 1 to ${MAX_REPORT_DAYS} (got "${String(raw).slice(0, 40)}").`);
   }
