@@ -224,21 +224,27 @@ describe('feeds and pages from the web', () => {
     expect(kim.text).toBe(parseHtmlArticle(site.fixture('kim-train.html'), 'k', base)!.text);
   });
 
-  it('fetches no page again on the next run: feeds answer 304, known articles are skipped', async () => {
+  it('fetches no saved page again on the next run, but asks again for the one saved from its feed when it timed out', async () => {
     const before = site.requests.length;
     const again = await run(sources, config);
     const requests = site.requests.slice(before);
-    expect(requests.filter((r) => !r.path.startsWith('/feeds/') && r.path !== '/robots.txt')).toEqual([]);
-    expect(requests.filter((r) => r.path === '/feeds/world.rss' || r.path === '/feeds/europe.atom').every((r) => r.conditional)).toBe(true);
-    expect(kinds(again)).toEqual({ new: 0, updated: 0, unchanged: 0, failed: 0 });
-    expect(again.feeds.filter((f) => f.unchanged).map((f) => f.url)).toEqual([`${base}/feeds/world.rss`, `${base}/feeds/europe.atom`]);
+    const pages = new Set(requests.filter((r) => !r.path.startsWith('/feeds/') && r.path !== '/robots.txt').map((r) => r.path));
+    expect(pages.has('/world/slow-seoul')).toBe(true);
+    for (const saved of ['/world/2023/09/13/kim-arrives-by-armoured-train', '/old/grain', '/economy/grain-deal', '/europe/prigozhin-funeral']) expect(pages.has(saved), saved).toBe(false);
+    // Its feed is read in full (no validators); the other feed answers 304.
+    expect(requests.find((r) => r.path === '/feeds/world.rss')?.conditional).toBe(false);
+    expect(requests.find((r) => r.path === '/feeds/europe.atom')?.conditional).toBe(true);
+    expect(again.feeds.filter((f) => f.unchanged).map((f) => f.url)).toEqual([`${base}/feeds/europe.atom`]);
+    expect(kinds(again)).toMatchObject({ new: 0, updated: 0 });
+    expect(again.articles.find((a) => a.url === `${base}/world/slow-seoul`)).toMatchObject({ kind: 'unchanged', reason: "saved from the feed's own text: no answer within 400 ms (FETCH_TIMEOUT_MS)" });
   });
 
   it('fetches an item again, conditionally, when its feed gives it a new date, and saves the change', async () => {
     site.set('/feeds/europe.atom', site.fixture('europe.atom').replace('<published>2023-08-29T17:05:00Z', '<published>2023-08-29T18:00:00Z'), 'application/atom+xml');
     const before = site.requests.length;
     const unchanged = await run(sources, config);
-    expect(kinds(unchanged)).toMatchObject({ updated: 0, unchanged: 2 });
+    expect(kinds(unchanged)).toMatchObject({ new: 0, updated: 0 });
+    expect(unchanged.articles.find((a) => a.url === `${base}/europe/prigozhin-funeral`)?.kind).toBe('unchanged');
     expect(site.requests.slice(before).find((r) => r.path === '/europe/prigozhin-funeral')?.conditional).toBe(true);
 
     site.set('/feeds/europe.atom', site.fixture('europe.atom').replace('<published>2023-08-29T17:05:00Z', '<published>2023-08-29T19:00:00Z'), 'application/atom+xml');
@@ -297,6 +303,56 @@ describe('feeds and pages from the web', () => {
     expect(second.articles.map((a) => a.kind)).toEqual(['new']);
     // Once nothing failed, the feed's validators are kept: the next run is a 304.
     expect((await run({ feeds: [`${base}/feeds/busy.rss`] }, other)).feeds[0]!.unchanged).toBe(true);
+  });
+
+  it('asks again for the page of an item saved from its feed because of a passing failure, until it has the page', async () => {
+    let down = true;
+    site.handle('/world/flaky-kim', (_req, res) => {
+      if (down) return void res.writeHead(503, { 'content-type': 'text/html' }).end('busy');
+      res.writeHead(200, { 'content-type': 'text/html' }).end(site.fixture('kim-train.html'));
+    });
+    const summary = '<p>North Korean leader Kim Jong-un crossed into Russia on Tuesday aboard his armoured green train, the feed says in a summary that is long enough to stand in for the page while the page cannot be had.</p><p>Officials in Moscow said the visit would last several days and include talks on cooperation.</p>';
+    const item = (link: string, title: string) => `<item><title>${title}</title><link>${base}${link}</link><pubDate>Wed, 13 Sep 2023 05:15:00 GMT</pubDate><content:encoded><![CDATA[${summary}]]></content:encoded></item>`;
+    site.set(
+      '/feeds/flaky.rss',
+      `<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Flaky</title>${item('/world/flaky-kim', 'Kim (flaky)')}${item('/world/gone-kim', 'Kim (gone)')}</channel></rss>`,
+      'application/rss+xml',
+    );
+    const other = webConfig(tempDir());
+    const feeds = [`${base}/feeds/flaky.rss`];
+    const first = await run({ feeds }, other);
+    expect(first.articles.map((a) => [a.url.slice(base.length), a.kind, a.reason]).sort()).toEqual([
+      ['/world/flaky-kim', 'new', "saved from the feed's own text: HTTP 503 Service Unavailable"],
+      ['/world/gone-kim', 'new', "saved from the feed's own text: HTTP 404 Not Found"],
+    ]);
+    const file = first.articles.find((a) => a.url.endsWith('/flaky-kim'))!.file!;
+
+    // Still down: the feed is read in full again and the page asked again; the feed's text stays.
+    let before = site.requests.length;
+    const second = await run({ feeds }, other);
+    expect(second.feeds[0]!.unchanged).toBe(false);
+    expect(site.requests.slice(before).filter((r) => r.path === '/world/flaky-kim').length).toBeGreaterThan(0);
+    // The page that is gone for good is not asked again while its date is the same.
+    expect(site.requests.slice(before).some((r) => r.path === '/world/gone-kim')).toBe(false);
+
+    // Back: the article is read in full, into the same file, though its canonical URL is another address.
+    down = false;
+    before = site.requests.length;
+    const third = await run({ feeds }, other);
+    expect(third.feeds[0]!.unchanged).toBe(false);
+    expect(third.articles.find((a) => a.url.endsWith('/flaky-kim'))).toMatchObject({ kind: 'updated', file });
+    expect(third.articles.find((a) => a.url.endsWith('/flaky-kim'))!.reason).toBeUndefined();
+    expect(site.requests.slice(before).some((r) => r.path === '/world/gone-kim')).toBe(false);
+    const saved = await fs.readFile(path.join(other.corpusDir, file), 'utf8');
+    expect(saved).toContain('Analysts in Seoul said');
+    expect(saved).toContain(`url: "${base}/world/2023/09/13/kim-arrives-by-armoured-train"`);
+    expect((await filesUnder(path.join(other.corpusDir, 'web'))).filter((f) => f.endsWith('.md'))).toHaveLength(2);
+
+    // Had: the feed's validators are kept again, and nothing is asked for.
+    before = site.requests.length;
+    const fourth = await run({ feeds }, other);
+    expect(fourth.feeds[0]!.unchanged).toBe(true);
+    expect(site.requests.slice(before).filter((r) => r.path.startsWith('/world/'))).toEqual([]);
   });
 
   it('fetches one page with --url, following its redirect', async () => {
@@ -416,9 +472,9 @@ describe('answers from fetched coverage', () => {
     expect(logger.lines.some((l) => /another embed is running/.test(l.message))).toBe(true);
     const id = 'erdogan-and-putin-fail-to-revive-narva-port-closure';
     expect(pipeline.index.articles.has(id)).toBe(false);
-    // The feed is unchanged now (a 304), but the article saved last round is still to be embedded.
+    // Nothing is new now (the page that never answers is only asked again), but the article saved last round is still to be embedded.
     const next = await refresher.refresh();
-    expect(next!.ingest.articles).toEqual([]);
+    expect(next!.ingest.articles.filter((a) => a.kind === 'new' || a.kind === 'updated')).toEqual([]);
     expect(next!.build!.added).toEqual([id]);
     expect(pipeline.index.articles.has(id)).toBe(true);
   });

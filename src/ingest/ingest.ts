@@ -2,7 +2,8 @@
  * Feeds and pages from the web → Markdown articles in the corpus folder. Each feed is read (a conditional
  * request: an unchanged feed costs one 304), each item's page fetched and its article extracted (html.ts),
  * falling back to the feed's own text when the page cannot be had, and saved (save.ts). An item already
- * saved is not fetched again unless its feed gives it a new date, and then with its validators; an
+ * saved is not fetched again unless its feed gives it a new date, and then with its validators (or it was
+ * saved from the feed's text after a passing failure: its page is asked for until it is had); an
  * article whose canonical URL is already saved under another address is skipped. One failure (a feed, an
  * item, a page) is one line of the report, with its address and reason; the rest goes on. The index is
  * not touched here: the embed that follows picks the files up like any other.
@@ -108,10 +109,14 @@ class Ingestion {
     }
   }
 
-  /** Whether an item is already saved and its feed gives it no new date: then it is not fetched at all. */
+  /**
+   * Whether an item is already saved and its feed gives it no new date: then it is not fetched at all. One
+   * saved from its feed's text after a passing failure is not: its page is asked for until it is had.
+   */
   private alreadySaved(task: Task): boolean {
     if (task.explicit) return false;
     const known = this.state.addresses[task.link];
+    if (known?.pageDue) return false;
     const canonical = this.state.canonical[task.link] ?? (known?.canonical ? this.state.canonical[known.canonical] : undefined);
     return canonical !== undefined && (!task.item?.date || !known || task.item.date === known.itemDate);
   }
@@ -140,18 +145,17 @@ class Ingestion {
     }
     let reason: string | undefined;
     if (!article) {
+      // Else the feed's next 304 would hide the item (or its page, saved from the feed's text) until the feed changes.
+      if (passing && task.feed) this.reread.add(task.feed);
       article = articleFromFeed(task);
-      if (!article) {
-        // Else the feed's next 304 would hide the item until the feed changes.
-        if (passing && task.feed) this.reread.add(task.feed);
-        return { url: link, kind: 'failed', reason: failure };
-      }
+      if (!article) return { url: link, kind: 'failed', reason: failure };
       reason = `saved from the feed's own text: ${failure}`;
     }
-    return { ...(await this.save(task, article, validators)), ...(reason ? { reason } : {}) };
+    return { ...(await this.save(task, article, validators, Boolean(reason) && passing)), ...(reason ? { reason } : {}) };
   }
 
-  private async save(task: Task, found: HtmlArticle, validators: Validators): Promise<Outcome> {
+  /** `pageDue`: saved from the feed's text after a passing failure, so the page is asked for next run. */
+  private async save(task: Task, found: HtmlArticle, validators: Validators, pageDue: boolean): Promise<Outcome> {
     const article: HtmlArticle = {
       ...found,
       url: found.url ?? task.link,
@@ -161,10 +165,16 @@ class Ingestion {
     };
     const canonical = article.url!;
     const owner = this.state.canonical[canonical];
-    const mine = this.state.addresses[task.link]?.canonical === canonical || task.link === canonical;
-    this.remember(task.link, { ...validators, itemDate: task.item?.date, canonical });
+    const previous = this.state.addresses[task.link];
+    const mine = previous?.canonical === canonical || task.link === canonical;
+    this.remember(task.link, { ...validators, itemDate: task.item?.date, canonical, pageDue: pageDue || undefined });
     if (owner && !mine) return { url: task.link, kind: 'unchanged', reason: `already saved from ${canonical}`, file: owner };
     let file = owner;
+    // The page of an article saved from its feed's text, had at last under its canonical URL: it replaces that text in its file.
+    if (file === undefined && previous?.pageDue && previous.canonical !== undefined && this.state.canonical[previous.canonical] !== undefined) {
+      file = this.state.canonical[previous.canonical];
+      delete this.state.canonical[previous.canonical];
+    }
     if (file === undefined) {
       const wanted = webFilePath(canonical, article.title);
       file = wanted;

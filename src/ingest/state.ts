@@ -18,6 +18,8 @@ export interface AddressState extends Validators {
   /** The item's date in its feed when it was last fetched: a new date means the article changed. */
   itemDate?: string;
   canonical?: string;
+  /** Saved from its feed's text because the page failed for a passing reason: the page is asked again next run. */
+  pageDue?: boolean;
 }
 
 export interface FetchState {
