@@ -355,6 +355,31 @@ describe('feeds and pages from the web', () => {
     expect(site.requests.slice(before).filter((r) => r.path.startsWith('/world/'))).toEqual([]);
   });
 
+  it('saves again a page whose file was deleted, asking for it without validators', async () => {
+    site.set('/news/lost.html', site.fixture('grain-deal.html'));
+    site.set('/news/lost-item', site.fixture('prigozhin-funeral.html'));
+    const feed = (date: string) => `<?xml version="1.0"?><rss version="2.0"><channel><title>Lost</title><item><title>Lost item</title><link>${base}/news/lost-item</link><pubDate>${date}</pubDate></item></channel></rss>`;
+    site.set('/feeds/lost.rss', feed('Wed, 13 Sep 2023 05:15:00 GMT'), 'application/rss+xml');
+    const other = webConfig(tempDir());
+    const sources = { urls: [`${base}/news/lost.html`], feeds: [`${base}/feeds/lost.rss`] };
+    const first = await run(sources, other);
+    expect(kinds(first)).toMatchObject({ new: 2, failed: 0 });
+    for (const article of first.articles) await fs.rm(path.join(other.corpusDir, article.file!));
+
+    // The feed gives its item a new date; the page by address is asked again as always.
+    site.set('/feeds/lost.rss', feed('Wed, 13 Sep 2023 09:00:00 GMT'), 'application/rss+xml');
+    const before = site.requests.length;
+    const again = await run(sources, other);
+    expect(again.articles.map((a) => [a.url, a.kind, a.file]).sort()).toEqual(first.articles.map((a) => [a.url, 'new', a.file]).sort());
+    for (const article of first.articles) expect(await fs.readFile(path.join(other.corpusDir, article.file!), 'utf8')).toContain(`url: "${article.url}"`);
+    const pages = site.requests.slice(before).filter((r) => r.path.startsWith('/news/'));
+    expect(pages.map((r) => [r.path, r.conditional]).sort()).toEqual([['/news/lost-item', false], ['/news/lost.html', false]]);
+    // Saved again, the next request is conditional again.
+    const after = site.requests.length;
+    expect(kinds(await run({ urls: [`${base}/news/lost.html`] }, other))).toMatchObject({ unchanged: 1 });
+    expect(site.requests.slice(after).find((r) => r.path === '/news/lost.html')?.conditional).toBe(true);
+  });
+
   it('fetches one page with --url, following its redirect', async () => {
     const other = webConfig(tempDir());
     const report = await run({ urls: [`${base}/old/grain`] }, other);

@@ -12,7 +12,7 @@ import type { FetchConfig } from '../config.js';
 import { parseHtmlArticle, type HtmlArticle } from '../corpus/html.js';
 import { FeedError, parseFeed, type FeedItem } from './feeds.js';
 import { FetchError, PoliteFetcher, type Validators } from './fetch.js';
-import { articleMarkdown, saveIfChanged, webFilePath } from './save.js';
+import { articleMarkdown, readSaved, saveIfChanged, webFilePath } from './save.js';
 import { loadState, saveState, type FetchState } from './state.js';
 
 export interface IngestSources {
@@ -129,8 +129,11 @@ class Ingestion {
     let validators: Validators = {};
     let failure: string | undefined;
     let passing = false;
+    // A 304 cannot bring back a file deleted (or made unreadable) since: then the page is asked for without validators.
+    const file = known?.canonical !== undefined ? this.state.canonical[known.canonical] : undefined;
+    const conditional = file !== undefined && (await readSaved(this.options.corpusDir, file)) !== undefined;
     try {
-      const result = await this.fetcher.get(link, 'html', known?.canonical ? known : {});
+      const result = await this.fetcher.get(link, 'html', conditional ? known : {});
       if ('notModified' in result) {
         this.remember(link, { ...known, itemDate: task.item?.date });
         return { url: link, kind: 'unchanged' };

@@ -50,11 +50,15 @@ export function webFilePath(url: string, title: string): string {
   return path.join(WEB_FOLDER, host, `${slug}${suffix}.md`);
 }
 
+/** A saved file's content, or undefined when it is gone or cannot be read. */
+export function readSaved(corpusDir: string, file: string): Promise<string | undefined> {
+  return fs.readFile(path.join(corpusDir, file), 'utf8').catch(() => undefined);
+}
+
 /** Writes the file unless it already holds exactly this content: `new`, `updated` or `unchanged`. */
 export async function saveIfChanged(corpusDir: string, file: string, content: string): Promise<'new' | 'updated' | 'unchanged'> {
-  const target = path.join(corpusDir, file);
-  const current = await fs.readFile(target, 'utf8').catch(() => undefined);
+  const current = await readSaved(corpusDir, file);
   if (current === content) return 'unchanged';
-  await writeFileAtomic(target, content);
+  await writeFileAtomic(path.join(corpusDir, file), content);
   return current === undefined ? 'new' : 'updated';
 }
