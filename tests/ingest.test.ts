@@ -199,8 +199,9 @@ describe('feeds and pages from the web', () => {
       'web/127.0.0.1/slow-seoul.md',
     ]);
     const markdown = await fs.readFile(path.join(corpus, 'web/127.0.0.1/kim-arrives-by-armoured-train.md'), 'utf8');
-    expect(markdown.split('\n').slice(0, 10)).toEqual([
+    expect(markdown.split('\n').slice(0, 11)).toEqual([
       '---',
+      `id: "${KIM}"`,
       'title: "Kim Jong-un arrives in Russia by armoured train"',
       `url: "${base}/world/2023/09/13/kim-arrives-by-armoured-train"`,
       'published: "2023-09-13T08:15:00+03:00"',
@@ -378,6 +379,36 @@ describe('feeds and pages from the web', () => {
     const after = site.requests.length;
     expect(kinds(await run({ urls: [`${base}/news/lost.html`] }, other))).toMatchObject({ unchanged: 1 });
     expect(site.requests.slice(after).find((r) => r.path === '/news/lost.html')?.conditional).toBe(true);
+  });
+
+  it('keeps a saved article\'s id when the outlet changes its headline, in files saved before ids were written too', async () => {
+    const page = (title: string) => site.fixture('grain-deal.html').replaceAll('Erdogan and Putin fail to revive Black Sea grain deal', title);
+    const feed = (date: string) =>
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>Edits</title>${['ferry', 'port'].map((name) => `<item><title>${name}</title><link>${base}/news/edited-${name}</link><pubDate>${date}</pubDate></item>`).join('')}</channel></rss>`;
+    site.set('/news/edited-ferry', page('Ferry workers strike in Tallinn'));
+    site.set('/news/edited-port', page('Narva port closes its gates'));
+    site.set('/feeds/edits.rss', feed('Wed, 13 Sep 2023 05:15:00 GMT'), 'application/rss+xml');
+    const other = webConfig(tempDir());
+    const sources = { feeds: [`${base}/feeds/edits.rss`] };
+    await run(sources, other);
+    const ferry = path.join(other.corpusDir, 'web/127.0.0.1/edited-ferry.md');
+    const port = path.join(other.corpusDir, 'web/127.0.0.1/edited-port.md');
+    expect((await fs.readFile(ferry, 'utf8')).split('\n').slice(0, 3)).toEqual(['---', 'id: "ferry-workers-strike-in-tallinn"', 'title: "Ferry workers strike in Tallinn"']);
+    // As a file saved before ids were written: its id is the slug of its title.
+    await fs.writeFile(port, (await fs.readFile(port, 'utf8')).replace(/^id: .*\n/m, ''));
+
+    site.set('/news/edited-ferry', page('Ferry strike in Tallinn ends after two days'));
+    site.set('/news/edited-port', page('Narva port reopens'));
+    site.set('/feeds/edits.rss', feed('Thu, 14 Sep 2023 05:15:00 GMT'), 'application/rss+xml');
+    const again = await run(sources, other);
+    expect(kinds(again)).toMatchObject({ updated: 2, failed: 0 });
+    expect(await fs.readFile(ferry, 'utf8')).toContain('title: "Ferry strike in Tallinn ends after two days"');
+    expect(await fs.readFile(port, 'utf8')).toMatch(/^id: "narva-port-closes-its-gates"$/m);
+    const { articles } = await loadCorpus(other.corpusDir);
+    expect(articles.map((a) => [a.id, a.title]).sort()).toEqual([
+      ['ferry-workers-strike-in-tallinn', 'Ferry strike in Tallinn ends after two days'],
+      ['narva-port-closes-its-gates', 'Narva port reopens'],
+    ]);
   });
 
   it('fetches one page with --url, following its redirect', async () => {

@@ -12,7 +12,7 @@ import type { FetchConfig } from '../config.js';
 import { parseHtmlArticle, type HtmlArticle } from '../corpus/html.js';
 import { FeedError, parseFeed, type FeedItem } from './feeds.js';
 import { FetchError, PoliteFetcher, type Validators } from './fetch.js';
-import { articleMarkdown, readSaved, saveIfChanged, webFilePath } from './save.js';
+import { readSaved, saveArticle, webFilePath } from './save.js';
 import { loadState, saveState, type FetchState } from './state.js';
 
 export interface IngestSources {
@@ -186,7 +186,7 @@ class Ingestion {
     }
     // Claimed before the write, so another address of the same article, read meanwhile, is skipped.
     this.state.canonical[canonical] = file;
-    const kind = await saveIfChanged(this.options.corpusDir, file, articleMarkdown(article));
+    const kind = await saveArticle(this.options.corpusDir, file, article);
     return { url: task.link, kind, file };
   }
 

@@ -1,17 +1,19 @@
 /**
  * A fetched article → a Markdown file with front matter in `<CORPUS_DIR>/web/<host>/<slug>.md`, the format
  * the corpus loader already reads, so the coverage stays inspectable and versionable. Written atomically
- * (files.ts), and only when its content changed.
+ * (files.ts), and only when its content changed. The front matter gives the article's id, which an update
+ * keeps: an outlet editing its headline must not change the id that citations and votes point at.
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { slugForTitle } from '../corpus/ids.js';
+import { parseMarkdown } from '../corpus/formats.js';
 import type { HtmlArticle } from '../corpus/html.js';
 import { writeFileAtomic } from '../files.js';
 import { WEB_FOLDER } from './state.js';
 
-const FRONT_MATTER_FIELDS = ['title', 'url', 'published', 'modified', 'author', 'outlet'] as const;
+const FRONT_MATTER_FIELDS = ['id', 'title', 'url', 'published', 'modified', 'author', 'outlet'] as const;
 
 /** The Markdown file of an article: front matter (JSON strings are valid YAML, so any text is safe), then its paragraphs. */
 export function articleMarkdown(article: HtmlArticle): string {
@@ -55,9 +57,23 @@ export function readSaved(corpusDir: string, file: string): Promise<string | und
   return fs.readFile(path.join(corpusDir, file), 'utf8').catch(() => undefined);
 }
 
-/** Writes the file unless it already holds exactly this content: `new`, `updated` or `unchanged`. */
-export async function saveIfChanged(corpusDir: string, file: string, content: string): Promise<'new' | 'updated' | 'unchanged'> {
+/**
+ * The id a saved file gives its article, as the corpus loader reads it: its front matter `id`, else (a file
+ * saved before ids were written) the slug of its title. Undefined when the file does not read as one article.
+ */
+function savedId(content: string, file: string): string | undefined {
+  const { articles } = parseMarkdown(content, file);
+  return articles.length === 1 ? (articles[0]!.id ?? slugForTitle(articles[0]!.title)) : undefined;
+}
+
+/**
+ * Saves an article to its file unless the file already holds exactly this content: `new`, `updated` or
+ * `unchanged`. The article keeps the id its file gave it; a new file gets the slug of the title.
+ */
+export async function saveArticle(corpusDir: string, file: string, article: HtmlArticle): Promise<'new' | 'updated' | 'unchanged'> {
   const current = await readSaved(corpusDir, file);
+  const id = (current === undefined ? undefined : savedId(current, file)) ?? slugForTitle(article.title);
+  const content = articleMarkdown({ ...article, id });
   if (current === content) return 'unchanged';
   await writeFileAtomic(path.join(corpusDir, file), content);
   return current === undefined ? 'new' : 'updated';
