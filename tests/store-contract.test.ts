@@ -18,6 +18,7 @@ import { openCoverageStore } from '../src/coverage-store.js';
 import { startDevDatabase, type DevDatabase } from '../src/db/dev-server.js';
 import { DENSE, VIEW_CHUNKS, VIEW_SENTENCES } from '../src/db/pg-store.js';
 import pg from 'pg';
+import { formatBuildReport } from '../src/cli/progress.js';
 import { articleHash } from '../src/corpus/ids.js';
 import type { Article } from '../src/corpus/types.js';
 import { buildIndex } from '../src/index/build.js';
@@ -197,6 +198,15 @@ describe('the postgres store', () => {
     const live = pipeline!.index.version;
     expect(await build(config, articles)).toMatchObject({ vectorIndex: 'unchanged', version: live, embeddedTexts: 0 });
     expect(await pipeline!.reload()).toBe(false);
+
+    // Only a date changed: nothing is embedded, and the summary says which article has new details.
+    const redated = articles.map((a, i) => (i === 5 ? { ...a, published: '2023-09-14' } : a));
+    const details = await build(config, redated);
+    expect(details).toMatchObject({ added: [], changed: [], detailsChanged: [articles[5]!.id], removed: [], unchanged: articles.length - 1, embeddedTexts: 0 });
+    expect(formatBuildReport(details)).toContain(`This run: 0 new, 0 changed, 1 with new details only (date, address, file…), 0 removed, ${articles.length - 1} unchanged articles;`);
+    expect(await pipeline!.reload()).toBe(true);
+    expect(pipeline!.index.articles.get(articles[5]!.id)!.published).toBe('2023-09-14');
+    await build(config, articles);
   }, 120_000);
 });
 

@@ -36,10 +36,11 @@ export function formatBuildReport(report: BuildReport): string {
   if (report.vectorIndex === 'unchanged') {
     return `Index ${report.version} is up to date: ${size}; nothing changed, nothing written (${report.seconds.toFixed(1)} s).`;
   }
+  const details = report.detailsChanged.length > 0 ? `${report.detailsChanged.length} with new details only (date, address, file…), ` : '';
   const rate = report.embeddedTexts > 0 ? ` (${(report.embeddedTexts / report.seconds).toFixed(1)} texts/s)` : '';
   const lines = [
     `Index ${report.version}: ${size}.`,
-    `This run: ${report.added.length} new, ${report.changed.length} changed, ${report.removed.length} removed, ${report.unchanged} unchanged articles; ` +
+    `This run: ${report.added.length} new, ${report.changed.length} changed, ${details}${report.removed.length} removed, ${report.unchanged} unchanged articles; ` +
       `${report.embeddedTexts} chunks and sentences embedded in ${report.seconds.toFixed(1)} s${rate}` +
       (report.vectorIndex === 'updated' ? '; the vector index was updated in place.' : '.'),
   ];

@@ -11,7 +11,7 @@ import type { Embedder } from '../embedder.js';
 import { annotate, ANNOTATOR, type SentenceAnnotation } from '../reader/annotate.js';
 import { LexicalIndex, TermTable } from './lexical-index.js';
 import { localStore, type BuildTarget, type PreviousCoverage } from './coverage.js';
-import { positionsByArticle, reusableIndex, reusedPlan, sameGraphSettings, unchangedVersion, type ArticlePlan, type PreviousIndex } from './reuse.js';
+import { positionsByArticle, reusableIndex, reusedPlan, sameArticle, sameGraphSettings, unchangedVersion, type ArticlePlan, type PreviousIndex } from './reuse.js';
 import { articleHash } from '../corpus/ids.js';
 import { type ChunkingSignature, type ChunkRecord, type ModelSignature, type SentenceRecord } from './store.js';
 import type { HnswParams } from './vector-index.js';
@@ -41,6 +41,8 @@ export interface BuildReport {
   sentences: number;
   added: string[];
   changed: string[];
+  /** Articles whose text is the same (nothing embedded) but another field is not: a date, a url, the file. */
+  detailsChanged: string[];
   removed: string[];
   unchanged: number;
   /** Chunks and sentences whose vectors were computed in this run (the rest were reused). */
@@ -97,6 +99,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
         sentences: counts.sentences,
         added: [],
         changed: [],
+        detailsChanged: [],
         removed: [],
         unchanged: options.articles.length,
         embeddedTexts: 0,
@@ -115,9 +118,14 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       chunkLabels: positionsByArticle(records.chunks),
       sentenceIds: positionsByArticle(records.sentences),
     };
+    const detailsChanged: string[] = [];
     const plans: ArticlePlan[] = options.articles.map((article) => {
       const hash = articleHash(article);
-      if (reusable && previousHashes[article.id] === hash) return reusedPlan(article, hash, reusable);
+      if (reusable && previousHashes[article.id] === hash) {
+        const before = previous?.articles.get(article.id);
+        if (before && !sameArticle(before, article)) detailsChanged.push(article.id);
+        return reusedPlan(article, hash, reusable);
+      }
       (article.id in previousHashes ? changed : added).push(article.id);
       const chunks = chunkArticle(article, { maxTokens: chunking.maxTokens, overlapSentences: chunking.overlapSentences, countTokens: embedder.countPassageTokens });
       return { article, hash, chunks, sentences: uniqueSentences(chunks) };
@@ -210,8 +218,9 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       sentences: sentenceRecords.length,
       added,
       changed,
+      detailsChanged,
       removed,
-      unchanged: plans.filter((p) => p.reused).length,
+      unchanged: plans.filter((p) => p.reused).length - detailsChanged.length,
       embeddedTexts: texts.length,
       vectorIndex: written.vectorIndexUpdated ? 'updated' : 'built',
       seconds: (performance.now() - started) / 1000,

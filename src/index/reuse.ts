@@ -105,12 +105,16 @@ export function unchangedVersion(previous: PreviousCoverage, articles: Article[]
   if (previous.dense && graphOutdated(previous.dense, hnsw.projectFrom)) return false;
   if (previous.articles.size !== articles.length || articles.some((a) => previous.manifest.articles[a.id] !== articleHash(a))) return false;
   const stored = previous.articles.values();
-  // Field by field, whatever order the keys were written in (a stored article was read back from JSON).
-  const canonical = (article: Article) => JSON.stringify(article, Object.keys(article).sort());
   return articles.every((article) => {
     const before = stored.next().value;
-    return before !== undefined && canonical(before) === canonical(article);
+    return before !== undefined && sameArticle(before, article);
   });
+}
+
+/** Whether two articles agree in every field, whatever order the keys were written in (a stored one was read back from JSON). */
+export function sameArticle(a: Article, b: Article): boolean {
+  const canonical = (article: Article) => JSON.stringify(article, Object.keys(article).sort());
+  return canonical(a) === canonical(b);
 }
 
 /** Whether a version's HNSW graph was built with the settings a build now uses. */
