@@ -68,6 +68,25 @@ describe('other formats', () => {
     expect(articles[0]!.text).toBe('Turkey said talks on the grain deal would resume next week.\n\nOfficials in Ankara were hopeful.');
   });
 
+  it("keeps an unquoted front-matter date-time as written, with the outlet's offset (YAML would make it a Date in UTC)", () => {
+    const md = (published: string) => `---\ntitle: Kim arrives\npublished: ${published}\nmodified: 2023-09-14\n---\n\nKim arrived by armoured train.`;
+    const { articles, problems, warnings } = parseFiles([
+      { source: 'unquoted.md', bytes: bytes(md('2023-09-13T01:30:00+03:00')) },
+      { source: 'quoted.md', bytes: bytes(md('"2023-09-13T01:30:00+03:00"')) },
+      { source: 'spaced.md', bytes: bytes(md('2023-09-13 01:30:00 +03:00')) },
+      { source: 'utc.md', bytes: bytes(md('2023-09-13T01:30:00Z')) },
+    ]);
+    expect(problems).toEqual([]);
+    // The shared title only gives warnings about ids: no date is left out.
+    expect(warnings!.filter((w) => !/same article id/.test(w.message))).toEqual([]);
+    expect(articles.map((a) => [a.source, a.published, a.modified])).toEqual([
+      ['unquoted.md', '2023-09-13T01:30:00+03:00', '2023-09-14'],
+      ['quoted.md', '2023-09-13T01:30:00+03:00', '2023-09-14'],
+      ['spaced.md', '2023-09-13T01:30:00+03:00', '2023-09-14'],
+      ['utc.md', '2023-09-13T01:30:00Z', '2023-09-14'],
+    ]);
+  });
+
   it('takes the body of a saved web page as written (body: plain), so quotes match the page', () => {
     const page = { title: 'Talks on *Monday*', url: 'https://example.com/talks', text: 'Talks resume on *Monday*, officials said.\n\n> Nothing is agreed yet, [the ministry](said) added.', captions: [], source: 'talks' };
     const md = articleMarkdown(page as Parameters<typeof articleMarkdown>[0]);

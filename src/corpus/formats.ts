@@ -6,8 +6,9 @@
  * - `.jsonl`: one article per line, taken as given (no furniture removal), e.g. BEIR corpora;
  * - `.html`/`.htm`: a saved web page, read by html.ts (Readability).
  */
-import matter from 'gray-matter';
+import type matter from 'gray-matter';
 import { normalizeDate } from './declared-date.js';
+import { readFrontMatter } from './front-matter.js';
 import { parseHtmlArticle } from './html.js';
 import { parseNewsParagraphs } from './news-text.js';
 import { collapseWhitespace, joinArticleText, splitParagraphs } from './paragraphs.js';
@@ -37,10 +38,6 @@ export function parsePlainText(content: string, source: string): ParseResult {
 function stringField(data: Record<string, unknown>, ...names: string[]): string | undefined {
   for (const name of names) {
     const value = data[name];
-    if (value instanceof Date && !Number.isNaN(value.getTime())) {
-      // YAML reads an unquoted date-time as a Date: keep its time, and a plain day as a day.
-      return value.getTime() % 86_400_000 === 0 ? value.toISOString().slice(0, 10) : value.toISOString();
-    }
     if (typeof value === 'string' && value.trim()) return collapseWhitespace(value);
     if (typeof value === 'number') return String(value);
   }
@@ -73,7 +70,7 @@ function markdownToText(paragraph: string): string {
 export function parseMarkdown(content: string, source: string): ParseResult {
   let parsed: matter.GrayMatterFile<string>;
   try {
-    parsed = matter(content);
+    parsed = readFrontMatter(content);
   } catch (error) {
     return { articles: [], problems: [{ source, reason: `its front matter is not valid YAML (${(error as Error).message.split('\n')[0]})` }] };
   }

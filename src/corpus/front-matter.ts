@@ -1,0 +1,34 @@
+/**
+ * Markdown front matter, read with gray-matter but with YAML's timestamp type left out: js-yaml's default schema
+ * reads an unquoted `published: 2023-09-13T01:30:00+03:00` as a Date, which has no offset, so the outlet's own
+ * day would be lost (12 Sep in UTC). Without it a date stays the text written, read like any other (declared-date.ts).
+ */
+import { createRequire } from 'node:module';
+import matter from 'gray-matter';
+
+interface YamlSchema {
+  implicit: unknown[];
+  explicit: unknown[];
+}
+interface JsYaml {
+  Schema: new (definition: { include: YamlSchema[]; implicit: unknown[]; explicit: unknown[] }) => YamlSchema;
+  CORE_SCHEMA: YamlSchema;
+  DEFAULT_SAFE_SCHEMA: YamlSchema;
+  safeLoad(text: string, options: { schema: YamlSchema }): unknown;
+}
+
+// The js-yaml (3.x) gray-matter itself uses; it ships no types.
+const yaml = createRequire(import.meta.url)('js-yaml') as JsYaml;
+
+const TIMESTAMP = 'tag:yaml.org,2002:timestamp';
+/** js-yaml's safe schema (merge keys, !!binary, !!set, ...) without the timestamp type. */
+const SCHEMA = new yaml.Schema({
+  include: [yaml.CORE_SCHEMA],
+  implicit: yaml.DEFAULT_SAFE_SCHEMA.implicit.filter((type) => (type as { tag?: string }).tag !== TIMESTAMP),
+  explicit: yaml.DEFAULT_SAFE_SCHEMA.explicit,
+});
+
+/** The front matter and body of a Markdown file; throws (js-yaml's error) when the front matter is not valid YAML. */
+export function readFrontMatter(content: string): matter.GrayMatterFile<string> {
+  return matter(content, { engines: { yaml: (text: string) => (yaml.safeLoad(text, { schema: SCHEMA }) ?? {}) as object } });
+}
