@@ -75,6 +75,7 @@ describe('other formats', () => {
       { source: 'quoted.md', bytes: bytes(md('"2023-09-13T01:30:00+03:00"')) },
       { source: 'spaced.md', bytes: bytes(md('2023-09-13 01:30:00 +03:00')) },
       { source: 'utc.md', bytes: bytes(md('2023-09-13T01:30:00Z')) },
+      { source: 'rfc.md', bytes: bytes(md('"Wed, 13 Sep 2023 01:30:00 +0300"')) },
     ]);
     expect(problems).toEqual([]);
     // The shared title only gives warnings about ids: no date is left out.
@@ -84,6 +85,7 @@ describe('other formats', () => {
       ['quoted.md', '2023-09-13T01:30:00+03:00', '2023-09-14'],
       ['spaced.md', '2023-09-13T01:30:00+03:00', '2023-09-14'],
       ['utc.md', '2023-09-13T01:30:00Z', '2023-09-14'],
+      ['rfc.md', '2023-09-13T01:30:00+03:00', '2023-09-14'],
     ]);
   });
 
@@ -166,6 +168,13 @@ describe('other formats', () => {
       ['2023-09-13 10:00:00 UTC', '2023-09-13T10:00:00Z'],
       ['2023/09/13 10:00', '2023-09-13T10:00:00Z'],
       ['Wed, 13 Sep 2023 10:00:00 GMT', '2023-09-13T10:00:00.000Z'],
+      // With an offset written, the outlet's clock and offset: its day, not UTC's (12 Sep).
+      ['Wed, 13 Sep 2023 01:30:00 +0300', '2023-09-13T01:30:00+03:00'],
+      ['13 September 2023 01:30 +03:00', '2023-09-13T01:30:00+03:00'],
+      ['September 13, 2023 01:30:00 GMT+0300', '2023-09-13T01:30:00+03:00'],
+      ['Wed, 13 Sep 2023 01:30:00.250 +0300 (MSK)', '2023-09-13T01:30:00.250+03:00'],
+      ['Tue, 12 Sep 2023 22:30:00 EDT', '2023-09-12T22:30:00-04:00'],
+      ['Tue, 12 Sep 2023 22:30:00 -0000', '2023-09-12T22:30:00-00:00'],
       // A day without a time is the day written, whatever the machine's time zone.
       ['13 September 2023', '2023-09-13'],
       ['September 13, 2023', '2023-09-13'],

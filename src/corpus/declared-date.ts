@@ -25,7 +25,8 @@ function calendarDay(year: number, month: number, date: number): string | undefi
 /**
  * A declared date as stored in articles: a day without a time is `YYYY-MM-DD` (the day written, whatever the
  * machine's time zone); an ISO date-time keeps its own offset (so its day is the outlet's day); another
- * date-time becomes ISO, in UTC when it names no zone. Read: days written with numbers year first, and dates
+ * date-time becomes ISO with the offset it writes (`Wed, 13 Sep 2023 01:30:00 +0300` → `2023-09-13T01:30:00+03:00`),
+ * in UTC when it names no zone or GMT. Read: days written with numbers year first, and dates
  * with their month in words (RSS's RFC 822 dates). Anything else is unreadable (undefined): Date.parse would
  * read "7" as July 2001, "2023-02-30" as 2 March and "09/13/2023" by the machine's habits.
  */
@@ -50,7 +51,25 @@ export function normalizeDate(raw: string | null | undefined): string | undefine
     const local = new Date(time);
     return calendarDay(local.getFullYear(), local.getMonth() + 1, local.getDate());
   }
-  const year = new Date(time).getUTCFullYear();
-  const iso = new Date(time).toISOString();
-  return calendarDay(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10))) ? iso : undefined;
+  // With its offset written, the outlet's clock and offset (its day); else the time in UTC.
+  const offset = writtenOffset(value);
+  const iso = offset === undefined ? new Date(time).toISOString() : new Date(time + offsetMinutes(offset) * 60_000).toISOString();
+  if (!calendarDay(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10)))) return undefined;
+  return offset === undefined ? iso : `${iso.endsWith('.000Z') ? iso.slice(0, 19) : iso.slice(0, 23)}${offset}`;
 }
+
+/** RFC 822's zones named in letters, other than UT and GMT (offset 0, kept as `Z`). */
+const NAMED_ZONES: Record<string, string> = { EST: '-05:00', EDT: '-04:00', CST: '-06:00', CDT: '-05:00', MST: '-07:00', MDT: '-06:00', PST: '-08:00', PDT: '-07:00' };
+/** The zone after a time, at the end: `+0300`, `+03:00`, `GMT+0300`, `EDT`, a comment such as `(MSK)` allowed after it. */
+const WRITTEN_ZONE = /\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?\s*)?(?:(?:GMT|UTC|UT)?\s*([+-])(\d{2}):?(\d{2})|([ECMP][SD]T))(?:\s*\([^)]*\))?$/i;
+
+/** `+03:00`: the offset a date with its month in words writes after its time, or undefined (none, or `GMT` alone). */
+function writtenOffset(value: string): string | undefined {
+  const zone = WRITTEN_ZONE.exec(value);
+  if (!zone) return undefined;
+  if (zone[4]) return NAMED_ZONES[zone[4].toUpperCase()];
+  const [, sign, hours, minutes] = zone;
+  return Number(hours) <= 14 && Number(minutes) <= 59 ? `${sign}${hours}:${minutes}` : undefined;
+}
+
+const offsetMinutes = (offset: string) => (offset.startsWith('-') ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
