@@ -18,8 +18,10 @@ import { parseHtmlArticle } from '../src/corpus/html.js';
 import { loadCorpus } from '../src/corpus/load.js';
 import { lockIndex } from '../src/index/lock.js';
 import { periodFromBounds, timePhrase, withoutTimePhrase } from '../src/dates.js';
+import { parseFeed } from '../src/ingest/feeds.js';
 import { PoliteFetcher } from '../src/ingest/fetch.js';
 import { webFilePath } from '../src/ingest/save.js';
+import { stateFile, type FetchState } from '../src/ingest/state.js';
 import { formatIngestReport, ingest, type IngestReport, type IngestSources } from '../src/ingest/ingest.js';
 import { openPipeline, type Pipeline } from '../src/pipeline.js';
 import { buildInto, scriptCommand, tempDir, testConfig } from './helpers.js';
@@ -190,6 +192,30 @@ describe('feeds and pages from the web', () => {
     expect(firstRequests.some((r) => r.path === '/private/memo')).toBe(false);
   });
 
+  it("keeps an item's date as the feed wrote it, with the outlet's offset (rss-parser's isoDate is in UTC)", async () => {
+    const rss = `<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Northern Herald</title>
+      <item><title>Offset</title><link>${base}/a</link><pubDate>Wed, 13 Sep 2023 01:30:00 +0300</pubDate></item>
+      <item><title>Dublin Core</title><link>${base}/b</link><dc:date>2023-09-13T01:30:00+03:00</dc:date></item>
+      <item><title>GMT</title><link>${base}/c</link><pubDate>Wed, 13 Sep 2023 05:15:00 GMT</pubDate></item>
+      <item><title>Unreadable</title><link>${base}/d</link><pubDate>09/13/2023 01:30 GMT</pubDate></item>
+    </channel></rss>`;
+    expect((await parseFeed(rss, base)).items.map((i) => [i.title, i.date])).toEqual([
+      ['Offset', '2023-09-13T01:30:00+03:00'],
+      ['Dublin Core', '2023-09-13T01:30:00+03:00'],
+      ['GMT', '2023-09-13T05:15:00.000Z'],
+      // Only rss-parser (Date.parse) reads it: its UTC, as before.
+      ['Unreadable', '2023-09-13T01:30:00.000Z'],
+    ]);
+    const atom = `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Baltic Wire</title>
+      <entry><title>Published</title><link href="${base}/e"/><published>2023-09-13T01:30:00+03:00</published><updated>2023-09-14T09:00:00+03:00</updated></entry>
+      <entry><title>Updated</title><link href="${base}/f"/><updated>2023-09-13T02:00:00+03:00</updated></entry>
+    </feed>`;
+    expect((await parseFeed(atom, base)).items.map((i) => [i.title, i.date])).toEqual([
+      ['Published', '2023-09-13T01:30:00+03:00'],
+      ['Updated', '2023-09-13T02:00:00+03:00'],
+    ]);
+  });
+
   it('writes Markdown with front matter under web/<host>/, and nothing half-written', async () => {
     expect(await filesUnder(corpus)).toEqual([
       'web/.fetch-state.json',
@@ -238,6 +264,20 @@ describe('feeds and pages from the web', () => {
     expect(again.feeds.filter((f) => f.unchanged).map((f) => f.url)).toEqual([`${base}/feeds/europe.atom`]);
     expect(kinds(again)).toMatchObject({ new: 0, updated: 0 });
     expect(again.articles.find((a) => a.url === `${base}/world/slow-seoul`)).toMatchObject({ kind: 'unchanged', reason: "saved from the feed's own text: no answer within 400 ms (FETCH_TIMEOUT_MS)" });
+  });
+
+  it('fetches no page again when its feed gives the instant it gave before, written another way (the fetch state kept UTC)', async () => {
+    const saved = JSON.parse(await fs.readFile(stateFile(corpus), 'utf8')) as FetchState;
+    const inMoscow = (date: string) => `${new Date(Date.parse(date) + 3 * 3_600_000).toISOString().slice(0, 19)}+03:00`;
+    for (const address of Object.values(saved.addresses)) if (address.itemDate) address.itemDate = inMoscow(address.itemDate);
+    // The Atom feed (both its articles saved) is read in full, not answered 304, so its items' dates are compared.
+    delete saved.addresses[`${base}/feeds/europe.atom`];
+    await fs.writeFile(stateFile(corpus), JSON.stringify(saved));
+    const before = site.requests.length;
+    const again = await run(sources, config);
+    expect(site.requests.slice(before).filter((r) => !r.path.startsWith('/feeds/') && r.path !== '/robots.txt').map((r) => r.path)).toEqual([]);
+    expect(again.feeds.find((f) => f.url === `${base}/feeds/europe.atom`)).toMatchObject({ items: 2, unchanged: false });
+    expect(kinds(again)).toMatchObject({ new: 0, updated: 0 });
   });
 
   it('fetches an item again, conditionally, when its feed gives it a new date, and saves the change', async () => {

@@ -4,6 +4,7 @@
  * page cannot be fetched. A feed that is not valid XML, or not RSS or Atom, is one failure with the reason.
  */
 import Parser from 'rss-parser';
+import { normalizeDate } from '../corpus/declared-date.js';
 import { absoluteUrl } from '../corpus/html.js';
 
 /** A feed that is not valid XML, or not RSS or Atom. */
@@ -15,7 +16,10 @@ export interface FeedItem {
   /** Absolute http(s) address of the item's page, when it has one. */
   link?: string;
   title?: string;
-  /** ISO date the feed gives (published, else updated). */
+  /**
+   * The date the feed gives (published, else updated), as articles keep it (declared-date.ts): with the feed's own
+   * offset, so the day is the outlet's; in UTC only when the feed's text cannot be read but rss-parser's can.
+   */
   date?: string;
   author?: string;
   /** The item's HTML content in the feed, if any. */
@@ -27,14 +31,23 @@ export interface ParsedFeed {
   items: FeedItem[];
 }
 
-type RawItem = Parser.Item & { author?: string; 'content:encoded'?: string; summary?: string; id?: string };
+type RawItem = Parser.Item & { author?: string; 'content:encoded'?: string; summary?: string; id?: string; published?: unknown; updated?: unknown; date?: unknown };
+
+/**
+ * An item's date as the feed wrote it: Atom's `published` or `updated` (rss-parser keeps only their UTC `isoDate`),
+ * RSS's `pubDate` or `dc:date`.
+ */
+function writtenDate(item: RawItem): string | undefined {
+  for (const text of [item.published, item.updated, item.pubDate, item.date]) if (typeof text === 'string' && text.trim()) return text;
+  return undefined;
+}
 
 /** Parses a feed's XML; throws a FeedError whose message is the reason when it is not a feed. */
 export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFeed> {
   let feed: Parser.Output<RawItem>;
   try {
     // A parser per feed: xml2js keeps state after an error, which would garble the next feed's message.
-    feed = await new Parser<Record<string, unknown>, RawItem>().parseString(xml);
+    feed = await new Parser<Record<string, unknown>, RawItem>({ customFields: { item: ['published', 'updated'] } }).parseString(xml);
   } catch (error) {
     const detail = (error as Error).message.split('\n')[0]!.replace(/\.$/, '');
     throw new FeedError(`not a valid RSS or Atom feed (${detail})`);
@@ -46,7 +59,7 @@ export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFee
       return {
         link: absoluteUrl(item.link ?? guid, feedUrl),
         title: item.title?.trim() || undefined,
-        date: item.isoDate,
+        date: normalizeDate(writtenDate(item)) ?? item.isoDate,
         author: (item.creator ?? item.author)?.trim() || undefined,
         html: item['content:encoded'] ?? item.content ?? item.summary,
       };

@@ -10,6 +10,7 @@
  */
 import type { FetchConfig } from '../config.js';
 import { parseHtmlArticle, type HtmlArticle } from '../corpus/html.js';
+import { publishedTime } from '../dates.js';
 import { FeedError, parseFeed, type FeedItem } from './feeds.js';
 import { FetchError, PoliteFetcher, type Validators } from './fetch.js';
 import { readSaved, saveArticle, webFilePath } from './save.js';
@@ -74,6 +75,15 @@ function articleFromFeed(task: Task): HtmlArticle | undefined {
   return article && { ...article, url: task.link };
 }
 
+/**
+ * Whether a feed gives an item the date it gave when last fetched: the same instant counts, so a date kept in
+ * the fetch state as rss-parser's UTC (`2023-08-29T17:05:00.000Z`) matches the feed's own text read now.
+ */
+function sameDate(date: string, known: string | undefined): boolean {
+  const time = publishedTime(date);
+  return date === known || (time !== undefined && time === publishedTime(known));
+}
+
 class Ingestion {
   readonly fetcher: PoliteFetcher;
   /** Files given out, in earlier runs (the state) and in this one, so two articles never share one. */
@@ -118,7 +128,7 @@ class Ingestion {
     const known = this.state.addresses[task.link];
     if (known?.pageDue) return false;
     const canonical = this.state.canonical[task.link] ?? (known?.canonical ? this.state.canonical[known.canonical] : undefined);
-    return canonical !== undefined && (!task.item?.date || !known || task.item.date === known.itemDate);
+    return canonical !== undefined && (!task.item?.date || !known || sameDate(task.item.date, known.itemDate));
   }
 
   async fetchArticle(task: Task): Promise<Outcome> {
