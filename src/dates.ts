@@ -2,7 +2,8 @@
  * Publication dates: normalising what pages and feeds declare, showing it ("13 Sep 2023"), reading the
  * `--since`/`--until` values (an ISO date, month or year, or a relative period such as `7d`), and finding a
  * plain time phrase in a question ("this week", "last month", "in September 2023", "in 2023"). All
- * calendar arithmetic is in UTC, so the same question gives the same period on every machine.
+ * calendar arithmetic is in UTC, so the same question gives the same period on every machine; an article's date
+ * is compared with a period by the day and clock the outlet wrote (its offset set aside), the day it is shown with.
  */
 import { createRequire } from 'node:module';
 import { UserFacingError } from './errors.js';
@@ -127,9 +128,25 @@ export function periodFromBounds(bounds: { since?: string; until?: string }, nam
   return { since, until, strict: true };
 }
 
-/** Whether an article's date is inside the period (undated articles only pass a period that is not strict). */
+/** An ISO date-time's clock as written, and its zone (`Z`, an offset, or none). */
+const WRITTEN_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(?:Z|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * An article's day and clock as the outlet wrote them, read as if in UTC (`2023-09-13T01:30:00+03:00` → 13 Sep
+ * 01:30 UTC, though the instant is 12 Sep 22:30 UTC), or undefined when it has no readable date. A period's days
+ * are calendar days: an article belongs to the day it is shown with (formatDate), not to UTC's.
+ */
+function writtenTime(published: string | undefined): number | undefined {
+  const written = published === undefined ? null : WRITTEN_TIME.exec(published);
+  return written ? publishedTime(`${written[1]}Z`) : publishedTime(published);
+}
+
+/**
+ * Whether an article's date is inside the period (undated articles only pass a period that is not strict),
+ * by the outlet's own day and clock (writtenTime), so that an article shown as 13 Sep is in a period of 13 Sep.
+ */
 export function inPeriod(published: string | undefined, period: Period): boolean {
-  const time = publishedTime(published);
+  const time = writtenTime(published);
   if (time === undefined) return !period.strict;
   return (period.since === undefined || time >= period.since) && (period.until === undefined || time <= period.until);
 }

@@ -17,7 +17,7 @@ import { configFromEnv, PROJECT_ROOT, webAddress, type Config } from '../src/con
 import { parseHtmlArticle } from '../src/corpus/html.js';
 import { loadCorpus } from '../src/corpus/load.js';
 import { lockIndex } from '../src/index/lock.js';
-import { periodFromBounds, timePhrase, withoutTimePhrase } from '../src/dates.js';
+import { formatDate, inPeriod, periodFromBounds, timePhrase, withoutTimePhrase } from '../src/dates.js';
 import { parseFeed } from '../src/ingest/feeds.js';
 import { PoliteFetcher } from '../src/ingest/fetch.js';
 import { webFilePath } from '../src/ingest/save.js';
@@ -498,6 +498,27 @@ describe('answers from fetched coverage', () => {
     expect(later.period).toEqual({ since: '2023-09-10' });
     expect(later.passages.map((p) => p.articleId)).not.toContain(PRIGOZHIN);
     expect(later.passages.every((p) => p.articleId === KIM || p.articleId === SEOUL)).toBe(true);
+  });
+
+  it("counts an article in the period of the day it is shown with, the outlet's, not UTC's", () => {
+    const names = { since: '--since', until: '--until' };
+    const days = (since: string, until = since) => periodFromBounds({ since, until }, names, NOW)!;
+    // 12 Sep 22:30 in UTC, 13 Sep in Moscow: shown, and searched, as 13 Sep.
+    const moscow = '2023-09-13T01:30:00+03:00';
+    expect(formatDate(moscow)).toBe('13 Sep 2023');
+    expect(inPeriod(moscow, days('2023-09-13'))).toBe(true);
+    expect(inPeriod(moscow, days('2023-09-12'))).toBe(false);
+    // 13 Sep 03:30 in UTC, 12 Sep in New York.
+    const newYork = '2023-09-12T23:30:00-04:00';
+    expect(formatDate(newYork)).toBe('12 Sep 2023');
+    expect(inPeriod(newYork, days('2023-09-12'))).toBe(true);
+    expect(inPeriod(newYork, days('2023-09-13'))).toBe(false);
+    expect(inPeriod('2023-08-31T23:30:00-02:00', days('2023-08'))).toBe(true);
+    expect(inPeriod('2023-08-31T23:30:00-02:00', days('2023-09'))).toBe(false);
+    for (const published of ['2023-09-13', '2023-09-13T00:00:00Z', '2023-09-13T23:59:59.999Z', '2023-09-13T23:59:59+0530', '2023-09-13T12:00:00']) {
+      expect(inPeriod(published, days('2023-09-13')), published).toBe(true);
+    }
+    expect(inPeriod(undefined, days('2023-09-13'))).toBe(false);
   });
 
   it('reads a plain time phrase in the question as the period to search', async () => {
