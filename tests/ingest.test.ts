@@ -275,7 +275,10 @@ describe('feeds and pages from the web', () => {
     await fs.writeFile(stateFile(corpus), JSON.stringify(saved));
     const before = site.requests.length;
     const again = await run(sources, config);
-    expect(site.requests.slice(before).filter((r) => !r.path.startsWith('/feeds/') && r.path !== '/robots.txt').map((r) => r.path)).toEqual([]);
+    // The Atom feed's two pages are not asked for. (The RSS feed is read in full too, for its page still due
+    // after a passing failure, which asks its failed items again: not what this test is about.)
+    const atomPages = ['/europe/prigozhin-funeral', '/world/2023/09/13/kim-arrives-by-armoured-train'];
+    expect(site.requests.slice(before).filter((r) => atomPages.includes(r.path.split('?')[0]!)).map((r) => r.path)).toEqual([]);
     expect(again.feeds.find((f) => f.url === `${base}/feeds/europe.atom`)).toMatchObject({ items: 2, unchanged: false });
     expect(kinds(again)).toMatchObject({ new: 0, updated: 0 });
   });
