@@ -5,10 +5,12 @@
  * question a sentence covers (casual questions were refused more often than the same questions well typed).
  */
 
+/** Openings that are chat alone (a greeting, a filler), as opposed to those that lead into a question ("tell me"). */
+const GREETINGS = ['hey(?: there)?', 'hi', 'hello', 'yo', 'ok(?:ay)?', 'so', 'um+', 'uh+', 'well', 'please', 'pls', 'btw', 'anyway'];
 const OPENING = new RegExp(
   '^(?:' +
     [
-      'hey(?: there)?', 'hi', 'hello', 'yo', 'ok(?:ay)?', 'so', 'um+', 'uh+', 'well', 'please', 'pls', 'btw', 'anyway',
+      ...GREETINGS,
       'quick question', 'just (?:curious|wondering)', 'i (?:was )?wonder(?:ing)?(?: if)?',
       "i(?:['’]d| would) like to know", 'i (?:want|wanna) to know', 'i wanna know',
       '(?:do|does) (?:you|anyone|any ?body) know', '(?:can|could|would) (?:you|u) (?:please )?tell me', 'tell me',
@@ -18,12 +20,16 @@ const OPENING = new RegExp(
   'iu',
 );
 const CLOSING = /[\s,;]+(?:please|pls|thanks|thank you|thx)[\s.!]*(?=[?]*$)/iu;
-/** What a message says back with no question in it: thanks, an acknowledgement, a goodbye. */
-const ACKNOWLEDGEMENT = new RegExp(
+/**
+ * A message of greetings and what one says back with no question in it (thanks, an acknowledgement, a
+ * goodbye), and nothing else.
+ */
+const CHAT_ONLY = new RegExp(
   '^[\\s,:;.!?]*(?:(?:' +
     [
+      ...GREETINGS,
       'thanks?(?: (?:a lot|so much|again|mate))?', 'thank (?:you|u)(?: (?:so much|very much|again))?', 'thx', 'ty', 'tysm', 'cheers', 'ta',
-      'ok(?:ay)?', 'k', 'kk', 'cool', 'great', 'perfect', 'awesome', 'got it', 'makes sense', 'good bot', 'bye', 'see ya', 'lol', 'haha',
+      'k', 'kk', 'cool', 'great', 'perfect', 'awesome', 'got it', 'makes sense', 'good bot', 'bye', 'see ya', 'lol', 'haha',
     ].join('|') +
     ")(?![\\p{L}\\p{N}'’-])[\\s,:;.!?]*)*$",
   'iu',
@@ -34,13 +40,8 @@ const ACKNOWLEDGEMENT = new RegExp(
  * "please". Such a message is not searched (there is nothing to find) but answered with a line saying so.
  */
 export function isChatOnly(question: string): boolean {
-  let text = question.trim();
-  if (!/[\p{L}\p{N}]/u.test(text)) return false;
-  for (let previous = ''; previous !== text; ) {
-    previous = text;
-    text = text.replace(OPENING, '');
-  }
-  return ACKNOWLEDGEMENT.test(text);
+  // Whole words only: an opening that leads into a question ("do you know Ty?") is not stripped first.
+  return /[\p{L}\p{N}]/u.test(question) && CHAT_ONLY.test(question.trim());
 }
 
 /** Contractions typed without their apostrophe ("whos kims wife"), read whole: "who is kims wife". */

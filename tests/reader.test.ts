@@ -186,7 +186,7 @@ describe('chat questions', () => {
     for (const chat of ['hey', 'Hi!', 'hey thanks', 'thanks!!', 'Thank you so much.', 'ok cool', 'got it, thx', 'please', 'so?', 'lol ok']) {
       expect(isChatOnly(chat), chat).toBe(true);
     }
-    for (const question of ['Who is Ty?', 'Great Britain?', 'thanks to whom did Kim meet Putin?', 'Prigozhin?', 'hey who is Budanov', 'ok so where did they meet', 'Cheers for Putin?', '?!']) {
+    for (const question of ['Who is Ty?', 'Do you know Ty?', 'Can you tell me about Ty?', 'any idea, Ta Mok?', 'Great Britain?', 'thanks to whom did Kim meet Putin?', 'Prigozhin?', 'hey who is Budanov', 'ok so where did they meet', 'Cheers for Putin?', '?!']) {
       expect(isChatOnly(question), question).toBe(false);
     }
   });
