@@ -411,7 +411,9 @@ describe('a reply chain where a thread cannot be opened', () => {
     const { message } = await ask(SHOIGU, user);
     const inThread = { ...message, channel_id: threadId };
     const click = { ...buttonClick(followUpButton(message).custom_id, inThread, user), app_permissions: THREAD_PERMISSIONS, channel_id: threadId, channel: { id: threadId, type: 11, guild_id: GUILD_ID, parent_id: CHANNEL_ID } };
-    const sent = await run(click);
+    // A forum or a thread where the bot may reply but not post in the channel itself (no Send Messages).
+    const inThreadOnly = String(PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessagesInThreads | PermissionFlagsBits.ReadMessageHistory);
+    const sent = await run({ ...click, app_permissions: inThreadOnly });
     expect(sent.some((r) => r.path.includes('/threads'))).toBe(false);
     expect(lastEdit(sent).body.content).toMatch(/^Threads cannot be opened in this kind of channel, so let's continue in replies/);
     // In that thread, a reply to the answer is a follow-up; other messages there are not.

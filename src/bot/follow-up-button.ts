@@ -76,7 +76,9 @@ export async function openFollowUp(interaction: MessageComponentInteraction, id:
     return;
   }
   // Replies reach the bot only where it may see the channel, and it answers them only where it may post.
-  const cannot = interaction.inGuild() ? interaction.appPermissions.missing([PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.ReadMessageHistory]) : [];
+  // In a thread or forum post the bot posts with Send Messages in Threads (Send Messages does not cover it).
+  const send = interaction.channel?.isThread() ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages;
+  const cannot = interaction.inGuild() ? interaction.appPermissions.missing([PermissionFlagsBits.ViewChannel, send, PermissionFlagsBits.ReadMessageHistory]) : [];
   if (cannot.length > 0) {
     ctx.logger.info('No permission to read or answer replies here either; no follow-ups', { guildId: interaction.guildId, channelId: interaction.channelId, missing: cannot.join(',') });
     await interaction.editReply({ content: `${opened.reason} and I may not read and answer messages in this channel either, so follow-ups are not possible here. Ask again with \`/ask\`, or ask a server admin to let me view the channel, send messages and read its history.`, allowedMentions: NO_MENTIONS });
