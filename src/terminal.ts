@@ -29,16 +29,16 @@ export function terminalJson(value: unknown, space?: number): string {
 /**
  * Keeps the process quiet when whoever reads its standard output stops reading (`npm run ask < q.txt | head -1`):
  * Node would report EPIPE as an unhandled error, with its stack, where a command-line tool just stops.
- * Returns whether the output was closed, for a loop to stop producing more. The process is not ended here:
- * `process.exit` while the embedder runs on its native threads aborts Node ("terminate called after throwing
- * an instance of 'Napi::Error'"), so the caller finishes its step and returns.
+ * Returns a signal aborted when the output is closed, for a loop to stop producing more (and stop waiting for
+ * input). The process is not ended here: `process.exit` while the embedder runs on its native threads aborts
+ * Node ("terminate called after throwing an instance of 'Napi::Error'"), so the caller finishes its step and returns.
  */
-export function endOnClosedOutput(): () => boolean {
-  let closed = false;
+export function endOnClosedOutput(): AbortSignal {
+  const closed = new AbortController();
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     // After EPIPE, every later write fails too (ERR_STREAM_DESTROYED): nobody is reading them.
-    if (error.code !== 'EPIPE' && !closed) throw error;
-    closed = true;
+    if (error.code !== 'EPIPE' && !closed.signal.aborted) throw error;
+    closed.abort();
   });
-  return () => closed;
+  return closed.signal;
 }

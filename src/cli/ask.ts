@@ -61,10 +61,13 @@ function parsePassages(raw: string | undefined): number | undefined {
   return k;
 }
 
-async function answerStdin(pipeline: Pipeline, passages: number | undefined, period: Period | undefined, outputClosed: () => boolean): Promise<boolean> {
+async function answerStdin(pipeline: Pipeline, passages: number | undefined, period: Period | undefined, outputClosed: AbortSignal): Promise<boolean> {
   let ok = true;
-  for await (const line of readline.createInterface({ input: process.stdin, crlfDelay: Infinity })) {
-    if (outputClosed()) break;
+  const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+  // Reading stops when nobody reads the answers any more, even while the next question is slow to come.
+  outputClosed.addEventListener('abort', () => lines.close(), { once: true });
+  for await (const line of lines) {
+    if (outputClosed.aborted) break;
     if (!line.trim()) continue;
     try {
       console.log(terminalJson(await pipeline.ask(line, { passages, period })));
