@@ -101,6 +101,10 @@ describe('every file skipped', () => {
     expect(skipped.stderr).toMatch(/^Skipped talks\.md: /m);
     expect(skipped.stderr.trim().split('\n').at(-1)).toBe(`Error: Every file in ${corpus} was skipped (1 file, above). The index was not changed.`);
     expect(await fs.readFile(path.join(embeddings, 'CURRENT'), 'utf8')).toBe(live);
+    // Files are counted, not the bad lines of a .jsonl file.
+    await fs.writeFile(path.join(corpus, 'wire.jsonl'), 'not json\nalso not json\n{broken\n');
+    const again = await runScript('src/cli/embed.ts', ['--skip-invalid'], { CORPUS_DIR: corpus, EMBEDDINGS_DIR: embeddings });
+    expect(again.stderr.trim().split('\n').at(-1)).toBe(`Error: Every file in ${corpus} was skipped (2 files, above). The index was not changed.`);
   });
 });
 

@@ -100,6 +100,7 @@ describe('file-system failures while embedding', () => {
     await fs.writeFile(file, 'x');
     expectOneLineError(await runScript('src/cli/db-dev.ts', ['--dir', file]), /^Error: --dir must be a folder, and .*\/file is not one; set --dir to a folder\.$/m);
     expectOneLineError(await runScript('src/cli/db-dev.ts', ['--port', '', '--dir', tempDir()]), /^Error: --port must be a port number from 0 to 65535 \(got ""\)\.$/m);
+    expectOneLineError(await runScript('src/cli/db-dev.ts', ['--dir', '']), /^Error: --dir is empty; give the folder to keep the data in, or leave it out\.$/m);
   });
 
   it('names the file when a log setting names a folder (QUESTION_LOG=/tmp)', async () => {

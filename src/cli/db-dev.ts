@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     return;
   }
   // --dir is checked as PGDEV_DIR is: a file there is refused in one line.
+  if (values.dir !== undefined && !values.dir.trim()) throw new UserFacingError('--dir is empty; give the folder to keep the data in, or leave it out.');
   const dataDir = values.dir === undefined ? await loadDevDatabaseDir() : folder({ '--dir': values.dir }, '--dir', DEV_DATA_DIR);
   const port = values.port === undefined ? DEV_PORT : wholeNumber(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserFacingError(`--port must be a port number from 0 to 65535 (got "${values.port}").`);

@@ -64,7 +64,11 @@ async function embedCorpus(store: CoverageStore, config: Config, { skipInvalid, 
   if (corpus.problems.length > 0 && !skipInvalid) throw unreadableFilesError(corpus.problems, 'The index was not changed');
   for (const problem of corpus.problems) console.error(sanitizeForTerminal(`Skipped ${problem.source}: ${problem.reason}`, { keepNewlines: false }));
   // Skipping every file would embed nothing and remove every article from the live index.
-  if (corpus.articles.length === 0) throw new CorpusError(`Every file in ${config.corpusDir} was skipped (${count(corpus.problems.length, 'file')}, above). The index was not changed.`);
+  if (corpus.articles.length === 0) {
+    // A problem is a file, or a line of a .jsonl file (`file.jsonl:12`).
+    const files = new Set(corpus.problems.map((p) => p.source.replace(/:\d+$/, ''))).size;
+    throw new CorpusError(`Every file in ${config.corpusDir} was skipped (${count(files, 'file')}, above). The index was not changed.`);
+  }
   console.error(`Corpus: ${count(corpus.articles.length, 'article')} in ${config.corpusDir}. Model: ${config.embedding.modelId}.`);
   const embedder = await loadEmbedder(config.embedding);
 
