@@ -301,7 +301,7 @@ describe('the index on disk', async () => {
     // An article's details alone (its address) change: a new version, nothing embedded, the graph kept.
     const moved = edited.slice(0, -1).map((a, i) => (i === 0 ? { ...a, url: 'https://example.org/moved' } : a));
     const detail = await buildInto(config, moved);
-    expect(detail).toMatchObject({ embeddedTexts: 0, vectorIndex: 'updated', changed: [], unchanged: moved.length });
+    expect(detail).toMatchObject({ embeddedTexts: 0, vectorIndex: 'updated', changed: [], detailsChanged: [articles[0]!.id], unchanged: moved.length - 1 });
     expect(detail.version).not.toBe(live);
     expect((await loadIndex(config.embeddingsDir, config.hnsw)).articles.get(articles[0]!.id)!.url).toBe('https://example.org/moved');
   });

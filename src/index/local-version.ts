@@ -47,7 +47,8 @@ export async function knownArticles(dir: string): Promise<KnownArticle[]> {
     file = CoverageFile.open(path.join(folder, COVERAGE_FILE), { searchable: false });
     return file.articleSources().map((a) => ({ ...a, hash: manifest.articles[a.id] ?? '' }));
   } catch (error) {
-    if (error instanceof IndexError || String((error as { code?: unknown }).code).startsWith('SQLITE_')) return [];
+    // Best effort: an unreadable version, or a path the build will refuse (ENOTDIR), is the build's to report.
+    if (error instanceof IndexError || typeof (error as { code?: unknown }).code === 'string') return [];
     throw error;
   } finally {
     file?.close();
