@@ -633,6 +633,15 @@ describe('the command line', () => {
     expect(code).toBe(1);
   });
 
+  it('npm run embed -- --feed names the feed\'s items that failed, and still exits 0: a broken link an outlet left would fail every run', async () => {
+    const item = (title: string, link: string) => `<item><title>${title}</title><link>${base}${link}</link></item>`;
+    site.set('/feeds/mixed.rss', `<?xml version="1.0"?><rss version="2.0"><channel><title>Mixed</title>${item('Funeral', '/europe/prigozhin-funeral')}${item('Gone', '/world/missing-story')}</channel></rss>`, 'application/rss+xml');
+    const { code, stdout, stderr } = await script('embed', ['--feed', `${base}/feeds/mixed.rss`], { CORPUS_DIR: tempDir(), EMBEDDINGS_DIR: tempDir(), FETCH_USER_AGENT: USER_AGENT });
+    expect(stdout).toContain(`  failed ${base}/world/missing-story: HTTP 404 Not Found`);
+    expect(stderr).not.toMatch(/^Error:/m);
+    expect(code).toBe(0);
+  });
+
   it('refuses a bad --since with one line and exit code 1, changing nothing', async () => {
     const embeddings = tempDir();
     const { code, stderr, stdout } = await script('ask', ['--since', 'last tuesday', 'Who is Prigozhin?'], { EMBEDDINGS_DIR: embeddings });
