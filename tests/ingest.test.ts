@@ -22,7 +22,7 @@ import { parseFeed } from '../src/ingest/feeds.js';
 import { PoliteFetcher } from '../src/ingest/fetch.js';
 import { webFilePath } from '../src/ingest/save.js';
 import { stateFile, type FetchState } from '../src/ingest/state.js';
-import { formatIngestReport, ingest, type IngestReport, type IngestSources } from '../src/ingest/ingest.js';
+import { formatIngestReport, ingest, PAGE_RETRIES, type IngestReport, type IngestSources } from '../src/ingest/ingest.js';
 import { openPipeline, type Pipeline } from '../src/pipeline.js';
 import { buildInto, scriptCommand, tempDir, testConfig } from './helpers.js';
 import { closedPort, NewsSite } from './web-server.js';
@@ -397,6 +397,55 @@ describe('feeds and pages from the web', () => {
     const fourth = await run({ feeds }, other);
     expect(fourth.feeds[0]!.unchanged).toBe(true);
     expect(site.requests.slice(before).filter((r) => r.path.startsWith('/world/'))).toEqual([]);
+  });
+
+  it("drops the feed's text of an item whose page, had at last, is an article already saved from another address", async () => {
+    let down = true;
+    site.handle('/world/late-kim', (_req, res) => {
+      if (down) return void res.writeHead(503, { 'content-type': 'text/html' }).end('busy');
+      res.writeHead(200, { 'content-type': 'text/html' }).end(site.fixture('kim-train.html'));
+    });
+    site.handle('/world/kim-now', (_req, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end(site.fixture('kim-train.html')));
+    const summary =
+      '<p>North Korean leader Kim Jong-un crossed into Russia on Tuesday aboard his armoured green train, the feed says in a summary that is long enough to stand in for the page while the page cannot be had.</p><p>Officials in Moscow said the visit would last several days and include talks on cooperation.</p>';
+    const item = (link: string, title: string) => `<item><title>${title}</title><link>${base}${link}</link><content:encoded><![CDATA[${summary}]]></content:encoded></item>`;
+    site.set(
+      '/feeds/two-addresses.rss',
+      `<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Two addresses</title>${item('/world/kim-now', 'Kim (now)')}${item('/world/late-kim', 'Kim (late)')}</channel></rss>`,
+      'application/rss+xml',
+    );
+    const other = webConfig(tempDir(), { FETCH_RETRIES: '0' });
+    const feeds = [`${base}/feeds/two-addresses.rss`];
+    const markdown = async () => (await filesUnder(path.join(other.corpusDir, 'web'))).filter((f) => f.endsWith('.md'));
+    const first = await run({ feeds }, other);
+    expect(first.articles.find((a) => a.url.endsWith('/late-kim'))!.reason).toMatch(/^saved from the feed's own text/);
+    expect(await markdown()).toHaveLength(2);
+    down = false;
+    const second = await run({ feeds }, other);
+    expect(second.articles.find((a) => a.url.endsWith('/late-kim'))).toMatchObject({ kind: 'unchanged', reason: `already saved from ${base}/world/2023/09/13/kim-arrives-by-armoured-train` });
+    expect(await markdown()).toHaveLength(1);
+  });
+
+  it(`gives up on a page that keeps failing after ${PAGE_RETRIES} more runs, keeping the feed's text and the feed's validators`, async () => {
+    site.handle('/world/always-busy', (_req, res) => void res.writeHead(503, { 'content-type': 'text/html' }).end('busy'));
+    const summary =
+      '<p>North Korean leader Kim Jong-un crossed into Russia on Tuesday aboard his armoured green train, the feed says in a summary that is long enough to stand in for the page while the page cannot be had.</p><p>Officials in Moscow said the visit would last several days and include talks on cooperation.</p>';
+    site.set(
+      '/feeds/busy-site.rss',
+      `<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Busy site</title><item><title>Always busy</title><link>${base}/world/always-busy</link><content:encoded><![CDATA[${summary}]]></content:encoded></item></channel></rss>`,
+      'application/rss+xml',
+    );
+    const other = webConfig(tempDir(), { FETCH_RETRIES: '0' });
+    const feeds = [`${base}/feeds/busy-site.rss`];
+    const asked: number[] = [];
+    for (let i = 0; i < PAGE_RETRIES + 3; i++) {
+      const before = site.requests.length;
+      await run({ feeds }, other);
+      asked.push(site.requests.slice(before).filter((r) => r.path === '/world/always-busy').length);
+    }
+    // Asked on the first run and PAGE_RETRIES more; then the feed answers 304 and nothing is asked.
+    expect(asked).toEqual([...Array(PAGE_RETRIES + 1).fill(1), 0, 0]);
+    expect((await filesUnder(path.join(other.corpusDir, 'web'))).filter((f) => f.endsWith('.md'))).toHaveLength(1);
   });
 
   it('saves again a page whose file was deleted, asking for it without validators', async () => {

@@ -13,7 +13,7 @@ import { parseHtmlArticle, type HtmlArticle } from '../corpus/html.js';
 import { publishedTime } from '../dates.js';
 import { FeedError, parseFeed, type FeedItem } from './feeds.js';
 import { FetchError, PoliteFetcher, type Validators } from './fetch.js';
-import { readSaved, saveArticle, webFilePath } from './save.js';
+import { readSaved, removeSaved, saveArticle, webFilePath } from './save.js';
 import { loadState, saveState, type FetchState } from './state.js';
 
 export interface IngestSources {
@@ -64,6 +64,13 @@ interface Task {
   /** Asked for by address (`--url`): always asked again, conditionally. */
   explicit: boolean;
 }
+
+/**
+ * Runs in which a page saved from its feed's text after a passing failure is asked for again: each also reads
+ * its feed in full. A site that keeps failing (always 503 to this client) is then left alone, its article kept
+ * as the feed gave it, until the feed gives the item a new date.
+ */
+export const PAGE_RETRIES = 6;
 
 const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -157,18 +164,21 @@ class Ingestion {
       passing = error.retryable;
     }
     let reason: string | undefined;
+    // Runs this page has failed for a passing reason, this one included (a state from before the count: 1).
+    const failures = passing ? Number(known?.pageDue ?? 0) + 1 : 0;
+    const retry = failures > 0 && failures <= PAGE_RETRIES;
     if (!article) {
       // Else the feed's next 304 would hide the item (or its page, saved from the feed's text) until the feed changes.
-      if (passing && task.feed) this.reread.add(task.feed);
+      if (retry && task.feed) this.reread.add(task.feed);
       article = articleFromFeed(task);
       if (!article) return { url: link, kind: 'failed', reason: failure };
       reason = `saved from the feed's own text: ${failure}`;
     }
-    return { ...(await this.save(task, article, validators, Boolean(reason) && passing)), ...(reason ? { reason } : {}) };
+    return { ...(await this.save(task, article, validators, reason && retry ? failures : undefined)), ...(reason ? { reason } : {}) };
   }
 
-  /** `pageDue`: saved from the feed's text after a passing failure, so the page is asked for next run. */
-  private async save(task: Task, found: HtmlArticle, validators: Validators, pageDue: boolean): Promise<Outcome> {
+  /** `pageDue`: saved from the feed's text after that many passing failures, so the page is asked for next run. */
+  private async save(task: Task, found: HtmlArticle, validators: Validators, pageDue: number | undefined): Promise<Outcome> {
     const article: HtmlArticle = {
       ...found,
       url: found.url ?? task.link,
@@ -180,8 +190,16 @@ class Ingestion {
     const owner = this.state.canonical[canonical];
     const previous = this.state.addresses[task.link];
     const mine = previous?.canonical === canonical || task.link === canonical;
-    this.remember(task.link, { ...validators, itemDate: task.item?.date, canonical, pageDue: pageDue || undefined });
-    if (owner && !mine) return { url: task.link, kind: 'unchanged', reason: `already saved from ${canonical}`, file: owner };
+    this.remember(task.link, { ...validators, itemDate: task.item?.date, canonical, pageDue });
+    if (owner && !mine) {
+      // The page, had at last, is an article already saved from another address: its feed's text goes.
+      const fromFeed = previous?.pageDue && previous.canonical !== undefined ? this.state.canonical[previous.canonical] : undefined;
+      if (fromFeed !== undefined && fromFeed !== owner) {
+        await removeSaved(this.options.corpusDir, fromFeed);
+        delete this.state.canonical[previous!.canonical!];
+      }
+      return { url: task.link, kind: 'unchanged', reason: `already saved from ${canonical}`, file: owner };
+    }
     let file = owner;
     // The page of an article saved from its feed's text, had at last under its canonical URL: it replaces that text in its file.
     if (file === undefined && previous?.pageDue && previous.canonical !== undefined && this.state.canonical[previous.canonical] !== undefined) {

@@ -57,6 +57,11 @@ export function readSaved(corpusDir: string, file: string): Promise<string | und
   return fs.readFile(path.join(corpusDir, file), 'utf8').catch(() => undefined);
 }
 
+/** Removes a saved file (gone already: nothing to do). */
+export function removeSaved(corpusDir: string, file: string): Promise<void> {
+  return fs.rm(path.join(corpusDir, file), { force: true });
+}
+
 /**
  * The id a saved file gives its article, as the corpus loader reads it: its front matter `id`, else (a file
  * saved before ids were written) the slug of its title. Undefined when the file does not read as one article.

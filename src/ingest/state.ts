@@ -18,8 +18,11 @@ export interface AddressState extends Validators {
   /** The item's date in its feed when it was last fetched: a new date means the article changed. */
   itemDate?: string;
   canonical?: string;
-  /** Saved from its feed's text because the page failed for a passing reason: the page is asked again next run. */
-  pageDue?: boolean;
+  /**
+   * Saved from its feed's text because the page failed for a passing reason: the page is asked again next run,
+   * for PAGE_RETRIES runs at most; the count of runs it failed so far (`true` in a state written before it was counted).
+   */
+  pageDue?: number | boolean;
 }
 
 export interface FetchState {
