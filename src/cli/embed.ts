@@ -62,7 +62,9 @@ async function main(): Promise<void> {
 }
 
 async function embedCorpus(store: CoverageStore, config: Config, { skipInvalid, fetchesFailed }: { skipInvalid: boolean; fetchesFailed: number }): Promise<void> {
-  // The live version's articles keep their ids where a new file gives the same one (src/corpus/ids.ts).
+  // The live version's articles keep their ids where a new file gives the same one (src/corpus/ids.ts). Read
+  // before the embed lock is taken: a version made by another embed meanwhile (the bot's feed refresh) is the
+  // one the build reuses, so in a clash of ids between the two, the ids are those given against the older one.
   const corpus = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes, known: await store.knownArticles() });
   if (corpus.problems.length > 0 && !skipInvalid) throw unreadableFilesError(corpus.problems, 'The index was not changed');
   for (const problem of corpus.problems) console.error(sanitizeForTerminal(`Skipped ${problem.source}: ${problem.reason}`, { keepNewlines: false }));
