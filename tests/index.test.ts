@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { configFromEnv } from '../src/config.js';
 import { currentVersion, FORMAT_VERSION, IndexError, IndexMissingError, readCurrentManifest } from '../src/index/store.js';
 import { loadIndex } from '../src/index/local-version.js';
-import { buildHnswIndex, graphOutdated, loadHnswIndex, updateHnswIndex, type VectorIndex } from '../src/index/vector-index.js';
+import { buildHnswIndex, graphOutdated, loadHnswIndex, updateHnswIndex, verifyGraphFile, type VectorIndex } from '../src/index/vector-index.js';
 import { openPipeline } from '../src/pipeline.js';
 import { Projection } from '../src/index/projection.js';
 import { buildInto, shippedArticles, tempDir, testConfig } from './helpers.js';
@@ -48,6 +48,17 @@ describe('the HNSW vector index', () => {
     for (const query of vectors.slice(0, 20)) expect(loaded.search(query, 10)).toEqual(built.search(query, 10));
     expect(built.search(vectors[7]!, 1)[0]!.label).toBe(7);
     expect(loaded.size).toBe(500);
+  });
+
+  it('refuses a graph file cut short (hnswlib writes through a stream that does not report a full disk)', async () => {
+    const built = buildHnswIndex(randomUnitVectors(300, 32), 32, { m: 16, efConstruction: 100, efSearch: 50 });
+    const file = path.join(tempDir(), 'dense.hnsw');
+    await built.save(file);
+    await expect(verifyGraphFile(file, 32)).resolves.toBeUndefined();
+    const { size } = await fs.stat(file);
+    await fs.truncate(file, Math.floor(size * 0.7));
+    await expect(verifyGraphFile(file, 32)).rejects.toThrow(IndexError);
+    await expect(verifyGraphFile(file, 32)).rejects.toThrow(/^The vector graph written to \S+dense\.hnsw cannot be read back \(.*\): the disk may be full\. The live index was not changed; free some space and run again\.$/);
   });
 
   it('is updated in place: kept points move to their new positions, new ones take the deleted ones\' places', async () => {

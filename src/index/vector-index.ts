@@ -18,6 +18,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import hnswlib from 'hnswlib-node';
 import { DEFAULT_PROJECT_FROM } from '../config.js';
 import { Projection } from './projection.js';
+import { IndexError } from './store.js';
 import { rankByFullVectors, VectorFile, writeVectorFile, type FullVectors } from './vector-file.js';
 
 export interface VectorHit {
@@ -121,6 +122,7 @@ class HnswVectorIndex implements VectorIndex {
 
   async save(file: string): Promise<string[]> {
     await this.index.writeIndex(file);
+    await verifyGraphFile(file, this.index.getNumDimensions());
     const files = [file];
     if (this.labels) {
       await fs.writeFile(labelsFile(file), new Uint8Array(this.labels.buffer, this.labels.byteOffset, this.labels.byteLength));
@@ -184,6 +186,19 @@ export function buildHnswIndex(vectors: Float32Array[], dimension: number, param
   vectors.forEach((vector, label) => index.addPoint(Array.from(projection ? projection.apply(vector) : vector), label));
   index.setEf(params.efSearch);
   return new HnswVectorIndex(index, dimension, false, undefined, projection && { projection, full: { read: (positions) => positions.map((p) => vectors[p]!) } });
+}
+
+/**
+ * Reads a graph file back, whole: hnswlib writes it through a C++ stream that does not report a full disk,
+ * so a graph cut short would be checksummed into the manifest as written, and go live.
+ */
+export async function verifyGraphFile(file: string, dimension: number): Promise<void> {
+  const check = new hnswlib.HierarchicalNSW('cosine', dimension);
+  try {
+    await check.readIndex(file, false);
+  } catch (error) {
+    throw new IndexError(`The vector graph written to ${file} cannot be read back (${(error as Error).message}): the disk may be full. The live index was not changed; free some space and run again.`);
+  }
 }
 
 /**
