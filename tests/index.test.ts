@@ -434,6 +434,19 @@ describe('the index on disk', async () => {
     expect((await readCurrentManifest(config.embeddingsDir))!.model.id).toBe('local/universal-sentence-encoder-lite');
   });
 
+  it('keeps the version live before a build, not one a killed build moved into place but never made live, and writes versions others may read', async () => {
+    const config = testConfig();
+    await buildInto(config, articles.slice(0, 3));
+    const live = (await currentVersion(config.embeddingsDir))!;
+    // What a build killed between moving its folder into place and switching CURRENT leaves: a newer version, never live.
+    const neverLive = 'v-2099-01-01T00-00-00-000Z-1';
+    await fs.cp(path.join(config.embeddingsDir, live), path.join(config.embeddingsDir, neverLive), { recursive: true });
+    await buildInto(config, articles.slice(0, 4));
+    const now = (await currentVersion(config.embeddingsDir))!;
+    expect(readdirSync(config.embeddingsDir).filter((n) => n.startsWith('v-')).sort()).toEqual([live, now].sort());
+    expect((await fs.stat(path.join(config.embeddingsDir, now))).mode & 0o777).toBe(0o755);
+  });
+
   it('builds the index on first use when asked to, and keeps old versions bounded, never touching files of its user', async () => {
     const config = configFromEnv({ EMBEDDINGS_DIR: tempDir() });
     // A folder shared with the user's own files (EMBEDDINGS_DIR=data): none of them is the index's to remove.

@@ -20,7 +20,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Article } from '../corpus/types.js';
-import { UserFacingError } from '../errors.js';
+import { fsErrorMessage, UserFacingError } from '../errors.js';
 import type { SentenceAnnotation } from '../reader/annotate.js';
 import type { Span } from '../sentences.js';
 import type { LexicalSearch, TermStatistics, TermTable } from './lexical-index.js';
@@ -206,6 +206,9 @@ export async function readManifest(folder: string, formats: readonly number[] = 
   try {
     manifest = JSON.parse(await fs.readFile(path.join(folder, 'manifest.json'), 'utf8')) as IndexManifest;
   } catch (error) {
+    // No permission (a version written by another user) is fixed by permissions, not by a rebuild.
+    const denied = fsErrorMessage(error);
+    if (denied) throw new IndexError(denied);
     throw new IndexError(`The index manifest in ${folder} cannot be read (${(error as Error).message}). ${REBUILD_HINT}`);
   }
   if (!formats.includes(manifest.formatVersion)) {

@@ -10,16 +10,15 @@ import { writeFileAtomic, writeFlushed } from '../files.js';
 import { sha256Files } from './checksums.js';
 import { COVERAGE_FILE } from './sqlite-file.js';
 import { writeCoverageFile } from './sqlite-write.js';
-import { FORMAT_VERSION, POINTER, type IndexContents, type IndexManifest, type WrittenVersion } from './store.js';
+import { currentVersion, FORMAT_VERSION, POINTER, type IndexContents, type IndexManifest, type WrittenVersion } from './store.js';
 import { buildOrUpdateHnswIndex } from './vector-index.js';
-
-/** Versions kept: the live one and the one before it (a reader may still be loading it). */
-const VERSIONS_KEPT = 2;
 
 /** Writes a build into a staging folder, then makes it the live version atomically. */
 export async function writeIndex(dir: string, contents: IndexContents, signal?: AbortSignal): Promise<WrittenVersion> {
   await fs.mkdir(dir, { recursive: true });
   const staging = await fs.mkdtemp(path.join(dir, `.staging-${process.pid}-`));
+  // mkdtemp makes it 0700: a bot run by another user than the embed (a deploy user, cron) must read it.
+  await fs.chmod(staging, 0o755);
   try {
     await writeCoverageFile(path.join(staging, COVERAGE_FILE), contents, contents.manifest.model.dimension, signal);
     await flush(path.join(staging, COVERAGE_FILE));
@@ -45,9 +44,11 @@ export async function writeIndex(dir: string, contents: IndexContents, signal?: 
     await writeFlushed(path.join(staging, 'manifest.json'), JSON.stringify(manifest, null, 2));
 
     const version = `v-${manifest.builtAt.replace(/[:.]/g, '-')}-${process.pid}`;
+    // The version live until now is kept (a reader may still be loading it), whatever a killed run left.
+    const before = await currentVersion(dir).catch(() => undefined);
     await fs.rename(staging, path.join(dir, version));
     await writeFileAtomic(path.join(dir, POINTER), version + '\n');
-    await removeOldVersions(dir, version);
+    await removeOldVersions(dir, [version, ...(before ? [before] : [])]);
     return { version, vectorIndexUpdated: updated };
   } catch (error) {
     await fs.rm(staging, { recursive: true, force: true });
@@ -69,13 +70,13 @@ async function flush(file: string): Promise<void> {
 const VERSION_FOLDER = /^v-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z-\d+$/;
 
 /**
- * Keeps the live version and the one before it (a reader may still be loading it); removes the rest: only
- * folders named as versions are, so a user's own `v-notes.txt` in a shared EMBEDDINGS_DIR is left alone.
+ * Keeps the new live version and the one live before it (a reader may still be loading it); removes the
+ * rest, a version a killed run moved into place but never made live included. Only folders named as versions
+ * are removed, so a user's own `v-notes.txt` in a shared EMBEDDINGS_DIR is left alone.
  */
-async function removeOldVersions(dir: string, live: string): Promise<void> {
+async function removeOldVersions(dir: string, kept: readonly string[]): Promise<void> {
   const entries = await fs.readdir(dir, { withFileTypes: true });
-  const versions = entries.filter((e) => e.isDirectory() && VERSION_FOLDER.test(e.name) && e.name !== live).map((e) => e.name).sort();
-  for (const old of versions.slice(0, Math.max(0, versions.length - (VERSIONS_KEPT - 1)))) {
-    await fs.rm(path.join(dir, old), { recursive: true, force: true });
+  for (const entry of entries) {
+    if (entry.isDirectory() && VERSION_FOLDER.test(entry.name) && !kept.includes(entry.name)) await fs.rm(path.join(dir, entry.name), { recursive: true, force: true });
   }
 }
