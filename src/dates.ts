@@ -159,10 +159,10 @@ const CALENDAR_PERIOD = new RegExp(`^${LEAD}(this|last|past|previous)\\s+(week|m
 /** "the last 7 days", "past two weeks". */
 const LAST_N = new RegExp(`^${LEAD}(?:last|past)\\s+\\S+\\s+(?:days?|weeks?|months?|years?)$`, 'i');
 const DAY_WORD = /^(today|yesterday)$/i;
-/** A month without a year counts only after "in"/"during"/"since" ("in March"), not as a word ("what may…"). */
-const MONTH_LEAD = /\b(?:in|during|since|from|throughout)\s+$/i;
-/** "in 2023": chrono reads a lone year as a time of day, so years are found here. */
-const YEAR_PHRASE = /\b(?:in|during|throughout)\s+((?:19|20)\d{2})\b(?![-/:]\d)/i;
+/** "since March 2023", "from 2023": the period runs from then until now, not through that month or year alone. */
+const SINCE_LEAD = /\b(?:since|from)\s+(?:the\s+)?$/i;
+/** "in 2023", "since 2023": chrono reads a lone year as a time of day, so years are found here. */
+const YEAR_PHRASE = /\b(in|during|throughout|since|from)\s+((?:19|20)\d{2})\b(?![-/:]\d)/i;
 
 function calendarPeriod(which: string, unit: string, now: number): { since: number; until: number } {
   const today = new Date(now);
@@ -183,9 +183,9 @@ function calendarPeriod(which: string, unit: string, now: number): { since: numb
 
 /**
  * The plain time phrase of a question, as a (non-strict) period: "this week", "last week", "past month",
- * "this year", "today", "yesterday", "in the last 7 days", "in September 2023", "in September" (the most
- * recent one), "in 2023". Dates of events ("on Monday", "on 13 September") are not periods of coverage and
- * are left to retrieval. chrono-node finds and resolves the phrases; the list above decides which count.
+ * "this year", "today", "yesterday", "in the last 7 days", "in September 2023", "in 2023", "since October 2023"
+ * and "since 2023" (until now). Dates of events ("on Monday", "on 13 September", "in July") are not periods of
+ * coverage and are left to retrieval. chrono-node finds and resolves the phrases; the list above decides which count.
  */
 export function timePhrase(question: string, now = Date.now()): Period | undefined {
   for (const result of chrono.parse(question, new Date(now), { forwardDate: false })) {
@@ -197,18 +197,20 @@ export function timePhrase(question: string, now = Date.now()): Period | undefin
     else if (DAY_WORD.test(text) || LAST_N.test(text)) {
       const since = startOfDay(start.date().getTime());
       range = { since, until: DAY_WORD.test(text) && /yesterday/i.test(text) ? endOfDay(since) : now };
-    } else if (start.isCertain('month') && !start.isCertain('day') && !start.isCertain('weekday') && (start.isCertain('year') || MONTH_LEAD.test(question.slice(0, result.index)))) {
+    } else if (start.isCertain('month') && start.isCertain('year') && !start.isCertain('day') && !start.isCertain('weekday')) {
+      // A month without its year ("visited the islands in July") is the date of an event, like "on Monday": in an
+      // archive, this year's July would leave out every earlier one.
       const month = start.get('month')! - 1;
-      let year = start.get('year')!;
-      if (!start.isCertain('year') && utc(year, month) > now) year -= 1;
-      range = { since: utc(year, month), until: utc(year, month + 1) - 1 };
+      const year = start.get('year')!;
+      range = { since: utc(year, month), until: SINCE_LEAD.test(question.slice(0, result.index)) ? now : utc(year, month + 1) - 1 };
     }
     if (range) return { ...range, phrase: question.slice(result.index, result.index + result.text.length), strict: false };
   }
   const year = YEAR_PHRASE.exec(question);
   if (year) {
-    const y = Number(year[1]);
-    return { since: utc(y), until: utc(y + 1) - 1, phrase: year[0], strict: false };
+    const y = Number(year[2]);
+    const since = /^(?:since|from)$/i.test(year[1]!);
+    return { since: utc(y), until: since ? now : utc(y + 1) - 1, phrase: year[0], strict: false };
   }
   return undefined;
 }

@@ -576,6 +576,13 @@ describe('answers from fetched coverage', () => {
   it('reads a plain time phrase in the question as the period to search', async () => {
     expect(timePhrase('What happened this week?', NOW)).toMatchObject({ since: Date.parse('2023-09-18'), phrase: 'this week' });
     expect(timePhrase('Who met on Monday?', NOW)).toBeUndefined();
+    // A month without its year is the date of an event: this year's July would leave out every earlier one.
+    expect(timePhrase('which minister visited the faroe islands in july', NOW)).toBeUndefined();
+    expect(timePhrase('Who spoke in September 2023?', NOW)).toMatchObject({ since: Date.parse('2023-09-01'), until: Date.parse('2023-10-01') - 1, phrase: 'September 2023' });
+    // "since" runs until now.
+    expect(timePhrase('What happened since August 2023?', NOW)).toMatchObject({ since: Date.parse('2023-08-01'), until: NOW });
+    expect(timePhrase('What has Wagner done since 2023?', NOW)).toMatchObject({ since: Date.parse('2023-01-01'), until: NOW, phrase: 'since 2023' });
+    expect(timePhrase('Who won in 2022?', NOW)).toMatchObject({ since: Date.parse('2022-01-01'), until: Date.parse('2023-01-01') - 1 });
     expect(withoutTimePhrase('Where was Prigozhin buried in August 2023?', timePhrase('Where was Prigozhin buried in August 2023?', NOW)!)).toBe('Where was Prigozhin buried?');
     const answer = await pipeline.ask('What did the Kremlin say in August 2023?', { now: NOW });
     expect(answer.period).toEqual({ since: '2023-08-01', until: '2023-08-31', phrase: 'August 2023' });
