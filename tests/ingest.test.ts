@@ -202,7 +202,7 @@ describe('feeds and pages from the web', () => {
     expect((await parseFeed(rss, base)).items.map((i) => [i.title, i.date])).toEqual([
       ['Offset', '2023-09-13T01:30:00+03:00'],
       ['Dublin Core', '2023-09-13T01:30:00+03:00'],
-      ['GMT', '2023-09-13T05:15:00.000Z'],
+      ['GMT', '2023-09-13T05:15:00Z'],
       // Only rss-parser (Date.parse) reads it: its UTC, as before.
       ['Unreadable', '2023-09-13T01:30:00.000Z'],
     ]);
@@ -242,7 +242,7 @@ describe('feeds and pages from the web', () => {
     expect(await fs.readFile(path.join(corpus, 'web/127.0.0.1/grain-deal.md'), 'utf8')).toContain(`url: "${base}/economy/grain-deal"`);
     // The feed's own text, its date and author stand in for the page that never answered.
     const seoul = await fs.readFile(path.join(corpus, 'web/127.0.0.1/slow-seoul.md'), 'utf8');
-    expect(seoul).toContain('published: "2023-09-14T07:30:00.000Z"');
+    expect(seoul).toContain('published: "2023-09-14T07:30:00Z"');
     expect(seoul).toContain('author: "Min-ji Park"');
     const { articles, problems } = await loadCorpus(corpus);
     expect(problems).toEqual([]);

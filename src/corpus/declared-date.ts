@@ -55,7 +55,9 @@ export function normalizeDate(raw: string | null | undefined): string | undefine
   const offset = writtenOffset(value);
   const iso = offset === undefined ? new Date(time).toISOString() : new Date(time + offsetMinutes(offset) * 60_000).toISOString();
   if (!calendarDay(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10)))) return undefined;
-  return offset === undefined ? iso : `${iso.endsWith('.000Z') ? iso.slice(0, 19) : iso.slice(0, 23)}${offset}`;
+  // Whole seconds are written without milliseconds, as the numeric forms are ("…T10:00:00Z").
+  const clock = iso.endsWith('.000Z') ? iso.slice(0, 19) : iso.slice(0, 23);
+  return `${clock}${offset ?? 'Z'}`;
 }
 
 /** RFC 822's zones named in letters, other than UT and GMT (offset 0, kept as `Z`). */
