@@ -86,6 +86,18 @@ describe('HTML articles', () => {
     });
   });
 
+  it('reads the byline a page only shows (class="byline", rel="author"), though the byline box is not text', () => {
+    const body = 'Turkey said on Monday that talks on reviving the Black Sea grain deal would resume next week in Istanbul, with Russian and Ukrainian delegations expected. '.repeat(3);
+    const page = (byline: string) => `<html><head><title>Grain talks to resume in Istanbul next week</title></head><body><article><h1>Grain talks to resume in Istanbul next week</h1>${byline}<p>${body}</p></article></body></html>`;
+    for (const byline of ['<p class="byline">By Sam Carter</p>', '<p>By <a rel="author" href="/sam">Sam Carter</a></p>', '<span class="author">Sam Carter</span>']) {
+      const article = parseHtmlArticle(page(byline), 'grain.html')!;
+      expect(article.author, byline).toBe('Sam Carter');
+      expect(article.text).not.toContain('Sam Carter');
+    }
+    // A byline box holding more than a name (a date) is not taken for one.
+    expect(parseHtmlArticle(page('<p class="byline">By Sam Carter, 13 September 2023</p>'), 'grain.html')!.author).toBeUndefined();
+  });
+
   it('reads the headline, byline, publisher and dates from JSON-LD when the page has no meta tags', () => {
     const article = parseHtmlArticle(site.fixture('prigozhin-funeral.html'), 'p.html', `${base}/europe/prigozhin-funeral`)!;
     expect(article).toMatchObject({ title: 'Prigozhin buried in private ceremony in St Petersburg', author: 'Mark Lind', outlet: 'Baltic Wire', published: '2023-08-29T17:05:00Z', modified: '2023-08-30T09:00:00Z' });

@@ -122,11 +122,21 @@ export function absoluteUrl(href: string | null | undefined, base: string | unde
   }
 }
 
+/**
+ * The byline the page shows (`class="byline"`, `rel="author"`, …), read before the page's chrome is removed
+ * (a "byline" box is chrome to removeChrome); left out when it is more than a name (a date, a bio).
+ */
+function visibleByline(document: DomDocument): string | undefined {
+  const element = document.querySelector('[itemprop="author"], [rel="author"], .byline, .author, .article-author');
+  const text = element?.textContent ? collapseWhitespace(element.textContent).replace(/^By\s+/i, '') : '';
+  return text && text.length <= 80 && !/\d/.test(text) ? text : undefined;
+}
+
 /** What the page declares about itself, read before Readability changes the document. */
 function pageMetadata(document: DomDocument, baseUrl: string | undefined): NewsMetadata & { modified?: string } {
   const ld = jsonLdArticle(document);
   const time = document.querySelector('article time[datetime], time[itemprop="datePublished"], time[pubdate], time[datetime]');
-  const byline = meta(document, 'author', 'article:author', 'byl') ?? jsonLdName(ld?.author);
+  const byline = meta(document, 'author', 'article:author', 'byl') ?? jsonLdName(ld?.author) ?? visibleByline(document);
   return {
     title: meta(document, 'og:title', 'twitter:title') ?? jsonLdString(ld?.headline),
     author: byline?.replace(/^By\s+/i, ''),
