@@ -195,6 +195,14 @@ describe('npm run report', () => {
     expect(result.stdout).not.toContain('secret question');
   }, 120_000);
 
+  it('says why it is all zeros when there is no question log yet: the bot writes it, npm run ask does not', async () => {
+    const dir = tempDir();
+    const result = await runScript('src/cli/report.ts', ['--json'], { QUESTION_LOG: path.join(dir, 'q.jsonl'), FEEDBACK_LOG: path.join(dir, 'f.jsonl'), EMBEDDINGS_DIR: path.join(dir, 'no-index') });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).questions.total).toBe(0);
+    expect(result.stderr.trim()).toBe(`Note: there is no question log at ${path.join(dir, 'q.jsonl')} yet. The bot (npm start) logs the questions it is asked; npm run ask does not.`);
+  }, 60_000);
+
   it('says what is wrong with --days in one line, exit 1', async () => {
     const result = await runScript('src/cli/report.ts', ['--days', 'lots']);
     expect(result.code).toBe(1);

@@ -3,6 +3,7 @@
  * question log (QUESTION_LOG) and the votes (FEEDBACK_LOG, or the database with DATABASE_URL): questions answered and refused, 👎 answers
  * with their quotes (read from the current index, when there is one), and the most common unanswered topics.
  */
+import { existsSync } from 'node:fs';
 import { FeedbackLog, FeedbackTable, type FeedbackCitation } from '../bot/feedback.js';
 import { loadConfig } from '../config.js';
 import { loadEmbedder } from '../embedder.js';
@@ -66,6 +67,10 @@ async function main(): Promise<void> {
       { days, now: new Date(), embed: (text) => embedder.embedQuery(text), quoteOf: await quoteSource(store) },
     );
     console.log(values.json ? terminalJson(report, 2) : formatReport(report));
+    // All zeros, with nothing to say why: the log is the bot's (npm run ask logs nothing).
+    if (!existsSync(config.discord.questionLog)) {
+      console.error(sanitizeForTerminal(`Note: there is no question log at ${config.discord.questionLog} yet. The bot (npm start) logs the questions it is asked; npm run ask does not.`, { keepNewlines: false }));
+    }
   } finally {
     await store.close();
   }
