@@ -75,6 +75,9 @@ describe('argument errors', () => {
     expect(() => parseCommandLine({ args: ['stray'], options }, 'npm run embed')).toThrow(/^Unexpected argument 'stray'\. Run `npm run embed -- --help`/);
     expect(() => parseCommandLine({ args: ['--json=yes'], options }, 'npm run ask')).toThrow(ArgumentError);
     expect(parseCommandLine({ args: ['--k', '3'], options }, 'npm run ask').values).toEqual({ k: '3' });
+    expect(() => parseCommandLine({ args: ['--k', '-1'], options }, 'npm run ask')).toThrow(
+      new ArgumentError('--k needs its value; one that starts with "-" is written --k=-1. Run `npm run ask -- --help` for the options.'),
+    );
   });
 
   it.each([

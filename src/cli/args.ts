@@ -17,7 +17,11 @@ export function parseCommandLine<T extends ParseArgsConfig>(config: T, command: 
     const code = (error as NodeJS.ErrnoException).code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
       // parseArgs adds advice on positionals starting with "-" after the first sentence; the usage covers it.
-      const reason = (error as Error).message.split('\n')[0]!.replace(/\.(\s.*)?$/, '');
+      const message = (error as Error).message;
+      // "--k -1": parseArgs will not take a value starting with a dash that way, and says only "ambiguous".
+      const ambiguous = /^Option '(--?[\w-]+)' argument is ambiguous/.exec(message);
+      if (ambiguous) throw new ArgumentError(`${ambiguous[1]} needs its value; one that starts with "-" is written ${ambiguous[1]}=-1. Run \`${command} -- --help\` for the options.`, { cause: error });
+      const reason = message.split('\n')[0]!.replace(/\.(\s.*)?$/, '');
       throw new ArgumentError(`${reason}. Run \`${command} -- --help\` for the options.`, { cause: error });
     }
     throw error;
