@@ -59,6 +59,21 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
   }
 }
 
+/** Whether a file is empty, missing, or ends with a line break. */
+async function endsWithNewline(file: string): Promise<boolean> {
+  const handle = await fs.open(file, 'r').catch(() => undefined);
+  if (!handle) return true;
+  try {
+    const { size } = await handle.stat();
+    if (size === 0) return true;
+    const last = Buffer.alloc(1);
+    await handle.read(last, 0, 1, size - 1);
+    return last[0] === 0x0a;
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * A JSON Lines file that values are appended to one at a time (so lines never interleave), created with its
  * folder when needed, readable by its owner only.
@@ -72,7 +87,10 @@ export class JsonLinesFile<T> {
     const line = `${JSON.stringify(value)}\n`;
     const write = this.queue.then(async () => {
       await ensureDir(path.dirname(this.file));
-      await fs.appendFile(this.file, line, { encoding: 'utf8', mode: 0o600 });
+      // An append that failed half-way (a full disk, here or in another process) left part of a line: the next
+      // one starts on a line of its own, or it would be lost with it.
+      const lead = (await endsWithNewline(this.file)) ? '' : '\n';
+      await fs.appendFile(this.file, lead + line, { encoding: 'utf8', mode: 0o600 });
     });
     this.queue = write.catch(() => undefined);
     return write;

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FeedbackLog, hashUserId, loadSalt, saltFileFor, type FeedbackEntry } from '../src/bot/feedback.js';
 import { configFromEnv } from '../src/config.js';
-import { tempDir } from './helpers.js';
+import { JsonLinesFile } from '../src/files.js';
+import { runScript, tempDir } from './helpers.js';
 
 const entry = (overrides: Partial<FeedbackEntry>): FeedbackEntry => ({
   timestamp: new Date().toISOString(),
@@ -17,6 +18,31 @@ const entry = (overrides: Partial<FeedbackEntry>): FeedbackEntry => ({
   settings: { passages: 3, retrievalMode: 'hybrid', indexVersion: 'v-1', model: 'm', private: false },
   userHash: 'x',
   ...overrides,
+});
+
+describe('logs and the salt on a disk that fills up (ulimit -f)', () => {
+  const limited = (blocks: number, ...args: string[]) =>
+    runScript('tests/fixtures/file-limit.ts', args, {}, { prefix: ['bash', '-c', `ulimit -f ${blocks} && exec "$@"`, 'bash'] }).then((r) => JSON.parse(r.stdout.trim()) as { code: string | null });
+
+  it('starts the next line on a line of its own after an append cut short, so only the cut one is lost', async () => {
+    const file = path.join(tempDir(), 'questions.jsonl');
+    // 1 KB: a line of about 125 bytes is cut half-way.
+    expect(await limited(1, 'append', file, '20')).toEqual({ code: 'EFBIG' });
+    expect((await fs.stat(file)).size).toBe(1024);
+    expect(await limited(100, 'append', file, '2')).toEqual({ code: null });
+    const { values, damaged } = await new JsonLinesFile<{ n: number }>(file).readAll();
+    expect(damaged).toBe(1);
+    const whole = Math.floor(1024 / ((await fs.readFile(file, 'utf8')).indexOf('\n') + 1));
+    expect(values.map((v) => v.n)).toEqual([...Array.from({ length: whole }, (_, n) => n), 0, 1]);
+  }, 60_000);
+
+  it('leaves no empty salt behind when it cannot be written, and makes one when it can', async () => {
+    const log = path.join(tempDir(), 'feedback.jsonl');
+    expect(await limited(0, 'salt', log)).toEqual({ code: 'EFBIG' });
+    expect(await fs.readdir(path.dirname(log))).toEqual([]);
+    expect(await limited(100, 'salt', log)).toEqual({ code: null });
+    expect((await fs.readFile(saltFileFor(log), 'utf8')).trim()).toMatch(/^[0-9a-f]{64}$/);
+  }, 60_000);
 });
 
 describe('feedback pseudonyms', () => {

@@ -60,10 +60,16 @@ export async function loadSalt(logFile: string, configured?: string): Promise<st
   if (configured) return configured;
   const file = saltFileFor(logFile);
   await ensureDir(path.dirname(file));
+  // Written whole beside it, then linked into place (which fails if another process made it first): a full
+  // disk must not leave an empty salt behind, which every later vote would refuse.
+  const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await fs.writeFile(file, `${randomBytes(32).toString('hex')}\n`, { flag: 'wx', mode: 0o600 });
+    await fs.writeFile(temporary, `${randomBytes(32).toString('hex')}\n`, { flag: 'wx', mode: 0o600 });
+    await fs.link(temporary, file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    await fs.rm(temporary, { force: true });
   }
   const salt = (await fs.readFile(file, 'utf8')).trim();
   if (salt.length < 16) throw new Error(`The feedback salt in ${file} is damaged (too short); delete it to get a new one.`);
