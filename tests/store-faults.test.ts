@@ -53,6 +53,22 @@ describe('a database that cannot be used', () => {
     await expect(fs.readdir(embeddings)).resolves.toEqual([]);
   }, 60_000);
 
+  it('SSL asked of a server without it, or a certificate not trusted: one line with the fix, not a bug report', async () => {
+    const database = await startDevDatabase({ port: 0 });
+    try {
+      const result = await runScript('src/cli/ask.ts', ['Where did Kim and Putin meet?'], { DATABASE_URL: `${database.url}?ssl=true`, EMBEDDINGS_DIR: tempDir() });
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim()).toMatch(/^Error: The database \S+ on 127\.0\.0\.1:\d+ does not accept SSL connections, and DATABASE_URL asks for one \(ssl or sslmode\)\. Remove sslmode \(or set sslmode=disable\)/);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    } finally {
+      await database.stop();
+    }
+    const selfSigned = Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+    expect(databaseFailure(selfSigned, 'postgres://bot:pw@db.example/news')?.message).toBe(
+      'Cannot connect to the database news on db.example:5432 securely: its certificate is not trusted (self-signed certificate). Give the server\'s CA with sslrootcert=/path/to/ca.pem in DATABASE_URL, or fix the certificate.',
+    );
+  }, 60_000);
+
   it('a refused password or a missing database: the cause and the fix, without the password', () => {
     const url = 'postgres://bot:s3cret-pw@db.example:5433/news';
     const refused = databaseFailure(Object.assign(new Error('password authentication failed for user "bot"'), { code: '28P01' }), url);

@@ -53,11 +53,34 @@ export function databaseFailure(error: unknown, url: string): DatabaseError | un
     '42501': `User ${user} lacks a privilege in the ${where} (${error.message}). Use the database owner in DATABASE_URL, or grant it (e.g. GRANT CREATE ON SCHEMA public TO ${user}; as the owner).`,
   };
   if (code && messages[code]) return new DatabaseError(messages[code], { cause: error });
+  const tls = tlsFailure(error, code, where);
+  if (tls) return new DatabaseError(tls, { cause: error });
   if (error.message === 'Query read timeout') {
     return new DatabaseError(`The ${where} did not answer in time. Check that the server is running and reachable, then try again.`, { cause: error });
   }
   if (/timeout/i.test(error.message) && /connect/i.test(error.message)) return new DatabaseError(messages.ETIMEDOUT!, { cause: error });
   if (/Connection terminated|Too many connections/i.test(error.message)) return new DatabaseError(messages.ECONNRESET!, { cause: error });
+  return undefined;
+}
+
+/** Node's TLS certificate errors: the server's certificate cannot be trusted as it is. */
+const CERTIFICATE_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** What is wrong with the TLS of a connection (sslmode in DATABASE_URL), in one line with its fix; else undefined. */
+function tlsFailure(error: Error, code: string | undefined, where: string): string | undefined {
+  if (error.message === 'The server does not support SSL connections') {
+    return `The ${where} does not accept SSL connections, and DATABASE_URL asks for one (ssl or sslmode). Remove sslmode (or set sslmode=disable) for a server without TLS.`;
+  }
+  if (code && CERTIFICATE_CODES.has(code)) {
+    return `Cannot connect to the ${where} securely: its certificate is not trusted (${error.message}). Give the server's CA with sslrootcert=/path/to/ca.pem in DATABASE_URL, or fix the certificate.`;
+  }
   return undefined;
 }
 
