@@ -90,7 +90,21 @@ export function urlPasswordForms(url: string | undefined): string[] {
 
 /** Masks the DATABASE_URL password wherever a failure's text might carry it. */
 function withoutDatabasePassword(text: string): string {
-  return urlPasswordForms(process.env.DATABASE_URL).reduce((masked, form) => masked.split(form).join('***'), text);
+  const url = process.env.DATABASE_URL;
+  let names: string[] = [];
+  try {
+    names = url ? [new URL(url).username, new URL(url).pathname.slice(1)].filter(Boolean) : [];
+  } catch {
+    // An address that does not parse has no password to find either (urlPasswordForms).
+  }
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return urlPasswordForms(url).reduce((masked, form) => {
+    // In an address (`user:password@`) always. Elsewhere only a password of 8 or more characters that is not
+    // also the user's or the database's name: a short one ("p") masked in every word would show itself by the
+    // gaps it leaves ("o***enPi***eline"), and "postgres" would hide the names that say what failed.
+    const inAddress = masked.replace(new RegExp(`(:)${escape(form)}(@)`, 'g'), '$1***$2');
+    return form.length >= 8 && !names.includes(form) ? inAddress.split(form).join('***') : inAddress;
+  }, text);
 }
 
 /** The lines printed for a failure: `Error: …` for an expected one, a bug notice and the stack otherwise. */

@@ -92,6 +92,13 @@ describe('a database that cannot be used', () => {
       const encoded = describeFailure(new Error('startup failed for postgres://bot:s3cret%40pw%2F1@db.example:5433/news (s3cret@pw/1)'));
       expect(encoded).toContain('postgres://bot:***@db.example:5433/news (***)');
       expect(encoded).not.toMatch(/s3cret/);
+      // A short or common password is masked in the address only: elsewhere it would mangle the words around it.
+      process.env.DATABASE_URL = 'postgres://postgres:postgres@127.0.0.1:1/postgres';
+      expect(describeFailure(new Error('no pool for postgres://postgres:postgres@127.0.0.1:1/postgres (openPipeline)'))).toContain(
+        'no pool for postgres://postgres:***@127.0.0.1:1/postgres (openPipeline)',
+      );
+      process.env.DATABASE_URL = 'postgres://bot:p@127.0.0.1:1/news';
+      expect(describeFailure(new Error('at openPipeline for postgres://bot:p@127.0.0.1:1/news'))).toContain('at openPipeline for postgres://bot:***@127.0.0.1:1/news');
     } finally {
       if (saved === undefined) delete process.env.DATABASE_URL;
       else process.env.DATABASE_URL = saved;
