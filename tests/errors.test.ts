@@ -110,6 +110,10 @@ describe('file-system failures while embedding', () => {
     const folder = tempDir();
     const result = await runScript('src/cli/report.ts', [], { QUESTION_LOG: folder, FEEDBACK_LOG: path.join(tempDir(), 'feedback.jsonl'), EMBEDDINGS_DIR: tempDir() });
     expectOneLineError(result, new RegExp(`^Error: Cannot read ${folder}: it is a folder, and a file was expected there`, 'm'));
+    const embeddings = tempDir();
+    await fs.mkdir(path.join(embeddings, 'CURRENT'));
+    const pointer = await runScript('src/cli/ask.ts', ['Who is Prigozhin?'], { EMBEDDINGS_DIR: embeddings });
+    expectOneLineError(pointer, new RegExp(`^Error: Cannot read ${embeddings}/CURRENT: it is a folder`, 'm'));
   });
 
   it('says so when CORPUS_DIR lies below a regular file', async () => {

@@ -192,6 +192,8 @@ export async function currentVersion(dir: string): Promise<string | undefined> {
     return name;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    // Reading a folder fails with EISDIR and no path: the message names the pointer.
+    (error as NodeJS.ErrnoException).path ??= path.join(dir, POINTER);
     throw error;
   }
 }
