@@ -63,13 +63,21 @@ export async function lockDatabase(pool: pg.Pool, where: string): Promise<IndexL
     giveBack(unlocked ? undefined : (error as Error));
     throw error;
   }
+  // One beat at a time: a beat still waiting (behind the write, on a server that runs one query at a time, such
+  // as db:dev) is not joined by the next, which pg would queue with a deprecation warning.
+  let beating = false;
   const timer = setInterval(() => {
+    if (beating) return;
+    beating = true;
     client
       .query('UPDATE embed_lock SET heartbeat = now() WHERE holder = $1', [token])
       .then(({ rowCount }) => {
         if (rowCount === 0) controller.abort(new IndexError(`The embed lock of the ${where} was taken over by another embed, so this one stopped. Run it again when that one has finished.`));
       })
-      .catch(lost);
+      .catch(lost)
+      .finally(() => {
+        beating = false;
+      });
   }, UPDATE_MS);
   timer.unref();
   return {
