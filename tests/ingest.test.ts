@@ -411,6 +411,16 @@ describe('feeds and pages from the web', () => {
     expect(site.requests.slice(before).filter((r) => r.path.startsWith('/world/'))).toEqual([]);
   });
 
+  it("says when the feed's own text was too short to stand in for a page that failed", async () => {
+    site.set(
+      '/feeds/short.rss',
+      `<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Short</title><item><title>Gone</title><link>${base}/world/missing-story</link><content:encoded><![CDATA[<p>A teaser of one line.</p>]]></content:encoded></item></channel></rss>`,
+      'application/rss+xml',
+    );
+    const report = await run({ feeds: [`${base}/feeds/short.rss`] }, webConfig(tempDir(), { FETCH_RETRIES: '0' }));
+    expect(report.articles).toEqual([{ url: `${base}/world/missing-story`, kind: 'failed', reason: "HTTP 404 Not Found; the feed's own text of it is too short to stand in" }]);
+  });
+
   it("drops the feed's text of an item whose page, had at last, is an article already saved from another address", async () => {
     let down = true;
     site.handle('/world/late-kim', (_req, res) => {

@@ -171,7 +171,8 @@ class Ingestion {
       // Else the feed's next 304 would hide the item (or its page, saved from the feed's text) until the feed changes.
       if (retry && task.feed) this.reread.add(task.feed);
       article = articleFromFeed(task);
-      if (!article) return { url: link, kind: 'failed', reason: failure };
+      // The feed's text is an article only from MIN_ARTICLE_CHARS on: say so, or its failure would look like the page's alone.
+      if (!article) return { url: link, kind: 'failed', reason: task.item?.html ? `${failure}; the feed's own text of it is too short to stand in` : failure };
       reason = `saved from the feed's own text: ${failure}`;
     }
     return { ...(await this.save(task, article, validators, reason && retry ? failures : undefined)), ...(reason ? { reason } : {}) };
