@@ -86,6 +86,15 @@ describe('HTML articles', () => {
     });
   });
 
+  it("takes the site's name off a short <title> whose headline the <h1> gives", () => {
+    const body = 'The town library reopened on Monday after three months of repairs to the damage the spring flood left in its reading rooms. '.repeat(3);
+    const page = (title: string, h1: string) => `<html><head><title>${title}</title></head><body><article><h1>${h1}</h1><p>${body}</p></article></body></html>`;
+    expect(parseHtmlArticle(page('Library reopens after flood | Townsville Gazette', 'Library reopens after flood'), 'l.html')!.title).toBe('Library reopens after flood');
+    expect(parseHtmlArticle(page('Library reopens - Townsville Gazette', 'Library reopens'), 'l.html')!.title).toBe('Library reopens');
+    // A title the headline does not start, or that goes on without a separator, is kept as it is.
+    expect(parseHtmlArticle(page('Flood: the library reopens', 'Library reopens'), 'l.html')!.title).toBe('Flood: the library reopens');
+  });
+
   it('reads the byline a page only shows (class="byline", rel="author"), though the byline box is not text', () => {
     const body = 'Turkey said on Monday that talks on reviving the Black Sea grain deal would resume next week in Istanbul, with Russian and Ukrainian delegations expected. '.repeat(3);
     const page = (byline: string) => `<html><head><title>Grain talks to resume in Istanbul next week</title></head><body><article><h1>Grain talks to resume in Istanbul next week</h1>${byline}<p>${body}</p></article></body></html>`;

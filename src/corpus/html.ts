@@ -200,17 +200,28 @@ function paragraphsOf(root: DomNode): { paragraphs: string[]; captions: string[]
 }
 
 /**
+ * The page's `<title>` without the site's name after it ("Library reopens after flood | Townsville Gazette"),
+ * when the page's `<h1>` is the headline it starts with: Readability keeps the name on titles of four words or fewer.
+ */
+function withoutSiteName(title: string, headline: string | undefined): string {
+  if (!headline || !title.startsWith(headline)) return title;
+  return /^\s*[|\-–—:·»]\s*\S/.test(title.slice(headline.length)) ? headline : title;
+}
+
+/**
  * Reads one HTML page. `baseUrl` (the address it was fetched from) resolves a relative canonical link and
  * is the article's url when the page names none. Returns undefined when no article text can be found.
  */
 export function parseHtmlArticle(html: string, source: string, baseUrl?: string): HtmlArticle | undefined {
   const { document } = parseHTML(html) as unknown as { document: DomDocument };
   const metadata = pageMetadata(document, baseUrl);
+  const h1 = document.querySelector('h1')?.textContent;
+  const headline = h1 ? collapseWhitespace(h1) : undefined;
   removeChrome(document);
   const parsed = new Readability<DomNode>(document, { serializer: (node) => node as DomNode, charThreshold: 200 }).parse();
   if (!parsed?.content) return undefined;
   const { paragraphs, captions } = paragraphsOf(parsed.content);
-  const title = metadata.title ?? (parsed.title ? collapseWhitespace(parsed.title) : undefined);
+  const title = metadata.title ?? (parsed.title ? withoutSiteName(collapseWhitespace(parsed.title), headline) : undefined);
   // The headline repeated at the top of the text is the title, not a paragraph.
   if (title && paragraphs[0] === title) paragraphs.shift();
   const [article] = parseNewsParagraphs(paragraphs, source, {
