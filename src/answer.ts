@@ -135,7 +135,7 @@ export const answerNotSingledOut = (shortAnswer: ShortAnswer | null) => !shortAn
  * `withNext`: the sentence after it is taken in whatever its score (the first quote, when the reader singled out
  * no answer in its sentence: `answerNotSingledOut`).
  */
-function quoteSpan(index: ReadingIndex, text: string, sentence: number, chunk: number, score: number, scores: ReadonlyMap<number, number>, quoted: Set<number>, withNext: boolean): { start: number; end: number } {
+function quoteSpan(index: ReadingIndex, text: string, sentence: number, chunk: number, score: number, scores: ReadonlyMap<number, number>, quoted: Set<number>, withNext: boolean): QuoteSpan {
   const { start, end } = index.sentences[sentence]!;
   const { firstSentence, sentenceCount } = index.chunks[chunk]!;
   const neighbours = [sentence + 1, sentence - 1]
@@ -148,9 +148,47 @@ function quoteSpan(index: ReadingIndex, text: string, sentence: number, chunk: n
     const span = { start: Math.min(start, s.start), end: Math.max(end, s.end) };
     if (span.end - span.start > QUOTE_MAX_CHARS || !SENTENCE_END.test(text.slice(s.start, s.end))) continue;
     quoted.add(id);
-    return span;
+    return { ...span, first: Math.min(sentence, id), last: Math.max(sentence, id) };
   }
-  return { start, end };
+  return { start, end, first: sentence, last: sentence };
+}
+
+/** A quote's offsets in its article, and its first and last sentences' ids. */
+interface QuoteSpan {
+  start: number;
+  end: number;
+  first: number;
+  last: number;
+}
+
+/** A passage joined to an earlier one stays within this many characters. */
+export const QUOTE_JOIN_MAX_CHARS = 700;
+
+/**
+ * The passages to show, as groups of positions in `spans` (the passage shown first): a passage whose quote
+ * continues an earlier one's in the same article (the sentence just after it, or just before) is joined to it
+ * rather than shown apart, after other passages in between ("“The farewell … took place in a closed format [1].
+ * … held a similar belief [2]. Those who wish to say goodbye may visit Porokhovskoye cemetery,” the press
+ * service said [3].").
+ */
+function joinContinued(spans: QuoteSpan[], articles: readonly string[]): number[][] {
+  const groups: number[][] = [];
+  for (let i = 0; i < spans.length; i++) {
+    const span = spans[i]!;
+    const host = groups.map((g) => g[0]!).find((j) => {
+      const earlier = spans[j]!;
+      const joined = Math.max(span.end, earlier.end) - Math.min(span.start, earlier.start);
+      return articles[j] === articles[i] && (span.first === earlier.last + 1 || span.last === earlier.first - 1) && joined <= QUOTE_JOIN_MAX_CHARS;
+    });
+    if (host === undefined) {
+      groups.push([i]);
+      continue;
+    }
+    const earlier = spans[host]!;
+    spans[host] = { start: Math.min(span.start, earlier.start), end: Math.max(span.end, earlier.end), first: Math.min(span.first, earlier.first), last: Math.max(span.last, earlier.last) };
+    groups.find((g) => g[0] === host)!.push(i);
+  }
+  return groups;
 }
 
 export function buildAnswer(index: ReadingIndex, question: string, reading: Reading, options: AnswerOptions): Answer {
@@ -163,8 +201,9 @@ export function buildAnswer(index: ReadingIndex, question: string, reading: Read
   // hit@3, since the reader's scores on news are less sure than on SQuAD.)
   const chosen: { sentence: number; chunk: number; score: number; article: Article }[] = [];
   const chunks = new Set<number>();
+  // Some more than shown: a passage joined to an earlier one (joinContinued) leaves its place to the next.
   for (const read of reading.sentences) {
-    if (chosen.length >= options.passages) break;
+    if (chosen.length >= 2 * options.passages) break;
     if (chunks.has(read.chunk)) continue;
     chunks.add(read.chunk);
     chosen.push({ ...read, article: index.articles.get(index.sentences[read.sentence]!.articleId)! });
@@ -173,9 +212,15 @@ export function buildAnswer(index: ReadingIndex, question: string, reading: Read
   const scores = new Map(reading.sentences.map((r) => [r.sentence, r.score]));
   // No sentence is quoted twice: a neighbour another passage quotes (chunks overlap) is not taken in.
   const quoted = new Set(chosen.map((c) => c.sentence));
-  const passages: Passage[] = chosen.map(({ sentence, chunk, score, article }, i) => {
-    const { start, end } = quoteSpan(index, article.text, sentence, chunk, score, scores, quoted, i === 0 && answerNotSingledOut(shortAnswer));
-    const record = index.chunks[chunk]!;
+  const spans = chosen.map(({ sentence, chunk, score, article }, i) => quoteSpan(index, article.text, sentence, chunk, score, scores, quoted, i === 0 && answerNotSingledOut(shortAnswer)));
+  const groups = joinContinued(spans, chosen.map((c) => c.article.id)).slice(0, options.passages);
+  const passages: Passage[] = groups.map((group, i) => {
+    const at = group[0]!;
+    const { sentence, chunk, score, article } = chosen[at]!;
+    const { start, end } = spans[at]!;
+    // The passage a joined quote was taken from is its chunks together.
+    const records = group.map((j) => index.chunks[chosen[j]!.chunk]!);
+    const record = { start: Math.min(...records.map((r) => r.start)), end: Math.max(...records.map((r) => r.end)) };
     return {
       rank: i + 1,
       articleId: article.id,
@@ -191,7 +236,7 @@ export function buildAnswer(index: ReadingIndex, question: string, reading: Read
       ...(article.published ? { published: article.published } : {}),
     };
   });
-  const sources = [...new Map(chosen.map(({ article }) => [article.id, article])).values()].map((a) => ({
+  const sources = [...new Map(groups.map((group) => [chosen[group[0]!]!.article.id, chosen[group[0]!]!.article])).values()].map((a) => ({
     articleId: a.id,
     title: a.title,
     outlet: a.outlet,

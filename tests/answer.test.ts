@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
 import { locateEvidence, readQuestionSet } from '../src/eval/question-set.js';
 import { readFileSync } from 'node:fs';
-import { buildAnswer, QUOTE_MAX_CHARS, QUOTE_NEIGHBOUR_SHARE, SHORT_ANSWER_SHOWN, shownShortAnswer, UNSURE_LEAD } from '../src/answer.js';
+import { buildAnswer, QUOTE_JOIN_MAX_CHARS, QUOTE_MAX_CHARS, QUOTE_NEIGHBOUR_SHARE, SHORT_ANSWER_SHOWN, shownShortAnswer, UNSURE_LEAD } from '../src/answer.js';
 import { configFromEnv } from '../src/config.js';
 import { loadReaderModel } from '../src/reader/model.js';
 import { readAhead } from '../src/reader/read-ahead.js';
@@ -151,6 +151,22 @@ describe('answers about the shipped coverage', () => {
     const ranges = answer.passages.map((p) => ({ id: p.articleId, start: p.quoteStart, end: p.quoteEnd }));
     for (const [i, a] of ranges.entries()) {
       for (const b of ranges.slice(i + 1)) expect(a.id === b.id && a.start < b.end && b.start < a.end).toBe(false);
+    }
+  });
+
+  it('joins a passage that continues an earlier one in its article to it, rather than show the two apart', async () => {
+    const answer = await pipeline.ask("Where was Yevgeny Prigozhin's funeral held?");
+    // The press service's words, one quotation over two sentences of two chunks, whole in the first quote.
+    expect(answer.passages[0]!.quote).toMatch(/closed format\. Those who wish to say goodbye may visit Porokhovskoye cemetery,” the press service said/);
+    expect(answer.passages[0]!.quote.length).toBeLessThanOrEqual(QUOTE_JOIN_MAX_CHARS);
+    expect(answer.passages.map((p) => p.rank)).toEqual(answer.passages.map((_, i) => i + 1));
+    // No passage shown starts where another of its article ends, unless the two together would be too long.
+    for (const a of answer.passages) {
+      const text = pipeline.index.articles.get(a.articleId)!.text;
+      for (const b of answer.passages) {
+        if (a === b || a.articleId !== b.articleId || a.quoteEnd > b.quoteStart || text.slice(a.quoteEnd, b.quoteStart).trim()) continue;
+        expect(b.quoteEnd - a.quoteStart).toBeGreaterThan(QUOTE_JOIN_MAX_CHARS);
+      }
     }
   });
 
