@@ -643,9 +643,10 @@ describe('answers from fetched coverage', () => {
     const answer = buildAnswer(index, 'What happened?', reading, { passages: 2 });
     expect(answer.passages.map((p) => p.articleId)).toEqual([SEOUL, KIM]);
     expect(answer.answer).toMatch(/\(Published: \[1\] Northern Herald – World, 14 Sep 2023; \[2\] Northern Herald, 13 Sep 2023\.\)$/);
-    // Passages of one outlet and day share one date.
-    const kimChunks = index.chunks.flatMap((c, label) => (c.articleId === KIM ? [{ label, sentence: c.firstSentence }] : [])).slice(0, 2);
-    expect(kimChunks).toHaveLength(2);
+    // Passages of one outlet and day share one date. (Two passages of the article apart: consecutive ones would be joined.)
+    const all = index.chunks.flatMap((c, label) => (c.articleId === KIM ? [{ label, sentence: c.firstSentence }] : []));
+    const kimChunks = [all[0]!, all.find((c) => c.sentence >= all[0]!.sentence + 3)!];
+    expect(kimChunks[1]).toBeDefined();
     const same = buildAnswer(index, 'What happened?', { ...reading, sentences: kimChunks.map((c) => ({ sentence: c.sentence, chunk: c.label, score: 0.5 })) }, { passages: 2 });
     expect(same.answer).toMatch(/ \(Published: \[1, 2\] Northern Herald, 13 Sep 2023\.\)$/);
   });
