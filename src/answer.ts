@@ -3,11 +3,11 @@
  * the short answer, a reply with [n] citations, and the sources. When the reader is not confident that
  * the coverage answers the question, the answer says the coverage doesn't say, and quotes nothing.
  */
-import { SENTENCE_END } from './corpus/news-text.js';
 import type { Article } from './corpus/types.js';
 import { formatDate, publishedTime } from './dates.js';
 import type { ReadingIndex } from './index/store.js';
 import type { Reading, ShortAnswer } from './reader/reader.js';
+import { joinContinued, quoteSpan } from './quotes.js';
 
 export type { ShortAnswer } from './reader/reader.js';
 
@@ -110,17 +110,6 @@ function cite(quote: string, n: number): string {
 }
 
 /**
- * A quote takes in a neighbouring sentence of its chunk when the reader rates that one at least this share of
- * the chosen sentence's score: news often names the subject in one sentence and gives the fact in the next
- * ("… just seven trips away from his country." "Four of those trips were to … China."). Chosen on the tuning
- * set (docs/EVALUATION.md): first quotes holding the evidence 68.4 → 71.4 % (every question answered), their
- * mean length 183 → 205 characters; at a tenth, one question more for 16 characters more.
- */
-export const QUOTE_NEIGHBOUR_SHARE = 0.25;
-/** A quote with its neighbour stays within this many characters (one sentence alone is never cut). */
-export const QUOTE_MAX_CHARS = 450;
-
-/**
  * Whether the first quote's sentence holds no answer the reader would show (no short answer, or one scored under
  * SHORT_ANSWER_SHOWN): a sentence that restates the question, with the fact in the next one ("… when asked if
  * there is anything he cannot forgive." "“Betrayal,” he says."). The first quote then takes in the sentence
@@ -128,68 +117,6 @@ export const QUOTE_MAX_CHARS = 450;
  * news sets, nine tenths as many on SQuAD's, for half the characters added.
  */
 export const answerNotSingledOut = (shortAnswer: ShortAnswer | null) => !shortAnswer || shortAnswer.confidence < SHORT_ANSWER_SHOWN;
-
-/**
- * The quote's offsets: the chosen sentence, with the neighbour of its chunk the reader rates at least a quarter
- * as high, when that neighbour ends like a sentence (SENTENCE_END: headlines and crossheads beside a paragraph do not).
- * `withNext`: the sentence after it is taken in whatever its score (the first quote, when the reader singled out
- * no answer in its sentence: `answerNotSingledOut`).
- */
-function quoteSpan(index: ReadingIndex, text: string, sentence: number, chunk: number, score: number, scores: ReadonlyMap<number, number>, quoted: Set<number>, withNext: boolean): QuoteSpan {
-  const { start, end } = index.sentences[sentence]!;
-  const { firstSentence, sentenceCount } = index.chunks[chunk]!;
-  const neighbours = [sentence + 1, sentence - 1]
-    .filter((id) => id >= firstSentence && id < firstSentence + sentenceCount && !quoted.has(id))
-    .map((id) => ({ id, score: withNext && id === sentence + 1 ? Infinity : (scores.get(id) ?? 0) }))
-    .filter((n) => n.score >= QUOTE_NEIGHBOUR_SHARE * score)
-    .sort((a, b) => b.score - a.score);
-  for (const { id } of neighbours) {
-    const s = index.sentences[id]!;
-    const span = { start: Math.min(start, s.start), end: Math.max(end, s.end) };
-    if (span.end - span.start > QUOTE_MAX_CHARS || !SENTENCE_END.test(text.slice(s.start, s.end))) continue;
-    quoted.add(id);
-    return { ...span, first: Math.min(sentence, id), last: Math.max(sentence, id) };
-  }
-  return { start, end, first: sentence, last: sentence };
-}
-
-/** A quote's offsets in its article, and its first and last sentences' ids. */
-interface QuoteSpan {
-  start: number;
-  end: number;
-  first: number;
-  last: number;
-}
-
-/** A passage joined to an earlier one stays within this many characters. */
-export const QUOTE_JOIN_MAX_CHARS = 700;
-
-/**
- * The passages to show, as groups of positions in `spans` (the passage shown first): a passage whose quote
- * continues an earlier one's in the same article (the sentence just after it, or just before) is joined to it
- * rather than shown apart, after other passages in between ("“The farewell … took place in a closed format [1].
- * … held a similar belief [2]. Those who wish to say goodbye may visit Porokhovskoye cemetery,” the press
- * service said [3].").
- */
-function joinContinued(spans: QuoteSpan[], articles: readonly string[]): number[][] {
-  const groups: number[][] = [];
-  for (let i = 0; i < spans.length; i++) {
-    const span = spans[i]!;
-    const host = groups.map((g) => g[0]!).find((j) => {
-      const earlier = spans[j]!;
-      const joined = Math.max(span.end, earlier.end) - Math.min(span.start, earlier.start);
-      return articles[j] === articles[i] && (span.first === earlier.last + 1 || span.last === earlier.first - 1) && joined <= QUOTE_JOIN_MAX_CHARS;
-    });
-    if (host === undefined) {
-      groups.push([i]);
-      continue;
-    }
-    const earlier = spans[host]!;
-    spans[host] = { start: Math.min(span.start, earlier.start), end: Math.max(span.end, earlier.end), first: Math.min(span.first, earlier.first), last: Math.max(span.last, earlier.last) };
-    groups.find((g) => g[0] === host)!.push(i);
-  }
-  return groups;
-}
 
 export function buildAnswer(index: ReadingIndex, question: string, reading: Reading, options: AnswerOptions): Answer {
   const { confidence } = reading;
