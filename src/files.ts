@@ -80,6 +80,8 @@ async function endsWithNewline(file: string): Promise<boolean> {
  */
 export class JsonLinesFile<T> {
   private queue: Promise<void> = Promise.resolve();
+  /** This process's last append ended its line: the file's end need not be read again before the next. */
+  private whole = false;
 
   constructor(readonly file: string) {}
 
@@ -87,10 +89,13 @@ export class JsonLinesFile<T> {
     const line = `${JSON.stringify(value)}\n`;
     const write = this.queue.then(async () => {
       await ensureDir(path.dirname(this.file));
-      // An append that failed half-way (a full disk, here or in another process) left part of a line: the next
-      // one starts on a line of its own, or it would be lost with it.
-      const lead = (await endsWithNewline(this.file)) ? '' : '\n';
+      // An append that failed half-way (a full disk, here or in an earlier process) left part of a line: the
+      // next one starts on a line of its own, or it would be lost with it. Checked on the first append and
+      // after a failure only: every question is logged, and an append that succeeded ended its line.
+      const lead = this.whole || (await endsWithNewline(this.file)) ? '' : '\n';
+      this.whole = false;
       await fs.appendFile(this.file, lead + line, { encoding: 'utf8', mode: 0o600 });
+      this.whole = true;
     });
     this.queue = write.catch(() => undefined);
     return write;
