@@ -14,6 +14,7 @@ import { EXPECTED_KINDS, namedByQuestion, sentenceView, type CandidateSentence, 
 import { sentenceFeatures } from './sentence-features.js';
 import { loadReaderModel, type ReaderModel } from './model.js';
 import { readAhead, type ReadAhead } from './read-ahead.js';
+import { withDescription } from './definition.js';
 import { analyseQuestion, type QuestionAnalysis, type QuestionType } from './question.js';
 import type { CandidateKind } from './candidates.js';
 import type { Synonyms } from './synonyms.js';
@@ -203,7 +204,7 @@ export function loadReader(modelFile: string, threshold?: number, sureThreshold?
     },
     readSentences(index, question, queryVector, sentences) {
       const context = readingContext(index, question, queryVector, sentences, model.synonyms);
-      const reading = readContext(context, scorers);
+      const reading = withDescription(context, readContext(context, scorers));
       const best = context.sentences.find((view) => view.id === reading.sentences[0]?.sentence);
       if (best && lacksCount(context.question, best)) return { ...reading, confidence: 0, answerable: false, sure: false };
       return { ...reading, answerable: reading.confidence >= minConfidence, sure: reading.confidence >= sureConfidence };

@@ -1,0 +1,231 @@
+/**
+ * Questions that ask what someone or something is: "who is Peskov?", "whats the wagner group". Their answer
+ * is a description of the one named (a title, an apposition, what it "is"), not an entity: the span model,
+ * trained on SQuAD, which has almost none of them, answered "who is peskov" with "Russia". So the reader
+ * looks for the description itself, in the sentences it ranked, in the ways news text gives one:
+ *
+ *  - an apposition after the name: "Sasha Baker, *the US acting undersecretary of defence for policy*, said";
+ *  - the name, then "is" or "was": "Prigozhin was *the founder of the Wagner group*";
+ *  - an apposition before the name: "*the editor of Electrical World magazine*, Thomas Commerford Martin";
+ *  - a title before a person's name: "*Kremlin spokesman* Dmitry Peskov said";
+ *  - for a named thing, the words a sentence puts inside its name ("the *Wagner mercenary group*").
+ */
+import { withContractionsWhole } from '../chat-opening.js';
+import type { Token } from './annotate.js';
+import { wordStem, type ReadingContext, type SentenceView } from './context.js';
+import type { ShortAnswer, SentenceReading } from './reader.js';
+
+/** What a "who/what is X" question names: X's terms, in order, and whether it asks for a person. */
+export interface DefinitionSubject {
+  terms: string[];
+  who: boolean;
+}
+
+/** What the patterns read of a sentence: its tokens and their terms. */
+export type WordsOf = Pick<SentenceView, 'annotated' | 'stems'>;
+
+export interface Description {
+  /** Token range of the description in the sentence (inclusive). */
+  first: number;
+  last: number;
+}
+
+/** Words that make "X" a relation or a clause, not a name: "who is the president *of* …", "what was passed *in* 1805". */
+const RELATION = /\b(of|in|on|at|by|for|from|to|with|about|behind|after|before|during|between|against|under|over|into|than|that|which|who|whom|whose|when|where|why|how|and|or|if|not|doing|going|saying|called|named)\b/;
+const ARTICLE = /^(the|a|an)\s+/;
+const BE = /^(is|was|are|were)$/;
+/** Determiners and possessives that make a who-question ask for a name ("who is *the* minister", "who is *his* wife"). */
+const ROLE_OPENING = /^(the|a|an|his|her|their|its|our|my|your|this|that|these|those)\b/;
+
+/**
+ * The subject of a question asking what someone or something is, or null: "who is/was X", "what is/are the
+ * X" (contractions typed without an apostrophe read whole), X a few words with no relation in it. A who-question
+ * whose X opens with a determiner asks for a name ("who is the UN's torture rapporteur") and is not one.
+ */
+export function definitionSubject(question: string): DefinitionSubject | null {
+  const text = withContractionsWhole(question.toLowerCase().replace(/\b(who|what)['’]s\b/gu, '$1 is'))
+    .replace(/[?!.\s]+$/u, '')
+    .trim();
+  const m = /^(who|what)\s+(is|was|are|were)\s+(.+)$/.exec(text);
+  if (!m) return null;
+  const who = m[1] === 'who';
+  const subject = m[3]!.trim();
+  if (RELATION.test(subject) || /[,;:]/.test(subject)) return null;
+  // "who is the minister", "who was NASA's administrator": a role, whose answer is a name.
+  if (who && (ROLE_OPENING.test(subject) || /['’]s\b/.test(subject))) return null;
+  const words = subject.replace(ARTICLE, '').split(/\s+/);
+  if (words.length > 5 || words.some((w) => BE.test(w))) return null;
+  const terms = words.map(wordStem).filter((t): t is string => t !== null);
+  return terms.length === 0 ? null : { terms, who };
+}
+
+const isWord = (t: Token) => /[\p{L}\p{N}]/u.test(t.text);
+const capitalised = (t: Token) => /^\p{Lu}/u.test(t.text);
+const lowerNoun = (t: Token) => (t.pos === 'NOUN' || t.pos === 'ADJ') && /^\p{Ll}/u.test(t.text);
+/** Punctuation that ends an apposition or a copula's complement (a hyphen inside a word does not: "FCC-licensed"). */
+const CLAUSE_PUNCTUATION = /^([,.;:!?()"“”‘’]|—|–|-)$/;
+/** Words that open a clause of their own: "X, *who* was killed …". */
+const CLAUSE_WORD = /^(who|which|whose|that|but|said|says|told)$/i;
+const NOUN_LIKE = new Set(['NOUN', 'PROPN', 'ADJ', 'NUM']);
+
+/** Whether the token at `i` ends a description: punctuation between words, a clause word, or "and" not joining two nouns. */
+function endsPhrase(tokens: Token[], i: number): boolean {
+  const t = tokens[i]!;
+  if (CLAUSE_PUNCTUATION.test(t.text)) {
+    const before = tokens[i - 1];
+    const after = tokens[i + 1];
+    return !(/^[-–]$/.test(t.text) && before && after && before.end === t.start && t.end === after.start);
+  }
+  if (CLAUSE_WORD.test(t.text)) return true;
+  if (t.pos === 'CCONJ') return !(NOUN_LIKE.has(tokens[i - 1]?.pos ?? '') && NOUN_LIKE.has(tokens[i + 1]?.pos ?? ''));
+  return false;
+}
+
+/** Where the subject's terms stand in the sentence, in order, at most two words between two of them; null when they don't. */
+function findSubject(view: WordsOf, terms: string[]): { first: number; last: number; gaps: number[] } | null {
+  const { stems, annotated } = view;
+  for (let start = 0; start < stems.length; start++) {
+    if (stems[start] !== terms[0]) continue;
+    let at = start;
+    const gaps: number[] = [];
+    let found = true;
+    for (const term of terms.slice(1)) {
+      let next = -1;
+      for (let j = at + 1; j <= at + 3 && j < stems.length; j++) {
+        if (!isWord(annotated.tokens[j]!)) break;
+        if (stems[j] === term) {
+          next = j;
+          break;
+        }
+      }
+      if (next < 0) {
+        found = false;
+        break;
+      }
+      for (let j = at + 1; j < next; j++) gaps.push(j);
+      at = next;
+    }
+    if (found) return { first: start, last: at, gaps };
+  }
+  return null;
+}
+
+/**
+ * Where a sentence names the subject, extended to the whole name ("Peskov" asked, "Dmitry Peskov" written);
+ * null when it does not. A person is named in capitalised words ("who is kims wife" asks for a name, the
+ * sentence says "Kim's *wife*"), a thing in one at least.
+ */
+export function nameIn(view: WordsOf, subject: DefinitionSubject): { first: number; last: number; gaps: number[] } | null {
+  const tokens = view.annotated.tokens;
+  const found = findSubject(view, subject.terms);
+  if (!found) return null;
+  let first = found.first;
+  let last = found.last;
+  while (first > 0 && tokens[first - 1]!.pos === 'PROPN' && capitalised(tokens[first - 1]!)) first--;
+  while (last + 1 < tokens.length && tokens[last + 1]!.pos === 'PROPN' && capitalised(tokens[last + 1]!)) last++;
+  const named = tokens.slice(found.first, found.last + 1).filter((_, i) => !found.gaps.includes(found.first + i));
+  if (subject.who ? !named.every(capitalised) : !tokens.slice(first, last + 1).some(capitalised)) return null;
+  return { first, last, gaps: found.gaps };
+}
+
+/** A run of tokens that reads as a description: a few words, a lower-case noun or adjective among them, no clause. */
+function describes(tokens: Token[], first: number, last: number): boolean {
+  if (last < first || last - first >= 16) return false;
+  const run = tokens.slice(first, last + 1);
+  const opening = run[0]!;
+  if (!['DET', 'ADJ', 'NOUN', 'PROPN', 'NUM'].includes(opening.pos) || CLAUSE_WORD.test(opening.text)) return false;
+  if (run.some((t, i) => t.pos === 'AUX' || t.pos === 'PRON' || endsPhrase(tokens, first + i))) return false;
+  return run.some(lowerNoun);
+}
+
+/** The end (exclusive) of the phrase starting at `from`: the next punctuation or clause word. */
+function phraseEnd(tokens: Token[], from: number): number {
+  let end = from;
+  while (end < tokens.length && !endsPhrase(tokens, end)) end++;
+  return end;
+}
+
+/** The start of the phrase ending at `to`: just after the punctuation before it, or the sentence's start. */
+function phraseStart(tokens: Token[], to: number): number {
+  let start = to;
+  while (start > 0 && !endsPhrase(tokens, start - 1)) start--;
+  return start;
+}
+
+/**
+ * The description a sentence gives of the subject, or null: an apposition or a copula's complement after it,
+ * a title before a person's name (who-questions), or, for a named thing, the words inside its name.
+ */
+export function descriptionIn(view: WordsOf, subject: DefinitionSubject): Description | null {
+  const tokens = view.annotated.tokens;
+  const found = nameIn(view, subject);
+  if (!found) return null;
+  const { first, last } = found;
+
+  const next = tokens[last + 1];
+  // Apposition: "X, the …, said".
+  if (next?.text === ',') {
+    const end = phraseEnd(tokens, last + 2);
+    const closed = end < tokens.length && /^[,.;:—–()]$/.test(tokens[end]!.text);
+    if (closed && describes(tokens, last + 2, end - 1)) return { first: last + 2, last: end - 1 };
+  }
+  // Copula: "X was the founder of …".
+  if (next && BE.test(next.text.toLowerCase())) {
+    const from = last + 2;
+    const end = phraseEnd(tokens, from);
+    const opening = tokens[from];
+    if (opening && (opening.pos === 'DET' || opening.pos === 'ADJ' || opening.pos === 'NOUN') && describes(tokens, from, end - 1)) return { first: from, last: end - 1 };
+  }
+  // The apposition before: "the editor of Electrical World magazine, Thomas Commerford Martin".
+  if (first >= 2 && tokens[first - 1]!.text === ',') {
+    const start = phraseStart(tokens, first - 2);
+    if (tokens[start]!.pos === 'DET' && describes(tokens, start, first - 2)) return { first: start, last: first - 2 };
+  }
+  // Title: "Kremlin spokesman Dmitry Peskov".
+  if (subject.who && tokens[last]!.pos === 'PROPN') {
+    let start = first;
+    while (start > 0 && first - start < 8) {
+      const t = tokens[start - 1]!;
+      const possessive = t.pos === 'PART' && /^['’]s$/.test(t.text);
+      if (!(possessive || ((t.pos === 'NOUN' || t.pos === 'ADJ' || t.pos === 'PROPN') && isWord(t)))) break;
+      start--;
+    }
+    if (start < first && lowerNoun(tokens[first - 1]!)) return { first: start, last: first - 1 };
+  }
+  // A named thing's own words: "the Wagner mercenary group" for "the wagner group".
+  if (!subject.who && found.gaps.length > 0 && found.gaps.every((i) => lowerNoun(tokens[i]!))) return { first, last };
+  return null;
+}
+
+/**
+ * How often a description found so is the answer, exactly: 10 of the 13 found for the SQuAD training split's
+ * questions, paragraph given (`scripts/experiments/definition-squad.ts`; the span model's answers to the same
+ * questions: 2 of 13). It stands for the span model's probability, so a description is shown in bold when the
+ * answer is sure (SHORT_ANSWER_SHOWN).
+ */
+export const DESCRIPTION_CONFIDENCE = 0.77;
+
+/**
+ * A reading of a question asking what someone or something is: the first sentence, in the reader's order,
+ * that describes the subject goes first, its description the short answer. Any other reading (no
+ * description found, another kind of question) is returned as it is.
+ */
+export function withDescription<R extends { sentences: SentenceReading[]; shortAnswer: ShortAnswer | null }>(context: ReadingContext, reading: R): R {
+  const subject = definitionSubject(context.question.text);
+  if (!subject) return reading;
+  const views = new Map(context.sentences.map((view) => [view.id, view]));
+  for (const [rank, sentence] of reading.sentences.entries()) {
+    const view = views.get(sentence.sentence)!;
+    const description = descriptionIn(view, subject);
+    if (!description) continue;
+    const tokens = view.annotated.tokens;
+    const start = view.start + tokens[description.first]!.start;
+    const end = view.start + tokens[description.last]!.end;
+    return {
+      ...reading,
+      sentences: [sentence, ...reading.sentences.filter((_, i) => i !== rank)],
+      shortAnswer: { text: view.article.text.slice(start, end), articleId: view.article.id, start, end, confidence: DESCRIPTION_CONFIDENCE },
+    };
+  }
+  return reading;
+}
