@@ -12,7 +12,7 @@ import { analyse, annotate, annotateWith, ANNOTATION_STEPS } from '../src/reader
 import { candidates } from '../src/reader/candidates.js';
 import { Ensemble, loadReaderModel, ReaderModelError } from '../src/reader/model.js';
 import { analyseQuestion } from '../src/reader/question.js';
-import { lacksCount, loadReader, readingContext } from '../src/reader/reader.js';
+import { hasShortAnswer, lacksCount, loadReader, readingContext } from '../src/reader/reader.js';
 import { sentenceFeatures, termGroups } from '../src/reader/sentence-features.js';
 import { answerFeatures } from '../src/reader/answer-features.js';
 import { saysRelated, saysSynonym } from '../src/reader/synonyms.js';
@@ -290,6 +290,20 @@ describe('the reader in the pipeline', () => {
     const offTopic = readQuestionSet(path.join(PROJECT_ROOT, 'eval', 'questions.json')).offTopic.filter((q) => q.kind === 'off-topic');
     expect(offTopic.length).toBeGreaterThan(5);
     for (const q of offTopic) expect((await pipeline.ask(q.question)).found, q.question).toBe(false);
+  });
+
+  it('gives no short answer to a yes/no question, nor one made of the question\'s own words', async () => {
+    expect(hasShortAnswer(analyseQuestion('did kim invite putin to north korea'))).toBe(false);
+    expect(hasShortAnswer(analyseQuestion('Is a problem instance abstract or concrete?'))).toBe(true);
+    expect(hasShortAnswer(analyseQuestion('Are there any regions the treaty excludes?'))).toBe(true);
+    // The span model alone answered "President Vladimir Putin"; the quote says yes.
+    const invited = await pipeline.ask('did kim invite putin to north korea');
+    expect(invited.found).toBe(true);
+    expect(invited.shortAnswer).toBeNull();
+    expect(invited.passages[0]!.quote).toMatch(/invited President Vladimir Putin to visit North Korea/);
+    // It answered "Ukraine", a word of the question.
+    const achieved = await pipeline.ask("What does Putin say Ukraine's counteroffensive has achieved?");
+    expect(achieved.shortAnswer?.text).not.toBe('Ukraine');
   });
 
   it('answers with no short answer and no quote when it refuses', async () => {

@@ -16,7 +16,7 @@ import { loadReaderModel, type ReaderModel } from './model.js';
 import { readAhead, type ReadAhead } from './read-ahead.js';
 import { withDescription } from './definition.js';
 import { analyseQuestion, type QuestionAnalysis, type QuestionType } from './question.js';
-import type { CandidateKind } from './candidates.js';
+import type { Candidate, CandidateKind } from './candidates.js';
 import type { Synonyms } from './synonyms.js';
 
 /** Retrieved chunks whose sentences the reader weighs. */
@@ -128,6 +128,25 @@ export function lacksCount(question: QuestionAnalysis, view: SentenceView): bool
   return !view.candidates.some((c) => expected.includes(c.kind) && namedByQuestion(view, c, question) < 0.5);
 }
 
+/**
+ * Whether a question can have a short answer: not a yes/no question ("did Kim invite Putin to North Korea?" is
+ * not answered by "President Vladimir Putin"), unless it offers alternatives ("… abstract or concrete?") or asks
+ * whether there are any ("are there any regions where …?"). 19 of the SQuAD training split's 8,534 answerable
+ * questions are yes/no questions without either, their gold answers mostly "no" or a clause.
+ */
+export function hasShortAnswer(question: QuestionAnalysis): boolean {
+  return question.type !== 'yesNo' || /\bor\b/i.test(question.text) || /^\W*(is|are|was|were) there\b/i.test(question.text);
+}
+
+/**
+ * Whether a candidate can be the short answer: not one made only of the question's own words ("Ukraine" for
+ * "What does Putin say Ukraine's counteroffensive has achieved?"), unless the question offers alternatives.
+ * 20 of the SQuAD training split's 8,534 answerable questions without "or" have such a gold answer.
+ */
+export function tellsSomething(question: QuestionAnalysis, view: SentenceView, candidate: Candidate): boolean {
+  return /\bor\b/i.test(question.text) || namedByQuestion(view, candidate, question) < 1;
+}
+
 /** Positions sorted by score, best first (the earlier position first on ties). */
 export function ranking(scores: number[]): number[] {
   return scores.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]! || a - b);
@@ -162,8 +181,8 @@ export function readContext(context: ReadingContext, scorers: Scorers, trace?: P
   if (trace) Object.assign(trace, { sentenceRows: rows, spanRows, answerRow });
 
   let shortAnswer: ShortAnswer | null = null;
-  if (spanScores.length > 0) {
-    const top = ranking(spanScores)[0]!;
+  const top = hasShortAnswer(context.question) ? ranking(spanScores).find((i) => tellsSomething(context.question, best, best.candidates[i]!)) : undefined;
+  if (top !== undefined) {
     const candidate = best.candidates[top]!;
     const tokens = best.annotated.tokens;
     const start = best.start + tokens[candidate.first]!.start;
