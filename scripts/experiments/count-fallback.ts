@@ -1,0 +1,54 @@
+/**
+ * COUNT_FALLBACK (src/reader/reader.ts) on SQuAD's training split, open corpus: the count and measure questions
+ * asked through the pipeline with the best sentence's count looked for in 0, 1, 2, 3 or 5 sentences after it.
+ * Prints, at the SQuAD and the coverage thresholds, answerable questions answered with the gold in the first
+ * quote, answerable answered, and unanswerable refused.
+ */
+import path from 'node:path';
+import { loadConfig, PROJECT_ROOT } from '../../src/config.js';
+import { loadEmbedder } from '../../src/embedder.js';
+import { squadIndex } from '../../src/eval/cached-index.js';
+import { askAll, type OpenCorpusRun } from '../../src/eval/reading.js';
+import { loadSquadSplit } from '../../src/eval/squad.js';
+import { loadReaderModel } from '../../src/reader/model.js';
+import { analyseQuestion } from '../../src/reader/question.js';
+import { candidateSentences, COUNTED, countedInstead, lacksCount, loadReader, readContext, readingContext, type Reader, type Scorers } from '../../src/reader/reader.js';
+
+const config = await loadConfig();
+const embedder = await loadEmbedder(config.embedding);
+const model = loadReaderModel(config.reader.modelFile);
+const scorers: Scorers = { sentence: (rows) => rows.map((r) => model.sentence.predict(r)), span: (rows) => rows.map((r) => model.span.predict(r)), answer: (r) => model.answer.predict(r) };
+const { train } = await loadSquadSplit(path.join(PROJECT_ROOT, '..', 'shared', 'eval'));
+const { index, questions } = await squadIndex(config, embedder, 'squad-train', train);
+const counted = questions.filter((q) => COUNTED.has(analyseQuestion(q.question).type));
+const base = loadReader(config.reader.modelFile);
+
+function readerWith(fallback: number): Reader {
+  const readSentences: Reader['readSentences'] = (ix, question, vector, sentences) => {
+    const context = readingContext(ix, question, vector, sentences, model.synonyms);
+    let reading = readContext(context, scorers);
+    const best = context.sentences.find((v) => v.id === reading.sentences[0]?.sentence);
+    if (best && lacksCount(context.question, best)) {
+      const at = countedInstead(context, reading, fallback);
+      if (at === undefined) return { ...reading, confidence: 0, answerable: false, sure: false };
+      reading = readContext(context, scorers, undefined, at);
+    }
+    return { ...reading, answerable: reading.confidence >= base.threshold, sure: reading.confidence >= base.sureThreshold };
+  };
+  return { ...base, readSentences, read: (ix, q, v, retrieved) => readSentences(ix, q, v, candidateSentences(ix, retrieved)) };
+}
+
+const inFirst = (r: OpenCorpusRun) => { const p = r.answer.passages[0]; return !!p && p.articleId === r.question.articleId && r.question.documentAnswers.some((a) => a.start >= p.quoteStart && a.end <= p.quoteEnd); };
+const answerable = counted.filter((q) => !q.impossible).length;
+console.log(`${counted.length} count and measure questions of ${questions.length} (${answerable} answerable)`);
+console.log('fallback | threshold | answered, gold in first quote | answerable answered | unanswerable refused');
+for (const fallback of [0, 1, 2, 3, 5]) {
+  const runs = await askAll(readerWith(fallback), embedder, index, counted);
+  for (const t of [0.035, 0.15]) {
+    const answered = (r: OpenCorpusRun) => r.answer.found && r.answer.confidence >= t;
+    const a = runs.filter((r) => !r.question.impossible);
+    const u = runs.filter((r) => r.question.impossible);
+    const pct = (n: number, d: number) => `${((100 * n) / d).toFixed(1)}%`;
+    console.log(`${fallback} | ${t} | ${pct(a.filter((r) => answered(r) && inFirst(r)).length, a.length)} | ${pct(a.filter(answered).length, a.length)} | ${pct(u.filter((r) => !answered(r)).length, u.length)}`);
+  }
+}
