@@ -134,7 +134,7 @@ export async function answerQuestion(parts: AnswerParts, question: string, optio
   checkPeriod(index, period);
   // A time phrase has become the period: the rest of the question is what is searched for (and read, as the
   // words the coverage knows: misspelt names corrected), without its chat opening ("hey", "can you tell me").
-  const { text, corrections } = searchedText(index.terms.vocabulary, period ? withoutTimePhrase(question, period) : question);
+  const { text, corrections } = searchedText(index.terms.vocabulary, period ? withoutTimePhrase(question, period) : question, reader.isWord);
   const keepArticle = period && ((id: string) => inPeriod(index.articles.get(id)?.published, period));
   const boostArticles = options.boostArticles && new Set(options.boostArticles);
   const { retrieved, view, prepared, queryVector, readAhead } = await searchQuestion(index, embedder, reader, text, { mode: options.mode, keepArticle, boostArticles });
@@ -146,8 +146,8 @@ export async function answerQuestion(parts: AnswerParts, question: string, optio
 }
 
 /** What is searched for and read of a question: without its chat opening, misspelt words as the coverage spells them. */
-export function searchedText(vocabulary: Vocabulary, question: string): { text: string; corrections: Correction[] } {
-  return vocabulary.correct(withoutChatOpening(question));
+export function searchedText(vocabulary: Vocabulary, question: string, isWord?: (word: string) => boolean): { text: string; corrections: Correction[] } {
+  return vocabulary.correct(withoutChatOpening(question), isWord);
 }
 
 export interface OpenOptions {

@@ -153,6 +153,17 @@ describe('casual questions', () => {
     }
   });
 
+  it('never reads an English word the coverage lacks as a name one letter away', async () => {
+    // "North" (Korea) is a name of the shipped coverage; "worth" is in no article.
+    const names = Vocabulary.fromJSON([['north', 20, 20], ['prigozhin', 9, 9]]);
+    expect(names.correct('how much is the yacht worth').text).toBe('how much is the yacht north');
+    expect(names.correct('how much is the yacht worth', pipeline.reader.isWord).text).toBe('how much is the yacht worth');
+    expect(names.correct('how did prigozin die', pipeline.reader.isWord).text).toBe('how did prigozhin die');
+    for (const word of ['worth', 'boil', 'trains', 'toured', 'colour']) expect(pipeline.reader.isWord(word), word).toBe(true);
+    for (const word of ['prigozin', 'vladivostock', 'comanders', 'peskof']) expect(pipeline.reader.isWord(word), word).toBe(false);
+    expect((await pipeline.ask('how much is putins superyacht worth')).readAs).toBeUndefined();
+  });
+
   it('reads a misspelt question as meant, and says how it read it', async () => {
     const misspelt = await pipeline.ask('where was prigozins funeral held');
     expect(misspelt.readAs).toBe('where was prigozhin funeral held');

@@ -161,15 +161,18 @@ export class Vocabulary {
     return best?.word;
   }
 
-  /** The question with unknown words corrected, and the corrections made. */
-  correct(question: string): { text: string; corrections: Correction[] } {
+  /**
+   * The question with unknown words corrected, and the corrections made. `isWord`: whether a lower-cased word is
+   * an English word, which is never corrected into a name (the coverage may lack "worth" and name "North" Korea).
+   */
+  correct(question: string, isWord: (word: string) => boolean = () => false): { text: string; corrections: Correction[] } {
     const corrections: Correction[] = [];
     const text = question.replace(WORD, (word) => {
       const lower = word.toLowerCase();
       if (lower.length < MIN_SPELLING_LENGTH || this.ids.has(lower) || this.isInflection(lower)) return word;
       // The coverage's own spelling of the word first ("defense" asked, "defence" written), else the closest name.
       const other = otherSpelling(lower);
-      const closest = other !== undefined && this.ids.has(other) ? other : lower.length < MIN_LENGTH ? undefined : this.closest(lower);
+      const closest = other !== undefined && this.ids.has(other) ? other : lower.length < MIN_LENGTH || isWord(lower) ? undefined : this.closest(lower);
       // "change" is not a misspelling of "changes": an inflection of the word itself is no correction.
       if (!closest || (closest.startsWith(lower) && INFLECTION.test(closest.slice(lower.length - 1)))) return word;
       // The user's capitalisation is kept: "Prigozin" → "Prigozhin", "prigozin" → "prigozhin".

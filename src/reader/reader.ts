@@ -68,7 +68,11 @@ export interface Reader {
   readonly sureThreshold: number;
   /** Analyses a question before its sentences are at hand (it needs neither the coverage nor the vector). */
   prepare(question: string): PreparedQuestion;
-
+  /**
+   * Whether a lower-cased word is an English word the reader knows (WordNet's, or a regular inflection of one):
+   * such a word is never read as a misspelt name ("worth" is not "north").
+   */
+  isWord(word: string): boolean;
   /**
    * Works out, until `until` settles, what reading the sentences of the first retrieved chunks needs whatever
    * the question (read-ahead.ts): called with BM25's ranking while the question's vector is on its way.
@@ -223,6 +227,14 @@ export function readContext(context: ReadingContext, scorers: Scorers, trace?: P
   };
 }
 
+/** Regular endings taken off a word not in WordNet as it is ("trains" → "train", "toured" → "tour"). */
+const ENDINGS = /(?:s|es|ed|d|ing)$/;
+function englishWord(synonyms: Synonyms, word: string): boolean {
+  if (synonyms.has(word)) return true;
+  const ending = ENDINGS.exec(word);
+  return ending !== null && ending.index >= 3 && [word.slice(0, ending.index), `${word.slice(0, ending.index)}e`].some((stem) => synonyms.has(stem));
+}
+
 /**
  * The trained reader, its model loaded from a file (checked against the features this code computes on
  * first use). `threshold` overrides the model's calibrated answerability threshold as the one under which the
@@ -242,6 +254,7 @@ export function loadReader(modelFile: string, threshold?: number, sureThreshold?
     threshold: minConfidence,
     sureThreshold: sureConfidence,
     prepare: analyseQuestion,
+    isWord: (word) => englishWord(model.synonyms, word),
     readAhead(index, retrieved, until) {
       return readAhead(index, candidateSentences(index, retrieved), model.synonyms, until);
     },

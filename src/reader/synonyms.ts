@@ -93,6 +93,11 @@ export class Synonyms {
     return (this.offsets = offsets);
   }
 
+  /** Whether a lower-cased word is one of WordNet's (its lemma or an inflection it lists). */
+  has(word: string): boolean {
+    return this.table().has(word);
+  }
+
   /** The groups of some words (lower-cased words and lemmas). */
   groups(words: Iterable<string>): WordGroups {
     const table = this.table();
