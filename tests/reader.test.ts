@@ -12,7 +12,7 @@ import { analyse, annotate, annotateWith, ANNOTATION_STEPS } from '../src/reader
 import { candidates } from '../src/reader/candidates.js';
 import { Ensemble, loadReaderModel, ReaderModelError } from '../src/reader/model.js';
 import { analyseQuestion } from '../src/reader/question.js';
-import { hasShortAnswer, lacksCount, loadReader, readingContext } from '../src/reader/reader.js';
+import { COUNT_FALLBACK, countedInstead, hasShortAnswer, lacksCount, loadReader, readingContext } from '../src/reader/reader.js';
 import { sentenceFeatures, termGroups } from '../src/reader/sentence-features.js';
 import { answerFeatures } from '../src/reader/answer-features.js';
 import { saysRelated, saysSynonym } from '../src/reader/synonyms.js';
@@ -276,6 +276,14 @@ describe('the reader in the pipeline', () => {
     expect(lacksCount(analyseQuestion('How far is Vladivostok from North Korea?'), km)).toBe(false);
     expect(lacksCount(analyseQuestion('How long has Putin been in Vladivostok?'), arrived)).toBe(false);
     expect(lacksCount(analyseQuestion('How far back was Putin in Vladivostok?'), arrived)).toBe(false);
+    // A best sentence without the distance gives way to the next-ranked one when it holds it (COUNT_FALLBACK), not further down.
+    const fine = viewOf('Mr Putin said on Tuesday');
+    const context = readingContext(index, 'How far is Vladivostok from North Korea?', new Float32Array(512), [arrived, km, fine].map(({ id }) => ({ id, chunk: 0, chunkRank: 0, articleRank: 0 })), loadReaderModel(config.reader.modelFile).synonyms);
+    const read = (...ids: number[]) => ({ sentences: ids.map((sentence) => ({ sentence, chunk: 0, score: 0 })) });
+    expect(COUNT_FALLBACK).toBe(1);
+    expect(countedInstead(context, read(arrived.id, km.id, fine.id), COUNT_FALLBACK)).toBe(1);
+    expect(countedInstead(context, read(arrived.id, fine.id, km.id), COUNT_FALLBACK)).toBeUndefined();
+    expect(countedInstead(context, read(arrived.id, fine.id, km.id), 2)).toBe(1);
   });
 
   it('keeps of a sentence exactly its character 4-grams, packed, and counts the grams two texts share', () => {
