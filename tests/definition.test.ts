@@ -82,4 +82,11 @@ describe('the pipeline on such a question', async () => {
     expect(baker.shortAnswer?.text).toBe('the US acting undersecretary of defence for policy');
     expect(baker.passages[0]!.quote).toContain('Sasha Baker, the US acting undersecretary');
   });
+
+  it('gives no short answer that is only the name of the person asked about', async () => {
+    // The coverage writes "Brig Gen Oleksandr Tarnavskiy", no title in lower case: the span model answered with the name itself.
+    const general = await pipeline.ask('who is tarnavskiy');
+    expect(general.found).toBe(true);
+    expect(general.shortAnswer?.text ?? '').not.toMatch(/Tarnavskiy/);
+  });
 });

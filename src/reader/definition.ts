@@ -207,8 +207,8 @@ export const DESCRIPTION_CONFIDENCE = 0.77;
 
 /**
  * A reading of a question asking what someone or something is: the first sentence, in the reader's order,
- * that describes the subject goes first, its description the short answer. Any other reading (no
- * description found, another kind of question) is returned as it is.
+ * that describes the subject goes first, its description the short answer. When none does, a short answer
+ * that is the person's name itself is dropped; any other reading is returned as it is.
  */
 export function withDescription<R extends { sentences: SentenceReading[]; shortAnswer: ShortAnswer | null }>(context: ReadingContext, reading: R): R {
   const subject = definitionSubject(context.question.text);
@@ -226,6 +226,16 @@ export function withDescription<R extends { sentences: SentenceReading[]; shortA
       sentences: [sentence, ...reading.sentences.filter((_, i) => i !== rank)],
       shortAnswer: { text: view.article.text.slice(start, end), articleId: view.article.id, start, end, confidence: DESCRIPTION_CONFIDENCE },
     };
+  }
+  // No description: a short answer that is the person's own name ("Brig Gen Oleksandr Tarnavskiy" for "who is
+  // tarnavskiy") says nothing of who they are.
+  const short = reading.shortAnswer;
+  const best = views.get(reading.sentences[0]?.sentence ?? -1);
+  const name = best && subject.who ? nameIn(best, subject) : null;
+  if (short && best && name) {
+    const tokens = best.annotated.tokens;
+    const [from, to] = [best.start + tokens[name.first]!.start, best.start + tokens[name.last]!.end];
+    if (short.articleId === best.article.id && short.start < to && short.end > from) return { ...reading, shortAnswer: null };
   }
   return reading;
 }
