@@ -4,7 +4,7 @@ import { PROJECT_ROOT } from '../src/config.js';
 import { locateEvidence, readQuestionSet } from '../src/eval/question-set.js';
 import { readFileSync } from 'node:fs';
 import { buildAnswer, SHORT_ANSWER_SHOWN, shownShortAnswer, UNSURE_LEAD } from '../src/answer.js';
-import { QUOTE_JOIN_MAX_CHARS, QUOTE_MAX_CHARS, QUOTE_NEIGHBOUR_SHARE } from '../src/quotes.js';
+import { joinContinued, QUOTE_JOIN_MAX_CHARS, QUOTE_MAX_CHARS, QUOTE_NEIGHBOUR_SHARE } from '../src/quotes.js';
 import { configFromEnv } from '../src/config.js';
 import { loadReaderModel } from '../src/reader/model.js';
 import { readAhead } from '../src/reader/read-ahead.js';
@@ -161,14 +161,27 @@ describe('answers about the shipped coverage', () => {
     expect(answer.passages[0]!.quote).toMatch(/closed format\. Those who wish to say goodbye may visit Porokhovskoye cemetery,” the press service said/);
     expect(answer.passages[0]!.quote.length).toBeLessThanOrEqual(QUOTE_JOIN_MAX_CHARS);
     expect(answer.passages.map((p) => p.rank)).toEqual(answer.passages.map((_, i) => i + 1));
-    // No passage shown starts where another of its article ends, unless the two together would be too long.
+    // No passage shown starts where another of its article ends, unless the two together would be too long, or
+    // the one after is the first quote (which opens with the sentence the reader chose).
     for (const a of answer.passages) {
       const text = pipeline.index.articles.get(a.articleId)!.text;
       for (const b of answer.passages) {
-        if (a === b || a.articleId !== b.articleId || a.quoteEnd > b.quoteStart || text.slice(a.quoteEnd, b.quoteStart).trim()) continue;
+        if (a === b || b === answer.passages[0] || a.articleId !== b.articleId || a.quoteEnd > b.quoteStart || text.slice(a.quoteEnd, b.quoteStart).trim()) continue;
         expect(b.quoteEnd - a.quoteStart).toBeGreaterThan(QUOTE_JOIN_MAX_CHARS);
       }
     }
+  });
+
+  it('joins a passage after the first quote, never in front of it, and in front of a later one', () => {
+    const span = (first: number, last = first) => ({ start: first * 100, end: last * 100 + 90, first, last });
+    // The first quote's sentence 10; the passages of sentences 9 (just before it) and 11 (just after) of its article.
+    const spans = [span(10), span(9), span(11), span(20), span(19)];
+    expect(joinContinued(spans, ['a', 'a', 'a', 'a', 'a'])).toEqual([[0, 2], [1], [3, 4]]);
+    expect(spans[0]).toEqual(span(10, 11));
+    // Passage 4 (sentence 19) is joined in front of passage 3 (sentence 20), which is not the first quote.
+    expect(spans[3]).toEqual(span(19, 20));
+    // Another article's sentence is never joined.
+    expect(joinContinued([span(10), span(11)], ['a', 'b'])).toEqual([[0], [1]]);
   });
 
   it('quotes the next sentence too when the reader rates it nearly as high, as for a fact stated after its subject', async () => {
