@@ -197,11 +197,29 @@ export interface ReadTrace {
  * Reads a context with the given scorers: the trained models when answering, a training run's
  * out-of-fold scores when building the next stage's data (the trace then holds every row).
  */
-export function readContext(context: ReadingContext, scorers: Scorers, trace?: Partial<ReadTrace>, first?: number): Omit<Reading, 'answerable' | 'sure'> {
+export function readContext(context: ReadingContext, scorers: Scorers, trace?: Partial<ReadTrace>): Omit<Reading, 'answerable' | 'sure'> {
   if (context.sentences.length === 0) return { sentences: [], shortAnswer: null, confidence: 0 };
+  return readScored(context, scorers, scoreSentences(context, scorers), trace);
+}
+
+/** The sentence model's feature rows and scores for the sentences of a context. */
+export interface ScoredSentences {
+  rows: Record<string, number>[];
+  scores: number[];
+}
+
+export function scoreSentences(context: ReadingContext, scorers: Scorers): ScoredSentences {
   const rows = sentenceFeatures(context);
-  const scores = scorers.sentence(rows);
-  // A sentence put first (`first`, a position in context.sentences) is read as if it just topped the best one.
+  return { rows, scores: scorers.sentence(rows) };
+}
+
+/**
+ * Reads a context whose sentences are scored already (`readContext` scores them first). `first`, a position in
+ * context.sentences, puts that sentence first, read as if it had just topped the best one.
+ */
+export function readScored(context: ReadingContext, scorers: Scorers, scored: ScoredSentences, trace?: Partial<ReadTrace>, first?: number): Omit<Reading, 'answerable' | 'sure'> {
+  const { rows } = scored;
+  const scores = [...scored.scores];
   if (first !== undefined) scores[first] = Math.max(...scores) + 1e-9;
   const order = ranking(scores);
   const best = context.sentences[order[0]!]!;
@@ -263,12 +281,14 @@ export function loadReader(modelFile: string, threshold?: number, sureThreshold?
     },
     readSentences(index, question, queryVector, sentences) {
       const context = readingContext(index, question, queryVector, sentences, model.synonyms);
-      let reading = withDescription(context, readContext(context, scorers));
+      if (context.sentences.length === 0) return { ...readContext(context, scorers), answerable: false, sure: false };
+      const scored = scoreSentences(context, scorers);
+      let reading = withDescription(context, readScored(context, scorers, scored));
       const best = context.sentences.find((view) => view.id === reading.sentences[0]?.sentence);
       if (best && lacksCount(context.question, best)) {
         const counted = countedInstead(context, reading, COUNT_FALLBACK);
         if (counted === undefined) return { ...reading, confidence: 0, answerable: false, sure: false };
-        reading = readContext(context, scorers, undefined, counted);
+        reading = readScored(context, scorers, scored, undefined, counted);
       }
       return { ...reading, answerable: reading.confidence >= minConfidence, sure: reading.confidence >= sureConfidence };
     },
