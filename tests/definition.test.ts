@@ -20,6 +20,9 @@ describe('questions asking what someone or something is', () => {
     ["Who's Sasha Baker?", ['sasha', 'baker'], true],
     ['whos kyrylo budanov again', ['kyrylo', 'budanov'], true],
     ['whats the wagner group', ['wagner', 'group'], false],
+    ['who is peskov btw', ['peskov'], true],
+    ['who peskov is', ['peskov'], true], // "can you tell me who peskov is", its opening taken out
+    ['who is "peskov"?', ['peskov'], true],
     ['What are the Boyko Towers?', ['boyko', 'tower'], false],
   ])('"%s" asks about %j', (question, terms, who) => {
     expect(definitionSubject(question)).toEqual({ terms: terms.map((t) => wordStem(t)), who });
@@ -50,6 +53,9 @@ describe('questions asking what someone or something is', () => {
     ['Who was Thomas Commerford Martin?', 'In 1888, the editor of Electrical World magazine, Thomas Commerford Martin (a friend), arranged a demonstration.', 'the editor of Electrical World magazine'],
     // A named thing's own words.
     ['whats the wagner group', 'Wagner mercenary group chief Yevgeny Prigozhin held a similar belief.', 'Wagner mercenary group'],
+    // A title after a time, a name with lower-case words inside it.
+    ['who is peskov', 'On Monday Kremlin spokesman Peskov said the talks would go on.', 'Kremlin spokesman'],
+    ['who is lula da silva', 'Brazilian president Luiz Inácio Lula da Silva said Putin would be welcome.', 'Brazilian president'],
   ])('"%s" is answered in "%s" by its description', (question, sentence, description) => {
     expect(described(question, sentence)).toBe(description);
   });
@@ -60,6 +66,16 @@ describe('questions asking what someone or something is', () => {
     ['who was prigozhin', 'Prigozhin was killed when his jet crashed.'],
     ['who is putin', 'Kim met Putin, Lavrov and Shoigu on Wednesday.'], // a list of names
     ['who is kim', 'Russia said Kim’s wife did not travel.'],
+    // Plural nouns before a name are no title; a time before a name set off by a comma is no apposition.
+    ['who is putin', 'Kim arrived amid concerns Putin is seeking arms.'],
+    ['who is peskov', 'The Kremlin denied reports Peskov had been sacked.'],
+    ['who is peskov', 'The next day, Peskov told reporters the talks were over.'],
+    // "was" then no article, an amount, a ranking word: no description.
+    ['who is peskov', 'Peskov was due to speak on Monday.'],
+    ['what is the vostochny cosmodrome', 'He might meet Mr Putin at the Vostochny cosmodrome, more than 1,500km to the north of Vladivostok.'],
+    ['who is kim', 'The summit with Kim, the first since 2019, ended on Wednesday.'],
+    // The words asked are a title before a name: the question asks for the name.
+    ['who is south korean president', 'South Korean President Yoon Suk-yeol, a former prosecutor, warned Russia.'],
   ])('"%s" finds no description in "%s"', (question, sentence) => {
     expect(described(question, sentence)).toBe('');
   });

@@ -33,6 +33,8 @@ export interface Description {
 /** Words that make "X" a relation or a clause, not a name: "who is the president *of* …", "what was passed *in* 1805". */
 const RELATION = /\b(of|in|on|at|by|for|from|to|with|about|behind|after|before|during|between|against|under|over|into|than|that|which|who|whom|whose|when|where|why|how|and|or|if|not|doing|going|saying|called|named)\b/;
 const ARTICLE = /^(the|a|an)\s+/;
+/** Words a chat question may end with that ask nothing: "who is peskov *btw*". */
+const TRAILING_FILLER = /(?:\s+(?:btw|exactly|really|lol|again|though|tho|then|now|anyway|actually|pls|please|again))+$/;
 const BE = /^(is|was|are|were)$/;
 /** Determiners and possessives that make a who-question ask for a name ("who is *the* minister", "who is *his* wife"). */
 const ROLE_OPENING = /^(the|a|an|his|her|their|its|our|my|your|this|that|these|those)\b/;
@@ -44,12 +46,15 @@ const ROLE_OPENING = /^(the|a|an|his|her|their|its|our|my|your|this|that|these|t
  */
 export function definitionSubject(question: string): DefinitionSubject | null {
   const text = withContractionsWhole(question.toLowerCase().replace(/\b(who|what)['’]s\b/gu, '$1 is'))
+    .replace(/["“”‘’]|'(?!s\b)/gu, ' ')
     .replace(/[?!.\s]+$/u, '')
+    .replace(TRAILING_FILLER, '')
     .trim();
-  const m = /^(who|what)\s+(is|was|are|were)\s+(.+)$/.exec(text);
+  // "who is peskov", and the form left of "can you tell me who peskov is".
+  const m = /^(who|what)\s+(?:is|was|are|were)\s+(.+)$/.exec(text) ?? /^(who|what)\s+(.+?)\s+(?:is|was|are|were)$/.exec(text);
   if (!m) return null;
   const who = m[1] === 'who';
-  const subject = m[3]!.trim();
+  const subject = m[2]!.trim();
   if (RELATION.test(subject) || /[,;:]/.test(subject)) return null;
   // "who is the minister", "who was NASA's administrator": a role, whose answer is a name.
   if (who && (ROLE_OPENING.test(subject) || /['’]s\b/.test(subject))) return null;
@@ -110,12 +115,20 @@ function findSubject(view: WordsOf, terms: string[]): { first: number; last: num
   return null;
 }
 
+/** The name found (token range, inclusive), the words inside it that are not the question's, and the question's words' own range. */
+export interface NameFound {
+  first: number;
+  last: number;
+  gaps: number[];
+  asked: { first: number; last: number };
+}
+
 /**
  * Where a sentence names the subject, extended to the whole name ("Peskov" asked, "Dmitry Peskov" written);
  * null when it does not. A person is named in capitalised words ("who is kims wife" asks for a name, the
  * sentence says "Kim's *wife*"), a thing in one at least.
  */
-export function nameIn(view: WordsOf, subject: DefinitionSubject): { first: number; last: number; gaps: number[] } | null {
+export function nameIn(view: WordsOf, subject: DefinitionSubject): NameFound | null {
   const tokens = view.annotated.tokens;
   const found = findSubject(view, subject.terms);
   if (!found) return null;
@@ -123,20 +136,41 @@ export function nameIn(view: WordsOf, subject: DefinitionSubject): { first: numb
   let last = found.last;
   while (first > 0 && tokens[first - 1]!.pos === 'PROPN' && capitalised(tokens[first - 1]!)) first--;
   while (last + 1 < tokens.length && tokens[last + 1]!.pos === 'PROPN' && capitalised(tokens[last + 1]!)) last++;
-  const named = tokens.slice(found.first, found.last + 1).filter((_, i) => !found.gaps.includes(found.first + i));
+  const named = tokens.slice(found.first, found.last + 1).filter((t, i) => !found.gaps.includes(found.first + i) && !PARTICLE.test(t.text));
   if (subject.who ? !named.every(capitalised) : !tokens.slice(first, last + 1).some(capitalised)) return null;
-  return { first, last, gaps: found.gaps };
+  // "who is south korean president": the words asked are a title before a name ("South Korean President Yoon
+  // Suk-yeol"), and the question asks for that name.
+  if (subject.who && last > found.last) return null;
+  return { first, last, gaps: found.gaps, asked: { first: found.first, last: found.last } };
 }
 
-/** A run of tokens that reads as a description: a few words, a lower-case noun or adjective among them, no clause. */
+/** Lower-case words inside a name: "Lula da Silva", "Ursula von der Leyen". */
+const PARTICLE = /^(da|de|di|del|della|der|den|van|von|bin|ibn|al|el|la|le|du|dos|das)$/;
+
+/** Words that open an amount or a time, not a description: "*more than* 1,500km to the north", "*the next* day". */
+const QUANTITY = /^(more|less|fewer|about|some|over|under|nearly|almost|around|up|just|only|at)$/i;
+const TIME_WORD = /^(day|days|week|weeks|month|months|year|years|morning|afternoon|evening|night|time|today|yesterday|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december)$/i;
+/** Adjectives that rank or point rather than describe: "the *first* since 2019". */
+const NOT_A_HEAD = /^(first|second|third|last|next|only|same|other|latest|previous|former|\p{L}+est)$/iu;
+
+/**
+ * A run of tokens that reads as a description: a few words, no clause, not an amount or a time, and a head noun
+ * (the last noun or adjective before its first preposition): "the *head* of Ukraine’s military intelligence", "an
+ * Australian public X.25 *network* operated by Telstra", "the Wagner *chief*" (wink tags "chief" as an adjective).
+ */
 function describes(tokens: Token[], first: number, last: number): boolean {
   if (last < first || last - first >= 16) return false;
   const run = tokens.slice(first, last + 1);
   const opening = run[0]!;
-  if (!['DET', 'ADJ', 'NOUN', 'PROPN', 'NUM'].includes(opening.pos) || CLAUSE_WORD.test(opening.text)) return false;
+  if (!['DET', 'ADJ', 'NOUN', 'PROPN'].includes(opening.pos) || CLAUSE_WORD.test(opening.text) || QUANTITY.test(opening.text)) return false;
   if (run.some((t, i) => t.pos === 'AUX' || t.pos === 'PRON' || endsPhrase(tokens, first + i))) return false;
-  return run.some(lowerNoun);
+  const preposition = run.findIndex((t) => t.pos === 'ADP' || t.text.toLowerCase() === 'to');
+  const head = run.slice(0, preposition < 0 ? run.length : preposition).findLast((t) => NOUN_LIKE.has(t.pos));
+  return head !== undefined && lowerNoun(head) && !NOT_A_HEAD.test(head.text) && !TIME_WORD.test(head.text);
 }
+
+/** A title's last word: a role in the singular ("spokesman", "chief"), not a plural ("concerns", "reports") or a time. */
+const titleHead = (t: Token) => lowerNoun(t) && !(/s$/.test(t.text) && !/ss$/.test(t.text)) && !TIME_WORD.test(t.text) && !NOT_A_HEAD.test(t.text);
 
 /** The end (exclusive) of the phrase starting at `from`: the next punctuation or clause word. */
 function phraseEnd(tokens: Token[], from: number): number {
@@ -169,28 +203,28 @@ export function descriptionIn(view: WordsOf, subject: DefinitionSubject): Descri
     const closed = end < tokens.length && /^[,.;:—–()]$/.test(tokens[end]!.text);
     if (closed && describes(tokens, last + 2, end - 1)) return { first: last + 2, last: end - 1 };
   }
-  // Copula: "X was the founder of …".
-  if (next && BE.test(next.text.toLowerCase())) {
-    const from = last + 2;
-    const end = phraseEnd(tokens, from);
-    const opening = tokens[from];
-    if (opening && (opening.pos === 'DET' || opening.pos === 'ADJ' || opening.pos === 'NOUN') && describes(tokens, from, end - 1)) return { first: from, last: end - 1 };
+  // Copula: "X was the founder of …" (an article first: "X was due to speak" describes nothing).
+  if (next && BE.test(next.text.toLowerCase()) && /^(a|an|the)$/i.test(tokens[last + 2]?.text ?? '')) {
+    const end = phraseEnd(tokens, last + 2);
+    if (describes(tokens, last + 2, end - 1)) return { first: last + 2, last: end - 1 };
   }
-  // The apposition before: "the editor of Electrical World magazine, Thomas Commerford Martin".
-  if (first >= 2 && tokens[first - 1]!.text === ',') {
+  // The apposition before, the name set off after it: "the editor of Electrical World magazine, Thomas Commerford
+  // Martin (a friend)" ("The next day, Peskov told" is a time, "In talks, Peskov said" no apposition).
+  const setOff = !next || /^[,.;:—–(]$/.test(next.text);
+  if (setOff && first >= 2 && tokens[first - 1]!.text === ',') {
     const start = phraseStart(tokens, first - 2);
     if (tokens[start]!.pos === 'DET' && describes(tokens, start, first - 2)) return { first: start, last: first - 2 };
   }
-  // Title: "Kremlin spokesman Dmitry Peskov".
-  if (subject.who && tokens[last]!.pos === 'PROPN') {
+  // Title: "Kremlin spokesman Dmitry Peskov" (not "amid concerns Putin is …", not "On Monday Kremlin spokesman").
+  if (subject.who && tokens[last]!.pos === 'PROPN' && first > 0 && titleHead(tokens[first - 1]!)) {
     let start = first;
     while (start > 0 && first - start < 8) {
       const t = tokens[start - 1]!;
       const possessive = t.pos === 'PART' && /^['’]s$/.test(t.text);
-      if (!(possessive || ((t.pos === 'NOUN' || t.pos === 'ADJ' || t.pos === 'PROPN') && isWord(t)))) break;
+      if (!(possessive || ((t.pos === 'NOUN' || t.pos === 'ADJ' || t.pos === 'PROPN') && isWord(t) && !TIME_WORD.test(t.text)))) break;
       start--;
     }
-    if (start < first && lowerNoun(tokens[first - 1]!)) return { first: start, last: first - 1 };
+    return { first: start, last: first - 1 };
   }
   // A named thing's own words: "the Wagner mercenary group" for "the wagner group".
   if (!subject.who && found.gaps.length > 0 && found.gaps.every((i) => lowerNoun(tokens[i]!))) return { first, last };
@@ -206,6 +240,12 @@ export function descriptionIn(view: WordsOf, subject: DefinitionSubject): Descri
 export const DESCRIPTION_CONFIDENCE = 0.77;
 
 /**
+ * A description is taken from a sentence the reader rates at least this share of the best one (the share a
+ * neighbour needs to join a quote, QUOTE_NEIGHBOUR_SHARE): the answer's confidence is the best sentence's.
+ */
+export const DESCRIPTION_SHARE = 0.25;
+
+/**
  * A reading of a question asking what someone or something is: the first sentence, in the reader's order,
  * that describes the subject goes first, its description the short answer. When none does, a short answer
  * that is the person's name itself is dropped; any other reading is returned as it is.
@@ -214,7 +254,9 @@ export function withDescription<R extends { sentences: SentenceReading[]; shortA
   const subject = definitionSubject(context.question.text);
   if (!subject) return reading;
   const views = new Map(context.sentences.map((view) => [view.id, view]));
+  const floor = DESCRIPTION_SHARE * (reading.sentences[0]?.score ?? 0);
   for (const [rank, sentence] of reading.sentences.entries()) {
+    if (sentence.score < floor) break;
     const view = views.get(sentence.sentence)!;
     const description = descriptionIn(view, subject);
     if (!description) continue;
@@ -234,7 +276,7 @@ export function withDescription<R extends { sentences: SentenceReading[]; shortA
   const name = best && subject.who ? nameIn(best, subject) : null;
   if (short && best && name) {
     const tokens = best.annotated.tokens;
-    const [from, to] = [best.start + tokens[name.first]!.start, best.start + tokens[name.last]!.end];
+    const [from, to] = [best.start + tokens[name.asked.first]!.start, best.start + tokens[name.asked.last]!.end];
     if (short.articleId === best.article.id && short.start < to && short.end > from) return { ...reading, shortAnswer: null };
   }
   return reading;
