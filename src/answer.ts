@@ -195,15 +195,23 @@ function whenPublished(passages: Passage[]): string {
 type Chosen = { sentence: number; chunk: number; score: number; article: Article };
 
 /**
- * Of passages the reader rates equally (to the 4 decimals shown), the newer comes first; undated ones after
- * dated ones. Sorts `chosen` in place and returns the short answer, moved into the new first quote when the
- * first changed (a syndicated sentence carries the same answer); when it cannot be moved, the first stays.
+ * Of consecutive passages the reader rates equally (to the 4 decimals shown), the newer comes first; undated
+ * ones after dated ones. The reader's order stands otherwise (it may put first a sentence it rates lower: the one
+ * that describes who was asked about, or the one that holds the number asked for). Sorts `chosen` in place and
+ * returns the short answer, moved into the new first quote when the first changed (a syndicated sentence carries
+ * the same answer); when it cannot be moved, the first stays.
  */
 function newerFirst(chosen: Chosen[], shortAnswer: ShortAnswer | null, index: ReadingIndex): ShortAnswer | null {
   const first = chosen[0];
   const rounded = (score: number) => Number(score.toFixed(4));
   const time = (c: Chosen) => publishedTime(c.article.published) ?? -Infinity;
-  chosen.sort((a, b) => rounded(b.score) - rounded(a.score) || time(b) - time(a));
+  for (let start = 0; start < chosen.length; ) {
+    let end = start + 1;
+    while (end < chosen.length && rounded(chosen[end]!.score) === rounded(chosen[start]!.score)) end++;
+    const run = chosen.slice(start, end).sort((a, b) => time(b) - time(a));
+    chosen.splice(start, run.length, ...run);
+    start = end;
+  }
   if (!shortAnswer || chosen[0] === first) return shortAnswer;
   const lead = chosen[0]!;
   const { start } = index.sentences[lead.sentence]!;

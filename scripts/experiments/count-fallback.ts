@@ -12,7 +12,7 @@ import { askAll, type OpenCorpusRun } from '../../src/eval/reading.js';
 import { loadSquadSplit } from '../../src/eval/squad.js';
 import { loadReaderModel } from '../../src/reader/model.js';
 import { analyseQuestion } from '../../src/reader/question.js';
-import { candidateSentences, COUNTED, countedInstead, lacksCount, loadReader, readContext, readingContext, readScored, scoreSentences, type Reader, type Scorers } from '../../src/reader/reader.js';
+import { candidateSentences, COUNTED, loadReader, readingContext, readWithRules, type Reader, type Scorers } from '../../src/reader/reader.js';
 
 const config = await loadConfig();
 const embedder = await loadEmbedder(config.embedding);
@@ -25,17 +25,8 @@ const base = loadReader(config.reader.modelFile);
 
 function readerWith(fallback: number): Reader {
   const readSentences: Reader['readSentences'] = (ix, question, vector, sentences) => {
-    const context = readingContext(ix, question, vector, sentences, model.synonyms);
-    if (context.sentences.length === 0) return { ...readContext(context, scorers), answerable: false, sure: false };
-    const scored = scoreSentences(context, scorers);
-    let reading = readScored(context, scorers, scored);
-    const best = context.sentences.find((v) => v.id === reading.sentences[0]?.sentence);
-    if (best && lacksCount(context.question, best)) {
-      const at = countedInstead(context, reading, fallback);
-      if (at === undefined) return { ...reading, confidence: 0, answerable: false, sure: false };
-      reading = readScored(context, scorers, scored, undefined, at);
-    }
-    return { ...reading, answerable: reading.confidence >= base.threshold, sure: reading.confidence >= base.sureThreshold };
+    const { reading, refused } = readWithRules(readingContext(ix, question, vector, sentences, model.synonyms), scorers, fallback);
+    return { ...reading, answerable: !refused && reading.confidence >= base.threshold, sure: !refused && reading.confidence >= base.sureThreshold };
   };
   return { ...base, readSentences, read: (ix, q, v, retrieved) => readSentences(ix, q, v, candidateSentences(ix, retrieved)) };
 }

@@ -22,7 +22,7 @@ const reader: Reader = {
   sureThreshold: 0,
   prepare: analyseQuestion,
   readAhead: loadReader(modelFile).readAhead,
-  isWord: loadReader(modelFile).isWord,
+  isWord: (word) => model.synonyms.isWord(word),
   read(view, question, vector, retrieved) { return reader.readSentences(view, question, vector, candidateSentences(view, retrieved)); },
   readSentences(view, question, vector, sentences) {
     trace = {};

@@ -219,6 +219,7 @@ export function scoreSentences(context: ReadingContext, scorers: Scorers): Score
  */
 export function readScored(context: ReadingContext, scorers: Scorers, scored: ScoredSentences, trace?: Partial<ReadTrace>, first?: number): Omit<Reading, 'answerable' | 'sure'> {
   const { rows } = scored;
+  // The features see the sentence put first as if it had just topped the best one; the reading keeps its own score.
   const scores = [...scored.scores];
   if (first !== undefined) scores[first] = Math.max(...scores) + 1e-9;
   const order = ranking(scores);
@@ -239,18 +240,27 @@ export function readScored(context: ReadingContext, scorers: Scorers, scored: Sc
     shortAnswer = { text: best.article.text.slice(start, end), articleId: best.article.id, start, end, confidence: spanScores[top]! };
   }
   return {
-    sentences: order.map((i) => ({ sentence: context.sentences[i]!.id, chunk: context.sentences[i]!.chunk, score: scores[i]! })),
+    sentences: order.map((i) => ({ sentence: context.sentences[i]!.id, chunk: context.sentences[i]!.chunk, score: scored.scores[i]! })),
     shortAnswer,
     confidence,
   };
 }
 
-/** Regular endings taken off a word not in WordNet as it is ("trains" → "train", "toured" → "tour"). */
-const ENDINGS = /(?:s|es|ed|d|ing)$/;
-function englishWord(synonyms: Synonyms, word: string): boolean {
-  if (synonyms.has(word)) return true;
-  const ending = ENDINGS.exec(word);
-  return ending !== null && ending.index >= 3 && [word.slice(0, ending.index), `${word.slice(0, ending.index)}e`].some((stem) => synonyms.has(stem));
+/**
+ * Reads a context with the models and the rules beside them: a question asking who or what someone is answered
+ * by the sentence describing them (definition.ts); a count question read from the next sentence when the best
+ * one lacks the number, and refused (confidence 0) when that one lacks it too. `fallback`: COUNT_FALLBACK
+ * (scripts/experiments/count-fallback.ts tries others).
+ */
+export function readWithRules(context: ReadingContext, scorers: Scorers, fallback = COUNT_FALLBACK): { reading: Omit<Reading, 'answerable' | 'sure'>; refused: boolean } {
+  if (context.sentences.length === 0) return { reading: readContext(context, scorers), refused: true };
+  const scored = scoreSentences(context, scorers);
+  const reading = withDescription(context, readScored(context, scorers, scored));
+  const best = context.sentences.find((view) => view.id === reading.sentences[0]?.sentence);
+  if (!best || !lacksCount(context.question, best)) return { reading, refused: false };
+  const counted = countedInstead(context, reading, fallback);
+  if (counted === undefined) return { reading: { ...reading, confidence: 0 }, refused: true };
+  return { reading: readScored(context, scorers, scored, undefined, counted), refused: false };
 }
 
 /**
@@ -272,7 +282,7 @@ export function loadReader(modelFile: string, threshold?: number, sureThreshold?
     threshold: minConfidence,
     sureThreshold: sureConfidence,
     prepare: analyseQuestion,
-    isWord: (word) => englishWord(model.synonyms, word),
+    isWord: (word) => model.synonyms.isWord(word),
     readAhead(index, retrieved, until) {
       return readAhead(index, candidateSentences(index, retrieved), model.synonyms, until);
     },
@@ -280,16 +290,8 @@ export function loadReader(modelFile: string, threshold?: number, sureThreshold?
       return reader.readSentences(index, question, queryVector, candidateSentences(index, retrieved));
     },
     readSentences(index, question, queryVector, sentences) {
-      const context = readingContext(index, question, queryVector, sentences, model.synonyms);
-      if (context.sentences.length === 0) return { ...readContext(context, scorers), answerable: false, sure: false };
-      const scored = scoreSentences(context, scorers);
-      let reading = withDescription(context, readScored(context, scorers, scored));
-      const best = context.sentences.find((view) => view.id === reading.sentences[0]?.sentence);
-      if (best && lacksCount(context.question, best)) {
-        const counted = countedInstead(context, reading, COUNT_FALLBACK);
-        if (counted === undefined) return { ...reading, confidence: 0, answerable: false, sure: false };
-        reading = readScored(context, scorers, scored, undefined, counted);
-      }
+      const { reading, refused } = readWithRules(readingContext(index, question, queryVector, sentences, model.synonyms), scorers);
+      if (refused) return { ...reading, answerable: false, sure: false };
       return { ...reading, answerable: reading.confidence >= minConfidence, sure: reading.confidence >= sureConfidence };
     },
   };

@@ -93,9 +93,15 @@ export class Synonyms {
     return (this.offsets = offsets);
   }
 
-  /** Whether a lower-cased word is one of WordNet's (its lemma or an inflection it lists). */
-  has(word: string): boolean {
-    return this.table().has(word);
+  /**
+   * Whether a lower-cased word is one of WordNet's entries (a lemma or an inflection it lists), or a regular
+   * inflection of one ("trains", "toured"). WordNet holds some names too ("kremlin", "putin").
+   */
+  isWord(word: string): boolean {
+    const table = this.table();
+    if (table.has(word)) return true;
+    const ending = /(?:s|es|ed|d|ing)$/.exec(word);
+    return ending !== null && ending.index >= 3 && [word.slice(0, ending.index), `${word.slice(0, ending.index)}e`].some((stem) => table.has(stem));
   }
 
   /** The groups of some words (lower-cased words and lemmas). */
