@@ -227,6 +227,22 @@ describe('answers about the shipped coverage', () => {
     expect(passage.quoteEnd).toBe(one.end);
   });
 
+  it('keeps the reader\'s order, though it puts first a sentence it rates lower (one describing who was asked about)', () => {
+    const index = pipeline.index.snapshot!;
+    const text = (id: number) => index.articles.get(index.sentences[id]!.articleId)!.text.slice(index.sentences[id]!.start, index.sentences[id]!.end);
+    // The first sentences of two chunks that both say "Russia": the short answer, in the first, is written in the
+    // second too, where it was moved when the answer sorted its passages by score again.
+    const firsts = index.chunks.map((c, label) => ({ label, sentence: c.firstSentence })).filter(({ sentence }) => text(sentence).includes('Russia'));
+    const [{ label: a, sentence: sa }, { label: b, sentence: sb }] = [firsts[0]!, firsts.find((f) => index.chunks[f.label]!.articleId !== index.chunks[firsts[0]!.label]!.articleId)!];
+    const article = index.articles.get(index.sentences[sa]!.articleId)!;
+    const start = index.sentences[sa]!.start + text(sa).indexOf('Russia');
+    const shortAnswer = { text: 'Russia', articleId: article.id, start, end: start + 6, confidence: 0.77 };
+    const reading = { sentences: [{ sentence: sa, chunk: a, score: 0.3 }, { sentence: sb, chunk: b, score: 0.7 }], shortAnswer, confidence: 0.9, answerable: true, sure: true };
+    const answer = buildAnswer(index, 'who is it', reading, { passages: 3 });
+    expect(answer.passages.map((p) => p.chunk)).toEqual([a, b]);
+    expect(answer.shortAnswer).toEqual(shortAnswer);
+  });
+
   it('takes a neighbour only from its own chunk, on either side, and never a headline or crosshead', async () => {
     const question = "How many of Kim's trips abroad were to China?";
     const index = pipeline.index.snapshot!;

@@ -12,7 +12,7 @@ import { analyse, annotate, annotateWith, ANNOTATION_STEPS } from '../src/reader
 import { candidates } from '../src/reader/candidates.js';
 import { Ensemble, loadReaderModel, ReaderModelError } from '../src/reader/model.js';
 import { analyseQuestion } from '../src/reader/question.js';
-import { COUNT_FALLBACK, countedInstead, hasShortAnswer, lacksCount, loadReader, readingContext } from '../src/reader/reader.js';
+import { COUNT_FALLBACK, countedInstead, hasShortAnswer, lacksCount, loadReader, readingContext, readScored, scoreSentences } from '../src/reader/reader.js';
 import { sentenceFeatures, termGroups } from '../src/reader/sentence-features.js';
 import { answerFeatures } from '../src/reader/answer-features.js';
 import { saysRelated, saysSynonym } from '../src/reader/synonyms.js';
@@ -284,6 +284,10 @@ describe('the reader in the pipeline', () => {
     expect(countedInstead(context, read(arrived.id, km.id, fine.id), COUNT_FALLBACK)).toBe(1);
     expect(countedInstead(context, read(arrived.id, fine.id, km.id), COUNT_FALLBACK)).toBeUndefined();
     expect(countedInstead(context, read(arrived.id, fine.id, km.id), 2)).toBe(1);
+    // Read from it, that sentence comes first with its own score.
+    const scorers = { sentence: () => [0.5, 0.3, 0.1], span: (rows: unknown[]) => rows.map(() => 0.1), answer: () => 0.4 };
+    const reread = readScored(context, scorers, scoreSentences(context, scorers), undefined, 1);
+    expect(reread.sentences.map((r) => [r.sentence, r.score])).toEqual([[km.id, 0.3], [arrived.id, 0.5], [fine.id, 0.1]]);
   });
 
   it('keeps of a sentence exactly its character 4-grams, packed, and counts the grams two texts share', () => {
