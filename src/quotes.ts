@@ -57,7 +57,8 @@ export const QUOTE_JOIN_MAX_CHARS = 700;
  * continues an earlier one's in the same article (the sentence just after it, or just before) is joined to it
  * rather than shown apart, after other passages in between ("“The farewell … took place in a closed format [1].
  * … held a similar belief [2]. Those who wish to say goodbye may visit Porokhovskoye cemetery,” the press
- * service said [3]."). Not in front of the first quote, which opens with the sentence the reader chose: joined
+ * service said [3]."). Not in front of the first quote, which opens with the sentence the reader chose (or the
+ * neighbour of its chunk rated nearly as high, quoteSpan): joined
  * there, the sentences before it pushed the answer down ("who is alice jill edwards" opened with 251 characters
  * on the Kremlin's claims); on the tuning set, as many first quotes hold the evidence, 382 → 305 characters.
  */
@@ -68,7 +69,8 @@ export function joinContinued(spans: QuoteSpan[], articles: readonly string[]): 
     const host = groups.map((g) => g[0]!).find((j) => {
       const earlier = spans[j]!;
       const joined = Math.max(span.end, earlier.end) - Math.min(span.start, earlier.start);
-      // The first quote opens with the sentence the reader chose: what continues it is joined after it, never in front.
+      // The first quote opens with the sentence the reader chose (or the neighbour quoteSpan took in before it):
+      // what continues it is joined after it, never in front.
       const before = span.last === earlier.first - 1 && j !== 0;
       return articles[j] === articles[i] && (span.first === earlier.last + 1 || before) && joined <= QUOTE_JOIN_MAX_CHARS;
     });
