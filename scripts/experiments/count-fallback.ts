@@ -4,22 +4,12 @@
  * Prints, at the SQuAD and the coverage thresholds, answerable questions answered with the gold in the first
  * quote, answerable answered, and unanswerable refused.
  */
-import path from 'node:path';
-import { loadConfig, PROJECT_ROOT } from '../../src/config.js';
-import { loadEmbedder } from '../../src/embedder.js';
-import { squadIndex } from '../../src/eval/cached-index.js';
 import { askAll, type OpenCorpusRun } from '../../src/eval/reading.js';
-import { loadSquadSplit } from '../../src/eval/squad.js';
-import { loadReaderModel } from '../../src/reader/model.js';
 import { analyseQuestion } from '../../src/reader/question.js';
-import { candidateSentences, COUNTED, loadReader, readingContext, readWithRules, type Reader, type Scorers } from '../../src/reader/reader.js';
+import { candidateSentences, COUNTED, loadReader, readingContext, readWithRules, type Reader } from '../../src/reader/reader.js';
+import { squadTraining } from './squad-train.js';
 
-const config = await loadConfig();
-const embedder = await loadEmbedder(config.embedding);
-const model = loadReaderModel(config.reader.modelFile);
-const scorers: Scorers = { sentence: (rows) => rows.map((r) => model.sentence.predict(r)), span: (rows) => rows.map((r) => model.span.predict(r)), answer: (r) => model.answer.predict(r) };
-const { train } = await loadSquadSplit(path.join(PROJECT_ROOT, '..', 'shared', 'eval'));
-const { index, questions } = await squadIndex(config, embedder, 'squad-train', train);
+const { config, embedder, model, scorers, index, questions } = await squadTraining();
 const counted = questions.filter((q) => COUNTED.has(analyseQuestion(q.question).type));
 const base = loadReader(config.reader.modelFile);
 

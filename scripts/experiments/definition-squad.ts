@@ -2,22 +2,13 @@
  * The description rule (src/reader/definition.ts) on SQuAD's training split, paragraph given: for each question
  * it fires on ("who/what is X"), the short answer with and without it, scored against the gold answers.
  */
-import path from 'node:path';
-import { loadConfig, PROJECT_ROOT } from '../../src/config.js';
-import { loadEmbedder } from '../../src/embedder.js';
-import { squadIndex } from '../../src/eval/cached-index.js';
-import { bestOverGold, exactMatch, f1Score, loadSquadSplit } from '../../src/eval/squad.js';
-import { loadReaderModel } from '../../src/reader/model.js';
-import { readContext, readingContext, type Scorers } from '../../src/reader/reader.js';
+import { bestOverGold, exactMatch, f1Score } from '../../src/eval/squad.js';
+import { readContext, readingContext } from '../../src/reader/reader.js';
 import { DESCRIPTION_CONFIDENCE, definitionSubject, withDescription } from '../../src/reader/definition.js';
 import type { CandidateSentence } from '../../src/reader/context.js';
+import { squadTraining } from './squad-train.js';
 
-const config = await loadConfig();
-const embedder = await loadEmbedder(config.embedding);
-const model = loadReaderModel(config.reader.modelFile);
-const scorers: Scorers = { sentence: (rows) => rows.map((r) => model.sentence.predict(r)), span: (rows) => rows.map((r) => model.span.predict(r)), answer: (r) => model.answer.predict(r) };
-const { train } = await loadSquadSplit(path.join(PROJECT_ROOT, '..', 'shared', 'eval'));
-const { index, questions } = await squadIndex(config, embedder, 'squad-train', train);
+const { embedder, model, scorers, index, questions } = await squadTraining();
 const found: { impossible: boolean; em: number; f1: number }[] = [];
 let fired = 0, changed = 0, nulled = 0;
 const sums = { before: { em: 0, f1: 0 }, after: { em: 0, f1: 0 } };
