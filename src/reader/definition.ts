@@ -34,7 +34,7 @@ export interface Description {
 const RELATION = /\b(of|in|on|at|by|for|from|to|with|about|behind|after|before|during|between|against|under|over|into|than|that|which|who|whom|whose|when|where|why|how|and|or|if|not|doing|going|saying|called|named)\b/;
 const ARTICLE = /^(the|a|an)\s+/;
 /** Words a chat question may end with that ask nothing: "who is peskov *btw*". */
-const TRAILING_FILLER = /(?:\s+(?:btw|exactly|really|lol|again|though|tho|then|now|anyway|actually|pls|please|again))+$/;
+const TRAILING_FILLER = /(?:\s+(?:btw|exactly|really|lol|again|though|tho|then|now|anyway|actually|pls|please))+$/;
 const BE = /^(is|was|are|were)$/;
 /** Determiners and possessives that make a who-question ask for a name ("who is *the* minister", "who is *his* wife"). */
 const ROLE_OPENING = /^(the|a|an|his|her|their|its|our|my|your|this|that|these|those)\b/;
@@ -187,8 +187,9 @@ function phraseStart(tokens: Token[], to: number): number {
 }
 
 /**
- * The description a sentence gives of the subject, or null: an apposition or a copula's complement after it,
- * a title before a person's name (who-questions), or, for a named thing, the words inside its name.
+ * The description a sentence gives of the subject, or null: an apposition or a copula's complement after it, an
+ * apposition before it, a title before a person's name (who-questions), or, for a named thing, the words inside
+ * its name.
  */
 export function descriptionIn(view: WordsOf, subject: DefinitionSubject): Description | null {
   const tokens = view.annotated.tokens;
