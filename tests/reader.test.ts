@@ -12,7 +12,8 @@ import { analyse, annotate, annotateWith, ANNOTATION_STEPS } from '../src/reader
 import { candidates } from '../src/reader/candidates.js';
 import { Ensemble, loadReaderModel, ReaderModelError } from '../src/reader/model.js';
 import { analyseQuestion } from '../src/reader/question.js';
-import { COUNT_FALLBACK, countedInstead, hasShortAnswer, lacksCount, loadReader, readingContext, readScored, scoreSentences } from '../src/reader/reader.js';
+import { loadReader, readingContext, readScored, scoreSentences } from '../src/reader/reader.js';
+import { COUNT_FALLBACK, countedInstead, hasShortAnswer, lacksCount } from '../src/reader/rules.js';
 import { sentenceFeatures, termGroups } from '../src/reader/sentence-features.js';
 import { answerFeatures } from '../src/reader/answer-features.js';
 import { saysRelated, saysSynonym } from '../src/reader/synonyms.js';

@@ -6,7 +6,8 @@
  */
 import { askAll, type OpenCorpusRun } from '../../src/eval/reading.js';
 import { analyseQuestion } from '../../src/reader/question.js';
-import { candidateSentences, COUNTED, loadReader, readingContext, readWithRules, type Reader } from '../../src/reader/reader.js';
+import { candidateSentences, loadReader, readingContext, readWithRules, type Reader } from '../../src/reader/reader.js';
+import { COUNTED } from '../../src/reader/rules.js';
 import { squadTraining } from './squad-train.js';
 
 const { config, embedder, model, scorers, index, questions } = await squadTraining();
