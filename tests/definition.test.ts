@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyse } from '../src/reader/annotate.js';
 import { wordStem } from '../src/reader/context.js';
-import { definitionSubject, descriptionIn, DESCRIPTION_CONFIDENCE } from '../src/reader/definition.js';
+import { definitionSubject, DESCRIPTION_CONFIDENCE } from '../src/reader/definition.js';
+import { descriptionIn } from '../src/reader/description.js';
 import { openPipeline } from '../src/pipeline.js';
 import { buildInto, testConfig } from './helpers.js';
 
