@@ -100,10 +100,16 @@ describe('the pipeline on such a question', async () => {
     expect(baker.passages[0]!.quote).toContain('Sasha Baker, the US acting undersecretary');
   });
 
-  it('gives no short answer that is only the name of the person asked about', async () => {
+  it('gives no short answer that does not describe the person asked about', async () => {
     // The coverage writes "Brig Gen Oleksandr Tarnavskiy", no title in lower case: the span model answered with the name itself.
     const general = await pipeline.ask('who is tarnavskiy');
     expect(general.found).toBe(true);
     expect(general.shortAnswer?.text ?? '').not.toMatch(/Tarnavskiy/);
+    // "In an article for the Guardian, Oleksii Reznikov says …": the span model answered "Guardian".
+    const minister = await pipeline.ask('who is oleksii reznikov');
+    expect(minister.found).toBe(true);
+    expect(minister.shortAnswer).toBeNull();
+    // A question whose words are a title before a name asks for the name, and keeps the span model's answer.
+    expect((await pipeline.ask('who is south korean president')).shortAnswer?.text).toBe('Yoon Suk-yeol');
   });
 });

@@ -60,8 +60,8 @@ export const DESCRIPTION_SHARE = 0.25;
 
 /**
  * A reading of a question asking what someone or something is: the first sentence, in the reader's order,
- * that describes the subject goes first, its description the short answer. When none does, a short answer
- * that is the person's name itself is dropped; any other reading is returned as it is.
+ * that describes the subject goes first, its description the short answer. When none does and the best sentence
+ * names the person, only a short answer set off right after the name is kept; any other reading is returned as it is.
  */
 export function withDescription<R extends { sentences: SentenceReading[]; shortAnswer: ShortAnswer | null }>(context: ReadingContext, reading: R): R {
   const subject = definitionSubject(context.question.text);
@@ -82,15 +82,18 @@ export function withDescription<R extends { sentences: SentenceReading[]; shortA
       shortAnswer: { text: view.article.text.slice(start, end), articleId: view.article.id, start, end, confidence: DESCRIPTION_CONFIDENCE },
     };
   }
-  // No description: a short answer that is the person's own name ("Brig Gen Oleksandr Tarnavskiy" for "who is
-  // tarnavskiy") says nothing of who they are.
+  // No description, and the best sentence names the person asked about: the span model's answer is kept only
+  // when it stands right after the name, set off by a comma (an apposition the patterns do not read: "Philip I,
+  // *Landgrave of Hesse*,"). Anywhere else it says nothing of who they are: their own name ("Brig Gen Oleksandr
+  // Tarnavskiy" for "who is tarnavskiy"), or some other part of the sentence ("In an article for the *Guardian*,
+  // Oleksii Reznikov says …").
   const short = reading.shortAnswer;
   const best = views.get(reading.sentences[0]?.sentence ?? -1);
   const name = best && subject.who ? nameIn(best, subject) : null;
   if (short && best && name) {
     const tokens = best.annotated.tokens;
-    const [from, to] = [best.start + tokens[name.asked.first]!.start, best.start + tokens[name.asked.last]!.end];
-    if (short.articleId === best.article.id && short.start < to && short.end > from) return { ...reading, shortAnswer: null };
+    const apposition = tokens[name.last + 1]?.text === ',' && tokens[name.last + 2] !== undefined && short.articleId === best.article.id && short.start === best.start + tokens[name.last + 2]!.start;
+    if (!apposition) return { ...reading, shortAnswer: null };
   }
   return reading;
 }

@@ -101,15 +101,19 @@ export function nameIn(view: WordsOf, subject: DefinitionSubject): NameFound | n
   let first = found.first;
   let last = found.last;
   while (first > 0 && tokens[first - 1]!.pos === 'PROPN' && capitalised(tokens[first - 1]!)) first--;
-  while (last + 1 < tokens.length && tokens[last + 1]!.pos === 'PROPN' && capitalised(tokens[last + 1]!)) last++;
+  while (last + 1 < tokens.length && tokens[last + 1]!.pos === 'PROPN' && capitalised(tokens[last + 1]!) && !SUFFIX.test(tokens[last + 1]!.text)) last++;
   const named = tokens.slice(found.first, found.last + 1).filter((t, i) => !found.gaps.includes(found.first + i) && !PARTICLE.test(t.text));
   if (subject.who ? !named.every(capitalised) : !tokens.slice(first, last + 1).some(capitalised)) return null;
   // "who is south korean president": the words asked are a title before a name ("South Korean President Yoon
   // Suk-yeol"), and the question asks for that name.
   if (subject.who && last > found.last) return null;
+  // "Philip I", "Martin Luther King Jr": a name's number or suffix is part of it.
+  while (last + 1 < tokens.length && SUFFIX.test(tokens[last + 1]!.text)) last++;
   return { first, last, gaps: found.gaps, asked: { first: found.first, last: found.last } };
 }
 
+/** What may follow a name as part of it: a regnal number, Jr or Sr. */
+const SUFFIX = /^(?:[IVX]{1,4}|Jr\.?|Sr\.?)$/;
 /** Lower-case words inside a name: "Lula da Silva", "Ursula von der Leyen". */
 const PARTICLE = /^(da|de|di|del|della|der|den|van|von|bin|ibn|al|el|la|le|du|dos|das)$/;
 
