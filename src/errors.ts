@@ -93,7 +93,8 @@ function withoutDatabasePassword(text: string): string {
   const url = process.env.DATABASE_URL;
   let names: string[] = [];
   try {
-    names = url ? [new URL(url).username, new URL(url).pathname.slice(1)].filter(Boolean) : [];
+    const parsed = url ? new URL(url) : undefined;
+    names = parsed ? [parsed.username, parsed.pathname.slice(1)].filter(Boolean) : [];
   } catch {
     // An address that does not parse has no password to find either (urlPasswordForms).
   }

@@ -4,21 +4,14 @@
  * unanswerable ones answered, split by whether the reader's best sentence holds a candidate of the kind the type
  * expects that the question does not name (what a rule like COUNTED would refuse on).
  */
-import path from 'node:path';
-import { loadConfig, PROJECT_ROOT } from '../../src/config.js';
-import { loadEmbedder } from '../../src/embedder.js';
-import { squadIndex } from '../../src/eval/cached-index.js';
-import { loadSquadSplit } from '../../src/eval/squad.js';
 import { answerQuestion } from '../../src/pipeline.js';
 import { EXPECTED_KINDS, namedByQuestion, sentenceView } from '../../src/reader/context.js';
 import { analyseQuestion, type QuestionType } from '../../src/reader/question.js';
 import { loadReader } from '../../src/reader/reader.js';
+import { squadTraining } from './squad-train.js';
 
-const config = await loadConfig();
-const embedder = await loadEmbedder(config.embedding);
+const { config, embedder, index, questions } = await squadTraining();
 const reader = loadReader(config.reader.modelFile);
-const { train } = await loadSquadSplit(path.join(PROJECT_ROOT, '..', 'shared', 'eval'));
-const { index, questions } = await squadIndex(config, embedder, 'squad-train', train);
 const types: QuestionType[] = ['whatName', 'when', 'who', 'where', 'howMuch', 'which'];
 const stats = new Map<QuestionType, { hitLacks: number; hit: number; unLacks: number; un: number }>();
 for (const q of questions) {

@@ -7,7 +7,7 @@
  */
 import { withContractionsWhole } from '../chat-opening.js';
 import { wordStem, type ReadingContext } from './context.js';
-import { descriptionIn, nameIn, type DefinitionSubject } from './description.js';
+import { BE, descriptionIn, nameIn, type DefinitionSubject } from './description.js';
 import type { ShortAnswer, SentenceReading } from './reader.js';
 
 /** Words that make "X" a relation or a clause, not a name: "who is the president *of* …", "what was passed *in* 1805". */
@@ -15,7 +15,6 @@ const RELATION = /\b(of|in|on|at|by|for|from|to|with|about|behind|after|before|d
 const ARTICLE = /^(the|a|an)\s+/;
 /** Words a chat question may end with that ask nothing: "who is peskov *btw*". */
 const TRAILING_FILLER = /(?:\s+(?:btw|exactly|really|lol|again|though|tho|then|now|anyway|actually|pls|please))+$/;
-const BE = /^(is|was|are|were)$/;
 /** Determiners and possessives that make a who-question ask for a name ("who is *the* minister", "who is *his* wife"). */
 const ROLE_OPENING = /^(the|a|an|his|her|their|its|our|my|your|this|that|these|those)\b/;
 

@@ -29,7 +29,7 @@ export interface Description {
 }
 
 /** A copula: "X *was* the founder of …". */
-const BE = /^(is|was|are|were)$/;
+export const BE = /^(is|was|are|were)$/;
 const isWord = (t: Token) => /[\p{L}\p{N}]/u.test(t.text);
 const capitalised = (t: Token) => /^\p{Lu}/u.test(t.text);
 const lowerNoun = (t: Token) => (t.pos === 'NOUN' || t.pos === 'ADJ') && /^\p{Ll}/u.test(t.text);

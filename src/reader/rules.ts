@@ -46,8 +46,11 @@ export function lacksCount(question: QuestionAnalysis, view: SentenceView): bool
  * questions are yes/no questions without either, their gold answers mostly "no" or a clause.
  */
 export function hasShortAnswer(question: QuestionAnalysis): boolean {
-  return question.type !== 'yesNo' || /\bor\b/i.test(question.text) || /^\W*(is|are|was|were) there\b/i.test(question.text);
+  return question.type !== 'yesNo' || offersAlternatives(question) || /^\W*(is|are|was|were) there\b/i.test(question.text);
 }
+
+/** Whether a question offers alternatives to choose from ("… abstract or concrete?"): its answer is one of its own words. */
+const offersAlternatives = (question: QuestionAnalysis) => /\bor\b/i.test(question.text);
 
 /**
  * Whether a candidate can be the short answer: not one made only of the question's own words ("Ukraine" for
@@ -55,7 +58,7 @@ export function hasShortAnswer(question: QuestionAnalysis): boolean {
  * 20 of the SQuAD training split's 8,534 answerable questions without "or" have such a gold answer.
  */
 export function tellsSomething(question: QuestionAnalysis, view: SentenceView, candidate: Candidate): boolean {
-  return /\bor\b/i.test(question.text) || namedByQuestion(view, candidate, question) < 1;
+  return offersAlternatives(question) || namedByQuestion(view, candidate, question) < 1;
 }
 
 /**
