@@ -78,7 +78,7 @@ describe('a load that fits', () => {
     expect(await ensurePostgres('shipped', config.embeddingsDir, options)).toMatchObject({ cached: true, load: row.load });
 
     // The chart draws the Postgres series beside the local one, and names the sizes it could not measure.
-    const local = { ...row, backend: 'local' as const, chunks: 104, lexical: row.search, dense: row.search, readAgain: row.read, loadMs: 1, buildCached: true };
+    const local = { ...row, backend: 'local' as const, chunks: 104, lexical: row.search, dense: row.search, readAgain: row.read, loadMs: 1, buildCached: true, servingRssKb: 1, servingPeakRssKb: 1 };
     const svg = latencyChart(chartPoints([local], [{ ...row, chunks: 1000 }]), ['postgres: not measured at 100,000']);
     expect(svg).toContain('whole answer (postgres)');
     expect(svg).toContain('search (dense, BM25, rows) (postgres)');

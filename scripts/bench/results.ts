@@ -62,6 +62,9 @@ export interface SizeResult {
   readAgain: Percentiles;
   questions: number;
   rssKb: number;
+  /** The answering process (timeAnswersApart): its RSS once the timed questions are answered, and its peak. */
+  servingRssKb: number;
+  servingPeakRssKb: number;
 }
 
 /** A local index copied into a PGlite data folder (scripts/bench/pg-load.ts), as recorded in the cache. */

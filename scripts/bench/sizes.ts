@@ -2,8 +2,9 @@
  * One index size: how long a whole answer takes through the pipeline (served lean, as the bot serves it), and
  * each stage apart; and the recall of an index's HNSW graph against exact search over its real vectors.
  */
+import { spawn } from 'node:child_process';
 import path from 'node:path';
-import type { Config } from '../../src/config.js';
+import { PROJECT_ROOT, type Config } from '../../src/config.js';
 import type { Embedder } from '../../src/embedder.js';
 import { localStore, requireSnapshot } from '../../src/index/coverage.js';
 import { loadDense, loadIndex } from '../../src/index/local-version.js';
@@ -39,6 +40,31 @@ export async function timeAnswers(pipeline: Pipeline, questions: string[]): Prom
   return { ask: percentiles(wall), askCpu: percentiles(cpu) };
 }
 
+const ANSWER_PROCESS = path.join(PROJECT_ROOT, 'scripts', 'bench', 'answer-process.mjs');
+
+/**
+ * The same as timeAnswers, on the local index in `dir`, in a process of its own that holds only that index
+ * (answer-process.mjs, the build the bot runs): the bench's own process holds every index it built and timed
+ * before, and the collector's work on that heap (2-3 GB by the 100k index) lands in the answers' times. Also
+ * the answering process's RSS once its questions are answered, and at its peak.
+ */
+export function timeAnswersApart(dir: string, questions: string[]): Promise<{ ask: Percentiles; askCpu: Percentiles; servingRssKb: number; servingPeakRssKb: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [ANSWER_PROCESS, dir, String(WARMUP_QUESTIONS)], { cwd: PROJECT_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr = (stderr + text).slice(-2_000)));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`the answering process for ${dir} exited with ${code}: ${stderr.trim()}`));
+      const { wallMs, cpuMs, rssKb, peakRssKb } = JSON.parse(stdout) as { wallMs: number[]; cpuMs: number[]; rssKb: number; peakRssKb: number };
+      resolve({ ask: percentiles(wallMs), askCpu: percentiles(cpuMs), servingRssKb: rssKb, servingPeakRssKb: peakRssKb });
+    });
+    child.stdin.end(JSON.stringify(questions));
+  });
+}
+
 /**
  * The reader's parts of a question, as answering runs them: the question's search (src/question-search.ts:
  * embedded on its own thread while BM25 runs, the question analysed and BM25's first chunks read ahead in
@@ -60,10 +86,8 @@ export async function benchSize(name: string, dir: string, build: BuildRecord | 
   const loads: number[] = [];
   for (let i = 0; i < 3; i++) loads.push((await timed(() => localStore(dir, config.hnsw).open())).ms);
 
-  const asked = await openPipeline(sizeConfig);
-  const { ask, askCpu } = await timeAnswers(asked, questions);
-  // The stages are timed on a version opened again: what reading the answers above kept would make every read a second one.
-  await asked.close();
+  const { ask, askCpu, servingRssKb, servingPeakRssKb } = await timeAnswersApart(dir, questions);
+  // The stages are timed here, on a version just opened: each question's sentences are read for the first time.
   const pipeline = await openPipeline(sizeConfig);
   // The retrievers are timed on the version loaded whole (BM25 still runs in its SQLite file); the reader on
   // the view of the retrieved chunks that the served version gives it, as when answering.
@@ -112,6 +136,8 @@ export async function benchSize(name: string, dir: string, build: BuildRecord | 
     readAgain: percentiles(readAgain),
     questions: questions.length,
     rssKb: peakRssKb(),
+    servingRssKb,
+    servingPeakRssKb,
   };
 }
 
