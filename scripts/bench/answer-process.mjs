@@ -4,10 +4,11 @@
  * or `npm run ask` does: the build they run (src/launch.mjs), no tsx. It reads the questions (a JSON array) on
  * stdin, answers the first `warmup` of them untimed, then every one timed, and prints one JSON line: each
  * answer's wall and CPU time (ms), and the process's RSS once they are answered (what a bot serving that
- * index holds) and at its peak (kB).
+ * index holds) and at its peak (kB; null where the system does not say).
  *
  * Usage: node scripts/bench/answer-process.mjs <index folder> <warm-up questions>
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureBuild } from '../../src/launch.mjs';
@@ -44,6 +45,15 @@ for (const question of questions) {
   cpuMs.push(cpu() - startCpu);
 }
 const rssKb = Math.round(process.memoryUsage().rss / 1024);
-const peakRssKb = process.resourceUsage().maxRSS;
+// The peak of this process's own memory (Linux: VmHWM). Not getrusage's maxRSS, which a process keeps across
+// exec: spawned from the bench, it starts at the bench's own RSS when it was forked (gigabytes by 100k).
+const hwm = (() => {
+  try {
+    return /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
+})();
+const peakRssKb = hwm === undefined ? null : Number(hwm);
 await pipeline.close();
 process.stdout.write(`${JSON.stringify({ wallMs, cpuMs, rssKb, peakRssKb })}\n`);

@@ -55,7 +55,7 @@ export function render(r: Results, how: RunInfo): string {
     '',
     table(
       ['index', 'chunks', 'sentences', 'ask', 'ask (CPU)', 'embed query', 'dense search', 'BM25', 'question analysed (while embedded)', 'read ahead (while embedded)', 'reader', 'reader, read again', 'load (open)', 'answering process RSS (after the questions / peak)', 'bench process peak RSS so far'],
-      r.sizes.map((s) => [s.name, s.chunks, s.sentences, fmt(s.ask), fmt(s.askCpu), fmt(s.embedQuery), fmt(s.dense), fmt(s.lexical), fmt(s.prepare), share(s.readAhead), fmt(s.read), fmt(s.readAgain), `${ms(s.loadMs)} ms`, `${mb(s.servingRssKb)} / ${mb(s.servingPeakRssKb)}`, mb(s.rssKb)]),
+      r.sizes.map((s) => [s.name, s.chunks, s.sentences, fmt(s.ask), fmt(s.askCpu), fmt(s.embedQuery), fmt(s.dense), fmt(s.lexical), fmt(s.prepare), share(s.readAhead), fmt(s.read), fmt(s.readAgain), `${ms(s.loadMs)} ms`, `${mb(s.servingRssKb)} / ${s.servingPeakRssKb === undefined ? '–' : mb(s.servingPeakRssKb)}`, mb(s.rssKb)]),
     ),
     '',
     measured100k

@@ -64,7 +64,8 @@ export interface SizeResult {
   rssKb: number;
   /** The answering process (timeAnswersApart): its RSS once the timed questions are answered, and its peak. */
   servingRssKb: number;
-  servingPeakRssKb: number;
+  /** Undefined where the system does not say (VmHWM is Linux's). */
+  servingPeakRssKb?: number;
 }
 
 /** A local index copied into a PGlite data folder (scripts/bench/pg-load.ts), as recorded in the cache. */

@@ -48,7 +48,7 @@ const ANSWER_PROCESS = path.join(PROJECT_ROOT, 'scripts', 'bench', 'answer-proce
  * before, and the collector's work on that heap (2-3 GB by the 100k index) lands in the answers' times. Also
  * the answering process's RSS once its questions are answered, and at its peak.
  */
-export function timeAnswersApart(dir: string, questions: string[]): Promise<{ ask: Percentiles; askCpu: Percentiles; servingRssKb: number; servingPeakRssKb: number }> {
+export function timeAnswersApart(dir: string, questions: string[]): Promise<{ ask: Percentiles; askCpu: Percentiles; servingRssKb: number; servingPeakRssKb?: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [ANSWER_PROCESS, dir, String(WARMUP_QUESTIONS)], { cwd: PROJECT_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -58,8 +58,8 @@ export function timeAnswersApart(dir: string, questions: string[]): Promise<{ as
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`the answering process for ${dir} exited with ${code}: ${stderr.trim()}`));
-      const { wallMs, cpuMs, rssKb, peakRssKb } = JSON.parse(stdout) as { wallMs: number[]; cpuMs: number[]; rssKb: number; peakRssKb: number };
-      resolve({ ask: percentiles(wallMs), askCpu: percentiles(cpuMs), servingRssKb: rssKb, servingPeakRssKb: peakRssKb });
+      const { wallMs, cpuMs, rssKb, peakRssKb } = JSON.parse(stdout) as { wallMs: number[]; cpuMs: number[]; rssKb: number; peakRssKb: number | null };
+      resolve({ ask: percentiles(wallMs), askCpu: percentiles(cpuMs), servingRssKb: rssKb, servingPeakRssKb: peakRssKb ?? undefined });
     });
     child.stdin.end(JSON.stringify(questions));
   });

@@ -15,7 +15,7 @@ export function jsonSummary(r: Results): object {
     cpuP50Ms: s.askCpu.p50,
     cpuP95Ms: s.askCpu.p95,
     servingRssMb: s.servingRssKb / 1024,
-    servingPeakRssMb: s.servingPeakRssKb / 1024,
+    servingPeakRssMb: s.servingPeakRssKb === undefined ? null : s.servingPeakRssKb / 1024,
     stages: { embedQueryP95Ms: s.embedQuery.p95, denseP95Ms: s.dense.p95, lexicalP95Ms: s.lexical.p95, prepareP95Ms: s.prepare.p95, readP95Ms: s.read.p95 },
   });
   return {
