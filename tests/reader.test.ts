@@ -277,6 +277,10 @@ describe('the reader in the pipeline', () => {
     expect(lacksCount(analyseQuestion('How far is Vladivostok from North Korea?'), km)).toBe(false);
     expect(lacksCount(analyseQuestion('How long has Putin been in Vladivostok?'), arrived)).toBe(false);
     expect(lacksCount(analyseQuestion('How far back was Putin in Vladivostok?'), arrived)).toBe(false);
+    // "How often" is answered by a frequency in words as well as by a number.
+    const drones = viewOf('near daily drone attacks');
+    expect(lacksCount(analyseQuestion('how often are drones hitting moscow'), drones)).toBe(false);
+    expect(lacksCount(analyseQuestion('How often did Ukraine retake gas rigs?'), rigs)).toBe(true);
     // A best sentence without the distance gives way to the next-ranked one when it holds it (COUNT_FALLBACK), not further down.
     const fine = viewOf('Mr Putin said on Tuesday');
     const context = readingContext(index, 'How far is Vladivostok from North Korea?', new Float32Array(512), [arrived, km, fine].map(({ id }) => ({ id, chunk: 0, chunkRank: 0, articleRank: 0 })), loadReaderModel(config.reader.modelFile).synonyms);
