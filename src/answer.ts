@@ -103,10 +103,14 @@ export function shownShortAnswer(answer: Answer): ShortAnswer | null {
   return answer.found && answer.sure && short && short.confidence >= SHORT_ANSWER_SHOWN ? short : null;
 }
 
-/** Ends a quote's citation inside its sentence: `… the train [1].` */
-function cite(quote: string, n: number): string {
+/**
+ * Ends a quote's citation inside its sentence: `… the train [1].`; after a closing quotation mark, where inside it
+ * the marker would read as the speaker's words (`… resolutions.” [3]`, not `… resolutions [3].”`).
+ */
+export function cite(quote: string, n: number): string {
   const match = /([.!?…]["”’)]*)$/.exec(quote);
-  return match ? `${quote.slice(0, match.index)} [${n}]${match[1]}` : `${quote} [${n}]`;
+  if (!match || /["”’]/.test(match[1]!)) return `${quote} [${n}]`;
+  return `${quote.slice(0, match.index)} [${n}]${match[1]}`;
 }
 
 /**

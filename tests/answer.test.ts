@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
 import { locateEvidence, readQuestionSet } from '../src/eval/question-set.js';
 import { readFileSync } from 'node:fs';
-import { buildAnswer, SHORT_ANSWER_SHOWN, shownShortAnswer, UNSURE_LEAD } from '../src/answer.js';
+import { buildAnswer, cite, SHORT_ANSWER_SHOWN, shownShortAnswer, UNSURE_LEAD } from '../src/answer.js';
 import { joinContinued, QUOTE_JOIN_MAX_CHARS, QUOTE_MAX_CHARS, QUOTE_NEIGHBOUR_SHARE } from '../src/quotes.js';
 import { configFromEnv } from '../src/config.js';
 import { loadReaderModel } from '../src/reader/model.js';
@@ -17,6 +17,16 @@ const config = testConfig();
 await buildInto(config);
 const pipeline = await openPipeline(config);
 const questions = readQuestionSet(path.join(PROJECT_ROOT, 'eval', 'questions.json'));
+
+describe('a quote’s citation marker', () => {
+  it('ends the sentence before its full stop, and never sits inside a quotation', () => {
+    expect(cite('Kim travelled by armoured train.', 1)).toBe('Kim travelled by armoured train [1].');
+    expect(cite('Did Kim fly?', 2)).toBe('Did Kim fly [2]?');
+    expect(cite('He said: “We agreed to abide by Security Council resolutions.”', 3)).toBe('He said: “We agreed to abide by Security Council resolutions.” [3]');
+    expect(cite("'We pay a high price,' he said.", 4)).toBe("'We pay a high price,' he said [4].");
+    expect(cite('A headline without a full stop', 5)).toBe('A headline without a full stop [5]');
+  });
+});
 
 describe('answers about the shipped coverage', () => {
   it('quotes the evidence in its top three passages for most of the question set', async () => {
