@@ -16,7 +16,7 @@ const base = loadReader(config.reader.modelFile);
 
 function readerWith(fallback: number): Reader {
   const readSentences: Reader['readSentences'] = (ix, question, vector, sentences) => {
-    const { reading, refused } = readWithRules(readingContext(ix, question, vector, sentences, model.synonyms), scorers, fallback);
+    const { reading, refused } = readWithRules(readingContext(ix, question, vector, sentences, model.synonyms), scorers, { fallback });
     return { ...reading, answerable: !refused && reading.confidence >= base.threshold, sure: !refused && reading.confidence >= base.sureThreshold };
   };
   return { ...base, readSentences, read: (ix, q, v, retrieved) => readSentences(ix, q, v, candidateSentences(ix, retrieved)) };

@@ -15,6 +15,7 @@ import { sentenceFeatures } from './sentence-features.js';
 import { loadReaderModel, type ReaderModel } from './model.js';
 import { readAhead, type ReadAhead } from './read-ahead.js';
 import { withDescription } from './definition.js';
+import { withRoleHolder } from './role.js';
 import { COUNT_FALLBACK, countedInstead, hasShortAnswer, lacksCount, tellsSomething } from './rules.js';
 import { analyseQuestion, type QuestionAnalysis, type QuestionType } from './question.js';
 import type { Synonyms } from './synonyms.js';
@@ -173,16 +174,26 @@ export function readScored(context: ReadingContext, scorers: Scorers, scored: Sc
   };
 }
 
+/** The rules readWithRules applies, as the experiments vary them: COUNT_FALLBACK, and the role rule (role.ts). */
+export interface ReadingRules {
+  fallback?: number;
+  roles?: boolean;
+}
+
 /**
  * Reads a context with the models and the rules beside them: a question asking who or what someone is answered
- * by the sentence describing them (definition.ts); a count question read from the next sentence when the best
+ * by the sentence describing them (definition.ts); one asking who holds a role by the sentence giving someone
+ * that role, and refused when the best sentence gives it to someone else (role.ts); a count question read from the next sentence when the best
  * one lacks the number, and refused (confidence 0) when that one lacks it too. `fallback`: COUNT_FALLBACK
  * (scripts/experiments/count-fallback.ts tries others).
  */
-export function readWithRules(context: ReadingContext, scorers: Scorers, fallback = COUNT_FALLBACK): { reading: Omit<Reading, 'answerable' | 'sure'>; refused: boolean } {
+export function readWithRules(context: ReadingContext, scorers: Scorers, rules: ReadingRules = {}): { reading: Omit<Reading, 'answerable' | 'sure'>; refused: boolean } {
+  const { fallback = COUNT_FALLBACK, roles = true } = rules;
   if (context.sentences.length === 0) return { reading: readContext(context, scorers), refused: true };
   const scored = scoreSentences(context, scorers);
-  const reading = withDescription(context, readScored(context, scorers, scored));
+  const described = withDescription(context, readScored(context, scorers, scored));
+  const { reading, refused } = roles ? withRoleHolder(context, described) : { reading: described, refused: false };
+  if (refused) return { reading: { ...reading, confidence: 0 }, refused: true };
   const best = context.sentences.find((view) => view.id === reading.sentences[0]?.sentence);
   if (!best || !lacksCount(context.question, best)) return { reading, refused: false };
   const counted = countedInstead(context, reading, fallback);

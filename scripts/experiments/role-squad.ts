@@ -1,0 +1,41 @@
+/**
+ * The role rule (src/reader/role.ts) on SQuAD's training split, open corpus: the questions asking who holds a
+ * role ("Who is the current Premier of Victoria?"), asked through the pipeline with and without the rule. Prints,
+ * at the coverage's and SQuAD's thresholds: answerable ones answered with the gold in the first quote, their short
+ * answers exact (normalised as SQuAD's) when shown, and unanswerable ones refused.
+ */
+import { askAll, type OpenCorpusRun } from '../../src/eval/reading.js';
+import { exactMatch } from '../../src/eval/squad.js';
+import { analyseQuestion } from '../../src/reader/question.js';
+import { candidateSentences, loadReader, readingContext, readWithRules, type Reader } from '../../src/reader/reader.js';
+import { roleAsked } from '../../src/reader/role.js';
+import { squadTraining } from './squad-train.js';
+
+const { config, embedder, model, scorers, index, questions } = await squadTraining();
+const asked = questions.filter((q) => roleAsked(analyseQuestion(q.question)) !== null);
+const base = loadReader(config.reader.modelFile);
+
+function readerWith(roles: boolean): Reader {
+  const readSentences: Reader['readSentences'] = (ix, question, vector, sentences) => {
+    const { reading, refused } = readWithRules(readingContext(ix, question, vector, sentences, model.synonyms), scorers, { roles });
+    return { ...reading, answerable: !refused && reading.confidence >= base.threshold, sure: !refused && reading.confidence >= base.sureThreshold };
+  };
+  return { ...base, readSentences, read: (ix, q, v, retrieved) => readSentences(ix, q, v, candidateSentences(ix, retrieved)) };
+}
+
+const inFirst = (r: OpenCorpusRun) => { const p = r.answer.passages[0]; return !!p && p.articleId === r.question.articleId && r.question.documentAnswers.some((a) => a.start >= p.quoteStart && a.end <= p.quoteEnd); };
+const answerable = asked.filter((q) => !q.impossible).length;
+console.log(`${asked.length} questions asking who holds a role, of ${questions.length} (${answerable} answerable)`);
+console.log('role rule | threshold | answered, gold in first quote | answerable answered | short answer exact (of answered) | unanswerable refused');
+for (const roles of [false, true]) {
+  const runs = await askAll(readerWith(roles), embedder, index, asked);
+  for (const t of [0.035, 0.15]) {
+    const answered = (r: OpenCorpusRun) => r.answer.found && r.answer.confidence >= t;
+    const a = runs.filter((r) => !r.question.impossible);
+    const u = runs.filter((r) => r.question.impossible);
+    const exact = a.filter((r) => answered(r) && r.answer.shortAnswer && r.question.answers.some((g) => exactMatch(r.answer.shortAnswer!.text, g.text) === 1));
+    const pct = (n: number, d: number) => `${n}/${d} (${((100 * n) / Math.max(1, d)).toFixed(1)}%)`;
+    console.log(`${roles ? 'on' : 'off'} | ${t} | ${pct(a.filter((r) => answered(r) && inFirst(r)).length, a.length)} | ${pct(a.filter(answered).length, a.length)} | ${pct(exact.length, a.filter(answered).length)} | ${pct(u.filter((r) => !answered(r)).length, u.length)}`);
+  }
+  if (roles) for (const r of runs) console.log(`  ${r.question.impossible ? 'U' : 'A'} ${r.question.question} → ${r.answer.found ? (r.answer.shortAnswer?.text ?? '(no short answer)') : 'refused'} | gold ${r.question.answers[0]?.text ?? '-'}`);
+}
