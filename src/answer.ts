@@ -83,7 +83,11 @@ export interface AnswerOptions {
   answerAll?: boolean;
 }
 
-export const NOT_FOUND_ANSWER = "The coverage doesn't say: none of the articles answers that question.";
+/**
+ * The answer when the reader refuses: it speaks of the passages it found, not of every article (a second
+ * walkthrough found "none of the articles answers that question" said of questions an unretrieved sentence answers).
+ */
+export const NOT_FOUND_ANSWER = "The coverage doesn't say: no passage I found in it answers that question.";
 /** Opens an answer the reader is not sure of. */
 export const UNSURE_LEAD = 'Not sure the coverage answers this; the closest it comes:';
 

@@ -10,8 +10,9 @@ import { fitEmbed, fitText, shareBudget } from './budget.js';
 import { COLORS, embedTotal, LIMITS } from './limits.js';
 import { blockQuote, escapeText, renderMarker, safeUrl, trimText } from './text.js';
 
+/** The bot's refusal, in the words of NOT_FOUND_ANSWER (src/answer.ts): of the passages found, not of every article. */
 export const NOT_FOUND_MESSAGE =
-  "I couldn't find that in the coverage: none of the articles answers it. Try rephrasing, or browse the articles with `/source`.";
+  "I couldn't find that in the coverage: no passage I found in it answers that. Try rephrasing, or browse the articles with `/source`.";
 
 function sourceLine(source: Source | undefined, passage: Passage): string {
   const parts = [`— *${escapeText(trimText(source?.title ?? passage.title, 120))}*`];
