@@ -8,7 +8,7 @@
 import { withContractionsWhole } from '../chat-opening.js';
 import { wordStem, type ReadingContext } from './context.js';
 import { BE, descriptionIn, nameIn, type DefinitionSubject } from './description.js';
-import type { ShortAnswer, SentenceReading } from './reader.js';
+import type { ShortAnswer, SentenceReading } from './reading.js';
 
 /** Words that make "X" a relation or a clause, not a name: "who is the president *of* …", "what was passed *in* 1805". */
 const RELATION = /\b(of|in|on|at|by|for|from|to|with|about|behind|after|before|during|between|against|under|over|into|than|that|which|who|whom|whose|when|where|why|how|and|or|if|not|doing|going|saying|called|named)\b/;

@@ -11,7 +11,7 @@
 import type { Token } from './annotate.js';
 import { wordStem, type ReadingContext, type SentenceView } from './context.js';
 import type { QuestionAnalysis } from './question.js';
-import type { ShortAnswer, SentenceReading } from './reader.js';
+import type { ShortAnswer, SentenceReading } from './reading.js';
 
 /** The nouns that name a role a person holds, as the last word of the role asked about. */
 const ROLE_HEAD = /^(minister|president|premier|chancellor|spokesman|spokeswoman|spokesperson|secretary|ambassador|envoy|chief|leader|commander|general|admiral|governor|mayor|king|queen|prince|princess|emperor|director|chairman|chairwoman|ceo|founder|rapporteur|prosecutor|judge|adviser|advisor|aide|negotiator|editor|head|boss|owner|pilot)$/;

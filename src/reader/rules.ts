@@ -7,7 +7,7 @@
 import type { Candidate, CandidateKind } from './candidates.js';
 import { EXPECTED_KINDS, namedByQuestion, type ReadingContext, type SentenceView } from './context.js';
 import type { QuestionAnalysis, QuestionType } from './question.js';
-import type { SentenceReading } from './reader.js';
+import type { SentenceReading } from './reading.js';
 
 /**
  * Questions asking for a count or a measure ("how many", "how far", "how long"): when the sentence the
