@@ -3,6 +3,7 @@ import { analyse } from '../src/reader/annotate.js';
 import { candidates } from '../src/reader/candidates.js';
 import { wordStem } from '../src/reader/context.js';
 import { analyseQuestion } from '../src/reader/question.js';
+import { samePlace } from '../src/reader/demonyms.js';
 import { ROLE_CONFIDENCE, roleAsked, roleMentions } from '../src/reader/role.js';
 import { openPipeline } from '../src/pipeline.js';
 import { buildInto, testConfig } from './helpers.js';
@@ -19,19 +20,49 @@ function mentions(question: string, sentence: string): [string, string][] {
   return roleMentions(role, view).map((m) => [m.name ? sentence.slice(annotated.tokens[m.name.first]!.start, annotated.tokens[m.name.last]!.end) : '', m.fit]);
 }
 
+describe('places and their peoples', () => {
+  it.each([
+    ['russia', 'Russian'],
+    ['koreas', 'Korean'], // chat's possessive, no apostrophe
+    ["Ukraine's", 'Ukrainian'],
+    ['iraq', 'Iraqi'],
+    ['iran', 'Iranian'],
+    ['japan', 'Japanese'],
+    ['italy', 'Italian'],
+    ['britain', 'British'],
+    ['spain', 'Spanish'],
+    ['netherlands', 'Dutch'],
+    ['germanys', 'German'],
+    ['us', 'American'],
+    ['Kremlin', 'kremlin'],
+  ])('%s and %s are one place', (a, b) => {
+    expect(samePlace(a, b)).toBe(true);
+    expect(samePlace(b, a)).toBe(true);
+  });
+
+  it.each([
+    ['austria', 'Australian'],
+    ['iran', 'Iraqi'],
+    ['north', 'South'],
+    ['interior', 'international'],
+    ['sudan', 'Spanish'],
+  ])('%s and %s are not', (a, b) => {
+    expect(samePlace(a, b)).toBe(false);
+  });
+});
+
 describe('questions asking who holds a role', () => {
   it.each([
-    ['who is north koreas defence minister', ['north', 'korea', 'defence', 'minister']],
+    ['who is north koreas defence minister', ['north', 'koreas', 'defence', 'minister']],
     ['Who is the Ukrainian defence minister?', ['ukrainian', 'defence', 'minister']],
     ["whos the kremlin's spokesman", ['kremlin', 'spokesman']],
-    ['Which Russian minister greeted Kim when his train arrived at Khasan?', ['russian', 'minister']],
-    ["What's the name of the Russian environment minister who met Kim?", ['russian', 'environment', 'minister']],
+    ["What's the name of the Russian environment minister?", ['russian', 'environment', 'minister']],
     // The place after "of" is part of the role; "current" and an ordinal are not written in titles.
     ['who is the leader of north korea', ['leader', 'north', 'korea']],
     ['Who is the current Premier of Victoria?', ['premier', 'victoria']],
     ['Who is the south korean deputy foreign minister?', ['south', 'korean', 'deputy', 'foreign', 'minister']],
   ])('"%s" asks for the holder of %j', (question, words) => {
-    expect(asked(question)?.terms).toEqual(words.map((w) => wordStem(w)));
+    expect(asked(question)?.words).toEqual(words);
   });
 
   it.each([
@@ -40,6 +71,16 @@ describe('questions asking who holds a role', () => {
     'who is peskov',
     'What did Brazil’s foreign minister say?',
     'How many ministers travelled with Kim?',
+    // The question goes on after the role: it asks more than who holds it.
+    'which minister said troops had retaken territory near bakhmut',
+    'Which Russian minister greeted Kim when his train arrived at Khasan?',
+    "What's the name of the Russian environment minister who met Kim?",
+    'who is president putin', // a title before a name: who Putin is (definition.ts)
+    "who is the president's wife",
+    'who is the head coach',
+    // Too vague to read titles by: the role's noun alone, or with an ordinal.
+    'who is the president',
+    'Who was the 5th president?',
   ])('"%s" is another kind of question', (question) => {
     expect(asked(question)).toBeNull();
   });
@@ -60,7 +101,18 @@ describe('questions asking who holds a role', () => {
     // No place written: it may be the role asked, or not.
     ['who is germanys foreign minister', 'Zelenskiy spoke after meeting the country’s foreign minister, Annalena Baerbock.', [['Annalena Baerbock', 'unclear']]],
     // The role written with no name beside it.
-    ['Which Russian minister greeted Kim?', 'Kim was filmed meeting the Russian environment minister at Khasan.', [['', 'holds']]],
+    ["What's the name of the Russian environment minister?", 'Kim was filmed meeting the Russian environment minister at Khasan.', [['', 'holds']]],
+    // A time before the title is no place; a clause is no apposition.
+    ['who is russias defence minister', 'On Monday defence minister Sergei Shoigu said the talks went well.', [['Sergei Shoigu', 'unclear']]],
+    ['who is russias defence minister', 'After meeting the Russian defence minister, Kim Jong Un flew home.', [['', 'holds']]],
+    ['who is russias defence minister', 'In Moscow, the Russian defence minister said the talks went well.', [['', 'holds']]],
+    // Places and their peoples, regular or not; neighbours apart.
+    ['who is britains defence secretary', 'British defence secretary Ben Wallace visited Kyiv.', [['Ben Wallace', 'holds']]],
+    ['who is spains prime minister', 'Spanish prime minister Pedro Sanchez spoke first.', [['Pedro Sanchez', 'holds']]],
+    ['who is austrias foreign minister', 'Australian foreign minister Penny Wong spoke first.', [['Penny Wong', 'other']]],
+    ['who is guineas president', 'Equatorial Guinea’s president Teodoro Obiang spoke first.', [['Teodoro Obiang', 'unclear']]],
+    // The role's noun as written, not a verb of the same stem.
+    ['who is the ukrainian president', 'Volodymyr Zelenskiy presided over a meeting in Kyiv.', []],
   ])('"%s": in "%s" the role is given to %j', (question, sentence, expected) => {
     expect(mentions(question, sentence)).toEqual(expected);
   });
@@ -77,10 +129,16 @@ describe('the pipeline on such a question', async () => {
     expect(shoigu.found).toBe(true);
     expect(shoigu.shortAnswer).toMatchObject({ text: 'Sergei Shoigu', confidence: ROLE_CONFIDENCE });
     expect(shoigu.passages[0]!.quote).toMatch(/Russian [Dd]efence [Mm]inister Sergei Shoigu/);
-    const article = pipeline.index.snapshot!.articles.get(shoigu.shortAnswer!.articleId)!;
-    expect(article.text.slice(shoigu.shortAnswer!.start, shoigu.shortAnswer!.end)).toBe('Sergei Shoigu');
     expect((await pipeline.ask('who is ukraines foreign minister')).shortAnswer?.text).toBe('Dmytro Kuleba');
     expect((await pipeline.ask('who is south korean president')).shortAnswer?.text).toBe('Yoon Suk-yeol');
+  });
+
+  it('leaves other questions to the models', async () => {
+    // Answered before the rule as now: a question asking more than who holds the role, or who a named person is.
+    const maliar = await pipeline.ask('which minister said troops had retaken territory near bakhmut');
+    expect(maliar.found).toBe(true);
+    expect(maliar.passages[0]!.quote).toContain('Hanna Maliar');
+    expect((await pipeline.ask('who is president putin')).shortAnswer?.confidence).not.toBe(ROLE_CONFIDENCE);
   });
 
   it('says the coverage does not say when its best sentence gives the role to someone else', async () => {

@@ -119,7 +119,7 @@ const PARTICLE = /^(da|de|di|del|della|der|den|van|von|bin|ibn|al|el|la|le|du|do
 
 /** Words that open an amount or a time, not a description: "*more than* 1,500km to the north", "*the next* day". */
 const QUANTITY = /^(more|less|fewer|about|some|over|under|nearly|almost|around|up|just|only|at)$/i;
-const TIME_WORD = /^(day|days|week|weeks|month|months|year|years|morning|afternoon|evening|night|time|today|yesterday|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december)$/i;
+export const TIME_WORD = /^(day|days|week|weeks|month|months|year|years|morning|afternoon|evening|night|time|today|yesterday|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december)$/i;
 /** Adjectives that rank or point rather than describe: "the *first* since 2019". */
 const NOT_A_HEAD = /^(first|second|third|last|next|only|same|other|latest|previous|former|\p{L}+est)$/iu;
 

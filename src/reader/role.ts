@@ -1,6 +1,6 @@
 /**
- * Questions that ask who holds a role: "who is north koreas defence minister", "which russian minister greeted
- * kim", "what's the name of the russian environment minister who met kim". Their answer is a person the coverage
+ * Questions that ask who holds a role: "who is north koreas defence minister", "what's the name of the russian
+ * environment minister", "who is the leader of north korea". Their answer is a person the coverage
  * gives that role, in the words asked: "Russian defence minister Sergei Shoigu" answers "who is russias defence
  * minister", not "who is north koreas defence minister" (a new user's walkthrough, 2026-12-02: the span model
  * answered that near miss "Sergei Shoigu" in bold, and "who is russias defence minister" with Ukraine's deputy
@@ -10,6 +10,8 @@
  */
 import type { Token } from './annotate.js';
 import { wordStem, type ReadingContext, type SentenceView } from './context.js';
+import { samePlace } from './demonyms.js';
+import { TIME_WORD } from './description.js';
 import type { QuestionAnalysis } from './question.js';
 import type { ShortAnswer, SentenceReading } from './reading.js';
 
@@ -19,34 +21,36 @@ const ROLE_HEAD = /^(minister|president|premier|chancellor|spokesman|spokeswoman
 const OTHER_RANK = /^(deputy|vice|acting|former|ex|assistant|junior|shadow|interim|late|first|then)$/;
 /** Words of a role asked about that a sentence's title does not carry: "the *current* premier", "its *5th* president". */
 const NOT_IN_TITLES = /^(current|currently|now|present|today|final|\d+(st|nd|rd|th))$/;
-/** Words that end the place after "the leader of …": a clause or another phrase. */
-const STOP_QUALIFIER = /^(who|whom|whose|that|which|when|where|why|how|in|at|on|during|for|from|to|with|and|or|is|was|are|were|did|does|do|has|have|had|said|says|met|meet)$/;
-/** The words of a role's title: adjectives, nouns, names, numbers, a possessive. */
+/** The words of a role's title: adjectives, nouns, names, numbers. */
 const TITLE_POS = /^(ADJ|NOUN|PROPN|NUM)$/;
+/** Punctuation that sets a name or an apposition off. */
+const SET_OFF = /^([,.;:!?()"“”]|—|–)$/;
 
-/** The role a question asks the holder of: its words' terms, the head last ("north koreas defence minister" → north, korea, defenc, minist). */
+/** The role a question asks the holder of ("north koreas defence minister"). */
 export interface RoleAsked {
-  terms: string[];
-  /** The role's own noun's term ("minist"). */
+  /** The role's words, lower case, no possessive ("north", "koreas", "defence", "minister"). */
+  words: string[];
+  /** The role's own noun, as written ("minister"): a sentence's title ends on it or its plural. */
   head: string;
   /** Rank words asked (deputy, acting, …): a title with another rank is another role. */
   ranks: Set<string>;
 }
 
 /**
- * The role a question asks who holds, or null: "who is/was [the] R", "which R …", "what is the name of [the] R
- * …", R a few title words ending on a role's noun (ROLE_HEAD), with the place after "of" ("the leader of north
- * korea") as part of it.
+ * The role a question asks who holds, or null: the whole question is "who is/was [the] R" or "what is the name of
+ * [the] R", R a few title words ending on a role's noun (ROLE_HEAD), or that noun and the place after "of" ("the
+ * leader of north korea"), and at least one word besides the noun ("who is the president" is too vague to read
+ * a sentence's titles by). A question going on after R asks more than its holder ("which minister said …", "who
+ * is president putin", "who is the president's wife").
  */
 export function roleAsked(question: Pick<QuestionAnalysis, 'annotated'>): RoleAsked | null {
   const tokens = question.annotated.tokens.filter((t) => !/^["“”‘’?!.]$/u.test(t.text));
   const lower = tokens.map((t) => t.text.toLowerCase());
   const at = (i: number, pattern: RegExp) => pattern.test(lower[i] ?? '');
-  // Where the role starts: after "who is", "whos", "which", "name", "what is / whats / what's the name of".
+  // Where the role starts: after "who is", "whos", "what is / whats / what's the name of".
   const opening = (): number => {
     if (at(0, /^whos$/)) return 1;
     if (at(0, /^who$/) && at(1, /^(is|was|are|were|['’]s)$/)) return 2;
-    if (at(0, /^(which|name)$/)) return 1;
     const the = at(0, /^whats$/) ? 1 : at(0, /^what$/) && at(1, /^(is|was|['’]s)$/) ? 2 : -1;
     return the > 0 && at(the, /^the$/) && at(the + 1, /^names?$/) && at(the + 2, /^of$/) ? the + 3 : -1;
   };
@@ -54,36 +58,33 @@ export function roleAsked(question: Pick<QuestionAnalysis, 'annotated'>): RoleAs
   if (i < 0) return null;
   if (at(i, /^(the|a|an)$/)) i++;
   const words: Token[] = [];
-  for (; i < tokens.length && words.length < 6; i++) {
+  let head = -1;
+  for (; i < tokens.length; i++) {
     const t = tokens[i]!;
-    const possessive = t.pos === 'PART' && /^['’]s?$/.test(t.text);
+    if (t.pos === 'PART' && /^['’]s?$/.test(t.text)) continue;
     // Chat's lower case leaves some words of a place mis-tagged: "north" in "who is north koreas defence minister" is read as an adverb.
-    if (!possessive && !TITLE_POS.test(t.pos) && t.pos !== 'ADV' && !ROLE_HEAD.test(lower[i]!)) return null;
-    if (!possessive) words.push(t);
-    if (ROLE_HEAD.test(lower[i]!)) break;
-  }
-  const headToken = words[words.length - 1];
-  if (!headToken || !ROLE_HEAD.test(headToken.text.toLowerCase())) return null;
-  // "the leader of north korea": the place after "of" qualifies the role as a place before it does.
-  if (lower[i + 1] === 'of') {
-    for (let j = i + 2; j < tokens.length && j <= i + 5; j++) {
-      if (j === i + 2 && lower[j] === 'the') continue;
-      if (STOP_QUALIFIER.test(lower[j]!) || !(TITLE_POS.test(tokens[j]!.pos) || tokens[j]!.pos === 'ADV')) break;
-      words.push(tokens[j]!);
+    if (!TITLE_POS.test(t.pos) && t.pos !== 'ADV' && !ROLE_HEAD.test(lower[i]!)) return null;
+    words.push(t);
+    if (ROLE_HEAD.test(lower[i]!)) {
+      head = words.length - 1;
+      break;
     }
   }
+  if (head < 0 || head > 5) return null;
+  // "the leader of north korea": the place after "of" qualifies the role as a place before it does.
+  let next = i + 1;
+  if (lower[next] === 'of') {
+    next++;
+    if (lower[next] === 'the') next++;
+    while (next < tokens.length && (TITLE_POS.test(tokens[next]!.pos) || tokens[next]!.pos === 'ADV' || tokens[next]!.pos === 'PART')) {
+      if (tokens[next]!.pos !== 'PART') words.push(tokens[next]!);
+      next++;
+    }
+  }
+  if (next < tokens.length) return null;
   const phrase = words.map((t) => t.text.toLowerCase().replace(/['’]s?$/u, '')).filter((w) => !NOT_IN_TITLES.test(w));
-  const terms = phrase.map(wordStem).filter((t): t is string => t !== null);
-  const head = wordStem(headToken.text);
-  return head === null ? null : { terms, head, ranks: new Set(phrase.filter((w) => OTHER_RANK.test(w))) };
-}
-
-/** Two terms for one place or people: the same, or a country and its people ("russia", "russian"; "china", "chines"). */
-function samePlace(a: string, b: string): boolean {
-  if (a === b) return true;
-  let common = 0;
-  while (common < a.length && common < b.length && a[common] === b[common]) common++;
-  return common >= 4 && common >= Math.min(a.length, b.length) - 2;
+  if (phrase.length < 2) return null;
+  return { words: phrase, head: words[head]!.text.toLowerCase(), ranks: new Set(phrase.filter((w) => OTHER_RANK.test(w))) };
 }
 
 /**
@@ -97,12 +98,13 @@ function fit(asked: RoleAsked, written: RolesOf, first: number, last: number): F
   const tokens = written.annotated.tokens.slice(first, last + 1).filter((t) => /[\p{L}\p{N}]/u.test(t.text));
   const words = tokens.map((t) => t.text.toLowerCase().replace(/['’]s?$/u, ''));
   if (words.some((w) => OTHER_RANK.test(w) && !asked.ranks.has(w))) return 'other';
-  const terms = words.map(wordStem);
-  const missing = asked.terms.filter((term) => !terms.some((t) => t !== null && samePlace(term, t)));
-  if (missing.length === 0) return 'holds';
-  // A place or people the question does not name, where it names another: another role.
-  const placed = tokens.some((t, i) => /^\p{Lu}/u.test(t.text) && terms[i] !== asked.head && !asked.terms.some((term) => terms[i] !== null && samePlace(term, terms[i]!)));
-  return placed ? 'other' : 'unclear';
+  // A word matches one asked when it is that word (by its term, "defence"/"defences"), or a place and its people.
+  const same = (a: string, b: string) => samePlace(a, b) || (wordStem(a) !== null && wordStem(a) === wordStem(b));
+  const missing = asked.words.filter((w) => !words.some((x) => same(w, x)));
+  // A place or people written that the question does not give ("Russian" for North Korea's, "Equatorial" before Guinea).
+  const unasked = tokens.some((t, i) => /^\p{Lu}/u.test(t.text) && !asked.words.some((w) => same(w, words[i]!)));
+  if (missing.length === 0) return unasked ? 'unclear' : 'holds';
+  return unasked ? 'other' : 'unclear';
 }
 
 /** What the role patterns read of a sentence. */
@@ -125,28 +127,37 @@ export interface RoleMention {
  */
 export function roleMentions(asked: RoleAsked, view: RolesOf): RoleMention[] {
   const tokens = view.annotated.tokens;
-  const { head } = asked;
+  const isHead = (t: Token) => {
+    const w = t.text.toLowerCase();
+    return w === asked.head || w === `${asked.head}s`;
+  };
   // The person named from a token on: the longest proper-name candidate starting there (or one taking in a
   // capitalised title before it: "Russian Defence Minister Sergei Shoigu" is tagged as one name).
   const nameFrom = (i: number) => {
     const c = view.candidates.filter((c) => c.kind === 'PROPER' && c.first <= i && i <= c.last && /^\p{Lu}/u.test(tokens[i]!.text)).sort((a, b) => b.last - a.last)[0];
     return c && { first: i, last: c.last };
   };
-  const nameTo = (i: number) =>
-    view.candidates.filter((c) => c.kind === 'PROPER' && c.last === i && /^\p{Lu}/u.test(tokens[c.first]!.text)).sort((a, b) => a.first - b.first)[0];
+  const nameTo = (i: number) => {
+    const c = view.candidates.filter((c) => c.kind === 'PROPER' && c.last === i && /^\p{Lu}/u.test(tokens[c.first]!.text)).sort((a, b) => a.first - b.first)[0];
+    return c && { first: c.first, last: c.last };
+  };
+  const setOff = (i: number) => i >= tokens.length || SET_OFF.test(tokens[i]!.text);
   const found: RoleMention[] = [];
-  view.stems.forEach((stem, h) => {
-    if (stem !== head) return;
+  tokens.forEach((token, h) => {
+    if (!isHead(token)) return;
+    // The title: the words before the role's noun, not across a time ("On Monday defence minister …").
     let start = h;
-    while (start > 0 && h - start < 8 && inTitle(tokens[start - 1]!)) start--;
+    while (start > 0 && h - start < 8 && inTitle(tokens[start - 1]!) && !TIME_WORD.test(tokens[start - 1]!.text)) start--;
     const role = fit(asked, view, start, h);
-    // A title or an apposition before the name.
-    const name = nameFrom(h + 1) ?? (tokens[h + 1]?.text === ',' ? nameFrom(h + 2) : undefined);
-    if (name) return void found.push({ name, fit: role });
-    // An apposition after the name: "Name, Ukraine's foreign minister,".
+    // A title right before the name: "Russian defence minister Sergei Shoigu".
+    const titled = nameFrom(h + 1);
+    // An apposition before it, the name set off after: "Ukraine’s foreign minister, Dmytro Kuleba, had urged".
+    const before = tokens[h + 1]?.text === ',' ? nameFrom(h + 2) : undefined;
+    // An apposition after it, set off itself: "Dmytro Kuleba, Ukraine's foreign minister, urged".
     const comma = tokens[start - 1]?.text === ',' ? start - 1 : tokens[start - 1]?.pos === 'DET' && tokens[start - 2]?.text === ',' ? start - 2 : -1;
-    const named = comma > 0 ? nameTo(comma - 1) : undefined;
-    found.push({ name: named && { first: named.first, last: named.last }, fit: role });
+    const after = comma > 0 && setOff(h + 1) ? nameTo(comma - 1) : undefined;
+    const name = titled ?? (before && setOff(before.last + 1) ? before : undefined) ?? after;
+    found.push({ name, fit: role });
   });
   return found;
 }
