@@ -18,7 +18,7 @@ import { sentenceFeatures, termGroups } from '../src/reader/sentence-features.js
 import { answerFeatures } from '../src/reader/answer-features.js';
 import { saysRelated, saysSynonym } from '../src/reader/synonyms.js';
 import { buildSynonymTable } from '../scripts/wordnet-table.js';
-import { contentWords, sentenceGroups, sentenceView } from '../src/reader/context.js';
+import { contentWords, sentenceGroups, sentenceView, wordStem, type SentenceView } from '../src/reader/context.js';
 import { charGrams, gramCount, gramSet, gramsOf, gramWords, sharedGrams } from '../src/reader/grams.js';
 import { openPipeline } from '../src/pipeline.js';
 import { buildInto, tempDir, testConfig } from './helpers.js';
@@ -281,6 +281,14 @@ describe('the reader in the pipeline', () => {
     const drones = viewOf('near daily drone attacks');
     expect(lacksCount(analyseQuestion('how often are drones hitting moscow'), drones)).toBe(false);
     expect(lacksCount(analyseQuestion('How often did Ukraine retake gas rigs?'), rigs)).toBe(true);
+    // How often in words: a frequency word, "every" before a time, "twice a"; not a title or "each of".
+    const written = (sentence: string) => {
+      const annotated = analyse(sentence);
+      return { annotated, stems: annotated.tokens.map((t) => wordStem(t.text)), lower: annotated.tokens.map((t) => t.text.toLowerCase()), candidates: candidates(annotated) } as unknown as SentenceView;
+    };
+    const often = analyseQuestion('How often does Kim travel abroad?');
+    for (const sentence of ['Kim travels abroad every week.', 'He meets them twice a year.', 'Kim rarely leaves North Korea.']) expect(lacksCount(often, written(sentence)), sentence).toBe(false);
+    for (const sentence of ['The New York Times reported the trip.', 'Each of them travelled abroad.', 'Kim travels abroad by train.']) expect(lacksCount(often, written(sentence)), sentence).toBe(true);
     // A best sentence without the distance gives way to the next-ranked one when it holds it (COUNT_FALLBACK), not further down.
     const fine = viewOf('Mr Putin said on Tuesday');
     const context = readingContext(index, 'How far is Vladivostok from North Korea?', new Float32Array(512), [arrived, km, fine].map(({ id }) => ({ id, chunk: 0, chunkRank: 0, articleRank: 0 })), loadReaderModel(config.reader.modelFile).synonyms);

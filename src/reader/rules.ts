@@ -33,17 +33,19 @@ function countKinds(question: QuestionAnalysis): readonly CandidateKind[] {
 }
 
 /**
- * Words that say how often without a number: "How often are drones hitting Moscow?" is answered by "… as it
- * faces near daily drone attacks", which holds no count (a new user's walkthrough, 2026-12-02: every "how often"
- * question whose sentence said so in words was refused). The SQuAD training split's answerable "how often"
- * questions ("every four years", "each six months") hold a number as well.
+ * How often, said without a count: "How often are drones hitting Moscow?" is answered by "… as it faces near daily
+ * drone attacks", which holds no number (a new user's walkthrough, 2026-12-02: every "how often" question whose
+ * sentence said so in words was refused). A frequency word, or "every / each" before a time ("every week"), or
+ * "once / twice / N times" before "a / per / every" ("twice a year"); not "The New York Times" or "each of them".
+ * The SQuAD training split's answerable "how often" questions ("every four years", "each six months") hold a
+ * number as well.
  */
-const FREQUENCY = /^(hourly|daily|nightly|weekly|fortnightly|monthly|quarterly|yearly|annually|biannually|every|each|once|twice|thrice|times|regularly|often|frequently|rarely|seldom|occasionally|constantly|continually|always|never|sometimes|routinely|repeatedly|per)$/;
+const FREQUENCY = /\b(hourly|daily|nightly|weekly|fortnightly|monthly|quarterly|yearly|annually|biannually|regularly|frequently|rarely|seldom|occasionally|constantly|continually|routinely|repeatedly|often|sometimes|always|never)\b|\b(every|each)( other| few| \w+)? (second|minute|hour|day|night|morning|evening|week|weekend|month|year|decade|time)s?\b|\b(once|twice|thrice|times) (a|an|per|every|each)\b/;
 
 /** Whether a sentence lacks the count or measure the question asks for (false for the other question types). */
 export function lacksCount(question: QuestionAnalysis, view: SentenceView): boolean {
   if (!COUNTED.has(question.type)) return false;
-  if (question.measure === 'often' && view.lower.some((word) => FREQUENCY.test(word))) return false;
+  if (question.measure === 'often' && FREQUENCY.test(view.lower.join(' '))) return false;
   const expected = countKinds(question);
   return !view.candidates.some((c) => expected.includes(c.kind) && namedByQuestion(view, c, question) < 0.5);
 }
