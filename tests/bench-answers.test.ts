@@ -26,7 +26,6 @@ describe('answers timed in a process of their own', () => {
     // A process that loaded the model and the index holds tens of megabytes at least; its peak is at least what it holds.
     expect(timed.servingRssKb).toBeGreaterThan(50 * 1024);
     // Its own peak (VmHWM on Linux): a few hundred megabytes for the shipped coverage.
-    expect(timed.servingPeakRssKb).toBeGreaterThanOrEqual(timed.servingRssKb);
     expect(timed.servingPeakRssKb).toBeLessThan(1024 * 1024);
   });
 

@@ -1,8 +1,9 @@
 /**
  * One index size served by Postgres: the PGlite data folder pg-load.ts filled, started in this process on
- * 127.0.0.1 and reached through the `pg` driver with its DATABASE_URL, exactly as the bot connects; a whole
- * answer through the same pipeline and questions as the local rows, then its parts (the query embedding,
- * the store's search, the reader on what it fetched).
+ * 127.0.0.1 and reached through the `pg` driver with its DATABASE_URL, exactly as the bot connects; whole
+ * answers through the same pipeline and questions as the local rows, in a process of their own as theirs are
+ * (the database serving from this one, as `npm run db:dev` serves a bot), then their parts here (the query
+ * embedding, the store's search, the reader on what it fetched).
  */
 import type { Config } from '../../src/config.js';
 import { openCoverageStore } from '../../src/coverage-store.js';
@@ -12,9 +13,9 @@ import { log, median, ms, peakRssKb, percentiles, timed } from './measure.js';
 import { ensurePostgres } from './pg-load.js';
 import type { PostgresLoad, PostgresResult, SizeResult } from './results.js';
 import { openPipeline, RETRIEVE_LIMIT } from './shipped.js';
-import { timeAnswers, timeReading } from './sizes.js';
+import { timeAnswersApart, timeReading } from './sizes.js';
 
-export async function benchPostgresSize(size: PostgresTarget['size'], dataDir: string, load: PostgresLoad, cached: boolean, questions: string[], config: Config): Promise<PostgresResult> {
+export async function benchPostgresSize(size: PostgresTarget['size'], dir: string, dataDir: string, load: PostgresLoad, cached: boolean, questions: string[], config: Config): Promise<PostgresResult> {
   const { name } = size;
   const db = await startDevDatabase({ dataDir, port: 0 });
   try {
@@ -30,7 +31,8 @@ export async function benchPostgresSize(size: PostgresTarget['size'], dataDir: s
     try {
       const { counts } = pipeline.index.manifest;
       if (counts.chunks !== load.chunks) throw new Error(`${dataDir} holds ${counts.chunks} chunks, its record ${load.chunks}: delete it to load it again.`);
-      const { ask, askCpu } = await timeAnswers(pipeline, questions);
+      // Whole answers in a process of their own, as a bot reaches `npm run db:dev` (the database serves from this one).
+      const { ask, askCpu } = await timeAnswersApart(dir, questions, db.url);
       const embedQuery: number[] = [];
       const search: number[] = [];
       const prepare: number[] = [];
@@ -96,7 +98,7 @@ export async function benchPostgres(targets: PostgresTarget[], config: Config, o
       continue;
     }
     try {
-      rows.push(await benchPostgresSize(size, outcome.dataDir, outcome.load, outcome.cached, questions, config));
+      rows.push(await benchPostgresSize(size, dir, outcome.dataDir, outcome.load, outcome.cached, questions, config));
     } catch (error) {
       log(`  postgres ${size.name}: answering failed: ${(error as Error).stack ?? String(error)}`);
       rows.push({ ...row, notMeasured: `answering failed: ${(error as Error).message}` });

@@ -81,7 +81,7 @@ function cold100k(r: Results, how: RunInfo): string[][] {
   if (serving) {
     const held = Math.max(serving.servingRssKb, serving.servingPeakRssKb ?? 0);
     const peak = serving.servingPeakRssKb === undefined ? '' : `, peak ${mb(serving.servingPeakRssKb)}`;
-    rows.push([`answering process RSS ≤ 400 MB at 100k chunks, after ${serving.questions + how.warmupQuestions} questions`, `${mb(serving.servingRssKb)} held${peak} (${serving.name})`, held <= 400 * 1024 ? 'yes' : 'no']);
+    rows.push([`answering process RSS ≤ 400 MB at 100k chunks, held after ${serving.questions + how.warmupQuestions} answers and at its peak`, `${mb(serving.servingRssKb)} held${peak} (${serving.name})`, held <= 400 * 1024 ? 'yes' : 'no']);
   }
   const real = r.cold.filter((c) => !r.sizes.find((s) => s.name === c.name)?.randomVectors).at(-1);
   const realSize = real && r.sizes.find((s) => s.name === real.name);

@@ -27,39 +27,35 @@ export const SWEEP = { m: [8, 16, 32], efConstruction: [100, 200], efSearch: [10
 export const PIPELINE_DEPTH = 50;
 export const WARMUP_QUESTIONS = 10;
 
-/** The whole answer through the pipeline, warm: wall and CPU time of each of `questions`, after a few warm-up ones. */
-export async function timeAnswers(pipeline: Pipeline, questions: string[]): Promise<{ ask: Percentiles; askCpu: Percentiles }> {
-  for (const question of questions.slice(0, WARMUP_QUESTIONS)) await pipeline.ask(question);
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (const question of questions) {
-    const answer = await timed(() => pipeline.ask(question));
-    wall.push(answer.ms);
-    cpu.push(answer.cpuMs);
-  }
-  return { ask: percentiles(wall), askCpu: percentiles(cpu) };
-}
-
 const ANSWER_PROCESS = path.join(PROJECT_ROOT, 'scripts', 'bench', 'answer-process.mjs');
 
 /**
- * The same as timeAnswers, on the local index in `dir`, in a process of its own that holds only that index
- * (answer-process.mjs, the build the bot runs): the bench's own process holds every index it built and timed
- * before, and the collector's work on that heap (2-3 GB by the 100k index) lands in the answers' times. Also
- * the answering process's RSS once its questions are answered, and at its peak.
+ * Whole answers through the pipeline, warm: the wall and CPU time of each of `questions`, after the first
+ * WARMUP_QUESTIONS of them untimed, in a process of its own (answer-process.mjs, the build the bot runs): on the
+ * local index in `dir`, or on the database at `databaseUrl` (served by this process, as `npm run db:dev` serves a bot).
+ * The bench's own process holds every index it built and timed before, and the collector's work on that heap
+ * (2-3 GB by the 100k index) lands in the answers' times. Also the answering process's RSS once its questions
+ * are answered, and at its peak.
  */
-export function timeAnswersApart(dir: string, questions: string[]): Promise<{ ask: Percentiles; askCpu: Percentiles; servingRssKb: number; servingPeakRssKb?: number }> {
+export function timeAnswersApart(dir: string, questions: string[], databaseUrl?: string): Promise<{ ask: Percentiles; askCpu: Percentiles; servingRssKb: number; servingPeakRssKb?: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [ANSWER_PROCESS, dir, String(WARMUP_QUESTIONS)], { cwd: PROJECT_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const args = [ANSWER_PROCESS, dir, String(WARMUP_QUESTIONS), ...(databaseUrl ? [databaseUrl] : [])];
+    const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
     child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr = (stderr + text).slice(-2_000)));
+    child.stdin.on('error', () => {}); // a child that ends before reading its questions says why on stderr
     child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`the answering process for ${dir} exited with ${code}: ${stderr.trim()}`));
-      const { wallMs, cpuMs, rssKb, peakRssKb } = JSON.parse(stdout) as { wallMs: number[]; cpuMs: number[]; rssKb: number; peakRssKb: number | null };
-      resolve({ ask: percentiles(wallMs), askCpu: percentiles(cpuMs), servingRssKb: rssKb, servingPeakRssKb: peakRssKb ?? undefined });
+    child.on('close', (code, signal) => {
+      const ended = signal ? `was ended by ${signal}` : `exited with ${code}`;
+      if (code !== 0) return reject(new Error(`the answering process for ${dir} ${ended}: ${stderr.trim() || 'no message'}`));
+      try {
+        const { wallMs, cpuMs, rssKb, peakRssKb } = JSON.parse(stdout) as { wallMs: number[]; cpuMs: number[]; rssKb: number; peakRssKb: number | null };
+        resolve({ ask: percentiles(wallMs), askCpu: percentiles(cpuMs), servingRssKb: rssKb, servingPeakRssKb: peakRssKb ?? undefined });
+      } catch (error) {
+        reject(new Error(`the answering process for ${dir} printed no result (${(error as Error).message}): ${stdout.slice(0, 200)}`));
+      }
     });
     child.stdin.end(JSON.stringify(questions));
   });
