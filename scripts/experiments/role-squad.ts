@@ -8,35 +8,24 @@
 import { askAll, type OpenCorpusRun } from '../../src/eval/reading.js';
 import { exactMatch } from '../../src/eval/squad.js';
 import { analyseQuestion } from '../../src/reader/question.js';
-import { candidateSentences, loadReader, readingContext, readWithRules, type Reader } from '../../src/reader/reader.js';
 import { ROLE_CONFIDENCE, roleAsked } from '../../src/reader/role.js';
-import { squadTraining } from './squad-train.js';
+import { goldInFirstQuote, squadTraining } from './squad-train.js';
 
-const { config, embedder, model, scorers, index, questions } = await squadTraining();
+const { embedder, index, questions, readerWith } = await squadTraining();
 const asked = questions.filter((q) => roleAsked(analyseQuestion(q.question)) !== null);
-const base = loadReader(config.reader.modelFile);
 
-function readerWith(roles: boolean): Reader {
-  const readSentences: Reader['readSentences'] = (ix, question, vector, sentences) => {
-    const { reading, refused } = readWithRules(readingContext(ix, question, vector, sentences, model.synonyms), scorers, { roles });
-    return { ...reading, answerable: !refused && reading.confidence >= base.threshold, sure: !refused && reading.confidence >= base.sureThreshold };
-  };
-  return { ...base, readSentences, read: (ix, q, v, retrieved) => readSentences(ix, q, v, candidateSentences(ix, retrieved)) };
-}
-
-const inFirst = (r: OpenCorpusRun) => { const p = r.answer.passages[0]; return !!p && p.articleId === r.question.articleId && r.question.documentAnswers.some((a) => a.start >= p.quoteStart && a.end <= p.quoteEnd); };
 const answerable = asked.filter((q) => !q.impossible).length;
 console.log(`${asked.length} questions asking who holds a role, of ${questions.length} (${answerable} answerable)`);
 console.log('role rule | threshold | answered, gold in first quote | answerable answered | short answer exact (of answered) | unanswerable refused');
 for (const roles of [false, true]) {
-  const runs = await askAll(readerWith(roles), embedder, index, asked);
+  const runs = await askAll(readerWith({ roles }), embedder, index, asked);
   for (const t of [0.035, 0.15]) {
     const answered = (r: OpenCorpusRun) => r.answer.found && r.answer.confidence >= t;
     const a = runs.filter((r) => !r.question.impossible);
     const u = runs.filter((r) => r.question.impossible);
     const exact = a.filter((r) => answered(r) && r.answer.shortAnswer && r.question.answers.some((g) => exactMatch(r.answer.shortAnswer!.text, g.text) === 1));
     const pct = (n: number, d: number) => `${n}/${d} (${((100 * n) / Math.max(1, d)).toFixed(1)}%)`;
-    console.log(`${roles ? 'on' : 'off'} | ${t} | ${pct(a.filter((r) => answered(r) && inFirst(r)).length, a.length)} | ${pct(a.filter(answered).length, a.length)} | ${pct(exact.length, a.filter(answered).length)} | ${pct(u.filter((r) => !answered(r)).length, u.length)}`);
+    console.log(`${roles ? 'on' : 'off'} | ${t} | ${pct(a.filter((r) => answered(r) && goldInFirstQuote(r)).length, a.length)} | ${pct(a.filter(answered).length, a.length)} | ${pct(exact.length, a.filter(answered).length)} | ${pct(u.filter((r) => !answered(r)).length, u.length)}`);
   }
   if (roles) {
     // How often a holder the rule found is the answer, exactly: what ROLE_CONFIDENCE stands for.
