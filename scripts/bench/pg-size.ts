@@ -1,15 +1,15 @@
 /**
- * One index size served by Postgres: the PGlite data folder pg-load.ts filled, started in this process on
- * 127.0.0.1 and reached through the `pg` driver with its DATABASE_URL, exactly as the bot connects; whole
- * answers through the same pipeline and questions as the local rows, in a process of their own as theirs are
- * (the database serving from this one, as `npm run db:dev` serves a bot), then their parts here (the query
- * embedding, the store's search, the reader on what it fetched).
+ * One index size served by Postgres: the PGlite data folder pg-load.ts filled, served by `npm run db:dev` in a
+ * process of its own on 127.0.0.1 (db-process.ts) and reached through the `pg` driver with its DATABASE_URL,
+ * exactly as the bot connects; whole answers through the same pipeline and questions as the local rows, in a
+ * process of their own as theirs are, then their parts here (the query embedding, the store's search, the reader
+ * on what it fetched).
  */
 import type { Config } from '../../src/config.js';
 import { openCoverageStore } from '../../src/coverage-store.js';
-import { startDevDatabase } from '../../src/db/dev-server.js';
 import { mean } from '../../src/eval/metrics.js';
 import { log, median, ms, peakRssKb, percentiles, timed } from './measure.js';
+import { startDevServerProcess } from './db-process.js';
 import { ensurePostgres } from './pg-load.js';
 import type { PostgresLoad, PostgresResult, SizeResult } from './results.js';
 import { openPipeline, RETRIEVE_LIMIT } from './shipped.js';
@@ -17,7 +17,8 @@ import { timeAnswersApart, timeReading } from './sizes.js';
 
 export async function benchPostgresSize(size: PostgresTarget['size'], dir: string, dataDir: string, load: PostgresLoad, cached: boolean, questions: string[], config: Config): Promise<PostgresResult> {
   const { name } = size;
-  const db = await startDevDatabase({ dataDir, port: 0 });
+  // The database served by `npm run db:dev` in a process of its own, as a bot reaches it.
+  const db = await startDevServerProcess(dataDir);
   try {
     const sizeConfig: Config = { ...config, databaseUrl: db.url };
     const store = await openCoverageStore(sizeConfig);
@@ -31,7 +32,7 @@ export async function benchPostgresSize(size: PostgresTarget['size'], dir: strin
     try {
       const { counts } = pipeline.index.manifest;
       if (counts.chunks !== load.chunks) throw new Error(`${dataDir} holds ${counts.chunks} chunks, its record ${load.chunks}: delete it to load it again.`);
-      // Whole answers in a process of their own, as a bot reaches `npm run db:dev` (the database serves from this one).
+      // Whole answers in a process of their own, as a bot's, reaching the database's.
       const { ask, askCpu } = await timeAnswersApart(dir, questions, db.url);
       const embedQuery: number[] = [];
       const search: number[] = [];
