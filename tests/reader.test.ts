@@ -55,6 +55,22 @@ describe('annotations made at embed time', () => {
     expect(found).toEqual(expect.arrayContaining(['DATE:Friday', 'PROPER:Kim Jong-un', 'PROPER:Komsomolsk-na-Amur', 'NOUN_PHRASE:aviation factory', 'PROPER:Su-35']));
     expect(found.some((f) => f.endsWith(':150km') || f.endsWith(':150'))).toBe(true);
   });
+
+  it('read a word whole that the tagger splits at a letter it does not know, its entities after it kept', () => {
+    // wink's lite model splits "Erdoğan" into "Erdo", "ğ", "an": the short answer was "Recep Tayyip Erdo".
+    const sentence = 'Turkish President Recep Tayyip Erdoğan met Putin in Sochi on 4 September 2023, Wrocław said.';
+    const annotated = analyse(sentence);
+    const words = annotated.tokens.map((t) => t.text);
+    expect(words).toEqual(expect.arrayContaining(['Erdoğan', 'Wrocław']));
+    expect(words).not.toContain('ğ');
+    expect(annotated.tokens.find((t) => t.text === 'Erdoğan')!.pos).toBe('PROPN');
+    for (const t of annotated.tokens) expect(sentence.slice(t.start, t.end)).toBe(t.text);
+    const dates = annotated.entities.filter((e) => e.type === 'DATE').map((e) => textOf(sentence, e.first, e.last, annotated.tokens));
+    expect(dates).toContain('4 September 2023');
+    expect(candidates(annotated).map((c) => textOf(sentence, c.first, c.last, annotated.tokens))).toContain('Recep Tayyip Erdoğan');
+    // Words the tagger knows are left as it split them.
+    expect(analyse('He cannot go.').tokens.map((t) => t.text)).toEqual(['He', 'can', 'not', 'go', '.']);
+  });
 });
 
 describe('question analysis', () => {

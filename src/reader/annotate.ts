@@ -97,19 +97,45 @@ export function annotateWith(tagger: ReturnType<typeof winkNLP>, text: string): 
   return { t, e, l };
 }
 
-/** Decodes a stored annotation against the sentence text it was made from. */
+/** A word of letters only. */
+const LETTERS = /^\p{L}+$/u;
+/** A letter wink's lite model does not know (outside ASCII and Latin-1): it splits the word there ("Erdo", "ğ", "an"). */
+const UNKNOWN_LETTER = /[^\u0000-\u00ff]/u;
+
+/**
+ * Whether a token written right after the one before it (no space between) is the rest of the same word: both
+ * letters, one of them holding a letter the tagger does not know. "Erdoğan" was three tokens, "Erdo", "ğ" and "an",
+ * and its short answer "Recep Tayyip Erdo".
+ */
+const continuesWord = (before: Token, value: string) => LETTERS.test(before.text) && LETTERS.test(value) && (UNKNOWN_LETTER.test(before.text) || UNKNOWN_LETTER.test(value));
+
+/**
+ * Decodes a stored annotation against the sentence text it was made from. A word the tagger split at a letter it
+ * does not know is one token again (continuesWord), tagged as its first part; entities and lemmas follow it.
+ */
 export function decode(text: string, annotation: SentenceAnnotation): Annotated {
   const lemmas = new Map(annotation.l);
   const tokens: Token[] = [];
+  // Stored token index → decoded one (they differ only after a word joined again).
+  const index: number[] = [];
   for (let i = 0; i < annotation.t.length; i += 3) {
     const start = annotation.t[i]!;
     const end = annotation.t[i + 1]!;
     const value = text.slice(start, end);
+    const before = tokens[tokens.length - 1];
+    if (before && before.end === start && continuesWord(before, value)) {
+      before.end = end;
+      before.text = text.slice(before.start, end);
+      before.lemma = before.text.toLowerCase();
+      index.push(tokens.length - 1);
+      continue;
+    }
+    index.push(tokens.length);
     tokens.push({ start, end, pos: POS_TAGS[annotation.t[i + 2]!] ?? 'X', text: value, lemma: lemmas.get(i / 3) ?? value.toLowerCase() });
   }
   const entities: Entity[] = [];
   for (let i = 0; i < annotation.e.length; i += 3) {
-    entities.push({ first: annotation.e[i]!, last: annotation.e[i + 1]!, type: ENTITY_TYPES[annotation.e[i + 2]!]! });
+    entities.push({ first: index[annotation.e[i]!]!, last: index[annotation.e[i + 1]!]!, type: ENTITY_TYPES[annotation.e[i + 2]!]! });
   }
   return { tokens, entities };
 }
