@@ -152,10 +152,10 @@ export interface ReadingRules {
 
 /**
  * Reads a context with the models and the rules beside them: a question asking who or what someone is answered
- * by the sentence describing them (definition.ts); one asking who holds a role by the sentence giving someone
- * that role, and refused when the best sentence gives it to someone else (role.ts); a count question read from the next sentence when the best
- * one lacks the number, and refused (confidence 0) when that one lacks it too. `fallback`: COUNT_FALLBACK
- * (scripts/experiments/count-fallback.ts tries others).
+ * by the sentence describing them (definition.ts); one asking who holds a role by the sentence giving someone that
+ * role, and refused (confidence 0) when the best sentence gives it to someone else (role.ts); a count question read
+ * from the next sentence when the best one lacks the number, and refused when that one lacks it too. `rules` varies
+ * them for the experiments (scripts/experiments/count-fallback.ts, role-squad.ts).
  */
 export function readWithRules(context: ReadingContext, scorers: Scorers, rules: ReadingRules = {}): { reading: Omit<Reading, 'answerable' | 'sure'>; refused: boolean } {
   const { fallback = COUNT_FALLBACK, roles = true } = rules;

@@ -28,7 +28,10 @@ export interface Reading {
   sentences: SentenceReading[];
   /** The answer span inside the best sentence, when it has a candidate. */
   shortAnswer: ShortAnswer | null;
-  /** Calibrated probability that the best sentence answers the question (0 when neither it nor the next gives the count asked for: rules.ts). */
+  /**
+   * Calibrated probability that the best sentence answers the question (0 when a rule refuses: neither it nor the next
+   * gives the count asked for, rules.ts; it gives the role asked to someone else, role.ts).
+   */
   confidence: number;
   /** Whether the confidence reaches the reader's threshold. */
   answerable: boolean;
