@@ -16,7 +16,7 @@ import { loadReaderModel, type ReaderModel } from './model.js';
 import { readAhead, type ReadAhead } from './read-ahead.js';
 import { withDescription } from './definition.js';
 import { withRoleHolder } from './role.js';
-import { COUNT_FALLBACK, countedInstead, datedInstead, hasShortAnswer, lacksCount, tellsSomething } from './rules.js';
+import { COUNT_FALLBACK, countedInstead, hasShortAnswer, lacksCount, tellsSomething } from './rules.js';
 import { analyseQuestion, type QuestionAnalysis, type QuestionType } from './question.js';
 import type { Synonyms } from './synonyms.js';
 import type { Reading, ShortAnswer } from './reading.js';
@@ -148,7 +148,6 @@ export function readScored(context: ReadingContext, scorers: Scorers, scored: Sc
 export interface ReadingRules {
   fallback?: number;
   roles?: boolean;
-  dated?: boolean;
 }
 
 /**
@@ -159,15 +158,13 @@ export interface ReadingRules {
  * them for the experiments (scripts/experiments/count-fallback.ts, role-squad.ts).
  */
 export function readWithRules(context: ReadingContext, scorers: Scorers, rules: ReadingRules = {}): { reading: Omit<Reading, 'answerable' | 'sure'>; refused: boolean } {
-  const { fallback = COUNT_FALLBACK, roles = true, dated = false } = rules;
+  const { fallback = COUNT_FALLBACK, roles = true } = rules;
   if (context.sentences.length === 0) return { reading: readContext(context, scorers), refused: true };
   const scored = scoreSentences(context, scorers);
   const described = withDescription(context, readScored(context, scorers, scored));
   const { reading, refused } = roles ? withRoleHolder(context, described) : { reading: described, refused: false };
   if (refused) return { reading: { ...reading, confidence: 0 }, refused: true };
   const best = context.sentences.find((view) => view.id === reading.sentences[0]?.sentence);
-  const redated = dated ? datedInstead(context, reading) : undefined;
-  if (redated !== undefined) return { reading: readScored(context, scorers, scored, undefined, redated), refused: false };
   if (!best || !lacksCount(context.question, best)) return { reading, refused: false };
   const counted = countedInstead(context, reading, fallback);
   if (counted === undefined) return { reading: { ...reading, confidence: 0 }, refused: true };

@@ -46,24 +46,8 @@ const FREQUENCY = /\b(hourly|daily|nightly|weekly|fortnightly|monthly|quarterly|
 export function lacksCount(question: QuestionAnalysis, view: SentenceView): boolean {
   if (!COUNTED.has(question.type)) return false;
   if (question.measure === 'often' && FREQUENCY.test(view.lower.join(' '))) return false;
-  return lacksKind(question, view, countKinds(question));
-}
-
-/** Whether a sentence holds no candidate of these kinds that the question does not name already. */
-export function lacksKind(question: QuestionAnalysis, view: SentenceView, kinds: readonly CandidateKind[]): boolean {
-  return !view.candidates.some((c) => kinds.includes(c.kind) && namedByQuestion(view, c, question) < 0.5);
-}
-
-/**
- * The position in the context of the next-ranked sentence, when a "when" question's best sentence holds no date
- * and that one does (read from it instead, never refused for it).
- */
-export function datedInstead(context: ReadingContext, reading: { sentences: readonly SentenceReading[] }): number | undefined {
-  if (context.question.type !== 'when') return undefined;
-  const kinds = EXPECTED_KINDS.when!;
-  const [best, next] = reading.sentences.map(({ sentence }) => context.sentences.findIndex((view) => view.id === sentence));
-  if (best === undefined || next === undefined || !lacksKind(context.question, context.sentences[best]!, kinds)) return undefined;
-  return lacksKind(context.question, context.sentences[next]!, kinds) ? undefined : next;
+  const expected = countKinds(question);
+  return !view.candidates.some((c) => expected.includes(c.kind) && namedByQuestion(view, c, question) < 0.5);
 }
 
 /**
