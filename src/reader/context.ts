@@ -12,6 +12,7 @@ import { decode, type Annotated } from './annotate.js';
 import { candidates, type Candidate, type CandidateKind } from './candidates.js';
 import { gramSet, gramWords, type GramSet } from './grams.js';
 import type { QuestionAnalysis, QuestionType } from './question.js';
+import type { ShortAnswer, SentenceReading } from './reading.js';
 import type { Synonyms, WordGroups } from './synonyms.js';
 
 /** A sentence the reader weighs: a sentence of a retrieved chunk. */
@@ -254,4 +255,17 @@ export const sentenceGroups = (index: ReadingIndex, synonyms: Synonyms, view: Se
 
 /** The distinct terms of a text, as the lexical index has them. */
 export const textStems = (text: string) => new Set(LexicalIndex.terms(text));
+
+/** The short answer made of a sentence's tokens `first` to `last`: their text, an exact substring of the article, and its offsets there. */
+export function spanAnswer(view: SentenceView, first: number, last: number, confidence: number): ShortAnswer {
+  const tokens = view.annotated.tokens;
+  const start = view.start + tokens[first]!.start;
+  const end = view.start + tokens[last]!.end;
+  return { text: view.article.text.slice(start, end), articleId: view.article.id, start, end, confidence };
+}
+
+/** A reading with the sentence at `rank` put first and the short answer it gives (a rule's answer: definition.ts, role.ts). */
+export function answeredBy<R extends { sentences: SentenceReading[]; shortAnswer: ShortAnswer | null }>(reading: R, rank: number, shortAnswer: ShortAnswer): R {
+  return { ...reading, sentences: [reading.sentences[rank]!, ...reading.sentences.filter((_, i) => i !== rank)], shortAnswer };
+}
 

@@ -6,7 +6,7 @@
  * gives it. This module reads the question and applies the rule.
  */
 import { withContractionsWhole } from '../chat-opening.js';
-import { wordStem, type ReadingContext } from './context.js';
+import { answeredBy, spanAnswer, wordStem, type ReadingContext } from './context.js';
 import { BE, descriptionIn, nameIn, type DefinitionSubject } from './description.js';
 import type { ShortAnswer, SentenceReading } from './reading.js';
 
@@ -72,14 +72,7 @@ export function withDescription<R extends { sentences: SentenceReading[]; shortA
     const view = views.get(sentence.sentence)!;
     const description = descriptionIn(view, subject);
     if (!description) continue;
-    const tokens = view.annotated.tokens;
-    const start = view.start + tokens[description.first]!.start;
-    const end = view.start + tokens[description.last]!.end;
-    return {
-      ...reading,
-      sentences: [sentence, ...reading.sentences.filter((_, i) => i !== rank)],
-      shortAnswer: { text: view.article.text.slice(start, end), articleId: view.article.id, start, end, confidence: DESCRIPTION_CONFIDENCE },
-    };
+    return answeredBy(reading, rank, spanAnswer(view, description.first, description.last, DESCRIPTION_CONFIDENCE));
   }
   // No description, and the best sentence names the person asked about: the span model's answer is kept only
   // when it stands right after the name, set off by a comma (an apposition the patterns do not read: "Philip I,

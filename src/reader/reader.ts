@@ -10,7 +10,7 @@
 import type { ReadingIndex } from '../index/store.js';
 import type { RetrievedChunk } from '../retrieve.js';
 import { answerFeatures, spanFeatures, withSpanScores } from './answer-features.js';
-import { EXPECTED_KINDS, namedByQuestion, sentenceView, type CandidateSentence, type ReadingContext, type SentenceView } from './context.js';
+import { EXPECTED_KINDS, namedByQuestion, sentenceView, spanAnswer, type CandidateSentence, type ReadingContext, type SentenceView } from './context.js';
 import { sentenceFeatures } from './sentence-features.js';
 import { loadReaderModel, type ReaderModel } from './model.js';
 import { readAhead, type ReadAhead } from './read-ahead.js';
@@ -130,13 +130,7 @@ export function readScored(context: ReadingContext, scorers: Scorers, scored: Sc
 
   let shortAnswer: ShortAnswer | null = null;
   const top = hasShortAnswer(context.question) ? ranking(spanScores).find((i) => tellsSomething(context.question, best, best.candidates[i]!)) : undefined;
-  if (top !== undefined) {
-    const candidate = best.candidates[top]!;
-    const tokens = best.annotated.tokens;
-    const start = best.start + tokens[candidate.first]!.start;
-    const end = best.start + tokens[candidate.last]!.end;
-    shortAnswer = { text: best.article.text.slice(start, end), articleId: best.article.id, start, end, confidence: spanScores[top]! };
-  }
+  if (top !== undefined) shortAnswer = spanAnswer(best, best.candidates[top]!.first, best.candidates[top]!.last, spanScores[top]!);
   return {
     sentences: order.map((i) => ({ sentence: context.sentences[i]!.id, chunk: context.sentences[i]!.chunk, score: scored.scores[i]! })),
     shortAnswer,

@@ -9,7 +9,8 @@
  * way round, from a name to its description.
  */
 import type { Token } from './annotate.js';
-import { wordStem, type ReadingContext, type SentenceView } from './context.js';
+import { answeredBy, spanAnswer, wordStem, type ReadingContext, type SentenceView } from './context.js';
+import { DESCRIPTION_CONFIDENCE, DESCRIPTION_SHARE } from './definition.js';
 import { samePlace } from './demonyms.js';
 import { TIME_WORD } from './description.js';
 import type { QuestionAnalysis } from './question.js';
@@ -164,12 +165,13 @@ export function roleMentions(asked: RoleAsked, view: RolesOf): RoleMention[] {
 
 /**
  * How sure a holder found so is the answer: the description patterns' own rate (definition.ts's
- * DESCRIPTION_CONFIDENCE, 10 of 13 exact on the SQuAD training split), read here the other way round.
+ * DESCRIPTION_CONFIDENCE, 10 of 13 exact on the SQuAD training split), read here the other way round; the holders
+ * found on that split were 6 of 7 exact (scripts/experiments/role-squad.ts), too few for a rate of their own.
  */
-export const ROLE_CONFIDENCE = 0.77;
+export const ROLE_CONFIDENCE = DESCRIPTION_CONFIDENCE;
 
-/** A holder is looked for in sentences the reader rates at least this share of the best one (as a description is). */
-export const ROLE_SHARE = 0.25;
+/** A holder is looked for in sentences the reader rates at least this share of the best one, as a description is. */
+export const ROLE_SHARE = DESCRIPTION_SHARE;
 
 /**
  * A reading of a question asking who holds a role: the first sentence, in the reader's order, that gives a person
@@ -190,11 +192,7 @@ export function withRoleHolder<R extends { sentences: SentenceReading[]; shortAn
     const view = views.get(sentence.sentence)!;
     const holder = roleMentions(asked, view).find((m) => m.fit === 'holds' && m.name)?.name;
     if (!holder) continue;
-    const tokens = view.annotated.tokens;
-    const start = view.start + tokens[holder.first]!.start;
-    const end = view.start + tokens[holder.last]!.end;
-    const shortAnswer = { text: view.article.text.slice(start, end), articleId: view.article.id, start, end, confidence: ROLE_CONFIDENCE };
-    return { reading: { ...reading, sentences: [sentence, ...reading.sentences.filter((_, i) => i !== rank)], shortAnswer }, refused: false };
+    return { reading: answeredBy(reading, rank, spanAnswer(view, holder.first, holder.last, ROLE_CONFIDENCE)), refused: false };
   }
   const best = views.get(reading.sentences[0]?.sentence ?? -1);
   if (!best) return { reading, refused: false };
