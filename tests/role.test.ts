@@ -111,6 +111,8 @@ describe('questions asking who holds a role', () => {
     ['who is spains prime minister', 'Spanish prime minister Pedro Sanchez spoke first.', [['Pedro Sanchez', 'holds']]],
     ['who is austrias foreign minister', 'Australian foreign minister Penny Wong spoke first.', [['Penny Wong', 'other']]],
     ['who is guineas president', 'Equatorial Guinea’s president Teodoro Obiang spoke first.', [['Teodoro Obiang', 'unclear']]],
+    // A title runs across a hyphen the tagger splits off (U+2010): a vice‐minister is another rank.
+    ['who is the north korean foreign minister', 'North Korean vice‐foreign minister Pak Myong Ho spoke.', [['Pak Myong Ho', 'other']]],
     // The role's noun as written, not a verb of the same stem.
     ['who is the ukrainian president', 'Volodymyr Zelenskiy presided over a meeting in Kyiv.', []],
   ])('"%s": in "%s" the role is given to %j', (question, sentence, expected) => {

@@ -139,6 +139,24 @@ function describes(tokens: Token[], first: number, last: number): boolean {
   return head !== undefined && lowerNoun(head) && !NOT_A_HEAD.test(head.text) && !TIME_WORD.test(head.text);
 }
 
+/**
+ * Where a title ends before token `end` starts: the words before it that a title is made of ("Russian defence",
+ * "Ukraine's foreign"; nouns, adjectives, proper nouns and possessives, and hyphens when `hyphens` is set:
+ * "vice-president"), at most eight, never across a time ("On Monday defence minister …"). The description rule
+ * walks back from a name, the role rule (role.ts) from a role's noun.
+ */
+export function titleStart(tokens: Token[], end: number, hyphens = false): number {
+  let start = end;
+  while (start > 0 && end - start < 8) {
+    const t = tokens[start - 1]!;
+    const possessive = t.pos === 'PART' && /^['’]s$/.test(t.text);
+    const word = (t.pos === 'NOUN' || t.pos === 'ADJ' || t.pos === 'PROPN') && isWord(t);
+    if (!(possessive || word || (hyphens && /^[-‐‑]$/.test(t.text))) || TIME_WORD.test(t.text)) break;
+    start--;
+  }
+  return start;
+}
+
 /** A title's last word: a role in the singular ("spokesman", "chief"), not a plural ("concerns", "reports") or a time. */
 const titleHead = (t: Token) => lowerNoun(t) && !(/s$/.test(t.text) && !/ss$/.test(t.text)) && !TIME_WORD.test(t.text) && !NOT_A_HEAD.test(t.text);
 
@@ -187,16 +205,7 @@ export function descriptionIn(view: WordsOf, subject: DefinitionSubject): Descri
     if (tokens[start]!.pos === 'DET' && describes(tokens, start, first - 2)) return { first: start, last: first - 2 };
   }
   // Title: "Kremlin spokesman Dmitry Peskov" (not "amid concerns Putin is …", not "On Monday Kremlin spokesman").
-  if (subject.who && tokens[last]!.pos === 'PROPN' && first > 0 && titleHead(tokens[first - 1]!)) {
-    let start = first;
-    while (start > 0 && first - start < 8) {
-      const t = tokens[start - 1]!;
-      const possessive = t.pos === 'PART' && /^['’]s$/.test(t.text);
-      if (!(possessive || ((t.pos === 'NOUN' || t.pos === 'ADJ' || t.pos === 'PROPN') && isWord(t) && !TIME_WORD.test(t.text)))) break;
-      start--;
-    }
-    return { first: start, last: first - 1 };
-  }
+  if (subject.who && tokens[last]!.pos === 'PROPN' && first > 0 && titleHead(tokens[first - 1]!)) return { first: titleStart(tokens, first), last: first - 1 };
   // A named thing's own words: "the Wagner mercenary group" for "the wagner group".
   if (!subject.who && found.gaps.length > 0 && found.gaps.every((i) => lowerNoun(tokens[i]!))) return { first, last };
   return null;

@@ -12,7 +12,7 @@ import type { Token } from './annotate.js';
 import { answeredBy, spanAnswer, wordStem, type ReadingContext, type SentenceView } from './context.js';
 import { DESCRIPTION_CONFIDENCE, DESCRIPTION_SHARE } from './definition.js';
 import { samePlace } from './demonyms.js';
-import { TIME_WORD } from './description.js';
+import { titleStart } from './description.js';
 import type { QuestionAnalysis } from './question.js';
 import type { ShortAnswer, SentenceReading } from './reading.js';
 
@@ -111,9 +111,6 @@ function fit(asked: RoleAsked, written: RolesOf, first: number, last: number): F
 /** What the role patterns read of a sentence. */
 export type RolesOf = Pick<SentenceView, 'annotated' | 'stems' | 'candidates'>;
 
-/** A word of a role's title: "Russian defence minister", "Ukraine's foreign minister", "South Korean deputy foreign minister". */
-const inTitle = (t: Token) => /^(NOUN|ADJ|PROPN)$/.test(t.pos) || (t.pos === 'PART' && /^['’]s$/.test(t.text)) || /^[-‐‑]$/.test(t.text);
-
 /** Where a sentence writes a role with the head of the one asked: the person it names with it, if any, and how it fits. */
 export interface RoleMention {
   name?: { first: number; last: number };
@@ -146,9 +143,8 @@ export function roleMentions(asked: RoleAsked, view: RolesOf): RoleMention[] {
   const found: RoleMention[] = [];
   tokens.forEach((token, h) => {
     if (!isHead(token)) return;
-    // The title: the words before the role's noun, not across a time ("On Monday defence minister …").
-    let start = h;
-    while (start > 0 && h - start < 8 && inTitle(tokens[start - 1]!) && !TIME_WORD.test(tokens[start - 1]!.text)) start--;
+    // The title: the words before the role's noun ("Russian defence", "South Korean deputy foreign", "vice-").
+    const start = titleStart(tokens, h, true);
     const role = fit(asked, view, start, h);
     // A title right before the name: "Russian defence minister Sergei Shoigu".
     const titled = nameFrom(h + 1);
