@@ -62,9 +62,14 @@ const startOfDay = (time: number) => Math.floor(time / DAY_MS) * DAY_MS;
 const endOfDay = (time: number) => startOfDay(time) + DAY_MS - 1;
 const utc = (year: number, month = 0, day = 1) => Date.UTC(year, month, day);
 
+/** The same day and clock `months` before, on the month's last day when it is shorter (31 Mar → 29 Feb, not 2 Mar). */
 function monthsBefore(time: number, months: number): number {
   const date = new Date(time);
+  const day = date.getUTCDate();
+  date.setUTCDate(1);
   date.setUTCMonth(date.getUTCMonth() - months);
+  const length = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate();
+  date.setUTCDate(Math.min(day, length));
   return date.getTime();
 }
 
@@ -159,6 +164,11 @@ const CALENDAR_PERIOD = new RegExp(`^${LEAD}(this|last|past|previous)\\s+(week|m
 /** "the last 7 days", "past two weeks". */
 const LAST_N = new RegExp(`^${LEAD}(?:last|past)\\s+\\S+\\s+(?:days?|weeks?|months?|years?)$`, 'i');
 const DAY_WORD = /^(today|yesterday)$/i;
+/**
+ * Two months joined into one period: "between March 2023 and May 2023" (chrono finds the months apart; "March 2023
+ * to May 2023" it reads as one range itself), "in May 2023 or in June 2023".
+ */
+const JOINED = /^\s*(?:and|to|until|till|through|or|-|–)\s+(?:in\s+)?$/i;
 /** "since March 2023", "from 2023": the period runs from then until now, not through that month or year alone. */
 const SINCE_LEAD = /\b(?:since|from)\s+(?:the\s+)?$/i;
 /** "in 2023", "since 2023": chrono reads a lone year as a time of day, so years are found here. */
@@ -181,30 +191,60 @@ function calendarPeriod(which: string, unit: string, now: number): { since: numb
   return previous ? { since: utc(year - 1), until: utc(year) - 1 } : { since: utc(year), until: now };
 }
 
+type Components = ReturnType<typeof chrono.parse>[number]['start'];
+/** A month and its year, and no day: "September 2023". */
+const isMonth = (c: Components) => c.isCertain('month') && c.isCertain('year') && !c.isCertain('day') && !c.isCertain('weekday');
+/** A month named without its year: "March" in "between March and May 2023". */
+const isMonthAlone = (c: Components) => c.isCertain('month') && !c.isCertain('year') && !c.isCertain('day') && !c.isCertain('weekday');
+/** The last moment of a month chrono found. */
+const monthEnd = (c: Components) => utc(c.get('year')!, c.get('month')!) - 1;
+
 /**
  * The plain time phrase of a question, as a (non-strict) period: "this week", "last week", "past month",
  * "this year", "today", "yesterday", "in the last 7 days", "in September 2023", "in 2023", "since October 2023"
- * and "since 2023" (until now). Dates of events ("on Monday", "on 13 September", "in July") are not periods of
- * coverage and are left to retrieval. chrono-node finds and resolves the phrases; the list above decides which count.
+ * and "since 2023" (until now), "from March 2023 to May 2023" and "between March and May 2023" (through May).
+ * Dates of events ("on Monday", "on 13 September", "in July") are not periods of coverage and are left to
+ * retrieval, and neither are names ("Russia Today"). chrono-node finds and resolves the phrases; the list above decides which count.
  */
 export function timePhrase(question: string, now = Date.now()): Period | undefined {
-  for (const result of chrono.parse(question, new Date(now), { forwardDate: false })) {
+  // chrono works in UTC too: "yesterday" is the day before today's UTC day on every machine, on a day that
+  // changes its clocks too. (In the machine's zone, Los Angeles's "yesterday" at 23:30 UTC on 10 March 2024 was 10 March.)
+  const results = chrono.parse(question, { instant: new Date(now), timezone: 'UTC' }, { forwardDate: false });
+  for (const [i, result] of results.entries()) {
     const text = result.text.trim();
     const start = result.start;
     const calendar = CALENDAR_PERIOD.exec(text);
     let range: { since: number; until: number } | undefined;
+    let from = result.index;
+    let end = result.index + result.text.length;
     if (calendar) range = calendarPeriod(calendar[1]!.toLowerCase(), calendar[2]!.toLowerCase(), now);
     else if (DAY_WORD.test(text) || LAST_N.test(text)) {
+      // "Russia Today", "USA Today", the "Today" programme: a capitalised day word inside a question is a name.
+      if (/^\p{Lu}/u.test(text) && result.index > 0 && /\p{Ll}/u.test(question)) continue;
       const since = startOfDay(start.date().getTime());
       range = { since, until: DAY_WORD.test(text) && /yesterday/i.test(text) ? endOfDay(since) : now };
-    } else if (start.isCertain('month') && start.isCertain('year') && !start.isCertain('day') && !start.isCertain('weekday')) {
+    } else if (isMonth(start) || (isMonthAlone(start) && result.end && isMonth(result.end))) {
       // A month without its year ("visited the islands in July") is the date of an event, like "on Monday": in an
       // archive, this year's July would leave out every earlier one.
-      const month = start.get('month')! - 1;
-      const year = start.get('year')!;
-      range = { since: utc(year, month), until: SINCE_LEAD.test(question.slice(0, result.index)) ? now : utc(year, month + 1) - 1 };
+      let month = start.get('month')! - 1;
+      // "November to February 2024": the first month's year is the last one's, or the year before.
+      let year = isMonth(start) ? start.get('year')! : result.end!.get('year')! - (month > result.end!.get('month')! - 1 ? 1 : 0);
+      // A range's first month without its year: "between March and May 2023".
+      const previous = results[i - 1];
+      if (previous && isMonthAlone(previous.start) && JOINED.test(question.slice(previous.index + previous.text.length, result.index))) {
+        const first = previous.start.get('month')! - 1;
+        [month, year, from] = [first, first > month ? year - 1 : year, previous.index];
+      }
+      // The month a range ends with ("March 2023 to May 2023", "between March 2023 and May 2023").
+      const next = results[i + 1];
+      const last = result.end && isMonth(result.end) ? result.end : next && isMonth(next.start) && JOINED.test(question.slice(end, next.index)) ? next.start : undefined;
+      if (last && last !== result.end) end = next!.index + next!.text.length;
+      // "since March 2023" runs until now.
+      const alone = from === result.index && SINCE_LEAD.test(question.slice(0, result.index)) ? now : utc(start.get('year')!, start.get('month')!) - 1;
+      range = { since: utc(year, month), until: last ? monthEnd(last) : alone };
+      if (range.until < range.since) range = undefined;
     }
-    if (range) return { ...range, phrase: question.slice(result.index, result.index + result.text.length), strict: false };
+    if (range) return { ...range, phrase: question.slice(from, end), strict: false };
   }
   const year = YEAR_PHRASE.exec(question);
   if (year) {
@@ -225,7 +265,7 @@ export function withoutTimePhrase(question: string, period: Period): string {
   if (!period.phrase) return question;
   const at = question.indexOf(period.phrase);
   if (at < 0) return question;
-  const before = question.slice(0, at).replace(/\b(?:in|during|over|from|for|since|throughout)(?:\s+the)?\s*$/i, '');
+  const before = question.slice(0, at).replace(/\b(?:in|during|over|from|for|since|throughout|between)(?:\s+the)?\s*$/i, '');
   const stripped = `${before.trimEnd()} ${question.slice(at + period.phrase.length).trimStart()}`.replace(/\s+([?.!,])/g, '$1').trim();
   return /\p{L}/u.test(stripped) ? stripped : question;
 }

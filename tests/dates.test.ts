@@ -1,0 +1,61 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { isoDay, parseDateBound, timePhrase, withoutTimePhrase } from '../src/dates.js';
+
+const NOW = Date.parse('2024-03-15T12:00:00Z');
+const days = (question: string, now = NOW) => {
+  const period = timePhrase(question, now);
+  return period && { since: isoDay(period.since!), until: isoDay(period.until!), phrase: period.phrase, asked: withoutTimePhrase(question, period) };
+};
+
+describe('time phrases in questions', () => {
+  it('reads a capitalised day word inside a question as a name, not as today', () => {
+    expect(timePhrase('What did Russia Today say about where Prigozhin was buried?', NOW)).toBeUndefined();
+    expect(timePhrase('What did USA Today report about Prigozhin?', NOW)).toBeUndefined();
+    expect(timePhrase("What did the BBC's Today programme say?", NOW)).toBeUndefined();
+    // The day words themselves still set the period.
+    expect(days('what did putin say today')).toMatchObject({ since: '2024-03-15', until: '2024-03-15', asked: 'what did putin say' });
+    expect(days('Today, what did Putin say?')).toMatchObject({ since: '2024-03-15', phrase: 'Today' });
+    expect(days('WHAT HAPPENED YESTERDAY')).toMatchObject({ since: '2024-03-14', until: '2024-03-14' });
+  });
+
+  it('reads a range of months as one period, from the first to the end of the last', () => {
+    const spring = { since: '2023-03-01', until: '2023-05-31', asked: 'What happened?' };
+    expect(days('What happened from March 2023 to May 2023?')).toMatchObject(spring);
+    expect(days('What happened between March 2023 and May 2023?')).toMatchObject(spring);
+    expect(days('What happened march 2023 - may 2023?')).toMatchObject(spring);
+    expect(days('What happened between March and May 2023?')).toMatchObject(spring);
+    expect(days('What happened from November to February 2024?')).toMatchObject({ since: '2023-11-01', until: '2024-02-29', asked: 'What happened?' });
+    expect(days('What did Kim say from September 2023 until October 2023?')).toMatchObject({ since: '2023-09-01', until: '2023-10-31', asked: 'What did Kim say?' });
+    expect(days('Did Kim visit in May 2023 or in June 2023?')).toMatchObject({ since: '2023-05-01', until: '2023-06-30', asked: 'Did Kim visit?' });
+    // A month alone, and "since" a month, as before.
+    expect(days('Who spoke in September 2023?')).toMatchObject({ since: '2023-09-01', until: '2023-09-30', asked: 'Who spoke?' });
+    expect(days('What happened since August 2023?')).toMatchObject({ since: '2023-08-01', until: '2024-03-15' });
+    // Two months that are no range stay apart: the first counts.
+    expect(days('Who spoke in May 2023, and who answered in June 2023?')).toMatchObject({ since: '2023-05-01', until: '2023-05-31' });
+  });
+
+  it('goes back a month to the same day, or to the last day of a shorter month', () => {
+    const endOfMarch = Date.parse('2024-03-31T12:00:00Z');
+    expect(isoDay(timePhrase('news from the past month?', endOfMarch)!.since!)).toBe('2024-02-29');
+    expect(isoDay(parseDateBound('1m', '--since', 'since', endOfMarch))).toBe('2024-02-29');
+    expect(isoDay(parseDateBound('3m', '--since', 'since', endOfMarch))).toBe('2023-12-31');
+    expect(isoDay(parseDateBound('1y', '--since', 'since', Date.parse('2024-02-29T12:00:00Z')))).toBe('2023-02-28');
+    expect(isoDay(parseDateBound('1m', '--since', 'since', NOW))).toBe('2024-02-15');
+  });
+
+  describe("in the machine's time zone", () => {
+    const zone = process.env.TZ;
+    afterEach(() => {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    });
+
+    it.each(['UTC', 'America/Los_Angeles', 'Asia/Tokyo'])('gives the same days in %s, on a day the clocks change', (tz) => {
+      process.env.TZ = tz;
+      // 23:30 UTC on 10 March 2024: the day Los Angeles moved its clocks on.
+      const now = Date.parse('2024-03-10T23:30:00Z');
+      expect(days('What happened yesterday?', now)).toMatchObject({ since: '2024-03-09', until: '2024-03-09' });
+      expect(days('What happened in the last 3 days?', now)).toMatchObject({ since: '2024-03-07', until: '2024-03-10' });
+    });
+  });
+});
