@@ -185,6 +185,23 @@ describe('other formats', () => {
     }
   });
 
+  it.each(['UTC', 'Asia/Tokyo', 'America/New_York'])('reads a date the same way on a machine in %s', (zone) => {
+    const machine = process.env.TZ;
+    process.env.TZ = zone;
+    try {
+      // A time with no zone is UTC's, not the machine's; a day without a time is the day written.
+      expect(normalizeDate('13 September 2023 05:00')).toBe('2023-09-13T05:00:00Z');
+      expect(normalizeDate('Wed, 13 Sep 2023 05:00:00')).toBe('2023-09-13T05:00:00Z');
+      expect(normalizeDate('September 13, 2023 5:00 PM')).toBe('2023-09-13T17:00:00Z');
+      expect(normalizeDate('Wed, 13 Sep 2023 01:30:00 +0300')).toBe('2023-09-13T01:30:00+03:00');
+      expect(normalizeDate('Wed, 13 Sep 2023 10:00:00 GMT')).toBe('2023-09-13T10:00:00Z');
+      expect(normalizeDate('13 September 2023')).toBe('2023-09-13');
+    } finally {
+      if (machine === undefined) delete process.env.TZ;
+      else process.env.TZ = machine;
+    }
+  });
+
   it('refuses empty, binary and non-UTF-8 files with a reason', () => {
     const { articles, problems } = parseFiles([
       { source: 'empty.txt', bytes: bytes('') },

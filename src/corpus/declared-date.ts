@@ -26,7 +26,7 @@ function calendarDay(year: number, month: number, date: number): string | undefi
  * A declared date as stored in articles: a day without a time is `YYYY-MM-DD` (the day written, whatever the
  * machine's time zone); an ISO date-time keeps its own offset (so its day is the outlet's day); another
  * date-time becomes ISO with the offset it writes (`Wed, 13 Sep 2023 01:30:00 +0300` → `2023-09-13T01:30:00+03:00`),
- * in UTC when it names no zone or GMT. Read: days written with numbers year first, and dates
+ * in UTC when it names no zone or GMT (a time with no zone is read as UTC's, on every machine). Read: days written with numbers year first, and dates
  * with their month in words (RSS's RFC 822 dates). Anything else is unreadable (undefined): Date.parse would
  * read "7" as July 2001, "2023-02-30" as 2 March and "09/13/2023" by the machine's habits.
  */
@@ -44,13 +44,16 @@ export function normalizeDate(raw: string | null | undefined): string | undefine
     return `${day}T${pad(hours)}:${minutes}:${seconds ?? '00'}${fraction ?? ''}${offset}`;
   }
   if (!MONTH_NAMED.test(value) || !/\b\d{4}\b/.test(value)) return undefined;
-  const time = Date.parse(value);
-  if (Number.isNaN(time)) return undefined;
   // Without a time, Date.parse takes the machine's midnight: the day written is the local one.
   if (!/\d:\d/.test(value)) {
+    const time = Date.parse(value);
+    if (Number.isNaN(time)) return undefined;
     const local = new Date(time);
     return calendarDay(local.getFullYear(), local.getMonth() + 1, local.getDate());
   }
+  // A time with no zone is read in UTC, not in the machine's zone (Date.parse's habit): the same instant everywhere.
+  const time = Date.parse(ANY_ZONE.test(value) ? value : `${value} UTC`);
+  if (Number.isNaN(time)) return undefined;
   // With its offset written, the outlet's clock and offset (its day); else the time in UTC.
   const offset = writtenOffset(value);
   const iso = offset === undefined ? new Date(time).toISOString() : new Date(time + offsetMinutes(offset) * 60_000).toISOString();
@@ -64,6 +67,9 @@ export function normalizeDate(raw: string | null | undefined): string | undefine
 const NAMED_ZONES: Record<string, string> = { EST: '-05:00', EDT: '-04:00', CST: '-06:00', CDT: '-05:00', MST: '-07:00', MDT: '-06:00', PST: '-08:00', PDT: '-07:00' };
 /** The zone after a time, at the end: `+0300`, `+03:00`, `GMT+0300`, `EDT`, a comment such as `(MSK)` allowed after it. */
 const WRITTEN_ZONE = /\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?\s*)?(?:(?:GMT|UTC|UT)?\s*([+-])(\d{2}):?(\d{2})|([ECMP][SD]T))(?:\s*\([^)]*\))?$/i;
+
+/** Whether a zone is written after the time, by offset or by name (GMT, UTC and UT included). */
+const ANY_ZONE = /\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?\s*)?(?:GMT|UTC|UT|Z\b|[+-]\d{2}:?\d{2}|[ECMP][SD]T\b)/i;
 
 /** `+03:00`: the offset a date with its month in words writes after its time, or undefined (none, or `GMT` alone). */
 function writtenOffset(value: string): string | undefined {
