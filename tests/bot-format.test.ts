@@ -5,7 +5,8 @@
 import type { APIEmbed } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import type { Answer } from '../src/answer.js';
-import { answerEmbed, contentText, embedProblems, embedTotal, errorEmbed, fitContent, fitEmbed, fitText, LIMITS, shareBudget } from '../src/bot/format/index.js';
+import { answerEmbed, articlePages, contentText, embedProblems, embedTotal, errorEmbed, fitContent, fitEmbed, fitText, LIMITS, pageAt, shareBudget } from '../src/bot/format/index.js';
+import type { Article } from '../src/corpus/types.js';
 import { notice } from '../src/bot/replies.js';
 
 /** Exactly `n` characters of words, never ending in a space. */
@@ -165,5 +166,21 @@ describe('answer embed with a long short answer (review)', () => {
     const embed = answerEmbed(a);
     expect(embedProblems(embed)).toEqual([]);
     expect(embed.description).toContain('**[1]**');
+  });
+});
+
+describe('the page of an article a quote is on', () => {
+  it('is the page its sentence starts on, a short sentence at the end of a page too', () => {
+    const filler = (n: number) => `Paragraph ${n} says that the talks at the Vostochny cosmodrome went on for hours and covered many subjects. `.repeat(9).trim();
+    const body = Array.from({ length: 12 }, (_, i) => `${filler(i)} He declined ${i}.`).join('\n\n');
+    const article: Article = { id: 'talks', title: 'Talks', text: body, captions: [], source: 'talks.md' };
+    const pages = articlePages(article);
+    expect(pages.length).toBeGreaterThan(2);
+    for (let i = 0; i < 12; i++) {
+      const sentence = `He declined ${i}.`;
+      const on = pages.findIndex((page) => page.includes(sentence));
+      expect(pageAt(article, pages, body.indexOf(sentence)), sentence).toBe(on);
+      expect(pageAt(article, pages, body.indexOf(`Paragraph ${i} says`)), `paragraph ${i}`).toBe(pages.findIndex((page) => page.includes(`Paragraph ${i} says`)));
+    }
   });
 });

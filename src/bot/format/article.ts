@@ -83,16 +83,20 @@ export function articlePages(article: Article): string[] {
 
 /**
  * The page (of `articlePages`) that shows the text at `offset` in the article: found by the escaped words
- * that start there, so it survives the pages' trimmed whitespace; the first page when they cannot be found.
+ * that start there, so it survives the pages' trimmed whitespace, in the pages' words run together (a short
+ * sentence at the end of a page is followed by the next page's words); the first page when they cannot be found.
  */
 export function pageAt(article: Article, pages: string[], offset: number): number {
   const words = (text: string) => text.replace(/\s+/g, ' ').trim();
   const flat = pages.map(words);
+  const all = flat.join(' ');
+  // Where each page starts in `all`.
+  const starts = flat.map((_, i) => flat.slice(0, i).reduce((sum, page) => sum + page.length + 1, 0));
   for (const length of [80, 40, 20]) {
     const probe = words(escapeText(article.text.slice(offset, offset + length)));
     if (probe.length < 8) break;
-    const page = flat.findIndex((p) => p.includes(probe));
-    if (page >= 0) return page;
+    const at = all.indexOf(probe);
+    if (at >= 0) return starts.findLastIndex((start) => start <= at);
   }
   return 0;
 }
