@@ -157,8 +157,9 @@ export interface OpenOptions {
   onBuildProgress?: (progress: BuildProgress) => void;
   onBuildDone?: (report: BuildReport) => void;
   /**
-   * Read one question before returning (default): a reader model that does not fit the index fails at
-   * start, and the first real question does not pay for warming up. A one-question CLI run skips it.
+   * Read one question before returning (default), and build the spelling corrections' index: a reader model that
+   * does not fit the index fails at start, and the first real question does not pay for warming up. A
+   * one-question CLI run skips it.
    */
   warmUp?: boolean;
 }
@@ -244,7 +245,10 @@ async function openWith(store: CoverageStore, config: Config, embedder: Embedder
     checkCompatible(index, embedder, store.location);
     // One question read at start: a reader model that does not fit this version fails now, with its message,
     // rather than at a user's first question (and the first real question is not the one paying for warm-up).
-    if (options.warmUp !== false) await answerQuestion({ index, embedder, reader }, WARM_UP_QUESTION, { mode: config.retrieval.mode, passages: 1 });
+    if (options.warmUp !== false) {
+      await answerQuestion({ index, embedder, reader }, WARM_UP_QUESTION, { mode: config.retrieval.mode, passages: 1 });
+      index.terms.vocabulary.warm();
+    }
   } catch (error) {
     index.close?.();
     throw error;
@@ -287,6 +291,8 @@ async function openWith(store: CoverageStore, config: Config, embedder: Embedder
         throw error;
       }
       refused = undefined;
+      // Only a bot reloads: the first question with a misspelt word should not build the new version's corrections.
+      next.terms.vocabulary.warm();
       versions.replace(next);
       return true;
     },

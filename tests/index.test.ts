@@ -456,11 +456,20 @@ describe('the index on disk', async () => {
     for (const name of ['draft.tmp', 'notes.tmp']) await fs.writeFile(path.join(config.embeddingsDir, name), 'mine');
     const pipeline = await openPipeline(config, { buildIfMissing: true });
     expect(pipeline.index.articles.size).toBe(articles.length);
+    // Warmed up, as a bot starts: the spelling corrections' index is built before the first question needs it.
+    expect(pipeline.index.terms.vocabulary.warmed).toBe(true);
     expect(await pipeline.reload()).toBe(false);
     await buildInto(config, articles.slice(0, 5));
     await buildInto(config, articles.slice(0, 4));
     expect(await pipeline.reload()).toBe(true);
     expect(pipeline.index.articles.size).toBe(4);
+    // And for the version a reload opens.
+    expect(pipeline.index.terms.vocabulary.warmed).toBe(true);
+    const once = await openPipeline(config, { warmUp: false });
+    expect(once.index.terms.vocabulary.warmed).toBe(false);
+    expect((await once.ask('Where did Kim Jong-un meet Vladimr Putin?')).readAs).toMatch(/vladimir/i);
+    expect(once.index.terms.vocabulary.warmed).toBe(true);
+    await once.close();
     expect(readdirSync(config.embeddingsDir).filter((n) => n.startsWith('v-') && !theirs.includes(n)).length).toBeLessThanOrEqual(2);
     expect(readdirSync(config.embeddingsDir)).toEqual(expect.arrayContaining(theirs));
     expect(existsSync(path.join(config.embeddingsDir, '.lock'))).toBe(false);

@@ -137,18 +137,37 @@ export class Vocabulary {
     return this.ids.has(word.toLowerCase());
   }
 
-  /** The known word closest to an unknown one, or undefined when none is close enough. */
-  closest(word: string): string | undefined {
-    // Built on first use: most questions have no unknown word. Each word is one entry, hyphens and all ("jong-un").
-    this.targets ??= loadPassjoin().from(
+  /**
+   * The index of the words an unknown one may be corrected into. Built on first use (most questions have no unknown
+   * word), or by `warm`. Each word is one entry, hyphens and all ("jong-un").
+   */
+  private targetIndex(): { search(query: string): Set<string> } {
+    return (this.targets ??= loadPassjoin().from(
       this.words.filter((_, id) => this.isTarget(id)),
       distance,
       MOST_EDITS,
-    );
+    ));
+  }
+
+  /**
+   * Builds the corrections' index now (about 0.15 s at 27,000 chunks, 0.19 s at 100,000), so that the first
+   * question with an unknown word does not wait for it: a bot calls this when it opens a version.
+   */
+  warm(): void {
+    this.targetIndex();
+  }
+
+  /** Whether the corrections' index is built. */
+  get warmed(): boolean {
+    return this.targets !== undefined;
+  }
+
+  /** The known word closest to an unknown one, or undefined when none is close enough. */
+  closest(word: string): string | undefined {
     const lower = word.toLowerCase();
     const allowed = maxEdits(lower);
     let best: { word: string; score: number; count: number } | undefined;
-    for (const candidate of this.targets.search(lower)) {
+    for (const candidate of this.targetIndex().search(lower)) {
       const edits = distance(lower, candidate);
       if (edits > allowed) continue;
       const count = this.totals[this.ids.get(candidate)!]!;
