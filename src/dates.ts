@@ -103,7 +103,7 @@ export function parseDateBound(raw: string, option: string, which: 'since' | 'un
     if (year < EARLIEST_YEAR) throw new DateError(`${option} must be a year from ${EARLIEST_YEAR} on (got "${raw}").`);
     const start = utc(year, month ?? 0, day ?? 1);
     const date = new Date(start);
-    const valid = month === undefined || (month <= 11 && (day === undefined || (date.getUTCMonth() === month && date.getUTCDate() === day)));
+    const valid = month === undefined || (month >= 0 && month <= 11 && (day === undefined || (date.getUTCMonth() === month && date.getUTCDate() === day)));
     if (valid) {
       if (which === 'since') return start;
       if (day !== undefined) return endOfDay(start);

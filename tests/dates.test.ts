@@ -43,6 +43,15 @@ describe('time phrases in questions', () => {
     expect(isoDay(parseDateBound('1m', '--since', 'since', NOW))).toBe('2024-02-15');
   });
 
+  it('refuses a month 00 or 13 in --since and --until, as it refuses 30 February', () => {
+    for (const bad of ['2023-00', '2023-13', '2023-00-10', '2023-02-30']) {
+      expect(() => parseDateBound(bad, '--since', 'since', NOW), bad).toThrow(/^--since must be a date \(2023-09-13\), a month/);
+      expect(() => parseDateBound(bad, '--until', 'until', NOW), bad).toThrow(/^--until must be a date/);
+    }
+    expect(isoDay(parseDateBound('2023-01', '--since', 'since', NOW))).toBe('2023-01-01');
+    expect(isoDay(parseDateBound('2023-12', '--until', 'until', NOW))).toBe('2023-12-31');
+  });
+
   describe("in the machine's time zone", () => {
     const zone = process.env.TZ;
     afterEach(() => {
