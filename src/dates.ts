@@ -23,8 +23,9 @@ export interface Period {
   /** The words of the question it was read from, when it came from the question. */
   phrase?: string;
   /**
-   * Strict (from --since/--until): articles with no date are left out too. A period read from the question
-   * only leaves out articles dated outside it, since undated articles may still be about it.
+   * Strict (from --since/--until): articles with no date are left out too. A period read from the question is
+   * strict too when some article is dated in it (questionPeriod); else it only leaves out articles dated outside
+   * it, since undated articles may still be about it.
    */
   strict: boolean;
 }
@@ -57,6 +58,16 @@ export function periodWords(period: { since?: string; until?: string }): string 
 
 /** `YYYY-MM-DD` of a time, for showing a period. */
 export const isoDay = (time: number) => new Date(time).toISOString().slice(0, 10);
+
+/**
+ * A bound of a period as shown: its day (`2023-09-13`) when it is a whole day's bound (since at its start, until at
+ * its end), else its date-time (`2023-09-13T12:00:00Z`: `--since 2023-09-13T12:00:00Z`, `--until 7d`), which a day
+ * would misstate.
+ */
+export function boundWords(time: number, which: 'since' | 'until'): string {
+  const whole = which === 'since' ? time === startOfDay(time) : time === endOfDay(time);
+  return whole ? isoDay(time) : new Date(time).toISOString().replace(/\.000Z$/, 'Z');
+}
 
 const startOfDay = (time: number) => Math.floor(time / DAY_MS) * DAY_MS;
 const endOfDay = (time: number) => startOfDay(time) + DAY_MS - 1;
@@ -154,6 +165,17 @@ export function inPeriod(published: string | undefined, period: Period): boolean
   const time = writtenTime(published);
   if (time === undefined) return !period.strict;
   return (period.since === undefined || time >= period.since) && (period.until === undefined || time <= period.until);
+}
+
+/**
+ * The period a question's time phrase sets over a coverage: only the articles dated in it are searched when there
+ * are any ("Where did Putin go in 2025?" was answered, sure, from an undated 2023 page, with the 2025 article ninth);
+ * when none is, the undated ones still are, since they may be about it.
+ */
+export function questionPeriod(period: Period, published: Iterable<string | undefined>): Period {
+  const strict = { ...period, strict: true };
+  for (const date of published) if (date !== undefined && inPeriod(date, strict)) return strict;
+  return period;
 }
 
 // ── time phrases in questions ─────────────────────────────────────────────────────────────────────────

@@ -7,7 +7,7 @@ import { buildAnswer, type Answer, type AnswerPeriod } from './answer.js';
 import { isChatOnly, withoutChatOpening } from './chat-opening.js';
 import type { Config, RetrievalMode } from './config.js';
 import { loadCorpus, unreadableFilesError } from './corpus/load.js';
-import { inPeriod, isoDay, timePhrase, withoutTimePhrase, type Period } from './dates.js';
+import { boundWords, inPeriod, questionPeriod, timePhrase, withoutTimePhrase, type Period } from './dates.js';
 import { loadEmbedder, type Embedder } from './embedder.js';
 import { UserFacingError } from './errors.js';
 import { modelSignature, type BuildProgress, type BuildReport } from './index/build.js';
@@ -104,8 +104,8 @@ function hasDates(index: Coverage): boolean {
 
 function describePeriod(period: Period): AnswerPeriod {
   return {
-    ...(period.since !== undefined ? { since: isoDay(period.since) } : {}),
-    ...(period.until !== undefined ? { until: isoDay(period.until) } : {}),
+    ...(period.since !== undefined ? { since: boundWords(period.since, 'since') } : {}),
+    ...(period.until !== undefined ? { until: boundWords(period.until, 'until') } : {}),
     ...(period.phrase ? { phrase: period.phrase } : {}),
   };
 }
@@ -130,11 +130,14 @@ export async function answerQuestion(parts: AnswerParts, question: string, optio
   const index = asCoverage(parts.index);
   // A time phrase is a period only over dated coverage: over undated articles (SQuAD, the shipped .txt
   // pages) it would filter nothing and only take words out of the question.
-  const period = options.period ?? (hasDates(index) ? timePhrase(question, options.now) : undefined);
+  const phrase = hasDates(index) ? timePhrase(question, options.now) : undefined;
+  // --since/--until win over the question's words; else the phrase's period, where only the articles dated in
+  // it are searched when there are any (questionPeriod).
+  const period = options.period ?? (phrase && questionPeriod(phrase, publishedDates(index)));
   checkPeriod(index, period);
-  // A time phrase has become the period: the rest of the question is what is searched for (and read, as the
+  // A time phrase has become a period: the rest of the question is what is searched for (and read, as the
   // words the coverage knows: misspelt names corrected), without its chat opening ("hey", "can you tell me").
-  const { text, corrections } = searchedText(index.terms.vocabulary, period ? withoutTimePhrase(question, period) : question, reader.isWord);
+  const { text, corrections } = searchedText(index.terms.vocabulary, phrase ? withoutTimePhrase(question, phrase) : question, reader.isWord);
   const keepArticle = period && ((id: string) => inPeriod(index.articles.get(id)?.published, period));
   const boostArticles = options.boostArticles && new Set(options.boostArticles);
   const { retrieved, view, prepared, queryVector, readAhead } = await searchQuestion(index, embedder, reader, text, { mode: options.mode, keepArticle, boostArticles });
@@ -143,6 +146,11 @@ export async function answerQuestion(parts: AnswerParts, question: string, optio
   await readAhead?.catch(() => undefined);
   const answer = buildAnswer(view, question, reading, { passages: options.passages, answerAll: options.answerAll });
   return { ...answer, ...(corrections.length > 0 ? { readAs: text } : {}), ...(period ? { period: describePeriod(period) } : {}) };
+}
+
+/** The publication dates of a coverage's articles. */
+function* publishedDates(index: Coverage): Iterable<string | undefined> {
+  for (const article of index.articles.values()) yield article.published;
 }
 
 /** What is searched for and read of a question: without its chat opening, misspelt words as the coverage spells them. */

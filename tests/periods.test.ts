@@ -1,0 +1,59 @@
+/**
+ * Periods over coverage that mixes dated and undated articles: the shipped pages (undated) and an article an
+ * outlet dated, as a newsroom's archive plus its feeds.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Article } from '../src/corpus/types.js';
+import { periodFromBounds } from '../src/dates.js';
+import { buildTestIndex, type TestIndex } from './bot-helpers.js';
+
+const NOW = Date.parse('2025-06-10T12:00:00Z');
+const MONGOLIA: Article = {
+  id: 'putin-visits-mongolia',
+  title: 'Putin arrives in Mongolia on a state visit',
+  text: 'Vladimir Putin arrived in Ulaanbaatar on Monday for a state visit to Mongolia, his first trip abroad this year.\n\nThe Mongolian president met him at the airport.',
+  captions: [],
+  source: 'mongolia.md',
+  outlet: 'Steppe Herald',
+  published: '2025-06-02',
+};
+
+let index: TestIndex;
+beforeAll(async () => {
+  index = await buildTestIndex([MONGOLIA]);
+}, 240_000);
+afterAll(async () => {
+  await index?.pipeline.close();
+  await index?.cleanup();
+});
+
+describe('a time phrase over dated and undated articles', () => {
+  it('searches only the articles dated in its period when there are any', async () => {
+    const answer = await index.pipeline.ask('Which country did Putin visit in 2025?', { now: NOW });
+    expect(answer.period).toEqual({ since: '2025-01-01', until: '2025-12-31', phrase: 'in 2025' });
+    expect(answer.passages.length).toBeGreaterThan(0);
+    expect(answer.passages.every((p) => p.articleId === MONGOLIA.id)).toBe(true);
+  });
+
+  it('searches the undated articles too when none is dated in its period', async () => {
+    const answer = await index.pipeline.ask('Which country did Putin visit in 2023?', { now: NOW });
+    expect(answer.period).toMatchObject({ since: '2023-01-01', until: '2023-12-31' });
+    expect(answer.passages.length).toBeGreaterThan(0);
+    expect(answer.passages.some((p) => p.articleId !== MONGOLIA.id)).toBe(true);
+  });
+
+  it('leaves the phrase out of what is searched when --since and --until set the period', async () => {
+    const period = periodFromBounds({ since: '2025-06' }, { since: '--since', until: '--until' }, NOW);
+    const flagged = await index.pipeline.ask('Where did Putin arrive last week?', { period, now: NOW });
+    const plain = await index.pipeline.ask('Where did Putin arrive?', { period, now: NOW });
+    // The period is the flags', not the phrase's, and the question is read as if it were not there.
+    expect(flagged.period).toEqual({ since: '2025-06-01' });
+    expect(flagged.confidence).toBe(plain.confidence);
+    expect(flagged.passages.map((p) => [p.articleId, p.quoteStart])).toEqual(plain.passages.map((p) => [p.articleId, p.quoteStart]));
+  });
+
+  it('shows a bound given as a date-time as one, not as its whole day', async () => {
+    const period = periodFromBounds({ since: '2025-06-02T12:00:00Z', until: '2025-06-02' }, { since: '--since', until: '--until' }, NOW);
+    expect((await index.pipeline.ask('Where did Putin arrive?', { period, now: NOW })).period).toEqual({ since: '2025-06-02T12:00:00Z', until: '2025-06-02' });
+  });
+});
