@@ -534,6 +534,53 @@ describe('feeds and pages from the web', () => {
     ]);
   });
 
+  it('keeps an edited article in its file, under its id, when the outlet puts the new headline in its canonical URL too', async () => {
+    const page = (title: string, slug: string) =>
+      site.fixture('grain-deal.html').replaceAll('Erdogan and Putin fail to revive Black Sea grain deal', title).replace('<head>', `<head><link rel="canonical" href="${base}/world/${slug}">`);
+    const feed = (date: string) => `<?xml version="1.0"?><rss version="2.0"><channel><title>Slugs</title><item><title>Border</title><link>${base}/story/123.html</link><pubDate>${date}</pubDate></item></channel></rss>`;
+    site.set('/story/123.html', page('Finland shuts border', 'finland-shuts-border'));
+    site.set('/feeds/slugs.rss', feed('Wed, 13 Sep 2023 05:15:00 GMT'), 'application/rss+xml');
+    const other = webConfig(tempDir());
+    const sources = { feeds: [`${base}/feeds/slugs.rss`] };
+    expect(kinds(await run(sources, other))).toMatchObject({ new: 1 });
+    site.set('/story/123.html', page('Finland shuts entire border with Russia', 'finland-shuts-entire-border-with-russia'));
+    site.set('/feeds/slugs.rss', feed('Thu, 14 Sep 2023 05:15:00 GMT'), 'application/rss+xml');
+    expect(kinds(await run(sources, other))).toMatchObject({ new: 0, updated: 1 });
+    const { articles } = await loadCorpus(other.corpusDir);
+    expect(articles.map((a) => [a.id, a.title, a.url])).toEqual([['finland-shuts-border', 'Finland shuts entire border with Russia', `${base}/world/finland-shuts-entire-border-with-russia`]]);
+    // And the next edit finds it under its new address.
+    site.set('/story/123.html', page('Finland shuts its whole border', 'finland-shuts-whole-border'));
+    site.set('/feeds/slugs.rss', feed('Fri, 15 Sep 2023 05:15:00 GMT'), 'application/rss+xml');
+    expect(kinds(await run(sources, other))).toMatchObject({ new: 0, updated: 1 });
+    expect((await loadCorpus(other.corpusDir)).articles.map((a) => [a.id, a.title])).toEqual([['finland-shuts-border', 'Finland shuts its whole border']]);
+  });
+
+  it("finds an article saved from its feed's text again after the state is lost, when its page comes back under another address", async () => {
+    let down = true;
+    site.handle('/world/lost-kim', (_req, res) => {
+      if (down) return void res.writeHead(503, { 'content-type': 'text/html' }).end('busy');
+      res.writeHead(200, { 'content-type': 'text/html' }).end(site.fixture('kim-train.html'));
+    });
+    const summary =
+      '<p>North Korean leader Kim Jong-un crossed into Russia on Tuesday aboard his armoured green train, the feed says in a summary that is long enough to stand in for the page while the page cannot be had.</p><p>Officials in Moscow said the visit would last several days and include talks on cooperation.</p>';
+    site.set(
+      '/feeds/lost.rss',
+      `<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Lost</title><item><title>Kim arrives</title><link>${base}/world/lost-kim</link><content:encoded><![CDATA[${summary}]]></content:encoded></item></channel></rss>`,
+      'application/rss+xml',
+    );
+    const other = webConfig(tempDir(), { FETCH_RETRIES: '0' });
+    const feeds = [`${base}/feeds/lost.rss`];
+    const first = await run({ feeds }, other);
+    expect(first.articles[0]!.reason).toMatch(/^saved from the feed's own text/);
+    await fs.rm(path.join(other.corpusDir, 'web', '.fetch-state.json'));
+    down = false;
+    const second = await run({ feeds }, other);
+    expect(second.articles[0]).toMatchObject({ kind: 'updated', file: first.articles[0]!.file });
+    const { articles } = await loadCorpus(other.corpusDir);
+    expect(articles).toHaveLength(1);
+    expect(articles[0]!.url).toBe(`${base}/world/2023/09/13/kim-arrives-by-armoured-train`);
+  });
+
   it('fetches one page with --url, following its redirect', async () => {
     const other = webConfig(tempDir());
     const report = await run({ urls: [`${base}/old/grain`] }, other);

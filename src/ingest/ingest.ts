@@ -13,7 +13,7 @@ import { parseHtmlArticle, type HtmlArticle } from '../corpus/html.js';
 import { publishedTime } from '../dates.js';
 import { FeedError, parseFeed, type FeedItem } from './feeds.js';
 import { FetchError, PoliteFetcher, type Validators } from './fetch.js';
-import { readSaved, removeSaved, saveArticle, webFilePath } from './save.js';
+import { readSaved, removeSaved, saveArticle, savedUrls, webFilePath } from './save.js';
 import { loadState, saveState, type FetchState } from './state.js';
 
 export interface IngestSources {
@@ -101,6 +101,8 @@ class Ingestion {
   constructor(
     private readonly options: IngestOptions,
     private readonly state: FetchState,
+    /** When the state was lost: the saved files by the address each gives (savedUrls). */
+    private readonly onDisk = new Map<string, string>(),
   ) {
     this.fetcher = new PoliteFetcher(options.fetch);
     this.files = new Set(Object.values(state.canonical));
@@ -202,10 +204,16 @@ class Ingestion {
       return { url: task.link, kind: 'unchanged', reason: `already saved from ${canonical}`, file: owner };
     }
     let file = owner;
-    // The page of an article saved from its feed's text, had at last under its canonical URL: it replaces that text in its file.
-    if (file === undefined && previous?.pageDue && previous.canonical !== undefined && this.state.canonical[previous.canonical] !== undefined) {
-      file = this.state.canonical[previous.canonical];
-      delete this.state.canonical[previous.canonical];
+    // The item's article, saved before under another canonical URL: the page of an article saved from its feed's
+    // text, had at last; or an outlet that put the edited headline in its address too ("…/finland-shuts-border" →
+    // "…/finland-shuts-entire-border-with-russia"). It stays in its file, under its id. (Without a state, the
+    // address the feed gives is the canonical URL an article saved from the feed's text was claimed under.)
+    const earlier = previous?.canonical ?? (task.link !== canonical ? task.link : undefined);
+    const earlierFile = earlier === undefined || earlier === canonical ? undefined : (this.state.canonical[earlier] ?? this.onDisk.get(earlier));
+    if (file === undefined && earlierFile !== undefined) {
+      file = earlierFile;
+      delete this.state.canonical[earlier!];
+      this.onDisk.delete(earlier!);
     }
     if (file === undefined) {
       const wanted = webFilePath(canonical, article.title);
@@ -230,7 +238,9 @@ class Ingestion {
  */
 export async function ingest(sources: IngestSources, options: IngestOptions): Promise<IngestReport> {
   const state = await loadState(options.corpusDir);
-  const run = new Ingestion(options, state);
+  // A state lost (or never written): the files saved already are found by their addresses.
+  const onDisk = Object.keys(state.addresses).length === 0 ? await savedUrls(options.corpusDir) : undefined;
+  const run = new Ingestion(options, state, onDisk);
   const feeds = await Promise.all(sources.feeds.map((url) => run.readFeed(url)));
   const tasks = new Map<string, Task>();
   for (const url of sources.urls) tasks.set(url, { link: url, explicit: true });

@@ -83,3 +83,22 @@ export async function saveArticle(corpusDir: string, file: string, article: Html
   await writeFileAtomic(path.join(corpusDir, file), content);
   return current === undefined ? 'new' : 'updated';
 }
+
+/**
+ * The address each saved file gives its article (its front matter `url`) → the file, relative to the corpus folder:
+ * what a lost state is rebuilt from, so an article saved from its feed's text is found again when its page, had at
+ * last, gives another canonical URL.
+ */
+export async function savedUrls(corpusDir: string): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const folder = path.join(corpusDir, WEB_FOLDER);
+  const names = await fs.readdir(folder, { recursive: true }).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.endsWith('.md')).sort()) {
+    const file = path.join(WEB_FOLDER, name);
+    const content = await readSaved(corpusDir, file);
+    const { articles } = content === undefined ? { articles: [] } : parseMarkdown(content, file);
+    const url = articles.length === 1 ? articles[0]!.url : undefined;
+    if (url && !found.has(url)) found.set(url, file);
+  }
+  return found;
+}
