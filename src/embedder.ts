@@ -163,6 +163,9 @@ export async function loadEmbedder(config: EmbeddingConfig): Promise<Embedder> {
         const embedded = await embedBatch(batch.map((index) => profile.passagePrefix + collapseWhitespace(texts[index]!)), await passagesPipeline());
         batch.forEach((index, j) => (vectors[index] = embedded[j]!));
         onProgress?.(Math.min(i + config.batchSize, order.length));
+        // A turn of the event loop between batches: onnxruntime-node runs a batch before its promise settles, so
+        // without it an embed of one long article starved the timers (the lock's heartbeat) and Ctrl-C for minutes.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
       return vectors;
     },

@@ -39,6 +39,18 @@ describe('the shipped embedding model', async () => {
     expect(scores[41]).toBeGreaterThan(0.99);
   });
 
+  it('lets timers and signals run between batches of passages (a long embed must answer Ctrl-C and keep its lock alive)', async () => {
+    const texts = Array.from({ length: 64 }, (_, i) => `Passage ${i} about the talks at the cosmodrome and what came of them.`);
+    await embedder.embedPassages(texts.slice(0, 1)); // the passages' session loaded (its loading reads files: a turn of the loop)
+    let timerRan = false;
+    let ranBeforeTheLastBatch = false;
+    setTimeout(() => (timerRan = true), 0);
+    await embedder.embedPassages(texts, (done) => {
+      if (done < texts.length && timerRan) ranBeforeTheLastBatch = true;
+    });
+    expect(ranBeforeTheLastBatch).toBe(true);
+  });
+
   it('embeds a question (on a session of its own) as it embeds the same text alone as a passage', async () => {
     for (const model of [embedder, await meanPooled()]) {
       for (const text of ['Where did Kim Jong-un and Putin meet?', 'how far is vladivostok from north korea']) {
