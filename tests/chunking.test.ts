@@ -14,6 +14,16 @@ describe('sentences', () => {
       'The U.S. objected.',
     ]);
   });
+
+  it('splits a paragraph of hundreds of kilobytes as it splits its sentences, a sentence longer than the segmenter\'s window too', () => {
+    // Read a window at a time (the segmenter is quadratic in the text's length): every break must be where it is in the text read whole.
+    const sentences = Array.from({ length: 3000 }, (_, i) =>
+      i === 1500 ? `A rambling sentence ${'that goes on and on '.repeat(2000)}ends here.` : i % 7 === 0 ? `Mr. Kim met Gen. Shoigu on Sept. ${(i % 28) + 1} in hall ${i}.` : `Report ${i} says the delegation met officials in city ${i % 97}.`,
+    );
+    const text = sentences.join(' ');
+    expect(text.length).toBeGreaterThan(200_000);
+    expect(splitSentences(text).map((s) => text.slice(s.start, s.end))).toEqual(sentences);
+  });
 });
 
 describe('chunking the shipped corpus with the model’s tokenizer', async () => {
