@@ -9,7 +9,8 @@ import { loadIndex } from '../src/index/local-version.js';
 import { buildHnswIndex, graphOutdated, loadHnswIndex, updateHnswIndex, verifyGraphFile, type VectorIndex } from '../src/index/vector-index.js';
 import { openPipeline } from '../src/pipeline.js';
 import { Projection } from '../src/index/projection.js';
-import { buildInto, shippedArticles, tempDir, testConfig } from './helpers.js';
+import { buildIndex } from '../src/index/build.js';
+import { buildInto, sharedEmbedder, shippedArticles, tempDir, testConfig } from './helpers.js';
 
 function randomUnitVectors(n: number, dimension: number, seed = 1): Float32Array[] {
   let state = seed;
@@ -329,6 +330,21 @@ describe('the index on disk', async () => {
     expect(readdirSync(config.embeddingsDir).filter((n) => n.startsWith('.staging'))).toEqual([]);
     const index = await loadIndex(config.embeddingsDir, config.hnsw);
     expect(index.articles.get(articles[0]!.id)!.text).toBe(articles[0]!.text);
+  });
+
+  it('stops an interrupted build while it is still cutting a long article into chunks, before anything is embedded', async () => {
+    const config = testConfig();
+    // About 300 kB of distinct sentences: cutting it into chunks takes far longer than one turn of the event loop.
+    const text = Array.from({ length: 4000 }, (_, i) => `Report ${i} says the delegation met officials in city ${i % 97} on day ${i % 31} to discuss item ${i * 7}.`).join(' ');
+    const long = { id: 'long-report', title: 'A long report', text, captions: [], source: 'long.txt' };
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 0);
+    const progress: number[] = [];
+    const build = buildIndex({ articles: [long], embedder: await sharedEmbedder(), dir: config.embeddingsDir, chunking: config.chunking, hnsw: config.hnsw, signal: controller.signal, onProgress: (p) => progress.push(p.embedded) });
+    await expect(build).rejects.toThrow(/abort/i);
+    // Stopped while planning: the embedding never started.
+    expect(progress).toEqual([]);
+    expect(await currentVersion(config.embeddingsDir).catch(() => undefined)).toBeUndefined();
   });
 
   it('refuses a missing, truncated or mismatched index with a clear message', async () => {

@@ -74,6 +74,22 @@ export function chunkingSignature(embedder: Embedder, chunking: ChunkingConfig):
   return { maxTokens: Math.min(chunking.maxTokens ?? embedder.maxTokens, embedder.maxTokens), overlapSentences: chunking.overlapSentences };
 }
 
+/**
+ * A turn of the event loop once `PAUSE_EVERY_MS` of work has run since the last, and the build stopped there when it
+ * is to stop: chunking and annotating run on this thread, and a large build would otherwise hold off Ctrl-C and the
+ * lock's heartbeat (lock.ts) for as long as they take.
+ */
+function pauser(signal: AbortSignal | undefined): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    if (performance.now() - last < PAUSE_EVERY_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    signal?.throwIfAborted();
+    last = performance.now();
+  };
+}
+const PAUSE_EVERY_MS = 50;
+
 export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const started = performance.now();
   const { embedder } = options;
@@ -119,17 +135,21 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       sentenceIds: positionsByArticle(records.sentences),
     };
     const detailsChanged: string[] = [];
-    const plans: ArticlePlan[] = options.articles.map((article) => {
+    const pause = pauser(options.signal);
+    const plans: ArticlePlan[] = [];
+    for (const article of options.articles) {
       const hash = articleHash(article);
       if (reusable && previousHashes[article.id] === hash) {
         const before = previous?.articles.get(article.id);
         if (before && !sameArticle(before, article)) detailsChanged.push(article.id);
-        return reusedPlan(article, hash, reusable);
+        plans.push(reusedPlan(article, hash, reusable));
+        continue;
       }
       (article.id in previousHashes ? changed : added).push(article.id);
       const chunks = chunkArticle(article, { maxTokens: chunking.maxTokens, overlapSentences: chunking.overlapSentences, countTokens: embedder.countPassageTokens });
-      return { article, hash, chunks, sentences: uniqueSentences(chunks) };
-    });
+      plans.push({ article, hash, chunks, sentences: uniqueSentences(chunks) });
+      await pause();
+    }
     const current = new Set(options.articles.map((a) => a.id));
     const removed = Object.keys(previousHashes).filter((id) => !current.has(id));
 
@@ -168,7 +188,10 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
         for (const vector of plan.reused.sentenceVectors) sentenceVectorList.push(vector);
         for (const annotation of plan.reused.annotations) annotations.push(annotation);
       } else {
-        for (const s of sentences) annotations.push(annotate(plan.article.text.slice(s.start, s.end)));
+        for (const s of sentences) {
+          annotations.push(annotate(plan.article.text.slice(s.start, s.end)));
+          await pause();
+        }
         for (let i = 0; i < plan.chunks.length; i++) {
           newChunkVectors.set(origins.length, vectors[next++]!);
           origins.push(-1);
