@@ -194,6 +194,7 @@ describe('feeds and pages from the web', () => {
     expect(kinds(first)).toEqual({ new: 4, updated: 0, unchanged: 1, failed: 6 });
     const summary = formatIngestReport(first);
     expect(summary).toMatch(/^Web: 4 feeds \(0 unchanged, 2 failed\); articles: 4 new, 0 updated, 1 unchanged, 6 failed; \d+ requests\./);
+    expect(formatIngestReport({ feeds: [], articles: [], requests: 1 })).toBe('Web: articles: 0 new, 0 updated, 0 unchanged, 0 failed; 1 request.');
     for (const line of [
       `failed ${base}/feeds/broken.xml: not a valid RSS or Atom feed`,
       `failed ${sources.feeds[3]}: the connection was refused`,

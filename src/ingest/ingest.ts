@@ -267,7 +267,7 @@ export function formatIngestReport(report: IngestReport): string {
   const feedsUnchanged = report.feeds.filter((f) => f.unchanged).length;
   const feedPart = report.feeds.length > 0 ? `${report.feeds.length} feed${report.feeds.length === 1 ? '' : 's'} (${feedsUnchanged} unchanged, ${feedsFailed} failed); ` : '';
   const lines = [
-    `Web: ${feedPart}articles: ${count('new')} new, ${count('updated')} updated, ${count('unchanged')} unchanged, ${count('failed')} failed; ${report.requests} requests.`,
+    `Web: ${feedPart}articles: ${count('new')} new, ${count('updated')} updated, ${count('unchanged')} unchanged, ${count('failed')} failed; ${report.requests} request${report.requests === 1 ? '' : 's'}.`,
   ];
   for (const feed of report.feeds) if (feed.reason) lines.push(`  failed ${feed.url}: ${feed.reason}`);
   for (const article of report.articles) {
