@@ -582,6 +582,20 @@ describe('feeds and pages from the web', () => {
     expect(articles[0]!.url).toBe(`${base}/world/2023/09/13/kim-arrives-by-armoured-train`);
   });
 
+  it("says when a feed's date for an item cannot be read and its page gives none, as it says of a file", async () => {
+    const undatedPage = site.fixture('grain-deal.html').replace(/<meta property="article:published_time"[^>]*>/, '');
+    site.set('/news/undated-grain', undatedPage);
+    site.set('/news/dated-grain', site.fixture('grain-deal.html').replaceAll('Black Sea grain deal', 'Baltic grain deal'));
+    const item = (name: string) => `<item><title>${name}</title><link>${base}/news/${name}</link><pubDate>not a date at all</pubDate></item>`;
+    site.set('/feeds/bad-dates.rss', `<?xml version="1.0"?><rss version="2.0"><channel><title>Bad dates</title>${item('undated-grain')}${item('dated-grain')}</channel></rss>`, 'application/rss+xml');
+    const report = await run({ feeds: [`${base}/feeds/bad-dates.rss`] }, webConfig(tempDir()));
+    const undated = report.articles.find((a) => a.url.endsWith('/undated-grain'))!;
+    expect(undated).toMatchObject({ kind: 'new', reason: `its feed's date "not a date at all" cannot be read, so the article is indexed without one` });
+    // The page's own date stands: nothing to say.
+    expect(report.articles.find((a) => a.url.endsWith('/dated-grain'))!.reason).toBeUndefined();
+    expect(formatIngestReport(report)).toContain(`  new ${base}/news/undated-grain: its feed's date "not a date at all" cannot be read`);
+  });
+
   it('fetches one page with --url, following its redirect', async () => {
     const other = webConfig(tempDir());
     const report = await run({ urls: [`${base}/old/grain`] }, other);

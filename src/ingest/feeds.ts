@@ -21,6 +21,8 @@ export interface FeedItem {
    * offset, so the day is the outlet's; in UTC only when the feed's text cannot be read but rss-parser's can.
    */
   date?: string;
+  /** The date the feed wrote when it cannot be read (then `date` is absent): said in the run's summary. */
+  unreadableDate?: string;
   author?: string;
   /** The item's HTML content in the feed, if any. */
   html?: string;
@@ -56,10 +58,13 @@ export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFee
     title: feed.title?.trim() || undefined,
     items: feed.items.map((item) => {
       const guid = typeof item.guid === 'string' && /^https?:/.test(item.guid) ? item.guid : undefined;
+      const written = writtenDate(item);
+      const date = normalizeDate(written) ?? item.isoDate;
       return {
         link: absoluteUrl(item.link ?? guid, feedUrl),
         title: item.title?.trim() || undefined,
-        date: normalizeDate(writtenDate(item)) ?? item.isoDate,
+        date,
+        ...(written !== undefined && date === undefined ? { unreadableDate: written.trim() } : {}),
         author: (item.creator ?? item.author)?.trim() || undefined,
         html: item['content:encoded'] ?? item.content ?? item.summary,
       };

@@ -177,6 +177,11 @@ class Ingestion {
       if (!article) return { url: link, kind: 'failed', reason: task.item?.html ? `${failure}; the feed's own text of it is too short to stand in` : failure };
       reason = `saved from the feed's own text: ${failure}`;
     }
+    // A date the feed wrote that cannot be read, when the page gives none either: said, as a file's is.
+    if (!article.published && task.item?.unreadableDate) {
+      const undated = `its feed's date "${task.item.unreadableDate}" cannot be read, so the article is indexed without one`;
+      reason = reason ? `${reason}; ${undated}` : undated;
+    }
     return { ...(await this.save(task, article, validators, reason && retry ? failures : undefined)), ...(reason ? { reason } : {}) };
   }
 
