@@ -582,6 +582,53 @@ describe('feeds and pages from the web', () => {
     expect(articles[0]!.url).toBe(`${base}/world/2023/09/13/kim-arrives-by-armoured-train`);
   });
 
+  it('gives an address asked for with --url whose page now tells another story a file of its own', async () => {
+    site.set('/latest', site.fixture('kim-train.html'));
+    const other = webConfig(tempDir());
+    expect(kinds(await run({ urls: [`${base}/latest`] }, other))).toMatchObject({ new: 1 });
+    site.set('/latest', site.fixture('grain-deal.html').replace('<head>', `<head><link rel="canonical" href="${base}/economy/grain-deal-fails">`));
+    expect(kinds(await run({ urls: [`${base}/latest`] }, other))).toMatchObject({ new: 1, updated: 0 });
+    const { articles } = await loadCorpus(other.corpusDir);
+    expect(articles.map((a) => a.title).sort()).toEqual(['Erdogan and Putin fail to revive Black Sea grain deal', 'Kim Jong-un arrives in Russia by armoured train']);
+  });
+
+  it('never lets a new article take the file of one saved before the state was lost', async () => {
+    let down = true;
+    site.handle('/world/kim', (_req, res) => {
+      if (down) return void res.writeHead(503, { 'content-type': 'text/html' }).end('busy');
+      res.writeHead(200, { 'content-type': 'text/html' }).end(site.fixture('kim-train.html'));
+    });
+    site.set('/a/story', site.fixture('prigozhin-funeral.html').replace(/<link rel="canonical"[^>]*>/, ''));
+    site.set('/b/story', site.fixture('grain-deal.html'));
+    site.set('/other/kim', site.fixture('grain-deal.html').replaceAll('Black Sea grain deal', 'Baltic ferry deal'));
+    const summary =
+      '<p>North Korean leader Kim Jong-un crossed into Russia on Tuesday aboard his armoured green train, the feed says in a summary that is long enough to stand in for the page while the page cannot be had.</p><p>Officials in Moscow said the visit would last several days and include talks on cooperation.</p>';
+    const feed = (items: string[]) =>
+      `<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Kept</title>${items.map((link) => `<item><title>${link}</title><link>${base}${link}</link><content:encoded><![CDATA[${summary}]]></content:encoded></item>`).join('')}</channel></rss>`;
+    site.set('/feeds/kept.rss', feed(['/world/kim', '/a/story', '/b/story']), 'application/rss+xml');
+    const other = webConfig(tempDir(), { FETCH_RETRIES: '0' });
+    const feeds = [`${base}/feeds/kept.rss`];
+    const first = await run({ feeds }, other);
+    const fileOf = (report: IngestReport, link: string) => report.articles.find((a) => a.url === `${base}${link}`)!.file;
+    expect([fileOf(first, '/a/story'), fileOf(first, '/b/story')].map((f) => path.basename(f!))).toEqual(['story.md', 'story-2.md']);
+    const before = (await loadCorpus(other.corpusDir)).articles.map((a) => a.id);
+
+    await fs.rm(path.join(other.corpusDir, 'web', '.fetch-state.json'));
+    down = false;
+    site.set('/feeds/kept.rss', feed(['/world/kim', '/b/story', '/other/kim']), 'application/rss+xml');
+    const second = await run({ feeds }, other);
+    // Each saved article stays in its file, the page of the one saved from its feed's text replacing that text;
+    // the new one gets a file of its own.
+    expect(fileOf(second, '/b/story')).toBe(fileOf(first, '/b/story'));
+    expect(fileOf(second, '/world/kim')).toBe(fileOf(first, '/world/kim'));
+    expect(new Set([fileOf(second, '/other/kim'), fileOf(first, '/world/kim'), fileOf(first, '/a/story'), fileOf(first, '/b/story')]).size).toBe(4);
+    const { articles } = await loadCorpus(other.corpusDir);
+    expect(articles).toHaveLength(4);
+    // Every article kept its id; the new one is there once.
+    expect(articles.map((a) => a.id)).toEqual(expect.arrayContaining(before));
+    expect(articles.filter((a) => a.title.includes('Baltic ferry deal'))).toHaveLength(1);
+  });
+
   it("says when a feed's date for an item cannot be read and its page gives none, as it says of a file", async () => {
     const undatedPage = site.fixture('grain-deal.html').replace(/<meta property="article:published_time"[^>]*>/, '');
     site.set('/news/undated-grain', undatedPage);

@@ -14,7 +14,7 @@ import { publishedTime } from '../dates.js';
 import { FeedError, parseFeed, type FeedItem } from './feeds.js';
 import { FetchError, PoliteFetcher, type Validators } from './fetch.js';
 import { readSaved, removeSaved, saveArticle, savedUrls, webFilePath } from './save.js';
-import { loadState, saveState, type FetchState } from './state.js';
+import { loadState, saveState, type AddressState, type FetchState } from './state.js';
 
 export interface IngestSources {
   feeds: string[];
@@ -83,6 +83,17 @@ function articleFromFeed(task: Task): HtmlArticle | undefined {
 }
 
 /**
+ * Whether two canonical URLs are one story's, its headline edited: the last segments of their paths share at least
+ * two words, and two thirds of the shorter one's ("finland-shuts-border" → "finland-shuts-entire-border-with-russia").
+ */
+function sameStory(before: string, after: string): boolean {
+  const words = (url: string) => new Set(new URL(url).pathname.split('/').filter(Boolean).at(-1)?.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 3) ?? []);
+  const [old, now] = [words(before), words(after)];
+  const shared = [...old].filter((w) => now.has(w)).length;
+  return shared >= 2 && shared >= (2 / 3) * Math.min(old.size, now.size);
+}
+
+/**
  * Whether a feed gives an item the date it gave when last fetched: the same instant counts, so a date kept in
  * the fetch state as rss-parser's UTC (`2023-08-29T17:05:00.000Z`) matches the feed's own text read now.
  */
@@ -105,7 +116,8 @@ class Ingestion {
     private readonly onDisk = new Map<string, string>(),
   ) {
     this.fetcher = new PoliteFetcher(options.fetch);
-    this.files = new Set(Object.values(state.canonical));
+    // The files on disk too when the state was lost, so that a new article never takes a saved one's name.
+    this.files = new Set([...Object.values(state.canonical), ...onDisk.values()]);
   }
 
   async readFeed(url: string): Promise<{ outcome: FeedOutcome; tasks: Task[]; failures: Outcome[] }> {
@@ -208,18 +220,8 @@ class Ingestion {
       }
       return { url: task.link, kind: 'unchanged', reason: `already saved from ${canonical}`, file: owner };
     }
-    let file = owner;
-    // The item's article, saved before under another canonical URL: the page of an article saved from its feed's
-    // text, had at last; or an outlet that put the edited headline in its address too ("…/finland-shuts-border" →
-    // "…/finland-shuts-entire-border-with-russia"). It stays in its file, under its id. (Without a state, the
-    // address the feed gives is the canonical URL an article saved from the feed's text was claimed under.)
-    const earlier = previous?.canonical ?? (task.link !== canonical ? task.link : undefined);
-    const earlierFile = earlier === undefined || earlier === canonical ? undefined : (this.state.canonical[earlier] ?? this.onDisk.get(earlier));
-    if (file === undefined && earlierFile !== undefined) {
-      file = earlierFile;
-      delete this.state.canonical[earlier!];
-      this.onDisk.delete(earlier!);
-    }
+    // The state lost: the file saved under this canonical URL is found by the address it gives.
+    let file = owner ?? this.takeOnDisk(canonical) ?? this.earlierFile(task, previous, canonical);
     if (file === undefined) {
       const wanted = webFilePath(canonical, article.title);
       file = wanted;
@@ -230,6 +232,31 @@ class Ingestion {
     this.state.canonical[canonical] = file;
     const kind = await saveArticle(this.options.corpusDir, file, article);
     return { url: task.link, kind, file };
+  }
+
+  /**
+   * The file of the item's article saved before under another canonical URL, when it is the same article, taken
+   * from that URL: the page of an article saved from its feed's text, had at last (`pageDue`; or, the state lost,
+   * the file saved under the item's own address, as the feed's text is); or a feed item whose outlet put its edited
+   * headline in its address too ("…/finland-shuts-border" → "…/finland-shuts-entire-border-with-russia"). An
+   * address given with --url, or a feed item whose page now tells another story, gets a file of its own.
+   */
+  private earlierFile(task: Task, previous: AddressState | undefined, canonical: string): string | undefined {
+    const earlier = previous?.canonical;
+    if (earlier !== undefined && earlier !== canonical && this.state.canonical[earlier] !== undefined) {
+      if (!previous!.pageDue && (task.explicit || !sameStory(earlier, canonical))) return undefined;
+      const file = this.state.canonical[earlier];
+      delete this.state.canonical[earlier];
+      return file;
+    }
+    return previous === undefined && task.link !== canonical ? this.takeOnDisk(task.link) : undefined;
+  }
+
+  /** The saved file that gives `url` as its address, when the state was lost; taken, so no other claims it. */
+  private takeOnDisk(url: string): string | undefined {
+    const file = this.onDisk.get(url);
+    this.onDisk.delete(url);
+    return file;
   }
 
   private remember(link: string, entry: FetchState['addresses'][string]): void {
