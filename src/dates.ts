@@ -66,7 +66,7 @@ export const isoDay = (time: number) => new Date(time).toISOString().slice(0, 10
  */
 export function boundWords(time: number, which: 'since' | 'until'): string {
   const whole = which === 'since' ? time === startOfDay(time) : time === endOfDay(time);
-  return whole ? isoDay(time) : new Date(time).toISOString().replace(/\.000Z$/, 'Z');
+  return whole ? isoDay(time) : new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 const startOfDay = (time: number) => Math.floor(time / DAY_MS) * DAY_MS;

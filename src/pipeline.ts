@@ -7,7 +7,7 @@ import { buildAnswer, type Answer, type AnswerPeriod } from './answer.js';
 import { isChatOnly, withoutChatOpening } from './chat-opening.js';
 import type { Config, RetrievalMode } from './config.js';
 import { loadCorpus, unreadableFilesError } from './corpus/load.js';
-import { boundWords, inPeriod, questionPeriod, timePhrase, withoutTimePhrase, type Period } from './dates.js';
+import { boundWords, inPeriod, isoDay, questionPeriod, timePhrase, withoutTimePhrase, type Period } from './dates.js';
 import { loadEmbedder, type Embedder } from './embedder.js';
 import { UserFacingError } from './errors.js';
 import { modelSignature, type BuildProgress, type BuildReport } from './index/build.js';
@@ -103,9 +103,11 @@ function hasDates(index: Coverage): boolean {
 }
 
 function describePeriod(period: Period): AnswerPeriod {
+  // A question's period is shown in days ("this week" runs until now: today); --since/--until as given.
+  const shown = (time: number, which: 'since' | 'until') => (period.phrase ? isoDay(time) : boundWords(time, which));
   return {
-    ...(period.since !== undefined ? { since: boundWords(period.since, 'since') } : {}),
-    ...(period.until !== undefined ? { until: boundWords(period.until, 'until') } : {}),
+    ...(period.since !== undefined ? { since: shown(period.since, 'since') } : {}),
+    ...(period.until !== undefined ? { until: shown(period.until, 'until') } : {}),
     ...(period.phrase ? { phrase: period.phrase } : {}),
   };
 }

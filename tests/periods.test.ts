@@ -52,6 +52,13 @@ describe('a time phrase over dated and undated articles', () => {
     expect(flagged.passages.map((p) => [p.articleId, p.quoteStart])).toEqual(plain.passages.map((p) => [p.articleId, p.quoteStart]));
   });
 
+  it('shows a question\'s period in days, one that runs until now too', async () => {
+    const now = Date.parse('2025-06-04T12:34:56.789Z');
+    expect((await index.pipeline.ask('Where did Putin arrive this week?', { now })).period).toEqual({ since: '2025-06-02', until: '2025-06-04', phrase: 'this week' });
+    const period = periodFromBounds({ until: '7d' }, { since: '--since', until: '--until' }, now);
+    expect((await index.pipeline.ask('Where did Putin arrive?', { period, now })).period).toEqual({ until: '2025-05-28T12:34:56Z' });
+  });
+
   it('shows a bound given as a date-time as one, not as its whole day', async () => {
     const period = periodFromBounds({ since: '2025-06-02T12:00:00Z', until: '2025-06-02' }, { since: '--since', until: '--until' }, NOW);
     expect((await index.pipeline.ask('Where did Putin arrive?', { period, now: NOW })).period).toEqual({ since: '2025-06-02T12:00:00Z', until: '2025-06-02' });
