@@ -11,31 +11,34 @@ const ABBREVIATION_BEFORE_BREAK =
   /(?:^|[\s(“"‘'])(?:Mr|Mrs|Ms|Dr|Prof|St|Sen|Rep|Gov|Gen|Lt|Col|Maj|Capt|Sgt|Brig|Adm|Rev|Jr|Sr|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|Nos|vs|approx|Inc|Corp|Ltd|Co|Mt|Ft|[A-Z])\.\s*$/;
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 
-/** Characters the segmenter is given at a time (see `segments`). */
-const WINDOW = 20_000;
+/** Characters the segmenter is given at a time, and the last of them read again with the next window (see `segments`). */
+export const SEGMENT_WINDOW = 20_000;
+const MARGIN = 2_000;
 
 /**
  * The segmenter's sentences of a text, read a window at a time: V8's Intl.Segmenter takes time quadratic in the
  * length of the text it iterates (a 355 kB paragraph of 4,000 sentences took 7 s, one of 1,000 sentences 0.06 s).
- * Each window's last segment, which the window's end may have cut, is read again at the start of the next, so
- * every break kept had a whole sentence after it, as in the text read at once. A window holding a single
- * segment is doubled until it holds two or the text ends.
+ * Only the segments that end `MARGIN` characters before the window's end are kept, the rest read again at the
+ * start of the next window: a break is decided by what follows it, as far as the next letter past digits,
+ * punctuation and spaces (Unicode's rule SB8: "et al. 2020, 12: 345" does not end a sentence), so every break
+ * kept is decided as in the text read at once. A window with no such segment is doubled until it has one or
+ * reaches the text's end.
  */
 function* segments(text: string): Generator<{ segment: string; index: number }> {
   let from = 0;
-  let size = WINDOW;
+  let size = SEGMENT_WINDOW;
   while (from < text.length) {
     const end = Math.min(text.length, from + size);
     const parts = [...segmenter.segment(text.slice(from, end))];
-    if (end < text.length && parts.length < 2) {
+    const kept = end < text.length ? parts.filter((p) => p.index + p.segment.length <= end - from - MARGIN) : parts;
+    if (kept.length === 0) {
       size *= 2;
       continue;
     }
-    const kept = end < text.length ? parts.slice(0, -1) : parts;
     for (const { segment, index } of kept) yield { segment, index: from + index };
     const last = kept[kept.length - 1]!;
     from += last.index + last.segment.length;
-    size = WINDOW;
+    size = SEGMENT_WINDOW;
   }
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chunkArticle, type ChunkingOptions } from '../src/chunking.js';
 import { LexicalIndex } from '../src/index/lexical-index.js';
-import { splitSentences } from '../src/sentences.js';
+import { SEGMENT_WINDOW, splitSentences } from '../src/sentences.js';
 import { sharedEmbedder, shippedArticles } from './helpers.js';
 
 describe('sentences', () => {
@@ -23,6 +23,18 @@ describe('sentences', () => {
     const text = sentences.join(' ');
     expect(text.length).toBeGreaterThan(200_000);
     expect(splitSentences(text).map((s) => text.slice(s.start, s.end))).toEqual(sentences);
+  });
+
+  it('decides a break near where the text is cut into windows as it does anywhere else ("et al. 2020, 12: 345" ends no sentence)', () => {
+    const cited = 'Earlier work (Smith et al. 2020, 12: 345-367) showed it.';
+    for (let shift = -40; shift <= 40; shift += 4) {
+      const filler: string[] = [];
+      while (filler.join(' ').length < SEGMENT_WINDOW - cited.indexOf('2020') + shift) filler.push(`Report ${filler.length} says the delegation met officials.`);
+      filler.pop();
+      const sentences = [...filler, cited, ...Array.from({ length: 400 }, (_, k) => `Line ${k} continues.`)];
+      const text = sentences.join(' ');
+      expect(splitSentences(text).map((s) => text.slice(s.start, s.end)), `shift ${shift}`).toEqual(sentences);
+    }
   });
 });
 
