@@ -143,6 +143,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
         const before = previous?.articles.get(article.id);
         if (before && !sameArticle(before, article)) detailsChanged.push(article.id);
         plans.push(reusedPlan(article, hash, reusable));
+        await pause();
         continue;
       }
       (article.id in previousHashes ? changed : added).push(article.id);
