@@ -218,8 +218,53 @@ type Components = ReturnType<typeof chrono.parse>[number]['start'];
 const isMonth = (c: Components) => c.isCertain('month') && c.isCertain('year') && !c.isCertain('day') && !c.isCertain('weekday');
 /** A month named without its year: "March" in "between March and May 2023". */
 const isMonthAlone = (c: Components) => c.isCertain('month') && !c.isCertain('year') && !c.isCertain('day') && !c.isCertain('weekday');
-/** The last moment of a month chrono found. */
-const monthEnd = (c: Components) => utc(c.get('year')!, c.get('month')!) - 1;
+
+/**
+ * The interval a range's last part names (a month, or a day: "to 15 May 2023"), in the year the first part gives
+ * when it names none ("from November 2023 to February": February 2024).
+ */
+function lastPart(c: Components, firstMonth: number, firstYear: number): [number, number] {
+  const month = c.get('month')! - 1;
+  const year = c.isCertain('year') ? c.get('year')! : month < firstMonth ? firstYear + 1 : firstYear;
+  if (c.isCertain('day')) return [utc(year, month, c.get('day')!), endOfDay(utc(year, month, c.get('day')!))];
+  return [utc(year, month), utc(year, month + 1) - 1];
+}
+
+/**
+ * A question's months as a period, with where its words start and end: a month with its year ("September
+ * 2023"), from it until now ("since March 2023"), or a range in either order ("March 2023 to May 2023", "between
+ * March and May 2023", "from November 2023 to February", "from March 2023 to 15 May 2023").
+ */
+function monthPeriod(question: string, results: ReturnType<typeof chrono.parse>, i: number, now: number): { since: number; until: number; from: number; end: number } | undefined {
+  const { start, index } = results[i]!;
+  const rangeEnd = results[i]!.end ?? undefined; // chrono's null when the phrase is no range
+  const endsDated = rangeEnd !== undefined && rangeEnd.isCertain('month') && rangeEnd.isCertain('year');
+  if (!isMonth(start) && !(isMonthAlone(start) && endsDated)) return undefined;
+  let month = start.get('month')! - 1;
+  // "November to February 2024": the first month's year is the last one's, or the year before.
+  let year = isMonth(start) ? start.get('year')! : rangeEnd!.get('year')! - (month > rangeEnd!.get('month')! - 1 ? 1 : 0);
+  const own = [utc(year, month), utc(year, month + 1) - 1];
+  let from = index;
+  let end = index + results[i]!.text.length;
+  // A range's first month without its year: "between March and May 2023".
+  const previous = results[i - 1];
+  if (previous && isMonthAlone(previous.start) && JOINED.test(question.slice(previous.index + previous.text.length, index))) {
+    const first = previous.start.get('month')! - 1;
+    [month, year, from] = [first, first > month ? year - 1 : year, previous.index];
+  }
+  // The month or day a range ends with: chrono's own range, or the next month found after "and", "to", "or".
+  let last: [number, number] | undefined;
+  const next = results[i + 1];
+  if (rangeEnd?.isCertain('month')) last = lastPart(rangeEnd, month, year);
+  else if (next && (isMonth(next.start) || isMonthAlone(next.start)) && JOINED.test(question.slice(end, next.index))) {
+    last = lastPart(next.start, month, year);
+    end = next.index + next.text.length;
+  }
+  const first = [utc(year, month), utc(year, month + 1) - 1] as const;
+  // "since March 2023" runs until now; a month alone through its end.
+  if (!last) return { since: first[0], until: from === index && SINCE_LEAD.test(question.slice(0, index)) ? now : own[1]!, from, end };
+  return { since: Math.min(first[0], last[0]), until: Math.max(first[1], last[1]), from, end };
+}
 
 /**
  * The plain time phrase of a question, as a (non-strict) period: "this week", "last week", "past month",
@@ -241,30 +286,13 @@ export function timePhrase(question: string, now = Date.now()): Period | undefin
     let end = result.index + result.text.length;
     if (calendar) range = calendarPeriod(calendar[1]!.toLowerCase(), calendar[2]!.toLowerCase(), now);
     else if (DAY_WORD.test(text) || LAST_N.test(text)) {
-      // "Russia Today", "USA Today", the "Today" programme: a capitalised day word inside a question is a name.
-      if (/^\p{Lu}/u.test(text) && result.index > 0 && /\p{Ll}/u.test(question)) continue;
+      // "Russia Today", "USA Today", the "Today" programme: a capitalised "Today" inside a sentence is a name.
+      if (/^Today$/.test(text) && !/(^|[.!?]["”’)]?)\s*$/.test(question.slice(0, result.index)) && /\p{Ll}/u.test(question)) continue;
       const since = startOfDay(start.date().getTime());
       range = { since, until: DAY_WORD.test(text) && /yesterday/i.test(text) ? endOfDay(since) : now };
-    } else if (isMonth(start) || (isMonthAlone(start) && result.end && isMonth(result.end))) {
-      // A month without its year ("visited the islands in July") is the date of an event, like "on Monday": in an
-      // archive, this year's July would leave out every earlier one.
-      let month = start.get('month')! - 1;
-      // "November to February 2024": the first month's year is the last one's, or the year before.
-      let year = isMonth(start) ? start.get('year')! : result.end!.get('year')! - (month > result.end!.get('month')! - 1 ? 1 : 0);
-      // A range's first month without its year: "between March and May 2023".
-      const previous = results[i - 1];
-      if (previous && isMonthAlone(previous.start) && JOINED.test(question.slice(previous.index + previous.text.length, result.index))) {
-        const first = previous.start.get('month')! - 1;
-        [month, year, from] = [first, first > month ? year - 1 : year, previous.index];
-      }
-      // The month a range ends with ("March 2023 to May 2023", "between March 2023 and May 2023").
-      const next = results[i + 1];
-      const last = result.end && isMonth(result.end) ? result.end : next && isMonth(next.start) && JOINED.test(question.slice(end, next.index)) ? next.start : undefined;
-      if (last && last !== result.end) end = next!.index + next!.text.length;
-      // "since March 2023" runs until now.
-      const alone = from === result.index && SINCE_LEAD.test(question.slice(0, result.index)) ? now : utc(start.get('year')!, start.get('month')!) - 1;
-      range = { since: utc(year, month), until: last ? monthEnd(last) : alone };
-      if (range.until < range.since) range = undefined;
+    } else {
+      const months = monthPeriod(question, results, i, now);
+      if (months) [range, from, end] = [{ since: months.since, until: months.until }, months.from, months.end];
     }
     if (range) return { ...range, phrase: question.slice(from, end), strict: false };
   }

@@ -16,6 +16,8 @@ describe('time phrases in questions', () => {
     expect(days('what did putin say today')).toMatchObject({ since: '2024-03-15', until: '2024-03-15', asked: 'what did putin say' });
     expect(days('Today, what did Putin say?')).toMatchObject({ since: '2024-03-15', phrase: 'Today' });
     expect(days('WHAT HAPPENED YESTERDAY')).toMatchObject({ since: '2024-03-14', until: '2024-03-14' });
+    expect(days('I missed it. Today, what did Putin say?')).toMatchObject({ since: '2024-03-15', until: '2024-03-15' });
+    expect(days('What happened Yesterday?')).toMatchObject({ since: '2024-03-14', until: '2024-03-14' });
   });
 
   it('reads a range of months as one period, from the first to the end of the last', () => {
@@ -27,6 +29,10 @@ describe('time phrases in questions', () => {
     expect(days('What happened from November to February 2024?')).toMatchObject({ since: '2023-11-01', until: '2024-02-29', asked: 'What happened?' });
     expect(days('What did Kim say from September 2023 until October 2023?')).toMatchObject({ since: '2023-09-01', until: '2023-10-31', asked: 'What did Kim say?' });
     expect(days('Did Kim visit in May 2023 or in June 2023?')).toMatchObject({ since: '2023-05-01', until: '2023-06-30', asked: 'Did Kim visit?' });
+    // Either order; a day to end it; a last month without its year.
+    expect(days('What happened between May 2023 and March 2023?')).toMatchObject(spring);
+    expect(days('What happened from March 2023 to 15 May 2023?')).toMatchObject({ since: '2023-03-01', until: '2023-05-15', asked: 'What happened?' });
+    expect(days('What happened between November 2023 and February?')).toMatchObject({ since: '2023-11-01', until: '2024-02-29', asked: 'What happened?' });
     // A month alone, and "since" a month, as before.
     expect(days('Who spoke in September 2023?')).toMatchObject({ since: '2023-09-01', until: '2023-09-30', asked: 'Who spoke?' });
     expect(days('What happened since August 2023?')).toMatchObject({ since: '2023-08-01', until: '2024-03-15' });
