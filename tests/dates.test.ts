@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isoDay, parseDateBound, timePhrase, withoutTimePhrase } from '../src/dates.js';
+import { inTimeZone } from './helpers.js';
 
 const NOW = Date.parse('2024-03-15T12:00:00Z');
 const days = (question: string, now = NOW) => {
@@ -58,19 +59,11 @@ describe('time phrases in questions', () => {
     expect(isoDay(parseDateBound('2023-12', '--until', 'until', NOW))).toBe('2023-12-31');
   });
 
-  describe("in the machine's time zone", () => {
-    const zone = process.env.TZ;
-    afterEach(() => {
-      if (zone === undefined) delete process.env.TZ;
-      else process.env.TZ = zone;
-    });
-
-    it.each(['UTC', 'America/Los_Angeles', 'Asia/Tokyo'])('gives the same days in %s, on a day the clocks change', (tz) => {
-      process.env.TZ = tz;
-      // 23:30 UTC on 10 March 2024: the day Los Angeles moved its clocks on.
-      const now = Date.parse('2024-03-10T23:30:00Z');
-      expect(days('What happened yesterday?', now)).toMatchObject({ since: '2024-03-09', until: '2024-03-09' });
-      expect(days('What happened in the last 3 days?', now)).toMatchObject({ since: '2024-03-07', until: '2024-03-10' });
-    });
+  it.each(['UTC', 'America/Los_Angeles', 'Asia/Tokyo'])('gives the same days on a machine in %s, on a day the clocks change', (zone) => {
+    // 23:30 UTC on 10 March 2024: the day Los Angeles moved its clocks on.
+    const now = Date.parse('2024-03-10T23:30:00Z');
+    const [yesterday, lastDays] = inTimeZone(zone, () => [days('What happened yesterday?', now), days('What happened in the last 3 days?', now)]);
+    expect(yesterday).toMatchObject({ since: '2024-03-09', until: '2024-03-09' });
+    expect(lastDays).toMatchObject({ since: '2024-03-07', until: '2024-03-10' });
   });
 });

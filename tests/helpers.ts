@@ -28,6 +28,18 @@ export function testConfig(env: Record<string, string> = {}): Config {
   return configFromEnv({ EMBEDDINGS_DIR: tempDir('coverage-bot-index-'), ...env });
 }
 
+/** Runs `fn` as on a machine in time zone `zone` (Node reads TZ anew), then sets the zone back. */
+export function inTimeZone<T>(zone: string, fn: () => T): T {
+  const machine = process.env.TZ;
+  process.env.TZ = zone;
+  try {
+    return fn();
+  } finally {
+    if (machine === undefined) delete process.env.TZ;
+    else process.env.TZ = machine;
+  }
+}
+
 let embedder: Promise<Embedder> | undefined;
 /** The shipped model, loaded once per test file. */
 export function sharedEmbedder(): Promise<Embedder> {
