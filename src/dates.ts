@@ -243,7 +243,8 @@ function monthPeriod(question: string, results: ReturnType<typeof chrono.parse>,
   let month = start.get('month')! - 1;
   // "November to February 2024": the first month's year is the last one's, or the year before.
   let year = isMonth(start) ? start.get('year')! : rangeEnd!.get('year')! - (month > rangeEnd!.get('month')! - 1 ? 1 : 0);
-  const own = [utc(year, month), utc(year, month + 1) - 1];
+  // The end of the month the phrase names itself (a range's first month may be another: "March and May 2023").
+  const ownEnd = utc(year, month + 1) - 1;
   let from = index;
   let end = index + results[i]!.text.length;
   // A range's first month without its year: "between March and May 2023".
@@ -262,7 +263,7 @@ function monthPeriod(question: string, results: ReturnType<typeof chrono.parse>,
   }
   const first = [utc(year, month), utc(year, month + 1) - 1] as const;
   // "since March 2023" runs until now; a month alone through its end.
-  if (!last) return { since: first[0], until: from === index && SINCE_LEAD.test(question.slice(0, index)) ? now : own[1]!, from, end };
+  if (!last) return { since: first[0], until: from === index && SINCE_LEAD.test(question.slice(0, index)) ? now : ownEnd, from, end };
   return { since: Math.min(first[0], last[0]), until: Math.max(first[1], last[1]), from, end };
 }
 
