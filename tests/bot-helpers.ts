@@ -33,6 +33,7 @@ import { buildIndex } from '../src/index/build.js';
 import { openPipeline, type Pipeline } from '../src/pipeline.js';
 import type { Logger } from '../src/bot/log.js';
 import type { MessageHandler } from '../src/bot/message-handler.js';
+import { ARTICLES_DIR } from './helpers.js';
 
 export const APP_ID = '100000000000000001';
 export const GUILD_ID = '200000000000000002';
@@ -327,6 +328,7 @@ export interface TestIndex {
 export async function buildTestIndex(extra: Article[] = [], env: Record<string, string> = {}): Promise<TestIndex> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'coverage-bot-test-'));
   const config = configFromEnv({
+    CORPUS_DIR: ARTICLES_DIR,
     EMBEDDINGS_DIR: path.join(dir, 'embeddings'),
     FEEDBACK_LOG: path.join(dir, 'feedback.jsonl'),
     QUESTION_LOG: path.join(dir, 'questions.jsonl'),

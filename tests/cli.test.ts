@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
 import { currentVersion } from '../src/index/store.js';
-import { runScript, tempDir } from './helpers.js';
+import { ARTICLES_DIR, runScript, tempDir } from './helpers.js';
 
 const run = (script: 'ask' | 'embed', args: string[], env: Record<string, string>, input?: string) => runScript(`src/cli/${script}.ts`, args, env, { input });
 
@@ -82,7 +82,7 @@ describe('npm run ask / npm run embed', () => {
 
   it('refuses a corpus with an unreadable file and leaves the index as it was', async () => {
     const corpus = tempDir();
-    await fs.cp(path.join(PROJECT_ROOT, 'articles'), corpus, { recursive: true });
+    await fs.cp(ARTICLES_DIR, corpus, { recursive: true });
     const before = await currentVersion(embeddings);
     await fs.writeFile(path.join(corpus, 'broken.txt'), Buffer.from([0xff, 0xfe, 0x00, 0x41]));
     const refused = await run('embed', [], { EMBEDDINGS_DIR: embeddings, CORPUS_DIR: corpus });

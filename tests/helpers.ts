@@ -9,7 +9,11 @@ import type { Article } from '../src/corpus/types.js';
 import { loadEmbedder, type Embedder } from '../src/embedder.js';
 import { buildIndex, type BuildReport } from '../src/index/build.js';
 
-export const ARTICLES_DIR = path.join(PROJECT_ROOT, 'articles');
+/**
+ * The shipped corpus the tests check answers over: a checked copy of articles/ as the repository ships it
+ * (tests/global-setup.ts), so that coverage a user adds to articles/ changes no test.
+ */
+export const ARTICLES_DIR = process.env.COVERAGE_BOT_TEST_CORPUS ?? path.join(PROJECT_ROOT, 'articles');
 
 const tempDirs = new Set<string>();
 process.once('exit', () => {
@@ -25,7 +29,7 @@ export function tempDir(prefix = 'coverage-bot-'): string {
 
 /** The default configuration with its folders pointed elsewhere. */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return configFromEnv({ EMBEDDINGS_DIR: tempDir('coverage-bot-index-'), ...env });
+  return configFromEnv({ CORPUS_DIR: ARTICLES_DIR, EMBEDDINGS_DIR: tempDir('coverage-bot-index-'), ...env });
 }
 
 /** Runs `fn` as on a machine in time zone `zone` (Node reads TZ anew), then sets the zone back. */
@@ -85,7 +89,7 @@ export interface RunResult {
 export function runScript(script: string, args: string[], env: Record<string, string> = {}, options: { input?: string; prefix?: string[] } = {}): Promise<RunResult> {
   const [file, ...argv] = [...(options.prefix ?? []), ...scriptCommand(script), ...args];
   return new Promise((resolve, reject) => {
-    const child = spawn(file!, argv, { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 120_000 });
+    const child = spawn(file!, argv, { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, CORPUS_DIR: ARTICLES_DIR, ...env }, timeout: 120_000 });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -10,7 +10,7 @@ import { buildHnswIndex, graphOutdated, loadHnswIndex, updateHnswIndex, verifyGr
 import { openPipeline } from '../src/pipeline.js';
 import { Projection } from '../src/index/projection.js';
 import { buildIndex } from '../src/index/build.js';
-import { buildInto, sharedEmbedder, shippedArticles, tempDir, testConfig } from './helpers.js';
+import { ARTICLES_DIR, buildInto, sharedEmbedder, shippedArticles, tempDir, testConfig } from './helpers.js';
 
 function randomUnitVectors(n: number, dimension: number, seed = 1): Float32Array[] {
   let state = seed;
@@ -464,7 +464,7 @@ describe('the index on disk', async () => {
   });
 
   it('builds the index on first use when asked to, and keeps old versions bounded, never touching files of its user', async () => {
-    const config = configFromEnv({ EMBEDDINGS_DIR: tempDir() });
+    const config = configFromEnv({ CORPUS_DIR: ARTICLES_DIR, EMBEDDINGS_DIR: tempDir() });
     // A folder shared with the user's own files (EMBEDDINGS_DIR=data): none of them is the index's to remove.
     const theirs = ['v-notes.txt', 'v-old-plan', 'draft.tmp', 'notes.tmp'];
     await fs.writeFile(path.join(config.embeddingsDir, 'v-notes.txt'), 'mine');
