@@ -4,6 +4,7 @@
  * from the model, and embeds in batches; questions go through a session of their own (QUERY_THREADS), run
  * on a worker thread (onnx-thread.ts) so that the main thread searches meanwhile.
  */
+import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { AutoConfig, AutoModel, AutoTokenizer, env, FeatureExtractionPipeline, pipeline, PreTrainedModel, type PreTrainedTokenizer, type Tensor } from '@xenova/transformers';
@@ -165,7 +166,7 @@ export async function loadEmbedder(config: EmbeddingConfig): Promise<Embedder> {
         onProgress?.(Math.min(i + config.batchSize, order.length));
         // A turn of the event loop between batches: onnxruntime-node runs a batch before its promise settles, so
         // without it an embed of one long article starved the timers (the lock's heartbeat) and Ctrl-C for minutes.
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await yieldToEvents();
       }
       return vectors;
     },

@@ -4,6 +4,7 @@
  * articles are embedded, and deleted ones disappear. A live index built with another model or other
  * chunking settings (or a damaged one) is rebuilt from scratch, and the report says why.
  */
+import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { chunkArticle } from '../chunking.js';
 import type { ChunkingConfig } from '../config.js';
 import type { Article } from '../corpus/types.js';
@@ -83,7 +84,7 @@ function pauser(signal: AbortSignal | undefined): () => Promise<void> {
   let last = performance.now();
   return async () => {
     if (performance.now() - last < PAUSE_EVERY_MS) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await yieldToEvents();
     signal?.throwIfAborted();
     last = performance.now();
   };

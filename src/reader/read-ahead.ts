@@ -13,6 +13,7 @@
  * article is one uninterrupted piece of work (0.4 ms for 5,000 characters), which would hold the vector's
  * arrival unseen.
  */
+import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import type { ReadingIndex } from '../index/store.js';
 import { aroundStems, sentenceGroups, sentenceStems, sentenceView, titleStems, type CandidateSentence } from './context.js';
 import type { Synonyms } from './synonyms.js';
@@ -28,7 +29,6 @@ export interface ReadAhead {
   interrupted: boolean;
 }
 
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Works out the parts of `sentences`, in order, until `until` settles.
@@ -45,7 +45,7 @@ export async function readAhead(index: ReadingIndex, sentences: readonly Candida
   /** A turn of the event loop once the slice is spent, in which the vector's arrival is seen. */
   const pause = async () => {
     if (performance.now() - sliceStart < sliceMs) return;
-    await turn();
+    await yieldToEvents();
     sliceStart = performance.now();
   };
   const stopped = () => ({ sentences: done, of: sentences.length, interrupted: true });

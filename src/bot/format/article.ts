@@ -91,7 +91,8 @@ export function pageAt(article: Article, pages: string[], offset: number): numbe
   const flat = pages.map(words);
   const all = flat.join(' ');
   // Where each page starts in `all`.
-  const starts = flat.map((_, i) => flat.slice(0, i).reduce((sum, page) => sum + page.length + 1, 0));
+  const starts: number[] = [];
+  for (let i = 0, at = 0; i < flat.length; at += flat[i]!.length + 1, i++) starts.push(at);
   for (const length of [80, 40, 20]) {
     const probe = words(escapeText(article.text.slice(offset, offset + length)));
     if (probe.length < 8) break;
