@@ -7,7 +7,8 @@ import { buildAnswer, type Answer, type AnswerPeriod } from './answer.js';
 import { isChatOnly, withoutChatOpening } from './chat-opening.js';
 import type { Config, RetrievalMode } from './config.js';
 import { loadCorpus, unreadableFilesError } from './corpus/load.js';
-import { boundWords, inPeriod, isoDay, questionPeriod, timePhrase, withoutTimePhrase, type Period } from './dates.js';
+import { boundWords, inPeriod, isoDay, writtenTimes, type Period } from './dates.js';
+import { questionPeriod, timePhrase, withoutTimePhrase } from './time-phrases.js';
 import { loadEmbedder, type Embedder } from './embedder.js';
 import { UserFacingError } from './errors.js';
 import { modelSignature, type BuildProgress, type BuildReport } from './index/build.js';
@@ -81,7 +82,7 @@ export interface AnswerQuestionOptions {
   answerAll?: boolean;
   /**
    * Only articles published in this period are searched. Without it, a plain time phrase in the question
-   * ("last month", "in September 2023") sets one when the coverage has dated articles (dates.ts).
+   * ("last month", "in September 2023") sets one when the coverage has dated articles (time-phrases.ts).
    */
   period?: Period;
   /** "Now" for relative periods, in milliseconds (tests fix it). */
@@ -90,17 +91,16 @@ export interface AnswerQuestionOptions {
   boostArticles?: readonly string[];
 }
 
-/** Whether any article of an index has a publication date, worked out once per index. */
-const dated = new WeakMap<Coverage, boolean>();
-function hasDates(index: Coverage): boolean {
-  let known = dated.get(index);
-  if (known === undefined) {
-    known = false;
-    for (const article of index.articles.values()) if (article.published) known = true;
-    dated.set(index, known);
-  }
-  return known;
+/** The dates of an index's articles, sorted (writtenTimes), worked out once per index. */
+const dated = new WeakMap<Coverage, Float64Array>();
+function datedTimes(index: Coverage): Float64Array {
+  let times = dated.get(index);
+  if (times === undefined) dated.set(index, (times = writtenTimes([...index.articles.values()].map((article) => article.published))));
+  return times;
 }
+
+/** Whether any article of an index has a publication date. */
+const hasDates = (index: Coverage): boolean => datedTimes(index).length > 0;
 
 function describePeriod(period: Period): AnswerPeriod {
   // A question's period is shown in days ("this week" runs until now: today); --since/--until as given.
@@ -135,7 +135,7 @@ export async function answerQuestion(parts: AnswerParts, question: string, optio
   const phrase = hasDates(index) ? timePhrase(question, options.now) : undefined;
   // --since/--until win over the question's words; else the phrase's period, where only the articles dated in
   // it are searched when there are any (questionPeriod).
-  const period = options.period ?? (phrase && questionPeriod(phrase, publishedDates(index)));
+  const period = options.period ?? (phrase && questionPeriod(phrase, datedTimes(index)));
   checkPeriod(index, period);
   // A time phrase has become a period: the rest of the question is what is searched for (and read, as the
   // words the coverage knows: misspelt names corrected), without its chat opening ("hey", "can you tell me").
@@ -148,11 +148,6 @@ export async function answerQuestion(parts: AnswerParts, question: string, optio
   await readAhead?.catch(() => undefined);
   const answer = buildAnswer(view, question, reading, { passages: options.passages, answerAll: options.answerAll });
   return { ...answer, ...(corrections.length > 0 ? { readAs: text } : {}), ...(period ? { period: describePeriod(period) } : {}) };
-}
-
-/** The publication dates of a coverage's articles. */
-function* publishedDates(index: Coverage): Iterable<string | undefined> {
-  for (const article of index.articles.values()) yield article.published;
 }
 
 /** What is searched for and read of a question: without its chat opening, misspelt words as the coverage spells them. */

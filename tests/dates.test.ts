@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isoDay, parseDateBound, timePhrase, withoutTimePhrase } from '../src/dates.js';
+import { anyDatedIn, isoDay, parseDateBound, writtenTimes } from '../src/dates.js';
+import { timePhrase, withoutTimePhrase } from '../src/time-phrases.js';
 import { inTimeZone } from './helpers.js';
 
 const NOW = Date.parse('2024-03-15T12:00:00Z');
@@ -48,6 +49,19 @@ describe('time phrases in questions', () => {
     expect(isoDay(parseDateBound('3m', '--since', 'since', endOfMarch))).toBe('2023-12-31');
     expect(isoDay(parseDateBound('1y', '--since', 'since', Date.parse('2024-02-29T12:00:00Z')))).toBe('2023-02-28');
     expect(isoDay(parseDateBound('1m', '--since', 'since', NOW))).toBe('2024-02-15');
+  });
+
+  it('tells whether an article is dated in a period from the sorted dates of a coverage, by the day the outlet wrote', () => {
+    // Undated and unreadable dates left out; 01:30 in Moscow on 13 Sep is 13 Sep, though 12 Sep in UTC.
+    const times = writtenTimes(['2023-09-13T01:30:00+03:00', undefined, '2023-08-29', 'not a date', '2023-10-02T12:00:00Z']);
+    expect(Array.from(times, isoDay)).toEqual(['2023-08-29', '2023-09-13', '2023-10-02']);
+    const day = (d: string) => ({ since: Date.parse(d), until: Date.parse(d) + 86_400_000 - 1 });
+    expect(anyDatedIn(times, day('2023-09-13'))).toBe(true);
+    expect(anyDatedIn(times, day('2023-09-12'))).toBe(false);
+    expect(anyDatedIn(times, { since: Date.parse('2023-10-03') })).toBe(false);
+    expect(anyDatedIn(times, { until: Date.parse('2023-08-29') })).toBe(true);
+    expect(anyDatedIn(times, { until: Date.parse('2023-08-28') })).toBe(false);
+    expect(anyDatedIn(new Float64Array(), {})).toBe(false);
   });
 
   it('refuses a month 00 or 13 in --since and --until, as it refuses 30 February', () => {

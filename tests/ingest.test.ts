@@ -17,7 +17,8 @@ import { configFromEnv, PROJECT_ROOT, webAddress, type Config } from '../src/con
 import { parseHtmlArticle } from '../src/corpus/html.js';
 import { loadCorpus } from '../src/corpus/load.js';
 import { lockIndex } from '../src/index/lock.js';
-import { formatDate, inPeriod, periodFromBounds, timePhrase, withoutTimePhrase } from '../src/dates.js';
+import { formatDate, inPeriod, periodFromBounds } from '../src/dates.js';
+import { timePhrase, withoutTimePhrase } from '../src/time-phrases.js';
 import { parseFeed } from '../src/ingest/feeds.js';
 import { PoliteFetcher } from '../src/ingest/fetch.js';
 import { webFilePath } from '../src/ingest/save.js';
