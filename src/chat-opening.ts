@@ -19,7 +19,8 @@ const OPENING = new RegExp(
     ")(?![\\p{L}\\p{N}'’-])[\\s,:;.!]*",
   'iu',
 );
-const CLOSING = /[\s,;]+(?:please|pls|thanks|thank you|thx)[\s.!]*(?=[?]*$)/iu;
+/** A closing that asks nothing: a courtesy, or chat's laughter and asides ("… last lol", "… again tbh"); not "ty" or "cheers", which end names ("Who is Ty?"). */
+const CLOSING = /(?:[\s,;]+(?:please|pls|thanks|thank you|thx|lol|lmao|haha|tbh)(?![\p{L}\p{N}'’-]))+[\s.!]*(?=[?]*$)/iu;
 /**
  * A message of greetings and what one says back with no question in it (thanks, an acknowledgement, a
  * goodbye), and nothing else.

@@ -206,6 +206,9 @@ describe('chat questions', () => {
     expect(withoutChatOpening('Well-known critics of Putin?')).toBe('Well-known critics of Putin?');
     expect(withoutChatOpening('Who is Ty?')).toBe('Who is Ty?');
     expect(withoutChatOpening('whos kyrylo budanov again thx')).toBe('who is kyrylo budanov again');
+    expect(withoutChatOpening('how many years did kim say the relationship should last lol')).toBe('how many years did kim say the relationship should last');
+    expect(withoutChatOpening('what did he say tbh lol?')).toBe('what did he say?');
+    expect(withoutChatOpening('Is the film Cheers')).toBe('Is the film Cheers');
     expect(withoutChatOpening('hey there')).toBe('hey there');
     expect(withoutChatOpening('So?')).toBe('So?');
   });
