@@ -286,8 +286,14 @@ describe('the reader in the pipeline', () => {
     expect(lacksCount(analyseQuestion('How many gas rigs did Ukraine retake?'), rigs)).toBe(true);
     // The only number there is the one the question gives: it is not an answer.
     expect(lacksCount(analyseQuestion('How many of the 35 Wagner commanders stayed?'), commanders)).toBe(true);
-    // Only counts and measures are checked; a "who" question is left to the model.
+    // Only counts, measures and shares are checked; a "who" question is left to the model.
     expect(lacksCount(analyseQuestion('Who retook the gas rigs?'), commanders)).toBe(false);
+    // A percentage, proportion or share asked for is a count too: given as a percentage or a number.
+    const elections = viewOf('ruling United Russia party dominated local and regional elections');
+    const resources = viewOf('devoted 60% of its time and resources');
+    expect(lacksCount(analyseQuestion('what percentage of the vote did united russia get'), elections)).toBe(true);
+    expect(lacksCount(analyseQuestion('What proportion of its resources did Russia put into the first line?'), resources)).toBe(false);
+    expect(lacksCount(analyseQuestion('What party won the elections?'), elections)).toBe(false);
     // A day is no distance: "how far" is not answered by a sentence whose only number-like words are a date; "how long" may be.
     const arrived = viewOf('Mr Putin arrived in the far eastern city of Vladivostok on Monday');
     const km = viewOf('about 150km from North Korea');
