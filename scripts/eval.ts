@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   if (!(maxQueries >= 1)) throw new ArgumentError(`--max-queries must be a positive number (got "${values['max-queries']}").`);
   const config = await loadConfig();
   const embedder = await loadEmbedder(config.embedding);
-  const reader = loadReader(config.reader.modelFile, config.reader.threshold, config.reader.sureThreshold);
+  const reader = loadReader(config.reader.modelFile, config.reader.threshold, config.reader.sureThreshold, config.reader.openThreshold);
   const chunking = chunkingSignature(embedder, config.chunking);
   console.log(`Model ${embedder.modelId} (${embedder.dimension}-d, ${embedder.maxTokens} tokens); chunks ≤ ${chunking.maxTokens} tokens, overlap ${chunking.overlapSentences} sentence; HNSW M=${config.hnsw.m} efC=${config.hnsw.efConstruction} ef=${config.hnsw.efSearch}; reader threshold ${reader.threshold}.\n`);
 

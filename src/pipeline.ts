@@ -223,7 +223,7 @@ export async function openPipeline(config: Config, options: OpenOptions = {}): P
   opening.catch(() => {});
   try {
     const embedder = await loadEmbedder(config.embedding);
-    const reader = loadReader(config.reader.modelFile, config.reader.threshold, config.reader.sureThreshold);
+    const reader = loadReader(config.reader.modelFile, config.reader.threshold, config.reader.sureThreshold, config.reader.openThreshold);
     return await openWith(store, config, embedder, reader, options, opening);
   } catch (error) {
     // A version opened for nothing (the model failed to load) is closed with the store.

@@ -97,14 +97,20 @@ describe('news reading (NQ-UTD) scores', () => {
     const answer = (articleId: string, quote: string, confidence: number, short?: string): Answer =>
       ({ question: '', found: true, sure: true, confidence, shortAnswer: short ? { text: short, articleId, start: 0, end: short.length, confidence } : null, answer: '', passages: [{ rank: 1, articleId, title: '', quote, text: quote, chunk: 0, score: confidence, quoteStart: 0, quoteEnd: quote.length, sentenceStart: 0 }], sources: [] }) as Answer;
     const runs = [
-      { question, answer: answer('d1', 'She has won seven titles.', 0.5, 'seven'), nearMiss: answer('d4', 'She plays on clay.', 0.01), findable: true },
-      { question, answer: answer('d2', 'She lost.', 0.04), nearMiss: answer('d4', 'She plays on clay.', 0.3), findable: true },
+      { question, answer: answer('d1', 'She has won seven titles.', 0.5, 'seven'), nearMiss: answer('d4', 'She plays on clay.', 0.01), findable: true, asksFact: true },
+      { question, answer: answer('d2', 'She lost.', 0.04), nearMiss: answer('d4', 'She plays on clay.', 0.3), findable: true, asksFact: true },
     ];
-    const low = scoreNews(runs, 0.035);
+    const at = (fact: number) => ({ fact, open: fact });
+    const low = scoreNews(runs, at(0.035));
     expect(low).toMatchObject({ firstPassageRelevant: 0.5, answerInFirstQuote: 0.5, answerInQuotes: 0.5, shortExact: 0.5, answered: 1, nearMissesRefused: 0.5 });
-    const high = scoreNews(runs, 0.1);
+    const high = scoreNews(runs, at(0.1));
     expect(high).toMatchObject({ answered: 0.5, nearMissesRefused: 0.5, answerInFirstQuote: 0.5 });
-    expect(scoreNews(runs, 0.6)).toMatchObject({ answered: 0, nearMissesRefused: 1, answerInFirstQuote: 0, shortF1: 0 });
+    expect(scoreNews(runs, at(0.6))).toMatchObject({ answered: 0, nearMissesRefused: 1, answerInFirstQuote: 0, shortF1: 0 });
+    // A question asking for an account is held to the open threshold, never above the one for facts.
+    const open = [{ ...runs[1]!, asksFact: false }];
+    expect(scoreNews(open, { fact: 0.1, open: 0.02 })).toMatchObject({ answered: 1, nearMissesRefused: 0 });
+    expect(scoreNews(open, { fact: 0.02, open: 0.05 })).toMatchObject({ answered: 1, nearMissesRefused: 0 });
+    expect(scoreNews(open, { fact: 0.05, open: 0.05 })).toMatchObject({ answered: 0, nearMissesRefused: 0 });
   });
 });
 

@@ -367,6 +367,27 @@ describe('the reader in the pipeline', () => {
     expect(achieved.shortAnswer?.text).not.toBe('Ukraine');
   });
 
+  it('holds a question asking for an account to a lower threshold than one asking for a fact', async () => {
+    const { reader } = pipeline;
+    expect(reader.openThreshold).toBeLessThan(reader.threshold);
+    expect(reader.thresholdFor(analyseQuestion('Why would Brazil be obliged to arrest Putin if he came?'))).toBe(reader.openThreshold);
+    expect(reader.thresholdFor(analyseQuestion('did putin go to prigozhins funeral'))).toBe(reader.openThreshold);
+    expect(reader.thresholdFor(analyseQuestion('Who else died alongside the Wagner chief when his jet went down?'))).toBe(reader.threshold);
+    expect(reader.thresholdFor(analyseQuestion('what percentage of the vote did united russia get'))).toBe(reader.threshold);
+    // An account the reader is not sure of is given, with its doubt (the model's confidence is under the threshold of facts) ...
+    const why = await pipeline.ask('Why would Brazil be obliged to arrest Putin if he came?');
+    expect(why.confidence).toBeLessThan(reader.threshold);
+    expect(why).toMatchObject({ found: true, sure: false });
+    expect(why.passages[0]!.quote).toMatch(/warrant for the Russian leader’s arrest/);
+    // ... where a fact the coverage lacks, at a like confidence, is not (a near miss: the coverage names nobody else).
+    const who = await pipeline.ask('Who else died alongside the Wagner chief when his jet went down?');
+    expect(who.confidence).toBeGreaterThanOrEqual(reader.openThreshold);
+    expect(who.found).toBe(false);
+    // Never above the threshold of facts, whatever it is set to.
+    expect(loadReader(config.reader.modelFile, 0.01, undefined, 0.05).openThreshold).toBe(0.01);
+    expect(loadReader(config.reader.modelFile, 0.05).openThreshold).toBe(0.05);
+  });
+
   it('answers with no short answer and no quote when it refuses', async () => {
     const answer = await pipeline.ask("What's a good recipe for borscht?");
     expect(answer).toMatchObject({ found: false, shortAnswer: null, passages: [], sources: [] });

@@ -6,6 +6,7 @@ import type { Embedder } from '../../src/embedder.js';
 import { cachedIndexDir, EVAL_CACHE } from '../../src/eval/cached-index.js';
 import { loadDataset } from '../../src/eval/datasets.js';
 import { holdsAnswerForm, readNewsQuestions, scoreNews, withheldCorpus, type NewsRun } from '../../src/eval/news-reading.js';
+import { asksFactOf, readerThresholds } from '../../src/eval/question-set.js';
 import { shownShortAnswers } from '../../src/eval/squad.js';
 import { localStore } from '../../src/index/coverage.js';
 import { answerQuestion } from '../../src/pipeline.js';
@@ -38,6 +39,7 @@ export async function evaluateNewsReading(config: Config, embedder: Embedder, re
         answer: await ask(whole, question.text),
         nearMiss: await ask(without, question.text),
         findable: [...question.relevant].some((id) => holdsAnswerForm(passages.get(id) ?? '', question.answers)),
+        asksFact: asksFactOf(whole.terms.vocabulary, reader, question.text),
       });
     }
   } finally {
@@ -50,7 +52,7 @@ export async function evaluateNewsReading(config: Config, embedder: Embedder, re
       `${findable} of them have their answer word for word in a passage judged relevant (the quote columns count those). Near misses: the same questions asked of the ${withheld.length} passages left ` +
       `without any passage judged relevant to any question or holding an answer. In bold the coverage's threshold ${reader.threshold}.`,
   );
-  const rows = [...new Set([reader.threshold, ...THRESHOLDS])].sort((a, b) => a - b).map((t) => scoreNews(runs, t)).map((s) => [
+  const rows = [...new Set([reader.threshold, ...THRESHOLDS])].sort((a, b) => a - b).map((t) => scoreNews(runs, { ...readerThresholds(reader), fact: t })).map((s) => [
     s.threshold === reader.threshold ? `**${num(s.threshold)}**` : num(s.threshold), pct(s.firstPassageRelevant), pct(s.answerInFirstQuote), pct(s.answerInQuotes), (100 * s.shortExact).toFixed(1), (100 * s.shortF1).toFixed(1), pct(s.answered), pct(s.nearMissesRefused),
   ]);
   console.log(table(['threshold', 'first passage relevant', 'answer in first quote', 'answer in quotes', 'short EM', 'short F1', 'answered', 'near misses refused'], rows));

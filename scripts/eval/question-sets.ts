@@ -6,15 +6,15 @@ import type { Embedder } from '../../src/embedder.js';
 import { cachedIndexDir, EVAL_CACHE } from '../../src/eval/cached-index.js';
 import { loadDataset } from '../../src/eval/datasets.js';
 import { casualize } from '../../src/eval/casual.js';
-import { hitRank, locateEvidence, readQuestionSet, scoreAt, type CollectedAnswers, type QuestionSet } from '../../src/eval/question-set.js';
+import { asksFactOf, hitRank, locateEvidence, readerThresholds, readQuestionSet, scoreAt, thresholdOf, type Asked, type CollectedAnswers, type QuestionSet, type Thresholds } from '../../src/eval/question-set.js';
 import { answerQuestion } from '../../src/pipeline.js';
 import { buildCoverage, openCoverageStore } from '../../src/coverage-store.js';
 import { localStore, type Coverage } from '../../src/index/coverage.js';
 import { embedProgressBar, formatBuildReport } from '../../src/cli/progress.js';
 import type { Reader } from '../../src/reader/reader.js';
-import { firstQuoteChars, num, pct, table, THRESHOLDS } from './tables.js';
+import { firstQuoteChars, num, OPEN_THRESHOLDS, pct, table, THRESHOLDS } from './tables.js';
 
-type Ask = (question: string) => Promise<Answer>;
+type Ask = (question: string) => Promise<Asked>;
 
 /** A question set with every question typed casually (the same changes on every run). */
 function casualCopy(set: QuestionSet): QuestionSet {
@@ -42,35 +42,38 @@ async function coverageUnderTest(config: Config, embedder: Embedder): Promise<{ 
 }
 
 function asker(embedder: Embedder, reader: Reader, index: Coverage, mode: RetrievalMode): Ask {
-  return (question) => answerQuestion({ index, embedder, reader }, question, { mode, passages: 3, answerAll: true });
+  return async (question) => ({
+    answer: await answerQuestion({ index, embedder, reader }, question, { mode, passages: 3, answerAll: true }),
+    asksFact: asksFactOf(index.terms.vocabulary, reader, question),
+  });
 }
 
 /**
  * The share of each kind of question the reader answers sure (at its sure threshold or above), answers not
  * sure, and refuses; and how often the first quote holds the evidence among the answerable questions of each.
  */
-function bandTable(collected: CollectedAnswers, articles: Coverage['articles'], threshold: number, sureThreshold: number): string {
+function bandTable(collected: CollectedAnswers, articles: Coverage['articles'], thresholds: Thresholds, sureThreshold: number): string {
   const bands = ['sure', 'not sure', "the coverage doesn't say"];
-  const bandOf = (answer: Answer) => (!answer.found || answer.confidence < threshold ? 2 : answer.confidence >= sureThreshold ? 0 : 1);
-  const share = (list: Answer[], band: number) => (list.length === 0 ? 0 : list.filter((a) => bandOf(a) === band).length / list.length);
-  const offTopic = (kind: string) => collected.offTopic.filter(({ question }) => question.kind === kind).map(({ answer }) => answer);
+  const bandOf = ({ answer, asksFact }: Asked) => (!answer.found || answer.confidence < thresholdOf(asksFact, thresholds) ? 2 : answer.confidence >= sureThreshold ? 0 : 1);
+  const share = (list: Asked[], band: number) => (list.length === 0 ? 0 : list.filter((a) => bandOf(a) === band).length / list.length);
+  const offTopic = (kind: string) => collected.offTopic.filter(({ question }) => question.kind === kind);
   return table(
     ['answer', 'answerable questions', 'first quote holds the evidence', 'near misses', 'off-topic'],
     bands.map((name, band) => {
-      const inBand = collected.answerable.filter(({ answer }) => bandOf(answer) === band);
+      const inBand = collected.answerable.filter((a) => bandOf(a) === band);
       const hits = inBand.filter(({ answer, spans }) => hitRank(answer, spans, articles, 0, 'quote') === 1).length;
       return [name, pct(inBand.length / collected.answerable.length), inBand.length === 0 ? '-' : pct(hits / inBand.length), pct(share(offTopic('near-miss'), band)), pct(share(offTopic('off-topic'), band))];
     }),
   );
 }
 
-async function collectAnswers(ask: Ask, index: Coverage, set: QuestionSet, extraNegatives: Answer[]): Promise<CollectedAnswers> {
+async function collectAnswers(ask: Ask, index: Coverage, set: QuestionSet, extraNegatives: Asked[]): Promise<CollectedAnswers> {
   const answerable = [];
   for (const question of set.answerable) {
-    answerable.push({ question, answer: await ask(question.question), spans: locateEvidence(question.evidence, index.articles.values()) });
+    answerable.push({ question, ...(await ask(question.question)), spans: locateEvidence(question.evidence, index.articles.values()) });
   }
   const offTopic = [];
-  for (const question of set.offTopic) offTopic.push({ question, answer: await ask(question.question) });
+  for (const question of set.offTopic) offTopic.push({ question, ...(await ask(question.question)) });
   return { answerable, offTopic, extraNegatives };
 }
 
@@ -79,7 +82,9 @@ async function collectAnswers(ask: Ask, index: Coverage, set: QuestionSet, extra
  * quote hits, answered share, near misses and off-topic questions refused, and a sweep of the reader's threshold.
  */
 export async function evaluateQuestionSets(config: Config, embedder: Embedder, reader: Reader, modes: RetrievalMode[], negativesDir: string | undefined): Promise<void> {
-  const threshold = reader.threshold;
+  const thresholds = readerThresholds(reader);
+  const threshold = thresholds.fact;
+  const at = (fact: number): Thresholds => ({ fact, open: thresholds.open });
   // The shipped coverage and its two question sets: from the database with DATABASE_URL (embedded there first,
   // as `npm run embed` would), else from a cached local index.
   const { index, close } = await coverageUnderTest(config, embedder);
@@ -96,21 +101,23 @@ export async function evaluateQuestionSets(config: Config, embedder: Embedder, r
   ].map((s) => ({ ...s, rows: [] as string[][], sweeps: [] as string[] }));
   for (const mode of modes) {
     const ask = asker(embedder, reader, index, mode);
-    const negativeAnswers: Answer[] = [];
+    const negativeAnswers: Asked[] = [];
     for (const question of negatives) negativeAnswers.push(await ask(question));
     for (const { name, set, rows, sweeps } of sets) {
       const collected = await collectAnswers(ask, index, set, negativeAnswers);
-      const at = scoreAt(collected, index.articles, threshold);
-      const all = scoreAt(collected, index.articles, 0);
-      rows.push([mode, pct(at.hitAt1), pct(at.hitAt3), pct(at.quoteHitAt1), pct(at.quoteHitAt3), pct(all.hitAt3), pct(all.quoteHitAt1), firstQuoteChars(collected.answerable.map((a) => a.answer)), pct(at.answered), pct(at.refusedNearMiss), pct(at.refusedOffTopic), at.refusedExtra === undefined ? '-' : pct(at.refusedExtra), at.misses.join(' '), at.unrefused.join(' ')]);
-      const sweepRows = [...new Set([threshold, ...THRESHOLDS])].sort((a, b) => a - b).map((t) => scoreAt(collected, index.articles, t)).map((s) => [s.threshold === threshold ? `**${num(s.threshold)}**` : num(s.threshold), pct(s.quoteHitAt1), pct(s.hitAt3), pct(s.answered), pct(s.refusedNearMiss), pct(s.refusedOffTopic), s.refusedExtra === undefined ? '-' : pct(s.refusedExtra)]);
-      sweeps.push(`Threshold sweep, ${name} set, ${mode}:\n` + table(['threshold', 'quote hit@1', 'hit@3', 'answered', 'near misses refused', 'off-topic refused', 'SQuAD refused'], sweepRows));
-      sweeps.push(`Answers by how sure the reader is, ${name} set, ${mode} (sure from ${num(reader.sureThreshold)}, answered from ${num(threshold)}):\n` + bandTable(collected, index.articles, threshold, reader.sureThreshold));
+      const given = scoreAt(collected, index.articles, thresholds);
+      const all = scoreAt(collected, index.articles, at(0));
+      rows.push([mode, pct(given.hitAt1), pct(given.hitAt3), pct(given.quoteHitAt1), pct(given.quoteHitAt3), pct(all.hitAt3), pct(all.quoteHitAt1), firstQuoteChars(collected.answerable.map((a) => a.answer)), pct(given.answered), pct(given.refusedNearMiss), pct(given.refusedOffTopic), given.refusedExtra === undefined ? '-' : pct(given.refusedExtra), given.misses.join(' '), given.unrefused.join(' ')]);
+      const sweepRows = [...new Set([threshold, ...THRESHOLDS])].sort((a, b) => a - b).map((t) => scoreAt(collected, index.articles, at(t))).map((s) => [s.threshold === threshold ? `**${num(s.threshold)}**` : num(s.threshold), pct(s.quoteHitAt1), pct(s.hitAt3), pct(s.answered), pct(s.refusedNearMiss), pct(s.refusedOffTopic), s.refusedExtra === undefined ? '-' : pct(s.refusedExtra)]);
+      sweeps.push(`Threshold sweep, ${name} set, ${mode} (the threshold of questions asking for a fact; those asking for an account at ${num(thresholds.open)}, or the swept one under it):\n` + table(['threshold', 'quote hit@1', 'hit@3', 'answered', 'near misses refused', 'off-topic refused', 'SQuAD refused'], sweepRows));
+      const openRows = [...new Set([thresholds.open, ...OPEN_THRESHOLDS])].filter((t) => t <= threshold).sort((a, b) => a - b).map((open) => [open === thresholds.open ? `**${num(open)}**` : num(open), scoreAt(collected, index.articles, { fact: threshold, open })] as const);
+      sweeps.push(`Sweep of the threshold of questions asking for an account (why, how, yes or no), ${name} set, ${mode}, those asking for a fact at ${num(threshold)}:\n` + table(['open threshold', 'quote hit@1', 'hit@3', 'answered', 'near misses refused', 'off-topic refused', 'SQuAD refused'], openRows.map(([t, s]) => [t, pct(s.quoteHitAt1), pct(s.hitAt3), pct(s.answered), pct(s.refusedNearMiss), pct(s.refusedOffTopic), s.refusedExtra === undefined ? '-' : pct(s.refusedExtra)])));
+      sweeps.push(`Answers by how sure the reader is, ${name} set, ${mode} (sure from ${num(reader.sureThreshold)}, answered from ${num(threshold)}):\n` + bandTable(collected, index.articles, thresholds, reader.sureThreshold));
     }
   }
   for (const { name, file, set, rows, sweeps } of sets) {
     const nearMisses = set.offTopic.filter((q) => q.kind === 'near-miss').length;
-    console.log(`\n${name} question set (eval/${file}): ${set.answerable.length} answerable, ${nearMisses} near misses, ${set.offTopic.length - nearMisses} off-topic${negatives.length ? `, ${negatives.length} SQuAD questions as extra off-corpus negatives` : ''}; reader threshold ${threshold}.`);
+    console.log(`\n${name} question set (eval/${file}): ${set.answerable.length} answerable, ${nearMisses} near misses, ${set.offTopic.length - nearMisses} off-topic${negatives.length ? `, ${negatives.length} SQuAD questions as extra off-corpus negatives` : ''}; reader thresholds ${num(threshold)} (questions asking for a fact) and ${num(thresholds.open)} (asking for an account).`);
     console.log(table(['mode', 'hit@1', 'hit@3', 'quote hit@1', 'quote hit@3', 'hit@3 (no threshold)', 'quote hit@1 (no threshold)', 'first quote chars', 'answered', 'near misses refused', 'off-topic refused', 'SQuAD refused', 'misses at 3', 'refusals missed'], rows));
     console.log('\n' + sweeps.join('\n\n'));
   }

@@ -19,6 +19,8 @@ const model = loadReaderModel(modelFile);
 let trace: Partial<ReadTrace> = {};
 const reader: Reader = {
   threshold: 0,
+  openThreshold: 0,
+  thresholdFor: () => 0,
   sureThreshold: 0,
   prepare: analyseQuestion,
   readAhead: loadReader(modelFile).readAhead,

@@ -11,7 +11,7 @@ import { answerQuestion } from '../../src/pipeline.js';
 const file = process.argv[2] ?? 'questions.json';
 const config = await loadConfig();
 const embedder = await loadEmbedder(config.embedding);
-const reader = loadReader(config.reader.modelFile, config.reader.threshold, config.reader.sureThreshold);
+const reader = loadReader(config.reader.modelFile, config.reader.threshold, config.reader.sureThreshold, config.reader.openThreshold);
 const index = await localStore(await cachedIndexDir(config, embedder, 'coverage', config.corpusDir), config.hnsw).open();
 const set = readQuestionSet(path.join(PROJECT_ROOT, 'eval', file));
 for (const q of set.answerable) {

@@ -12,6 +12,7 @@
 import path from 'node:path';
 import type { Answer } from '../answer.js';
 import { readJsonLines } from './datasets.js';
+import { thresholdOf, type Thresholds } from './question-set.js';
 import type { Judgments } from './metrics.js';
 import { bestOverGold, exactMatch, f1Score, normalizeAnswer } from './squad.js';
 
@@ -82,6 +83,8 @@ export interface NewsRun {
   nearMiss: Answer;
   /** Whether a relevant passage holds the published answer in one of its forms (the quote metrics need it). */
   findable: boolean;
+  /** Whether the question asks for a fact (asksForFact): the reader's threshold for it. */
+  asksFact: boolean;
 }
 
 export interface NewsScores {
@@ -98,21 +101,21 @@ export interface NewsScores {
   nearMissesRefused: number;
 }
 
-export function scoreNews(runs: readonly NewsRun[], threshold: number): NewsScores {
-  const given = (a: Answer) => a.found && a.confidence >= threshold;
+export function scoreNews(runs: readonly NewsRun[], thresholds: Thresholds): NewsScores {
+  const given = (r: NewsRun, a: Answer) => a.found && a.confidence >= thresholdOf(r.asksFact, thresholds);
   const findable = runs.filter((r) => r.findable);
-  const inQuotes = (r: NewsRun, n: number) => given(r.answer) && r.answer.passages.slice(0, n).some((p) => holdsAnswerForm(p.quote, r.question.answers));
+  const inQuotes = (r: NewsRun, n: number) => given(r, r.answer) && r.answer.passages.slice(0, n).some((p) => holdsAnswerForm(p.quote, r.question.answers));
   const share = (n: number, total: number) => (total === 0 ? 0 : n / total);
   const mean = (xs: number[]) => share(xs.reduce((a, b) => a + b, 0), xs.length);
-  const short = (r: NewsRun) => (given(r.answer) ? (r.answer.shortAnswer?.text ?? r.answer.passages[0]?.quote ?? '') : '');
+  const short = (r: NewsRun) => (given(r, r.answer) ? (r.answer.shortAnswer?.text ?? r.answer.passages[0]?.quote ?? '') : '');
   return {
-    threshold,
-    firstPassageRelevant: share(runs.filter((r) => given(r.answer) && r.question.relevant.has(r.answer.passages[0]?.articleId ?? '')).length, runs.length),
+    threshold: thresholds.fact,
+    firstPassageRelevant: share(runs.filter((r) => given(r, r.answer) && r.question.relevant.has(r.answer.passages[0]?.articleId ?? '')).length, runs.length),
     answerInFirstQuote: share(findable.filter((r) => inQuotes(r, 1)).length, findable.length),
     answerInQuotes: share(findable.filter((r) => inQuotes(r, 3)).length, findable.length),
-    shortExact: mean(runs.map((r) => (given(r.answer) ? bestOverGold(exactMatch, short(r), r.question.answers) : 0))),
-    shortF1: mean(runs.map((r) => (given(r.answer) ? bestOverGold(f1Score, short(r), r.question.answers) : 0))),
-    answered: share(runs.filter((r) => given(r.answer)).length, runs.length),
-    nearMissesRefused: share(runs.filter((r) => !given(r.nearMiss)).length, runs.length),
+    shortExact: mean(runs.map((r) => (given(r, r.answer) ? bestOverGold(exactMatch, short(r), r.question.answers) : 0))),
+    shortF1: mean(runs.map((r) => (given(r, r.answer) ? bestOverGold(f1Score, short(r), r.question.answers) : 0))),
+    answered: share(runs.filter((r) => given(r, r.answer)).length, runs.length),
+    nearMissesRefused: share(runs.filter((r) => !given(r, r.nearMiss)).length, runs.length),
   };
 }

@@ -7,6 +7,10 @@
 import { readFileSync } from 'node:fs';
 import type { Answer } from '../answer.js';
 import type { Article } from '../corpus/types.js';
+import type { Vocabulary } from '../index/spelling.js';
+import { searchedText } from '../pipeline.js';
+import { asksForFact } from '../reader/question.js';
+import type { Reader } from '../reader/reader.js';
 
 export interface AnswerableQuestion {
   id: string;
@@ -34,6 +38,28 @@ export function readQuestionSet(file: string): QuestionSet {
 
 /** Whether an answer collected with every question answered would be given at a confidence threshold. */
 const answeredAt = (answer: Answer, threshold: number) => answer.found && answer.confidence >= threshold;
+
+/**
+ * The reader's two thresholds, as a sweep varies them: `fact` for questions asking for a fact (a name, number,
+ * date, place), `open` for those asking for an account (why, how, yes or no: Reader.openThreshold), never above `fact`.
+ */
+export interface Thresholds {
+  fact: number;
+  open: number;
+}
+/** The threshold a question's answer must reach. */
+export const thresholdOf = (asksFact: boolean, thresholds: Thresholds) => (asksFact ? thresholds.fact : Math.min(thresholds.open, thresholds.fact));
+
+/** An answer collected with every question answered, with whether its question asks for a fact (asksForFact). */
+export interface Asked {
+  answer: Answer;
+  asksFact: boolean;
+}
+/** Whether a question, read as the pipeline reads it (searchedText), asks for a fact. */
+export const asksFactOf = (vocabulary: Vocabulary, reader: Reader, question: string) => asksForFact(reader.prepare(searchedText(vocabulary, question, reader.isWord).text));
+/** The reader's own thresholds. */
+export const readerThresholds = (reader: Reader): Thresholds => ({ fact: reader.threshold, open: reader.openThreshold });
+const given = (asked: Asked, thresholds: Thresholds) => answeredAt(asked.answer, thresholdOf(asked.asksFact, thresholds));
 
 /** Where each evidence string stands in the corpus (it may stand in several articles). */
 export function locateEvidence(evidence: string[], articles: Iterable<Article>): { articleId: string; start: number; end: number }[] {
@@ -67,6 +93,7 @@ export function hitRank(answer: Answer, spans: ReturnType<typeof locateEvidence>
 }
 
 export interface QuestionSetScores {
+  /** The threshold of questions asking for a fact (the swept one). */
   threshold: number;
   hitAt1: number;
   hitAt3: number;
@@ -85,33 +112,33 @@ export interface QuestionSetScores {
 }
 
 export interface CollectedAnswers {
-  answerable: { question: AnswerableQuestion; answer: Answer; spans: ReturnType<typeof locateEvidence> }[];
-  offTopic: { question: OffTopicQuestion; answer: Answer }[];
-  extraNegatives: Answer[];
+  answerable: (Asked & { question: AnswerableQuestion; spans: ReturnType<typeof locateEvidence> })[];
+  offTopic: (Asked & { question: OffTopicQuestion })[];
+  extraNegatives: Asked[];
 }
 
-export function scoreAt(collected: CollectedAnswers, articles: ReadonlyMap<string, Article>, threshold: number): QuestionSetScores {
-  const ranks = collected.answerable.map(({ answer, spans }) => hitRank(answer, spans, articles, threshold));
-  const quoteRanks = collected.answerable.map(({ answer, spans }) => hitRank(answer, spans, articles, threshold, 'quote'));
+export function scoreAt(collected: CollectedAnswers, articles: ReadonlyMap<string, Article>, thresholds: Thresholds): QuestionSetScores {
+  const ranks = collected.answerable.map((a) => hitRank(a.answer, a.spans, articles, thresholdOf(a.asksFact, thresholds)));
+  const quoteRanks = collected.answerable.map((a) => hitRank(a.answer, a.spans, articles, thresholdOf(a.asksFact, thresholds), 'quote'));
   const share = (n: number, total: number) => (total === 0 ? 0 : n / total);
   const within = (list: (number | undefined)[], k: number) => share(list.filter((r) => r !== undefined && r <= k).length, list.length);
   const refused = (kind: OffTopicQuestion['kind']) => {
     const asked = collected.offTopic.filter(({ question }) => question.kind === kind);
-    return share(asked.filter(({ answer }) => !answeredAt(answer, threshold)).length, asked.length);
+    return share(asked.filter((a) => !given(a, thresholds)).length, asked.length);
   };
   return {
-    threshold,
+    threshold: thresholds.fact,
     hitAt1: within(ranks, 1),
     hitAt3: within(ranks, 3),
     quoteHitAt1: within(quoteRanks, 1),
     quoteHitAt3: within(quoteRanks, 3),
-    answered: share(collected.answerable.filter(({ answer }) => answeredAt(answer, threshold)).length, ranks.length),
+    answered: share(collected.answerable.filter((a) => given(a, thresholds)).length, ranks.length),
     refusedNearMiss: refused('near-miss'),
     refusedOffTopic: refused('off-topic'),
     refusedExtra: collected.extraNegatives.length
-      ? share(collected.extraNegatives.filter((a) => !answeredAt(a, threshold)).length, collected.extraNegatives.length)
+      ? share(collected.extraNegatives.filter((a) => !given(a, thresholds)).length, collected.extraNegatives.length)
       : undefined,
     misses: collected.answerable.filter((_, i) => ranks[i] === undefined || ranks[i]! > 3).map(({ question }) => question.id),
-    unrefused: collected.offTopic.filter(({ answer }) => answeredAt(answer, threshold)).map(({ question }) => question.id),
+    unrefused: collected.offTopic.filter((a) => given(a, thresholds)).map(({ question }) => question.id),
   };
 }

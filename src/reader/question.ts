@@ -26,6 +26,16 @@ export interface QuestionAnalysis {
   annotated: Annotated;
 }
 
+/**
+ * The question types that ask for an account rather than a fact: why, how, yes or no, and "what did X say /
+ * happen". A near miss, in issue 9's words, asks for "the specific fact … a name, a number, a date, a place" that
+ * the coverage lacks: these cannot be one, and the reader is less confident of their answers (no candidate of a
+ * kind asked for stands out), so the bar they must clear is lower (Reader.thresholdFor).
+ */
+const OPEN_TYPES: ReadonlySet<QuestionType> = new Set(['other', 'why', 'how', 'yesNo']);
+/** Whether a question asks for a fact (a name, number, date, place or thing) rather than an account. */
+export const asksForFact = (question: Pick<QuestionAnalysis, 'type'>) => !OPEN_TYPES.has(question.type);
+
 const CONTENT_POS = new Set(['NOUN', 'PROPN', 'VERB', 'ADJ', 'NUM', 'ADV']);
 const TIME_NOUN = /^(year|date|day|month|century|decade|time|period|era|season|age)s?$/;
 const PLACE_NOUN = /^(country|countries|city|cities|place|region|state|town|village|location|area|continent|province|port|river|island|site)$/;

@@ -17,7 +17,7 @@ import { readAhead, type ReadAhead } from './read-ahead.js';
 import { withDescription } from './definition.js';
 import { withRoleHolder } from './role.js';
 import { COUNT_FALLBACK, countedInstead, hasShortAnswer, lacksCount, tellsSomething } from './rules.js';
-import { analyseQuestion, type QuestionAnalysis, type QuestionType } from './question.js';
+import { analyseQuestion, asksForFact, type QuestionAnalysis, type QuestionType } from './question.js';
 import type { Synonyms } from './synonyms.js';
 import type { Reading, ShortAnswer } from './reading.js';
 
@@ -33,8 +33,12 @@ export type { Reading, SentenceReading, ShortAnswer } from './reading.js';
 export type PreparedQuestion = QuestionAnalysis;
 
 export interface Reader {
-  /** Confidence at or above which a question counts as answered. */
+  /** Confidence at or above which a question asking for a fact (a name, number, date, place) counts as answered. */
   readonly threshold: number;
+  /** The same for a question asking for an account (why, how, yes or no, what did X say): at most `threshold`. */
+  readonly openThreshold: number;
+  /** The threshold a question's answer must reach: `threshold` or `openThreshold` (asksForFact). */
+  thresholdFor(question: PreparedQuestion): number;
   /** Confidence at or above which an answer is given as sure (at least `threshold`). */
   readonly sureThreshold: number;
   /** Analyses a question before its sentences are at hand (it needs neither the coverage nor the vector). */
@@ -168,13 +172,16 @@ export function readWithRules(context: ReadingContext, scorers: Scorers, rules: 
 /**
  * The trained reader, its model loaded from a file (checked against the features this code computes on
  * first use). `threshold` overrides the model's calibrated answerability threshold as the one under which the
- * coverage doesn't say; `sureThreshold` (by default that calibrated threshold, never under `threshold`) is the
- * one from which an answer is sure.
+ * coverage doesn't say; `openThreshold` (by default the same, never above it) is that of a question asking for
+ * an account rather than a fact; `sureThreshold` (by default that calibrated threshold, never under `threshold`)
+ * is the one from which an answer is sure.
  */
-export function loadReader(modelFile: string, threshold?: number, sureThreshold?: number): Reader {
+export function loadReader(modelFile: string, threshold?: number, sureThreshold?: number, openThreshold?: number): Reader {
   const model: ReaderModel = loadReaderModel(modelFile);
   const minConfidence = threshold ?? model.threshold;
+  const openConfidence = Math.min(openThreshold ?? minConfidence, minConfidence);
   const sureConfidence = Math.max(sureThreshold ?? model.threshold, minConfidence);
+  const thresholdFor = (question: PreparedQuestion) => (asksForFact(question) ? minConfidence : openConfidence);
   const scorers: Scorers = {
     sentence: (rows) => rows.map((row) => model.sentence.predict(row)),
     span: (rows) => rows.map((row) => model.span.predict(row)),
@@ -182,6 +189,8 @@ export function loadReader(modelFile: string, threshold?: number, sureThreshold?
   };
   const reader: Reader = {
     threshold: minConfidence,
+    openThreshold: openConfidence,
+    thresholdFor,
     sureThreshold: sureConfidence,
     prepare: analyseQuestion,
     isWord: (word) => model.synonyms.isWord(word),
@@ -192,9 +201,10 @@ export function loadReader(modelFile: string, threshold?: number, sureThreshold?
       return reader.readSentences(index, question, queryVector, candidateSentences(index, retrieved));
     },
     readSentences(index, question, queryVector, sentences) {
-      const { reading, refused } = readWithRules(readingContext(index, question, queryVector, sentences, model.synonyms), scorers);
+      const context = readingContext(index, question, queryVector, sentences, model.synonyms);
+      const { reading, refused } = readWithRules(context, scorers);
       if (refused) return { ...reading, answerable: false, sure: false };
-      return { ...reading, answerable: reading.confidence >= minConfidence, sure: reading.confidence >= sureConfidence };
+      return { ...reading, answerable: reading.confidence >= thresholdFor(context.question), sure: reading.confidence >= sureConfidence };
     },
   };
   return reader;
