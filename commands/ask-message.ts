@@ -10,7 +10,7 @@ import { answerInteraction } from '../src/bot/answering.js';
 import type { BotContext } from '../src/bot/context.js';
 import { notice } from '../src/bot/replies.js';
 import { questionText } from '../src/bot/question-text.js';
-import { QuestionError, validateQuestion } from '../src/pipeline.js';
+import { QuestionError, validateQuestion } from '../src/answer-question.js';
 
 export const data = new ContextMenuCommandBuilder()
   .setName('Ask the coverage')

@@ -14,7 +14,7 @@ import { expiredComponents, notice } from '../src/bot/replies.js';
 import { showArticle } from '../src/bot/source-pages.js';
 import { periodFromBounds, type Period } from '../src/dates.js';
 import { UserFacingError } from '../src/errors.js';
-import { checkPeriod, validateQuestion } from '../src/pipeline.js';
+import { checkPeriod, validateQuestion } from '../src/answer-question.js';
 
 export const data = new SlashCommandBuilder()
   .setName('ask')

@@ -10,7 +10,8 @@
  */
 import nlp from 'compromise';
 import { shownShortAnswer, type Answer } from './answer.js';
-import { validateQuestion, type AskOptions, type Pipeline } from './pipeline.js';
+import { type AskOptions, type Pipeline } from './pipeline.js';
+import { validateQuestion } from './answer-question.js';
 
 export interface Turn {
   /** The question as the member asked it. */

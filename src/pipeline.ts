@@ -1,45 +1,25 @@
 /**
  * The whole question-answering pipeline behind one object, shared by the CLI, the bot, the evaluation and
- * the benchmark: the model and the index are loaded once; `ask` embeds, retrieves and answers; `reload`
- * picks up a new index written by the embed script without disturbing questions in flight.
+ * the benchmark: the model and the index are loaded once; `ask` embeds, retrieves and answers (one question's
+ * path is answer-question.ts); `reload` picks up a new index written by the embed script without disturbing
+ * questions in flight.
  */
-import { buildAnswer, type Answer, type AnswerPeriod } from './answer.js';
-import { isChatOnly, withoutChatOpening } from './chat-opening.js';
-import type { Config, RetrievalMode } from './config.js';
+import type { Answer } from './answer.js';
+import { answerQuestion, validateQuestion } from './answer-question.js';
+import type { Config } from './config.js';
 import { loadCorpus, unreadableFilesError } from './corpus/load.js';
-import { boundWords, inPeriod, isoDay, writtenTimes, type Period } from './dates.js';
-import { questionPeriod, timePhrase, withoutTimePhrase } from './time-phrases.js';
+import type { Period } from './dates.js';
 import { loadEmbedder, type Embedder } from './embedder.js';
-import { UserFacingError } from './errors.js';
 import { modelSignature, type BuildProgress, type BuildReport } from './index/build.js';
 import { buildCoverage, openCoverageStore } from './coverage-store.js';
-import { asCoverage, type Coverage, type CoverageStore } from './index/coverage.js';
-import { IndexError, IndexMissingError, modelMismatch, type IndexSnapshot } from './index/store.js';
-import type { Correction, Vocabulary } from './index/spelling.js';
-import { plainText } from './plain-text.js';
-import { searchQuestion } from './question-search.js';
+import type { Coverage, CoverageStore } from './index/coverage.js';
+import { IndexError, IndexMissingError, modelMismatch } from './index/store.js';
 import { loadReader, type Reader } from './reader/reader.js';
 
 export { RETRIEVE_LIMIT } from './question-search.js';
 /** How long a new version the pipeline refused (another model, damaged files) is left before it is tried again. */
 export const REFUSED_RETRY_MS = 5 * 60_000;
 const WARM_UP_QUESTION = 'What happened, and who said what about it?';
-
-export class QuestionError extends UserFacingError {
-  override name = 'QuestionError';
-}
-
-/** Trims a question and refuses empty or over-long ones with a message fit to show a user. */
-export function validateQuestion(question: string, maxChars: number): string {
-  const trimmed = plainText(question).replace(/\s+/g, ' ').trim();
-  if (!trimmed) throw new QuestionError('Please ask a question: it was empty.');
-  if (!/[\p{L}\p{N}]/u.test(trimmed)) throw new QuestionError('Please ask a question in words: that one has no letters or digits.');
-  if (trimmed.length > maxChars) {
-    throw new QuestionError(`That question is ${trimmed.length} characters long; please keep it to ${maxChars} at most: shorter, focused questions also get better answers.`);
-  }
-  if (isChatOnly(trimmed)) throw new QuestionError("There's no question in that to look up (a greeting or thanks): ask me about the coverage.");
-  return trimmed;
-}
 
 export interface AskOptions {
   /** Passages to quote (default: the configured number). */
@@ -67,92 +47,6 @@ export interface Pipeline {
   reload(): Promise<boolean>;
   /** Closes the database connections, or the local version's SQLite file once the questions in flight are answered. */
   close(): Promise<void>;
-}
-
-export interface AnswerParts {
-  index: Coverage | IndexSnapshot;
-  embedder: Embedder;
-  reader: Reader;
-}
-
-export interface AnswerQuestionOptions {
-  mode: RetrievalMode;
-  passages: number;
-  /** Quote the best sentences even when the reader is not confident (evaluation sweeps its threshold). */
-  answerAll?: boolean;
-  /**
-   * Only articles published in this period are searched. Without it, a plain time phrase in the question
-   * ("last month", "in September 2023") sets one when the coverage has dated articles (time-phrases.ts).
-   */
-  period?: Period;
-  /** "Now" for relative periods, in milliseconds (tests fix it). */
-  now?: number;
-  /** Articles to favour in retrieval (retrieve.ts `boostArticles`). */
-  boostArticles?: readonly string[];
-}
-
-/** The dates of an index's articles, sorted (writtenTimes), worked out once per index. */
-const dated = new WeakMap<Coverage, Float64Array>();
-function datedTimes(index: Coverage): Float64Array {
-  let times = dated.get(index);
-  if (times === undefined) dated.set(index, (times = writtenTimes([...index.articles.values()].map((article) => article.published))));
-  return times;
-}
-
-/** Whether any article of an index has a publication date. */
-const hasDates = (index: Coverage): boolean => datedTimes(index).length > 0;
-
-function describePeriod(period: Period): AnswerPeriod {
-  // A question's period is shown in days ("this week" runs until now: today); --since/--until as given.
-  const shown = (time: number, which: 'since' | 'until') => (period.phrase ? isoDay(time) : boundWords(time, which));
-  return {
-    ...(period.since !== undefined ? { since: shown(period.since, 'since') } : {}),
-    ...(period.until !== undefined ? { until: shown(period.until, 'until') } : {}),
-    ...(period.phrase ? { phrase: period.phrase } : {}),
-  };
-}
-
-/**
- * Refuses a period given as since/until over coverage whose articles have no publication date: it would leave
- * them all out. Checked by the bot before it acknowledges (a refusal is private), and again when answering.
- */
-export function checkPeriod(index: Coverage, period: Period | undefined): void {
-  if (period?.strict && !hasDates(index)) {
-    throw new QuestionError('No article in the coverage has a publication date, so a period (since/until) would leave them all out; ask without one.');
-  }
-}
-
-/**
- * A valid question → its answer: misspelt words read as the coverage spells them, the question embedded,
- * chunks retrieved, their sentences read, the answer built. The one path of the CLI, the bot, the
- * evaluation and the benchmark.
- */
-export async function answerQuestion(parts: AnswerParts, question: string, options: AnswerQuestionOptions): Promise<Answer> {
-  const { embedder, reader } = parts;
-  const index = asCoverage(parts.index);
-  // A time phrase is a period only over dated coverage: over undated articles (SQuAD, the shipped .txt
-  // pages) it would filter nothing and only take words out of the question.
-  const phrase = hasDates(index) ? timePhrase(question, options.now) : undefined;
-  // --since/--until win over the question's words; else the phrase's period, where only the articles dated in
-  // it are searched when there are any (questionPeriod).
-  const period = options.period ?? (phrase && questionPeriod(phrase, datedTimes(index)));
-  checkPeriod(index, period);
-  // A time phrase has become a period: the rest of the question is what is searched for (and read, as the
-  // words the coverage knows: misspelt names corrected), without its chat opening ("hey", "can you tell me").
-  const { text, corrections } = searchedText(index.terms.vocabulary, phrase ? withoutTimePhrase(question, phrase) : question, reader.isWord);
-  const keepArticle = period && ((id: string) => inPeriod(index.articles.get(id)?.published, period));
-  const boostArticles = options.boostArticles && new Set(options.boostArticles);
-  const { retrieved, view, prepared, queryVector, readAhead } = await searchQuestion(index, embedder, reader, text, { mode: options.mode, keepArticle, boostArticles });
-  const reading = reader.read(view, prepared, queryVector, retrieved);
-  // The read-ahead stops at its next turn of the event loop: no work of a question outlives it.
-  await readAhead?.catch(() => undefined);
-  const answer = buildAnswer(view, question, reading, { passages: options.passages, answerAll: options.answerAll });
-  return { ...answer, ...(corrections.length > 0 ? { readAs: text } : {}), ...(period ? { period: describePeriod(period) } : {}) };
-}
-
-/** What is searched for and read of a question: without its chat opening, misspelt words as the coverage spells them. */
-export function searchedText(vocabulary: Vocabulary, question: string, isWord?: (word: string) => boolean): { text: string; corrections: Correction[] } {
-  return vocabulary.correct(withoutChatOpening(question), isWord);
 }
 
 export interface OpenOptions {

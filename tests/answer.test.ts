@@ -10,7 +10,8 @@ import { loadReaderModel } from '../src/reader/model.js';
 import { readAhead } from '../src/reader/read-ahead.js';
 import { candidateSentences, loadReader } from '../src/reader/reader.js';
 import { SENTENCE_END } from '../src/corpus/news-text.js';
-import { answerQuestion, openPipeline, QuestionError, RETRIEVE_LIMIT, validateQuestion } from '../src/pipeline.js';
+import { openPipeline, RETRIEVE_LIMIT } from '../src/pipeline.js';
+import { answerQuestion, QuestionError, validateQuestion } from '../src/answer-question.js';
 import { buildInto, testConfig } from './helpers.js';
 
 const config = testConfig();

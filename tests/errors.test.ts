@@ -9,7 +9,7 @@ import { CorpusError } from '../src/corpus/load.js';
 import { ModelError } from '../src/embedder.js';
 import { describeFailure, fsErrorMessage, UserFacingError } from '../src/errors.js';
 import { IndexError } from '../src/index/store.js';
-import { QuestionError } from '../src/pipeline.js';
+import { QuestionError } from '../src/answer-question.js';
 import { runScript, tempDir, TSX } from './helpers.js';
 
 const STACK = /\n\s+at /;

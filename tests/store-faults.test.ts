@@ -16,7 +16,8 @@ import { migrate, readMigrations } from '../src/db/migrate.js';
 import { DENSE } from '../src/db/pg-store.js';
 import type { Article } from '../src/corpus/types.js';
 import { buildIndex } from '../src/index/build.js';
-import { answerQuestion, openPipeline } from '../src/pipeline.js';
+import { openPipeline } from '../src/pipeline.js';
+import { answerQuestion } from '../src/answer-question.js';
 import { runScript, sharedEmbedder, shippedArticles, tempDir, testConfig } from './helpers.js';
 
 async function build(config: Config, articles: Article[]) {

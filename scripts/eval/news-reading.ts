@@ -9,7 +9,7 @@ import { holdsAnswerForm, readNewsQuestions, scoreNews, withheldCorpus, type New
 import { asksFactOf, readerThresholds } from '../../src/eval/question-set.js';
 import { shownShortAnswers } from '../../src/eval/squad.js';
 import { localStore } from '../../src/index/coverage.js';
-import { answerQuestion } from '../../src/pipeline.js';
+import { answerQuestion } from '../../src/answer-question.js';
 import type { Reader } from '../../src/reader/reader.js';
 import { num, pct, shownShortAnswersLine, table, THRESHOLDS } from './tables.js';
 

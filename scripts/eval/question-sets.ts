@@ -7,7 +7,7 @@ import { cachedIndexDir, EVAL_CACHE } from '../../src/eval/cached-index.js';
 import { loadDataset } from '../../src/eval/datasets.js';
 import { casualize } from '../../src/eval/casual.js';
 import { asksFactOf, hitRank, locateEvidence, readerThresholds, readQuestionSet, scoreAt, thresholdOf, type Asked, type CollectedAnswers, type QuestionSet, type Thresholds } from '../../src/eval/question-set.js';
-import { answerQuestion } from '../../src/pipeline.js';
+import { answerQuestion } from '../../src/answer-question.js';
 import { buildCoverage, openCoverageStore } from '../../src/coverage-store.js';
 import { localStore, type Coverage } from '../../src/index/coverage.js';
 import { embedProgressBar, formatBuildReport } from '../../src/cli/progress.js';

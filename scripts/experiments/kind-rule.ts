@@ -4,7 +4,7 @@
  * unanswerable ones answered, split by whether the reader's best sentence holds a candidate of the kind the type
  * expects that the question does not name (what a rule like COUNTED would refuse on).
  */
-import { answerQuestion } from '../../src/pipeline.js';
+import { answerQuestion } from '../../src/answer-question.js';
 import { EXPECTED_KINDS, namedByQuestion, sentenceView } from '../../src/reader/context.js';
 import { analyseQuestion, type QuestionType } from '../../src/reader/question.js';
 import { loadReader } from '../../src/reader/reader.js';

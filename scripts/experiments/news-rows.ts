@@ -6,7 +6,7 @@ import { loadEmbedder } from '../../src/embedder.js';
 import { cachedIndexDir } from '../../src/eval/cached-index.js';
 import { hitRank, locateEvidence, readQuestionSet } from '../../src/eval/question-set.js';
 import { localStore } from '../../src/index/coverage.js';
-import { answerQuestion } from '../../src/pipeline.js';
+import { answerQuestion } from '../../src/answer-question.js';
 import { loadReaderModel } from '../../src/reader/model.js';
 import { analyseQuestion } from '../../src/reader/question.js';
 import { candidateSentences, loadReader, readContext, readingContext, type Reader, type ReadTrace } from '../../src/reader/reader.js';

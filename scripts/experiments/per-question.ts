@@ -6,7 +6,7 @@ import { loadReader } from '../../src/reader/reader.js';
 import { cachedIndexDir } from '../../src/eval/cached-index.js';
 import { localStore } from '../../src/index/coverage.js';
 import { hitRank, locateEvidence, readQuestionSet } from '../../src/eval/question-set.js';
-import { answerQuestion } from '../../src/pipeline.js';
+import { answerQuestion } from '../../src/answer-question.js';
 
 const file = process.argv[2] ?? 'questions.json';
 const config = await loadConfig();

@@ -4,7 +4,7 @@
  * the coverage's threshold, split by whether the reader's best sentence holds a percentage (or any number) the
  * question does not name.
  */
-import { answerQuestion } from '../../src/pipeline.js';
+import { answerQuestion } from '../../src/answer-question.js';
 import { namedByQuestion, sentenceView } from '../../src/reader/context.js';
 import { analyseQuestion } from '../../src/reader/question.js';
 import { loadReader } from '../../src/reader/reader.js';

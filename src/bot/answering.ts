@@ -6,7 +6,7 @@
 import { MessageFlags, type ChatInputCommandInteraction, type MessageContextMenuCommandInteraction } from 'discord.js';
 import type { Answer } from '../answer.js';
 import type { Period } from '../dates.js';
-import { QuestionError } from '../pipeline.js';
+import { QuestionError } from '../answer-question.js';
 import { answerMessage, startAnswerSession } from './answer-message.js';
 import { takeQuestion } from './ask-limit.js';
 import type { BotContext } from './context.js';

@@ -14,7 +14,7 @@
  */
 import { ChannelType, DiscordAPIError, RESTJSONErrorCodes, type Message, type MessageReplyOptions } from 'discord.js';
 import type { Answer } from '../answer.js';
-import { QuestionError, validateQuestion } from '../pipeline.js';
+import { QuestionError, validateQuestion } from '../answer-question.js';
 import { answerMessage, startAnswerSession } from './answer-message.js';
 import { takeQuestion } from './ask-limit.js';
 import { DEFAULT_CHANNEL_MODE, type ChannelMode } from './channel-settings.js';

@@ -10,7 +10,7 @@
 import { MessageReferenceType, type Message, type MessageReplyOptions } from 'discord.js';
 import { isChatOnly } from '../chat-opening.js';
 import { askFollowUp, liveTurns, type FollowUpAnswer } from '../conversation.js';
-import { QuestionError, validateQuestion } from '../pipeline.js';
+import { QuestionError, validateQuestion } from '../answer-question.js';
 import { answerMessage, startAnswerSession } from './answer-message.js';
 import { takeQuestion } from './ask-limit.js';
 import { recordQuestion } from './question-log.js';

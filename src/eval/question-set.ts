@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Answer } from '../answer.js';
 import type { Article } from '../corpus/types.js';
 import type { Vocabulary } from '../index/spelling.js';
-import { searchedText } from '../pipeline.js';
+import { searchedText } from '../answer-question.js';
 import { asksForFact } from '../reader/question.js';
 import type { Reader } from '../reader/reader.js';
 

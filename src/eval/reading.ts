@@ -12,7 +12,7 @@ import type { Answer } from '../answer.js';
 import type { RetrievalMode } from '../config.js';
 import type { Embedder } from '../embedder.js';
 import type { IndexSnapshot } from '../index/store.js';
-import { answerQuestion } from '../pipeline.js';
+import { answerQuestion } from '../answer-question.js';
 import type { CandidateSentence } from '../reader/context.js';
 import type { Reader } from '../reader/reader.js';
 import { holdsAnswer, type IndexedQuestion } from './cached-index.js';
