@@ -19,8 +19,29 @@ const OPENING = new RegExp(
     ")(?![\\p{L}\\p{N}'’-])[\\s,:;.!]*",
   'iu',
 );
-/** A closing that asks nothing: a courtesy, or chat's laughter and asides ("… last lol", "… again tbh"); not "ty" or "cheers", which end names ("Who is Ty?"). */
-const CLOSING = /(?:[\s,;]+(?:please|pls|thanks|thank you|thx|lol|lmao|haha|tbh)(?![\p{L}\p{N}'’-]))+[\s.!]*(?=[?]*$)/iu;
+/** A closing courtesy ("… please", "… thanks"); not "ty" or "cheers", which end names ("Who is Ty?"). */
+const COURTESY = /^(?:please|pls|thanks|thank you|thx)$/i;
+/**
+ * Chat's laughter and asides closing a question ("… last lol", "… again tbh"), typed in lower case or capitals; not
+ * a name ("Who is Haha?") nor an object ("What is LOL?"): never after a word that needs one.
+ */
+const ASIDE = /^(?:lol|lmao|haha|tbh)$/i;
+const NEEDS_MORE = /\b(?:is|are|was|were|be|been|am|of|the|a|an|about|by|for|to|in|on|at|with|from|called|named|band|group|film|show|song|album|book|word)$/i;
+/** The question's last word, after a space or comma, and what follows it: its punctuation to the end. */
+const LAST_WORD = /[\s,;]+((?:thank you)|[\p{L}]+)[\s.!]*([?!]*)\s*$/iu;
+
+/** The question without the courtesies and asides it closes with, its closing "?" kept. */
+function withoutClosing(question: string): string {
+  let text = question;
+  for (let m = LAST_WORD.exec(text); m; m = LAST_WORD.exec(text)) {
+    const word = m[1]!;
+    const rest = text.slice(0, m.index);
+    const aside = ASIDE.test(word) && (word === word.toLowerCase() || word === word.toUpperCase()) && !NEEDS_MORE.test(rest);
+    if (!COURTESY.test(word) && !aside) break;
+    text = rest + m[2]!;
+  }
+  return text;
+}
 /**
  * A message of greetings and what one says back with no question in it (thanks, an acknowledgement, a
  * goodbye), and nothing else.
@@ -58,6 +79,6 @@ export function withoutChatOpening(question: string): string {
     previous = text;
     text = text.replace(OPENING, '');
   }
-  text = withContractionsWhole(text.replace(CLOSING, ''));
+  text = withContractionsWhole(withoutClosing(text));
   return /[\p{L}\p{N}]{2,}/u.test(text) && text.split(/\s+/).length >= 2 ? text : question.trim();
 }

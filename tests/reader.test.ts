@@ -209,6 +209,10 @@ describe('chat questions', () => {
     expect(withoutChatOpening('how many years did kim say the relationship should last lol')).toBe('how many years did kim say the relationship should last');
     expect(withoutChatOpening('what did he say tbh lol?')).toBe('what did he say?');
     expect(withoutChatOpening('Is the film Cheers')).toBe('Is the film Cheers');
+    // An aside is chat typed in lower case or capitals, never a name or what a question asks about.
+    expect(withoutChatOpening('how many died lol?!')).toBe('how many died?!');
+    expect(withoutChatOpening('why did he go LOL')).toBe('why did he go');
+    for (const kept of ['What is LOL?', 'Who is Haha?', 'who plays in the band Haha', 'What did the show TBH win?']) expect(withoutChatOpening(kept)).toBe(kept);
     expect(withoutChatOpening('hey there')).toBe('hey there');
     expect(withoutChatOpening('So?')).toBe('So?');
   });
