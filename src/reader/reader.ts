@@ -142,10 +142,11 @@ export function readScored(context: ReadingContext, scorers: Scorers, scored: Sc
   };
 }
 
-/** The rules readWithRules applies, as the experiments vary them: COUNT_FALLBACK, and the role rule (role.ts). */
+/** The rules readWithRules applies, as the experiments vary them: COUNT_FALLBACK, the role rule (role.ts), shares counted (rules.ts). */
 export interface ReadingRules {
   fallback?: number;
   roles?: boolean;
+  shares?: boolean;
 }
 
 /**
@@ -153,18 +154,18 @@ export interface ReadingRules {
  * by the sentence describing them (definition.ts); one asking who holds a role by the sentence giving someone that
  * role, and refused (confidence 0) when the best sentence gives it to someone else (role.ts); a count question read
  * from the next sentence when the best one lacks the number, and refused when that one lacks it too. `rules` varies
- * them for the experiments (scripts/experiments/count-fallback.ts, role-squad.ts).
+ * them for the experiments (scripts/experiments/count-fallback.ts, role-squad.ts, percent-rule.ts).
  */
 export function readWithRules(context: ReadingContext, scorers: Scorers, rules: ReadingRules = {}): { reading: Omit<Reading, 'answerable' | 'sure'>; refused: boolean } {
-  const { fallback = COUNT_FALLBACK, roles = true } = rules;
+  const { fallback = COUNT_FALLBACK, roles = true, shares = true } = rules;
   if (context.sentences.length === 0) return { reading: readContext(context, scorers), refused: true };
   const scored = scoreSentences(context, scorers);
   const described = withDescription(context, readScored(context, scorers, scored));
   const { reading, refused } = roles ? withRoleHolder(context, described) : { reading: described, refused: false };
   if (refused) return { reading: { ...reading, confidence: 0 }, refused: true };
   const best = context.sentences.find((view) => view.id === reading.sentences[0]?.sentence);
-  if (!best || !lacksCount(context.question, best)) return { reading, refused: false };
-  const counted = countedInstead(context, reading, fallback);
+  if (!best || !lacksCount(context.question, best, shares)) return { reading, refused: false };
+  const counted = countedInstead(context, reading, fallback, shares);
   if (counted === undefined) return { reading: { ...reading, confidence: 0 }, refused: true };
   return { reading: readScored(context, scorers, scored, undefined, counted), refused: false };
 }
