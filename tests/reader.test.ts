@@ -11,7 +11,7 @@ import model from 'wink-eng-lite-web-model';
 import { analyse, annotate, annotateWith, ANNOTATION_STEPS } from '../src/reader/annotate.js';
 import { candidates } from '../src/reader/candidates.js';
 import { Ensemble, loadReaderModel, ReaderModelError } from '../src/reader/model.js';
-import { analyseQuestion } from '../src/reader/question.js';
+import { analyseQuestion, asksForFact } from '../src/reader/question.js';
 import { loadReader, readingContext, readScored, scoreSentences } from '../src/reader/reader.js';
 import { COUNT_FALLBACK, countedInstead, hasShortAnswer, lacksCount } from '../src/reader/rules.js';
 import { sentenceFeatures, termGroups } from '../src/reader/sentence-features.js';
@@ -391,15 +391,22 @@ describe('the reader in the pipeline', () => {
     expect(reader.thresholdFor(analyseQuestion('did putin go to prigozhins funeral'))).toBe(reader.openThreshold);
     expect(reader.thresholdFor(analyseQuestion('Who else died alongside the Wagner chief when his jet went down?'))).toBe(reader.threshold);
     expect(reader.thresholdFor(analyseQuestion('what percentage of the vote did united russia get'))).toBe(reader.threshold);
+    // A "what" asks for an account when it asks what someone did, said or wants, or what happened; else for a fact.
+    for (const account of ['What did Kim write in his letter to Putin?', 'whats happening in bakhmut', 'what happened at khasan', 'What does Pyongyang want in return?', 'What will Putin do next?']) {
+      expect(asksForFact(analyseQuestion(account)), account).toBe(false);
+    }
+    for (const fact of ['What is the population of Vladivostok?', 'whats the range of the taurus', 'Tell me the date of the summit', "Prigozhin's age?", 'what weapons could north korea give', 'What kind of visit did Peskov say it would be?']) {
+      expect(asksForFact(analyseQuestion(fact)), fact).toBe(true);
+    }
     // An account the reader is not sure of is given, with its doubt (the model's confidence is under the threshold of facts) ...
     const why = await pipeline.ask('Why would Brazil be obliged to arrest Putin if he came?');
     expect(why.confidence).toBeLessThan(reader.threshold);
     expect(why).toMatchObject({ found: true, sure: false });
     expect(why.passages[0]!.quote).toMatch(/warrant for the Russian leader’s arrest/);
-    // ... where a fact the coverage lacks, at a like confidence, is not (a near miss: the coverage names nobody else).
-    const who = await pipeline.ask('Who else died alongside the Wagner chief when his jet went down?');
-    expect(who.confidence).toBeGreaterThanOrEqual(reader.openThreshold);
-    expect(who.found).toBe(false);
+    // ... where a fact the coverage lacks, at a like confidence, is not (a near miss: no population is given).
+    const population = await pipeline.ask('What is the population of Vladivostok?');
+    expect(population.confidence).toBeGreaterThanOrEqual(reader.openThreshold);
+    expect(population.found).toBe(false);
     // Never above the threshold of facts, whatever it is set to.
     expect(loadReader(config.reader.modelFile, 0.01, undefined, 0.05).openThreshold).toBe(0.01);
     expect(loadReader(config.reader.modelFile, 0.05).openThreshold).toBe(0.05);

@@ -33,7 +33,7 @@ export interface Reading {
    * gives the count asked for, rules.ts; it gives the role asked to someone else, role.ts).
    */
   confidence: number;
-  /** Whether the confidence reaches the reader's threshold. */
+  /** Whether the confidence reaches the reader's threshold for the question (Reader.thresholdFor: a fact's, or an account's). */
   answerable: boolean;
   /** Whether it reaches the reader's sure threshold too: under it, the best sentences are the closest the coverage comes. */
   sure: boolean;
