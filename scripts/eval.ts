@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const embedder = await loadEmbedder(config.embedding);
   const reader = loadReader(config.reader.modelFile, config.reader.threshold, config.reader.sureThreshold, config.reader.openThreshold);
   const chunking = chunkingSignature(embedder, config.chunking);
-  console.log(`Model ${embedder.modelId} (${embedder.dimension}-d, ${embedder.maxTokens} tokens); chunks ≤ ${chunking.maxTokens} tokens, overlap ${chunking.overlapSentences} sentence; HNSW M=${config.hnsw.m} efC=${config.hnsw.efConstruction} ef=${config.hnsw.efSearch}; reader threshold ${reader.threshold}.\n`);
+  console.log(`Model ${embedder.modelId} (${embedder.dimension}-d, ${embedder.maxTokens} tokens); chunks ≤ ${chunking.maxTokens} tokens, overlap ${chunking.overlapSentences} sentence; HNSW M=${config.hnsw.m} efC=${config.hnsw.efConstruction} ef=${config.hnsw.efSearch}; reader thresholds ${reader.threshold} (questions asking for a fact) and ${reader.openThreshold} (asking for an account).\n`);
 
   await evaluateQuestionSets(config, embedder, reader, modes, values.negatives);
 

@@ -50,7 +50,7 @@ export async function evaluateNewsReading(config: Config, embedder: Embedder, re
   console.log(
     `\nNews reading, NQ-UTD (never trained or tuned on by the reader): ${runs.length} questions with a published answer, asked of the ${passages.size} human-written passages (hybrid); ` +
       `${findable} of them have their answer word for word in a passage judged relevant (the quote columns count those). Near misses: the same questions asked of the ${withheld.length} passages left ` +
-      `without any passage judged relevant to any question or holding an answer. In bold the coverage's threshold ${reader.threshold}.`,
+      `without any passage judged relevant to any question or holding an answer. In bold the coverage's threshold for questions asking for a fact, ${reader.threshold}; those asking for an account at ${reader.openThreshold}, or the swept one under it.`,
   );
   const rows = [...new Set([reader.threshold, ...THRESHOLDS])].sort((a, b) => a - b).map((t) => scoreNews(runs, { ...readerThresholds(reader), fact: t })).map((s) => [
     s.threshold === reader.threshold ? `**${num(s.threshold)}**` : num(s.threshold), pct(s.firstPassageRelevant), pct(s.answerInFirstQuote), pct(s.answerInQuotes), (100 * s.shortExact).toFixed(1), (100 * s.shortF1).toFixed(1), pct(s.answered), pct(s.nearMissesRefused),

@@ -112,7 +112,7 @@ export async function evaluateQuestionSets(config: Config, embedder: Embedder, r
       sweeps.push(`Threshold sweep, ${name} set, ${mode} (the threshold of questions asking for a fact; those asking for an account at ${num(thresholds.open)}, or the swept one under it):\n` + table(['threshold', 'quote hit@1', 'hit@3', 'answered', 'near misses refused', 'off-topic refused', 'SQuAD refused'], sweepRows));
       const openRows = [...new Set([thresholds.open, ...OPEN_THRESHOLDS])].filter((t) => t <= threshold).sort((a, b) => a - b).map((open) => [open === thresholds.open ? `**${num(open)}**` : num(open), scoreAt(collected, index.articles, { fact: threshold, open })] as const);
       sweeps.push(`Sweep of the threshold of questions asking for an account (why, how, yes or no), ${name} set, ${mode}, those asking for a fact at ${num(threshold)}:\n` + table(['open threshold', 'quote hit@1', 'hit@3', 'answered', 'near misses refused', 'off-topic refused', 'SQuAD refused'], openRows.map(([t, s]) => [t, pct(s.quoteHitAt1), pct(s.hitAt3), pct(s.answered), pct(s.refusedNearMiss), pct(s.refusedOffTopic), s.refusedExtra === undefined ? '-' : pct(s.refusedExtra)])));
-      sweeps.push(`Answers by how sure the reader is, ${name} set, ${mode} (sure from ${num(reader.sureThreshold)}, answered from ${num(threshold)}):\n` + bandTable(collected, index.articles, thresholds, reader.sureThreshold));
+      sweeps.push(`Answers by how sure the reader is, ${name} set, ${mode} (sure from ${num(reader.sureThreshold)}, answered from ${num(threshold)}, or ${num(thresholds.open)} asking for an account):\n` + bandTable(collected, index.articles, thresholds, reader.sureThreshold));
     }
   }
   for (const { name, file, set, rows, sweeps } of sets) {

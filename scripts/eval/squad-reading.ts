@@ -38,7 +38,7 @@ export async function evaluateReading(config: Config, embedder: Embedder, reader
     ...SQUAD_REFERENCES.map(([name, score]) => [`ref: ${name}`, '', '', score!, '', '', '', '']),
   ]));
   const runs = await askAll(reader, embedder, v2.index, v2.questions);
-  console.log(`\nSQuAD 2.0 open corpus: the 10 test articles indexed (${v2.index.chunks.length} chunks), ${runs.length} questions asked through the pipeline (first quotes of the answerable ones: ${firstQuoteChars(runs.filter((r) => !r.question.impossible).map((r) => r.answer))} characters on average); in bold the SQuAD-calibrated threshold (the coverage uses ${threshold}).`);
+  console.log(`\nSQuAD 2.0 open corpus: the 10 test articles indexed (${v2.index.chunks.length} chunks), ${runs.length} questions asked through the pipeline (first quotes of the answerable ones: ${firstQuoteChars(runs.filter((r) => !r.question.impossible).map((r) => r.answer))} characters on average); in bold the SQuAD-calibrated threshold, one for every question (SQuAD's unanswerable questions are of every type; the coverage uses ${threshold} for questions asking for a fact and ${reader.openThreshold} for accounts).`);
   const rows = [...new Set([threshold, squadThreshold, ...THRESHOLDS])].sort((a, b) => a - b).map((t) => scoreOpenCorpus(runs, t)).map((s) => [
     s.threshold === squadThreshold ? `**${num(s.threshold)}**` : num(s.threshold), `${s.goldInFirstQuote.toFixed(1)}%`, `${s.goldInQuotes.toFixed(1)}%`, s.shortExact.toFixed(1), s.shortF1.toFixed(1), `${s.answerableAnswered.toFixed(1)}%`, `${s.unanswerableRefused.toFixed(1)}%`, s.overall.exact.toFixed(1), s.overall.f1.toFixed(1),
   ]);
