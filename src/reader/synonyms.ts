@@ -36,7 +36,7 @@ let nextId = 0;
 export class Synonyms {
   /** Distinguishes tables in caches (a process holds one model, tests may hold two). */
   readonly id = nextId++;
-  private offsets: Map<string, number> | undefined;
+  private words: WordTable | undefined;
   private data: Int32Array = new Int32Array(0);
 
   private antonymTable: Map<string, readonly string[]> | undefined;
@@ -55,12 +55,18 @@ export class Synonyms {
     return this.antonymTable.get(word) ?? [];
   }
 
-  /** Parsed on first use (about 30 ms): the table is only needed once a question is read. */
-  private table(): Map<string, number> {
-    if (this.offsets) return this.offsets;
-    const offsets = new Map<string, number>();
+  /**
+   * Parsed on first use (about 30 ms): the table is only needed once a question is read. Looked up by binary
+   * search over the words where the file has them (sorted), not through a Map of 85,000 words (about 6.5 MB of a
+   * process's heap at 100k chunks: docs/SCALING.md).
+   */
+  private table(): WordTable {
+    if (this.words) return this.words;
     const text = this.file.words;
     const data = new Int32Array(text.length);
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const offsets: number[] = [];
     let size = 0;
     let at = 0;
     while (at < text.length) {
@@ -69,7 +75,9 @@ export class Synonyms {
       const space = text.indexOf(' ', at);
       if (space > at && space < end) {
         const start = size;
-        offsets.set(text.slice(at, space), start);
+        starts.push(at);
+        ends.push(space);
+        offsets.push(start);
         size += 2;
         // Numbers until '|' are senses, after it hypernyms.
         let hypernyms = false;
@@ -90,7 +98,7 @@ export class Synonyms {
       at = end + 1;
     }
     this.data = data.slice(0, size);
-    return (this.offsets = offsets);
+    return (this.words = new WordTable(text, Int32Array.from(starts), Int32Array.from(ends), Int32Array.from(offsets)));
   }
 
   /**
@@ -99,9 +107,9 @@ export class Synonyms {
    */
   isWord(word: string): boolean {
     const table = this.table();
-    if (table.has(word)) return true;
+    if (table.find(word) >= 0) return true;
     const ending = /(?:s|es|ed|d|ing)$/.exec(word);
-    return ending !== null && ending.index >= 3 && [word.slice(0, ending.index), `${word.slice(0, ending.index)}e`].some((stem) => table.has(stem));
+    return ending !== null && ending.index >= 3 && [word.slice(0, ending.index), `${word.slice(0, ending.index)}e`].some((stem) => table.find(stem) >= 0);
   }
 
   /** The groups of some words (lower-cased words and lemmas). */
@@ -112,8 +120,8 @@ export class Synonyms {
     let senseCount = 0;
     let hypernymCount = 0;
     for (const word of words) {
-      const at = table.get(word);
-      if (at === undefined) continue;
+      const at = table.find(word);
+      if (at < 0) continue;
       found.push(at);
       senseCount += data[at]!;
       hypernymCount += data[at + 1]!;
@@ -137,3 +145,42 @@ export const saysSynonym = (word: WordGroups, sentence: WordGroups) => intersect
 /** Whether the sentence has a synonym, a kind of (a jet for a plane) or a hypernym of (a plane for a jet) the question word. */
 export const saysRelated = (word: WordGroups, sentence: WordGroups) =>
   intersects(word.senses, sentence.senses) || intersects(word.senses, sentence.hypernyms) || intersects(word.hypernyms, sentence.senses);
+
+/**
+ * The table's words, in the file's (sorted) order: where each starts and ends in the file's text, and where its
+ * groups start in the numbers. Found by binary search, comparing in place (no string is made for a look-up).
+ */
+class WordTable {
+  constructor(
+    private readonly text: string,
+    private readonly starts: Int32Array,
+    private readonly ends: Int32Array,
+    private readonly offsets: Int32Array,
+  ) {}
+
+  /** Where a word's groups start in the numbers, or -1 for a word the table does not hold. */
+  find(word: string): number {
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const order = this.compare(word, middle);
+      if (order === 0) return this.offsets[middle]!;
+      if (order < 0) high = middle - 1;
+      else low = middle + 1;
+    }
+    return -1;
+  }
+
+  /** The order of a word against the table's `i`th, by UTF-16 code units (as the file was sorted). */
+  private compare(word: string, i: number): number {
+    const start = this.starts[i]!;
+    const length = this.ends[i]! - start;
+    const common = Math.min(word.length, length);
+    for (let k = 0; k < common; k++) {
+      const difference = word.charCodeAt(k) - this.text.charCodeAt(start + k);
+      if (difference !== 0) return difference;
+    }
+    return word.length - length;
+  }
+}
