@@ -183,13 +183,16 @@ export function namedByQuestion(view: SentenceView, candidate: Candidate, questi
  * reading would otherwise decode and stem the same sentences and long articles again for every question.
  * A read sentence takes about three entries (its parts, its own terms, its WordNet groups), and the
  * sentences just outside its chunks and its articles' titles and texts take more: about 53 entries a
- * question (SciFact questions at 27k chunks), so 15,000 entries keep what about 280 questions read.
+ * question (SciFact questions at 27k chunks), so 5,000 entries keep what about 95 questions read, a
+ * conversation's follow-ups and more. A sentence's parts take about 8.6 kB (its tokens most): at 15,000 entries
+ * the cache held about 40 MB of a 100k-chunk process's heap, for no speed SciFact's questions could measure
+ * (they rarely read the same sentences; docs/SCALING.md).
  * Whatever is kept survives the young generation's collections, where it is copied, so it is kept packed
  * where it can be: a sentence's WordNet groups as sorted typed arrays, its character 4-grams as one of the
  * ASCII grams and a sorted list of the few others (synonyms.ts, grams.ts), not Sets.
  */
 const caches = new WeakMap<object, Map<string, unknown>>();
-const CACHE_SIZE = 15_000;
+const CACHE_SIZE = 5_000;
 
 /** Least recently used goes first: a Map keeps insertion order, and a hit is moved to the end. */
 export function cached<T>(index: ReadingIndex, key: string, make: () => T): T {
