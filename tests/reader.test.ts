@@ -121,6 +121,13 @@ describe('casual questions', () => {
     }
   });
 
+  it('keeps its words sorted, each with its own counts, however they were saved', () => {
+    const read = Vocabulary.fromJSON([['shoigu', 2, 2], ['kim', 7, 7], ['arrived', 1, 0]]);
+    expect(read.toJSON()).toEqual([['arrived', 1, 0], ['kim', 7, 7], ['shoigu', 2, 2]]);
+    expect(['Kim', 'arrived', 'shoigu', 'putin', 'a', 'zzz'].map((word) => read.has(word))).toEqual([true, true, true, false, false, false]);
+    expect(vocabulary.toJSON().map(([word]) => word)).toEqual(vocabulary.toJSON().map(([word]) => word).sort());
+  });
+
   it('finds every word within the edits allowed, as an exhaustive Levenshtein search does', () => {
     // Names made by editing one word in every way one or two edits can (substitutions, insertions, deletions, at
     // the start, the middle and the end): the index finds exactly those within the allowed distance.
