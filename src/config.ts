@@ -183,6 +183,8 @@ export interface Config {
   reader: ReaderConfig;
   ingest: IngestConfig;
   discord: DiscordConfig;
+  /** How far the heap may grow past its live data between full collections, in percent (src/heap.ts); 0: V8's own. */
+  heapGrowthPercent: number;
 }
 
 /** A shard count (1-1000) or 'auto'. Inside a shard process discord.js sets SHARDS to the shard's id: not ours. */
@@ -288,6 +290,7 @@ export function configFromEnv(env: Env): Config {
       conversationTurns: integer(env, 'CONVERSATION_TURNS', 5, 1, 20)!,
       conversationMinutes: integer(env, 'CONVERSATION_MINUTES', 60, 1, 10_080)!,
     },
+    heapGrowthPercent: integer(env, 'HEAP_GROWTH_PERCENT', 30, 0, 1000)!,
   };
 }
 

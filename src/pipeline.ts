@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import { loadCorpus, unreadableFilesError } from './corpus/load.js';
 import type { Period } from './dates.js';
 import { loadEmbedder, type Embedder } from './embedder.js';
+import { limitHeapGrowth } from './heap.js';
 import { modelSignature, type BuildProgress, type BuildReport } from './index/build.js';
 import { buildCoverage, openCoverageStore } from './coverage-store.js';
 import type { Coverage, CoverageStore } from './index/coverage.js';
@@ -110,6 +111,8 @@ function checkCompatible(index: Coverage, embedder: Embedder, location: string):
 }
 
 export async function openPipeline(config: Config, options: OpenOptions = {}): Promise<Pipeline> {
+  // The process that answers holds the coverage: its heap is kept close to what is live (src/heap.ts).
+  limitHeapGrowth(config.heapGrowthPercent);
   const store = await openCoverageStore(config);
   // The index opens (its files checksummed on a worker thread, the HNSW graph read off the main thread)
   // while the models load on this one; a model's or the reader's error is still reported before the index's.

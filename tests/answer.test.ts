@@ -166,6 +166,13 @@ describe('answers about the shipped coverage', () => {
     expect(() => configFromEnv({ READER_OPEN_THRESHOLD: 'low' })).toThrow(/READER_OPEN_THRESHOLD/);
   });
 
+  it('reads HEAP_GROWTH_PERCENT: 30 unless set, 0 for V8 own growth, a clear error otherwise', () => {
+    expect(configFromEnv({}).heapGrowthPercent).toBe(30);
+    expect(configFromEnv({ HEAP_GROWTH_PERCENT: '0' }).heapGrowthPercent).toBe(0);
+    expect(() => configFromEnv({ HEAP_GROWTH_PERCENT: '-5' })).toThrow(/^HEAP_GROWTH_PERCENT[^\n]*$/);
+    expect(() => configFromEnv({ HEAP_GROWTH_PERCENT: 'lots' })).toThrow(/^HEAP_GROWTH_PERCENT[^\n]*$/);
+  });
+
   it('never quotes the same sentence twice', async () => {
     const answer = await pipeline.ask('What did Kremlin spokesman Dmitry Peskov say?', { passages: 10 });
     expect(answer.passages.length).toBeGreaterThan(1);
