@@ -9,6 +9,7 @@ import { PROJECT_ROOT } from '../../src/config.js';
 import { ensureBuild } from '../../src/launch.mjs';
 import { log, median, ms } from './measure.js';
 import type { ColdStart } from './results.js';
+import { scriptEnvironment } from './shipped.js';
 
 /** One `node src/launch.mjs src/cli/ask.ts --json` process (what `npm run ask` runs): time from spawn to the answer on stdout, and to exit. */
 function coldRun(dir: string, question: string): Promise<{ firstAnswerMs: number; exitMs: number; peakRssKb?: number }> {
@@ -21,7 +22,7 @@ function coldRun(dir: string, question: string): Promise<{ firstAnswerMs: number
     let firstAnswerMs = NaN;
     let stdout = '';
     let stderr = '';
-    const child = spawn(program!, args, { cwd: PROJECT_ROOT, env: { ...process.env, EMBEDDINGS_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(program!, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...scriptEnvironment('ask'), EMBEDDINGS_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (data: Buffer) => {
       if (Number.isNaN(firstAnswerMs)) firstAnswerMs = performance.now() - start;
       stdout += data.toString();

@@ -7,6 +7,7 @@
  * timed on the build; the rest of the bench (building indexes, the stage timings of the retrievers on the
  * version loaded whole) runs the same code as tsx compiles it.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PROJECT_ROOT } from '../../src/config.js';
@@ -18,3 +19,19 @@ const load = <T>(module: string) => import(pathToFileURL(path.join(build, module
 
 export const { openPipeline } = await load<typeof import('../../src/pipeline.js')>('src/pipeline.js');
 export const { searchQuestion, RETRIEVE_LIMIT } = await load<typeof import('../../src/question-search.js')>('src/question-search.js');
+
+/**
+ * The environment an npm script sets before it starts node (`NAME=value` or `NAME=${NAME:-value}` words in front
+ * of the command: `npm start` and `npm run ask` set MALLOC_ARENA_MAX, docs/SCALING.md), for the bench's processes
+ * that stand for them. A variable already set in the bench's environment wins, as it does for the script.
+ */
+export function scriptEnvironment(script: 'start' | 'ask'): Record<string, string> {
+  const scripts = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const env: Record<string, string> = {};
+  // Sticky: the assignments in front of the command only, one after the other.
+  for (const [, name, value] of (scripts[script] ?? '').matchAll(/\s*([A-Z_][A-Z0-9_]*)=(\S+)\s+/gy)) {
+    const fallback = /^\$\{[A-Z_][A-Z0-9_]*:-(.*)\}$/.exec(value!);
+    env[name!] = process.env[name!] ?? (fallback ? fallback[1]! : value!);
+  }
+  return env;
+}

@@ -14,7 +14,7 @@ import type { Pipeline } from '../../src/pipeline.js';
 import { mean } from '../../src/eval/metrics.js';
 import { log, median, ms, peakRssKb, percentiles, timed, type Percentiles } from './measure.js';
 import type { BuildRecord, RecallRow, SizeResult } from './results.js';
-import { openPipeline, searchQuestion } from './shipped.js';
+import { openPipeline, scriptEnvironment, searchQuestion } from './shipped.js';
 import { exactKthSimilarity, recallAtK, searchLatencies } from './vectors.js';
 
 /**
@@ -40,7 +40,8 @@ const ANSWER_PROCESS = path.join(PROJECT_ROOT, 'scripts', 'bench', 'answer-proce
 export function timeAnswersApart(dir: string, questions: string[], databaseUrl?: string): Promise<{ ask: Percentiles; askCpu: Percentiles; servingRssKb: number; servingPeakRssKb?: number }> {
   return new Promise((resolve, reject) => {
     const args = [ANSWER_PROCESS, dir, String(WARMUP_QUESTIONS), ...(databaseUrl ? [databaseUrl] : [])];
-    const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    // With the environment `npm start` gives the bot (MALLOC_ARENA_MAX).
+    const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...scriptEnvironment('start') }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
