@@ -7,8 +7,10 @@
  * HEAP_GROWTH_PERCENT (default 30) caps that growth: a full collection once the heap is 30 % over what the
  * last one left. At 100k chunks, 600 SciFact questions in one answering process (the bench's, as `npm start`
  * runs: docs/SCALING.md), the process held 368-371 MB after them against 465-467 MB with V8's own growth
- * (60 %: 393-399 MB), with p95 14.7-16.2 against 14.8-15.8 ms a whole answer; the collections are incremental
- * and mostly concurrent, so they cost CPU (2-4 ms more at the p95) more than wall time. 0 leaves V8's own.
+ * (60 %: 393-399 MB). The collections are incremental and mostly concurrent: they cost CPU on the other core
+ * more than wall time, but on two cores that core is also the ONNX runtime's. Six runs of 200 questions each way,
+ * interleaved: p95 18.3 against 16.4 ms a whole answer (medians of the runs), CPU p95 33 against 28 ms, held
+ * 358 against 397 MB (and against about 465 MB once V8's own growth has had 600 questions). 0 leaves V8's own.
  */
 import v8 from 'node:v8';
 
