@@ -213,6 +213,13 @@ function atMostReaderThreshold(env: Env, name: string, fallback: number, readerT
   return value;
 }
 
+/** HEAP_GROWTH_PERCENT: 0 (V8's own growth), or V8's growing factor from 10 to 300 % (src/heap.ts). */
+function heapGrowth(env: Env): number {
+  const value = integer(env, 'HEAP_GROWTH_PERCENT', 30, 0, 300)!;
+  if (value > 0 && value < 10) throw new ConfigError(`HEAP_GROWTH_PERCENT must be 0 (V8's own growth) or a whole number from 10 to 300 (got "${value}").`);
+  return value;
+}
+
 /** Where `npm run db:dev` keeps its database (PGDEV_DIR, from the environment or `.env`; its --dir wins). */
 export async function loadDevDatabaseDir(): Promise<string> {
   const dotenv = await import('dotenv');
@@ -290,7 +297,7 @@ export function configFromEnv(env: Env): Config {
       conversationTurns: integer(env, 'CONVERSATION_TURNS', 5, 1, 20)!,
       conversationMinutes: integer(env, 'CONVERSATION_MINUTES', 60, 1, 10_080)!,
     },
-    heapGrowthPercent: integer(env, 'HEAP_GROWTH_PERCENT', 30, 0, 1000)!,
+    heapGrowthPercent: heapGrowth(env),
   };
 }
 

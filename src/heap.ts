@@ -4,8 +4,10 @@
  * collections: each question leaves a few hundred kB that outlived the young generation (sentences read, rows
  * scored), so under load the heap climbs from about 100 MB live to about 250 before the next full collection.
  *
- * HEAP_GROWTH_PERCENT (default 30) caps that growth: a full collection once the heap is 30 % over what the
- * last one left. At 100k chunks, 600 SciFact questions in one answering process (the bench's, as `npm start`
+ * HEAP_GROWTH_PERCENT (default 30) sets V8's growing factor instead (1 + percent / 100, in every mode: V8's own
+ * is 1.1 to 4): a full collection once the heap is 30 % over what the last one left. Hence its bounds, 10 to 300
+ * (under 10, full collections would run nearly all the time; over 300, the heap would grow further than V8's own
+ * most). At 100k chunks, 600 SciFact questions in one answering process (the bench's, as `npm start`
  * runs: docs/SCALING.md), the process held 368-371 MB after them against 465-467 MB with V8's own growth
  * (60 %: 393-399 MB). The collections are incremental and mostly concurrent: they cost CPU on the other core
  * more than wall time, but on two cores that core is also the ONNX runtime's. Six runs of 200 questions each way,

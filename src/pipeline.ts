@@ -110,8 +110,12 @@ function checkCompatible(index: Coverage, embedder: Embedder, location: string):
   if (mismatch) throw new IndexError(`The index in ${location} cannot be used: ${mismatch}. Run \`npm run embed\` to rebuild it.`);
 }
 
+/**
+ * Opens the coverage, the models and the reader. Sets the process's heap growth too (HEAP_GROWTH_PERCENT,
+ * src/heap.ts), a V8 flag for the whole process: the process that answers holds the coverage, and its heap is kept
+ * close to what is live. A process that holds more than one version's worth (the bench) sets it to 0 in its config.
+ */
 export async function openPipeline(config: Config, options: OpenOptions = {}): Promise<Pipeline> {
-  // The process that answers holds the coverage: its heap is kept close to what is live (src/heap.ts).
   limitHeapGrowth(config.heapGrowthPercent);
   const store = await openCoverageStore(config);
   // The index opens (its files checksummed on a worker thread, the HNSW graph read off the main thread)

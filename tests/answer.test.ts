@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import v8 from 'node:v8';
+import { describe, expect, it, vi } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
 import { locateEvidence, readQuestionSet } from '../src/eval/question-set.js';
 import { readFileSync } from 'node:fs';
@@ -166,11 +167,23 @@ describe('answers about the shipped coverage', () => {
     expect(() => configFromEnv({ READER_OPEN_THRESHOLD: 'low' })).toThrow(/READER_OPEN_THRESHOLD/);
   });
 
-  it('reads HEAP_GROWTH_PERCENT: 30 unless set, 0 for V8 own growth, a clear error otherwise', () => {
+  it('reads HEAP_GROWTH_PERCENT: 30 unless set, 0 for V8 own growth, 10 to 300 otherwise, a clear error past them', () => {
     expect(configFromEnv({}).heapGrowthPercent).toBe(30);
-    expect(configFromEnv({ HEAP_GROWTH_PERCENT: '0' }).heapGrowthPercent).toBe(0);
-    expect(() => configFromEnv({ HEAP_GROWTH_PERCENT: '-5' })).toThrow(/^HEAP_GROWTH_PERCENT[^\n]*$/);
-    expect(() => configFromEnv({ HEAP_GROWTH_PERCENT: 'lots' })).toThrow(/^HEAP_GROWTH_PERCENT[^\n]*$/);
+    expect([0, 10, 300].map((v) => configFromEnv({ HEAP_GROWTH_PERCENT: String(v) }).heapGrowthPercent)).toEqual([0, 10, 300]);
+    for (const bad of ['-5', '5', '301', 'lots']) expect(() => configFromEnv({ HEAP_GROWTH_PERCENT: bad })).toThrow(/^HEAP_GROWTH_PERCENT must be [^\n]*$/);
+  });
+
+  it('sets the process heap growth when a pipeline opens', async () => {
+    const setFlags = vi.spyOn(v8, 'setFlagsFromString');
+    try {
+      const opened = await openPipeline({ ...config, heapGrowthPercent: 45 }, { warmUp: false });
+      await opened.close();
+      expect(setFlags).toHaveBeenCalledWith('--heap-growing-percent=45');
+    } finally {
+      setFlags.mockRestore();
+      // Back to the setting the suite's pipeline opened with.
+      v8.setFlagsFromString(`--heap-growing-percent=${config.heapGrowthPercent}`);
+    }
   });
 
   it('never quotes the same sentence twice', async () => {
