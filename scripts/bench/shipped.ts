@@ -21,17 +21,19 @@ export const { openPipeline } = await load<typeof import('../../src/pipeline.js'
 export const { searchQuestion, RETRIEVE_LIMIT } = await load<typeof import('../../src/question-search.js')>('src/question-search.js');
 
 /**
- * The environment an npm script sets before it starts node (`NAME=value` or `NAME=${NAME:-value}` words in front
- * of the command: `npm start` and `npm run ask` set MALLOC_ARENA_MAX, docs/SCALING.md), for the bench's processes
- * that stand for them. A variable already set in the bench's environment wins, as it does for the script.
+ * The environment an npm script sets before it starts node, read as sh reads it (`npm start` and `npm run ask` set
+ * MALLOC_ARENA_MAX: docs/SCALING.md), for the bench's processes that stand for them. `NAME=value` is the script's
+ * value; `NAME=${NAME:-value}` keeps the bench's own NAME when set and not empty. Words in front of the command
+ * only, unquoted.
  */
 export function scriptEnvironment(script: 'start' | 'ask'): Record<string, string> {
   const scripts = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
   const env: Record<string, string> = {};
   // Sticky: the assignments in front of the command only, one after the other.
   for (const [, name, value] of (scripts[script] ?? '').matchAll(/\s*([A-Z_][A-Z0-9_]*)=(\S+)\s+/gy)) {
-    const fallback = /^\$\{[A-Z_][A-Z0-9_]*:-(.*)\}$/.exec(value!);
-    env[name!] = process.env[name!] ?? (fallback ? fallback[1]! : value!);
+    const fallback = /^\$\{([A-Z_][A-Z0-9_]*):-(.*)\}$/.exec(value!);
+    if (!fallback) env[name!] = value!;
+    else env[name!] = process.env[fallback[1]!] || fallback[2]!;
   }
   return env;
 }
