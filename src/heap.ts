@@ -17,6 +17,6 @@
 import v8 from 'node:v8';
 
 /** Sets V8's heap growing factor for this process (0: V8's own). V8 reads it at each full collection. */
-export function limitHeapGrowth(percent: number): void {
+export function setHeapGrowth(percent: number): void {
   v8.setFlagsFromString(`--heap-growing-percent=${Math.round(percent)}`);
 }

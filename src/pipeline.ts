@@ -10,7 +10,7 @@ import type { Config } from './config.js';
 import { loadCorpus, unreadableFilesError } from './corpus/load.js';
 import type { Period } from './dates.js';
 import { loadEmbedder, type Embedder } from './embedder.js';
-import { limitHeapGrowth } from './heap.js';
+import { setHeapGrowth } from './heap.js';
 import { modelSignature, type BuildProgress, type BuildReport } from './index/build.js';
 import { buildCoverage, openCoverageStore } from './coverage-store.js';
 import type { Coverage, CoverageStore } from './index/coverage.js';
@@ -116,7 +116,7 @@ function checkCompatible(index: Coverage, embedder: Embedder, location: string):
  * close to what is live. A process that holds more than one version's worth (the bench) sets it to 0 in its config.
  */
 export async function openPipeline(config: Config, options: OpenOptions = {}): Promise<Pipeline> {
-  limitHeapGrowth(config.heapGrowthPercent);
+  setHeapGrowth(config.heapGrowthPercent);
   const store = await openCoverageStore(config);
   // The index opens (its files checksummed on a worker thread, the HNSW graph read off the main thread)
   // while the models load on this one; a model's or the reader's error is still reported before the index's.
