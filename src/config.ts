@@ -9,7 +9,6 @@ import {
   addresses,
   boolean,
   databaseAddress,
-  decimal,
   directory,
   folder,
   integer,
@@ -22,9 +21,11 @@ import {
   PROJECT_ROOT,
   type Env,
 } from './config-values.js';
+import { atLeastReaderThreshold, readerConfig, type ReaderConfig } from './config-reader.js';
 import { POOLINGS, type Pooling } from './model-profiles.js';
 
 export { ConfigError, PROJECT_ROOT, webAddress } from './config-values.js';
+export type { ReaderConfig } from './config-reader.js';
 
 
 export type RetrievalMode = 'hybrid' | 'dense' | 'lexical';
@@ -68,37 +69,6 @@ export interface RetrievalConfig {
   maxQuestionChars: number;
 }
 
-export interface ReaderConfig {
-  /** The trained reader model (models/reader/reader.json, rebuilt by `npm run train-reader`). */
-  modelFile: string;
-  /** Reader confidence under which a question asking for a fact is answered with "the coverage doesn't say". */
-  threshold: number;
-  /** The same for a question asking for an account (why, how, yes or no, what did X say): never above `threshold`. */
-  openThreshold: number;
-  /**
-   * Reader confidence from which an answer is given as sure; under it (and at `threshold` or above) the quotes
-   * are given as the closest the coverage comes, without the short answer in front. Undefined: the threshold
-   * calibrated on SQuAD at training time, stored in the model file (0.15 for the shipped model).
-   */
-  sureThreshold?: number;
-}
-
-/**
- * The reader's confidence thresholds for news coverage (docs/EVALUATION.md), chosen on the tuning set
- * (eval/questions.json: 158 answerable questions, 59 near misses, 21 off-topic), in steps of 0.005:
- * - for a question asking for an account (why, how, yes or no, "what did X say", asksForFact), rarely a near miss
- *   (issue 9's near misses ask for a name, a number, a date, a place: 2 of the set's 59), the lowest that refuses as many
- *   off-corpus questions as the other threshold does: every off-topic question of the tuning set, typed well or
- *   casually, and 99 % of 302 SQuAD questions. It answers every such question of the set typed well, and all but
- *   one typed casually.
- * - for a question asking for a fact, the highest that still answers 95 % of the set's answerable questions,
- *   as the single threshold (0.035) was chosen before (0.035 now answers 94.9 %).
- * The threshold calibrated on SQuAD at training time (0.15, stored in the model file) answers far fewer: casual
- * questions about news score lower than SQuAD's, and the confidence separates near misses from answerable news
- * questions only weakly.
- */
-export const DEFAULT_READER_THRESHOLD = 0.03;
-export const DEFAULT_READER_OPEN_THRESHOLD = 0.015;
 
 export interface DiscordConfig {
   token?: string;
@@ -194,25 +164,6 @@ function shards(env: Env): number | 'auto' | undefined {
   return integer(env, 'SHARDS', undefined, 1, 1000);
 }
 
-/** An optional reader confidence that must not be below READER_THRESHOLD (`why` says why, in the error). */
-function atLeastReaderThreshold(env: Env, name: string, readerThreshold: number, why: string): number | undefined {
-  if (text(env, name) === undefined) return undefined;
-  const value = decimal(env, name, readerThreshold, 0, 1);
-  if (value < readerThreshold) throw new ConfigError(`${name} (${value}) must not be below READER_THRESHOLD (${readerThreshold}): ${why}.`);
-  return value;
-}
-
-/**
- * The reader's threshold for questions asking for an account: set, it must not be above READER_THRESHOLD; unset,
- * its default, or READER_THRESHOLD when that is lower.
- */
-function atMostReaderThreshold(env: Env, name: string, fallback: number, readerThreshold: number): number {
-  if (text(env, name) === undefined) return Math.min(fallback, readerThreshold);
-  const value = decimal(env, name, fallback, 0, 1);
-  if (value > readerThreshold) throw new ConfigError(`${name} (${value}) must not be above READER_THRESHOLD (${readerThreshold}): a question asking for an account is not held to a higher bar than one asking for a fact.`);
-  return value;
-}
-
 /** HEAP_GROWTH_PERCENT: 0 (V8's own growth), or V8's growing factor from 10 to 300 % (src/heap.ts). */
 function heapGrowth(env: Env): number {
   const value = integer(env, 'HEAP_GROWTH_PERCENT', 30, 0, 300)!;
@@ -229,7 +180,7 @@ export async function loadDevDatabaseDir(): Promise<string> {
 
 /** Builds the configuration from an environment; throws ConfigError naming the variable at fault. */
 export function configFromEnv(env: Env): Config {
-  const readerThreshold = decimal(env, 'READER_THRESHOLD', DEFAULT_READER_THRESHOLD, 0, 1);
+  const reader = readerConfig(env);
   return {
     corpusDir: folder(env, 'CORPUS_DIR', 'articles'),
     maxArticleBytes: integer(env, 'MAX_ARTICLE_BYTES', 2 * 1024 * 1024, 1024, 1024 * 1024 * 1024)!,
@@ -261,12 +212,7 @@ export function configFromEnv(env: Env): Config {
       passages: integer(env, 'ANSWER_PASSAGES', 3, 1, 10)!,
       maxQuestionChars: integer(env, 'MAX_QUESTION_CHARS', 500, 20, 4000)!,
     },
-    reader: {
-      modelFile: path.resolve(PROJECT_ROOT, text(env, 'READER_MODEL') ?? 'models/reader/reader.json'),
-      threshold: readerThreshold,
-      openThreshold: atMostReaderThreshold(env, 'READER_OPEN_THRESHOLD', DEFAULT_READER_OPEN_THRESHOLD, readerThreshold),
-      sureThreshold: atLeastReaderThreshold(env, 'READER_SURE_THRESHOLD', readerThreshold, 'a sure answer is an answer first'),
-    },
+    reader,
     ingest: {
       feeds: addresses(env, 'FEEDS'),
       refreshMinutes: integer(env, 'FEED_REFRESH_MINUTES', 60, 0, 10080)!,
@@ -288,7 +234,7 @@ export function configFromEnv(env: Env): Config {
       feedbackLog: directory(env, 'FEEDBACK_LOG', 'data/feedback.jsonl'),
       feedbackSalt: secret(env, 'FEEDBACK_SALT', 16),
       messageContent: boolean(env, 'DISCORD_MESSAGE_CONTENT', false),
-      autoThreshold: atLeastReaderThreshold(env, 'AUTO_ANSWER_THRESHOLD', readerThreshold, 'auto mode is the stricter one'),
+      autoThreshold: atLeastReaderThreshold(env, 'AUTO_ANSWER_THRESHOLD', reader.threshold, 'auto mode is the stricter one'),
       channelSettingsFile: directory(env, 'CHANNEL_SETTINGS_FILE', 'data/channel-settings.json'),
       questionLog: directory(env, 'QUESTION_LOG', 'data/questions.jsonl'),
       shards: shards(env),
