@@ -5,6 +5,7 @@
  * is compared with a period by the day and clock the outlet wrote (its offset set aside), the day it is shown with.
  */
 import { UserFacingError } from './errors.js';
+import { itself, lowerBound } from './lower-bound.js';
 
 export class DateError extends UserFacingError {
   override name = 'DateError';
@@ -173,12 +174,6 @@ export function writtenTimes(published: Iterable<string | undefined>): Float64Ar
 
 /** Whether any of the sorted `times` (writtenTimes) is inside the period: a binary search for its start. */
 export function anyDatedIn(times: Float64Array, period: Pick<Period, 'since' | 'until'>): boolean {
-  let low = 0;
-  let high = times.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (period.since !== undefined && times[middle]! < period.since) low = middle + 1;
-    else high = middle;
-  }
+  const low = period.since === undefined ? 0 : lowerBound(times, period.since, itself);
   return low < times.length && (period.until === undefined || times[low]! <= period.until);
 }

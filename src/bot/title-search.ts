@@ -7,6 +7,7 @@ import MiniSearch from 'minisearch';
 import type { Article } from '../corpus/types.js';
 import type { Coverage } from '../index/coverage.js';
 import { articleLabel, LIMITS } from './format/index.js';
+import { lowerBound } from '../lower-bound.js';
 
 export interface ArticleChoice {
   name: string;
@@ -22,18 +23,6 @@ export function fold(text: string): string {
     .replace(/['’‘`]/g, '')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
-}
-
-/** The first index in `sorted` whose key is ≥ `key` (binary search). */
-function lowerBound<T>(sorted: T[], key: string, keyOf: (item: T) => string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keyOf(sorted[mid]!) < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**

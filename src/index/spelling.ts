@@ -18,6 +18,7 @@
  */
 import { createRequire } from 'node:module';
 import { distance } from 'fastest-levenshtein';
+import { itself, lowerBound } from '../lower-bound.js';
 
 /**
  * mnemonist's module of the index alone (its package exports single modules to `require` only; its ESM
@@ -119,17 +120,8 @@ export class Vocabulary {
 
   /** The number of a lower-cased word, or -1 when the coverage does not use it. */
   private idOf(word: string): number {
-    const words = this.words;
-    let low = 0;
-    let high = words.length - 1;
-    while (low <= high) {
-      const middle = (low + high) >>> 1;
-      const at = words[middle]!;
-      if (at === word) return middle;
-      if (at < word) low = middle + 1;
-      else high = middle - 1;
-    }
-    return -1;
+    const at = lowerBound(this.words, word, itself);
+    return this.words[at] === word ? at : -1;
   }
 
   private known(word: string): boolean {
