@@ -169,7 +169,7 @@ class WordTable {
     this.mask = size - 1;
     this.slots = new Int32Array(size).fill(-1);
     for (let i = 0; i < starts.length; i++) {
-      let slot = this.hashAt(starts[i]!, ends[i]!) & this.mask;
+      let slot = fnv(text, starts[i]!, ends[i]!) & this.mask;
       while (this.slots[slot] !== -1) slot = (slot + 1) & this.mask;
       this.slots[slot] = i;
     }
@@ -177,7 +177,7 @@ class WordTable {
 
   /** Where a word's groups start in the numbers, or -1 for a word the table does not hold. */
   find(word: string): number {
-    let slot = hash(word) & this.mask;
+    let slot = fnv(word, 0, word.length) & this.mask;
     for (let i = this.slots[slot]!; i !== -1; i = this.slots[slot]!) {
       if (this.equals(word, i)) return this.offsets[i]!;
       slot = (slot + 1) & this.mask;
@@ -191,17 +191,11 @@ class WordTable {
     for (let k = 0; k < word.length; k++) if (word.charCodeAt(k) !== this.text.charCodeAt(start + k)) return false;
     return true;
   }
-
-  private hashAt(start: number, end: number): number {
-    let h = 0x811c9dc5;
-    for (let k = start; k < end; k++) h = Math.imul(h ^ this.text.charCodeAt(k), 0x01000193);
-    return h >>> 0;
-  }
 }
 
-/** FNV-1a over a word's UTF-16 code units (as WordTable.hashAt hashes the table's words). */
-function hash(word: string): number {
+/** FNV-1a over the UTF-16 code units of `text` from `start` to `end`: a word's, or one of the table's in its text. */
+function fnv(text: string, start: number, end: number): number {
   let h = 0x811c9dc5;
-  for (let k = 0; k < word.length; k++) h = Math.imul(h ^ word.charCodeAt(k), 0x01000193);
+  for (let k = start; k < end; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193);
   return h >>> 0;
 }
