@@ -81,12 +81,15 @@ hv = keep & (wh == 0) & ~np.isnan(col[:, 0])
 print('head alone     answerable vs impossible AUC %.4f' % tr.auc((imp[hv] == 0).astype(int), col[hv, 0]))
 
 # Refusal of the impossible questions asked whole, at the threshold that answers 85 % / 90 % of the answerable ones
-# (fold-0 rows): the trees, the head, the stacked trees, and the mean of the trees' and the head's ranks.
+# (the scored folds' rows): the trees, the head, the stacked trees (fitted within the scored folds), and the mean
+# of the trees' and the head's ranks.
 sub = np.where(keep)[0]
 scores = {}
-for label, xx, nn in [('trees', x, names), ('stacked', np.concatenate([x, col], 1), names + ['headAnswer', 'headMargin'])]:
-    s, _ = tr.out_of_fold('answer', xx[sub], ay[sub], f[sub], nn)
-    scores[label] = s
+# The trees as the reader has them: fitted on the other four folds (every row), scoring the scored folds.
+s, _ = tr.out_of_fold('answer', x, ay, af, names)
+scores['trees'] = s[sub]
+s, _ = tr.out_of_fold('answer', np.concatenate([x, col], 1)[sub], ay[sub], f[sub], names + ['headAnswer', 'headMargin'])
+scores['stacked'] = s
 hs = col[sub, 0]
 scores['head'] = hs
 rank = lambda v: np.argsort(np.argsort(np.nan_to_num(v, nan=-1))) / len(v)
