@@ -2,7 +2,7 @@
 `npm run train-reader` wrote. Within the folds the head was scored on, the trees are fitted on those folds'
 other folds (train_reader.py's own out_of_fold), with and without the head's columns.
 
-  /usr/bin/python3 scripts/experiments/glove-stack.py TRAIN_WORK PAIRS_WORK OOF_PICKLE
+  /usr/bin/python3 scripts/experiments/glove-stack.py TRAIN_WORK PAIRS_WORK OOF_PICKLE[,OOF_PICKLE...]
 """
 import hashlib, json, os, pickle, sys, numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
@@ -10,7 +10,11 @@ import train_reader as tr
 
 WORK, PAIRS, OOF = sys.argv[1:4]
 rows = [json.loads(l) for l in open(os.path.join(PAIRS, 'pairs.jsonl'))]
-res = pickle.load(open(OOF, 'rb'))
+# One pickle per run; runs on different folds merge (comma-separated).
+res = None
+for file in OOF.split(','):
+    part = pickle.load(open(file, 'rb'))
+    res = part if res is None else [a if a is not None else b for a, b in zip(res, part)]
 # Instances as scripts/train-reader.ts numbers them: each question, then its withheld copy if drawn.
 normal = {}
 n = 0
