@@ -24,6 +24,15 @@ for r in rows:
     if not r['impossible'] and draw < 2 / 3: n += 1
 by_q = {r['q']: (r, x) for r, x in zip(rows, res)}
 
+
+def oof(kind, xx, yy, ff, nn):
+    """train_reader.py's out_of_fold over the folds present only (a fold with no rows has nothing to score)."""
+    scores = np.zeros(len(yy))
+    for k in np.unique(ff):
+        test = ff == k
+        scores[test] = tr.fit(kind, xx[~test], yy[~test], nn).predict(xx[test])
+    return scores, None
+
 names, x, meta = tr.read(WORK, 'sentences')
 y, folds, inst = meta['label'], meta['fold'], meta['instance'].astype(int)
 head = np.full((len(y), 3), np.nan)
@@ -52,7 +61,7 @@ def inner(xx, nn):
     f = folds.copy()
     if len(scored_folds) == 1: f = (inst % 5).astype(float)
     sub = np.where(keep)[0]
-    s, _ = tr.out_of_fold('sentence', xx[sub], y[sub], f[sub], nn)
+    s, _ = oof('sentence', xx[sub], y[sub], f[sub], nn)
     out = np.zeros(len(y)); out[sub] = s
     return acc(out, keep)
 
@@ -77,7 +86,7 @@ f = af.copy()
 if len(scored_folds) == 1: f = (ai % 5).astype(float)
 for label, xx, nn in [('trees', x, names), ('trees + head', np.concatenate([x, col], 1), names + ['headAnswer', 'headMargin'])]:
     sub = np.where(keep)[0]
-    s, _ = tr.out_of_fold('answer', xx[sub], ay[sub], f[sub], nn)
+    s, _ = oof('answer', xx[sub], ay[sub], f[sub], nn)
     whole = (wh[sub] == 0)
     yy = (imp[sub][whole] == 0).astype(int)
     print(f'{label:14s} answer AUC {tr.auc(ay[sub], s):.4f}; answerable vs impossible AUC {tr.auc(yy, s[whole]):.4f}')
@@ -92,7 +101,7 @@ scores = {}
 # The trees as the reader has them: fitted on the other four folds (every row), scoring the scored folds.
 s, _ = tr.out_of_fold('answer', x, ay, af, names)
 scores['trees'] = s[sub]
-s, _ = tr.out_of_fold('answer', np.concatenate([x, col], 1)[sub], ay[sub], f[sub], names + ['headAnswer', 'headMargin'])
+s, _ = oof('answer', np.concatenate([x, col], 1)[sub], ay[sub], f[sub], names + ['headAnswer', 'headMargin'])
 scores['stacked'] = s
 hs = col[sub, 0]
 scores['head'] = hs
