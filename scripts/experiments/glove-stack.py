@@ -2,7 +2,7 @@
 `npm run train-reader` wrote. Within the folds the head was scored on, the trees are fitted on those folds'
 other folds (train_reader.py's own out_of_fold), with and without the head's columns.
 
-  /usr/bin/python3 scripts/experiments/glove-stack.py TRAIN_WORK PAIRS_WORK OOF_PICKLE[,OOF_PICKLE...]
+  [PER_FOLD=1] /usr/bin/python3 scripts/experiments/glove-stack.py TRAIN_WORK PAIRS_WORK OOF_PICKLE[,OOF_PICKLE...]
 """
 import hashlib, json, os, pickle, sys, numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
@@ -81,6 +81,12 @@ for k, i in enumerate(ai):
     if sc is None: continue
     z = np.concatenate([sc[0], [sc[1]]]); p = np.exp(z - z.max()); p /= p.sum()
     col[k, 0] = 1 - p[-1]; col[k, 1] = sc[2].max() - sc[1]
+if os.environ.get('PER_FOLD') == '1':
+    # Each fold's head scores as percentiles within that fold (label-free), so that heads trained apart compare.
+    for k in np.unique(af):
+        at = (af == k) & ~np.isnan(col[:, 0])
+        for c in range(col.shape[1]):
+            v = col[at, c]; col[at, c] = np.argsort(np.argsort(v)) / max(1, len(v) - 1)
 keep = np.isin(af, scored_folds)
 f = af.copy()
 if len(scored_folds) == 1: f = (ai % 5).astype(float)
