@@ -18,6 +18,7 @@ was retrieved), answerable-vs-impossible AUC; writes the scores for stacking.
 import json, os, re, sys, time, pickle, collections, string, numpy as np, torch
 from sklearn.metrics import roc_auc_score
 from head_examples import examples
+from head_layers import add_layers
 
 if sys.argv[1] == 'convert':
     # The package's JSON: its words in GloVe's frequency order, each word's 100 values (then its norm and index).
@@ -130,12 +131,7 @@ class Head(torch.nn.Module):
     def __init__(s):
         super().__init__()
         s.emb = torch.nn.Embedding.from_pretrained(emb, freeze=True)
-        s.att = torch.nn.Linear(100, 100)
-        s.qrnn = torch.nn.GRU(100, H, batch_first=True, bidirectional=True)
-        s.srnn = torch.nn.GRU(202, H, batch_first=True, bidirectional=True)
-        s.qpool = torch.nn.Linear(2 * H, 1)
-        s.ws = torch.nn.Linear(2 * H, 2 * H); s.we = torch.nn.Linear(2 * H, 2 * H)
-        s.null = torch.nn.Sequential(torch.nn.Linear(4 * H, H), torch.nn.ReLU(), torch.nn.Linear(H, 1))
+        add_layers(s, H)
     def forward(s, Q, qm, S, sm, feat, km):
         B, K, T = S.shape
         qe = s.emb(Q); se = s.emb(S)                                  # (B,TQ,100) (B,K,T,100)

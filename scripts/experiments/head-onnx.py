@@ -2,17 +2,14 @@
 
   /usr/bin/python3 scripts/experiments/head-onnx.py HIDDEN OUT_DIR     (writes OUT_DIR/headHIDDEN.onnx)
 """
-import torch, sys
+import os, torch, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from head_layers import add_layers
 H = int(sys.argv[1]); OUT = sys.argv[2]; torch.manual_seed(0)
 class Head(torch.nn.Module):
     def __init__(s):
         super().__init__()
-        s.att = torch.nn.Linear(100, 100)
-        s.qrnn = torch.nn.GRU(100, H, batch_first=True, bidirectional=True)
-        s.srnn = torch.nn.GRU(202, H, batch_first=True, bidirectional=True)
-        s.qpool = torch.nn.Linear(2 * H, 1)
-        s.ws = torch.nn.Linear(2 * H, 2 * H); s.we = torch.nn.Linear(2 * H, 2 * H)
-        s.null = torch.nn.Sequential(torch.nn.Linear(4 * H, H), torch.nn.ReLU(), torch.nn.Linear(H, 1))
+        add_layers(s, H)
     def forward(s, qe, se, feat, smask):
         # qe (1,TQ,100); se (K,T,100); feat (K,T,2); smask (K,T) float
         K, T, _ = se.shape
