@@ -11,7 +11,8 @@ import { loadCorpus } from '../corpus/load.js';
 import { IndexError } from '../index/store.js';
 import { buildCoverage } from '../coverage-store.js';
 import type { BuildReport } from '../index/build.js';
-import { formatIngestReport, ingest, type IngestReport } from '../ingest/ingest.js';
+import { ingest } from '../ingest/ingest.js';
+import { formatIngestReport, type IngestReport } from '../ingest/report.js';
 import type { Pipeline } from '../pipeline.js';
 import type { Logger } from './log.js';
 

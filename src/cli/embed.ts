@@ -5,7 +5,8 @@
 import { buildCoverage, openCoverageStore } from '../coverage-store.js';
 import type { CoverageStore } from '../index/coverage.js';
 import { loadConfig, webAddress, type Config } from '../config.js';
-import { formatIngestReport, ingest } from '../ingest/ingest.js';
+import { ingest } from '../ingest/ingest.js';
+import { formatIngestReport } from '../ingest/report.js';
 import { CorpusError, loadCorpus, unreadableFilesError } from '../corpus/load.js';
 import { loadEmbedder } from '../embedder.js';
 import { exitWithError } from '../errors.js';

@@ -13,6 +13,7 @@ import { parseHtmlArticle, type HtmlArticle } from '../corpus/html.js';
 import { publishedTime } from '../dates.js';
 import { FeedError, parseFeed, type FeedItem } from './feeds.js';
 import { FetchError, PoliteFetcher, type Validators } from './fetch.js';
+import type { FeedOutcome, IngestReport, Outcome } from './report.js';
 import { readSaved, removeSaved, saveArticle, savedUrls, webFilePath } from './save.js';
 import { loadState, saveState, type AddressState, type FetchState } from './state.js';
 
@@ -20,33 +21,6 @@ export interface IngestSources {
   feeds: string[];
   /** Single pages (`--url`). */
   urls: string[];
-}
-
-export type OutcomeKind = 'new' | 'updated' | 'unchanged' | 'failed';
-
-export interface Outcome {
-  /** The address of the page, of the feed, or of the feed and the item's title (an item with no link). */
-  url: string;
-  kind: OutcomeKind;
-  /** Why it failed, or how it was saved when not from its page. */
-  reason?: string;
-  /** The Markdown file, relative to the corpus folder. */
-  file?: string;
-}
-
-export interface FeedOutcome {
-  url: string;
-  /** Items the feed listed (0 when it was unchanged since the last run). */
-  items: number;
-  unchanged: boolean;
-  reason?: string;
-}
-
-export interface IngestReport {
-  feeds: FeedOutcome[];
-  articles: Outcome[];
-  /** HTTP requests sent, robots.txt included. */
-  requests: number;
 }
 
 export interface IngestOptions {
@@ -290,21 +264,4 @@ export async function ingest(sources: IngestSources, options: IngestOptions): Pr
   for (const feed of run.reread) delete state.addresses[feed];
   await saveState(options.corpusDir, state);
   return { feeds: feeds.map((feed) => feed.outcome), articles, requests: run.fetcher.requests };
-}
-
-/** The summary printed after a run: counts, then one line per failure (address and reason) and per fallback. */
-export function formatIngestReport(report: IngestReport): string {
-  const count = (kind: OutcomeKind) => report.articles.filter((a) => a.kind === kind).length;
-  const feedsFailed = report.feeds.filter((f) => f.reason).length;
-  const feedsUnchanged = report.feeds.filter((f) => f.unchanged).length;
-  const feedPart = report.feeds.length > 0 ? `${report.feeds.length} feed${report.feeds.length === 1 ? '' : 's'} (${feedsUnchanged} unchanged, ${feedsFailed} failed); ` : '';
-  const lines = [
-    `Web: ${feedPart}articles: ${count('new')} new, ${count('updated')} updated, ${count('unchanged')} unchanged, ${count('failed')} failed; ${report.requests} request${report.requests === 1 ? '' : 's'}.`,
-  ];
-  for (const feed of report.feeds) if (feed.reason) lines.push(`  failed ${feed.url}: ${feed.reason}`);
-  for (const article of report.articles) {
-    if (article.kind === 'failed') lines.push(`  failed ${article.url}: ${article.reason}`);
-    else if (article.reason && article.kind !== 'unchanged') lines.push(`  ${article.kind} ${article.url}: ${article.reason}`);
-  }
-  return lines.join('\n');
 }
