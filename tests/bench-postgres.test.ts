@@ -16,12 +16,12 @@ import type { Config } from '../src/config.js';
 import { buildInto, tempDir, testConfig } from './helpers.js';
 
 let config: Config;
-let size: { name: string; chunks: number; sentences: number; randomVectors: boolean };
+let size: { name: string; chunks: number; sentences: number; scaleIndex: boolean };
 
 beforeAll(async () => {
   config = testConfig();
   const report = await buildInto(config);
-  size = { name: 'shipped', chunks: report.chunks, sentences: report.sentences, randomVectors: false };
+  size = { name: 'shipped', chunks: report.chunks, sentences: report.sentences, scaleIndex: false };
 });
 
 describe('a load that does not fit its budget', () => {
@@ -40,7 +40,7 @@ describe('a load that does not fit its budget', () => {
 
     // The bench's rows: one for the size, with null figures and the reason.
     const rows = await benchPostgres([{ size, dir: config.embeddingsDir, questions: shippedQuestions(3) }], config, options);
-    expect(postgresJson(rows)).toEqual([{ backend: 'postgres', index: 'shipped', chunks: size.chunks, randomVectors: false, p50Ms: null, p95Ms: null, notMeasured: expect.stringMatching(/cached/) }]);
+    expect(postgresJson(rows)).toEqual([{ backend: 'postgres', index: 'shipped', chunks: size.chunks, scaleIndex: false, p50Ms: null, p95Ms: null, notMeasured: expect.stringMatching(/cached/) }]);
     // The targets table says the Postgres target was not measured, and why.
     expect(postgresTarget(rows)).toEqual([[expect.stringMatching(/^Postgres \(PGlite through `db:dev`\): warm p95 < 50 ms at 100,000 chunks$/), expect.stringMatching(/^not measured at \d+ chunks: loading into PGlite did not finish/), 'not measured']]);
   });

@@ -54,7 +54,7 @@ export async function benchPostgresSize(size: PostgresTarget['size'], dir: strin
       return {
         name,
         backend: 'postgres',
-        randomVectors: size.randomVectors,
+        scaleIndex: size.scaleIndex,
         chunks: counts.chunks,
         sentences: counts.sentences,
         load,
@@ -80,7 +80,7 @@ export async function benchPostgresSize(size: PostgresTarget['size'], dir: strin
 
 /** An index the local rows measured, to measure again on Postgres. */
 export interface PostgresTarget {
-  size: Pick<SizeResult, 'name' | 'chunks' | 'sentences' | 'randomVectors'>;
+  size: Pick<SizeResult, 'name' | 'chunks' | 'sentences' | 'scaleIndex'>;
   dir: string;
   questions: string[];
 }
@@ -92,7 +92,7 @@ export interface PostgresTarget {
 export async function benchPostgres(targets: PostgresTarget[], config: Config, options: { cacheDir: string; budgetMinutes: number }): Promise<PostgresResult[]> {
   const rows: PostgresResult[] = [];
   for (const { size, dir, questions } of targets) {
-    const row = { name: size.name, backend: 'postgres' as const, randomVectors: size.randomVectors, chunks: size.chunks, sentences: size.sentences };
+    const row = { name: size.name, backend: 'postgres' as const, scaleIndex: size.scaleIndex, chunks: size.chunks, sentences: size.sentences };
     const outcome = await ensurePostgres(size.name, dir, options);
     if ('notMeasured' in outcome) {
       rows.push({ ...row, notMeasured: outcome.notMeasured });

@@ -49,7 +49,7 @@ export function postgresTarget(rows: PostgresResult[]): string[][] {
 /** The Postgres rows of the JSON `ask` array; a size not measured has null figures and the reason. */
 export function postgresJson(rows: PostgresResult[]): object[] {
   return rows.map((s) => {
-    const row = { backend: s.backend, index: s.name, chunks: s.chunks, randomVectors: s.randomVectors };
+    const row = { backend: s.backend, index: s.name, chunks: s.chunks, scaleIndex: s.scaleIndex };
     if ('notMeasured' in s) return { ...row, p50Ms: null, p95Ms: null, notMeasured: s.notMeasured };
     return {
       ...row,

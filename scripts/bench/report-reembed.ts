@@ -6,7 +6,7 @@ export function reembedSection(r: Results): string[] {
   return [
     '## 5. Re-embedding',
     '',
-    'The live version of a cached index copied to a scratch folder, then `npm run embed`\'s build run on it twice: with the same articles (nothing to write), then with one article more (its texts embedded; the local vector graph updated in place rather than built again, docs/SCALING.md). The scale index embeds with random vectors, as it was built.',
+    'The live version of a cached index copied to a scratch folder, then `npm run embed`\'s build run on it twice: with the same articles (nothing to write), then with one article more (its texts embedded; the local vector graph updated in place rather than built again, docs/SCALING.md).',
     '',
     r.reembed.length
       ? table(

@@ -9,7 +9,7 @@ import type { SweepRow } from './vectors.js';
 
 /** The figures at 100,000 chunks: measured on the scale index, or estimated from the largest real index. */
 export interface ScaleFigures {
-  /** The largest index embedded by the model (the scale index has random vectors). */
+  /** The largest index of real coverage (the scale index repeats the public sets). */
   largest: SizeResult;
   /** The synthetic index's row at the configured HNSW settings. */
   synthDefault?: SweepRow;
@@ -22,13 +22,13 @@ export interface ScaleFigures {
 
 export function scaleFigures(r: Results): ScaleFigures {
   const { config } = r;
-  const largest = r.sizes.filter((size) => !size.randomVectors).at(-1)!;
+  const largest = r.sizes.filter((size) => !size.scaleIndex).at(-1)!;
   const syntheticDefaults = r.synthetic.rows.filter((row) => row.m === config.hnsw.m && row.efConstruction === config.hnsw.efConstruction);
   const synthDefault = syntheticDefaults.find((row) => row.efSearch === config.hnsw.efSearch);
   // At 100k chunks only the dense part is measured; the rest of a question is taken from the largest real
   // index, plus BM25's typical (p50) cost grown linearly with the chunk count (its posting lists grow with
   // the corpus). Scaling its p95 would mostly scale scheduling noise.
-  const measured100k = r.sizes.find((size) => size.randomVectors);
+  const measured100k = r.sizes.find((size) => size.scaleIndex);
   const scale = r.synthetic.count / largest.chunks;
   const estimate100k = synthDefault
     ? largest.ask.p95 - largest.dense.p95 + synthDefault.latencyAtDepth.p95 + (scale - 1) * largest.lexical.p50
@@ -74,16 +74,16 @@ export function targetsSection(r: Results, how: RunInfo, { largest, synthDefault
 /** The targets on the scale index's cold start: ask process RSS ≤ 400 MB at 100k; first answer < 3 s at 27k. */
 function cold100k(r: Results, how: RunInfo): string[][] {
   const rows: string[][] = [];
-  const scale = r.cold.find((c) => r.sizes.find((s) => s.name === c.name)?.randomVectors);
+  const scale = r.cold.find((c) => r.sizes.find((s) => s.name === c.name)?.scaleIndex);
   if (scale?.childPeakRssKb) rows.push([`ask process peak RSS ≤ 400 MB at 100k chunks`, `${mb(scale.childPeakRssKb)} (${scale.name}, \`npm run ask\` cold)`, scale.childPeakRssKb <= 400 * 1024 ? 'yes' : 'no']);
   // A bot answers many questions: what its process holds once the bench's questions are answered, and its peak.
-  const serving = r.sizes.find((s) => s.randomVectors);
+  const serving = r.sizes.find((s) => s.scaleIndex);
   if (serving) {
     const held = Math.max(serving.servingRssKb, serving.servingPeakRssKb ?? 0);
     const peak = serving.servingPeakRssKb === undefined ? '' : `, peak ${mb(serving.servingPeakRssKb)}`;
     rows.push([`answering process RSS ≤ 400 MB at 100k chunks, held after ${serving.questions + how.warmupQuestions} answers and at its peak`, `${mb(serving.servingRssKb)} held${peak} (${serving.name})`, held <= 400 * 1024 ? 'yes' : 'no']);
   }
-  const real = r.cold.filter((c) => !r.sizes.find((s) => s.name === c.name)?.randomVectors).at(-1);
+  const real = r.cold.filter((c) => !r.sizes.find((s) => s.name === c.name)?.scaleIndex).at(-1);
   const realSize = real && r.sizes.find((s) => s.name === real.name);
   if (real && realSize) rows.push([`cold start to first answer < 3 s at ~27k chunks`, `${ms(real.firstAnswerMs)} ms at ${realSize.chunks.toLocaleString('en')} chunks (launcher + model + index + answer)`, real.firstAnswerMs < 3000 ? 'yes' : 'no']);
   return rows;

@@ -34,8 +34,8 @@ export interface SizeResult {
   name: string;
   /** Where the coverage is stored: `local` (files in EMBEDDINGS_DIR); Postgres rows are PostgresResult. */
   backend: 'local';
-  /** Built with random passage vectors (the scale index, scripts/bench/scale.ts): dense ranking meaningless, timing not. */
-  randomVectors: boolean;
+  /** The scale index (scripts/bench/scale.ts): the public sets' texts repeated to 100,000 chunks. */
+  scaleIndex: boolean;
   chunks: number;
   sentences: number;
   build?: BuildRecord;
@@ -93,7 +93,7 @@ export interface PostgresLoadFailure {
 interface PostgresSize {
   name: string;
   backend: 'postgres';
-  randomVectors: boolean;
+  scaleIndex: boolean;
   chunks: number;
   sentences: number;
 }

@@ -76,7 +76,7 @@ export async function timeReading(pipeline: Pipeline, question: string, mode: Re
   return { prepareMs, readMs: read.ms, readAhead: ahead && ahead.of > 0 ? ahead.sentences / ahead.of : 0 };
 }
 
-export async function benchSize(name: string, dir: string, build: BuildRecord | undefined, cached: boolean, questions: string[], config: Config, randomVectors = false): Promise<SizeResult> {
+export async function benchSize(name: string, dir: string, build: BuildRecord | undefined, cached: boolean, questions: string[], config: Config, scaleIndex = false): Promise<SizeResult> {
   // The local index of this size (the database backend is timed by its own rows).
   const sizeConfig: Config = { ...config, embeddingsDir: dir, databaseUrl: undefined };
   // Opening a version as the bot does: articles, term tables and HNSW in memory, the rest read per question.
@@ -116,7 +116,7 @@ export async function benchSize(name: string, dir: string, build: BuildRecord | 
   return {
     name,
     backend: 'local',
-    randomVectors,
+    scaleIndex,
     chunks: counts.chunks,
     sentences: counts.sentences,
     build,

@@ -9,7 +9,7 @@ export function jsonSummary(r: Results): object {
     backend: s.backend,
     index: s.name,
     chunks: s.chunks,
-    randomVectors: s.randomVectors,
+    scaleIndex: s.scaleIndex,
     p50Ms: s.ask.p50,
     p95Ms: s.ask.p95,
     cpuP50Ms: s.askCpu.p50,
