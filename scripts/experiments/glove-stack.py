@@ -2,7 +2,7 @@
 `npm run train-reader` wrote. Within the folds the head was scored on, the trees are fitted on those folds'
 other folds (train_reader.py's own out_of_fold), with and without the head's columns.
 
-  [PER_FOLD=1] /usr/bin/python3 scripts/experiments/glove-stack.py TRAIN_WORK PAIRS_WORK OOF_PICKLE[,OOF_PICKLE...]
+  [PER_FOLD=1] [V2=1] /usr/bin/python3 scripts/experiments/glove-stack.py TRAIN_WORK PAIRS_WORK OOF_PICKLE[,OOF_PICKLE...]
 """
 import hashlib, json, os, pickle, sys, numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
@@ -114,6 +114,12 @@ scores['head'] = hs
 rank = lambda v: np.argsort(np.argsort(np.nan_to_num(v, nan=-1))) / len(v)
 scores['rank mean'] = (rank(scores['trees']) + rank(hs)) / 2
 w = (wh[sub] == 0) & ~np.isnan(hs)
+if os.environ.get('V2') == '1':
+    # Only SQuAD 2.0's questions: its answerable and impossible questions were written alike, where SQuAD 1.1's
+    # answerable ones (another set of writers, no impossible ones beside them) can be told apart by their style.
+    v2 = {q['id'] for a in json.load(open('../shared/eval/squad-v2.0/dev-v2.0.json'))['data'] for p in a['paragraphs'] for q in p['qas']}
+    w &= np.array([i in normal and by_q[normal[i]][0]['id'] in v2 for i in ai[sub]])
+    print('SQuAD 2.0 questions only:', int(w.sum()))
 for label, s in scores.items():
     a, i = s[w & (imp[sub] == 0)], s[w & (imp[sub] == 1)]
     out = []
