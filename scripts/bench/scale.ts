@@ -3,8 +3,8 @@
  * (SciFact, NFCorpus, NQ-UTD, the SQuAD paragraphs), repeated under new article ids once the sets run out,
  * embedded by the shipped model like any other index (since the twentieth session; before, with random unit
  * vectors, the worst case for an HNSW graph and no test of the projected graph). A copy's texts are the
- * original's, so each distinct text is embedded once (`distinctTextEmbedder`): about 15 minutes on two cores,
- * once per machine (the bench keeps the index in its cache). `randomPassageEmbedder` stays for the experiments
+ * original's, so each distinct text is embedded once (`distinctTextEmbedder`): under 10 minutes on two cores
+ * (517 s in the twentieth session's bench), once per machine (the bench keeps the index in its cache). `randomPassageEmbedder` stays for the experiments
  * that timed the random-vector index (scripts/experiments).
  */
 import { existsSync, readFileSync } from 'node:fs';
