@@ -5,7 +5,7 @@
  *
  *   1. embedding throughput through Embedder.embedPassages against a bare onnxruntime session (the ceiling);
  *   2. warm question latency through Pipeline.ask at ~100, ~1k, ~10k and all-SciFact chunks, and at 100k
- *      chunks of every public set, repeated (scripts/bench/scale.ts), plus recall@10 of
+ *      chunks of every public set, repeated and embedded by the model (scripts/bench/scale.ts), plus recall@10 of
  *      the HNSW index against exact search on the real vectors;
  *   3. an HNSW parameter sweep on synthetic random unit vectors (index part only);
  *   4. index build and load times, peak RSS, and the cold start of the ask CLI;

@@ -1,6 +1,6 @@
-"""Experiment (issue 9): does SQuAD 1.1's half of the training set teach the answerability trees its writers'
-style? SQuAD 1.1 dev has only answerable questions, written by other crowdworkers than 2.0's, so "a 1.1 question"
-is learnable and means "answerable"; the coverage's questions are neither. Compares, out of fold on the rows
+"""Experiment (issue 9): do the 13 training articles that only SQuAD 1.1 dev has teach the answerability trees
+something of their own? SQuAD 2.0 dev's answerable questions are 1.1 dev's (same ids, 35 of its 48 articles); the
+other 13 articles have answerable questions only, so what sets them apart is learnable and means "answerable". Compares, out of fold on the rows
 `npm run train-reader` wrote (folds by article), answer trees fitted on every row (as shipped) with trees fitted
 on SQuAD 2.0's questions only (their withheld copies included), both scored on SQuAD 2.0's questions.
 

@@ -115,8 +115,8 @@ rank = lambda v: np.argsort(np.argsort(np.nan_to_num(v, nan=-1))) / len(v)
 scores['rank mean'] = (rank(scores['trees']) + rank(hs)) / 2
 w = (wh[sub] == 0) & ~np.isnan(hs)
 if os.environ.get('V2') == '1':
-    # Only SQuAD 2.0's questions: its answerable and impossible questions were written alike, where SQuAD 1.1's
-    # answerable ones (another set of writers, no impossible ones beside them) can be told apart by their style.
+    # Only the 2.0 articles' questions (answerable and impossible about the same paragraphs): the 13 training
+    # articles only SQuAD 1.1 dev has hold answerable questions alone, and can be told apart as articles.
     v2 = {q['id'] for a in json.load(open('../shared/eval/squad-v2.0/dev-v2.0.json'))['data'] for p in a['paragraphs'] for q in p['qas']}
     w &= np.array([i in normal and by_q[normal[i]][0]['id'] in v2 for i in ai[sub]])
     print('SQuAD 2.0 questions only:', int(w.sum()))

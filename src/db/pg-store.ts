@@ -24,13 +24,13 @@ import { liveVersion, readArticles, readKnownArticles, readPrevious, vectorLiter
  * many of the distinct searched terms ($5) it holds, in either field: the local BM25 multiplies by that number
  * (MiniSearch's, src/index/bm25.ts), and so does `sumFields`.
  */
-const bm25 = (table: 'chunks' | 'articles', key: string, field: 'terms' | 'title_terms') => `
+export const bm25 = (table: 'chunks' | 'articles', key: string, field: 'terms' | 'title_terms') => `
   SELECT ${key}, -(${field} <@> to_bm25query($1, $4)) AS score,
     (SELECT count(*) FROM (SELECT ' ' || terms || ' ' || title_terms || ' ' AS words) row_terms, unnest($5::text[]) term
       WHERE position(' ' || term || ' ' IN row_terms.words) > 0)::int AS matched
   FROM ${table}
   WHERE version_id = $2 ORDER BY ${field} <@> to_bm25query($1, $4) LIMIT $3`;
-const bm25Index = (table: string, field: string, versionId: string) => `${table}_${field}_bm25_v${versionId}`;
+export const bm25Index = (table: string, field: string, versionId: string) => `${table}_${field}_bm25_v${versionId}`;
 
 async function hasBm25Indexes(pool: pg.Pool, versionId: string): Promise<boolean> {
   return (await pool.query('SELECT to_regclass($1) IS NOT NULL AS found', [bm25Index('chunks', 'terms', versionId)])).rows[0].found === true;
