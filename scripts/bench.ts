@@ -164,7 +164,12 @@ async function main(): Promise<void> {
       phase('scale index (100k chunks of the public sets)');
       const budget = { ...chunkingSignature(embedder, config.chunking), countTokens: embedder.countPassageTokens };
       const corpus = scaleCorpus(publicArticles(DATA_DIR), (article) => chunkArticle(article, budget).length);
-      // Named anew when its vectors became the model's (random before): a cache of the old index is not reused.
+      // Named anew when its vectors became the model's (random before): a cache of the old index is not reused,
+      // and is removed with its PGlite copy (gigabytes).
+      for (const retired of ['scale-100k', 'postgres-scale-100k'].map((name) => path.join(CACHE_DIR, name)).filter(existsSync)) {
+        log(`removing the retired ${path.basename(retired)} cache`);
+        await fs.rm(retired, { recursive: true, force: true });
+      }
       const built = await ensureIndex(SCALE_INDEX, corpus, distinctTextEmbedder(embedder), config);
       await measure(SCALE_INDEX, built, questions, true);
       coldTargets.push({ name: SCALE_INDEX, dir: built.dir, question: questions[0]! });

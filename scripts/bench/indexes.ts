@@ -14,6 +14,7 @@ import { currentVersion, modelMismatch } from '../../src/index/store.js';
 import { loadIndex } from '../../src/index/local-version.js';
 import { graphOutdated } from '../../src/index/vector-index.js';
 import { log } from './measure.js';
+import { distinctTextsOf } from './scale.js';
 import type { BuildRecord } from './results.js';
 
 export const CACHE_DIR = path.join(PROJECT_ROOT, '.cache', 'bench');
@@ -94,7 +95,7 @@ export async function ensureIndex(name: string, articles: Article[], embedder: E
   });
   // A seed built another way cannot be reused, and then everything is embedded: say so.
   if (report.fullRebuildReason) how = `from scratch (${report.fullRebuildReason})`;
-  const record: BuildRecord = { seconds: report.seconds, chunks: report.chunks, sentences: report.sentences, embeddedTexts: report.embeddedTexts, builtAt: new Date().toISOString(), how };
+  const record: BuildRecord = { seconds: report.seconds, chunks: report.chunks, sentences: report.sentences, embeddedTexts: report.embeddedTexts, distinctTexts: distinctTextsOf(embedder), builtAt: new Date().toISOString(), how };
   await saveBuildRecord(name, record);
   return { dir, record, cached: false };
 }

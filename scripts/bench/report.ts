@@ -59,17 +59,17 @@ export function render(r: Results, how: RunInfo): string {
     ),
     '',
     measured100k
-      ? `**${measured100k.name}** is measured, not estimated: ${measured100k.chunks.toLocaleString('en')} chunks of real text from every public set in the data folder (SciFact, NFCorpus, NQ-UTD, SQuAD v1.1 paragraphs), repeated under new ids past their ~50k chunks, embedded by the shipped model like the other indexes (each distinct text once: a copy's vectors are its original's; until the twentieth session this index had random passage vectors, the worst case for the dense search and no test of the projected graph that indexes of ${DEFAULT_PROJECT_FROM.toLocaleString('en')} chunks or more hold). The chart \`bench-scaling.svg\` beside this file draws p95 per stage against the chunk count.`
+      ? `**${measured100k.name}** is measured, not estimated: ${measured100k.chunks.toLocaleString('en')} chunks of real text from every public set in the data folder (SciFact, NFCorpus, NQ-UTD, SQuAD v1.1 paragraphs), repeated under new ids past their ~50k chunks, embedded by the shipped model like the other indexes (each distinct text once: a copy's vectors are its original's, so the dense search's nearest chunks come in twin pairs; until the twentieth session this index had random passage vectors, the worst case for the dense search and no test of the projected graph that indexes of ${DEFAULT_PROJECT_FROM.toLocaleString('en')} chunks or more hold). The chart \`bench-scaling.svg\` beside this file draws p95 per stage against the chunk count.`
       : `**Estimate at ${r.synthetic.count.toLocaleString('en')} chunks** (no scale index in this run): p95 ≈ ${ms(estimate100k)} ms = ask p95 at ${largest.chunks} chunks (${ms(largest.ask.p95)}) − its dense p95 (${ms(largest.dense.p95)}) + synthetic dense p95 at depth ${how.pipelineDepth} (${ms(synthDefault?.latencyAtDepth.p95 ?? NaN)}) + BM25 p50 (${ms(largest.lexical.p50)}) × ${(scale - 1).toFixed(1)} for the larger corpus. An estimate, not a measurement.`,
     '',
     '### Index build',
     '',
     table(
       ['index', 'chunks', 'texts embedded', 'build time', 'how', 'built'],
-      r.sizes.map((s) => [s.name, s.chunks, s.build?.embeddedTexts ?? '?', s.build ? `${s.build.seconds.toFixed(1)} s` : '?', s.build?.how ?? 'unknown (cache made elsewhere)', s.buildCached ? `cached (${s.build?.builtAt.slice(0, 16) ?? '?'})` : 'this run']),
+      r.sizes.map((s) => [s.name, s.chunks, s.build ? `${s.build.embeddedTexts}${s.build.distinctTexts === undefined ? '' : ` (${s.build.distinctTexts} distinct, embedded once each)`}` : '?', s.build ? `${s.build.seconds.toFixed(1)} s` : '?', s.build?.how ?? 'unknown (cache made elsewhere)', s.buildCached ? `cached (${s.build?.builtAt.slice(0, 16) ?? '?'})` : 'this run']),
     ),
     '',
-    'A build embeds every chunk and every distinct sentence (sentence vectors pick the quotes), so it embeds about 2.5× as many texts as there are chunks; embedding is nearly all of the build time.',
+    'A build embeds every chunk and every distinct sentence (sentence vectors pick the quotes), so it embeds about 2.5× as many texts as there are chunks; embedding is nearly all of the build time. The scale index repeats the public sets, and the model embeds each distinct text once (in brackets).',
     '',
     ...postgresSection(r, how),
   ];

@@ -25,6 +25,8 @@ export interface BuildRecord {
   chunks: number;
   sentences: number;
   embeddedTexts: number;
+  /** Of those, the distinct texts the model embedded (the scale index embeds each once); absent when all were. */
+  distinctTexts?: number;
   builtAt: string;
   /** How it was built: from scratch, or incrementally from a larger cached index (no embedding). */
   how: string;

@@ -69,13 +69,26 @@ export function scaleCorpus(articles: Article[], chunksOf: (article: Article) =>
   return picked;
 }
 
+/** An embedder that embeds each distinct text of a call once, and counts the texts it embedded. */
+export interface DistinctTextEmbedder extends Embedder {
+  /** Distinct texts embedded so far, over every call. */
+  readonly distinctTexts: number;
+}
+
+/** The texts a DistinctTextEmbedder embedded, or undefined for any other embedder. */
+export const distinctTextsOf = (embedder: Embedder): number | undefined => (embedder as Partial<DistinctTextEmbedder>).distinctTexts;
+
 /**
  * The embedder, embedding each distinct text of a call once (the scale corpus repeats its articles under new ids);
  * the vectors the embedder gives each text (it batches texts by their length).
  */
-export function distinctTextEmbedder(embedder: Embedder): Embedder {
+export function distinctTextEmbedder(embedder: Embedder): DistinctTextEmbedder {
+  let embedded = 0;
   return {
     ...embedder,
+    get distinctTexts() {
+      return embedded;
+    },
     async embedPassages(texts, onProgress) {
       const first = new Map<string, number>();
       const distinct: string[] = [];
@@ -85,6 +98,7 @@ export function distinctTextEmbedder(embedder: Embedder): Embedder {
         return at;
       });
       const vectors = await embedder.embedPassages(distinct, onProgress && ((done) => onProgress(Math.round((done / Math.max(1, distinct.length)) * texts.length))));
+      embedded += distinct.length;
       return slot.map((at) => vectors[at]!);
     },
   };
