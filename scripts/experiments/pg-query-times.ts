@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { loadConfig, PROJECT_ROOT } from '../../src/config.js';
 import { createPool } from '../../src/db/connect.js';
-import { bm25, bm25Index, DENSE, VIEW_CHUNKS, VIEW_SENTENCES } from '../../src/db/pg-store.js';
+import { bm25, BM25_LISTS, bm25Index, DENSE, VIEW_CHUNKS, VIEW_SENTENCES } from '../../src/db/pg-store.js';
 import { liveVersion, vectorLiteral } from '../../src/db/pg-write.js';
 import { loadEmbedder } from '../../src/embedder.js';
 import { TermTable } from '../../src/index/lexical-index.js';
@@ -41,7 +41,7 @@ try {
     const query = searched.join(' ');
     const distinct = [...new Set(searched)];
     const dense = await time('dense', () => pool.query(DENSE, [vectorLiteral(vector), live.id, DEPTH]), keep);
-    for (const [table, key, field] of [['chunks', 'label, article_id', 'terms'], ['chunks', 'label, article_id', 'title_terms'], ['articles', 'id', 'terms'], ['articles', 'id', 'title_terms']] as const) {
+    for (const [table, key, field] of BM25_LISTS) {
       if (searched.length > 0) await time(`BM25 ${table} ${field}`, () => pool.query(bm25(table, key, field), [query, live.id, DEPTH, bm25Index(table, field, live.id), distinct]), keep);
     }
     const labels = dense.rows.slice(0, 10).map((r: { label: number }) => r.label);

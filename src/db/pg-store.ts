@@ -30,6 +30,13 @@ export const bm25 = (table: 'chunks' | 'articles', key: string, field: 'terms' |
       WHERE position(' ' || term || ' ' IN row_terms.words) > 0)::int AS matched
   FROM ${table}
   WHERE version_id = $2 ORDER BY ${field} <@> to_bm25query($1, $4) LIMIT $3`;
+/** The four BM25 lists a question's terms are searched in: chunks and whole articles, by text and by title. */
+export const BM25_LISTS = [
+  ['chunks', 'label, article_id', 'terms'],
+  ['chunks', 'label, article_id', 'title_terms'],
+  ['articles', 'id', 'terms'],
+  ['articles', 'id', 'title_terms'],
+] as const;
 export const bm25Index = (table: string, field: string, versionId: string) => `${table}_${field}_bm25_v${versionId}`;
 
 async function hasBm25Indexes(pool: pg.Pool, versionId: string): Promise<boolean> {
@@ -109,14 +116,7 @@ async function openVersion(pool: pg.Pool, url: string, live: LiveVersion, bm25Av
     const query = searched.join(' ');
     const distinct = [...new Set(searched)];
     const [chunkText, chunkTitle, articleText, articleTitle] = await Promise.all(
-      (
-        [
-          ['chunks', 'label, article_id', 'terms'],
-          ['chunks', 'label, article_id', 'title_terms'],
-          ['articles', 'id', 'terms'],
-          ['articles', 'id', 'title_terms'],
-        ] as const
-      ).map(([table, key, field]) => ask(bm25(table, key, field), [query, live.id, depth, bm25Index(table, field, live.id), distinct])),
+      BM25_LISTS.map(([table, key, field]) => ask(bm25(table, key, field), [query, live.id, depth, bm25Index(table, field, live.id), distinct])),
     );
     const articleOf = new Map<number, string>();
     const chunkHits = (rows: (ChunkHit & { matched: number })[]) => rows.map((r) => (articleOf.set(r.label, r.article_id), { key: r.label, score: Number(r.score), matched: r.matched }));
