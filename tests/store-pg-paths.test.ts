@@ -10,7 +10,9 @@ import { openCoverageStore } from '../src/coverage-store.js';
 import { startDevDatabase, type DevDatabase } from '../src/db/dev-server.js';
 import { EMBED_LOCK_KEY } from '../src/db/lock.js';
 import { migrate } from '../src/db/migrate.js';
-import { openPostgresStore } from '../src/db/pg-store.js';
+import { bm25, BM25_LISTS, bm25Index, matchedTerms, openPostgresStore } from '../src/db/pg-store.js';
+import { liveVersion } from '../src/db/pg-write.js';
+import { TermTable } from '../src/index/lexical-index.js';
 import { buildIndex } from '../src/index/build.js';
 import type { CoverageStore } from '../src/index/coverage.js';
 import { sharedEmbedder, shippedArticles, testConfig } from './helpers.js';
@@ -93,6 +95,36 @@ describe('a question on a connection that goes silent', () => {
       await Promise.race([silenced.close(), new Promise((resolve) => setTimeout(resolve, 1_000))]);
       proxy.close();
     }
+  }, 60_000);
+});
+
+describe('BM25 lists', () => {
+  it('count the distinct searched terms a row holds as whole words, in its text or its title', () => {
+    const row = { terms: 'cell grow tumour cell', title_terms: 'cancer' };
+    expect(matchedTerms(row, ['cell', 'cancer', 'grow'])).toBe(3);
+    expect(matchedTerms(row, ['cel', 'ell', 'tumor', 'cancer grow'])).toBe(0);
+    expect(matchedTerms(row, [])).toBe(0);
+  });
+
+  it("read each row's score from the index scan that ranked it: the same rows, order and scores as scoring each row again", async () => {
+    const config = testConfig({ DATABASE_URL: server.url });
+    await buildIndex({ articles: (await shippedArticles()).slice(0, 8), embedder: await sharedEmbedder(), dir: config.embeddingsDir, target: store.target, chunking: config.chunking, hnsw: config.hnsw });
+    const live = (await liveVersion(pool))!;
+    const terms = TermTable.fromJSON(JSON.parse(live.terms), live.manifest.counts.chunks);
+    let compared = 0;
+    for (const question of ['How many people were evacuated after the flood?', 'Who won the election in the city council?', 'What did the central bank say about inflation rates?']) {
+      const searched = terms.searchTerms(question);
+      for (const [table, key, field] of BM25_LISTS) {
+        const values = [searched.join(' '), live.id, 20, bm25Index(table, field, live.id)];
+        const fromScan = (await pool.query(bm25(table, key, field, true), values)).rows;
+        const again = (await pool.query(bm25(table, key, field, false), values)).rows;
+        expect(fromScan.map((r) => [r.label ?? r.id, r.terms])).toEqual(again.map((r) => [r.label ?? r.id, r.terms]));
+        // The scan keeps a score in single precision.
+        fromScan.forEach((r, i) => expect(Number(r.score)).toBeCloseTo(Number(again[i].score), 4));
+        compared += fromScan.length;
+      }
+    }
+    expect(compared).toBeGreaterThan(20);
   }, 60_000);
 });
 

@@ -39,10 +39,9 @@ try {
     const vector = await embedder.embedQuery(question);
     const searched = terms.searchTerms(question);
     const query = searched.join(' ');
-    const distinct = [...new Set(searched)];
     const dense = await time('dense', () => pool.query(DENSE, [vectorLiteral(vector), live.id, DEPTH]), keep);
     for (const [table, key, field] of BM25_LISTS) {
-      if (searched.length > 0) await time(`BM25 ${table} ${field}`, () => pool.query(bm25(table, key, field), [query, live.id, DEPTH, bm25Index(table, field, live.id), distinct]), keep);
+      if (searched.length > 0) await time(`BM25 ${table} ${field}`, () => pool.query(bm25(table, key, field), [query, live.id, DEPTH, bm25Index(table, field, live.id)]), keep);
     }
     const labels = dense.rows.slice(0, 10).map((r: { label: number }) => r.label);
     await time('retrieved chunks', () => pool.query(VIEW_CHUNKS, [live.id, labels]), keep);

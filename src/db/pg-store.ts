@@ -20,16 +20,35 @@ import { liveVersion, readArticles, readKnownArticles, readPrevious, vectorLiter
 /**
  * BM25 by pg_textsearch over one field, through the version's own index (an ordered index scan: scoring
  * rows one by one instead would cost far more). Text and title are ranked apart and summed below with the
- * title's weight, as MiniSearch does (a chunk outside one field's list counts 0 there). Each row also says how
- * many of the distinct searched terms ($5) it holds, in either field: the local BM25 multiplies by that number
- * (MiniSearch's, src/index/bm25.ts), and so does `sumFields`.
+ * title's weight, as MiniSearch does (a chunk outside one field's list counts 0 there). Each row comes with its
+ * terms, in either field: the local BM25 multiplies a row's score by the number of distinct searched terms it
+ * holds (MiniSearch's, src/index/bm25.ts), and so does `sumFields` (counted here, `matchedTerms`: counted in SQL,
+ * the whole articles' texts searched once per term cost PGlite 3.5 ms a question at 100k chunks).
+ *
+ * A row's score is the one the index scan ranked it by, read with pg_textsearch's `bm25_get_current_score()`
+ * (`scanScore`). Written as the `<@>` operator again, it is computed afresh for each row returned, the row's
+ * text tokenized again: at 100k chunks in PGlite that was most of BM25's time (an article list 9.6 ms p50
+ * against 1.3 ms; docs/SCALING.md). An extension without that function gets the operator.
  */
-export const bm25 = (table: 'chunks' | 'articles', key: string, field: 'terms' | 'title_terms') => `
-  SELECT ${key}, -(${field} <@> to_bm25query($1, $4)) AS score,
-    (SELECT count(*) FROM (SELECT ' ' || terms || ' ' || title_terms || ' ' AS words) row_terms, unnest($5::text[]) term
-      WHERE position(' ' || term || ' ' IN row_terms.words) > 0)::int AS matched
+export const bm25 = (table: 'chunks' | 'articles', key: string, field: 'terms' | 'title_terms', scanScore = true) => `
+  SELECT ${key}, ${scanScore ? '-bm25_get_current_score()' : `-(${field} <@> to_bm25query($1, $4))`} AS score, terms, title_terms
   FROM ${table}
   WHERE version_id = $2 ORDER BY ${field} <@> to_bm25query($1, $4) LIMIT $3`;
+/** A row of a BM25 list: its key columns, its score, and its terms (`termText`: joined by spaces). */
+export interface Bm25Row {
+  score: number;
+  terms: string;
+  title_terms: string;
+}
+/** How many of the distinct searched terms a row holds, in its text or its title. */
+export function matchedTerms(row: Pick<Bm25Row, 'terms' | 'title_terms'>, distinct: readonly string[]): number {
+  const words = ` ${row.terms} ${row.title_terms} `;
+  return distinct.reduce((n, term) => (words.includes(` ${term} `) ? n + 1 : n), 0);
+}
+/** Whether the installed pg_textsearch gives the score its index scan ranked a row by (1.x does). */
+async function hasScanScore(pool: pg.Pool): Promise<boolean> {
+  return (await pool.query("SELECT to_regprocedure('bm25_get_current_score()') IS NOT NULL AS found")).rows[0].found === true;
+}
 /** The four BM25 lists a question's terms are searched in: chunks and whole articles, by text and by title. */
 export const BM25_LISTS = [
   ['chunks', 'label, article_id', 'terms'],
@@ -100,6 +119,7 @@ async function openVersion(pool: pg.Pool, url: string, live: LiveVersion, bm25Av
   const articleList = await readArticles(pool, live.id);
   // A version written before pg_textsearch was installed has no BM25 indexes: it is searched by ts_rank.
   const useBm25 = bm25Available && (await hasBm25Indexes(pool, live.id));
+  const scanScore = useBm25 && (await hasScanScore(pool));
   const articles = new Map(articleList.map((a) => [a.id, a]));
   const terms = TermTable.fromJSON(JSON.parse(live.terms), live.manifest.counts.chunks);
 
@@ -116,11 +136,11 @@ async function openVersion(pool: pg.Pool, url: string, live: LiveVersion, bm25Av
     const query = searched.join(' ');
     const distinct = [...new Set(searched)];
     const [chunkText, chunkTitle, articleText, articleTitle] = await Promise.all(
-      BM25_LISTS.map(([table, key, field]) => ask(bm25(table, key, field), [query, live.id, depth, bm25Index(table, field, live.id), distinct])),
+      BM25_LISTS.map(([table, key, field]) => ask<Bm25Row & ChunkHit & { id: string }>(bm25(table, key, field, scanScore), [query, live.id, depth, bm25Index(table, field, live.id)])),
     );
     const articleOf = new Map<number, string>();
-    const chunkHits = (rows: (ChunkHit & { matched: number })[]) => rows.map((r) => (articleOf.set(r.label, r.article_id), { key: r.label, score: Number(r.score), matched: r.matched }));
-    const articleHits = (rows: { id: string; score: number; matched: number }[]) => rows.map((r) => ({ key: r.id, score: Number(r.score), matched: r.matched }));
+    const chunkHits = (rows: (Bm25Row & ChunkHit)[]) => rows.map((r) => (articleOf.set(r.label, r.article_id), { key: r.label, score: Number(r.score), matched: matchedTerms(r, distinct) }));
+    const articleHits = (rows: (Bm25Row & { id: string })[]) => rows.map((r) => ({ key: r.id, score: Number(r.score), matched: matchedTerms(r, distinct) }));
     const chunks = sumFields(chunkHits(chunkText!.rows), chunkHits(chunkTitle!.rows), depth).map((h) => ({ label: h.key, article_id: articleOf.get(h.key)!, score: h.score }));
     const found = sumFields(articleHits(articleText!.rows), articleHits(articleTitle!.rows), depth).map((h) => ({ articleId: h.key, score: h.score }));
     return { chunks, articles: found };
