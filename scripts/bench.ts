@@ -8,7 +8,8 @@
  *      chunks of every public set, repeated and embedded by the model (scripts/bench/scale.ts), plus recall@10 of
  *      the HNSW index against exact search on the real vectors;
  *   3. an HNSW parameter sweep on synthetic random unit vectors (index part only);
- *   4. index build and load times, peak RSS, and the cold start of the ask CLI;
+ *   4. index build and load times, peak RSS, the cold start of the ask CLI, re-embedding, and embedding the
+ *      same articles from scratch into each backend;
  *   5. the same question latency on the Postgres backend: each index copied into a PGlite database served on
  *      127.0.0.1 (scripts/bench/pg-load.ts, pg-size.ts), a size whose load does not fit `--pg-budget` minutes
  *      reported as not measured.
@@ -43,6 +44,7 @@ import { benchSize, PIPELINE_DEPTH, realRecall, SWEEP, WARMUP_QUESTIONS } from '
 import { PG_LOAD_BUDGET_MINUTES } from './bench/pg-load.js';
 import { benchPostgres, type PostgresTarget } from './bench/pg-size.js';
 import { benchReembed } from './bench/reembed.js';
+import { benchEmbedBackends } from './bench/embed-backends.js';
 import type { BuildRecord, ColdStart, ReembedRow, Results, SizeResult } from './bench/results.js';
 import { benchSynthetic } from './bench/vectors.js';
 
@@ -80,8 +82,8 @@ const DATA_DIR = path.resolve(flags.data!);
 const OUT_FILE = path.resolve(flags.out ?? (QUICK ? path.join(CACHE_DIR, 'BENCHMARKS.quick.md') : path.join(PROJECT_ROOT, 'docs', 'BENCHMARKS.md')));
 
 const PLAN = QUICK
-  ? { embedChunks: 128, batchSizes: [8, 32, 128], embedReps: 1, subsetTargets: [1000], fullScifact: false, scale: false, questions: 50, synthetic: 10_000, sweep: 5_000, coldRuns: 1 }
-  : { embedChunks: 256, batchSizes: [8, 16, 32, 64, 128], embedReps: 2, subsetTargets: [1000, 10_000], fullScifact: true, scale: true, questions: 200, synthetic: 100_000, sweep: 20_000, coldRuns: 3 };
+  ? { embedChunks: 128, batchSizes: [8, 32, 128], embedReps: 1, subsetTargets: [1000], fullScifact: false, scale: false, questions: 50, synthetic: 10_000, sweep: 5_000, coldRuns: 1, embedBackends: { articles: 20, rounds: 1 } }
+  : { embedChunks: 256, batchSizes: [8, 16, 32, 64, 128], embedReps: 2, subsetTargets: [1000, 10_000], fullScifact: true, scale: true, questions: 200, synthetic: 100_000, sweep: 20_000, coldRuns: 3, embedBackends: { articles: 500, rounds: 2 } };
 const LARGE_EF_SEARCH = [10, 50, 100, 200, 400, 800];
 /** How this run is made, for the report. */
 const RUN = { quick: QUICK, coldRuns: PLAN.coldRuns, pipelineDepth: PIPELINE_DEPTH, warmupQuestions: WARMUP_QUESTIONS, embedReps: PLAN.embedReps, pgBudgetMinutes: PG_BUDGET };
@@ -193,6 +195,8 @@ async function main(): Promise<void> {
   phase('re-embed');
   const reembed: ReembedRow[] = [];
   for (const target of reembedTargets) reembed.push(...(await benchReembed(target.name, target.dir, target.articles, target.embedder, config, path.join(CACHE_DIR, '.reembed'))));
+  phase('embedding into each backend');
+  const embedBackends = hasScifact ? await benchEmbedBackends(scifact.slice(0, PLAN.embedBackends.articles), embedder, config, path.join(CACHE_DIR, '.embed-backends'), PLAN.embedBackends.rounds) : [];
   phase('done');
 
   const machine = {
@@ -204,7 +208,7 @@ async function main(): Promise<void> {
     Node: process.version,
     ...Object.fromEntries(['@xenova/transformers', 'onnxruntime-node', 'hnswlib-node', 'better-sqlite3', 'minisearch', 'tsx', 'esbuild'].map((name) => [name, packageVersion(name)])),
   };
-  const results: Results = { machine, config, embedding, embeddingSource, sizes, postgres, recall, sweep, synthetic, cold, reembed, loadAverages, seconds: (performance.now() - started) / 1000 };
+  const results: Results = { machine, config, embedding, embeddingSource, sizes, postgres, recall, sweep, synthetic, cold, reembed, embedBackends, loadAverages, seconds: (performance.now() - started) / 1000 };
   if (flags.json) console.log(JSON.stringify(jsonSummary(results)));
   else printSummary(results, RUN);
   await fs.mkdir(path.dirname(OUT_FILE), { recursive: true });

@@ -4,6 +4,7 @@
  */
 import { mb, ms, table } from './measure.js';
 import { postgresTarget } from './report-postgres.js';
+import { embedTarget } from './report-reembed.js';
 import type { Results, RunInfo, SizeResult } from './results.js';
 import type { SweepRow } from './vectors.js';
 
@@ -65,6 +66,7 @@ export function targetsSection(r: Results, how: RunInfo, { largest, synthDefault
             ],
         ...postgresTarget(r.postgres),
         ...cold100k(r, how),
+        ...embedTarget(r),
       ],
     ),
     '',

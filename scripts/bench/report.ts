@@ -6,7 +6,7 @@ import { DEFAULT_PROJECT_FROM } from '../../src/config.js';
 import { fmt, mb, ms, peakRssKb, share, table } from './measure.js';
 import { postgresSection } from './report-postgres.js';
 import { scaleFigures, targetsSection } from './report-targets.js';
-import { reembedSection } from './report-reembed.js';
+import { embedBackendsSection, reembedSection } from './report-reembed.js';
 import type { Results, RunInfo } from './results.js';
 import type { SweepRow } from './vectors.js';
 
@@ -124,6 +124,7 @@ export function render(r: Results, how: RunInfo): string {
     ),
     '',
     ...reembedSection(r),
+    ...embedBackendsSection(r),
     `Peak RSS of the bench process (process.resourceUsage().maxRSS): ${mb(peakRssKb())}.`,
     '',
     ...targetsSection(r, how, figures),

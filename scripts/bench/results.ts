@@ -149,6 +149,18 @@ export interface ReembedRow {
   cpuMs: number;
 }
 
+/** One build from scratch into a backend (scripts/bench/embed-backends.ts). */
+export interface EmbedBackendRow {
+  backend: 'local' | 'postgres';
+  round: number;
+  articles: number;
+  /** Chunks and sentences embedded. */
+  texts: number;
+  /** The build's wall time, the write included, and this process's CPU time (the database's is its own process's). */
+  ms: number;
+  cpuMs: number;
+}
+
 export interface Results {
   machine: Record<string, string>;
   config: Config;
@@ -162,6 +174,8 @@ export interface Results {
   synthetic: SyntheticResult;
   cold: ColdStart[];
   reembed: ReembedRow[];
+  /** Builds from scratch into each backend, in turn; empty when not measured (no SciFact). */
+  embedBackends: EmbedBackendRow[];
   loadAverages: string[];
   seconds: number;
 }

@@ -22,6 +22,7 @@ export function jsonSummary(r: Results): object {
     machine: r.machine,
     ask: [...r.sizes.map(row), ...postgresJson(r.postgres)],
     cold: r.cold.map((c) => ({ index: c.name, firstAnswerMs: c.firstAnswerMs, exitMs: c.exitMs, peakRssMb: c.childPeakRssKb ? c.childPeakRssKb / 1024 : null })),
+    embedBackends: r.embedBackends.map((e) => ({ backend: e.backend, round: e.round, articles: e.articles, texts: e.texts, seconds: e.ms / 1000, cpuSeconds: e.cpuMs / 1000 })),
     reembed: r.reembed.map((e) => ({ index: e.name, chunks: e.chunks, change: e.change, embeddedTexts: e.embeddedTexts, vectorIndex: e.vectorIndex, seconds: e.ms / 1000, cpuSeconds: e.cpuMs / 1000 })),
     embedding: r.embedding.rows,
     seconds: r.seconds,
