@@ -10,7 +10,7 @@ import { openCoverageStore } from '../src/coverage-store.js';
 import { startDevDatabase, type DevDatabase } from '../src/db/dev-server.js';
 import { EMBED_LOCK_KEY } from '../src/db/lock.js';
 import { migrate } from '../src/db/migrate.js';
-import { bm25, BM25_LISTS, bm25Index, matchedTerms, openPostgresStore } from '../src/db/pg-store.js';
+import { bm25, BM25_LISTS, matchedTerms, openPostgresStore, readsScanScore } from '../src/db/pg-store.js';
 import { liveVersion } from '../src/db/pg-write.js';
 import { TermTable } from '../src/index/lexical-index.js';
 import { buildIndex } from '../src/index/build.js';
@@ -106,25 +106,63 @@ describe('BM25 lists', () => {
     expect(matchedTerms(row, [])).toBe(0);
   });
 
-  it("read each row's score from the index scan that ranked it: the same rows, order and scores as scoring each row again", async () => {
+  it("read each row's score from the index scan that ranked it, only where the plan is that scan", async () => {
     const config = testConfig({ DATABASE_URL: server.url });
     await buildIndex({ articles: (await shippedArticles()).slice(0, 8), embedder: await sharedEmbedder(), dir: config.embeddingsDir, target: store.target, chunking: config.chunking, hnsw: config.hnsw });
     const live = (await liveVersion(pool))!;
     const terms = TermTable.fromJSON(JSON.parse(live.terms), live.manifest.counts.chunks);
+    // With the pool's settings every list is that version's BM25 index scan: its scores are the operator's.
+    expect(await readsScanScore(pool, live.id)).toBe(true);
     let compared = 0;
     for (const question of ['How many people were evacuated after the flood?', 'Who won the election in the city council?', 'What did the central bank say about inflation rates?']) {
       const searched = terms.searchTerms(question);
       for (const [table, key, field] of BM25_LISTS) {
-        const values = [searched.join(' '), live.id, 20, bm25Index(table, field, live.id)];
-        const fromScan = (await pool.query(bm25(table, key, field, true), values)).rows;
-        const again = (await pool.query(bm25(table, key, field, false), values)).rows;
-        expect(fromScan.map((r) => [r.label ?? r.id, r.terms])).toEqual(again.map((r) => [r.label ?? r.id, r.terms]));
+        const values = [searched.join(' '), 20];
+        const fromScan = (await pool.query(bm25(table, key, field, live.id, true), values)).rows;
+        const again = (await pool.query(bm25(table, key, field, live.id, false), values)).rows;
+        expect(fromScan.map((r) => r.label ?? r.id)).toEqual(again.map((r) => r.label ?? r.id));
         // The scan keeps a score in single precision.
         fromScan.forEach((r, i) => expect(Number(r.score)).toBeCloseTo(Number(again[i].score), 4));
+        // The terms counted in the process, as the SQL they replace counted them.
+        const distinct = [...new Set(searched)];
+        const counted = await pool.query<{ matched: number }>(
+          `SELECT (SELECT count(*) FROM unnest($2::text[]) term WHERE position(' ' || term || ' ' IN ' ' || terms || ' ' || title_terms || ' ') > 0)::int AS matched
+           FROM unnest($1::text[], $3::text[]) AS row_terms(terms, title_terms)`,
+          [fromScan.map((r) => r.terms), distinct, fromScan.map((r) => r.title_terms)],
+        );
+        expect(fromScan.map((r) => matchedTerms(r, distinct))).toEqual(counted.rows.map((r) => r.matched));
         compared += fromScan.length;
       }
     }
     expect(compared).toBeGreaterThan(20);
+
+    // A connection whose planner sorts (a small table's rows read by its primary key, then sorted): the function's
+    // value there is stale, so the store reads the operator's.
+    const client = await pool.connect();
+    try {
+      await client.query('SET enable_sort = on');
+      expect(await readsScanScore(client, live.id)).toBe(false);
+    } finally {
+      // db:dev serves one PGlite session to every connection: a setting is every connection's until set back.
+      await client.query('SET enable_sort = off');
+      client.release(true);
+    }
+    // A plan made for any parameter values (a generic plan) still ranks by the version's index: the version is in
+    // the statement, not a parameter.
+    const generic = await pool.connect();
+    try {
+      await generic.query('SET plan_cache_mode = force_generic_plan');
+      expect(await readsScanScore(generic, live.id)).toBe(true);
+      const searched = terms.searchTerms('Who won the election in the city council?');
+      const named = { name: 'bm25-generic', text: bm25('chunks', 'label', 'terms', live.id, true), values: [searched.join(' '), 10] };
+      const fromScan = (await generic.query(named)).rows;
+      const again = (await generic.query(bm25('chunks', 'label', 'terms', live.id, false), [searched.join(' '), 10])).rows;
+      expect(fromScan.length).toBeGreaterThan(1);
+      fromScan.forEach((r, i) => expect(Number(r.score)).toBeCloseTo(Number(again[i].score), 4));
+    } finally {
+      await generic.query('RESET plan_cache_mode');
+      generic.release(true);
+    }
   }, 60_000);
 });
 

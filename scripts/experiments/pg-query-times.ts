@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { loadConfig, PROJECT_ROOT } from '../../src/config.js';
 import { createPool } from '../../src/db/connect.js';
-import { bm25, BM25_LISTS, bm25Index, DENSE, VIEW_CHUNKS, VIEW_SENTENCES } from '../../src/db/pg-store.js';
+import { bm25, BM25_LISTS, DENSE, readsScanScore, VIEW_CHUNKS, VIEW_SENTENCES } from '../../src/db/pg-store.js';
 import { liveVersion, vectorLiteral } from '../../src/db/pg-write.js';
 import { loadEmbedder } from '../../src/embedder.js';
 import { TermTable } from '../../src/index/lexical-index.js';
@@ -27,6 +27,7 @@ try {
   const live = (await liveVersion(pool))!;
   const terms = TermTable.fromJSON(JSON.parse(live.terms), live.manifest.counts.chunks);
   const DEPTH = 50;
+  const scanScore = await readsScanScore(pool, live.id);
   const times: Record<string, number[]> = {};
   const time = async <T>(label: string, run: () => Promise<T>, keep: boolean): Promise<T> => {
     const start = performance.now();
@@ -41,7 +42,7 @@ try {
     const query = searched.join(' ');
     const dense = await time('dense', () => pool.query(DENSE, [vectorLiteral(vector), live.id, DEPTH]), keep);
     for (const [table, key, field] of BM25_LISTS) {
-      if (searched.length > 0) await time(`BM25 ${table} ${field}`, () => pool.query(bm25(table, key, field), [query, live.id, DEPTH, bm25Index(table, field, live.id)]), keep);
+      if (searched.length > 0) await time(`BM25 ${table} ${field}`, () => pool.query(bm25(table, key, field, live.id, scanScore), [query, DEPTH]), keep);
     }
     const labels = dense.rows.slice(0, 10).map((r: { label: number }) => r.label);
     await time('retrieved chunks', () => pool.query(VIEW_CHUNKS, [live.id, labels]), keep);

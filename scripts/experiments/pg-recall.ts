@@ -25,22 +25,27 @@ const server = await startDevServerProcess(path.join(PROJECT_ROOT, '.cache', 'be
 const pool = createPool(server.url, config.hnsw.efSearch);
 try {
   const live = (await liveVersion(pool))!;
-  const client = await pool.connect();
   const found = new Map<string, number>();
   const add = (key: string, exact: number[], got: Set<number>, k: number) => found.set(key, (found.get(key) ?? 0) + exact.slice(0, k).filter((l) => got.has(l)).length / k);
-  for (const question of questions) {
-    const vector = vectorLiteral(await embedder.embedQuery(question));
-    await client.query('SET enable_indexscan = off; SET enable_bitmapscan = off; SET enable_sort = on');
-    const exact = (await client.query(DENSE, [vector, live.id, DEPTH])).rows.map((r: { label: number }) => r.label);
-    await client.query('SET enable_indexscan = on; SET enable_bitmapscan = on; SET enable_sort = off');
-    for (const ef of EF_SEARCH) {
-      await client.query(`SET hnsw.ef_search = ${ef}`);
-      const got = new Set((await client.query(DENSE, [vector, live.id, DEPTH])).rows.map((r: { label: number }) => r.label));
-      add(`${ef}\trecall@10`, exact, got, 10);
-      add(`${ef}\trecall@50`, exact, got, DEPTH);
+  // A connection of its own, dropped afterwards (db:dev serves one session to all: its settings are set back).
+  const client = await pool.connect();
+  try {
+    for (const question of questions) {
+      const vector = vectorLiteral(await embedder.embedQuery(question));
+      await client.query('SET enable_indexscan = off; SET enable_bitmapscan = off; SET enable_sort = on');
+      const exact = (await client.query(DENSE, [vector, live.id, DEPTH])).rows.map((r: { label: number }) => r.label);
+      await client.query('RESET enable_indexscan; RESET enable_bitmapscan; SET enable_sort = off');
+      for (const ef of EF_SEARCH) {
+        await client.query(`SET hnsw.ef_search = ${ef}`);
+        const got = new Set((await client.query(DENSE, [vector, live.id, DEPTH])).rows.map((r: { label: number }) => r.label));
+        add(`${ef}\trecall@10`, exact, got, 10);
+        add(`${ef}\trecall@50`, exact, got, DEPTH);
+      }
     }
+  } finally {
+    await client.query(`RESET enable_indexscan; RESET enable_bitmapscan; SET enable_sort = off; SET hnsw.ef_search = ${config.hnsw.efSearch}`).catch(() => {});
+    client.release(true);
   }
-  client.release();
   console.log(`${name}, ${questions.length} SciFact questions, ${DEPTH} deep\nef_search\tmeasure\tvalue`);
   for (const [key, sum] of found) console.log(`${key}\t${(sum / questions.length).toFixed(4)}`);
 } finally {

@@ -94,7 +94,8 @@ export function createPool(url: string, efSearch: number): pg.Pool {
     // Each version has its own HNSW index (migration 005), so the version filter drops nothing after the scan;
     // iterative scans stay on for a graph that returns too few rows at this ef_search (pgvector 0.8).
     // BM25 ranks in the order of a version's index (an index scan); without enable_sort off, the planner
-    // prefers a small table's primary key plus a sort, which scores every row (many times slower).
+    // prefers a small table's primary key plus a sort, which scores every row (many times slower), and the
+    // store could not read the scan's scores (pg-store.ts `readsScanScore`, checked when a version opens).
     onConnect: async (client: pg.ClientBase) => {
       await client.query(`SET hnsw.ef_search = ${Math.trunc(efSearch)}; SET hnsw.iterative_scan = strict_order; SET enable_sort = off`);
     },

@@ -23,17 +23,23 @@ import { liveVersion, readArticles, readKnownArticles, readPrevious, vectorLiter
  * title's weight, as MiniSearch does (a chunk outside one field's list counts 0 there). Each row comes with its
  * terms, in either field: the local BM25 multiplies a row's score by the number of distinct searched terms it
  * holds (MiniSearch's, src/index/bm25.ts), and so does `sumFields` (counted here, `matchedTerms`: counted in SQL,
- * the whole articles' texts searched once per term cost PGlite 3.5 ms a question at 100k chunks).
+ * the rows' texts searched once per term cost PGlite about 5 ms a question over the four lists at 100k chunks).
  *
  * A row's score is the one the index scan ranked it by, read with pg_textsearch's `bm25_get_current_score()`
  * (`scanScore`). Written as the `<@>` operator again, it is computed afresh for each row returned, the row's
  * text tokenized again: at 100k chunks in PGlite that was most of BM25's time (an article list 9.6 ms p50
- * against 1.3 ms; docs/SCALING.md). An extension without that function gets the operator.
+ * against 1.3 ms; docs/SCALING.md). The function is right only under the index scan (`readsScanScore`).
  */
-export const bm25 = (table: 'chunks' | 'articles', key: string, field: 'terms' | 'title_terms', scanScore = true) => `
-  SELECT ${key}, ${scanScore ? '-bm25_get_current_score()' : `-(${field} <@> to_bm25query($1, $4))`} AS score, terms, title_terms
+export const bm25 = (table: 'chunks' | 'articles', key: string, field: 'terms' | 'title_terms', versionId: string, scanScore: boolean) => {
+  // The version is written into the statement, not passed as a parameter: a plan made for any version (a
+  // generic plan) could not use that version's partial index, and would rank by a sort (`readsScanScore`).
+  if (!/^\d+$/.test(versionId)) throw new Error(`a coverage version id is a number, not "${versionId}"`);
+  const query = `to_bm25query($1, '${bm25Index(table, field, versionId)}')`;
+  return `
+  SELECT ${key}, ${scanScore ? '-bm25_get_current_score()' : `-(${field} <@> ${query})`} AS score, terms, title_terms
   FROM ${table}
-  WHERE version_id = $2 ORDER BY ${field} <@> to_bm25query($1, $4) LIMIT $3`;
+  WHERE version_id = ${versionId} ORDER BY ${field} <@> ${query} LIMIT $2`;
+};
 /** A row of a BM25 list: its key columns, its score, and its terms (`termText`: joined by spaces). */
 export interface Bm25Row {
   score: number;
@@ -44,10 +50,6 @@ export interface Bm25Row {
 export function matchedTerms(row: Pick<Bm25Row, 'terms' | 'title_terms'>, distinct: readonly string[]): number {
   const words = ` ${row.terms} ${row.title_terms} `;
   return distinct.reduce((n, term) => (words.includes(` ${term} `) ? n + 1 : n), 0);
-}
-/** Whether the installed pg_textsearch gives the score its index scan ranked a row by (1.x does). */
-async function hasScanScore(pool: pg.Pool): Promise<boolean> {
-  return (await pool.query("SELECT to_regprocedure('bm25_get_current_score()') IS NOT NULL AS found")).rows[0].found === true;
 }
 /** The four BM25 lists a question's terms are searched in: chunks and whole articles, by text and by title. */
 export const BM25_LISTS = [
@@ -60,6 +62,29 @@ export const bm25Index = (table: string, field: string, versionId: string) => `$
 
 async function hasBm25Indexes(pool: pg.Pool, versionId: string): Promise<boolean> {
   return (await pool.query('SELECT to_regclass($1) IS NOT NULL AS found', [bm25Index('chunks', 'terms', versionId)])).rows[0].found === true;
+}
+
+/**
+ * Whether the BM25 lists may read each row's score from the index scan: pg_textsearch has the function (a
+ * database that got pg_textsearch 1.x by `ALTER EXTENSION … UPDATE` may lack it), and the planner, with the
+ * pool's settings (`createPool`: enable_sort off), ranks each list by its version's BM25 index. The function
+ * returns the score the scan last computed, kept in one variable of the server process: under another plan (the
+ * rows read in turn and sorted, as a small table's can be without enable_sort off) it returns a stale value, with
+ * no error. The store then scores each row again with the operator: slower, right under any plan. The settings
+ * are the session's, as `hnsw.ef_search` is: a pooler between the bot and Postgres must keep sessions (PgBouncer's
+ * session mode, not its transaction mode; docs/SCALING.md).
+ */
+export async function readsScanScore(db: Pick<pg.ClientBase, 'query'>, versionId: string): Promise<boolean> {
+  if (!(await db.query("SELECT to_regprocedure('bm25_get_current_score()') IS NOT NULL AS found")).rows[0].found) return false;
+  for (const [table, key, field] of BM25_LISTS) {
+    const index = bm25Index(table, field, versionId);
+    const { rows } = await db.query(`EXPLAIN (FORMAT JSON) ${bm25(table, key, field, versionId, true)}`, ['news', 50]);
+    const nodes: { 'Node Type': string; 'Index Name'?: string }[] = [];
+    const walk = (node: { 'Node Type': string; Plans?: unknown[] }) => (nodes.push(node), node.Plans?.forEach((child) => walk(child as typeof node)));
+    walk(rows[0]['QUERY PLAN'][0].Plan);
+    if (nodes.some((n) => n['Node Type'] === 'Sort') || !nodes.some((n) => n['Node Type'] === 'Index Scan' && n['Index Name'] === index)) return false;
+  }
+  return true;
 }
 
 interface FieldHit<K> {
@@ -119,7 +144,7 @@ async function openVersion(pool: pg.Pool, url: string, live: LiveVersion, bm25Av
   const articleList = await readArticles(pool, live.id);
   // A version written before pg_textsearch was installed has no BM25 indexes: it is searched by ts_rank.
   const useBm25 = bm25Available && (await hasBm25Indexes(pool, live.id));
-  const scanScore = useBm25 && (await hasScanScore(pool));
+  const scanScore = useBm25 && (await readsScanScore(pool, live.id));
   const articles = new Map(articleList.map((a) => [a.id, a]));
   const terms = TermTable.fromJSON(JSON.parse(live.terms), live.manifest.counts.chunks);
 
@@ -136,7 +161,7 @@ async function openVersion(pool: pg.Pool, url: string, live: LiveVersion, bm25Av
     const query = searched.join(' ');
     const distinct = [...new Set(searched)];
     const [chunkText, chunkTitle, articleText, articleTitle] = await Promise.all(
-      BM25_LISTS.map(([table, key, field]) => ask<Bm25Row & ChunkHit & { id: string }>(bm25(table, key, field, scanScore), [query, live.id, depth, bm25Index(table, field, live.id)])),
+      BM25_LISTS.map(([table, key, field]) => ask<Bm25Row & ChunkHit & { id: string }>(bm25(table, key, field, live.id, scanScore), [query, depth])),
     );
     const articleOf = new Map<number, string>();
     const chunkHits = (rows: (Bm25Row & ChunkHit)[]) => rows.map((r) => (articleOf.set(r.label, r.article_id), { key: r.label, score: Number(r.score), matched: matchedTerms(r, distinct) }));
