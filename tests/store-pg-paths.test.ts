@@ -166,6 +166,16 @@ describe('BM25 lists', () => {
   }, 60_000);
 });
 
+describe('a version written now', () => {
+  it("gets an HNSW graph of its own, built with pgvector's default effort (migration 006)", async () => {
+    const config = testConfig({ DATABASE_URL: server.url });
+    await buildIndex({ articles: (await shippedArticles()).slice(0, 2), embedder: await sharedEmbedder(), dir: config.embeddingsDir, target: store.target, chunking: config.chunking, hnsw: config.hnsw });
+    const live = (await liveVersion(pool))!;
+    const { rows } = await pool.query<{ indexdef: string }>('SELECT indexdef FROM pg_indexes WHERE indexname = $1', [`chunks_embedding_v${live.id}`]);
+    expect(rows[0]?.indexdef).toMatch(/USING hnsw \(embedding vector_cosine_ops\) WITH \(m='?16'?, ef_construction='?64'?\) WHERE \(version_id = '?\d+'?(::bigint)?\)/);
+  }, 60_000);
+});
+
 describe('migrations started by two processes at once', () => {
   it('a CREATE EXTENSION that collides with the other process creating it is not "pgvector is not installed"', async () => {
     // The collision needs two server sessions, which PGlite does not have: a connection that plays it.

@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { createHash } from 'node:crypto';
+import { readMigrations } from '../../src/db/migrate.js';
 import { readCurrentManifest } from '../../src/index/store.js';
 import { readRecords, saveRecord } from './indexes.js';
 import { log } from './measure.js';
@@ -104,9 +105,11 @@ export async function ensurePostgres(name: string, indexDir: string, options: { 
   const { cacheDir, budgetMinutes } = options;
   const manifest = await readCurrentManifest(indexDir);
   if (!manifest) throw new Error(`No local index in ${indexDir} to load into PGlite.`);
-  // What the database receives: the version's content, not how its vector graph is stored.
+  // What the database receives: the version's content, not how its local vector graph is stored; and the
+  // schema it is written with (a migration may change how a version is written, e.g. its HNSW graph's build).
   const { model, chunking, annotator, counts, articles } = manifest;
-  const source = `content-${createHash('sha256').update(JSON.stringify({ model, chunking, annotator, counts, articles })).digest('hex').slice(0, 16)}`;
+  const schema = (await readMigrations()).map((m) => [m.name, m.sql]);
+  const source = `content-${createHash('sha256').update(JSON.stringify({ model, chunking, annotator, counts, articles, schema })).digest('hex').slice(0, 16)}`;
   const records = path.join(cacheDir, 'postgres.json');
   const dataDir = path.join(cacheDir, `postgres-${name}`);
   const known = (await readRecords<PostgresLoad | PostgresLoadFailure>(records))[name];
