@@ -81,6 +81,15 @@ def out_of_fold(kind, x, y, folds, names):
     return scores, models
 
 
+def out_of_fold_fitted_on(kind, x, y, folds, names, fit_mask):
+    """Each row scored by a model trained on the other folds' rows that `fit_mask` keeps (the experiments' variants)."""
+    scores = np.zeros(len(y))
+    for k in range(FOLDS):
+        fit_rows = (folds != k) & fit_mask
+        scores[folds == k] = fit(kind, x[fit_rows], y[fit_rows], names).predict(x[folds == k])
+    return scores
+
+
 def export(model, names):
     """The trees as parallel arrays: feature index (-1 on leaves), threshold, yes/no children, leaf value.
 

@@ -38,11 +38,7 @@ print('answer rows', int(real.sum()), '+ swapped', int((~real).sum()), flush=Tru
 
 
 def oof(train_mask):
-    s = np.zeros(len(y))
-    for k in range(tr.FOLDS):
-        fit_rows = (folds != k) & train_mask
-        s[folds == k] = tr.fit('answer', ax[fit_rows], y[fit_rows], names).predict(ax[folds == k])
-    return s
+    return tr.out_of_fold_fitted_on('answer', ax, y, folds, names, train_mask)
 
 
 answerable = real & (imp == 0) & (wh == 0)
