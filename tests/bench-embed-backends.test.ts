@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { benchEmbedBackends, postgresEmbedShare } from '../scripts/bench/embed-backends.js';
-import { embedBackendsSection, embedTarget } from '../scripts/bench/report-reembed.js';
+import { embedBackendsSection, embedTarget } from '../scripts/bench/report-embed-backends.js';
 import type { EmbedBackendRow, Results } from '../scripts/bench/results.js';
 import { sharedEmbedder, shippedArticles, tempDir, testConfig } from './helpers.js';
 

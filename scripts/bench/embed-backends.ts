@@ -22,13 +22,14 @@ export async function benchEmbedBackends(articles: Article[], embedder: Embedder
   try {
     for (let round = 1; round <= rounds; round++) {
       for (const backend of ['local', 'postgres'] as const) {
+        // The local index's folder; the database's data folder beside it (a build given a target writes only there).
         const dir = path.join(scratch, `${backend}-${round}`);
         await fs.mkdir(dir, { recursive: true });
         const build = (target?: Parameters<typeof buildIndex>[0]['target']) => timed(() => buildIndex({ articles, embedder, dir, chunking: config.chunking, hnsw: config.hnsw, target }));
         let run: Awaited<ReturnType<typeof build>>;
         if (backend === 'local') run = await build();
         else {
-          const db = await startDevServerProcess(dir);
+          const db = await startDevServerProcess(path.join(scratch, `database-${round}`));
           try {
             const store = await openCoverageStore({ ...config, databaseUrl: db.url });
             try {

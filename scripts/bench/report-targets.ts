@@ -4,7 +4,7 @@
  */
 import { mb, ms, table } from './measure.js';
 import { postgresTarget } from './report-postgres.js';
-import { embedTarget } from './report-reembed.js';
+import { embedTarget } from './report-embed-backends.js';
 import type { Results, RunInfo, SizeResult } from './results.js';
 import type { SweepRow } from './vectors.js';
 

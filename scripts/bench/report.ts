@@ -6,7 +6,8 @@ import { DEFAULT_PROJECT_FROM } from '../../src/config.js';
 import { fmt, mb, ms, peakRssKb, share, table } from './measure.js';
 import { postgresSection } from './report-postgres.js';
 import { scaleFigures, targetsSection } from './report-targets.js';
-import { embedBackendsSection, reembedSection } from './report-reembed.js';
+import { embedBackendsSection } from './report-embed-backends.js';
+import { reembedSection } from './report-reembed.js';
 import type { Results, RunInfo } from './results.js';
 import type { SweepRow } from './vectors.js';
 
