@@ -11,7 +11,8 @@ import { startDevDatabase, type DevDatabase } from '../src/db/dev-server.js';
 import { EMBED_LOCK_KEY } from '../src/db/lock.js';
 import { migrate } from '../src/db/migrate.js';
 import { bm25, BM25_LISTS, matchedTerms, openPostgresStore, readsScanScore } from '../src/db/pg-store.js';
-import { liveVersion } from '../src/db/pg-write.js';
+import { byteaArrayParam, vectorArrayParam, vectorFromSend, vectorParam } from '../src/db/binary-params.js';
+import { liveVersion, vectorLiteral } from '../src/db/pg-write.js';
 import { TermTable } from '../src/index/lexical-index.js';
 import { buildIndex } from '../src/index/build.js';
 import type { CoverageStore } from '../src/index/coverage.js';
@@ -173,6 +174,64 @@ describe('a version written now', () => {
     const live = (await liveVersion(pool))!;
     const { rows } = await pool.query<{ indexdef: string }>('SELECT indexdef FROM pg_indexes WHERE indexname = $1', [`chunks_embedding_v${live.id}`]);
     expect(rows[0]?.indexdef).toMatch(/USING hnsw \(embedding vector_cosine_ops\) WITH \(m='?16'?, ef_construction='?64'?\) WHERE \(version_id = '?\d+'?(::bigint)?\)/);
+  }, 60_000);
+});
+
+describe('vectors sent in binary', () => {
+  // Floats whose text form is easy to get wrong: a negative zero, the smallest normal and largest float32s, a
+  // third, and a subnormal.
+  const awkward = Float32Array.from([-0, 1.1754943508222875e-38, 3.4028234663852886e38, -1 / 3, 1e-45, 0.1, -2.5, 7]);
+  const random = (seed: number) => Float32Array.from({ length: 8 }, (_, k) => Math.sin(seed * 31 + k * 7) * 10 ** ((k % 5) - 2));
+
+  it('arrive exactly as they were, as vectors and as byte strings, and read back exactly by vector_send', async () => {
+    const client = await pool.connect();
+    try {
+      await client.query('CREATE TEMP TABLE wire (id int, v vector(8), b bytea)');
+      const vectors = [awkward, ...Array.from({ length: 40 }, (_, i) => random(i))];
+      const oid = (await client.query<{ oid: number }>("SELECT 'vector'::regtype::oid::int AS oid")).rows[0]!.oid;
+      await client.query('INSERT INTO wire SELECT * FROM unnest($1::int[], $2::vector[], $3::bytea[])', [
+        vectors.map((_, i) => i),
+        vectorArrayParam(oid, vectors),
+        byteaArrayParam(vectors.map((v) => new Uint8Array(v.buffer.slice(0)))),
+      ]);
+      const { rows } = await client.query<{ id: number; text: string; sent: Buffer; b: Buffer }>('SELECT id, v::text AS text, vector_send(v) AS sent, b FROM wire ORDER BY id');
+      expect(rows).toHaveLength(vectors.length);
+      for (const row of rows) {
+        const want = vectors[row.id]!;
+        expect(Array.from(vectorFromSend(row.sent))).toEqual(Array.from(want));
+        expect(Float32Array.from(JSON.parse(row.text) as number[])).toEqual(want);
+        expect(new Float32Array(row.b.buffer.slice(row.b.byteOffset, row.b.byteOffset + row.b.byteLength))).toEqual(want);
+      }
+      expect(Object.is(vectorFromSend(rows[0]!.sent)[0], -0)).toBe(true);
+      // A question's vector as one binary parameter: the same distances as its text.
+      const question = random(99);
+      const [binary, text] = await Promise.all(
+        [vectorParam(question), vectorLiteral(question)].map(async (param) => (await client.query<{ d: number }>('SELECT v <=> $1::vector AS d FROM wire ORDER BY id', [param])).rows.map((r) => r.d)),
+      );
+      expect(binary).toEqual(text);
+    } finally {
+      client.release(true);
+    }
+  });
+
+  it('keep an unchanged article\'s chunk vectors bit for bit through an incremental build, read back and written again', async () => {
+    const config = testConfig({ DATABASE_URL: server.url });
+    const articles = (await shippedArticles()).slice(0, 3);
+    const embedder = await sharedEmbedder();
+    const build = (list: typeof articles) => buildIndex({ articles: list, embedder, dir: config.embeddingsDir, target: store.target, chunking: config.chunking, hnsw: config.hnsw });
+    await build(articles);
+    const before = (await liveVersion(pool))!;
+    const report = await build(articles.map((a, i) => (i === 2 ? { ...a, text: `${a.text}\n\nA line added later.` } : a)));
+    expect(report).toMatchObject({ changed: [articles[2]!.id], unchanged: 2 });
+    const after = (await liveVersion(pool))!;
+    const { rows } = await pool.query<{ kept: number; same: number }>(
+      `SELECT count(*)::int AS kept, count(*) FILTER (WHERE vector_send(a.embedding) = vector_send(b.embedding))::int AS same
+       FROM chunks a JOIN chunks b ON b.article_id = a.article_id AND b.start_offset = a.start_offset AND b.end_offset = a.end_offset
+       WHERE a.version_id = $1 AND b.version_id = $2 AND a.article_id <> $3`,
+      [before.id, after.id, articles[2]!.id],
+    );
+    expect(rows[0]!.kept).toBeGreaterThan(0);
+    expect(rows[0]!.same).toBe(rows[0]!.kept);
   }, 60_000);
 });
 

@@ -15,7 +15,8 @@ import { IndexMissingError } from '../index/store.js';
 import { createPool, describeDatabase, QUESTION_TIMEOUT_MS, userFacing } from './connect.js';
 import { lockDatabase } from './lock.js';
 import { migrate } from './migrate.js';
-import { liveVersion, readArticles, readKnownArticles, readPrevious, vectorLiteral, writeVersion, type LiveVersion } from './pg-write.js';
+import { vectorParam } from './binary-params.js';
+import { liveVersion, readArticles, readKnownArticles, readPrevious, writeVersion, type LiveVersion } from './pg-write.js';
 
 /**
  * BM25 by pg_textsearch over one field, through the version's own index (an ordered index scan: scoring
@@ -174,7 +175,7 @@ async function openVersion(pool: pg.Pool, url: string, live: LiveVersion, bm25Av
   const coverage = leanCoverage(
     { backend: 'postgres', version: live.name, manifest: live.manifest, articles, terms },
     {
-      dense: async (queryVector, depth) => (await ask<ChunkHit>(DENSE, [vectorLiteral(queryVector), live.id, depth])).rows,
+      dense: async (queryVector, depth) => (await ask<ChunkHit>(DENSE, [vectorParam(queryVector), live.id, depth])).rows,
       lexical,
       rows: async (labels) => {
         const [chunks, sentences] = await Promise.all([ask<ChunkRow>(VIEW_CHUNKS, [live.id, labels]), ask<SentenceRow>(VIEW_SENTENCES, [live.id, labels])]);

@@ -12,6 +12,7 @@ import { holdConnection } from './connect.js';
 import { FORMAT_VERSION, IndexError, type ChunkRecord, type IndexContents, type IndexManifest, type SentenceRecord, type WrittenVersion } from '../index/store.js';
 import type { SentenceAnnotation } from '../reader/annotate.js';
 import { setVectorBytes, termText, vectorBytes } from '../index/rows.js';
+import { byteaArrayParam, vectorArrayParam, vectorFromSend } from './binary-params.js';
 
 /** The width of the `vector` column (migrations/001_coverage.sql): the shipped model's. */
 export const STORED_DIMENSION = 512;
@@ -19,18 +20,22 @@ export const STORED_DIMENSION = 512;
 const BATCH_ROWS = 2_000;
 
 /**
- * A vector as pgvector reads it. Nine significant digits give back the very float32 (as a double, a float32
- * prints up to 17): pgvector parses half the text, which was most of the time of writing a version's chunks.
+ * A vector as pgvector reads it as text (nine significant digits give back the very float32), for the scripts
+ * that write SQL by hand; the store sends vectors in binary (binary-params.ts).
  */
 export const vectorLiteral = (vector: Float32Array): string => `[${Array.from(vector, (x) => x.toPrecision(9)).join(',')}]`;
-export const parseVector = (text: string): Float32Array => Float32Array.from(JSON.parse(text) as number[]);
+
+/** A column of a batch of rows: one array parameter, from the rows' positions. */
+type Column = (rows: number[]) => unknown;
+/** A column whose rows' values are passed as a plain array (sent as text). */
+const each = (value: (i: number) => unknown): Column => (rows) => rows.map(value);
 
 /** Inserts rows in batches, one array parameter per column. */
-async function insertColumns(client: pg.ClientBase, sql: string, versionId: string, count: number, columns: ((i: number) => unknown)[], signal?: AbortSignal): Promise<void> {
+async function insertColumns(client: pg.ClientBase, sql: string, versionId: string, count: number, columns: Column[], signal?: AbortSignal): Promise<void> {
   for (let from = 0; from < count; from += BATCH_ROWS) {
     signal?.throwIfAborted();
     const rows = Array.from({ length: Math.min(BATCH_ROWS, count - from) }, (_, i) => from + i);
-    await client.query(sql, [versionId, ...columns.map((column) => rows.map(column))]);
+    await client.query(sql, [versionId, ...columns.map((column) => column(rows))]);
   }
 }
 
@@ -89,6 +94,8 @@ export async function writeVersion(pool: pg.Pool, contents: IndexContents, optio
       JSON.stringify(contents.terms.toJSON()),
     ]);
     const versionId = rows[0]!.id;
+    // The vector type's id in this database, for the chunks' vectors sent as a binary array.
+    const vectorOid = (await client.query<{ oid: number }>("SELECT 'vector'::regtype::oid::int AS oid")).rows[0]!.oid;
     const list = contents.articles;
     await insertColumns(
       client,
@@ -96,7 +103,7 @@ export async function writeVersion(pool: pg.Pool, contents: IndexContents, optio
        SELECT $1, * FROM unnest($2::text[], $3::int[], $4::json[], $5::text[], $6::text[])`,
       versionId,
       list.length,
-      [(i) => list[i]!.id, (i) => i, (i) => JSON.stringify(list[i]), (i) => termText(list[i]!.text), (i) => termText(list[i]!.title)],
+      [each((i) => list[i]!.id), each((i) => i), each((i) => JSON.stringify(list[i])), each((i) => termText(list[i]!.text)), each((i) => termText(list[i]!.title))],
       signal,
     );
     await insertColumns(
@@ -106,15 +113,15 @@ export async function writeVersion(pool: pg.Pool, contents: IndexContents, optio
       versionId,
       chunks.length,
       [
-        (i) => i,
-        (i) => chunks[i]!.articleId,
-        (i) => chunks[i]!.start,
-        (i) => chunks[i]!.end,
-        (i) => chunks[i]!.firstSentence,
-        (i) => chunks[i]!.sentenceCount,
-        (i) => contents.chunkTerms[i]!.join(' '),
-        (i) => termText(articles.get(chunks[i]!.articleId)!.title),
-        (i) => vectorLiteral(contents.chunkVector(i)),
+        each((i) => i),
+        each((i) => chunks[i]!.articleId),
+        each((i) => chunks[i]!.start),
+        each((i) => chunks[i]!.end),
+        each((i) => chunks[i]!.firstSentence),
+        each((i) => chunks[i]!.sentenceCount),
+        each((i) => contents.chunkTerms[i]!.join(' ')),
+        each((i) => termText(articles.get(chunks[i]!.articleId)!.title)),
+        (rows) => vectorArrayParam(vectorOid, rows.map((i) => contents.chunkVector(i))),
       ],
       signal,
     );
@@ -125,12 +132,12 @@ export async function writeVersion(pool: pg.Pool, contents: IndexContents, optio
       versionId,
       sentences.length,
       [
-        (i) => i,
-        (i) => sentences[i]!.articleId,
-        (i) => sentences[i]!.start,
-        (i) => sentences[i]!.end,
-        (i) => JSON.stringify(annotations[i]),
-        (i) => vectorBytes(sentenceVectors.subarray(i * dimension, (i + 1) * dimension)),
+        each((i) => i),
+        each((i) => sentences[i]!.articleId),
+        each((i) => sentences[i]!.start),
+        each((i) => sentences[i]!.end),
+        each((i) => JSON.stringify(annotations[i])),
+        (rows) => byteaArrayParam(rows.map((i) => vectorBytes(sentenceVectors.subarray(i * dimension, (i + 1) * dimension)))),
       ],
       signal,
     );
@@ -194,8 +201,8 @@ export async function readPrevious(pool: pg.Pool, version: LiveVersion): Promise
 async function readRecords(pool: pg.Pool, version: LiveVersion): Promise<PreviousRecords> {
   const dimension = version.manifest.model.dimension;
   const [chunkRows, sentenceRows] = await Promise.all([
-    pool.query<{ article_id: string; start_offset: number; end_offset: number; first_sentence: number; sentence_count: number; embedding: string }>(
-      'SELECT article_id, start_offset, end_offset, first_sentence, sentence_count, embedding::text AS embedding FROM chunks WHERE version_id = $1 ORDER BY label',
+    pool.query<{ article_id: string; start_offset: number; end_offset: number; first_sentence: number; sentence_count: number; embedding: Buffer }>(
+      'SELECT article_id, start_offset, end_offset, first_sentence, sentence_count, vector_send(embedding) AS embedding FROM chunks WHERE version_id = $1 ORDER BY label',
       [version.id],
     ),
     pool.query<{ article_id: string; start_offset: number; end_offset: number; annotation: SentenceAnnotation; embedding: Buffer }>(
@@ -218,6 +225,6 @@ async function readRecords(pool: pg.Pool, version: LiveVersion): Promise<Previou
     sentences,
     sentenceVectors,
     annotations: sentenceRows.rows.map((r) => r.annotation),
-    chunkVector: (label) => parseVector(chunkVectors[label]!),
+    chunkVector: (label) => vectorFromSend(chunkVectors[label]!),
   };
 }
