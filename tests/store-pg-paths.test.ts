@@ -189,20 +189,24 @@ describe('vectors sent in binary', () => {
       await client.query('CREATE TEMP TABLE wire (id int, v vector(8), b bytea)');
       const vectors = [awkward, ...Array.from({ length: 40 }, (_, i) => random(i))];
       const oid = (await client.query<{ oid: number }>("SELECT 'vector'::regtype::oid::int AS oid")).rows[0]!.oid;
+      const packed = new Float32Array(vectors.length * 8 + 3).subarray(3);
+      vectors.forEach((v, i) => packed.set(v, i * 8));
       await client.query('INSERT INTO wire SELECT * FROM unnest($1::int[], $2::vector[], $3::bytea[])', [
         vectors.map((_, i) => i),
         vectorArrayParam(oid, vectors),
-        byteaArrayParam(vectors.map((v) => new Uint8Array(v.buffer.slice(0)))),
+        // Views into one shared buffer, at offsets other than 0, as a version's sentence vectors are.
+        byteaArrayParam(vectors.map((_, i) => new Uint8Array(packed.buffer, packed.byteOffset + i * 32, 32))),
       ]);
       const { rows } = await client.query<{ id: number; text: string; sent: Buffer; b: Buffer }>('SELECT id, v::text AS text, vector_send(v) AS sent, b FROM wire ORDER BY id');
       expect(rows).toHaveLength(vectors.length);
       for (const row of rows) {
         const want = vectors[row.id]!;
-        expect(Array.from(vectorFromSend(row.sent))).toEqual(Array.from(want));
+        expect(Array.from(vectorFromSend(row.sent, 8))).toEqual(Array.from(want));
         expect(Float32Array.from(JSON.parse(row.text) as number[])).toEqual(want);
         expect(new Float32Array(row.b.buffer.slice(row.b.byteOffset, row.b.byteOffset + row.b.byteLength))).toEqual(want);
       }
-      expect(Object.is(vectorFromSend(rows[0]!.sent)[0], -0)).toBe(true);
+      expect(Object.is(vectorFromSend(rows[0]!.sent, 8)[0], -0)).toBe(true);
+      expect(() => vectorFromSend(rows[0]!.sent, 512)).toThrow(/says 8 dimensions, not the 512/);
       // A question's vector as one binary parameter: the same distances as its text.
       const question = random(99);
       const [binary, text] = await Promise.all(
@@ -232,6 +236,15 @@ describe('vectors sent in binary', () => {
     );
     expect(rows[0]!.kept).toBeGreaterThan(0);
     expect(rows[0]!.same).toBe(rows[0]!.kept);
+    // And their sentences' vectors, written again as bytes.
+    const sentences = await pool.query<{ kept: number; same: number }>(
+      `SELECT count(*)::int AS kept, count(*) FILTER (WHERE a.embedding = b.embedding)::int AS same
+       FROM sentences a JOIN sentences b ON b.article_id = a.article_id AND b.start_offset = a.start_offset AND b.end_offset = a.end_offset
+       WHERE a.version_id = $1 AND b.version_id = $2 AND a.article_id <> $3`,
+      [before.id, after.id, articles[2]!.id],
+    );
+    expect(sentences.rows[0]!.kept).toBeGreaterThan(0);
+    expect(sentences.rows[0]!.same).toBe(sentences.rows[0]!.kept);
   }, 60_000);
 });
 

@@ -2,8 +2,8 @@
  * Vectors sent to Postgres in its binary format instead of as text. The `pg` driver sends a Buffer parameter in
  * binary, and the server then reads it with the parameter type's receive function: pgvector's `vector_recv`
  * for a vector, Postgres's `array_recv` for an array. Parsing a 512-d vector's text was most of the time of
- * writing a version's chunks (2,585 chunks through `db:dev`: 2.9 s as text, 0.5 s in binary;
- * scripts/experiments/pg-write-times.ts), and the floats arrive exactly as they were.
+ * writing a version's chunks (2,585 chunks of 500 SciFact articles through `db:dev`: 3.39 s as text, 0.48 s in
+ * binary; scripts/experiments/pg-write-times.ts), and the floats arrive exactly as they were.
  */
 
 /** `bytea`'s type id, fixed in every Postgres (pg_type.dat). */
@@ -47,8 +47,8 @@ function arrayParam(elementOid: number, count: number, size: (i: number) => numb
 /**
  * Vectors for a `$n::vector[]` parameter. `vectorOid` is the `vector` type's id in the database at hand (an
  * extension's types get theirs when it is created), which the array's header names. Postgres's `array_recv`
- checks that name only between built-in types, and reads the elements as the parameter's type; the header
- still says what it holds.
+ * checks that name only between built-in types, and reads the elements as the parameter's type; the header
+ * still says what it holds.
  */
 export const vectorArrayParam = (vectorOid: number, vectors: Float32Array[]): Buffer =>
   arrayParam(vectorOid, vectors.length, (i) => vectorSize(vectors[i]!), (buffer, offset, i) => writeVector(buffer, offset, vectors[i]!));
@@ -57,11 +57,12 @@ export const vectorArrayParam = (vectorOid: number, vectors: Float32Array[]): Bu
 export const byteaArrayParam = (values: Uint8Array[]): Buffer =>
   arrayParam(BYTEA_OID, values.length, (i) => values[i]!.byteLength, (buffer, offset, i) => offset + Buffer.from(values[i]!.buffer, values[i]!.byteOffset, values[i]!.byteLength).copy(buffer, offset));
 
-/** A vector from `vector_send(embedding)`'s bytes. */
-export function vectorFromSend(bytes: Uint8Array): Float32Array {
+/** A vector of `dimension` from `vector_send(embedding)`'s bytes; one of another size is refused. */
+export function vectorFromSend(bytes: Uint8Array, dimension: number): Float32Array {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const dimension = buffer.readInt16BE(0);
-  if (bytes.byteLength !== 4 + dimension * 4) throw new Error(`a stored vector has ${bytes.byteLength} bytes, not the ${4 + dimension * 4} of ${dimension} dimensions`);
+  if (bytes.byteLength !== 4 + dimension * 4 || buffer.readInt16BE(0) !== dimension) {
+    throw new Error(`a stored vector has ${bytes.byteLength} bytes and says ${bytes.byteLength >= 2 ? buffer.readInt16BE(0) : '?'} dimensions, not the ${dimension} of the version's model`);
+  }
   const vector = new Float32Array(dimension);
   for (let k = 0; k < dimension; k++) vector[k] = buffer.readFloatBE(4 + k * 4);
   return vector;

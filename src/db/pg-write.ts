@@ -225,6 +225,6 @@ async function readRecords(pool: pg.Pool, version: LiveVersion): Promise<Previou
     sentences,
     sentenceVectors,
     annotations: sentenceRows.rows.map((r) => r.annotation),
-    chunkVector: (label) => vectorFromSend(chunkVectors[label]!),
+    chunkVector: (label) => vectorFromSend(chunkVectors[label]!, dimension),
   };
 }
