@@ -155,12 +155,12 @@ describe('answers about the shipped coverage', () => {
     // Auto mode answers what the reader is sure of, unless AUTO_ANSWER_THRESHOLD (never under READER_THRESHOLD) says otherwise.
     expect(configFromEnv({}).discord.autoThreshold).toBeUndefined();
     expect(configFromEnv({ AUTO_ANSWER_THRESHOLD: '0.3' }).discord.autoThreshold).toBe(0.3);
-    expect(() => configFromEnv({ AUTO_ANSWER_THRESHOLD: '0.01' })).toThrow(/^AUTO_ANSWER_THRESHOLD \(0\.01\) must not be below READER_THRESHOLD \(0\.03\)/);
+    expect(() => configFromEnv({ AUTO_ANSWER_THRESHOLD: '0.01' })).toThrow(/^AUTO_ANSWER_THRESHOLD \(0\.01\) must not be below READER_THRESHOLD \(0\.025\)/);
   });
 
   it('reads READER_OPEN_THRESHOLD, never above READER_THRESHOLD', () => {
-    expect(configFromEnv({}).reader).toMatchObject({ threshold: 0.03, openThreshold: 0.015 });
-    expect(configFromEnv({ READER_OPEN_THRESHOLD: '0.03' }).reader.openThreshold).toBe(0.03);
+    expect(configFromEnv({}).reader).toMatchObject({ threshold: 0.025, openThreshold: 0.015 });
+    expect(configFromEnv({ READER_OPEN_THRESHOLD: '0.025' }).reader.openThreshold).toBe(0.025);
     // Unset, it follows a READER_THRESHOLD set under its default; set above READER_THRESHOLD, it is refused in one line.
     expect(configFromEnv({ READER_THRESHOLD: '0' }).reader.openThreshold).toBe(0);
     expect(() => configFromEnv({ READER_THRESHOLD: '0.02', READER_OPEN_THRESHOLD: '0.03' })).toThrow(/^READER_OPEN_THRESHOLD \(0\.03\) must not be above READER_THRESHOLD \(0\.02\)[^\n]*$/);
