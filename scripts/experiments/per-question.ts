@@ -13,7 +13,7 @@ const config = await loadConfig();
 const embedder = await loadEmbedder(config.embedding);
 const reader = loadReader(config.reader.modelFile, config.reader.threshold, config.reader.sureThreshold, config.reader.openThreshold);
 const index = await localStore(await cachedIndexDir(config, embedder, 'coverage', config.corpusDir), config.hnsw).open();
-const set = readQuestionSet(path.join(PROJECT_ROOT, 'eval', file));
+const set = readQuestionSet(path.resolve(PROJECT_ROOT, 'eval', file));
 for (const q of set.answerable) {
   const answer = await answerQuestion({ index, embedder, reader }, q.question, { mode: 'hybrid', passages: 3, answerAll: true });
   const spans = locateEvidence(q.evidence, index.articles.values());
