@@ -3,7 +3,8 @@ import { documentsFromChunks, mrrAt, ndcgAt, recallAt } from '../src/eval/metric
 import { SHORT_ANSWER_SHOWN, type Answer } from '../src/answer.js';
 import { shownShortAnswers } from '../src/eval/squad.js';
 import type { Article } from '../src/corpus/types.js';
-import { hitRank, locateEvidence } from '../src/eval/question-set.js';
+import { hitRank, locateEvidence, readQuestionSet } from '../src/eval/question-set.js';
+import { PROJECT_ROOT } from '../src/config.js';
 import { holdsAnswerForm, readNewsQuestions, scoreNews, withheldCorpus } from '../src/eval/news-reading.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -33,6 +34,27 @@ describe('evaluation metrics', () => {
 
   it('ranks documents by their best chunk', () => {
     expect(documentsFromChunks(['d2', 'd1', 'd2', 'd3', 'd1'])).toEqual(['d2', 'd1', 'd3']);
+  });
+});
+
+describe('the question sets', () => {
+  // With five articles, people writing questions blind ask the same ones ("How old is Kim Jong-un?"): a question
+  // in both sets would make the held-out set's figure one the tuning already saw.
+  const key = (question: string) => question.toLowerCase().replace(/['’]/g, '').replace(/[^a-z0-9]+/g, ' ').trim();
+  const questions = (file: string) => {
+    const set = readQuestionSet(path.join(PROJECT_ROOT, 'eval', file));
+    return [...set.answerable, ...set.offTopic].map((q) => ({ id: q.id, key: key(q.question) }));
+  };
+
+  it('ask no tuning question twice, and none the held-out set asks', () => {
+    const tuning = questions('questions.json');
+    const heldOut = new Map(questions('questions-holdout.json').map((q) => [q.key, q.id]));
+    expect(key("Whats the capital of Australia?")).toBe(key('whats the capital of australia'));
+    const seen = new Map<string, string>();
+    const repeated = tuning.filter((q) => seen.has(q.key) || !seen.set(q.key, q.id)).map((q) => `${q.id} = ${seen.get(q.key)}`);
+    expect(repeated).toEqual([]);
+    expect(tuning.filter((q) => heldOut.has(q.key)).map((q) => `${q.id} = ${heldOut.get(q.key)}`)).toEqual([]);
+    expect(tuning.length).toBeGreaterThan(300);
   });
 });
 
