@@ -1,6 +1,6 @@
 /** How `npm run eval` prints: markdown tables, percentages, scores, and the reader thresholds swept. */
 import { SHORT_ANSWER_SHOWN, type Answer } from '../../src/answer.js';
-export const THRESHOLDS = [0, 0.02, 0.025, 0.03, 0.035, 0.04, 0.05, 0.06, 0.08, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7];
+export const THRESHOLDS = [0, 0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.035, 0.04, 0.05, 0.06, 0.08, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7];
 /** The threshold of questions asking for an account, swept at the reader's threshold for facts (question-sets.ts). */
 export const OPEN_THRESHOLDS = [0, 0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.035, 0.04, 0.05];
 export const pct = (x: number) => `${(100 * x).toFixed(1)}%`.padStart(6);
