@@ -8,12 +8,13 @@ import { localStore } from '../../src/index/coverage.js';
 import { hitRank, locateEvidence, readQuestionSet } from '../../src/eval/question-set.js';
 import { answerQuestion } from '../../src/answer-question.js';
 
-const file = process.argv[2] ?? 'questions.json';
+// A question file: a path from the current folder, eval/questions.json by default.
+const file = path.resolve(process.argv[2] ?? path.join(PROJECT_ROOT, 'eval', 'questions.json'));
 const config = await loadConfig();
 const embedder = await loadEmbedder(config.embedding);
 const reader = loadReader(config.reader.modelFile, config.reader.threshold, config.reader.sureThreshold, config.reader.openThreshold);
 const index = await localStore(await cachedIndexDir(config, embedder, 'coverage', config.corpusDir), config.hnsw).open();
-const set = readQuestionSet(path.resolve(PROJECT_ROOT, 'eval', file));
+const set = readQuestionSet(file);
 for (const q of set.answerable) {
   const answer = await answerQuestion({ index, embedder, reader }, q.question, { mode: 'hybrid', passages: 3, answerAll: true });
   const spans = locateEvidence(q.evidence, index.articles.values());

@@ -14,7 +14,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import train_reader as tr  # noqa: E402
 
-work = sys.argv[1] if len(sys.argv) > 1 else os.path.join(".cache", "reader")
+work = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".cache", "reader")
 names, x, meta = tr.read(work, "sentences")
 y, folds, instance = meta["label"], meta["fold"], meta["instance"]
 questions = [np.where(instance == q)[0] for q in np.unique(instance)]

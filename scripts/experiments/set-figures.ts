@@ -17,7 +17,11 @@ import { localStore } from '../../src/index/coverage.js';
 import { loadReader } from '../../src/reader/reader.js';
 import { num, pct, table, THRESHOLDS } from '../eval/tables.js';
 
-const file = path.resolve(process.argv[2] ?? '');
+if (!process.argv[2]) {
+  console.error('Usage: node --import tsx scripts/experiments/set-figures.ts FILE (a question set shaped as eval/questions.json)');
+  process.exit(2);
+}
+const file = path.resolve(process.argv[2]);
 const config = await loadConfig();
 const embedder = await loadEmbedder(config.embedding);
 const reader = loadReader(config.reader.modelFile, config.reader.threshold, config.reader.sureThreshold, config.reader.openThreshold);

@@ -18,7 +18,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import train_reader as tr  # noqa: E402
 
-work = sys.argv[1] if len(sys.argv) > 1 else os.path.join(".cache", "reader")
+work = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".cache", "reader")
 span_names, sx, smeta = tr.read(work, "spans")
 span_oof, _ = tr.out_of_fold("span", sx, smeta["label"], smeta["fold"], span_names)
 top, second, best_row = tr.span_scores_by_instance(smeta["instance"], smeta["extra"], span_oof)

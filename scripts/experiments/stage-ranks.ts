@@ -4,7 +4,7 @@
  * and the rank, in the reader's order, of the first sentence holding one. Prints a count per stage and each
  * question lost.
  *
- *   node --import tsx scripts/experiments/stage-ranks.ts [question file in eval/, default questions.json]
+ *   node --import tsx scripts/experiments/stage-ranks.ts [question file, default eval/questions.json]
  */
 import path from 'node:path';
 import { loadConfig, PROJECT_ROOT } from '../../src/config.js';
@@ -18,14 +18,15 @@ import { retrieve } from '../../src/retrieve.js';
 import { searchedText } from '../../src/answer-question.js';
 import { asCoverage } from '../../src/index/coverage.js';
 
-const file = process.argv[2] ?? 'questions.json';
+// A question file: a path from the current folder, eval/questions.json by default.
+const file = path.resolve(process.argv[2] ?? path.join(PROJECT_ROOT, 'eval', 'questions.json'));
 const config = await loadConfig();
 const embedder = await loadEmbedder(config.embedding);
 const index = await loadIndex(await cachedIndexDir(config, embedder, 'coverage', config.corpusDir), config.hnsw);
 const reader = loadReader(config.reader.modelFile);
 const tally = new Map<string, number>();
 const count = (key: string) => tally.set(key, (tally.get(key) ?? 0) + 1);
-for (const q of readQuestionSet(path.resolve(PROJECT_ROOT, 'eval', file)).answerable) {
+for (const q of readQuestionSet(file).answerable) {
   const evidence = locateEvidence(q.evidence, index.articles.values());
   const holds = (articleId: string, start: number, end: number) => evidence.some((e) => e.articleId === articleId && Math.min(end, e.end) - Math.max(start, e.start) >= (e.end - e.start) / 2);
   // Read as the pipeline reads it: without its chat opening, misspelt words as the coverage spells them.
