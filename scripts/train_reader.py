@@ -154,28 +154,20 @@ def span_scores_by_instance(instance, extra, scores):
     return top, second, best_row
 
 
-def stage_final(work, model_file):
-    synonyms_file = os.path.join(work, "synonyms.json")
-    if not os.path.exists(synonyms_file):
-        sys.exit(f"{synonyms_file} is missing: run the whole training with `npm run train-reader`, which writes it first.")
-    with open(synonyms_file) as f:
-        synonyms = json.load(f)
-    # Span model: trained on soft labels (the candidate's F1 against the gold answers).
+def out_of_fold_spans(work):
+    """The span rows, their out-of-fold scores, and per question the best span's score, the second's and its row."""
     span_names, sx, smeta = read(work, "spans")
     span_oof, _ = out_of_fold("span", sx, smeta["label"], smeta["fold"], span_names)
-    span_model = fit("span", sx, smeta["label"], span_names)
     top, second, best_row = span_scores_by_instance(smeta["instance"], smeta["extra"], span_oof)
-    # The best span's own features (src/reader/answer-features.ts TOP_SPAN_FEATURES), for the span the
-    # out-of-fold scores pick.
+    return span_names, sx, smeta, span_oof, top, second, best_row
+
+
+def answer_rows(work, span_names, sx, top, second, best_row):
+    """The answer rows, with the scores of the best and second span the out-of-fold scores pick, and the best
+    span's own features (src/reader/answer-features.ts TOP_SPAN_FEATURES)."""
     with open(os.path.join(work, "top-span-features.json")) as f:
         top_span_features = {name: span_names.index(column) for name, column in json.load(f).items()}
-
     answer_names, ax, ameta = read(work, "answers")
-    # Short-answer F1 (out of fold) of the best span of the best sentence, over the answerable questions
-    # whose best sentence holds the answer.
-    right = set(int(q) for q in ameta["instance"][ameta["label"] == 1])
-    first_rows = [np.where((smeta["instance"] == q) & (smeta["extra"] == 0))[0] for q in sorted(right & set(top))]
-    span_f1 = float(np.mean([smeta["label"][rows[np.argmax(span_oof[rows])]] for rows in first_rows]))
     column = {n: i for i, n in enumerate(answer_names)}
     ax = ax.copy()
     for i, q in enumerate(ameta["instance"]):
@@ -184,6 +176,24 @@ def stage_final(work, model_file):
         if int(q) in best_row:
             for name, span_column in top_span_features.items():
                 ax[i, column[name]] = sx[best_row[int(q)], span_column]
+    return answer_names, ax, ameta
+
+
+def stage_final(work, model_file):
+    synonyms_file = os.path.join(work, "synonyms.json")
+    if not os.path.exists(synonyms_file):
+        sys.exit(f"{synonyms_file} is missing: run the whole training with `npm run train-reader`, which writes it first.")
+    with open(synonyms_file) as f:
+        synonyms = json.load(f)
+    # Span model: trained on soft labels (the candidate's F1 against the gold answers).
+    span_names, sx, smeta, span_oof, top, second, best_row = out_of_fold_spans(work)
+    span_model = fit("span", sx, smeta["label"], span_names)
+    answer_names, ax, ameta = answer_rows(work, span_names, sx, top, second, best_row)
+    # Short-answer F1 (out of fold) of the best span of the best sentence, over the answerable questions
+    # whose best sentence holds the answer.
+    right = set(int(q) for q in ameta["instance"][ameta["label"] == 1])
+    first_rows = [np.where((smeta["instance"] == q) & (smeta["extra"] == 0))[0] for q in sorted(right & set(top))]
+    span_f1 = float(np.mean([smeta["label"][rows[np.argmax(span_oof[rows])]] for rows in first_rows]))
     y = ameta["label"]
     answer_oof, _ = out_of_fold("answer", ax, y, ameta["fold"], answer_names)
     answer_model = fit("answer", ax, y, answer_names)

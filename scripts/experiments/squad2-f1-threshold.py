@@ -9,7 +9,6 @@ Twenty-third session (docs/EVALUATION.md): 0.73, not shipped.
 
   /usr/bin/python3 scripts/experiments/squad2-f1-threshold.py [work folder, default .cache/reader]
 """
-import json
 import os
 import sys
 
@@ -19,20 +18,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import train_reader as tr  # noqa: E402
 
 work = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".cache", "reader")
-span_names, sx, smeta = tr.read(work, "spans")
-span_oof, _ = tr.out_of_fold("span", sx, smeta["label"], smeta["fold"], span_names)
-top, second, best_row = tr.span_scores_by_instance(smeta["instance"], smeta["extra"], span_oof)
-with open(os.path.join(work, "top-span-features.json")) as f:
-    top_span_features = {name: span_names.index(column) for name, column in json.load(f).items()}
-answer_names, ax, ameta = tr.read(work, "answers")
-column = {n: i for i, n in enumerate(answer_names)}
-ax = ax.copy()
-for i, q in enumerate(ameta["instance"]):
-    ax[i, column["spanTop"]] = np.float32(top.get(int(q), 0.0))
-    ax[i, column["spanSecond"]] = np.float32(second.get(int(q), 0.0))
-    if int(q) in best_row:
-        for name, span_column in top_span_features.items():
-            ax[i, column[name]] = sx[best_row[int(q)], span_column]
+span_names, sx, smeta, _, top, second, best_row = tr.out_of_fold_spans(work)
+answer_names, ax, ameta = tr.answer_rows(work, span_names, sx, top, second, best_row)
 y = ameta["label"]
 oof, _ = tr.out_of_fold("answer", ax, y, ameta["fold"], answer_names)
 instance = ameta["instance"].astype(int)
