@@ -9,7 +9,7 @@ import path from 'node:path';
 import { loadConfig, PROJECT_ROOT } from '../../src/config.js';
 import { loadEmbedder } from '../../src/embedder.js';
 import { cachedIndexDir } from '../../src/eval/cached-index.js';
-import { locateEvidence, readQuestionSet } from '../../src/eval/question-set.js';
+import { holdsEvidence, locateEvidence, readQuestionSet } from '../../src/eval/question-set.js';
 import { loadIndex } from '../../src/index/local-version.js';
 import { RETRIEVE_LIMIT } from '../../src/pipeline.js';
 import { loadReaderModel } from '../../src/reader/model.js';
@@ -30,7 +30,7 @@ for (const [n, q] of readQuestionSet(path.join(PROJECT_ROOT, 'eval', 'questions.
   const evidence = locateEvidence(q.evidence, index.articles.values());
   const label = (id: number) => {
     const s = index.sentences[id]!;
-    return evidence.some((e) => e.articleId === s.articleId && Math.min(s.end, e.end) - Math.max(s.start, e.start) >= (e.end - e.start) / 2) ? 1 : 0;
+    return holdsEvidence(evidence, s.articleId, s.start, s.end) ? 1 : 0;
   };
   sentenceFeatures(context).forEach((row, i) => rows.add(row, { label: label(context.sentences[i]!.id), fold: 0, instance: n }));
 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { loadConfig, PROJECT_ROOT } from '../../src/config.js';
 import { loadEmbedder } from '../../src/embedder.js';
 import { cachedIndexDir } from '../../src/eval/cached-index.js';
-import { locateEvidence, readQuestionSet } from '../../src/eval/question-set.js';
+import { holdsEvidence, locateEvidence, readQuestionSet } from '../../src/eval/question-set.js';
 import { loadIndex } from '../../src/index/local-version.js';
 import { RETRIEVE_LIMIT } from '../../src/pipeline.js';
 import { loadReader, READ_CHUNKS } from '../../src/reader/reader.js';
@@ -28,7 +28,7 @@ const tally = new Map<string, number>();
 const count = (key: string) => tally.set(key, (tally.get(key) ?? 0) + 1);
 for (const q of readQuestionSet(file).answerable) {
   const evidence = locateEvidence(q.evidence, index.articles.values());
-  const holds = (articleId: string, start: number, end: number) => evidence.some((e) => e.articleId === articleId && Math.min(end, e.end) - Math.max(start, e.start) >= (e.end - e.start) / 2);
+  const holds = (articleId: string, start: number, end: number) => holdsEvidence(evidence, articleId, start, end);
   // Read as the pipeline reads it: without its chat opening, misspelt words as the coverage spells them.
   const { text } = searchedText(asCoverage(index).terms.vocabulary, q.question, reader.isWord);
   const vector = await embedder.embedQuery(text);

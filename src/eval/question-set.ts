@@ -74,6 +74,11 @@ export function locateEvidence(evidence: string[], articles: Iterable<Article>):
   return spans;
 }
 
+/** Whether the text from `start` to `end` of an article holds at least half of one of the evidence spans. */
+export function holdsEvidence(spans: ReturnType<typeof locateEvidence>, articleId: string, start: number, end: number): boolean {
+  return spans.some((s) => s.articleId === articleId && Math.min(end, s.end) - Math.max(start, s.start) >= (s.end - s.start) / 2);
+}
+
 /**
  * Rank (1-based) of the first passage, at or above the threshold, that holds at least half of an evidence
  * span: in its chunk (the passage), or in its quote (what a user reads first).
@@ -87,7 +92,7 @@ export function hitRank(answer: Answer, spans: ReturnType<typeof locateEvidence>
       start = articles.get(passage.articleId)!.text.indexOf(passage.text, Math.max(0, passage.quoteStart - passage.text.length));
       end = start + passage.text.length;
     }
-    if (spans.some((s) => s.articleId === passage.articleId && Math.min(end, s.end) - Math.max(start, s.start) >= (s.end - s.start) / 2)) return i + 1;
+    if (holdsEvidence(spans, passage.articleId, start, end)) return i + 1;
   }
   return undefined;
 }
