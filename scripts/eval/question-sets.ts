@@ -41,7 +41,7 @@ async function coverageUnderTest(config: Config, embedder: Embedder): Promise<{ 
   }
 }
 
-function asker(embedder: Embedder, reader: Reader, index: Coverage, mode: RetrievalMode): Ask {
+export function asker(embedder: Embedder, reader: Reader, index: Coverage, mode: RetrievalMode): Ask {
   return async (question) => ({
     answer: await answerQuestion({ index, embedder, reader }, question, { mode, passages: 3, answerAll: true }),
     asksFact: asksFactOf(index.terms.vocabulary, reader, question),
@@ -67,7 +67,7 @@ function bandTable(collected: CollectedAnswers, articles: Coverage['articles'], 
   );
 }
 
-async function collectAnswers(ask: Ask, index: Coverage, set: QuestionSet, extraNegatives: Asked[]): Promise<CollectedAnswers> {
+export async function collectAnswers(ask: Ask, index: Coverage, set: QuestionSet, extraNegatives: Asked[]): Promise<CollectedAnswers> {
   const answerable = [];
   for (const question of set.answerable) {
     answerable.push({ question, ...(await ask(question.question)), spans: locateEvidence(question.evidence, index.articles.values()) });

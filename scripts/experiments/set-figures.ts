@@ -11,10 +11,10 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { loadEmbedder } from '../../src/embedder.js';
 import { cachedIndexDir } from '../../src/eval/cached-index.js';
-import { asksFactOf, locateEvidence, readerThresholds, readQuestionSet, scoreAt, type Asked, type CollectedAnswers } from '../../src/eval/question-set.js';
-import { answerQuestion } from '../../src/answer-question.js';
+import { readerThresholds, readQuestionSet, scoreAt } from '../../src/eval/question-set.js';
 import { localStore } from '../../src/index/coverage.js';
 import { loadReader } from '../../src/reader/reader.js';
+import { asker, collectAnswers } from '../eval/question-sets.js';
 import { num, pct, table, THRESHOLDS } from '../eval/tables.js';
 
 if (!process.argv[2]) {
@@ -27,13 +27,7 @@ const embedder = await loadEmbedder(config.embedding);
 const reader = loadReader(config.reader.modelFile, config.reader.threshold, config.reader.sureThreshold, config.reader.openThreshold);
 const index = await localStore(await cachedIndexDir(config, embedder, 'coverage', config.corpusDir), config.hnsw).open();
 const set = readQuestionSet(file);
-const ask = async (question: string): Promise<Asked> => ({
-  answer: await answerQuestion({ index, embedder, reader }, question, { mode: 'hybrid', passages: 3, answerAll: true }),
-  asksFact: asksFactOf(index.terms.vocabulary, reader, question),
-});
-const collected: CollectedAnswers = { answerable: [], offTopic: [], extraNegatives: [] };
-for (const question of set.answerable) collected.answerable.push({ question, ...(await ask(question.question)), spans: locateEvidence(question.evidence, index.articles.values()) });
-for (const question of set.offTopic) collected.offTopic.push({ question, ...(await ask(question.question)) });
+const collected = await collectAnswers(asker(embedder, reader, index, 'hybrid'), index, set, []);
 const thresholds = readerThresholds(reader);
 const row = (name: string, s: ReturnType<typeof scoreAt>) => [name, pct(s.hitAt1), pct(s.hitAt3), pct(s.quoteHitAt1), pct(s.quoteHitAt3), pct(s.answered), pct(s.refusedNearMiss), pct(s.refusedOffTopic)];
 const nearMisses = set.offTopic.filter((q) => q.kind === 'near-miss').length;
