@@ -27,6 +27,9 @@ describe('a quote’s citation marker', () => {
     expect(cite('He said: “We agreed to abide by Security Council resolutions.”', 3)).toBe('He said: “We agreed to abide by Security Council resolutions.” [3]');
     expect(cite("'We pay a high price,' he said.", 4)).toBe("'We pay a high price,' he said [4].");
     expect(cite('A headline without a full stop', 5)).toBe('A headline without a full stop [5]');
+    expect(cite('The bridge was destroyed ...', 6)).toBe('The bridge was destroyed ... [6]');
+    expect(cite('The bridge was destroyed…', 7)).toBe('The bridge was destroyed… [7]');
+    expect(cite('Really?!', 8)).toBe('Really [8]?!');
   });
 });
 
