@@ -382,6 +382,12 @@ describe('the index on disk', async () => {
 
     await fs.writeFile(manifestFile, '{"formatVersion": 1, "trunc');
     await expect(loadIndex(config.embeddingsDir, config.hnsw)).rejects.toThrow(/manifest .* cannot be read/);
+
+    // The next embed run rebuilds it, and says why without telling the user to run what is running.
+    const report = await buildInto(config, articles.slice(0, 3));
+    expect(report.fullRebuildReason).toMatch(/^the previous index could not be used: The index manifest in .* cannot be read \(.*\)\.$/);
+    expect(report.fullRebuildReason).not.toMatch(/npm run embed/);
+    expect((await loadIndex(config.embeddingsDir, config.hnsw)).chunks.length).toBeGreaterThan(0);
   });
 
   it('refuses to serve an index of format 4, whose re-embed reuses every vector and annotation', async () => {

@@ -6,7 +6,7 @@ import type { Article } from '../corpus/types.js';
 import { ANNOTATOR, type SentenceAnnotation } from '../reader/annotate.js';
 import type { BuildTarget, PreviousCoverage, PreviousRecords } from './coverage.js';
 import { articleHash } from '../corpus/ids.js';
-import { IndexError, IndexMissingError, modelMismatch, SERVABLE_FORMATS, type ChunkingSignature, type IndexManifest, type ModelSignature } from './store.js';
+import { IndexError, IndexMissingError, modelMismatch, REBUILD_HINT, SERVABLE_FORMATS, type ChunkingSignature, type IndexManifest, type ModelSignature } from './store.js';
 import { graphOutdated, type HnswParams } from './vector-index.js';
 
 /** The live index if it can be reused by this build, else the reason it cannot. */
@@ -16,7 +16,8 @@ export async function reusableIndex(target: BuildTarget, model: ModelSignature, 
     previous = await target.previous();
   } catch (error) {
     if (error instanceof IndexMissingError) return {};
-    if (error instanceof IndexError) return { reason: `the previous index could not be used: ${error.message}` };
+    // The build under way is the rebuild the error's hint asks for: the reason goes without it.
+    if (error instanceof IndexError) return { reason: `the previous index could not be used: ${error.message.replace(` ${REBUILD_HINT}`, '')}` };
     throw error;
   }
   // Not reused (or not readable): its files (a large local version's vectors, its SQLite file) are released
