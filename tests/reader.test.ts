@@ -555,6 +555,25 @@ describe('the reader model file', () => {
     expect(() => loadReader(path.join(dir, 'broken.json'))).toThrow(/broken\.json is not valid JSON.*npm run train-reader/);
   });
 
+  it('refuses a model file whose threshold or trees are damaged, naming what and how to rebuild it', () => {
+    const dir = tempDir();
+    const damaged = (name: string, change: (model: any) => void) => {
+      const model = JSON.parse(readFileSync(shipped, 'utf8'));
+      change(model);
+      writeFileSync(path.join(dir, name), JSON.stringify(model));
+      return () => loadReader(path.join(dir, name));
+    };
+    expect(damaged('shipped.json', () => {})).not.toThrow();
+    expect(damaged('five.json', (m) => (m.threshold = 5))).toThrow(/five\.json is damaged \(its answerability threshold, 5, is not a probability between 0 and 1\).*npm run train-reader/);
+    expect(damaged('zero.json', (m) => (m.threshold = 0))).toThrow(ReaderModelError);
+    expect(damaged('bare.json', (m) => (m.models.sentence.trees = []))).toThrow(/bare\.json is damaged \(its sentence model is incomplete\).*npm run train-reader/);
+    expect(damaged('short.json', (m) => m.models.span.trees[3].value.pop())).toThrow(/its span model is incomplete/);
+    expect(damaged('nan.json', (m) => (m.models.answer.trees[0].threshold[0] = 'NaN'))).toThrow(/its answer model is incomplete/);
+    expect(damaged('feature.json', (m) => (m.models.answer.trees[0].feature[0] = m.models.answer.features.length))).toThrow(/its answer model is incomplete/);
+    // A split whose child points back up the tree would never reach a leaf.
+    expect(damaged('loop.json', (m) => (m.models.sentence.trees[0].yes[0] = 0))).toThrow(/its sentence model is incomplete/);
+  });
+
   it('refuses to read with a model trained on other features', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'reader.json');

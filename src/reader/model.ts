@@ -139,13 +139,29 @@ export interface ReaderModel {
   file: string;
 }
 
+/**
+ * Whether a tree is whole: its five arrays of one length; every split on a feature the ensemble lists, leading to
+ * later nodes of the tree; every number finite. (A damaged tree would otherwise score NaN, or loop, at a user's question.)
+ */
+function wholeTree(tree: Tree, features: number): boolean {
+  const arrays = [tree.feature, tree.threshold, tree.yes, tree.no, tree.value];
+  if (!arrays.every((a) => Array.isArray(a) && a.length === tree.feature.length && a.every((x) => typeof x === 'number' && Number.isFinite(x)))) return false;
+  const size = tree.feature.length;
+  // A child comes after its node (as XGBoost numbers them), so scoring always reaches a leaf.
+  const child = (c: number, i: number) => Number.isInteger(c) && c > i && c < size;
+  return size > 0 && tree.feature.every((f, i) => f === -1 || (Number.isInteger(f) && f >= 0 && f < features && child(tree.yes[i]!, i) && child(tree.no[i]!, i)));
+}
+
 function checkEnsemble(name: string, ensemble: EnsembleFile | undefined, file: string): EnsembleFile {
   const valid =
     ensemble &&
     Array.isArray(ensemble.features) &&
+    ensemble.features.length > 0 &&
     typeof ensemble.baseMargin === 'number' &&
+    Number.isFinite(ensemble.baseMargin) &&
     Array.isArray(ensemble.trees) &&
-    ensemble.trees.every((t) => ['feature', 'threshold', 'yes', 'no', 'value'].every((k) => Array.isArray((t as unknown as Record<string, unknown>)[k])));
+    ensemble.trees.length > 0 &&
+    ensemble.trees.every((t) => t !== null && typeof t === 'object' && wholeTree(t, ensemble.features.length));
   if (!valid) throw new ReaderModelError(`The reader model ${shown(file)} is damaged (its ${name} model is incomplete). ${REBUILD}`);
   return ensemble;
 }
@@ -161,6 +177,7 @@ export function loadReaderModel(file: string): ReaderModel {
   }
   if (parsed?.format !== READER_FORMAT) throw new ReaderModelError(`The reader model ${shown(file)} is not a ${READER_FORMAT} file. ${REBUILD}`);
   if (typeof parsed.threshold !== 'number') throw new ReaderModelError(`The reader model ${shown(file)} has no answerability threshold. ${REBUILD}`);
+  if (!(parsed.threshold > 0 && parsed.threshold < 1)) throw new ReaderModelError(`The reader model ${shown(file)} is damaged (its answerability threshold, ${parsed.threshold}, is not a probability between 0 and 1). ${REBUILD}`);
   if (typeof parsed.synonyms?.words !== 'string') throw new ReaderModelError(`The reader model ${shown(file)} is damaged (its synonym table is missing). ${REBUILD}`);
   return {
     sentence: new Ensemble('sentence', checkEnsemble('sentence', parsed.models?.sentence, file), file),
