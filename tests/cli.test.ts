@@ -57,6 +57,15 @@ describe('npm run ask / npm run embed', () => {
     expect(code).toBe(0);
   });
 
+  it('says so when standard input holds no question, instead of ending without a word', async () => {
+    for (const input of ['', '\n   \n\n']) {
+      const { code, stdout, stderr } = await run('ask', [], { EMBEDDINGS_DIR: embeddings }, input);
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr.trim().split('\n')).toEqual(['Error: No question was given: put one in quotes after the command, or one per line on standard input.']);
+    }
+  });
+
   it('refuses empty and over-long questions with a message and exit code 1', async () => {
     const empty = await run('ask', ['   '], { EMBEDDINGS_DIR: embeddings });
     expect(empty.code).toBe(1);

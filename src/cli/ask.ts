@@ -64,12 +64,14 @@ function parsePassages(raw: string | undefined): number | undefined {
 
 async function answerStdin(pipeline: Pipeline, passages: number | undefined, period: Period | undefined, outputClosed: AbortSignal): Promise<boolean> {
   let ok = true;
+  let asked = 0;
   const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
   // Reading stops when nobody reads the answers any more, even while the next question is slow to come.
   outputClosed.addEventListener('abort', () => lines.close(), { once: true });
   for await (const line of lines) {
     if (outputClosed.aborted) break;
     if (!line.trim()) continue;
+    asked++;
     try {
       console.log(terminalJson(await pipeline.ask(line, { passages, period })));
     } catch (error) {
@@ -78,6 +80,7 @@ async function answerStdin(pipeline: Pipeline, passages: number | undefined, per
       console.log(terminalJson({ question: line, error: error.message }));
     }
   }
+  if (asked === 0 && !outputClosed.aborted) throw new QuestionError('No question was given: put one in quotes after the command, or one per line on standard input.');
   return ok;
 }
 
