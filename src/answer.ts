@@ -92,6 +92,15 @@ export const NOT_FOUND_ANSWER = "The coverage doesn't say: no passage I found in
 export const UNSURE_LEAD = 'Not sure the coverage answers this; the closest it comes:';
 
 /**
+ * A further quote the reader rates under this share of the first's score is cited in the answer's text after
+ * RELATED_LEAD, as related coverage, not as part of the answer (it stays among the passages and sources). On the
+ * tuning set (scripts/experiments/related-share.ts), 1 of the 28 further quotes holding a question's evidence is
+ * under 0.05 of the first's score, and 257 of the 384 others.
+ */
+export const RELATED_SHARE = 0.05;
+export const RELATED_LEAD = 'Related coverage:';
+
+/**
  * The span model's confidence from which a short answer is put in front of the quotes (the CLI's "A:", the bot's
  * bold line): the lowest at which the short answers of the SQuAD training split are exactly right half the time,
  * out of fold (8,534 answerable questions asked through the pipeline, the best span of the sentence read first:
@@ -181,7 +190,9 @@ export function buildAnswer(index: ReadingIndex, question: string, reading: Read
     published: a.published,
   }));
   const sure = reading.answerable && reading.sure;
-  const answer = (sure ? '' : `${UNSURE_LEAD} `) + passages.map((p) => cite(p.quote, p.rank)).join(' ') + whenPublished(passages);
+  const related = passages.findIndex((p, i) => i > 0 && p.score < RELATED_SHARE * passages[0]!.score);
+  const cited = passages.map((p, i) => (i === related ? `${RELATED_LEAD} ` : '') + cite(p.quote, p.rank));
+  const answer = (sure ? '' : `${UNSURE_LEAD} `) + cited.join(' ') + whenPublished(passages);
   return { question, found: true, sure, confidence, shortAnswer, answer, passages, sources };
 }
 

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
 import { locateEvidence, readQuestionSet } from '../src/eval/question-set.js';
 import { readFileSync } from 'node:fs';
-import { buildAnswer, cite, SHORT_ANSWER_SHOWN, shownShortAnswer, UNSURE_LEAD } from '../src/answer.js';
+import { buildAnswer, cite, RELATED_LEAD, RELATED_SHARE, SHORT_ANSWER_SHOWN, shownShortAnswer, UNSURE_LEAD } from '../src/answer.js';
 import { joinContinued, QUOTE_JOIN_MAX_CHARS, QUOTE_MAX_CHARS, QUOTE_NEIGHBOUR_SHARE } from '../src/quotes.js';
 import { configFromEnv } from '../src/config.js';
 import { loadReaderModel } from '../src/reader/model.js';
@@ -65,6 +65,33 @@ describe('answers about the shipped coverage', () => {
       expect(answer.sources.map((s) => s.articleId)).toContain(passage.articleId);
     }
     expect(answer.passages.map((p) => p.rank)).toEqual(answer.passages.map((_, i) => i + 1));
+  });
+
+  it('cites a further quote the reader rates far below the first as related coverage, not as part of the answer', async () => {
+    // The funeral's place is in the first quote; the others are about Prigozhin, not his funeral.
+    const answer = await pipeline.ask("Where was Yevgeny Prigozhin's funeral held?");
+    const [first, ...further] = answer.passages;
+    expect(first!.quote).toMatch(/cemetery/);
+    const weak = further.findIndex((p) => p.score < RELATED_SHARE * first!.score);
+    expect(weak).toBeGreaterThanOrEqual(0);
+    const lead = answer.answer.indexOf(RELATED_LEAD);
+    // After the first quote's marker, before the first weak quote, and only once; every passage still cited.
+    expect(lead).toBeGreaterThan(answer.answer.indexOf('[1]'));
+    expect(answer.answer.indexOf(further[weak]!.quote.slice(0, 40))).toBe(lead + RELATED_LEAD.length + 1);
+    expect(answer.answer.lastIndexOf(RELATED_LEAD)).toBe(lead);
+    for (const passage of answer.passages) expect(answer.answer).toContain(`[${passage.rank}]`);
+    // Quotes the reader rates near the first are cited plainly.
+    const index = pipeline.index.snapshot!;
+    const reading = {
+      sentences: [0, 1].map((k) => ({ sentence: index.chunks[k * 5]!.firstSentence, chunk: k * 5, score: 0.5 - 0.1 * k })),
+      shortAnswer: null,
+      confidence: 0.9,
+      answerable: true,
+      sure: true,
+    };
+    expect(buildAnswer(index, 'what happened', reading, { passages: 3 }).answer).not.toContain(RELATED_LEAD);
+    reading.sentences[1]!.score = 0.01;
+    expect(buildAnswer(index, 'what happened', reading, { passages: 3 }).answer).toContain(`[1]. ${RELATED_LEAD} `);
   });
 
   it('says when it is not sure: between the threshold and the sure threshold, its doubt opens the quotes', async () => {
