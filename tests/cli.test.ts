@@ -5,7 +5,7 @@ import { PROJECT_ROOT } from '../src/config.js';
 import { currentVersion } from '../src/index/store.js';
 import { ARTICLES_DIR, runScript, tempDir } from './helpers.js';
 
-const run = (script: 'ask' | 'embed', args: string[], env: Record<string, string>, input?: string) => runScript(`src/cli/${script}.ts`, args, env, { input });
+const run = (script: 'ask' | 'embed' | 'source', args: string[], env: Record<string, string>, input?: string) => runScript(`src/cli/${script}.ts`, args, env, { input });
 
 describe('npm run ask / npm run embed', () => {
   const embeddings = tempDir();
@@ -55,6 +55,41 @@ describe('npm run ask / npm run embed', () => {
     expect(JSON.parse(stdout).found).toBe(true);
     expect(stderr).toBe('');
     expect(code).toBe(0);
+  });
+
+  it('lists the articles, and shows one named by a piece of its title or by its id, without Discord', async () => {
+    const list = await run('source', [], { EMBEDDINGS_DIR: embeddings });
+    expect(list.code).toBe(0);
+    const lines = list.stdout.trim().split('\n');
+    expect(lines).toHaveLength(24);
+    expect(lines).toContain('funeral-of-yevgeny-prigozhin-held-in-closed-format-in-st-petersburg  Funeral of Yevgeny Prigozhin held in ‘closed format’ in St Petersburg (The Guardian)');
+
+    const shown = await run('source', ['closed format'], { EMBEDDINGS_DIR: embeddings });
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/^Funeral of Yevgeny Prigozhin held in ‘closed format’ in St Petersburg\nThe Guardian\n\[funeral-of-yevgeny-prigozhin-held-in-closed-format-in-st-petersburg\]\n\nKremlin earlier said/);
+    expect(shown.stdout).toContain('Those who wish to say goodbye may visit Porokhovskoye cemetery');
+
+    const json = await run('source', ['--json', 'funeral-of-yevgeny-prigozhin-held-in-closed-format-in-st-petersburg'], { EMBEDDINGS_DIR: embeddings });
+    expect(json.code).toBe(0);
+    const article = JSON.parse(json.stdout);
+    expect(Object.keys(article)).toEqual(['id', 'title', 'outlet', 'text']);
+    expect(article.text).toMatch(/^Kremlin earlier said[^]*laid to rest\.$/);
+  });
+
+  it('refuses a name that matches no article, or several, in one line naming them, and an empty one', async () => {
+    const several = await run('source', ['putin'], { EMBEDDINGS_DIR: embeddings });
+    expect(several.code).toBe(1);
+    expect(several.stdout).toBe('');
+    expect(several.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Error: More than five articles match “putin”; name one by its id: .*\[putin-says-talented-businessman-yevgeny-prigozhin-has-died\]/)]);
+    const none = await run('source', ['zzqx'], { EMBEDDINGS_DIR: embeddings });
+    expect(none.code).toBe(1);
+    expect(none.stderr.trim()).toBe('Error: No article of the coverage is called “zzqx”: `npm run source` lists them all.');
+    const empty = await run('source', ['  '], { EMBEDDINGS_DIR: embeddings });
+    expect(empty.code).toBe(1);
+    expect(empty.stderr.trim()).toMatch(/^Error: Please name an article/);
+    const missing = await run('source', ['closed format'], { EMBEDDINGS_DIR: tempDir() });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toMatch(/^Error: No index has been built.*npm run embed/);
   });
 
   it('says so when standard input holds no question, instead of ending without a word', async () => {

@@ -62,7 +62,11 @@ export class TitleSearch {
 
   /** Up to `limit` (≤ 25) choices for what the user typed so far; the first titles A–Z when nothing is typed. */
   choices(query: string, limit: number = LIMITS.choices): ArticleChoice[] {
-    const max = Math.min(limit, LIMITS.choices);
+    return this.matches(query, Math.min(limit, LIMITS.choices)).map((a) => ({ name: articleLabel(a, LIMITS.choiceName), value: a.id }));
+  }
+
+  /** Up to `max` articles for what was typed, best first: whole-title prefix, id prefix, then word and fuzzy word matches. */
+  matches(query: string, max: number): Article[] {
     const folded = fold(query);
     const ranked: Article[] = [];
     const seen = new Set<string>();
@@ -85,7 +89,7 @@ export class TitleSearch {
       for (let i = lowerBound(this.ids, idPrefix, (a) => a.id); ranked.length < max && this.ids[i]?.id.startsWith(idPrefix); i++) add(this.ids[i]);
       if (ranked.length < max) for (const hit of this.search.search(folded)) add(this.byId.get(hit.id as string));
     }
-    return ranked.map((a) => ({ name: articleLabel(a, LIMITS.choiceName), value: a.id }));
+    return ranked;
   }
 
   /** The article whose title, folded, is exactly this (the first one, when titles repeat). */
