@@ -6,21 +6,11 @@
  *
  *   node --import tsx scripts/experiments/related-share.ts [question file, default eval/questions.json]
  */
-import path from 'node:path';
-import { PROJECT_ROOT, loadConfig } from '../../src/config.js';
-import { loadEmbedder } from '../../src/embedder.js';
-import { loadReader } from '../../src/reader/reader.js';
-import { cachedIndexDir } from '../../src/eval/cached-index.js';
-import { localStore } from '../../src/index/coverage.js';
-import { holdsEvidence, locateEvidence, readQuestionSet } from '../../src/eval/question-set.js';
+import { holdsEvidence, locateEvidence } from '../../src/eval/question-set.js';
 import { answerQuestion } from '../../src/answer-question.js';
+import { coverageSetup } from './coverage-setup.js';
 
-const file = path.resolve(process.argv[2] ?? path.join(PROJECT_ROOT, 'eval', 'questions.json'));
-const config = await loadConfig();
-const embedder = await loadEmbedder(config.embedding);
-const reader = loadReader(config.reader.modelFile, config.reader.threshold, config.reader.sureThreshold, config.reader.openThreshold);
-const index = await localStore(await cachedIndexDir(config, embedder, 'coverage', config.corpusDir), config.hnsw).open();
-const set = readQuestionSet(file);
+const { embedder, reader, index, set } = await coverageSetup(process.argv[2]);
 const holding: number[] = [];
 const other: number[] = [];
 for (const q of set.answerable) {
