@@ -119,11 +119,13 @@ export function shownShortAnswer(answer: Answer): ShortAnswer | null {
 /**
  * Ends a quote's citation inside its sentence: `… the train [1].`; after a closing quotation mark, where inside it
  * the marker would read as the speaker's words (`… resolutions.” [3]`, not `… resolutions [3].”`), and after an
- * ellipsis, which is no full stop to go before (`… destroyed ... [4]`, not `… destroyed .. [4].`).
+ * ellipsis or marks run together, which are no one full stop to go before (`… destroyed ... [4]`, `Really?! [5]`;
+ * the bot finds a marker followed by one mark at most: src/bot/format/answer.ts).
  */
 export function cite(quote: string, n: number): string {
-  const match = /([.!?…]+["”’)]*)$/.exec(quote);
-  if (!match || /["”’]/.test(match[1]!) || /\.\.|…/.test(match[1]!)) return `${quote} [${n}]`;
+  const match = /((?:[.!?…] ?)*[.!?…]["”’)]*)$/.exec(quote);
+  const marks = match ? match[1]!.replace(/[^.!?…]/g, '') : '';
+  if (!match || /["”’]/.test(match[1]!) || marks.length > 1 || marks === '…') return `${quote} [${n}]`;
   return `${quote.slice(0, match.index)} [${n}]${match[1]}`;
 }
 

@@ -29,7 +29,9 @@ describe('a quote’s citation marker', () => {
     expect(cite('A headline without a full stop', 5)).toBe('A headline without a full stop [5]');
     expect(cite('The bridge was destroyed ...', 6)).toBe('The bridge was destroyed ... [6]');
     expect(cite('The bridge was destroyed…', 7)).toBe('The bridge was destroyed… [7]');
-    expect(cite('Really?!', 8)).toBe('Really [8]?!');
+    expect(cite('Really?!', 8)).toBe('Really?! [8]');
+    expect(cite('It was destroyed . . .', 9)).toBe('It was destroyed . . . [9]');
+    expect(cite('In the U.S.', 10)).toBe('In the U.S [10].');
   });
 });
 

@@ -2,6 +2,7 @@
  * The one budgeting routine (src/bot/format/budget.ts) at Discord's exact limits: a message at the limit
  * passes unchanged, one character (or field) more is cut, with the "…" marker for text.
  */
+import { cite, RELATED_LEAD } from '../src/answer.js';
 import type { APIEmbed } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import type { Answer } from '../src/answer.js';
@@ -147,6 +148,28 @@ describe('answerEmbed beyond 25 passages', () => {
     expect(over.fields).toHaveLength(25);
     expect(over.footer!.text).toMatch(/^1 more passage left out/);
     expect(embedProblems(over)).toEqual([]);
+  });
+});
+
+describe('answer embed of quotes with every kind of ending', () => {
+  it('finds the marker cite() gives each quote, and so shows every passage, after "Related coverage:" too', () => {
+    const quotes = ['Did it work?!', 'It was destroyed ...', 'Then it ended…', 'He said: “We agreed.”', 'In the U.S.', 'A headline', 'Not again!!'];
+    const ps = quotes.map((quote, i) => ({ rank: i + 1, articleId: `a${i}`, title: `T${i}`, quote, text: quote, chunk: i, score: i === 0 ? 0.9 : 0.01, quoteStart: 0, quoteEnd: quote.length, sentenceStart: 0 }));
+    const a = {
+      question: 'Q?',
+      found: true,
+      sure: true,
+      confidence: 0.9,
+      shortAnswer: null,
+      answer: ps.map((p, i) => (i === 1 ? `${RELATED_LEAD} ` : '') + cite(p.quote, p.rank)).join(' '),
+      passages: ps,
+      sources: ps.map((p) => ({ articleId: p.articleId, title: p.title })),
+    } as Answer;
+    const embed = answerEmbed(a);
+    expect(embed.fields).toHaveLength(quotes.length);
+    for (const p of ps) expect(embed.description).toContain(`**[${p.rank}]**`);
+    expect(embed.footer!.text).not.toMatch(/left out/);
+    expect(embedProblems(embed)).toEqual([]);
   });
 });
 
