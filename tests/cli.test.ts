@@ -92,12 +92,15 @@ describe('npm run ask / npm run embed', () => {
     expect(missing.stderr.trim()).toMatch(/^Error: No index has been built.*npm run embed/);
   });
 
-  it('says so when standard input holds no question, instead of ending without a word', async () => {
+  it('says so when standard input holds no question, before it builds or opens anything', async () => {
     for (const input of ['', '\n   \n\n']) {
-      const { code, stdout, stderr } = await run('ask', [], { EMBEDDINGS_DIR: embeddings }, input);
+      const fresh = tempDir();
+      const { code, stdout, stderr } = await run('ask', [], { EMBEDDINGS_DIR: fresh }, input);
       expect(code).toBe(1);
       expect(stdout).toBe('');
+      // No index was built for nothing: the folder is as it was.
       expect(stderr.trim().split('\n')).toEqual(['Error: No question was given: put one in quotes after the command, or one per line on standard input.']);
+      expect(await fs.readdir(fresh)).toEqual([]);
     }
   });
 

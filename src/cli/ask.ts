@@ -62,16 +62,29 @@ function parsePassages(raw: string | undefined): number | undefined {
   return k;
 }
 
-async function answerStdin(pipeline: Pipeline, passages: number | undefined, period: Period | undefined, outputClosed: AbortSignal): Promise<boolean> {
-  let ok = true;
-  let asked = 0;
+/**
+ * The questions of standard input, one a line (blank lines skipped), once the first has come: none at all is the
+ * user's mistake, found before the pipeline opens (and perhaps builds the index) for nothing.
+ */
+async function stdinQuestions(outputClosed: AbortSignal): Promise<AsyncGenerator<string>> {
   const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
   // Reading stops when nobody reads the answers any more, even while the next question is slow to come.
   outputClosed.addEventListener('abort', () => lines.close(), { once: true });
-  for await (const line of lines) {
+  const questions = (async function* () {
+    for await (const line of lines) if (line.trim()) yield line;
+  })();
+  const first = await questions.next();
+  if (first.done && !outputClosed.aborted) throw new QuestionError('No question was given: put one in quotes after the command, or one per line on standard input.');
+  return (async function* () {
+    if (!first.done) yield first.value;
+    yield* questions;
+  })();
+}
+
+async function answerStdin(pipeline: Pipeline, questions: AsyncGenerator<string>, passages: number | undefined, period: Period | undefined, outputClosed: AbortSignal): Promise<boolean> {
+  let ok = true;
+  for await (const line of questions) {
     if (outputClosed.aborted) break;
-    if (!line.trim()) continue;
-    asked++;
     try {
       console.log(terminalJson(await pipeline.ask(line, { passages, period })));
     } catch (error) {
@@ -80,7 +93,6 @@ async function answerStdin(pipeline: Pipeline, passages: number | undefined, per
       console.log(terminalJson({ question: line, error: error.message }));
     }
   }
-  if (asked === 0 && !outputClosed.aborted) throw new QuestionError('No question was given: put one in quotes after the command, or one per line on standard input.');
   return ok;
 }
 
@@ -106,6 +118,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
+  const questions = positionals.length === 0 ? await stdinQuestions(outputClosed) : undefined;
   const config = await loadConfig();
   const bar = embedProgressBar();
   const pipeline = await openPipeline(config, {
@@ -118,8 +131,8 @@ async function main(): Promise<void> {
       console.error(formatBuildReport(report));
     },
   });
-  if (positionals.length === 0) {
-    if (!(await answerStdin(pipeline, passages, period, outputClosed))) process.exitCode = 1;
+  if (questions) {
+    if (!(await answerStdin(pipeline, questions, passages, period, outputClosed))) process.exitCode = 1;
     return;
   }
   const answer = await pipeline.ask(question, { passages, period });
