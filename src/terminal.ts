@@ -18,6 +18,9 @@ export function sanitizeForTerminal(text: string, options: SanitizeOptions = { k
   return stripped.replace(/\n/g, ' ').replace(CONTROL, '');
 }
 
+/** Text from outside made harmless for one line of a terminal: no escape sequences, no control characters, no line breaks. */
+export const terminalLine = (text: string) => sanitizeForTerminal(text, { keepNewlines: false });
+
 // JSON.stringify escapes C0 controls itself; these it leaves raw.
 const JSON_UNSAFE = /[\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 

@@ -17,8 +17,10 @@ for (const q of set.answerable) {
   const answer = await answerQuestion({ index, embedder, reader }, q.question, { mode: 'hybrid', passages: 3, answerAll: true });
   const spans = locateEvidence(q.evidence, index.articles.values());
   const first = answer.passages[0]?.score ?? 0;
+  // A first quote scored 0 makes no later one related (src/answer.ts): nothing to measure.
+  if (first === 0) continue;
   for (const passage of answer.passages.slice(1)) {
-    const share = first > 0 ? passage.score / first : 0;
+    const share = passage.score / first;
     (holdsEvidence(spans, passage.articleId, passage.quoteStart, passage.quoteEnd) ? holding : other).push(share);
   }
 }

@@ -11,7 +11,8 @@ import { formatDate, periodFromBounds, periodWords, type Period } from '../dates
 import { openPipeline, type Pipeline } from '../pipeline.js';
 import { QuestionError } from '../answer-question.js';
 import { exitWithError } from '../errors.js';
-import { endOnClosedOutput, sanitizeForTerminal, terminalJson } from '../terminal.js';
+import { endOnClosedOutput, terminalJson, terminalLine } from '../terminal.js';
+import { byline } from './byline.js';
 import { parseCommandLine } from './args.js';
 import { embedProgressBar, formatBuildReport } from './progress.js';
 
@@ -25,7 +26,7 @@ Options:
   --until WHEN    only articles published until then (same forms; a day, month or year counts whole)`;
 
 /** Text from the question or the articles, safe to print: no escape sequences, no control characters, one line. */
-const clean = (text: string) => sanitizeForTerminal(text, { keepNewlines: false });
+const clean = terminalLine;
 
 /** The readable answer. Everything in it that came from outside is cleaned for the terminal. */
 export function formatAnswer(answer: Answer): string {
@@ -41,7 +42,7 @@ export function formatAnswer(answer: Answer): string {
     lines.push('', 'Quotes:');
     for (const passage of answer.passages) {
       const source = answer.sources.find((s) => s.articleId === passage.articleId)!;
-      const by = [source.outlet, formatDate(source.published), source.author].filter(Boolean).map((part) => clean(part!)).join(', ');
+      const by = source ? byline(source) : '';
       // A quote that opens with a quotation mark is shown as it is, not wrapped in a second pair.
       const quote = /^["“‘']/.test(passage.quote) ? clean(passage.quote) : `“${clean(passage.quote)}”`;
       lines.push(`[${passage.rank}] ${quote}`, `    — ${clean(passage.title)}${by ? ` (${by})` : ''}  [${clean(passage.articleId)}]`);

@@ -1,44 +1,41 @@
 /**
  * `npm run source -- "title or id"`: an article of the coverage, as /source shows it in Discord: its title, who
  * published it and when, its link and id, then its text. With no article named, lists every article (id, title,
- * outlet, date), A–Z by title. `--json` prints the article object (or the list) instead. An article is named by its
+ * outlet, date, author), A–Z by title. `--json` prints the article object (or the list) instead. An article is named by its
  * id, its whole title, or enough of its title or id to match one article only (the autocomplete's title search).
  */
 import type { Article } from '../corpus/types.js';
 import { loadConfig } from '../config.js';
 import { openCoverageStore } from '../coverage-store.js';
-import { formatDate } from '../dates.js';
 import { exitWithError, UserFacingError } from '../errors.js';
 import { findArticle, fold, titleSearchFor } from '../bot/title-search.js';
 import type { Coverage } from '../index/coverage.js';
-import { endOnClosedOutput, sanitizeForTerminal, terminalJson } from '../terminal.js';
+import { endOnClosedOutput, sanitizeForTerminal, terminalJson, terminalLine as line } from '../terminal.js';
 import { parseCommandLine } from './args.js';
+import { byline } from './byline.js';
 
 const USAGE = `Usage: npm run source -- [--json] "title or id"     (an article: its title, source, link and text)
-       npm run source -- [--json]                  (every article: id, title, outlet, date)`;
+       npm run source -- [--json]                  (every article: id, title, outlet, date, author)`;
 
 /** How many articles a name that matches several lists. */
 const SHOWN_MATCHES = 5;
 
-const line = (text: string) => sanitizeForTerminal(text, { keepNewlines: false });
-
-/** "The Guardian, 13 Sep 2023, by Pjotr Sauer": what is known of who published an article, and when. */
-const byline = (article: Article) => [article.outlet, formatDate(article.published), article.author ? `by ${article.author}` : undefined].filter(Boolean).map((part) => line(part!)).join(', ');
-
-/** The article a name picks: its id or whole title, else the one article the title search finds for it. */
+/**
+ * The article a name picks: its id or whole title; else the one title that holds the words as typed; else, when no
+ * title does, the one article the title search finds (it takes any of the words, and words nearly written).
+ */
 export function pickArticle(coverage: Coverage, name: string): Article {
   const exact = findArticle(coverage, name);
   if (exact) return exact;
-  const matches = titleSearchFor(coverage).matches(name, SHOWN_MATCHES + 1);
-  if (matches.length === 1) return matches[0]!;
-  // The search takes any of the words, and words nearly written: one title holding the words as typed is the one meant.
   const words = fold(name);
-  const holding = matches.filter((a) => fold(a.title).includes(words));
-  if (holding.length === 1) return holding[0]!;
+  const holding = [...coverage.articles.values()].filter((a) => fold(a.title).includes(words)).sort((a, b) => a.title.localeCompare(b.title));
+  const matches = holding.length > 0 ? holding : titleSearchFor(coverage).matches(name, SHOWN_MATCHES + 1);
+  if (matches.length === 1) return matches[0]!;
   const named = `“${line(name.trim()).slice(0, 200)}”`;
   if (matches.length === 0) throw new UserFacingError(`No article of the coverage is called ${named}: \`npm run source\` lists them all.`);
   const listed = matches.slice(0, SHOWN_MATCHES).map((a) => `${line(a.title)} [${a.id}]`).join('; ');
-  throw new UserFacingError(`${matches.length > SHOWN_MATCHES ? 'More than five' : matches.length} articles match ${named}; name one by its id: ${listed}.`);
+  const count = matches.length > SHOWN_MATCHES ? `More than ${SHOWN_MATCHES}` : `${matches.length}`;
+  throw new UserFacingError(`${count} articles match ${named}; name one by its id: ${listed}.`);
 }
 
 export function formatArticle(article: Article): string {
