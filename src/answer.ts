@@ -100,6 +100,12 @@ export const UNSURE_LEAD = 'Not sure the coverage answers this; the closest it c
 export const RELATED_SHARE = 0.05;
 export const RELATED_LEAD = 'Related coverage:';
 
+/** The passages that answer, in order: those before the first the reader scores under RELATED_SHARE of the first's. */
+export function answeringPassages<P extends Pick<Passage, 'score'>>(passages: readonly P[]): P[] {
+  const related = passages.findIndex((p, i) => i > 0 && p.score < RELATED_SHARE * passages[0]!.score);
+  return related < 0 ? [...passages] : passages.slice(0, related);
+}
+
 /**
  * The span model's confidence from which a short answer is put in front of the quotes (the CLI's "A:", the bot's
  * bold line): the lowest at which the short answers of the SQuAD training split are exactly right half the time,
@@ -192,7 +198,7 @@ export function buildAnswer(index: ReadingIndex, question: string, reading: Read
     published: a.published,
   }));
   const sure = reading.answerable && reading.sure;
-  const related = passages.findIndex((p, i) => i > 0 && p.score < RELATED_SHARE * passages[0]!.score);
+  const related = answeringPassages(passages).length;
   const cited = passages.map((p, i) => (i === related ? `${RELATED_LEAD} ` : '') + cite(p.quote, p.rank));
   const answer = (sure ? '' : `${UNSURE_LEAD} `) + cited.join(' ') + whenPublished(passages);
   return { question, found: true, sure, confidence, shortAnswer, answer, passages, sources };

@@ -9,7 +9,7 @@
  * tagger. The articles cited earlier are returned to be boosted in retrieval (pipeline `boostArticles`).
  */
 import nlp from 'compromise';
-import { shownShortAnswer, type Answer } from './answer.js';
+import { answeringPassages, shownShortAnswer, type Answer } from './answer.js';
 import { type AskOptions, type Pipeline } from './pipeline.js';
 import { validateQuestion } from './answer-question.js';
 
@@ -131,7 +131,9 @@ export function turnOf(question: string, resolved: string, answer: Answer): Turn
     places: longest([...asked.places, ...answered.places]),
     others: longest([...asked.others, ...answered.others]),
   };
-  return { question, resolved, names, articleIds: answer.found ? answer.sources.map((s) => s.articleId) : [] };
+  // The articles a follow-up leans on are those that answered, not those quoted as related coverage.
+  const articleIds = answer.found ? [...new Set(answeringPassages(answer.passages).map((p) => p.articleId))] : [];
+  return { question, resolved, names, articleIds };
 }
 
 /** The turn a follow-up builds on: the latest that named someone or something, else the latest. */

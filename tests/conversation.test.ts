@@ -4,7 +4,7 @@
  * question that stands alone left as it is.
  */
 import { describe, expect, it } from 'vitest';
-import { SHORT_ANSWER_SHOWN, type Answer } from '../src/answer.js';
+import { RELATED_SHARE, SHORT_ANSWER_SHOWN, type Answer } from '../src/answer.js';
 import { namesIn, readFollowUp, turnOf, type Turn } from '../src/conversation.js';
 
 function turn(question: string, articleIds: string[] = []): Turn {
@@ -101,5 +101,17 @@ describe('reading a follow-up with its history', () => {
     expect(turnOf('Who met Kim?', 'Who met Kim?', answer(true, SHORT_ANSWER_SHOWN)).names.people).toEqual(['Kim', 'Sergei Shoigu']);
     expect(turnOf('Who met Kim?', 'Who met Kim?', answer(false, 0.9)).names.people).toEqual(['Kim']);
     expect(turnOf('Who met Kim?', 'Who met Kim?', answer(true, SHORT_ANSWER_SHOWN - 0.01)).names.people).toEqual(['Kim']);
+  });
+
+  it('leans on the articles that answered, not on those quoted as related coverage', () => {
+    const passage = (articleId: string, score: number) => ({ rank: 1, articleId, title: articleId, quote: 'q', text: 'q', chunk: 0, score, quoteStart: 0, quoteEnd: 1, sentenceStart: 0 });
+    const answer = (scores: [string, number][]): Answer => ({
+      question: 'Who met Kim?', found: true, sure: true, confidence: 0.5, answer: '', shortAnswer: null,
+      passages: scores.map(([id, score]) => passage(id, score)),
+      sources: [...new Set(scores.map(([id]) => id))].map((articleId) => ({ articleId, title: articleId })),
+    });
+    expect(turnOf('Who met Kim?', 'Who met Kim?', answer([['a', 0.8], ['b', 0.5], ['a', 0.3]])).articleIds).toEqual(['a', 'b']);
+    // "c" scores under RELATED_SHARE of the first: related coverage, so a follow-up does not lean on it (nor on what follows it).
+    expect(turnOf('Who met Kim?', 'Who met Kim?', answer([['a', 0.8], ['c', 0.8 * RELATED_SHARE - 0.001], ['b', 0.5]])).articleIds).toEqual(['a']);
   });
 });
