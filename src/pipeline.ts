@@ -14,7 +14,7 @@ import { setHeapGrowth } from './heap.js';
 import { modelSignature, type BuildProgress, type BuildReport } from './index/build.js';
 import { buildCoverage, openCoverageStore } from './coverage-store.js';
 import type { Coverage, CoverageStore } from './index/coverage.js';
-import { IndexError, IndexMissingError, modelMismatch } from './index/store.js';
+import { IndexError, IndexMissingError, modelMismatch, REBUILD_HINT } from './index/store.js';
 import { loadReader, type Reader } from './reader/reader.js';
 
 export { RETRIEVE_LIMIT } from './question-search.js';
@@ -107,7 +107,7 @@ function versionsInUse(first: Coverage) {
 
 function checkCompatible(index: Coverage, embedder: Embedder, location: string): void {
   const mismatch = modelMismatch(index.manifest, modelSignature(embedder));
-  if (mismatch) throw new IndexError(`The index in ${location} cannot be used: ${mismatch}. Run \`npm run embed\` to rebuild it.`);
+  if (mismatch) throw new IndexError(`The index in ${location} cannot be used: ${mismatch}. ${REBUILD_HINT}`);
 }
 
 /**
