@@ -42,7 +42,7 @@ export function formatAnswer(answer: Answer): string {
     lines.push('', 'Quotes:');
     for (const passage of answer.passages) {
       const source = answer.sources.find((s) => s.articleId === passage.articleId)!;
-      const by = source ? byline(source) : '';
+      const by = byline(source);
       // A quote that opens with a quotation mark is shown as it is, not wrapped in a second pair.
       const quote = /^["“‘']/.test(passage.quote) ? clean(passage.quote) : `“${clean(passage.quote)}”`;
       lines.push(`[${passage.rank}] ${quote}`, `    — ${clean(passage.title)}${by ? ` (${by})` : ''}  [${clean(passage.articleId)}]`);
