@@ -13,7 +13,7 @@ import type { BotContext } from '../src/bot/context.js';
 import { decode, encode } from '../src/bot/custom-ids.js';
 import { PRIVATE_FOLLOW_UP } from '../src/bot/follow-up-button.js';
 import { CONVERSATION_EXPIRED } from '../src/bot/follow-up-messages.js';
-import { SOMETHING_WENT_WRONG } from '../src/bot/replies.js';
+import { NO_EMBED_LINKS, SOMETHING_WENT_WRONG } from '../src/bot/replies.js';
 import { embedTotal, LIMITS } from '../src/bot/format/index.js';
 import type { Router } from '../src/bot/router.js';
 import { intentsFor } from '../src/bot/start.js';
@@ -51,8 +51,10 @@ const WHAT_DID_HE_SAY = 'What did he say?';
 
 /** What a thread needs to be opened on an answer: Discord sends the bot's permissions with each interaction. */
 const THREAD_PERMISSIONS = String(
-  PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.CreatePublicThreads | PermissionFlagsBits.SendMessagesInThreads | PermissionFlagsBits.ReadMessageHistory,
+  PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.CreatePublicThreads | PermissionFlagsBits.SendMessagesInThreads | PermissionFlagsBits.ReadMessageHistory | PermissionFlagsBits.EmbedLinks,
 );
+/** What a reply chain needs: to see the channel, post, reply (Read Message History) and show the answer's embed. */
+const REPLY_PERMISSIONS = String(PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ReadMessageHistory | PermissionFlagsBits.EmbedLinks);
 
 let bot: RunningBot | undefined;
 let api: FakeDiscord;
@@ -378,7 +380,7 @@ describe('a reply chain where a thread cannot be opened', () => {
   it('says so politely when the bot may not open threads, and answers replies to the answer', async () => {
     const user = newUser();
     const { message } = await ask(SHOIGU, user);
-    const sent = await clickFollowUp(message, user, String(PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ReadMessageHistory));
+    const sent = await clickFollowUp(message, user, REPLY_PERMISSIONS);
     expect(sent.some((r) => r.path.includes('/threads'))).toBe(false);
     expect(lastEdit(sent).body.content).toMatch(/^I don't have permission to open threads here, so let's continue in replies/);
 
@@ -399,7 +401,43 @@ describe('a reply chain where a thread cannot be opened', () => {
     const { message } = await ask(SHOIGU, user);
     for (const permissions of ['0', String(PermissionFlagsBits.ViewChannel)]) {
       const sent = await clickFollowUp(message, user, permissions);
-      expect(lastEdit(sent).body.content).toMatch(/^I don't have permission to open threads here, and I may not read and answer messages in this channel either, so follow-ups are not possible here\./);
+      expect(lastEdit(sent).body.content).toMatch(/^Follow-ups are not possible in this channel: I would need the (View Channel, )?Embed Links and Read Message History permissions here to answer them\./);
+    }
+    const noSend = String(PermissionFlagsBits.ViewChannel | PermissionFlagsBits.ReadMessageHistory | PermissionFlagsBits.EmbedLinks);
+    expect(lastEdit(await clickFollowUp(message, user, noSend)).body.content).toMatch(
+      /^I don't have permission to open threads here, and I may not send messages in this channel either, so follow-ups are not possible here\./,
+    );
+    expect((await post(WHAT_DID_HE_SAY, { replyTo: message.id, userId: user })).sent).toEqual([]);
+  });
+
+  it('tells a follow-up in one line when Embed Links was taken away after the conversation opened', async () => {
+    const user = newUser();
+    const { message } = await ask(SHOIGU, user);
+    await clickFollowUp(message, user, REPLY_PERMISSIONS);
+    const guild = client.guilds.cache.get(GUILD_ID)!;
+    const everyone = (permissions: bigint) =>
+      (guild.roles as unknown as { _add(data: unknown): unknown })._add({ id: GUILD_ID, name: '@everyone', color: 0, hoist: false, position: 0, permissions: String(permissions), managed: false, mentionable: false });
+    // As the gateway caches them: the bot's member, and @everyone without Embed Links (a role update since).
+    (guild.members as unknown as { _add(data: unknown): unknown })._add({ user: { id: APP_ID, username: 'coverage-bot', discriminator: '0000', bot: true }, roles: [], joined_at: new Date().toISOString() });
+    everyone(BigInt(REPLY_PERMISSIONS) & ~PermissionFlagsBits.EmbedLinks);
+    try {
+      const { sent } = await post(WHAT_DID_HE_SAY, { replyTo: message.id, userId: user });
+      const told = messagesPosted(sent, CHANNEL_ID);
+      expect(told.map((r) => [r.body.content, r.body.embeds ?? []])).toEqual([[NO_EMBED_LINKS, []]]);
+      expect(logger.lines.some((l) => l.message === 'A follow-up could not be answered: the bot lacks Embed Links there')).toBe(true);
+    } finally {
+      everyone(BigInt(THREAD_PERMISSIONS));
+    }
+    expect(messagesPosted((await post(WHAT_DID_HE_SAY, { replyTo: message.id, userId: user })).sent, CHANNEL_ID)[0]!.body.embeds).toHaveLength(1);
+  });
+
+  it('opens no thread whose follow-ups it could not answer: every answer is a reply (Read Message History) with an embed (Embed Links)', async () => {
+    const user = newUser();
+    const { message } = await ask(SHOIGU, user);
+    for (const [lacking, name] of [[PermissionFlagsBits.ReadMessageHistory, 'Read Message History'], [PermissionFlagsBits.EmbedLinks, 'Embed Links']] as const) {
+      const sent = await clickFollowUp(message, user, String(BigInt(THREAD_PERMISSIONS) & ~lacking));
+      expect(sent.some((r) => r.path.includes('/threads'))).toBe(false);
+      expect(lastEdit(sent).body.content).toBe(`Follow-ups are not possible in this channel: I would need the ${name} permission here to answer them. Ask again with \`/ask\`, or ask a server admin to grant it.`);
     }
     expect((await post(WHAT_DID_HE_SAY, { replyTo: message.id, userId: user })).sent).toEqual([]);
   });
@@ -412,7 +450,7 @@ describe('a reply chain where a thread cannot be opened', () => {
     const inThread = { ...message, channel_id: threadId };
     const click = { ...buttonClick(followUpButton(message).custom_id, inThread, user), app_permissions: THREAD_PERMISSIONS, channel_id: threadId, channel: { id: threadId, type: 11, guild_id: GUILD_ID, parent_id: CHANNEL_ID } };
     // A forum or a thread where the bot may reply but not post in the channel itself (no Send Messages).
-    const inThreadOnly = String(PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessagesInThreads | PermissionFlagsBits.ReadMessageHistory);
+    const inThreadOnly = String(PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessagesInThreads | PermissionFlagsBits.ReadMessageHistory | PermissionFlagsBits.EmbedLinks);
     const sent = await run({ ...click, app_permissions: inThreadOnly });
     expect(sent.some((r) => r.path.includes('/threads'))).toBe(false);
     expect(lastEdit(sent).body.content).toMatch(/^Threads cannot be opened in this kind of channel, so let's continue in replies/);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_MESSAGE_CONTENT } from '../commands/coverage-settings.js';
 import { ADMINS_ONLY } from '../src/bot/admin.js';
 import { channelModes, EMPTY_MENTION } from '../src/bot/channel-modes.js';
-import { SOMETHING_WENT_WRONG } from '../src/bot/replies.js';
+import { NO_EMBED_LINKS, SOMETHING_WENT_WRONG } from '../src/bot/replies.js';
 import { JsonChannelSettings } from '../src/bot/channel-settings.js';
 import type { QuestionEntry } from '../src/bot/question-log.js';
 import {
@@ -41,6 +41,10 @@ const QUIET_CH = '300000000000000013';
 const THREAD_IN_AUTO = '300000000000000014';
 const FORUM_POST = '300000000000000015';
 const LOCKED_CH = '300000000000000016';
+
+const NO_EMBED_CH = '300000000000000018';
+/** What answering in a channel takes: see it, post, reply (read its history), embed the answer. */
+const ANSWERING = String(PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ReadMessageHistory | PermissionFlagsBits.EmbedLinks);
 
 const logger = memoryLogger();
 let bot: RunningBot;
@@ -111,6 +115,13 @@ describe('/coverage-settings', () => {
     expect(body.content).toContain(`<#${CHANNEL_ID}> is now \`auto\``);
     expect(body.content).toContain(NO_MESSAGE_CONTENT);
     expect(body.allowed_mentions).toEqual({ parse: [] });
+    // Discord sent the bot's permissions in this channel with the command: none, so it says it cannot answer there yet.
+    expect(body.content).toContain(`⚠️ I lack the View Channel, Send Messages, Embed Links and Read Message History permissions in <#${CHANNEL_ID}>, so I cannot answer there until a server admin grants them.`);
+    const granted = { ...settings('set', { mode: 'mention' }), app_permissions: ANSWERING };
+    expect(callbackOf(await runInteraction(bot.api, bot.router, bot.client, granted)).body.data.content).toBe(`<#${CHANNEL_ID}> is now \`mention\`: I answer \`/ask\` and messages that mention me there.`);
+    const noEmbeds = { ...settings('set', { mode: 'mention' }), app_permissions: String(BigInt(ANSWERING) & ~PermissionFlagsBits.EmbedLinks) };
+    expect(callbackOf(await runInteraction(bot.api, bot.router, bot.client, noEmbeds)).body.data.content).toContain('⚠️ I lack the Embed Links permission in');
+    expect(callbackOf(await runInteraction(bot.api, bot.router, bot.client, settings('set', { mode: 'slash-only' }))).body.data.content).not.toContain('⚠️');
 
     await runInteraction(bot.api, bot.router, bot.client, settings('set', { mode: 'mention' }));
     await runInteraction(bot.api, bot.router, bot.client, settings('set', { mode: 'auto' }));
@@ -207,7 +218,7 @@ describe('mention mode', () => {
     const botRole = '400000000000000004';
     // As GUILD_CREATE caches them: @everyone, the role Discord manages for the bot, and the bot's member holding it.
     const roles = guild.roles as unknown as { _add(data: unknown): unknown };
-    roles._add({ id: GUILD_ID, name: '@everyone', color: 0, hoist: false, position: 0, permissions: '0', managed: false, mentionable: false });
+    roles._add({ id: GUILD_ID, name: '@everyone', color: 0, hoist: false, position: 0, permissions: ANSWERING, managed: false, mentionable: false });
     roles._add({ id: botRole, name: 'coverage-bot', color: 0, hoist: false, position: 1, permissions: '0', managed: true, mentionable: false, tags: { bot_id: APP_ID } });
     (guild.members as unknown as { _add(data: unknown): unknown })._add({ user: { id: APP_ID, username: 'coverage-bot', discriminator: '0000', bot: true }, roles: [botRole], joined_at: new Date().toISOString() });
     expect(guild.members.me?.roles.botRole?.id).toBe(botRole);
@@ -271,6 +282,34 @@ describe('mention mode', () => {
     expect(JSON.stringify(failed)).not.toContain(CONFIDENT);
     logger.lines.splice(0, logger.lines.length, ...logger.lines.filter((l) => !failed.includes(l)));
     replyTo(await post(mention(CONFIDENT), { channelId: MENTION_CH, mentions: [APP_ID] }), MENTION_CH);
+  });
+});
+
+describe('a channel where the bot may post but not embed links', () => {
+  it('tells a mention so in one line (an answer would arrive empty), stays silent in auto, and logs both without the text', async () => {
+    const guild = bot.client.guilds.cache.get(GUILD_ID)!;
+    // As GUILD_CREATE caches them: @everyone may answer, and the bot's member; this channel denies @everyone Embed Links.
+    (guild.roles as unknown as { _add(data: unknown): unknown })._add({ id: GUILD_ID, name: '@everyone', color: 0, hoist: false, position: 0, permissions: ANSWERING, managed: false, mentionable: false });
+    (guild.members as unknown as { _add(data: unknown): unknown })._add({ user: { id: APP_ID, username: 'coverage-bot', discriminator: '0000', bot: true }, roles: [], joined_at: new Date().toISOString() });
+    const deny = [{ id: GUILD_ID, type: 0, allow: '0', deny: String(PermissionFlagsBits.EmbedLinks) }];
+    (bot.client.channels as unknown as { _add(data: unknown, guild: unknown): unknown })._add({ id: NO_EMBED_CH, type: ChannelType.GuildText, guild_id: GUILD_ID, name: 'no-embeds', position: 0, permission_overwrites: deny }, guild);
+    // A warning at set time, from the server's cached roles (the command was used in another channel).
+    const set = settings('set', { mode: 'mention' });
+    (set.data.options as any)[0].options.push({ name: 'channel', type: ApplicationCommandOptionType.Channel, value: NO_EMBED_CH });
+    (set.data as any).resolved = { channels: { [NO_EMBED_CH]: { id: NO_EMBED_CH, type: 0, name: 'no-embeds', permissions: '0' } } };
+    expect(callbackOf(await runInteraction(bot.api, bot.router, bot.client, set)).body.data.content).toContain(`⚠️ I lack the Embed Links permission in <#${NO_EMBED_CH}>`);
+
+    const secret = 'What will Kim discuss with Putin behind closed doors?';
+    const told = replyTo(await post(`<@${APP_ID}> ${secret}`, { channelId: NO_EMBED_CH, mentions: [APP_ID] }), NO_EMBED_CH).body;
+    expect(told.content).toBe(NO_EMBED_LINKS);
+    expect(told.embeds ?? []).toEqual([]);
+    await bot.ctx.channelSettings.setMode(GUILD_ID, NO_EMBED_CH, 'auto');
+    expect(await post(CONFIDENT, { channelId: NO_EMBED_CH })).toEqual([]);
+    const lines = logger.lines.filter((l) => l.message === 'Cannot answer in this channel: the bot lacks Embed Links there');
+    expect(lines.map((l) => l.meta)).toMatchObject([{ channelId: NO_EMBED_CH, mode: 'mention' }, { channelId: NO_EMBED_CH, mode: 'auto' }]);
+    expect(JSON.stringify(logger.lines)).not.toContain('closed doors');
+    // Where it may embed, it answers as before.
+    replyTo(await post(`<@${APP_ID}> ${CONFIDENT}`, { channelId: MENTION_CH, mentions: [APP_ID] }), MENTION_CH);
   });
 });
 

@@ -10,7 +10,8 @@
  *   never says it cannot answer, never answers inside threads. Without the Message Content intent only
  *   messages that mention the bot carry their text; the others arrive empty, and the bot stays silent.
  * Answers are replies that ping nobody. A channel where the bot may not post (403), or a channel, thread or
- * message deleted while answering, is logged without the member's text, and nothing else happens.
+ * message deleted while answering, is logged without the member's text, and nothing else happens; one where it
+ * may post but not embed links (an answer is an embed) is logged too, and a mention told so in one line.
  */
 import { ChannelType, DiscordAPIError, RESTJSONErrorCodes, type Message, type MessageReplyOptions } from 'discord.js';
 import type { Answer } from '../answer.js';
@@ -22,7 +23,7 @@ import type { BotContext } from './context.js';
 import type { MessageHandler } from './message-handler.js';
 import { recordQuestion } from './question-log.js';
 import { questionText } from './question-text.js';
-import { NO_MENTIONS, SOMETHING_WENT_WRONG } from './replies.js';
+import { cannotEmbed, NO_EMBED_LINKS, NO_MENTIONS, SOMETHING_WENT_WRONG } from './replies.js';
 import { contentText } from './format/index.js';
 
 export const EMPTY_MENTION = 'Ask me a question after the mention, for example: “@coverage-bot what did Kim say in Vladivostok?”';
@@ -87,12 +88,23 @@ async function handle(message: Message, ctx: BotContext): Promise<boolean> {
   const text = questionText(message);
   if (mode === 'mention') {
     if (!mentioned) return false;
-    await answerMention(message, ctx, text);
+    if (cannotEmbed(message)) await noEmbedLinks(message, ctx, 'mention');
+    else await answerMention(message, ctx, text);
     return true;
   }
   if (!place.newTopic) return false;
-  await answerIfConfident(message, ctx, text);
+  if (cannotEmbed(message)) await noEmbedLinks(message, ctx, 'auto');
+  else await answerIfConfident(message, ctx, text);
   return true;
+}
+
+/**
+ * Where the bot may post but not embed links, an answer would arrive empty: a mention gets one line saying so,
+ * an `auto` channel stays silent (a line under every message would be noise); both are logged without the text.
+ */
+async function noEmbedLinks(message: Message<true>, ctx: BotContext, mode: 'mention' | 'auto'): Promise<void> {
+  ctx.logger.warn('Cannot answer in this channel: the bot lacks Embed Links there', { guildId: message.guildId, channelId: message.channelId, messageId: message.id, mode });
+  if (mode === 'mention') await send(message, ctx, { content: NO_EMBED_LINKS });
 }
 
 async function answerMention(message: Message<true>, ctx: BotContext, text: string): Promise<void> {

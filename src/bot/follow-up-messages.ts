@@ -21,7 +21,7 @@ import { contentText, escapeText, trimText } from './format/index.js';
 import { howToAsk } from './follow-up-button.js';
 import type { MessageHandler } from './message-handler.js';
 import { questionText } from './question-text.js';
-import { NO_MENTIONS, SOMETHING_WENT_WRONG } from './replies.js';
+import { cannotEmbed, NO_EMBED_LINKS, NO_MENTIONS, SOMETHING_WENT_WRONG } from './replies.js';
 
 export const CONVERSATION_EXPIRED = 'This conversation has expired after a quiet spell. Ask again with `/ask` (or "Ask the coverage" on a message), then press Follow up to start a new one.';
 /** The earlier question is quoted in the "Following up on" line up to this many characters. */
@@ -94,6 +94,12 @@ async function answer(message: Message, conversation: Conversation, ctx: BotCont
     validateQuestion(text, ctx.config.retrieval.maxQuestionChars);
   } catch (error) {
     return refuse(message, text, error, ctx);
+  }
+  // Granted when the conversation opened (follow-up-button.ts), but it may have been taken away since.
+  if (cannotEmbed(message)) {
+    ctx.logger.warn('A follow-up could not be answered: the bot lacks Embed Links there', logMeta(message));
+    await reply(message, NO_EMBED_LINKS);
+    return;
   }
   const limit = takeQuestion(ctx, { guildId: message.guildId, userId: message.author.id });
   if (!limit.allowed) {
