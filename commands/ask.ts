@@ -3,15 +3,16 @@
  * Answers from the coverage with exact quotes and their sources. The interaction is acknowledged (deferred)
  * before any model work, so Discord's 3-second deadline is met however long the answer takes.
  */
-import { SlashCommandBuilder, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
+import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
 import { answerInteraction } from '../src/bot/answering.js';
 import type { Command } from '../src/bot/command.js';
 import type { BotContext } from '../src/bot/context.js';
 import { decodeArticleChoice, type CustomIdOf } from '../src/bot/custom-ids.js';
 import { openFollowUp } from '../src/bot/follow-up-button.js';
 import type { FeedbackEntry, Vote } from '../src/bot/feedback.js';
-import { expiredComponents, notice } from '../src/bot/replies.js';
+import { expiredComponents, NO_MENTIONS, notice } from '../src/bot/replies.js';
 import { showArticle } from '../src/bot/source-pages.js';
+import { contentText } from '../src/bot/format/index.js';
 import { periodFromBounds, type Period } from '../src/dates.js';
 import { UserFacingError } from '../src/errors.js';
 import { checkPeriod, validateQuestion } from '../src/answer-question.js';
@@ -55,10 +56,14 @@ async function vote(interaction: MessageComponentInteraction, id: CustomIdOf<'vo
     return;
   }
   const value: Vote = id.choice;
+  // Acknowledged before the feedback store is written (with DATABASE_URL, a query that may take longer than
+  // Discord's 3 seconds); the thanks, or the error the router reports, then edits this private reply.
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const thank = (text: string) => interaction.editReply({ content: contentText(text), allowedMentions: NO_MENTIONS });
   const userHash = await ctx.feedback.hashUser(interaction.user.id);
   const state = session.data;
   if (state.votes.get(userHash) === value) {
-    await interaction.reply(notice('Your vote on this answer is already recorded. Thank you!'));
+    await thank('Your vote on this answer is already recorded. Thank you!');
     return;
   }
   const record: FeedbackEntry = {
@@ -100,7 +105,7 @@ async function vote(interaction: MessageComponentInteraction, id: CustomIdOf<'vo
     }
     throw error;
   }
-  await interaction.reply(notice(value === 'up' ? 'Thanks! Glad it helped. 👍' : 'Thanks for telling me. This helps improve the answers. 👎'));
+  await thank(value === 'up' ? 'Thanks! Glad it helped. 👍' : 'Thanks for telling me. This helps improve the answers. 👎');
 }
 
 async function openArticle(interaction: MessageComponentInteraction, ctx: BotContext): Promise<void> {

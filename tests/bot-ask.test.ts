@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InteractionResponseType, type Client } from 'discord.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { commands } from '../commands/index.js';
 import { createContext, type BotContext } from '../src/bot/context.js';
 import { COLORS, embedProblems, embedTotal, LIMITS } from '../src/bot/format/index.js';
@@ -72,6 +72,15 @@ function originalEdit(requests: RecordedRequest[]): RecordedRequest {
   const edit = requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/messages/@original')).at(-1);
   expect(edit).toBeDefined();
   return edit!;
+}
+
+/**
+ * The reply to a vote: deferred at once, privately (the feedback store may take longer than Discord's 3 seconds),
+ * then the thanks, or the error, edited in.
+ */
+function voteReply(requests: RecordedRequest[]): any {
+  expect(callbackOf(requests).body).toEqual({ type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: EPHEMERAL } });
+  return originalEdit(requests).body;
 }
 
 /** Every Discord limit a message body must respect. */
@@ -224,11 +233,8 @@ describe('/ask', () => {
     const answer = originalEdit(await run(chatInput('ask', { question: 'What will Kim discuss with Putin?', passages: 2 }, asker)));
     const up = messageBody(answer).components.flatMap((r: any) => r.components).find((c: any) => c.custom_id?.endsWith(':up'));
     const voter = newUser();
-    const vote = callbackOf(await run(buttonClick(up.custom_id, asMessage(answer), voter)));
-    expect(vote.body.data.flags).toBe(EPHEMERAL);
-    expect(vote.body.data.content).toMatch(/Thanks/);
-    const again = callbackOf(await run(buttonClick(up.custom_id, asMessage(answer), voter)));
-    expect(again.body.data.content).toMatch(/already recorded/);
+    expect(voteReply(await run(buttonClick(up.custom_id, asMessage(answer), voter))).content).toMatch(/Thanks/);
+    expect(voteReply(await run(buttonClick(up.custom_id, asMessage(answer), voter))).content).toMatch(/already recorded/);
 
     const lines = (await readFile(index.config.discord.feedbackLog, 'utf8')).trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -256,26 +262,50 @@ describe('/ask', () => {
     const aside = `${log}.aside`;
     const countVotes = async () => (await readFile(log, 'utf8')).trim().split('\n').filter(Boolean).length;
     // Another member's vote first: the log exists.
-    expect(callbackOf(await run(buttonClick(up.custom_id, asMessage(answer), newUser()))).body.data.content).toMatch(/Thanks/);
+    expect(voteReply(await run(buttonClick(up.custom_id, asMessage(answer), newUser()))).content).toMatch(/Thanks/);
     const before = await countVotes();
     // The log cannot be appended to (a folder in its place): the write fails.
     await rename(log, aside);
     await mkdir(log);
     try {
-      expect(callbackOf(await run(buttonClick(up.custom_id, asMessage(answer), voter))).body.data.embeds[0].description).toBe(SOMETHING_WENT_WRONG);
+      expect(voteReply(await run(buttonClick(up.custom_id, asMessage(answer), voter))).embeds[0].description).toBe(SOMETHING_WENT_WRONG);
     } finally {
       await rmdir(log);
       await rename(aside, log);
     }
-    expect(callbackOf(await run(buttonClick(up.custom_id, asMessage(answer), voter))).body.data.content).toMatch(/Thanks/);
+    expect(voteReply(await run(buttonClick(up.custom_id, asMessage(answer), voter))).content).toMatch(/Thanks/);
     expect(await countVotes()).toBe(before + 1);
+  });
+
+  it("acknowledges a vote within Discord's 3 seconds when the feedback store is slow (a busy database)", async () => {
+    const answer = originalEdit(await run(chatInput('ask', { question: 'Where did Kim Jong-un arrive by train?' }, newUser())));
+    const up = messageBody(answer).components.flatMap((r: any) => r.components).find((c: any) => c.custom_id?.endsWith(':up'));
+    const feedback = ctx.feedback;
+    const append = feedback.append.bind(feedback);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    feedback.append = async (entry) => {
+      await held;
+      return append(entry);
+    };
+    try {
+      const raw = buttonClick(up.custom_id, asMessage(answer), newUser());
+      deliver(client, raw);
+      // The write is still held: the interaction is already acknowledged, privately.
+      await vi.waitFor(() => expect(api.forInteraction(raw).map((r) => r.body?.type)).toContain(InteractionResponseType.DeferredChannelMessageWithSource));
+      release();
+      await router.idle();
+      expect(voteReply(api.forInteraction(raw)).content).toMatch(/Thanks/);
+    } finally {
+      feedback.append = append;
+    }
   });
 
   it('records a vote on a private answer without its question or answer text', async () => {
     const question = 'Where did Kim and Putin meet for their private talks?';
     const answer = originalEdit(await run(chatInput('ask', { question, private: true }, newUser())));
     const down = messageBody(answer).components.flatMap((r: any) => r.components).find((c: any) => c.custom_id?.endsWith(':down'));
-    expect(callbackOf(await run(buttonClick(down.custom_id, asMessage(answer), newUser()))).body.data.content).toMatch(/Thanks/);
+    expect(voteReply(await run(buttonClick(down.custom_id, asMessage(answer), newUser()))).content).toMatch(/Thanks/);
     const log = await readFile(index.config.discord.feedbackLog, 'utf8');
     const entry = JSON.parse(log.trim().split('\n').at(-1)!);
     expect(entry).toMatchObject({ vote: 'down', settings: { private: true } });
