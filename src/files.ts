@@ -101,26 +101,35 @@ export class JsonLinesFile<T> {
     return write;
   }
 
-  /** Every value in the file (none when it does not exist yet); a damaged line is skipped and counted. */
-  async readAll(): Promise<{ values: T[]; damaged: number }> {
-    let text: string;
+  /**
+   * Every value in the file (none when it does not exist yet) that `keep` takes; a damaged line is skipped and
+   * counted. Read line by line: a log grows without end, and the bot reads it while it answers (/coverage-report),
+   * so neither the whole text nor every value is held at once, and other work runs between two chunks read.
+   */
+  async readAll(keep: (value: unknown) => boolean = () => true): Promise<{ values: T[]; damaged: number }> {
+    const values: T[] = [];
+    let damaged = 0;
+    let handle: fs.FileHandle | undefined;
     try {
-      text = await fs.readFile(this.file, 'utf8');
+      handle = await fs.open(this.file, 'r');
+      for await (const line of handle.readLines({ encoding: 'utf8' })) {
+        if (!line.trim()) continue;
+        let value: unknown;
+        try {
+          value = JSON.parse(line);
+        } catch {
+          damaged++;
+          continue;
+        }
+        if (keep(value)) values.push(value as T);
+      }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { values: [], damaged: 0 };
       // Reading a folder fails with EISDIR and no path: the message names the file set (QUESTION_LOG=/tmp).
       (error as NodeJS.ErrnoException).path ??= this.file;
       throw error;
-    }
-    const values: T[] = [];
-    let damaged = 0;
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        values.push(JSON.parse(line) as T);
-      } catch {
-        damaged++;
-      }
+    } finally {
+      await handle?.close();
     }
     return { values, damaged };
   }

@@ -10,6 +10,7 @@ import { embedProblems, reportEmbed } from '../src/bot/format/index.js';
 import type { QuestionEntry } from '../src/bot/question-log.js';
 import { QuestionLog } from '../src/bot/question-log.js';
 import type { Embedder } from '../src/embedder.js';
+import { JsonLinesFile } from '../src/files.js';
 import { buildReport, parseDays, ReportError, reportFromLogs, reportSummary, type Report } from '../src/report/report.js';
 import { averageLinkage, labelOf } from '../src/report/topics.js';
 import { runScript, sharedEmbedder, tempDir } from './helpers.js';
@@ -172,6 +173,29 @@ describe('damaged log lines', () => {
     expect(damaged.questions).toEqual({ total: 1, answered: 1, refused: 0, private: 0, silent: 0, unsure: 0 });
     expect(damaged.votes).toEqual({ up: 0, down: 1, privateDown: 0 });
     expect(damaged.downvoted.map((d) => d.question)).toEqual(['Where did Kim and Putin meet?']);
+  });
+});
+
+describe('a long question log', () => {
+  it('is read line by line, holding only the questions of the window (the log keeps every question ever asked)', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'q.jsonl');
+    const old = JSON.stringify({ ...asked('An old question, asked long ago?', 'refused'), timestamp: new Date(NOW.getTime() - 400 * 86_400_000).toISOString() });
+    // 60,000 lines outside the window (about 10 MB), one over 100 kB long, a damaged one, and two in the window.
+    const lines = [...Array.from({ length: 60_000 }, () => old), JSON.stringify({ ...asked('x', 'refused'), padding: 'p'.repeat(100_000), timestamp: hoursAgo(999_999) }), '{"time', JSON.stringify(asked('What will Kim discuss with Putin?', 'answered')), JSON.stringify(asked('Who is the Wagner chief?', 'refused'))];
+    await fs.writeFile(file, lines.join('\n') + '\n');
+    const held: unknown[] = [];
+    const lastWeek = NOW.getTime() - 7 * 86_400_000;
+    const { values, damaged } = await new JsonLinesFile<{ question: string }>(file).readAll((v) => {
+      const keep = Date.parse((v as { timestamp: string }).timestamp) >= lastWeek;
+      if (keep) held.push(v);
+      return keep;
+    });
+    expect(damaged).toBe(1);
+    expect(values.map((v) => v.question)).toEqual(['What will Kim discuss with Putin?', 'Who is the Wagner chief?']);
+    expect(held).toHaveLength(2);
+    const report = await reportFromLogs({ questionLog: file, feedback: new FeedbackLog(path.join(dir, 'f.jsonl')) }, { days: 7, now: NOW, embed: (text) => embedder.embedQuery(text) });
+    expect(report.questions).toMatchObject({ total: 2, answered: 1, refused: 1 });
   });
 });
 

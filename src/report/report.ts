@@ -91,12 +91,18 @@ export function lastVotes<T extends Pick<FeedbackEntry, 'answerId' | 'userHash'>
   return entries.filter((e, i) => e.answerId === undefined || last.get(key(e)) === i);
 }
 
-export async function buildReport({ questions, feedback, days, now, embed, guildId, quoteOf }: ReportInput): Promise<Report> {
+/** Whether a logged question or vote falls in a report's window: its last `days` days, and its server if it has one. */
+function reportWindow({ days, now, guildId }: Pick<ReportInput, 'days' | 'now' | 'guildId'>) {
   const since = new Date(now.getTime() - days * DAY_MS);
   const within = (e: { timestamp: string; guildId?: string | null }) => {
     const t = Date.parse(e.timestamp);
     return t >= since.getTime() && t <= now.getTime() && (guildId === undefined || e.guildId === guildId);
   };
+  return { since, within };
+}
+
+export async function buildReport({ questions, feedback, days, now, embed, guildId, quoteOf }: ReportInput): Promise<Report> {
+  const { since, within } = reportWindow({ days, now, guildId });
   const asked = questions.filter(within);
   // A member who changed their mind is counted once, with their last vote.
   const votes = lastVotes(feedback).filter(within);
@@ -162,6 +168,11 @@ export async function reportFromLogs(
   sources: { questionLog: string; feedback: Pick<FeedbackSink, 'readAll'> },
   input: Omit<ReportInput, 'questions' | 'feedback'>,
 ): Promise<Report> {
-  const [questions, feedback] = await Promise.all([new JsonLinesFile<unknown>(sources.questionLog).readAll(), sources.feedback.readAll()]);
-  return buildReport({ ...input, questions: questions.values.filter(isQuestionEntry), feedback: feedback.filter(isFeedbackEntry) });
+  // Only the window's questions are held: the log keeps every question ever asked.
+  const { within } = reportWindow(input);
+  const [questions, feedback] = await Promise.all([
+    new JsonLinesFile<QuestionEntry>(sources.questionLog).readAll((v) => isQuestionEntry(v) && within(v)),
+    sources.feedback.readAll(),
+  ]);
+  return buildReport({ ...input, questions: questions.values, feedback: feedback.filter(isFeedbackEntry) });
 }
