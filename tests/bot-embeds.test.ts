@@ -196,6 +196,11 @@ describe('articles', () => {
     });
   });
 
+  it('shows a title as written: its markdown escaped, as in the answer embeds', () => {
+    const marked = { ...article, title: 'Kim_Jong-un\'s *secret* train ~~or not~~' };
+    expect(articleEmbed(marked, articlePages(marked), 0).title).toBe('Kim\\_Jong-un\'s \\*secret\\* train \\~\\~or not\\~\\~');
+  });
+
   it('a page cut inside a paragraph never starts with live markdown ("- ", "> ", "# ", "1. " shown as written)', () => {
     const escaped: Record<string, string> = { '-': '\\- ', '>': '\\> ', '#': '\\# ', '1.': '1\\. ' };
     for (const marker of Object.keys(escaped)) {

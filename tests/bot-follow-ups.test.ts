@@ -464,6 +464,10 @@ describe('a reply chain where a thread cannot be opened', () => {
     const { guild_id: _guild, member, ...dm } = buttonClick(followUpButton(dmAnswer).custom_id, dmAnswer, user) as any;
     const dmSent = await run({ ...dm, user: member.user, context: 1, channel: { id: '300000000000000055', type: 1 }, channel_id: '300000000000000055' });
     expect(lastEdit(dmSent).body.content).toMatch(/^Threads cannot be opened in direct messages, so let's continue in replies/);
+    // Discord sends a direct message's text without the Message Content intent: no need to mention the bot there.
+    expect(ctx.config.discord.messageContent).toBe(false);
+    expect(lastEdit(dmSent).body.content).toMatch(/Write your follow-up as a message here/);
+    expect(lastEdit(dmSent).body.content).not.toMatch(/Mention/);
   });
 
   it('falls back to replies when Discord refuses the thread (Missing Permissions), and logs it', async () => {

@@ -30,10 +30,13 @@ export const ANSWER_PERMISSIONS = [PermissionFlagsBits.ViewChannel, PermissionFl
 /** Thread names are at most 100 characters. */
 const THREAD_NAME_CHARS = 100;
 
-/** How to ask in a conversation, given whether the bot can read messages that do not mention it. */
-export function howToAsk(ctx: BotContext, botId: string | undefined): string {
+/**
+ * How to ask in a conversation, given whether the bot can read messages that do not mention it: in a server,
+ * only with the Message Content intent; in direct messages, always (Discord sends their text without it).
+ */
+export function howToAsk(ctx: BotContext, botId: string | undefined, inGuild: boolean): string {
   const me = botId ? `<@${botId}>` : '@coverage-bot';
-  return ctx.config.discord.messageContent
+  return ctx.config.discord.messageContent || !inGuild
     ? 'Write your follow-up as a message here and I will read it with the earlier questions.'
     : `Mention ${me} in each follow-up (for example: ${me} how long did that take him?): I can only read messages that mention me.`;
 }
@@ -72,7 +75,7 @@ export async function openFollowUp(interaction: MessageComponentInteraction, id:
   if ('thread' in opened) {
     ctx.conversations.start(opened.thread.id, 'thread', opened.thread.id, first);
     try {
-      const intro = `Follow-ups on “${escapeText(trimText(answer.question, 300))}”. ${howToAsk(ctx, interaction.client.user?.id)}`;
+      const intro = `Follow-ups on “${escapeText(trimText(answer.question, 300))}”. ${howToAsk(ctx, interaction.client.user?.id, interaction.inGuild())}`;
       await opened.thread.send({ content: intro, allowedMentions: NO_MENTIONS });
     } catch (error) {
       // The thread is open; only its first line could not be posted (removed at once, or no permission there).
@@ -99,7 +102,7 @@ export async function openFollowUp(interaction: MessageComponentInteraction, id:
   }
   ctx.conversations.start(message.id, 'replies', message.channelId, first);
   await interaction.editReply({
-    content: `${opened.reason} so let's continue in replies: reply to the answer with your follow-up and I'll read it with the earlier question. ${howToAsk(ctx, interaction.client.user?.id)}`,
+    content: `${opened.reason} so let's continue in replies: reply to the answer with your follow-up and I'll read it with the earlier question. ${howToAsk(ctx, interaction.client.user?.id, interaction.inGuild())}`,
     allowedMentions: NO_MENTIONS,
   });
 }

@@ -106,7 +106,8 @@ export function pageAt(article: Article, pages: string[], offset: number): numbe
 export function articleEmbed(article: Article, pages: string[], page: number): APIEmbed {
   const url = safeUrl(article.url);
   return fitEmbed({
-    title: trimText(article.title, LIMITS.title),
+    // Discord renders emphasis and strike in embed titles: a title shows as written.
+    title: trimText(escapeText(article.title), LIMITS.title),
     ...(url ? { url } : {}),
     description: pages[page] || '*(this article has no text)*',
     color: COLORS.article,
