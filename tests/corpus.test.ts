@@ -101,6 +101,19 @@ describe('other formats', () => {
     expect(markdown[0]!.text).toBe('Talks resume on Monday, officials said.\n\nNothing is agreed yet, the ministry added.');
   });
 
+  it("guesses no outlet from a listing's \"Continue reading...\" (any site's teasers end so); front matter in a .txt names it", () => {
+    const teaser = (title: string) => `${title}\n\nThe council met on Monday night to discuss the budget\n\nCouncillors voted on the plan after a long debate in the chamber.\n\nContinue reading...`;
+    const listing = ['Morning briefing: the budget', 'Morning briefing: the ferry'].map(teaser).join('\n\n');
+    const { articles: guessed, problems } = parseFiles([{ source: 'briefing.txt', bytes: bytes(listing) }]);
+    expect(problems).toEqual([]);
+    expect(guessed.map((a) => [a.title, a.outlet])).toEqual([['Morning briefing: the budget', undefined], ['Morning briefing: the ferry', undefined]]);
+    const named = parseFiles([{ source: 'briefing.txt', bytes: bytes(`---\noutlet: Riverside Tribune\nurl: https://tribune.example/briefing\n---\n${listing}`) }]);
+    expect(named.articles.map((a) => [a.outlet, a.url, a.text])).toEqual(guessed.map((a) => ['Riverside Tribune', 'https://tribune.example/briefing', a.text]));
+    // Read as written, as plain text is: no Markdown taken out of the text.
+    expect(parseFiles([{ source: 'a.txt', bytes: bytes('---\noutlet: X\n---\nTalks on *Monday*\n\nTalks resume on *Monday*, officials said.') }]).articles[0]!.text).toBe('Talks resume on *Monday*, officials said.');
+    expect(parseFiles([{ source: 'bad.txt', bytes: bytes('---\noutlet: [unclosed\n---\nText.') }]).problems[0]!.reason).toMatch(/^its front matter is not valid YAML/);
+  });
+
   it('reads JSON Lines, one article per line, and reports the bad lines', () => {
     const jsonl = [
       JSON.stringify({ _id: 'doc-1', title: 'First', text: 'One paragraph.\n\nAnother one.' }),

@@ -1,6 +1,6 @@
 /**
  * One parser per file format, all producing ArticleDrafts:
- * - `.txt`: a scraped news page (see news-text.ts);
+ * - `.txt`: a scraped news page (see news-text.ts), with the front matter Markdown takes if it opens with one;
  * - `.md`/`.markdown`: front matter (title, url, published, author, outlet, standfirst, id) over a Markdown body
  *   (or, with `body: plain`, a body of plain text taken as written);
  * - `.jsonl`: one article per line, taken as given (no furniture removal), e.g. BEIR corpora;
@@ -31,9 +31,16 @@ export function tooLarge(what: string, bytes: number, max: number): string {
 
 export const SUPPORTED_EXTENSIONS = ['.txt', '.md', '.markdown', '.jsonl', '.html', '.htm'] as const;
 
+/**
+ * A scraped page as plain text. It may open with the front matter a Markdown file takes (to give what the page's
+ * text does not say: its outlet, address or dates); its text is then read as written, as `body: plain` reads it.
+ */
 export function parsePlainText(content: string, source: string): ParseResult {
+  if (FRONT_MATTER_START.test(content)) return parseMarkdown(content, source, { plainBody: true });
   return { articles: parseNewsParagraphs(splitParagraphs(content), source), problems: [] };
 }
+
+const FRONT_MATTER_START = /^---[ \t]*\r?\n/;
 
 function stringField(data: Record<string, unknown>, ...names: string[]): string | undefined {
   for (const name of names) {
@@ -67,7 +74,7 @@ function markdownToText(paragraph: string): string {
     .trim();
 }
 
-export function parseMarkdown(content: string, source: string): ParseResult {
+export function parseMarkdown(content: string, source: string, { plainBody = false } = {}): ParseResult {
   let parsed: matter.GrayMatterFile<string>;
   try {
     parsed = readFrontMatter(content);
@@ -78,10 +85,10 @@ export function parseMarkdown(content: string, source: string): ParseResult {
   const warnings: CorpusWarning[] = [];
   const rawParagraphs = splitParagraphs(parsed.content);
   let title = stringField(data, 'title', 'headline');
-  // A leading "# Heading" is the title when the front matter has none.
-  if (!title && rawParagraphs[0]?.startsWith('# ')) title = markdownToText(rawParagraphs.shift()!);
+  // A leading "# Heading" is the title when the front matter has none (in Markdown).
+  if (!title && !plainBody && rawParagraphs[0]?.startsWith('# ')) title = markdownToText(rawParagraphs.shift()!);
   // `body: plain` (web pages saved by src/ingest): the body is text as it was published, not Markdown.
-  const paragraphs = data.body === 'plain' ? rawParagraphs : rawParagraphs.map(markdownToText).filter(Boolean);
+  const paragraphs = plainBody || data.body === 'plain' ? rawParagraphs : rawParagraphs.map(markdownToText).filter(Boolean);
   const articles = parseNewsParagraphs(paragraphs, source, {
     title,
     standfirst: stringField(data, 'standfirst', 'description', 'summary'),
