@@ -161,7 +161,12 @@ export interface Config {
 function shards(env: Env): number | 'auto' | undefined {
   if (text(env, 'SHARDING_MANAGER') !== undefined) return undefined;
   if (text(env, 'SHARDS')?.toLowerCase() === 'auto') return 'auto';
-  return integer(env, 'SHARDS', undefined, 1, 1000);
+  try {
+    return integer(env, 'SHARDS', undefined, 1, 1000);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new ConfigError(`SHARDS must be auto or a whole number from 1 to 1000 (got "${text(env, 'SHARDS')}").`);
+  }
 }
 
 /** HEAP_GROWTH_PERCENT: 0 (V8's own growth), or V8's growing factor from 10 to 300 % (src/heap.ts). */

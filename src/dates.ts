@@ -120,7 +120,7 @@ export function parseDateBound(raw: string, option: string, which: 'since' | 'un
     return Date.parse(value);
   }
   throw new DateError(
-    `${option} must be a date (2023-09-13), a month (2023-09), a year (2023) or a period before now such as 7d, 2w, 3m or 1y (got "${raw}").`,
+    `${option} must be a date (2023-09-13), a month (2023-09), a year (2023), a date-time (2023-09-13T12:00:00Z) or a period before now such as 7d, 2w, 3m or 1y (got "${raw}").`,
   );
 }
 

@@ -846,7 +846,7 @@ describe('the command line', () => {
     const { code, stderr, stdout } = await script('ask', ['--since', 'last tuesday', 'Who is Prigozhin?'], { EMBEDDINGS_DIR: embeddings });
     expect(code).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr.trim()).toBe('Error: --since must be a date (2023-09-13), a month (2023-09), a year (2023) or a period before now such as 7d, 2w, 3m or 1y (got "last tuesday").');
+    expect(stderr.trim()).toBe('Error: --since must be a date (2023-09-13), a month (2023-09), a year (2023), a date-time (2023-09-13T12:00:00Z) or a period before now such as 7d, 2w, 3m or 1y (got "last tuesday").');
     expect(await fs.readdir(embeddings)).toEqual([]);
   });
 

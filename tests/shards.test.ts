@@ -50,8 +50,8 @@ describe('when to shard', () => {
     expect(configFromEnv({}).discord).toMatchObject({ shards: undefined, inShard: false });
     expect(configFromEnv({ SHARDS: '2' }).discord.shards).toBe(2);
     expect(configFromEnv({ SHARDS: 'AUTO' }).discord.shards).toBe('auto');
-    expect(() => configFromEnv({ SHARDS: 'many' })).toThrow(ConfigError);
-    expect(() => configFromEnv({ SHARDS: '0' })).toThrow(/SHARDS must be a whole number from 1 to 1000/);
+    expect(() => configFromEnv({ SHARDS: 'many' })).toThrow(new ConfigError('SHARDS must be auto or a whole number from 1 to 1000 (got "many").'));
+    expect(() => configFromEnv({ SHARDS: '0' })).toThrow('SHARDS must be auto or a whole number from 1 to 1000 (got "0").');
     expect(configFromEnv({ SHARDS: '0', SHARD_COUNT: '2', SHARDING_MANAGER: 'true' }).discord).toMatchObject({ shards: undefined, inShard: true });
   });
 });
