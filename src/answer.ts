@@ -126,12 +126,16 @@ export function shownShortAnswer(answer: Answer): ShortAnswer | null {
  * Ends a quote's citation inside its sentence: `… the train [1].`; after a closing quotation mark, where inside it
  * the marker would read as the speaker's words (`… resolutions.” [3]`, not `… resolutions [3].”`), and after an
  * ellipsis or marks run together, which are no one full stop to go before (`… destroyed ... [4]`, `Really?! [5]`;
- * the bot finds a marker followed by one mark at most: src/bot/format/answer.ts).
+ * the bot finds a marker followed by one mark at most: src/bot/format/answer.ts), and after an abbreviation's own
+ * stop (`sponsored by Grüne Stadt e.V. [6]`, not `e.V [6].`).
  */
+/** A quote ending in an abbreviation written with stops inside it ("e.V.", "U.S.", "a.m."): its last stop is the abbreviation's. */
+const ABBREVIATION_END = /(?:^|[^\p{L}])(?:\p{L}\.){2,}$/u;
+
 export function cite(quote: string, n: number): string {
   const match = /((?:[.!?…] ?)*[.!?…]["”’)]*)$/.exec(quote);
   const marks = match ? match[1]!.replace(/[^.!?…]/g, '') : '';
-  if (!match || /["”’]/.test(match[1]!) || marks.length > 1 || marks === '…') return `${quote} [${n}]`;
+  if (!match || /["”’]/.test(match[1]!) || marks.length > 1 || marks === '…' || ABBREVIATION_END.test(quote)) return `${quote} [${n}]`;
   return `${quote.slice(0, match.index)} [${n}]${match[1]}`;
 }
 

@@ -31,7 +31,12 @@ describe('a quote’s citation marker', () => {
     expect(cite('The bridge was destroyed…', 7)).toBe('The bridge was destroyed… [7]');
     expect(cite('Really?!', 8)).toBe('Really?! [8]');
     expect(cite('It was destroyed . . .', 9)).toBe('It was destroyed . . . [9]');
-    expect(cite('In the U.S.', 10)).toBe('In the U.S [10].');
+    // An abbreviation's own stop stays with it; a word that merely ends the sentence gives up its full stop.
+    expect(cite('In the U.S.', 10)).toBe('In the U.S. [10]');
+    expect(cite('It was sponsored by Grüne Stadt e.V.', 11)).toBe('It was sponsored by Grüne Stadt e.V. [11]');
+    expect(cite('The talks began at 9 a.m.', 12)).toBe('The talks began at 9 a.m. [12]');
+    expect(cite('It was built by Acme Inc.', 13)).toBe('It was built by Acme Inc [13].');
+    expect(cite('They chose plan B.', 14)).toBe('They chose plan B [14].');
   });
 });
 
