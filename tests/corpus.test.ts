@@ -101,6 +101,12 @@ describe('other formats', () => {
     expect(markdown[0]!.text).toBe('Talks resume on Monday, officials said.\n\nNothing is agreed yet, the ministry added.');
   });
 
+  it('drops a link to another story ("READ MORE: …", "See also – …") but keeps a sentence that starts so', () => {
+    const page = 'Bridge closes for repairs\n\nThe Old Mill Bridge closed on Monday for six weeks of repairs.\n\nREAD MORE: Riverside traffic chaos as bridge closes\n\nSee also – Council approves budget\n\nRead more about the repairs on the council website, officials said.';
+    const [article] = parseFiles([{ source: 'bridge.txt', bytes: bytes(page) }]).articles;
+    expect(article!.text).toBe('The Old Mill Bridge closed on Monday for six weeks of repairs.\n\nRead more about the repairs on the council website, officials said.');
+  });
+
   it("guesses no outlet from a listing's \"Continue reading...\" (any site's teasers end so); front matter in a .txt names it", () => {
     const teaser = (title: string) => `${title}\n\nThe council met on Monday night to discuss the budget\n\nCouncillors voted on the plan after a long debate in the chamber.\n\nContinue reading...`;
     const listing = ['Morning briefing: the budget', 'Morning briefing: the ferry'].map(teaser).join('\n\n');

@@ -9,6 +9,8 @@ import type { ArticleDraft } from './types.js';
 /** Paragraphs that are site chrome, not journalism. */
 const FURNITURE: RegExp[] = [
   /^READ MORE$/i,
+  // A link to another story: "READ MORE: Riverside traffic chaos as bridge closes", "See also – …".
+  /^(READ MORE|SEE ALSO|ALSO READ)\s*[:|–—-]\s*\S/i,
   /^Sorting by$/i,
   /^[×✕✖]$/,
   /^Remote video URL$/i,
