@@ -53,6 +53,8 @@ export interface Source {
   author?: string;
   url?: string;
   published?: string;
+  /** When the outlet last changed the article (a correction, an update), when it says so. */
+  modified?: string;
 }
 
 export interface Answer {
@@ -200,6 +202,7 @@ export function buildAnswer(index: ReadingIndex, question: string, reading: Read
     author: a.author,
     url: a.url,
     published: a.published,
+    modified: a.modified,
   }));
   const sure = reading.answerable && reading.sure;
   const related = answeringPassages(passages).length;

@@ -46,6 +46,12 @@ export function formatDate(published: string | undefined): string | undefined {
   return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
 }
 
+/** The day an outlet changed an article (a correction, an update), as formatDate shows it, when not its day of publication. */
+export function updatedDay(article: { published?: string; modified?: string }): string | undefined {
+  const updated = formatDate(article.modified);
+  return updated && updated !== formatDate(article.published) ? updated : undefined;
+}
+
 /** "from 2023-09-01 until 2023-09-30" (either part may be absent), for showing a period. */
 export function periodWords(period: { since?: string; until?: string }): string {
   return [period.since && `from ${period.since}`, period.until && `until ${period.until}`].filter(Boolean).join(' ');

@@ -196,6 +196,13 @@ describe('articles', () => {
     });
   });
 
+  it('shows when the outlet updated the article (a correction), unless it is the day it was published', () => {
+    const fields = (a: Article) => articleEmbed(a, articlePages(a), 0).fields!.map((f) => [f.name, f.value]);
+    expect(fields({ ...article, published: '2024-03-01', modified: '2024-03-06T09:30:00Z' })).toContainEqual(['Updated', '6 Mar 2024']);
+    expect(fields({ ...article, published: '2024-03-01T08:00:00Z', modified: '2024-03-01T17:00:00Z' }).map(([name]) => name)).toEqual(['Outlet', 'Author', 'Published']);
+    expect(fields({ ...article, modified: 'not a date' }).map(([name]) => name)).toEqual(['Outlet', 'Author']);
+  });
+
   it('shows a title as written: its markdown escaped, as in the answer embeds', () => {
     const marked = { ...article, title: 'Kim_Jong-un\'s *secret* train ~~or not~~' };
     expect(articleEmbed(marked, articlePages(marked), 0).title).toBe('Kim\\_Jong-un\'s \\*secret\\* train \\~\\~or not\\~\\~');

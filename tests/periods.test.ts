@@ -16,6 +16,7 @@ const MONGOLIA: Article = {
   source: 'mongolia.md',
   outlet: 'Steppe Herald',
   published: '2025-06-02',
+  modified: '2025-06-03T08:00:00Z',
 };
 
 let index: TestIndex;
@@ -33,6 +34,8 @@ describe('a time phrase over dated and undated articles', () => {
     expect(answer.period).toEqual({ since: '2025-01-01', until: '2025-12-31', phrase: 'in 2025' });
     expect(answer.passages.length).toBeGreaterThan(0);
     expect(answer.passages.every((p) => p.articleId === MONGOLIA.id)).toBe(true);
+    // A source says when its outlet updated it.
+    expect(answer.sources).toMatchObject([{ articleId: MONGOLIA.id, published: '2025-06-02', modified: '2025-06-03T08:00:00Z' }]);
   });
 
   it('searches the undated articles too when none is dated in its period', async () => {

@@ -12,7 +12,7 @@ import { findArticle, fold, titleSearchFor } from '../bot/title-search.js';
 import type { Coverage } from '../index/coverage.js';
 import { endOnClosedOutput, sanitizeForTerminal, terminalJson, terminalLine as line } from '../terminal.js';
 import { parseCommandLine } from './args.js';
-import { byline } from './byline.js';
+import { byline, updatedLine } from './byline.js';
 
 const USAGE = `Usage: npm run source -- [--json] "title or id"     (an article: its title, source, link and text)
        npm run source -- [--json]                  (every article: id, title, outlet, date, author)`;
@@ -42,6 +42,8 @@ export function formatArticle(article: Article): string {
   const lines = [line(article.title) || 'Untitled'];
   const by = byline(article);
   if (by) lines.push(by);
+  const updated = updatedLine(article);
+  if (updated) lines.push(updated);
   if (article.url) lines.push(`<${line(article.url)}>`);
   lines.push(`[${line(article.id)}]`, '', sanitizeForTerminal(article.text.trim()));
   return lines.join('\n');
@@ -53,7 +55,7 @@ export function formatList(articles: Iterable<Article>): string {
 }
 
 /** An article as JSON: what is known of it, with its text or without (a listing; texts are read from the index when asked for). */
-const articleRecord = (a: Article) => ({ id: a.id, title: a.title, outlet: a.outlet, author: a.author, url: a.url, published: a.published });
+const articleRecord = (a: Article) => ({ id: a.id, title: a.title, outlet: a.outlet, author: a.author, url: a.url, published: a.published, modified: a.modified });
 const articleObject = (a: Article) => ({ ...articleRecord(a), text: a.text });
 
 async function main(): Promise<void> {

@@ -4,7 +4,7 @@
  */
 import type { APIEmbed, APIEmbedField } from 'discord.js';
 import type { Article } from '../../corpus/types.js';
-import { formatDate } from '../../dates.js';
+import { formatDate, updatedDay } from '../../dates.js';
 import { fitEmbed } from './budget.js';
 import { COLORS, LIMITS } from './limits.js';
 import { escapeLineStart, escapeText, safeUrl, trimText } from './text.js';
@@ -61,6 +61,9 @@ function articleFields(article: Article): APIEmbedField[] {
   if (article.outlet) fields.push({ name: 'Outlet', value: escapeText(trimText(article.outlet, 200)), inline: true });
   if (article.author) fields.push({ name: 'Author', value: escapeText(trimText(article.author, 200)), inline: true });
   if (article.published) fields.push({ name: 'Published', value: escapeText(trimText(formatDate(article.published) ?? article.published, 100)), inline: true });
+  // A correction or update the outlet dated: shown when it is not the day of publication.
+  const updated = updatedDay(article);
+  if (updated) fields.push({ name: 'Updated', value: escapeText(trimText(updated, 100)), inline: true });
   return fields;
 }
 
