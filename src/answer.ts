@@ -172,7 +172,17 @@ export function buildAnswer(index: ReadingIndex, question: string, reading: Read
   // No sentence is quoted twice: a neighbour another passage quotes (chunks overlap) is not taken in.
   const quoted = new Set(chosen.map((c) => c.sentence));
   const spans = chosen.map(({ sentence, chunk, score, article }, i) => quoteSpan(index, article.text, sentence, chunk, score, scores, quoted, i === 0 && answerNotSingledOut(shortAnswer)));
-  const groups = joinContinued(spans, chosen.map((c) => c.article.id)).slice(0, options.passages);
+  // A quote another, higher passage says word for word (a wire story two outlets ran) is not repeated.
+  const said = new Set<string>();
+  const groups = joinContinued(spans, chosen.map((c) => c.article.id))
+    .filter((group) => {
+      const { start, end } = spans[group[0]!]!;
+      const words = chosen[group[0]!]!.article.text.slice(start, end).replace(/\s+/g, ' ').trim().toLowerCase();
+      if (said.has(words)) return false;
+      said.add(words);
+      return true;
+    })
+    .slice(0, options.passages);
   const passages: Passage[] = groups.map((group, i) => {
     const at = group[0]!;
     const { sentence, chunk, score, article } = chosen[at]!;
