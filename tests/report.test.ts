@@ -184,18 +184,14 @@ describe('a long question log', () => {
     // 60,000 lines outside the window (about 10 MB), one over 100 kB long, a damaged one, and two in the window.
     const lines = [...Array.from({ length: 60_000 }, () => old), JSON.stringify({ ...asked('x', 'refused'), padding: 'p'.repeat(100_000), timestamp: hoursAgo(999_999) }), '{"time', JSON.stringify(asked('What will Kim discuss with Putin?', 'answered')), JSON.stringify(asked('Who is the Wagner chief?', 'refused'))];
     await fs.writeFile(file, lines.join('\n') + '\n');
-    const held: unknown[] = [];
     const lastWeek = NOW.getTime() - 7 * 86_400_000;
-    const { values, damaged } = await new JsonLinesFile<{ question: string }>(file).readAll((v) => {
-      const keep = Date.parse((v as { timestamp: string }).timestamp) >= lastWeek;
-      if (keep) held.push(v);
-      return keep;
-    });
+    const { values, damaged } = await new JsonLinesFile<{ question: string }>(file).readAll((v) => Date.parse((v as { timestamp: string }).timestamp) >= lastWeek);
     expect(damaged).toBe(1);
     expect(values.map((v) => v.question)).toEqual(['What will Kim discuss with Putin?', 'Who is the Wagner chief?']);
-    expect(held).toHaveLength(2);
     const report = await reportFromLogs({ questionLog: file, feedback: new FeedbackLog(path.join(dir, 'f.jsonl')) }, { days: 7, now: NOW, embed: (text) => embedder.embedQuery(text) });
     expect(report.questions).toMatchObject({ total: 2, answered: 1, refused: 1 });
+    // Counted, for the maintainers' report to say (npm run report, below).
+    expect(report.damagedLines).toBe(1);
   });
 });
 
@@ -225,6 +221,17 @@ describe('npm run report', () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).questions.total).toBe(0);
     expect(result.stderr.trim()).toBe(`Note: there is no question log at ${path.join(dir, 'q.jsonl')} yet. The bot (npm start) logs the questions it is asked; npm run ask does not.`);
+  }, 60_000);
+
+  it('says how many lines of the question log it could not read, and reports the rest', async () => {
+    const dir = tempDir();
+    const log = path.join(dir, 'q.jsonl');
+    const recent = { ...asked('What will Kim discuss with Putin?', 'answered'), timestamp: new Date(Date.now() - 3_600_000).toISOString() };
+    await fs.writeFile(log, `${JSON.stringify(recent)}\n{"timestamp": "2026-\nnot json at all\n`);
+    const result = await runScript('src/cli/report.ts', ['--json'], { QUESTION_LOG: log, FEEDBACK_LOG: path.join(dir, 'f.jsonl'), EMBEDDINGS_DIR: path.join(dir, 'no-index') });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ questions: { total: 1, answered: 1 }, damagedLines: 2 });
+    expect(result.stderr.trim()).toBe(`Note: 2 lines of the question log ${log} could not be read (not JSON: a write cut short, or an edit) and were skipped.`);
   }, 60_000);
 
   it('says what is wrong with --days in one line, exit 1', async () => {

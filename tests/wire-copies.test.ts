@@ -22,7 +22,7 @@ afterAll(async () => {
 
 describe('a story two outlets ran word for word', () => {
   it('is quoted once in an answer, not once for each copy', async () => {
-    const answer = await index.pipeline.ask('How much will the Saltmarsh ferry terminal cost?', { passages: 5, answerAll: true });
+    const answer = await index.pipeline.ask('How much will the Saltmarsh ferry terminal cost?', { passages: 5 });
     const quotes = answer.passages.map((p) => p.quote.replace(/\s+/g, ' ').trim().toLowerCase());
     expect(quotes.some((q) => q.includes('£42m'))).toBe(true);
     expect(new Set(quotes).size).toBe(quotes.length);

@@ -67,6 +67,10 @@ async function main(): Promise<void> {
       { days, now: new Date(), embed: (text) => embedder.embedQuery(text), quoteOf: await quoteSource(store) },
     );
     console.log(values.json ? terminalJson(report, 2) : formatReport(report));
+    if (report.damagedLines) {
+      const lines = report.damagedLines === 1 ? '1 line' : `${report.damagedLines} lines`;
+      console.error(sanitizeForTerminal(`Note: ${lines} of the question log ${config.discord.questionLog} could not be read (not JSON: a write cut short, or an edit) and ${report.damagedLines === 1 ? 'was' : 'were'} skipped.`, { keepNewlines: false }));
+    }
     // All zeros, with nothing to say why: the log is the bot's (npm run ask logs nothing).
     if (!existsSync(config.discord.questionLog)) {
       console.error(sanitizeForTerminal(`Note: there is no question log at ${config.discord.questionLog} yet. The bot (npm start) logs the questions it is asked; npm run ask does not.`, { keepNewlines: false }));

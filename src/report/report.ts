@@ -56,6 +56,8 @@ export interface Report {
   downvoted: DownvotedAnswer[];
   /** Topics of the public questions the coverage could not answer, largest first. */
   unanswered: Topic[];
+  /** Lines of the question log that are not JSON (a write cut short, an edit): skipped; present when there are any. */
+  damagedLines?: number;
 }
 
 /** The counts of a report, one line each; shared by the CLI and /coverage-report. */
@@ -174,5 +176,6 @@ export async function reportFromLogs(
     new JsonLinesFile<QuestionEntry>(sources.questionLog).readAll((v) => isQuestionEntry(v) && within(v)),
     sources.feedback.readAll(),
   ]);
-  return buildReport({ ...input, questions: questions.values, feedback: feedback.filter(isFeedbackEntry) });
+  const report = await buildReport({ ...input, questions: questions.values, feedback: feedback.filter(isFeedbackEntry) });
+  return questions.damaged > 0 ? { ...report, damagedLines: questions.damaged } : report;
 }
