@@ -73,6 +73,7 @@ function describePeriod(period: Period): AnswerPeriod {
     ...(period.since !== undefined ? { since: shown(period.since, 'since') } : {}),
     ...(period.until !== undefined ? { until: shown(period.until, 'until') } : {}),
     ...(period.phrase ? { phrase: period.phrase } : {}),
+    ...(period.strict ? {} : { undated: true as const }),
   };
 }
 

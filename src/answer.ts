@@ -44,6 +44,11 @@ export interface AnswerPeriod {
   until?: string;
   /** The time phrase of the question it was read from ("last month"), when it came from the question. */
   phrase?: string;
+  /**
+   * No article is dated in the period: the undated ones were searched (they may be about it), the dated ones
+   * outside it were not. Only a question's phrase does so; --since/--until leave undated articles out.
+   */
+  undated?: true;
 }
 
 export interface Source {

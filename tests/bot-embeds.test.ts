@@ -164,6 +164,9 @@ describe('answerEmbed', () => {
   it('says which period was searched when nothing in it answers', () => {
     const embed = answerEmbed({ question: 'Who won?', found: false, sure: false, confidence: 0.01, shortAnswer: null, answer: '', passages: [], sources: [], period: { since: '2023-09-01', until: '2023-09-30' } });
     expect(embed.description).toMatch(/Only articles published from 2023-09-01 until 2023-09-30 were searched\.$/);
+    // A question's period in which no article is dated: the undated ones were searched, and it says so.
+    const undated = answerEmbed({ question: 'Who opened the bridge in 1923?', found: false, sure: false, confidence: 0.01, shortAnswer: null, answer: '', passages: [], sources: [], period: { since: '1923-01-01', until: '1923-12-31', phrase: 'in 1923', undated: true } });
+    expect(undated.description).toMatch(/No article is dated from 1923-01-01 until 1923-12-31: only undated articles were searched\.$/);
   });
 
   it('politely says when the coverage does not answer, pointing to /source', () => {

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Article } from '../src/corpus/types.js';
+import { formatAnswer } from '../src/cli/ask.js';
 import { periodFromBounds } from '../src/dates.js';
 import { buildTestIndex, type TestIndex } from './bot-helpers.js';
 
@@ -40,7 +41,9 @@ describe('a time phrase over dated and undated articles', () => {
 
   it('searches the undated articles too when none is dated in its period', async () => {
     const answer = await index.pipeline.ask('Which country did Putin visit in 2023?', { now: NOW });
-    expect(answer.period).toMatchObject({ since: '2023-01-01', until: '2023-12-31' });
+    // And says so: the answer may come from an article published at any time.
+    expect(answer.period).toEqual({ since: '2023-01-01', until: '2023-12-31', phrase: 'in 2023', undated: true });
+    expect(formatAnswer(answer).split('\n')).toContain('   (articles published from 2023-01-01 until 2023-12-31, read from "in 2023"; no article is dated then, so the undated ones were searched)');
     expect(answer.passages.length).toBeGreaterThan(0);
     expect(answer.passages.some((p) => p.articleId !== MONGOLIA.id)).toBe(true);
   });

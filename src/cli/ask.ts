@@ -31,7 +31,11 @@ const clean = terminalLine;
 /** The readable answer. Everything in it that came from outside is cleaned for the terminal. */
 export function formatAnswer(answer: Answer): string {
   const lines = [`Q: ${clean(answer.question)}`, ...(answer.readAs ? [`   (read as: ${clean(answer.readAs)})`] : [])];
-  if (answer.period) lines.push(`   (articles published ${periodWords(answer.period)}${answer.period.phrase ? `, read from "${clean(answer.period.phrase)}"` : ''})`);
+  if (answer.period) {
+    const read = answer.period.phrase ? `, read from "${clean(answer.period.phrase)}"` : '';
+    const undated = answer.period.undated ? '; no article is dated then, so the undated ones were searched' : '';
+    lines.push(`   (articles published ${periodWords(answer.period)}${read}${undated})`);
+  }
   lines.push('');
   // The short answer first when it is shown (a sure answer, a span the reader is sure of); an answer the reader
   // is not sure of opens with its doubt instead (the answer's UNSURE_LEAD).

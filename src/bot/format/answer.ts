@@ -116,7 +116,7 @@ function renderAnswer(answer: Answer): APIEmbed {
   const title = trimText(answer.question, LIMITS.title);
   if (!answer.found) {
     const period = answer.period && periodWords(answer.period);
-    const searched = period ? `\n\nOnly articles published ${period} were searched.` : '';
+    const searched = !period ? '' : answer.period!.undated ? `\n\nNo article is dated ${period}: only undated articles were searched.` : `\n\nOnly articles published ${period} were searched.`;
     return { title, description: NOT_FOUND_MESSAGE + searched, color: COLORS.notFound };
   }
   // An embed holds 25 fields: passages beyond them are counted as left out.
