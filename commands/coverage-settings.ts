@@ -3,11 +3,12 @@
  * How the bot answers in a channel, for server admins (Manage Server): only /ask (the default), also when
  * mentioned, or every new message (every new forum post) when the reader is confident. Replies are ephemeral.
  */
-import { ChannelType, channelMention, PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
+import { ChannelType, channelMention, type ChatInputCommandInteraction, type PermissionsString } from 'discord.js';
 import { adminCommand, allowAdmin } from '../src/bot/admin.js';
 import { CHANNEL_MODES, DEFAULT_CHANNEL_MODE, isChannelMode, type ChannelMode } from '../src/bot/channel-settings.js';
 import type { BotContext } from '../src/bot/context.js';
-import { notice, permissionList } from '../src/bot/replies.js';
+import { ANSWER_PERMISSIONS, missingPermissions, sendPermission, them } from '../src/bot/permissions.js';
+import { notice } from '../src/bot/replies.js';
 
 export const data = adminCommand('coverage-settings', 'How the bot answers in a channel (server admins)')
   .addSubcommand((s) =>
@@ -61,7 +62,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const channelId = chosen?.id ?? here ?? interaction.channelId;
   await store.setMode(interaction.guildId, channelId, mode);
   const lacking = mode === 'slash-only' ? [] : missingToAnswer(interaction, channelId);
-  const unable = lacking.length > 0 ? `\n\n⚠️ I lack the ${permissionList(lacking)} permission${lacking.length > 1 ? 's' : ''} in ${channelMention(channelId)}, so I cannot answer there until a server admin grants ${lacking.length > 1 ? 'them' : 'it'}.` : '';
+  const unable = lacking.length > 0 ? `\n\n⚠️ I lack ${missingPermissions(lacking)} in ${channelMention(channelId)}, so I cannot answer there until a server admin grants ${them(lacking)}.` : '';
   await interaction.reply(notice(`${channelMention(channelId)} is now \`${mode}\`: ${DESCRIPTIONS[mode]}${unable}${mode === 'auto' ? warning : ''}`));
 }
 
@@ -70,11 +71,11 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
  * in its posts), as far as it can tell: Discord sends its permissions in the channel the command was used in;
  * another channel's come from the server's cached roles, or are not known (nothing said).
  */
-function missingToAnswer(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, channelId: string): string[] {
+function missingToAnswer(interaction: ChatInputCommandInteraction<'cached' | 'raw'>, channelId: string): PermissionsString[] {
   const here = channelId === interaction.channelId;
   const channel = interaction.guild?.channels.cache.get(channelId);
   const forum = channel?.type === ChannelType.GuildForum || channel?.type === ChannelType.GuildMedia;
-  const needed = [PermissionFlagsBits.ViewChannel, forum ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages, PermissionFlagsBits.ReadMessageHistory, PermissionFlagsBits.EmbedLinks];
+  const needed = [...ANSWER_PERMISSIONS, sendPermission(forum)];
   const me = interaction.guild?.members.me;
   const permissions = here ? interaction.appPermissions : me && channel && !channel.isThread() ? channel.permissionsFor(me) : null;
   return permissions ? permissions.missing(needed) : [];

@@ -207,3 +207,12 @@ describe('the page of an article a quote is on', () => {
     }
   });
 });
+
+describe('permissions named as Discord shows them', () => {
+  it('lists what is missing in words, "in Threads" as Discord writes it', async () => {
+    const { missingPermissions, them } = await import('../src/bot/permissions.js');
+    expect(missingPermissions(['EmbedLinks'])).toBe('the Embed Links permission');
+    expect(missingPermissions(['ViewChannel', 'SendMessagesInThreads', 'ReadMessageHistory'])).toBe('the View Channel, Send Messages in Threads and Read Message History permissions');
+    expect([them(['EmbedLinks']), them(['EmbedLinks', 'ViewChannel'])]).toEqual(['it', 'them']);
+  });
+});

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_MESSAGE_CONTENT } from '../commands/coverage-settings.js';
 import { ADMINS_ONLY } from '../src/bot/admin.js';
 import { channelModes, EMPTY_MENTION } from '../src/bot/channel-modes.js';
-import { NO_EMBED_LINKS, SOMETHING_WENT_WRONG } from '../src/bot/replies.js';
+import { NO_EMBED_LINKS } from '../src/bot/permissions.js';
+import { SOMETHING_WENT_WRONG } from '../src/bot/replies.js';
 import { JsonChannelSettings } from '../src/bot/channel-settings.js';
 import type { QuestionEntry } from '../src/bot/question-log.js';
 import {
@@ -286,7 +287,7 @@ describe('mention mode', () => {
 });
 
 describe('a channel where the bot may post but not embed links', () => {
-  it('tells a mention so in one line (an answer would arrive empty), stays silent in auto, and logs both without the text', async () => {
+  it('tells a mention so in one line (an answer would arrive empty), stays silent in auto, and logs both without the text, auto once a while', async () => {
     const guild = bot.client.guilds.cache.get(GUILD_ID)!;
     // As GUILD_CREATE caches them: @everyone may answer, and the bot's member; this channel denies @everyone Embed Links.
     (guild.roles as unknown as { _add(data: unknown): unknown })._add({ id: GUILD_ID, name: '@everyone', color: 0, hoist: false, position: 0, permissions: ANSWERING, managed: false, mentionable: false });
@@ -305,6 +306,8 @@ describe('a channel where the bot may post but not embed links', () => {
     expect(told.embeds ?? []).toEqual([]);
     await bot.ctx.channelSettings.setMode(GUILD_ID, NO_EMBED_CH, 'auto');
     expect(await post(CONFIDENT, { channelId: NO_EMBED_CH })).toEqual([]);
+    // Every message there would be logged: the channel is, once in a while.
+    expect(await post('What did Putin say about the war?', { channelId: NO_EMBED_CH })).toEqual([]);
     const lines = logger.lines.filter((l) => l.message === 'Cannot answer in this channel: the bot lacks Embed Links there');
     expect(lines.map((l) => l.meta)).toMatchObject([{ channelId: NO_EMBED_CH, mode: 'mention' }, { channelId: NO_EMBED_CH, mode: 'auto' }]);
     expect(JSON.stringify(logger.lines)).not.toContain('closed doors');

@@ -23,7 +23,8 @@ import type { BotContext } from './context.js';
 import type { MessageHandler } from './message-handler.js';
 import { recordQuestion } from './question-log.js';
 import { questionText } from './question-text.js';
-import { cannotEmbed, NO_EMBED_LINKS, NO_MENTIONS, SOMETHING_WENT_WRONG } from './replies.js';
+import { cannotEmbed, NO_EMBED_LINKS } from './permissions.js';
+import { NO_MENTIONS, SOMETHING_WENT_WRONG } from './replies.js';
 import { contentText } from './format/index.js';
 
 export const EMPTY_MENTION = 'Ask me a question after the mention, for example: “@coverage-bot what did Kim say in Vladivostok?”';
@@ -93,17 +94,27 @@ async function handle(message: Message, ctx: BotContext): Promise<boolean> {
     return true;
   }
   if (!place.newTopic) return false;
-  if (cannotEmbed(message)) await noEmbedLinks(message, ctx, 'auto');
-  else await answerIfConfident(message, ctx, text);
+  await answerIfConfident(message, ctx, text);
   return true;
 }
 
+/** How often an `auto` channel where the bot may not embed links is logged at most (every message there would be). */
+const NO_EMBED_WARNING_EVERY_MS = 10 * 60_000;
+const noEmbedWarned = new WeakMap<BotContext, Map<string, number>>();
+
 /**
  * Where the bot may post but not embed links, an answer would arrive empty: a mention gets one line saying so,
- * an `auto` channel stays silent (a line under every message would be noise); both are logged without the text.
+ * an `auto` channel stays silent (a line under every message would be noise); both are logged without the text,
+ * an `auto` channel once in a while.
  */
 async function noEmbedLinks(message: Message<true>, ctx: BotContext, mode: 'mention' | 'auto'): Promise<void> {
-  ctx.logger.warn('Cannot answer in this channel: the bot lacks Embed Links there', { guildId: message.guildId, channelId: message.channelId, messageId: message.id, mode });
+  const now = Date.now();
+  let warned = noEmbedWarned.get(ctx);
+  if (!warned) noEmbedWarned.set(ctx, (warned = new Map()));
+  if (mode === 'mention' || now - (warned.get(message.channelId) ?? -Infinity) >= NO_EMBED_WARNING_EVERY_MS) {
+    if (mode === 'auto') warned.set(message.channelId, now);
+    ctx.logger.warn('Cannot answer in this channel: the bot lacks Embed Links there', { guildId: message.guildId, channelId: message.channelId, messageId: message.id, mode });
+  }
   if (mode === 'mention') await send(message, ctx, { content: NO_EMBED_LINKS });
 }
 
@@ -143,6 +154,7 @@ async function answerMention(message: Message<true>, ctx: BotContext, text: stri
 async function answerIfConfident(message: Message<true>, ctx: BotContext, text: string): Promise<void> {
   // Empty: an image, a sticker, a bare mention, or no Message Content intent. Too long: not a question for the bot.
   if (!text || text.length > ctx.config.retrieval.maxQuestionChars) return;
+  if (cannotEmbed(message)) return noEmbedLinks(message, ctx, 'auto');
   if (!takeQuestion(ctx, { guildId: message.guildId, userId: message.author.id }, 'auto').allowed) return;
   const snapshot = ctx.pipeline.index;
   let answer: Answer;

@@ -21,12 +21,11 @@ import type { BotContext } from './context.js';
 import type { CustomIdOf } from './custom-ids.js';
 import { discordProblem, problemMeta } from './discord-errors.js';
 import { escapeText, trimText } from './format/index.js';
-import { NO_MENTIONS, notice, permissionList } from './replies.js';
+import { ANSWER_PERMISSIONS, missingPermissions, sendPermission, them } from './permissions.js';
+import { NO_MENTIONS, notice } from './replies.js';
 
 export const FOLLOW_UP_EXPIRED = 'This answer can no longer be followed up: its buttons have expired. Ask again with `/ask`, then press Follow up.';
 export const PRIVATE_FOLLOW_UP = 'A private answer stays private, and follow-ups are public. Ask again without `private` to follow up on it.';
-/** What answering follow-ups takes in a server channel, thread or reply chain alike (see openFollowUp). */
-export const ANSWER_PERMISSIONS = [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.ReadMessageHistory, PermissionFlagsBits.EmbedLinks];
 /** Thread names are at most 100 characters. */
 const THREAD_NAME_CHARS = 100;
 
@@ -64,7 +63,7 @@ export async function openFollowUp(interaction: MessageComponentInteraction, id:
   if (cannotAnswer.length > 0) {
     ctx.logger.info('No permission to answer follow-ups here; no follow-ups', { guildId: interaction.guildId, channelId: interaction.channelId, missing: cannotAnswer.join(',') });
     await interaction.editReply({
-      content: `Follow-ups are not possible in this channel: I would need the ${permissionList(cannotAnswer)} permission${cannotAnswer.length > 1 ? 's' : ''} here to answer them. Ask again with \`/ask\`, or ask a server admin to grant ${cannotAnswer.length > 1 ? 'them' : 'it'}.`,
+      content: `Follow-ups are not possible in this channel: I would need ${missingPermissions(cannotAnswer)} here to answer them. Ask again with \`/ask\`, or ask a server admin to grant ${them(cannotAnswer)}.`,
       allowedMentions: NO_MENTIONS,
     });
     return;
@@ -93,10 +92,9 @@ export async function openFollowUp(interaction: MessageComponentInteraction, id:
   }
   // Replies reach the bot only where it may see the channel, and it answers them only where it may post.
   // In a thread or forum post the bot posts with Send Messages in Threads (Send Messages does not cover it).
-  const send = interaction.channel?.isThread() ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages;
-  const cannot = interaction.inGuild() ? interaction.appPermissions.missing([send]) : [];
+  const cannot = interaction.inGuild() ? interaction.appPermissions.missing([sendPermission(interaction.channel?.isThread() ?? false)]) : [];
   if (cannot.length > 0) {
-    ctx.logger.info('No permission to read or answer replies here either; no follow-ups', { guildId: interaction.guildId, channelId: interaction.channelId, missing: cannot.join(',') });
+    ctx.logger.info('No permission to send replies here either; no follow-ups', { guildId: interaction.guildId, channelId: interaction.channelId, missing: cannot.join(',') });
     await interaction.editReply({ content: `${opened.reason} and I may not send messages in this channel either, so follow-ups are not possible here. Ask again with \`/ask\`, or ask a server admin to let me send messages here.`, allowedMentions: NO_MENTIONS });
     return;
   }

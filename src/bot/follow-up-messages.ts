@@ -21,7 +21,8 @@ import { contentText, escapeText, trimText } from './format/index.js';
 import { howToAsk } from './follow-up-button.js';
 import type { MessageHandler } from './message-handler.js';
 import { questionText } from './question-text.js';
-import { cannotEmbed, NO_EMBED_LINKS, NO_MENTIONS, SOMETHING_WENT_WRONG } from './replies.js';
+import { cannotEmbed, NO_EMBED_LINKS } from './permissions.js';
+import { NO_MENTIONS, SOMETHING_WENT_WRONG } from './replies.js';
 
 export const CONVERSATION_EXPIRED = 'This conversation has expired after a quiet spell. Ask again with `/ask` (or "Ask the coverage" on a message), then press Follow up to start a new one.';
 /** The earlier question is quoted in the "Following up on" line up to this many characters. */

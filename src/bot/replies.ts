@@ -1,29 +1,10 @@
 /** Reply helpers shared by the handlers: no reply ever pings anyone, and errors answer in the right way. */
-import { MessageFlags, PermissionFlagsBits, type InteractionReplyOptions, type Message, type MessageComponentInteraction, type RepliableInteraction } from 'discord.js';
+import { MessageFlags, type InteractionReplyOptions, type MessageComponentInteraction, type RepliableInteraction } from 'discord.js';
 import { contentText, errorEmbed } from './format/index.js';
 
 export const NO_MENTIONS = { parse: [] as [] };
 
 export const SOMETHING_WENT_WRONG = 'Sorry, something went wrong while handling that. Please try again in a moment.';
-
-/** Said instead of an answer where the bot may post but not embed links (Discord would drop the answer's embed). */
-export const NO_EMBED_LINKS = "I can't show answers in this channel: I need the Embed Links permission here (answers are embeds). Ask a server admin to grant it, or use `/ask`.";
-
-/**
- * Whether the bot is known to lack Embed Links where a message was posted (a thread has its parent's). Not
- * known (false) when its member or the server's roles are not cached: the answer is then tried as usual.
- */
-export function cannotEmbed(message: Message): boolean {
-  if (!message.inGuild()) return false;
-  const me = message.guild.members.me;
-  return me !== null && message.channel.permissionsFor(me)?.has(PermissionFlagsBits.EmbedLinks) === false;
-}
-
-/** Permission names as Discord shows them: `['ViewChannel', 'EmbedLinks']` → "View Channel and Embed Links". */
-export function permissionList(names: readonly string[]): string {
-  const shown = names.map((name) => name.replace(/(?<=[a-z])(?=[A-Z])/g, ' '));
-  return shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}` : (shown[0] ?? '');
-}
 
 /** An error only the member who acted can see. */
 export function errorReply(message: string): InteractionReplyOptions & { flags: MessageFlags.Ephemeral } {
