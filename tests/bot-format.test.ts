@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Answer } from '../src/answer.js';
 import { answerEmbed, articlePages, contentText, embedProblems, embedTotal, errorEmbed, fitContent, fitEmbed, fitText, LIMITS, pageAt, shareBudget } from '../src/bot/format/index.js';
 import type { Article } from '../src/corpus/types.js';
+import { missingPermissions, them } from '../src/bot/permissions.js';
 import { notice } from '../src/bot/replies.js';
 
 /** Exactly `n` characters of words, never ending in a space. */
@@ -209,8 +210,7 @@ describe('the page of an article a quote is on', () => {
 });
 
 describe('permissions named as Discord shows them', () => {
-  it('lists what is missing in words, "in Threads" as Discord writes it', async () => {
-    const { missingPermissions, them } = await import('../src/bot/permissions.js');
+  it('lists what is missing in words, "in Threads" as Discord writes it', () => {
     expect(missingPermissions(['EmbedLinks'])).toBe('the Embed Links permission');
     expect(missingPermissions(['ViewChannel', 'SendMessagesInThreads', 'ReadMessageHistory'])).toBe('the View Channel, Send Messages in Threads and Read Message History permissions');
     expect([them(['EmbedLinks']), them(['EmbedLinks', 'ViewChannel'])]).toEqual(['it', 'them']);
