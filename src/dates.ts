@@ -46,10 +46,15 @@ export function formatDate(published: string | undefined): string | undefined {
   return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
 }
 
-/** The day an outlet changed an article (a correction, an update), as formatDate shows it, when not its day of publication. */
+/**
+ * The day an outlet changed an article (a correction, an update), as formatDate shows it: when it is after the
+ * day of publication (a `modified` before it is a page's mistake, and one the same day says nothing), or the article has none.
+ */
 export function updatedDay(article: { published?: string; modified?: string }): string | undefined {
   const updated = formatDate(article.modified);
-  return updated && updated !== formatDate(article.published) ? updated : undefined;
+  if (!updated || updated === formatDate(article.published)) return undefined;
+  const [modified, published] = [publishedTime(article.modified), publishedTime(article.published)];
+  return published === undefined || (modified !== undefined && modified > published) ? updated : undefined;
 }
 
 /** "from 2023-09-01 until 2023-09-30" (either part may be absent), for showing a period. */

@@ -204,11 +204,18 @@ describe('articles', () => {
     expect(fields({ ...article, published: '2024-03-01', modified: '2024-03-06T09:30:00Z' })).toContainEqual(['Updated', '6 Mar 2024']);
     expect(fields({ ...article, published: '2024-03-01T08:00:00Z', modified: '2024-03-01T17:00:00Z' }).map(([name]) => name)).toEqual(['Outlet', 'Author', 'Published']);
     expect(fields({ ...article, modified: 'not a date' }).map(([name]) => name)).toEqual(['Outlet', 'Author']);
+    expect(fields({ ...article, published: '2024-03-06', modified: '2024-03-01' }).map(([name]) => name)).toEqual(['Outlet', 'Author', 'Published']);
   });
 
-  it('shows a title as written: its markdown escaped, as in the answer embeds', () => {
+  it('shows a title as written: its markdown escaped, as in the answer embeds, and fitted without a broken escape', () => {
     const marked = { ...article, title: 'Kim_Jong-un\'s *secret* train ~~or not~~' };
     expect(articleEmbed(marked, articlePages(marked), 0).title).toBe('Kim\\_Jong-un\'s \\*secret\\* train \\~\\~or not\\~\\~');
+    const starred = { ...article, title: 'A *big* story '.repeat(30) };
+    const title = articleEmbed(starred, articlePages(starred), 0).title!;
+    expect(title.length).toBeLessThanOrEqual(LIMITS.title);
+    // Every star still escaped, and no escape cut in half before the ellipsis.
+    expect(title.endsWith('…')).toBe(true);
+    expect(title.replaceAll('\\*', '')).not.toMatch(/[*\\]/);
   });
 
   it('a page cut inside a paragraph never starts with live markdown ("- ", "> ", "# ", "1. " shown as written)', () => {

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { slugForTitle } from '../src/corpus/ids.js';
 import { loadCorpus, parseFiles } from '../src/corpus/load.js';
 import { normalizeDate } from '../src/corpus/declared-date.js';
+import { parseNewsParagraphs } from '../src/corpus/news-text.js';
+import { splitParagraphs } from '../src/corpus/paragraphs.js';
 import { ARTICLES_DIR, inTimeZone } from './helpers.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -118,6 +120,13 @@ describe('other formats', () => {
     // Read as written, as plain text is: no Markdown taken out of the text.
     expect(parseFiles([{ source: 'a.txt', bytes: bytes('---\noutlet: X\n---\nTalks on *Monday*\n\nTalks resume on *Monday*, officials said.') }]).articles[0]!.text).toBe('Talks resume on *Monday*, officials said.');
     expect(parseFiles([{ source: 'bad.txt', bytes: bytes('---\noutlet: [unclosed\n---\nText.') }]).problems[0]!.reason).toMatch(/^its front matter is not valid YAML/);
+    // A page that only opens with a rule is plain text, as it always was: the rule is kept, nothing is refused.
+    for (const page of ['---\nKim visits Russia\n---\n\nKim Jong-un arrived on Tuesday.', '---\nKim visits Russia\n\nKim Jong-un arrived on Tuesday.', '---\n\nKim visits Russia\n\nBody: it went well.\n\n---\n\nMore.']) {
+      const plain = parseFiles([{ source: 'rule.txt', bytes: bytes(page) }]);
+      expect(plain.problems).toEqual([]);
+      expect(plain.articles.map((a) => [a.title, a.text])).toEqual(parseNewsParagraphs(splitParagraphs(page), 'rule.txt').map((a) => [a.title, a.text]));
+      expect(`${plain.articles[0]!.title}\n${plain.articles[0]!.text}`).toContain('Kim visits Russia');
+    }
   });
 
   it('reads JSON Lines, one article per line, and reports the bad lines', () => {

@@ -177,7 +177,7 @@ describe('damaged log lines', () => {
 });
 
 describe('a long question log', () => {
-  it('is read line by line, holding only the questions of the window (the log keeps every question ever asked)', async () => {
+  it('holds only the questions of the window, however many the log keeps before them, a damaged line counted', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'q.jsonl');
     const old = JSON.stringify({ ...asked('An old question, asked long ago?', 'refused'), timestamp: new Date(NOW.getTime() - 400 * 86_400_000).toISOString() });

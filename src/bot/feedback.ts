@@ -80,8 +80,8 @@ export interface FeedbackSink {
   /** The pseudonym a user's votes are recorded under. */
   hashUser(userId: string): Promise<string>;
   append(entry: FeedbackEntry): Promise<void>;
-  /** Every vote recorded, oldest first, as stored (the report checks each one's shape). */
-  readAll(): Promise<unknown[]>;
+  /** Every vote recorded that `keep` takes (all by default), oldest first, as stored (the report checks each one's shape). */
+  readAll(keep?: (entry: unknown) => boolean): Promise<unknown[]>;
 }
 
 /** A private answer's entry keeps no text: its question and answer are dropped here, whoever builds the entry. */
@@ -113,8 +113,8 @@ export class FeedbackLog implements FeedbackSink {
     return this.lines.append(withoutPrivateText(entry));
   }
 
-  async readAll(): Promise<unknown[]> {
-    return (await this.lines.readAll()).values;
+  async readAll(keep?: (entry: unknown) => boolean): Promise<unknown[]> {
+    return (await this.lines.readAll(keep)).values;
   }
 }
 
@@ -154,8 +154,8 @@ export class FeedbackTable implements FeedbackSink {
     ]);
   }
 
-  async readAll(): Promise<unknown[]> {
+  async readAll(keep: (entry: unknown) => boolean = () => true): Promise<unknown[]> {
     const { rows } = await this.db.query<{ entry: unknown }>('SELECT entry FROM feedback ORDER BY created_at, id');
-    return rows.map((row) => row.entry);
+    return rows.map((row) => row.entry).filter(keep);
   }
 }

@@ -36,11 +36,16 @@ export const SUPPORTED_EXTENSIONS = ['.txt', '.md', '.markdown', '.jsonl', '.htm
  * text does not say: its outlet, address or dates); its text is then read as written, as `body: plain` reads it.
  */
 export function parsePlainText(content: string, source: string): ParseResult {
-  if (FRONT_MATTER_START.test(content)) return parseMarkdown(content, source, { plainBody: true });
+  if (opensWithFrontMatter(content)) return parseMarkdown(content, source, { plainBody: true });
   return { articles: parseNewsParagraphs(splitParagraphs(content), source), problems: [] };
 }
 
-const FRONT_MATTER_START = /^---[ \t]*\r?\n/;
+/**
+ * Whether a text opens with front matter: a `---` line, a block whose first line is a key (`outlet: …`), and a
+ * closing `---` line. A page that merely starts with a rule ("---", a headline, "---") is plain text, as it always
+ * was; front matter that is not valid YAML is refused with the reason, as in a Markdown file.
+ */
+const opensWithFrontMatter = (content: string) => /^---[ \t]*\r?\n[ \t]*[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|\r?\n)[\s\S]*?\r?\n---[ \t]*(?:\r?\n|$)/.test(content);
 
 function stringField(data: Record<string, unknown>, ...names: string[]): string | undefined {
   for (const name of names) {

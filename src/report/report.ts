@@ -170,12 +170,13 @@ export async function reportFromLogs(
   sources: { questionLog: string; feedback: Pick<FeedbackSink, 'readAll'> },
   input: Omit<ReportInput, 'questions' | 'feedback'>,
 ): Promise<Report> {
-  // Only the window's questions are held: the log keeps every question ever asked.
+  // Only the window's questions and votes are held: the logs keep every one ever made. (A member's last vote on an
+  // answer, the one that counts, is their last in the window too: votes are kept in the order they were cast.)
   const { within } = reportWindow(input);
   const [questions, feedback] = await Promise.all([
     new JsonLinesFile<QuestionEntry>(sources.questionLog).readAll((v) => isQuestionEntry(v) && within(v)),
-    sources.feedback.readAll(),
+    sources.feedback.readAll((v) => isFeedbackEntry(v) && within(v)),
   ]);
-  const report = await buildReport({ ...input, questions: questions.values, feedback: feedback.filter(isFeedbackEntry) });
+  const report = await buildReport({ ...input, questions: questions.values, feedback: feedback as FeedbackEntry[] });
   return questions.damaged > 0 ? { ...report, damagedLines: questions.damaged } : report;
 }

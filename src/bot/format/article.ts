@@ -5,7 +5,7 @@
 import type { APIEmbed, APIEmbedField } from 'discord.js';
 import type { Article } from '../../corpus/types.js';
 import { formatDate, updatedDay } from '../../dates.js';
-import { fitEmbed } from './budget.js';
+import { fitEmbed, fitText } from './budget.js';
 import { COLORS, LIMITS } from './limits.js';
 import { escapeLineStart, escapeText, safeUrl, trimText } from './text.js';
 
@@ -67,6 +67,9 @@ function articleFields(article: Article): APIEmbedField[] {
   return fields;
 }
 
+/** Discord renders emphasis and strike in embed titles: a title shows as written, escaped, then fitted. */
+const embedTitle = (article: Article) => fitText(article.title, LIMITS.title, escapeText);
+
 function articleFooter(article: Article, page: number, pageCount: number): string {
   const id = trimText(article.id, 120);
   return pageCount > 1 ? `Page ${page + 1} of ${pageCount} · ${id}` : id;
@@ -75,7 +78,7 @@ function articleFooter(article: Article, page: number, pageCount: number): strin
 /** The article text split into the pages one embed shows, markdown-escaped. */
 export function articlePages(article: Article): string[] {
   const overhead =
-    trimText(article.title, LIMITS.title).length +
+    embedTitle(article).length +
     articleFields(article).reduce((sum, f) => sum + f.name.length + f.value.length, 0) +
     articleFooter(article, 998, 999).length;
   const size = Math.min(LIMITS.description, LIMITS.embedTotal - overhead);
@@ -109,8 +112,7 @@ export function pageAt(article: Article, pages: string[], offset: number): numbe
 export function articleEmbed(article: Article, pages: string[], page: number): APIEmbed {
   const url = safeUrl(article.url);
   return fitEmbed({
-    // Discord renders emphasis and strike in embed titles: a title shows as written.
-    title: trimText(escapeText(article.title), LIMITS.title),
+    title: embedTitle(article),
     ...(url ? { url } : {}),
     description: pages[page] || '*(this article has no text)*',
     color: COLORS.article,
