@@ -776,24 +776,28 @@ describe('answers from fetched coverage', () => {
     expect(refresher.busy).toBe(false);
   });
 
-  it('embeds on the next round what a refresh fetched while another embed held the lock', async () => {
+  it('fetches nothing while another embed holds the lock, and fetches and embeds on the next round', async () => {
     const page = site.fixture('grain-deal.html').replaceAll('Black Sea grain deal', 'Narva port closure').replace('Turkish President Recep Tayyip Erdogan met', 'Estonian border guards closed the Narva crossing as officials met');
     site.set('/world/port-closure', page);
     site.set('/feeds/world.rss', site.fixture('world.rss').replace('<item>', `<item><title>Port closure</title><link>${base}/world/port-closure</link><pubDate>Tue, 19 Sep 2023 10:00:00 GMT</pubDate></item><item>`), 'application/rss+xml');
     const logger = memoryLogger();
     const refresher = new FeedRefresher({ config: { ...config, ingest: { ...config.ingest, feeds: [`${base}/feeds/world.rss`] } }, pipeline, logger });
+    const state = await fs.readFile(stateFile(config.corpusDir), 'utf8');
+    const before = site.requests.length;
     const lock = await lockIndex(config.embeddingsDir);
     try {
       expect(await refresher.refresh()).toBeUndefined();
     } finally {
       await lock.release();
     }
-    expect(logger.lines.some((l) => /another embed is running/.test(l.message))).toBe(true);
+    expect(logger.lines.some((l) => /^The feeds were not refreshed: another embed is running/.test(l.message))).toBe(true);
+    // Not a request, and the fetch state as it was: the holder of the lock is its only writer.
+    expect(site.requests.slice(before)).toEqual([]);
+    expect(await fs.readFile(stateFile(config.corpusDir), 'utf8')).toBe(state);
     const id = 'erdogan-and-putin-fail-to-revive-narva-port-closure';
     expect(pipeline.index.articles.has(id)).toBe(false);
-    // Nothing is new now (the page that never answers is only asked again), but the article saved last round is still to be embedded.
     const next = await refresher.refresh();
-    expect(next!.ingest.articles.filter((a) => a.kind === 'new' || a.kind === 'updated')).toEqual([]);
+    expect(next!.ingest.articles.find((a) => a.url === `${base}/world/port-closure`)?.kind).toBe('new');
     expect(next!.build!.added).toEqual([id]);
     expect(pipeline.index.articles.has(id)).toBe(true);
   });
@@ -839,6 +843,30 @@ describe('the command line', () => {
     expect(stdout).toContain(`  failed ${base}/world/missing-story: HTTP 404 Not Found`);
     expect(stderr).not.toMatch(/^Error:/m);
     expect(code).toBe(0);
+  });
+
+  it('refuses a second embed while the first is still fetching, before it fetches, so no fetch state is lost', async () => {
+    let answer: (() => void) | undefined;
+    const asked = new Promise<void>((resolve) => {
+      site.handle('/news/slow.html', (_req, res) => {
+        answer = () => void res.writeHead(200, { 'content-type': 'text/html' }).end(site.fixture('kim-train.html'));
+        resolve();
+      });
+    });
+    site.set('/news/race.html', site.fixture('prigozhin-funeral.html'));
+    const env = { CORPUS_DIR: tempDir(), EMBEDDINGS_DIR: tempDir(), FETCH_USER_AGENT: USER_AGENT, FETCH_TIMEOUT_MS: '60000' };
+    const first = script('embed', ['--url', `${base}/news/slow.html`], env);
+    await asked;
+    const second = await script('embed', ['--url', `${base}/news/race.html`], env);
+    expect(second.code).toBe(1);
+    expect(second.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Error: another embed is running \(pid \d+, started at [\d-]+T[\d:.]+Z\)/)]);
+    expect(site.requests.some((r) => r.path === '/news/race.html')).toBe(false);
+    answer!();
+    const done = await first;
+    expect(done.stdout).toMatch(/Index v-\S+: 1 article/);
+    expect(done.code).toBe(0);
+    const saved = JSON.parse(await fs.readFile(stateFile(env.CORPUS_DIR), 'utf8')) as FetchState;
+    expect(Object.keys(saved.addresses)).toEqual([`${base}/news/slow.html`]);
   });
 
   it('refuses a bad --since with one line and exit code 1, changing nothing', async () => {

@@ -3,11 +3,13 @@
  * (src/ingest), and when articles were added or changed it re-embeds the corpus through the same
  * incremental, atomic build as `npm run embed` and loads the new index; questions in flight keep the index
  * they started with. Never two refreshes at once: a refresh due while one runs is skipped (an in-process
- * guard), and the embed lock keeps a refresh and a manual `npm run embed` apart (a refresh that finds the
- * lock taken embeds what it saved at the next round, even when the feeds have nothing new by then).
+ * guard), and the embed lock, held from the first request to the new index, keeps a refresh and a manual
+ * `npm run embed` apart: a refresh that finds the lock taken fetches nothing and tries again next round (one
+ * whose build failed embeds what it saved at the next round, even when the feeds have nothing new by then).
  */
 import type { Config } from '../config.js';
 import { loadCorpus } from '../corpus/load.js';
+import type { IndexLock } from '../index/lock.js';
 import { IndexError } from '../index/store.js';
 import { buildCoverage } from '../coverage-store.js';
 import type { BuildReport } from '../index/build.js';
@@ -80,6 +82,24 @@ export class FeedRefresher {
   }
 
   private async run(): Promise<RefreshResult | undefined> {
+    const { pipeline, logger } = this.options;
+    // Fetching too is done under the embed lock: the fetch state has one writer at a time.
+    let lock: IndexLock;
+    try {
+      lock = await pipeline.store.target.lock();
+    } catch (error) {
+      if (!(error instanceof IndexError)) throw error;
+      logger.warn(`The feeds were not refreshed: ${error.message}`);
+      return undefined;
+    }
+    try {
+      return await this.refreshUnder(lock);
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private async refreshUnder(lock: IndexLock): Promise<RefreshResult | undefined> {
     const { config, pipeline, logger } = this.options;
     const report = await ingest({ feeds: config.ingest.feeds, urls: [] }, { corpusDir: config.corpusDir, fetch: config.ingest.fetch });
     logger.info(formatIngestReport(report));
@@ -94,7 +114,7 @@ export class FeedRefresher {
     }
     let build: BuildReport;
     try {
-      build = await buildCoverage(pipeline.store, config, corpus.articles, pipeline.embedder);
+      build = await buildCoverage(pipeline.store, config, corpus.articles, pipeline.embedder, { lock });
     } catch (error) {
       if (!(error instanceof IndexError)) throw error;
       logger.warn(`The index was not rebuilt after the feed refresh: ${error.message}`);

@@ -5,7 +5,8 @@
 import { buildCoverage, openCoverageStore } from '../coverage-store.js';
 import type { CoverageStore } from '../index/coverage.js';
 import { loadConfig, webAddress, type Config } from '../config.js';
-import { ingest } from '../ingest/ingest.js';
+import { ingest, type IngestSources } from '../ingest/ingest.js';
+import type { IndexLock } from '../index/lock.js';
 import { formatIngestReport } from '../ingest/report.js';
 import { CorpusError, loadCorpus, unreadableFilesError } from '../corpus/load.js';
 import { loadEmbedder } from '../embedder.js';
@@ -44,28 +45,37 @@ async function main(): Promise<void> {
   const urls = (values.url ?? []).map((url) => webAddress(url, '--url'));
   const config = await loadConfig();
   const sources = { feeds: [...new Set([...config.ingest.feeds, ...feeds])], urls };
-  let fetchesFailed = 0;
-  if (sources.feeds.length + sources.urls.length > 0) {
-    const bar = fetchProgressBar();
-    const report = await ingest(sources, { corpusDir: config.corpusDir, fetch: config.ingest.fetch, onProgress: bar.update }).finally(bar.stop);
-    console.log(sanitizeForTerminal(formatIngestReport(report), { keepNewlines: true }));
-    // What was asked for by name: a feed, a --url page. A feed's item that fails (a 404 the outlet left in its
-    // feed) is named in the summary, but would fail every run the feed changes: it does not set the exit code.
-    const asked = new Set(urls);
-    fetchesFailed = report.feeds.filter((f) => f.reason).length + report.articles.filter((a) => a.kind === 'failed' && asked.has(a.url)).length;
-  }
   const store = await openCoverageStore(config);
   try {
-    await embedCorpus(store, config, { skipInvalid: values['skip-invalid'] === true, fetchesFailed });
+    // The whole run holds the embed lock, fetching too: two runs fetching at once would each write the fetch
+    // state read before the other's, and lose what the other fetched. A second run is refused before it fetches.
+    const lock = await store.target.lock();
+    try {
+      const fetchesFailed = await fetchSources(sources, config);
+      await embedCorpus(store, config, { skipInvalid: values['skip-invalid'] === true, fetchesFailed, lock });
+    } finally {
+      await lock.release();
+    }
   } finally {
     await store.close();
   }
 }
 
-async function embedCorpus(store: CoverageStore, config: Config, { skipInvalid, fetchesFailed }: { skipInvalid: boolean; fetchesFailed: number }): Promise<void> {
-  // The live version's articles keep their ids where a new file gives the same one (src/corpus/ids.ts). Read
-  // before the embed lock is taken: a version made by another embed meanwhile (the bot's feed refresh) is the
-  // one the build reuses, so in a clash of ids between the two, the ids are those given against the older one.
+/** Reads the feeds and pages (none: nothing to do) and prints the summary; returns how many fetches asked for by name failed. */
+async function fetchSources(sources: IngestSources, config: Config): Promise<number> {
+  if (sources.feeds.length + sources.urls.length === 0) return 0;
+  const bar = fetchProgressBar();
+  const report = await ingest(sources, { corpusDir: config.corpusDir, fetch: config.ingest.fetch, onProgress: bar.update }).finally(bar.stop);
+  console.log(sanitizeForTerminal(formatIngestReport(report), { keepNewlines: true }));
+  // What was asked for by name: a feed, a --url page. A feed's item that fails (a 404 the outlet left in its
+  // feed) is named in the summary, but would fail every run the feed changes: it does not set the exit code.
+  const asked = new Set(sources.urls);
+  return report.feeds.filter((f) => f.reason).length + report.articles.filter((a) => a.kind === 'failed' && asked.has(a.url)).length;
+}
+
+async function embedCorpus(store: CoverageStore, config: Config, { skipInvalid, fetchesFailed, lock }: { skipInvalid: boolean; fetchesFailed: number; lock: IndexLock }): Promise<void> {
+  // The live version's articles keep their ids where a new file gives the same one (src/corpus/ids.ts); read
+  // under the embed lock, so the version they are read from is the one the build reuses.
   const corpus = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes, known: await store.knownArticles() });
   if (corpus.problems.length > 0 && !skipInvalid) throw unreadableFilesError(corpus.problems, 'The index was not changed');
   for (const problem of corpus.problems) console.error(sanitizeForTerminal(`Skipped ${problem.source}: ${problem.reason}`, { keepNewlines: false }));
@@ -83,7 +93,7 @@ async function embedCorpus(store: CoverageStore, config: Config, { skipInvalid, 
   process.once('SIGTERM', () => controller.abort());
   const bar = embedProgressBar();
   try {
-    const report = await buildCoverage(store, config, corpus.articles, embedder, { onProgress: bar.update, signal: controller.signal });
+    const report = await buildCoverage(store, config, corpus.articles, embedder, { onProgress: bar.update, signal: controller.signal, lock });
     bar.stop();
     console.log(formatBuildReport(report));
     // Repeated after the summary, where they are seen.
@@ -97,6 +107,7 @@ async function embedCorpus(store: CoverageStore, config: Config, { skipInvalid, 
     bar.stop();
     if (controller.signal.aborted) {
       console.error('Interrupted: the index was not changed.');
+      await lock.release();
       process.exit(130);
     }
     throw error;

@@ -12,6 +12,7 @@ import type { Embedder } from '../embedder.js';
 import { annotate, ANNOTATOR, type SentenceAnnotation } from '../reader/annotate.js';
 import { LexicalIndex, TermTable } from './lexical-index.js';
 import { localStore, type BuildTarget, type PreviousCoverage } from './coverage.js';
+import type { IndexLock } from './lock.js';
 import { positionsByArticle, reusableIndex, reusedPlan, sameArticle, sameGraphSettings, unchangedVersion, type ArticlePlan, type PreviousIndex } from './reuse.js';
 import { articleHash } from '../corpus/ids.js';
 import { type ChunkingSignature, type ChunkRecord, type ModelSignature, type SentenceRecord } from './store.js';
@@ -33,6 +34,8 @@ export interface BuildOptions {
   onProgress?: (progress: BuildProgress) => void;
   /** Aborting stops the build before the live index is touched. */
   signal?: AbortSignal;
+  /** The embed lock, when the caller took it already (to fetch under it too) and releases it itself. */
+  lock?: IndexLock;
 }
 
 export interface BuildReport {
@@ -97,7 +100,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const model = modelSignature(embedder);
   const chunking = chunkingSignature(embedder, options.chunking);
   const target = options.target ?? localStore(options.dir, options.hnsw).target;
-  const lock = await target.lock();
+  const held = options.lock;
+  const lock = held ?? (await target.lock());
   // Losing the lock (taken over after a stall) stops the build like Ctrl-C does.
   options = { ...options, signal: options.signal ? AbortSignal.any([options.signal, lock.signal]) : lock.signal };
   // The previous version, once read, until the build is done: its vector index (a large one reads a file), and
@@ -254,7 +258,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   } finally {
     previousOpen?.dense?.close?.();
     previousOpen?.close?.();
-    await lock.release();
+    if (!held) await lock.release();
   }
 }
 

@@ -240,7 +240,8 @@ class Ingestion {
 
 /**
  * Reads the feeds and pages, saves what is new or changed into `<corpusDir>/web/`, and reports every
- * feed and article. Throws only on what is not the web's fault (a full disk, a bug).
+ * feed and article. Throws only on what is not the web's fault (a full disk, a bug). The caller holds the
+ * embed lock (src/cli/embed.ts, src/bot/refresh.ts): the fetch state, read first and written last, has one writer.
  */
 export async function ingest(sources: IngestSources, options: IngestOptions): Promise<IngestReport> {
   const state = await loadState(options.corpusDir);
