@@ -193,9 +193,11 @@ describe('feeds and pages from the web', () => {
   });
 
   it('reads RSS and Atom, saves each article, and names every failure with its reason', () => {
-    expect(kinds(first)).toEqual({ new: 4, updated: 0, unchanged: 1, failed: 6 });
+    // The Atom feed's Kim (`?utm_source=atom`) is the RSS feed's: one page, asked for once.
+    expect(kinds(first)).toEqual({ new: 4, updated: 0, unchanged: 0, failed: 6 });
+    expect(firstRequests.filter((r) => r.path === '/world/2023/09/13/kim-arrives-by-armoured-train')).toHaveLength(1);
     const summary = formatIngestReport(first);
-    expect(summary).toMatch(/^Web: 4 feeds \(0 unchanged, 2 failed\); articles: 4 new, 0 updated, 1 unchanged, 6 failed; \d+ requests\./);
+    expect(summary).toMatch(/^Web: 4 feeds \(0 unchanged, 2 failed\); articles: 4 new, 0 updated, 0 unchanged, 6 failed; \d+ requests\./);
     expect(formatIngestReport({ feeds: [], articles: [], requests: 1 })).toBe('Web: articles: 0 new, 0 updated, 0 unchanged, 0 failed; 1 request.');
     for (const line of [
       `failed ${base}/feeds/broken.xml: not a valid RSS or Atom feed`,
@@ -354,6 +356,75 @@ describe('feeds and pages from the web', () => {
     // Asked again, each address finds its own file.
     const again = await run({ urls: [`${base}/news/story`, `${base}/sport/story`] }, other);
     expect(again.articles.map((a) => a.kind)).toEqual(['unchanged', 'unchanged']);
+  });
+
+  it('knows a page without a canonical link by its address without tracking parameters: one file, kept current by either feed', async () => {
+    const page = (topic: string) => site.fixture('grain-deal.html').replaceAll('Black Sea grain deal', topic);
+    site.set('/news/port-strike.html', page('Tallinn port strike'));
+    site.set('/news/item', page('Narva bridge repairs'));
+    const rss = (date: string) =>
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>Port RSS</title><item><title>Strike</title><link>${base}/news/port-strike.html</link><pubDate>${date}</pubDate></item>` +
+      `<item><title>Bridge</title><link>${base}/news/item?id=7&amp;utm_medium=rss</link></item></channel></rss>`;
+    const atom = (date: string) =>
+      `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Port Atom</title><entry><title>Strike</title><link href="${base}/news/port-strike.html?ref=atom&amp;UTM_Source=atom"/><updated>${date}</updated></entry></feed>`;
+    site.set('/feeds/port.rss', rss('Wed, 13 Sep 2023 05:15:00 GMT'), 'application/rss+xml');
+    site.set('/feeds/port.atom', atom('2023-09-13T05:15:00Z'), 'application/atom+xml');
+    const other = webConfig(tempDir());
+    const feeds = [`${base}/feeds/port.rss`, `${base}/feeds/port.atom`];
+    const first = await run({ feeds }, other);
+    expect(kinds(first)).toMatchObject({ new: 2, failed: 0 });
+    const files = (await filesUnder(path.join(other.corpusDir, 'web'))).filter((f) => f.endsWith('.md'));
+    expect(files).toEqual(['127.0.0.1/item-' + files[0]!.slice('127.0.0.1/item-'.length), '127.0.0.1/port-strike.md']);
+    const strike = path.join(other.corpusDir, 'web/127.0.0.1/port-strike.md');
+    expect(await fs.readFile(strike, 'utf8')).toContain(`url: "${base}/news/port-strike.html"\n`);
+    // Any other parameter is kept: it can select another article.
+    expect(await fs.readFile(path.join(other.corpusDir, 'web', files[0]!), 'utf8')).toContain(`url: "${base}/news/item?id=7"\n`);
+
+    // The story changes; only the Atom feed says so (the RSS feed answers 304): the one file is updated.
+    site.set('/news/port-strike.html', page('Tallinn port strike ends'));
+    site.set('/feeds/port.atom', atom('2023-09-14T09:00:00Z'), 'application/atom+xml');
+    const second = await run({ feeds }, other);
+    expect(second.feeds.map((f) => f.unchanged)).toEqual([true, false]);
+    expect(second.articles).toEqual([{ url: `${base}/news/port-strike.html?ref=atom&UTM_Source=atom`, kind: 'updated', file: path.join('web', '127.0.0.1', 'port-strike.md') }]);
+    expect(await fs.readFile(strike, 'utf8')).toContain('Tallinn port strike ends');
+    expect((await filesUnder(path.join(other.corpusDir, 'web'))).filter((f) => f.endsWith('.md'))).toHaveLength(2);
+  });
+
+  it('takes up the files an older version saved under addresses with tracking parameters, and removes a second copy', async () => {
+    const page = (topic: string) => site.fixture('grain-deal.html').replaceAll('Black Sea grain deal', topic);
+    site.set('/news/dock-strike.html', page('Riga dock strike'));
+    site.set('/news/lone.html', page('Lone ferry story'));
+    const other = webConfig(tempDir());
+    const plain = `${base}/news/dock-strike.html`;
+    const tracked = `${plain}?ref=atom`;
+    const lone = `${base}/news/lone.html?utm_source=rss`;
+    const file = (name: string) => path.join('web', '127.0.0.1', name);
+    // What the older version left: the dock strike in two files, the lone story known only with its tracking parameter.
+    const saved = { [plain]: file('dock-strike.md'), [tracked]: file('dock-strike-1a2b3c.md'), [lone]: file('lone-4d5e6f.md') };
+    for (const [url, name] of Object.entries(saved)) {
+      await fs.mkdir(path.dirname(path.join(other.corpusDir, name)), { recursive: true });
+      await fs.writeFile(path.join(other.corpusDir, name), `---\nid: "${path.basename(name, '.md')}"\ntitle: "Old"\nurl: "${url}"\nbody: plain\n---\n\nAn old copy.\n`);
+    }
+    const itemDate = '2023-09-13T05:15:00Z';
+    const state: FetchState = {
+      version: 1,
+      addresses: Object.fromEntries(Object.keys(saved).map((url) => [url, { itemDate, canonical: url }])),
+      canonical: saved,
+    };
+    await fs.writeFile(stateFile(other.corpusDir), JSON.stringify(state));
+    const item = (link: string) => `<item><title>Item</title><link>${link.replaceAll('&', '&amp;')}</link><pubDate>Thu, 14 Sep 2023 09:00:00 GMT</pubDate></item>`;
+    site.set('/feeds/old.rss', `<?xml version="1.0"?><rss version="2.0"><channel><title>Old</title>${item(tracked)}${item(lone)}</channel></rss>`, 'application/rss+xml');
+    const report = await run({ feeds: [`${base}/feeds/old.rss`] }, other);
+    expect(report.articles.map((a) => [a.url, a.kind, a.file]).sort()).toEqual([
+      [tracked, 'updated', file('dock-strike.md')],
+      [lone, 'updated', file('lone-4d5e6f.md')],
+    ]);
+    expect(formatIngestReport(report)).toContain(`  removed ${file('dock-strike-1a2b3c.md')}: a second copy of ${file('dock-strike.md')} (its address differed only in tracking parameters)`);
+    expect((await filesUnder(path.join(other.corpusDir, 'web'))).filter((f) => f.endsWith('.md'))).toEqual(['127.0.0.1/dock-strike.md', '127.0.0.1/lone-4d5e6f.md']);
+    const loneText = await fs.readFile(path.join(other.corpusDir, file('lone-4d5e6f.md')), 'utf8');
+    expect(loneText).toContain(`url: "${base}/news/lone.html"\n`);
+    // The id its file gave is kept.
+    expect(loneText).toContain('id: "lone-4d5e6f"');
   });
 
   it('reads a feed again in full while one of its pages failed for a passing reason, and fetches that page again', async () => {

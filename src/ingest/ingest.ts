@@ -4,7 +4,7 @@
  * falling back to the feed's own text when the page cannot be had, and saved (save.ts). An item already
  * saved is not fetched again unless its feed gives it a new date, and then with its validators (or it was
  * saved from the feed's text after a passing failure: its page is asked for until it is had); an
- * article whose canonical URL is already saved under another address is skipped. One failure (a feed, an
+ * article whose canonical URL (without tracking parameters: tracking.ts) is already saved under another address is skipped. One failure (a feed, an
  * item, a page) is one line of the report, with its address and reason; the rest goes on. The index is
  * not touched here: the embed that follows picks the files up like any other.
  */
@@ -15,7 +15,8 @@ import { FeedError, parseFeed, type FeedItem } from './feeds.js';
 import { FetchError, PoliteFetcher, type Validators } from './fetch.js';
 import type { FeedOutcome, IngestReport, Outcome } from './report.js';
 import { readSaved, removeSaved, saveArticle, savedUrls, webFilePath } from './save.js';
-import { loadState, saveState, type AddressState, type FetchState } from './state.js';
+import { forgetTracking, loadState, saveState, type AddressState, type FetchState } from './state.js';
+import { withoutTracking } from './tracking.js';
 
 export interface IngestSources {
   feeds: string[];
@@ -30,7 +31,10 @@ export interface IngestOptions {
 }
 
 interface Task {
+  /** The page's address as listed or given, which is asked for. */
   link: string;
+  /** The address without tracking parameters (tracking.ts): what the fetch state knows the page by. */
+  address: string;
   item?: FeedItem;
   feedTitle?: string;
   /** The feed that listed it. */
@@ -53,7 +57,7 @@ function articleFromFeed(task: Task): HtmlArticle | undefined {
   if (!task.item?.html) return undefined;
   const page = `<html><head><title>${escapeHtml(task.item.title ?? '')}</title></head><body><article>${task.item.html}</article></body></html>`;
   const article = parseHtmlArticle(page, task.link, task.link);
-  return article && { ...article, url: task.link };
+  return article && { ...article, url: withoutTracking(task.link) };
 }
 
 /**
@@ -104,7 +108,7 @@ class Ingestion {
       const tasks: Task[] = [];
       const failures: Outcome[] = [];
       for (const item of feed.items) {
-        if (item.link) tasks.push({ link: item.link, item, feedTitle: feed.title, feed: url, explicit: false });
+        if (item.link) tasks.push({ link: item.link, address: withoutTracking(item.link), item, feedTitle: feed.title, feed: url, explicit: false });
         else failures.push({ url: `${url} (item "${item.title ?? 'untitled'}")`, kind: 'failed', reason: 'the item has no link to its page' });
       }
       return { outcome: { url, items: feed.items.length, unchanged: false }, tasks, failures };
@@ -120,16 +124,16 @@ class Ingestion {
    */
   private alreadySaved(task: Task): boolean {
     if (task.explicit) return false;
-    const known = this.state.addresses[task.link];
+    const known = this.state.addresses[task.address];
     if (known?.pageDue) return false;
-    const canonical = this.state.canonical[task.link] ?? (known?.canonical ? this.state.canonical[known.canonical] : undefined);
+    const canonical = this.state.canonical[task.address] ?? (known?.canonical ? this.state.canonical[known.canonical] : undefined);
     return canonical !== undefined && (!task.item?.date || !known || sameDate(task.item.date, known.itemDate));
   }
 
   async fetchArticle(task: Task): Promise<Outcome> {
     const { link } = task;
     if (this.alreadySaved(task)) return { url: link, kind: 'unchanged' };
-    const known = this.state.addresses[link];
+    const known = this.state.addresses[task.address];
     let article: HtmlArticle | undefined;
     let validators: Validators = {};
     let failure: string | undefined;
@@ -140,7 +144,7 @@ class Ingestion {
     try {
       const result = await this.fetcher.get(link, 'html', conditional ? known : {});
       if ('notModified' in result) {
-        this.remember(link, { ...known, itemDate: task.item?.date });
+        this.remember(task.address, { ...known, itemDate: task.item?.date });
         return { url: link, kind: 'unchanged' };
       }
       validators = { etag: result.etag, lastModified: result.lastModified };
@@ -175,16 +179,17 @@ class Ingestion {
   private async save(task: Task, found: HtmlArticle, validators: Validators, pageDue: number | undefined): Promise<Outcome> {
     const article: HtmlArticle = {
       ...found,
-      url: found.url ?? task.link,
+      // Known by its address without tracking parameters, so two feeds' addresses of one page give one file.
+      url: withoutTracking(found.url ?? task.link),
       published: found.published ?? task.item?.date,
       author: found.author ?? task.item?.author,
       outlet: found.outlet ?? task.feedTitle,
     };
     const canonical = article.url!;
     const owner = this.state.canonical[canonical];
-    const previous = this.state.addresses[task.link];
-    const mine = previous?.canonical === canonical || task.link === canonical;
-    this.remember(task.link, { ...validators, itemDate: task.item?.date, canonical, pageDue });
+    const previous = this.state.addresses[task.address];
+    const mine = previous?.canonical === canonical || task.address === canonical;
+    this.remember(task.address, { ...validators, itemDate: task.item?.date, canonical, pageDue });
     if (owner && !mine) {
       // The page, had at last, is an article already saved from another address: its feed's text goes.
       const fromFeed = previous?.pageDue && previous.canonical !== undefined ? this.state.canonical[previous.canonical] : undefined;
@@ -223,18 +228,18 @@ class Ingestion {
       delete this.state.canonical[earlier];
       return file;
     }
-    return previous === undefined && task.link !== canonical ? this.takeOnDisk(task.link) : undefined;
+    return previous === undefined && task.address !== canonical ? this.takeOnDisk(task.address) : undefined;
   }
 
-  /** The saved file that gives `url` as its address, when the state was lost; taken, so no other claims it. */
+  /** The saved file that gives `url` (without tracking parameters) as its address, when the state was lost; taken, so no other claims it. */
   private takeOnDisk(url: string): string | undefined {
     const file = this.onDisk.get(url);
     this.onDisk.delete(url);
     return file;
   }
 
-  private remember(link: string, entry: FetchState['addresses'][string]): void {
-    this.state.addresses[link] = Object.fromEntries(Object.entries(entry).filter(([, value]) => value !== undefined));
+  private remember(address: string, entry: FetchState['addresses'][string]): void {
+    this.state.addresses[address] = Object.fromEntries(Object.entries(entry).filter(([, value]) => value !== undefined));
   }
 }
 
@@ -245,13 +250,17 @@ class Ingestion {
  */
 export async function ingest(sources: IngestSources, options: IngestOptions): Promise<IngestReport> {
   const state = await loadState(options.corpusDir);
+  // Articles saved twice, under addresses that differ only in tracking parameters, before they were set aside.
+  const duplicates = forgetTracking(state);
+  for (const { file } of duplicates) await removeSaved(options.corpusDir, file);
   // A state lost (or never written): the files saved already are found by their addresses.
   const onDisk = Object.keys(state.addresses).length === 0 ? await savedUrls(options.corpusDir) : undefined;
   const run = new Ingestion(options, state, onDisk);
   const feeds = await Promise.all(sources.feeds.map((url) => run.readFeed(url)));
   const tasks = new Map<string, Task>();
-  for (const url of sources.urls) tasks.set(url, { link: url, explicit: true });
-  for (const feed of feeds) for (const task of feed.tasks) if (!tasks.has(task.link)) tasks.set(task.link, task);
+  for (const url of sources.urls) tasks.set(withoutTracking(url), { link: url, address: withoutTracking(url), explicit: true });
+  // One page a run however many addresses list it (two feeds, tracking parameters).
+  for (const feed of feeds) for (const task of feed.tasks) if (!tasks.has(task.address)) tasks.set(task.address, task);
 
   const articles: Outcome[] = feeds.flatMap((feed) => feed.failures);
   let done = 0;
@@ -264,5 +273,5 @@ export async function ingest(sources: IngestSources, options: IngestOptions): Pr
   );
   for (const feed of run.reread) delete state.addresses[feed];
   await saveState(options.corpusDir, state);
-  return { feeds: feeds.map((feed) => feed.outcome), articles, requests: run.fetcher.requests };
+  return { feeds: feeds.map((feed) => feed.outcome), articles, requests: run.fetcher.requests, duplicates };
 }

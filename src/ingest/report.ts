@@ -1,6 +1,7 @@
 /**
  * What one ingest run did, feed by feed and article by article, and the summary printed after it.
  */
+import type { Duplicate } from './state.js';
 
 export type OutcomeKind = 'new' | 'updated' | 'unchanged' | 'failed';
 
@@ -27,6 +28,8 @@ export interface IngestReport {
   articles: Outcome[];
   /** HTTP requests sent, robots.txt included. */
   requests: number;
+  /** Second copies of articles, saved before tracking parameters were set aside, removed in this run. */
+  duplicates?: Duplicate[];
 }
 
 /** The summary printed after a run: counts, then one line per failure (address and reason) and per fallback. */
@@ -43,5 +46,6 @@ export function formatIngestReport(report: IngestReport): string {
     if (article.kind === 'failed') lines.push(`  failed ${article.url}: ${article.reason}`);
     else if (article.reason && article.kind !== 'unchanged') lines.push(`  ${article.kind} ${article.url}: ${article.reason}`);
   }
+  for (const { file, kept } of report.duplicates ?? []) lines.push(`  removed ${file}: a second copy of ${kept} (its address differed only in tracking parameters)`);
   return lines.join('\n');
 }

@@ -12,6 +12,7 @@ import { parseMarkdown } from '../corpus/formats.js';
 import type { HtmlArticle } from '../corpus/html.js';
 import { writeFileAtomic } from '../files.js';
 import { WEB_FOLDER } from './state.js';
+import { withoutTracking } from './tracking.js';
 
 const FRONT_MATTER_FIELDS = ['id', 'title', 'url', 'published', 'modified', 'author', 'outlet'] as const;
 
@@ -97,7 +98,9 @@ export async function savedUrls(corpusDir: string): Promise<Map<string, string>>
     const file = path.join(WEB_FOLDER, name);
     const content = await readSaved(corpusDir, file);
     const { articles } = content === undefined ? { articles: [] } : parseMarkdown(content, file);
-    const url = articles.length === 1 ? articles[0]!.url : undefined;
+    const given = articles.length === 1 ? articles[0]!.url : undefined;
+    // As the state knows articles: a file saved before tracking parameters were set aside gives them.
+    const url = given && withoutTracking(given);
     if (url && !found.has(url)) found.set(url, file);
   }
   return found;

@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../files.js';
 import type { Validators } from './fetch.js';
+import { withoutTracking } from './tracking.js';
 
 export const WEB_FOLDER = 'web';
 const STATE_FILE = '.fetch-state.json';
@@ -47,4 +48,38 @@ export async function loadState(corpusDir: string): Promise<FetchState> {
 
 export async function saveState(corpusDir: string, state: FetchState): Promise<void> {
   await writeFileAtomic(stateFile(corpusDir), `${JSON.stringify(state, null, 1)}\n`);
+}
+
+/** A file removed as a second copy of an article: it was saved under an address that differs only in tracking parameters. */
+export interface Duplicate {
+  file: string;
+  /** The file of the article that is kept. */
+  kept: string;
+}
+
+/**
+ * Makes a state written before tracking parameters were set aside (tracking.ts) know every article by its
+ * canonical URL without them, so the next run finds its file instead of saving another. Where that URL already
+ * has a file of its own, the other file is the same article saved twice: returned, for the run to remove.
+ */
+export function forgetTracking(state: FetchState): Duplicate[] {
+  const duplicates: Duplicate[] = [];
+  for (const [url, file] of Object.entries(state.canonical)) {
+    const plain = withoutTracking(url);
+    if (plain === url) continue;
+    delete state.canonical[url];
+    const kept = state.canonical[plain];
+    if (kept === undefined) state.canonical[plain] = file;
+    else if (kept !== file) duplicates.push({ file, kept });
+  }
+  // Pages (the entries with a canonical URL; a feed's has none) by their address without them, as a run asks.
+  for (const [url, address] of Object.entries(state.addresses)) {
+    if (address.canonical === undefined) continue;
+    address.canonical = withoutTracking(address.canonical);
+    const plain = withoutTracking(url);
+    if (plain === url) continue;
+    delete state.addresses[url];
+    state.addresses[plain] ??= address;
+  }
+  return duplicates;
 }
