@@ -531,6 +531,58 @@ describe('feeds and pages from the web', () => {
     expect(await markdown()).toHaveLength(1);
   });
 
+  it('asks no page that failed for good again until its feed dates it anew; one failing for a passing reason, PAGE_RETRIES more runs at most', async () => {
+    site.handle('/world/down-story', (_req, res) => void res.writeHead(500, { 'content-type': 'text/html' }).end('down'));
+    const item = (link: string, date = 'Wed, 13 Sep 2023 05:15:00 GMT') => `<item><title>${link}</title><link>${base}${link}</link><pubDate>${date}</pubDate></item>`;
+    const gone = ['/world/missing-story', '/files/report.pdf', '/world/huge', '/world/search', '/private/memo'];
+    const feed = (missingDate?: string) =>
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>Failing</title>${item('/world/missing-story', missingDate)}${gone.slice(1).map((link) => item(link)).join('')}${item('/world/down-story')}</channel></rss>`;
+    site.set('/feeds/failing.rss', feed(), 'application/rss+xml');
+    const other = webConfig(tempDir(), { FETCH_RETRIES: '0' });
+    const feeds = [`${base}/feeds/failing.rss`];
+    const asked = async () => {
+      const before = site.requests.length;
+      const report = await run({ feeds }, other);
+      return { report, paths: site.requests.slice(before).map((r) => r.path) };
+    };
+    const first = await asked();
+    expect(kinds(first.report)).toMatchObject({ new: 0, failed: 6 });
+
+    // The feed is read in full again for the page that failed for a passing reason; only that page is asked again.
+    const runs = [];
+    for (let i = 0; i < PAGE_RETRIES + 2; i++) runs.push(await asked());
+    for (const { paths } of runs) for (const path of gone) expect(paths).not.toContain(path);
+    expect(runs.map(({ paths }) => paths.filter((p) => p === '/world/down-story').length)).toEqual([...Array(PAGE_RETRIES).fill(1), 0, 0]);
+    const summary = formatIngestReport(runs[0]!.report);
+    expect(summary).toMatch(/articles: 0 new, 0 updated, 0 unchanged, 1 failed \(5 more failed before: not asked again until their feed dates them anew\);/);
+    expect(summary).not.toContain('missing-story');
+    // Given up on: the feed answers 304 again.
+    expect(runs.at(-1)!.report.feeds[0]!.unchanged).toBe(true);
+
+    // A new date in the feed: that item is asked again.
+    site.set('/feeds/failing.rss', feed('Thu, 14 Sep 2023 09:00:00 GMT'), 'application/rss+xml');
+    const dated = await asked();
+    expect(dated.paths.filter((p) => p.startsWith('/world/') || p.startsWith('/files/'))).toEqual(['/world/missing-story']);
+    expect(dated.report.articles.find((a) => a.kind === 'failed')).toEqual({ url: `${base}/world/missing-story`, kind: 'failed', reason: 'HTTP 404 Not Found' });
+  });
+
+  it("takes a site whose robots.txt cannot be read for a passing failure: its page is asked again next run", async () => {
+    // Another site: the same server under another host name, whose robots.txt fails the first time.
+    let robotsDown = true;
+    site.handle('/robots.txt', (req, res) => {
+      if (robotsDown && req.headers.host?.startsWith('localhost')) return void res.writeHead(503, { 'content-type': 'text/plain' }).end('down');
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nDisallow: /private/\n');
+    });
+    const page = `${base.replace('127.0.0.1', 'localhost')}/europe/prigozhin-funeral`;
+    site.set('/feeds/elsewhere.rss', `<?xml version="1.0"?><rss version="2.0"><channel><title>Elsewhere</title><item><title>Funeral</title><link>${page}</link></item></channel></rss>`, 'application/rss+xml');
+    const other = webConfig(tempDir(), { FETCH_RETRIES: '0' });
+    const first = await run({ feeds: [`${base}/feeds/elsewhere.rss`] }, other);
+    expect(first.articles).toEqual([{ url: page, kind: 'failed', reason: 'robots.txt could not be read (HTTP 503 Service Unavailable), so the site was not fetched' }]);
+    robotsDown = false;
+    const second = await run({ feeds: [`${base}/feeds/elsewhere.rss`] }, other);
+    expect(second.articles.map((a) => a.kind)).toEqual(['new']);
+  });
+
   it(`gives up on a page that keeps failing after ${PAGE_RETRIES} more runs, keeping the feed's text and the feed's validators`, async () => {
     site.handle('/world/always-busy', (_req, res) => void res.writeHead(503, { 'content-type': 'text/html' }).end('busy'));
     const summary =

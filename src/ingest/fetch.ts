@@ -110,6 +110,7 @@ export class PoliteFetcher {
   /** Requests sent (robots.txt included), for the summary and the tests. */
   requests = 0;
   private readonly hosts = new Map<string, LimitFunction>();
+  /** Per site, its rules, or why they could not be read (a passing failure), or undefined (none: all allowed). */
   private readonly robots = new Map<string, Promise<Robots | string | undefined>>();
 
   constructor(private readonly settings: FetchConfig) {}
@@ -120,7 +121,7 @@ export class PoliteFetcher {
    */
   async get(url: string, expect: Expect, validators: Validators = {}): Promise<FetchResult> {
     const refusal = await this.robotsRefusal(url);
-    if (refusal) throw new FetchError(url, refusal);
+    if (refusal) throw new FetchError(url, refusal.reason, refusal.retryable);
     return this.retrying(url, expect, validators);
   }
 
@@ -191,15 +192,15 @@ export class PoliteFetcher {
   /**
    * Why robots.txt forbids this URL to our User-Agent, or undefined when it may be fetched. Read once per
    * host and run. No robots.txt (4xx) allows everything; one that cannot be read (5xx, network) forbids
-   * the host for this run, as RFC 9309 asks.
+   * the host for this run, as RFC 9309 asks: a passing failure, where a page robots.txt disallows is not.
    */
-  private async robotsRefusal(url: string): Promise<string | undefined> {
+  private async robotsRefusal(url: string): Promise<{ reason: string; retryable: boolean } | undefined> {
     const { origin } = new URL(url);
     let rules = this.robots.get(origin);
     if (!rules) this.robots.set(origin, (rules = this.readRobots(`${origin}/robots.txt`)));
     const robots = await rules;
-    if (typeof robots === 'string') return robots;
-    if (robots && robots.isAllowed(url, this.settings.userAgent) === false) return 'refused by the site\'s robots.txt';
+    if (typeof robots === 'string') return { reason: robots, retryable: true };
+    if (robots && robots.isAllowed(url, this.settings.userAgent) === false) return { reason: 'refused by the site\'s robots.txt', retryable: false };
     return undefined;
   }
 

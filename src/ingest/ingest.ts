@@ -3,7 +3,8 @@
  * request: an unchanged feed costs one 304), each item's page fetched and its article extracted (html.ts),
  * falling back to the feed's own text when the page cannot be had, and saved (save.ts). An item already
  * saved is not fetched again unless its feed gives it a new date, and then with its validators (or it was
- * saved from the feed's text after a passing failure: its page is asked for until it is had); an
+ * saved from the feed's text after a passing failure: its page is asked for until it is had); nor is an item
+ * that failed for good (or PAGE_RETRIES times for a passing reason) while its feed gives it the same date; an
  * article whose canonical URL (without tracking parameters: tracking.ts) is already saved under another address is skipped. One failure (a feed, an
  * item, a page) is one line of the report, with its address and reason; the rest goes on. The index is
  * not touched here: the embed that follows picks the files up like any other.
@@ -44,9 +45,9 @@ interface Task {
 }
 
 /**
- * Runs in which a page saved from its feed's text after a passing failure is asked for again: each also reads
- * its feed in full. A site that keeps failing (always 503 to this client) is then left alone, its article kept
- * as the feed gave it, until the feed gives the item a new date.
+ * Runs in which a page that failed for a passing reason (saved from its feed's text, or not saved) is asked for
+ * again: each also reads its feed in full. A site that keeps failing (always 503 to this client) is then left
+ * alone, its article kept as the feed gave it (or counted as failed before), until the feed gives the item a new date.
  */
 export const PAGE_RETRIES = 6;
 
@@ -130,9 +131,21 @@ class Ingestion {
     return canonical !== undefined && (!task.item?.date || !known || sameDate(task.item.date, known.itemDate));
   }
 
+  /**
+   * The reason an item failed before, for good (a 404, not HTML, too large, no article text) or after PAGE_RETRIES
+   * passing failures, when its feed gives it no new date: it is not asked again until the feed dates it anew.
+   */
+  private failedBefore(task: Task): string | undefined {
+    const known = this.state.addresses[task.address];
+    if (task.explicit || known?.failed === undefined) return undefined;
+    return !task.item?.date || sameDate(task.item.date, known.itemDate) ? known.failed : undefined;
+  }
+
   async fetchArticle(task: Task): Promise<Outcome> {
     const { link } = task;
     if (this.alreadySaved(task)) return { url: link, kind: 'unchanged' };
+    const before = this.failedBefore(task);
+    if (before !== undefined) return { url: link, kind: 'skipped', reason: before };
     const known = this.state.addresses[task.address];
     let article: HtmlArticle | undefined;
     let validators: Validators = {};
@@ -144,7 +157,7 @@ class Ingestion {
     try {
       const result = await this.fetcher.get(link, 'html', conditional ? known : {});
       if ('notModified' in result) {
-        this.remember(task.address, { ...known, itemDate: task.item?.date });
+        this.remember(task.address, { ...known, itemDate: task.item?.date, failed: undefined, failedRuns: undefined });
         return { url: link, kind: 'unchanged' };
       }
       validators = { etag: result.etag, lastModified: result.lastModified };
@@ -157,14 +170,19 @@ class Ingestion {
     }
     let reason: string | undefined;
     // Runs this page has failed for a passing reason, this one included (a state from before the count: 1).
-    const failures = passing ? Number(known?.pageDue ?? 0) + 1 : 0;
+    const failures = passing ? Math.max(Number(known?.pageDue ?? 0), known?.failedRuns ?? 0) + 1 : 0;
     const retry = failures > 0 && failures <= PAGE_RETRIES;
     if (!article) {
       // Else the feed's next 304 would hide the item (or its page, saved from the feed's text) until the feed changes.
       if (retry && task.feed) this.reread.add(task.feed);
       article = articleFromFeed(task);
       // The feed's text is an article only from MIN_ARTICLE_CHARS on: say so, or its failure would look like the page's alone.
-      if (!article) return { url: link, kind: 'failed', reason: task.item?.html ? `${failure}; the feed's own text of it is too short to stand in` : failure };
+      if (!article) {
+        const failed = task.item?.html ? `${failure}; the feed's own text of it is too short to stand in` : failure!;
+        // Asked again while the retries last; else not until the feed dates the item anew (failedBefore).
+        this.remember(task.address, { ...known, itemDate: task.item?.date, pageDue: undefined, failedRuns: retry ? failures : undefined, failed: retry ? undefined : failed });
+        return { url: link, kind: 'failed', reason: failed };
+      }
       reason = `saved from the feed's own text: ${failure}`;
     }
     // A date the feed wrote that cannot be read, when the page gives none either: said, as a file's is.

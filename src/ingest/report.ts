@@ -3,13 +3,14 @@
  */
 import type { Duplicate } from './state.js';
 
-export type OutcomeKind = 'new' | 'updated' | 'unchanged' | 'failed';
+/** `skipped`: it failed before, and its feed gives it no new date, so it was not asked again. */
+export type OutcomeKind = 'new' | 'updated' | 'unchanged' | 'failed' | 'skipped';
 
 export interface Outcome {
   /** The address of the page, of the feed, or of the feed and the item's title (an item with no link). */
   url: string;
   kind: OutcomeKind;
-  /** Why it failed, or how it was saved when not from its page. */
+  /** Why it failed (in an earlier run, when skipped), or how it was saved when not from its page. */
   reason?: string;
   /** The Markdown file, relative to the corpus folder. */
   file?: string;
@@ -35,16 +36,17 @@ export interface IngestReport {
 /** The summary printed after a run: counts, then one line per failure (address and reason) and per fallback. */
 export function formatIngestReport(report: IngestReport): string {
   const count = (kind: OutcomeKind) => report.articles.filter((a) => a.kind === kind).length;
+  const skipped = count('skipped');
   const feedsFailed = report.feeds.filter((f) => f.reason).length;
   const feedsUnchanged = report.feeds.filter((f) => f.unchanged).length;
   const feedPart = report.feeds.length > 0 ? `${report.feeds.length} feed${report.feeds.length === 1 ? '' : 's'} (${feedsUnchanged} unchanged, ${feedsFailed} failed); ` : '';
   const lines = [
-    `Web: ${feedPart}articles: ${count('new')} new, ${count('updated')} updated, ${count('unchanged')} unchanged, ${count('failed')} failed; ${report.requests} request${report.requests === 1 ? '' : 's'}.`,
+    `Web: ${feedPart}articles: ${count('new')} new, ${count('updated')} updated, ${count('unchanged')} unchanged, ${count('failed')} failed${skipped > 0 ? ` (${skipped} more failed before: not asked again until their feed dates them anew)` : ''}; ${report.requests} request${report.requests === 1 ? '' : 's'}.`,
   ];
   for (const feed of report.feeds) if (feed.reason) lines.push(`  failed ${feed.url}: ${feed.reason}`);
   for (const article of report.articles) {
     if (article.kind === 'failed') lines.push(`  failed ${article.url}: ${article.reason}`);
-    else if (article.reason && article.kind !== 'unchanged') lines.push(`  ${article.kind} ${article.url}: ${article.reason}`);
+    else if (article.reason && article.kind !== 'unchanged' && article.kind !== 'skipped') lines.push(`  ${article.kind} ${article.url}: ${article.reason}`);
   }
   for (const { file, kept } of report.duplicates ?? []) lines.push(`  removed ${file}: a second copy of ${kept} (its address differed only in tracking parameters)`);
   return lines.join('\n');

@@ -24,6 +24,10 @@ export interface AddressState extends Validators {
    * for PAGE_RETRIES runs at most; the count of runs it failed so far (`true` in a state written before it was counted).
    */
   pageDue?: number | boolean;
+  /** Why the page failed, for good or after PAGE_RETRIES passing failures, with nothing saved: not asked again until its feed gives it a new date. */
+  failed?: string;
+  /** Runs the page has failed for a passing reason with nothing saved, while it is asked again (PAGE_RETRIES at most). */
+  failedRuns?: number;
 }
 
 export interface FetchState {
