@@ -605,6 +605,30 @@ describe('feeds and pages from the web', () => {
     expect((await filesUnder(path.join(other.corpusDir, 'web'))).filter((f) => f.endsWith('.md'))).toHaveLength(1);
   });
 
+  it('keeps a damaged fetch state aside and says so in one line naming it, and saves no article twice', async () => {
+    const other = webConfig(tempDir());
+    const feeds = [`${base}/feeds/europe.atom`];
+    const first = await run({ feeds }, other);
+    expect(kinds(first)).toMatchObject({ new: 2 });
+    const state = stateFile(other.corpusDir);
+    const cut = (await fs.readFile(state, 'utf8')).slice(0, 40);
+    await fs.writeFile(state, cut);
+    const again = await run({ feeds }, other);
+    const warnings = formatIngestReport(again).split('\n').filter((l) => l.startsWith('Warning:'));
+    expect(warnings).toEqual([
+      `Warning: The fetch state ${state} could not be read (not valid JSON: ${warnings[0]!.match(/not valid JSON: (.*?)\); it was/)?.[1]}); it was moved to ${state}.damaged, and this run starts again from the saved files, so articles deleted from ${path.join(other.corpusDir, 'web')} may be fetched again.`,
+    ]);
+    expect(await fs.readFile(`${state}.damaged`, 'utf8')).toBe(cut);
+    expect(kinds(again)).toMatchObject({ new: 0, updated: 0, unchanged: 2 });
+    expect((await filesUnder(path.join(other.corpusDir, 'web'))).filter((f) => f.endsWith('.md'))).toHaveLength(2);
+    // A new state is written; the next run reads it without a word.
+    expect(formatIngestReport(await run({ feeds }, other))).not.toContain('Warning');
+    // A file that is JSON but not a fetch state is kept aside too; the corpus loader reads neither.
+    await fs.writeFile(state, '[1, 2]');
+    expect(formatIngestReport(await run({ feeds }, other))).toContain(`could not be read (not a fetch state of version 1); it was moved to ${state}.damaged`);
+    expect((await loadCorpus(other.corpusDir)).problems).toEqual([]);
+  });
+
   it('saves again a page whose file was deleted, asking for it without validators', async () => {
     site.set('/news/lost.html', site.fixture('grain-deal.html'));
     site.set('/news/lost-item', site.fixture('prigozhin-funeral.html'));

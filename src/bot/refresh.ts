@@ -102,7 +102,8 @@ export class FeedRefresher {
   private async refreshUnder(lock: IndexLock): Promise<RefreshResult | undefined> {
     const { config, pipeline, logger } = this.options;
     const report = await ingest({ feeds: config.ingest.feeds, urls: [] }, { corpusDir: config.corpusDir, fetch: config.ingest.fetch });
-    logger.info(formatIngestReport(report));
+    logger.info(formatIngestReport({ ...report, warnings: [] }));
+    for (const warning of report.warnings ?? []) logger.warn(warning);
     if (report.articles.some((a) => a.kind === 'new' || a.kind === 'updated')) this.unbuilt = true;
     if (!this.unbuilt) return { ingest: report };
     const corpus = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes, known: await pipeline.store.knownArticles() });

@@ -267,7 +267,7 @@ class Ingestion {
  * embed lock (src/cli/embed.ts, src/bot/refresh.ts): the fetch state, read first and written last, has one writer.
  */
 export async function ingest(sources: IngestSources, options: IngestOptions): Promise<IngestReport> {
-  const state = await loadState(options.corpusDir);
+  const { state, warning } = await loadState(options.corpusDir);
   // Articles saved twice, under addresses that differ only in tracking parameters, before they were set aside.
   const duplicates = forgetTracking(state);
   for (const { file } of duplicates) await removeSaved(options.corpusDir, file);
@@ -291,5 +291,5 @@ export async function ingest(sources: IngestSources, options: IngestOptions): Pr
   );
   for (const feed of run.reread) delete state.addresses[feed];
   await saveState(options.corpusDir, state);
-  return { feeds: feeds.map((feed) => feed.outcome), articles, requests: run.fetcher.requests, duplicates };
+  return { feeds: feeds.map((feed) => feed.outcome), articles, requests: run.fetcher.requests, duplicates, ...(warning ? { warnings: [warning] } : {}) };
 }

@@ -31,6 +31,8 @@ export interface IngestReport {
   requests: number;
   /** Second copies of articles, saved before tracking parameters were set aside, removed in this run. */
   duplicates?: Duplicate[];
+  /** What the maintainer should know of the run itself (a fetch state that could not be read), one line each. */
+  warnings?: string[];
 }
 
 /** The summary printed after a run: counts, then one line per failure (address and reason) and per fallback. */
@@ -48,6 +50,7 @@ export function formatIngestReport(report: IngestReport): string {
     if (article.kind === 'failed') lines.push(`  failed ${article.url}: ${article.reason}`);
     else if (article.reason && article.kind !== 'unchanged' && article.kind !== 'skipped') lines.push(`  ${article.kind} ${article.url}: ${article.reason}`);
   }
+  for (const warning of report.warnings ?? []) lines.push(`Warning: ${warning}`);
   for (const { file, kept } of report.duplicates ?? []) lines.push(`  removed ${file}: a second copy of ${kept} (its address differed only in tracking parameters)`);
   return lines.join('\n');
 }

@@ -3,7 +3,8 @@
  * corpus loader skips it): per fetched address its validators (ETag, Last-Modified) for conditional
  * requests, the date its feed gave it, its canonical URL and the file it was saved to; and per canonical URL
  * the file that holds it, so an article reached by two addresses (two feeds, tracking parameters, a
- * redirect) is saved once. Losing the file costs only refetching: saving compares content before writing.
+ * redirect) is saved once. Losing the file costs refetching (saving compares content before writing), and articles
+ * deleted from web/ since come back: a damaged file is kept aside and named in a warning.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -39,16 +40,39 @@ export interface FetchState {
 
 export const stateFile = (corpusDir: string) => path.join(corpusDir, WEB_FOLDER, STATE_FILE);
 
-/** The saved state, or an empty one when there is none or it cannot be read (it is only a cache). */
-export async function loadState(corpusDir: string): Promise<FetchState> {
+/** Where a state file that cannot be read is kept, for the maintainer to look at: the next run writes a new one. */
+export const damagedFile = (corpusDir: string) => `${stateFile(corpusDir)}.damaged`;
+
+/**
+ * The saved state, or an empty one when there is none. One that cannot be read (cut short, edited by hand) is
+ * moved aside to damagedFile, and `warning` says so in one line: the run then starts again from the files saved.
+ */
+export async function loadState(corpusDir: string): Promise<{ state: FetchState; warning?: string }> {
   const empty: FetchState = { version: STATE_VERSION, addresses: {}, canonical: {} };
+  const file = stateFile(corpusDir);
+  let text: string;
   try {
-    const saved = JSON.parse(await fs.readFile(stateFile(corpusDir), 'utf8')) as FetchState;
-    return saved.version === STATE_VERSION && saved.addresses && saved.canonical ? saved : empty;
-  } catch {
-    return empty;
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: empty };
+    throw error;
   }
+  let problem: string;
+  try {
+    const saved = JSON.parse(text) as FetchState;
+    if (saved?.version === STATE_VERSION && isRecord(saved.addresses) && isRecord(saved.canonical)) return { state: saved };
+    problem = saved?.version !== STATE_VERSION ? `not a fetch state of version ${STATE_VERSION}` : 'not a fetch state';
+  } catch (error) {
+    problem = `not valid JSON: ${(error as Error).message}`;
+  }
+  await fs.rename(file, damagedFile(corpusDir));
+  return {
+    state: empty,
+    warning: `The fetch state ${file} could not be read (${problem}); it was moved to ${damagedFile(corpusDir)}, and this run starts again from the saved files, so articles deleted from ${path.join(corpusDir, WEB_FOLDER)} may be fetched again.`,
+  };
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export async function saveState(corpusDir: string, state: FetchState): Promise<void> {
   await writeFileAtomic(stateFile(corpusDir), `${JSON.stringify(state, null, 1)}\n`);
