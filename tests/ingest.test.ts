@@ -567,20 +567,26 @@ describe('feeds and pages from the web', () => {
   });
 
   it("takes a site whose robots.txt cannot be read for a passing failure: its page is asked again next run", async () => {
-    // Another site: the same server under another host name, whose robots.txt fails the first time.
-    let robotsDown = true;
-    site.handle('/robots.txt', (req, res) => {
-      if (robotsDown && req.headers.host?.startsWith('localhost')) return void res.writeHead(503, { 'content-type': 'text/plain' }).end('down');
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nDisallow: /private/\n');
-    });
-    const page = `${base.replace('127.0.0.1', 'localhost')}/europe/prigozhin-funeral`;
-    site.set('/feeds/elsewhere.rss', `<?xml version="1.0"?><rss version="2.0"><channel><title>Elsewhere</title><item><title>Funeral</title><link>${page}</link></item></channel></rss>`, 'application/rss+xml');
-    const other = webConfig(tempDir(), { FETCH_RETRIES: '0' });
-    const first = await run({ feeds: [`${base}/feeds/elsewhere.rss`] }, other);
-    expect(first.articles).toEqual([{ url: page, kind: 'failed', reason: 'robots.txt could not be read (HTTP 503 Service Unavailable), so the site was not fetched' }]);
-    robotsDown = false;
-    const second = await run({ feeds: [`${base}/feeds/elsewhere.rss`] }, other);
-    expect(second.articles.map((a) => a.kind)).toEqual(['new']);
+    // Another site (another port on 127.0.0.1 is another origin), whose robots.txt fails the first time.
+    const elsewhere = new NewsSite();
+    const elsewhereBase = await elsewhere.start();
+    try {
+      let robotsDown = true;
+      elsewhere.handle('/robots.txt', (_req, res) => {
+        if (robotsDown) return void res.writeHead(503, { 'content-type': 'text/plain' }).end('down');
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nDisallow: /private/\n');
+      });
+      const page = `${elsewhereBase}/europe/prigozhin-funeral`;
+      site.set('/feeds/elsewhere.rss', `<?xml version="1.0"?><rss version="2.0"><channel><title>Elsewhere</title><item><title>Funeral</title><link>${page}</link></item></channel></rss>`, 'application/rss+xml');
+      const other = webConfig(tempDir(), { FETCH_RETRIES: '0' });
+      const first = await run({ feeds: [`${base}/feeds/elsewhere.rss`] }, other);
+      expect(first.articles).toEqual([{ url: page, kind: 'failed', reason: 'robots.txt could not be read (HTTP 503 Service Unavailable), so the site was not fetched' }]);
+      robotsDown = false;
+      const second = await run({ feeds: [`${base}/feeds/elsewhere.rss`] }, other);
+      expect(second.articles.map((a) => a.kind)).toEqual(['new']);
+    } finally {
+      await elsewhere.stop();
+    }
   });
 
   it(`gives up on a page that keeps failing after ${PAGE_RETRIES} more runs, keeping the feed's text and the feed's validators`, async () => {
