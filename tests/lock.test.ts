@@ -1,6 +1,7 @@
 /** The embed lock: real processes racing for it, a lock left by a dead process, and the CLI's message. */
 import { spawn, spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
@@ -67,6 +68,29 @@ describe('the embed lock', () => {
     expect(await fs.readdir(dir)).not.toContain(`.staging-${pid}-abc`);
     expect(JSON.parse(await fs.readFile(path.join(dir, '.embed.lock.json'), 'utf8')).pid).toBe(process.pid);
     await lock.release();
+  });
+
+  it('takes over at once, saying so, a lock whose holder on this host was killed (SIGKILL)', async () => {
+    const dir = tempDir();
+    const holder = contender(dir);
+    expect(await holder.result).toBe('won');
+    // The process holding the lock (tsx runs the fixture in a child of its own): killed, no clean-up ran.
+    const { pid, startedAt } = JSON.parse(await fs.readFile(path.join(dir, '.embed.lock.json'), 'utf8')) as { pid: number; startedAt: string };
+    process.kill(pid, 'SIGKILL');
+    await holder.done;
+    const next = await runScript('tests/fixtures/hold-lock.ts', [dir]);
+    expect(next.stdout.trim()).toBe('won');
+    expect(next.stderr.trim().split('\n')).toEqual([`Taking over the embed lock on ${dir}: its holder (pid ${pid}, started at ${startedAt}) is no longer running.`]);
+    // Released by the new holder when it was done.
+    expect(await fs.readdir(dir)).not.toContain('.embed.lock');
+  }, 60_000);
+
+  it('still refuses a fresh lock recorded for another host, whose pids this host cannot check', async () => {
+    const dir = tempDir();
+    await fs.mkdir(path.join(dir, '.embed.lock'));
+    await fs.writeFile(path.join(dir, '.embed.lock.json'), JSON.stringify({ pid: deadPid(), host: `not-${os.hostname()}`, startedAt: '2020-01-01T00:00:00.000Z' }));
+    await expect(lockIndex(dir)).rejects.toThrow(/another embed is running \(pid \d+ on not-/);
+    expect(await fs.readdir(dir)).toContain('.embed.lock');
   });
 
   it('makes `npm run embed` say who holds it, with exit code 1', async () => {

@@ -2,7 +2,8 @@
  * The embed lock: one build at a time writes an index folder. It is an exclusive lock taken with
  * proper-lockfile (an atomic `mkdir` of `<dir>/.embed.lock`, whose mtime the holder refreshes every few
  * seconds). A lock whose holder stopped refreshing it (killed, crashed, machine off) is stale after
- * `STALE_MS` and is taken over; a holder that finds its lock taken over is told so through `signal`, and its
+ * `STALE_MS` and is taken over; one whose holder ran on this host and whose pid is gone is taken over at once
+ * (lock-holder.ts), with a line saying so; a holder that finds its lock taken over is told so through `signal`, and its
  * build stops before touching the live index. Who holds the lock (pid, start time) is written beside it, for
  * the message the next run prints.
  */
@@ -11,7 +12,10 @@ import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { ensureDir } from '../files.js';
+import { holderIsGone, type LockOwner } from './lock-holder.js';
 import { IndexError } from './store.js';
+
+export type { LockOwner } from './lock-holder.js';
 
 const LOCK_DIR = '.embed.lock';
 const OWNER_FILE = '.embed.lock.json';
@@ -25,12 +29,12 @@ const LEGACY_LOCK = '.lock';
  */
 export const STALE_MS = 60_000;
 const UPDATE_MS = 5_000;
-
-export interface LockOwner {
-  pid: number;
-  host: string;
-  startedAt: string;
-}
+/**
+ * A dead holder's lock is removed only once it is this old: a lock folder younger than that may be a new one,
+ * made by another run taking the same dead lock over a moment earlier (whose record is not written yet).
+ * The dead holder refreshed its lock at most UPDATE_MS before it died, so this waits 2 s at most.
+ */
+const FRESH_MS = 2_000;
 
 export interface IndexLock {
   /** Aborted (with an IndexError) if another process takes the lock over, e.g. after this one stalled. */
@@ -56,6 +60,40 @@ function describeOwner(owner: LockOwner | undefined): string {
   return `pid ${owner.pid}${host}, started at ${owner.startedAt}`;
 }
 
+function busy(dir: string, owner: LockOwner | undefined): IndexError {
+  return new IndexError(
+    `another embed is running (${describeOwner(owner)}) and writing the index in ${dir}. Wait for it to finish, then run again. ` +
+      `(A lock left by a killed run is taken over at once on the same machine, else ${STALE_MS / 1000} s after its last refresh.)`,
+  );
+}
+
+/**
+ * Removes the lock folder of a holder found dead, once it is FRESH_MS old; false when, meanwhile, another run
+ * took the lock over (the record names another holder). Between the last look and the removal another run
+ * could still make a new lock folder, as in proper-lockfile's own takeover of a stale lock; that run then finds
+ * its lock lost at its next refresh and stops before touching the live index.
+ */
+async function removeDeadLock(dir: string, holder: LockOwner): Promise<boolean> {
+  const lockDir = path.join(dir, LOCK_DIR);
+  for (;;) {
+    const stat = await fs.stat(lockDir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (!stat) return true;
+    const age = Date.now() - stat.mtimeMs;
+    if (age >= FRESH_MS) {
+      await fs.rmdir(lockDir).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
+      return true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, FRESH_MS - age));
+    const now = await readOwner(dir);
+    if (now?.pid !== holder.pid || now.startedAt !== holder.startedAt || now.host !== holder.host) return false;
+  }
+}
+
 /**
  * Takes the embed lock of an index folder (creating the folder), and clears what an interrupted run left
  * (staging folders, temporary files). Throws IndexError when another embed holds it.
@@ -63,23 +101,29 @@ function describeOwner(owner: LockOwner | undefined): string {
 export async function lockIndex(dir: string): Promise<IndexLock> {
   await ensureDir(dir);
   const controller = new AbortController();
+  const options: lockfile.LockOptions = {
+    lockfilePath: path.join(dir, LOCK_DIR),
+    realpath: false,
+    stale: STALE_MS,
+    update: UPDATE_MS,
+    retries: 0,
+    onCompromised: (error) =>
+      controller.abort(new IndexError(`The embed lock on ${dir} was lost (${error.message}): another embed took it over, so this one stopped. Run it again when that one has finished.`)),
+  };
   let releaseLock: () => Promise<void>;
   try {
-    releaseLock = await lockfile.lock(dir, {
-      lockfilePath: path.join(dir, LOCK_DIR),
-      realpath: false,
-      stale: STALE_MS,
-      update: UPDATE_MS,
-      retries: 0,
-      onCompromised: (error) =>
-        controller.abort(new IndexError(`The embed lock on ${dir} was lost (${error.message}): another embed took it over, so this one stopped. Run it again when that one has finished.`)),
-    });
+    releaseLock = await lockfile.lock(dir, options);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
-    throw new IndexError(
-      `another embed is running (${describeOwner(await readOwner(dir))}) and writing the index in ${dir}. Wait for it to finish, then run again. ` +
-        `(A run that was killed leaves a lock that expires ${STALE_MS / 1000} s later.)`,
-    );
+    const holder = await readOwner(dir);
+    if (!holder || !holderIsGone(holder) || !(await removeDeadLock(dir, holder))) throw busy(dir, holder);
+    console.error(`Taking over the embed lock on ${dir}: its holder (${describeOwner(holder)}) is no longer running.`);
+    try {
+      releaseLock = await lockfile.lock(dir, options);
+    } catch (again) {
+      if ((again as NodeJS.ErrnoException).code !== 'ELOCKED') throw again;
+      throw busy(dir, await readOwner(dir));
+    }
   }
   const owner: LockOwner = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString() };
   const ownerTmp = path.join(dir, `${OWNER_FILE}.${process.pid}.tmp`);
