@@ -53,7 +53,8 @@ export interface Pipeline {
 export interface OpenOptions {
   /** Build the index first when there is none (the CLI does, the bot does not). */
   buildIfMissing?: boolean;
-  onBuildStart?: () => void;
+  /** Called as that build starts; may return a signal that stops it (Ctrl-C): it throws, leaving no index and no lock behind. */
+  onBuildStart?: () => AbortSignal | void;
   onBuildProgress?: (progress: BuildProgress) => void;
   onBuildDone?: (report: BuildReport) => void;
   /**
@@ -140,10 +141,11 @@ async function openWith(store: CoverageStore, config: Config, embedder: Embedder
     index = await opening;
   } catch (error) {
     if (!(error instanceof IndexMissingError) || !options.buildIfMissing) throw error;
-    options.onBuildStart?.();
+    const signal = options.onBuildStart?.() ?? undefined;
     const corpus = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes });
     if (corpus.problems.length > 0) throw unreadableFilesError(corpus.problems, 'No index was built');
-    const report = await buildCoverage(store, config, corpus.articles, embedder, { onProgress: options.onBuildProgress });
+    signal?.throwIfAborted();
+    const report = await buildCoverage(store, config, corpus.articles, embedder, { onProgress: options.onBuildProgress, signal });
     options.onBuildDone?.(report);
     index = await store.open();
   }

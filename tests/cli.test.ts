@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
 import { currentVersion } from '../src/index/store.js';
-import { ARTICLES_DIR, runScript, tempDir } from './helpers.js';
+import { ARTICLES_DIR, runScript, scriptCommand, tempDir } from './helpers.js';
 
 const run = (script: 'ask' | 'embed' | 'source', args: string[], env: Record<string, string>, input?: string) => runScript(`src/cli/${script}.ts`, args, env, { input });
 
@@ -160,4 +161,26 @@ describe('npm run ask / npm run embed', () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/RETRIEVAL_MODE must be one of hybrid, dense, lexical/);
   });
+
+  it('stops a first build on Ctrl-C as embed does: one line, exit code 130, the lock released, nothing written', async () => {
+    // A corpus big enough that the build is still embedding when the lock is seen taken.
+    const corpus = tempDir();
+    for (let i = 0; i < 300; i++) {
+      const body = Array.from({ length: 12 }, (_, j) => `Harbour official ${i} said on day ${j} that ships ${i * 7 + j} and ${j * 13 + i} would dock at pier ${i}.`).join(' ');
+      await fs.writeFile(path.join(corpus, `story-${i}.md`), `---\ntitle: Harbour report ${i}\n---\n\n${body}\n`);
+    }
+    const embeddings = tempDir();
+    const [file, ...args] = [...scriptCommand('src/cli/ask.ts'), 'Which pier?'];
+    const child = spawn(file!, args, { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, CORPUS_DIR: corpus, EMBEDDINGS_DIR: embeddings }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    // Interrupted once the build holds the embed lock (its holder's record is written just after it is taken).
+    while (child.exitCode === null && !(await fs.readdir(embeddings)).includes('.embed.lock.json')) await new Promise((resolve) => setTimeout(resolve, 20));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr.trim().split('\n').at(-1)).toBe('Interrupted: no index was built.');
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(await fs.readdir(embeddings)).toEqual([]);
+  }, 120_000);
 });

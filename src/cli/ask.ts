@@ -14,6 +14,7 @@ import { exitWithError } from '../errors.js';
 import { endOnClosedOutput, terminalJson, terminalLine } from '../terminal.js';
 import { byline } from './byline.js';
 import { parseCommandLine } from './args.js';
+import { exitInterrupted, listenForInterrupt, type Interrupt } from './interrupt.js';
 import { embedProgressBar, formatBuildReport } from './progress.js';
 
 const USAGE = `Usage: npm run ask -- [--json] [--k N] [--since WHEN] [--until WHEN] "your question"
@@ -126,16 +127,27 @@ async function main(): Promise<void> {
   const questions = positionals.length === 0 ? await stdinQuestions(outputClosed) : undefined;
   const config = await loadConfig();
   const bar = embedProgressBar();
+  // Ctrl-C stops a first build as it stops `npm run embed`; outside the build it ends the process as usual.
+  let interrupt: Interrupt | undefined;
   const pipeline = await openPipeline(config, {
     buildIfMissing: true,
     warmUp: positionals.length === 0,
-    onBuildStart: () => console.error('No index yet: building it from the corpus first (this happens once).'),
+    onBuildStart: () => {
+      console.error('No index yet: building it from the corpus first (this happens once).');
+      interrupt = listenForInterrupt();
+      return interrupt.signal;
+    },
     onBuildProgress: bar.update,
     onBuildDone: (report) => {
       bar.stop();
       console.error(formatBuildReport(report));
     },
+  }).catch((error: unknown) => {
+    bar.stop();
+    if (interrupt?.signal.aborted) exitInterrupted('no index was built');
+    throw error;
   });
+  interrupt?.stop();
   if (questions) {
     if (!(await answerStdin(pipeline, questions, passages, period, outputClosed))) process.exitCode = 1;
     return;

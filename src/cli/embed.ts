@@ -13,6 +13,7 @@ import { loadEmbedder } from '../embedder.js';
 import { exitWithError } from '../errors.js';
 import { sanitizeForTerminal } from '../terminal.js';
 import { parseCommandLine } from './args.js';
+import { exitInterrupted, listenForInterrupt } from './interrupt.js';
 import { count, embedProgressBar, fetchProgressBar, formatBuildReport } from './progress.js';
 
 const USAGE = `Usage: npm run embed [-- --skip-invalid] [--feed URL]... [--url URL]...
@@ -88,12 +89,10 @@ async function embedCorpus(store: CoverageStore, config: Config, { skipInvalid, 
   console.error(`Corpus: ${count(corpus.articles.length, 'article')} in ${config.corpusDir}. Model: ${config.embedding.modelId}.`);
   const embedder = await loadEmbedder(config.embedding);
 
-  const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
-  process.once('SIGTERM', () => controller.abort());
+  const interrupt = listenForInterrupt();
   const bar = embedProgressBar();
   try {
-    const report = await buildCoverage(store, config, corpus.articles, embedder, { onProgress: bar.update, signal: controller.signal, lock });
+    const report = await buildCoverage(store, config, corpus.articles, embedder, { onProgress: bar.update, signal: interrupt.signal, lock });
     bar.stop();
     console.log(formatBuildReport(report));
     // Repeated after the summary, where they are seen.
@@ -105,10 +104,10 @@ async function embedCorpus(store: CoverageStore, config: Config, { skipInvalid, 
     }
   } catch (error) {
     bar.stop();
-    if (controller.signal.aborted) {
-      console.error('Interrupted: the index was not changed.');
+    if (interrupt.signal.aborted) {
+      // The run's lock is released here: exiting skips the finally that would.
       await lock.release();
-      process.exit(130);
+      exitInterrupted('the index was not changed');
     }
     throw error;
   }
