@@ -4,7 +4,8 @@
  * relate one threshold to another. config.ts reads the rest.
  */
 import path from 'node:path';
-import { ConfigError, decimal, PROJECT_ROOT, text, type Env } from './config-values.js';
+import { ConfigError, decimal, PROJECT_ROOT, text } from './config-values.js';
+import type { SettingName, Settings } from './settings.js';
 
 export interface ReaderConfig {
   /** The trained reader model (models/reader/reader.json, rebuilt by `npm run train-reader`). */
@@ -39,7 +40,7 @@ export const DEFAULT_READER_THRESHOLD = 0.025;
 export const DEFAULT_READER_OPEN_THRESHOLD = 0.015;
 
 /** An optional reader confidence that must not be below READER_THRESHOLD (`why` says why, in the error). */
-export function atLeastReaderThreshold(env: Env, name: string, readerThreshold: number, why: string): number | undefined {
+export function atLeastReaderThreshold(env: Settings, name: SettingName, readerThreshold: number, why: string): number | undefined {
   if (text(env, name) === undefined) return undefined;
   const value = decimal(env, name, readerThreshold, 0, 1);
   if (value < readerThreshold) throw new ConfigError(`${name} (${value}) must not be below READER_THRESHOLD (${readerThreshold}): ${why}.`);
@@ -50,14 +51,14 @@ export function atLeastReaderThreshold(env: Env, name: string, readerThreshold: 
  * The reader's threshold for questions asking for an account: set, it must not be above READER_THRESHOLD; unset,
  * its default, or READER_THRESHOLD when that is lower.
  */
-function atMostReaderThreshold(env: Env, name: string, fallback: number, readerThreshold: number): number {
+function atMostReaderThreshold(env: Settings, name: SettingName, fallback: number, readerThreshold: number): number {
   if (text(env, name) === undefined) return Math.min(fallback, readerThreshold);
   const value = decimal(env, name, fallback, 0, 1);
   if (value > readerThreshold) throw new ConfigError(`${name} (${value}) must not be above READER_THRESHOLD (${readerThreshold}): a question asking for an account is not held to a higher bar than one asking for a fact.`);
   return value;
 }
 
-export function readerConfig(env: Env): ReaderConfig {
+export function readerConfig(env: Settings): ReaderConfig {
   const threshold = decimal(env, 'READER_THRESHOLD', DEFAULT_READER_THRESHOLD, 0, 1);
   return {
     modelFile: path.resolve(PROJECT_ROOT, text(env, 'READER_MODEL') ?? 'models/reader/reader.json'),

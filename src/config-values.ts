@@ -27,14 +27,16 @@ export class ConfigError extends UserFacingError {
 }
 
 export type Env = Record<string, string | undefined>;
+// Each reader takes the names of its environment's type only: config.ts reads `Settings` (settings.ts), so a
+// name that list lacks fails the type check.
 
-export function text(env: Env, name: string): string | undefined {
+export function text<E extends Env>(env: E, name: keyof E & string): string | undefined {
   const value = env[name]?.trim();
   return value ? value : undefined;
 }
 
 /** Prefixes are kept verbatim (a trailing space matters), but an empty value means "none set". */
-export function rawText(env: Env, name: string): string | undefined {
+export function rawText<E extends Env>(env: E, name: keyof E & string): string | undefined {
   const value = env[name];
   return value === undefined || value === '' ? undefined : value;
 }
@@ -42,7 +44,7 @@ export function rawText(env: Env, name: string): string | undefined {
 /** A whole number written in digits, else NaN: Number() also reads "0x3", "1e1", "" and " " as numbers. */
 export const wholeNumber = (raw: string): number => (/^[+-]?\d+$/.test(raw.trim()) ? Number(raw) : NaN);
 
-export function integer(env: Env, name: string, fallback: number | undefined, min: number, max: number): number | undefined {
+export function integer<E extends Env>(env: E, name: keyof E & string, fallback: number | undefined, min: number, max: number): number | undefined {
   const raw = text(env, name);
   if (raw === undefined) return fallback;
   const value = wholeNumber(raw);
@@ -52,7 +54,7 @@ export function integer(env: Env, name: string, fallback: number | undefined, mi
   return value;
 }
 
-export function decimal(env: Env, name: string, fallback: number, min: number, max: number): number {
+export function decimal<E extends Env>(env: E, name: keyof E & string, fallback: number, min: number, max: number): number {
   const raw = text(env, name);
   if (raw === undefined) return fallback;
   const value = Number(raw);
@@ -62,7 +64,7 @@ export function decimal(env: Env, name: string, fallback: number, min: number, m
   return value;
 }
 
-export function boolean(env: Env, name: string, fallback: boolean): boolean {
+export function boolean<E extends Env>(env: E, name: keyof E & string, fallback: boolean): boolean {
   const raw = text(env, name)?.toLowerCase();
   if (raw === undefined) return fallback;
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
@@ -70,7 +72,7 @@ export function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be true or false (got "${raw}").`);
 }
 
-export function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+export function oneOf<T extends string, E extends Env>(env: E, name: keyof E & string, allowed: readonly T[], fallback: T): T {
   const raw = text(env, name);
   if (raw === undefined) return fallback;
   if (!(allowed as readonly string[]).includes(raw)) {
@@ -80,7 +82,7 @@ export function oneOf<T extends string>(env: Env, name: string, allowed: readonl
 }
 
 /** A path setting (a folder or a file), resolved from the project's folder. */
-export function directory(env: Env, name: string, fallback: string): string {
+export function directory<E extends Env>(env: E, name: keyof E & string, fallback: string): string {
   return path.resolve(PROJECT_ROOT, text(env, name) ?? fallback);
 }
 
@@ -88,7 +90,7 @@ export function directory(env: Env, name: string, fallback: string): string {
  * A folder setting: refused when the path is there but is not a folder (a file set by mistake as CORPUS_DIR
  * would have been indexed alone, and every article of the live coverage removed).
  */
-export function folder(env: Env, name: string, fallback: string): string {
+export function folder<E extends Env>(env: E, name: keyof E & string, fallback: string): string {
   const dir = directory(env, name, fallback);
   let stat: ReturnType<typeof statSync>;
   try {
@@ -101,7 +103,7 @@ export function folder(env: Env, name: string, fallback: string): string {
   return dir;
 }
 
-export function snowflake(env: Env, name: string): string | undefined {
+export function snowflake<E extends Env>(env: E, name: keyof E & string): string | undefined {
   const raw = text(env, name);
   if (raw !== undefined && !/^\d{17,20}$/.test(raw)) {
     throw new ConfigError(`${name} must be a Discord id (17 to 20 digits; got "${raw}").`);
@@ -110,7 +112,7 @@ export function snowflake(env: Env, name: string): string | undefined {
 }
 
 /** A secret: kept verbatim, at least `minLength` characters, and never echoed in the error. */
-export function secret(env: Env, name: string, minLength: number): string | undefined {
+export function secret<E extends Env>(env: E, name: keyof E & string, minLength: number): string | undefined {
   const raw = text(env, name);
   if (raw !== undefined && raw.length < minLength) {
     throw new ConfigError(`${name} must be at least ${minLength} characters long (a random string, e.g. from \`openssl rand -hex 32\`).`);
@@ -136,7 +138,7 @@ export function webAddress(raw: string, what: string): string {
 }
 
 /** A postgres:// or postgresql:// address; the message never shows its password. */
-export function databaseAddress(env: Env, name: string): string | undefined {
+export function databaseAddress<E extends Env>(env: E, name: keyof E & string): string | undefined {
   const raw = text(env, name);
   if (raw === undefined) return undefined;
   let url: URL;
@@ -151,7 +153,7 @@ export function databaseAddress(env: Env, name: string): string | undefined {
   return raw;
 }
 
-export function addresses(env: Env, name: string): string[] {
+export function addresses<E extends Env>(env: E, name: keyof E & string): string[] {
   return (text(env, name) ?? '')
     .split(',')
     .map((item) => item.trim())

@@ -23,6 +23,7 @@ import {
 } from './config-values.js';
 import { atLeastReaderThreshold, readerConfig, type ReaderConfig } from './config-reader.js';
 import { POOLINGS, type Pooling } from './model-profiles.js';
+import { SHARD_VARIABLE, type Settings } from './settings.js';
 
 export { ConfigError, PROJECT_ROOT, webAddress } from './config-values.js';
 export type { ReaderConfig } from './config-reader.js';
@@ -158,8 +159,8 @@ export interface Config {
 }
 
 /** A shard count (1-1000) or 'auto'. Inside a shard process discord.js sets SHARDS to the shard's id: not ours. */
-function shards(env: Env): number | 'auto' | undefined {
-  if (text(env, 'SHARDING_MANAGER') !== undefined) return undefined;
+function shards(env: Settings): number | 'auto' | undefined {
+  if (text(env, SHARD_VARIABLE) !== undefined) return undefined;
   if (text(env, 'SHARDS')?.toLowerCase() === 'auto') return 'auto';
   try {
     return integer(env, 'SHARDS', undefined, 1, 1000);
@@ -170,21 +171,37 @@ function shards(env: Env): number | 'auto' | undefined {
 }
 
 /** HEAP_GROWTH_PERCENT: 0 (V8's own growth), or V8's growing factor from 10 to 300 % (src/heap.ts). */
-function heapGrowth(env: Env): number {
+function heapGrowth(env: Settings): number {
   const value = integer(env, 'HEAP_GROWTH_PERCENT', 30, 0, 300)!;
   if (value > 0 && value < 10) throw new ConfigError(`HEAP_GROWTH_PERCENT must be 0 (V8's own growth) or a whole number from 10 to 300 (got "${value}").`);
   return value;
 }
 
+let envFileRead = false;
+
+/**
+ * Reads `.env` (if present) into the environment (where a variable is set already, the environment wins), and
+ * says on stderr, one line each, which names in it the project does not read: once per process, and not in a
+ * shard's process (its manager said it).
+ */
+async function loadEnvFile(): Promise<void> {
+  const { readEnvFile } = await import('./env-file.js');
+  const warnings = readEnvFile(path.join(PROJECT_ROOT, '.env'), process.env);
+  if (!envFileRead && text(process.env, SHARD_VARIABLE) === undefined) for (const warning of warnings) console.error(warning);
+  envFileRead = true;
+}
+
 /** Where `npm run db:dev` keeps its database (PGDEV_DIR, from the environment or `.env`; its --dir wins). */
 export async function loadDevDatabaseDir(): Promise<string> {
-  const dotenv = await import('dotenv');
-  dotenv.config({ path: path.join(PROJECT_ROOT, '.env'), quiet: true });
-  return folder(process.env, 'PGDEV_DIR', 'data/pgdev');
+  await loadEnvFile();
+  const env: Settings = process.env;
+  return folder(env, 'PGDEV_DIR', 'data/pgdev');
 }
 
 /** Builds the configuration from an environment; throws ConfigError naming the variable at fault. */
-export function configFromEnv(env: Env): Config {
+export function configFromEnv(environment: Env): Config {
+  // Read as Settings: only the names settings.ts lists type-check.
+  const env: Settings = environment;
   const reader = readerConfig(env);
   return {
     corpusDir: folder(env, 'CORPUS_DIR', 'articles'),
@@ -244,7 +261,7 @@ export function configFromEnv(env: Env): Config {
       questionLog: directory(env, 'QUESTION_LOG', 'data/questions.jsonl'),
       shards: shards(env),
       apiUrl: text(env, 'DISCORD_API_URL') === undefined ? undefined : webAddress(text(env, 'DISCORD_API_URL')!, 'DISCORD_API_URL').replace(/\/$/, ''),
-      inShard: text(env, 'SHARDING_MANAGER') !== undefined,
+      inShard: text(env, SHARD_VARIABLE) !== undefined,
       conversationTurns: integer(env, 'CONVERSATION_TURNS', 5, 1, 20)!,
       conversationMinutes: integer(env, 'CONVERSATION_MINUTES', 60, 1, 10_080)!,
     },
@@ -252,9 +269,8 @@ export function configFromEnv(env: Env): Config {
   };
 }
 
-/** Loads `.env` (if present) into the environment once, then reads the configuration from it. */
+/** Loads `.env` (if present) into the environment, then reads the configuration from it. */
 export async function loadConfig(): Promise<Config> {
-  const dotenv = await import('dotenv');
-  dotenv.config({ path: path.join(PROJECT_ROOT, '.env'), quiet: true });
+  await loadEnvFile();
   return configFromEnv(process.env);
 }

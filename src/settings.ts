@@ -1,0 +1,66 @@
+/**
+ * The names of the settings: every variable the configuration reads (config.ts, config-reader.ts, typed by
+ * `Settings`, so that reading a name not listed here fails the type check), each documented in `.env.example`
+ * (tests/settings.test.ts). A name in `.env` that is not one of them is warned about (env-file.ts).
+ */
+export const SETTING_NAMES = [
+  'CORPUS_DIR',
+  'EMBEDDINGS_DIR',
+  'DATABASE_URL',
+  'PGDEV_DIR',
+  'MAX_ARTICLE_BYTES',
+  'EMBEDDING_MODEL',
+  'MODELS_DIR',
+  'ALLOW_REMOTE_MODELS',
+  'EMBEDDING_QUANTIZED',
+  'EMBEDDING_BATCH_SIZE',
+  'EMBEDDING_POOLING',
+  'EMBEDDING_QUERY_PREFIX',
+  'EMBEDDING_PASSAGE_PREFIX',
+  'EMBEDDING_MAX_TOKENS',
+  'CHUNK_MAX_TOKENS',
+  'CHUNK_OVERLAP_SENTENCES',
+  'HNSW_M',
+  'HNSW_EF_CONSTRUCTION',
+  'HNSW_EF_SEARCH',
+  'HNSW_PROJECT_FROM',
+  'RETRIEVAL_MODE',
+  'ANSWER_PASSAGES',
+  'READER_MODEL',
+  'READER_THRESHOLD',
+  'READER_OPEN_THRESHOLD',
+  'READER_SURE_THRESHOLD',
+  'MAX_QUESTION_CHARS',
+  'HEAP_GROWTH_PERCENT',
+  'FEEDS',
+  'FEED_REFRESH_MINUTES',
+  'FETCH_USER_AGENT',
+  'FETCH_TIMEOUT_MS',
+  'FETCH_MAX_BYTES',
+  'FETCH_CONCURRENCY_PER_HOST',
+  'FETCH_RETRIES',
+  'FETCH_RETRY_DELAY_MS',
+  'DISCORD_TOKEN',
+  'DISCORD_CLIENT_ID',
+  'DISCORD_GUILD_ID',
+  'DISCORD_MESSAGE_CONTENT',
+  'CHANNEL_SETTINGS_FILE',
+  'AUTO_ANSWER_THRESHOLD',
+  'QUESTION_LOG',
+  'SHARDS',
+  'DISCORD_API_URL',
+  'ASK_RATE_LIMIT',
+  'ASK_RATE_WINDOW_SECONDS',
+  'CONVERSATION_TURNS',
+  'CONVERSATION_MINUTES',
+  'FEEDBACK_LOG',
+  'FEEDBACK_SALT',
+] as const;
+
+/** Read by config.ts but set by discord.js in each shard's process: not a setting, never in `.env`. */
+export const SHARD_VARIABLE = 'SHARDING_MANAGER';
+
+export type SettingName = (typeof SETTING_NAMES)[number] | typeof SHARD_VARIABLE;
+
+/** The environment as the configuration reads it: only the names above. */
+export type Settings = { readonly [name in SettingName]?: string };
