@@ -183,4 +183,36 @@ describe('npm run ask / npm run embed', () => {
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(await fs.readdir(embeddings)).toEqual([]);
   }, 120_000);
+
+  it('notes on stderr, never on stdout, article files added or changed since the index was built, until an embed takes them in', async () => {
+    const corpus = tempDir();
+    const story = (title: string, body: string) => `---\ntitle: ${title}\n---\n\n${body}\n`;
+    await fs.writeFile(path.join(corpus, 'grain.md'), story('Grain talks resume', 'Negotiators said on Monday that grain talks would resume in Istanbul next week after a pause.'));
+    const index = tempDir();
+    const env = { CORPUS_DIR: corpus, EMBEDDINGS_DIR: index };
+    expect((await run('embed', [], env)).code).toBe(0);
+    const noteLines = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('Note:'));
+    const fresh = await run('ask', ['Where will the grain talks resume?'], env);
+    expect(fresh.code).toBe(0);
+    expect(noteLines(fresh.stderr)).toEqual([]);
+
+    await fs.writeFile(path.join(corpus, 'pier.md'), story('New pier opens', 'The harbour authority opened a new pier on Tuesday, the longest on the coast, at a cost of 40 million euros.'));
+    const stale = await run('ask', ['--json', 'How long is the new pier?'], env);
+    expect(stale.code).toBe(0);
+    expect(noteLines(stale.stderr)).toEqual([`Note: 1 article file in ${corpus}/ changed since the index was built: run npm run embed.`]);
+    expect(JSON.parse(stale.stdout).question).toBe('How long is the new pier?');
+    // From standard input (JSON Lines out): once, on stderr.
+    const lines = await run('ask', [], env, 'Where will the grain talks resume?\nHow long is the new pier?\n');
+    expect(noteLines(lines.stderr)).toHaveLength(1);
+    expect(lines.stdout.trim().split('\n').map((line) => JSON.parse(line).question)).toHaveLength(2);
+
+    expect((await run('embed', [], env)).code).toBe(0);
+    expect(noteLines((await run('ask', ['How long is the new pier?'], env)).stderr)).toEqual([]);
+    // A file saved again unchanged (copied, checked out): noted until an embed finds nothing to do.
+    await fs.writeFile(path.join(corpus, 'grain.md'), await fs.readFile(path.join(corpus, 'grain.md')));
+    expect(noteLines((await run('ask', ['How long is the new pier?'], env)).stderr)).toHaveLength(1);
+    const unchanged = await run('embed', [], env);
+    expect(unchanged.stdout).toMatch(/nothing changed, nothing written/);
+    expect(noteLines((await run('ask', ['How long is the new pier?'], env)).stderr)).toEqual([]);
+  }, 120_000);
 });

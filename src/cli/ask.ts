@@ -13,6 +13,7 @@ import { QuestionError } from '../answer-question.js';
 import { exitWithError } from '../errors.js';
 import { endOnClosedOutput, terminalJson, terminalLine } from '../terminal.js';
 import { byline } from './byline.js';
+import { staleCorpusNote } from './corpus-note.js';
 import { parseCommandLine } from './args.js';
 import { exitInterrupted, listenForInterrupt, type Interrupt } from './interrupt.js';
 import { embedProgressBar, formatBuildReport } from './progress.js';
@@ -129,10 +130,12 @@ async function main(): Promise<void> {
   const bar = embedProgressBar();
   // Ctrl-C stops a first build as it stops `npm run embed`; outside the build it ends the process as usual.
   let interrupt: Interrupt | undefined;
+  let builtNow = false;
   const pipeline = await openPipeline(config, {
     buildIfMissing: true,
     warmUp: positionals.length === 0,
     onBuildStart: () => {
+      builtNow = true;
       console.error('No index yet: building it from the corpus first (this happens once).');
       interrupt = listenForInterrupt();
       return interrupt.signal;
@@ -148,12 +151,22 @@ async function main(): Promise<void> {
     throw error;
   });
   interrupt?.stop();
+  // Looked for while the question is answered, said after it (on stderr, whatever stdout holds): files of the
+  // corpus newer than the local index. Not after a build this run made, nor for the database's coverage.
+  const note = builtNow || pipeline.store.backend !== 'local' ? undefined : staleCorpusNote(config);
+  note?.catch(() => {});
+  const sayNote = async () => {
+    const line = await note;
+    if (line && !outputClosed.aborted) console.error(line);
+  };
   if (questions) {
     if (!(await answerStdin(pipeline, questions, passages, period, outputClosed))) process.exitCode = 1;
+    await sayNote();
     return;
   }
   const answer = await pipeline.ask(question, { passages, period });
   console.log(values.json ? terminalJson(answer, 2) : formatAnswer(answer));
+  await sayNote();
 }
 
 main().catch((error: unknown) => exitWithError(error));

@@ -112,6 +112,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     previousOpen = previous;
     // Decided before planning: the plans copy every reused vector, for nothing when nothing is written.
     if (previous && unchangedVersion(previous, options.articles, options.hnsw)) {
+      await target.unchanged?.();
       const { counts } = previous.manifest;
       return {
         version: previous.version,

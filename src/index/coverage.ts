@@ -8,6 +8,7 @@ import type { Article, KnownArticle } from '../corpus/types.js';
 import type { HnswConfig } from '../config.js';
 import { UserFacingError } from '../errors.js';
 import { localLists, fuseLists, searchDepth, type RetrievedChunk, type RetrieveOptions } from '../retrieve.js';
+import { markCorpusChecked } from './corpus-checked.js';
 import { lockIndex, type IndexLock } from './lock.js';
 import type { TermStatistics } from './lexical-index.js';
 import { knownArticles, localVersionCoverage, openLocalVersion, openPrevious } from './local-version.js';
@@ -86,6 +87,8 @@ export interface BuildTarget {
   previous(): Promise<PreviousCoverage>;
   /** Writes a build and makes it the live version at once (atomically); returns its name and how its vector index was made. */
   write(contents: IndexContents, signal?: AbortSignal): Promise<WrittenVersion>;
+  /** A build found the live version holds the corpus as it is, and wrote nothing: the local index notes when (corpus-checked.ts). */
+  unchanged?(): Promise<void>;
 }
 
 /** The one call made of a database's connections outside the store (a `pg` pool has it). */
@@ -162,6 +165,7 @@ export function localStore(dir: string, hnsw: Pick<HnswConfig, 'efSearch'>): Cov
       lock: () => lockIndex(dir),
       previous: () => openPrevious(dir, hnsw),
       write: (contents, signal) => writeIndex(dir, contents, signal),
+      unchanged: () => markCorpusChecked(dir),
     },
     close: async () => {},
   };

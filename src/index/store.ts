@@ -6,7 +6,7 @@
  * index is refused with a clear message instead of giving wrong answers. This module holds the format, the
  * records and reading a version back; write-version.ts writes one.
  *
- *   embeddings/CURRENT            name of the live version folder
+ *   embeddings/CURRENT            name of the live version folder (its time: when the corpus was last found indexed, corpus-checked.ts)
  *   embeddings/v-<time>/          manifest.json, coverage.sqlite (articles, chunks, sentences with their vectors and
  *                                 the reader's annotations, term tables, the lexical index's postings: sqlite-write.ts, sqlite-file.ts),
  *                                 dense.hnsw (the chunks' vectors, searched in memory; dense.hnsw.labels

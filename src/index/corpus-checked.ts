@@ -1,0 +1,22 @@
+/**
+ * When the local index was last known to hold the corpus as it is: the time of its CURRENT pointer, written
+ * when a build makes a version live, and set again by a build that finds nothing changed and writes nothing.
+ * `npm run ask` compares the corpus files' times with it (src/cli/corpus-note.ts).
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { POINTER } from './store.js';
+
+export async function markCorpusChecked(dir: string): Promise<void> {
+  const now = new Date();
+  await fs.utimes(path.join(dir, POINTER), now, now);
+}
+
+/** In milliseconds; undefined when there is no index. */
+export async function corpusCheckedAt(dir: string): Promise<number | undefined> {
+  const stat = await fs.stat(path.join(dir, POINTER)).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  return stat?.mtimeMs;
+}
