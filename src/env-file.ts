@@ -1,11 +1,13 @@
 /**
  * The `.env` file: read into the environment with dotenv (a variable already set in the environment wins),
  * and a warning for each name in the file that the project does not read (a misspelt setting would otherwise
- * be ignored without a word), with the closest known name when one is close. Names only: values may be secrets.
+ * be ignored without a word), with the closest known name when one is close; not for names that libraries read
+ * (PGPASSWORD, HF_TOKEN, TZ: settings.ts), and a word that one read before Node starts changes nothing there.
+ * Names only: values may be secrets.
  */
 import dotenv from 'dotenv';
 import { distance } from 'fastest-levenshtein';
-import { SETTING_NAMES } from './settings.js';
+import { PASSED_THROUGH, READ_BEFORE_ENV_FILE, SETTING_NAMES } from './settings.js';
 
 const words = (name: string) => name.split('_').filter(Boolean);
 
@@ -37,9 +39,14 @@ export function closestSetting(name: string): string | undefined {
 /** The warning for each name of a `.env` file that is not a setting, in the file's order. */
 export function unknownSettingWarnings(names: Iterable<string>, where = '.env'): string[] {
   const known = new Set<string>(SETTING_NAMES);
+  const early = new Set<string>(READ_BEFORE_ENV_FILE);
   const warnings: string[] = [];
   for (const name of names) {
-    if (known.has(name)) continue;
+    if (known.has(name) || PASSED_THROUGH.some((pattern) => pattern.test(name))) continue;
+    if (early.has(name)) {
+      warnings.push(`${name} in ${where} has no effect: it is read before Node starts, so set it in the environment (.env.example says how)`);
+      continue;
+    }
     const guess = closestSetting(name);
     warnings.push(`Unknown setting ${name} in ${where} ${guess ? `(did you mean ${guess}?)` : '(.env.example lists the settings coverage-bot reads)'}`);
   }

@@ -57,6 +57,16 @@ export const SETTING_NAMES = [
   'FEEDBACK_SALT',
 ] as const;
 
+/**
+ * Names a `.env` file may hold that are not coverage-bot's settings but are read, once dotenv has put them in the
+ * environment, by what it runs on: pg's connection defaults (PGHOST, PGUSER, PGPASSWORD, PGSSLMODE, …; PGDEV_DIR
+ * is ours), transformers.js's Hugging Face token (with ALLOW_REMOTE_MODELS), the time zone, NODE_ENV.
+ */
+export const PASSED_THROUGH = [/^PG(?:[A-Z]+|CONNECT_TIMEOUT)$/, /^HF_(?:ACCESS_)?TOKEN$/, /^TZ$/, /^NODE_ENV$/] as const;
+
+/** Names read by the process before any `.env` is: set in `.env`, they change nothing. */
+export const READ_BEFORE_ENV_FILE = ['NODE_OPTIONS', 'MALLOC_ARENA_MAX', 'UV_THREADPOOL_SIZE'] as const;
+
 /** Read by config.ts but set by discord.js in each shard's process: not a setting, never in `.env`. */
 export const SHARD_VARIABLE = 'SHARDING_MANAGER';
 

@@ -44,6 +44,17 @@ describe('settings', () => {
     expect(env).toMatchObject({ EMBEDDINGS_DIR: '/tmp/index', ANSWER_PASAGES: 'from the environment' });
   });
 
+  it("passes libraries' own variables through without a warning, and says a variable read before Node starts has no effect there", async () => {
+    const file = path.join(tempDir(), '.env');
+    await fs.writeFile(file, ['PGPASSWORD=s3cret', 'PGSSLMODE=require', 'PGCONNECT_TIMEOUT=5', 'HF_TOKEN=hf_x', 'TZ=Europe/Berlin', 'NODE_ENV=production', 'MALLOC_ARENA_MAX=2', 'PGDEV_DIRECTORY=x', ''].join('\n'));
+    const warnings = readEnvFile(file, {});
+    expect(warnings).toEqual([
+      'MALLOC_ARENA_MAX in .env has no effect: it is read before Node starts, so set it in the environment (.env.example says how)',
+      'Unknown setting PGDEV_DIRECTORY in .env (did you mean PGDEV_DIR?)',
+    ]);
+    expect(warnings.join('\n')).not.toMatch(/s3cret|hf_x/);
+  });
+
   it('does not warn about .env.example copied as .env, nor about a missing .env', async () => {
     const dir = tempDir();
     await fs.copyFile(path.join(PROJECT_ROOT, '.env.example'), path.join(dir, '.env'));
