@@ -214,5 +214,10 @@ describe('npm run ask / npm run embed', () => {
     const unchanged = await run('embed', [], env);
     expect(unchanged.stdout).toMatch(/nothing changed, nothing written/);
     expect(noteLines((await run('ask', ['How long is the new pier?'], env)).stderr)).toEqual([]);
+    // A file put there with an old modification time (cp -p, rsync -a, tar): its status-change time is new.
+    const old = path.join(corpus, 'ferry.md');
+    await fs.writeFile(old, story('Ferry terminal approved', 'Councillors approved the new ferry terminal by 29 votes to 14 on Tuesday night.'));
+    await fs.utimes(old, new Date('2020-01-01'), new Date('2020-01-01'));
+    expect(noteLines((await run('ask', ['How long is the new pier?'], env)).stderr)).toHaveLength(1);
   }, 120_000);
 });

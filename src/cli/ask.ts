@@ -153,8 +153,8 @@ async function main(): Promise<void> {
   interrupt?.stop();
   // Looked for while the question is answered, said after it (on stderr, whatever stdout holds): files of the
   // corpus newer than the local index. Not after a build this run made, nor for the database's coverage.
-  const note = builtNow || pipeline.store.backend !== 'local' ? undefined : staleCorpusNote(config);
-  note?.catch(() => {});
+  // Only a note: a folder it cannot read costs the answer nothing.
+  const note = builtNow || pipeline.store.backend !== 'local' ? undefined : staleCorpusNote(config).catch(() => undefined);
   const sayNote = async () => {
     const line = await note;
     if (line && !outputClosed.aborted) console.error(line);

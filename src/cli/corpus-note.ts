@@ -21,6 +21,6 @@ export async function staleCorpusNote(config: Pick<Config, 'corpusDir' | 'embedd
   const since = await corpusCheckedAt(config.embeddingsDir);
   if (since === undefined) return undefined;
   const changed = await filesChangedSince(config.corpusDir, since);
-  if (changed.length === 0) return undefined;
+  if (!changed || changed.length === 0) return undefined;
   return terminalLine(`Note: ${count(changed.length, 'article file')} in ${shown(config.corpusDir)}/ changed since the index was built: run npm run embed.`);
 }

@@ -7,9 +7,15 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { POINTER } from './store.js';
 
+/**
+ * Best effort: setting a file's times takes owning it, and an embed run by another user of a shared index (whose
+ * CURRENT it may rewrite, not re-time) must not fail for a note; the note may then come once more than needed.
+ */
 export async function markCorpusChecked(dir: string): Promise<void> {
   const now = new Date();
-  await fs.utimes(path.join(dir, POINTER), now, now);
+  await fs.utimes(path.join(dir, POINTER), now, now).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPERM' && error.code !== 'EACCES') throw error;
+  });
 }
 
 /** In milliseconds; undefined when there is no index. */
