@@ -3,7 +3,7 @@
  * on 127.0.0.1 (tests/web-server.ts), the saved Markdown, incremental refreshes, and answers quoting the
  * fetched articles with their dates through the real pipeline on a small index.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -1021,6 +1021,32 @@ describe('the command line', () => {
     const saved = JSON.parse(await fs.readFile(stateFile(env.CORPUS_DIR), 'utf8')) as FetchState;
     expect(Object.keys(saved.addresses)).toEqual([`${base}/news/slow.html`]);
   });
+
+  it('npm run embed stops on Ctrl-C while fetching: one line, exit code 130, no lock left, the fetch state keeps what was saved', async () => {
+    const kim = `${base}/world/2023/09/13/kim-arrives-by-armoured-train`;
+    const item = (link: string) => `<item><title>${link}</title><link>${link}</link></item>`;
+    site.set('/feeds/stuck.rss', `<?xml version="1.0"?><rss version="2.0"><channel><title>Stuck</title>${item(kim)}${item(`${base}/world/slow-seoul`)}</channel></rss>`, 'application/rss+xml');
+    const corpus = tempDir();
+    const embeddings = tempDir();
+    const [file, ...args] = [...scriptCommand('src/cli/embed.ts'), '--feed', `${base}/feeds/stuck.rss`];
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, CORPUS_DIR: corpus, EMBEDDINGS_DIR: embeddings, FETCH_USER_AGENT: USER_AGENT, FETCH_TIMEOUT_MS: '60000' };
+    const child = spawn(file!, args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    // Interrupted once one page is saved and the other is being fetched (it never answers).
+    const saved = async () => (await filesUnder(corpus).catch(() => [])).some((name) => name.endsWith('.md'));
+    while (child.exitCode === null && !(site.requests.some((r) => r.path === '/world/slow-seoul') && (await saved()))) await new Promise((resolve) => setTimeout(resolve, 20));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr.trim().split('\n').at(-1)).toBe('Interrupted: the index was not changed.');
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(await fs.readdir(embeddings)).toEqual([]);
+    const state = JSON.parse(await fs.readFile(stateFile(corpus), 'utf8')) as FetchState;
+    // The page saved is known; the one given up is not, nor the feed's validators (it is read in full next run).
+    expect(Object.keys(state.addresses)).toEqual([kim]);
+    expect(Object.values(state.canonical)).toHaveLength(1);
+  }, 120_000);
 
   it('refuses a bad --since with one line and exit code 1, changing nothing', async () => {
     const embeddings = tempDir();

@@ -13,7 +13,7 @@ import { loadEmbedder } from '../embedder.js';
 import { exitWithError } from '../errors.js';
 import { sanitizeForTerminal } from '../terminal.js';
 import { parseCommandLine } from './args.js';
-import { exitInterrupted, listenForInterrupt } from './interrupt.js';
+import { exitInterrupted, listenForInterrupt, type Interrupt } from './interrupt.js';
 import { count, embedProgressBar, fetchProgressBar, formatBuildReport } from './progress.js';
 
 const USAGE = `Usage: npm run embed [-- --skip-invalid] [--feed URL]... [--url URL]...
@@ -47,26 +47,34 @@ async function main(): Promise<void> {
   const config = await loadConfig();
   const sources = { feeds: [...new Set([...config.ingest.feeds, ...feeds])], urls };
   const store = await openCoverageStore(config);
+  let interrupted = false;
   try {
     // The whole run holds the embed lock, fetching too: two runs fetching at once would each write the fetch
     // state read before the other's, and lose what the other fetched. A second run is refused before it fetches.
     const lock = await store.target.lock();
+    // Ctrl-C from here on stops the step under way (the fetch keeps what it saved), and the lock is released.
+    const interrupt = listenForInterrupt();
     try {
-      const fetchesFailed = await fetchSources(sources, config);
-      await embedCorpus(store, config, { skipInvalid: values['skip-invalid'] === true, fetchesFailed, lock });
+      const fetchesFailed = await fetchSources(sources, config, interrupt.signal);
+      await embedCorpus(store, config, { skipInvalid: values['skip-invalid'] === true, fetchesFailed, lock, interrupt });
+    } catch (error) {
+      if (!interrupt.signal.aborted) throw error;
+      interrupted = true;
     } finally {
+      interrupt.stop();
       await lock.release();
     }
   } finally {
     await store.close();
   }
+  if (interrupted) exitInterrupted('the index was not changed');
 }
 
 /** Reads the feeds and pages (none: nothing to do) and prints the summary; returns how many fetches asked for by name failed. */
-async function fetchSources(sources: IngestSources, config: Config): Promise<number> {
+async function fetchSources(sources: IngestSources, config: Config, signal: AbortSignal): Promise<number> {
   if (sources.feeds.length + sources.urls.length === 0) return 0;
   const bar = fetchProgressBar();
-  const report = await ingest(sources, { corpusDir: config.corpusDir, fetch: config.ingest.fetch, onProgress: bar.update }).finally(bar.stop);
+  const report = await ingest(sources, { corpusDir: config.corpusDir, fetch: config.ingest.fetch, onProgress: bar.update, signal }).finally(bar.stop);
   console.log(sanitizeForTerminal(formatIngestReport(report), { keepNewlines: true }));
   // What was asked for by name: a feed, a --url page. A feed's item that fails (a 404 the outlet left in its
   // feed) is named in the summary, but would fail every run the feed changes: it does not set the exit code.
@@ -74,7 +82,13 @@ async function fetchSources(sources: IngestSources, config: Config): Promise<num
   return report.feeds.filter((f) => f.reason).length + report.articles.filter((a) => a.kind === 'failed' && asked.has(a.url)).length;
 }
 
-async function embedCorpus(store: CoverageStore, config: Config, { skipInvalid, fetchesFailed, lock }: { skipInvalid: boolean; fetchesFailed: number; lock: IndexLock }): Promise<void> {
+/** Throws when interrupted (Ctrl-C) before the build is done; the caller releases the lock and says so. */
+async function embedCorpus(
+  store: CoverageStore,
+  config: Config,
+  { skipInvalid, fetchesFailed, lock, interrupt }: { skipInvalid: boolean; fetchesFailed: number; lock: IndexLock; interrupt: Interrupt },
+): Promise<void> {
+  interrupt.signal.throwIfAborted();
   // The live version's articles keep their ids where a new file gives the same one (src/corpus/ids.ts); read
   // under the embed lock, so the version they are read from is the one the build reuses.
   const corpus = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes, known: await store.knownArticles() });
@@ -88,11 +102,13 @@ async function embedCorpus(store: CoverageStore, config: Config, { skipInvalid, 
   }
   console.error(`Corpus: ${count(corpus.articles.length, 'article')} in ${config.corpusDir}. Model: ${config.embedding.modelId}.`);
   const embedder = await loadEmbedder(config.embedding);
+  interrupt.signal.throwIfAborted();
 
-  const interrupt = listenForInterrupt();
   const bar = embedProgressBar();
   try {
     const report = await buildCoverage(store, config, corpus.articles, embedder, { onProgress: bar.update, signal: interrupt.signal, lock });
+    // Built: a Ctrl-C from now on ends the process as usual.
+    interrupt.stop();
     bar.stop();
     console.log(formatBuildReport(report));
     // Repeated after the summary, where they are seen.
@@ -102,14 +118,8 @@ async function embedCorpus(store: CoverageStore, config: Config, { skipInvalid, 
       console.error(`Error: ${fetchesFailed === 1 ? '1 fetch' : `${fetchesFailed} fetches`} failed (named above); everything else was indexed.`);
       process.exitCode = 1;
     }
-  } catch (error) {
+  } finally {
     bar.stop();
-    if (interrupt.signal.aborted) {
-      // The run's lock is released here: exiting skips the finally that would.
-      await lock.release();
-      exitInterrupted('the index was not changed');
-    }
-    throw error;
   }
 }
 

@@ -1,7 +1,8 @@
 /**
- * Ctrl-C during a build, for `npm run embed` and for the first `npm run ask` (which builds the index): while
- * listened to, SIGINT and SIGTERM abort a signal instead of ending the process at once, so the build stops
- * where it checks it, removes what it staged and releases the embed lock; then one line, and exit code 130.
+ * Ctrl-C while the embed lock is held, for `npm run embed` (fetching, loading, building) and for the first
+ * `npm run ask` (which builds the index): while listened to, SIGINT and SIGTERM abort a signal instead of ending
+ * the process at once, so the fetch or build stops where it checks it (a fetch keeps what it saved, a build removes
+ * what it staged) and the embed lock is released; then one line, and exit code 130.
  */
 export interface Interrupt {
   signal: AbortSignal;

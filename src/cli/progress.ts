@@ -16,7 +16,11 @@ function countingBar(label: string, unit: string): { update: (done: number, tota
         started = true;
       } else bar.update(done);
     },
-    stop: () => started && bar.stop(),
+    // Once: an error after the bar was stopped stops it again on its way out.
+    stop: () => {
+      if (started) bar.stop();
+      started = false;
+    },
   };
 }
 

@@ -3,6 +3,8 @@
  * few requests at a time per host (p-limit), a timeout and a size limit on every response, content-type
  * checks, conditional requests (ETag / Last-Modified), and retries with exponential back-off on server
  * errors (5xx, 429) and network failures. Every failure is a FetchError whose reason reads well in a summary.
+ * A fetcher given a stop signal (Ctrl-C) starts no request once it is aborted, and ends those in flight with
+ * FetchStopped, which is no failure of the page's.
  */
 import pLimit, { type LimitFunction } from 'p-limit';
 import robotsParserModule from 'robots-parser';
@@ -19,6 +21,14 @@ export class FetchError extends Error {
     readonly retryAfterMs?: number,
   ) {
     super(reason);
+  }
+}
+
+/** The fetch was stopped (Ctrl-C) before the page was had: nothing is known about the page. */
+export class FetchStopped extends Error {
+  override name = 'FetchStopped';
+  constructor(readonly url: string) {
+    super(`stopped before ${url} was fetched`);
   }
 }
 
@@ -60,7 +70,17 @@ export type FetchResult = Fetched | NotModified;
 /** Longest wait a Retry-After header can impose. */
 const MAX_RETRY_AFTER_MS = 60_000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less when `stop` is aborted meanwhile. */
+const sleep = (ms: number, stop?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      stop?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    stop?.addEventListener('abort', done, { once: true });
+  });
 
 function networkReason(error: unknown, timeoutMs: number): string {
   const e = error as Error & { cause?: { code?: string; message?: string } };
@@ -113,7 +133,11 @@ export class PoliteFetcher {
   /** Per site, its rules, or why they could not be read (a passing failure), or undefined (none: all allowed). */
   private readonly robots = new Map<string, Promise<Robots | string | undefined>>();
 
-  constructor(private readonly settings: FetchConfig) {}
+  constructor(
+    private readonly settings: FetchConfig,
+    /** Once aborted, no request is started, and those in flight end with FetchStopped. */
+    private readonly stop?: AbortSignal,
+  ) {}
 
   /**
    * GETs a URL as `expect` says, with the validators of an earlier copy when given (a 304 then says it is
@@ -131,9 +155,11 @@ export class PoliteFetcher {
       try {
         return await this.limitFor(url)(() => this.once(url, expect, validators));
       } catch (error) {
+        if (error instanceof FetchStopped) throw error;
         const failure = error instanceof FetchError ? error : new FetchError(url, String(error));
         if (!failure.retryable || attempt >= this.settings.retries) throw failure;
-        await sleep(failure.retryAfterMs ?? this.settings.retryDelayMs * 2 ** attempt);
+        await sleep(failure.retryAfterMs ?? this.settings.retryDelayMs * 2 ** attempt, this.stop);
+        if (this.stop?.aborted) throw new FetchStopped(url);
       }
     }
   }
@@ -146,8 +172,10 @@ export class PoliteFetcher {
   }
 
   private async once(url: string, expect: Expect, validators: Validators): Promise<FetchResult> {
+    if (this.stop?.aborted) throw new FetchStopped(url);
     this.requests++;
-    const signal = AbortSignal.timeout(this.settings.timeoutMs);
+    const timeout = AbortSignal.timeout(this.settings.timeoutMs);
+    const signal = this.stop ? AbortSignal.any([timeout, this.stop]) : timeout;
     const headers: Record<string, string> = { 'user-agent': this.settings.userAgent, accept: ACCEPT[expect] };
     if (validators.etag) headers['if-none-match'] = validators.etag;
     if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
@@ -155,6 +183,7 @@ export class PoliteFetcher {
     try {
       response = await fetch(url, { headers, redirect: 'follow', signal });
     } catch (error) {
+      if (this.stop?.aborted) throw new FetchStopped(url);
       throw new FetchError(url, networkReason(error, this.settings.timeoutMs), true);
     }
     if (response.status === 304) {
@@ -179,6 +208,7 @@ export class PoliteFetcher {
       bytes = await readLimited(response, url, this.settings.maxBytes);
     } catch (error) {
       if (error instanceof FetchError) throw error;
+      if (this.stop?.aborted) throw new FetchStopped(url);
       throw new FetchError(url, networkReason(error, this.settings.timeoutMs), true);
     }
     return {
@@ -209,6 +239,7 @@ export class PoliteFetcher {
       const result = await this.retrying(robotsUrl, 'text', {});
       return 'body' in result ? robotsParser(robotsUrl, result.body) : undefined;
     } catch (error) {
+      if (error instanceof FetchStopped) throw error;
       const failure = error as FetchError;
       if (/^HTTP 4\d\d/.test(failure.message) && !failure.retryable) return undefined;
       // A site that cannot be reached at all is reported as such; a server error on robots.txt keeps it out.

@@ -13,7 +13,7 @@ import type { FetchConfig } from '../config.js';
 import { parseHtmlArticle, type HtmlArticle } from '../corpus/html.js';
 import { publishedTime } from '../dates.js';
 import { FeedError, parseFeed, type FeedItem } from './feeds.js';
-import { FetchError, PoliteFetcher, type Validators } from './fetch.js';
+import { FetchError, FetchStopped, PoliteFetcher, type Validators } from './fetch.js';
 import type { FeedOutcome, IngestReport, Outcome } from './report.js';
 import { readSaved, removeSaved, saveArticle, savedUrls, webFilePath } from './save.js';
 import { forgetTracking, loadState, saveState, type AddressState, type FetchState } from './state.js';
@@ -29,6 +29,11 @@ export interface IngestOptions {
   corpusDir: string;
   fetch: FetchConfig;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Ctrl-C: once aborted, no request is started and those in flight are given up; what was saved is kept in the
+   * fetch state (a feed with items left unfetched is read in full next run), then ingest throws the signal's reason.
+   */
+  signal?: AbortSignal;
 }
 
 interface Task {
@@ -94,7 +99,7 @@ class Ingestion {
     /** When the state was lost: the saved files by the address each gives (savedUrls). */
     private readonly onDisk = new Map<string, string>(),
   ) {
-    this.fetcher = new PoliteFetcher(options.fetch);
+    this.fetcher = new PoliteFetcher(options.fetch, options.signal);
     // The files on disk too when the state was lost, so that a new article never takes a saved one's name.
     this.files = new Set([...Object.values(state.canonical), ...onDisk.values()]);
   }
@@ -114,6 +119,8 @@ class Ingestion {
       }
       return { outcome: { url, items: feed.items.length, unchanged: false }, tasks, failures };
     } catch (error) {
+      // Stopped: the state keeps the feed as it was, so its items are asked for next run.
+      if (error instanceof FetchStopped) return { outcome: { url, items: 0, unchanged: false, reason: error.message }, tasks: [], failures: [] };
       if (!(error instanceof FetchError) && !(error instanceof FeedError)) throw error;
       return { outcome: { url, items: 0, unchanged: false, reason: error.message }, tasks: [], failures: [] };
     }
@@ -285,11 +292,20 @@ export async function ingest(sources: IngestSources, options: IngestOptions): Pr
   options.onProgress?.(0, tasks.size);
   await Promise.all(
     [...tasks.values()].map(async (task) => {
-      articles.push(await run.fetchArticle(task));
+      try {
+        articles.push(await run.fetchArticle(task));
+      } catch (error) {
+        if (!(error instanceof FetchStopped)) throw error;
+        // Else the feed's next 304 would hide the items not fetched.
+        if (task.feed) run.reread.add(task.feed);
+        return;
+      }
       options.onProgress?.(++done, tasks.size);
     }),
   );
   for (const feed of run.reread) delete state.addresses[feed];
+  // Stopped too: what was saved is recorded, so the next run does not fetch it again as new.
   await saveState(options.corpusDir, state);
+  options.signal?.throwIfAborted();
   return { feeds: feeds.map((feed) => feed.outcome), articles, requests: run.fetcher.requests, duplicates, ...(warning ? { warnings: [warning] } : {}) };
 }
