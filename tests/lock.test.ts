@@ -93,6 +93,24 @@ describe('the embed lock', () => {
     expect(await fs.readdir(dir)).toContain('.embed.lock');
   });
 
+  it("makes `npm run embed` say, in one line, when the holder is the bot's feed refresh, not another embed", async () => {
+    const embeddings = tempDir();
+    const corpus = tempDir();
+    await fs.writeFile(path.join(corpus, 'a.md'), '---\ntitle: Grain talks\n---\n\nTalks resume next week.\n');
+    // As the bot's refresh holds it (src/bot/refresh.ts): the whole fetch, every round.
+    const lock = await lockIndex(embeddings, 'feed refresh');
+    try {
+      const { code, stderr } = await runScript('src/cli/embed.ts', [], { CORPUS_DIR: corpus, EMBEDDINGS_DIR: embeddings });
+      expect(code).toBe(1);
+      expect(stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(new RegExp(`^Error: the bot's feed refresh \\(pid ${process.pid}, started at [\\d-]+T[\\d:.]+Z\\) is fetching the feeds into the corpus and updating the index in .*; try again in a minute\\.`)),
+      ]);
+      expect(stderr).not.toContain('another embed');
+    } finally {
+      await lock.release();
+    }
+  });
+
   it('makes `npm run embed` say who holds it, with exit code 1', async () => {
     const embeddings = tempDir();
     const corpus = tempDir();

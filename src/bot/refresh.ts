@@ -86,7 +86,7 @@ export class FeedRefresher {
     // Fetching too is done under the embed lock: the fetch state has one writer at a time.
     let lock: IndexLock;
     try {
-      lock = await pipeline.store.target.lock();
+      lock = await pipeline.store.target.lock('feed refresh');
     } catch (error) {
       if (!(error instanceof IndexError)) throw error;
       logger.warn(`The feeds were not refreshed: ${error.message}`);

@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   try {
     // The whole run holds the embed lock, fetching too: two runs fetching at once would each write the fetch
     // state read before the other's, and lose what the other fetched. A second run is refused before it fetches.
-    const lock = await store.target.lock();
+    const lock = await store.target.lock('embed');
     // Ctrl-C from here on stops the step under way (the fetch keeps what it saved), and the lock is released.
     const interrupt = listenForInterrupt();
     try {

@@ -101,7 +101,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const chunking = chunkingSignature(embedder, options.chunking);
   const target = options.target ?? localStore(options.dir, options.hnsw).target;
   const held = options.lock;
-  const lock = held ?? (await target.lock());
+  // Not held by the caller: the first build (npm run ask, the bot); embed and the feed refresh take it themselves.
+  const lock = held ?? (await target.lock('first build'));
   // Losing the lock (taken over after a stall) stops the build like Ctrl-C does.
   options = { ...options, signal: options.signal ? AbortSignal.any([options.signal, lock.signal]) : lock.signal };
   // The previous version, once read, until the build is done: its vector index (a large one reads a file), and

@@ -9,7 +9,7 @@ import type { HnswConfig } from '../config.js';
 import { UserFacingError } from '../errors.js';
 import { localLists, fuseLists, searchDepth, type RetrievedChunk, type RetrieveOptions } from '../retrieve.js';
 import { markCorpusChecked } from './corpus-checked.js';
-import { lockIndex, type IndexLock } from './lock.js';
+import { lockIndex, type IndexLock, type LockPurpose } from './lock.js';
 import type { TermStatistics } from './lexical-index.js';
 import { knownArticles, localVersionCoverage, openLocalVersion, openPrevious } from './local-version.js';
 import { currentVersion, type IndexContents, type IndexManifest, type IndexSnapshot, type ReadingIndex, type WrittenVersion } from './store.js';
@@ -82,7 +82,8 @@ export type PreviousCoverage = Pick<IndexSnapshot, 'version' | 'manifest' | 'art
 
 /** Where a build writes: the lock that keeps a second embed out, the version it starts from, the write. */
 export interface BuildTarget {
-  lock(): Promise<IndexLock>;
+  /** `purpose`: what the holder is doing, for the message a run refused meanwhile prints ('embed' when not given). */
+  lock(purpose?: LockPurpose): Promise<IndexLock>;
   /** The live version; throws IndexMissingError when there is none, IndexError when it cannot be read. */
   previous(): Promise<PreviousCoverage>;
   /** Writes a build and makes it the live version at once (atomically); returns its name and how its vector index was made. */
@@ -162,7 +163,7 @@ export function localStore(dir: string, hnsw: Pick<HnswConfig, 'efSearch'>): Cov
     open: async () => localVersionCoverage(await openLocalVersion(dir, hnsw)),
     knownArticles: () => knownArticles(dir),
     target: {
-      lock: () => lockIndex(dir),
+      lock: (purpose) => lockIndex(dir, purpose),
       previous: () => openPrevious(dir, hnsw),
       write: (contents, signal) => writeIndex(dir, contents, signal),
       unchanged: () => markCorpusChecked(dir),

@@ -4,10 +4,15 @@
  */
 import os from 'node:os';
 
+/** What holds the lock: a `npm run embed`, the bot's feed refresh, or the first build (`npm run ask`, the bot with no index yet). */
+export type LockPurpose = 'embed' | 'feed refresh' | 'first build';
+
 export interface LockOwner {
   pid: number;
   host: string;
   startedAt: string;
+  /** Absent in records written before it was. */
+  purpose?: LockPurpose;
 }
 
 /**

@@ -5,17 +5,17 @@
  * `STALE_MS` and is taken over; one whose holder ran on this host and whose pid is gone is taken over at once
  * (lock-holder.ts), with a line saying so; a holder that finds its lock taken over is told so through `signal`, and its
  * build stops before touching the live index. Who holds the lock (pid, start time) is written beside it, for
- * the message the next run prints.
+ * the message the next run prints, and what it is doing (`purpose`: the bot's feed refresh is not an embed to wait for).
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { ensureDir } from '../files.js';
-import { holderIsGone, type LockOwner } from './lock-holder.js';
+import { holderIsGone, type LockOwner, type LockPurpose } from './lock-holder.js';
 import { IndexError } from './store.js';
 
-export type { LockOwner } from './lock-holder.js';
+export type { LockOwner, LockPurpose } from './lock-holder.js';
 
 const LOCK_DIR = '.embed.lock';
 const OWNER_FILE = '.embed.lock.json';
@@ -61,10 +61,14 @@ function describeOwner(owner: LockOwner | undefined): string {
 }
 
 function busy(dir: string, owner: LockOwner | undefined): IndexError {
-  return new IndexError(
-    `another embed is running (${describeOwner(owner)}) and writing the index in ${dir}. Wait for it to finish, then run again. ` +
-      `(A lock left by a killed run is taken over at once on the same machine, else ${STALE_MS / 1000} s after its last refresh.)`,
-  );
+  const who = describeOwner(owner);
+  const what =
+    owner?.purpose === 'feed refresh'
+      ? `the bot's feed refresh (${who}) is fetching the feeds into the corpus and updating the index in ${dir}; try again in a minute.`
+      : owner?.purpose === 'first build'
+        ? `the first build of the index (${who}, for npm run ask or the bot) is writing the index in ${dir}. Wait for it to finish, then run again.`
+        : `another embed is running (${who}) and writing the index in ${dir}. Wait for it to finish, then run again.`;
+  return new IndexError(`${what} (A lock left by a killed run is taken over at once on the same machine, else ${STALE_MS / 1000} s after its last refresh.)`);
 }
 
 /**
@@ -98,7 +102,7 @@ async function removeDeadLock(dir: string, holder: LockOwner): Promise<boolean> 
  * Takes the embed lock of an index folder (creating the folder), and clears what an interrupted run left
  * (staging folders, temporary files). Throws IndexError when another embed holds it.
  */
-export async function lockIndex(dir: string): Promise<IndexLock> {
+export async function lockIndex(dir: string, purpose: LockPurpose = 'embed'): Promise<IndexLock> {
   await ensureDir(dir);
   const controller = new AbortController();
   const options: lockfile.LockOptions = {
@@ -125,7 +129,7 @@ export async function lockIndex(dir: string): Promise<IndexLock> {
       throw busy(dir, await readOwner(dir));
     }
   }
-  const owner: LockOwner = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString() };
+  const owner: LockOwner = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), purpose };
   const ownerTmp = path.join(dir, `${OWNER_FILE}.${process.pid}.tmp`);
   await fs.writeFile(ownerTmp, JSON.stringify(owner));
   await fs.rename(ownerTmp, path.join(dir, OWNER_FILE));
