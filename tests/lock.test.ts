@@ -1,6 +1,6 @@
 /** The embed lock: real processes racing for it, a lock left by a dead process, and the CLI's message. */
 import { spawn, spawnSync } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync, readlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -84,6 +84,24 @@ describe('the embed lock', () => {
     // Released by the new holder when it was done.
     expect(await fs.readdir(dir)).not.toContain('.embed.lock');
   }, 60_000);
+
+  it('does not take over at once a lock recorded on this host name with a dead pid of another pid namespace, boot, or no record of them', async () => {
+    // This process's own (Linux), as the lock records them.
+    const here = { bootId: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(), pidNamespace: readlinkSync('/proc/self/ns/pid') };
+    // Containers sharing a host name have pids of their own: a pid gone here may be a live holder there.
+    const records = [
+      { ...here, pidNamespace: 'pid:[1]' },
+      { ...here, bootId: '00000000-0000-0000-0000-000000000000' },
+      {},
+    ];
+    for (const where of records) {
+      const dir = tempDir();
+      await fs.mkdir(path.join(dir, '.embed.lock'));
+      await fs.writeFile(path.join(dir, '.embed.lock.json'), JSON.stringify({ pid: deadPid(), host: os.hostname(), startedAt: '2020-01-01T00:00:00.000Z', ...where }));
+      await expect(lockIndex(dir), JSON.stringify(where)).rejects.toThrow(/another embed is running \(pid \d+, started at 2020-01-01T/);
+      expect(await fs.readdir(dir)).toContain('.embed.lock');
+    }
+  });
 
   it('still refuses a fresh lock recorded for another host, whose pids this host cannot check', async () => {
     const dir = tempDir();

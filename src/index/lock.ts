@@ -2,8 +2,8 @@
  * The embed lock: one build at a time writes an index folder. It is an exclusive lock taken with
  * proper-lockfile (an atomic `mkdir` of `<dir>/.embed.lock`, whose mtime the holder refreshes every few
  * seconds). A lock whose holder stopped refreshing it (killed, crashed, machine off) is stale after
- * `STALE_MS` and is taken over; one whose holder ran on this host and whose pid is gone is taken over at once
- * (lock-holder.ts), with a line saying so; a holder that finds its lock taken over is told so through `signal`, and its
+ * `STALE_MS` and is taken over; one whose holder ran in this pid namespace of this boot and whose pid is gone
+ * is taken over at once (lock-holder.ts), with a line saying so; a holder that finds its lock taken over is told so through `signal`, and its
  * build stops before touching the live index. Who holds the lock (pid, start time) is written beside it, for
  * the message the next run prints, and what it is doing (`purpose`: the bot's feed refresh is not an embed to wait for).
  */
@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { ensureDir } from '../files.js';
-import { holderIsGone, type LockOwner, type LockPurpose } from './lock-holder.js';
+import { holderIsGone, whereThisRuns, type LockOwner, type LockPurpose } from './lock-holder.js';
 import { IndexError } from './store.js';
 
 export type { LockOwner, LockPurpose } from './lock-holder.js';
@@ -68,7 +68,7 @@ function busy(dir: string, owner: LockOwner | undefined): IndexError {
       : owner?.purpose === 'first build'
         ? `the first build of the index (${who}, for npm run ask or the bot) is writing the index in ${dir}. Wait for it to finish, then run again.`
         : `another embed is running (${who}) and writing the index in ${dir}. Wait for it to finish, then run again.`;
-  return new IndexError(`${what} (A lock left by a killed run is taken over at once on the same machine, else ${STALE_MS / 1000} s after its last refresh.)`);
+  return new IndexError(`${what} (A lock left by a killed run is taken over at once on the same machine and container, else ${STALE_MS / 1000} s after its last refresh.)`);
 }
 
 /**
@@ -94,7 +94,7 @@ async function removeDeadLock(dir: string, holder: LockOwner): Promise<boolean> 
     }
     await new Promise((resolve) => setTimeout(resolve, FRESH_MS - age));
     const now = await readOwner(dir);
-    if (now?.pid !== holder.pid || now.startedAt !== holder.startedAt || now.host !== holder.host) return false;
+    if (now?.pid !== holder.pid || now.startedAt !== holder.startedAt || now.host !== holder.host || now.pidNamespace !== holder.pidNamespace) return false;
   }
 }
 
@@ -129,7 +129,8 @@ export async function lockIndex(dir: string, purpose: LockPurpose = 'embed'): Pr
       throw busy(dir, await readOwner(dir));
     }
   }
-  const owner: LockOwner = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), purpose };
+  // Where the pid is valid (boot, pid namespace), so a run that can check it takes the lock of a dead holder at once.
+  const owner: LockOwner = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), purpose, ...whereThisRuns() };
   const ownerTmp = path.join(dir, `${OWNER_FILE}.${process.pid}.tmp`);
   await fs.writeFile(ownerTmp, JSON.stringify(owner));
   await fs.rename(ownerTmp, path.join(dir, OWNER_FILE));
