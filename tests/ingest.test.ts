@@ -366,7 +366,7 @@ describe('feeds and pages from the web', () => {
       `<?xml version="1.0"?><rss version="2.0"><channel><title>Port RSS</title><item><title>Strike</title><link>${base}/news/port-strike.html</link><pubDate>${date}</pubDate></item>` +
       `<item><title>Bridge</title><link>${base}/news/item?id=7&amp;utm_medium=rss</link></item></channel></rss>`;
     const atom = (date: string) =>
-      `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Port Atom</title><entry><title>Strike</title><link href="${base}/news/port-strike.html?ref=atom&amp;UTM_Source=atom"/><updated>${date}</updated></entry></feed>`;
+      `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Port Atom</title><entry><title>Strike</title><link href="${base}/news/port-strike.html?fbclid=atom&amp;UTM_Source=atom"/><updated>${date}</updated></entry></feed>`;
     site.set('/feeds/port.rss', rss('Wed, 13 Sep 2023 05:15:00 GMT'), 'application/rss+xml');
     site.set('/feeds/port.atom', atom('2023-09-13T05:15:00Z'), 'application/atom+xml');
     const other = webConfig(tempDir());
@@ -385,7 +385,7 @@ describe('feeds and pages from the web', () => {
     site.set('/feeds/port.atom', atom('2023-09-14T09:00:00Z'), 'application/atom+xml');
     const second = await run({ feeds }, other);
     expect(second.feeds.map((f) => f.unchanged)).toEqual([true, false]);
-    expect(second.articles).toEqual([{ url: `${base}/news/port-strike.html?ref=atom&UTM_Source=atom`, kind: 'updated', file: path.join('web', '127.0.0.1', 'port-strike.md') }]);
+    expect(second.articles).toEqual([{ url: `${base}/news/port-strike.html?fbclid=atom&UTM_Source=atom`, kind: 'updated', file: path.join('web', '127.0.0.1', 'port-strike.md') }]);
     expect(await fs.readFile(strike, 'utf8')).toContain('Tallinn port strike ends');
     expect((await filesUnder(path.join(other.corpusDir, 'web'))).filter((f) => f.endsWith('.md'))).toHaveLength(2);
   });
@@ -396,7 +396,7 @@ describe('feeds and pages from the web', () => {
     site.set('/news/lone.html', page('Lone ferry story'));
     const other = webConfig(tempDir());
     const plain = `${base}/news/dock-strike.html`;
-    const tracked = `${plain}?ref=atom`;
+    const tracked = `${plain}?utm_source=atom`;
     const lone = `${base}/news/lone.html?utm_source=rss`;
     const file = (name: string) => path.join('web', '127.0.0.1', name);
     // What the older version left: the dock strike in two files, the lone story known only with its tracking parameter.
@@ -425,6 +425,65 @@ describe('feeds and pages from the web', () => {
     expect(loneText).toContain(`url: "${base}/news/lone.html"\n`);
     // The id its file gave is kept.
     expect(loneText).toContain('id: "lone-4d5e6f"');
+  });
+
+  it('keeps ?ref= as part of the address (many sites number their articles with it), and a canonical URL the page declares as it is', async () => {
+    const page = (topic: string) => site.fixture('grain-deal.html').replaceAll('Black Sea grain deal', topic);
+    site.handle('/news/read', (req, res) => {
+      const ref = new URL(req.url!, base).searchParams.get('ref');
+      res.writeHead(200, { 'content-type': 'text/html' }).end(page(ref === '101' ? 'Tartu floods' : 'Parnu ferry strike'));
+    });
+    site.set('/news/declared', page('Valga bridge').replace('<head>', `<head><link rel="canonical" href="${base}/news/declared?utm_source=cms">`));
+    const item = (link: string) => `<item><title>Item</title><link>${base}${link}</link></item>`;
+    site.set('/feeds/numbered.rss', `<?xml version="1.0"?><rss version="2.0"><channel><title>Numbered</title>${item('/news/read?ref=101')}${item('/news/read?ref=102')}${item('/news/declared')}</channel></rss>`, 'application/rss+xml');
+    const other = webConfig(tempDir());
+    const report = await run({ feeds: [`${base}/feeds/numbered.rss`] }, other);
+    expect(kinds(report)).toMatchObject({ new: 3, unchanged: 0 });
+    const texts = await Promise.all(report.articles.map((a) => fs.readFile(path.join(other.corpusDir, a.file!), 'utf8')));
+    expect(new Set(report.articles.map((a) => a.file)).size).toBe(3);
+    expect(texts.find((t) => t.includes('Tartu floods'))).toContain(`url: "${base}/news/read?ref=101"\n`);
+    expect(texts.find((t) => t.includes('Parnu ferry strike'))).toContain(`url: "${base}/news/read?ref=102"\n`);
+    expect(texts.find((t) => t.includes('Valga bridge'))).toContain(`url: "${base}/news/declared?utm_source=cms"\n`);
+    // The state lost, each file is found again by the address it gives: nothing is saved twice.
+    await fs.rm(stateFile(other.corpusDir));
+    expect(kinds(await run({ feeds: [`${base}/feeds/numbered.rss`] }, other))).toMatchObject({ new: 0, unchanged: 3 });
+    expect((await filesUnder(path.join(other.corpusDir, 'web'))).filter((f) => f.endsWith('.md'))).toHaveLength(3);
+  });
+
+  it('keeps both files, and names them in one line, when the second copy of an older version differs or the first is gone', async () => {
+    const page = (topic: string) => site.fixture('grain-deal.html').replaceAll('Black Sea grain deal', topic);
+    site.set('/news/edited.html', page('Riga dock strike'));
+    site.set('/news/orphan.html', page('Lone ferry story'));
+    const other = webConfig(tempDir());
+    const file = (name: string) => path.join('web', '127.0.0.1', name);
+    const edited = `${base}/news/edited.html`;
+    const orphan = `${base}/news/orphan.html`;
+    const saved = { [edited]: file('edited.md'), [`${edited}?utm_source=rss`]: file('edited-1a2b3c.md'), [orphan]: file('orphan.md'), [`${orphan}?utm_source=rss`]: file('orphan-4d5e6f.md') };
+    const body = (name: string) => (name === file('edited-1a2b3c.md') ? 'A copy a maintainer corrected by hand.' : 'An old copy.');
+    for (const [url, name] of Object.entries(saved)) {
+      // The maintainer deleted the orphan's first file; the edited story's second copy was corrected by hand.
+      if (name === file('orphan.md')) continue;
+      await fs.mkdir(path.dirname(path.join(other.corpusDir, name)), { recursive: true });
+      await fs.writeFile(path.join(other.corpusDir, name), `---\nid: "${path.basename(name, '.md')}"\ntitle: "Old"\nurl: "${url}"\nbody: plain\n---\n\n${body(name)}\n`);
+    }
+    const itemDate = 'Wed, 13 Sep 2023 05:15:00 GMT';
+    const state: FetchState = { version: 1, addresses: Object.fromEntries(Object.keys(saved).map((url) => [url, { itemDate, canonical: url }])), canonical: saved };
+    await fs.writeFile(stateFile(other.corpusDir), JSON.stringify(state));
+    const item = (link: string) => `<item><title>Item</title><link>${link}?utm_source=rss</link><pubDate>${itemDate}</pubDate></item>`;
+    site.set('/feeds/kept.rss', `<?xml version="1.0"?><rss version="2.0"><channel><title>Kept</title>${item(edited)}${item(orphan)}</channel></rss>`, 'application/rss+xml');
+    const report = await run({ feeds: [`${base}/feeds/kept.rss`] }, other);
+    expect(report.duplicates).toEqual([]);
+    expect(formatIngestReport(report).split('\n').filter((l) => l.startsWith('Warning:'))).toEqual([
+      `Warning: ${file('edited-1a2b3c.md')} and ${file('edited.md')} were saved for one article (${edited}, their addresses differ only in tracking parameters) but their texts differ, so both are kept and ${file('edited.md')} is updated from now on: delete the other if it is a copy.`,
+      `Warning: ${file('orphan-4d5e6f.md')} and ${file('orphan.md')} were saved for one article (${orphan}, their addresses differ only in tracking parameters); ${file('orphan.md')} is missing, so ${file('orphan-4d5e6f.md')} is kept as its file.`,
+    ]);
+    expect((await filesUnder(path.join(other.corpusDir, 'web'))).filter((f) => f.endsWith('.md'))).toEqual(['127.0.0.1/edited-1a2b3c.md', '127.0.0.1/edited.md', '127.0.0.1/orphan-4d5e6f.md']);
+    expect(await fs.readFile(path.join(other.corpusDir, file('edited-1a2b3c.md')), 'utf8')).toContain('A copy a maintainer corrected by hand.');
+    // The orphan's item is known by the file kept: a new date in its feed updates that file.
+    site.set('/feeds/kept.rss', `<?xml version="1.0"?><rss version="2.0"><channel><title>Kept</title>${item(orphan).replace(itemDate, 'Thu, 14 Sep 2023 09:00:00 GMT')}</channel></rss>`, 'application/rss+xml');
+    const again = await run({ feeds: [`${base}/feeds/kept.rss`] }, other);
+    expect(again.articles).toEqual([{ url: `${orphan}?utm_source=rss`, kind: 'updated', file: file('orphan-4d5e6f.md') }]);
+    expect(formatIngestReport(again)).not.toContain('Warning');
   });
 
   it('reads a feed again in full while one of its pages failed for a passing reason, and fetches that page again', async () => {

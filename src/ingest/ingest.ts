@@ -170,6 +170,8 @@ class Ingestion {
       validators = { etag: result.etag, lastModified: result.lastModified };
       article = parseHtmlArticle(result.body, link, result.url);
       if (!article) failure = 'no article text could be found on the page';
+      // A page that declares no canonical URL is known by its address without tracking parameters; a declared one is kept as it is.
+      else if (article.url === result.url) article = { ...article, url: withoutTracking(result.url) };
     } catch (error) {
       if (!(error instanceof FetchError)) throw error;
       failure = error.message;
@@ -204,8 +206,8 @@ class Ingestion {
   private async save(task: Task, found: HtmlArticle, validators: Validators, pageDue: number | undefined): Promise<Outcome> {
     const article: HtmlArticle = {
       ...found,
-      // Known by its address without tracking parameters, so two feeds' addresses of one page give one file.
-      url: withoutTracking(found.url ?? task.link),
+      // A page that declares no canonical URL: its address without tracking parameters, so two feeds' addresses of it give one file.
+      url: found.url ?? withoutTracking(task.link),
       published: found.published ?? task.item?.date,
       author: found.author ?? task.item?.author,
       outlet: found.outlet ?? task.feedTitle,
@@ -276,8 +278,9 @@ class Ingestion {
 export async function ingest(sources: IngestSources, options: IngestOptions): Promise<IngestReport> {
   const { state, warning } = await loadState(options.corpusDir);
   // Articles saved twice, under addresses that differ only in tracking parameters, before they were set aside.
-  const duplicates = forgetTracking(state);
-  for (const { file } of duplicates) await removeSaved(options.corpusDir, file);
+  const migration = await forgetTracking(options.corpusDir, state);
+  const duplicates = migration.removed;
+  const warnings = [...(warning ? [warning] : []), ...migration.warnings];
   // A state lost (or never written): the files saved already are found by their addresses.
   const onDisk = Object.keys(state.addresses).length === 0 ? await savedUrls(options.corpusDir) : undefined;
   const run = new Ingestion(options, state, onDisk);
@@ -307,5 +310,5 @@ export async function ingest(sources: IngestSources, options: IngestOptions): Pr
   // Stopped too: what was saved is recorded, so the next run does not fetch it again as new.
   await saveState(options.corpusDir, state);
   options.signal?.throwIfAborted();
-  return { feeds: feeds.map((feed) => feed.outcome), articles, requests: run.fetcher.requests, duplicates, ...(warning ? { warnings: [warning] } : {}) };
+  return { feeds: feeds.map((feed) => feed.outcome), articles, requests: run.fetcher.requests, duplicates, ...(warnings.length > 0 ? { warnings } : {}) };
 }

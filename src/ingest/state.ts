@@ -85,20 +85,39 @@ export interface Duplicate {
   kept: string;
 }
 
+/** A saved file's text without the front matter lines that differ between two copies of one article (its id, its address). */
+const comparable = (text: string) => text.replace(/^---\n[\s\S]*?\n---\n/, (front) => front.replace(/^(id|url): .*\n/gm, ''));
+
 /**
  * Makes a state written before tracking parameters were set aside (tracking.ts) know every article by its
  * canonical URL without them, so the next run finds its file instead of saving another. Where that URL already
- * has a file of its own, the other file is the same article saved twice: returned, for the run to remove.
+ * has a file of its own, the other file is a second copy only when the first is there and both hold the same
+ * article, word for word (their ids and addresses aside): it is removed and returned. Otherwise both are kept and
+ * a warning names them; when the first file is gone, the other is the article's file.
  */
-export function forgetTracking(state: FetchState): Duplicate[] {
-  const duplicates: Duplicate[] = [];
+export async function forgetTracking(corpusDir: string, state: FetchState): Promise<{ removed: Duplicate[]; warnings: string[] }> {
+  const removed: Duplicate[] = [];
+  const warnings: string[] = [];
+  const read = (file: string) => fs.readFile(path.join(corpusDir, file), 'utf8').catch(() => undefined);
   for (const [url, file] of Object.entries(state.canonical)) {
     const plain = withoutTracking(url);
     if (plain === url) continue;
     delete state.canonical[url];
     const kept = state.canonical[plain];
     if (kept === undefined) state.canonical[plain] = file;
-    else if (kept !== file) duplicates.push({ file, kept });
+    else if (kept !== file) {
+      const [keptText, text] = [await read(kept), await read(file)];
+      if (text === undefined) continue;
+      if (keptText !== undefined && comparable(keptText) === comparable(text)) {
+        await fs.rm(path.join(corpusDir, file), { force: true });
+        removed.push({ file, kept });
+      } else if (keptText === undefined) {
+        state.canonical[plain] = file;
+        warnings.push(`${file} and ${kept} were saved for one article (${plain}, their addresses differ only in tracking parameters); ${kept} is missing, so ${file} is kept as its file.`);
+      } else {
+        warnings.push(`${file} and ${kept} were saved for one article (${plain}, their addresses differ only in tracking parameters) but their texts differ, so both are kept and ${kept} is updated from now on: delete the other if it is a copy.`);
+      }
+    }
   }
   // Pages (the entries with a canonical URL; a feed's has none) by their address without them, as a run asks.
   for (const [url, address] of Object.entries(state.addresses)) {
@@ -109,5 +128,5 @@ export function forgetTracking(state: FetchState): Duplicate[] {
     delete state.addresses[url];
     state.addresses[plain] ??= address;
   }
-  return duplicates;
+  return { removed, warnings };
 }

@@ -1,12 +1,13 @@
 /**
  * Tracking parameters: what an outlet or a mailer adds to an address to count where a reader came from
- * (`?utm_source=rss`, `?ref=atom`). An article whose page declares no canonical URL is known by its address
- * without them, so the copies two feeds link to are one article, and readers are shown the plain address.
- * Every other query parameter is kept: it can select another article (`?id=2`).
+ * (`?utm_source=rss`, `?fbclid=…`). An article whose page declares no canonical URL is known by its address
+ * without them, so the copies two feeds link to are one article, and readers are shown the plain address; a
+ * canonical URL the page declares is kept as declared. Every other query parameter is kept: it can select another
+ * article (`?id=2`, and `?ref=101`, which many sites use for the article's id).
  */
 
 /** Names of tracking parameters (case-insensitive); a name ending in `*` is a prefix. */
-export const TRACKING_PARAMETERS = ['utm_*', 'ref', 'ref_src', 'fbclid', 'gclid', 'dclid', 'msclkid', 'yclid', 'mc_cid', 'mc_eid', 'igshid', '_ga', '_gl'] as const;
+export const TRACKING_PARAMETERS = ['utm_*', 'ref_src', 'fbclid', 'gclid', 'dclid', 'msclkid', 'yclid', 'mc_cid', 'mc_eid', 'igshid', '_ga', '_gl'] as const;
 
 function isTracking(name: string): boolean {
   const lower = name.toLowerCase();
