@@ -670,28 +670,55 @@ describe('feeds and pages from the web', () => {
     expect((await filesUnder(path.join(other.corpusDir, 'web'))).filter((f) => f.endsWith('.md'))).toHaveLength(1);
   });
 
-  it('keeps a damaged fetch state aside and says so in one line naming it, and saves no article twice', async () => {
+  it('keeps a damaged fetch state aside, under a name with the time, and says so in one line naming it, and saves no article twice', async () => {
     const other = webConfig(tempDir());
     const feeds = [`${base}/feeds/europe.atom`];
     const first = await run({ feeds }, other);
     expect(kinds(first)).toMatchObject({ new: 2 });
     const state = stateFile(other.corpusDir);
+    const damaged = async () => (await fs.readdir(path.dirname(state))).filter((f) => f.startsWith('.fetch-state.json.damaged-')).sort();
     const cut = (await fs.readFile(state, 'utf8')).slice(0, 40);
     await fs.writeFile(state, cut);
     const again = await run({ feeds }, other);
+    const [aside] = await damaged();
+    expect(aside).toMatch(/^\.fetch-state\.json\.damaged-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}Z$/);
     const warnings = formatIngestReport(again).split('\n').filter((l) => l.startsWith('Warning:'));
     expect(warnings).toEqual([
-      `Warning: The fetch state ${state} could not be read (not valid JSON: ${warnings[0]!.match(/not valid JSON: (.*?)\); it was/)?.[1]}); it was moved to ${state}.damaged, and this run starts again from the saved files, so articles deleted from ${path.join(other.corpusDir, 'web')} may be fetched again.`,
+      `Warning: The fetch state ${state} could not be read (not valid JSON: ${warnings[0]!.match(/not valid JSON: (.*?)\); it was/)?.[1]}); it was moved to ${path.join(path.dirname(state), aside!)}, and this run starts again from the saved files, so articles deleted from ${path.join(other.corpusDir, 'web')} may be fetched again.`,
     ]);
-    expect(await fs.readFile(`${state}.damaged`, 'utf8')).toBe(cut);
+    expect(await fs.readFile(path.join(path.dirname(state), aside!), 'utf8')).toBe(cut);
     expect(kinds(again)).toMatchObject({ new: 0, updated: 0, unchanged: 2 });
     expect((await filesUnder(path.join(other.corpusDir, 'web'))).filter((f) => f.endsWith('.md'))).toHaveLength(2);
     // A new state is written; the next run reads it without a word.
     expect(formatIngestReport(await run({ feeds }, other))).not.toContain('Warning');
-    // A file that is JSON but not a fetch state is kept aside too; the corpus loader reads neither.
+    // A file that is JSON but not a fetch state is kept aside too, beside the first (not over it); the corpus loader reads neither.
     await fs.writeFile(state, '[1, 2]');
-    expect(formatIngestReport(await run({ feeds }, other))).toContain(`could not be read (not a fetch state of version 1); it was moved to ${state}.damaged`);
+    expect(formatIngestReport(await run({ feeds }, other))).toMatch(/could not be read \(not a fetch state of version 1\); it was moved to \S+\.fetch-state\.json\.damaged-/);
+    const both = await damaged();
+    expect(both).toHaveLength(2);
+    expect((await Promise.all(both.map((f) => fs.readFile(path.join(path.dirname(state), f), 'utf8')))).sort()).toEqual([cut, '[1, 2]'].sort());
     expect((await loadCorpus(other.corpusDir)).problems).toEqual([]);
+  });
+
+  it('drops the entries of a fetch state edited by hand that are not well-formed, says so in one line, and goes on', async () => {
+    const other = webConfig(tempDir());
+    const feeds = [`${base}/feeds/europe.atom`];
+    expect(kinds(await run({ feeds }, other))).toMatchObject({ new: 2 });
+    const state = stateFile(other.corpusDir);
+    const saved = JSON.parse(await fs.readFile(state, 'utf8')) as FetchState;
+    const edited = {
+      ...saved,
+      addresses: { ...saved.addresses, 'https://x.example/?utm_source=rss': null, 'https://x.example/b': { canonical: 5 } },
+      canonical: { ...saved.canonical, 'https://x.example/c': '../../outside.md' },
+    };
+    await fs.writeFile(state, JSON.stringify(edited));
+    const again = await run({ feeds }, other);
+    expect(formatIngestReport(again).split('\n').filter((l) => l.startsWith('Warning:'))).toEqual([
+      `Warning: The fetch state ${state} has 3 entries that could not be read (edited by hand?); they were dropped, so the pages they named may be fetched again.`,
+    ]);
+    // The well-formed rest is kept: the feed is asked conditionally (304), and nothing is saved again.
+    expect(again.feeds).toEqual([{ url: feeds[0], items: 0, unchanged: true }]);
+    expect(formatIngestReport(await run({ feeds }, other))).not.toContain('Warning');
   });
 
   it('saves again a page whose file was deleted, asking for it without validators', async () => {

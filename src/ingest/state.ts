@@ -40,14 +40,18 @@ export interface FetchState {
 
 export const stateFile = (corpusDir: string) => path.join(corpusDir, WEB_FOLDER, STATE_FILE);
 
-/** Where a state file that cannot be read is kept, for the maintainer to look at: the next run writes a new one. */
-export const damagedFile = (corpusDir: string) => `${stateFile(corpusDir)}.damaged`;
+/**
+ * Where a state file that cannot be read is kept, for the maintainer to look at: the next run writes a new one. The
+ * time in its name keeps an earlier damaged file from being overwritten.
+ */
+export const damagedFile = (corpusDir: string, at: number) => `${stateFile(corpusDir)}.damaged-${new Date(at).toISOString().replace(/:/g, '-')}`;
 
 /**
  * The saved state, or an empty one when there is none. One that cannot be read (cut short, edited by hand) is
  * moved aside to damagedFile, and `warning` says so in one line: the run then starts again from the files saved.
+ * Entries that are not well-formed (edited by hand) are dropped, and `warning` counts them in one line.
  */
-export async function loadState(corpusDir: string): Promise<{ state: FetchState; warning?: string }> {
+export async function loadState(corpusDir: string, now = Date.now()): Promise<{ state: FetchState; warning?: string }> {
   const empty: FetchState = { version: STATE_VERSION, addresses: {}, canonical: {} };
   const file = stateFile(corpusDir);
   let text: string;
@@ -60,15 +64,42 @@ export async function loadState(corpusDir: string): Promise<{ state: FetchState;
   let problem: string;
   try {
     const saved = JSON.parse(text) as FetchState;
-    if (saved?.version === STATE_VERSION && isRecord(saved.addresses) && isRecord(saved.canonical)) return { state: saved };
+    if (saved?.version === STATE_VERSION && isRecord(saved.addresses) && isRecord(saved.canonical)) return withoutBadEntries(file, saved);
     problem = saved?.version !== STATE_VERSION ? `not a fetch state of version ${STATE_VERSION}` : 'not a fetch state';
   } catch (error) {
     problem = `not valid JSON: ${(error as Error).message}`;
   }
-  await fs.rename(file, damagedFile(corpusDir));
+  let aside = damagedFile(corpusDir, now);
+  for (let n = 2; await fs.access(aside).then(() => true, () => false); n++) aside = `${damagedFile(corpusDir, now)}-${n}`;
+  await fs.rename(file, aside);
   return {
     state: empty,
-    warning: `The fetch state ${file} could not be read (${problem}); it was moved to ${damagedFile(corpusDir)}, and this run starts again from the saved files, so articles deleted from ${path.join(corpusDir, WEB_FOLDER)} may be fetched again.`,
+    warning: `The fetch state ${file} could not be read (${problem}); it was moved to ${aside}, and this run starts again from the saved files, so articles deleted from ${path.join(corpusDir, WEB_FOLDER)} may be fetched again.`,
+  };
+}
+
+const optional = (value: unknown, ...types: string[]) => value === undefined || types.includes(typeof value);
+
+/** An address's entry as this version writes it. */
+function wellFormedAddress(entry: unknown): entry is AddressState {
+  if (!isRecord(entry)) return false;
+  const { etag, lastModified, itemDate, canonical, failed, failedRuns, pageDue } = entry;
+  return [etag, lastModified, itemDate, canonical, failed].every((v) => optional(v, 'string')) && optional(failedRuns, 'number') && optional(pageDue, 'number', 'boolean');
+}
+
+/** A saved file's name as this version writes it: a Markdown file inside web/ (so removing it never reaches elsewhere). */
+const wellFormedFile = (file: unknown): file is string =>
+  typeof file === 'string' && !path.isAbsolute(file) && file.endsWith('.md') && path.normalize(file).startsWith(`${WEB_FOLDER}${path.sep}`) && !path.normalize(file).split(path.sep).includes('..');
+
+function withoutBadEntries(file: string, state: FetchState): { state: FetchState; warning?: string } {
+  let dropped = 0;
+  for (const [url, entry] of Object.entries(state.addresses)) if (!wellFormedAddress(entry)) (delete state.addresses[url], dropped++);
+  for (const [url, saved] of Object.entries(state.canonical)) if (!wellFormedFile(saved)) (delete state.canonical[url], dropped++);
+  if (dropped === 0) return { state };
+  const entries = dropped === 1 ? '1 entry' : `${dropped} entries`;
+  return {
+    state,
+    warning: `The fetch state ${file} has ${entries} that could not be read (edited by hand?); ${dropped === 1 ? 'it was' : 'they were'} dropped, so the pages they named may be fetched again.`,
   };
 }
 
