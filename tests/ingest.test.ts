@@ -23,7 +23,7 @@ import { parseFeed } from '../src/ingest/feeds.js';
 import { PoliteFetcher } from '../src/ingest/fetch.js';
 import { webFilePath } from '../src/ingest/save.js';
 import { stateFile, type FetchState } from '../src/ingest/state.js';
-import { ingest, PAGE_RETRIES, type IngestSources } from '../src/ingest/ingest.js';
+import { FAILED_RETRY_DAYS, ingest, PAGE_RETRIES, type IngestSources } from '../src/ingest/ingest.js';
 import { formatIngestReport, type IngestReport } from '../src/ingest/report.js';
 import { openPipeline, type Pipeline } from '../src/pipeline.js';
 import { buildInto, scriptCommand, tempDir, testConfig } from './helpers.js';
@@ -613,7 +613,7 @@ describe('feeds and pages from the web', () => {
     for (const { paths } of runs) for (const path of gone) expect(paths).not.toContain(path);
     expect(runs.map(({ paths }) => paths.filter((p) => p === '/world/down-story').length)).toEqual([...Array(PAGE_RETRIES).fill(1), 0, 0]);
     const summary = formatIngestReport(runs[0]!.report);
-    expect(summary).toMatch(/articles: 0 new, 0 updated, 0 unchanged, 1 failed \(5 more failed before: not asked again until their feed dates them anew\);/);
+    expect(summary).toMatch(/articles: 0 new, 0 updated, 0 unchanged, 1 failed \(5 more failed before: not asked again until their feed dates them anew or 7 days have passed\);/);
     expect(summary).not.toContain('missing-story');
     // Given up on: the feed answers 304 again.
     expect(runs.at(-1)!.report.feeds[0]!.unchanged).toBe(true);
@@ -623,6 +623,32 @@ describe('feeds and pages from the web', () => {
     const dated = await asked();
     expect(dated.paths.filter((p) => p.startsWith('/world/') || p.startsWith('/files/'))).toEqual(['/world/missing-story']);
     expect(dated.report.articles.find((a) => a.kind === 'failed')).toEqual({ url: `${base}/world/missing-story`, kind: 'failed', reason: 'HTTP 404 Not Found' });
+  });
+
+  it(`asks again, ${FAILED_RETRY_DAYS} days on, for a page that failed for good and that its feed gives no date (a bot wall's 403)`, async () => {
+    let walled = true;
+    site.handle('/world/walled', (_req, res) => {
+      if (walled) return void res.writeHead(403, { 'content-type': 'text/html' }).end('<html><body>Are you a robot?</body></html>');
+      res.writeHead(200, { 'content-type': 'text/html' }).end(site.fixture('prigozhin-funeral.html'));
+    });
+    site.set('/feeds/walled.rss', `<?xml version="1.0"?><rss version="2.0"><channel><title>Walled</title><item><title>Walled</title><link>${base}/world/walled</link></item></channel></rss>`, 'application/rss+xml');
+    const other = webConfig(tempDir(), { FETCH_RETRIES: '0' });
+    const day = 24 * 60 * 60 * 1000;
+    const asked = async (days: number) => {
+      const before = site.requests.length;
+      const report = await ingest({ feeds: [`${base}/feeds/walled.rss`], urls: [] }, { corpusDir: other.corpusDir, fetch: other.ingest.fetch, now: NOW + days * day });
+      return { report, walled: site.requests.slice(before).filter((r) => r.path === '/world/walled').length };
+    };
+    const first = await asked(0);
+    expect(first.report.articles).toEqual([{ url: `${base}/world/walled`, kind: 'failed', reason: 'HTTP 403 Forbidden' }]);
+    expect((await asked(FAILED_RETRY_DAYS - 1)).walled).toBe(0);
+    // Due: its feed is read in full (not a 304) and the page asked again; still walled, it waits as long again.
+    const again = await asked(FAILED_RETRY_DAYS);
+    expect([again.walled, again.report.feeds[0]!.unchanged, again.report.articles.map((a) => a.kind)]).toEqual([1, false, ['failed']]);
+    expect((await asked(2 * FAILED_RETRY_DAYS - 1)).walled).toBe(0);
+    walled = false;
+    const had = await asked(2 * FAILED_RETRY_DAYS);
+    expect([had.walled, had.report.articles.map((a) => a.kind)]).toEqual([1, ['new']]);
   });
 
   it("takes a site whose robots.txt cannot be read for a passing failure: its page is asked again next run", async () => {

@@ -4,7 +4,8 @@
  * falling back to the feed's own text when the page cannot be had, and saved (save.ts). An item already
  * saved is not fetched again unless its feed gives it a new date, and then with its validators (or it was
  * saved from the feed's text after a passing failure: its page is asked for until it is had); nor is an item
- * that failed for good (or PAGE_RETRIES times for a passing reason) while its feed gives it the same date; an
+ * that failed for good (or PAGE_RETRIES times for a passing reason) while its feed gives it the same date, for
+ * FAILED_RETRY_DAYS; an
  * article whose canonical URL (without tracking parameters: tracking.ts) is already saved under another address is skipped. One failure (a feed, an
  * item, a page) is one line of the report, with its address and reason; the rest goes on. The index is
  * not touched here: the embed that follows picks the files up like any other.
@@ -16,7 +17,7 @@ import { FeedError, parseFeed, type FeedItem } from './feeds.js';
 import { FetchError, FetchStopped, PoliteFetcher, type Validators } from './fetch.js';
 import type { FeedOutcome, IngestReport, Outcome } from './report.js';
 import { readSaved, removeSaved, saveArticle, savedUrls, webFilePath } from './save.js';
-import { forgetTracking, loadState, saveState, type AddressState, type FetchState } from './state.js';
+import { FAILED_RETRY_DAYS, forgetTracking, loadState, saveState, type AddressState, type FetchState } from './state.js';
 import { withoutTracking } from './tracking.js';
 
 export interface IngestSources {
@@ -34,6 +35,8 @@ export interface IngestOptions {
    * fetch state (a feed with items left unfetched is read in full next run), then ingest throws the signal's reason.
    */
   signal?: AbortSignal;
+  /** The time of the run (ms since 1970), for tests; now by default. */
+  now?: number;
 }
 
 interface Task {
@@ -55,6 +58,9 @@ interface Task {
  * alone, its article kept as the feed gave it (or counted as failed before), until the feed gives the item a new date.
  */
 export const PAGE_RETRIES = 6;
+
+export { FAILED_RETRY_DAYS };
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -92,6 +98,8 @@ class Ingestion {
   private readonly files: Set<string>;
   /** Feeds with a page that failed for a passing reason (a server error, a timeout): read in full next run. */
   readonly reread = new Set<string>();
+  /** Feeds with a page that failed for good FAILED_RETRY_DAYS ago or more: read in full in this run. */
+  private readonly due = new Set<string>();
 
   constructor(
     private readonly options: IngestOptions,
@@ -102,10 +110,20 @@ class Ingestion {
     this.fetcher = new PoliteFetcher(options.fetch, options.signal);
     // The files on disk too when the state was lost, so that a new article never takes a saved one's name.
     this.files = new Set([...Object.values(state.canonical), ...onDisk.values()]);
+    for (const entry of Object.values(state.addresses)) if (entry.feed !== undefined && this.retryDue(entry)) this.due.add(entry.feed);
+  }
+
+  private get now(): number {
+    return this.options.now ?? Date.now();
+  }
+
+  /** Whether a page that failed for good is due to be asked again: FAILED_RETRY_DAYS have passed (or the state did not say when it failed). */
+  private retryDue(entry: AddressState): boolean {
+    return !(this.now - Date.parse(entry.failedAt ?? '') < FAILED_RETRY_DAYS * DAY_MS);
   }
 
   async readFeed(url: string): Promise<{ outcome: FeedOutcome; tasks: Task[]; failures: Outcome[] }> {
-    const known = this.state.addresses[url];
+    const known = this.due.has(url) ? {} : this.state.addresses[url];
     try {
       const result = await this.fetcher.get(url, 'feed', known);
       if ('notModified' in result) return { outcome: { url, items: 0, unchanged: true }, tasks: [], failures: [] };
@@ -117,6 +135,9 @@ class Ingestion {
         if (item.link) tasks.push({ link: item.link, address: withoutTracking(item.link), item, feedTitle: feed.title, feed: url, explicit: false });
         else failures.push({ url: `${url} (item "${item.title ?? 'untitled'}")`, kind: 'failed', reason: 'the item has no link to its page' });
       }
+      // A page due to be asked again that the feed no longer lists: its feed is not read in full for it again.
+      const listed = new Set(tasks.map((task) => task.address));
+      for (const [address, entry] of Object.entries(this.state.addresses)) if (entry.feed === url && !listed.has(address)) delete entry.feed;
       return { outcome: { url, items: feed.items.length, unchanged: false }, tasks, failures };
     } catch (error) {
       // Stopped: the state keeps the feed as it was, so its items are asked for next run.
@@ -140,11 +161,12 @@ class Ingestion {
 
   /**
    * The reason an item failed before, for good (a 404, not HTML, too large, no article text) or after PAGE_RETRIES
-   * passing failures, when its feed gives it no new date: it is not asked again until the feed dates it anew.
+   * passing failures, when its feed gives it no new date: it is not asked again until the feed dates it anew, or
+   * FAILED_RETRY_DAYS have passed.
    */
   private failedBefore(task: Task): string | undefined {
     const known = this.state.addresses[task.address];
-    if (task.explicit || known?.failed === undefined) return undefined;
+    if (task.explicit || known?.failed === undefined || this.retryDue(known)) return undefined;
     return !task.item?.date || sameDate(task.item.date, known.itemDate) ? known.failed : undefined;
   }
 
@@ -164,7 +186,7 @@ class Ingestion {
     try {
       const result = await this.fetcher.get(link, 'html', conditional ? known : {});
       if ('notModified' in result) {
-        this.remember(task.address, { ...known, itemDate: task.item?.date, failed: undefined, failedRuns: undefined });
+        this.remember(task.address, { ...known, itemDate: task.item?.date, failed: undefined, failedAt: undefined, feed: undefined, failedRuns: undefined });
         return { url: link, kind: 'unchanged' };
       }
       validators = { etag: result.etag, lastModified: result.lastModified };
@@ -189,7 +211,8 @@ class Ingestion {
       if (!article) {
         const failed = task.item?.html ? `${failure}; the feed's own text of it is too short to stand in` : failure!;
         // Asked again while the retries last; else not until the feed dates the item anew (failedBefore).
-        this.remember(task.address, { ...known, itemDate: task.item?.date, pageDue: undefined, failedRuns: retry ? failures : undefined, failed: retry ? undefined : failed });
+        const forGood = retry ? {} : { failed, failedAt: new Date(this.now).toISOString(), feed: task.feed };
+        this.remember(task.address, { ...known, itemDate: task.item?.date, pageDue: undefined, failedRuns: retry ? failures : undefined, failed: undefined, failedAt: undefined, feed: undefined, ...forGood });
         return { url: link, kind: 'failed', reason: failed };
       }
       reason = `saved from the feed's own text: ${failure}`;
@@ -276,7 +299,7 @@ class Ingestion {
  * embed lock (src/cli/embed.ts, src/bot/refresh.ts): the fetch state, read first and written last, has one writer.
  */
 export async function ingest(sources: IngestSources, options: IngestOptions): Promise<IngestReport> {
-  const { state, warning } = await loadState(options.corpusDir);
+  const { state, warning } = await loadState(options.corpusDir, options.now);
   // Articles saved twice, under addresses that differ only in tracking parameters, before they were set aside.
   const migration = await forgetTracking(options.corpusDir, state);
   const duplicates = migration.removed;

@@ -1,9 +1,9 @@
 /**
  * What one ingest run did, feed by feed and article by article, and the summary printed after it.
  */
-import type { Duplicate } from './state.js';
+import { FAILED_RETRY_DAYS, type Duplicate } from './state.js';
 
-/** `skipped`: it failed before, and its feed gives it no new date, so it was not asked again. */
+/** `skipped`: it failed before, and its feed gives it no new date (nor have FAILED_RETRY_DAYS passed), so it was not asked again. */
 export type OutcomeKind = 'new' | 'updated' | 'unchanged' | 'failed' | 'skipped';
 
 export interface Outcome {
@@ -43,7 +43,7 @@ export function formatIngestReport(report: IngestReport): string {
   const feedsUnchanged = report.feeds.filter((f) => f.unchanged).length;
   const feedPart = report.feeds.length > 0 ? `${report.feeds.length} feed${report.feeds.length === 1 ? '' : 's'} (${feedsUnchanged} unchanged, ${feedsFailed} failed); ` : '';
   const lines = [
-    `Web: ${feedPart}articles: ${count('new')} new, ${count('updated')} updated, ${count('unchanged')} unchanged, ${count('failed')} failed${skipped > 0 ? ` (${skipped} more failed before: not asked again until their feed dates them anew)` : ''}; ${report.requests} request${report.requests === 1 ? '' : 's'}.`,
+    `Web: ${feedPart}articles: ${count('new')} new, ${count('updated')} updated, ${count('unchanged')} unchanged, ${count('failed')} failed${skipped > 0 ? ` (${skipped} more failed before: not asked again until their feed dates them anew or ${FAILED_RETRY_DAYS} days have passed)` : ''}; ${report.requests} request${report.requests === 1 ? '' : 's'}.`,
   ];
   for (const feed of report.feeds) if (feed.reason) lines.push(`  failed ${feed.url}: ${feed.reason}`);
   for (const article of report.articles) {

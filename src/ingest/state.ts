@@ -16,6 +16,12 @@ export const WEB_FOLDER = 'web';
 const STATE_FILE = '.fetch-state.json';
 const STATE_VERSION = 1;
 
+/**
+ * Days after which a page that failed for good (a 403 from a bot wall, a consent page) is asked again though its feed
+ * gives it no new date (or none at all): once, its feed read in full; failing again, it waits as long again.
+ */
+export const FAILED_RETRY_DAYS = 7;
+
 export interface AddressState extends Validators {
   /** The item's date in its feed when it was last fetched: a new date means the article changed. */
   itemDate?: string;
@@ -25,8 +31,15 @@ export interface AddressState extends Validators {
    * for PAGE_RETRIES runs at most; the count of runs it failed so far (`true` in a state written before it was counted).
    */
   pageDue?: number | boolean;
-  /** Why the page failed, for good or after PAGE_RETRIES passing failures, with nothing saved: not asked again until its feed gives it a new date. */
+  /**
+   * Why the page failed, for good or after PAGE_RETRIES passing failures, with nothing saved: not asked again until its
+   * feed gives it a new date, or FAILED_RETRY_DAYS after `failedAt`.
+   */
   failed?: string;
+  /** When it failed (ISO 8601), with `failed`. */
+  failedAt?: string;
+  /** The feed that listed it, with `failed`: read in full when it is due to be asked again. */
+  feed?: string;
   /** Runs the page has failed for a passing reason with nothing saved, while it is asked again (PAGE_RETRIES at most). */
   failedRuns?: number;
 }
@@ -83,8 +96,8 @@ const optional = (value: unknown, ...types: string[]) => value === undefined || 
 /** An address's entry as this version writes it. */
 function wellFormedAddress(entry: unknown): entry is AddressState {
   if (!isRecord(entry)) return false;
-  const { etag, lastModified, itemDate, canonical, failed, failedRuns, pageDue } = entry;
-  return [etag, lastModified, itemDate, canonical, failed].every((v) => optional(v, 'string')) && optional(failedRuns, 'number') && optional(pageDue, 'number', 'boolean');
+  const { etag, lastModified, itemDate, canonical, failed, failedAt, feed, failedRuns, pageDue } = entry;
+  return [etag, lastModified, itemDate, canonical, failed, failedAt, feed].every((v) => optional(v, 'string')) && optional(failedRuns, 'number') && optional(pageDue, 'number', 'boolean');
 }
 
 /** A saved file's name as this version writes it: a Markdown file inside web/ (so removing it never reaches elsewhere). */
