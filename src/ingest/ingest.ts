@@ -12,13 +12,14 @@
  */
 import type { FetchConfig } from '../config.js';
 import { parseHtmlArticle, type HtmlArticle } from '../corpus/html.js';
-import { publishedTime } from '../dates.js';
+import { DAY_MS } from '../dates.js';
 import { FeedError, parseFeed, type FeedItem } from './feeds.js';
 import { FetchError, FetchStopped, PoliteFetcher, type Validators } from './fetch.js';
 import type { FeedOutcome, IngestReport, Outcome } from './report.js';
 import { readSaved, removeSaved, saveArticle, savedUrls, webFilePath } from './save.js';
 import { FAILED_RETRY_DAYS, forgetTracking, loadState, saveState, type AddressState, type FetchState } from './state.js';
 import { withoutTracking } from './tracking.js';
+import { articleFromFeed, sameDate, sameStory } from './items.js';
 
 export interface IngestSources {
   feeds: string[];
@@ -60,38 +61,6 @@ interface Task {
 export const PAGE_RETRIES = 6;
 
 export { FAILED_RETRY_DAYS };
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** The article in a feed item's own HTML, for when its page cannot be fetched. */
-function articleFromFeed(task: Task): HtmlArticle | undefined {
-  if (!task.item?.html) return undefined;
-  const page = `<html><head><title>${escapeHtml(task.item.title ?? '')}</title></head><body><article>${task.item.html}</article></body></html>`;
-  const article = parseHtmlArticle(page, task.link, task.link);
-  return article && { ...article, url: withoutTracking(task.link) };
-}
-
-/**
- * Whether two canonical URLs are one story's, its headline edited: the last segments of their paths share at least
- * two words, and two thirds of the shorter one's ("finland-shuts-border" → "finland-shuts-entire-border-with-russia").
- */
-function sameStory(before: string, after: string): boolean {
-  const words = (url: string) => new Set(new URL(url).pathname.split('/').filter(Boolean).at(-1)?.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 3) ?? []);
-  const [old, now] = [words(before), words(after)];
-  const shared = [...old].filter((w) => now.has(w)).length;
-  return shared >= 2 && shared >= (2 / 3) * Math.min(old.size, now.size);
-}
-
-/**
- * Whether a feed gives an item the date it gave when last fetched: the same instant counts, so a date kept in
- * the fetch state as rss-parser's UTC (`2023-08-29T17:05:00.000Z`) matches the feed's own text read now.
- */
-function sameDate(date: string, known: string | undefined): boolean {
-  const time = publishedTime(date);
-  return date === known || (time !== undefined && time === publishedTime(known));
-}
-
 class Ingestion {
   readonly fetcher: PoliteFetcher;
   /** Files given out, in earlier runs (the state) and in this one, so two articles never share one. */

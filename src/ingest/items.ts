@@ -1,0 +1,38 @@
+/**
+ * What ingestion decides about one feed item without fetching: the article its feed's own HTML holds (for a page
+ * that cannot be fetched), whether two addresses are one story's, and whether a feed dates an item as before.
+ */
+import { parseHtmlArticle, type HtmlArticle } from '../corpus/html.js';
+import { publishedTime } from '../dates.js';
+import type { FeedItem } from './feeds.js';
+import { withoutTracking } from './tracking.js';
+
+const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The article in a feed item's own HTML, for when its page cannot be fetched. */
+export function articleFromFeed(task: { link: string; item?: FeedItem }): HtmlArticle | undefined {
+  if (!task.item?.html) return undefined;
+  const page = `<html><head><title>${escapeHtml(task.item.title ?? '')}</title></head><body><article>${task.item.html}</article></body></html>`;
+  const article = parseHtmlArticle(page, task.link, task.link);
+  return article && { ...article, url: withoutTracking(task.link) };
+}
+
+/**
+ * Whether two canonical URLs are one story's, its headline edited: the last segments of their paths share at least
+ * two words, and two thirds of the shorter one's ("finland-shuts-border" → "finland-shuts-entire-border-with-russia").
+ */
+export function sameStory(before: string, after: string): boolean {
+  const words = (url: string) => new Set(new URL(url).pathname.split('/').filter(Boolean).at(-1)?.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 3) ?? []);
+  const [old, now] = [words(before), words(after)];
+  const shared = [...old].filter((w) => now.has(w)).length;
+  return shared >= 2 && shared >= (2 / 3) * Math.min(old.size, now.size);
+}
+
+/**
+ * Whether a feed gives an item the date it gave when last fetched: the same instant counts, so a date kept in
+ * the fetch state as rss-parser's UTC (`2023-08-29T17:05:00.000Z`) matches the feed's own text read now.
+ */
+export function sameDate(date: string, known: string | undefined): boolean {
+  const time = publishedTime(date);
+  return date === known || (time !== undefined && time === publishedTime(known));
+}
