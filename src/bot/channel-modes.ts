@@ -55,18 +55,29 @@ function mentionPattern(botId: string, roleId: string | undefined): RegExp {
   return new RegExp(`<@!?${botId}>${roleId ? `|<@&${roleId}>` : ''}`);
 }
 
-/** How often an unreadable settings file is logged at most (it is read again on each message). */
-const SETTINGS_WARNING_EVERY_MS = 10 * 60_000;
-const settingsWarned = new WeakMap<BotContext, number>();
+/**
+ * How often a warning that every message would repeat is logged at most: an unreadable settings file (read again on
+ * each message), an `auto` channel where the bot may not embed links.
+ */
+const WARNING_EVERY_MS = 10 * 60_000;
+const warned = new WeakMap<BotContext, Map<string, number>>();
+
+/** Whether the warning `key` is due for this bot (never logged, or last logged WARNING_EVERY_MS ago); if so, it is now. */
+function warningDue(ctx: BotContext, key: string): boolean {
+  let times = warned.get(ctx);
+  if (!times) warned.set(ctx, (times = new Map()));
+  const now = Date.now();
+  if (now - (times.get(key) ?? -Infinity) < WARNING_EVERY_MS) return false;
+  times.set(key, now);
+  return true;
+}
 
 /** The channel's mode; an unreadable settings file (damaged) leaves every channel to /ask, with a warning now and then. */
 async function modeOf(ctx: BotContext, guildId: string, channelId: string): Promise<ChannelMode> {
   try {
     return await ctx.channelSettings.mode(guildId, channelId);
   } catch (error) {
-    const now = Date.now();
-    if (now - (settingsWarned.get(ctx) ?? -Infinity) >= SETTINGS_WARNING_EVERY_MS) {
-      settingsWarned.set(ctx, now);
+    if (warningDue(ctx, 'settings')) {
       ctx.logger.warn('Cannot read the channel settings: every channel is slash-only until the file is fixed', {
         error: error instanceof Error ? error.message : String(error),
       });
@@ -98,21 +109,13 @@ async function handle(message: Message, ctx: BotContext): Promise<boolean> {
   return true;
 }
 
-/** How often an `auto` channel where the bot may not embed links is logged at most (every message there would be). */
-const NO_EMBED_WARNING_EVERY_MS = 10 * 60_000;
-const noEmbedWarned = new WeakMap<BotContext, Map<string, number>>();
-
 /**
  * Where the bot may post but not embed links, an answer would arrive empty: a mention gets one line saying so,
  * an `auto` channel stays silent (a line under every message would be noise); both are logged without the text,
  * an `auto` channel once in a while.
  */
 async function noEmbedLinks(message: Message<true>, ctx: BotContext, mode: 'mention' | 'auto'): Promise<void> {
-  const now = Date.now();
-  let warned = noEmbedWarned.get(ctx);
-  if (!warned) noEmbedWarned.set(ctx, (warned = new Map()));
-  if (mode === 'mention' || now - (warned.get(message.channelId) ?? -Infinity) >= NO_EMBED_WARNING_EVERY_MS) {
-    if (mode === 'auto') warned.set(message.channelId, now);
+  if (mode === 'mention' || warningDue(ctx, `no-embed:${message.channelId}`)) {
     ctx.logger.warn('Cannot answer in this channel: the bot lacks Embed Links there', { guildId: message.guildId, channelId: message.channelId, messageId: message.id, mode });
   }
   if (mode === 'mention') await send(message, ctx, { content: NO_EMBED_LINKS });
