@@ -3,12 +3,16 @@
  * few requests at a time per host (p-limit), a timeout and a size limit on every response, content-type
  * checks, conditional requests (ETag / Last-Modified), and retries with exponential back-off on server
  * errors (5xx, 429) and network failures. Every failure is a FetchError whose reason reads well in a summary.
+ * No connection is made to a private or local network address but on the hosts the operator named
+ * (address-guard.ts): a feed's items and a page's redirects cannot reach the bot's own network.
  * A fetcher given a stop signal (Ctrl-C) starts no request once it is aborted, and ends those in flight with
  * FetchStopped, which is no failure of the page's.
  */
 import pLimit, { type LimitFunction } from 'p-limit';
 import robotsParserModule from 'robots-parser';
+import { fetch, type Agent, type Response } from 'undici';
 import type { FetchConfig } from '../config.js';
+import { AddressRefused, guardedDispatcher } from './address-guard.js';
 
 export class FetchError extends Error {
   override name = 'FetchError';
@@ -82,6 +86,12 @@ const sleep = (ms: number, stop?: AbortSignal) =>
     stop?.addEventListener('abort', done, { once: true });
   });
 
+/** The guard's refusal behind a failed fetch, if that is why it failed. */
+function refusal(error: unknown): AddressRefused | undefined {
+  const cause = (error as { cause?: unknown }).cause;
+  return cause instanceof AddressRefused ? cause : error instanceof AddressRefused ? error : undefined;
+}
+
 function networkReason(error: unknown, timeoutMs: number): string {
   const e = error as Error & { cause?: { code?: string; message?: string } };
   if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${timeoutMs} ms (FETCH_TIMEOUT_MS)`;
@@ -130,14 +140,29 @@ export class PoliteFetcher {
   /** Requests sent (robots.txt included), for the summary and the tests. */
   requests = 0;
   private readonly hosts = new Map<string, LimitFunction>();
-  /** Per site, its rules, or why they could not be read (a passing failure), or undefined (none: all allowed). */
-  private readonly robots = new Map<string, Promise<Robots | string | undefined>>();
+  /** Per site, its rules, or why they could not be read, or undefined (none: all allowed). */
+  private readonly robots = new Map<string, Promise<Robots | FetchError | undefined>>();
+
+  private readonly dispatcher: Agent;
+  private readonly stop?: AbortSignal;
 
   constructor(
     private readonly settings: FetchConfig,
-    /** Once aborted, no request is started, and those in flight end with FetchStopped. */
-    private readonly stop?: AbortSignal,
-  ) {}
+    options: {
+      /** Once aborted, no request is started, and those in flight end with FetchStopped. */
+      stop?: AbortSignal;
+      /** Host names the operator named (feeds, `--url`), which may be on a private network. */
+      trustedHosts?: Iterable<string>;
+    } = {},
+  ) {
+    this.stop = options.stop;
+    this.dispatcher = guardedDispatcher(options.trustedHosts ?? []);
+  }
+
+  /** Closes the connections kept open; the fetcher is not used after. */
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
 
   /**
    * GETs a URL as `expect` says, with the validators of an earlier copy when given (a 304 then says it is
@@ -181,9 +206,11 @@ export class PoliteFetcher {
     if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
     let response: Response;
     try {
-      response = await fetch(url, { headers, redirect: 'follow', signal });
+      response = await fetch(url, { headers, redirect: 'follow', signal, dispatcher: this.dispatcher });
     } catch (error) {
       if (this.stop?.aborted) throw new FetchStopped(url);
+      const refused = refusal(error);
+      if (refused) throw new FetchError(url, `refused: ${refused.message}`);
       throw new FetchError(url, networkReason(error, this.settings.timeoutMs), true);
     }
     if (response.status === 304) {
@@ -229,12 +256,12 @@ export class PoliteFetcher {
     let rules = this.robots.get(origin);
     if (!rules) this.robots.set(origin, (rules = this.readRobots(`${origin}/robots.txt`)));
     const robots = await rules;
-    if (typeof robots === 'string') return { reason: robots, retryable: true };
+    if (robots instanceof FetchError) return { reason: robots.message, retryable: robots.retryable };
     if (robots && robots.isAllowed(url, this.settings.userAgent) === false) return { reason: 'refused by the site\'s robots.txt', retryable: false };
     return undefined;
   }
 
-  private async readRobots(robotsUrl: string): Promise<Robots | string | undefined> {
+  private async readRobots(robotsUrl: string): Promise<Robots | FetchError | undefined> {
     try {
       const result = await this.retrying(robotsUrl, 'text', {});
       return 'body' in result ? robotsParser(robotsUrl, result.body) : undefined;
@@ -243,7 +270,8 @@ export class PoliteFetcher {
       const failure = error as FetchError;
       if (/^HTTP 4\d\d/.test(failure.message) && !failure.retryable) return undefined;
       // A site that cannot be reached at all is reported as such; a server error on robots.txt keeps it out.
-      return failure.message.startsWith('HTTP ') ? `robots.txt could not be read (${failure.message}), so the site was not fetched` : failure.message;
+      if (!failure.message.startsWith('HTTP ')) return failure;
+      return new FetchError(robotsUrl, `robots.txt could not be read (${failure.message}), so the site was not fetched`, true);
     }
   }
 }

@@ -18,6 +18,7 @@ import { FetchError, FetchStopped, PoliteFetcher, type Validators } from './fetc
 import type { FeedOutcome, IngestReport, Outcome } from './report.js';
 import { readSaved, removeSaved, saveArticle, savedUrls, webFilePath } from './save.js';
 import { FAILED_RETRY_DAYS, forgetTracking, loadState, saveState, type AddressState, type FetchState } from './state.js';
+import { namedHosts } from './address-guard.js';
 import { withoutTracking } from './tracking.js';
 import { articleFromFeed, sameDate, sameStory } from './items.js';
 
@@ -73,10 +74,12 @@ class Ingestion {
   constructor(
     private readonly options: IngestOptions,
     private readonly state: FetchState,
+    /** Host names the operator named (feeds, `--url`): pages there may be on a private network (address-guard.ts). */
+    trustedHosts: string[],
     /** When the state was lost: the saved files by the address each gives (savedUrls). */
     private readonly onDisk = new Map<string, string>(),
   ) {
-    this.fetcher = new PoliteFetcher(options.fetch, options.signal);
+    this.fetcher = new PoliteFetcher(options.fetch, { stop: options.signal, trustedHosts });
     // The files on disk too when the state was lost, so that a new article never takes a saved one's name.
     this.files = new Set([...Object.values(state.canonical), ...onDisk.values()]);
     for (const entry of Object.values(state.addresses)) if (entry.feed !== undefined && this.retryDue(entry)) this.due.add(entry.feed);
@@ -275,7 +278,22 @@ export async function ingest(sources: IngestSources, options: IngestOptions): Pr
   const warnings = [...(warning ? [warning] : []), ...migration.warnings];
   // A state lost (or never written): the files saved already are found by their addresses.
   const onDisk = Object.keys(state.addresses).length === 0 ? await savedUrls(options.corpusDir) : undefined;
-  const run = new Ingestion(options, state, onDisk);
+  const run = new Ingestion(options, state, namedHosts([...sources.feeds, ...sources.urls]), onDisk);
+  try {
+    return await fetchAll(run, sources, state, options, duplicates, warnings);
+  } finally {
+    await run.fetcher.close();
+  }
+}
+
+async function fetchAll(
+  run: Ingestion,
+  sources: IngestSources,
+  state: FetchState,
+  options: IngestOptions,
+  duplicates: IngestReport['duplicates'],
+  warnings: string[],
+): Promise<IngestReport> {
   const feeds = await Promise.all(sources.feeds.map((url) => run.readFeed(url)));
   const tasks = new Map<string, Task>();
   for (const url of sources.urls) tasks.set(withoutTracking(url), { link: url, address: withoutTracking(url), explicit: true });
