@@ -123,6 +123,8 @@ export interface FetchConfig {
   maxBytes: number;
   /** Requests in flight at once to one host. */
   concurrencyPerHost: number;
+  /** Requests in flight at once in all (a feed of many outlets' pages opens no more connections than this). */
+  concurrency: number;
   /** Further tries after a server error (5xx, 429) or a network failure. */
   retries: number;
   /** Pause before the first retry; it doubles with each further one. */
@@ -132,10 +134,15 @@ export interface FetchConfig {
 export interface IngestConfig {
   /** Feeds (RSS 2.0 or Atom) read by `npm run embed` and refreshed by the bot. */
   feeds: string[];
+  /** Items read from one feed per run, the newest first: a feed listing thousands is not a thousand fetches. */
+  maxFeedItems: number;
   /** Minutes between the bot's refreshes of the feeds; 0: never. */
   refreshMinutes: number;
   fetch: FetchConfig;
 }
+
+/** Items read from one feed per run when FEED_MAX_ITEMS does not say. */
+export const DEFAULT_FEED_MAX_ITEMS = 100;
 
 /** Default User-Agent: says what is fetching; operators should add a contact address (FETCH_USER_AGENT). */
 export const DEFAULT_USER_AGENT = 'coverage-bot/0.1 (news question-answering bot; +https://github.com/coverage-bot)';
@@ -237,12 +244,14 @@ export function configFromEnv(environment: Env): Config {
     reader,
     ingest: {
       feeds: addresses(env, 'FEEDS'),
+      maxFeedItems: integer(env, 'FEED_MAX_ITEMS', DEFAULT_FEED_MAX_ITEMS, 1, 100_000)!,
       refreshMinutes: integer(env, 'FEED_REFRESH_MINUTES', 60, 0, 10080)!,
       fetch: {
         userAgent: text(env, 'FETCH_USER_AGENT') ?? DEFAULT_USER_AGENT,
         timeoutMs: integer(env, 'FETCH_TIMEOUT_MS', 15_000, 50, 300_000)!,
         maxBytes: integer(env, 'FETCH_MAX_BYTES', 5 * 1024 * 1024, 1024, 1024 * 1024 * 1024)!,
         concurrencyPerHost: integer(env, 'FETCH_CONCURRENCY_PER_HOST', 2, 1, 16)!,
+        concurrency: integer(env, 'FETCH_CONCURRENCY', 8, 1, 64)!,
         retries: integer(env, 'FETCH_RETRIES', 2, 0, 10)!,
         retryDelayMs: integer(env, 'FETCH_RETRY_DELAY_MS', 1000, 0, 60_000)!,
       },

@@ -178,6 +178,27 @@ describe('the polite HTTP client', () => {
     await Promise.all(Array.from({ length: 8 }, () => one.get(`${base}/queue`, 'html')));
     expect(most).toBe(2);
   });
+
+  it('keeps at most FETCH_CONCURRENCY requests in flight in all, however many sites', async () => {
+    let inFlight = 0;
+    let most = 0;
+    site.handle('/queue-all', (_req, res) => {
+      most = Math.max(most, ++inFlight);
+      setTimeout(() => {
+        inFlight--;
+        res.writeHead(200, { 'content-type': 'text/html' }).end('<p>ok</p>');
+      }, 30);
+    });
+    // Two host names for the one site: 2 requests each at most, 3 in all.
+    const hosts = [base, base.replace('127.0.0.1', 'localhost')];
+    const capped = new PoliteFetcher({ ...settings, concurrency: 3 }, { trustedHosts: ['127.0.0.1', 'localhost'] });
+    await Promise.all(Array.from({ length: 12 }, (_, i) => capped.get(`${hosts[i % 2]}/queue-all`, 'html')));
+    expect(most).toBe(3);
+    most = 0;
+    const wide = new PoliteFetcher({ ...settings, concurrency: 8 }, { trustedHosts: ['127.0.0.1', 'localhost'] });
+    await Promise.all(Array.from({ length: 12 }, (_, i) => wide.get(`${hosts[i % 2]}/queue-all`, 'html')));
+    expect(most).toBe(4);
+  });
 });
 
 describe('feeds and pages from the web', () => {
@@ -563,6 +584,26 @@ describe('feeds and pages from the web', () => {
     );
     const report = await run({ feeds: [`${base}/feeds/short.rss`] }, webConfig(tempDir(), { FETCH_RETRIES: '0' }));
     expect(report.articles).toEqual([{ url: `${base}/world/missing-story`, kind: 'failed', reason: "HTTP 404 Not Found; the feed's own text of it is too short to stand in" }]);
+  });
+
+  it('reads the newest FEED_MAX_ITEMS items of a feed that lists more, and says so', async () => {
+    const item = (n: number, date?: string) =>
+      `<item><title>Story ${n}</title><link>${base}/many/${n}</link>${date ? `<pubDate>${date}</pubDate>` : ''}</item>`;
+    // Listed oldest first: the newest are the last two.
+    site.set(
+      '/feeds/many.rss',
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>Many</title>${[1, 2, 3, 4, 5].map((n) => item(n, `Mon, 0${n} Jan 2024 08:00:00 GMT`)).join('')}</channel></rss>`,
+      'application/rss+xml',
+    );
+    const config = webConfig(tempDir(), { FETCH_RETRIES: '0', FEED_MAX_ITEMS: '2' });
+    const report = await ingest({ feeds: [`${base}/feeds/many.rss`], urls: [] }, { corpusDir: config.corpusDir, fetch: config.ingest.fetch, maxFeedItems: config.ingest.maxFeedItems });
+    expect(report.articles.map((a) => a.url).sort()).toEqual([`${base}/many/4`, `${base}/many/5`]);
+    expect(report.feeds).toEqual([{ url: `${base}/feeds/many.rss`, items: 5, unchanged: false, left: 3 }]);
+    expect(formatIngestReport(report)).toContain(`  ${base}/feeds/many.rss lists 5 items: the newest 2 were read (FEED_MAX_ITEMS)`);
+    // Undated items: the feed's own order, whose first are the newest by convention.
+    site.set('/feeds/undated.rss', `<?xml version="1.0"?><rss version="2.0"><channel><title>Undated</title>${[6, 7, 8].map((n) => item(n)).join('')}</channel></rss>`, 'application/rss+xml');
+    const undated = await ingest({ feeds: [`${base}/feeds/undated.rss`], urls: [] }, { corpusDir: config.corpusDir, fetch: config.ingest.fetch, maxFeedItems: 2 });
+    expect(undated.articles.map((a) => a.url).sort()).toEqual([`${base}/many/6`, `${base}/many/7`]);
   });
 
   it("drops the feed's text of an item whose page, had at last, is an article already saved from another address", async () => {

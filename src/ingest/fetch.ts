@@ -1,6 +1,6 @@
 /**
  * A polite HTTP client for outlets' websites: a real User-Agent, robots.txt respected (robots-parser), a
- * few requests at a time per host (p-limit), a timeout and a size limit on every response, content-type
+ * few requests at a time per host and in all (p-limit), a timeout and a size limit on every response, content-type
  * checks, conditional requests (ETag / Last-Modified), and retries with exponential back-off on server
  * errors (5xx, 429) and network failures. Every failure is a FetchError whose reason reads well in a summary.
  * No connection is made to a private or local network address but on the hosts the operator named
@@ -140,6 +140,8 @@ export class PoliteFetcher {
   /** Requests sent (robots.txt included), for the summary and the tests. */
   requests = 0;
   private readonly hosts = new Map<string, LimitFunction>();
+  /** Requests in flight in all (FETCH_CONCURRENCY), under each host's own limit. */
+  private readonly all: LimitFunction;
   /** Per site, its rules, or why they could not be read, or undefined (none: all allowed). */
   private readonly robots = new Map<string, Promise<Robots | FetchError | undefined>>();
 
@@ -156,6 +158,7 @@ export class PoliteFetcher {
     } = {},
   ) {
     this.stop = options.stop;
+    this.all = pLimit(settings.concurrency);
     this.dispatcher = guardedDispatcher(options.trustedHosts ?? []);
   }
 
@@ -178,7 +181,7 @@ export class PoliteFetcher {
   private async retrying(url: string, expect: Expect, validators: Validators): Promise<FetchResult> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.limitFor(url)(() => this.once(url, expect, validators));
+        return await this.limitFor(url)(() => this.all(() => this.once(url, expect, validators)));
       } catch (error) {
         if (error instanceof FetchStopped) throw error;
         const failure = error instanceof FetchError ? error : new FetchError(url, String(error));

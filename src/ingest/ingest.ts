@@ -10,7 +10,7 @@
  * item, a page) is one line of the report, with its address and reason; the rest goes on. The index is
  * not touched here: the embed that follows picks the files up like any other.
  */
-import type { FetchConfig } from '../config.js';
+import { DEFAULT_FEED_MAX_ITEMS, type FetchConfig } from '../config.js';
 import { parseHtmlArticle, type HtmlArticle } from '../corpus/html.js';
 import { DAY_MS } from '../dates.js';
 import { FeedError, parseFeed, type FeedItem } from './feeds.js';
@@ -20,7 +20,7 @@ import { readSaved, removeSaved, saveArticle, savedUrls, webFilePath } from './s
 import { FAILED_RETRY_DAYS, forgetTracking, loadState, saveState, type AddressState, type FetchState } from './state.js';
 import { namedHosts } from './address-guard.js';
 import { withoutTracking } from './tracking.js';
-import { articleFromFeed, sameDate, sameStory } from './items.js';
+import { articleFromFeed, newestItems, sameDate, sameStory } from './items.js';
 
 export interface IngestSources {
   feeds: string[];
@@ -31,6 +31,8 @@ export interface IngestSources {
 export interface IngestOptions {
   corpusDir: string;
   fetch: FetchConfig;
+  /** Items read from one feed, the newest first (FEED_MAX_ITEMS); DEFAULT_FEED_MAX_ITEMS by default. */
+  maxFeedItems?: number;
   onProgress?: (done: number, total: number) => void;
   /**
    * Ctrl-C: once aborted, no request is started and those in flight are given up; what was saved is kept in the
@@ -103,14 +105,16 @@ class Ingestion {
       this.state.addresses[url] = { etag: result.etag, lastModified: result.lastModified };
       const tasks: Task[] = [];
       const failures: Outcome[] = [];
-      for (const item of feed.items) {
+      const items = newestItems(feed.items, this.options.maxFeedItems ?? DEFAULT_FEED_MAX_ITEMS);
+      for (const item of items) {
         if (item.link) tasks.push({ link: item.link, address: withoutTracking(item.link), item, feedTitle: feed.title, feed: url, explicit: false });
         else failures.push({ url: `${url} (item "${item.title ?? 'untitled'}")`, kind: 'failed', reason: 'the item has no link to its page' });
       }
       // A page due to be asked again that the feed no longer lists: its feed is not read in full for it again.
       const listed = new Set(tasks.map((task) => task.address));
       for (const [address, entry] of Object.entries(this.state.addresses)) if (entry.feed === url && !listed.has(address)) delete entry.feed;
-      return { outcome: { url, items: feed.items.length, unchanged: false }, tasks, failures };
+      const left = feed.items.length - items.length;
+      return { outcome: { url, items: feed.items.length, unchanged: false, ...(left > 0 ? { left } : {}) }, tasks, failures };
     } catch (error) {
       // Stopped: the state keeps the feed as it was, so its items are asked for next run.
       if (error instanceof FetchStopped) return { outcome: { url, items: 0, unchanged: false, reason: error.message }, tasks: [], failures: [] };

@@ -10,6 +10,21 @@ import { withoutTracking } from './tracking.js';
 const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The article in a feed item's own HTML, for when its page cannot be fetched. */
+/**
+ * The `max` newest of a feed's items: by their dates when every item has one, else the first `max` in the
+ * feed's order (feeds list the newest first).
+ */
+export function newestItems(items: FeedItem[], max: number): FeedItem[] {
+  if (items.length <= max) return items;
+  const times = items.map((item) => publishedTime(item.date));
+  if (times.some((time) => time === undefined)) return items.slice(0, max);
+  return items
+    .map((item, order) => ({ item, order, time: times[order]! }))
+    .sort((a, b) => b.time - a.time || a.order - b.order)
+    .slice(0, max)
+    .map(({ item }) => item);
+}
+
 export function articleFromFeed(task: { link: string; item?: FeedItem }): HtmlArticle | undefined {
   if (!task.item?.html) return undefined;
   const page = `<html><head><title>${escapeHtml(task.item.title ?? '')}</title></head><body><article>${task.item.html}</article></body></html>`;

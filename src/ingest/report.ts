@@ -22,6 +22,8 @@ export interface FeedOutcome {
   items: number;
   unchanged: boolean;
   reason?: string;
+  /** Items past FEED_MAX_ITEMS, not read this run. */
+  left?: number;
 }
 
 export interface IngestReport {
@@ -45,7 +47,10 @@ export function formatIngestReport(report: IngestReport): string {
   const lines = [
     `Web: ${feedPart}articles: ${count('new')} new, ${count('updated')} updated, ${count('unchanged')} unchanged, ${count('failed')} failed${skipped > 0 ? ` (${skipped} more failed before: not asked again until their feed dates them anew or ${FAILED_RETRY_DAYS} days have passed)` : ''}; ${report.requests} request${report.requests === 1 ? '' : 's'}.`,
   ];
-  for (const feed of report.feeds) if (feed.reason) lines.push(`  failed ${feed.url}: ${feed.reason}`);
+  for (const feed of report.feeds) {
+    if (feed.reason) lines.push(`  failed ${feed.url}: ${feed.reason}`);
+    if (feed.left) lines.push(`  ${feed.url} lists ${feed.items} items: the newest ${feed.items - feed.left} were read (FEED_MAX_ITEMS)`);
+  }
   for (const article of report.articles) {
     if (article.kind === 'failed') lines.push(`  failed ${article.url}: ${article.reason}`);
     else if (article.reason && article.kind !== 'unchanged' && article.kind !== 'skipped') lines.push(`  ${article.kind} ${article.url}: ${article.reason}`);
