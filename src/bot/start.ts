@@ -8,7 +8,7 @@
  * Discord recommends more than one shard, `runBot` starts a sharding manager instead, whose shard processes
  * run this same entry file and each start one bot (shards.ts).
  */
-import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits, Partials } from 'discord.js';
+import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits, Options, Partials, type ClientOptions } from 'discord.js';
 import { loadConfig, type Config } from '../config.js';
 import { exitWithError, urlPasswordForms, UserFacingError } from '../errors.js';
 import { IndexMissingError } from '../index/store.js';
@@ -26,6 +26,13 @@ const RELOAD_EVERY_MS = 5_000;
 const SWEEP_EVERY_MS = 30_000;
 /** On shutdown, removing the buttons of live messages may take this long at most. */
 const SHUTDOWN_CLEANUP_MS = 5_000;
+/**
+ * Users, and members of each server, the client keeps (the first cached let go first; the bot's own always
+ * kept). Every member who posts where the bot can see, or uses a command, arrives with them, and discord.js
+ * would keep each one for the life of the process (about half a kilobyte a member); the bot reads only its own.
+ */
+export const MAX_CACHED_USERS = 1_000;
+export const MAX_CACHED_MEMBERS = 200;
 
 const log = consoleLogger;
 
@@ -86,6 +93,25 @@ export function intentsFor(config: Config): GatewayIntentBits[] {
 function describeIndex(pipeline: Pipeline): string {
   const { manifest, version } = pipeline.index;
   return `${manifest.counts.articles} articles, ${manifest.counts.chunks} chunks, model ${manifest.model.id}, index ${version}`;
+}
+
+/**
+ * The bot's client: its intents, the Channel partial (a DM channel is not cached until used: without it its
+ * messages would be dropped), no pings, and bounded caches of users and members (MAX_CACHED_USERS).
+ */
+export function clientOptions(config: Config): ClientOptions {
+  const own = (entry: { id: string; client: Client }) => entry.id === entry.client.user?.id;
+  return {
+    intents: intentsFor(config),
+    partials: [Partials.Channel],
+    allowedMentions: { parse: [] },
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      UserManager: { maxSize: MAX_CACHED_USERS, keepOverLimit: own },
+      GuildMemberManager: { maxSize: MAX_CACHED_MEMBERS, keepOverLimit: own },
+    }),
+    ...(config.discord.apiUrl ? { rest: { api: config.discord.apiUrl } } : {}),
+  };
 }
 
 /** Polls for a new index; a failed reload keeps the index in use and says why. */
@@ -152,13 +178,7 @@ export async function startBot(commands: readonly Command[], messageHandlers: re
   titleSearchFor(pipeline.index);
 
   const ctx = createContext(pipeline, config, { logger: log });
-  // A DM channel is not cached until used: without the Channel partial its messages would be dropped.
-  const client = new Client({
-    intents: intentsFor(config),
-    partials: [Partials.Channel],
-    allowedMentions: { parse: [] },
-    ...(config.discord.apiUrl ? { rest: { api: config.discord.apiUrl } } : {}),
-  });
+  const client = new Client(clientOptions(config));
   const router = new Router(commands, ctx, messageHandlers);
   router.attach(client);
   client.on(Events.Error, (error) => log.error('Discord client error', { error }));
