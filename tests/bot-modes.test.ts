@@ -316,6 +316,26 @@ describe('a channel where the bot may post but not embed links', () => {
   });
 });
 
+describe('an auto forum where the bot may not embed links', () => {
+  it('logs it once a while for the forum, not once for every new post (each post is a thread of its own)', async () => {
+    const NO_EMBED_FORUM = '300000000000000019';
+    const guild = bot.client.guilds.cache.get(GUILD_ID)!;
+    (guild.roles as unknown as { _add(data: unknown): unknown })._add({ id: GUILD_ID, name: '@everyone', color: 0, hoist: false, position: 0, permissions: ANSWERING, managed: false, mentionable: false });
+    (guild.members as unknown as { _add(data: unknown): unknown })._add({ user: { id: APP_ID, username: 'coverage-bot', discriminator: '0000', bot: true }, roles: [], joined_at: new Date().toISOString() });
+    const deny = [{ id: GUILD_ID, type: 0, allow: '0', deny: String(PermissionFlagsBits.EmbedLinks) }];
+    (bot.client.channels as unknown as { _add(data: unknown, guild: unknown): unknown })._add({ id: NO_EMBED_FORUM, type: ChannelType.GuildForum, guild_id: GUILD_ID, name: 'no-embed-forum', position: 0, permission_overwrites: deny }, guild);
+    await bot.ctx.channelSettings.setMode(GUILD_ID, NO_EMBED_FORUM, 'auto');
+    const logged = () => logger.lines.filter((l) => l.message === 'Cannot answer in this channel: the bot lacks Embed Links there' && l.meta?.mode === 'auto').length;
+    const before = logged();
+    for (let i = 0; i < 5; i++) {
+      const postId = String(310000000000000000n + BigInt(i));
+      cacheThread(bot.client, postId, NO_EMBED_FORUM);
+      expect(await post(CONFIDENT, { channelId: postId, id: postId })).toEqual([]);
+    }
+    expect(logged() - before).toBe(1);
+  });
+});
+
 describe('a channel or thread deleted while answering', () => {
   it('is logged without the text, as expected, and the bot keeps serving', async () => {
     const GONE_CH = '300000000000000017';

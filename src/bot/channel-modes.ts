@@ -112,10 +112,11 @@ async function handle(message: Message, ctx: BotContext): Promise<boolean> {
 /**
  * Where the bot may post but not embed links, an answer would arrive empty: a mention gets one line saying so,
  * an `auto` channel stays silent (a line under every message would be noise); both are logged without the text,
- * an `auto` channel once in a while.
+ * an `auto` channel once in a while: the channel whose mode applies, so a forum's posts (each a thread of its
+ * own) count as the forum, and the warnings remembered stay one per channel set to `auto`.
  */
 async function noEmbedLinks(message: Message<true>, ctx: BotContext, mode: 'mention' | 'auto'): Promise<void> {
-  if (mode === 'mention' || warningDue(ctx, `no-embed:${message.channelId}`)) {
+  if (mode === 'mention' || warningDue(ctx, `no-embed:${placeOf(message)?.channelId ?? message.channelId}`)) {
     ctx.logger.warn('Cannot answer in this channel: the bot lacks Embed Links there', { guildId: message.guildId, channelId: message.channelId, messageId: message.id, mode });
   }
   if (mode === 'mention') await send(message, ctx, { content: NO_EMBED_LINKS });
