@@ -269,3 +269,33 @@ describe('migrations started by two processes at once', () => {
     await expect(migrate(fake, 'postgres://bot@db.example/news', [])).resolves.toMatchObject({ applied: [] });
   });
 });
+
+/** Resolves to 'still waiting' when `promise` has not settled within `ms` (the test then fails instead of hanging). */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | 'still waiting'> {
+  return Promise.race([promise, new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), ms).unref())]);
+}
+
+describe('a server that lets a connection in, then never answers', () => {
+  it('ends the start of every command with one line, instead of waiting without end', async () => {
+    // The handshake done (authentication ok, ready for query), then silence: a hung server, or a pooler with no
+    // server free. The connect timeout covers the handshake only.
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => {});
+      socket.once('data', () => socket.write(Buffer.from([0x52, 0, 0, 0, 8, 0, 0, 0, 0, 0x5a, 0, 0, 0, 5, 0x49])));
+    });
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const url = `postgres://postgres@127.0.0.1:${(silent.address() as net.AddressInfo).port}/postgres`;
+    try {
+      const opening = openPostgresStore(url, { efSearch: 40 }).then((opened) => (void opened.close(), 'opened'), (error: Error) => error);
+      const outcome = await within(opening, 30_000);
+      expect(outcome).toBeInstanceOf(Error);
+      expect((outcome as Error).message).toMatch(/^The database postgres on 127\.0\.0\.1:\d+ did not answer in time\. .*try again/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  }, 60_000);
+});

@@ -96,8 +96,13 @@ export function createPool(url: string, efSearch: number): pg.Pool {
     // BM25 ranks in the order of a version's index (an index scan); without enable_sort off, the planner
     // prefers a small table's primary key plus a sort, which scores every row (many times slower), and the
     // store could not read the scan's scores (pg-store.ts `readsScanScore`, checked when a version opens).
+    // The connect timeout ends with the handshake: a server that lets the connection in, then never answers (hung,
+    // or a pooler with no server free) is given as long for these settings as for the handshake, not for ever.
     onConnect: async (client: pg.ClientBase) => {
-      await client.query(`SET hnsw.ef_search = ${Math.trunc(efSearch)}; SET hnsw.iterative_scan = strict_order; SET enable_sort = off`);
+      await client.query({
+        text: `SET hnsw.ef_search = ${Math.trunc(efSearch)}; SET hnsw.iterative_scan = strict_order; SET enable_sort = off`,
+        query_timeout: CONNECT_TIMEOUT_MS,
+      } as pg.QueryConfig);
     },
   });
   // An idle connection that breaks (server restart) is dropped by the pool; its error must not crash the process.
