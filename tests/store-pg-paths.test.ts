@@ -299,3 +299,44 @@ describe('a server that lets a connection in, then never answers', () => {
     }
   }, 60_000);
 });
+
+describe("the bot's poll for a new version on connections that went silent", () => {
+  it('fails in time instead of holding the poll (and every later one) without end, and the next polls get through', async () => {
+    const config = testConfig({ DATABASE_URL: server.url });
+    await buildIndex({ articles: (await shippedArticles()).slice(0, 2), embedder: await sharedEmbedder(), dir: config.embeddingsDir, target: store.target, chunking: config.chunking, hnsw: config.hnsw });
+    // The connections open now go silent, as a firewall or NAT that forgot them does; new ones get through.
+    const silenced = new Set<net.Socket>();
+    const open = new Set<net.Socket>();
+    const proxy = net.createServer((socket) => {
+      const upstream = net.connect(server.port, '127.0.0.1');
+      open.add(socket);
+      socket.on('data', (data) => void (silenced.has(socket) || upstream.write(data)));
+      upstream.on('data', (data) => void (silenced.has(socket) || socket.write(data)));
+      for (const s of [socket, upstream]) s.on('error', () => {});
+      socket.on('close', () => (open.delete(socket), upstream.destroy()));
+      upstream.on('close', () => socket.destroy());
+    });
+    proxy.listen(0, '127.0.0.1');
+    await once(proxy, 'listening');
+    const url = `postgres://postgres@127.0.0.1:${(proxy.address() as net.AddressInfo).port}/postgres`;
+    const polled = await openPostgresStore(url, { efSearch: 40 }, { questionTimeoutMs: 1_000 });
+    try {
+      const live = await polled.currentVersion();
+      expect(live).toMatch(/^v-/);
+      for (const socket of open) silenced.add(socket);
+      const poll = await within(polled.currentVersion().catch((error: Error) => error), 15_000);
+      expect(poll).toBeInstanceOf(Error);
+      expect((poll as Error).message).toMatch(/^The database postgres on 127\.0\.0\.1:\d+ did not answer in time\. .*try again/);
+      // Opening the version (a reload) is bounded as well.
+      const opening = await within(polled.open().then(() => 'opened', (error: Error) => error), 15_000);
+      expect(opening === 'opened' || (opening instanceof Error && /did not answer in time/.test(opening.message))).toBe(true);
+      // A silent connection is dropped when its query gives up: the polls after it reach the server again.
+      let again: string | undefined | Error = new Error('not polled');
+      for (let i = 0; i < 6 && again instanceof Error; i++) again = await within(polled.currentVersion().catch((error: Error) => error), 15_000).then((r) => (r === 'still waiting' ? new Error(r) : r));
+      expect(again).toBe(live);
+    } finally {
+      await within(polled.close(), 2_000);
+      proxy.close();
+    }
+  }, 120_000);
+});

@@ -13,8 +13,9 @@ export class DatabaseError extends UserFacingError {
 /** How long a connection attempt may take before it counts as failed. */
 export const CONNECT_TIMEOUT_MS = 5_000;
 /**
- * How long one of a question's queries may take: a connection that goes silent (a network that drops it
- * without a word, a server that hangs) answers the question with an error to try again, not with no end.
+ * How long one of a question's queries may take, or one of those that open the live version or look for a new one
+ * (the bot's poll): a connection that goes silent (a network that drops it without a word, a server that hangs)
+ * answers the question with an error to try again, not with no end, and does not hold the poll for ever.
  */
 export const QUESTION_TIMEOUT_MS = 30_000;
 /**
@@ -108,6 +109,12 @@ export function createPool(url: string, efSearch: number): pg.Pool {
   // An idle connection that breaks (server restart) is dropped by the pool; its error must not crash the process.
   pool.on('error', () => {});
   return pool;
+}
+
+/** The pool's `query`, each query given up after `timeoutMs` (its connection is then dropped by the pool). */
+export function timedQueries(pool: pg.Pool, timeoutMs: number): Pick<pg.Pool, 'query'> {
+  const query = (text: string, values?: unknown[]) => pool.query({ text, query_timeout: timeoutMs } as pg.QueryConfig, values);
+  return { query: query as pg.Pool['query'] };
 }
 
 /** A connection of the pool, held for a while (a transaction): its failures reach the caller through its queries. */

@@ -12,7 +12,7 @@ import { leanCoverage, type ChunkHit } from '../index/lean-coverage.js';
 import { TermTable, TITLE_BOOST, type ArticleHit } from '../index/lexical-index.js';
 import type { ChunkRow, SentenceRow } from '../index/rows.js';
 import { IndexMissingError } from '../index/store.js';
-import { createPool, describeDatabase, QUESTION_TIMEOUT_MS, userFacing } from './connect.js';
+import { createPool, describeDatabase, QUESTION_TIMEOUT_MS, timedQueries, userFacing } from './connect.js';
 import { lockDatabase } from './lock.js';
 import { migrate } from './migrate.js';
 import { vectorParam } from './binary-params.js';
@@ -61,8 +61,8 @@ export const BM25_LISTS = [
 ] as const;
 export const bm25Index = (table: string, field: string, versionId: string) => `${table}_${field}_bm25_v${versionId}`;
 
-async function hasBm25Indexes(pool: pg.Pool, versionId: string): Promise<boolean> {
-  return (await pool.query('SELECT to_regclass($1) IS NOT NULL AS found', [bm25Index('chunks', 'terms', versionId)])).rows[0].found === true;
+async function hasBm25Indexes(db: Pick<pg.ClientBase, 'query'>, versionId: string): Promise<boolean> {
+  return (await db.query('SELECT to_regclass($1) IS NOT NULL AS found', [bm25Index('chunks', 'terms', versionId)])).rows[0].found === true;
 }
 
 /**
@@ -138,14 +138,16 @@ export const VIEW_SENTENCES = `
     FROM chunks c WHERE c.version_id = $1 AND c.label = ANY($2::int[])))
   ORDER BY s.id`;
 
-/** Opens the live version: its articles and term tables in memory, the rest searched where it is. */
-async function openVersion(pool: pg.Pool, url: string, live: LiveVersion, bm25Available: boolean, timeoutMs: number): Promise<Coverage> {
-  /** A query of a question, given up after `timeoutMs` (the connection is then dropped by the pool). */
-  const ask = <R extends pg.QueryResultRow = any>(text: string, values: unknown[]) => pool.query<R>({ text, query_timeout: timeoutMs } as pg.QueryConfig, values);
-  const articleList = await readArticles(pool, live.id);
+/**
+ * Opens the live version: its articles and term tables in memory, the rest searched where it is. `db` gives up a
+ * query after the question timeout: opening and every question's query.
+ */
+async function openVersion(db: Pick<pg.Pool, 'query'>, url: string, live: LiveVersion, bm25Available: boolean): Promise<Coverage> {
+  const ask = <R extends pg.QueryResultRow = any>(text: string, values: unknown[]) => db.query<R>(text, values);
+  const articleList = await readArticles(db, live.id);
   // A version written before pg_textsearch was installed has no BM25 indexes: it is searched by ts_rank.
-  const useBm25 = bm25Available && (await hasBm25Indexes(pool, live.id));
-  const scanScore = useBm25 && (await readsScanScore(pool, live.id));
+  const useBm25 = bm25Available && (await hasBm25Indexes(db, live.id));
+  const scanScore = useBm25 && (await readsScanScore(db, live.id));
   const articles = new Map(articleList.map((a) => [a.id, a]));
   const terms = TermTable.fromJSON(JSON.parse(live.terms), live.manifest.counts.chunks);
 
@@ -197,8 +199,11 @@ export async function openPostgresStore(url: string, hnsw: Pick<HnswConfig, 'efS
     await pool.end().catch(() => {});
     throw error;
   }
+  // What serves questions, and the bot's poll for a new version, is given up after the question timeout: a
+  // connection gone silent would otherwise hold a reload (and with it every later poll) without end.
+  const reads = timedQueries(pool, options.questionTimeoutMs ?? QUESTION_TIMEOUT_MS);
   const live = async () => {
-    const version = await liveVersion(pool);
+    const version = await liveVersion(reads);
     if (!version) throw new IndexMissingError(`No coverage has been embedded in the ${location} yet. Run \`npm run embed\` to build it.`);
     return version;
   };
@@ -206,8 +211,8 @@ export async function openPostgresStore(url: string, hnsw: Pick<HnswConfig, 'efS
     backend: 'postgres',
     location,
     lexical: useBm25 ? 'bm25' : 'fulltext',
-    currentVersion: () => userFacing(url, async () => (await liveVersion(pool))?.name),
-    open: () => userFacing(url, async () => openVersion(pool, url, await live(), useBm25, options.questionTimeoutMs ?? QUESTION_TIMEOUT_MS)),
+    currentVersion: () => userFacing(url, async () => (await liveVersion(reads))?.name),
+    open: () => userFacing(url, async () => openVersion(reads, url, await live(), useBm25)),
     knownArticles: () => userFacing(url, () => readKnownArticles(pool)),
     target: {
       lock: () => userFacing(url, () => lockDatabase(pool, location)),

@@ -172,12 +172,12 @@ export interface LiveVersion {
 }
 
 /** The live version's row, or undefined when nothing was built yet. */
-export async function liveVersion(client: pg.Pool | pg.ClientBase): Promise<LiveVersion | undefined> {
+export async function liveVersion(client: Pick<pg.ClientBase, 'query'>): Promise<LiveVersion | undefined> {
   const { rows } = await client.query<LiveVersion>('SELECT v.id, v.name, v.manifest, v.terms FROM coverage_current c JOIN coverage_versions v ON v.id = c.version_id');
   return rows[0];
 }
 
-export async function readArticles(client: pg.Pool, versionId: string): Promise<Article[]> {
+export async function readArticles(client: Pick<pg.ClientBase, 'query'>, versionId: string): Promise<Article[]> {
   const { rows } = await client.query<{ doc: Article }>('SELECT doc FROM articles WHERE version_id = $1 ORDER BY position', [versionId]);
   return rows.map((r) => r.doc);
 }
