@@ -161,3 +161,16 @@ describe('the bot entry points', () => {
     expectOneLineError(await runScript('commands/deploy.ts', [], { DISCORD_TOKEN: '', DISCORD_CLIENT_ID: '' }), /^Error: DISCORD_TOKEN is not set/m);
   });
 });
+
+describe('npm run db:dev started again at once after one was killed', () => {
+  it('says that the lock of a killed one frees itself within seconds, not only that another is serving', async () => {
+    const dir = tempDir('coverage-bot-pgdev-');
+    // A db:dev's lock on the folder, held by a process then killed (SIGKILL: nothing is released).
+    const holder = spawnSync(process.execPath, ['-e', `require('proper-lockfile').lock(${JSON.stringify(dir)}, { lockfilePath: ${JSON.stringify(`${dir}.lock`)}, realpath: false }).then(() => process.kill(process.pid, 'SIGKILL'))`], {
+      cwd: path.resolve(import.meta.dirname, '..'),
+      timeout: 30_000,
+    });
+    expect(holder.signal).toBe('SIGKILL');
+    expectOneLineError(await runScript('src/cli/db-dev.ts', ['--dir', dir, '--port', '0']), /^Error: Another `npm run db:dev` is serving .*; a db:dev that was stopped without a word \(killed\) leaves it locked for up to 10 s: run this again then\.$/m);
+  }, 60_000);
+});

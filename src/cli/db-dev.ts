@@ -16,6 +16,12 @@ Options:
   --dir FOLDER   where the data is kept (default ${DEV_DATA_DIR}, or PGDEV_DIR)
   --port N       port on 127.0.0.1 (default ${DEV_PORT}; 0 picks a free one)`;
 
+/**
+ * A db:dev's lock on its data folder counts as left behind when not refreshed for this long (proper-lockfile
+ * refreshes it every half of it): one that was killed keeps the next out for up to that long.
+ */
+const LOCK_STALE_MS = 10_000;
+
 async function main(): Promise<void> {
   const { values } = parseCommandLine({ options: { dir: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }, 'npm run db:dev');
   if (values.help) {
@@ -30,10 +36,12 @@ async function main(): Promise<void> {
   await fs.mkdir(dataDir, { recursive: true });
   let unlock: () => Promise<void>;
   try {
-    unlock = await lockfile.lock(dataDir, { lockfilePath: `${dataDir}.lock`, retries: 0, realpath: false });
+    unlock = await lockfile.lock(dataDir, { lockfilePath: `${dataDir}.lock`, retries: 0, realpath: false, stale: LOCK_STALE_MS });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
-    throw new UserFacingError(`Another \`npm run db:dev\` is serving ${dataDir}. Use that one, or stop it first.`);
+    throw new UserFacingError(
+      `Another \`npm run db:dev\` is serving ${dataDir}. Use that one, or stop it first; a db:dev that was stopped without a word (killed) leaves it locked for up to ${LOCK_STALE_MS / 1000} s: run this again then.`,
+    );
   }
   let server;
   try {
