@@ -790,7 +790,7 @@ describe('feeds and pages from the web', () => {
     expect(formatIngestReport(await run({ feeds }, other))).not.toContain('Warning');
   });
 
-  it('saves again a page whose file was deleted, asking for it without validators', async () => {
+  it('keeps out a page whose file was deleted by hand when its feed dates it anew; --url brings one back, asked for without validators', async () => {
     site.set('/news/lost.html', site.fixture('grain-deal.html'));
     site.set('/news/lost-item', site.fixture('prigozhin-funeral.html'));
     const feed = (date: string) => `<?xml version="1.0"?><rss version="2.0"><channel><title>Lost</title><item><title>Lost item</title><link>${base}/news/lost-item</link><pubDate>${date}</pubDate></item></channel></rss>`;
@@ -800,15 +800,25 @@ describe('feeds and pages from the web', () => {
     const first = await run(sources, other);
     expect(kinds(first)).toMatchObject({ new: 2, failed: 0 });
     for (const article of first.articles) await fs.rm(path.join(other.corpusDir, article.file!));
+    const itemFile = first.articles.find((a) => a.url === `${base}/news/lost-item`)!.file!;
 
-    // The feed gives its item a new date; the page by address is asked again as always.
+    // The feed gives its item a new date: a takedown stays down. The page given by address is asked again, as always.
     site.set('/feeds/lost.rss', feed('Wed, 13 Sep 2023 09:00:00 GMT'), 'application/rss+xml');
     const before = site.requests.length;
     const again = await run(sources, other);
-    expect(again.articles.map((a) => [a.url, a.kind, a.file]).sort()).toEqual(first.articles.map((a) => [a.url, 'new', a.file]).sort());
-    for (const article of first.articles) expect(await fs.readFile(path.join(other.corpusDir, article.file!), 'utf8')).toContain(`url: "${article.url}"`);
+    expect(again.articles.map((a) => [a.url, a.kind]).sort()).toEqual([
+      [`${base}/news/lost-item`, 'deleted'],
+      [`${base}/news/lost.html`, 'new'],
+    ]);
+    expect(formatIngestReport(again)).toContain(
+      `  kept out ${base}/news/lost-item: ${itemFile} was deleted from the corpus folder, so its page is not fetched again (npm run embed -- --url ${base}/news/lost-item brings it back)`,
+    );
+    await expect(fs.access(path.join(other.corpusDir, itemFile))).rejects.toThrow();
     const pages = site.requests.slice(before).filter((r) => r.path.startsWith('/news/'));
-    expect(pages.map((r) => [r.path, r.conditional]).sort()).toEqual([['/news/lost-item', false], ['/news/lost.html', false]]);
+    expect(pages.map((r) => [r.path, r.conditional])).toEqual([['/news/lost.html', false]]);
+    // Given by address, the deleted one comes back, into its old file.
+    const back = await run({ urls: [`${base}/news/lost-item`] }, other);
+    expect(back.articles.map((a) => [a.kind, a.file])).toEqual([['new', itemFile]]);
     // Saved again, the next request is conditional again.
     const after = site.requests.length;
     expect(kinds(await run({ urls: [`${base}/news/lost.html`] }, other))).toMatchObject({ unchanged: 1 });

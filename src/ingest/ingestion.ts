@@ -9,7 +9,7 @@ import { DAY_MS } from '../dates.js';
 import { FeedError, parseFeed, type FeedItem } from './feeds.js';
 import { FetchError, FetchStopped, PoliteFetcher, type Validators } from './fetch.js';
 import type { FeedOutcome, Outcome } from './report.js';
-import { readSaved, removeSaved, saveArticle, webFilePath } from './save.js';
+import { readSaved, removeSaved, savedFileGone, saveArticle, webFilePath } from './save.js';
 import { FAILED_RETRY_DAYS, type AddressState, type FetchState } from './state.js';
 import { withoutTracking } from './tracking.js';
 import { articleFromFeed, newestItems, sameDate, sameStory } from './items.js';
@@ -141,8 +141,12 @@ export class Ingestion {
     let validators: Validators = {};
     let failure: string | undefined;
     let passing = false;
-    // A 304 cannot bring back a file deleted (or made unreadable) since: then the page is asked for without validators.
     const file = known?.canonical !== undefined ? this.state.canonical[known.canonical] : undefined;
+    // A saved article deleted by hand (a takedown, a story withdrawn) stays deleted when its feed dates it anew; `--url` brings it back.
+    if (file !== undefined && !task.explicit && (await savedFileGone(this.options.corpusDir, file))) {
+      return { url: link, kind: 'deleted', reason: `${file} was deleted from the corpus folder, so its page is not fetched again (npm run embed -- --url ${link} brings it back)` };
+    }
+    // A 304 cannot bring back a file made unreadable since: then the page is asked for without validators.
     const conditional = file !== undefined && (await readSaved(this.options.corpusDir, file)) !== undefined;
     try {
       const result = await this.fetcher.get(link, 'html', conditional ? known : {});

@@ -3,8 +3,11 @@
  */
 import { FAILED_RETRY_DAYS, type Duplicate } from './state.js';
 
-/** `skipped`: it failed before, and its feed gives it no new date (nor have FAILED_RETRY_DAYS passed), so it was not asked again. */
-export type OutcomeKind = 'new' | 'updated' | 'unchanged' | 'failed' | 'skipped';
+/**
+ * `skipped`: it failed before, and its feed gives it no new date (nor have FAILED_RETRY_DAYS passed), so it was not asked again.
+ * `deleted`: its saved file was deleted by hand, so its feed's new date for it was not followed.
+ */
+export type OutcomeKind = 'new' | 'updated' | 'unchanged' | 'failed' | 'skipped' | 'deleted';
 
 export interface Outcome {
   /** The address of the page, of the feed, or of the feed and the item's title (an item with no link). */
@@ -53,6 +56,7 @@ export function formatIngestReport(report: IngestReport): string {
   }
   for (const article of report.articles) {
     if (article.kind === 'failed') lines.push(`  failed ${article.url}: ${article.reason}`);
+    else if (article.kind === 'deleted') lines.push(`  kept out ${article.url}: ${article.reason}`);
     else if (article.reason && article.kind !== 'unchanged' && article.kind !== 'skipped') lines.push(`  ${article.kind} ${article.url}: ${article.reason}`);
   }
   for (const warning of report.warnings ?? []) lines.push(`Warning: ${warning}`);

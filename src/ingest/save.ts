@@ -58,6 +58,16 @@ export function readSaved(corpusDir: string, file: string): Promise<string | und
   return fs.readFile(path.join(corpusDir, file), 'utf8').catch(() => undefined);
 }
 
+/** Whether a saved file is gone from the corpus folder (deleted by hand: not merely unreadable). */
+export async function savedFileGone(corpusDir: string, file: string): Promise<boolean> {
+  try {
+    await fs.stat(path.join(corpusDir, file));
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
 /** Removes a saved file (gone already: nothing to do). */
 export function removeSaved(corpusDir: string, file: string): Promise<void> {
   return fs.rm(path.join(corpusDir, file), { force: true });
