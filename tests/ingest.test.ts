@@ -164,40 +164,38 @@ describe('the polite HTTP client', () => {
     await expect(fetcher().get(`${base}/stream`, 'html')).rejects.toThrow('larger than FETCH_MAX_BYTES (over 100000 bytes');
   });
 
-  it('keeps at most FETCH_CONCURRENCY_PER_HOST requests in flight to one site', async () => {
+  /** Serves `route` slowly, counting the most requests in flight at once (reset with `most.value = 0`). */
+  function slowRoute(route: string): { value: number } {
     let inFlight = 0;
-    let most = 0;
-    site.handle('/queue', (_req, res) => {
-      most = Math.max(most, ++inFlight);
+    const most = { value: 0 };
+    site.handle(route, (_req, res) => {
+      most.value = Math.max(most.value, ++inFlight);
       setTimeout(() => {
         inFlight--;
         res.writeHead(200, { 'content-type': 'text/html' }).end('<p>ok</p>');
-      }, 20);
+      }, 25);
     });
+    return most;
+  }
+
+  it('keeps at most FETCH_CONCURRENCY_PER_HOST requests in flight to one site', async () => {
+    const most = slowRoute('/queue');
     const one = fetcher();
     await Promise.all(Array.from({ length: 8 }, () => one.get(`${base}/queue`, 'html')));
-    expect(most).toBe(2);
+    expect(most.value).toBe(2);
   });
 
   it('keeps at most FETCH_CONCURRENCY requests in flight in all, however many sites', async () => {
-    let inFlight = 0;
-    let most = 0;
-    site.handle('/queue-all', (_req, res) => {
-      most = Math.max(most, ++inFlight);
-      setTimeout(() => {
-        inFlight--;
-        res.writeHead(200, { 'content-type': 'text/html' }).end('<p>ok</p>');
-      }, 30);
-    });
+    const most = slowRoute('/queue-all');
     // Two host names for the one site: 2 requests each at most, 3 in all.
     const hosts = [base, base.replace('127.0.0.1', 'localhost')];
     const capped = new PoliteFetcher({ ...settings, concurrency: 3 }, { trustedHosts: ['127.0.0.1', 'localhost'] });
     await Promise.all(Array.from({ length: 12 }, (_, i) => capped.get(`${hosts[i % 2]}/queue-all`, 'html')));
-    expect(most).toBe(3);
-    most = 0;
+    expect(most.value).toBe(3);
+    most.value = 0;
     const wide = new PoliteFetcher({ ...settings, concurrency: 8 }, { trustedHosts: ['127.0.0.1', 'localhost'] });
     await Promise.all(Array.from({ length: 12 }, (_, i) => wide.get(`${hosts[i % 2]}/queue-all`, 'html')));
-    expect(most).toBe(4);
+    expect(most.value).toBe(4);
   });
 });
 
