@@ -6,15 +6,15 @@
 import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
 import { answerInteraction } from '../src/bot/answering.js';
 import type { Command } from '../src/bot/command.js';
-import type { BotContext } from '../src/bot/context.js';
+import type { AnswerSession, BotContext } from '../src/bot/context.js';
 import { decodeArticleChoice, type CustomIdOf } from '../src/bot/custom-ids.js';
 import { openFollowUp } from '../src/bot/follow-up-button.js';
 import type { FeedbackEntry, Vote } from '../src/bot/feedback.js';
-import { expiredComponents, NO_MENTIONS, notice } from '../src/bot/replies.js';
+import { expiredComponents, NO_MENTIONS, notice, replyWithError } from '../src/bot/replies.js';
 import { showArticle } from '../src/bot/source-pages.js';
 import { contentText } from '../src/bot/format/index.js';
 import { periodFromBounds, type Period } from '../src/dates.js';
-import { UserFacingError } from '../src/errors.js';
+import { asUserFacing, UserFacingError } from '../src/errors.js';
 import { checkPeriod, validateQuestion } from '../src/answer-question.js';
 
 export const data = new SlashCommandBuilder()
@@ -27,6 +27,8 @@ export const data = new SlashCommandBuilder()
   .addStringOption((o) => o.setName('until').setDescription('Only articles published until: 2023-09-30, 2023-09, 2023, or 7d ago').setMaxLength(40));
 
 export const ANSWER_BUTTONS_EXPIRED = 'The buttons under this answer have expired. Ask again with `/ask` to rate a new answer.';
+/** The reply to a vote that could not be written (the database did not answer in time, the log could not be written). */
+export const VOTE_NOT_SAVED = 'Sorry, your vote could not be saved just now. Please try again in a moment.';
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const isPrivate = interaction.options.getBoolean('private') ?? false;
@@ -55,17 +57,30 @@ async function vote(interaction: MessageComponentInteraction, id: CustomIdOf<'vo
     await expiredComponents(interaction, ANSWER_BUTTONS_EXPIRED);
     return;
   }
-  const value: Vote = id.choice;
   // Acknowledged before the feedback store is written (with DATABASE_URL, a query that may take longer than
-  // Discord's 3 seconds); the thanks, or the error the router reports, then edits this private reply.
+  // Discord's 3 seconds); the thanks, or the word that the vote was not saved, then edits this private reply.
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  const thank = (text: string) => interaction.editReply({ content: contentText(text), allowedMentions: NO_MENTIONS });
-  const userHash = await ctx.feedback.hashUser(interaction.user.id);
-  const state = session.data;
-  if (state.votes.get(userHash) === value) {
-    await thank('Your vote on this answer is already recorded. Thank you!');
+  let thanks: string;
+  try {
+    thanks = await recordVote(interaction, id, ctx, session.data);
+  } catch (error) {
+    // The member is told that this vote was not saved, and may vote again; the operator reads why in the log (a
+    // database that did not answer within QUESTION_TIMEOUT_MS, a log that cannot be written), a bug with its stack.
+    const expected = asUserFacing(error);
+    const where = { customId: interaction.customId, userId: interaction.user.id, guildId: interaction.guildId ?? 'dm' };
+    if (expected) ctx.logger.warn(`A vote could not be saved: ${expected.message}`, where);
+    else ctx.logger.error('A vote could not be saved', { ...where, error });
+    await replyWithError(interaction, VOTE_NOT_SAVED);
     return;
   }
+  await interaction.editReply({ content: contentText(thanks), allowedMentions: NO_MENTIONS });
+}
+
+/** Writes the member's vote on the answer; returns the thanks (or the word that it was already recorded). */
+async function recordVote(interaction: MessageComponentInteraction, id: CustomIdOf<'vote'>, ctx: BotContext, state: AnswerSession): Promise<string> {
+  const value: Vote = id.choice;
+  const userHash = await ctx.feedback.hashUser(interaction.user.id);
+  if (state.votes.get(userHash) === value) return 'Your vote on this answer is already recorded. Thank you!';
   const record: FeedbackEntry = {
     timestamp: new Date().toISOString(),
     vote: value,
@@ -105,7 +120,7 @@ async function vote(interaction: MessageComponentInteraction, id: CustomIdOf<'vo
     }
     throw error;
   }
-  await thank(value === 'up' ? 'Thanks! Glad it helped. 👍' : 'Thanks for telling me. This helps improve the answers. 👎');
+  return value === 'up' ? 'Thanks! Glad it helped. 👍' : 'Thanks for telling me. This helps improve the answers. 👎';
 }
 
 async function openArticle(interaction: MessageComponentInteraction, ctx: BotContext): Promise<void> {

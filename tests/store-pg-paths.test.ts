@@ -6,7 +6,6 @@ import net from 'node:net';
 import { once } from 'node:events';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCoverageStore } from '../src/coverage-store.js';
 import { startDevDatabase, type DevDatabase } from '../src/db/dev-server.js';
 import { EMBED_LOCK_KEY } from '../src/db/lock.js';
 import { migrate } from '../src/db/migrate.js';
@@ -17,6 +16,7 @@ import { TermTable } from '../src/index/lexical-index.js';
 import { buildIndex } from '../src/index/build.js';
 import type { CoverageStore } from '../src/index/coverage.js';
 import { sharedEmbedder, shippedArticles, testConfig } from './helpers.js';
+import { startPgProxy, within } from './pg-proxy.js';
 
 let server: DevDatabase;
 let store: CoverageStore;
@@ -24,8 +24,8 @@ let pool: pg.Pool;
 
 beforeAll(async () => {
   server = await startDevDatabase({ port: 0 });
-  store = await openCoverageStore(testConfig({ DATABASE_URL: server.url }));
-  pool = store.sql as pg.Pool;
+  const opened = await openPostgresStore(server.url, testConfig().hnsw);
+  [store, pool] = [opened, opened.pool];
 }, 60_000);
 
 afterAll(async () => {
@@ -74,27 +74,16 @@ describe('a question on a connection that goes silent', () => {
     const config = testConfig({ DATABASE_URL: server.url });
     await buildIndex({ articles: (await shippedArticles()).slice(0, 2), embedder: await sharedEmbedder(), dir: config.embeddingsDir, target: store.target, chunking: config.chunking, hnsw: config.hnsw });
     // A proxy that stops passing bytes on, as a network that drops a connection without a word does.
-    let silent = false;
-    const proxy = net.createServer((socket) => {
-      const upstream = net.connect(server.port, '127.0.0.1');
-      socket.on('data', (data) => void (silent || upstream.write(data)));
-      upstream.on('data', (data) => void (silent || socket.write(data)));
-      for (const s of [socket, upstream]) s.on('error', () => {});
-      socket.on('close', () => upstream.destroy());
-      upstream.on('close', () => socket.destroy());
-    });
-    proxy.listen(0, '127.0.0.1');
-    await once(proxy, 'listening');
-    const url = `postgres://postgres@127.0.0.1:${(proxy.address() as net.AddressInfo).port}/postgres`;
-    const silenced = await openPostgresStore(url, { efSearch: 40 }, { questionTimeoutMs: 1_000 });
+    const proxy = await startPgProxy(server.port);
+    const silenced = await openPostgresStore(proxy.url, { efSearch: 40 }, { questionTimeoutMs: 1_000 });
     try {
       const coverage = await silenced.open();
-      silent = true;
+      proxy.silence();
       const vector = new Float32Array(512).fill(1 / Math.sqrt(512));
       await expect(coverage.search('Putin', vector, { mode: 'dense', limit: 5 })).rejects.toThrow(/^The database postgres on 127\.0\.0\.1:\d+ did not answer in time\. .*try again/);
     } finally {
-      await Promise.race([silenced.close(), new Promise((resolve) => setTimeout(resolve, 1_000))]);
-      proxy.close();
+      await within(silenced.close(), 1_000);
+      await proxy.close();
     }
   }, 60_000);
 });
@@ -270,11 +259,6 @@ describe('migrations started by two processes at once', () => {
   });
 });
 
-/** Resolves to 'still waiting' when `promise` has not settled within `ms` (the test then fails instead of hanging). */
-function within<T>(promise: Promise<T>, ms: number): Promise<T | 'still waiting'> {
-  return Promise.race([promise, new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), ms).unref())]);
-}
-
 describe('a server that lets a connection in, then never answers', () => {
   it('ends the start of every command with one line, instead of waiting without end', async () => {
     // The handshake done (authentication ok, ready for query), then silence: a hung server, or a pooler with no
@@ -305,25 +289,12 @@ describe("the bot's poll for a new version on connections that went silent", () 
     const config = testConfig({ DATABASE_URL: server.url });
     await buildIndex({ articles: (await shippedArticles()).slice(0, 2), embedder: await sharedEmbedder(), dir: config.embeddingsDir, target: store.target, chunking: config.chunking, hnsw: config.hnsw });
     // The connections open now go silent, as a firewall or NAT that forgot them does; new ones get through.
-    const silenced = new Set<net.Socket>();
-    const open = new Set<net.Socket>();
-    const proxy = net.createServer((socket) => {
-      const upstream = net.connect(server.port, '127.0.0.1');
-      open.add(socket);
-      socket.on('data', (data) => void (silenced.has(socket) || upstream.write(data)));
-      upstream.on('data', (data) => void (silenced.has(socket) || socket.write(data)));
-      for (const s of [socket, upstream]) s.on('error', () => {});
-      socket.on('close', () => (open.delete(socket), upstream.destroy()));
-      upstream.on('close', () => socket.destroy());
-    });
-    proxy.listen(0, '127.0.0.1');
-    await once(proxy, 'listening');
-    const url = `postgres://postgres@127.0.0.1:${(proxy.address() as net.AddressInfo).port}/postgres`;
-    const polled = await openPostgresStore(url, { efSearch: 40 }, { questionTimeoutMs: 1_000 });
+    const proxy = await startPgProxy(server.port);
+    const polled = await openPostgresStore(proxy.url, { efSearch: 40 }, { questionTimeoutMs: 1_000 });
     try {
       const live = await polled.currentVersion();
       expect(live).toMatch(/^v-/);
-      for (const socket of open) silenced.add(socket);
+      proxy.silence();
       const poll = await within(polled.currentVersion().catch((error: Error) => error), 15_000);
       expect(poll).toBeInstanceOf(Error);
       expect((poll as Error).message).toMatch(/^The database postgres on 127\.0\.0\.1:\d+ did not answer in time\. .*try again/);
@@ -336,7 +307,7 @@ describe("the bot's poll for a new version on connections that went silent", () 
       expect(again).toBe(live);
     } finally {
       await within(polled.close(), 2_000);
-      proxy.close();
+      await proxy.close();
     }
   }, 120_000);
 });

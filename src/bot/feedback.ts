@@ -121,6 +121,7 @@ export class FeedbackLog implements FeedbackSink {
 /**
  * Votes in the database's feedback table (src/db/migrations/002_feedback.sql). The salt is FEEDBACK_SALT,
  * or one generated once into the bot_secrets table, so every bot process gives a voter the same pseudonym.
+ * `db` is the store's `sql`: a query is given up after the question timeout, with a one-line error.
  */
 export class FeedbackTable implements FeedbackSink {
   private salt?: Promise<string>;

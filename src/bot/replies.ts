@@ -21,7 +21,7 @@ export function notice(message: string): InteractionReplyOptions & { flags: Mess
  * not answered yet, the deferred message when it was deferred (ephemeral when the deferral was), a
  * follow-up when it was already answered.
  */
-export async function replyWithError(interaction: RepliableInteraction, message = SOMETHING_WENT_WRONG): Promise<void> {
+export async function replyWithError(interaction: RepliableInteraction | MessageComponentInteraction, message = SOMETHING_WENT_WRONG): Promise<void> {
   if (interaction.deferred && !interaction.replied) {
     await interaction.editReply({ content: '', embeds: [errorEmbed(message)], components: [], allowedMentions: NO_MENTIONS });
   } else if (interaction.replied || interaction.deferred) {

@@ -188,8 +188,13 @@ async function openVersion(db: Pick<pg.Pool, 'query'>, url: string, live: LiveVe
   return { ...coverage, search: (question, queryVector, options) => userFacing(url, () => coverage.search(question, queryVector, options)) };
 }
 
+/** The Postgres store, with its pool (for tests, and what reads or writes the database outside the store's calls). */
+export interface PostgresStore extends CoverageStore {
+  readonly pool: pg.Pool;
+}
+
 /** Connects to DATABASE_URL and brings its schema up to date; throws a one-line DatabaseError when it cannot. */
-export async function openPostgresStore(url: string, hnsw: Pick<HnswConfig, 'efSearch'>, options: { questionTimeoutMs?: number } = {}): Promise<CoverageStore> {
+export async function openPostgresStore(url: string, hnsw: Pick<HnswConfig, 'efSearch'>, options: { questionTimeoutMs?: number } = {}): Promise<PostgresStore> {
   const pool = createPool(url, hnsw.efSearch);
   const location = describeDatabase(url);
   let useBm25: boolean;
@@ -199,8 +204,9 @@ export async function openPostgresStore(url: string, hnsw: Pick<HnswConfig, 'efS
     await pool.end().catch(() => {});
     throw error;
   }
-  // What serves questions, and the bot's poll for a new version, is given up after the question timeout: a
-  // connection gone silent would otherwise hold a reload (and with it every later poll) without end.
+  // What serves questions, the bot's poll for a new version and its votes (`sql`) is given up after the question
+  // timeout: a connection gone silent would otherwise hold a reload (and with it every later poll), or a vote and
+  // one of the pool's POOL_SIZE connections, without end.
   const reads = timedQueries(pool, options.questionTimeoutMs ?? QUESTION_TIMEOUT_MS);
   const live = async () => {
     const version = await liveVersion(reads);
@@ -224,7 +230,8 @@ export async function openPostgresStore(url: string, hnsw: Pick<HnswConfig, 'efS
         }),
       write: (contents, signal) => userFacing(url, () => writeVersion(pool, contents, { bm25: useBm25, signal })),
     },
-    sql: pool,
+    sql: { query: (text, values) => userFacing(url, () => reads.query(text, values)) },
+    pool,
     close: () => pool.end(),
   };
 }

@@ -92,7 +92,7 @@ export interface BuildTarget {
   unchanged?(): Promise<void>;
 }
 
-/** The one call made of a database's connections outside the store (a `pg` pool has it). */
+/** The one call made of a database's connections outside the store (a `pg` pool has it; the store's gives a query up after QUESTION_TIMEOUT_MS). */
 export interface SqlRunner {
   query<R extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
 }
@@ -110,7 +110,7 @@ export interface CoverageStore {
   /** The live version's articles' ids, files and text hashes (none before a first build), for loadCorpus to keep their ids. */
   knownArticles(): Promise<KnownArticle[]>;
   readonly target: BuildTarget;
-  /** The database's connections, for what else is kept there (the bot's votes); absent for the local index. */
+  /** The database's connections, for what else is kept there (the bot's votes), each query timed as a question's; absent for the local index. */
   readonly sql?: SqlRunner;
   close(): Promise<void>;
 }
