@@ -13,12 +13,15 @@ import { loadEmbedder, type Embedder } from './embedder.js';
 import { setHeapGrowth } from './heap.js';
 import { modelSignature, type BuildProgress, type BuildReport } from './index/build.js';
 import { buildCoverage, openCoverageStore } from './coverage-store.js';
-import type { Coverage, CoverageStore } from './index/coverage.js';
+import { isUnreachable, type Coverage, type CoverageStore } from './index/coverage.js';
 import { IndexError, IndexMissingError, modelMismatch, REBUILD_HINT } from './index/store.js';
 import { loadReader, type Reader } from './reader/reader.js';
 
 export { RETRIEVE_LIMIT } from './question-search.js';
-/** How long a new version the pipeline refused (another model, damaged files) is left before it is tried again. */
+/**
+ * How long a new version the pipeline refused (another model, damaged files) is left before it is tried again. A
+ * version that could not be opened because the database could not be reached is tried again at the next poll.
+ */
 export const REFUSED_RETRY_MS = 5 * 60_000;
 const WARM_UP_QUESTION = 'What happened, and who said what about it?';
 
@@ -195,7 +198,8 @@ async function openWith(store: CoverageStore, config: Config, embedder: Embedder
         checkCompatible(next, embedder, store.location);
       } catch (error) {
         next?.close?.();
-        refused = { version: live, until: Date.now() + REFUSED_RETRY_MS };
+        // A database out of reach while the version opened says nothing of the version: the next poll tries it again.
+        if (!isUnreachable(error)) refused = { version: live, until: Date.now() + REFUSED_RETRY_MS };
         throw error;
       }
       refused = undefined;

@@ -16,6 +16,7 @@ import { migrate, readMigrations } from '../src/db/migrate.js';
 import { DENSE } from '../src/db/pg-store.js';
 import type { Article } from '../src/corpus/types.js';
 import { buildIndex } from '../src/index/build.js';
+import { isUnreachable } from '../src/index/coverage.js';
 import { openPipeline } from '../src/pipeline.js';
 import { answerQuestion } from '../src/answer-question.js';
 import { runScript, sharedEmbedder, shippedArticles, tempDir, testConfig } from './helpers.js';
@@ -78,6 +79,10 @@ describe('a database that cannot be used', () => {
     const denied = databaseFailure(Object.assign(new Error('permission denied for schema public'), { code: '42501' }), url);
     expect(denied?.message).toMatch(/^User bot lacks a privilege in the database news on db\.example:5433 \(permission denied for schema public\)\. .*GRANT CREATE ON SCHEMA public TO bot/);
     expect(databaseFailure(new Error('syntax error'), url)).toBeUndefined();
+    // A server that refused to let this user in is not one out of reach (the bot's poll tells them apart, index-watch.ts).
+    expect(isUnreachable(refused)).toBe(false);
+    expect(isUnreachable(databaseFailure(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), url))).toBe(true);
+    expect(isUnreachable(databaseFailure(new Error('Query read timeout'), url))).toBe(true);
   });
 
   it('an unexpected failure prints its stack without the DATABASE_URL password', () => {

@@ -26,6 +26,7 @@ import { questionText } from './question-text.js';
 import { cannotEmbed, NO_EMBED_LINKS } from './permissions.js';
 import { NO_MENTIONS, SOMETHING_WENT_WRONG } from './replies.js';
 import { contentText } from './format/index.js';
+import { warningDue } from './warnings.js';
 
 export const EMPTY_MENTION = 'Ask me a question after the mention, for example: “@coverage-bot what did Kim say in Vladivostok?”';
 const REPLY_MENTIONS = { ...NO_MENTIONS, repliedUser: false };
@@ -53,23 +54,6 @@ function placeOf(message: Message<true>): Place | undefined {
  */
 function mentionPattern(botId: string, roleId: string | undefined): RegExp {
   return new RegExp(`<@!?${botId}>${roleId ? `|<@&${roleId}>` : ''}`);
-}
-
-/**
- * How often a warning that every message would repeat is logged at most: an unreadable settings file (read again on
- * each message), an `auto` channel where the bot may not embed links.
- */
-const WARNING_EVERY_MS = 10 * 60_000;
-const warned = new WeakMap<BotContext, Map<string, number>>();
-
-/** Whether the warning `key` is due for this bot (never logged, or last logged WARNING_EVERY_MS ago); if so, it is now. */
-function warningDue(ctx: BotContext, key: string): boolean {
-  let times = warned.get(ctx);
-  if (!times) warned.set(ctx, (times = new Map()));
-  const now = Date.now();
-  if (now - (times.get(key) ?? -Infinity) < WARNING_EVERY_MS) return false;
-  times.set(key, now);
-  return true;
 }
 
 /** The channel's mode; an unreadable settings file (damaged) leaves every channel to /ask, with a warning now and then. */

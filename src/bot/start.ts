@@ -2,7 +2,7 @@
  * The Discord bot, started by `npm start` through the entry file `commands/start.ts`, which hands it the
  * command list (src/ never imports commands/: imports point one way). Loads the configuration and the index (it never builds one: run
  * `npm run embed` first), warms the model up, logs in, and answers /ask and /source. A new index written by
- * `npm run embed` is picked up while running; questions in flight keep the index they started with. With
+ * `npm run embed` is picked up while running (index-watch.ts); questions in flight keep the index they started with. With
  * FEEDS set, the feeds are read and the index refreshed every FEED_REFRESH_MINUTES (refresh.ts).
  * SIGINT/SIGTERM stop taking interactions, finish those in flight, and log out. With SHARDS set, or when
  * Discord recommends more than one shard, `runBot` starts a sharding manager instead, whose shard processes
@@ -16,13 +16,13 @@ import { openPipeline, type Pipeline } from '../pipeline.js';
 import type { Command } from './command.js';
 import type { MessageHandler } from './message-handler.js';
 import { createContext, type BotContext } from './context.js';
+import { describeIndex, watchIndex } from './index-watch.js';
 import { FeedRefresher, refreshesFeeds } from './refresh.js';
 import { consoleLogger, redact, registerSecret } from './log.js';
 import { Router } from './router.js';
 import { planShards, recommendedShardCount, restFor, runShardingManager, STOP_MESSAGE } from './shards.js';
 import { titleSearchFor } from './title-search.js';
 
-const RELOAD_EVERY_MS = 5_000;
 const SWEEP_EVERY_MS = 30_000;
 /** On shutdown, removing the buttons of live messages may take this long at most. */
 const SHUTDOWN_CLEANUP_MS = 5_000;
@@ -90,11 +90,6 @@ export function intentsFor(config: Config): GatewayIntentBits[] {
   return intents;
 }
 
-function describeIndex(pipeline: Pipeline): string {
-  const { manifest, version } = pipeline.index;
-  return `${manifest.counts.articles} articles, ${manifest.counts.chunks} chunks, model ${manifest.model.id}, index ${version}`;
-}
-
 /**
  * The bot's client: its intents, the Channel partial (a DM channel is not cached until used: without it its
  * messages would be dropped), no pings, and bounded caches of users and members (MAX_CACHED_USERS).
@@ -112,29 +107,6 @@ export function clientOptions(config: Config): ClientOptions {
     }),
     ...(config.discord.apiUrl ? { rest: { api: config.discord.apiUrl } } : {}),
   };
-}
-
-/** Polls for a new index; a failed reload keeps the index in use and says why. */
-function watchIndex(pipeline: Pipeline): NodeJS.Timeout {
-  let busy = false;
-  const timer = setInterval(() => {
-    if (busy) return;
-    busy = true;
-    pipeline
-      .reload()
-      .then((changed) => {
-        if (changed) {
-          titleSearchFor(pipeline.index);
-          log.info(`Loaded the new index: ${describeIndex(pipeline)}`);
-        }
-      })
-      .catch((error) => log.warn('A new index was found but cannot be loaded; still using the previous one', { error: redact(String((error as Error).message ?? error)) }))
-      .finally(() => {
-        busy = false;
-      });
-  }, RELOAD_EVERY_MS);
-  timer.unref();
-  return timer;
 }
 
 function handleSignals(client: Client, router: Router, ctx: BotContext, timers: NodeJS.Timeout[]): void {
@@ -192,7 +164,7 @@ export async function startBot(commands: readonly Command[], messageHandlers: re
     void Promise.all([ctx.answers.sweep(), ctx.pages.sweep()]);
   }, SWEEP_EVERY_MS);
   sweeper.unref();
-  handleSignals(client, router, ctx, [watchIndex(pipeline), sweeper]);
+  handleSignals(client, router, ctx, [watchIndex(pipeline, log), sweeper]);
   if (refreshesFeeds(config.discord.inShard, client.options.shards)) {
     new FeedRefresher({ config, pipeline, logger: log, onReloaded: () => titleSearchFor(pipeline.index) }).start();
   }

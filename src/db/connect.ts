@@ -8,7 +8,20 @@ import { UserFacingError } from '../errors.js';
 
 export class DatabaseError extends UserFacingError {
   override name = 'DatabaseError';
+  /**
+   * The server could not be reached, or did not answer in time (refused, closed, timed out, busy): a passing
+   * failure that says nothing of what was asked for (`isUnreachable`, src/index/coverage.ts).
+   */
+  readonly unreachable: boolean;
+
+  constructor(message: string, options: ErrorOptions & { unreachable?: boolean } = {}) {
+    super(message, options);
+    this.unreachable = options.unreachable ?? false;
+  }
 }
+
+/** The codes of a server that could not be reached or had no room for a connection: passing, nothing to fix in what was asked. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', '53300', '57P03']);
 
 /** How long a connection attempt may take before it counts as failed. */
 export const CONNECT_TIMEOUT_MS = 5_000;
@@ -53,14 +66,14 @@ export function databaseFailure(error: unknown, url: string): DatabaseError | un
     // PostgreSQL 15 and later let only the database owner create tables in schema public.
     '42501': `User ${user} lacks a privilege in the ${where} (${error.message}). Use the database owner in DATABASE_URL, or grant it (e.g. GRANT CREATE ON SCHEMA public TO ${user}; as the owner).`,
   };
-  if (code && messages[code]) return new DatabaseError(messages[code], { cause: error });
+  if (code && messages[code]) return new DatabaseError(messages[code], { cause: error, unreachable: UNREACHABLE_CODES.has(code) });
   const tls = tlsFailure(error, code, where);
   if (tls) return new DatabaseError(tls, { cause: error });
   if (error.message === 'Query read timeout') {
-    return new DatabaseError(`The ${where} did not answer in time. Check that the server is running and reachable, then try again.`, { cause: error });
+    return new DatabaseError(`The ${where} did not answer in time. Check that the server is running and reachable, then try again.`, { cause: error, unreachable: true });
   }
-  if (/timeout/i.test(error.message) && /connect/i.test(error.message)) return new DatabaseError(messages.ETIMEDOUT!, { cause: error });
-  if (/Connection terminated|Too many connections/i.test(error.message)) return new DatabaseError(messages.ECONNRESET!, { cause: error });
+  if (/timeout/i.test(error.message) && /connect/i.test(error.message)) return new DatabaseError(messages.ETIMEDOUT!, { cause: error, unreachable: true });
+  if (/Connection terminated|Too many connections/i.test(error.message)) return new DatabaseError(messages.ECONNRESET!, { cause: error, unreachable: true });
   return undefined;
 }
 

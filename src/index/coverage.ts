@@ -92,6 +92,15 @@ export interface BuildTarget {
   unchanged?(): Promise<void>;
 }
 
+/**
+ * Whether a store's error says that where the coverage is kept could not be reached, or did not answer in time (a
+ * database server that refused or closed the connection, or timed out: the Postgres store's DatabaseError says so):
+ * a passing failure that says nothing of the version asked for, unlike a version of another model or a damaged one.
+ */
+export function isUnreachable(error: unknown): boolean {
+  return error instanceof Error && (error as { unreachable?: unknown }).unreachable === true;
+}
+
 /** The one call made of a database's connections outside the store (a `pg` pool has it; the store's gives a query up after QUESTION_TIMEOUT_MS). */
 export interface SqlRunner {
   query<R extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
