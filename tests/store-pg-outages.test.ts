@@ -1,8 +1,11 @@
 /**
  * The Postgres store while its server is out of reach or busy, as a bot meets it: votes on a connection gone
- * silent, a new version found while the server goes away. PGlite on 127.0.0.1 behind a proxy the test starts
- * (pg-proxy.ts), the real `pg` driver.
+ * silent, a new version found while the server goes away, connections kept waiting by a busy server or by a full
+ * pool. PGlite on 127.0.0.1 (behind a proxy the test starts, pg-proxy.ts), the real `pg` driver.
  */
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedbackTable, type FeedbackEntry } from '../src/bot/feedback.js';
 import { startDevDatabase, type DevDatabase } from '../src/db/dev-server.js';
@@ -89,4 +92,58 @@ describe('a new version found as the database goes away', () => {
       await writer.close();
     }
   }, 180_000);
+});
+
+describe('a connection kept waiting', () => {
+  const busy = /^The database postgres on 127\.0\.0\.1:\d+ accepted the connection but did not let it in within 5 s: it may be busy \(an embed writing, or no connection free\)\. Try again shortly\.$/;
+
+  it('by `npm run db:dev` serving an embed\'s transaction: says the server is busy, not to start it', async () => {
+    // db:dev runs one transaction at a time: while an embed writes, a new connection's startup waits its turn.
+    const embed = new pg.Client(server.url);
+    await embed.connect();
+    await embed.query('BEGIN');
+    try {
+      const opening = await within(openPostgresStore(server.url, testConfig().hnsw).then((opened) => (void opened.close(), 'opened'), (error: Error) => error), 30_000);
+      expect(opening).toBeInstanceOf(Error);
+      expect((opening as Error).message).toMatch(busy);
+      expect(isUnreachable(opening)).toBe(true);
+    } finally {
+      await embed.query('ROLLBACK');
+      await embed.end();
+    }
+  }, 60_000);
+
+  it("by a full pool (this process's connections all held by queries that hang): says none came free", async () => {
+    const hanging = await startPgProxy(server.port);
+    const held = await openPostgresStore(hanging.url, testConfig().hnsw, { questionTimeoutMs: 60_000 });
+    try {
+      // POOL_SIZE connections made, then silent: their queries hang, and one more waits for a free connection.
+      await Promise.all(Array.from({ length: 4 }, () => held.sql!.query('SELECT 1')));
+      hanging.silence();
+      for (let i = 0; i < 4; i++) held.sql!.query('SELECT 1').catch(() => {});
+      const waited = await within(held.sql!.query('SELECT 1').then(() => 'answered', (error: Error) => error), 30_000);
+      expect(waited).toBeInstanceOf(Error);
+      expect((waited as Error).message).toMatch(/^No connection to the database postgres on 127\.0\.0\.1:\d+ came free within 5 s: this process's 4 are all busy \(slow queries, or a busy server\)\. Try again shortly\.$/);
+    } finally {
+      await hanging.close();
+      await within(held.close(), 2_000);
+    }
+  }, 60_000);
+
+  it('by no server at all (the connection never made): still says to start it or correct DATABASE_URL', async () => {
+    // A listener that never accepts (stopped), its backlog full: the kernel drops the next connection's SYN.
+    const stopped = spawn(process.execPath, ['-e', "const s = require('net').createServer(); s.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => console.log(s.address().port)); setTimeout(() => {}, 60000)"], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const fillers: net.Socket[] = [];
+    try {
+      const port = Number(await new Promise<string>((resolve) => stopped.stdout!.once('data', (data) => resolve(String(data).trim()))));
+      stopped.kill('SIGSTOP');
+      for (let i = 0; i < 4; i++) fillers.push(net.connect(port, '127.0.0.1').on('error', () => {}));
+      const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+      const opening = await within(openPostgresStore(url, testConfig().hnsw).then((opened) => (void opened.close(), 'opened'), (error: Error) => error), 30_000);
+      expect((opening as Error).message).toBe(`Cannot connect to the database postgres on 127.0.0.1:${port}: no answer within 5 s. Start it (\`npm run db:dev\` starts a local one) or correct DATABASE_URL.`);
+    } finally {
+      for (const socket of fillers) socket.destroy();
+      stopped.kill('SIGKILL');
+    }
+  }, 60_000);
 });

@@ -44,6 +44,15 @@ export function describeDatabase(url: string): string {
   return `database ${name} on ${parsed.hostname}:${parsed.port || 5432}`;
 }
 
+/** Set on a connection's failure when the server had accepted it (the TCP connection made): see AcceptingClient. */
+const ACCEPTED = Symbol('accepted by the server');
+
+/** Whether the failure, or one it was caused by, came after the server accepted the connection. */
+function acceptedFirst(error: Error): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) if ((e as { [ACCEPTED]?: boolean })[ACCEPTED]) return true;
+  return false;
+}
+
 /** A user-facing error for a connection or server failure the user can fix, or undefined for anything else. */
 export function databaseFailure(error: unknown, url: string): DatabaseError | undefined {
   if (error instanceof DatabaseError) return error;
@@ -72,8 +81,24 @@ export function databaseFailure(error: unknown, url: string): DatabaseError | un
   if (error.message === 'Query read timeout') {
     return new DatabaseError(`The ${where} did not answer in time. Check that the server is running and reachable, then try again.`, { cause: error, unreachable: true });
   }
-  if (/timeout/i.test(error.message) && /connect/i.test(error.message)) return new DatabaseError(messages.ETIMEDOUT!, { cause: error, unreachable: true });
+  if (/timeout/i.test(error.message) && /connect/i.test(error.message)) return new DatabaseError(connectTimeout(error, where) ?? messages.ETIMEDOUT!, { cause: error, unreachable: true });
   if (/Connection terminated|Too many connections/i.test(error.message)) return new DatabaseError(messages.ECONNRESET!, { cause: error, unreachable: true });
+  return undefined;
+}
+
+/**
+ * A connection not made in CONNECT_TIMEOUT_MS, where that is not for want of a server: none of this process's
+ * POOL_SIZE connections came free, or the server accepted the connection and kept it waiting (`npm run db:dev`
+ * serving another connection's transaction, an embed's; a pooler with no server free). Else undefined: no answer at all.
+ */
+function connectTimeout(error: Error, where: string): string | undefined {
+  const seconds = CONNECT_TIMEOUT_MS / 1000;
+  if (error.message === 'timeout exceeded when trying to connect') {
+    return `No connection to the ${where} came free within ${seconds} s: this process's ${POOL_SIZE} are all busy (slow queries, or a busy server). Try again shortly.`;
+  }
+  if (acceptedFirst(error)) {
+    return `The ${where} accepted the connection but did not let it in within ${seconds} s: it may be busy (an embed writing, or no connection free). Try again shortly.`;
+  }
   return undefined;
 }
 
@@ -98,6 +123,27 @@ function tlsFailure(error: Error, code: string | undefined, where: string): stri
   return undefined;
 }
 
+/**
+ * A connection that remembers whether the server accepted it (the TCP connection made), and marks its failure to
+ * start if so: a handshake that then does not finish in time is a busy server, not one that is not there.
+ */
+class AcceptingClient extends pg.Client {
+  private accepted = false;
+
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    this.connection.once('connect', () => (this.accepted = true));
+  }
+
+  override connect(): Promise<pg.Client>;
+  override connect(callback: (err: Error) => void): void;
+  override connect(callback?: (err: Error) => void): Promise<pg.Client> | void {
+    const marked = (error: Error) => (error && this.accepted ? Object.assign(error, { [ACCEPTED]: true }) : error);
+    if (!callback) return super.connect().catch((error: Error) => Promise.reject(marked(error)));
+    super.connect(((error: Error, ...rest: unknown[]) => (callback as (...args: unknown[]) => void)(marked(error), ...rest)) as (err: Error) => void);
+  }
+}
+
 /** A pool for DATABASE_URL; idle connections do not keep the process alive. */
 export function createPool(url: string, efSearch: number): pg.Pool {
   const pool = new pg.Pool({
@@ -105,6 +151,7 @@ export function createPool(url: string, efSearch: number): pg.Pool {
     max: POOL_SIZE,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     allowExitOnIdle: true,
+    Client: AcceptingClient,
     // Each version has its own HNSW index (migration 005), so the version filter drops nothing after the scan;
     // iterative scans stay on for a graph that returns too few rows at this ef_search (pgvector 0.8).
     // BM25 ranks in the order of a version's index (an index scan); without enable_sort off, the planner
