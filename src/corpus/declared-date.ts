@@ -65,8 +65,12 @@ export function normalizeDate(raw: string | null | undefined): string | undefine
 
 /** RFC 822's zones named in letters, other than UT and GMT (offset 0, kept as `Z`). */
 const NAMED_ZONES: Record<string, string> = { EST: '-05:00', EDT: '-04:00', CST: '-06:00', CDT: '-05:00', MST: '-07:00', MDT: '-06:00', PST: '-08:00', PDT: '-07:00' };
-/** The zone after a time, at the end: `+0300`, `+03:00`, `GMT+0300`, `EDT`, a comment such as `(MSK)` allowed after it. */
-const WRITTEN_ZONE = /\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?\s*)?(?:(?:GMT|UTC|UT)?\s*([+-])(\d{2}):?(\d{2})|([ECMP][SD]T))(?:\s*\([^)]*\))?$/i;
+/**
+ * The zone after a time, at the end: `+0300`, `+03:00`, `GMT+0300`, `EDT`, a comment such as `(MSK)` allowed after it.
+ * No two runs of spaces may meet (`\s*` then `\s*` with nothing required between them): a date with a long run of
+ * spaces after its time (a feed's date is read as written) would then take time quadratic in their number.
+ */
+const WRITTEN_ZONE = /\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?\s*)?(?:(?:(?:GMT|UTC|UT)\s*)?([+-])(\d{2}):?(\d{2})|([ECMP][SD]T))(?:\s*\([^)]*\))?$/i;
 
 /** Whether a zone is written after the time, by offset or by name (GMT, UTC and UT included). */
 const ANY_ZONE = /\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?\s*)?(?:GMT|UTC|UT|Z\b|[+-]\d{2}:?\d{2}|[ECMP][SD]T\b)/i;
