@@ -36,6 +36,13 @@ const OUTLET_SIGNATURES: { pattern: RegExp; outlet: string }[] = [
 /** "Daniel McLaughlin is a contributor to The Irish Times from central and eastern Europe" */
 const AUTHOR_BOX =
   /^(\p{Lu}[\p{L}'’.-]+(?: \p{Lu}[\p{L}'’.-]+){0,3}) is (?:a|an|the) (?:[\p{L} -]+ )?(?:contributor|correspondent|reporter|columnist|editor|writer)\b(?:[\p{L} -]+?)? (?:to|for|at|with) ((?:The )?\p{Lu}[\p{L}]+(?: \p{Lu}[\p{L}]+)*)/u;
+/**
+ * Characters of a paragraph's start an author box is looked for in: AUTHOR_BOX takes time quadratic in the text
+ * it is tried on ("X is a contributor contributor …" without a "to"), and a page can hold a paragraph of megabytes.
+ * An author box's sentence is well within it.
+ */
+const AUTHOR_BOX_MAX_CHARS = 300;
+const authorBox = (paragraph: string) => AUTHOR_BOX.exec(paragraph.slice(0, AUTHOR_BOX_MAX_CHARS));
 const BYLINE = /^By (\p{Lu}[\p{L}'’.-]+(?: (?:and )?\p{Lu}[\p{L}'’.-]+){0,5})$/u;
 const CAPTION = /\b(PHOTO|PHOTOGRAPH|PICTURE|IMAGE)S?:\s*[\p{Lu}][\p{L} ./&-]*$|^(Photograph|Photo|Image):/u;
 const AGENCY_CREDIT = /\s(REUTERS|AFP|AP|BLOOMBERG|XINHUA)$/;
@@ -94,7 +101,7 @@ export function parseNewsParagraphs(paragraphs: string[], source: string, metada
 
 function findAuthorBox(paragraphs: string[]): { author: string; outlet: string } | undefined {
   for (const paragraph of paragraphs) {
-    const match = AUTHOR_BOX.exec(paragraph);
+    const match = authorBox(paragraph);
     if (match) return { author: match[1]!, outlet: match[2]! };
   }
   return undefined;
@@ -105,7 +112,7 @@ function dropFurniture(paragraphs: string[], authorBoxName: string | undefined):
   for (const paragraph of paragraphs) {
     if (END_OF_ARTICLE.test(paragraph)) break;
     if (FURNITURE.some((pattern) => pattern.test(paragraph))) continue;
-    if (authorBoxName && (paragraph === authorBoxName || AUTHOR_BOX.test(paragraph))) continue;
+    if (authorBoxName && (paragraph === authorBoxName || authorBox(paragraph))) continue;
     kept.push(paragraph);
   }
   return kept;
