@@ -3,10 +3,36 @@
  * where a parser or a regular expression is worse than linear. Each input here is far smaller than a page within
  * FETCH_MAX_BYTES, so a regression shows as a timeout rather than as a hang.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeDate } from '../src/corpus/declared-date.js';
+import { MAX_HTML_DEPTH, PageRefused, parseHtmlArticle } from '../src/corpus/html.js';
+import { parseFiles } from '../src/corpus/load.js';
+import { ingest } from '../src/ingest/ingest.js';
+import { tempDir, testConfig } from './helpers.js';
+import { NewsSite } from './web-server.js';
 import { parseNewsParagraphs } from '../src/corpus/news-text.js';
 import { parseFeed } from '../src/ingest/feeds.js';
+
+const site = new NewsSite();
+beforeAll(() => site.start());
+afterAll(() => site.stop());
+
+const TEXT = 'The minister said on Tuesday that the talks would continue next week in the capital, officials confirmed. '.repeat(4).trim();
+const page = (title: string, body: string, head = '') => `<html><head><title>${title}</title>${head}</head><body>${body}</body></html>`;
+const nest = (depth: number, inner: string) => `${'<div>'.repeat(depth)}${inner}${'</div>'.repeat(depth)}`;
+
+/** A feed of `links` on the test site, each item titled by its link. */
+function feed(route: string, links: string[]): string {
+  const items = links.map((link) => `<item><title>${link}</title><link>${site.base}${link}</link></item>`).join('');
+  site.set(route, `<?xml version="1.0"?><rss version="2.0"><channel><title>Hostile</title>${items}</channel></rss>`, 'application/rss+xml');
+  return `${site.base}${route}`;
+}
+
+async function ingestFeed(url: string, env: Record<string, string> = {}) {
+  const config = testConfig({ CORPUS_DIR: tempDir(), FETCH_TIMEOUT_MS: '5000', FETCH_RETRIES: '0', ...env });
+  const report = await ingest({ feeds: [url], urls: [] }, { corpusDir: config.corpusDir, fetch: config.ingest.fetch });
+  return { config, report, outcome: (link: string) => report.articles.find((a) => a.url === `${site.base}${link}`) };
+}
 
 describe('dates a hostile feed or page writes', () => {
   it('reads a date with a long run of spaces after its time in linear time', { timeout: 10_000 }, async () => {
@@ -42,5 +68,27 @@ describe('paragraphs a hostile page writes', () => {
     const box = 'Daniel McLaughlin is a contributor to The Irish Times from central and eastern Europe';
     const [article] = parseNewsParagraphs(['Talks resume', 'The talks went on in Vilnius on Monday.', box], 'x');
     expect(article).toMatchObject({ author: 'Daniel McLaughlin', outlet: 'The Irish Times', text: 'The talks went on in Vilnius on Monday.' });
+  });
+});
+
+describe('pages nested too deep to read', () => {
+  it('fails a page nested 10,000 deep on its own (Readability overflowed the stack and stopped the whole run), and saves the rest', async () => {
+    site.set('/deep/story', page('Deep', nest(10_000, `<p>${TEXT}</p>`)));
+    site.set('/plain/story', page('Plain', `<article><h1>Plain</h1><p>${TEXT}</p></article>`));
+    const { report, outcome } = await ingestFeed(feed('/feeds/deep.rss', ['/deep/story', '/plain/story']));
+    expect(outcome('/deep/story')).toMatchObject({ kind: 'failed', reason: `the page's elements are nested more than ${MAX_HTML_DEPTH} deep, too deep to read` });
+    expect(outcome('/plain/story')).toMatchObject({ kind: 'new' });
+    expect(report.articles).toHaveLength(2);
+  });
+
+  it('refuses many nests that are each not too deep, but would take Readability seconds, and reads a page nested as news pages are', () => {
+    // 250 nests 100 deep: 0.3 MB, which took Readability 4 s (a 5 MB page of them, over a minute).
+    const html = page('Nests', nest(2, `<article>${`${nest(100, `<p>${TEXT}</p>`)}`.repeat(250)}</article>`));
+    expect(() => parseHtmlArticle(html, 'nests.html')).toThrow(PageRefused);
+    expect(() => parseHtmlArticle(html, 'nests.html')).toThrow(/their depths add up to over 1,000,000/);
+    expect(parseHtmlArticle(page('Forty deep', nest(40, `<article><p>${TEXT}</p></article>`)), 'ok.html')!.text).toBe(TEXT);
+    // A saved .html file nested too deep is a problem named with its reason, as one with no article is.
+    const corpus = parseFiles([{ source: 'deep.html', bytes: new TextEncoder().encode(page('Deep', nest(200, `<p>${TEXT}</p>`))) }]);
+    expect(corpus.problems).toEqual([{ source: 'deep.html', reason: `the page's elements are nested more than ${MAX_HTML_DEPTH} deep, too deep to read` }]);
   });
 });

@@ -9,7 +9,7 @@
 import type matter from 'gray-matter';
 import { normalizeDate } from './declared-date.js';
 import { readFrontMatter } from './front-matter.js';
-import { parseHtmlArticle } from './html.js';
+import { PageRefused, parseHtmlArticle } from './html.js';
 import { parseNewsParagraphs } from './news-text.js';
 import { collapseWhitespace, joinArticleText, splitParagraphs } from './paragraphs.js';
 import type { ArticleDraft, CorpusProblem, CorpusWarning } from './types.js';
@@ -160,7 +160,13 @@ export function parseJsonLines(content: string, source: string, maxLineBytes = I
 
 /** A saved web page: one article, or a problem when the page holds no article text. */
 export function parseHtml(content: string, source: string): ParseResult {
-  const article = parseHtmlArticle(content, source);
+  let article;
+  try {
+    article = parseHtmlArticle(content, source);
+  } catch (error) {
+    if (!(error instanceof PageRefused)) throw error;
+    return { articles: [], problems: [{ source, reason: error.message }] };
+  }
   if (!article) return { articles: [], problems: [{ source, reason: 'no article text could be found in the page' }] };
   return { articles: [article], problems: [] };
 }

@@ -4,7 +4,7 @@
  * again), fetching a page and saving its article, or the feed's text when the page cannot be had.
  */
 import { DEFAULT_FEED_MAX_ITEMS, type FetchConfig } from '../config.js';
-import { parseHtmlArticle, type HtmlArticle } from '../corpus/html.js';
+import { PageRefused, parseHtmlArticle, type HtmlArticle } from '../corpus/html.js';
 import { DAY_MS } from '../dates.js';
 import { FeedError, parseFeed, type FeedItem } from './feeds.js';
 import { FetchError, FetchStopped, PoliteFetcher, type Validators } from './fetch.js';
@@ -160,9 +160,10 @@ export class Ingestion {
       // A page that declares no canonical URL is known by its address without tracking parameters; a declared one is kept as it is.
       else if (article.url === result.url) article = { ...article, url: withoutTracking(result.url) };
     } catch (error) {
-      if (!(error instanceof FetchError)) throw error;
+      // A page nested too deep to read fails for good, as one with no article text does.
+      if (!(error instanceof FetchError) && !(error instanceof PageRefused)) throw error;
       failure = error.message;
-      passing = error.retryable;
+      passing = error instanceof FetchError && error.retryable;
     }
     let reason: string | undefined;
     // Runs this page has failed for a passing reason, this one included (a state from before the count: 1).

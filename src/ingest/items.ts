@@ -2,7 +2,7 @@
  * What ingestion decides about one feed item without fetching: the article its feed's own HTML holds (for a page
  * that cannot be fetched), whether two addresses are one story's, and whether a feed dates an item as before.
  */
-import { parseHtmlArticle, type HtmlArticle } from '../corpus/html.js';
+import { PageRefused, parseHtmlArticle, type HtmlArticle } from '../corpus/html.js';
 import { publishedTime } from '../dates.js';
 import type { FeedItem } from './feeds.js';
 import { withoutTracking } from './tracking.js';
@@ -28,7 +28,14 @@ export function newestItems(items: FeedItem[], max: number): FeedItem[] {
 export function articleFromFeed(task: { link: string; item?: FeedItem }): HtmlArticle | undefined {
   if (!task.item?.html) return undefined;
   const page = `<html><head><title>${escapeHtml(task.item.title ?? '')}</title></head><body><article>${task.item.html}</article></body></html>`;
-  const article = parseHtmlArticle(page, task.link, task.link);
+  let article: HtmlArticle | undefined;
+  try {
+    article = parseHtmlArticle(page, task.link, task.link);
+  } catch (error) {
+    // Nested too deep to read: no text stands in.
+    if (error instanceof PageRefused) return undefined;
+    throw error;
+  }
   return article && { ...article, url: withoutTracking(task.link) };
 }
 
