@@ -6,10 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeDate } from '../src/corpus/declared-date.js';
 import { MAX_HTML_DEPTH, PageRefused, parseHtmlArticle } from '../src/corpus/html.js';
-import { parseFiles } from '../src/corpus/load.js';
+import { loadCorpus, parseFiles } from '../src/corpus/load.js';
 import { ingest } from '../src/ingest/ingest.js';
 import { tempDir, testConfig } from './helpers.js';
 import { NewsSite } from './web-server.js';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { parseNewsParagraphs } from '../src/corpus/news-text.js';
 import { parseFeed } from '../src/ingest/feeds.js';
 
@@ -90,5 +92,53 @@ describe('pages nested too deep to read', () => {
     // A saved .html file nested too deep is a problem named with its reason, as one with no article is.
     const corpus = parseFiles([{ source: 'deep.html', bytes: new TextEncoder().encode(page('Deep', nest(200, `<p>${TEXT}</p>`))) }]);
     expect(corpus.problems).toEqual([{ source: 'deep.html', reason: `the page's elements are nested more than ${MAX_HTML_DEPTH} deep, too deep to read` }]);
+  });
+});
+
+describe('a canonical URL on another site', () => {
+  /** The same site under a second host name, as another outlet: both are named as feeds, so both may be on 127.0.0.1. */
+  const other = () => site.base.replace('127.0.0.1', 'localhost');
+  const dated = (route: string, link: string, date: string) =>
+    site.set(route, `<?xml version="1.0"?><rss version="2.0"><channel><title>F</title><item><title>x</title><link>${link}</link><pubDate>${date}</pubDate></item></channel></rss>`, 'application/rss+xml');
+  const story = (who: string, head = '') => page(`${who} story`, `<article><h1>${who} story</h1><p>${TEXT.replaceAll('The minister', `The ${who} minister`)}</p></article>`, head);
+
+  it("neither shadows nor overwrites another outlet's article: a page is known by its own address when it declares another site's", async () => {
+    const real = `${other()}/world/real-story`;
+    site.set('/world/real-story', story('Real'));
+    site.set('/fake/story', story('Fake', `<link rel="canonical" href="${real}"><meta property="og:url" content="${real}">`));
+    dated('/feeds/outlet.rss', real, 'Wed, 13 Sep 2023 10:00:00 GMT');
+    dated('/feeds/impostor.rss', `${site.base}/fake/story`, 'Wed, 13 Sep 2023 10:00:00 GMT');
+    const feeds = { outlet: `${other()}/feeds/outlet.rss`, impostor: `${site.base}/feeds/impostor.rss` };
+    const texts = async (dir: string) => {
+      const names = (await fs.readdir(path.join(dir, 'web'), { recursive: true })).filter((n) => n.endsWith('.md')).sort();
+      return Object.fromEntries(await Promise.all(names.map(async (n) => [n.split(path.sep).join('/'), /Real minister/.test(await fs.readFile(path.join(dir, 'web', n), 'utf8')) ? 'real' : 'fake'])));
+    };
+
+    // The impostor's page first: it took the outlet's address, and the outlet's own article was never fetched.
+    const first = testConfig({ CORPUS_DIR: tempDir(), FETCH_RETRIES: '0' });
+    const run = (config: typeof first, urls: string[]) => ingest({ feeds: urls, urls: [] }, { corpusDir: config.corpusDir, fetch: config.ingest.fetch });
+    await run(first, [feeds.impostor]);
+    await run(first, [feeds.outlet, feeds.impostor]);
+    expect(await texts(first.corpusDir)).toEqual({ [`127.0.0.1/story.md`]: 'fake', [`localhost/real-story.md`]: 'real' });
+    const saved = await loadCorpus(first.corpusDir);
+    expect(saved.articles.find((a) => a.title === 'Fake story')!.url).toBe(`${site.base}/fake/story`);
+
+    // The outlet's article first: the impostor's page, dated anew, was written over it.
+    const second = testConfig({ CORPUS_DIR: tempDir(), FETCH_RETRIES: '0' });
+    await run(second, [feeds.outlet]);
+    await run(second, [feeds.outlet, feeds.impostor]);
+    dated('/feeds/impostor.rss', `${site.base}/fake/story`, 'Thu, 14 Sep 2023 10:00:00 GMT');
+    await run(second, [feeds.outlet, feeds.impostor]);
+    expect(await texts(second.corpusDir)).toEqual({ [`127.0.0.1/story.md`]: 'fake', [`localhost/real-story.md`]: 'real' });
+  });
+
+  it('keeps a canonical URL on the same site, www. or not, and one a saved file declares', () => {
+    const declared = (href: string, base?: string) => parseHtmlArticle(story('Real', `<link rel="canonical" href="${href}">`), 'real.html', base)!.url;
+    expect(declared('https://www.example.com/world/real', 'https://example.com/world/real?ref=rss')).toBe('https://www.example.com/world/real');
+    expect(declared('https://example.com/world/real', 'https://www.example.com/amp/real')).toBe('https://example.com/world/real');
+    expect(declared('https://other.example/world/real', 'https://example.com/world/real')).toBe('https://example.com/world/real');
+    expect(declared('https://example.com.evil.example/real', 'https://example.com/real')).toBe('https://example.com/real');
+    // A page saved by hand (no address it came from): what it declares is all there is.
+    expect(declared('https://example.com/world/real')).toBe('https://example.com/world/real');
   });
 });

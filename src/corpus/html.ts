@@ -139,6 +139,20 @@ export function absoluteUrl(href: string | null | undefined, base: string | unde
   }
 }
 
+/** A host name without a leading `www.`: `www.example.com` and `example.com` are one site. */
+const siteOf = (url: string) => new URL(url).hostname.replace(/^www\./, '');
+
+/**
+ * The page's address as it declares it (canonical link, else og:url), when it is on the site the page came from
+ * (`baseUrl`, `www.` aside); else `baseUrl`. A page cannot take another site's address: it would be known, saved and
+ * linked as that site's article, and the article there never fetched (or written over by the page's next version).
+ * A page with no address it came from (a saved file) is taken at its word.
+ */
+function ownAddress(document: DomDocument, baseUrl: string | undefined): string | undefined {
+  const declared = [absoluteUrl(document.querySelector('link[rel="canonical"]')?.getAttribute('href'), baseUrl), absoluteUrl(meta(document, 'og:url'), baseUrl)];
+  return declared.find((url) => url !== undefined && (baseUrl === undefined || siteOf(url) === siteOf(baseUrl))) ?? baseUrl;
+}
+
 /**
  * The byline the page shows (`class="byline"`, `rel="author"`, …), read before the page's chrome is removed
  * (a "byline" box is chrome to removeChrome); left out when it is more than a name (a date, a bio).
@@ -158,10 +172,7 @@ function pageMetadata(document: DomDocument, baseUrl: string | undefined): NewsM
     title: meta(document, 'og:title', 'twitter:title') ?? jsonLdString(ld?.headline),
     author: byline?.replace(/^By\s+/i, ''),
     outlet: meta(document, 'og:site_name', 'application-name') ?? jsonLdName(ld?.publisher),
-    url:
-      absoluteUrl(document.querySelector('link[rel="canonical"]')?.getAttribute('href'), baseUrl) ??
-      absoluteUrl(meta(document, 'og:url'), baseUrl) ??
-      baseUrl,
+    url: ownAddress(document, baseUrl),
     published: normalizeDate(meta(document, 'article:published_time', 'datePublished', 'pubdate') ?? jsonLdString(ld?.datePublished) ?? time?.getAttribute('datetime')),
     modified: normalizeDate(meta(document, 'article:modified_time', 'og:updated_time', 'dateModified') ?? jsonLdString(ld?.dateModified)),
   };
