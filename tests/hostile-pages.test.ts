@@ -142,3 +142,25 @@ describe('a canonical URL on another site', () => {
     expect(declared('https://example.com/world/real')).toBe('https://example.com/world/real');
   });
 });
+
+describe('text a hostile page writes', () => {
+  it('saves only files the corpus loader reads: no title, text or byline of control characters, bidi overrides or NULs', async () => {
+    const article = `<article><h1>Talks resume</h1><p>${TEXT}</p></article>`;
+    site.set('/junk/title', page('Talks resume', article, '<meta property="og:title" content="&#1;&#2;&#27;[31m">'));
+    site.set('/junk/bidi', page('&#x202E;&#x2066;', `<article><p>${TEXT}</p></article>`));
+    site.set('/junk/nul', page('Nul talks', `<article><p>${TEXT}\u0000 The NUL was here.</p></article>`, '<meta name="author" content="&#1;">'));
+    site.set('/junk/text', page('Only controls', `<article><p>${'\u0001\u202e'.repeat(300)}</p></article>`));
+    const { config, outcome } = await ingestFeed(feed('/feeds/junk.rss', ['/junk/title', '/junk/bidi', '/junk/nul', '/junk/text']));
+    expect(outcome('/junk/text')).toMatchObject({ kind: 'failed', reason: 'no article text could be found on the page' });
+    const { articles, problems } = await loadCorpus(config.corpusDir);
+    expect(problems).toEqual([]);
+    // The og:title of controls is none: the page's <title> is read. A page whose only title is bidi overrides has
+    // none either, and its one paragraph is no article, as on any page with no title.
+    expect(outcome('/junk/bidi')).toMatchObject({ kind: 'failed', reason: 'no article text could be found on the page' });
+    expect(articles.map((a) => [a.title, a.author]).sort()).toEqual([
+      ['Nul talks', undefined],
+      ['Talks resume', undefined],
+    ]);
+    expect(articles.find((a) => a.title === 'Nul talks')!.text).toBe(`${TEXT} The NUL was here.`);
+  });
+});

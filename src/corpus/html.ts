@@ -11,6 +11,7 @@ import { Readability } from '@mozilla/readability';
 import { normalizeDate } from './declared-date.js';
 import { parseNewsParagraphs, type NewsMetadata } from './news-text.js';
 import { collapseWhitespace } from './paragraphs.js';
+import { plainText } from '../plain-text.js';
 import type { ArticleDraft } from './types.js';
 
 /** Page parts that are never the article, removed before Readability looks for the main text. */
@@ -63,6 +64,13 @@ export class PageRefused extends Error {
 
 type Json = Record<string, unknown>;
 
+/**
+ * The page's text made plain (plain-text.ts: no control characters, bidi overrides or terminal escapes) on one line,
+ * as the corpus loader reads a saved article: a title, text or byline of nothing but such characters (`&#1;`, a NUL)
+ * is none, so the next source is read, and no file is saved that the loader would refuse.
+ */
+const readable = (text: string) => collapseWhitespace(plainText(text.replace(/\s/g, ' ')));
+
 // linkedom takes most of a second to load: it is loaded on the first page read, not by every command that
 // reads a corpus without web pages.
 const requireLazily = createRequire(import.meta.url);
@@ -114,16 +122,18 @@ function jsonLdArticle(document: DomDocument): Json | undefined {
 function jsonLdName(value: unknown): string | undefined {
   const names = asArray(value)
     .map((item) => (typeof item === 'string' ? item : typeof (item as Json)?.name === 'string' ? ((item as Json).name as string) : undefined))
-    .filter((name): name is string => Boolean(name?.trim()));
-  return names.length > 0 ? collapseWhitespace(names.join(', ')) : undefined;
+    .map((name) => name && readable(name))
+    .filter((name): name is string => Boolean(name));
+  return names.length > 0 ? names.join(', ') : undefined;
 }
 
-const jsonLdString = (value: unknown) => (typeof value === 'string' && value.trim() ? collapseWhitespace(value) : undefined);
+const jsonLdString = (value: unknown) => (typeof value === 'string' && readable(value)) || undefined;
 
 function meta(document: DomDocument, ...keys: string[]): string | undefined {
   for (const key of keys) {
     const content = document.querySelector(`meta[property="${key}"], meta[name="${key}"], meta[itemprop="${key}"]`)?.getAttribute('content');
-    if (content?.trim()) return collapseWhitespace(content);
+    const text = content && readable(content);
+    if (text) return text;
   }
   return undefined;
 }
@@ -159,7 +169,7 @@ function ownAddress(document: DomDocument, baseUrl: string | undefined): string 
  */
 function visibleByline(document: DomDocument): string | undefined {
   const element = document.querySelector('[itemprop="author"], [rel="author"], .byline, .author, .article-author');
-  const text = element?.textContent ? collapseWhitespace(element.textContent).replace(/^By\s+/i, '') : '';
+  const text = element?.textContent ? readable(element.textContent).replace(/^By\s+/i, '') : '';
   return text && text.length <= 80 && !/\d/.test(text) ? text : undefined;
 }
 
@@ -219,7 +229,7 @@ function paragraphsOf(root: DomNode): { paragraphs: string[]; captions: string[]
   const captions: string[] = [];
   let inline = '';
   const flush = () => {
-    const text = collapseWhitespace(inline);
+    const text = readable(inline);
     if (text) paragraphs.push(text);
     inline = '';
   };
@@ -235,7 +245,7 @@ function paragraphsOf(root: DomNode): { paragraphs: string[]; captions: string[]
       return;
     }
     if (tag === 'FIGCAPTION') {
-      const caption = collapseWhitespace(node.textContent ?? '');
+      const caption = readable(node.textContent ?? '');
       if (caption) captions.push(caption);
       return;
     }
@@ -272,19 +282,19 @@ export function parseHtmlArticle(html: string, source: string, baseUrl?: string)
   if (refused) throw new PageRefused(refused);
   const metadata = pageMetadata(document, baseUrl);
   const h1 = document.querySelector('h1')?.textContent;
-  const headline = h1 ? collapseWhitespace(h1) : undefined;
+  const headline = h1 ? readable(h1) : undefined;
   removeChrome(document);
   const parsed = new Readability<DomNode>(document, { serializer: (node) => node as DomNode, charThreshold: 200 }).parse();
   if (!parsed?.content) return undefined;
   const { paragraphs, captions } = paragraphsOf(parsed.content);
-  const title = metadata.title ?? (parsed.title ? withoutSiteName(collapseWhitespace(parsed.title), headline) : undefined);
+  const title = metadata.title ?? (parsed.title && readable(parsed.title) ? withoutSiteName(readable(parsed.title), headline) : undefined);
   // The headline repeated at the top of the text is the title, not a paragraph.
   if (title && paragraphs[0] === title) paragraphs.shift();
   const [article] = parseNewsParagraphs(paragraphs, source, {
     ...metadata,
     title,
-    author: metadata.author ?? (parsed.byline ? collapseWhitespace(parsed.byline).replace(/^By\s+/i, '') : undefined),
-    outlet: metadata.outlet ?? (parsed.siteName ? collapseWhitespace(parsed.siteName) : undefined),
+    author: metadata.author ?? (parsed.byline ? readable(parsed.byline).replace(/^By\s+/i, '') || undefined : undefined),
+    outlet: metadata.outlet ?? (parsed.siteName ? readable(parsed.siteName) || undefined : undefined),
     published: metadata.published ?? normalizeDate(parsed.publishedTime),
   });
   if (!article || article.text.length < MIN_ARTICLE_CHARS) return undefined;
