@@ -164,3 +164,26 @@ describe('text a hostile page writes', () => {
     expect(articles.find((a) => a.title === 'Nul talks')!.text).toBe(`${TEXT} The NUL was here.`);
   });
 });
+
+describe('a page of more text than an article may hold', () => {
+  it('is not saved when its file would be over MAX_ARTICLE_BYTES (the loader would refuse it), though within FETCH_MAX_BYTES', async () => {
+    // 2.5 MB of one paragraph: under FETCH_MAX_BYTES (5 MB), over MAX_ARTICLE_BYTES (2 MB), both by default.
+    site.set('/huge/story', page('Huge story', `<article><h1>Huge story</h1><p>${'x'.repeat(2_500_000)}</p></article>`));
+    site.set('/small/story', page('Small story', `<article><h1>Small story</h1><p>${TEXT}</p></article>`));
+    const config = testConfig({ CORPUS_DIR: tempDir(), FETCH_RETRIES: '0' });
+    const report = await ingest(
+      { feeds: [feed('/feeds/huge.rss', ['/huge/story', '/small/story'])], urls: [] },
+      { corpusDir: config.corpusDir, fetch: config.ingest.fetch, maxArticleBytes: config.maxArticleBytes },
+    );
+    const huge = report.articles.find((a) => a.url.endsWith('/huge/story'))!;
+    expect(huge).toMatchObject({ kind: 'failed' });
+    expect(huge.reason).toMatch(/^larger than MAX_ARTICLE_BYTES \(25\d{5} bytes saved, limit 2097152 bytes\)$/);
+    const { articles, problems } = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes });
+    expect(problems).toEqual([]);
+    expect(articles.map((a) => a.title)).toEqual(['Small story']);
+    // Not asked again while its feed gives it no new date, as a page over FETCH_MAX_BYTES is not.
+    const before = site.requests.length;
+    await ingest({ feeds: [`${site.base}/feeds/huge.rss`], urls: [] }, { corpusDir: config.corpusDir, fetch: config.ingest.fetch, maxArticleBytes: config.maxArticleBytes });
+    expect(site.requests.slice(before).map((r) => r.path)).not.toContain('/huge/story');
+  });
+});

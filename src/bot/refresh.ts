@@ -101,7 +101,7 @@ export class FeedRefresher {
 
   private async refreshUnder(lock: IndexLock): Promise<RefreshResult | undefined> {
     const { config, pipeline, logger } = this.options;
-    const report = await ingest({ feeds: config.ingest.feeds, urls: [] }, { corpusDir: config.corpusDir, fetch: config.ingest.fetch, maxFeedItems: config.ingest.maxFeedItems });
+    const report = await ingest({ feeds: config.ingest.feeds, urls: [] }, { corpusDir: config.corpusDir, fetch: config.ingest.fetch, maxFeedItems: config.ingest.maxFeedItems, maxArticleBytes: config.maxArticleBytes });
     logger.info(formatIngestReport({ ...report, warnings: [] }));
     for (const warning of report.warnings ?? []) logger.warn(warning);
     if (report.articles.some((a) => a.kind === 'new' || a.kind === 'updated')) this.unbuilt = true;

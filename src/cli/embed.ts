@@ -74,7 +74,7 @@ async function main(): Promise<void> {
 async function fetchSources(sources: IngestSources, config: Config, signal: AbortSignal): Promise<number> {
   if (sources.feeds.length + sources.urls.length === 0) return 0;
   const bar = fetchProgressBar();
-  const report = await ingest(sources, { corpusDir: config.corpusDir, fetch: config.ingest.fetch, maxFeedItems: config.ingest.maxFeedItems, onProgress: bar.update, signal }).finally(bar.stop);
+  const report = await ingest(sources, { corpusDir: config.corpusDir, fetch: config.ingest.fetch, maxFeedItems: config.ingest.maxFeedItems, maxArticleBytes: config.maxArticleBytes, onProgress: bar.update, signal }).finally(bar.stop);
   console.log(sanitizeForTerminal(formatIngestReport(report), { keepNewlines: true }));
   // What was asked for by name: a feed, a --url page. A feed's item that fails (a 404 the outlet left in its
   // feed) is named in the summary, but would fail every run the feed changes: it does not set the exit code.

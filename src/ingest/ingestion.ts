@@ -9,7 +9,9 @@ import { DAY_MS } from '../dates.js';
 import { FeedError, parseFeed, type FeedItem } from './feeds.js';
 import { FetchError, FetchStopped, PoliteFetcher, type Validators } from './fetch.js';
 import type { FeedOutcome, Outcome } from './report.js';
-import { readSaved, removeSaved, savedFileGone, saveArticle, webFilePath } from './save.js';
+import { articleMarkdown, readSaved, removeSaved, savedFileGone, saveArticle, webFilePath } from './save.js';
+import { slugForTitle } from '../corpus/ids.js';
+import { DEFAULT_MAX_ARTICLE_BYTES } from '../corpus/load.js';
 import { FAILED_RETRY_DAYS, type AddressState, type FetchState } from './state.js';
 import { withoutTracking } from './tracking.js';
 import { articleFromFeed, newestItems, sameDate, sameStory } from './items.js';
@@ -19,6 +21,8 @@ export interface IngestOptions {
   fetch: FetchConfig;
   /** Items read from one feed, the newest first (FEED_MAX_ITEMS); DEFAULT_FEED_MAX_ITEMS by default. */
   maxFeedItems?: number;
+  /** Largest file saved (MAX_ARTICLE_BYTES, which the corpus loader refuses above); DEFAULT_MAX_ARTICLE_BYTES by default. */
+  maxArticleBytes?: number;
   onProgress?: (done: number, total: number) => void;
   /**
    * Ctrl-C: once aborted, no request is started and those in flight are given up; what was saved is kept in the
@@ -159,6 +163,8 @@ export class Ingestion {
       if (!article) failure = 'no article text could be found on the page';
       // A page that declares no canonical URL is known by its address without tracking parameters; a declared one is kept as it is.
       else if (article.url === result.url) article = { ...article, url: withoutTracking(result.url) };
+      failure ??= this.oversized(task, article!);
+      if (failure) article = undefined;
     } catch (error) {
       // A page nested too deep to read fails for good, as one with no article text does.
       if (!(error instanceof FetchError) && !(error instanceof PageRefused)) throw error;
@@ -173,9 +179,11 @@ export class Ingestion {
       // Else the feed's next 304 would hide the item (or its page, saved from the feed's text) until the feed changes.
       if (retry && task.feed) this.reread.add(task.feed);
       article = articleFromFeed(task);
+      const feedTooLarge = article && this.oversized(task, article);
+      if (feedTooLarge) article = undefined;
       // The feed's text is an article only from MIN_ARTICLE_CHARS on: say so, or its failure would look like the page's alone.
       if (!article) {
-        const failed = task.item?.html ? `${failure}; the feed's own text of it is too short to stand in` : failure!;
+        const failed = feedTooLarge ? `${failure}; the feed's own text of it is ${feedTooLarge} too` : task.item?.html ? `${failure}; the feed's own text of it is too short to stand in` : failure!;
         // Asked again while the retries last; else not until the feed dates the item anew (failedBefore).
         const forGood = retry ? {} : { failed, failedAt: new Date(this.now).toISOString(), feed: task.feed };
         this.remember(task.address, { ...known, itemDate: task.item?.date, pageDue: undefined, failedRuns: retry ? failures : undefined, failed: undefined, failedAt: undefined, feed: undefined, ...forGood });
@@ -191,16 +199,20 @@ export class Ingestion {
     return { ...(await this.save(task, article, validators, reason && retry ? failures : undefined)), ...(reason ? { reason } : {}) };
   }
 
+  /**
+   * Why an article is not saved though it was read: its file would be larger than MAX_ARTICLE_BYTES, which the corpus
+   * loader refuses (and `npm run embed` with it), though the page was within FETCH_MAX_BYTES. Counted as a new file's.
+   */
+  private oversized(task: Task, found: HtmlArticle): string | undefined {
+    const article = withFeedMetadata(task, found);
+    const bytes = Buffer.byteLength(articleMarkdown({ ...article, id: slugForTitle(article.title) }));
+    const max = this.options.maxArticleBytes ?? DEFAULT_MAX_ARTICLE_BYTES;
+    return bytes > max ? `larger than MAX_ARTICLE_BYTES (${bytes} bytes saved, limit ${max} bytes)` : undefined;
+  }
+
   /** `pageDue`: saved from the feed's text after that many passing failures, so the page is asked for next run. */
   private async save(task: Task, found: HtmlArticle, validators: Validators, pageDue: number | undefined): Promise<Outcome> {
-    const article: HtmlArticle = {
-      ...found,
-      // A page that declares no canonical URL: its address without tracking parameters, so two feeds' addresses of it give one file.
-      url: found.url ?? withoutTracking(task.link),
-      published: found.published ?? task.item?.date,
-      author: found.author ?? task.item?.author,
-      outlet: found.outlet ?? task.feedTitle,
-    };
+    const article = withFeedMetadata(task, found);
     const canonical = article.url!;
     const owner = this.state.canonical[canonical];
     const previous = this.state.addresses[task.address];
@@ -257,4 +269,16 @@ export class Ingestion {
   private remember(address: string, entry: FetchState['addresses'][string]): void {
     this.state.addresses[address] = Object.fromEntries(Object.entries(entry).filter(([, value]) => value !== undefined));
   }
+}
+
+/** The article as it is saved: what its page lacks taken from its feed (its date, author, and the feed's title as its outlet). */
+function withFeedMetadata(task: Task, found: HtmlArticle): HtmlArticle {
+  return {
+    ...found,
+    // A page that declares no canonical URL: its address without tracking parameters, so two feeds' addresses of it give one file.
+    url: found.url ?? withoutTracking(task.link),
+    published: found.published ?? task.item?.date,
+    author: found.author ?? task.item?.author,
+    outlet: found.outlet ?? task.feedTitle,
+  };
 }
