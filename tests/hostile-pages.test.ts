@@ -14,6 +14,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseNewsParagraphs } from '../src/corpus/news-text.js';
 import { parseFeed } from '../src/ingest/feeds.js';
+import { splitSentences } from '../src/sentences.js';
 
 const site = new NewsSite();
 beforeAll(() => site.start());
@@ -70,6 +71,18 @@ describe('paragraphs a hostile page writes', () => {
     const box = 'Daniel McLaughlin is a contributor to The Irish Times from central and eastern Europe';
     const [article] = parseNewsParagraphs(['Talks resume', 'The talks went on in Vilnius on Monday.', box], 'x');
     expect(article).toMatchObject({ author: 'Daniel McLaughlin', outlet: 'The Irish Times', text: 'The talks went on in Vilnius on Monday.' });
+  });
+});
+
+describe('sentences a hostile page writes', () => {
+  it('splits 400 kB of very short sentences and abbreviations in a few seconds at most', { timeout: 60_000 }, () => {
+    // At SEGMENT_WINDOW 20,000 this took 8 s (and 20 s on a busy machine); a 2 MB article, most of a minute.
+    const text = 'Mr. A. Yes it is. '.repeat(22_000);
+    const started = Date.now();
+    const spans = splitSentences(text);
+    expect(spans).toHaveLength(22_000);
+    expect(text.slice(spans[0]!.start, spans[0]!.end)).toBe('Mr. A. Yes it is.');
+    expect(Date.now() - started).toBeLessThan(4_000);
   });
 });
 
