@@ -1,7 +1,9 @@
 /**
- * What a hostile page or feed can send, read by the parts that read it: input sized to take minutes (or to crash)
- * where a parser or a regular expression is worse than linear. Each input here is far smaller than a page within
- * FETCH_MAX_BYTES, so a regression shows as a timeout rather than as a hang.
+ * What a hostile page or feed can send, read by the parts that read it: input sized to crash, or to take seconds
+ * where a regular expression backtracks (quadratic in its input), against milliseconds where it reads linearly.
+ * Two tests bound the time of such a reading: not a measure of speed (that is `npm run bench`'s), a guard against
+ * backtracking, whose bound is a thousand times what the linear reading takes and under what the backtracking one
+ * takes; a regular expression runs to its end in the test's own thread, so vitest's timeout could not stop it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeDate } from '../src/corpus/declared-date.js';
@@ -38,14 +40,14 @@ async function ingestFeed(url: string, env: Record<string, string> = {}) {
 }
 
 describe('dates a hostile feed or page writes', () => {
-  it('reads a date with a long run of spaces after its time in linear time', { timeout: 10_000 }, async () => {
-    // A feed's pubDate is read as written (not collapsed); WRITTEN_ZONE once took seconds per 40,000 spaces, minutes per megabyte.
+  it('reads a date with a long run of spaces after its time without backtracking', async () => {
+    // A feed's pubDate is read as written (not collapsed); WRITTEN_ZONE once took 1.6 s per 40,000 spaces (30 s here, with other work on the machine), minutes per megabyte.
     const date = `Wed, 13 Sep 2023 01:30:00${' '.repeat(100_000)}!`;
-    const started = Date.now();
+    const started = performance.now();
     expect(normalizeDate(date)).toBe('2023-09-13T01:30:00Z');
     const feed = await parseFeed(`<?xml version="1.0"?><rss version="2.0"><channel><title>F</title><item><title>x</title><link>http://x.example/a</link><pubDate>${date}</pubDate></item></channel></rss>`, 'http://x.example/');
     expect(feed.items[0]!.date).toBe('2023-09-13T01:30:00Z');
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 
   it('still reads the zones written after a time', () => {
@@ -58,13 +60,13 @@ describe('dates a hostile feed or page writes', () => {
 });
 
 describe('paragraphs a hostile page writes', () => {
-  it('looks for an author box in a paragraph of half a megabyte in linear time', { timeout: 10_000 }, () => {
-    // AUTHOR_BOX once took 0.4 s on 100 kB of "contributor contributor …" and a minute on a megabyte.
+  it('reads a paragraph of half a megabyte that opens like an author box without backtracking', () => {
+    // AUTHOR_BOX once took 0.4 s on 100 kB of "contributor contributor …" (about 10 s here), a minute on a megabyte.
     const paragraph = `John Smith is a ${'contributor '.repeat(40_000)}!`;
-    const started = Date.now();
+    const started = performance.now();
     const [article] = parseNewsParagraphs([paragraph, 'The talks went on.'], 'x', { title: 'Talks' });
     expect(article!.text).toContain('The talks went on.');
-    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(performance.now() - started).toBeLessThan(3_000);
   });
 
   it('still takes an author box for the author and outlet, and drops it from the text', () => {
@@ -75,14 +77,12 @@ describe('paragraphs a hostile page writes', () => {
 });
 
 describe('sentences a hostile page writes', () => {
-  it('splits 400 kB of very short sentences and abbreviations in a few seconds at most', { timeout: 60_000 }, () => {
-    // At SEGMENT_WINDOW 20,000 this took 8 s (and 20 s on a busy machine); a 2 MB article, most of a minute.
+  it('splits 400 kB of very short sentences and abbreviations into each of them, across its windows', () => {
+    // Its cost grows faster than the window's size: at SEGMENT_WINDOW 20,000 this took 6 s, at 5,000 0.3 s.
     const text = 'Mr. A. Yes it is. '.repeat(22_000);
-    const started = Date.now();
     const spans = splitSentences(text);
     expect(spans).toHaveLength(22_000);
-    expect(text.slice(spans[0]!.start, spans[0]!.end)).toBe('Mr. A. Yes it is.');
-    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(spans.every((span) => text.slice(span.start, span.end) === 'Mr. A. Yes it is.')).toBe(true);
   });
 });
 
