@@ -26,10 +26,10 @@ const seen = (path: string) => site.requests.filter((r) => r.path === path).leng
 
 describe('addresses off the public internet', () => {
   it('are told from public ones, IPv4, IPv6 and IPv4 mapped into IPv6', () => {
-    for (const address of ['127.0.0.1', '127.8.9.10', '10.1.2.3', '172.16.5.4', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '255.255.255.255', '::1', '::', 'fe80::1', 'fd12:3456::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1']) {
+    for (const address of ['127.0.0.1', '127.8.9.10', '10.1.2.3', '172.16.5.4', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '255.255.255.255', '::1', '::', 'fe80::1', 'fd12:3456::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', '64:ff9b::a9fe:a9fe', '64:ff9b::10.0.0.1', '2002:a9fe:a9fe::1', '2002:7f00:1::']) {
       expect(reservedAddress(address), address).toBe(true);
     }
-    for (const address of ['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', 'example.com']) {
+    for (const address of ['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808', '2002:808:808::1', 'example.com']) {
       expect(reservedAddress(address), address).toBe(false);
     }
   });
@@ -38,14 +38,31 @@ describe('addresses off the public internet', () => {
     const before = site.requests.length;
     const settings = config().ingest.fetch;
     await expect(new PoliteFetcher(settings).get(`${base}/economy/grain-deal`, 'html')).rejects.toThrow(
-      'refused: 127.0.0.1 is a private or local network address, which only the hosts of FEEDS or --url may be',
+      'refused: 127.0.0.1 is a private or local network address (allowed only for the hosts and ports named in FEEDS or --url)',
     );
-    await expect(new PoliteFetcher(settings, { trustedHosts: ['127.0.0.1'] }).get(`http://localhost:${port}/economy/grain-deal`, 'html')).rejects.toThrow(
+    await expect(new PoliteFetcher(settings, { named: [base] }).get(`http://localhost:${port}/economy/grain-deal`, 'html')).rejects.toThrow(
       /^refused: localhost \((127\.0\.0\.1|::1)\) is a private or local network address/,
     );
     expect(site.requests.length).toBe(before); // not even robots.txt
-    const page = await new PoliteFetcher(settings, { trustedHosts: ['127.0.0.1'] }).get(`${base}/economy/grain-deal`, 'html');
+    const page = await new PoliteFetcher(settings, { named: [`${base}/feeds/world.rss`] }).get(`${base}/economy/grain-deal`, 'html');
     expect('body' in page && page.body).toContain('grain corridor');
+  });
+
+  it("are reached on a named host's own port only (and the web's 80 and 443), not on its other services' ports", async () => {
+    const other = new NewsSite();
+    const otherBase = await other.start();
+    try {
+      const settings = config().ingest.fetch;
+      const fetcher = new PoliteFetcher(settings, { named: [`${base}/feeds/world.rss`] });
+      await expect(fetcher.get(`${otherBase}/economy/grain-deal`, 'html')).rejects.toThrow(
+        `refused: 127.0.0.1 is a private or local network address (allowed only for the hosts and ports named in FEEDS or --url)`,
+      );
+      expect(other.requests).toEqual([]);
+      const both = new PoliteFetcher(settings, { named: [base, otherBase] });
+      expect('body' in (await both.get(`${otherBase}/economy/grain-deal`, 'html'))).toBe(true);
+    } finally {
+      await other.stop();
+    }
   });
 
   it("are refused to a feed's items and to a page's redirect, while the named feed's own pages are fetched", async () => {

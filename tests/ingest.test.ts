@@ -130,7 +130,7 @@ describe('HTML articles', () => {
 describe('the polite HTTP client', () => {
   const settings = webConfig(tempDir(), { FETCH_RETRIES: '2', FETCH_CONCURRENCY_PER_HOST: '2' }).ingest.fetch;
   // The site is on 127.0.0.1, which a fetcher reaches only when told it is the operator's (address-guard.ts).
-  const fetcher = () => new PoliteFetcher(settings, { trustedHosts: ['127.0.0.1'] });
+  const fetcher = () => new PoliteFetcher(settings, { named: [base] });
 
   it('retries a server error with back-off, and gives up after FETCH_RETRIES', async () => {
     let calls = 0;
@@ -189,11 +189,11 @@ describe('the polite HTTP client', () => {
     const most = slowRoute('/queue-all');
     // Two host names for the one site: 2 requests each at most, 3 in all.
     const hosts = [base, base.replace('127.0.0.1', 'localhost')];
-    const capped = new PoliteFetcher({ ...settings, concurrency: 3 }, { trustedHosts: ['127.0.0.1', 'localhost'] });
+    const capped = new PoliteFetcher({ ...settings, concurrency: 3 }, { named: hosts });
     await Promise.all(Array.from({ length: 12 }, (_, i) => capped.get(`${hosts[i % 2]}/queue-all`, 'html')));
     expect(most.value).toBe(3);
     most.value = 0;
-    const wide = new PoliteFetcher({ ...settings, concurrency: 8 }, { trustedHosts: ['127.0.0.1', 'localhost'] });
+    const wide = new PoliteFetcher({ ...settings, concurrency: 8 }, { named: hosts });
     await Promise.all(Array.from({ length: 12 }, (_, i) => wide.get(`${hosts[i % 2]}/queue-all`, 'html')));
     expect(most.value).toBe(4);
   });
@@ -705,10 +705,12 @@ describe('feeds and pages from the web', () => {
       const page = `${elsewhereBase}/europe/prigozhin-funeral`;
       site.set('/feeds/elsewhere.rss', `<?xml version="1.0"?><rss version="2.0"><channel><title>Elsewhere</title><item><title>Funeral</title><link>${page}</link></item></channel></rss>`, 'application/rss+xml');
       const other = webConfig(tempDir(), { FETCH_RETRIES: '0' });
-      const first = await run({ feeds: [`${base}/feeds/elsewhere.rss`] }, other);
+      // The other site is on 127.0.0.1 too: named (a feed of its own, which it does not have), or its pages are refused.
+      const feeds = [`${base}/feeds/elsewhere.rss`, `${elsewhereBase}/feeds/none.rss`];
+      const first = await run({ feeds }, other);
       expect(first.articles).toEqual([{ url: page, kind: 'failed', reason: 'robots.txt could not be read (HTTP 503 Service Unavailable), so the site was not fetched' }]);
       robotsDown = false;
-      const second = await run({ feeds: [`${base}/feeds/elsewhere.rss`] }, other);
+      const second = await run({ feeds }, other);
       expect(second.articles.map((a) => a.kind)).toEqual(['new']);
     } finally {
       await elsewhere.stop();

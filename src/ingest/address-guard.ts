@@ -3,8 +3,10 @@
  * redirects of any page) are a third party's: an item pointing at `http://169.254.169.254/…` or at a service on
  * the bot's own network would otherwise be fetched, saved as an article, and quoted to anyone who asks. So a
  * connection to a loopback, private, link-local or otherwise reserved address (net.BlockList, IANA's
- * special-purpose registries) is refused, unless its host is one the operator named (a feed of FEEDS, an
- * address given with `--url`): an archive whose feeds are on its own network keeps working. The check is made on
+ * special-purpose registries) is refused, unless its host and port are ones the operator named (a feed of FEEDS,
+ * an address given with `--url`; the web's ports 80 and 443 of a named host too): an archive whose feeds are on its
+ * own network keeps working, and the other services of that host (a database, a container API) stay out of reach.
+ * An IPv6 address that carries an IPv4 one (mapped, NAT64, 6to4) is judged as that. The check is made on
  * the address actually connected to (after DNS, for every redirect and every connection), so a name that
  * resolves to a private address is refused too.
  */
@@ -23,10 +25,38 @@ for (const [network, prefix] of [
   ['fec0::', 10], ['ff00::', 8],
 ] as const) RESERVED.addSubnet(network, prefix, 'ipv6');
 
-/** Whether an IP address is not on the public internet (an IPv4-mapped IPv6 address is judged as its IPv4 one). */
-export function reservedAddress(address: string): boolean {
+/** The IPv4 address an IPv6 one carries: mapped (::ffff:a.b.c.d), NAT64 (64:ff9b::/96) or 6to4 (2002::/16). */
+function carriedIpv4(address: string): string | undefined {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  if (mapped) return RESERVED.check(mapped, 'ipv4');
+  if (mapped) return mapped;
+  const words = expandIpv6(address);
+  if (!words) return undefined;
+  const ipv4 = (high: number, low: number) => `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+  if (words[0] === 0x64 && words[1] === 0xff9b && words.slice(2, 6).every((word) => word === 0)) return ipv4(words[6]!, words[7]!);
+  if (words[0] === 0x2002) return ipv4(words[1]!, words[2]!);
+  return undefined;
+}
+
+/** An IPv6 address's eight 16-bit words (the last two from a dotted IPv4 tail too), or undefined when it is not one. */
+function expandIpv6(address: string): number[] | undefined {
+  if (isIP(address) !== 6) return undefined;
+  let text = address.toLowerCase();
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::') as [string, string | undefined];
+  const words = (part: string | undefined) => (part ? part.split(':').map((w) => parseInt(w, 16)) : []);
+  const left = words(head);
+  const right = words(tail);
+  return tail === undefined ? left : [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+}
+
+/** Whether an IP address is not on the public internet (an IPv6 address carrying an IPv4 one is judged as that). */
+export function reservedAddress(address: string): boolean {
+  const carried = carriedIpv4(address);
+  if (carried) return RESERVED.check(carried, 'ipv4');
   const family = isIP(address);
   if (family === 0) return false;
   return RESERVED.check(address, family === 4 ? 'ipv4' : 'ipv6');
@@ -37,7 +67,7 @@ export class AddressRefused extends Error {
   override name = 'AddressRefused';
   readonly code = 'EADDRESSREFUSED';
   constructor(readonly host: string, readonly address: string) {
-    super(`${host === address ? address : `${host} (${address})`} is a private or local network address, which only the hosts of FEEDS or --url may be`);
+    super(`${host === address ? address : `${host} (${address})`} is a private or local network address (allowed only for the hosts and ports named in FEEDS or --url)`);
   }
 }
 
@@ -54,18 +84,22 @@ function guardedLookup(hostname: string, options: LookupOptions, callback: Looku
   });
 }
 
+/** `host:port` as `trusted` keys it: the host without IPv6 brackets, the port given or the scheme's. */
+const endpoint = (hostname: string, port: string, protocol: string) =>
+  `${hostname.replace(/^\[(.*)\]$/, '$1')}:${port || (protocol === 'https:' ? '443' : '80')}`;
+
 /**
- * An undici dispatcher that refuses reserved addresses except on `trustedHosts` (host names, as URL.hostname
- * spells them). The caller closes it when its run ends.
+ * An undici dispatcher that refuses reserved addresses except on `trusted` (`host:port`, as namedEndpoints gives
+ * them). The caller closes it when its run ends.
  */
-export function guardedDispatcher(trustedHosts: Iterable<string>): Agent {
-  const trusted = new Set(trustedHosts);
+export function guardedDispatcher(trusted: Iterable<string>): Agent {
+  const named = new Set(trusted);
   const open = buildConnector({});
   const guarded = buildConnector({ lookup: guardedLookup } as buildConnector.BuildOptions);
   return new Agent({
     connect(options, callback) {
       const host = options.hostname.replace(/^\[(.*)\]$/, '$1');
-      if (trusted.has(options.hostname) || trusted.has(host)) return open(options, callback);
+      if (named.has(endpoint(options.hostname, options.port, options.protocol))) return open(options, callback);
       // An address given as such is not looked up: judged here.
       if (reservedAddress(host)) return callback(new AddressRefused(host, host), null);
       return guarded(options, callback);
@@ -73,15 +107,16 @@ export function guardedDispatcher(trustedHosts: Iterable<string>): Agent {
   });
 }
 
-/** The host names the operator named: pages there may be on a private network. */
-export function namedHosts(addresses: Iterable<string>): string[] {
-  const hosts: string[] = [];
+/** The hosts and ports the operator named (each address's own, and the web's 80 and 443 of its host): these may be on a private network. */
+export function namedEndpoints(addresses: Iterable<string>): string[] {
+  const endpoints: string[] = [];
   for (const address of addresses) {
     try {
-      hosts.push(new URL(address).hostname);
+      const url = new URL(address);
+      endpoints.push(endpoint(url.hostname, url.port, url.protocol), endpoint(url.hostname, '80', 'http:'), endpoint(url.hostname, '443', 'https:'));
     } catch {
       // Not an address: the fetch reports it.
     }
   }
-  return hosts;
+  return endpoints;
 }

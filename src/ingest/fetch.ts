@@ -12,7 +12,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import robotsParserModule from 'robots-parser';
 import { fetch, type Agent, type Response } from 'undici';
 import type { FetchConfig } from '../config.js';
-import { AddressRefused, guardedDispatcher } from './address-guard.js';
+import { AddressRefused, guardedDispatcher, namedEndpoints } from './address-guard.js';
 
 export class FetchError extends Error {
   override name = 'FetchError';
@@ -153,13 +153,13 @@ export class PoliteFetcher {
     options: {
       /** Once aborted, no request is started, and those in flight end with FetchStopped. */
       stop?: AbortSignal;
-      /** Host names the operator named (feeds, `--url`), which may be on a private network. */
-      trustedHosts?: Iterable<string>;
+      /** The addresses the operator named (feeds, `--url`): their hosts and ports may be on a private network. */
+      named?: Iterable<string>;
     } = {},
   ) {
     this.stop = options.stop;
     this.all = pLimit(settings.concurrency);
-    this.dispatcher = guardedDispatcher(options.trustedHosts ?? []);
+    this.dispatcher = guardedDispatcher(namedEndpoints(options.named ?? []));
   }
 
   /** Closes the connections kept open; the fetcher is not used after. */
@@ -212,8 +212,8 @@ export class PoliteFetcher {
       response = await fetch(url, { headers, redirect: 'follow', signal, dispatcher: this.dispatcher });
     } catch (error) {
       if (this.stop?.aborted) throw new FetchStopped(url);
-      const refused = refusal(error);
-      if (refused) throw new FetchError(url, `refused: ${refused.message}`);
+      const guarded = refusal(error);
+      if (guarded) throw new FetchError(url, `refused: ${guarded.message}`);
       throw new FetchError(url, networkReason(error, this.settings.timeoutMs), true);
     }
     if (response.status === 304) {

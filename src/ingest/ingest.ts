@@ -14,7 +14,6 @@ import { FetchStopped } from './fetch.js';
 import type { IngestReport, Outcome } from './report.js';
 import { savedUrls } from './save.js';
 import { FAILED_RETRY_DAYS, forgetTracking, loadState, saveState, type FetchState } from './state.js';
-import { namedHosts } from './address-guard.js';
 import { withoutTracking } from './tracking.js';
 import { Ingestion, PAGE_RETRIES, type IngestOptions, type Task } from './ingestion.js';
 
@@ -39,7 +38,7 @@ export async function ingest(sources: IngestSources, options: IngestOptions): Pr
   const warnings = [...(warning ? [warning] : []), ...migration.warnings];
   // A state lost (or never written): the files saved already are found by their addresses.
   const onDisk = Object.keys(state.addresses).length === 0 ? await savedUrls(options.corpusDir) : undefined;
-  const run = new Ingestion(options, state, namedHosts([...sources.feeds, ...sources.urls]), onDisk);
+  const run = new Ingestion(options, state, [...sources.feeds, ...sources.urls], onDisk);
   try {
     return await fetchAll(run, sources, state, options, duplicates, warnings);
   } finally {

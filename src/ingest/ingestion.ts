@@ -65,12 +65,12 @@ export class Ingestion {
   constructor(
     private readonly options: IngestOptions,
     private readonly state: FetchState,
-    /** Host names the operator named (feeds, `--url`): pages there may be on a private network (address-guard.ts). */
-    trustedHosts: string[],
+    /** The addresses the operator named (feeds, `--url`): their hosts and ports may be on a private network (address-guard.ts). */
+    named: string[],
     /** When the state was lost: the saved files by the address each gives (savedUrls). */
     private readonly onDisk = new Map<string, string>(),
   ) {
-    this.fetcher = new PoliteFetcher(options.fetch, { stop: options.signal, trustedHosts });
+    this.fetcher = new PoliteFetcher(options.fetch, { stop: options.signal, named });
     // The files on disk too when the state was lost, so that a new article never takes a saved one's name.
     this.files = new Set([...Object.values(state.canonical), ...onDisk.values()]);
     for (const entry of Object.values(state.addresses)) if (entry.feed !== undefined && this.retryDue(entry)) this.due.add(entry.feed);
