@@ -198,13 +198,20 @@ describe('a page of more text than an article may hold', () => {
     );
     const huge = report.articles.find((a) => a.url.endsWith('/huge/story'))!;
     expect(huge).toMatchObject({ kind: 'failed' });
-    expect(huge.reason).toMatch(/^larger than MAX_ARTICLE_BYTES \(25\d{5} bytes saved, limit 2097152 bytes\)$/);
+    expect(huge.reason).toMatch(/^its file would be over MAX_ARTICLE_BYTES \(25\d{5} bytes, limit 2097152\)$/);
     const { articles, problems } = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes });
     expect(problems).toEqual([]);
     expect(articles.map((a) => a.title)).toEqual(['Small story']);
-    // Not asked again while its feed gives it no new date, as a page over FETCH_MAX_BYTES is not.
+    // Not asked again while its feed gives it no new date, as a page over FETCH_MAX_BYTES is not: the feed, changed
+    // (an item added), is read again, and the huge item is skipped, its reason said.
+    site.set('/tiny/story', page('Tiny story', `<article><h1>Tiny story</h1><p>${TEXT}</p></article>`));
     const before = site.requests.length;
-    await ingest({ feeds: [`${site.base}/feeds/huge.rss`], urls: [] }, { corpusDir: config.corpusDir, fetch: config.ingest.fetch, maxArticleBytes: config.maxArticleBytes });
+    const again = await ingest(
+      { feeds: [feed('/feeds/huge.rss', ['/huge/story', '/small/story', '/tiny/story'])], urls: [] },
+      { corpusDir: config.corpusDir, fetch: config.ingest.fetch, maxArticleBytes: config.maxArticleBytes },
+    );
+    expect(again.articles.find((a) => a.url.endsWith('/huge/story'))).toMatchObject({ kind: 'skipped', reason: huge.reason });
+    expect(again.articles.find((a) => a.url.endsWith('/tiny/story'))).toMatchObject({ kind: 'new' });
     expect(site.requests.slice(before).map((r) => r.path)).not.toContain('/huge/story');
   });
 });

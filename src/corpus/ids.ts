@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import slugify from '@sindresorhus/slugify';
 import type { Article, ArticleDraft, CorpusWarning, KnownArticle } from './types.js';
 
-const MAX_SLUG_LENGTH = 80;
+/** Longest id a title gives (and so a saved web article's, whose id is its first title's). */
+export const MAX_SLUG_LENGTH = 80;
 
 export function slugForTitle(title: string): string {
   const slug = slugify(title, { customReplacements: [['’', ''], ["'", ''], ['&', ' and ']] }) || 'article';

@@ -10,7 +10,7 @@ import { FeedError, parseFeed, type FeedItem } from './feeds.js';
 import { FetchError, FetchStopped, PoliteFetcher, type Validators } from './fetch.js';
 import type { FeedOutcome, Outcome } from './report.js';
 import { articleMarkdown, readSaved, removeSaved, savedFileGone, saveArticle, webFilePath } from './save.js';
-import { slugForTitle } from '../corpus/ids.js';
+import { MAX_SLUG_LENGTH } from '../corpus/ids.js';
 import { DEFAULT_MAX_ARTICLE_BYTES } from '../corpus/load.js';
 import { FAILED_RETRY_DAYS, type AddressState, type FetchState } from './state.js';
 import { withoutTracking } from './tracking.js';
@@ -201,13 +201,14 @@ export class Ingestion {
 
   /**
    * Why an article is not saved though it was read: its file would be larger than MAX_ARTICLE_BYTES, which the corpus
-   * loader refuses (and `npm run embed` with it), though the page was within FETCH_MAX_BYTES. Counted as a new file's.
+   * loader refuses (and `npm run embed` with it), though the page was within FETCH_MAX_BYTES. Measured with the longest id
+   * a file may keep (the file written keeps its id, which may not be this title's).
    */
   private oversized(task: Task, found: HtmlArticle): string | undefined {
     const article = withFeedMetadata(task, found);
-    const bytes = Buffer.byteLength(articleMarkdown({ ...article, id: slugForTitle(article.title) }));
+    const bytes = Buffer.byteLength(articleMarkdown({ ...article, id: 'x'.repeat(MAX_SLUG_LENGTH) }));
     const max = this.options.maxArticleBytes ?? DEFAULT_MAX_ARTICLE_BYTES;
-    return bytes > max ? `larger than MAX_ARTICLE_BYTES (${bytes} bytes saved, limit ${max} bytes)` : undefined;
+    return bytes > max ? `its file would be over MAX_ARTICLE_BYTES (${bytes} bytes, limit ${max})` : undefined;
   }
 
   /** `pageDue`: saved from the feed's text after that many passing failures, so the page is asked for next run. */
