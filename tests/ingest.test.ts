@@ -816,6 +816,12 @@ describe('feeds and pages from the web', () => {
     await expect(fs.access(path.join(other.corpusDir, itemFile))).rejects.toThrow();
     const pages = site.requests.slice(before).filter((r) => r.path.startsWith('/news/'));
     expect(pages.map((r) => [r.path, r.conditional])).toEqual([['/news/lost.html', false]]);
+    // Said once for that date: the feed read again (it changed: a second item), the deleted one is as it was.
+    site.set('/feeds/lost.rss', feed('Wed, 13 Sep 2023 09:00:00 GMT').replace('</channel>', `<item><title>Other</title><link>${base}/news/lost.html</link></item></channel>`), 'application/rss+xml');
+    const third = await run({ feeds: sources.feeds }, other);
+    expect(third.feeds[0]).toMatchObject({ unchanged: false, items: 2 });
+    expect(third.articles.find((a) => a.url === `${base}/news/lost-item`)).toEqual({ url: `${base}/news/lost-item`, kind: 'unchanged' });
+    expect(formatIngestReport(third)).not.toContain('kept out');
     // Given by address, the deleted one comes back, into its old file.
     const back = await run({ urls: [`${base}/news/lost-item`] }, other);
     expect(back.articles.map((a) => [a.kind, a.file])).toEqual([['new', itemFile]]);

@@ -148,6 +148,8 @@ export class Ingestion {
     const file = known?.canonical !== undefined ? this.state.canonical[known.canonical] : undefined;
     // A saved article deleted by hand (a takedown, a story withdrawn) stays deleted when its feed dates it anew; `--url` brings it back.
     if (file !== undefined && !task.explicit && (await savedFileGone(this.options.corpusDir, file))) {
+      // Said once for each date the feed gives it: the next run with this date takes it as unchanged.
+      this.remember(task.address, { ...known, itemDate: task.item?.date });
       return { url: link, kind: 'deleted', reason: `${file} was deleted from the corpus folder, so its page is not fetched again (npm run embed -- --url ${link} brings it back)` };
     }
     // A 304 cannot bring back a file made unreadable since: then the page is asked for without validators.
