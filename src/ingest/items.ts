@@ -1,6 +1,7 @@
 /**
  * What ingestion decides about one feed item without fetching: the article its feed's own HTML holds (for a page
- * that cannot be fetched), whether two addresses are one story's, and whether a feed dates an item as before.
+ * that cannot be fetched), which of a long feed's items are read, whether two addresses are one story's, and whether
+ * a feed dates an item as before.
  */
 import { PageRefused, parseHtmlArticle, type HtmlArticle } from '../corpus/html.js';
 import { publishedTime } from '../dates.js';
@@ -9,7 +10,6 @@ import { withoutTracking } from './tracking.js';
 
 const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** The article in a feed item's own HTML, for when its page cannot be fetched. */
 /**
  * The `max` newest of a feed's items: by their dates when every item has one, else the first `max` in the
  * feed's order (feeds list the newest first).
@@ -25,6 +25,7 @@ export function newestItems(items: FeedItem[], max: number): FeedItem[] {
     .map(({ item }) => item);
 }
 
+/** The article in a feed item's own HTML, for when its page cannot be fetched. */
 export function articleFromFeed(task: { link: string; item?: FeedItem }): HtmlArticle | undefined {
   if (!task.item?.html) return undefined;
   const page = `<html><head><title>${escapeHtml(task.item.title ?? '')}</title></head><body><article>${task.item.html}</article></body></html>`;
