@@ -153,12 +153,18 @@ describe('a canonical URL on another site', () => {
     expect(await texts(second.corpusDir)).toEqual({ [`127.0.0.1/story.md`]: 'fake', [`localhost/real-story.md`]: 'real' });
   });
 
-  it('keeps a canonical URL on the same site, www. or not, and one a saved file declares', () => {
+  it('keeps a canonical URL on the same site (one registrable domain: www., amp., edition.), and one a saved file declares', () => {
     const declared = (href: string, base?: string) => parseHtmlArticle(story('Real', `<link rel="canonical" href="${href}">`), 'real.html', base)!.url;
     expect(declared('https://www.example.com/world/real', 'https://example.com/world/real?ref=rss')).toBe('https://www.example.com/world/real');
     expect(declared('https://example.com/world/real', 'https://www.example.com/amp/real')).toBe('https://example.com/world/real');
     expect(declared('https://other.example/world/real', 'https://example.com/world/real')).toBe('https://example.com/world/real');
     expect(declared('https://example.com.evil.example/real', 'https://example.com/real')).toBe('https://example.com/real');
+    // One outlet's hosts by the Public Suffix List; two blogs of one host are two sites, as are two country domains.
+    expect(declared('https://www.cnn.com/2023/09/13/world/kim', 'https://edition.cnn.com/2023/09/13/world/kim')).toBe('https://www.cnn.com/2023/09/13/world/kim');
+    expect(declared('https://www.example.co.uk/news/1', 'https://amp.example.co.uk/news/1')).toBe('https://www.example.co.uk/news/1');
+    expect(declared('https://victim.blogspot.com/2023/real.html', 'https://impostor.blogspot.com/2023/fake.html')).toBe('https://impostor.blogspot.com/2023/fake.html');
+    expect(declared('https://www.example.co.uk/news/1', 'https://www.other.co.uk/news/1')).toBe('https://www.other.co.uk/news/1');
+    expect(declared('https://www.bbc.com/news/1', 'https://www.bbc.co.uk/news/1')).toBe('https://www.bbc.co.uk/news/1');
     // A page saved by hand (no address it came from): what it declares is all there is.
     expect(declared('https://example.com/world/real')).toBe('https://example.com/world/real');
   });

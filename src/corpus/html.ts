@@ -13,6 +13,7 @@ import { parseNewsParagraphs, type NewsMetadata } from './news-text.js';
 import { collapseWhitespace } from './paragraphs.js';
 import { plainText } from '../plain-text.js';
 import type { ArticleDraft } from './types.js';
+import { getDomain } from 'tldts';
 
 /** Page parts that are never the article, removed before Readability looks for the main text. */
 const CHROME_SELECTORS = [
@@ -149,12 +150,19 @@ export function absoluteUrl(href: string | null | undefined, base: string | unde
   }
 }
 
-/** A host name without a leading `www.`: `www.example.com` and `example.com` are one site. */
-const siteOf = (url: string) => new URL(url).hostname.replace(/^www\./, '');
+/**
+ * The site a URL is on: its registrable domain by the Public Suffix List (tldts, its private suffixes included), so
+ * `www.`, `edition.` and `amp.cnn.com` are one site and `a.blogspot.com` and `b.blogspot.com` two; an IP address or a
+ * name with no public suffix (`localhost`) is its own site.
+ */
+const siteOf = (url: string) => {
+  const host = new URL(url).hostname;
+  return getDomain(host, { allowPrivateDomains: true }) ?? host;
+};
 
 /**
  * The page's address as it declares it (canonical link, else og:url), when it is on the site the page came from
- * (`baseUrl`, `www.` aside); else `baseUrl`. A page cannot take another site's address: it would be known, saved and
+ * (`baseUrl`: siteOf); else `baseUrl`. A page cannot take another site's address: it would be known, saved and
  * linked as that site's article, and the article there never fetched (or written over by the page's next version).
  * A page with no address it came from (a saved file) is taken at its word.
  */
