@@ -47,7 +47,10 @@ export interface Pipeline {
   /** Where the coverage lives (the index folder, or the database), and where a rebuild writes. */
   readonly store: CoverageStore;
   ask(question: string, options?: AskOptions): Promise<Answer>;
-  /** Loads the index again if the embed script wrote a new one; true when it changed. */
+  /**
+   * Loads the index again if the embed script wrote a new one; true when it changed. A failure to look for one
+   * is marked as such (`isCheckFailure`), apart from one to open the version found.
+   */
   reload(): Promise<boolean>;
   /** Closes the database connections, or the local version's SQLite file once the questions in flight are answered. */
   close(): Promise<void>;
@@ -107,6 +110,23 @@ function versionsInUse(first: Coverage) {
       closeIfDone(current);
     },
   };
+}
+
+const checkFailures = new WeakSet<object>();
+
+/** Marks a failure of the look for a new version itself (the store's `currentVersion`), not of a version found. */
+function checkFailure(error: unknown): unknown {
+  const marked = typeof error === 'object' && error !== null ? error : new Error(String(error));
+  checkFailures.add(marked);
+  return marked;
+}
+
+/**
+ * Whether `reload` failed looking for a new version (the store's `currentVersion`: a wrong password after a
+ * rotation, a database gone, a privilege taken away, or out of reach), not opening one it found.
+ */
+export function isCheckFailure(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && checkFailures.has(error);
 }
 
 function checkCompatible(index: Coverage, embedder: Embedder, location: string): void {
@@ -188,7 +208,7 @@ async function openWith(store: CoverageStore, config: Config, embedder: Embedder
       );
     },
     async reload() {
-      const live = await store.currentVersion();
+      const live = await store.currentVersion().catch((error: unknown) => Promise.reject(checkFailure(error)));
       if (live === versions.current.version) return false;
       // A version refused once is not opened (its files hashed, its graph read) again at every poll.
       if (refused && refused.version === live && Date.now() < refused.until) return false;

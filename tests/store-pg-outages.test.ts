@@ -6,13 +6,16 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FeedbackTable, type FeedbackEntry } from '../src/bot/feedback.js';
+import { watchIndex } from '../src/bot/index-watch.js';
+import { databaseFailure } from '../src/db/connect.js';
 import { startDevDatabase, type DevDatabase } from '../src/db/dev-server.js';
 import { openPostgresStore, type PostgresStore } from '../src/db/pg-store.js';
 import { buildIndex } from '../src/index/build.js';
 import { isUnreachable } from '../src/index/coverage.js';
 import { openPipeline } from '../src/pipeline.js';
+import { memoryLogger } from './bot-helpers.js';
 import { sharedEmbedder, shippedArticles, testConfig } from './helpers.js';
 import { startPgProxy, within, type PgProxy } from './pg-proxy.js';
 
@@ -88,6 +91,43 @@ describe('a new version found as the database goes away', () => {
       expect(pipeline.index.version).toBe(second);
     } finally {
       proxy.drop(false);
+      await pipeline.close();
+      await writer.close();
+    }
+  }, 180_000);
+});
+
+describe("the bot's poll, when the look for a new version fails other than for an outage", () => {
+  it('says the index could not be checked, once per cause (throttled), not at every poll that a new index was found but cannot be loaded', async () => {
+    const config = testConfig({ DATABASE_URL: proxy.url });
+    const articles = await shippedArticles();
+    const writer = await openPostgresStore(server.url, config.hnsw);
+    await buildIndex({ articles: articles.slice(0, 2), embedder: await sharedEmbedder(), dir: config.embeddingsDir, target: writer.target, chunking: config.chunking, hnsw: config.hnsw });
+    const pipeline = await openPipeline(config, { warmUp: false });
+    const logger = memoryLogger();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      // The password rotated, then the database dropped: the store's check for a new version fails as it would then.
+      const failure = (code: string, message: string) => databaseFailure(Object.assign(new Error(message), { code }), proxy.url)!;
+      const check = pipeline.store.currentVersion;
+      let checks = 0;
+      pipeline.store.currentVersion = () => {
+        checks++;
+        if (checks <= 20) return Promise.reject(failure('28P01', 'password authentication failed for user "postgres"'));
+        if (checks <= 40) return Promise.reject(failure('3D000', 'database "postgres" does not exist'));
+        return check();
+      };
+      timer = watchIndex(pipeline, logger, 5);
+      await vi.waitFor(() => expect(checks).toBeGreaterThan(45), { timeout: 20_000 });
+      const version = pipeline.index.version;
+      expect(logger.lines.map((l) => `${l.level} ${l.message}`)).toEqual([
+        expect.stringMatching(
+          new RegExp(`^warn The index could not be checked for a new version: The database postgres on 127\\.0\\.0\\.1:\\d+ refused the password of user postgres\\. Correct the password in DATABASE_URL; still answering from index ${version}$`),
+        ),
+        expect.stringMatching(new RegExp(`^warn The index could not be checked for a new version: The database postgres on 127\\.0\\.0\\.1:\\d+ does not exist\\. .*; still answering from index ${version}$`)),
+      ]);
+    } finally {
+      clearInterval(timer);
       await pipeline.close();
       await writer.close();
     }

@@ -3,10 +3,11 @@
  * every RELOAD_EVERY_MS the pipeline looks for one and loads it, questions in flight keeping theirs. A new version
  * that cannot be loaded (another model, damaged) leaves the one in use, with a warning. A database that cannot be
  * reached is said to be, once and then at most every WARNING_EVERY_MS (warnings.ts), not at every poll; and when it
- * answers again, so is that.
+ * answers again, so is that. A look for a new version that fails otherwise (a password rotated, the database gone,
+ * a privilege taken away) is said with its cause, each cause once and then at most every WARNING_EVERY_MS.
  */
 import { isUnreachable } from '../index/coverage.js';
-import type { Pipeline } from '../pipeline.js';
+import { isCheckFailure, type Pipeline } from '../pipeline.js';
 import { redact, type Logger } from './log.js';
 import { titleSearchFor } from './title-search.js';
 import { WARNING_EVERY_MS, warningDue } from './warnings.js';
@@ -25,7 +26,12 @@ export function watchIndex(pipeline: Pipeline, logger: Logger, everyMs = RELOAD_
   let outage = false;
   const failed = (error: unknown) => {
     const message = redact(String((error as Error).message ?? error));
-    if (!isUnreachable(error)) {
+    if (!isUnreachable(error) && isCheckFailure(error)) {
+      // No new index was found: the look for one failed, and fails the same way at every poll until it is fixed.
+      const cause = (message.split('\n')[0] ?? '').trim().replace(/\.$/, '');
+      const line = `The index could not be checked for a new version: ${cause}; still answering from index ${pipeline.index.version}`;
+      if (warningDue(pipeline, line)) logger.warn(line);
+    } else if (!isUnreachable(error)) {
       logger.warn('A new index was found but cannot be loaded; still using the previous one', { error: message });
     } else if (warningDue(pipeline, 'database unreachable')) {
       outage = true;

@@ -1,7 +1,7 @@
 /**
  * One throttle for the bot's warnings that would otherwise repeat with every message or every poll: an unreadable
  * channel settings file, an `auto` channel where the bot may not embed links (channel-modes.ts), a database that
- * cannot be reached while the bot looks for a new index (index-watch.ts).
+ * cannot be reached, or the look for a new index failing otherwise, while the bot polls for one (index-watch.ts).
  */
 
 /** How often one warning is logged at most. */
