@@ -4,12 +4,13 @@
  * pool. PGlite on 127.0.0.1 (behind a proxy the test starts, pg-proxy.ts), the real `pg` driver.
  */
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FeedbackTable, type FeedbackEntry } from '../src/bot/feedback.js';
 import { watchIndex } from '../src/bot/index-watch.js';
-import { databaseFailure } from '../src/db/connect.js';
+import { createPool, databaseFailure, POOL_SIZE, userFacing } from '../src/db/connect.js';
 import { startDevDatabase, type DevDatabase } from '../src/db/dev-server.js';
 import { openPostgresStore, type PostgresStore } from '../src/db/pg-store.js';
 import { buildIndex } from '../src/index/build.js';
@@ -167,6 +168,39 @@ describe('a connection kept waiting', () => {
     } finally {
       await hanging.close();
       await within(held.close(), 2_000);
+    }
+  }, 60_000);
+
+  it("by a server that does not answer, with more callers than the pool's connections: the one left waiting is told what the others are, not that they are all busy", async () => {
+    /** The messages of POOL_SIZE + 1 queries made at once on a new pool for `url`. */
+    const callers = async (url: string) => {
+      const pool = createPool(url, 40);
+      try {
+        const asked = Array.from({ length: POOL_SIZE + 1 }, () => userFacing(url, () => pool.query('SELECT 1')).then(() => 'answered', (error: Error) => error.message));
+        return await within(Promise.all(asked), 30_000);
+      } finally {
+        void within(pool.end(), 1_000).catch(() => {});
+      }
+    };
+    // A server that accepts connections and says nothing; a listener that never accepts (stopped), its backlog full.
+    const mute = net.createServer((socket) => void socket.on('error', () => {}));
+    mute.listen(0, '127.0.0.1');
+    await once(mute, 'listening');
+    const stopped = spawn(process.execPath, ['-e', "const s = require('net').createServer(); s.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => console.log(s.address().port)); setTimeout(() => {}, 60000)"], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const fillers: net.Socket[] = [];
+    try {
+      const port = Number(await new Promise<string>((resolve) => stopped.stdout!.once('data', (data) => resolve(String(data).trim()))));
+      stopped.kill('SIGSTOP');
+      for (let i = 0; i < 4; i++) fillers.push(net.connect(port, '127.0.0.1').on('error', () => {}));
+      const mutePort = (mute.address() as net.AddressInfo).port;
+      const [unanswered, kept] = await Promise.all([callers(`postgres://postgres@127.0.0.1:${port}/postgres`), callers(`postgres://postgres@127.0.0.1:${mutePort}/postgres`)]);
+      const start = `Cannot connect to the database postgres on 127.0.0.1:${port}: no answer within 5 s. Start it (\`npm run db:dev\` starts a local one) or correct DATABASE_URL.`;
+      expect(unanswered).toEqual(Array.from({ length: POOL_SIZE + 1 }, () => start));
+      expect(kept).toEqual(Array.from({ length: POOL_SIZE + 1 }, () => expect.stringMatching(busy)));
+    } finally {
+      for (const socket of fillers) socket.destroy();
+      stopped.kill('SIGKILL');
+      mute.close();
     }
   }, 60_000);
 

@@ -53,6 +53,13 @@ function acceptedFirst(error: Error): boolean {
   return false;
 }
 
+/**
+ * Set on a checkout that timed out while some of the pool's connections were still being made (ConnectingPool):
+ * 'accepted' if the server accepted one of them, 'unanswered' if none. The pool was full of connections not yet made, not busy ones.
+ */
+const STILL_CONNECTING = Symbol('pool connections still connecting');
+type StillConnecting = 'accepted' | 'unanswered';
+
 /** A user-facing error for a connection or server failure the user can fix, or undefined for anything else. */
 export function databaseFailure(error: unknown, url: string): DatabaseError | undefined {
   if (error instanceof DatabaseError) return error;
@@ -90,13 +97,15 @@ export function databaseFailure(error: unknown, url: string): DatabaseError | un
  * A connection not made in CONNECT_TIMEOUT_MS, where that is not for want of a server: none of this process's
  * POOL_SIZE connections came free, or the server accepted the connection and kept it waiting (`npm run db:dev`
  * serving another connection's transaction, an embed's; a pooler with no server free). Else undefined: no answer at all.
+ * A checkout that waited for a full pool whose connections were still being made is told what those are told.
  */
 function connectTimeout(error: Error, where: string): string | undefined {
   const seconds = CONNECT_TIMEOUT_MS / 1000;
-  if (error.message === 'timeout exceeded when trying to connect') {
+  const connecting = (error as { [STILL_CONNECTING]?: StillConnecting })[STILL_CONNECTING];
+  if (error.message === 'timeout exceeded when trying to connect' && !connecting) {
     return `No connection to the ${where} came free within ${seconds} s: this process's ${POOL_SIZE} are all busy (slow queries, or a busy server). Try again shortly.`;
   }
-  if (acceptedFirst(error)) {
+  if (acceptedFirst(error) || connecting === 'accepted') {
     return `The ${where} accepted the connection but did not let it in within ${seconds} s: it may be busy (an embed writing, or no connection free). Try again shortly.`;
   }
   return undefined;
@@ -128,7 +137,9 @@ function tlsFailure(error: Error, code: string | undefined, where: string): stri
  * start if so: a handshake that then does not finish in time is a busy server, not one that is not there.
  */
 class AcceptingClient extends pg.Client {
-  private accepted = false;
+  accepted = false;
+  /** Called once the connection is made or has failed (set by the pool: its connections still connecting). */
+  settled: () => void = () => {};
 
   constructor(config?: string | pg.ClientConfig) {
     super(config);
@@ -138,20 +149,58 @@ class AcceptingClient extends pg.Client {
   override connect(): Promise<pg.Client>;
   override connect(callback: (err: Error) => void): void;
   override connect(callback?: (err: Error) => void): Promise<pg.Client> | void {
-    const marked = (error: Error) => (error && this.accepted ? Object.assign(error, { [ACCEPTED]: true }) : error);
+    const marked = (error: Error) => {
+      // A connection made is still being set up (the pool's onConnect), and settles there.
+      if (error) this.settled();
+      return error && this.accepted ? Object.assign(error, { [ACCEPTED]: true }) : error;
+    };
     if (!callback) return super.connect().catch((error: Error) => Promise.reject(marked(error)));
     super.connect(((error: Error, ...rest: unknown[]) => (callback as (...args: unknown[]) => void)(marked(error), ...rest)) as (err: Error) => void);
   }
 }
 
+type Checkout = (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void;
+
+/**
+ * A pool that knows which of its connections are still being made. pg-pool says 'timeout exceeded when trying to
+ * connect' to a checkout that waited CONNECT_TIMEOUT_MS for a full pool, whether its connections are busy or all
+ * still connecting to a server that does not answer; the second is marked (STILL_CONNECTING), so that the caller
+ * left waiting is told what the connections' own callers are (no answer, or accepted but not let in), not "all busy".
+ */
+class ConnectingPool extends pg.Pool {
+  /** The pool's connections from their creation until made and set up (onConnect), or failed. */
+  readonly connecting = new Set<AcceptingClient>();
+
+  override connect(): Promise<pg.PoolClient>;
+  override connect(callback: Checkout): void;
+  override connect(callback?: Checkout): Promise<pg.PoolClient> | void {
+    if (!callback) return new Promise((resolve, reject) => this.connect((error, client) => (error ? reject(error) : resolve(client!))));
+    super.connect((error, client, done) => callback(error && this.marked(error), client, done));
+  }
+
+  private marked(error: Error): Error {
+    if (error.message !== 'timeout exceeded when trying to connect' || this.connecting.size === 0) return error;
+    const state: StillConnecting = [...this.connecting].some((client) => client.accepted) ? 'accepted' : 'unanswered';
+    return Object.assign(error, { [STILL_CONNECTING]: state });
+  }
+}
+
 /** A pool for DATABASE_URL; idle connections do not keep the process alive. */
 export function createPool(url: string, efSearch: number): pg.Pool {
-  const pool = new pg.Pool({
+  // Each connection counts as connecting from its creation until it is made and set up, or has failed.
+  const Client = class extends AcceptingClient {
+    constructor(config?: string | pg.ClientConfig) {
+      super(config);
+      pool.connecting.add(this);
+      this.settled = () => void pool.connecting.delete(this);
+    }
+  };
+  const pool: ConnectingPool = new ConnectingPool({
     connectionString: url,
     max: POOL_SIZE,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     allowExitOnIdle: true,
-    Client: AcceptingClient,
+    Client,
     // Each version has its own HNSW index (migration 005), so the version filter drops nothing after the scan;
     // iterative scans stay on for a graph that returns too few rows at this ef_search (pgvector 0.8).
     // BM25 ranks in the order of a version's index (an index scan); without enable_sort off, the planner
@@ -160,10 +209,14 @@ export function createPool(url: string, efSearch: number): pg.Pool {
     // The connect timeout ends with the handshake: a server that lets the connection in, then never answers (hung,
     // or a pooler with no server free) is given as long for these settings as for the handshake, not for ever.
     onConnect: async (client: pg.ClientBase) => {
-      await client.query({
-        text: `SET hnsw.ef_search = ${Math.trunc(efSearch)}; SET hnsw.iterative_scan = strict_order; SET enable_sort = off`,
-        query_timeout: CONNECT_TIMEOUT_MS,
-      } as pg.QueryConfig);
+      try {
+        await client.query({
+          text: `SET hnsw.ef_search = ${Math.trunc(efSearch)}; SET hnsw.iterative_scan = strict_order; SET enable_sort = off`,
+          query_timeout: CONNECT_TIMEOUT_MS,
+        } as pg.QueryConfig);
+      } finally {
+        (client as AcceptingClient).settled();
+      }
     },
   });
   // An idle connection that breaks (server restart) is dropped by the pool; its error must not crash the process.
