@@ -46,6 +46,25 @@ const vote = (userHash: string): FeedbackEntry => ({
   userHash,
 });
 
+
+/**
+ * A listener that never accepts: a process stopped (SIGSTOP) after listening with a backlog of 1, the backlog then
+ * filled, so the kernel drops the next connection's SYN (Linux's default): a server that is not there, without a refusal.
+ */
+async function unacceptingListener(): Promise<{ port: number; close: () => void }> {
+  const stopped = spawn(process.execPath, ['-e', "const s = require('net').createServer(); s.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => console.log(s.address().port)); setTimeout(() => {}, 60000)"], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const port = Number(await new Promise<string>((resolve) => stopped.stdout!.once('data', (data) => resolve(String(data).trim()))));
+  stopped.kill('SIGSTOP');
+  const fillers = Array.from({ length: 4 }, () => net.connect(port, '127.0.0.1').on('error', () => {}));
+  return {
+    port,
+    close: () => {
+      for (const socket of fillers) socket.destroy();
+      stopped.kill('SIGKILL');
+    },
+  };
+}
+
 describe('a vote on a connection that went silent', () => {
   it("fails in the question timeout with one line, instead of holding the vote and one of the pool's connections without end", async () => {
     const votes = new FeedbackTable(store.sql!);
@@ -182,42 +201,31 @@ describe('a connection kept waiting', () => {
         void within(pool.end(), 1_000).catch(() => {});
       }
     };
-    // A server that accepts connections and says nothing; a listener that never accepts (stopped), its backlog full.
+    // A server that accepts connections and says nothing; one that never accepts.
     const mute = net.createServer((socket) => void socket.on('error', () => {}));
     mute.listen(0, '127.0.0.1');
     await once(mute, 'listening');
-    const stopped = spawn(process.execPath, ['-e', "const s = require('net').createServer(); s.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => console.log(s.address().port)); setTimeout(() => {}, 60000)"], { stdio: ['ignore', 'pipe', 'ignore'] });
-    const fillers: net.Socket[] = [];
+    const { port, close } = await unacceptingListener();
     try {
-      const port = Number(await new Promise<string>((resolve) => stopped.stdout!.once('data', (data) => resolve(String(data).trim()))));
-      stopped.kill('SIGSTOP');
-      for (let i = 0; i < 4; i++) fillers.push(net.connect(port, '127.0.0.1').on('error', () => {}));
       const mutePort = (mute.address() as net.AddressInfo).port;
       const [unanswered, kept] = await Promise.all([callers(`postgres://postgres@127.0.0.1:${port}/postgres`), callers(`postgres://postgres@127.0.0.1:${mutePort}/postgres`)]);
       const start = `Cannot connect to the database postgres on 127.0.0.1:${port}: no answer within 5 s. Start it (\`npm run db:dev\` starts a local one) or correct DATABASE_URL.`;
       expect(unanswered).toEqual(Array.from({ length: POOL_SIZE + 1 }, () => start));
       expect(kept).toEqual(Array.from({ length: POOL_SIZE + 1 }, () => expect.stringMatching(busy)));
     } finally {
-      for (const socket of fillers) socket.destroy();
-      stopped.kill('SIGKILL');
+      close();
       mute.close();
     }
   }, 60_000);
 
   it('by no server at all (the connection never made): still says to start it or correct DATABASE_URL', async () => {
-    // A listener that never accepts (stopped), its backlog full: the kernel drops the next connection's SYN.
-    const stopped = spawn(process.execPath, ['-e', "const s = require('net').createServer(); s.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => console.log(s.address().port)); setTimeout(() => {}, 60000)"], { stdio: ['ignore', 'pipe', 'ignore'] });
-    const fillers: net.Socket[] = [];
+    const { port, close } = await unacceptingListener();
     try {
-      const port = Number(await new Promise<string>((resolve) => stopped.stdout!.once('data', (data) => resolve(String(data).trim()))));
-      stopped.kill('SIGSTOP');
-      for (let i = 0; i < 4; i++) fillers.push(net.connect(port, '127.0.0.1').on('error', () => {}));
       const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
       const opening = await within(openPostgresStore(url, testConfig().hnsw).then((opened) => (void opened.close(), 'opened'), (error: Error) => error), 30_000);
       expect((opening as Error).message).toBe(`Cannot connect to the database postgres on 127.0.0.1:${port}: no answer within 5 s. Start it (\`npm run db:dev\` starts a local one) or correct DATABASE_URL.`);
     } finally {
-      for (const socket of fillers) socket.destroy();
-      stopped.kill('SIGKILL');
+      close();
     }
   }, 60_000);
 });
