@@ -13,6 +13,7 @@ import { parseNewsParagraphs, type NewsMetadata } from './news-text.js';
 import { collapseWhitespace } from './paragraphs.js';
 import { plainText } from '../plain-text.js';
 import type { ArticleDraft } from './types.js';
+import { PageRefused, tooDeep } from './html-depth.js';
 import { getDomain } from 'tldts';
 
 /** Page parts that are never the article, removed before Readability looks for the main text. */
@@ -43,24 +44,12 @@ const BLOCKS = new Set(['P', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'LI', 'BLOCKQUO
  * threshold is 500 characters; short news briefs are shorter than that.
  */
 export const MIN_ARTICLE_CHARS = 200;
-/**
- * How deep a page's elements may be nested, and how deep all of them may be in sum, for Readability to be given it:
- * its time grows with both, and it recurses (10,000 levels overflow the stack; 2,000 took 53 s; 400 copies of a nest
- * 200 deep, a megabyte, 29 s), in the bot's own thread. News pages are a few dozen levels deep, and their elements'
- * depths add up to tens of thousands. A page beyond either limit is refused (PageRefused).
- */
-export const MAX_HTML_DEPTH = 128;
-export const MAX_HTML_NESTING = 1_000_000;
+export { MAX_HTML_DEPTH, MAX_HTML_NESTING, PageRefused } from './html-depth.js';
 const ARTICLE_TYPES = /^(NewsArticle|Article|ReportageNewsArticle|AnalysisNewsArticle|BlogPosting|OpinionNewsArticle|LiveBlogPosting|WebPage)$/;
 
 export interface HtmlArticle extends ArticleDraft {
   /** When the page says it was last changed (ISO 8601), if it says. */
   modified?: string;
-}
-
-/** A page that is not read at all (nested too deep): the message is the reason. */
-export class PageRefused extends Error {
-  override name = 'PageRefused';
 }
 
 type Json = Record<string, unknown>;
@@ -194,31 +183,6 @@ function pageMetadata(document: DomDocument, baseUrl: string | undefined): NewsM
     published: normalizeDate(meta(document, 'article:published_time', 'datePublished', 'pubdate') ?? jsonLdString(ld?.datePublished) ?? time?.getAttribute('datetime')),
     modified: normalizeDate(meta(document, 'article:modified_time', 'og:updated_time', 'dateModified') ?? jsonLdString(ld?.dateModified)),
   };
-}
-
-/**
- * Why a page is nested too deep to be read (MAX_HTML_DEPTH, MAX_HTML_NESTING), or undefined. Walked without
- * recursion, element by element, stopping at the first limit passed.
- */
-function tooDeep(root: DomElement | null): string | undefined {
-  let depth = 0;
-  let nesting = 0;
-  for (let element = root; element; ) {
-    nesting += depth;
-    if (depth > MAX_HTML_DEPTH) return `the page's elements are nested more than ${MAX_HTML_DEPTH} deep, too deep to read`;
-    if (nesting > MAX_HTML_NESTING) return `the page's elements are nested too deep to read (their depths add up to over ${MAX_HTML_NESTING.toLocaleString('en')})`;
-    if (element.firstElementChild) {
-      element = element.firstElementChild;
-      depth++;
-      continue;
-    }
-    while (element && element !== root && !element.nextElementSibling) {
-      element = element.parentElement;
-      depth--;
-    }
-    element = element && element !== root ? element.nextElementSibling : null;
-  }
-  return undefined;
 }
 
 function removeChrome(document: DomDocument): void {
