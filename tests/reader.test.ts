@@ -442,6 +442,21 @@ describe('the reader model file', () => {
     expect(ensemble.predict({ a: 0.5 })).toBeCloseTo(1 / (1 + Math.exp(-4)), 10);
   });
 
+  it('scores trees of different depths, a leaf above the last level included, as the trees say', () => {
+    // a < 1 → leaf 0.3; else b < 2 → (a < 5 → leaf 1; else leaf 2); else leaf -0.7.
+    const deep = { feature: [0, -1, 1, 0, -1, -1, -1], threshold: [1, 0, 2, 5, 0, 0, 0], yes: [1, 0, 3, 5, 0, 0, 0], no: [2, 0, 4, 6, 0, 0, 0], value: [0, 0.3, 0, 0, -0.7, 1, 2] };
+    const leaf = { feature: [-1], threshold: [0], yes: [0], no: [0], value: [0.5] };
+    const ensemble = new Ensemble('test', { features: ['a', 'b'], baseMargin: 0.25, trees: [deep, leaf] }, 'test.json');
+    const margin = (a: number, b: number) => Math.log(ensemble.predict({ a, b }) / (1 - ensemble.predict({ a, b })));
+    expect(margin(0, 100)).toBeCloseTo(0.25 + 0.3 + 0.5, 9);
+    expect(margin(2, 1)).toBeCloseTo(0.25 + 1 + 0.5, 9);
+    expect(margin(6, 1)).toBeCloseTo(0.25 + 2 + 0.5, 9);
+    expect(margin(2, 3)).toBeCloseTo(0.25 - 0.7 + 0.5, 9);
+    // A missing value (NaN) goes to "no", as before the layout.
+    expect(margin(NaN, 1)).toBeCloseTo(0.25 + 2 + 0.5, 9);
+    expect(margin(0.5, NaN)).toBeCloseTo(0.25 + 0.3 + 0.5, 9);
+  });
+
   it('ships with its provenance and a calibrated threshold', () => {
     const model = loadReaderModel(shipped);
     expect(model.threshold).toBeGreaterThan(0);
@@ -572,6 +587,16 @@ describe('the reader model file', () => {
     expect(damaged('feature.json', (m) => (m.models.answer.trees[0].feature[0] = m.models.answer.features.length))).toThrow(/its answer model is incomplete/);
     // A split whose child points back up the tree would never reach a leaf.
     expect(damaged('loop.json', (m) => (m.models.sentence.trees[0].yes[0] = 0))).toThrow(/its sentence model is incomplete/);
+    // Trees are scored laid out whole (2^depth leaves each): one 40 deep is refused, not allocated.
+    const chain = (depth: number) => ({
+      feature: [...Array.from({ length: depth }, () => 0), -1, ...Array.from({ length: depth }, () => -1)],
+      threshold: Array.from({ length: 2 * depth + 1 }, () => 0.5),
+      yes: [...Array.from({ length: depth }, (_, i) => i + 1), ...Array.from({ length: depth + 1 }, () => 0)],
+      no: [...Array.from({ length: depth }, (_, i) => depth + 1 + i), ...Array.from({ length: depth + 1 }, () => 0)],
+      value: Array.from({ length: 2 * depth + 1 }, () => 0.1),
+    });
+    expect(damaged('deep.json', (m) => m.models.answer.trees.push(chain(40)))).toThrow(/its answer model is incomplete/);
+    expect(damaged('ten.json', (m) => m.models.answer.trees.push(chain(10)))).not.toThrow();
   });
 
   it('refuses to read with a model trained on other features', async () => {
