@@ -75,11 +75,20 @@ const NORMALIZED_MAX = 200_000;
  */
 const own = (text: string) => (text.length < 13 ? text : Buffer.from(text).toString());
 
+/** A word as it is stemmed: lower-cased, without a possessive or apostrophes. */
+const unstemmed = (term: string) => term.toLowerCase().replace(/['’]s$/, '').replace(/['’]/g, '');
+
+/** Whether normalizeTerm gives a word a term (it is not a stop word), without stemming it or looking it up. */
+export function hasTerm(term: string): boolean {
+  const word = unstemmed(term);
+  return word.length > 0 && !STOP_WORDS.has(word);
+}
+
 /** Lower-cased, possessive-free, stemmed term; null for stop words. */
 export function normalizeTerm(term: string): string | null {
   const known = normalized.get(term);
   if (known !== undefined) return known;
-  const word = term.toLowerCase().replace(/['’]s$/, '').replace(/['’]/g, '');
+  const word = unstemmed(term);
   const result = word.length === 0 || STOP_WORDS.has(word) ? null : own(stemmer(word));
   if (normalized.size >= NORMALIZED_MAX) normalized.clear();
   normalized.set(own(term), result);

@@ -7,7 +7,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { Article } from '../corpus/types.js';
-import { LexicalIndex, normalizeTerm } from '../index/lexical-index.js';
+import { hasTerm, LexicalIndex, normalizeTerm } from '../index/lexical-index.js';
 import type { ReadingIndex } from '../index/store.js';
 import { decode, type Annotated } from './annotate.js';
 import { candidates, type Candidate, type CandidateKind } from './candidates.js';
@@ -78,6 +78,8 @@ export const EXPECTED_KINDS: Partial<Record<QuestionType, CandidateKind[]>> = {
 export const cap = (x: number, max: number) => Math.min(x, max);
 /** A token's term as the lexical index has it; null for stop words and for punctuation and symbols. */
 export const wordStem = (token: string) => (/[\p{L}\p{N}]/u.test(token) ? normalizeTerm(token) : null);
+/** Whether a token has a term (`wordStem` is not null), worked out without stemming it. */
+export const hasWordStem = (token: string) => /[\p{L}\p{N}]/u.test(token) && hasTerm(token);
 const oneHots = new WeakMap<readonly string[], Map<string, Readonly<Record<string, number>>>>();
 /** `{prefix_value: 1, prefix_other: 0, ...}`: made once for each list, prefix and value (rows only read it). */
 export function oneHot<T extends string>(prefix: string, values: readonly T[], value: T): Readonly<Record<string, number>> {
@@ -239,7 +241,7 @@ export function contentWords(tokens: readonly { text: string; lemma: string }[],
     if (term !== null) {
       words.push({ term, word: lower });
       // A lemma that is a stop word ("won't" → "will") is not asked about either.
-      if (wordStem(token.lemma) !== null) words.push({ term, word: token.lemma });
+      if (hasWordStem(token.lemma)) words.push({ term, word: token.lemma });
     }
     if (lower.includes('-')) {
       for (const part of lower.split('-')) {
