@@ -5,7 +5,7 @@
  * answer-features.ts, the one definition shared by training (scripts/train-reader.ts) and reading
  * (src/reader/reader.ts), so the model always sees what it was trained on.
  */
-import { LRUCache } from 'lru-cache';
+import { createRequire } from 'node:module';
 import type { Article } from '../corpus/types.js';
 import { hasTerm, LexicalIndex, normalizeTerm } from '../index/lexical-index.js';
 import type { ReadingIndex } from '../index/store.js';
@@ -77,9 +77,10 @@ export const EXPECTED_KINDS: Partial<Record<QuestionType, CandidateKind[]>> = {
 
 export const cap = (x: number, max: number) => Math.min(x, max);
 /** A token's term as the lexical index has it; null for stop words and for punctuation and symbols. */
-export const wordStem = (token: string) => (/[\p{L}\p{N}]/u.test(token) ? normalizeTerm(token) : null);
+const hasLetterOrDigit = (token: string) => /[\p{L}\p{N}]/u.test(token);
+export const wordStem = (token: string) => (hasLetterOrDigit(token) ? normalizeTerm(token) : null);
 /** Whether a token has a term (`wordStem` is not null), worked out without stemming it. */
-export const hasWordStem = (token: string) => /[\p{L}\p{N}]/u.test(token) && hasTerm(token);
+export const hasWordStem = (token: string) => hasLetterOrDigit(token) && hasTerm(token);
 const oneHots = new WeakMap<readonly string[], Map<string, Readonly<Record<string, number>>>>();
 /** `{prefix_value: 1, prefix_other: 0, ...}`: made once for each list, prefix and value (rows only read it). */
 export function oneHot<T extends string>(prefix: string, values: readonly T[], value: T): Readonly<Record<string, number>> {
@@ -193,18 +194,25 @@ export function namedByQuestion(view: SentenceView, candidate: Candidate, questi
  * Whatever is kept survives the young generation's collections, where it is copied, so it is kept packed
  * where it can be: a sentence's WordNet groups as sorted typed arrays, its character 4-grams as one of the
  * ASCII grams and a sorted list of the few others (synonyms.ts, grams.ts), not Sets.
- * The cache is lru-cache's, which drops the least recently used in constant time. (A Map kept in order by deleting
- * and setting each hit again left holes at its front, and finding its oldest entry past them took about 1.7 µs an
- * eviction, some 50 a first read.)
+ * The cache is mnemonist's LRUMap, which drops the least recently used in constant time. (A Map kept in order by
+ * deleting and setting each hit again left holes at its front, and finding its oldest entry past them took about
+ * 1.7 µs an eviction, some 50 a first read.)
  */
-const caches = new WeakMap<object, LRUCache<string, object>>();
+const caches = new WeakMap<object, LRUMapOf<string, object>>();
 const CACHE_SIZE = 5_000;
+
+/** What this module uses of mnemonist's LRUMap, loaded as its own module (see spelling.ts on mnemonist's entry points). */
+interface LRUMapOf<K, V> {
+  get(key: K): V | undefined;
+  set(key: K, value: V): unknown;
+}
+const LRUMap = createRequire(import.meta.url)('mnemonist/lru-map.js') as new <K, V>(capacity: number) => LRUMapOf<K, V>;
 
 /** What reading worked out under `key`, made by `make` when it is not kept (a hit makes it the most recently used). */
 export function cached<T extends object>(index: ReadingIndex, key: string, make: () => T): T {
   const owner = index.cacheKey ?? index;
   let cache = caches.get(owner);
-  if (!cache) caches.set(owner, (cache = new LRUCache<string, object>({ max: CACHE_SIZE })));
+  if (!cache) caches.set(owner, (cache = new LRUMap<string, object>(CACHE_SIZE)));
   const kept = cache.get(key);
   if (kept !== undefined) return kept as T;
   const value = make();
