@@ -20,6 +20,7 @@ THREADS = 2
 FOLDS = 5
 #: Answerable training questions the threshold must still answer (the rest may be refused).
 ANSWERED_SHARE = 0.85
+#: max_depth at most 10: the reader scores trees laid out complete, and refuses deeper ones (src/reader/model.ts MAX_TREE_DEPTH).
 PARAMS = {
     "sentence": dict(max_depth=6, learning_rate=0.1, n_estimators=200, subsample=0.8, colsample_bytree=0.8, min_child_weight=5),
     "span": dict(max_depth=6, learning_rate=0.1, n_estimators=200, subsample=0.8, colsample_bytree=0.8, min_child_weight=5),

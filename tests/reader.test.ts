@@ -587,7 +587,7 @@ describe('the reader model file', () => {
     expect(damaged('feature.json', (m) => (m.models.answer.trees[0].feature[0] = m.models.answer.features.length))).toThrow(/its answer model is incomplete/);
     // A split whose child points back up the tree would never reach a leaf.
     expect(damaged('loop.json', (m) => (m.models.sentence.trees[0].yes[0] = 0))).toThrow(/its sentence model is incomplete/);
-    // Trees are scored laid out whole (2^depth leaves each): one 40 deep is refused, not allocated.
+    // Trees are scored laid out whole (2^depth leaves each): one deeper than 10 is refused, not allocated, and said to be too deep.
     const chain = (depth: number) => ({
       feature: [...Array.from({ length: depth }, () => 0), -1, ...Array.from({ length: depth }, () => -1)],
       threshold: Array.from({ length: 2 * depth + 1 }, () => 0.5),
@@ -595,8 +595,12 @@ describe('the reader model file', () => {
       no: [...Array.from({ length: depth }, (_, i) => depth + 1 + i), ...Array.from({ length: depth + 1 }, () => 0)],
       value: Array.from({ length: 2 * depth + 1 }, () => 0.1),
     });
-    expect(damaged('deep.json', (m) => m.models.answer.trees.push(chain(40)))).toThrow(/its answer model is incomplete/);
+    expect(damaged('eleven.json', (m) => m.models.answer.trees.push(chain(11)))).toThrow(/eleven\.json has answer trees deeper than this version scores \(at most 10 levels\).*npm run train-reader/);
     expect(damaged('ten.json', (m) => m.models.answer.trees.push(chain(10)))).not.toThrow();
+    // Nodes sharing their children: every path is as long as the chain, and the depth is found in one pass, not by each path.
+    const shared = (depth: number) => ({ ...chain(depth), no: chain(depth).yes });
+    expect(damaged('shared.json', (m) => m.models.answer.trees.push(shared(5000)))).toThrow(/deeper than this version scores/);
+    expect(damaged('shared-ten.json', (m) => m.models.answer.trees.push(shared(10)))).not.toThrow();
   });
 
   it('refuses to read with a model trained on other features', async () => {
