@@ -16,7 +16,8 @@ const questions = readQueries(path.join(PROJECT_ROOT, '..', 'shared', 'eval', 's
 const pipeline = await openPipeline({ ...config, embeddingsDir: path.join(PROJECT_ROOT, '.cache', 'bench', 'scifact'), databaseUrl: undefined });
 const out: unknown[] = [];
 for (const q of questions) {
-  const { view, prepared, queryVector, retrieved } = await searchQuestion(pipeline.index, pipeline.embedder, pipeline.reader, q, { mode: config.retrieval.mode });
+  const { view, prepared, queryVector, retrieved, readAhead } = await searchQuestion(pipeline.index, pipeline.embedder, pipeline.reader, q, { mode: config.retrieval.mode });
+  await readAhead?.catch(() => undefined);
   out.push(pipeline.reader.read(view, prepared, queryVector, retrieved));
 }
 writeFileSync(process.argv[2]!, JSON.stringify(out));

@@ -78,18 +78,18 @@ const own = (text: string) => (text.length < 13 ? text : Buffer.from(text).toStr
 /** A word as it is stemmed: lower-cased, without a possessive or apostrophes. */
 const unstemmed = (term: string) => term.toLowerCase().replace(/['’]s$/, '').replace(/['’]/g, '');
 
+/** Whether an unstemmed word has no term: nothing left of it, or a stop word. */
+const termless = (word: string) => word.length === 0 || STOP_WORDS.has(word);
+
 /** Whether normalizeTerm gives a word a term (it is not a stop word), without stemming it or looking it up. */
-export function hasTerm(term: string): boolean {
-  const word = unstemmed(term);
-  return word.length > 0 && !STOP_WORDS.has(word);
-}
+export const hasTerm = (term: string) => !termless(unstemmed(term));
 
 /** Lower-cased, possessive-free, stemmed term; null for stop words. */
 export function normalizeTerm(term: string): string | null {
   const known = normalized.get(term);
   if (known !== undefined) return known;
   const word = unstemmed(term);
-  const result = word.length === 0 || STOP_WORDS.has(word) ? null : own(stemmer(word));
+  const result = termless(word) ? null : own(stemmer(word));
   if (normalized.size >= NORMALIZED_MAX) normalized.clear();
   normalized.set(own(term), result);
   return result;
