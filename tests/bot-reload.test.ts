@@ -1,9 +1,11 @@
 /**
- * The bot's poll for a new index (src/bot/index-watch.ts) while the database is out of reach: said once (then at
- * most every WARNING_EVERY_MS), not as a new index that cannot be loaded at every poll; said again when it answers.
+ * The bot's poll for a new index (src/bot/index-watch.ts) while the database is out of reach: said when an outage
+ * starts (then at most every WARNING_EVERY_MS), not as a new index that cannot be loaded at every poll; said again
+ * when it answers; a second outage said too, brief ones within OUTAGE_LINES_MS of the last line counted instead.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { watchIndex } from '../src/bot/index-watch.js';
+import { OUTAGE_LINES_MS, watchIndex } from '../src/bot/index-watch.js';
+import { WARNING_EVERY_MS } from '../src/bot/warnings.js';
 import { databaseFailure } from '../src/db/connect.js';
 import { IndexError } from '../src/index/store.js';
 import type { Pipeline } from '../src/pipeline.js';
@@ -39,9 +41,42 @@ describe("the bot's poll for a new index", () => {
         /^warn The database cannot be reached: still answering from index v-live, and looking for a new one every 0\.005 s \(this is said again every 10 minutes while it lasts\) \| Cannot connect to the database news on 127\.0\.0\.1:5432: the connection was refused/,
       ),
       'info The database answers again.',
-      // A second outage within the throttle's time is not said again; a version that cannot be used is.
+      // A second outage within OUTAGE_LINES_MS of the first line, over before then, is not said; a version that cannot be used is.
       expect.stringMatching(/^warn A new index was found but cannot be loaded; still using the previous one \| The index in .* cannot be used: another model/),
     ]);
     expect(lines.join('\n')).not.toContain('s3cret');
+  });
+
+  it('says each outage, a second one minutes later too, and counts brief ones that keep coming instead of saying each', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    try {
+      // One poll a second, each ending as this timeline says: D down (refused), U up.
+      const timeline = ['DDD', 'U'.repeat(121), 'DDD', 'U', 'DU'.repeat(6), 'D'.repeat(720), 'U'].join('');
+      const pipeline = polling([...timeline].map((c) => (c === 'D' ? () => Promise.reject(refused()) : () => Promise.resolve(false))));
+      const logger = memoryLogger();
+      const started = Date.now();
+      const at: number[] = [];
+      const timed = { ...logger, info: (m: string, meta?: Record<string, unknown>) => (at.push(Date.now()), logger.info(m, meta)), warn: (m: string, meta?: Record<string, unknown>) => (at.push(Date.now()), logger.warn(m, meta)) };
+      timer = watchIndex(pipeline, timed, 1000);
+      for (let i = 0; i < timeline.length + 2; i++) await vi.advanceTimersByTimeAsync(1000);
+      expect(pipeline.polls).toBeGreaterThanOrEqual(timeline.length);
+      const lines = logger.lines.map((l, i) => `${(at[i]! - started) / 1000} s: ${l.level} ${l.message.replace(/^The database cannot be reached: .*\(this is said again every 10 minutes while it lasts\)/, 'unreachable')}`);
+      // Poll n (from 1) runs n seconds in: the second outage starts at poll 125, the brief ones at 129 to 139, the long one at 141.
+      const second = 125;
+      expect(lines).toEqual([
+        '1 s: warn unreachable',
+        '4 s: info The database answers again.',
+        // Two minutes later: a second outage, said, and its end.
+        `${second} s: warn unreachable`,
+        `${second + 3} s: info The database answers again.`,
+        // Six outages of a second each, within a minute of that line: counted. The long one after them is said once a
+        // minute has passed since the last line, with the count; then every ten minutes while it lasts.
+        `${second + OUTAGE_LINES_MS / 1000} s: warn unreachable (it was also out of reach 6 times, briefly, since the last time this was said)`,
+        `${second + (OUTAGE_LINES_MS + WARNING_EVERY_MS) / 1000} s: warn unreachable`,
+        `${timeline.length} s: info The database answers again.`,
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -2,9 +2,12 @@
  * The bot's poll for a new index (written by `npm run embed`, or into the shared database from another machine):
  * every RELOAD_EVERY_MS the pipeline looks for one and loads it, questions in flight keeping theirs. A new version
  * that cannot be loaded (another model, damaged) leaves the one in use, with a warning. A database that cannot be
- * reached is said to be, once and then at most every WARNING_EVERY_MS (warnings.ts), not at every poll; and when it
- * answers again, so is that. A look for a new version that fails otherwise (a password rotated, the database gone,
- * a privilege taken away) is said with its cause, each cause once and then at most every WARNING_EVERY_MS.
+ * reached is said to be when an outage starts, then at most every WARNING_EVERY_MS (warnings.ts) while it lasts, not
+ * at every poll; and when it answers again, so is that. Each outage is said, a second one soon after the first too;
+ * but a database that keeps dropping and coming back is not said at every drop: an outage starting within
+ * OUTAGE_LINES_MS of the last outage line is counted, and said with the next line. A look for a new version that
+ * fails otherwise (a password rotated, the database gone, a privilege taken away) is said with its cause, each cause
+ * once and then at most every WARNING_EVERY_MS.
  */
 import { isUnreachable } from '../index/coverage.js';
 import { isCheckFailure, type Pipeline } from '../pipeline.js';
@@ -13,6 +16,8 @@ import { titleSearchFor } from './title-search.js';
 import { WARNING_EVERY_MS, warningDue } from './warnings.js';
 
 export const RELOAD_EVERY_MS = 5_000;
+/** Least time between two lines saying the database cannot be reached (outages in between are counted). */
+export const OUTAGE_LINES_MS = 60_000;
 
 export function describeIndex(pipeline: Pipeline): string {
   const { manifest, version } = pipeline.index;
@@ -22,10 +27,11 @@ export function describeIndex(pipeline: Pipeline): string {
 /** Polls for a new index every `everyMs` (RELOAD_EVERY_MS) until the timer is cleared. */
 export function watchIndex(pipeline: Pipeline, logger: Logger, everyMs = RELOAD_EVERY_MS): NodeJS.Timeout {
   let busy = false;
-  /** The database was said to be out of reach, and not yet to answer again. */
-  let outage = false;
+  const outages = outageLog(pipeline, logger, everyMs);
   const failed = (error: unknown) => {
     const message = redact(String((error as Error).message ?? error));
+    // Any other failure came from a database that answered.
+    if (!isUnreachable(error)) outages.reachable();
     if (!isUnreachable(error) && isCheckFailure(error)) {
       // No new index was found: the look for one failed, and fails the same way at every poll until it is fixed.
       const cause = (message.split('\n')[0] ?? '').trim().replace(/\.$/, '');
@@ -33,12 +39,8 @@ export function watchIndex(pipeline: Pipeline, logger: Logger, everyMs = RELOAD_
       if (warningDue(pipeline, line)) logger.warn(line);
     } else if (!isUnreachable(error)) {
       logger.warn('A new index was found but cannot be loaded; still using the previous one', { error: message });
-    } else if (warningDue(pipeline, 'database unreachable')) {
-      outage = true;
-      logger.warn(
-        `The database cannot be reached: still answering from index ${pipeline.index.version}, and looking for a new one every ${everyMs / 1000} s (this is said again every ${WARNING_EVERY_MS / 60_000} minutes while it lasts)`,
-        { error: message },
-      );
+    } else {
+      outages.unreachable(message);
     }
   };
   const timer = setInterval(() => {
@@ -47,8 +49,7 @@ export function watchIndex(pipeline: Pipeline, logger: Logger, everyMs = RELOAD_
     pipeline
       .reload()
       .then((changed) => {
-        if (outage) logger.info('The database answers again.');
-        outage = false;
+        outages.reachable();
         if (changed) {
           titleSearchFor(pipeline.index);
           logger.info(`Loaded the new index: ${describeIndex(pipeline)}`);
@@ -61,4 +62,42 @@ export function watchIndex(pipeline: Pipeline, logger: Logger, everyMs = RELOAD_
   }, everyMs);
   timer.unref();
   return timer;
+}
+
+/**
+ * What the poll says of the database's outages: each one when it starts (a poll finds it out of reach) and when it
+ * ends (a poll reaches it again), and while one lasts, again every WARNING_EVERY_MS. An outage that starts within
+ * OUTAGE_LINES_MS of the last line saying one did is said only if it lasts until OUTAGE_LINES_MS have passed; one
+ * over before then is not said (nor its end), but counted, and the next outage line says how many there were.
+ */
+function outageLog(pipeline: Pipeline, logger: Logger, everyMs: number) {
+  /** Whether an outage is going on, and whether it was said. */
+  let during = false;
+  let said = false;
+  /** When an outage was last said; outages since then not said. */
+  let lastLine = -Infinity;
+  let unsaid = 0;
+  return {
+    unreachable(message: string): void {
+      const now = Date.now();
+      during = true;
+      // An outage said is said again after WARNING_EVERY_MS; one not said yet, once OUTAGE_LINES_MS have passed since the last line.
+      if (now - lastLine < (said ? WARNING_EVERY_MS : OUTAGE_LINES_MS)) return;
+      said = true;
+      lastLine = now;
+      const others = unsaid === 0 ? '' : ` (it was also out of reach ${unsaid === 1 ? 'once' : `${unsaid} times`}, briefly, since the last time this was said)`;
+      unsaid = 0;
+      logger.warn(
+        `The database cannot be reached: still answering from index ${pipeline.index.version}, and looking for a new one every ${everyMs / 1000} s (this is said again every ${WARNING_EVERY_MS / 60_000} minutes while it lasts)${others}`,
+        { error: message },
+      );
+    },
+    reachable(): void {
+      if (!during) return;
+      if (said) logger.info('The database answers again.');
+      else unsaid++;
+      during = false;
+      said = false;
+    },
+  };
 }
