@@ -6,7 +6,7 @@
  */
 import { Client } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientOptions, MAX_CACHED_MEMBERS, MAX_CACHED_USERS } from '../src/bot/start.js';
+import { clientOptions, MAX_CACHED_MEMBERS, MAX_CACHED_MESSAGES, MAX_CACHED_USERS } from '../src/bot/start.js';
 import { configFromEnv } from '../src/config.js';
 import { APP_ID, cacheGuildChannel, deliverMessage, FAKE_BOT_TOKEN, FakeDiscord, gatewayMessage, GUILD_ID, setBotUser } from './bot-helpers.js';
 
@@ -43,5 +43,8 @@ describe('the bot client over many members', () => {
     const last = String(730000000000000000n + BigInt(posters - 1));
     expect(client.users.cache.has(last)).toBe(true);
     expect(guild.members.cache.has(last)).toBe(true);
+    // Nor are their messages kept (discord.js keeps 200 a channel by default): the bot never reads them back.
+    const channel = client.channels.cache.find((c) => c.isTextBased() && 'messages' in c);
+    expect(channel && 'messages' in channel ? channel.messages.cache.size : -1).toBe(MAX_CACHED_MESSAGES);
   });
 });

@@ -25,6 +25,7 @@ import { createContext, type BotContext } from '../src/bot/context.js';
 import { channelModes } from '../src/bot/channel-modes.js';
 import { followUps } from '../src/bot/follow-up-messages.js';
 import { Router } from '../src/bot/router.js';
+import { clientOptions } from '../src/bot/start.js';
 import { configFromEnv, type Config } from '../src/config.js';
 import type { Article } from '../src/corpus/types.js';
 import { loadCorpus } from '../src/corpus/load.js';
@@ -201,9 +202,10 @@ export class FakeDiscord {
   }
 }
 
-/** A discord.js client that never logs in; its REST calls go to the fake API. */
+/** A discord.js client that never logs in, with the bot's caches (none of messages); its REST calls go to the fake API. */
 export function fakeClient(api: string): Client {
-  const client = new Client({ intents: [], rest: { api, retries: 0, timeout: 10_000 }, allowedMentions: { parse: [] } });
+  const { makeCache } = clientOptions(configFromEnv({}));
+  const client = new Client({ intents: [], makeCache, rest: { api, retries: 0, timeout: 10_000 }, allowedMentions: { parse: [] } });
   client.token = FAKE_BOT_TOKEN;
   client.rest.setToken(FAKE_BOT_TOKEN);
   return client;

@@ -33,6 +33,13 @@ const SHUTDOWN_CLEANUP_MS = 5_000;
  */
 export const MAX_CACHED_USERS = 1_000;
 export const MAX_CACHED_MEMBERS = 200;
+/**
+ * Messages the client keeps per channel: none. discord.js keeps the last 200 of every channel it sees messages in
+ * (the GuildMessages intent delivers every one), and the bot never reads them back: it answers the message it is
+ * handed, finds a conversation by its own store (conversations.ts), and edits the messages it sent through the
+ * objects `send` returned.
+ */
+export const MAX_CACHED_MESSAGES = 0;
 
 const log = consoleLogger;
 
@@ -92,7 +99,7 @@ export function intentsFor(config: Config): GatewayIntentBits[] {
 
 /**
  * The bot's client: its intents, the Channel partial (a DM channel is not cached until used: without it its
- * messages would be dropped), no pings, and bounded caches of users and members (MAX_CACHED_USERS).
+ * messages would be dropped), no pings, bounded caches of users and members (MAX_CACHED_USERS), and no cache of messages.
  */
 export function clientOptions(config: Config): ClientOptions {
   const own = (entry: { id: string; client: Client }) => entry.id === entry.client.user?.id;
@@ -104,6 +111,7 @@ export function clientOptions(config: Config): ClientOptions {
       ...Options.DefaultMakeCacheSettings,
       UserManager: { maxSize: MAX_CACHED_USERS, keepOverLimit: own },
       GuildMemberManager: { maxSize: MAX_CACHED_MEMBERS, keepOverLimit: own },
+      MessageManager: MAX_CACHED_MESSAGES,
     }),
     ...(config.discord.apiUrl ? { rest: { api: config.discord.apiUrl } } : {}),
   };
