@@ -48,7 +48,7 @@ describe("the bot's poll for a new index", () => {
   });
 
   it('says each outage, a second one minutes later too, and counts brief ones that keep coming instead of saying each', async () => {
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date', 'performance'] });
     try {
       // One poll a second, each ending as this timeline says: D down (refused), U up.
       const timeline = ['DDD', 'U'.repeat(121), 'DDD', 'U', 'DU'.repeat(6), 'D'.repeat(720), 'U'].join('');
@@ -75,6 +75,37 @@ describe("the bot's poll for a new index", () => {
         `${second + (OUTAGE_LINES_MS + WARNING_EVERY_MS) / 1000} s: warn unreachable`,
         `${timeline.length} s: info The database answers again.`,
       ]);
+      clearInterval(timer);
+      timer = undefined;
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('ends an outage at a poll the database answers with an error, and says brief outages once it keeps answering', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date', 'performance'] });
+    try {
+      // D down (refused), X a version that cannot be used (the database answered), U up; one poll a second.
+      const damaged = () => Promise.reject(new IndexError('The index in database news on 127.0.0.1:5432 cannot be used: another model. Run `npm run embed` to rebuild it.'));
+      const timeline = `DXDX${'U'.repeat(70)}`;
+      const pipeline = polling([...timeline].map((c) => (c === 'D' ? () => Promise.reject(refused()) : c === 'X' ? damaged : () => Promise.resolve(false))));
+      const logger = memoryLogger();
+      const started = Date.now();
+      const at: number[] = [];
+      const timed = { ...logger, info: (m: string, meta?: Record<string, unknown>) => (at.push(Date.now()), logger.info(m, meta)), warn: (m: string, meta?: Record<string, unknown>) => (at.push(Date.now()), logger.warn(m, meta)) };
+      timer = watchIndex(pipeline, timed, 1000);
+      for (let i = 0; i < timeline.length + 2; i++) await vi.advanceTimersByTimeAsync(1000);
+      const lines = logger.lines.map((l, i) => `${(at[i]! - started) / 1000} s: ${l.level} ${l.message.replace(/^The database cannot be reached: .*\(this is said again every 10 minutes while it lasts\)/, 'unreachable')}`);
+      expect(lines).toEqual([
+        '1 s: warn unreachable',
+        '2 s: info The database answers again.',
+        '2 s: warn A new index was found but cannot be loaded; still using the previous one',
+        // A second outage a second long, within a minute of the first line: counted, and said once a minute has passed.
+        '4 s: warn A new index was found but cannot be loaded; still using the previous one',
+        `${1 + OUTAGE_LINES_MS / 1000} s: info The database answers, and was out of reach once, briefly, since the last time this was said.`,
+      ]);
+      clearInterval(timer);
+      timer = undefined;
     } finally {
       vi.useRealTimers();
     }

@@ -3,9 +3,9 @@
  * every RELOAD_EVERY_MS the pipeline looks for one and loads it, questions in flight keeping theirs. A new version
  * that cannot be loaded (another model, damaged) leaves the one in use, with a warning. A database that cannot be
  * reached is said to be when an outage starts, then at most every WARNING_EVERY_MS (warnings.ts) while it lasts, not
- * at every poll; and when it answers again, so is that. Each outage is said, a second one soon after the first too;
- * but a database that keeps dropping and coming back is not said at every drop: an outage starting within
- * OUTAGE_LINES_MS of the last outage line is counted, and said with the next line. A look for a new version that
+ * at every poll; and when it answers again (with a version or an error), so is that. A second outage soon after the
+ * first is said too, but not each drop of a database that keeps dropping: one line at most every
+ * OUTAGE_LINES_MS, with the count of the brief outages in between (outageLog). A look for a new version that
  * fails otherwise (a password rotated, the database gone, a privilege taken away) is said with its cause, each cause
  * once and then at most every WARNING_EVERY_MS.
  */
@@ -67,37 +67,47 @@ export function watchIndex(pipeline: Pipeline, logger: Logger, everyMs = RELOAD_
 /**
  * What the poll says of the database's outages: each one when it starts (a poll finds it out of reach) and when it
  * ends (a poll reaches it again), and while one lasts, again every WARNING_EVERY_MS. An outage that starts within
- * OUTAGE_LINES_MS of the last line saying one did is said only if it lasts until OUTAGE_LINES_MS have passed; one
- * over before then is not said (nor its end), but counted, and the next outage line says how many there were.
+ * OUTAGE_LINES_MS of the last outage line is said once OUTAGE_LINES_MS have passed since that line, if it lasts
+ * that long; one over before then is not said (nor its end), but counted, and said by the next outage line or,
+ * when the database keeps answering, by one line once OUTAGE_LINES_MS have passed. Times are the monotonic
+ * clock's (performance.now), so a system clock set back does not silence an outage.
  */
 function outageLog(pipeline: Pipeline, logger: Logger, everyMs: number) {
   /** Whether an outage is going on, and whether it was said. */
   let during = false;
   let said = false;
-  /** When an outage was last said; outages since then not said. */
+  /** When an outage line was last logged; outages since then not said. */
   let lastLine = -Infinity;
   let unsaid = 0;
+  const brief = () => `out of reach ${unsaid === 1 ? 'once' : `${unsaid} times`}, briefly, since the last time this was said`;
   return {
     unreachable(message: string): void {
-      const now = Date.now();
+      const now = performance.now();
       during = true;
       // An outage said is said again after WARNING_EVERY_MS; one not said yet, once OUTAGE_LINES_MS have passed since the last line.
       if (now - lastLine < (said ? WARNING_EVERY_MS : OUTAGE_LINES_MS)) return;
       said = true;
       lastLine = now;
-      const others = unsaid === 0 ? '' : ` (it was also out of reach ${unsaid === 1 ? 'once' : `${unsaid} times`}, briefly, since the last time this was said)`;
+      const others = unsaid === 0 ? '' : ` (it was also ${brief()})`;
       unsaid = 0;
       logger.warn(
         `The database cannot be reached: still answering from index ${pipeline.index.version}, and looking for a new one every ${everyMs / 1000} s (this is said again every ${WARNING_EVERY_MS / 60_000} minutes while it lasts)${others}`,
         { error: message },
       );
     },
+    /** A poll reached the database (it answered, with a version or with an error). */
     reachable(): void {
-      if (!during) return;
-      if (said) logger.info('The database answers again.');
-      else unsaid++;
-      during = false;
-      said = false;
+      if (during) {
+        if (said) logger.info('The database answers again.');
+        else unsaid++;
+        during = false;
+        said = false;
+      }
+      const now = performance.now();
+      if (unsaid === 0 || now - lastLine < OUTAGE_LINES_MS) return;
+      logger.info(`The database answers, and was ${brief()}.`);
+      lastLine = now;
+      unsaid = 0;
     },
   };
 }
