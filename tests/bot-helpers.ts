@@ -202,10 +202,9 @@ export class FakeDiscord {
   }
 }
 
-/** A discord.js client that never logs in, with the bot's caches (none of messages); its REST calls go to the fake API. */
+/** A discord.js client with the bot's options (its caches, partials, no pings) that never logs in; its REST calls go to the fake API. */
 export function fakeClient(api: string): Client {
-  const { makeCache } = clientOptions(configFromEnv({}));
-  const client = new Client({ intents: [], makeCache, rest: { api, retries: 0, timeout: 10_000 }, allowedMentions: { parse: [] } });
+  const client = new Client({ ...clientOptions(configFromEnv({})), intents: [], rest: { api, retries: 0, timeout: 10_000 } });
   client.token = FAKE_BOT_TOKEN;
   client.rest.setToken(FAKE_BOT_TOKEN);
   return client;
