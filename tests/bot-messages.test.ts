@@ -54,6 +54,18 @@ describe('message handlers', () => {
     client.removeAllListeners();
   });
 
+  it('offers a message delivered twice once (a replayed dispatch; the client keeps no messages to skip it by)', async () => {
+    const seen: string[] = [];
+    const router = routerWith([recorder('only', () => true, seen)]);
+    const question = gatewayMessage('who met Kim in Vladivostok?');
+    deliverMessage(client, question);
+    deliverMessage(client, question);
+    deliverMessage(client, { ...question });
+    await router.idle();
+    expect(seen).toEqual([`only:${question.id}`]);
+    client.removeAllListeners();
+  });
+
   it('logs a failing handler without the text of the message, and keeps serving', async () => {
     const seen: string[] = [];
     const failing: MessageHandler = {

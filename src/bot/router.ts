@@ -4,7 +4,7 @@
  * buttons and select menus to the `components` handler of the kind their custom id decodes to
  * (custom-ids.ts); an id that does not decode, or that no command handles, gets a polite ephemeral reply.
  * Messages members post go to the message handlers in order, until one takes them (message-handler.ts);
- * the bot's own messages, other bots', webhooks' and system messages are never offered. A deleted thread
+ * the bot's own messages, other bots', webhooks' and system messages are never offered, nor one delivered again. A deleted thread
  * ends its conversation (conversations.ts).
  * A failing handler is logged with its context and answered with an ephemeral apology; the bot keeps
  * serving. `stop` refuses new interactions and messages and waits for those in flight, for a clean shutdown.
@@ -15,9 +15,12 @@ import type { BotContext } from './context.js';
 import { decode, type CustomId, type CustomIdKind } from './custom-ids.js';
 import type { MessageHandler } from './message-handler.js';
 import { notice, replyWithError } from './replies.js';
+import { LRUMap } from '../lru-map.js';
 
 export const SHUTTING_DOWN = 'The bot is restarting. Please try again in a minute.';
 export const UNKNOWN_COMPONENT = "I don't recognise that button any more. Try the command again.";
+/** Message ids kept to recognise a message delivered again. */
+const OFFERED_IDS_KEPT = 1_000;
 
 export class Router {
   private readonly byName: Map<string, ChatInputCommand>;
@@ -25,6 +28,11 @@ export class Router {
   private readonly messageCommands: Map<string, MessageCommand>;
   private readonly byKind = new Map<CustomIdKind, ComponentHandler<CustomIdKind>>();
   private readonly inFlight = new Set<Promise<void>>();
+  /**
+   * The messages offered lately, by id: one delivered twice (a gateway dispatch replayed) is offered once.
+   * discord.js skipped such a message when it was in its cache; the bot keeps no messages (MAX_CACHED_MESSAGES).
+   */
+  private readonly offered = new LRUMap<string, true>(OFFERED_IDS_KEPT);
   private accepting = true;
 
   constructor(
@@ -56,7 +64,8 @@ export class Router {
 
   /** Offers one message to the message handlers; never rejects. Resolves when it has been handled. */
   handleMessage(message: Message): Promise<void> {
-    if (!this.accepting || !fromMember(message) || this.messageHandlers.length === 0) return Promise.resolve();
+    if (!this.accepting || !fromMember(message) || this.messageHandlers.length === 0 || this.offered.has(message.id)) return Promise.resolve();
+    this.offered.set(message.id, true);
     return this.track(this.offer(message));
   }
 

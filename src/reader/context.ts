@@ -5,10 +5,10 @@
  * answer-features.ts, the one definition shared by training (scripts/train-reader.ts) and reading
  * (src/reader/reader.ts), so the model always sees what it was trained on.
  */
-import { createRequire } from 'node:module';
 import type { Article } from '../corpus/types.js';
 import { hasTerm, LexicalIndex, normalizeTerm } from '../index/lexical-index.js';
 import type { ReadingIndex } from '../index/store.js';
+import { LRUMap } from '../lru-map.js';
 import { decode, type Annotated } from './annotate.js';
 import { candidates, type Candidate, type CandidateKind } from './candidates.js';
 import { gramSet, gramWords, type GramSet } from './grams.js';
@@ -198,15 +198,8 @@ export function namedByQuestion(view: SentenceView, candidate: Candidate, questi
  * deleting and setting each hit again left holes at its front, and finding its oldest entry past them took about
  * 1.7 µs an eviction, some 50 a first read.)
  */
-const caches = new WeakMap<object, LRUMapOf<string, object>>();
+const caches = new WeakMap<object, LRUMap<string, object>>();
 const CACHE_SIZE = 5_000;
-
-/** What this module uses of mnemonist's LRUMap, loaded as its own module (see spelling.ts on mnemonist's entry points). */
-interface LRUMapOf<K, V> {
-  get(key: K): V | undefined;
-  set(key: K, value: V): unknown;
-}
-const LRUMap = createRequire(import.meta.url)('mnemonist/lru-map.js') as new <K, V>(capacity: number) => LRUMapOf<K, V>;
 
 /** What reading worked out under `key`, made by `make` when it is not kept (a hit makes it the most recently used). */
 export function cached<T extends object>(index: ReadingIndex, key: string, make: () => T): T {
