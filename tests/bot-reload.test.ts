@@ -47,47 +47,15 @@ describe("the bot's poll for a new index", () => {
     expect(lines.join('\n')).not.toContain('s3cret');
   });
 
-  it('says each outage, a second one minutes later too, and counts brief ones that keep coming instead of saying each', async () => {
+  /**
+   * The log of a poll every second, on a clock of vi's, whose polls end as `timeline` says, one character each: D the
+   * database refused, X a version that cannot be used (the database answered), U nothing new. Each line is
+   * "<seconds in> s: <level> <message>", the outage line's fixed part read as "unreachable".
+   */
+  async function pollTimeline(timeline: string): Promise<string[]> {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date', 'performance'] });
     try {
-      // One poll a second, each ending as this timeline says: D down (refused), U up.
-      const timeline = ['DDD', 'U'.repeat(121), 'DDD', 'U', 'DU'.repeat(6), 'D'.repeat(720), 'U'].join('');
-      const pipeline = polling([...timeline].map((c) => (c === 'D' ? () => Promise.reject(refused()) : () => Promise.resolve(false))));
-      const logger = memoryLogger();
-      const started = Date.now();
-      const at: number[] = [];
-      const timed = { ...logger, info: (m: string, meta?: Record<string, unknown>) => (at.push(Date.now()), logger.info(m, meta)), warn: (m: string, meta?: Record<string, unknown>) => (at.push(Date.now()), logger.warn(m, meta)) };
-      timer = watchIndex(pipeline, timed, 1000);
-      for (let i = 0; i < timeline.length + 2; i++) await vi.advanceTimersByTimeAsync(1000);
-      expect(pipeline.polls).toBeGreaterThanOrEqual(timeline.length);
-      const lines = logger.lines.map((l, i) => `${(at[i]! - started) / 1000} s: ${l.level} ${l.message.replace(/^The database cannot be reached: .*\(this is said again every 10 minutes while it lasts\)/, 'unreachable')}`);
-      // Poll n (from 1) runs n seconds in: the second outage starts at poll 125, the brief ones at 129 to 139, the long one at 141.
-      const second = 125;
-      expect(lines).toEqual([
-        '1 s: warn unreachable',
-        '4 s: info The database answers again.',
-        // Two minutes later: a second outage, said, and its end.
-        `${second} s: warn unreachable`,
-        `${second + 3} s: info The database answers again.`,
-        // Six outages of a second each, within a minute of that line: counted. The long one after them is said once a
-        // minute has passed since the last line, with the count; then every ten minutes while it lasts.
-        `${second + OUTAGE_LINES_MS / 1000} s: warn unreachable (it was also out of reach 6 times, briefly, since the last time this was said)`,
-        `${second + (OUTAGE_LINES_MS + WARNING_EVERY_MS) / 1000} s: warn unreachable`,
-        `${timeline.length} s: info The database answers again.`,
-      ]);
-      clearInterval(timer);
-      timer = undefined;
-    } finally {
-      vi.useRealTimers();
-    }
-  });
-
-  it('ends an outage at a poll the database answers with an error, and says brief outages once it keeps answering', async () => {
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date', 'performance'] });
-    try {
-      // D down (refused), X a version that cannot be used (the database answered), U up; one poll a second.
       const damaged = () => Promise.reject(new IndexError('The index in database news on 127.0.0.1:5432 cannot be used: another model. Run `npm run embed` to rebuild it.'));
-      const timeline = `DXDX${'U'.repeat(70)}`;
       const pipeline = polling([...timeline].map((c) => (c === 'D' ? () => Promise.reject(refused()) : c === 'X' ? damaged : () => Promise.resolve(false))));
       const logger = memoryLogger();
       const started = Date.now();
@@ -95,19 +63,41 @@ describe("the bot's poll for a new index", () => {
       const timed = { ...logger, info: (m: string, meta?: Record<string, unknown>) => (at.push(Date.now()), logger.info(m, meta)), warn: (m: string, meta?: Record<string, unknown>) => (at.push(Date.now()), logger.warn(m, meta)) };
       timer = watchIndex(pipeline, timed, 1000);
       for (let i = 0; i < timeline.length + 2; i++) await vi.advanceTimersByTimeAsync(1000);
-      const lines = logger.lines.map((l, i) => `${(at[i]! - started) / 1000} s: ${l.level} ${l.message.replace(/^The database cannot be reached: .*\(this is said again every 10 minutes while it lasts\)/, 'unreachable')}`);
-      expect(lines).toEqual([
-        '1 s: warn unreachable',
-        '2 s: info The database answers again.',
-        '2 s: warn A new index was found but cannot be loaded; still using the previous one',
-        // A second outage a second long, within a minute of the first line: counted, and said once a minute has passed.
-        '4 s: warn A new index was found but cannot be loaded; still using the previous one',
-        `${1 + OUTAGE_LINES_MS / 1000} s: info The database answers, and was out of reach once, briefly, since the last time this was said.`,
-      ]);
+      expect(pipeline.polls).toBeGreaterThanOrEqual(timeline.length);
       clearInterval(timer);
       timer = undefined;
+      return logger.lines.map((l, i) => `${(at[i]! - started) / 1000} s: ${l.level} ${l.message.replace(/^The database cannot be reached: .*\(this is said again every 10 minutes while it lasts\)/, 'unreachable')}`);
     } finally {
       vi.useRealTimers();
     }
+  }
+
+  it('says each outage, a second one minutes later too, and counts brief ones that keep coming instead of saying each', async () => {
+    const timeline = ['DDD', 'U'.repeat(121), 'DDD', 'U', 'DU'.repeat(6), 'D'.repeat(720), 'U'].join('');
+    // Poll n (from 1) runs n seconds in: the second outage starts at poll 125, the brief ones at 129 to 139, the long one at 141.
+    const second = 125;
+    expect(await pollTimeline(timeline)).toEqual([
+      '1 s: warn unreachable',
+      '4 s: info The database answers again.',
+      // Two minutes later: a second outage, said, and its end.
+      `${second} s: warn unreachable`,
+      `${second + 3} s: info The database answers again.`,
+      // Six outages of a second each, within a minute of that line: counted. The long one after them is said once a
+      // minute has passed since the last line, with the count; then every ten minutes while it lasts.
+      `${second + OUTAGE_LINES_MS / 1000} s: warn unreachable (it was also out of reach 6 times, briefly, since the last time this was said)`,
+      `${second + (OUTAGE_LINES_MS + WARNING_EVERY_MS) / 1000} s: warn unreachable`,
+      `${timeline.length} s: info The database answers again.`,
+    ]);
+  });
+
+  it('ends an outage at a poll the database answers with an error, and says brief outages once it keeps answering', async () => {
+    expect(await pollTimeline(`DXDX${'U'.repeat(70)}`)).toEqual([
+      '1 s: warn unreachable',
+      '2 s: info The database answers again.',
+      '2 s: warn A new index was found but cannot be loaded; still using the previous one',
+      // A second outage a second long, within a minute of the first line: counted, and said once a minute has passed.
+      '4 s: warn A new index was found but cannot be loaded; still using the previous one',
+      `${1 + OUTAGE_LINES_MS / 1000} s: info The database answers, and was out of reach once, briefly, since the last time this was said.`,
+    ]);
   });
 });
