@@ -83,6 +83,10 @@ describe('a database that cannot be used', () => {
     expect(isUnreachable(refused)).toBe(false);
     expect(isUnreachable(databaseFailure(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), url))).toBe(true);
     expect(isUnreachable(databaseFailure(new Error('Query read timeout'), url))).toBe(true);
+    // A server stopping or restarting ends its sessions with 57P01: passing, like one that is not there.
+    const stopping = databaseFailure(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }), url);
+    expect(stopping?.message).toBe('The database news on db.example:5433 ended the connection: it is shutting down or restarting. Try again in a moment.');
+    expect(isUnreachable(stopping)).toBe(true);
   });
 
   it('an unexpected failure prints its stack without the DATABASE_URL password', () => {

@@ -21,7 +21,7 @@ export class DatabaseError extends UserFacingError {
 }
 
 /** The codes of a server that could not be reached or had no room for a connection: passing, nothing to fix in what was asked. */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', '53300', '57P03']);
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', '53300', '57P01', '57P02', '57P03']);
 
 /** How long a connection attempt may take before it counts as failed. */
 export const CONNECT_TIMEOUT_MS = 5_000;
@@ -79,6 +79,9 @@ export function databaseFailure(error: unknown, url: string): DatabaseError | un
     '3D000': `The ${where} does not exist. Create it (CREATE DATABASE ${where.split(' ')[1]}) or correct DATABASE_URL.`,
     '53300': `The ${where} has no free connection (too many clients). Try again, or raise the server's max_connections.`,
     '57P03': `The ${where} is starting up or shutting down. Try again in a moment.`,
+    // A server stopped or restarted (pg_ctl stop -m fast, a managed database's maintenance) ends its sessions with 57P01.
+    '57P01': `The ${where} ended the connection: it is shutting down or restarting. Try again in a moment.`,
+    '57P02': `The ${where} ended the connection: it is recovering from a crash. Try again in a moment.`,
     // PostgreSQL 15 and later let only the database owner create tables in schema public.
     '42501': `User ${user} lacks a privilege in the ${where} (${error.message}). Use the database owner in DATABASE_URL, or grant it (e.g. GRANT CREATE ON SCHEMA public TO ${user}; as the owner).`,
   };
