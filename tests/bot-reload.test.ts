@@ -47,6 +47,23 @@ describe("the bot's poll for a new index", () => {
     expect(lines.join('\n')).not.toContain('s3cret');
   });
 
+  it('says a new index is in use, not that it cannot be loaded, when only making its titles searchable fails', async () => {
+    const pipeline = polling([() => Promise.resolve(true)]);
+    // The version swapped in, whose articles cannot be listed (a bug in the making of /source's title search).
+    Object.assign(pipeline.index, {
+      version: 'v-new',
+      manifest: { counts: { articles: 3, chunks: 9 }, model: { id: 'local/universal-sentence-encoder-lite' } },
+      articles: { values: () => { throw new Error('titles unreadable'); } },
+    });
+    const logger = memoryLogger();
+    timer = watchIndex(pipeline, logger, 5);
+    await vi.waitFor(() => expect(pipeline.polls).toBeGreaterThan(3), { timeout: 10_000 });
+    expect(logger.lines.map((l) => `${l.level} ${l.message}${l.meta?.error ? ` | ${(l.meta.error as Error).message}` : ''}`)).toEqual([
+      'info Loaded the new index: 3 articles, 9 chunks, model local/universal-sentence-encoder-lite, index v-new',
+      'error The new index is in use, but its titles could not be made searchable for /source (a bug) | titles unreadable',
+    ]);
+  });
+
   /**
    * The log of a poll every second, on a clock of vi's, whose polls end as `timeline` says, one character each: D the
    * database refused, X a version that cannot be used (the database answered), U nothing new. Each line is

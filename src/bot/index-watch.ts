@@ -48,14 +48,21 @@ export function watchIndex(pipeline: Pipeline, logger: Logger, everyMs = RELOAD_
     busy = true;
     pipeline
       .reload()
-      .then((changed) => {
-        outages.reachable();
-        if (changed) {
-          titleSearchFor(pipeline.index);
+      .then(
+        (changed) => {
+          outages.reachable();
+          if (!changed) return;
           logger.info(`Loaded the new index: ${describeIndex(pipeline)}`);
-        }
-      })
-      .catch(failed)
+          try {
+            titleSearchFor(pipeline.index);
+          } catch (error) {
+            // The index is in use: a failure here is no failure to load it, but a bug (/source's titles).
+            logger.error('The new index is in use, but its titles could not be made searchable for /source (a bug)', { error });
+          }
+        },
+        failed,
+      )
+      .catch((error: unknown) => logger.error('The poll for a new index failed (a bug)', { error }))
       .finally(() => {
         busy = false;
       });
