@@ -85,8 +85,11 @@ describe('a database that cannot be used', () => {
     expect(isUnreachable(databaseFailure(new Error('Query read timeout'), url))).toBe(true);
     // A server stopping or restarting ends its sessions with 57P01: passing, like one that is not there.
     const stopping = databaseFailure(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }), url);
-    expect(stopping?.message).toBe('The database news on db.example:5433 ended the connection: it is shutting down or restarting. Try again in a moment.');
+    expect(stopping?.message).toBe('The database news on db.example:5433 ended the connection (the server is shutting down or restarting, or an administrator ended it). Try again in a moment.');
     expect(isUnreachable(stopping)).toBe(true);
+    const recovering = databaseFailure(Object.assign(new Error('terminating connection because of crash of another server process'), { code: '57P02' }), url);
+    expect(recovering?.message).toMatch(/ended the connection: it is recovering from a crash\. Try again in a moment\.$/);
+    expect(isUnreachable(recovering)).toBe(true);
   });
 
   it('an unexpected failure prints its stack without the DATABASE_URL password', () => {

@@ -9,8 +9,9 @@ import { UserFacingError } from '../errors.js';
 export class DatabaseError extends UserFacingError {
   override name = 'DatabaseError';
   /**
-   * The server could not be reached, or did not answer in time (refused, closed, timed out, busy): a passing
-   * failure that says nothing of what was asked for (`isUnreachable`, src/index/coverage.ts).
+   * The server could not be reached, or did not answer in time (refused, closed, timed out, busy, ending its
+   * sessions as it stops, restarts or recovers): a passing failure that says nothing of what was asked for
+   * (`isUnreachable`, src/index/coverage.ts).
    */
   readonly unreachable: boolean;
 
@@ -80,7 +81,7 @@ export function databaseFailure(error: unknown, url: string): DatabaseError | un
     '53300': `The ${where} has no free connection (too many clients). Try again, or raise the server's max_connections.`,
     '57P03': `The ${where} is starting up or shutting down. Try again in a moment.`,
     // A server stopped or restarted (pg_ctl stop -m fast, a managed database's maintenance) ends its sessions with 57P01.
-    '57P01': `The ${where} ended the connection: it is shutting down or restarting. Try again in a moment.`,
+    '57P01': `The ${where} ended the connection (the server is shutting down or restarting, or an administrator ended it). Try again in a moment.`,
     '57P02': `The ${where} ended the connection: it is recovering from a crash. Try again in a moment.`,
     // PostgreSQL 15 and later let only the database owner create tables in schema public.
     '42501': `User ${user} lacks a privilege in the ${where} (${error.message}). Use the database owner in DATABASE_URL, or grant it (e.g. GRANT CREATE ON SCHEMA public TO ${user}; as the owner).`,

@@ -94,7 +94,7 @@ export interface BuildTarget {
 
 /**
  * Whether a store's error says that where the coverage is kept could not be reached, or did not answer in time (a
- * database server that refused or closed the connection, or timed out: the Postgres store's DatabaseError says so):
+ * database server that refused or closed the connection, timed out, or ended it as it stopped: the Postgres store's DatabaseError says so):
  * a passing failure that says nothing of the version asked for, unlike a version of another model or a damaged one.
  */
 export function isUnreachable(error: unknown): boolean {
