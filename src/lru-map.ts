@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 export interface LRUMap<K, V> {
   /** The value kept under `key`, made the most recently used; undefined when none is. */
   get(key: K): V | undefined;
+  /** Whether a value is kept under `key` (it does not make it the most recently used). */
   has(key: K): boolean;
   /** Keeps `value` under `key`, dropping the least recently used entry when full. */
   set(key: K, value: V): unknown;

@@ -1091,8 +1091,14 @@ describe('answers from fetched coverage', () => {
     site.set('/world/ferry-strike', page);
     site.set('/feeds/world.rss', site.fixture('world.rss').replace('<item>', `<item><title>Ferry strike</title><link>${base}/world/ferry-strike</link><pubDate>Tue, 19 Sep 2023 08:00:00 GMT</pubDate></item><item>`), 'application/rss+xml');
     const logger = memoryLogger();
-    const refresher = new FeedRefresher({ config: { ...config, ingest: { ...config.ingest, feeds: [`${base}/feeds/world.rss`] } }, pipeline, logger });
+    // What follows the reload (the bot's /source title search) failing is a bug of its own, not a failed refresh.
+    const onReloaded = () => {
+      throw new Error('title search broke');
+    };
+    const refresher = new FeedRefresher({ config: { ...config, ingest: { ...config.ingest, feeds: [`${base}/feeds/world.rss`] } }, pipeline, logger, onReloaded });
     const [result, skipped] = await Promise.all([refresher.refresh(), refresher.refresh()]);
+    expect(logger.lines.filter((l) => l.level === 'error').map((l) => `${l.message} | ${(l.meta?.error as Error).message}`)).toEqual(['The new index is in use, but what follows its reload failed (a bug) | title search broke']);
+    expect(logger.lines.some((l) => /^Feeds refreshed: 1 new and 0 changed articles embedded/.test(l.message))).toBe(true);
     expect(skipped).toBeUndefined();
     expect(logger.lines.some((l) => /still running; this one is skipped/.test(l.message))).toBe(true);
     expect(result!.build!.added).toEqual(['erdogan-and-putin-fail-to-revive-baltic-ferry-strike']);

@@ -29,7 +29,7 @@ export function watchIndex(pipeline: Pipeline, logger: Logger, everyMs = RELOAD_
   let busy = false;
   const outages = outageLog(pipeline, logger, everyMs);
   const failed = (error: unknown) => {
-    const message = redact(String((error as Error).message ?? error));
+    const message = redact(String((error as Error | undefined)?.message ?? error));
     // Any other failure came from a database that answered.
     if (!isUnreachable(error)) outages.reachable();
     if (!isUnreachable(error) && isCheckFailure(error)) {

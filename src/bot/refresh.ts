@@ -122,7 +122,14 @@ export class FeedRefresher {
       return undefined;
     }
     this.unbuilt = false;
-    if (await pipeline.reload()) this.options.onReloaded?.();
+    if (await pipeline.reload()) {
+      try {
+        this.options.onReloaded?.();
+      } catch (error) {
+        // The new index is in use: what follows a reload failing is a bug, not a failed refresh.
+        logger.error('The new index is in use, but what follows its reload failed (a bug)', { error });
+      }
+    }
     logger.info(`Feeds refreshed: ${build.added.length} new and ${build.changed.length} changed articles embedded; index ${build.version}.`);
     return { ingest: report, build };
   }
