@@ -7,6 +7,7 @@
  */
 import winkNLP from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
+import { memoryless } from './wink-memoryless.js';
 
 /** Universal POS tags, in the order their index is stored. */
 export const POS_TAGS = ['ADJ', 'ADP', 'ADV', 'AUX', 'CCONJ', 'DET', 'INTJ', 'NOUN', 'NUM', 'PART', 'PRON', 'PROPN', 'PUNCT', 'SCONJ', 'SYM', 'VERB', 'X', 'SPACE'] as const;
@@ -54,7 +55,7 @@ export interface Annotated {
  * the shipped coverage's sentences against the full pipeline).
  */
 export const ANNOTATION_STEPS = ['ner', 'pos'] as const;
-const nlp = winkNLP(model, [...ANNOTATION_STEPS]);
+const nlp = memoryless(winkNLP(model, [...ANNOTATION_STEPS]));
 const POS_INDEX = new Map<string, number>(POS_TAGS.map((tag, i) => [tag, i]));
 const ENTITY_INDEX = new Map<string, number>(ENTITY_TYPES.map((type, i) => [type, i]));
 
