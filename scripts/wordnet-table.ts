@@ -7,7 +7,9 @@
  * senses in each part of speech (the index lists them by frequency), and the direct hypernyms of its most
  * frequent sense in each part of speech. A sense no other word shares, and that is no word's hypernym, can
  * match nothing and is left out; so is a word left with no group. Senses are numbered in the order they are
- * first met. Apart: each single word's direct antonyms (WordNet's "!" pointers, both ways).
+ * first met. Apart: each single word's direct antonyms (WordNet's "!" pointers, both ways). After the groups, each
+ * word's noun classes (src/reader/name-class.ts): WordNet's lexicographer file of its first noun sense, and of its
+ * three most frequent noun senses as a mask, as one number (`first + 16 * mask`).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,6 +18,12 @@ import type { SynonymTableFile } from '../src/reader/synonyms.js';
 
 /** Senses of each word and part of speech that count: the rarer ones mostly join unrelated words. */
 const SENSES_PER_WORD = 3;
+/**
+ * WordNet's noun lexicographer files ("lex_filenum") that a noun class stands for, by the class's number in
+ * src/reader/name-class.ts NOUN_CLASSES (1 person, 2 place, 3 natural object, 4 group, 5 artifact,
+ * 6 communication, 7 time, 8 quantity); every other file is class 0.
+ */
+const LEXICOGRAPHER_CLASSES: Record<number, number> = { 18: 1, 15: 2, 17: 3, 14: 4, 6: 5, 10: 6, 28: 7, 23: 8 };
 const PARTS = [
   ['noun', 'n'],
   ['verb', 'v'],
@@ -50,6 +58,9 @@ export function buildSynonymTable(): SynonymTableFile {
   // Each synset's words, and its antonym pointers ("!": word number here → word number there, from 1).
   const synsetWords = new Map<string, string[]>();
   const antonymPointers: { from: string; source: number; to: string; target: number }[] = [];
+  // Each noun synset's class (LEXICOGRAPHER_CLASSES), and each word's: first sense + 16 × mask of its first three.
+  const synsetClass = new Map<string, number>();
+  const nounClasses = new Map<string, number>();
   const synsetKey = (pos: string, offset: string) => `${pos === 's' ? 'a' : pos}${offset}`;
   for (const [name, pos] of PARTS) {
     for (const line of records(path.join(folder, `data.${name}`))) {
@@ -66,6 +77,7 @@ export function buildSynonymTable(): SynonymTableFile {
         if (f[i] === '!') antonymPointers.push({ from: `${pos}${f[0]}`, source: parseInt(f[i + 3]!.slice(0, 2), 16), to: synsetKey(f[i + 2]!, f[i + 1]!), target: parseInt(f[i + 3]!.slice(2), 16) });
       }
       hypernyms.set(`${pos}${f[0]}`, up);
+      if (pos === 'n') synsetClass.set(f[0]!, LEXICOGRAPHER_CLASSES[Number(f[1])] ?? 0);
     }
     for (const line of records(path.join(folder, `index.${name}`))) {
       const f = line.trim().split(/\s+/);
@@ -75,6 +87,11 @@ export function buildSynonymTable(): SynonymTableFile {
       if (offsets.length === 0) continue;
       senses.set(word, [...(senses.get(word) ?? []), ...offsets.slice(0, SENSES_PER_WORD).map((o) => `${pos}${o}`)]);
       firstHypernyms.set(word, [...(firstHypernyms.get(word) ?? []), ...(hypernyms.get(`${pos}${offsets[0]}`) ?? [])]);
+      if (pos === 'n') {
+        const classes = offsets.slice(0, SENSES_PER_WORD).map((o) => synsetClass.get(o) ?? 0);
+        const mask = classes.reduce((bits, c) => (c > 0 ? bits | (1 << (c - 1)) : bits), 0);
+        if (mask > 0 || classes[0]! > 0) nounClasses.set(word, classes[0]! + 16 * mask);
+      }
     }
   }
   const holders = new Map<string, number>();
@@ -91,7 +108,8 @@ export function buildSynonymTable(): SynonymTableFile {
     const own = [...new Set(senses.get(word))].filter((s) => holders.get(s)! >= 2 || asHypernym.has(s));
     const up = [...new Set(firstHypernyms.get(word))].filter((s) => holders.has(s));
     if (own.length === 0 && up.length === 0) continue;
-    lines.push(`${word} ${own.map(id).join(',')}|${up.map(id).join(',')}`);
+    const classes = nounClasses.get(word);
+    lines.push(`${word} ${own.map(id).join(',')}|${up.map(id).join(',')}${classes === undefined ? '' : `|${classes}`}`);
   }
   // Direct antonyms, single words both ("increase" / "decrease", "large" / "small"), each way.
   const antonyms = new Map<string, Set<string>>();

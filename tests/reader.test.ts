@@ -411,15 +411,22 @@ describe('the reader in the pipeline', () => {
     for (const fact of ['What is the population of Vladivostok?', 'whats the range of the taurus', 'Tell me the date of the summit', "Prigozhin's age?", 'what weapons could north korea give', 'What kind of visit did Peskov say it would be?']) {
       expect(asksForFact(analyseQuestion(fact)), fact).toBe(true);
     }
-    // An account the reader is not sure of is given, with its doubt (the model's confidence is under the threshold of facts) ...
-    const why = await pipeline.ask('Why would Brazil be obliged to arrest Putin if he came?');
-    expect(why.confidence).toBeLessThan(reader.threshold);
-    expect(why).toMatchObject({ found: true, sure: false });
-    expect(why.passages[0]!.quote).toMatch(/warrant for the Russian leader’s arrest/);
-    // ... where a fact the coverage lacks, at a like confidence, is not (a near miss: no population is given).
-    const population = await pipeline.ask('What is the population of Vladivostok?');
-    expect(population.confidence).toBeGreaterThanOrEqual(reader.openThreshold);
-    expect(population.found).toBe(false);
+    // An account the reader is not sure of is given, with its doubt, where a fact asked at a like confidence is not (a
+    // near miss: no count of mourners is given). The thresholds are set around the two confidences, whatever a
+    // retrained model gives them: the fact threshold above both, the account threshold under both.
+    const account = 'what does reznikov say putin wants to do with ukrainians';
+    const fact = "How many people attended Prigozhin's funeral at Porokhovskoye cemetery?";
+    const confidences = [(await pipeline.ask(account)).confidence, (await pipeline.ask(fact)).confidence];
+    expect(Math.min(...confidences)).toBeGreaterThan(0);
+    const bracketing = await openPipeline({ ...config, reader: { ...config.reader, threshold: Math.max(...confidences) * 1.1, openThreshold: Math.min(...confidences) * 0.9 } });
+    try {
+      const doubted = await bracketing.ask(account);
+      expect(doubted).toMatchObject({ found: true, sure: false });
+      expect(doubted.passages[0]!.quote).toMatch(/determined to destroy Ukraine entirely and to “assimilate” its citizens/);
+      expect((await bracketing.ask(fact)).found).toBe(false);
+    } finally {
+      await bracketing.close();
+    }
     // Never above the threshold of facts, whatever it is set to.
     expect(loadReader(config.reader.modelFile, 0.01, undefined, 0.05).openThreshold).toBe(0.01);
     expect(loadReader(config.reader.modelFile, 0.05).openThreshold).toBe(0.05);
@@ -486,17 +493,18 @@ describe('the reader model file', () => {
     expect(JSON.parse(readFileSync(shipped, 'utf8')).synonyms).toEqual(buildSynonymTable());
   });
 
-  it('finds every word of the synonym table with its own groups, and no word it lacks, through its hash table', () => {
+  it('finds every word of the synonym table with its own groups and noun classes, and no word it lacks, through its hash table', () => {
     const { synonyms } = loadReaderModel(shipped);
     const lines = (JSON.parse(readFileSync(shipped, 'utf8')) as { synonyms: { words: string } }).synonyms.words.split('\n').filter((line) => line.includes(' '));
     const numbers = (list: string) => [...new Set(list.split(',').filter(Boolean).map(Number))].sort((x, y) => x - y);
     const wrong = lines.filter((line) => {
       const [word, groups] = [line.slice(0, line.indexOf(' ')), line.slice(line.indexOf(' ') + 1)];
-      const [senses, hypernyms] = groups.split('|');
+      const [senses, hypernyms, classes] = groups.split('|');
       const found = synonyms.groups([word]);
-      return JSON.stringify([[...found.senses], [...found.hypernyms]]) !== JSON.stringify([numbers(senses!), numbers(hypernyms ?? '')]);
+      return JSON.stringify([[...found.senses], [...found.hypernyms], synonyms.nounClasses(word)]) !== JSON.stringify([numbers(senses!), numbers(hypernyms ?? ''), Number(classes ?? 0)]);
     });
     expect(wrong).toEqual([]);
+    expect(lines.filter((line) => line.split('|').length === 3).length).toBeGreaterThan(10_000);
     // Words the table lacks, some of them a letter off one it holds.
     const words = new Set(lines.map((line) => line.slice(0, line.indexOf(' '))));
     const lacking = [...lines.filter((_, i) => i % 97 === 0).map((line) => `${line.slice(0, line.indexOf(' '))}q`), '', 'zzqx', 'ünï'].filter((word) => !words.has(word));

@@ -4,7 +4,9 @@
  * its neighbouring tags. Answer: the question as a whole, for deciding whether the coverage answers it.
  */
 import { CANDIDATE_KINDS } from './candidates.js';
-import { aroundStems, articleStems, cap, contentWords, EXPECTED_KINDS, holds, namedByQuestion, oneHot, row, wordStem, type ReadingContext, type SentenceView } from './context.js';
+import { aroundStems, articleStems, candidateClasses, cap, contentWords, EXPECTED_KINDS, holds, namedByQuestion, oneHot, row, wordStem, type ReadingContext, type SentenceView } from './context.js';
+import { questionFrame, verbOffset } from './alignment.js';
+import { ASKED_CLASSES, askedClass, classMatch, NAME_CLASSES } from './name-class.js';
 import { QUESTION_TYPES } from './question.js';
 
 /** Features of each candidate answer of a sentence; `sentenceScore` is the reader's score of the sentence. */
@@ -18,6 +20,10 @@ export function spanFeatures(context: ReadingContext, view: SentenceView, senten
   const focusAt = question.focus === undefined ? [] : view.stems.map((s, i) => (s === question.focus ? i : -1)).filter((i) => i >= 0);
   const questionType = oneHot('q', QUESTION_TYPES, question.type);
   const kinds = new Map(CANDIDATE_KINDS.map((kind) => [kind, oneHot('kind', CANDIDATE_KINDS, kind)]));
+  const asked = askedClass(question, context.synonyms);
+  const askedColumns = oneHot('asked', ASKED_CLASSES, asked);
+  const classes = candidateClasses(index, context.synonyms, view);
+  const frame = questionFrame(question);
   // IDF of the question term at each token (0 elsewhere), against the question's total.
   const totalIdf = [...termSet].reduce((sum, t) => sum + index.lexical.idf(t), 0) || 1;
   const weight = view.stems.map((s) => (s !== null && termSet.has(s) ? index.lexical.idf(s) / totalIdf : 0));
@@ -40,7 +46,15 @@ export function spanFeatures(context: ReadingContext, view: SentenceView, senten
     const distance = distances[k]!;
     const span = tokens.slice(c.first, c.last + 1);
     const nested = view.candidates.some((o) => o !== c && o.first <= c.first && o.last >= c.last);
-    return row(kinds.get(c.kind)!, questionType, {
+    const found = NAME_CLASSES[classes[k]!]!;
+    const verb = verbOffset(view, c, frame);
+    return row(kinds.get(c.kind)!, questionType, askedColumns, oneHot('class', NAME_CLASSES, found), {
+      classMatch: classMatch(asked, found),
+      // Where the candidate stands against the question's verb, and whether the question asks for its subject.
+      questionSubject: frame.subject,
+      verbOffset: verb.offset,
+      verbPassive: verb.passive,
+      sameClassFresh: cap(view.candidates.filter((_, j) => classes[j] === classes[k] && named[j]! < 0.5).length, 20),
       expectedKind: expected.length === 0 ? -1 : expected.includes(c.kind) ? 1 : 0,
       named: named[k]!,
       length: cap(c.last - c.first + 1, 20),
@@ -171,7 +185,7 @@ const NEGATION = /^(not|n't|no|never|none|nobody|nothing|neither|nor|without|can
 const SUPERLATIVE = /^(most|least|first|last|only|\w{3,}est)$/i;
 
 /** Features of the best span that the answer model also weighs: a short answer of the wrong kind, or one the question names, is a near miss's mark. */
-export const TOP_SPAN_FEATURES = { spanTopExpected: 'expectedKind', spanTopNamed: 'named', spanTopDistance: 'distance' } as const;
+export const TOP_SPAN_FEATURES = { spanTopExpected: 'expectedKind', spanTopNamed: 'named', spanTopDistance: 'distance', spanTopClass: 'classMatch' } as const;
 
 /**
  * The answer features with the span model's best two scores, and features of the best span
@@ -189,6 +203,6 @@ export function withSpanScores(features: Record<string, number>, spanScores: num
   });
   const best = top >= 0 ? spanRows[top]! : undefined;
   const extra: Record<string, number> = { spanTop: best ? spanScores[top]! : 0, spanSecond: second >= 0 ? spanScores[second]! : 0 };
-  for (const [name, column] of Object.entries(TOP_SPAN_FEATURES)) extra[name] = best ? best[column]! : column === 'expectedKind' ? -1 : 0;
+  for (const [name, column] of Object.entries(TOP_SPAN_FEATURES)) extra[name] = best ? best[column]! : column === 'expectedKind' || column === 'classMatch' ? -1 : 0;
   return row(features, extra);
 }

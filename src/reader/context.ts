@@ -12,6 +12,7 @@ import { LRUMap } from '../lru-map.js';
 import { decode, type Annotated } from './annotate.js';
 import { candidates, type Candidate, type CandidateKind } from './candidates.js';
 import { gramSet, gramWords, type GramSet } from './grams.js';
+import { NAME_CLASSES, nameClass } from './name-class.js';
 import type { QuestionAnalysis, QuestionType } from './question.js';
 import type { ShortAnswer, SentenceReading } from './reading.js';
 import type { Synonyms, WordGroups } from './synonyms.js';
@@ -202,6 +203,11 @@ const caches = new WeakMap<object, LRUMap<string, object>>();
 const CACHE_SIZE = 5_000;
 
 /** What reading worked out under `key`, made by `make` when it is not kept (a hit makes it the most recently used). */
+/** The class of each of a sentence's candidate answers (name-class.ts), as indexes into NAME_CLASSES. */
+export function candidateClasses(index: ReadingIndex, synonyms: Synonyms, view: SentenceView): Uint8Array {
+  return cached(index, `n${synonyms.id}:${view.id}`, () => Uint8Array.from(view.candidates, (c) => NAME_CLASSES.indexOf(nameClass(view.annotated.tokens, view.lower, c, synonyms))));
+}
+
 export function cached<T extends object>(index: ReadingIndex, key: string, make: () => T): T {
   const owner = index.cacheKey ?? index;
   let cache = caches.get(owner);

@@ -5,7 +5,8 @@
  * by `npm run train-reader` (scripts/wordnet-table.ts) and stored in the reader model file, since the model
  * was trained on the matches it gives.
  *
- * Table text: one line per word, `word synonymGroups|hypernymGroups`, groups as comma-separated integers
+ * Table text: one line per word, `word synonymGroups|hypernymGroups` and, for a noun, `|nounClasses` (one number,
+ * `nounClasses` below), groups as comma-separated integers
  * (a group is one WordNet sense; two words match when a group of one is a group of the other); and apart, each
  * word's direct antonyms, which the answerability model counts (SQuAD 2.0 writes unanswerable questions by
  * swapping a word for its antonym).
@@ -15,7 +16,7 @@ import { distinctSorted, intersects } from './sorted.js';
 export interface SynonymTableFile {
   /** Where the table came from, and WordNet's licence notice, which must go with every copy. */
   source: string;
-  /** Lines of `word s1,s2|h1,h2`, sorted by word. */
+  /** Lines of `word s1,s2|h1,h2` or `word s1,s2|h1,h2|classes`, sorted by word. */
   words: string;
   /** Lines of `word antonym1,antonym2`: WordNet's direct antonyms ("increase" / "decrease"), sorted by word. */
   antonyms?: string;
@@ -78,20 +79,21 @@ export class Synonyms {
         starts.push(at);
         ends.push(space);
         offsets.push(start);
-        size += 2;
-        // Numbers until '|' are senses, after it hypernyms.
-        let hypernyms = false;
+        size += 3;
+        // Numbers until the first '|' are senses, then hypernyms, and after a second '|' the noun classes.
+        let section = 0;
         let value = -1;
         for (let i = space + 1; i <= end; i++) {
           const c = i < end ? text.charCodeAt(i) : 44;
           if (c >= 48 && c <= 57) value = (value < 0 ? 0 : value * 10) + c - 48;
           else {
-            if (value >= 0) {
+            if (value >= 0 && section === 2) data[start + 2] = value;
+            else if (value >= 0) {
               data[size++] = value;
-              data[start + (hypernyms ? 1 : 0)]!++;
-              value = -1;
+              data[start + section]!++;
             }
-            if (c === 124) hypernyms = true;
+            value = -1;
+            if (c === 124) section++;
           }
         }
       }
@@ -110,6 +112,16 @@ export class Synonyms {
     if (table.find(word) >= 0) return true;
     const ending = /(?:s|es|ed|d|ing)$/.exec(word);
     return ending !== null && ending.index >= 3 && [word.slice(0, ending.index), `${word.slice(0, ending.index)}e`].some((stem) => table.find(stem) >= 0);
+  }
+
+  /**
+   * A lower-cased noun's classes (src/reader/name-class.ts NOUN_CLASSES): its first sense's class plus 16 times
+   * the mask of its three most frequent senses' classes (bit c - 1 for class c); 0 for a word the table does not
+   * class (a table made before the classes, or a word WordNet has no noun sense of these files for).
+   */
+  nounClasses(word: string): number {
+    const at = this.table().find(word);
+    return at < 0 ? 0 : this.data[at + 2]!;
   }
 
   /** The groups of some words (lower-cased words and lemmas). */
@@ -131,8 +143,8 @@ export class Synonyms {
     let s = 0;
     let h = 0;
     for (const at of found) {
-      const end = at + 2 + data[at]!;
-      for (let i = at + 2; i < end; i++) senses[s++] = data[i]!;
+      const end = at + 3 + data[at]!;
+      for (let i = at + 3; i < end; i++) senses[s++] = data[i]!;
       for (let i = end; i < end + data[at + 1]!; i++) hypernyms[h++] = data[i]!;
     }
     return { senses: distinctSorted(senses), hypernyms: distinctSorted(hypernyms) };
