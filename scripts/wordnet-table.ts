@@ -90,7 +90,7 @@ export function buildSynonymTable(): SynonymTableFile {
       if (pos === 'n') {
         const classes = offsets.slice(0, SENSES_PER_WORD).map((o) => synsetClass.get(o) ?? 0);
         const mask = classes.reduce((bits, c) => (c > 0 ? bits | (1 << (c - 1)) : bits), 0);
-        if (mask > 0 || classes[0]! > 0) nounClasses.set(word, classes[0]! + 16 * mask);
+        if (mask > 0) nounClasses.set(word, classes[0]! + 16 * mask);
       }
     }
   }

@@ -19,6 +19,7 @@ describe("a question's frame", () => {
     expect(frame('Who invited Kim to Russia?')).toEqual({ subject: 1, verb: 'invite' });
     expect(frame('Which Russian minister greeted Kim when his train arrived?')).toEqual({ subject: 1, verb: 'greet' });
     expect(frame('How many people signed voluntary contracts?')).toEqual({ subject: 1, verb: 'sign' });
+    expect(frame('Which of the ministers resigned?')).toEqual({ subject: 1, verb: 'resign' });
   });
 
   it('asks for something else when an auxiliary follows, its verb after the subject, even one tagged as a noun', () => {
@@ -48,5 +49,8 @@ describe("where a candidate stands against the question's verb", () => {
     expect(offsetOf('Kim arrived in Vladivostok on Tuesday.', 'Vladivostok', 'Why?').offset).toBe(50);
     const long = `Putin invited the leader of the country that lies to the east of the peninsula across the sea from the islands of the far north, Kim.`;
     expect(offsetOf(long, 'Kim', 'Who invited Kim?').offset).toBe(20);
+    // A verb 50 tokens or more away is still found.
+    const longer = `Putin invited, ${'after a very long and winding preamble, '.repeat(8)}Kim.`;
+    expect(offsetOf(longer, 'Kim', 'Who invited Kim?').offset).toBe(20);
   });
 });

@@ -33,7 +33,7 @@ import {
 } from './bot-helpers.js';
 
 const CONFIDENT = 'What will Kim discuss with Putin?'; // found, confidence ≈ 0.30
-const UNSURE = 'What kind of plane was Prigozhin flying on when he died?'; // found, confidence ≈ 0.09: answered by /ask, not in auto
+const UNSURE = 'What kind of plane was Prigozhin flying on when he died?'; // found, confidence ≈ 0.07: answered by /ask, not in auto
 const OFF_TOPIC = 'What is the recipe for banana bread?';
 
 const MENTION_CH = '300000000000000011';

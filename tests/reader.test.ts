@@ -9,6 +9,7 @@ import { Vocabulary } from '../src/index/spelling.js';
 import winkNLP from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 import { analyse, annotate, annotateWith, ANNOTATION_STEPS } from '../src/reader/annotate.js';
+import { memoryless } from '../src/reader/wink-memoryless.js';
 import { candidates } from '../src/reader/candidates.js';
 import { Ensemble, loadReaderModel, ReaderModelError } from '../src/reader/model.js';
 import { analyseQuestion, asksForFact } from '../src/reader/question.js';
@@ -40,7 +41,7 @@ describe('annotations made at embed time', () => {
   });
 
   it('are what wink-nlp\'s full pipeline gives, though only its tagging and entity steps run', () => {
-    const full = winkNLP(model);
+    const full = memoryless(winkNLP(model));
     const questions = readQuestionSet(path.join(PROJECT_ROOT, 'eval', 'questions.json')).answerable.map((q) => q.question);
     const sentences = index.sentences.map((r) => index.articles.get(r.articleId)!.text.slice(r.start, r.end));
     expect(ANNOTATION_STEPS).toEqual(['ner', 'pos']);

@@ -6,7 +6,7 @@
  * or by an auxiliary and a subject?), and the sentence's side from where the question's verb stands in it.
  */
 import type { Candidate } from './candidates.js';
-import type { QuestionAnalysis } from './question.js';
+import { QUESTION_WORD, type QuestionAnalysis } from './question.js';
 import type { SentenceView } from './context.js';
 
 export interface QuestionFrame {
@@ -16,18 +16,18 @@ export interface QuestionFrame {
   verb?: string;
 }
 
-const WH = /^(how|when|where|who|whom|whose|why|what|which|whats)$/i;
 /** Words of a question phrase after its question word: "which Russian minister", "how many people". */
 const PHRASE_POS = /^(ADJ|NOUN|PROPN|NUM|DET|PART)$/;
 
 /** The question's frame: whether its question phrase is the subject, and its main verb. */
 export function questionFrame(question: Pick<QuestionAnalysis, 'annotated'>): QuestionFrame {
   const tokens = question.annotated.tokens;
-  const lead = tokens.findIndex((t) => WH.test(t.text));
+  const lead = tokens.findIndex((t) => QUESTION_WORD.test(t.text));
   if (lead < 0) return { subject: -1 };
   let i = lead + 1;
   if (/^(many|much|long|far|old|big|large|often)$/i.test(tokens[i]?.text ?? '')) i++;
-  while (i < tokens.length && PHRASE_POS.test(tokens[i]!.pos)) i++;
+  // "of" inside the phrase: "which of the ministers", "what percentage of voters".
+  while (i < tokens.length && (PHRASE_POS.test(tokens[i]!.pos) || /^of$/i.test(tokens[i]!.text))) i++;
   const next = tokens[i];
   if (!next) return { subject: -1 };
   if (next.pos === 'VERB') return { subject: 1, verb: next.lemma };
@@ -53,7 +53,7 @@ export function questionFrame(question: Pick<QuestionAnalysis, 'annotated'>): Qu
  */
 export function verbOffset(view: Pick<SentenceView, 'annotated'>, candidate: Candidate, frame: QuestionFrame): { offset: number; passive: number } {
   const tokens = view.annotated.tokens;
-  let best = 50;
+  let best = Infinity;
   let at = -1;
   if (frame.verb !== undefined) {
     for (let i = 0; i < tokens.length; i++) {
@@ -67,7 +67,7 @@ export function verbOffset(view: Pick<SentenceView, 'annotated'>, candidate: Can
     }
   }
   const passive = at >= 0 && /^by$/i.test(tokens[at + 1]?.text ?? '') ? 1 : 0;
-  return { offset: best === 50 ? 50 : Math.max(-20, Math.min(20, best)), passive };
+  return { offset: at < 0 ? 50 : Math.max(-20, Math.min(20, best)), passive };
 }
 
 /** Parts of speech the tagger gives a verb the question uses ("greeted", and "signed" read as an adjective). */

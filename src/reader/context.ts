@@ -203,11 +203,6 @@ const caches = new WeakMap<object, LRUMap<string, object>>();
 const CACHE_SIZE = 5_000;
 
 /** What reading worked out under `key`, made by `make` when it is not kept (a hit makes it the most recently used). */
-/** The class of each of a sentence's candidate answers (name-class.ts), as indexes into NAME_CLASSES. */
-export function candidateClasses(index: ReadingIndex, synonyms: Synonyms, view: SentenceView): Uint8Array {
-  return cached(index, `n${synonyms.id}:${view.id}`, () => Uint8Array.from(view.candidates, (c) => NAME_CLASSES.indexOf(nameClass(view.annotated.tokens, view.lower, c, synonyms))));
-}
-
 export function cached<T extends object>(index: ReadingIndex, key: string, make: () => T): T {
   const owner = index.cacheKey ?? index;
   let cache = caches.get(owner);
@@ -217,6 +212,11 @@ export function cached<T extends object>(index: ReadingIndex, key: string, make:
   const value = make();
   cache.set(key, value);
   return value;
+}
+
+/** The class of each of a sentence's candidate answers (name-class.ts), as indexes into NAME_CLASSES. */
+export function candidateClasses(index: ReadingIndex, synonyms: Synonyms, view: SentenceView): Uint8Array {
+  return cached(index, `n${synonyms.id}:${view.id}`, () => Uint8Array.from(view.candidates, (c) => NAME_CLASSES.indexOf(nameClass(view.annotated.tokens, view.lower, c, synonyms))));
 }
 
 export const cachedStems = (index: ReadingIndex, key: string, text: () => string): Set<string> => cached(index, key, () => textStems(text()));

@@ -13,7 +13,7 @@
 import nlp from 'compromise';
 import type { Token } from './annotate.js';
 import type { Candidate, CandidateKind } from './candidates.js';
-import type { QuestionAnalysis } from './question.js';
+import { QUESTION_WORD, type QuestionAnalysis } from './question.js';
 import type { Synonyms } from './synonyms.js';
 
 /** Noun classes, numbered as the synonym table stores them (0 for none of these). */
@@ -82,6 +82,8 @@ const spanWords = (lower: readonly string[], first: number, last: number) => low
 export function nameClass(tokens: readonly Token[], lower: readonly string[], candidate: Candidate, synonyms: Synonyms): NameClass {
   if (TIME_KINDS.has(candidate.kind)) return 'time';
   if (QUANTITY_KINDS.has(candidate.kind)) return 'quantity';
+  // A verb names no thing ("spoke" is not an artifact's noun).
+  if (candidate.kind === 'VERB') return 'unknown';
   let first = candidate.first;
   if (candidate.kind !== 'PROPER') {
     // The last word, its hyphenated parts included ("Jong-un"); if it is a name, the name it ends ("Kim Jong-un").
@@ -100,16 +102,18 @@ export function nameClass(tokens: readonly Token[], lower: readonly string[], ca
 }
 
 /**
- * What a proper name names: a group's or a place's noun last ("Charles University", "United Russia party"); a
- * people's name last ("North Korean"); by compromise's lexicon, a first name or a title first, then a place, an
- * organisation or a person anywhere; a title just before it ("minister Alexander Kozlov", "Mr Kim"); WordNet's
- * class of the name itself ("Kremlin").
+ * What a proper name names: an organisation's noun last ("Charles University", "United Russia party", "Wagner Group");
+ * a group's or a place's noun last when the name does not open on a first name ("Kevin Church" is a person); a people's
+ * name last ("North Korean"); by compromise's lexicon, a first name or a title first, then a place, an organisation or a
+ * person anywhere; a title just before it ("minister Alexander Kozlov", "Mr Kim"); WordNet's class of a one-word name
+ * ("Kremlin"). So "Komsomolsk-na-Amur" is a place (the Amur a river), "Fiona Hill" and "Oliver Stone" people.
  */
 function properClass(words: readonly string[], before: string | undefined, synonyms: Synonyms): NameClass {
   const head = words[words.length - 1]!;
   if (words.length > 1) {
+    if (ORGANISATION_HEAD.test(head)) return 'group';
     const last = nounClass(synonyms, head).first;
-    if (last === 'group' || last === 'place') return last;
+    if ((last === 'group' || last === 'place') && lexiconClass(words[0]!) !== 'person') return last;
   }
   if (lexiconClass(head) === 'people') return 'people';
   if (lexiconClass(words[0]!) === 'person') return 'person';
@@ -118,8 +122,12 @@ function properClass(words: readonly string[], before: string | undefined, synon
     if (found === 'place' || found === 'group' || found === 'person') return found;
   }
   if (before !== undefined && (lexiconClass(before) === 'person' || nounClass(synonyms, before).first === 'person')) return 'person';
-  return nounClass(synonyms, words.join('_')).first ?? 'unknown';
+  // WordNet's table holds single words only.
+  return words.length === 1 ? (nounClass(synonyms, head).first ?? 'unknown') : 'unknown';
 }
+
+/** The last words of organisations' names, whatever WordNet's first sense of them ("group" is none of its classes). */
+const ORGANISATION_HEAD = /^(group|party|company|corporation|university|college|institute|agency|ministry|council|committee|commission|army|brigade|battalion|regiment|division|bank|fund|foundation|association|union|league|organisation|organization|federation|parliament|assembly|court|office|department|service|network|channel|newspaper|times|post|news)$/;
 
 /** Question words before the noun asked about: "which", "what", "what is the name of the", "what kind of". */
 const LEAD = /^(which|what|whats)$/;
@@ -129,7 +137,7 @@ const RUN_POS = /^(ADJ|NOUN|PROPN|NUM|PART)$/;
 /** The noun a "which/what X" question asks for ("Which Russian *minister* greeted Kim?"), lower-cased, if any. */
 export function askedNoun(question: Pick<QuestionAnalysis, 'annotated'>): string | undefined {
   const tokens = question.annotated.tokens;
-  const lead = tokens.findIndex((t) => /^(how|when|where|who|whom|whose|why|what|which|whats)$/i.test(t.text));
+  const lead = tokens.findIndex((t) => QUESTION_WORD.test(t.text));
   if (lead < 0 || !LEAD.test(tokens[lead]!.text.toLowerCase())) return undefined;
   let i = lead + 1;
   // "what is the name of the …", "what kind of …", "which of the …": the words before the noun phrase.
@@ -165,6 +173,7 @@ export function askedClass(question: Pick<QuestionAnalysis, 'type' | 'annotated'
       const noun = askedNoun(question);
       if (noun === undefined) return 'none';
       const found = lexiconClass(noun) === 'person' ? 'person' : nounClass(synonyms, noun).first;
+      // (A noun's class is never "people" or "unknown"; the checks narrow the type.)
       return found === undefined || found === 'people' || found === 'unknown' ? 'other' : found;
     }
     default:
@@ -172,9 +181,9 @@ export function askedClass(question: Pick<QuestionAnalysis, 'type' | 'annotated'
   }
 }
 
-/** How a candidate's class meets the class asked for: 1 the same, 0 another, 0.5 unknown, -1 nothing asked. */
+/** How a candidate's class meets the class asked for: 1 the same, 0 another (or both "other"), 0.5 unknown, -1 nothing asked. */
 export function classMatch(asked: AskedClass, found: NameClass): number {
   if (asked === 'none') return -1;
   if (found === 'unknown') return 0.5;
-  return found === asked ? 1 : 0;
+  return found === asked && asked !== 'other' ? 1 : 0;
 }

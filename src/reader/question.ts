@@ -7,6 +7,9 @@ import { withContractionsWhole } from '../chat-opening.js';
 import { LexicalIndex, normalizeTerm } from '../index/lexical-index.js';
 import { analyse, type Annotated } from './annotate.js';
 
+/** A question word as a token (and "whats" typed without its apostrophe). */
+export const QUESTION_WORD = /^(how|when|where|who|whom|whose|why|what|which|whats)$/i;
+
 export const QUESTION_TYPES = ['other', 'who', 'when', 'where', 'howMany', 'howMuch', 'howMeasure', 'why', 'how', 'which', 'whatName', 'yesNo', 'whatNoun'] as const;
 export type QuestionType = (typeof QUESTION_TYPES)[number];
 

@@ -88,7 +88,7 @@ export class Synonyms {
           if (c >= 48 && c <= 57) value = (value < 0 ? 0 : value * 10) + c - 48;
           else {
             if (value >= 0 && section === 2) data[start + 2] = value;
-            else if (value >= 0) {
+            else if (value >= 0 && section < 2) {
               data[size++] = value;
               data[start + section]!++;
             }
