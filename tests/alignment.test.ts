@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { questionFrame, verbOffset } from '../src/reader/alignment.js';
+import { questionFrame, verbOffset, verbPositions } from '../src/reader/alignment.js';
 import { analyse } from '../src/reader/annotate.js';
 import { candidates } from '../src/reader/candidates.js';
 import { analyseQuestion } from '../src/reader/question.js';
@@ -11,7 +11,7 @@ function offsetOf(sentence: string, answer: string, question: string) {
   const annotated = analyse(sentence);
   const candidate = candidates(annotated).find((c) => sentence.slice(annotated.tokens[c.first]!.start, annotated.tokens[c.last]!.end) === answer);
   if (!candidate) throw new Error(`no candidate "${answer}"`);
-  return verbOffset({ annotated }, candidate, frame(question));
+  return verbOffset({ annotated }, candidate, verbPositions({ annotated }, frame(question)));
 }
 
 describe("a question's frame", () => {

@@ -46,27 +46,32 @@ export function questionFrame(question: Pick<QuestionAnalysis, 'annotated'>): Qu
   return { subject: next.pos === 'AUX' ? 0 : -1, ...(verb ? { verb } : {}) };
 }
 
+/** Where the question's verb stands in a sentence: its tokens' positions, in order (none when the question has no verb). */
+export function verbPositions(view: Pick<SentenceView, 'annotated'>, frame: QuestionFrame): number[] {
+  const at: number[] = [];
+  if (frame.verb === undefined) return at;
+  view.annotated.tokens.forEach((t, i) => {
+    if (t.lemma === frame.verb && VERB_LIKE.test(t.pos)) at.push(i);
+  });
+  return at;
+}
+
 /**
- * Tokens from the candidate to the nearest occurrence of the question's verb in the sentence, negative when the
+ * Tokens from the candidate to the nearest occurrence of the question's verb (`verbPositions`), negative when the
  * candidate comes before it, at most 20 either way (50 when the sentence lacks the verb); and whether that
  * occurrence is passive, "by" just after it ("was greeted by the minister").
  */
-export function verbOffset(view: Pick<SentenceView, 'annotated'>, candidate: Candidate, frame: QuestionFrame): { offset: number; passive: number } {
-  const tokens = view.annotated.tokens;
+export function verbOffset(view: Pick<SentenceView, 'annotated'>, candidate: Candidate, positions: readonly number[]): { offset: number; passive: number } {
   let best = Infinity;
   let at = -1;
-  if (frame.verb !== undefined) {
-    for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i]!;
-      if (t.lemma !== frame.verb || !VERB_LIKE.test(t.pos)) continue;
-      const offset = i > candidate.last ? -(i - candidate.last) : i < candidate.first ? candidate.first - i : 0;
-      if (Math.abs(offset) < Math.abs(best)) {
-        best = offset;
-        at = i;
-      }
+  for (const i of positions) {
+    const offset = i > candidate.last ? -(i - candidate.last) : i < candidate.first ? candidate.first - i : 0;
+    if (Math.abs(offset) < Math.abs(best)) {
+      best = offset;
+      at = i;
     }
   }
-  const passive = at >= 0 && /^by$/i.test(tokens[at + 1]?.text ?? '') ? 1 : 0;
+  const passive = at >= 0 && /^by$/i.test(view.annotated.tokens[at + 1]?.text ?? '') ? 1 : 0;
   return { offset: at < 0 ? 50 : Math.max(-20, Math.min(20, best)), passive };
 }
 

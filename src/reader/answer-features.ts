@@ -5,9 +5,17 @@
  */
 import { CANDIDATE_KINDS } from './candidates.js';
 import { aroundStems, articleStems, candidateClasses, cap, contentWords, EXPECTED_KINDS, holds, namedByQuestion, oneHot, row, wordStem, type ReadingContext, type SentenceView } from './context.js';
-import { questionFrame, verbOffset } from './alignment.js';
-import { ASKED_CLASSES, askedClass, classMatch, NAME_CLASSES } from './name-class.js';
+import { questionFrame, verbOffset, verbPositions, type QuestionFrame } from './alignment.js';
+import { ASKED_CLASSES, askedClass, classMatch, NAME_CLASSES, type AskedClass } from './name-class.js';
 import { QUESTION_TYPES } from './question.js';
+
+/** What a question asks for and its verb's frame, worked out once for the reading of a question. */
+const questionParts = new WeakMap<ReadingContext, { asked: AskedClass; frame: QuestionFrame }>();
+function partsOf(context: ReadingContext): { asked: AskedClass; frame: QuestionFrame } {
+  let parts = questionParts.get(context);
+  if (!parts) questionParts.set(context, (parts = { asked: askedClass(context.question, context.synonyms), frame: questionFrame(context.question) }));
+  return parts;
+}
 
 /** Features of each candidate answer of a sentence; `sentenceScore` is the reader's score of the sentence. */
 export function spanFeatures(context: ReadingContext, view: SentenceView, sentenceScore: number, sentenceRank: number): Record<string, number>[] {
@@ -20,10 +28,10 @@ export function spanFeatures(context: ReadingContext, view: SentenceView, senten
   const focusAt = question.focus === undefined ? [] : view.stems.map((s, i) => (s === question.focus ? i : -1)).filter((i) => i >= 0);
   const questionType = oneHot('q', QUESTION_TYPES, question.type);
   const kinds = new Map(CANDIDATE_KINDS.map((kind) => [kind, oneHot('kind', CANDIDATE_KINDS, kind)]));
-  const asked = askedClass(question, context.synonyms);
+  const { asked, frame } = partsOf(context);
   const askedColumns = oneHot('asked', ASKED_CLASSES, asked);
   const classes = candidateClasses(index, context.synonyms, view);
-  const frame = questionFrame(question);
+  const verbAt = verbPositions(view, frame);
   // IDF of the question term at each token (0 elsewhere), against the question's total.
   const totalIdf = [...termSet].reduce((sum, t) => sum + index.lexical.idf(t), 0) || 1;
   const weight = view.stems.map((s) => (s !== null && termSet.has(s) ? index.lexical.idf(s) / totalIdf : 0));
@@ -40,6 +48,11 @@ export function spanFeatures(context: ReadingContext, view: SentenceView, senten
   const nearest = fresh.length === 0 ? 50 : Math.min(...fresh);
   const freshFitting = distances.filter((_, k) => named[k]! < 0.5 && fits[k]);
   const nearestFitting = freshFitting.length === 0 ? 50 : Math.min(...freshFitting);
+  // How many candidates the question does not name are of each class.
+  const freshOfClass = new Uint16Array(NAME_CLASSES.length);
+  classes.forEach((c, k) => {
+    if (named[k]! < 0.5) freshOfClass[c]!++;
+  });
   return view.candidates.map((c, k) => {
     const previous = tokens[c.first - 1];
     const next = tokens[c.last + 1];
@@ -47,14 +60,14 @@ export function spanFeatures(context: ReadingContext, view: SentenceView, senten
     const span = tokens.slice(c.first, c.last + 1);
     const nested = view.candidates.some((o) => o !== c && o.first <= c.first && o.last >= c.last);
     const found = NAME_CLASSES[classes[k]!]!;
-    const verb = verbOffset(view, c, frame);
+    const verb = verbOffset(view, c, verbAt);
     return row(kinds.get(c.kind)!, questionType, askedColumns, oneHot('class', NAME_CLASSES, found), {
       classMatch: classMatch(asked, found),
       // Where the candidate stands against the question's verb, and whether the question asks for its subject.
       questionSubject: frame.subject,
       verbOffset: verb.offset,
       verbPassive: verb.passive,
-      sameClassFresh: cap(view.candidates.filter((_, j) => classes[j] === classes[k] && named[j]! < 0.5).length, 20),
+      sameClassFresh: cap(freshOfClass[classes[k]!]!, 20),
       expectedKind: expected.length === 0 ? -1 : expected.includes(c.kind) ? 1 : 0,
       named: named[k]!,
       length: cap(c.last - c.first + 1, 20),
