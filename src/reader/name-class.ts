@@ -8,9 +8,9 @@
  * Both sides are read from word lists, with no tagging at reading time: compromise's lexicon (first and last
  * names, honorifics, job titles, countries, cities, regions, organisations, peoples) for names, and WordNet's
  * lexicographer files for nouns ("minister" a person, "brigade" a group, "shipyard" an artifact), as the
- * reader's synonym table holds them (Synonyms.nounClasses, made by scripts/wordnet-table.ts).
+ * reader's synonym table holds them (Synonyms.nameCode and nounClasses, made by scripts/wordnet-table.ts at
+ * training: importing compromise took about 450 ms of every answering process's start).
  */
-import nlp from 'compromise';
 import type { Token } from './annotate.js';
 import type { Candidate, CandidateKind } from './candidates.js';
 import { QUESTION_WORD, type QuestionAnalysis } from './question.js';
@@ -31,34 +31,20 @@ export type AskedClass = (typeof ASKED_CLASSES)[number];
 /** A noun class as a name class: a natural object (a river, a mountain) is a place. */
 const AS_NAME: Record<NounClass, NameClass> = { other: 'other', person: 'person', place: 'place', object: 'place', group: 'group', artifact: 'artifact', work: 'work', time: 'time', quantity: 'quantity' };
 
-/**
- * compromise's lexicon tags that tell what a name is, in order: a people ("korean"), a person (first and last
- * names, honorifics, job titles: compromise's "Actor"), a place, a group. One pattern, a group each.
- */
-const LEXICON_TAGS = /^(?:(Demonym)|(FirstName|MaleName|FemaleName|LastName|Person|Honorific|Actor)|(Country|City|Place|Region)|(Organization|SportsTeam))$/;
-const LEXICON_CLASSES: readonly NameClass[] = ['people', 'person', 'place', 'group'];
-type Lexicon = Record<string, string | string[] | undefined>;
-let lexicon: Lexicon | undefined;
-const lexiconOf = () => (lexicon ??= (nlp.model() as { one: { lexicon: Lexicon } }).one.lexicon);
+/** A name's class by compromise's lexicon, numbered as the synonym table stores it (`Synonyms.nameCode`). */
+export const LEXICON_CLASSES: readonly NameClass[] = ['people', 'person', 'place', 'group'];
 
-/** A word's class by compromise's lexicon (lower-cased word), if it has one; the first class in order of its tags'. */
-export function lexiconClass(word: string): NameClass | undefined {
-  const tags = lexiconOf()[word];
-  if (tags === undefined) return undefined;
-  let found = LEXICON_CLASSES.length;
-  for (const tag of typeof tags === 'string' ? [tags] : tags) {
-    const m = LEXICON_TAGS.exec(tag);
-    if (m) found = Math.min(found, m.findIndex((g, i) => i > 0 && g !== undefined) - 1);
-  }
-  return LEXICON_CLASSES[found];
+/** A word's class by compromise's lexicon (lower-cased word), as the synonym table holds it, if it has one. */
+export function lexiconClass(synonyms: Synonyms, word: string): NameClass | undefined {
+  const code = synonyms.nameCode(word);
+  return code < 0 ? undefined : LEXICON_CLASSES[code & 3];
 }
 
 /** Whether compromise's lexicon has a word as a name (a person's, a place's, an organisation's), not as a title. */
-function isName(word: string): boolean {
-  const tags = lexiconOf()[word];
-  return tags !== undefined && (typeof tags === 'string' ? [tags] : tags).some((t) => NAME_TAGS.test(t));
-}
-const NAME_TAGS = /^(FirstName|MaleName|FemaleName|LastName|Person|Country|City|Place|Region|Organization)$/;
+const isName = (synonyms: Synonyms, word: string) => {
+  const code = synonyms.nameCode(word);
+  return code >= 0 && (code & 4) !== 0;
+};
 
 /** A noun's first sense's class (the synonym table also keeps its three most frequent senses' classes, unread). */
 function nounClass(synonyms: Synonyms, word: string): { first: NameClass | undefined } {
@@ -92,8 +78,8 @@ export function nameClass(tokens: readonly Token[], lower: readonly string[], ca
     while (first > candidate.first && joined(first)) first--;
     if (!properWord(tokens[first]!)) {
       const head = lower[candidate.last]!;
-      if (lexiconClass(head) === 'people') return 'people';
-      return nounClass(synonyms, head).first ?? lexiconClass(head) ?? 'unknown';
+      if (lexiconClass(synonyms, head) === 'people') return 'people';
+      return nounClass(synonyms, head).first ?? lexiconClass(synonyms, head) ?? 'unknown';
     }
     while (first > candidate.first && (properWord(tokens[first - 1]!) || joined(first))) first--;
   }
@@ -113,15 +99,15 @@ function properClass(words: readonly string[], before: string | undefined, synon
   if (words.length > 1) {
     if (ORGANISATION_HEAD.test(head)) return 'group';
     const last = nounClass(synonyms, head).first;
-    if ((last === 'group' || last === 'place') && lexiconClass(words[0]!) !== 'person') return last;
+    if ((last === 'group' || last === 'place') && lexiconClass(synonyms, words[0]!) !== 'person') return last;
   }
-  if (lexiconClass(head) === 'people') return 'people';
-  if (lexiconClass(words[0]!) === 'person') return 'person';
+  if (lexiconClass(synonyms, head) === 'people') return 'people';
+  if (lexiconClass(synonyms, words[0]!) === 'person') return 'person';
   for (const word of words) {
-    const found = lexiconClass(word);
+    const found = lexiconClass(synonyms, word);
     if (found === 'place' || found === 'group' || found === 'person') return found;
   }
-  if (before !== undefined && (lexiconClass(before) === 'person' || nounClass(synonyms, before).first === 'person')) return 'person';
+  if (before !== undefined && (lexiconClass(synonyms, before) === 'person' || nounClass(synonyms, before).first === 'person')) return 'person';
   // WordNet's table holds single words only.
   return words.length === 1 ? (nounClass(synonyms, head).first ?? 'unknown') : 'unknown';
 }
@@ -135,7 +121,7 @@ const SKIP = /^(kind|type|sort|is|was|are|were|['’]s|the|a|an|name|names|of)$/
 const RUN_POS = /^(ADJ|NOUN|PROPN|NUM|PART)$/;
 
 /** The noun a "which/what X" question asks for ("Which Russian *minister* greeted Kim?"), lower-cased, if any. */
-export function askedNoun(question: Pick<QuestionAnalysis, 'annotated'>): string | undefined {
+export function askedNoun(question: Pick<QuestionAnalysis, 'annotated'>, synonyms: Synonyms): string | undefined {
   const tokens = question.annotated.tokens;
   const lead = tokens.findIndex((t) => QUESTION_WORD.test(t.text));
   if (lead < 0 || !LEAD.test(tokens[lead]!.text.toLowerCase())) return undefined;
@@ -148,7 +134,7 @@ export function askedNoun(question: Pick<QuestionAnalysis, 'annotated'>): string
   let noun: string | undefined;
   for (; i < tokens.length && RUN_POS.test(tokens[i]!.pos); i++) {
     // A name after the noun starts the rest of the question ("the aircraft factory kim toured"), typed lower case.
-    if (noun !== undefined && isName(tokens[i]!.text.toLowerCase())) break;
+    if (noun !== undefined && isName(synonyms, tokens[i]!.text.toLowerCase())) break;
     if (tokens[i]!.pos === 'NOUN') noun = tokens[i]!.lemma;
   }
   return noun;
@@ -170,9 +156,9 @@ export function askedClass(question: Pick<QuestionAnalysis, 'type' | 'annotated'
     case 'which':
     case 'whatNoun':
     case 'whatName': {
-      const noun = askedNoun(question);
+      const noun = askedNoun(question, synonyms);
       if (noun === undefined) return 'none';
-      const found = lexiconClass(noun) === 'person' ? 'person' : nounClass(synonyms, noun).first;
+      const found = lexiconClass(synonyms, noun) === 'person' ? 'person' : nounClass(synonyms, noun).first;
       // (A noun's class is never "people" or "unknown"; the checks narrow the type.)
       return found === undefined || found === 'people' || found === 'unknown' ? 'other' : found;
     }

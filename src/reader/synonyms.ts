@@ -20,6 +20,11 @@ export interface SynonymTableFile {
   words: string;
   /** Lines of `word antonym1,antonym2`: WordNet's direct antonyms ("increase" / "decrease"), sorted by word. */
   antonyms?: string;
+  /**
+   * Lines of `word code`: the words compromise's lexicon tags as names, titles, places, organisations or peoples,
+   * code = class (name-class.ts LEXICON_CLASSES) + 4 when the word is a name (not a title or a people), sorted.
+   */
+  names?: string;
 }
 
 /**
@@ -41,8 +46,21 @@ export class Synonyms {
   private data: Int32Array = new Int32Array(0);
 
   private antonymTable: Map<string, readonly string[]> | undefined;
+  private nameTable: Map<string, number> | undefined;
 
   constructor(private readonly file: SynonymTableFile) {}
+
+  /** A lower-cased word's code in the names table (`SynonymTableFile.names`), -1 for a word it lacks. */
+  nameCode(word: string): number {
+    if (!this.nameTable) {
+      this.nameTable = new Map();
+      for (const line of (this.file.names ?? '').split('\n')) {
+        const space = line.lastIndexOf(' ');
+        if (space > 0) this.nameTable.set(line.slice(0, space), Number(line.slice(space + 1)));
+      }
+    }
+    return this.nameTable.get(word) ?? -1;
+  }
 
   /** The direct antonyms of a word (lower-cased word or lemma); none for a table without them. */
   antonyms(word: string): readonly string[] {
