@@ -6,12 +6,13 @@
  * special-purpose registries) is refused, unless its host and port are ones the operator named (a feed of FEEDS,
  * an address given with `--url`; the web's ports 80 and 443 of a named host too): an archive whose feeds are on its
  * own network keeps working, and the other services of that host (a database, a container API) stay out of reach.
- * An IPv6 address that carries an IPv4 one (mapped, NAT64, 6to4) is judged as that. The check is made on
+ * An IPv6 address that carries an IPv4 one (mapped, NAT64, 6to4; read with ipaddr.js) is judged as that. The check is made on
  * the address actually connected to (after DNS, for every redirect and every connection), so a name that
  * resolves to a private address is refused too.
  */
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { Agent, buildConnector } from 'undici';
 
 const RESERVED = new BlockList();
@@ -27,30 +28,14 @@ for (const [network, prefix] of [
 
 /** The IPv4 address an IPv6 one carries: mapped (::ffff:a.b.c.d), NAT64 (64:ff9b::/96) or 6to4 (2002::/16). */
 function carriedIpv4(address: string): string | undefined {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  if (mapped) return mapped;
-  const words = expandIpv6(address);
-  if (!words) return undefined;
+  if (!ipaddr.IPv6.isValid(address)) return undefined;
+  const ipv6 = ipaddr.IPv6.parse(address);
+  if (ipv6.isIPv4MappedAddress()) return ipv6.toIPv4Address().toString();
+  const words = ipv6.parts;
   const ipv4 = (high: number, low: number) => `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
   if (words[0] === 0x64 && words[1] === 0xff9b && words.slice(2, 6).every((word) => word === 0)) return ipv4(words[6]!, words[7]!);
   if (words[0] === 0x2002) return ipv4(words[1]!, words[2]!);
   return undefined;
-}
-
-/** An IPv6 address's eight 16-bit words (the last two from a dotted IPv4 tail too), or undefined when it is not one. */
-function expandIpv6(address: string): number[] | undefined {
-  if (isIP(address) !== 6) return undefined;
-  let text = address.toLowerCase();
-  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (dotted) {
-    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
-    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head, tail] = text.split('::') as [string, string | undefined];
-  const words = (part: string | undefined) => (part ? part.split(':').map((w) => parseInt(w, 16)) : []);
-  const left = words(head);
-  const right = words(tail);
-  return tail === undefined ? left : [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
 }
 
 /** Whether an IP address is not on the public internet (an IPv6 address carrying an IPv4 one is judged as that). */
