@@ -153,6 +153,36 @@ export function databaseAddress<E extends Env>(env: E, name: keyof E & string): 
   return raw;
 }
 
+/** A forward proxy's http:// or https:// address (host and port, credentials allowed); the message never shows its password. */
+export function proxyAddress<E extends Env>(env: E, name: keyof E & string): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || (url.pathname !== '/' && url.pathname !== '') || url.search) {
+    throw new ConfigError(`${name} must be a proxy's address such as http://proxy.example.com:3128 (http:// or https://, a host and a port, nothing after them).`);
+  }
+  return url.href;
+}
+
+/**
+ * Hosts, one or more separated by commas: "example.com", ".example.com", "*.example.com", "*", an IP address, each
+ * with ":port" or not (FETCH_NO_PROXY's entries, as curl reads them; no address ranges).
+ */
+export function hostPatterns<E extends Env>(env: E, name: keyof E & string): string[] {
+  const entries = (text(env, name) ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    if (!/^(\*|(\*?\.)?[\p{L}\p{N}.-]+|\[[0-9a-f:.]+\]|[0-9a-f:.]+)(:\d{1,5})?$/iu.test(entry)) {
+      throw new ConfigError(`${name} must list host names or addresses separated by commas, such as "intranet.example.com,.internal,10.0.0.5" (got "${entry}"; address ranges are not read).`);
+    }
+  }
+  return entries;
+}
+
 export function addresses<E extends Env>(env: E, name: keyof E & string): string[] {
   return (text(env, name) ?? '')
     .split(',')

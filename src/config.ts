@@ -7,6 +7,8 @@ import path from 'node:path';
 import {
   ConfigError,
   addresses,
+  hostPatterns,
+  proxyAddress,
   boolean,
   databaseAddress,
   directory,
@@ -115,6 +117,14 @@ export interface DiscordConfig {
   conversationMinutes: number;
 }
 
+/** A forward proxy for fetching (src/ingest/proxy.ts). */
+export interface ProxySettings {
+  /** The proxy's address: http://host:port, with user:password@ when it asks for them. Secret when it holds a password. */
+  url: string;
+  /** Hosts fetched directly: "example.com" (and its subdomains), ".example.com" or "*.example.com" (its subdomains only), "*" (all), each with ":port" to match one port only. */
+  noProxy: string[];
+}
+
 export interface FetchConfig {
   /** Sent with every request; name the bot and a contact address. */
   userAgent: string;
@@ -129,6 +139,8 @@ export interface FetchConfig {
   retries: number;
   /** Pause before the first retry; it doubles with each further one. */
   retryDelayMs: number;
+  /** The forward proxy every fetch goes through (FETCH_PROXY), and the hosts fetched directly (FETCH_NO_PROXY); none: every fetch is direct. */
+  proxy?: ProxySettings;
 }
 
 export interface IngestConfig {
@@ -205,6 +217,13 @@ export async function loadDevDatabaseDir(): Promise<string> {
   return folder(env, 'PGDEV_DIR', 'data/pgdev');
 }
 
+/** FETCH_PROXY and FETCH_NO_PROXY, as FetchConfig's `proxy` (none when FETCH_PROXY is unset). */
+function proxySettings(env: Settings): { proxy?: ProxySettings } {
+  const url = proxyAddress(env, 'FETCH_PROXY');
+  const noProxy = hostPatterns(env, 'FETCH_NO_PROXY');
+  return url ? { proxy: { url, noProxy } } : {};
+}
+
 /** Builds the configuration from an environment; throws ConfigError naming the variable at fault. */
 export function configFromEnv(environment: Env): Config {
   // Read as Settings: only the names settings.ts lists type-check.
@@ -254,6 +273,7 @@ export function configFromEnv(environment: Env): Config {
         concurrency: integer(env, 'FETCH_CONCURRENCY', 8, 1, 64)!,
         retries: integer(env, 'FETCH_RETRIES', 2, 0, 10)!,
         retryDelayMs: integer(env, 'FETCH_RETRY_DELAY_MS', 1000, 0, 60_000)!,
+        ...proxySettings(env),
       },
     },
     discord: {

@@ -70,7 +70,7 @@ function guardedLookup(hostname: string, options: LookupOptions, callback: Looku
 }
 
 /** `host:port` as `trusted` keys it: the host without IPv6 brackets, the port given or the scheme's. */
-const endpoint = (hostname: string, port: string, protocol: string) =>
+export const endpoint = (hostname: string, port: string, protocol: string) =>
   `${hostname.replace(/^\[(.*)\]$/, '$1')}:${port || (protocol === 'https:' ? '443' : '80')}`;
 
 /**

@@ -10,9 +10,10 @@
  */
 import pLimit, { type LimitFunction } from 'p-limit';
 import robotsParserModule from 'robots-parser';
-import { fetch, type Agent, type Response } from 'undici';
+import { fetch, type Dispatcher, type Response } from 'undici';
 import type { FetchConfig } from '../config.js';
 import { AddressRefused, guardedDispatcher, namedEndpoints } from './address-guard.js';
+import { ProxyRouter } from './proxy.js';
 
 export class FetchError extends Error {
   override name = 'FetchError';
@@ -92,6 +93,16 @@ function refusal(error: unknown): AddressRefused | undefined {
   return cause instanceof AddressRefused ? cause : error instanceof AddressRefused ? error : undefined;
 }
 
+/** The status with which the proxy refused a tunnel (undici: "Proxy response (407) !== 200 when HTTP Tunneling"), if it did. */
+function proxyStatus(error: unknown): number | undefined {
+  let at = error as { cause?: unknown; message?: unknown } | undefined;
+  for (let depth = 0; at && depth < 4; depth++, at = at.cause as typeof at) {
+    const status = /^Proxy response \((\d{3})\)/.exec(String(at.message ?? ''))?.[1];
+    if (status) return Number(status);
+  }
+  return undefined;
+}
+
 function networkReason(error: unknown, timeoutMs: number): string {
   const e = error as Error & { cause?: { code?: string; message?: string } };
   if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${timeoutMs} ms (FETCH_TIMEOUT_MS)`;
@@ -145,7 +156,7 @@ export class PoliteFetcher {
   /** Per site, its rules, or why they could not be read, or undefined (none: all allowed). */
   private readonly robots = new Map<string, Promise<Robots | FetchError | undefined>>();
 
-  private readonly dispatcher: Agent;
+  private readonly dispatcher: Dispatcher;
   private readonly stop?: AbortSignal;
 
   constructor(
@@ -159,7 +170,9 @@ export class PoliteFetcher {
   ) {
     this.stop = options.stop;
     this.all = pLimit(settings.concurrency);
-    this.dispatcher = guardedDispatcher(namedEndpoints(options.named ?? []));
+    const named = namedEndpoints(options.named ?? []);
+    const direct = guardedDispatcher(named);
+    this.dispatcher = settings.proxy ? new ProxyRouter(direct, settings.proxy, new Set(named)) : direct;
   }
 
   /** Closes the connections kept open; the fetcher is not used after. */
@@ -214,6 +227,11 @@ export class PoliteFetcher {
       if (this.stop?.aborted) throw new FetchStopped(url);
       const guarded = refusal(error);
       if (guarded) throw new FetchError(url, `refused: ${guarded.message}`);
+      const status = proxyStatus(error);
+      if (status !== undefined) {
+        const hint = status === 407 ? ' (the user name and password in FETCH_PROXY?)' : '';
+        throw new FetchError(url, `the proxy (FETCH_PROXY) refused the connection: HTTP ${status}${hint}`, status >= 500);
+      }
       throw new FetchError(url, networkReason(error, this.settings.timeoutMs), true);
     }
     if (response.status === 304) {
