@@ -4,8 +4,9 @@
  * variables there are.
  */
 import { existsSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { domainToASCII, fileURLToPath } from 'node:url';
 import { UserFacingError } from './errors.js';
 
 /** The nearest folder at or above `dir` that holds package.json. */
@@ -153,7 +154,7 @@ export function databaseAddress<E extends Env>(env: E, name: keyof E & string): 
   return raw;
 }
 
-/** A forward proxy's http:// or https:// address (host and port, credentials allowed); the message never shows its password. */
+/** A forward proxy's http:// or https:// address (a host and a port, credentials allowed); the message never shows its password. */
 export function proxyAddress<E extends Env>(env: E, name: keyof E & string): string | undefined {
   const raw = text(env, name);
   if (raw === undefined) return undefined;
@@ -163,24 +164,59 @@ export function proxyAddress<E extends Env>(env: E, name: keyof E & string): str
   } catch {
     url = undefined;
   }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || (url.pathname !== '/' && url.pathname !== '') || url.search) {
-    throw new ConfigError(`${name} must be a proxy's address such as http://proxy.example.com:3128 (http:// or https://, a host and a port, nothing after them).`);
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search || url.hash) {
+    throw new ConfigError(`${name} must be a proxy's address such as http://proxy.example.com:3128 (http:// or https://, a host and its port, nothing after them).`);
+  }
+  if (url.username && !url.password) {
+    throw new ConfigError(`${name} gives a user name without a password: write http://user:password@host:port (a password with : @ / or % percent-encoded).`);
   }
   return url.href;
 }
 
-/**
- * Hosts, one or more separated by commas: "example.com", ".example.com", "*.example.com", "*", an IP address, each
- * with ":port" or not (FETCH_NO_PROXY's entries, as curl reads them; no address ranges).
- */
-export function hostPatterns<E extends Env>(env: E, name: keyof E & string): string[] {
-  const entries = (text(env, name) ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
-  for (const entry of entries) {
-    if (!/^(\*|(\*?\.)?[\p{L}\p{N}.-]+|\[[0-9a-f:.]+\]|[0-9a-f:.]+)(:\d{1,5})?$/iu.test(entry)) {
-      throw new ConfigError(`${name} must list host names or addresses separated by commas, such as "intranet.example.com,.internal,10.0.0.5" (got "${entry}"; address ranges are not read).`);
-    }
+/** A FETCH_NO_PROXY entry: every host, a name (and its subdomains), or addresses (one, or a range); each on one port or all. */
+export type NoProxyEntry = { all: true } | { name: string; port?: number } | { network: string; prefix: number; family: 'ipv4' | 'ipv6'; port?: number };
+
+/** One FETCH_NO_PROXY entry as curl reads it, or undefined when it is not one. */
+function noProxyEntry(raw: string): NoProxyEntry | undefined {
+  const entry = raw.toLowerCase();
+  if (entry === '*') return { all: true };
+  const bracketed = /^\[([0-9a-f:.]+)\](?::(\d{1,5}))?$/.exec(entry);
+  // An IPv6 address has colons of its own: only a bracketed one carries a port ("[fd00::5]:8080").
+  const colons = entry.split(':').length - 1;
+  const [host, portText] = bracketed ? [bracketed[1]!, bracketed[2]] : colons >= 2 ? [entry, undefined] : (entry.split(':') as [string, string | undefined]);
+  const port = portText === undefined ? undefined : Number(portText);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65_535)) return undefined;
+  const on = port === undefined ? {} : { port };
+  const range = /^([0-9a-f:.]+)(?:\/(\d{1,3}))?$/.exec(host);
+  const family = range ? isIP(range[1]!) : 0;
+  if (range && family !== 0) {
+    const bits = family === 4 ? 32 : 128;
+    const prefix = range[2] === undefined ? bits : Number(range[2]);
+    return prefix <= bits ? { network: range[1]!, prefix, family: family === 4 ? 'ipv4' : 'ipv6', ...on } : undefined;
   }
-  return entries;
+  if (bracketed) return undefined;
+  // ".example.com" and "*.example.com" are read as "example.com" (curl drops the dot), a final dot dropped.
+  const name = domainToASCII(host.replace(/^\*?\./, '').replace(/\.$/, ''));
+  return /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/.test(name) ? { name, ...on } : undefined;
+}
+
+/**
+ * Hosts separated by commas, as curl reads NO_PROXY: "*", a name ("example.com", ".example.com": the name and its
+ * subdomains), an address or an address range ("10.0.0.5", "10.0.0.0/8", "[fd00::5]", "fd00::/8"), each with ":port"
+ * or not.
+ */
+export function noProxyEntries<E extends Env>(env: E, name: keyof E & string): NoProxyEntry[] {
+  return (text(env, name) ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => {
+      const entry = noProxyEntry(item);
+      if (!entry) {
+        throw new ConfigError(`${name} must list host names or addresses separated by commas, such as "intranet.example.com,.internal,10.0.0.0/8" (got "${item}").`);
+      }
+      return entry;
+    });
 }
 
 export function addresses<E extends Env>(env: E, name: keyof E & string): string[] {

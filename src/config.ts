@@ -7,7 +7,8 @@ import path from 'node:path';
 import {
   ConfigError,
   addresses,
-  hostPatterns,
+  noProxyEntries,
+  type NoProxyEntry,
   proxyAddress,
   boolean,
   databaseAddress,
@@ -121,8 +122,8 @@ export interface DiscordConfig {
 export interface ProxySettings {
   /** The proxy's address: http://host:port, with user:password@ when it asks for them. Secret when it holds a password. */
   url: string;
-  /** Hosts fetched directly: "example.com" (and its subdomains), ".example.com" or "*.example.com" (its subdomains only), "*" (all), each with ":port" to match one port only. */
-  noProxy: string[];
+  /** Hosts fetched directly (FETCH_NO_PROXY, as curl reads NO_PROXY). */
+  noProxy: NoProxyEntry[];
 }
 
 export interface FetchConfig {
@@ -220,7 +221,7 @@ export async function loadDevDatabaseDir(): Promise<string> {
 /** FETCH_PROXY and FETCH_NO_PROXY, as FetchConfig's `proxy` (none when FETCH_PROXY is unset). */
 function proxySettings(env: Settings): { proxy?: ProxySettings } {
   const url = proxyAddress(env, 'FETCH_PROXY');
-  const noProxy = hostPatterns(env, 'FETCH_NO_PROXY');
+  const noProxy = noProxyEntries(env, 'FETCH_NO_PROXY');
   return url ? { proxy: { url, noProxy } } : {};
 }
 

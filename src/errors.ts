@@ -88,9 +88,16 @@ export function urlPasswordForms(url: string | undefined): string[] {
   }
 }
 
-/** Masks the DATABASE_URL password wherever a failure's text might carry it. */
-function withoutDatabasePassword(text: string): string {
-  const url = process.env.DATABASE_URL;
+/** The settings whose addresses may hold a password. */
+const ADDRESSES_WITH_PASSWORDS = ['DATABASE_URL', 'FETCH_PROXY'] as const;
+
+/** Masks the DATABASE_URL and FETCH_PROXY passwords wherever a failure's text might carry them. */
+function withoutPasswords(text: string): string {
+  return ADDRESSES_WITH_PASSWORDS.reduce((masked, name) => withoutPassword(masked, process.env[name]), text);
+}
+
+/** Masks the password of `url` (an address from the environment) in `text`. */
+function withoutPassword(text: string, url: string | undefined): string {
   let names: string[] = [];
   try {
     const parsed = url ? new URL(url) : undefined;
@@ -110,7 +117,7 @@ function withoutDatabasePassword(text: string): string {
 
 /** The lines printed for a failure: `Error: …` for an expected one, a bug notice and the stack otherwise. */
 export function describeFailure(error: unknown, options: ExitOptions = {}): string {
-  const redact = (text: string) => withoutDatabasePassword(options.redact ? options.redact(text) : text);
+  const redact = (text: string) => withoutPasswords(options.redact ? options.redact(text) : text);
   const expected = asUserFacing(error);
   if (expected) return `Error: ${sanitizeForTerminal(redact(expected.message))}`;
   const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);

@@ -150,7 +150,7 @@ export async function startBot(commands: readonly Command[], messageHandlers: re
   const config = await loadConfig();
   const token = checkToken(config.discord.token);
   registerSecret(token);
-  for (const form of urlPasswordForms(config.databaseUrl)) registerSecret(form);
+  for (const form of [...urlPasswordForms(config.databaseUrl), ...urlPasswordForms(config.ingest.fetch.proxy?.url)]) registerSecret(form);
 
   log.info('Loading the model and the index…');
   const pipeline = await openIndex(config);

@@ -8,9 +8,10 @@
  * own network keeps working, and the other services of that host (a database, a container API) stay out of reach.
  * An IPv6 address that carries an IPv4 one (mapped, NAT64, 6to4; read with ipaddr.js) is judged as that. The check is made on
  * the address actually connected to (after DNS, for every redirect and every connection), so a name that
- * resolves to a private address is refused too.
+ * resolves to a private address is refused too. Through a proxy (proxy.ts), which resolves the names itself, the
+ * check is made before the proxy is asked, on what this machine can tell (`proxiedRefusal`).
  */
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import { lookup as dnsLookup, promises as dnsPromises, type LookupAddress, type LookupOptions } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { Agent, buildConnector } from 'undici';
@@ -22,7 +23,8 @@ for (const [network, prefix] of [
   ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
 ] as const) RESERVED.addSubnet(network, prefix, 'ipv4');
 for (const [network, prefix] of [
-  ['::', 128], ['::1', 128], ['64:ff9b:1::', 48], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10],
+  // ::/96 holds the unspecified address and the deprecated IPv4-compatible ones ("::7f00:1", "::127.0.0.1").
+  ['::', 96], ['::1', 128], ['64:ff9b:1::', 48], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10],
   ['fec0::', 10], ['ff00::', 8],
 ] as const) RESERVED.addSubnet(network, prefix, 'ipv6');
 
@@ -69,9 +71,30 @@ function guardedLookup(hostname: string, options: LookupOptions, callback: Looku
   });
 }
 
+/** A URL's host name without the brackets of an IPv6 address. */
+export const bareHost = (hostname: string) => hostname.replace(/^\[(.*)\]$/, '$1');
+
+/** A URL's port: the one given, or the scheme's. */
+export const portOf = (port: string, protocol: string) => Number(port) || (protocol === 'https:' ? 443 : 80);
+
 /** `host:port` as `trusted` keys it: the host without IPv6 brackets, the port given or the scheme's. */
-export const endpoint = (hostname: string, port: string, protocol: string) =>
-  `${hostname.replace(/^\[(.*)\]$/, '$1')}:${port || (protocol === 'https:' ? '443' : '80')}`;
+export const endpoint = (hostname: string, port: string, protocol: string) => `${bareHost(hostname)}:${portOf(port, protocol)}`;
+
+/** Names kept for local networks (RFC 6761, 6762 and 8375, and ICANN's .internal): never a host on the public internet. */
+const LOCAL_NAME = /(^|\.)(localhost|local|localdomain|internal|home\.arpa)\.?$/i;
+
+/**
+ * Why a request sent through a proxy to `host` (not a named endpoint) is refused before the proxy is asked, or
+ * undefined: a reserved address given as such, a name kept for local networks, or a name this machine resolves to
+ * a reserved address. A name this machine cannot resolve is the proxy's to resolve and allow.
+ */
+export async function proxiedRefusal(host: string): Promise<AddressRefused | undefined> {
+  if (isIP(host)) return reservedAddress(host) ? new AddressRefused(host, host) : undefined;
+  if (LOCAL_NAME.test(host)) return new AddressRefused(host, host);
+  const found = await dnsPromises.lookup(host, { all: true }).catch(() => []);
+  const reserved = found.find((entry) => reservedAddress(entry.address));
+  return reserved ? new AddressRefused(host, reserved.address) : undefined;
+}
 
 /**
  * An undici dispatcher that refuses reserved addresses except on `trusted` (`host:port`, as namedEndpoints gives
@@ -83,7 +106,7 @@ export function guardedDispatcher(trusted: Iterable<string>): Agent {
   const guarded = buildConnector({ lookup: guardedLookup } as buildConnector.BuildOptions);
   return new Agent({
     connect(options, callback) {
-      const host = options.hostname.replace(/^\[(.*)\]$/, '$1');
+      const host = bareHost(options.hostname);
       if (named.has(endpoint(options.hostname, options.port, options.protocol))) return open(options, callback);
       // An address given as such is not looked up: judged here.
       if (reservedAddress(host)) return callback(new AddressRefused(host, host), null);

@@ -4,15 +4,17 @@
  * checks, conditional requests (ETag / Last-Modified), and retries with exponential back-off on server
  * errors (5xx, 429) and network failures. Every failure is a FetchError whose reason reads well in a summary.
  * No connection is made to a private or local network address but on the hosts the operator named
- * (address-guard.ts): a feed's items and a page's redirects cannot reach the bot's own network.
+ * (address-guard.ts): a feed's items and a page's redirects cannot reach the bot's own network. With FETCH_PROXY,
+ * requests go through the proxy (proxy.ts).
  * A fetcher given a stop signal (Ctrl-C) starts no request once it is aborted, and ends those in flight with
  * FetchStopped, which is no failure of the page's.
  */
 import pLimit, { type LimitFunction } from 'p-limit';
 import robotsParserModule from 'robots-parser';
 import { fetch, type Dispatcher, type Response } from 'undici';
-import type { FetchConfig } from '../config.js';
-import { AddressRefused, guardedDispatcher, namedEndpoints } from './address-guard.js';
+import { isIP } from 'node:net';
+import type { FetchConfig, ProxySettings } from '../config.js';
+import { AddressRefused, bareHost, guardedDispatcher, namedEndpoints, portOf } from './address-guard.js';
 import { ProxyRouter } from './proxy.js';
 
 export class FetchError extends Error {
@@ -93,14 +95,23 @@ function refusal(error: unknown): AddressRefused | undefined {
   return cause instanceof AddressRefused ? cause : error instanceof AddressRefused ? error : undefined;
 }
 
-/** The status with which the proxy refused a tunnel (undici: "Proxy response (407) !== 200 when HTTP Tunneling"), if it did. */
+/** The status with which the proxy refused a request (undici: "Proxy response (407) !== 200 when HTTP Tunneling", "Proxy Authentication Required (407)"), if it did. */
 function proxyStatus(error: unknown): number | undefined {
   let at = error as { cause?: unknown; message?: unknown } | undefined;
   for (let depth = 0; at && depth < 4; depth++, at = at.cause as typeof at) {
-    const status = /^Proxy response \((\d{3})\)/.exec(String(at.message ?? ''))?.[1];
+    const status = /^Proxy (?:response|Authentication Required) \((\d{3})\)/.exec(String(at.message ?? ''))?.[1];
     if (status) return Number(status);
   }
   return undefined;
+}
+
+/** Whether a network failure was in reaching the proxy itself: its name not resolved, or its port refusing. */
+function proxyUnreachable(error: unknown, proxy: ProxySettings): boolean {
+  const cause = (error as { cause?: { code?: string; hostname?: string; address?: string; port?: number } }).cause;
+  const url = new URL(proxy.url);
+  const host = bareHost(url.hostname);
+  if (cause?.hostname !== undefined) return cause.hostname === host;
+  return cause?.port === portOf(url.port, url.protocol) && (cause.address === host || isIP(host) === 0);
 }
 
 function networkReason(error: unknown, timeoutMs: number): string {
@@ -232,7 +243,9 @@ export class PoliteFetcher {
         const hint = status === 407 ? ' (the user name and password in FETCH_PROXY?)' : '';
         throw new FetchError(url, `the proxy (FETCH_PROXY) refused the connection: HTTP ${status}${hint}`, status >= 500);
       }
-      throw new FetchError(url, networkReason(error, this.settings.timeoutMs), true);
+      const reason = networkReason(error, this.settings.timeoutMs);
+      if (this.settings.proxy && proxyUnreachable(error, this.settings.proxy)) throw new FetchError(url, `the proxy (FETCH_PROXY) could not be reached: ${reason}`, true);
+      throw new FetchError(url, reason, true);
     }
     if (response.status === 304) {
       await response.body?.cancel();

@@ -1,32 +1,36 @@
 /**
  * Fetching through a forward proxy (FETCH_PROXY), for an archive whose machine reaches the web only through one.
- * Every page, feed and robots.txt goes through the proxy (a CONNECT tunnel, undici's ProxyAgent), except the hosts
- * FETCH_NO_PROXY lists and loopback ones (localhost, 127.0.0.0/8, ::1, as Go's and Python's clients do), which are
- * fetched directly. The proxy resolves the names it is asked for, so the address guard (address-guard.ts) can judge
- * only what is fetched directly, and an address given as such: through the proxy, a private or local address that
- * the operator did not name is refused before the proxy is asked; what a name resolves to is the proxy's to allow.
+ * Every page, feed and robots.txt goes through the proxy (undici's ProxyAgent: an https:// address in a CONNECT
+ * tunnel, an http:// one as a plain proxy request, which proxies allow on port 80 where many refuse CONNECT), except
+ * the hosts FETCH_NO_PROXY lists and loopback ones (localhost, 127.0.0.0/8, ::1, as Go's and Python's clients do),
+ * fetched directly through the address guard. The proxy resolves the names it is asked for, so before it is asked
+ * the guard refuses what it can judge here (address-guard.ts `proxiedRefusal`): a private or local address given as
+ * such, a name kept for local networks, a name this machine resolves to such an address. The endpoints the operator
+ * named are never refused.
  */
-import { Dispatcher, ProxyAgent } from 'undici';
+import { BlockList, isIP } from 'node:net';
+import { Dispatcher, errors, ProxyAgent } from 'undici';
 import type { ProxySettings } from '../config.js';
-import { AddressRefused, endpoint, reservedAddress } from './address-guard.js';
+import type { NoProxyEntry } from '../config-values.js';
+import { bareHost, endpoint, portOf, proxiedRefusal } from './address-guard.js';
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|::1)$/i;
 
-/** Whether a host is fetched directly rather than through the proxy: loopback, or matched by a FETCH_NO_PROXY entry. */
-export function bypassesProxy(hostname: string, port: number, noProxy: readonly string[]): boolean {
-  const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
-  if (LOOPBACK.test(host) || /\.localhost$/.test(host)) return true;
-  return noProxy.some((raw) => {
-    const entry = raw.trim().toLowerCase();
-    if (entry === '*') return true;
-    const portMatch = /^(.*?):(\d+)$/.exec(entry);
-    // An IPv6 address has colons of its own: only a bracketed one ("[::1]:8080") carries a port.
-    const [name, entryPort] = portMatch && (!portMatch[1]!.includes(':') || /^\[.*\]$/.test(portMatch[1]!)) ? [portMatch[1]!, Number(portMatch[2])] : [entry, undefined];
-    if (entryPort !== undefined && entryPort !== port) return false;
-    const bare = name.replace(/^\[(.*)\]$/, '$1');
-    if (bare.startsWith('*.') || bare.startsWith('.')) return host.endsWith(bare.replace(/^\*/, ''));
-    return host === bare || host.endsWith(`.${bare}`);
-  });
+/** A FETCH_NO_PROXY entry as a test of a host and port. */
+function matcher(entry: NoProxyEntry): (host: string, port: number) => boolean {
+  if ('all' in entry) return () => true;
+  const onPort = (port: number) => entry.port === undefined || entry.port === port;
+  if ('name' in entry) return (host, port) => onPort(port) && (host === entry.name || host.endsWith(`.${entry.name}`));
+  const range = new BlockList();
+  range.addSubnet(entry.network, entry.prefix, entry.family);
+  return (host, port) => onPort(port) && isIP(host) === (entry.family === 'ipv4' ? 4 : 6) && range.check(host, entry.family);
+}
+
+/** Whether a host (as a URL gives it: lower case, punycode) is fetched directly rather than through the proxy: loopback, or as FETCH_NO_PROXY says. */
+export function bypassesProxy(hostname: string, port: number, noProxy: readonly NoProxyEntry[]): boolean {
+  const host = bareHost(hostname).toLowerCase().replace(/\.$/, '');
+  if (LOOPBACK.test(host) || host.endsWith('.localhost')) return true;
+  return noProxy.some((entry) => matcher(entry)(host, port));
 }
 
 /**
@@ -42,19 +46,24 @@ export class ProxyRouter extends Dispatcher {
     private readonly named: ReadonlySet<string>,
   ) {
     super();
-    this.proxied = new ProxyAgent({ uri: settings.url });
+    this.proxied = new ProxyAgent({ uri: settings.url, proxyTunnel: false });
   }
 
   override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandlers): boolean {
     const origin = new URL(String(options.origin));
-    const host = origin.hostname.replace(/^\[(.*)\]$/, '$1');
-    const port = Number(origin.port) || (origin.protocol === 'https:' ? 443 : 80);
-    if (bypassesProxy(host, port, this.settings.noProxy)) return this.direct.dispatch(options, handler);
-    if (reservedAddress(host) && !this.named.has(endpoint(origin.hostname, origin.port, origin.protocol))) {
-      queueMicrotask(() => handler.onError?.(new AddressRefused(host, host)));
-      return true;
-    }
-    return this.proxied.dispatch(options, handler);
+    if (bypassesProxy(origin.hostname, portOf(origin.port, origin.protocol), this.settings.noProxy)) return this.direct.dispatch(options, handler);
+    if (this.named.has(endpoint(origin.hostname, origin.port, origin.protocol))) return this.proxied.dispatch(options, handler);
+    const onError = handler.onError?.bind(handler);
+    if (!onError) throw new errors.InvalidArgumentError('a handler without onError cannot be told a refusal');
+    void proxiedRefusal(bareHost(origin.hostname)).then((refused) => {
+      if (refused) return onError(refused);
+      try {
+        this.proxied.dispatch(options, handler);
+      } catch (error) {
+        onError(error as Error);
+      }
+    }, onError);
+    return true;
   }
 
   override close(): Promise<void>;
@@ -62,7 +71,7 @@ export class ProxyRouter extends Dispatcher {
   override close(callback?: () => void): Promise<void> | void {
     const closed = Promise.all([this.direct.close(), this.proxied.close()]).then(() => undefined);
     if (!callback) return closed;
-    void closed.then(callback);
+    closed.then(callback, callback);
   }
 
   override destroy(): Promise<void>;
@@ -74,6 +83,6 @@ export class ProxyRouter extends Dispatcher {
     const callback = typeof first === 'function' ? first : second;
     const destroyed = Promise.all([this.direct.destroy(err), this.proxied.destroy(err)]).then(() => undefined);
     if (!callback) return destroyed;
-    void destroyed.then(callback);
+    destroyed.then(callback, callback);
   }
 }
