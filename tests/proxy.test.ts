@@ -74,6 +74,9 @@ class LocalProxy {
   }
 }
 
+/** Whether this machine's name is one the proxied route refuses: one label, or resolving here to a reserved address. */
+const machineIsLocal = !os.hostname().includes('.') || (await lookup(os.hostname(), { all: true }).catch(() => [])).some((entry) => reservedAddress(entry.address));
+
 const site = new NewsSite();
 const proxy = new LocalProxy();
 const guarded = new LocalProxy('editor:s3cret');
@@ -151,14 +154,27 @@ describe('fetching through a proxy', () => {
     expect(internalHits).toBe(0);
   });
 
-  it('refuses a name this machine resolves to a private address, and a redirect to it', async () => {
-    const resolved = await lookup(os.hostname(), { all: true }).catch(() => []);
-    // Every machine this runs on names itself in /etc/hosts (127.0.x.1, or a container's private address).
-    expect(resolved.some((entry) => reservedAddress(entry.address)), `${os.hostname()} resolves to ${JSON.stringify(resolved)}`).toBe(true);
+  it('refuses names that are no public host (one label, trailing dots) before the proxy is asked, and redirects to them', async () => {
     const before = proxy.seen.length;
     await withFetcher({ FETCH_PROXY: proxyUrl }, async (fetcher) => {
-      await expect(fetcher.get(`http://${os.hostname()}:${internalPort}/admin`, 'html')).rejects.toThrow(`refused: ${os.hostname().toLowerCase()} (`);
-      await expect(fetcher.get(`http://news.example.invalid:${port}/to-machine`, 'html')).rejects.toThrow(`refused: ${os.hostname().toLowerCase()} (`);
+      for (const host of ['intranet', 'metadata.', 'vm.', 'news..example.invalid']) {
+        await expect(fetcher.get(`http://${host}:${internalPort}/admin`, 'html'), host).rejects.toThrow(`refused: ${host.replace(/\.+$/, '')} is a private or local network address`);
+      }
+      // Loopback however many trailing dots: sent directly, where the guard judges the address connected to.
+      for (const host of ['localhost..', '127.0.0.1..']) await expect(fetcher.get(`http://${host}:${internalPort}/admin`, 'html'), host).rejects.toThrow(/^(refused: |the host name could not be resolved)/);
+    });
+    expect(proxy.seen.length).toBe(before);
+    expect(internalHits).toBe(0);
+  });
+
+  // This machine's own name resolves here to one of its addresses, private or loopback, on a Linux host, a container or a
+  // cloud machine; a one-label name is refused whatever it resolves to.
+  it.skipIf(!machineIsLocal)('refuses the name of this machine, which resolves here to a private or loopback address, and a redirect to it', async () => {
+    const name = os.hostname().toLowerCase();
+    const before = proxy.seen.length;
+    await withFetcher({ FETCH_PROXY: proxyUrl }, async (fetcher) => {
+      await expect(fetcher.get(`http://${name}:${internalPort}/admin`, 'html')).rejects.toThrow(`refused: ${name}`);
+      await expect(fetcher.get(`http://news.example.invalid:${port}/to-machine`, 'html')).rejects.toThrow(`refused: ${name}`);
     });
     expect(proxy.seen.slice(before)).toEqual([`GET http://news.example.invalid:${port}/robots.txt`, `GET http://news.example.invalid:${port}/to-machine`]);
     expect(internalHits).toBe(0);
@@ -175,14 +191,30 @@ describe('fetching through a proxy', () => {
     expect(String(error)).toBe(`FetchError: the proxy (FETCH_PROXY) refused the connection: HTTP 407 (the user name and password in FETCH_PROXY?)`);
   });
 
-  it('says when the proxy cannot be reached', async () => {
+  it('tells a proxy refusing a CONNECT tunnel (an https:// page) the same way', async () => {
+    const url = new URL(guardedUrl);
+    url.username = 'editor';
+    url.password = 'wrong';
+    const before = guarded.seen.length;
+    const error = await withFetcher({ FETCH_PROXY: url.href }, (fetcher) => fetcher.get('https://news.example.invalid/economy/grain-deal', 'html').catch((e: Error) => e));
+    expect(String(error)).toBe(`FetchError: the proxy (FETCH_PROXY) refused the connection: HTTP 407 (the user name and password in FETCH_PROXY?)`);
+    expect(guarded.seen.slice(before)).toEqual(['CONNECT news.example.invalid:443']);
+  });
+
+  it('says when the proxy cannot be reached, and never blames it for a site fetched directly', async () => {
     const closed = net.createServer();
     closed.listen(0, '127.0.0.1');
     await once(closed, 'listening');
     const unused = (closed.address() as net.AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const error = await withFetcher({ FETCH_PROXY: `http://127.0.0.1:${unused}` }, (fetcher) => fetcher.get(page(), 'html').catch((e: Error) => e));
-    expect(String(error)).toBe('FetchError: the proxy (FETCH_PROXY) could not be reached: the connection was refused');
+    for (const proxyAt of [`http://127.0.0.1:${unused}`, `http://localhost:${unused}`]) {
+      const error = await withFetcher({ FETCH_PROXY: proxyAt }, (fetcher) => fetcher.get(page(), 'html').catch((e: Error) => e));
+      expect(String(error), proxyAt).toBe('FetchError: the proxy (FETCH_PROXY) could not be reached: the connection was refused');
+    }
+    // A named feed on the same port, fetched directly (loopback), is down: the site's failure, not the proxy's.
+    const feed = `http://127.0.0.1:${unused}/feeds/world.rss`;
+    const error = await withFetcher({ FETCH_PROXY: `http://localhost:${unused}` }, (fetcher) => fetcher.get(feed, 'feed').catch((e: Error) => e), [feed]);
+    expect(String(error)).toBe('FetchError: the connection was refused');
   });
 });
 

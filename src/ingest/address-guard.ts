@@ -13,6 +13,7 @@
  */
 import { lookup as dnsLookup, promises as dnsPromises, type LookupAddress, type LookupOptions } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import ipaddr from 'ipaddr.js';
 import { Agent, buildConnector } from 'undici';
 
@@ -24,7 +25,7 @@ for (const [network, prefix] of [
 ] as const) RESERVED.addSubnet(network, prefix, 'ipv4');
 for (const [network, prefix] of [
   // ::/96 holds the unspecified address and the deprecated IPv4-compatible ones ("::7f00:1", "::127.0.0.1").
-  ['::', 96], ['::1', 128], ['64:ff9b:1::', 48], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10],
+  ['::', 96], ['::1', 128], ['::ffff:0:0:0', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10],
   ['fec0::', 10], ['ff00::', 8],
 ] as const) RESERVED.addSubnet(network, prefix, 'ipv6');
 
@@ -81,17 +82,25 @@ export const portOf = (port: string, protocol: string) => Number(port) || (proto
 export const endpoint = (hostname: string, port: string, protocol: string) => `${bareHost(hostname)}:${portOf(port, protocol)}`;
 
 /** Names kept for local networks (RFC 6761, 6762 and 8375, and ICANN's .internal): never a host on the public internet. */
-const LOCAL_NAME = /(^|\.)(localhost|local|localdomain|internal|home\.arpa)\.?$/i;
+const LOCAL_NAME = /(^|\.)(localhost|local|localdomain|internal|home\.arpa)$/;
+
+/** Longest wait for this machine's resolver before a proxied name is left to the proxy (a resolver that drops external queries). */
+export const PROXIED_LOOKUP_MS = 1_500;
 
 /**
  * Why a request sent through a proxy to `host` (not a named endpoint) is refused before the proxy is asked, or
- * undefined: a reserved address given as such, a name kept for local networks, or a name this machine resolves to
- * a reserved address. A name this machine cannot resolve is the proxy's to resolve and allow.
+ * undefined: a reserved address given as such; a name that is no public internet host (one label, which a proxy may
+ * complete with its search domains, an empty label, or a name kept for local networks), or one this machine resolves
+ * to a reserved address (within PROXIED_LOOKUP_MS). Trailing dots are dropped first, as proxies drop them. A name
+ * this machine cannot resolve is the proxy's to resolve and allow: this check is advisory, the proxy's own rules the
+ * real fence.
  */
-export async function proxiedRefusal(host: string): Promise<AddressRefused | undefined> {
+export async function proxiedRefusal(hostname: string): Promise<AddressRefused | undefined> {
+  const host = bareHost(hostname).toLowerCase().replace(/\.+$/, '');
   if (isIP(host)) return reservedAddress(host) ? new AddressRefused(host, host) : undefined;
-  if (LOCAL_NAME.test(host)) return new AddressRefused(host, host);
-  const found = await dnsPromises.lookup(host, { all: true }).catch(() => []);
+  if (!host.includes('.') || host.split('.').includes('') || LOCAL_NAME.test(host)) return new AddressRefused(host, host);
+  const lookup = dnsPromises.lookup(host, { all: true }).catch(() => []);
+  const found = await Promise.race([lookup, delay(PROXIED_LOOKUP_MS, [], { ref: false })]);
   const reserved = found.find((entry) => reservedAddress(entry.address));
   return reserved ? new AddressRefused(host, reserved.address) : undefined;
 }

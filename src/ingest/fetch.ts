@@ -12,10 +12,9 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import robotsParserModule from 'robots-parser';
 import { fetch, type Dispatcher, type Response } from 'undici';
-import { isIP } from 'node:net';
-import type { FetchConfig, ProxySettings } from '../config.js';
-import { AddressRefused, bareHost, guardedDispatcher, namedEndpoints, portOf } from './address-guard.js';
-import { ProxyRouter } from './proxy.js';
+import type { FetchConfig } from '../config.js';
+import { AddressRefused, guardedDispatcher, namedEndpoints } from './address-guard.js';
+import { ProxyRouter, proxyUnreachable } from './proxy.js';
 
 export class FetchError extends Error {
   override name = 'FetchError';
@@ -103,15 +102,6 @@ function proxyStatus(error: unknown): number | undefined {
     if (status) return Number(status);
   }
   return undefined;
-}
-
-/** Whether a network failure was in reaching the proxy itself: its name not resolved, or its port refusing. */
-function proxyUnreachable(error: unknown, proxy: ProxySettings): boolean {
-  const cause = (error as { cause?: { code?: string; hostname?: string; address?: string; port?: number } }).cause;
-  const url = new URL(proxy.url);
-  const host = bareHost(url.hostname);
-  if (cause?.hostname !== undefined) return cause.hostname === host;
-  return cause?.port === portOf(url.port, url.protocol) && (cause.address === host || isIP(host) === 0);
 }
 
 function networkReason(error: unknown, timeoutMs: number): string {
@@ -244,7 +234,7 @@ export class PoliteFetcher {
         throw new FetchError(url, `the proxy (FETCH_PROXY) refused the connection: HTTP ${status}${hint}`, status >= 500);
       }
       const reason = networkReason(error, this.settings.timeoutMs);
-      if (this.settings.proxy && proxyUnreachable(error, this.settings.proxy)) throw new FetchError(url, `the proxy (FETCH_PROXY) could not be reached: ${reason}`, true);
+      if (proxyUnreachable(error)) throw new FetchError(url, `the proxy (FETCH_PROXY) could not be reached: ${reason}`, true);
       throw new FetchError(url, reason, true);
     }
     if (response.status === 304) {

@@ -1,18 +1,19 @@
 /**
  * Fetching through a forward proxy (FETCH_PROXY), for an archive whose machine reaches the web only through one.
- * Every page, feed and robots.txt goes through the proxy (undici's ProxyAgent: an https:// address in a CONNECT
- * tunnel, an http:// one as a plain proxy request, which proxies allow on port 80 where many refuse CONNECT), except
- * the hosts FETCH_NO_PROXY lists and loopback ones (localhost, 127.0.0.0/8, ::1, as Go's and Python's clients do),
- * fetched directly through the address guard. The proxy resolves the names it is asked for, so before it is asked
- * the guard refuses what it can judge here (address-guard.ts `proxiedRefusal`): a private or local address given as
- * such, a name kept for local networks, a name this machine resolves to such an address. The endpoints the operator
- * named are never refused.
+ * Every page, feed and robots.txt goes through the proxy (undici's ProxyAgent: through an http:// proxy, an http://
+ * address as a plain proxy request, which proxies allow on port 80 where many refuse CONNECT, an https:// one in a
+ * CONNECT tunnel), except the hosts FETCH_NO_PROXY lists and loopback ones (localhost, 127.0.0.0/8, ::1, as Go's and
+ * Python's clients do), fetched directly through the address guard. The proxy resolves the names it is asked for, so
+ * before it is asked the guard refuses what it can judge here (address-guard.ts `proxiedRefusal`, once per host and
+ * run): a private or local address given as such, a name that is no public host, a name this machine resolves to
+ * such an address. The endpoints the operator named are never refused. A failure to reach the proxy is marked as
+ * such (`proxyUnreachable`), so the fetcher does not blame the site.
  */
 import { BlockList, isIP } from 'node:net';
 import { Dispatcher, errors, ProxyAgent } from 'undici';
 import type { ProxySettings } from '../config.js';
 import type { NoProxyEntry } from '../config-values.js';
-import { bareHost, endpoint, portOf, proxiedRefusal } from './address-guard.js';
+import { type AddressRefused, bareHost, endpoint, portOf, proxiedRefusal } from './address-guard.js';
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|::1)$/i;
 
@@ -28,9 +29,36 @@ function matcher(entry: NoProxyEntry): (host: string, port: number) => boolean {
 
 /** Whether a host (as a URL gives it: lower case, punycode) is fetched directly rather than through the proxy: loopback, or as FETCH_NO_PROXY says. */
 export function bypassesProxy(hostname: string, port: number, noProxy: readonly NoProxyEntry[]): boolean {
-  const host = bareHost(hostname).toLowerCase().replace(/\.$/, '');
+  const host = bareHost(hostname).toLowerCase().replace(/\.+$/, '');
   if (LOOPBACK.test(host) || host.endsWith('.localhost')) return true;
   return noProxy.some((entry) => matcher(entry)(host, port));
+}
+
+/** Marks a failure to reach the proxy itself (its name, its port, its connection), told apart from the site's by `proxyUnreachable`. */
+const PROXY_FAILURE = Symbol('the proxy could not be reached');
+const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET']);
+
+/** Whether a fetch failed in reaching the proxy (a connection failure on the proxied route, where every socket goes to the proxy). */
+export function proxyUnreachable(error: unknown): boolean {
+  for (let at = error as { cause?: unknown; [PROXY_FAILURE]?: true } | undefined, depth = 0; at && depth < 4; depth++, at = at.cause as typeof at) {
+    if (at[PROXY_FAILURE]) return true;
+  }
+  return false;
+}
+
+/** The handler, its connection failures marked as the proxy's (every socket of the proxied route is one to the proxy). */
+function withProxyFailuresMarked(handler: Dispatcher.DispatchHandlers, onError: (error: Error) => void): Dispatcher.DispatchHandlers {
+  const marking = (error: Error) => {
+    if (CONNECT_FAILURES.has((error as { code?: string }).code ?? '')) Object.assign(error, { [PROXY_FAILURE]: true });
+    onError(error);
+  };
+  return new Proxy(handler, {
+    get: (target, property) => {
+      if (property === 'onError') return marking;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /**
@@ -39,6 +67,8 @@ export function bypassesProxy(hostname: string, port: number, noProxy: readonly 
  */
 export class ProxyRouter extends Dispatcher {
   private readonly proxied: ProxyAgent;
+  /** Each host's verdict (proxiedRefusal), worked out once for the fetcher's run. */
+  private readonly verdicts = new Map<string, Promise<AddressRefused | undefined>>();
 
   constructor(
     private readonly direct: Dispatcher,
@@ -52,17 +82,22 @@ export class ProxyRouter extends Dispatcher {
   override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandlers): boolean {
     const origin = new URL(String(options.origin));
     if (bypassesProxy(origin.hostname, portOf(origin.port, origin.protocol), this.settings.noProxy)) return this.direct.dispatch(options, handler);
-    if (this.named.has(endpoint(origin.hostname, origin.port, origin.protocol))) return this.proxied.dispatch(options, handler);
     const onError = handler.onError?.bind(handler);
     if (!onError) throw new errors.InvalidArgumentError('a handler without onError cannot be told a refusal');
-    void proxiedRefusal(bareHost(origin.hostname)).then((refused) => {
-      if (refused) return onError(refused);
-      try {
-        this.proxied.dispatch(options, handler);
-      } catch (error) {
-        onError(error as Error);
-      }
-    }, onError);
+    const viaProxy = withProxyFailuresMarked(handler, onError);
+    if (this.named.has(endpoint(origin.hostname, origin.port, origin.protocol))) return this.proxied.dispatch(options, viaProxy);
+    let verdict = this.verdicts.get(origin.hostname);
+    if (!verdict) this.verdicts.set(origin.hostname, (verdict = proxiedRefusal(origin.hostname)));
+    verdict
+      .then((refused) => {
+        if (refused) return onError(refused);
+        try {
+          this.proxied.dispatch(options, viaProxy);
+        } catch (error) {
+          onError(error as Error);
+        }
+      }, onError)
+      .catch(() => undefined);
     return true;
   }
 
