@@ -14,7 +14,7 @@ import robotsParserModule from 'robots-parser';
 import { fetch, type Dispatcher, type Response } from 'undici';
 import type { FetchConfig } from '../config.js';
 import { AddressRefused, guardedDispatcher, namedEndpoints } from './address-guard.js';
-import { ProxyRouter, proxyUnreachable } from './proxy.js';
+import { ProxyRouter, proxyStatus, proxyUnreachable } from './proxy.js';
 
 export class FetchError extends Error {
   override name = 'FetchError';
@@ -92,16 +92,6 @@ const sleep = (ms: number, stop?: AbortSignal) =>
 function refusal(error: unknown): AddressRefused | undefined {
   const cause = (error as { cause?: unknown }).cause;
   return cause instanceof AddressRefused ? cause : error instanceof AddressRefused ? error : undefined;
-}
-
-/** The status with which the proxy refused a request (undici: "Proxy response (407) !== 200 when HTTP Tunneling", "Proxy Authentication Required (407)"), if it did. */
-function proxyStatus(error: unknown): number | undefined {
-  let at = error as { cause?: unknown; message?: unknown } | undefined;
-  for (let depth = 0; at && depth < 4; depth++, at = at.cause as typeof at) {
-    const status = /^Proxy (?:response|Authentication Required) \((\d{3})\)/.exec(String(at.message ?? ''))?.[1];
-    if (status) return Number(status);
-  }
-  return undefined;
 }
 
 function networkReason(error: unknown, timeoutMs: number): string {

@@ -29,9 +29,31 @@ function matcher(entry: NoProxyEntry): (host: string, port: number) => boolean {
 
 /** Whether a host (as a URL gives it: lower case, punycode) is fetched directly rather than through the proxy: loopback, or as FETCH_NO_PROXY says. */
 export function bypassesProxy(hostname: string, port: number, noProxy: readonly NoProxyEntry[]): boolean {
-  const host = bareHost(hostname).toLowerCase().replace(/\.+$/, '');
-  if (LOOPBACK.test(host) || host.endsWith('.localhost')) return true;
-  return noProxy.some((entry) => matcher(entry)(host, port));
+  return bypassTest(noProxy)(hostname, port);
+}
+
+/** bypassesProxy for one FETCH_NO_PROXY list, its entries read once (a range's BlockList built once, not per request). */
+function bypassTest(noProxy: readonly NoProxyEntry[]): (hostname: string, port: number) => boolean {
+  const matchers = noProxy.map(matcher);
+  return (hostname, port) => {
+    const host = bareHost(hostname).toLowerCase().replace(/\.+$/, '');
+    return LOOPBACK.test(host) || host.endsWith('.localhost') || matchers.some((matches) => matches(host, port));
+  };
+}
+
+/** An error and its causes, the error first (undici's fetch wraps the dispatcher's error in a TypeError, and some in a DOMException). */
+function* causes(error: unknown): Generator<{ cause?: unknown; message?: unknown; [PROXY_FAILURE]?: true }> {
+  let at = error as { cause?: unknown } | undefined;
+  for (let depth = 0; at && typeof at === 'object' && depth < 4; depth++, at = at.cause as typeof at) yield at;
+}
+
+/** The status with which the proxy refused a request (undici: "Proxy response (407) !== 200 when HTTP Tunneling", "Proxy Authentication Required (407)"), if it did. */
+export function proxyStatus(error: unknown): number | undefined {
+  for (const at of causes(error)) {
+    const status = /^Proxy (?:response|Authentication Required) \((\d{3})\)/.exec(String(at.message ?? ''))?.[1];
+    if (status) return Number(status);
+  }
+  return undefined;
 }
 
 /** Marks a failure to reach the proxy itself (its name, its port, its connection), told apart from the site's by `proxyUnreachable`. */
@@ -40,9 +62,7 @@ const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECO
 
 /** Whether a fetch failed in reaching the proxy (a connection failure on the proxied route, where every socket goes to the proxy). */
 export function proxyUnreachable(error: unknown): boolean {
-  for (let at = error as { cause?: unknown; [PROXY_FAILURE]?: true } | undefined, depth = 0; at && depth < 4; depth++, at = at.cause as typeof at) {
-    if (at[PROXY_FAILURE]) return true;
-  }
+  for (const at of causes(error)) if (at[PROXY_FAILURE]) return true;
   return false;
 }
 
@@ -67,21 +87,23 @@ function withProxyFailuresMarked(handler: Dispatcher.DispatchHandlers, onError: 
  */
 export class ProxyRouter extends Dispatcher {
   private readonly proxied: ProxyAgent;
+  private readonly bypasses: (hostname: string, port: number) => boolean;
   /** Each host's verdict (proxiedRefusal), worked out once for the fetcher's run. */
   private readonly verdicts = new Map<string, Promise<AddressRefused | undefined>>();
 
   constructor(
     private readonly direct: Dispatcher,
-    private readonly settings: ProxySettings,
+    settings: ProxySettings,
     private readonly named: ReadonlySet<string>,
   ) {
     super();
     this.proxied = new ProxyAgent({ uri: settings.url, proxyTunnel: false });
+    this.bypasses = bypassTest(settings.noProxy);
   }
 
   override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandlers): boolean {
     const origin = new URL(String(options.origin));
-    if (bypassesProxy(origin.hostname, portOf(origin.port, origin.protocol), this.settings.noProxy)) return this.direct.dispatch(options, handler);
+    if (this.bypasses(origin.hostname, portOf(origin.port, origin.protocol))) return this.direct.dispatch(options, handler);
     const onError = handler.onError?.bind(handler);
     if (!onError) throw new errors.InvalidArgumentError('a handler without onError cannot be told a refusal');
     const viaProxy = withProxyFailuresMarked(handler, onError);
