@@ -465,6 +465,27 @@ describe('the reader model file', () => {
     expect(margin(0.5, NaN)).toBeCloseTo(0.25 + 0.3 + 0.5, 9);
   });
 
+  it('scores many rows at once exactly as one at a time', () => {
+    const deep = { feature: [0, -1, 1, 0, -1, -1, -1], threshold: [1, 0, 2, 5, 0, 0, 0], yes: [1, 0, 3, 5, 0, 0, 0], no: [2, 0, 4, 6, 0, 0, 0], value: [0, 0.3, 0, 0, -0.7, 1, 2] };
+    const small = new Ensemble('test', { features: ['a', 'b'], baseMargin: 0.25, trees: [deep, deep] }, 'test.json');
+    const pairs = [[0, 100], [2, 1], [6, 1], [2, 3], [NaN, 1], [0.5, NaN]];
+    const rows = pairs.map(([a, b]) => ({ a: a!, b: b! }));
+    expect(small.predictRows(rows)).toEqual(rows.map((row) => small.predict(row)));
+    expect(small.predictRows([])).toEqual([]);
+    // The shipped sentence trees, on rows of values drawn around their own thresholds (a fixed draw): the same
+    // probabilities, bit for bit, whether a question's rows are scored together or each alone.
+    const { sentence } = loadReaderModel(shipped);
+    let seed = 7;
+    const draw = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648) * 4 - 1;
+    const many = Array.from({ length: 40 }, () => Object.fromEntries(sentence.features.map((name) => [name, draw()])));
+    const together = sentence.predictRows(many);
+    expect(new Set(together).size).toBeGreaterThan(30);
+    expect(together).toEqual(many.map((row) => sentence.predict(row)));
+    // A row lacking a feature is refused, whichever row it is.
+    const { [sentence.features[3]!]: _, ...lacking } = many[1]!;
+    expect(() => sentence.predictRows([many[0]!, lacking])).toThrow(/lacks/);
+  });
+
   it('ships with its provenance and a calibrated threshold', () => {
     const model = loadReaderModel(shipped);
     expect(model.threshold).toBeGreaterThan(0);

@@ -9,7 +9,7 @@ import { localStore } from '../../src/index/coverage.js';
 import { answerQuestion } from '../../src/answer-question.js';
 import { loadReaderModel } from '../../src/reader/model.js';
 import { analyseQuestion } from '../../src/reader/question.js';
-import { candidateSentences, loadReader, readContext, readingContext, type Reader, type ReadTrace } from '../../src/reader/reader.js';
+import { candidateSentences, loadReader, modelScorers, readContext, readingContext, type Reader, type ReadTrace } from '../../src/reader/reader.js';
 
 const [modelFile, out] = [process.argv[2]!, process.argv[3] ?? '.cache/experiments'];
 const config = await loadConfig();
@@ -28,7 +28,7 @@ const reader: Reader = {
   read(view, question, vector, retrieved) { return reader.readSentences(view, question, vector, candidateSentences(view, retrieved)); },
   readSentences(view, question, vector, sentences) {
     trace = {};
-    const r = readContext(readingContext(view, question, vector, sentences, model.synonyms), { sentence: (rows) => rows.map((x) => model.sentence.predict(x)), span: (rows) => rows.map((x) => model.span.predict(x)), answer: (x) => model.answer.predict(x) }, trace);
+    const r = readContext(readingContext(view, question, vector, sentences, model.synonyms), modelScorers(model), trace);
     return { ...r, answerable: true, sure: true };
   },
 };

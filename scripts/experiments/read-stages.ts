@@ -12,7 +12,7 @@ import { loadConfig, PROJECT_ROOT } from '../../src/config.js';
 import { openPipeline } from '../../src/pipeline.js';
 import { readQueries } from '../bench/questions.js';
 import { searchQuestion } from '../../src/question-search.js';
-import { candidateSentences, readingContext, scoreSentences, readScored, type Reader, type Scorers } from '../../src/reader/reader.js';
+import { candidateSentences, readingContext, scoreSentences, readScored, modelScorers, type Reader, type Scorers } from '../../src/reader/reader.js';
 import { readAhead } from '../../src/reader/read-ahead.js';
 import { loadReaderModel } from '../../src/reader/model.js';
 import { withDescription } from '../../src/reader/definition.js';
@@ -23,11 +23,7 @@ const skip = Number(process.argv[3] ?? 300);
 const dir = path.join(PROJECT_ROOT, '.cache', 'bench', 'scifact');
 const config = await loadConfig();
 const model = loadReaderModel(config.reader.modelFile);
-const scorers: Scorers = {
-  sentence: (rows) => rows.map((row) => model.sentence.predict(row)),
-  span: (rows) => rows.map((row) => model.span.predict(row)),
-  answer: (row) => model.answer.predict(row),
-};
+const scorers: Scorers = modelScorers(model);
 const questions = readQueries(path.join(PROJECT_ROOT, '..', 'shared', 'eval', 'scifact', 'queries.jsonl'), count);
 const pipeline = await openPipeline({ ...config, embeddingsDir: dir, databaseUrl: undefined });
 // Read ahead with this model's synonym table, whose WordNet groups the read below then finds cached, as answering does.

@@ -8,14 +8,14 @@ import { loadEmbedder } from '../../src/embedder.js';
 import { squadIndex } from '../../src/eval/cached-index.js';
 import { loadSquadSplit } from '../../src/eval/squad.js';
 import { loadReaderModel } from '../../src/reader/model.js';
-import { candidateSentences, loadReader, readingContext, readWithRules, type Reader, type ReadingRules, type Scorers } from '../../src/reader/reader.js';
+import { candidateSentences, loadReader, modelScorers, readingContext, readWithRules, type Reader, type ReadingRules, type Scorers } from '../../src/reader/reader.js';
 import type { OpenCorpusRun } from '../../src/eval/reading.js';
 
 export async function squadTraining() {
   const config = await loadConfig();
   const embedder = await loadEmbedder(config.embedding);
   const model = loadReaderModel(config.reader.modelFile);
-  const scorers: Scorers = { sentence: (rows) => rows.map((r) => model.sentence.predict(r)), span: (rows) => rows.map((r) => model.span.predict(r)), answer: (r) => model.answer.predict(r) };
+  const scorers: Scorers = modelScorers(model);
   const { train } = await loadSquadSplit(path.join(PROJECT_ROOT, '..', 'shared', 'eval'));
   const { index, questions } = await squadIndex(config, embedder, 'squad-train', train);
   const base = loadReader(config.reader.modelFile);

@@ -89,6 +89,15 @@ export interface Scorers {
   answer(row: Record<string, number>): number;
 }
 
+/** The trained models as scorers: each question's sentence rows, and a sentence's span rows, scored together. */
+export function modelScorers(model: ReaderModel): Scorers {
+  return {
+    sentence: (rows) => model.sentence.predictRows(rows),
+    span: (rows) => model.span.predictRows(rows),
+    answer: (row) => model.answer.predict(row),
+  };
+}
+
 export interface ReadTrace {
   sentenceRows: Record<string, number>[];
   spanRows: Record<string, number>[];
@@ -183,11 +192,7 @@ export function loadReader(modelFile: string, threshold?: number, sureThreshold?
   const openConfidence = Math.min(openThreshold ?? minConfidence, minConfidence);
   const sureConfidence = Math.max(sureThreshold ?? model.threshold, minConfidence);
   const thresholdFor = (question: PreparedQuestion) => (asksForFact(question) ? minConfidence : openConfidence);
-  const scorers: Scorers = {
-    sentence: (rows) => rows.map((row) => model.sentence.predict(row)),
-    span: (rows) => rows.map((row) => model.span.predict(row)),
-    answer: (row) => model.answer.predict(row),
-  };
+  const scorers = modelScorers(model);
   const reader: Reader = {
     threshold: minConfidence,
     openThreshold: openConfidence,
