@@ -8,10 +8,15 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
 import { scriptCommand, tempDir } from './helpers.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { warmDataFolder } from '../src/db/warm-folder.js';
 
 let child: ChildProcess;
 let url: string;
 let port: number;
+/** What the server printed on stderr so far. */
+let errors = '';
 
 beforeAll(async () => {
   // One process, as `npm run db:dev` runs it, so that killing it ends the server even when it is stuck.
@@ -20,6 +25,7 @@ beforeAll(async () => {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME },
   });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (errors += chunk));
   url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -79,6 +85,14 @@ async function stillServes(): Promise<void> {
 }
 
 describe('the db:dev server', () => {
+  it("reads its tables' files into the file cache once it serves, and says so", async () => {
+    const said = /^Read the tables' files \((\d+) MB\) into the system's file cache in \d+\.\d s\.$/m;
+    for (let waited = 0; !said.test(errors) && waited < 20_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    // A new data folder's tables are Postgres's own catalogs: some megabytes.
+    expect(Number(said.exec(errors)?.[1])).toBeGreaterThan(1);
+    await stillServes();
+  }, 30_000);
+
   it('a message with an impossible length: that connection gets an error and is closed, the others go on', async () => {
     const bad = Buffer.from([0x51, 0xff, 0xff, 0xff, 0xff]); // 'Q', length -1
     const { data, closed } = await exchange([startup(), bad]);
@@ -158,4 +172,22 @@ describe('the db:dev server', () => {
     });
     expect(data.includes(Buffer.from('seven'))).toBe(true);
   }, 30_000);
+});
+
+describe("reading a data folder's tables ahead", () => {
+  it('reads every file under base/ once, and not the write-ahead log', async () => {
+    const dir = tempDir('coverage-bot-warm-');
+    mkdirSync(path.join(dir, 'base', '5'), { recursive: true });
+    mkdirSync(path.join(dir, 'pg_wal'));
+    writeFileSync(path.join(dir, 'base', '5', '16384'), Buffer.alloc(3 * (1 << 20) + 17, 1));
+    writeFileSync(path.join(dir, 'base', '5', '16384_fsm'), Buffer.alloc(24_576, 2));
+    writeFileSync(path.join(dir, 'base', '5', 'empty'), '');
+    writeFileSync(path.join(dir, 'pg_wal', '000000010000000000000001'), Buffer.alloc(1 << 20));
+    expect(await warmDataFolder(dir)).toMatchObject({ files: 3, bytes: 3 * (1 << 20) + 17 + 24_576 });
+    // Stopped before it starts, it reads nothing; a folder without tables has nothing to read.
+    const stopped = new AbortController();
+    stopped.abort();
+    expect(await warmDataFolder(dir, stopped.signal)).toMatchObject({ files: 0, bytes: 0 });
+    expect(await warmDataFolder(tempDir('coverage-bot-warm-'))).toMatchObject({ files: 0, bytes: 0 });
+  });
 });

@@ -9,6 +9,11 @@ import { PROJECT_ROOT } from '../../src/config.js';
 
 export interface DevServerProcess {
   url: string;
+  /**
+   * Settles once the server has read its tables' files into the system's file cache (src/db/warm-folder.ts) or said
+   * it could not: the Postgres rows are timed warm, as their target says, and not on a folder last read hours ago.
+   */
+  warmed: Promise<void>;
   /** SIGINT, then the process's end (it closes the database and unlocks the folder first). */
   stop(): Promise<void>;
 }
@@ -23,11 +28,19 @@ export function startDevServerProcess(dataDir: string): Promise<DevServerProcess
     let stderr = '';
     let started = false;
     const exited = new Promise<void>((done) => child.on('close', () => done()));
+    let warmedSeen = () => {};
+    const warmed = new Promise<void>((done) => {
+      warmedSeen = done;
+      void exited.then(done);
+    });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`npm run db:dev on ${dataDir} printed no DATABASE_URL within ${START_TIMEOUT_MS / 1000} s: ${stderr.trim() || 'no message'}`));
     }, START_TIMEOUT_MS);
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr = (stderr + text).slice(-2_000)));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      stderr = (stderr + text).slice(-2_000);
+      if (/^(Read the tables' files|Could not read the tables' files)/m.test(stderr)) warmedSeen();
+    });
     child.stdout.setEncoding('utf8').on('data', (text: string) => {
       stdout += text;
       const url = /^DATABASE_URL=(\S+)$/m.exec(stdout)?.[1];
@@ -36,6 +49,7 @@ export function startDevServerProcess(dataDir: string): Promise<DevServerProcess
       clearTimeout(timer);
       resolve({
         url,
+        warmed,
         stop: async () => {
           child.kill('SIGINT');
           await exited;
