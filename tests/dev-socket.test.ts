@@ -3,14 +3,14 @@
  * its own process here, so a server that hangs fails the test instead of hanging it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
 import { scriptCommand, tempDir } from './helpers.js';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { warmDataFolder } from '../src/db/warm-folder.js';
+import { TABLES_FOLDER, warmDataFolder, WARMED } from '../src/db/warm-folder.js';
 
 let child: ChildProcess;
 let url: string;
@@ -86,7 +86,7 @@ async function stillServes(): Promise<void> {
 
 describe('the db:dev server', () => {
   it("reads its tables' files into the file cache once it serves, and says so", async () => {
-    const said = /^Read the tables' files \((\d+) MB\) into the system's file cache in \d+\.\d s\.$/m;
+    const said = new RegExp(`^${WARMED} \\((\\d+) MB\\) into the system's file cache in \\d+\\.\\d s\\.$`, 'm');
     for (let waited = 0; !said.test(errors) && waited < 20_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
     // A new data folder's tables are Postgres's own catalogs: some megabytes.
     expect(Number(said.exec(errors)?.[1])).toBeGreaterThan(1);
@@ -177,12 +177,15 @@ describe('the db:dev server', () => {
 describe("reading a data folder's tables ahead", () => {
   it('reads every file under base/ once, and not the write-ahead log', async () => {
     const dir = tempDir('coverage-bot-warm-');
-    mkdirSync(path.join(dir, 'base', '5'), { recursive: true });
+    const tables = path.join(dir, TABLES_FOLDER, '5');
+    mkdirSync(tables, { recursive: true });
     mkdirSync(path.join(dir, 'pg_wal'));
-    writeFileSync(path.join(dir, 'base', '5', '16384'), Buffer.alloc(3 * (1 << 20) + 17, 1));
-    writeFileSync(path.join(dir, 'base', '5', '16384_fsm'), Buffer.alloc(24_576, 2));
-    writeFileSync(path.join(dir, 'base', '5', 'empty'), '');
+    writeFileSync(path.join(tables, '16384'), Buffer.alloc(3 * (1 << 20) + 17, 1));
+    writeFileSync(path.join(tables, '16384_fsm'), Buffer.alloc(24_576, 2));
+    writeFileSync(path.join(tables, 'empty'), '');
     writeFileSync(path.join(dir, 'pg_wal', '000000010000000000000001'), Buffer.alloc(1 << 20));
+    // A link is not followed: it may lead out of the folder, or to a pipe that a read would wait on forever.
+    symlinkSync(path.join(dir, 'pg_wal', '000000010000000000000001'), path.join(tables, 'link'));
     expect(await warmDataFolder(dir)).toMatchObject({ files: 3, bytes: 3 * (1 << 20) + 17 + 24_576 });
     // Stopped before it starts, it reads nothing; a folder without tables has nothing to read.
     const stopped = new AbortController();

@@ -472,14 +472,36 @@ describe('the reader model file', () => {
     const rows = pairs.map(([a, b]) => ({ a: a!, b: b! }));
     expect(small.predictRows(rows)).toEqual(rows.map((row) => small.predict(row)));
     expect(small.predictRows([])).toEqual([]);
-    // The shipped sentence trees, on rows of values drawn around their own thresholds (a fixed draw): the same
-    // probabilities, bit for bit, whether a question's rows are scored together or each alone.
+    // The shipped sentence trees, on rows of values drawn in their thresholds' range (a fixed draw, some missing):
+    // the same probabilities, bit for bit, as the trees read node by node as stored, the values rounded to float32
+    // as XGBoost compares them and a missing one sent to "no", whether a question's rows are scored together or each alone.
     const { sentence } = loadReaderModel(shipped);
+    const stored = JSON.parse(readFileSync(shipped, 'utf8')).models.sentence as { baseMargin: number; trees: { feature: number[]; threshold: number[]; yes: number[]; no: number[]; value: number[] }[] };
+    const byNodes = (row: Record<string, number>) => {
+      const x = sentence.features.map((name) => Math.fround(row[name]!));
+      let margin = stored.baseMargin;
+      for (const tree of stored.trees) {
+        let node = 0;
+        while (tree.feature[node] !== -1) node = x[tree.feature[node]!]! < Math.fround(tree.threshold[node]!) ? tree.yes[node]! : tree.no[node]!;
+        margin += tree.value[node]!;
+      }
+      return 1 / (1 + Math.exp(-margin));
+    };
     let seed = 7;
-    const draw = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648) * 4 - 1;
-    const many = Array.from({ length: 40 }, () => Object.fromEntries(sentence.features.map((name) => [name, draw()])));
+    const draw = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+    // Each feature's thresholds as written in the file: a value equal to one is below it as a double about half the
+    // time, never as float32, so a row scored at the wrong precision goes the other way there.
+    const thresholds = sentence.features.map((_, f) => stored.trees.flatMap((tree) => tree.threshold.filter((_, n) => tree.feature[n] === f)));
+    const value = (f: number) => {
+      const r = draw();
+      if (r < 0.03) return NaN;
+      if (r < 0.5 && thresholds[f]!.length > 0) return thresholds[f]![Math.floor(draw() * thresholds[f]!.length)]!;
+      return draw() * 4 - 1;
+    };
+    const many = Array.from({ length: 40 }, () => Object.fromEntries(sentence.features.map((name, f) => [name, value(f)])));
     const together = sentence.predictRows(many);
     expect(new Set(together).size).toBeGreaterThan(30);
+    expect(together).toEqual(many.map(byNodes));
     expect(together).toEqual(many.map((row) => sentence.predict(row)));
     // A row lacking a feature is refused, whichever row it is.
     const { [sentence.features[3]!]: _, ...lacking } = many[1]!;

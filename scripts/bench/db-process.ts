@@ -6,20 +6,24 @@
  */
 import { spawn } from 'node:child_process';
 import { PROJECT_ROOT } from '../../src/config.js';
+import { NOT_WARMED, WARMED } from '../../src/db/warm-folder.js';
 
 export interface DevServerProcess {
   url: string;
   /**
-   * Settles once the server has read its tables' files into the system's file cache (src/db/warm-folder.ts) or said
-   * it could not: the Postgres rows are timed warm, as their target says, and not on a folder last read hours ago.
+   * Settles once the server has read its tables' files into the system's file cache (src/db/warm-folder.ts), said it
+   * could not, ended, or WARM_TIMEOUT_MS passed: the Postgres rows are timed warm, as their target says, and not on a
+   * folder last read hours ago. Says which (pg-size.ts logs any but `read`).
    */
-  warmed: Promise<void>;
+  warmed: Promise<'read' | 'not read' | 'ended' | 'timed out'>;
   /** SIGINT, then the process's end (it closes the database and unlocks the folder first). */
   stop(): Promise<void>;
 }
 
 /** How long the server may take to print its address (it opens the data folder first: about a second per 100 MB). */
 const START_TIMEOUT_MS = 300_000;
+/** How long the bench waits for the tables to be read ahead: a 100k folder's 1.25 GB at the 16 MB/s of a cold one. */
+const WARM_TIMEOUT_MS = 120_000;
 
 export function startDevServerProcess(dataDir: string): Promise<DevServerProcess> {
   return new Promise((resolve, reject) => {
@@ -28,10 +32,12 @@ export function startDevServerProcess(dataDir: string): Promise<DevServerProcess
     let stderr = '';
     let started = false;
     const exited = new Promise<void>((done) => child.on('close', () => done()));
-    let warmedSeen = () => {};
-    const warmed = new Promise<void>((done) => {
+    type Warm = Awaited<DevServerProcess['warmed']>;
+    let warmedSeen = (_: Warm) => {};
+    const warmed = new Promise<Warm>((done) => {
       warmedSeen = done;
-      void exited.then(done);
+      void exited.then(() => done('ended'));
+      setTimeout(() => done('timed out'), WARM_TIMEOUT_MS).unref();
     });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -39,7 +45,8 @@ export function startDevServerProcess(dataDir: string): Promise<DevServerProcess
     }, START_TIMEOUT_MS);
     child.stderr.setEncoding('utf8').on('data', (text: string) => {
       stderr = (stderr + text).slice(-2_000);
-      if (/^(Read the tables' files|Could not read the tables' files)/m.test(stderr)) warmedSeen();
+      if (stderr.split('\n').some((line) => line.startsWith(WARMED))) warmedSeen('read');
+      if (stderr.split('\n').some((line) => line.startsWith(NOT_WARMED))) warmedSeen('not read');
     });
     child.stdout.setEncoding('utf8').on('data', (text: string) => {
       stdout += text;

@@ -20,7 +20,8 @@ export async function benchPostgresSize(size: PostgresTarget['size'], dir: strin
   // The database served by `npm run db:dev` in a process of its own, as a bot reaches it.
   const db = await startDevServerProcess(dataDir);
   try {
-    await db.warmed;
+    const warm = await db.warmed;
+    if (warm !== 'read') log(`  postgres ${name}: the tables were not read ahead (${warm}): timed on the folder as it is`);
     const sizeConfig: Config = { ...config, databaseUrl: db.url };
     const store = await openCoverageStore(sizeConfig);
     const opens: number[] = [];

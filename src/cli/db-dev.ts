@@ -7,7 +7,7 @@ import lockfile from 'proper-lockfile';
 import { loadDevDatabaseDir } from '../config.js';
 import { folder, wholeNumber } from '../config-values.js';
 import { DEV_DATA_DIR, DEV_PORT, startDevDatabase } from '../db/dev-server.js';
-import { warmDataFolder } from '../db/warm-folder.js';
+import { notWarmedLine, warmDataFolder, warmedLine } from '../db/warm-folder.js';
 import { exitWithError, UserFacingError } from '../errors.js';
 import { parseCommandLine } from './args.js';
 
@@ -57,10 +57,10 @@ async function main(): Promise<void> {
   // Serving already: the tables' files are read into the system's file cache beside it (warm-folder.ts).
   const warming = new AbortController();
   const warmed = warmDataFolder(dataDir, warming.signal).then(
-    ({ bytes, ms }) => {
-      if (!warming.signal.aborted) console.error(`Read the tables' files (${(bytes / 1e6).toFixed(0)} MB) into the system's file cache in ${(ms / 1000).toFixed(1)} s.`);
+    (read) => {
+      if (!warming.signal.aborted) console.error(warmedLine(read));
     },
-    (error: NodeJS.ErrnoException) => console.error(`Could not read the tables' files ahead (${error.code ?? error.message}); the first questions may be slower.`),
+    (error: NodeJS.ErrnoException) => console.error(notWarmedLine(error)),
   );
   const stop = async (signal: string) => {
     console.error(`${signal}: stopping; the data stays in ${dataDir}.`);
