@@ -11,7 +11,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import { lookup } from 'node:dns/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { configFromEnv } from '../src/config.js';
 import { noProxyEntries } from '../src/config-values.js';
 import { describeFailure } from '../src/errors.js';
@@ -273,17 +273,12 @@ describe('the proxy settings', () => {
   });
 
   it("keep the proxy's password out of an unexpected failure's printed stack", () => {
-    const saved = process.env.FETCH_PROXY;
-    process.env.FETCH_PROXY = 'http://editor:proxy-s3cret@proxy.example.com:3128';
-    try {
-      const printed = describeFailure(new Error('tunnel through http://editor:proxy-s3cret@proxy.example.com:3128 failed (proxy-s3cret)'));
-      expect(printed).toMatch(/^Unexpected error: this is a bug/);
-      expect(printed).toContain('tunnel through http://editor:***@proxy.example.com:3128 failed (***)');
-      expect(printed).not.toContain('proxy-s3cret');
-    } finally {
-      if (saved === undefined) delete process.env.FETCH_PROXY;
-      else process.env.FETCH_PROXY = saved;
-    }
+    // vi.stubEnv's values are put back after each test (vitest.config.ts: unstubEnvs).
+    vi.stubEnv('FETCH_PROXY', 'http://editor:proxy-s3cret@proxy.example.com:3128');
+    const printed = describeFailure(new Error('tunnel through http://editor:proxy-s3cret@proxy.example.com:3128 failed (proxy-s3cret)'));
+    expect(printed).toMatch(/^Unexpected error: this is a bug/);
+    expect(printed).toContain('tunnel through http://editor:***@proxy.example.com:3128 failed (***)');
+    expect(printed).not.toContain('proxy-s3cret');
   });
 
   it('refuse a FETCH_NO_PROXY entry that is not a host, an address or a range', () => {

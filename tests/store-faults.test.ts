@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Config } from '../src/config.js';
 import { openCoverageStore } from '../src/coverage-store.js';
 import { databaseFailure } from '../src/db/connect.js';
@@ -93,29 +93,24 @@ describe('a database that cannot be used', () => {
   });
 
   it('an unexpected failure prints its stack without the DATABASE_URL password', () => {
-    const saved = process.env.DATABASE_URL;
-    process.env.DATABASE_URL = 'postgres://bot:s3cret-pw@db.example:5433/news';
-    try {
-      const printed = describeFailure(new Error('startup failed for postgres://bot:s3cret-pw@db.example:5433/news'));
-      expect(printed).toMatch(/^Unexpected error: this is a bug/);
-      expect(printed).toContain('postgres://bot:***@db.example:5433/news');
-      expect(printed).not.toContain('s3cret-pw');
-      // A password with characters that must be percent-encoded in the address, printed as written there.
-      process.env.DATABASE_URL = 'postgres://bot:s3cret%40pw%2F1@db.example:5433/news';
-      const encoded = describeFailure(new Error('startup failed for postgres://bot:s3cret%40pw%2F1@db.example:5433/news (s3cret@pw/1)'));
-      expect(encoded).toContain('postgres://bot:***@db.example:5433/news (***)');
-      expect(encoded).not.toMatch(/s3cret/);
-      // A short or common password is masked in the address only: elsewhere it would mangle the words around it.
-      process.env.DATABASE_URL = 'postgres://postgres:postgres@127.0.0.1:1/postgres';
-      expect(describeFailure(new Error('no pool for postgres://postgres:postgres@127.0.0.1:1/postgres (openPipeline)'))).toContain(
-        'no pool for postgres://postgres:***@127.0.0.1:1/postgres (openPipeline)',
-      );
-      process.env.DATABASE_URL = 'postgres://bot:p@127.0.0.1:1/news';
-      expect(describeFailure(new Error('at openPipeline for postgres://bot:p@127.0.0.1:1/news'))).toContain('at openPipeline for postgres://bot:***@127.0.0.1:1/news');
-    } finally {
-      if (saved === undefined) delete process.env.DATABASE_URL;
-      else process.env.DATABASE_URL = saved;
-    }
+    // vi.stubEnv's values are put back after each test (vitest.config.ts: unstubEnvs).
+    vi.stubEnv('DATABASE_URL', 'postgres://bot:s3cret-pw@db.example:5433/news');
+    const printed = describeFailure(new Error('startup failed for postgres://bot:s3cret-pw@db.example:5433/news'));
+    expect(printed).toMatch(/^Unexpected error: this is a bug/);
+    expect(printed).toContain('postgres://bot:***@db.example:5433/news');
+    expect(printed).not.toContain('s3cret-pw');
+    // A password with characters that must be percent-encoded in the address, printed as written there.
+    vi.stubEnv('DATABASE_URL', 'postgres://bot:s3cret%40pw%2F1@db.example:5433/news');
+    const encoded = describeFailure(new Error('startup failed for postgres://bot:s3cret%40pw%2F1@db.example:5433/news (s3cret@pw/1)'));
+    expect(encoded).toContain('postgres://bot:***@db.example:5433/news (***)');
+    expect(encoded).not.toMatch(/s3cret/);
+    // A short or common password is masked in the address only: elsewhere it would mangle the words around it.
+    vi.stubEnv('DATABASE_URL', 'postgres://postgres:postgres@127.0.0.1:1/postgres');
+    expect(describeFailure(new Error('no pool for postgres://postgres:postgres@127.0.0.1:1/postgres (openPipeline)'))).toContain(
+      'no pool for postgres://postgres:***@127.0.0.1:1/postgres (openPipeline)',
+    );
+    vi.stubEnv('DATABASE_URL', 'postgres://bot:p@127.0.0.1:1/news');
+    expect(describeFailure(new Error('at openPipeline for postgres://bot:p@127.0.0.1:1/news'))).toContain('at openPipeline for postgres://bot:***@127.0.0.1:1/news');
   });
 
   it('without pgvector: says so and how to install it', async () => {
