@@ -384,6 +384,9 @@ describe('a reply chain where a thread cannot be opened', () => {
     const sent = await clickFollowUp(message, user, REPLY_PERMISSIONS);
     expect(sent.some((r) => r.path.includes('/threads'))).toBe(false);
     expect(lastEdit(sent).body.content).toMatch(/^I don't have permission to open threads here, so let's continue in replies/);
+    // Without the Message Content intent the bot reads a reply that keeps its mention; nothing says to write a plain message.
+    expect(lastEdit(sent).body.content).toMatch(/Reply to my answer with your follow-up, then to my next answer, with the reply's mention of <@\d+> left on/);
+    expect(lastEdit(sent).body.content).not.toMatch(/as a message here|Mention/);
 
     const { raw, sent: answered } = await post(WHAT_DID_HE_SAY, { replyTo: message.id, userId: user });
     const reply = messagesPosted(answered, CHANNEL_ID)[0]!;
@@ -395,6 +398,16 @@ describe('a reply chain where a thread cannot be opened', () => {
     const again = await post('When did he visit?', { replyTo: reply.response.id, userId: user });
     expect(messagesPosted(again.sent, CHANNEL_ID)).toHaveLength(1);
     expect((await post('When did he visit?', { replyTo: '900000000000999999', userId: user })).sent).toEqual([]);
+
+    // Replies to the first answer, the one whose Follow up button says to reply to it, are followed however long the
+    // chain grows (past the turns the conversation keeps); the button says so again.
+    for (let i = 0; i < 6; i++) {
+      clock += 21_000; // within the rate limit (5 questions a minute) and the conversation's quiet spell
+      const { sent: chained } = await post(`What did he say about visit number ${i + 2}?`, { replyTo: message.id, userId: user });
+      expect(messagesPosted(chained, CHANNEL_ID).map((m) => m.body.content)).toEqual([expect.stringMatching(/^Following up on: /)]);
+    }
+    const told = await clickFollowUp(message, user, REPLY_PERMISSIONS);
+    expect(callbackOf(told).body.data.content).toMatch(/^Reply to my answer with your follow-up/);
   });
 
   it('offers no follow-ups where the bot may neither open threads nor see and post in the channel', async () => {
@@ -467,8 +480,8 @@ describe('a reply chain where a thread cannot be opened', () => {
     expect(lastEdit(dmSent).body.content).toMatch(/^Threads cannot be opened in direct messages, so let's continue in replies/);
     // Discord sends a direct message's text without the Message Content intent: no need to mention the bot there.
     expect(ctx.config.discord.messageContent).toBe(false);
-    expect(lastEdit(dmSent).body.content).toMatch(/Write your follow-up as a message here/);
-    expect(lastEdit(dmSent).body.content).not.toMatch(/Mention/);
+    expect(lastEdit(dmSent).body.content).toMatch(/Reply to my answer with your follow-up, then to my next answer, and I will read it/);
+    expect(lastEdit(dmSent).body.content).not.toMatch(/Mention|mention|as a message here/);
   });
 
   it('falls back to replies when Discord refuses the thread (Missing Permissions), and logs it', async () => {

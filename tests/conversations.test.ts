@@ -1,6 +1,6 @@
 /** The conversation store: bounded turns and conversations, expiry after a quiet spell, and expiry markers. */
 import { describe, expect, it } from 'vitest';
-import { ConversationStore } from '../src/bot/conversations.js';
+import { CHAIN_MESSAGES_KEPT, ConversationStore } from '../src/bot/conversations.js';
 import type { Turn } from '../src/conversation.js';
 
 const turn = (question: string): Turn => ({ question, resolved: question, names: { people: [], places: [], others: [] }, articleIds: [] });
@@ -31,9 +31,14 @@ describe('conversation store', () => {
     const { conversations, advance } = store();
     const chain = conversations.start('m1', 'replies', 'c1', turn('first'));
     expect(conversations.lookup({ thread: 'm1' })).toBeUndefined();
-    for (const id of ['m2', 'm3', 'm4', 'm5']) conversations.add(chain, turn(id), id);
-    // The oldest bot messages beyond the turns kept are no longer followed.
-    expect(conversations.lookup({ reply: 'm1' })).toBeUndefined();
+    const ids = Array.from({ length: CHAIN_MESSAGES_KEPT + 2 }, (_, i) => `m${i + 2}`);
+    for (const id of ids) conversations.add(chain, turn(id), id);
+    // Its turns are the last three; a reply to any answer it keeps continues it, to its first answer (the one its
+    // Follow up button says to reply to) always, to the oldest answers beyond CHAIN_MESSAGES_KEPT no more.
+    expect(chain.turns).toHaveLength(3);
+    for (const id of ['m1', ids[2]!, ids.at(-1)!]) expect(conversations.lookup({ reply: id })).toMatchObject({ state: 'live', conversation: chain });
+    for (const id of ids.slice(0, 2)) expect(conversations.lookup({ reply: id })).toBeUndefined();
+    expect(chain.messageIds).toHaveLength(CHAIN_MESSAGES_KEPT + 1);
     expect(conversations.lookup({ reply: 'm5' })).toMatchObject({ state: 'live', conversation: chain });
     advance(1000);
     conversations.sweep();

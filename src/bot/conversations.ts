@@ -14,7 +14,10 @@ export interface Conversation {
   place: 'thread' | 'replies';
   channelId: string;
   turns: Turn[];
-  /** The bot's messages of a reply chain: a reply to one of them is a follow-up. */
+  /**
+   * The bot's messages of a reply chain, first the answer it started from (always kept: its Follow up button
+   * says to reply to it), then the latest CHAIN_MESSAGES_KEPT answers: a reply to one of them is a follow-up.
+   */
   messageIds: string[];
   /** Whether members were already told how to ask when a message came without readable text. */
   hinted: boolean;
@@ -30,6 +33,11 @@ export interface ConversationStoreOptions {
 
 /** Conversations kept at most at once, and expired ones remembered to tell a late follow-up. */
 export const MAX_CONVERSATIONS = 500;
+/**
+ * A reply chain's latest answers followed, besides its first: a reply to any of them continues the conversation
+ * (with its last `maxTurns` turns), whichever the member picks. A memory bound, far past any real chain.
+ */
+export const CHAIN_MESSAGES_KEPT = 100;
 const MAX_EXPIRED = 1000;
 
 export type Lookup = { state: 'live'; conversation: Conversation } | { state: 'expired' } | undefined;
@@ -90,14 +98,17 @@ export class ConversationStore {
     return conversation;
   }
 
-  /** Adds a turn (the oldest beyond `maxTurns` are dropped) and, in a reply chain, the bot's new message. */
+  /**
+   * Adds a turn (the oldest beyond `maxTurns` are dropped) and, in a reply chain, the bot's new message (the
+   * oldest beyond CHAIN_MESSAGES_KEPT are no longer followed, the chain's first answer always is).
+   */
   add(conversation: Conversation, turn: Turn, messageId?: string): void {
     conversation.turns.push(turn);
     conversation.turns.splice(0, Math.max(0, conversation.turns.length - this.options.maxTurns));
     if (messageId && conversation.place === 'replies') {
       conversation.messageIds.push(messageId);
       this.byMessage.set(messageId, conversation.id);
-      for (const old of conversation.messageIds.splice(0, Math.max(0, conversation.messageIds.length - this.options.maxTurns - 1))) this.byMessage.delete(old);
+      for (const old of conversation.messageIds.splice(1, Math.max(0, conversation.messageIds.length - 1 - CHAIN_MESSAGES_KEPT))) this.byMessage.delete(old);
     }
     this.touch(conversation);
   }

@@ -18,6 +18,7 @@ import {
 } from 'discord.js';
 import { turnOf } from '../conversation.js';
 import type { BotContext } from './context.js';
+import type { Conversation } from './conversations.js';
 import type { CustomIdOf } from './custom-ids.js';
 import { discordProblem, problemMeta } from './discord-errors.js';
 import { escapeText, trimText } from './format/index.js';
@@ -30,12 +31,20 @@ export const PRIVATE_FOLLOW_UP = 'A private answer stays private, and follow-ups
 const THREAD_NAME_CHARS = 100;
 
 /**
- * How to ask in a conversation, given whether the bot can read messages that do not mention it: in a server,
- * only with the Message Content intent; in direct messages, always (Discord sends their text without it).
+ * How to ask in a conversation (a thread, where every message is a follow-up, or a reply chain, where only a reply
+ * to one of its answers is), given whether the bot can read messages that do not mention it: in a server, only
+ * with the Message Content intent; in direct messages, always (Discord sends their text without it). A reply
+ * mentions the member replied to unless they switch that off.
  */
-export function howToAsk(ctx: BotContext, botId: string | undefined, inGuild: boolean): string {
+export function howToAsk(ctx: BotContext, botId: string | undefined, inGuild: boolean, place: Conversation['place']): string {
   const me = botId ? `<@${botId}>` : '@coverage-bot';
-  return ctx.config.discord.messageContent || !inGuild
+  const readsEveryMessage = ctx.config.discord.messageContent || !inGuild;
+  if (place === 'replies') {
+    return readsEveryMessage
+      ? 'Reply to my answer with your follow-up, then to my next answer, and I will read it with the earlier questions.'
+      : `Reply to my answer with your follow-up, then to my next answer, with the reply's mention of ${me} left on: I can only read messages that mention me.`;
+  }
+  return readsEveryMessage
     ? 'Write your follow-up as a message here and I will read it with the earlier questions.'
     : `Mention ${me} in each follow-up (for example: ${me} how long did that take him?): I can only read messages that mention me.`;
 }
@@ -53,7 +62,7 @@ export async function openFollowUp(interaction: MessageComponentInteraction, id:
   const message = interaction.message;
   const live = ctx.conversations.find(message.id);
   if (live) {
-    await interaction.reply(notice(live.place === 'thread' ? `This answer's conversation is here: ${channelMention(live.id)}.` : 'Reply to the answer with your follow-up.'));
+    await interaction.reply(notice(live.place === 'thread' ? `This answer's conversation is here: ${channelMention(live.id)}.` : howToAsk(ctx, interaction.client.user?.id, interaction.inGuild(), 'replies')));
     return;
   }
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
@@ -74,7 +83,7 @@ export async function openFollowUp(interaction: MessageComponentInteraction, id:
   if ('thread' in opened) {
     ctx.conversations.start(opened.thread.id, 'thread', opened.thread.id, first);
     try {
-      const intro = `Follow-ups on “${escapeText(trimText(answer.question, 300))}”. ${howToAsk(ctx, interaction.client.user?.id, interaction.inGuild())}`;
+      const intro = `Follow-ups on “${escapeText(trimText(answer.question, 300))}”. ${howToAsk(ctx, interaction.client.user?.id, interaction.inGuild(), 'thread')}`;
       await opened.thread.send({ content: intro, allowedMentions: NO_MENTIONS });
     } catch (error) {
       // The thread is open; only its first line could not be posted (removed at once, or no permission there).
@@ -100,7 +109,7 @@ export async function openFollowUp(interaction: MessageComponentInteraction, id:
   }
   ctx.conversations.start(message.id, 'replies', message.channelId, first);
   await interaction.editReply({
-    content: `${opened.reason} so let's continue in replies: reply to the answer with your follow-up and I'll read it with the earlier question. ${howToAsk(ctx, interaction.client.user?.id, interaction.inGuild())}`,
+    content: `${opened.reason} so let's continue in replies. ${howToAsk(ctx, interaction.client.user?.id, interaction.inGuild(), 'replies')}`,
     allowedMentions: NO_MENTIONS,
   });
 }

@@ -84,7 +84,7 @@ async function answer(message: Message, conversation: Conversation, ctx: BotCont
     // Said once per conversation (every message reads as empty without the intent), and whenever they mention the bot.
     if (mentioned || !conversation.hinted) {
       conversation.hinted = true;
-      await reply(message, `I couldn't find a question in words in that message. ${howToAsk(ctx, message.client.user?.id, message.inGuild())}`);
+      await reply(message, `I couldn't find a question in words in that message. ${howToAsk(ctx, message.client.user?.id, message.inGuild(), conversation.place)}`);
     }
     return;
   }
