@@ -61,6 +61,14 @@ describe('splitPages', () => {
 });
 
 describe('answerEmbed', () => {
+  it('shows the question in its title as asked: its markdown escaped, fitted without a broken escape', () => {
+    const asked = (question: string) => answerEmbed({ question, found: false, sure: false, confidence: 0, shortAnswer: null, answer: '', passages: [], sources: [] }).title!;
+    expect(asked('What did __Prigozhin__ say about *Wagner* ~~pay~~?')).toBe('What did \\_\\_Prigozhin\\_\\_ say about \\*Wagner\\* \\~\\~pay\\~\\~?');
+    const long = asked(`Why *${'really '.repeat(60)}*?`);
+    expect(long.length).toBeLessThanOrEqual(LIMITS.title);
+    expect(long.replaceAll('\\*', '')).not.toMatch(/[*\\]/);
+  });
+
   const longSentence = (n: number) => `${words(n, 'evidence')}.`;
   function answer(passages: number, quoteWords: number, title = 'A title'): Answer {
     const ps = Array.from({ length: passages }, (_, i) => ({
@@ -216,6 +224,24 @@ describe('articles', () => {
     // Every star still escaped, and no escape cut in half before the ellipsis.
     expect(title.endsWith('…')).toBe(true);
     expect(title.replaceAll('\\*', '')).not.toMatch(/[*\\]/);
+  });
+
+  it('a word longer than a page is cut to fit: no text lost, no emoji or markdown escape split between pages', () => {
+    for (const text of ['a'.repeat(4096) + '>' + 'b'.repeat(5000), `${'a'.repeat(4090)}${'_'.repeat(3000)}`, `${'a'.repeat(4094)}${'😀'.repeat(2000)}`]) {
+      const a = { ...article, text };
+      const pages = articlePages(a);
+      expect(pages.length).toBeGreaterThan(1);
+      for (const [i, page] of pages.entries()) {
+        const embed = articleEmbed(a, pages, i);
+        expect(embedProblems(embed)).toEqual([]);
+        // fitEmbed had nothing to cut: every page is shown whole.
+        expect(embed.description).toBe(page);
+        expect(page).not.toMatch(/(^|[^\\])(\\\\)*\\$/); // no escape left open at a page's end
+        expect(page).not.toMatch(/[\uD800-\uDBFF]$|^[\uDC00-\uDFFF]/);
+      }
+      const unescape = (s: string) => s.replace(/\\(.)/g, '$1');
+      expect(unescape(pages.join(''))).toBe(text);
+    }
   });
 
   it('a page cut inside a paragraph never starts with live markdown ("- ", "> ", "# ", "1. " shown as written)', () => {

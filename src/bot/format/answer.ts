@@ -113,7 +113,8 @@ export function answerEmbed(answer: Answer): APIEmbed {
 }
 
 function renderAnswer(answer: Answer): APIEmbed {
-  const title = trimText(answer.question, LIMITS.title);
+  // Discord renders emphasis and strike in embed titles: the question shows as asked, escaped, then fitted.
+  const title = fitText(answer.question, LIMITS.title, escapeText);
   if (!answer.found) {
     const period = answer.period && periodWords(answer.period);
     const searched = !period ? '' : answer.period!.undated ? `\n\nNo article is dated ${period}: only undated articles were searched.` : `\n\nOnly articles published ${period} were searched.`;

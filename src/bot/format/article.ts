@@ -40,7 +40,8 @@ export function splitPages(text: string, size: number): string[] {
       } else {
         const cut = trimText(rest, room + 2); // the cut point, without keeping the ellipsis
         piece = cut.replace(/ ?…$/, '');
-        if (!piece || !rest.startsWith(piece)) piece = rest.slice(0, room);
+        // A word longer than the room left is cut inside (trimText's cut there is one character longer).
+        if (!piece || !rest.startsWith(piece) || piece.length > room) piece = forcedCut(rest, room);
       }
       if (current) current += separator + piece;
       else current = piece;
@@ -54,6 +55,19 @@ export function splitPages(text: string, size: number): string[] {
   }
   if (current) pages.push(current);
   return pages.length > 0 ? pages : [''];
+}
+
+/**
+ * The longest start of escaped text that fits `max` characters and splits neither a character outside the BMP
+ * (an emoji's two halves) nor a markdown escape ("\\_" ending one page would leave "_" to start emphasis on the next).
+ */
+function forcedCut(text: string, max: number): string {
+  let end = max;
+  if (/[\uD800-\uDBFF]/.test(text[end - 1] ?? '')) end--;
+  let backslashes = 0;
+  while (end - 1 - backslashes >= 0 && text[end - 1 - backslashes] === '\\') backslashes++;
+  if (backslashes % 2 === 1) end--;
+  return text.slice(0, end);
 }
 
 function articleFields(article: Article): APIEmbedField[] {
