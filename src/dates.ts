@@ -2,7 +2,8 @@
  * Publication dates: normalising what pages and feeds declare, showing it ("13 Sep 2023"), reading the
  * `--since`/`--until` values (an ISO date, month or year, or a relative period such as `7d`), and telling whether
  * an article is in a period (a question's time phrases are read in time-phrases.ts). All calendar arithmetic is in UTC, so the same question gives the same period on every machine; an article's date
- * is compared with a period by the day and clock the outlet wrote (its offset set aside), the day it is shown with.
+ * is compared with a day's bound by the day and clock the outlet wrote (its offset set aside), the day it is shown
+ * with, and with an instant's bound (now, a date-time given) by the instant it was published.
  */
 import { UserFacingError } from './errors.js';
 import { itself, lowerBound } from './lower-bound.js';
@@ -126,9 +127,15 @@ export function parseDateBound(raw: string, option: string, which: 'since' | 'un
       if (day !== undefined) return endOfDay(start);
       return (month !== undefined ? utc(year, month + 1) : utc(year + 1)) - 1;
     }
-  } else if (/^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value))) {
-    if (Date.parse(value) < EARLIEST) throw new DateError(`${option} must be a year from ${EARLIEST_YEAR} on (got "${raw}").`);
-    return Date.parse(value);
+  } else if (/^\d{4}-\d{2}-\d{2}T/.test(value)) {
+    // A date-time with no zone is UTC's, as every other bound (Date.parse would read it in the machine's zone).
+    const time = Date.parse(/(?:Z|[+-]\d{2}:?\d{2})$/i.test(value) ? value : `${value}Z`);
+    // Date.parse rolls an impossible day over (2023-02-29T00:00Z → 1 March): the day must be the calendar's.
+    const written = new Date(utc(Number(value.slice(0, 4)), Number(value.slice(5, 7)) - 1, Number(value.slice(8, 10))));
+    if (!Number.isNaN(time) && written.getUTCDate() === Number(value.slice(8, 10))) {
+      if (time < EARLIEST) throw new DateError(`${option} must be a year from ${EARLIEST_YEAR} on (got "${raw}").`);
+      return time;
+    }
   }
   throw new DateError(
     `${option} must be a date (2023-09-13), a month (2023-09), a year (2023), a date-time (2023-09-13T12:00:00Z) or a period before now such as 7d, 2w, 3m or 1y (got "${raw}").`,
@@ -163,15 +170,25 @@ function writtenTime(published: string | undefined): number | undefined {
   return written ? publishedTime(`${written[1]}Z`) : publishedTime(published);
 }
 
+/** Whether a period's bound is a day's own (a since at its start, an until at its end), not an instant (now, a date-time). */
+const dayBound = (time: number, which: 'since' | 'until') => time === (which === 'since' ? startOfDay(time) : endOfDay(time));
+
 /**
- * Whether an article's date is inside the period (undated articles only pass a period that is not strict),
- * by the outlet's own day and clock (writtenTime), so that an article shown as 13 Sep is in a period of 13 Sep.
+ * Whether an article's date is inside the period (undated articles only pass a period that is not strict). A day's
+ * bound is compared with the outlet's own day and clock (writtenTime), so that an article shown as 13 Sep is in a
+ * period of 13 Sep; an instant's with the instant it was published, so that "this week" (until now) holds an
+ * article published an hour ago by an outlet whose clock is ahead of UTC.
  */
 export function inPeriod(published: string | undefined, period: Period): boolean {
-  const time = writtenTime(published);
-  if (time === undefined) return !period.strict;
-  return (period.since === undefined || time >= period.since) && (period.until === undefined || time <= period.until);
+  const written = writtenTime(published);
+  if (written === undefined) return !period.strict;
+  const time = (bound: number, which: 'since' | 'until') => (dayBound(bound, which) ? written : (publishedTime(published) ?? written));
+  return (period.since === undefined || time(period.since, 'since') >= period.since) && (period.until === undefined || time(period.until, 'until') <= period.until);
 }
+
+/** How far an outlet's written clock may be from UTC's: offsets run from −12:00 to +14:00. */
+const OFFSET_BEHIND_MS = 12 * 3_600_000;
+const OFFSET_AHEAD_MS = 14 * 3_600_000;
 
 /** The dates of articles as `inPeriod` compares them (writtenTime), the undated left out, sorted: kept per coverage. */
 export function writtenTimes(published: Iterable<string | undefined>): Float64Array {
@@ -183,8 +200,13 @@ export function writtenTimes(published: Iterable<string | undefined>): Float64Ar
   return Float64Array.from(times).sort();
 }
 
-/** Whether any of the sorted `times` (writtenTimes) is inside the period: a binary search for its start. */
+/**
+ * Whether any of the sorted `times` (writtenTimes) is inside the period: a binary search for its start. An
+ * instant's bound (inPeriod) is widened by the furthest offsets, so no article inside is missed.
+ */
 export function anyDatedIn(times: Float64Array, period: Pick<Period, 'since' | 'until'>): boolean {
-  const low = period.since === undefined ? 0 : lowerBound(times, period.since, itself);
-  return low < times.length && (period.until === undefined || times[low]! <= period.until);
+  const since = period.since === undefined ? undefined : dayBound(period.since, 'since') ? period.since : period.since - OFFSET_BEHIND_MS;
+  const until = period.until === undefined ? undefined : dayBound(period.until, 'until') ? period.until : period.until + OFFSET_AHEAD_MS;
+  const low = since === undefined ? 0 : lowerBound(times, since, itself);
+  return low < times.length && (until === undefined || times[low]! <= until);
 }

@@ -10,21 +10,33 @@ import { anyDatedIn, DAY_MS, endOfDay, monthsBefore, startOfDay, utc, type Perio
 // through Node's own resolver, since vitest's does not follow the package's `./*` export pattern.
 const chrono = createRequire(import.meta.url)('chrono-node/en') as typeof import('chrono-node/en');
 
-const LEAD = String.raw`(?:(?:in|during|over|from|for|since)\s+)?(?:the\s+)?`;
+const LEAD = String.raw`(?:(?:in|during|over|from|for|since|within)\s+)?(?:the\s+)?`;
 /** "this week", "last month", "the past year", "previous week". */
 const CALENDAR_PERIOD = new RegExp(`^${LEAD}(this|last|past|previous)\\s+(week|month|year)$`, 'i');
 /** "the last 7 days", "past two weeks". */
-const LAST_N = new RegExp(`^${LEAD}(?:last|past)\\s+\\S+\\s+(?:days?|weeks?|months?|years?)$`, 'i');
+const LAST_N = new RegExp(`^${LEAD}(?:last|past)\\s+(\\S+)\\s+(days?|weeks?|months?|years?)$`, 'i');
 const DAY_WORD = /^(today|yesterday)$/i;
 /**
  * Two months joined into one period: "between March 2023 and May 2023" (chrono finds the months apart; "March 2023
  * to May 2023" it reads as one range itself), "in May 2023 or in June 2023".
  */
 const JOINED = /^\s*(?:and|to|until|till|through|or|-|–)\s+(?:in\s+)?$/i;
-/** "since March 2023", "from 2023": the period runs from then until now, not through that month or year alone. */
-const SINCE_LEAD = /\b(?:since|from)\s+(?:the\s+)?$/i;
-/** "in 2023", "since 2023": chrono reads a lone year as a time of day, so years are found here. */
-const YEAR_PHRASE = /\b(in|during|throughout|since|from)\s+((?:19|20)\d{2})\b(?![-/:]\d)/i;
+/** The word before a phrase that turns its period into one from it, after it or before it: "since last week", "after August 2023". */
+const BOUND_LEAD = /\b(since|after|before)\s+(?:the\s+)?$/i;
+/** "in 2023", "since 2023", "after 2022": chrono reads a lone year as a time of day, so years are found here. */
+const YEAR_PHRASE = /\b(in|during|throughout|since|from|after|before)\s+((?:19|20)\d{2})\b(?![-/:]\d)(?!\s*['’]s\b)/i;
+/** "in 2022–2023", "from 2022 to 2023", "between 2022 and 2023", "in 2022 and 2023": the years from the first through the last. */
+const YEAR_RANGE = /\b(?:in|during|throughout|over|from|between)\s+((?:19|20)\d{2})\s*(?:[-–—]|\s(?:to|until|till|through|and)\s)\s*((?:19|20)\d{2})\b(?![-/:]\d)/i;
+/**
+ * Words before a month that narrow it, taken out with it (the period stays the month): "early", "mid-", "late",
+ * "the first week of", "the beginning of".
+ */
+const MONTH_MODIFIER = /(?:\b(?:early|mid|late)[\s-]*|\b(?:the\s+)?(?:(?:beginning|start|middle|end)|(?:first|second|third|fourth|last)\s+(?:week|weeks|half|days))\s+of\s+)$/i;
+/** A date that describes a thing rather than when it was reported: "last year's mutiny", "this week's summit". */
+const POSSESSIVE_AFTER = /^['’]s\b/;
+/** A month named as a thing's: "the March 2023 warrant", "a September 2023 report". */
+const ARTICLE_BEFORE = /\b(?:the|a|an)\s+$/i;
+const NUMBER_WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12 };
 
 function calendarPeriod(which: string, unit: string, now: number): { since: number; until: number } {
   const today = new Date(now);
@@ -65,7 +77,7 @@ function lastPart(c: Components, firstMonth: number, firstYear: number): [number
  * 2023"), from it until now ("since March 2023"), or a range in either order ("March 2023 to May 2023", "between
  * March and May 2023", "from November 2023 to February", "from March 2023 to 15 May 2023").
  */
-function monthPeriod(question: string, results: ReturnType<typeof chrono.parse>, i: number, now: number): { since: number; until: number; from: number; end: number } | undefined {
+function monthPeriod(question: string, results: ReturnType<typeof chrono.parse>, i: number, now: number): { since: number; until: number; from: number; end: number; range: boolean } | undefined {
   const { start, index } = results[i]!;
   const rangeEnd = results[i]!.end ?? undefined; // chrono's null when the phrase is no range
   const endsDated = rangeEnd !== undefined && rangeEnd.isCertain('month') && rangeEnd.isCertain('year');
@@ -92,9 +104,9 @@ function monthPeriod(question: string, results: ReturnType<typeof chrono.parse>,
     end = next.index + next.text.length;
   }
   const first = [utc(year, month), utc(year, month + 1) - 1] as const;
-  // "since March 2023" runs until now; a month alone through its end.
-  if (!last) return { since: first[0], until: from === index && SINCE_LEAD.test(question.slice(0, index)) ? now : ownEnd, from, end };
-  return { since: Math.min(first[0], last[0]), until: Math.max(first[1], last[1]), from, end };
+  // "from March 2023" runs until now; a month alone through its end ("since" and "after" are the caller's: bounded).
+  if (!last) return { since: first[0], until: from === index && /\bfrom\s+(?:the\s+)?$/i.test(question.slice(0, index)) ? now : ownEnd, from, end, range: false };
+  return { since: Math.min(first[0], last[0]), until: Math.max(first[1], last[1]), from, end, range: true };
 }
 
 /**
@@ -112,28 +124,74 @@ export function timePhrase(question: string, now = Date.now()): Period | undefin
     const text = result.text.trim();
     const start = result.start;
     const calendar = CALENDAR_PERIOD.exec(text);
-    let range: { since: number; until: number } | undefined;
+    const lastN = LAST_N.exec(text);
+    let range: { since?: number; until: number } | undefined;
     let from = result.index;
     let end = result.index + result.text.length;
-    if (calendar) range = calendarPeriod(calendar[1]!.toLowerCase(), calendar[2]!.toLowerCase(), now);
-    else if (DAY_WORD.test(text) || LAST_N.test(text)) {
+    // "last year's mutiny": the date of a thing asked about, not a period of the coverage.
+    if (POSSESSIVE_AFTER.test(question.slice(end))) continue;
+    if (calendar) {
+      range = calendarPeriod(calendar[1]!.toLowerCase(), calendar[2]!.toLowerCase(), now);
+      // "this past week": the "this" goes with it.
+      if (/^past$/i.test(calendar[1]!)) from -= /\bthis\s+$/i.exec(question.slice(0, from))?.[0].length ?? 0;
+    } else if (lastN) range = { since: lastDays(lastN[1]!.toLowerCase(), lastN[2]!.toLowerCase(), start.date().getTime(), now), until: now };
+    else if (DAY_WORD.test(text)) {
       // "Russia Today", "USA Today", the "Today" programme: a capitalised "Today" inside a sentence is a name.
       if (/^Today$/.test(text) && !/(^|[.!?]["”’)]?)\s*$/.test(question.slice(0, result.index)) && /\p{Ll}/u.test(question)) continue;
       const since = startOfDay(start.date().getTime());
-      range = { since, until: DAY_WORD.test(text) && /yesterday/i.test(text) ? endOfDay(since) : now };
+      range = { since, until: /yesterday/i.test(text) ? endOfDay(since) : now };
     } else {
       const months = monthPeriod(question, results, i, now);
       if (months) [range, from, end] = [{ since: months.since, until: months.until }, months.from, months.end];
+      else continue;
+      // "the March 2023 warrant": a month named as a thing's.
+      if (ARTICLE_BEFORE.test(question.slice(0, from))) continue;
+      from -= MONTH_MODIFIER.exec(question.slice(0, from))?.[0].length ?? 0;
+      if (months.range) return { ...range, phrase: question.slice(from, end), strict: false };
     }
-    if (range) return { ...range, phrase: question.slice(from, end), strict: false };
+    if (range) return { ...bounded(range, BOUND_LEAD.exec(question.slice(0, from))?.[1], now), phrase: question.slice(from, end), strict: false };
+  }
+  const years = YEAR_RANGE.exec(question);
+  if (years) {
+    const [first, last] = [Number(years[1]), Number(years[2])].sort((a, b) => a - b);
+    return { since: utc(first!), until: utc(last! + 1) - 1, phrase: years[0], strict: false };
   }
   const year = YEAR_PHRASE.exec(question);
   if (year) {
     const y = Number(year[2]);
-    const since = /^(?:since|from)$/i.test(year[1]!);
-    return { since: utc(y), until: since ? now : utc(y + 1) - 1, phrase: year[0], strict: false };
+    const lead = year[1]!.toLowerCase();
+    const range = { since: utc(y), until: utc(y + 1) - 1 };
+    return { ...bounded(range, lead === 'from' ? 'since' : lead, now), phrase: year[0], strict: false };
   }
   return undefined;
+}
+
+/**
+ * A phrase's period as the word before it turns it: from its start until now ("since last week", "since 2023"),
+ * from its end until now ("after August 2023"), until its start ("before 2023"), or the period itself.
+ */
+function bounded(range: { since?: number; until: number }, lead: string | undefined, now: number): { since?: number; until: number } {
+  switch (lead?.toLowerCase()) {
+    case 'since':
+      return { since: range.since, until: now };
+    case 'after':
+      return { since: range.until + 1, until: now };
+    case 'before':
+      return { until: (range.since ?? range.until) - 1 };
+    default:
+      return range;
+  }
+}
+
+/**
+ * The start of "the last N days/weeks/months/years": N months back to the same day, or the last day of a shorter
+ * month (monthsBefore, as "the past month" and --since 1m: chrono's date overflows, 31 March less a month is 2 March);
+ * chrono's own reading of N days or weeks, or of a number in words it knows and this list does not.
+ */
+function lastDays(count: string, unit: string, chronoStart: number, now: number): number {
+  const n = /^\d+$/.test(count) ? Number(count) : NUMBER_WORDS[count];
+  if (n === undefined || !/^(month|year)/.test(unit)) return startOfDay(chronoStart);
+  return startOfDay(monthsBefore(now, unit.startsWith('month') ? n : 12 * n));
 }
 
 /**
@@ -146,8 +204,13 @@ export function withoutTimePhrase(question: string, period: Period): string {
   if (!period.phrase) return question;
   const at = question.indexOf(period.phrase);
   if (at < 0) return question;
-  const before = question.slice(0, at).replace(/\b(?:in|during|over|from|for|since|throughout|between)(?:\s+the)?\s*$/i, '');
-  const stripped = `${before.trimEnd()} ${question.slice(at + period.phrase.length).trimStart()}`.replace(/\s+([?.!,])/g, '$1').trim();
+  const before = question.slice(0, at).replace(/\b(?:in|during|over|from|for|since|throughout|between|within|after|before|at)(?:\s+the)?\s*$/i, '');
+  const stripped = `${before.trimEnd()} ${question.slice(at + period.phrase.length).trimStart()}`
+    .replace(/[([]\s*[)\]]/g, '') // "What happened (in 2023)?"
+    .replace(/^[\s,;:–—-]+/, '') // "In 2023, what happened?"
+    .replace(/\s+([?.!,])/g, '$1')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
   return /\p{L}/u.test(stripped) ? stripped : question;
 }
 

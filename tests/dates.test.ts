@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anyDatedIn, isoDay, parseDateBound, writtenTimes } from '../src/dates.js';
+import { anyDatedIn, inPeriod, isoDay, parseDateBound, writtenTimes } from '../src/dates.js';
 import { timePhrase, withoutTimePhrase } from '../src/time-phrases.js';
 import { inTimeZone } from './helpers.js';
 
@@ -42,6 +42,51 @@ describe('time phrases in questions', () => {
     expect(days('Who spoke in May 2023, and who answered in June 2023?')).toMatchObject({ since: '2023-05-01', until: '2023-05-31' });
   });
 
+  it('runs "since yesterday", "since last week" and "since 2023" until now, and "after" or "before" a month or year from or to it', () => {
+    expect(days('What did Zelensky tell parliament since yesterday?')).toMatchObject({ since: '2024-03-14', until: '2024-03-15', asked: 'What did Zelensky tell parliament?' });
+    expect(days('What happened since last week?')).toMatchObject({ since: '2024-03-04', until: '2024-03-15', asked: 'What happened?' });
+    expect(days('What happened since last month?')).toMatchObject({ since: '2024-02-01', until: '2024-03-15' });
+    expect(days('What happened since last year?')).toMatchObject({ since: '2023-01-01', until: '2024-03-15' });
+    // "last week" alone is that week, as before.
+    expect(days('What happened last week?')).toMatchObject({ since: '2024-03-04', until: '2024-03-10' });
+    expect(days('Where did Putin and Kim meet after August 2023?')).toMatchObject({ since: '2023-09-01', until: '2024-03-15', asked: 'Where did Putin and Kim meet?' });
+    const before = timePhrase('What did Kim say before September 2023?', NOW)!;
+    expect(before.since).toBeUndefined();
+    expect(isoDay(before.until!)).toBe('2023-08-31');
+    expect(withoutTimePhrase('What did Kim say before September 2023?', before)).toBe('What did Kim say?');
+    expect(days('What happened after 2022?')).toMatchObject({ since: '2023-01-01', until: '2024-03-15', asked: 'What happened?' });
+    expect(isoDay(timePhrase('What happened before 2023?', NOW)!.until!)).toBe('2022-12-31');
+  });
+
+  it('reads a range of years as one period, and leaves no stray words when it takes a phrase out', () => {
+    const years = { since: '2022-01-01', until: '2023-12-31', asked: 'What did Kim do?' };
+    expect(days('What did Kim do in 2022–2023?')).toMatchObject(years);
+    expect(days('What did Kim do in 2022-2023?')).toMatchObject(years);
+    expect(days('What did Kim do from 2022 to 2023?')).toMatchObject(years);
+    expect(days('What did Kim do between 2022 and 2023?')).toMatchObject(years);
+    expect(days('What did Kim do in 2022 and 2023?')).toMatchObject(years);
+    expect(days('What happened in early September 2023?')).toMatchObject({ since: '2023-09-01', until: '2023-09-30', asked: 'What happened?' });
+    expect(days('What happened in mid-September 2023?')).toMatchObject({ asked: 'What happened?' });
+    expect(days('What happened in late September 2023?')).toMatchObject({ asked: 'What happened?' });
+    expect(days('What happened in the first week of September 2023?')).toMatchObject({ since: '2023-09-01', asked: 'What happened?' });
+    // A day, as chrono reads "the end of September 2023" (30 Sep): an event's date, left in the question.
+    expect(timePhrase('What happened at the end of September 2023?', NOW)).toBeUndefined();
+    expect(days('What happened this past week?')).toMatchObject({ since: '2024-03-08', until: '2024-03-15', asked: 'What happened?' });
+    expect(days('What happened within the last week?')).toMatchObject({ asked: 'What happened?' });
+    expect(days('What happened (in 2023)?')).toMatchObject({ since: '2023-01-01', asked: 'What happened?' });
+    expect(days('In 2023, what happened?')).toMatchObject({ since: '2023-01-01', asked: 'what happened?' });
+  });
+
+  it('leaves a date that describes a thing in the question, not a period: "last year\'s mutiny", "the March 2023 warrant"', () => {
+    expect(timePhrase("What did Putin say about last year's mutiny?", NOW)).toBeUndefined();
+    expect(timePhrase('What is planned for this year’s parade?', NOW)).toBeUndefined();
+    expect(timePhrase('What is the March 2023 ICC warrant?', NOW)).toBeUndefined();
+    expect(timePhrase('What did the 2023 summit decide?', NOW)).toBeUndefined();
+    // The same words as a period still are one.
+    expect(days('What did Putin say last year?')).toMatchObject({ since: '2023-01-01', until: '2023-12-31' });
+    expect(days('What did the ICC do in March 2023?')).toMatchObject({ since: '2023-03-01', until: '2023-03-31' });
+  });
+
   it('goes back a month to the same day, or to the last day of a shorter month', () => {
     const endOfMarch = Date.parse('2024-03-31T12:00:00Z');
     expect(isoDay(timePhrase('news from the past month?', endOfMarch)!.since!)).toBe('2024-02-29');
@@ -49,6 +94,9 @@ describe('time phrases in questions', () => {
     expect(isoDay(parseDateBound('3m', '--since', 'since', endOfMarch))).toBe('2023-12-31');
     expect(isoDay(parseDateBound('1y', '--since', 'since', Date.parse('2024-02-29T12:00:00Z')))).toBe('2023-02-28');
     expect(isoDay(parseDateBound('1m', '--since', 'since', NOW))).toBe('2024-02-15');
+    // "the past 1 month" and "the last 12 months" as "the past month" and "the past year".
+    expect(isoDay(timePhrase('news from the past 1 month?', endOfMarch)!.since!)).toBe('2024-02-29');
+    expect(isoDay(timePhrase('news in the last 12 months?', Date.parse('2024-02-29T12:00:00Z'))!.since!)).toBe('2023-02-28');
   });
 
   it('tells whether an article is dated in a period from the sorted dates of a coverage, by the day the outlet wrote', () => {
@@ -64,6 +112,25 @@ describe('time phrases in questions', () => {
     expect(anyDatedIn(new Float64Array(), {})).toBe(false);
   });
 
+  it('compares an article with a bound of now by the instant it was published, with a day\'s bound by the day the outlet wrote', () => {
+    const now = Date.parse('2026-12-04T18:08:00Z');
+    // 22:00 in Sydney on 4 Dec is 11:00 UTC, before now: published this week and today, though its clock is past UTC's.
+    const sydney = '2026-12-04T22:00:00+11:00';
+    for (const question of ['What was announced today?', 'What was announced this week?']) {
+      const period = timePhrase(question, now)!;
+      expect(inPeriod(sydney, period), question).toBe(true);
+      expect(anyDatedIn(writtenTimes([sydney]), period), question).toBe(true);
+    }
+    // Yesterday (3 Dec) is a day's period: the outlet's day decides, not UTC's.
+    const yesterday = timePhrase('What happened yesterday?', now)!;
+    expect(inPeriod('2026-12-04T01:30:00+03:00', yesterday)).toBe(false); // 3 Dec 22:30 UTC, but 4 Dec in Moscow
+    expect(inPeriod('2026-12-03T23:30:00-05:00', yesterday)).toBe(true); // 4 Dec 04:30 UTC, but 3 Dec in New York
+    // A date-time bound is an instant too.
+    const since = { since: parseDateBound('2026-12-04T12:00:00Z', '--since', 'since', now), strict: true };
+    expect(inPeriod('2026-12-04T22:00:00+11:00', since)).toBe(false); // 11:00 UTC, though its clock is 22:00
+    expect(inPeriod('2026-12-04T16:00:00+03:00', since)).toBe(true); // 13:00 UTC, though its clock is 16:00
+  });
+
   it('refuses a month 00 or 13 in --since and --until, as it refuses 30 February', () => {
     for (const bad of ['2023-00', '2023-13', '2023-00-10', '2023-02-30']) {
       expect(() => parseDateBound(bad, '--since', 'since', NOW), bad).toThrow(/^--since must be a date \(2023-09-13\), a month/);
@@ -71,6 +138,12 @@ describe('time phrases in questions', () => {
     }
     expect(isoDay(parseDateBound('2023-01', '--since', 'since', NOW))).toBe('2023-01-01');
     expect(isoDay(parseDateBound('2023-12', '--until', 'until', NOW))).toBe('2023-12-31');
+    // A date-time too, and one with no zone is UTC's on every machine.
+    expect(() => parseDateBound('2023-02-29T00:00:00Z', '--since', 'since', NOW)).toThrow(/^--since must be a date/);
+    expect(() => parseDateBound('2023-09-31T00:00:00Z', '--until', 'until', NOW)).toThrow(/^--until must be a date/);
+    for (const zone of ['UTC', 'Asia/Kolkata', 'America/New_York']) {
+      expect(inTimeZone(zone, () => parseDateBound('2023-09-12T12:00', '--since', 'since', NOW)), zone).toBe(Date.parse('2023-09-12T12:00:00Z'));
+    }
   });
 
   it.each(['UTC', 'America/Los_Angeles', 'Asia/Tokyo'])('gives the same days on a machine in %s, on a day the clocks change', (zone) => {

@@ -43,7 +43,7 @@ export function normalizeDate(raw: string | null | undefined): string | undefine
     const offset = !zone || /^(z|utc|gmt)$/i.test(zone) ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
     return `${day}T${pad(hours)}:${minutes}:${seconds ?? '00'}${fraction ?? ''}${offset}`;
   }
-  if (!MONTH_NAMED.test(value) || !/\b\d{4}\b/.test(value)) return undefined;
+  if (!MONTH_NAMED.test(value) || !/\b\d{4}\b/.test(value) || !writtenDayExists(value)) return undefined;
   // Without a time, Date.parse takes the machine's midnight: the day written is the local one.
   if (!/\d:\d/.test(value)) {
     const time = Date.parse(value);
@@ -61,6 +61,24 @@ export function normalizeDate(raw: string | null | undefined): string | undefine
   // Whole seconds are written without milliseconds, as the numeric forms are ("…T10:00:00Z").
   const clock = iso.endsWith('.000Z') ? iso.slice(0, 19) : iso.slice(0, 23);
   return `${clock}${offset ?? 'Z'}`;
+}
+
+const MONTH_WORD = String.raw`(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`;
+/** The day of the month and the month written in words, either way round: "31 Sep 2023", "September 31, 2023". */
+const DAY_MONTH = new RegExp(String.raw`\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?${MONTH_WORD}\b|\b${MONTH_WORD}\s+(\d{1,2})(?:st|nd|rd|th)?\b(?![:\d])`, 'i');
+const MONTH_PREFIXES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/**
+ * Whether the day of the month a date writes with its month in words is one of that month's ("31 September 2023"
+ * and "29 February 2023" are not): Date.parse rolls such a day over into the next month, silently.
+ */
+function writtenDayExists(value: string): boolean {
+  const written = DAY_MONTH.exec(value);
+  const year = /\b(\d{4})\b/.exec(value);
+  if (!written || !year) return true;
+  const day = Number(written[1] ?? written[4]);
+  const month = MONTH_PREFIXES.indexOf((written[2] ?? written[3])!.slice(0, 3).toLowerCase());
+  return day >= 1 && calendarDay(Number(year[1]), month + 1, day) !== undefined;
 }
 
 /** RFC 822's zones named in letters, other than UT and GMT (offset 0, kept as `Z`). */
