@@ -1,9 +1,11 @@
 /**
  * Text from outside made plain, once, where it comes in (an article's fields as they are read, a question as
  * it is asked): terminal escape sequences removed (strip-ansi), then every control character but tab and
- * newline (C0, DEL, C1) and the bidirectional overrides that make text read otherwise than it is, and the rest
- * in Unicode's composed form (NFC), so that "café" typed with a combining accent finds "café" written with
- * the accented letter. What is stored, searched, quoted and shown is this text: quotes stay exact substrings.
+ * newline (C0, DEL, C1) and the bidirectional overrides that make text read otherwise than it is, the invisible
+ * characters that split a word without showing (a web page's soft hyphens, `&shy;`: "Pri\u00ADgozhin" was no
+ * "Prigozhin" to search), and the rest in Unicode's composed form (NFC), so that "café" typed with a combining accent
+ * finds "café" written with the accented letter. What is stored, searched, quoted and shown is this text: quotes stay
+ * exact substrings.
  */
 import stripAnsi from 'strip-ansi';
 
@@ -12,6 +14,12 @@ export const CONTROL_KEEPING_NEWLINES = /[\u0000-\u0008\u000B-\u001F\u007F-\u009
 /** The same, newlines included. */
 export const CONTROL = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 
+/**
+ * Characters that never show but split a word: soft hyphen, zero-width space, word joiner, byte order mark, the
+ * Mongolian vowel separator. (The zero-width joiner and non-joiner stay: emoji sequences and scripts need them.)
+ */
+export const INVISIBLE = /[\u00AD\u200B\u2060\uFEFF\u180E]/g;
+
 export function plainText(text: string): string {
-  return stripAnsi(text).replace(/\r\n?/g, '\n').replace(CONTROL_KEEPING_NEWLINES, '').normalize('NFC');
+  return stripAnsi(text).replace(/\r\n?/g, '\n').replace(CONTROL_KEEPING_NEWLINES, '').replace(INVISIBLE, '').normalize('NFC');
 }

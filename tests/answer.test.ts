@@ -365,6 +365,7 @@ describe('answers about the shipped coverage', () => {
   it('reads a question as plain composed text: escape sequences and controls out, accents composed (NFC)', () => {
     expect(validateQuestion('Where is \u001b[31mVostochny\u001b[0m?\u0007', 500)).toBe('Where is Vostochny?');
     expect(validateQuestion('Who runs the cafe\u0301?', 500)).toBe('Who runs the café?');
+    expect(validateQuestion('Where was Kim\u200B Jong-un\u00AD?', 500)).toBe('Where was Kim Jong-un?');
     expect(() => validateQuestion('\u001b[2J\u0007', 500)).toThrow(/empty/);
   });
 

@@ -159,6 +159,11 @@ describe('other formats', () => {
     }
     expect(articles[0]!.text).toBe('It sells cinnamon buns.\n\nThe Crème brulée at the café opened in May.');
     expect(articles[1]!.text).toContain('It sells cinnamon buns, evil text.');
+    // A word a page split with soft hyphens (&shy;) or a zero-width space is one word again.
+    const html = '<html><head><title>Funeral</title></head><body><article><h1>Funeral</h1><p>Pri&shy;gozhin was buried at the Porokhov&shy;skoye cemetery in St Peters\u200Bburg, his spokesman said on Tuesday. '.concat('The funeral was held in private. '.repeat(12), '</p></article></body></html>');
+    const page = parseFiles([{ source: 'funeral.html', bytes: bytes(html) }]);
+    expect(page.problems).toEqual([]);
+    expect(page.articles[0]!.text).toContain('Prigozhin was buried at the Porokhovskoye cemetery in St Petersburg');
     // A title of nothing but escapes is no title: the line is refused, not indexed untitled.
     const blank = parseFiles([{ source: 'blank.jsonl', bytes: bytes(JSON.stringify({ id: 'x', title: '\u001b[2J\u0007', text: 'Text.' })) }]);
     expect(blank.articles).toEqual([]);
