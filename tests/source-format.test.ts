@@ -1,6 +1,8 @@
 /** How `npm run source` shows an article: its header lines, the update an outlet dated among them. */
 import { describe, expect, it } from 'vitest';
-import { formatArticle } from '../src/cli/source.js';
+import { findArticle } from '../src/bot/title-search.js';
+import { formatArticle, pickArticle } from '../src/cli/source.js';
+import type { Coverage } from '../src/index/coverage.js';
 import type { Article } from '../src/corpus/types.js';
 
 const FERRY: Article = {
@@ -21,5 +23,21 @@ describe('npm run source, an article', () => {
     // A page whose updated time comes before its publication (a site's mistake) says nothing of it; an undated one does.
     expect(formatArticle({ ...FERRY, modified: '2024-02-27' })).not.toContain('Updated');
     expect(formatArticle({ ...FERRY, published: undefined, modified: '2024-03-06' }).split('\n').slice(1, 3)).toEqual(['Riverside Tribune', 'Updated 6 Mar 2024']);
+  });
+});
+
+describe('npm run source, naming an article', () => {
+  const same = (id: string, outlet: string): Article => ({ ...FERRY, id, outlet });
+  const coverage = { articles: new Map([same('ferry-terminal-approved', 'Riverside Tribune'), same('ferry-terminal-approved-2', 'Harbour News'), { ...FERRY, id: 'bridge', title: 'Bridge closed' }].map((a) => [a.id, a])) } as unknown as Coverage;
+
+  it('refuses a whole title two articles share, naming both by id, as it refuses words several titles hold', () => {
+    expect(() => pickArticle(coverage, 'Ferry terminal approved')).toThrow(
+      /^2 articles match “Ferry terminal approved”; name one by its id: Ferry terminal approved \[ferry-terminal-approved\]; Ferry terminal approved \[ferry-terminal-approved-2\]\.$/,
+    );
+    expect(findArticle(coverage, 'ferry terminal APPROVED')).toBeUndefined();
+    // By id, or by a title only one article has, it is that article.
+    expect(pickArticle(coverage, 'ferry-terminal-approved-2').outlet).toBe('Harbour News');
+    expect(pickArticle(coverage, 'bridge closed').id).toBe('bridge');
+    expect(findArticle(coverage, 'Bridge Closed')?.id).toBe('bridge');
   });
 });

@@ -38,13 +38,17 @@ export class TitleSearch {
   private readonly byFoldedTitle: { key: string; article: Article }[];
   /** Ids, sorted, for id prefix matches. */
   private readonly ids: Article[];
-  private readonly exactTitles = new Map<string, Article>();
+  /** The articles of each folded title (two outlets may run a story under one title). */
+  private readonly exactTitles = new Map<string, Article[]>();
 
   constructor(articles: Iterable<Article>) {
     const all = [...articles];
     for (const article of all) {
       const key = fold(article.title);
-      if (key && !this.exactTitles.has(key)) this.exactTitles.set(key, article);
+      if (!key) continue;
+      const same = this.exactTitles.get(key);
+      if (same) same.push(article);
+      else this.exactTitles.set(key, [article]);
     }
     // Only ids Discord can carry as a choice value can be offered.
     this.articles = all.filter((a) => a.id.length <= LIMITS.choiceValue).sort((a, b) => a.title.localeCompare(b.title));
@@ -93,9 +97,16 @@ export class TitleSearch {
   }
 
   /** The article whose title, folded, is exactly this (the first one, when titles repeat). */
+  /** The article with this whole title, when exactly one has it. */
   byTitle(input: string): Article | undefined {
+    const same = this.titled(input);
+    return same.length === 1 ? same[0] : undefined;
+  }
+
+  /** Every article with this whole title (folded), in the order they were given. */
+  titled(input: string): readonly Article[] {
     const folded = fold(input);
-    return folded ? this.exactTitles.get(folded) : undefined;
+    return (folded && this.exactTitles.get(folded)) || [];
   }
 }
 
@@ -111,7 +122,7 @@ export function titleSearchFor(snapshot: Coverage): TitleSearch {
   return search;
 }
 
-/** Resolves what the user submitted (normally an id picked from autocomplete; else an exact title). */
+/** Resolves what the user submitted (normally an id picked from autocomplete; else a title only one article has). */
 export function findArticle(snapshot: Coverage, input: string): Article | undefined {
   const raw = input.trim();
   return snapshot.articles.get(raw) ?? titleSearchFor(snapshot).byTitle(raw);

@@ -28,8 +28,10 @@ export function pickArticle(coverage: Coverage, name: string): Article {
   const exact = findArticle(coverage, name);
   if (exact) return exact;
   const words = fold(name);
-  const holding = [...coverage.articles.values()].filter((a) => fold(a.title).includes(words)).sort((a, b) => a.title.localeCompare(b.title));
-  const matches = holding.length > 0 ? holding : titleSearchFor(coverage).matches(name, SHOWN_MATCHES + 1);
+  // A whole title several articles share names them all; else the titles holding the words, else the search's matches.
+  const same = titleSearchFor(coverage).titled(name);
+  const holding = [...coverage.articles.values()].filter((a) => fold(a.title).includes(words)).sort((a, b) => a.title.localeCompare(b.title) || (a.id < b.id ? -1 : 1));
+  const matches = same.length > 1 ? [...same].sort((a, b) => (a.id < b.id ? -1 : 1)) : holding.length > 0 ? holding : titleSearchFor(coverage).matches(name, SHOWN_MATCHES + 1);
   if (matches.length === 1) return matches[0]!;
   const named = `“${line(name.trim()).slice(0, 200)}”`;
   if (matches.length === 0) throw new UserFacingError(`No article of the coverage is called ${named}: \`npm run source\` lists them all.`);
