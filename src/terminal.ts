@@ -43,5 +43,10 @@ export function endOnClosedOutput(): AbortSignal {
     if (error.code !== 'EPIPE' && !closed.signal.aborted) throw error;
     closed.abort();
   });
+  // Standard error too, when it goes down the same pipe (`npm run report 2>&1 | head -1`): a note written after
+  // the reader left is no error of the run.
+  process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
   return closed.signal;
 }

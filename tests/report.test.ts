@@ -223,6 +223,15 @@ describe('npm run report', () => {
     expect(result.stderr.trim()).toBe(`Note: there is no question log at ${path.join(dir, 'q.jsonl')} yet. The bot (npm start) logs the questions it is asked; npm run ask does not.`);
   }, 60_000);
 
+  it('stops quietly when the reader of its output, standard error too, stops reading (2>&1 | head -1)', async () => {
+    const dir = tempDir();
+    // bash's pipefail gives the script's own exit code; its note (no question log) goes down the closed pipe after the first line.
+    const prefix = ['bash', '-c', 'set -o pipefail; "$@" 2>&1 | head -1', 'bash'];
+    const result = await runScript('src/cli/report.ts', [], { QUESTION_LOG: path.join(dir, 'q.jsonl'), FEEDBACK_LOG: path.join(dir, 'f.jsonl'), EMBEDDINGS_DIR: path.join(dir, 'no-index') }, { prefix });
+    expect(result.stdout).toMatch(/^Coverage report: /);
+    expect(result.code).toBe(0);
+  }, 60_000);
+
   it('says how many lines of the question log it could not read, and reports the rest', async () => {
     const dir = tempDir();
     const log = path.join(dir, 'q.jsonl');
