@@ -78,6 +78,12 @@ describe('argument errors', () => {
     expect(() => parseCommandLine({ args: ['--k', '-1'], options }, 'npm run ask')).toThrow(
       new ArgumentError('--k needs its value; one that starts with "-" is written --k=-1. Run `npm run ask -- --help` for the options.'),
     );
+    // A question that starts with a dash is told where it goes; after a lone -- it is a question.
+    const asking = { options, allowPositionals: true } as const;
+    expect(() => parseCommandLine({ ...asking, args: ['-1 degrees in Moscow?'] }, 'npm run ask')).toThrow(
+      new ArgumentError('Unknown option \'-1\': text that starts with "-" goes after a lone --, as in `npm run ask -- -- "-1 …"`.'),
+    );
+    expect(parseCommandLine({ ...asking, args: ['--', '-1 degrees in Moscow?'] }, 'npm run ask').positionals).toEqual(['-1 degrees in Moscow?']);
   });
 
   it.each([
