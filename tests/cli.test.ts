@@ -120,6 +120,11 @@ describe('npm run ask / npm run embed', () => {
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Error: No article in the coverage has a publication date/)]);
+    // Questions read from standard input are refused once, before any is answered, not line by line.
+    const lines = await run('ask', ['--since', '2023-09-01'], { EMBEDDINGS_DIR: embeddings }, 'Where did Kim and Putin meet?\nWho is Peskov?\n');
+    expect(lines.code).toBe(1);
+    expect(lines.stdout).toBe('');
+    expect(lines.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Error: No article in the coverage has a publication date/)]);
   });
 
   it('says clearly when the models folder is wrong', async () => {

@@ -9,7 +9,7 @@ import { loadConfig } from '../config.js';
 import { wholeNumber } from '../config-values.js';
 import { formatDate, periodFromBounds, periodWords, type Period } from '../dates.js';
 import { openPipeline, type Pipeline } from '../pipeline.js';
-import { QuestionError } from '../answer-question.js';
+import { checkPeriod, QuestionError } from '../answer-question.js';
 import { exitWithError } from '../errors.js';
 import { endOnClosedOutput, terminalJson, terminalLine } from '../terminal.js';
 import { byline } from './byline.js';
@@ -160,6 +160,8 @@ async function main(): Promise<void> {
     if (line && !outputClosed.aborted) console.error(line);
   };
   if (questions) {
+    // A period the coverage cannot have (--since over undated articles) is said once, not for every line.
+    checkPeriod(pipeline.index, period);
     if (!(await answerStdin(pipeline, questions, passages, period, outputClosed))) process.exitCode = 1;
     await sayNote();
     return;
