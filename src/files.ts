@@ -7,9 +7,9 @@ import path from 'node:path';
  * file system, so on ENOENT the first missing folder is created on its own to get the true error (EROFS,
  * EACCES, ENOTDIR, …).
  */
-export async function ensureDir(dir: string): Promise<void> {
+export async function ensureDir(dir: string): Promise<string | undefined> {
   try {
-    await fs.mkdir(dir, { recursive: true });
+    return await fs.mkdir(dir, { recursive: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     let missing = path.resolve(dir);

@@ -154,6 +154,16 @@ describe('npm run ask / npm run embed', () => {
       '  empty.md: the file is empty',
     ]);
     await fs.rm(path.join(corpus, 'empty.md'));
+    // Two lines of one .jsonl file are two articles of one file; a first embed that fails leaves no folder behind.
+    await fs.writeFile(path.join(corpus, 'feed.jsonl'), `${JSON.stringify({ id: 'a', title: 'A', text: 'A text.' })}\n{"id": "b"\nnot json\n`);
+    const fresh = path.join(tempDir(), 'new', 'embeddings');
+    const lines = await run('embed', [], { EMBEDDINGS_DIR: fresh, CORPUS_DIR: corpus });
+    expect(lines.code).toBe(1);
+    expect(lines.stderr.trim().split('\n')[0]).toBe(
+      'Error: Cannot read 3 articles in 2 files. The index was not changed: fix or remove them, or run `npm run embed -- --skip-invalid` to index the rest.',
+    );
+    await expect(fs.stat(path.dirname(fresh))).rejects.toMatchObject({ code: 'ENOENT' });
+    await fs.rm(path.join(corpus, 'feed.jsonl'));
 
     const skipped = await run('embed', ['--skip-invalid'], { EMBEDDINGS_DIR: embeddings, CORPUS_DIR: corpus });
     expect(skipped.code).toBe(0);

@@ -28,7 +28,10 @@ export function unreadableFilesError(problems: readonly CorpusProblem[], outcome
   const line = (p: CorpusProblem) => `${p.source}: ${p.reason}`.replace(/\s+/g, ' ');
   if (problems.length === 1) return new CorpusError(`Cannot read ${line(problems[0]!)}. ${outcome}: ${advice}.`);
   const list = problems.map((p) => `  ${line(p)}`).join('\n');
-  return new CorpusError(`Cannot read ${problems.length} article files. ${outcome}: ${advice}.\n${list}`);
+  // Lines of a .jsonl file are articles of one file ("feed.jsonl:2", "feed.jsonl:4").
+  const files = new Set(problems.map((p) => p.source.replace(/:\d+$/, ''))).size;
+  const what = files === problems.length ? `${files} article files` : `${problems.length} articles in ${files === 1 ? 'one file' : `${files} files`}`;
+  return new CorpusError(`Cannot read ${what}. ${outcome}: ${advice}.\n${list}`);
 }
 
 export interface ArticleFiles {

@@ -42,6 +42,18 @@ export interface IndexLock {
   release(): Promise<void>;
 }
 
+/** Removes `dir` and the folders above it up to `top` (those the lock made) while they are empty. */
+async function removeEmptyFolders(dir: string, top: string): Promise<void> {
+  for (let folder = path.resolve(dir); ; folder = path.dirname(folder)) {
+    try {
+      await fs.rmdir(folder);
+    } catch {
+      return; // not empty (an index was written), or gone: left as it is
+    }
+    if (folder === path.resolve(top) || path.dirname(folder) === folder) return;
+  }
+}
+
 /** The holder's record; it is written just after the lock is taken, so a run that loses a close race waits for it briefly. */
 async function readOwner(dir: string): Promise<LockOwner | undefined> {
   for (let attempt = 0; attempt < 20; attempt++) {
@@ -99,11 +111,12 @@ async function removeDeadLock(dir: string, holder: LockOwner): Promise<boolean> 
 }
 
 /**
- * Takes the embed lock of an index folder (creating the folder), and clears what an interrupted run left
+ * Takes the embed lock of an index folder (creating the folder, which its release removes again when nothing was
+ * written there: a first embed that failed leaves no empty folder behind), and clears what an interrupted run left
  * (staging folders, temporary files). Throws IndexError when another embed holds it.
  */
 export async function lockIndex(dir: string, purpose: LockPurpose = 'embed'): Promise<IndexLock> {
-  await ensureDir(dir);
+  const created = await ensureDir(dir);
   const controller = new AbortController();
   const options: lockfile.LockOptions = {
     lockfilePath: path.join(dir, LOCK_DIR),
@@ -145,6 +158,7 @@ export async function lockIndex(dir: string, purpose: LockPurpose = 'embed'): Pr
       await fs.rm(path.join(dir, OWNER_FILE), { force: true });
       // A lock that was taken over is not ours to remove.
       if (!controller.signal.aborted) await releaseLock();
+      if (created) await removeEmptyFolders(dir, created);
     },
   };
 }
