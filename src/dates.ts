@@ -127,9 +127,10 @@ export function parseDateBound(raw: string, option: string, which: 'since' | 'un
       if (day !== undefined) return endOfDay(start);
       return (month !== undefined ? utc(year, month + 1) : utc(year + 1)) - 1;
     }
-  } else if (/^\d{4}-\d{2}-\d{2}T/.test(value)) {
+  } else if (/^\d{4}-\d{2}-\d{2}T/i.test(value)) {
     // A date-time with no zone is UTC's, as every other bound (Date.parse would read it in the machine's zone).
-    const time = Date.parse(/(?:Z|[+-]\d{2}:?\d{2})$/i.test(value) ? value : `${value}Z`);
+    const iso = value.toUpperCase();
+    const time = Date.parse(/(?:Z|[+-]\d{2}:?\d{2})$/.test(iso) ? iso : `${iso}Z`);
     // Date.parse rolls an impossible day over (2023-02-29T00:00Z → 1 March): the day must be the calendar's.
     const written = new Date(utc(Number(value.slice(0, 4)), Number(value.slice(5, 7)) - 1, Number(value.slice(8, 10))));
     if (!Number.isNaN(time) && written.getUTCDate() === Number(value.slice(8, 10))) {

@@ -4,7 +4,9 @@
  * arithmetic (dates.ts); and the question without it, for retrieval and reading.
  */
 import { createRequire } from 'node:module';
-import { anyDatedIn, DAY_MS, endOfDay, monthsBefore, startOfDay, utc, type Period } from './dates.js';
+import { anyDatedIn, DAY_MS, EARLIEST_YEAR, endOfDay, monthsBefore, startOfDay, utc, type Period } from './dates.js';
+
+const EARLIEST = utc(EARLIEST_YEAR);
 
 // The English parser alone: the whole of chrono-node (every locale) takes about a second to load. Loaded
 // through Node's own resolver, since vitest's does not follow the package's `./*` export pattern.
@@ -190,8 +192,9 @@ function bounded(range: { since?: number; until: number }, lead: string | undefi
  */
 function lastDays(count: string, unit: string, chronoStart: number, now: number): number {
   const n = /^\d+$/.test(count) ? Number(count) : NUMBER_WORDS[count];
-  if (n === undefined || !/^(month|year)/.test(unit)) return startOfDay(chronoStart);
-  return startOfDay(monthsBefore(now, unit.startsWith('month') ? n : 12 * n));
+  if (n === undefined || !/^(month|year)/.test(unit)) return Math.max(EARLIEST, startOfDay(chronoStart));
+  // "the last 3000 years": no further back than any archive goes (EARLIEST_YEAR), and Date's years below 100.
+  return Math.max(EARLIEST, startOfDay(monthsBefore(now, unit.startsWith('month') ? Math.min(n, 12 * 9999) : 12 * Math.min(n, 9999))));
 }
 
 /**

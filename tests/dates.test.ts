@@ -141,6 +141,9 @@ describe('time phrases in questions', () => {
     // A date-time too, and one with no zone is UTC's on every machine.
     expect(() => parseDateBound('2023-02-29T00:00:00Z', '--since', 'since', NOW)).toThrow(/^--since must be a date/);
     expect(() => parseDateBound('2023-09-31T00:00:00Z', '--until', 'until', NOW)).toThrow(/^--until must be a date/);
+    expect(parseDateBound('2023-09-12t12:00z', '--since', 'since', NOW)).toBe(Date.parse('2023-09-12T12:00:00Z'));
+    // "the last 3000 years" reaches back no further than the earliest year an archive may hold.
+    expect(isoDay(timePhrase('news from the last 3000 years', NOW)!.since!)).toBe('1000-01-01');
     for (const zone of ['UTC', 'Asia/Kolkata', 'America/New_York']) {
       expect(inTimeZone(zone, () => parseDateBound('2023-09-12T12:00', '--since', 'since', NOW)), zone).toBe(Date.parse('2023-09-12T12:00:00Z'));
     }

@@ -39,6 +39,9 @@ export function normalizeDate(raw: string | null | undefined): string | undefine
     const day = calendarDay(Number(year), Number(month), Number(date));
     if (!day || hours === undefined) return day;
     if (Number(hours) > 23 || Number(minutes) > 59 || Number(seconds ?? 0) > 59) return undefined;
+    // An offset runs from -12:00 to +14:00 ("+25:00" is no zone).
+    const offsetDigits = zone && /^[+-](\d{2}):?(\d{2})$/.exec(zone);
+    if (offsetDigits && (Number(offsetDigits[1]) > 14 || Number(offsetDigits[2]) > 59)) return undefined;
     if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/.test(value)) return value;
     const offset = !zone || /^(z|utc|gmt)$/i.test(zone) ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
     return `${day}T${pad(hours)}:${minutes}:${seconds ?? '00'}${fraction ?? ''}${offset}`;
