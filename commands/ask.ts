@@ -10,7 +10,7 @@ import type { AnswerSession, BotContext } from '../src/bot/context.js';
 import { decodeArticleChoice, type CustomIdOf } from '../src/bot/custom-ids.js';
 import { openFollowUp } from '../src/bot/follow-up-button.js';
 import type { FeedbackEntry, Vote } from '../src/bot/feedback.js';
-import { expiredComponents, NO_MENTIONS, notice, replyWithError } from '../src/bot/replies.js';
+import { expiredComponents, NO_MENTIONS, notice, replyWithError, UNKNOWN_COMPONENT } from '../src/bot/replies.js';
 import { showArticle } from '../src/bot/source-pages.js';
 import { contentText } from '../src/bot/format/index.js';
 import { periodFromBounds, type Period } from '../src/dates.js';
@@ -124,7 +124,10 @@ async function recordVote(interaction: MessageComponentInteraction, id: CustomId
 }
 
 async function openArticle(interaction: MessageComponentInteraction, ctx: BotContext): Promise<void> {
-  if (!interaction.isStringSelectMenu()) return;
+  if (!interaction.isStringSelectMenu()) {
+    await interaction.reply(notice(UNKNOWN_COMPONENT));
+    return;
+  }
   const { articles } = ctx.pipeline.index;
   const choice = decodeArticleChoice(interaction.values[0] ?? '', (id) => articles.has(id));
   const article = articles.get(choice.articleId);

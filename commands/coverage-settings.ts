@@ -26,7 +26,7 @@ export const data = adminCommand('coverage-settings', 'How the bot answers in a 
         o
           .setName('channel')
           .setDescription('The channel (default: this one)')
-          .addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement, ChannelType.GuildForum),
+          .addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement, ChannelType.GuildForum, ChannelType.GuildMedia),
       ),
   )
   .addSubcommand((s) => s.setName('show').setDescription('Show the mode of every channel'));

@@ -6,7 +6,7 @@ import { SlashCommandBuilder, type AutocompleteInteraction, type ChatInputComman
 import type { Command } from '../src/bot/command.js';
 import type { BotContext } from '../src/bot/context.js';
 import { escapeText, trimText } from '../src/bot/format/index.js';
-import { notice } from '../src/bot/replies.js';
+import { notice, UNKNOWN_COMPONENT } from '../src/bot/replies.js';
 import { showArticle, turnPage } from '../src/bot/source-pages.js';
 import { findArticle, titleSearchFor } from '../src/bot/title-search.js';
 
@@ -39,6 +39,6 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
 export const components: Command['components'] = {
   page: async (interaction, id, ctx) => {
     if (interaction.isButton()) await turnPage(interaction, id, ctx);
-    else await interaction.reply(notice("I don't recognise that button any more."));
+    else await interaction.reply(notice(UNKNOWN_COMPONENT));
   },
 };

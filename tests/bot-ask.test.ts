@@ -365,7 +365,7 @@ describe('/ask', () => {
     expect(callbackOf(await run(chatInput('ask', { question: 'Who is Prigozhin?' }, member))).body.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
   });
 
-  it.each(['ask:vote', 'ask:vote:abc:sideways', 'source:page:abc', 'nobody:knows:this', ''])(
+  it.each(['ask:vote', 'ask:vote:abc:sideways', 'source:page:abc', 'nobody:knows:this', '', 'ask:open'])(
     'answers a click on a component id it does not know (%j) with a polite ephemeral notice',
     async (customId) => {
       const answer = originalEdit(await run(chatInput('ask', { question: 'Who is Prigozhin?' }, newUser())));

@@ -107,6 +107,9 @@ describe('/coverage-settings', () => {
   it('is registered for Manage Server only, in servers', async () => {
     const { data } = await import('../commands/coverage-settings.js');
     expect(data.toJSON().default_member_permissions).toBe(String(PermissionFlagsBits.ManageGuild));
+    // Its channel option offers every kind of channel a mode works in: media channels are forums of posts too.
+    const channelOption = (data.toJSON().options ?? []).flatMap((o: any) => o.options ?? []).find((o: any) => o.name === 'channel') as { channel_types: number[] };
+    expect(channelOption.channel_types).toEqual([ChannelType.GuildText, ChannelType.GuildAnnouncement, ChannelType.GuildForum, ChannelType.GuildMedia]);
   });
 
   it('sets a mode for this channel, warns that auto needs Message Content, and keeps it across a restart', async () => {

@@ -36,3 +36,6 @@ export async function expiredComponents(interaction: MessageComponentInteraction
   await interaction.update({ components: [], allowedMentions: NO_MENTIONS });
   await interaction.followUp(notice(message));
 }
+
+/** A component whose custom id no handler takes (an old message's, or a forged one). */
+export const UNKNOWN_COMPONENT = "I don't recognise that button any more. Try the command again.";

@@ -14,11 +14,12 @@ import { isMessageCommand, type ChatInputCommand, type Command, type ComponentHa
 import type { BotContext } from './context.js';
 import { decode, type CustomId, type CustomIdKind } from './custom-ids.js';
 import type { MessageHandler } from './message-handler.js';
-import { notice, replyWithError } from './replies.js';
+import { notice, replyWithError, UNKNOWN_COMPONENT } from './replies.js';
 import { LRUMap } from '../lru-map.js';
 
+export { UNKNOWN_COMPONENT } from './replies.js';
+
 export const SHUTTING_DOWN = 'The bot is restarting. Please try again in a minute.';
-export const UNKNOWN_COMPONENT = "I don't recognise that button any more. Try the command again.";
 /** Message ids kept to recognise a message delivered again. */
 const OFFERED_IDS_KEPT = 1_000;
 
