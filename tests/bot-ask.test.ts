@@ -29,6 +29,7 @@ import {
   instrumentModel,
   longArticle,
   memoryLogger,
+  UNKNOWN_CHANNEL,
   messageBody,
   selectPick,
   buttonClick,
@@ -363,6 +364,20 @@ describe('/ask', () => {
     expect(callbackOf(await run(chatInput('ask', { question: 'Who is Prigozhin?' }, newUser()))).body.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
     clock += index.config.discord.askRateWindowSeconds * 1000 + 1;
     expect(callbackOf(await run(chatInput('ask', { question: 'Who is Prigozhin?' }, member))).body.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+  });
+
+  it('logs an answer whose channel was deleted mid-answer as such, without a stack, and keeps serving', async () => {
+    api.failures.push({ method: 'PATCH', path: /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/, error: UNKNOWN_CHANNEL });
+    try {
+      await run(chatInput('ask', { question: 'Who is Prigozhin?' }, newUser()));
+    } finally {
+      api.failures = [];
+    }
+    const line = logger.lines.find((l) => l.message === 'An interaction could not be answered: its channel or message is gone');
+    expect(line).toMatchObject({ level: 'warn', meta: { command: 'ask', code: 10003 } });
+    expect(line!.meta).not.toHaveProperty('error');
+    expect(logger.lines.some((l) => l.message === 'Interaction handler failed')).toBe(false);
+    expect(originalEdit(await run(chatInput('ask', { question: 'Who is Prigozhin?' }, newUser()))).body.embeds).toHaveLength(1);
   });
 
   it.each(['ask:vote', 'ask:vote:abc:sideways', 'source:page:abc', 'nobody:knows:this', '', 'ask:open'])(

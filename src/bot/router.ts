@@ -13,6 +13,7 @@ import { Events, type Client, type Interaction, type Message } from 'discord.js'
 import { isMessageCommand, type ChatInputCommand, type Command, type ComponentHandler, type MessageCommand } from './command.js';
 import type { BotContext } from './context.js';
 import { decode, type CustomId, type CustomIdKind } from './custom-ids.js';
+import { discordProblem, problemMeta } from './discord-errors.js';
 import type { MessageHandler } from './message-handler.js';
 import { notice, replyWithError, UNKNOWN_COMPONENT } from './replies.js';
 import { LRUMap } from '../lru-map.js';
@@ -141,13 +142,20 @@ export class Router {
   }
 
   private async fail(interaction: Interaction, error: unknown): Promise<void> {
-    this.ctx.logger.error('Interaction handler failed', {
+    const meta = {
       command: interaction.isCommand() || interaction.isAutocomplete() ? interaction.commandName : undefined,
       customId: interaction.isMessageComponent() ? interaction.customId : undefined,
       userId: interaction.user.id,
       guildId: interaction.guildId ?? 'dm',
-      error,
-    });
+    };
+    // The channel or message went away mid-answer, or the bot lost its permissions there: expected, not a bug.
+    const problem = discordProblem(error);
+    if (problem) {
+      const what = problem === 'gone' ? 'its channel or message is gone' : 'missing permissions';
+      this.ctx.logger.warn(`An interaction could not be answered: ${what}`, { ...meta, channelId: interaction.channelId ?? undefined, ...problemMeta(error) });
+    } else {
+      this.ctx.logger.error('Interaction handler failed', { ...meta, error });
+    }
     try {
       if (interaction.isAutocomplete()) {
         if (!interaction.responded) await interaction.respond([]);
