@@ -15,10 +15,12 @@ export const CONTROL_KEEPING_NEWLINES = /[\u0000-\u0008\u000B-\u001F\u007F-\u009
 export const CONTROL = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 
 /**
- * Characters that never show but split a word: soft hyphen, zero-width space, word joiner, byte order mark, the
- * Mongolian vowel separator. (The zero-width joiner and non-joiner stay: emoji sequences and scripts need them.)
+ * Characters that never show but split a word: soft hyphen, zero-width space, word joiner, byte order mark. (The
+ * zero-width joiner and non-joiner stay: emoji sequences and scripts need them; so does the Mongolian vowel
+ * separator, which changes how letters are drawn. The zero-width space marks word breaks in Thai, Khmer and Burmese,
+ * which the English-only pipeline does not read.)
  */
-export const INVISIBLE = /[\u00AD\u200B\u2060\uFEFF\u180E]/g;
+export const INVISIBLE = /[\u00AD\u200B\u2060\uFEFF]/g;
 
 export function plainText(text: string): string {
   return stripAnsi(text).replace(/\r\n?/g, '\n').replace(CONTROL_KEEPING_NEWLINES, '').replace(INVISIBLE, '').normalize('NFC');

@@ -7,6 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { shownShortAnswer, type Answer } from '../answer.js';
+import { INVISIBLE } from '../plain-text.js';
 
 /** The fixed test split: the last 10 articles of SQuAD 2.0 dev, in file order. */
 export const TEST_ARTICLES: readonly string[] = Object.freeze([
@@ -146,11 +147,21 @@ function slug(title: string): string {
  * A paragraph as the corpus loader keeps it (white space collapsed, trimmed: src/corpus/paragraphs.ts),
  * with the position in the kept text of every offset of the original.
  */
-function collapseWithOffsets(text: string): { text: string; at: Int32Array } {
+/** One invisible character (INVISIBLE, without its global flag: `test` keeps no position). */
+const INVISIBLE_CHAR = new RegExp(INVISIBLE.source);
+
+function collapseWithOffsets(text: string): { text: string; at: Int32Array; dropped: Uint8Array } {
   const at = new Int32Array(text.length + 1);
+  // Invisible characters (plainText's INVISIBLE: soft hyphens, zero-width spaces) are taken out, as the loader does.
+  const dropped = new Uint8Array(text.length);
   let out = '';
   let pendingSpace = false;
   for (let i = 0; i < text.length; i++) {
+    if (INVISIBLE_CHAR.test(text[i]!)) {
+      at[i] = out.length;
+      dropped[i] = 1;
+      continue;
+    }
     const space = /\s/.test(text[i]!);
     if (space) {
       at[i] = out.length;
@@ -163,7 +174,7 @@ function collapseWithOffsets(text: string): { text: string; at: Int32Array } {
     out += text[i];
   }
   at[text.length] = out.length;
-  return { text: out, at };
+  return { text: out, at, dropped };
 }
 
 /**
@@ -181,7 +192,10 @@ export function articleAsDocument(article: SquadArticle): { document: SquadDocum
     const paragraphEnd = paragraphStart + collapsed.text.length;
     const toDocument = (s: SquadSpan): DocumentSpan => {
       const start = paragraphStart + collapsed.at[s.start]!;
-      const end = paragraphStart + collapsed.at[s.start + s.text.length - 1]! + 1;
+      // The span's last character kept (an invisible one at its end is not).
+      let last = s.start + s.text.length - 1;
+      while (last > s.start && collapsed.dropped[last]) last--;
+      const end = paragraphStart + collapsed.at[last]! + 1;
       return { text: collapsed.text.slice(start - paragraphStart, end - paragraphStart), start, end };
     };
     for (const q of paragraph.questions) {
