@@ -24,6 +24,13 @@ export interface Period {
    * it, since undated articles may still be about it.
    */
   strict: boolean;
+  /**
+   * Whether a bound is an instant (now, which "today" and "this week" run until; a date-time given to --since or
+   * --until; --until 7d) rather than a day's start or end: an article is compared with it by the instant it was
+   * published, with a day's bound by the day the outlet wrote (inPeriod).
+   */
+  sinceInstant?: boolean;
+  untilInstant?: boolean;
 }
 
 export const DAY_MS = 86_400_000;
@@ -72,9 +79,11 @@ export const isoDay = (time: number) => new Date(time).toISOString().slice(0, 10
  * would misstate.
  */
 export function boundWords(time: number, which: 'since' | 'until'): string {
-  const whole = which === 'since' ? time === startOfDay(time) : time === endOfDay(time);
-  return whole ? isoDay(time) : new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return dayBound(time, which) ? isoDay(time) : new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
+
+/** Whether a time is a day's start (since) or end (until). */
+const dayBound = (time: number, which: 'since' | 'until') => time === (which === 'since' ? startOfDay(time) : endOfDay(time));
 
 export const startOfDay = (time: number) => Math.floor(time / DAY_MS) * DAY_MS;
 export const endOfDay = (time: number) => startOfDay(time) + DAY_MS - 1;
@@ -97,7 +106,17 @@ const RELATIVE = /^(\d{1,4})\s*(d|w|m|y)$/i;
  * and Date.UTC misreads years under 100.
  */
 export const EARLIEST_YEAR = 1000;
-const EARLIEST = Date.UTC(EARLIEST_YEAR, 0, 1);
+export const EARLIEST = Date.UTC(EARLIEST_YEAR, 0, 1);
+/** How far an outlet's clock may be from UTC's: offsets run from −12:00 to +14:00. */
+export const OFFSET_BEHIND_MINUTES = 12 * 60;
+export const OFFSET_AHEAD_MINUTES = 14 * 60;
+/** Whether an offset written `+hh:mm` / `-hhmm` is one of the world's (−12:00 to +14:00). */
+export function realOffset(sign: string, hours: number, minutes: number): boolean {
+  const total = hours * 60 + minutes;
+  return minutes <= 59 && (sign === '-' ? total <= OFFSET_BEHIND_MINUTES : total <= OFFSET_AHEAD_MINUTES);
+}
+/** A date-time given to --since/--until: `2023-09-13T12:00`, with seconds, fractions and a zone or not. */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T/i;
 const UNIT_DAYS: Record<string, number> = { d: 1, w: 7 };
 
 /**
@@ -127,13 +146,16 @@ export function parseDateBound(raw: string, option: string, which: 'since' | 'un
       if (day !== undefined) return endOfDay(start);
       return (month !== undefined ? utc(year, month + 1) : utc(year + 1)) - 1;
     }
-  } else if (/^\d{4}-\d{2}-\d{2}T/i.test(value)) {
+  } else if (DATE_TIME.test(value)) {
     // A date-time with no zone is UTC's, as every other bound (Date.parse would read it in the machine's zone).
     const iso = value.toUpperCase();
-    const time = Date.parse(/(?:Z|[+-]\d{2}:?\d{2})$/.test(iso) ? iso : `${iso}Z`);
-    // Date.parse rolls an impossible day over (2023-02-29T00:00Z → 1 March): the day must be the calendar's.
+    const zone = /([+-])(\d{2}):?(\d{2})$/.exec(iso);
+    const time = Date.parse(zone || iso.endsWith('Z') ? iso : `${iso}Z`);
+    // Date.parse rolls an impossible day over (2023-02-29T00:00Z → 1 March) and takes hour 24: the day and clock must be the calendar's.
     const written = new Date(utc(Number(value.slice(0, 4)), Number(value.slice(5, 7)) - 1, Number(value.slice(8, 10))));
-    if (!Number.isNaN(time) && written.getUTCDate() === Number(value.slice(8, 10))) {
+    const clock = /T(\d{2}):(\d{2})/.exec(iso);
+    const realClock = clock !== null && Number(clock[1]) <= 23 && Number(clock[2]) <= 59 && (!zone || realOffset(zone[1]!, Number(zone[2]), Number(zone[3])));
+    if (!Number.isNaN(time) && realClock && written.getUTCDate() === Number(value.slice(8, 10)) && written.getUTCMonth() === Number(value.slice(5, 7)) - 1) {
       if (time < EARLIEST) throw new DateError(`${option} must be a year from ${EARLIEST_YEAR} on (got "${raw}").`);
       return time;
     }
@@ -155,7 +177,9 @@ export function periodFromBounds(bounds: { since?: string; until?: string }, nam
   if (since !== undefined && until !== undefined && since > until) {
     throw new DateError(`${names.since} (${bounds.since}) is after ${names.until} (${bounds.until}); give a period that starts before it ends.`);
   }
-  return { since, until, strict: true };
+  // A bound given as a date-time, and --until 7d (now less 7 days), are instants; the rest are days' starts and ends.
+  const instant = (raw: string | undefined, which: 'since' | 'until') => raw !== undefined && (DATE_TIME.test(raw.trim()) || (which === 'until' && RELATIVE.test(raw.trim())));
+  return { since, until, strict: true, ...(instant(bounds.since, 'since') ? { sinceInstant: true } : {}), ...(instant(bounds.until, 'until') ? { untilInstant: true } : {}) };
 }
 
 /** An ISO date-time's clock as written, and its zone (`Z`, an offset, or none). */
@@ -171,9 +195,6 @@ function writtenTime(published: string | undefined): number | undefined {
   return written ? publishedTime(`${written[1]}Z`) : publishedTime(published);
 }
 
-/** Whether a period's bound is a day's own (a since at its start, an until at its end), not an instant (now, a date-time). */
-const dayBound = (time: number, which: 'since' | 'until') => time === (which === 'since' ? startOfDay(time) : endOfDay(time));
-
 /**
  * Whether an article's date is inside the period (undated articles only pass a period that is not strict). A day's
  * bound is compared with the outlet's own day and clock (writtenTime), so that an article shown as 13 Sep is in a
@@ -183,13 +204,9 @@ const dayBound = (time: number, which: 'since' | 'until') => time === (which ===
 export function inPeriod(published: string | undefined, period: Period): boolean {
   const written = writtenTime(published);
   if (written === undefined) return !period.strict;
-  const time = (bound: number, which: 'since' | 'until') => (dayBound(bound, which) ? written : (publishedTime(published) ?? written));
-  return (period.since === undefined || time(period.since, 'since') >= period.since) && (period.until === undefined || time(period.until, 'until') <= period.until);
+  const instant = publishedTime(published) ?? written;
+  return (period.since === undefined || (period.sinceInstant ? instant : written) >= period.since) && (period.until === undefined || (period.untilInstant ? instant : written) <= period.until);
 }
-
-/** How far an outlet's written clock may be from UTC's: offsets run from −12:00 to +14:00. */
-const OFFSET_BEHIND_MS = 12 * 3_600_000;
-const OFFSET_AHEAD_MS = 14 * 3_600_000;
 
 /** The dates of articles as `inPeriod` compares them (writtenTime), the undated left out, sorted: kept per coverage. */
 export function writtenTimes(published: Iterable<string | undefined>): Float64Array {
@@ -205,9 +222,10 @@ export function writtenTimes(published: Iterable<string | undefined>): Float64Ar
  * Whether any of the sorted `times` (writtenTimes) is inside the period: a binary search for its start. An
  * instant's bound (inPeriod) is widened by the furthest offsets, so no article inside is missed.
  */
-export function anyDatedIn(times: Float64Array, period: Pick<Period, 'since' | 'until'>): boolean {
-  const since = period.since === undefined ? undefined : dayBound(period.since, 'since') ? period.since : period.since - OFFSET_BEHIND_MS;
-  const until = period.until === undefined ? undefined : dayBound(period.until, 'until') ? period.until : period.until + OFFSET_AHEAD_MS;
+export function anyDatedIn(times: Float64Array, period: Pick<Period, 'since' | 'until' | 'sinceInstant' | 'untilInstant'>): boolean {
+  // written = instant + offset: an instant's bound holds the written times within the furthest offsets of it.
+  const since = period.since === undefined ? undefined : period.sinceInstant ? period.since - OFFSET_BEHIND_MINUTES * 60_000 : period.since;
+  const until = period.until === undefined ? undefined : period.untilInstant ? period.until + OFFSET_AHEAD_MINUTES * 60_000 : period.until;
   const low = since === undefined ? 0 : lowerBound(times, since, itself);
   return low < times.length && (until === undefined || times[low]! <= until);
 }

@@ -4,9 +4,7 @@
  * arithmetic (dates.ts); and the question without it, for retrieval and reading.
  */
 import { createRequire } from 'node:module';
-import { anyDatedIn, DAY_MS, EARLIEST_YEAR, endOfDay, monthsBefore, startOfDay, utc, type Period } from './dates.js';
-
-const EARLIEST = utc(EARLIEST_YEAR);
+import { anyDatedIn, DAY_MS, EARLIEST, endOfDay, monthsBefore, startOfDay, utc, type Period } from './dates.js';
 
 // The English parser alone: the whole of chrono-node (every locale) takes about a second to load. Loaded
 // through Node's own resolver, since vitest's does not follow the package's `./*` export pattern.
@@ -107,7 +105,8 @@ function monthPeriod(question: string, results: ReturnType<typeof chrono.parse>,
   }
   const first = [utc(year, month), utc(year, month + 1) - 1] as const;
   // "from March 2023" runs until now; a month alone through its end ("since" and "after" are the caller's: bounded).
-  if (!last) return { since: first[0], until: from === index && /\bfrom\s+(?:the\s+)?$/i.test(question.slice(0, index)) ? now : ownEnd, from, end, range: false };
+  const lead = question.slice(0, index).replace(MONTH_MODIFIER, '');
+  if (!last) return { since: first[0], until: from === index && /\bfrom\s+(?:the\s+)?$/i.test(lead) ? now : ownEnd, from, end, range: false };
   return { since: Math.min(first[0], last[0]), until: Math.max(first[1], last[1]), from, end, range: true };
 }
 
@@ -148,10 +147,23 @@ export function timePhrase(question: string, now = Date.now()): Period | undefin
       else continue;
       // "the March 2023 warrant": a month named as a thing's.
       if (ARTICLE_BEFORE.test(question.slice(0, from))) continue;
-      from -= MONTH_MODIFIER.exec(question.slice(0, from))?.[0].length ?? 0;
-      if (months.range) return { ...range, phrase: question.slice(from, end), strict: false };
+      const modifier = MONTH_MODIFIER.exec(question.slice(0, from))?.[0].length ?? 0;
+      from -= modifier;
+      if (months.range) return withBounds({ ...range, phrase: question.slice(from, end), strict: false }, now);
+      // "after early September 2023": the part of the month is unknown, so the period keeps the whole month.
+      const lead = BOUND_LEAD.exec(question.slice(0, from))?.[1];
+      if (modifier > 0 && lead) {
+        const whole = lead.toLowerCase() === 'after' ? 'since' : lead.toLowerCase() === 'before' ? 'until' : lead;
+        const made = whole === 'until' ? { until: range.until } : bounded(range, whole, now);
+        if (!made) continue;
+        return withBounds({ ...made, phrase: question.slice(from, end), strict: false }, now);
+      }
     }
-    if (range) return { ...bounded(range, BOUND_LEAD.exec(question.slice(0, from))?.[1], now), phrase: question.slice(from, end), strict: false };
+    if (!range) continue;
+    const made = bounded(range, BOUND_LEAD.exec(question.slice(0, from))?.[1], now);
+    // "after today": nothing published yet.
+    if (!made) continue;
+    return withBounds({ ...made, phrase: question.slice(from, end), strict: false }, now);
   }
   const years = YEAR_RANGE.exec(question);
   if (years) {
@@ -162,22 +174,26 @@ export function timePhrase(question: string, now = Date.now()): Period | undefin
   if (year) {
     const y = Number(year[2]);
     const lead = year[1]!.toLowerCase();
-    const range = { since: utc(y), until: utc(y + 1) - 1 };
-    return { ...bounded(range, lead === 'from' ? 'since' : lead, now), phrase: year[0], strict: false };
+    const made = bounded({ since: utc(y), until: utc(y + 1) - 1 }, lead === 'from' ? 'since' : lead, now);
+    return made && withBounds({ ...made, phrase: year[0], strict: false }, now);
   }
   return undefined;
 }
 
+/** A phrase's period with its bound of now marked as the instant it is (inPeriod compares it so). */
+const withBounds = (period: Period, now: number): Period => (period.until === now ? { ...period, untilInstant: true } : period);
+
 /**
  * A phrase's period as the word before it turns it: from its start until now ("since last week", "since 2023"),
- * from its end until now ("after August 2023"), until its start ("before 2023"), or the period itself.
+ * from its end until now ("after August 2023"), until its start ("before 2023"), or the period itself; undefined
+ * when it would end before it starts ("after today").
  */
-function bounded(range: { since?: number; until: number }, lead: string | undefined, now: number): { since?: number; until: number } {
+function bounded(range: { since?: number; until: number }, lead: string | undefined, now: number): { since?: number; until: number } | undefined {
   switch (lead?.toLowerCase()) {
     case 'since':
       return { since: range.since, until: now };
     case 'after':
-      return { since: range.until + 1, until: now };
+      return range.until + 1 > now ? undefined : { since: range.until + 1, until: now };
     case 'before':
       return { until: (range.since ?? range.until) - 1 };
     default:
@@ -210,7 +226,7 @@ export function withoutTimePhrase(question: string, period: Period): string {
   const before = question.slice(0, at).replace(/\b(?:in|during|over|from|for|since|throughout|between|within|after|before|at)(?:\s+the)?\s*$/i, '');
   const stripped = `${before.trimEnd()} ${question.slice(at + period.phrase.length).trimStart()}`
     .replace(/[([]\s*[)\]]/g, '') // "What happened (in 2023)?"
-    .replace(/^[\s,;:–—-]+/, '') // "In 2023, what happened?"
+    .replace(/^(?:[\s,;:–—]|-(?!\d))+/, '') // "In 2023, what happened?" (not the minus of "-1 degrees")
     .replace(/\s+([?.!,])/g, '$1')
     .replace(/\s{2,}/g, ' ')
     .trim();

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { anyDatedIn, inPeriod, isoDay, parseDateBound, writtenTimes } from '../src/dates.js';
+import { anyDatedIn, inPeriod, isoDay, parseDateBound, periodFromBounds, writtenTimes } from '../src/dates.js';
 import { timePhrase, withoutTimePhrase } from '../src/time-phrases.js';
 import { inTimeZone } from './helpers.js';
 
 const NOW = Date.parse('2024-03-15T12:00:00Z');
+const names = { since: '--since', until: '--until' };
 const days = (question: string, now = NOW) => {
   const period = timePhrase(question, now);
   return period && { since: isoDay(period.since!), until: isoDay(period.until!), phrase: period.phrase, asked: withoutTimePhrase(question, period) };
@@ -56,6 +57,14 @@ describe('time phrases in questions', () => {
     expect(withoutTimePhrase('What did Kim say before September 2023?', before)).toBe('What did Kim say?');
     expect(days('What happened after 2022?')).toMatchObject({ since: '2023-01-01', until: '2024-03-15', asked: 'What happened?' });
     expect(isoDay(timePhrase('What happened before 2023?', NOW)!.until!)).toBe('2022-12-31');
+    // A part of a month ("early", "the first week of") bounds a period by the whole month, the side that keeps it in.
+    expect(days('What happened after early September 2023?')).toMatchObject({ since: '2023-09-01', until: '2024-03-15', asked: 'What happened?' });
+    expect(days('What happened after the first week of September 2023?')).toMatchObject({ since: '2023-09-01' });
+    const beforeLate = timePhrase('What happened before late September 2023?', NOW)!;
+    expect([beforeLate.since, isoDay(beforeLate.until!)]).toEqual([undefined, '2023-09-30']);
+    expect(days('What happened from early March 2023?')).toMatchObject({ since: '2023-03-01', until: '2024-03-15' });
+    // Nothing is published after now: "after today" is no period.
+    expect(timePhrase('What happened after today?', NOW)).toBeUndefined();
   });
 
   it('reads a range of years as one period, and leaves no stray words when it takes a phrase out', () => {
@@ -66,8 +75,10 @@ describe('time phrases in questions', () => {
     expect(days('What did Kim do between 2022 and 2023?')).toMatchObject(years);
     expect(days('What did Kim do in 2022 and 2023?')).toMatchObject(years);
     expect(days('What happened in early September 2023?')).toMatchObject({ since: '2023-09-01', until: '2023-09-30', asked: 'What happened?' });
-    expect(days('What happened in mid-September 2023?')).toMatchObject({ asked: 'What happened?' });
-    expect(days('What happened in late September 2023?')).toMatchObject({ asked: 'What happened?' });
+    expect(days('What happened in mid-September 2023?')).toMatchObject({ since: '2023-09-01', until: '2023-09-30', asked: 'What happened?' });
+    expect(days('What happened in late September 2023?')).toMatchObject({ since: '2023-09-01', until: '2023-09-30', asked: 'What happened?' });
+    // A question that starts with a minus keeps it.
+    expect(days('-1 degrees in Moscow today?')).toMatchObject({ asked: '-1 degrees in Moscow?' });
     expect(days('What happened in the first week of September 2023?')).toMatchObject({ since: '2023-09-01', asked: 'What happened?' });
     // A day, as chrono reads "the end of September 2023" (30 Sep): an event's date, left in the question.
     expect(timePhrase('What happened at the end of September 2023?', NOW)).toBeUndefined();
@@ -125,10 +136,14 @@ describe('time phrases in questions', () => {
     const yesterday = timePhrase('What happened yesterday?', now)!;
     expect(inPeriod('2026-12-04T01:30:00+03:00', yesterday)).toBe(false); // 3 Dec 22:30 UTC, but 4 Dec in Moscow
     expect(inPeriod('2026-12-03T23:30:00-05:00', yesterday)).toBe(true); // 4 Dec 04:30 UTC, but 3 Dec in New York
-    // A date-time bound is an instant too.
-    const since = { since: parseDateBound('2026-12-04T12:00:00Z', '--since', 'since', now), strict: true };
+    // A date-time bound is an instant too, on midnight as on any other time; a day's bound is the outlet's day.
+    const since = periodFromBounds({ since: '2026-12-04T12:00:00Z' }, names, now)!;
     expect(inPeriod('2026-12-04T22:00:00+11:00', since)).toBe(false); // 11:00 UTC, though its clock is 22:00
     expect(inPeriod('2026-12-04T16:00:00+03:00', since)).toBe(true); // 13:00 UTC, though its clock is 16:00
+    const newYork = '2023-09-12T22:00:00-05:00'; // 03:00 UTC on 13 Sep, shown as 12 Sep
+    expect(inPeriod(newYork, periodFromBounds({ since: '2023-09-13T00:00:00Z' }, names, now)!)).toBe(true);
+    expect(inPeriod(newYork, periodFromBounds({ since: '2023-09-13T00:00:01Z' }, names, now)!)).toBe(true);
+    expect(inPeriod(newYork, periodFromBounds({ since: '2023-09-13' }, names, now)!)).toBe(false);
   });
 
   it('refuses a month 00 or 13 in --since and --until, as it refuses 30 February', () => {
@@ -141,6 +156,8 @@ describe('time phrases in questions', () => {
     // A date-time too, and one with no zone is UTC's on every machine.
     expect(() => parseDateBound('2023-02-29T00:00:00Z', '--since', 'since', NOW)).toThrow(/^--since must be a date/);
     expect(() => parseDateBound('2023-09-31T00:00:00Z', '--until', 'until', NOW)).toThrow(/^--until must be a date/);
+    expect(() => parseDateBound('2023-09-12T24:00:00Z', '--since', 'since', NOW)).toThrow(/^--since must be a date/);
+    expect(() => parseDateBound('2023-09-12T12:00:00-13:00', '--since', 'since', NOW)).toThrow(/^--since must be a date/);
     expect(parseDateBound('2023-09-12t12:00z', '--since', 'since', NOW)).toBe(Date.parse('2023-09-12T12:00:00Z'));
     // "the last 3000 years" reaches back no further than the earliest year an archive may hold.
     expect(isoDay(timePhrase('news from the last 3000 years', NOW)!.since!)).toBe('1000-01-01');

@@ -2,15 +2,17 @@
  * The dates an article declares (front matter, a JSON line, a page's metadata, a feed item), read into the one
  * form articles keep them in: `YYYY-MM-DD`, or an ISO 8601 date-time with the outlet's offset.
  */
-import { EARLIEST_YEAR } from '../dates.js';
+import { EARLIEST_YEAR, realOffset } from '../dates.js';
 
 /**
  * A day written with numbers, year first (`2023-09-13`, `2023-9-13`, `2023/09/13`, `2023.09.13`), with or without a
  * time (`T` or a space before it) and a zone (`Z`, `UTC`, `GMT`, `+03:00`, `+0300`, a space allowed before it).
  */
 const NUMERIC_DATE = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?)?$/i;
+/** A month's name, whole or shortened. */
+const MONTH_WORD = String.raw`(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`;
 /** A month named in words: "Wed, 13 Sep 2023 10:00:00 GMT" (RSS), "13 September 2023", "September 13, 2023". */
-const MONTH_NAMED = /\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b/i;
+const MONTH_NAMED = new RegExp(String.raw`\b${MONTH_WORD}\b`, 'i');
 
 const pad = (n: number | string) => String(n).padStart(2, '0');
 
@@ -40,8 +42,8 @@ export function normalizeDate(raw: string | null | undefined): string | undefine
     if (!day || hours === undefined) return day;
     if (Number(hours) > 23 || Number(minutes) > 59 || Number(seconds ?? 0) > 59) return undefined;
     // An offset runs from -12:00 to +14:00 ("+25:00" is no zone).
-    const offsetDigits = zone && /^[+-](\d{2}):?(\d{2})$/.exec(zone);
-    if (offsetDigits && (Number(offsetDigits[1]) > 14 || Number(offsetDigits[2]) > 59)) return undefined;
+    const offsetDigits = zone && /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+    if (offsetDigits && !realOffset(offsetDigits[1]!, Number(offsetDigits[2]), Number(offsetDigits[3]))) return undefined;
     if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/.test(value)) return value;
     const offset = !zone || /^(z|utc|gmt)$/i.test(zone) ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
     return `${day}T${pad(hours)}:${minutes}:${seconds ?? '00'}${fraction ?? ''}${offset}`;
@@ -66,9 +68,11 @@ export function normalizeDate(raw: string | null | undefined): string | undefine
   return `${clock}${offset ?? 'Z'}`;
 }
 
-const MONTH_WORD = String.raw`(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`;
-/** The day of the month and the month written in words, either way round: "31 Sep 2023", "September 31, 2023". */
-const DAY_MONTH = new RegExp(String.raw`\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?${MONTH_WORD}\b|\b${MONTH_WORD}\s+(\d{1,2})(?:st|nd|rd|th)?\b(?![:\d])`, 'i');
+/**
+ * The day of the month and the month written in words, either way round: "31 Sep 2023", "September 31, 2023" (the
+ * minutes of a time written first are no day: "10:45 Sep 12, 2023").
+ */
+const DAY_MONTH = new RegExp(String.raw`(?<![:.\d])\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?${MONTH_WORD}\.?\b|\b${MONTH_WORD}\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?![:\d])`, 'i');
 const MONTH_PREFIXES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 /**
@@ -102,7 +106,7 @@ function writtenOffset(value: string): string | undefined {
   if (!zone) return undefined;
   if (zone[4]) return NAMED_ZONES[zone[4].toUpperCase()];
   const [, sign, hours, minutes] = zone;
-  return Number(hours) <= 14 && Number(minutes) <= 59 ? `${sign}${hours}:${minutes}` : undefined;
+  return realOffset(sign!, Number(hours), Number(minutes)) ? `${sign}${hours}:${minutes}` : undefined;
 }
 
 const offsetMinutes = (offset: string) => (offset.startsWith('-') ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
