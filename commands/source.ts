@@ -29,7 +29,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     const several = titleSearchFor(ctx.pipeline.index).titled(input).length > 1;
     const named = `“${escapeText(trimText(input, 200))}”`;
     await interaction.reply(
-      notice(several ? `Several articles are called ${named}. Start typing the title and pick one from the list: each shows its id.` : `I can't find an article called ${named} in the coverage. Start typing a title and pick one from the list.`),
+      notice(several ? `Several articles are called ${named}. Start typing the title and pick one from the list, which shows each one's outlet.` : `I can't find an article called ${named} in the coverage. Start typing a title and pick one from the list.`),
     );
     return;
   }

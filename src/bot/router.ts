@@ -18,8 +18,6 @@ import type { MessageHandler } from './message-handler.js';
 import { notice, replyWithError, UNKNOWN_COMPONENT } from './replies.js';
 import { LRUMap } from '../lru-map.js';
 
-export { UNKNOWN_COMPONENT } from './replies.js';
-
 export const SHUTTING_DOWN = 'The bot is restarting. Please try again in a minute.';
 /** Message ids kept to recognise a message delivered again. */
 const OFFERED_IDS_KEPT = 1_000;
@@ -153,6 +151,8 @@ export class Router {
     if (problem) {
       const what = problem === 'gone' ? 'its channel or message is gone' : 'missing permissions';
       this.ctx.logger.warn(`An interaction could not be answered: ${what}`, { ...meta, channelId: interaction.channelId ?? undefined, ...problemMeta(error) });
+      // Where the answer's message or channel is gone, so is any reply about it.
+      if (problem === 'gone') return;
     } else {
       this.ctx.logger.error('Interaction handler failed', { ...meta, error });
     }
@@ -164,7 +164,8 @@ export class Router {
       }
     } catch (replyError) {
       // The interaction may have expired or Discord may be unreachable; nothing more can be told to the user.
-      this.ctx.logger.warn('Could not tell the member about the failure', { userId: interaction.user.id, error: replyError });
+      const replyProblem = discordProblem(replyError);
+      this.ctx.logger.warn('Could not tell the member about the failure', { userId: interaction.user.id, ...(replyProblem ? problemMeta(replyError) : { error: replyError }) });
     }
   }
 

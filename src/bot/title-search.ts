@@ -96,8 +96,7 @@ export class TitleSearch {
     return ranked;
   }
 
-  /** The article whose title, folded, is exactly this (the first one, when titles repeat). */
-  /** The article with this whole title, when exactly one has it. */
+  /** The article with this whole title (folded), when exactly one has it. */
   byTitle(input: string): Article | undefined {
     const same = this.titled(input);
     return same.length === 1 ? same[0] : undefined;

@@ -23,7 +23,8 @@ export function parseCommandLine<T extends ParseArgsConfig>(config: T, command: 
       if (ambiguous) throw new ArgumentError(`${ambiguous[1]} needs its value; one that starts with "-" is written ${ambiguous[1]}=-1. Run \`${command} -- --help\` for the options.`, { cause: error });
       const reason = message.split('\n')[0]!.replace(/\.(\s.*)?$/, '');
       // "-1 degrees in Moscow?": a question (or a name) that starts with a dash is read as options (no option holds a space).
-      const text = (config.args ?? process.argv.slice(2)).find((arg) => arg.startsWith('-') && /\s/.test(arg));
+      const unknown = /^Unknown option '(-[^']*)'/.exec(message)?.[1];
+      const text = (config.args ?? process.argv.slice(2)).find((arg) => unknown !== undefined && arg.startsWith(unknown) && /\s/.test(arg));
       if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && config.allowPositionals && text !== undefined) {
         throw new ArgumentError(`${reason}: text that starts with "-" goes after a lone --, as in \`${command} -- -- "${text.split(/\s/)[0]} …"\`.`, { cause: error });
       }
