@@ -22,10 +22,12 @@ const OPENING = new RegExp(
 /** A closing courtesy ("… please", "… thanks"); not "ty" or "cheers", which end names ("Who is Ty?"). */
 const COURTESY = /^(?:please|pls|thanks|thank you|thx)$/i;
 /**
- * Chat's laughter and asides closing a question ("… last lol", "… again tbh"), typed in lower case or capitals; not
+ * Chat's laughter and asides closing a question ("… last lol", "… again tbh", "… btw"), typed in lower case or capitals; not
  * a name ("Who is Haha?") nor an object ("What is LOL?"): never after a word that needs one.
  */
-const ASIDE = /^(?:lol|lmao|haha|tbh)$/i;
+const ASIDE = /^(?:lol|lmao|haha|tbh|btw)$/i;
+/** Laughter opening a question ("lol who is peskov"), typed in lower case or capitals: not a name ("Lol Tolhurst"). */
+const LAUGH_OPENING = /^(?:lol|lmao|haha|LOL|LMAO|HAHA)(?![\p{L}\p{N}'’-])[\s,:;.!]*/u;
 const NEEDS_MORE = /\b(?:is|are|was|were|be|been|am|of|the|a|an|about|by|for|to|in|on|at|with|from|called|named|band|group|film|show|song|album|book|word)$/i;
 /** The question's last word, after a space or comma, and what follows it: its punctuation to the end. */
 const LAST_WORD = /[\s,;]+((?:thank you)|[\p{L}]+)[\s.!]*([?!]*)\s*$/iu;
@@ -77,7 +79,7 @@ export function withoutChatOpening(question: string): string {
   let text = question.trim();
   for (let previous = ''; previous !== text; ) {
     previous = text;
-    text = text.replace(OPENING, '');
+    text = text.replace(OPENING, '').replace(LAUGH_OPENING, '');
   }
   text = withContractionsWhole(withoutClosing(text));
   return /[\p{L}\p{N}]{2,}/u.test(text) && text.split(/\s+/).length >= 2 ? text : question.trim();

@@ -226,6 +226,9 @@ describe('chat questions', () => {
     // An aside is chat typed in lower case or capitals, never a name or what a question asks about.
     expect(withoutChatOpening('how many died lol?!')).toBe('how many died?!');
     expect(withoutChatOpening('why did he go LOL')).toBe('why did he go');
+    expect(withoutChatOpening('lol who is peskov')).toBe('who is peskov');
+    expect(withoutChatOpening('LOL, who is peskov btw')).toBe('who is peskov');
+    expect(withoutChatOpening('Lol Tolhurst played in which band?')).toBe('Lol Tolhurst played in which band?');
     for (const kept of ['What is LOL?', 'Who is Haha?', 'who plays in the band Haha', 'What did the show TBH win?']) expect(withoutChatOpening(kept)).toBe(kept);
     expect(withoutChatOpening('hey there')).toBe('hey there');
     expect(withoutChatOpening('So?')).toBe('So?');

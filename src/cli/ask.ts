@@ -49,8 +49,10 @@ export function formatAnswer(answer: Answer): string {
     for (const passage of answer.passages) {
       const source = answer.sources.find((s) => s.articleId === passage.articleId)!;
       const by = byline(source);
-      // A quote that opens with a quotation mark is shown as it is, not wrapped in a second pair.
-      const quote = /^["“‘']/.test(passage.quote) ? clean(passage.quote) : `“${clean(passage.quote)}”`;
+      // In quotation marks, unless the quote opens with its own; one that ends on a closing mark (a sentence split
+      // inside a quotation) gets no second one.
+      const text = clean(passage.quote);
+      const quote = /^["“‘']/.test(text) ? text : /["”]$/.test(text) ? `“${text}` : `“${text}”`;
       lines.push(`[${passage.rank}] ${quote}`, `    — ${clean(passage.title)}${by ? ` (${by})` : ''}  [${clean(passage.articleId)}]`);
     }
     lines.push('', 'Sources:');
