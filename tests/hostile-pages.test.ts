@@ -177,8 +177,12 @@ describe('text a hostile page writes', () => {
     site.set('/junk/bidi', page('&#x202E;&#x2066;', `<article><p>${TEXT}</p></article>`));
     site.set('/junk/nul', page('Nul talks', `<article><p>${TEXT}\u0000 The NUL was here.</p></article>`, '<meta name="author" content="&#1;">'));
     site.set('/junk/text', page('Only controls', `<article><p>${'\u0001\u202e'.repeat(300)}</p></article>`));
-    const { config, outcome } = await ingestFeed(feed('/feeds/junk.rss', ['/junk/title', '/junk/bidi', '/junk/nul', '/junk/text']));
+    // No element at all, served as HTML: a removed story's apology in plain text, an empty body.
+    site.set('/junk/plain', 'Sorry, this article is no longer available.');
+    site.set('/junk/empty', '');
+    const { config, outcome } = await ingestFeed(feed('/feeds/junk.rss', ['/junk/title', '/junk/bidi', '/junk/nul', '/junk/text', '/junk/plain', '/junk/empty']));
     expect(outcome('/junk/text')).toMatchObject({ kind: 'failed', reason: 'no article text could be found on the page' });
+    for (const path of ['/junk/plain', '/junk/empty']) expect(outcome(path), path).toMatchObject({ kind: 'failed', reason: 'no article text could be found on the page' });
     const { articles, problems } = await loadCorpus(config.corpusDir);
     expect(problems).toEqual([]);
     // The og:title of controls is none: the page's <title> is read. A page whose only title is bidi overrides has

@@ -250,6 +250,9 @@ function withoutSiteName(title: string, headline: string | undefined): string {
  */
 export function parseHtmlArticle(html: string, source: string, baseUrl?: string): HtmlArticle | undefined {
   const { document } = parseHTML(html) as unknown as { document: DomDocument };
+  // No element at all (an empty body, or plain text served as HTML: "Sorry, this article is no longer available."):
+  // no article text, as for a page Readability finds none in (Readability itself throws on such a document).
+  if (!document.documentElement) return undefined;
   const refused = tooDeep(document.documentElement);
   if (refused) throw new PageRefused(refused);
   const metadata = pageMetadata(document, baseUrl);
