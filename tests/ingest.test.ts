@@ -6,6 +6,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import type http from 'node:http';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAnswer } from '../src/answer.js';
@@ -360,6 +361,21 @@ describe('feeds and pages from the web', () => {
       expect(path.basename(path.dirname(file)), link).not.toMatch(/^\.+$/);
       expect(path.basename(file), link).toMatch(/^[\w-]+\.md$/);
     }
+  });
+
+  it('reads a page or a feed in the encoding it declares in its <meta> or XML declaration, when the header names none', async () => {
+    const page = site.fixture('grain-deal.html').replaceAll('Black Sea grain deal', 'Соглашение о зерне').replace('<head>', '<head><meta charset="windows-1251">');
+    const feed = `<?xml version="1.0" encoding="windows-1251"?><rss version="2.0"><channel><title>Новости</title><item><title>Соглашение</title><link>${base}/ru/grain</link></item></channel></rss>`;
+    const serve = (text: string, type: string): http.RequestListener => (_req, res) => void res.writeHead(200, { 'content-type': type }).end(win1251(text));
+    site.handle('/ru/grain', serve(page, 'text/html'));
+    site.handle('/ru/feed.rss', serve(feed, 'application/rss+xml'));
+    const other = webConfig(tempDir());
+    const done = await run({ feeds: [`${base}/ru/feed.rss`] }, other);
+    expect(kinds(done)).toMatchObject({ new: 1, failed: 0 });
+    const files = (await filesUnder(path.join(other.corpusDir, 'web'))).filter((f) => f.endsWith('.md'));
+    const saved = await fs.readFile(path.join(other.corpusDir, 'web', files[0]!), 'utf8');
+    expect(saved).toContain('Соглашение о зерне');
+    expect(saved).not.toContain('\uFFFD');
   });
 
   it('never saves a second article over the file of one saved in an earlier run', async () => {
@@ -1287,3 +1303,17 @@ describe('the feed refresh with shards', () => {
     expect(refreshesFeeds(false, new Client({ intents: [] }).options.shards)).toBe(true);
   });
 });
+
+/** Text in windows-1251 (Cyrillic letters and ASCII only), which TextEncoder cannot write. */
+function win1251(text: string): Buffer {
+  const bytes: number[] = [];
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    if (code < 0x80) bytes.push(code);
+    else if (code >= 0x410 && code <= 0x44f) bytes.push(code - 0x410 + 0xc0);
+    else if (code === 0x401) bytes.push(0xa8);
+    else if (code === 0x451) bytes.push(0xb8);
+    else bytes.push(0x3f); // '?' for what the page does not need
+  }
+  return Buffer.from(bytes);
+}

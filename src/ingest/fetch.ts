@@ -125,13 +125,33 @@ async function readLimited(response: Response, url: string, maxBytes: number): P
   return Buffer.concat(chunks, total);
 }
 
+/**
+ * The text of a response, in the encoding it gives, as a browser finds it: a byte order mark first, then the
+ * Content-Type header's charset, then what the document declares in its first 1,024 bytes (an XML declaration's
+ * `encoding`, a `<meta charset>` or `<meta http-equiv="Content-Type" content="…; charset=…">`), else UTF-8. (A
+ * windows-1251 page that said so only in its `<meta>` was saved as replacement characters.)
+ */
 function decode(bytes: Uint8Array, contentType: string): string {
-  const charset = /charset=["']?([\w-]+)/i.exec(contentType)?.[1];
+  const charset = byteOrderMark(bytes) ?? /charset=["']?([\w-]+)/i.exec(contentType)?.[1] ?? declaredCharset(bytes);
   try {
     return new TextDecoder(charset ?? 'utf-8').decode(bytes).replace(/^\uFEFF/, '');
   } catch {
     return new TextDecoder('utf-8').decode(bytes);
   }
+}
+
+function byteOrderMark(bytes: Uint8Array): string | undefined {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf-8';
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
+  return undefined;
+}
+
+/** The encoding a document declares near its start: `<?xml … encoding="…"?>` or a `<meta>`'s charset. */
+function declaredCharset(bytes: Uint8Array): string | undefined {
+  // Read as Latin-1: every byte one character, so the ASCII of the declarations reads the same in any of these encodings.
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 1024)).toString('latin1');
+  return /^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([\w-]+)["']/i.exec(head)?.[1] ?? /<meta\b[^>]*?\bcharset\s*=\s*["']?([\w-]+)/i.exec(head)?.[1];
 }
 
 // robots-parser is CommonJS whose typings declare an ES default export: at run time the import is the function.
