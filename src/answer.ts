@@ -179,7 +179,7 @@ export function buildAnswer(index: ReadingIndex, question: string, reading: Read
   const spans = chosen.map(({ sentence, chunk, score, article }, i) => quoteSpan(index, article.text, sentence, chunk, score, scores, quoted, i === 0 && answerNotSingledOut(shortAnswer)));
   // A quote another, higher passage says word for word (a wire story two outlets ran) is not repeated.
   const said = new Set<string>();
-  const groups = joinContinued(spans, chosen.map((c) => c.article.id))
+  const groups = joinContinued(spans, chosen.map((c) => c.article.id), chosen.map((c) => c.article.text))
     .filter((group) => {
       const { start, end } = spans[group[0]!]!;
       const words = chosen[group[0]!]!.article.text.slice(start, end).replace(/\s+/g, ' ').trim().toLowerCase();

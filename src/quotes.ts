@@ -62,25 +62,44 @@ export const QUOTE_JOIN_MAX_CHARS = 700;
  * there, the sentences before it pushed the answer down ("who is alice jill edwards" opened with 251 characters
  * on the Kremlin's claims); on the tuning set, as many first quotes hold the evidence, 382 → 305 characters.
  */
-export function joinContinued(spans: QuoteSpan[], articles: readonly string[]): number[][] {
+export function joinContinued(spans: QuoteSpan[], articles: readonly string[], texts?: readonly string[]): number[][] {
+  /** Whether the passage at `i` may be joined to the one hosting a group at `j`. */
+  const joins = (i: number, j: number) => {
+    const [span, earlier] = [spans[i]!, spans[j]!];
+    if (articles[j] !== articles[i] || Math.max(span.end, earlier.end) - Math.min(span.start, earlier.start) > QUOTE_JOIN_MAX_CHARS) return false;
+    // A headline, standfirst or crosshead (no sentence's end) is shown apart, as quoteSpan leaves it out of a quote.
+    if (texts && [span, earlier].some((s) => !SENTENCE_END.test(texts[i]!.slice(s.start, s.end)))) return false;
+    // The first quote opens with the sentence the reader chose (or the neighbour quoteSpan took in before it):
+    // what continues it is joined after it, never in front.
+    return span.first === earlier.last + 1 || (span.last === earlier.first - 1 && j !== 0);
+  };
+  const merge = (host: number, i: number) => {
+    const [span, earlier] = [spans[i]!, spans[host]!];
+    spans[host] = { start: Math.min(span.start, earlier.start), end: Math.max(span.end, earlier.end), first: Math.min(span.first, earlier.first), last: Math.max(span.last, earlier.last) };
+  };
   const groups: number[][] = [];
   for (let i = 0; i < spans.length; i++) {
-    const span = spans[i]!;
-    const host = groups.map((g) => g[0]!).find((j) => {
-      const earlier = spans[j]!;
-      const joined = Math.max(span.end, earlier.end) - Math.min(span.start, earlier.start);
-      // The first quote opens with the sentence the reader chose (or the neighbour quoteSpan took in before it):
-      // what continues it is joined after it, never in front.
-      const before = span.last === earlier.first - 1 && j !== 0;
-      return articles[j] === articles[i] && (span.first === earlier.last + 1 || before) && joined <= QUOTE_JOIN_MAX_CHARS;
-    });
+    const host = groups.map((g) => g[0]!).find((j) => joins(i, j));
     if (host === undefined) {
       groups.push([i]);
       continue;
     }
-    const earlier = spans[host]!;
-    spans[host] = { start: Math.min(span.start, earlier.start), end: Math.max(span.end, earlier.end), first: Math.min(span.first, earlier.first), last: Math.max(span.last, earlier.last) };
+    merge(host, i);
     groups.find((g) => g[0] === host)!.push(i);
+  }
+  // Two groups a later passage made adjacent (a passage bridging the gap between them came after both) are one.
+  for (let merged = true; merged; ) {
+    merged = false;
+    for (const [a, group] of groups.entries()) {
+      const into = groups.findIndex((other, b) => b < a && joins(group[0]!, other[0]!));
+      if (into < 0) continue;
+      merge(groups[into]![0]!, group[0]!);
+      groups[into]!.push(...group);
+      groups[into]!.sort((x, y) => x - y); // the host, the passage shown first, stays first
+      groups.splice(a, 1);
+      merged = true;
+      break;
+    }
   }
   return groups;
 }

@@ -259,6 +259,19 @@ describe('answers about the shipped coverage', () => {
     expect(spans[3]).toEqual(span(19, 20));
     // Another article's sentence is never joined.
     expect(joinContinued([span(10), span(11)], ['a', 'b'])).toEqual([[0], [1]]);
+    // Two passages a later one bridges are one, whatever came first: sentences 30 and 32, then 31.
+    const bridged = [span(10), span(32), span(30), span(31)];
+    expect(joinContinued(bridged, ['a', 'a', 'a', 'a'])).toEqual([[0], [1, 2, 3]]);
+    expect(bridged[1]).toEqual(span(30, 32));
+  });
+
+  it('never joins a headline, standfirst or crosshead to a passage: they end like no sentence', () => {
+    // An article of sentences at 0-90, 100-190, 200-290: the second a crosshead, without a full stop.
+    const text = `${'A'.repeat(89)}.${' '.repeat(10)}${'B'.repeat(90)}${' '.repeat(10)}${'C'.repeat(89)}.`;
+    const span = (first: number) => ({ start: first * 100, end: first * 100 + 90, first, last: first });
+    expect(joinContinued([span(0), span(1), span(2)], ['a', 'a', 'a'], [text, text, text])).toEqual([[0], [1], [2]]);
+    const sentences = `${'A'.repeat(89)}.${' '.repeat(10)}${'B'.repeat(89)}.`;
+    expect(joinContinued([span(0), span(1)], ['a', 'a'], [sentences, sentences])).toEqual([[0, 1]]);
   });
 
   it('quotes the next sentence too when the reader rates it nearly as high, as for a fact stated after its subject', async () => {
