@@ -112,4 +112,17 @@ describe('the pipeline on such a question', async () => {
     // A question whose words are a title before a name asks for the name, and keeps the span model's answer.
     expect((await pipeline.ask('who is south korean president')).shortAnswer?.text).toBe('Yoon Suk-yeol');
   });
+
+  it('gives "what is X?" no short answer that does not describe X: a description, or none', async () => {
+    // The span model answered "1,500km" and "Hamburg shipyard" (Graceful is the superyacht the shipyard refitted).
+    for (const question of ['what is vostochny cosmodrome', 'what is graceful']) {
+      const answer = await pipeline.ask(question);
+      expect(answer.found, question).toBe(true);
+      if (answer.shortAnswer) expect(answer.shortAnswer.confidence, `${question}: ${answer.shortAnswer.text}`).toBe(DESCRIPTION_CONFIDENCE);
+    }
+    // A name with a lower-case particle is one name ("Luiz Inácio Lula da Silva"): not "Silva", and not someone else.
+    for (const question of ['who is Luiz Inácio Lula', 'who is Luiz Inácio Lula da Silva']) {
+      expect((await pipeline.ask(question)).shortAnswer?.text ?? '', question).not.toMatch(/^(Silva|Vladimir Putin|Putin)$/);
+    }
+  });
 });

@@ -59,8 +59,8 @@ export const DESCRIPTION_SHARE = 0.25;
 
 /**
  * A reading of a question asking what someone or something is: the first sentence, in the reader's order,
- * that describes the subject goes first, its description the short answer. When none does and the best sentence
- * names the person, only a short answer set off right after the name is kept; any other reading is returned as it is.
+ * that describes the subject goes first, its description the short answer. When none does, only a short answer set
+ * off right after the subject's name in the best sentence is kept.
  */
 export function withDescription<R extends { sentences: SentenceReading[]; shortAnswer: ShortAnswer | null }>(context: ReadingContext, reading: R): R {
   const subject = definitionSubject(context.question.text);
@@ -74,20 +74,18 @@ export function withDescription<R extends { sentences: SentenceReading[]; shortA
     if (!description) continue;
     return answeredBy(reading, rank, spanAnswer(view, description.first, description.last, DESCRIPTION_CONFIDENCE));
   }
-  // No description, and the best sentence names the person asked about: the span model's answer is kept only
-  // when it stands right after the name, set off by a comma (an apposition the patterns do not read: "Philip I,
-  // *Landgrave of Hesse*,"). Anywhere else it says nothing of who they are: their own name ("Brig Gen Oleksandr
+  // No description: the span model's answer is kept only when it stands right after the one asked about, named in
+  // the best sentence, set off by a comma (an apposition the patterns do not read: "Philip I, *Landgrave of
+  // Hesse*,"). Anywhere else it says nothing of who or what they are: their own name ("Brig Gen Oleksandr
   // Tarnavskiy" for "who is tarnavskiy"), or some other part of the sentence ("In an article for the *Guardian*,
-  // Oleksii Reznikov says …").
+  // Oleksii Reznikov says …"; "1,500km" for "what is vostochny cosmodrome", "Hamburg shipyard" for "what is graceful").
   const short = reading.shortAnswer;
   const best = views.get(reading.sentences[0]?.sentence ?? -1);
-  const name = best && subject.who ? nameIn(best, subject) : null;
-  if (short && best && name) {
-    const tokens = best.annotated.tokens;
-    const apposition = tokens[name.last + 1]?.text === ',' && tokens[name.last + 2] !== undefined && short.articleId === best.article.id && short.start === best.start + tokens[name.last + 2]!.start;
-    if (!apposition) return { ...reading, shortAnswer: null };
-  }
-  return reading;
+  if (!short || !best) return reading;
+  const name = nameIn(best, subject);
+  const tokens = best.annotated.tokens;
+  const apposition = name !== null && tokens[name.last + 1]?.text === ',' && tokens[name.last + 2] !== undefined && short.articleId === best.article.id && short.start === best.start + tokens[name.last + 2]!.start;
+  return apposition ? reading : { ...reading, shortAnswer: null };
 }
 
 export type { DefinitionSubject } from './description.js';

@@ -100,8 +100,19 @@ export function nameIn(view: WordsOf, subject: DefinitionSubject): NameFound | n
   if (!found) return null;
   let first = found.first;
   let last = found.last;
-  while (first > 0 && tokens[first - 1]!.pos === 'PROPN' && capitalised(tokens[first - 1]!)) first--;
-  while (last + 1 < tokens.length && tokens[last + 1]!.pos === 'PROPN' && capitalised(tokens[last + 1]!) && !SUFFIX.test(tokens[last + 1]!.text)) last++;
+  // Widened over the name's capitalised words, and over a lower-case particle between two ("Lula *da* Silva").
+  const nameWord = (k: number) => tokens[k] !== undefined && tokens[k]!.pos === 'PROPN' && capitalised(tokens[k]!);
+  const particle = (k: number) => PARTICLE.test(tokens[k]?.text ?? '');
+  for (;;) {
+    if (nameWord(first - 1)) first--;
+    else if (particle(first - 1) && nameWord(first - 2)) first -= 2;
+    else break;
+  }
+  for (;;) {
+    if (nameWord(last + 1) && !SUFFIX.test(tokens[last + 1]!.text)) last++;
+    else if (particle(last + 1) && nameWord(last + 2)) last += 2;
+    else break;
+  }
   const named = tokens.slice(found.first, found.last + 1).filter((t, i) => !found.gaps.includes(found.first + i) && !PARTICLE.test(t.text));
   if (subject.who ? !named.every(capitalised) : !tokens.slice(first, last + 1).some(capitalised)) return null;
   // "who is south korean president": the words asked are a title before a name ("South Korean President Yoon
