@@ -79,6 +79,19 @@ describe('a database that cannot be used', () => {
     const denied = databaseFailure(Object.assign(new Error('permission denied for schema public'), { code: '42501' }), url);
     expect(denied?.message).toMatch(/^User bot lacks a privilege in the database news on db\.example:5433 \(permission denied for schema public\)\. .*GRANT CREATE ON SCHEMA public TO bot/);
     expect(databaseFailure(new Error('syntax error'), url)).toBeUndefined();
+    // A name Postgres would fold or split is quoted in the advice; a percent-encoded one is shown decoded, a bad one as written.
+    expect(databaseFailure(Object.assign(new Error('database "my news" does not exist'), { code: '3D000' }), 'postgres://bot@db.example/my%20news')?.message).toMatch(/^The database my news on db\.example:5432 does not exist\. Create it \(CREATE DATABASE "my news"\)/);
+    expect(databaseFailure(Object.assign(new Error('database "News" does not exist'), { code: '3D000' }), 'postgres://bot@db.example/News')?.message).toMatch(/CREATE DATABASE "News"/);
+    expect(databaseFailure(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'postgres://bot@db.example/db%zz')?.message).toMatch(/^Cannot connect to the database db%zz on db\.example:5432/);
+    expect(databaseFailure(Object.assign(new Error('password authentication failed'), { code: '28P01' }), 'postgres://bot%40corp:pw@db.example/news')?.message).toMatch(/of user bot@corp\./);
+    // Ordinary network failures are said as such, and are passing (the bot's poll logs them as an outage).
+    for (const [code, said] of [['EHOSTUNREACH', /the host cannot be reached/], ['ENETUNREACH', /its network cannot be reached/]] as const) {
+      const failure = databaseFailure(Object.assign(new Error(`connect ${code} 192.0.2.77:5432`), { code }), url);
+      expect(failure?.message).toMatch(said);
+      expect(isUnreachable(failure)).toBe(true);
+    }
+    expect(databaseFailure(Object.assign(new Error('connect ENOENT /run/pg/.s.PGSQL.5432'), { code: 'ENOENT' }), 'postgres:///news?host=/run/pg')?.message).toMatch(/^Cannot connect to the database news at the socket in \/run\/pg: there is no server's socket there/);
+    expect(databaseFailure(new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string'), 'postgres://bot@db.example/news')?.message).toMatch(/asks for a password, and DATABASE_URL gives none for user bot/);
     // A server that refused to let this user in is not one out of reach (the bot's poll tells them apart, index-watch.ts).
     expect(isUnreachable(refused)).toBe(false);
     expect(isUnreachable(databaseFailure(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), url))).toBe(true);

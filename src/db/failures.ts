@@ -23,12 +23,28 @@ export class DatabaseError extends UserFacingError {
 }
 
 /** The codes of a server that could not be reached or had no room for a connection: passing, nothing to fix in what was asked. */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', '53300', '57P01', '57P02', '57P03']);
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOENT', '53300', '57P01', '57P02', '57P03']);
+
+/** A part of a URL decoded, or as written when it is no valid percent-encoding ("db%zz"). */
+const decoded = (part: string) => {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+};
 
 /** "database coverage on 127.0.0.1:5432", for messages. */
+const databaseName = (parsed: URL) => decoded(parsed.pathname.replace(/^\//, '')) || decoded(parsed.username) || 'postgres';
+/** A name as SQL takes it: quoted unless Postgres would read it unquoted as it is ("News" would be read as news). */
+const sqlName = (name: string) => (/^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`);
+
 export function describeDatabase(url: string): string {
   const parsed = new URL(url);
-  const name = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || parsed.username || 'postgres';
+  const name = databaseName(parsed);
+  // A Unix socket's folder is given as ?host=/path (or percent-encoded as the host).
+  const socket = parsed.searchParams.get('host') ?? (decoded(parsed.hostname).startsWith('/') ? decoded(parsed.hostname) : undefined);
+  if (socket?.startsWith('/')) return `database ${name} at the socket in ${socket}`;
   return `database ${name} on ${parsed.hostname}:${parsed.port || 5432}`;
 }
 
@@ -60,7 +76,7 @@ export function databaseFailure(error: unknown, url: string): DatabaseError | un
   if (!(error instanceof Error)) return undefined;
   const { code } = error as { code?: string };
   const where = describeDatabase(url);
-  const user = new URL(url).username || 'postgres';
+  const user = decoded(new URL(url).username) || 'postgres';
   const fix = 'Start it (`npm run db:dev` starts a local one) or correct DATABASE_URL.';
   const messages: Record<string, string> = {
     ECONNREFUSED: `Cannot connect to the ${where}: the connection was refused (no server listening there). ${fix}`,
@@ -68,18 +84,26 @@ export function databaseFailure(error: unknown, url: string): DatabaseError | un
     EAI_AGAIN: `Cannot connect to the ${where}: the host name cannot be resolved right now. Check the network and DATABASE_URL.`,
     ETIMEDOUT: `Cannot connect to the ${where}: no answer within ${CONNECT_TIMEOUT_MS / 1000} s. ${fix}`,
     ECONNRESET: `The ${where} closed the connection. Check that the server is running and accepts connections, then try again.`,
+    EHOSTUNREACH: `Cannot connect to the ${where}: the host cannot be reached (down, or no route to it). ${fix}`,
+    ENETUNREACH: `Cannot connect to the ${where}: its network cannot be reached from here. Check the network and DATABASE_URL.`,
+    // A Unix socket that is not there: no server running with that socket folder.
+    ENOENT: `Cannot connect to the ${where}: there is no server's socket there. ${fix}`,
     '28P01': `The ${where} refused the password of user ${user}. Correct the password in DATABASE_URL.`,
     '28000': `The ${where} refused user ${user} (no such role, or not allowed from this host). Correct DATABASE_URL or the server's pg_hba.conf.`,
-    '3D000': `The ${where} does not exist. Create it (CREATE DATABASE ${where.split(' ')[1]}) or correct DATABASE_URL.`,
+    '3D000': `The ${where} does not exist. Create it (CREATE DATABASE ${sqlName(databaseName(new URL(url)))}) or correct DATABASE_URL.`,
     '53300': `The ${where} has no free connection (too many clients). Try again, or raise the server's max_connections.`,
     '57P03': `The ${where} is starting up or shutting down. Try again in a moment.`,
     // A server stopped or restarted (pg_ctl stop -m fast, a managed database's maintenance) ends its sessions with 57P01.
     '57P01': `The ${where} ended the connection (the server is shutting down or restarting, or an administrator ended it). Try again in a moment.`,
     '57P02': `The ${where} ended the connection: it is recovering from a crash. Try again in a moment.`,
     // PostgreSQL 15 and later let only the database owner create tables in schema public.
-    '42501': `User ${user} lacks a privilege in the ${where} (${error.message}). Use the database owner in DATABASE_URL, or grant it (e.g. GRANT CREATE ON SCHEMA public TO ${user}; as the owner).`,
+    '42501': `User ${user} lacks a privilege in the ${where} (${error.message}). Use the database owner in DATABASE_URL, or grant it (e.g. GRANT CREATE ON SCHEMA public TO ${sqlName(user)}; as the owner).`,
   };
   if (code && messages[code]) return new DatabaseError(messages[code], { cause: error, unreachable: UNREACHABLE_CODES.has(code) });
+  // pg's own check before SCRAM authentication: the server asks for a password and DATABASE_URL gives none.
+  if (/^SASL: .*password must be a string/.test(error.message)) {
+    return new DatabaseError(`The ${where} asks for a password, and DATABASE_URL gives none for user ${user}. Add it: postgres://${user}:PASSWORD@…`, { cause: error });
+  }
   const tls = tlsFailure(error, code, where);
   if (tls) return new DatabaseError(tls, { cause: error });
   if (error.message === 'Query read timeout') {
