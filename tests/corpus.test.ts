@@ -214,6 +214,9 @@ describe('other formats', () => {
       ['29 February 2024', '2024-02-29'],
       // A time written before the date: its minutes are no day of the month.
       ['10:45 Sep 12, 2023', '2023-09-12T10:45:00Z'],
+      // An ISO date-time without a zone is UTC's, on every machine.
+      ['2023-09-14T08:00:00', '2023-09-14T08:00:00Z'],
+      ['2023-09-14T08:00', '2023-09-14T08:00:00Z'],
       ['14:31 Feb 28, 2023', '2023-02-28T14:31:00Z'],
       ['Wed, 13 Sep 2023 01:30:00 -1200', '2023-09-13T01:30:00-12:00'],
     ];

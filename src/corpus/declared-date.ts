@@ -44,7 +44,8 @@ export function normalizeDate(raw: string | null | undefined): string | undefine
     // An offset runs from -12:00 to +14:00 ("+25:00" is no zone).
     const offsetDigits = zone && /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
     if (offsetDigits && !realOffset(offsetDigits[1]!, Number(offsetDigits[2]), Number(offsetDigits[3]))) return undefined;
-    if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/.test(value)) return value;
+    // An ISO date-time with its zone is kept as written; one without is UTC's (Date.parse would read it in the machine's zone).
+    if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return value;
     const offset = !zone || /^(z|utc|gmt)$/i.test(zone) ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
     return `${day}T${pad(hours)}:${minutes}:${seconds ?? '00'}${fraction ?? ''}${offset}`;
   }
@@ -79,6 +80,16 @@ const MONTH_PREFIXES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 
  * Whether the day of the month a date writes with its month in words is one of that month's ("31 September 2023"
  * and "29 February 2023" are not): Date.parse rolls such a day over into the next month, silently.
  */
+/**
+ * Whether a date's text names a day its month lacks, year first in numbers ("2023-02-30T10:00Z") or with the month in
+ * words ("Thu, 31 Feb 2023"): what another reader (rss-parser's Date.parse) would roll over into the next month.
+ */
+export function namesImpossibleDay(value: string): boolean {
+  const numeric = /^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b/.exec(value);
+  if (numeric) return calendarDay(Number(numeric[1]), Number(numeric[2]), Number(numeric[3])) === undefined;
+  return MONTH_NAMED.test(value) && !writtenDayExists(value);
+}
+
 function writtenDayExists(value: string): boolean {
   const written = DAY_MONTH.exec(value);
   const year = /\b(\d{4})\b/.exec(value);

@@ -4,7 +4,8 @@
  * page cannot be fetched. A feed that is not valid XML, or not RSS or Atom, is one failure with the reason.
  */
 import Parser from 'rss-parser';
-import { normalizeDate } from '../corpus/declared-date.js';
+import { namesImpossibleDay, normalizeDate } from '../corpus/declared-date.js';
+import { publishedTime } from '../dates.js';
 import { absoluteUrl } from '../corpus/html.js';
 
 /** A feed that is not valid XML, or not RSS or Atom. */
@@ -23,6 +24,11 @@ export interface FeedItem {
   date?: string;
   /** The date the feed wrote when it cannot be read (then `date` is absent): said in the run's summary. */
   unreadableDate?: string;
+  /**
+   * When the feed says the item last changed, if later than `date`: Atom's `updated` beside its `published` (a
+   * correction). A new one has the item fetched again (itemVersion), as a new date does.
+   */
+  revised?: string;
   author?: string;
   /** The item's HTML content in the feed, if any. */
   html?: string;
@@ -59,11 +65,16 @@ export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFee
     items: feed.items.map((item) => {
       const guid = typeof item.guid === 'string' && /^https?:/.test(item.guid) ? item.guid : undefined;
       const written = writtenDate(item);
-      const date = normalizeDate(written) ?? item.isoDate;
+      // rss-parser's own reading (Date.parse, in UTC) of a text this does not read ("09/13/2023 01:30 GMT"), but not of
+      // a day the month lacks, which it rolls over ("31 Feb 2023" → 3 March): that date is none, and said unreadable.
+      const date = normalizeDate(written) ?? (written !== undefined && namesImpossibleDay(written) ? undefined : item.isoDate);
+      const updated = typeof item.updated === 'string' ? normalizeDate(item.updated) : undefined;
+      const revised = updated !== undefined && date !== undefined && (publishedTime(updated) ?? 0) > (publishedTime(date) ?? Infinity) ? updated : undefined;
       return {
         link: absoluteUrl(item.link ?? guid, feedUrl),
         title: item.title?.trim() || undefined,
         date,
+        ...(revised ? { revised } : {}),
         ...(written !== undefined && date === undefined ? { unreadableDate: written.trim() } : {}),
         author: (item.creator ?? item.author)?.trim() || undefined,
         html: item['content:encoded'] ?? item.content ?? item.summary,

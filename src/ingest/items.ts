@@ -52,6 +52,44 @@ export function sameStory(before: string, after: string): boolean {
 }
 
 /**
+ * What an item's changes are told by, as kept in the fetch state: its date, and when the feed says it was last
+ * revised (Atom's `updated` after its `published`), the two joined by "|" (FeedItem).
+ */
+export const itemVersion = (item: { date?: string; revised?: string } | undefined): string | undefined =>
+  item?.date === undefined ? item?.revised : item.revised === undefined ? item.date : `${item.date}|${item.revised}`;
+
+const parts = (version: string | undefined): [string | undefined, string | undefined] => {
+  const [date, revised] = (version ?? '').split('|');
+  return [date || undefined, revised || undefined];
+};
+
+/** Whether one date is none newer than another (the same instant written another way included). */
+function dateNotNewer(date: string, known: string | undefined): boolean {
+  if (sameDate(date, known)) return true;
+  const [time, before] = [publishedTime(date), publishedTime(known)];
+  return time !== undefined && before !== undefined && time <= before;
+}
+
+/**
+ * Whether an item's version (itemVersion) is none newer than the one known, date and revision each: two feeds
+ * listing one page with different dates fetch it only when either gives a date after the newest seen.
+ */
+export function notNewer(version: string, known: string | undefined): boolean {
+  const [date, revised] = parts(version);
+  const [knownDate, knownRevised] = parts(known);
+  return (date === undefined || dateNotNewer(date, knownDate)) && (revised === undefined || dateNotNewer(revised, knownRevised ?? knownDate));
+}
+
+/** The later of two versions, date and revision each (the known one's where either cannot be read): what is kept. */
+export function laterDate(version: string | undefined, known: string | undefined): string | undefined {
+  if (version === undefined || known === undefined) return version ?? known;
+  const later = (a: string | undefined, b: string | undefined) => (a === undefined || b === undefined ? (a ?? b) : dateNotNewer(a, b) ? b : a);
+  const [date, revised] = parts(version);
+  const [knownDate, knownRevised] = parts(known);
+  return itemVersion({ date: later(date, knownDate), revised: later(revised, knownRevised) });
+}
+
+/**
  * Whether a feed gives an item the date it gave when last fetched: the same instant counts, so a date kept in
  * the fetch state as rss-parser's UTC (`2023-08-29T17:05:00.000Z`) matches the feed's own text read now.
  */

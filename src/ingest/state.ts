@@ -23,7 +23,10 @@ const STATE_VERSION = 1;
 export const FAILED_RETRY_DAYS = 7;
 
 export interface AddressState extends Validators {
-  /** The item's date in its feed when it was last fetched: a new date means the article changed. */
+  /**
+   * The newest date its feeds gave the item (with the revision an Atom entry gives, joined by "|": items.ts
+   * itemVersion): a newer one means the article changed.
+   */
   itemDate?: string;
   canonical?: string;
   /**
