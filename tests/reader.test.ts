@@ -57,6 +57,22 @@ describe('annotations made at embed time', () => {
     expect(found.some((f) => f.endsWith(':150km') || f.endsWith(':150'))).toBe(true);
   });
 
+  it('never cut a number from the unit written against it, nor a name at its lower-case particle', () => {
+    const of = (sentence: string) => {
+      const annotated = analyse(sentence);
+      return candidates(annotated).map((c) => `${c.kind}:${textOf(sentence, c.first, c.last, annotated.tokens)}`);
+    };
+    const money = of('The superyacht is worth $100m, and its refit cost $32m.');
+    expect(money).toEqual(expect.arrayContaining(['MONEY:$100m', 'MONEY:$32m.']));
+    expect(money).not.toEqual(expect.arrayContaining([expect.stringMatching(/^MONEY:\$(100|32)$/)]));
+    expect(of('It is worth £75m in all')).toContain('MONEY:£75m');
+    const far = of('Vostochny is about 1,500km from Pyongyang.');
+    expect(far.some((f) => /:(about )?1,500km$/.test(f))).toBe(true);
+    expect(far.some((f) => /:(about )?1,500$/.test(f))).toBe(false);
+    expect(of('Luiz Inácio Lula da Silva said Putin could attend.')).toContain('PROPER:Luiz Inácio Lula da Silva');
+    expect(of('Leonardo da Vinci painted it; Vincent van Gogh did not.')).toEqual(expect.arrayContaining(['PROPER:Leonardo da Vinci', 'PROPER:Vincent van Gogh']));
+  });
+
   it('read a word whole that the tagger splits at a letter it does not know, its entities after it kept', () => {
     // wink's lite model splits "Erdoğan" into "Erdo", "ğ", "an": the short answer was "Recep Tayyip Erdo".
     const sentence = 'Turkish President Recep Tayyip Erdoğan met Putin in Sochi on 4 September 2023, Wrocław said.';

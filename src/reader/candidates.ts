@@ -24,6 +24,12 @@ const HEAD_POS = new Set(['NOUN', 'PROPN', 'NUM']);
 const joined = (a: Token, b: Token) => a.end === b.start;
 const isHyphen = (t: Token) => /^[-‐‑–]$/.test(t.text);
 const isPossessive = (t: Token) => t.pos === 'PART' && /^['’]s?$/.test(t.text);
+/** A name's lower-case particle between two of its words: "Luiz Inácio Lula da Silva", "Vincent van Gogh". */
+const PARTICLE = /^(?:da|de|di|do|dos|das|du|del|della|van|von|der|den|ter|ten|bin|ibn|al|el)$/;
+const isParticle = (tokens: Token[], k: number) => PARTICLE.test(tokens[k]?.text ?? '') && tokens[k - 1]?.pos === 'PROPN' && tokens[k + 1]?.pos === 'PROPN';
+/** A unit written against its number ("1,500km", "$100m", "32m." ending a sentence), and a currency before it ("£75"). */
+const UNIT = /^\p{L}{1,3}\.?$/u;
+const CURRENCY = /^[$£€¥₽]$/;
 
 /** Maximal noun-phrase runs, as [first, last] token ranges. */
 function phraseRuns(tokens: Token[]): [number, number][] {
@@ -42,6 +48,7 @@ function phraseRuns(tokens: Token[]): [number, number][] {
       // A hyphenated compound is one word, whatever its parts are tagged: "Jong-un", "Komsomolsk-na-Amur".
       else if (next && after && isHyphen(next) && joined(tokens[last]!, next) && joined(next, after)) last += 2;
       else if (next && after && isPossessive(next) && PHRASE_POS.has(after.pos)) last += 2;
+      else if (next && isParticle(tokens, last + 1)) last += 2;
       else break;
     }
     // A phrase ends on a noun, proper noun or number: trailing adjectives are dropped.
@@ -60,7 +67,7 @@ function properRuns(tokens: Token[], first: number, last: number): [number, numb
     const token = tokens[i];
     const previous = tokens[i - 1];
     const inCompound = start >= 0 && previous && token && joined(previous, token) && (isHyphen(token) || isHyphen(previous));
-    const proper = i <= last && token && (token.pos === 'PROPN' || inCompound || (isPossessive(token) && start >= 0 && tokens[i + 1]?.pos === 'PROPN'));
+    const proper = i <= last && token && (token.pos === 'PROPN' || inCompound || (start >= 0 && ((isPossessive(token) && tokens[i + 1]?.pos === 'PROPN') || isParticle(tokens, i))));
     if (proper && start < 0) start = i;
     if (!proper && start >= 0) {
       runs.push([start, i - 1]);
@@ -68,6 +75,19 @@ function properRuns(tokens: Token[], first: number, last: number): [number, numb
     }
   }
   return runs;
+}
+
+/**
+ * A number's span with the unit written against it and the currency before it, whole: "1,500km", not "1,500" of
+ * it; "$100m"; "£75m" (money then). A short answer is never part of a written word.
+ */
+function withUnits(tokens: Token[], first: number, last: number, kind: CandidateKind): [number, number, CandidateKind] {
+  let [a, b, k] = [first, last, kind];
+  const unit = tokens[b + 1];
+  if (unit && joined(tokens[b]!, unit) && UNIT.test(unit.text) && /\d/.test(tokens[b]!.text) && (!unit.text.endsWith('.') || b + 2 >= tokens.length)) b++;
+  const currency = tokens[a - 1];
+  if (currency && joined(currency, tokens[a]!) && CURRENCY.test(currency.text)) [a, k] = [a - 1, 'MONEY'];
+  return [a, b, k];
 }
 
 export function candidates(sentence: Annotated): Candidate[] {
@@ -78,12 +98,12 @@ export function candidates(sentence: Annotated): Candidate[] {
     const key = first * 65_536 + last;
     if (!found.has(key) && first <= last) found.set(key, { first, last, kind });
   };
-  for (const entity of entities) add(entity.first, entity.last, entity.type as EntityType);
+  for (const entity of entities) add(...withUnits(tokens, entity.first, entity.last, entity.type as EntityType));
   const runs = phraseRuns(tokens);
   for (const [first, last] of runs) {
     // Proper when every word is a proper noun, counting the inner parts of a hyphenated one ("-na-").
     const compoundPart = (k: number) => k > first && k < last && joined(tokens[k - 1]!, tokens[k]!) && joined(tokens[k]!, tokens[k + 1]!);
-    const allProper = tokens.slice(first, last + 1).every((t, k) => t.pos === 'PROPN' || isHyphen(t) || isPossessive(t) || compoundPart(first + k));
+    const allProper = tokens.slice(first, last + 1).every((t, k) => t.pos === 'PROPN' || isHyphen(t) || isPossessive(t) || compoundPart(first + k) || isParticle(tokens, first + k));
     add(first, last, allProper ? 'PROPER' : 'NOUN_PHRASE');
     for (const [a, b] of properRuns(tokens, first, last)) add(a, b, 'PROPER');
     // Without leading adjectives or numbers: "three armoured trains" → "armoured trains" → "trains".
@@ -101,7 +121,7 @@ export function candidates(sentence: Annotated): Candidate[] {
     if (link.pos === 'ADP' || link.pos === 'CCONJ') add(a, d, tokens[a]!.pos === 'PROPN' && tokens[d]!.pos === 'PROPN' ? 'PROPER' : 'NOUN_PHRASE');
   }
   tokens.forEach((token, i) => {
-    if (token.pos === 'NUM') add(i, i, 'CARDINAL');
+    if (token.pos === 'NUM') add(...withUnits(tokens, i, i, 'CARDINAL'));
     else if (token.pos === 'VERB') add(i, i, 'VERB');
     else if (token.pos === 'ADJ' || (token.pos === 'ADV' && tokens[i + 1]?.pos === 'ADJ')) {
       let last = i;

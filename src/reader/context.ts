@@ -271,7 +271,9 @@ export const textStems = (text: string) => new Set(LexicalIndex.terms(text));
 export function spanAnswer(view: SentenceView, first: number, last: number, confidence: number): ShortAnswer {
   const tokens = view.annotated.tokens;
   const start = view.start + tokens[first]!.start;
-  const end = view.start + tokens[last]!.end;
+  // A short word that took the sentence's full stop ("$32m." ends one): the stop is no part of the answer.
+  const stop = last === tokens.length - 1 && last > first && /^\p{L}{1,3}\.$/u.test(tokens[last]!.text) ? 1 : 0;
+  const end = view.start + tokens[last]!.end - stop;
   return { text: view.article.text.slice(start, end), articleId: view.article.id, start, end, confidence };
 }
 
