@@ -1,5 +1,6 @@
 import path from 'node:path';
 import v8 from 'node:v8';
+import { DEFAULT_READER_OPEN_THRESHOLD, DEFAULT_READER_THRESHOLD } from '../src/config-reader.js';
 import { describe, expect, it, vi } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
 import { locateEvidence, readQuestionSet } from '../src/eval/question-set.js';
@@ -192,11 +193,11 @@ describe('answers about the shipped coverage', () => {
     // Auto mode answers what the reader is sure of, unless AUTO_ANSWER_THRESHOLD (never under READER_THRESHOLD) says otherwise.
     expect(configFromEnv({}).discord.autoThreshold).toBeUndefined();
     expect(configFromEnv({ AUTO_ANSWER_THRESHOLD: '0.3' }).discord.autoThreshold).toBe(0.3);
-    expect(() => configFromEnv({ AUTO_ANSWER_THRESHOLD: '0.01' })).toThrow(/^AUTO_ANSWER_THRESHOLD \(0\.01\) must not be below READER_THRESHOLD \(0\.025\)/);
+    expect(() => configFromEnv({ AUTO_ANSWER_THRESHOLD: '0.01' })).toThrow(new RegExp(`^AUTO_ANSWER_THRESHOLD \\(0\\.01\\) must not be below READER_THRESHOLD \\(${DEFAULT_READER_THRESHOLD}\\)`));
   });
 
   it('reads READER_OPEN_THRESHOLD, never above READER_THRESHOLD', () => {
-    expect(configFromEnv({}).reader).toMatchObject({ threshold: 0.025, openThreshold: 0.015 });
+    expect(configFromEnv({}).reader).toMatchObject({ threshold: DEFAULT_READER_THRESHOLD, openThreshold: DEFAULT_READER_OPEN_THRESHOLD });
     expect(configFromEnv({ READER_OPEN_THRESHOLD: '0.025' }).reader.openThreshold).toBe(0.025);
     // Unset, it follows a READER_THRESHOLD set under its default; set above READER_THRESHOLD, it is refused in one line.
     expect(configFromEnv({ READER_THRESHOLD: '0' }).reader.openThreshold).toBe(0);

@@ -10,8 +10,11 @@ import { answeredBy, spanAnswer, wordStem, type ReadingContext } from './context
 import { BE, descriptionIn, nameIn, type DefinitionSubject } from './description.js';
 import type { ShortAnswer, SentenceReading } from './reading.js';
 
-/** Words that make "X" a relation or a clause, not a name: "who is the president *of* …", "what was passed *in* 1805". */
-const RELATION = /\b(of|in|on|at|by|for|from|to|with|about|behind|after|before|during|between|against|under|over|into|than|that|which|who|whom|whose|when|where|why|how|and|or|if|not|doing|going|saying|called|named)\b/;
+/**
+ * Words that make "X" a relation or a clause, not a name: "who is the president *of* …", "what was passed *in* 1805"
+ * (whole words by Unicode letters: "Inácio" holds no "in").
+ */
+const RELATION = /(?<![\p{L}\p{N}])(of|in|on|at|by|for|from|to|with|about|behind|after|before|during|between|against|under|over|into|than|that|which|who|whom|whose|when|where|why|how|and|or|if|not|doing|going|saying|called|named)(?![\p{L}\p{N}])/u;
 const ARTICLE = /^(the|a|an)\s+/;
 /** Words a chat question may end with that ask nothing: "who is peskov *btw*". */
 const TRAILING_FILLER = /(?:\s+(?:btw|exactly|really|lol|again|though|tho|then|now|anyway|actually|pls|please))+$/;
