@@ -129,7 +129,12 @@ export async function lockIndex(dir: string, purpose: LockPurpose = 'embed'): Pr
   };
   let releaseLock: () => Promise<void>;
   try {
-    releaseLock = await lockfile.lock(dir, options);
+    releaseLock = await lockfile.lock(dir, options).catch(async (error: NodeJS.ErrnoException) => {
+      // The folder was removed between making it and locking it: a failed first embed's release (removeEmptyFolders).
+      if (error.code !== 'ENOENT') throw error;
+      await ensureDir(dir);
+      return lockfile.lock(dir, options);
+    });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
     const holder = await readOwner(dir);
@@ -155,9 +160,10 @@ export async function lockIndex(dir: string, purpose: LockPurpose = 'embed'): Pr
   return {
     signal: controller.signal,
     async release() {
+      // A lock that was taken over is not ours to remove, nor its new holder's record.
+      if (controller.signal.aborted) return;
       await fs.rm(path.join(dir, OWNER_FILE), { force: true });
-      // A lock that was taken over is not ours to remove.
-      if (!controller.signal.aborted) await releaseLock();
+      await releaseLock();
       if (created) await removeEmptyFolders(dir, created);
     },
   };
