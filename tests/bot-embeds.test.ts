@@ -227,7 +227,9 @@ describe('articles', () => {
   });
 
   it('a word longer than a page is cut to fit: no text lost, no emoji or markdown escape split between pages', () => {
-    for (const text of ['a'.repeat(4096) + '>' + 'b'.repeat(5000), `${'a'.repeat(4090)}${'_'.repeat(3000)}`, `${'a'.repeat(4094)}${'😀'.repeat(2000)}`]) {
+    const flags = `${'a'.repeat(4093)}${'🇺🇦'.repeat(1500)}`;
+    const tones = `${'a'.repeat(4095)}${'👍🏽'.repeat(1500)}`;
+    for (const text of ['a'.repeat(4096) + '>' + 'b'.repeat(5000), `${'a'.repeat(4090)}${'_'.repeat(3000)}`, `${'a'.repeat(4094)}${'😀'.repeat(2000)}`, flags, tones]) {
       const a = { ...article, text };
       const pages = articlePages(a);
       expect(pages.length).toBeGreaterThan(1);
@@ -238,6 +240,9 @@ describe('articles', () => {
         expect(embed.description).toBe(page);
         expect(page).not.toMatch(/(^|[^\\])(\\\\)*\\$/); // no escape left open at a page's end
         expect(page).not.toMatch(/[\uD800-\uDBFF]$|^[\uDC00-\uDFFF]/);
+        // A flag is two regional indicators, a thumbs-up and its skin tone one cluster: never split between pages.
+        expect((page.match(/\p{Regional_Indicator}/gu) ?? []).length % 2).toBe(0);
+        expect(page).not.toMatch(/^\u{1F3FD}/u);
       }
       const unescape = (s: string) => s.replace(/\\(.)/g, '$1');
       expect(unescape(pages.join(''))).toBe(text);

@@ -40,8 +40,10 @@ export function splitPages(text: string, size: number): string[] {
       } else {
         const cut = trimText(rest, room + 2); // the cut point, without keeping the ellipsis
         piece = cut.replace(/ ?…$/, '');
-        // A word longer than the room left is cut inside (trimText's cut there is one character longer).
-        if (!piece || !rest.startsWith(piece) || piece.length > room) piece = forcedCut(rest, room);
+        // A word longer than the room left is cut inside it: at a grapheme's edge, within the room (trimText's
+        // cut there is one character longer, and keeps only surrogate pairs whole).
+        const insideWord = piece.length > 0 && piece.length < rest.length && !/\s/.test(rest[piece.length]!);
+        if (!piece || !rest.startsWith(piece) || piece.length > room || insideWord) piece = forcedCut(rest, room);
       }
       if (current) current += separator + piece;
       else current = piece;
@@ -57,13 +59,22 @@ export function splitPages(text: string, size: number): string[] {
   return pages.length > 0 ? pages : [''];
 }
 
+/** Grapheme clusters: a flag, a family emoji, a skin tone or a letter with its accents is one, cut nowhere inside. */
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
 /**
- * The longest start of escaped text that fits `max` characters and splits neither a character outside the BMP
- * (an emoji's two halves) nor a markdown escape ("\\_" ending one page would leave "_" to start emphasis on the next).
+ * The longest start of escaped text that fits `max` characters and splits neither a grapheme cluster (🇺🇦, 👍🏽, an
+ * emoji's two halves, a letter and its combining accent) nor a markdown escape ("\\_" ending one page would leave "_"
+ * to start emphasis on the next).
  */
 function forcedCut(text: string, max: number): string {
-  let end = max;
-  if (/[\uD800-\uDBFF]/.test(text[end - 1] ?? '')) end--;
+  let end = 0;
+  for (const { index } of graphemes.segment(text.slice(0, max + 16))) {
+    if (index > max) break;
+    end = index;
+  }
+  if (max >= text.length) end = text.length;
+  else if (end === 0) end = max; // one cluster longer than the room: cut inside it rather than not at all
   let backslashes = 0;
   while (end - 1 - backslashes >= 0 && text[end - 1 - backslashes] === '\\') backslashes++;
   if (backslashes % 2 === 1) end--;
