@@ -104,7 +104,8 @@ export class FeedRefresher {
     const report = await ingest({ feeds: config.ingest.feeds, urls: [] }, { corpusDir: config.corpusDir, fetch: config.ingest.fetch, maxFeedItems: config.ingest.maxFeedItems, maxArticleBytes: config.maxArticleBytes });
     logger.info(formatIngestReport({ ...report, warnings: [] }));
     for (const warning of report.warnings ?? []) logger.warn(warning);
-    if (report.articles.some((a) => a.kind === 'new' || a.kind === 'updated')) this.unbuilt = true;
+    // New, changed or removed files (a feed-text copy, a second copy under tracking parameters) change the coverage.
+    if (report.articles.some((a) => a.kind === 'new' || a.kind === 'updated' || a.removed) || (report.duplicates?.length ?? 0) > 0) this.unbuilt = true;
     if (!this.unbuilt) return { ingest: report };
     const corpus = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes, known: await pipeline.store.knownArticles() });
     for (const problem of corpus.problems) logger.warn(`Skipped ${problem.source}: ${problem.reason}`);

@@ -229,6 +229,7 @@ export class Ingestion {
       if (fromFeed !== undefined && fromFeed !== owner) {
         await removeSaved(this.options.corpusDir, fromFeed);
         delete this.state.canonical[previous!.canonical!];
+        return { url: task.link, kind: 'unchanged', reason: `already saved from ${canonical}`, file: owner, removed: fromFeed };
       }
       return { url: task.link, kind: 'unchanged', reason: `already saved from ${canonical}`, file: owner };
     }

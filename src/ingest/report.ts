@@ -17,6 +17,8 @@ export interface Outcome {
   reason?: string;
   /** The Markdown file, relative to the corpus folder. */
   file?: string;
+  /** A file this run removed for it (the feed's text it was saved from, now that its page is another article's). */
+  removed?: string;
 }
 
 export interface FeedOutcome {
