@@ -254,6 +254,15 @@ describe('feeds and pages from the web', () => {
       // Only rss-parser (Date.parse) reads it: its UTC, as before.
       ['Unreadable', '2023-09-13T01:30:00.000Z'],
     ]);
+    // A day the month lacks, written year first, month first or in words, is no date (Date.parse would roll it over).
+    const impossible = `<?xml version="1.0"?><rss version="2.0"><channel><title>Odd</title>${['2023-02-31T10:00:00Z', '02/31/2023 10:00 GMT', 'Thu, 31 Feb 2023 10:00:00 GMT']
+      .map((date, i) => `<item><title>Odd ${i}</title><link>${base}/odd/${i}</link><pubDate>${date}</pubDate></item>`)
+      .join('')}</channel></rss>`;
+    expect((await parseFeed(impossible, base)).items.map((i) => [i.date, i.unreadableDate])).toEqual([
+      [undefined, '2023-02-31T10:00:00Z'],
+      [undefined, '02/31/2023 10:00 GMT'],
+      [undefined, 'Thu, 31 Feb 2023 10:00:00 GMT'],
+    ]);
     const atom = `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Baltic Wire</title>
       <entry><title>Published</title><link href="${base}/e"/><published>2023-09-13T01:30:00+03:00</published><updated>2023-09-14T09:00:00+03:00</updated></entry>
       <entry><title>Updated</title><link href="${base}/f"/><updated>2023-09-13T02:00:00+03:00</updated></entry>
@@ -377,6 +386,17 @@ describe('feeds and pages from the web', () => {
     const saved = await fs.readFile(path.join(other.corpusDir, 'web', files[0]!), 'utf8');
     expect(saved).toContain('Соглашение о зерне');
     expect(saved).not.toContain('\uFFFD');
+    // A UTF-8 page that declares UTF-16 (read as ASCII, it cannot be) is UTF-8; a charset the header gives that no
+    // decoder knows gives way to the page's own declaration.
+    const utf8 = site.fixture('grain-deal.html').replaceAll('Black Sea grain deal', 'Grain talks in Zürich').replace('<head>', '<head><meta charset="utf-16">');
+    site.handle('/de/grain', (_req, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end(Buffer.from(utf8, 'utf8')));
+    site.handle('/ru/grain-mb4', (_req, res) => void res.writeHead(200, { 'content-type': 'text/html; charset=utf8mb4' }).end(win1251(page)));
+    const moreCorpus = tempDir();
+    const more = await run({ urls: [`${base}/de/grain`, `${base}/ru/grain-mb4`] }, webConfig(moreCorpus));
+    expect(kinds(more)).toMatchObject({ new: 2, failed: 0 });
+    const texts = await Promise.all(more.articles.map((a) => fs.readFile(path.join(moreCorpus, a.file!), 'utf8')));
+    expect(texts.join('\n')).toContain('Grain talks in Zürich');
+    expect(texts.join('\n')).toContain('Соглашение о зерне');
   });
 
   it('fetches an item again when its Atom updated date or either of two feeds moves its date on; an impossible date is none', async () => {
@@ -389,14 +409,18 @@ describe('feeds and pages from the web', () => {
     site.set('/feeds/desk.atom', atom('2023-09-13T10:00:00Z'), 'application/atom+xml');
     site.set('/feeds/a.rss', rss('a', 'Wed, 13 Sep 2023 10:00:00 GMT'), 'application/rss+xml');
     site.set('/feeds/b.rss', rss('b', 'Wed, 13 Sep 2023 10:00:00 GMT'), 'application/rss+xml');
+    // An RSS feed listing the Atom entry's page too, with its publication date only.
+    const alsoStory = (title: string) => `<?xml version="1.0"?><rss version="2.0"><channel><title>${title}</title><item><title>Story</title><link>${base}/desk/story?utm_source=c</link><pubDate>Wed, 13 Sep 2023 10:00:00 GMT</pubDate></item></channel></rss>`;
+    site.set('/feeds/c.rss', alsoStory('Desk RSS'), 'application/rss+xml');
     const other = webConfig(tempDir());
-    const feeds = [`${base}/feeds/desk.atom`, `${base}/feeds/a.rss`, `${base}/feeds/b.rss`];
+    const feeds = [`${base}/feeds/c.rss`, `${base}/feeds/desk.atom`, `${base}/feeds/a.rss`, `${base}/feeds/b.rss`];
     expect(kinds(await run({ feeds }, other))).toMatchObject({ new: 2, failed: 0 });
     // A correction: the entry's updated date moves on (its published date does not); the second feed alone dates the other anew.
     site.set('/desk/story', page('Harbour tunnel approved, corrected'));
     site.set('/desk/two', page('Ferry fares frozen until spring'));
     site.set('/feeds/desk.atom', atom('2023-09-14T15:00:00Z'), 'application/atom+xml');
     site.set('/feeds/b.rss', rss('b', 'Wed, 13 Sep 2023 18:00:00 GMT'), 'application/rss+xml');
+    site.set('/feeds/c.rss', alsoStory('Desk RSS, renamed'), 'application/rss+xml'); // read again, its date unchanged
     expect(kinds(await run({ feeds }, other))).toMatchObject({ updated: 2, failed: 0 });
     const { articles } = await loadCorpus(other.corpusDir);
     expect(articles.map((a) => a.title).sort()).toEqual([expect.stringMatching(/Ferry fares frozen until spring$/), expect.stringMatching(/Harbour tunnel approved, corrected$/)]);

@@ -90,7 +90,11 @@ describe('a database that cannot be used', () => {
       expect(failure?.message).toMatch(said);
       expect(isUnreachable(failure)).toBe(true);
     }
-    expect(databaseFailure(Object.assign(new Error('connect ENOENT /run/pg/.s.PGSQL.5432'), { code: 'ENOENT' }), 'postgres:///news?host=/run/pg')?.message).toMatch(/^Cannot connect to the database news at the socket in \/run\/pg: there is no server's socket there/);
+    expect(databaseFailure(Object.assign(new Error('connect ENOENT /run/pg/.s.PGSQL.5432'), { code: 'ENOENT', syscall: 'connect' }), 'postgres:///news?host=/run/pg')?.message).toMatch(/^Cannot connect to the database news at the socket in \/run\/pg: there is no server's socket there/);
+    // A file the URL names that is missing (sslrootcert) is no socket, and no passing outage.
+    const certificate = databaseFailure(Object.assign(new Error("ENOENT: no such file or directory, open '/nonexistent/ca.pem'"), { code: 'ENOENT', syscall: 'open' }), 'postgres://bot@db.example/news?sslrootcert=/nonexistent/ca.pem');
+    expect(certificate?.message ?? '').not.toMatch(/socket/);
+    expect(isUnreachable(certificate)).toBe(false);
     expect(databaseFailure(new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string'), 'postgres://bot@db.example/news')?.message).toMatch(/asks for a password, and DATABASE_URL gives none for user bot/);
     // A server that refused to let this user in is not one out of reach (the bot's poll tells them apart, index-watch.ts).
     expect(isUnreachable(refused)).toBe(false);

@@ -77,19 +77,22 @@ const DAY_MONTH = new RegExp(String.raw`(?<![:.\d])\b(\d{1,2})(?:st|nd|rd|th)?\s
 const MONTH_PREFIXES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 /**
- * Whether the day of the month a date writes with its month in words is one of that month's ("31 September 2023"
- * and "29 February 2023" are not): Date.parse rolls such a day over into the next month, silently.
- */
-/**
  * Whether a date's text names a day its month lacks, year first in numbers ("2023-02-30T10:00Z") or with the month in
  * words ("Thu, 31 Feb 2023"): what another reader (rss-parser's Date.parse) would roll over into the next month.
  */
 export function namesImpossibleDay(value: string): boolean {
-  const numeric = /^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b/.exec(value);
+  const numeric = /^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)/.exec(value);
   if (numeric) return calendarDay(Number(numeric[1]), Number(numeric[2]), Number(numeric[3])) === undefined;
+  // Month first, as US feeds write it ("09/31/2023").
+  const us = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})(?!\d)/.exec(value);
+  if (us) return calendarDay(Number(us[3]), Number(us[1]), Number(us[2])) === undefined;
   return MONTH_NAMED.test(value) && !writtenDayExists(value);
 }
 
+/**
+ * Whether the day of the month a date writes with its month in words is one of that month's ("31 September 2023"
+ * and "29 February 2023" are not): Date.parse rolls such a day over into the next month, silently.
+ */
 function writtenDayExists(value: string): boolean {
   const written = DAY_MONTH.exec(value);
   const year = /\b(\d{4})\b/.exec(value);

@@ -99,7 +99,9 @@ export function databaseFailure(error: unknown, url: string): DatabaseError | un
     // PostgreSQL 15 and later let only the database owner create tables in schema public.
     '42501': `User ${user} lacks a privilege in the ${where} (${error.message}). Use the database owner in DATABASE_URL, or grant it (e.g. GRANT CREATE ON SCHEMA public TO ${sqlName(user)}; as the owner).`,
   };
-  if (code && messages[code]) return new DatabaseError(messages[code], { cause: error, unreachable: UNREACHABLE_CODES.has(code) });
+  // ENOENT is a missing socket only when connecting (a missing sslrootcert file is one too, but of the user's making).
+  const missingFile = code === 'ENOENT' && (error as { syscall?: string }).syscall !== 'connect';
+  if (code && messages[code] && !missingFile) return new DatabaseError(messages[code], { cause: error, unreachable: UNREACHABLE_CODES.has(code) });
   // pg's own check before SCRAM authentication: the server asks for a password and DATABASE_URL gives none.
   if (/^SASL: .*password must be a string/.test(error.message)) {
     return new DatabaseError(`The ${where} asks for a password, and DATABASE_URL gives none for user ${user}. Add it: postgres://${user}:PASSWORD@…`, { cause: error });

@@ -132,12 +132,16 @@ async function readLimited(response: Response, url: string, maxBytes: number): P
  * windows-1251 page that said so only in its `<meta>` was saved as replacement characters.)
  */
 function decode(bytes: Uint8Array, contentType: string): string {
-  const charset = byteOrderMark(bytes) ?? /charset=["']?([\w-]+)/i.exec(contentType)?.[1] ?? declaredCharset(bytes);
-  try {
-    return new TextDecoder(charset ?? 'utf-8').decode(bytes).replace(/^\uFEFF/, '');
-  } catch {
-    return new TextDecoder('utf-8').decode(bytes);
+  // The first of them TextDecoder knows ("utf8mb4" in a header is none: the document's own declaration is read next).
+  for (const charset of [byteOrderMark(bytes), /charset=["']?([\w-]+)/i.exec(contentType)?.[1], declaredCharset(bytes)]) {
+    if (charset === undefined) continue;
+    try {
+      return new TextDecoder(charset).decode(bytes).replace(/^\uFEFF/, '');
+    } catch {
+      // an encoding TextDecoder does not know: the next source
+    }
   }
+  return new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '');
 }
 
 function byteOrderMark(bytes: Uint8Array): string | undefined {
@@ -150,8 +154,12 @@ function byteOrderMark(bytes: Uint8Array): string | undefined {
 /** The encoding a document declares near its start: `<?xml … encoding="…"?>` or a `<meta>`'s charset. */
 function declaredCharset(bytes: Uint8Array): string | undefined {
   // Read as Latin-1: every byte one character, so the ASCII of the declarations reads the same in any of these encodings.
-  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 1024)).toString('latin1');
-  return /^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([\w-]+)["']/i.exec(head)?.[1] ?? /<meta\b[^>]*?\bcharset\s*=\s*["']?([\w-]+)/i.exec(head)?.[1];
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 1024)).toString('latin1').replace(/<!--[^]*?-->/g, '');
+  const declared = /^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([\w-]+)["']/i.exec(head)?.[1] ?? /<meta\b[^>]*?\bcharset\s*=\s*["']?([\w-]+)/i.exec(head)?.[1];
+  // A declaration read as ASCII is no UTF-16 document's: UTF-8 then (HTML's prescan rule), and x-user-defined windows-1252.
+  if (declared && /^utf-?16/i.test(declared)) return 'utf-8';
+  if (declared && /^x-user-defined$/i.test(declared)) return 'windows-1252';
+  return declared;
 }
 
 // robots-parser is CommonJS whose typings declare an ES default export: at run time the import is the function.

@@ -16,11 +16,7 @@ import { savedUrls } from './save.js';
 import { FAILED_RETRY_DAYS, forgetTracking, loadState, saveState, type FetchState } from './state.js';
 import { withoutTracking } from './tracking.js';
 import { Ingestion, PAGE_RETRIES, type IngestOptions, type Task } from './ingestion.js';
-import { itemVersion } from './items.js';
-import { publishedTime } from '../dates.js';
-
-/** Whether a date is later than another (a date that cannot be read is never later). */
-const newer = (date: string | undefined, than: string | undefined) => (publishedTime(date) ?? -Infinity) > (publishedTime(than) ?? -Infinity);
+import { itemVersion, laterDate, taskVersion } from './items.js';
 
 export { FAILED_RETRY_DAYS, PAGE_RETRIES, type IngestOptions };
 
@@ -62,12 +58,13 @@ async function fetchAll(
   const feeds = await Promise.all(sources.feeds.map((url) => run.readFeed(url)));
   const tasks = new Map<string, Task>();
   for (const url of sources.urls) tasks.set(withoutTracking(url), { link: url, address: withoutTracking(url), explicit: true });
-  // One page a run however many addresses list it (two feeds, tracking parameters): the item the newest date is
-  // given for, so that a new date in either feed updates it (an address named with --url stays explicit).
+  // One page a run however many addresses list it (two feeds, tracking parameters): the first item, with the newest
+  // date and revision any of them gives (laterDate), so that a newer one in either feed updates it.
   for (const feed of feeds) {
     for (const task of feed.tasks) {
       const kept = tasks.get(task.address);
-      if (!kept || (!kept.explicit && newer(itemVersion(task.item), itemVersion(kept.item)))) tasks.set(task.address, task);
+      if (!kept) tasks.set(task.address, task);
+      else kept.version = laterDate(taskVersion(kept), itemVersion(task.item));
     }
   }
 

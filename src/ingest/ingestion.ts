@@ -14,7 +14,7 @@ import { MAX_SLUG_LENGTH } from '../corpus/ids.js';
 import { DEFAULT_MAX_ARTICLE_BYTES } from '../corpus/load.js';
 import { FAILED_RETRY_DAYS, type AddressState, type FetchState } from './state.js';
 import { withoutTracking } from './tracking.js';
-import { articleFromFeed, itemVersion, laterDate, newestItems, notNewer, sameStory } from './items.js';
+import { articleFromFeed, laterDate, newestItems, notNewer, sameStory, taskVersion } from './items.js';
 
 export interface IngestOptions {
   corpusDir: string;
@@ -44,6 +44,8 @@ export interface Task {
   feed?: string;
   /** Asked for by address (`--url`): always asked again, conditionally. */
   explicit: boolean;
+  /** The newest date and revision the feeds listing its address give (items.ts itemVersion), when more than one does. */
+  version?: string;
 }
 
 /**
@@ -121,7 +123,7 @@ export class Ingestion {
     const known = this.state.addresses[task.address];
     if (known?.pageDue) return false;
     const canonical = this.state.canonical[task.address] ?? (known?.canonical ? this.state.canonical[known.canonical] : undefined);
-    const version = itemVersion(task.item);
+    const version = taskVersion(task);
     return canonical !== undefined && (!version || !known || notNewer(version, known.itemDate));
   }
 
@@ -133,8 +135,13 @@ export class Ingestion {
   private failedBefore(task: Task): string | undefined {
     const known = this.state.addresses[task.address];
     if (task.explicit || known?.failed === undefined || this.retryDue(known)) return undefined;
-    const version = itemVersion(task.item);
+    const version = taskVersion(task);
     return !version || notNewer(version, known.itemDate) ? known.failed : undefined;
+  }
+
+  /** The newest date and revision of an item known: its feeds' now, or the one kept from before. */
+  private newestDate(task: Task): string | undefined {
+    return laterDate(taskVersion(task), this.state.addresses[task.address]?.itemDate);
   }
 
   async fetchArticle(task: Task): Promise<Outcome> {
@@ -151,7 +158,7 @@ export class Ingestion {
     // A saved article deleted by hand (a takedown, a story withdrawn) stays deleted when its feed dates it anew; `--url` brings it back.
     if (file !== undefined && !task.explicit && (await savedFileGone(this.options.corpusDir, file))) {
       // Said once for each date the feed gives it: the next run with this date takes it as unchanged.
-      this.remember(task.address, { ...known, itemDate: laterDate(itemVersion(task.item), this.state.addresses[task.address]?.itemDate) });
+      this.remember(task.address, { ...known, itemDate: this.newestDate(task) });
       return { url: link, kind: 'deleted', reason: `${file} was deleted from the corpus folder, so its page is not fetched again (npm run embed -- --url ${link} brings it back)` };
     }
     // A 304 cannot bring back a file made unreadable since: then the page is asked for without validators.
@@ -159,7 +166,7 @@ export class Ingestion {
     try {
       const result = await this.fetcher.get(link, 'html', conditional ? known : {});
       if ('notModified' in result) {
-        this.remember(task.address, { ...known, itemDate: laterDate(itemVersion(task.item), this.state.addresses[task.address]?.itemDate), failed: undefined, failedAt: undefined, feed: undefined, failedRuns: undefined });
+        this.remember(task.address, { ...known, itemDate: this.newestDate(task), failed: undefined, failedAt: undefined, feed: undefined, failedRuns: undefined });
         return { url: link, kind: 'unchanged' };
       }
       validators = { etag: result.etag, lastModified: result.lastModified };
@@ -190,7 +197,7 @@ export class Ingestion {
         const failed = feedTooLarge ? `${failure}; the feed's own text of it is ${feedTooLarge} too` : task.item?.html ? `${failure}; the feed's own text of it is too short to stand in` : failure!;
         // Asked again while the retries last; else not until the feed dates the item anew (failedBefore).
         const forGood = retry ? {} : { failed, failedAt: new Date(this.now).toISOString(), feed: task.feed };
-        this.remember(task.address, { ...known, itemDate: laterDate(itemVersion(task.item), this.state.addresses[task.address]?.itemDate), pageDue: undefined, failedRuns: retry ? failures : undefined, failed: undefined, failedAt: undefined, feed: undefined, ...forGood });
+        this.remember(task.address, { ...known, itemDate: this.newestDate(task), pageDue: undefined, failedRuns: retry ? failures : undefined, failed: undefined, failedAt: undefined, feed: undefined, ...forGood });
         return { url: link, kind: 'failed', reason: failed };
       }
       reason = `saved from the feed's own text: ${failure}`;
@@ -222,7 +229,7 @@ export class Ingestion {
     const owner = this.state.canonical[canonical];
     const previous = this.state.addresses[task.address];
     const mine = previous?.canonical === canonical || task.address === canonical;
-    this.remember(task.address, { ...validators, itemDate: laterDate(itemVersion(task.item), this.state.addresses[task.address]?.itemDate), canonical, pageDue });
+    this.remember(task.address, { ...validators, itemDate: this.newestDate(task), canonical, pageDue });
     if (owner && !mine) {
       // The page, had at last, is an article already saved from another address: its feed's text goes.
       const fromFeed = previous?.pageDue && previous.canonical !== undefined ? this.state.canonical[previous.canonical] : undefined;

@@ -58,6 +58,9 @@ export function sameStory(before: string, after: string): boolean {
 export const itemVersion = (item: { date?: string; revised?: string } | undefined): string | undefined =>
   item?.date === undefined ? item?.revised : item.revised === undefined ? item.date : `${item.date}|${item.revised}`;
 
+/** A task's version: the newest its feeds give (ingest.ts), else its own item's. */
+export const taskVersion = (task: { item?: { date?: string; revised?: string }; version?: string }): string | undefined => task.version ?? itemVersion(task.item);
+
 const parts = (version: string | undefined): [string | undefined, string | undefined] => {
   const [date, revised] = (version ?? '').split('|');
   return [date || undefined, revised || undefined];
@@ -80,10 +83,24 @@ export function notNewer(version: string, known: string | undefined): boolean {
   return (date === undefined || dateNotNewer(date, knownDate)) && (revised === undefined || dateNotNewer(revised, knownRevised ?? knownDate));
 }
 
-/** The later of two versions, date and revision each (the known one's where either cannot be read): what is kept. */
+/** A date more than this far ahead of now is a feed's mistake (2032 for 2023), never kept as the newest. */
+const FUTURE_MS = 2 * 86_400_000;
+
+/**
+ * The later of two versions, date and revision each (the known one's where the other cannot be read, or lies far
+ * in the future): what is kept, so that a date an outlet moved back, or one feed's older date, fetches nothing.
+ */
 export function laterDate(version: string | undefined, known: string | undefined): string | undefined {
   if (version === undefined || known === undefined) return version ?? known;
-  const later = (a: string | undefined, b: string | undefined) => (a === undefined || b === undefined ? (a ?? b) : dateNotNewer(a, b) ? b : a);
+  const usable = (date: string | undefined) => {
+    const time = publishedTime(date);
+    return time !== undefined && time <= Date.now() + FUTURE_MS;
+  };
+  const later = (a: string | undefined, b: string | undefined) => {
+    if (!usable(a)) return b ?? a;
+    if (!usable(b)) return a;
+    return dateNotNewer(a!, b) ? b : a;
+  };
   const [date, revised] = parts(version);
   const [knownDate, knownRevised] = parts(known);
   return itemVersion({ date: later(date, knownDate), revised: later(revised, knownRevised) });
