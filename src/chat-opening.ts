@@ -27,7 +27,7 @@ const COURTESY = /^(?:please|pls|thanks|thank you|thx)$/i;
  */
 const ASIDE = /^(?:lol|lmao|haha|tbh|btw)$/i;
 /** Laughter opening a question ("lol who is peskov"), typed in lower case or capitals: not a name ("Lol Tolhurst"). */
-const LAUGH_OPENING = /^(?:lol|lmao|haha|LOL|LMAO|HAHA)(?![\p{L}\p{N}'’-])[\s,:;.!]*/u;
+const LAUGH_OPENING = /^(?:lol|lmao|haha|LOL|LMAO|HAHA)(?![\p{L}\p{N}'’-])[\s,:;.!?]*/u;
 const NEEDS_MORE = /\b(?:is|are|was|were|be|been|am|of|the|a|an|about|by|for|to|in|on|at|with|from|called|named|band|group|film|show|song|album|book|word)$/i;
 /** The question's last word, after a space or comma, and what follows it: its punctuation to the end. */
 const LAST_WORD = /[\s,;]+((?:thank you)|[\p{L}]+)[\s.!]*([?!]*)\s*$/iu;

@@ -1,7 +1,7 @@
 /** How `npm run ask` prints an answer's quotes: each in one pair of quotation marks. */
 import { describe, expect, it } from 'vitest';
 import type { Answer } from '../src/answer.js';
-import { formatAnswer } from '../src/cli/ask.js';
+import { formatAnswer } from '../src/cli/answer-text.js';
 
 function answerWith(quotes: string[]): Answer {
   return {
@@ -18,10 +18,15 @@ function answerWith(quotes: string[]): Answer {
 
 describe('npm run ask, the quotes', () => {
   it('puts each quote in one pair of quotation marks, the ones it has of its own included', () => {
-    const lines = formatAnswer(answerWith(['He left on Monday.', '“We will win,” he said.', 'We pay a high price, repaid only with blood.”'])).split('\n');
+    const quotes = ['He left on Monday.', '“We will win,” he said.', 'We pay a high price, repaid only with blood.”', 'Peskov described the talks as “constructive.”', 'He said: "We are ready"', 'we are ready," he said.'];
+    const lines = formatAnswer(answerWith(quotes)).split('\n');
     expect(lines).toContain('[1] “He left on Monday.”');
     expect(lines).toContain('[2] “We will win,” he said.');
     // A sentence split inside a quotation ends on its closing mark: it gets the opening one only.
     expect(lines).toContain('[3] “We pay a high price, repaid only with blood.”');
+    // One that closes a quotation of its own is wrapped whole.
+    expect(lines).toContain('[4] “Peskov described the talks as “constructive.””');
+    expect(lines).toContain('[5] “He said: "We are ready"”');
+    expect(lines).toContain('[6] “we are ready," he said.”');
   });
 });

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Article } from '../src/corpus/types.js';
-import { formatAnswer } from '../src/cli/ask.js';
+import { formatAnswer } from '../src/cli/answer-text.js';
 import { periodFromBounds } from '../src/dates.js';
 import { buildTestIndex, type TestIndex } from './bot-helpers.js';
 

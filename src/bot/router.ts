@@ -9,7 +9,7 @@
  * A failing handler is logged with its context and answered with an ephemeral apology; the bot keeps
  * serving. `stop` refuses new interactions and messages and waits for those in flight, for a clean shutdown.
  */
-import { Events, type Client, type Interaction, type Message } from 'discord.js';
+import { DiscordAPIError, Events, RESTJSONErrorCodes, type Client, type Interaction, type Message } from 'discord.js';
 import { isMessageCommand, type ChatInputCommand, type Command, type ComponentHandler, type MessageCommand } from './command.js';
 import type { BotContext } from './context.js';
 import { decode, type CustomId, type CustomIdKind } from './custom-ids.js';
@@ -151,8 +151,8 @@ export class Router {
     if (problem) {
       const what = problem === 'gone' ? 'its channel or message is gone' : 'missing permissions';
       this.ctx.logger.warn(`An interaction could not be answered: ${what}`, { ...meta, channelId: interaction.channelId ?? undefined, ...problemMeta(error) });
-      // Where the answer's message or channel is gone, so is any reply about it.
-      if (problem === 'gone') return;
+      // Where the channel is gone, so is any reply about it (a message gone, or a thread locked, may still take a private one).
+      if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.UnknownChannel) return;
     } else {
       this.ctx.logger.error('Interaction handler failed', { ...meta, error });
     }

@@ -4,15 +4,14 @@
  * first on a fresh clone.
  */
 import readline from 'node:readline';
-import { shownShortAnswer, type Answer } from '../answer.js';
 import { loadConfig } from '../config.js';
 import { wholeNumber } from '../config-values.js';
-import { formatDate, periodFromBounds, periodWords, type Period } from '../dates.js';
+import { periodFromBounds, type Period } from '../dates.js';
 import { openPipeline, type Pipeline } from '../pipeline.js';
 import { checkPeriod, QuestionError } from '../answer-question.js';
 import { exitWithError } from '../errors.js';
-import { endOnClosedOutput, terminalJson, terminalLine } from '../terminal.js';
-import { byline } from './byline.js';
+import { endOnClosedOutput, terminalJson } from '../terminal.js';
+import { formatAnswer } from './answer-text.js';
 import { staleCorpusNote } from './corpus-note.js';
 import { parseCommandLine } from './args.js';
 import { exitInterrupted, listenForInterrupt, type Interrupt } from './interrupt.js';
@@ -26,43 +25,6 @@ Options:
   --k N           number of passages to quote (1-10)
   --since WHEN    only articles published from then on: 2023-09-13, 2023-09, 2023, or 7d, 2w, 3m, 1y ago
   --until WHEN    only articles published until then (same forms; a day, month or year counts whole)`;
-
-/** Text from the question or the articles, safe to print: no escape sequences, no control characters, one line. */
-const clean = terminalLine;
-
-/** The readable answer. Everything in it that came from outside is cleaned for the terminal. */
-export function formatAnswer(answer: Answer): string {
-  const lines = [`Q: ${clean(answer.question)}`, ...(answer.readAs ? [`   (read as: ${clean(answer.readAs)})`] : [])];
-  if (answer.period) {
-    const read = answer.period.phrase ? `, read from "${clean(answer.period.phrase)}"` : '';
-    const undated = answer.period.undated ? '; no article is dated then, so the undated ones were searched' : '';
-    lines.push(`   (articles published ${periodWords(answer.period)}${read}${undated})`);
-  }
-  lines.push('');
-  // The short answer first when it is shown (a sure answer, a span the reader is sure of); an answer the reader
-  // is not sure of opens with its doubt instead (the answer's UNSURE_LEAD).
-  const short = shownShortAnswer(answer);
-  if (short) lines.push(`A: ${clean(short.text)}`, '');
-  lines.push(clean(answer.answer));
-  if (answer.found) {
-    lines.push('', 'Quotes:');
-    for (const passage of answer.passages) {
-      const source = answer.sources.find((s) => s.articleId === passage.articleId)!;
-      const by = byline(source);
-      // In quotation marks, unless the quote opens with its own; one that ends on a closing mark (a sentence split
-      // inside a quotation) gets no second one.
-      const text = clean(passage.quote);
-      const quote = /^["“‘']/.test(text) ? text : /["”]$/.test(text) ? `“${text}` : `“${text}”`;
-      lines.push(`[${passage.rank}] ${quote}`, `    — ${clean(passage.title)}${by ? ` (${by})` : ''}  [${clean(passage.articleId)}]`);
-    }
-    lines.push('', 'Sources:');
-    for (const source of answer.sources) {
-      const from = [source.outlet, formatDate(source.published)].filter(Boolean).map((part) => clean(part!)).join(', ');
-      lines.push(`  - ${clean(source.title)}${from ? ` — ${from}` : ''}${source.url ? ` <${clean(source.url)}>` : ''}`);
-    }
-  }
-  return lines.join('\n');
-}
 
 function parsePassages(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;

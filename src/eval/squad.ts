@@ -143,13 +143,13 @@ function slug(title: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
-/**
- * A paragraph as the corpus loader keeps it (white space collapsed, trimmed: src/corpus/paragraphs.ts),
- * with the position in the kept text of every offset of the original.
- */
 /** One invisible character (INVISIBLE, without its global flag: `test` keeps no position). */
 const INVISIBLE_CHAR = new RegExp(INVISIBLE.source);
 
+/**
+ * A paragraph as the corpus loader keeps it (white space collapsed, trimmed: src/corpus/paragraphs.ts; invisible
+ * characters out: plainText), with the position in the kept text of every offset of the original.
+ */
 function collapseWithOffsets(text: string): { text: string; at: Int32Array; dropped: Uint8Array } {
   const at = new Int32Array(text.length + 1);
   // Invisible characters (plainText's INVISIBLE: soft hyphens, zero-width spaces) are taken out, as the loader does.

@@ -116,7 +116,7 @@ async function removeDeadLock(dir: string, holder: LockOwner): Promise<boolean> 
  * (staging folders, temporary files). Throws IndexError when another embed holds it.
  */
 export async function lockIndex(dir: string, purpose: LockPurpose = 'embed'): Promise<IndexLock> {
-  const created = await ensureDir(dir);
+  let created = await ensureDir(dir);
   const controller = new AbortController();
   const options: lockfile.LockOptions = {
     lockfilePath: path.join(dir, LOCK_DIR),
@@ -132,7 +132,7 @@ export async function lockIndex(dir: string, purpose: LockPurpose = 'embed'): Pr
     releaseLock = await lockfile.lock(dir, options).catch(async (error: NodeJS.ErrnoException) => {
       // The folder was removed between making it and locking it: a failed first embed's release (removeEmptyFolders).
       if (error.code !== 'ENOENT') throw error;
-      await ensureDir(dir);
+      created = (await ensureDir(dir)) ?? created;
       return lockfile.lock(dir, options);
     });
   } catch (error) {

@@ -26,7 +26,7 @@ export interface FeedItem {
   unreadableDate?: string;
   /**
    * When the feed says the item last changed, if later than `date`: Atom's `updated` beside its `published` (a
-   * correction). A new one has the item fetched again (itemVersion), as a new date does.
+   * correction). A new one has the item fetched again (itemVersion), as a newer date does.
    */
   revised?: string;
   author?: string;

@@ -2,7 +2,7 @@
  * Feeds and pages from the web → Markdown articles in the corpus folder. Each feed is read (a conditional
  * request: an unchanged feed costs one 304), each item's page fetched and its article extracted (html.ts),
  * falling back to the feed's own text when the page cannot be had, and saved (save.ts). An item already
- * saved is not fetched again unless its feed gives it a new date, and then with its validators (or it was
+ * saved is not fetched again unless its feed gives it a newer date, and then with its validators (or it was
  * saved from the feed's text after a passing failure: its page is asked for until it is had); nor is an item
  * that failed for good (or PAGE_RETRIES times for a passing reason) while its feed gives it the same date, for
  * FAILED_RETRY_DAYS; an

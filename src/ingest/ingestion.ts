@@ -51,7 +51,7 @@ export interface Task {
 /**
  * Runs in which a page that failed for a passing reason (saved from its feed's text, or not saved) is asked for
  * again: each also reads its feed in full. A site that keeps failing (always 503 to this client) is then left
- * alone, its article kept as the feed gave it (or counted as failed before), until the feed gives the item a new date.
+ * alone, its article kept as the feed gave it (or counted as failed before), until the feed gives the item a newer date.
  */
 export const PAGE_RETRIES = 6;
 
@@ -115,7 +115,7 @@ export class Ingestion {
   }
 
   /**
-   * Whether an item is already saved and its feed gives it no new date: then it is not fetched at all. One
+   * Whether an item is already saved and its feed gives it no newer date: then it is not fetched at all. One
    * saved from its feed's text after a passing failure is not: its page is asked for until it is had.
    */
   private alreadySaved(task: Task): boolean {
@@ -129,7 +129,7 @@ export class Ingestion {
 
   /**
    * The reason an item failed before, for good (a 404, not HTML, too large, no article text) or after PAGE_RETRIES
-   * passing failures, when its feed gives it no new date: it is not asked again until the feed dates it anew, or
+   * passing failures, when its feed gives it no newer date: it is not asked again until the feed dates it anew, or
    * FAILED_RETRY_DAYS have passed.
    */
   private failedBefore(task: Task): string | undefined {

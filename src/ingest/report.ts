@@ -4,7 +4,7 @@
 import { FAILED_RETRY_DAYS, type Duplicate } from './state.js';
 
 /**
- * `skipped`: it failed before, and its feed gives it no new date (nor have FAILED_RETRY_DAYS passed), so it was not asked again.
+ * `skipped`: it failed before, and its feed gives it no newer date (nor have FAILED_RETRY_DAYS passed), so it was not asked again.
  * `deleted`: its saved file was deleted by hand, so its feed's new date for it was not followed.
  */
 export type OutcomeKind = 'new' | 'updated' | 'unchanged' | 'failed' | 'skipped' | 'deleted';

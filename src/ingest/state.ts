@@ -18,7 +18,7 @@ const STATE_VERSION = 1;
 
 /**
  * Days after which a page that failed for good (a 403 from a bot wall, a consent page) is asked again though its feed
- * gives it no new date (or none at all): once, its feed read in full; failing again, it waits as long again.
+ * gives it no newer date (or none at all): once, its feed read in full; failing again, it waits as long again.
  */
 export const FAILED_RETRY_DAYS = 7;
 
@@ -36,7 +36,7 @@ export interface AddressState extends Validators {
   pageDue?: number | boolean;
   /**
    * Why the page failed, for good or after PAGE_RETRIES passing failures, with nothing saved: not asked again until its
-   * feed gives it a new date, or FAILED_RETRY_DAYS after `failedAt`.
+   * feed gives it a newer date, or FAILED_RETRY_DAYS after `failedAt`.
    */
   failed?: string;
   /** When it failed (ISO 8601), with `failed`. */

@@ -25,7 +25,7 @@ const joined = (a: Token, b: Token) => a.end === b.start;
 const isHyphen = (t: Token) => /^[-‐‑–]$/.test(t.text);
 const isPossessive = (t: Token) => t.pos === 'PART' && /^['’]s?$/.test(t.text);
 /** A name's lower-case particle between two of its words: "Luiz Inácio Lula da Silva", "Vincent van Gogh". */
-const PARTICLE = /^(?:da|de|di|do|dos|das|du|del|della|van|von|der|den|ter|ten|bin|ibn|al|el)$/;
+export const PARTICLE = /^(?:da|de|di|do|dos|das|du|del|della|van|von|der|den|ter|ten|bin|ibn|al|el)$/;
 const isParticle = (tokens: Token[], k: number) => PARTICLE.test(tokens[k]?.text ?? '') && tokens[k - 1]?.pos === 'PROPN' && tokens[k + 1]?.pos === 'PROPN';
 /** A unit written against its number ("1,500km", "$100m", "32m." ending a sentence), and a currency before it ("£75"). */
 const UNIT = /^\p{L}{1,3}\.?$/u;

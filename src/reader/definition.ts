@@ -62,8 +62,8 @@ export const DESCRIPTION_SHARE = 0.25;
 
 /**
  * A reading of a question asking what someone or something is: the first sentence, in the reader's order,
- * that describes the subject goes first, its description the short answer. When none does, only a short answer set
- * off right after the subject's name in the best sentence is kept.
+ * that describes the subject goes first, its description the short answer. When none does and the best sentence
+ * names the subject, only a short answer set off right after the name is kept.
  */
 export function withDescription<R extends { sentences: SentenceReading[]; shortAnswer: ShortAnswer | null }>(context: ReadingContext, reading: R): R {
   const subject = definitionSubject(context.question.text);
@@ -82,12 +82,13 @@ export function withDescription<R extends { sentences: SentenceReading[]; shortA
   // Hesse*,"). Anywhere else it says nothing of who or what they are: their own name ("Brig Gen Oleksandr
   // Tarnavskiy" for "who is tarnavskiy"), or some other part of the sentence ("In an article for the *Guardian*,
   // Oleksii Reznikov says …"; "1,500km" for "what is vostochny cosmodrome", "Hamburg shipyard" for "what is graceful").
+  // A subject the best sentence does not name ("what is the death toll": an attribute, no name) keeps the answer.
   const short = reading.shortAnswer;
   const best = views.get(reading.sentences[0]?.sentence ?? -1);
-  if (!short || !best) return reading;
-  const name = nameIn(best, subject);
+  const name = best ? nameIn(best, subject) : null;
+  if (!short || !best || !name) return reading;
   const tokens = best.annotated.tokens;
-  const apposition = name !== null && tokens[name.last + 1]?.text === ',' && tokens[name.last + 2] !== undefined && short.articleId === best.article.id && short.start === best.start + tokens[name.last + 2]!.start;
+  const apposition = tokens[name.last + 1]?.text === ',' && tokens[name.last + 2] !== undefined && short.articleId === best.article.id && short.start === best.start + tokens[name.last + 2]!.start;
   return apposition ? reading : { ...reading, shortAnswer: null };
 }
 

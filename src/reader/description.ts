@@ -11,6 +11,7 @@
  * Patterns over the tokens and tags stored at embed time (annotate.ts), measured in docs/EVALUATION.md.
  */
 import type { Token } from './annotate.js';
+import { PARTICLE } from './candidates.js';
 import type { SentenceView } from './context.js';
 
 /** What a "who/what is X" question names: X's terms, in order, and whether it asks for a person. */
@@ -125,8 +126,6 @@ export function nameIn(view: WordsOf, subject: DefinitionSubject): NameFound | n
 
 /** What may follow a name as part of it: a regnal number, Jr or Sr. */
 const SUFFIX = /^(?:[IVX]{1,4}|Jr\.?|Sr\.?)$/;
-/** Lower-case words inside a name: "Lula da Silva", "Ursula von der Leyen". */
-const PARTICLE = /^(da|de|di|del|della|der|den|van|von|bin|ibn|al|el|la|le|du|dos|das)$/;
 
 /** Words that open an amount or a time, not a description: "*more than* 1,500km to the north", "*the next* day". */
 const QUANTITY = /^(more|less|fewer|about|some|over|under|nearly|almost|around|up|just|only|at)$/i;
