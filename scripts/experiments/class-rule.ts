@@ -7,7 +7,7 @@
  *
  *   node --import tsx scripts/experiments/class-rule.ts squad|coverage [question file]
  */
-import { answerQuestion } from '../../src/answer-question.js';
+import { askAll } from './coverage-setup.js';
 import { loadConfig } from '../../src/config.js';
 import { candidateClasses, namedByQuestion, sentenceView } from '../../src/reader/context.js';
 import { loadReaderModel } from '../../src/reader/model.js';
@@ -15,7 +15,6 @@ import { askedClass, NAME_CLASSES } from '../../src/reader/name-class.js';
 import { analyseQuestion } from '../../src/reader/question.js';
 import type { ReadingIndex } from '../../src/index/store.js';
 import type { Answer } from '../../src/answer.js';
-import type { Embedder } from '../../src/embedder.js';
 
 const config = await loadConfig();
 const { synonyms } = loadReaderModel(config.reader.modelFile);
@@ -46,16 +45,13 @@ function tally(group: string, index: ReadingIndex, answer: Answer, question: str
   tallies.set(key, t);
 }
 
-type Context = Parameters<typeof answerQuestion>[0];
-const ask = (index: Context['index'], embedder: Embedder, reader: Context['reader'], q: string) =>
-  answerQuestion({ index, embedder, reader }, q, { mode: 'hybrid', passages: 3, answerAll: true });
 
 if (process.argv[2] === 'squad') {
   const { squadTraining } = await import('./squad-train.js');
   const { embedder, index, questions, readerWith } = await squadTraining();
   const reader = readerWith({});
   for (const q of questions) {
-    const answer = await ask(index, embedder, reader, q.question);
+    const answer = await askAll(index, embedder, reader, q.question);
     if (!answer.found || answer.confidence < config.reader.threshold) continue;
     const p = answer.passages[0];
     const gold = !!p && p.articleId === q.articleId && q.documentAnswers.some((a) => a.start >= p.quoteStart && a.end <= p.quoteEnd);
@@ -63,20 +59,8 @@ if (process.argv[2] === 'squad') {
     else if (gold) tally('right', index, answer, q.question);
   }
 } else {
-  const { coverageSetup } = await import('./coverage-setup.js');
-  const { hitRank, locateEvidence } = await import('../../src/eval/question-set.js');
-  const { embedder, reader, index, set } = await coverageSetup(process.argv[3]);
-  for (const q of set.answerable) {
-    const answer = await ask(index, embedder, reader, q.question);
-    if (answer.confidence < config.reader.threshold) continue;
-    const right = hitRank(answer, locateEvidence(q.evidence, index.articles.values()), index.articles, 0, 'quote') === 1;
-    tally(right ? 'right' : 'answerable-wrong', index.snapshot!, answer, q.question);
-  }
-  for (const q of set.offTopic.filter((x) => x.kind === 'near-miss')) {
-    const answer = await ask(index, embedder, reader, q.question);
-    if (answer.confidence < config.reader.threshold) continue;
-    tally('near-miss', index.snapshot!, answer, q.question);
-  }
+  const { tallyAnsweredCoverage } = await import('./coverage-setup.js');
+  await tallyAnsweredCoverage(process.argv[3], config.reader.threshold, (group, index, answer, question) => tally(group === 'wrong' ? 'answerable-wrong' : group, index, answer, question));
 }
 console.log('set\tasked\tanswered\tlacking (strict)\tlacking (loose)\tfresh classes');
 for (const [key, t] of [...tallies].sort()) {

@@ -9,13 +9,12 @@
  *
  *   node --import tsx scripts/experiments/name-rule.ts squad|coverage [question file]
  */
-import { answerQuestion } from '../../src/answer-question.js';
+import { askAll } from './coverage-setup.js';
 import { loadConfig } from '../../src/config.js';
 import { namedByQuestion, sentenceView, wordStem } from '../../src/reader/context.js';
 import { analyseQuestion } from '../../src/reader/question.js';
 import type { ReadingIndex } from '../../src/index/store.js';
 import type { Answer } from '../../src/answer.js';
-import type { Embedder } from '../../src/embedder.js';
 
 const WINDOW = Number(process.env.WINDOW ?? 3);
 const config = await loadConfig();
@@ -69,9 +68,6 @@ function tally(group: string, index: ReadingIndex, answer: Answer, question: str
   if (process.env.SHOW === group || process.env.SHOW === 'all') console.log(`${group}\thead=${head}\tfound=${at.length > 0}\tnear=${near}\tany=${fresh.length}\t${question} | ${view.text.slice(0, 160)}`);
 }
 
-type Context = Parameters<typeof answerQuestion>[0];
-const ask = (index: Context['index'], embedder: Embedder, reader: Context['reader'], q: string) =>
-  answerQuestion({ index, embedder, reader }, q, { mode: 'hybrid', passages: 3, answerAll: true });
 
 if (process.argv[2] === 'squad') {
   const { squadTraining } = await import('./squad-train.js');
@@ -79,27 +75,15 @@ if (process.argv[2] === 'squad') {
   const reader = readerWith({});
   for (const q of questions) {
     if (!namedHead(q.question)) continue;
-    const answer = await ask(index, embedder, reader, q.question);
+    const answer = await askAll(index, embedder, reader, q.question);
     if (!answer.found || answer.confidence < config.reader.threshold) continue;
     const p = answer.passages[0];
     const gold = !!p && p.articleId === q.articleId && q.documentAnswers.some((a) => a.start >= p.quoteStart && a.end <= p.quoteEnd);
     tally(q.impossible ? 'unanswerable' : gold ? 'right' : 'wrong', index, answer, q.question);
   }
 } else {
-  const { coverageSetup } = await import('./coverage-setup.js');
-  const { hitRank, locateEvidence } = await import('../../src/eval/question-set.js');
-  const { embedder, reader, index, set } = await coverageSetup(process.argv[3]);
-  for (const q of set.answerable) {
-    const answer = await ask(index, embedder, reader, q.question);
-    if (answer.confidence < config.reader.threshold) continue;
-    const right = hitRank(answer, locateEvidence(q.evidence, index.articles.values()), index.articles, 0, 'quote') === 1;
-    tally(right ? 'right' : 'wrong', index.snapshot!, answer, q.question);
-  }
-  for (const q of set.offTopic.filter((x) => x.kind === 'near-miss')) {
-    const answer = await ask(index, embedder, reader, q.question);
-    if (answer.confidence < config.reader.threshold) continue;
-    tally('near-miss', index.snapshot!, answer, q.question);
-  }
+  const { tallyAnsweredCoverage } = await import('./coverage-setup.js');
+  await tallyAnsweredCoverage(process.argv[3], config.reader.threshold, tally);
 }
 console.log('group\tanswered\thead in sentence\tfresh proper near head\tfresh proper anywhere\tno head, fresh proper');
 for (const [key, t] of [...tallies].sort()) {
