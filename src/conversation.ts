@@ -12,6 +12,7 @@ import nlp from 'compromise';
 import { answeringPassages, shownShortAnswer, type Answer } from './answer.js';
 import { type AskOptions, type Pipeline } from './pipeline.js';
 import { validateQuestion } from './answer-question.js';
+import type { Coverage } from './index/coverage.js';
 
 export interface Turn {
   /** The question as the member asked it. */
@@ -204,6 +205,8 @@ export function readFollowUp(history: readonly Turn[], question: string, maxChar
 
 export interface FollowUpAnswer {
   answer: Answer;
+  /** The version the answer came from (pipeline.answeredFrom). */
+  from: Coverage;
   reading: FollowUpReading;
   /** The turn to add to the conversation. */
   turn: Turn;
@@ -227,5 +230,5 @@ export async function askFollowUp(pipeline: Pipeline, history: readonly Turn[], 
   const query = reading.query.length > maxChars ? reading.query.slice(0, maxChars) : reading.query;
   const answer = await pipeline.ask(query, { ...options, boostArticles: reading.boostArticles });
   const shown: Answer = { ...answer, question: asked, ...(query !== asked ? { readAs: query } : {}) };
-  return { answer: shown, reading: { ...reading, query }, turn: turnOf(asked, query, shown) };
+  return { answer: shown, from: pipeline.answeredFrom(answer), reading: { ...reading, query }, turn: turnOf(asked, query, shown) };
 }

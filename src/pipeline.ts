@@ -13,7 +13,7 @@ import { loadEmbedder, type Embedder } from './embedder.js';
 import { setHeapGrowth } from './heap.js';
 import { modelSignature, type BuildProgress, type BuildReport } from './index/build.js';
 import { buildCoverage, openCoverageStore } from './coverage-store.js';
-import { isUnreachable, type Coverage, type CoverageStore } from './index/coverage.js';
+import { isUnreachable, VersionGoneError, type Coverage, type CoverageStore } from './index/coverage.js';
 import { IndexError, IndexMissingError, modelMismatch, REBUILD_HINT } from './index/store.js';
 import { loadReader, type Reader } from './reader/reader.js';
 
@@ -46,10 +46,17 @@ export interface Pipeline {
   readonly index: Coverage;
   /** Where the coverage lives (the index folder, or the database), and where a rebuild writes. */
   readonly store: CoverageStore;
+  /**
+   * Answers from the version in use. A version deleted under the question (Postgres keeps two: a bot left on an
+   * older one) is replaced by the live one, and the question asked again there.
+   */
   ask(question: string, options?: AskOptions): Promise<Answer>;
+  /** The version an answer of `ask` came from (what a reply records as its index). */
+  answeredFrom(answer: Answer): Coverage;
   /**
    * Loads the index again if the embed script wrote a new one; true when it changed. A failure to look for one
-   * is marked as such (`isCheckFailure`), apart from one to open the version found.
+   * is marked as such (`isCheckFailure`), apart from one to open the version found. One at a time: a call while
+   * one runs gets that one's result.
    */
   reload(): Promise<boolean>;
   /** Closes the database connections, or the local version's SQLite file once the questions in flight are answered. */
@@ -185,9 +192,44 @@ async function openWith(store: CoverageStore, config: Config, embedder: Embedder
     throw error;
   }
   const versions = versionsInUse(index);
-  let refused: { version: string | undefined; until: number } | undefined;
+  let refused: { version: string | undefined; until: number; error: unknown } | undefined;
+  let reloading: Promise<boolean> | undefined;
+  const answers = new WeakMap<Answer, Coverage>();
 
-  return {
+  async function reload(): Promise<boolean> {
+    const live = await store.currentVersion().catch((error: unknown) => Promise.reject(checkFailure(error)));
+    if (live === versions.current.version) return false;
+    // A version refused once is not opened (its files hashed, its graph read) again at every poll.
+    if (refused && refused.version === live && Date.now() < refused.until) return false;
+    let next: Coverage | undefined;
+    try {
+      next = await store.open();
+      checkCompatible(next, embedder, store.location);
+    } catch (error) {
+      next?.close?.();
+      // A database out of reach while the version opened says nothing of the version: the next poll tries it again.
+      if (!isUnreachable(error)) refused = { version: live, until: Date.now() + REFUSED_RETRY_MS, error };
+      throw error;
+    }
+    refused = undefined;
+    // Only a bot reloads: the first question with a misspelt word should not build the new version's corrections.
+    next.terms.vocabulary.warm();
+    versions.replace(next);
+    return true;
+  }
+
+  /** After a question's version was deleted: the live version loaded, or why none can answer. */
+  async function replaceGone(gone: VersionGoneError): Promise<void> {
+    // Twice at most: a reload already under way may have looked for the live version before the delete.
+    let failed: unknown;
+    for (let tries = 0; tries < 2 && versions.current.version === gone.version; tries++) failed = await pipeline.reload().then(() => undefined, (error: unknown) => error);
+    if (versions.current.version !== gone.version) return;
+    const why = failed ?? refused?.error;
+    const cause = why instanceof Error ? ` ${why.message.split('\n')[0]}` : '';
+    throw new IndexError(`${gone.message} The live version cannot be loaded:${cause || ' it was not found.'}`);
+  }
+
+  const pipeline: Pipeline = {
     embedder,
     reader,
     store,
@@ -197,40 +239,35 @@ async function openWith(store: CoverageStore, config: Config, embedder: Embedder
     async ask(question, askOptions = {}) {
       const text = validateQuestion(question, config.retrieval.maxQuestionChars);
       const passages = askOptions.passages ?? config.retrieval.passages;
-      return versions.read((snapshot) =>
+      const read = (snapshot: Coverage) =>
         answerQuestion({ index: snapshot, embedder, reader }, text, {
           mode: config.retrieval.mode,
           passages,
           period: askOptions.period,
           now: askOptions.now,
           boostArticles: askOptions.boostArticles,
-        }),
-      );
-    },
-    async reload() {
-      const live = await store.currentVersion().catch((error: unknown) => Promise.reject(checkFailure(error)));
-      if (live === versions.current.version) return false;
-      // A version refused once is not opened (its files hashed, its graph read) again at every poll.
-      if (refused && refused.version === live && Date.now() < refused.until) return false;
-      let next: Coverage | undefined;
+        }).then((answer) => (answers.set(answer, snapshot), answer));
       try {
-        next = await store.open();
-        checkCompatible(next, embedder, store.location);
+        return await versions.read(read);
       } catch (error) {
-        next?.close?.();
-        // A database out of reach while the version opened says nothing of the version: the next poll tries it again.
-        if (!isUnreachable(error)) refused = { version: live, until: Date.now() + REFUSED_RETRY_MS };
-        throw error;
+        if (!(error instanceof VersionGoneError)) throw error;
+        await replaceGone(error);
+        return versions.read(read);
       }
-      refused = undefined;
-      // Only a bot reloads: the first question with a misspelt word should not build the new version's corrections.
-      next.terms.vocabulary.warm();
-      versions.replace(next);
-      return true;
+    },
+    answeredFrom(answer) {
+      const from = answers.get(answer);
+      if (!from) throw new Error('answeredFrom: this answer did not come from this pipeline\'s ask');
+      return from;
+    },
+    reload() {
+      reloading ??= reload().finally(() => (reloading = undefined));
+      return reloading;
     },
     close: async () => {
       versions.close();
       await store.close();
     },
   };
+  return pipeline;
 }

@@ -421,6 +421,7 @@ describe('robustness', () => {
       ask: async () => {
         throw new Error('the model crashed');
       },
+      answeredFrom: (answer) => pipeline.answeredFrom(answer),
       reload: () => pipeline.reload(),
       store: pipeline.store,
       close: () => pipeline.close(),

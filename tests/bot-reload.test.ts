@@ -48,13 +48,13 @@ describe("the bot's poll for a new index", () => {
   });
 
   it('says a new index is in use, not that it cannot be loaded, when only making its titles searchable fails', async () => {
-    const pipeline = polling([() => Promise.resolve(true)]);
     // The version swapped in, whose articles cannot be listed (a bug in the making of /source's title search).
-    Object.assign(pipeline.index, {
+    const swapped = {
       version: 'v-new',
       manifest: { counts: { articles: 3, chunks: 9 }, model: { id: 'local/universal-sentence-encoder-lite' } },
       articles: { values: () => { throw new Error('titles unreadable'); } },
-    });
+    };
+    const pipeline = polling([() => (Object.assign(pipeline, { index: swapped }), Promise.resolve(true))]);
     const logger = memoryLogger();
     timer = watchIndex(pipeline, logger, 5);
     await vi.waitFor(() => expect(pipeline.polls).toBeGreaterThan(3), { timeout: 10_000 });

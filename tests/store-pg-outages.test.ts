@@ -1,7 +1,7 @@
 /**
  * The Postgres store while its server is out of reach or busy, as a bot meets it: votes on a connection gone
- * silent, a new version found while the server goes away, connections kept waiting by a busy server or by a full
- * pool. PGlite on 127.0.0.1 (behind a proxy the test starts, pg-proxy.ts), the real `pg` driver.
+ * silent, a new version found while the server goes away, a version deleted under the bot, connections kept
+ * waiting by a busy server or by a full pool. PGlite on 127.0.0.1 (behind a proxy the test starts, pg-proxy.ts), the real `pg` driver.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -15,6 +15,7 @@ import { startDevDatabase, type DevDatabase } from '../src/db/dev-server.js';
 import { openPostgresStore, type PostgresStore } from '../src/db/pg-store.js';
 import { buildIndex } from '../src/index/build.js';
 import { isUnreachable } from '../src/index/coverage.js';
+import { IndexError } from '../src/index/store.js';
 import { openPipeline } from '../src/pipeline.js';
 import { memoryLogger } from './bot-helpers.js';
 import { sharedEmbedder, shippedArticles, testConfig } from './helpers.js';
@@ -111,6 +112,85 @@ describe('a new version found as the database goes away', () => {
       expect(pipeline.index.version).toBe(second);
     } finally {
       proxy.drop(false);
+      await pipeline.close();
+      await writer.close();
+    }
+  }, 180_000);
+});
+
+describe('a version deleted under a bot (the database keeps the live version and the one before it)', () => {
+  it('is replaced by the live version at the next question, which is answered from it; one that cannot be loaded is said, with its cause', async () => {
+    const config = testConfig({ DATABASE_URL: proxy.url });
+    const articles = await shippedArticles();
+    const embedder = await sharedEmbedder();
+    const writer = await openPostgresStore(server.url, config.hnsw);
+    const build = (count: number) => buildIndex({ articles: articles.slice(0, count), embedder, dir: config.embeddingsDir, target: writer.target, chunking: config.chunking, hnsw: config.hnsw });
+    /** A version written by an embed of another model: this bot refuses it. */
+    const otherModel = async (count: number) => {
+      const { version } = await build(count);
+      await writer.pool.query(`UPDATE coverage_versions SET manifest = jsonb_set(manifest, '{model,id}', '"another/model"') WHERE name = $1`, [version]);
+      return version;
+    };
+    await build(2);
+    const pipeline = await openPipeline(config, { warmUp: false });
+    const logger = memoryLogger();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const first = pipeline.index.version;
+      const question = `What does the coverage say about ${articles[0]!.title}?`;
+      // Two embeds within one poll: the bot's version is deleted while a poll that looked before them is under way.
+      const check = pipeline.store.currentVersion;
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let looked = false;
+      pipeline.store.currentVersion = async () => {
+        if (looked) return check();
+        looked = true;
+        const seen = await check();
+        await gate;
+        return seen;
+      };
+      timer = watchIndex(pipeline, logger, 5);
+      await vi.waitFor(() => expect(looked).toBe(true));
+      await build(3);
+      const { version: third } = await build(2);
+      const reload = pipeline.reload;
+      let reloads = 0;
+      pipeline.reload = () => (reloads++, reload.call(pipeline));
+      const asking = pipeline.ask(question);
+      // The question waits for the poll under way (which found no new version), then looks again.
+      await vi.waitFor(() => expect(reloads).toBe(1));
+      release();
+      const answer = await asking;
+      pipeline.reload = reload;
+      pipeline.store.currentVersion = check;
+      expect(answer.found).toBe(true);
+      expect(answer.passages.length).toBeGreaterThan(0);
+      expect(pipeline.index.version).toBe(third);
+      expect(pipeline.answeredFrom(answer).version).toBe(third);
+      expect(third).not.toBe(first);
+      // The poll says the version a question loaded is in use, once.
+      await vi.waitFor(() => expect(logger.lines.map((l) => l.message)).toEqual([expect.stringMatching(new RegExp(`^Loaded the new index: .*, index ${third}$`))]), { timeout: 10_000 });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(logger.lines).toHaveLength(1);
+      clearInterval(timer);
+      // Two embeds of another model: the first one refused by this bot, the second deletes the version it is on.
+      const refused = await otherModel(3);
+      await expect(pipeline.reload()).rejects.toThrow(/was built with the model "another\/model"/);
+      const live = await otherModel(2);
+      expect(live).not.toBe(refused);
+      const failure = await pipeline.ask(question).then(() => undefined, (error: Error) => error);
+      expect(failure).toBeInstanceOf(IndexError);
+      expect(failure!.message).toMatch(new RegExp(`^The coverage version ${third} was deleted by a newer embed while the question was read\\. The live version cannot be loaded: The index in database postgres on 127\\.0\\.0\\.1:\\d+ cannot be used: it was built with the model "another/model", and the configured model is "[^"]+"\\. Run \`npm run embed\` to rebuild it\\.$`));
+      expect(failure!.message).not.toMatch(/\n/);
+      expect(pipeline.index.version).toBe(third);
+      // An embed with this bot's model again: the next question is answered from it.
+      const { version: mended } = await build(3);
+      const again = await pipeline.ask(question);
+      expect(again.found).toBe(true);
+      expect(pipeline.answeredFrom(again).version).toBe(mended);
+    } finally {
+      clearInterval(timer);
       await pipeline.close();
       await writer.close();
     }

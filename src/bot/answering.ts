@@ -41,8 +41,6 @@ export async function answerInteraction(
   // Acknowledge first: everything after this may take longer than Discord's 3 seconds.
   await interaction.deferReply(isPrivate ? { flags: MessageFlags.Ephemeral } : {});
 
-  // `ask` takes the snapshot synchronously when called, so this is the index the answer comes from.
-  const snapshot = ctx.pipeline.index;
   let answer: Answer;
   try {
     answer = await ctx.pipeline.ask(question, { passages, period });
@@ -53,7 +51,7 @@ export async function answerInteraction(
     await interaction.editReply({ content: contentText(error.message), allowedMentions: NO_MENTIONS });
     return;
   }
-  const session = startAnswerSession(ctx, { answer, passages, private: isPrivate, snapshot }, () =>
+  const session = startAnswerSession(ctx, { answer, passages, private: isPrivate, snapshot: ctx.pipeline.answeredFrom(answer) }, () =>
     interaction.editReply({ components: [], allowedMentions: NO_MENTIONS }),
   );
   // A private answer gets no "Follow up": a conversation happens in public.

@@ -121,7 +121,6 @@ async function answerMention(message: Message<true>, ctx: BotContext, text: stri
     await send(message, ctx, { content: contentText(limit.refusal) });
     return;
   }
-  const snapshot = ctx.pipeline.index;
   let answer: Answer;
   try {
     answer = await ctx.pipeline.ask(question, { passages: ctx.config.retrieval.passages });
@@ -135,7 +134,7 @@ async function answerMention(message: Message<true>, ctx: BotContext, text: stri
     await send(message, ctx, { content: contentText(error.message) });
     return;
   }
-  await reply(message, ctx, answer, snapshot);
+  await reply(message, ctx, answer);
   await recordQuestion(ctx, { answer, via: 'mention', userId: message.author.id, guildId: message.guildId, private: false });
 }
 
@@ -144,7 +143,6 @@ async function answerIfConfident(message: Message<true>, ctx: BotContext, text: 
   if (!text || text.length > ctx.config.retrieval.maxQuestionChars) return;
   if (cannotEmbed(message)) return noEmbedLinks(message, ctx, 'auto');
   if (!takeQuestion(ctx, { guildId: message.guildId, userId: message.author.id }, 'auto').allowed) return;
-  const snapshot = ctx.pipeline.index;
   let answer: Answer;
   try {
     answer = await ctx.pipeline.ask(validateQuestion(text, ctx.config.retrieval.maxQuestionChars), { passages: ctx.config.retrieval.passages });
@@ -155,13 +153,14 @@ async function answerIfConfident(message: Message<true>, ctx: BotContext, text: 
   // Only an answer the reader is sure of, unless AUTO_ANSWER_THRESHOLD sets the confidence it needs.
   const threshold = ctx.config.discord.autoThreshold;
   const confident = answer.found && (threshold === undefined ? answer.sure : answer.confidence >= threshold);
-  if (confident) await reply(message, ctx, answer, snapshot);
+  if (confident) await reply(message, ctx, answer);
   await recordQuestion(ctx, { answer, via: 'auto', userId: message.author.id, guildId: message.guildId, private: false, outcome: confident ? 'answered' : 'silent' });
 }
 
 /** Replies with the answer and its buttons (the session removes them when it expires). */
-async function reply(message: Message<true>, ctx: BotContext, answer: Answer, snapshot: BotContext['pipeline']['index']): Promise<void> {
+async function reply(message: Message<true>, ctx: BotContext, answer: Answer): Promise<void> {
   let sent: Message | undefined;
+  const snapshot = ctx.pipeline.answeredFrom(answer);
   const session = startAnswerSession(ctx, { answer, passages: ctx.config.retrieval.passages, private: false, snapshot }, async () =>
     sent?.edit({ components: [], allowedMentions: NO_MENTIONS }),
   );

@@ -109,7 +109,6 @@ async function answer(message: Message, conversation: Conversation, ctx: BotCont
   }
   // The acknowledgement of a message: "coverage-bot is typing…" while the model reads.
   if ('sendTyping' in message.channel) await message.channel.sendTyping();
-  const snapshot = ctx.pipeline.index;
   let result: FollowUpAnswer;
   try {
     result = await askFollowUp(ctx.pipeline, conversation.turns, text, ctx.config.retrieval.maxQuestionChars);
@@ -118,6 +117,7 @@ async function answer(message: Message, conversation: Conversation, ctx: BotCont
   }
   // An index swap may have taken some cited articles away: the conversation forgets them. Its turns as they
   // are now, not as this follow-up read them: another follow-up may have added one meanwhile.
+  const snapshot = result.from;
   conversation.turns = liveTurns(conversation.turns, snapshot.articles);
   ctx.conversations.touch(conversation);
   const passages = ctx.config.retrieval.passages;

@@ -27,6 +27,9 @@ export function describeIndex(pipeline: Pipeline): string {
 /** Polls for a new index every `everyMs` (RELOAD_EVERY_MS) until the timer is cleared. */
 export function watchIndex(pipeline: Pipeline, logger: Logger, everyMs = RELOAD_EVERY_MS): NodeJS.Timeout {
   let busy = false;
+  // The version last said to be in use: a question can load one too (its own version deleted, pipeline.ts), and
+  // the poll after it says so.
+  let said = pipeline.index;
   const outages = outageLog(pipeline, logger, everyMs);
   const failed = (error: unknown) => {
     const message = redact(String((error as Error | undefined)?.message ?? error));
@@ -49,9 +52,10 @@ export function watchIndex(pipeline: Pipeline, logger: Logger, everyMs = RELOAD_
     pipeline
       .reload()
       .then(
-        (changed) => {
+        () => {
           outages.reachable();
-          if (!changed) return;
+          if (pipeline.index === said) return;
+          said = pipeline.index;
           logger.info(`Loaded the new index: ${describeIndex(pipeline)}`);
           try {
             titleSearchFor(pipeline.index);

@@ -7,7 +7,7 @@
  */
 import type pg from 'pg';
 import type { HnswConfig } from '../config.js';
-import type { Coverage, CoverageStore } from '../index/coverage.js';
+import { isUnreachable, VersionGoneError, type Coverage, type CoverageStore, type Retrieval } from '../index/coverage.js';
 import { leanCoverage, type ChunkHit } from '../index/lean-coverage.js';
 import { TermTable, TITLE_BOOST, type ArticleHit } from '../index/lexical-index.js';
 import type { ChunkRow, SentenceRow } from '../index/rows.js';
@@ -185,7 +185,28 @@ async function openVersion(db: Pick<pg.Pool, 'query'>, url: string, live: LiveVe
       },
     },
   );
-  return { ...coverage, search: (question, queryVector, options) => userFacing(url, () => coverage.search(question, queryVector, options)) };
+  // A version deleted under its questions (VersionGoneError) is searched as an empty one, or fails on its BM25
+  // indexes: a search that failed, found nothing, or lacks a chunk's rows asks whether the version is still there.
+  const gone = () => db.query('SELECT 1 FROM coverage_versions WHERE id = $1', [live.id]).then((r) => r.rowCount === 0, () => false);
+  return {
+    ...coverage,
+    async search(question, queryVector, options) {
+      let found: Retrieval;
+      try {
+        found = await userFacing(url, () => coverage.search(question, queryVector, options));
+      } catch (error) {
+        if (!isUnreachable(error) && (await gone())) throw new VersionGoneError(live.name);
+        throw error;
+      }
+      if (lacksRows(found) && (await gone())) throw new VersionGoneError(live.name);
+      return found;
+    },
+  };
+}
+
+/** Whether a search found no chunk, or a chunk it found has no rows in its view (its version deleted in between). */
+function lacksRows({ retrieved, view }: Retrieval): boolean {
+  return retrieved.length === 0 || retrieved.some(({ label }) => view.chunks[label] === undefined || view.sentences[view.chunks[label]!.firstSentence] === undefined);
 }
 
 /** The Postgres store, with its pool (for tests, and what reads or writes the database outside the store's calls). */

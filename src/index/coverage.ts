@@ -101,6 +101,18 @@ export function isUnreachable(error: unknown): boolean {
   return error instanceof Error && (error as { unreachable?: unknown }).unreachable === true;
 }
 
+/**
+ * A question's version was deleted while it was read: a database keeps only the live version and the one before it
+ * (pg-write.ts), so a bot still on an older one (it refused the one in between, or two embeds came within one
+ * poll) finds its version gone. The pipeline then loads the live version and asks again (pipeline.ts).
+ */
+export class VersionGoneError extends UserFacingError {
+  override name = 'VersionGoneError';
+  constructor(readonly version: string) {
+    super(`The coverage version ${version} was deleted by a newer embed while the question was read.`);
+  }
+}
+
 /** The one call made of a database's connections outside the store (a `pg` pool has it; the store's gives a query up after QUESTION_TIMEOUT_MS). */
 export interface SqlRunner {
   query<R extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
