@@ -15,7 +15,7 @@ import { memoryLogger } from './bot-helpers.js';
 import { Client } from 'discord.js';
 import { FeedRefresher, refreshesFeeds } from '../src/bot/refresh.js';
 import { configFromEnv, PROJECT_ROOT, webAddress, type Config } from '../src/config.js';
-import { parseHtmlArticle } from '../src/corpus/html.js';
+import { PageRefused, parseHtmlArticle } from '../src/corpus/html.js';
 import { loadCorpus } from '../src/corpus/load.js';
 import { lockIndex } from '../src/index/lock.js';
 import { formatDate, inPeriod, periodFromBounds } from '../src/dates.js';
@@ -115,6 +115,53 @@ describe('HTML articles', () => {
     expect(article).toMatchObject({ title: 'Prigozhin buried in private ceremony in St Petersburg', author: 'Mark Lind', outlet: 'Baltic Wire', published: '2023-08-29T17:05:00Z', modified: '2023-08-30T09:00:00Z' });
     expect(article.text).not.toMatch(/cookies|Most read|Read more|Share on/);
     expect(article.text.split('\n\n')).toHaveLength(4);
+  });
+
+  it("dates a page by its own <time>, not by one in its masthead, navigation or a list of other stories", () => {
+    const body = 'Turkey said on Monday that talks on reviving the Black Sea grain deal would resume next week in Istanbul, with Russian and Ukrainian delegations expected. '.repeat(3);
+    const masthead = '<div role="banner"><time datetime="2023-09-15">Friday 15 September</time></div><nav><a href="/">Home</a><time datetime="2023-09-15T06:00:00Z">Updated 06:00</time></nav>';
+    const mostRead = '<div class="most-read"><h3>Most read</h3><time datetime="2023-08-01T09:00:00Z">1 August</time><a href="/x">Another story</a></div>';
+    const story = (time: string) => `<div class="story"><h1>Grain talks to resume in Istanbul</h1><p>Sam Carter, ${time}</p><p>${body}</p></div>`;
+    const page = (inside: string) => `<html><head><title>Grain talks to resume in Istanbul</title></head><body>${inside}</body></html>`;
+    const own = '<time datetime="2023-09-13T08:15:00+03:00">13 September</time>';
+    expect(parseHtmlArticle(page(`${masthead}${mostRead}${story(own)}`), 'g.html')!.published).toBe('2023-09-13T08:15:00+03:00');
+    // One marked as the publication's comes first wherever it is; then one in an <article>.
+    const marked = '<time itemprop="datePublished" datetime="2023-09-12T20:00:00Z">12 September</time>';
+    expect(parseHtmlArticle(page(`${masthead}<div><p>${own}</p></div>${story(marked)}`), 'g.html')!.published).toBe('2023-09-12T20:00:00Z');
+    expect(parseHtmlArticle(page(`${masthead}<div><p>${own}</p></div><article>${story('<time datetime="2023-09-11">11 September</time>')}</article>`), 'g.html')!.published).toBe('2023-09-11');
+    // A page whose only times date something else has no date.
+    expect(parseHtmlArticle(page(`${masthead}${mostRead}${story('13 September')}`), 'g.html')!.published).toBeUndefined();
+  });
+
+  it("leaves out a paywall's pitch that no class names, and refuses a page that shows only a teaser and the pitch", () => {
+    const paragraph = (n: number) => `<p>Paragraph ${n}: Turkey said on Monday that talks on reviving the Black Sea grain deal would resume next week in Istanbul, with delegations expected.</p>`;
+    const pitch = '<div class="offer-box"><p>Subscribe to continue reading</p><p>£1 for 4 weeks. Cancel anytime.</p><p>Already a subscriber? Sign in</p></div>';
+    const page = (inside: string) => `<html><head><title>Grain talks to resume</title></head><body><article><h1>Grain talks to resume</h1>${inside}</article></body></html>`;
+    const cut = parseHtmlArticle(page(`${paragraph(1)}${paragraph(2)}${pitch}`), 'g.html')!;
+    expect(cut.text.split('\n\n')).toEqual([expect.stringMatching(/^Paragraph 1:/), expect.stringMatching(/^Paragraph 2:/)]);
+    // A pitch with more of the article after it is left out alone.
+    const between = parseHtmlArticle(page(`${paragraph(1)}<p>Want to read more? Subscribe today for £1.</p>${paragraph(2)}${paragraph(3)}`), 'g.html')!;
+    expect(between.text.split('\n\n').map((p) => p.slice(0, 11))).toEqual(['Paragraph 1', 'Paragraph 2', 'Paragraph 3']);
+    // A report's own paragraph that opens like a plug is the report's.
+    const subscribers = '<p>Subscribers to the state broadcaster were told on Tuesday that the talks would be shown live.</p>';
+    expect(parseHtmlArticle(page(`${paragraph(1)}${subscribers}${paragraph(2)}`), 'g.html')!.text).toContain('Subscribers to the state broadcaster');
+    // A teaser too short to be an article, and the pitch: the page is refused, saying why.
+    expect(() => parseHtmlArticle(page(`<p>Turkey said talks would resume.</p>${pitch}`), 'g.html')).toThrow(
+      new PageRefused('the page shows only the start of an article and an offer to subscribe (a paywall)'),
+    );
+  });
+
+  it('refuses a section front, a list of links to articles, and keeps an article with a few links to others in it', async () => {
+    const teaser = (n: number) => `<li><article><h2><a href="/world/story-${n}">Story number ${n} in the world section today</a></h2><p>A summary of story ${n}, in one sentence of a couple of lines, as a section front shows it under its headline.</p></article></li>`;
+    const front = `<html><head><title>World news</title></head><body><main><h1>World</h1><ul>${Array.from({ length: 8 }, (_, n) => teaser(n)).join('')}</ul></main></body></html>`;
+    expect(() => parseHtmlArticle(front, 'world.html')).toThrow(new PageRefused('the page is a list of links to other pages (a section front), not an article'));
+    const dir = tempDir();
+    await fs.writeFile(path.join(dir, 'world.html'), front);
+    expect((await loadCorpus(dir)).problems).toEqual([{ source: 'world.html', reason: 'the page is a list of links to other pages (a section front), not an article' }]);
+    const paragraph = (n: number) => `<p>Paragraph ${n}: Turkey said on Monday that talks on reviving the Black Sea grain deal would resume next week in Istanbul, with delegations expected.</p>`;
+    const readMore = (n: number) => `<p><a href="/world/story-${n}">Read more: story number ${n} in the world section</a></p>`;
+    const article = `<html><head><title>Grain talks</title></head><body><article><h1>Grain talks</h1>${[1, 2, 3, 4, 5, 6, 7, 8].map((n) => paragraph(n) + (n % 3 === 0 ? readMore(n) : '')).join('')}</article></body></html>`;
+    expect(parseHtmlArticle(article, 'g.html')!.text).toMatch(/^Paragraph 1:/);
   });
 
   it('loads .html and .htm files from the corpus folder and names a page with no article', async () => {
@@ -644,6 +691,28 @@ describe('feeds and pages from the web', () => {
     const fourth = await run({ feeds }, other);
     expect(fourth.feeds[0]!.unchanged).toBe(true);
     expect(site.requests.slice(before).filter((r) => r.path.startsWith('/world/'))).toEqual([]);
+  });
+
+  it("saves a paywalled page from the feed's own text, under the feed's whole title", async () => {
+    const title = 'Ukraine: grain talks to resume in Istanbul next week';
+    const paragraph = (n: number) => `<p>Paragraph ${n}: Turkey said on Monday that talks on reviving the Black Sea grain deal would resume next week in Istanbul, with delegations expected.</p>`;
+    site.set(
+      '/feeds/paywalled.rss',
+      `<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Paywalled</title><item><title>${title}</title><link>${base}/world/paywalled-grain</link><pubDate>Mon, 18 Sep 2023 08:00:00 GMT</pubDate><content:encoded><![CDATA[${paragraph(1)}${paragraph(2)}${paragraph(3)}]]></content:encoded></item></channel></rss>`,
+      'application/rss+xml',
+    );
+    site.set(
+      '/world/paywalled-grain',
+      `<html><head><title>${title}</title></head><body><article><h1>${title}</h1><p>Turkey said talks would resume.</p><div class="offer"><p>Subscribe to continue reading</p><p>Already a subscriber? Sign in</p></div></article></body></html>`,
+    );
+    const config = webConfig(tempDir());
+    const report = await run({ feeds: [`${base}/feeds/paywalled.rss`] }, config);
+    expect(report.articles).toEqual([
+      { url: `${base}/world/paywalled-grain`, kind: 'new', reason: "saved from the feed's own text: the page shows only the start of an article and an offer to subscribe (a paywall)", file: expect.any(String) },
+    ]);
+    const { articles, problems } = await loadCorpus(config.corpusDir);
+    expect(problems).toEqual([]);
+    expect(articles.map((a) => [a.title, a.text.split('\n\n').length])).toEqual([[title, 3]]);
   });
 
   it("says when the feed's own text was too short to stand in for a page that failed", async () => {

@@ -19,7 +19,7 @@ interface Nested {
 export const MAX_HTML_DEPTH = 128;
 export const MAX_HTML_NESTING = 1_000_000;
 
-/** A page that is not read at all (nested too deep): the message is the reason. */
+/** A page that is not read as an article (nested too deep to read, a list of links, a paywall): the message is the reason. */
 export class PageRefused extends Error {
   override name = 'PageRefused';
 }

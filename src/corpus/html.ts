@@ -14,6 +14,7 @@ import { collapseWhitespace } from './paragraphs.js';
 import { plainText } from '../plain-text.js';
 import type { ArticleDraft } from './types.js';
 import { PageRefused, tooDeep } from './html-depth.js';
+import { isLinkList, publicationTime, withoutPitch, type FurnitureElement } from './html-furniture.js';
 import { getDomain } from 'tldts';
 
 /** Page parts that are never the article, removed before Readability looks for the main text. */
@@ -73,7 +74,7 @@ interface DomNode {
   textContent: string | null;
   childNodes: Iterable<DomNode>;
 }
-interface DomElement extends DomNode {
+interface DomElement extends DomNode, FurnitureElement {
   tagName: string;
   firstElementChild: DomElement | null;
   nextElementSibling: DomElement | null;
@@ -81,6 +82,7 @@ interface DomElement extends DomNode {
   getAttribute(name: string): string | null;
   remove(): void;
   querySelector(selectors: string): DomElement | null;
+  closest(selectors: string): DomElement | null;
 }
 interface DomDocument {
   documentElement: DomElement | null;
@@ -173,7 +175,7 @@ function visibleByline(document: DomDocument): string | undefined {
 /** What the page declares about itself, read before Readability changes the document. */
 function pageMetadata(document: DomDocument, baseUrl: string | undefined): NewsMetadata & { modified?: string } {
   const ld = jsonLdArticle(document);
-  const time = document.querySelector('article time[datetime], time[itemprop="datePublished"], time[pubdate], time[datetime]');
+  const time = publicationTime(document);
   const byline = meta(document, 'author', 'article:author', 'byl') ?? jsonLdName(ld?.author) ?? visibleByline(document);
   return {
     title: meta(document, 'og:title', 'twitter:title') ?? jsonLdString(ld?.headline),
@@ -195,23 +197,40 @@ function removeChrome(document: DomDocument): void {
   }
 }
 
-/** The readable paragraphs (and figure captions apart) of the main-content node Readability returns. */
-function paragraphsOf(root: DomNode): { paragraphs: string[]; captions: string[] } {
+/**
+ * The readable paragraphs (and figure captions apart) of the main-content node Readability returns, and how many of
+ * the paragraphs are one link each, of three words or more (a headline linking to another page).
+ */
+function paragraphsOf(root: DomNode): { paragraphs: string[]; captions: string[]; linkParagraphs: number } {
   const paragraphs: string[] = [];
   const captions: string[] = [];
   let inline = '';
+  let linked = '';
+  let inLink = 0;
+  let linkParagraphs = 0;
   const flush = () => {
     const text = readable(inline);
-    if (text) paragraphs.push(text);
+    if (text) {
+      paragraphs.push(text);
+      if (readable(linked) === text && text.split(' ').length >= 3) linkParagraphs++;
+    }
     inline = '';
+    linked = '';
   };
   const walk = (node: DomNode) => {
     if (node.nodeType === 3) {
       inline += node.textContent ?? '';
+      if (inLink > 0) linked += node.textContent ?? '';
       return;
     }
     if (node.nodeType !== 1) return;
     const tag = (node as DomElement).tagName.toUpperCase();
+    if (tag === 'A') {
+      inLink++;
+      for (const child of node.childNodes) walk(child);
+      inLink--;
+      return;
+    }
     if (tag === 'BR') {
       inline += ' ';
       return;
@@ -231,7 +250,7 @@ function paragraphsOf(root: DomNode): { paragraphs: string[]; captions: string[]
   };
   walk(root);
   flush();
-  return { paragraphs, captions };
+  return { paragraphs, captions, linkParagraphs };
 }
 
 /**
@@ -261,7 +280,9 @@ export function parseHtmlArticle(html: string, source: string, baseUrl?: string)
   removeChrome(document);
   const parsed = new Readability<DomNode>(document, { serializer: (node) => node as DomNode, charThreshold: 200 }).parse();
   if (!parsed?.content) return undefined;
-  const { paragraphs, captions } = paragraphsOf(parsed.content);
+  const { paragraphs: read, captions, linkParagraphs } = paragraphsOf(parsed.content);
+  if (isLinkList(linkParagraphs, read.length)) throw new PageRefused('the page is a list of links to other pages (a section front), not an article');
+  const { paragraphs, pitched } = withoutPitch(read);
   const title = metadata.title ?? (parsed.title && readable(parsed.title) ? withoutSiteName(readable(parsed.title), headline) : undefined);
   // The headline repeated at the top of the text is the title, not a paragraph.
   if (title && paragraphs[0] === title) paragraphs.shift();
@@ -272,6 +293,7 @@ export function parseHtmlArticle(html: string, source: string, baseUrl?: string)
     outlet: metadata.outlet ?? (parsed.siteName ? readable(parsed.siteName) || undefined : undefined),
     published: metadata.published ?? normalizeDate(parsed.publishedTime),
   });
+  if (pitched && (!article || article.text.length < MIN_ARTICLE_CHARS)) throw new PageRefused('the page shows only the start of an article and an offer to subscribe (a paywall)');
   if (!article || article.text.length < MIN_ARTICLE_CHARS) return undefined;
   return { ...article, captions: [...article.captions, ...captions], ...(metadata.modified ? { modified: metadata.modified } : {}) };
 }

@@ -177,7 +177,8 @@ export class Ingestion {
       failure ??= this.oversized(task, article!);
       if (failure) article = undefined;
     } catch (error) {
-      // A page nested too deep to read fails for good, as one with no article text does.
+      // A page refused (nested too deep to read, a list of links, a paywall's pitch) fails for good, as one with no
+      // article text does; the feed's own text may stand in.
       if (!(error instanceof FetchError) && !(error instanceof PageRefused)) throw error;
       failure = error.message;
       passing = error instanceof FetchError && error.retryable;

@@ -25,15 +25,19 @@ export function newestItems(items: FeedItem[], max: number): FeedItem[] {
     .map(({ item }) => item);
 }
 
-/** The article in a feed item's own HTML, for when its page cannot be fetched. */
+/**
+ * The article in a feed item's own HTML, for when its page cannot be fetched. Its title is the feed's, as written:
+ * given as the page's `og:title`, not its `<title>`, which Readability cuts ("Ukraine: …" loses "Ukraine").
+ */
 export function articleFromFeed(task: { link: string; item?: FeedItem }): HtmlArticle | undefined {
   if (!task.item?.html) return undefined;
-  const page = `<html><head><title>${escapeHtml(task.item.title ?? '')}</title></head><body><article>${task.item.html}</article></body></html>`;
+  const title = escapeHtml(task.item.title ?? '');
+  const page = `<html><head><title>${title}</title><meta property="og:title" content="${title}"></head><body><article>${task.item.html}</article></body></html>`;
   let article: HtmlArticle | undefined;
   try {
     article = parseHtmlArticle(page, task.link, task.link);
   } catch (error) {
-    // Nested too deep to read: no text stands in.
+    // Nested too deep to read, a list of links, a paywall's pitch: no text stands in.
     if (error instanceof PageRefused) return undefined;
     throw error;
   }
