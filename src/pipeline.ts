@@ -23,6 +23,8 @@ export { RETRIEVE_LIMIT } from './question-search.js';
  * version that could not be opened because the database could not be reached is tried again at the next poll.
  */
 export const REFUSED_RETRY_MS = 5 * 60_000;
+/** How many times a question is asked when its version is deleted under it (src/index/coverage.ts, VersionGoneError). */
+const VERSION_TRIES = 3;
 const WARM_UP_QUESTION = 'What happened, and who said what about it?';
 
 export interface AskOptions {
@@ -42,7 +44,10 @@ export interface AskOptions {
 export interface Pipeline {
   readonly embedder: Embedder;
   readonly reader: Reader;
-  /** The coverage version in use now; a reload replaces it, and a question keeps the one it started with. */
+  /**
+   * The coverage version in use now; a reload replaces it, and a question keeps the one it started with (unless that
+   * one is deleted under it: `ask`).
+   */
   readonly index: Coverage;
   /** Where the coverage lives (the index folder, or the database), and where a rebuild writes. */
   readonly store: CoverageStore;
@@ -55,8 +60,8 @@ export interface Pipeline {
   answeredFrom(answer: Answer): Coverage;
   /**
    * Loads the index again if the embed script wrote a new one; true when it changed. A failure to look for one
-   * is marked as such (`isCheckFailure`), apart from one to open the version found. One at a time: a call while
-   * one runs gets that one's result.
+   * is marked as such (`isCheckFailure`), apart from one to open the version found. One at a time: calls while one
+   * runs share one more, run after it (the one running may have looked before what the caller waits for was written).
    */
   reload(): Promise<boolean>;
   /** Closes the database connections, or the local version's SQLite file once the questions in flight are answered. */
@@ -194,6 +199,7 @@ async function openWith(store: CoverageStore, config: Config, embedder: Embedder
   const versions = versionsInUse(index);
   let refused: { version: string | undefined; until: number; error: unknown } | undefined;
   let reloading: Promise<boolean> | undefined;
+  let reloadingAgain: Promise<boolean> | undefined;
   const answers = new WeakMap<Answer, Coverage>();
 
   async function reload(): Promise<boolean> {
@@ -220,9 +226,9 @@ async function openWith(store: CoverageStore, config: Config, embedder: Embedder
 
   /** After a question's version was deleted: the live version loaded, or why none can answer. */
   async function replaceGone(gone: VersionGoneError): Promise<void> {
-    // Twice at most: a reload already under way may have looked for the live version before the delete.
-    let failed: unknown;
-    for (let tries = 0; tries < 2 && versions.current.version === gone.version; tries++) failed = await pipeline.reload().then(() => undefined, (error: unknown) => error);
+    // The bot may have moved on already (the question started before a reload).
+    if (versions.current.version !== gone.version) return;
+    const failed = await pipeline.reload().then(() => undefined, (error: unknown) => error);
     if (versions.current.version !== gone.version) return;
     const why = failed ?? refused?.error;
     const cause = why instanceof Error ? ` ${why.message.split('\n')[0]}` : '';
@@ -247,12 +253,15 @@ async function openWith(store: CoverageStore, config: Config, embedder: Embedder
           now: askOptions.now,
           boostArticles: askOptions.boostArticles,
         }).then((answer) => (answers.set(answer, snapshot), answer));
-      try {
-        return await versions.read(read);
-      } catch (error) {
-        if (!(error instanceof VersionGoneError)) throw error;
-        await replaceGone(error);
-        return versions.read(read);
+      // A version deleted under the question, then the next (embeds in quick succession): asked again each time, a
+      // few times at most.
+      for (let tries = 1; ; tries++) {
+        try {
+          return await versions.read(read);
+        } catch (error) {
+          if (!(error instanceof VersionGoneError) || tries === VERSION_TRIES) throw error;
+          await replaceGone(error);
+        }
       }
     },
     answeredFrom(answer) {
@@ -261,8 +270,16 @@ async function openWith(store: CoverageStore, config: Config, embedder: Embedder
       return from;
     },
     reload() {
-      reloading ??= reload().finally(() => (reloading = undefined));
-      return reloading;
+      if (!reloading) {
+        reloading = reload().finally(() => (reloading = undefined));
+        return reloading;
+      }
+      const settled = () => undefined;
+      reloadingAgain ??= reloading.then(settled, settled).then(() => {
+        reloadingAgain = undefined;
+        return pipeline.reload();
+      });
+      return reloadingAgain;
     },
     close: async () => {
       versions.close();

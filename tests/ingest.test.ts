@@ -131,6 +131,17 @@ describe('HTML articles', () => {
     expect(parseHtmlArticle(page(`${masthead}<div><p>${own}</p></div><article>${story('<time datetime="2023-09-11">11 September</time>')}</article>`), 'g.html')!.published).toBe('2023-09-11');
     // A page whose only times date something else has no date.
     expect(parseHtmlArticle(page(`${masthead}${mostRead}${story('13 September')}`), 'g.html')!.published).toBeUndefined();
+    // The story's own header and footer date it (a WordPress "Posted on"), and so does a site header holding the
+    // headline; page builders' class names ("elementor-widget", "has-sidebar") are no list of other stories.
+    const article = (inside: string) => page(`<article><h1>Grain talks to resume in Istanbul</h1><p>${body}</p>${inside}</article>`);
+    expect(parseHtmlArticle(article(`<footer class="entry-meta">Posted on ${own}</footer>`), 'g.html')!.published).toBe('2023-09-13T08:15:00+03:00');
+    expect(parseHtmlArticle(page(`<header class="story-header"><h1>Grain talks to resume in Istanbul</h1>${own}</header><main><p>${body}</p></main>`), 'g.html')!.published).toBe('2023-09-13T08:15:00+03:00');
+    expect(parseHtmlArticle(page(`<div class="elementor-widget has-sidebar">${own}</div><div class="elementor-widget"><h1>Grain talks to resume in Istanbul</h1><p>${body}</p></div>`), 'g.html')!.published).toBe(
+      '2023-09-13T08:15:00+03:00',
+    );
+    // A time marked as a publication's in another story's card does not outrank the story's own.
+    const card = '<section class="more-from-author"><article><h3>Another story</h3><time itemprop="datePublished" datetime="2021-01-01">1 January 2021</time></article></section>';
+    expect(parseHtmlArticle(page(`${card}<article><h1>Grain talks to resume in Istanbul</h1>${own}<p>${body}</p></article>`), 'g.html')!.published).toBe('2023-09-13T08:15:00+03:00');
   });
 
   it("leaves out a paywall's pitch that no class names, and refuses a page that shows only a teaser and the pitch", () => {
@@ -142,9 +153,18 @@ describe('HTML articles', () => {
     // A pitch with more of the article after it is left out alone.
     const between = parseHtmlArticle(page(`${paragraph(1)}<p>Want to read more? Subscribe today for £1.</p>${paragraph(2)}${paragraph(3)}`), 'g.html')!;
     expect(between.text.split('\n\n').map((p) => p.slice(0, 11))).toEqual(['Paragraph 1', 'Paragraph 2', 'Paragraph 3']);
-    // A report's own paragraph that opens like a plug is the report's.
-    const subscribers = '<p>Subscribers to the state broadcaster were told on Tuesday that the talks would be shown live.</p>';
-    expect(parseHtmlArticle(page(`${paragraph(1)}${subscribers}${paragraph(2)}`), 'g.html')!.text).toContain('Subscribers to the state broadcaster');
+    // A report's own paragraphs that open like a plug are the report's, and so is what follows them.
+    for (const own of [
+      'Subscribers to the state broadcaster were told on Tuesday that the talks would be shown live.',
+      'Already a member of the G20, Turkey has hosted several rounds of talks.',
+      'Become a member of the EU, Kyiv was told, and the corridor will follow.',
+      'Start a trial of the new corridor, the UN urged both sides.',
+      'To keep reading habits alive, the city library opened its doors to the displaced.',
+      'Read the full story of the deal in our timeline.',
+    ]) {
+      const text = parseHtmlArticle(page(`${paragraph(1)}${paragraph(2)}<p>${own}</p><p>Ships wait at Odesa.</p><p>Reporting by Reuters.</p>`), 'g.html')!.text;
+      expect(text.split('\n\n').slice(2), own).toEqual([own, 'Ships wait at Odesa.', 'Reporting by Reuters.']);
+    }
     // A teaser too short to be an article, and the pitch: the page is refused, saying why.
     expect(() => parseHtmlArticle(page(`<p>Turkey said talks would resume.</p>${pitch}`), 'g.html')).toThrow(
       new PageRefused('the page shows only the start of an article and an offer to subscribe (a paywall)'),
@@ -160,8 +180,17 @@ describe('HTML articles', () => {
     expect((await loadCorpus(dir)).problems).toEqual([{ source: 'world.html', reason: 'the page is a list of links to other pages (a section front), not an article' }]);
     const paragraph = (n: number) => `<p>Paragraph ${n}: Turkey said on Monday that talks on reviving the Black Sea grain deal would resume next week in Istanbul, with delegations expected.</p>`;
     const readMore = (n: number) => `<p><a href="/world/story-${n}">Read more: story number ${n} in the world section</a></p>`;
-    const article = `<html><head><title>Grain talks</title></head><body><article><h1>Grain talks</h1>${[1, 2, 3, 4, 5, 6, 7, 8].map((n) => paragraph(n) + (n % 3 === 0 ? readMore(n) : '')).join('')}</article></body></html>`;
-    expect(parseHtmlArticle(article, 'g.html')!.text).toMatch(/^Paragraph 1:/);
+    const article = (inside: string) => `<html><head><title>Grain talks</title></head><body><article><h1>Grain talks</h1>${inside}</article></body></html>`;
+    // "Read more" links between its paragraphs; a box of linked headlines after it; a linked timeline.
+    const moreOnThis = `<h2>More on this story</h2>${[1, 2, 3, 4, 5].map((n) => `<h3><a href="/world/story-${n}">Story number ${n} about the grain deal</a></h3><p>A line about it.</p>`).join('')}`;
+    const timeline = `<ul>${['July 2022: the deal is signed in Istanbul', 'November 2022: the deal is extended', 'March 2023: a 60-day extension', 'July 2023: Russia quits the deal'].map((t, n) => `<li><a href="/t${n}">${t}</a></li>`).join('')}</ul>`;
+    for (const inside of [
+      [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => paragraph(n) + (n % 2 === 0 ? readMore(n) : '')).join(''),
+      [1, 2, 3, 4, 5, 6].map(paragraph).join('') + moreOnThis,
+      [1, 2, 3, 4, 5, 6, 7, 8].map(paragraph).join('') + timeline,
+    ]) {
+      expect(parseHtmlArticle(article(inside), 'g.html')!.text).toMatch(/^Paragraph 1:/);
+    }
   });
 
   it('loads .html and .htm files from the corpus folder and names a page with no article', async () => {

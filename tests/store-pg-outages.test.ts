@@ -181,7 +181,7 @@ describe('a version deleted under a bot (the database keeps the live version and
       expect(live).not.toBe(refused);
       const failure = await pipeline.ask(question).then(() => undefined, (error: Error) => error);
       expect(failure).toBeInstanceOf(IndexError);
-      expect(failure!.message).toMatch(new RegExp(`^The coverage version ${third} was deleted by a newer embed while the question was read\\. The live version cannot be loaded: The index in database postgres on 127\\.0\\.0\\.1:\\d+ cannot be used: it was built with the model "another/model", and the configured model is "[^"]+"\\. Run \`npm run embed\` to rebuild it\\.$`));
+      expect(failure!.message).toMatch(new RegExp(`^The coverage version ${third} was deleted by a newer embed \\(the database keeps the live version and the one before it\\)\\. The live version cannot be loaded: The index in database postgres on 127\\.0\\.0\\.1:\\d+ cannot be used: it was built with the model "another/model", and the configured model is "[^"]+"\\. Run \`npm run embed\` to rebuild it\\.$`));
       expect(failure!.message).not.toMatch(/\n/);
       expect(pipeline.index.version).toBe(third);
       // An embed with this bot's model again: the next question is answered from it.

@@ -14,7 +14,7 @@ import { collapseWhitespace } from './paragraphs.js';
 import { plainText } from '../plain-text.js';
 import type { ArticleDraft } from './types.js';
 import { PageRefused, tooDeep } from './html-depth.js';
-import { isLinkList, publicationTime, withoutPitch, type FurnitureElement } from './html-furniture.js';
+import { isLinkList, publicationTime, withoutPitch, type FurnitureElement, type ReadParagraph } from './html-furniture.js';
 import { getDomain } from 'tldts';
 
 /** Page parts that are never the article, removed before Readability looks for the main text. */
@@ -197,23 +197,22 @@ function removeChrome(document: DomDocument): void {
   }
 }
 
+const HEADINGS = new Set(['H1', 'H2', 'H3', 'H4', 'H5', 'H6']);
+
 /**
- * The readable paragraphs (and figure captions apart) of the main-content node Readability returns, and how many of
- * the paragraphs are one link each, of three words or more (a headline linking to another page).
+ * The readable paragraphs (and figure captions apart) of the main-content node Readability returns, each saying
+ * whether it is a headline that is a link (a heading that is one link of three words or more: html-furniture.ts).
  */
-function paragraphsOf(root: DomNode): { paragraphs: string[]; captions: string[]; linkParagraphs: number } {
-  const paragraphs: string[] = [];
+function paragraphsOf(root: DomNode): { paragraphs: ReadParagraph[]; captions: string[] } {
+  const paragraphs: ReadParagraph[] = [];
   const captions: string[] = [];
   let inline = '';
   let linked = '';
   let inLink = 0;
-  let linkParagraphs = 0;
-  const flush = () => {
+  /** The block whose end flushes (its start flushes the text before it, in the block around it). */
+  const flush = (ending?: string) => {
     const text = readable(inline);
-    if (text) {
-      paragraphs.push(text);
-      if (readable(linked) === text && text.split(' ').length >= 3) linkParagraphs++;
-    }
+    if (text) paragraphs.push({ text, linkHeading: ending !== undefined && HEADINGS.has(ending) && readable(linked) === text && text.split(' ').length >= 3 });
     inline = '';
     linked = '';
   };
@@ -246,11 +245,11 @@ function paragraphsOf(root: DomNode): { paragraphs: string[]; captions: string[]
     }
     flush();
     for (const child of node.childNodes) walk(child);
-    flush();
+    flush(tag);
   };
   walk(root);
   flush();
-  return { paragraphs, captions, linkParagraphs };
+  return { paragraphs, captions };
 }
 
 /**
@@ -265,7 +264,8 @@ function withoutSiteName(title: string, headline: string | undefined): string {
 /**
  * Reads one HTML page. `baseUrl` (the address it was fetched from) resolves a relative canonical link and
  * is the article's url when the page names none. Returns undefined when no article text can be found; throws
- * PageRefused when the page is nested too deep to be read.
+ * PageRefused, saying why, when the page is nested too deep to be read, is a list of links (a section front), or
+ * shows only the start of an article and a subscription pitch.
  */
 export function parseHtmlArticle(html: string, source: string, baseUrl?: string): HtmlArticle | undefined {
   const { document } = parseHTML(html) as unknown as { document: DomDocument };
@@ -280,9 +280,9 @@ export function parseHtmlArticle(html: string, source: string, baseUrl?: string)
   removeChrome(document);
   const parsed = new Readability<DomNode>(document, { serializer: (node) => node as DomNode, charThreshold: 200 }).parse();
   if (!parsed?.content) return undefined;
-  const { paragraphs: read, captions, linkParagraphs } = paragraphsOf(parsed.content);
-  if (isLinkList(linkParagraphs, read.length)) throw new PageRefused('the page is a list of links to other pages (a section front), not an article');
-  const { paragraphs, pitched } = withoutPitch(read);
+  const { paragraphs: read, captions } = paragraphsOf(parsed.content);
+  if (isLinkList(read)) throw new PageRefused('the page is a list of links to other pages (a section front), not an article');
+  const { paragraphs, pitched } = withoutPitch(read.map((p) => p.text));
   const title = metadata.title ?? (parsed.title && readable(parsed.title) ? withoutSiteName(readable(parsed.title), headline) : undefined);
   // The headline repeated at the top of the text is the title, not a paragraph.
   if (title && paragraphs[0] === title) paragraphs.shift();

@@ -186,7 +186,8 @@ async function openVersion(db: Pick<pg.Pool, 'query'>, url: string, live: LiveVe
     },
   );
   // A version deleted under its questions (VersionGoneError) is searched as an empty one, or fails on its BM25
-  // indexes: a search that failed, found nothing, or lacks a chunk's rows asks whether the version is still there.
+  // indexes: a search that failed, found nothing, or lacks a chunk's rows asks whether the version is still there
+  // (one more round trip for a question that finds nothing, in a period with no article for instance).
   const gone = () => db.query('SELECT 1 FROM coverage_versions WHERE id = $1', [live.id]).then((r) => r.rowCount === 0, () => false);
   return {
     ...coverage,

@@ -109,7 +109,7 @@ export function isUnreachable(error: unknown): boolean {
 export class VersionGoneError extends UserFacingError {
   override name = 'VersionGoneError';
   constructor(readonly version: string) {
-    super(`The coverage version ${version} was deleted by a newer embed while the question was read.`);
+    super(`The coverage version ${version} was deleted by a newer embed (the database keeps the live version and the one before it).`);
   }
 }
 
