@@ -424,6 +424,31 @@ describe('a reply chain where a thread cannot be opened', () => {
     expect((await post(WHAT_DID_HE_SAY, { replyTo: message.id, userId: user })).sent).toEqual([]);
   });
 
+  it("opens no thread for a member who may not open one there: replies if they may post, else no follow-ups", async () => {
+    const user = newUser();
+    const { message } = await ask(SHOIGU, user);
+    const clickAs = async (permissions: bigint) => {
+      const button = followUpButton(message);
+      const click = { ...buttonClick(button.custom_id, message, newUser()), app_permissions: THREAD_PERMISSIONS };
+      click.member.permissions = String(permissions);
+      const before = mark();
+      await run(click);
+      return since(before);
+    };
+    const reader = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.ReadMessageHistory | PermissionFlagsBits.UseApplicationCommands;
+    // A read-only channel for members (news): they can neither open a thread nor reply.
+    const readOnly = await clickAs(reader);
+    expect(readOnly.some((r) => r.path.includes('/threads'))).toBe(false);
+    expect(lastEdit(readOnly).body.content).toBe(
+      "You don't have permission to open threads here, and you may not send messages in this channel, so follow-ups are not possible here. Ask again with `/ask` where you can post.",
+    );
+    expect(ctx.conversations.find(message.id)).toBeUndefined();
+    // One who may post but not open threads continues in replies.
+    const poster = await clickAs(reader | PermissionFlagsBits.SendMessages);
+    expect(poster.some((r) => r.path.includes('/threads'))).toBe(false);
+    expect(lastEdit(poster).body.content).toMatch(/^You don't have permission to open threads here, so let's continue in replies\./);
+  });
+
   it('tells a follow-up in one line when Embed Links was taken away after the conversation opened', async () => {
     const user = newUser();
     const { message } = await ask(SHOIGU, user);

@@ -16,6 +16,7 @@ import {
   ClientUser,
   ComponentType,
   InteractionType,
+  PermissionFlagsBits,
   type APIEmbed,
   type Interaction,
 } from 'discord.js';
@@ -39,6 +40,17 @@ import { ARTICLES_DIR } from './helpers.js';
 export const APP_ID = '100000000000000001';
 export const GUILD_ID = '200000000000000002';
 export const CHANNEL_ID = '300000000000000003';
+/** What an ordinary member may do in a channel (no Manage Server): read, post, open threads and post in them. */
+export const MEMBER_PERMISSIONS = String(
+  PermissionFlagsBits.ViewChannel |
+    PermissionFlagsBits.SendMessages |
+    PermissionFlagsBits.CreatePublicThreads |
+    PermissionFlagsBits.SendMessagesInThreads |
+    PermissionFlagsBits.ReadMessageHistory |
+    PermissionFlagsBits.EmbedLinks |
+    PermissionFlagsBits.AddReactions |
+    PermissionFlagsBits.UseApplicationCommands,
+);
 export const FAKE_BOT_TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAx.FAKE00.not-a-real-token-0123456789';
 
 /** One ordered log shared by the fake API and the instrumented pipeline, to prove what happened first. */
@@ -226,7 +238,7 @@ function base(userId: string) {
     member: {
       user: { id: userId, username: `user${userId.slice(-4)}`, discriminator: '0', avatar: null, global_name: null },
       roles: [],
-      permissions: '0',
+      permissions: MEMBER_PERMISSIONS,
       joined_at: '2024-01-01T00:00:00.000Z',
       deaf: false,
       mute: false,

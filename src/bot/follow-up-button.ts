@@ -101,7 +101,12 @@ export async function openFollowUp(interaction: MessageComponentInteraction, id:
   }
   // Replies reach the bot only where it may see the channel, and it answers them only where it may post.
   // In a thread or forum post the bot posts with Send Messages in Threads (Send Messages does not cover it).
-  const cannot = interaction.inGuild() ? interaction.appPermissions.missing([sendPermission(interaction.channel?.isThread() ?? false)]) : [];
+  const send = [sendPermission(interaction.channel?.isThread() ?? false)];
+  if (interaction.inGuild() && interaction.memberPermissions.missing(send).length > 0) {
+    await interaction.editReply({ content: `${opened.reason} and you may not send messages in this channel, so follow-ups are not possible here. Ask again with \`/ask\` where you can post.`, allowedMentions: NO_MENTIONS });
+    return;
+  }
+  const cannot = interaction.inGuild() ? interaction.appPermissions.missing(send) : [];
   if (cannot.length > 0) {
     ctx.logger.info('No permission to send replies here either; no follow-ups', { guildId: interaction.guildId, channelId: interaction.channelId, missing: cannot.join(',') });
     await interaction.editReply({ content: `${opened.reason} and I may not send messages in this channel either, so follow-ups are not possible here. Ask again with \`/ask\`, or ask a server admin to let me send messages here.`, allowedMentions: NO_MENTIONS });
@@ -114,6 +119,9 @@ export async function openFollowUp(interaction: MessageComponentInteraction, id:
   });
 }
 
+/** What opening a follow-up thread and posting in it take, of the bot and of the member who asks for it. */
+const THREAD_PERMISSIONS = [PermissionFlagsBits.CreatePublicThreads, PermissionFlagsBits.SendMessagesInThreads];
+
 /** A thread on the answer (new, or the id of the one it already has), or why there cannot be one here. */
 async function openThread(
   interaction: MessageComponentInteraction,
@@ -124,7 +132,9 @@ async function openThread(
   if (!interaction.inGuild() || !channel) return { reason: 'Threads cannot be opened in direct messages,' };
   if (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement) return { reason: 'Threads cannot be opened in this kind of channel,' };
   const meta = { guildId: interaction.guildId, channelId: interaction.channelId, messageId: interaction.message.id };
-  const missing = interaction.appPermissions.missing([PermissionFlagsBits.CreatePublicThreads, PermissionFlagsBits.SendMessagesInThreads]);
+  // The thread is the member's doing, opened by the bot: not where the member may not open one, or post in it.
+  if (interaction.memberPermissions.missing(THREAD_PERMISSIONS).length > 0) return { reason: "You don't have permission to open threads here," };
+  const missing = interaction.appPermissions.missing(THREAD_PERMISSIONS);
   if (missing.length > 0) {
     ctx.logger.info('No permission to open a follow-up thread; using replies', { ...meta, missing: missing.join(',') });
     return { reason: "I don't have permission to open threads here," };
