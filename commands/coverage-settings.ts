@@ -8,6 +8,7 @@ import { adminCommand, allowAdmin } from '../src/bot/admin.js';
 import { CHANNEL_MODES, DEFAULT_CHANNEL_MODE, isChannelMode, type ChannelMode } from '../src/bot/channel-settings.js';
 import type { BotContext } from '../src/bot/context.js';
 import { ANSWER_PERMISSIONS, missingPermissions, sendPermission, them } from '../src/bot/permissions.js';
+import { LIMITS } from '../src/bot/format/limits.js';
 import { notice } from '../src/bot/replies.js';
 
 export const data = adminCommand('coverage-settings', 'How the bot answers in a channel (server admins)')
@@ -48,11 +49,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const warning = ctx.config.discord.messageContent ? '' : `\n\n${NO_MESSAGE_CONTENT}`;
   if (interaction.options.getSubcommand() === 'show') {
     const channels = await store.list(interaction.guildId);
-    const lines = channels.map(({ channelId, mode }) => `${channelMention(channelId)}: \`${mode}\``);
-    const text = lines.length
-      ? `Channel modes in this server:\n${lines.join('\n')}\nEvery other channel: \`${DEFAULT_CHANNEL_MODE}\`.`
-      : `Every channel is \`${DEFAULT_CHANNEL_MODE}\`: ${DESCRIPTIONS[DEFAULT_CHANNEL_MODE]}`;
-    await interaction.reply(notice(`${text}${channels.some((c) => c.mode === 'auto') ? warning : ''}`));
+    await interaction.reply(notice(modeListing(channels, channels.some((c) => c.mode === 'auto') ? warning : '')));
     return;
   }
   const mode = interaction.options.getString('mode', true);
@@ -64,6 +61,36 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const lacking = mode === 'slash-only' ? [] : missingToAnswer(interaction, channelId);
   const unable = lacking.length > 0 ? `\n\n⚠️ I lack ${missingPermissions(lacking)} in ${channelMention(channelId)}, so I cannot answer there until a server admin grants ${them(lacking)}.` : '';
   await interaction.reply(notice(`${channelMention(channelId)} is now \`${mode}\`: ${DESCRIPTIONS[mode]}${unable}${mode === 'auto' ? warning : ''}`));
+}
+
+/**
+ * The channels' modes, grouped by mode, in one message of Discord's 2,000 characters: channels that do not fit are
+ * counted ("… and 12 more"), and the default and `warning` are always said.
+ */
+export function modeListing(channels: readonly { channelId: string; mode: ChannelMode }[], warning: string): string {
+  if (channels.length === 0) return `Every channel is \`${DEFAULT_CHANNEL_MODE}\`: ${DESCRIPTIONS[DEFAULT_CHANNEL_MODE]}${warning}`;
+  const header = 'Channel modes in this server:';
+  const footer = `\nEvery other channel: \`${DEFAULT_CHANNEL_MODE}\`.${warning}`;
+  const more = (n: number) => ` … and ${n} more`;
+  let room = LIMITS.content - header.length - footer.length;
+  const lines: string[] = [];
+  for (const mode of CHANNEL_MODES) {
+    const ids = channels.filter((c) => c.mode === mode).map((c) => c.channelId);
+    if (ids.length === 0) continue;
+    let line = `\n\`${mode}\`:`;
+    let shown = 0;
+    for (const id of ids) {
+      const mention = `${shown === 0 ? ' ' : ', '}${channelMention(id)}`;
+      // Room kept for the count of those not shown.
+      if (line.length + mention.length + more(ids.length).length > room) break;
+      line += mention;
+      shown++;
+    }
+    if (shown < ids.length) line += more(ids.length - shown);
+    lines.push(line);
+    room -= line.length;
+  }
+  return `${header}${lines.join('')}${footer}`;
 }
 
 /**

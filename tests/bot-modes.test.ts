@@ -3,6 +3,7 @@
  * gateway delivers them, answered by the real pipeline on a real index through the fake Discord API.
  */
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { ApplicationCommandOptionType, ChannelType, PermissionFlagsBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_MESSAGE_CONTENT } from '../commands/coverage-settings.js';
@@ -11,6 +12,7 @@ import { channelModes, EMPTY_MENTION } from '../src/bot/channel-modes.js';
 import { NO_EMBED_LINKS } from '../src/bot/permissions.js';
 import { SOMETHING_WENT_WRONG } from '../src/bot/replies.js';
 import { JsonChannelSettings } from '../src/bot/channel-settings.js';
+import { tempDir } from './helpers.js';
 import type { QuestionEntry } from '../src/bot/question-log.js';
 import {
   APP_ID,
@@ -139,9 +141,32 @@ describe('/coverage-settings', () => {
     await bot.ctx.channelSettings.setMode(GUILD_ID, FORUM_CH, 'auto');
     await bot.ctx.channelSettings.setMode(GUILD_ID, LOCKED_CH, 'mention');
     const body = callbackOf(await runInteraction(bot.api, bot.router, bot.client, settings('show', {}))).body.data;
-    expect(body.content).toContain(`<#${CHANNEL_ID}>: \`auto\``);
-    expect(body.content).toContain(`<#${MENTION_CH}>: \`mention\``);
-    expect(body.content).toContain('Every other channel: `slash-only`');
+    expect(body.content).toBe(
+      `Channel modes in this server:\n\`mention\`: <#${MENTION_CH}>, <#${LOCKED_CH}>\n\`auto\`: <#${CHANNEL_ID}>, <#${FORUM_CH}>\nEvery other channel: \`slash-only\`.\n\n${NO_MESSAGE_CONTENT}`,
+    );
+  });
+
+  it("shows a server of many channels' modes in one message, counting those that do not fit, its warning kept", async () => {
+    const store = new JsonChannelSettings(path.join(tempDir(), 'channels.json'));
+    const ids = Array.from({ length: 100 }, (_, i) => String(310000000000000000n + BigInt(i)));
+    for (const [i, id] of ids.entries()) await store.setMode(GUILD_ID, id, i % 2 === 0 ? 'auto' : 'mention');
+    const saved = bot.ctx.channelSettings;
+    bot.ctx.channelSettings = store;
+    try {
+      const { content } = callbackOf(await runInteraction(bot.api, bot.router, bot.client, settings('show', {}))).body.data;
+      expect(content.length).toBeLessThanOrEqual(2000);
+      expect(content).toMatch(/\n`mention`: <#\d+>(, <#\d+>)*( … and \d+ more)?\n`auto`: <#\d+>(, <#\d+>)* … and \d+ more\nEvery other channel: `slash-only`\.\n\n/);
+      expect(content.endsWith(NO_MESSAGE_CONTENT)).toBe(true);
+      // Every channel is shown or counted, once.
+      const [, mentionLine, autoLine] = content.split('\n');
+      for (const [line, mode] of [[mentionLine!, 1], [autoLine!, 0]] as const) {
+        const shown = line.match(/<#\d+>/g)!.map((m: string) => m.slice(2, -1));
+        expect(shown).toEqual(ids.filter((_, i) => i % 2 === mode).slice(0, shown.length));
+        expect(shown.length + Number(line.match(/and (\d+) more/)?.[1] ?? 0)).toBe(50);
+      }
+    } finally {
+      bot.ctx.channelSettings = saved;
+    }
   });
 });
 
