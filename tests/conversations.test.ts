@@ -46,6 +46,29 @@ describe('conversation store', () => {
     expect(conversations.lookup({ reply: 'm5' })).toEqual({ state: 'expired' });
   });
 
+  it('takes back whole a conversation ended while a follow-up in it was answered (expired, or beyond the cap)', () => {
+    for (const ending of ['quiet spell', 'cap'] as const) {
+      const { conversations, advance } = store({ maxConversations: 2 });
+      const chain = conversations.start('m1', 'replies', 'c1', turn('first'));
+      conversations.add(chain, turn('second'), 'm2');
+      // A follow-up is taken (touched), then, while it is answered, the conversation ends.
+      advance(900);
+      conversations.touch(chain);
+      if (ending === 'quiet spell') {
+        advance(1000);
+        conversations.sweep();
+      } else {
+        conversations.start('t2', 'thread', 't2', turn('other'));
+        conversations.start('t3', 'thread', 't3', turn('another'));
+      }
+      expect(conversations.lookup({ reply: 'm1' }), ending).toEqual({ state: 'expired' });
+      // Its answer is added: the whole chain is followed again, and nothing says it expired.
+      conversations.add(chain, turn('third'), 'm3');
+      for (const id of ['m1', 'm2', 'm3']) expect(conversations.lookup({ reply: id }), `${ending} ${id}`).toMatchObject({ state: 'live', conversation: chain });
+      expect(conversations.size).toBeLessThanOrEqual(2);
+    }
+  });
+
   it('ends the least recently used conversation beyond the cap; an ended thread (deleted) leaves no marker', () => {
     const { conversations } = store({ maxConversations: 2 });
     const a = conversations.start('a', 'thread', 'a', turn('a'));

@@ -113,12 +113,21 @@ export class ConversationStore {
     this.touch(conversation);
   }
 
-  /** Marks activity: the conversation expires `ttlMs` after its last follow-up. */
+  /**
+   * Marks activity: the conversation expires `ttlMs` after its last follow-up. One ended while a follow-up was
+   * answered (its quiet spell over, or the oldest beyond the cap) is live again, whole: its reply chain followed, no
+   * expiry said of it.
+   */
   touch(conversation: Conversation): void {
     conversation.lastActive = this.now();
+    if (!this.live.has(conversation.id)) {
+      for (const key of [conversation.id, ...conversation.messageIds]) this.expired.delete(key);
+      for (const messageId of conversation.messageIds) this.byMessage.set(messageId, conversation.id);
+    }
     // Re-inserted, so the map's order is least recently used first.
     this.live.delete(conversation.id);
     this.live.set(conversation.id, conversation);
+    while (this.live.size > (this.options.maxConversations ?? MAX_CONVERSATIONS)) this.end(this.live.keys().next().value!);
   }
 
   /** Ends a conversation (expired, or its thread is gone); `remember: false` leaves no expiry marker. */

@@ -60,6 +60,8 @@ export const followUps: MessageHandler = {
         ctx.logger.info('Follow-up in an expired conversation', logMeta(message));
         await reply(message, CONVERSATION_EXPIRED);
       } else {
+        // In use from now: the sweeper does not end it while the follow-up is answered.
+        ctx.conversations.touch(found.conversation);
         await answer(message, found.conversation, ctx);
       }
     } catch (error) {
