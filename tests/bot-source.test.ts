@@ -2,6 +2,8 @@
  * /source and its autocomplete, page buttons and their expiry, and command registration, through
  * discord.js's own objects and REST layer against a fake Discord API, on a real index.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { InteractionResponseType, REST, type Client } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../commands/index.js';
@@ -202,5 +204,30 @@ describe('deploy-commands', () => {
     await expect(deployCommands(commands, { clientId: APP_ID })).rejects.toThrow(DeployError);
     await expect(deployCommands(commands, { clientId: APP_ID })).rejects.toThrow(/DISCORD_TOKEN is not set/);
     await expect(deployCommands(commands, { token: FAKE_BOT_TOKEN })).rejects.toThrow(/DISCORD_CLIENT_ID is not set/);
+  });
+
+  it("names the setting to correct when Discord refuses the application or the server, as Discord refuses them", async () => {
+    let refusal = { status: 403, code: 20012, message: 'You are not authorized to perform this action on this application' };
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(refusal.status, { 'content-type': 'application/json' }).end(JSON.stringify({ message: refusal.message, code: refusal.code })));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const deploy = (guildId?: string) =>
+      deployCommands(commands, { token: FAKE_BOT_TOKEN, clientId: APP_ID, guildId, rest: new REST({ api: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`, retries: 0 }) });
+    try {
+      // Another application's id, globally or in a server: the id is wrong, not the invite.
+      for (const guildId of [undefined, GUILD_ID]) {
+        await expect(deploy(guildId)).rejects.toThrow(new DeployError(`Discord refused: this token's bot is not application ${APP_ID}. DISCORD_CLIENT_ID must be the Application ID of the bot whose token you use (Developer Portal → General Information).`));
+      }
+      refusal = { status: 403, code: 50001, message: 'Missing Access' };
+      await expect(deploy(GUILD_ID)).rejects.toThrow(`The bot cannot register commands in server ${GUILD_ID}: invite it there`);
+      // Globally, no server to name.
+      await expect(deploy()).rejects.toThrow('Discord refused the commands (403): Missing Access');
+      refusal = { status: 404, code: 10002, message: 'Unknown Application' };
+      await expect(deploy()).rejects.toThrow(/^Discord does not know this application\. DISCORD_CLIENT_ID must be/);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -63,14 +63,15 @@ export async function deployCommands(commands: readonly Command[], options: Depl
   } catch (error) {
     if (error instanceof DiscordAPIError) {
       if (error.status === 401) throw new DeployError('Discord refused DISCORD_TOKEN (invalid or reset). Copy a fresh token from the Developer Portal → Bot.');
-      if (error.code === 50001 || error.status === 403) {
+      const wrongApplication = 'DISCORD_CLIENT_ID must be the Application ID of the bot whose token you use (Developer Portal → General Information).';
+      // 20012: the token's bot is not this application's (another application's id).
+      if (error.code === 20012) throw new DeployError(`Discord refused: this token's bot is not application ${options.clientId}. ${wrongApplication}`);
+      if (options.guildId && (error.code === 50001 || error.status === 403)) {
         throw new DeployError(
           `The bot cannot register commands in server ${options.guildId}: invite it there with the bot and applications.commands scopes (see docs/DISCORD.md), or check DISCORD_GUILD_ID.`,
         );
       }
-      if (error.status === 404 || error.code === 10002) {
-        throw new DeployError('Discord does not know this application: DISCORD_CLIENT_ID must be the Application ID of the bot whose token you use.');
-      }
+      if (error.status === 404 || error.code === 10002) throw new DeployError(`Discord does not know this application. ${wrongApplication}`);
       throw new DeployError(`Discord refused the commands (${error.status}): ${redact(error.message)}`, { cause: error });
     }
     if (isNetworkError(error)) {
