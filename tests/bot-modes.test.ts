@@ -281,10 +281,13 @@ describe('mention mode', () => {
     expect(limited.content).toMatch(/faster than I can keep up/);
   });
 
-  it('logs a channel where the bot may not post, without the text, and keeps serving', async () => {
+  it('logs a channel where the bot may not post, without the text, counts no answer there, and keeps serving', async () => {
     bot.api.failChannels.set(LOCKED_CH, 403);
     const secret = 'What will Kim discuss with Putin in secret?';
+    const logged = (await questionLog()).length;
     const requests = await post(mention(secret), { channelId: LOCKED_CH, mentions: [APP_ID] });
+    // Not in the question log as answered: nobody saw the answer.
+    expect(await questionLog()).toHaveLength(logged);
     expect(requests.map((r) => r.method)).toEqual(['POST']);
     const line = logger.lines.find((l) => l.message.startsWith('Cannot answer in this channel'));
     expect(line?.meta).toMatchObject({ channelId: LOCKED_CH, code: 50013 });

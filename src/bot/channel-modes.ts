@@ -134,7 +134,8 @@ async function answerMention(message: Message<true>, ctx: BotContext, text: stri
     await send(message, ctx, { content: contentText(error.message) });
     return;
   }
-  await reply(message, ctx, answer);
+  // An answer that could not be posted (no permission, the channel gone: logged) is not counted as answered.
+  if (!(await reply(message, ctx, answer))) return;
   await recordQuestion(ctx, { answer, via: 'mention', userId: message.author.id, guildId: message.guildId, private: false });
 }
 
@@ -153,18 +154,19 @@ async function answerIfConfident(message: Message<true>, ctx: BotContext, text: 
   // Only an answer the reader is sure of, unless AUTO_ANSWER_THRESHOLD sets the confidence it needs.
   const threshold = ctx.config.discord.autoThreshold;
   const confident = answer.found && (threshold === undefined ? answer.sure : answer.confidence >= threshold);
-  if (confident) await reply(message, ctx, answer);
+  if (confident && !(await reply(message, ctx, answer))) return;
   await recordQuestion(ctx, { answer, via: 'auto', userId: message.author.id, guildId: message.guildId, private: false, outcome: confident ? 'answered' : 'silent' });
 }
 
-/** Replies with the answer and its buttons (the session removes them when it expires). */
-async function reply(message: Message<true>, ctx: BotContext, answer: Answer): Promise<void> {
+/** Replies with the answer and its buttons (the session removes them when it expires); false when it could not be posted. */
+async function reply(message: Message<true>, ctx: BotContext, answer: Answer): Promise<boolean> {
   let sent: Message | undefined;
   const snapshot = ctx.pipeline.answeredFrom(answer);
   const session = startAnswerSession(ctx, { answer, passages: ctx.config.retrieval.passages, private: false, snapshot }, async () =>
     sent?.edit({ components: [], allowedMentions: NO_MENTIONS }),
   );
   sent = await send(message, ctx, answerMessage(answer, session.id));
+  return sent !== undefined;
 }
 
 /** Discord's codes for a channel, thread or message gone (deleted, or the thread archived/locked) meanwhile. */
