@@ -5,7 +5,9 @@ import { loadCorpus, parseFiles } from '../src/corpus/load.js';
 import { normalizeDate } from '../src/corpus/declared-date.js';
 import { parseNewsParagraphs } from '../src/corpus/news-text.js';
 import { splitParagraphs } from '../src/corpus/paragraphs.js';
-import { ARTICLES_DIR, inTimeZone } from './helpers.js';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ARTICLES_DIR, inTimeZone, tempDir } from './helpers.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const FURNITURE = ['READ MORE', 'Source link', 'Related Articles', 'Back to top button', 'Sorting by', '×', 'Remote video URL', 'Continue reading...', 'Telegram channel', 'is a contributor to'];
@@ -121,12 +123,34 @@ describe('other formats', () => {
     expect(parseFiles([{ source: 'a.txt', bytes: bytes('---\noutlet: X\n---\nTalks on *Monday*\n\nTalks resume on *Monday*, officials said.') }]).articles[0]!.text).toBe('Talks resume on *Monday*, officials said.');
     expect(parseFiles([{ source: 'bad.txt', bytes: bytes('---\noutlet: [unclosed\n---\nText.') }]).problems[0]!.reason).toMatch(/^its front matter is not valid YAML/);
     // A page that only opens with a rule is plain text, as it always was: the rule is kept, nothing is refused.
-    for (const page of ['---\nKim visits Russia\n---\n\nKim Jong-un arrived on Tuesday.', '---\nKim visits Russia\n\nKim Jong-un arrived on Tuesday.', '---\n\nKim visits Russia\n\nBody: it went well.\n\n---\n\nMore.']) {
+    // So is one whose headline between rules has a colon: it names no field the loader reads.
+    for (const page of [
+      '---\nKim visits Russia\n---\n\nKim Jong-un arrived on Tuesday.',
+      '---\nKim visits Russia\n\nKim Jong-un arrived on Tuesday.',
+      '---\n\nKim visits Russia\n\nBody: it went well.\n\n---\n\nMore.',
+      '---\nUkraine: Russian missiles hit Kyiv overnight\n---\n\nKim Jong-un arrived on Tuesday.',
+    ]) {
       const plain = parseFiles([{ source: 'rule.txt', bytes: bytes(page) }]);
       expect(plain.problems).toEqual([]);
       expect(plain.articles.map((a) => [a.title, a.text])).toEqual(parseNewsParagraphs(splitParagraphs(page), 'rule.txt').map((a) => [a.title, a.text]));
-      expect(`${plain.articles[0]!.title}\n${plain.articles[0]!.text}`).toContain('Kim visits Russia');
+      expect(`${plain.articles[0]!.title}\n${plain.articles[0]!.text}`).toContain(page.split('\n').find((line) => line && line !== '---'));
     }
+  });
+
+  it('reads front matter as YAML only: a ---js block is never run, a ---json one never read, each refused with its reason', async () => {
+    const ran = path.join(tempDir(), 'ran');
+    const blocks = {
+      js: `---js\n{ title: 'Pwned', x: require('fs').writeFileSync(${JSON.stringify(ran)}, 'x') }\n---\nKim arrived on Tuesday.`,
+      javascript: `---javascript\n{ title: 'Pwned' + require('fs').writeFileSync(${JSON.stringify(ran)}, 'x') }\n---\nKim arrived on Tuesday.`,
+      json: '---json\n{ "title": "Kim visits" }\n---\nKim arrived on Tuesday.',
+      coffee: '---coffee\ntitle: "Kim visits"\n---\nKim arrived on Tuesday.',
+    };
+    for (const [language, content] of Object.entries(blocks)) {
+      const { articles, problems } = parseFiles([{ source: `${language}.md`, bytes: bytes(content) }]);
+      expect(articles, language).toEqual([]);
+      expect(problems, language).toEqual([{ source: `${language}.md`, reason: expect.stringMatching(/^its front matter is not valid YAML \(front matter in \w+ is not read: write it in YAML, after a plain --- line\)$/) }]);
+    }
+    expect(existsSync(ran)).toBe(false);
   });
 
   it('reads JSON Lines, one article per line, and reports the bad lines', () => {

@@ -40,12 +40,19 @@ export function parsePlainText(content: string, source: string): ParseResult {
   return { articles: parseNewsParagraphs(splitParagraphs(content), source), problems: [] };
 }
 
+/** The front matter fields the loader reads (parseMarkdown, and `body: plain`). */
+const FRONT_MATTER_FIELDS = new Set(['title', 'headline', 'standfirst', 'description', 'summary', 'author', 'byline', 'outlet', 'publication', 'source', 'url', 'link', 'published', 'date', 'modified', 'updated', 'id', 'slug', 'body']);
+
 /**
- * Whether a text opens with front matter: a `---` line, a block whose first line is a key (`outlet: …`), and a
- * closing `---` line. A page that merely starts with a rule ("---", a headline, "---") is plain text, as it always
- * was; front matter that is not valid YAML is refused with the reason, as in a Markdown file.
+ * Whether a text opens with front matter: a `---` line, a block whose first line is a field the loader reads
+ * (`outlet: …`), and a closing `---` line. A page that merely starts with a rule ("---", a headline, "---") is
+ * plain text, as it always was, a headline with a colon too ("Ukraine: missiles hit Kyiv"); front matter that is
+ * not valid YAML is refused with the reason, as in a Markdown file.
  */
-const opensWithFrontMatter = (content: string) => /^---[ \t]*\r?\n[ \t]*[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|\r?\n)[\s\S]*?\r?\n---[ \t]*(?:\r?\n|$)/.test(content);
+function opensWithFrontMatter(content: string): boolean {
+  const block = /^---[ \t]*\r?\n[ \t]*([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|\r?\n)[\s\S]*?\r?\n---[ \t]*(?:\r?\n|$)/.exec(content);
+  return block !== null && FRONT_MATTER_FIELDS.has(block[1]!);
+}
 
 function stringField(data: Record<string, unknown>, ...names: string[]): string | undefined {
   for (const name of names) {

@@ -28,7 +28,23 @@ const SCHEMA = new yaml.Schema({
   explicit: yaml.DEFAULT_SAFE_SCHEMA.explicit,
 });
 
-/** The front matter and body of a Markdown file; throws (js-yaml's error) when the front matter is not valid YAML. */
+/** gray-matter's other engines, refused: its JavaScript engine runs the block (`---js`), on any file of the corpus. */
+const notYaml = (language: string) => () => {
+  throw new Error(`front matter in ${language} is not read: write it in YAML, after a plain --- line`);
+};
+
+/**
+ * The front matter and body of a Markdown file; throws (js-yaml's error) when the front matter is not valid YAML, or
+ * is in another language (`---js`, `---json`, `---coffee`: gray-matter would run or read it).
+ */
 export function readFrontMatter(content: string): matter.GrayMatterFile<string> {
-  return matter(content, { engines: { yaml: (text: string) => (yaml.safeLoad(text, { schema: SCHEMA }) ?? {}) as object } });
+  return matter(content, {
+    language: 'yaml',
+    engines: {
+      yaml: (text: string) => (yaml.safeLoad(text, { schema: SCHEMA }) ?? {}) as object,
+      javascript: notYaml('JavaScript'),
+      json: notYaml('JSON'),
+      coffee: notYaml('CoffeeScript'),
+    },
+  });
 }
