@@ -47,6 +47,12 @@ type Checkout = (err: Error | undefined, client: pg.PoolClient | undefined, done
 class ConnectingPool extends pg.Pool {
   /** The pool's connections from their creation until made and set up (onConnect), or failed. */
   readonly connecting = new Set<AcceptingClient>();
+  /**
+   * When the server last accepted one of the pool's connections (performance.now()): a checkout that waited while
+   * the connections it waited on were accepted, then failed and were replaced by new ones not accepted yet (timers
+   * late on a loaded machine), is told they were accepted.
+   */
+  acceptedAt = -Infinity;
 
   override connect(): Promise<pg.PoolClient>;
   override connect(callback: Checkout): void;
@@ -57,7 +63,8 @@ class ConnectingPool extends pg.Pool {
 
   private marked(error: Error): Error {
     if (error.message !== 'timeout exceeded when trying to connect' || this.connecting.size === 0) return error;
-    const state: StillConnecting = [...this.connecting].some((client) => client.accepted) ? 'accepted' : 'unanswered';
+    const accepted = [...this.connecting].some((client) => client.accepted) || performance.now() - this.acceptedAt <= CONNECT_TIMEOUT_MS;
+    const state: StillConnecting = accepted ? 'accepted' : 'unanswered';
     return markStillConnecting(error, state);
   }
 }
@@ -70,6 +77,7 @@ export function createPool(url: string, efSearch: number): pg.Pool {
       super(config);
       pool.connecting.add(this);
       this.settled = () => void pool.connecting.delete(this);
+      this.connection.once('connect', () => (pool.acceptedAt = performance.now()));
     }
   };
   const pool: ConnectingPool = new ConnectingPool({
