@@ -24,6 +24,8 @@ export interface ParagraphScores {
   sentenceAccuracy: number;
   /** Scores when the reader always answers (SQuAD 1.1 style, answerable questions only). */
   alwaysAnswer: { exact: number; f1: number };
+  /** Each answerable question's scores when always answering (0/1 EM, F1 in 0–1), for intervals (articleInterval). */
+  answered: { question: IndexedQuestion; exact: number; f1: number }[];
   /** Scores with abstention at the reader's threshold (SQuAD 2.0 style). */
   withAbstention: SquadScores;
 }
@@ -44,7 +46,7 @@ const golds = (q: IndexedQuestion) => q.documentAnswers.map((a) => a.text);
 /** `threshold`: the confidence at which the reader abstains in the SQuAD 2.0 scores. */
 export async function paragraphGiven(reader: Reader, embedder: Embedder, index: IndexSnapshot, questions: IndexedQuestion[], threshold: number): Promise<ParagraphScores> {
   const rows: { prediction: string; golds: string[]; impossible: boolean }[] = [];
-  const always: { exact: number; f1: number }[] = [];
+  const always: { question: IndexedQuestion; exact: number; f1: number }[] = [];
   const sentenceHits: boolean[] = [];
   for (const q of questions) {
     const vector = await embedder.embedQuery(q.question);
@@ -55,7 +57,7 @@ export async function paragraphGiven(reader: Reader, embedder: Embedder, index: 
     const sentence = best ? index.articles.get(index.sentences[best.sentence]!.articleId)!.text.slice(index.sentences[best.sentence]!.start, index.sentences[best.sentence]!.end) : '';
     const span = reading.shortAnswer?.text ?? sentence;
     if (!q.impossible) {
-      always.push({ exact: bestOverGold(exactMatch, span, golds(q)), f1: bestOverGold(f1Score, span, golds(q)) });
+      always.push({ question: q, exact: bestOverGold(exactMatch, span, golds(q)), f1: bestOverGold(f1Score, span, golds(q)) });
       sentenceHits.push(reading.sentences.length > 0 && holdsAnswer(index, reading.sentences[0]!.sentence, q));
     }
     rows.push({ prediction: reading.sentences.length > 0 && reading.confidence >= threshold ? span : '', golds: golds(q), impossible: q.impossible });
@@ -65,6 +67,7 @@ export async function paragraphGiven(reader: Reader, embedder: Embedder, index: 
     questions: questions.length,
     sentenceAccuracy: mean(sentenceHits.map(Number)),
     alwaysAnswer: { exact: mean(always.map((a) => a.exact)), f1: mean(always.map((a) => a.f1)) },
+    answered: always,
     withAbstention: squadScores(rows),
   };
 }
@@ -85,8 +88,10 @@ export async function askAll(reader: Reader, embedder: Embedder, index: IndexSna
 
 export interface OpenCorpusScores {
   threshold: number;
-  /** Answerable questions whose first quote holds a gold answer (whatever the threshold). */
+  /** Answerable questions whose first quote holds a gold answer (whatever the threshold: refused ones too). */
   goldInFirstQuote: number;
+  /** Answerable questions answered at the threshold whose first quote holds a gold answer (a refusal is a miss): what a user sees. */
+  goldInFirstQuoteGiven: number;
   goldInQuotes: number;
   /** Short answers against the gold, over the answerable questions; a refusal scores 0. */
   shortExact: number;
@@ -109,6 +114,7 @@ export function scoreOpenCorpus(runs: OpenCorpusRun[], threshold: number): OpenC
   return {
     threshold,
     goldInFirstQuote: pct(answerable.filter((r) => inQuote(r, 1)).length, answerable.length),
+    goldInFirstQuoteGiven: pct(answerable.filter((r) => answered(r) && inQuote(r, 1)).length, answerable.length),
     goldInQuotes: pct(answerable.filter((r) => inQuote(r, 3)).length, answerable.length),
     shortExact: pct(sum(answerable.map((r) => bestOverGold(exactMatch, prediction(r), golds(r.question)))), answerable.length),
     shortF1: pct(sum(answerable.map((r) => bestOverGold(f1Score, prediction(r), golds(r.question)))), answerable.length),
@@ -116,4 +122,24 @@ export function scoreOpenCorpus(runs: OpenCorpusRun[], threshold: number): OpenC
     unanswerableRefused: pct(impossible.filter((r) => !answered(r)).length, impossible.length),
     overall: squadScores(runs.map((r) => ({ prediction: prediction(r), golds: golds(r.question), impossible: r.question.impossible }))),
   };
+}
+
+/**
+ * A 95 % interval of a score over the runs, by resampling their articles with replacement (`draws` times, a fixed
+ * seed): with 10 test articles, how far a figure could move on other articles like them.
+ */
+export function articleInterval<T extends { question: { articleId: string } }>(runs: T[], score: (runs: T[]) => number, draws = 1000): [number, number] {
+  const byArticle = new Map<string, T[]>();
+  for (const run of runs) byArticle.set(run.question.articleId, [...(byArticle.get(run.question.articleId) ?? []), run]);
+  const articles = [...byArticle.values()];
+  // mulberry32, seeded: the same interval at every run.
+  let seed = 20261204;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const scores = Array.from({ length: draws }, () => score(articles.flatMap(() => articles[Math.floor(random() * articles.length)]!))).sort((a, b) => a - b);
+  return [scores[Math.floor(0.025 * (draws - 1))]!, scores[Math.ceil(0.975 * (draws - 1))]!];
 }
