@@ -22,6 +22,12 @@ export const CONTROL = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u202A-\u202E\u2
  */
 export const INVISIBLE = /[\u00AD\u200B\u2060\uFEFF]/g;
 
+/**
+ * A surrogate without its pair (a JSON escape "\\ude00", a title cut inside an emoji): U+FFFD, one code unit as it
+ * was, as a UTF-8 store would read it back (as three), which moved every later offset of the article.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 export function plainText(text: string): string {
-  return stripAnsi(text).replace(/\r\n?/g, '\n').replace(CONTROL_KEEPING_NEWLINES, '').replace(INVISIBLE, '').normalize('NFC');
+  return stripAnsi(text).replace(/\r\n?/g, '\n').replace(CONTROL_KEEPING_NEWLINES, '').replace(INVISIBLE, '').replace(LONE_SURROGATE, '\uFFFD').normalize('NFC');
 }

@@ -183,6 +183,13 @@ describe('other formats', () => {
     }
     expect(articles[0]!.text).toBe('It sells cinnamon buns.\n\nThe Crème brulée at the café opened in May.');
     expect(articles[1]!.text).toContain('It sells cinnamon buns, evil text.');
+    // A surrogate without its pair (a JSON escape) is U+FFFD, one character as it was: offsets stay true once stored.
+    const lone = parseFiles([{ source: 'lone.jsonl', bytes: bytes('{"id":"lone","title":"Lone \\ud83d title","text":"Text with a lone \\ude00 surrogate in it. And more text."}') }]);
+    expect(lone.articles.map((a) => [a.title, a.text])).toEqual([['Lone \uFFFD title', 'Text with a lone \uFFFD surrogate in it. And more text.']]);
+    // A first paragraph of nothing but invisible characters is no paragraph: the title is the next one.
+    const invisible = parseFiles([{ source: 'zw.txt', bytes: bytes('\u200B\n\nKim arrives in Russia\n\nNorth Korean leader Kim Jong-un arrived in Russia on Tuesday. He travelled by train.\n\nHe met officials.\n') }]);
+    expect(invisible.problems).toEqual([]);
+    expect(invisible.articles.map((a) => a.title)).toEqual(['Kim arrives in Russia']);
     // A word a page split with soft hyphens (&shy;) or a zero-width space is one word again.
     const html = '<html><head><title>Funeral</title></head><body><article><h1>Funeral</h1><p>Pri&shy;gozhin was buried at the Porokhov&shy;skoye cemetery in St Peters\u200Bburg, his spokesman said on Tuesday. '.concat('The funeral was held in private. '.repeat(12), '</p></article></body></html>');
     const page = parseFiles([{ source: 'funeral.html', bytes: bytes(html) }]);

@@ -148,7 +148,7 @@ export function parseJsonLines(content: string, source: string, maxLineBytes = I
       problems.push({ source: where, reason: 'the article has no text (expected a "text" field)' });
       return;
     }
-    const firstWords = collapseWhitespace((standfirst ?? body[0]!).split(/(?<=[.!?])\s/)[0]!).slice(0, 100);
+    const firstWords = [...collapseWhitespace((standfirst ?? body[0]!).split(/(?<=[.!?])\s/)[0]!)].slice(0, 100).join('');
     articles.push({
       id: stringField(data, 'id', '_id'),
       title: stringField(data, 'title', 'headline') ?? firstWords,

@@ -135,7 +135,9 @@ function plainDraft(draft: ArticleDraft): ArticleDraft {
 function parseFile(source: string, bytes: Uint8Array, maxArticleBytes: number): FileResult {
   const decoded = decodeArticleFile(bytes);
   if ('reason' in decoded) return { drafts: [], problems: [{ source, reason: decoded.reason }] };
-  const parsed = parseByExtension(decoded.text, source, maxArticleBytes);
+  // Made plain before it is split (paragraphs, title, standfirst): a paragraph of nothing but invisible or control
+  // characters is none, not a title that turns out empty; a JSON string's escapes are made plain once decoded (plainDraft).
+  const parsed = parseByExtension(plainText(decoded.text), source, maxArticleBytes);
   const problems = parsed.problems;
   // A title or text of nothing but escape sequences and control characters is no article.
   const plain = parsed.articles.map(plainDraft);
