@@ -49,7 +49,8 @@ export function normalizeDate(raw: string | null | undefined): string | undefine
     const offset = !zone || /^(z|utc|gmt)$/i.test(zone) ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
     return `${day}T${pad(hours)}:${minutes}:${seconds ?? '00'}${fraction ?? ''}${offset}`;
   }
-  if (!MONTH_NAMED.test(value) || !/\b\d{4}\b/.test(value) || !writtenDayExists(value)) return undefined;
+  // A day must be written: "September 2023" is a month, not its first day (Date.parse's), as "2023-09" is refused.
+  if (!MONTH_NAMED.test(value) || !/\b\d{4}\b/.test(value) || !DAY_MONTH.test(value) || !writtenDayExists(value)) return undefined;
   // Without a time, Date.parse takes the machine's midnight: the day written is the local one.
   if (!/\d:\d/.test(value)) {
     const time = Date.parse(value);
