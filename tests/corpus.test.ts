@@ -72,6 +72,41 @@ describe('other formats', () => {
     expect(articles[0]!.text).toBe('Turkey said talks on the grain deal would resume next week.\n\nOfficials in Ankara were hopeful.');
   });
 
+  it('reads Markdown block by block without blank lines between blocks: a heading, list items, a quote of many lines', () => {
+    const md = [
+      '# Kim arrives in Russia',
+      'North Korean leader Kim Jong-un arrived in Russia on Tuesday. He travelled by armoured train.',
+      '## What was agreed',
+      'The two sides agreed on grain deliveries,',
+      'officials said on Wednesday.',
+      '> First quoted line of a long quote,',
+      '> second quoted line of it.',
+      '- First point of the list.',
+      '- Second point of the list,',
+      '  which runs on to a second line.',
+      '1. A first step.',
+      '2. A second step.',
+      '',
+      'He cited the [Wagner Group](https://en.wikipedia.org/wiki/Wagner_Group_(company)) in his remarks, and',
+      '2023. was a year of talks.',
+    ].join('\n');
+    const { articles, problems } = parseFiles([{ source: 'kim.md', bytes: bytes(md) }]);
+    expect(problems).toEqual([]);
+    expect(articles.map((a) => a.title)).toEqual(['Kim arrives in Russia']);
+    expect(articles[0]!.text.split('\n\n')).toEqual([
+      'North Korean leader Kim Jong-un arrived in Russia on Tuesday. He travelled by armoured train.',
+      'What was agreed',
+      'The two sides agreed on grain deliveries, officials said on Wednesday.',
+      'First quoted line of a long quote, second quoted line of it.',
+      'First point of the list.',
+      'Second point of the list, which runs on to a second line.',
+      'A first step.',
+      'A second step.',
+      // An ordered item from 2 does not break a paragraph (CommonMark): "2023." wrapped is prose.
+      'He cited the Wagner Group in his remarks, and 2023. was a year of talks.',
+    ]);
+  });
+
   it("keeps an unquoted front-matter date-time as written, with the outlet's offset (YAML would make it a Date in UTC)", () => {
     const md = (published: string) => `---\ntitle: Kim arrives\npublished: ${published}\nmodified: 2023-09-14\n---\n\nKim arrived by armoured train.`;
     const { articles, problems, warnings } = parseFiles([

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Config } from '../../src/config.js';
 import type { Embedder } from '../../src/embedder.js';
 import { squadIndex } from '../../src/eval/cached-index.js';
-import { articleInterval, askAll, paragraphGiven, scoreOpenCorpus, type OpenCorpusRun, type OpenCorpusScores, type ParagraphScores } from '../../src/eval/reading.js';
+import { articleInterval, askAll, openCorpusParts, paragraphGiven, scoreOpenCorpus, type ParagraphScores } from '../../src/eval/reading.js';
 import { loadSquadSplit, shownShortAnswers } from '../../src/eval/squad.js';
 import { loadReaderModel } from '../../src/reader/model.js';
 import type { Reader } from '../../src/reader/reader.js';
@@ -37,8 +37,7 @@ export async function evaluateReading(config: Config, embedder: Embedder, reader
     ['SQuAD 2.0 with abstention', String(p2.questions), '', w.exact.toFixed(1), w.f1.toFixed(1), w.hasAnsExact.toFixed(1), w.hasAnsF1.toFixed(1), w.noAnsExact.toFixed(1)],
     ...SQUAD_REFERENCES.map(([name, score]) => [`ref: ${name}`, '', '', score!, '', '', '', '']),
   ]));
-  const mean = (rows: { exact: number; f1: number }[], key: 'exact' | 'f1') => (100 * rows.reduce((sum, r) => sum + r[key], 0)) / Math.max(1, rows.length);
-  const spread = (rows: ParagraphScores['answered'], key: 'exact' | 'f1') => articleInterval(rows, (rs) => mean(rs, key)).map((x) => x.toFixed(1)).join('–');
+  const spread = (rows: ParagraphScores['answered'], key: 'exact' | 'f1') => articleInterval(rows, (r) => 100 * r[key]).map((x) => x.toFixed(1)).join('–');
   console.log(
     `95 % intervals from resampling the 10 articles (1,000 draws), always answering: SQuAD 1.1 EM ${spread(p11.answered, 'exact')}, F1 ${spread(p11.answered, 'f1')}; SQuAD 2.0 answerable EM ${spread(p2.answered, 'exact')}, F1 ${spread(p2.answered, 'f1')}. A reference row is the whole dev set's, one figure.`,
   );
@@ -48,10 +47,10 @@ export async function evaluateReading(config: Config, embedder: Embedder, reader
     s.threshold === squadThreshold ? `**${num(s.threshold)}**` : num(s.threshold), `${s.goldInFirstQuoteGiven.toFixed(1)}%`, `${s.goldInFirstQuote.toFixed(1)}%`, `${s.goldInQuotes.toFixed(1)}%`, s.shortExact.toFixed(1), s.shortF1.toFixed(1), `${s.answerableAnswered.toFixed(1)}%`, `${s.unanswerableRefused.toFixed(1)}%`, s.overall.exact.toFixed(1), s.overall.f1.toFixed(1),
   ]);
   console.log(table(['threshold', 'gold in first quote (answered)', 'gold in first quote (refused too)', 'gold in quotes (refused too)', 'short EM', 'short F1', 'answerable answered', 'unanswerable refused', 'overall EM', 'overall F1'], rows));
-  const at = (t: number) => (rs: OpenCorpusRun[]) => scoreOpenCorpus(rs, t);
-  const interval = (pick: (s: OpenCorpusScores) => number) => articleInterval(runs, (rs) => pick(at(squadThreshold)(rs))).map((x) => x.toFixed(1)).join('–');
+  const parts = new Map(runs.map((r) => [r, openCorpusParts(r, squadThreshold)]));
+  const interval = (part: keyof ReturnType<typeof openCorpusParts>) => articleInterval(runs, (r) => parts.get(r)![part]).map((x) => x.toFixed(1)).join('–');
   console.log(
-    `At ${squadThreshold}, 95 % intervals from resampling the 10 articles (1,000 draws): gold in first quote (answered) ${interval((s) => s.goldInFirstQuoteGiven)} %, short F1 ${interval((s) => s.shortF1)}, answerable answered ${interval((s) => s.answerableAnswered)} %, unanswerable refused ${interval((s) => s.unanswerableRefused)} %.`,
+    `At ${squadThreshold}, 95 % intervals from resampling the 10 articles (1,000 draws): gold in first quote (answered) ${interval('goldInFirstQuoteGiven')} %, short F1 ${interval('shortF1')}, answerable answered ${interval('answered')} %, unanswerable refused ${interval('refused')} %.`,
   );
   const shown = shownShortAnswers(runs.filter((r) => !r.question.impossible).map((r) => ({ answer: r.answer, golds: r.question.documentAnswers.map((a) => a.text) })));
   console.log(shownShortAnswersLine(shown, reader.sureThreshold, 'the answerable questions'));

@@ -74,13 +74,62 @@ function dateField(data: Record<string, unknown>, where: string, warnings: Corpu
   return date;
 }
 
+/** A link's destination, parentheses in it balanced one deep (a Wikipedia address: "…/Wagner_Group_(company)"). */
+const DESTINATION = String.raw`\((?:[^()\s]|\([^()\s]*\))*(?:\s+"[^"]*")?\)`;
+const IMAGE = new RegExp(String.raw`!\[([^\]]*)\]${DESTINATION}`, 'g');
+const LINK = new RegExp(String.raw`\[([^\]]+)\]${DESTINATION}`, 'g');
+
+/**
+ * A Markdown body's paragraphs, block by block: a heading is a paragraph of its own though no blank line follows it,
+ * each list item one, a quote's lines one (their `>` taken off each line); other lines run on into their paragraph.
+ * An ordered item breaks into a paragraph only from "1." (CommonMark's rule: "2023. The year…" wrapped is prose).
+ */
+function markdownParagraphs(content: string): string[] {
+  const blocks: string[] = [];
+  let current: string[] = [];
+  let kind: 'text' | 'item' | 'quote' = 'text';
+  const flush = () => {
+    if (current.length > 0) blocks.push(current.join(' '));
+    current = [];
+    kind = 'text';
+  };
+  for (const line of content.replace(/\r\n?/g, '\n').split('\n')) {
+    if (!line.trim()) {
+      flush();
+      continue;
+    }
+    if (/^ {0,3}#{1,6}\s/.test(line)) {
+      flush();
+      blocks.push(line.trim());
+      continue;
+    }
+    const item = /^ {0,3}(?:[-*+]|(\d{1,9})[.)])\s+/.exec(line);
+    if (item && (item[1] === undefined || kind !== 'text' || current.length === 0 || item[1] === '1')) {
+      flush();
+      current = [line.slice(item[0].length)];
+      kind = 'item';
+      continue;
+    }
+    const quote = /^ {0,3}>\s?/.exec(line);
+    if (quote) {
+      if (kind !== 'quote') flush();
+      kind = 'quote';
+      current.push(line.slice(quote[0].length));
+      continue;
+    }
+    current.push(line);
+  }
+  flush();
+  return blocks.map(collapseWhitespace).filter((block) => block.length > 0);
+}
+
 /** Markdown inline syntax reduced to its readable text, so quotes read as prose. */
 function markdownToText(paragraph: string): string {
   return paragraph
     .replace(/^#{1,6}\s+/, '')
     .replace(/^>\s?/, '')
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+    .replace(IMAGE, '$1')
+    .replace(LINK, '$1')
     .replace(/(\*\*|__)(.+?)\1/g, '$2')
     .replace(/(^|[\s(])[*_](\S(?:.*?\S)?)[*_](?=[\s).,;:!?]|$)/g, '$1$2')
     .trim();
@@ -95,12 +144,13 @@ export function parseMarkdown(content: string, source: string, { plainBody = fal
   }
   const data = parsed.data as Record<string, unknown>;
   const warnings: CorpusWarning[] = [];
-  const rawParagraphs = splitParagraphs(parsed.content);
+  // `body: plain` (web pages saved by src/ingest): the body is text as it was published, not Markdown.
+  const markdown = !plainBody && data.body !== 'plain';
+  const rawParagraphs = markdown ? markdownParagraphs(parsed.content) : splitParagraphs(parsed.content);
   let title = stringField(data, 'title', 'headline');
   // A leading "# Heading" is the title when the front matter has none (in Markdown).
   if (!title && !plainBody && rawParagraphs[0]?.startsWith('# ')) title = markdownToText(rawParagraphs.shift()!);
-  // `body: plain` (web pages saved by src/ingest): the body is text as it was published, not Markdown.
-  const paragraphs = plainBody || data.body === 'plain' ? rawParagraphs : rawParagraphs.map(markdownToText).filter(Boolean);
+  const paragraphs = markdown ? rawParagraphs.map(markdownToText).filter(Boolean) : rawParagraphs;
   const articles = parseNewsParagraphs(paragraphs, source, {
     title,
     standfirst: stringField(data, 'standfirst', 'description', 'summary'),

@@ -102,6 +102,16 @@ export interface OpenCorpusScores {
   overall: SquadScores;
 }
 
+/** One question's part of the open-corpus figures at a threshold, in 0–100 (undefined: a figure that does not count it). */
+export function openCorpusParts(r: OpenCorpusRun, threshold: number): { goldInFirstQuoteGiven?: number; shortF1?: number; answered?: number; refused?: number } {
+  const answered = r.answer.found && r.answer.confidence >= threshold;
+  if (r.question.impossible) return { refused: answered ? 0 : 100 };
+  const first = r.answer.passages[0];
+  const inFirst = first !== undefined && first.articleId === r.question.articleId && r.question.documentAnswers.some((a) => a.start >= first.quoteStart && a.end <= first.quoteEnd);
+  const prediction = answered ? (r.answer.shortAnswer?.text ?? first!.quote) : '';
+  return { goldInFirstQuoteGiven: answered && inFirst ? 100 : 0, shortF1: 100 * bestOverGold(f1Score, prediction, golds(r.question)), answered: answered ? 100 : 0 };
+}
+
 export function scoreOpenCorpus(runs: OpenCorpusRun[], threshold: number): OpenCorpusScores {
   const answerable = runs.filter((r) => !r.question.impossible);
   const impossible = runs.filter((r) => r.question.impossible);
@@ -125,12 +135,21 @@ export function scoreOpenCorpus(runs: OpenCorpusRun[], threshold: number): OpenC
 }
 
 /**
- * A 95 % interval of a score over the runs, by resampling their articles with replacement (`draws` times, a fixed
- * seed): with 10 test articles, how far a figure could move on other articles like them.
+ * A 95 % interval of a mean over questions, by resampling their articles with replacement (`draws` times, a fixed
+ * seed): with 10 test articles, how far a figure could move on other articles like them. `value` gives a question's
+ * part of the mean (a percentage, or an F1 in 0–100), or undefined for a question the figure does not count.
  */
-export function articleInterval<T extends { question: { articleId: string } }>(runs: T[], score: (runs: T[]) => number, draws = 1000): [number, number] {
-  const byArticle = new Map<string, T[]>();
-  for (const run of runs) byArticle.set(run.question.articleId, [...(byArticle.get(run.question.articleId) ?? []), run]);
+export function articleInterval<T extends { question: { articleId: string } }>(runs: readonly T[], value: (run: T) => number | undefined, draws = 1000): [number, number] {
+  // Per article: the sum of its values and how many it counts.
+  const byArticle = new Map<string, { sum: number; count: number }>();
+  for (const run of runs) {
+    const v = value(run);
+    if (v === undefined) continue;
+    const totals = byArticle.get(run.question.articleId) ?? { sum: 0, count: 0 };
+    totals.sum += v;
+    totals.count++;
+    byArticle.set(run.question.articleId, totals);
+  }
   const articles = [...byArticle.values()];
   // mulberry32, seeded: the same interval at every run.
   let seed = 20261204;
@@ -140,6 +159,15 @@ export function articleInterval<T extends { question: { articleId: string } }>(r
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  const scores = Array.from({ length: draws }, () => score(articles.flatMap(() => articles[Math.floor(random() * articles.length)]!))).sort((a, b) => a - b);
-  return [scores[Math.floor(0.025 * (draws - 1))]!, scores[Math.ceil(0.975 * (draws - 1))]!];
+  const means = Array.from({ length: draws }, () => {
+    let sum = 0;
+    let count = 0;
+    for (let i = 0; i < articles.length; i++) {
+      const drawn = articles[Math.floor(random() * articles.length)]!;
+      sum += drawn.sum;
+      count += drawn.count;
+    }
+    return count === 0 ? 0 : sum / count;
+  }).sort((a, b) => a - b);
+  return [means[Math.floor(0.025 * (draws - 1))]!, means[Math.ceil(0.975 * (draws - 1))]!];
 }
