@@ -72,6 +72,16 @@ describe('other formats', () => {
     expect(articles[0]!.text).toBe('Turkey said talks on the grain deal would resume next week.\n\nOfficials in Ankara were hopeful.');
   });
 
+  it('keeps front-matter values as written: no octal or rounded ids, no 3.10 read as 3.1; a list of authors joined', () => {
+    const md = (field: string) => `---\n${field}\ntitle: Kim arrives\n---\n\nKim arrived by armoured train.`;
+    const read = (field: string) => parseFiles([{ source: 'kim.md', bytes: bytes(md(field)) }]).articles[0]!;
+    expect(read('id: 0123').id).toBe('0123');
+    expect(read('id: 12345678901234567890').id).toBe('12345678901234567890');
+    expect(parseFiles([{ source: 'v.md', bytes: bytes('---\ntitle: 3.10\n---\n\nThe release came out on Monday.') }]).articles[0]!.title).toBe('3.10');
+    expect(read('author: [Alice Smith, Bob Jones]').author).toBe('Alice Smith, Bob Jones');
+    expect(read('author:').author).toBeUndefined();
+  });
+
   it('reads Markdown block by block without blank lines between blocks: a heading, list items, a quote of many lines', () => {
     const md = [
       '# Kim arrives in Russia',

@@ -59,6 +59,8 @@ function stringField(data: Record<string, unknown>, ...names: string[]): string 
     const value = data[name];
     if (typeof value === 'string' && value.trim()) return collapseWhitespace(value);
     if (typeof value === 'number') return String(value);
+    // A list of names ("author: [Alice Smith, Bob Jones]"), joined as JSON-LD's are.
+    if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v.trim())) return collapseWhitespace(value.join(', '));
   }
   return undefined;
 }

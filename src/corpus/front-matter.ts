@@ -1,7 +1,8 @@
 /**
- * Markdown front matter, read with gray-matter but with YAML's timestamp type left out: js-yaml's default schema
+ * Markdown front matter, read with gray-matter, in YAML only, every scalar kept as written: js-yaml's default schema
  * reads an unquoted `published: 2023-09-13T01:30:00+03:00` as a Date, which has no offset, so the outlet's own
- * day would be lost (12 Sep in UTC). Without it a date stays the text written, read like any other (declared-date.ts).
+ * day would be lost (12 Sep in UTC), and `id: 0123` as a number. A date stays the text written, read like any other
+ * (declared-date.ts).
  */
 import { createRequire } from 'node:module';
 import matter from 'gray-matter';
@@ -11,8 +12,8 @@ interface YamlSchema {
   explicit: unknown[];
 }
 interface JsYaml {
-  Schema: new (definition: { include: YamlSchema[]; implicit: unknown[]; explicit: unknown[] }) => YamlSchema;
-  CORE_SCHEMA: YamlSchema;
+  Schema: new (definition: { include: YamlSchema[]; implicit: unknown[]; explicit?: unknown[] }) => YamlSchema;
+  FAILSAFE_SCHEMA: YamlSchema;
   DEFAULT_SAFE_SCHEMA: YamlSchema;
   safeLoad(text: string, options: { schema: YamlSchema }): unknown;
 }
@@ -20,12 +21,14 @@ interface JsYaml {
 // The js-yaml (3.x) gray-matter itself uses; it ships no types.
 const yaml = createRequire(import.meta.url)('js-yaml') as JsYaml;
 
-const TIMESTAMP = 'tag:yaml.org,2002:timestamp';
-/** js-yaml's safe schema (merge keys, !!binary, !!set, ...) without the timestamp type. */
+const NULL = 'tag:yaml.org,2002:null';
+/**
+ * Every scalar as written (js-yaml's failsafe schema), but an empty value or `~`, which is none: YAML 1.1 would read
+ * `id: 0123` as the octal 83, `title: 3.10` as 3.1, a 20-digit id as a rounded number, a date as a Date in UTC.
+ */
 const SCHEMA = new yaml.Schema({
-  include: [yaml.CORE_SCHEMA],
-  implicit: yaml.DEFAULT_SAFE_SCHEMA.implicit.filter((type) => (type as { tag?: string }).tag !== TIMESTAMP),
-  explicit: yaml.DEFAULT_SAFE_SCHEMA.explicit,
+  include: [yaml.FAILSAFE_SCHEMA],
+  implicit: yaml.DEFAULT_SAFE_SCHEMA.implicit.filter((type) => (type as { tag?: string }).tag === NULL),
 });
 
 /** gray-matter's other engines, refused: its JavaScript engine runs the block (`---js`), on any file of the corpus. */
