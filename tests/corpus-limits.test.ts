@@ -145,6 +145,19 @@ describe('surprises are reported', () => {
     expect(ids([copy, later, old], numbered).ids).toEqual(['a-copy.md grain-talks-resume-3', 'b-later.md grain-talks-resume-2', 'm-talks.md grain-talks-resume']);
     // An id no other file gives is the article's own, whatever it was before.
     expect(ids([later], known).ids).toEqual(['b-later.md grain-talks-resume']);
+    // A new title whose slug is an id the live version numbered for another article ("Grain talks resume 2") does
+    // not take it from that article, still here: the new one is numbered.
+    const second = { ...draft('c-second.md', 'A second story.'), title: 'Grain talks resume 2' };
+    expect(ids([copy, second, later, old], numbered)).toEqual({
+      ids: ['a-copy.md grain-talks-resume-3', 'c-second.md grain-talks-resume-2-2', 'b-later.md grain-talks-resume-2', 'm-talks.md grain-talks-resume'],
+      warnings: [
+        'm-talks.md and a-copy.md give the same article id "grain-talks-resume"; the article of a-copy.md is indexed as "grain-talks-resume-3"',
+        'b-later.md and c-second.md give the same article id "grain-talks-resume-2"; the article of c-second.md is indexed as "grain-talks-resume-2-2"',
+        'm-talks.md and b-later.md give the same article id "grain-talks-resume"; the article of b-later.md is indexed as "grain-talks-resume-2"',
+      ],
+    });
+    // Once that article is gone, the id is the new title's.
+    expect(ids([copy, second, old], numbered).ids).toEqual(['a-copy.md grain-talks-resume-3', 'c-second.md grain-talks-resume-2', 'm-talks.md grain-talks-resume']);
   });
 
   it('keeps the id of an article across npm run embed when a new file sorting before it gives the same id', async () => {

@@ -35,6 +35,18 @@ export function assignIds(drafts: ArticleDraft[], warnings: CorpusWarning[] = []
   const shared = new Map<string, number>();
   for (const base of bases) shared.set(base, (shared.get(base) ?? 0) + 1);
   const ids: (string | undefined)[] = bases.map((base) => (shared.get(base) === 1 ? base : undefined));
+  const hashes = new Map<number, string>();
+  const hashOf = (i: number) => hashes.get(i) ?? hashes.set(i, articleHash(drafts[i]!)).get(i)!;
+  const held = (k: KnownArticle, i: number) => k.source === drafts[i]!.source || k.hash === hashOf(i);
+  // A base no other draft gives, that the live version numbered for another article ("live-updates-2", the second
+  // "Live updates"), stays that article's while a draft of its family holds it: the new draft is numbered instead.
+  const knownIds = new Map(known.map((k) => [k.id, k]));
+  ids.forEach((id, i) => {
+    const k = id === undefined ? undefined : knownIds.get(id);
+    const family = k && NUMBERED.exec(k.id)?.[1];
+    if (!k || family === undefined || held(k, i)) return;
+    if (bases.some((base, j) => j !== i && base === family && held(k, j))) ids[i] = undefined;
+  });
   const owner = new Map<string, number>(ids.flatMap((id, i) => (id === undefined ? [] : [[id, i] as const])));
 
   // The drafts of each shared base, and the known articles that held one of its ids.
@@ -42,8 +54,6 @@ export function assignIds(drafts: ArticleDraft[], warnings: CorpusWarning[] = []
   ids.forEach((id, i) => id === undefined && family.set(bases[i]!, [...(family.get(bases[i]!) ?? []), i]));
   const heldBefore = known.filter((k) => family.has(k.id) || family.has(NUMBERED.exec(k.id)?.[1] ?? ''));
   if (heldBefore.length > 0) {
-    const hashes = new Map<number, string>();
-    const hashOf = (i: number) => hashes.get(i) ?? hashes.set(i, articleHash(drafts[i]!)).get(i)!;
     const claims: ((k: KnownArticle, i: number) => boolean)[] = [
       (k, i) => k.source === drafts[i]!.source && k.hash === hashOf(i),
       (k, i) => k.hash === hashOf(i),
