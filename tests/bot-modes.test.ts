@@ -227,6 +227,14 @@ describe('auto mode', () => {
     expect(await post(CONFIDENT, { userId })).toEqual([]);
     expect(bot.ctx.askLimiter.take(`${GUILD_ID}:${userId}`).allowed).toBe(true);
   });
+
+  it("spends none of a member's budget on chat ('thanks!', 'ok cool'): their question after it is still read", async () => {
+    const userId = newUser();
+    const logged = (await questionLog()).length;
+    for (let i = 0; i < bot.ctx.askLimiter.limit + 2; i++) expect(await post(i % 2 === 0 ? 'thanks!' : 'ok cool', { userId })).toEqual([]);
+    expect(await questionLog()).toHaveLength(logged);
+    replyTo(await post(CONFIDENT, { userId }), CHANNEL_ID);
+  });
 });
 
 describe('mention mode', () => {
