@@ -203,9 +203,20 @@ describe('the postgres store', () => {
     const redated = articles.map((a, i) => (i === 5 ? { ...a, published: '2023-09-14' } : a));
     const details = await build(config, redated);
     expect(details).toMatchObject({ added: [], changed: [], detailsChanged: [articles[5]!.id], removed: [], unchanged: articles.length - 1, embeddedTexts: 0 });
-    expect(formatBuildReport(details)).toContain(`This run: 0 new, 0 changed, 1 with new details only (date, address, file…), 0 removed, ${articles.length - 1} unchanged articles;`);
+    expect(formatBuildReport(details)).toContain(`This run: 0 new, 0 changed, 1 with new details only (headline, date, address, file…), 0 removed, ${articles.length - 1} unchanged articles;`);
     expect(await pipeline!.reload()).toBe(true);
     expect(pipeline!.index.articles.get(articles[5]!.id)!.published).toBe('2023-09-14');
+
+    // Only a headline changed: nothing is embedded, and the new headline is what the index shows and searches.
+    const retitled = redated.map((a, i) => (i === 2 ? { ...a, title: 'Zanzibar cormorant headline' } : a));
+    const headline = await build(config, retitled);
+    expect(headline).toMatchObject({ added: [], changed: [], detailsChanged: [articles[2]!.id], removed: [], embeddedTexts: 0 });
+    expect(formatBuildReport(headline)).toContain('1 with new details only (headline, date, address, file…)');
+    expect(await pipeline!.reload()).toBe(true);
+    expect(pipeline!.index.articles.get(articles[2]!.id)!.title).toBe('Zanzibar cormorant headline');
+    const question = 'zanzibar cormorant';
+    const { retrieved, view } = await pipeline!.index.search(question, await pipeline!.embedder.embedQuery(question), { mode: 'lexical', limit: 3 });
+    expect(view.chunks[retrieved[0]!.label]!.articleId).toBe(articles[2]!.id);
     await build(config, articles);
   }, 120_000);
 });

@@ -40,7 +40,7 @@ export function formatBuildReport(report: BuildReport): string {
   if (report.vectorIndex === 'unchanged') {
     return `Index ${report.version} is up to date: ${size}; nothing changed, nothing written (${report.seconds.toFixed(1)} s).`;
   }
-  const details = report.detailsChanged.length > 0 ? `${report.detailsChanged.length} with new details only (date, address, file…), ` : '';
+  const details = report.detailsChanged.length > 0 ? `${report.detailsChanged.length} with new details only (headline, date, address, file…), ` : '';
   const rate = report.embeddedTexts > 0 ? ` (${(report.embeddedTexts / report.seconds).toFixed(1)} texts/s)` : '';
   const lines = [
     `Index ${report.version}: ${size}.`,

@@ -146,8 +146,10 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     const plans: ArticlePlan[] = [];
     for (const article of options.articles) {
       const hash = articleHash(article);
-      if (reusable && previousHashes[article.id] === hash) {
-        const before = previous?.articles.get(article.id);
+      const before = previous?.articles.get(article.id);
+      // The same text, its headline edited or not: its chunks, sentences, vectors and annotations are the text's
+      // alone (a headline is searched from the article's record, written anew), so they are kept.
+      if (reusable && (previousHashes[article.id] === hash || (article.id in previousHashes && before?.text === article.text))) {
         if (before && !sameArticle(before, article)) detailsChanged.push(article.id);
         plans.push(reusedPlan(article, hash, reusable));
         await pause();
