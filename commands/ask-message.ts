@@ -19,8 +19,15 @@ export const data = new ContextMenuCommandBuilder()
 
 export const NO_TEXT = "That message has no text I can read as a question (only an image, a sticker or mentions). Pick a message that asks something in words, or use `/ask`.";
 
+export const OWN_MESSAGE = "That is one of my own messages: its words are an answer, not a question. Press **Follow up** under an answer to ask about it, or use `/ask`.";
+
 export async function execute(interaction: MessageContextMenuCommandInteraction, ctx: BotContext): Promise<void> {
   const target = interaction.targetMessage;
+  // The bot's own answer reads as its intro line ("↪️ Asked about …", "Following up on: …"): no question of anyone's.
+  if (target.author.id === interaction.client.user.id || target.author.id === interaction.applicationId) {
+    await interaction.reply(notice(OWN_MESSAGE));
+    return;
+  }
   const text = questionText(target);
   if (!text) {
     ctx.logger.info('Context-menu question without text', { messageId: target.id, channelId: interaction.channelId, userId: interaction.user.id, attachments: target.attachments.size });

@@ -7,7 +7,7 @@
  */
 import { ClientUser, GatewayIntentBits, PermissionFlagsBits, type Client } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { NO_TEXT } from '../commands/ask-message.js';
+import { NO_TEXT, OWN_MESSAGE } from '../commands/ask-message.js';
 import { FOLLOW_UP_LABEL } from '../src/bot/answer-message.js';
 import type { BotContext } from '../src/bot/context.js';
 import { decode, encode } from '../src/bot/custom-ids.js';
@@ -637,6 +637,13 @@ describe('"Ask the coverage" on a message', () => {
       expect(callbackOf(sent).body).toMatchObject({ type: 4, data: { content: NO_TEXT, flags: EPHEMERAL } });
     }
     expect(logger.lines.some((l) => l.message === 'Context-menu question without text')).toBe(true);
+  });
+
+  it("answers a question of its own answer's words with a private line, not with its intro read as the question", async () => {
+    const { message } = await ask(SHOIGU, newUser());
+    const sent = await run(messageMenu('Ask the coverage', message, newUser()));
+    expect(sent).toHaveLength(1);
+    expect(callbackOf(sent).body).toMatchObject({ type: 4, data: { content: OWN_MESSAGE, flags: EPHEMERAL } });
   });
 
   it('refuses a 4,000-character message politely and privately, without deferring', async () => {
