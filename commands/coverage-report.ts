@@ -3,7 +3,7 @@
  * admins (Manage Server), only to the admin who asked (ephemeral): questions answered and refused, 👎
  * answers with their quotes, and the most common unanswered topics.
  */
-import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
+import { MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
 import { adminCommand, allowAdmin } from '../src/bot/admin.js';
 import type { BotContext } from '../src/bot/context.js';
 import { reportEmbed } from '../src/bot/format/index.js';
@@ -29,7 +29,23 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       embed: (text) => pipeline.embedder.embedQuery(text),
       // The version live when each quote is read: a refresh may have replaced the one live at the start.
       quoteOf: (citation) => quotesFrom(pipeline.index.articles)(citation),
+      canView: (channelId) => canView(interaction, channelId),
     },
   );
   await interaction.editReply({ embeds: [reportEmbed(report)], allowedMentions: NO_MENTIONS });
+}
+
+/**
+ * Whether the admin who asked may view a channel, so as to see the questions asked there: by their permissions in
+ * it, from the server's cache (threads by their parent's); where that cannot be told (the server not cached, a
+ * channel gone), only the channel the report is asked in.
+ */
+function canView(interaction: ChatInputCommandInteraction, channelId: string): boolean {
+  if (channelId === interaction.channelId) return true;
+  if (!interaction.inCachedGuild()) return false;
+  try {
+    return interaction.member.permissionsIn(channelId).has(PermissionFlagsBits.ViewChannel);
+  } catch {
+    return false;
+  }
 }

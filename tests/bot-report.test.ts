@@ -91,6 +91,29 @@ describe('/coverage-report', () => {
   });
 });
 
+describe('/coverage-report across channels', () => {
+  it("shows an admin the text of a question from a channel they may not be able to view only when the bot can tell they can", async () => {
+    const guild = '200000000000000999';
+    const hidden = chatInput('ask', { question: 'Who won the staff room quiz about the narwhal?' }, newUser());
+    hidden.guild_id = guild;
+    hidden.channel_id = '300000000000000999';
+    hidden.channel = { ...hidden.channel, id: '300000000000000999' };
+    await run(hidden);
+    expect((await questionLog()).at(-1)).toMatchObject({ guildId: guild, channelId: '300000000000000999', question: 'Who won the staff room quiz about the narwhal?' });
+    const here = chatInput('ask', { question: 'Who won the quiz about the walrus?' }, newUser());
+    here.guild_id = guild;
+    await run(here);
+    // The server is not in the bot's cache: its admins' permissions in other channels cannot be told; the channel
+    // the report is asked in can.
+    const raw = report(3, true);
+    raw.guild_id = guild;
+    const [embed] = lastEdit(await run(raw)).body.embeds;
+    expect(embed.description).toContain('Questions: 2 (0 answered, 2 refused');
+    expect(JSON.stringify(embed)).toMatch(/walrus/i);
+    expect(JSON.stringify(embed)).not.toMatch(/narwhal/i);
+  });
+});
+
 describe('/coverage-report across servers', () => {
   it("shows a server's admins only that server's questions and votes, never another server's", async () => {
     const other = chatInput('ask', { question: 'What will the zeppelin carry to Putin?' }, newUser());

@@ -105,6 +105,23 @@ describe('the report', () => {
     expect(report.unanswered[0]!.examples).toHaveLength(3);
   });
 
+  it("shows an admin only the texts of channels they may view, counting the others (lines without a channel shown)", async () => {
+    const inChannel = (entry: QuestionEntry, channelId: string) => ({ ...entry, channelId });
+    const staff = await buildReport({
+      questions: [inChannel(asked('Where is the staff party this year?', 'refused'), 'staff-room'), inChannel(asked('How do I bake banana bread?', 'refused'), 'general'), asked('Is it going to rain in Tokyo this week?', 'refused')],
+      feedback: [{ ...vote('down', { question: 'Who got the staff bonus?' }), channelId: 'staff-room' }, { ...vote('down', { question: 'Where did Kim and Putin meet?' }), channelId: 'general' }],
+      days: 7,
+      now: NOW,
+      embed: (text) => embedder.embedQuery(text),
+      canView: (channelId) => channelId !== 'staff-room',
+    });
+    expect(staff.questions).toMatchObject({ total: 3, refused: 3 });
+    expect(staff.votes).toMatchObject({ down: 2 });
+    expect(JSON.stringify(staff)).not.toMatch(/staff/);
+    expect(staff.unanswered.flatMap((t) => t.examples)).toEqual(expect.arrayContaining(['How do I bake banana bread?', 'Is it going to rain in Tokyo this week?']));
+    expect(staff.downvoted.map((d) => d.question)).toEqual(['Where did Kim and Putin meet?']);
+  });
+
   it('fits one embed within Discord limits, however many and long the 👎 answers', () => {
     const long = 'A very long quoted sentence about the talks, the train and the cosmodrome. '.repeat(40);
     const big: Report = {

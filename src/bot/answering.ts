@@ -56,5 +56,5 @@ export async function answerInteraction(
   );
   // A private answer gets no "Follow up": a conversation happens in public.
   await interaction.editReply(answerMessage(answer, session.id, { followUp: !isPrivate, intro }));
-  await recordQuestion(ctx, { answer, via, userId: interaction.user.id, guildId: interaction.guildId, private: isPrivate });
+  await recordQuestion(ctx, { answer, via, userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId, private: isPrivate });
 }

@@ -137,7 +137,7 @@ async function answerMention(message: Message<true>, ctx: BotContext, text: stri
   }
   // An answer that could not be posted (no permission, the channel gone: logged) is not counted as answered.
   if (!(await reply(message, ctx, answer))) return;
-  await recordQuestion(ctx, { answer, via: 'mention', userId: message.author.id, guildId: message.guildId, private: false });
+  await recordQuestion(ctx, { answer, via: 'mention', userId: message.author.id, guildId: message.guildId, channelId: message.channelId, private: false });
 }
 
 async function answerIfConfident(message: Message<true>, ctx: BotContext, text: string): Promise<void> {
@@ -165,7 +165,7 @@ async function answerIfConfident(message: Message<true>, ctx: BotContext, text: 
   const threshold = ctx.config.discord.autoThreshold;
   const confident = answer.found && (threshold === undefined ? answer.sure : answer.confidence >= threshold);
   if (confident && !(await reply(message, ctx, answer))) return;
-  await recordQuestion(ctx, { answer, via: 'auto', userId: message.author.id, guildId: message.guildId, private: false, outcome: confident ? 'answered' : 'silent' });
+  await recordQuestion(ctx, { answer, via: 'auto', userId: message.author.id, guildId: message.guildId, channelId: message.channelId, private: false, outcome: confident ? 'answered' : 'silent' });
 }
 
 /** Replies with the answer and its buttons (the session removes them when it expires); false when it could not be posted. */

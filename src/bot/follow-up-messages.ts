@@ -131,7 +131,7 @@ async function answer(message: Message, conversation: Conversation, ctx: BotCont
   const intro = earlier ? `Following up on: “${escapeText(trimText(earlier.question, EARLIER_QUESTION_CHARS))}”` : undefined;
   sent = await reply(message, answerMessage(result.answer, session.id, { followUp: false, intro }));
   ctx.conversations.add(conversation, result.turn, sent.id);
-  await recordQuestion(ctx, { answer: result.answer, via: 'follow-up', userId: message.author.id, guildId: message.guildId, private: false });
+  await recordQuestion(ctx, { answer: result.answer, via: 'follow-up', userId: message.author.id, guildId: message.guildId, channelId: message.channelId, private: false });
 }
 
 /** A follow-up the member has to change (too long): a polite reply, and a log line with its length only. */

@@ -28,6 +28,8 @@ export interface QuestionEntry {
   userHash: string;
   /** The server it was asked in; null in direct messages (/coverage-report shows a server only its own). */
   guildId?: string | null;
+  /** The channel it was asked in (/coverage-report shows its text only to an admin who may view it); absent before it was kept. */
+  channelId?: string;
   /** Absent for a private question, and for a message the bot stayed silent on. */
   question?: string;
 }
@@ -72,7 +74,8 @@ export async function recordQuestion(
     guildId,
     private: isPrivate,
     outcome,
-  }: { answer: Answer; via: QuestionVia; userId: string; guildId: string | null; private: boolean; outcome?: QuestionOutcome },
+    channelId,
+  }: { answer: Answer; via: QuestionVia; userId: string; guildId: string | null; channelId: string; private: boolean; outcome?: QuestionOutcome },
 ): Promise<void> {
   try {
     await ctx.questions.append({
@@ -86,6 +89,7 @@ export async function recordQuestion(
       private: isPrivate,
       userHash: await ctx.feedback.hashUser(userId),
       guildId,
+      channelId,
       question: answer.question,
     });
   } catch (error) {

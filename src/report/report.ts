@@ -83,6 +83,12 @@ export interface ReportInput {
   guildId?: string;
   /** The quoted sentence of a citation, from the current index; undefined when the article is gone. */
   quoteOf?: (citation: FeedbackCitation) => string | undefined;
+  /**
+   * Whether the reader of the report may see a channel (/coverage-report: the admin who asked): a question's text
+   * from a channel they cannot view is counted but not shown. Entries written before channels were kept are shown.
+   * Undefined: every text (`npm run report`).
+   */
+  canView?: (channelId: string) => boolean;
 }
 
 /** The votes that count: of a member's votes on one answer, the last (entries in the order they were written). */
@@ -103,13 +109,14 @@ function reportWindow({ days, now, guildId }: Pick<ReportInput, 'days' | 'now' |
   return { since, within };
 }
 
-export async function buildReport({ questions, feedback, days, now, embed, guildId, quoteOf }: ReportInput): Promise<Report> {
+export async function buildReport({ questions, feedback, days, now, embed, guildId, quoteOf, canView }: ReportInput): Promise<Report> {
   const { since, within } = reportWindow({ days, now, guildId });
+  const shown = (e: { channelId?: string }) => e.channelId === undefined || canView === undefined || canView(e.channelId);
   const asked = questions.filter(within);
   // A member who changed their mind is counted once, with their last vote.
   const votes = lastVotes(feedback).filter(within);
   const down = votes.filter((v) => v.vote === 'down');
-  const refusedTexts = asked.filter((q) => q.outcome === 'refused' && !q.private && q.question).map((q) => q.question!);
+  const refusedTexts = asked.filter((q) => q.outcome === 'refused' && !q.private && q.question && shown(q)).map((q) => q.question!);
   return {
     days,
     since: since.toISOString(),
@@ -124,7 +131,7 @@ export async function buildReport({ questions, feedback, days, now, embed, guild
     },
     votes: { up: votes.length - down.length, down: down.length, privateDown: down.filter((v) => v.settings.private).length },
     downvoted: down
-      .filter((v) => !v.settings.private && v.question)
+      .filter((v) => !v.settings.private && v.question && shown(v))
       .reverse()
       .map((v) => ({
         timestamp: v.timestamp,
