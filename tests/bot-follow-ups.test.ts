@@ -556,6 +556,8 @@ describe('bad input in a conversation', () => {
     }
     expect(replies.slice(0, -1).every((c) => c.startsWith('Following up on'))).toBe(true);
     expect(replies.at(-1)).toMatch(/faster than I can keep up/);
+    // Said once while the limit lasts.
+    expect(messagesPosted((await post(WHAT_DID_HE_SAY, { channelId: thread, userId: user })).sent, thread)).toEqual([]);
   });
 
   it('counts no refused (too long) follow-up against the asker\'s rate limit', async () => {

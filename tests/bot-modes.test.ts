@@ -287,6 +287,8 @@ describe('mention mode', () => {
     for (let i = 0; i < bot.ctx.askLimiter.limit; i++) bot.ctx.askLimiter.take(`${GUILD_ID}:${userId}`);
     const limited = replyTo(await post(mention(CONFIDENT), { channelId: MENTION_CH, mentions: [APP_ID], userId }), MENTION_CH).body;
     expect(limited.content).toMatch(/faster than I can keep up/);
+    // Said once while the limit lasts: more mentions are not each answered with it (spam answered with spam).
+    for (let i = 0; i < 3; i++) expect(await post(mention(CONFIDENT), { channelId: MENTION_CH, mentions: [APP_ID], userId })).toEqual([]);
   });
 
   it('logs a channel where the bot may not post, without the text, counts no answer there, and keeps serving', async () => {

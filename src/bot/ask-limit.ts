@@ -14,12 +14,14 @@ export function takeQuestion(
   ctx: BotContext,
   member: { guildId: string | null; userId: string },
   budget: 'ask' | 'auto' = 'ask',
-): { allowed: true } | { allowed: false; refusal: string } {
+): { allowed: true } | { allowed: false; refusal: string; alreadyTold: boolean } {
   const limit = ctx.askLimiter.take(`${budget === 'auto' ? 'auto:' : ''}${member.guildId ?? 'dm'}:${member.userId}`);
   if (limit.allowed) return { allowed: true };
   const again = new Date(Date.now() + limit.retryAfterMs);
   return {
     allowed: false,
+    // Told once while it lasts: a reply to each message over the limit would answer spam with spam.
+    alreadyTold: limit.firstRefusal === false,
     refusal:
       `You're asking faster than I can keep up with: ${ctx.askLimiter.limit} questions per ${ctx.config.discord.askRateWindowSeconds} seconds. ` +
       `You can ask again ${time(again, TimestampStyles.RelativeTime)}.`,

@@ -16,7 +16,6 @@
 import { ChannelType, DiscordAPIError, RESTJSONErrorCodes, type Message, type MessageReplyOptions } from 'discord.js';
 import type { Answer } from '../answer.js';
 import { QuestionError, validateQuestion } from '../answer-question.js';
-import { isChatOnly } from '../chat-opening.js';
 import { answerMessage, startAnswerSession } from './answer-message.js';
 import { takeQuestion } from './ask-limit.js';
 import { DEFAULT_CHANNEL_MODE, type ChannelMode } from './channel-settings.js';
@@ -119,7 +118,7 @@ async function answerMention(message: Message<true>, ctx: BotContext, text: stri
   }
   const limit = takeQuestion(ctx, { guildId: message.guildId, userId: message.author.id });
   if (!limit.allowed) {
-    await send(message, ctx, { content: contentText(limit.refusal) });
+    if (!limit.alreadyTold) await send(message, ctx, { content: contentText(limit.refusal) });
     return;
   }
   let answer: Answer;
@@ -144,7 +143,8 @@ async function answerIfConfident(message: Message<true>, ctx: BotContext, text: 
   // Empty: an image, a sticker, a bare mention, or no Message Content intent. Too long: not a question for the bot.
   if (!text || text.length > ctx.config.retrieval.maxQuestionChars) return;
   if (cannotEmbed(message)) return noEmbedLinks(message, ctx, 'auto');
-  // Chat ("thanks!", "ok cool") and what is no question are let be before the rate limit: they cost nothing of it.
+  // Chat ("thanks!", "ok cool": validateQuestion refuses it) and what is no question are let be before the rate
+  // limit: they cost nothing of it.
   let question: string;
   try {
     question = validateQuestion(text, ctx.config.retrieval.maxQuestionChars);
@@ -152,7 +152,6 @@ async function answerIfConfident(message: Message<true>, ctx: BotContext, text: 
     if (error instanceof QuestionError) return;
     throw error;
   }
-  if (isChatOnly(question)) return;
   if (!takeQuestion(ctx, { guildId: message.guildId, userId: message.author.id }, 'auto').allowed) return;
   let answer: Answer;
   try {

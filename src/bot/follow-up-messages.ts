@@ -106,7 +106,7 @@ async function answer(message: Message, conversation: Conversation, ctx: BotCont
   }
   const limit = takeQuestion(ctx, { guildId: message.guildId, userId: message.author.id });
   if (!limit.allowed) {
-    await reply(message, limit.refusal);
+    if (!limit.alreadyTold) await reply(message, limit.refusal);
     return;
   }
   // The acknowledgement of a message: "coverage-bot is typing…" while the model reads.
