@@ -72,24 +72,26 @@ export function modeListing(channels: readonly { channelId: string; mode: Channe
   const header = 'Channel modes in this server:';
   const footer = `\nEvery other channel: \`${DEFAULT_CHANNEL_MODE}\`.${warning}`;
   const more = (n: number) => ` … and ${n} more`;
-  let room = LIMITS.content - header.length - footer.length;
-  const lines: string[] = [];
-  for (const mode of CHANNEL_MODES) {
-    const ids = channels.filter((c) => c.mode === mode).map((c) => c.channelId);
-    if (ids.length === 0) continue;
-    let line = `\n\`${mode}\`:`;
+  // The modes a bot speaks in unasked first: `auto`, then `mention`.
+  const groups = [...CHANNEL_MODES]
+    .reverse()
+    .map((mode) => ({ mode, ids: channels.filter((c) => c.mode === mode).map((c) => c.channelId) }))
+    .filter((g) => g.ids.length > 0);
+  const label = (mode: string) => `\n\`${mode}\`:`;
+  // Each group's label and count of those not shown are kept room for, before any mention is.
+  let room = LIMITS.content - header.length - footer.length - groups.reduce((sum, g) => sum + label(g.mode).length + more(g.ids.length).length, 0);
+  const lines = groups.map(({ mode, ids }) => {
+    let line = label(mode);
     let shown = 0;
     for (const id of ids) {
       const mention = `${shown === 0 ? ' ' : ', '}${channelMention(id)}`;
-      // Room kept for the count of those not shown.
-      if (line.length + mention.length + more(ids.length).length > room) break;
+      if (mention.length > room) break;
       line += mention;
+      room -= mention.length;
       shown++;
     }
-    if (shown < ids.length) line += more(ids.length - shown);
-    lines.push(line);
-    room -= line.length;
-  }
+    return shown < ids.length ? line + more(ids.length - shown) : line;
+  });
   return `${header}${lines.join('')}${footer}`;
 }
 

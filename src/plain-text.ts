@@ -29,5 +29,6 @@ export const INVISIBLE = /[\u00AD\u200B\u2060\uFEFF]/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function plainText(text: string): string {
-  return stripAnsi(text).replace(/\r\n?/g, '\n').replace(CONTROL_KEEPING_NEWLINES, '').replace(INVISIBLE, '').replace(LONE_SURROGATE, '\uFFFD').normalize('NFC');
+  // A vertical tab or form feed (Word's soft line break, a page break) is a break between words, not nothing.
+  return stripAnsi(text).replace(/\r\n?/g, '\n').replace(/[\v\f]/g, ' ').replace(CONTROL_KEEPING_NEWLINES, '').replace(INVISIBLE, '').replace(LONE_SURROGATE, '\uFFFD').normalize('NFC');
 }

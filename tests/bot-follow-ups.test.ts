@@ -5,6 +5,7 @@
  * answers, expire, survive an index swap; and every bad input gets a polite line and a log line without the
  * member's text.
  */
+import { readFile } from 'node:fs/promises';
 import { ClientUser, GatewayIntentBits, PermissionFlagsBits, type Client } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { NO_TEXT, OWN_MESSAGE } from '../commands/ask-message.js';
@@ -544,6 +545,14 @@ describe('bad input in a conversation', () => {
     for (let i = 0; i < ctx.askLimiter.limit; i++) expect((await post(i % 2 ? 'ok cool' : 'thanks!!', { channelId: thread, userId: user })).sent).toEqual([]);
     const [reply] = messagesPosted((await post(WHAT_DID_HE_SAY, { channelId: thread, userId: user })).sent, thread);
     expect(reply!.body.content).toBe(`Following up on: “${SHOIGU}”`);
+  });
+
+  it("logs a thread's question under the thread's channel, whose permissions apply (a report shows it to who may view that)", async () => {
+    const user = newUser();
+    const thread = await openThread(SHOIGU, user);
+    await post(WHAT_DID_HE_SAY, { channelId: thread, userId: user });
+    const lines = (await readFile(ctx.config.discord.questionLog, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.at(-1)).toMatchObject({ via: 'follow-up', channelId: CHANNEL_ID, question: WHAT_DID_HE_SAY });
   });
 
   it('applies the asker\'s rate limit to follow-ups', async () => {

@@ -142,30 +142,42 @@ describe('/coverage-settings', () => {
     await bot.ctx.channelSettings.setMode(GUILD_ID, LOCKED_CH, 'mention');
     const body = callbackOf(await runInteraction(bot.api, bot.router, bot.client, settings('show', {}))).body.data;
     expect(body.content).toBe(
-      `Channel modes in this server:\n\`mention\`: <#${MENTION_CH}>, <#${LOCKED_CH}>\n\`auto\`: <#${CHANNEL_ID}>, <#${FORUM_CH}>\nEvery other channel: \`slash-only\`.\n\n${NO_MESSAGE_CONTENT}`,
+      `Channel modes in this server:\n\`auto\`: <#${CHANNEL_ID}>, <#${FORUM_CH}>\n\`mention\`: <#${MENTION_CH}>, <#${LOCKED_CH}>\nEvery other channel: \`slash-only\`.\n\n${NO_MESSAGE_CONTENT}`,
     );
   });
 
   it("shows a server of many channels' modes in one message, counting those that do not fit, its warning kept", async () => {
-    const store = new JsonChannelSettings(path.join(tempDir(), 'channels.json'));
-    const ids = Array.from({ length: 100 }, (_, i) => String(310000000000000000n + BigInt(i)));
-    for (const [i, id] of ids.entries()) await store.setMode(GUILD_ID, id, i % 2 === 0 ? 'auto' : 'mention');
-    const saved = bot.ctx.channelSettings;
-    bot.ctx.channelSettings = store;
-    try {
-      const { content } = callbackOf(await runInteraction(bot.api, bot.router, bot.client, settings('show', {}))).body.data;
-      expect(content.length).toBeLessThanOrEqual(2000);
-      expect(content).toMatch(/\n`mention`: <#\d+>(, <#\d+>)*( … and \d+ more)?\n`auto`: <#\d+>(, <#\d+>)* … and \d+ more\nEvery other channel: `slash-only`\.\n\n/);
-      expect(content.endsWith(NO_MESSAGE_CONTENT)).toBe(true);
-      // Every channel is shown or counted, once.
-      const [, mentionLine, autoLine] = content.split('\n');
-      for (const [line, mode] of [[mentionLine!, 1], [autoLine!, 0]] as const) {
-        const shown = line.match(/<#\d+>/g)!.map((m: string) => m.slice(2, -1));
-        expect(shown).toEqual(ids.filter((_, i) => i % 2 === mode).slice(0, shown.length));
-        expect(shown.length + Number(line.match(/and (\d+) more/)?.[1] ?? 0)).toBe(50);
+    const MODES = ['auto', 'mention', 'slash-only'] as const;
+    // Set through the store, slash-only is the default and is not listed; listed as it could be (modeListing), it is.
+    for (const [count, modes] of [[100, MODES.slice(0, 2)], [300, MODES], [102, MODES]] as const) {
+      const ids = Array.from({ length: count }, (_, i) => String(3100000000000000000n + BigInt(i)));
+      // With 102: 100 slash-only channels, one mention, one auto (the one the warning is about).
+      const modeOf = (i: number) => (count === 102 ? (i === 0 ? 'auto' : i === 1 ? 'mention' : 'slash-only') : modes[i % modes.length]!);
+      // Through the real store where it can hold them (no slash-only), else as the store lists them.
+      let store = { list: async () => ids.map((channelId, i) => ({ channelId, mode: modeOf(i) })) } as unknown as JsonChannelSettings;
+      if (!modes.includes('slash-only')) {
+        store = new JsonChannelSettings(path.join(tempDir(), 'channels.json'));
+        for (const [i, id] of ids.entries()) await store.setMode(GUILD_ID, id, modeOf(i));
       }
-    } finally {
-      bot.ctx.channelSettings = saved;
+      const saved = bot.ctx.channelSettings;
+      bot.ctx.channelSettings = store;
+      try {
+        const { content } = callbackOf(await runInteraction(bot.api, bot.router, bot.client, settings('show', {}))).body.data;
+        expect(content.length, `${count}`).toBeLessThanOrEqual(2000);
+        expect(content.endsWith(`Every other channel: \`slash-only\`.\n\n${NO_MESSAGE_CONTENT}`), `${count}`).toBe(true);
+        // Every channel is shown or counted, once, `auto` first.
+        const lines = content.split('\n').slice(1).filter((l: string) => /^`[a-z-]+`:/.test(l));
+        expect(lines.map((l: string) => l.slice(1, l.indexOf('`', 1)))).toEqual(MODES.filter((m) => ids.some((_, i) => modeOf(i) === m)));
+        for (const line of lines) {
+          const mode = line.slice(1, line.indexOf('`', 1));
+          const shown = (line.match(/<#\d+>/g) ?? []).map((m: string) => m.slice(2, -1));
+          const all = ids.filter((_, i) => modeOf(i) === mode);
+          expect(shown).toEqual(all.slice(0, shown.length));
+          expect(shown.length + Number(line.match(/and (\d+) more/)?.[1] ?? 0)).toBe(all.length);
+        }
+      } finally {
+        bot.ctx.channelSettings = saved;
+      }
     }
   });
 });

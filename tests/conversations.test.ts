@@ -67,6 +67,13 @@ describe('conversation store', () => {
       for (const id of ['m1', 'm2', 'm3']) expect(conversations.lookup({ reply: id }), `${ending} ${id}`).toMatchObject({ state: 'live', conversation: chain });
       expect(conversations.size).toBeLessThanOrEqual(2);
     }
+    // One started in its place meanwhile (Follow up pressed again: a thread on the same answer) keeps it.
+    const { conversations } = store();
+    const chain = conversations.start('m1', 'replies', 'c1', turn('first'));
+    conversations.end('m1');
+    const thread = conversations.start('m1', 'thread', 'm1', turn('first'));
+    conversations.add(chain, turn('second'), 'm2');
+    expect(conversations.lookup({ thread: 'm1' })).toEqual({ state: 'live', conversation: thread });
   });
 
   it('ends the least recently used conversation beyond the cap; an ended thread (deleted) leaves no marker', () => {

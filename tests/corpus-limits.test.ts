@@ -152,7 +152,7 @@ describe('surprises are reported', () => {
       ids: ['a-copy.md grain-talks-resume-3', 'c-second.md grain-talks-resume-2-2', 'b-later.md grain-talks-resume-2', 'm-talks.md grain-talks-resume'],
       warnings: [
         'm-talks.md and a-copy.md give the same article id "grain-talks-resume"; the article of a-copy.md is indexed as "grain-talks-resume-3"',
-        'b-later.md and c-second.md give the same article id "grain-talks-resume-2"; the article of c-second.md is indexed as "grain-talks-resume-2-2"',
+        'c-second.md gives the article id "grain-talks-resume-2", which the article of b-later.md holds; the article of c-second.md is indexed as "grain-talks-resume-2-2"',
         'm-talks.md and b-later.md give the same article id "grain-talks-resume"; the article of b-later.md is indexed as "grain-talks-resume-2"',
       ],
     });

@@ -82,7 +82,7 @@ describe('other formats', () => {
     expect(read('author:').author).toBeUndefined();
   });
 
-  it('reads Markdown block by block without blank lines between blocks: a heading, list items, a quote of many lines', () => {
+  it('reads Markdown block by block without blank lines between blocks: a heading, list items (numbers kept), a quote of many lines, a rule, code', () => {
     const md = [
       '# Kim arrives in Russia',
       'North Korean leader Kim Jong-un arrived in Russia on Tuesday. He travelled by armoured train.',
@@ -96,6 +96,12 @@ describe('other formats', () => {
       '  which runs on to a second line.',
       '1. A first step.',
       '2. A second step.',
+      '* * *',
+      '```',
+      'count = 1',
+      '# not a heading: a comment in code',
+      '```',
+      '![The train](train.jpg \'Photo\') arrived.',
       '',
       'He cited the [Wagner Group](https://en.wikipedia.org/wiki/Wagner_Group_(company)) in his remarks, and',
       '2023. was a year of talks.',
@@ -110,8 +116,11 @@ describe('other formats', () => {
       'First quoted line of a long quote, second quoted line of it.',
       'First point of the list.',
       'Second point of the list, which runs on to a second line.',
-      'A first step.',
-      'A second step.',
+      '1. A first step.',
+      '2. A second step.',
+      // A fenced block is one paragraph, its lines not read as blocks.
+      'count = 1 # not a heading: a comment in code',
+      'The train arrived.',
       // An ordered item from 2 does not break a paragraph (CommonMark): "2023." wrapped is prose.
       'He cited the Wagner Group in his remarks, and 2023. was a year of talks.',
     ]);
@@ -167,6 +176,9 @@ describe('other formats', () => {
     // Read as written, as plain text is: no Markdown taken out of the text.
     expect(parseFiles([{ source: 'a.txt', bytes: bytes('---\noutlet: X\n---\nTalks on *Monday*\n\nTalks resume on *Monday*, officials said.') }]).articles[0]!.text).toBe('Talks resume on *Monday*, officials said.');
     expect(parseFiles([{ source: 'bad.txt', bytes: bytes('---\noutlet: [unclosed\n---\nText.') }]).problems[0]!.reason).toMatch(/^its front matter is not valid YAML/);
+    // A site generator's export opens with keys the loader does not read: the block is front matter all the same.
+    const jekyll = parseFiles([{ source: 'post.txt', bytes: bytes('---\nlayout: post\ntitle: "Kyiv hit"\npublished: 2023-09-13\noutlet: Reuters\n---\n\nMissiles hit Kyiv overnight.') }]);
+    expect(jekyll.articles.map((a) => [a.title, a.outlet, a.published, a.text])).toEqual([['Kyiv hit', 'Reuters', '2023-09-13', 'Missiles hit Kyiv overnight.']]);
     // A page that only opens with a rule is plain text, as it always was: the rule is kept, nothing is refused.
     // So is one whose headline between rules has a colon: it names no field the loader reads.
     for (const page of [
@@ -231,6 +243,9 @@ describe('other formats', () => {
     // A surrogate without its pair (a JSON escape) is U+FFFD, one character as it was: offsets stay true once stored.
     const lone = parseFiles([{ source: 'lone.jsonl', bytes: bytes('{"id":"lone","title":"Lone \\ud83d title","text":"Text with a lone \\ude00 surrogate in it. And more text."}') }]);
     expect(lone.articles.map((a) => [a.title, a.text])).toEqual([['Lone \uFFFD title', 'Text with a lone \uFFFD surrogate in it. And more text.']]);
+    // A vertical tab or form feed (Word's soft line break) parts words, as any white space does.
+    const word = parseFiles([{ source: 'word.txt', bytes: bytes('Kim arrives\n\nHe arrived on Monday.\vHe denied wrongdoing,\fsaid officials.') }]);
+    expect(word.articles[0]!.text).toBe('He arrived on Monday. He denied wrongdoing, said officials.');
     // A first paragraph of nothing but invisible characters is no paragraph: the title is the next one.
     const invisible = parseFiles([{ source: 'zw.txt', bytes: bytes('\u200B\n\nKim arrives in Russia\n\nNorth Korean leader Kim Jong-un arrived in Russia on Tuesday. He travelled by train.\n\nHe met officials.\n') }]);
     expect(invisible.problems).toEqual([]);
@@ -295,10 +310,15 @@ describe('other formats', () => {
       ['2023-09-14T08:00', '2023-09-14T08:00:00Z'],
       ['14:31 Feb 28, 2023', '2023-02-28T14:31:00Z'],
       ['Wed, 13 Sep 2023 01:30:00 -1200', '2023-09-13T01:30:00-12:00'],
+      // The month in words between hyphens, slashes or dots (a log's, a CMS's).
+      ['13-Sep-2023', '2023-09-13'],
+      ['13-Sep-2023 10:00:00 GMT', '2023-09-13T10:00:00Z'],
+      ['2023-Sep-13', '2023-09-13'],
+      ['13/Sep/2023', '2023-09-13'],
     ];
     for (const [written, stored] of read) expect(normalizeDate(written), written).toBe(stored);
     // A day the month lacks, with its month in words too (Date.parse would roll "31 September" over into 1 October).
-    for (const unreadable of ['2023-02-30', '2023-02-30T10:00:00Z', '2023-09-13T25:00', '7', '99999999', '13/09/2023', '09/13/2023', 'Maybe 2023', 'next tuesday-ish', '0999-01-01', '31 September 2023', 'September 31, 2023', '29 February 2023', 'Mon, 31 Sep 2023 06:00:00 GMT', '2023-09-13T10:00:00+25:00', '2023-09-13 10:00 +0399', '2023-09-13T10:00:00-13:00', '2023-09-13T10:00:00+14:30', 'September 2023', 'May 2023', 'Summer (June) 2023', 'Sep 2023 10:00 UTC']) {
+    for (const unreadable of ['2023-02-30', '2023-02-30T10:00:00Z', '2023-09-13T25:00', '7', '99999999', '13/09/2023', '09/13/2023', 'Maybe 2023', 'next tuesday-ish', '0999-01-01', '31 September 2023', 'September 31, 2023', '29 February 2023', 'Mon, 31 Sep 2023 06:00:00 GMT', '2023-09-13T10:00:00+25:00', '2023-09-13 10:00 +0399', '2023-09-13T10:00:00-13:00', '2023-09-13T10:00:00+14:30', 'September 2023', 'May 2023', 'Summer (June) 2023', 'Sep 2023 10:00 UTC', '31-Sep-2023']) {
       expect(normalizeDate(unreadable), unreadable).toBeUndefined();
     }
   });

@@ -120,7 +120,10 @@ export class ConversationStore {
    */
   touch(conversation: Conversation): void {
     conversation.lastActive = this.now();
-    if (!this.live.has(conversation.id)) {
+    const current = this.live.get(conversation.id);
+    // Another conversation started there since (Follow up pressed again on the answer): it is that one's place now.
+    if (current !== undefined && current !== conversation) return;
+    if (current === undefined) {
       for (const key of [conversation.id, ...conversation.messageIds]) this.expired.delete(key);
       for (const messageId of conversation.messageIds) this.byMessage.set(messageId, conversation.id);
     }

@@ -38,7 +38,7 @@ export interface FeedbackEntry {
   userHash: string;
   /** The server of the answer; null in direct messages; absent in entries written before it was kept. */
   guildId?: string | null;
-  /** The channel of the answer (a report shows its text only to who may view it); absent before it was kept. */
+  /** The channel whose permissions apply to the answer (a thread's parent: question-log.ts); absent before it was kept. */
   channelId?: string;
   /**
    * The answer voted on (its session id): a member's later vote on the same answer replaces this one in the

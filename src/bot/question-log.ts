@@ -28,7 +28,10 @@ export interface QuestionEntry {
   userHash: string;
   /** The server it was asked in; null in direct messages (/coverage-report shows a server only its own). */
   guildId?: string | null;
-  /** The channel it was asked in (/coverage-report shows its text only to an admin who may view it); absent before it was kept. */
+  /**
+   * The channel whose permissions apply where it was asked (a thread's or forum post's parent: a thread leaves the
+   * cache once archived): /coverage-report shows its text only to an admin who may view it. Absent before it was kept.
+   */
   channelId?: string;
   /** Absent for a private question, and for a message the bot stayed silent on. */
   question?: string;
@@ -65,6 +68,11 @@ export class QuestionLog implements QuestionSink {
  * Records one question; a failure to write is logged (without the question) and never fails the answer.
  * `outcome` defaults to answered or refused from the answer.
  */
+/** The channel whose permissions apply where something was asked: a thread's (or forum post's) parent, else the channel. */
+export function viewChannelOf(channel: { isThread(): boolean; parentId?: string | null } | null | undefined, channelId: string): string {
+  return channel?.isThread() ? (channel.parentId ?? channelId) : channelId;
+}
+
 export async function recordQuestion(
   ctx: BotContext,
   {

@@ -74,7 +74,7 @@ export function normalizeDate(raw: string | null | undefined): string | undefine
  * The day of the month and the month written in words, either way round: "31 Sep 2023", "September 31, 2023" (the
  * minutes of a time written first are no day: "10:45 Sep 12, 2023").
  */
-const DAY_MONTH = new RegExp(String.raw`(?<![:.\d])\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?${MONTH_WORD}\.?\b|\b${MONTH_WORD}\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?![:\d])`, 'i');
+const DAY_MONTH = new RegExp(String.raw`(?<![:.\d])\b(\d{1,2})(?:st|nd|rd|th)?(?:\s+(?:of\s+)?|[-/.])${MONTH_WORD}\.?\b|\b${MONTH_WORD}\.?(?:\s+|[-/.])(\d{1,2})(?:st|nd|rd|th)?\b(?![:\d])`, 'i');
 const MONTH_PREFIXES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 /**

@@ -44,14 +44,15 @@ export function parsePlainText(content: string, source: string): ParseResult {
 const FRONT_MATTER_FIELDS = new Set(['title', 'headline', 'standfirst', 'description', 'summary', 'author', 'byline', 'outlet', 'publication', 'source', 'url', 'link', 'published', 'date', 'modified', 'updated', 'id', 'slug', 'body']);
 
 /**
- * Whether a text opens with front matter: a `---` line, a block whose first line is a field the loader reads
- * (`outlet: …`), and a closing `---` line. A page that merely starts with a rule ("---", a headline, "---") is
+ * Whether a text opens with front matter: a `---` line, a block of `key: value` lines one of which is a field the
+ * loader reads (`outlet: …`), and a closing `---` line. A page that merely starts with a rule ("---", a headline, "---") is
  * plain text, as it always was, a headline with a colon too ("Ukraine: missiles hit Kyiv"); front matter that is
  * not valid YAML is refused with the reason, as in a Markdown file.
  */
 function opensWithFrontMatter(content: string): boolean {
-  const block = /^---[ \t]*\r?\n[ \t]*([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|\r?\n)[\s\S]*?\r?\n---[ \t]*(?:\r?\n|$)/.exec(content);
-  return block !== null && FRONT_MATTER_FIELDS.has(block[1]!);
+  const block = /^---[ \t]*\r?\n([ \t]*[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|\r?\n)[\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(content);
+  // Any of its keys (a site generator's export opens with `layout:` or `tags:`).
+  return block !== null && [...block[1]!.matchAll(/^([A-Za-z_][\w-]*)[ \t]*:/gm)].some((key) => FRONT_MATTER_FIELDS.has(key[1]!));
 }
 
 function stringField(data: Record<string, unknown>, ...names: string[]): string | undefined {
@@ -77,14 +78,16 @@ function dateField(data: Record<string, unknown>, where: string, warnings: Corpu
 }
 
 /** A link's destination, parentheses in it balanced one deep (a Wikipedia address: "…/Wagner_Group_(company)"). */
-const DESTINATION = String.raw`\((?:[^()\s]|\([^()\s]*\))*(?:\s+"[^"]*")?\)`;
+const DESTINATION = String.raw`\((?:<[^<>]*>|(?:[^()\s]|\([^()\s]*\))*)(?:\s+(?:"[^"]*"|'[^']*'|\([^()]*\)))?\s*\)`;
 const IMAGE = new RegExp(String.raw`!\[([^\]]*)\]${DESTINATION}`, 'g');
 const LINK = new RegExp(String.raw`\[([^\]]+)\]${DESTINATION}`, 'g');
 
 /**
  * A Markdown body's paragraphs, block by block: a heading is a paragraph of its own though no blank line follows it,
- * each list item one, a quote's lines one (their `>` taken off each line); other lines run on into their paragraph.
- * An ordered item breaks into a paragraph only from "1." (CommonMark's rule: "2023. The year…" wrapped is prose).
+ * each list item one (a bullet's marker taken off, an ordered item's number kept: "2014. Russia annexes Crimea." in a
+ * timeline), a quote's lines one (their `>` taken off each line); a rule (`* * *`) is none; a fenced code block's
+ * lines are read as they are; other lines run on into their paragraph. An ordered item breaks into a paragraph only
+ * from "1." (CommonMark's rule: "2023. The year…" wrapped is prose).
  */
 function markdownParagraphs(content: string): string[] {
   const blocks: string[] = [];
@@ -95,7 +98,19 @@ function markdownParagraphs(content: string): string[] {
     current = [];
     kind = 'text';
   };
+  let fence: string | undefined;
   for (const line of content.replace(/\r\n?/g, '\n').split('\n')) {
+    const opening = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+    if (fence !== undefined || opening) {
+      if (fence === undefined) {
+        flush();
+        fence = opening![1]!;
+      } else if (line.trim().startsWith(fence)) {
+        flush();
+        fence = undefined;
+      } else current.push(line);
+      continue;
+    }
     if (!line.trim()) {
       flush();
       continue;
@@ -105,10 +120,14 @@ function markdownParagraphs(content: string): string[] {
       blocks.push(line.trim());
       continue;
     }
+    if (/^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/.test(line)) {
+      flush();
+      continue;
+    }
     const item = /^ {0,3}(?:[-*+]|(\d{1,9})[.)])\s+/.exec(line);
     if (item && (item[1] === undefined || kind !== 'text' || current.length === 0 || item[1] === '1')) {
       flush();
-      current = [line.slice(item[0].length)];
+      current = [item[1] === undefined ? line.slice(item[0].length) : line.trim()];
       kind = 'item';
       continue;
     }

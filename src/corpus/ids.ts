@@ -82,7 +82,12 @@ export function assignIds(drafts: ArticleDraft[], warnings: CorpusWarning[] = []
     const base = bases[i]!;
     if (ids[i] === base) return;
     const holder = owner.get(base) ?? bases.findIndex((b, j) => b === base && j !== i);
-    warnings.push({ source: draft.source, message: `${drafts[holder]!.source} and ${draft.source} give the same article id "${base}"; the article of ${draft.source} is indexed as "${ids[i]}"` });
+    // The holder may hold it as its numbered id ("live-updates-2" of a second "Live updates"), not as its title's.
+    const message =
+      bases[holder] === base
+        ? `${drafts[holder]!.source} and ${draft.source} give the same article id "${base}"`
+        : `${draft.source} gives the article id "${base}", which the article of ${drafts[holder]!.source} holds`;
+    warnings.push({ source: draft.source, message: `${message}; the article of ${draft.source} is indexed as "${ids[i]}"` });
   });
   return drafts.map((draft, i) => ({ ...draft, id: ids[i]! }));
 }
