@@ -1,10 +1,11 @@
 /** The corpus at scale and at the edges: thousands of files under a low descriptor limit, huge articles, id clashes, links. */
+import { constants } from 'node:buffer';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configFromEnv } from '../src/config.js';
 import { articleHash, assignIds } from '../src/corpus/ids.js';
-import { DEFAULT_MAX_ARTICLE_BYTES, loadCorpus, parseFiles } from '../src/corpus/load.js';
+import { decodeArticleFile, DEFAULT_MAX_ARTICLE_BYTES, loadCorpus, parseFiles } from '../src/corpus/load.js';
 import type { ArticleDraft, CorpusWarning, KnownArticle } from '../src/corpus/types.js';
 import { runScript, tempDir } from './helpers.js';
 
@@ -116,6 +117,12 @@ describe('surprises are reported', () => {
     ]);
     expect(articles.map((a) => a.id)).toEqual(['same-title', 'same-title-2']);
     expect(warnings).toEqual([{ source: 'b/c.md', message: 'a.txt and b/c.md give the same article id "same-title"; the article of b/c.md is indexed as "same-title-2"' }]);
+  });
+
+  it('says a file too large to read at once is that, not "not valid UTF-8", and how to split it', () => {
+    const bytes = new Uint8Array(constants.MAX_STRING_LENGTH + 2 ** 20).fill(0x61);
+    expect(decodeArticleFile(bytes)).toEqual({ reason: `the file is 513 MiB, more text than one file can be read with (512 MiB): split it into smaller files (a .jsonl file's lines into several)` });
+    expect(decodeArticleFile(new Uint8Array([0x61, 0xff]))).toEqual({ reason: 'the file is not valid UTF-8 text (re-save it as UTF-8)' });
   });
 
   it('keeps an id with the article that held it, whatever the name of a new file giving the same id', () => {

@@ -3,6 +3,7 @@
  * MAX_ARTICLE_BYTES limit), and each article gets a stable id: the slug of its title (or the id its source
  * gives), made unique corpus-wide; a clash, like a skipped symbolic link, is reported as a warning.
  */
+import { constants } from 'node:buffer';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import pLimit from 'p-limit';
@@ -81,6 +82,11 @@ export function decodeArticleFile(bytes: Uint8Array): { text: string } | { reaso
   try {
     text = utf8.decode(bytes);
   } catch {
+    // Past the longest string JavaScript holds, the text cannot be read at once, valid or not.
+    if (bytes.length > constants.MAX_STRING_LENGTH) {
+      const mib = (n: number) => Math.ceil(n / 2 ** 20);
+      return { reason: `the file is ${mib(bytes.length)} MiB, more text than one file can be read with (${mib(constants.MAX_STRING_LENGTH)} MiB): split it into smaller files (a .jsonl file's lines into several)` };
+    }
     return { reason: 'the file is not valid UTF-8 text (re-save it as UTF-8)' };
   }
   text = text.replace(/^\uFEFF/, '');
