@@ -1,10 +1,13 @@
 import { spawn } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { promises as fs, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
+import { staleCorpusNote } from '../src/cli/corpus-note.js';
+import { loadCorpus } from '../src/corpus/load.js';
+import { buildIndex } from '../src/index/build.js';
 import { currentVersion } from '../src/index/store.js';
-import { ARTICLES_DIR, runScript, scriptCommand, tempDir } from './helpers.js';
+import { ARTICLES_DIR, runScript, scriptCommand, sharedEmbedder, tempDir, testConfig } from './helpers.js';
 
 const run = (script: 'ask' | 'embed' | 'source', args: string[], env: Record<string, string>, input?: string) => runScript(`src/cli/${script}.ts`, args, env, { input });
 
@@ -234,5 +237,22 @@ describe('npm run ask / npm run embed', () => {
     await fs.writeFile(old, story('Ferry terminal approved', 'Councillors approved the new ferry terminal by 29 votes to 14 on Tuesday night.'));
     await fs.utimes(old, new Date('2020-01-01'), new Date('2020-01-01'));
     expect(noteLines((await run('ask', ['How long is the new pier?'], env)).stderr)).toHaveLength(1);
+  }, 120_000);
+
+  it('notes a file edited while the embed ran, whose edit the index does not hold', async () => {
+    const corpus = tempDir();
+    const file = path.join(corpus, 'grain.md');
+    await fs.writeFile(file, '---\ntitle: Grain talks resume\n---\n\nNegotiators said on Monday that grain talks would resume in Istanbul next week.\n');
+    const config = testConfig({ CORPUS_DIR: corpus, EMBEDDINGS_DIR: tempDir() });
+    const { articles } = await loadCorpus(corpus);
+    let edited = false;
+    const onProgress = () => {
+      if (edited) return;
+      edited = true;
+      writeFileSync(file, '---\ntitle: Grain talks resume\n---\n\nNegotiators said on Monday that grain talks would resume in Ankara next week.\n');
+    };
+    await buildIndex({ articles, embedder: await sharedEmbedder(), dir: config.embeddingsDir, chunking: config.chunking, hnsw: config.hnsw, onProgress });
+    expect(edited).toBe(true);
+    expect(await staleCorpusNote(config)).toMatch(/^Note: 1 article file in .* changed since the index was built: run npm run embed\.$/);
   }, 120_000);
 });

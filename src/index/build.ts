@@ -96,6 +96,7 @@ const PAUSE_EVERY_MS = 50;
 
 export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const started = performance.now();
+  const corpusAsOf = Date.now();
   const { embedder } = options;
   const model = modelSignature(embedder);
   const chunking = chunkingSignature(embedder, options.chunking);
@@ -113,7 +114,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     previousOpen = previous;
     // Decided before planning: the plans copy every reused vector, for nothing when nothing is written.
     if (previous && unchangedVersion(previous, options.articles, options.hnsw)) {
-      await target.unchanged?.();
+      await target.unchanged?.(corpusAsOf);
       const { counts } = previous.manifest;
       return {
         version: previous.version,
@@ -241,6 +242,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
             : undefined,
         terms,
         chunkTerms,
+        corpusAsOf,
       },
       options.signal,
     );

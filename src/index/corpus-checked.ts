@@ -1,6 +1,7 @@
 /**
- * When the local index was last known to hold the corpus as it is: the time of its CURRENT pointer, written
- * when a build makes a version live, and set again by a build that finds nothing changed and writes nothing.
+ * When the local index was last known to hold the corpus as it is: the time of its CURRENT pointer, set to when the
+ * build that made a version live began (its articles read just before), and again by a build that finds nothing
+ * changed and writes nothing.
  * `npm run ask` compares the corpus files' times with it (src/cli/corpus-note.ts).
  */
 import { promises as fs } from 'node:fs';
@@ -11,9 +12,9 @@ import { POINTER } from './store.js';
  * Best effort: setting a file's times takes owning it, and an embed run by another user of a shared index (whose
  * CURRENT it may rewrite, not re-time) must not fail for a note; the note may then come once more than needed.
  */
-export async function markCorpusChecked(dir: string): Promise<void> {
-  const now = new Date();
-  await fs.utimes(path.join(dir, POINTER), now, now).catch((error: NodeJS.ErrnoException) => {
+export async function markCorpusChecked(dir: string, asOf: number = Date.now()): Promise<void> {
+  const at = new Date(asOf);
+  await fs.utimes(path.join(dir, POINTER), at, at).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPERM' && error.code !== 'EACCES') throw error;
   });
 }

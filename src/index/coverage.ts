@@ -89,7 +89,7 @@ export interface BuildTarget {
   /** Writes a build and makes it the live version at once (atomically); returns its name and how its vector index was made. */
   write(contents: IndexContents, signal?: AbortSignal): Promise<WrittenVersion>;
   /** A build found the live version holds the corpus as it is, and wrote nothing: the local index notes when (corpus-checked.ts). */
-  unchanged?(): Promise<void>;
+  unchanged?(corpusAsOf?: number): Promise<void>;
 }
 
 /**
@@ -187,7 +187,7 @@ export function localStore(dir: string, hnsw: Pick<HnswConfig, 'efSearch'>): Cov
       lock: (purpose) => lockIndex(dir, purpose),
       previous: () => openPrevious(dir, hnsw),
       write: (contents, signal) => writeIndex(dir, contents, signal),
-      unchanged: () => markCorpusChecked(dir),
+      unchanged: (corpusAsOf) => markCorpusChecked(dir, corpusAsOf)
     },
     close: async () => {},
   };

@@ -160,6 +160,11 @@ export interface IndexContents extends IndexRecords {
   /** The chunks' term frequencies and the vocabulary (the lexical index itself is built in the SQLite file). */
   terms: TermTable;
   /**
+   * When the build began (milliseconds), its articles read just before: the local index notes the corpus as of
+   * then (corpus-checked.ts), so a file edited while the build ran is still said to be newer than the index.
+   */
+  corpusAsOf?: number;
+  /**
    * Each chunk's terms (`LexicalIndex.terms` of its text), by label: worked out once by the build for the term
    * table, and used again by the writes for the chunks' lexical index rather than reading every text again.
    */

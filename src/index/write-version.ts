@@ -6,6 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { markCorpusChecked } from './corpus-checked.js';
 import { writeFileAtomic, writeFlushed } from '../files.js';
 import { sha256Files } from './checksums.js';
 import { COVERAGE_FILE } from './sqlite-file.js';
@@ -48,6 +49,7 @@ export async function writeIndex(dir: string, contents: IndexContents, signal?: 
     const before = await currentVersion(dir).catch(() => undefined);
     await fs.rename(staging, path.join(dir, version));
     await writeFileAtomic(path.join(dir, POINTER), version + '\n');
+    if (contents.corpusAsOf !== undefined) await markCorpusChecked(dir, contents.corpusAsOf);
     await removeOldVersions(dir, [version, ...(before ? [before] : [])]);
     return { version, vectorIndexUpdated: updated };
   } catch (error) {
