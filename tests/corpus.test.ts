@@ -353,5 +353,16 @@ describe('other formats', () => {
       { source: 'b.txt', bytes: bytes('Same title\n\nBody two.') },
     ]);
     expect(twice.articles.map((a) => a.id)).toEqual(['same-title', 'same-title-2']);
+    // A script slugify does not transliterate keeps its own letters: two such titles are two ids, not "article"s.
+    expect(slugForTitle('김정은, 러시아 도착')).toBe('김정은-러시아-도착');
+    expect(slugForTitle('金正恩抵达俄罗斯')).toBe('金正恩抵达俄罗斯');
+    expect(slugForTitle('Кремль')).toBe('kreml');
+    expect(slugForTitle('🔥🔥')).toBe('article');
+    const korean = parseFiles([
+      { source: 'a.txt', bytes: bytes('김정은 러시아 도착\n\n본문 하나.') },
+      { source: 'b.txt', bytes: bytes('푸틴 회담\n\n본문 둘.') },
+    ]);
+    expect(korean.articles.map((a) => a.id)).toEqual(['김정은-러시아-도착', '푸틴-회담']);
+    expect(korean.warnings ?? []).toEqual([]);
   });
 });

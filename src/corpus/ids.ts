@@ -10,8 +10,14 @@ import type { Article, ArticleDraft, CorpusWarning, KnownArticle } from './types
 /** Longest id a title gives (and so a saved web article's, whose id is its first title's). */
 export const MAX_SLUG_LENGTH = 80;
 
+/**
+ * A title's slug: transliterated to Latin letters (slugify), or, for a script it does not transliterate (Korean,
+ * Chinese, Japanese…), its own letters and digits in lower case, joined by hyphens ("김정은-러시아-도착"): every such
+ * title was "article", "article-2"…, with a warning each.
+ */
 export function slugForTitle(title: string): string {
-  const slug = slugify(title, { customReplacements: [['’', ''], ["'", ''], ['&', ' and ']] }) || 'article';
+  const words = title.normalize('NFC').toLowerCase().split(/[^\p{L}\p{M}\p{N}]+/u).filter(Boolean);
+  const slug = slugify(title, { customReplacements: [['’', ''], ["'", ''], ['&', ' and ']] }) || words.join('-') || 'article';
   if (slug.length <= MAX_SLUG_LENGTH) return slug;
   const cut = slug.slice(0, MAX_SLUG_LENGTH + 1);
   return cut.slice(0, cut.lastIndexOf('-') > 20 ? cut.lastIndexOf('-') : MAX_SLUG_LENGTH);
