@@ -210,6 +210,13 @@ describe('other formats', () => {
     expect(existsSync(ran)).toBe(false);
   });
 
+  it('keeps an id written as a number too large for JavaScript as its digits: two such ids stay two', () => {
+    const lines = '{"id": 1701234567890123456, "title": "A", "text": "One."}\n{"id": 1701234567890123457, "title": "B", "text": "Two."}\n{"id": 42, "title": "C", "text": "Three."}';
+    const { articles, warnings } = parseFiles([{ source: 'ids.jsonl', bytes: bytes(lines) }]);
+    expect(articles.map((a) => a.id)).toEqual(['1701234567890123456', '1701234567890123457', '42']);
+    expect(warnings ?? []).toEqual([]);
+  });
+
   it('reads JSON Lines, one article per line, and reports the bad lines', () => {
     const jsonl = [
       JSON.stringify({ _id: 'doc-1', title: 'First', text: 'One paragraph.\n\nAnother one.' }),

@@ -187,6 +187,19 @@ export function parseMarkdown(content: string, source: string, { plainBody = fal
 }
 
 /** `maxLineBytes`: a longer line (one article) is refused with a problem instead of being parsed. */
+/**
+ * An id written as a JSON number too large to be read exactly (`"id": 1701234567890123456`, a database's): its digits
+ * as written, where JSON.parse rounds it (…123500) and two such ids could become one.
+ */
+function exactNumberId(line: string, data: Record<string, unknown>): string | undefined {
+  for (const key of ['id', '_id']) {
+    const value = data[key];
+    if (typeof value !== 'number' || Number.isSafeInteger(value)) continue;
+    for (const match of line.matchAll(new RegExp(`"${key}"\\s*:\\s*(-?\\d+)(?=\\s*[,}])`, 'g'))) if (Number(match[1]) === value) return match[1];
+  }
+  return undefined;
+}
+
 export function parseJsonLines(content: string, source: string, maxLineBytes = Infinity): ParseResult {
   const articles: ArticleDraft[] = [];
   const problems: CorpusProblem[] = [];
@@ -221,7 +234,7 @@ export function parseJsonLines(content: string, source: string, maxLineBytes = I
     }
     const firstWords = [...collapseWhitespace((standfirst ?? body[0]!).split(/(?<=[.!?])\s/)[0]!)].slice(0, 100).join('');
     articles.push({
-      id: stringField(data, 'id', '_id'),
+      id: exactNumberId(line, data) ?? stringField(data, 'id', '_id'),
       title: stringField(data, 'title', 'headline') ?? firstWords,
       standfirst,
       author: stringField(data, 'author', 'byline'),
