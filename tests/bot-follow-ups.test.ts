@@ -510,6 +510,21 @@ describe('a reply chain where a thread cannot be opened', () => {
     expect(lastEdit(dmSent).body.content).not.toMatch(/Mention|mention|as a message here/);
   });
 
+  it("reads a reply to an answer with its own conversation, inside a follow-up thread, as that answer's follow-up", async () => {
+    const user = newUser();
+    const thread = await openThread(KIM, user);
+    // An answer asked inside the thread, its Follow up pressed there: a conversation in replies to it.
+    const { message } = await ask(SHOIGU, user);
+    const inThread = { ...message, channel_id: thread };
+    const click = { ...buttonClick(followUpButton(message).custom_id, inThread, user), app_permissions: THREAD_PERMISSIONS, channel_id: thread, channel: { id: thread, type: 11, guild_id: GUILD_ID, parent_id: CHANNEL_ID } };
+    expect(lastEdit(await run(click)).body.content).toMatch(/so let's continue in replies/);
+    const replied = await post(WHAT_DID_HE_SAY, { channelId: thread, replyTo: message.id, userId: user });
+    expect(messagesPosted(replied.sent, thread)[0]!.body.content).toBe(`Following up on: “${SHOIGU}”`);
+    // Any other message in the thread is the thread's follow-up.
+    const plain = await post(WHAT_DID_HE_SAY, { channelId: thread, userId: user });
+    expect(messagesPosted(plain.sent, thread)[0]!.body.content).toBe(`Following up on: “${KIM}”`);
+  });
+
   it('falls back to replies when Discord refuses the thread (Missing Permissions), and logs it', async () => {
     const user = newUser();
     const { message } = await ask(KIM, user);

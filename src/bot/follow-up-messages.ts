@@ -41,18 +41,16 @@ function reply(message: Message, body: Pick<MessageReplyOptions, 'content' | 'em
 export const followUps: MessageHandler = {
   name: 'follow-ups',
   async handle(message, ctx) {
-    // A thread's conversation, else a reply chain's (an answer in a thread or a forum post cannot get a thread).
+    // A reply to an answer with a live conversation of its own (an answer in a thread or a forum post continues in
+    // replies: it cannot get a thread), else the thread's conversation, else an expired reply chain's.
     // Only a reply, in the answer's own channel: a forward also references the answer, from anywhere (another server too).
     const reference = message.reference;
     const replyTo = reference && (reference.type ?? MessageReferenceType.Default) === MessageReferenceType.Default && reference.channelId === message.channelId ? reference.messageId : undefined;
-    const inThread = message.channel.isThread() ? { thread: message.channelId } : undefined;
-    let where: { thread: string } | { reply: string } | undefined;
-    let found: Lookup;
-    for (const candidate of [inThread, replyTo ? { reply: replyTo } : undefined]) {
-      found = candidate && ctx.conversations.lookup(candidate);
-      where = candidate;
-      if (found) break;
-    }
+    const byReply = replyTo ? { where: { reply: replyTo }, found: ctx.conversations.lookup({ reply: replyTo }) } : undefined;
+    const byThread = message.channel.isThread() ? { where: { thread: message.channelId }, found: ctx.conversations.lookup({ thread: message.channelId }) } : undefined;
+    const chosen = byReply?.found?.state === 'live' ? byReply : byThread?.found ? byThread : byReply;
+    const where: { thread: string } | { reply: string } | undefined = chosen?.where;
+    const found: Lookup = chosen?.found;
     if (!where || !found) return false;
     try {
       if (found.state === 'expired') {
