@@ -11,8 +11,8 @@ import type { QuestionEntry } from '../src/bot/question-log.js';
 import { QuestionLog } from '../src/bot/question-log.js';
 import type { Embedder } from '../src/embedder.js';
 import { JsonLinesFile } from '../src/files.js';
-import { buildReport, parseDays, ReportError, reportFromLogs, reportSummary, type Report } from '../src/report/report.js';
-import { averageLinkage, labelOf } from '../src/report/topics.js';
+import { buildReport, latestOf, parseDays, ReportError, reportFromLogs, reportSummary, type Report } from '../src/report/report.js';
+import { averageLinkage, labelOf, TOPIC_QUESTIONS } from '../src/report/topics.js';
 import { runScript, sharedEmbedder, tempDir } from './helpers.js';
 
 const NOW = new Date('2026-11-30T12:00:00Z');
@@ -133,6 +133,15 @@ describe('the report', () => {
     expect(embed.fields!.length).toBe(8);
     expect(embed.footer!.text).toContain('22 more');
     expect(embed.description).toContain('**banana · bread · recipe**: 3 questions');
+    expect(embed.description).toContain('**Most common unanswered topics**\n');
+  });
+
+  it('says the topics are of the latest refused questions when there were more than it clusters', () => {
+    expect(report).toMatchObject({ topicsOf: 6, topicsFrom: 6 });
+    const many: Report = { ...report, topicsOf: TOPIC_QUESTIONS, topicsFrom: 1234 };
+    expect(reportEmbed(many).description).toContain('**Most common unanswered topics** (of the latest 400 of 1,234 refused questions)');
+    // The command line's report says it with the same words (latestOf).
+    expect(latestOf(many)).toBe(' (of the latest 400 of 1,234 refused questions)');
   });
 });
 

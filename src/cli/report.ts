@@ -11,7 +11,7 @@ import { exitWithError } from '../errors.js';
 import { openCoverageStore } from '../coverage-store.js';
 import type { CoverageStore } from '../index/coverage.js';
 import { IndexMissingError } from '../index/store.js';
-import { parseDays, quotesFrom, reportFromLogs, reportSummary, type Report } from '../report/report.js';
+import { latestOf, parseDays, quotesFrom, reportFromLogs, reportSummary, type Report } from '../report/report.js';
 import { endOnClosedOutput, sanitizeForTerminal, terminalJson } from '../terminal.js';
 import { parseCommandLine } from './args.js';
 
@@ -25,7 +25,7 @@ const clean = (text: string) => sanitizeForTerminal(text, { keepNewlines: false 
 
 export function formatReport(report: Report): string {
   const lines = [`Coverage report: ${report.since.slice(0, 10)} to ${report.until.slice(0, 10)} (${report.days} days)`, '', ...reportSummary(report), ''];
-  lines.push('Most common unanswered topics:');
+  lines.push(`Most common unanswered topics${latestOf(report)}:`);
   if (report.unanswered.length === 0) lines.push('  none: every public question was answered (or none was asked)');
   for (const [i, topic] of report.unanswered.entries()) {
     lines.push(`  ${i + 1}. ${clean(topic.label)} (${topic.count})`, ...topic.examples.map((e) => `       - ${clean(e)}`));

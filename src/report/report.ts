@@ -11,7 +11,7 @@ import { JsonLinesFile } from '../files.js';
 import type { QuestionEntry } from '../bot/question-log.js';
 import { wholeNumber } from '../config-values.js';
 import { UserFacingError } from '../errors.js';
-import { clusterTopics, type Topic } from './topics.js';
+import { clusterTopics, TOPIC_QUESTIONS, type Topic } from './topics.js';
 
 export const MAX_REPORT_DAYS = 365;
 export const DEFAULT_REPORT_DAYS = 7;
@@ -56,6 +56,9 @@ export interface Report {
   downvoted: DownvotedAnswer[];
   /** Topics of the public questions the coverage could not answer, largest first. */
   unanswered: Topic[];
+  /** How many refused public questions the topics are made of: the latest TOPIC_QUESTIONS of `topicsFrom`. */
+  topicsOf: number;
+  topicsFrom: number;
   /** Lines of the question log that are not JSON (a write cut short, an edit): skipped; present when there are any. */
   damagedLines?: number;
 }
@@ -99,6 +102,11 @@ export function lastVotes<T extends Pick<FeedbackEntry, 'answerId' | 'userHash'>
   return entries.filter((e, i) => e.answerId === undefined || last.get(key(e)) === i);
 }
 
+/** " (of the latest 400 of 1,234 refused questions)" when the topics are made of fewer than all of them. */
+export function latestOf(report: Pick<Report, 'topicsOf' | 'topicsFrom'>): string {
+  return report.topicsOf < report.topicsFrom ? ` (of the latest ${report.topicsOf.toLocaleString('en')} of ${report.topicsFrom.toLocaleString('en')} refused questions)` : '';
+}
+
 /** Whether a logged question or vote falls in a report's window: its last `days` days, and its server if it has one. */
 function reportWindow({ days, now, guildId }: Pick<ReportInput, 'days' | 'now' | 'guildId'>) {
   const since = new Date(now.getTime() - days * DAY_MS);
@@ -139,6 +147,8 @@ export async function buildReport({ questions, feedback, days, now, embed, guild
         quotes: v.citations.map((c) => quoteOf?.(c)).filter((q): q is string => q !== undefined),
       })),
     unanswered: await clusterTopics(refusedTexts, embed),
+    topicsOf: Math.min(refusedTexts.length, TOPIC_QUESTIONS),
+    topicsFrom: refusedTexts.length,
   };
 }
 

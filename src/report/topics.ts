@@ -28,6 +28,8 @@ export interface TopicOptions {
 
 /** Measured on USE-lite: rephrasings of one question score 0.6 to 0.9, unrelated questions under 0.35. */
 export const DEFAULT_TOPIC_THRESHOLD = 0.5;
+/** Topics are made of the latest this many refused questions (each embedded, every pair compared). */
+export const TOPIC_QUESTIONS = 400;
 
 function normalize(vector: Float32Array): Float32Array {
   let norm = 0;
@@ -90,7 +92,7 @@ export function labelOf(questions: string[], terms = 3): string {
 
 /** The topics of `questions` (oldest first), largest first. */
 export async function clusterTopics(questions: string[], embed: (text: string) => Promise<Float32Array>, options: TopicOptions = {}): Promise<Topic[]> {
-  const { threshold = DEFAULT_TOPIC_THRESHOLD, limit = 5, maxQuestions = 400 } = options;
+  const { threshold = DEFAULT_TOPIC_THRESHOLD, limit = 5, maxQuestions = TOPIC_QUESTIONS } = options;
   // The same question asked again is one item with more weight.
   const counts = new Map<string, { text: string; count: number }>();
   for (const question of questions.slice(-maxQuestions)) {

@@ -3,7 +3,7 @@
  * description, one field per 👎 answer with its quotes, all within Discord's limits (fitEmbed is the last word).
  */
 import type { APIEmbed } from 'discord.js';
-import { reportSummary, type Report } from '../../report/report.js';
+import { latestOf, reportSummary, type Report } from '../../report/report.js';
 import { fitEmbed, fitText } from './budget.js';
 import { COLORS, LIMITS } from './limits.js';
 import { blockQuote, escapeText, trimText } from './text.js';
@@ -28,7 +28,7 @@ export function reportEmbed(report: Report): APIEmbed {
   const description = [
     ...reportSummary(report),
     '',
-    '**Most common unanswered topics**',
+    `**Most common unanswered topics**${latestOf(report)}`,
     ...(topics.length ? topics : ['None: every public question was answered (or none was asked).']),
   ].join('\n');
   const title = `Coverage report: the last ${report.days} day${report.days === 1 ? '' : 's'}`;
