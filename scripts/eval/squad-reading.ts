@@ -48,9 +48,9 @@ export async function evaluateReading(config: Config, embedder: Embedder, reader
   ]);
   console.log(table(['threshold', 'gold in first quote (answered)', 'gold in first quote (refused too)', 'gold in quotes (refused too)', 'short EM', 'short F1', 'answerable answered', 'unanswerable refused', 'overall EM', 'overall F1'], rows));
   const parts = new Map(runs.map((r) => [r, openCorpusParts(r, squadThreshold)]));
-  const interval = (part: keyof ReturnType<typeof openCorpusParts>) => articleInterval(runs, (r) => parts.get(r)![part]).map((x) => x.toFixed(1)).join('–');
+  const interval = (part: Exclude<keyof ReturnType<typeof openCorpusParts>, 'prediction'>) => articleInterval(runs, (r) => parts.get(r)![part]).map((x) => x.toFixed(1)).join('–');
   console.log(
-    `At ${squadThreshold}, 95 % intervals from resampling the 10 articles (1,000 draws): gold in first quote (answered) ${interval('goldInFirstQuoteGiven')} %, short F1 ${interval('shortF1')}, answerable answered ${interval('answered')} %, unanswerable refused ${interval('refused')} %.`,
+    `At ${squadThreshold}, 95 % intervals from resampling the 10 articles (1,000 draws): gold in first quote (answered) ${interval('goldInFirstQuoteGiven')} %, short F1 ${interval('shortF1')}, answerable answered ${interval('answerableAnswered')} %, unanswerable refused ${interval('unanswerableRefused')} %.`,
   );
   const shown = shownShortAnswers(runs.filter((r) => !r.question.impossible).map((r) => ({ answer: r.answer, golds: r.question.documentAnswers.map((a) => a.text) })));
   console.log(shownShortAnswersLine(shown, reader.sureThreshold, 'the answerable questions'));

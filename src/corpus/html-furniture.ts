@@ -34,8 +34,7 @@ function storyOf(element: FurnitureElement): FurnitureElement | undefined {
  * other stories, or (outside the story) in the site's header, footer or banner. Ancestors are looked at up to the
  * story, or up to `<body>`.
  */
-function elsewhere(time: FurnitureElement): boolean {
-  const story = storyOf(time);
+function elsewhere(time: FurnitureElement, story: FurnitureElement | undefined): boolean {
   for (let e = time.parentElement; e && e !== story && e.tagName !== 'BODY' && e.tagName !== 'HTML'; e = e.parentElement) {
     const role = e.getAttribute('role') ?? '';
     if (ASIDE.has(e.tagName) || ASIDE_ROLES.test(role)) return true;
@@ -53,10 +52,10 @@ function elsewhere(time: FurnitureElement): boolean {
  * dated.
  */
 export function publicationTime<E extends FurnitureElement>(document: { querySelectorAll(selectors: string): Iterable<E> }): E | undefined {
-  const times = [...document.querySelectorAll('time[datetime]')].filter((time) => !elsewhere(time));
-  const marked = (time: E) => /(^|\s)datePublished(\s|$)/.test(time.getAttribute('itemprop') ?? '') || time.getAttribute('pubdate') !== null;
-  const inStory = times.filter((time) => storyOf(time) !== undefined);
-  return inStory.find(marked) ?? inStory[0] ?? times.find(marked) ?? times[0];
+  const times = [...document.querySelectorAll('time[datetime]')].map((time) => ({ time, story: storyOf(time) })).filter(({ time, story }) => !elsewhere(time, story));
+  const marked = ({ time }: { time: E }) => /(^|\s)datePublished(\s|$)/.test(time.getAttribute('itemprop') ?? '') || time.getAttribute('pubdate') !== null;
+  const inStory = times.filter(({ story }) => story !== undefined);
+  return (inStory.find(marked) ?? inStory[0] ?? times.find(marked) ?? times[0])?.time;
 }
 
 /**

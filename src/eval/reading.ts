@@ -102,35 +102,46 @@ export interface OpenCorpusScores {
   overall: SquadScores;
 }
 
-/** One question's part of the open-corpus figures at a threshold, in 0–100 (undefined: a figure that does not count it). */
-export function openCorpusParts(r: OpenCorpusRun, threshold: number): { goldInFirstQuoteGiven?: number; shortF1?: number; answered?: number; refused?: number } {
+type OpenCorpusFigure = Exclude<keyof OpenCorpusScores, 'threshold' | 'overall'>;
+
+/**
+ * One question's part of the open-corpus figures at a threshold, each in 0–100 (absent: a figure that does not count
+ * it, the answerable ones for an unanswerable question and the other way round), and the answer it gives ('' refused).
+ */
+export function openCorpusParts(r: OpenCorpusRun, threshold: number): { prediction: string } & Partial<Record<OpenCorpusFigure, number>> {
   const answered = r.answer.found && r.answer.confidence >= threshold;
-  if (r.question.impossible) return { refused: answered ? 0 : 100 };
-  const first = r.answer.passages[0];
-  const inFirst = first !== undefined && first.articleId === r.question.articleId && r.question.documentAnswers.some((a) => a.start >= first.quoteStart && a.end <= first.quoteEnd);
-  const prediction = answered ? (r.answer.shortAnswer?.text ?? first!.quote) : '';
-  return { goldInFirstQuoteGiven: answered && inFirst ? 100 : 0, shortF1: 100 * bestOverGold(f1Score, prediction, golds(r.question)), answered: answered ? 100 : 0 };
+  const prediction = answered ? (r.answer.shortAnswer?.text ?? r.answer.passages[0]!.quote) : '';
+  if (r.question.impossible) return { prediction, unanswerableRefused: answered ? 0 : 100 };
+  const inQuote = (n: number) =>
+    r.answer.passages.slice(0, n).some((p) => p.articleId === r.question.articleId && r.question.documentAnswers.some((a) => a.start >= p.quoteStart && a.end <= p.quoteEnd));
+  const percent = (yes: boolean) => (yes ? 100 : 0);
+  return {
+    prediction,
+    goldInFirstQuote: percent(inQuote(1)),
+    goldInFirstQuoteGiven: percent(answered && inQuote(1)),
+    goldInQuotes: percent(inQuote(3)),
+    shortExact: 100 * bestOverGold(exactMatch, prediction, golds(r.question)),
+    shortF1: 100 * bestOverGold(f1Score, prediction, golds(r.question)),
+    answerableAnswered: percent(answered),
+  };
 }
 
 export function scoreOpenCorpus(runs: OpenCorpusRun[], threshold: number): OpenCorpusScores {
-  const answerable = runs.filter((r) => !r.question.impossible);
-  const impossible = runs.filter((r) => r.question.impossible);
-  const answered = (r: OpenCorpusRun) => r.answer.found && r.answer.confidence >= threshold;
-  const inQuote = (r: OpenCorpusRun, n: number) =>
-    r.answer.passages.slice(0, n).some((p) => p.articleId === r.question.articleId && r.question.documentAnswers.some((a) => a.start >= p.quoteStart && a.end <= p.quoteEnd));
-  const prediction = (r: OpenCorpusRun) => (answered(r) ? (r.answer.shortAnswer?.text ?? r.answer.passages[0]!.quote) : '');
-  const pct = (n: number, total: number) => (total === 0 ? 0 : (100 * n) / total);
-  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const parts = runs.map((r) => openCorpusParts(r, threshold));
+  const mean = (figure: OpenCorpusFigure) => {
+    const values = parts.map((p) => p[figure]).filter((v): v is number => v !== undefined);
+    return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+  };
   return {
     threshold,
-    goldInFirstQuote: pct(answerable.filter((r) => inQuote(r, 1)).length, answerable.length),
-    goldInFirstQuoteGiven: pct(answerable.filter((r) => answered(r) && inQuote(r, 1)).length, answerable.length),
-    goldInQuotes: pct(answerable.filter((r) => inQuote(r, 3)).length, answerable.length),
-    shortExact: pct(sum(answerable.map((r) => bestOverGold(exactMatch, prediction(r), golds(r.question)))), answerable.length),
-    shortF1: pct(sum(answerable.map((r) => bestOverGold(f1Score, prediction(r), golds(r.question)))), answerable.length),
-    answerableAnswered: pct(answerable.filter(answered).length, answerable.length),
-    unanswerableRefused: pct(impossible.filter((r) => !answered(r)).length, impossible.length),
-    overall: squadScores(runs.map((r) => ({ prediction: prediction(r), golds: golds(r.question), impossible: r.question.impossible }))),
+    goldInFirstQuote: mean('goldInFirstQuote'),
+    goldInFirstQuoteGiven: mean('goldInFirstQuoteGiven'),
+    goldInQuotes: mean('goldInQuotes'),
+    shortExact: mean('shortExact'),
+    shortF1: mean('shortF1'),
+    answerableAnswered: mean('answerableAnswered'),
+    unanswerableRefused: mean('unanswerableRefused'),
+    overall: squadScores(runs.map((r, i) => ({ prediction: parts[i]!.prediction, golds: golds(r.question), impossible: r.question.impossible }))),
   };
 }
 
