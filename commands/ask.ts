@@ -106,7 +106,7 @@ async function recordVote(interaction: MessageComponentInteraction, id: CustomId
     },
     userHash,
     guildId: interaction.guildId,
-    channelId: viewChannelOf(interaction.channel, interaction.channelId),
+    channelId: viewChannelOf(interaction),
     answerId: id.session,
   };
   // Set before the write, so that a second click meanwhile is not counted twice; taken back if the write fails.

@@ -11,7 +11,7 @@ import { answerMessage, startAnswerSession } from './answer-message.js';
 import { takeQuestion } from './ask-limit.js';
 import type { BotContext } from './context.js';
 import { contentText } from './format/index.js';
-import { recordQuestion, viewChannelOf, type QuestionVia } from './question-log.js';
+import { recordQuestion, type QuestionVia } from './question-log.js';
 import { NO_MENTIONS, notice } from './replies.js';
 
 export interface InteractionQuestion {
@@ -56,5 +56,5 @@ export async function answerInteraction(
   );
   // A private answer gets no "Follow up": a conversation happens in public.
   await interaction.editReply(answerMessage(answer, session.id, { followUp: !isPrivate, intro }));
-  await recordQuestion(ctx, { answer, via, userId: interaction.user.id, guildId: interaction.guildId, channelId: viewChannelOf(interaction.channel, interaction.channelId), private: isPrivate });
+  await recordQuestion(ctx, { answer, via, userId: interaction.user.id, guildId: interaction.guildId, askedIn: interaction, private: isPrivate });
 }

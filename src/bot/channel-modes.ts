@@ -21,7 +21,7 @@ import { takeQuestion } from './ask-limit.js';
 import { DEFAULT_CHANNEL_MODE, type ChannelMode } from './channel-settings.js';
 import type { BotContext } from './context.js';
 import type { MessageHandler } from './message-handler.js';
-import { recordQuestion, viewChannelOf } from './question-log.js';
+import { recordQuestion } from './question-log.js';
 import { questionText } from './question-text.js';
 import { cannotEmbed, NO_EMBED_LINKS } from './permissions.js';
 import { NO_MENTIONS, SOMETHING_WENT_WRONG } from './replies.js';
@@ -136,7 +136,7 @@ async function answerMention(message: Message<true>, ctx: BotContext, text: stri
   }
   // An answer that could not be posted (no permission, the channel gone: logged) is not counted as answered.
   if (!(await reply(message, ctx, answer))) return;
-  await recordQuestion(ctx, { answer, via: 'mention', userId: message.author.id, guildId: message.guildId, channelId: viewChannelOf(message.channel, message.channelId), private: false });
+  await recordQuestion(ctx, { answer, via: 'mention', userId: message.author.id, guildId: message.guildId, askedIn: message, private: false });
 }
 
 async function answerIfConfident(message: Message<true>, ctx: BotContext, text: string): Promise<void> {
@@ -164,7 +164,7 @@ async function answerIfConfident(message: Message<true>, ctx: BotContext, text: 
   const threshold = ctx.config.discord.autoThreshold;
   const confident = answer.found && (threshold === undefined ? answer.sure : answer.confidence >= threshold);
   if (confident && !(await reply(message, ctx, answer))) return;
-  await recordQuestion(ctx, { answer, via: 'auto', userId: message.author.id, guildId: message.guildId, channelId: viewChannelOf(message.channel, message.channelId), private: false, outcome: confident ? 'answered' : 'silent' });
+  await recordQuestion(ctx, { answer, via: 'auto', userId: message.author.id, guildId: message.guildId, askedIn: message, private: false, outcome: confident ? 'answered' : 'silent' });
 }
 
 /** Replies with the answer and its buttons (the session removes them when it expires); false when it could not be posted. */

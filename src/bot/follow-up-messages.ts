@@ -13,7 +13,7 @@ import { askFollowUp, liveTurns, type FollowUpAnswer } from '../conversation.js'
 import { QuestionError, validateQuestion } from '../answer-question.js';
 import { answerMessage, startAnswerSession } from './answer-message.js';
 import { takeQuestion } from './ask-limit.js';
-import { recordQuestion, viewChannelOf } from './question-log.js';
+import { recordQuestion } from './question-log.js';
 import type { BotContext } from './context.js';
 import type { Conversation, Lookup } from './conversations.js';
 import { discordProblem, problemMeta } from './discord-errors.js';
@@ -129,7 +129,7 @@ async function answer(message: Message, conversation: Conversation, ctx: BotCont
   const intro = earlier ? `Following up on: “${escapeText(trimText(earlier.question, EARLIER_QUESTION_CHARS))}”` : undefined;
   sent = await reply(message, answerMessage(result.answer, session.id, { followUp: false, intro }));
   ctx.conversations.add(conversation, result.turn, sent.id);
-  await recordQuestion(ctx, { answer: result.answer, via: 'follow-up', userId: message.author.id, guildId: message.guildId, channelId: viewChannelOf(message.channel, message.channelId), private: false });
+  await recordQuestion(ctx, { answer: result.answer, via: 'follow-up', userId: message.author.id, guildId: message.guildId, askedIn: message, private: false });
 }
 
 /** A follow-up the member has to change (too long): a polite reply, and a log line with its length only. */

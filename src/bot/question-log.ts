@@ -64,15 +64,21 @@ export class QuestionLog implements QuestionSink {
   }
 }
 
+/** Where something was asked: an interaction or a message (its channel may be unknown to the cache). */
+export interface AskedIn {
+  channel: { isThread(): boolean; parentId?: string | null } | null;
+  channelId: string;
+}
+
+/** The channel whose permissions apply where something was asked: a thread's (or forum post's) parent, else the channel. */
+export function viewChannelOf({ channel, channelId }: AskedIn): string {
+  return channel?.isThread() ? (channel.parentId ?? channelId) : channelId;
+}
+
 /**
  * Records one question; a failure to write is logged (without the question) and never fails the answer.
  * `outcome` defaults to answered or refused from the answer.
  */
-/** The channel whose permissions apply where something was asked: a thread's (or forum post's) parent, else the channel. */
-export function viewChannelOf(channel: { isThread(): boolean; parentId?: string | null } | null | undefined, channelId: string): string {
-  return channel?.isThread() ? (channel.parentId ?? channelId) : channelId;
-}
-
 export async function recordQuestion(
   ctx: BotContext,
   {
@@ -82,8 +88,8 @@ export async function recordQuestion(
     guildId,
     private: isPrivate,
     outcome,
-    channelId,
-  }: { answer: Answer; via: QuestionVia; userId: string; guildId: string | null; channelId: string; private: boolean; outcome?: QuestionOutcome },
+    askedIn,
+  }: { answer: Answer; via: QuestionVia; userId: string; guildId: string | null; askedIn: AskedIn; private: boolean; outcome?: QuestionOutcome },
 ): Promise<void> {
   try {
     await ctx.questions.append({
@@ -97,7 +103,7 @@ export async function recordQuestion(
       private: isPrivate,
       userHash: await ctx.feedback.hashUser(userId),
       guildId,
-      channelId,
+      channelId: viewChannelOf(askedIn),
       question: answer.question,
     });
   } catch (error) {
