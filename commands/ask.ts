@@ -11,7 +11,7 @@ import { decodeArticleChoice, type CustomIdOf } from '../src/bot/custom-ids.js';
 import { openFollowUp } from '../src/bot/follow-up-button.js';
 import type { FeedbackEntry, Vote } from '../src/bot/feedback.js';
 import { expiredComponents, NO_MENTIONS, notice, replyWithError, UNKNOWN_COMPONENT } from '../src/bot/replies.js';
-import { viewChannelOf } from '../src/bot/question-log.js';
+import { whereAsked } from '../src/bot/question-log.js';
 import { showArticle } from '../src/bot/source-pages.js';
 import { contentText } from '../src/bot/format/index.js';
 import { periodFromBounds, type Period } from '../src/dates.js';
@@ -106,7 +106,7 @@ async function recordVote(interaction: MessageComponentInteraction, id: CustomId
     },
     userHash,
     guildId: interaction.guildId,
-    channelId: viewChannelOf(interaction),
+    ...whereAsked(interaction),
     answerId: id.session,
   };
   // Set before the write, so that a second click meanwhile is not counted twice; taken back if the write fails.

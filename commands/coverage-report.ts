@@ -6,6 +6,7 @@
 import { MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
 import { adminCommand, allowAdmin } from '../src/bot/admin.js';
 import type { BotContext } from '../src/bot/context.js';
+import type { AskedWhere } from '../src/bot/question-log.js';
 import { reportEmbed } from '../src/bot/format/index.js';
 import { NO_MENTIONS } from '../src/bot/replies.js';
 import { DEFAULT_REPORT_DAYS, MAX_REPORT_DAYS, quotesFrom, reportFromLogs } from '../src/report/report.js';
@@ -29,22 +30,25 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       embed: (text) => pipeline.embedder.embedQuery(text),
       // The version live when each quote is read: a refresh may have replaced the one live at the start.
       quoteOf: (citation) => quotesFrom(pipeline.index.articles)(citation),
-      canView: (channelId) => canView(interaction, channelId),
+      canView: (where) => canView(interaction, where),
     },
   );
   await interaction.editReply({ embeds: [reportEmbed(report)], allowedMentions: NO_MENTIONS });
 }
 
 /**
- * Whether the admin who asked may view a channel, so as to see the questions asked there: by their permissions in
- * it, from the server's cache (threads by their parent's); where that cannot be told (the server not cached, a
- * channel gone), only the channel the report is asked in.
+ * Whether the admin who asked may see where a question was asked, so as to see its text: by their permissions in
+ * the channel, from the server's cache (threads by their parent's). A private thread is seen by its members and by
+ * those who manage the parent's threads: the report shows its questions to the latter, or in the thread itself
+ * (its members are not known without a request). Where it cannot be told (the server not cached, a channel gone),
+ * only what was asked where the report is asked.
  */
-function canView(interaction: ChatInputCommandInteraction, channelId: string): boolean {
-  if (channelId === interaction.channelId) return true;
+function canView(interaction: ChatInputCommandInteraction, { channelId, privateThreadId }: AskedWhere): boolean {
+  if (interaction.channelId === (privateThreadId ?? channelId)) return true;
   if (!interaction.inCachedGuild()) return false;
+  const needed = privateThreadId === undefined ? PermissionFlagsBits.ViewChannel : PermissionFlagsBits.ViewChannel | PermissionFlagsBits.ManageThreads;
   try {
-    return interaction.member.permissionsIn(channelId).has(PermissionFlagsBits.ViewChannel);
+    return interaction.member.permissionsIn(channelId).has(needed);
   } catch {
     return false;
   }

@@ -486,13 +486,14 @@ export function setBotUser(client: Client): void {
 }
 
 /**
- * A public thread (type 11) of the test guild in `parentId` (a forum post when the parent is a forum), cached as
- * the gateway's THREAD_CREATE would; the parent is cached as a text channel unless it already is.
+ * A thread of the test guild in `parentId` (a forum post when the parent is a forum), public (type 11) unless
+ * `type` says private (12), cached as the gateway's THREAD_CREATE would; the parent is cached as a text channel
+ * unless it already is.
  */
-export function cacheThread(client: Client, threadId: string, parentId = CHANNEL_ID): void {
+export function cacheThread(client: Client, threadId: string, parentId = CHANNEL_ID, type: ChannelType.PublicThread | ChannelType.PrivateThread = ChannelType.PublicThread): void {
   if (!client.channels.cache.has(parentId)) cacheGuildChannel(client, parentId);
   const guild = client.guilds.cache.get(GUILD_ID);
-  (client.channels as unknown as { _add(data: unknown, guild: unknown): unknown })._add({ ...threadChannel(threadId, parentId), owner_id: '700000000000000009' }, guild);
+  (client.channels as unknown as { _add(data: unknown, guild: unknown): unknown })._add({ ...threadChannel(threadId, parentId), type, owner_id: '700000000000000009' }, guild);
 }
 
 /** A MESSAGE_CREATE payload as the gateway sends it: a member posting `content` in a channel of the test guild. */

@@ -3,7 +3,7 @@
  * the fake Discord API, with the real pipeline on a real index.
  */
 import { readFile } from 'node:fs/promises';
-import { PermissionFlagsBits } from 'discord.js';
+import { ChannelType, PermissionFlagsBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMINS_ONLY } from '../src/bot/admin.js';
 import { embedProblems } from '../src/bot/format/index.js';
@@ -11,9 +11,12 @@ import type { QuestionEntry } from '../src/bot/question-log.js';
 import {
   asMessage,
   buttonClick,
+  cacheThread,
   callbackOf,
+  CHANNEL_ID,
   chatInput,
   EPHEMERAL,
+  GUILD_ID,
   memoryLogger,
   runInteraction,
   startBot,
@@ -149,5 +152,38 @@ describe('/coverage-report and changed votes', () => {
     const [embed] = lastEdit(await run(raw)).body.embeds;
     expect(embed.description).toMatch(/Votes: 1 👍, 1 👎/);
     expect(embed.fields.filter((f: { name: string }) => f.name.includes('👎'))).toHaveLength(1);
+  });
+});
+
+describe('/coverage-report and private threads', () => {
+  it('shows a question asked in a private thread to an admin who manages threads, or in that thread, not to one who may only view its channel', async () => {
+    // The server cached with its @everyone role (its id is the server's) and a role that manages threads.
+    const MODERATORS = '600000000000000123';
+    const PRIVATE_THREAD = '300000000000000777';
+    cacheThread(bot.client, PRIVATE_THREAD, CHANNEL_ID, ChannelType.PrivateThread);
+    const roles = bot.client.guilds.cache.get(GUILD_ID)!.roles as unknown as { _add(data: unknown): unknown };
+    const role = (id: string, name: string, permissions: bigint) => roles._add({ id, name, permissions: String(permissions), position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 });
+    role(GUILD_ID, '@everyone', PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages);
+    role(MODERATORS, 'moderators', PermissionFlagsBits.ManageThreads);
+
+    const ask: any = chatInput('ask', { question: 'Who leaked the lighthouse memo?' }, newUser());
+    ask.channel_id = PRIVATE_THREAD;
+    ask.channel = { id: PRIVATE_THREAD, type: ChannelType.PrivateThread, guild_id: GUILD_ID, parent_id: CHANNEL_ID, name: 'thread' };
+    await run(ask);
+    expect((await questionLog()).at(-1)).toMatchObject({ channelId: CHANNEL_ID, privateThreadId: PRIVATE_THREAD, question: 'Who leaked the lighthouse memo?' });
+
+    const reportText = async (roleIds: string[], channelId = CHANNEL_ID) => {
+      const raw: any = report(3, true);
+      raw.member.roles = roleIds;
+      raw.channel_id = channelId;
+      raw.channel = { ...raw.channel, id: channelId };
+      return JSON.stringify(lastEdit(await run(raw)).body.embeds);
+    };
+    // Viewing the channel is not enough to see its private threads.
+    const viewer = await reportText([]);
+    expect(viewer).toMatch(/Questions: \d+/);
+    expect(viewer).not.toMatch(/lighthouse/);
+    expect(await reportText([MODERATORS])).toMatch(/lighthouse/);
+    expect(await reportText([], PRIVATE_THREAD)).toMatch(/lighthouse/);
   });
 });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FeedbackLog, type FeedbackEntry } from '../src/bot/feedback.js';
 import { embedProblems, reportEmbed } from '../src/bot/format/index.js';
-import type { QuestionEntry } from '../src/bot/question-log.js';
+import type { AskedWhere, QuestionEntry } from '../src/bot/question-log.js';
 import { QuestionLog } from '../src/bot/question-log.js';
 import type { Embedder } from '../src/embedder.js';
 import { JsonLinesFile } from '../src/files.js';
@@ -105,18 +105,32 @@ describe('the report', () => {
     expect(report.unanswered[0]!.examples).toHaveLength(3);
   });
 
-  it("shows an admin only the texts of channels they may view, counting the others (lines without a channel shown)", async () => {
-    const inChannel = (entry: QuestionEntry, channelId: string) => ({ ...entry, channelId });
+  it("shows an admin only the texts of channels and private threads they may view, counting the others (lines without a channel shown)", async () => {
+    const inChannel = (entry: QuestionEntry, channelId: string, privateThreadId?: string) => ({ ...entry, channelId, privateThreadId });
+    const seen: AskedWhere[] = [];
     const staff = await buildReport({
-      questions: [inChannel(asked('Where is the staff party this year?', 'refused'), 'staff-room'), inChannel(asked('How do I bake banana bread?', 'refused'), 'general'), asked('Is it going to rain in Tokyo this week?', 'refused')],
-      feedback: [{ ...vote('down', { question: 'Who got the staff bonus?' }), channelId: 'staff-room' }, { ...vote('down', { question: 'Where did Kim and Putin meet?' }), channelId: 'general' }],
+      questions: [
+        inChannel(asked('Where is the staff party this year?', 'refused'), 'staff-room'),
+        inChannel(asked('How do I bake banana bread?', 'refused'), 'general'),
+        inChannel(asked('Which staff member leaked the memo?', 'refused'), 'general', 'private-thread'),
+        asked('Is it going to rain in Tokyo this week?', 'refused'),
+      ],
+      feedback: [
+        { ...vote('down', { question: 'Who got the staff bonus?' }), channelId: 'staff-room' },
+        { ...vote('down', { question: 'Who wrote the staff rota?' }), channelId: 'general', privateThreadId: 'private-thread' },
+        { ...vote('down', { question: 'Where did Kim and Putin meet?' }), channelId: 'general' },
+      ],
       days: 7,
       now: NOW,
       embed: (text) => embedder.embedQuery(text),
-      canView: (channelId) => channelId !== 'staff-room',
+      canView: (where) => {
+        seen.push(where);
+        return where.channelId !== 'staff-room' && where.privateThreadId === undefined;
+      },
     });
-    expect(staff.questions).toMatchObject({ total: 3, refused: 3 });
-    expect(staff.votes).toMatchObject({ down: 2 });
+    expect(seen).toContainEqual({ channelId: 'general', privateThreadId: 'private-thread' });
+    expect(staff.questions).toMatchObject({ total: 4, refused: 4 });
+    expect(staff.votes).toMatchObject({ down: 3 });
     expect(JSON.stringify(staff)).not.toMatch(/staff/);
     expect(staff.unanswered.flatMap((t) => t.examples)).toEqual(expect.arrayContaining(['How do I bake banana bread?', 'Is it going to rain in Tokyo this week?']));
     expect(staff.downvoted.map((d) => d.question)).toEqual(['Where did Kim and Putin meet?']);

@@ -40,6 +40,8 @@ export interface FeedbackEntry {
   guildId?: string | null;
   /** The channel whose permissions apply to the answer (a thread's parent: question-log.ts); absent before it was kept. */
   channelId?: string;
+  /** The private thread of the answer, if it was in one (question-log.ts). */
+  privateThreadId?: string;
   /**
    * The answer voted on (its session id): a member's later vote on the same answer replaces this one in the
    * report (`lastVotes`, src/report/report.ts). Absent in entries written before it was kept, each then counted as a vote.

@@ -7,6 +7,7 @@
  * its text is never written. In `auto` mode a message the bot stayed silent on is counted without its text:
  * it may not have been a question for the bot at all.
  */
+import { ChannelType } from 'discord.js';
 import type { Answer } from '../answer.js';
 import { JsonLinesFile } from '../files.js';
 import type { BotContext } from './context.js';
@@ -33,6 +34,8 @@ export interface QuestionEntry {
    * cache once archived): /coverage-report shows its text only to an admin who may view it. Absent before it was kept.
    */
   channelId?: string;
+  /** A private thread's id when it was asked in one (whereAsked): its text is for those who may see that thread. */
+  privateThreadId?: string;
   /** Absent for a private question, and for a message the bot stayed silent on. */
   question?: string;
 }
@@ -66,13 +69,24 @@ export class QuestionLog implements QuestionSink {
 
 /** Where something was asked: an interaction or a message (its channel may be unknown to the cache). */
 export interface AskedIn {
-  channel: { isThread(): boolean; parentId?: string | null } | null;
+  channel: { isThread(): boolean; parentId?: string | null; type: ChannelType } | null;
   channelId: string;
 }
 
-/** The channel whose permissions apply where something was asked: a thread's (or forum post's) parent, else the channel. */
-export function viewChannelOf({ channel, channelId }: AskedIn): string {
-  return channel?.isThread() ? (channel.parentId ?? channelId) : channelId;
+/**
+ * Who may see what was asked somewhere, as the logs keep it: the channel whose permissions apply (a thread's or
+ * forum post's parent: a thread leaves the cache once archived) and, asked in a private thread, that thread, which
+ * only its members and those who manage the parent's threads see (/coverage-report's `canView`).
+ */
+export interface AskedWhere {
+  channelId: string;
+  privateThreadId?: string;
+}
+
+export function whereAsked({ channel, channelId }: AskedIn): AskedWhere {
+  if (!channel?.isThread()) return { channelId };
+  const parent = channel.parentId ?? channelId;
+  return channel.type === ChannelType.PrivateThread ? { channelId: parent, privateThreadId: channelId } : { channelId: parent };
 }
 
 /**
@@ -103,7 +117,7 @@ export async function recordQuestion(
       private: isPrivate,
       userHash: await ctx.feedback.hashUser(userId),
       guildId,
-      channelId: viewChannelOf(askedIn),
+      ...whereAsked(askedIn),
       question: answer.question,
     });
   } catch (error) {

@@ -8,7 +8,7 @@
 import type { FeedbackCitation, FeedbackEntry, FeedbackSink } from '../bot/feedback.js';
 import type { Article } from '../corpus/types.js';
 import { JsonLinesFile } from '../files.js';
-import type { QuestionEntry } from '../bot/question-log.js';
+import type { AskedWhere, QuestionEntry } from '../bot/question-log.js';
 import { wholeNumber } from '../config-values.js';
 import { UserFacingError } from '../errors.js';
 import { clusterTopics, TOPIC_QUESTIONS, type Topic } from './topics.js';
@@ -87,11 +87,11 @@ export interface ReportInput {
   /** The quoted sentence of a citation, from the current index; undefined when the article is gone. */
   quoteOf?: (citation: FeedbackCitation) => string | undefined;
   /**
-   * Whether the reader of the report may see a channel (/coverage-report: the admin who asked): a question's text
-   * from a channel they cannot view is counted but not shown. Entries written before channels were kept are shown.
-   * Undefined: every text (`npm run report`).
+   * Whether the reader of the report may see where something was asked (/coverage-report: the admin who asked): a
+   * question's text from a channel or private thread they cannot view is counted but not shown. Entries written
+   * before channels were kept are shown. Undefined: every text (`npm run report`).
    */
-  canView?: (channelId: string) => boolean;
+  canView?: (where: AskedWhere) => boolean;
 }
 
 /** The votes that count: of a member's votes on one answer, the last (entries in the order they were written). */
@@ -119,7 +119,8 @@ function reportWindow({ days, now, guildId }: Pick<ReportInput, 'days' | 'now' |
 
 export async function buildReport({ questions, feedback, days, now, embed, guildId, quoteOf, canView }: ReportInput): Promise<Report> {
   const { since, within } = reportWindow({ days, now, guildId });
-  const shown = (e: { channelId?: string }) => e.channelId === undefined || canView === undefined || canView(e.channelId);
+  const shown = (e: { channelId?: string; privateThreadId?: string }) =>
+    e.channelId === undefined || canView === undefined || canView({ channelId: e.channelId, privateThreadId: e.privateThreadId });
   const asked = questions.filter(within);
   // A member who changed their mind is counted once, with their last vote.
   const votes = lastVotes(feedback).filter(within);
