@@ -255,6 +255,9 @@ describe('Follow up in a thread', () => {
     expect(messagesPosted((await post(WHAT_DID_HE_SAY, { channelId: thread, userId: user })).sent, thread)[0]!.body.embeds).toHaveLength(1);
 
     clock += ctx.config.discord.conversationMinutes * 60_000 + 1;
+    ctx.conversations.sweep(); // as the bot's sweeper does every half minute
+    // A reply to the answer in the channel is not in its thread: no follow-up, and no word of the thread's expiry.
+    expect((await post('thanks, that was really useful', { replyTo: thread, userId: newUser() })).sent).toEqual([]);
     const secret = 'and what did his deputy whisper?';
     const expired = messagesPosted((await post(secret, { channelId: thread, userId: user })).sent, thread);
     expect(expired).toHaveLength(1);

@@ -44,6 +44,16 @@ describe('conversation store', () => {
     conversations.sweep();
     expect(conversations.size).toBe(0);
     expect(conversations.lookup({ reply: 'm5' })).toEqual({ state: 'expired' });
+    expect(conversations.lookup({ thread: 'm5' })).toBeUndefined();
+  });
+
+  it("tells a thread's expiry only in the thread: a reply to its answer (the same id) in the channel is no follow-up", () => {
+    const { conversations, advance } = store();
+    conversations.start('a1', 'thread', 'c1', turn('first'));
+    advance(1000);
+    conversations.sweep();
+    expect(conversations.lookup({ reply: 'a1' })).toBeUndefined();
+    expect(conversations.lookup({ thread: 'a1' })).toEqual({ state: 'expired' });
   });
 
   it('takes back whole a conversation ended while a follow-up in it was answered (expired, or beyond the cap)', () => {

@@ -46,8 +46,11 @@ export class ConversationStore {
   private readonly live = new Map<string, Conversation>();
   /** A reply chain's bot message id → its conversation id. */
   private readonly byMessage = new Map<string, string>();
-  /** Ids (conversations, reply-chain messages) of expired conversations, oldest first. */
-  private readonly expired = new Set<string>();
+  /**
+   * Ids of expired conversations, oldest first, with where follow-ups were read: a thread's (its answer's id too:
+   * a reply to that answer in the channel is not in the thread) or a reply chain's messages'.
+   */
+  private readonly expired = new Map<string, Conversation['place']>();
   private readonly now: () => number;
 
   constructor(private readonly options: ConversationStoreOptions) {
@@ -80,7 +83,7 @@ export class ConversationStore {
     const conversationId = 'thread' in where ? id : this.byMessage.get(id);
     const conversation = conversationId === undefined ? undefined : this.find(conversationId);
     if (conversation && (conversation.place === 'thread') === ('thread' in where)) return { state: 'live', conversation };
-    return this.expired.has(id) ? { state: 'expired' } : undefined;
+    return this.expired.get(id) === ('thread' in where ? 'thread' : 'replies') ? { state: 'expired' } : undefined;
   }
 
   /** Once told, an expired conversation is forgotten: later messages there are not answered again. */
@@ -140,8 +143,11 @@ export class ConversationStore {
     this.live.delete(id);
     for (const messageId of conversation.messageIds) this.byMessage.delete(messageId);
     if (!remember) return;
-    for (const key of [id, ...conversation.messageIds]) this.expired.add(key);
-    for (const old of this.expired) {
+    for (const key of [id, ...conversation.messageIds]) {
+      this.expired.delete(key); // re-inserted: the newest last
+      this.expired.set(key, conversation.place);
+    }
+    for (const old of this.expired.keys()) {
       if (this.expired.size <= MAX_EXPIRED) break;
       this.expired.delete(old);
     }
