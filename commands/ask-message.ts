@@ -1,6 +1,6 @@
 /**
  * "Ask the coverage": a message context-menu command (right-click or long-press a message → Apps). The
- * message's text is the question; the answer is public, under a link to that message, with the same answer
+ * message's text is the question (a forwarded message's: the text it shows); the answer is public, under a link to that message, with the same answer
  * message as /ask (and "Follow up"). A message without text (only an image, a sticker or mentions) or over
  * the question limit gets a polite private line. Interactions carry the target message's text whether or not
  * the bot has the Message Content intent.
@@ -28,7 +28,8 @@ export async function execute(interaction: MessageContextMenuCommandInteraction,
     await interaction.reply(notice(OWN_MESSAGE));
     return;
   }
-  const text = questionText(target);
+  // A forward has no text of its own: it shows the forwarded message's (its snapshot), which is what was picked.
+  const text = questionText(target) || questionText({ content: target.messageSnapshots.first()?.content ?? '' });
   if (!text) {
     ctx.logger.info('Context-menu question without text', { messageId: target.id, channelId: interaction.channelId, userId: interaction.user.id, attachments: target.attachments.size });
     await interaction.reply(notice(NO_TEXT));

@@ -668,6 +668,16 @@ describe('"Ask the coverage" on a message', () => {
     expect(logger.lines.some((l) => l.message === 'Context-menu question without text')).toBe(true);
   });
 
+  it('answers the text a forwarded message shows (its own text is empty)', async () => {
+    const target = memberMessage('', {
+      message_reference: { type: 1, message_id: '880000000000000001', channel_id: '300000000000000777', guild_id: GUILD_ID },
+      message_snapshots: [{ message: { type: 0, content: SHOIGU, embeds: [], attachments: [], timestamp: new Date().toISOString(), edited_timestamp: null, flags: 0, mentions: [], mention_roles: [] } }],
+    });
+    const edit = lastEdit(await run(messageMenu('Ask the coverage', target, newUser())));
+    expect(edit.body.embeds[0].title).toBe(SHOIGU);
+    expect(edit.body.embeds[0].fields[0].value).toMatch(/Shoigu visited North Korea in July/);
+  });
+
   it("answers a question of its own answer's words with a private line, not with its intro read as the question", async () => {
     const { message } = await ask(SHOIGU, newUser());
     const sent = await run(messageMenu('Ask the coverage', message, newUser()));
