@@ -20,7 +20,7 @@ export function buildCoverage(
   config: Config,
   articles: Article[],
   embedder: Embedder,
-  options: Pick<BuildOptions, 'onProgress' | 'signal' | 'lock'> = {},
+  options: Pick<BuildOptions, 'onProgress' | 'signal' | 'lock' | 'corpusAsOf'> = {},
 ): Promise<BuildReport> {
   return buildIndex({ articles, embedder, dir: config.embeddingsDir, target: store.target, chunking: config.chunking, hnsw: config.hnsw, ...options });
 }

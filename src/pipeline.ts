@@ -8,6 +8,7 @@ import type { Answer } from './answer.js';
 import { answerQuestion, validateQuestion } from './answer-question.js';
 import type { Config } from './config.js';
 import { loadCorpus, unreadableFilesError } from './corpus/load.js';
+import type { CorpusWarning } from './corpus/types.js';
 import type { Period } from './dates.js';
 import { loadEmbedder, type Embedder } from './embedder.js';
 import { setHeapGrowth } from './heap.js';
@@ -74,7 +75,7 @@ export interface OpenOptions {
   /** Called as that build starts; may return a signal that stops it (Ctrl-C): it throws, leaving no index and no lock behind. */
   onBuildStart?: () => AbortSignal | void;
   onBuildProgress?: (progress: BuildProgress) => void;
-  onBuildDone?: (report: BuildReport) => void;
+  onBuildDone?: (report: BuildReport, warnings: readonly CorpusWarning[]) => void;
   /**
    * Read one question before returning (default), and build the spelling corrections' index: a reader model that
    * does not fit the index fails at start, and the first real question does not pay for warming up. A
@@ -180,8 +181,8 @@ async function openWith(store: CoverageStore, config: Config, embedder: Embedder
     const corpus = await loadCorpus(config.corpusDir, { maxArticleBytes: config.maxArticleBytes });
     if (corpus.problems.length > 0) throw unreadableFilesError(corpus.problems, 'No index was built');
     signal?.throwIfAborted();
-    const report = await buildCoverage(store, config, corpus.articles, embedder, { onProgress: options.onBuildProgress, signal });
-    options.onBuildDone?.(report);
+    const report = await buildCoverage(store, config, corpus.articles, embedder, { onProgress: options.onBuildProgress, signal, corpusAsOf: corpus.readAt });
+    options.onBuildDone?.(report, corpus.warnings);
     index = await store.open();
   }
   try {

@@ -237,6 +237,31 @@ describe('npm run ask / npm run embed', () => {
     await fs.writeFile(old, story('Ferry terminal approved', 'Councillors approved the new ferry terminal by 29 votes to 14 on Tuesday night.'));
     await fs.utimes(old, new Date('2020-01-01'), new Date('2020-01-01'));
     expect(noteLines((await run('ask', ['How long is the new pier?'], env)).stderr)).toHaveLength(1);
+    // A modification time in the future (touch -d, an archive from another time zone): noted until an embed, not after.
+    const future = new Date(Date.now() + 10 * 3600_000);
+    await fs.utimes(old, future, future);
+    expect((await run('embed', [], env)).code).toBe(0);
+    expect(noteLines((await run('ask', ['How long is the new pier?'], env)).stderr)).toEqual([]);
+  }, 120_000);
+
+  it('notes a file written after the corpus was read, before the build began (while the model loaded)', async () => {
+    const corpus = tempDir();
+    await fs.writeFile(path.join(corpus, 'grain.md'), '---\ntitle: Grain talks resume\n---\n\nNegotiators said on Monday that grain talks would resume in Istanbul next week.\n');
+    const config = testConfig({ CORPUS_DIR: corpus, EMBEDDINGS_DIR: tempDir() });
+    const read = await loadCorpus(corpus);
+    await fs.writeFile(path.join(corpus, 'pier.md'), '---\ntitle: New pier opens\n---\n\nThe harbour authority opened a new pier on Tuesday.\n');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await buildIndex({ articles: read.articles, embedder: await sharedEmbedder(), dir: config.embeddingsDir, chunking: config.chunking, hnsw: config.hnsw, corpusAsOf: read.readAt });
+    expect(await staleCorpusNote(config)).toMatch(/^Note: 1 article file in .* changed since the index was built: run npm run embed\.$/);
+  }, 120_000);
+
+  it("says the corpus's warnings when it builds the first index itself, on standard error", async () => {
+    const corpus = tempDir();
+    await fs.writeFile(path.join(corpus, 'grain.md'), '---\ntitle: Grain talks resume\npublished: September 2023\n---\n\nNegotiators said on Monday that grain talks would resume in Istanbul next week.\n');
+    const { code, stdout, stderr } = await run('ask', ['--json', 'Where will the grain talks resume?'], { CORPUS_DIR: corpus, EMBEDDINGS_DIR: tempDir() });
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/^Warning: .*grain\.md.*September 2023.*\.$/m);
+    expect(JSON.parse(stdout).question).toBe('Where will the grain talks resume?');
   }, 120_000);
 
   it('notes a file edited while the embed ran, whose edit the index does not hold', async () => {

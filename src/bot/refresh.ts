@@ -116,7 +116,7 @@ export class FeedRefresher {
     }
     let build: BuildReport;
     try {
-      build = await buildCoverage(pipeline.store, config, corpus.articles, pipeline.embedder, { lock });
+      build = await buildCoverage(pipeline.store, config, corpus.articles, pipeline.embedder, { lock, corpusAsOf: corpus.readAt });
     } catch (error) {
       if (!(error instanceof IndexError)) throw error;
       logger.warn(`The index was not rebuilt after the feed refresh: ${error.message}`);

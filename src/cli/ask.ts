@@ -10,7 +10,7 @@ import { periodFromBounds, type Period } from '../dates.js';
 import { openPipeline, type Pipeline } from '../pipeline.js';
 import { checkPeriod, QuestionError } from '../answer-question.js';
 import { exitWithError } from '../errors.js';
-import { endOnClosedOutput, terminalJson } from '../terminal.js';
+import { endOnClosedOutput, sanitizeForTerminal, terminalJson } from '../terminal.js';
 import { formatAnswer } from './answer-text.js';
 import { staleCorpusNote } from './corpus-note.js';
 import { parseCommandLine } from './args.js';
@@ -105,9 +105,11 @@ async function main(): Promise<void> {
       return interrupt.signal;
     },
     onBuildProgress: bar.update,
-    onBuildDone: (report) => {
+    onBuildDone: (report, warnings) => {
       bar.stop();
       console.error(formatBuildReport(report));
+      // As `npm run embed` says them, on standard error here: standard output is the answer's.
+      for (const warning of warnings) console.error(sanitizeForTerminal(`Warning: ${warning.message}.`, { keepNewlines: false }));
     },
   }).catch((error: unknown) => {
     bar.stop();

@@ -106,7 +106,7 @@ async function embedCorpus(
 
   const bar = embedProgressBar();
   try {
-    const report = await buildCoverage(store, config, corpus.articles, embedder, { onProgress: bar.update, signal: interrupt.signal, lock });
+    const report = await buildCoverage(store, config, corpus.articles, embedder, { onProgress: bar.update, signal: interrupt.signal, lock, corpusAsOf: corpus.readAt });
     // Built: a Ctrl-C from now on ends the process as usual.
     interrupt.stop();
     bar.stop();

@@ -15,8 +15,10 @@ const PARALLEL = 64;
 
 /**
  * The article files under `dir` (as listArticleFiles finds them) changed after `since` (ms): written, or put
- * there since (a copy that kept an older modification time, `cp -p`, `rsync -a`, `mv`, has a new status-change
- * time). None when the folder cannot be read; undefined past CHANGES_MAX_FILES files.
+ * there since, as their status-change time tells (a write sets it, and so does a copy that kept an older
+ * modification time, `cp -p`, `rsync -a`, `mv`). Not the modification time: one set in the future (`touch -d`, an
+ * archive made in another time zone) would say so until the clock passed it, whatever `npm run embed` did.
+ * None when the folder cannot be read; undefined past CHANGES_MAX_FILES files.
  */
 export async function filesChangedSince(dir: string, since: number): Promise<string[] | undefined> {
   let files: string[];
@@ -32,7 +34,7 @@ export async function filesChangedSince(dir: string, since: number): Promise<str
     const batch = files.slice(at, at + PARALLEL);
     // A file removed since the folder was listed is left out.
     const stats = await Promise.all(batch.map((file) => fs.stat(file).catch(() => undefined)));
-    stats.forEach((stat, i) => stat && Math.max(stat.mtimeMs, stat.ctimeMs) > since && changed.push(batch[i]!));
+    stats.forEach((stat, i) => stat && stat.ctimeMs > since && changed.push(batch[i]!));
   }
   return changed;
 }

@@ -201,6 +201,7 @@ async function readArticleFile(file: string, source: string, maxArticleBytes: nu
  */
 export async function loadCorpus(dir: string, options: CorpusOptions = {}): Promise<Corpus> {
   const maxArticleBytes = options.maxArticleBytes ?? DEFAULT_MAX_ARTICLE_BYTES;
+  const readAt = Date.now();
   const { files, links } = await listArticleFiles(dir);
   const limit = pLimit(READ_CONCURRENCY);
   const results = await Promise.all(files.map((file) => limit(() => readArticleFile(file, path.relative(dir, file) || path.basename(file), maxArticleBytes))));
@@ -208,7 +209,7 @@ export async function loadCorpus(dir: string, options: CorpusOptions = {}): Prom
     source: path.relative(dir, link),
     message: `${path.relative(dir, link)} is a symbolic link; links are not followed, so it was skipped (copy the file into the corpus folder to index it)`,
   }));
-  const corpus = joinResults(results, warnings, options.known);
+  const corpus = { ...joinResults(results, warnings, options.known), readAt };
   if (corpus.articles.length === 0 && corpus.problems.length === 0) {
     throw new CorpusError(`The corpus folder ${dir} holds no articles (.txt, .md, .jsonl or .html files).`);
   }

@@ -46,4 +46,9 @@ export interface Corpus {
   articles: Article[];
   problems: CorpusProblem[];
   warnings: CorpusWarning[];
+  /**
+   * When a folder's files were listed (loadCorpus; ms): a file written after it may not be in `articles`, so the index
+   * built from them is as of this time (its CURRENT pointer's, for `npm run ask`'s note that the index is behind).
+   */
+  readAt?: number;
 }

@@ -36,6 +36,8 @@ export interface BuildOptions {
   signal?: AbortSignal;
   /** The embed lock, when the caller took it already (to fetch under it too) and releases it itself. */
   lock?: IndexLock;
+  /** When the articles were read from their folder (Corpus.readAt): the version is as of then. Default: the build's start. */
+  corpusAsOf?: number;
 }
 
 export interface BuildReport {
@@ -96,7 +98,7 @@ const PAUSE_EVERY_MS = 50;
 
 export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const started = performance.now();
-  const corpusAsOf = Date.now();
+  const corpusAsOf = options.corpusAsOf ?? Date.now();
   const { embedder } = options;
   const model = modelSignature(embedder);
   const chunking = chunkingSignature(embedder, options.chunking);
