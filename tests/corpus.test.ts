@@ -126,6 +126,47 @@ describe('other formats', () => {
     ]);
   });
 
+  it('reads setext headings (a line of = or - under them) and ATX headings closed by #s as headings, their markers taken off', () => {
+    const md = [
+      'Kim arrives at Vostochny for Putin summit',
+      '=========================================',
+      '',
+      'Kim Jong-un arrived at the Vostochny Cosmodrome on Wednesday for talks with Vladimir Putin.',
+      '',
+      'What was discussed',
+      '------------------',
+      'Military cooperation, satellites and food aid, the Kremlin said.',
+      '## What he saw ##',
+      'He toured a fighter jet factory in Komsomolsk-on-Amur, and saw a C# programming class.',
+      '',
+      '---',
+      '',
+      'A rule above, not an underline.',
+    ].join('\n');
+    const [article] = parseFiles([{ source: 'kim.md', bytes: bytes(md) }]).articles;
+    expect(article!.title).toBe('Kim arrives at Vostochny for Putin summit');
+    expect(article!.text.split('\n\n')).toEqual([
+      'Kim Jong-un arrived at the Vostochny Cosmodrome on Wednesday for talks with Vladimir Putin.',
+      'What was discussed',
+      'Military cooperation, satellites and food aid, the Kremlin said.',
+      'What he saw',
+      'He toured a fighter jet factory in Komsomolsk-on-Amur, and saw a C# programming class.',
+      'A rule above, not an underline.',
+    ]);
+    const closed = parseFiles([{ source: 'kim.md', bytes: bytes('# Kim leaves Russia after six-day visit #\n\nKim Jong-un left Russia on Sunday after a six-day visit.') }]).articles[0]!;
+    expect(closed.title).toBe('Kim leaves Russia after six-day visit');
+  });
+
+  it('drops the headline repeated as the first heading under a front-matter title, as a page\'s is', () => {
+    const md = '---\ntitle: Repeated headline about the summit\n---\n\n# Repeated Headline About the Summit\n\nKim Jong-un arrived at the Vostochny Cosmodrome on Wednesday for talks with Vladimir Putin.\n';
+    const [article] = parseFiles([{ source: 'kim.md', bytes: bytes(md) }]).articles;
+    expect(article).toMatchObject({ title: 'Repeated headline about the summit', text: 'Kim Jong-un arrived at the Vostochny Cosmodrome on Wednesday for talks with Vladimir Putin.' });
+    expect(article!.standfirst).toBeUndefined();
+    // Another first heading stays: it is the text's.
+    const other = parseFiles([{ source: 'kim.md', bytes: bytes(md.replace('# Repeated Headline About the Summit', '# The arrival')) }]).articles[0]!;
+    expect(other.text.split('\n\n')[0]).toBe('The arrival');
+  });
+
   it("keeps an unquoted front-matter date-time as written, with the outlet's offset (YAML would make it a Date in UTC)", () => {
     const md = (published: string) => `---\ntitle: Kim arrives\npublished: ${published}\nmodified: 2023-09-14\n---\n\nKim arrived by armoured train.`;
     const { articles, problems, warnings } = parseFiles([

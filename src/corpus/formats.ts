@@ -117,7 +117,16 @@ function markdownParagraphs(content: string): string[] {
     }
     if (/^ {0,3}#{1,6}\s/.test(line)) {
       flush();
-      blocks.push(line.trim());
+      // Its optional closing sequence ("## What he saw ##") is no part of it.
+      blocks.push(line.trim().replace(/(^|\s)#+$/, '').trim());
+      continue;
+    }
+    // A line of = or - under a paragraph's lines makes them a heading (setext): of level 1 or 2.
+    const underline = kind === 'text' && current.length > 0 ? /^ {0,3}(=+|-+)[ \t]*$/.exec(line) : null;
+    if (underline) {
+      const heading = `${underline[1]![0] === '=' ? '#' : '##'} ${current.join(' ')}`;
+      current = [];
+      blocks.push(heading);
       continue;
     }
     if (/^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/.test(line)) {
@@ -156,6 +165,12 @@ function markdownToText(paragraph: string): string {
     .trim();
 }
 
+/** Whether two titles read the same: letters and digits alike, whatever the case, spacing and punctuation. */
+function sameWords(a: string, b: string): boolean {
+  const words = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu)?.join(' ') ?? '';
+  return words(a) === words(b);
+}
+
 export function parseMarkdown(content: string, source: string, { plainBody = false } = {}): ParseResult {
   let parsed: matter.GrayMatterFile<string>;
   try {
@@ -169,8 +184,12 @@ export function parseMarkdown(content: string, source: string, { plainBody = fal
   const markdown = !plainBody && data.body !== 'plain';
   const rawParagraphs = markdown ? markdownParagraphs(parsed.content) : splitParagraphs(parsed.content);
   let title = stringField(data, 'title', 'headline');
-  // A leading "# Heading" is the title when the front matter has none (in Markdown).
-  if (!title && !plainBody && rawParagraphs[0]?.startsWith('# ')) title = markdownToText(rawParagraphs.shift()!);
+  // A leading "# Heading" is the title when the front matter has none (in Markdown), and the title repeated when it has one.
+  const heading = !plainBody && rawParagraphs[0]?.startsWith('# ') ? markdownToText(rawParagraphs[0]) : undefined;
+  if (heading !== undefined && (!title || sameWords(heading, title))) {
+    rawParagraphs.shift();
+    title ||= heading;
+  }
   const paragraphs = markdown ? rawParagraphs.map(markdownToText).filter(Boolean) : rawParagraphs;
   const articles = parseNewsParagraphs(paragraphs, source, {
     title,
