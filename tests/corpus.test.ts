@@ -206,6 +206,26 @@ describe('other formats', () => {
     expect(article!.text).toBe('The Old Mill Bridge closed on Monday for six weeks of repairs.\n\nRead more about the repairs on the council website, officials said.');
   });
 
+  it('reads a .txt written a paragraph a line, without blank lines: the first line the headline, wrapped lines joined', () => {
+    const txt = [
+      'Kim arrives in Russia for talks with Putin',
+      'North Korean leader Kim Jong-un arrived in Russia on Tuesday aboard his armoured train,',
+      'the Kremlin said.',
+      'The two leaders are expected to discuss military cooperation and food aid.',
+      'Western officials have warned against any arms deal.',
+    ].join('\r\n');
+    const { articles, problems } = parseFiles([{ source: 'kim.txt', bytes: bytes(txt) }]);
+    expect(problems).toEqual([]);
+    expect(articles[0]!.title).toBe('Kim arrives in Russia for talks with Putin');
+    expect(articles[0]!.text.split('\n\n')).toEqual([
+      'North Korean leader Kim Jong-un arrived in Russia on Tuesday aboard his armoured train, the Kremlin said.',
+      'The two leaders are expected to discuss military cooperation and food aid.',
+      'Western officials have warned against any arms deal.',
+    ]);
+    // A headline alone is still no article.
+    expect(parseFiles([{ source: 'h.txt', bytes: bytes('Kim arrives in Russia for talks with Putin\n') }]).problems).toHaveLength(1);
+  });
+
   it("guesses no outlet from a listing's \"Continue reading...\" (any site's teasers end so); front matter in a .txt names it", () => {
     const teaser = (title: string) => `${title}\n\nThe council met on Monday night to discuss the budget\n\nCouncillors voted on the plan after a long debate in the chamber.\n\nContinue reading...`;
     const listing = ['Morning briefing: the budget', 'Morning briefing: the ferry'].map(teaser).join('\n\n');

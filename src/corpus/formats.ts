@@ -11,7 +11,7 @@ import { normalizeDate } from './declared-date.js';
 import { readFrontMatter } from './front-matter.js';
 import { PageRefused, parseHtmlArticle } from './html.js';
 import { parseNewsParagraphs } from './news-text.js';
-import { collapseWhitespace, joinArticleText, splitParagraphs } from './paragraphs.js';
+import { collapseWhitespace, joinArticleText, plainTextParagraphs, splitParagraphs } from './paragraphs.js';
 import type { ArticleDraft, CorpusProblem, CorpusWarning } from './types.js';
 
 export interface ParseResult {
@@ -37,7 +37,7 @@ export const SUPPORTED_EXTENSIONS = ['.txt', '.md', '.markdown', '.jsonl', '.htm
  */
 export function parsePlainText(content: string, source: string): ParseResult {
   if (opensWithFrontMatter(content)) return parseMarkdown(content, source, { plainBody: true });
-  return { articles: parseNewsParagraphs(splitParagraphs(content), source), problems: [] };
+  return { articles: parseNewsParagraphs(plainTextParagraphs(content), source), problems: [] };
 }
 
 /** The front matter fields the loader reads (parseMarkdown, and `body: plain`). */

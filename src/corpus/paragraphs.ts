@@ -14,6 +14,29 @@ export function splitParagraphs(text: string): string[] {
     .filter((paragraph) => paragraph.length > 0);
 }
 
+/**
+ * A plain-text file's paragraphs: split on blank lines; a file with none (an export writing a paragraph a line) is
+ * split on its lines instead, a line joined to the next when it does not end a sentence (text wrapped at a width).
+ * Its first line stays a paragraph of its own: the headline.
+ */
+export function plainTextParagraphs(text: string): string[] {
+  const paragraphs = splitParagraphs(text);
+  if (paragraphs.length !== 1) return paragraphs;
+  const [headline, ...lines] = text.split(/\r\n?|\n/).map(collapseWhitespace).filter(Boolean);
+  if (lines.length === 0) return paragraphs;
+  const body: string[] = [];
+  let current: string[] = [];
+  for (const line of lines) {
+    current.push(line);
+    if (/[.!?:…]["'”’)\]]*$/.test(line)) {
+      body.push(current.join(' '));
+      current = [];
+    }
+  }
+  if (current.length > 0) body.push(current.join(' '));
+  return [headline!, ...body];
+}
+
 /** The article text that chunks and quotes index into: standfirst first, then the body. */
 export function joinArticleText(standfirst: string | undefined, body: string[]): string {
   return (standfirst ? [standfirst, ...body] : body).join('\n\n');
