@@ -58,6 +58,9 @@ export function normalizeDate(raw: string | null | undefined): string | undefine
     const local = new Date(time);
     return calendarDay(local.getFullYear(), local.getMonth() + 1, local.getDate());
   }
+  // A time of no clock ("24:00", "10:75") is refused, as in the numeric forms: Date.parse would roll it over.
+  const written = /(?<![\d:])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])/.exec(value);
+  if (written && (Number(written[1]) > 23 || Number(written[2]) > 59 || Number(written[3] ?? 0) > 59)) return undefined;
   // A time with no zone is read in UTC, not in the machine's zone (Date.parse's habit): the same instant everywhere.
   const time = Date.parse(ANY_ZONE.test(value) ? value : `${value} UTC`);
   if (Number.isNaN(time)) return undefined;
