@@ -10,7 +10,7 @@ import winkNLP from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 import { analyse, annotate, annotateWith, ANNOTATION_STEPS } from '../src/reader/annotate.js';
 import { memoryless } from '../src/reader/wink-memoryless.js';
-import { candidates } from '../src/reader/candidates.js';
+import { candidates, wholeWords } from '../src/reader/candidates.js';
 import { Ensemble, loadReaderModel, ReaderModelError } from '../src/reader/model.js';
 import { analyseQuestion, asksForFact } from '../src/reader/question.js';
 import { loadReader, readingContext, readScored, scoreSentences } from '../src/reader/reader.js';
@@ -71,6 +71,32 @@ describe('annotations made at embed time', () => {
     expect(far.some((f) => /:(about )?1,500$/.test(f))).toBe(false);
     expect(of('Luiz Inácio Lula da Silva said Putin could attend.')).toContain('PROPER:Luiz Inácio Lula da Silva');
     expect(of('Leonardo da Vinci painted it; Vincent van Gogh did not.')).toEqual(expect.arrayContaining(['PROPER:Leonardo da Vinci', 'PROPER:Vincent van Gogh']));
+  });
+
+  it('widen a short answer to the written words it is part of, no further', () => {
+    const widened = (sentence: string, part: string) => {
+      const annotated = analyse(sentence);
+      const start = sentence.indexOf(part);
+      const first = annotated.tokens.findIndex((t) => t.start === start);
+      const last = annotated.tokens.findIndex((t) => t.end === start + part.length);
+      expect([first, last], `${part} in ${sentence}`).not.toContain(-1);
+      return textOf(sentence, ...wholeWords(annotated.tokens, first, last), annotated.tokens);
+    };
+    expect(widened('“It will be a full-fledged visit,” Kremlin spokesman Dmitry Peskov said.', 'fledged')).toBe('full-fledged');
+    expect(widened('Russia could offer the much-needed cash, officials said.', '-needed cash')).toBe('much-needed cash');
+    expect(widened('The Biden administration is close to sending longer-range missiles.', 'range missiles')).toBe('longer-range missiles');
+    expect(widened('The talks were held in a one-on-one format.', 'one')).toBe('one-on-one');
+    expect(widened('They retook more than 300sq km in June.', '3')).toBe('300sq');
+    expect(widened('It was a week-long visit.', 'week')).toBe('week-long');
+    // No further: a possessive, a comma or a quotation mark against the word is no part of it.
+    expect(widened('Kim’s train left Vladivostok, Peskov said.', 'Kim')).toBe('Kim');
+    expect(widened('Kim’s train left Vladivostok, Peskov said.', 'Vladivostok')).toBe('Vladivostok');
+    expect(widened('“It will be a full-fledged visit,” Kremlin spokesman Dmitry Peskov said.', 'visit')).toBe('visit');
+  });
+
+  it('give a short answer of whole written words through the pipeline ("fledged" was one)', async () => {
+    const { shortAnswer } = await pipeline.ask('what kind of visit did kremlin spokesman peskov say it would be');
+    expect(shortAnswer?.text).toBe('full-fledged');
   });
 
   it('read a word whole that the tagger splits at a letter it does not know, its entities after it kept', () => {

@@ -90,6 +90,21 @@ function withUnits(tokens: Token[], first: number, last: number, kind: Candidate
   return [a, b, k];
 }
 
+/** A piece of a written word: a token that opens with a letter or digit ("00s", "needed"), or a hyphen joining two. */
+const wordPiece = (t: Token) => isHyphen(t) || /^[\p{L}\p{N}]/u.test(t.text);
+
+/**
+ * Tokens `first` to `last` widened to the written words they are part of: "full-fledged" for "fledged", "much-needed
+ * cash" for "-needed cash", "300sq" for its "3" (the tagger splits some words). A possessive ("Kim's") or a
+ * punctuation mark against a word is no part of it. A short answer is never part of a written word.
+ */
+export function wholeWords(tokens: readonly Token[], first: number, last: number): [number, number] {
+  let [a, b] = [first, last];
+  while (a > 0 && joined(tokens[a - 1]!, tokens[a]!) && wordPiece(tokens[a - 1]!) && wordPiece(tokens[a]!)) a--;
+  while (b + 1 < tokens.length && joined(tokens[b]!, tokens[b + 1]!) && wordPiece(tokens[b]!) && wordPiece(tokens[b + 1]!)) b++;
+  return [a, b];
+}
+
 export function candidates(sentence: Annotated): Candidate[] {
   const { tokens, entities } = sentence;
   const found = new Map<number, Candidate>();

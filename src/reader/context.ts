@@ -10,7 +10,7 @@ import { hasTerm, LexicalIndex, normalizeTerm } from '../index/lexical-index.js'
 import type { ReadingIndex } from '../index/store.js';
 import { LRUMap } from '../lru-map.js';
 import { decode, type Annotated } from './annotate.js';
-import { candidates, type Candidate, type CandidateKind } from './candidates.js';
+import { candidates, wholeWords, type Candidate, type CandidateKind } from './candidates.js';
 import { gramSet, gramWords, type GramSet } from './grams.js';
 import { NAME_CLASSES, nameClass } from './name-class.js';
 import type { QuestionAnalysis, QuestionType } from './question.js';
@@ -268,8 +268,9 @@ export const sentenceGroups = (index: ReadingIndex, synonyms: Synonyms, view: Se
 export const textStems = (text: string) => new Set(LexicalIndex.terms(text));
 
 /** The short answer made of a sentence's tokens `first` to `last`: their text, an exact substring of the article, and its offsets there. */
-export function spanAnswer(view: SentenceView, first: number, last: number, confidence: number): ShortAnswer {
+export function spanAnswer(view: SentenceView, from: number, to: number, confidence: number): ShortAnswer {
   const tokens = view.annotated.tokens;
+  const [first, last] = wholeWords(tokens, from, to);
   const start = view.start + tokens[first]!.start;
   // A short word that took the sentence's full stop ("$32m." ends one): the stop is no part of the answer.
   const stop = last === tokens.length - 1 && last > first && /^\p{L}{1,3}\.$/u.test(tokens[last]!.text) ? 1 : 0;
