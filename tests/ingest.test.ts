@@ -349,6 +349,23 @@ describe('feeds and pages from the web', () => {
     ]);
   });
 
+  it("reads an Atom title as its type says (html escaped, xhtml a div of markup, text; empty ones too), an RSS title given as an element's object as its text", async () => {
+    const atom = `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title type="html">Smith &amp;amp; Jones Gazette</title>
+      <entry><title type="html">Kim &amp;amp; Putin&amp;#8217;s &amp;quot;sensitive&amp;quot; talks</title><link href="${base}/a"/></entry>
+      <entry><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Kim and Putin hold <em>sensitive</em> talks</div></title><link href="${base}/b"/></entry>
+      <entry><title type="text"/><link href="${base}/c"/></entry>
+      <entry><title><![CDATA[Grain & the <b>talks</b>]]></title><link href="${base}/d"/></entry>
+    </feed>`;
+    const feed = await parseFeed(atom, base);
+    expect(feed.title).toBe('Smith & Jones Gazette');
+    expect(feed.items.map((i) => i.title)).toEqual(['Kim & Putin’s "sensitive" talks', 'Kim and Putin hold sensitive talks', undefined, 'Grain & the <b>talks</b>']);
+    const rss = `<?xml version="1.0"?><rss version="2.0"><channel><title type="html"></title>
+      <item><title type="html">Kim arrives</title><link>${base}/e</link></item><item><title type="text"/><link>${base}/f</link></item></channel></rss>`;
+    const read = await parseFeed(rss, base);
+    expect(read.title).toBeUndefined();
+    expect(read.items.map((i) => i.title)).toEqual(['Kim arrives', undefined]);
+  });
+
   it('writes Markdown with front matter under web/<host>/, and nothing half-written', async () => {
     expect(await filesUnder(corpus)).toEqual([
       'web/.fetch-state.json',

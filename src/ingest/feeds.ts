@@ -3,6 +3,7 @@
  * feed's; its own HTML content (content:encoded, Atom content or summary) is kept as the fallback when its
  * page cannot be fetched. A feed that is not valid XML, or not RSS or Atom, is one failure with the reason.
  */
+import { DOMParser, parseHTML } from 'linkedom';
 import Parser from 'rss-parser';
 import { namesImpossibleDay, normalizeDate } from '../corpus/declared-date.js';
 import { publishedTime } from '../dates.js';
@@ -50,6 +51,30 @@ function writtenDate(item: RawItem): string | undefined {
   return undefined;
 }
 
+/** A text field as rss-parser gives it: a string, or an element's object whose text is its `_` (an attribute on it). */
+function textOf(value: unknown): string | undefined {
+  const text = typeof value === 'string' ? value : typeof value === 'object' && value !== null && typeof (value as { _?: unknown })._ === 'string' ? (value as { _: string })._ : undefined;
+  return text?.trim() || undefined;
+}
+
+/**
+ * An Atom feed's titles (the feed's, then each entry's, in order), read as their `type` says: `html` is escaped HTML
+ * ("Kim &amp;amp; Putin" is "Kim & Putin"), `xhtml` a `<div>` of markup. rss-parser gives the first as written and
+ * the second as an object. Undefined for an RSS feed, whose titles are text.
+ */
+function atomTitles(xml: string): { feed?: string; entries: (string | undefined)[] } | undefined {
+  const root = new DOMParser().parseFromString(xml, 'text/xml').documentElement;
+  if (root?.localName !== 'feed') return undefined;
+  type Node = typeof root;
+  const child = (element: Node, name: string) => [...element.children].find((c) => c.localName === name);
+  const read = (title: Node | undefined) => {
+    if (!title) return undefined;
+    const text = title.getAttribute('type') === 'html' ? parseHTML(`<!doctype html><html><body>${title.textContent ?? ''}</body></html>`).document.body.textContent : title.textContent;
+    return text?.replace(/\s+/g, ' ').trim() || undefined;
+  };
+  return { feed: read(child(root, 'title')), entries: [...root.children].filter((c) => c.localName === 'entry').map((entry) => read(child(entry, 'title'))) };
+}
+
 /** Parses a feed's XML; throws a FeedError whose message is the reason when it is not a feed. */
 export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFeed> {
   let feed: Parser.Output<RawItem>;
@@ -60,9 +85,10 @@ export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFee
     const detail = (error as Error).message.split('\n')[0]!.replace(/\.$/, '');
     throw new FeedError(`not a valid RSS or Atom feed (${detail})`);
   }
+  const atom = atomTitles(xml);
   return {
-    title: feed.title?.trim() || undefined,
-    items: feed.items.map((item) => {
+    title: atom ? atom.feed : textOf(feed.title),
+    items: feed.items.map((item, i) => {
       const guid = typeof item.guid === 'string' && /^https?:/.test(item.guid) ? item.guid : undefined;
       const written = writtenDate(item);
       // rss-parser's own reading (Date.parse, in UTC) of a text this does not read ("09/13/2023 01:30 GMT"), but not of
@@ -72,11 +98,11 @@ export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFee
       const revised = updated !== undefined && date !== undefined && (publishedTime(updated) ?? 0) > (publishedTime(date) ?? Infinity) ? updated : undefined;
       return {
         link: absoluteUrl(item.link ?? guid, feedUrl),
-        title: item.title?.trim() || undefined,
+        title: atom ? atom.entries[i] : textOf(item.title),
         date,
         ...(revised ? { revised } : {}),
         ...(written !== undefined && date === undefined ? { unreadableDate: written.trim() } : {}),
-        author: (item.creator ?? item.author)?.trim() || undefined,
+        author: textOf(item.creator ?? item.author),
         html: item['content:encoded'] ?? item.content ?? item.summary,
       };
     }),
