@@ -576,6 +576,23 @@ describe('feeds and pages from the web', () => {
     expect((await filesUnder(path.join(other.corpusDir, 'web'))).filter((f) => f.endsWith('.md'))).toHaveLength(2);
   });
 
+  it('saves a page reached by two addresses in one run once: its AMP copy (canonical: the page) and a link with a #fragment', async () => {
+    const page = (topic: string) => site.fixture('grain-deal.html').replaceAll('Black Sea grain deal', topic);
+    site.set('/news/ferry', page('Helsinki ferry strike').replace('<head>', `<head><link rel="canonical" href="${base}/news/ferry">`));
+    site.set('/amp/news/ferry', page('Helsinki ferry strike').replace('<head>', `<head><link rel="canonical" href="${base}/news/ferry">`));
+    site.set('/news/locks', page('Saimaa canal locks'));
+    const item = (link: string) => `<item><title>Item</title><link>${link}</link><pubDate>Thu, 14 Sep 2023 09:00:00 GMT</pubDate></item>`;
+    site.set('/feeds/two-ways.rss', `<?xml version="1.0"?><rss version="2.0"><channel><title>Two ways</title>${[`${base}/amp/news/ferry`, `${base}/news/ferry`, `${base}/news/locks#comments`].map(item).join('')}</channel></rss>`, 'application/rss+xml');
+    site.set('/feeds/fragments.rss', `<?xml version="1.0"?><rss version="2.0"><channel><title>Fragments</title>${item(`${base}/news/locks`)}</channel></rss>`, 'application/rss+xml');
+    const other = webConfig(tempDir());
+    const asked = site.requests.length;
+    const report = await run({ feeds: [`${base}/feeds/two-ways.rss`, `${base}/feeds/fragments.rss`] }, other);
+    expect(kinds(report)).toMatchObject({ new: 2, unchanged: 1, failed: 0 });
+    expect(report.articles.find((a) => a.kind === 'unchanged')).toMatchObject({ reason: `already saved from ${base}/news/ferry` });
+    expect(site.requests.slice(asked).filter((r) => r.path === '/news/locks')).toHaveLength(1);
+    expect((await filesUnder(path.join(other.corpusDir, 'web'))).filter((f) => f.endsWith('.md'))).toHaveLength(2);
+  });
+
   it('takes up the files an older version saved under addresses with tracking parameters, and removes a second copy', async () => {
     const page = (topic: string) => site.fixture('grain-deal.html').replaceAll('Black Sea grain deal', topic);
     site.set('/news/dock-strike.html', page('Riga dock strike'));

@@ -59,6 +59,8 @@ export class Ingestion {
   readonly fetcher: PoliteFetcher;
   /** Files given out, in earlier runs (the state) and in this one, so two articles never share one. */
   private readonly files: Set<string>;
+  /** Canonical URLs saved in this run: a second address of one (its AMP page) is counted unchanged, not saved again. */
+  private readonly savedThisRun = new Set<string>();
   /** Feeds with a page that failed for a passing reason (a server error, a timeout): read in full next run. */
   readonly reread = new Set<string>();
   /** Feeds with a page that failed for good FAILED_RETRY_DAYS ago or more: read in full in this run. */
@@ -241,6 +243,9 @@ export class Ingestion {
       }
       return { url: task.link, kind: 'unchanged', reason: `already saved from ${canonical}`, file: owner };
     }
+    // Saved in this run already, from another address of it (its AMP page, a feed's other link): once a run.
+    if (this.savedThisRun.has(canonical)) return { url: task.link, kind: 'unchanged', reason: `already saved from ${canonical}`, file: owner };
+    this.savedThisRun.add(canonical);
     // The state lost: the file saved under this canonical URL is found by the address it gives.
     let file = owner ?? this.takeOnDisk(canonical) ?? this.earlierFile(task, previous, canonical);
     if (file === undefined) {

@@ -25,8 +25,9 @@ function parameterName(pair: string): string {
 }
 
 /**
- * The address without its tracking parameters; the others are kept as written, in their order. An address that
- * is not a URL is returned as it is.
+ * The address without its tracking parameters and its fragment (`#comments`: a place in the page, never another
+ * page; a `#!` route, which some sites select articles with, is kept); the other parameters are kept as written, in
+ * their order. An address that is not a URL is returned as it is.
  */
 export function withoutTracking(address: string): string {
   let url: URL;
@@ -35,7 +36,9 @@ export function withoutTracking(address: string): string {
   } catch {
     return address;
   }
-  if (!url.search) return address;
+  const fragment = url.hash !== '' && !url.hash.startsWith('#!');
+  if (fragment) url.hash = '';
+  if (!url.search) return fragment ? url.href : address;
   const kept = url.search.slice(1).split('&').filter((pair) => pair !== '' && !isTracking(parameterName(pair)));
   url.search = kept.length > 0 ? `?${kept.join('&')}` : '';
   return url.href;
