@@ -1090,6 +1090,34 @@ describe('feeds and pages from the web', () => {
     expect((await loadCorpus(other.corpusDir)).articles.map((a) => [a.id, a.title])).toEqual([['finland-shuts-border', 'Finland shuts its whole border']]);
   });
 
+  it("keeps an edited article in its file when the feed moves the item to its new address, by the item's guid", async () => {
+    const page = (title: string, slug: string) =>
+      site.fixture('grain-deal.html').replaceAll('Erdogan and Putin fail to revive Black Sea grain deal', title).replace('<head>', `<head><link rel="canonical" href="${base}/moved/${slug}">`);
+    const item = (guid: string, slug: string, date: string) => `<item><title>Border</title><guid isPermaLink="false">${guid}</guid><link>${base}/moved/${slug}</link><pubDate>${date}</pubDate></item>`;
+    const feed = (...items: string[]) => `<?xml version="1.0"?><rss version="2.0"><channel><title>Moved</title>${items.join('')}</channel></rss>`;
+    site.set('/moved/finland-shuts-border', page('Finland shuts border', 'finland-shuts-border'));
+    site.set('/feeds/moved.rss', feed(item('story-4711', 'finland-shuts-border', 'Wed, 13 Sep 2023 05:15:00 GMT')), 'application/rss+xml');
+    const other = webConfig(tempDir());
+    const sources = { feeds: [`${base}/feeds/moved.rss`] };
+    expect(kinds(await run(sources, other))).toMatchObject({ new: 1 });
+    // The outlet edits the headline into the slug; the old address redirects; the feed lists the new one, same guid.
+    site.set('/moved/finland-shuts-entire-border-with-russia', page('Finland shuts entire border with Russia', 'finland-shuts-entire-border-with-russia'));
+    site.handle('/moved/finland-shuts-border', (_req, res) => void res.writeHead(301, { location: '/moved/finland-shuts-entire-border-with-russia' }).end());
+    // Another story of the site, another guid, a slug alike: a file of its own.
+    site.set('/moved/finland-shuts-border-crossings', page('Finland shuts border crossings to cyclists', 'finland-shuts-border-crossings'));
+    site.set(
+      '/feeds/moved.rss',
+      feed(item('story-4711', 'finland-shuts-entire-border-with-russia', 'Thu, 14 Sep 2023 05:15:00 GMT'), item('story-4712', 'finland-shuts-border-crossings', 'Thu, 14 Sep 2023 06:15:00 GMT')),
+      'application/rss+xml',
+    );
+    expect(kinds(await run(sources, other))).toMatchObject({ new: 1, updated: 1 });
+    const { articles } = await loadCorpus(other.corpusDir);
+    expect(articles.map((a) => [a.id, a.title]).sort()).toEqual([
+      ['finland-shuts-border', 'Finland shuts entire border with Russia'],
+      ['finland-shuts-border-crossings-to-cyclists', 'Finland shuts border crossings to cyclists'],
+    ]);
+  });
+
   it("finds an article saved from its feed's text again after the state is lost, when its page comes back under another address", async () => {
     let down = true;
     site.handle('/world/lost-kim', (_req, res) => {

@@ -31,6 +31,8 @@ export interface FeedItem {
    */
   revised?: string;
   author?: string;
+  /** The feed's id of the item (RSS `guid`, Atom `id`): it stays when an outlet edits the headline in the item's link. */
+  id?: string;
   /** The item's HTML content in the feed, if any. */
   html?: string;
 }
@@ -103,6 +105,7 @@ export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFee
         ...(revised ? { revised } : {}),
         ...(written !== undefined && date === undefined ? { unreadableDate: written.trim() } : {}),
         author: textOf(item.creator ?? item.author),
+        id: textOf(item.guid) ?? textOf(item.id),
         html: item['content:encoded'] ?? item.content ?? item.summary,
       };
     }),

@@ -232,7 +232,7 @@ export class Ingestion {
     const owner = this.state.canonical[canonical];
     const previous = this.state.addresses[task.address];
     const mine = previous?.canonical === canonical || task.address === canonical;
-    this.remember(task.address, { ...validators, itemDate: this.newestDate(task), canonical, pageDue });
+    this.remember(task.address, { ...validators, itemDate: this.newestDate(task), canonical, itemId: task.item?.id, pageDue });
     if (owner && !mine) {
       // The page, had at last, is an article already saved from another address: its feed's text goes.
       const fromFeed = previous?.pageDue && previous.canonical !== undefined ? this.state.canonical[previous.canonical] : undefined;
@@ -275,7 +275,31 @@ export class Ingestion {
       delete this.state.canonical[earlier];
       return file;
     }
+    if (previous === undefined && !task.explicit) {
+      const moved = this.movedItemFile(task, canonical);
+      if (moved !== undefined) return moved;
+    }
     return previous === undefined && task.address !== canonical ? this.takeOnDisk(task.address) : undefined;
+  }
+
+  /**
+   * The file of the item saved before under another address of the same site, when the feed gives this new address
+   * the id it gave that one (its guid: the outlet edited the headline in its slug, the old address redirecting or
+   * gone); taken from that address's canonical URL.
+   */
+  private movedItemFile(task: Task, canonical: string): string | undefined {
+    const id = task.item?.id;
+    if (id === undefined) return undefined;
+    const host = (url: string) => URL.parse(url)?.host;
+    for (const [address, entry] of Object.entries(this.state.addresses)) {
+      const earlier = entry.canonical;
+      if (entry.itemId !== id || address === task.address || earlier === undefined || earlier === canonical) continue;
+      const file = this.state.canonical[earlier];
+      if (file === undefined || host(earlier) !== host(canonical)) continue;
+      delete this.state.canonical[earlier];
+      return file;
+    }
+    return undefined;
   }
 
   /** The saved file that gives `url` (without tracking parameters) as its address, when the state was lost; taken, so no other claims it. */

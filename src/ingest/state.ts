@@ -29,6 +29,8 @@ export interface AddressState extends Validators {
    */
   itemDate?: string;
   canonical?: string;
+  /** The feed's id of the item saved from it (FeedItem.id): a new address of that item is its story moved (ingestion.ts earlierFile). */
+  itemId?: string;
   /**
    * Saved from its feed's text because the page failed for a passing reason: the page is asked again next run,
    * for PAGE_RETRIES runs at most; the count of runs it failed so far (`true` in a state written before it was counted).
@@ -99,8 +101,8 @@ const optional = (value: unknown, ...types: string[]) => value === undefined || 
 /** An address's entry as this version writes it. */
 function wellFormedAddress(entry: unknown): entry is AddressState {
   if (!isRecord(entry)) return false;
-  const { etag, lastModified, itemDate, canonical, failed, failedAt, feed, failedRuns, pageDue } = entry;
-  return [etag, lastModified, itemDate, canonical, failed, failedAt, feed].every((v) => optional(v, 'string')) && optional(failedRuns, 'number') && optional(pageDue, 'number', 'boolean');
+  const { etag, lastModified, itemDate, canonical, itemId, failed, failedAt, feed, failedRuns, pageDue } = entry;
+  return [etag, lastModified, itemDate, canonical, itemId, failed, failedAt, feed].every((v) => optional(v, 'string')) && optional(failedRuns, 'number') && optional(pageDue, 'number', 'boolean');
 }
 
 /** A saved file's name as this version writes it: a Markdown file inside web/ (so removing it never reaches elsewhere). */
