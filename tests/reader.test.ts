@@ -92,6 +92,10 @@ describe('annotations made at embed time', () => {
     expect(widened('Kim’s train left Vladivostok, Peskov said.', 'Kim')).toBe('Kim');
     expect(widened('Kim’s train left Vladivostok, Peskov said.', 'Vladivostok')).toBe('Vladivostok');
     expect(widened('“It will be a full-fledged visit,” Kremlin spokesman Dmitry Peskov said.', 'visit')).toBe('visit');
+    // Names joined by a hyphen are two words, either of them the answer; a name's lower-case part is of it.
+    expect(widened('The Russia-Ukraine war entered its second winter.', 'Ukraine')).toBe('Ukraine');
+    expect(widened('The Putin-Kim summit took place at Vostochny.', 'Putin')).toBe('Putin');
+    expect(widened('North Korean leader Kim Jong-un arrived on Tuesday.', 'Kim Jong')).toBe('Kim Jong-un');
   });
 
   it('give a short answer of whole written words through the pipeline ("fledged" was one)', async () => {

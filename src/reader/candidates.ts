@@ -94,14 +94,26 @@ function withUnits(tokens: Token[], first: number, last: number, kind: Candidate
 const wordPiece = (t: Token) => isHyphen(t) || /^[\p{L}\p{N}]/u.test(t.text);
 
 /**
+ * Whether tokens `i` and `i + 1` are pieces of one written word. Names joined by a hyphen, each capitalised
+ * ("Russia-Ukraine war", "Putin-Kim summit"), are two words: either may be the answer.
+ */
+function oneWord(tokens: readonly Token[], i: number): boolean {
+  const [left, right] = [tokens[i]!, tokens[i + 1]!];
+  if (!joined(left, right) || !wordPiece(left) || !wordPiece(right)) return false;
+  const hyphen = isHyphen(left) ? i : isHyphen(right) ? i + 1 : -1;
+  const capital = (k: number) => /^\p{Lu}/u.test(tokens[k]?.text ?? '');
+  return hyphen === -1 || !(capital(hyphen - 1) && capital(hyphen + 1));
+}
+
+/**
  * Tokens `first` to `last` widened to the written words they are part of: "full-fledged" for "fledged", "much-needed
  * cash" for "-needed cash", "300sq" for its "3" (the tagger splits some words). A possessive ("Kim's") or a
  * punctuation mark against a word is no part of it. A short answer is never part of a written word.
  */
 export function wholeWords(tokens: readonly Token[], first: number, last: number): [number, number] {
   let [a, b] = [first, last];
-  while (a > 0 && joined(tokens[a - 1]!, tokens[a]!) && wordPiece(tokens[a - 1]!) && wordPiece(tokens[a]!)) a--;
-  while (b + 1 < tokens.length && joined(tokens[b]!, tokens[b + 1]!) && wordPiece(tokens[b]!) && wordPiece(tokens[b + 1]!)) b++;
+  while (a > 0 && oneWord(tokens, a - 1)) a--;
+  while (b + 1 < tokens.length && oneWord(tokens, b)) b++;
   return [a, b];
 }
 
