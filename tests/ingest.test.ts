@@ -677,8 +677,8 @@ describe('feeds and pages from the web', () => {
     const report = await run({ feeds: [`${base}/feeds/kept.rss`] }, other);
     expect(report.duplicates).toEqual([]);
     expect(formatIngestReport(report).split('\n').filter((l) => l.startsWith('Warning:'))).toEqual([
-      `Warning: ${file('edited-1a2b3c.md')} and ${file('edited.md')} were saved for one article (${edited}, their addresses differ only in tracking parameters) but their texts differ, so both are kept and ${file('edited.md')} is updated from now on: delete the other if it is a copy.`,
-      `Warning: ${file('orphan-4d5e6f.md')} and ${file('orphan.md')} were saved for one article (${orphan}, their addresses differ only in tracking parameters); ${file('orphan.md')} is missing, so ${file('orphan-4d5e6f.md')} is kept as its file.`,
+      `Warning: ${file('edited-1a2b3c.md')} and ${file('edited.md')} were saved for one article (${edited}, their addresses differ only in tracking parameters or a #fragment) but their texts differ, so both are kept and ${file('edited.md')} is updated from now on: delete the other if it is a copy.`,
+      `Warning: ${file('orphan-4d5e6f.md')} and ${file('orphan.md')} were saved for one article (${orphan}, their addresses differ only in tracking parameters or a #fragment); ${file('orphan.md')} is missing, so ${file('orphan-4d5e6f.md')} is kept as its file.`,
     ]);
     expect((await filesUnder(path.join(other.corpusDir, 'web'))).filter((f) => f.endsWith('.md'))).toEqual(['127.0.0.1/edited-1a2b3c.md', '127.0.0.1/edited.md', '127.0.0.1/orphan-4d5e6f.md']);
     expect(await fs.readFile(path.join(other.corpusDir, file('edited-1a2b3c.md')), 'utf8')).toContain('A copy a maintainer corrected by hand.');
@@ -1116,6 +1116,26 @@ describe('feeds and pages from the web', () => {
       ['finland-shuts-border', 'Finland shuts entire border with Russia'],
       ['finland-shuts-border-crossings-to-cyclists', 'Finland shuts border crossings to cyclists'],
     ]);
+  });
+
+  it('takes no file by a guid that tells nothing: shared by two items, its old address still listed, or another story', async () => {
+    const page = (title: string, slug: string) =>
+      site.fixture('grain-deal.html').replaceAll('Erdogan and Putin fail to revive Black Sea grain deal', title).replace('<head>', `<head><link rel="canonical" href="${base}/guid/${slug}">`);
+    const item = (guid: string, slug: string) => `<item><title>Item</title><guid>${guid}</guid><link>${base}/guid/${slug}</link><pubDate>Thu, 14 Sep 2023 09:00:00 GMT</pubDate></item>`;
+    const feed = (...items: string[]) => `<?xml version="1.0"?><rss version="2.0"><channel><title>Guids</title>${items.join('')}</channel></rss>`;
+    const stories = { 'finland-border': 'Finland shuts border', 'kim-train': 'Kim arrives by train', 'grain-talks': 'Grain talks stall', 'seoul-summons': 'Seoul summons ambassador' };
+    for (const [slug, title] of Object.entries(stories)) site.set(`/guid/${slug}`, page(title, slug));
+    const other = webConfig(tempDir());
+    const sources = { feeds: [`${base}/feeds/guids.rss`] };
+    // Two items sharing a placeholder guid in one run.
+    site.set('/feeds/guids.rss', feed(item(`${base}/`, 'finland-border'), item(`${base}/`, 'grain-talks')), 'application/rss+xml');
+    expect(kinds(await run(sources, other))).toMatchObject({ new: 2 });
+    // A new story with the guid of one still listed; then with the guid of one gone from the feed, but another story.
+    site.set('/feeds/guids.rss', feed(item(`${base}/`, 'finland-border'), item('post', 'grain-talks'), item(`${base}/`, 'kim-train')), 'application/rss+xml');
+    expect(kinds(await run(sources, other))).toMatchObject({ new: 1, updated: 0 });
+    site.set('/feeds/guids.rss', feed(item('post', 'seoul-summons')), 'application/rss+xml');
+    expect(kinds(await run(sources, other))).toMatchObject({ new: 1, updated: 0 });
+    expect((await loadCorpus(other.corpusDir)).articles.map((a) => a.title).sort()).toEqual(Object.values(stories).sort());
   });
 
   it("finds an article saved from its feed's text again after the state is lost, when its page comes back under another address", async () => {

@@ -104,7 +104,7 @@ export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFee
         date,
         ...(revised ? { revised } : {}),
         ...(written !== undefined && date === undefined ? { unreadableDate: written.trim() } : {}),
-        author: textOf(item.creator ?? item.author),
+        author: textOf(item.creator) ?? textOf(item.author),
         id: textOf(item.guid) ?? textOf(item.id),
         html: item['content:encoded'] ?? item.content ?? item.summary,
       };

@@ -68,6 +68,7 @@ async function fetchAll(
     }
   }
 
+  run.plan(tasks.values());
   const articles: Outcome[] = feeds.flatMap((feed) => feed.failures);
   let done = 0;
   options.onProgress?.(0, tasks.size);

@@ -61,6 +61,9 @@ export class Ingestion {
   private readonly files: Set<string>;
   /** Canonical URLs saved in this run: a second address of one (its AMP page) is counted unchanged, not saved again. */
   private readonly savedThisRun = new Set<string>();
+  /** The addresses this run reads (`plan`), and the item ids two of them share. */
+  private listed = new Set<string>();
+  private sharedIds = new Set<string>();
   /** Feeds with a page that failed for a passing reason (a server error, a timeout): read in full next run. */
   readonly reread = new Set<string>();
   /** Feeds with a page that failed for good FAILED_RETRY_DAYS ago or more: read in full in this run. */
@@ -282,6 +285,18 @@ export class Ingestion {
     return previous === undefined && task.address !== canonical ? this.takeOnDisk(task.address) : undefined;
   }
 
+  /** What this run reads, told before any page is fetched: an item moved to a new address (movedItemFile) is told by it. */
+  plan(tasks: Iterable<Task>): void {
+    const seen = new Set<string>();
+    for (const task of tasks) {
+      this.listed.add(task.address);
+      const id = task.item?.id;
+      if (id === undefined) continue;
+      if (seen.has(id)) this.sharedIds.add(id);
+      seen.add(id);
+    }
+  }
+
   /**
    * The file of the item saved before under another address of the same site, when the feed gives this new address
    * the id it gave that one (its guid: the outlet edited the headline in its slug, the old address redirecting or
@@ -289,11 +304,20 @@ export class Ingestion {
    */
   private movedItemFile(task: Task, canonical: string): string | undefined {
     const id = task.item?.id;
-    if (id === undefined) return undefined;
-    const host = (url: string) => URL.parse(url)?.host;
+    // An id two items of this run share (a placeholder guid) tells nothing.
+    if (id === undefined || this.sharedIds.has(id)) return undefined;
+    const host = (url: string) => {
+      try {
+        return new URL(url).host;
+      } catch {
+        return undefined;
+      }
+    };
     for (const [address, entry] of Object.entries(this.state.addresses)) {
       const earlier = entry.canonical;
       if (entry.itemId !== id || address === task.address || earlier === undefined || earlier === canonical) continue;
+      // The old address still listed is a story of its own; a moved one keeps most of its old slug's words.
+      if (this.listed.has(address) || !sameStory(earlier, canonical)) continue;
       const file = this.state.canonical[earlier];
       if (file === undefined || host(earlier) !== host(canonical)) continue;
       delete this.state.canonical[earlier];

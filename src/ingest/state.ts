@@ -162,9 +162,9 @@ export async function forgetTracking(corpusDir: string, state: FetchState): Prom
         removed.push({ file, kept });
       } else if (keptText === undefined) {
         state.canonical[plain] = file;
-        warnings.push(`${file} and ${kept} were saved for one article (${plain}, their addresses differ only in tracking parameters); ${kept} is missing, so ${file} is kept as its file.`);
+        warnings.push(`${file} and ${kept} were saved for one article (${plain}, their addresses differ only in tracking parameters or a #fragment); ${kept} is missing, so ${file} is kept as its file.`);
       } else {
-        warnings.push(`${file} and ${kept} were saved for one article (${plain}, their addresses differ only in tracking parameters) but their texts differ, so both are kept and ${kept} is updated from now on: delete the other if it is a copy.`);
+        warnings.push(`${file} and ${kept} were saved for one article (${plain}, their addresses differ only in tracking parameters or a #fragment) but their texts differ, so both are kept and ${kept} is updated from now on: delete the other if it is a copy.`);
       }
     }
   }
