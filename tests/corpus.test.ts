@@ -224,6 +224,14 @@ describe('other formats', () => {
     ]);
     // A headline alone is still no article.
     expect(parseFiles([{ source: 'h.txt', bytes: bytes('Kim arrives in Russia for talks with Putin\n') }]).problems).toHaveLength(1);
+    // A byline and furniture lines stay lines of their own (read as a page's are); front matter too.
+    const page = ['---', 'outlet: Test Times', '---', 'Kim arrives in Russia', 'By Olga Ivanova', 'North Korean leader Kim Jong-un arrived in Russia on Tuesday.', 'Advertisement', 'The visit could last a week, officials said.'].join('\n');
+    const [article] = parseFiles([{ source: 'kim.txt', bytes: bytes(page) }]).articles;
+    expect(article).toMatchObject({ title: 'Kim arrives in Russia', author: 'Olga Ivanova', outlet: 'Test Times' });
+    expect(article!.text.split('\n\n')).toEqual(['North Korean leader Kim Jong-un arrived in Russia on Tuesday.', 'The visit could last a week, officials said.']);
+    // Text wrapped from its first line (no headline of its own) is one paragraph, refused as before.
+    const wrapped = 'North Korean leader Kim Jong-un crossed into Russia on Tuesday aboard his\narmoured green train, beginning a rare trip abroad.\n';
+    expect(parseFiles([{ source: 'w.txt', bytes: bytes(wrapped) }]).problems).toHaveLength(1);
   });
 
   it("guesses no outlet from a listing's \"Continue reading...\" (any site's teasers end so); front matter in a .txt names it", () => {

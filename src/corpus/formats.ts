@@ -182,7 +182,7 @@ export function parseMarkdown(content: string, source: string, { plainBody = fal
   const warnings: CorpusWarning[] = [];
   // `body: plain` (web pages saved by src/ingest): the body is text as it was published, not Markdown.
   const markdown = !plainBody && data.body !== 'plain';
-  const rawParagraphs = markdown ? markdownParagraphs(parsed.content) : splitParagraphs(parsed.content);
+  const rawParagraphs = markdown ? markdownParagraphs(parsed.content) : plainTextParagraphs(parsed.content);
   let title = stringField(data, 'title', 'headline');
   // A leading "# Heading" is the title when the front matter has none (in Markdown), and the title repeated when it has one.
   const heading = !plainBody && rawParagraphs[0]?.startsWith('# ') ? markdownToText(rawParagraphs[0]) : undefined;

@@ -16,25 +16,21 @@ export function splitParagraphs(text: string): string[] {
 
 /**
  * A plain-text file's paragraphs: split on blank lines; a file with none (an export writing a paragraph a line) is
- * split on its lines instead, a line joined to the next when it does not end a sentence (text wrapped at a width).
- * Its first line stays a paragraph of its own: the headline.
+ * read a paragraph a line, a line that opens in lower case continuing the one before (a wrap: "…attended by U.S." /
+ * "officials, who said…"). Text wrapped from its first line on (no headline of its own) stays one paragraph.
  */
 export function plainTextParagraphs(text: string): string[] {
   const paragraphs = splitParagraphs(text);
   if (paragraphs.length !== 1) return paragraphs;
-  const [headline, ...lines] = text.split(/\r\n?|\n/).map(collapseWhitespace).filter(Boolean);
-  if (lines.length === 0) return paragraphs;
-  const body: string[] = [];
-  let current: string[] = [];
+  const lines = text.split(/\r\n?|\n/).map(collapseWhitespace).filter(Boolean);
+  const continues = (line: string) => /^\p{Ll}/u.test(line);
+  if (lines.length < 2 || continues(lines[1]!)) return paragraphs;
+  const joined: string[] = [];
   for (const line of lines) {
-    current.push(line);
-    if (/[.!?:…]["'”’)\]]*$/.test(line)) {
-      body.push(current.join(' '));
-      current = [];
-    }
+    if (joined.length > 0 && continues(line)) joined[joined.length - 1] += ` ${line}`;
+    else joined.push(line);
   }
-  if (current.length > 0) body.push(current.join(' '));
-  return [headline!, ...body];
+  return joined;
 }
 
 /** The article text that chunks and quotes index into: standfirst first, then the body. */
