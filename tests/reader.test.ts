@@ -96,6 +96,10 @@ describe('annotations made at embed time', () => {
     expect(widened('The Russia-Ukraine war entered its second winter.', 'Ukraine')).toBe('Ukraine');
     expect(widened('The Putin-Kim summit took place at Vostochny.', 'Putin')).toBe('Putin');
     expect(widened('North Korean leader Kim Jong-un arrived on Tuesday.', 'Kim Jong')).toBe('Kim Jong-un');
+    // A hyphen with no word on one side, and an en dash (a range, a dash), join nothing.
+    expect(widened('-Kim Jong-un arrived in Vladivostok on Tuesday.', 'Kim')).toBe('Kim');
+    expect(widened('The war lasted 1939–1945 in all.', '1939')).toBe('1939');
+    expect(widened('He arrived in Moscow–and left.', 'Moscow')).toBe('Moscow');
   });
 
   it('give a short answer of whole written words through the pipeline ("fledged" was one)', async () => {

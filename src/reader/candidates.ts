@@ -101,9 +101,16 @@ function oneWord(tokens: readonly Token[], i: number): boolean {
   const [left, right] = [tokens[i]!, tokens[i + 1]!];
   if (!joined(left, right) || !wordPiece(left) || !wordPiece(right)) return false;
   const hyphen = isHyphen(left) ? i : isHyphen(right) ? i + 1 : -1;
-  const capital = (k: number) => /^\p{Lu}/u.test(tokens[k]?.text ?? '');
-  return hyphen === -1 || !(capital(hyphen - 1) && capital(hyphen + 1));
+  if (hyphen === -1) return true;
+  // A hyphen within a word only: between two of its pieces, against both ("-Kim" and an en dash's range, "1939–1945", are not).
+  const piece = (k: number) => tokens[k] !== undefined && !isHyphen(tokens[k]!) && wordPiece(tokens[k]!);
+  if (!WORD_HYPHEN.test(tokens[hyphen]!.text) || !piece(hyphen - 1) || !piece(hyphen + 1)) return false;
+  if (!joined(tokens[hyphen - 1]!, tokens[hyphen]!) || !joined(tokens[hyphen]!, tokens[hyphen + 1]!)) return false;
+  const capital = (k: number) => /^\p{Lu}/u.test(tokens[k]!.text);
+  return !(capital(hyphen - 1) && capital(hyphen + 1));
 }
+/** The hyphens that join a word's pieces: not the en dash, which marks ranges and stands for a dash. */
+const WORD_HYPHEN = /^[-‐‑]$/;
 
 /**
  * Tokens `first` to `last` widened to the written words they are part of: "full-fledged" for "fledged", "much-needed
