@@ -251,6 +251,12 @@ type Chosen = { sentence: number; chunk: number; score: number; article: Article
  * returns the short answer, moved into the new first quote when the first changed (a syndicated sentence carries
  * the same answer); when it cannot be moved, the first stays.
  */
+/** Where `words` stand in `text` as whole words (not "Moscow" of "Moscow-based"), or -1. */
+function wholeWordsAt(text: string, words: string): number {
+  const escaped = words.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![\\p{L}\\p{N}]|[\\p{L}\\p{N}]-)${escaped}(?![\\p{L}\\p{N}]|-[\\p{L}\\p{N}])`, 'u').exec(text)?.index ?? -1;
+}
+
 function newerFirst(chosen: Chosen[], shortAnswer: ShortAnswer | null, index: ReadingIndex): ShortAnswer | null {
   const first = chosen[0];
   const rounded = (score: number) => Number(score.toFixed(4));
@@ -265,7 +271,7 @@ function newerFirst(chosen: Chosen[], shortAnswer: ShortAnswer | null, index: Re
   if (!shortAnswer || chosen[0] === first) return shortAnswer;
   const lead = chosen[0]!;
   const { start } = index.sentences[lead.sentence]!;
-  const at = lead.article.text.slice(start, index.sentences[lead.sentence]!.end).indexOf(shortAnswer.text);
+  const at = wholeWordsAt(lead.article.text.slice(start, index.sentences[lead.sentence]!.end), shortAnswer.text);
   if (at >= 0) return { ...shortAnswer, articleId: lead.article.id, start: start + at, end: start + at + shortAnswer.text.length };
   chosen.splice(chosen.indexOf(first!), 1);
   chosen.unshift(first!);

@@ -1340,6 +1340,16 @@ describe('answers from fetched coverage', () => {
     expect(kimChunks[1]).toBeDefined();
     const same = buildAnswer(index, 'What happened?', { ...reading, sentences: kimChunks.map((c) => ({ sentence: c.sentence, chunk: c.label, score: 0.5 })) }, { passages: 2 });
     expect(same.answer).toMatch(/ \(Published: \[1, 2\] Northern Herald, 13 Sep 2023\.\)$/);
+    // The short answer goes with the newer quote only where that quote says it in whole words ("at", not of "that").
+    const prigozhin = firstSentenceOf(PRIGOZHIN);
+    const textOf = (i: number) => index.articles.get(index.sentences[i]!.articleId)!.text.slice(index.sentences[i]!.start, index.sentences[i]!.end);
+    expect(textOf(kim)).toMatch(/\bthat\b/);
+    expect(textOf(kim)).not.toMatch(/\bat\b/);
+    const at = index.sentences[prigozhin]!.start + textOf(prigozhin).indexOf(' at ') + 1;
+    const older = [{ sentence: prigozhin, chunk: chunkOf(PRIGOZHIN), score: 0.5 }, { sentence: kim, chunk: chunkOf(KIM), score: 0.5 }];
+    const inWord = buildAnswer(index, 'Where was he buried?', { ...reading, sentences: older, shortAnswer: { text: 'at', articleId: PRIGOZHIN, start: at, end: at + 2, confidence: 0.5 } }, { passages: 2 });
+    expect(inWord.passages[0]!.articleId).toBe(PRIGOZHIN);
+    expect(inWord.shortAnswer).toMatchObject({ articleId: PRIGOZHIN, start: at, end: at + 2 });
   });
 
   it('refreshes the feeds on schedule in the bot, one refresh at a time, and loads the new index', async () => {
