@@ -6,6 +6,7 @@
  * the bot has the Message Content intent.
  */
 import { ApplicationCommandType, ContextMenuCommandBuilder, InteractionContextType, type MessageContextMenuCommandInteraction } from 'discord.js';
+import { isAnswerIntro, MENU_INTRO } from '../src/bot/answer-message.js';
 import { answerInteraction } from '../src/bot/answering.js';
 import type { BotContext } from '../src/bot/context.js';
 import { notice } from '../src/bot/replies.js';
@@ -28,8 +29,14 @@ export async function execute(interaction: MessageContextMenuCommandInteraction,
     await interaction.reply(notice(OWN_MESSAGE));
     return;
   }
-  // A forward has no text of its own: it shows the forwarded message's (its snapshot), which is what was picked.
-  const text = questionText(target) || questionText({ content: target.messageSnapshots.first()?.content ?? '' });
+  // A forward has no text of its own: it shows the forwarded message's (its snapshot), which is what was picked;
+  // one of the bot's answers forwarded shows its intro line.
+  const forwarded = target.messageSnapshots.first()?.content ?? '';
+  if (!target.content.trim() && isAnswerIntro(forwarded)) {
+    await interaction.reply(notice(OWN_MESSAGE));
+    return;
+  }
+  const text = questionText(target) || questionText({ content: forwarded });
   if (!text) {
     ctx.logger.info('Context-menu question without text', { messageId: target.id, channelId: interaction.channelId, userId: interaction.user.id, attachments: target.attachments.size });
     await interaction.reply(notice(NO_TEXT));
@@ -44,5 +51,5 @@ export async function execute(interaction: MessageContextMenuCommandInteraction,
     return;
   }
   const passages = ctx.config.retrieval.passages;
-  await answerInteraction(interaction, ctx, { question, passages, private: false, intro: `↪️ Asked about ${target.url}`, via: 'menu' });
+  await answerInteraction(interaction, ctx, { question, passages, private: false, intro: `${MENU_INTRO} ${target.url}`, via: 'menu' });
 }

@@ -676,6 +676,15 @@ describe('"Ask the coverage" on a message', () => {
     const edit = lastEdit(await run(messageMenu('Ask the coverage', target, newUser())));
     expect(edit.body.embeds[0].title).toBe(SHOIGU);
     expect(edit.body.embeds[0].fields[0].value).toMatch(/Shoigu visited North Korea in July/);
+    // One of its own answers forwarded shows the answer's intro line: its words, not a question.
+    const { message } = await ask(SHOIGU, newUser());
+    const answerForwarded = memberMessage('', {
+      message_reference: { type: 1, message_id: message.id, channel_id: CHANNEL_ID, guild_id: GUILD_ID },
+      message_snapshots: [{ message: { type: 0, content: message.content || `↪️ Asked about https://discord.com/channels/${GUILD_ID}/${CHANNEL_ID}/1`, embeds: message.embeds ?? [], attachments: [], timestamp: new Date().toISOString(), edited_timestamp: null, flags: 0, mentions: [], mention_roles: [] } }],
+    });
+    const sent = await run(messageMenu('Ask the coverage', answerForwarded, newUser()));
+    expect(sent).toHaveLength(1);
+    expect(callbackOf(sent).body).toMatchObject({ type: 4, data: { content: OWN_MESSAGE, flags: EPHEMERAL } });
   });
 
   it("answers a question of its own answer's words with a private line, not with its intro read as the question", async () => {

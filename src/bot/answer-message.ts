@@ -39,6 +39,13 @@ export function startAnswerSession(
   );
 }
 
+/** How the intro line of an answer opens: one asked with "Ask the coverage", one following up in a conversation. */
+export const MENU_INTRO = '↪️ Asked about';
+export const FOLLOW_UP_INTRO = 'Following up on:';
+
+/** Whether a message's text is an answer's intro line (the bot's own words, forwarded or not). */
+export const isAnswerIntro = (text: string): boolean => [MENU_INTRO, FOLLOW_UP_INTRO].some((intro) => text.trimStart().startsWith(intro));
+
 export interface AnswerMessageOptions {
   /**
    * Offer "Follow up" (default): not under a private answer (a conversation is public) nor under an answer

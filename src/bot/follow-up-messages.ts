@@ -11,7 +11,7 @@ import { MessageReferenceType, type Message, type MessageReplyOptions } from 'di
 import { isChatOnly } from '../chat-opening.js';
 import { askFollowUp, liveTurns, type FollowUpAnswer } from '../conversation.js';
 import { QuestionError, validateQuestion } from '../answer-question.js';
-import { answerMessage, startAnswerSession } from './answer-message.js';
+import { answerMessage, FOLLOW_UP_INTRO, startAnswerSession } from './answer-message.js';
 import { takeQuestion } from './ask-limit.js';
 import { recordQuestion } from './question-log.js';
 import type { BotContext } from './context.js';
@@ -126,7 +126,7 @@ async function answer(message: Message, conversation: Conversation, ctx: BotCont
     await sent?.edit({ components: [], allowedMentions: NO_MENTIONS });
   });
   const earlier = result.reading.buildsOn;
-  const intro = earlier ? `Following up on: “${escapeText(trimText(earlier.question, EARLIER_QUESTION_CHARS))}”` : undefined;
+  const intro = earlier ? `${FOLLOW_UP_INTRO} “${escapeText(trimText(earlier.question, EARLIER_QUESTION_CHARS))}”` : undefined;
   sent = await reply(message, answerMessage(result.answer, session.id, { followUp: false, intro }));
   ctx.conversations.add(conversation, result.turn, sent.id);
   await recordQuestion(ctx, { answer: result.answer, via: 'follow-up', userId: message.author.id, guildId: message.guildId, askedIn: message, private: false });
