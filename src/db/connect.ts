@@ -3,7 +3,7 @@
  * (limits.ts), and marking what their failures need to be told apart (failures.ts, which says what they mean).
  */
 import pg from 'pg';
-import { markAccepted, markStillConnecting, type StillConnecting } from './failures.js';
+import { markAccepted, markStillConnecting } from './failures.js';
 import { CONNECT_TIMEOUT_MS, POOL_SIZE } from './limits.js';
 
 export { DatabaseError, databaseFailure, describeDatabase, userFacing } from './failures.js';
@@ -62,10 +62,11 @@ class ConnectingPool extends pg.Pool {
   }
 
   private marked(error: Error): Error {
-    if (error.message !== 'timeout exceeded when trying to connect' || this.connecting.size === 0) return error;
+    if (error.message !== 'timeout exceeded when trying to connect') return error;
+    // Accepted lately counts though the connections waited on have failed meanwhile (their own timers first, on a loaded machine).
     const accepted = [...this.connecting].some((client) => client.accepted) || performance.now() - this.acceptedAt <= CONNECT_TIMEOUT_MS;
-    const state: StillConnecting = accepted ? 'accepted' : 'unanswered';
-    return markStillConnecting(error, state);
+    if (accepted) return markStillConnecting(error, 'accepted');
+    return this.connecting.size === 0 ? error : markStillConnecting(error, 'unanswered');
   }
 }
 
