@@ -12,6 +12,12 @@ import { CorpusError, listArticleFiles } from './load.js';
 export const CHANGES_MAX_FILES = 20_000;
 /** Stats in flight at once. */
 const PARALLEL = 64;
+/**
+ * How far a file's times may lag the clock `since` was read from: the kernel stamps files from a clock updated once a
+ * tick (up to 10 ms at 100 Hz), so a file written just after `since` may be stamped just before it. Such a file is
+ * counted changed: a note too many, which the next embed clears, rather than one missed.
+ */
+const FILE_CLOCK_LAG_MS = 20;
 
 /**
  * The article files under `dir` (as listArticleFiles finds them) changed after `since` (ms): written, or put
@@ -34,7 +40,7 @@ export async function filesChangedSince(dir: string, since: number): Promise<str
     const batch = files.slice(at, at + PARALLEL);
     // A file removed since the folder was listed is left out.
     const stats = await Promise.all(batch.map((file) => fs.stat(file).catch(() => undefined)));
-    stats.forEach((stat, i) => stat && stat.ctimeMs > since && changed.push(batch[i]!));
+    stats.forEach((stat, i) => stat && stat.ctimeMs > since - FILE_CLOCK_LAG_MS && changed.push(batch[i]!));
   }
   return changed;
 }
