@@ -24,7 +24,7 @@ const JOINED = /^\s*(?:and|to|until|till|through|or|-|–)\s+(?:in\s+)?$/i;
 /** The word before a phrase that turns its period into one from it, after it or before it: "since last week", "after August 2023". */
 const BOUND_LEAD = /\b(since|after|before)\s+(?:the\s+)?$/i;
 /** "in 2023", "since 2023", "after 2022": chrono reads a lone year as a time of day, so years are found here. */
-const YEAR_PHRASE = /\b(in|during|throughout|since|from|after|before)\s+((?:19|20)\d{2})\b(?![-/:]\d)(?!\s*['’]s\b)/i;
+const YEAR_PHRASE = /\b(in|during|throughout|since|from|after|before)\s+((?:19|20)\d{2})\b(?![-–/:]\d)(?!\s*['’]s\b)/i;
 /** "in 2022–2023", "from 2022 to 2023", "between 2022 and 2023", "in 2022 and 2023": the years from the first through the last. */
 const YEAR_RANGE = /\b(?:in|during|throughout|over|from|between)\s+((?:19|20)\d{2})\s*(?:[-–—]|\s(?:to|until|till|through|and)\s)\s*((?:19|20)\d{2})\b(?![-/:]\d)/i;
 /**
@@ -32,6 +32,8 @@ const YEAR_RANGE = /\b(?:in|during|throughout|over|from|between)\s+((?:19|20)\d{
  * "the first week of", "the beginning of".
  */
 const MONTH_MODIFIER = /(?:\b(?:early|mid|late)[\s-]*|\b(?:the\s+)?(?:(?:beginning|start|middle|end)|(?:first|second|third|fourth|last)\s+(?:week|weeks|half|days))\s+of\s+)$/i;
+/** A word that leads a month as a time: "in may 2023", "since march 2023" (else a lower-case "may" or "march" is a verb). */
+const MONTH_PREPOSITION = /\b(?:in|on|since|until|till|by|from|of|during|before|after|between|and|to|through|throughout|or)\s+$/i;
 /** A date that describes a thing rather than when it was reported: "last year's mutiny", "this week's summit". */
 const POSSESSIVE_AFTER = /^['’]s\b/;
 /** A month named as a thing's: "the March 2023 warrant", "a September 2023 report". */
@@ -131,6 +133,8 @@ export function timePhrase(question: string, now = Date.now()): Period | undefin
     let end = result.index + result.text.length;
     // "last year's mutiny": the date of a thing asked about, not a period of the coverage.
     if (POSSESSIVE_AFTER.test(question.slice(end))) continue;
+    // "the last week of September 2023", "the last two weeks of the war": part of what follows, not weeks before now.
+    if ((calendar || lastN) && /^\s+of\b/i.test(question.slice(end))) continue;
     if (calendar) {
       range = calendarPeriod(calendar[1]!.toLowerCase(), calendar[2]!.toLowerCase(), now);
       // "this past week": the "this" goes with it.
@@ -142,6 +146,8 @@ export function timePhrase(question: string, now = Date.now()): Period | undefin
       const since = startOfDay(start.date().getTime());
       range = { since, until: /yesterday/i.test(text) ? endOfDay(since) : now };
     } else {
+      // "What may 2024 bring", "troops march 2023 style": a lower-case "may" or "march" is a verb unless a preposition leads it.
+      if (/^(?:may|march)\b/.test(question.slice(result.index)) && !result.end && !MONTH_PREPOSITION.test(question.slice(0, result.index))) continue;
       const months = monthPeriod(question, results, i, now);
       if (months) [range, from, end] = [{ since: months.since, until: months.until }, months.from, months.end];
       else continue;
@@ -191,7 +197,8 @@ const withBounds = (period: Period, now: number): Period => (period.until === no
 function bounded(range: { since?: number; until: number }, lead: string | undefined, now: number): { since?: number; until: number } | undefined {
   switch (lead?.toLowerCase()) {
     case 'since':
-      return { since: range.since, until: now };
+      // "since 2030": nothing published yet.
+      return range.since !== undefined && range.since > now ? undefined : { since: range.since, until: now };
     case 'after':
       return range.until + 1 > now ? undefined : { since: range.until + 1, until: now };
     case 'before':
@@ -214,6 +221,31 @@ function lastDays(count: string, unit: string, chronoStart: number, now: number)
 }
 
 /**
+ * Where a question says its time phrase as a time, not as a thing's date: "what did Kim say about it yesterday" in
+ * "What was yesterday's launch, and what did Kim say about it yesterday?"; the first place else.
+ */
+function phraseAt(question: string, phrase: string): number {
+  let first = -1;
+  for (let at = question.indexOf(phrase); at >= 0; at = question.indexOf(phrase, at + 1)) {
+    if (first < 0) first = at;
+    if (!POSSESSIVE_AFTER.test(question.slice(at + phrase.length)) && !ARTICLE_BEFORE.test(question.slice(0, at))) return at;
+  }
+  return first;
+}
+
+/**
+ * The words before a time phrase that go with it: "in", "during", "since" ("in the", …); "for" and "at" only with
+ * "the" ("for the past week", not "waiting for last week"); "from" only before a month or a year ("from March 2023
+ * to May", not "came back from last week"); a "the" left before "last week". None when the phrase has its own
+ * ("in 2023": "Who did Wagner fight for in 2023?" keeps its "for").
+ */
+function leadOf(phrase: string): RegExp {
+  if (/^(?:in|during|over|from|for|since|throughout|between|within|after|before|at|on)\b/i.test(phrase)) return /(?!)/;
+  const from = /^(?:\p{Lu}|\d)/u.test(phrase) ? '|from' : '';
+  return new RegExp(`(?:\\b(?:in|during|over|since|throughout|between|within|after|before${from})(?:\\s+the)?|\\b(?:for|at)\\s+the|\\bthe)\\s*$`, 'i');
+}
+
+/**
  * The question without its time phrase (and the "in"/"during" before it), for retrieval and reading: the
  * period already does the phrase's work, and its words only pull in passages that mention dates. Measured on
  * eight dated questions about the test coverage plus the shipped articles, the reader's confidence rose for
@@ -221,9 +253,9 @@ function lastDays(count: string, unit: string, chronoStart: number, now: number)
  */
 export function withoutTimePhrase(question: string, period: Period): string {
   if (!period.phrase) return question;
-  const at = question.indexOf(period.phrase);
+  const at = phraseAt(question, period.phrase);
   if (at < 0) return question;
-  const before = question.slice(0, at).replace(/\b(?:in|during|over|from|for|since|throughout|between|within|after|before|at)(?:\s+the)?\s*$/i, '');
+  const before = question.slice(0, at).replace(leadOf(period.phrase), '');
   const stripped = `${before.trimEnd()} ${question.slice(at + period.phrase.length).trimStart()}`
     .replace(/[([]\s*[)\]]/g, '') // "What happened (in 2023)?"
     .replace(/^(?:[\s,;:–—]|-(?!\d))+/, '') // "In 2023, what happened?" (not the minus of "-1 degrees")

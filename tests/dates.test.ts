@@ -23,6 +23,31 @@ describe('time phrases in questions', () => {
     expect(days('What happened Yesterday?')).toMatchObject({ since: '2024-03-14', until: '2024-03-14' });
   });
 
+  it('reads "the last week of" a month as part of it, a lower-case "may" or "march" with no preposition as a verb, and no period after now', () => {
+    expect(days('What was said in the last week of September 2023?')).toMatchObject({ since: '2023-09-01', until: '2023-09-30', asked: 'What was said?' });
+    expect(timePhrase('What happened in the last week of the war?', NOW)).toBeUndefined();
+    expect(timePhrase('What did Kim say in the last two weeks of the summit?', NOW)).toBeUndefined();
+    expect(timePhrase('What may 2024 bring for Kim?', NOW)).toBeUndefined();
+    expect(timePhrase('Will troops march 2023 style?', NOW)).toBeUndefined();
+    expect(days('What happened in may 2023?')).toMatchObject({ since: '2023-05-01', until: '2023-05-31', asked: 'What happened?' });
+    expect(timePhrase('What happened since 2030?', NOW)).toBeUndefined();
+    expect(timePhrase('What happened since September 2030?', NOW)).toBeUndefined();
+    expect(timePhrase('What happened in 2023–24?', NOW)).toBeUndefined();
+  });
+
+  it('takes out the phrase where it is a time, and only the words that go with it', () => {
+    expect(days('What was yesterday\'s launch, and what did Kim say about it yesterday?')).toMatchObject({ asked: "What was yesterday's launch, and what did Kim say about it?" });
+    expect(days('What did the March 2023 warrant say in March 2023?')).toMatchObject({ asked: 'What did the March 2023 warrant say?' });
+    // The verb's own preposition stays.
+    expect(days('Who did Wagner fight for in 2023?')).toMatchObject({ asked: 'Who did Wagner fight for?' });
+    expect(days('What was Kim waiting for last week?')).toMatchObject({ asked: 'What was Kim waiting for?' });
+    expect(days('What did Kim come back from last week?')).toMatchObject({ asked: 'What did Kim come back from?' });
+    // The phrase's own go with it.
+    expect(days('What has Kim done for the past week?')).toMatchObject({ asked: 'What has Kim done?' });
+    expect(days('What happened the last 3 days?')).toMatchObject({ asked: 'What happened?' });
+    expect(days('What happened from March 2023 to May 2023?')).toMatchObject({ asked: 'What happened?' });
+  });
+
   it('reads a range of months as one period, from the first to the end of the last', () => {
     const spring = { since: '2023-03-01', until: '2023-05-31', asked: 'What happened?' };
     expect(days('What happened from March 2023 to May 2023?')).toMatchObject(spring);
