@@ -6,11 +6,14 @@
  */
 
 /** Openings that are chat alone (a greeting, a filler), as opposed to those that lead into a question ("tell me"). */
-const GREETINGS = ['hey(?: there)?', 'hi', 'hello', 'yo', 'ok(?:ay)?', 'so', 'um+', 'uh+', 'well', 'please', 'pls', 'btw', 'anyway'];
+const GREETINGS = ['(?:hey|hi|hello)(?: (?:there|again|bot))?', 'yo', 'ok(?:ay)?', 'so(?! far\\b)', 'um+', 'uh+', 'well', 'please', 'pls', 'btw', 'anyway'];
+/** Thanks opening a further question ("thanks! also, who is …"): not "thanks to the sanctions, …". */
+const THANKS = ['thanks?(?! to\\b)(?: (?:a lot|so much|again))?', 'thank (?:you|u)', 'thx', 'also'];
 const OPENING = new RegExp(
   '^(?:' +
     [
       ...GREETINGS,
+      ...THANKS,
       'quick question', 'just (?:curious|wondering)', 'i (?:was )?wonder(?:ing)?(?: if)?',
       "i(?:['’]d| would) like to know", 'i (?:want|wanna) to know', 'i wanna know',
       '(?:do|does) (?:you|anyone|any ?body) know', '(?:can|could|would) (?:you|u) (?:please )?tell me', 'tell me',

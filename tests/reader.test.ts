@@ -269,6 +269,12 @@ describe('chat questions', () => {
     expect(withoutChatOpening('Do you know Kim’s wife’s name?')).toBe('Kim’s wife’s name?');
     expect(withoutChatOpening('Well-known critics of Putin?')).toBe('Well-known critics of Putin?');
     expect(withoutChatOpening('Who is Ty?')).toBe('Who is Ty?');
+    // Thanks and greetings opening a further question; not "thanks to", nor the "so" of "so far".
+    for (const opened of ['thanks! also, who is sasha baker', 'hi there, who is sasha baker', 'hey bot, who is sasha baker', 'hello again, who is sasha baker', 'thx, who is sasha baker']) {
+      expect(withoutChatOpening(opened), opened).toBe('who is sasha baker');
+    }
+    expect(withoutChatOpening('thanks to the sanctions, how did Russia pay?')).toBe('thanks to the sanctions, how did Russia pay?');
+    expect(withoutChatOpening('So far, how much land has Ukraine taken back?')).toBe('So far, how much land has Ukraine taken back?');
     expect(withoutChatOpening('whos kyrylo budanov again thx')).toBe('who is kyrylo budanov again');
     expect(withoutChatOpening('how many years did kim say the relationship should last lol')).toBe('how many years did kim say the relationship should last');
     expect(withoutChatOpening('what did he say tbh lol?')).toBe('what did he say?');
@@ -459,7 +465,7 @@ describe('the reader in the pipeline', () => {
     expect(reader.thresholdFor(analyseQuestion('Who else died alongside the Wagner chief when his jet went down?'))).toBe(reader.threshold);
     expect(reader.thresholdFor(analyseQuestion('what percentage of the vote did united russia get'))).toBe(reader.threshold);
     // A "what" asks for an account when it asks what someone did, said or wants, or what happened; else for a fact.
-    for (const account of ['What did Kim write in his letter to Putin?', 'whats happening in bakhmut', 'what happened at khasan', 'What does Pyongyang want in return?', 'What will Putin do next?']) {
+    for (const account of ['What did Kim write in his letter to Putin?', 'whats happening in bakhmut', 'what happened at khasan', 'What does Pyongyang want in return?', 'What will Putin do next?', "What's happened to Wagner?", "What's Kim done in Russia?", 'if kim invited putin to visit north korea', "Didn't Kim invite Putin to North Korea?", 'whether Putin will visit Pyongyang']) {
       expect(asksForFact(analyseQuestion(account)), account).toBe(false);
     }
     for (const fact of ['What is the population of Vladivostok?', 'whats the range of the taurus', 'Tell me the date of the summit', "Prigozhin's age?", 'what weapons could north korea give', 'What kind of visit did Peskov say it would be?']) {

@@ -39,7 +39,7 @@ export interface QuestionAnalysis {
  */
 const ACCOUNT_TYPES: ReadonlySet<QuestionType> = new Set(['why', 'how', 'yesNo']);
 /** "what" then an auxiliary ("what did …", "what has …", "what will …") or "happen" ("what (has) happened"). */
-const WHAT_ACCOUNT = /^what\s+(?:(?:do|does|did|has|have|had|will|would|can|could|should|might|may|must)\b|(?:is\s+|was\s+|has\s+|had\s+)?happen)/;
+const WHAT_ACCOUNT = /^what(?:\s+|['’]s\s+)(?:(?:do|does|did|has|have|had|will|would|can|could|should|might|may|must)\b|(?:is\s+|was\s+|has\s+|had\s+)?happen)|^what(?:['’]s|\s+is)\s+\S+(?:\s+\S+)?\s+(?:done|said|happened|been)\b/;
 /** Whether a question asks for a fact (a name, number, date, place or thing) rather than an account. */
 export function asksForFact(question: Pick<QuestionAnalysis, 'type' | 'text'>): boolean {
   if (ACCOUNT_TYPES.has(question.type)) return false;
@@ -69,7 +69,9 @@ function classify(lower: string): { type: QuestionType; focusWord?: string; meas
     .replace(/^(so|and|but|hey|hi|ok|okay|please|pls|um|uh|well)[, ]+/g, '')
     .trim();
   const lead = /\b(how|when|where|who|whom|whose|why|what|which)\b/.exec(q);
-  if (!lead) return { type: /^(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b/.test(q) ? 'yesNo' : 'other' };
+  // "(do you know) if Kim invited Putin", "didn't Kim invite Putin": asked yes or no.
+  const yesNo = /^(?:(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)(?:n['’]?t)?|isnt|arent|wasnt|werent|dont|doesnt|didnt|hasnt|havent|hadnt|cant|couldnt|wont|wouldnt|shouldnt|if|whether)\b/;
+  if (!lead) return { type: yesNo.test(q) ? 'yesNo' : 'other' };
   const word = lead[1]!;
   const asked = q.slice(lead.index);
   let m: RegExpExecArray | null;
