@@ -153,6 +153,10 @@ describe('casual questions', () => {
   it('corrects a misspelt name, or a rare long word, to the closest word of the coverage', () => {
     expect(vocabulary.correct('where is vladivostock').text).toBe('where is vladivostok');
     expect(vocabulary.correct('How did Prigozin die?')).toEqual({ text: 'How did Prigozhin die?', corrections: [{ from: 'Prigozin', to: 'Prigozhin' }] });
+    // A possessive's name is corrected too, its "'s" kept (it was left as typed, and the question refused).
+    expect(vocabulary.correct("Where was Prigozin's funeral?")).toEqual({ text: "Where was Prigozhin's funeral?", corrections: [{ from: 'Prigozin', to: 'Prigozhin' }] });
+    expect(vocabulary.correct('Where was Prigozin’s funeral?').text).toBe('Where was Prigozhin’s funeral?');
+    expect(vocabulary.correct("Where was Prigozhin's funeral?").corrections).toEqual([]);
     expect(vocabulary.correct('which comanders').text).toBe('which commanders');
   });
 

@@ -199,19 +199,29 @@ export class Vocabulary {
   correct(question: string, isWord: (word: string) => boolean = () => false): { text: string; corrections: Correction[] } {
     const corrections: Correction[] = [];
     const text = question.replace(WORD, (word) => {
-      const lower = word.toLowerCase();
-      if (lower.length < MIN_SPELLING_LENGTH || this.known(lower) || this.isInflection(lower)) return word;
-      // The coverage's own spelling of the word first ("defense" asked, "defence" written), else the closest name.
-      const other = otherSpelling(lower);
-      const closest = other !== undefined && this.known(other) ? other : lower.length < MIN_LENGTH || isWord(lower) ? undefined : this.closest(lower);
-      // "change" is not a misspelling of "changes": an inflection of the word itself is no correction.
-      if (!closest || (closest.startsWith(lower) && INFLECTION.test(closest.slice(lower.length - 1)))) return word;
-      // The user's capitalisation is kept: "Prigozin" → "Prigozhin", "prigozin" → "prigozhin".
-      const fixed = word[0] !== lower[0] ? closest[0]!.toUpperCase() + closest.slice(1) : closest;
-      corrections.push({ from: word, to: fixed });
-      return fixed;
+      const fixed = this.correctWord(word, isWord);
+      if (fixed !== undefined) return (corrections.push({ from: word, to: fixed }), fixed);
+      // A possessive's name corrected, its "'s" kept: "Erdogan's" → "Erdoğan's", as "Erdogans" and "Erdogan" are.
+      const possessive = /^(.+?)(['’]s|s['’])$/u.exec(word);
+      const name = possessive && this.correctWord(possessive[1]!, isWord);
+      if (!name) return word;
+      corrections.push({ from: possessive[1]!, to: name });
+      return name + possessive[2]!;
     });
     return { text, corrections };
+  }
+
+  /** A word corrected, or undefined when it is known, an inflection of a known word, or has no correction. */
+  private correctWord(word: string, isWord: (word: string) => boolean): string | undefined {
+    const lower = word.toLowerCase();
+    if (lower.length < MIN_SPELLING_LENGTH || this.known(lower) || this.isInflection(lower)) return undefined;
+    // The coverage's own spelling of the word first ("defense" asked, "defence" written), else the closest name.
+    const other = otherSpelling(lower);
+    const closest = other !== undefined && this.known(other) ? other : lower.length < MIN_LENGTH || isWord(lower) ? undefined : this.closest(lower);
+    // "change" is not a misspelling of "changes": an inflection of the word itself is no correction.
+    if (!closest || (closest.startsWith(lower) && INFLECTION.test(closest.slice(lower.length - 1)))) return undefined;
+    // The user's capitalisation is kept: "Prigozin" → "Prigozhin", "prigozin" → "prigozhin".
+    return word[0] !== lower[0] ? closest[0]!.toUpperCase() + closest.slice(1) : closest;
   }
 
   toJSON(): [string, number, number][] {
