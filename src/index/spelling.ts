@@ -66,6 +66,9 @@ const RARE_WORD = { minLength: 7, maxCount: 3 };
 const INFLECTION = /(?:'s|’s|s|es|ed|d|ing|er|est|ly)$/;
 const WORD = /[\p{L}][\p{L}'’-]*/gu;
 
+/** A word's first letter without its accents ("ö" is "o": "Erdogan" asked, "Erdoğan" written). */
+const firstLetter = (word: string) => word.normalize('NFD')[0]!.toLowerCase();
+
 export interface Correction {
   from: string;
   to: string;
@@ -220,6 +223,9 @@ export class Vocabulary {
     const closest = other !== undefined && this.known(other) ? other : lower.length < MIN_LENGTH || isWord(lower) ? undefined : this.closest(lower);
     // "change" is not a misspelling of "changes": an inflection of the word itself is no correction.
     if (!closest || (closest.startsWith(lower) && INFLECTION.test(closest.slice(lower.length - 1)))) return undefined;
+    // A typo seldom changes a word's first letter; a word that does is another word ("unconfirmed" is not "confirmed",
+    // "anonymous" not "synonymous").
+    if (firstLetter(closest) !== firstLetter(lower)) return undefined;
     // The user's capitalisation is kept: "Prigozin" → "Prigozhin", "prigozin" → "prigozhin".
     return word[0] !== lower[0] ? closest[0]!.toUpperCase() + closest.slice(1) : closest;
   }

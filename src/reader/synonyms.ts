@@ -39,6 +39,23 @@ export interface WordGroups {
 
 let nextId = 0;
 
+/**
+ * The lemmas a regular inflection may come from: "toured" → tour, "closed" → close, "repelled" → repel (a doubled
+ * consonant), "summaries" / "carried" → summary / carry, "tighter" / "largest" → tight / large, "officially" → official.
+ */
+function stemsOf(word: string): string[] {
+  const stems: string[] = [];
+  const y = /(?:ies|ied|ier|iest|ily)$/.exec(word);
+  if (y && y.index >= 2) stems.push(`${word.slice(0, y.index)}y`);
+  const ending = /(?:s|es|ed|d|ing|er|ers|est|ly)$/.exec(word);
+  if (ending && ending.index >= 3) {
+    const stem = word.slice(0, ending.index);
+    stems.push(stem, `${stem}e`);
+    if (/([b-df-hj-np-tv-z])\1$/.test(stem)) stems.push(stem.slice(0, -1));
+  }
+  return stems;
+}
+
 export class Synonyms {
   /** Distinguishes tables in caches (a process holds one model, tests may hold two). */
   readonly id = nextId++;
@@ -127,9 +144,7 @@ export class Synonyms {
    */
   isWord(word: string): boolean {
     const table = this.table();
-    if (table.find(word) >= 0) return true;
-    const ending = /(?:s|es|ed|d|ing)$/.exec(word);
-    return ending !== null && ending.index >= 3 && [word.slice(0, ending.index), `${word.slice(0, ending.index)}e`].some((stem) => table.find(stem) >= 0);
+    return table.find(word) >= 0 || stemsOf(word).some((stem) => table.find(stem) >= 0);
   }
 
   /**
