@@ -177,6 +177,15 @@ describe('answerEmbed', () => {
     expect(undated.description).toMatch(/No article is dated from 1923-01-01 until 1923-12-31: only undated articles were searched\.$/);
   });
 
+  it('says which period was searched when it answers, in the footer', () => {
+    const dated = { ...answer(2, 10), period: { since: '2023-09-01', until: '2023-09-30', phrase: 'in September 2023' } };
+    expect(answerEmbed(dated).footer!.text).toMatch(/^Articles published from 2023-09-01 until 2023-09-30\. Quotes are exact text/);
+    const undated = { ...answer(2, 10), period: { since: '1923-01-01', until: '1923-12-31', phrase: 'in 1923', undated: true as const } };
+    expect(answerEmbed(undated).footer!.text).toMatch(/^No article is dated from 1923-01-01 until 1923-12-31: undated articles were searched\. /);
+    expect(answerEmbed(answer(2, 10)).footer!.text).toMatch(/^Quotes are exact text/);
+    expect(embedProblems(answerEmbed({ ...answer(25, 400, 'T'.repeat(300)), period: dated.period }))).toEqual([]);
+  });
+
   it('politely says when the coverage does not answer, pointing to /source', () => {
     const embed = answerEmbed({ question: 'Who won the 1966 World Cup?', found: false, sure: false, confidence: 0.01, shortAnswer: null, answer: '', passages: [], sources: [] });
     expect(embed.description).toMatch(/couldn't find that in the coverage/);

@@ -141,10 +141,14 @@ function renderAnswer(answer: Answer): APIEmbed {
   const answerNeed = Math.min(lead.length + fitAnswer(answer.answer, Infinity, markers).length, LIMITS.description);
   const quoteRender = (q: string) => blockQuote(escapeText(q));
   const quoteNeeds = fields.map((f) => quoteRender(trimText(f.quote, 2 * LIMITS.fieldValue)).length);
+  // The period searched, as the CLI says it: an answer quotes only what was published then (or undated articles).
+  const period = answer.period && periodWords(answer.period);
+  const searched = !period ? '' : answer.period!.undated ? `No article is dated ${period}: undated articles were searched. ` : `Articles published ${period}. `;
   const footer = (dropped: number) =>
-    dropped > 0
+    searched +
+    (dropped > 0
       ? `${dropped} more passage${dropped === 1 ? '' : 's'} left out to fit Discord's limits; ask for fewer passages to see them all.`
-      : 'Quotes are exact text from the articles. Open one below, or browse with /source.';
+      : 'Quotes are exact text from the articles. Open one below, or browse with /source.');
 
   // Passages are dropped from the end only when even short quotes cannot all fit.
   for (let dropped = 0; dropped <= fields.length; dropped++) {
