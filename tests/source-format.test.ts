@@ -1,7 +1,7 @@
 /** How `npm run source` shows an article: its header lines, the update an outlet dated among them. */
 import { describe, expect, it } from 'vitest';
 import { findArticle } from '../src/bot/title-search.js';
-import { formatArticle, pickArticle } from '../src/cli/source.js';
+import { formatArticle, pickArticle } from '../src/cli/article-text.js';
 import type { Coverage } from '../src/index/coverage.js';
 import type { Article } from '../src/corpus/types.js';
 

@@ -53,6 +53,20 @@ describe('structure', () => {
     expect(offending).toEqual([]);
   });
 
+  it("no test imports an entry point that runs when loaded (a command's main(), which may end the test process)", async () => {
+    // An entry point calls its main() at the top level; in a test worker that ends the worker once it fails or is done.
+    const entries = new Set<string>();
+    for (const file of await sourceFiles(SRC)) if (/^(?:void |await )?main\(\)/m.test(await readFile(file, 'utf8'))) entries.add(file.replace(/\.ts$/, ''));
+    expect(entries.has(path.join(SRC, 'cli', 'source'))).toBe(true);
+    const offending: string[] = [];
+    for (const file of await sourceFiles(path.join(PROJECT_ROOT, 'tests'))) {
+      for (const spec of specifiers(await readFile(file, 'utf8'))) {
+        if (spec.startsWith('.') && entries.has(path.resolve(path.dirname(file), spec).replace(/\.js$/, ''))) offending.push(`${path.relative(PROJECT_ROOT, file)} → ${spec}`);
+      }
+    }
+    expect(offending).toEqual([]);
+  });
+
   it('settings are read in src/config.ts only (errors.ts masks the DATABASE_URL password), each documented in .env.example', async () => {
     const readers: string[] = [];
     for (const file of await sourceFiles(SRC)) {
