@@ -1,7 +1,7 @@
 /**
  * The plain time phrase of a question ("this week", "last month", "in September 2023", "in 2023", "from March to May
  * 2023") as a period of publication, found and resolved by chrono-node, in UTC like the rest of the calendar
- * arithmetic (dates.ts); and the question without it, for retrieval and reading.
+ * arithmetic (dates.ts). The question without it, for retrieval and reading, is time-phrase-text.ts's.
  */
 import { createRequire } from 'node:module';
 import { anyDatedIn, DAY_MS, EARLIEST, endOfDay, monthsBefore, startOfDay, utc, type Period } from './dates.js';
@@ -35,9 +35,9 @@ const MONTH_MODIFIER = /(?:\b(?:early|mid|late)[\s-]*|\b(?:the\s+)?(?:(?:beginni
 /** A word that leads a month as a time: "in may 2023", "since march 2023" (else a lower-case "may" or "march" is a verb). */
 const MONTH_PREPOSITION = /\b(?:in|on|since|until|till|by|from|of|during|before|after|between|and|to|through|throughout|or)\s+$/i;
 /** A date that describes a thing rather than when it was reported: "last year's mutiny", "this week's summit". */
-const POSSESSIVE_AFTER = /^['’]s\b/;
+export const POSSESSIVE_AFTER = /^['’]s\b/;
 /** A month named as a thing's: "the March 2023 warrant", "a September 2023 report". */
-const ARTICLE_BEFORE = /\b(?:the|a|an)\s+$/i;
+export const ARTICLE_BEFORE = /\b(?:the|a|an)\s+$/i;
 const NUMBER_WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12 };
 
 function calendarPeriod(which: string, unit: string, now: number): { since: number; until: number } {
@@ -218,51 +218,6 @@ function lastDays(count: string, unit: string, chronoStart: number, now: number)
   if (n === undefined || !/^(month|year)/.test(unit)) return Math.max(EARLIEST, startOfDay(chronoStart));
   // "the last 3000 years": no further back than any archive goes (EARLIEST_YEAR), and Date's years below 100.
   return Math.max(EARLIEST, startOfDay(monthsBefore(now, unit.startsWith('month') ? Math.min(n, 12 * 9999) : 12 * Math.min(n, 9999))));
-}
-
-/**
- * Where a question says its time phrase as a time, not as a thing's date: "what did Kim say about it yesterday" in
- * "What was yesterday's launch, and what did Kim say about it yesterday?"; the first place else.
- */
-function phraseAt(question: string, phrase: string): number {
-  let first = -1;
-  for (let at = question.indexOf(phrase); at >= 0; at = question.indexOf(phrase, at + 1)) {
-    if (first < 0) first = at;
-    if (!POSSESSIVE_AFTER.test(question.slice(at + phrase.length)) && !ARTICLE_BEFORE.test(question.slice(0, at))) return at;
-  }
-  return first;
-}
-
-/**
- * The words before a time phrase that go with it: "in", "during", "since" ("in the", …); "for" and "at" only with
- * "the" ("for the past week", not "waiting for last week"); "from" only before a month or a year ("from March 2023
- * to May", not "came back from last week"); a "the" left before "last week". None when the phrase has its own
- * ("in 2023": "Who did Wagner fight for in 2023?" keeps its "for").
- */
-function leadOf(phrase: string): RegExp {
-  if (/^(?:in|during|over|from|for|since|throughout|between|within|after|before|at|on)\b/i.test(phrase)) return /(?!)/;
-  const from = /^(?:\p{Lu}|\d)/u.test(phrase) ? '|from' : '';
-  return new RegExp(`(?:\\b(?:in|during|over|since|throughout|between|within|after|before${from})(?:\\s+the)?|\\b(?:for|at)\\s+the|\\bthe)\\s*$`, 'i');
-}
-
-/**
- * The question without its time phrase (and the "in"/"during" before it), for retrieval and reading: the
- * period already does the phrase's work, and its words only pull in passages that mention dates. Measured on
- * eight dated questions about the test coverage plus the shipped articles, the reader's confidence rose for
- * five (e.g. 0.15 → 0.70 for "Where was Prigozhin buried in August 2023?") and fell for two (docs/INGESTION.md).
- */
-export function withoutTimePhrase(question: string, period: Period): string {
-  if (!period.phrase) return question;
-  const at = phraseAt(question, period.phrase);
-  if (at < 0) return question;
-  const before = question.slice(0, at).replace(leadOf(period.phrase), '');
-  const stripped = `${before.trimEnd()} ${question.slice(at + period.phrase.length).trimStart()}`
-    .replace(/[([]\s*[)\]]/g, '') // "What happened (in 2023)?"
-    .replace(/^(?:[\s,;:–—]|-(?!\d))+/, '') // "In 2023, what happened?" (not the minus of "-1 degrees")
-    .replace(/\s+([?.!,])/g, '$1')
-    .replace(/\s{2,}/g, ' ')
-    .trim();
-  return /\p{L}/u.test(stripped) ? stripped : question;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { anyDatedIn, inPeriod, isoDay, parseDateBound, periodFromBounds, writtenTimes } from '../src/dates.js';
-import { timePhrase, withoutTimePhrase } from '../src/time-phrases.js';
+import { withoutTimePhrase } from '../src/time-phrase-text.js';
+import { timePhrase } from '../src/time-phrases.js';
 import { inTimeZone } from './helpers.js';
 
 const NOW = Date.parse('2024-03-15T12:00:00Z');
