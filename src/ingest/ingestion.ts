@@ -14,7 +14,7 @@ import { MAX_SLUG_LENGTH } from '../corpus/ids.js';
 import { DEFAULT_MAX_ARTICLE_BYTES } from '../corpus/load.js';
 import { FAILED_RETRY_DAYS, type AddressState, type FetchState } from './state.js';
 import { withoutTracking } from './tracking.js';
-import { articleFromFeed, laterDate, newestItems, notNewer, sameStory, taskVersion } from './items.js';
+import { articleFromFeed, laterDate, movedFrom, newestItems, notNewer, runListing, sameStory, taskVersion, type RunListing } from './items.js';
 
 export interface IngestOptions {
   corpusDir: string;
@@ -61,9 +61,8 @@ export class Ingestion {
   private readonly files: Set<string>;
   /** Canonical URLs saved in this run: a second address of one (its AMP page) is counted unchanged, not saved again. */
   private readonly savedThisRun = new Set<string>();
-  /** The addresses this run reads (`plan`), and the item ids two of them share. */
-  private listed = new Set<string>();
-  private sharedIds = new Set<string>();
+  /** The addresses this run reads, and the item ids two of them share (`plan`). */
+  private listing: RunListing = { listed: new Set(), sharedIds: new Set() };
   /** Feeds with a page that failed for a passing reason (a server error, a timeout): read in full next run. */
   readonly reread = new Set<string>();
   /** Feeds with a page that failed for good FAILED_RETRY_DAYS ago or more: read in full in this run. */
@@ -279,51 +278,19 @@ export class Ingestion {
       return file;
     }
     if (previous === undefined && !task.explicit) {
-      const moved = this.movedItemFile(task, canonical);
-      if (moved !== undefined) return moved;
+      const earlier = movedFrom(this.state, this.listing, task, canonical);
+      if (earlier !== undefined) {
+        const file = this.state.canonical[earlier];
+        delete this.state.canonical[earlier];
+        return file;
+      }
     }
     return previous === undefined && task.address !== canonical ? this.takeOnDisk(task.address) : undefined;
   }
 
   /** What this run reads, told before any page is fetched: an item moved to a new address (movedItemFile) is told by it. */
   plan(tasks: Iterable<Task>): void {
-    const seen = new Set<string>();
-    for (const task of tasks) {
-      this.listed.add(task.address);
-      const id = task.item?.id;
-      if (id === undefined) continue;
-      if (seen.has(id)) this.sharedIds.add(id);
-      seen.add(id);
-    }
-  }
-
-  /**
-   * The file of the item saved before under another address of the same site, when the feed gives this new address
-   * the id it gave that one (its guid: the outlet edited the headline in its slug, the old address redirecting or
-   * gone); taken from that address's canonical URL.
-   */
-  private movedItemFile(task: Task, canonical: string): string | undefined {
-    const id = task.item?.id;
-    // An id two items of this run share (a placeholder guid) tells nothing.
-    if (id === undefined || this.sharedIds.has(id)) return undefined;
-    const host = (url: string) => {
-      try {
-        return new URL(url).host;
-      } catch {
-        return undefined;
-      }
-    };
-    for (const [address, entry] of Object.entries(this.state.addresses)) {
-      const earlier = entry.canonical;
-      if (entry.itemId !== id || address === task.address || earlier === undefined || earlier === canonical) continue;
-      // The old address still listed is a story of its own; a moved one keeps most of its old slug's words.
-      if (this.listed.has(address) || !sameStory(earlier, canonical)) continue;
-      const file = this.state.canonical[earlier];
-      if (file === undefined || host(earlier) !== host(canonical)) continue;
-      delete this.state.canonical[earlier];
-      return file;
-    }
-    return undefined;
+    this.listing = runListing(tasks);
   }
 
   /** The saved file that gives `url` (without tracking parameters) as its address, when the state was lost; taken, so no other claims it. */

@@ -6,6 +6,7 @@
 import { PageRefused, parseHtmlArticle, type HtmlArticle } from '../corpus/html.js';
 import { publishedTime } from '../dates.js';
 import type { FeedItem } from './feeds.js';
+import type { FetchState } from './state.js';
 import { withoutTracking } from './tracking.js';
 
 const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -117,4 +118,48 @@ export function laterDate(version: string | undefined, known: string | undefined
 export function sameDate(date: string, known: string | undefined): boolean {
   const time = publishedTime(date);
   return date === known || (time !== undefined && time === publishedTime(known));
+}
+
+/** A run's addresses, and the item ids two of its items share (a placeholder guid tells nothing). */
+export interface RunListing {
+  listed: ReadonlySet<string>;
+  sharedIds: ReadonlySet<string>;
+}
+
+export function runListing(tasks: Iterable<{ address: string; item?: FeedItem }>): RunListing {
+  const listed = new Set<string>();
+  const seen = new Set<string>();
+  const sharedIds = new Set<string>();
+  for (const task of tasks) {
+    listed.add(task.address);
+    const id = task.item?.id;
+    if (id === undefined) continue;
+    if (seen.has(id)) sharedIds.add(id);
+    seen.add(id);
+  }
+  return { listed, sharedIds };
+}
+
+/**
+ * The canonical URL an item was saved under before, at another address of the same site, when the feed gives its new
+ * address the id it gave that one (its guid: the outlet edited the headline in its slug, the old address redirecting
+ * or gone), the old address is no longer listed, and the new one keeps most of the old slug's words; else undefined.
+ */
+export function movedFrom(state: FetchState, listing: RunListing, task: { address: string; item?: FeedItem }, canonical: string): string | undefined {
+  const id = task.item?.id;
+  if (id === undefined || listing.sharedIds.has(id)) return undefined;
+  const host = (url: string) => {
+    try {
+      return new URL(url).host;
+    } catch {
+      return undefined;
+    }
+  };
+  for (const [address, entry] of Object.entries(state.addresses)) {
+    const earlier = entry.canonical;
+    if (entry.itemId !== id || address === task.address || earlier === undefined || earlier === canonical) continue;
+    if (listing.listed.has(address) || !sameStory(earlier, canonical)) continue;
+    if (state.canonical[earlier] !== undefined && host(earlier) === host(canonical)) return earlier;
+  }
+  return undefined;
 }
