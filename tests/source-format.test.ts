@@ -41,3 +41,23 @@ describe('npm run source, naming an article', () => {
     expect(findArticle(coverage, 'Bridge Closed')?.id).toBe('bridge');
   });
 });
+
+describe('npm run source, a name no title holds', () => {
+  const titled = (id: string, title: string): Article => ({ ...FERRY, id, title });
+  const coverage = {
+    articles: new Map(
+      [titled('no-deal', 'No deal on the ferry fares'), titled('article-fees', 'Council votes on article fees'), titled('such-delays', 'Such delays at the harbour'), titled('ferry', 'Ferry terminal approved'), titled('bridge', 'Bridge closed for repairs')].map((a) => [a.id, a]),
+    ),
+  } as unknown as Coverage;
+
+  it('matches nothing when no one title holds every telling word of it, instead of listing titles that hold any one', () => {
+    expect(() => pickArticle(coverage, 'no such article zzz')).toThrow(/^No article of the coverage is called “no such article zzz”/);
+    expect(() => pickArticle(coverage, 'ferry bridge')).toThrow(/^No article of the coverage is called/);
+  });
+
+  it('still finds the one title holding every word, nearly written or half typed, stop words aside', () => {
+    expect(pickArticle(coverage, 'the brigde repai').id).toBe('bridge');
+    expect(pickArticle(coverage, 'ferry terminl').id).toBe('ferry');
+    expect(() => pickArticle(coverage, 'ferr')).toThrow(/^2 articles match “ferr”; name one by its id: Ferry terminal approved \[ferry\]; No deal on the ferry fares \[no-deal\]\.$/);
+  });
+});

@@ -8,6 +8,7 @@ import type { Article } from '../corpus/types.js';
 import type { Coverage } from '../index/coverage.js';
 import { articleLabel, LIMITS } from './format/index.js';
 import { lowerBound } from '../lower-bound.js';
+import { hasTerm } from '../index/lexical-index.js';
 
 export interface ArticleChoice {
   name: string;
@@ -94,6 +95,24 @@ export class TitleSearch {
       if (ranked.length < max) for (const hit of this.search.search(folded)) add(this.byId.get(hit.id as string));
     }
     return ranked;
+  }
+
+  /**
+   * Up to `max` articles whose titles (or ids) hold every word of the query that says something (stop words aside),
+   * each as typed, as a prefix or nearly written: what a name typed whole at the command line picks. Unlike
+   * `matches`, which takes any of the words (one word of a title half typed is a fair guess for autocomplete), a
+   * name none of whose titles holds all its words matches nothing.
+   */
+  matchesAll(query: string, max: number): Article[] {
+    const words = fold(query).split(' ').filter(Boolean);
+    const telling = words.filter(hasTerm);
+    const asked = (telling.length > 0 ? telling : words).join(' ');
+    if (!asked) return [];
+    return this.search
+      .search(asked, { combineWith: 'AND' })
+      .slice(0, max)
+      .map((hit) => this.byId.get(hit.id as string)!)
+      .filter(Boolean);
   }
 
   /** The article with this whole title (folded), when exactly one has it. */

@@ -14,7 +14,7 @@ const SHOWN_MATCHES = 5;
 
 /**
  * The article a name picks: its id or whole title; else the one title that holds the words as typed; else, when no
- * title does, the one article the title search finds (it takes any of the words, and words nearly written).
+ * title does, the articles whose titles hold every word that says something, as typed, as a prefix or nearly written.
  */
 export function pickArticle(coverage: Coverage, name: string): Article {
   const exact = findArticle(coverage, name);
@@ -23,7 +23,7 @@ export function pickArticle(coverage: Coverage, name: string): Article {
   // A whole title several articles share names them all; else the titles holding the words, else the search's matches.
   const same = titleSearchFor(coverage).titled(name);
   const holding = [...coverage.articles.values()].filter((a) => fold(a.title).includes(words)).sort((a, b) => a.title.localeCompare(b.title) || (a.id < b.id ? -1 : 1));
-  const matches = same.length > 1 ? [...same].sort((a, b) => (a.id < b.id ? -1 : 1)) : holding.length > 0 ? holding : titleSearchFor(coverage).matches(name, SHOWN_MATCHES + 1);
+  const matches = same.length > 1 ? [...same].sort((a, b) => (a.id < b.id ? -1 : 1)) : holding.length > 0 ? holding : titleSearchFor(coverage).matchesAll(name, SHOWN_MATCHES + 1);
   if (matches.length === 1) return matches[0]!;
   const named = `“${line(name.trim()).slice(0, 200)}”`;
   if (matches.length === 0) throw new UserFacingError(`No article of the coverage is called ${named}: \`npm run source\` lists them all.`);
