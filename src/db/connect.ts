@@ -58,13 +58,17 @@ class ConnectingPool extends pg.Pool {
   override connect(callback: Checkout): void;
   override connect(callback?: Checkout): Promise<pg.PoolClient> | void {
     if (!callback) return new Promise((resolve, reject) => this.connect((error, client) => (error ? reject(error) : resolve(client!))));
-    super.connect((error, client, done) => callback(error && this.marked(error), client, done));
+    const startedAt = performance.now();
+    super.connect((error, client, done) => callback(error && this.marked(error, startedAt), client, done));
   }
 
-  private marked(error: Error): Error {
+  private marked(error: Error, startedAt: number): Error {
     if (error.message !== 'timeout exceeded when trying to connect') return error;
-    // Accepted lately counts though the connections waited on have failed meanwhile (their own timers first, on a loaded machine).
-    const accepted = [...this.connecting].some((client) => client.accepted) || performance.now() - this.acceptedAt <= CONNECT_TIMEOUT_MS;
+    // An accept counts though the connections waited on have failed meanwhile (their own timers first, on a loaded
+    // machine): any accept since the oldest of them could have begun (a connection gives up CONNECT_TIMEOUT_MS after
+    // it begins, so one still open when this checkout began began at most that long before it). Measured from now,
+    // CONNECT_TIMEOUT_MS back was too short: the connections accepted just after this checkout began lay a hair past it.
+    const accepted = [...this.connecting].some((client) => client.accepted) || this.acceptedAt >= startedAt - CONNECT_TIMEOUT_MS;
     if (accepted) return markStillConnecting(error, 'accepted');
     return this.connecting.size === 0 ? error : markStillConnecting(error, 'unanswered');
   }
