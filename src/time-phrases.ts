@@ -25,8 +25,11 @@ const JOINED = /^\s*(?:and|to|until|till|through|or|-|–)\s+(?:in\s+)?$/i;
 const BOUND_LEAD = /\b(since|after|before)\s+(?:the\s+)?$/i;
 /** "in 2023", "since 2023", "after 2022": chrono reads a lone year as a time of day, so years are found here. */
 const YEAR_PHRASE = /\b(in|during|throughout|since|from|after|before)\s+((?:19|20)\d{2})\b(?![-–/:]\d)(?!\s*['’]s\b)/i;
-/** "in 2022–2023", "from 2022 to 2023", "between 2022 and 2023", "in 2022 and 2023": the years from the first through the last. */
-const YEAR_RANGE = /\b(?:in|during|throughout|over|from|between)\s+((?:19|20)\d{2})\s*(?:[-–—]|\s(?:to|until|till|through|and)\s)\s*((?:19|20)\d{2})\b(?![-/:]\d)/i;
+/**
+ * "in 2022–2023", "from 2022 to 2023", "between 2022 and 2023", "in 2022 and 2023", "in 2022 or (in) 2023": the years
+ * from the first through the last.
+ */
+const YEAR_RANGE = /\b(?:in|during|throughout|over|from|between)\s+((?:19|20)\d{2})\s*(?:[-–—]|\s(?:to|until|till|through|and|or)\s+(?:in\s+)?)\s*((?:19|20)\d{2})\b(?![-/:]\d)/i;
 /**
  * Words before a month that narrow it, taken out with it (the period stays the month): "early", "mid-", "late",
  * "the first week of", "the beginning of".

@@ -100,6 +100,9 @@ describe('time phrases in questions', () => {
     expect(days('What did Kim do from 2022 to 2023?')).toMatchObject(years);
     expect(days('What did Kim do between 2022 and 2023?')).toMatchObject(years);
     expect(days('What did Kim do in 2022 and 2023?')).toMatchObject(years);
+    // Either year: both searched, not the first alone with "or 2023" left in the question.
+    expect(days('What did Kim do in 2022 or 2023?')).toMatchObject(years);
+    expect(days('What did Kim do in 2022 or in 2023?')).toMatchObject(years);
     expect(days('What happened in early September 2023?')).toMatchObject({ since: '2023-09-01', until: '2023-09-30', asked: 'What happened?' });
     expect(days('What happened in mid-September 2023?')).toMatchObject({ since: '2023-09-01', until: '2023-09-30', asked: 'What happened?' });
     expect(days('What happened in late September 2023?')).toMatchObject({ since: '2023-09-01', until: '2023-09-30', asked: 'What happened?' });
