@@ -19,12 +19,15 @@ export const QUOTE_MAX_CHARS = 450;
 
 /**
  * The quote's offsets: the chosen sentence, with the neighbour of its chunk the reader rates at least a quarter
- * as high, when that neighbour ends like a sentence (SENTENCE_END: headlines and crossheads beside a paragraph do not).
+ * as high, when both end like sentences (SENTENCE_END: headlines, standfirsts and crossheads beside a paragraph do not).
  * `withNext`: the sentence after it is taken in whatever its score (the first quote, when the reader singled out
  * no answer in its sentence: `answerNotSingledOut`).
  */
 export function quoteSpan(index: ReadingIndex, text: string, sentence: number, chunk: number, score: number, scores: ReadonlyMap<number, number>, quoted: Set<number>, withNext: boolean): QuoteSpan {
   const { start, end } = index.sentences[sentence]!;
+  // A headline, standfirst or crosshead chosen is quoted alone: run into the next sentence it reads as one
+  // ("… Putin and the result of the war In a 2018 documentary, …"), and a sentence before it is another passage's.
+  if (!SENTENCE_END.test(text.slice(start, end))) return { start, end, first: sentence, last: sentence };
   const { firstSentence, sentenceCount } = index.chunks[chunk]!;
   const neighbours = [sentence + 1, sentence - 1]
     .filter((id) => id >= firstSentence && id < firstSentence + sentenceCount && !quoted.has(id))

@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
 import { locateEvidence, readQuestionSet } from '../src/eval/question-set.js';
 import { readFileSync } from 'node:fs';
-import { buildAnswer, cite, RELATED_LEAD, RELATED_SHARE, SHORT_ANSWER_SHOWN, shownShortAnswer, UNSURE_LEAD } from '../src/answer.js';
+import { buildAnswer, cite, citeInProse, RELATED_LEAD, RELATED_SHARE, SHORT_ANSWER_SHOWN, shownShortAnswer, UNSURE_LEAD } from '../src/answer.js';
 import { joinContinued, QUOTE_JOIN_MAX_CHARS, QUOTE_MAX_CHARS, QUOTE_NEIGHBOUR_SHARE } from '../src/quotes.js';
 import { configFromEnv } from '../src/config.js';
 import { loadReaderModel } from '../src/reader/model.js';
@@ -38,6 +38,14 @@ describe('a quote’s citation marker', () => {
     expect(cite('The talks began at 9 a.m.', 12)).toBe('The talks began at 9 a.m. [12]');
     expect(cite('It was built by Acme Inc.', 13)).toBe('It was built by Acme Inc [13].');
     expect(cite('They chose plan B.', 14)).toBe('They chose plan B [14].');
+  });
+
+  it("ends a quote that ends like no sentence (a headline, a standfirst) after its marker in the answer's text, so the next does not run on", () => {
+    expect(citeInProse('His fate may already have been sealed', 2)).toBe('His fate may already have been sealed [2].');
+    expect(citeInProse('“We will win,” he said on Telegram', 3)).toBe('“We will win,” he said on Telegram [3].');
+    expect(citeInProse('Kim travelled by armoured train.', 1)).toBe('Kim travelled by armoured train [1].');
+    expect(citeInProse('Did Kim fly?', 4)).toBe('Did Kim fly [4]?');
+    expect(citeInProse('He said: “We agreed.”', 5)).toBe('He said: “We agreed.” [5]');
   });
 });
 
@@ -266,6 +274,20 @@ describe('answers about the shipped coverage', () => {
     expect(bridged[1]).toEqual(span(30, 32));
   });
 
+  it("ends every quote of the answer's text, on the shipped coverage: a headline or standfirst quoted gets a full stop after its marker", async () => {
+    let unended = 0;
+    for (const { question } of questions.answerable.slice(0, 80)) {
+      const answer = await pipeline.ask(question);
+      for (const passage of answer.passages) {
+        if (SENTENCE_END.test(passage.quote.trimEnd())) continue;
+        unended++;
+        expect(answer.answer).toContain(`${passage.quote.trimEnd()} [${passage.rank}].`);
+      }
+    }
+    // The shipped listing page's standfirsts are quoted now and then.
+    expect(unended).toBeGreaterThan(0);
+  });
+
   it('never joins a headline, standfirst or crosshead to a passage: they end like no sentence', () => {
     // An article of sentences at 0-90, 100-190, 200-290: the second a crosshead, without a full stop.
     const text = `${'A'.repeat(89)}.${' '.repeat(10)}${'B'.repeat(90)}${' '.repeat(10)}${'C'.repeat(89)}.`;
@@ -365,6 +387,14 @@ describe('answers about the shipped coverage', () => {
     expect(text(heading.next)).not.toMatch(/[.!?]$/);
     const chosen = index.sentences[heading.sentence]!;
     expect(quoteOf(heading.label, [[heading.sentence, 0.8], [heading.next, 0.8]])).toEqual([chosen.start, chosen.end]);
+    // Nor does a headline or standfirst chosen take in the sentence after it ("… the result of the war In a 2018
+    // documentary, …"), or before it: it is quoted alone.
+    const standfirst = index.chunks
+      .map((chunk, label) => ({ label, chunk }))
+      .flatMap(({ label, chunk }) => Array.from({ length: chunk.sentenceCount - 1 }, (_, i) => ({ label, sentence: chunk.firstSentence + i, next: chunk.firstSentence + i + 1 })))
+      .find(({ sentence, next }) => !ends(sentence) && ends(next) && length(sentence, next) <= QUOTE_MAX_CHARS)!;
+    const alone = index.sentences[standfirst.sentence]!;
+    expect(quoteOf(standfirst.label, [[standfirst.sentence, 0.8], [standfirst.next, 0.8]])).toEqual([alone.start, alone.end]);
   });
 
   it.each(['What is the capital of Australia?', 'How do I bake sourdough bread?', 'Who won the Premier League last season?'])(
