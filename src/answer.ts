@@ -8,6 +8,7 @@ import { formatDate, publishedTime } from './dates.js';
 import type { ReadingIndex } from './index/store.js';
 import type { Reading, ShortAnswer } from './reader/reader.js';
 import { joinContinued, quoteSpan } from './quotes.js';
+import { SENTENCE_END } from './corpus/news-text.js';
 
 export type { ShortAnswer } from './reader/reader.js';
 
@@ -147,6 +148,13 @@ export function cite(quote: string, n: number): string {
 }
 
 /**
+ * A quote cited in the answer's text, where the next quote follows it: one that ends like no sentence (a headline,
+ * a standfirst) gets a full stop after its marker, so the next does not run on from it ("… may already have been
+ * sealed [2]. But Yevgeny Prigozhin …", not "… sealed [2] But …"). The quote itself is left as written.
+ */
+export const citeInProse = (quote: string, n: number) => cite(quote, n) + (SENTENCE_END.test(quote.trimEnd()) ? '' : '.');
+
+/**
  * Whether the first quote's sentence holds no answer the reader would show (no short answer, or one scored under
  * SHORT_ANSWER_SHOWN): a sentence that restates the question, with the fact in the next one ("… when asked if
  * there is anything he cannot forgive." "“Betrayal,” he says."). The first quote then takes in the sentence
@@ -221,7 +229,7 @@ export function buildAnswer(index: ReadingIndex, question: string, reading: Read
   }));
   const sure = reading.answerable && reading.sure;
   const related = answeringPassages(passages).length;
-  const cited = passages.map((p, i) => (i === related ? `${RELATED_LEAD} ` : '') + cite(p.quote, p.rank));
+  const cited = passages.map((p, i) => (i === related ? `${RELATED_LEAD} ` : '') + citeInProse(p.quote, p.rank));
   const answer = (sure ? '' : `${UNSURE_LEAD} `) + cited.join(' ') + whenPublished(passages);
   return { question, found: true, sure, confidence, shortAnswer, answer, passages, sources };
 }
