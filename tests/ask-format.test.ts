@@ -29,4 +29,10 @@ describe('npm run ask, the quotes', () => {
     expect(lines).toContain('[5] “He said: "We are ready"”');
     expect(lines).toContain('[6] “we are ready," he said.”');
   });
+
+  it('prints a quote over two paragraphs, and the answer quoting it, with one space where the paragraphs meet', () => {
+    const lines = formatAnswer(answerWith(['He would not be attending.\n\n“The farewell took place in a closed format.”'])).split('\n');
+    expect(lines).toContain("[1] “He would not be attending. “The farewell took place in a closed format.””");
+    expect(lines).toContain('He would not be attending. “The farewell took place in a closed format.”');
+  });
 });

@@ -7,8 +7,11 @@ import { formatDate, periodWords } from '../dates.js';
 import { terminalLine } from '../terminal.js';
 import { byline } from './byline.js';
 
-/** Text from the question or the articles, safe to print: no escape sequences, no control characters, one line. */
-const clean = terminalLine;
+/**
+ * Text from the question or the articles, safe to print: no escape sequences, no control characters, one line, its
+ * runs of spaces one space (a quote over two paragraphs read "attending.  “The farewell").
+ */
+const clean = (text: string) => terminalLine(text).replace(/\s{2,}/g, ' ');
 
 /** The readable answer. Everything in it that came from outside is cleaned for the terminal. */
 export function formatAnswer(answer: Answer): string {
