@@ -31,6 +31,14 @@ const YEAR_PHRASE = /\b(in|during|throughout|since|from|after|before)\s+((?:19|2
  */
 const YEAR_RANGE = /\b(?:in|during|throughout|over|from|between)\s+((?:19|20)\d{2})\s*(?:[-–—]|\s(?:to|until|till|through|and|or)\s+(?:in\s+)?)\s*((?:19|20)\d{2})\b(?![-/:]\d)/i;
 /**
+ * A part of a year: "summer 2023", "the autumn of 2023", "the first half of 2023", "Q3 2023", "the third quarter of
+ * 2023". Seasons are the northern hemisphere's meteorological ones (spring March–May, summer June–August, autumn or
+ * fall September–November); winter, which spans two years, is left to retrieval.
+ */
+const PART_OF_YEAR = /\b(?:the\s+)?(?:(spring|summer|autumn|fall)|(first|second|1st|2nd)\s+half|q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter)\s+(?:of\s+)?((?:19|20)\d{2})\b(?![-–/:]\d)/i;
+const SEASON_START: Record<string, number> = { spring: 2, summer: 5, autumn: 8, fall: 8 };
+const ORDINAL: Record<string, number> = { first: 0, '1st': 0, second: 1, '2nd': 1, third: 2, '3rd': 2, fourth: 3, '4th': 3 };
+/**
  * Words before a month that narrow it, taken out with it (the period stays the month): "early", "mid-", "late",
  * "the first week of", "the beginning of".
  */
@@ -174,6 +182,8 @@ export function timePhrase(question: string, now = Date.now()): Period | undefin
     if (!made) continue;
     return withBounds({ ...made, phrase: question.slice(from, end), strict: false }, now);
   }
+  const part = partOfYear(question, now);
+  if (part) return part;
   const years = YEAR_RANGE.exec(question);
   if (years) {
     const [first, last] = [Number(years[1]), Number(years[2])].sort((a, b) => a - b);
@@ -187,6 +197,23 @@ export function timePhrase(question: string, now = Date.now()): Period | undefin
     return made && withBounds({ ...made, phrase: year[0], strict: false }, now);
   }
   return undefined;
+}
+
+/** A part of a year named in the question (PART_OF_YEAR) as a period, bounded by a "since", "after" or "before" before it. */
+function partOfYear(question: string, now: number): Period | undefined {
+  const part = PART_OF_YEAR.exec(question);
+  if (!part || POSSESSIVE_AFTER.test(question.slice(part.index + part[0].length))) return undefined;
+  // "Did the rouble fall 2023 …": "fall" is a season only after a preposition or "the".
+  if (/^fall$/i.test(part[1] ?? '') && !/^the\b/i.test(part[0]) && !MONTH_PREPOSITION.test(question.slice(0, part.index))) return undefined;
+  const [season, half, quarter, ordinal, yearText] = part.slice(1);
+  const [first, months] = season
+    ? [SEASON_START[season.toLowerCase()]!, 3]
+    : half
+      ? [6 * ORDINAL[half.toLowerCase()]!, 6]
+      : [3 * (quarter ? Number(quarter) - 1 : ORDINAL[ordinal!.toLowerCase()]!), 3];
+  const year = Number(yearText);
+  const made = bounded({ since: utc(year, first), until: utc(year, first + months) - 1 }, BOUND_LEAD.exec(question.slice(0, part.index))?.[1], now);
+  return made && withBounds({ ...made, phrase: part[0], strict: false }, now);
 }
 
 /** A phrase's period with its bound of now marked as the instant it is (inPeriod compares it so). */

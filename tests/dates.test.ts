@@ -103,6 +103,17 @@ describe('time phrases in questions', () => {
     // Either year: both searched, not the first alone with "or 2023" left in the question.
     expect(days('What did Kim do in 2022 or 2023?')).toMatchObject(years);
     expect(days('What did Kim do in 2022 or in 2023?')).toMatchObject(years);
+    // A season, a half or a quarter of a year: its months.
+    expect(days('What did Kim do in summer 2023?')).toMatchObject({ since: '2023-06-01', until: '2023-08-31', asked: 'What did Kim do?' });
+    expect(days('Where was Kim in the autumn of 2023?')).toMatchObject({ since: '2023-09-01', until: '2023-11-30', asked: 'Where was Kim?' });
+    expect(days('What happened in fall 2023?')).toMatchObject({ since: '2023-09-01', until: '2023-11-30' });
+    expect(days('What happened during the first half of 2023?')).toMatchObject({ since: '2023-01-01', until: '2023-06-30', asked: 'What happened?' });
+    expect(days('What happened in the third quarter of 2023?')).toMatchObject({ since: '2023-07-01', until: '2023-09-30', asked: 'What happened?' });
+    expect(days('What happened since Q3 2023?')).toMatchObject({ since: '2023-07-01', until: '2024-03-15', asked: 'What happened?' });
+    expect(isoDay(timePhrase('What happened before the second half of 2023?', NOW)!.until!)).toBe('2023-06-30');
+    // "fall" as a verb, and a season's own thing, set none.
+    expect(timePhrase('Did the rouble fall 2023 levels?', NOW)).toBeUndefined();
+    expect(timePhrase("What was summer 2023's big story?", NOW)).toBeUndefined();
     expect(days('What happened in early September 2023?')).toMatchObject({ since: '2023-09-01', until: '2023-09-30', asked: 'What happened?' });
     expect(days('What happened in mid-September 2023?')).toMatchObject({ since: '2023-09-01', until: '2023-09-30', asked: 'What happened?' });
     expect(days('What happened in late September 2023?')).toMatchObject({ since: '2023-09-01', until: '2023-09-30', asked: 'What happened?' });
