@@ -47,18 +47,20 @@ function withoutClosing(question: string): string {
   }
   return text;
 }
+/** What may stand between chat words: punctuation, emoji ("thanks 👍", "thank you 🙏") and smileys ("thanks :)", ":D", "<3"). */
+const CHAT_GAP = "(?:[\\s,:;.!?()]|\\p{Extended_Pictographic}|\\p{Emoji_Modifier}|\\u200d|\\ufe0f|<3|[:;=]-?[DPp](?![\\p{L}\\p{N}]))*";
 /**
  * A message of greetings and what one says back with no question in it (thanks, an acknowledgement, a
  * goodbye), and nothing else.
  */
 const CHAT_ONLY = new RegExp(
-  '^[\\s,:;.!?]*(?:(?:' +
+  `^${CHAT_GAP}(?:(?:` +
     [
       ...GREETINGS,
       'thanks?(?: (?:a lot|so much|again|mate))?', 'thank (?:you|u)(?: (?:so much|very much|again))?', 'thx', 'ty', 'tysm', 'cheers', 'ta',
       'k', 'kk', 'cool', 'great', 'perfect', 'awesome', 'got it', 'makes sense', 'good bot', 'bye', 'see ya', 'lol', 'haha',
     ].join('|') +
-    ")(?![\\p{L}\\p{N}'’-])[\\s,:;.!?]*)*$",
+    `)(?![\\p{L}\\p{N}'’-])${CHAT_GAP})*$`,
   'iu',
 );
 
