@@ -101,7 +101,9 @@ export async function answerQuestion(parts: AnswerParts, question: string, optio
   const phrase = hasDates(index) ? timePhrase(question, options.now) : undefined;
   // --since/--until win over the question's words; else the phrase's period, where only the articles dated in
   // it are searched when there are any (questionPeriod).
-  const period = options.period ?? (phrase && questionPeriod(phrase, datedTimes(index)));
+  // A period read from words before (a conversation's earlier question) is taken as the question's own would be.
+  const given = options.period?.phrase && !options.period.strict ? questionPeriod(options.period, datedTimes(index)) : options.period;
+  const period = given ?? (phrase && questionPeriod(phrase, datedTimes(index)));
   checkPeriod(index, period);
   // A time phrase has become a period: the rest of the question is what is searched for (and read, as the
   // words the coverage knows: misspelt names corrected), without its chat opening ("hey", "can you tell me").

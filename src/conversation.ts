@@ -13,6 +13,10 @@ import { answeringPassages, shownShortAnswer, type Answer } from './answer.js';
 import { type AskOptions, type Pipeline } from './pipeline.js';
 import { validateQuestion } from './answer-question.js';
 import type { Coverage } from './index/coverage.js';
+import { withoutChatOpening } from './chat-opening.js';
+import type { Period } from './dates.js';
+import { timePhrase } from './time-phrases.js';
+import { withoutTimePhrase } from './time-phrase-text.js';
 
 export interface Turn {
   /** The question as the member asked it. */
@@ -22,6 +26,11 @@ export interface Turn {
   names: Names;
   /** Articles the answer cited (cited articles only: a "the coverage doesn't say" answer cites none). */
   articleIds: string[];
+  /**
+   * The period of publication the turn searched (/ask's since and until, or its own time phrase, or the one it
+   * took from the turn it built on): a follow-up that names no period of its own searches the same.
+   */
+  period?: Period;
 }
 
 export interface Names {
@@ -75,6 +84,9 @@ function ownReferents(own: Names) {
   return { person: own.people.length > 0, group: own.people.length > 1 || own.others.length > 0, place: own.places.length > 0 };
 }
 
+/** An object "him" is not the one person a question names ("What did Putin say about him?"): it is someone else. */
+const OBJECT = /^him$/i;
+
 /** Whether a follow-up points back at the conversation: a pronoun or deictic word its own names do not resolve. */
 function pointsBack(question: string, own: Names): boolean {
   const uses = usesIn(question);
@@ -82,6 +94,7 @@ function pointsBack(question: string, own: Names): boolean {
   let there = 0;
   let that = 0;
   for (const [word] of question.matchAll(WORD)) {
+    if (OBJECT.test(word) && own.people.length < 2) return true;
     if ((PERSON.test(word) || POSSESSIVE.test(word)) && !mine.person) return true;
     if (GROUP.test(word) && !mine.group) return true;
     // "Is it true that Putin…?": an "it" that a clause of the question's own names explains points nowhere.
@@ -101,13 +114,23 @@ function longest(names: string[]): string[] {
   return unique(names).filter((n) => !names.some((other) => other !== n && key(other).startsWith(key(n))));
 }
 
-/** People, places and other proper names in a text, as compromise tags them. */
+/** The rest of a name as written after the part compromise tagged: "un" of "Kim Jong-un", " Un" of "Kim Jong Un". */
+const NAME_REST = /^[\p{L}\p{M}]*(?:-[\p{L}\p{M}]+)*(?:[ \t]+\p{Lu}[\p{L}\p{M}]*(?:-[\p{L}\p{M}]+)*)*/u;
+
+/** A name as the text writes it whole: compromise tags "Kim Jong" of "Kim Jong Un" and "Kim Jong-" of "Kim Jong-un". */
+function wholeName(text: string, name: string): string {
+  const at = name ? text.indexOf(name) : -1;
+  return at < 0 ? name : clean(name + NAME_REST.exec(text.slice(at + name.length))![0]);
+}
+
+/** People, places and other proper names in a text, as compromise tags them, each whole as the text writes it. */
 export function namesIn(text: string): Names {
   const doc = nlp(text);
-  const people = longest(doc.people().out('array').map(clean));
-  const places = longest(doc.places().out('array').map(clean));
+  const whole = (names: string[]) => names.map((n) => wholeName(text, clean(n)));
+  const people = longest(whole(doc.people().out('array')));
+  const places = longest(whole(doc.places().out('array')));
   const known = [...people, ...places].map((n) => n.toLowerCase());
-  const proper = [...doc.organizations().out('array'), ...doc.match('#ProperNoun+').out('array')].map(clean);
+  const proper = whole([...doc.organizations().out('array'), ...doc.match('#ProperNoun+').out('array')]);
   const others = longest(proper).filter((n) => !known.some((k) => k.includes(n.toLowerCase()) || n.toLowerCase().includes(k)));
   return { people, places, others };
 }
@@ -120,10 +143,20 @@ function keyWords(text: string): string[] {
 }
 
 /**
+ * The period a question searched: the one given (/ask's since and until), else the one its own time phrase set,
+ * when its answer says one was set (over dated coverage only). `searched`: the question as given to the pipeline.
+ */
+export function searchedPeriod(searched: string, answer: Answer, given: Period | undefined, now: number): Period | undefined {
+  return given ?? (answer.period ? timePhrase(searched, now) : undefined);
+}
+
+/**
  * One turn of a conversation; the names of the question come before those of the short answer, when the asker
  * was shown one (`shownShortAnswer`: a follow-up's "he" means someone they read, not a span the reader doubted).
+ * `resolved` is kept without the time phrase of `period`: the period is the turn's own, not words to search.
  */
-export function turnOf(question: string, resolved: string, answer: Answer): Turn {
+export function turnOf(question: string, resolved: string, answer: Answer, period?: Period): Turn {
+  resolved = period?.phrase ? withoutTimePhrase(resolved, period) : resolved;
   const asked = namesIn(resolved);
   const short = shownShortAnswer(answer);
   const answered = short ? namesIn(short.text) : { people: [], places: [], others: [] };
@@ -134,7 +167,7 @@ export function turnOf(question: string, resolved: string, answer: Answer): Turn
   };
   // The articles a follow-up leans on are those that answered, not those quoted as related coverage.
   const articleIds = answer.found ? [...new Set(answeringPassages(answer.passages).map((p) => p.articleId))] : [];
-  return { question, resolved, names, articleIds };
+  return { question, resolved, names, articleIds, ...(period ? { period } : {}) };
 }
 
 /** The turn a follow-up builds on: the latest that named someone or something, else the latest. */
@@ -151,11 +184,14 @@ function allNames(names: Names): string[] {
 function resolvePronouns(question: string, names: Names, own: Names): string {
   const mine = ownReferents(own);
   const person = mine.person ? undefined : names.people[0];
+  const same = (a: string, b: string) => a.toLowerCase().includes(b.toLowerCase()) || b.toLowerCase().includes(a.toLowerCase());
+  const other = own.people.length < 2 ? names.people.find((name) => !own.people.some((mine) => same(mine, name))) : undefined;
   const group = mine.group ? undefined : names.people.length > 1 ? names.people.slice(0, 2).join(' and ') : (names.places[0] ?? names.others[0]);
   const place = mine.place ? undefined : names.places[0];
   const existential = usesIn(question).there;
   let there = 0;
   return question.replace(WORD, (word) => {
+    if (other && OBJECT.test(word)) return other;
     if (person && PERSON.test(word)) return person;
     if (person && POSSESSIVE.test(word)) return `${person}'s`;
     if (group && GROUP.test(word)) return word.toLowerCase().startsWith('their') ? `${group}'s` : group;
@@ -173,12 +209,21 @@ function resolveEllipsis(subject: string, earlier: Turn, maxChars: number): stri
   const own = namesIn(subject);
   // A name compromise does not know ("Lavrov", "Xi") is most often a person's.
   const named = own.people.length > 0 || (own.others.length === 0 && /^\p{Lu}/u.test(subject));
-  const kind = own.places.length > 0 ? earlier.names.places : named ? earlier.names.people : own.others.length > 0 ? earlier.names.others : [];
+  // An earlier surname compromise does not know ("Prigozhin", "Peskov") is among the others: a person's too, most often.
+  const kind = own.places.length > 0 ? earlier.names.places : named ? [...earlier.names.people, ...earlier.names.others] : own.others.length > 0 ? earlier.names.others : [];
   const replaced = kind.find((name) => earlier.resolved.includes(name));
   // A function, so "$&" or "$'" in the member's words are not replacement patterns.
   if (replaced) return earlier.resolved.replace(replaced, () => subject);
   const head = earlier.resolved.replace(/[?.!\s]+$/, '');
+  // "and in 2022?", "what about last week?": the earlier question, asked of that period ("What did Kim say in 2022?").
+  if (onlyTime(subject)) return `${head.slice(0, Math.max(0, maxChars - subject.length - 2))} ${subject}?`;
   return `${head.slice(0, Math.max(0, maxChars - subject.length - 3))}: ${subject}?`;
+}
+
+/** Whether words are a time phrase and nothing else ("in 2022", "last week", "since March 2023"). */
+function onlyTime(words: string): boolean {
+  const phrase = timePhrase(words)?.phrase;
+  return phrase !== undefined && !/\p{L}/u.test(words.replace(phrase, '').replace(/\b(?:in|during|over|since|from|for|after|before|between|the)\b/giu, ''));
 }
 
 /**
@@ -189,7 +234,8 @@ export function readFollowUp(history: readonly Turn[], question: string, maxChar
   const earlier = antecedent(history);
   const boostArticles = unique([...history].reverse().flatMap((t) => t.articleIds));
   if (!earlier) return { query: question, boostArticles: [] };
-  const ellipsis = ELLIPSIS.exec(question);
+  // "Thanks! What about Putin?", "ok and Putin?": the ellipsis after the chat.
+  const ellipsis = ELLIPSIS.exec(withoutChatOpening(question));
   // Only a name or a thing is an ellipsis ("and Shoigu?"): "and how did Putin react?" is a question of its own.
   if (ellipsis && !nlp(ellipsis[1]!).has('(#Verb|#QuestionWord|#Pronoun)')) return { query: resolveEllipsis(clean(ellipsis[1]!), earlier, maxChars), buildsOn: earlier, boostArticles };
 
@@ -224,11 +270,16 @@ export function liveTurns(turns: readonly Turn[], articles: ReadonlyMap<string, 
  */
 export async function askFollowUp(pipeline: Pipeline, history: readonly Turn[], question: string, maxChars: number, options: AskOptions = {}): Promise<FollowUpAnswer> {
   const asked = validateQuestion(question, maxChars);
+  const now = options.now ?? Date.now();
   // Articles that left the index (a rebuild while the conversation was quiet) are dropped, not searched for.
   const live = liveTurns(history, pipeline.index.articles);
   const reading = readFollowUp(live, asked, maxChars);
   const query = reading.query.length > maxChars ? reading.query.slice(0, maxChars) : reading.query;
-  const answer = await pipeline.ask(query, { ...options, boostArticles: reading.boostArticles });
+  // A follow-up that names no period of its own searches the period of the turn it builds on ("What else did he
+  // say?" after "… in September 2023?"); one that names its own searches that one, read by the pipeline.
+  const period = options.period ?? (timePhrase(asked, now) ? undefined : reading.buildsOn?.period);
+  const answer = await pipeline.ask(query, { ...options, now, boostArticles: reading.boostArticles, ...(period ? { period } : {}) });
   const shown: Answer = { ...answer, question: asked, ...(query !== asked ? { readAs: query } : {}) };
-  return { answer: shown, from: pipeline.answeredFrom(answer), reading: { ...reading, query }, turn: turnOf(asked, query, shown) };
+  const turn = turnOf(asked, query, shown, searchedPeriod(query, shown, period, now));
+  return { answer: shown, from: pipeline.answeredFrom(answer), reading: { ...reading, query }, turn };
 }

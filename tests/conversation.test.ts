@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { RELATED_SHARE, SHORT_ANSWER_SHOWN, type Answer } from '../src/answer.js';
-import { namesIn, readFollowUp, turnOf, type Turn } from '../src/conversation.js';
+import { namesIn, readFollowUp, searchedPeriod, turnOf, type Turn } from '../src/conversation.js';
+import { isChatOnly } from '../src/chat-opening.js';
+import { timePhrase } from '../src/time-phrases.js';
 
 function turn(question: string, articleIds: string[] = []): Turn {
   return { question, resolved: question, names: namesIn(question), articleIds };
@@ -86,7 +88,8 @@ describe('reading a follow-up with its history', () => {
   it('puts only a name in the place of an earlier name; anything else is added, and survives the question limit', () => {
     const history = [turn('When did Russian defence minister Sergei Shoigu visit Pyongyang?', ['a'])];
     expect(readFollowUp(history, 'And the talks?').query).toBe('When did Russian defence minister Sergei Shoigu visit Pyongyang: the talks?');
-    expect(readFollowUp(history, 'and in 2022?').query).toBe('When did Russian defence minister Sergei Shoigu visit Pyongyang: in 2022?');
+    // A period alone is the earlier question asked of it (the pipeline reads the phrase).
+    expect(readFollowUp(history, 'and in 2022?').query).toBe('When did Russian defence minister Sergei Shoigu visit Pyongyang in 2022?');
     expect(readFollowUp(history, 'What about Lavrov?').query).toBe('When did Russian defence minister Lavrov visit Pyongyang?');
     const cut = readFollowUp(history, 'And the talks?', 40).query;
     expect(cut.length).toBeLessThanOrEqual(40);
@@ -113,5 +116,56 @@ describe('reading a follow-up with its history', () => {
     expect(turnOf('Who met Kim?', 'Who met Kim?', answer([['a', 0.8], ['b', 0.5], ['a', 0.3]])).articleIds).toEqual(['a', 'b']);
     // "c" scores under RELATED_SHARE of the first: related coverage, so a follow-up does not lean on it (nor on what follows it).
     expect(turnOf('Who met Kim?', 'Who met Kim?', answer([['a', 0.8], ['c', 0.8 * RELATED_SHARE - 0.001], ['b', 0.5]])).articleIds).toEqual(['a']);
+  });
+});
+
+describe('follow-ups about the people of news, after a thanks, and over a period', () => {
+  const NOW = Date.UTC(2024, 2, 15);
+  const found = (period?: boolean): Answer => ({ question: '', found: true, sure: true, confidence: 0.5, answer: '', passages: [], sources: [], shortAnswer: null, ...(period ? { period: { since: '2023-09-01', until: '2023-09-30' } } : {}) });
+
+  it('keeps a name whole where compromise tags part of it ("Kim Jong" of "Kim Jong Un", "Kim Jong-" of "Kim Jong-un")', () => {
+    expect(namesIn('What did Kim Jong Un say?').people).toEqual(['Kim Jong Un']);
+    expect(namesIn('What did Kim Jong-un say about Putin?').people).toEqual(['Kim Jong-un', 'Putin']);
+    expect(readFollowUp([turn('What did Kim Jong Un say?')], 'and Shoigu?').query).toBe('What did Shoigu say?');
+    expect(readFollowUp([turn('What did Kim Jong-un say about Putin?')], 'and Shoigu?').query).toBe('What did Shoigu say about Putin?');
+    expect(readFollowUp([turn('What did Kim Jong Un say?')], 'Why did he say it?').query).toMatch(/^Why did Kim Jong Un say it\?/);
+  });
+
+  it('puts a new name in the place of a surname compromise does not know as a person (Prigozhin, Peskov, Lavrov)', () => {
+    expect(readFollowUp([turn('Who is Prigozhin?')], 'and Putin?').query).toBe('Who is Putin?');
+    expect(readFollowUp([turn('What did Peskov say about the crash?')], 'What about Kim?').query).toBe('What did Kim say about the crash?');
+    expect(readFollowUp([turn('What did Lavrov say about the talks?')], 'and Shoigu?').query).toBe('What did Shoigu say about the talks?');
+  });
+
+  it('reads "what about X?" after a thanks or an "ok", and "him" beside another person as the earlier one', () => {
+    for (const q of ['Thanks! What about Putin?', 'ok and Putin?', 'thanks, and Putin?']) {
+      expect(readFollowUp([turn('What did Kim say about the talks?')], q).query, q).toBe('What did Putin say about the talks?');
+    }
+    expect(readFollowUp([turn('Who is Yevgeny Prigozhin?')], 'What did Putin say about him?').query).toMatch(/^What did Putin say about Yevgeny Prigozhin\?/);
+    expect(readFollowUp([turn('When did Sergei Shoigu visit Pyongyang?')], 'Why did Kim invite him?').query).toMatch(/^Why did Kim invite Sergei Shoigu\?/);
+    // "his" beside a name is that person's; two people named leave "him" to them.
+    expect(readFollowUp([turn('Who is Yevgeny Prigozhin?')], 'What did Putin say about his trip?').buildsOn).toBeUndefined();
+    expect(readFollowUp([turn('Who is Yevgeny Prigozhin?')], 'Did Putin tell Kim Jong Un about him?').buildsOn).toBeUndefined();
+  });
+
+  it.each(['thanks 👍', 'thank you 🙏', 'thanks :)', 'thanks 😊', 'ok 👍🏽', 'cheers <3'])('takes %j for chat, not a question', (text) => {
+    expect(isChatOnly(text)).toBe(true);
+  });
+
+  it('keeps a turn without its time phrase, with the period it searched; a period alone asks the earlier question of it', () => {
+    const asked = 'What did Kim say in September 2023?';
+    const period = searchedPeriod(asked, found(true), undefined, NOW);
+    expect(period).toMatchObject({ since: Date.UTC(2023, 8, 1), phrase: 'September 2023' });
+    // Over coverage with no dates the pipeline set no period, and neither does the turn; a given one is kept.
+    expect(searchedPeriod(asked, found(false), undefined, NOW)).toBeUndefined();
+    const given = { since: Date.UTC(2023, 0, 1), strict: true };
+    expect(searchedPeriod('What did Kim say?', found(true), given, NOW)).toBe(given);
+    const first = turnOf(asked, asked, found(true), period);
+    expect(first).toMatchObject({ resolved: 'What did Kim say?', period });
+    expect(readFollowUp([first], 'And in 2022?').query).toBe('What did Kim say in 2022?');
+    expect(readFollowUp([first], 'what about last week?').query).toBe('What did Kim say last week?');
+    expect(timePhrase(readFollowUp([first], 'and since 2022?').query, NOW)?.since).toBe(Date.UTC(2022, 0, 1));
+    // The month is the turn's period, not a word to search.
+    expect(readFollowUp([first], 'Why did he go?').query).not.toMatch(/September|2023/);
   });
 });

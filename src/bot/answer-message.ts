@@ -12,6 +12,7 @@ import {
 } from 'discord.js';
 import type { Answer, Source } from '../answer.js';
 import type { Coverage } from '../index/coverage.js';
+import type { Period } from '../dates.js';
 import type { AnswerSession, BotContext } from './context.js';
 import { encode, encodeArticleChoice } from './custom-ids.js';
 import { answerEmbed, articleLabel, contentText, LIMITS, trimText } from './format/index.js';
@@ -30,11 +31,11 @@ export interface AnswerMessage {
 /** Remembers an answer for its buttons; `removeButtons` runs when the session expires. */
 export function startAnswerSession(
   ctx: BotContext,
-  { answer, passages, private: isPrivate, snapshot }: { answer: Answer; passages: number; private: boolean; snapshot: Pick<Coverage, 'version' | 'manifest'> },
+  { answer, passages, private: isPrivate, snapshot, period }: { answer: Answer; passages: number; private: boolean; snapshot: Pick<Coverage, 'version' | 'manifest'>; period?: Period },
   removeButtons: () => Promise<unknown>,
 ): Session<AnswerSession> {
   return ctx.answers.create(
-    { answer, passages, private: isPrivate, indexVersion: snapshot.version, model: snapshot.manifest.model.id, votes: new Map() },
+    { answer, passages, private: isPrivate, indexVersion: snapshot.version, model: snapshot.manifest.model.id, votes: new Map(), ...(period ? { period } : {}) },
     removeButtons,
   );
 }

@@ -7,6 +7,7 @@ import { MessageFlags, type ChatInputCommandInteraction, type MessageContextMenu
 import type { Answer } from '../answer.js';
 import type { Period } from '../dates.js';
 import { QuestionError } from '../answer-question.js';
+import { searchedPeriod } from '../conversation.js';
 import { answerMessage, startAnswerSession } from './answer-message.js';
 import { takeQuestion } from './ask-limit.js';
 import type { BotContext } from './context.js';
@@ -42,8 +43,9 @@ export async function answerInteraction(
   await interaction.deferReply(isPrivate ? { flags: MessageFlags.Ephemeral } : {});
 
   let answer: Answer;
+  const now = Date.now();
   try {
-    answer = await ctx.pipeline.ask(question, { passages, period });
+    answer = await ctx.pipeline.ask(question, { passages, period, now });
   } catch (error) {
     // Only the member's own question is theirs to fix; other expected failures (no index, the model) are the
     // operator's, whose messages name folders and commands: the router logs them and apologises.
@@ -51,7 +53,8 @@ export async function answerInteraction(
     await interaction.editReply({ content: contentText(error.message), allowedMentions: NO_MENTIONS });
     return;
   }
-  const session = startAnswerSession(ctx, { answer, passages, private: isPrivate, snapshot: ctx.pipeline.answeredFrom(answer) }, () =>
+  const searched = searchedPeriod(question, answer, period, now);
+  const session = startAnswerSession(ctx, { answer, passages, private: isPrivate, snapshot: ctx.pipeline.answeredFrom(answer), period: searched }, () =>
     interaction.editReply({ components: [], allowedMentions: NO_MENTIONS }),
   );
   // A private answer gets no "Follow up": a conversation happens in public.

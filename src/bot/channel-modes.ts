@@ -16,6 +16,7 @@
 import { ChannelType, DiscordAPIError, RESTJSONErrorCodes, type Message, type MessageReplyOptions } from 'discord.js';
 import type { Answer } from '../answer.js';
 import { QuestionError, validateQuestion } from '../answer-question.js';
+import { searchedPeriod } from '../conversation.js';
 import { answerMessage, startAnswerSession } from './answer-message.js';
 import { takeQuestion } from './ask-limit.js';
 import { DEFAULT_CHANNEL_MODE, type ChannelMode } from './channel-settings.js';
@@ -122,8 +123,9 @@ async function answerMention(message: Message<true>, ctx: BotContext, text: stri
     return;
   }
   let answer: Answer;
+  const now = Date.now();
   try {
-    answer = await ctx.pipeline.ask(question, { passages: ctx.config.retrieval.passages });
+    answer = await ctx.pipeline.ask(question, { passages: ctx.config.retrieval.passages, now });
   } catch (error) {
     if (!(error instanceof QuestionError)) {
       // Not the member's to fix (the index being replaced, the database out of reach, a bug): an apology, as an
@@ -135,7 +137,7 @@ async function answerMention(message: Message<true>, ctx: BotContext, text: stri
     return;
   }
   // An answer that could not be posted (no permission, the channel gone: logged) is not counted as answered.
-  if (!(await reply(message, ctx, answer))) return;
+  if (!(await reply(message, ctx, answer, now))) return;
   await recordQuestion(ctx, { answer, via: 'mention', userId: message.author.id, guildId: message.guildId, askedIn: message, private: false });
 }
 
@@ -154,8 +156,9 @@ async function answerIfConfident(message: Message<true>, ctx: BotContext, text: 
   }
   if (!takeQuestion(ctx, { guildId: message.guildId, userId: message.author.id }, 'auto').allowed) return;
   let answer: Answer;
+  const now = Date.now();
   try {
-    answer = await ctx.pipeline.ask(question, { passages: ctx.config.retrieval.passages });
+    answer = await ctx.pipeline.ask(question, { passages: ctx.config.retrieval.passages, now });
   } catch (error) {
     if (error instanceof QuestionError) return;
     throw error;
@@ -163,15 +166,16 @@ async function answerIfConfident(message: Message<true>, ctx: BotContext, text: 
   // Only an answer the reader is sure of, unless AUTO_ANSWER_THRESHOLD sets the confidence it needs.
   const threshold = ctx.config.discord.autoThreshold;
   const confident = answer.found && (threshold === undefined ? answer.sure : answer.confidence >= threshold);
-  if (confident && !(await reply(message, ctx, answer))) return;
+  if (confident && !(await reply(message, ctx, answer, now))) return;
   await recordQuestion(ctx, { answer, via: 'auto', userId: message.author.id, guildId: message.guildId, askedIn: message, private: false, outcome: confident ? 'answered' : 'silent' });
 }
 
 /** Replies with the answer and its buttons (the session removes them when it expires); false when it could not be posted. */
-async function reply(message: Message<true>, ctx: BotContext, answer: Answer): Promise<boolean> {
+async function reply(message: Message<true>, ctx: BotContext, answer: Answer, askedAt: number): Promise<boolean> {
   let sent: Message | undefined;
   const snapshot = ctx.pipeline.answeredFrom(answer);
-  const session = startAnswerSession(ctx, { answer, passages: ctx.config.retrieval.passages, private: false, snapshot }, async () =>
+  const period = searchedPeriod(answer.question, answer, undefined, askedAt);
+  const session = startAnswerSession(ctx, { answer, passages: ctx.config.retrieval.passages, private: false, snapshot, period }, async () =>
     sent?.edit({ components: [], allowedMentions: NO_MENTIONS }),
   );
   sent = await send(message, ctx, answerMessage(answer, session.id));

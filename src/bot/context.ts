@@ -4,6 +4,7 @@
  */
 import type { Answer } from '../answer.js';
 import type { Config } from '../config.js';
+import type { Period } from '../dates.js';
 import type { Article } from '../corpus/types.js';
 import type { Pipeline } from '../pipeline.js';
 import { JsonChannelSettings, type ChannelSettingsStore } from './channel-settings.js';
@@ -18,6 +19,8 @@ import { SessionStore } from './sessions.js';
 export interface AnswerSession {
   answer: Answer;
   passages: number;
+  /** The period of publication the answer searched (conversation.ts `searchedPeriod`): its follow-ups search it too. */
+  period?: Period;
   private: boolean;
   indexVersion: string;
   model: string;

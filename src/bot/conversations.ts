@@ -21,6 +21,8 @@ export interface Conversation {
   messageIds: string[];
   /** Whether members were already told how to ask when a message came without readable text. */
   hinted: boolean;
+  /** Passages its answers quote: as many as the /ask it started from asked for. */
+  passages?: number;
   lastActive: number;
 }
 
@@ -66,10 +68,10 @@ export class ConversationStore {
   }
 
   /** Starts a conversation on an answer (its first turn), or returns the live one already there. */
-  start(id: string, place: Conversation['place'], channelId: string, first: Turn): Conversation {
+  start(id: string, place: Conversation['place'], channelId: string, first: Turn, passages?: number): Conversation {
     const existing = this.find(id);
     if (existing) return existing;
-    const conversation: Conversation = { id, place, channelId, turns: [first], messageIds: place === 'replies' ? [id] : [], hinted: false, lastActive: this.now() };
+    const conversation: Conversation = { id, place, channelId, turns: [first], messageIds: place === 'replies' ? [id] : [], hinted: false, lastActive: this.now(), ...(passages ? { passages } : {}) };
     this.live.set(id, conversation);
     if (place === 'replies') this.byMessage.set(id, id);
     this.expired.delete(id);

@@ -77,11 +77,11 @@ export async function openFollowUp(interaction: MessageComponentInteraction, id:
     });
     return;
   }
-  const { answer } = session.data;
-  const first = turnOf(answer.question, answer.readAs ?? answer.question, answer);
+  const { answer, period } = session.data;
+  const first = turnOf(answer.question, answer.readAs ?? answer.question, answer, period);
   const opened = await openThread(interaction, answer.question, ctx);
   if ('thread' in opened) {
-    ctx.conversations.start(opened.thread.id, 'thread', opened.thread.id, first);
+    ctx.conversations.start(opened.thread.id, 'thread', opened.thread.id, first, session.data.passages);
     try {
       const intro = `Follow-ups on “${escapeText(trimText(answer.question, 300))}”. ${howToAsk(ctx, interaction.client.user?.id, interaction.inGuild(), 'thread')}`;
       await opened.thread.send({ content: intro, allowedMentions: NO_MENTIONS });
@@ -95,7 +95,7 @@ export async function openFollowUp(interaction: MessageComponentInteraction, id:
   }
   if ('existing' in opened) {
     // The answer's thread outlived its conversation (expired, or the bot restarted): it starts again there.
-    ctx.conversations.start(opened.existing, 'thread', opened.existing, first);
+    ctx.conversations.start(opened.existing, 'thread', opened.existing, first, session.data.passages);
     await interaction.editReply({ content: `Ask your follow-ups in this answer's thread: ${channelMention(opened.existing)}.`, allowedMentions: NO_MENTIONS });
     return;
   }
@@ -112,7 +112,7 @@ export async function openFollowUp(interaction: MessageComponentInteraction, id:
     await interaction.editReply({ content: `${opened.reason} and I may not send messages in this channel either, so follow-ups are not possible here. Ask again with \`/ask\`, or ask a server admin to let me send messages here.`, allowedMentions: NO_MENTIONS });
     return;
   }
-  ctx.conversations.start(message.id, 'replies', message.channelId, first);
+  ctx.conversations.start(message.id, 'replies', message.channelId, first, session.data.passages);
   await interaction.editReply({
     content: `${opened.reason} so let's continue in replies. ${howToAsk(ctx, interaction.client.user?.id, interaction.inGuild(), 'replies')}`,
     allowedMentions: NO_MENTIONS,

@@ -110,8 +110,10 @@ async function answer(message: Message, conversation: Conversation, ctx: BotCont
   // The acknowledgement of a message: "coverage-bot is typing…" while the model reads.
   if ('sendTyping' in message.channel) await message.channel.sendTyping();
   let result: FollowUpAnswer;
+  // As many passages as the /ask the conversation started from asked for.
+  const passages = conversation.passages ?? ctx.config.retrieval.passages;
   try {
-    result = await askFollowUp(ctx.pipeline, conversation.turns, text, ctx.config.retrieval.maxQuestionChars);
+    result = await askFollowUp(ctx.pipeline, conversation.turns, text, ctx.config.retrieval.maxQuestionChars, { passages });
   } catch (error) {
     return refuse(message, text, error, ctx);
   }
@@ -120,9 +122,8 @@ async function answer(message: Message, conversation: Conversation, ctx: BotCont
   const snapshot = result.from;
   conversation.turns = liveTurns(conversation.turns, snapshot.articles);
   ctx.conversations.touch(conversation);
-  const passages = ctx.config.retrieval.passages;
   let sent: Message | undefined;
-  const session = startAnswerSession(ctx, { answer: result.answer, passages, private: false, snapshot }, async () => {
+  const session = startAnswerSession(ctx, { answer: result.answer, passages, private: false, snapshot, period: result.turn.period }, async () => {
     await sent?.edit({ components: [], allowedMentions: NO_MENTIONS });
   });
   const earlier = result.reading.buildsOn;
