@@ -252,11 +252,35 @@ describe('casual questions', () => {
     expect((await pipeline.ask('how much is putins superyacht worth')).readAs).toBeUndefined();
   });
 
+  it('takes two edits only when they swap neighbouring letters, and no name with an "a" added: other names are not slips', () => {
+    const names = Vocabulary.fromJSON([['andriivka', 5, 5], ['budanov', 4, 4], ['prigozhin', 9, 9], ['peskov', 6, 6], ['vostochny', 3, 3]]);
+    for (const question of ['what happened in avdiivka', 'what did bogdanov say', 'what did elizaveta peskova say', 'where is vostochnaya']) {
+      expect(names.correct(question), question).toEqual({ text: question, corrections: [] });
+    }
+    expect(names.correct('how did prigzohin die').text).toBe('how did prigozhin die');
+    expect(names.correct('how did prigozin die').text).toBe('how did prigozhin die');
+    // A possessive typed without its apostrophe keeps its "s".
+    expect(names.correct('where was prigozins funeral').text).toBe('where was prigozhins funeral');
+  });
+
+  it('corrects a common English word of the coverage one slip away, only in a word English does not know', () => {
+    const common = Vocabulary.of(['Russia may get artillery shells. The train was slow. The sanctions, and the trial, were new. The train left.']);
+    const isWord = pipeline.reader.isWord;
+    expect(common.correct('what kind of artilery', isWord).text).toBe('what kind of artillery');
+    expect(common.correct('were there any sanctons', isWord).text).toBe('were there any sanctions');
+    // "trian": "train" and "trial" are one slip each; the commoner.
+    expect(common.correct('whats kims trian like', isWord).text).toBe('whats kims train like');
+    // An English word the coverage lacks stays ("trail"), and without the reader's English no common word is a target.
+    expect(common.correct('was the trail long', isWord).text).toBe('was the trail long');
+    expect(common.correct('whats kims trian like').text).toBe('whats kims trian like');
+  });
+
   it('reads a misspelt question as meant, and says how it read it', async () => {
     const misspelt = await pipeline.ask('where was prigozins funeral held');
-    expect(misspelt.readAs).toBe('where was prigozhin funeral held');
+    // The possessive kept, as typed without its apostrophe.
+    expect(misspelt.readAs).toBe('where was prigozhins funeral held');
     const { question, readAs, ...rest } = misspelt;
-    const { question: _, ...wellSpelt } = await pipeline.ask('where was prigozhin funeral held');
+    const { question: _, ...wellSpelt } = await pipeline.ask('where was prigozhins funeral held');
     expect(rest).toEqual(wellSpelt);
     expect(misspelt.passages[0]!.quote).toMatch(/cemetery/);
   });

@@ -58,8 +58,43 @@ function otherSpelling(word: string): string | undefined {
 const MIN_LENGTH = 5;
 /** Words shorter than this are not looked up among the other spellings either ("ax" / "axe" is no question's word). */
 const MIN_SPELLING_LENGTH = 3;
-/** Edits allowed for a word: one up to seven letters, two beyond. */
+/**
+ * Edits allowed for a word: one up to seven letters, two beyond, where two must be one slip (`oneSlip`: neighbours
+ * swapped, "prigzohin"; or one edit apart once written alike, "Prigojin"): two edits of any kind made other names of
+ * the coverage's ("Avdiivka" read as "Andriivka", "Bogdanov" as "Budanov", "Navalnaya" as "Navalny").
+ */
 const maxEdits = (word: string) => (word.length <= 7 ? 1 : 2);
+
+/**
+ * A word as its transliterations and common slips write it alike: "zh", "j" and "z" as "z", "kh" as "h", "ck" as
+ * "k", "y" as "i", doubled letters once ("Prigojin" and "Prigozhin", "Vladivostoock" and "Vladivostok").
+ */
+const spokenAlike = (word: string) => word.replace(/zh|j/g, 'z').replace(/kh/g, 'h').replace(/ck/g, 'k').replace(/y/g, 'i').replace(/(\p{L})\1+/gu, '$1');
+
+/** Whether two edits apart are one slip: a swap of neighbouring letters, or one edit once written alike (spokenAlike). */
+const oneSlip = (a: string, b: string) => swapsNeighbours(a, b) || distance(spokenAlike(a), spokenAlike(b)) <= 1;
+
+/** Whether two words differ by one swap of neighbouring letters and nothing else. */
+function swapsNeighbours(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return i + 1 < a.length && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+}
+
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+/** Every word one edit, or one swap of neighbours, from a word (Norvig's edits1), letters a to z. */
+function* oneEditFrom(word: string): Generator<string> {
+  for (let i = 0; i <= word.length; i++) {
+    const [head, tail] = [word.slice(0, i), word.slice(i)];
+    if (tail) yield head + tail.slice(1);
+    if (tail.length > 1) yield head + tail[1] + tail[0] + tail.slice(2);
+    for (const letter of LETTERS) {
+      if (tail && letter !== tail[0]) yield head + letter + tail.slice(1);
+      yield head + letter + tail;
+    }
+  }
+}
 const MOST_EDITS = 2;
 /** A word that is not a name is a correction target only when this long and this rare in the coverage. */
 const RARE_WORD = { minLength: 7, maxCount: 3 };
@@ -177,6 +212,23 @@ export class Vocabulary {
     return this.targets !== undefined;
   }
 
+  /**
+   * The commonest English word of the coverage (of five letters or more) one edit or one swap of neighbours from an
+   * unknown word: "artilery" → "artillery", "sanctons" → "sanctions", "trian" → "train". Found by trying every such
+   * edit (a few hundred lookups), so no index of the common words is kept.
+   */
+  private closestCommon(word: string, isWord: (word: string) => boolean): string | undefined {
+    let best: { word: string; count: number } | undefined;
+    for (const candidate of oneEditFrom(word)) {
+      if (candidate.length < MIN_LENGTH || candidate === best?.word) continue;
+      const id = this.idOf(candidate);
+      if (id < 0 || !isWord(candidate)) continue;
+      const count = this.totals[id]!;
+      if (!best || count > best.count || (count === best.count && candidate < best.word)) best = { word: candidate, count };
+    }
+    return best?.word;
+  }
+
   /** The known word closest to an unknown one, or undefined when none is close enough. */
   closest(word: string): string | undefined {
     const lower = word.toLowerCase();
@@ -184,7 +236,7 @@ export class Vocabulary {
     let best: { word: string; score: number; count: number } | undefined;
     for (const candidate of this.targetIndex().search(lower)) {
       const edits = distance(lower, candidate);
-      if (edits > allowed) continue;
+      if (edits > allowed || (edits === 2 && !oneSlip(lower, candidate))) continue;
       const count = this.totals[this.idOf(candidate)]!;
       // MiniSearch's weight of a fuzzy match: the fewer edits for the candidate's length, the closer.
       const score = candidate.length / (candidate.length + edits);
@@ -203,13 +255,18 @@ export class Vocabulary {
     const corrections: Correction[] = [];
     const text = question.replace(WORD, (word) => {
       const fixed = this.correctWord(word, isWord);
-      if (fixed !== undefined) return (corrections.push({ from: word, to: fixed }), fixed);
-      // A possessive's name corrected, its "'s" kept: "Erdogan's" → "Erdoğan's", as "Erdogans" and "Erdogan" are.
-      const possessive = /^(.+?)(['’]s|s['’])$/u.exec(word);
+      // A possessive's name corrected, its "'s" kept: "Erdogan's" → "Erdoğan's", "prigozins" → "prigozhins" (the
+      // stemmer reads an apostrophe-less possessive as the name), when that takes fewer edits than the whole word.
+      const possessive = /^(.+?)(['’]s|s['’]|s)$/u.exec(word);
       const name = possessive && this.correctWord(possessive[1]!, isWord);
-      if (!name) return word;
-      corrections.push({ from: possessive[1]!, to: name });
-      return name + possessive[2]!;
+      const edits = (from: string, to: string) => distance(from.toLowerCase(), to.toLowerCase());
+      if (name && (fixed === undefined || edits(possessive[1]!, name) < edits(word, fixed))) {
+        corrections.push({ from: possessive[1]!, to: name });
+        return name + possessive[2]!;
+      }
+      if (fixed === undefined) return word;
+      corrections.push({ from: word, to: fixed });
+      return fixed;
     });
     return { text, corrections };
   }
@@ -220,12 +277,15 @@ export class Vocabulary {
     if (lower.length < MIN_SPELLING_LENGTH || this.known(lower) || this.isInflection(lower)) return undefined;
     // The coverage's own spelling of the word first ("defense" asked, "defence" written), else the closest name.
     const other = otherSpelling(lower);
-    const closest = other !== undefined && this.known(other) ? other : lower.length < MIN_LENGTH || isWord(lower) ? undefined : this.closest(lower);
+    // A name or rare word first; else, for a word English does not know either, a common English word of the coverage.
+    const closest = other !== undefined && this.known(other) ? other : lower.length < MIN_LENGTH || isWord(lower) ? undefined : (this.closest(lower) ?? this.closestCommon(lower, isWord));
     // "change" is not a misspelling of "changes": an inflection of the word itself is no correction.
     if (!closest || (closest.startsWith(lower) && INFLECTION.test(closest.slice(lower.length - 1)))) return undefined;
     // A typo seldom changes a word's first letter; a word that does is another word ("unconfirmed" is not "confirmed",
     // "anonymous" not "synonymous").
     if (firstLetter(closest) !== firstLetter(lower)) return undefined;
+    // A name with an "a" added is another name's form, not a slip: a feminine surname ("Peskova" is Peskov's daughter).
+    if (lower === `${closest}a`) return undefined;
     // The user's capitalisation is kept: "Prigozin" → "Prigozhin", "prigozin" → "prigozhin".
     return word[0] !== lower[0] ? closest[0]!.toUpperCase() + closest.slice(1) : closest;
   }
