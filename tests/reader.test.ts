@@ -483,6 +483,14 @@ describe('the reader in the pipeline', () => {
     expect(invited.found).toBe(true);
     expect(invited.shortAnswer).toBeNull();
     expect(invited.passages[0]!.quote).toMatch(/invited President Vladimir Putin to visit North Korea/);
+    // Nor to "what … do?": an action is asked for, and no name or noun phrase is one.
+    expect(hasShortAnswer(analyseQuestion('What did Kim invite Putin to do?'))).toBe(false);
+    expect(hasShortAnswer(analyseQuestion('what did wagner do'))).toBe(false);
+    expect(hasShortAnswer(analyseQuestion('What does Wagner do in Africa?'))).toBe(true);
+    expect(hasShortAnswer(analyseQuestion('What did Kim say?'))).toBe(true);
+    const todo = await pipeline.ask('what did kim invite putin to do');
+    expect(todo.found).toBe(true);
+    expect(todo.shortAnswer).toBeNull();
     // It answered "Ukraine", a word of the question.
     const achieved = await pipeline.ask("What does Putin say Ukraine's counteroffensive has achieved?");
     expect(achieved.shortAnswer?.text).not.toBe('Ukraine');

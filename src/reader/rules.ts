@@ -76,8 +76,17 @@ export function lacksCount(question: QuestionAnalysis, view: SentenceView, share
  * questions are yes/no questions without either, their gold answers mostly "no" or a clause.
  */
 export function hasShortAnswer(question: QuestionAnalysis): boolean {
+  if (asksWhatDone(question)) return false;
   return question.type !== 'yesNo' || offersAlternatives(question) || /^\W*(is|are|was|were) there\b/i.test(question.text);
 }
+
+/**
+ * A "what" question ending on "do" asks what was done ("What did Kim invite Putin to do?", "What did Wagner do?"):
+ * its answer is an action, which no candidate span (a name, a number, a noun phrase) is. A helper's audit found
+ * "President Vladimir Putin" shown for the first; on SQuAD's training split the 11 such short answers a user would
+ * have been shown had EM 0 (F1 43.8: `scripts/experiments/account-short-answers.ts`).
+ */
+const asksWhatDone = (question: QuestionAnalysis) => (question.type === 'other' || question.type === 'whatNoun') && /\bwhat\b.*\bdo\W*$/i.test(question.text);
 
 /** Whether a question offers alternatives to choose from ("… abstract or concrete?"): its answer is one of its own words. */
 const offersAlternatives = (question: QuestionAnalysis) => /\bor\b/i.test(question.text);
