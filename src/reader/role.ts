@@ -115,6 +115,8 @@ export type RolesOf = Pick<SentenceView, 'annotated' | 'stems' | 'candidates'>;
 export interface RoleMention {
   name?: { first: number; last: number };
   fit: Fit;
+  /** The role written as a possessor, with no name: "the Brazil foreign minister's statement" names no one. */
+  possessor?: boolean;
 }
 
 /**
@@ -154,7 +156,8 @@ export function roleMentions(asked: RoleAsked, view: RolesOf): RoleMention[] {
     const comma = tokens[start - 1]?.text === ',' ? start - 1 : tokens[start - 1]?.pos === 'DET' && tokens[start - 2]?.text === ',' ? start - 2 : -1;
     const after = comma > 0 && setOff(h + 1) ? nameTo(comma - 1) : undefined;
     const name = titled ?? (before && setOff(before.last + 1) ? before : undefined) ?? after;
-    found.push({ name, fit: role });
+    const possessor = !name && (/^['’]s?$/u.test(tokens[h + 1]?.text ?? '') || /['’]s?$/u.test(token.text));
+    found.push({ name, fit: role, ...(possessor ? { possessor } : {}) });
   });
   return found;
 }
@@ -193,7 +196,8 @@ export function withRoleHolder<R extends { sentences: SentenceReading[]; shortAn
   const best = views.get(reading.sentences[0]?.sentence ?? -1);
   if (!best) return { reading, refused: false };
   const mentions = roleMentions(asked, best);
-  // Someone else holds the role there: the coverage does not say who holds this one.
-  if (mentions.some((m) => m.fit === 'other' && m.name)) return { reading: { ...reading, shortAnswer: null }, refused: true };
+  // Someone else holds the role there, or the role asked is written as an unnamed possessor ("Brazil foreign
+  // minister's statement that Putin …", answered "Putin"): the coverage does not say who holds this one.
+  if (mentions.some((m) => (m.fit === 'other' && m.name) || (m.fit === 'holds' && m.possessor))) return { reading: { ...reading, shortAnswer: null }, refused: true };
   return { reading, refused: false };
 }
