@@ -1,7 +1,7 @@
 /** How `npm run source` shows an article: its header lines, the update an outlet dated among them. */
 import { describe, expect, it } from 'vitest';
 import { findArticle } from '../src/bot/title-search.js';
-import { formatArticle, pickArticle } from '../src/cli/article-text.js';
+import { byTitle, formatArticle, pickArticle } from '../src/cli/article-text.js';
 import type { Coverage } from '../src/index/coverage.js';
 import type { Article } from '../src/corpus/types.js';
 
@@ -59,5 +59,25 @@ describe('npm run source, a name no title holds', () => {
     expect(pickArticle(coverage, 'the brigde repai').id).toBe('bridge');
     expect(pickArticle(coverage, 'ferry terminl').id).toBe('ferry');
     expect(() => pickArticle(coverage, 'ferr')).toThrow(/^2 articles match “ferr”; name one by its id: Ferry terminal approved \[ferry\]; No deal on the ferry fares \[no-deal\]\.$/);
+  });
+});
+
+describe('npm run source, a name with nothing to search, and a link that is not a web page', () => {
+  const A = (id: string, title: string, extra: Partial<Article> = {}): Article => ({ ...FERRY, id, title, ...extra });
+  const coverageOf = (...articles: Article[]) => ({ articles: new Map(articles.map((a) => [a.id, a])) }) as unknown as Coverage;
+
+  it('matches no article with a name of no letters or digits ("!!!", an emoji): every title holds the empty string', () => {
+    const coverage = coverageOf(A('ferry', 'Ferry terminal approved'), A('bridge', 'Bridge closed'));
+    for (const name of ['!!!', '🦀', '—']) expect(() => pickArticle(coverage, name), name).toThrow(/^No article of the coverage is called/);
+    expect(() => pickArticle(coverageOf(A('ferry', 'Ferry terminal approved')), '???')).toThrow(/^No article/);
+  });
+
+  it('lists articles A–Z by title, then id, in text and JSON alike', () => {
+    expect(byTitle([A('b2', 'Bridge closed'), A('a', 'Ferry terminal approved'), A('b1', 'Bridge closed')]).map((a) => a.id)).toEqual(['b1', 'b2', 'a']);
+  });
+
+  it('leaves out a link that is not http(s), as /source does', () => {
+    expect(formatArticle(A('x', 'Title', { url: 'javascript:alert(1)' }))).not.toContain('javascript:');
+    expect(formatArticle(A('x', 'Title', { url: 'https://tribune.example/x' }))).toContain('<https://tribune.example/x>');
   });
 });

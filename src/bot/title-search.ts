@@ -6,7 +6,7 @@
 import MiniSearch from 'minisearch';
 import type { Article } from '../corpus/types.js';
 import type { Coverage } from '../index/coverage.js';
-import { articleLabel, LIMITS } from './format/index.js';
+import { distinctLabels, LIMITS } from './format/index.js';
 import { lowerBound } from '../lower-bound.js';
 import { hasTerm } from '../index/lexical-index.js';
 
@@ -15,9 +15,14 @@ export interface ArticleChoice {
   value: string;
 }
 
-/** Lower case, no accents, no punctuation: "Erdoğan’s" and "erdogans" compare equal. */
+/** Letters that carry their mark built in, which NFKD does not take apart: "Łukashenko" is "lukashenko". */
+const FOLDED_LETTERS: Record<string, string> = { ł: 'l', Ł: 'L', ı: 'i', İ: 'I', ø: 'o', Ø: 'O', đ: 'd', Đ: 'D', ß: 'ss', æ: 'ae', Æ: 'AE', œ: 'oe', Œ: 'OE', þ: 'th', Þ: 'TH' };
+
+/** Lower case, no accents, no punctuation: "Erdoğan’s" and "erdogans", "Łukashenko´s" and "lukashenkos" compare equal. */
 export function fold(text: string): string {
   return text
+    .replace(/[´ʼ]/g, "'")
+    .replace(/[łŁıİøØđĐßæÆœŒþÞ]/g, (c) => FOLDED_LETTERS[c]!)
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase()
@@ -67,7 +72,9 @@ export class TitleSearch {
 
   /** Up to `limit` (≤ 25) choices for what the user typed so far; the first titles A–Z when nothing is typed. */
   choices(query: string, limit: number = LIMITS.choices): ArticleChoice[] {
-    return this.matches(query, Math.min(limit, LIMITS.choices)).map((a) => ({ name: articleLabel(a, LIMITS.choiceName), value: a.id }));
+    const matches = this.matches(query, Math.min(limit, LIMITS.choices));
+    const names = distinctLabels(matches, LIMITS.choiceName);
+    return matches.map((a, i) => ({ name: names[i]!, value: a.id }));
   }
 
   /** Up to `max` articles for what was typed, best first: whole-title prefix, id prefix, then word and fuzzy word matches. */

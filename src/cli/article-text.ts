@@ -20,12 +20,14 @@ export function pickArticle(coverage: Coverage, name: string): Article {
   const exact = findArticle(coverage, name);
   if (exact) return exact;
   const words = fold(name);
+  const named = `“${line(name.trim()).slice(0, 200)}”`;
+  // Nothing to search by ("!!!", an emoji): every title holds the empty string.
+  if (!words) throw new UserFacingError(`No article of the coverage is called ${named}: \`npm run source\` lists them all.`);
   // A whole title several articles share names them all; else the titles holding the words, else the search's matches.
   const same = titleSearchFor(coverage).titled(name);
   const holding = [...coverage.articles.values()].filter((a) => fold(a.title).includes(words)).sort((a, b) => a.title.localeCompare(b.title) || (a.id < b.id ? -1 : 1));
   const matches = same.length > 1 ? [...same].sort((a, b) => (a.id < b.id ? -1 : 1)) : holding.length > 0 ? holding : titleSearchFor(coverage).matchesAll(name, SHOWN_MATCHES + 1);
   if (matches.length === 1) return matches[0]!;
-  const named = `“${line(name.trim()).slice(0, 200)}”`;
   if (matches.length === 0) throw new UserFacingError(`No article of the coverage is called ${named}: \`npm run source\` lists them all.`);
   const listed = matches.slice(0, SHOWN_MATCHES).map((a) => `${line(a.title)} [${a.id}]`).join('; ');
   const count = matches.length > SHOWN_MATCHES ? `More than ${SHOWN_MATCHES}` : `${matches.length}`;
@@ -38,13 +40,16 @@ export function formatArticle(article: Article): string {
   if (by) lines.push(by);
   const updated = updatedLine(article);
   if (updated) lines.push(updated);
-  if (article.url) lines.push(`<${line(article.url)}>`);
+  // Only a web link, as /source shows: "javascript:" and the like are left out.
+  if (article.url && /^https?:\/\//i.test(article.url)) lines.push(`<${line(article.url)}>`);
   lines.push(`[${line(article.id)}]`, '', sanitizeForTerminal(article.text.trim()));
   return lines.join('\n');
 }
 
+/** Articles A–Z by title (then id), as the list shows them, in text or JSON. */
+export const byTitle = (articles: Iterable<Article>): Article[] => [...articles].sort((a, b) => a.title.localeCompare(b.title) || (a.id < b.id ? -1 : 1));
+
 export function formatList(articles: Iterable<Article>): string {
-  const sorted = [...articles].sort((a, b) => a.title.localeCompare(b.title) || (a.id < b.id ? -1 : 1));
-  return sorted.map((a) => `${line(a.id)}  ${line(a.title) || 'Untitled'}${byline(a) ? ` (${byline(a)})` : ''}`).join('\n');
+  return byTitle(articles).map((a) => `${line(a.id)}  ${line(a.title) || 'Untitled'}${byline(a) ? ` (${byline(a)})` : ''}`).join('\n');
 }
 

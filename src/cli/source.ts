@@ -9,7 +9,7 @@ import { loadConfig } from '../config.js';
 import { openCoverageStore } from '../coverage-store.js';
 import { exitWithError, UserFacingError } from '../errors.js';
 import { endOnClosedOutput, terminalJson } from '../terminal.js';
-import { formatArticle, formatList, pickArticle } from './article-text.js';
+import { byTitle, formatArticle, formatList, pickArticle } from './article-text.js';
 import { parseCommandLine } from './args.js';
 
 const USAGE = `Usage: npm run source -- [--json] "title or id"     (an article: its title, source, link and text)
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     const coverage = await store.open();
     try {
       if (positionals.length === 0) {
-        const articles = [...coverage.articles.values()];
+        const articles = byTitle(coverage.articles.values());
         console.log(values.json ? terminalJson(articles.map(articleRecord), 2) : formatList(articles));
         return;
       }

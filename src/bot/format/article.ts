@@ -146,9 +146,34 @@ export function articleEmbed(article: Article, pages: string[], page: number): A
   });
 }
 
-/** Autocomplete / select-menu label for an article: its title, with the outlet when it fits. */
-export function articleLabel(article: Pick<Article, 'title' | 'outlet'>, max: number = LIMITS.choiceName): string {
+/** An outlet (or another tag) longer than this is left out of a label rather than cut the title short. */
+const LABEL_TAG_MAX = 40;
+
+/**
+ * Autocomplete / select-menu label for an article: its title, with the outlet (a long title shortened to leave room
+ * for it: two outlets' copies of one long headline are told apart). `extra`: more to tell it by (its date, its id),
+ * after the outlet.
+ */
+export function articleLabel(article: Pick<Article, 'title' | 'outlet'>, max: number = LIMITS.choiceName, extra: string[] = []): string {
   const title = article.title.replace(/\s+/g, ' ').trim() || 'Untitled';
-  const withOutlet = article.outlet ? `${title} · ${article.outlet.replace(/\s+/g, ' ').trim()}` : title;
-  return withOutlet.length <= max ? withOutlet : trimText(title, max);
+  const tags = [article.outlet, ...extra].map((t) => t?.replace(/\s+/g, ' ').trim()).filter((t): t is string => !!t && t.length <= LABEL_TAG_MAX);
+  const suffix = tags.map((t) => ` · ${t}`).join('');
+  if (`${title}${suffix}`.length <= max) return `${title}${suffix}`;
+  return suffix.length <= max / 2 ? `${trimText(title, max - suffix.length)}${suffix}` : trimText(title, max);
+}
+
+/**
+ * Labels for a list of articles, each told apart from the others: one whose label another shares gets its date, then
+ * its id, after it ("Ferry terminal approved · 1 Mar 2024", "Ferry terminal approved · 8 Mar 2024").
+ */
+export function distinctLabels(articles: readonly Pick<Article, 'id' | 'title' | 'outlet' | 'published'>[], max: number = LIMITS.choiceName): string[] {
+  const labels = articles.map((a) => articleLabel(a, max));
+  for (const extra of [(a: Pick<Article, 'published'>) => [formatDate(a.published) ?? ''], (a: Pick<Article, 'id' | 'published'>) => [formatDate(a.published) ?? '', a.id]]) {
+    const counts = new Map<string, number>();
+    for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
+    articles.forEach((a, i) => {
+      if (counts.get(labels[i]!)! > 1) labels[i] = articleLabel(a, max, extra(a));
+    });
+  }
+  return labels;
 }
