@@ -17,6 +17,8 @@ class AcceptingClient extends pg.Client {
   accepted = false;
   /** Called once the connection is made or has failed (set by the pool: its connections still connecting). */
   settled: () => void = () => {};
+  /** Called when the connection fails to start, with whether the server had accepted it (set by the pool). */
+  failed: (accepted: boolean) => void = () => {};
 
   constructor(config?: string | pg.ClientConfig) {
     super(config);
@@ -28,7 +30,10 @@ class AcceptingClient extends pg.Client {
   override connect(callback?: (err: Error) => void): Promise<pg.Client> | void {
     const marked = (error: Error) => {
       // A connection made is still being set up (the pool's onConnect), and settles there.
-      if (error) this.settled();
+      if (error) {
+        this.settled();
+        this.failed(this.accepted);
+      }
       return error && this.accepted ? markAccepted(error) : error;
     };
     if (!callback) return super.connect().catch((error: Error) => Promise.reject(marked(error)));
@@ -53,6 +58,8 @@ class ConnectingPool extends pg.Pool {
    * late on a loaded machine), is told they were accepted.
    */
   acceptedAt = -Infinity;
+  /** When a connection the server had accepted last failed to start (its handshake not answered in time). */
+  acceptedFailedAt = -Infinity;
 
   override connect(): Promise<pg.PoolClient>;
   override connect(callback: Checkout): void;
@@ -64,13 +71,16 @@ class ConnectingPool extends pg.Pool {
 
   private marked(error: Error, startedAt: number): Error {
     if (error.message !== 'timeout exceeded when trying to connect') return error;
-    // An accept counts though the connections waited on have failed meanwhile (their own timers first, on a loaded
-    // machine): any accept since the oldest of them could have begun (a connection gives up CONNECT_TIMEOUT_MS after
-    // it begins, so one still open when this checkout began began at most that long before it). Measured from now,
-    // CONNECT_TIMEOUT_MS back was too short: the connections accepted just after this checkout began lay a hair past it.
-    const accepted = [...this.connecting].some((client) => client.accepted) || this.acceptedAt >= startedAt - CONNECT_TIMEOUT_MS;
+    // The connections this checkout waited on began at most CONNECT_TIMEOUT_MS before it (a connection gives up that
+    // long after it begins). Accepted counts though they have failed meanwhile (their own timers first, on a loaded
+    // machine): one accepted that failed to start since then, or, while others are still being made, an accept since
+    // then (measured from now, CONNECT_TIMEOUT_MS back was too short: accepts just after the checkout began lay a hair
+    // past it). Connections all made (none connecting, none failed accepted) are busy: the pool was full.
+    const since = startedAt - CONNECT_TIMEOUT_MS;
+    const connecting = this.connecting.size > 0;
+    const accepted = [...this.connecting].some((client) => client.accepted) || this.acceptedFailedAt >= since || (connecting && this.acceptedAt >= since);
     if (accepted) return markStillConnecting(error, 'accepted');
-    return this.connecting.size === 0 ? error : markStillConnecting(error, 'unanswered');
+    return connecting ? markStillConnecting(error, 'unanswered') : error;
   }
 }
 
@@ -82,6 +92,9 @@ export function createPool(url: string, efSearch: number): pg.Pool {
       super(config);
       pool.connecting.add(this);
       this.settled = () => void pool.connecting.delete(this);
+      this.failed = (accepted) => {
+        if (accepted) pool.acceptedFailedAt = performance.now();
+      };
       this.connection.once('connect', () => (pool.acceptedAt = performance.now()));
     }
   };
