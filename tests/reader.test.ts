@@ -273,6 +273,21 @@ describe('casual questions', () => {
     // An English word the coverage lacks stays ("trail"), and without the reader's English no common word is a target.
     expect(common.correct('was the trail long', isWord).text).toBe('was the trail long');
     expect(common.correct('whats kims trian like').text).toBe('whats kims trian like');
+    // A capitalised word inside the question is a name, not a common word misspelt ("Pence" is not "peace").
+    const peace = Vocabulary.of(['The peace talks failed. Peace was far. The miles were long.']);
+    expect(peace.correct('What did Pence say about the talks?', isWord).text).toBe('What did Pence say about the talks?');
+    expect(peace.correct('Peaec talks?', isWord).text).toBe('Peace talks?');
+    // An unknown word longer than any English word is not tried letter by letter.
+    const long = 'x'.repeat(500);
+    expect(common.correct(`what is ${long}`, isWord).text).toBe(`what is ${long}`);
+  });
+
+  it('never changes a known word or an inflection of one, nor reads a plural as a possessive', () => {
+    const plain = Vocabulary.of(['The country denied the claim. A strategic economy, a ministry, a strategy.']);
+    const isWord = pipeline.reader.isWord;
+    for (const question of ['Which countries support Russia?', 'Who denies the claims?', 'what are the strategies and economies of the ministries']) {
+      expect(plain.correct(question, isWord), question).toEqual({ text: question, corrections: [] });
+    }
   });
 
   it('reads a misspelt question as meant, and says how it read it', async () => {

@@ -14,7 +14,9 @@
  * faster (at 100k chunks, 32,526 target words: 0.17 against 3.4 ms a word, the same matches for 536 unknown
  * words of SciFact's questions and misspellings; docs/SCALING.md), in less memory (7.6 against 9.9 MB); the
  * walk took 3-6 ms for a long unknown word, before the question could be embedded.
- * (Apostrophe-less possessives, "kims train", need nothing here: the stemmer already reads "kims" as "kim".)
+ * (An apostrophe-less possessive of a known name, "kims train", needs nothing here: the stemmer reads "kims" as "kim";
+ * a misspelt one keeps its s, "prigozins" → "prigozhins".) A misspelt common word of the coverage is read as that word
+ * too ("artilery" → "artillery"), when English does not know it and it is not capitalised inside the question (a name).
  */
 import { createRequire } from 'node:module';
 import { distance } from 'fastest-levenshtein';
@@ -83,6 +85,8 @@ function swapsNeighbours(a: string, b: string): boolean {
 }
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+/** Longer words are not looked for among the common words: the edits grow with the word (about 54 per letter), and no English word is this long. */
+const COMMON_MAX_LENGTH = 24;
 /** Every word one edit, or one swap of neighbours, from a word (Norvig's edits1), letters a to z. */
 function* oneEditFrom(word: string): Generator<string> {
   for (let i = 0; i <= word.length; i++) {
@@ -253,16 +257,23 @@ export class Vocabulary {
    */
   correct(question: string, isWord: (word: string) => boolean = () => false): { text: string; corrections: Correction[] } {
     const corrections: Correction[] = [];
-    const text = question.replace(WORD, (word) => {
-      const fixed = this.correctWord(word, isWord);
+    const text = question.replace(WORD, (word, at: number) => {
+      const lower = word.toLowerCase();
+      // Only a word the coverage does not know, and no inflection of one ("countries", "denies"), is ever changed.
+      if (this.known(lower) || this.isInflection(lower)) return word;
+      // A capitalised word inside the question is a name: it may become a name of the coverage, not a common word
+      // ("Pence" is not "peace", "Milei" not "miles").
+      const name = at > 0 && /^\p{Lu}/u.test(word);
+      const fixed = this.correctWord(word, isWord, name);
       // A possessive's name corrected, its "'s" kept: "Erdogan's" → "Erdoğan's", "prigozins" → "prigozhins" (the
       // stemmer reads an apostrophe-less possessive as the name), when that takes fewer edits than the whole word.
       const possessive = /^(.+?)(['’]s|s['’]|s)$/u.exec(word);
-      const name = possessive && this.correctWord(possessive[1]!, isWord);
+      // Not in an English word ("strategies" is no possessive of a "strategie").
+      const owner = possessive && !isWord(lower) && this.correctWord(possessive[1]!, isWord, name);
       const edits = (from: string, to: string) => distance(from.toLowerCase(), to.toLowerCase());
-      if (name && (fixed === undefined || edits(possessive[1]!, name) < edits(word, fixed))) {
-        corrections.push({ from: possessive[1]!, to: name });
-        return name + possessive[2]!;
+      if (owner && (fixed === undefined || edits(possessive[1]!, owner) < edits(word, fixed))) {
+        corrections.push({ from: possessive[1]!, to: owner });
+        return owner + possessive[2]!;
       }
       if (fixed === undefined) return word;
       corrections.push({ from: word, to: fixed });
@@ -272,13 +283,13 @@ export class Vocabulary {
   }
 
   /** A word corrected, or undefined when it is known, an inflection of a known word, or has no correction. */
-  private correctWord(word: string, isWord: (word: string) => boolean): string | undefined {
+  private correctWord(word: string, isWord: (word: string) => boolean, name = false): string | undefined {
     const lower = word.toLowerCase();
     if (lower.length < MIN_SPELLING_LENGTH || this.known(lower) || this.isInflection(lower)) return undefined;
     // The coverage's own spelling of the word first ("defense" asked, "defence" written), else the closest name.
     const other = otherSpelling(lower);
     // A name or rare word first; else, for a word English does not know either, a common English word of the coverage.
-    const closest = other !== undefined && this.known(other) ? other : lower.length < MIN_LENGTH || isWord(lower) ? undefined : (this.closest(lower) ?? this.closestCommon(lower, isWord));
+    const closest = other !== undefined && this.known(other) ? other : lower.length < MIN_LENGTH || isWord(lower) ? undefined : (this.closest(lower) ?? (name || lower.length > COMMON_MAX_LENGTH ? undefined : this.closestCommon(lower, isWord)));
     // "change" is not a misspelling of "changes": an inflection of the word itself is no correction.
     if (!closest || (closest.startsWith(lower) && INFLECTION.test(closest.slice(lower.length - 1)))) return undefined;
     // A typo seldom changes a word's first letter; a word that does is another word ("unconfirmed" is not "confirmed",
