@@ -48,7 +48,7 @@ function withoutClosing(question: string): string {
   return text;
 }
 /** What may stand between chat words: punctuation, emoji ("thanks 👍", "thank you 🙏") and smileys ("thanks :)", ":D", "<3"). */
-const CHAT_GAP = "(?:[\\s,:;.!?()]|\\p{Extended_Pictographic}|\\p{Emoji_Modifier}|\\u200d|\\ufe0f|<3|[:;=]-?[DPp](?![\\p{L}\\p{N}]))*";
+const CHAT_GAP = "(?:[\\s,:;.!?()]|\\p{Extended_Pictographic}|\\p{Emoji_Modifier}|\\p{Regional_Indicator}|\\u200d|\\ufe0f|<3|[:;=]-?[DPp](?![\\p{L}\\p{N}]))*";
 /**
  * A message of greetings and what one says back with no question in it (thanks, an acknowledgement, a
  * goodbye), and nothing else.

@@ -56,6 +56,8 @@ const GROUP = /^(they|them|their|theirs)$/i;
 const DEICTIC = /^(it|its|this|these|those|then)$/i;
 /** "what about X?", "how about X?", "and X?": the earlier question, about X. */
 const ELLIPSIS = /^\s*(?:(?:and\s+)?(?:what|how)\s+about|and)\s+(.+?)[\s?.!]*$/i;
+/** Emoji and flags, which say nothing of what is asked: "ok 👍 what about Putin?". */
+const EMOJI = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\u200d\ufe0f]/gu;
 /** A whole word, in any script: "he" is not a word of "Mühe". */
 const WORD = /(?<![\p{L}\p{M}\p{N}_])\p{L}[\p{L}\p{M}]*(?![\p{L}\p{M}\p{N}_])/gu;
 
@@ -94,7 +96,7 @@ function pointsBack(question: string, own: Names): boolean {
   let there = 0;
   let that = 0;
   for (const [word] of question.matchAll(WORD)) {
-    if (OBJECT.test(word) && own.people.length < 2) return true;
+    if (OBJECT.test(word) && own.people.length + own.others.length < 2) return true;
     if ((PERSON.test(word) || POSSESSIVE.test(word)) && !mine.person) return true;
     if (GROUP.test(word) && !mine.group) return true;
     // "Is it true that Putin…?": an "it" that a clause of the question's own names explains points nowhere.
@@ -114,21 +116,32 @@ function longest(names: string[]): string[] {
   return unique(names).filter((n) => !names.some((other) => other !== n && key(other).startsWith(key(n))));
 }
 
-/** The rest of a name as written after the part compromise tagged: "un" of "Kim Jong-un", " Un" of "Kim Jong Un". */
-const NAME_REST = /^[\p{L}\p{M}]*(?:-[\p{L}\p{M}]+)*(?:[ \t]+\p{Lu}[\p{L}\p{M}]*(?:-[\p{L}\p{M}]+)*)*/u;
+/** The rest of a name cut at a hyphen, as written: "un" of "Kim Jong-un". */
+const HYPHEN_REST = /^[\p{L}\p{M}]+(?:-[\p{L}\p{M}]+)*/u;
+/** Capitalised words after a name of two words or more: " Un" of "Kim Jong Un" ("Kim North Korea" is two names). */
+const WORDS_REST = /^(?:[ \t]+\p{Lu}[\p{L}\p{M}]*(?:-[\p{L}\p{M}]+)*)+/u;
 
 /** A name as the text writes it whole: compromise tags "Kim Jong" of "Kim Jong Un" and "Kim Jong-" of "Kim Jong-un". */
-function wholeName(text: string, name: string): string {
-  const at = name ? text.indexOf(name) : -1;
-  return at < 0 ? name : clean(name + NAME_REST.exec(text.slice(at + name.length))![0]);
+function wholeName(text: string, name: string, places: readonly string[] = []): string {
+  if (!name) return name;
+  const hyphen = name.endsWith('-');
+  // The name as a word of its own: not "Kim" inside "Kimchi" (a name cut at a hyphen goes on in letters).
+  const found = new RegExp(`(?<![\\p{L}\\p{M}])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${hyphen ? '' : '(?![\\p{L}\\p{M}])'}`, 'u').exec(text);
+  if (!found) return name;
+  const rest = text.slice(found.index + name.length);
+  // Not into a place that follows ("Kim North" then "Korea's", as compromise tags them).
+  const words = hyphen || name.trim().split(/\s+/).length < 2 ? undefined : WORDS_REST.exec(rest)?.[0];
+  const more = hyphen ? HYPHEN_REST.exec(rest)?.[0] : words && !places.some((p) => p && words.trim().startsWith(clean(p))) ? words : undefined;
+  return clean(name + (more ?? ''));
 }
 
 /** People, places and other proper names in a text, as compromise tags them, each whole as the text writes it. */
 export function namesIn(text: string): Names {
   const doc = nlp(text);
-  const whole = (names: string[]) => names.map((n) => wholeName(text, clean(n)));
+  const placed: string[] = doc.places().out('array');
+  const whole = (names: string[]) => names.map((n) => wholeName(text, clean(n), placed));
   const people = longest(whole(doc.people().out('array')));
-  const places = longest(whole(doc.places().out('array')));
+  const places = longest(whole(placed));
   const known = [...people, ...places].map((n) => n.toLowerCase());
   const proper = whole([...doc.organizations().out('array'), ...doc.match('#ProperNoun+').out('array')]);
   const others = longest(proper).filter((n) => !known.some((k) => k.includes(n.toLowerCase()) || n.toLowerCase().includes(k)));
@@ -185,7 +198,7 @@ function resolvePronouns(question: string, names: Names, own: Names): string {
   const mine = ownReferents(own);
   const person = mine.person ? undefined : names.people[0];
   const same = (a: string, b: string) => a.toLowerCase().includes(b.toLowerCase()) || b.toLowerCase().includes(a.toLowerCase());
-  const other = own.people.length < 2 ? names.people.find((name) => !own.people.some((mine) => same(mine, name))) : undefined;
+  const other = own.people.length + own.others.length < 2 ? names.people.find((name) => !allNames(own).some((mine) => same(mine, name))) : undefined;
   const group = mine.group ? undefined : names.people.length > 1 ? names.people.slice(0, 2).join(' and ') : (names.places[0] ?? names.others[0]);
   const place = mine.place ? undefined : names.places[0];
   const existential = usesIn(question).there;
@@ -211,18 +224,24 @@ function resolveEllipsis(subject: string, earlier: Turn, maxChars: number): stri
   const named = own.people.length > 0 || (own.others.length === 0 && /^\p{Lu}/u.test(subject));
   // An earlier surname compromise does not know ("Prigozhin", "Peskov") is among the others: a person's too, most often.
   const kind = own.places.length > 0 ? earlier.names.places : named ? [...earlier.names.people, ...earlier.names.others] : own.others.length > 0 ? earlier.names.others : [];
-  const replaced = kind.find((name) => earlier.resolved.includes(name));
+  // A name after a preposition is most often a place ("In Xinjiang, what did Xi say?"): a person never takes its place.
+  const placed = (name: string) => new RegExp(`\\b(?:in|at|from|to|near|into|across|of)\\s+${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'i').test(earlier.resolved);
+  const present = kind.filter((name) => earlier.resolved.includes(name));
+  const replaced = own.places.length > 0 ? present[0] : present.find((name) => !placed(name));
   // A function, so "$&" or "$'" in the member's words are not replacement patterns.
   if (replaced) return earlier.resolved.replace(replaced, () => subject);
   const head = earlier.resolved.replace(/[?.!\s]+$/, '');
   // "and in 2022?", "what about last week?": the earlier question, asked of that period ("What did Kim say in 2022?").
-  if (onlyTime(subject)) return `${head.slice(0, Math.max(0, maxChars - subject.length - 2))} ${subject}?`;
+  if (onlyTime(subject)) return `${head.slice(0, Math.max(0, maxChars - asTime(subject).length - 2))} ${asTime(subject)}?`;
   return `${head.slice(0, Math.max(0, maxChars - subject.length - 3))}: ${subject}?`;
 }
 
+/** A year alone, as a follow-up names one ("and 2022?"), read as "in 2022". */
+const asTime = (words: string) => (/^(?:19|20)\d{2}$/.test(words.trim()) ? `in ${words.trim()}` : words);
+
 /** Whether words are a time phrase and nothing else ("in 2022", "last week", "since March 2023"). */
 function onlyTime(words: string): boolean {
-  const phrase = timePhrase(words)?.phrase;
+  const phrase = timePhrase(asTime(words))?.phrase;
   return phrase !== undefined && !/\p{L}/u.test(words.replace(phrase, '').replace(/\b(?:in|during|over|since|from|for|after|before|between|the)\b/giu, ''));
 }
 
@@ -235,7 +254,7 @@ export function readFollowUp(history: readonly Turn[], question: string, maxChar
   const boostArticles = unique([...history].reverse().flatMap((t) => t.articleIds));
   if (!earlier) return { query: question, boostArticles: [] };
   // "Thanks! What about Putin?", "ok and Putin?": the ellipsis after the chat.
-  const ellipsis = ELLIPSIS.exec(withoutChatOpening(question));
+  const ellipsis = ELLIPSIS.exec(withoutChatOpening(question.replace(EMOJI, ' ')));
   // Only a name or a thing is an ellipsis ("and Shoigu?"): "and how did Putin react?" is a question of its own.
   if (ellipsis && !nlp(ellipsis[1]!).has('(#Verb|#QuestionWord|#Pronoun)')) return { query: resolveEllipsis(clean(ellipsis[1]!), earlier, maxChars), buildsOn: earlier, boostArticles };
 
@@ -248,6 +267,16 @@ export function readFollowUp(history: readonly Turn[], question: string, maxChar
   const query = missing.length > 0 ? `${resolved.replace(/\s+$/, '')} (${missing.join(', ')})` : resolved;
   return { query, buildsOn: earlier, boostArticles };
 }
+
+/**
+ * Whether a follow-up names a time of its own: a time phrase, asked or read ("and 2022?" is read "… in 2022"), or any
+ * year or month, even a thing's ("… about the March 2022 summit?"): the earlier period would leave its articles out.
+ */
+function namesTime(asked: string, query: string, now: number): boolean {
+  return timePhrase(asked, now) !== undefined || timePhrase(query, now) !== undefined || /\b(?:19|20)\d{2}\b/.test(asked) || MONTH_NAME.test(asked) || /\b(?:March|May)\b/.test(asked);
+}
+/** A month named (a lower-case "march" or "may" is most often a verb: those two count capitalised only). */
+const MONTH_NAME = /\b(?:January|February|April|June|July|August|September|October|November|December)\b/i;
 
 export interface FollowUpAnswer {
   answer: Answer;
@@ -277,7 +306,7 @@ export async function askFollowUp(pipeline: Pipeline, history: readonly Turn[], 
   const query = reading.query.length > maxChars ? reading.query.slice(0, maxChars) : reading.query;
   // A follow-up that names no period of its own searches the period of the turn it builds on ("What else did he
   // say?" after "… in September 2023?"); one that names its own searches that one, read by the pipeline.
-  const period = options.period ?? (timePhrase(asked, now) ? undefined : reading.buildsOn?.period);
+  const period = options.period ?? (namesTime(asked, reading.query, now) ? undefined : reading.buildsOn?.period);
   const answer = await pipeline.ask(query, { ...options, now, boostArticles: reading.boostArticles, ...(period ? { period } : {}) });
   const shown: Answer = { ...answer, question: asked, ...(query !== asked ? { readAs: query } : {}) };
   const turn = turnOf(asked, query, shown, searchedPeriod(query, shown, period, now));

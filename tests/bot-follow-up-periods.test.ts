@@ -136,6 +136,18 @@ describe('a follow-up with its own period', () => {
   });
 });
 
+describe('a follow-up naming a date of its own leaves the conversation\'s period', () => {
+  it('"and 2022?" searches 2022, and "… the March 2022 parade?" no longer September 2023', async () => {
+    const user = newUser();
+    const { thread } = await askAndOpenThread('What did Kim Jong Un say in September 2023?', user);
+    const year = await followUp('and 2022?', thread, user);
+    expect(periodShown(year)).toContain(YEAR_2022);
+    const named = await followUp('What did he say at the April 2022 parade?', thread, user);
+    expect(periodShown(named)).not.toContain(SEPTEMBER_2023);
+    expect(searched.at(-1)!.period).toBeUndefined();
+  });
+});
+
 describe('a follow-up without a period of its own keeps the conversation\'s', () => {
   it('a pronoun follow-up ("What else did he say?") after a question with a time phrase', async () => {
     const user = newUser();

@@ -167,5 +167,25 @@ describe('follow-ups about the people of news, after a thanks, and over a period
     expect(timePhrase(readFollowUp([first], 'and since 2022?').query, NOW)?.since).toBe(Date.UTC(2022, 0, 1));
     // The month is the turn's period, not a word to search.
     expect(readFollowUp([first], 'Why did he go?').query).not.toMatch(/September|2023/);
+    // A year alone is a period too: "and 2022?" is the earlier question asked of 2022.
+    expect(readFollowUp([first], 'and 2022?').query).toBe('What did Kim say in 2022?');
+    expect(readFollowUp([first], 'what about 2022?').query).toBe('What did Kim say in 2022?');
+  });
+
+  it('keeps what a question names itself: "him" beside two names, a name inside a word, a place before a person', () => {
+    const kim = [turn('What did Kim Jong Un say about the talks?')];
+    // Prigozhin and Erdogan are names compromise files among others: with Putin, two people, and "him" is theirs.
+    expect(readFollowUp(kim, 'What did Prigozhin say before Putin had him killed?').query).toBe('What did Prigozhin say before Putin had him killed?');
+    expect(readFollowUp(kim, 'Did Putin invite Erdogan to visit him?').query).toBe('Did Putin invite Erdogan to visit him?');
+    // A name of one word takes no capitalised words after it ("Kim North Korea" is two names).
+    expect(namesIn("Is Kim North Korea's leader?").people).not.toContain('Kim North Korea');
+    expect(readFollowUp([turn("Is Kim North Korea's leader?")], 'What about Putin?').query).not.toBe("Is Putin's leader?");
+    // "Kim" is no name inside "Kimchi".
+    expect(namesIn('What is Kimchi and did Kim like it?').people.join()).not.toMatch(/Kimchi/);
+    // A place after a preposition is left for the person asked about.
+    expect(readFollowUp([turn('In Xinjiang, what did Xi say?')], 'and Putin?').query).not.toMatch(/^In Putin/);
+    // Emoji between chat and the follow-up.
+    expect(readFollowUp([turn('What did Kim say about the talks?')], 'ok 👍 what about Putin?').query).toBe('What did Putin say about the talks?');
+    expect(isChatOnly('thanks 🇺🇦')).toBe(true);
   });
 });
