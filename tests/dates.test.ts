@@ -111,6 +111,13 @@ describe('time phrases in questions', () => {
     expect(days('What happened in the third quarter of 2023?')).toMatchObject({ since: '2023-07-01', until: '2023-09-30', asked: 'What happened?' });
     expect(days('What happened since Q3 2023?')).toMatchObject({ since: '2023-07-01', until: '2024-03-15', asked: 'What happened?' });
     expect(isoDay(timePhrase('What happened before the second half of 2023?', NOW)!.until!)).toBe('2023-06-30');
+    // A range of parts; a part naming a thing's date sets none.
+    expect(days('What happened from summer 2022 to spring 2023?')).toMatchObject({ since: '2022-06-01', until: '2023-05-31', asked: 'What happened?' });
+    expect(days('What happened between Q1 2023 and Q3 2023?')).toMatchObject({ since: '2023-01-01', until: '2023-09-30', asked: 'What happened?' });
+    expect(days('What did Kim do in summer 2023 with Putin?')).toMatchObject({ since: '2023-06-01', asked: 'What did Kim do with Putin?' });
+    for (const thing of ['What went wrong with the summer 2023 counteroffensive?', 'What were Gazprom Q3 2023 results?', 'Was there a summer 2023 report?']) {
+      expect(timePhrase(thing, NOW), thing).toBeUndefined();
+    }
     // "fall" as a verb, and a season's own thing, set none.
     expect(timePhrase('Did the rouble fall 2023 levels?', NOW)).toBeUndefined();
     expect(timePhrase("What was summer 2023's big story?", NOW)).toBeUndefined();
