@@ -25,9 +25,10 @@ export const QUOTE_MAX_CHARS = 450;
  */
 export function quoteSpan(index: ReadingIndex, text: string, sentence: number, chunk: number, score: number, scores: ReadonlyMap<number, number>, quoted: Set<number>, withNext: boolean): QuoteSpan {
   const { start, end } = index.sentences[sentence]!;
-  // A headline, standfirst or crosshead chosen is quoted alone: run into the next sentence it reads as one
-  // ("… Putin and the result of the war In a 2018 documentary, …"), and a sentence before it is another passage's.
-  if (!SENTENCE_END.test(text.slice(start, end))) return { start, end, first: sentence, last: sentence };
+  // A headline, standfirst or crosshead chosen is quoted alone: run into a neighbour the reader rates it reads as one
+  // ("… Putin and the result of the war In a 2018 documentary, …"). Not when the first quote singles out no answer
+  // (`withNext`): a headline that restates the question leaves the fact to the sentence after it.
+  if (!withNext && !SENTENCE_END.test(text.slice(start, end))) return { start, end, first: sentence, last: sentence };
   const { firstSentence, sentenceCount } = index.chunks[chunk]!;
   const neighbours = [sentence + 1, sentence - 1]
     .filter((id) => id >= firstSentence && id < firstSentence + sentenceCount && !quoted.has(id))

@@ -46,6 +46,7 @@ describe('a quote’s citation marker', () => {
     expect(citeInProse('Kim travelled by armoured train.', 1)).toBe('Kim travelled by armoured train [1].');
     expect(citeInProse('Did Kim fly?', 4)).toBe('Did Kim fly [4]?');
     expect(citeInProse('He said: “We agreed.”', 5)).toBe('He said: “We agreed.” [5]');
+    expect(citeInProse('A crosshead — ', 6)).toBe('A crosshead — [6].');
   });
 });
 
@@ -394,7 +395,18 @@ describe('answers about the shipped coverage', () => {
       .flatMap(({ label, chunk }) => Array.from({ length: chunk.sentenceCount - 1 }, (_, i) => ({ label, sentence: chunk.firstSentence + i, next: chunk.firstSentence + i + 1 })))
       .find(({ sentence, next }) => !ends(sentence) && ends(next) && length(sentence, next) <= QUOTE_MAX_CHARS)!;
     const alone = index.sentences[standfirst.sentence]!;
-    expect(quoteOf(standfirst.label, [[standfirst.sentence, 0.8], [standfirst.next, 0.8]])).toEqual([alone.start, alone.end]);
+    const articleId = alone.articleId;
+    const word = /\p{L}+/u.exec(text(standfirst.sentence))!;
+    const singledOut = { text: word[0], articleId, start: alone.start + word.index, end: alone.start + word.index + word[0].length, confidence: 0.9 };
+    const standfirstQuote = (shortAnswer: typeof singledOut | null) => {
+      const reading = { sentences: [{ sentence: standfirst.sentence, chunk: standfirst.label, score: 0.8 }, { sentence: standfirst.next, chunk: standfirst.label, score: 0.8 }], shortAnswer, confidence: 0.9, answerable: true, sure: true };
+      const passage = buildAnswer(index, question, reading, { passages: 1 }).passages[0]!;
+      return [passage.quoteStart, passage.quoteEnd];
+    };
+    expect(standfirstQuote(singledOut)).toEqual([alone.start, alone.end]);
+    // But a first quote that singles out no answer takes in the sentence after it still: a headline restating the
+    // question leaves the fact to it.
+    expect(standfirstQuote(null)).toEqual([alone.start, index.sentences[standfirst.next]!.end]);
   });
 
   it.each(['What is the capital of Australia?', 'How do I bake sourdough bread?', 'Who won the Premier League last season?'])(
