@@ -89,6 +89,25 @@ function ownReferents(own: Names) {
 /** An object "him" is not the one person a question names ("What did Putin say about him?"): it is someone else. */
 const OBJECT = /^him$/i;
 
+/** Words before a name that make it a place or a thing, not a person: "the Kremlin", "in Sochi", "at Vostochny". */
+const NOT_A_PERSON_BEFORE = /\b(?:the|a|an|in|at|near|into|across|on)\s+$/i;
+/** Capitalised words that say where someone is from: "a Russian rifle". */
+const DEMONYM = /(?:ian|ese|ish|ean|i)$/;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Whether a name compromise files among the others may be a person's, where the text writes it: not after an article
+ * or a preposition of place ("the Kremlin", "in Sochi", "the Vostochny Cosmodrome"), and no demonym ("Russian").
+ */
+function personLike(text: string, name: string): boolean {
+  if (/\s/.test(name.trim()) || DEMONYM.test(name)) return false;
+  const at = new RegExp(`(?<![\\p{L}\\p{M}])${escapeRegExp(name)}(?![\\p{L}\\p{M}])`, 'u').exec(text);
+  return !!at && !NOT_A_PERSON_BEFORE.test(text.slice(0, at.index));
+}
+
+/** How many people a question names: compromise's people, and the others that may be people's (personLike). */
+const peopleNamed = (question: string, own: Names) => own.people.length + own.others.filter((name) => personLike(question, name)).length;
+
 /** Whether a follow-up points back at the conversation: a pronoun or deictic word its own names do not resolve. */
 function pointsBack(question: string, own: Names): boolean {
   const uses = usesIn(question);
@@ -96,7 +115,7 @@ function pointsBack(question: string, own: Names): boolean {
   let there = 0;
   let that = 0;
   for (const [word] of question.matchAll(WORD)) {
-    if (OBJECT.test(word) && own.people.length + own.others.length < 2) return true;
+    if (OBJECT.test(word) && peopleNamed(question, own) < 2) return true;
     if ((PERSON.test(word) || POSSESSIVE.test(word)) && !mine.person) return true;
     if (GROUP.test(word) && !mine.group) return true;
     // "Is it true that Putin…?": an "it" that a clause of the question's own names explains points nowhere.
@@ -198,7 +217,7 @@ function resolvePronouns(question: string, names: Names, own: Names): string {
   const mine = ownReferents(own);
   const person = mine.person ? undefined : names.people[0];
   const same = (a: string, b: string) => a.toLowerCase().includes(b.toLowerCase()) || b.toLowerCase().includes(a.toLowerCase());
-  const other = own.people.length + own.others.length < 2 ? names.people.find((name) => !allNames(own).some((mine) => same(mine, name))) : undefined;
+  const other = peopleNamed(question, own) < 2 ? names.people.find((name) => !allNames(own).some((mine) => same(mine, name))) : undefined;
   const group = mine.group ? undefined : names.people.length > 1 ? names.people.slice(0, 2).join(' and ') : (names.places[0] ?? names.others[0]);
   const place = mine.place ? undefined : names.places[0];
   const existential = usesIn(question).there;
@@ -219,25 +238,24 @@ function resolvePronouns(question: string, names: Names, own: Names): string {
  * added to the earlier question, which gives way when the whole would pass `maxChars`: the member's words stay.
  */
 function resolveEllipsis(subject: string, earlier: Turn, maxChars: number): string {
+  const head = earlier.resolved.replace(/[?.!\s]+$/, '');
+  // "and in 2022?", "what about September 2022?": the earlier question, asked of that period ("What did Kim say in 2022?").
+  if (onlyTime(subject)) return `${head.slice(0, Math.max(0, maxChars - asTime(subject).length - 2))} ${asTime(subject)}?`;
   const own = namesIn(subject);
   // A name compromise does not know ("Lavrov", "Xi") is most often a person's.
   const named = own.people.length > 0 || (own.others.length === 0 && /^\p{Lu}/u.test(subject));
   // An earlier surname compromise does not know ("Prigozhin", "Peskov") is among the others: a person's too, most often.
   const kind = own.places.length > 0 ? earlier.names.places : named ? [...earlier.names.people, ...earlier.names.others] : own.others.length > 0 ? earlier.names.others : [];
-  // A name after a preposition is most often a place ("In Xinjiang, what did Xi say?"): a person never takes its place.
-  const placed = (name: string) => new RegExp(`\\b(?:in|at|from|to|near|into|across|of)\\s+${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'i').test(earlier.resolved);
+  // A person takes the place of an earlier name that may be a person's: not "the Kremlin", not "In Xinjiang" (personLike).
   const present = kind.filter((name) => earlier.resolved.includes(name));
-  const replaced = own.places.length > 0 ? present[0] : present.find((name) => !placed(name));
+  const replaced = own.places.length > 0 ? present[0] : present.find((name) => earlier.names.people.includes(name) || personLike(earlier.resolved, name));
   // A function, so "$&" or "$'" in the member's words are not replacement patterns.
   if (replaced) return earlier.resolved.replace(replaced, () => subject);
-  const head = earlier.resolved.replace(/[?.!\s]+$/, '');
-  // "and in 2022?", "what about last week?": the earlier question, asked of that period ("What did Kim say in 2022?").
-  if (onlyTime(subject)) return `${head.slice(0, Math.max(0, maxChars - asTime(subject).length - 2))} ${asTime(subject)}?`;
   return `${head.slice(0, Math.max(0, maxChars - subject.length - 3))}: ${subject}?`;
 }
 
-/** A year alone, as a follow-up names one ("and 2022?"), read as "in 2022". */
-const asTime = (words: string) => (/^(?:19|20)\d{2}$/.test(words.trim()) ? `in ${words.trim()}` : words);
+/** A time a follow-up names alone, read as a phrase of the question: "and 2022?", "what about September 2022?" → "in 2022", "in September 2022". */
+const asTime = (words: string) => (/^(?:in|during|over|since|from|between|after|before|throughout|within|for|last|this|past|previous|today|yesterday)\b/i.test(words.trim()) ? words : `in ${words.trim()}`);
 
 /** Whether words are a time phrase and nothing else ("in 2022", "last week", "since March 2023"). */
 function onlyTime(words: string): boolean {

@@ -184,6 +184,18 @@ describe('follow-ups about the people of news, after a thanks, and over a period
     expect(namesIn('What is Kimchi and did Kim like it?').people.join()).not.toMatch(/Kimchi/);
     // A place after a preposition is left for the person asked about.
     expect(readFollowUp([turn('In Xinjiang, what did Xi say?')], 'and Putin?').query).not.toMatch(/^In Putin/);
+    // One person beside a place or a thing ("the Vostochny Cosmodrome", "in Sochi", "the Kremlin", "a Russian rifle"):
+    // "him" is the earlier person still.
+    const who = [turn('Who is Kim Jong Un?')];
+    for (const q of ['Did Putin take him to the Vostochny Cosmodrome?', 'What did Putin say in Sochi about him?', 'Did the Kremlin let Putin pardon him?', 'Did Putin give him a Russian rifle?']) {
+      expect(readFollowUp(who, q).query, q).toMatch(/Kim Jong Un/);
+    }
+    // A person after "to", "of" or "from" is still one to replace; "the Kremlin" is not.
+    expect(readFollowUp([turn('What happened to Prigozhin?')], 'what about Utkin?').query).toBe('What happened to Utkin?');
+    expect(readFollowUp([turn('What did the Kremlin say about Prigozhin?')], 'what about Utkin?').query).toBe('What did the Kremlin say about Utkin?');
+    // A month or quarter with its year is a period, not a name: "What did Kim say in September 2022?".
+    expect(readFollowUp([turn('What did Kim say?')], 'what about September 2022?').query).toBe('What did Kim say in September 2022?');
+    expect(readFollowUp([turn('What did Kim say?')], 'what about Q3 2023?').query).toBe('What did Kim say in Q3 2023?');
     // Emoji between chat and the follow-up.
     expect(readFollowUp([turn('What did Kim say about the talks?')], 'ok 👍 what about Putin?').query).toBe('What did Putin say about the talks?');
     expect(isChatOnly('thanks 🇺🇦')).toBe(true);
