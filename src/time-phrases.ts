@@ -211,35 +211,43 @@ function partMonths(part: RegExpExecArray): { since: number; until: number } {
   return { since: utc(year, first), until: utc(year, first + months) - 1 };
 }
 
-/** Words that may follow a time phrase: a preposition, a conjunction, or the question's end (else it names a thing's date). */
+/** Words that may follow a part of a year said without a preposition: one, a conjunction, or the question's end. */
 const AFTER_TIME = /^\s*(?:$|[?.!,;:)]|(?:in|on|at|with|for|from|to|by|about|and|or|after|before|during|when|while|until|since|as|against|between|over|under|near|did|was|were|is|are|has|have|had)\b)/i;
+/** A preposition before a part of a year: it says a time ("in summer 2023 what did …", "since Q3 2023 how has …"). */
+const TIME_PREPOSITION = /\b(?:in|during|since|from|between|after|before|over|throughout|through|by|until|till|of)\s+$/i;
 /** "to", "until", "through" or "and" between the two parts of a range: "from summer 2022 to spring 2023". */
 const PART_JOINED = /^\s*(?:to|until|till|through|and|or|-|–)\s+(?:in\s+)?/i;
 
 /**
- * A part of a year named in the question (PART_OF_YEAR) as a period, or a range of two ("from summer 2022 to spring
- * 2023"), bounded by a "since", "after" or "before" before it. A part that names a thing's date ("the summer 2023
- * counteroffensive", "Gazprom's Q3 2023 results", "a summer 2023 report") is none.
+ * The first part of a year the question names as a time (PART_OF_YEAR) as a period, or a range of two ("from summer
+ * 2022 to spring 2023"), bounded by a "since", "after" or "before" before it. One that names a thing's date is none
+ * ("the summer 2023 counteroffensive", "Gazprom's Q3 2023 results", "a summer 2023 report": no preposition before it,
+ * a word after it that is none of AFTER_TIME), and the next is tried.
  */
 function partOfYear(question: string, now: number): Period | undefined {
-  const part = PART_OF_YEAR.exec(question);
-  if (!part) return undefined;
-  let end = part.index + part[0].length;
-  // "Did the rouble fall 2023 …": "fall" is a season only after a preposition or "the".
-  if (/^fall$/i.test(part[1] ?? '') && !/^the\b/i.test(part[0]) && !MONTH_PREPOSITION.test(question.slice(0, part.index))) return undefined;
-  let range = partMonths(part);
-  const joined = PART_JOINED.exec(question.slice(end));
-  const second = joined && new RegExp(`^${PART_OF_YEAR.source}`, 'i').exec(question.slice(end + joined[0].length));
-  if (joined && second) {
-    const last = partMonths(second);
-    range = { since: Math.min(range.since, last.since), until: Math.max(range.until, last.until) };
-    end += joined[0].length + second[0].length;
+  for (const part of question.matchAll(new RegExp(PART_OF_YEAR.source, 'gi'))) {
+    const before = question.slice(0, part.index);
+    let end = part.index! + part[0].length;
+    // "Did the rouble fall 2023 …": "fall" is a season only after a preposition or "the".
+    if (/^fall$/i.test(part[1] ?? '') && !/^the\b/i.test(part[0]) && !MONTH_PREPOSITION.test(before)) continue;
+    let range = partMonths(part as RegExpExecArray);
+    const joined = PART_JOINED.exec(question.slice(end));
+    const second = joined && new RegExp(`^${PART_OF_YEAR.source}`, 'i').exec(question.slice(end + joined[0].length));
+    if (joined && second) {
+      const last = partMonths(second);
+      range = { since: Math.min(range.since, last.since), until: Math.max(range.until, last.until) };
+      end += joined[0].length + second[0].length;
+    }
+    if (POSSESSIVE_AFTER.test(question.slice(end))) continue;
+    const asTime = TIME_PREPOSITION.test(before) || (!ARTICLE_BEFORE.test(before) && AFTER_TIME.test(question.slice(end)));
+    if (!asTime) continue;
+    const made = bounded(range, BOUND_LEAD.exec(before)?.[1], now);
+    if (!made) continue;
+    // A range's "from" or "between" goes with it ("What happened from summer 2022 to spring 2023?").
+    const lead = joined && second ? /\b(?:from|between)\s+$/i.exec(before) : null;
+    return withBounds({ ...made, phrase: question.slice(lead ? lead.index : part.index, end), strict: false }, now);
   }
-  if (POSSESSIVE_AFTER.test(question.slice(end)) || !AFTER_TIME.test(question.slice(end)) || ARTICLE_BEFORE.test(question.slice(0, part.index))) return undefined;
-  const made = bounded(range, BOUND_LEAD.exec(question.slice(0, part.index))?.[1], now);
-  // A range's "from" or "between" goes with it ("What happened from summer 2022 to spring 2023?").
-  const lead = joined && second ? /\b(?:from|between)\s+$/i.exec(question.slice(0, part.index)) : null;
-  return made && withBounds({ ...made, phrase: question.slice(lead ? lead.index : part.index, end), strict: false }, now);
+  return undefined;
 }
 
 /** A phrase's period with its bound of now marked as the instant it is (inPeriod compares it so). */

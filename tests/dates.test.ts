@@ -118,6 +118,11 @@ describe('time phrases in questions', () => {
     for (const thing of ['What went wrong with the summer 2023 counteroffensive?', 'What were Gazprom Q3 2023 results?', 'Was there a summer 2023 report?']) {
       expect(timePhrase(thing, NOW), thing).toBeUndefined();
     }
+    // After a preposition it is a time whatever follows; a thing's date is passed over for the time after it.
+    expect(days('In summer 2023 what did Prigozhin do?')).toMatchObject({ since: '2023-06-01', asked: 'what did Prigozhin do?' });
+    expect(days('In Q3 2023 Russia fired how many missiles?')).toMatchObject({ since: '2023-07-01', until: '2023-09-30' });
+    expect(days('What changed in summer 2023 according to the ISW?')).toMatchObject({ since: '2023-06-01', asked: 'What changed according to the ISW?' });
+    expect(days('How did the summer 2023 counteroffensive go in Q4 2023?')).toMatchObject({ since: '2023-10-01', until: '2023-12-31' });
     // "fall" as a verb, and a season's own thing, set none.
     expect(timePhrase('Did the rouble fall 2023 levels?', NOW)).toBeUndefined();
     expect(timePhrase("What was summer 2023's big story?", NOW)).toBeUndefined();
