@@ -152,7 +152,7 @@ export function cite(quote: string, n: number): string {
  * a standfirst) gets a full stop after its marker, so the next does not run on from it ("… may already have been
  * sealed [2]. But Yevgeny Prigozhin …", not "… sealed [2] But …"). The quote itself is left as written.
  */
-export const citeInProse = (quote: string, n: number) => cite(quote.trimEnd(), n) + (SENTENCE_END.test(quote.trimEnd()) ? '' : '.');
+export const citeInProse = (quote: string, n: number) => cite(quote, n) + (SENTENCE_END.test(quote.trimEnd()) ? '' : '.');
 
 /**
  * Whether the first quote's sentence holds no answer the reader would show (no short answer, or one scored under

@@ -34,5 +34,8 @@ describe('npm run ask, the quotes', () => {
     const lines = formatAnswer(answerWith(['He would not be attending.\n\n“The farewell took place in a closed format.”'])).split('\n');
     expect(lines).toContain("[1] “He would not be attending. “The farewell took place in a closed format.””");
     expect(lines).toContain('He would not be attending. “The farewell took place in a closed format.”');
+    // A headline the quote opens with is set off from the sentence after it, not run into it.
+    const headed = formatAnswer(answerWith(['Is the torture of Ukrainian captives random\n\nRussia prepared to welcome them.'])).split('\n');
+    expect(headed).toContain('[1] “Is the torture of Ukrainian captives random — Russia prepared to welcome them.”');
   });
 });

@@ -9,9 +9,13 @@ import { byline } from './byline.js';
 
 /**
  * Text from the question or the articles, safe to print: no escape sequences, no control characters, one line, its
- * runs of spaces one space (a quote over two paragraphs read "attending.  “The farewell").
+ * runs of spaces one space (a quote over two paragraphs read "attending.  “The farewell"), and a paragraph that ends
+ * like no sentence (a headline the first quote opens with) set off from the next by a dash, not run into it
+ * ("… captives — Russia prepared …", not "… captives Russia prepared …").
  */
-const clean = (text: string) => terminalLine(text).replace(/\s{2,}/g, ' ');
+const clean = (text: string) =>
+  terminalLine(text.replace(/([^.!?…"”’)\]\s])[ \t]*\n[ \t]*\n\s*/g, '$1 — '))
+    .replace(/\s{2,}/g, ' ');
 
 /** The readable answer. Everything in it that came from outside is cleaned for the terminal. */
 export function formatAnswer(answer: Answer): string {
