@@ -25,9 +25,9 @@ function phraseAt(question: string, phrase: string): number {
  * ("in 2023": "Who did Wagner fight for in 2023?" keeps its "for").
  */
 function leadOf(phrase: string): RegExp {
-  if (/^(?:in|during|over|from|for|since|throughout|between|within|after|before|at|on)\b/i.test(phrase)) return /(?!)/;
+  if (/^(?:in|during|over|from|for|since|throughout|between|within|after|before|until|till|through|up\s+to|by|at|on)\b/i.test(phrase)) return /(?!)/;
   const from = /^(?:\p{Lu}|\d)/u.test(phrase) ? '|from' : '';
-  return new RegExp(`(?:\\b(?:in|during|over|since|throughout|between|within|after|before${from})(?:\\s+the)?|\\b(?:for|at)\\s+the|\\bthe)\\s*$`, 'i');
+  return new RegExp(`(?:\\b(?:in|during|over|since|throughout|between|within|after|before|until|till|through|up\\s+to|by${from})(?:\\s+the)?|\\b(?:for|at)\\s+the|\\bthe)\\s*$`, 'i');
 }
 
 /**

@@ -16,15 +16,20 @@ const CALENDAR_PERIOD = new RegExp(`^${LEAD}(this|last|past|previous)\\s+(week|m
 /** "the last 7 days", "past two weeks". */
 const LAST_N = new RegExp(`^${LEAD}(?:last|past)\\s+(\\S+)\\s+(days?|weeks?|months?|years?)$`, 'i');
 const DAY_WORD = /^(today|yesterday)$/i;
+/** "the previous week / month / year": the calendar's one before this. */
+const PREVIOUS_PERIOD = /\b(?:(?:in|during|over)\s+)?(?:the\s+)?previous\s+(week|month|year)\b/i;
 /**
  * Two months joined into one period: "between March 2023 and May 2023" (chrono finds the months apart; "March 2023
  * to May 2023" it reads as one range itself), "in May 2023 or in June 2023".
  */
 const JOINED = /^\s*(?:and|to|until|till|through|or|-|–)\s+(?:in\s+)?$/i;
-/** The word before a phrase that turns its period into one from it, after it or before it: "since last week", "after August 2023". */
-const BOUND_LEAD = /\b(since|after|before)\s+(?:the\s+)?$/i;
+/**
+ * The word before a phrase that turns its period into one from it, after it, before it, or up to its end: "since last
+ * week", "after August 2023", "until June 2023", "by November 2022", "up to May 2023".
+ */
+const BOUND_LEAD = /\b(since|after|before|until|till|through|up\s+to|by)\s+(?:the\s+)?$/i;
 /** "in 2023", "since 2023", "after 2022": chrono reads a lone year as a time of day, so years are found here. */
-const YEAR_PHRASE = /\b(in|during|throughout|since|from|after|before)\s+((?:19|20)\d{2})\b(?![-–/:]\d)(?!\s*['’]s\b)/i;
+const YEAR_PHRASE = /\b(in|during|throughout|since|from|after|before|until|till|through|up\s+to|by)\s+((?:19|20)\d{2})\b(?![-–/:]\d)(?!\s*['’]s\b)/i;
 /**
  * "in 2022–2023", "from 2022 to 2023", "between 2022 and 2023", "in 2022 and 2023", "in 2022 or (in) 2023": the years
  * from the first through the last.
@@ -47,8 +52,11 @@ const MONTH_MODIFIER = /(?:\b(?:early|mid|late)[\s-]*|\b(?:the\s+)?(?:(?:beginni
 const MONTH_PREPOSITION = /\b(?:in|on|since|until|till|by|from|of|during|before|after|between|and|to|through|throughout|or)\s+$/i;
 /** A date that describes a thing rather than when it was reported: "last year's mutiny", "this week's summit". */
 export const POSSESSIVE_AFTER = /^['’]s\b/;
-/** A month named as a thing's: "the March 2023 warrant", "a September 2023 report". */
-export const ARTICLE_BEFORE = /\b(?:the|a|an)\s+$/i;
+/**
+ * A month named as a thing's: "the March 2023 warrant", "a September 2023 report", "his June 2023 mutiny", "the ICC's
+ * March 2023 warrant", "Kim's September 2023 visit".
+ */
+export const ARTICLE_BEFORE = /(?:\b(?:the|a|an|his|her|its|their|our|my|your)|\p{L}['’]s?)\s+$/iu;
 const NUMBER_WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12 };
 
 function calendarPeriod(which: string, unit: string, now: number): { since: number; until: number } {
@@ -147,7 +155,9 @@ export function timePhrase(question: string, now = Date.now()): Period | undefin
     // "the last week of September 2023", "the last two weeks of the war": part of what follows, not weeks before now.
     if ((calendar || lastN) && /^\s+of\b/i.test(question.slice(end))) continue;
     if (calendar) {
-      range = calendarPeriod(calendar[1]!.toLowerCase(), calendar[2]!.toLowerCase(), now);
+      // "in the last week", "over the last month": the days just past, as "the past week" ("last week" is the calendar's).
+      const trailing = /^last$/i.test(calendar[1]!) && (/^(?:\S+\s+)?the\s+last\b/i.test(text) || /\bthe\s+$/i.test(question.slice(0, from)));
+      range = calendarPeriod(trailing ? 'past' : calendar[1]!.toLowerCase(), calendar[2]!.toLowerCase(), now);
       // "this past week": the "this" goes with it.
       if (/^past$/i.test(calendar[1]!)) from -= /\bthis\s+$/i.exec(question.slice(0, from))?.[0].length ?? 0;
     } else if (lastN) range = { since: lastDays(lastN[1]!.toLowerCase(), lastN[2]!.toLowerCase(), start.date().getTime(), now), until: now };
@@ -171,7 +181,7 @@ export function timePhrase(question: string, now = Date.now()): Period | undefin
       const lead = BOUND_LEAD.exec(question.slice(0, from))?.[1];
       if (modifier > 0 && lead) {
         const whole = lead.toLowerCase() === 'after' ? 'since' : lead.toLowerCase() === 'before' ? 'until' : lead;
-        const made = whole === 'until' ? { until: range.until } : bounded(range, whole, now);
+        const made = bounded(range, whole, now);
         if (!made) continue;
         return withBounds({ ...made, phrase: question.slice(from, end), strict: false }, now);
       }
@@ -181,6 +191,11 @@ export function timePhrase(question: string, now = Date.now()): Period | undefin
     // "after today": nothing published yet.
     if (!made) continue;
     return withBounds({ ...made, phrase: question.slice(from, end), strict: false }, now);
+  }
+  // "the previous week", which chrono does not read.
+  const previous = PREVIOUS_PERIOD.exec(question);
+  if (previous && !POSSESSIVE_AFTER.test(question.slice(previous.index + previous[0].length))) {
+    return withBounds({ ...calendarPeriod('previous', previous[1]!.toLowerCase(), now), phrase: previous[0], strict: false }, now);
   }
   const part = partOfYear(question, now);
   if (part) return part;
@@ -213,6 +228,8 @@ function partMonths(part: RegExpExecArray): { since: number; until: number } {
 
 /** Words that may follow a part of a year said without a preposition: one, a conjunction, or the question's end. */
 const AFTER_TIME = /^\s*(?:$|[?.!,;:)]|(?:in|on|at|with|for|from|to|by|about|and|or|after|before|during|when|while|until|since|as|against|between|over|under|near|did|was|were|is|are|has|have|had)\b)/i;
+/** A question word or a name after a part of a year: a new clause ("In the summer of 2023 what did …", "… Russia fired …"). */
+const QUESTION_AFTER = /^\s*(?:(?:what|who|whom|whose|where|when|why|how|which)\b|\p{Lu})/u;
 /** A preposition before a part of a year: it says a time ("in summer 2023 what did …", "since Q3 2023 how has …"). */
 const TIME_PREPOSITION = /\b(?:in|during|since|from|between|after|before|over|throughout|through|by|until|till|of)\s+$/i;
 /** "to", "until", "through" or "and" between the two parts of a range: "from summer 2022 to spring 2023". */
@@ -239,7 +256,10 @@ function partOfYear(question: string, now: number): Period | undefined {
       end += joined[0].length + second[0].length;
     }
     if (POSSESSIVE_AFTER.test(question.slice(end))) continue;
-    const asTime = TIME_PREPOSITION.test(before) || (!ARTICLE_BEFORE.test(before) && AFTER_TIME.test(question.slice(end)));
+    // "in the spring 2023 battle": a part with its own "the" and a noun after it is a thing's, preposition or not.
+    const after = question.slice(end);
+    const thing = ARTICLE_BEFORE.test(before) || (/^the\b/i.test(part[0]) && !AFTER_TIME.test(after) && !QUESTION_AFTER.test(after));
+    const asTime = !thing && (TIME_PREPOSITION.test(before) || AFTER_TIME.test(after));
     if (!asTime) continue;
     const made = bounded(range, BOUND_LEAD.exec(before)?.[1], now);
     if (!made) continue;
@@ -255,11 +275,12 @@ const withBounds = (period: Period, now: number): Period => (period.until === no
 
 /**
  * A phrase's period as the word before it turns it: from its start until now ("since last week", "since 2023"),
- * from its end until now ("after August 2023"), until its start ("before 2023"), or the period itself; undefined
+ * from its end until now ("after August 2023"), until its start ("before 2023"), until its end ("until June 2023",
+ * "by November 2022", "up to May 2023", "through 2023"), or the period itself; undefined
  * when it would end before it starts ("after today").
  */
 function bounded(range: { since?: number; until: number }, lead: string | undefined, now: number): { since?: number; until: number } | undefined {
-  switch (lead?.toLowerCase()) {
+  switch (lead?.toLowerCase().replace(/\s+/g, ' ')) {
     case 'since':
       // "since 2030": nothing published yet.
       return range.since !== undefined && range.since > now ? undefined : { since: range.since, until: now };
@@ -267,6 +288,12 @@ function bounded(range: { since?: number; until: number }, lead: string | undefi
       return range.until + 1 > now ? undefined : { since: range.until + 1, until: now };
     case 'before':
       return { until: (range.since ?? range.until) - 1 };
+    case 'until':
+    case 'till':
+    case 'through':
+    case 'up to':
+    case 'by':
+      return { until: range.until };
     default:
       return range;
   }

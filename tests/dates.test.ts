@@ -8,7 +8,7 @@ const NOW = Date.parse('2024-03-15T12:00:00Z');
 const names = { since: '--since', until: '--until' };
 const days = (question: string, now = NOW) => {
   const period = timePhrase(question, now);
-  return period && { since: isoDay(period.since!), until: isoDay(period.until!), phrase: period.phrase, asked: withoutTimePhrase(question, period) };
+  return period && { since: period.since === undefined ? undefined : isoDay(period.since), until: isoDay(period.until!), phrase: period.phrase, asked: withoutTimePhrase(question, period) };
 };
 
 describe('time phrases in questions', () => {
@@ -118,6 +118,23 @@ describe('time phrases in questions', () => {
     for (const thing of ['What went wrong with the summer 2023 counteroffensive?', 'What were Gazprom Q3 2023 results?', 'Was there a summer 2023 report?']) {
       expect(timePhrase(thing, NOW), thing).toBeUndefined();
     }
+    // "until", "up to", "by", "through", "till" a month or a year: up to its end, the word taken out with it.
+    expect(days('What did Zelensky say until June 2023?')).toMatchObject({ since: undefined, until: '2023-06-30', asked: 'What did Zelensky say?' });
+    expect(days('What happened up to May 2023?')).toMatchObject({ until: '2023-05-31', asked: 'What happened?' });
+    expect(days('What was decided by November 2022?')).toMatchObject({ until: '2022-11-30', asked: 'What was decided?' });
+    expect(days('What happened till June 2023?')).toMatchObject({ until: '2023-06-30', asked: 'What happened?' });
+    expect(days('What happened until 2023?')).toMatchObject({ until: '2023-12-31', asked: 'What happened?' });
+    expect(days('What happened up to 2022?')).toMatchObject({ until: '2022-12-31', asked: 'What happened?' });
+    // A possessive's month is a thing's date, as an article's is; so is "the spring 2023 battle".
+    for (const thing of ["What did Peskov say about the ICC's March 2023 warrant?", 'What about his June 2023 mutiny?', "What was Kim's September 2023 visit about?", 'Who took Bakhmut in the spring 2023 battle?']) {
+      expect(timePhrase(thing, NOW), thing).toBeUndefined();
+    }
+    expect(days('In the summer of 2023 what did Prigozhin do?')).toMatchObject({ since: '2023-06-01', until: '2023-08-31' });
+    // "in the last week" is the days just past, as "the past week"; "last week" the calendar's; "the previous year" the one before this.
+    expect(days('What did Kim say in the last week?')).toMatchObject({ since: '2024-03-08', until: '2024-03-15', asked: 'What did Kim say?' });
+    expect(days('What happened over the last month?')).toMatchObject({ since: '2024-02-15', until: '2024-03-15' });
+    expect(days('What happened last week?')).toMatchObject({ since: '2024-03-04', until: '2024-03-10' });
+    expect(days('What happened in the previous year?')).toMatchObject({ since: '2023-01-01', until: '2023-12-31', asked: 'What happened?' });
     // After a preposition it is a time whatever follows; a thing's date is passed over for the time after it.
     expect(days('In summer 2023 what did Prigozhin do?')).toMatchObject({ since: '2023-06-01', asked: 'what did Prigozhin do?' });
     expect(days('In Q3 2023 Russia fired how many missiles?')).toMatchObject({ since: '2023-07-01', until: '2023-09-30' });
