@@ -78,6 +78,10 @@ describe('argument errors', () => {
     expect(() => parseCommandLine({ args: ['--k', '-1'], options }, 'npm run ask')).toThrow(
       new ArgumentError('--k needs its value; one that starts with "-" is written --k=-1. Run `npm run ask -- --help` for the options.'),
     );
+    // The value as typed: "--since -1d" is written --since=-1d (it said --since=-1, itself wrong).
+    expect(() => parseCommandLine({ args: ['--since', '-1d'], options: { since: { type: 'string' } } }, 'npm run ask')).toThrow(
+      new ArgumentError('--since needs its value; one that starts with "-" is written --since=-1d. Run `npm run ask -- --help` for the options.'),
+    );
     // A question that starts with a dash is told where it goes; after a lone -- it is a question.
     const asking = { options, allowPositionals: true } as const;
     expect(() => parseCommandLine({ ...asking, args: ['-1 degrees in Moscow?'] }, 'npm run ask')).toThrow(

@@ -20,7 +20,12 @@ export function parseCommandLine<T extends ParseArgsConfig>(config: T, command: 
       const message = (error as Error).message;
       // "--k -1": parseArgs will not take a value starting with a dash that way, and says only "ambiguous".
       const ambiguous = /^Option '(--?[\w-]+)' argument is ambiguous/.exec(message);
-      if (ambiguous) throw new ArgumentError(`${ambiguous[1]} needs its value; one that starts with "-" is written ${ambiguous[1]}=-1. Run \`${command} -- --help\` for the options.`, { cause: error });
+      if (ambiguous) {
+        // The value as typed ("--since -1d" is written --since=-1d), not a made-up one.
+        const args = config.args ?? process.argv.slice(2);
+        const value = args[args.indexOf(ambiguous[1]!) + 1] ?? '-1';
+        throw new ArgumentError(`${ambiguous[1]} needs its value; one that starts with "-" is written ${ambiguous[1]}=${value}. Run \`${command} -- --help\` for the options.`, { cause: error });
+      }
       const reason = message.split('\n')[0]!.replace(/\.(\s.*)?$/, '');
       // "-1 degrees in Moscow?": a question (or a name) that starts with a dash is read as options (no option holds a space).
       const unknown = /^Unknown option '(-[^']*)'/.exec(message)?.[1];
