@@ -111,12 +111,24 @@ export async function answerQuestion(parts: AnswerParts, question: string, optio
   const keepArticle = period && ((id: string) => inPeriod(index.articles.get(id)?.published, period));
   const boostArticles = options.boostArticles && new Set(options.boostArticles);
   const { retrieved, view, prepared, queryVector, readAhead } = await searchQuestion(index, embedder, reader, text, { mode: options.mode, keepArticle, boostArticles });
-  const reading = reader.read(view, prepared, queryVector, retrieved);
+  const read = reader.read(view, prepared, queryVector, retrieved);
   // The read-ahead stops at its next turn of the event loop: no work of a question outlives it.
   await readAhead?.catch(() => undefined);
+  // "What happened this week?": with the period taken out nothing is left to read for, and the reader refuses. What
+  // the period's articles say is the answer: quoted, not sure (it answers no particular question).
+  const reading = period && !read.answerable && asksOnlyWhatHappened(text) ? { ...read, answerable: true, sure: false } : read;
   const answer = buildAnswer(view, question, reading, { passages: options.passages, answerAll: options.answerAll });
   return { ...answer, ...(corrections.length > 0 ? { readAs: text } : {}), ...(period ? { period: describePeriod(period) } : {}) };
 }
+
+/** The words of a question that asks only what happened, or what the news was ("What happened?", "any news?", "what's new?"). */
+const WHAT_HAPPENED_WORDS = /^(?:what|whats|what['’]s|is|are|was|were|has|have|had|been|happen|happens|happened|happening|occurred|going|on|new|news|latest|updates?|any|anything|there|the|tell|me|us|so|far|did|do|does|go|went|recent|recently|else)$/i;
+
+/** Whether a question, its time phrase taken out, asks only what happened: nothing left to read for but its period. */
+export const asksOnlyWhatHappened = (text: string): boolean => {
+  const words = text.match(/[\p{L}'’]+/gu) ?? [];
+  return words.length > 0 && words.every((word) => WHAT_HAPPENED_WORDS.test(word));
+};
 
 /** What is searched for and read of a question: without its chat opening, misspelt words as the coverage spells them. */
 export function searchedText(vocabulary: Vocabulary, question: string, isWord?: (word: string) => boolean): { text: string; corrections: Correction[] } {

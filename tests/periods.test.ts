@@ -48,6 +48,20 @@ describe('a time phrase over dated and undated articles', () => {
     expect(answer.passages.some((p) => p.articleId !== MONGOLIA.id)).toBe(true);
   });
 
+  it('answers "what happened" in a period with what its articles say, quoted and not sure; nothing when none is dated then', async () => {
+    for (const question of ['What happened this month?', "what's new this month", 'Any news in June 2025?']) {
+      const answer = await index.pipeline.ask(question, { now: NOW });
+      expect(answer.found, question).toBe(true);
+      expect(answer.sure, question).toBe(false);
+      expect(answer.passages.length, question).toBeGreaterThan(0);
+      expect(answer.passages.every((p) => p.articleId === MONGOLIA.id), question).toBe(true);
+    }
+    // Without a period there is nothing to read for, and nothing is quoted; nor when the period holds no article.
+    expect((await index.pipeline.ask('What happened?', { now: NOW })).found).toBe(false);
+    const empty = periodFromBounds({ since: '2024-01', until: '2024-02' }, { since: '--since', until: '--until' }, NOW);
+    expect((await index.pipeline.ask('What happened?', { period: empty, now: NOW })).found).toBe(false);
+  });
+
   it('leaves the phrase out of what is searched when --since and --until set the period', async () => {
     const period = periodFromBounds({ since: '2025-06' }, { since: '--since', until: '--until' }, NOW);
     const flagged = await index.pipeline.ask('Where did Putin arrive last week?', { period, now: NOW });
