@@ -6,7 +6,7 @@
 import { buildAnswer, type Answer, type AnswerPeriod } from './answer.js';
 import { isChatOnly, withoutChatOpening } from './chat-opening.js';
 import type { RetrievalMode } from './config.js';
-import { boundWords, inPeriod, isoDay, writtenTimes, type Period } from './dates.js';
+import { anyDatedIn, boundWords, inPeriod, isoDay, periodWords, writtenTimes, type Period } from './dates.js';
 import { withoutTimePhrase } from './time-phrase-text.js';
 import { questionPeriod, timePhrase } from './time-phrases.js';
 import type { Embedder } from './embedder.js';
@@ -105,6 +105,12 @@ export async function answerQuestion(parts: AnswerParts, question: string, optio
   const given = options.period?.phrase && !options.period.strict ? questionPeriod(options.period, datedTimes(index)) : options.period;
   const period = given ?? (phrase && questionPeriod(phrase, datedTimes(index)));
   checkPeriod(index, period);
+  // A period given by --since/--until (undated articles left out) in which no article was published: there is
+  // nothing to search, and the answer says so rather than that no passage answers.
+  if (period?.strict && !anyDatedIn(datedTimes(index), period)) {
+    const described = { ...describePeriod(period), empty: true as const };
+    return { question, found: false, sure: false, confidence: 0, shortAnswer: null, answer: `No article of the coverage was published ${periodWords(described)}.`, passages: [], sources: [], period: described };
+  }
   // A time phrase has become a period: the rest of the question is what is searched for (and read, as the
   // words the coverage knows: misspelt names corrected), without its chat opening ("hey", "can you tell me").
   const { text, corrections } = searchedText(index.terms.vocabulary, phrase ? withoutTimePhrase(question, phrase) : question, reader.isWord);

@@ -50,6 +50,8 @@ export interface AnswerPeriod {
    * outside it were not. Only a question's phrase does so; --since/--until leave undated articles out.
    */
   undated?: true;
+  /** No article of the coverage was published in the period (--since/--until, leaving undated ones out): nothing was searched. */
+  empty?: true;
 }
 
 export interface Source {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Article } from '../src/corpus/types.js';
 import { formatAnswer } from '../src/cli/answer-text.js';
 import { periodFromBounds } from '../src/dates.js';
+import { answerEmbed } from '../src/bot/format/index.js';
 import { buildTestIndex, type TestIndex } from './bot-helpers.js';
 
 const NOW = Date.parse('2025-06-10T12:00:00Z');
@@ -59,7 +60,12 @@ describe('a time phrase over dated and undated articles', () => {
     // Without a period there is nothing to read for, and nothing is quoted; nor when the period holds no article.
     expect((await index.pipeline.ask('What happened?', { now: NOW })).found).toBe(false);
     const empty = periodFromBounds({ since: '2024-01', until: '2024-02' }, { since: '--since', until: '--until' }, NOW);
-    expect((await index.pipeline.ask('What happened?', { period: empty, now: NOW })).found).toBe(false);
+    const none = await index.pipeline.ask('What happened?', { period: empty, now: NOW });
+    expect(none.found).toBe(false);
+    // It says that no article was published then, not that no passage answers.
+    expect(none.answer).toBe('No article of the coverage was published from 2024-01-01 until 2024-02-29.');
+    expect(none.period).toEqual({ since: '2024-01-01', until: '2024-02-29', empty: true });
+    expect(answerEmbed(none).description).toBe('No article of the coverage was published from 2024-01-01 until 2024-02-29: there was nothing to search. Ask without the period, or with a wider one.');
   });
 
   it('leaves the phrase out of what is searched when --since and --until set the period', async () => {
@@ -76,7 +82,7 @@ describe('a time phrase over dated and undated articles', () => {
     const now = Date.parse('2025-06-04T12:34:56.789Z');
     expect((await index.pipeline.ask('Where did Putin arrive this week?', { now })).period).toEqual({ since: '2025-06-02', until: '2025-06-04', phrase: 'this week' });
     const period = periodFromBounds({ until: '7d' }, { since: '--since', until: '--until' }, now);
-    expect((await index.pipeline.ask('Where did Putin arrive?', { period, now })).period).toEqual({ until: '2025-05-28T12:34:56Z' });
+    expect((await index.pipeline.ask('Where did Putin arrive?', { period, now })).period).toEqual({ until: '2025-05-28T12:34:56Z', empty: true });
   });
 
   it('shows a bound given as a date-time as one, not as its whole day', async () => {

@@ -117,6 +117,7 @@ function renderAnswer(answer: Answer): APIEmbed {
   const title = fitText(answer.question, LIMITS.title, escapeText);
   if (!answer.found) {
     const period = answer.period && periodWords(answer.period);
+    if (answer.period?.empty) return { title, description: `No article of the coverage was published ${period}: there was nothing to search. Ask without the period, or with a wider one.`, color: COLORS.notFound };
     const searched = !period ? '' : answer.period!.undated ? `\n\nNo article is dated ${period}: only undated articles were searched.` : `\n\nOnly articles published ${period} were searched.`;
     return { title, description: NOT_FOUND_MESSAGE + searched, color: COLORS.notFound };
   }
