@@ -25,9 +25,11 @@ function phraseAt(question: string, phrase: string): number {
  * ("in 2023": "Who did Wagner fight for in 2023?" keeps its "for").
  */
 function leadOf(phrase: string): RegExp {
-  if (/^(?:in|during|over|from|for|since|throughout|between|within|after|before|until|till|through|up\s+to|by|at|on)\b/i.test(phrase)) return /(?!)/;
-  const from = /^(?:\p{Lu}|\d)/u.test(phrase) ? '|from' : '';
-  return new RegExp(`(?:\\b(?:in|during|over|since|throughout|between|within|after|before|until|till|through|up\\s+to|by${from})(?:\\s+the)?|\\b(?:for|at)\\s+the|\\bthe)\\s*$`, 'i');
+  if (/^(?:in|during|over|from|for|since|throughout|between|within|after|before|(?:up\s+)?until|(?:up\s+)?till|through|up\s+to|by|at|on)\b/i.test(phrase)) return /(?!)/;
+  // "from", "until", "up to", "through", "by" go with a month or a year only ("came back from last week", "what was
+  // Wagner up to last week" keep theirs).
+  const dated = /^(?:\p{Lu}|\d)/u.test(phrase) ? '|from|(?:up\\s+)?until|(?:up\\s+)?till|through|up\\s+to|by' : '';
+  return new RegExp(`(?:\\b(?:in|during|over|since|throughout|between|within|after|before${dated})(?:\\s+the)?|\\b(?:for|at)\\s+the|\\bthe)\\s*$`, 'i');
 }
 
 /**

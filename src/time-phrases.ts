@@ -27,9 +27,14 @@ const JOINED = /^\s*(?:and|to|until|till|through|or|-|–)\s+(?:in\s+)?$/i;
  * The word before a phrase that turns its period into one from it, after it, before it, or up to its end: "since last
  * week", "after August 2023", "until June 2023", "by November 2022", "up to May 2023".
  */
-const BOUND_LEAD = /\b(since|after|before|until|till|through|up\s+to|by)\s+(?:the\s+)?$/i;
+const BOUND_LEAD = /\b(since|after|before|(?:up\s+)?until|(?:up\s+)?till|through|up\s+to|by)\s+(?:the\s+)?$/i;
+/**
+ * The words that bound a relative phrase ("since last week"): not "up to", "through" or "by", which before one are
+ * verbs' ("What was Wagner up to last week?", "What did Bakhmut go through last year?").
+ */
+const RELATIVE_BOUND_LEAD = /\b(since|after|before)\s+(?:the\s+)?$/i;
 /** "in 2023", "since 2023", "after 2022": chrono reads a lone year as a time of day, so years are found here. */
-const YEAR_PHRASE = /\b(in|during|throughout|since|from|after|before|until|till|through|up\s+to|by)\s+((?:19|20)\d{2})\b(?![-–/:]\d)(?!\s*['’]s\b)/i;
+const YEAR_PHRASE = /\b(in|during|throughout|since|from|after|before|(?:up\s+)?until|(?:up\s+)?till|through|up\s+to|by)\s+((?:19|20)\d{2})\b(?![-–/:]\d)(?!\s*['’]s\b)/i;
 /**
  * "in 2022–2023", "from 2022 to 2023", "between 2022 and 2023", "in 2022 and 2023", "in 2022 or (in) 2023": the years
  * from the first through the last.
@@ -56,7 +61,7 @@ export const POSSESSIVE_AFTER = /^['’]s\b/;
  * A month named as a thing's: "the March 2023 warrant", "a September 2023 report", "his June 2023 mutiny", "the ICC's
  * March 2023 warrant", "Kim's September 2023 visit".
  */
-export const ARTICLE_BEFORE = /(?:\b(?:the|a|an|his|her|its|their|our|my|your)|\p{L}['’]s?)\s+$/iu;
+export const ARTICLE_BEFORE = /(?:\b(?:the|a|an|his|her|its|their|our|my|your)|\b(?!(?:what|that|it|there|here|who|where|when|why|how|he|she|let)['’]s\b)\p{L}+['’]s?)\s+$/iu;
 const NUMBER_WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12 };
 
 function calendarPeriod(which: string, unit: string, now: number): { since: number; until: number } {
@@ -148,6 +153,8 @@ export function timePhrase(question: string, now = Date.now()): Period | undefin
     const calendar = CALENDAR_PERIOD.exec(text);
     const lastN = LAST_N.exec(text);
     let range: { since?: number; until: number } | undefined;
+    // A month with its year, which "until", "up to" or "by" before it bound; a relative phrase they do not.
+    let dated = false;
     let from = result.index;
     let end = result.index + result.text.length;
     // "last year's mutiny": the date of a thing asked about, not a period of the coverage.
@@ -170,7 +177,7 @@ export function timePhrase(question: string, now = Date.now()): Period | undefin
       // "What may 2024 bring", "troops march 2023 style": a lower-case "may" or "march" is a verb unless a preposition leads it.
       if (/^(?:may|march)\b/.test(question.slice(result.index)) && !result.end && !MONTH_PREPOSITION.test(question.slice(0, result.index))) continue;
       const months = monthPeriod(question, results, i, now);
-      if (months) [range, from, end] = [{ since: months.since, until: months.until }, months.from, months.end];
+      if (months) [range, from, end, dated] = [{ since: months.since, until: months.until }, months.from, months.end, true];
       else continue;
       // "the March 2023 warrant": a month named as a thing's.
       if (ARTICLE_BEFORE.test(question.slice(0, from))) continue;
@@ -187,15 +194,10 @@ export function timePhrase(question: string, now = Date.now()): Period | undefin
       }
     }
     if (!range) continue;
-    const made = bounded(range, BOUND_LEAD.exec(question.slice(0, from))?.[1], now);
+    const made = bounded(range, (dated ? BOUND_LEAD : RELATIVE_BOUND_LEAD).exec(question.slice(0, from))?.[1], now);
     // "after today": nothing published yet.
     if (!made) continue;
     return withBounds({ ...made, phrase: question.slice(from, end), strict: false }, now);
-  }
-  // "the previous week", which chrono does not read.
-  const previous = PREVIOUS_PERIOD.exec(question);
-  if (previous && !POSSESSIVE_AFTER.test(question.slice(previous.index + previous[0].length))) {
-    return withBounds({ ...calendarPeriod('previous', previous[1]!.toLowerCase(), now), phrase: previous[0], strict: false }, now);
   }
   const part = partOfYear(question, now);
   if (part) return part;
@@ -205,11 +207,18 @@ export function timePhrase(question: string, now = Date.now()): Period | undefin
     return { since: utc(first!), until: utc(last! + 1) - 1, phrase: years[0], strict: false };
   }
   const year = YEAR_PHRASE.exec(question);
-  if (year) {
+  // "up to 2000 shells", "rise by 2000 in a week": a count, not a year, unless the question or a clause ends there.
+  const count = year && /^(?:up\s+to|by)$/i.test(year[1]!) && !/^\s*(?:$|[?.!,;:)])/.test(question.slice(year.index + year[0].length));
+  if (year && !count) {
     const y = Number(year[2]);
     const lead = year[1]!.toLowerCase();
     const made = bounded({ since: utc(y), until: utc(y + 1) - 1 }, lead === 'from' ? 'since' : lead, now);
     return made && withBounds({ ...made, phrase: year[0], strict: false }, now);
+  }
+  // "the previous week", which chrono does not read; last, as "than the previous year" after a year means that year's.
+  const previous = PREVIOUS_PERIOD.exec(question);
+  if (previous && !POSSESSIVE_AFTER.test(question.slice(previous.index + previous[0].length))) {
+    return withBounds({ ...calendarPeriod('previous', previous[1]!.toLowerCase(), now), phrase: previous[0], strict: false }, now);
   }
   return undefined;
 }
@@ -258,7 +267,7 @@ function partOfYear(question: string, now: number): Period | undefined {
     if (POSSESSIVE_AFTER.test(question.slice(end))) continue;
     // "in the spring 2023 battle": a part with its own "the" and a noun after it is a thing's, preposition or not.
     const after = question.slice(end);
-    const thing = ARTICLE_BEFORE.test(before) || (/^the\b/i.test(part[0]) && !AFTER_TIME.test(after) && !QUESTION_AFTER.test(after));
+    const thing = ARTICLE_BEFORE.test(before) || (/^the\b/i.test(part[0]) && !/\bof\b/i.test(part[0]) && !AFTER_TIME.test(after) && !QUESTION_AFTER.test(after));
     const asTime = !thing && (TIME_PREPOSITION.test(before) || AFTER_TIME.test(after));
     if (!asTime) continue;
     const made = bounded(range, BOUND_LEAD.exec(before)?.[1], now);
@@ -289,7 +298,9 @@ function bounded(range: { since?: number; until: number }, lead: string | undefi
     case 'before':
       return { until: (range.since ?? range.until) - 1 };
     case 'until':
+    case 'up until':
     case 'till':
+    case 'up till':
     case 'through':
     case 'up to':
     case 'by':

@@ -135,6 +135,17 @@ describe('time phrases in questions', () => {
     expect(days('What happened over the last month?')).toMatchObject({ since: '2024-02-15', until: '2024-03-15' });
     expect(days('What happened last week?')).toMatchObject({ since: '2024-03-04', until: '2024-03-10' });
     expect(days('What happened in the previous year?')).toMatchObject({ since: '2023-01-01', until: '2023-12-31', asked: 'What happened?' });
+    expect(days('What happened up until June 2023?')).toMatchObject({ until: '2023-06-30', asked: 'What happened?' });
+    // Not before a relative phrase, where they are verbs', nor before a count.
+    expect(days('What was Wagner up to last week?')).toMatchObject({ since: '2024-03-04', until: '2024-03-10', asked: 'What was Wagner up to?' });
+    expect(days('What did Bakhmut go through last year?')).toMatchObject({ since: '2023-01-01', asked: 'What did Bakhmut go through?' });
+    expect(timePhrase('Did Prigozhin say Wagner got up to 2000 shells?', NOW)).toBeUndefined();
+    expect(timePhrase('Did Russian losses rise by 2000 in a week?', NOW)).toBeUndefined();
+    // A year named wins over "the previous year", which is then that year's.
+    expect(days('In 2023, were casualties higher than the previous year?')).toMatchObject({ since: '2023-01-01', until: '2023-12-31' });
+    // "the summer of 2023" names no thing whatever follows; "What's" is no possessive.
+    expect(days('What happened in the summer of 2023 that changed Wagner?')).toMatchObject({ since: '2023-06-01', asked: 'What happened that changed Wagner?' });
+    expect(days("What's March 2023 got to do with the warrant?")).toMatchObject({ since: '2023-03-01' });
     // After a preposition it is a time whatever follows; a thing's date is passed over for the time after it.
     expect(days('In summer 2023 what did Prigozhin do?')).toMatchObject({ since: '2023-06-01', asked: 'what did Prigozhin do?' });
     expect(days('In Q3 2023 Russia fired how many missiles?')).toMatchObject({ since: '2023-07-01', until: '2023-09-30' });
