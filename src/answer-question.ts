@@ -122,7 +122,8 @@ export async function answerQuestion(parts: AnswerParts, question: string, optio
   await readAhead?.catch(() => undefined);
   // "What happened this week?": with the period taken out nothing is left to read for, and the reader refuses. What
   // the period's articles say is the answer: quoted, not sure (it answers no particular question).
-  const reading = period && !read.answerable && asksOnlyWhatHappened(text) ? { ...read, answerable: true, sure: false } : read;
+  // Only over articles dated in the period (strict): not from undated ones, which may be of any time.
+  const reading = period?.strict && !read.answerable && asksOnlyWhatHappened(text) ? { ...read, answerable: true, sure: false } : read;
   const answer = buildAnswer(view, question, reading, { passages: options.passages, answerAll: options.answerAll });
   return { ...answer, ...(corrections.length > 0 ? { readAs: text } : {}), ...(period ? { period: describePeriod(period) } : {}) };
 }

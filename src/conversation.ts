@@ -179,6 +179,8 @@ function keyWords(text: string): string[] {
  * when its answer says one was set (over dated coverage only). `searched`: the question as given to the pipeline.
  */
 export function searchedPeriod(searched: string, answer: Answer, given: Period | undefined, now: number): Period | undefined {
+  // A period in which nothing was published is not carried on: a follow-up searches everything.
+  if (answer.period?.empty) return undefined;
   return given ?? (answer.period ? timePhrase(searched, now) : undefined);
 }
 

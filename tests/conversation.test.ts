@@ -158,6 +158,8 @@ describe('follow-ups about the people of news, after a thanks, and over a period
     expect(period).toMatchObject({ since: Date.UTC(2023, 8, 1), phrase: 'September 2023' });
     // Over coverage with no dates the pipeline set no period, and neither does the turn; a given one is kept.
     expect(searchedPeriod(asked, found(false), undefined, NOW)).toBeUndefined();
+    // A period in which nothing was published is not carried on.
+    expect(searchedPeriod(asked, { ...found(true), period: { since: '2023-09-01', until: '2023-09-30', empty: true } }, { since: Date.UTC(2023, 8, 1), strict: true }, NOW)).toBeUndefined();
     const given = { since: Date.UTC(2023, 0, 1), strict: true };
     expect(searchedPeriod('What did Kim say?', found(true), given, NOW)).toBe(given);
     const first = turnOf(asked, asked, found(true), period);

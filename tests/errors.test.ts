@@ -82,6 +82,7 @@ describe('argument errors', () => {
     expect(() => parseCommandLine({ args: ['--since', '-1d'], options: { since: { type: 'string' } } }, 'npm run ask')).toThrow(
       new ArgumentError('--since needs its value; one that starts with "-" is written --since=-1d. Run `npm run ask -- --help` for the options.'),
     );
+    expect(() => parseCommandLine({ args: ['--since', '2023', '--since', '-1d'], options: { since: { type: 'string' } } }, 'npm run ask')).toThrow(/written --since=-1d\./);
     // A question that starts with a dash is told where it goes; after a lone -- it is a question.
     const asking = { options, allowPositionals: true } as const;
     expect(() => parseCommandLine({ ...asking, args: ['-1 degrees in Moscow?'] }, 'npm run ask')).toThrow(

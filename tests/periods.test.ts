@@ -57,6 +57,8 @@ describe('a time phrase over dated and undated articles', () => {
       expect(answer.passages.length, question).toBeGreaterThan(0);
       expect(answer.passages.every((p) => p.articleId === MONGOLIA.id), question).toBe(true);
     }
+    // Not from undated articles when none is dated in the period: they may be of any time.
+    expect((await index.pipeline.ask('What happened in 2023?', { now: NOW })).found).toBe(false);
     // Without a period there is nothing to read for, and nothing is quoted; nor when the period holds no article.
     expect((await index.pipeline.ask('What happened?', { now: NOW })).found).toBe(false);
     const empty = periodFromBounds({ since: '2024-01', until: '2024-02' }, { since: '--since', until: '--until' }, NOW);

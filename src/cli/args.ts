@@ -23,7 +23,8 @@ export function parseCommandLine<T extends ParseArgsConfig>(config: T, command: 
       if (ambiguous) {
         // The value as typed ("--since -1d" is written --since=-1d), not a made-up one.
         const args = config.args ?? process.argv.slice(2);
-        const value = args[args.indexOf(ambiguous[1]!) + 1] ?? '-1';
+        const at = args.findIndex((arg, i) => arg === ambiguous[1] && args[i + 1]?.startsWith('-'));
+        const value = at >= 0 ? args[at + 1]! : '-1';
         throw new ArgumentError(`${ambiguous[1]} needs its value; one that starts with "-" is written ${ambiguous[1]}=${value}. Run \`${command} -- --help\` for the options.`, { cause: error });
       }
       const reason = message.split('\n')[0]!.replace(/\.(\s.*)?$/, '');
