@@ -3,6 +3,7 @@
  * the short answer, a reply with [n] citations, and the sources. When the reader is not confident that
  * the coverage answers the question, the answer says the coverage doesn't say, and quotes nothing.
  */
+import escapeStringRegexp from 'escape-string-regexp';
 import type { Article } from './corpus/types.js';
 import { formatDate, publishedTime } from './dates.js';
 import type { ReadingIndex } from './index/store.js';
@@ -263,7 +264,7 @@ type Chosen = { sentence: number; chunk: number; score: number; article: Article
  */
 /** Where `words` stand in `text` as whole words (not "Moscow" of "Moscow-based"), or -1. */
 function wholeWordsAt(text: string, words: string): number {
-  const escaped = words.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const escaped = escapeStringRegexp(words);
   return new RegExp(`(?<![\\p{L}\\p{N}]|[\\p{L}\\p{N}]-)${escaped}(?![\\p{L}\\p{N}]|-[\\p{L}\\p{N}])`, 'u').exec(text)?.index ?? -1;
 }
 

@@ -17,6 +17,9 @@ import { withoutChatOpening } from './chat-opening.js';
 import type { Period } from './dates.js';
 import { timePhrase } from './time-phrases.js';
 import { withoutTimePhrase } from './time-phrase-text.js';
+import { allNames, clean, longest, namesIn, peopleNamed, personLike, unique, type Names } from './conversation-names.js';
+
+export { namesIn, type Names } from './conversation-names.js';
 
 export interface Turn {
   /** The question as the member asked it. */
@@ -31,13 +34,6 @@ export interface Turn {
    * took from the turn it built on): a follow-up that names no period of its own searches the same.
    */
   period?: Period;
-}
-
-export interface Names {
-  people: string[];
-  places: string[];
-  /** Organisations and other proper names compromise does not place among people or places. */
-  others: string[];
 }
 
 export interface FollowUpReading {
@@ -89,25 +85,6 @@ function ownReferents(own: Names) {
 /** An object "him" is not the one person a question names ("What did Putin say about him?"): it is someone else. */
 const OBJECT = /^him$/i;
 
-/** Words before a name that make it a place or a thing, not a person: "the Kremlin", "in Sochi", "at Vostochny". */
-const NOT_A_PERSON_BEFORE = /\b(?:the|a|an|in|at|near|into|across|on)\s+$/i;
-/** Capitalised words that say where someone is from: "a Russian rifle". */
-const DEMONYM = /(?:ian|ese|ish|ean|i)$/;
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/**
- * Whether a name compromise files among the others may be a person's, where the text writes it: not after an article
- * or a preposition of place ("the Kremlin", "in Sochi", "the Vostochny Cosmodrome"), and no demonym ("Russian").
- */
-function personLike(text: string, name: string): boolean {
-  if (/\s/.test(name.trim()) || DEMONYM.test(name)) return false;
-  const at = new RegExp(`(?<![\\p{L}\\p{M}])${escapeRegExp(name)}(?![\\p{L}\\p{M}])`, 'u').exec(text);
-  return !!at && !NOT_A_PERSON_BEFORE.test(text.slice(0, at.index));
-}
-
-/** How many people a question names: compromise's people, and the others that may be people's (personLike). */
-const peopleNamed = (question: string, own: Names) => own.people.length + own.others.filter((name) => personLike(question, name)).length;
-
 /** Whether a follow-up points back at the conversation: a pronoun or deictic word its own names do not resolve. */
 function pointsBack(question: string, own: Names): boolean {
   const uses = usesIn(question);
@@ -124,47 +101,6 @@ function pointsBack(question: string, own: Names): boolean {
     if (/^that$/i.test(word) && !(uses.that[that++] ?? true)) return true;
   }
   return false;
-}
-
-const clean = (text: string) => text.replace(/^[\s"'“”‘’(]+|[\s"'“”‘’?.!,;:)]+$/g, '').replace(/['’]s$/i, '');
-const unique = (items: string[]) => [...new Map(items.filter(Boolean).map((i) => [i.toLowerCase(), i])).values()];
-
-/** Names that say no more than a longer one kept ("Kim Jong-" beside "Kim Jong Un", "Putin" beside "Vladimir Putin" stays). */
-function longest(names: string[]): string[] {
-  const key = (n: string) => n.toLowerCase().replace(/[-\s]+/g, ' ').trim();
-  return unique(names).filter((n) => !names.some((other) => other !== n && key(other).startsWith(key(n))));
-}
-
-/** The rest of a name cut at a hyphen, as written: "un" of "Kim Jong-un". */
-const HYPHEN_REST = /^[\p{L}\p{M}]+(?:-[\p{L}\p{M}]+)*/u;
-/** Capitalised words after a name of two words or more: " Un" of "Kim Jong Un" ("Kim North Korea" is two names). */
-const WORDS_REST = /^(?:[ \t]+\p{Lu}[\p{L}\p{M}]*(?:-[\p{L}\p{M}]+)*)+/u;
-
-/** A name as the text writes it whole: compromise tags "Kim Jong" of "Kim Jong Un" and "Kim Jong-" of "Kim Jong-un". */
-function wholeName(text: string, name: string, places: readonly string[] = []): string {
-  if (!name) return name;
-  const hyphen = name.endsWith('-');
-  // The name as a word of its own: not "Kim" inside "Kimchi" (a name cut at a hyphen goes on in letters).
-  const found = new RegExp(`(?<![\\p{L}\\p{M}])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${hyphen ? '' : '(?![\\p{L}\\p{M}])'}`, 'u').exec(text);
-  if (!found) return name;
-  const rest = text.slice(found.index + name.length);
-  // Not into a place that follows ("Kim North" then "Korea's", as compromise tags them).
-  const words = hyphen || name.trim().split(/\s+/).length < 2 ? undefined : WORDS_REST.exec(rest)?.[0];
-  const more = hyphen ? HYPHEN_REST.exec(rest)?.[0] : words && !places.some((p) => p && words.trim().startsWith(clean(p))) ? words : undefined;
-  return clean(name + (more ?? ''));
-}
-
-/** People, places and other proper names in a text, as compromise tags them, each whole as the text writes it. */
-export function namesIn(text: string): Names {
-  const doc = nlp(text);
-  const placed: string[] = doc.places().out('array');
-  const whole = (names: string[]) => names.map((n) => wholeName(text, clean(n), placed));
-  const people = longest(whole(doc.people().out('array')));
-  const places = longest(whole(placed));
-  const known = [...people, ...places].map((n) => n.toLowerCase());
-  const proper = whole([...doc.organizations().out('array'), ...doc.match('#ProperNoun+').out('array')]);
-  const others = longest(proper).filter((n) => !known.some((k) => k.includes(n.toLowerCase()) || n.toLowerCase().includes(k)));
-  return { people, places, others };
 }
 
 /** The key words of a question: its names, nouns and verbs, without pronouns and question words. */
@@ -208,10 +144,6 @@ export function turnOf(question: string, resolved: string, answer: Answer, perio
 function antecedent(history: readonly Turn[]): Turn | undefined {
   const named = [...history].reverse().find((t) => t.names.people.length + t.names.places.length + t.names.others.length > 0);
   return named ?? history.at(-1);
-}
-
-function allNames(names: Names): string[] {
-  return [...names.people, ...names.places, ...names.others];
 }
 
 /** Replaces the pronouns of a follow-up that the earlier turn's names resolve (and its own names do not). */

@@ -5,6 +5,7 @@
  * where a folder should be, a read-only disk, too many open files) are turned into such messages here, in
  * one place. Anything else is a bug: one line says so, then its stack. Every failure exits with code 1.
  */
+import escapeStringRegexp from 'escape-string-regexp';
 import { sanitizeForTerminal } from './terminal.js';
 
 /** An error whose message is meant for the user: cause and fix, one line, no stack trace. */
@@ -105,12 +106,11 @@ function withoutPassword(text: string, url: string | undefined): string {
   } catch {
     // An address that does not parse has no password to find either (urlPasswordForms).
   }
-  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return urlPasswordForms(url).reduce((masked, form) => {
     // In an address (`user:password@`) always. Elsewhere only a password of 8 or more characters that is not
     // also the user's or the database's name: a short one ("p") masked in every word would show itself by the
     // gaps it leaves ("o***enPi***eline"), and "postgres" would hide the names that say what failed.
-    const inAddress = masked.replace(new RegExp(`(:)${escape(form)}(@)`, 'g'), '$1***$2');
+    const inAddress = masked.replace(new RegExp(`(:)${escapeStringRegexp(form)}(@)`, 'g'), '$1***$2');
     return form.length >= 8 && !names.includes(form) ? inAddress.split(form).join('***') : inAddress;
   }, text);
 }
