@@ -21,6 +21,7 @@
 import { createRequire } from 'node:module';
 import { distance } from 'fastest-levenshtein';
 import { itself, lowerBound } from '../lower-bound.js';
+import { oneEditFrom, oneSlip } from './slips.js';
 
 /**
  * mnemonist's module of the index alone (its package exports single modules to `require` only; its ESM
@@ -67,38 +68,8 @@ const MIN_SPELLING_LENGTH = 3;
  */
 const maxEdits = (word: string) => (word.length <= 7 ? 1 : 2);
 
-/**
- * A word as its transliterations and common slips write it alike: "zh", "j" and "z" as "z", "kh" as "h", "ck" as
- * "k", "y" as "i", doubled letters once ("Prigojin" and "Prigozhin", "Vladivostoock" and "Vladivostok").
- */
-const spokenAlike = (word: string) => word.replace(/zh|j/g, 'z').replace(/kh/g, 'h').replace(/ck/g, 'k').replace(/y/g, 'i').replace(/(\p{L})\1+/gu, '$1');
-
-/** Whether two edits apart are one slip: a swap of neighbouring letters, or one edit once written alike (spokenAlike). */
-const oneSlip = (a: string, b: string) => swapsNeighbours(a, b) || distance(spokenAlike(a), spokenAlike(b)) <= 1;
-
-/** Whether two words differ by one swap of neighbouring letters and nothing else. */
-function swapsNeighbours(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let i = 0;
-  while (i < a.length && a[i] === b[i]) i++;
-  return i + 1 < a.length && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
-}
-
-const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 /** Longer words are not looked for among the common words: the edits grow with the word (about 54 per letter), and no English word is this long. */
 const COMMON_MAX_LENGTH = 24;
-/** Every word one edit, or one swap of neighbours, from a word (Norvig's edits1), letters a to z. */
-function* oneEditFrom(word: string): Generator<string> {
-  for (let i = 0; i <= word.length; i++) {
-    const [head, tail] = [word.slice(0, i), word.slice(i)];
-    if (tail) yield head + tail.slice(1);
-    if (tail.length > 1) yield head + tail[1] + tail[0] + tail.slice(2);
-    for (const letter of LETTERS) {
-      if (tail && letter !== tail[0]) yield head + letter + tail.slice(1);
-      yield head + letter + tail;
-    }
-  }
-}
 const MOST_EDITS = 2;
 /** A word that is not a name is a correction target only when this long and this rare in the coverage. */
 const RARE_WORD = { minLength: 7, maxCount: 3 };
